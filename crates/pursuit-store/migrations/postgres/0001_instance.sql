@@ -1,0 +1,9 @@
+-- The installation itself: one row, written by the first migration run.
+-- `instance_id` names this installation in logs and metrics; `created_by_version` tells an
+-- operator which Pursuit release created the data.
+CREATE TABLE pursuit_instance (
+    singleton          BIGINT      NOT NULL PRIMARY KEY CHECK (singleton = 1),
+    instance_id        UUID        NOT NULL,
+    created_by_version TEXT        NOT NULL,
+    created_at         TIMESTAMPTZ NOT NULL
+);

@@ -1,0 +1,28 @@
+//! Pursuit's storage layer: one [`Db`] type over SQLite (the embedded default) and PostgreSQL
+//! (hosted, multi-user), so that every feature writes its SQL once.
+//!
+//! # Layout
+//! - [`db`]: [`Db`] (a pool per backend behind one type), [`Tx`] (a write transaction) and the
+//!   connection settings each backend needs (WAL, `synchronous=FULL`, `BEGIN IMMEDIATE`).
+//! - [`sql`]: [`Query`] (portable `$N` SQL plus typed [`Value`]s) and [`Row`] (typed getters
+//!   that decode the same logical type from each backend's native column type).
+//! - [`migrate`]: migrations embedded in the binary, one file per backend per version.
+//! - [`schema`]: reads the live schema back, so a test can prove the backends never drift.
+//!
+//! # Portability rules (the invariants feature code relies on)
+//! - Placeholders are `$1, $2, …` on both backends; SQLite reads `$N` as "argument N".
+//! - Identifiers are UUIDs: `uuid` on PostgreSQL, hyphenated `TEXT` on SQLite.
+//! - Instants are [`jiff::Timestamp`] truncated to microseconds: `timestamptz` on PostgreSQL,
+//!   fixed-width RFC 3339 `TEXT` in UTC on SQLite (so text order is time order).
+//! - JSON documents are `jsonb` on PostgreSQL and `TEXT` on SQLite.
+//! - Booleans are `boolean` on PostgreSQL and `INTEGER` 0/1 on SQLite.
+
+pub mod db;
+mod error;
+pub mod migrate;
+pub mod schema;
+pub mod sql;
+
+pub use db::{Backend, ConnectOptions, Db, PoolStats, Tx};
+pub use error::StoreError;
+pub use sql::{Decode, Query, Row, Value, query};

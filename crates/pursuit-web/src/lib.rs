@@ -1,0 +1,116 @@
+//! Pursuit's HTTP edge: the axum router, the platform layers, RFC 9457 problems, the
+//! OpenAPI document and `/metrics`.
+//!
+//! # Layout
+//! - [`problem`]: the problem catalogue, [`ApiError`] (every handler's error type) and the
+//!   one function that builds every problem body.
+//! - [`extract`]: extractors whose rejections are problems ([`Json`]).
+//! - [`middleware`]: observation, the problem guarantee, panic capture, security headers.
+//! - [`request_id`]: the id on every request, response, log line and problem.
+//! - feature modules (`health`, later `auth`, `applications`, …), each with its own router,
+//!   merged in [`router`].
+
+pub mod extract;
+mod health;
+pub mod metrics;
+pub mod middleware;
+mod pages;
+pub mod problem;
+pub mod request_id;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use pursuit_store::Db;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use extract::Json;
+pub use problem::{ApiError, FieldError, Problem, ProblemType};
+
+/// What the HTTP edge needs from the configuration.
+#[derive(Clone, Debug)]
+pub struct WebSettings {
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Send `Strict-Transport-Security` (served over TLS or behind an https public URL).
+    pub hsts: bool,
+    /// The version string shown by `/healthz` and the OpenAPI document.
+    pub version: &'static str,
+}
+
+/// Shared by every handler: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<WebSettings>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Pursuit API",
+        description = "The REST API of Pursuit, the self-hosted job-search copilot. \
+            Errors are RFC 9457 problem details (application/problem+json).",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    components(schemas(Problem, FieldError)),
+    tags((name = "platform", description = "Health and readiness")),
+)]
+struct ApiDoc;
+
+/// The OpenAPI document and the routes it describes, from the handler annotations.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    OpenApiRouter::with_openapi(doc)
+        .merge(health::router())
+        .split_for_parts()
+}
+
+/// The OpenAPI document alone (for `pursuit openapi` and the snapshot test).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The whole application: every feature router, the docs, and the platform layers.
+pub fn router(state: AppState) -> Router {
+    let (api_routes, doc) = api();
+    let routes = Router::new()
+        .merge(api_routes)
+        .route("/", get(pages::index))
+        .route("/metrics", get(metrics::render))
+        .route("/problems/{slug}", get(pages::problem_type));
+    let docs =
+        Router::<AppState>::from(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc));
+    with_platform_layers(routes.merge(docs), state)
+}
+
+/// Applies the layers every route runs under. Public so tests can put probe routes under
+/// exactly the stack production uses.
+pub fn with_platform_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let body_limit = state.settings.body_limit;
+    let policy = middleware::SecurityPolicy {
+        hsts: state.settings.hsts,
+    };
+    // Layers run outside-in in the reverse order they are added: the request id is
+    // outermost so every log line and problem body below it can quote it.
+    routes
+        .fallback(middleware::not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::middleware::from_fn(middleware::ensure_problem))
+        .layer(axum::middleware::from_fn(middleware::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            policy,
+            middleware::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(request_id::middleware))
+}

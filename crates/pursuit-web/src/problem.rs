@@ -1,0 +1,380 @@
+//! RFC 9457 problem details: the one shape of every error Pursuit's HTTP API returns.
+//!
+//! Every problem body is built by [`problem_response`], whether it comes from a handler
+//! ([`ApiError`]), an extractor rejection, the fallback, a panic, or a bare error response
+//! from a lower layer (see `middleware::ensure_problem`).
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pursuit_store::StoreError;
+use serde::Serialize;
+
+use crate::request_id;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The catalogue of problem types. The `type` URI of each is `/problems/{slug}`, served by
+/// Pursuit itself (see `docs/API-DESIGN.md`); slugs are stable API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemType {
+    BadRequest,
+    MalformedJson,
+    Validation,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    Internal,
+    Unavailable,
+    Timeout,
+}
+
+impl ProblemType {
+    pub const ALL: [ProblemType; 15] = [
+        ProblemType::BadRequest,
+        ProblemType::MalformedJson,
+        ProblemType::Validation,
+        ProblemType::Unauthorized,
+        ProblemType::Forbidden,
+        ProblemType::NotFound,
+        ProblemType::MethodNotAllowed,
+        ProblemType::Conflict,
+        ProblemType::PreconditionFailed,
+        ProblemType::PayloadTooLarge,
+        ProblemType::UnsupportedMediaType,
+        ProblemType::RateLimited,
+        ProblemType::Internal,
+        ProblemType::Unavailable,
+        ProblemType::Timeout,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ProblemType::BadRequest => "bad-request",
+            ProblemType::MalformedJson => "malformed-json",
+            ProblemType::Validation => "validation",
+            ProblemType::Unauthorized => "unauthorized",
+            ProblemType::Forbidden => "forbidden",
+            ProblemType::NotFound => "not-found",
+            ProblemType::MethodNotAllowed => "method-not-allowed",
+            ProblemType::Conflict => "conflict",
+            ProblemType::PreconditionFailed => "precondition-failed",
+            ProblemType::PayloadTooLarge => "payload-too-large",
+            ProblemType::UnsupportedMediaType => "unsupported-media-type",
+            ProblemType::RateLimited => "rate-limited",
+            ProblemType::Internal => "internal",
+            ProblemType::Unavailable => "unavailable",
+            ProblemType::Timeout => "timeout",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<ProblemType> {
+        ProblemType::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            ProblemType::BadRequest | ProblemType::MalformedJson => StatusCode::BAD_REQUEST,
+            ProblemType::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemType::Unauthorized => StatusCode::UNAUTHORIZED,
+            ProblemType::Forbidden => StatusCode::FORBIDDEN,
+            ProblemType::NotFound => StatusCode::NOT_FOUND,
+            ProblemType::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProblemType::Conflict => StatusCode::CONFLICT,
+            ProblemType::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ProblemType::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemType::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ProblemType::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ProblemType::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ProblemType::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ProblemType::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ProblemType::BadRequest => "The request is not valid",
+            ProblemType::MalformedJson => "The request body is not valid JSON",
+            ProblemType::Validation => "The request failed validation",
+            ProblemType::Unauthorized => "Authentication is required",
+            ProblemType::Forbidden => "The request is not allowed",
+            ProblemType::NotFound => "The resource was not found",
+            ProblemType::MethodNotAllowed => "The method is not allowed on this resource",
+            ProblemType::Conflict => "The request conflicts with the current state",
+            ProblemType::PreconditionFailed => "The resource changed since it was read",
+            ProblemType::PayloadTooLarge => "The request body is too large",
+            ProblemType::UnsupportedMediaType => "The request body has an unsupported media type",
+            ProblemType::RateLimited => "Too many requests",
+            ProblemType::Internal => "An internal error occurred",
+            ProblemType::Unavailable => "The service is temporarily unavailable",
+            ProblemType::Timeout => "The request took too long",
+        }
+    }
+
+    /// What a client should do about it; shown on the type's documentation page.
+    pub fn description(self) -> &'static str {
+        match self {
+            ProblemType::BadRequest => {
+                "The request is malformed in a way not covered by a more specific type (a bad query string or path parameter, for instance). Fix the request; `detail` says what is wrong."
+            }
+            ProblemType::MalformedJson => {
+                "The body could not be parsed as JSON. `detail` gives the parser's message with line and column."
+            }
+            ProblemType::Validation => {
+                "The body parsed but a value is missing, of the wrong type, or out of range. `errors` lists each field (as a JSON pointer) with a message."
+            }
+            ProblemType::Unauthorized => {
+                "No valid session or API token came with the request. Sign in, or send `Authorization: Bearer <token>`."
+            }
+            ProblemType::Forbidden => {
+                "The caller is known but may not do this (for example a cookie-authenticated request without a valid CSRF token)."
+            }
+            ProblemType::NotFound => {
+                "No such route, or no such resource for this user. Resources of other users are reported as not found, so ids leak nothing."
+            }
+            ProblemType::MethodNotAllowed => {
+                "The route exists but not for this method; the `Allow` header lists the methods it accepts."
+            }
+            ProblemType::Conflict => {
+                "The write conflicts with existing data (a duplicate, or a state that does not allow it)."
+            }
+            ProblemType::PreconditionFailed => {
+                "An `If-Match` precondition failed: someone changed the resource since you read it. Fetch it again, re-apply your change, and retry."
+            }
+            ProblemType::PayloadTooLarge => "The body is larger than the server accepts.",
+            ProblemType::UnsupportedMediaType => {
+                "The body's `Content-Type` is not one this endpoint accepts (JSON endpoints want `application/json`)."
+            }
+            ProblemType::RateLimited => {
+                "Too many requests in a short time. Wait for the number of seconds in `Retry-After`."
+            }
+            ProblemType::Internal => {
+                "Something failed inside Pursuit. The body holds only the request id; the server log has the cause under that id."
+            }
+            ProblemType::Unavailable => {
+                "A dependency (the database, for example) is not reachable right now. Retry later."
+            }
+            ProblemType::Timeout => {
+                "The server gave up waiting for the work to finish. Retry later."
+            }
+        }
+    }
+
+    pub fn type_uri(self) -> String {
+        format!("/problems/{}", self.slug())
+    }
+}
+
+/// One invalid field in a validation problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// A JSON pointer to the field (`/salary_min`), or `""` for the whole body.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// The RFC 9457 body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The id of the request; quote it when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Builds every problem response: the body, its media type, and the request id, which is
+/// read from the request's task-local scope (see [`request_id`]).
+pub fn problem_response(
+    kind: ProblemType,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+    headers: HeaderMap,
+) -> Response {
+    render(
+        kind.status(),
+        kind.type_uri(),
+        kind.title().to_owned(),
+        detail,
+        errors,
+        headers,
+    )
+}
+
+/// A problem for a bare status code from a lower layer: the catalogued type when there is
+/// one for that status, else `about:blank` with the status's reason phrase (RFC 9457 §4.2.1).
+/// The status itself is always kept.
+pub fn status_problem(status: StatusCode, detail: Option<String>, headers: HeaderMap) -> Response {
+    match crate::middleware::problem_type_for(status) {
+        Some(kind) if kind.status() == status => {
+            problem_response(kind, detail, Vec::new(), headers)
+        }
+        _ => render(
+            status,
+            "about:blank".to_owned(),
+            status.canonical_reason().unwrap_or("Error").to_owned(),
+            detail,
+            Vec::new(),
+            headers,
+        ),
+    }
+}
+
+fn render(
+    status: StatusCode,
+    type_uri: String,
+    title: String,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+    headers: HeaderMap,
+) -> Response {
+    let context = request_id::current();
+    let body = Problem {
+        type_uri,
+        title,
+        status: status.as_u16(),
+        // A 5xx never carries internal text: only the request id.
+        detail: if status.is_server_error() {
+            None
+        } else {
+            detail
+        },
+        instance: context.as_ref().map(|c| c.path.clone()),
+        request_id: context.map(|c| c.id),
+        errors,
+    };
+    let json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = (status, json).into_response();
+    response.headers_mut().extend(headers);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
+}
+
+/// The error type of every handler.
+#[derive(Debug)]
+pub struct ApiError {
+    kind: ProblemType,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+    headers: HeaderMap,
+    /// The cause of a 5xx, logged once when the response is built, never sent.
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ApiError {
+    pub fn new(kind: ProblemType) -> ApiError {
+        ApiError {
+            kind,
+            detail: None,
+            errors: Vec::new(),
+            headers: HeaderMap::new(),
+            source: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> ApiError {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_header(mut self, name: header::HeaderName, value: HeaderValue) -> ApiError {
+        self.headers.insert(name, value);
+        self
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(ProblemType::NotFound)
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ProblemType::BadRequest).with_detail(detail)
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ProblemType::Conflict).with_detail(detail)
+    }
+
+    /// A validation failure naming each bad field.
+    pub fn validation(errors: Vec<FieldError>) -> ApiError {
+        let detail = match errors.as_slice() {
+            [only] if only.pointer.is_empty() => only.message.clone(),
+            [only] => format!("{}: {}", only.pointer, only.message),
+            _ => format!("{} fields are invalid", errors.len()),
+        };
+        ApiError {
+            errors,
+            ..ApiError::new(ProblemType::Validation).with_detail(detail)
+        }
+    }
+
+    /// One invalid field.
+    pub fn invalid_field(pointer: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::validation(vec![FieldError {
+            pointer: pointer.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// An internal error: logged with its cause, answered with the request id only.
+    pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ApiError {
+        ApiError {
+            source: Some(source.into()),
+            ..ApiError::new(ProblemType::Internal)
+        }
+    }
+
+    pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ApiError {
+        ApiError {
+            source: Some(source.into()),
+            ..ApiError::new(ProblemType::Unavailable)
+        }
+    }
+
+    pub fn kind(&self) -> ProblemType {
+        self.kind
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Some(source) = &self.source {
+            // Logged here, once, where the failure is turned into an answer.
+            tracing::error!(problem.type = self.kind.slug(), error = %source, "request failed");
+        }
+        problem_response(self.kind, self.detail, self.errors, self.headers)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::UniqueViolation { .. } => {
+                ApiError::conflict("a record with the same unique value already exists")
+            }
+            StoreError::ForeignKeyViolation { .. } => {
+                ApiError::invalid_field("", "the request refers to a record that does not exist")
+            }
+            StoreError::CheckViolation { .. } => {
+                ApiError::invalid_field("", "a value is outside what the record allows")
+            }
+            error if error.is_unavailable() => ApiError::unavailable(error),
+            other => ApiError::internal(other),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Wiring: from a [`Config`] to a listening server. `main` stays thin; tests build the same
+//! [`Application`] on port 0 with their own database.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use pursuit_store::{ConnectOptions, Db, migrate};
+use pursuit_web::{AppState, WebSettings};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A built, listening, migrated application that has not started serving yet.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: Db,
+    data_dir: PathBuf,
+    first_run: bool,
+}
+
+impl Application {
+    /// Prepares the data directory, opens and migrates the database, and binds the port.
+    /// Each failure is one sentence naming what failed.
+    pub async fn build(config: &Config) -> anyhow::Result<Application> {
+        let data_dir = prepare_data_dir(&config.data_dir()?)?;
+        let db = open_database(config, &data_dir).await?;
+        let report = migrate::run(&db, VERSION)
+            .await
+            .context("cannot migrate the database")?;
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.bind))?;
+        let state = AppState {
+            db: db.clone(),
+            settings: Arc::new(WebSettings {
+                body_limit: config.body_limit_bytes,
+                hsts: config.hsts(),
+                version: VERSION,
+            }),
+        };
+        pursuit_web::metrics::handle();
+        let router = pursuit_web::router(state);
+        tracing::info!(
+            database = %config.database_description(&data_dir),
+            schema.version = report.version,
+            instance.id = %report.instance_id,
+            "application built"
+        );
+        Ok(Application {
+            listener,
+            router,
+            db,
+            data_dir,
+            first_run: report.created,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// True when this start created the database (a new installation).
+    pub fn first_run(&self) -> bool {
+        self.first_run
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish (up to a grace
+    /// period) and closes the database cleanly.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Application {
+            listener,
+            router,
+            db,
+            ..
+        } = self;
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping_tx.send(());
+        };
+        let server = axum::serve(listener, router).with_graceful_shutdown(signal);
+        let server = tokio::spawn(async move { server.await });
+        // Once shutdown starts, in-flight requests get a grace period, not forever.
+        let mut server = server;
+        tokio::select! {
+            result = &mut server => result.context("server task failed")?.context("server failed")?,
+            () = async {
+                let _ = stopping_rx.await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!(grace_secs = SHUTDOWN_GRACE.as_secs(), "requests still running after the grace period; stopping anyway");
+                server.abort();
+            }
+        }
+        db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// Creates the data directory if needed and proves it is writable, so a permission problem
+/// is reported at boot in plain words rather than as a database error later.
+fn prepare_data_dir(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    let probe = dir.join(".pursuit-write-test");
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("the data directory {} is not writable", dir.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(dir.to_path_buf())
+}
+
+/// Opens the configured database: PostgreSQL (or an explicit SQLite URL) when
+/// `database_url` is set, else `pursuit.db` in the data directory.
+pub async fn open_database(config: &Config, data_dir: &Path) -> anyhow::Result<Db> {
+    let options = ConnectOptions {
+        max_connections: config.database.max_connections,
+        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
+        ..ConnectOptions::default()
+    };
+    let description = config.database_description(data_dir);
+    let db = match &config.database_url {
+        Some(url) => Db::connect(url.expose(), &options).await,
+        None => Db::open_sqlite(&data_dir.join("pursuit.db"), &options).await,
+    };
+    db.with_context(|| format!("cannot open the database ({description})"))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

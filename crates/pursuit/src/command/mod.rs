@@ -1,0 +1,95 @@
+//! The subcommands, one file each. Every subcommand reads the same configuration layers, so
+//! `--data-dir` and `--database-url` mean the same thing everywhere.
+
+pub mod migrate;
+pub mod openapi;
+pub mod serve;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, LogFormat, Overrides};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pursuit",
+    version,
+    about = "Pursuit, the self-hosted job-search copilot"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// A TOML configuration file (see pursuit.example.toml).
+    #[arg(long, global = true, env = "PURSUIT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where Pursuit keeps its files [env: PURSUIT_DATA_DIR] [default: the platform data dir].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://… to use PostgreSQL instead of the embedded SQLite file [env: DATABASE_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Log output: human or json [env: PURSUIT_LOG_FORMAT].
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+impl clap::ValueEnum for LogFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[LogFormat::Human, LogFormat::Json]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(match self {
+            LogFormat::Human => "human",
+            LogFormat::Json => "json",
+        }))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (and, later, the background worker).
+    Serve(serve::ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Print the OpenAPI document of the REST API.
+    Openapi,
+}
+
+#[derive(Debug, Default)]
+pub struct ServeOverrides {
+    pub bind: Option<SocketAddr>,
+    pub public_url: Option<String>,
+}
+
+impl GlobalArgs {
+    /// Loads the configuration with these flags as the top layer.
+    pub fn load_config(&self, serve: ServeOverrides) -> anyhow::Result<Config> {
+        let overrides = Overrides {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            bind: serve.bind,
+            public_url: serve.public_url,
+            log_format: self.log_format,
+        };
+        Config::load(self.config.as_deref(), &overrides)
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.global, args).await,
+        Command::Migrate => migrate::run(&cli.global).await,
+        Command::Openapi => openapi::run(),
+    }
+}

@@ -1,0 +1,35 @@
+//! `pursuit serve`: the web server.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+
+use crate::app::{Application, shutdown_signal};
+use crate::command::{GlobalArgs, ServeOverrides};
+use crate::telemetry;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on [env: PURSUIT_BIND] [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+    /// The URL users reach Pursuit at, when behind a proxy [env: PURSUIT_PUBLIC_URL].
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+pub async fn run(global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let config = global.load_config(ServeOverrides {
+        bind: args.bind,
+        public_url: args.public_url,
+    })?;
+    telemetry::init(config.log_format, &config.log_level);
+    let app = Application::build(&config).await?;
+    let url = match &config.public_url {
+        Some(public) => public.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", app.local_addr()),
+    };
+    // stdout, alone on its line: scripts (and the benchmark) wait for it.
+    println!("Pursuit {} is listening on {url}", crate::app::VERSION);
+    app.run_until_stopped(shutdown_signal()).await
+}

@@ -1,0 +1,218 @@
+//! Typed settings, read once at boot: defaults → TOML file (`--config`) → `PURSUIT_*`
+//! environment variables (and `DATABASE_URL`) → command-line flags. A bad value stops
+//! startup with a message naming the key; secrets never reach logs or `Debug` output.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// A value that must not be printed: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value itself; call only where it is used, never to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    #[default]
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// Connections in the pool (per process).
+    pub max_connections: u32,
+    /// Seconds to wait for a connection before answering 503.
+    pub acquire_timeout_secs: u64,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            max_connections: 10,
+            acquire_timeout_secs: 5,
+        }
+    }
+}
+
+/// Every setting. Field names are the TOML keys and, upper-cased after `PURSUIT_`, the
+/// environment variables (nested keys joined by `__`, e.g. `PURSUIT_DATABASE__MAX_CONNECTIONS`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where Pursuit keeps its files (the SQLite database, uploads, the dev outbox).
+    /// Default: the platform data directory, e.g. `~/.local/share/pursuit`.
+    pub data_dir: Option<PathBuf>,
+    /// `postgres://…` to use PostgreSQL; unset means `<data_dir>/pursuit.db` (SQLite).
+    pub database_url: Option<Secret>,
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// The address users reach Pursuit at, when it differs from `bind` (behind a proxy).
+    /// An `https://` URL turns on HSTS.
+    pub public_url: Option<String>,
+    /// `human` or `json`.
+    pub log_format: LogFormat,
+    /// A tracing filter: `info`, `debug`, `pursuit=debug,sqlx=warn`, …
+    pub log_level: String,
+    /// The largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    pub database: DatabaseSettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: None,
+            database_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            log_format: LogFormat::Human,
+            log_level: "info".to_owned(),
+            body_limit_bytes: 2 * 1024 * 1024,
+            database: DatabaseSettings::default(),
+        }
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<LogFormat>,
+}
+
+impl Config {
+    /// Reads the layers in order.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                anyhow::bail!("config file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment = figment
+            // PURSUIT_CONFIG names the file itself and is read by the command line.
+            .merge(Env::prefixed("PURSUIT_").ignore(&["config"]).split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Serialized::defaults(overrides));
+        let config: Config = figment.extract().map_err(describe_figment_error)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if let Some(url) = &self.database_url {
+            let url = url.expose();
+            if !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:"))
+            {
+                anyhow::bail!(
+                    "invalid configuration: key `database_url` must start with postgres://, postgresql:// or sqlite:"
+                );
+            }
+        }
+        if let Some(public_url) = &self.public_url
+            && !(public_url.starts_with("http://") || public_url.starts_with("https://"))
+        {
+            anyhow::bail!(
+                "invalid configuration: key `public_url` must start with http:// or https://"
+            );
+        }
+        if self.body_limit_bytes < 1024 {
+            anyhow::bail!("invalid configuration: key `body_limit_bytes` must be at least 1024");
+        }
+        if self.database.max_connections == 0 {
+            anyhow::bail!(
+                "invalid configuration: key `database.max_connections` must be at least 1"
+            );
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log_level)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: key `log_level`: {e}"))?;
+        Ok(())
+    }
+
+    /// The data directory, resolving the platform default.
+    pub fn data_dir(&self) -> anyhow::Result<PathBuf> {
+        match &self.data_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => dirs::data_dir()
+                .map(|dir| dir.join("pursuit"))
+                .context("no platform data directory is known; set --data-dir or PURSUIT_DATA_DIR"),
+        }
+    }
+
+    /// Whether responses should carry HSTS.
+    pub fn hsts(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+
+    /// The database in words fit for a log line: the backend and host, never credentials.
+    pub fn database_description(&self, data_dir: &Path) -> String {
+        match &self.database_url {
+            None => format!("sqlite at {}", data_dir.join("pursuit.db").display()),
+            Some(url) => redact_url(url.expose()),
+        }
+    }
+}
+
+/// `postgres://user:pw@host:5432/db?…` → `postgres://host:5432/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "[unparsable database url]".to_owned();
+    };
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let rest = rest.split_once('?').map_or(rest, |(path, _)| path);
+    format!("{scheme}://{rest}")
+}
+
+fn describe_figment_error(error: figment::Error) -> anyhow::Error {
+    let mut messages = Vec::new();
+    for e in error {
+        let key = e.path.join(".");
+        let source = e.metadata.as_ref().map(|m| m.name.to_string());
+        let mut message = format!("invalid configuration: key `{key}`: {}", e.kind);
+        if let Some(source) = source {
+            message.push_str(&format!(" (from {source})"));
+        }
+        messages.push(message);
+    }
+    anyhow::anyhow!(messages.join("; "))
+}
