@@ -53,6 +53,16 @@ pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
+/// A short fingerprint of every migration for `backend`: equal fingerprints mean equal
+/// schemas (the test harness names its migrated template database after it).
+pub fn fingerprint(backend: Backend) -> String {
+    let mut all = Vec::new();
+    for migration in MIGRATIONS {
+        all.extend_from_slice(migration.sql(backend).as_bytes());
+    }
+    format!("{:016x}", fnv1a(&all))
+}
+
 /// What a migration run did.
 #[derive(Debug, Clone)]
 pub struct MigrationReport {

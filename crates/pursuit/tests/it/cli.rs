@@ -1,0 +1,284 @@
+//! The binary as an operator meets it: flags, exit codes, one-line errors, signals.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use pursuit_store::query;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::helpers::TestDatabase;
+
+fn pursuit() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pursuit"));
+    // The suite's own environment must not leak into the child's configuration.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PURSUIT_") || key == "DATABASE_URL" {
+            command.env_remove(key);
+        }
+    }
+    command.env("NO_COLOR", "1").kill_on_drop(true);
+    command
+}
+
+struct Finished {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+async fn finish(command: &mut Command) -> Finished {
+    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .expect("pursuit finished within 60 s")
+        .expect("pursuit ran");
+    Finished {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A failed start must say what failed in one line, exit non-zero, and never panic.
+fn assert_one_line_failure(run: &Finished, expected: &str) {
+    assert_ne!(run.code, Some(0), "should fail: {}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: "),
+        "last line: {last:?}\n{}",
+        run.stderr
+    );
+    assert!(last.contains(expected), "want {expected:?} in {last:?}");
+}
+
+#[tokio::test]
+async fn version_and_help_print_and_exit_zero() {
+    let version = finish(pursuit().arg("--version")).await;
+    let help = finish(pursuit().arg("--help")).await;
+
+    assert_eq!(version.code, Some(0));
+    assert_eq!(
+        version.stdout.trim(),
+        format!("pursuit {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(help.code, Some(0));
+    for command in ["serve", "migrate", "openapi"] {
+        assert!(help.stdout.contains(command), "{}", help.stdout);
+    }
+}
+
+#[tokio::test]
+async fn serve_prints_its_url_answers_and_stops_cleanly_on_sigterm() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = pursuit()
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(data.path().join("fresh/nested"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("url printed within 30 s")
+        .unwrap()
+        .unwrap();
+    let url = line.rsplit(' ').next().unwrap().to_owned();
+
+    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    let missing = reqwest::get(format!("{url}/api/v1/nope")).await.unwrap();
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    assert_eq!(health.status(), 200);
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        missing.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert!(killed.success());
+    assert_eq!(status.code(), Some(0), "graceful shutdown exits 0");
+    assert!(data.path().join("fresh/nested/pursuit.db").exists());
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_a_one_line_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let data = tempfile::tempdir().unwrap();
+
+    let run = finish(
+        pursuit()
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(data.path()),
+    )
+    .await;
+
+    assert_one_line_failure(&run, &format!("cannot listen on 127.0.0.1:{port}"));
+}
+
+#[tokio::test]
+async fn a_bad_environment_value_names_the_key() {
+    let data = tempfile::tempdir().unwrap();
+
+    let run = finish(
+        pursuit()
+            .arg("serve")
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("PURSUIT_BIND", "nowhere"),
+    )
+    .await;
+
+    assert_one_line_failure(&run, "key `bind`");
+}
+
+#[tokio::test]
+async fn a_bad_config_file_names_the_key_and_unknown_keys_are_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let wrong_type = data.path().join("wrong.toml");
+    std::fs::write(&wrong_type, "body_limit_bytes = \"lots\"\n").unwrap();
+    let unknown = data.path().join("unknown.toml");
+    std::fs::write(&unknown, "[database]\nmax_conections = 3\n").unwrap();
+
+    let run_wrong = finish(
+        pursuit()
+            .arg("serve")
+            .arg("--config")
+            .arg(&wrong_type)
+            .arg("--data-dir")
+            .arg(data.path()),
+    )
+    .await;
+    let run_unknown = finish(
+        pursuit()
+            .arg("serve")
+            .arg("--config")
+            .arg(&unknown)
+            .arg("--data-dir")
+            .arg(data.path()),
+    )
+    .await;
+    let run_missing = finish(pursuit().args(["serve", "--config", "/no/such/pursuit.toml"])).await;
+
+    assert_one_line_failure(&run_wrong, "key `body_limit_bytes`");
+    assert_one_line_failure(&run_unknown, "max_conections");
+    assert_one_line_failure(&run_missing, "/no/such/pursuit.toml does not exist");
+}
+
+#[tokio::test]
+async fn the_example_config_file_is_valid() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../pursuit.example.toml");
+    let data = tempfile::tempdir().unwrap();
+
+    let run = finish(
+        pursuit()
+            .arg("migrate")
+            .arg("--config")
+            .arg(example)
+            .arg("--data-dir")
+            .arg(data.path()),
+    )
+    .await;
+
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn a_data_dir_that_cannot_be_created_is_a_one_line_error() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+
+    let run = finish(
+        pursuit()
+            .arg("serve")
+            .arg("--data-dir")
+            .arg(file.join("data")),
+    )
+    .await;
+
+    assert_one_line_failure(&run, "cannot create the data directory");
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_a_one_line_error_without_the_password() {
+    let data = tempfile::tempdir().unwrap();
+
+    let run = finish(
+        pursuit()
+            .arg("serve")
+            .arg("--data-dir")
+            .arg(data.path())
+            .env(
+                "DATABASE_URL",
+                "postgres://pursuit:s3cret-pw@127.0.0.1:1/pursuit",
+            ),
+    )
+    .await;
+
+    assert_one_line_failure(
+        &run,
+        "cannot open the database (postgres://127.0.0.1:1/pursuit)",
+    );
+    assert!(!run.stderr.contains("s3cret-pw"), "{}", run.stderr);
+}
+
+both_backends! {
+    async fn migrate_reports_the_schema_version_and_is_idempotent(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let mut first = pursuit();
+        first.arg("migrate").arg("--data-dir").arg(database.data_dir.path());
+        if let Some(url) = &database.url {
+            first.arg("--database-url").arg(url);
+        }
+        let mut second = pursuit();
+        second.arg("migrate").arg("--data-dir").arg(database.data_dir.path());
+        if let Some(url) = &database.url {
+            second.env("DATABASE_URL", url);
+        }
+
+        let first = finish(&mut first).await;
+        let second = finish(&mut second).await;
+
+        let latest = pursuit_store::migrate::latest_version();
+        assert_eq!(first.code, Some(0), "{}", first.stderr);
+        assert!(first.stdout.contains(&format!("version {latest}")), "{}", first.stdout);
+        assert_eq!(second.stdout.trim(), format!("schema is up to date at version {latest}"));
+    }
+
+    async fn a_database_from_a_newer_pursuit_stops_serve(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        db.execute(
+            query("INSERT INTO pursuit_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+                .bind(9999_i64).bind("9999_future").bind("0").bind(jiff::Timestamp::now()),
+        )
+        .await
+        .unwrap();
+        db.close().await;
+        let mut serve = pursuit();
+        serve.args(["serve", "--bind", "127.0.0.1:0", "--data-dir"]).arg(database.data_dir.path());
+        if let Some(url) = &database.url {
+            serve.env("DATABASE_URL", url);
+        }
+
+        let run = finish(&mut serve).await;
+
+        assert_one_line_failure(&run, "created by a newer Pursuit (schema version 9999");
+    }
+}

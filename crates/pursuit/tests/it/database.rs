@@ -1,0 +1,278 @@
+//! The store on both backends: migrations, the schema check, the SQLite settings, the
+//! portable value layer and transactions.
+
+use jiff::Timestamp;
+use pursuit_store::{Backend, Db, StoreError, migrate, query, schema};
+use uuid::Uuid;
+
+use crate::helpers::TestDatabase;
+
+/// A scratch table with every portable type, written in each backend's native types.
+async fn create_scratch_table(db: &Db) {
+    let ddl = match db.backend() {
+        Backend::Sqlite => {
+            "CREATE TABLE scratch (id TEXT NOT NULL PRIMARY KEY, at TEXT, doc TEXT, \
+             flag INTEGER, n INTEGER, x REAL, label TEXT UNIQUE) STRICT"
+        }
+        Backend::Postgres => {
+            "CREATE TABLE scratch (id UUID NOT NULL PRIMARY KEY, at TIMESTAMPTZ, doc JSONB, \
+             flag BOOLEAN, n BIGINT, x DOUBLE PRECISION, label TEXT UNIQUE)"
+        }
+    };
+    db.execute(query(ddl)).await.unwrap();
+}
+
+both_backends! {
+    async fn migrating_twice_applies_nothing_the_second_time(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+
+        let again = migrate::run(&db, "test").await.unwrap();
+
+        assert!(again.applied.is_empty());
+        assert_eq!(again.version, migrate::latest_version());
+        assert!(!again.created);
+    }
+
+    async fn a_database_from_a_newer_pursuit_is_refused_untouched(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        db.execute(
+            query("INSERT INTO pursuit_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+                .bind(9999_i64).bind("9999_future").bind("0").bind(Timestamp::now()),
+        )
+        .await
+        .unwrap();
+
+        let error = migrate::run(&db, "test").await.unwrap_err();
+
+        assert!(matches!(error, StoreError::NewerDatabase { database_version: 9999, .. }), "{error}");
+        assert!(error.to_string().contains("newer Pursuit"), "{error}");
+    }
+
+    async fn an_edited_migration_is_detected(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        db.execute(query("UPDATE pursuit_migrations SET checksum = 'edited' WHERE version = 1")).await.unwrap();
+
+        let error = migrate::run(&db, "test").await.unwrap_err();
+
+        assert!(matches!(error, StoreError::ChangedMigration { version: 1, .. }), "{error}");
+    }
+
+    async fn values_round_trip_with_the_same_rust_types(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        create_scratch_table(&db).await;
+        let id = Uuid::new_v4();
+        let at: Timestamp = "2026-03-29T01:30:00.123456789Z".parse().unwrap();
+        let doc = serde_json::json!({"skills": ["rust", "sql"], "years": 7, "note": "é 中 ✓"});
+
+        db.execute(
+            query("INSERT INTO scratch (id, at, doc, flag, n, x, label) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id).bind(at).bind(doc.clone()).bind(true).bind(-42_i64).bind(2.5_f64).bind("a"),
+        )
+        .await
+        .unwrap();
+        db.execute(
+            query("INSERT INTO scratch (id, at, doc, flag, n, x, label) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(Uuid::new_v4()).bind(None::<Timestamp>).bind(None::<serde_json::Value>)
+                .bind(None::<bool>).bind(None::<i64>).bind(None::<f64>).bind(None::<String>),
+        )
+        .await
+        .unwrap();
+
+        let row = db.fetch_one(query("SELECT * FROM scratch WHERE id = $1").bind(id)).await.unwrap();
+        assert_eq!(row.get::<Uuid>("id").unwrap(), id);
+        assert_eq!(row.get::<Timestamp>("at").unwrap(), "2026-03-29T01:30:00.123456Z".parse().unwrap());
+        assert_eq!(row.get::<serde_json::Value>("doc").unwrap(), doc);
+        assert!(row.get::<bool>("flag").unwrap());
+        assert_eq!(row.get::<i64>("n").unwrap(), -42);
+        assert_eq!(row.get::<f64>("x").unwrap(), 2.5);
+        let nulls = db.fetch_one(query("SELECT * FROM scratch WHERE label IS NULL")).await.unwrap();
+        assert_eq!(nulls.get::<Option<Timestamp>>("at").unwrap(), None);
+        assert_eq!(nulls.get::<Option<serde_json::Value>>("doc").unwrap(), None);
+        assert_eq!(nulls.get::<Option<bool>>("flag").unwrap(), None);
+        assert!(nulls.get::<Timestamp>("at").is_err(), "a NULL is not silently a value");
+    }
+
+    async fn timestamps_order_the_same_on_both_backends(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        create_scratch_table(&db).await;
+        let times = ["2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5Z", "2025-12-31T23:59:59.999999Z", "2026-01-01T00:00:01Z"];
+        for (i, t) in times.iter().enumerate() {
+            db.execute(query("INSERT INTO scratch (id, at, label) VALUES ($1, $2, $3)")
+                .bind(Uuid::new_v4()).bind(t.parse::<Timestamp>().unwrap()).bind(i.to_string()))
+                .await.unwrap();
+        }
+
+        let rows = db.fetch_all(query("SELECT label FROM scratch WHERE at > $1 ORDER BY at")
+            .bind("2025-12-31T23:59:59.999999Z".parse::<Timestamp>().unwrap())).await.unwrap();
+
+        let labels: Vec<String> = rows.iter().map(|r| r.get("label").unwrap()).collect();
+        assert_eq!(labels, ["0", "1", "3"]);
+    }
+
+    async fn a_dropped_transaction_leaves_no_row(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        create_scratch_table(&db).await;
+
+        {
+            let mut tx = db.begin().await.unwrap();
+            tx.execute(query("INSERT INTO scratch (id, label) VALUES ($1, 'gone')").bind(Uuid::new_v4())).await.unwrap();
+            // dropped without commit
+        }
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(query("INSERT INTO scratch (id, label) VALUES ($1, 'kept')").bind(Uuid::new_v4())).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let rows = db.fetch_all(query("SELECT label FROM scratch")).await.unwrap();
+        let labels: Vec<String> = rows.iter().map(|r| r.get("label").unwrap()).collect();
+        assert_eq!(labels, ["kept"]);
+    }
+
+    async fn a_duplicate_is_a_unique_violation_not_a_generic_error(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        create_scratch_table(&db).await;
+        let insert = || query("INSERT INTO scratch (id, label) VALUES ($1, 'same')").bind(Uuid::new_v4());
+        db.execute(insert()).await.unwrap();
+
+        let error = db.execute(insert()).await.unwrap_err();
+
+        assert!(matches!(error, StoreError::UniqueViolation { .. }), "{error:?}");
+    }
+
+    async fn concurrent_writers_never_see_database_is_locked(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        create_scratch_table(&db).await;
+
+        let mut tasks = Vec::new();
+        for writer in 0..16 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..20 {
+                    let mut tx = db.begin().await?;
+                    // read, then write: the upgrade that fails without BEGIN IMMEDIATE
+                    tx.fetch_all(query("SELECT count(*) AS n FROM scratch")).await?;
+                    tx.execute(query("INSERT INTO scratch (id, label) VALUES ($1, $2)")
+                        .bind(Uuid::new_v4()).bind(format!("{writer}-{i}"))).await?;
+                    tx.commit().await?;
+                }
+                Ok::<(), StoreError>(())
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+
+        let row = db.fetch_one(query("SELECT count(*) AS n FROM scratch")).await.unwrap();
+        assert_eq!(row.get::<i64>("n").unwrap(), 16 * 20);
+    }
+}
+
+/// Two pools on one file stand for two processes (`serve` and `worker`): no in-process
+/// queue orders them, only `BEGIN IMMEDIATE` and the busy timeout. A deferred transaction
+/// that reads and then writes would fail here with "database is locked".
+#[tokio::test]
+async fn sqlite_writers_in_two_processes_wait_for_each_other_instead_of_failing() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let first = database.open().await;
+    let second = database.open().await;
+    create_scratch_table(&first).await;
+
+    let mut tasks = Vec::new();
+    for writer in 0..8 {
+        let db = if writer % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            for i in 0..25 {
+                let mut tx = db.begin().await?;
+                tx.fetch_all(query("SELECT count(*) AS n FROM scratch"))
+                    .await?;
+                tx.execute(
+                    query("INSERT INTO scratch (id, label) VALUES ($1, $2)")
+                        .bind(Uuid::new_v4())
+                        .bind(format!("{writer}-{i}")),
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            Ok::<(), StoreError>(())
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+
+    let row = first
+        .fetch_one(query("SELECT count(*) AS n FROM scratch"))
+        .await
+        .unwrap();
+    assert_eq!(row.get::<i64>("n").unwrap(), 8 * 25);
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
+    let database = TestDatabase::new(Backend::Sqlite).await;
+    let db = database.open().await;
+
+    // Every pooled connection carries the settings, not only the first one.
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let row = db
+            .fetch_one(query(
+                "SELECT (SELECT journal_mode FROM pragma_journal_mode) AS j, \
+                        (SELECT synchronous FROM pragma_synchronous) AS s, \
+                        (SELECT foreign_keys FROM pragma_foreign_keys) AS f",
+            ))
+            .await
+            .unwrap();
+        seen.push((
+            row.get::<String>("j").unwrap(),
+            row.get::<i64>("s").unwrap(),
+            row.get::<i64>("f").unwrap(),
+        ));
+    }
+
+    assert!(
+        seen.iter().all(|s| *s == ("wal".to_owned(), 2, 1)),
+        "{seen:?}"
+    );
+    assert!(database.data_dir.path().join("pursuit.db-wal").exists());
+}
+
+/// The two migration sets must describe the same model: same tables, same columns, same
+/// nullability. Fails the moment one backend's migration forgets what the other has.
+#[tokio::test]
+async fn schemas_of_both_backends_match() {
+    let (sqlite_database, postgres_database) = (
+        TestDatabase::new(Backend::Sqlite).await,
+        TestDatabase::new(Backend::Postgres).await,
+    );
+    let sqlite = sqlite_database.open().await;
+    let postgres = postgres_database.open().await;
+
+    let sqlite_schema = schema::describe(&sqlite).await.unwrap();
+    let postgres_schema = schema::describe(&postgres).await.unwrap();
+
+    assert!(!sqlite_schema.is_empty());
+    let only_sqlite: Vec<_> = sqlite_schema
+        .iter()
+        .filter(|c| !postgres_schema.contains(c))
+        .collect();
+    let only_postgres: Vec<_> = postgres_schema
+        .iter()
+        .filter(|c| !sqlite_schema.contains(c))
+        .collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "schemas drifted\nonly in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}"
+    );
+}

@@ -1,0 +1,262 @@
+//! The test harness: the real application on port 0 with a database of its own.
+//!
+//! SQLite tests get a fresh file in a temp dir. PostgreSQL tests get a fresh database cloned
+//! from a migrated template on the cluster named by `TEST_DATABASE_ADMIN_URL`, which
+//! `scripts/test` starts (a throwaway cluster on 127.0.0.1) and removes afterwards.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use pursuit::app::Application;
+use pursuit::config::{Config, Secret};
+use pursuit_store::{Backend, ConnectOptions, Db, Query, migrate};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Writes one test as a module holding a `sqlite` and a `postgres` test, so the report
+/// shows each backend's result: `platform::healthz_answers::postgres`.
+macro_rules! both_backends {
+    ($(
+        $(#[$meta:meta])*
+        async fn $name:ident($backend:ident: Backend) $body:block
+    )*) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($backend: pursuit_store::Backend) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                run(pursuit_store::Backend::Sqlite).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                run(pursuit_store::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+const ADMIN_URL_VAR: &str = "TEST_DATABASE_ADMIN_URL";
+
+/// A database for one test, and what keeps it alive.
+pub struct TestDatabase {
+    /// `None` for SQLite: the app opens `pursuit.db` in its data dir.
+    pub url: Option<String>,
+    pub data_dir: TempDir,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: Backend) -> TestDatabase {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let url = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(fresh_postgres_database().await),
+        };
+        TestDatabase { url, data_dir }
+    }
+
+    /// A config pointing at this database, listening on a free port.
+    pub fn config(&self) -> Config {
+        Config {
+            data_dir: Some(self.data_dir.path().to_path_buf()),
+            database_url: self.url.clone().map(Secret::new),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..Config::default()
+        }
+    }
+
+    /// Opens the database (migrated) without starting a server.
+    pub async fn open(&self) -> Db {
+        let config = self.config();
+        let db = pursuit::app::open_database(&config, self.data_dir.path())
+            .await
+            .expect("open");
+        migrate::run(&db, "test").await.expect("migrate");
+        db
+    }
+}
+
+/// The running application and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    /// Keeps the data dir (and so the SQLite file) alive as long as the app.
+    pub _database: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let database = TestDatabase::new(backend).await;
+    spawn_app_with(database, |_| {}).await
+}
+
+pub async fn spawn_app_with(database: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = database.config();
+    adjust(&mut config);
+    let app = Application::build(&config)
+        .await
+        .expect("application builds");
+    let address = format!("http://{}", app.local_addr());
+    let db = app.db().clone();
+    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = shutdown_rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        db,
+        _database: database,
+        shutdown: Some(shutdown_tx),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Reads a response as JSON, checking its media type.
+pub async fn json_body(response: reqwest::Response, media_type: &str) -> serde_json::Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with(media_type),
+        "content-type {content_type}, want {media_type}"
+    );
+    response.json().await.expect("json body")
+}
+
+fn admin_url() -> String {
+    std::env::var(ADMIN_URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{ADMIN_URL_VAR} is not set: run the suite with scripts/test, which starts a \
+             throwaway PostgreSQL on 127.0.0.1, or point {ADMIN_URL_VAR} at a cluster you own"
+        )
+    })
+}
+
+fn url_with_database(admin_url: &str, database: &str) -> String {
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("admin url has a database path");
+    format!("{base}/{database}")
+}
+
+/// A new database cloned from the migrated template (created once per cluster and schema).
+pub async fn fresh_postgres_database() -> String {
+    let admin_url = admin_url();
+    let options = ConnectOptions {
+        max_connections: 1,
+        ..ConnectOptions::default()
+    };
+    let admin = Db::connect(&admin_url, &options)
+        .await
+        .expect("connect to the test cluster");
+    let template = format!("pursuit_tpl_{}", migrate::fingerprint(Backend::Postgres));
+    ensure_template(&admin, &admin_url, &template).await;
+    let name = format!("pursuit_test_{}", uuid::Uuid::new_v4().simple());
+    // Names are generated here, never user input.
+    admin
+        .execute(Query::dynamic(format!(
+            "CREATE DATABASE {name} TEMPLATE {template}"
+        )))
+        .await
+        .expect("clone the template database");
+    admin.close().await;
+    url_with_database(&admin_url, &name)
+}
+
+async fn ensure_template(admin: &Db, admin_url: &str, template: &str) {
+    let is_ready = || async {
+        admin
+            .fetch_optional(
+                pursuit_store::query("SELECT datistemplate FROM pg_database WHERE datname = $1")
+                    .bind(template.to_owned()),
+            )
+            .await
+            .expect("read pg_database")
+            .map(|row| row.get::<bool>("datistemplate").expect("datistemplate"))
+    };
+    if is_ready().await == Some(true) {
+        return;
+    }
+    let created = admin
+        .execute(Query::dynamic(format!("CREATE DATABASE {template}")))
+        .await
+        .is_ok();
+    if created {
+        // This process won the race: migrate the template, then mark it ready.
+        let options = ConnectOptions {
+            max_connections: 1,
+            ..ConnectOptions::default()
+        };
+        let db = Db::connect(&url_with_database(admin_url, template), &options)
+            .await
+            .expect("connect to template");
+        migrate::run(&db, "test").await.expect("migrate template");
+        db.close().await;
+        admin
+            .execute(Query::dynamic(format!(
+                "ALTER DATABASE {template} WITH IS_TEMPLATE true"
+            )))
+            .await
+            .expect("mark template");
+        return;
+    }
+    // Another test process is creating it: wait until it is marked ready.
+    for _ in 0..600 {
+        if is_ready().await == Some(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("template database {template} did not become ready within 60 s");
+}

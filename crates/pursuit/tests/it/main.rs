@@ -1,0 +1,12 @@
+//! Integration tests of the whole application: one test binary, modules by feature.
+//! Most tests run twice, on SQLite and on PostgreSQL (see `helpers::both_backends!`).
+
+// Test helpers may unwrap: a failure there is a failed test, which is what we want.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod helpers;
+
+mod cli;
+mod database;
+mod platform;
