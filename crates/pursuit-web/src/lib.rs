@@ -57,7 +57,6 @@ pub struct AppState {
         title = "Pursuit API",
         description = "The REST API of Pursuit, the self-hosted job-search copilot. \
             Errors are RFC 9457 problem details (application/problem+json).",
-        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     components(schemas(Problem, FieldError)),
     tags((name = "platform", description = "Health and readiness")),

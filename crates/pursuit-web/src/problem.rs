@@ -25,7 +25,8 @@ pub enum ProblemType {
     NotFound,
     MethodNotAllowed,
     Conflict,
-    PreconditionFailed,
+    VersionConflict,
+    PreconditionRequired,
     PayloadTooLarge,
     UnsupportedMediaType,
     RateLimited,
@@ -35,7 +36,7 @@ pub enum ProblemType {
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 15] = [
+    pub const ALL: [ProblemType; 16] = [
         ProblemType::BadRequest,
         ProblemType::MalformedJson,
         ProblemType::Validation,
@@ -44,7 +45,8 @@ impl ProblemType {
         ProblemType::NotFound,
         ProblemType::MethodNotAllowed,
         ProblemType::Conflict,
-        ProblemType::PreconditionFailed,
+        ProblemType::VersionConflict,
+        ProblemType::PreconditionRequired,
         ProblemType::PayloadTooLarge,
         ProblemType::UnsupportedMediaType,
         ProblemType::RateLimited,
@@ -63,7 +65,8 @@ impl ProblemType {
             ProblemType::NotFound => "not-found",
             ProblemType::MethodNotAllowed => "method-not-allowed",
             ProblemType::Conflict => "conflict",
-            ProblemType::PreconditionFailed => "precondition-failed",
+            ProblemType::VersionConflict => "version-conflict",
+            ProblemType::PreconditionRequired => "precondition-required",
             ProblemType::PayloadTooLarge => "payload-too-large",
             ProblemType::UnsupportedMediaType => "unsupported-media-type",
             ProblemType::RateLimited => "rate-limited",
@@ -86,7 +89,8 @@ impl ProblemType {
             ProblemType::NotFound => StatusCode::NOT_FOUND,
             ProblemType::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemType::Conflict => StatusCode::CONFLICT,
-            ProblemType::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ProblemType::VersionConflict => StatusCode::CONFLICT,
+            ProblemType::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ProblemType::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemType::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProblemType::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -106,7 +110,8 @@ impl ProblemType {
             ProblemType::NotFound => "The resource was not found",
             ProblemType::MethodNotAllowed => "The method is not allowed on this resource",
             ProblemType::Conflict => "The request conflicts with the current state",
-            ProblemType::PreconditionFailed => "The resource changed since it was read",
+            ProblemType::VersionConflict => "The resource changed since it was read",
+            ProblemType::PreconditionRequired => "The request must say which version it changes",
             ProblemType::PayloadTooLarge => "The request body is too large",
             ProblemType::UnsupportedMediaType => "The request body has an unsupported media type",
             ProblemType::RateLimited => "Too many requests",
@@ -143,8 +148,11 @@ impl ProblemType {
             ProblemType::Conflict => {
                 "The write conflicts with existing data (a duplicate, or a state that does not allow it)."
             }
-            ProblemType::PreconditionFailed => {
-                "An `If-Match` precondition failed: someone changed the resource since you read it. Fetch it again, re-apply your change, and retry."
+            ProblemType::VersionConflict => {
+                "The `If-Match` version is not the current one: the resource changed since you read it (on another device, or by a rule). Fetch the current version, re-apply your change to it, and retry."
+            }
+            ProblemType::PreconditionRequired => {
+                "Updates and deletes of versioned resources need `If-Match` with the version (the `ETag`) you last read."
             }
             ProblemType::PayloadTooLarge => "The body is larger than the server accepts.",
             ProblemType::UnsupportedMediaType => {

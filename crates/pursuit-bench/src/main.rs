@@ -1,0 +1,245 @@
+//! `pursuit-bench`: measures a built `pursuit` binary from the outside and prints figures.
+//! Benchmarks are not tests: they assert nothing, they report.
+//!
+//! ```text
+//! cargo build --release -p pursuit
+//! cargo run --release -p pursuit-bench -- serve --binary target/release/pursuit
+//! ```
+//!
+//! The load generator runs on the same machine as the server, so on a 2-core machine the
+//! throughput figure is what one core of server gets while the other drives it.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+#[derive(Parser)]
+#[command(about = "Benchmarks for Pursuit that print figures")]
+struct Cli {
+    #[command(subcommand)]
+    command: Bench,
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// Cold start, idle memory, and /healthz throughput and latency of `pursuit serve`.
+    Serve {
+        /// The pursuit binary to measure (build it with --release first).
+        #[arg(long, default_value = "target/release/pursuit")]
+        binary: PathBuf,
+        /// How many cold starts to time.
+        #[arg(long, default_value_t = 10)]
+        starts: usize,
+        /// Concurrent client connections for the throughput run.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// Length of the throughput run, in seconds.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// postgres://… to measure against PostgreSQL instead of a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Bench::Serve {
+            binary,
+            starts,
+            connections,
+            seconds,
+            database_url,
+        } => {
+            serve(
+                &binary,
+                starts,
+                connections,
+                Duration::from_secs(seconds),
+                database_url,
+            )
+            .await
+        }
+    }
+}
+
+struct Server {
+    child: Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+/// Starts `pursuit serve` on a fresh data dir and returns once /healthz answers 200, with
+/// the time that took.
+async fn start(
+    binary: &PathBuf,
+    client: &reqwest::Client,
+    database_url: Option<&str>,
+) -> anyhow::Result<(Server, Duration)> {
+    let data = tempfile::tempdir()?;
+    let mut command = Command::new(binary);
+    command
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(data.path())
+        .env("PURSUIT_LOG_LEVEL", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    let started = Instant::now();
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot run {}", binary.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let line = BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await?
+        .context("no url printed")?;
+    let url = line
+        .rsplit(' ')
+        .next()
+        .context("no url printed")?
+        .to_owned();
+    loop {
+        if let Ok(response) = client.get(format!("{url}/healthz")).send().await
+            && response.status() == 200
+        {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("pursuit did not answer /healthz within 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    Ok((
+        Server {
+            child,
+            url,
+            _data: data,
+        },
+        started.elapsed(),
+    ))
+}
+
+fn rss_kib(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .context("no VmRSS")?;
+    line.split_whitespace()
+        .nth(1)
+        .context("no VmRSS value")?
+        .parse()
+        .context("bad VmRSS")
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+async fn serve(
+    binary: &PathBuf,
+    starts: usize,
+    connections: usize,
+    run_for: Duration,
+    database_url: Option<String>,
+) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()?;
+    let backend = if database_url.is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    println!("pursuit-bench serve: {} ({backend})", binary.display());
+
+    // 1. Cold start: process spawn → first 200 from /healthz, on a fresh data dir each time
+    //    (so every start creates and migrates a new database).
+    let mut times = Vec::new();
+    for _ in 0..starts {
+        let (mut server, took) = start(binary, &client, database_url.as_deref()).await?;
+        times.push(took);
+        server.child.kill().await?;
+    }
+    times.sort();
+    println!(
+        "cold start to first /healthz 200 ({starts} runs): median {}, min {}, max {}",
+        ms(percentile(&times, 50.0)),
+        ms(times[0]),
+        ms(times[times.len() - 1])
+    );
+
+    // 2. Idle memory: after start-up and a few requests, once things settle.
+    let (mut server, _) = start(binary, &client, database_url.as_deref()).await?;
+    for _ in 0..10 {
+        client.get(format!("{}/healthz", server.url)).send().await?;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pid = server.child.id().context("no pid")?;
+    println!(
+        "idle resident memory: {:.1} MiB",
+        rss_kib(pid)? as f64 / 1024.0
+    );
+
+    // 3. Throughput and latency on loopback with keep-alive connections.
+    let deadline = Instant::now() + run_for;
+    let mut workers = Vec::new();
+    for _ in 0..connections {
+        let client = client.clone();
+        let url = format!("{}/healthz", server.url);
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0_u64;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                match client.get(&url).send().await {
+                    Ok(response) if response.status() == 200 => {
+                        let _ = response.bytes().await;
+                        latencies.push(sent.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        let (mut l, e) = worker.await?;
+        latencies.append(&mut l);
+        errors += e;
+    }
+    latencies.sort();
+    let rss_after = rss_kib(pid)? as f64 / 1024.0;
+    println!(
+        "GET /healthz, {connections} connections, {}s: {:.0} req/s, p50 {}, p99 {}, max {}, errors {errors}",
+        run_for.as_secs(),
+        latencies.len() as f64 / run_for.as_secs_f64(),
+        ms(percentile(&latencies, 50.0)),
+        ms(percentile(&latencies, 99.0)),
+        ms(latencies.last().copied().unwrap_or_default()),
+    );
+    println!("resident memory after the load: {rss_after:.1} MiB");
+    server.child.kill().await?;
+    Ok(())
+}
