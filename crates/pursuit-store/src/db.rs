@@ -421,3 +421,60 @@ impl Row {
         Row(RowInner::Postgres(row))
     }
 }
+
+/// Something queries run on: the pool ([`&Db`](Db)) or a transaction ([`&mut Tx`](Tx)).
+/// Feature query functions take `impl Conn` so that one function serves both.
+pub trait Conn: Send {
+    fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn fetch_all(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send;
+    fn fetch_optional(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Option<Row>, StoreError>> + Send;
+    fn fetch_one(&mut self, query: Query) -> impl Future<Output = Result<Row, StoreError>> + Send {
+        async move {
+            self.fetch_optional(query)
+                .await?
+                .ok_or(StoreError::NotFound)
+        }
+    }
+}
+
+impl Conn for &Db {
+    fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        Db::execute(self, query)
+    }
+    fn fetch_all(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        Db::fetch_all(self, query)
+    }
+    fn fetch_optional(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Option<Row>, StoreError>> + Send {
+        Db::fetch_optional(self, query)
+    }
+}
+
+impl Conn for &mut Tx {
+    fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        Tx::execute(self, query)
+    }
+    fn fetch_all(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        Tx::fetch_all(self, query)
+    }
+    fn fetch_optional(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Option<Row>, StoreError>> + Send {
+        Tx::fetch_optional(self, query)
+    }
+}

@@ -8,6 +8,9 @@
 //!   that decode the same logical type from each backend's native column type).
 //! - [`migrate`]: migrations embedded in the binary, one file per backend per version.
 //! - [`schema`]: reads the live schema back, so a test can prove the backends never drift.
+//! - [`secret`]: random secrets and their stored hashes.
+//! - feature query modules: [`accounts`], [`audit`]; each function takes the user id of the
+//!   rows it touches.
 //!
 //! # Portability rules (the invariants feature code relies on)
 //! - Placeholders are `$1, $2, …` on both backends; SQLite reads `$N` as "argument N".
@@ -17,12 +20,15 @@
 //! - JSON documents are `jsonb` on PostgreSQL and `TEXT` on SQLite.
 //! - Booleans are `boolean` on PostgreSQL and `INTEGER` 0/1 on SQLite.
 
+pub mod accounts;
+pub mod audit;
 pub mod db;
 mod error;
 pub mod migrate;
 pub mod schema;
+pub mod secret;
 pub mod sql;
 
-pub use db::{Backend, ConnectOptions, Db, PoolStats, Tx};
+pub use db::{Backend, Conn, ConnectOptions, Db, PoolStats, Tx};
 pub use error::StoreError;
 pub use sql::{Decode, Query, Row, Value, query};

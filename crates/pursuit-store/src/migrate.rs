@@ -46,7 +46,10 @@ macro_rules! migration {
 }
 
 /// Every migration, oldest first. Append only.
-pub static MIGRATIONS: &[Migration] = &[migration!(1, "0001_instance")];
+pub static MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_instance"),
+    migration!(2, "0002_accounts"),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {

@@ -10,6 +10,7 @@
 //! - feature modules (`health`, later `auth`, `applications`, …), each with its own router,
 //!   merged in [`router`].
 
+pub mod auth;
 pub mod extract;
 mod health;
 pub mod metrics;
@@ -42,6 +43,16 @@ pub struct WebSettings {
     pub hsts: bool,
     /// The version string shown by `/healthz` and the OpenAPI document.
     pub version: &'static str,
+    /// Where users reach Pursuit (`https://jobs.example.org`, or the bound address): the base
+    /// of every link Pursuit mails. Never taken from a request's `Host` header, which an
+    /// attacker could set to make a sign-in link point at their own site.
+    pub base_url: String,
+    /// Mark the session cookie `Secure` and `__Host-` (served over HTTPS).
+    pub secure_cookies: bool,
+    /// Whether the first sign-in of an unknown address creates an account.
+    pub signup_open: bool,
+    /// The zone of new accounts whose browser did not say.
+    pub default_timezone: pursuit_domain::account::TimeZoneName,
 }
 
 /// Shared by every handler: cheap to clone.
@@ -49,6 +60,24 @@ pub struct WebSettings {
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<WebSettings>,
+    pub mailer: pursuit_mail::Mailer,
+    /// Per-address limit on the sign-in endpoints.
+    pub limiter: Arc<auth::rate_limit::RateLimiter>,
+}
+
+impl AppState {
+    /// The state with the default sign-in rate limit (30 requests per address per 10 minutes).
+    pub fn new(db: Db, settings: WebSettings, mailer: pursuit_mail::Mailer) -> AppState {
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            mailer,
+            limiter: Arc::new(auth::rate_limit::RateLimiter::new(
+                30,
+                std::time::Duration::from_secs(600),
+            )),
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -59,7 +88,10 @@ pub struct AppState {
             Errors are RFC 9457 problem details (application/problem+json).",
     ),
     components(schemas(Problem, FieldError)),
-    tags((name = "platform", description = "Health and readiness")),
+    tags(
+        (name = "platform", description = "Health and readiness"),
+        (name = "auth", description = "Sign-in, sessions, API tokens, the caller's account and audit log"),
+    ),
 )]
 struct ApiDoc;
 
@@ -82,6 +114,7 @@ pub fn router(state: AppState) -> Router {
     let (api_routes, doc) = api();
     let routes = Router::new()
         .merge(api_routes)
+        .merge(auth::pages())
         .route("/", get(pages::index))
         .route("/metrics", get(metrics::render))
         .route("/problems/{slug}", get(pages::problem_type));

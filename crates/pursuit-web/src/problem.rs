@@ -275,7 +275,11 @@ fn render(
 
 /// The error type of every handler.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<ApiErrorParts>);
+
+/// Boxed so that `Result<T, ApiError>` stays one pointer wide on the happy path.
+#[derive(Debug)]
+struct ApiErrorParts {
     kind: ProblemType,
     detail: Option<String>,
     errors: Vec<FieldError>,
@@ -286,22 +290,27 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(kind: ProblemType) -> ApiError {
-        ApiError {
+        ApiError(Box::new(ApiErrorParts {
             kind,
             detail: None,
             errors: Vec::new(),
             headers: HeaderMap::new(),
             source: None,
-        }
+        }))
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> ApiError {
-        self.detail = Some(detail.into());
+        self.0.detail = Some(detail.into());
         self
     }
 
     pub fn with_header(mut self, name: header::HeaderName, value: HeaderValue) -> ApiError {
-        self.headers.insert(name, value);
+        self.0.headers.insert(name, value);
+        self
+    }
+
+    fn with_source(mut self, source: Box<dyn std::error::Error + Send + Sync>) -> ApiError {
+        self.0.source = Some(source);
         self
     }
 
@@ -324,10 +333,9 @@ impl ApiError {
             [only] => format!("{}: {}", only.pointer, only.message),
             _ => format!("{} fields are invalid", errors.len()),
         };
-        ApiError {
-            errors,
-            ..ApiError::new(ProblemType::Validation).with_detail(detail)
-        }
+        let mut error = ApiError::new(ProblemType::Validation).with_detail(detail);
+        error.0.errors = errors;
+        error
     }
 
     /// One invalid field.
@@ -340,31 +348,26 @@ impl ApiError {
 
     /// An internal error: logged with its cause, answered with the request id only.
     pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ApiError {
-        ApiError {
-            source: Some(source.into()),
-            ..ApiError::new(ProblemType::Internal)
-        }
+        ApiError::new(ProblemType::Internal).with_source(source.into())
     }
 
     pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ApiError {
-        ApiError {
-            source: Some(source.into()),
-            ..ApiError::new(ProblemType::Unavailable)
-        }
+        ApiError::new(ProblemType::Unavailable).with_source(source.into())
     }
 
     pub fn kind(&self) -> ProblemType {
-        self.kind
+        self.0.kind
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Some(source) = &self.source {
+        let parts = *self.0;
+        if let Some(source) = &parts.source {
             // Logged here, once, where the failure is turned into an answer.
-            tracing::error!(problem.type = self.kind.slug(), error = %source, "request failed");
+            tracing::error!(problem.type = parts.kind.slug(), error = %source, "request failed");
         }
-        problem_response(self.kind, self.detail, self.errors, self.headers)
+        problem_response(parts.kind, parts.detail, parts.errors, parts.headers)
     }
 }
 

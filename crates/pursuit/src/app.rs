@@ -4,7 +4,6 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -12,7 +11,8 @@ use pursuit_store::{ConnectOptions, Db, migrate};
 use pursuit_web::{AppState, WebSettings};
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use crate::config::{Config, Signup};
+use pursuit_domain::account::TimeZoneName;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -23,6 +23,7 @@ pub struct Application {
     db: Db,
     data_dir: PathBuf,
     first_run: bool,
+    owner_link: Option<String>,
 }
 
 impl Application {
@@ -37,13 +38,36 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
-        let state = AppState {
-            db: db.clone(),
-            settings: Arc::new(WebSettings {
-                body_limit: config.body_limit_bytes,
-                hsts: config.hsts(),
-                version: VERSION,
-            }),
+        let local_addr = listener
+            .local_addr()
+            .context("cannot read the bound address")?;
+        let base_url = match &config.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", reachable(local_addr)),
+        };
+        let default_timezone = TimeZoneName::parse(&config.default_timezone)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: key `default_timezone`: {e}"))?;
+        let settings = WebSettings {
+            body_limit: config.body_limit_bytes,
+            hsts: config.hsts(),
+            version: VERSION,
+            base_url: base_url.clone(),
+            secure_cookies: base_url.starts_with("https://"),
+            signup_open: config.signup == Signup::Open,
+            default_timezone: default_timezone.clone(),
+        };
+        let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?);
+        // On the embedded default a single user needs no email to start: print a link.
+        let embedded = config
+            .database_url
+            .as_ref()
+            .is_none_or(|url| url.expose().starts_with("sqlite:"));
+        let owner_link = if embedded {
+            pursuit_web::auth::magic_link::owner_link(&db, &base_url, &default_timezone)
+                .await
+                .context("cannot prepare the owner's sign-in link")?
+        } else {
+            None
         };
         pursuit_web::metrics::handle();
         let router = pursuit_web::router(state);
@@ -59,6 +83,7 @@ impl Application {
             db,
             data_dir,
             first_run: report.created,
+            owner_link,
         })
     }
 
@@ -74,6 +99,12 @@ impl Application {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The one-time sign-in link of the owner account, while it has never signed in
+    /// (embedded installs only).
+    pub fn owner_link(&self) -> Option<&str> {
+        self.owner_link.as_deref()
     }
 
     /// True when this start created the database (a new installation).
@@ -99,7 +130,8 @@ impl Application {
             tracing::info!("shutting down: finishing in-flight requests");
             let _ = stopping_tx.send(());
         };
-        let server = axum::serve(listener, router).with_graceful_shutdown(signal);
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(listener, service).with_graceful_shutdown(signal);
         let server = tokio::spawn(async move { server.await });
         // Once shutdown starts, in-flight requests get a grace period, not forever.
         let mut server = server;
@@ -120,6 +152,17 @@ impl Application {
 }
 
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// An address a browser on this machine can open: `0.0.0.0`/`::` become loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        ip if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
+        _ => addr,
+    }
+}
 
 /// Creates the data directory if needed and proves it is writable, so a permission problem
 /// is reported at boot in plain words rather than as a database error later.

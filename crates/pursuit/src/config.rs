@@ -61,6 +61,57 @@ impl Default for DatabaseSettings {
     }
 }
 
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signup {
+    /// The first sign-in of an unknown address creates its account.
+    #[default]
+    Open,
+    /// Only existing accounts can sign in (create them with `pursuit token create`).
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurityName {
+    /// STARTTLS on a plain connection (port 587); the default.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on localhost.
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    /// The sender of every message Pursuit sends.
+    pub from: String,
+    /// The SMTP server. Unset: messages go to `<data_dir>/outbox/` as .eml files.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub smtp_security: SmtpSecurityName,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<Secret>,
+    /// Seconds to wait on the SMTP server.
+    pub smtp_timeout_secs: u64,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            from: "Pursuit <pursuit@localhost>".to_owned(),
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: SmtpSecurityName::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_timeout_secs: 30,
+        }
+    }
+}
+
 /// Every setting. Field names are the TOML keys and, upper-cased after `PURSUIT_`, the
 /// environment variables (nested keys joined by `__`, e.g. `PURSUIT_DATABASE__MAX_CONNECTIONS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -82,7 +133,12 @@ pub struct Config {
     pub log_level: String,
     /// The largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// `open` (unknown addresses get an account on first sign-in) or `closed`.
+    pub signup: Signup,
+    /// The IANA zone of new accounts whose browser did not send one.
+    pub default_timezone: String,
     pub database: DatabaseSettings,
+    pub mail: MailSettings,
 }
 
 impl Default for Config {
@@ -95,7 +151,10 @@ impl Default for Config {
             log_format: LogFormat::Human,
             log_level: "info".to_owned(),
             body_limit_bytes: 2 * 1024 * 1024,
+            signup: Signup::Open,
+            default_timezone: "UTC".to_owned(),
             database: DatabaseSettings::default(),
+            mail: MailSettings::default(),
         }
     }
 }
@@ -162,6 +221,13 @@ impl Config {
                 "invalid configuration: key `database.max_connections` must be at least 1"
             );
         }
+        pursuit_domain::account::TimeZoneName::parse(&self.default_timezone)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: key `default_timezone`: {e}"))?;
+        if pursuit_mail::Mailer::outbox(&self.mail.from, Path::new(".")).is_err() {
+            anyhow::bail!(
+                "invalid configuration: key `mail.from` must be an address like `Pursuit <pursuit@example.org>`"
+            );
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log_level)
             .map_err(|e| anyhow::anyhow!("invalid configuration: key `log_level`: {e}"))?;
         Ok(())
@@ -175,6 +241,33 @@ impl Config {
                 .map(|dir| dir.join("pursuit"))
                 .context("no platform data directory is known; set --data-dir or PURSUIT_DATA_DIR"),
         }
+    }
+
+    /// The mail transport: SMTP when `mail.smtp_host` is set, else the dev outbox.
+    pub fn mailer(&self, data_dir: &Path) -> anyhow::Result<pursuit_mail::Mailer> {
+        let mailer = match &self.mail.smtp_host {
+            None => pursuit_mail::Mailer::outbox(&self.mail.from, &data_dir.join("outbox")),
+            Some(host) => pursuit_mail::Mailer::smtp(
+                &self.mail.from,
+                &pursuit_mail::SmtpSettings {
+                    host: host.clone(),
+                    port: self.mail.smtp_port,
+                    security: match self.mail.smtp_security {
+                        SmtpSecurityName::Starttls => pursuit_mail::SmtpSecurity::StartTls,
+                        SmtpSecurityName::Tls => pursuit_mail::SmtpSecurity::Tls,
+                        SmtpSecurityName::None => pursuit_mail::SmtpSecurity::None,
+                    },
+                    username: self.mail.smtp_username.clone(),
+                    password: self
+                        .mail
+                        .smtp_password
+                        .as_ref()
+                        .map(|p| p.expose().to_owned()),
+                    timeout: std::time::Duration::from_secs(self.mail.smtp_timeout_secs),
+                },
+            ),
+        };
+        mailer.map_err(|e| anyhow::anyhow!("invalid configuration: key `mail`: {e}"))
     }
 
     /// Whether responses should carry HSTS.

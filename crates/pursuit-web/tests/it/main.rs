@@ -5,8 +5,6 @@
 // Test helpers may unwrap: a failure there is a failed test, which is what we want.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Query;
@@ -62,14 +60,17 @@ async fn probe_app(body_limit: usize) -> Probe {
     let db = Db::open_sqlite(&dir.path().join("probe.db"), &ConnectOptions::default())
         .await
         .unwrap();
-    let state = AppState {
-        db,
-        settings: Arc::new(WebSettings {
-            body_limit,
-            hsts: false,
-            version: "test",
-        }),
+    let settings = WebSettings {
+        body_limit,
+        hsts: false,
+        version: "test",
+        base_url: "http://127.0.0.1:1".to_owned(),
+        secure_cookies: false,
+        signup_open: true,
+        default_timezone: pursuit_domain::account::TimeZoneName::utc(),
     };
+    let mailer = pursuit_mail::Mailer::outbox("pursuit@localhost", &dir.path().join("outbox")).unwrap();
+    let state = AppState::new(db, settings, mailer);
     let routes = Router::new()
         .route("/probe/json", post(probe_json))
         .route("/probe/internal", get(probe_internal))

@@ -4,6 +4,7 @@
 pub mod migrate;
 pub mod openapi;
 pub mod serve;
+pub mod token;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -63,6 +64,11 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document of the REST API.
     Openapi,
+    /// Manage API tokens from the command line.
+    Token {
+        #[command(subcommand)]
+        command: token::TokenCommand,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -91,5 +97,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&cli.global, args).await,
         Command::Migrate => migrate::run(&cli.global).await,
         Command::Openapi => openapi::run(),
+        Command::Token { command } => token::run(&cli.global, command).await,
     }
 }

@@ -31,5 +31,8 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
     };
     // stdout, alone on its line: scripts (and the benchmark) wait for it.
     println!("Pursuit {} is listening on {url}", crate::app::VERSION);
+    if let Some(link) = app.owner_link() {
+        println!("Sign in as the owner (one-time link, valid 24 hours): {link}");
+    }
     app.run_until_stopped(shutdown_signal()).await
 }

@@ -1,0 +1,41 @@
+//! Typed ids, so a user id cannot be passed where a token id is expected.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A new, time-ordered id (UUIDv7).
+            pub fn new() -> $name {
+                $name(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+id_type! {
+    /// A user account.
+    UserId,
+    /// An API token.
+    ApiTokenId,
+    /// An audit log entry.
+    AuditId,
+}

@@ -1,0 +1,24 @@
+//! Pursuit's domain: validated types built once at the edge ("parse, don't validate") and
+//! pure rules. No IO here, ever: no database, no network, no clock (callers pass "now").
+//!
+//! # Layout
+//! - [`account`]: email addresses, time zones, display names.
+//! - [`schedule`]: local times of day, quiet hours, send windows.
+//! - [`settings`]: reminder channels and defaults.
+//! - [`ids`]: typed ids.
+
+pub mod account;
+pub mod ids;
+pub mod schedule;
+pub mod settings;
+
+/// A value that failed validation: which rule, in words fit for a problem body.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    pub fn new(message: impl Into<String>) -> Invalid {
+        Invalid(message.into())
+    }
+}

@@ -1,0 +1,248 @@
+//! Accounts and sign-in: who is calling, and the endpoints that decide it.
+//!
+//! A caller is authenticated by an API token (`Authorization: Bearer …`) or by the session
+//! cookie a sign-in link sets. [`CurrentUser`] is the extractor every user-data handler
+//! takes; it carries the user id that every query on user data must be given.
+//! Cookie-authenticated unsafe requests must be same-origin and carry the session's CSRF
+//! token in `x-csrf-token`.
+
+mod account;
+mod audit;
+pub mod magic_link;
+pub mod rate_limit;
+mod session;
+mod tokens;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use jiff::Timestamp;
+use pursuit_domain::ids::UserId;
+use pursuit_store::accounts::{self, User};
+use pursuit_store::audit::NewAuditEntry;
+use pursuit_store::secret;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+use crate::problem::{ApiError, ProblemType};
+use crate::request_id::RequestId;
+
+pub use session::{SESSION_COOKIE, SESSION_COOKIE_SECURE};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(magic_link::router())
+        .merge(session::router())
+        .merge(account::router())
+        .merge(tokens::router())
+        .merge(audit::router())
+}
+
+/// Plain pages of the sign-in flow (not part of the JSON API).
+pub fn pages() -> axum::Router<AppState> {
+    magic_link::pages()
+}
+
+/// How the caller proved who they are.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    Session {
+        id_hash: String,
+        csrf_token: String,
+    },
+    ApiToken {
+        token_id: pursuit_domain::ids::ApiTokenId,
+    },
+}
+
+/// The authenticated caller. Handlers on user data take this and pass `user.id` to every
+/// query: there is no way to reach rows without naming whose they are.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user: User,
+    pub credential: Credential,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> UserId {
+        self.user.id
+    }
+}
+
+/// Last-used times are written at most this often per token or session.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+fn unauthorized(detail: &str) -> ApiError {
+    ApiError::new(ProblemType::Unauthorized)
+        .with_detail(detail)
+        .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+}
+
+fn bearer_token(parts: &Parts) -> Option<Result<&str, ApiError>> {
+    let value = parts.headers.get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    Some(token.ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`")))
+}
+
+/// The session cookie's value, under either cookie name.
+fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|cookies| {
+            cookies.split(';').find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == SESSION_COOKIE || name == SESSION_COOKIE_SECURE)
+                    .then(|| value.trim().to_owned())
+            })
+        })
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A cookie-authenticated unsafe request must come from our own pages: the browser's
+/// `Origin` (or `Sec-Fetch-Site`) says same-origin, and the CSRF token matches.
+fn check_csrf(parts: &Parts, state: &AppState, csrf_token: &str) -> Result<(), ApiError> {
+    let forbidden = |detail: &str| ApiError::new(ProblemType::Forbidden).with_detail(detail);
+    if let Some(origin) = parts
+        .headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
+        let matches_public = state.settings.base_url.trim_end_matches('/') == origin;
+        if origin_host != host && !matches_public {
+            return Err(forbidden("cross-origin request refused"));
+        }
+    } else if let Some(site) = parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Err(forbidden("cross-site request refused"));
+    }
+    let sent = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if sent.is_empty() || !secret::constant_time_eq(sent, csrf_token) {
+        return Err(forbidden("missing or wrong x-csrf-token header"));
+    }
+    Ok(())
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(current) = parts.extensions.get::<CurrentUser>() {
+            return Ok(current.clone());
+        }
+        let now = Timestamp::now();
+        let current = if let Some(token) = bearer_token(parts) {
+            let token = token?;
+            let Some((api_token, user)) =
+                accounts::find_api_token(&state.db, &secret::hash(token), now).await?
+            else {
+                return Err(unauthorized("the API token is unknown, expired or revoked"));
+            };
+            if api_token
+                .last_used_at
+                .is_none_or(|at| now.as_second() - at.as_second() >= TOUCH_INTERVAL_SECS)
+            {
+                accounts::touch_api_token(&state.db, api_token.id, now).await?;
+            }
+            CurrentUser {
+                user,
+                credential: Credential::ApiToken {
+                    token_id: api_token.id,
+                },
+            }
+        } else if let Some(cookie) = session_cookie(parts) {
+            let id_hash = secret::hash(&cookie);
+            let Some(session) = accounts::find_session(&state.db, &id_hash, now).await? else {
+                return Err(unauthorized("the session has ended; sign in again"));
+            };
+            if is_unsafe(&parts.method) {
+                check_csrf(parts, state, &session.csrf_token)?;
+            }
+            if now.as_second() - session.last_seen_at.as_second() >= TOUCH_INTERVAL_SECS {
+                accounts::touch_session(&state.db, &id_hash, now).await?;
+            }
+            CurrentUser {
+                user: session.user,
+                credential: Credential::Session {
+                    id_hash,
+                    csrf_token: session.csrf_token,
+                },
+            }
+        } else {
+            return Err(unauthorized(
+                "sign in, or send `Authorization: Bearer <token>`",
+            ));
+        };
+        parts.extensions.insert(current.clone());
+        Ok(current)
+    }
+}
+
+/// The request facts an audit entry and a rate limit need.
+#[derive(Clone, Debug, Default)]
+pub struct RequestFacts {
+    pub ip: Option<std::net::IpAddr>,
+    pub request_id: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestFacts {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestFacts {
+            ip: parts
+                .extensions
+                .get::<ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+            request_id: parts.extensions.get::<RequestId>().map(|r| r.0.clone()),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        })
+    }
+}
+
+impl RequestFacts {
+    pub fn audit(&self, user_id: Option<UserId>, action: &'static str) -> NewAuditEntry {
+        NewAuditEntry {
+            user_id,
+            action,
+            request_id: self.request_id.clone(),
+            ip: self.ip.map(|ip| ip.to_string()),
+            ..NewAuditEntry::default()
+        }
+    }
+}
