@@ -88,6 +88,7 @@ impl AppState {
             Errors are RFC 9457 problem details (application/problem+json).",
     ),
     components(schemas(Problem, FieldError)),
+    modifiers(&SecuritySchemes),
     tags(
         (name = "platform", description = "Health and readiness"),
         (name = "auth", description = "Sign-in, sessions, API tokens, the caller's account and audit log"),
@@ -95,12 +96,42 @@ impl AppState {
 )]
 struct ApiDoc;
 
+/// The two ways to authenticate, described for clients: an API token as a bearer token, or
+/// the session cookie a browser sign-in sets (with `x-csrf-token` on unsafe requests).
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("pst_…")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                auth::SESSION_COOKIE,
+                "Set by a sign-in; unsafe requests also need the x-csrf-token header",
+            ))),
+        );
+    }
+}
+
 /// The OpenAPI document and the routes it describes, from the handler annotations.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     OpenApiRouter::with_openapi(doc)
         .merge(health::router())
+        .merge(auth::router())
         .split_for_parts()
 }
 

@@ -54,8 +54,8 @@ const KEPT_HEADERS: [header::HeaderName; 3] =
 /// The largest plain-text error body from a lower layer we read to quote as `detail`.
 const MAX_QUOTED_DETAIL: usize = 2048;
 
-/// Turns any error response that is not already problem+json (a 405 from the router, a 413
-/// from the body limit, a plain-text rejection from an axum extractor) into one, so that a
+/// Turns any error response that is not already problem+json or an HTML page (a 405 from the
+/// router, a 413 from the body limit, a plain-text rejection from an axum extractor) into one, so that a
 /// client sees a single error shape whatever produced the error.
 pub async fn ensure_problem(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
@@ -68,7 +68,9 @@ pub async fn ensure_problem(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
-    if content_type.starts_with(PROBLEM_JSON) {
+    // A problem already, or a page rendered for a browser on purpose (a sign-in error page):
+    // leave it. What gets converted is what lower layers produce: no body or plain text.
+    if content_type.starts_with(PROBLEM_JSON) || content_type.starts_with("text/html") {
         return response;
     }
     let quote_body = status.is_client_error() && content_type.starts_with("text/plain");

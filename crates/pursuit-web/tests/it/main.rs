@@ -69,7 +69,8 @@ async fn probe_app(body_limit: usize) -> Probe {
         signup_open: true,
         default_timezone: pursuit_domain::account::TimeZoneName::utc(),
     };
-    let mailer = pursuit_mail::Mailer::outbox("pursuit@localhost", &dir.path().join("outbox")).unwrap();
+    let mailer =
+        pursuit_mail::Mailer::outbox("pursuit@localhost", &dir.path().join("outbox")).unwrap();
     let state = AppState::new(db, settings, mailer);
     let routes = Router::new()
         .route("/probe/json", post(probe_json))

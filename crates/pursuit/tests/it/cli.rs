@@ -282,3 +282,30 @@ both_backends! {
         assert_one_line_failure(&run, "created by a newer Pursuit (schema version 9999");
     }
 }
+
+both_backends! {
+    async fn token_create_prints_a_token_that_the_api_accepts(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let mut create = pursuit();
+        create.args(["token", "create", "--email", "Script@Example.org", "--name", "nightly"])
+            .arg("--data-dir").arg(database.data_dir.path());
+        if let Some(url) = &database.url {
+            create.env("DATABASE_URL", url);
+        }
+        let mut bad = pursuit();
+        bad.args(["token", "create", "--email", "nope"]).arg("--data-dir").arg(database.data_dir.path());
+
+        let run = finish(&mut create).await;
+        let bad = finish(&mut bad).await;
+        let app = crate::helpers::spawn_app_with(database, |_| {}).await;
+        let token = run.stdout.lines().last().unwrap_or_default().to_owned();
+        let me = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap();
+
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(token.starts_with("pst_"), "last line: {token:?}");
+        assert_eq!(me.status(), 200);
+        let me: serde_json::Value = me.json().await.unwrap();
+        assert_eq!(me["user"]["email"], "Script@Example.org");
+        assert_one_line_failure(&bad, "invalid --email");
+    }
+}

@@ -87,7 +87,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     /// Keeps the data dir (and so the SQLite file) alive as long as the app.
-    pub _database: TestDatabase,
+    pub database: TestDatabase,
+    /// The owner's first-run link this start printed, if any.
+    pub owner_link: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -105,6 +107,7 @@ pub async fn spawn_app_with(database: TestDatabase, adjust: impl FnOnce(&mut Con
         .expect("application builds");
     let address = format!("http://{}", app.local_addr());
     let db = app.db().clone();
+    let owner_link = app.owner_link().map(str::to_owned);
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async move {
         let _ = shutdown_rx.await;
@@ -118,7 +121,8 @@ pub async fn spawn_app_with(database: TestDatabase, adjust: impl FnOnce(&mut Con
         address,
         client,
         db,
-        _database: database,
+        database,
+        owner_link,
         shutdown: Some(shutdown_tx),
         server: Some(server),
     }
@@ -127,6 +131,10 @@ pub async fn spawn_app_with(database: TestDatabase, adjust: impl FnOnce(&mut Con
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.database.data_dir.path()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

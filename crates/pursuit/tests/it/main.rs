@@ -7,6 +7,8 @@
 #[macro_use]
 mod helpers;
 
+mod auth;
 mod cli;
 mod database;
 mod platform;
+mod tenancy;

@@ -1,0 +1,102 @@
+//! Tenant isolation as a test that keeps itself complete: every operation in the OpenAPI
+//! document (the route table) must be listed below, and user B calls each one with user A's
+//! ids. An id of A's answers 404, and no response B gets carries anything of A's. A new
+//! route that is not listed fails the test until someone decides how it is isolated.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::spawn_app;
+
+/// How a route relates to user data.
+enum Access {
+    /// Touches no user's data (health, the sign-in requests).
+    Public,
+    /// Acts on the caller's own data only; called by B with this body.
+    Caller(Option<Value>),
+    /// Names a resource by id in the path: B calls it with A's id of this kind.
+    ById(Fixture, Option<Value>),
+}
+
+#[derive(Clone, Copy)]
+enum Fixture {
+    ApiToken,
+}
+
+fn access(method: &str, path: &str) -> Option<Access> {
+    Some(match (method, path) {
+        ("get", "/healthz" | "/readyz") => Access::Public,
+        ("post", "/api/v1/auth/magic-link" | "/api/v1/auth/magic-link/verify") => Access::Public,
+        ("get", "/api/v1/auth/me" | "/api/v1/settings" | "/api/v1/tokens" | "/api/v1/audit") => {
+            Access::Caller(None)
+        }
+        ("patch", "/api/v1/settings") => Access::Caller(Some(json!({ "display_name": "Bob" }))),
+        ("post", "/api/v1/tokens") => Access::Caller(Some(json!({ "name": "b-token" }))),
+        ("post", "/api/v1/auth/logout" | "/api/v1/auth/logout-everywhere") => Access::Caller(None),
+        ("delete", "/api/v1/tokens/{id}") => Access::ById(Fixture::ApiToken, None),
+        _ => return None,
+    })
+}
+
+both_backends! {
+    async fn no_route_lets_one_user_reach_anothers_data(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let alice = sign_in(&app, "alice@example.org", 1).await;
+        let (alice_token_id, alice_secret) = api_token(&app, &alice, "alice-secret-token").await;
+        app.client.patch(app.url("/api/v1/settings")).bearer_auth(&alice_secret)
+            .json(&json!({ "display_name": "Alice Privatename" })).send().await.unwrap();
+        let alice_me: Value = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&alice_secret)
+            .send().await.unwrap().json().await.unwrap();
+        let alice_id = alice_me["user"]["id"].as_str().unwrap().to_owned();
+        let bob = sign_in(&app, "bob@example.org", 2).await;
+        let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
+        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token"];
+        let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+
+        let mut uncovered = Vec::new();
+        let mut checked = 0;
+        for (path, operations) in document["paths"].as_object().unwrap() {
+            for method in operations.as_object().unwrap().keys() {
+                let Some(access) = access(method, path) else {
+                    uncovered.push(format!("{} {path}", method.to_uppercase()));
+                    continue;
+                };
+                let (url_path, body, expect_not_found) = match access {
+                    Access::Public => continue,
+                    Access::Caller(body) => (path.clone(), body, false),
+                    Access::ById(fixture, body) => {
+                        let id = match fixture { Fixture::ApiToken => alice_token_id.as_str() };
+                        (path.replace("{id}", id), body, true)
+                    }
+                };
+                let mut request = app.client
+                    .request(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(), app.url(&url_path))
+                    .bearer_auth(&bob_secret);
+                if let Some(body) = body {
+                    request = request.json(&body);
+                }
+                let response = request.send().await.unwrap();
+                let status = response.status();
+                let text = response.text().await.unwrap();
+                if expect_not_found {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{method} {url_path} with Alice's id: {text}");
+                }
+                // The problem's `instance` repeats the path Bob sent; that is his own input.
+                let text = text.replace(&url_path, "");
+                for mark in alice_marks {
+                    assert!(!text.contains(mark), "{method} {url_path} showed Bob Alice's {mark:?}: {text}");
+                }
+                checked += 1;
+            }
+        }
+
+        assert!(uncovered.is_empty(), "routes missing from the tenant matrix in tenancy.rs: {uncovered:?}");
+        assert!(checked >= 8, "only {checked} routes were checked");
+        let alice_after: Value = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&alice_secret)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(alice_after["user"]["display_name"], "Alice Privatename", "Bob changed nothing of Alice's");
+        let alice_session = app.client.get(app.url("/api/v1/auth/me")).header("cookie", &alice.cookie).send().await.unwrap();
+        assert_eq!(alice_session.status(), StatusCode::OK, "Bob's logouts ended none of Alice's sessions");
+    }
+}
