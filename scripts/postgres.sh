@@ -28,6 +28,7 @@ pg_start() {
         PG_BINDIR="$(pg_find_bindir)"
     fi
     PG_VERSION="$("$PG_BINDIR/postgres" --version | awk '{print $3}')"
+    PG_RUN=()
     PG_DIR="$(mktemp -d /tmp/pursuit-pg.XXXXXX)"
     PG_PORT="$(pg_free_port)"
     # initdb refuses to run as root: run the server as the `postgres` user then.
@@ -37,6 +38,7 @@ pg_start() {
         chown postgres "$PG_DIR"
         run=(runuser -u postgres --)
     fi
+    PG_RUN=("${run[@]}")
     "${run[@]}" "$PG_BINDIR/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 \
         --no-sync >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log"; return 1; }
     # Durability is pointless for a throwaway cluster; speed is not.
@@ -45,7 +47,6 @@ pg_start() {
             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
             -c max_connections=300 -c shared_buffers=128MB" \
         start >/dev/null || { cat "$PG_DIR/server.log"; return 1; }
-    PG_RUN=("${run[@]}")
     PG_ADMIN_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 }
 

@@ -129,6 +129,8 @@ impl utoipa::Modify for SecuritySchemes {
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    // utoipa copies the crate's licence field, which the project has not set.
+    doc.info.license = None;
     OpenApiRouter::with_openapi(doc)
         .merge(health::router())
         .merge(auth::router())

@@ -1,0 +1,34 @@
+# Start and stop a real SMTP server for the tests (sourced by scripts/test): aiosmtpd from
+# PyPI, listening on 127.0.0.1 on a free port, storing every message it receives in a
+# maildir in a temp dir, where tests read what the server really got.
+
+smtp_start() {
+    if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+        echo "==> installing aiosmtpd (PyPI)"
+        if [ "$(id -u)" -eq 0 ]; then
+            python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore aiosmtpd
+        else
+            python3 -m pip install --quiet --disable-pip-version-check --user aiosmtpd
+        fi
+    fi
+    SMTP_DIR="$(mktemp -d /tmp/pursuit-smtp.XXXXXX)"
+    SMTP_PORT="$(pg_free_port)"
+    python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$SMTP_DIR/maildir" \
+        >"$SMTP_DIR/server.log" 2>&1 &
+    SMTP_PID=$!
+    for _ in $(seq 1 100); do
+        if python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "aiosmtpd did not start:"; cat "$SMTP_DIR/server.log"; return 1
+}
+
+smtp_stop() {
+    if [ -n "${SMTP_PID:-}" ]; then
+        kill "$SMTP_PID" 2>/dev/null || true
+        wait "$SMTP_PID" 2>/dev/null || true
+        rm -rf "$SMTP_DIR"
+    fi
+}
