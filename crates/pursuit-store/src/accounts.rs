@@ -769,3 +769,106 @@ pub async fn create_api_token(
     .await?;
     Ok((token, secret_value))
 }
+
+// ---------------------------------------------------------------- external identities
+
+/// A started sign-in at an identity provider, as the callback needs it.
+#[derive(Clone, Debug)]
+pub struct OAuthState {
+    pub nonce: String,
+    pub pkce_verifier: String,
+}
+
+pub async fn insert_oauth_state(
+    mut conn: impl Conn,
+    state_hash: &str,
+    provider: &str,
+    state: &OAuthState,
+    expires_at: Timestamp,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    // Sweep abandoned sign-ins while we are here; the table stays small.
+    conn.execute(query("DELETE FROM oauth_states WHERE expires_at < $1").bind(now))
+        .await?;
+    conn.execute(
+        query(
+            "INSERT INTO oauth_states (state_hash, provider, nonce, pkce_verifier, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(state_hash)
+        .bind(provider)
+        .bind(state.nonce.as_str())
+        .bind(state.pkce_verifier.as_str())
+        .bind(now)
+        .bind(expires_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes a started sign-in, once: the row is deleted whether or not it is still valid.
+pub async fn take_oauth_state(
+    mut conn: impl Conn,
+    state_hash: &str,
+    provider: &str,
+    now: Timestamp,
+) -> Result<Option<OAuthState>, StoreError> {
+    let Some(row) = conn
+        .fetch_optional(
+            query("SELECT nonce, pkce_verifier, expires_at FROM oauth_states WHERE state_hash = $1 AND provider = $2")
+                .bind(state_hash)
+                .bind(provider),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let deleted = conn
+        .execute(query("DELETE FROM oauth_states WHERE state_hash = $1").bind(state_hash))
+        .await?;
+    if deleted != 1 || row.get::<Timestamp>("expires_at")? <= now {
+        return Ok(None);
+    }
+    Ok(Some(OAuthState {
+        nonce: row.get("nonce")?,
+        pkce_verifier: row.get("pkce_verifier")?,
+    }))
+}
+
+pub async fn find_user_by_identity(
+    mut conn: impl Conn,
+    provider: &str,
+    subject: &str,
+) -> Result<Option<User>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM oauth_identities i JOIN users u ON u.id = i.user_id \
+         WHERE i.provider = $1 AND i.subject = $2"
+    );
+    conn.fetch_optional(crate::Query::dynamic(sql).bind(provider).bind(subject))
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+}
+
+pub async fn insert_identity(
+    mut conn: impl Conn,
+    provider: &str,
+    subject: &str,
+    user_id: UserId,
+    email: Option<&str>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query(
+            "INSERT INTO oauth_identities (provider, subject, user_id, email, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(provider)
+        .bind(subject)
+        .bind(user_id)
+        .bind(email.map(str::to_owned))
+        .bind(now),
+    )
+    .await?;
+    Ok(())
+}

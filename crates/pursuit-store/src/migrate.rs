@@ -49,6 +49,7 @@ macro_rules! migration {
 pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_instance"),
     migration!(2, "0002_accounts"),
+    migration!(3, "0003_oauth_states"),
 ];
 
 /// The schema version this build writes.

@@ -63,6 +63,8 @@ pub struct AppState {
     pub mailer: pursuit_mail::Mailer,
     /// Per-address limit on the sign-in endpoints.
     pub limiter: Arc<auth::rate_limit::RateLimiter>,
+    /// Sign-in with Google, when configured.
+    pub google: Option<Arc<auth::google::Google>>,
 }
 
 impl AppState {
@@ -76,7 +78,14 @@ impl AppState {
                 30,
                 std::time::Duration::from_secs(600),
             )),
+            google: None,
         }
+    }
+
+    /// Turns on sign-in with Google.
+    pub fn with_google(mut self, google: Option<Arc<auth::google::Google>>) -> AppState {
+        self.google = google;
+        self
     }
 }
 

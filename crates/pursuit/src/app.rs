@@ -56,7 +56,17 @@ impl Application {
             signup_open: config.signup == Signup::Open,
             default_timezone: default_timezone.clone(),
         };
-        let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?);
+        install_crypto_provider();
+        let google = pursuit_web::auth::google::from_settings(config.google.as_ref().map(|g| {
+            pursuit_web::auth::google::GoogleSettings {
+                client_id: g.client_id.clone(),
+                client_secret: g.client_secret.expose().to_owned(),
+                issuer: g.issuer.clone(),
+            }
+        }))
+        .map_err(|e| anyhow::anyhow!("cannot set up sign-in with Google: {e}"))?;
+        let state =
+            AppState::new(db.clone(), settings, config.mailer(&data_dir)?).with_google(google);
         // On the embedded default a single user needs no email to start: print a link.
         let embedded = config
             .database_url
@@ -152,6 +162,14 @@ impl Application {
 }
 
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// One TLS crypto provider for the whole process (ring): rustls refuses to guess when more
+/// than one is compiled in, and ring is the one every TLS user here (SMTP, PostgreSQL, the
+/// OpenID client) is built with.
+pub fn install_crypto_provider() {
+    // Err means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
 
 /// An address a browser on this machine can open: `0.0.0.0`/`::` become loopback.
 fn reachable(addr: SocketAddr) -> SocketAddr {

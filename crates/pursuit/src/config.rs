@@ -112,6 +112,21 @@ impl Default for MailSettings {
     }
 }
 
+/// Sign-in with Google (or any OpenID Connect provider at `issuer`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoogleConfig {
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Default `https://accounts.google.com`.
+    #[serde(default = "google_issuer")]
+    pub issuer: String,
+}
+
+fn google_issuer() -> String {
+    "https://accounts.google.com".to_owned()
+}
+
 /// Every setting. Field names are the TOML keys and, upper-cased after `PURSUIT_`, the
 /// environment variables (nested keys joined by `__`, e.g. `PURSUIT_DATABASE__MAX_CONNECTIONS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -139,6 +154,9 @@ pub struct Config {
     pub default_timezone: String,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
+    /// Unset: no "Sign in with Google".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google: Option<GoogleConfig>,
 }
 
 impl Default for Config {
@@ -155,6 +173,7 @@ impl Default for Config {
             default_timezone: "UTC".to_owned(),
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),
+            google: None,
         }
     }
 }
@@ -227,6 +246,19 @@ impl Config {
             anyhow::bail!(
                 "invalid configuration: key `mail.from` must be an address like `Pursuit <pursuit@example.org>`"
             );
+        }
+        if let Some(google) = &self.google {
+            if google.client_id.trim().is_empty() || google.client_secret.expose().trim().is_empty()
+            {
+                anyhow::bail!(
+                    "invalid configuration: keys `google.client_id` and `google.client_secret` must not be empty"
+                );
+            }
+            if !(google.issuer.starts_with("https://")
+                || google.issuer.starts_with("http://127.0.0.1"))
+            {
+                anyhow::bail!("invalid configuration: key `google.issuer` must be an https:// URL");
+            }
         }
         tracing_subscriber::EnvFilter::try_new(&self.log_level)
             .map_err(|e| anyhow::anyhow!("invalid configuration: key `log_level`: {e}"))?;

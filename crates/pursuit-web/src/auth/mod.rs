@@ -8,6 +8,7 @@
 
 mod account;
 mod audit;
+pub mod google;
 pub mod magic_link;
 pub mod rate_limit;
 mod session;
@@ -40,7 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Plain pages of the sign-in flow (not part of the JSON API).
 pub fn pages() -> axum::Router<AppState> {
-    magic_link::pages()
+    magic_link::pages().merge(google::pages())
 }
 
 /// How the caller proved who they are.

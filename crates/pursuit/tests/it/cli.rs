@@ -70,6 +70,7 @@ async fn version_and_help_print_and_exit_zero() {
 
 #[tokio::test]
 async fn serve_prints_its_url_answers_and_stops_cleanly_on_sigterm() {
+    pursuit::app::install_crypto_provider();
     let data = tempfile::tempdir().unwrap();
     let mut child = pursuit()
         .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])

@@ -10,5 +10,6 @@ mod helpers;
 mod auth;
 mod cli;
 mod database;
+mod oidc;
 mod platform;
 mod tenancy;
