@@ -501,3 +501,60 @@ both_backends! {
         assert_eq!(signed_in.status(), StatusCode::OK, "the link in the delivered mail signs in");
     }
 }
+
+both_backends! {
+    async fn behind_https_the_session_cookie_is_secure_and_host_prefixed(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let app = spawn_app_with(database, |c| c.public_url = Some("https://jobs.example.org".to_owned())).await;
+        request_link(&app, "secure@example.org").await;
+        let message = outbox_message(&app, 1).await;
+        let token = token_in(&message);
+
+        let response = verify(&app, &token).await;
+
+        assert!(message.replace("=\r\n", "").contains("https://jobs.example.org/auth/magic-link?token"), "links use the public URL");
+        let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(set_cookie.starts_with("__Host-pursuit_session="), "{set_cookie}");
+        assert!(set_cookie.contains("; Secure") && set_cookie.contains("Path=/"), "{set_cookie}");
+        let cookie = cookie_of(&response);
+        let me = app.client.get(app.url("/api/v1/auth/me")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(me.status(), StatusCode::OK);
+    }
+
+    async fn an_expired_api_token_is_refused(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "expiry@example.org", 1).await;
+        let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+        let created: Value = app.client.post(app.url("/api/v1/tokens"))
+            .header("cookie", &browser.cookie).header("x-csrf-token", &browser.csrf)
+            .json(&json!({ "name": "short-lived", "expires_at": soon.to_string() }))
+            .send().await.unwrap().json().await.unwrap();
+        let past = app.client.post(app.url("/api/v1/tokens"))
+            .header("cookie", &browser.cookie).header("x-csrf-token", &browser.csrf)
+            .json(&json!({ "name": "already-over", "expires_at": "2020-01-01T00:00:00Z" }))
+            .send().await.unwrap();
+        let secret = created["secret"].as_str().unwrap();
+
+        let before = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(secret).send().await.unwrap();
+        app.db.execute(query("UPDATE api_tokens SET expires_at = $1")
+            .bind(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1))).await.unwrap();
+        let after = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(secret).send().await.unwrap();
+
+        assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(before.status(), StatusCode::OK);
+        assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    async fn one_client_address_is_rate_limited_across_email_addresses(backend: Backend) {
+        let app = spawn_app(backend).await;
+        for i in 0..30 {
+            let response = request_link(&app, &format!("user{i}@example.org")).await;
+            assert_eq!(response.status(), StatusCode::ACCEPTED, "request {i}");
+        }
+
+        let over = request_link(&app, "one-more@example.org").await;
+
+        assert_eq!(over.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(over.headers().contains_key("retry-after"));
+    }
+}
