@@ -25,6 +25,7 @@ use tokio::sync::RwLock;
 use super::RequestFacts;
 use super::session::{create_session, session_cookie_header};
 use crate::AppState;
+use crate::problem::{ApiError, ProblemType};
 
 const PROVIDER: &str = "google";
 /// A started sign-in must come back within this time.
@@ -182,6 +183,13 @@ fn error_page(status: StatusCode, message: &str) -> Response {
          <body><main><h1>Sign-in failed</h1><p>{message}</p><p><a href=\"/\">Back to Pursuit</a></p></main></body></html>"
     );
     (status, Html(body)).into_response()
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
 }
 
 fn percent(value: &str) -> String {
@@ -344,37 +352,39 @@ async fn callback(
             {
                 tracing::error!(error = %store_error, "audit entry not written");
             }
-            let (status, message) = match error {
+            let (kind, message) = match error {
                 OidcError::Provider(_) => (
-                    StatusCode::BAD_GATEWAY,
+                    ProblemType::Unavailable,
                     "Google could not be reached. Try again later.",
                 ),
                 OidcError::State => (
-                    StatusCode::BAD_REQUEST,
+                    ProblemType::BadRequest,
                     "This sign-in was not started in this browser, or it took too long. Start again.",
                 ),
                 OidcError::Token(_) => (
-                    StatusCode::UNAUTHORIZED,
+                    ProblemType::Unauthorized,
                     "Google's answer could not be verified. Start again.",
                 ),
                 OidcError::UnverifiedEmail => (
-                    StatusCode::FORBIDDEN,
+                    ProblemType::Forbidden,
                     "Google has not verified this email address, and a Pursuit account already uses it. Sign in with an emailed link instead.",
                 ),
                 OidcError::SignupClosed => (
-                    StatusCode::FORBIDDEN,
+                    ProblemType::Forbidden,
                     "This server does not accept new accounts.",
                 ),
                 OidcError::NoEmail => (
-                    StatusCode::FORBIDDEN,
+                    ProblemType::Forbidden,
                     "Google did not share an email address.",
                 ),
-                OidcError::Store(_) => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Signing in failed. Try again.",
-                ),
+                OidcError::Store(_) => (ProblemType::Internal, "Signing in failed. Try again."),
             };
-            let mut response = error_page(status, message);
+            // A browser gets a page it can show; any other client a problem.
+            let mut response = if wants_html(&headers) {
+                error_page(kind.status(), message)
+            } else {
+                ApiError::new(kind).with_detail(message).into_response()
+            };
             response
                 .headers_mut()
                 .append(header::SET_COOKIE, clear_state);

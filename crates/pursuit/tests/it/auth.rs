@@ -302,6 +302,13 @@ both_backends! {
         assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
         let left = app.db.fetch_one(query("SELECT count(*) AS n FROM sessions")).await.unwrap();
         assert_eq!(left.get::<i64>("n").unwrap(), 0, "an expired session is removed");
+
+        // However active, a session ends at its absolute expiry.
+        let active = sign_in(&app, "idle@example.org", 2).await;
+        app.db.execute(query("UPDATE sessions SET expires_at = $1")
+            .bind(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1))).await.unwrap();
+        let me = app.client.get(app.url("/api/v1/auth/me")).header("cookie", &active.cookie).send().await.unwrap();
+        assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
     }
 
     async fn settings_are_validated_field_by_field_and_nothing_partial_is_written(backend: Backend) {

@@ -293,7 +293,8 @@ both_backends! {
             breaker(&mut bad, now);
             let response = callback(&app, &idp, &started, bad, key).await;
             assert_eq!(response.status(), status, "{what}");
-            assert!(response.text().await.unwrap().contains("Sign-in failed"), "{what}");
+            let problem = crate::helpers::json_body(response, "application/problem+json").await;
+            assert_eq!(problem["status"], status.as_u16(), "{what}");
         }
 
         // Wrong state: the callback carries a state this browser did not start.
@@ -308,12 +309,20 @@ both_backends! {
         let replay = callback(&app, &idp, &used, claims(&idp, &used, "sub-y", "y@example.org"), TEST_KEY).await;
 
         assert_eq!(wrong_state.status(), StatusCode::BAD_REQUEST);
+        // A browser (Accept: text/html) is shown a page instead of a problem body.
+        let browser_state = start(&app).await;
+        let page = app.client
+            .get(app.url(&format!("/auth/google/callback?code=nothing&state={}", browser_state.state)))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+        assert!(page.text().await.unwrap().contains("Sign-in failed"));
         assert_eq!(ok.status(), StatusCode::SEE_OTHER);
         assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
         assert_eq!(session_count(&app).await, sessions_after_ok, "no refused callback started a session");
         assert_eq!(sessions_after_ok, 1, "only the one good callback started a session");
         let failures = app.db.fetch_one(query("SELECT count(*) AS n FROM audit_log WHERE action = 'auth.sign_in.failed'")).await.unwrap();
-        assert_eq!(failures.get::<i64>("n").unwrap(), 8, "each refusal is in the audit log");
+        assert_eq!(failures.get::<i64>("n").unwrap(), 9, "each refusal is in the audit log");
     }
 }
 
