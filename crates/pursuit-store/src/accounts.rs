@@ -93,21 +93,16 @@ pub async fn insert_user(
     )
     .await?;
     let settings = Settings::default();
-    conn.execute(
+    conn.execute(bind_settings(
         query(
             "INSERT INTO user_settings (user_id, quiet_hours_start, quiet_hours_end, reminder_defaults, \
              send_window_start, send_window_end, send_window_days, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(settings.quiet_hours.map(|q| q.0.start.to_string()))
-        .bind(settings.quiet_hours.map(|q| q.0.end.to_string()))
-        .bind(reminder_defaults_json(&settings.reminder_defaults))
-        .bind(settings.send_window.window.start.to_string())
-        .bind(settings.send_window.window.end.to_string())
-        .bind(weekdays_json(&settings.send_window.days))
-        .bind(now),
-    )
+        ),
+        id,
+        &settings,
+        now,
+    ))
     .await?;
     get_user(conn, id).await?.ok_or(StoreError::NotFound)
 }
@@ -302,6 +297,24 @@ fn settings_from_row(row: &Row) -> Result<Settings, StoreError> {
     })
 }
 
+/// Binds `$1` … `$8` of the settings statements: user, the six settings columns, time.
+fn bind_settings(
+    query: crate::Query,
+    user_id: UserId,
+    settings: &Settings,
+    now: Timestamp,
+) -> crate::Query {
+    query
+        .bind(user_id)
+        .bind(settings.quiet_hours.map(|q| q.0.start.to_string()))
+        .bind(settings.quiet_hours.map(|q| q.0.end.to_string()))
+        .bind(reminder_defaults_json(&settings.reminder_defaults))
+        .bind(settings.send_window.window.start.to_string())
+        .bind(settings.send_window.window.end.to_string())
+        .bind(weekdays_json(&settings.send_window.days))
+        .bind(now)
+}
+
 pub async fn get_settings(mut conn: impl Conn, user_id: UserId) -> Result<Settings, StoreError> {
     let row = conn
         .fetch_one(
@@ -321,21 +334,16 @@ pub async fn update_settings(
     settings: &Settings,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute(bind_settings(
         query(
             "UPDATE user_settings SET quiet_hours_start = $2, quiet_hours_end = $3, reminder_defaults = $4, \
              send_window_start = $5, send_window_end = $6, send_window_days = $7, updated_at = $8 \
              WHERE user_id = $1",
-        )
-        .bind(user_id)
-        .bind(settings.quiet_hours.map(|q| q.0.start.to_string()))
-        .bind(settings.quiet_hours.map(|q| q.0.end.to_string()))
-        .bind(reminder_defaults_json(&settings.reminder_defaults))
-        .bind(settings.send_window.window.start.to_string())
-        .bind(settings.send_window.window.end.to_string())
-        .bind(weekdays_json(&settings.send_window.days))
-        .bind(now),
-    )
+        ),
+        user_id,
+        settings,
+        now,
+    ))
     .await?;
     Ok(())
 }

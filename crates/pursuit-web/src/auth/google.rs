@@ -289,19 +289,6 @@ struct IdClaims {
     email_verified: Option<serde_json::Value>,
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|cookies| {
-            cookies.split(';').find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                (key == name).then(|| value.to_owned())
-            })
-        })
-}
-
 /// Finishes the sign-in: checks state and cookie, exchanges the code (with the PKCE
 /// verifier), verifies the ID token, finds or creates the account, starts a session.
 async fn callback(
@@ -403,7 +390,7 @@ async fn finish(
     let (Some(code), Some(returned_state)) = (query.code.as_deref(), query.state.as_deref()) else {
         return Err(OidcError::State);
     };
-    let cookie_state = cookie_value(headers, STATE_COOKIE).ok_or(OidcError::State)?;
+    let cookie_state = super::cookie(headers, STATE_COOKIE).ok_or(OidcError::State)?;
     if !secret::constant_time_eq(&cookie_state, returned_state) {
         return Err(OidcError::State);
     }

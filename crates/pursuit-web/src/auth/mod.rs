@@ -93,20 +93,23 @@ fn bearer_token(parts: &Parts) -> Option<Result<&str, ApiError>> {
     Some(token.ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`")))
 }
 
-/// The session cookie's value, under either cookie name.
-fn session_cookie(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+/// The value of the cookie `name` in the request's `Cookie` headers.
+pub(crate) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|cookies| {
             cookies.split(';').find_map(|pair| {
-                let (name, value) = pair.trim().split_once('=')?;
-                (name == SESSION_COOKIE || name == SESSION_COOKIE_SECURE)
-                    .then(|| value.trim().to_owned())
+                let (key, value) = pair.trim().split_once('=')?;
+                (key == name).then(|| value.trim().to_owned())
             })
         })
+}
+
+/// The session cookie's value, under either cookie name.
+fn session_cookie(parts: &Parts) -> Option<String> {
+    cookie(&parts.headers, SESSION_COOKIE_SECURE).or_else(|| cookie(&parts.headers, SESSION_COOKIE))
 }
 
 fn is_unsafe(method: &Method) -> bool {

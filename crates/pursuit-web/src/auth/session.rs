@@ -64,6 +64,15 @@ pub fn session_cookie_header(settings: &WebSettings, value: &str) -> HeaderValue
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// 204 with the session cookie cleared.
+fn signed_out(settings: &WebSettings) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie_header(settings));
+    response
+}
+
 fn clear_cookie_header(settings: &WebSettings) -> HeaderValue {
     HeaderValue::from_static(if settings.secure_cookies {
         "__Host-pursuit_session=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0"
@@ -99,11 +108,7 @@ async fn logout(
     )
     .await?;
     tx.commit().await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, clear_cookie_header(&state.settings));
-    Ok(response)
+    Ok(signed_out(&state.settings))
 }
 
 /// Ends every session of the caller, on every device. API tokens stay valid.
@@ -124,9 +129,5 @@ async fn logout_everywhere(
     entry.detail = Some(serde_json::json!({ "sessions_ended": ended }));
     audit::insert_audit(&mut tx, &entry, now).await?;
     tx.commit().await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, clear_cookie_header(&state.settings));
-    Ok(response)
+    Ok(signed_out(&state.settings))
 }
