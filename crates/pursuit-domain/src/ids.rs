@@ -38,4 +38,6 @@ id_type! {
     ApiTokenId,
     /// An audit log entry.
     AuditId,
+    /// A background job ("task" to users).
+    JobId,
 }

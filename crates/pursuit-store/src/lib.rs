@@ -11,6 +11,7 @@
 //! - [`secret`]: random secrets and their stored hashes.
 //! - feature query modules: [`accounts`], [`audit`]; each function takes the user id of the
 //!   rows it touches.
+//! - [`jobs`]: the durable job queue's state moves (enqueue, claim, complete, fail, rescue).
 //!
 //! # Portability rules (the invariants feature code relies on)
 //! - Placeholders are `$1, $2, …` on both backends; SQLite reads `$N` as "argument N".
@@ -24,6 +25,7 @@ pub mod accounts;
 pub mod audit;
 pub mod db;
 mod error;
+pub mod jobs;
 pub mod migrate;
 pub mod schema;
 pub mod secret;

@@ -50,6 +50,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_instance"),
     migration!(2, "0002_accounts"),
     migration!(3, "0003_oauth_states"),
+    migration!(4, "0004_jobs"),
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,7 @@ pub mod middleware;
 mod pages;
 pub mod problem;
 pub mod request_id;
+mod tasks;
 
 use std::sync::Arc;
 
@@ -101,6 +102,7 @@ impl AppState {
     tags(
         (name = "platform", description = "Health and readiness"),
         (name = "auth", description = "Sign-in, sessions, API tokens, the caller's account and audit log"),
+        (name = "tasks", description = "Background work the caller started: state, progress, errors"),
     ),
 )]
 struct ApiDoc;
@@ -143,6 +145,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(doc)
         .merge(health::router())
         .merge(auth::router())
+        .merge(tasks::router())
         .split_for_parts()
 }
 

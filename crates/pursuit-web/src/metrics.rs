@@ -52,6 +52,43 @@ fn describe() {
     );
     metrics::describe_gauge!("db_pool_connections", "Database pool connections by state");
     metrics::describe_gauge!("db_pool_max_connections", "Database pool size limit");
+    metrics::describe_gauge!(
+        "jobs",
+        "Background jobs by queue and state (queued, running, retryable, dead)"
+    );
+    metrics::describe_histogram!(
+        "job_start_latency_seconds",
+        metrics::Unit::Seconds,
+        "Time from a job being due to a worker starting it, by queue"
+    );
+    metrics::describe_counter!("jobs_finished_total", "Job attempts by kind and outcome");
+}
+
+/// Queues seen so far: a queue that drains still reports its states, as zeros.
+static QUEUES_SEEN: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+fn record_queue_depth(counts: &[(String, pursuit_store::jobs::JobState, i64)]) {
+    use pursuit_store::jobs::JobState;
+    let mut seen = QUEUES_SEEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    seen.extend(counts.iter().map(|(queue, _, _)| queue.clone()));
+    for queue in seen.iter() {
+        for job_state in [
+            JobState::Queued,
+            JobState::Running,
+            JobState::Retryable,
+            JobState::Dead,
+        ] {
+            let count = counts
+                .iter()
+                .find(|(q, s, _)| q == queue && *s == job_state)
+                .map_or(0, |(_, _, n)| *n);
+            metrics::gauge!("jobs", "queue" => queue.clone(), "state" => job_state.as_str())
+                .set(count as f64);
+        }
+    }
 }
 
 pub async fn render(State(state): State<AppState>) -> Response {
@@ -62,6 +99,10 @@ pub async fn render(State(state): State<AppState>) -> Response {
     metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "in_use")
         .set(f64::from(stats.size.saturating_sub(stats.idle)));
     metrics::gauge!("db_pool_max_connections", "backend" => backend).set(f64::from(stats.max));
+    match pursuit_store::jobs::counts(&state.db).await {
+        Ok(counts) => record_queue_depth(&counts),
+        Err(error) => tracing::warn!(%error, "queue depth not available for /metrics"),
+    }
     let mut response = handle().render().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -13,6 +13,10 @@ use tokio::net::TcpListener;
 
 use crate::config::{Config, Signup};
 use pursuit_domain::account::TimeZoneName;
+use pursuit_worker::cron::Cron;
+use pursuit_worker::jobs::sweep::Sweep;
+use pursuit_worker::scheduler::Scheduler;
+use pursuit_worker::{Registry, Worker};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -24,6 +28,7 @@ pub struct Application {
     data_dir: PathBuf,
     first_run: bool,
     owner_link: Option<String>,
+    worker: Option<Worker>,
 }
 
 impl Application {
@@ -80,7 +85,15 @@ impl Application {
             None
         };
         pursuit_web::metrics::handle();
+        let mailer = state.mailer.clone();
         let router = pursuit_web::router(state);
+        let worker = Worker::new(
+            db.clone(),
+            mailer,
+            Registry::standard(),
+            config.worker.worker_config(),
+        )
+        .with_scheduler(standard_schedule());
         tracing::info!(
             database = %config.database_description(&data_dir),
             schema.version = report.version,
@@ -94,6 +107,7 @@ impl Application {
             data_dir,
             first_run: report.created,
             owner_link,
+            worker: Some(worker),
         })
     }
 
@@ -117,6 +131,18 @@ impl Application {
         self.owner_link.as_deref()
     }
 
+    /// The in-process worker, unless [`Application::without_worker`] removed it.
+    pub fn worker(&self) -> Option<&Worker> {
+        self.worker.as_ref()
+    }
+
+    /// Serves without running jobs in this process (`serve --no-worker`): a separate
+    /// `pursuit worker` runs them.
+    pub fn without_worker(mut self) -> Application {
+        self.worker = None;
+        self
+    }
+
     /// True when this start created the database (a new installation).
     pub fn first_run(&self) -> bool {
         self.first_run
@@ -132,28 +158,39 @@ impl Application {
             listener,
             router,
             db,
+            worker,
             ..
         } = self;
-        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let signal = async move {
+        // One shutdown signal, seen by the server and the worker.
+        let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
             shutdown.await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = stopping_tx.send(());
+            tracing::info!("shutting down: finishing in-flight requests and jobs");
+            let _ = stopping_tx.send(true);
+        });
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
         };
+        let worker = worker.map(|worker| tokio::spawn(worker.run(stopped(stopping_rx.clone()))));
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(listener, service).with_graceful_shutdown(signal);
-        let server = tokio::spawn(async move { server.await });
+        let server =
+            axum::serve(listener, service).with_graceful_shutdown(stopped(stopping_rx.clone()));
+        let mut server = tokio::spawn(async move { server.await });
         // Once shutdown starts, in-flight requests get a grace period, not forever.
-        let mut server = server;
+        let grace = stopped(stopping_rx.clone());
         tokio::select! {
             result = &mut server => result.context("server task failed")?.context("server failed")?,
             () = async {
-                let _ = stopping_rx.await;
+                grace.await;
                 tokio::time::sleep(SHUTDOWN_GRACE).await;
             } => {
                 tracing::warn!(grace_secs = SHUTDOWN_GRACE.as_secs(), "requests still running after the grace period; stopping anyway");
                 server.abort();
             }
+        }
+        if let Some(worker) = worker {
+            // The worker has its own grace period and releases what it cannot finish.
+            let _ = worker.await;
         }
         db.close().await;
         tracing::info!("stopped");
@@ -169,6 +206,18 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 pub fn install_crypto_provider() {
     // Err means a provider is already installed, which is what we want.
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The periodic jobs every installation runs.
+pub fn standard_schedule() -> Scheduler {
+    let daily =
+        Cron::parse("17 3 * * *").unwrap_or_else(|_| unreachable!("a valid literal schedule"));
+    Scheduler::default().add(
+        "system.sweep",
+        daily,
+        jiff::tz::TimeZone::UTC,
+        &Sweep::default(),
+    )
 }
 
 /// An address a browser on this machine can open: `0.0.0.0`/`::` become loopback.

@@ -127,6 +127,52 @@ fn google_issuer() -> String {
     "https://accounts.google.com".to_owned()
 }
 
+/// The background worker that `serve` runs in-process and `pursuit worker` runs alone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkerSettings {
+    /// Jobs of each queue that run at once in one process.
+    pub queues: std::collections::BTreeMap<String, usize>,
+    /// How often an idle queue looks for due jobs, in milliseconds.
+    pub poll_interval_ms: u64,
+    /// How long a claimed job is held without a heartbeat before another worker may rescue it.
+    pub lease_secs: u64,
+    /// How long running jobs may take to finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            queues: [("default".to_owned(), 4), ("mail".to_owned(), 2)]
+                .into_iter()
+                .collect(),
+            poll_interval_ms: 200,
+            lease_secs: 30,
+            shutdown_grace_secs: 20,
+        }
+    }
+}
+
+impl WorkerSettings {
+    pub fn worker_config(&self) -> pursuit_worker::WorkerConfig {
+        pursuit_worker::WorkerConfig {
+            queues: self
+                .queues
+                .iter()
+                .map(|(name, concurrency)| pursuit_worker::QueueConfig {
+                    name: name.clone(),
+                    concurrency: *concurrency,
+                })
+                .collect(),
+            poll_interval: std::time::Duration::from_millis(self.poll_interval_ms),
+            lease: std::time::Duration::from_secs(self.lease_secs),
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
+            worker_id: pursuit_worker::runtime::new_worker_id(),
+        }
+    }
+}
+
 /// Every setting. Field names are the TOML keys and, upper-cased after `PURSUIT_`, the
 /// environment variables (nested keys joined by `__`, e.g. `PURSUIT_DATABASE__MAX_CONNECTIONS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -154,6 +200,7 @@ pub struct Config {
     pub default_timezone: String,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
+    pub worker: WorkerSettings,
     /// Unset: no "Sign in with Google".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<GoogleConfig>,
@@ -173,6 +220,7 @@ impl Default for Config {
             default_timezone: "UTC".to_owned(),
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),
+            worker: WorkerSettings::default(),
             google: None,
         }
     }
@@ -245,6 +293,16 @@ impl Config {
         if pursuit_mail::Mailer::outbox(&self.mail.from, Path::new(".")).is_err() {
             anyhow::bail!(
                 "invalid configuration: key `mail.from` must be an address like `Pursuit <pursuit@example.org>`"
+            );
+        }
+        if self.worker.queues.is_empty() || self.worker.queues.values().any(|c| *c == 0) {
+            anyhow::bail!(
+                "invalid configuration: key `worker.queues` needs at least one queue, each with a concurrency of 1 or more"
+            );
+        }
+        if self.worker.lease_secs < 2 || self.worker.poll_interval_ms == 0 {
+            anyhow::bail!(
+                "invalid configuration: keys `worker.lease_secs` (at least 2) and `worker.poll_interval_ms` (at least 1) are too small"
             );
         }
         if let Some(google) = &self.google {

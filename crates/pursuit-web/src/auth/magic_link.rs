@@ -7,9 +7,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use jiff::{SignedDuration, Timestamp};
 use pursuit_domain::account::{EmailAddress, TimeZoneName};
-use pursuit_mail::Email;
 use pursuit_store::accounts::{self, LinkRejection, LinkTarget, NewUser};
+use pursuit_store::jobs::{self, EnqueueOptions};
 use pursuit_store::{audit, secret};
+use pursuit_worker::jobs::send_email::SendEmail;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -89,6 +90,10 @@ async fn request_magic_link(
         return Ok((StatusCode::ACCEPTED, Json(sent)));
     }
     let token = secret::generate("");
+    let link = format!(
+        "{}/auth/magic-link?token={token}",
+        state.settings.base_url.trim_end_matches('/')
+    );
     let mut tx = state.db.begin().await?;
     accounts::insert_magic_link(
         &mut tx,
@@ -99,28 +104,27 @@ async fn request_magic_link(
         now,
     )
     .await?;
+    // The mail is a job enqueued with the link: both commit, or neither does.
+    let options = EnqueueOptions {
+        user_id: known.as_ref().map(|u| u.id),
+        ..EnqueueOptions::default()
+    };
+    jobs::enqueue(&mut tx, &sign_in_email(&email, &link), &options, now).await?;
     let mut entry = facts.audit(known.as_ref().map(|u| u.id), "auth.magic_link.requested");
     entry.entity_type = Some("user");
     entry.entity_id = known.as_ref().map(|u| u.id.to_string());
     audit::insert_audit(&mut tx, &entry, now).await?;
     tx.commit().await?;
-
-    let link = format!(
-        "{}/auth/magic-link?token={token}",
-        state.settings.base_url.trim_end_matches('/')
-    );
-    send_link(&state, email, link);
-    Ok((StatusCode::ACCEPTED, Json(sent)))
-}
-
-/// Sends off the request path: the answer never waits on the mail server.
-fn send_link(state: &AppState, email: EmailAddress, link: String) {
-    let mailer = state.mailer.clone();
-    if mailer.is_outbox() {
+    if state.mailer.is_outbox() {
         // The embedded default has no mail server: the link also goes to the log.
         tracing::info!(sign_in.link = %link, "sign-in link written to the dev outbox");
     }
-    let message = Email {
+    Ok((StatusCode::ACCEPTED, Json(sent)))
+}
+
+/// The sign-in message, as the `mail.send` job that delivers it.
+fn sign_in_email(email: &EmailAddress, link: &str) -> SendEmail {
+    SendEmail {
         to: email.as_str().to_owned(),
         subject: "Your Pursuit sign-in link".to_owned(),
         text: format!(
@@ -131,12 +135,7 @@ fn send_link(state: &AppState, email: EmailAddress, link: String) {
             "<p>Open this link to sign in to Pursuit:</p><p><a href=\"{link}\">Sign in to Pursuit</a></p>\
              <p>It works once, for 10 minutes. If you did not ask to sign in, ignore this message.</p>"
         )),
-    };
-    tokio::spawn(async move {
-        if let Err(error) = mailer.send(&message).await {
-            tracing::error!(%error, "sign-in email not sent");
-        }
-    });
+    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

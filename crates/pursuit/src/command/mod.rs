@@ -4,7 +4,9 @@
 pub mod migrate;
 pub mod openapi;
 pub mod serve;
+pub mod tasks;
 pub mod token;
+pub mod worker;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -58,12 +60,19 @@ impl clap::ValueEnum for LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the web server (and, later, the background worker).
+    /// Run the web server and, unless --no-worker, the background worker.
     Serve(serve::ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
     /// Print the OpenAPI document of the REST API.
     Openapi,
+    /// Run background jobs only (no HTTP), beside `serve --no-worker` processes.
+    Worker,
+    /// Inspect and retry background jobs.
+    Tasks {
+        #[command(subcommand)]
+        command: tasks::TasksCommand,
+    },
     /// Manage API tokens from the command line.
     Token {
         #[command(subcommand)]
@@ -98,5 +107,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => migrate::run(&cli.global).await,
         Command::Openapi => openapi::run(),
         Command::Token { command } => token::run(&cli.global, command).await,
+        Command::Worker => worker::run(&cli.global).await,
+        Command::Tasks { command } => tasks::run(&cli.global, command).await,
     }
 }

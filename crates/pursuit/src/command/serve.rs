@@ -16,6 +16,9 @@ pub struct ServeArgs {
     /// The URL users reach Pursuit at, when behind a proxy [env: PURSUIT_PUBLIC_URL].
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Do not run background jobs in this process (run `pursuit worker` separately).
+    #[arg(long)]
+    pub no_worker: bool,
 }
 
 pub async fn run(global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
@@ -24,7 +27,10 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
         public_url: args.public_url,
     })?;
     telemetry::init(config.log_format, &config.log_level);
-    let app = Application::build(&config).await?;
+    let mut app = Application::build(&config).await?;
+    if args.no_worker {
+        app = app.without_worker();
+    }
     let url = match &config.public_url {
         Some(public) => public.trim_end_matches('/').to_owned(),
         None => format!("http://{}", app.local_addr()),

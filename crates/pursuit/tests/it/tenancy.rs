@@ -22,6 +22,7 @@ enum Access {
 #[derive(Clone, Copy)]
 enum Fixture {
     ApiToken,
+    Task,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -35,6 +36,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("post", "/api/v1/tokens") => Access::Caller(Some(json!({ "name": "b-token" }))),
         ("post", "/api/v1/auth/logout" | "/api/v1/auth/logout-everywhere") => Access::Caller(None),
         ("delete", "/api/v1/tokens/{id}") => Access::ById(Fixture::ApiToken, None),
+        ("get", "/api/v1/tasks/{id}") => Access::ById(Fixture::Task, None),
         _ => return None,
     })
 }
@@ -49,9 +51,18 @@ both_backends! {
         let alice_me: Value = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&alice_secret)
             .send().await.unwrap().json().await.unwrap();
         let alice_id = alice_me["user"]["id"].as_str().unwrap().to_owned();
-        let bob = sign_in(&app, "bob@example.org", 2).await;
+        // A task of Alice's: the mail job of a sign-in link she asks for while known.
+        crate::auth::request_link(&app, "alice@example.org").await;
+        let alice_task: uuid::Uuid = app.db
+            .fetch_one(pursuit_store::query("SELECT id FROM jobs WHERE user_id = $1")
+                .bind(uuid::Uuid::parse_str(&alice_id).unwrap()))
+            .await.unwrap().get("id").unwrap();
+        let alice_task = alice_task.to_string();
+        let own_task = app.client.get(app.url(&format!("/api/v1/tasks/{alice_task}"))).bearer_auth(&alice_secret).send().await.unwrap();
+        assert_eq!(own_task.status(), StatusCode::OK, "Alice sees her own task");
+        let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token"];
+        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str()];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -66,7 +77,10 @@ both_backends! {
                     Access::Public => continue,
                     Access::Caller(body) => (path.clone(), body, false),
                     Access::ById(fixture, body) => {
-                        let id = match fixture { Fixture::ApiToken => alice_token_id.as_str() };
+                        let id = match fixture {
+                            Fixture::ApiToken => alice_token_id.as_str(),
+                            Fixture::Task => alice_task.as_str(),
+                        };
                         (path.replace("{id}", id), body, true)
                     }
                 };

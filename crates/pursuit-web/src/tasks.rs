@@ -1,0 +1,100 @@
+//! `GET /api/v1/tasks/{id}`: a background job the caller owns (users say "task"; "job"
+//! means a job posting everywhere else in Pursuit).
+
+use axum::extract::{Path, State};
+use jiff::Timestamp;
+use pursuit_domain::ids::JobId;
+use pursuit_store::jobs;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::extract::Json;
+use crate::problem::ApiError;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_task))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaskError {
+    attempt: i64,
+    #[schema(value_type = String, format = DateTime)]
+    at: String,
+    error: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaskResponse {
+    id: uuid::Uuid,
+    /// What the task does, e.g. `mail.send`.
+    kind: String,
+    /// `queued`, `running`, `retryable`, `done`, `dead` or `cancelled`.
+    state: String,
+    attempt: i64,
+    max_attempts: i64,
+    /// 0–100 while running, for long tasks that report it.
+    progress: Option<i64>,
+    progress_message: Option<String>,
+    /// The latest failure, if any.
+    last_error: Option<String>,
+    /// Every failed attempt, oldest first.
+    errors: Vec<TaskError>,
+    /// When the task runs (next).
+    #[schema(value_type = String, format = DateTime)]
+    run_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    started_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    finished_at: Option<Timestamp>,
+}
+
+/// A task of the caller's: state, attempts, progress and errors. Another user's task is 404.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "tasks",
+    params(("id" = uuid::Uuid, Path, description = "The task's id")),
+    responses(
+        (status = 200, description = "The task", body = TaskResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_task(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<TaskResponse>, ApiError> {
+    let job = jobs::get_for_user(&state.db, current.id(), JobId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let errors: Vec<TaskError> = job
+        .errors
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|e| TaskError {
+                    attempt: e["attempt"].as_i64().unwrap_or_default(),
+                    at: e["at"].as_str().unwrap_or_default().to_owned(),
+                    error: e["error"].as_str().unwrap_or_default().to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Json(TaskResponse {
+        id: job.id.0,
+        kind: job.kind,
+        state: job.state.as_str().to_owned(),
+        attempt: job.attempt,
+        max_attempts: job.max_attempts,
+        progress: job.progress,
+        progress_message: job.progress_message,
+        last_error: errors.last().map(|e| e.error.clone()),
+        errors,
+        run_at: job.run_at,
+        created_at: job.created_at,
+        started_at: job.started_at,
+        finished_at: job.finished_at,
+    }))
+}

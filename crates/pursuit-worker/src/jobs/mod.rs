@@ -1,0 +1,15 @@
+//! Job kinds, one file each: the payload type (with its `JobSpec`) and the handler.
+
+pub mod canary;
+pub mod noop;
+pub mod send_email;
+pub mod sweep;
+
+use crate::registry::Registry;
+
+pub fn register_all(registry: &mut Registry) {
+    registry.register(noop::run);
+    registry.register(canary::run);
+    registry.register(send_email::run);
+    registry.register(sweep::run);
+}
