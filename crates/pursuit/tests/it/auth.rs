@@ -19,7 +19,10 @@ pub async fn outbox_message(app: &TestApp, n: usize) -> String {
 /// messages to different people may land in any order.
 pub async fn outbox_message_for(app: &TestApp, to: &str, n: usize) -> String {
     let header = format!("To: {to}");
-    outbox_message_matching(app, n, |text| text.lines().any(|line| line.eq_ignore_ascii_case(&header))).await
+    outbox_message_matching(app, n, |text| {
+        text.lines().any(|line| line.eq_ignore_ascii_case(&header))
+    })
+    .await
 }
 
 async fn outbox_message_matching(app: &TestApp, n: usize, keep: impl Fn(&str) -> bool) -> String {
@@ -35,8 +38,11 @@ async fn outbox_message_matching(app: &TestApp, n: usize, keep: impl Fn(&str) ->
             })
             .unwrap_or_default();
         files.sort();
-        let texts: Vec<String> =
-            files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).filter(|t| keep(t)).collect();
+        let texts: Vec<String> = files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .filter(|t| keep(t))
+            .collect();
         if texts.len() >= n {
             return texts[n - 1].clone();
         }

@@ -12,4 +12,5 @@ mod cli;
 mod database;
 mod oidc;
 mod platform;
+mod queue;
 mod tenancy;
