@@ -18,6 +18,8 @@ use clap::{Parser, Subcommand};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+mod queue;
+
 #[derive(Parser)]
 #[command(about = "Benchmarks for Pursuit that print figures")]
 struct Cli {
@@ -45,6 +47,24 @@ enum Bench {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Job queue throughput (no-op jobs) and enqueue→start latency on an idle queue.
+    Queue {
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// No-op jobs per throughput run.
+        #[arg(long, default_value_t = 20_000)]
+        jobs: usize,
+        /// Worker counts to measure (each a worker loop with its own id, like a process).
+        #[arg(long, value_delimiter = ',', default_value = "1,4")]
+        workers: Vec<usize>,
+        /// Jobs each worker runs at once (and so claims per batch).
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Single jobs enqueued one by one on an idle queue for the latency figure.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+    },
 }
 
 #[tokio::main]
@@ -66,6 +86,13 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
+        Bench::Queue {
+            database_url,
+            jobs,
+            workers,
+            concurrency,
+            samples,
+        } => queue::run(database_url, jobs, &workers, concurrency, samples).await,
     }
 }
 

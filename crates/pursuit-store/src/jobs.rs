@@ -613,6 +613,36 @@ pub fn backoff(attempt: i64, jitter_fraction: f64) -> SignedDuration {
     SignedDuration::from_secs((base + jitter).min(CAP_SECS))
 }
 
+/// Marks many jobs done in one statement (the worker batches acknowledgements, so a queue
+/// of short jobs pays one commit per batch, not one per job). Returns the ids it marked;
+/// an id missing from the answer was no longer held by `worker`.
+pub async fn complete_many(
+    mut conn: impl Conn,
+    ids: &[JobId],
+    worker: &str,
+    now: Timestamp,
+) -> Result<Vec<JobId>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only generated placeholders go into the text; the ids are bound.
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "UPDATE jobs SET state = 'done', finished_at = $2, locked_by = NULL, lease_expires_at = NULL, progress = 100 \
+         WHERE locked_by = $1 AND state = 'running' AND id IN ({}) RETURNING id",
+        placeholders.join(", ")
+    );
+    let mut statement = Query::dynamic(sql).bind(worker).bind(now);
+    for id in ids {
+        statement = statement.bind(*id);
+    }
+    conn.fetch_all(statement)
+        .await?
+        .iter()
+        .map(|row| Ok(JobId(row.get("id")?)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,6 +73,7 @@ pub fn new_worker_id() -> String {
 }
 
 struct Inner {
+    completer: Completer,
     db: Db,
     mailer: pursuit_mail::Mailer,
     registry: Registry,
@@ -86,6 +87,64 @@ struct Inner {
 #[derive(Clone)]
 pub struct Worker {
     inner: Arc<Inner>,
+}
+
+/// Batches "job done" acknowledgements: one transaction marks every job that finished in
+/// the last few milliseconds. Each caller still waits for its own job's answer, so a job is
+/// done in the database before its runner returns.
+#[derive(Clone)]
+struct Completer {
+    sender: tokio::sync::mpsc::Sender<(
+        pursuit_domain::ids::JobId,
+        tokio::sync::oneshot::Sender<bool>,
+    )>,
+}
+
+impl Completer {
+    /// Most acknowledgements written in one statement.
+    const BATCH: usize = 200;
+
+    fn start(db: Db, worker_id: Arc<str>, clock: Arc<dyn Clock>) -> Completer {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(
+            pursuit_domain::ids::JobId,
+            tokio::sync::oneshot::Sender<bool>,
+        )>(4096);
+        tokio::spawn(async move {
+            while let Some(first) = receiver.recv().await {
+                let mut batch = vec![first];
+                // Gather what arrives within a moment: under load that is a whole batch.
+                let gather_until = tokio::time::Instant::now() + Duration::from_millis(2);
+                while batch.len() < Completer::BATCH {
+                    match tokio::time::timeout_at(gather_until, receiver.recv()).await {
+                        Ok(Some(next)) => batch.push(next),
+                        _ => break,
+                    }
+                }
+                let ids: Vec<_> = batch.iter().map(|(id, _)| *id).collect();
+                match jobs::complete_many(&db, &ids, &worker_id, clock.now()).await {
+                    Ok(marked) => {
+                        for (id, reply) in batch {
+                            let _ = reply.send(marked.contains(&id));
+                        }
+                    }
+                    Err(error) => {
+                        // Dropping the replies tells each runner its job was not recorded;
+                        // the jobs stay running and are rescued when their lease ends.
+                        tracing::error!(%error, jobs = ids.len(), "recording finished jobs failed; they will run again");
+                    }
+                }
+            }
+        });
+        Completer { sender }
+    }
+
+    /// `Some(true)` when marked done, `Some(false)` when the worker had lost the job, `None`
+    /// when it could not be recorded.
+    async fn complete(&self, id: pursuit_domain::ids::JobId) -> Option<bool> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.sender.send((id, reply)).await.ok()?;
+        answer.await.ok()
+    }
 }
 
 /// Aborts the task when dropped: a job whose runner is cancelled stops too.
@@ -134,8 +193,11 @@ impl Worker {
         scheduler: Option<Scheduler>,
     ) -> Worker {
         let worker_id: Arc<str> = Arc::from(config.worker_id.as_str());
+        // Needs a Tokio runtime: the completer is a task.
+        let completer = Completer::start(db.clone(), Arc::clone(&worker_id), Arc::clone(&clock));
         Worker {
             inner: Arc::new(Inner {
+                completer,
                 db,
                 mailer,
                 registry,
@@ -149,6 +211,7 @@ impl Worker {
 
     fn rebuild(self, change: impl FnOnce(&mut Option<Scheduler>, &mut Arc<dyn Clock>)) -> Worker {
         let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
+            completer: shared.completer.clone(),
             db: shared.db.clone(),
             mailer: shared.mailer.clone(),
             registry: shared.registry.clone(),
@@ -224,14 +287,21 @@ impl Worker {
             }
             while running.try_join_next().is_some() {}
             let free = slots.available_permits();
+            // Claim in batches: when jobs are running, wait until half the slots are free,
+            // so a queue of short jobs pays one claim per batch rather than one per job.
+            let wanted = if free > 0 && (running.is_empty() || free * 2 >= queue.concurrency) {
+                free
+            } else {
+                0
+            };
             let mut claimed = 0;
-            if free > 0 {
+            if wanted > 0 {
                 let now = inner.clock.now();
                 match jobs::claim(
                     &inner.db,
                     &queue.name,
                     &inner.worker_id,
-                    free as i64,
+                    wanted as i64,
                     signed(inner.config.lease),
                     now,
                 )
@@ -255,7 +325,8 @@ impl Worker {
                     }
                 }
             }
-            if claimed == 0 || slots.available_permits() == 0 {
+            let maybe_more = wanted > 0 && claimed == wanted;
+            if !maybe_more {
                 tokio::select! {
                     () = tokio::time::sleep(inner.config.poll_interval) => {}
                     _ = stop.changed() => {}
@@ -372,13 +443,10 @@ impl Worker {
 
         let now = inner.clock.now();
         let outcome = match result {
-            Ok(()) => match jobs::complete(&inner.db, job.id, &inner.worker_id, now).await {
-                Ok(true) => "done",
-                Ok(false) => "lost",
-                Err(error) => {
-                    tracing::error!(%error, job.id = %job.id, "recording a finished job failed; it will run again");
-                    "error"
-                }
+            Ok(()) => match inner.completer.complete(job.id).await {
+                Some(true) => "done",
+                Some(false) => "lost",
+                None => "error",
             },
             Err(error) => {
                 let retry_at = now + jobs::backoff(job.attempt, jitter());
