@@ -47,6 +47,19 @@ enum Bench {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Kill -9 `pursuit worker` processes at random points over a batch of canary jobs, many
+    /// times, then check every job ran and had its effect exactly once.
+    QueueChaos {
+        #[arg(long, default_value = "target/release/pursuit")]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        kills: usize,
+        #[arg(long, default_value_t = 500)]
+        jobs: usize,
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Job queue throughput (no-op jobs) and enqueue→start latency on an idle queue.
     Queue {
         /// postgres://… (an empty database you own); default: a fresh SQLite file.
@@ -93,6 +106,12 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
             samples,
         } => queue::run(database_url, jobs, &workers, concurrency, samples).await,
+        Bench::QueueChaos {
+            binary,
+            kills,
+            jobs,
+            database_url,
+        } => queue::chaos(&binary, kills, jobs, database_url).await,
     }
 }
 

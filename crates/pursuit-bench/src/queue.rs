@@ -161,3 +161,97 @@ pub async fn run(
     );
     Ok(())
 }
+
+/// `queue-chaos`: the kill -9 reliability check, longer than CI runs it.
+pub async fn chaos(
+    binary: &std::path::Path,
+    kills: usize,
+    job_count: usize,
+    database_url: Option<String>,
+) -> anyhow::Result<()> {
+    use pursuit_worker::jobs::canary::Canary;
+    let dir = tempfile::tempdir()?;
+    let db = open(database_url.as_deref(), &dir).await?;
+    if database_url.is_none() {
+        // The worker processes open <data-dir>/pursuit.db: point them at our file.
+        db.close().await;
+        std::fs::rename(dir.path().join("bench.db"), dir.path().join("pursuit.db"))?;
+    }
+    let db = match database_url.as_deref() {
+        Some(url) => Db::connect(url, &ConnectOptions::default()).await?,
+        None => Db::open_sqlite(&dir.path().join("pursuit.db"), &ConnectOptions::default()).await?,
+    };
+    db.execute(query("DELETE FROM queue_canary")).await?;
+    let now = Timestamp::now();
+    for _ in 0..job_count {
+        jobs::enqueue(
+            &db,
+            &Canary { work_ms: 10 },
+            &EnqueueOptions::default(),
+            now,
+        )
+        .await?;
+    }
+    let spawn = || -> anyhow::Result<tokio::process::Child> {
+        let mut command = tokio::process::Command::new(binary);
+        command
+            .arg("worker")
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env("PURSUIT_WORKER__LEASE_SECS", "2")
+            .env("PURSUIT_WORKER__POLL_INTERVAL_MS", "20")
+            .env("PURSUIT_LOG_LEVEL", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        if let Some(url) = &database_url {
+            command.env("DATABASE_URL", url);
+        }
+        Ok(command.spawn()?)
+    };
+    let started = Instant::now();
+    for _ in 0..kills {
+        let mut worker = spawn()?;
+        let mut byte = [0_u8; 1];
+        let _ = getrandom::fill(&mut byte);
+        tokio::time::sleep(Duration::from_millis(100 + u64::from(byte[0]) * 2)).await;
+        worker.start_kill()?;
+        worker.wait().await?;
+    }
+    let mut last = spawn()?;
+    let canaries = "SELECT count(*) AS n FROM jobs WHERE kind = 'system.canary' AND state = 'done'";
+    while db.fetch_one(query(canaries)).await?.get::<i64>("n")? < job_count as i64 {
+        if started.elapsed() > Duration::from_secs(600) {
+            anyhow::bail!("not every job finished within 10 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    last.start_kill()?;
+    last.wait().await?;
+    let effects: i64 = db
+        .fetch_one(query("SELECT count(*) AS n FROM queue_canary"))
+        .await?
+        .get("n")?;
+    let runs: i64 = db
+        .fetch_one(query(
+            "SELECT CAST(coalesce(sum(runs), 0) AS BIGINT) AS n FROM queue_canary",
+        ))
+        .await?
+        .get("n")?;
+    let not_done: i64 = db
+        .fetch_one(query(
+            "SELECT count(*) AS n FROM jobs WHERE kind = 'system.canary' AND state <> 'done'",
+        ))
+        .await?
+        .get("n")?;
+    println!(
+        "queue chaos: {kills} kill -9s over {job_count} jobs in {:.1} s: {effects} effects (want {job_count}), \
+         {runs} executions ({} repeated after a kill), {not_done} not done",
+        started.elapsed().as_secs_f64(),
+        runs - effects
+    );
+    if effects != job_count as i64 || not_done != 0 {
+        anyhow::bail!("the queue lost or repeated work");
+    }
+    Ok(())
+}

@@ -15,7 +15,9 @@ use crate::extract::Json;
 use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_task))
+    OpenApiRouter::new()
+        .routes(routes!(get_task))
+        .routes(routes!(retry_task))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -69,6 +71,10 @@ async fn get_task(
     let job = jobs::get_for_user(&state.db, current.id(), JobId(id))
         .await?
         .ok_or_else(ApiError::not_found)?;
+    Ok(Json(task_response(job)))
+}
+
+fn task_response(job: jobs::Job) -> TaskResponse {
     let errors: Vec<TaskError> = job
         .errors
         .as_array()
@@ -82,7 +88,7 @@ async fn get_task(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(Json(TaskResponse {
+    TaskResponse {
         id: job.id.0,
         kind: job.kind,
         state: job.state.as_str().to_owned(),
@@ -96,5 +102,35 @@ async fn get_task(
         created_at: job.created_at,
         started_at: job.started_at,
         finished_at: job.finished_at,
-    }))
+    }
+}
+
+/// Runs a dead (or waiting-to-retry) task of the caller's again now, with a fresh attempt
+/// budget; its error history is kept. A task that is queued, running or done is a 409.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/retry", tag = "tasks",
+    params(("id" = uuid::Uuid, Path, description = "The task's id")),
+    responses(
+        (status = 200, description = "Queued again", body = TaskResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The task is not dead or waiting to retry", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn retry_task(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<TaskResponse>, ApiError> {
+    let id = JobId(id);
+    jobs::get_for_user(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !jobs::retry(&state.db, id, Timestamp::now()).await? {
+        return Err(ApiError::conflict(
+            "only a dead task, or one waiting to retry, can be retried",
+        ));
+    }
+    let job = jobs::get_for_user(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(task_response(job)))
 }

@@ -346,3 +346,44 @@ both_backends! {
         assert_eq!(states, vec![("done".to_owned(), JOBS as i64)], "none lost, none dead");
     }
 }
+
+both_backends! {
+    async fn a_user_sees_their_own_tasks_and_can_retry_a_dead_one(backend: Backend) {
+        let app = crate::helpers::spawn_app(backend).await;
+        let browser = crate::auth::sign_in(&app, "tasks@example.org", 1).await;
+        let (_, secret) = crate::auth::api_token(&app, &browser, "tasks").await;
+        let me: serde_json::Value = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&secret)
+            .send().await.unwrap().json().await.unwrap();
+        let user_id = pursuit_domain::ids::UserId(me["user"]["id"].as_str().unwrap().parse().unwrap());
+        // A sign-in link asked for by a known user is a task of theirs: the mail job.
+        crate::auth::request_link(&app, "tasks@example.org").await;
+        let mail_task: uuid::Uuid = app.db
+            .fetch_one(query("SELECT id FROM jobs WHERE user_id = $1 AND kind = 'mail.send'").bind(user_id))
+            .await.unwrap().get("id").unwrap();
+        let options = EnqueueOptions { user_id: Some(user_id), run_at: Some(Timestamp::now() + SignedDuration::from_hours(1)), ..EnqueueOptions::default() };
+        let dead = jobs::enqueue(&app.db, &Noop::default(), &options, Timestamp::now()).await.unwrap().id;
+        app.db.execute(query("UPDATE jobs SET state = 'dead', attempt = 10, errors = $2 WHERE id = $1")
+            .bind(dead).bind(serde_json::json!([{"attempt": 10, "at": "2026-11-22T00:00:00Z", "error": "the remote site said no"}])))
+            .await.unwrap();
+        let task = |id: String| { let request = app.client.get(app.url(&format!("/api/v1/tasks/{id}"))).bearer_auth(&secret); async move { request.send().await.unwrap() } };
+        eventually("the mail task finished", Duration::from_secs(10), || async {
+            let body: serde_json::Value = task(mail_task.to_string()).await.json().await.unwrap();
+            body["state"] == "done"
+        }).await;
+
+        let mail: serde_json::Value = task(mail_task.to_string()).await.json().await.unwrap();
+        let dead_before: serde_json::Value = task(dead.0.to_string()).await.json().await.unwrap();
+        let retry_done = app.client.post(app.url(&format!("/api/v1/tasks/{mail_task}/retry"))).bearer_auth(&secret).send().await.unwrap();
+        let retry_dead = app.client.post(app.url(&format!("/api/v1/tasks/{}/retry", dead.0))).bearer_auth(&secret).send().await.unwrap();
+
+        assert_eq!(mail["kind"], "mail.send");
+        assert_eq!(mail["progress"], 100);
+        assert_eq!(dead_before["state"], "dead");
+        assert_eq!(dead_before["last_error"], "the remote site said no");
+        assert_eq!(retry_done.status(), reqwest::StatusCode::CONFLICT);
+        assert_eq!(retry_dead.status(), reqwest::StatusCode::OK);
+        let retried: serde_json::Value = retry_dead.json().await.unwrap();
+        assert_eq!(retried["state"], "queued");
+        assert_eq!(retried["errors"].as_array().unwrap().len(), 1, "the history is kept");
+    }
+}

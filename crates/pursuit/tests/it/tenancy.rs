@@ -37,6 +37,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("post", "/api/v1/auth/logout" | "/api/v1/auth/logout-everywhere") => Access::Caller(None),
         ("delete", "/api/v1/tokens/{id}") => Access::ById(Fixture::ApiToken, None),
         ("get", "/api/v1/tasks/{id}") => Access::ById(Fixture::Task, None),
+        ("post", "/api/v1/tasks/{id}/retry") => Access::ById(Fixture::Task, None),
         _ => return None,
     })
 }
