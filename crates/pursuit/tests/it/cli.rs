@@ -310,3 +310,44 @@ both_backends! {
         assert_one_line_failure(&bad, "invalid --email");
     }
 }
+
+both_backends! {
+    async fn tasks_list_shows_dead_jobs_and_retry_queues_them_again(backend: Backend) {
+        use pursuit_store::jobs::{self, EnqueueOptions};
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+        let options = EnqueueOptions { run_at: Some(later), ..EnqueueOptions::default() };
+        let id = jobs::enqueue_raw(&db, "system.noop", "default", serde_json::json!({}), 3, &options, jiff::Timestamp::now())
+            .await
+            .unwrap()
+            .id;
+        db.execute(query("UPDATE jobs SET state = 'dead', errors = $2 WHERE id = $1")
+            .bind(id)
+            .bind(serde_json::json!([{"attempt": 3, "at": "2026-11-22T00:00:00Z", "error": "smtp said 550"}])))
+            .await
+            .unwrap();
+        db.close().await;
+        let tasks = |args: &[&str]| {
+            let mut command = pursuit();
+            command.arg("tasks").args(args).arg("--data-dir").arg(database.data_dir.path());
+            if let Some(url) = &database.url {
+                command.env("DATABASE_URL", url);
+            }
+            command
+        };
+
+        let dead = finish(&mut tasks(&["list", "--state", "dead"])).await;
+        let retried = finish(&mut tasks(&["retry", &id.0.to_string()])).await;
+        let again = finish(&mut tasks(&["retry", &id.0.to_string()])).await;
+        let queued = finish(&mut tasks(&["list", "--state", "queued"])).await;
+        let bad = finish(&mut tasks(&["list", "--state", "zombie"])).await;
+
+        assert_eq!(dead.code, Some(0), "{}", dead.stderr);
+        assert!(dead.stdout.contains(&id.0.to_string()) && dead.stdout.contains("smtp said 550"), "{}", dead.stdout);
+        assert_eq!(retried.code, Some(0), "{}", retried.stderr);
+        assert_one_line_failure(&again, "is not dead, retryable or cancelled");
+        assert!(queued.stdout.contains(&id.0.to_string()), "{}", queued.stdout);
+        assert_one_line_failure(&bad, "invalid --state");
+    }
+}
