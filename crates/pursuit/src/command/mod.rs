@@ -100,6 +100,34 @@ impl GlobalArgs {
     }
 }
 
+/// What the commands that work on the database (all but `serve` and `openapi`) start from:
+/// the configuration, logging, the data directory (created) and the open database.
+pub struct Opened {
+    pub config: Config,
+    pub data_dir: PathBuf,
+    pub db: pursuit_store::Db,
+}
+
+impl GlobalArgs {
+    pub async fn open(&self) -> anyhow::Result<Opened> {
+        let config = self.load_config(ServeOverrides::default())?;
+        crate::telemetry::init(config.log_format, &config.log_level);
+        let data_dir = config.data_dir()?;
+        std::fs::create_dir_all(&data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the data directory {}: {e}",
+                data_dir.display()
+            )
+        })?;
+        let db = crate::app::open_database(&config, &data_dir).await?;
+        Ok(Opened {
+            config,
+            data_dir,
+            db,
+        })
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {

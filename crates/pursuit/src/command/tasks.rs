@@ -7,9 +7,7 @@ use jiff::Timestamp;
 use pursuit_domain::ids::JobId;
 use pursuit_store::jobs::{self, JobState};
 
-use crate::app::open_database;
-use crate::command::{GlobalArgs, ServeOverrides};
-use crate::telemetry;
+use crate::command::GlobalArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum TasksCommand {
@@ -29,10 +27,7 @@ pub enum TasksCommand {
 }
 
 pub async fn run(global: &GlobalArgs, command: TasksCommand) -> anyhow::Result<()> {
-    let config = global.load_config(ServeOverrides::default())?;
-    telemetry::init(config.log_format, &config.log_level);
-    let data_dir = config.data_dir()?;
-    let db = open_database(&config, &data_dir).await?;
+    let db = global.open().await?.db;
     let result = execute(&db, command).await;
     db.close().await;
     result

@@ -9,9 +9,8 @@ use pursuit_domain::account::{EmailAddress, TimeZoneName};
 use pursuit_store::accounts::{self, NewUser};
 use pursuit_store::audit::{self, NewAuditEntry};
 
-use crate::app::{VERSION, open_database};
-use crate::command::{GlobalArgs, ServeOverrides};
-use crate::telemetry;
+use crate::app::VERSION;
+use crate::command::{GlobalArgs, Opened};
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -37,12 +36,7 @@ pub async fn run(global: &GlobalArgs, command: TokenCommand) -> anyhow::Result<(
     if name.is_empty() || name.chars().count() > 100 {
         anyhow::bail!("invalid --name: must be 1 to 100 characters");
     }
-    let config = global.load_config(ServeOverrides::default())?;
-    telemetry::init(config.log_format, &config.log_level);
-    let data_dir = config.data_dir()?;
-    std::fs::create_dir_all(&data_dir)
-        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let db = open_database(&config, &data_dir).await?;
+    let Opened { config, db, .. } = global.open().await?;
     let result = create(&db, &email, name, &config.default_timezone).await;
     db.close().await;
     let (created_user, secret) = result?;
