@@ -40,4 +40,6 @@ id_type! {
     AuditId,
     /// A background job ("task" to users).
     JobId,
+    /// A tracked job application.
+    ApplicationId,
 }

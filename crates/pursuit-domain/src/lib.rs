@@ -3,11 +3,13 @@
 //!
 //! # Layout
 //! - [`account`]: email addresses, time zones, display names.
+//! - [`application`]: the tracker's statuses, priorities, salary bands, tags.
 //! - [`schedule`]: local times of day, quiet hours, send windows.
 //! - [`settings`]: reminder channels and defaults.
 //! - [`ids`]: typed ids.
 
 pub mod account;
+pub mod application;
 pub mod ids;
 pub mod schedule;
 pub mod settings;

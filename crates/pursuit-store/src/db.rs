@@ -478,3 +478,22 @@ impl Conn for &mut Tx {
         Tx::fetch_optional(self, query)
     }
 }
+
+/// Lets a function that holds `mut conn: impl Conn` lend it to another query function.
+impl<C: Conn> Conn for &mut C {
+    fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        (**self).execute(query)
+    }
+    fn fetch_all(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        (**self).fetch_all(query)
+    }
+    fn fetch_optional(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Option<Row>, StoreError>> + Send {
+        (**self).fetch_optional(query)
+    }
+}

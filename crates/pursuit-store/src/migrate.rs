@@ -51,6 +51,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_accounts"),
     migration!(3, "0003_oauth_states"),
     migration!(4, "0004_jobs"),
+    migration!(5, "0005_applications"),
 ];
 
 /// The schema version this build writes.

@@ -19,6 +19,8 @@ pub enum Value {
     Text(Option<String>),
     Uuid(Option<Uuid>),
     Timestamp(Option<Timestamp>),
+    /// A calendar date: `date` on PostgreSQL, `YYYY-MM-DD` text on SQLite.
+    Date(Option<jiff::civil::Date>),
     Json(Option<serde_json::Value>),
     Bytes(Option<Vec<u8>>),
 }
@@ -44,6 +46,7 @@ value_from! {
     &str => Text,
     Uuid => Uuid,
     Timestamp => Timestamp,
+    jiff::civil::Date => Date,
     serde_json::Value => Json,
     Vec<u8> => Bytes,
 }
@@ -107,6 +110,7 @@ pub(crate) fn bind_sqlite(query: &Query) -> sqlx::query::Query<'static, Sqlite, 
             Value::Text(v) => q.bind(v.clone()),
             Value::Uuid(v) => q.bind(v.map(|id| id.hyphenated().to_string())),
             Value::Timestamp(v) => q.bind(v.map(sqlite_timestamp)),
+            Value::Date(v) => q.bind(v.map(|d| d.to_string())),
             Value::Json(v) => q.bind(v.as_ref().map(|json| json.to_string())),
             Value::Bytes(v) => q.bind(v.clone()),
         };
@@ -124,6 +128,13 @@ pub(crate) fn bind_postgres(query: &Query) -> sqlx::query::Query<'static, Postgr
             Value::Text(v) => q.bind(v.clone()),
             Value::Uuid(v) => q.bind(*v),
             Value::Timestamp(v) => q.bind(v.map(to_chrono)),
+            Value::Date(v) => q.bind(v.and_then(|d| {
+                chrono::NaiveDate::from_ymd_opt(
+                    i32::from(d.year()),
+                    u32::from(d.month().unsigned_abs()),
+                    u32::from(d.day().unsigned_abs()),
+                )
+            })),
             Value::Json(v) => q.bind(v.clone()),
             Value::Bytes(v) => q.bind(v.clone()),
         };
@@ -221,6 +232,30 @@ impl Decode for Option<Timestamp> {
     }
 }
 
+impl Decode for Option<jiff::civil::Date> {
+    fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
+        match &row.0 {
+            RowInner::Sqlite(r) => r
+                .try_get::<Option<String>, _>(column)
+                .map_err(|e| decode_error(column, e))?
+                .map(|text| {
+                    text.parse::<jiff::civil::Date>()
+                        .map_err(|e| decode_error(column, e))
+                })
+                .transpose(),
+            RowInner::Postgres(r) => r
+                .try_get::<Option<chrono::NaiveDate>, _>(column)
+                .map_err(|e| decode_error(column, e))?
+                .map(|date| {
+                    date.to_string()
+                        .parse::<jiff::civil::Date>()
+                        .map_err(|e| decode_error(column, e))
+                })
+                .transpose(),
+        }
+    }
+}
+
 impl Decode for Option<serde_json::Value> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
@@ -246,7 +281,7 @@ macro_rules! decode_required {
     )*};
 }
 
-decode_required!(Uuid, Timestamp, serde_json::Value);
+decode_required!(Uuid, Timestamp, jiff::civil::Date, serde_json::Value);
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@
 //! - feature modules (`health`, later `auth`, `applications`, …), each with its own router,
 //!   merged in [`router`].
 
+mod applications;
 pub mod auth;
 pub mod extract;
 mod health;
@@ -103,6 +104,7 @@ impl AppState {
         (name = "platform", description = "Health and readiness"),
         (name = "auth", description = "Sign-in, sessions, API tokens, the caller's account and audit log"),
         (name = "tasks", description = "Background work the caller started: state, progress, errors"),
+        (name = "applications", description = "The tracker: applications, their status history"),
     ),
 )]
 struct ApiDoc;
@@ -146,6 +148,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(health::router())
         .merge(auth::router())
         .merge(tasks::router())
+        .merge(applications::router())
         .split_for_parts()
 }
 

@@ -202,6 +202,10 @@ pub struct Problem {
     pub request_id: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Members particular to a problem type (e.g. `current` on a version conflict).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Builds every problem response: the body, its media type, and the request id, which is
@@ -219,6 +223,7 @@ pub fn problem_response(
         detail,
         errors,
         headers,
+        serde_json::Map::new(),
     )
 }
 
@@ -237,6 +242,7 @@ pub fn status_problem(status: StatusCode, detail: Option<String>, headers: Heade
             detail,
             Vec::new(),
             headers,
+            serde_json::Map::new(),
         ),
     }
 }
@@ -248,6 +254,7 @@ fn render(
     detail: Option<String>,
     errors: Vec<FieldError>,
     headers: HeaderMap,
+    extensions: serde_json::Map<String, serde_json::Value>,
 ) -> Response {
     let context = request_id::current();
     let body = Problem {
@@ -263,6 +270,7 @@ fn render(
         instance: context.as_ref().map(|c| c.path.clone()),
         request_id: context.map(|c| c.id),
         errors,
+        extensions,
     };
     let json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
     let mut response = (status, json).into_response();
@@ -286,9 +294,16 @@ struct ApiErrorParts {
     headers: HeaderMap,
     /// The cause of a 5xx, logged once when the response is built, never sent.
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {
+    /// Adds a member to the problem body (RFC 9457 §3.2 extension members).
+    pub fn with_extension(mut self, name: &str, value: serde_json::Value) -> ApiError {
+        self.0.extensions.insert(name.to_owned(), value);
+        self
+    }
+
     pub fn new(kind: ProblemType) -> ApiError {
         ApiError(Box::new(ApiErrorParts {
             kind,
@@ -296,6 +311,7 @@ impl ApiError {
             errors: Vec::new(),
             headers: HeaderMap::new(),
             source: None,
+            extensions: serde_json::Map::new(),
         }))
     }
 
@@ -367,7 +383,15 @@ impl IntoResponse for ApiError {
             // Logged here, once, where the failure is turned into an answer.
             tracing::error!(problem.type = parts.kind.slug(), error = %source, "request failed");
         }
-        problem_response(parts.kind, parts.detail, parts.errors, parts.headers)
+        render(
+            parts.kind.status(),
+            parts.kind.type_uri(),
+            parts.kind.title().to_owned(),
+            parts.detail,
+            parts.errors,
+            parts.headers,
+            parts.extensions,
+        )
     }
 }
 

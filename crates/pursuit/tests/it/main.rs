@@ -7,6 +7,7 @@
 #[macro_use]
 mod helpers;
 
+mod applications;
 mod auth;
 mod cli;
 mod database;

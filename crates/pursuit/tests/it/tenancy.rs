@@ -23,6 +23,7 @@ enum Access {
 enum Fixture {
     ApiToken,
     Task,
+    Application,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -38,6 +39,16 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("delete", "/api/v1/tokens/{id}") => Access::ById(Fixture::ApiToken, None),
         ("get", "/api/v1/tasks/{id}") => Access::ById(Fixture::Task, None),
         ("post", "/api/v1/tasks/{id}/retry") => Access::ById(Fixture::Task, None),
+        ("get", "/api/v1/applications") => Access::Caller(None),
+        ("post", "/api/v1/applications") => {
+            Access::Caller(Some(json!({ "company": "Bob Co", "role_title": "Chef" })))
+        }
+        ("get" | "delete", "/api/v1/applications/{id}") => Access::ById(Fixture::Application, None),
+        ("patch", "/api/v1/applications/{id}") => Access::ById(
+            Fixture::Application,
+            Some(json!({ "notes": "bob was here" })),
+        ),
+        ("get", "/api/v1/applications/{id}/history") => Access::ById(Fixture::Application, None),
         _ => return None,
     })
 }
@@ -61,9 +72,13 @@ both_backends! {
         let alice_task = alice_task.to_string();
         let own_task = app.client.get(app.url(&format!("/api/v1/tasks/{alice_task}"))).bearer_auth(&alice_secret).send().await.unwrap();
         assert_eq!(own_task.status(), StatusCode::OK, "Alice sees her own task");
+        let alice_app: Value = app.client.post(app.url("/api/v1/applications")).bearer_auth(&alice_secret)
+            .json(&json!({ "company": "Alice Secret Employer", "role_title": "Astronaut" }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_application = alice_app["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str()];
+        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -81,6 +96,7 @@ both_backends! {
                         let id = match fixture {
                             Fixture::ApiToken => alice_token_id.as_str(),
                             Fixture::Task => alice_task.as_str(),
+                            Fixture::Application => alice_application.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }
@@ -90,6 +106,11 @@ both_backends! {
                     .bearer_auth(&bob_secret);
                 if let Some(body) = body {
                     request = request.json(&body);
+                }
+                if expect_not_found {
+                    // Alice's objects are at version 1: a route that skipped the owner check
+                    // would let this write through.
+                    request = request.header("if-match", "W/\"1\"");
                 }
                 let response = request.send().await.unwrap();
                 let status = response.status();

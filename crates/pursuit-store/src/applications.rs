@@ -1,0 +1,525 @@
+//! Queries for the tracker's applications, their status history and tags. Every function
+//! takes the owner's user id; another user's application behaves as a missing one.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use pursuit_domain::application::{
+    ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange,
+};
+use pursuit_domain::ids::{ApplicationId, UserId};
+use uuid::Uuid;
+
+use crate::db::Conn;
+use crate::error::StoreError;
+use crate::query;
+use crate::sql::{Query, Row, Value};
+
+impl From<ApplicationId> for Value {
+    fn from(id: ApplicationId) -> Value {
+        Value::Uuid(Some(id.0))
+    }
+}
+
+/// Everything a user writes about an application (all but id, owner, version and times).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplicationData {
+    pub company: String,
+    pub role_title: String,
+    pub status: ApplicationStatus,
+    pub source: String,
+    pub application_date: Date,
+    pub priority: Priority,
+    pub location_mode: LocationMode,
+    pub job_url: Option<String>,
+    pub location_text: Option<String>,
+    pub timezone: Option<String>,
+    pub salary: SalaryRange,
+    pub job_requisition_id: Option<String>,
+    pub seniority_level: Option<String>,
+    pub tech_keywords: Vec<String>,
+    pub resume_url: Option<String>,
+    pub cover_letter_url: Option<String>,
+    pub cover_letter_used: Option<bool>,
+    pub contacts_inline: Option<serde_json::Value>,
+    pub next_action: Option<String>,
+    pub next_action_due: Option<Timestamp>,
+    pub notes: Option<String>,
+    pub tags: Vec<String>,
+    pub attachments_links: Vec<String>,
+    pub archived_at: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Application {
+    pub id: ApplicationId,
+    pub user_id: UserId,
+    pub data: ApplicationData,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, user_id, company, role_title, status, source, application_date, priority, location_mode, \
+     job_url, location_text, timezone, salary_min, salary_max, salary_currency, job_requisition_id, seniority_level, \
+     tech_keywords, resume_url, cover_letter_url, cover_letter_used, contacts_inline, next_action, next_action_due, \
+     notes, attachments_links, archived_at, version, created_at, updated_at";
+
+fn corrupt(column: &str, message: impl ToString) -> StoreError {
+    StoreError::Decode {
+        column: column.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn from_row(row: &Row, tags: Vec<String>) -> Result<Application, StoreError> {
+    let status: String = row.get("status")?;
+    let priority: String = row.get("priority")?;
+    let location_mode: String = row.get("location_mode")?;
+    Ok(Application {
+        id: ApplicationId(row.get("id")?),
+        user_id: UserId(row.get("user_id")?),
+        data: ApplicationData {
+            company: row.get("company")?,
+            role_title: row.get("role_title")?,
+            status: ApplicationStatus::parse(&status).map_err(|e| corrupt("status", e))?,
+            source: row.get("source")?,
+            application_date: row.get("application_date")?,
+            priority: Priority::parse(&priority).map_err(|e| corrupt("priority", e))?,
+            location_mode: LocationMode::parse(&location_mode)
+                .map_err(|e| corrupt("location_mode", e))?,
+            job_url: row.get("job_url")?,
+            location_text: row.get("location_text")?,
+            timezone: row.get("timezone")?,
+            salary: SalaryRange {
+                min: row.get("salary_min")?,
+                max: row.get("salary_max")?,
+                currency: row.get("salary_currency")?,
+            },
+            job_requisition_id: row.get("job_requisition_id")?,
+            seniority_level: row.get("seniority_level")?,
+            tech_keywords: strings(&row.get("tech_keywords")?),
+            resume_url: row.get("resume_url")?,
+            cover_letter_url: row.get("cover_letter_url")?,
+            cover_letter_used: row.get("cover_letter_used")?,
+            contacts_inline: row.get("contacts_inline")?,
+            next_action: row.get("next_action")?,
+            next_action_due: row.get("next_action_due")?,
+            notes: row.get("notes")?,
+            tags,
+            attachments_links: strings(&row.get("attachments_links")?),
+            archived_at: row.get("archived_at")?,
+        },
+        version: row.get("version")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// Binds `$3 … $27`: the written fields in column order (after id and user id).
+fn bind_data(mut q: Query, data: &ApplicationData) -> Query {
+    q = q
+        .bind(data.company.as_str())
+        .bind(data.role_title.as_str())
+        .bind(data.status.as_str())
+        .bind(data.source.as_str())
+        .bind(data.application_date)
+        .bind(data.priority.as_str())
+        .bind(data.location_mode.as_str())
+        .bind(data.job_url.clone())
+        .bind(data.location_text.clone())
+        .bind(data.timezone.clone())
+        .bind(data.salary.min)
+        .bind(data.salary.max)
+        .bind(data.salary.currency.clone())
+        .bind(data.job_requisition_id.clone())
+        .bind(data.seniority_level.clone())
+        .bind(serde_json::json!(data.tech_keywords))
+        .bind(data.resume_url.clone())
+        .bind(data.cover_letter_url.clone())
+        .bind(data.cover_letter_used)
+        .bind(data.contacts_inline.clone())
+        .bind(data.next_action.clone())
+        .bind(data.next_action_due)
+        .bind(data.notes.clone())
+        .bind(serde_json::json!(data.attachments_links))
+        .bind(data.archived_at);
+    q
+}
+
+async fn write_tags(
+    conn: &mut impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    tags: &[String],
+) -> Result<(), StoreError> {
+    conn.execute(
+        query("DELETE FROM application_tags WHERE application_id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id),
+    )
+    .await?;
+    for tag in tags {
+        conn.execute(
+            query("INSERT INTO application_tags (application_id, user_id, tag) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(user_id)
+                .bind(tag.as_str()),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn append_history(
+    conn: &mut impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    from: Option<ApplicationStatus>,
+    to: ApplicationStatus,
+    by: ChangedBy,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query(
+            "INSERT INTO application_status_history (id, user_id, application_id, from_status, to_status, changed_at, changed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(user_id)
+        .bind(id)
+        .bind(from.map(|s| s.as_str()))
+        .bind(to.as_str())
+        .bind(now)
+        .bind(by.as_str()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Creates an application (version 1) with its first history entry. A taken id is a
+/// [`StoreError::UniqueViolation`]. Run it in a transaction.
+pub async fn insert_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    data: &ApplicationData,
+    by: ChangedBy,
+    now: Timestamp,
+) -> Result<Application, StoreError> {
+    let sql = format!(
+        "INSERT INTO applications ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, 1, $28, $28)"
+    );
+    conn.execute(bind_data(Query::dynamic(sql).bind(id).bind(user_id), data).bind(now))
+        .await?;
+    write_tags(&mut conn, user_id, id, &data.tags).await?;
+    append_history(&mut conn, user_id, id, None, data.status, by, now).await?;
+    get_application(conn, user_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn tags_of(
+    conn: &mut impl Conn,
+    user_id: UserId,
+    ids: &[ApplicationId],
+) -> Result<Vec<(ApplicationId, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let mut q = Query::dynamic(format!(
+        "SELECT application_id, tag FROM application_tags WHERE user_id = $1 AND application_id IN ({}) ORDER BY tag",
+        placeholders.join(", ")
+    ))
+    .bind(user_id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    conn.fetch_all(q)
+        .await?
+        .iter()
+        .map(|row| Ok((ApplicationId(row.get("application_id")?), row.get("tag")?)))
+        .collect()
+}
+
+pub async fn get_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+) -> Result<Option<Application>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1 AND user_id = $2");
+    let Some(row) = conn
+        .fetch_optional(Query::dynamic(sql).bind(id).bind(user_id))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let tags = tags_of(&mut conn, user_id, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    from_row(&row, tags).map(Some)
+}
+
+/// What a versioned write found.
+#[derive(Debug)]
+pub enum Versioned<T> {
+    Done(T),
+    /// The row is at another version: here it is, for the client to reconcile.
+    Stale(Box<Application>),
+    Missing,
+}
+
+/// Replaces the written fields if the row is still at `expected_version`; appends to the
+/// history when the status changes. Concurrent writers cannot both win: the second sees a
+/// stale version. Run it in a transaction.
+pub async fn update_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    expected_version: i64,
+    data: &ApplicationData,
+    by: ChangedBy,
+    now: Timestamp,
+) -> Result<Versioned<Application>, StoreError> {
+    let Some(current) = get_application(&mut conn, user_id, id).await? else {
+        return Ok(Versioned::Missing);
+    };
+    if current.version != expected_version {
+        return Ok(Versioned::Stale(Box::new(current)));
+    }
+    let sql = "UPDATE applications SET company = $3, role_title = $4, status = $5, source = $6, application_date = $7, \
+         priority = $8, location_mode = $9, job_url = $10, location_text = $11, timezone = $12, salary_min = $13, \
+         salary_max = $14, salary_currency = $15, job_requisition_id = $16, seniority_level = $17, tech_keywords = $18, \
+         resume_url = $19, cover_letter_url = $20, cover_letter_used = $21, contacts_inline = $22, next_action = $23, \
+         next_action_due = $24, notes = $25, attachments_links = $26, archived_at = $27, version = version + 1, \
+         updated_at = $28 WHERE id = $1 AND user_id = $2 AND version = $29";
+    let updated = conn
+        .execute(
+            bind_data(Query::dynamic(sql.to_owned()).bind(id).bind(user_id), data)
+                .bind(now)
+                .bind(expected_version),
+        )
+        .await?;
+    if updated != 1 {
+        let current = get_application(&mut conn, user_id, id).await?;
+        return Ok(current.map_or(Versioned::Missing, |c| Versioned::Stale(Box::new(c))));
+    }
+    if current.data.tags != data.tags {
+        write_tags(&mut conn, user_id, id, &data.tags).await?;
+    }
+    if current.data.status != data.status {
+        append_history(
+            &mut conn,
+            user_id,
+            id,
+            Some(current.data.status),
+            data.status,
+            by,
+            now,
+        )
+        .await?;
+    }
+    let application = get_application(conn, user_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(Versioned::Done(application))
+}
+
+/// Deletes the application (with its history and tags) if still at `expected_version`.
+pub async fn delete_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    expected_version: i64,
+) -> Result<Versioned<()>, StoreError> {
+    let deleted = conn
+        .execute(
+            query("DELETE FROM applications WHERE id = $1 AND user_id = $2 AND version = $3")
+                .bind(id)
+                .bind(user_id)
+                .bind(expected_version),
+        )
+        .await?;
+    if deleted == 1 {
+        return Ok(Versioned::Done(()));
+    }
+    Ok(match get_application(conn, user_id, id).await? {
+        Some(current) => Versioned::Stale(Box::new(current)),
+        None => Versioned::Missing,
+    })
+}
+
+/// Filters of the list; all optional, combined with AND.
+#[derive(Clone, Debug, Default)]
+pub struct ApplicationFilter {
+    /// Any of these statuses.
+    pub statuses: Vec<ApplicationStatus>,
+    pub priority: Option<Priority>,
+    pub source: Option<String>,
+    pub tag: Option<String>,
+    /// Case-insensitive text in company, role or notes.
+    pub q: Option<String>,
+    /// `false` (default): only live applications; `true`: only archived ones.
+    pub archived: bool,
+    pub applied_from: Option<Date>,
+    pub applied_to: Option<Date>,
+}
+
+/// The user's applications newest first, after the `(created_at, id)` of the previous page.
+pub async fn list_applications(
+    mut conn: impl Conn,
+    user_id: UserId,
+    filter: &ApplicationFilter,
+    after: Option<(Timestamp, ApplicationId)>,
+    limit: i64,
+) -> Result<Vec<Application>, StoreError> {
+    let mut conditions = vec!["user_id = $1".to_owned()];
+    let mut values: Vec<Value> = vec![user_id.into()];
+    let next = |value: Value, values: &mut Vec<Value>| {
+        values.push(value);
+        format!("${}", values.len())
+    };
+    if !filter.statuses.is_empty() {
+        let list: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| next(s.as_str().into(), &mut values))
+            .collect();
+        conditions.push(format!("status IN ({})", list.join(", ")));
+    }
+    if let Some(priority) = filter.priority {
+        conditions.push(format!(
+            "priority = {}",
+            next(priority.as_str().into(), &mut values)
+        ));
+    }
+    if let Some(source) = &filter.source {
+        conditions.push(format!(
+            "source = {}",
+            next(source.as_str().into(), &mut values)
+        ));
+    }
+    if let Some(tag) = &filter.tag {
+        let p = next(tag.as_str().into(), &mut values);
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM application_tags t WHERE t.application_id = applications.id AND t.user_id = $1 AND t.tag = {p})"
+        ));
+    }
+    if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let escaped = text
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let p = next(format!("%{escaped}%").into(), &mut values);
+        conditions.push(format!(
+            "(lower(company) LIKE {p} ESCAPE '\\' OR lower(role_title) LIKE {p} ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    conditions.push(if filter.archived {
+        "archived_at IS NOT NULL".to_owned()
+    } else {
+        "archived_at IS NULL".to_owned()
+    });
+    if let Some(from) = filter.applied_from {
+        conditions.push(format!(
+            "application_date >= {}",
+            next(from.into(), &mut values)
+        ));
+    }
+    if let Some(to) = filter.applied_to {
+        conditions.push(format!(
+            "application_date <= {}",
+            next(to.into(), &mut values)
+        ));
+    }
+    if let Some((at, id)) = after {
+        let t = next(at.into(), &mut values);
+        let i = next(id.into(), &mut values);
+        conditions.push(format!(
+            "(created_at < {t} OR (created_at = {t} AND id < {i}))"
+        ));
+    }
+    let l = next(limit.into(), &mut values);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM applications WHERE {} ORDER BY created_at DESC, id DESC LIMIT {l}",
+        conditions.join(" AND ")
+    );
+    let mut q = Query::dynamic(sql);
+    for value in values {
+        q = q.bind(value);
+    }
+    let rows = conn.fetch_all(q).await?;
+    let ids: Vec<ApplicationId> = rows
+        .iter()
+        .map(|r| r.get("id").map(ApplicationId))
+        .collect::<Result<_, _>>()?;
+    let tags = tags_of(&mut conn, user_id, &ids).await?;
+    rows.iter()
+        .map(|row| {
+            let id = ApplicationId(row.get("id")?);
+            let own: Vec<String> = tags
+                .iter()
+                .filter(|(a, _)| *a == id)
+                .map(|(_, t)| t.clone())
+                .collect();
+            from_row(row, own)
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusChange {
+    pub from: Option<ApplicationStatus>,
+    pub to: ApplicationStatus,
+    pub at: Timestamp,
+    pub by: ChangedBy,
+}
+
+/// The application's status changes, oldest first.
+pub async fn status_history(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+) -> Result<Vec<StatusChange>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            query(
+                "SELECT from_status, to_status, changed_at, changed_by FROM application_status_history \
+                 WHERE application_id = $1 AND user_id = $2 ORDER BY changed_at, id",
+            )
+            .bind(id)
+            .bind(user_id),
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let from: Option<String> = row.get("from_status")?;
+            let to: String = row.get("to_status")?;
+            let by: String = row.get("changed_by")?;
+            Ok(StatusChange {
+                from: from
+                    .map(|f| ApplicationStatus::parse(&f))
+                    .transpose()
+                    .map_err(|e| corrupt("from_status", e))?,
+                to: ApplicationStatus::parse(&to).map_err(|e| corrupt("to_status", e))?,
+                at: row.get("changed_at")?,
+                by: ChangedBy::parse(&by).map_err(|e| corrupt("changed_by", e))?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,786 @@
+//! The tracker's applications: `/api/v1/applications` (seed 002 §7.2) with client ids,
+//! `ETag`/`If-Match` optimistic concurrency, cursor pagination and filters, and the status
+//! history.
+//!
+//! Request bodies are read field by field into the stored record, so create and update
+//! share one set of rules and every invalid field is named in one 422. Unknown fields are
+//! ignored (see docs/API-DESIGN.md).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use pursuit_domain::account::TimeZoneName;
+use pursuit_domain::application::{
+    ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange, parse_required_text,
+    parse_tag,
+};
+use pursuit_domain::ids::ApplicationId;
+use pursuit_store::applications::{
+    self, Application, ApplicationData, ApplicationFilter, Versioned,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::extract::Json;
+use crate::problem::{ApiError, FieldError, ProblemType};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_applications, create_application))
+        .routes(routes!(
+            get_application,
+            patch_application,
+            delete_application
+        ))
+        .routes(routes!(application_history))
+}
+
+/// The body of create and update. On create `company` and `role_title` are required and
+/// the rest default as seed 002 says; on update every field is optional and `null` clears a
+/// nullable one.
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ApplicationRequest {
+    /// Create only: an id made by the client (offline clients), else the server makes one.
+    id: Option<uuid::Uuid>,
+    company: Option<String>,
+    role_title: Option<String>,
+    /// Default `Applied`.
+    status: Option<String>,
+    /// Default `Other`.
+    source: Option<String>,
+    /// `YYYY-MM-DD`; default today in the user's time zone.
+    application_date: Option<String>,
+    /// `None`, `Low`, `Medium`, `High`; default `None`.
+    priority: Option<String>,
+    /// `remote`, `hybrid`, `onsite`; default `remote`.
+    location_mode: Option<String>,
+    job_url: Option<String>,
+    location_text: Option<String>,
+    /// IANA zone of the job.
+    timezone: Option<String>,
+    salary_min: Option<i64>,
+    salary_max: Option<i64>,
+    /// ISO 4217, e.g. `EUR`.
+    salary_currency: Option<String>,
+    job_requisition_id: Option<String>,
+    seniority_level: Option<String>,
+    tech_keywords: Option<Vec<String>>,
+    resume_url: Option<String>,
+    cover_letter_url: Option<String>,
+    cover_letter_used: Option<bool>,
+    #[schema(value_type = Option<Object>)]
+    contacts_inline: Option<Value>,
+    next_action: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    next_action_due: Option<String>,
+    notes: Option<String>,
+    tags: Option<Vec<String>>,
+    attachments_links: Option<Vec<String>>,
+    /// Set to archive (off the board, still in analytics); `null` to unarchive.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    archived_at: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApplicationResponse {
+    id: uuid::Uuid,
+    company: String,
+    role_title: String,
+    status: String,
+    source: String,
+    application_date: String,
+    priority: String,
+    location_mode: String,
+    job_url: Option<String>,
+    location_text: Option<String>,
+    timezone: Option<String>,
+    salary_min: Option<i64>,
+    salary_max: Option<i64>,
+    salary_currency: Option<String>,
+    job_requisition_id: Option<String>,
+    seniority_level: Option<String>,
+    tech_keywords: Vec<String>,
+    resume_url: Option<String>,
+    cover_letter_url: Option<String>,
+    cover_letter_used: Option<bool>,
+    #[schema(value_type = Option<Object>)]
+    contacts_inline: Option<Value>,
+    next_action: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    next_action_due: Option<Timestamp>,
+    notes: Option<String>,
+    tags: Vec<String>,
+    attachments_links: Vec<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    archived_at: Option<Timestamp>,
+    /// Send it back in `If-Match` to change or delete the application.
+    version: i64,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    updated_at: Timestamp,
+}
+
+fn response(application: &Application) -> ApplicationResponse {
+    let d = &application.data;
+    ApplicationResponse {
+        id: application.id.0,
+        company: d.company.clone(),
+        role_title: d.role_title.clone(),
+        status: d.status.as_str().to_owned(),
+        source: d.source.clone(),
+        application_date: d.application_date.to_string(),
+        priority: d.priority.as_str().to_owned(),
+        location_mode: d.location_mode.as_str().to_owned(),
+        job_url: d.job_url.clone(),
+        location_text: d.location_text.clone(),
+        timezone: d.timezone.clone(),
+        salary_min: d.salary.min,
+        salary_max: d.salary.max,
+        salary_currency: d.salary.currency.clone(),
+        job_requisition_id: d.job_requisition_id.clone(),
+        seniority_level: d.seniority_level.clone(),
+        tech_keywords: d.tech_keywords.clone(),
+        resume_url: d.resume_url.clone(),
+        cover_letter_url: d.cover_letter_url.clone(),
+        cover_letter_used: d.cover_letter_used,
+        contacts_inline: d.contacts_inline.clone(),
+        next_action: d.next_action.clone(),
+        next_action_due: d.next_action_due,
+        notes: d.notes.clone(),
+        tags: d.tags.clone(),
+        attachments_links: d.attachments_links.clone(),
+        archived_at: d.archived_at,
+        version: application.version,
+        created_at: application.created_at,
+        updated_at: application.updated_at,
+    }
+}
+
+fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("W/\"{version}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""))
+}
+
+fn with_etag(status: StatusCode, application: &Application) -> Response {
+    let mut response = (status, Json(response(application))).into_response();
+    response
+        .headers_mut()
+        .insert(header::ETAG, etag(application.version));
+    response
+}
+
+/// The version named by `If-Match` (`W/"3"`, `"3"` or `3`); 428 without one.
+fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Err(ApiError::new(ProblemType::PreconditionRequired)
+            .with_detail("send If-Match with the version (the ETag) you last read"));
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse::<i64>().ok())
+        .ok_or_else(|| {
+            ApiError::bad_request("If-Match must be the ETag of the application, such as W/\"3\"")
+        })
+}
+
+fn stale(current: &Application, sent: i64) -> ApiError {
+    ApiError::new(ProblemType::VersionConflict)
+        .with_detail(format!(
+            "the application is at version {}, not {sent}",
+            current.version
+        ))
+        .with_extension(
+            "current",
+            serde_json::to_value(response(current)).unwrap_or(Value::Null),
+        )
+}
+
+const MAX_TEXT: usize = 10_000;
+
+/// Reads the fields present in `body` into `data`, collecting every invalid one.
+fn apply(body: &Map<String, Value>, data: &mut ApplicationData, errors: &mut Vec<FieldError>) {
+    let mut bad = |field: &str, message: String| {
+        errors.push(FieldError {
+            pointer: format!("/{field}"),
+            message,
+        })
+    };
+    // Optional text: null or "" clears; otherwise trimmed and bounded.
+    let text = |field: &str,
+                value: &Value,
+                max: usize,
+                bad: &mut dyn FnMut(&str, String)|
+     -> Option<Option<String>> {
+        match value {
+            Value::Null => Some(None),
+            Value::String(s) if s.trim().is_empty() => Some(None),
+            Value::String(s) if s.chars().count() > max => {
+                bad(field, format!("must be at most {max} characters"));
+                None
+            }
+            Value::String(s) => Some(Some(s.trim().to_owned())),
+            _ => {
+                bad(field, "must be a string or null".to_owned());
+                None
+            }
+        }
+    };
+    let strings =
+        |field: &str, value: &Value, bad: &mut dyn FnMut(&str, String)| -> Option<Vec<String>> {
+            match value {
+                Value::Null => Some(Vec::new()),
+                Value::Array(items) if items.len() <= 100 => {
+                    let mut out = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        match item.as_str().map(str::trim) {
+                            Some(s) if !s.is_empty() && s.chars().count() <= 2000 => {
+                                out.push(s.to_owned())
+                            }
+                            _ => bad(
+                                &format!("{field}/{i}"),
+                                "must be a non-empty string".to_owned(),
+                            ),
+                        }
+                    }
+                    Some(out)
+                }
+                _ => {
+                    bad(field, "must be a list of at most 100 strings".to_owned());
+                    None
+                }
+            }
+        };
+    let instant = |field: &str,
+                   value: &Value,
+                   bad: &mut dyn FnMut(&str, String)|
+     -> Option<Option<Timestamp>> {
+        match value {
+            Value::Null => Some(None),
+            Value::String(s) => match s.parse::<Timestamp>() {
+                Ok(t) => Some(Some(t)),
+                Err(_) => {
+                    bad(
+                        field,
+                        format!("{s:?} is not an RFC 3339 time such as 2026-11-23T09:00:00Z"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                bad(field, "must be an RFC 3339 time or null".to_owned());
+                None
+            }
+        }
+    };
+    let mut salary = (
+        data.salary.min,
+        data.salary.max,
+        data.salary.currency.clone(),
+    );
+    for (key, value) in body {
+        match key.as_str() {
+            "company" | "role_title" => match value.as_str().map(|s| parse_required_text(s, 200)) {
+                Some(Ok(v)) => {
+                    if key == "company" {
+                        data.company = v
+                    } else {
+                        data.role_title = v
+                    }
+                }
+                Some(Err(e)) => bad(key, e.0),
+                None => bad(key, "must be a string".to_owned()),
+            },
+            "status" => match value.as_str().map(ApplicationStatus::parse) {
+                Some(Ok(v)) => data.status = v,
+                Some(Err(e)) => bad(key, e.0),
+                None => bad(key, "must be a string".to_owned()),
+            },
+            "priority" => match value.as_str().map(Priority::parse) {
+                Some(Ok(v)) => data.priority = v,
+                Some(Err(e)) => bad(key, e.0),
+                None => bad(key, "must be a string".to_owned()),
+            },
+            "location_mode" => match value.as_str().map(LocationMode::parse) {
+                Some(Ok(v)) => data.location_mode = v,
+                Some(Err(e)) => bad(key, e.0),
+                None => bad(key, "must be a string".to_owned()),
+            },
+            "source" => match value.as_str().map(|s| parse_required_text(s, 50)) {
+                Some(Ok(v)) => data.source = v,
+                Some(Err(e)) => bad(key, e.0),
+                None => bad(key, "must be a string".to_owned()),
+            },
+            "application_date" => match value.as_str().map(|s| s.parse::<Date>()) {
+                Some(Ok(v)) => data.application_date = v,
+                _ => bad(key, "must be a date such as 2026-11-23".to_owned()),
+            },
+            "timezone" => match value {
+                Value::Null => data.timezone = None,
+                Value::String(s) => match TimeZoneName::parse(s) {
+                    Ok(zone) => data.timezone = Some(zone.as_str().to_owned()),
+                    Err(e) => bad(key, e.0),
+                },
+                _ => bad(key, "must be an IANA time zone or null".to_owned()),
+            },
+            "salary_min" | "salary_max" => match value {
+                Value::Null => {
+                    if key == "salary_min" {
+                        salary.0 = None
+                    } else {
+                        salary.1 = None
+                    }
+                }
+                Value::Number(n) if n.as_i64().is_some() => {
+                    if key == "salary_min" {
+                        salary.0 = n.as_i64()
+                    } else {
+                        salary.1 = n.as_i64()
+                    }
+                }
+                _ => bad(key, "must be a whole number or null".to_owned()),
+            },
+            "salary_currency" => match value {
+                Value::Null => salary.2 = None,
+                Value::String(s) => salary.2 = Some(s.clone()),
+                _ => bad(key, "must be a currency code or null".to_owned()),
+            },
+            "cover_letter_used" => match value {
+                Value::Null => data.cover_letter_used = None,
+                Value::Bool(b) => data.cover_letter_used = Some(*b),
+                _ => bad(key, "must be true, false or null".to_owned()),
+            },
+            "contacts_inline" => match value {
+                Value::Null => data.contacts_inline = None,
+                Value::Array(_) | Value::Object(_) if value.to_string().len() <= 20_000 => {
+                    data.contacts_inline = Some(value.clone())
+                }
+                _ => bad(
+                    key,
+                    "must be a JSON list or object (at most 20,000 characters) or null".to_owned(),
+                ),
+            },
+            "tech_keywords" => {
+                if let Some(v) = strings(key, value, &mut bad) {
+                    data.tech_keywords = v;
+                }
+            }
+            "attachments_links" => {
+                if let Some(v) = strings(key, value, &mut bad) {
+                    data.attachments_links = v;
+                }
+            }
+            "tags" => {
+                if let Some(v) = strings(key, value, &mut bad) {
+                    let mut tags = Vec::new();
+                    for (i, tag) in v.iter().enumerate() {
+                        match parse_tag(tag) {
+                            Ok(t) if !tags.contains(&t) => tags.push(t),
+                            Ok(_) => {}
+                            Err(e) => bad(&format!("tags/{i}"), e.0),
+                        }
+                    }
+                    tags.sort();
+                    data.tags = tags;
+                }
+            }
+            "next_action_due" => {
+                if let Some(v) = instant(key, value, &mut bad) {
+                    data.next_action_due = v;
+                }
+            }
+            "archived_at" => {
+                if let Some(v) = instant(key, value, &mut bad) {
+                    data.archived_at = v;
+                }
+            }
+            "job_url" | "location_text" | "job_requisition_id" | "seniority_level"
+            | "resume_url" | "cover_letter_url" | "next_action" | "notes" => {
+                let max = if key == "notes" { MAX_TEXT } else { 2000 };
+                if let Some(v) = text(key, value, max, &mut bad) {
+                    match key.as_str() {
+                        "job_url" => data.job_url = v,
+                        "location_text" => data.location_text = v,
+                        "job_requisition_id" => data.job_requisition_id = v,
+                        "seniority_level" => data.seniority_level = v,
+                        "resume_url" => data.resume_url = v,
+                        "cover_letter_url" => data.cover_letter_url = v,
+                        "next_action" => data.next_action = v,
+                        _ => data.notes = v,
+                    }
+                }
+            }
+            // `id` is read by create; anything else is ignored.
+            _ => {}
+        }
+    }
+    match SalaryRange::new(salary.0, salary.1, salary.2.as_deref()) {
+        Ok(range) => data.salary = range,
+        Err(problems) => {
+            for (field, problem) in problems {
+                bad(field, problem.0);
+            }
+        }
+    }
+}
+
+fn today_in(zone: &str) -> Date {
+    Timestamp::now()
+        .to_zoned(
+            TimeZoneName::parse(zone)
+                .map(|z| z.zone())
+                .unwrap_or(jiff::tz::TimeZone::UTC),
+        )
+        .date()
+}
+
+/// Creates an application. Required: `company`, `role_title`; an `id` may be supplied.
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
+    responses(
+        (status = 201, description = "Created; `ETag` carries its version", body = ApplicationResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An application with this id exists", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_application(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let mut errors = Vec::new();
+    let id = match body.get("id") {
+        None | Some(Value::Null) => ApplicationId::new(),
+        Some(value) => match value.as_str().and_then(|s| s.parse::<uuid::Uuid>().ok()) {
+            Some(id) => ApplicationId(id),
+            None => {
+                errors.push(FieldError {
+                    pointer: "/id".to_owned(),
+                    message: "must be a UUID".to_owned(),
+                });
+                ApplicationId::new()
+            }
+        },
+    };
+    for required in ["company", "role_title"] {
+        if !body.contains_key(required) {
+            errors.push(FieldError {
+                pointer: format!("/{required}"),
+                message: "is required".to_owned(),
+            });
+        }
+    }
+    let mut data = ApplicationData {
+        company: String::new(),
+        role_title: String::new(),
+        status: ApplicationStatus::Applied,
+        source: "Other".to_owned(),
+        application_date: today_in(&current.user.time_zone),
+        priority: Priority::None,
+        location_mode: LocationMode::Remote,
+        job_url: None,
+        location_text: None,
+        timezone: None,
+        salary: SalaryRange::default(),
+        job_requisition_id: None,
+        seniority_level: None,
+        tech_keywords: Vec::new(),
+        resume_url: None,
+        cover_letter_url: None,
+        cover_letter_used: None,
+        contacts_inline: None,
+        next_action: None,
+        next_action_due: None,
+        notes: None,
+        tags: Vec::new(),
+        attachments_links: Vec::new(),
+        archived_at: None,
+    };
+    apply(&body, &mut data, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = Timestamp::now();
+    let mut tx = state.db.begin().await?;
+    let created =
+        applications::insert_application(&mut tx, current.id(), id, &data, ChangedBy::User, now)
+            .await
+            .map_err(|e| match e {
+                pursuit_store::StoreError::UniqueViolation { .. } => {
+                    ApiError::conflict("an application with this id already exists")
+                }
+                other => other.into(),
+            })?;
+    tx.commit().await?;
+    let mut response = with_etag(StatusCode::CREATED, &created);
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/applications/{}", created.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// One application, with its version in `ETag`.
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 200, description = "The application", body = ApplicationResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_application(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Response, ApiError> {
+    let application = applications::get_application(&state.db, current.id(), ApplicationId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(with_etag(StatusCode::OK, &application))
+}
+
+/// Changes some fields. Requires `If-Match` with the version last read: without it 428; if
+/// the application changed since, 409 with the current application under `current`.
+#[utoipa::path(patch, path = "/api/v1/applications/{id}", tag = "applications", request_body = ApplicationRequest,
+    params(("id" = uuid::Uuid, Path, description = "The application's id"),
+           ("If-Match" = String, Header, description = "The ETag last read, e.g. W/\"3\"")),
+    responses(
+        (status = 200, description = "Updated; `ETag` carries the new version", body = ApplicationResponse),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since it was read; `current` holds it", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn patch_application(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
+    Json(body): Json<Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let id = ApplicationId(id);
+    let mut tx = state.db.begin().await?;
+    // Existence (for this user) first: another user's id is a 404 whatever the headers say.
+    let existing = applications::get_application(&mut tx, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let expected = if_match(&headers)?;
+    if existing.version != expected {
+        return Err(stale(&existing, expected));
+    }
+    let mut data = existing.data.clone();
+    let mut errors = Vec::new();
+    apply(&body, &mut data, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = Timestamp::now();
+    match applications::update_application(
+        &mut tx,
+        current.id(),
+        id,
+        expected,
+        &data,
+        ChangedBy::User,
+        now,
+    )
+    .await?
+    {
+        Versioned::Done(updated) => {
+            tx.commit().await?;
+            Ok(with_etag(StatusCode::OK, &updated))
+        }
+        Versioned::Stale(latest) => Err(stale(&latest, expected)),
+        Versioned::Missing => Err(ApiError::not_found()),
+    }
+}
+
+/// Deletes an application and its history. Requires `If-Match` like PATCH.
+#[utoipa::path(delete, path = "/api/v1/applications/{id}", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The application's id"),
+           ("If-Match" = String, Header, description = "The ETag last read")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_application(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let id = ApplicationId(id);
+    // A missing application is 404 whatever If-Match says.
+    applications::get_application(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let expected = if_match(&headers)?;
+    let mut tx = state.db.begin().await?;
+    match applications::delete_application(&mut tx, current.id(), id, expected).await? {
+        Versioned::Done(()) => {
+            tx.commit().await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        Versioned::Stale(latest) => Err(stale(&latest, expected)),
+        Versioned::Missing => Err(ApiError::not_found()),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Comma-separated statuses, e.g. `Applied,Screening`.
+    status: Option<String>,
+    priority: Option<String>,
+    source: Option<String>,
+    tag: Option<String>,
+    /// Text in company, role or notes.
+    q: Option<String>,
+    /// `true` lists archived applications instead of live ones.
+    archived: Option<bool>,
+    /// Applied on or after (`YYYY-MM-DD`).
+    from: Option<String>,
+    /// Applied on or before (`YYYY-MM-DD`).
+    to: Option<String>,
+    /// 1 to 200, default 50.
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApplicationPage {
+    items: Vec<ApplicationResponse>,
+    next_cursor: Option<String>,
+}
+
+fn cursor_of(application: &Application) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{}", application.created_at, application.id))
+}
+
+fn parse_cursor(cursor: &str) -> Option<(Timestamp, ApplicationId)> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    let (at, id) = text.split_once('|')?;
+    Some((at.parse().ok()?, ApplicationId(id.parse().ok()?)))
+}
+
+/// The caller's applications, newest first, with filters and cursor pagination. Archived
+/// ones only with `archived=true`.
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", params(ListQuery),
+    responses(
+        (status = 200, description = "A page of applications", body = ApplicationPage),
+        (status = 400, description = "A bad filter, limit or cursor", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_applications(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<ApplicationPage>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be 1 to 200"));
+    }
+    let statuses = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(list) => list
+            .split(',')
+            .map(|s| {
+                ApplicationStatus::parse(s.trim())
+                    .map_err(|e| ApiError::bad_request(format!("status: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    let priority = query
+        .priority
+        .as_deref()
+        .map(|p| Priority::parse(p).map_err(|e| ApiError::bad_request(format!("priority: {e}"))))
+        .transpose()?;
+    let date = |value: &Option<String>, name: &str| -> Result<Option<Date>, ApiError> {
+        value
+            .as_deref()
+            .map(|d| {
+                d.parse::<Date>().map_err(|_| {
+                    ApiError::bad_request(format!("{name} must be a date such as 2026-11-23"))
+                })
+            })
+            .transpose()
+    };
+    let filter = ApplicationFilter {
+        statuses,
+        priority,
+        source: query.source.clone(),
+        tag: query.tag.clone(),
+        q: query.q.clone(),
+        archived: query.archived.unwrap_or(false),
+        applied_from: date(&query.from, "from")?,
+        applied_to: date(&query.to, "to")?,
+    };
+    let after = match query.cursor.as_deref() {
+        Some(cursor) => Some(
+            parse_cursor(cursor).ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
+        ),
+        None => None,
+    };
+    let mut page =
+        applications::list_applications(&state.db, current.id(), &filter, after, limit + 1).await?;
+    let more = page.len() as i64 > limit;
+    page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        page.last().map(cursor_of)
+    } else {
+        None
+    };
+    Ok(Json(ApplicationPage {
+        items: page.iter().map(response).collect(),
+        next_cursor,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StatusChangeResponse {
+    from: Option<String>,
+    to: String,
+    #[schema(value_type = String, format = DateTime)]
+    at: Timestamp,
+    /// `user`, `rule` or `import`.
+    by: String,
+}
+
+/// Every status the application entered, oldest first.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/history", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 200, description = "The status history", body = [StatusChangeResponse]),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn application_history(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<Vec<StatusChangeResponse>>, ApiError> {
+    let id = ApplicationId(id);
+    applications::get_application(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let history = applications::status_history(&state.db, current.id(), id).await?;
+    Ok(Json(
+        history
+            .into_iter()
+            .map(|c| StatusChangeResponse {
+                from: c.from.map(|s| s.as_str().to_owned()),
+                to: c.to.as_str().to_owned(),
+                at: c.at,
+                by: c.by.as_str().to_owned(),
+            })
+            .collect(),
+    ))
+}

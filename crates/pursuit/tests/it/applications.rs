@@ -1,0 +1,252 @@
+//! The tracker's applications API on both backends: defaults, validation, client ids,
+//! ETag/If-Match, status history, filters and cursor pagination.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::{TestApp, json_body, spawn_app};
+
+struct Client<'a> {
+    app: &'a TestApp,
+    token: String,
+}
+
+impl Client<'_> {
+    async fn create(&self, body: Value) -> reqwest::Response {
+        self.app
+            .client
+            .post(self.app.url("/api/v1/applications"))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.app
+            .client
+            .get(self.app.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn patch(&self, id: &str, if_match: Option<&str>, body: Value) -> reqwest::Response {
+        let mut request = self
+            .app
+            .client
+            .patch(self.app.url(&format!("/api/v1/applications/{id}")))
+            .bearer_auth(&self.token)
+            .json(&body);
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+async fn client<'a>(app: &'a TestApp, email: &str) -> Client<'a> {
+    let browser = sign_in(app, email, 1).await;
+    let (_, token) = api_token(app, &browser, "tracker").await;
+    Client { app, token }
+}
+
+both_backends! {
+    async fn creating_with_two_fields_fills_the_seed_defaults(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "tracker@example.org").await;
+
+        let response = me.create(json!({"company": "Acme Corp", "role_title": "Backend Engineer"})).await;
+
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.headers()["etag"], "W/\"1\"");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(location, format!("/api/v1/applications/{}", body["id"].as_str().unwrap()));
+        assert_eq!(body["status"], "Applied");
+        assert_eq!(body["source"], "Other");
+        assert_eq!(body["priority"], "None");
+        assert_eq!(body["location_mode"], "remote");
+        assert_eq!(body["application_date"], jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string());
+        assert_eq!(body["tags"], json!([]));
+    }
+
+    async fn a_client_supplied_id_is_kept_and_a_second_use_is_a_conflict(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "offline@example.org").await;
+        let id = "3f6c3b7e-1f8f-476d-9b2b-5e4e2e2f5a11";
+        let body = json!({
+            "id": id, "company": "Acme Corp", "role_title": "Backend Engineer", "source": "LinkedIn",
+            "status": "Recruiter_Call", "application_date": "2025-10-13",
+            "contacts_inline": [{"name": "Jane Recruiter", "email": "jane@acme.com"}], "tags": ["python", "backend", "python"],
+            "salary_min": 70000, "salary_max": 90000, "salary_currency": "eur", "next_action_due": "2025-10-15T09:00:00Z"
+        });
+
+        let first = me.create(body.clone()).await;
+        let again = me.create(body).await;
+
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let created: Value = first.json().await.unwrap();
+        assert_eq!(created["id"], id);
+        assert_eq!(created["status"], "Recruiter_Call");
+        assert_eq!(created["tags"], json!(["backend", "python"]));
+        assert_eq!(created["salary_currency"], "EUR");
+        assert_eq!(created["contacts_inline"][0]["name"], "Jane Recruiter");
+        assert_eq!(created["next_action_due"], "2025-10-15T09:00:00Z");
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+    }
+
+    async fn every_invalid_field_is_named_and_nothing_is_written(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "invalid@example.org").await;
+
+        let response = me.create(json!({
+            "company": "  ", "status": "Hired", "priority": "Urgent", "location_mode": "moon",
+            "application_date": "13/10/2025", "salary_min": 90, "salary_max": 10, "timezone": "Mars/Olympus",
+            "tags": ["ok", ""], "next_action_due": "tomorrow", "id": "not-a-uuid"
+        })).await;
+        let list: Value = me.get("/api/v1/applications").await.json().await.unwrap();
+
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem = json_body(response, "application/problem+json").await;
+        let pointers: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+        for expected in ["/company", "/role_title", "/status", "/priority", "/location_mode", "/application_date",
+            "/salary_min", "/timezone", "/tags/1", "/next_action_due", "/id"] {
+            assert!(pointers.contains(&expected), "{expected} missing from {pointers:?}");
+        }
+        assert_eq!(list["items"], json!([]));
+    }
+
+    async fn updates_need_the_current_version_and_never_lose_a_change(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "versions@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE"})).await.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+
+        let without = me.patch(&id, None, json!({"status": "Screening"})).await;
+        let first = me.patch(&id, Some("W/\"1\""), json!({"status": "Screening", "notes": "phone screen on Monday"})).await;
+        let loser = me.patch(&id, Some("1"), json!({"priority": "High"})).await;
+        let malformed = me.patch(&id, Some("yesterday"), json!({})).await;
+        let cleared = me.patch(&id, Some("\"2\""), json!({"notes": null, "tags": ["infra"]})).await;
+
+        assert_eq!(without.status(), StatusCode::PRECONDITION_REQUIRED);
+        assert_eq!(json_body(without, "application/problem+json").await["type"], "/problems/precondition-required");
+        assert_eq!(first.status(), StatusCode::OK);
+        assert_eq!(first.headers()["etag"], "W/\"2\"");
+        assert_eq!(loser.status(), StatusCode::CONFLICT);
+        let conflict = json_body(loser, "application/problem+json").await;
+        assert_eq!(conflict["type"], "/problems/version-conflict");
+        assert_eq!(conflict["current"]["version"], 2);
+        assert_eq!(conflict["current"]["notes"], "phone screen on Monday", "the winner's change is kept");
+        assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+        let cleared: Value = cleared.json().await.unwrap();
+        assert_eq!(cleared["notes"], Value::Null);
+        assert_eq!(cleared["priority"], "None", "the losing write changed nothing");
+        assert_eq!(cleared["tags"], json!(["infra"]));
+        assert_eq!(cleared["version"], 3);
+    }
+
+    async fn concurrent_patches_of_one_version_let_exactly_one_through(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "racers@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE"})).await.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+
+        let mut racers = Vec::new();
+        for i in 0..8 {
+            let request = app.client.patch(app.url(&format!("/api/v1/applications/{id}")))
+                .bearer_auth(&me.token).header("if-match", "W/\"1\"").json(&json!({"notes": format!("writer {i}")}));
+            racers.push(tokio::spawn(async move { request.send().await.unwrap().status() }));
+        }
+        let mut statuses = Vec::new();
+        for racer in racers {
+            statuses.push(racer.await.unwrap());
+        }
+
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+        assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+        let now: Value = me.get(&format!("/api/v1/applications/{id}")).await.json().await.unwrap();
+        assert_eq!(now["version"], 2);
+    }
+
+    async fn status_changes_are_appended_to_the_history(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "history@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE", "status": "Saved"})).await.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        me.patch(&id, Some("1"), json!({"status": "Applied"})).await;
+        me.patch(&id, Some("2"), json!({"notes": "no status change"})).await;
+        me.patch(&id, Some("3"), json!({"status": "Tech_Screen"})).await;
+
+        let history: Value = me.get(&format!("/api/v1/applications/{id}/history")).await.json().await.unwrap();
+
+        let steps: Vec<(Value, Value)> = history.as_array().unwrap().iter().map(|h| (h["from"].clone(), h["to"].clone())).collect();
+        assert_eq!(steps, vec![
+            (Value::Null, json!("Saved")),
+            (json!("Saved"), json!("Applied")),
+            (json!("Applied"), json!("Tech_Screen")),
+        ]);
+        assert!(history.as_array().unwrap().iter().all(|h| h["by"] == "user"));
+    }
+
+    async fn lists_filter_and_page_by_cursor_without_gaps_or_repeats(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "lists@example.org").await;
+        for i in 0..7 {
+            let status = if i % 2 == 0 { "Applied" } else { "Screening" };
+            let tags = if i < 3 { json!(["rust"]) } else { json!(["go"]) };
+            me.create(json!({"company": format!("Company {i}"), "role_title": "Engineer", "status": status, "tags": tags,
+                "notes": if i == 5 { "Remote-FIRST culture" } else { "" }})).await;
+        }
+        let archived: Value = me.create(json!({"company": "Old Co", "role_title": "Engineer"})).await.json().await.unwrap();
+        me.patch(archived["id"].as_str().unwrap(), Some("1"), json!({"archived_at": "2026-01-01T00:00:00Z"})).await;
+
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor { Some(c) => format!("/api/v1/applications?limit=3&cursor={c}"), None => "/api/v1/applications?limit=3".to_owned() };
+            let page: Value = me.get(&path).await.json().await.unwrap();
+            seen.extend(page["items"].as_array().unwrap().iter().map(|a| a["company"].as_str().unwrap().to_owned()));
+            match page["next_cursor"].as_str() { Some(c) => cursor = Some(c.to_owned()), None => break }
+        }
+        let screening: Value = me.get("/api/v1/applications?status=Screening").await.json().await.unwrap();
+        let both: Value = me.get("/api/v1/applications?status=Applied,Screening&tag=rust").await.json().await.unwrap();
+        let text: Value = me.get("/api/v1/applications?q=remote-first").await.json().await.unwrap();
+        let old: Value = me.get("/api/v1/applications?archived=true").await.json().await.unwrap();
+        let bad = me.get("/api/v1/applications?status=Hired").await;
+
+        assert_eq!(seen.len(), 7, "{seen:?}");
+        let expected: Vec<String> = (0..7).rev().map(|i| format!("Company {i}")).collect();
+        assert_eq!(seen, expected, "newest first, each once");
+        assert_eq!(screening["items"].as_array().unwrap().len(), 3);
+        assert_eq!(both["items"].as_array().unwrap().len(), 3);
+        assert_eq!(text["items"][0]["company"], "Company 5");
+        assert_eq!(old["items"].as_array().unwrap().len(), 1);
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    }
+
+    async fn delete_needs_the_version_and_removes_the_application(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "delete@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE"})).await.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        let delete = |tag: Option<&'static str>| {
+            let mut request = app.client.delete(app.url(&format!("/api/v1/applications/{id}"))).bearer_auth(&me.token);
+            if let Some(tag) = tag { request = request.header("if-match", tag); }
+            request.send()
+        };
+
+        let without = delete(None).await.unwrap();
+        let stale = delete(Some("W/\"7\"")).await.unwrap();
+        let done = delete(Some("W/\"1\"")).await.unwrap();
+        let gone = me.get(&format!("/api/v1/applications/{id}")).await;
+
+        assert_eq!(without.status(), StatusCode::PRECONDITION_REQUIRED);
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        assert_eq!(done.status(), StatusCode::NO_CONTENT);
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    }
+}
