@@ -523,3 +523,21 @@ pub async fn status_history(
         })
         .collect()
 }
+
+/// The user's tags with how many applications carry each, most used first.
+pub async fn tag_counts(
+    mut conn: impl Conn,
+    user_id: UserId,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            query(
+                "SELECT tag, count(*) AS n FROM application_tags WHERE user_id = $1 GROUP BY tag ORDER BY count(*) DESC, tag",
+            )
+            .bind(user_id),
+        )
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.get("tag")?, row.get("n")?)))
+        .collect()
+}

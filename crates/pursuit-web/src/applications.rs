@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             delete_application
         ))
         .routes(routes!(application_history))
+        .routes(routes!(list_tags))
 }
 
 /// The body of create and update. On create `company` and `role_title` are required and
@@ -783,4 +784,38 @@ async fn application_history(
             })
             .collect(),
     ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TagCount {
+    tag: String,
+    /// Applications carrying the tag (archived ones included).
+    count: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TagList {
+    items: Vec<TagCount>,
+    /// Always `null`: a user's tags fit on one page.
+    next_cursor: Option<String>,
+}
+
+/// The caller's tags with their use counts, most used first.
+#[utoipa::path(get, path = "/api/v1/tags", tag = "applications",
+    responses(
+        (status = 200, description = "Tags and counts", body = TagList),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_tags(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<TagList>, ApiError> {
+    let counts = applications::tag_counts(&state.db, current.id()).await?;
+    Ok(Json(TagList {
+        items: counts
+            .into_iter()
+            .map(|(tag, count)| TagCount { tag, count })
+            .collect(),
+        next_cursor: None,
+    }))
 }

@@ -226,6 +226,8 @@ both_backends! {
         assert_eq!(text["items"][0]["company"], "Company 5");
         assert_eq!(old["items"].as_array().unwrap().len(), 1);
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let tags: Value = me.get("/api/v1/tags").await.json().await.unwrap();
+        assert_eq!(tags["items"], json!([{"tag": "go", "count": 4}, {"tag": "rust", "count": 3}]));
     }
 
     async fn delete_needs_the_version_and_removes_the_application(backend: Backend) {
