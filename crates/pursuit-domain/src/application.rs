@@ -71,6 +71,55 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    ActivityType {
+        Interview => "Interview",
+        FollowUp => "FollowUp",
+        Call => "Call",
+        Email => "Email",
+        Note => "Note",
+        Other => "Other",
+    }
+}
+
+wire_enum! {
+    ActivityStatus {
+        Scheduled => "scheduled",
+        Done => "done",
+        Canceled => "canceled",
+    }
+}
+
+wire_enum! {
+    InterviewStage {
+        Screening => "screening",
+        Technical => "technical",
+        Loop => "loop",
+        Offer => "offer",
+        Other => "other",
+    }
+}
+
+wire_enum! {
+    InterviewMedium {
+        Onsite => "onsite",
+        Zoom => "zoom",
+        Phone => "phone",
+        GoogleMeet => "google_meet",
+        Teams => "teams",
+        Other => "other",
+    }
+}
+
+wire_enum! {
+    FollowupChannel {
+        Email => "email",
+        Linkedin => "linkedin",
+        Phone => "phone",
+        Other => "other",
+    }
+}
+
 impl ApplicationStatus {
     /// Finished: no reminders, not "pending a response".
     pub fn is_final(self) -> bool {

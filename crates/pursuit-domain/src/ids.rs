@@ -42,4 +42,6 @@ id_type! {
     JobId,
     /// A tracked job application.
     ApplicationId,
+    /// An activity (interview, follow-up, …) of an application.
+    ActivityId,
 }

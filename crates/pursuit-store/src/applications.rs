@@ -276,10 +276,10 @@ pub async fn get_application(
 
 /// What a versioned write found.
 #[derive(Debug)]
-pub enum Versioned<T> {
+pub enum Versioned<T, S = Application> {
     Done(T),
     /// The row is at another version: here it is, for the client to reconcile.
-    Stale(Box<Application>),
+    Stale(Box<S>),
     Missing,
 }
 

@@ -9,7 +9,7 @@
 //! - [`migrate`]: migrations embedded in the binary, one file per backend per version.
 //! - [`schema`]: reads the live schema back, so a test can prove the backends never drift.
 //! - [`secret`]: random secrets and their stored hashes.
-//! - feature query modules: [`accounts`], [`applications`], [`audit`]; each function takes the user id of the
+//! - feature query modules: [`accounts`], [`activities`], [`applications`], [`audit`]; each function takes the user id of the
 //!   rows it touches.
 //! - [`jobs`]: the durable job queue's state moves (enqueue, claim, complete, fail, rescue).
 //!
@@ -22,6 +22,7 @@
 //! - Booleans are `boolean` on PostgreSQL and `INTEGER` 0/1 on SQLite.
 
 pub mod accounts;
+pub mod activities;
 pub mod applications;
 pub mod audit;
 pub mod db;

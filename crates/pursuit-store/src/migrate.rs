@@ -52,6 +52,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_oauth_states"),
     migration!(4, "0004_jobs"),
     migration!(5, "0005_applications"),
+    migration!(6, "0006_activities"),
 ];
 
 /// The schema version this build writes.

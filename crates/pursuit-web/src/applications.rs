@@ -180,7 +180,7 @@ fn with_etag(status: StatusCode, application: &Application) -> Response {
 }
 
 /// The version named by `If-Match` (`W/"3"`, `"3"` or `3`); 428 without one.
-fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Err(ApiError::new(ProblemType::PreconditionRequired)
             .with_detail("send If-Match with the version (the ETag) you last read"));

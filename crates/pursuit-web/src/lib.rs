@@ -10,9 +10,11 @@
 //! - feature modules (`health`, later `auth`, `applications`, …), each with its own router,
 //!   merged in [`router`].
 
+mod activities;
 mod applications;
 pub mod auth;
 pub mod extract;
+mod fields;
 mod health;
 pub mod metrics;
 pub mod middleware;
@@ -149,6 +151,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(tasks::router())
         .merge(applications::router())
+        .merge(activities::router())
         .split_for_parts()
 }
 

@@ -252,3 +252,57 @@ both_backends! {
         assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     }
 }
+
+both_backends! {
+    async fn activities_follow_their_type_rules_and_versions(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "activities@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE"})).await.json().await.unwrap();
+        let application = created["id"].as_str().unwrap().to_owned();
+        let post = |body: Value| {
+            let request = app.client.post(app.url(&format!("/api/v1/applications/{application}/activities")))
+                .bearer_auth(&me.token).json(&body);
+            async move { request.send().await.unwrap() }
+        };
+
+        let interview = post(json!({"type": "Interview", "starts_at": "2026-12-01T14:00:00Z", "duration_minutes": 45,
+            "interview_stage": "technical", "interview_medium": "google_meet", "prep_checklist": ["system design"]})).await;
+        let unscheduled = post(json!({"type": "Call", "status": "scheduled"})).await;
+        let mixed = post(json!({"type": "Call", "interview_stage": "loop", "followup_channel": "fax"})).await;
+        let note = post(json!({"type": "Note", "notes": "recruiter was friendly"})).await;
+
+        assert_eq!(interview.status(), StatusCode::CREATED);
+        assert_eq!(interview.headers()["etag"], "W/\"1\"");
+        let interview: Value = interview.json().await.unwrap();
+        assert_eq!(interview["status"], "scheduled");
+        assert_eq!(interview["interview_medium"], "google_meet");
+        let unscheduled = json_body(unscheduled, "application/problem+json").await;
+        assert_eq!(unscheduled["errors"][0]["pointer"], "/starts_at");
+        let mixed = json_body(mixed, "application/problem+json").await;
+        let pointers: Vec<&str> = mixed["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+        assert!(pointers.contains(&"/followup_channel") && pointers.contains(&"/type"), "{pointers:?}");
+        let note: Value = note.json().await.unwrap();
+        assert_eq!(note["status"], "done");
+
+        let id = interview["id"].as_str().unwrap();
+        let patch = |tag: Option<&'static str>, body: Value| {
+            let mut request = app.client.patch(app.url(&format!("/api/v1/activities/{id}"))).bearer_auth(&me.token).json(&body);
+            if let Some(tag) = tag { request = request.header("if-match", tag); }
+            async move { request.send().await.unwrap() }
+        };
+        let without = patch(None, json!({"status": "done"})).await;
+        let done = patch(Some("W/\"1\""), json!({"status": "done", "outcome": "went well"})).await;
+        let stale = patch(Some("W/\"1\""), json!({"outcome": "lost"})).await;
+        let list: Value = me.get(&format!("/api/v1/applications/{application}/activities")).await.json().await.unwrap();
+        let delete = app.client.delete(app.url(&format!("/api/v1/activities/{id}"))).bearer_auth(&me.token)
+            .header("if-match", "W/\"2\"").send().await.unwrap();
+
+        assert_eq!(without.status(), StatusCode::PRECONDITION_REQUIRED);
+        assert_eq!(done.status(), StatusCode::OK);
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        assert_eq!(json_body(stale, "application/problem+json").await["current"]["outcome"], "went well");
+        assert_eq!(list["items"].as_array().unwrap().len(), 2);
+        assert_eq!(list["items"][0]["type"], "Interview", "scheduled activities come first, by time");
+        assert_eq!(delete.status(), StatusCode::NO_CONTENT);
+    }
+}

@@ -24,6 +24,7 @@ enum Fixture {
     ApiToken,
     Task,
     Application,
+    Activity,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -48,7 +49,17 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Fixture::Application,
             Some(json!({ "notes": "bob was here" })),
         ),
-        ("get", "/api/v1/applications/{id}/history") => Access::ById(Fixture::Application, None),
+        ("get", "/api/v1/applications/{id}/history" | "/api/v1/applications/{id}/activities") => {
+            Access::ById(Fixture::Application, None)
+        }
+        ("post", "/api/v1/applications/{id}/activities") => Access::ById(
+            Fixture::Application,
+            Some(json!({ "type": "Note", "notes": "bob was here" })),
+        ),
+        ("get" | "delete", "/api/v1/activities/{id}") => Access::ById(Fixture::Activity, None),
+        ("patch", "/api/v1/activities/{id}") => {
+            Access::ById(Fixture::Activity, Some(json!({ "notes": "bob was here" })))
+        }
         _ => return None,
     })
 }
@@ -76,9 +87,14 @@ both_backends! {
             .json(&json!({ "company": "Alice Secret Employer", "role_title": "Astronaut" }))
             .send().await.unwrap().json().await.unwrap();
         let alice_application = alice_app["id"].as_str().unwrap().to_owned();
+        let alice_act: Value = app.client.post(app.url(&format!("/api/v1/applications/{alice_application}/activities")))
+            .bearer_auth(&alice_secret)
+            .json(&json!({ "type": "Note", "notes": "Alice's private interview notes" }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_activity = alice_act["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer"];
+        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -97,6 +113,7 @@ both_backends! {
                             Fixture::ApiToken => alice_token_id.as_str(),
                             Fixture::Task => alice_task.as_str(),
                             Fixture::Application => alice_application.as_str(),
+                            Fixture::Activity => alice_activity.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }

@@ -1,0 +1,33 @@
+-- Activities of an application (seed 002 §3.2): interviews, follow-ups, calls, emails, notes.
+-- Interview and follow-up fields are columns of their own, empty for other types.
+CREATE TABLE activities (
+    id                TEXT    NOT NULL PRIMARY KEY,
+    user_id           TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    application_id    TEXT    NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    type              TEXT    NOT NULL CHECK (type IN ('Interview', 'FollowUp', 'Call', 'Email', 'Note', 'Other')),
+    status            TEXT    NOT NULL CHECK (status IN ('scheduled', 'done', 'canceled')),
+    starts_at         TEXT,
+    duration_minutes  INTEGER CHECK (duration_minutes BETWEEN 1 AND 1440),
+    timezone          TEXT,
+    outcome           TEXT,
+    next_action       TEXT,
+    next_action_due   TEXT,
+    notes             TEXT,
+    related_contacts  TEXT,
+    interview_stage   TEXT CHECK (interview_stage IN ('screening', 'technical', 'loop', 'offer', 'other')),
+    interview_medium  TEXT CHECK (interview_medium IN ('onsite', 'zoom', 'phone', 'google_meet', 'teams', 'other')),
+    location_or_link  TEXT,
+    agenda            TEXT,
+    prep_checklist    TEXT,
+    followup_channel  TEXT CHECK (followup_channel IN ('email', 'linkedin', 'phone', 'other')),
+    template_used     TEXT,
+    reply_deadline    TEXT,
+    version           INTEGER NOT NULL,
+    created_at        TEXT    NOT NULL,
+    updated_at        TEXT    NOT NULL,
+    -- A scheduled activity has a time (seed 002 §6.4).
+    CHECK (status <> 'scheduled' OR starts_at IS NOT NULL)
+) STRICT;
+CREATE INDEX activities_by_application ON activities (application_id, starts_at);
+CREATE INDEX activities_by_user_start ON activities (user_id, starts_at);
+CREATE INDEX activities_by_user_due ON activities (user_id, next_action_due);

@@ -1,0 +1,231 @@
+//! Queries for activities of an application. Every function takes the owner's user id.
+
+use jiff::Timestamp;
+use pursuit_domain::application::{
+    ActivityStatus, ActivityType, FollowupChannel, InterviewMedium, InterviewStage,
+};
+use pursuit_domain::ids::{ActivityId, ApplicationId, UserId};
+
+use crate::applications::Versioned;
+use crate::db::Conn;
+use crate::error::StoreError;
+use crate::query;
+use crate::sql::{Query, Row, Value};
+
+impl From<ActivityId> for Value {
+    fn from(id: ActivityId) -> Value {
+        Value::Uuid(Some(id.0))
+    }
+}
+
+/// What a user writes about an activity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityData {
+    pub kind: ActivityType,
+    pub status: ActivityStatus,
+    pub starts_at: Option<Timestamp>,
+    pub duration_minutes: Option<i64>,
+    pub timezone: Option<String>,
+    pub outcome: Option<String>,
+    pub next_action: Option<String>,
+    pub next_action_due: Option<Timestamp>,
+    pub notes: Option<String>,
+    pub related_contacts: Option<serde_json::Value>,
+    pub interview_stage: Option<InterviewStage>,
+    pub interview_medium: Option<InterviewMedium>,
+    pub location_or_link: Option<String>,
+    pub agenda: Option<String>,
+    pub prep_checklist: Option<serde_json::Value>,
+    pub followup_channel: Option<FollowupChannel>,
+    pub template_used: Option<String>,
+    pub reply_deadline: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    pub id: ActivityId,
+    pub application_id: ApplicationId,
+    pub data: ActivityData,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, user_id, application_id, type, status, starts_at, duration_minutes, timezone, outcome, \
+     next_action, next_action_due, notes, related_contacts, interview_stage, interview_medium, location_or_link, agenda, \
+     prep_checklist, followup_channel, template_used, reply_deadline, version, created_at, updated_at";
+
+fn corrupt(column: &str, message: impl ToString) -> StoreError {
+    StoreError::Decode {
+        column: column.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+fn parse_opt<T>(
+    row: &Row,
+    column: &str,
+    parse: fn(&str) -> Result<T, pursuit_domain::Invalid>,
+) -> Result<Option<T>, StoreError> {
+    row.get::<Option<String>>(column)?
+        .map(|text| parse(&text).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+fn from_row(row: &Row) -> Result<Activity, StoreError> {
+    Ok(Activity {
+        id: ActivityId(row.get("id")?),
+        application_id: ApplicationId(row.get("application_id")?),
+        data: ActivityData {
+            kind: ActivityType::parse(&row.get::<String>("type")?)
+                .map_err(|e| corrupt("type", e))?,
+            status: ActivityStatus::parse(&row.get::<String>("status")?)
+                .map_err(|e| corrupt("status", e))?,
+            starts_at: row.get("starts_at")?,
+            duration_minutes: row.get("duration_minutes")?,
+            timezone: row.get("timezone")?,
+            outcome: row.get("outcome")?,
+            next_action: row.get("next_action")?,
+            next_action_due: row.get("next_action_due")?,
+            notes: row.get("notes")?,
+            related_contacts: row.get("related_contacts")?,
+            interview_stage: parse_opt(row, "interview_stage", InterviewStage::parse)?,
+            interview_medium: parse_opt(row, "interview_medium", InterviewMedium::parse)?,
+            location_or_link: row.get("location_or_link")?,
+            agenda: row.get("agenda")?,
+            prep_checklist: row.get("prep_checklist")?,
+            followup_channel: parse_opt(row, "followup_channel", FollowupChannel::parse)?,
+            template_used: row.get("template_used")?,
+            reply_deadline: row.get("reply_deadline")?,
+        },
+        version: row.get("version")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// Binds `$4 … $21`: the written fields in column order (after id, user and application).
+fn bind_data(q: Query, d: &ActivityData) -> Query {
+    q.bind(d.kind.as_str())
+        .bind(d.status.as_str())
+        .bind(d.starts_at)
+        .bind(d.duration_minutes)
+        .bind(d.timezone.clone())
+        .bind(d.outcome.clone())
+        .bind(d.next_action.clone())
+        .bind(d.next_action_due)
+        .bind(d.notes.clone())
+        .bind(d.related_contacts.clone())
+        .bind(d.interview_stage.map(|v| v.as_str()))
+        .bind(d.interview_medium.map(|v| v.as_str()))
+        .bind(d.location_or_link.clone())
+        .bind(d.agenda.clone())
+        .bind(d.prep_checklist.clone())
+        .bind(d.followup_channel.map(|v| v.as_str()))
+        .bind(d.template_used.clone())
+        .bind(d.reply_deadline)
+}
+
+/// Adds an activity to one of the user's applications (the caller checked it is theirs).
+pub async fn insert_activity(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application_id: ApplicationId,
+    id: ActivityId,
+    data: &ActivityData,
+    now: Timestamp,
+) -> Result<Activity, StoreError> {
+    let sql = format!(
+        "INSERT INTO activities ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, 1, $22, $22)"
+    );
+    conn.execute(
+        bind_data(
+            Query::dynamic(sql)
+                .bind(id)
+                .bind(user_id)
+                .bind(application_id),
+            data,
+        )
+        .bind(now),
+    )
+    .await?;
+    get_activity(conn, user_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn get_activity(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ActivityId,
+) -> Result<Option<Activity>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM activities WHERE id = $1 AND user_id = $2");
+    conn.fetch_optional(Query::dynamic(sql).bind(id).bind(user_id))
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// The application's activities, by start time (unscheduled last), then creation.
+pub async fn list_activities(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application_id: ApplicationId,
+) -> Result<Vec<Activity>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM activities WHERE application_id = $1 AND user_id = $2 \
+         ORDER BY CASE WHEN starts_at IS NULL THEN 1 ELSE 0 END, starts_at, created_at, id"
+    );
+    conn.fetch_all(Query::dynamic(sql).bind(application_id).bind(user_id))
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Replaces the written fields if the activity is still at `expected_version`.
+pub async fn update_activity(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ActivityId,
+    expected_version: i64,
+    data: &ActivityData,
+    now: Timestamp,
+) -> Result<Versioned<Activity, Activity>, StoreError> {
+    let sql = "UPDATE activities SET type = $3, status = $4, starts_at = $5, duration_minutes = $6, timezone = $7, \
+         outcome = $8, next_action = $9, next_action_due = $10, notes = $11, related_contacts = $12, interview_stage = $13, \
+         interview_medium = $14, location_or_link = $15, agenda = $16, prep_checklist = $17, followup_channel = $18, \
+         template_used = $19, reply_deadline = $20, version = version + 1, updated_at = $21 \
+         WHERE id = $1 AND user_id = $2 AND version = $22";
+    let mut q = Query::dynamic(sql.to_owned()).bind(id).bind(user_id);
+    q = bind_data(q, data).bind(now).bind(expected_version);
+    let updated = conn.execute(q).await?;
+    if updated == 1 {
+        return Ok(Versioned::Done(
+            get_activity(conn, user_id, id)
+                .await?
+                .ok_or(StoreError::NotFound)?,
+        ));
+    }
+    Ok(match get_activity(conn, user_id, id).await? {
+        Some(current) => Versioned::Stale(Box::new(current)),
+        None => Versioned::Missing,
+    })
+}
+
+pub async fn delete_activity(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ActivityId,
+    expected_version: i64,
+) -> Result<u64, StoreError> {
+    conn.execute(
+        query("DELETE FROM activities WHERE id = $1 AND user_id = $2 AND version = $3")
+            .bind(id)
+            .bind(user_id)
+            .bind(expected_version),
+    )
+    .await
+}

@@ -1,0 +1,466 @@
+//! Activities of an application (seed 002 §3.2, §7.3): interviews with their stage and
+//! medium, follow-ups with their channel and reply deadline, calls, emails, notes. Same
+//! concurrency rules as applications: `ETag` on reads, `If-Match` on PATCH and DELETE.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use pursuit_domain::account::TimeZoneName;
+use pursuit_domain::application::{
+    ActivityStatus, ActivityType, FollowupChannel, InterviewMedium, InterviewStage,
+};
+use pursuit_domain::ids::{ActivityId, ApplicationId};
+use pursuit_store::activities::{self, Activity, ActivityData};
+use pursuit_store::applications::{self, Versioned};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::applications::if_match;
+use crate::auth::CurrentUser;
+use crate::extract::Json;
+use crate::fields::Fields;
+use crate::problem::{ApiError, ProblemType};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_activities, create_activity))
+        .routes(routes!(get_activity, patch_activity, delete_activity))
+}
+
+/// Create and update body; on update every field is optional and `null` clears.
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ActivityRequest {
+    /// Create only: a client-made id.
+    id: Option<uuid::Uuid>,
+    /// `Interview`, `FollowUp`, `Call`, `Email`, `Note`, `Other` (required on create).
+    r#type: Option<String>,
+    /// `scheduled` (needs `starts_at`), `done`, `canceled`; default `scheduled` when
+    /// `starts_at` is given, else `done`.
+    status: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    starts_at: Option<String>,
+    duration_minutes: Option<i64>,
+    timezone: Option<String>,
+    outcome: Option<String>,
+    next_action: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    next_action_due: Option<String>,
+    notes: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    related_contacts: Option<Value>,
+    /// Interviews: `screening`, `technical`, `loop`, `offer`, `other`.
+    interview_stage: Option<String>,
+    /// Interviews: `onsite`, `zoom`, `phone`, `google_meet`, `teams`, `other`.
+    interview_medium: Option<String>,
+    location_or_link: Option<String>,
+    agenda: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    prep_checklist: Option<Value>,
+    /// Follow-ups: `email`, `linkedin`, `phone`, `other`.
+    followup_channel: Option<String>,
+    template_used: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    reply_deadline: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ActivityResponse {
+    id: uuid::Uuid,
+    application_id: uuid::Uuid,
+    r#type: String,
+    status: String,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    starts_at: Option<Timestamp>,
+    duration_minutes: Option<i64>,
+    timezone: Option<String>,
+    outcome: Option<String>,
+    next_action: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    next_action_due: Option<Timestamp>,
+    notes: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    related_contacts: Option<Value>,
+    interview_stage: Option<String>,
+    interview_medium: Option<String>,
+    location_or_link: Option<String>,
+    agenda: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    prep_checklist: Option<Value>,
+    followup_channel: Option<String>,
+    template_used: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    reply_deadline: Option<Timestamp>,
+    version: i64,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    updated_at: Timestamp,
+}
+
+fn response(activity: &Activity) -> ActivityResponse {
+    let d = &activity.data;
+    ActivityResponse {
+        id: activity.id.0,
+        application_id: activity.application_id.0,
+        r#type: d.kind.as_str().to_owned(),
+        status: d.status.as_str().to_owned(),
+        starts_at: d.starts_at,
+        duration_minutes: d.duration_minutes,
+        timezone: d.timezone.clone(),
+        outcome: d.outcome.clone(),
+        next_action: d.next_action.clone(),
+        next_action_due: d.next_action_due,
+        notes: d.notes.clone(),
+        related_contacts: d.related_contacts.clone(),
+        interview_stage: d.interview_stage.map(|v| v.as_str().to_owned()),
+        interview_medium: d.interview_medium.map(|v| v.as_str().to_owned()),
+        location_or_link: d.location_or_link.clone(),
+        agenda: d.agenda.clone(),
+        prep_checklist: d.prep_checklist.clone(),
+        followup_channel: d.followup_channel.map(|v| v.as_str().to_owned()),
+        template_used: d.template_used.clone(),
+        reply_deadline: d.reply_deadline,
+        version: activity.version,
+        created_at: activity.created_at,
+        updated_at: activity.updated_at,
+    }
+}
+
+fn with_etag(status: StatusCode, activity: &Activity) -> Response {
+    let mut response = (status, Json(response(activity))).into_response();
+    if let Ok(tag) = HeaderValue::from_str(&format!("W/\"{}\"", activity.version)) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
+}
+
+fn stale(current: &Activity, sent: i64) -> ApiError {
+    ApiError::new(ProblemType::VersionConflict)
+        .with_detail(format!(
+            "the activity is at version {}, not {sent}",
+            current.version
+        ))
+        .with_extension(
+            "current",
+            serde_json::to_value(response(current)).unwrap_or(Value::Null),
+        )
+}
+
+/// Reads the present fields into `data`, then checks the rules that tie fields together.
+fn apply(body: &Map<String, Value>, data: &mut ActivityData, fields: &mut Fields) {
+    for (key, value) in body {
+        let key = key.as_str();
+        match key {
+            "type" => {
+                if let Some(v) = fields.choice(key, value, ActivityType::parse) {
+                    data.kind = v;
+                }
+            }
+            "status" => {
+                if let Some(v) = fields.choice(key, value, ActivityStatus::parse) {
+                    data.status = v;
+                }
+            }
+            "starts_at" | "next_action_due" | "reply_deadline" => {
+                if let Some(v) = fields.instant(key, value) {
+                    match key {
+                        "starts_at" => data.starts_at = v,
+                        "next_action_due" => data.next_action_due = v,
+                        _ => data.reply_deadline = v,
+                    }
+                }
+            }
+            "duration_minutes" => match value {
+                Value::Null => data.duration_minutes = None,
+                Value::Number(n) if n.as_i64().is_some_and(|m| (1..=1440).contains(&m)) => {
+                    data.duration_minutes = n.as_i64()
+                }
+                _ => fields.bad(key, "must be 1 to 1440 minutes, or null"),
+            },
+            "timezone" => match value {
+                Value::Null => data.timezone = None,
+                Value::String(s) => match TimeZoneName::parse(s) {
+                    Ok(zone) => data.timezone = Some(zone.as_str().to_owned()),
+                    Err(e) => fields.bad(key, e.0),
+                },
+                _ => fields.bad(key, "must be an IANA time zone or null"),
+            },
+            "outcome" | "next_action" | "notes" | "location_or_link" | "agenda"
+            | "template_used" => {
+                if let Some(v) = fields.text(key, value, 10_000) {
+                    match key {
+                        "outcome" => data.outcome = v,
+                        "next_action" => data.next_action = v,
+                        "notes" => data.notes = v,
+                        "location_or_link" => data.location_or_link = v,
+                        "agenda" => data.agenda = v,
+                        _ => data.template_used = v,
+                    }
+                }
+            }
+            "related_contacts" | "prep_checklist" => {
+                if let Some(v) = fields.document(key, value) {
+                    if key == "related_contacts" {
+                        data.related_contacts = v
+                    } else {
+                        data.prep_checklist = v
+                    }
+                }
+            }
+            "interview_stage" => {
+                if let Some(v) = fields.optional_choice(key, value, InterviewStage::parse) {
+                    data.interview_stage = v;
+                }
+            }
+            "interview_medium" => {
+                if let Some(v) = fields.optional_choice(key, value, InterviewMedium::parse) {
+                    data.interview_medium = v;
+                }
+            }
+            "followup_channel" => {
+                if let Some(v) = fields.optional_choice(key, value, FollowupChannel::parse) {
+                    data.followup_channel = v;
+                }
+            }
+            _ => {}
+        }
+    }
+    if data.status == ActivityStatus::Scheduled && data.starts_at.is_none() {
+        fields.bad("starts_at", "a scheduled activity needs a start time");
+    }
+    let interview_fields = data.interview_stage.is_some()
+        || data.interview_medium.is_some()
+        || data.agenda.is_some()
+        || data.prep_checklist.is_some();
+    if interview_fields && data.kind != ActivityType::Interview {
+        fields.bad(
+            "type",
+            "interview fields (stage, medium, agenda, prep checklist) belong to an Interview",
+        );
+    }
+    let followup_fields = data.followup_channel.is_some()
+        || data.template_used.is_some()
+        || data.reply_deadline.is_some();
+    if followup_fields && data.kind != ActivityType::FollowUp {
+        fields.bad(
+            "type",
+            "follow-up fields (channel, template, reply deadline) belong to a FollowUp",
+        );
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ActivityList {
+    items: Vec<ActivityResponse>,
+    /// Always `null`: an application's activities fit on one page.
+    next_cursor: Option<String>,
+}
+
+async fn owned_application(
+    state: &AppState,
+    current: &CurrentUser,
+    id: uuid::Uuid,
+) -> Result<ApplicationId, ApiError> {
+    let id = ApplicationId(id);
+    applications::get_application(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(id)
+}
+
+/// The application's activities, by start time.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/activities", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 200, description = "Its activities", body = ActivityList),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_activities(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<ActivityList>, ApiError> {
+    let application = owned_application(&state, &current, id).await?;
+    let list = activities::list_activities(&state.db, current.id(), application).await?;
+    Ok(Json(ActivityList {
+        items: list.iter().map(response).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// Adds an activity. `type` is required; a `scheduled` one needs `starts_at`.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/activities", tag = "applications", request_body = ActivityRequest,
+    params(("id" = uuid::Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 201, description = "Created", body = ActivityResponse),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An activity with this id exists", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_activity(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let application = owned_application(&state, &current, id).await?;
+    let mut fields = Fields::default();
+    let activity_id = match body.get("id") {
+        None | Some(Value::Null) => ActivityId::new(),
+        Some(value) => match value.as_str().and_then(|s| s.parse::<uuid::Uuid>().ok()) {
+            Some(id) => ActivityId(id),
+            None => {
+                fields.bad("id", "must be a UUID");
+                ActivityId::new()
+            }
+        },
+    };
+    if !body.contains_key("type") {
+        fields.bad("type", "is required");
+    }
+    let scheduled = body.get("starts_at").is_some_and(|v| !v.is_null());
+    let mut data = ActivityData {
+        kind: ActivityType::Note,
+        status: if scheduled {
+            ActivityStatus::Scheduled
+        } else {
+            ActivityStatus::Done
+        },
+        starts_at: None,
+        duration_minutes: None,
+        timezone: None,
+        outcome: None,
+        next_action: None,
+        next_action_due: None,
+        notes: None,
+        related_contacts: None,
+        interview_stage: None,
+        interview_medium: None,
+        location_or_link: None,
+        agenda: None,
+        prep_checklist: None,
+        followup_channel: None,
+        template_used: None,
+        reply_deadline: None,
+    };
+    apply(&body, &mut data, &mut fields);
+    if !fields.errors.is_empty() {
+        return Err(ApiError::validation(fields.errors));
+    }
+    let mut tx = state.db.begin().await?;
+    let created = activities::insert_activity(
+        &mut tx,
+        current.id(),
+        application,
+        activity_id,
+        &data,
+        Timestamp::now(),
+    )
+    .await
+    .map_err(|e| match e {
+        pursuit_store::StoreError::UniqueViolation { .. } => {
+            ApiError::conflict("an activity with this id already exists")
+        }
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(with_etag(StatusCode::CREATED, &created))
+}
+
+/// One activity, with its version in `ETag`.
+#[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The activity's id")),
+    responses(
+        (status = 200, description = "The activity", body = ActivityResponse),
+        (status = 404, description = "No such activity of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_activity(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Response, ApiError> {
+    let activity = activities::get_activity(&state.db, current.id(), ActivityId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(with_etag(StatusCode::OK, &activity))
+}
+
+/// Changes some fields; needs `If-Match` (428 without, 409 with the current activity when stale).
+#[utoipa::path(patch, path = "/api/v1/activities/{id}", tag = "applications", request_body = ActivityRequest,
+    params(("id" = uuid::Uuid, Path, description = "The activity's id"),
+           ("If-Match" = String, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Updated", body = ActivityResponse),
+        (status = 404, description = "No such activity of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn patch_activity(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
+    Json(body): Json<Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let id = ActivityId(id);
+    let mut tx = state.db.begin().await?;
+    let existing = activities::get_activity(&mut tx, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let expected = if_match(&headers)?;
+    if existing.version != expected {
+        return Err(stale(&existing, expected));
+    }
+    let mut data = existing.data.clone();
+    let mut fields = Fields::default();
+    apply(&body, &mut data, &mut fields);
+    if !fields.errors.is_empty() {
+        return Err(ApiError::validation(fields.errors));
+    }
+    match activities::update_activity(&mut tx, current.id(), id, expected, &data, Timestamp::now())
+        .await?
+    {
+        Versioned::Done(updated) => {
+            tx.commit().await?;
+            Ok(with_etag(StatusCode::OK, &updated))
+        }
+        Versioned::Stale(latest) => Err(stale(&latest, expected)),
+        Versioned::Missing => Err(ApiError::not_found()),
+    }
+}
+
+/// Deletes an activity; needs `If-Match`.
+#[utoipa::path(delete, path = "/api/v1/activities/{id}", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The activity's id"),
+           ("If-Match" = String, Header, description = "The ETag last read")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such activity of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_activity(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let id = ActivityId(id);
+    // Existence (for this user) first: another user's id is a 404 whatever the headers say.
+    activities::get_activity(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let expected = if_match(&headers)?;
+    if activities::delete_activity(&state.db, current.id(), id, expected).await? == 1 {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    match activities::get_activity(&state.db, current.id(), id).await? {
+        Some(latest) => Err(stale(&latest, expected)),
+        None => Err(ApiError::not_found()),
+    }
+}

@@ -1,0 +1,111 @@
+//! Reading JSON body fields into typed values, each failure named by a JSON pointer: the
+//! shared vocabulary of create-and-patch handlers.
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use crate::problem::FieldError;
+
+/// Collects invalid fields of one request.
+#[derive(Default)]
+pub struct Fields {
+    pub errors: Vec<FieldError>,
+}
+
+impl Fields {
+    pub fn bad(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            pointer: format!("/{field}"),
+            message: message.into(),
+        });
+    }
+
+    /// Optional text: `null` or blank clears; otherwise trimmed and at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &Value, max: usize) -> Option<Option<String>> {
+        match value {
+            Value::Null => Some(None),
+            Value::String(s) if s.trim().is_empty() => Some(None),
+            Value::String(s) if s.chars().count() > max => {
+                self.bad(field, format!("must be at most {max} characters"));
+                None
+            }
+            Value::String(s) => Some(Some(s.trim().to_owned())),
+            _ => {
+                self.bad(field, "must be a string or null");
+                None
+            }
+        }
+    }
+
+    /// An optional RFC 3339 instant.
+    pub fn instant(&mut self, field: &str, value: &Value) -> Option<Option<Timestamp>> {
+        match value {
+            Value::Null => Some(None),
+            Value::String(s) => match s.parse::<Timestamp>() {
+                Ok(t) => Some(Some(t)),
+                Err(_) => {
+                    self.bad(
+                        field,
+                        format!("{s:?} is not an RFC 3339 time such as 2026-11-23T09:00:00Z"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.bad(field, "must be an RFC 3339 time or null");
+                None
+            }
+        }
+    }
+
+    /// An optional JSON list or object of bounded size.
+    pub fn document(&mut self, field: &str, value: &Value) -> Option<Option<Value>> {
+        match value {
+            Value::Null => Some(None),
+            Value::Array(_) | Value::Object(_) if value.to_string().len() <= 20_000 => {
+                Some(Some(value.clone()))
+            }
+            _ => {
+                self.bad(
+                    field,
+                    "must be a JSON list or object (at most 20,000 characters) or null",
+                );
+                None
+            }
+        }
+    }
+
+    /// A required enum value spelled as on the wire.
+    pub fn choice<T>(
+        &mut self,
+        field: &str,
+        value: &Value,
+        parse: fn(&str) -> Result<T, pursuit_domain::Invalid>,
+    ) -> Option<T> {
+        match value.as_str().map(parse) {
+            Some(Ok(v)) => Some(v),
+            Some(Err(e)) => {
+                self.bad(field, e.0);
+                None
+            }
+            None => {
+                self.bad(field, "must be a string");
+                None
+            }
+        }
+    }
+
+    /// An optional enum value; `null` clears.
+    pub fn optional_choice<T>(
+        &mut self,
+        field: &str,
+        value: &Value,
+        parse: fn(&str) -> Result<T, pursuit_domain::Invalid>,
+    ) -> Option<Option<T>> {
+        if value.is_null() {
+            Some(None)
+        } else {
+            self.choice(field, value, parse).map(Some)
+        }
+    }
+}
