@@ -104,6 +104,7 @@ pub async fn insert_user(
         now,
     ))
     .await?;
+    crate::views::seed_defaults(&mut conn, id, now).await?;
     get_user(conn, id).await?.ok_or(StoreError::NotFound)
 }
 

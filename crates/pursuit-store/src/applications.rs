@@ -377,6 +377,8 @@ pub struct ApplicationFilter {
     pub archived: bool,
     pub applied_from: Option<Date>,
     pub applied_to: Option<Date>,
+    /// Only applications whose next action is due at or before this time.
+    pub due_before: Option<Timestamp>,
 }
 
 /// The user's applications newest first, after the `(created_at, id)` of the previous page.
@@ -445,6 +447,12 @@ pub async fn list_applications(
         conditions.push(format!(
             "application_date <= {}",
             next(to.into(), &mut values)
+        ));
+    }
+    if let Some(due) = filter.due_before {
+        conditions.push(format!(
+            "next_action_due <= {}",
+            next(due.into(), &mut values)
         ));
     }
     if let Some((at, id)) = after {

@@ -53,6 +53,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_jobs"),
     migration!(5, "0005_applications"),
     migration!(6, "0006_activities"),
+    migration!(7, "0007_saved_views"),
 ];
 
 /// The schema version this build writes.

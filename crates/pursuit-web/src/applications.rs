@@ -652,6 +652,8 @@ pub struct ListQuery {
     from: Option<String>,
     /// Applied on or before (`YYYY-MM-DD`).
     to: Option<String>,
+    /// A saved view's id: its filters apply first; the parameters above narrow them.
+    view: Option<uuid::Uuid>,
     /// 1 to 200, default 50.
     limit: Option<i64>,
     cursor: Option<String>,
@@ -715,16 +717,27 @@ async fn list_applications(
             })
             .transpose()
     };
-    let filter = ApplicationFilter {
-        statuses,
-        priority,
-        source: query.source.clone(),
-        tag: query.tag.clone(),
-        q: query.q.clone(),
-        archived: query.archived.unwrap_or(false),
-        applied_from: date(&query.from, "from")?,
-        applied_to: date(&query.to, "to")?,
+    let mut filter = match query.view {
+        Some(view) => {
+            let saved = pursuit_store::views::get_view(&state.db, current.id(), view)
+                .await?
+                .ok_or_else(|| ApiError::bad_request("no such saved view"))?;
+            let document = saved.filters.as_object().cloned().unwrap_or_default();
+            filter_from_document(&document, Timestamp::now())
+                .map_err(|_| ApiError::bad_request("the saved view's filters are not valid"))?
+        }
+        None => ApplicationFilter::default(),
     };
+    if !statuses.is_empty() {
+        filter.statuses = statuses;
+    }
+    filter.priority = priority.or(filter.priority);
+    filter.source = query.source.clone().or(filter.source);
+    filter.tag = query.tag.clone().or(filter.tag);
+    filter.q = query.q.clone().or(filter.q);
+    filter.archived = query.archived.unwrap_or(filter.archived);
+    filter.applied_from = date(&query.from, "from")?.or(filter.applied_from);
+    filter.applied_to = date(&query.to, "to")?.or(filter.applied_to);
     let after = match query.cursor.as_deref() {
         Some(cursor) => Some(
             parse_cursor(cursor).ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
@@ -818,4 +831,61 @@ async fn list_tags(
             .collect(),
         next_cursor: None,
     }))
+}
+
+/// Reads a saved view's filter document (`status` list, `priority`, `source`, `tag`, `q`,
+/// `archived`, `from`, `to`, `due_within_days`) into a list filter, naming each bad member.
+pub(crate) fn filter_from_document(
+    doc: &Map<String, Value>,
+    now: Timestamp,
+) -> Result<ApplicationFilter, Vec<FieldError>> {
+    let mut fields = crate::fields::Fields::default();
+    let mut filter = ApplicationFilter::default();
+    for (key, value) in doc {
+        let key = key.as_str();
+        match key {
+            "status" => match value.as_array() {
+                Some(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(status) = fields.choice(&format!("status/{i}"), item, ApplicationStatus::parse) {
+                            filter.statuses.push(status);
+                        }
+                    }
+                }
+                None => fields.bad(key, "must be a list of statuses"),
+            },
+            "priority" => filter.priority = fields.choice(key, value, Priority::parse),
+            "source" | "tag" | "q" => {
+                if let Some(v) = fields.text(key, value, 200) {
+                    match key {
+                        "source" => filter.source = v,
+                        "tag" => filter.tag = v,
+                        _ => filter.q = v,
+                    }
+                }
+            }
+            "archived" => match value.as_bool() {
+                Some(b) => filter.archived = b,
+                None => fields.bad(key, "must be true or false"),
+            },
+            "from" | "to" => match value.as_str().map(|d| d.parse::<Date>()) {
+                Some(Ok(date)) => {
+                    if key == "from" { filter.applied_from = Some(date) } else { filter.applied_to = Some(date) }
+                }
+                _ => fields.bad(key, "must be a date such as 2026-11-23"),
+            },
+            "due_within_days" => match value.as_i64() {
+                Some(days) if (0..=366).contains(&days) => {
+                    filter.due_before = Some(now + jiff::SignedDuration::from_hours(24 * days));
+                }
+                _ => fields.bad(key, "must be a whole number of days from 0 to 366"),
+            },
+            _ => fields.bad(key, "is not a filter (status, priority, source, tag, q, archived, from, to, due_within_days)"),
+        }
+    }
+    if fields.errors.is_empty() {
+        Ok(filter)
+    } else {
+        Err(fields.errors)
+    }
 }

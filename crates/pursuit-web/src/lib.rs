@@ -22,6 +22,7 @@ mod pages;
 pub mod problem;
 pub mod request_id;
 mod tasks;
+mod views;
 
 use std::sync::Arc;
 
@@ -152,6 +153,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tasks::router())
         .merge(applications::router())
         .merge(activities::router())
+        .merge(views::router())
         .split_for_parts()
 }
 

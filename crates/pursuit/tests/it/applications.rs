@@ -306,3 +306,42 @@ both_backends! {
         assert_eq!(delete.status(), StatusCode::NO_CONTENT);
     }
 }
+
+both_backends! {
+    async fn new_accounts_get_the_seeded_views_and_views_filter_the_list(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "views@example.org").await;
+        let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48)).to_string();
+        let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30)).to_string();
+        me.create(json!({"company": "Due Soon", "role_title": "SRE", "next_action_due": soon})).await;
+        me.create(json!({"company": "Due Later", "role_title": "SRE", "next_action_due": later})).await;
+        me.create(json!({"company": "Interviewing", "role_title": "SRE", "status": "Interview_Loop", "tags": ["rust"]})).await;
+
+        let views: Value = me.get("/api/v1/views").await.json().await.unwrap();
+        let names: Vec<&str> = views["items"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+        let id_of = |name: &str| views["items"].as_array().unwrap().iter().find(|v| v["name"] == name).unwrap()["id"].as_str().unwrap().to_owned();
+        let week: Value = me.get(&format!("/api/v1/applications?view={}", id_of("This Week's Follow-ups"))).await.json().await.unwrap();
+        let active: Value = me.get(&format!("/api/v1/applications?view={}", id_of("Active Interviews"))).await.json().await.unwrap();
+        let created = app.client.post(app.url("/api/v1/views")).bearer_auth(&me.token)
+            .json(&json!({"name": "Rust roles", "filters": {"tag": "rust"}})).send().await.unwrap();
+        let duplicate = app.client.post(app.url("/api/v1/views")).bearer_auth(&me.token)
+            .json(&json!({"name": "Rust roles", "filters": {}})).send().await.unwrap();
+        let invalid = app.client.post(app.url("/api/v1/views")).bearer_auth(&me.token)
+            .json(&json!({"name": "", "filters": {"status": ["Hired"], "colour": "red"}})).send().await.unwrap();
+
+        assert_eq!(names, ["This Week's Follow-ups", "Active Interviews"]);
+        let companies = |page: &Value| page["items"].as_array().unwrap().iter().map(|a| a["company"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+        assert_eq!(companies(&week), ["Due Soon"]);
+        assert_eq!(companies(&active), ["Interviewing"]);
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let created: Value = created.json().await.unwrap();
+        let rust: Value = me.get(&format!("/api/v1/applications?view={}", created["id"].as_str().unwrap())).await.json().await.unwrap();
+        assert_eq!(companies(&rust), ["Interviewing"]);
+        assert_eq!(duplicate.status(), StatusCode::CONFLICT);
+        let invalid = json_body(invalid, "application/problem+json").await;
+        let pointers: Vec<&str> = invalid["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+        for expected in ["/name", "/filters/status/0", "/filters/colour"] {
+            assert!(pointers.contains(&expected), "{expected} in {pointers:?}");
+        }
+    }
+}

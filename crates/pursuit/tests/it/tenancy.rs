@@ -25,6 +25,7 @@ enum Fixture {
     Task,
     Application,
     Activity,
+    View,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -40,7 +41,15 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("delete", "/api/v1/tokens/{id}") => Access::ById(Fixture::ApiToken, None),
         ("get", "/api/v1/tasks/{id}") => Access::ById(Fixture::Task, None),
         ("post", "/api/v1/tasks/{id}/retry") => Access::ById(Fixture::Task, None),
-        ("get", "/api/v1/applications" | "/api/v1/tags") => Access::Caller(None),
+        ("get", "/api/v1/applications" | "/api/v1/tags" | "/api/v1/views") => Access::Caller(None),
+        ("post", "/api/v1/views") => {
+            Access::Caller(Some(json!({ "name": "Bob's view", "filters": {} })))
+        }
+        ("put", "/api/v1/views/{id}") => Access::ById(
+            Fixture::View,
+            Some(json!({ "name": "Taken over", "filters": {} })),
+        ),
+        ("delete", "/api/v1/views/{id}") => Access::ById(Fixture::View, None),
         ("post", "/api/v1/applications") => {
             Access::Caller(Some(json!({ "company": "Bob Co", "role_title": "Chef" })))
         }
@@ -92,9 +101,13 @@ both_backends! {
             .json(&json!({ "type": "Note", "notes": "Alice's private interview notes" }))
             .send().await.unwrap().json().await.unwrap();
         let alice_activity = alice_act["id"].as_str().unwrap().to_owned();
+        let alice_v: Value = app.client.post(app.url("/api/v1/views")).bearer_auth(&alice_secret)
+            .json(&json!({ "name": "Alice's secret search", "filters": { "q": "moonshot" } }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_view = alice_v["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes"];
+        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -114,6 +127,7 @@ both_backends! {
                             Fixture::Task => alice_task.as_str(),
                             Fixture::Application => alice_application.as_str(),
                             Fixture::Activity => alice_activity.as_str(),
+                            Fixture::View => alice_view.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }
