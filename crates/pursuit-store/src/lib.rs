@@ -27,6 +27,7 @@ pub mod applications;
 pub mod audit;
 pub mod db;
 mod error;
+pub mod idempotency;
 pub mod jobs;
 pub mod migrate;
 pub mod schema;

@@ -54,6 +54,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_applications"),
     migration!(6, "0006_activities"),
     migration!(7, "0007_saved_views"),
+    migration!(8, "0008_idempotency_keys"),
 ];
 
 /// The schema version this build writes.

@@ -23,6 +23,7 @@ use crate::applications::if_match;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
 use crate::fields::Fields;
+use crate::idempotency::Idempotency;
 use crate::problem::{ApiError, ProblemType};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -305,9 +306,12 @@ async fn create_activity(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
     let application = owned_application(&state, &current, id).await?;
+    let path = format!("/api/v1/applications/{id}/activities");
+    let idempotency = Idempotency::from_request(&headers, &path, &Value::Object(body.clone()))?;
     let mut fields = Fields::default();
     let activity_id = match body.get("id") {
         None | Some(Value::Null) => ActivityId::new(),
@@ -352,6 +356,11 @@ async fn create_activity(
         return Err(ApiError::validation(fields.errors));
     }
     let mut tx = state.db.begin().await?;
+    if let Some(key) = &idempotency
+        && let Some(replayed) = key.replay(&mut tx, current.id()).await?
+    {
+        return Ok(replayed);
+    }
     let created = activities::insert_activity(
         &mut tx,
         current.id(),
@@ -367,6 +376,11 @@ async fn create_activity(
         }
         other => other.into(),
     })?;
+    if let Some(key) = &idempotency {
+        let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
+        key.record(&mut tx, current.id(), StatusCode::CREATED, body)
+            .await?;
+    }
     tx.commit().await?;
     Ok(with_etag(StatusCode::CREATED, &created))
 }

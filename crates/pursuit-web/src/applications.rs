@@ -30,6 +30,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
+use crate::idempotency::Idempotency;
 use crate::problem::{ApiError, FieldError, ProblemType};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -445,7 +446,8 @@ fn today_in(zone: &str) -> Date {
         .date()
 }
 
-/// Creates an application. Required: `company`, `role_title`; an `id` may be supplied.
+/// Creates an application. Required: `company`, `role_title`; an `id` may be supplied. With
+/// `Idempotency-Key`, a retry of the same request gets the first response again.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
     responses(
         (status = 201, description = "Created; `ETag` carries its version", body = ApplicationResponse),
@@ -456,8 +458,14 @@ fn today_in(zone: &str) -> Date {
 async fn create_application(
     State(state): State<AppState>,
     current: CurrentUser,
+    headers: HeaderMap,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
+    let idempotency = Idempotency::from_request(
+        &headers,
+        "/api/v1/applications",
+        &Value::Object(body.clone()),
+    )?;
     let mut errors = Vec::new();
     let id = match body.get("id") {
         None | Some(Value::Null) => ApplicationId::new(),
@@ -512,6 +520,11 @@ async fn create_application(
     }
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
+    if let Some(key) = &idempotency
+        && let Some(replayed) = key.replay(&mut tx, current.id()).await?
+    {
+        return Ok(replayed);
+    }
     let created =
         applications::insert_application(&mut tx, current.id(), id, &data, ChangedBy::User, now)
             .await
@@ -521,6 +534,11 @@ async fn create_application(
                 }
                 other => other.into(),
             })?;
+    if let Some(key) = &idempotency {
+        let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
+        key.record(&mut tx, current.id(), StatusCode::CREATED, body)
+            .await?;
+    }
     tx.commit().await?;
     let mut response = with_etag(StatusCode::CREATED, &created);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/applications/{}", created.id)) {

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod extract;
 mod fields;
 mod health;
+mod idempotency;
 pub mod metrics;
 pub mod middleware;
 mod pages;

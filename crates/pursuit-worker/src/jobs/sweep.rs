@@ -1,6 +1,6 @@
 //! `system.sweep`: daily housekeeping. Deletes what has no use any more: ended sessions,
 //! sign-in links and OAuth states past their time, finished jobs and periodic ticks older
-//! than 30 days. Idempotent by nature.
+//! than 30 days, idempotency keys older than a day. Idempotent by nature.
 
 use jiff::{SignedDuration, Timestamp};
 use pursuit_store::jobs::JobSpec;
@@ -28,6 +28,7 @@ pub async fn run(_job: Sweep, ctx: JobContext) -> Result<(), JobError> {
         query("DELETE FROM jobs WHERE state IN ('done', 'cancelled') AND finished_at < $1")
             .bind(month_ago),
         query("DELETE FROM periodic_ticks WHERE tick_at < $1").bind(month_ago),
+        query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(day_ago),
     ];
     for statement in statements {
         ctx.db.execute(statement).await?;

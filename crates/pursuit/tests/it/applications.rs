@@ -345,3 +345,31 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn a_retried_create_with_the_same_idempotency_key_gets_the_first_answer(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "retry@example.org").await;
+        let post = |key: &'static str, body: Value| {
+            let request = app.client.post(app.url("/api/v1/applications")).bearer_auth(&me.token)
+                .header("idempotency-key", key).json(&body);
+            async move { request.send().await.unwrap() }
+        };
+        let body = json!({"company": "Acme", "role_title": "SRE"});
+
+        let first = post("create-acme-1", body.clone()).await;
+        let retry = post("create-acme-1", body).await;
+        let reused = post("create-acme-1", json!({"company": "Other", "role_title": "SRE"})).await;
+        let list: Value = me.get("/api/v1/applications").await.json().await.unwrap();
+
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let first: Value = first.json().await.unwrap();
+        assert_eq!(retry.status(), StatusCode::CREATED);
+        assert_eq!(retry.headers()["idempotent-replayed"], "true");
+        assert_eq!(retry.headers()["etag"], "W/\"1\"");
+        let retry: Value = retry.json().await.unwrap();
+        assert_eq!(retry["id"], first["id"]);
+        assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "one application, not three");
+    }
+}

@@ -1,0 +1,11 @@
+-- Idempotent creates: the first response to a POST carrying `Idempotency-Key`, replayed to
+-- retries of the same request (offline clients resend after a lost answer). Kept a day.
+CREATE TABLE idempotency_keys (
+    user_id       TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    key           TEXT    NOT NULL,
+    request_hash  TEXT    NOT NULL,
+    status        INTEGER NOT NULL,
+    response      TEXT    NOT NULL,
+    created_at    TEXT    NOT NULL,
+    PRIMARY KEY (user_id, key)
+) STRICT;
