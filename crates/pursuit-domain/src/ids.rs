@@ -44,4 +44,6 @@ id_type! {
     ApplicationId,
     /// An activity (interview, follow-up, …) of an application.
     ActivityId,
+    /// A reminder.
+    ReminderId,
 }

@@ -7,10 +7,12 @@
 //! - [`schedule`]: local times of day, quiet hours, send windows.
 //! - [`settings`]: reminder channels and defaults.
 //! - [`ids`]: typed ids.
+//! - [`reminder_rules`]: the default reminders a status change plans.
 
 pub mod account;
 pub mod application;
 pub mod ids;
+pub mod reminder_rules;
 pub mod schedule;
 pub mod settings;
 

@@ -55,6 +55,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_activities"),
     migration!(7, "0007_saved_views"),
     migration!(8, "0008_idempotency_keys"),
+    migration!(9, "0009_reminders"),
 ];
 
 /// The schema version this build writes.

@@ -22,6 +22,7 @@ use pursuit_domain::ids::ApplicationId;
 use pursuit_store::applications::{
     self, Application, ApplicationData, ApplicationFilter, Versioned,
 };
+use pursuit_store::reminders;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -534,6 +535,15 @@ async fn create_application(
                 }
                 other => other.into(),
             })?;
+    reminders::apply_status_rules(
+        &mut tx,
+        current.id(),
+        created.id,
+        &created.data.company,
+        created.data.status,
+        now,
+    )
+    .await?;
     if let Some(key) = &idempotency {
         let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
         key.record(&mut tx, current.id(), StatusCode::CREATED, body)
@@ -614,6 +624,18 @@ async fn patch_application(
     .await?
     {
         Versioned::Done(updated) => {
+            if updated.data.status != existing.data.status {
+                // The default reminder rules follow the status (seed 002 §3.3).
+                reminders::apply_status_rules(
+                    &mut tx,
+                    current.id(),
+                    id,
+                    &updated.data.company,
+                    updated.data.status,
+                    now,
+                )
+                .await?;
+            }
             tx.commit().await?;
             Ok(with_etag(StatusCode::OK, &updated))
         }

@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod middleware;
 mod pages;
 pub mod problem;
+mod reminders;
 pub mod request_id;
 mod tasks;
 mod views;
@@ -155,6 +156,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(applications::router())
         .merge(activities::router())
         .merge(views::router())
+        .merge(reminders::router())
         .split_for_parts()
 }
 

@@ -373,3 +373,56 @@ both_backends! {
         assert_eq!(list["items"].as_array().unwrap().len(), 1, "one application, not three");
     }
 }
+
+both_backends! {
+    async fn status_rules_plan_and_cancel_reminders_and_custom_ones_need_a_parent(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "reminders@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE"})).await.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        let reminders = |query: &str| {
+            let request = app.client.get(app.url(&format!("/api/v1/reminders?application_id={id}{query}"))).bearer_auth(&me.token);
+            async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+        };
+
+        let applied = reminders("").await;
+        me.patch(&id, Some("1"), json!({"notes": "no status change, no new reminder"})).await;
+        let unchanged = reminders("").await;
+        me.patch(&id, Some("2"), json!({"status": "Offer"})).await;
+        let offer = reminders("").await;
+        me.patch(&id, Some("3"), json!({"status": "Rejected"})).await;
+        let rejected = reminders("").await;
+        let all = reminders("&include_canceled=true").await;
+
+        assert_eq!(applied["items"].as_array().unwrap().len(), 1);
+        assert_eq!(applied["items"][0]["rule"], "applied_follow_up");
+        assert_eq!(applied["items"][0]["channels"], json!(["in_app", "email"]));
+        let due: jiff::Timestamp = applied["items"][0]["due_at"].as_str().unwrap().parse().unwrap();
+        let in_days = (due.as_second() - jiff::Timestamp::now().as_second()) / 86_400;
+        assert!((6..=7).contains(&in_days), "due in {in_days} days");
+        assert_eq!(unchanged["items"], applied["items"], "re-saving without a status change plans nothing");
+        assert_eq!(offer["items"].as_array().unwrap().len(), 1, "moving on cancels the Applied reminder");
+        assert_eq!(offer["items"][0]["rule"], "offer_response");
+        assert_eq!(offer["items"][0]["meta"]["repeat_days"], 1);
+        assert_eq!(rejected["items"], json!([]), "Rejected plans nothing and cancels what was pending");
+        assert_eq!(all["items"].as_array().unwrap().len(), 2);
+
+        let custom = app.client.post(app.url("/api/v1/reminders")).bearer_auth(&me.token)
+            .json(&json!({"application_id": id, "title": "Send thank-you note", "due_at": "2030-01-01T09:00:00Z", "channels": ["calendar"]}))
+            .send().await.unwrap();
+        let orphan = app.client.post(app.url("/api/v1/reminders")).bearer_auth(&me.token)
+            .json(&json!({"title": "Floating", "due_at": "2030-01-01T09:00:00Z"})).send().await.unwrap();
+        assert_eq!(custom.status(), StatusCode::CREATED);
+        let custom: Value = custom.json().await.unwrap();
+        let orphan = json_body(orphan, "application/problem+json").await;
+        assert_eq!(orphan["errors"][0]["pointer"], "/application_id");
+
+        let reminder_id = custom["id"].as_str().unwrap();
+        let reschedule = app.client.patch(app.url(&format!("/api/v1/reminders/{reminder_id}"))).bearer_auth(&me.token)
+            .header("if-match", "W/\"1\"").json(&json!({"due_at": "2030-01-02T09:00:00Z", "canceled": true})).send().await.unwrap();
+        assert_eq!(reschedule.status(), StatusCode::OK);
+        let rescheduled: Value = reschedule.json().await.unwrap();
+        assert_eq!(rescheduled["due_at"], "2030-01-02T09:00:00Z");
+        assert!(rescheduled["canceled_at"].is_string());
+    }
+}

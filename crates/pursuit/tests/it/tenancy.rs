@@ -26,6 +26,7 @@ enum Fixture {
     Application,
     Activity,
     View,
+    Reminder,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -50,6 +51,15 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Some(json!({ "name": "Taken over", "filters": {} })),
         ),
         ("delete", "/api/v1/views/{id}") => Access::ById(Fixture::View, None),
+        ("get", "/api/v1/reminders") => Access::Caller(None),
+        // Bob naming Alice's application as the parent must be refused (422, no row).
+        ("post", "/api/v1/reminders") => Access::Caller(Some(
+            json!({ "title": "x", "due_at": "2030-01-01T00:00:00Z" }),
+        )),
+        ("patch", "/api/v1/reminders/{id}") => {
+            Access::ById(Fixture::Reminder, Some(json!({ "canceled": true })))
+        }
+        ("delete", "/api/v1/reminders/{id}") => Access::ById(Fixture::Reminder, None),
         ("post", "/api/v1/applications") => {
             Access::Caller(Some(json!({ "company": "Bob Co", "role_title": "Chef" })))
         }
@@ -105,9 +115,13 @@ both_backends! {
             .json(&json!({ "name": "Alice's secret search", "filters": { "q": "moonshot" } }))
             .send().await.unwrap().json().await.unwrap();
         let alice_view = alice_v["id"].as_str().unwrap().to_owned();
+        // Creating the application planned Alice's follow-up reminder.
+        let alice_r: Value = app.client.get(app.url("/api/v1/reminders")).bearer_auth(&alice_secret)
+            .send().await.unwrap().json().await.unwrap();
+        let alice_reminder = alice_r["items"][0]["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search"];
+        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -128,6 +142,7 @@ both_backends! {
                             Fixture::Application => alice_application.as_str(),
                             Fixture::Activity => alice_activity.as_str(),
                             Fixture::View => alice_view.as_str(),
+                            Fixture::Reminder => alice_reminder.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }
@@ -165,5 +180,26 @@ both_backends! {
         assert_eq!(alice_after["user"]["display_name"], "Alice Privatename", "Bob changed nothing of Alice's");
         let alice_session = app.client.get(app.url("/api/v1/auth/me")).header("cookie", &alice.cookie).send().await.unwrap();
         assert_eq!(alice_session.status(), StatusCode::OK, "Bob's logouts ended none of Alice's sessions");
+    }
+}
+
+both_backends! {
+    async fn a_reminder_cannot_hang_on_another_users_application(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let alice = sign_in(&app, "alice2@example.org", 1).await;
+        let (_, alice_secret) = api_token(&app, &alice, "a").await;
+        let bob = sign_in(&app, "bob2@example.org", 1).await;
+        let (_, bob_secret) = api_token(&app, &bob, "b").await;
+        let alice_app: Value = app.client.post(app.url("/api/v1/applications")).bearer_auth(&alice_secret)
+            .json(&json!({ "company": "Alice Co", "role_title": "Pilot" })).send().await.unwrap().json().await.unwrap();
+
+        let response = app.client.post(app.url("/api/v1/reminders")).bearer_auth(&bob_secret)
+            .json(&json!({ "application_id": alice_app["id"], "title": "spy", "due_at": "2030-01-01T00:00:00Z" }))
+            .send().await.unwrap();
+
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bob_reminders: Value = app.client.get(app.url("/api/v1/reminders")).bearer_auth(&bob_secret)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(bob_reminders["items"], json!([]));
     }
 }

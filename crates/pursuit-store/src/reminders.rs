@@ -1,0 +1,336 @@
+//! Queries for reminders, and the application of the default status rules. Every function
+//! takes the owner's user id.
+
+use jiff::Timestamp;
+use pursuit_domain::application::ApplicationStatus;
+use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId, UserId};
+use pursuit_domain::reminder_rules;
+use pursuit_domain::settings::ReminderChannel;
+
+use crate::accounts;
+use crate::applications::Versioned;
+use crate::db::Conn;
+use crate::error::StoreError;
+use crate::query;
+use crate::sql::{Query, Row, Value};
+
+impl From<ReminderId> for Value {
+    fn from(id: ReminderId) -> Value {
+        Value::Uuid(Some(id.0))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reminder {
+    pub id: ReminderId,
+    pub application_id: Option<ApplicationId>,
+    pub activity_id: Option<ActivityId>,
+    pub title: String,
+    pub due_at: Timestamp,
+    pub channels: Vec<ReminderChannel>,
+    pub sent: bool,
+    pub sent_at: Option<Timestamp>,
+    pub canceled_at: Option<Timestamp>,
+    pub rule: Option<String>,
+    pub meta: Option<serde_json::Value>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A reminder to store.
+#[derive(Clone, Debug)]
+pub struct NewReminder {
+    pub application_id: Option<ApplicationId>,
+    pub activity_id: Option<ActivityId>,
+    pub title: String,
+    pub due_at: Timestamp,
+    pub channels: Vec<ReminderChannel>,
+    pub dedupe_key: Option<String>,
+    pub rule: Option<&'static str>,
+    pub meta: Option<serde_json::Value>,
+}
+
+const COLUMNS: &str = "id, application_id, activity_id, title, due_at, channels, sent, sent_at, canceled_at, rule, meta, \
+     version, created_at, updated_at";
+
+fn channels_json(channels: &[ReminderChannel]) -> serde_json::Value {
+    serde_json::Value::from(channels.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+}
+
+fn from_row(row: &Row) -> Result<Reminder, StoreError> {
+    let channels: serde_json::Value = row.get("channels")?;
+    Ok(Reminder {
+        id: ReminderId(row.get("id")?),
+        application_id: row
+            .get::<Option<uuid::Uuid>>("application_id")?
+            .map(ApplicationId),
+        activity_id: row
+            .get::<Option<uuid::Uuid>>("activity_id")?
+            .map(ActivityId),
+        title: row.get("title")?,
+        due_at: row.get("due_at")?,
+        channels: channels
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|c| c.as_str().and_then(|c| ReminderChannel::parse(c).ok()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sent: row.get("sent")?,
+        sent_at: row.get("sent_at")?,
+        canceled_at: row.get("canceled_at")?,
+        rule: row.get("rule")?,
+        meta: row.get("meta")?,
+        version: row.get("version")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// Stores a reminder; one whose dedupe key the user already has is skipped (`None`).
+pub async fn insert_reminder(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ReminderId,
+    new: &NewReminder,
+    now: Timestamp,
+) -> Result<Option<Reminder>, StoreError> {
+    let inserted = conn
+        .execute(
+            query(
+                "INSERT INTO reminders (id, user_id, application_id, activity_id, title, due_at, channels, sent, sent_at, \
+                 canceled_at, dedupe_key, rule, meta, version, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $10, $11, 1, $12, $12) \
+                 ON CONFLICT (user_id, dedupe_key) DO NOTHING",
+            )
+            .bind(id)
+            .bind(user_id)
+            .bind(new.application_id.map(|a| a.0))
+            .bind(new.activity_id.map(|a| a.0))
+            .bind(new.title.as_str())
+            .bind(new.due_at)
+            .bind(channels_json(&new.channels))
+            .bind(false)
+            .bind(new.dedupe_key.clone())
+            .bind(new.rule)
+            .bind(new.meta.clone())
+            .bind(now),
+        )
+        .await?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    get_reminder(conn, user_id, id).await
+}
+
+pub async fn get_reminder(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ReminderId,
+) -> Result<Option<Reminder>, StoreError> {
+    conn.fetch_optional(
+        Query::dynamic(format!(
+            "SELECT {COLUMNS} FROM reminders WHERE id = $1 AND user_id = $2"
+        ))
+        .bind(id)
+        .bind(user_id),
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// Filters of the reminder list.
+#[derive(Clone, Debug, Default)]
+pub struct ReminderFilter {
+    pub due_before: Option<Timestamp>,
+    pub due_after: Option<Timestamp>,
+    pub sent: Option<bool>,
+    pub application_id: Option<ApplicationId>,
+    /// Include cancelled reminders (default: no).
+    pub include_canceled: bool,
+}
+
+/// The user's reminders by due time, after the `(due_at, id)` of the previous page.
+pub async fn list_reminders(
+    mut conn: impl Conn,
+    user_id: UserId,
+    filter: &ReminderFilter,
+    after: Option<(Timestamp, ReminderId)>,
+    limit: i64,
+) -> Result<Vec<Reminder>, StoreError> {
+    let mut conditions = vec!["user_id = $1".to_owned()];
+    let mut values: Vec<Value> = vec![user_id.into()];
+    let next = |value: Value, values: &mut Vec<Value>| {
+        values.push(value);
+        format!("${}", values.len())
+    };
+    if let Some(at) = filter.due_before {
+        conditions.push(format!("due_at <= {}", next(at.into(), &mut values)));
+    }
+    if let Some(at) = filter.due_after {
+        conditions.push(format!("due_at >= {}", next(at.into(), &mut values)));
+    }
+    if let Some(sent) = filter.sent {
+        conditions.push(format!("sent = {}", next(sent.into(), &mut values)));
+    }
+    if let Some(application) = filter.application_id {
+        conditions.push(format!(
+            "application_id = {}",
+            next(application.into(), &mut values)
+        ));
+    }
+    if !filter.include_canceled {
+        conditions.push("canceled_at IS NULL".to_owned());
+    }
+    if let Some((at, id)) = after {
+        let t = next(at.into(), &mut values);
+        let i = next(id.into(), &mut values);
+        conditions.push(format!("(due_at > {t} OR (due_at = {t} AND id > {i}))"));
+    }
+    let l = next(limit.into(), &mut values);
+    let mut q = Query::dynamic(format!(
+        "SELECT {COLUMNS} FROM reminders WHERE {} ORDER BY due_at, id LIMIT {l}",
+        conditions.join(" AND ")
+    ));
+    for value in values {
+        q = q.bind(value);
+    }
+    conn.fetch_all(q).await?.iter().map(from_row).collect()
+}
+
+/// Reschedules, renames, re-channels or cancels a reminder still at `expected_version`.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_reminder(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ReminderId,
+    expected_version: i64,
+    title: &str,
+    due_at: Timestamp,
+    channels: &[ReminderChannel],
+    canceled_at: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<Versioned<Reminder, Reminder>, StoreError> {
+    let updated = conn
+        .execute(
+            query(
+                "UPDATE reminders SET title = $3, due_at = $4, channels = $5, canceled_at = $6, version = version + 1, \
+                 updated_at = $7 WHERE id = $1 AND user_id = $2 AND version = $8",
+            )
+            .bind(id)
+            .bind(user_id)
+            .bind(title)
+            .bind(due_at)
+            .bind(channels_json(channels))
+            .bind(canceled_at)
+            .bind(now)
+            .bind(expected_version),
+        )
+        .await?;
+    let current = get_reminder(conn, user_id, id).await?;
+    Ok(match (updated, current) {
+        (1, Some(reminder)) => Versioned::Done(reminder),
+        (_, Some(reminder)) => Versioned::Stale(Box::new(reminder)),
+        (_, None) => Versioned::Missing,
+    })
+}
+
+pub async fn delete_reminder(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ReminderId,
+    expected_version: i64,
+) -> Result<u64, StoreError> {
+    conn.execute(
+        query("DELETE FROM reminders WHERE id = $1 AND user_id = $2 AND version = $3")
+            .bind(id)
+            .bind(user_id)
+            .bind(expected_version),
+    )
+    .await
+}
+
+/// Cancels the application's unsent rule reminders (the status moved on).
+pub async fn cancel_rule_reminders(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application_id: ApplicationId,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    conn.execute(
+        query(
+            "UPDATE reminders SET canceled_at = $3, version = version + 1, updated_at = $3 \
+             WHERE user_id = $1 AND application_id = $2 AND rule IS NOT NULL AND sent = $4 AND canceled_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(application_id)
+        .bind(now)
+        .bind(false),
+    )
+    .await
+}
+
+/// Runs the default rules for an application that just entered `status`: cancels the
+/// pending rule reminders of its previous status and plans those of the new one, in the
+/// user's zone and around their quiet hours. Idempotent: each entry into a status has its
+/// own dedupe key (the number of times the application entered it), so a replayed call
+/// plans nothing twice.
+pub async fn apply_status_rules(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application_id: ApplicationId,
+    company: &str,
+    status: ApplicationStatus,
+    now: Timestamp,
+) -> Result<Vec<Reminder>, StoreError> {
+    cancel_rule_reminders(&mut conn, user_id, application_id, now).await?;
+    let user = accounts::get_user(&mut conn, user_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let settings = accounts::get_settings(&mut conn, user_id).await?;
+    let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let entries: i64 = conn
+        .fetch_one(
+            query("SELECT count(*) AS n FROM application_status_history WHERE application_id = $1 AND user_id = $2 AND to_status = $3")
+                .bind(application_id)
+                .bind(user_id)
+                .bind(status.as_str()),
+        )
+        .await?
+        .get("n")?;
+    let mut planned = Vec::new();
+    for plan in reminder_rules::on_status(
+        status,
+        company,
+        now,
+        &settings.reminder_defaults,
+        settings.quiet_hours,
+        &zone,
+    ) {
+        let new = NewReminder {
+            application_id: Some(application_id),
+            activity_id: None,
+            title: plan.title,
+            due_at: plan.due_at,
+            channels: plan.channels,
+            dedupe_key: Some(format!(
+                "rule:{}:{}:{}",
+                plan.rule, application_id.0, entries
+            )),
+            rule: Some(plan.rule),
+            meta: plan
+                .repeat_days
+                .map(|days| serde_json::json!({ "repeat_days": days })),
+        };
+        if let Some(reminder) =
+            insert_reminder(&mut conn, user_id, ReminderId::new(), &new, now).await?
+        {
+            planned.push(reminder);
+        }
+    }
+    Ok(planned)
+}

@@ -1,0 +1,416 @@
+//! Reminders (seed 002 §7.4): custom ones on an application or activity, and the rule ones
+//! the tracker plans on status changes. Reschedule, rename, change channels or cancel with
+//! PATCH (`If-Match`); delivery is the worker's (in-app, email, calendar).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::Timestamp;
+use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
+use pursuit_domain::settings::ReminderChannel;
+use pursuit_store::applications::Versioned;
+use pursuit_store::reminders::{self, NewReminder, Reminder, ReminderFilter};
+use pursuit_store::{activities, applications};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::applications::if_match;
+use crate::auth::CurrentUser;
+use crate::extract::Json;
+use crate::fields::Fields;
+use crate::problem::{ApiError, ProblemType};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_reminders, create_reminder))
+        .routes(routes!(patch_reminder, delete_reminder))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReminderResponse {
+    id: uuid::Uuid,
+    application_id: Option<uuid::Uuid>,
+    activity_id: Option<uuid::Uuid>,
+    title: String,
+    #[schema(value_type = String, format = DateTime)]
+    due_at: Timestamp,
+    /// `in_app`, `email`, `calendar`.
+    channels: Vec<String>,
+    sent: bool,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    sent_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    canceled_at: Option<Timestamp>,
+    /// The default rule that planned it (`applied_follow_up`, `offer_response`,
+    /// `on_hold_check_in`), or `null` for a custom reminder.
+    rule: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    meta: Option<Value>,
+    version: i64,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Timestamp,
+}
+
+fn response(r: &Reminder) -> ReminderResponse {
+    ReminderResponse {
+        id: r.id.0,
+        application_id: r.application_id.map(|a| a.0),
+        activity_id: r.activity_id.map(|a| a.0),
+        title: r.title.clone(),
+        due_at: r.due_at,
+        channels: r.channels.iter().map(|c| c.as_str().to_owned()).collect(),
+        sent: r.sent,
+        sent_at: r.sent_at,
+        canceled_at: r.canceled_at,
+        rule: r.rule.clone(),
+        meta: r.meta.clone(),
+        version: r.version,
+        created_at: r.created_at,
+    }
+}
+
+fn with_etag(status: StatusCode, reminder: &Reminder) -> Response {
+    let mut response = (status, Json(response(reminder))).into_response();
+    if let Ok(tag) = HeaderValue::from_str(&format!("W/\"{}\"", reminder.version)) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
+}
+
+fn stale(current: &Reminder, sent: i64) -> ApiError {
+    ApiError::new(ProblemType::VersionConflict)
+        .with_detail(format!(
+            "the reminder is at version {}, not {sent}",
+            current.version
+        ))
+        .with_extension(
+            "current",
+            serde_json::to_value(response(current)).unwrap_or(Value::Null),
+        )
+}
+
+fn channels(fields: &mut Fields, value: &Value) -> Option<Vec<ReminderChannel>> {
+    let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {
+        fields.bad(
+            "channels",
+            "must be a non-empty list of in_app, email, calendar",
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(channel) = fields.choice(&format!("channels/{i}"), item, ReminderChannel::parse)
+            && !out.contains(&channel)
+        {
+            out.push(channel);
+        }
+    }
+    Some(out)
+}
+
+fn title(fields: &mut Fields, value: &Value) -> Option<String> {
+    match fields.text("title", value, 300) {
+        Some(Some(text)) => Some(text),
+        Some(None) => {
+            fields.bad("title", "must not be empty");
+            None
+        }
+        None => None,
+    }
+}
+
+/// A custom reminder on one of the caller's applications or activities (at least one).
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ReminderRequest {
+    application_id: Option<uuid::Uuid>,
+    activity_id: Option<uuid::Uuid>,
+    title: String,
+    #[schema(value_type = String, format = DateTime)]
+    due_at: String,
+    /// Default: the user's reminder channels.
+    channels: Option<Vec<String>>,
+}
+
+/// Creates a custom reminder.
+#[utoipa::path(post, path = "/api/v1/reminders", tag = "applications", request_body = ReminderRequest,
+    responses(
+        (status = 201, description = "Created", body = ReminderResponse),
+        (status = 422, description = "Invalid fields, or no application or activity of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_reminder(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let mut fields = Fields::default();
+    let parent = |key: &str, fields: &mut Fields| -> Option<uuid::Uuid> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => v.as_str().and_then(|s| s.parse().ok()).or_else(|| {
+                fields.bad(key, "must be a UUID");
+                None
+            }),
+        }
+    };
+    let application_id = parent("application_id", &mut fields).map(ApplicationId);
+    let activity_id = parent("activity_id", &mut fields).map(ActivityId);
+    let title = title(&mut fields, body.get("title").unwrap_or(&Value::Null));
+    let due_at = fields
+        .instant("due_at", body.get("due_at").unwrap_or(&Value::Null))
+        .flatten();
+    if due_at.is_none() && !fields.errors.iter().any(|e| e.pointer == "/due_at") {
+        fields.bad("due_at", "is required");
+    }
+    let settings = pursuit_store::accounts::get_settings(&state.db, current.id()).await?;
+    let channels = match body.get("channels") {
+        None | Some(Value::Null) => Some(settings.reminder_defaults.channels.clone()),
+        Some(value) => channels(&mut fields, value),
+    };
+    // The parents must be the caller's: someone else's id is "no such application".
+    if let Some(id) = application_id
+        && applications::get_application(&state.db, current.id(), id)
+            .await?
+            .is_none()
+    {
+        fields.bad("application_id", "no such application");
+    }
+    if let Some(id) = activity_id
+        && activities::get_activity(&state.db, current.id(), id)
+            .await?
+            .is_none()
+    {
+        fields.bad("activity_id", "no such activity");
+    }
+    if application_id.is_none() && activity_id.is_none() {
+        fields.bad(
+            "application_id",
+            "a reminder belongs to an application or an activity",
+        );
+    }
+    let (Some(title), Some(due_at), Some(channels), true) =
+        (title, due_at, channels, fields.errors.is_empty())
+    else {
+        return Err(ApiError::validation(fields.errors));
+    };
+    let new = NewReminder {
+        application_id,
+        activity_id,
+        title,
+        due_at,
+        channels,
+        dedupe_key: None,
+        rule: None,
+        meta: None,
+    };
+    let reminder = reminders::insert_reminder(
+        &state.db,
+        current.id(),
+        ReminderId::new(),
+        &new,
+        Timestamp::now(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::conflict("this reminder exists"))?;
+    Ok(with_etag(StatusCode::CREATED, &reminder))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    #[param(value_type = Option<String>, format = DateTime)]
+    due_before: Option<String>,
+    #[param(value_type = Option<String>, format = DateTime)]
+    due_after: Option<String>,
+    sent: Option<bool>,
+    application_id: Option<uuid::Uuid>,
+    /// Include cancelled reminders.
+    include_canceled: Option<bool>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReminderPage {
+    items: Vec<ReminderResponse>,
+    next_cursor: Option<String>,
+}
+
+/// The caller's reminders by due time, with filters and cursor pagination.
+#[utoipa::path(get, path = "/api/v1/reminders", tag = "applications", params(ListQuery),
+    responses(
+        (status = 200, description = "A page of reminders", body = ReminderPage),
+        (status = 400, description = "A bad filter, limit or cursor", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_reminders(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<ReminderPage>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be 1 to 200"));
+    }
+    let time = |value: &Option<String>, name: &str| -> Result<Option<Timestamp>, ApiError> {
+        value
+            .as_deref()
+            .map(|t| {
+                t.parse()
+                    .map_err(|_| ApiError::bad_request(format!("{name} must be an RFC 3339 time")))
+            })
+            .transpose()
+    };
+    let filter = ReminderFilter {
+        due_before: time(&query.due_before, "due_before")?,
+        due_after: time(&query.due_after, "due_after")?,
+        sent: query.sent,
+        application_id: query.application_id.map(ApplicationId),
+        include_canceled: query.include_canceled.unwrap_or(false),
+    };
+    let after = match query.cursor.as_deref() {
+        Some(cursor) => {
+            let decoded = URL_SAFE_NO_PAD
+                .decode(cursor)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
+            let parsed = decoded
+                .as_deref()
+                .and_then(|t| t.split_once('|'))
+                .and_then(|(at, id)| {
+                    Some((at.parse::<Timestamp>().ok()?, ReminderId(id.parse().ok()?)))
+                });
+            Some(parsed.ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?)
+        }
+        None => None,
+    };
+    let mut page =
+        reminders::list_reminders(&state.db, current.id(), &filter, after, limit + 1).await?;
+    let more = page.len() as i64 > limit;
+    page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        page.last()
+            .map(|r| URL_SAFE_NO_PAD.encode(format!("{}|{}", r.due_at, r.id)))
+    } else {
+        None
+    };
+    Ok(Json(ReminderPage {
+        items: page.iter().map(response).collect(),
+        next_cursor,
+    }))
+}
+
+/// Reschedules (`due_at`), renames (`title`), re-channels (`channels`) or cancels
+/// (`canceled: true`; `false` restores) a reminder. Needs `If-Match`.
+#[utoipa::path(patch, path = "/api/v1/reminders/{id}", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The reminder's id"),
+           ("If-Match" = String, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, description = "Updated", body = ReminderResponse),
+        (status = 404, description = "No such reminder of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since it was read, or already sent", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn patch_reminder(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
+    Json(body): Json<Map<String, Value>>,
+) -> Result<Response, ApiError> {
+    let id = ReminderId(id);
+    let existing = reminders::get_reminder(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let expected = if_match(&headers)?;
+    if existing.version != expected {
+        return Err(stale(&existing, expected));
+    }
+    if existing.sent {
+        return Err(ApiError::conflict("the reminder was already sent"));
+    }
+    let mut fields = Fields::default();
+    let mut new_title = existing.title.clone();
+    let mut due_at = existing.due_at;
+    let mut new_channels = existing.channels.clone();
+    let mut canceled_at = existing.canceled_at;
+    let now = Timestamp::now();
+    for (key, value) in &body {
+        match key.as_str() {
+            "title" => {
+                if let Some(t) = title(&mut fields, value) {
+                    new_title = t;
+                }
+            }
+            "due_at" => match fields.instant("due_at", value) {
+                Some(Some(at)) => due_at = at,
+                Some(None) => fields.bad("due_at", "must not be null"),
+                None => {}
+            },
+            "channels" => {
+                if let Some(list) = channels(&mut fields, value) {
+                    new_channels = list;
+                }
+            }
+            "canceled" => match value.as_bool() {
+                Some(true) => canceled_at = canceled_at.or(Some(now)),
+                Some(false) => canceled_at = None,
+                None => fields.bad("canceled", "must be true or false"),
+            },
+            _ => {}
+        }
+    }
+    if !fields.errors.is_empty() {
+        return Err(ApiError::validation(fields.errors));
+    }
+    match reminders::update_reminder(
+        &state.db,
+        current.id(),
+        id,
+        expected,
+        &new_title,
+        due_at,
+        &new_channels,
+        canceled_at,
+        now,
+    )
+    .await?
+    {
+        Versioned::Done(updated) => Ok(with_etag(StatusCode::OK, &updated)),
+        Versioned::Stale(latest) => Err(stale(&latest, expected)),
+        Versioned::Missing => Err(ApiError::not_found()),
+    }
+}
+
+/// Deletes a reminder; needs `If-Match`.
+#[utoipa::path(delete, path = "/api/v1/reminders/{id}", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The reminder's id"),
+           ("If-Match" = String, Header, description = "The ETag last read")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such reminder of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_reminder(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let id = ReminderId(id);
+    reminders::get_reminder(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let expected = if_match(&headers)?;
+    if reminders::delete_reminder(&state.db, current.id(), id, expected).await? == 1 {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    match reminders::get_reminder(&state.db, current.id(), id).await? {
+        Some(latest) => Err(stale(&latest, expected)),
+        None => Err(ApiError::not_found()),
+    }
+}
