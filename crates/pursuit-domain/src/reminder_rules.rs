@@ -5,7 +5,7 @@
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::application::ApplicationStatus;
+use crate::application::{ApplicationStatus, InterviewStage};
 use crate::schedule::QuietHours;
 use crate::settings::{ReminderChannel, ReminderDefaults};
 
@@ -65,6 +65,78 @@ pub fn on_status(
         }
     }
     planned
+}
+
+/// What to plan for an interview scheduled at `starts_at`: a screening gets reminders 24 h
+/// and 1 h before; an interview loop 48 h and 2 h before and a follow-up two days after.
+/// Times already past are skipped. Quiet hours move a reminder to their end only when that
+/// is still before the interview (a reminder after the event would be useless).
+pub fn on_interview(
+    stage: InterviewStage,
+    starts_at: Timestamp,
+    company: &str,
+    now: Timestamp,
+    quiet_hours: Option<QuietHours>,
+    zone: &TimeZone,
+) -> Vec<PlannedReminder> {
+    use ReminderChannel::{Calendar, Email, InApp};
+    let before = |hours: i64| starts_at - SignedDuration::from_hours(hours);
+    let mut planned = match stage {
+        InterviewStage::Screening => vec![
+            (
+                "screening_24h",
+                format!("Screening with {company} tomorrow"),
+                before(24),
+                vec![InApp, Calendar],
+            ),
+            (
+                "screening_1h",
+                format!("Screening with {company} in an hour"),
+                before(1),
+                vec![InApp, Calendar],
+            ),
+        ],
+        InterviewStage::Loop => vec![
+            (
+                "loop_48h",
+                format!("Interview loop with {company} in two days"),
+                before(48),
+                vec![InApp, Email, Calendar],
+            ),
+            (
+                "loop_2h",
+                format!("Interview loop with {company} in two hours"),
+                before(2),
+                vec![InApp, Email, Calendar],
+            ),
+            (
+                "interview_follow_up",
+                format!("Follow up with {company} after the interviews"),
+                starts_at + SignedDuration::from_hours(48),
+                vec![InApp, Email],
+            ),
+        ],
+        _ => Vec::new(),
+    };
+    planned.retain(|(_, _, due, _)| *due > now);
+    planned
+        .into_iter()
+        .map(|(rule, title, due_at, channels)| {
+            let deferred = quiet_hours.map_or(due_at, |q| q.defer(due_at, zone));
+            let due_at = if rule == "interview_follow_up" || deferred < starts_at {
+                deferred
+            } else {
+                due_at
+            };
+            PlannedReminder {
+                rule,
+                title,
+                due_at,
+                channels,
+                repeat_days: None,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -128,6 +200,76 @@ mod tests {
                 "{status:?}"
             );
         }
+    }
+
+    #[test]
+    fn interviews_get_reminders_before_and_loops_a_follow_up_after() {
+        let starts: Timestamp = "2026-12-10T15:00:00Z".parse().unwrap();
+        let screening = on_interview(
+            InterviewStage::Screening,
+            starts,
+            "Acme",
+            now(),
+            None,
+            &TimeZone::UTC,
+        );
+        let dues: Vec<_> = screening.iter().map(|r| r.due_at.to_string()).collect();
+        assert_eq!(dues, ["2026-12-09T15:00:00Z", "2026-12-10T14:00:00Z"]);
+        let lp = on_interview(
+            InterviewStage::Loop,
+            starts,
+            "Acme",
+            now(),
+            None,
+            &TimeZone::UTC,
+        );
+        assert_eq!(lp.len(), 3);
+        assert_eq!(lp[2].due_at.to_string(), "2026-12-12T15:00:00Z");
+        assert!(
+            on_interview(
+                InterviewStage::Technical,
+                starts,
+                "Acme",
+                now(),
+                None,
+                &TimeZone::UTC
+            )
+            .is_empty()
+        );
+        // An interview in 30 minutes: the 24 h and 1 h reminders are already past.
+        let soon = now() + SignedDuration::from_mins(30);
+        assert!(
+            on_interview(
+                InterviewStage::Screening,
+                soon,
+                "Acme",
+                now(),
+                None,
+                &TimeZone::UTC
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn quiet_hours_never_push_a_reminder_past_the_interview() {
+        let quiet = QuietHours(DailyWindow {
+            start: LocalTime::parse("21:00").unwrap(),
+            end: LocalTime::parse("08:00").unwrap(),
+        });
+        // Interview at 07:30 UTC: the 1 h reminder (06:30) is in quiet hours, but 08:00 is too late.
+        let starts: Timestamp = "2026-12-10T07:30:00Z".parse().unwrap();
+        let plan = on_interview(
+            InterviewStage::Screening,
+            starts,
+            "Acme",
+            now(),
+            Some(quiet),
+            &TimeZone::UTC,
+        );
+        assert_eq!(plan[1].due_at.to_string(), "2026-12-10T06:30:00Z");
+        // The 24 h one (07:30 the day before) moves to 08:00, still well before the interview.
+        assert_eq!(plan[0].due_at.to_string(), "2026-12-09T08:00:00Z");
     }
 
     #[test]

@@ -334,3 +334,65 @@ pub async fn apply_status_rules(
     }
     Ok(planned)
 }
+
+/// Runs the interview rules for an activity whose schedule changed (or is new): cancels its
+/// pending rule reminders and, for a scheduled Interview with a screening or loop stage,
+/// plans the ones before (and after) it. The dedupe key carries the start time, so a
+/// rescheduled interview gets fresh reminders and a replay gets none twice.
+pub async fn apply_activity_rules(
+    mut conn: impl Conn,
+    user_id: UserId,
+    activity: &crate::activities::Activity,
+    company: &str,
+    now: Timestamp,
+) -> Result<Vec<Reminder>, StoreError> {
+    use pursuit_domain::application::{ActivityStatus, ActivityType};
+    conn.execute(
+        query(
+            "UPDATE reminders SET canceled_at = $3, version = version + 1, updated_at = $3 \
+             WHERE user_id = $1 AND activity_id = $2 AND rule IS NOT NULL AND sent = $4 AND canceled_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(activity.id)
+        .bind(now)
+        .bind(false),
+    )
+    .await?;
+    let data = &activity.data;
+    let (ActivityType::Interview, ActivityStatus::Scheduled, Some(starts_at), Some(stage)) =
+        (data.kind, data.status, data.starts_at, data.interview_stage)
+    else {
+        return Ok(Vec::new());
+    };
+    let user = accounts::get_user(&mut conn, user_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let settings = accounts::get_settings(&mut conn, user_id).await?;
+    let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut planned = Vec::new();
+    for plan in
+        reminder_rules::on_interview(stage, starts_at, company, now, settings.quiet_hours, &zone)
+    {
+        let new = NewReminder {
+            application_id: Some(activity.application_id),
+            activity_id: Some(activity.id),
+            title: plan.title,
+            due_at: plan.due_at,
+            channels: plan.channels,
+            dedupe_key: Some(format!(
+                "rule:{}:{}:{}",
+                plan.rule,
+                activity.id.0,
+                starts_at.as_second()
+            )),
+            rule: Some(plan.rule),
+            meta: None,
+        };
+        if let Some(reminder) =
+            insert_reminder(&mut conn, user_id, ReminderId::new(), &new, now).await?
+        {
+            planned.push(reminder);
+        }
+    }
+    Ok(planned)
+}

@@ -376,6 +376,18 @@ async fn create_activity(
         }
         other => other.into(),
     })?;
+    let company = applications::get_application(&mut tx, current.id(), application)
+        .await?
+        .map(|a| a.data.company)
+        .unwrap_or_default();
+    pursuit_store::reminders::apply_activity_rules(
+        &mut tx,
+        current.id(),
+        &created,
+        &company,
+        Timestamp::now(),
+    )
+    .await?;
     if let Some(key) = &idempotency {
         let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
         key.record(&mut tx, current.id(), StatusCode::CREATED, body)
@@ -440,6 +452,23 @@ async fn patch_activity(
         .await?
     {
         Versioned::Done(updated) => {
+            let schedule = |d: &ActivityData| (d.kind, d.status, d.starts_at, d.interview_stage);
+            if schedule(&updated.data) != schedule(&existing.data) {
+                // The interview moved, changed stage or was done/cancelled: re-plan its reminders.
+                let company =
+                    applications::get_application(&mut tx, current.id(), updated.application_id)
+                        .await?
+                        .map(|a| a.data.company)
+                        .unwrap_or_default();
+                pursuit_store::reminders::apply_activity_rules(
+                    &mut tx,
+                    current.id(),
+                    &updated,
+                    &company,
+                    Timestamp::now(),
+                )
+                .await?;
+            }
             tx.commit().await?;
             Ok(with_etag(StatusCode::OK, &updated))
         }

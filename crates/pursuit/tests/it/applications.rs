@@ -426,3 +426,45 @@ both_backends! {
         assert!(rescheduled["canceled_at"].is_string());
     }
 }
+
+both_backends! {
+    async fn scheduling_an_interview_plans_its_reminders_and_rescheduling_replans_them(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "interviews@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE", "status": "Interview_Loop"})).await.json().await.unwrap();
+        let application = created["id"].as_str().unwrap().to_owned();
+        let starts = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 10);
+        let activity: Value = app.client.post(app.url(&format!("/api/v1/applications/{application}/activities")))
+            .bearer_auth(&me.token)
+            .json(&json!({"type": "Interview", "interview_stage": "loop", "starts_at": starts.to_string()}))
+            .send().await.unwrap().json().await.unwrap();
+        let id = activity["id"].as_str().unwrap().to_owned();
+        let rules = || {
+            let request = app.client.get(app.url(&format!("/api/v1/reminders?application_id={application}"))).bearer_auth(&me.token);
+            async move {
+                let page: Value = request.send().await.unwrap().json().await.unwrap();
+                let mut rules: Vec<String> = page["items"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap_or("custom").to_owned()).collect();
+                rules.sort();
+                rules
+            }
+        };
+
+        let planned = rules().await;
+        let later = starts + jiff::SignedDuration::from_hours(24);
+        let moved = app.client.patch(app.url(&format!("/api/v1/activities/{id}"))).bearer_auth(&me.token)
+            .header("if-match", "1").json(&json!({"starts_at": later.to_string()})).send().await.unwrap();
+        let replanned = app.client.get(app.url(&format!("/api/v1/reminders?application_id={application}"))).bearer_auth(&me.token)
+            .send().await.unwrap().json::<Value>().await.unwrap();
+        app.client.patch(app.url(&format!("/api/v1/activities/{id}"))).bearer_auth(&me.token)
+            .header("if-match", "2").json(&json!({"status": "canceled"})).send().await.unwrap();
+        let after_cancel = rules().await;
+
+        assert_eq!(planned, ["interview_follow_up", "loop_2h", "loop_48h"]);
+        assert_eq!(moved.status(), StatusCode::OK);
+        let loop_2h = replanned["items"].as_array().unwrap().iter().find(|r| r["rule"] == "loop_2h").unwrap();
+        let due: jiff::Timestamp = loop_2h["due_at"].as_str().unwrap().parse().unwrap();
+        assert_eq!(due.as_second(), (later - jiff::SignedDuration::from_hours(2)).as_second(), "follows the new time");
+        assert_eq!(replanned["items"].as_array().unwrap().len(), 3, "the old ones were cancelled, not kept");
+        assert!(after_cancel.is_empty(), "a cancelled interview has no reminders left: {after_cancel:?}");
+    }
+}
