@@ -1,6 +1,7 @@
 //! The subcommands, one file each. Every subcommand reads the same configuration layers, so
 //! `--data-dir` and `--database-url` mean the same thing everywhere.
 
+pub mod demo;
 pub mod migrate;
 pub mod openapi;
 pub mod serve;
@@ -66,6 +67,8 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document of the REST API.
     Openapi,
+    /// Fill a demo account with applications, interviews and reminders.
+    Demo(demo::DemoArgs),
     /// Run background jobs only (no HTTP), beside `serve --no-worker` processes.
     Worker,
     /// Inspect and retry background jobs.
@@ -136,6 +139,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi => openapi::run(),
         Command::Token { command } => token::run(&cli.global, command).await,
         Command::Worker => worker::run(&cli.global).await,
+        Command::Demo(args) => demo::run(&cli.global, args).await,
         Command::Tasks { command } => tasks::run(&cli.global, command).await,
     }
 }

@@ -351,3 +351,42 @@ both_backends! {
         assert_one_line_failure(&bad, "invalid --state");
     }
 }
+
+both_backends! {
+    async fn demo_fills_an_account_once_with_a_realistic_pipeline(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let demo = || {
+            let mut command = pursuit();
+            command.args(["demo", "--email", "demo@example.org", "--data-dir"]).arg(database.data_dir.path());
+            if let Some(url) = &database.url {
+                command.env("DATABASE_URL", url);
+            }
+            command
+        };
+
+        let first = finish(&mut demo()).await;
+        let again = finish(&mut demo()).await;
+        let app = crate::helpers::spawn_app_with(database, |_| {}).await;
+        let token = first.stdout.lines().last().unwrap_or_default().to_owned();
+        let get = |path: &'static str| {
+            let request = app.client.get(app.url(path)).bearer_auth(&token);
+            async move { request.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+        };
+        let applications = get("/api/v1/applications").await;
+        let reminders = get("/api/v1/reminders").await;
+
+        assert_eq!(first.code, Some(0), "{}", first.stderr);
+        assert_one_line_failure(&again, "already has applications");
+        let items = applications["items"].as_array().unwrap();
+        assert_eq!(items.len(), 10);
+        let mut statuses: Vec<&str> = items.iter().map(|a| a["status"].as_str().unwrap()).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        assert!(statuses.len() >= 8, "spread across statuses: {statuses:?}");
+        let rules: Vec<&str> = reminders["items"].as_array().unwrap().iter().filter_map(|r| r["rule"].as_str()).collect();
+        for rule in ["applied_follow_up", "offer_response", "on_hold_check_in", "screening_24h", "loop_2h"] {
+            assert!(rules.contains(&rule), "{rule} in {rules:?}");
+        }
+        assert!(reminders["items"].as_array().unwrap().iter().any(|r| r["rule"].is_null()), "a custom reminder too");
+    }
+}
