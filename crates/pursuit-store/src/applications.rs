@@ -379,6 +379,27 @@ pub struct ApplicationFilter {
     pub applied_to: Option<Date>,
     /// Only applications whose next action is due at or before this time.
     pub due_before: Option<Timestamp>,
+    /// Case-insensitive text in the company name.
+    pub company: Option<String>,
+    /// Case-insensitive text in the role title.
+    pub role: Option<String>,
+    /// Case-insensitive text in the location, or a location mode (`remote`, …).
+    pub location: Option<String>,
+    /// Salary bands overlapping `[salary_at_least, salary_at_most]`.
+    pub salary_at_least: Option<i64>,
+    pub salary_at_most: Option<i64>,
+    /// Only applications with an unsent, uncancelled reminder due at or before this time.
+    pub reminders_due_by: Option<Timestamp>,
+}
+
+/// `%text%` for a case-insensitive LIKE, with LIKE's wildcards escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// The user's applications newest first, after the `(created_at, id)` of the previous page.
@@ -422,14 +443,48 @@ pub async fn list_applications(
         ));
     }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let escaped = text
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let p = next(format!("%{escaped}%").into(), &mut values);
+        let p = next(like_pattern(text).into(), &mut values);
         conditions.push(format!(
             "(lower(company) LIKE {p} ESCAPE '\\' OR lower(role_title) LIKE {p} ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    for (column, text) in [("company", &filter.company), ("role_title", &filter.role)] {
+        if let Some(text) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let p = next(like_pattern(text).into(), &mut values);
+            conditions.push(format!("lower({column}) LIKE {p} ESCAPE '\\'"));
+        }
+    }
+    if let Some(text) = filter
+        .location
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let mode = next(text.to_lowercase().into(), &mut values);
+        let p = next(like_pattern(text).into(), &mut values);
+        conditions.push(format!(
+            "(location_mode = {mode} OR lower(coalesce(location_text, '')) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    if let Some(low) = filter.salary_at_least {
+        // The band reaches the asked minimum: its top (or, without one, its bottom).
+        conditions.push(format!(
+            "coalesce(salary_max, salary_min) >= {}",
+            next(low.into(), &mut values)
+        ));
+    }
+    if let Some(high) = filter.salary_at_most {
+        conditions.push(format!(
+            "coalesce(salary_min, salary_max) <= {}",
+            next(high.into(), &mut values)
+        ));
+    }
+    if let Some(by) = filter.reminders_due_by {
+        let t = next(by.into(), &mut values);
+        let unsent = next(false.into(), &mut values);
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM reminders r WHERE r.application_id = applications.id AND r.user_id = $1 \
+             AND r.sent = {unsent} AND r.canceled_at IS NULL AND r.due_at <= {t})"
         ));
     }
     conditions.push(if filter.archived {

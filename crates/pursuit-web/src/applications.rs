@@ -692,6 +692,18 @@ pub struct ListQuery {
     from: Option<String>,
     /// Applied on or before (`YYYY-MM-DD`).
     to: Option<String>,
+    /// Text in the company name.
+    company: Option<String>,
+    /// Text in the role title.
+    role: Option<String>,
+    /// Text in the location, or `remote`, `hybrid`, `onsite`.
+    location: Option<String>,
+    /// Salary bands reaching at least this much.
+    salary_min: Option<i64>,
+    /// Salary bands starting at most at this much.
+    salary_max: Option<i64>,
+    /// `true`: only applications with a reminder due now (unsent, not cancelled).
+    has_due_reminders: Option<bool>,
     /// A saved view's id: its filters apply first; the parameters above narrow them.
     view: Option<uuid::Uuid>,
     /// 1 to 200, default 50.
@@ -778,6 +790,14 @@ async fn list_applications(
     filter.archived = query.archived.unwrap_or(filter.archived);
     filter.applied_from = date(&query.from, "from")?.or(filter.applied_from);
     filter.applied_to = date(&query.to, "to")?.or(filter.applied_to);
+    filter.company = query.company.clone().or(filter.company);
+    filter.role = query.role.clone().or(filter.role);
+    filter.location = query.location.clone().or(filter.location);
+    filter.salary_at_least = query.salary_min.or(filter.salary_at_least);
+    filter.salary_at_most = query.salary_max.or(filter.salary_at_most);
+    if query.has_due_reminders == Some(true) {
+        filter.reminders_due_by = Some(Timestamp::now());
+    }
     let after = match query.cursor.as_deref() {
         Some(cursor) => Some(
             parse_cursor(cursor).ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
@@ -895,15 +915,29 @@ pub(crate) fn filter_from_document(
                 None => fields.bad(key, "must be a list of statuses"),
             },
             "priority" => filter.priority = fields.choice(key, value, Priority::parse),
-            "source" | "tag" | "q" => {
+            "source" | "tag" | "q" | "company" | "role" | "location" => {
                 if let Some(v) = fields.text(key, value, 200) {
                     match key {
                         "source" => filter.source = v,
                         "tag" => filter.tag = v,
+                        "company" => filter.company = v,
+                        "role" => filter.role = v,
+                        "location" => filter.location = v,
                         _ => filter.q = v,
                     }
                 }
             }
+            "salary_min" | "salary_max" => match value.as_i64() {
+                Some(amount) if amount >= 0 => {
+                    if key == "salary_min" { filter.salary_at_least = Some(amount) } else { filter.salary_at_most = Some(amount) }
+                }
+                _ => fields.bad(key, "must be a whole amount, 0 or more"),
+            },
+            "has_due_reminders" => match value.as_bool() {
+                Some(true) => filter.reminders_due_by = Some(now),
+                Some(false) => {}
+                None => fields.bad(key, "must be true or false"),
+            },
             "archived" => match value.as_bool() {
                 Some(b) => filter.archived = b,
                 None => fields.bad(key, "must be true or false"),
@@ -920,7 +954,11 @@ pub(crate) fn filter_from_document(
                 }
                 _ => fields.bad(key, "must be a whole number of days from 0 to 366"),
             },
-            _ => fields.bad(key, "is not a filter (status, priority, source, tag, q, archived, from, to, due_within_days)"),
+            _ => fields.bad(
+                key,
+                "is not a filter (status, priority, source, tag, q, company, role, location, salary_min, salary_max, \
+                 archived, from, to, due_within_days, has_due_reminders)",
+            ),
         }
     }
     if fields.errors.is_empty() {

@@ -468,3 +468,33 @@ both_backends! {
         assert!(after_cancel.is_empty(), "a cancelled interview has no reminders left: {after_cancel:?}");
     }
 }
+
+both_backends! {
+    async fn lists_filter_by_company_role_location_salary_and_due_reminders(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "filters@example.org").await;
+        let a: Value = me.create(json!({"company": "Acme_Corp", "role_title": "Rust Engineer", "location_mode": "onsite",
+            "location_text": "Lagos", "salary_min": 50000, "salary_max": 70000})).await.json().await.unwrap();
+        me.create(json!({"company": "Globex 100%", "role_title": "Go Engineer", "salary_min": 90000})).await;
+        me.create(json!({"company": "Initech", "role_title": "Manager", "location_mode": "hybrid", "salary_max": 40000})).await;
+        app.client.post(app.url("/api/v1/reminders")).bearer_auth(&me.token)
+            .json(&json!({"application_id": a["id"], "title": "due now", "due_at": "2020-01-01T00:00:00Z"})).send().await.unwrap();
+        let me = &me;
+        let companies = |path: String| async move {
+            let page: Value = me.get(&path).await.json().await.unwrap();
+            let mut names: Vec<String> = page["items"].as_array().unwrap().iter().map(|a| a["company"].as_str().unwrap().to_owned()).collect();
+            names.sort();
+            names
+        };
+
+        assert_eq!(companies("/api/v1/applications?company=acme_".to_owned()).await, ["Acme_Corp"]);
+        assert_eq!(companies("/api/v1/applications?company=100%25".to_owned()).await, ["Globex 100%"], "% is matched literally");
+        assert_eq!(companies("/api/v1/applications?role=engineer".to_owned()).await, ["Acme_Corp", "Globex 100%"]);
+        assert_eq!(companies("/api/v1/applications?location=lagos".to_owned()).await, ["Acme_Corp"]);
+        assert_eq!(companies("/api/v1/applications?location=hybrid".to_owned()).await, ["Initech"]);
+        assert_eq!(companies("/api/v1/applications?salary_min=60000".to_owned()).await, ["Acme_Corp", "Globex 100%"]);
+        assert_eq!(companies("/api/v1/applications?salary_max=45000".to_owned()).await, ["Initech"]);
+        assert_eq!(companies("/api/v1/applications?has_due_reminders=true".to_owned()).await, ["Acme_Corp"],
+            "the rule reminders are due in a week; only the custom one is due now");
+    }
+}
