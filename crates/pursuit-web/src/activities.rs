@@ -3,8 +3,8 @@
 //! concurrency rules as applications: `ETag` on reads, `If-Match` on PATCH and DELETE.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use jiff::Timestamp;
 use pursuit_domain::account::TimeZoneName;
 use pursuit_domain::application::{
@@ -19,12 +19,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::applications::if_match;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
 use crate::fields::Fields;
 use crate::idempotency::Idempotency;
-use crate::problem::{ApiError, ProblemType};
+use crate::problem::ApiError;
+use crate::versioned::{self, if_match};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -132,23 +132,11 @@ fn response(activity: &Activity) -> ActivityResponse {
 }
 
 fn with_etag(status: StatusCode, activity: &Activity) -> Response {
-    let mut response = (status, Json(response(activity))).into_response();
-    if let Ok(tag) = HeaderValue::from_str(&format!("W/\"{}\"", activity.version)) {
-        response.headers_mut().insert(header::ETAG, tag);
-    }
-    response
+    versioned::with_etag(status, response(activity), activity.version)
 }
 
 fn stale(current: &Activity, sent: i64) -> ApiError {
-    ApiError::new(ProblemType::VersionConflict)
-        .with_detail(format!(
-            "the activity is at version {}, not {sent}",
-            current.version
-        ))
-        .with_extension(
-            "current",
-            serde_json::to_value(response(current)).unwrap_or(Value::Null),
-        )
+    versioned::stale("activity", response(current), current.version, sent)
 }
 
 /// Reads the present fields into `data`, then checks the rules that tie fields together.

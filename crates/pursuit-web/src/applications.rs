@@ -8,7 +8,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
@@ -32,7 +32,8 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
 use crate::idempotency::Idempotency;
-use crate::problem::{ApiError, FieldError, ProblemType};
+use crate::problem::{ApiError, FieldError};
+use crate::versioned::{self, if_match};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -168,45 +169,12 @@ fn response(application: &Application) -> ApplicationResponse {
     }
 }
 
-fn etag(version: i64) -> HeaderValue {
-    HeaderValue::from_str(&format!("W/\"{version}\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""))
-}
-
 fn with_etag(status: StatusCode, application: &Application) -> Response {
-    let mut response = (status, Json(response(application))).into_response();
-    response
-        .headers_mut()
-        .insert(header::ETAG, etag(application.version));
-    response
-}
-
-/// The version named by `If-Match` (`W/"3"`, `"3"` or `3`); 428 without one.
-pub(crate) fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Err(ApiError::new(ProblemType::PreconditionRequired)
-            .with_detail("send If-Match with the version (the ETag) you last read"));
-    };
-    value
-        .to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse::<i64>().ok())
-        .ok_or_else(|| {
-            ApiError::bad_request("If-Match must be the ETag of the application, such as W/\"3\"")
-        })
+    versioned::with_etag(status, response(application), application.version)
 }
 
 fn stale(current: &Application, sent: i64) -> ApiError {
-    ApiError::new(ProblemType::VersionConflict)
-        .with_detail(format!(
-            "the application is at version {}, not {sent}",
-            current.version
-        ))
-        .with_extension(
-            "current",
-            serde_json::to_value(response(current)).unwrap_or(Value::Null),
-        )
+    versioned::stale("application", response(current), current.version, sent)
 }
 
 const MAX_TEXT: usize = 10_000;

@@ -24,6 +24,7 @@ pub mod problem;
 mod reminders;
 pub mod request_id;
 mod tasks;
+mod versioned;
 mod views;
 
 use std::sync::Arc;

@@ -3,8 +3,8 @@
 //! PATCH (`If-Match`); delivery is the worker's (in-app, email, calendar).
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
@@ -19,11 +19,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::applications::if_match;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
 use crate::fields::Fields;
-use crate::problem::{ApiError, ProblemType};
+use crate::problem::ApiError;
+use crate::versioned::{self, if_match};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -75,23 +75,11 @@ fn response(r: &Reminder) -> ReminderResponse {
 }
 
 fn with_etag(status: StatusCode, reminder: &Reminder) -> Response {
-    let mut response = (status, Json(response(reminder))).into_response();
-    if let Ok(tag) = HeaderValue::from_str(&format!("W/\"{}\"", reminder.version)) {
-        response.headers_mut().insert(header::ETAG, tag);
-    }
-    response
+    versioned::with_etag(status, response(reminder), reminder.version)
 }
 
 fn stale(current: &Reminder, sent: i64) -> ApiError {
-    ApiError::new(ProblemType::VersionConflict)
-        .with_detail(format!(
-            "the reminder is at version {}, not {sent}",
-            current.version
-        ))
-        .with_extension(
-            "current",
-            serde_json::to_value(response(current)).unwrap_or(Value::Null),
-        )
+    versioned::stale("reminder", response(current), current.version, sent)
 }
 
 fn channels(fields: &mut Fields, value: &Value) -> Option<Vec<ReminderChannel>> {
