@@ -604,3 +604,71 @@ pub async fn tag_counts(
         .map(|row| Ok((row.get("tag")?, row.get("n")?)))
         .collect()
 }
+
+/// What analytics reads of one application: its facts and every status it entered.
+#[derive(Clone, Debug)]
+pub struct AnalyticsRow {
+    pub id: ApplicationId,
+    pub status: ApplicationStatus,
+    pub source: String,
+    pub application_date: Date,
+    pub archived: bool,
+    /// (status entered, when), oldest first.
+    pub history: Vec<(ApplicationStatus, Timestamp)>,
+}
+
+/// The user's applications applied within `[from, to]` (archived included), with their
+/// status history, for analytics.
+pub async fn analytics_rows(
+    mut conn: impl Conn,
+    user_id: UserId,
+    from: Date,
+    to: Date,
+) -> Result<Vec<AnalyticsRow>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            query(
+                "SELECT id, status, source, application_date, archived_at FROM applications \
+                 WHERE user_id = $1 AND application_date >= $2 AND application_date <= $3 ORDER BY application_date, id",
+            )
+            .bind(user_id)
+            .bind(from)
+            .bind(to),
+        )
+        .await?;
+    let history = conn
+        .fetch_all(
+            query(
+                "SELECT h.application_id, h.to_status, h.changed_at FROM application_status_history h \
+                 JOIN applications a ON a.id = h.application_id \
+                 WHERE h.user_id = $1 AND a.application_date >= $2 AND a.application_date <= $3 ORDER BY h.changed_at, h.id",
+            )
+            .bind(user_id)
+            .bind(from)
+            .bind(to),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let status: String = row.get("status")?;
+        out.push(AnalyticsRow {
+            id: ApplicationId(row.get("id")?),
+            status: ApplicationStatus::parse(&status).map_err(|e| corrupt("status", e))?,
+            source: row.get("source")?,
+            application_date: row.get("application_date")?,
+            archived: row.get::<Option<Timestamp>>("archived_at")?.is_some(),
+            history: Vec::new(),
+        });
+    }
+    let index: std::collections::HashMap<ApplicationId, usize> =
+        out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    for row in &history {
+        let id = ApplicationId(row.get("application_id")?);
+        let to: String = row.get("to_status")?;
+        let status = ApplicationStatus::parse(&to).map_err(|e| corrupt("to_status", e))?;
+        if let Some(&i) = index.get(&id) {
+            out[i].history.push((status, row.get("changed_at")?));
+        }
+    }
+    Ok(out)
+}

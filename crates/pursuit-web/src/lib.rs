@@ -11,6 +11,7 @@
 //!   merged in [`router`].
 
 mod activities;
+mod analytics;
 mod applications;
 pub mod auth;
 pub mod extract;
@@ -111,6 +112,7 @@ impl AppState {
         (name = "auth", description = "Sign-in, sessions, API tokens, the caller's account and audit log"),
         (name = "tasks", description = "Background work the caller started: state, progress, errors"),
         (name = "applications", description = "The tracker: applications, their status history"),
+        (name = "analytics", description = "What worked: totals, trends, sources, stage conversion, time in stage"),
     ),
 )]
 struct ApiDoc;
@@ -158,6 +160,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(activities::router())
         .merge(views::router())
         .merge(reminders::router())
+        .merge(analytics::router())
         .split_for_parts()
 }
 

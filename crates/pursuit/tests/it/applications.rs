@@ -498,3 +498,51 @@ both_backends! {
             "the rule reminders are due in a week; only the custom one is due now");
     }
 }
+
+both_backends! {
+    async fn analytics_count_from_the_history_and_keep_waiting_applications(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "analytics@example.org").await;
+        let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        let make = |company: &'static str, source: &'static str| json!({"company": company, "role_title": "Engineer", "source": source});
+        let a: Value = me.create(make("A", "LinkedIn")).await.json().await.unwrap();
+        let b: Value = me.create(make("B", "LinkedIn")).await.json().await.unwrap();
+        let c: Value = me.create(make("C", "Referral")).await.json().await.unwrap();
+        me.create(json!({"company": "D", "role_title": "Engineer", "status": "Saved", "source": "Referral"})).await;
+        // A: Applied → Screening → Tech_Screen → Offer (skipping stages still counts as passing them)
+        for (version, status) in [(1, "Screening"), (2, "Tech_Screen"), (3, "Offer")] {
+            me.patch(a["id"].as_str().unwrap(), Some(&version.to_string()), json!({"status": status})).await;
+        }
+        // B: Applied → Rejected; C stays Applied (waiting), and is archived.
+        me.patch(b["id"].as_str().unwrap(), Some("1"), json!({"status": "Rejected"})).await;
+        me.patch(c["id"].as_str().unwrap(), Some("1"), json!({"archived_at": "2026-01-01T00:00:00Z"})).await;
+        let me = &me;
+        let get = |path: String| async move { me.get(&path).await.json::<Value>().await.unwrap() };
+
+        let summary = get("/api/v1/analytics/summary".to_owned()).await;
+        let sources = get("/api/v1/analytics/source-breakdown".to_owned()).await;
+        let funnel = get("/api/v1/analytics/stage-conversion".to_owned()).await;
+        let stages = get("/api/v1/analytics/time-in-stage".to_owned()).await;
+        let trend = get(format!("/api/v1/analytics/trends?group_by=day&from={}&to={today}", today.yesterday().unwrap())).await;
+        let bad = me.get("/api/v1/analytics/summary?from=2026-12-01&to=2026-01-01").await;
+
+        assert_eq!(summary["total"], 4);
+        assert_eq!(summary["archived"], 1, "archived applications still count");
+        assert_eq!(summary["pending_responses"], 1, "C is still waiting");
+        assert_eq!(summary["responses"], 2);
+        assert_eq!(summary["response_rate"], 2.0 / 3.0);
+        assert_eq!(summary["interviews"], 1);
+        assert_eq!(summary["offers"], 1);
+        assert_eq!(summary["by_status"]["Saved"], 1);
+        assert_eq!(sources["items"][0], json!({"source": "LinkedIn", "applications": 2, "responses": 2, "interviews": 1, "offers": 1}));
+        let reached: Vec<i64> = funnel["items"].as_array().unwrap().iter().map(|s| s["reached"].as_i64().unwrap()).collect();
+        assert_eq!(reached, [3, 1, 1, 1, 1, 1, 0]);
+        assert_eq!(funnel["items"][1]["conversion_from_previous"], 1.0 / 3.0);
+        let applied = stages["items"].as_array().unwrap().iter().find(|s| s["stage"] == "Applied").unwrap();
+        assert_eq!(applied["completed"], 2);
+        assert_eq!(applied["still_in_stage"], 1);
+        assert_eq!(trend["items"].as_array().unwrap().len(), 2, "empty days are listed too");
+        assert_eq!(trend["items"][1]["applications"], 4);
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    }
+}

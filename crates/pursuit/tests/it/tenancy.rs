@@ -52,6 +52,14 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ),
         ("delete", "/api/v1/views/{id}") => Access::ById(Fixture::View, None),
         ("get", "/api/v1/reminders") => Access::Caller(None),
+        (
+            "get",
+            "/api/v1/analytics/summary"
+            | "/api/v1/analytics/trends"
+            | "/api/v1/analytics/source-breakdown"
+            | "/api/v1/analytics/stage-conversion"
+            | "/api/v1/analytics/time-in-stage",
+        ) => Access::Caller(None),
         // Bob naming Alice's application as the parent must be refused (422, no row).
         ("post", "/api/v1/reminders") => Access::Caller(Some(
             json!({ "title": "x", "due_at": "2030-01-01T00:00:00Z" }),
