@@ -102,7 +102,7 @@ pub struct ActivityResponse {
     updated_at: Timestamp,
 }
 
-fn response(activity: &Activity) -> ActivityResponse {
+pub(crate) fn response(activity: &Activity) -> ActivityResponse {
     let d = &activity.data;
     ActivityResponse {
         id: activity.id.0,

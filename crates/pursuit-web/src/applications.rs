@@ -133,7 +133,7 @@ pub struct ApplicationResponse {
     updated_at: Timestamp,
 }
 
-fn response(application: &Application) -> ApplicationResponse {
+pub(crate) fn response(application: &Application) -> ApplicationResponse {
     let d = &application.data;
     ApplicationResponse {
         id: application.id.0,

@@ -14,6 +14,7 @@ mod activities;
 mod analytics;
 mod applications;
 pub mod auth;
+mod export;
 pub mod extract;
 mod fields;
 mod health;
@@ -161,6 +162,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(views::router())
         .merge(reminders::router())
         .merge(analytics::router())
+        .merge(export::router())
         .split_for_parts()
 }
 

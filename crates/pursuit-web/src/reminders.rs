@@ -56,7 +56,7 @@ pub struct ReminderResponse {
     created_at: Timestamp,
 }
 
-fn response(r: &Reminder) -> ReminderResponse {
+pub(crate) fn response(r: &Reminder) -> ReminderResponse {
     ReminderResponse {
         id: r.id.0,
         application_id: r.application_id.map(|a| a.0),

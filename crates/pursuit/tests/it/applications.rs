@@ -546,3 +546,38 @@ both_backends! {
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     }
 }
+
+both_backends! {
+    async fn a_user_can_leave_with_all_their_data(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "export@example.org").await;
+        let created: Value = me.create(json!({"company": "Acme, Inc.", "role_title": "SRE", "notes": "=cmd|' /C calc'!A0",
+            "tags": ["infra", "rust"]})).await.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        me.patch(&id, Some("1"), json!({"status": "Screening"})).await;
+        app.client.post(app.url(&format!("/api/v1/applications/{id}/activities"))).bearer_auth(&me.token)
+            .json(&json!({"type": "Note", "notes": "called back"})).send().await.unwrap();
+        me.create(json!({"company": "Old", "role_title": "Dev", "archived_at": "2026-01-01T00:00:00Z"})).await;
+
+        let json_export = me.get("/api/v1/export").await;
+        let csv_export = me.get("/api/v1/export?format=csv").await;
+        let bad = me.get("/api/v1/export?format=xml").await;
+
+        assert!(json_export.headers()["content-disposition"].to_str().unwrap().contains("pursuit-export-"));
+        let body: Value = json_export.json().await.unwrap();
+        assert_eq!(body["applications"].as_array().unwrap().len(), 2, "archived ones too");
+        let acme = body["applications"].as_array().unwrap().iter().find(|a| a["id"] == id.as_str()).unwrap();
+        assert_eq!(acme["status_history"].as_array().unwrap().len(), 2);
+        assert_eq!(acme["activities"][0]["notes"], "called back");
+        assert!(body["reminders"].as_array().unwrap().iter().any(|r| r["rule"] == "applied_follow_up"));
+        assert_eq!(body["views"].as_array().unwrap().len(), 2);
+        assert!(csv_export.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = csv_export.text().await.unwrap();
+        let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 3, "a header and two applications");
+        assert!(lines.iter().any(|l| l.contains("\"Acme, Inc.\"")), "{csv}");
+        assert!(csv.contains("'=cmd"), "a formula is defused: {csv}");
+        assert!(csv.contains("infra;rust"));
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    }
+}
