@@ -19,6 +19,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 mod queue;
+mod tracker;
 
 #[derive(Parser)]
 #[command(about = "Benchmarks for Pursuit that print figures")]
@@ -56,6 +57,27 @@ enum Bench {
         kills: usize,
         #[arg(long, default_value_t = 500)]
         jobs: usize,
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// The tracker API under a fixed request rate: list, get, create and PATCH latency with
+    /// many users and applications, and analytics on one big account.
+    Tracker {
+        #[arg(long, default_value = "target/release/pursuit")]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        users: usize,
+        #[arg(long, default_value_t = 1000)]
+        applications: usize,
+        /// Requests per second, spread evenly.
+        #[arg(long, default_value_t = 500)]
+        rate: u64,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Applications of the account the analytics figures are measured on.
+        #[arg(long, default_value_t = 5000)]
+        analytics_applications: usize,
         /// postgres://… (an empty database you own); default: a fresh SQLite file.
         #[arg(long)]
         database_url: Option<String>,
@@ -112,6 +134,26 @@ async fn main() -> anyhow::Result<()> {
             jobs,
             database_url,
         } => queue::chaos(&binary, kills, jobs, database_url).await,
+        Bench::Tracker {
+            binary,
+            users,
+            applications,
+            rate,
+            seconds,
+            analytics_applications,
+            database_url,
+        } => {
+            tracker::run(
+                &binary,
+                users,
+                applications,
+                rate,
+                Duration::from_secs(seconds),
+                analytics_applications,
+                database_url,
+            )
+            .await
+        }
     }
 }
 
