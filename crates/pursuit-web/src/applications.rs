@@ -31,6 +31,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
+use crate::fields::Fields;
 use crate::idempotency::Idempotency;
 use crate::problem::{ApiError, FieldError};
 use crate::versioned::{self, if_match};
@@ -180,80 +181,7 @@ fn stale(current: &Application, sent: i64) -> ApiError {
 const MAX_TEXT: usize = 10_000;
 
 /// Reads the fields present in `body` into `data`, collecting every invalid one.
-fn apply(body: &Map<String, Value>, data: &mut ApplicationData, errors: &mut Vec<FieldError>) {
-    let mut bad = |field: &str, message: String| {
-        errors.push(FieldError {
-            pointer: format!("/{field}"),
-            message,
-        })
-    };
-    // Optional text: null or "" clears; otherwise trimmed and bounded.
-    let text = |field: &str,
-                value: &Value,
-                max: usize,
-                bad: &mut dyn FnMut(&str, String)|
-     -> Option<Option<String>> {
-        match value {
-            Value::Null => Some(None),
-            Value::String(s) if s.trim().is_empty() => Some(None),
-            Value::String(s) if s.chars().count() > max => {
-                bad(field, format!("must be at most {max} characters"));
-                None
-            }
-            Value::String(s) => Some(Some(s.trim().to_owned())),
-            _ => {
-                bad(field, "must be a string or null".to_owned());
-                None
-            }
-        }
-    };
-    let strings =
-        |field: &str, value: &Value, bad: &mut dyn FnMut(&str, String)| -> Option<Vec<String>> {
-            match value {
-                Value::Null => Some(Vec::new()),
-                Value::Array(items) if items.len() <= 100 => {
-                    let mut out = Vec::new();
-                    for (i, item) in items.iter().enumerate() {
-                        match item.as_str().map(str::trim) {
-                            Some(s) if !s.is_empty() && s.chars().count() <= 2000 => {
-                                out.push(s.to_owned())
-                            }
-                            _ => bad(
-                                &format!("{field}/{i}"),
-                                "must be a non-empty string".to_owned(),
-                            ),
-                        }
-                    }
-                    Some(out)
-                }
-                _ => {
-                    bad(field, "must be a list of at most 100 strings".to_owned());
-                    None
-                }
-            }
-        };
-    let instant = |field: &str,
-                   value: &Value,
-                   bad: &mut dyn FnMut(&str, String)|
-     -> Option<Option<Timestamp>> {
-        match value {
-            Value::Null => Some(None),
-            Value::String(s) => match s.parse::<Timestamp>() {
-                Ok(t) => Some(Some(t)),
-                Err(_) => {
-                    bad(
-                        field,
-                        format!("{s:?} is not an RFC 3339 time such as 2026-11-23T09:00:00Z"),
-                    );
-                    None
-                }
-            },
-            _ => {
-                bad(field, "must be an RFC 3339 time or null".to_owned());
-                None
-            }
-        }
-    };
+fn apply(body: &Map<String, Value>, data: &mut ApplicationData, fields: &mut Fields) {
     let mut salary = (
         data.salary.min,
         data.salary.max,
@@ -269,40 +197,40 @@ fn apply(body: &Map<String, Value>, data: &mut ApplicationData, errors: &mut Vec
                         data.role_title = v
                     }
                 }
-                Some(Err(e)) => bad(key, e.0),
-                None => bad(key, "must be a string".to_owned()),
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
             },
             "status" => match value.as_str().map(ApplicationStatus::parse) {
                 Some(Ok(v)) => data.status = v,
-                Some(Err(e)) => bad(key, e.0),
-                None => bad(key, "must be a string".to_owned()),
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
             },
             "priority" => match value.as_str().map(Priority::parse) {
                 Some(Ok(v)) => data.priority = v,
-                Some(Err(e)) => bad(key, e.0),
-                None => bad(key, "must be a string".to_owned()),
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
             },
             "location_mode" => match value.as_str().map(LocationMode::parse) {
                 Some(Ok(v)) => data.location_mode = v,
-                Some(Err(e)) => bad(key, e.0),
-                None => bad(key, "must be a string".to_owned()),
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
             },
             "source" => match value.as_str().map(|s| parse_required_text(s, 50)) {
                 Some(Ok(v)) => data.source = v,
-                Some(Err(e)) => bad(key, e.0),
-                None => bad(key, "must be a string".to_owned()),
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
             },
             "application_date" => match value.as_str().map(|s| s.parse::<Date>()) {
                 Some(Ok(v)) => data.application_date = v,
-                _ => bad(key, "must be a date such as 2026-11-23".to_owned()),
+                _ => fields.bad(key, "must be a date such as 2026-11-23".to_owned()),
             },
             "timezone" => match value {
                 Value::Null => data.timezone = None,
                 Value::String(s) => match TimeZoneName::parse(s) {
                     Ok(zone) => data.timezone = Some(zone.as_str().to_owned()),
-                    Err(e) => bad(key, e.0),
+                    Err(e) => fields.bad(key, e.0),
                 },
-                _ => bad(key, "must be an IANA time zone or null".to_owned()),
+                _ => fields.bad(key, "must be an IANA time zone or null".to_owned()),
             },
             "salary_min" | "salary_max" => match value {
                 Value::Null => {
@@ -319,46 +247,46 @@ fn apply(body: &Map<String, Value>, data: &mut ApplicationData, errors: &mut Vec
                         salary.1 = n.as_i64()
                     }
                 }
-                _ => bad(key, "must be a whole number or null".to_owned()),
+                _ => fields.bad(key, "must be a whole number or null".to_owned()),
             },
             "salary_currency" => match value {
                 Value::Null => salary.2 = None,
                 Value::String(s) => salary.2 = Some(s.clone()),
-                _ => bad(key, "must be a currency code or null".to_owned()),
+                _ => fields.bad(key, "must be a currency code or null".to_owned()),
             },
             "cover_letter_used" => match value {
                 Value::Null => data.cover_letter_used = None,
                 Value::Bool(b) => data.cover_letter_used = Some(*b),
-                _ => bad(key, "must be true, false or null".to_owned()),
+                _ => fields.bad(key, "must be true, false or null".to_owned()),
             },
             "contacts_inline" => match value {
                 Value::Null => data.contacts_inline = None,
                 Value::Array(_) | Value::Object(_) if value.to_string().len() <= 20_000 => {
                     data.contacts_inline = Some(value.clone())
                 }
-                _ => bad(
+                _ => fields.bad(
                     key,
                     "must be a JSON list or object (at most 20,000 characters) or null".to_owned(),
                 ),
             },
             "tech_keywords" => {
-                if let Some(v) = strings(key, value, &mut bad) {
+                if let Some(v) = fields.strings(key, value) {
                     data.tech_keywords = v;
                 }
             }
             "attachments_links" => {
-                if let Some(v) = strings(key, value, &mut bad) {
+                if let Some(v) = fields.strings(key, value) {
                     data.attachments_links = v;
                 }
             }
             "tags" => {
-                if let Some(v) = strings(key, value, &mut bad) {
+                if let Some(v) = fields.strings(key, value) {
                     let mut tags = Vec::new();
                     for (i, tag) in v.iter().enumerate() {
                         match parse_tag(tag) {
                             Ok(t) if !tags.contains(&t) => tags.push(t),
                             Ok(_) => {}
-                            Err(e) => bad(&format!("tags/{i}"), e.0),
+                            Err(e) => fields.bad(&format!("tags/{i}"), e.0),
                         }
                     }
                     tags.sort();
@@ -366,19 +294,19 @@ fn apply(body: &Map<String, Value>, data: &mut ApplicationData, errors: &mut Vec
                 }
             }
             "next_action_due" => {
-                if let Some(v) = instant(key, value, &mut bad) {
+                if let Some(v) = fields.instant(key, value) {
                     data.next_action_due = v;
                 }
             }
             "archived_at" => {
-                if let Some(v) = instant(key, value, &mut bad) {
+                if let Some(v) = fields.instant(key, value) {
                     data.archived_at = v;
                 }
             }
             "job_url" | "location_text" | "job_requisition_id" | "seniority_level"
             | "resume_url" | "cover_letter_url" | "next_action" | "notes" => {
                 let max = if key == "notes" { MAX_TEXT } else { 2000 };
-                if let Some(v) = text(key, value, max, &mut bad) {
+                if let Some(v) = fields.text(key, value, max) {
                     match key.as_str() {
                         "job_url" => data.job_url = v,
                         "location_text" => data.location_text = v,
@@ -399,7 +327,7 @@ fn apply(body: &Map<String, Value>, data: &mut ApplicationData, errors: &mut Vec
         Ok(range) => data.salary = range,
         Err(problems) => {
             for (field, problem) in problems {
-                bad(field, problem.0);
+                fields.bad(field, problem.0);
             }
         }
     }
@@ -435,26 +363,20 @@ async fn create_application(
         "/api/v1/applications",
         &Value::Object(body.clone()),
     )?;
-    let mut errors = Vec::new();
+    let mut fields = Fields::default();
     let id = match body.get("id") {
         None | Some(Value::Null) => ApplicationId::new(),
         Some(value) => match value.as_str().and_then(|s| s.parse::<uuid::Uuid>().ok()) {
             Some(id) => ApplicationId(id),
             None => {
-                errors.push(FieldError {
-                    pointer: "/id".to_owned(),
-                    message: "must be a UUID".to_owned(),
-                });
+                fields.bad("id", "must be a UUID");
                 ApplicationId::new()
             }
         },
     };
     for required in ["company", "role_title"] {
         if !body.contains_key(required) {
-            errors.push(FieldError {
-                pointer: format!("/{required}"),
-                message: "is required".to_owned(),
-            });
+            fields.bad(required, "is required");
         }
     }
     let mut data = ApplicationData {
@@ -483,9 +405,9 @@ async fn create_application(
         attachments_links: Vec::new(),
         archived_at: None,
     };
-    apply(&body, &mut data, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+    apply(&body, &mut data, &mut fields);
+    if !fields.errors.is_empty() {
+        return Err(ApiError::validation(fields.errors));
     }
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
@@ -574,10 +496,10 @@ async fn patch_application(
         return Err(stale(&existing, expected));
     }
     let mut data = existing.data.clone();
-    let mut errors = Vec::new();
-    apply(&body, &mut data, &mut errors);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+    let mut fields = Fields::default();
+    apply(&body, &mut data, &mut fields);
+    if !fields.errors.is_empty() {
+        return Err(ApiError::validation(fields.errors));
     }
     let now = Timestamp::now();
     match applications::update_application(

@@ -37,6 +37,29 @@ impl Fields {
         }
     }
 
+    /// A list of at most 100 non-empty strings (each at most 2,000 characters); `null` empties.
+    pub fn strings(&mut self, field: &str, value: &Value) -> Option<Vec<String>> {
+        match value {
+            Value::Null => Some(Vec::new()),
+            Value::Array(items) if items.len() <= 100 => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item.as_str().map(str::trim) {
+                        Some(s) if !s.is_empty() && s.chars().count() <= 2000 => {
+                            out.push(s.to_owned())
+                        }
+                        _ => self.bad(&format!("{field}/{i}"), "must be a non-empty string"),
+                    }
+                }
+                Some(out)
+            }
+            _ => {
+                self.bad(field, "must be a list of at most 100 strings");
+                None
+            }
+        }
+    }
+
     /// An optional RFC 3339 instant.
     pub fn instant(&mut self, field: &str, value: &Value) -> Option<Option<Timestamp>> {
         match value {
