@@ -283,24 +283,19 @@ pub enum Versioned<T, S = Application> {
     Missing,
 }
 
-/// Replaces the written fields if the row is still at `expected_version`; appends to the
-/// history when the status changes. Concurrent writers cannot both win: the second sees a
-/// stale version. Run it in a transaction.
+/// Replaces the written fields of `current` (as the caller read it) with `data` if the row
+/// is still at `current.version`; appends to the history when the status changes.
+/// Concurrent writers cannot both win: the second sees a stale version. Run it in the
+/// transaction `current` was read in.
 pub async fn update_application(
     mut conn: impl Conn,
     user_id: UserId,
-    id: ApplicationId,
-    expected_version: i64,
+    current: &Application,
     data: &ApplicationData,
     by: ChangedBy,
     now: Timestamp,
 ) -> Result<Versioned<Application>, StoreError> {
-    let Some(current) = get_application(&mut conn, user_id, id).await? else {
-        return Ok(Versioned::Missing);
-    };
-    if current.version != expected_version {
-        return Ok(Versioned::Stale(Box::new(current)));
-    }
+    let (id, expected_version) = (current.id, current.version);
     let sql = "UPDATE applications SET company = $3, role_title = $4, status = $5, source = $6, application_date = $7, \
          priority = $8, location_mode = $9, job_url = $10, location_text = $11, timezone = $12, salary_min = $13, \
          salary_max = $14, salary_currency = $15, job_requisition_id = $16, seniority_level = $17, tech_keywords = $18, \

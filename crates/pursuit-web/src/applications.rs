@@ -505,8 +505,7 @@ async fn patch_application(
     match applications::update_application(
         &mut tx,
         current.id(),
-        id,
-        expected,
+        &existing,
         &data,
         ChangedBy::User,
         now,

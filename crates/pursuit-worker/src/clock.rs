@@ -50,10 +50,3 @@ impl Clock for ManualClock {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
-
-impl ManualClock {
-    /// The clock's time (the trait method, callable without importing `Clock`).
-    pub fn now_for_test(&self) -> Timestamp {
-        Clock::now(self)
-    }
-}

@@ -73,7 +73,8 @@ pub fn new_worker_id() -> String {
 }
 
 struct Inner {
-    completer: Completer,
+    /// Started on first use, inside the runtime, with the clock the worker ends up with.
+    completer: std::sync::OnceLock<Completer>,
     db: Db,
     mailer: pursuit_mail::Mailer,
     registry: Registry,
@@ -193,54 +194,62 @@ impl Worker {
         scheduler: Option<Scheduler>,
     ) -> Worker {
         let worker_id: Arc<str> = Arc::from(config.worker_id.as_str());
-        // Needs a Tokio runtime: the completer is a task.
-        let completer = Completer::start(db.clone(), Arc::clone(&worker_id), Arc::clone(&clock));
-        Worker {
-            inner: Arc::new(Inner {
-                completer,
-                db,
-                mailer,
-                registry,
-                config,
-                clock,
-                scheduler,
-                worker_id,
-            }),
-        }
-    }
-
-    fn rebuild(self, change: impl FnOnce(&mut Option<Scheduler>, &mut Arc<dyn Clock>)) -> Worker {
-        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Inner {
-            completer: shared.completer.clone(),
-            db: shared.db.clone(),
-            mailer: shared.mailer.clone(),
-            registry: shared.registry.clone(),
-            config: shared.config.clone(),
-            clock: Arc::clone(&shared.clock),
-            scheduler: shared.scheduler.clone(),
-            worker_id: Arc::clone(&shared.worker_id),
-        });
-        let Inner {
+        let inner = Inner {
+            completer: std::sync::OnceLock::new(),
             db,
             mailer,
             registry,
             config,
-            mut clock,
-            mut scheduler,
-            ..
-        } = inner;
+            clock,
+            scheduler,
+            worker_id,
+        };
+        Worker {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// Changes a setting of a worker that has not been cloned yet (the builder methods are
+    /// called right after `new`); a shared one is copied first.
+    fn configure(
+        mut self,
+        change: impl FnOnce(&mut Option<Scheduler>, &mut Arc<dyn Clock>),
+    ) -> Worker {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            change(&mut inner.scheduler, &mut inner.clock);
+            return self;
+        }
+        let shared = &self.inner;
+        let (mut scheduler, mut clock) = (shared.scheduler.clone(), Arc::clone(&shared.clock));
         change(&mut scheduler, &mut clock);
+        let (db, mailer, registry, config) = (
+            shared.db.clone(),
+            shared.mailer.clone(),
+            shared.registry.clone(),
+            shared.config.clone(),
+        );
         Worker::build(db, mailer, registry, config, clock, scheduler)
     }
 
     /// Uses `clock` instead of the system clock (tests).
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Worker {
-        self.rebuild(|_, c| *c = clock)
+        self.configure(|_, c| *c = clock)
     }
 
     /// Runs `scheduler`'s periodic jobs too.
     pub fn with_scheduler(self, scheduler: Scheduler) -> Worker {
-        self.rebuild(|s, _| *s = Some(scheduler))
+        self.configure(|s, _| *s = Some(scheduler))
+    }
+
+    fn completer(&self) -> &Completer {
+        let inner = &self.inner;
+        inner.completer.get_or_init(|| {
+            Completer::start(
+                inner.db.clone(),
+                Arc::clone(&inner.worker_id),
+                Arc::clone(&inner.clock),
+            )
+        })
     }
 
     pub fn worker_id(&self) -> &str {
@@ -443,7 +452,7 @@ impl Worker {
 
         let now = inner.clock.now();
         let outcome = match result {
-            Ok(()) => match inner.completer.complete(job.id).await {
+            Ok(()) => match self.completer().complete(job.id).await {
                 Some(true) => "done",
                 Some(false) => "lost",
                 None => "error",
@@ -499,10 +508,5 @@ impl Worker {
             }
             ran += this_round;
         }
-    }
-
-    /// Rescues expired leases now (tests).
-    pub async fn rescue(&self) -> Result<u64, pursuit_store::StoreError> {
-        jobs::rescue_expired(&self.inner.db, self.inner.clock.now()).await
     }
 }

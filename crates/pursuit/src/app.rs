@@ -25,8 +25,6 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: Db,
-    data_dir: PathBuf,
-    first_run: bool,
     owner_link: Option<String>,
     worker: Option<Worker>,
 }
@@ -104,8 +102,6 @@ impl Application {
             listener,
             router,
             db,
-            data_dir,
-            first_run: report.created,
             owner_link,
             worker: Some(worker),
         })
@@ -119,10 +115,6 @@ impl Application {
 
     pub fn db(&self) -> &Db {
         &self.db
-    }
-
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
     }
 
     /// The one-time sign-in link of the owner account, while it has never signed in
@@ -141,11 +133,6 @@ impl Application {
     pub fn without_worker(mut self) -> Application {
         self.worker = None;
         self
-    }
-
-    /// True when this start created the database (a new installation).
-    pub fn first_run(&self) -> bool {
-        self.first_run
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish (up to a grace

@@ -211,8 +211,7 @@ async fn seed(
             match applications::update_application(
                 &mut tx,
                 user.id,
-                id,
-                application.version,
+                &application,
                 &data,
                 ChangedBy::User,
                 now,

@@ -13,7 +13,7 @@ use pursuit_worker::jobs::canary::Canary;
 use pursuit_worker::jobs::noop::Noop;
 use pursuit_worker::scheduler::Scheduler;
 use pursuit_worker::{
-    JobContext, JobError, ManualClock, QueueConfig, Registry, Worker, WorkerConfig,
+    Clock, JobContext, JobError, ManualClock, QueueConfig, Registry, Worker, WorkerConfig,
 };
 use serde::{Deserialize, Serialize};
 
@@ -200,7 +200,7 @@ both_backends! {
         let clock = ManualClock::new("2026-06-01T12:00:00Z".parse().unwrap());
         let worker = Worker::new(db.clone(), mailer(&database), test_registry(), config(&[("default", 1)]))
             .with_clock(Arc::new(clock.clone()));
-        let id = jobs::enqueue(&db, &AlwaysFails {}, &EnqueueOptions::default(), clock.now_for_test()).await.unwrap().id;
+        let id = jobs::enqueue(&db, &AlwaysFails {}, &EnqueueOptions::default(), clock.now()).await.unwrap().id;
 
         let mut delays = Vec::new();
         for _ in 0..AlwaysFails::MAX_ATTEMPTS {
@@ -210,7 +210,7 @@ both_backends! {
             if job.state == JobState::Dead {
                 break;
             }
-            delays.push(job.run_at.duration_since(clock.now_for_test()).as_secs());
+            delays.push(job.run_at.duration_since(clock.now()).as_secs());
             clock.set(job.run_at);
         }
 
@@ -223,7 +223,7 @@ both_backends! {
         assert_eq!(errors.len(), 4);
         assert!(errors.iter().all(|e| e["error"] == "the remote site said no"));
         // An operator can give it another go.
-        assert!(jobs::retry(&db, id, clock.now_for_test()).await.unwrap());
+        assert!(jobs::retry(&db, id, clock.now()).await.unwrap());
         assert_eq!(state_of(&db, id).await.state, JobState::Queued);
     }
 
@@ -233,7 +233,7 @@ both_backends! {
         let clock = ManualClock::new(Timestamp::now());
         let worker = Worker::new(db.clone(), mailer(&database), test_registry(), config(&[("default", 1), ("other", 2)]))
             .with_clock(Arc::new(clock.clone()));
-        let now = clock.now_for_test();
+        let now = clock.now();
         let panicking = jobs::enqueue(&db, &AlwaysPanics {}, &EnqueueOptions::default(), now).await.unwrap().id;
         for _ in 0..5 {
             jobs::enqueue_raw(&db, Canary::KIND, "other", serde_json::json!({}), 3, &EnqueueOptions::default(), now).await.unwrap();
