@@ -46,4 +46,6 @@ id_type! {
     ActivityId,
     /// A reminder.
     ReminderId,
+    /// A CSV import (previewed, then committed).
+    ImportId,
 }

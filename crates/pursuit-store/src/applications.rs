@@ -207,8 +207,8 @@ async fn append_history(
     Ok(())
 }
 
-/// Creates an application (version 1) with its first history entry. A taken id is a
-/// [`StoreError::UniqueViolation`]. Run it in a transaction.
+/// Creates an application (version 1) with its first history entry and returns it. A taken
+/// id is a [`StoreError::UniqueViolation`]. Run it in a transaction.
 pub async fn insert_application(
     mut conn: impl Conn,
     user_id: UserId,
@@ -217,6 +217,21 @@ pub async fn insert_application(
     by: ChangedBy,
     now: Timestamp,
 ) -> Result<Application, StoreError> {
+    store_new_application(&mut conn, user_id, id, data, by, now).await?;
+    get_application(conn, user_id, id)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// [`insert_application`] without reading the row back, for bulk writes (imports).
+pub async fn store_new_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    data: &ApplicationData,
+    by: ChangedBy,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO applications ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
          $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, 1, $28, $28)"
@@ -225,9 +240,7 @@ pub async fn insert_application(
         .await?;
     write_tags(&mut conn, user_id, id, &data.tags).await?;
     append_history(&mut conn, user_id, id, None, data.status, by, now).await?;
-    get_application(conn, user_id, id)
-        .await?
-        .ok_or(StoreError::NotFound)
+    Ok(())
 }
 
 async fn tags_of(

@@ -56,6 +56,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_saved_views"),
     migration!(8, "0008_idempotency_keys"),
     migration!(9, "0009_reminders"),
+    migration!(10, "0010_imports"),
 ];
 
 /// The schema version this build writes.

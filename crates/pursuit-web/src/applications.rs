@@ -181,7 +181,7 @@ fn stale(current: &Application, sent: i64) -> ApiError {
 const MAX_TEXT: usize = 10_000;
 
 /// Reads the fields present in `body` into `data`, collecting every invalid one.
-fn apply(body: &Map<String, Value>, data: &mut ApplicationData, fields: &mut Fields) {
+pub(crate) fn apply(body: &Map<String, Value>, data: &mut ApplicationData, fields: &mut Fields) {
     let mut salary = (
         data.salary.min,
         data.salary.max,
@@ -333,7 +333,38 @@ fn apply(body: &Map<String, Value>, data: &mut ApplicationData, fields: &mut Fie
     }
 }
 
-fn today_in(zone: &str) -> Date {
+/// An application with nothing but the defaults of seed 002: status Applied, source Other,
+/// applied `today`, no priority, remote; `company` and `role_title` still to be set.
+pub(crate) fn blank(today: Date) -> ApplicationData {
+    ApplicationData {
+        company: String::new(),
+        role_title: String::new(),
+        status: ApplicationStatus::Applied,
+        source: "Other".to_owned(),
+        application_date: today,
+        priority: Priority::None,
+        location_mode: LocationMode::Remote,
+        job_url: None,
+        location_text: None,
+        timezone: None,
+        salary: SalaryRange::default(),
+        job_requisition_id: None,
+        seniority_level: None,
+        tech_keywords: Vec::new(),
+        resume_url: None,
+        cover_letter_url: None,
+        cover_letter_used: None,
+        contacts_inline: None,
+        next_action: None,
+        next_action_due: None,
+        notes: None,
+        tags: Vec::new(),
+        attachments_links: Vec::new(),
+        archived_at: None,
+    }
+}
+
+pub(crate) fn today_in(zone: &str) -> Date {
     Timestamp::now()
         .to_zoned(
             TimeZoneName::parse(zone)
@@ -379,32 +410,7 @@ async fn create_application(
             fields.bad(required, "is required");
         }
     }
-    let mut data = ApplicationData {
-        company: String::new(),
-        role_title: String::new(),
-        status: ApplicationStatus::Applied,
-        source: "Other".to_owned(),
-        application_date: today_in(&current.user.time_zone),
-        priority: Priority::None,
-        location_mode: LocationMode::Remote,
-        job_url: None,
-        location_text: None,
-        timezone: None,
-        salary: SalaryRange::default(),
-        job_requisition_id: None,
-        seniority_level: None,
-        tech_keywords: Vec::new(),
-        resume_url: None,
-        cover_letter_url: None,
-        cover_letter_used: None,
-        contacts_inline: None,
-        next_action: None,
-        next_action_due: None,
-        notes: None,
-        tags: Vec::new(),
-        attachments_links: Vec::new(),
-        archived_at: None,
-    };
+    let mut data = blank(today_in(&current.user.time_zone));
     apply(&body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
@@ -718,25 +724,32 @@ pub struct StatusChangeResponse {
     by: String,
 }
 
+/// The whole status history in the list shape every list uses; `next_cursor` is always null.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HistoryPage {
+    items: Vec<StatusChangeResponse>,
+    next_cursor: Option<String>,
+}
+
 /// Every status the application entered, oldest first.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/history", tag = "applications",
     params(("id" = uuid::Uuid, Path, description = "The application's id")),
     responses(
-        (status = 200, description = "The status history", body = [StatusChangeResponse]),
+        (status = 200, description = "The status history", body = HistoryPage),
         (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
 async fn application_history(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
-) -> Result<Json<Vec<StatusChangeResponse>>, ApiError> {
+) -> Result<Json<HistoryPage>, ApiError> {
     let id = ApplicationId(id);
     applications::get_application(&state.db, current.id(), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let history = applications::status_history(&state.db, current.id(), id).await?;
-    Ok(Json(
-        history
+    Ok(Json(HistoryPage {
+        items: history
             .into_iter()
             .map(|c| StatusChangeResponse {
                 from: c.from.map(|s| s.as_str().to_owned()),
@@ -745,7 +758,8 @@ async fn application_history(
                 by: c.by.as_str().to_owned(),
             })
             .collect(),
-    ))
+        next_cursor: None,
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

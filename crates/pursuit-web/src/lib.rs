@@ -19,6 +19,7 @@ pub mod extract;
 mod fields;
 mod health;
 mod idempotency;
+mod import;
 pub mod metrics;
 pub mod middleware;
 mod pages;
@@ -113,6 +114,7 @@ impl AppState {
         (name = "auth", description = "Sign-in, sessions, API tokens, the caller's account and audit log"),
         (name = "tasks", description = "Background work the caller started: state, progress, errors"),
         (name = "applications", description = "The tracker: applications, their status history"),
+        (name = "imports", description = "Bringing applications in from a spreadsheet or another tracker's CSV export: preview, then confirm"),
         (name = "analytics", description = "What worked: totals, trends, sources, stage conversion, time in stage"),
     ),
 )]
@@ -163,6 +165,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(reminders::router())
         .merge(analytics::router())
         .merge(export::router())
+        .merge(import::router())
         .split_for_parts()
 }
 

@@ -1,6 +1,7 @@
 //! `system.sweep`: daily housekeeping. Deletes what has no use any more: ended sessions,
 //! sign-in links and OAuth states past their time, finished jobs and periodic ticks older
-//! than 30 days, idempotency keys older than a day. Idempotent by nature.
+//! than 30 days, idempotency keys older than a day, import previews never confirmed within
+//! a week (committed imports stay until their owner deletes them). Idempotent by nature.
 
 use jiff::{SignedDuration, Timestamp};
 use pursuit_store::jobs::JobSpec;
@@ -29,6 +30,8 @@ pub async fn run(_job: Sweep, ctx: JobContext) -> Result<(), JobError> {
             .bind(month_ago),
         query("DELETE FROM periodic_ticks WHERE tick_at < $1").bind(month_ago),
         query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(day_ago),
+        query("DELETE FROM imports WHERE status = 'previewed' AND created_at < $1")
+            .bind(now - SignedDuration::from_hours(24 * 7)),
     ];
     for statement in statements {
         ctx.db.execute(statement).await?;

@@ -183,13 +183,13 @@ both_backends! {
 
         let history: Value = me.get(&format!("/api/v1/applications/{id}/history")).await.json().await.unwrap();
 
-        let steps: Vec<(Value, Value)> = history.as_array().unwrap().iter().map(|h| (h["from"].clone(), h["to"].clone())).collect();
+        let steps: Vec<(Value, Value)> = history["items"].as_array().unwrap().iter().map(|h| (h["from"].clone(), h["to"].clone())).collect();
         assert_eq!(steps, vec![
             (Value::Null, json!("Saved")),
             (json!("Saved"), json!("Applied")),
             (json!("Applied"), json!("Tech_Screen")),
         ]);
-        assert!(history.as_array().unwrap().iter().all(|h| h["by"] == "user"));
+        assert!(history["items"].as_array().unwrap().iter().all(|h| h["by"] == "user"));
     }
 
     async fn lists_filter_and_page_by_cursor_without_gaps_or_repeats(backend: Backend) {

@@ -27,6 +27,7 @@ enum Fixture {
     Activity,
     View,
     Reminder,
+    Import,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -87,6 +88,11 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("patch", "/api/v1/activities/{id}") => {
             Access::ById(Fixture::Activity, Some(json!({ "notes": "bob was here" })))
         }
+        ("post", "/api/v1/imports") => {
+            Access::Caller(Some(json!({ "csv": "Company,Role\nBob Co,Chef\n" })))
+        }
+        ("get" | "delete", "/api/v1/imports/{id}") => Access::ById(Fixture::Import, None),
+        ("post", "/api/v1/imports/{id}/confirm") => Access::ById(Fixture::Import, None),
         _ => return None,
     })
 }
@@ -127,9 +133,13 @@ both_backends! {
         let alice_r: Value = app.client.get(app.url("/api/v1/reminders")).bearer_auth(&alice_secret)
             .send().await.unwrap().json().await.unwrap();
         let alice_reminder = alice_r["items"][0]["id"].as_str().unwrap().to_owned();
+        let alice_i: Value = app.client.post(app.url("/api/v1/imports")).bearer_auth(&alice_secret)
+            .json(&json!({ "csv": "Company,Role\nAlice Imported Secret,Astronaut\n" }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_import = alice_i["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer"];
+        let alice_marks = [alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -151,6 +161,7 @@ both_backends! {
                             Fixture::Activity => alice_activity.as_str(),
                             Fixture::View => alice_view.as_str(),
                             Fixture::Reminder => alice_reminder.as_str(),
+                            Fixture::Import => alice_import.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }
