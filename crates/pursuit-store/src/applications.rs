@@ -398,6 +398,142 @@ pub struct ApplicationFilter {
     pub salary_at_most: Option<i64>,
     /// Only applications with an unsent, uncancelled reminder due at or before this time.
     pub reminders_due_by: Option<Timestamp>,
+    /// The order of the list (a saved view may carry one).
+    pub sort: Sort,
+}
+
+/// What a list can be ordered by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    CreatedAt,
+    UpdatedAt,
+    ApplicationDate,
+    /// Case-insensitive (ASCII case on SQLite, Unicode on PostgreSQL).
+    Company,
+    /// Applications without a next action come last ascending, first descending.
+    NextActionDue,
+    /// High, Medium, Low, None.
+    Priority,
+}
+
+/// A list order: a key and a direction; ties are broken by id in the same direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Newest first.
+    fn default() -> Sort {
+        Sort {
+            key: SortKey::CreatedAt,
+            descending: true,
+        }
+    }
+}
+
+const SORT_NAMES: [(SortKey, &str); 6] = [
+    (SortKey::CreatedAt, "created_at"),
+    (SortKey::UpdatedAt, "updated_at"),
+    (SortKey::ApplicationDate, "application_date"),
+    (SortKey::Company, "company"),
+    (SortKey::NextActionDue, "next_action_due"),
+    (SortKey::Priority, "priority"),
+];
+
+impl Sort {
+    /// `company` ascending, `-company` descending.
+    pub fn parse(input: &str) -> Option<Sort> {
+        let (descending, name) = match input.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, input),
+        };
+        SORT_NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(key, _)| Sort {
+                key: *key,
+                descending,
+            })
+    }
+
+    pub fn name(self) -> String {
+        let name = SORT_NAMES
+            .iter()
+            .find(|(k, _)| *k == self.key)
+            .map_or("created_at", |(_, n)| n);
+        if self.descending {
+            format!("-{name}")
+        } else {
+            name.to_owned()
+        }
+    }
+
+    pub fn all_names() -> Vec<&'static str> {
+        SORT_NAMES.iter().map(|(_, n)| *n).collect()
+    }
+
+    /// The SQL expression ordered by; `far` is the placeholder of a far-future instant that
+    /// stands in for a missing due date.
+    fn expression(self, far: &str) -> String {
+        match self.key {
+            SortKey::CreatedAt => "created_at".to_owned(),
+            SortKey::UpdatedAt => "updated_at".to_owned(),
+            SortKey::ApplicationDate => "application_date".to_owned(),
+            SortKey::Company => "lower(company)".to_owned(),
+            SortKey::NextActionDue => format!("coalesce(next_action_due, {far})"),
+            SortKey::Priority => "CAST(CASE priority WHEN 'High' THEN 3 WHEN 'Medium' THEN 2 \
+                                  WHEN 'Low' THEN 1 ELSE 0 END AS BIGINT)"
+                .to_owned(),
+        }
+    }
+
+    fn read(self, row: &Row) -> Result<SortValue, StoreError> {
+        Ok(match self.key {
+            SortKey::CreatedAt | SortKey::UpdatedAt | SortKey::NextActionDue => {
+                SortValue::Instant(row.get("sort_value")?)
+            }
+            SortKey::ApplicationDate => SortValue::Date(row.get("sort_value")?),
+            SortKey::Company => SortValue::Text(row.get("sort_value")?),
+            SortKey::Priority => SortValue::Rank(row.get("sort_value")?),
+        })
+    }
+}
+
+/// The value a row had under its list's sort, as the database computed it: with the row's
+/// id, where the next page starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SortValue {
+    Instant(Timestamp),
+    Date(Date),
+    Text(String),
+    Rank(i64),
+}
+
+impl SortValue {
+    /// Whether this value is of the kind `sort` orders by (a cursor of another sort is not).
+    pub fn fits(&self, sort: Sort) -> bool {
+        matches!(
+            (self, sort.key),
+            (
+                SortValue::Instant(_),
+                SortKey::CreatedAt | SortKey::UpdatedAt | SortKey::NextActionDue
+            ) | (SortValue::Date(_), SortKey::ApplicationDate)
+                | (SortValue::Text(_), SortKey::Company)
+                | (SortValue::Rank(_), SortKey::Priority)
+        )
+    }
+
+    fn bind(&self) -> Value {
+        match self {
+            SortValue::Instant(t) => (*t).into(),
+            SortValue::Date(d) => (*d).into(),
+            SortValue::Text(s) => s.as_str().into(),
+            SortValue::Rank(n) => (*n).into(),
+        }
+    }
 }
 
 /// `%text%` for a case-insensitive LIKE, with LIKE's wildcards escaped.
@@ -410,14 +546,15 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// The user's applications newest first, after the `(created_at, id)` of the previous page.
+/// The user's applications in `filter.sort` order, after the `(sort value, id)` of the
+/// previous page's last row; each with its sort value.
 pub async fn list_applications(
     mut conn: impl Conn,
     user_id: UserId,
     filter: &ApplicationFilter,
-    after: Option<(Timestamp, ApplicationId)>,
+    after: Option<(SortValue, ApplicationId)>,
     limit: i64,
-) -> Result<Vec<Application>, StoreError> {
+) -> Result<Vec<(Application, SortValue)>, StoreError> {
     let mut conditions = vec!["user_id = $1".to_owned()];
     let mut values: Vec<Value> = vec![user_id.into()];
     let next = |value: Value, values: &mut Vec<Value>| {
@@ -518,16 +655,31 @@ pub async fn list_applications(
             next(due.into(), &mut values)
         ));
     }
-    if let Some((at, id)) = after {
-        let t = next(at.into(), &mut values);
+    let sort = filter.sort;
+    let far = if sort.key == SortKey::NextActionDue {
+        // Far beyond any real due date, and well inside what both backends store.
+        let far = Timestamp::from_second(200_000_000_000).unwrap_or(Timestamp::MAX);
+        next(far.into(), &mut values)
+    } else {
+        String::new()
+    };
+    let expression = sort.expression(&far);
+    let (beyond, direction) = if sort.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    if let Some((value, id)) = after {
+        let v = next(value.bind(), &mut values);
         let i = next(id.into(), &mut values);
         conditions.push(format!(
-            "(created_at < {t} OR (created_at = {t} AND id < {i}))"
+            "({expression} {beyond} {v} OR ({expression} = {v} AND id {beyond} {i}))"
         ));
     }
     let l = next(limit.into(), &mut values);
     let sql = format!(
-        "SELECT {COLUMNS} FROM applications WHERE {} ORDER BY created_at DESC, id DESC LIMIT {l}",
+        "SELECT {COLUMNS}, {expression} AS sort_value FROM applications WHERE {} \
+         ORDER BY sort_value {direction}, id {direction} LIMIT {l}",
         conditions.join(" AND ")
     );
     let mut q = Query::dynamic(sql);
@@ -548,7 +700,7 @@ pub async fn list_applications(
                 .filter(|(a, _)| *a == id)
                 .map(|(_, t)| t.clone())
                 .collect();
-            from_row(row, own)
+            Ok((from_row(row, own)?, sort.read(row)?))
         })
         .collect()
 }

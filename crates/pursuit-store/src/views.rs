@@ -40,7 +40,7 @@ pub fn default_views() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         (
             "This Week's Follow-ups",
-            serde_json::json!({ "due_within_days": 7 }),
+            serde_json::json!({ "due_within_days": 7, "sort": "next_action_due" }),
         ),
         (
             "Active Interviews",

@@ -20,7 +20,7 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::ids::ApplicationId;
 use pursuit_store::applications::{
-    self, Application, ApplicationData, ApplicationFilter, Versioned,
+    self, Application, ApplicationData, ApplicationFilter, Sort, SortKey, SortValue, Versioned,
 };
 use pursuit_store::reminders;
 use serde::{Deserialize, Serialize};
@@ -601,6 +601,10 @@ pub struct ListQuery {
     has_due_reminders: Option<bool>,
     /// A saved view's id: its filters apply first; the parameters above narrow them.
     view: Option<uuid::Uuid>,
+    /// `created_at`, `updated_at`, `application_date`, `company`, `next_action_due` or
+    /// `priority`; a leading `-` sorts descending. Default `-created_at` (newest first), or
+    /// the view's sort.
+    sort: Option<String>,
     /// 1 to 200, default 50.
     limit: Option<i64>,
     cursor: Option<String>,
@@ -612,18 +616,44 @@ pub struct ApplicationPage {
     next_cursor: Option<String>,
 }
 
-fn cursor_of(application: &Application) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}|{}", application.created_at, application.id))
+/// A cursor: the sort it belongs to, the last row's sort value and its id, `|`-separated
+/// (the id and the sort name hold no `|`; the value comes last but one and may).
+fn cursor_of(sort: Sort, value: &SortValue, application: &Application) -> String {
+    let value = match value {
+        SortValue::Instant(t) => t.to_string(),
+        SortValue::Date(d) => d.to_string(),
+        SortValue::Text(text) => text.clone(),
+        SortValue::Rank(n) => n.to_string(),
+    };
+    URL_SAFE_NO_PAD.encode(format!("{}|{}|{value}", sort.name(), application.id))
 }
 
-fn parse_cursor(cursor: &str) -> Option<(Timestamp, ApplicationId)> {
+fn parse_cursor(cursor: &str, sort: Sort) -> Option<(SortValue, ApplicationId)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
-    let (at, id) = text.split_once('|')?;
-    Some((at.parse().ok()?, ApplicationId(id.parse().ok()?)))
+    let mut parts = text.splitn(3, '|');
+    let (name, id, value) = (parts.next()?, parts.next()?, parts.next()?);
+    if name != sort.name() {
+        return None;
+    }
+    let value = match sort.key {
+        SortKey::CreatedAt | SortKey::UpdatedAt | SortKey::NextActionDue => {
+            SortValue::Instant(value.parse().ok()?)
+        }
+        SortKey::ApplicationDate => SortValue::Date(value.parse().ok()?),
+        SortKey::Company => SortValue::Text(value.to_owned()),
+        SortKey::Priority => SortValue::Rank(value.parse().ok()?),
+    };
+    value
+        .fits(sort)
+        .then_some((value, ApplicationId(id.parse().ok()?)))
 }
 
-/// The caller's applications, newest first, with filters and cursor pagination. Archived
-/// ones only with `archived=true`.
+fn parse_sort(input: &str) -> Option<Sort> {
+    Sort::parse(input.trim())
+}
+
+/// The caller's applications, newest first unless `sort` (or the view's sort) says
+/// otherwise, with filters and cursor pagination. Archived ones only with `archived=true`.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", params(ListQuery),
     responses(
         (status = 200, description = "A page of applications", body = ApplicationPage),
@@ -693,10 +723,18 @@ async fn list_applications(
     if query.has_due_reminders == Some(true) {
         filter.reminders_due_by = Some(Timestamp::now());
     }
+    if let Some(sort) = query.sort.as_deref() {
+        filter.sort = parse_sort(sort).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "sort must be one of {}, each optionally prefixed with - for descending",
+                Sort::all_names().join(", ")
+            ))
+        })?;
+    }
     let after = match query.cursor.as_deref() {
-        Some(cursor) => Some(
-            parse_cursor(cursor).ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
-        ),
+        Some(cursor) => Some(parse_cursor(cursor, filter.sort).ok_or_else(|| {
+            ApiError::bad_request("the cursor is not valid for this list and sort")
+        })?),
         None => None,
     };
     let mut page =
@@ -704,12 +742,16 @@ async fn list_applications(
     let more = page.len() as i64 > limit;
     page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next_cursor = if more {
-        page.last().map(cursor_of)
+        page.last()
+            .map(|(application, value)| cursor_of(filter.sort, value, application))
     } else {
         None
     };
     Ok(Json(ApplicationPage {
-        items: page.iter().map(response).collect(),
+        items: page
+            .iter()
+            .map(|(application, _)| response(application))
+            .collect(),
         next_cursor,
     }))
 }
@@ -857,10 +899,20 @@ pub(crate) fn filter_from_document(
                 }
                 _ => fields.bad(key, "must be a whole number of days from 0 to 366"),
             },
+            "sort" => match value.as_str().and_then(parse_sort) {
+                Some(sort) => filter.sort = sort,
+                None => fields.bad(
+                    key,
+                    format!(
+                        "must be one of {}, each optionally prefixed with - for descending",
+                        Sort::all_names().join(", ")
+                    ),
+                ),
+            },
             _ => fields.bad(
                 key,
                 "is not a filter (status, priority, source, tag, q, company, role, location, salary_min, salary_max, \
-                 archived, from, to, due_within_days, has_due_reminders)",
+                 archived, from, to, due_within_days, has_due_reminders, sort)",
             ),
         }
     }

@@ -42,7 +42,9 @@ async fn all_applications(
         };
         all.extend(
             applications::list_applications(&state.db, current.id(), &filter, None, i64::MAX)
-                .await?,
+                .await?
+                .into_iter()
+                .map(|(application, _)| application),
         );
     }
     Ok(all)

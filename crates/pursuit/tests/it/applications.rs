@@ -230,6 +230,68 @@ both_backends! {
         assert_eq!(tags["items"], json!([{"tag": "go", "count": 4}, {"tag": "rust", "count": 3}]));
     }
 
+    async fn lists_sort_by_any_key_and_page_through_ties_and_missing_values(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "sorting@example.org").await;
+        // Priorities tie, some due dates are missing, company case differs.
+        let rows = [
+            ("delta", "High", Some("2026-03-01T09:00:00Z")),
+            ("Alpha", "Low", None),
+            ("charlie", "High", Some("2026-02-01T09:00:00Z")),
+            ("Bravo", "None", None),
+            ("echo", "Medium", Some("2026-02-01T09:00:00Z")),
+        ];
+        for (company, priority, due) in rows {
+            let created = me.create(json!({"company": company, "role_title": "Dev", "priority": priority, "next_action_due": due})).await;
+            assert_eq!(created.status(), StatusCode::CREATED);
+        }
+        async fn walk(me: &Client<'_>, sort: &str) -> Vec<String> {
+            let mut seen = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let path = match &cursor {
+                    Some(c) => format!("/api/v1/applications?limit=2&sort={sort}&cursor={c}"),
+                    None => format!("/api/v1/applications?limit=2&sort={sort}"),
+                };
+                let response = me.get(&path).await;
+                assert_eq!(response.status(), StatusCode::OK, "{path}");
+                let page: Value = response.json().await.unwrap();
+                seen.extend(page["items"].as_array().unwrap().iter().map(|a| a["company"].as_str().unwrap().to_owned()));
+                match page["next_cursor"].as_str() { Some(c) => cursor = Some(c.to_owned()), None => break }
+            }
+            seen
+        }
+
+        assert_eq!(walk(&me, "company").await, ["Alpha", "Bravo", "charlie", "delta", "echo"]);
+        assert_eq!(walk(&me, "-company").await, ["echo", "delta", "charlie", "Bravo", "Alpha"]);
+        let by_priority = walk(&me, "-priority").await;
+        assert_eq!(by_priority.len(), 5);
+        assert_eq!(&by_priority[2..], ["echo", "Alpha", "Bravo"]);
+        let mut high = by_priority[..2].to_vec();
+        high.sort();
+        assert_eq!(high, ["charlie", "delta"], "the tie is split across pages without loss");
+        let by_due = walk(&me, "next_action_due").await;
+        assert_eq!(by_due[2], "delta");
+        assert_eq!(by_due.len(), 5, "applications without a due date come last: {by_due:?}");
+        assert_eq!(walk(&me, "-created_at").await, ["echo", "Bravo", "charlie", "Alpha", "delta"]);
+
+        let first: Value = me.get("/api/v1/applications?limit=2&sort=company").await.json().await.unwrap();
+        let cursor = first["next_cursor"].as_str().unwrap();
+        let other_sort = me.get(&format!("/api/v1/applications?limit=2&sort=priority&cursor={cursor}")).await;
+        assert_eq!(other_sort.status(), StatusCode::BAD_REQUEST);
+        let bad = me.get("/api/v1/applications?sort=salary").await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let view: Value = app.client.post(app.url("/api/v1/views")).bearer_auth(&me.token)
+            .json(&json!({"name": "Due soonest", "filters": {"sort": "next_action_due"}}))
+            .send().await.unwrap().json().await.unwrap();
+        let in_view: Value = me.get(&format!("/api/v1/applications?view={}", view["id"].as_str().unwrap())).await.json().await.unwrap();
+        let companies: Vec<&str> = in_view["items"].as_array().unwrap().iter().map(|a| a["company"].as_str().unwrap()).collect();
+        assert_eq!(&companies[..3], &by_due[..3]);
+        let bad_view = app.client.post(app.url("/api/v1/views")).bearer_auth(&me.token)
+            .json(&json!({"name": "Bad", "filters": {"sort": "mood"}})).send().await.unwrap();
+        assert_eq!(bad_view.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
     async fn delete_needs_the_version_and_removes_the_application(backend: Backend) {
         let app = spawn_app(backend).await;
         let me = client(&app, "delete@example.org").await;
