@@ -120,7 +120,45 @@ wire_enum! {
     }
 }
 
+/// The pipeline in order; reaching a later stage implies passing the earlier ones.
+pub const PIPELINE: [ApplicationStatus; 7] = [
+    ApplicationStatus::Applied,
+    ApplicationStatus::Screening,
+    ApplicationStatus::RecruiterCall,
+    ApplicationStatus::TechScreen,
+    ApplicationStatus::InterviewLoop,
+    ApplicationStatus::Offer,
+    ApplicationStatus::Accepted,
+];
+
+/// The pipeline rank from which an application counts as interviewed (a technical screen).
+pub const INTERVIEW_RANK: usize = 3;
+
 impl ApplicationStatus {
+    /// Where the status sits in [`PIPELINE`], if it is a pipeline stage.
+    pub fn pipeline_rank(self) -> Option<usize> {
+        PIPELINE.iter().position(|s| *s == self)
+    }
+
+    /// Entering it means the application was sent (anything but Saved and Draft).
+    pub fn is_sent(self) -> bool {
+        !matches!(self, ApplicationStatus::Saved | ApplicationStatus::Draft)
+    }
+
+    /// Entering it means the company answered in some way (anything past Applied, a
+    /// rejection included).
+    pub fn is_response(self) -> bool {
+        self.is_sent() && self != ApplicationStatus::Applied
+    }
+
+    /// Entering it means an offer was made.
+    pub fn is_offer(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Offer | ApplicationStatus::Accepted | ApplicationStatus::Declined
+        )
+    }
+
     /// Finished: no reminders, not "pending a response".
     pub fn is_final(self) -> bool {
         matches!(

@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{SignedDuration, Timestamp};
-use pursuit_domain::application::ApplicationStatus as S;
-use pursuit_store::applications::{self, AnalyticsRow};
+use pursuit_domain::application::{ApplicationStatus as S, PIPELINE};
+use pursuit_store::analytics;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,46 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(time_in_stage))
 }
 
-/// The pipeline in order; reaching a later stage implies passing the earlier ones.
-const PIPELINE: [S; 7] = [
-    S::Applied,
-    S::Screening,
-    S::RecruiterCall,
-    S::TechScreen,
-    S::InterviewLoop,
-    S::Offer,
-    S::Accepted,
-];
-
-fn rank(status: S) -> Option<usize> {
-    PIPELINE.iter().position(|s| *s == status)
-}
-
-/// The furthest pipeline stage the application ever entered.
-fn furthest(row: &AnalyticsRow) -> Option<usize> {
-    row.history
-        .iter()
-        .filter_map(|(s, _)| rank(*s))
-        .chain(rank(row.status))
-        .max()
-}
-
-fn responded(row: &AnalyticsRow) -> bool {
-    row.history
-        .iter()
-        .any(|(s, _)| !matches!(s, S::Saved | S::Draft | S::Applied))
-}
-
-fn interviewed(row: &AnalyticsRow) -> bool {
-    furthest(row).is_some_and(|r| r >= 3)
-}
-
-fn offered(row: &AnalyticsRow) -> bool {
-    row.history
-        .iter()
-        .any(|(s, _)| matches!(s, S::Offer | S::Accepted | S::Declined))
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct Range {
     /// First application date counted (`YYYY-MM-DD`); default 90 days before `to`.
@@ -78,11 +38,8 @@ pub struct Range {
     group_by: Option<String>,
 }
 
-async fn rows(
-    state: &AppState,
-    current: &CurrentUser,
-    range: &Range,
-) -> Result<(Date, Date, Vec<AnalyticsRow>), ApiError> {
+/// The range asked for, in the user's zone: default the 90 days up to today.
+fn range(current: &CurrentUser, range: &Range) -> Result<(Date, Date), ApiError> {
     let zone = jiff::tz::TimeZone::get(&current.user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let today = Timestamp::now().to_zoned(zone).date();
     let parse = |value: &Option<String>, name: &str| -> Result<Option<Date>, ApiError> {
@@ -106,8 +63,7 @@ async fn rows(
             "the range may span at most three years",
         ));
     }
-    let rows = applications::analytics_rows(&state.db, current.id(), from, to).await?;
-    Ok((from, to, rows))
+    Ok((from, to))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -140,31 +96,34 @@ async fn summary(
     current: CurrentUser,
     Query(range): Query<Range>,
 ) -> Result<Json<Summary>, ApiError> {
-    let (from, to, rows) = rows(&state, &current, &range).await?;
+    let (from, to) = self::range(&current, &range)?;
+    let groups = analytics::counts_by_status(&state.db, current.id(), from, to).await?;
+    let mut total = analytics::Counts::default();
     let mut by_status = BTreeMap::new();
-    for row in &rows {
-        *by_status.entry(row.status.as_str().to_owned()).or_insert(0) += 1;
+    let mut pending_responses = 0;
+    for (status, counts) in &groups {
+        by_status.insert(status.clone(), counts.applications);
+        if status == S::Applied.as_str() {
+            pending_responses = counts.applications;
+        }
+        total.applications += counts.applications;
+        total.archived += counts.archived;
+        total.sent += counts.sent;
+        total.responded += counts.responded;
+        total.interviewed += counts.interviewed;
+        total.offered += counts.offered;
     }
-    let applied = rows
-        .iter()
-        .filter(|r| {
-            r.history
-                .iter()
-                .any(|(s, _)| !matches!(s, S::Saved | S::Draft))
-        })
-        .count() as i64;
-    let responses = rows.iter().filter(|r| responded(r)).count() as i64;
     Ok(Json(Summary {
         from: from.to_string(),
         to: to.to_string(),
-        total: rows.len() as i64,
-        archived: rows.iter().filter(|r| r.archived).count() as i64,
+        total: total.applications,
+        archived: total.archived,
         by_status,
-        pending_responses: rows.iter().filter(|r| r.status == S::Applied).count() as i64,
-        responses,
-        response_rate: (applied > 0).then(|| responses as f64 / applied as f64),
-        interviews: rows.iter().filter(|r| interviewed(r)).count() as i64,
-        offers: rows.iter().filter(|r| offered(r)).count() as i64,
+        pending_responses,
+        responses: total.responded,
+        response_rate: (total.sent > 0).then(|| total.responded as f64 / total.sent as f64),
+        interviews: total.interviewed,
+        offers: total.offered,
     }))
 }
 
@@ -207,7 +166,8 @@ async fn trends(
     if !matches!(group_by.as_str(), "day" | "week" | "month") {
         return Err(ApiError::bad_request("group_by must be day, week or month"));
     }
-    let (from, to, rows) = rows(&state, &current, &range).await?;
+    let (from, to) = self::range(&current, &range)?;
+    let days = analytics::applications_per_day(&state.db, current.id(), from, to).await?;
     let mut counts: BTreeMap<Date, i64> = BTreeMap::new();
     let mut period = period_start(from, &group_by);
     while period <= to {
@@ -225,10 +185,8 @@ async fn trends(
             break;
         }
     }
-    for row in &rows {
-        *counts
-            .entry(period_start(row.application_date, &group_by))
-            .or_insert(0) += 1;
+    for (day, n) in days {
+        *counts.entry(period_start(day, &group_by)).or_insert(0) += n;
     }
     Ok(Json(Trends {
         group_by,
@@ -266,24 +224,18 @@ async fn source_breakdown(
     current: CurrentUser,
     Query(range): Query<Range>,
 ) -> Result<Json<SourceBreakdown>, ApiError> {
-    let (_, _, rows) = rows(&state, &current, &range).await?;
-    let mut by_source: BTreeMap<String, SourceRow> = BTreeMap::new();
-    for row in &rows {
-        let entry = by_source
-            .entry(row.source.clone())
-            .or_insert_with(|| SourceRow {
-                source: row.source.clone(),
-                applications: 0,
-                responses: 0,
-                interviews: 0,
-                offers: 0,
-            });
-        entry.applications += 1;
-        entry.responses += i64::from(responded(row));
-        entry.interviews += i64::from(interviewed(row));
-        entry.offers += i64::from(offered(row));
-    }
-    let mut items: Vec<SourceRow> = by_source.into_values().collect();
+    let (from, to) = self::range(&current, &range)?;
+    let groups = analytics::counts_by_source(&state.db, current.id(), from, to).await?;
+    let mut items: Vec<SourceRow> = groups
+        .into_iter()
+        .map(|(source, counts)| SourceRow {
+            source,
+            applications: counts.applications,
+            responses: counts.responded,
+            interviews: counts.interviewed,
+            offers: counts.offered,
+        })
+        .collect();
     items.sort_by(|a, b| {
         b.applications
             .cmp(&a.applications)
@@ -315,13 +267,16 @@ async fn stage_conversion(
     current: CurrentUser,
     Query(range): Query<Range>,
 ) -> Result<Json<StageConversion>, ApiError> {
-    let (_, _, rows) = rows(&state, &current, &range).await?;
+    let (from, to) = self::range(&current, &range)?;
+    let furthest = analytics::furthest_stages(&state.db, current.id(), from, to).await?;
     let mut items: Vec<StageRow> = Vec::new();
     for (i, stage) in PIPELINE.iter().enumerate() {
-        let reached = rows
+        let rank = i64::try_from(i).unwrap_or(i64::MAX);
+        let reached = furthest
             .iter()
-            .filter(|r| furthest(r).is_some_and(|f| f >= i))
-            .count() as i64;
+            .filter(|(f, _)| *f >= rank)
+            .map(|(_, n)| n)
+            .sum();
         let conversion_from_previous = items
             .last()
             .and_then(|p| (p.reached > 0).then(|| reached as f64 / p.reached as f64));
@@ -360,39 +315,27 @@ async fn time_in_stage(
     current: CurrentUser,
     Query(range): Query<Range>,
 ) -> Result<Json<TimeInStage>, ApiError> {
-    let (_, _, rows) = rows(&state, &current, &range).await?;
-    let now = Timestamp::now();
-    let days = |d: SignedDuration| d.as_secs_f64() / 86_400.0;
-    let mut done: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
-    let mut waiting: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
-    for row in &rows {
-        for pair in row.history.windows(2) {
-            done.entry(pair[0].0.as_str())
-                .or_default()
-                .push(days(pair[1].1.duration_since(pair[0].1)));
-        }
-        if let Some((status, since)) = row.history.last()
-            && !status.is_final()
-        {
-            waiting
-                .entry(status.as_str())
-                .or_default()
-                .push(days(now.duration_since(*since)));
-        }
-    }
-    let mean = |v: &Vec<f64>| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    let (from, to) = self::range(&current, &range)?;
+    let stays =
+        analytics::stays_by_status(&state.db, current.id(), from, to, Timestamp::now()).await?;
+    let mean = |total: f64, n: i64| (n > 0).then(|| total / n as f64);
     let items = S::ALL
         .iter()
-        .map(|status| {
-            let finished = done.get(status.as_str()).cloned().unwrap_or_default();
-            let open = waiting.get(status.as_str()).cloned().unwrap_or_default();
-            TimeInStageRow {
+        .filter_map(|status| {
+            let stay = stays.iter().find(|s| s.status == status.as_str())?;
+            // A final status is where an application ends, not where it waits.
+            let (open, open_days) = if status.is_final() {
+                (0, 0.0)
+            } else {
+                (stay.open, stay.open_days)
+            };
+            Some(TimeInStageRow {
                 stage: status.as_str().to_owned(),
-                completed: finished.len() as i64,
-                average_days: mean(&finished),
-                still_in_stage: open.len() as i64,
-                average_days_waiting: mean(&open),
-            }
+                completed: stay.completed,
+                average_days: mean(stay.completed_days, stay.completed),
+                still_in_stage: open,
+                average_days_waiting: mean(open_days, open),
+            })
         })
         .filter(|row| row.completed > 0 || row.still_in_stage > 0)
         .collect();

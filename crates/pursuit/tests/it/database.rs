@@ -276,3 +276,58 @@ async fn schemas_of_both_backends_match() {
         "schemas drifted\nonly in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}"
     );
 }
+
+both_backends! {
+    async fn time_in_stage_is_measured_in_days_from_the_history(backend: Backend) {
+        use pursuit_domain::account::{EmailAddress, TimeZoneName};
+        use pursuit_domain::application::{ApplicationStatus, ChangedBy, LocationMode, Priority};
+        use pursuit_domain::ids::ApplicationId;
+        use pursuit_store::applications::{self, ApplicationData, Versioned};
+        use pursuit_store::{accounts, analytics};
+
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        let t0: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let day = |n: i64| t0 + jiff::SignedDuration::from_hours(24 * n);
+        let mut tx = db.begin().await.unwrap();
+        let user = accounts::insert_user(&mut tx, &accounts::NewUser {
+            email: EmailAddress::parse("stages@example.org").unwrap(),
+            display_name: None,
+            time_zone: TimeZoneName::utc(),
+            is_owner: false,
+        }, t0).await.unwrap();
+        let data = ApplicationData {
+            company: "A".into(), role_title: "R".into(), status: ApplicationStatus::Applied, source: "Other".into(),
+            application_date: "2026-01-01".parse().unwrap(), priority: Priority::None, location_mode: LocationMode::Remote,
+            job_url: None, location_text: None, timezone: None, salary: Default::default(), job_requisition_id: None,
+            seniority_level: None, tech_keywords: vec![], resume_url: None, cover_letter_url: None, cover_letter_used: None,
+            contacts_inline: None, next_action: None, next_action_due: None, notes: None, tags: vec![],
+            attachments_links: vec![], archived_at: None,
+        };
+        // A: Applied for 2 days, then Screening; B: Applied for 1 day, then Rejected.
+        for (moved_to, after_days) in [(ApplicationStatus::Screening, 2), (ApplicationStatus::Rejected, 1)] {
+            let created = applications::insert_application(&mut tx, user.id, ApplicationId::new(), &data, ChangedBy::User, t0).await.unwrap();
+            let moved = ApplicationData { status: moved_to, ..data.clone() };
+            let done = applications::update_application(&mut tx, user.id, &created, &moved, ChangedBy::User, day(after_days)).await.unwrap();
+            assert!(matches!(done, Versioned::Done(_)));
+        }
+        tx.commit().await.unwrap();
+        let (from, to) = ("2026-01-01".parse().unwrap(), "2026-01-31".parse().unwrap());
+
+        let stays = analytics::stays_by_status(&db, user.id, from, to, day(5)).await.unwrap();
+        let furthest = analytics::furthest_stages(&db, user.id, from, to).await.unwrap();
+        let by_status = analytics::counts_by_status(&db, user.id, from, to).await.unwrap();
+
+        let applied = stays.iter().find(|s| s.status == "Applied").unwrap();
+        assert_eq!((applied.completed, applied.open), (2, 0));
+        assert!((applied.completed_days - 3.0).abs() < 1e-6, "{applied:?}");
+        let screening = stays.iter().find(|s| s.status == "Screening").unwrap();
+        assert_eq!(screening.open, 1);
+        assert!((screening.open_days - 3.0).abs() < 1e-6, "{screening:?}");
+        let mut furthest = furthest;
+        furthest.sort();
+        assert_eq!(furthest, [(0, 1), (1, 1)], "B got no further than Applied, A reached Screening");
+        let rejected = &by_status.iter().find(|(s, _)| s == "Rejected").unwrap().1;
+        assert_eq!((rejected.applications, rejected.sent, rejected.responded, rejected.offered), (1, 1, 1, 0));
+    }
+}
