@@ -95,41 +95,35 @@ fn counts(row: &crate::Row) -> Result<Counts, StoreError> {
     })
 }
 
-/// [`Counts`] per current status.
-pub async fn counts_by_status(
-    db: &Db,
-    user_id: UserId,
-    from: Date,
-    to: Date,
-) -> Result<Vec<(String, Counts)>, StoreError> {
-    let sql = format!(
-        "{} SELECT status, {COUNTS} FROM per_app GROUP BY status ORDER BY status",
-        per_application()
-    );
-    let rank = i64::try_from(INTERVIEW_RANK).unwrap_or(i64::MAX);
-    db.fetch_all(ranged(sql, user_id, from, to).bind(rank))
-        .await?
-        .iter()
-        .map(|row| Ok((row.get("status")?, counts(row)?)))
-        .collect()
+/// What [`counts_by`] groups applications by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    /// The current status.
+    Status,
+    Source,
 }
 
-/// [`Counts`] per source.
-pub async fn counts_by_source(
+/// [`Counts`] per current status or per source, by the group's name.
+pub async fn counts_by(
     db: &Db,
     user_id: UserId,
+    grouping: Grouping,
     from: Date,
     to: Date,
 ) -> Result<Vec<(String, Counts)>, StoreError> {
+    let column = match grouping {
+        Grouping::Status => "status",
+        Grouping::Source => "source",
+    };
     let sql = format!(
-        "{} SELECT source, {COUNTS} FROM per_app GROUP BY source ORDER BY source",
+        "{} SELECT {column} AS grouped, {COUNTS} FROM per_app GROUP BY {column} ORDER BY {column}",
         per_application()
     );
     let rank = i64::try_from(INTERVIEW_RANK).unwrap_or(i64::MAX);
     db.fetch_all(ranged(sql, user_id, from, to).bind(rank))
         .await?
         .iter()
-        .map(|row| Ok((row.get("source")?, counts(row)?)))
+        .map(|row| Ok((row.get("grouped")?, counts(row)?)))
         .collect()
 }
 

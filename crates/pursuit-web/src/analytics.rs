@@ -97,7 +97,14 @@ async fn summary(
     Query(range): Query<Range>,
 ) -> Result<Json<Summary>, ApiError> {
     let (from, to) = self::range(&current, &range)?;
-    let groups = analytics::counts_by_status(&state.db, current.id(), from, to).await?;
+    let groups = analytics::counts_by(
+        &state.db,
+        current.id(),
+        analytics::Grouping::Status,
+        from,
+        to,
+    )
+    .await?;
     let mut total = analytics::Counts::default();
     let mut by_status = BTreeMap::new();
     let mut pending_responses = 0;
@@ -225,7 +232,14 @@ async fn source_breakdown(
     Query(range): Query<Range>,
 ) -> Result<Json<SourceBreakdown>, ApiError> {
     let (from, to) = self::range(&current, &range)?;
-    let groups = analytics::counts_by_source(&state.db, current.id(), from, to).await?;
+    let groups = analytics::counts_by(
+        &state.db,
+        current.id(),
+        analytics::Grouping::Source,
+        from,
+        to,
+    )
+    .await?;
     let mut items: Vec<SourceRow> = groups
         .into_iter()
         .map(|(source, counts)| SourceRow {

@@ -316,7 +316,7 @@ both_backends! {
 
         let stays = analytics::stays_by_status(&db, user.id, from, to, day(5)).await.unwrap();
         let furthest = analytics::furthest_stages(&db, user.id, from, to).await.unwrap();
-        let by_status = analytics::counts_by_status(&db, user.id, from, to).await.unwrap();
+        let by_status = analytics::counts_by(&db, user.id, analytics::Grouping::Status, from, to).await.unwrap();
 
         let applied = stays.iter().find(|s| s.status == "Applied").unwrap();
         assert_eq!((applied.completed, applied.open), (2, 0));
