@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`account`]: email addresses, time zones, display names.
 //! - [`application`]: the tracker's statuses, priorities, salary bands, tags.
+//! - [`calendar`]: iCalendar (RFC 5545) text for reminder invites and the calendar feed.
 //! - [`schedule`]: local times of day, quiet hours, send windows.
 //! - [`settings`]: reminder channels and defaults.
 //! - [`ids`]: typed ids.
@@ -11,6 +12,7 @@
 
 pub mod account;
 pub mod application;
+pub mod calendar;
 pub mod ids;
 pub mod reminder_rules;
 pub mod schedule;
