@@ -243,6 +243,79 @@ pub async fn store_new_application(
     Ok(())
 }
 
+/// Creates many applications at once (an import): like [`store_new_application`] for each,
+/// in a few multi-row statements per 100 applications instead of five per application.
+/// Run it in a transaction.
+pub async fn store_new_applications(
+    mut conn: impl Conn,
+    user_id: UserId,
+    new: &[(ApplicationId, &ApplicationData)],
+    by: ChangedBy,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    for chunk in new.chunks(100) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        let mut values: Vec<Value> = Vec::new();
+        for (id, data) in chunk {
+            let start = values.len();
+            let placeholders: Vec<String> =
+                (start + 1..=start + 28).map(|n| format!("${n}")).collect();
+            rows.push(format!(
+                "({}, 1, ${}, ${})",
+                placeholders[..27].join(", "),
+                start + 28,
+                start + 28
+            ));
+            let one =
+                bind_data(Query::dynamic(String::new()).bind(*id).bind(user_id), data).bind(now);
+            values.extend(one.into_args());
+        }
+        let mut q = Query::dynamic(format!(
+            "INSERT INTO applications ({COLUMNS}) VALUES {}",
+            rows.join(", ")
+        ));
+        for value in values {
+            q = q.bind(value);
+        }
+        conn.execute(q).await?;
+
+        let tags: Vec<(ApplicationId, &String)> = chunk
+            .iter()
+            .flat_map(|(id, data)| data.tags.iter().map(move |t| (*id, t)))
+            .collect();
+        for tag_chunk in tags.chunks(500) {
+            let mut q = Query::dynamic(format!(
+                "INSERT INTO application_tags (application_id, user_id, tag) VALUES {} ON CONFLICT DO NOTHING",
+                (0..tag_chunk.len())
+                    .map(|i| format!("(${}, $1, ${})", 2 * i + 2, 2 * i + 3))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .bind(user_id);
+            for (id, tag) in tag_chunk {
+                q = q.bind(*id).bind(tag.as_str());
+            }
+            conn.execute(q).await?;
+        }
+
+        let mut q = Query::dynamic(format!(
+            "INSERT INTO application_status_history (id, user_id, application_id, from_status, to_status, changed_at, changed_by) VALUES {}",
+            (0..chunk.len())
+                .map(|i| format!("(${}, $1, ${}, NULL, ${}, $2, $3)", 3 * i + 4, 3 * i + 5, 3 * i + 6))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(user_id)
+        .bind(now)
+        .bind(by.as_str());
+        for (id, data) in chunk {
+            q = q.bind(Uuid::now_v7()).bind(*id).bind(data.status.as_str());
+        }
+        conn.execute(q).await?;
+    }
+    Ok(())
+}
+
 async fn tags_of(
     conn: &mut impl Conn,
     user_id: UserId,

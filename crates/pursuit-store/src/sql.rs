@@ -68,6 +68,11 @@ pub fn query(sql: &'static str) -> Query {
 }
 
 impl Query {
+    /// The bound values, to splice into a multi-row statement.
+    pub(crate) fn into_args(self) -> Vec<Value> {
+        self.args
+    }
+
     /// A query whose text was built at run time (by sea-query or a filter builder). The text
     /// must contain no user input: user input goes in `bind` values only.
     pub fn dynamic(sql: String) -> Query {

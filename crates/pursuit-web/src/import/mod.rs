@@ -662,35 +662,29 @@ async fn confirm_import(
         skipped_invalid: 0,
         skipped_duplicates: 0,
     };
+    let mut ready: Vec<(ApplicationId, &ApplicationData)> = Vec::new();
     for (_, outcome, _) in &plan.rows {
         match outcome {
-            Outcome::Ready(data) => {
-                let id = ApplicationId::new();
-                applications::store_new_application(
-                    &mut tx,
-                    current.id(),
-                    id,
-                    data,
-                    ChangedBy::Import,
-                    now,
-                )
-                .await?;
-                result.created += 1;
-                if options.plan_reminders && data.archived_at.is_none() {
-                    result.reminders_planned += reminders::apply_status_rules(
-                        &mut tx,
-                        current.id(),
-                        id,
-                        &data.company,
-                        data.status,
-                        now,
-                    )
-                    .await?
-                    .len();
-                }
-            }
+            Outcome::Ready(data) => ready.push((ApplicationId::new(), data.as_ref())),
             Outcome::Invalid(_) => result.skipped_invalid += 1,
             Outcome::Duplicate(_) => result.skipped_duplicates += 1,
+        }
+    }
+    applications::store_new_applications(&mut tx, current.id(), &ready, ChangedBy::Import, now)
+        .await?;
+    result.created = ready.len();
+    if options.plan_reminders {
+        for (id, data) in ready.iter().filter(|(_, d)| d.archived_at.is_none()) {
+            result.reminders_planned += reminders::apply_status_rules(
+                &mut tx,
+                current.id(),
+                *id,
+                &data.company,
+                data.status,
+                now,
+            )
+            .await?
+            .len();
         }
     }
     let committed = Import {

@@ -166,6 +166,28 @@ both_backends! {
         assert_eq!(mine, theirs);
     }
 
+    async fn a_large_file_is_written_in_batches_without_losing_a_row_or_tag(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = token(&app, "bulk@example.org").await;
+        let mut csv = String::from("Company,Role,Status,Tags\n");
+        for i in 0..250 {
+            csv.push_str(&format!("Company {i},Role {i},{},\"a{}, b{}, shared\"\n", ["Applied", "Offer"][i % 2], i % 7, i % 11));
+        }
+        let preview: Value = upload(&app, &me, json!({ "csv": csv })).await.json().await.unwrap();
+        let report: Value = confirm(&app, &me, preview["id"].as_str().unwrap(), None).await.json().await.unwrap();
+
+        assert_eq!(report["result"]["created"], 250);
+        let tags = get(&app, &me, "/api/v1/tags").await;
+        let shared = tags["items"].as_array().unwrap().iter().find(|t| t["tag"] == "shared").unwrap();
+        assert_eq!(shared["count"], 250, "every row's tags were written across the batches");
+        let offers = get(&app, &me, "/api/v1/applications?status=Offer&limit=200").await;
+        assert_eq!(offers["items"].as_array().unwrap().len(), 125);
+        let last = offers["items"].as_array().unwrap().iter().find(|a| a["company"] == "Company 249").unwrap();
+        assert_eq!(last["tags"], json!(["a4", "b7", "shared"]));
+        let history = get(&app, &me, &format!("/api/v1/applications/{}/history", last["id"].as_str().unwrap())).await;
+        assert_eq!(history["items"], json!([{ "from": null, "to": "Offer", "at": history["items"][0]["at"], "by": "import" }]));
+    }
+
     async fn bad_uploads_are_refused_with_a_reason_and_nothing_is_kept(backend: Backend) {
         let app = spawn_app(backend).await;
         let me = token(&app, "careful@example.org").await;
