@@ -80,13 +80,10 @@ async fn seed_user(
     };
     let user = accounts::insert_user(&mut tx, &new, now).await?;
     let (_, token) = accounts::create_api_token(&mut tx, user.id, "bench", None, now).await?;
-    let mut ids = Vec::with_capacity(count);
-    for i in 0..count {
-        let id = ApplicationId::new();
-        applications::store_new_application(&mut tx, user.id, id, &data(i), ChangedBy::Import, now)
-            .await?;
-        ids.push(id);
-    }
+    let ids: Vec<ApplicationId> = (0..count).map(|_| ApplicationId::new()).collect();
+    let rows: Vec<ApplicationData> = (0..count).map(data).collect();
+    let new: Vec<(ApplicationId, &ApplicationData)> = ids.iter().copied().zip(&rows).collect();
+    applications::insert_applications(&mut tx, user.id, &new, ChangedBy::Import, now).await?;
     tx.commit().await?;
     Ok((token, ids))
 }

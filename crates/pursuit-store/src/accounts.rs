@@ -14,19 +14,7 @@ use uuid::Uuid;
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Row, Value};
-
-impl From<UserId> for Value {
-    fn from(id: UserId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
-
-impl From<ApiTokenId> for Value {
-    fn from(id: ApiTokenId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
+use crate::sql::Row;
 
 /// The default idle timeout of a session: three days.
 pub const DEFAULT_SESSION_TIMEOUT_SECS: i64 = 3 * 24 * 60 * 60;
@@ -403,7 +391,7 @@ pub async fn insert_magic_link(
         .bind(token_hash)
         .bind(email.map(EmailAddress::normalized))
         .bind(email.map(|e| e.as_str().to_owned()))
-        .bind(user_id.map(|id| id.0))
+        .bind(user_id)
         .bind(now)
         .bind(expires_at)
         .bind(ip.map(str::to_owned)),

@@ -6,17 +6,11 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::ids::{ActivityId, ApplicationId, UserId};
 
-use crate::applications::Versioned;
+use crate::Versioned;
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Query, Row, Value};
-
-impl From<ActivityId> for Value {
-    fn from(id: ActivityId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
+use crate::sql::{Query, Row};
 
 /// What a user writes about an activity.
 #[derive(Clone, Debug, PartialEq)]
@@ -168,21 +162,27 @@ pub async fn get_activity(
         .transpose()
 }
 
-/// The application's activities, by start time (unscheduled last), then creation.
+/// The activities of one application, or with `None` of all the user's (an export), by
+/// start time (unscheduled last), then creation.
 pub async fn list_activities(
     mut conn: impl Conn,
     user_id: UserId,
-    application_id: ApplicationId,
+    application: Option<ApplicationId>,
 ) -> Result<Vec<Activity>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM activities WHERE application_id = $1 AND user_id = $2 \
+    let one = if application.is_some() {
+        "AND application_id = $2"
+    } else {
+        ""
+    };
+    let mut q = Query::dynamic(format!(
+        "SELECT {COLUMNS} FROM activities WHERE user_id = $1 {one} \
          ORDER BY CASE WHEN starts_at IS NULL THEN 1 ELSE 0 END, starts_at, created_at, id"
-    );
-    conn.fetch_all(Query::dynamic(sql).bind(application_id).bind(user_id))
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    ))
+    .bind(user_id);
+    if let Some(id) = application {
+        q = q.bind(id);
+    }
+    conn.fetch_all(q).await?.iter().map(from_row).collect()
 }
 
 /// Replaces the written fields if the activity is still at `expected_version`.
@@ -193,7 +193,7 @@ pub async fn update_activity(
     expected_version: i64,
     data: &ActivityData,
     now: Timestamp,
-) -> Result<Versioned<Activity, Activity>, StoreError> {
+) -> Result<Versioned<Activity>, StoreError> {
     let sql = "UPDATE activities SET type = $3, status = $4, starts_at = $5, duration_minutes = $6, timezone = $7, \
          outcome = $8, next_action = $9, next_action_due = $10, notes = $11, related_contacts = $12, interview_stage = $13, \
          interview_medium = $14, location_or_link = $15, agenda = $16, prep_checklist = $17, followup_channel = $18, \
@@ -220,12 +220,20 @@ pub async fn delete_activity(
     user_id: UserId,
     id: ActivityId,
     expected_version: i64,
-) -> Result<u64, StoreError> {
-    conn.execute(
-        query("DELETE FROM activities WHERE id = $1 AND user_id = $2 AND version = $3")
-            .bind(id)
-            .bind(user_id)
-            .bind(expected_version),
-    )
-    .await
+) -> Result<Versioned<(), Activity>, StoreError> {
+    let deleted = conn
+        .execute(
+            query("DELETE FROM activities WHERE id = $1 AND user_id = $2 AND version = $3")
+                .bind(id)
+                .bind(user_id)
+                .bind(expected_version),
+        )
+        .await?;
+    if deleted == 1 {
+        return Ok(Versioned::Done(()));
+    }
+    Ok(match get_activity(conn, user_id, id).await? {
+        Some(current) => Versioned::Stale(Box::new(current)),
+        None => Versioned::Missing,
+    })
 }

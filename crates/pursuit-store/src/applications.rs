@@ -9,16 +9,11 @@ use pursuit_domain::application::{
 use pursuit_domain::ids::{ApplicationId, UserId};
 use uuid::Uuid;
 
+use crate::Versioned;
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
 use crate::sql::{Query, Row, Value};
-
-impl From<ApplicationId> for Value {
-    fn from(id: ApplicationId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
 
 /// Everything a user writes about an application (all but id, owner, version and times).
 #[derive(Clone, Debug, PartialEq)]
@@ -217,36 +212,16 @@ pub async fn insert_application(
     by: ChangedBy,
     now: Timestamp,
 ) -> Result<Application, StoreError> {
-    store_new_application(&mut conn, user_id, id, data, by, now).await?;
+    insert_applications(&mut conn, user_id, &[(id, data)], by, now).await?;
     get_application(conn, user_id, id)
         .await?
         .ok_or(StoreError::NotFound)
 }
 
-/// [`insert_application`] without reading the row back, for bulk writes (imports).
-pub async fn store_new_application(
-    mut conn: impl Conn,
-    user_id: UserId,
-    id: ApplicationId,
-    data: &ApplicationData,
-    by: ChangedBy,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO applications ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, 1, $28, $28)"
-    );
-    conn.execute(bind_data(Query::dynamic(sql).bind(id).bind(user_id), data).bind(now))
-        .await?;
-    write_tags(&mut conn, user_id, id, &data.tags).await?;
-    append_history(&mut conn, user_id, id, None, data.status, by, now).await?;
-    Ok(())
-}
-
-/// Creates many applications at once (an import): like [`store_new_application`] for each,
-/// in a few multi-row statements per 100 applications instead of five per application.
-/// Run it in a transaction.
-pub async fn store_new_applications(
+/// Creates applications (version 1) with their tags and first history entries, in a few
+/// multi-row statements per 100 applications: the one write path of a new application,
+/// single (create) or bulk (import). Run it in a transaction.
+pub async fn insert_applications(
     mut conn: impl Conn,
     user_id: UserId,
     new: &[(ApplicationId, &ApplicationData)],
@@ -360,15 +335,6 @@ pub async fn get_application(
     from_row(&row, tags).map(Some)
 }
 
-/// What a versioned write found.
-#[derive(Debug)]
-pub enum Versioned<T, S = Application> {
-    Done(T),
-    /// The row is at another version: here it is, for the client to reconcile.
-    Stale(Box<S>),
-    Missing,
-}
-
 /// Replaces the written fields of `current` (as the caller read it) with `data` if the row
 /// is still at `current.version`; appends to the history when the status changes.
 /// Concurrent writers cannot both win: the second sees a stale version. Run it in the
@@ -426,7 +392,7 @@ pub async fn delete_application(
     user_id: UserId,
     id: ApplicationId,
     expected_version: i64,
-) -> Result<Versioned<()>, StoreError> {
+) -> Result<Versioned<(), Application>, StoreError> {
     let deleted = conn
         .execute(
             query("DELETE FROM applications WHERE id = $1 AND user_id = $2 AND version = $3")
@@ -780,34 +746,41 @@ pub async fn list_applications(
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusChange {
+    pub application_id: ApplicationId,
     pub from: Option<ApplicationStatus>,
     pub to: ApplicationStatus,
     pub at: Timestamp,
     pub by: ChangedBy,
 }
 
-/// The application's status changes, oldest first.
+/// The status changes of one application, or with `None` of all the user's (an export),
+/// oldest first.
 pub async fn status_history(
     mut conn: impl Conn,
     user_id: UserId,
-    id: ApplicationId,
+    application: Option<ApplicationId>,
 ) -> Result<Vec<StatusChange>, StoreError> {
-    let rows = conn
-        .fetch_all(
-            query(
-                "SELECT from_status, to_status, changed_at, changed_by FROM application_status_history \
-                 WHERE application_id = $1 AND user_id = $2 ORDER BY changed_at, id",
-            )
-            .bind(id)
-            .bind(user_id),
-        )
-        .await?;
+    let one = if application.is_some() {
+        "AND application_id = $2"
+    } else {
+        ""
+    };
+    let mut q = Query::dynamic(format!(
+        "SELECT application_id, from_status, to_status, changed_at, changed_by \
+         FROM application_status_history WHERE user_id = $1 {one} ORDER BY changed_at, id"
+    ))
+    .bind(user_id);
+    if let Some(id) = application {
+        q = q.bind(id);
+    }
+    let rows = conn.fetch_all(q).await?;
     rows.iter()
         .map(|row| {
             let from: Option<String> = row.get("from_status")?;
             let to: String = row.get("to_status")?;
             let by: String = row.get("changed_by")?;
             Ok(StatusChange {
+                application_id: ApplicationId(row.get("application_id")?),
                 from: from
                     .map(|f| ApplicationStatus::parse(&f))
                     .transpose()

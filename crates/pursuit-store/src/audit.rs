@@ -6,13 +6,7 @@ use pursuit_domain::ids::{AuditId, UserId};
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Row, Value};
-
-impl From<AuditId> for Value {
-    fn from(id: AuditId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
+use crate::sql::Row;
 
 #[derive(Clone, Debug, Default)]
 pub struct NewAuditEntry {
@@ -49,7 +43,7 @@ pub async fn insert_audit(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
-        .bind(entry.user_id.map(|u| u.0))
+        .bind(entry.user_id)
         .bind(entry.action)
         .bind(entry.entity_type)
         .bind(entry.entity_id.clone())

@@ -6,13 +6,7 @@ use pursuit_domain::ids::{ImportId, UserId};
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Row, Value};
-
-impl From<ImportId> for Value {
-    fn from(id: ImportId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
+use crate::sql::Row;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Import {

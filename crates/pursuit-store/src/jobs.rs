@@ -14,13 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::db::{Backend, Conn, Db};
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Query, Row, Value};
-
-impl From<JobId> for Value {
-    fn from(id: JobId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
+use crate::sql::{Query, Row};
 
 /// Where a job is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,7 +138,7 @@ pub async fn enqueue_raw(
                     .bind(max_attempts)
                     .bind(options.run_at.unwrap_or(now))
                     .bind(options.dedupe_key.clone())
-                    .bind(options.user_id.map(|u| u.0))
+                    .bind(options.user_id)
                     .bind(serde_json::json!([]))
                     .bind(now),
             )

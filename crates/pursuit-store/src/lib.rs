@@ -39,5 +39,14 @@ pub mod sql;
 pub mod views;
 
 pub use db::{Backend, Conn, ConnectOptions, Db, PoolStats, Tx};
+
+/// What a versioned write (update or delete guarded by the version the caller read) found.
+#[derive(Debug)]
+pub enum Versioned<T, S = T> {
+    Done(T),
+    /// The row is at another version: here it is, for the client to reconcile.
+    Stale(Box<S>),
+    Missing,
+}
 pub use error::StoreError;
 pub use sql::{Decode, Query, Row, Value, query};

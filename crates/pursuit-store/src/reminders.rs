@@ -7,18 +7,12 @@ use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId, UserId};
 use pursuit_domain::reminder_rules;
 use pursuit_domain::settings::ReminderChannel;
 
+use crate::Versioned;
 use crate::accounts;
-use crate::applications::Versioned;
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
 use crate::sql::{Query, Row, Value};
-
-impl From<ReminderId> for Value {
-    fn from(id: ReminderId) -> Value {
-        Value::Uuid(Some(id.0))
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reminder {
@@ -107,8 +101,8 @@ pub async fn insert_reminder(
             )
             .bind(id)
             .bind(user_id)
-            .bind(new.application_id.map(|a| a.0))
-            .bind(new.activity_id.map(|a| a.0))
+            .bind(new.application_id)
+            .bind(new.activity_id)
             .bind(new.title.as_str())
             .bind(new.due_at)
             .bind(channels_json(&new.channels))
@@ -214,7 +208,7 @@ pub async fn update_reminder(
     channels: &[ReminderChannel],
     canceled_at: Option<Timestamp>,
     now: Timestamp,
-) -> Result<Versioned<Reminder, Reminder>, StoreError> {
+) -> Result<Versioned<Reminder>, StoreError> {
     let updated = conn
         .execute(
             query(
@@ -244,14 +238,22 @@ pub async fn delete_reminder(
     user_id: UserId,
     id: ReminderId,
     expected_version: i64,
-) -> Result<u64, StoreError> {
-    conn.execute(
-        query("DELETE FROM reminders WHERE id = $1 AND user_id = $2 AND version = $3")
-            .bind(id)
-            .bind(user_id)
-            .bind(expected_version),
-    )
-    .await
+) -> Result<Versioned<(), Reminder>, StoreError> {
+    let deleted = conn
+        .execute(
+            query("DELETE FROM reminders WHERE id = $1 AND user_id = $2 AND version = $3")
+                .bind(id)
+                .bind(user_id)
+                .bind(expected_version),
+        )
+        .await?;
+    if deleted == 1 {
+        return Ok(Versioned::Done(()));
+    }
+    Ok(match get_reminder(conn, user_id, id).await? {
+        Some(current) => Versioned::Stale(Box::new(current)),
+        None => Versioned::Missing,
+    })
 }
 
 /// Cancels the application's unsent rule reminders (the status moved on).

@@ -25,6 +25,33 @@ pub enum Value {
     Bytes(Option<Vec<u8>>),
 }
 
+/// Every typed id binds as its UUID.
+macro_rules! id_values {
+    ($($id:ident),* $(,)?) => {$(
+        impl From<pursuit_domain::ids::$id> for Value {
+            fn from(id: pursuit_domain::ids::$id) -> Value {
+                Value::Uuid(Some(id.0))
+            }
+        }
+        impl From<Option<pursuit_domain::ids::$id>> for Value {
+            fn from(id: Option<pursuit_domain::ids::$id>) -> Value {
+                Value::Uuid(id.map(|id| id.0))
+            }
+        }
+    )*};
+}
+
+id_values!(
+    UserId,
+    ApiTokenId,
+    AuditId,
+    JobId,
+    ApplicationId,
+    ActivityId,
+    ReminderId,
+    ImportId
+);
+
 macro_rules! value_from {
     ($($rust:ty => $variant:ident),* $(,)?) => {$(
         impl From<$rust> for Value {

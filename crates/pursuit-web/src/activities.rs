@@ -12,7 +12,7 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::ids::{ActivityId, ApplicationId};
 use pursuit_store::activities::{self, Activity, ActivityData};
-use pursuit_store::applications::{self, Versioned};
+use pursuit_store::applications;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -274,7 +274,7 @@ async fn list_activities(
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Json<ActivityList>, ApiError> {
     let application = owned_application(&state, &current, id).await?;
-    let list = activities::list_activities(&state.db, current.id(), application).await?;
+    let list = activities::list_activities(&state.db, current.id(), Some(application)).await?;
     Ok(Json(ActivityList {
         items: list.iter().map(response).collect(),
         next_cursor: None,
@@ -436,33 +436,28 @@ async fn patch_activity(
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
-    match activities::update_activity(&mut tx, current.id(), id, expected, &data, Timestamp::now())
-        .await?
-    {
-        Versioned::Done(updated) => {
-            let schedule = |d: &ActivityData| (d.kind, d.status, d.starts_at, d.interview_stage);
-            if schedule(&updated.data) != schedule(&existing.data) {
-                // The interview moved, changed stage or was done/cancelled: re-plan its reminders.
-                let company =
-                    applications::get_application(&mut tx, current.id(), updated.application_id)
-                        .await?
-                        .map(|a| a.data.company)
-                        .unwrap_or_default();
-                pursuit_store::reminders::apply_activity_rules(
-                    &mut tx,
-                    current.id(),
-                    &updated,
-                    &company,
-                    Timestamp::now(),
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(with_etag(StatusCode::OK, &updated))
-        }
-        Versioned::Stale(latest) => Err(stale(&latest, expected)),
-        Versioned::Missing => Err(ApiError::not_found()),
+    let outcome =
+        activities::update_activity(&mut tx, current.id(), id, expected, &data, Timestamp::now())
+            .await?;
+    let updated = versioned::settle(outcome, expected, stale)?;
+    let schedule = |d: &ActivityData| (d.kind, d.status, d.starts_at, d.interview_stage);
+    if schedule(&updated.data) != schedule(&existing.data) {
+        // The interview moved, changed stage or was done/cancelled: re-plan its reminders.
+        let company = applications::get_application(&mut tx, current.id(), updated.application_id)
+            .await?
+            .map(|a| a.data.company)
+            .unwrap_or_default();
+        pursuit_store::reminders::apply_activity_rules(
+            &mut tx,
+            current.id(),
+            &updated,
+            &company,
+            Timestamp::now(),
+        )
+        .await?;
     }
+    tx.commit().await?;
+    Ok(with_etag(StatusCode::OK, &updated))
 }
 
 /// Deletes an activity; needs `If-Match`.
@@ -487,11 +482,7 @@ async fn delete_activity(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let expected = if_match(&headers)?;
-    if activities::delete_activity(&state.db, current.id(), id, expected).await? == 1 {
-        return Ok(StatusCode::NO_CONTENT);
-    }
-    match activities::get_activity(&state.db, current.id(), id).await? {
-        Some(latest) => Err(stale(&latest, expected)),
-        None => Err(ApiError::not_found()),
-    }
+    let outcome = activities::delete_activity(&state.db, current.id(), id, expected).await?;
+    versioned::settle(outcome, expected, stale)?;
+    Ok(StatusCode::NO_CONTENT)
 }

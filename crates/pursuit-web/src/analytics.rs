@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
+use crate::fields::query_date;
 use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -40,20 +41,8 @@ pub struct Range {
 
 /// The range asked for, in the user's zone: default the 90 days up to today.
 fn range(current: &CurrentUser, range: &Range) -> Result<(Date, Date), ApiError> {
-    let zone = jiff::tz::TimeZone::get(&current.user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = Timestamp::now().to_zoned(zone).date();
-    let parse = |value: &Option<String>, name: &str| -> Result<Option<Date>, ApiError> {
-        value
-            .as_deref()
-            .map(|d| {
-                d.parse::<Date>().map_err(|_| {
-                    ApiError::bad_request(format!("{name} must be a date such as 2026-11-23"))
-                })
-            })
-            .transpose()
-    };
-    let to = parse(&range.to, "to")?.unwrap_or(today);
-    let from = parse(&range.from, "from")?
+    let to = query_date(range.to.as_deref(), "to")?.unwrap_or_else(|| current.today());
+    let from = query_date(range.from.as_deref(), "from")?
         .unwrap_or_else(|| to.checked_sub(jiff::Span::new().days(90)).unwrap_or(to));
     if from > to {
         return Err(ApiError::bad_request("from must not be after to"));

@@ -20,7 +20,7 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::ids::ApplicationId;
 use pursuit_store::applications::{
-    self, Application, ApplicationData, ApplicationFilter, Sort, SortKey, SortValue, Versioned,
+    self, Application, ApplicationData, ApplicationFilter, Sort, SortKey, SortValue,
 };
 use pursuit_store::reminders;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
-use crate::fields::Fields;
+use crate::fields::{Fields, query_date};
 use crate::idempotency::Idempotency;
 use crate::problem::{ApiError, FieldError};
 use crate::versioned::{self, if_match};
@@ -364,16 +364,6 @@ pub(crate) fn blank(today: Date) -> ApplicationData {
     }
 }
 
-pub(crate) fn today_in(zone: &str) -> Date {
-    Timestamp::now()
-        .to_zoned(
-            TimeZoneName::parse(zone)
-                .map(|z| z.zone())
-                .unwrap_or(jiff::tz::TimeZone::UTC),
-        )
-        .date()
-}
-
 /// Creates an application. Required: `company`, `role_title`; an `id` may be supplied. With
 /// `Idempotency-Key`, a retry of the same request gets the first response again.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
@@ -410,7 +400,7 @@ async fn create_application(
             fields.bad(required, "is required");
         }
     }
-    let mut data = blank(today_in(&current.user.time_zone));
+    let mut data = blank(current.today());
     apply(&body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
@@ -508,7 +498,7 @@ async fn patch_application(
         return Err(ApiError::validation(fields.errors));
     }
     let now = Timestamp::now();
-    match applications::update_application(
+    let outcome = applications::update_application(
         &mut tx,
         current.id(),
         &existing,
@@ -516,27 +506,22 @@ async fn patch_application(
         ChangedBy::User,
         now,
     )
-    .await?
-    {
-        Versioned::Done(updated) => {
-            if updated.data.status != existing.data.status {
-                // The default reminder rules follow the status (seed 002 §3.3).
-                reminders::apply_status_rules(
-                    &mut tx,
-                    current.id(),
-                    id,
-                    &updated.data.company,
-                    updated.data.status,
-                    now,
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(with_etag(StatusCode::OK, &updated))
-        }
-        Versioned::Stale(latest) => Err(stale(&latest, expected)),
-        Versioned::Missing => Err(ApiError::not_found()),
+    .await?;
+    let updated = versioned::settle(outcome, expected, stale)?;
+    if updated.data.status != existing.data.status {
+        // The default reminder rules follow the status (seed 002 §3.3).
+        reminders::apply_status_rules(
+            &mut tx,
+            current.id(),
+            id,
+            &updated.data.company,
+            updated.data.status,
+            now,
+        )
+        .await?;
     }
+    tx.commit().await?;
+    Ok(with_etag(StatusCode::OK, &updated))
 }
 
 /// Deletes an application and its history. Requires `If-Match` like PATCH.
@@ -561,15 +546,9 @@ async fn delete_application(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let expected = if_match(&headers)?;
-    let mut tx = state.db.begin().await?;
-    match applications::delete_application(&mut tx, current.id(), id, expected).await? {
-        Versioned::Done(()) => {
-            tx.commit().await?;
-            Ok(StatusCode::NO_CONTENT)
-        }
-        Versioned::Stale(latest) => Err(stale(&latest, expected)),
-        Versioned::Missing => Err(ApiError::not_found()),
-    }
+    let outcome = applications::delete_application(&state.db, current.id(), id, expected).await?;
+    versioned::settle(outcome, expected, stale)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -648,10 +627,6 @@ fn parse_cursor(cursor: &str, sort: Sort) -> Option<(SortValue, ApplicationId)> 
         .then_some((value, ApplicationId(id.parse().ok()?)))
 }
 
-fn parse_sort(input: &str) -> Option<Sort> {
-    Sort::parse(input.trim())
-}
-
 /// The caller's applications, newest first unless `sort` (or the view's sort) says
 /// otherwise, with filters and cursor pagination. Archived ones only with `archived=true`.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", params(ListQuery),
@@ -684,16 +659,6 @@ async fn list_applications(
         .as_deref()
         .map(|p| Priority::parse(p).map_err(|e| ApiError::bad_request(format!("priority: {e}"))))
         .transpose()?;
-    let date = |value: &Option<String>, name: &str| -> Result<Option<Date>, ApiError> {
-        value
-            .as_deref()
-            .map(|d| {
-                d.parse::<Date>().map_err(|_| {
-                    ApiError::bad_request(format!("{name} must be a date such as 2026-11-23"))
-                })
-            })
-            .transpose()
-    };
     let mut filter = match query.view {
         Some(view) => {
             let saved = pursuit_store::views::get_view(&state.db, current.id(), view)
@@ -713,8 +678,8 @@ async fn list_applications(
     filter.tag = query.tag.clone().or(filter.tag);
     filter.q = query.q.clone().or(filter.q);
     filter.archived = query.archived.unwrap_or(filter.archived);
-    filter.applied_from = date(&query.from, "from")?.or(filter.applied_from);
-    filter.applied_to = date(&query.to, "to")?.or(filter.applied_to);
+    filter.applied_from = query_date(query.from.as_deref(), "from")?.or(filter.applied_from);
+    filter.applied_to = query_date(query.to.as_deref(), "to")?.or(filter.applied_to);
     filter.company = query.company.clone().or(filter.company);
     filter.role = query.role.clone().or(filter.role);
     filter.location = query.location.clone().or(filter.location);
@@ -724,7 +689,7 @@ async fn list_applications(
         filter.reminders_due_by = Some(Timestamp::now());
     }
     if let Some(sort) = query.sort.as_deref() {
-        filter.sort = parse_sort(sort).ok_or_else(|| {
+        filter.sort = Sort::parse(sort.trim()).ok_or_else(|| {
             ApiError::bad_request(format!(
                 "sort must be one of {}, each optionally prefixed with - for descending",
                 Sort::all_names().join(", ")
@@ -789,7 +754,7 @@ async fn application_history(
     applications::get_application(&state.db, current.id(), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let history = applications::status_history(&state.db, current.id(), id).await?;
+    let history = applications::status_history(&state.db, current.id(), Some(id)).await?;
     Ok(Json(HistoryPage {
         items: history
             .into_iter()
@@ -899,7 +864,7 @@ pub(crate) fn filter_from_document(
                 }
                 _ => fields.bad(key, "must be a whole number of days from 0 to 366"),
             },
-            "sort" => match value.as_str().and_then(parse_sort) {
+            "sort" => match value.as_str().map(str::trim).and_then(Sort::parse) {
                 Some(sort) => filter.sort = sort,
                 None => fields.bad(
                     key,

@@ -2,6 +2,8 @@
 //! with all their data — JSON (applications with their history and activities, reminders,
 //! saved views) or CSV (one row per application, for a spreadsheet).
 
+use std::collections::HashMap;
+
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -138,24 +140,28 @@ async fn export(
             format!("pursuit-applications-{stamp}.csv"),
         ),
         "json" => {
+            // Two queries for every history entry and activity, grouped here, rather than
+            // two per application.
+            let mut history: HashMap<_, Vec<Value>> = HashMap::new();
+            for h in applications::status_history(&state.db, current.id(), None).await? {
+                history.entry(h.application_id).or_default().push(
+                    json!({ "from": h.from.map(|s| s.as_str()), "to": h.to.as_str(), "at": h.at, "by": h.by.as_str() }),
+                );
+            }
+            let mut activity_items: HashMap<_, Vec<Value>> = HashMap::new();
+            for a in activities::list_activities(&state.db, current.id(), None).await? {
+                activity_items.entry(a.application_id).or_default().push(
+                    serde_json::to_value(crate::activities::response(&a)).unwrap_or(Value::Null),
+                );
+            }
             let mut items = Vec::with_capacity(applications_list.len());
             for application in &applications_list {
-                let history =
-                    applications::status_history(&state.db, current.id(), application.id).await?;
-                let activity_list =
-                    activities::list_activities(&state.db, current.id(), application.id).await?;
                 let mut item = serde_json::to_value(crate::applications::response(application))
                     .unwrap_or(Value::Null);
-                item["status_history"] = history
-                    .iter()
-                    .map(|h| json!({ "from": h.from.map(|s| s.as_str()), "to": h.to.as_str(), "at": h.at, "by": h.by.as_str() }))
-                    .collect();
-                item["activities"] = activity_list
-                    .iter()
-                    .map(|a| {
-                        serde_json::to_value(crate::activities::response(a)).unwrap_or(Value::Null)
-                    })
-                    .collect();
+                item["status_history"] =
+                    Value::Array(history.remove(&application.id).unwrap_or_default());
+                item["activities"] =
+                    Value::Array(activity_items.remove(&application.id).unwrap_or_default());
                 items.push(item);
             }
             let filter = ReminderFilter {

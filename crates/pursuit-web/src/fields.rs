@@ -2,9 +2,21 @@
 //! shared vocabulary of create-and-patch handlers.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde_json::Value;
 
-use crate::problem::FieldError;
+use crate::problem::{ApiError, FieldError};
+
+/// A `YYYY-MM-DD` query parameter; a bad one is a 400 naming it.
+pub fn query_date(value: Option<&str>, name: &str) -> Result<Option<Date>, ApiError> {
+    value
+        .map(|d| {
+            d.parse::<Date>().map_err(|_| {
+                ApiError::bad_request(format!("{name} must be a date such as 2026-11-23"))
+            })
+        })
+        .transpose()
+}
 
 /// Collects invalid fields of one request.
 #[derive(Default)]

@@ -10,7 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
 use pursuit_domain::settings::ReminderChannel;
-use pursuit_store::applications::Versioned;
 use pursuit_store::reminders::{self, NewReminder, Reminder, ReminderFilter};
 use pursuit_store::{activities, applications};
 use serde::{Deserialize, Serialize};
@@ -354,7 +353,7 @@ async fn patch_reminder(
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
-    match reminders::update_reminder(
+    let outcome = reminders::update_reminder(
         &state.db,
         current.id(),
         id,
@@ -365,12 +364,9 @@ async fn patch_reminder(
         canceled_at,
         now,
     )
-    .await?
-    {
-        Versioned::Done(updated) => Ok(with_etag(StatusCode::OK, &updated)),
-        Versioned::Stale(latest) => Err(stale(&latest, expected)),
-        Versioned::Missing => Err(ApiError::not_found()),
-    }
+    .await?;
+    let updated = versioned::settle(outcome, expected, stale)?;
+    Ok(with_etag(StatusCode::OK, &updated))
 }
 
 /// Deletes a reminder; needs `If-Match`.
@@ -394,11 +390,7 @@ async fn delete_reminder(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let expected = if_match(&headers)?;
-    if reminders::delete_reminder(&state.db, current.id(), id, expected).await? == 1 {
-        return Ok(StatusCode::NO_CONTENT);
-    }
-    match reminders::get_reminder(&state.db, current.id(), id).await? {
-        Some(latest) => Err(stale(&latest, expected)),
-        None => Err(ApiError::not_found()),
-    }
+    let outcome = reminders::delete_reminder(&state.db, current.id(), id, expected).await?;
+    versioned::settle(outcome, expected, stale)?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pursuit_store::Versioned;
 use serde::Serialize;
 
 use crate::extract::Json;
@@ -32,6 +33,21 @@ pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
         .ok_or_else(|| {
             ApiError::bad_request("If-Match must be the ETag you last read, such as W/\"3\"")
         })
+}
+
+/// What a versioned write did, as the handler answers it: the `Done` value, or the problem
+/// of a stale version (made by `stale`, which carries the current representation) or of a
+/// row that is gone (404).
+pub fn settle<T, S>(
+    outcome: Versioned<T, S>,
+    sent: i64,
+    stale: impl FnOnce(&S, i64) -> ApiError,
+) -> Result<T, ApiError> {
+    match outcome {
+        Versioned::Done(done) => Ok(done),
+        Versioned::Stale(current) => Err(stale(&current, sent)),
+        Versioned::Missing => Err(ApiError::not_found()),
+    }
 }
 
 /// 409 `version-conflict` carrying the current representation under `current`.

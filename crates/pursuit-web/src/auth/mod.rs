@@ -68,6 +68,16 @@ impl CurrentUser {
     pub fn id(&self) -> UserId {
         self.user.id
     }
+
+    /// The user's time zone (UTC if the stored name is no longer known).
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// Today's date where the user lives.
+    pub fn today(&self) -> jiff::civil::Date {
+        jiff::Timestamp::now().to_zoned(self.zone()).date()
+    }
 }
 
 /// Last-used times are written at most this often per token or session.

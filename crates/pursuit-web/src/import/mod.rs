@@ -387,7 +387,7 @@ fn sample_row(line: u64, d: &ApplicationData) -> Value {
     })
 }
 
-fn response(import: &Import, plan: &Plan, result: Option<ImportResult>) -> ImportResponse {
+fn response(import: &Import, plan: Plan, result: Option<ImportResult>) -> ImportResponse {
     let mut invalid_rows = Vec::new();
     let mut warnings = Vec::new();
     let mut duplicates = Vec::new();
@@ -447,30 +447,15 @@ fn response(import: &Import, plan: &Plan, result: Option<ImportResult>) -> Impor
         delimiter: plan.delimiter.to_string(),
         date_order: plan.date_order.as_str().to_owned(),
         date_order_detected: plan.date_order_detected,
-        columns: plan
-            .columns
-            .iter()
-            .map(|c| ColumnMapping {
-                header: c.header.clone(),
-                field: c.field.clone(),
-            })
-            .collect(),
+        columns: plan.columns,
         counts: ImportCounts {
             rows: plan.rows.len(),
             ready,
             invalid,
             duplicates: duplicate,
         },
-        statuses: plan
-            .statuses
-            .iter()
-            .map(|s| StatusWord {
-                value: s.value.clone(),
-                status: s.status.clone(),
-                rows: s.rows,
-            })
-            .collect(),
-        notes: plan.notes.clone(),
+        statuses: plan.statuses,
+        notes: plan.notes,
         invalid_rows,
         warnings,
         duplicates,
@@ -479,10 +464,6 @@ fn response(import: &Import, plan: &Plan, result: Option<ImportResult>) -> Impor
         committed_at: import.committed_at,
         result,
     }
-}
-
-fn zone_of(current: &CurrentUser) -> TimeZone {
-    TimeZone::get(&current.user.time_zone).unwrap_or(TimeZone::UTC)
 }
 
 fn options_of(import: &Import) -> Options {
@@ -558,7 +539,7 @@ async fn create_import(
         .map(|f| f.trim().chars().take(255).collect::<String>())
         .filter(|f| !f.is_empty());
     let now = Timestamp::now();
-    let zone = zone_of(&current);
+    let zone = current.zone();
     let existing = imports::existing_keys(&state.db, current.id()).await?;
     let plan = plan(&content, &options, &zone, now, &existing)?;
     let import = Import {
@@ -572,7 +553,7 @@ async fn create_import(
         committed_at: None,
     };
     imports::insert_import(&state.db, current.id(), &import).await?;
-    let mut response = (StatusCode::CREATED, Json(response(&import, &plan, None))).into_response();
+    let mut response = (StatusCode::CREATED, Json(response(&import, plan, None))).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/imports/{}", import.id)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -603,12 +584,12 @@ async fn get_import(
     let plan = plan(
         &import.content,
         &options_of(&import),
-        &zone_of(&current),
+        &current.zone(),
         Timestamp::now(),
         &existing,
     )?;
     Ok(Json(
-        serde_json::to_value(response(&import, &plan, None)).unwrap_or(Value::Null),
+        serde_json::to_value(response(&import, plan, None)).unwrap_or(Value::Null),
     ))
 }
 
@@ -652,7 +633,7 @@ async fn confirm_import(
     let plan = plan(
         &import.content,
         &options_of(&import),
-        &zone_of(&current),
+        &current.zone(),
         now,
         &existing,
     )?;
@@ -670,7 +651,7 @@ async fn confirm_import(
             Outcome::Duplicate(_) => result.skipped_duplicates += 1,
         }
     }
-    applications::store_new_applications(&mut tx, current.id(), &ready, ChangedBy::Import, now)
+    applications::insert_applications(&mut tx, current.id(), &ready, ChangedBy::Import, now)
         .await?;
     result.created = ready.len();
     if options.plan_reminders {
@@ -693,7 +674,7 @@ async fn confirm_import(
         ..import
     };
     let report =
-        serde_json::to_value(response(&committed, &plan, Some(result))).unwrap_or(Value::Null);
+        serde_json::to_value(response(&committed, plan, Some(result))).unwrap_or(Value::Null);
     imports::record_result(&mut tx, current.id(), id, report.clone()).await?;
     tx.commit().await?;
     Ok(Json(report))

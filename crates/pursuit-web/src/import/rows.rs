@@ -6,6 +6,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use pursuit_domain::application::ApplicationStatus;
 use serde_json::{Map, Value, json};
 
 use super::columns::{Field, Mapping};
@@ -110,7 +111,14 @@ impl Reader<'_> {
                 }
                 None => row.errors.push((
                     "status".into(),
-                    format!("{v:?} is not a status Pursuit knows; map it to one of Saved, Draft, Applied, Screening, Recruiter_Call, Tech_Screen, Interview_Loop, Offer, Accepted, Declined, Rejected, On_Hold, Closed"),
+                    format!(
+                        "{v:?} is not a status Pursuit knows; write it as one of {}",
+                        ApplicationStatus::ALL
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )),
             }
         }

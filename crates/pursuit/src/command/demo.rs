@@ -12,8 +12,9 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
 use pursuit_domain::settings::ReminderChannel;
+use pursuit_store::Versioned;
 use pursuit_store::activities::{self, ActivityData};
-use pursuit_store::applications::{self, ApplicationData, Versioned};
+use pursuit_store::applications::{self, ApplicationData};
 use pursuit_store::reminders::{self, NewReminder};
 use pursuit_store::{Db, accounts};
 

@@ -282,7 +282,8 @@ both_backends! {
         use pursuit_domain::account::{EmailAddress, TimeZoneName};
         use pursuit_domain::application::{ApplicationStatus, ChangedBy, LocationMode, Priority};
         use pursuit_domain::ids::ApplicationId;
-        use pursuit_store::applications::{self, ApplicationData, Versioned};
+        use pursuit_store::Versioned;
+        use pursuit_store::applications::{self, ApplicationData};
         use pursuit_store::{accounts, analytics};
 
         let database = TestDatabase::new(backend).await;
