@@ -76,6 +76,10 @@ impl fmt::Debug for EmailAddress {
     }
 }
 
+/// The address of the embedded owner account before its owner sets one: not deliverable, so
+/// mail to it is not attempted.
+pub const OWNER_PLACEHOLDER_EMAIL: &str = "owner@localhost";
+
 /// An IANA time zone name that this build knows (`Europe/Berlin`, `America/Sao_Paulo`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TimeZoneName(String);

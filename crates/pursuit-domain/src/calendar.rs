@@ -32,6 +32,8 @@ pub struct Event {
     pub description: Option<String>,
     pub location: Option<String>,
     pub url: Option<String>,
+    /// Shown as cancelled (`STATUS:CANCELLED`), e.g. a cancelled interview in the feed.
+    pub cancelled: bool,
 }
 
 /// A VCALENDAR with its events.
@@ -131,7 +133,7 @@ impl Calendar {
                 // A URI value is not TEXT: no escaping, but no line breaks either.
                 line(format!("URL:{}", url.replace(['\r', '\n'], "")));
             }
-            if self.method == Method::Cancel {
+            if self.method == Method::Cancel || event.cancelled {
                 line("STATUS:CANCELLED".into());
             }
             line("END:VEVENT".into());
@@ -162,6 +164,7 @@ mod tests {
             description: Some("Line one\nLine two; with, punctuation \\ done".into()),
             location: None,
             url: Some("https://pursuit.example/applications/1".into()),
+            cancelled: false,
         }
     }
 

@@ -48,4 +48,6 @@ id_type! {
     ReminderId,
     /// A CSV import (previewed, then committed).
     ImportId,
+    /// An in-app notification.
+    NotificationId,
 }

@@ -67,6 +67,42 @@ pub fn on_status(
     planned
 }
 
+/// The status a status rule plans for: once the application has left it, a pending
+/// reminder of that rule is moot and is not delivered.
+pub fn rule_status(rule: &str) -> Option<ApplicationStatus> {
+    Some(match rule {
+        "applied_follow_up" => ApplicationStatus::Applied,
+        "offer_response" => ApplicationStatus::Offer,
+        "on_hold_check_in" => ApplicationStatus::OnHold,
+        _ => return None,
+    })
+}
+
+/// Every rule's name.
+pub const RULES: [&str; 8] = [
+    "applied_follow_up",
+    "offer_response",
+    "on_hold_check_in",
+    "screening_24h",
+    "screening_1h",
+    "loop_48h",
+    "loop_2h",
+    "interview_follow_up",
+];
+
+/// The `'static` name of a known rule.
+pub fn known_rule(rule: &str) -> Option<&'static str> {
+    RULES.into_iter().find(|known| *known == rule)
+}
+
+/// Rules whose reminder announces an event: useless once the event has started.
+pub fn announces_event(rule: &str) -> bool {
+    matches!(
+        rule,
+        "screening_24h" | "screening_1h" | "loop_48h" | "loop_2h"
+    )
+}
+
 /// What to plan for an interview scheduled at `starts_at`: a screening gets reminders 24 h
 /// and 1 h before; an interview loop 48 h and 2 h before and a follow-up two days after.
 /// Times already past are skipped. Quiet hours move a reminder to their end only when that

@@ -11,13 +11,23 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-/// A message to one recipient: a plain-text part, and an HTML part when there is one.
-#[derive(Clone, Debug)]
+/// A message to one recipient: a plain-text part, an HTML part when there is one, and any
+/// attachments.
+#[derive(Clone, Debug, Default)]
 pub struct Email {
     pub to: String,
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent along, e.g. `invite.ics` as `text/calendar; method=PUBLISH; charset=UTF-8`.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// How to reach the SMTP server.
@@ -125,32 +135,64 @@ impl Mailer {
         matches!(self.transport, Transport::Outbox(_))
     }
 
-    /// Builds the RFC 5322 message (multipart/alternative when there is HTML).
+    /// Builds the RFC 5322 message: `multipart/alternative` when there is HTML, inside
+    /// `multipart/mixed` when there are attachments.
     pub fn build(&self, email: &Email) -> Result<Message, MailError> {
         let builder = Message::builder()
             .from(self.from.clone())
             .to(mailbox(&email.to)?)
             .subject(email.subject.clone())
             .message_id(Some(format!("<{}@pursuit>", uuid::Uuid::new_v4())));
-        let result = match &email.html {
-            Some(html) => builder.multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(email.text.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(html.clone()),
-                    ),
-            ),
-            None => builder
+        let text = || {
+            SinglePart::builder()
                 .header(ContentType::TEXT_PLAIN)
-                .body(email.text.clone()),
+                .body(email.text.clone())
         };
-        result.map_err(|e| MailError::Build(e.to_string()))
+        let body = match &email.html {
+            Some(html) => MultiPart::alternative().singlepart(text()).singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(html.clone()),
+            ),
+            None if email.attachments.is_empty() => {
+                return builder
+                    .singlepart(text())
+                    .map_err(|e| MailError::Build(e.to_string()));
+            }
+            None => MultiPart::mixed().singlepart(text()),
+        };
+        let body = if email.attachments.is_empty() {
+            body
+        } else {
+            let mut mixed = if email.html.is_some() {
+                MultiPart::mixed().multipart(body)
+            } else {
+                body
+            };
+            for attachment in &email.attachments {
+                let content_type = ContentType::parse(&attachment.content_type).map_err(|e| {
+                    MailError::Build(format!(
+                        "bad content type {:?}: {e}",
+                        attachment.content_type
+                    ))
+                })?;
+                // Base64, so the bytes arrive exactly (an .ics needs its CRLFs intact even
+                // through servers that store mail with bare LF).
+                let body = lettre::message::Body::new_with_encoding(
+                    attachment.bytes.clone(),
+                    lettre::message::header::ContentTransferEncoding::Base64,
+                )
+                .map_err(|_| MailError::Build("cannot encode an attachment".to_owned()))?;
+                mixed = mixed.singlepart(
+                    lettre::message::Attachment::new(attachment.filename.clone())
+                        .body(body, content_type),
+                );
+            }
+            mixed
+        };
+        builder
+            .multipart(body)
+            .map_err(|e| MailError::Build(e.to_string()))
     }
 
     pub async fn send(&self, email: &Email) -> Result<(), MailError> {
@@ -199,6 +241,11 @@ mod tests {
             subject: "Sign in to Pursuit — café ✓".to_owned(),
             text: "Open http://127.0.0.1:8080/auth/magic-link?token=abc".to_owned(),
             html: Some("<p>Open the link</p>".to_owned()),
+            attachments: vec![Attachment {
+                filename: "invite.ics".to_owned(),
+                content_type: "text/calendar; method=PUBLISH; charset=UTF-8".to_owned(),
+                bytes: b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_vec(),
+            }],
         };
 
         mailer.send(&email).await.unwrap();
@@ -212,6 +259,8 @@ mod tests {
         let text = std::fs::read_to_string(&files[0]).unwrap();
         assert!(text.contains("To: ada@example.org"), "{text}");
         assert!(text.contains("multipart/alternative"), "{text}");
+        assert!(text.contains("multipart/mixed"), "{text}");
+        assert!(text.contains("filename=\"invite.ics\""), "{text}");
         assert!(text.contains("\r\n"), "RFC 5322 lines end in CRLF");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -223,7 +272,7 @@ mod tests {
             to: "not an address".to_owned(),
             subject: "x".to_owned(),
             text: "x".to_owned(),
-            html: None,
+            ..Email::default()
         };
         assert!(matches!(
             mailer.build(&email),

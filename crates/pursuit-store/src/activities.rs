@@ -237,3 +237,34 @@ pub async fn delete_activity(
         None => Versioned::Missing,
     })
 }
+
+/// Activities with a start time at or after `from`, on unarchived applications, with the
+/// application's company and role, soonest first (the calendar feed).
+pub async fn scheduled_from(
+    mut conn: impl Conn,
+    user_id: UserId,
+    from: Timestamp,
+    limit: i64,
+) -> Result<Vec<(Activity, String, String)>, StoreError> {
+    conn.fetch_all(
+        query(
+            "SELECT a.*, p.company AS application_company, p.role_title AS application_role \
+             FROM activities a JOIN applications p ON p.id = a.application_id \
+             WHERE a.user_id = $1 AND a.starts_at >= $2 AND p.archived_at IS NULL \
+             ORDER BY a.starts_at, a.id LIMIT $3",
+        )
+        .bind(user_id)
+        .bind(from)
+        .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            from_row(row)?,
+            row.get("application_company")?,
+            row.get("application_role")?,
+        ))
+    })
+    .collect()
+}

@@ -9,7 +9,7 @@
 //! - [`migrate`]: migrations embedded in the binary, one file per backend per version.
 //! - [`schema`]: reads the live schema back, so a test can prove the backends never drift.
 //! - [`secret`]: random secrets and their stored hashes.
-//! - feature query modules: [`accounts`], [`activities`], [`analytics`], [`applications`], [`audit`], [`imports`], [`reminders`], [`views`]; each function takes the user id of the
+//! - feature query modules: [`accounts`], [`activities`], [`analytics`], [`applications`], [`audit`], [`delivery`], [`imports`], [`reminders`], [`views`]; each function takes the user id of the
 //!   rows it touches.
 //! - [`jobs`]: the durable job queue's state moves (enqueue, claim, complete, fail, rescue).
 //!
@@ -27,6 +27,7 @@ pub mod analytics;
 pub mod applications;
 pub mod audit;
 pub mod db;
+pub mod delivery;
 mod error;
 pub mod idempotency;
 pub mod imports;

@@ -57,6 +57,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_idempotency_keys"),
     migration!(9, "0009_reminders"),
     migration!(10, "0010_imports"),
+    migration!(11, "0011_delivery"),
 ];
 
 /// The schema version this build writes.

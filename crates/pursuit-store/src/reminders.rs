@@ -10,6 +10,7 @@ use pursuit_domain::settings::ReminderChannel;
 use crate::Versioned;
 use crate::accounts;
 use crate::db::Conn;
+use crate::delivery::Delivery;
 use crate::error::StoreError;
 use crate::query;
 use crate::sql::{Query, Row, Value};
@@ -27,6 +28,10 @@ pub struct Reminder {
     pub canceled_at: Option<Timestamp>,
     pub rule: Option<String>,
     pub meta: Option<serde_json::Value>,
+    /// Where delivery stands; see [`crate::delivery`].
+    pub delivery: Delivery,
+    /// Why delivery failed or was skipped.
+    pub delivery_note: Option<String>,
     pub version: i64,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -46,7 +51,7 @@ pub struct NewReminder {
 }
 
 const COLUMNS: &str = "id, application_id, activity_id, title, due_at, channels, sent, sent_at, canceled_at, rule, meta, \
-     version, created_at, updated_at";
+     delivery, delivery_note, version, created_at, updated_at";
 
 fn channels_json(channels: &[ReminderChannel]) -> serde_json::Value {
     serde_json::Value::from(channels.iter().map(|c| c.as_str()).collect::<Vec<_>>())
@@ -77,6 +82,14 @@ fn from_row(row: &Row) -> Result<Reminder, StoreError> {
         canceled_at: row.get("canceled_at")?,
         rule: row.get("rule")?,
         meta: row.get("meta")?,
+        delivery: {
+            let text: String = row.get("delivery")?;
+            Delivery::parse(&text).ok_or_else(|| StoreError::Decode {
+                column: "delivery".to_owned(),
+                message: format!("unknown value {text:?}"),
+            })?
+        },
+        delivery_note: row.get("delivery_note")?,
         version: row.get("version")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
@@ -212,8 +225,12 @@ pub async fn update_reminder(
     let updated = conn
         .execute(
             query(
-                "UPDATE reminders SET title = $3, due_at = $4, channels = $5, canceled_at = $6, version = version + 1, \
-                 updated_at = $7 WHERE id = $1 AND user_id = $2 AND version = $8",
+                "UPDATE reminders SET title = $3, due_at = $4, channels = $5, canceled_at = $6, \
+                 delivery = CASE WHEN sent THEN delivery WHEN due_at <> $4 OR delivery IN ('pending', 'queued') \
+                 THEN 'pending' ELSE delivery END, \
+                 delivery_note = CASE WHEN sent OR (due_at = $4 AND delivery NOT IN ('pending', 'queued')) \
+                 THEN delivery_note ELSE NULL END, \
+                 version = version + 1, updated_at = $7 WHERE id = $1 AND user_id = $2 AND version = $8",
             )
             .bind(id)
             .bind(user_id)
@@ -397,4 +414,31 @@ pub async fn apply_activity_rules(
         }
     }
     Ok(planned)
+}
+
+/// Uncancelled reminders due at or after `from`, with their application's company, soonest
+/// first (the calendar feed).
+pub async fn due_from(
+    mut conn: impl Conn,
+    user_id: UserId,
+    from: Timestamp,
+    limit: i64,
+) -> Result<Vec<(Reminder, Option<String>)>, StoreError> {
+    let columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect();
+    conn.fetch_all(
+        Query::dynamic(format!(
+            "SELECT {}, p.company AS application_company FROM reminders r \
+             LEFT JOIN applications p ON p.id = r.application_id \
+             WHERE r.user_id = $1 AND r.due_at >= $2 AND r.canceled_at IS NULL AND p.archived_at IS NULL \
+             ORDER BY r.due_at, r.id LIMIT $3",
+            columns.join(", ")
+        ))
+        .bind(user_id)
+        .bind(from)
+        .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(|row| Ok((from_row(row)?, row.get("application_company")?)))
+    .collect()
 }

@@ -49,7 +49,8 @@ id_values!(
     ApplicationId,
     ActivityId,
     ReminderId,
-    ImportId
+    ImportId,
+    NotificationId
 );
 
 macro_rules! value_from {

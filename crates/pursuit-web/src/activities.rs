@@ -440,6 +440,14 @@ async fn patch_activity(
         activities::update_activity(&mut tx, current.id(), id, expected, &data, Timestamp::now())
             .await?;
     let updated = versioned::settle(outcome, expected, stale)?;
+    // Mailed invites of this activity follow it (the job sends only what a calendar shows).
+    pursuit_worker::jobs::invites::after_activity_change(
+        &mut tx,
+        current.id(),
+        id,
+        Timestamp::now(),
+    )
+    .await?;
     let schedule = |d: &ActivityData| (d.kind, d.status, d.starts_at, d.interview_stage);
     if schedule(&updated.data) != schedule(&existing.data) {
         // The interview moved, changed stage or was done/cancelled: re-plan its reminders.
@@ -482,7 +490,17 @@ async fn delete_activity(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let expected = if_match(&headers)?;
-    let outcome = activities::delete_activity(&state.db, current.id(), id, expected).await?;
+    let mut tx = state.db.begin().await?;
+    // Before the delete: the invites still name the activity. Cancellations go out after.
+    pursuit_worker::jobs::invites::after_activity_change(
+        &mut tx,
+        current.id(),
+        id,
+        Timestamp::now(),
+    )
+    .await?;
+    let outcome = activities::delete_activity(&mut tx, current.id(), id, expected).await?;
     versioned::settle(outcome, expected, stale)?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,6 +14,7 @@ mod activities;
 mod analytics;
 mod applications;
 pub mod auth;
+mod calendar;
 mod export;
 pub mod extract;
 mod fields;
@@ -22,6 +23,7 @@ mod idempotency;
 mod import;
 pub mod metrics;
 pub mod middleware;
+mod notifications;
 mod pages;
 pub mod problem;
 mod reminders;
@@ -115,6 +117,7 @@ impl AppState {
         (name = "tasks", description = "Background work the caller started: state, progress, errors"),
         (name = "applications", description = "The tracker: applications, their status history"),
         (name = "imports", description = "Bringing applications in from a spreadsheet or another tracker's CSV export: preview, then confirm"),
+        (name = "notifications", description = "Reminder delivery the user sees: in-app notifications and the calendar feed"),
         (name = "analytics", description = "What worked: totals, trends, sources, stage conversion, time in stage"),
     ),
 )]
@@ -163,6 +166,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(activities::router())
         .merge(views::router())
         .merge(reminders::router())
+        .merge(notifications::router())
+        .merge(calendar::router())
         .merge(analytics::router())
         .merge(export::router())
         .merge(import::router())
@@ -182,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::pages())
         .route("/", get(pages::index))
         .route("/metrics", get(metrics::render))
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/problems/{slug}", get(pages::problem_type));
     let docs =
         Router::<AppState>::from(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc));

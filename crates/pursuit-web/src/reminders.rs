@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
 use pursuit_domain::settings::ReminderChannel;
 use pursuit_store::reminders::{self, NewReminder, Reminder, ReminderFilter};
-use pursuit_store::{activities, applications};
+use pursuit_store::{activities, applications, delivery};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,7 +27,7 @@ use crate::versioned::{self, if_match};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_reminders, create_reminder))
-        .routes(routes!(patch_reminder, delete_reminder))
+        .routes(routes!(get_reminder, patch_reminder, delete_reminder))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -50,9 +50,30 @@ pub struct ReminderResponse {
     rule: Option<String>,
     #[schema(value_type = Option<Object>)]
     meta: Option<Value>,
+    /// `pending` (waiting for its time), `sent`, `failed` or `skipped` (the application was
+    /// archived or moved on, the event started, …); the reason is in `delivery_note`.
+    delivery: String,
+    delivery_note: Option<String>,
+    /// Per channel (only on `GET /api/v1/reminders/{id}`, once delivery started).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deliveries: Option<Vec<ChannelDeliveryResponse>>,
     version: i64,
     #[schema(value_type = String, format = DateTime)]
     created_at: Timestamp,
+}
+
+/// The delivery of a reminder on one channel.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChannelDeliveryResponse {
+    /// `in_app`, `email`, `calendar`.
+    channel: String,
+    /// `pending`, `sent`, `failed`, `skipped`.
+    state: String,
+    attempts: i64,
+    /// The last failure, e.g. the mail server's answer.
+    last_error: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    delivered_at: Option<Timestamp>,
 }
 
 pub(crate) fn response(r: &Reminder) -> ReminderResponse {
@@ -68,9 +89,48 @@ pub(crate) fn response(r: &Reminder) -> ReminderResponse {
         canceled_at: r.canceled_at,
         rule: r.rule.clone(),
         meta: r.meta.clone(),
+        delivery: r.delivery.as_str().to_owned(),
+        delivery_note: r.delivery_note.clone(),
+        deliveries: None,
         version: r.version,
         created_at: r.created_at,
     }
+}
+
+/// One of the caller's reminders, with its per-channel delivery.
+#[utoipa::path(get, path = "/api/v1/reminders/{id}", tag = "applications",
+    params(("id" = uuid::Uuid, Path, description = "The reminder's id")),
+    responses(
+        (status = 200, description = "The reminder", body = ReminderResponse),
+        (status = 404, description = "No such reminder of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_reminder(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Response, ApiError> {
+    let id = ReminderId(id);
+    let reminder = reminders::get_reminder(&state.db, current.id(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let deliveries = delivery::channel_deliveries(&state.db, current.id(), &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let mut body = response(&reminder);
+    body.deliveries = Some(
+        deliveries
+            .into_iter()
+            .map(|d| ChannelDeliveryResponse {
+                channel: d.channel.as_str().to_owned(),
+                state: d.state.as_str().to_owned(),
+                attempts: d.attempts,
+                last_error: d.last_error,
+                delivered_at: d.delivered_at,
+            })
+            .collect(),
+    );
+    Ok(versioned::with_etag(StatusCode::OK, body, reminder.version))
 }
 
 fn with_etag(status: StatusCode, reminder: &Reminder) -> Response {

@@ -10,18 +10,22 @@
 //! - [`scheduler`] and [`cron`]: periodic jobs, exactly once per tick across processes.
 //! - [`jobs`]: one file per job kind (payload type + handler).
 //! - [`clock`]: the time source, replaceable in tests.
+//! - [`template`]: the small template language of mail; [`calendar_events`]: the calendar
+//!   events of activities and reminders (mail invites and the feed).
 //!
 //! Guarantees: at-least-once execution (a job whose worker dies runs again), so handlers
 //! are idempotent; enqueue is transactional (`pursuit_store::jobs::enqueue` takes the
 //! caller's transaction).
 
+pub mod calendar_events;
 pub mod clock;
 pub mod cron;
 pub mod jobs;
 pub mod registry;
 pub mod runtime;
 pub mod scheduler;
+pub mod template;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use registry::{JobContext, JobError, Registry};
+pub use registry::{JobContext, JobError, JobSettings, Registry};
 pub use runtime::{QueueConfig, Worker, WorkerConfig};

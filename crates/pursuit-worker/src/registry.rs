@@ -9,6 +9,8 @@ use pursuit_domain::ids::JobId;
 use pursuit_store::Db;
 use pursuit_store::jobs::{self, JobSpec};
 
+use crate::clock::Clock;
+
 /// Why a job attempt failed; the message goes into the job's error history.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -26,6 +28,27 @@ impl From<pursuit_store::StoreError> for JobError {
     }
 }
 
+/// Installation settings jobs need: where links point, how long notifications last.
+#[derive(Clone, Debug)]
+pub struct JobSettings {
+    /// The public URL of the web app, without a trailing slash (links in mail).
+    pub base_url: String,
+    /// How long an in-app notification is kept.
+    pub notification_ttl: jiff::SignedDuration,
+    /// Names the product in generated files (e.g. `PRODID` of calendars).
+    pub product_version: String,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            base_url: "http://127.0.0.1:8080".to_owned(),
+            notification_ttl: jiff::SignedDuration::from_hours(24 * 30),
+            product_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
 /// What a handler gets besides its payload.
 #[derive(Clone)]
 pub struct JobContext {
@@ -33,24 +56,44 @@ pub struct JobContext {
     pub mailer: pursuit_mail::Mailer,
     pub job_id: JobId,
     pub attempt: i64,
+    /// The job kind's attempt budget: `attempt == max_attempts` is the last try.
+    pub max_attempts: i64,
+    pub settings: Arc<JobSettings>,
+    clock: Arc<dyn Clock>,
     worker_id: Arc<str>,
 }
 
+/// Where a job context comes from (kept together so the constructor stays small).
+pub(crate) struct ContextParts {
+    pub db: Db,
+    pub mailer: pursuit_mail::Mailer,
+    pub settings: Arc<JobSettings>,
+    pub clock: Arc<dyn Clock>,
+    pub worker_id: Arc<str>,
+}
+
 impl JobContext {
-    pub(crate) fn new(
-        db: Db,
-        mailer: pursuit_mail::Mailer,
-        job_id: JobId,
-        attempt: i64,
-        worker_id: Arc<str>,
-    ) -> JobContext {
+    pub(crate) fn new(parts: ContextParts, job: &pursuit_store::jobs::Job) -> JobContext {
         JobContext {
-            db,
-            mailer,
-            job_id,
-            attempt,
-            worker_id,
+            db: parts.db,
+            mailer: parts.mailer,
+            job_id: job.id,
+            attempt: job.attempt,
+            max_attempts: job.max_attempts,
+            settings: parts.settings,
+            clock: parts.clock,
+            worker_id: parts.worker_id,
         }
+    }
+
+    /// The worker's clock (simulated in tests and benchmarks).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// True on the job's last attempt: a failure now is final.
+    pub fn last_attempt(&self) -> bool {
+        self.attempt >= self.max_attempts
     }
 
     /// Reports progress (0–100 and a message) for `GET /api/v1/tasks/{id}`.

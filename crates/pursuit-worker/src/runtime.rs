@@ -13,7 +13,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::clock::{Clock, SystemClock};
-use crate::registry::{JobContext, JobError, Registry};
+use crate::registry::{ContextParts, JobContext, JobError, JobSettings, Registry};
 use crate::scheduler::Scheduler;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub struct WorkerConfig {
     pub shutdown_grace: Duration,
     /// Names this process in `jobs.locked_by` and in logs.
     pub worker_id: String,
+    /// What jobs need to know about the installation.
+    pub settings: JobSettings,
 }
 
 impl Default for WorkerConfig {
@@ -54,6 +56,7 @@ impl Default for WorkerConfig {
             lease: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(20),
             worker_id: new_worker_id(),
+            settings: JobSettings::default(),
         }
     }
 }
@@ -82,6 +85,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     scheduler: Option<Scheduler>,
     worker_id: Arc<str>,
+    settings: Arc<JobSettings>,
 }
 
 /// Cheap to clone; `run` drives it until shutdown.
@@ -194,6 +198,7 @@ impl Worker {
         scheduler: Option<Scheduler>,
     ) -> Worker {
         let worker_id: Arc<str> = Arc::from(config.worker_id.as_str());
+        let settings = Arc::new(config.settings.clone());
         let inner = Inner {
             completer: std::sync::OnceLock::new(),
             db,
@@ -203,6 +208,7 @@ impl Worker {
             clock,
             scheduler,
             worker_id,
+            settings,
         };
         Worker {
             inner: Arc::new(inner),
@@ -430,11 +436,14 @@ impl Worker {
             ))),
             Some(handler) => {
                 let ctx = JobContext::new(
-                    inner.db.clone(),
-                    inner.mailer.clone(),
-                    job.id,
-                    job.attempt,
-                    Arc::clone(&inner.worker_id),
+                    ContextParts {
+                        db: inner.db.clone(),
+                        mailer: inner.mailer.clone(),
+                        settings: Arc::clone(&inner.settings),
+                        clock: Arc::clone(&inner.clock),
+                        worker_id: Arc::clone(&inner.worker_id),
+                    },
+                    &job,
                 );
                 // A task of its own, so that a panic is caught here and the worker goes on.
                 let mut task = AbortOnDrop(tokio::spawn(handler(job.payload.clone(), ctx)));

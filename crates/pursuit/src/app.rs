@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use crate::config::{Config, Signup};
 use pursuit_domain::account::TimeZoneName;
 use pursuit_worker::cron::Cron;
+use pursuit_worker::jobs::reminders::DispatchReminders;
 use pursuit_worker::jobs::sweep::Sweep;
 use pursuit_worker::scheduler::Scheduler;
 use pursuit_worker::{Registry, Worker};
@@ -44,10 +45,7 @@ impl Application {
         let local_addr = listener
             .local_addr()
             .context("cannot read the bound address")?;
-        let base_url = match &config.public_url {
-            Some(url) => url.trim_end_matches('/').to_owned(),
-            None => format!("http://{}", reachable(local_addr)),
-        };
+        let base_url = config.base_url(local_addr);
         let default_timezone = TimeZoneName::parse(&config.default_timezone)
             .map_err(|e| anyhow::anyhow!("invalid configuration: key `default_timezone`: {e}"))?;
         let settings = WebSettings {
@@ -89,7 +87,9 @@ impl Application {
             db.clone(),
             mailer,
             Registry::standard(),
-            config.worker.worker_config(),
+            config
+                .worker
+                .worker_config(config.job_settings(base_url.clone())),
         )
         .with_scheduler(standard_schedule());
         tracing::info!(
@@ -199,16 +199,25 @@ pub fn install_crypto_provider() {
 pub fn standard_schedule() -> Scheduler {
     let daily =
         Cron::parse("17 3 * * *").unwrap_or_else(|_| unreachable!("a valid literal schedule"));
-    Scheduler::default().add(
-        "system.sweep",
-        daily,
-        jiff::tz::TimeZone::UTC,
-        &Sweep::default(),
-    )
+    let every_minute =
+        Cron::parse("* * * * *").unwrap_or_else(|_| unreachable!("a valid literal schedule"));
+    Scheduler::default()
+        .add(
+            "system.sweep",
+            daily,
+            jiff::tz::TimeZone::UTC,
+            &Sweep::default(),
+        )
+        .add(
+            "reminder.dispatch",
+            every_minute,
+            jiff::tz::TimeZone::UTC,
+            &DispatchReminders::default(),
+        )
 }
 
 /// An address a browser on this machine can open: `0.0.0.0`/`::` become loopback.
-fn reachable(addr: SocketAddr) -> SocketAddr {
+pub(crate) fn reachable(addr: SocketAddr) -> SocketAddr {
     match addr.ip() {
         ip if ip.is_unspecified() && ip.is_ipv4() => {
             SocketAddr::from(([127, 0, 0, 1], addr.port()))

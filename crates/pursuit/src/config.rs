@@ -155,7 +155,10 @@ impl Default for WorkerSettings {
 }
 
 impl WorkerSettings {
-    pub fn worker_config(&self) -> pursuit_worker::WorkerConfig {
+    pub fn worker_config(
+        &self,
+        settings: pursuit_worker::JobSettings,
+    ) -> pursuit_worker::WorkerConfig {
         pursuit_worker::WorkerConfig {
             queues: self
                 .queues
@@ -169,6 +172,7 @@ impl WorkerSettings {
             lease: std::time::Duration::from_secs(self.lease_secs),
             shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
             worker_id: pursuit_worker::runtime::new_worker_id(),
+            settings,
         }
     }
 }
@@ -198,6 +202,8 @@ pub struct Config {
     pub signup: Signup,
     /// The IANA zone of new accounts whose browser did not send one.
     pub default_timezone: String,
+    /// Days an in-app notification is kept (read or not).
+    pub notification_expiry_days: u32,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub worker: WorkerSettings,
@@ -218,6 +224,7 @@ impl Default for Config {
             body_limit_bytes: 2 * 1024 * 1024,
             signup: Signup::Open,
             default_timezone: "UTC".to_owned(),
+            notification_expiry_days: 30,
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),
             worker: WorkerSettings::default(),
@@ -280,6 +287,11 @@ impl Config {
                 "invalid configuration: key `public_url` must start with http:// or https://"
             );
         }
+        if !(1..=3650).contains(&self.notification_expiry_days) {
+            anyhow::bail!(
+                "invalid configuration: key `notification_expiry_days` must be between 1 and 3650"
+            );
+        }
         if self.body_limit_bytes < 1024 {
             anyhow::bail!("invalid configuration: key `body_limit_bytes` must be at least 1024");
         }
@@ -330,6 +342,25 @@ impl Config {
             None => dirs::data_dir()
                 .map(|dir| dir.join("pursuit"))
                 .context("no platform data directory is known; set --data-dir or PURSUIT_DATA_DIR"),
+        }
+    }
+
+    /// The public URL links point to: `public_url`, else the bound address.
+    pub fn base_url(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", crate::app::reachable(bound)),
+        }
+    }
+
+    /// What jobs need to know about this installation.
+    pub fn job_settings(&self, base_url: String) -> pursuit_worker::JobSettings {
+        pursuit_worker::JobSettings {
+            base_url,
+            notification_ttl: jiff::SignedDuration::from_hours(
+                24 * i64::from(self.notification_expiry_days),
+            ),
+            product_version: crate::app::VERSION.to_owned(),
         }
     }
 

@@ -405,4 +405,4 @@ pub async fn owner_link(
 }
 
 /// The address of the local owner account until they set their own.
-pub const OWNER_EMAIL: &str = "owner@localhost";
+pub const OWNER_EMAIL: &str = pursuit_domain::account::OWNER_PLACEHOLDER_EMAIL;

@@ -1,7 +1,9 @@
 //! Job kinds, one file each: the payload type (with its `JobSpec`) and the handler.
 
 pub mod canary;
+pub mod invites;
 pub mod noop;
+pub mod reminders;
 pub mod send_email;
 pub mod sweep;
 
@@ -12,4 +14,7 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(canary::run);
     registry.register(send_email::run);
     registry.register(sweep::run);
+    registry.register(reminders::run_dispatch);
+    registry.register(reminders::run_deliver);
+    registry.register(invites::run);
 }

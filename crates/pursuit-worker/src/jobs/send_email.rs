@@ -28,6 +28,7 @@ pub async fn run(job: SendEmail, ctx: JobContext) -> Result<(), JobError> {
         subject: job.subject,
         text: job.text,
         html: job.html,
+        attachments: Vec::new(),
     };
     ctx.mailer
         .send(&email)

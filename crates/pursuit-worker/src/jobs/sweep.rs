@@ -30,6 +30,7 @@ pub async fn run(_job: Sweep, ctx: JobContext) -> Result<(), JobError> {
             .bind(month_ago),
         query("DELETE FROM periodic_ticks WHERE tick_at < $1").bind(month_ago),
         query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(day_ago),
+        query("DELETE FROM notifications WHERE expires_at <= $1").bind(now),
         query("DELETE FROM imports WHERE status = 'previewed' AND created_at < $1")
             .bind(now - SignedDuration::from_hours(24 * 7)),
     ];

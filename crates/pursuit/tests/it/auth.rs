@@ -471,38 +471,9 @@ async fn a_hosted_postgres_install_prints_no_owner_link() {
     assert!(app.owner_link.is_none());
 }
 
-/// The SMTP server `scripts/test` runs on 127.0.0.1 and the maildir it stores messages in.
-fn test_smtp() -> (u16, std::path::PathBuf) {
-    let port = std::env::var("TEST_SMTP_PORT")
-        .expect("TEST_SMTP_PORT is not set: run the suite with scripts/test, which starts an SMTP server on 127.0.0.1")
-        .parse()
-        .expect("a port number");
-    let maildir =
-        std::env::var("TEST_SMTP_MAILDIR").expect("TEST_SMTP_MAILDIR is set with TEST_SMTP_PORT");
-    (port, std::path::PathBuf::from(maildir))
-}
-
-/// Waits for the message the SMTP server received for `recipient`.
-async fn received_by_smtp(maildir: &std::path::Path, recipient: &str) -> String {
-    for _ in 0..100 {
-        for folder in ["new", "cur"] {
-            if let Ok(entries) = std::fs::read_dir(maildir.join(folder)) {
-                for entry in entries.filter_map(Result::ok) {
-                    let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                    if text.contains(&format!("To: {recipient}")) {
-                        return text;
-                    }
-                }
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the SMTP server received nothing for {recipient} within 5 s");
-}
-
 both_backends! {
     async fn a_sign_in_link_arrives_through_a_real_smtp_server(backend: Backend) {
-        let (port, maildir) = test_smtp();
+        let (port, maildir) = crate::helpers::test_smtp();
         let recipient = format!("smtp-{}@example.org", uuid::Uuid::new_v4().simple());
         let database = TestDatabase::new(backend).await;
         let app = spawn_app_with(database, |c| {
@@ -514,7 +485,7 @@ both_backends! {
         .await;
 
         let response = request_link(&app, &recipient).await;
-        let message = received_by_smtp(&maildir, &recipient).await;
+        let message = crate::helpers::received_by_smtp(&maildir, &recipient).await;
         let signed_in = verify(&app, &token_in(&message)).await;
 
         assert_eq!(response.status(), StatusCode::ACCEPTED);

@@ -268,3 +268,32 @@ async fn ensure_template(admin: &Db, admin_url: &str, template: &str) {
     }
     panic!("template database {template} did not become ready within 60 s");
 }
+
+/// The test SMTP server `scripts/test` started: its port and the maildir it writes.
+pub fn test_smtp() -> (u16, std::path::PathBuf) {
+    let port = std::env::var("TEST_SMTP_PORT")
+        .expect("TEST_SMTP_PORT is not set: run the suite with scripts/test, which starts an SMTP server on 127.0.0.1")
+        .parse()
+        .expect("a port number");
+    let maildir =
+        std::env::var("TEST_SMTP_MAILDIR").expect("TEST_SMTP_MAILDIR is set with TEST_SMTP_PORT");
+    (port, std::path::PathBuf::from(maildir))
+}
+
+/// Waits for the message the SMTP server received for `recipient`.
+pub async fn received_by_smtp(maildir: &std::path::Path, recipient: &str) -> String {
+    for _ in 0..100 {
+        for folder in ["new", "cur"] {
+            if let Ok(entries) = std::fs::read_dir(maildir.join(folder)) {
+                for entry in entries.filter_map(Result::ok) {
+                    let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                    if text.contains(&format!("To: {recipient}")) {
+                        return text;
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the SMTP server received nothing for {recipient} within 5 s");
+}

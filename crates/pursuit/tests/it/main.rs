@@ -11,6 +11,7 @@ mod applications;
 mod auth;
 mod cli;
 mod database;
+mod delivery;
 mod imports;
 mod oidc;
 mod platform;

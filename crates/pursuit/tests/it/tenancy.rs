@@ -28,6 +28,7 @@ enum Fixture {
     View,
     Reminder,
     Import,
+    Notification,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -68,7 +69,11 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("patch", "/api/v1/reminders/{id}") => {
             Access::ById(Fixture::Reminder, Some(json!({ "canceled": true })))
         }
-        ("delete", "/api/v1/reminders/{id}") => Access::ById(Fixture::Reminder, None),
+        ("get" | "delete", "/api/v1/reminders/{id}") => Access::ById(Fixture::Reminder, None),
+        ("get", "/api/v1/notifications" | "/api/v1/calendar-feed") => Access::Caller(None),
+        ("post" | "delete", "/api/v1/calendar-feed") => Access::Caller(None),
+        ("post", "/api/v1/notifications/read-all") => Access::Caller(None),
+        ("post", "/api/v1/notifications/{id}/read") => Access::ById(Fixture::Notification, None),
         ("post", "/api/v1/applications") => {
             Access::Caller(Some(json!({ "company": "Bob Co", "role_title": "Chef" })))
         }
@@ -133,13 +138,19 @@ both_backends! {
         let alice_r: Value = app.client.get(app.url("/api/v1/reminders")).bearer_auth(&alice_secret)
             .send().await.unwrap().json().await.unwrap();
         let alice_reminder = alice_r["items"][0]["id"].as_str().unwrap().to_owned();
+        let alice_notification = pursuit_domain::ids::NotificationId::new();
+        app.db.execute(pursuit_store::query("INSERT INTO notifications (id, user_id, reminder_id, application_id, title, body, link, read_at, created_at, expires_at) \
+            VALUES ($1, $2, $3, NULL, 'Alice secret notification', '', NULL, NULL, $4, $5)")
+            .bind(alice_notification).bind(uuid::Uuid::parse_str(&alice_id).unwrap()).bind(uuid::Uuid::parse_str(&alice_reminder).unwrap())
+            .bind(jiff::Timestamp::now()).bind(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1))).await.unwrap();
+        let alice_notification = alice_notification.0.to_string();
         let alice_i: Value = app.client.post(app.url("/api/v1/imports")).bearer_auth(&alice_secret)
             .json(&json!({ "csv": "Company,Role\nAlice Imported Secret,Astronaut\n" }))
             .send().await.unwrap().json().await.unwrap();
         let alice_import = alice_i["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer"];
+        let alice_marks = [alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -162,6 +173,7 @@ both_backends! {
                             Fixture::View => alice_view.as_str(),
                             Fixture::Reminder => alice_reminder.as_str(),
                             Fixture::Import => alice_import.as_str(),
+                            Fixture::Notification => alice_notification.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }

@@ -1,0 +1,642 @@
+//! Reminder delivery.
+//!
+//! - `reminder.dispatch` runs every minute: it hands each pending reminder due within the
+//!   next [`LOOKAHEAD`] to a `reminder.deliver` job that runs at the due time (the job's
+//!   unique key is the reminder and its due time, so a re-run of the scan adds nothing).
+//! - `reminder.deliver` re-reads everything, because the world may have moved since the
+//!   scan: a cancelled, rescheduled or already delivered reminder is left alone; one whose
+//!   application was archived or moved past the rule, or whose event already started, is
+//!   skipped with the reason; inside the user's quiet hours it defers itself to their end.
+//!   Then each channel is delivered once — the in-app notification (unique per reminder) and
+//!   one mail carrying the email text and, for the calendar channel, `invite.ics` — each
+//!   recorded in `reminder_deliveries`, so a retry after a mail failure redoes only what is
+//!   missing. A mail failure is retried with the queue's backoff; on the last attempt, or for
+//!   a reason no retry can fix (no address, a template error), the reminder is marked failed
+//!   with the reason, which its owner sees.
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use pursuit_domain::calendar::{Calendar, Event, Method};
+use pursuit_domain::ids::{ReminderId, UserId};
+use pursuit_domain::reminder_rules;
+use pursuit_domain::settings::ReminderChannel;
+use pursuit_store::activities::{self, Activity};
+use pursuit_store::applications::{self, Application};
+use pursuit_store::delivery::{self, Delivery};
+use pursuit_store::jobs::{self, EnqueueOptions, JobSpec};
+use pursuit_store::reminders::{self, NewReminder, Reminder};
+use pursuit_store::{Db, StoreError, accounts};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar_events::{self, application_link};
+use crate::registry::{JobContext, JobError, JobSettings};
+use crate::template::{self, Escape, Values};
+
+/// How far ahead the scan looks: a reminder due within this gets its job now, scheduled for
+/// its due time, so delivery does not wait for the next scan.
+pub const LOOKAHEAD: SignedDuration = SignedDuration::from_mins(2);
+/// Reminders handed over per transaction.
+const BATCH: i64 = 1000;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DispatchReminders {}
+
+impl JobSpec for DispatchReminders {
+    const KIND: &'static str = "reminder.dispatch";
+    const MAX_ATTEMPTS: i64 = 3;
+}
+
+pub async fn run_dispatch(_job: DispatchReminders, ctx: JobContext) -> Result<(), JobError> {
+    let handed = dispatch(&ctx.db, ctx.now()).await?;
+    if handed > 0 {
+        tracing::info!(reminders = handed, "reminders handed to delivery jobs");
+    }
+    Ok(())
+}
+
+/// Enqueues a delivery job for every pending reminder due by `now + LOOKAHEAD`; returns
+/// how many.
+pub async fn dispatch(db: &Db, now: Timestamp) -> Result<usize, StoreError> {
+    let horizon = now + LOOKAHEAD;
+    let mut handed = 0;
+    loop {
+        let mut tx = db.begin().await?;
+        let due = delivery::due_reminders(&mut tx, horizon, BATCH).await?;
+        for reminder in &due {
+            jobs::enqueue(
+                &mut tx,
+                &DeliverReminder {
+                    reminder_id: reminder.id.0,
+                    user_id: reminder.user_id.0,
+                    due_at: reminder.due_at,
+                },
+                &EnqueueOptions {
+                    run_at: Some(reminder.due_at),
+                    dedupe_key: Some(deliver_key(reminder.id, reminder.due_at, None)),
+                    user_id: Some(reminder.user_id),
+                    ..EnqueueOptions::default()
+                },
+                now,
+            )
+            .await?;
+        }
+        let ids: Vec<ReminderId> = due.iter().map(|r| r.id).collect();
+        delivery::mark_queued(&mut tx, &ids).await?;
+        tx.commit().await?;
+        handed += due.len();
+        if (due.len() as i64) < BATCH {
+            return Ok(handed);
+        }
+    }
+}
+
+fn deliver_key(id: ReminderId, due_at: Timestamp, deferred_to: Option<Timestamp>) -> String {
+    match deferred_to {
+        None => format!("reminder.deliver:{}:{}", id.0, due_at.as_second()),
+        Some(at) => format!(
+            "reminder.deliver:{}:{}:{}",
+            id.0,
+            due_at.as_second(),
+            at.as_second()
+        ),
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeliverReminder {
+    pub reminder_id: uuid::Uuid,
+    pub user_id: uuid::Uuid,
+    /// The due time the job was planned for: a reminder rescheduled since is not this job's.
+    pub due_at: Timestamp,
+}
+
+impl JobSpec for DeliverReminder {
+    const KIND: &'static str = "reminder.deliver";
+    const QUEUE: &'static str = "mail";
+    /// Backoff doubles from 2 s: twelve attempts span about two hours of mail-server outage.
+    const MAX_ATTEMPTS: i64 = 12;
+}
+
+/// What a delivery attempt decided, for logs and tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to do (gone, cancelled, rescheduled, delivered already).
+    NotMine,
+    Deferred(Timestamp),
+    Skipped(String),
+    Sent,
+    Failed(String),
+}
+
+pub async fn run_deliver(job: DeliverReminder, ctx: JobContext) -> Result<(), JobError> {
+    let outcome = deliver(&job, &ctx).await?;
+    tracing::debug!(reminder.id = %job.reminder_id, ?outcome, "reminder delivery");
+    Ok(())
+}
+
+/// Everything delivery reads about a reminder.
+struct Subject {
+    reminder: Reminder,
+    user: accounts::User,
+    settings: accounts::Settings,
+    zone: TimeZone,
+    zone_note: Option<String>,
+    application: Option<Application>,
+    activity: Option<Activity>,
+}
+
+async fn load(db: &Db, user_id: UserId, id: ReminderId) -> Result<Option<Subject>, StoreError> {
+    let Some(reminder) = reminders::get_reminder(db, user_id, id).await? else {
+        return Ok(None);
+    };
+    let Some(user) = accounts::get_user(db, user_id).await? else {
+        return Ok(None);
+    };
+    let settings = accounts::get_settings(db, user_id).await?;
+    let (zone, zone_note) = match TimeZone::get(&user.time_zone) {
+        Ok(zone) => (zone, None),
+        Err(_) => (
+            TimeZone::UTC,
+            Some(format!(
+                "the account's time zone {:?} is unknown; quiet hours and times were read in UTC",
+                user.time_zone
+            )),
+        ),
+    };
+    let application = match reminder.application_id {
+        Some(id) => applications::get_application(db, user_id, id).await?,
+        None => None,
+    };
+    let activity = match reminder.activity_id {
+        Some(id) => activities::get_activity(db, user_id, id).await?,
+        None => None,
+    };
+    Ok(Some(Subject {
+        reminder,
+        user,
+        settings,
+        zone,
+        zone_note,
+        application,
+        activity,
+    }))
+}
+
+/// Why a reminder should not go out any more, if it should not.
+fn moot(subject: &Subject, now: Timestamp) -> Option<String> {
+    let reminder = &subject.reminder;
+    if let Some(application) = &subject.application {
+        if application.data.archived_at.is_some() {
+            return Some("the application was archived".to_owned());
+        }
+        if let Some(status) = reminder
+            .rule
+            .as_deref()
+            .and_then(reminder_rules::rule_status)
+            && application.data.status != status
+        {
+            return Some(format!(
+                "the application moved on to {}",
+                application.data.status.as_str()
+            ));
+        }
+    }
+    if reminder
+        .rule
+        .as_deref()
+        .is_some_and(reminder_rules::announces_event)
+        && let Some(activity) = &subject.activity
+    {
+        use pursuit_domain::application::ActivityStatus;
+        if activity.data.status != ActivityStatus::Scheduled {
+            return Some(format!("the event is {}", activity.data.status.as_str()));
+        }
+        if activity.data.starts_at.is_some_and(|start| start <= now) {
+            return Some("the event has already started".to_owned());
+        }
+    }
+    None
+}
+
+/// Delivers one reminder (see the module docs). `Err` means "try again later".
+pub async fn deliver(job: &DeliverReminder, ctx: &JobContext) -> Result<Outcome, JobError> {
+    let db = &ctx.db;
+    let now = ctx.now();
+    let (user_id, id) = (UserId(job.user_id), ReminderId(job.reminder_id));
+    let Some(subject) = load(db, user_id, id).await? else {
+        return Ok(Outcome::NotMine);
+    };
+    let reminder = &subject.reminder;
+    if reminder.delivery != Delivery::Pending || reminder.due_at != job.due_at {
+        return Ok(Outcome::NotMine);
+    }
+    if reminder.canceled_at.is_some() {
+        delivery::mark_pending(db, id).await?;
+        return Ok(Outcome::NotMine);
+    }
+    if let Some(reason) = moot(&subject, now) {
+        delivery::finish(db, id, Delivery::Skipped, Some(&reason), now).await?;
+        return Ok(Outcome::Skipped(reason));
+    }
+    if let Some(quiet) = subject.settings.quiet_hours {
+        let allowed = quiet.defer(now, &subject.zone);
+        if allowed > now {
+            return defer(&subject, job, ctx, allowed).await;
+        }
+    }
+
+    let done = delivery::channel_deliveries(db, user_id, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let sent = |channel| {
+        done.iter()
+            .any(|d| d.channel == channel && d.state == Delivery::Sent)
+    };
+    let mut failures = Vec::new();
+    if reminder.channels.contains(&ReminderChannel::InApp) && !sent(ReminderChannel::InApp) {
+        notify_in_app(&subject, &ctx.settings, now, db).await?;
+    }
+    let mail_channels: Vec<ReminderChannel> = [ReminderChannel::Email, ReminderChannel::Calendar]
+        .into_iter()
+        .filter(|c| reminder.channels.contains(c) && !sent(*c))
+        .collect();
+    if !mail_channels.is_empty() {
+        match mail(&subject, &mail_channels, ctx, now).await {
+            Ok(()) => {}
+            Err(MailFailure::Final(reason)) => failures.push(reason),
+            Err(MailFailure::Retry(reason)) if ctx.last_attempt() => {
+                failures.push(format!("{reason} (gave up after {} attempts)", ctx.attempt))
+            }
+            Err(MailFailure::Retry(reason)) => return Err(JobError::new(reason)),
+        }
+    }
+
+    let note = subject.zone_note.clone();
+    if failures.is_empty() {
+        delivery::finish(db, id, Delivery::Sent, note.as_deref(), now).await?;
+        repeat(&subject, now, db).await?;
+        Ok(Outcome::Sent)
+    } else {
+        let reason = failures.join("; ");
+        delivery::finish(db, id, Delivery::Failed, Some(&reason), now).await?;
+        Ok(Outcome::Failed(reason))
+    }
+}
+
+/// Inside quiet hours: a job of its own at their end (an event reminder that would then be
+/// too late is skipped instead).
+async fn defer(
+    subject: &Subject,
+    job: &DeliverReminder,
+    ctx: &JobContext,
+    allowed: Timestamp,
+) -> Result<Outcome, JobError> {
+    let now = ctx.now();
+    let id = subject.reminder.id;
+    let announces = subject
+        .reminder
+        .rule
+        .as_deref()
+        .is_some_and(reminder_rules::announces_event);
+    if announces
+        && let Some(start) = subject.activity.as_ref().and_then(|a| a.data.starts_at)
+        && allowed >= start
+    {
+        let reason = "quiet hours last until the event starts".to_owned();
+        delivery::finish(&ctx.db, id, Delivery::Skipped, Some(&reason), now).await?;
+        return Ok(Outcome::Skipped(reason));
+    }
+    jobs::enqueue(
+        &ctx.db,
+        job,
+        &EnqueueOptions {
+            run_at: Some(allowed),
+            dedupe_key: Some(deliver_key(id, job.due_at, Some(allowed))),
+            user_id: Some(subject.user.id),
+            ..EnqueueOptions::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(Outcome::Deferred(allowed))
+}
+
+fn company_and_role(subject: &Subject) -> (Option<&str>, Option<&str>) {
+    subject.application.as_ref().map_or((None, None), |a| {
+        (
+            Some(a.data.company.as_str()),
+            Some(a.data.role_title.as_str()),
+        )
+    })
+}
+
+async fn notify_in_app(
+    subject: &Subject,
+    settings: &JobSettings,
+    now: Timestamp,
+    db: &Db,
+) -> Result<(), StoreError> {
+    let reminder = &subject.reminder;
+    let (company, role) = company_and_role(subject);
+    let body = match (company, role) {
+        (Some(company), Some(role)) if !role.is_empty() => format!("{company} — {role}"),
+        (Some(company), _) => company.to_owned(),
+        _ => String::new(),
+    };
+    let link = reminder
+        .application_id
+        .map(|id| application_link(&settings.base_url, id));
+    let mut tx = db.begin().await?;
+    delivery::insert_notification(
+        &mut tx,
+        subject.user.id,
+        reminder.id,
+        reminder.application_id,
+        &reminder.title,
+        &body,
+        link.as_deref(),
+        now,
+        now + settings.notification_ttl,
+    )
+    .await?;
+    delivery::record_channel(
+        &mut tx,
+        subject.user.id,
+        reminder.id,
+        ReminderChannel::InApp,
+        Delivery::Sent,
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await
+}
+
+enum MailFailure {
+    /// No retry can fix it.
+    Final(String),
+    Retry(String),
+}
+
+impl From<StoreError> for MailFailure {
+    fn from(error: StoreError) -> MailFailure {
+        MailFailure::Retry(error.to_string())
+    }
+}
+
+/// An address mail can reach: the embedded owner's placeholder cannot.
+fn deliverable(address: &str) -> bool {
+    let address = address.trim();
+    !address.is_empty()
+        && !address.eq_ignore_ascii_case(pursuit_domain::account::OWNER_PLACEHOLDER_EMAIL)
+}
+
+/// The event the invite carries: the activity's (its UID across reminders and the feed,
+/// SEQUENCE from the activity's version, so every edit supersedes the last invite) or the
+/// reminder's own.
+fn invite_event(
+    subject: &Subject,
+    settings: &JobSettings,
+    now: Timestamp,
+) -> (Event, Option<pursuit_domain::ids::ActivityId>) {
+    let (company, role) = company_and_role(subject);
+    if let Some(activity) = &subject.activity
+        && let Some(event) = calendar_events::activity_event(
+            activity,
+            company.unwrap_or_default(),
+            role.unwrap_or_default(),
+            &settings.base_url,
+            now,
+        )
+    {
+        return (event, Some(activity.id));
+    }
+    (
+        calendar_events::reminder_event(&subject.reminder, company, &settings.base_url, now),
+        None,
+    )
+}
+
+/// The email (text + HTML from the reminder's template) and, for the calendar channel, the
+/// invite; one message for both channels.
+async fn mail(
+    subject: &Subject,
+    channels: &[ReminderChannel],
+    ctx: &JobContext,
+    now: Timestamp,
+) -> Result<(), MailFailure> {
+    let db = &ctx.db;
+    let reminder = &subject.reminder;
+    let record = |state: Delivery, error: Option<String>| async move {
+        let mut tx = db.begin().await?;
+        for channel in channels {
+            delivery::record_channel(
+                &mut tx,
+                subject.user.id,
+                reminder.id,
+                *channel,
+                state,
+                error.as_deref(),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await
+    };
+    if !deliverable(&subject.user.email) {
+        let reason = "the account has no email address to send to".to_owned();
+        record(Delivery::Failed, Some(reason.clone())).await?;
+        return Err(MailFailure::Final(reason));
+    }
+    let with_calendar = channels.contains(&ReminderChannel::Calendar);
+    let invite = if with_calendar {
+        Some(invite_event(subject, &ctx.settings, now))
+    } else {
+        None
+    };
+    let email = match compose(subject, &ctx.settings, invite.as_ref().map(|(e, _)| e)) {
+        Ok(email) => email,
+        Err(error) => {
+            let reason = error.to_string();
+            record(Delivery::Failed, Some(reason.clone())).await?;
+            return Err(MailFailure::Final(reason));
+        }
+    };
+    if let Err(error) = ctx.mailer.send(&email).await {
+        let reason = error.to_string();
+        record(Delivery::Failed, Some(reason.clone())).await?;
+        return Err(match error {
+            pursuit_mail::MailError::Address { .. } => MailFailure::Final(reason),
+            _ => MailFailure::Retry(reason),
+        });
+    }
+    record(Delivery::Sent, None).await?;
+    if let Some((event, activity)) = invite {
+        delivery::record_invite(
+            db,
+            subject.user.id,
+            &event.uid,
+            activity,
+            i64::from(event.sequence),
+            calendar_events::event_to_json(&event),
+            false,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// "Tuesday 24 November 2026, 09:30 (Europe/Berlin)".
+fn local_time(at: Timestamp, zone: &TimeZone) -> String {
+    let zoned = at.to_zoned(zone.clone());
+    let name = zone.iana_name().unwrap_or("UTC");
+    format!("{} ({name})", zoned.strftime("%A %-d %B %Y, %H:%M"))
+}
+
+fn compose(
+    subject: &Subject,
+    settings: &JobSettings,
+    invite: Option<&Event>,
+) -> Result<pursuit_mail::Email, template::TemplateError> {
+    let reminder = &subject.reminder;
+    let (company, role) = company_and_role(subject);
+    let link = reminder.application_id.map_or_else(
+        || format!("{}/board", settings.base_url),
+        |id| application_link(&settings.base_url, id),
+    );
+    let event = subject
+        .activity
+        .as_ref()
+        .and_then(|a| {
+            a.data.starts_at.map(|start| {
+                let mut line = format!(
+                    "{}: {}",
+                    calendar_events::activity_label(a),
+                    local_time(start, &subject.zone)
+                );
+                if let Some(place) = a.data.location_or_link.as_deref().filter(|p| !p.is_empty()) {
+                    line.push_str(&format!(", {place}"));
+                }
+                line
+            })
+        })
+        .unwrap_or_default();
+    let values: Values = [
+        ("title", reminder.title.clone()),
+        ("company", company.unwrap_or_default().to_owned()),
+        ("role", role.unwrap_or_default().to_owned()),
+        (
+            "status",
+            subject
+                .application
+                .as_ref()
+                .map(|a| a.data.status.as_str().replace('_', " "))
+                .unwrap_or_default(),
+        ),
+        ("due", local_time(reminder.due_at, &subject.zone)),
+        ("event", event),
+        (
+            "calendar",
+            if invite.is_some() { "yes" } else { "" }.to_owned(),
+        ),
+        ("link", link),
+        ("settings_link", format!("{}/settings", settings.base_url)),
+    ]
+    .into_iter()
+    .collect();
+    let (name, text, html) = if reminder.rule.is_some() {
+        (
+            "reminder_status",
+            include_str!("../../templates/reminder_status.txt"),
+            include_str!("../../templates/reminder_status.html"),
+        )
+    } else {
+        (
+            "reminder_custom",
+            include_str!("../../templates/reminder_custom.txt"),
+            include_str!("../../templates/reminder_custom.html"),
+        )
+    };
+    let subject_line = match company {
+        Some(company) if !reminder.title.contains(company) => {
+            format!("Reminder: {} ({company})", reminder.title)
+        }
+        _ => format!("Reminder: {}", reminder.title),
+    };
+    Ok(pursuit_mail::Email {
+        to: subject.user.email.clone(),
+        subject: subject_line,
+        text: template::render(&format!("{name}.txt"), text, &values, Escape::Text)?,
+        html: Some(template::render(
+            &format!("{name}.html"),
+            html,
+            &values,
+            Escape::Html,
+        )?),
+        attachments: invite
+            .map(|event| invite_attachment(event, Method::Publish, &settings.product_version))
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// `invite.ics` for one event.
+pub fn invite_attachment(
+    event: &Event,
+    method: Method,
+    product_version: &str,
+) -> pursuit_mail::Attachment {
+    let calendar = Calendar {
+        method,
+        name: None,
+        events: vec![event.clone()],
+    };
+    let method_name = match method {
+        Method::Publish => "PUBLISH",
+        Method::Cancel => "CANCEL",
+    };
+    pursuit_mail::Attachment {
+        filename: "invite.ics".to_owned(),
+        content_type: format!("text/calendar; method={method_name}; charset=UTF-8"),
+        bytes: calendar.to_ics(product_version).into_bytes(),
+    }
+}
+
+/// A repeating rule reminder (Offer: daily, On Hold: every 14 days) plans its next one after
+/// it was sent; the key `repeat:<id>` makes that happen once however often this runs.
+async fn repeat(subject: &Subject, now: Timestamp, db: &Db) -> Result<(), StoreError> {
+    let reminder = &subject.reminder;
+    let Some(days) = reminder
+        .meta
+        .as_ref()
+        .and_then(|m| m.get("repeat_days"))
+        .and_then(serde_json::Value::as_i64)
+        .filter(|d| *d > 0)
+    else {
+        return Ok(());
+    };
+    let mut due_at = reminder.due_at + SignedDuration::from_hours(24 * days);
+    while due_at <= now {
+        due_at += SignedDuration::from_hours(24 * days);
+    }
+    if let Some(quiet) = subject.settings.quiet_hours {
+        due_at = quiet.defer(due_at, &subject.zone);
+    }
+    let new = NewReminder {
+        application_id: reminder.application_id,
+        activity_id: reminder.activity_id,
+        title: reminder.title.clone(),
+        due_at,
+        channels: reminder.channels.clone(),
+        dedupe_key: Some(format!("repeat:{}", reminder.id.0)),
+        rule: reminder
+            .rule
+            .as_deref()
+            .and_then(reminder_rules::known_rule),
+        meta: reminder.meta.clone(),
+    };
+    reminders::insert_reminder(db, subject.user.id, ReminderId::new(), &new, now).await?;
+    Ok(())
+}
