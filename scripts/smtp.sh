@@ -2,15 +2,20 @@
 # PyPI, listening on 127.0.0.1 on a free port, storing every message it receives in a
 # maildir in a temp dir, where tests read what the server really got.
 
-smtp_start() {
-    if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
-        echo "==> installing aiosmtpd (PyPI)"
+# Installs a PyPI package for the tests unless python3 already has it.
+py_install() {
+    if ! python3 -c "import $1" >/dev/null 2>&1; then
+        echo "==> installing $1 (PyPI)"
         if [ "$(id -u)" -eq 0 ]; then
-            python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore aiosmtpd
+            python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$1"
         else
-            python3 -m pip install --quiet --disable-pip-version-check --user aiosmtpd
+            python3 -m pip install --quiet --disable-pip-version-check --user "$1"
         fi
     fi
+}
+
+smtp_start() {
+    py_install aiosmtpd
     SMTP_DIR="$(mktemp -d /tmp/pursuit-smtp.XXXXXX)"
     SMTP_PORT="$(pg_free_port)"
     python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$SMTP_DIR/maildir" \
