@@ -19,6 +19,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 mod queue;
+mod reminders;
 mod tracker;
 
 #[derive(Parser)]
@@ -82,6 +83,31 @@ enum Bench {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Many reminders due in one minute, delivered by a `pursuit worker` process through a
+    /// real SMTP server: time until all are accepted, late, duplicated, missing.
+    Reminders {
+        #[arg(long, default_value = "target/release/pursuit")]
+        binary: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        users: usize,
+        /// Reminders per user, all due in the same minute.
+        #[arg(long, default_value_t = 100)]
+        per_user: usize,
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// 24 simulated hours of reminders for users in many zones with quiet hours: how many
+    /// were delivered inside quiet hours (should be none).
+    QuietHours {
+        #[arg(long, default_value_t = 96)]
+        users: usize,
+        #[arg(long, default_value_t = 20)]
+        per_user: usize,
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Job queue throughput (no-op jobs) and enqueue→start latency on an idle queue.
     Queue {
         /// postgres://… (an empty database you own); default: a fresh SQLite file.
@@ -128,6 +154,17 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
             samples,
         } => queue::run(database_url, jobs, &workers, concurrency, samples).await,
+        Bench::Reminders {
+            binary,
+            users,
+            per_user,
+            database_url,
+        } => reminders::burst(&binary, users, per_user, database_url).await,
+        Bench::QuietHours {
+            users,
+            per_user,
+            database_url,
+        } => reminders::quiet_hours(users, per_user, database_url).await,
         Bench::QueueChaos {
             binary,
             kills,

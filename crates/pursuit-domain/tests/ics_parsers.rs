@@ -4,6 +4,9 @@
 //! iCalendar's special characters, line breaks and very long text; start times are civil
 //! times in several zones on and around their DST transitions.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use jiff::Timestamp;
 use jiff::civil::date;
 use jiff::tz::TimeZone;
@@ -42,7 +45,9 @@ fn start() -> impl Strategy<Value = (Timestamp, &'static str)> {
     ];
     (0..ZONES.len(), 0..days.len(), -1_i32..=1, 0_i8..24, 0_i8..4).prop_map(
         move |(zone, day, shift, hour, quarter)| {
-            let day = days[day].checked_add(jiff::Span::new().days(shift)).unwrap();
+            let day = days[day]
+                .checked_add(jiff::Span::new().days(shift))
+                .unwrap();
             let civil = day.at(hour, quarter * 15, 0, 0);
             let zone_name = ZONES[zone];
             // A time in a DST gap resolves forward, a repeated one to its first instant.
@@ -132,7 +137,11 @@ fn pythons_icalendar_reads_back_a_generated_corpus() {
     for _ in 0..300 {
         let (summary, description, location, (at, zone), cancel) =
             strategy.new_tree(&mut runner).unwrap().current();
-        let method = if cancel { Method::Cancel } else { Method::Publish };
+        let method = if cancel {
+            Method::Cancel
+        } else {
+            Method::Publish
+        };
         let ics = calendar(&summary, &description, &location, at, method);
         corpus.push_str(
             &serde_json::json!({

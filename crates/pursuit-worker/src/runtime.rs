@@ -51,6 +51,12 @@ impl Default for WorkerConfig {
                     name: "mail".to_owned(),
                     concurrency: 2,
                 },
+                // Reminder delivery waits on SMTP most of the time; its own queue keeps a
+                // burst of reminders from delaying sign-in mail.
+                QueueConfig {
+                    name: "reminders".to_owned(),
+                    concurrency: 16,
+                },
             ],
             poll_interval: Duration::from_millis(200),
             lease: Duration::from_secs(30),

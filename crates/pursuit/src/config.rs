@@ -144,9 +144,13 @@ pub struct WorkerSettings {
 impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
-            queues: [("default".to_owned(), 4), ("mail".to_owned(), 2)]
-                .into_iter()
-                .collect(),
+            queues: [
+                ("default".to_owned(), 4),
+                ("mail".to_owned(), 2),
+                ("reminders".to_owned(), 16),
+            ]
+            .into_iter()
+            .collect(),
             poll_interval_ms: 200,
             lease_secs: 30,
             shutdown_grace_secs: 20,

@@ -112,7 +112,8 @@ pub struct DeliverReminder {
 
 impl JobSpec for DeliverReminder {
     const KIND: &'static str = "reminder.deliver";
-    const QUEUE: &'static str = "mail";
+    /// Its own queue, so that a burst of reminders never delays a sign-in link.
+    const QUEUE: &'static str = "reminders";
     /// Backoff doubles from 2 s: twelve attempts span about two hours of mail-server outage.
     const MAX_ATTEMPTS: i64 = 12;
 }
