@@ -449,6 +449,25 @@ pub async fn invites_for_activity(
     .collect()
 }
 
+/// The live invites mailed for any activity of an application.
+pub async fn invites_for_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: ApplicationId,
+) -> Result<Vec<Invite>, StoreError> {
+    conn.fetch_all(
+        query("SELECT i.uid, i.activity_id, i.sequence, i.event, i.sent_at, i.canceled_at FROM calendar_invites i \
+               JOIN activities a ON a.id = i.activity_id \
+               WHERE i.user_id = $1 AND a.application_id = $2 AND i.canceled_at IS NULL")
+            .bind(user_id)
+            .bind(application),
+    )
+    .await?
+    .iter()
+    .map(invite_from_row)
+    .collect()
+}
+
 /// Records that `event` (version `sequence`) was mailed; `canceled` for a cancellation.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_invite(

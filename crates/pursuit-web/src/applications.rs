@@ -546,8 +546,18 @@ async fn delete_application(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let expected = if_match(&headers)?;
-    let outcome = applications::delete_application(&state.db, current.id(), id, expected).await?;
+    let mut tx = state.db.begin().await?;
+    // Interviews of this application that were mailed as invites get cancelled.
+    pursuit_worker::jobs::invites::before_application_delete(
+        &mut tx,
+        current.id(),
+        id,
+        Timestamp::now(),
+    )
+    .await?;
+    let outcome = applications::delete_application(&mut tx, current.id(), id, expected).await?;
     versioned::settle(outcome, expected, stale)?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,11 +1,12 @@
 //! `calendar.invites`: keeps the calendar invites a user was mailed true. When an activity
 //! whose invite went out changes where or when it happens, the user gets the updated event
 //! (same UID, higher SEQUENCE); when it is cancelled or deleted, a `METHOD:CANCEL`. Enqueued
-//! by the activity's update or delete, in the same transaction.
+//! by the activity's update or delete (or its application's delete), in the same
+//! transaction.
 
 use jiff::Timestamp;
 use pursuit_domain::calendar::{Event, Method};
-use pursuit_domain::ids::{ActivityId, UserId};
+use pursuit_domain::ids::{ActivityId, ApplicationId, UserId};
 use pursuit_store::delivery::{self, Invite};
 use pursuit_store::jobs::{self, EnqueueOptions, JobSpec};
 use pursuit_store::{Conn, StoreError, accounts, activities, applications};
@@ -38,11 +39,32 @@ pub async fn after_activity_change(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     let invites = delivery::invites_for_activity(&mut conn, user_id, activity).await?;
+    enqueue_updates(conn, user_id, invites, now).await
+}
+
+/// Enqueues the cancellation of the live invites of an application's activities (call in
+/// the transaction that deletes the application, before the delete).
+pub async fn before_application_delete(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: ApplicationId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let invites = delivery::invites_for_application(&mut conn, user_id, application).await?;
+    enqueue_updates(conn, user_id, invites, now).await
+}
+
+async fn enqueue_updates(
+    conn: impl Conn,
+    user_id: UserId,
+    invites: Vec<Invite>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     if invites.is_empty() {
         return Ok(());
     }
     jobs::enqueue(
-        &mut conn,
+        conn,
         &UpdateInvites {
             user_id: user_id.0,
             uids: invites.into_iter().map(|i| i.uid).collect(),

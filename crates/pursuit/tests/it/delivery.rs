@@ -420,6 +420,34 @@ both_backends! {
         assert_eq!(parsed(&messages[2]).subject().unwrap(), "Cancelled: Interview (screening) with Calendar Co");
     }
 
+    async fn deleting_an_application_cancels_the_invites_of_its_interviews(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ada = user(&app, "gone").await;
+        let application = ada.application("Vanishing Ltd", "Screening").await;
+        let starts = in_weeks(2);
+        let activity = ada.json(reqwest::Method::POST, &format!("/api/v1/applications/{application}/activities"), Some(json!({
+            "type": "Interview", "status": "scheduled", "interview_stage": "loop", "starts_at": starts.to_string(),
+        }))).await;
+        let mails = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(starts);
+        let worker = worker(&app, outbox(mails.path()), &clock);
+        // The loop rule's reminder 48 h before mails the invite.
+        run_at(&app, &worker, &clock, starts - SignedDuration::from_hours(48)).await;
+        let current = ada.send(reqwest::Method::GET, &format!("/api/v1/applications/{application}"), None).await;
+        let etag = current.headers()["etag"].to_str().unwrap().to_owned();
+        let deleted = app.client.delete(app.url(&format!("/api/v1/applications/{application}"))).bearer_auth(&ada.token)
+            .header("if-match", etag).send().await.unwrap();
+        assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+        worker.drain().await.unwrap();
+
+        let messages = outbox_messages(mails.path());
+        assert_eq!(messages.len(), 2, "the invite, then its cancellation");
+        let uid = format!("UID:activity-{}@pursuit\r\n", activity["id"].as_str().unwrap());
+        let (first, last) = (invite(&messages[0]), invite(&messages[1]));
+        assert!(first.contains("METHOD:PUBLISH") && first.contains(&uid), "{first}");
+        assert!(last.contains("METHOD:CANCEL") && last.contains(&uid) && last.contains("STATUS:CANCELLED"), "{last}");
+    }
+
     async fn the_calendar_feed_serves_upcoming_events_to_its_secret_url_only(backend: Backend) {
         let app = spawn_app(backend).await;
         let ada = user(&app, "feed").await;
