@@ -11,6 +11,8 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+mod direct;
+
 /// A message to one recipient: a plain-text part, an HTML part when there is one, and any
 /// attachments.
 #[derive(Clone, Debug, Default)]
@@ -76,14 +78,17 @@ pub struct Mailer {
 
 #[derive(Clone)]
 enum Transport {
+    /// Implicit TLS (port 465), through lettre's pooled transport.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Plain or STARTTLS, on sockets with `TCP_NODELAY` (see [`direct`]).
+    Direct(std::sync::Arc<direct::DirectSmtp>),
     Outbox(PathBuf),
 }
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match &self.transport {
-            Transport::Smtp(_) => "smtp".to_owned(),
+            Transport::Smtp(_) | Transport::Direct(_) => "smtp".to_owned(),
             Transport::Outbox(dir) => format!("outbox at {}", dir.display()),
         };
         f.debug_struct("Mailer")
@@ -102,6 +107,22 @@ fn mailbox(address: &str) -> Result<Mailbox, MailError> {
 
 impl Mailer {
     pub fn smtp(from: &str, settings: &SmtpSettings) -> Result<Mailer, MailError> {
+        let credentials = match (&settings.username, &settings.password) {
+            (Some(user), Some(password)) => Some(Credentials::new(user.clone(), password.clone())),
+            _ => None,
+        };
+        if settings.security != SmtpSecurity::Tls {
+            return Ok(Mailer {
+                from: mailbox(from)?,
+                transport: Transport::Direct(std::sync::Arc::new(direct::DirectSmtp::new(
+                    settings.host.clone(),
+                    settings.port,
+                    settings.security == SmtpSecurity::StartTls,
+                    credentials,
+                    settings.timeout,
+                ))),
+            });
+        }
         let tls = || {
             TlsParameters::new(settings.host.clone()).map_err(|e| MailError::Build(e.to_string()))
         };
@@ -109,13 +130,9 @@ impl Mailer {
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.as_str())
                 .port(settings.port)
                 .timeout(Some(settings.timeout))
-                .tls(match settings.security {
-                    SmtpSecurity::StartTls => Tls::Required(tls()?),
-                    SmtpSecurity::Tls => Tls::Wrapper(tls()?),
-                    SmtpSecurity::None => Tls::None,
-                });
-        if let (Some(user), Some(password)) = (&settings.username, &settings.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                .tls(Tls::Wrapper(tls()?));
+        if let Some(credentials) = credentials {
+            builder = builder.credentials(credentials);
         }
         Ok(Mailer {
             from: mailbox(from)?,
@@ -203,6 +220,7 @@ impl Mailer {
                     .await
                     .map_err(|e| MailError::Smtp(e.to_string()))?;
             }
+            Transport::Direct(direct) => direct.send(&message).await?,
             Transport::Outbox(dir) => write_outbox(dir, &message.formatted()).await?,
         }
         Ok(())
@@ -287,5 +305,48 @@ mod tests {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+}
+
+#[cfg(test)]
+mod smtp_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_server_that_never_greets_is_a_timeout_not_a_hang() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let silent = tokio::spawn(async move {
+            let (_socket, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        });
+        let mailer = Mailer::smtp(
+            "pursuit@localhost",
+            &SmtpSettings {
+                host: "127.0.0.1".to_owned(),
+                port,
+                security: SmtpSecurity::None,
+                username: None,
+                password: None,
+                timeout: Duration::from_millis(300),
+            },
+        )
+        .unwrap();
+        let email = Email {
+            to: "ada@example.org".to_owned(),
+            subject: "x".to_owned(),
+            text: "x".to_owned(),
+            ..Email::default()
+        };
+
+        let started = std::time::Instant::now();
+        let result = mailer.send(&email).await;
+
+        assert!(
+            matches!(result, Err(MailError::Smtp(ref m)) if m.contains("greeting")),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        silent.abort();
     }
 }

@@ -25,7 +25,7 @@ use pursuit_store::applications::{self, Application};
 use pursuit_store::delivery::{self, Delivery};
 use pursuit_store::jobs::{self, EnqueueOptions, JobSpec};
 use pursuit_store::reminders::{self, NewReminder, Reminder};
-use pursuit_store::{Db, StoreError, accounts};
+use pursuit_store::{Conn, Db, StoreError, accounts};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar_events::{self, application_link};
@@ -127,6 +127,8 @@ pub enum Outcome {
     Skipped(String),
     Sent,
     Failed(String),
+    /// The mail server failed; the queue tries again.
+    Retry,
 }
 
 pub async fn run_deliver(job: DeliverReminder, ctx: JobContext) -> Result<(), JobError> {
@@ -254,34 +256,77 @@ pub async fn deliver(job: &DeliverReminder, ctx: &JobContext) -> Result<Outcome,
         done.iter()
             .any(|d| d.channel == channel && d.state == Delivery::Sent)
     };
-    let mut failures = Vec::new();
-    if reminder.channels.contains(&ReminderChannel::InApp) && !sent(ReminderChannel::InApp) {
-        notify_in_app(&subject, &ctx.settings, now, db).await?;
-    }
+    let in_app =
+        reminder.channels.contains(&ReminderChannel::InApp) && !sent(ReminderChannel::InApp);
     let mail_channels: Vec<ReminderChannel> = [ReminderChannel::Email, ReminderChannel::Calendar]
         .into_iter()
         .filter(|c| reminder.channels.contains(c) && !sent(*c))
         .collect();
-    if !mail_channels.is_empty() {
-        match mail(&subject, &mail_channels, ctx, now).await {
-            Ok(()) => {}
-            Err(MailFailure::Final(reason)) => failures.push(reason),
-            Err(MailFailure::Retry(reason)) if ctx.last_attempt() => {
-                failures.push(format!("{reason} (gave up after {} attempts)", ctx.attempt))
-            }
-            Err(MailFailure::Retry(reason)) => return Err(JobError::new(reason)),
-        }
-    }
-
-    let note = subject.zone_note.clone();
-    if failures.is_empty() {
-        delivery::finish(db, id, Delivery::Sent, note.as_deref(), now).await?;
-        repeat(&subject, now, db).await?;
-        Ok(Outcome::Sent)
+    // Mail first (the only step that can fail for outside reasons), then everything this
+    // attempt did in one transaction: the in-app notification goes out even when the mail
+    // server is down, and a retry redoes only the mail.
+    let mailed = if mail_channels.is_empty() {
+        Ok(None)
     } else {
-        let reason = failures.join("; ");
-        delivery::finish(db, id, Delivery::Failed, Some(&reason), now).await?;
-        Ok(Outcome::Failed(reason))
+        mail(&subject, &mail_channels, ctx, now).await
+    };
+    let failure = match &mailed {
+        Ok(_) => None,
+        Err(MailFailure::Final(reason)) => Some(reason.clone()),
+        Err(MailFailure::Retry(reason)) if ctx.last_attempt() => {
+            Some(format!("{reason} (gave up after {} attempts)", ctx.attempt))
+        }
+        Err(MailFailure::Retry(_)) => None,
+    };
+    let mut tx = db.begin().await?;
+    if in_app {
+        notify_in_app(&mut tx, &subject, &ctx.settings, now).await?;
+    }
+    let (state, error) = match &mailed {
+        Ok(_) => (Delivery::Sent, None),
+        Err(MailFailure::Final(reason) | MailFailure::Retry(reason)) => {
+            (Delivery::Failed, Some(reason.as_str()))
+        }
+    };
+    for channel in &mail_channels {
+        delivery::record_channel(&mut tx, user_id, id, *channel, state, error, now).await?;
+    }
+    if let Ok(Some((event, activity))) = &mailed {
+        delivery::record_invite(
+            &mut tx,
+            user_id,
+            &event.uid,
+            *activity,
+            i64::from(event.sequence),
+            calendar_events::event_to_json(event),
+            false,
+            now,
+        )
+        .await?;
+    }
+    let outcome = match (&mailed, failure) {
+        (Ok(_), _) => {
+            delivery::finish(
+                &mut tx,
+                id,
+                Delivery::Sent,
+                subject.zone_note.as_deref(),
+                now,
+            )
+            .await?;
+            repeat(&mut tx, &subject, now).await?;
+            Outcome::Sent
+        }
+        (Err(_), Some(reason)) => {
+            delivery::finish(&mut tx, id, Delivery::Failed, Some(&reason), now).await?;
+            Outcome::Failed(reason)
+        }
+        (Err(_), None) => Outcome::Retry,
+    };
+    tx.commit().await?;
+    match (outcome, mailed) {
+        (Outcome::Retry, Err(MailFailure::Retry(reason))) => Err(JobError::new(reason)),
+        (outcome, _) => Ok(outcome),
     }
 }
 
@@ -333,10 +378,10 @@ fn company_and_role(subject: &Subject) -> (Option<&str>, Option<&str>) {
 }
 
 async fn notify_in_app(
+    mut conn: impl Conn,
     subject: &Subject,
     settings: &JobSettings,
     now: Timestamp,
-    db: &Db,
 ) -> Result<(), StoreError> {
     let reminder = &subject.reminder;
     let (company, role) = company_and_role(subject);
@@ -348,9 +393,8 @@ async fn notify_in_app(
     let link = reminder
         .application_id
         .map(|id| application_link(&settings.base_url, id));
-    let mut tx = db.begin().await?;
     delivery::insert_notification(
-        &mut tx,
+        &mut conn,
         subject.user.id,
         reminder.id,
         reminder.application_id,
@@ -362,7 +406,7 @@ async fn notify_in_app(
     )
     .await?;
     delivery::record_channel(
-        &mut tx,
+        &mut conn,
         subject.user.id,
         reminder.id,
         ReminderChannel::InApp,
@@ -370,20 +414,13 @@ async fn notify_in_app(
         None,
         now,
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 enum MailFailure {
     /// No retry can fix it.
     Final(String),
     Retry(String),
-}
-
-impl From<StoreError> for MailFailure {
-    fn from(error: StoreError) -> MailFailure {
-        MailFailure::Retry(error.to_string())
-    }
 }
 
 /// An address mail can reach: the embedded owner's placeholder cannot.
@@ -419,74 +456,32 @@ fn invite_event(
     )
 }
 
-/// The email (text + HTML from the reminder's template) and, for the calendar channel, the
-/// invite; one message for both channels.
+/// Sends the email (text + HTML from the reminder's template) and, for the calendar
+/// channel, the invite: one message for both channels. Returns the invite's event, which
+/// the caller records with the delivery.
 async fn mail(
     subject: &Subject,
     channels: &[ReminderChannel],
     ctx: &JobContext,
     now: Timestamp,
-) -> Result<(), MailFailure> {
-    let db = &ctx.db;
-    let reminder = &subject.reminder;
-    let record = |state: Delivery, error: Option<String>| async move {
-        let mut tx = db.begin().await?;
-        for channel in channels {
-            delivery::record_channel(
-                &mut tx,
-                subject.user.id,
-                reminder.id,
-                *channel,
-                state,
-                error.as_deref(),
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await
-    };
+) -> Result<Option<(Event, Option<pursuit_domain::ids::ActivityId>)>, MailFailure> {
     if !deliverable(&subject.user.email) {
-        let reason = "the account has no email address to send to".to_owned();
-        record(Delivery::Failed, Some(reason.clone())).await?;
-        return Err(MailFailure::Final(reason));
+        return Err(MailFailure::Final(
+            "the account has no email address to send to".to_owned(),
+        ));
     }
-    let with_calendar = channels.contains(&ReminderChannel::Calendar);
-    let invite = if with_calendar {
-        Some(invite_event(subject, &ctx.settings, now))
-    } else {
-        None
-    };
-    let email = match compose(subject, &ctx.settings, invite.as_ref().map(|(e, _)| e)) {
-        Ok(email) => email,
-        Err(error) => {
-            let reason = error.to_string();
-            record(Delivery::Failed, Some(reason.clone())).await?;
-            return Err(MailFailure::Final(reason));
+    let invite = channels
+        .contains(&ReminderChannel::Calendar)
+        .then(|| invite_event(subject, &ctx.settings, now));
+    let email = compose(subject, &ctx.settings, invite.as_ref().map(|(e, _)| e))
+        .map_err(|error| MailFailure::Final(error.to_string()))?;
+    ctx.mailer.send(&email).await.map_err(|error| match error {
+        pursuit_mail::MailError::Address { .. } | pursuit_mail::MailError::Build(_) => {
+            MailFailure::Final(error.to_string())
         }
-    };
-    if let Err(error) = ctx.mailer.send(&email).await {
-        let reason = error.to_string();
-        record(Delivery::Failed, Some(reason.clone())).await?;
-        return Err(match error {
-            pursuit_mail::MailError::Address { .. } => MailFailure::Final(reason),
-            _ => MailFailure::Retry(reason),
-        });
-    }
-    record(Delivery::Sent, None).await?;
-    if let Some((event, activity)) = invite {
-        delivery::record_invite(
-            db,
-            subject.user.id,
-            &event.uid,
-            activity,
-            i64::from(event.sequence),
-            calendar_events::event_to_json(&event),
-            false,
-            now,
-        )
-        .await?;
-    }
-    Ok(())
+        _ => MailFailure::Retry(error.to_string()),
+    })?;
+    Ok(invite)
 }
 
 /// "Tuesday 24 November 2026, 09:30 (Europe/Berlin)".
@@ -607,7 +602,7 @@ pub fn invite_attachment(
 
 /// A repeating rule reminder (Offer: daily, On Hold: every 14 days) plans its next one after
 /// it was sent; the key `repeat:<id>` makes that happen once however often this runs.
-async fn repeat(subject: &Subject, now: Timestamp, db: &Db) -> Result<(), StoreError> {
+async fn repeat(mut conn: impl Conn, subject: &Subject, now: Timestamp) -> Result<(), StoreError> {
     let reminder = &subject.reminder;
     let Some(days) = reminder
         .meta
@@ -638,6 +633,6 @@ async fn repeat(subject: &Subject, now: Timestamp, db: &Db) -> Result<(), StoreE
             .and_then(reminder_rules::known_rule),
         meta: reminder.meta.clone(),
     };
-    reminders::insert_reminder(db, subject.user.id, ReminderId::new(), &new, now).await?;
+    reminders::insert_reminder(&mut conn, subject.user.id, ReminderId::new(), &new, now).await?;
     Ok(())
 }
