@@ -650,10 +650,7 @@ async fn list_applications(
     current: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<ApplicationPage>, ApiError> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad_request("limit must be 1 to 200"));
-    }
+    let limit = crate::page::limit(query.limit)?;
     let statuses = match query.status.as_deref().filter(|s| !s.is_empty()) {
         Some(list) => list
             .split(',')
@@ -714,14 +711,12 @@ async fn list_applications(
     };
     let mut page =
         applications::list_applications(&state.db, current.id(), &filter, after, limit + 1).await?;
-    let more = page.len() as i64 > limit;
-    page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        page.last()
-            .map(|(application, value)| cursor_of(filter.sort, value, application))
-    } else {
-        None
-    };
+    let next_cursor = crate::page::trim(&mut page, limit)
+        .then(|| {
+            page.last()
+                .map(|(application, value)| cursor_of(filter.sort, value, application))
+        })
+        .flatten();
     Ok(Json(ApplicationPage {
         items: page
             .iter()

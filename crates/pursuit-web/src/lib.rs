@@ -24,6 +24,7 @@ mod import;
 pub mod metrics;
 pub mod middleware;
 mod notifications;
+mod page;
 mod pages;
 pub mod problem;
 mod reminders;

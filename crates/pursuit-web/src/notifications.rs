@@ -3,8 +3,6 @@
 //! or all read. They expire after the configured time (`notification_expiry_days`).
 
 use axum::extract::{Path, Query, State};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use pursuit_domain::ids::NotificationId;
 use pursuit_store::delivery::{self, Notification};
@@ -15,6 +13,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
+use crate::page;
 use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -87,19 +86,11 @@ async fn list_notifications(
     current: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<NotificationPage>, ApiError> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad_request("limit must be 1 to 200"));
-    }
-    let after = match query.cursor.as_deref() {
-        Some(cursor) => Some(
-            decode_cursor(cursor)
-                .ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
-        ),
-        None => None,
-    };
+    let limit = page::limit(query.limit)?;
+    let after =
+        page::time_and_id(query.cursor.as_deref())?.map(|(at, id)| (at, NotificationId(id)));
     let now = Timestamp::now();
-    let mut page = delivery::list_notifications(
+    let mut items = delivery::list_notifications(
         &state.db,
         current.id(),
         query.unread.unwrap_or(false),
@@ -108,27 +99,15 @@ async fn list_notifications(
         limit + 1,
     )
     .await?;
-    let more = page.len() as i64 > limit;
-    page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = more
-        .then(|| {
-            page.last()
-                .map(|n| URL_SAFE_NO_PAD.encode(format!("{}|{}", n.created_at, n.id)))
-        })
+    let next_cursor = page::trim(&mut items, limit)
+        .then(|| items.last().map(|n| page::encode(&[&n.created_at, &n.id])))
         .flatten();
     let unread_count = delivery::unread_count(&state.db, current.id(), now).await?;
     Ok(Json(NotificationPage {
-        items: page.into_iter().map(response).collect(),
+        items: items.into_iter().map(response).collect(),
         next_cursor,
         unread_count,
     }))
-}
-
-fn decode_cursor(cursor: &str) -> Option<(Timestamp, NotificationId)> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (at, id) = text.split_once('|')?;
-    Some((at.parse().ok()?, NotificationId(id.parse().ok()?)))
 }
 
 /// Marks one notification read (again: no change).

@@ -5,8 +5,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
 use pursuit_domain::settings::ReminderChannel;
@@ -21,6 +19,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
 use crate::fields::Fields;
+use crate::page;
 use crate::problem::ApiError;
 use crate::versioned::{self, if_match};
 
@@ -297,10 +296,7 @@ async fn list_reminders(
     current: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<ReminderPage>, ApiError> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad_request("limit must be 1 to 200"));
-    }
+    let limit = page::limit(query.limit)?;
     let time = |value: &Option<String>, name: &str| -> Result<Option<Timestamp>, ApiError> {
         value
             .as_deref()
@@ -317,34 +313,14 @@ async fn list_reminders(
         application_id: query.application_id.map(ApplicationId),
         include_canceled: query.include_canceled.unwrap_or(false),
     };
-    let after = match query.cursor.as_deref() {
-        Some(cursor) => {
-            let decoded = URL_SAFE_NO_PAD
-                .decode(cursor)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok());
-            let parsed = decoded
-                .as_deref()
-                .and_then(|t| t.split_once('|'))
-                .and_then(|(at, id)| {
-                    Some((at.parse::<Timestamp>().ok()?, ReminderId(id.parse().ok()?)))
-                });
-            Some(parsed.ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?)
-        }
-        None => None,
-    };
-    let mut page =
+    let after = page::time_and_id(query.cursor.as_deref())?.map(|(at, id)| (at, ReminderId(id)));
+    let mut items =
         reminders::list_reminders(&state.db, current.id(), &filter, after, limit + 1).await?;
-    let more = page.len() as i64 > limit;
-    page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        page.last()
-            .map(|r| URL_SAFE_NO_PAD.encode(format!("{}|{}", r.due_at, r.id)))
-    } else {
-        None
-    };
+    let next_cursor = page::trim(&mut items, limit)
+        .then(|| items.last().map(|r| page::encode(&[&r.due_at, &r.id])))
+        .flatten();
     Ok(Json(ReminderPage {
-        items: page.iter().map(response).collect(),
+        items: items.iter().map(response).collect(),
         next_cursor,
     }))
 }

@@ -1,11 +1,9 @@
 //! `GET /api/v1/audit`: the caller's own security events, newest first.
 
 use axum::extract::{Query, State};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use pursuit_domain::ids::AuditId;
-use pursuit_store::audit::{self, AuditEntry};
+use pursuit_store::audit;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,6 +11,7 @@ use utoipa_axum::routes;
 use super::CurrentUser;
 use crate::AppState;
 use crate::extract::Json;
+use crate::page;
 use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -49,17 +48,6 @@ pub struct AuditPage {
     next_cursor: Option<String>,
 }
 
-fn encode_cursor(entry: &AuditEntry) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}|{}", entry.at, entry.id))
-}
-
-fn decode_cursor(cursor: &str) -> Option<(Timestamp, AuditId)> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (at, id) = text.split_once('|')?;
-    Some((at.parse().ok()?, AuditId(id.parse().ok()?)))
-}
-
 /// The caller's audit entries: sign-ins, failed sign-ins, tokens, logouts, settings changes.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "auth", params(AuditQuery),
     responses(
@@ -72,25 +60,12 @@ async fn list_audit(
     current: CurrentUser,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad_request("limit must be 1 to 200"));
-    }
-    let after = match query.cursor.as_deref() {
-        Some(cursor) => Some(
-            decode_cursor(cursor)
-                .ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
-        ),
-        None => None,
-    };
+    let limit = page::limit(query.limit)?;
+    let after = page::time_and_id(query.cursor.as_deref())?.map(|(at, id)| (at, AuditId(id)));
     let mut entries = audit::list_audit(&state.db, current.id(), after, limit + 1).await?;
-    let more = entries.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    entries.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        entries.last().map(encode_cursor)
-    } else {
-        None
-    };
+    let next_cursor = page::trim(&mut entries, limit)
+        .then(|| entries.last().map(|e| page::encode(&[&e.at, &e.id])))
+        .flatten();
     let items = entries
         .into_iter()
         .map(|e| AuditEntryResponse {
