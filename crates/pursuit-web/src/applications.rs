@@ -335,6 +335,35 @@ pub(crate) fn apply(body: &Map<String, Value>, data: &mut ApplicationData, field
 
 /// An application with nothing but the defaults of seed 002: status Applied, source Other,
 /// applied `today`, no priority, remote; `company` and `role_title` still to be set.
+/// Stores a new application and plans its status's reminders (the API and the board's
+/// quick-add both create through here).
+pub(crate) async fn insert(
+    mut conn: impl pursuit_store::Conn,
+    user: pursuit_domain::ids::UserId,
+    id: ApplicationId,
+    data: &ApplicationData,
+    now: Timestamp,
+) -> Result<Application, ApiError> {
+    let created = applications::insert_application(&mut conn, user, id, data, ChangedBy::User, now)
+        .await
+        .map_err(|e| match e {
+            pursuit_store::StoreError::UniqueViolation { .. } => {
+                ApiError::conflict("an application with this id already exists")
+            }
+            other => other.into(),
+        })?;
+    reminders::apply_status_rules(
+        &mut conn,
+        user,
+        created.id,
+        &created.data.company,
+        created.data.status,
+        now,
+    )
+    .await?;
+    Ok(created)
+}
+
 pub(crate) fn blank(today: Date) -> ApplicationData {
     ApplicationData {
         company: String::new(),
@@ -412,24 +441,7 @@ async fn create_application(
     {
         return Ok(replayed);
     }
-    let created =
-        applications::insert_application(&mut tx, current.id(), id, &data, ChangedBy::User, now)
-            .await
-            .map_err(|e| match e {
-                pursuit_store::StoreError::UniqueViolation { .. } => {
-                    ApiError::conflict("an application with this id already exists")
-                }
-                other => other.into(),
-            })?;
-    reminders::apply_status_rules(
-        &mut tx,
-        current.id(),
-        created.id,
-        &created.data.company,
-        created.data.status,
-        now,
-    )
-    .await?;
+    let created = insert(&mut tx, current.id(), id, &data, now).await?;
     if let Some(key) = &idempotency {
         let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
         key.record(&mut tx, current.id(), StatusCode::CREATED, body)

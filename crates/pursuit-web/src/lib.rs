@@ -32,6 +32,7 @@ pub mod request_id;
 mod tasks;
 mod versioned;
 mod views;
+mod web;
 
 use std::sync::Arc;
 
@@ -186,7 +187,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(api_routes)
         .merge(auth::pages())
-        .route("/", get(pages::index))
+        .merge(web::router())
         .route("/metrics", get(metrics::render))
         .route("/calendar/{file}", get(calendar::feed))
         .route("/problems/{slug}", get(pages::problem_type));

@@ -1,21 +1,9 @@
-//! The few HTML pages the platform serves before the web app exists: a landing page and the
-//! documentation page of each problem type (the target of every problem's `type` URI).
+//! The documentation page of each problem type (the target of every problem's `type` URI).
 
 use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::problem::{ApiError, ProblemType};
-
-pub async fn index() -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pursuit</title></head>\
-         <body><h1>Pursuit {}</h1><p>Pursuit is running.</p>\
-         <ul><li><a href=\"/api/docs/\">API reference</a></li>\
-         <li><a href=\"/api/v1/openapi.json\">OpenAPI document</a></li>\
-         <li><a href=\"/healthz\">Health</a></li></ul></body></html>",
-        env!("CARGO_PKG_VERSION")
-    ))
-}
 
 pub async fn problem_type(Path(slug): Path<String>) -> Response {
     let Some(kind) = ProblemType::from_slug(&slug) else {

@@ -11,7 +11,7 @@ mod audit;
 pub mod google;
 pub mod magic_link;
 pub mod rate_limit;
-mod session;
+pub(crate) mod session;
 mod tokens;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -129,6 +129,27 @@ fn is_unsafe(method: &Method) -> bool {
 /// A cookie-authenticated unsafe request must come from our own pages: the browser's
 /// `Origin` (or `Sec-Fetch-Site`) says same-origin, and the CSRF token matches.
 fn check_csrf(parts: &Parts, state: &AppState, csrf_token: &str) -> Result<(), ApiError> {
+    check_origin(parts, state)?;
+    let sent = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    check_csrf_token(sent, csrf_token)
+}
+
+/// The CSRF token a request sent (header or form field) against the session's.
+pub(crate) fn check_csrf_token(sent: &str, csrf_token: &str) -> Result<(), ApiError> {
+    if sent.is_empty() || !secret::constant_time_eq(sent, csrf_token) {
+        return Err(
+            ApiError::new(ProblemType::Forbidden).with_detail("missing or wrong CSRF token")
+        );
+    }
+    Ok(())
+}
+
+/// Refuses a request a browser marks as coming from another site.
+pub(crate) fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
     let forbidden = |detail: &str| ApiError::new(ProblemType::Forbidden).with_detail(detail);
     if let Some(origin) = parts
         .headers
@@ -153,15 +174,33 @@ fn check_csrf(parts: &Parts, state: &AppState, csrf_token: &str) -> Result<(), A
     {
         return Err(forbidden("cross-site request refused"));
     }
-    let sent = parts
-        .headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if sent.is_empty() || !secret::constant_time_eq(sent, csrf_token) {
-        return Err(forbidden("missing or wrong x-csrf-token header"));
-    }
     Ok(())
+}
+
+/// The signed-in browser behind a page request, by its session cookie alone (no CSRF
+/// check: page forms carry their token in a field, which the handler checks).
+pub(crate) async fn page_session(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<CurrentUser>, ApiError> {
+    let Some(cookie) = session_cookie(parts) else {
+        return Ok(None);
+    };
+    let now = Timestamp::now();
+    let id_hash = secret::hash(&cookie);
+    let Some(session) = accounts::find_session(&state.db, &id_hash, now).await? else {
+        return Ok(None);
+    };
+    if now.as_second() - session.last_seen_at.as_second() >= TOUCH_INTERVAL_SECS {
+        accounts::touch_session(&state.db, &id_hash, now).await?;
+    }
+    Ok(Some(CurrentUser {
+        user: session.user,
+        credential: Credential::Session {
+            id_hash,
+            csrf_token: session.csrf_token,
+        },
+    }))
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

@@ -73,7 +73,7 @@ fn signed_out(settings: &WebSettings) -> Response {
     response
 }
 
-fn clear_cookie_header(settings: &WebSettings) -> HeaderValue {
+pub(crate) fn clear_cookie_header(settings: &WebSettings) -> HeaderValue {
     HeaderValue::from_static(if settings.secure_cookies {
         "__Host-pursuit_session=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0"
     } else {
@@ -93,6 +93,16 @@ async fn logout(
     current: CurrentUser,
     facts: RequestFacts,
 ) -> Result<Response, ApiError> {
+    end_session(&state, &current, &facts).await?;
+    Ok(signed_out(&state.settings))
+}
+
+/// Ends the caller's session (the API's logout and the page's sign-out).
+pub(crate) async fn end_session(
+    state: &AppState,
+    current: &CurrentUser,
+    facts: &RequestFacts,
+) -> Result<(), ApiError> {
     let Credential::Session { id_hash, .. } = &current.credential else {
         return Err(ApiError::bad_request(
             "API tokens do not sign out; revoke the token with DELETE /api/v1/tokens/{id}",
@@ -108,7 +118,7 @@ async fn logout(
     )
     .await?;
     tx.commit().await?;
-    Ok(signed_out(&state.settings))
+    Ok(())
 }
 
 /// Ends every session of the caller, on every device. API tokens stay valid.

@@ -14,6 +14,7 @@ mod database;
 mod delivery;
 mod imports;
 mod oidc;
+mod pages;
 mod platform;
 mod queue;
 mod tenancy;

@@ -1,0 +1,417 @@
+//! The web app's pages, rendered on the server from minijinja templates embedded in the
+//! binary (`templates/`), with one embedded stylesheet (`assets/`): no build step, no CDN,
+//! and every page shows its data with JavaScript off. Values are HTML-escaped by the
+//! template engine (auto-escape on for `.html`), so a company named `<script>` is text.
+//!
+//! Pages use the session cookie; a signed-out browser is sent to `/sign-in`. Forms carry
+//! the session's CSRF token in a hidden `csrf` field, checked with the browser's `Origin`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use axum::extract::{Form, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use minijinja::{Environment, context};
+use pursuit_domain::application::ApplicationStatus;
+use pursuit_domain::ids::ApplicationId;
+use pursuit_store::applications::{self, ApplicationFilter, Sort};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::AppState;
+use crate::auth::{self, Credential, CurrentUser, RequestFacts};
+use crate::fields::Fields;
+use crate::problem::ApiError;
+
+/// Most applications the board shows at once.
+const BOARD_LIMIT: i64 = 10_000;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/", get(home))
+        .route("/sign-in", get(sign_in_page).post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/board", get(board))
+        .route("/board/applications", post(quick_add))
+        .route("/assets/app.css", get(stylesheet))
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
+    ENVIRONMENT.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in [
+            ("layout.html", include_str!("../templates/layout.html")),
+            ("sign_in.html", include_str!("../templates/sign_in.html")),
+            ("board.html", include_str!("../templates/board.html")),
+        ] {
+            // The templates are ours and compiled into the binary: a syntax error is
+            // caught by the page tests, and then shows as a 500 naming the template.
+            if let Err(error) = env.add_template(name, source) {
+                tracing::error!(%error, template = name, "a page template does not compile");
+            }
+        }
+        env
+    })
+}
+
+fn render(name: &str, status: StatusCode, values: minijinja::Value) -> Response {
+    let rendered = environment()
+        .get_template(name)
+        .and_then(|template| template.render(values));
+    match rendered {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => ApiError::internal(error).into_response(),
+    }
+}
+
+/// The signed-in browser of a page request, or a redirect to the sign-in page.
+pub struct PageUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match auth::page_session(parts, state).await {
+            Ok(Some(user)) => Ok(PageUser(user)),
+            Ok(None) => Err(Redirect::to("/sign-in").into_response()),
+            Err(error) => Err(error.into_response()),
+        }
+    }
+}
+
+impl PageUser {
+    fn csrf(&self) -> &str {
+        match &self.0.credential {
+            Credential::Session { csrf_token, .. } => csrf_token,
+            Credential::ApiToken { .. } => "",
+        }
+    }
+
+    /// What the layout shows of the user.
+    fn view(&self) -> minijinja::Value {
+        let user = &self.0.user;
+        context! { name => user.display_name.clone().unwrap_or_else(|| user.email.clone()) }
+    }
+
+    /// A form post must come from our page (Origin) and carry the session's token.
+    fn check_form(&self, parts: &Parts, state: &AppState, sent: &str) -> Result<(), ApiError> {
+        auth::check_origin(parts, state)?;
+        auth::check_csrf_token(sent, self.csrf())
+    }
+}
+
+/// A page form post: the user, and the request parts its Origin is checked against.
+struct FormPost {
+    user: PageUser,
+    parts: Parts,
+}
+
+impl FromRequestParts<AppState> for FormPost {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let user = PageUser::from_request_parts(parts, state).await?;
+        Ok(FormPost {
+            user,
+            parts: parts.clone(),
+        })
+    }
+}
+
+async fn home(State(state): State<AppState>, parts: Parts) -> Result<Redirect, ApiError> {
+    Ok(match auth::page_session(&parts, &state).await? {
+        Some(_) => Redirect::to("/board"),
+        None => Redirect::to("/sign-in"),
+    })
+}
+
+fn sign_in_view(
+    state: &AppState,
+    email: &str,
+    error: Option<String>,
+    sent: bool,
+) -> minijinja::Value {
+    context! {
+        version => state.settings.version,
+        email => email,
+        error => error,
+        sent => sent,
+        outbox => state.mailer.is_outbox(),
+        google => state.google.is_some(),
+    }
+}
+
+async fn sign_in_page(State(state): State<AppState>, parts: Parts) -> Result<Response, ApiError> {
+    if auth::page_session(&parts, &state).await?.is_some() {
+        return Ok(Redirect::to("/board").into_response());
+    }
+    Ok(render(
+        "sign_in.html",
+        StatusCode::OK,
+        sign_in_view(&state, "", None, false),
+    ))
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    facts: RequestFacts,
+    parts: Parts,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    if let Err(error) = auth::check_origin(&parts, &state) {
+        return error.into_response();
+    }
+    let email = form.email.trim().to_owned();
+    match auth::magic_link::send_link(&state, &facts, &email).await {
+        Ok(()) => render(
+            "sign_in.html",
+            StatusCode::OK,
+            sign_in_view(&state, &email, None, true),
+        ),
+        Err(error) => {
+            let status = error.kind().status();
+            let message = if status == StatusCode::UNPROCESSABLE_ENTITY {
+                "Enter an email address like ada@example.org.".to_owned()
+            } else if status == StatusCode::TOO_MANY_REQUESTS {
+                "Too many sign-in links were asked for. Wait a few minutes, then try again."
+                    .to_owned()
+            } else {
+                return error.into_response();
+            };
+            render(
+                "sign_in.html",
+                status,
+                sign_in_view(&state, &email, Some(message), false),
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    facts: RequestFacts,
+    post: FormPost,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, ApiError> {
+    post.user.check_form(&post.parts, &state, &form.csrf)?;
+    auth::session::end_session(&state, &post.user.0, &facts).await?;
+    let mut response = Redirect::to("/sign-in").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::session::clear_cookie_header(&state.settings),
+    );
+    Ok(response)
+}
+
+/// "Recruiter_Call" → "Recruiter call".
+fn status_label(status: ApplicationStatus) -> String {
+    let text = status.as_str().replace('_', " ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_string() + &chars.as_str().to_lowercase(),
+        None => text,
+    }
+}
+
+#[derive(Serialize)]
+struct Card {
+    id: String,
+    version: i64,
+    company: String,
+    role: String,
+    priority: String,
+    tags: Vec<String>,
+    next_action: Option<String>,
+    due: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Column {
+    status: &'static str,
+    label: String,
+    cards: Vec<Card>,
+}
+
+#[derive(Deserialize, Default)]
+struct BoardQuery {
+    /// The application whose sidebar is open (the sidebar comes with the next step).
+    #[allow(dead_code)]
+    application: Option<String>,
+}
+
+/// What the quick-add form holds, kept when it is shown again with errors.
+#[derive(Deserialize, Serialize, Default)]
+struct QuickAdd {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    role_title: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn board_page(
+    state: &AppState,
+    user: &PageUser,
+    form: &QuickAdd,
+    errors: BTreeMap<String, String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let filter = ApplicationFilter {
+        sort: Sort::default(),
+        ..ApplicationFilter::default()
+    };
+    let rows =
+        applications::list_applications(&state.db, user.0.id(), &filter, None, BOARD_LIMIT).await?;
+    let zone = user.0.zone();
+    let mut columns: Vec<Column> = ApplicationStatus::ALL
+        .iter()
+        .map(|s| Column {
+            status: s.as_str(),
+            label: status_label(*s),
+            cards: Vec::new(),
+        })
+        .collect();
+    let total = rows.len();
+    for (application, _) in rows {
+        let data = &application.data;
+        let card = Card {
+            id: application.id.to_string(),
+            version: application.version,
+            company: data.company.clone(),
+            role: data.role_title.clone(),
+            priority: data.priority.as_str().to_owned(),
+            tags: data.tags.clone(),
+            next_action: data.next_action.clone(),
+            due: data
+                .next_action_due
+                .map(|at| at.to_zoned(zone.clone()).strftime("%b %-d").to_string()),
+        };
+        if let Some(column) = columns
+            .iter_mut()
+            .find(|c| c.status == data.status.as_str())
+        {
+            column.cards.push(card);
+        }
+    }
+    let mut form_view = QuickAdd {
+        csrf: String::new(),
+        company: form.company.clone(),
+        role_title: form.role_title.clone(),
+        status: form.status.clone(),
+    };
+    if form_view.status.is_empty() {
+        form_view.status = ApplicationStatus::Applied.as_str().to_owned();
+    }
+    Ok(render(
+        "board.html",
+        status,
+        context! {
+            version => state.settings.version,
+            page => "board",
+            user => user.view(),
+            csrf => user.csrf(),
+            columns => minijinja::Value::from(minijinja::value::Serde(&columns)),
+            total => total,
+            form => minijinja::Value::from(minijinja::value::Serde(&form_view)),
+            errors => minijinja::Value::from(minijinja::value::Serde(&errors)),
+        },
+    ))
+}
+
+async fn board(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(_query): Query<BoardQuery>,
+) -> Result<Response, ApiError> {
+    board_page(
+        &state,
+        &user,
+        &QuickAdd::default(),
+        BTreeMap::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Quick-add from the board: the same checks as `POST /api/v1/applications`; on a mistake
+/// the board comes back with the messages and the typed values kept.
+async fn quick_add(
+    State(state): State<AppState>,
+    post: FormPost,
+    Form(form): Form<QuickAdd>,
+) -> Result<Response, ApiError> {
+    post.user.check_form(&post.parts, &state, &form.csrf)?;
+    let current = &post.user.0;
+    let mut body = Map::new();
+    body.insert("company".into(), Value::String(form.company.clone()));
+    body.insert("role_title".into(), Value::String(form.role_title.clone()));
+    if !form.status.is_empty() {
+        body.insert("status".into(), Value::String(form.status.clone()));
+    }
+    let mut fields = Fields::default();
+    let mut data = crate::applications::blank(current.today());
+    crate::applications::apply(&body, &mut data, &mut fields);
+    if !fields.errors.is_empty() {
+        let errors = fields
+            .errors
+            .into_iter()
+            .map(|e| {
+                let key = e.pointer.trim_start_matches('/').to_owned();
+                let key = if matches!(key.as_str(), "company" | "role_title") {
+                    key
+                } else {
+                    "other".to_owned()
+                };
+                (key, e.message)
+            })
+            .collect();
+        return board_page(
+            &state,
+            &post.user,
+            &form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let now = Timestamp::now();
+    let mut tx = state.db.begin().await?;
+    crate::applications::insert(&mut tx, current.id(), ApplicationId::new(), &data, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/board").into_response())
+}
+
+async fn stylesheet() -> Response {
+    let mut response = include_str!("../assets/app.css").into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    // The URL carries the version, so a new release is a new URL.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    response
+}
