@@ -151,11 +151,23 @@ pub(crate) fn check_csrf_token(sent: &str, csrf_token: &str) -> Result<(), ApiEr
 /// Refuses a request a browser marks as coming from another site.
 pub(crate) fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
     let forbidden = |detail: &str| ApiError::new(ProblemType::Forbidden).with_detail(detail);
-    if let Some(origin) = parts
+    let origin = parts
         .headers
         .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    {
+        .and_then(|v| v.to_str().ok());
+    let fetch_site = parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok());
+    // Under our `Referrer-Policy: no-referrer` a browser's form post says `Origin: null`;
+    // then `Sec-Fetch-Site` decides, and without it the request is refused.
+    if origin == Some("null") {
+        return match fetch_site {
+            Some("same-origin" | "none") => Ok(()),
+            _ => Err(forbidden("cross-site request refused")),
+        };
+    }
+    if let Some(origin) = origin {
         let host = parts
             .headers
             .get(header::HOST)
@@ -166,10 +178,7 @@ pub(crate) fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiErr
         if origin_host != host && !matches_public {
             return Err(forbidden("cross-origin request refused"));
         }
-    } else if let Some(site) = parts
-        .headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
+    } else if let Some(site) = fetch_site
         && !matches!(site, "same-origin" | "none")
     {
         return Err(forbidden("cross-site request refused"));

@@ -9,6 +9,7 @@ mod helpers;
 
 mod applications;
 mod auth;
+mod browser;
 mod cli;
 mod database;
 mod delivery;

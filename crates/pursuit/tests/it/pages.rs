@@ -53,6 +53,13 @@ both_backends! {
         let sent_html = sent.text().await.unwrap();
         let cross_site = app.client.post(app.url("/sign-in")).header("origin", "https://evil.example")
             .form(&[("email", "victim@example.org")]).send().await.unwrap();
+        // What a browser sends under `Referrer-Policy: no-referrer`: Origin null + Fetch metadata.
+        let same_site_null = app.client.post(app.url("/sign-in")).header("origin", "null").header("sec-fetch-site", "same-origin")
+            .form(&[("email", "null-origin@example.org")]).send().await.unwrap();
+        let cross_site_null = app.client.post(app.url("/sign-in")).header("origin", "null").header("sec-fetch-site", "cross-site")
+            .form(&[("email", "victim@example.org")]).send().await.unwrap();
+        let bare_null = app.client.post(app.url("/sign-in")).header("origin", "null")
+            .form(&[("email", "victim@example.org")]).send().await.unwrap();
 
         assert_eq!((home.status(), location(&home)), (StatusCode::SEE_OTHER, "/sign-in"));
         assert_eq!((board.status(), location(&board)), (StatusCode::SEE_OTHER, "/sign-in"));
@@ -65,6 +72,9 @@ both_backends! {
         assert!(sent_html.contains("a link is on its way"), "{sent_html}");
         assert!(outbox_message_for(&app, "page@example.org", 1).await.contains("/auth/magic-link?token="));
         assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+        assert_eq!(same_site_null.status(), StatusCode::OK);
+        assert_eq!(cross_site_null.status(), StatusCode::FORBIDDEN);
+        assert_eq!(bare_null.status(), StatusCode::FORBIDDEN);
         let css = page(&app, "/assets/app.css", None).await;
         assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
     }

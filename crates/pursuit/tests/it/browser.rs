@@ -1,0 +1,155 @@
+//! The web app driven as a person would, in headless Chromium through ChromeDriver (both
+//! installed by `scripts/test` from Debian), against a real server on 127.0.0.1. Screenshots
+//! of the pages go to `target/tmp/screenshots/` for a reviewer to look at (not committed).
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::auth::{outbox_message_for, token_in};
+use crate::helpers::{TestApp, spawn_app};
+
+/// A headless Chromium session, and the ChromeDriver process behind it.
+pub struct Browser {
+    pub client: Client,
+    driver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let driver_path = std::env::var("TEST_CHROMEDRIVER").expect(
+            "TEST_CHROMEDRIVER is not set: run the suite with scripts/test, which installs Debian's chromium and chromium-driver",
+        );
+        let chromium =
+            std::env::var("TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = tokio::process::Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if reqwest::get(format!("{url}/status")).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".to_owned(), json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--window-size=1400,900", format!("--user-data-dir={}", profile.path().display()),
+            ],
+        }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&url)
+            .await
+            .expect("a Chromium session");
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// Saves a screenshot as `target/tmp/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+
+    /// Waits until the page's text contains `text`.
+    pub async fn wait_for_text(&self, text: &str) {
+        for _ in 0..100 {
+            if let Ok(body) = self.client.find(Locator::Css("body")).await
+                && body.text().await.unwrap_or_default().contains(text)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let source = self.client.source().await.unwrap_or_default();
+        panic!("the page never showed {text:?}:\n{source}");
+    }
+}
+
+/// Signs in through the pages: the form, the mailed link, the confirmation button.
+pub async fn sign_in_in_browser(app: &TestApp, browser: &Browser, email: &str) {
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/sign-in"));
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/sign-in'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("a link is on its way").await;
+    let token = token_in(&outbox_message_for(app, email, 1).await);
+    c.goto(&app.url(&format!("/auth/magic-link?token={token}")))
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("Add an application").await;
+}
+
+both_backends! {
+    async fn a_newcomer_signs_in_and_adds_a_first_application_in_the_browser(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = Browser::start().await;
+        let c = &browser.client;
+
+        sign_in_in_browser(&app, &browser, "newcomer@example.org").await;
+        assert!(c.current_url().await.unwrap().path().ends_with("/board"));
+        browser.wait_for_text("No applications yet").await;
+        c.find(Locator::Id("company")).await.unwrap().send_keys("Acme <b>Robotics</b>").await.unwrap();
+        c.find(Locator::Id("role_title")).await.unwrap().send_keys("Firmware Engineer").await.unwrap();
+        c.find(Locator::Css(".quick-add button[type=submit]")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Firmware Engineer").await;
+        browser.screenshot(&format!("board-{}", backend_name(backend))).await;
+
+        let card = c.find(Locator::Css("[data-status='Applied'] .card .company")).await.unwrap();
+        assert_eq!(card.text().await.unwrap(), "Acme <b>Robotics</b>", "shown as typed, not as markup");
+        assert!(c.find_all(Locator::Css(".card b")).await.unwrap().is_empty());
+        browser.close().await;
+    }
+}
+
+fn backend_name(backend: pursuit_store::Backend) -> &'static str {
+    match backend {
+        pursuit_store::Backend::Sqlite => "sqlite",
+        pursuit_store::Backend::Postgres => "postgres",
+    }
+}
