@@ -493,19 +493,40 @@ async fn patch_application(
     headers: HeaderMap,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let id = ApplicationId(id);
+    let expected_header = if_match(&headers);
+    let updated = update(
+        &state,
+        &current,
+        ApplicationId(id),
+        || expected_header,
+        &body,
+    )
+    .await?;
+    Ok(with_etag(StatusCode::OK, &updated))
+}
+
+/// Applies a PATCH body to one of the caller's applications at the version the caller read
+/// (the API and the board's move form both change applications through here). The version
+/// is asked for only once the application is known to exist, so another user's id is a 404
+/// whatever the headers say.
+pub(crate) async fn update(
+    state: &AppState,
+    current: &CurrentUser,
+    id: ApplicationId,
+    expected: impl FnOnce() -> Result<i64, ApiError>,
+    body: &Map<String, Value>,
+) -> Result<Application, ApiError> {
     let mut tx = state.db.begin().await?;
-    // Existence (for this user) first: another user's id is a 404 whatever the headers say.
     let existing = applications::get_application(&mut tx, current.id(), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let expected = if_match(&headers)?;
+    let expected = expected()?;
     if existing.version != expected {
         return Err(stale(&existing, expected));
     }
     let mut data = existing.data.clone();
     let mut fields = Fields::default();
-    apply(&body, &mut data, &mut fields);
+    apply(body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
@@ -533,7 +554,7 @@ async fn patch_application(
         .await?;
     }
     tx.commit().await?;
-    Ok(with_etag(StatusCode::OK, &updated))
+    Ok(updated)
 }
 
 /// Deletes an application and its history. Requires `If-Match` like PATCH.

@@ -37,6 +37,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/sign-out", post(sign_out))
         .route("/board", get(board))
         .route("/board/applications", post(quick_add))
+        .route("/board/applications/{id}/status", post(move_card))
         .route("/assets/app.css", get(stylesheet))
 }
 
@@ -251,9 +252,59 @@ struct Column {
 
 #[derive(Deserialize, Default)]
 struct BoardQuery {
-    /// The application whose sidebar is open (the sidebar comes with the next step).
-    #[allow(dead_code)]
+    /// The application whose sidebar is open.
     application: Option<String>,
+}
+
+/// The open card in the sidebar.
+#[derive(Serialize)]
+struct Selected {
+    id: String,
+    version: i64,
+    company: String,
+    role: String,
+    status: &'static str,
+    status_label: String,
+    source: String,
+    priority: String,
+    next_action: Option<String>,
+    notes: Option<String>,
+}
+
+/// What the board shows besides the columns: the open card, a notice, form errors.
+#[derive(Default)]
+struct BoardExtras {
+    selected: Option<Selected>,
+    notice: Option<String>,
+    errors: BTreeMap<String, String>,
+}
+
+async fn selected(
+    state: &AppState,
+    user: &PageUser,
+    id: Option<&str>,
+) -> Result<Option<Selected>, ApiError> {
+    let Some(id) = id.and_then(|id| id.parse::<uuid::Uuid>().ok()) else {
+        return Ok(None);
+    };
+    let Some(application) =
+        applications::get_application(&state.db, user.0.id(), ApplicationId(id)).await?
+    else {
+        return Ok(None);
+    };
+    let data = application.data;
+    Ok(Some(Selected {
+        id: application.id.to_string(),
+        version: application.version,
+        company: data.company,
+        role: data.role_title,
+        status: data.status.as_str(),
+        status_label: status_label(data.status),
+        source: data.source,
+        priority: data.priority.as_str().to_owned(),
+        next_action: data.next_action,
+        notes: data.notes,
+    }))
 }
 
 /// What the quick-add form holds, kept when it is shown again with errors.
@@ -273,7 +324,7 @@ async fn board_page(
     state: &AppState,
     user: &PageUser,
     form: &QuickAdd,
-    errors: BTreeMap<String, String>,
+    extras: BoardExtras,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let filter = ApplicationFilter {
@@ -333,7 +384,9 @@ async fn board_page(
             columns => minijinja::Value::from(minijinja::value::Serde(&columns)),
             total => total,
             form => minijinja::Value::from(minijinja::value::Serde(&form_view)),
-            errors => minijinja::Value::from(minijinja::value::Serde(&errors)),
+            errors => minijinja::Value::from(minijinja::value::Serde(&extras.errors)),
+            selected => minijinja::Value::from(minijinja::value::Serde(&extras.selected)),
+            notice => extras.notice,
         },
     ))
 }
@@ -341,16 +394,76 @@ async fn board_page(
 async fn board(
     State(state): State<AppState>,
     user: PageUser,
-    Query(_query): Query<BoardQuery>,
+    Query(query): Query<BoardQuery>,
 ) -> Result<Response, ApiError> {
-    board_page(
+    let extras = BoardExtras {
+        selected: selected(&state, &user, query.application.as_deref()).await?,
+        ..BoardExtras::default()
+    };
+    board_page(&state, &user, &QuickAdd::default(), extras, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// Moves a card to another status from the sidebar's form (the keyboard and no-JavaScript
+/// way; drag-and-drop sends the same change to the API). The version the page showed goes
+/// with it: if the card changed meanwhile, the board comes back with the card as it is now
+/// and a notice offering to move it again.
+async fn move_card(
+    State(state): State<AppState>,
+    post: FormPost,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+    Form(form): Form<MoveForm>,
+) -> Result<Response, ApiError> {
+    post.user.check_form(&post.parts, &state, &form.csrf)?;
+    let mut body = Map::new();
+    body.insert("status".into(), Value::String(form.status.clone()));
+    let version = form.version.parse::<i64>().map_err(|_| {
+        ApiError::bad_request("the form lost the version of the card; reload the board")
+    })?;
+    let id_text = id.to_string();
+    match crate::applications::update(
         &state,
-        &user,
-        &QuickAdd::default(),
-        BTreeMap::new(),
-        StatusCode::OK,
+        &post.user.0,
+        ApplicationId(id),
+        || Ok(version),
+        &body,
     )
     .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/board?application={id_text}")).into_response()),
+        Err(error)
+            if matches!(
+                error.kind().status(),
+                StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY
+            ) =>
+        {
+            let status = error.kind().status();
+            let selected = selected(&state, &post.user, Some(&id_text)).await?;
+            let notice = match (&selected, status) {
+                (Some(now), StatusCode::CONFLICT) => format!(
+                    "This application changed elsewhere since the board was loaded: it is now in {}. Choose its column again to move it.",
+                    now.status_label
+                ),
+                _ => "That is not a status this board knows.".to_owned(),
+            };
+            let extras = BoardExtras {
+                selected,
+                notice: Some(notice),
+                ..BoardExtras::default()
+            };
+            board_page(&state, &post.user, &QuickAdd::default(), extras, status).await
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Quick-add from the board: the same checks as `POST /api/v1/applications`; on a mistake
@@ -372,7 +485,7 @@ async fn quick_add(
     let mut data = crate::applications::blank(current.today());
     crate::applications::apply(&body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
-        let errors = fields
+        let errors: BTreeMap<String, String> = fields
             .errors
             .into_iter()
             .map(|e| {
@@ -385,11 +498,15 @@ async fn quick_add(
                 (key, e.message)
             })
             .collect();
+        let extras = BoardExtras {
+            errors,
+            ..BoardExtras::default()
+        };
         return board_page(
             &state,
             &post.user,
             &form,
-            errors,
+            extras,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;

@@ -143,6 +143,18 @@ both_backends! {
         let card = c.find(Locator::Css("[data-status='Applied'] .card .company")).await.unwrap();
         assert_eq!(card.text().await.unwrap(), "Acme <b>Robotics</b>", "shown as typed, not as markup");
         assert!(c.find_all(Locator::Css(".card b")).await.unwrap().is_empty());
+
+        // Open the card (the URL says which), and move it to Screening with the sidebar's form.
+        c.find(Locator::Css("[data-status='Applied'] .card-link")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Move to").await;
+        assert!(c.current_url().await.unwrap().query().unwrap_or_default().starts_with("application="));
+        c.find(Locator::Id("move-status")).await.unwrap().select_by_value("Screening").await.unwrap();
+        c.find(Locator::Css(".sidebar button[type=submit]")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Screening").await;
+        browser.screenshot(&format!("sidebar-{}", backend_name(backend))).await;
+        let moved = c.find(Locator::Css("[data-status='Screening'] .card .company")).await.unwrap();
+        assert_eq!(moved.text().await.unwrap(), "Acme <b>Robotics</b>");
+        assert!(c.find_all(Locator::Css("[data-status='Applied'] .card")).await.unwrap().is_empty());
         browser.close().await;
     }
 }

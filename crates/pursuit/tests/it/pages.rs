@@ -116,6 +116,41 @@ both_backends! {
         assert_eq!(listed["items"][0]["status"], "Screening");
     }
 
+    async fn the_sidebar_moves_a_card_and_a_stale_move_shows_the_current_state(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "mover@example.org", 1).await;
+        let cookie = Some(browser.cookie.as_str());
+        form(&app, "/board/applications", cookie, &[("csrf", &browser.csrf), ("company", "Movable Inc"), ("role_title", "Analyst")]).await;
+        let listed: serde_json::Value = app.client.get(app.url("/api/v1/applications")).header("cookie", &browser.cookie)
+            .send().await.unwrap().json().await.unwrap();
+        let id = listed["items"][0]["id"].as_str().unwrap().to_owned();
+        let version = listed["items"][0]["version"].as_i64().unwrap().to_string();
+
+        let sidebar = page(&app, &format!("/board?application={id}"), cookie).await.text().await.unwrap();
+        let moved = form(&app, &format!("/board/applications/{id}/status"), cookie, &[("csrf", &browser.csrf), ("version", &version), ("status", "Screening")]).await;
+        let moved_location = location(&moved).to_owned();
+        // The same form again, from a page that still shows the old version: the card moved since.
+        let stale = form(&app, &format!("/board/applications/{id}/status"), cookie, &[("csrf", &browser.csrf), ("version", &version), ("status", "Offer")]).await;
+        let stale_status = stale.status();
+        let stale_html = stale.text().await.unwrap();
+        let other_user = sign_in(&app, "other@example.org", 1).await;
+        let foreign = form(&app, &format!("/board/applications/{id}/status"), Some(&other_user.cookie), &[("csrf", &other_user.csrf), ("version", "2"), ("status", "Offer")]).await;
+        let foreign_sidebar = page(&app, &format!("/board?application={id}"), Some(&other_user.cookie)).await.text().await.unwrap();
+
+        assert!(sidebar.contains(r#"<aside class="sidebar""#) && sidebar.contains(r#"<label for="move-status">Move to</label>"#), "{sidebar}");
+        assert!(sidebar.contains(&format!(r#"name="version" value="{version}""#)));
+        assert_eq!(moved_location, format!("/board?application={id}"));
+        assert_eq!(stale_status, StatusCode::CONFLICT);
+        assert!(stale_html.contains("changed elsewhere") && stale_html.contains("it is now in Screening"), "{stale_html}");
+        let screening = stale_html.split("data-status=\"Screening\"").nth(1).unwrap().split("</section>").next().unwrap();
+        assert!(screening.contains("Movable Inc"), "the server's state is shown");
+        assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+        assert!(!foreign_sidebar.contains("Movable Inc"), "another user's card does not open");
+        let history: serde_json::Value = app.client.get(app.url(&format!("/api/v1/applications/{id}/history"))).header("cookie", &browser.cookie)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(history["items"].as_array().unwrap().len(), 2, "created, then one move: {history}");
+    }
+
     async fn signing_out_ends_the_session(backend: Backend) {
         let app = spawn_app(backend).await;
         let browser = sign_in(&app, "leaving@example.org", 1).await;
