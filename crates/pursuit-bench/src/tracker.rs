@@ -135,6 +135,25 @@ pub async fn run(
         users * per_user + analytics_count,
         seeding.elapsed().as_secs_f64()
     );
+    // A browser session for the big account, to time the board page.
+    let big_email = EmailAddress::parse(&format!("bench{users}@example.org"))
+        .map_err(|e| anyhow::anyhow!(e.0))?;
+    let big_user = accounts::find_user_by_email(&db, &big_email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the seeded user is missing"))?;
+    let cookie = pursuit_store::secret::generate("");
+    accounts::insert_session(
+        &db,
+        &accounts::NewSession {
+            id_hash: &pursuit_store::secret::hash(&cookie),
+            user_id: big_user.id,
+            csrf_token: &pursuit_store::secret::generate(""),
+            user_agent: None,
+            ip: None,
+        },
+        Timestamp::now(),
+    )
+    .await?;
     db.close().await;
     // Let the kernel write the seeded pages out first: otherwise their writeback competes
     // with the measured requests' fsyncs and the figures measure the seeding.
@@ -330,6 +349,29 @@ pub async fn run(
             percentile(&samples, 99.0)
         );
     }
+    // The board page (server-rendered HTML of every live application), sequentially.
+    let mut samples = Vec::new();
+    let mut size = 0;
+    for _ in 0..20 {
+        let sent = Instant::now();
+        let response = client
+            .get(format!("{base}/board"))
+            .header("cookie", format!("pursuit_session={cookie}"))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            anyhow::bail!("GET /board answered {}", response.status());
+        }
+        size = response.bytes().await?.len();
+        samples.push(sent.elapsed().as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    println!(
+        "GET /board ({analytics_count} applications, {} KiB of HTML, 20 runs): p50 {:.1} ms, p99 {:.1} ms",
+        size / 1024,
+        percentile(&samples, 50.0),
+        percentile(&samples, 99.0)
+    );
     server.start_kill()?;
     Ok(())
 }
