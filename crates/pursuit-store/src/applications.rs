@@ -730,18 +730,82 @@ pub async fn list_applications(
         .iter()
         .map(|r| r.get("id").map(ApplicationId))
         .collect::<Result<_, _>>()?;
-    let tags = tags_of(&mut conn, user_id, &ids).await?;
+    let mut tags = tags_by_application(&mut conn, user_id, &ids).await?;
     rows.iter()
         .map(|row| {
             let id = ApplicationId(row.get("id")?);
-            let own: Vec<String> = tags
-                .iter()
-                .filter(|(a, _)| *a == id)
-                .map(|(_, t)| t.clone())
-                .collect();
+            let own = tags.remove(&id).unwrap_or_default();
             Ok((from_row(row, own)?, sort.read(row)?))
         })
         .collect()
+}
+
+/// The tags of many applications, grouped by application (one pass, not one per row).
+async fn tags_by_application(
+    conn: &mut impl Conn,
+    user_id: UserId,
+    ids: &[ApplicationId],
+) -> Result<std::collections::HashMap<ApplicationId, Vec<String>>, StoreError> {
+    let mut grouped: std::collections::HashMap<ApplicationId, Vec<String>> =
+        std::collections::HashMap::new();
+    for chunk in ids.chunks(1000) {
+        for (id, tag) in tags_of(conn, user_id, chunk).await? {
+            grouped.entry(id).or_default().push(tag);
+        }
+    }
+    Ok(grouped)
+}
+
+/// The board: for each status, how many live applications it holds, and the `per_column`
+/// most recently updated of them (one window query, so the cost does not grow with the
+/// number of applications a column holds).
+pub async fn board(
+    mut conn: impl Conn,
+    user_id: UserId,
+    per_column: i64,
+) -> Result<(Vec<Application>, Vec<(ApplicationStatus, i64)>), StoreError> {
+    let counts = conn
+        .fetch_all(
+            query(
+                "SELECT status, count(*) AS n FROM applications WHERE user_id = $1 AND archived_at IS NULL \
+                 GROUP BY status",
+            )
+            .bind(user_id),
+        )
+        .await?
+        .iter()
+        .map(|row| {
+            let status: String = row.get("status")?;
+            Ok((
+                ApplicationStatus::parse(&status).map_err(|e| corrupt("status", e))?,
+                row.get("n")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let rows = conn
+        .fetch_all(
+            Query::dynamic(format!(
+                "SELECT {COLUMNS} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY status ORDER BY updated_at DESC, id DESC) AS place \
+                 FROM applications WHERE user_id = $1 AND archived_at IS NULL) ranked \
+                 WHERE place <= $2 ORDER BY status, place"
+            ))
+            .bind(user_id)
+            .bind(per_column),
+        )
+        .await?;
+    let ids: Vec<ApplicationId> = rows
+        .iter()
+        .map(|r| r.get("id").map(ApplicationId))
+        .collect::<Result<_, _>>()?;
+    let mut tags = tags_by_application(&mut conn, user_id, &ids).await?;
+    let applications = rows
+        .iter()
+        .map(|row| {
+            let id = ApplicationId(row.get("id")?);
+            from_row(row, tags.remove(&id).unwrap_or_default())
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((applications, counts))
 }
 
 #[derive(Clone, Debug, PartialEq)]

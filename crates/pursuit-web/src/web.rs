@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use minijinja::{Environment, context};
 use pursuit_domain::application::ApplicationStatus;
 use pursuit_domain::ids::ApplicationId;
-use pursuit_store::applications::{self, ApplicationFilter, Sort};
+use pursuit_store::applications::{self, ApplicationFilter, Sort, SortKey};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -27,8 +27,9 @@ use crate::auth::{self, Credential, CurrentUser, RequestFacts};
 use crate::fields::Fields;
 use crate::problem::ApiError;
 
-/// Most applications the board shows at once.
-const BOARD_LIMIT: i64 = 10_000;
+/// Cards a column shows before "Show all"; an expanded column shows up to `COLUMN_LIMIT`.
+const PER_COLUMN: i64 = 100;
+const COLUMN_LIMIT: i64 = 10_000;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -247,6 +248,8 @@ struct Card {
 struct Column {
     status: &'static str,
     label: String,
+    /// Live applications in this status (the cards shown may be fewer).
+    count: i64,
     cards: Vec<Card>,
 }
 
@@ -254,6 +257,8 @@ struct Column {
 struct BoardQuery {
     /// The application whose sidebar is open.
     application: Option<String>,
+    /// A status whose column is shown in full.
+    column: Option<String>,
 }
 
 /// The open card in the sidebar.
@@ -277,6 +282,8 @@ struct BoardExtras {
     selected: Option<Selected>,
     notice: Option<String>,
     errors: BTreeMap<String, String>,
+    /// The column shown in full ("Show all").
+    expanded: Option<ApplicationStatus>,
 }
 
 async fn selected(
@@ -327,23 +334,38 @@ async fn board_page(
     extras: BoardExtras,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let filter = ApplicationFilter {
-        sort: Sort::default(),
-        ..ApplicationFilter::default()
-    };
-    let rows =
-        applications::list_applications(&state.db, user.0.id(), &filter, None, BOARD_LIMIT).await?;
+    let (mut rows, counts) = applications::board(&state.db, user.0.id(), PER_COLUMN).await?;
+    if let Some(expanded) = extras.expanded {
+        // "Show all" on one column: that column in full, most recently updated first.
+        let filter = ApplicationFilter {
+            statuses: vec![expanded],
+            sort: Sort {
+                key: SortKey::UpdatedAt,
+                descending: true,
+            },
+            ..ApplicationFilter::default()
+        };
+        rows.retain(|a| a.data.status != expanded);
+        let all =
+            applications::list_applications(&state.db, user.0.id(), &filter, None, COLUMN_LIMIT)
+                .await?;
+        rows.extend(all.into_iter().map(|(application, _)| application));
+    }
     let zone = user.0.zone();
     let mut columns: Vec<Column> = ApplicationStatus::ALL
         .iter()
         .map(|s| Column {
             status: s.as_str(),
             label: status_label(*s),
+            count: counts
+                .iter()
+                .find(|(status, _)| status == s)
+                .map_or(0, |(_, n)| *n),
             cards: Vec::new(),
         })
         .collect();
-    let total = rows.len();
-    for (application, _) in rows {
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    for application in rows {
         let data = &application.data;
         let card = Card {
             id: application.id.to_string(),
@@ -398,6 +420,10 @@ async fn board(
 ) -> Result<Response, ApiError> {
     let extras = BoardExtras {
         selected: selected(&state, &user, query.application.as_deref()).await?,
+        expanded: query
+            .column
+            .as_deref()
+            .and_then(|c| ApplicationStatus::parse(c).ok()),
         ..BoardExtras::default()
     };
     board_page(&state, &user, &QuickAdd::default(), extras, StatusCode::OK).await

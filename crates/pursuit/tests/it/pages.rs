@@ -151,6 +151,30 @@ both_backends! {
         assert_eq!(history["items"].as_array().unwrap().len(), 2, "created, then one move: {history}");
     }
 
+    async fn a_long_column_shows_its_latest_cards_and_the_rest_on_request(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "busy@example.org", 1).await;
+        let cookie = Some(browser.cookie.as_str());
+        for n in 0..103 {
+            let response = app.client.post(app.url("/api/v1/applications")).header("cookie", &browser.cookie)
+                .header("x-csrf-token", &browser.csrf)
+                .json(&serde_json::json!({ "company": format!("Company {n:03}"), "role_title": "Role", "status": "Applied" }))
+                .send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+        let column = |html: &str| html.split("data-status=\"Applied\"").nth(1).unwrap().split("</section>").next().unwrap().to_owned();
+
+        let board = column(&page(&app, "/board", cookie).await.text().await.unwrap());
+        let full = column(&page(&app, "/board?column=Applied", cookie).await.text().await.unwrap());
+
+        assert!(board.contains(r#"<span class="count">103</span>"#), "{board}");
+        assert_eq!(board.matches("class=\"card\"").count(), 100);
+        assert!(board.contains("Company 102") && !board.contains("Company 002"), "the most recently updated first");
+        assert!(board.contains(r#"href="/board?column=Applied">Show all 103</a>"#));
+        assert_eq!(full.matches("class=\"card\"").count(), 103);
+        assert!(!full.contains("Show all"));
+    }
+
     async fn signing_out_ends_the_session(backend: Backend) {
         let app = spawn_app(backend).await;
         let browser = sign_in(&app, "leaving@example.org", 1).await;
