@@ -40,6 +40,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/board/applications", post(quick_add))
         .route("/board/applications/{id}/status", post(move_card))
         .route("/assets/app.css", get(stylesheet))
+        .route("/assets/board.js", get(board_script))
 }
 
 fn environment() -> &'static Environment<'static> {
@@ -545,12 +546,20 @@ async fn quick_add(
 }
 
 async fn stylesheet() -> Response {
-    let mut response = include_str!("../assets/app.css").into_response();
+    asset(include_str!("../assets/app.css"), "text/css; charset=utf-8")
+}
+
+async fn board_script() -> Response {
+    asset(
+        include_str!("../assets/board.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // The URL carries the version, so a new release is a new URL.
     headers.insert(
         header::CACHE_CONTROL,

@@ -155,7 +155,115 @@ both_backends! {
         let moved = c.find(Locator::Css("[data-status='Screening'] .card .company")).await.unwrap();
         assert_eq!(moved.text().await.unwrap(), "Acme <b>Robotics</b>");
         assert!(c.find_all(Locator::Css("[data-status='Applied'] .card")).await.unwrap().is_empty());
+
+        // Drag it to Tech screen: shown at once, saved through the API.
+        let id = c.find(Locator::Css(".card")).await.unwrap().attr("data-id").await.unwrap().unwrap();
+        drag(c, &id, "Tech_Screen").await;
+        let api = ApiAs::from_browser(&app, c).await;
+        api.wait_for_status(&id, "Tech_Screen").await;
+        assert_eq!(c.find_all(Locator::Css("[data-status='Tech_Screen'] .card")).await.unwrap().len(), 1);
+
+        // Another tab moves it to Offer; this page still holds the old version.
+        api.patch_status(&id, "Offer").await;
+        drag(c, &id, "Rejected").await;
+        browser.wait_for_text("changed in another tab").await;
+        browser.screenshot(&format!("conflict-{}", backend_name(backend))).await;
+        assert_eq!(c.find_all(Locator::Css("[data-status='Offer'] .card")).await.unwrap().len(), 1, "the server's state replaces the card");
+        assert_eq!(api.status_of(&id).await, "Offer", "nothing was overwritten");
+        c.find(Locator::Css("#board-notice button")).await.unwrap().click().await.unwrap();
+        api.wait_for_status(&id, "Rejected").await;
+        assert_eq!(c.find_all(Locator::Css("[data-status='Rejected'] .card")).await.unwrap().len(), 1);
         browser.close().await;
+    }
+}
+
+/// Drags card `id` onto the column of `status` the way a mouse would, through the page's
+/// own HTML5 drag-and-drop handlers (ChromeDriver's pointer actions do not start native drags).
+async fn drag(c: &Client, id: &str, status: &str) {
+    c.execute(
+        "const [id, status] = arguments;
+         const card = document.querySelector(`.card[data-id='${id}']`);
+         const target = document.querySelector(`.column[data-status='${status}']`);
+         const data = new DataTransfer();
+         card.dispatchEvent(new DragEvent('dragstart', { dataTransfer: data, bubbles: true }));
+         target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+         target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+         card.dispatchEvent(new DragEvent('dragend', { dataTransfer: data, bubbles: true }));",
+        vec![json!(id), json!(status)],
+    )
+    .await
+    .unwrap();
+}
+
+/// The API as the browser's own session (its cookie and CSRF token): "another tab".
+struct ApiAs<'a> {
+    app: &'a TestApp,
+    cookie: String,
+    csrf: String,
+}
+
+impl<'a> ApiAs<'a> {
+    async fn from_browser(app: &'a TestApp, c: &Client) -> ApiAs<'a> {
+        let session = c.get_named_cookie("pursuit_session").await.unwrap();
+        let csrf = c
+            .find(Locator::Css("meta[name=csrf-token]"))
+            .await
+            .unwrap()
+            .attr("content")
+            .await
+            .unwrap()
+            .unwrap();
+        ApiAs {
+            app,
+            cookie: format!("pursuit_session={}", session.value()),
+            csrf,
+        }
+    }
+
+    async fn get(&self, id: &str) -> serde_json::Value {
+        self.app
+            .client
+            .get(self.app.url(&format!("/api/v1/applications/{id}")))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn status_of(&self, id: &str) -> String {
+        self.get(id).await["status"].as_str().unwrap().to_owned()
+    }
+
+    async fn patch_status(&self, id: &str, status: &str) {
+        let version = self.get(id).await["version"].as_i64().unwrap();
+        let response = self
+            .app
+            .client
+            .patch(self.app.url(&format!("/api/v1/applications/{id}")))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header("if-match", format!("W/\"{version}\""))
+            .json(&json!({ "status": status }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+    }
+
+    async fn wait_for_status(&self, id: &str, status: &str) {
+        for _ in 0..100 {
+            if self.status_of(id).await == status {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "the application never reached {status}: {}",
+            self.get(id).await
+        );
     }
 }
 

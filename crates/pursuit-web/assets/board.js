@@ -1,0 +1,105 @@
+// Drag-and-drop on the board. The move is shown at once, then sent to the API with the
+// card's version (If-Match) and the session's CSRF token. If the card changed elsewhere
+// (409), the server's version replaces it and a notice offers to apply the move again.
+// Without JavaScript the sidebar's "Move to" form does the same job.
+(function () {
+  "use strict";
+  var board = document.querySelector(".board");
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  if (!board || !tokenMeta) { return; }
+  var csrf = tokenMeta.getAttribute("content");
+  var notice = document.getElementById("board-notice");
+
+  function column(status) { return board.querySelector('.column[data-status="' + status + '"]'); }
+
+  function recount() {
+    board.querySelectorAll(".column").forEach(function (col) {
+      var shown = col.querySelectorAll(".card").length;
+      var count = col.querySelector(".count");
+      var hidden = parseInt(col.getAttribute("data-hidden") || "0", 10);
+      if (count) { count.textContent = String(shown + hidden); }
+      var none = col.querySelector(".none");
+      if (none) { none.hidden = shown > 0; }
+    });
+  }
+
+  function place(card, status) {
+    var target = column(status);
+    if (!target) { return; }
+    var list = target.querySelector(".cards");
+    list.insertBefore(card, list.firstChild);
+    recount();
+  }
+
+  function say(text, retry) {
+    if (!notice) { return; }
+    notice.textContent = text + " ";
+    if (retry) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Move it again";
+      button.addEventListener("click", function () { notice.textContent = ""; retry(); });
+      notice.appendChild(button);
+    }
+    notice.hidden = false;
+  }
+
+  function move(card, status) {
+    var from = card.closest(".column").getAttribute("data-status");
+    if (from === status) { return; }
+    place(card, status);
+    var id = card.getAttribute("data-id");
+    fetch("/api/v1/applications/" + id, {
+      method: "PATCH",
+      credentials: "same-origin",
+      headers: {
+        "content-type": "application/json",
+        "if-match": 'W/"' + card.getAttribute("data-version") + '"',
+        "x-csrf-token": csrf
+      },
+      body: JSON.stringify({ status: status })
+    }).then(function (response) {
+      return response.json().then(function (body) { return { response: response, body: body }; });
+    }).then(function (result) {
+      if (result.response.ok) {
+        card.setAttribute("data-version", String(result.body.version));
+        return;
+      }
+      var current = result.body && result.body.current;
+      if (result.response.status === 409 && current) {
+        card.setAttribute("data-version", String(current.version));
+        place(card, current.status);
+        say(current.company + " changed in another tab or device; it is shown as it is now.", function () {
+          move(card, status);
+        });
+        return;
+      }
+      place(card, from);
+      say("The move was not saved: " + ((result.body && result.body.detail) || result.response.status) + ".");
+    }).catch(function () {
+      place(card, from);
+      say("The move was not saved: the server could not be reached.");
+    });
+  }
+
+  board.querySelectorAll(".card").forEach(function (card) {
+    card.setAttribute("draggable", "true");
+    card.addEventListener("dragstart", function (event) {
+      event.dataTransfer.setData("text/plain", card.getAttribute("data-id"));
+      event.dataTransfer.effectAllowed = "move";
+      card.classList.add("dragging");
+    });
+    card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
+  });
+  board.querySelectorAll(".column").forEach(function (col) {
+    col.addEventListener("dragover", function (event) { event.preventDefault(); col.classList.add("drop"); });
+    col.addEventListener("dragleave", function () { col.classList.remove("drop"); });
+    col.addEventListener("drop", function (event) {
+      event.preventDefault();
+      col.classList.remove("drop");
+      var id = event.dataTransfer.getData("text/plain");
+      var card = board.querySelector('.card[data-id="' + id + '"]');
+      if (card) { move(card, col.getAttribute("data-status")); }
+    });
+  });
+})();
