@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use pursuit_domain::account::{EmailAddress, TimeZoneName};
-use pursuit_domain::application::{ChangedBy, LocationMode, Priority, SalaryRange};
+use pursuit_domain::application::ChangedBy;
 use pursuit_domain::ids::{ApplicationId, ReminderId, UserId};
 use pursuit_domain::settings::ReminderChannel;
 use pursuit_store::applications::{self, ApplicationData};
@@ -26,34 +26,13 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 fn application(n: usize) -> ApplicationData {
     ApplicationData {
-        company: format!("Bench Co {n}"),
-        role_title: "Engineer".to_owned(),
         status: pursuit_domain::application::ApplicationStatus::Saved,
         source: "Referral".to_owned(),
-        application_date: Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(),
-        priority: Priority::Medium,
-        location_mode: LocationMode::Remote,
-        job_url: None,
-        location_text: None,
-        timezone: None,
-        salary: SalaryRange {
-            min: None,
-            max: None,
-            currency: None,
-        },
-        job_requisition_id: None,
-        seniority_level: None,
-        tech_keywords: Vec::new(),
-        resume_url: None,
-        cover_letter_url: None,
-        cover_letter_used: None,
-        contacts_inline: None,
-        next_action: None,
-        next_action_due: None,
-        notes: None,
-        tags: Vec::new(),
-        attachments_links: Vec::new(),
-        archived_at: None,
+        ..ApplicationData::new(
+            format!("Bench Co {n}"),
+            "Engineer",
+            Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(),
+        )
     }
 }
 

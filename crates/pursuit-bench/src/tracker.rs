@@ -8,9 +8,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use pursuit_domain::account::{EmailAddress, TimeZoneName};
-use pursuit_domain::application::{
-    ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange,
-};
+use pursuit_domain::application::{ApplicationStatus, ChangedBy, Priority, SalaryRange};
 use pursuit_domain::ids::ApplicationId;
 use pursuit_store::applications::{self, ApplicationData};
 use pursuit_store::{ConnectOptions, Db, accounts};
@@ -26,39 +24,28 @@ const STATUSES: [ApplicationStatus; 6] = [
 ];
 
 fn data(i: usize) -> ApplicationData {
+    let role = if i.is_multiple_of(2) {
+        "Backend Engineer"
+    } else {
+        "Data Engineer"
+    };
     ApplicationData {
-        company: format!("Company {i}"),
-        role_title: if i.is_multiple_of(2) {
-            "Backend Engineer".to_owned()
-        } else {
-            "Data Engineer".to_owned()
-        },
         status: STATUSES[i % STATUSES.len()],
         source: ["LinkedIn", "Referral", "Job_Board"][i % 3].to_owned(),
-        application_date: Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(),
         priority: Priority::Medium,
-        location_mode: LocationMode::Remote,
-        job_url: None,
-        location_text: None,
-        timezone: None,
         salary: SalaryRange {
             min: Some(50_000 + (i as i64 % 50) * 1000),
             max: None,
             currency: Some("EUR".to_owned()),
         },
-        job_requisition_id: None,
-        seniority_level: None,
         tech_keywords: vec!["Rust".to_owned()],
-        resume_url: None,
-        cover_letter_url: None,
-        cover_letter_used: None,
-        contacts_inline: None,
-        next_action: None,
-        next_action_due: None,
         notes: Some("benchmark".to_owned()),
         tags: vec![["rust", "go", "python"][i % 3].to_owned()],
-        attachments_links: Vec::new(),
-        archived_at: None,
+        ..ApplicationData::new(
+            format!("Company {i}"),
+            role,
+            Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(),
+        )
     }
 }
 

@@ -209,10 +209,9 @@ pub async fn update_activity(
                 .ok_or(StoreError::NotFound)?,
         ));
     }
-    Ok(match get_activity(conn, user_id, id).await? {
-        Some(current) => Versioned::Stale(Box::new(current)),
-        None => Versioned::Missing,
-    })
+    Ok(Versioned::stale_or_missing(
+        get_activity(conn, user_id, id).await?,
+    ))
 }
 
 pub async fn delete_activity(
@@ -221,21 +220,12 @@ pub async fn delete_activity(
     id: ActivityId,
     expected_version: i64,
 ) -> Result<Versioned<(), Activity>, StoreError> {
-    let deleted = conn
-        .execute(
-            query("DELETE FROM activities WHERE id = $1 AND user_id = $2 AND version = $3")
-                .bind(id)
-                .bind(user_id)
-                .bind(expected_version),
-        )
-        .await?;
-    if deleted == 1 {
+    if crate::delete_at_version(&mut conn, "activities", user_id, id, expected_version).await? {
         return Ok(Versioned::Done(()));
     }
-    Ok(match get_activity(conn, user_id, id).await? {
-        Some(current) => Versioned::Stale(Box::new(current)),
-        None => Versioned::Missing,
-    })
+    Ok(Versioned::stale_or_missing(
+        get_activity(conn, user_id, id).await?,
+    ))
 }
 
 /// Activities with a start time at or after `from`, on unarchived applications, with the

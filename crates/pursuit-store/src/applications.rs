@@ -13,7 +13,7 @@ use crate::Versioned;
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Query, Row, Value};
+use crate::sql::{Query, Row, Value, placeholders};
 
 /// Everything a user writes about an application (all but id, owner, version and times).
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +42,43 @@ pub struct ApplicationData {
     pub tags: Vec<String>,
     pub attachments_links: Vec<String>,
     pub archived_at: Option<Timestamp>,
+}
+
+impl ApplicationData {
+    /// A new application with the tracker's defaults: `Applied`, source `Other`, no
+    /// priority, remote, nothing else filled in. Callers override what they know.
+    pub fn new(
+        company: impl Into<String>,
+        role_title: impl Into<String>,
+        application_date: Date,
+    ) -> ApplicationData {
+        ApplicationData {
+            company: company.into(),
+            role_title: role_title.into(),
+            status: ApplicationStatus::Applied,
+            source: "Other".to_owned(),
+            application_date,
+            priority: Priority::None,
+            location_mode: LocationMode::Remote,
+            job_url: None,
+            location_text: None,
+            timezone: None,
+            salary: SalaryRange::default(),
+            job_requisition_id: None,
+            seniority_level: None,
+            tech_keywords: Vec::new(),
+            resume_url: None,
+            cover_letter_url: None,
+            cover_letter_used: None,
+            contacts_inline: None,
+            next_action: None,
+            next_action_due: None,
+            notes: None,
+            tags: Vec::new(),
+            attachments_links: Vec::new(),
+            archived_at: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -233,11 +270,9 @@ pub async fn insert_applications(
         let mut values: Vec<Value> = Vec::new();
         for (id, data) in chunk {
             let start = values.len();
-            let placeholders: Vec<String> =
-                (start + 1..=start + 28).map(|n| format!("${n}")).collect();
             rows.push(format!(
                 "({}, 1, ${}, ${})",
-                placeholders[..27].join(", "),
+                placeholders(start + 1, 27),
                 start + 28,
                 start + 28
             ));
@@ -299,10 +334,9 @@ async fn tags_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
     let mut q = Query::dynamic(format!(
         "SELECT application_id, tag FROM application_tags WHERE user_id = $1 AND application_id IN ({}) ORDER BY tag",
-        placeholders.join(", ")
+        placeholders(2, ids.len())
     ))
     .bind(user_id);
     for id in ids {
@@ -363,7 +397,7 @@ pub async fn update_application(
         .await?;
     if updated != 1 {
         let current = get_application(&mut conn, user_id, id).await?;
-        return Ok(current.map_or(Versioned::Missing, |c| Versioned::Stale(Box::new(c))));
+        return Ok(Versioned::stale_or_missing(current));
     }
     if current.data.tags != data.tags {
         write_tags(&mut conn, user_id, id, &data.tags).await?;
@@ -393,21 +427,12 @@ pub async fn delete_application(
     id: ApplicationId,
     expected_version: i64,
 ) -> Result<Versioned<(), Application>, StoreError> {
-    let deleted = conn
-        .execute(
-            query("DELETE FROM applications WHERE id = $1 AND user_id = $2 AND version = $3")
-                .bind(id)
-                .bind(user_id)
-                .bind(expected_version),
-        )
-        .await?;
-    if deleted == 1 {
+    if crate::delete_at_version(&mut conn, "applications", user_id, id, expected_version).await? {
         return Ok(Versioned::Done(()));
     }
-    Ok(match get_application(conn, user_id, id).await? {
-        Some(current) => Versioned::Stale(Box::new(current)),
-        None => Versioned::Missing,
-    })
+    Ok(Versioned::stale_or_missing(
+        get_application(conn, user_id, id).await?,
+    ))
 }
 
 /// Filters of the list; all optional, combined with AND.

@@ -15,7 +15,7 @@ use pursuit_domain::settings::ReminderChannel;
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Query, Row, Value};
+use crate::sql::{Query, Row, Value, placeholders};
 
 /// Where a reminder's delivery stands, as users see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,13 +46,6 @@ impl Delivery {
             _ => return None,
         })
     }
-}
-
-fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A reminder the dispatcher should hand to a delivery job.

@@ -620,11 +620,10 @@ pub async fn complete_many(
         return Ok(Vec::new());
     }
     // Only generated placeholders go into the text; the ids are bound.
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
     let sql = format!(
         "UPDATE jobs SET state = 'done', finished_at = $2, locked_by = NULL, lease_expires_at = NULL, progress = 100 \
          WHERE locked_by = $1 AND state = 'running' AND id IN ({}) RETURNING id",
-        placeholders.join(", ")
+        crate::sql::placeholders(3, ids.len())
     );
     let mut statement = Query::dynamic(sql).bind(worker).bind(now);
     for id in ids {

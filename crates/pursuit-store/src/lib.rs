@@ -49,5 +49,37 @@ pub enum Versioned<T, S = T> {
     Stale(Box<S>),
     Missing,
 }
+
+impl<T, S> Versioned<T, S> {
+    /// The answer when a guarded write changed nothing: the row as it is now, or gone.
+    pub fn stale_or_missing(current: Option<S>) -> Versioned<T, S> {
+        match current {
+            Some(current) => Versioned::Stale(Box::new(current)),
+            None => Versioned::Missing,
+        }
+    }
+}
+
+/// Deletes the user's row `id` of `table` if it is still at `expected_version`; true when it
+/// did (the versioned deletes of applications, activities and reminders).
+pub(crate) async fn delete_at_version(
+    conn: &mut impl Conn,
+    table: &'static str,
+    user_id: pursuit_domain::ids::UserId,
+    id: impl Into<Value>,
+    expected_version: i64,
+) -> Result<bool, StoreError> {
+    let deleted = conn
+        .execute(
+            Query::dynamic(format!(
+                "DELETE FROM {table} WHERE id = $1 AND user_id = $2 AND version = $3"
+            ))
+            .bind(id.into())
+            .bind(user_id)
+            .bind(expected_version),
+        )
+        .await?;
+    Ok(deleted == 1)
+}
 pub use error::StoreError;
 pub use sql::{Decode, Query, Row, Value, query};

@@ -245,8 +245,7 @@ pub async fn update_reminder(
     let current = get_reminder(conn, user_id, id).await?;
     Ok(match (updated, current) {
         (1, Some(reminder)) => Versioned::Done(reminder),
-        (_, Some(reminder)) => Versioned::Stale(Box::new(reminder)),
-        (_, None) => Versioned::Missing,
+        (_, current) => Versioned::stale_or_missing(current),
     })
 }
 
@@ -256,21 +255,12 @@ pub async fn delete_reminder(
     id: ReminderId,
     expected_version: i64,
 ) -> Result<Versioned<(), Reminder>, StoreError> {
-    let deleted = conn
-        .execute(
-            query("DELETE FROM reminders WHERE id = $1 AND user_id = $2 AND version = $3")
-                .bind(id)
-                .bind(user_id)
-                .bind(expected_version),
-        )
-        .await?;
-    if deleted == 1 {
+    if crate::delete_at_version(&mut conn, "reminders", user_id, id, expected_version).await? {
         return Ok(Versioned::Done(()));
     }
-    Ok(match get_reminder(conn, user_id, id).await? {
-        Some(current) => Versioned::Stale(Box::new(current)),
-        None => Versioned::Missing,
-    })
+    Ok(Versioned::stale_or_missing(
+        get_reminder(conn, user_id, id).await?,
+    ))
 }
 
 /// Cancels the application's unsent rule reminders (the status moved on).

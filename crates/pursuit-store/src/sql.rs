@@ -79,6 +79,14 @@ value_from! {
     Vec<u8> => Bytes,
 }
 
+/// `$from, $from+1, …` for `count` values (an `IN (…)` list or a row of a multi-row insert).
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// SQL text with `$1, $2, …` placeholders and the values to bind to them, in order.
 #[derive(Clone, Debug)]
 pub struct Query {

@@ -364,35 +364,6 @@ pub(crate) async fn insert(
     Ok(created)
 }
 
-pub(crate) fn blank(today: Date) -> ApplicationData {
-    ApplicationData {
-        company: String::new(),
-        role_title: String::new(),
-        status: ApplicationStatus::Applied,
-        source: "Other".to_owned(),
-        application_date: today,
-        priority: Priority::None,
-        location_mode: LocationMode::Remote,
-        job_url: None,
-        location_text: None,
-        timezone: None,
-        salary: SalaryRange::default(),
-        job_requisition_id: None,
-        seniority_level: None,
-        tech_keywords: Vec::new(),
-        resume_url: None,
-        cover_letter_url: None,
-        cover_letter_used: None,
-        contacts_inline: None,
-        next_action: None,
-        next_action_due: None,
-        notes: None,
-        tags: Vec::new(),
-        attachments_links: Vec::new(),
-        archived_at: None,
-    }
-}
-
 /// Creates an application. Required: `company`, `role_title`; an `id` may be supplied. With
 /// `Idempotency-Key`, a retry of the same request gets the first response again.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
@@ -429,7 +400,7 @@ async fn create_application(
             fields.bad(required, "is required");
         }
     }
-    let mut data = blank(current.today());
+    let mut data = ApplicationData::new("", "", current.today());
     apply(&body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));

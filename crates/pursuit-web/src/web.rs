@@ -509,7 +509,7 @@ async fn quick_add(
         body.insert("status".into(), Value::String(form.status.clone()));
     }
     let mut fields = Fields::default();
-    let mut data = crate::applications::blank(current.today());
+    let mut data = pursuit_store::applications::ApplicationData::new("", "", current.today());
     crate::applications::apply(&body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         let errors: BTreeMap<String, String> = fields

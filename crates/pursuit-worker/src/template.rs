@@ -37,6 +37,63 @@ pub fn html_escape(value: &str) -> String {
     out
 }
 
+/// A mail template: a plain-text and an HTML source under one name (`templates/<name>.txt`
+/// and `.html`, embedded in the binary).
+pub struct MailTemplate {
+    name: &'static str,
+    text: &'static str,
+    html: &'static str,
+}
+
+macro_rules! mail_template {
+    ($name:literal) => {
+        MailTemplate {
+            name: $name,
+            text: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/templates/",
+                $name,
+                ".txt"
+            )),
+            html: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/templates/",
+                $name,
+                ".html"
+            )),
+        }
+    };
+}
+
+/// A reminder planned by a status rule.
+pub const REMINDER_STATUS: MailTemplate = mail_template!("reminder_status");
+/// A reminder the user set.
+pub const REMINDER_CUSTOM: MailTemplate = mail_template!("reminder_custom");
+/// A mailed invite whose event changed.
+pub const EVENT_UPDATED: MailTemplate = mail_template!("event_updated");
+/// A mailed invite whose event was cancelled.
+pub const EVENT_CANCELED: MailTemplate = mail_template!("event_canceled");
+
+impl MailTemplate {
+    /// The plain-text and the HTML part.
+    pub fn render(&self, values: &Values) -> Result<(String, String), TemplateError> {
+        Ok((
+            render(
+                &format!("{}.txt", self.name),
+                self.text,
+                values,
+                Escape::Text,
+            )?,
+            render(
+                &format!("{}.html", self.name),
+                self.html,
+                values,
+                Escape::Html,
+            )?,
+        ))
+    }
+}
+
 /// Renders `source` (named `name` in errors) with `values`.
 pub fn render(
     name: &str,
@@ -118,6 +175,35 @@ mod tests {
             render("t", source, &v, Escape::Text).unwrap(),
             "ab<http://x>"
         );
+    }
+
+    #[test]
+    fn every_mail_template_renders_with_the_values_its_job_gives() {
+        let reminder = values(&[
+            ("title", "t"),
+            ("company", "c"),
+            ("role", "r"),
+            ("status", "s"),
+            ("due", "d"),
+            ("event", "e"),
+            ("calendar", "yes"),
+            ("link", "l"),
+            ("settings_link", "sl"),
+        ]);
+        let event = values(&[("title", "t"), ("event", "e"), ("link", "l")]);
+        for (template, values) in [
+            (&REMINDER_STATUS, &reminder),
+            (&REMINDER_CUSTOM, &reminder),
+            (&EVENT_UPDATED, &event),
+            (&EVENT_CANCELED, &event),
+        ] {
+            let (text, html) = template.render(values).unwrap();
+            assert!(
+                text.contains('t') && html.starts_with("<!doctype html>"),
+                "{}",
+                template.name
+            );
+        }
     }
 
     #[test]

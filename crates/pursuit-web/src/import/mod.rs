@@ -313,7 +313,7 @@ fn plan(
                 .or_insert_with(|| (values::status(text).map(|s| s.as_str().to_owned()), 0));
             entry.1 += 1;
         }
-        let mut data = crate::applications::blank(today);
+        let mut data = pursuit_store::applications::ApplicationData::new("", "", today);
         let mut fields = Fields::default();
         crate::applications::apply(&row.body, &mut data, &mut fields);
         let mut errors = row.errors;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar_events;
 use crate::jobs::reminders::invite_attachment;
 use crate::registry::{JobContext, JobError};
-use crate::template::{self, Escape, Values};
+use crate::template::{self, Values};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UpdateInvites {
@@ -192,30 +192,16 @@ fn compose(
     ]
     .into_iter()
     .collect();
-    let (name, prefix, text, html) = match method {
-        Method::Cancel => (
-            "event_canceled",
-            "Cancelled",
-            include_str!("../../templates/event_canceled.txt"),
-            include_str!("../../templates/event_canceled.html"),
-        ),
-        Method::Publish => (
-            "event_updated",
-            "Changed",
-            include_str!("../../templates/event_updated.txt"),
-            include_str!("../../templates/event_updated.html"),
-        ),
+    let (template, prefix) = match method {
+        Method::Cancel => (&template::EVENT_CANCELED, "Cancelled"),
+        Method::Publish => (&template::EVENT_UPDATED, "Changed"),
     };
+    let (text, html) = template.render(&values)?;
     Ok(pursuit_mail::Email {
         to: to.to_owned(),
         subject: format!("{prefix}: {}", event.summary),
-        text: template::render(&format!("{name}.txt"), text, &values, Escape::Text)?,
-        html: Some(template::render(
-            &format!("{name}.html"),
-            html,
-            &values,
-            Escape::Html,
-        )?),
+        text,
+        html: Some(html),
         attachments: vec![invite_attachment(event, method, product_version)],
     })
 }

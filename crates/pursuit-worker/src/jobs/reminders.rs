@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar_events::{self, application_link};
 use crate::registry::{JobContext, JobError, JobSettings};
-use crate::template::{self, Escape, Values};
+use crate::template::{self, Values};
 
 /// How far ahead the scan looks: a reminder due within this gets its job now, scheduled for
 /// its due time, so delivery does not wait for the next scan.
@@ -542,19 +542,12 @@ fn compose(
     ]
     .into_iter()
     .collect();
-    let (name, text, html) = if reminder.rule.is_some() {
-        (
-            "reminder_status",
-            include_str!("../../templates/reminder_status.txt"),
-            include_str!("../../templates/reminder_status.html"),
-        )
+    let template = if reminder.rule.is_some() {
+        &template::REMINDER_STATUS
     } else {
-        (
-            "reminder_custom",
-            include_str!("../../templates/reminder_custom.txt"),
-            include_str!("../../templates/reminder_custom.html"),
-        )
+        &template::REMINDER_CUSTOM
     };
+    let (text, html) = template.render(&values)?;
     let subject_line = match company {
         Some(company) if !reminder.title.contains(company) => {
             format!("Reminder: {} ({company})", reminder.title)
@@ -564,13 +557,8 @@ fn compose(
     Ok(pursuit_mail::Email {
         to: subject.user.email.clone(),
         subject: subject_line,
-        text: template::render(&format!("{name}.txt"), text, &values, Escape::Text)?,
-        html: Some(template::render(
-            &format!("{name}.html"),
-            html,
-            &values,
-            Escape::Html,
-        )?),
+        text,
+        html: Some(html),
         attachments: invite
             .map(|event| invite_attachment(event, Method::Publish, &settings.product_version))
             .into_iter()

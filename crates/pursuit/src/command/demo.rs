@@ -166,41 +166,27 @@ async fn seed(
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let mut ids = Vec::new();
     for (i, (company, role, source, tags, priority, path)) in SAMPLES.iter().enumerate() {
+        let applied = today
+            .checked_sub(jiff::Span::new().days(i64::try_from(i * 3).unwrap_or(0)))
+            .unwrap_or(today);
         let mut data = ApplicationData {
-            company: (*company).to_owned(),
-            role_title: (*role).to_owned(),
             status: path[0],
             source: (*source).to_owned(),
-            application_date: today
-                .checked_sub(jiff::Span::new().days(i64::try_from(i * 3).unwrap_or(0)))
-                .unwrap_or(today),
             priority: *priority,
             location_mode: if i % 3 == 0 {
                 LocationMode::Hybrid
             } else {
                 LocationMode::Remote
             },
-            job_url: None,
-            location_text: None,
-            timezone: None,
             salary: SalaryRange {
                 min: Some(80_000 + 5_000 * i as i64),
                 max: Some(100_000 + 5_000 * i as i64),
                 currency: Some("EUR".to_owned()),
             },
-            job_requisition_id: None,
-            seniority_level: None,
             tech_keywords: vec!["Rust".to_owned(), "PostgreSQL".to_owned()],
-            resume_url: None,
-            cover_letter_url: None,
-            cover_letter_used: None,
-            contacts_inline: None,
-            next_action: None,
-            next_action_due: None,
             notes: Some("Demo data: edit or delete freely.".to_owned()),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            attachments_links: Vec::new(),
-            archived_at: None,
+            ..ApplicationData::new(*company, *role, applied)
         };
         let id = ApplicationId::new();
         let mut application =
