@@ -2,9 +2,10 @@
 //! (email through a real SMTP server), exactly-once per channel, quiet hours, skipped and
 //! failed reminders with their reasons, notifications, calendar invites and the feed.
 //!
-//! Reminders here are due weeks ahead, and a worker with a manual clock delivers them: the
-//! application's own worker (on the real clock) never sees them due, so every step is
-//! deterministic.
+//! Reminders here are due weeks ahead, and a worker with a manual clock delivers them. The
+//! application runs without its own worker (it would race the test's worker for jobs due
+//! now, such as invite updates), and users are made in the database rather than through the
+//! sign-in mail that worker would send, so every step is deterministic.
 
 use std::sync::Arc;
 
@@ -16,8 +17,7 @@ use pursuit_worker::{JobSettings, ManualClock, Registry, Worker, WorkerConfig};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::auth::{api_token, sign_in};
-use crate::helpers::{TestApp, json_body, spawn_app};
+use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app_with};
 
 struct User<'a> {
     app: &'a TestApp,
@@ -93,10 +93,32 @@ impl User<'_> {
 }
 
 async fn user<'a>(app: &'a TestApp, name: &str) -> User<'a> {
+    use pursuit_domain::account::{EmailAddress, TimeZoneName};
+    use pursuit_store::accounts;
     let email = format!("{name}-{}@example.org", uuid::Uuid::new_v4().simple());
-    let browser = sign_in(app, &email, 1).await;
-    let (_, token) = api_token(app, &browser, "delivery").await;
+    let now = Timestamp::now();
+    let new = accounts::NewUser {
+        email: EmailAddress::parse(&email).unwrap(),
+        display_name: None,
+        time_zone: TimeZoneName::parse("UTC").unwrap(),
+        is_owner: false,
+    };
+    let created = accounts::insert_user(&app.db, &new, now).await.unwrap();
+    accounts::mark_email_verified(&app.db, created.id, now)
+        .await
+        .unwrap();
+    let (_, token) = accounts::create_api_token(&app.db, created.id, "delivery", None, now)
+        .await
+        .unwrap();
     User { app, token, email }
+}
+
+/// The application without its worker: only the test's worker runs jobs here.
+async fn spawn(backend: pursuit_store::Backend) -> TestApp {
+    spawn_app_with(TestDatabase::new(backend).await, |config| {
+        config.worker.queues = [("unused-in-delivery-tests".to_owned(), 1)].into();
+    })
+    .await
 }
 
 /// A worker on a manual clock, delivering through `mailer`.
@@ -167,7 +189,7 @@ both_backends! {
     async fn a_due_reminder_arrives_once_in_app_and_by_mail_with_its_invite(backend: Backend) {
         let (port, maildir) = crate::helpers::test_smtp();
         // Sign-in mail goes to the dev outbox; the reminder worker mails through SMTP.
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "ada").await;
         let application = ada.application("Acme <b>& Sons</b>", "Saved").await;
         let due = in_weeks(3);
@@ -225,7 +247,7 @@ both_backends! {
     }
 
     async fn quiet_hours_hold_a_reminder_until_they_end_in_the_users_zone(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "quiet").await;
         ada.settings(json!({ "time_zone": "Europe/Berlin", "quiet_hours": { "start": "22:00", "end": "07:30" } })).await;
         let application = ada.application("Nightly GmbH", "Saved").await;
@@ -255,7 +277,7 @@ both_backends! {
     }
 
     async fn a_failing_mail_server_is_retried_and_nothing_is_sent_twice(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "retry").await;
         let application = ada.application("Flaky Mail Ltd", "Saved").await;
         let due = in_weeks(2);
@@ -295,7 +317,7 @@ both_backends! {
     }
 
     async fn moot_reminders_are_skipped_and_undeliverable_ones_fail_with_the_reason(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "moot").await;
         let archived = ada.application("Archived Inc", "Saved").await;
         let moved = ada.application("Moved On AG", "Applied").await;
@@ -336,7 +358,7 @@ both_backends! {
     }
 
     async fn notifications_page_newest_first_and_are_marked_read(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "notes").await;
         let eve = user(&app, "eve").await;
         let application = ada.application("Paging Corp", "Saved").await;
@@ -380,7 +402,7 @@ both_backends! {
     }
 
     async fn an_interview_invite_is_updated_then_cancelled_under_one_uid(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "invite").await;
         let application = ada.application("Calendar Co", "Screening").await;
         let starts = in_weeks(2);
@@ -421,7 +443,7 @@ both_backends! {
     }
 
     async fn deleting_an_application_cancels_the_invites_of_its_interviews(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "gone").await;
         let application = ada.application("Vanishing Ltd", "Screening").await;
         let starts = in_weeks(2);
@@ -449,7 +471,7 @@ both_backends! {
     }
 
     async fn the_calendar_feed_serves_upcoming_events_to_its_secret_url_only(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = spawn(backend).await;
         let ada = user(&app, "feed").await;
         let eve = user(&app, "feed-eve").await;
         let application = ada.application("Feed, Inc.", "Screening").await;
