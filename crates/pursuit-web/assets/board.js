@@ -44,6 +44,23 @@
     notice.hidden = false;
   }
 
+  // The open sidebar shows the same application: keep its forms on the version just read,
+  // so its next save is not refused as stale.
+  function syncSidebar(id, version, status, label) {
+    var sidebar = document.querySelector('.sidebar[data-id="' + id + '"]');
+    if (!sidebar) { return; }
+    sidebar.querySelectorAll("input[data-application-version]").forEach(function (input) { input.value = String(version); });
+    var select = sidebar.querySelector("#move-status");
+    if (select) { select.value = status; }
+    var shown = sidebar.querySelector(".sidebar-status");
+    if (shown && label) { shown.textContent = label; }
+  }
+
+  function label(status) {
+    var heading = column(status) && column(status).querySelector("h2");
+    return heading ? heading.firstChild.textContent.trim() : status;
+  }
+
   function move(card, status) {
     var from = card.closest(".column").getAttribute("data-status");
     if (from === status) { return; }
@@ -63,12 +80,14 @@
     }).then(function (result) {
       if (result.response.ok) {
         card.setAttribute("data-version", String(result.body.version));
+        syncSidebar(id, result.body.version, result.body.status, label(result.body.status));
         return;
       }
       var current = result.body && result.body.current;
       if (result.response.status === 409 && current) {
         card.setAttribute("data-version", String(current.version));
         place(card, current.status);
+        syncSidebar(id, current.version, current.status, label(current.status));
         say(current.company + " changed in another tab or device; it is shown as it is now.", function () {
           move(card, status);
         });
@@ -81,6 +100,15 @@
       say("The move was not saved: the server could not be reached.");
     });
   }
+
+  // The add-activity form shows the fields of the kind chosen (all of them without JS).
+  var kind = document.getElementById("a-type");
+  function showKindFields() {
+    document.querySelectorAll("#add-activity fieldset[data-for]").forEach(function (set) {
+      set.hidden = set.getAttribute("data-for") !== kind.value;
+    });
+  }
+  if (kind) { kind.addEventListener("change", showKindFields); showKindFields(); }
 
   board.querySelectorAll(".card").forEach(function (card) {
     card.setAttribute("draggable", "true");

@@ -290,7 +290,7 @@ async fn list_activities(
         (status = 409, description = "An activity with this id exists", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn create_activity(
+pub(crate) async fn create_activity(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
@@ -414,7 +414,7 @@ async fn get_activity(
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn patch_activity(
+pub(crate) async fn patch_activity(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
@@ -478,7 +478,7 @@ async fn patch_activity(
         (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn delete_activity(
+pub(crate) async fn delete_activity(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,

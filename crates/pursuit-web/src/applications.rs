@@ -538,7 +538,7 @@ pub(crate) async fn update(
         (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn delete_application(
+pub(crate) async fn delete_application(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,

@@ -374,6 +374,18 @@ impl ApiError {
     pub fn kind(&self) -> ProblemType {
         self.0.kind
     }
+
+    /// The detail a client is shown (none for a 5xx, whose cause stays in the log).
+    pub fn detail(&self) -> Option<&str> {
+        if self.0.kind.status().is_server_error() {
+            return None;
+        }
+        self.0.detail.as_deref()
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.0.errors
+    }
 }
 
 impl IntoResponse for ApiError {

@@ -188,7 +188,7 @@ pub struct ReminderRequest {
         (status = 201, description = "Created", body = ReminderResponse),
         (status = 422, description = "Invalid fields, or no application or activity of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn create_reminder(
+pub(crate) async fn create_reminder(
     State(state): State<AppState>,
     current: CurrentUser,
     Json(body): Json<Map<String, Value>>,
@@ -337,7 +337,7 @@ async fn list_reminders(
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn patch_reminder(
+pub(crate) async fn patch_reminder(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,

@@ -27,6 +27,9 @@ use crate::auth::{self, Credential, CurrentUser, RequestFacts};
 use crate::fields::Fields;
 use crate::problem::ApiError;
 
+mod forms;
+mod sidebar;
+
 /// Cards a column shows before "Show all"; an expanded column shows up to `COLUMN_LIMIT`.
 const PER_COLUMN: i64 = 100;
 const COLUMN_LIMIT: i64 = 10_000;
@@ -41,6 +44,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/board/applications/{id}/status", post(move_card))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/board.js", get(board_script))
+        .merge(sidebar::routes())
 }
 
 fn environment() -> &'static Environment<'static> {
@@ -51,6 +55,7 @@ fn environment() -> &'static Environment<'static> {
             ("layout.html", include_str!("../templates/layout.html")),
             ("sign_in.html", include_str!("../templates/sign_in.html")),
             ("board.html", include_str!("../templates/board.html")),
+            ("sidebar.html", include_str!("../templates/sidebar.html")),
         ] {
             // The templates are ours and compiled into the binary: a syntax error is
             // caught by the page tests, and then shows as a 500 naming the template.
@@ -260,27 +265,14 @@ struct BoardQuery {
     application: Option<String>,
     /// A status whose column is shown in full.
     column: Option<String>,
-}
-
-/// The open card in the sidebar.
-#[derive(Serialize)]
-struct Selected {
-    id: String,
-    version: i64,
-    company: String,
-    role: String,
-    status: &'static str,
-    status_label: String,
-    source: String,
-    priority: String,
-    next_action: Option<String>,
-    notes: Option<String>,
+    /// `delete`: the sidebar asks to confirm deleting its application.
+    confirm: Option<String>,
 }
 
 /// What the board shows besides the columns: the open card, a notice, form errors.
 #[derive(Default)]
 struct BoardExtras {
-    selected: Option<Selected>,
+    selected: Option<sidebar::Sidebar>,
     notice: Option<String>,
     errors: BTreeMap<String, String>,
     /// The column shown in full ("Show all").
@@ -291,28 +283,12 @@ async fn selected(
     state: &AppState,
     user: &PageUser,
     id: Option<&str>,
-) -> Result<Option<Selected>, ApiError> {
+    confirm_delete: bool,
+) -> Result<Option<sidebar::Sidebar>, ApiError> {
     let Some(id) = id.and_then(|id| id.parse::<uuid::Uuid>().ok()) else {
         return Ok(None);
     };
-    let Some(application) =
-        applications::get_application(&state.db, user.0.id(), ApplicationId(id)).await?
-    else {
-        return Ok(None);
-    };
-    let data = application.data;
-    Ok(Some(Selected {
-        id: application.id.to_string(),
-        version: application.version,
-        company: data.company,
-        role: data.role_title,
-        status: data.status.as_str(),
-        status_label: status_label(data.status),
-        source: data.source,
-        priority: data.priority.as_str().to_owned(),
-        next_action: data.next_action,
-        notes: data.notes,
-    }))
+    sidebar::load(state, &user.0, ApplicationId(id), None, confirm_delete).await
 }
 
 /// What the quick-add form holds, kept when it is shown again with errors.
@@ -420,7 +396,13 @@ async fn board(
     Query(query): Query<BoardQuery>,
 ) -> Result<Response, ApiError> {
     let extras = BoardExtras {
-        selected: selected(&state, &user, query.application.as_deref()).await?,
+        selected: selected(
+            &state,
+            &user,
+            query.application.as_deref(),
+            query.confirm.as_deref() == Some("delete"),
+        )
+        .await?,
         expanded: query
             .column
             .as_deref()
@@ -474,7 +456,7 @@ async fn move_card(
             ) =>
         {
             let status = error.kind().status();
-            let selected = selected(&state, &post.user, Some(&id_text)).await?;
+            let selected = selected(&state, &post.user, Some(&id_text), false).await?;
             let notice = match (&selected, status) {
                 (Some(now), StatusCode::CONFLICT) => format!(
                     "This application changed elsewhere since the board was loaded: it is now in {}. Choose its column again to move it.",

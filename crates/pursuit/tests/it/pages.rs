@@ -191,3 +191,144 @@ both_backends! {
         assert_eq!((after.status(), location(&after)), (StatusCode::SEE_OTHER, "/sign-in"));
     }
 }
+
+/// The id and version of the user's only application, read through the API.
+async fn only_application(app: &TestApp, cookie: &str) -> (String, String) {
+    let mut item = serde_json::Value::Null;
+    for path in ["/api/v1/applications", "/api/v1/applications?archived=true"] {
+        let listed: serde_json::Value = app
+            .client
+            .get(app.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if let Some(found) = listed["items"].get(0) {
+            item = found.clone();
+            break;
+        }
+    }
+    (
+        item["id"].as_str().unwrap().to_owned(),
+        item["version"].as_i64().unwrap().to_string(),
+    )
+}
+
+/// The value of the input with id `id` in `html`.
+fn input_value(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no input {id}"));
+    let rest = &html[at..];
+    let value = rest.split(r#"value=""#).nth(1).unwrap();
+    value[..value.find('"').unwrap()].to_owned()
+}
+
+both_backends! {
+    async fn the_sidebar_edits_every_part_of_an_application(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "editor@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        form(&app, "/board/applications", Some(cookie), &[("csrf", csrf), ("company", "Sidebar GmbH"), ("role_title", "Engineer")]).await;
+        let (id, version) = only_application(&app, cookie).await;
+        let sidebar_url = format!("/board?application={id}");
+        let edit = format!("/board/applications/{id}");
+
+        // A bad salary: refused with the field named, and everything typed is still there.
+        let refused = form(&app, &edit, Some(cookie), &[("csrf", csrf), ("version", &version), ("action", "save"),
+            ("company", "Sidebar GmbH"), ("role_title", "Staff Engineer"), ("source", "Referral"), ("application_date", "2026-11-02"),
+            ("salary_min", "a lot"), ("notes", "<b>call Sam</b>")]).await;
+        let refused_status = refused.status();
+        let refused_html = refused.text().await.unwrap();
+        let (_, unchanged_version) = only_application(&app, cookie).await;
+        // Then a good save: text, numbers, lists, a local time, a yes/no.
+        let saved = form(&app, &edit, Some(cookie), &[("csrf", csrf), ("version", &version), ("action", "save"),
+            ("company", "Sidebar GmbH"), ("role_title", "Staff Engineer"), ("source", "Referral"), ("application_date", "2026-11-02"),
+            ("priority", "High"), ("salary_min", "90,000"), ("salary_max", "110000"), ("salary_currency", "EUR"),
+            ("tags", "rust, remote"), ("next_action", "Send portfolio"), ("next_action_due", "2026-12-10T09:30"),
+            ("cover_letter_used", "yes"), ("notes", "<b>call Sam</b>")]).await;
+        let saved_location = location(&saved).to_owned();
+        let stored: serde_json::Value = app.client.get(app.url(&format!("/api/v1/applications/{id}"))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        let sidebar = page(&app, &sidebar_url, Some(cookie)).await.text().await.unwrap();
+
+        assert_eq!(refused_status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused_html.contains("salary min:"), "the field is named: {refused_html}");
+        assert_eq!(input_value(&refused_html, "f-role_title"), "Staff Engineer", "typed values are kept");
+        assert_eq!(unchanged_version, version, "nothing was written");
+        assert_eq!(saved_location, format!("/board?application={id}#sidebar"));
+        assert_eq!(stored["role_title"], "Staff Engineer");
+        assert_eq!(stored["salary_min"], 90000);
+        assert_eq!(stored["tags"], serde_json::json!(["remote", "rust"]), "tags are kept sorted");
+        assert_eq!(stored["next_action_due"], "2026-12-10T09:30:00Z", "the user's zone (UTC here)");
+        assert_eq!(stored["cover_letter_used"], true);
+        assert!(sidebar.contains("&lt;b&gt;call Sam&lt;&#x2f;b&gt;") && !sidebar.contains("<b>call Sam"), "notes are escaped");
+        assert!(sidebar.contains("Applied") && sidebar.contains("Status history"));
+
+        // An interview: the activity shows, and the screening rule's reminder appears.
+        let version = stored["version"].as_i64().unwrap().to_string();
+        form(&app, &format!("/board/applications/{id}/status"), Some(cookie), &[("csrf", csrf), ("version", &version), ("status", "Screening")]).await;
+        let added = form(&app, &format!("/board/applications/{id}/activities"), Some(cookie), &[("csrf", csrf), ("type", "Interview"),
+            ("starts_at", "2030-01-15T14:00"), ("duration_minutes", "45"), ("interview_stage", "screening"), ("interview_medium", "zoom"),
+            ("location_or_link", "https://zoom.example/j/1"), ("followup_channel", ""), ("notes", "Ask about the team")]).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let bad_activity = form(&app, &format!("/board/applications/{id}/activities"), Some(cookie), &[("csrf", csrf), ("type", "Interview"),
+            ("starts_at", "someday"), ("notes", "keep me")]).await;
+        assert_eq!(bad_activity.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bad_activity_html = bad_activity.text().await.unwrap();
+        assert!(bad_activity_html.contains("starts at:") && bad_activity_html.contains("keep me"), "{bad_activity_html}");
+        let sidebar = page(&app, &sidebar_url, Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("Tue 15 Jan 2030, 14:00") && sidebar.contains("Screening stage") && sidebar.contains("Zoom"), "{sidebar}");
+        let reminders: serde_json::Value = app.client.get(app.url(&format!("/api/v1/reminders?application_id={id}"))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        let interview_reminder = reminders["items"].as_array().unwrap().iter()
+            .find(|r| r["due_at"] == "2030-01-14T14:00:00Z").expect("the reminder 24 h before the screening").clone();
+        assert!(sidebar.contains(interview_reminder["title"].as_str().unwrap()), "the rule's reminder is listed");
+
+        // Reschedule that reminder, then add one of our own and cancel it.
+        let rid = interview_reminder["id"].as_str().unwrap();
+        let rescheduled = form(&app, &format!("/board/reminders/{rid}"), Some(cookie), &[("csrf", csrf),
+            ("version", &interview_reminder["version"].to_string()), ("action", "reschedule"), ("due_at", "2030-01-14T08:00")]).await;
+        assert_eq!(rescheduled.status(), StatusCode::SEE_OTHER);
+        let own = form(&app, &format!("/board/applications/{id}/reminders"), Some(cookie), &[("csrf", csrf),
+            ("title", "Thank-you note"), ("due_at", "2030-01-16T10:00"), ("channels", "in_app"), ("channels", "email")]).await;
+        assert_eq!(own.status(), StatusCode::SEE_OTHER);
+        let untitled = form(&app, &format!("/board/applications/{id}/reminders"), Some(cookie), &[("csrf", csrf), ("due_at", "2030-01-16T10:00")]).await;
+        assert_eq!(untitled.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let reminders: serde_json::Value = app.client.get(app.url(&format!("/api/v1/reminders?application_id={id}"))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        let items = reminders["items"].as_array().unwrap();
+        assert!(items.iter().any(|r| r["id"] == rid && r["due_at"] == "2030-01-14T08:00:00Z"), "{reminders}");
+        let thanks = items.iter().find(|r| r["title"] == "Thank-you note").expect("our reminder");
+        assert_eq!(thanks["channels"], serde_json::json!(["in_app", "email"]));
+        let cancel = form(&app, &format!("/board/reminders/{}", thanks["id"].as_str().unwrap()), Some(cookie), &[("csrf", csrf),
+            ("version", &thanks["version"].to_string()), ("action", "cancel")]).await;
+        assert_eq!(cancel.status(), StatusCode::SEE_OTHER);
+        let sidebar = page(&app, &sidebar_url, Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("cancelled"), "a cancelled reminder says so");
+
+        // Archive, unarchive, then delete after confirming.
+        let (_, version) = only_application(&app, cookie).await;
+        let archived = form(&app, &edit, Some(cookie), &[("csrf", csrf), ("version", &version), ("action", "archive")]).await;
+        assert_eq!(archived.status(), StatusCode::SEE_OTHER);
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert!(!board.contains(&format!(r#"data-id="{id}""#)), "archived cards leave the board");
+        let sidebar = page(&app, &sidebar_url, Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("Unarchive") && sidebar.contains("archived"));
+        let (_, version) = only_application(&app, cookie).await;
+        form(&app, &edit, Some(cookie), &[("csrf", csrf), ("version", &version), ("action", "unarchive")]).await;
+        let confirm = page(&app, &format!("{sidebar_url}&confirm=delete"), Some(cookie)).await.text().await.unwrap();
+        assert!(confirm.contains("Delete Sidebar GmbH — Staff Engineer?") && confirm.contains("Delete for good"));
+        let (_, version) = only_application(&app, cookie).await;
+        let no_csrf = form(&app, &edit, Some(cookie), &[("version", &version), ("action", "delete")]).await;
+        assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
+        let deleted = form(&app, &edit, Some(cookie), &[("csrf", csrf), ("version", &version), ("action", "delete")]).await;
+        assert_eq!(location(&deleted), "/board");
+        let gone = app.client.get(app.url(&format!("/api/v1/applications/{id}"))).header("cookie", cookie).send().await.unwrap();
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    }
+}
