@@ -368,7 +368,7 @@ pub(crate) async fn create_activity(
         .await?
         .map(|a| a.data.company)
         .unwrap_or_default();
-    pursuit_store::reminders::apply_activity_rules(
+    let planned = pursuit_store::reminders::apply_activity_rules(
         &mut tx,
         current.id(),
         &created,
@@ -382,6 +382,7 @@ pub(crate) async fn create_activity(
             .await?;
     }
     tx.commit().await?;
+    crate::reminders::deliver_soon(&state, planned.iter().map(|r| r.due_at)).await;
     Ok(with_etag(StatusCode::CREATED, &created))
 }
 
@@ -449,13 +450,14 @@ pub(crate) async fn patch_activity(
     )
     .await?;
     let schedule = |d: &ActivityData| (d.kind, d.status, d.starts_at, d.interview_stage);
+    let mut planned = Vec::new();
     if schedule(&updated.data) != schedule(&existing.data) {
         // The interview moved, changed stage or was done/cancelled: re-plan its reminders.
         let company = applications::get_application(&mut tx, current.id(), updated.application_id)
             .await?
             .map(|a| a.data.company)
             .unwrap_or_default();
-        pursuit_store::reminders::apply_activity_rules(
+        planned = pursuit_store::reminders::apply_activity_rules(
             &mut tx,
             current.id(),
             &updated,
@@ -465,6 +467,7 @@ pub(crate) async fn patch_activity(
         .await?;
     }
     tx.commit().await?;
+    crate::reminders::deliver_soon(&state, planned.iter().map(|r| r.due_at)).await;
     Ok(with_etag(StatusCode::OK, &updated))
 }
 

@@ -262,7 +262,21 @@ pub(crate) async fn create_reminder(
     )
     .await?
     .ok_or_else(|| ApiError::conflict("this reminder exists"))?;
+    deliver_soon(&state, [reminder.due_at]).await;
     Ok(with_etag(StatusCode::CREATED, &reminder))
+}
+
+/// Hands reminders due within the scan's lookahead to delivery now instead of at the next
+/// minute's scan, so one set for "in a minute" is on time. Best effort, after the commit: if
+/// it fails, the next scan does the same.
+pub(crate) async fn deliver_soon(state: &AppState, due: impl IntoIterator<Item = Timestamp>) {
+    use pursuit_worker::jobs::reminders::{LOOKAHEAD, dispatch};
+    let now = Timestamp::now();
+    if due.into_iter().any(|at| at <= now + LOOKAHEAD)
+        && let Err(error) = dispatch(&state.db, now).await
+    {
+        tracing::warn!(%error, "due reminders were not handed to delivery; the next scan will");
+    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -402,6 +416,7 @@ pub(crate) async fn patch_reminder(
     )
     .await?;
     let updated = versioned::settle(outcome, expected, stale)?;
+    deliver_soon(&state, [updated.due_at]).await;
     Ok(with_etag(StatusCode::OK, &updated))
 }
 

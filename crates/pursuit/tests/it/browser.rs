@@ -9,7 +9,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 use crate::auth::{outbox_message_for, token_in};
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, TestDatabase, spawn_app, spawn_app_with};
 
 /// A headless Chromium session, and the ChromeDriver process behind it.
 pub struct Browser {
@@ -94,8 +94,19 @@ impl Browser {
     }
 }
 
-/// Signs in through the pages: the form, the mailed link, the confirmation button.
+/// Signs in through the pages: the form, the mailed link (from the dev outbox), the
+/// confirmation button.
 pub async fn sign_in_in_browser(app: &TestApp, browser: &Browser, email: &str) {
+    sign_in_through(app, browser, email, None).await;
+}
+
+/// Signs in with the link read from the outbox, or from the SMTP server's maildir.
+async fn sign_in_through(
+    app: &TestApp,
+    browser: &Browser,
+    email: &str,
+    maildir: Option<&std::path::Path>,
+) {
     let c = &browser.client;
     c.goto(&app.url("/")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().ends_with("/sign-in"));
@@ -112,7 +123,11 @@ pub async fn sign_in_in_browser(app: &TestApp, browser: &Browser, email: &str) {
         .await
         .unwrap();
     browser.wait_for_text("a link is on its way").await;
-    let token = token_in(&outbox_message_for(app, email, 1).await);
+    let message = match maildir {
+        Some(maildir) => crate::helpers::received_by_smtp(maildir, email).await,
+        None => outbox_message_for(app, email, 1).await,
+    };
+    let token = token_in(&message);
     c.goto(&app.url(&format!("/auth/magic-link?token={token}")))
         .await
         .unwrap();
@@ -173,6 +188,66 @@ both_backends! {
         c.find(Locator::Css("#board-notice button")).await.unwrap().click().await.unwrap();
         api.wait_for_status(&id, "Rejected").await;
         assert_eq!(c.find_all(Locator::Css("[data-status='Rejected'] .card")).await.unwrap().len(), 1);
+        browser.close().await;
+    }
+}
+
+both_backends! {
+    async fn an_interview_added_in_the_sidebar_mails_its_reminder_with_the_invite(backend: Backend) {
+        let (port, maildir) = crate::helpers::test_smtp();
+        let email = format!("e2e-{}@example.org", uuid::Uuid::new_v4().simple());
+        let app = spawn_app_with(TestDatabase::new(backend).await, |c| {
+            c.mail.smtp_host = Some("127.0.0.1".to_owned());
+            c.mail.smtp_port = port;
+            c.mail.smtp_security = pursuit::config::SmtpSecurityName::None;
+            c.mail.from = "Pursuit <pursuit@test.example>".to_owned();
+        })
+        .await;
+        let browser = Browser::start().await;
+        let c = &browser.client;
+        sign_in_through(&app, &browser, &email, Some(&maildir)).await;
+
+        // Add an application, drag it from Applied to Screening.
+        c.find(Locator::Id("company")).await.unwrap().send_keys("Orbit Labs").await.unwrap();
+        c.find(Locator::Id("role_title")).await.unwrap().send_keys("Platform Engineer").await.unwrap();
+        c.find(Locator::Css(".quick-add button[type=submit]")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Platform Engineer").await;
+        let id = c.find(Locator::Css("[data-status='Applied'] .card")).await.unwrap().attr("data-id").await.unwrap().unwrap();
+        drag(c, &id, "Screening").await;
+        let api = ApiAs::from_browser(&app, c).await;
+        api.wait_for_status(&id, "Screening").await;
+
+        // Open it and add a screening interview starting an hour and a few seconds from now:
+        // its "in an hour" reminder is due a few seconds later.
+        c.find(Locator::Css("[data-status='Screening'] .card-link")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Add an interview").await;
+        c.find(Locator::Css("#add-activity")).await.unwrap();
+        c.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
+        let starts = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600 + 8);
+        let starts = jiff::Timestamp::from_second(starts.as_second()).unwrap();
+        let local = starts.to_zoned(jiff::tz::TimeZone::UTC).strftime("%Y-%m-%dT%H:%M:%S").to_string();
+        c.find(Locator::Id("a-type")).await.unwrap().select_by_value("Interview").await.unwrap();
+        // The input takes whole minutes; seconds keep the test short, so the browser's own
+        // step check is switched off for this form (the server reads seconds as well).
+        c.execute("document.getElementById('add-activity').noValidate = true; document.getElementById('a-starts_at').value = arguments[0];",
+            vec![json!(local)]).await.unwrap();
+        c.find(Locator::Id("a-interview_stage")).await.unwrap().select_by_value("screening").await.unwrap();
+        c.find(Locator::Id("a-location_or_link")).await.unwrap().send_keys("Room 2, Berlin").await.unwrap();
+        c.find(Locator::Css("#add-activity button[type=submit]")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Screening with Orbit Labs in an hour").await;
+        browser.screenshot(&format!("sidebar-interview-{}", backend_name(backend))).await;
+        assert!(c.find(Locator::Css(".activity")).await.unwrap().text().await.unwrap().contains("Room 2, Berlin"));
+
+        // The app's own worker mails the reminder, with the interview's invite, to the SMTP server.
+        let message = crate::helpers::received_by_smtp_with(&maildir, &email, "invite.ics", Duration::from_secs(60)).await;
+        let parsed = mail_parser::MessageParser::default().parse(message.as_bytes()).unwrap();
+        assert_eq!(parsed.subject().unwrap(), "Reminder: Screening with Orbit Labs in an hour");
+        let invite = parsed.attachments().find(|a| mail_parser::MimeHeaders::attachment_name(*a) == Some("invite.ics"))
+            .expect("the invite is attached");
+        let ics = String::from_utf8(invite.contents().to_vec()).unwrap();
+        assert!(ics.contains("METHOD:PUBLISH"), "{ics}");
+        assert!(ics.contains(&format!("DTSTART:{}", starts.strftime("%Y%m%dT%H%M%SZ"))), "{ics}");
+        assert!(ics.contains("LOCATION:Room 2\\, Berlin"), "{ics}");
         browser.close().await;
     }
 }

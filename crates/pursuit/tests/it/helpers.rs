@@ -282,18 +282,33 @@ pub fn test_smtp() -> (u16, std::path::PathBuf) {
 
 /// Waits for the message the SMTP server received for `recipient`.
 pub async fn received_by_smtp(maildir: &std::path::Path, recipient: &str) -> String {
-    for _ in 0..100 {
+    received_by_smtp_with(maildir, recipient, "", Duration::from_secs(5)).await
+}
+
+/// Waits up to `within` for a message to `recipient` that contains `needle`.
+pub async fn received_by_smtp_with(
+    maildir: &std::path::Path,
+    recipient: &str,
+    needle: &str,
+    within: Duration,
+) -> String {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
         for folder in ["new", "cur"] {
             if let Ok(entries) = std::fs::read_dir(maildir.join(folder)) {
                 for entry in entries.filter_map(Result::ok) {
                     let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                    if text.contains(&format!("To: {recipient}")) {
+                    if text.contains(&format!("To: {recipient}")) && text.contains(needle) {
                         return text;
                     }
                 }
             }
         }
+        if tokio::time::Instant::now() > deadline {
+            panic!(
+                "the SMTP server received nothing for {recipient} with {needle:?} within {within:?}"
+            );
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("the SMTP server received nothing for {recipient} within 5 s");
 }
