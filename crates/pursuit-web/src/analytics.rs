@@ -344,3 +344,33 @@ async fn time_in_stage(
         .collect();
     Ok(Json(TimeInStage { items }))
 }
+
+/// Everything the analytics page shows, from the same handlers the API serves, as JSON:
+/// `{summary, trends, sources, stages, time_in_stage}`.
+pub(crate) async fn report(
+    state: &AppState,
+    current: &CurrentUser,
+    from: Option<String>,
+    to: Option<String>,
+    group_by: Option<String>,
+) -> Result<serde_json::Value, ApiError> {
+    let range = || Range {
+        from: from.clone(),
+        to: to.clone(),
+        group_by: group_by.clone(),
+    };
+    let value = |v: Result<serde_json::Value, serde_json::Error>| v.unwrap_or_default();
+    let s = || State(state.clone());
+    let Json(summary) = summary(s(), current.clone(), Query(range())).await?;
+    let Json(trends) = trends(s(), current.clone(), Query(range())).await?;
+    let Json(sources) = source_breakdown(s(), current.clone(), Query(range())).await?;
+    let Json(stages) = stage_conversion(s(), current.clone(), Query(range())).await?;
+    let Json(time) = time_in_stage(s(), current.clone(), Query(range())).await?;
+    Ok(serde_json::json!({
+        "summary": value(serde_json::to_value(summary)),
+        "trends": value(serde_json::to_value(trends)),
+        "sources": value(serde_json::to_value(sources)),
+        "stages": value(serde_json::to_value(stages)),
+        "time_in_stage": value(serde_json::to_value(time)),
+    }))
+}

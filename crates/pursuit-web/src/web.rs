@@ -27,6 +27,8 @@ use crate::auth::{self, Credential, CurrentUser, RequestFacts};
 use crate::fields::Fields;
 use crate::problem::ApiError;
 
+mod analytics;
+mod charts;
 mod forms;
 mod sidebar;
 
@@ -40,6 +42,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/board", get(board))
+        .route("/analytics", get(analytics::page))
         .route("/board/applications", post(quick_add))
         .route("/board/applications/{id}/status", post(move_card))
         .route("/assets/app.css", get(stylesheet))
@@ -56,6 +59,10 @@ fn environment() -> &'static Environment<'static> {
             ("sign_in.html", include_str!("../templates/sign_in.html")),
             ("board.html", include_str!("../templates/board.html")),
             ("sidebar.html", include_str!("../templates/sidebar.html")),
+            (
+                "analytics.html",
+                include_str!("../templates/analytics.html"),
+            ),
         ] {
             // The templates are ours and compiled into the binary: a syntax error is
             // caught by the page tests, and then shows as a 500 naming the template.

@@ -188,6 +188,12 @@ both_backends! {
         c.find(Locator::Css("#board-notice button")).await.unwrap().click().await.unwrap();
         api.wait_for_status(&id, "Rejected").await;
         assert_eq!(c.find_all(Locator::Css("[data-status='Rejected'] .card")).await.unwrap().len(), 1);
+
+        c.find(Locator::LinkText("Analytics")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Stage conversion").await;
+        browser.screenshot(&format!("analytics-{}", backend_name(backend))).await;
+        let charts = c.find_all(Locator::Css("svg[role=img]")).await.unwrap();
+        assert_eq!(charts.len(), 4);
         browser.close().await;
     }
 }

@@ -332,3 +332,41 @@ both_backends! {
         assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     }
 }
+
+both_backends! {
+    async fn analytics_draws_its_charts_from_the_users_own_numbers(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "numbers@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let empty = page(&app, "/analytics", Some(cookie)).await.text().await.unwrap();
+        assert!(empty.contains("No applications in this range yet"), "{empty}");
+        assert!(empty.contains("Nothing in this range yet."), "an empty chart says so");
+
+        for (company, source, status) in [("A", "LinkedIn", "Applied"), ("B", "LinkedIn", "Screening"), ("C", "<img src=x>", "Offer")] {
+            let created = app.client.post(app.url("/api/v1/applications")).header("cookie", cookie).header("x-csrf-token", &browser.csrf)
+                .json(&serde_json::json!({ "company": company, "role_title": "Engineer", "source": source, "status": status }))
+                .send().await.unwrap();
+            assert_eq!(created.status(), StatusCode::CREATED);
+        }
+        let other = sign_in(&app, "someone-else@example.org", 1).await;
+        app.client.post(app.url("/api/v1/applications")).header("cookie", &other.cookie).header("x-csrf-token", &other.csrf)
+            .json(&serde_json::json!({ "company": "Theirs", "role_title": "Engineer", "source": "Secret Board" })).send().await.unwrap();
+
+        let html = page(&app, "/analytics", Some(cookie)).await.text().await.unwrap();
+        let tile = |name: &str| html.split(&format!("<dt>{name}</dt><dd>")).nth(1).unwrap().split('<').next().unwrap().trim().to_owned();
+        assert_eq!(tile("Applications"), "3");
+        assert_eq!(tile("Waiting for an answer"), "1");
+        assert_eq!(tile("Offers"), "1");
+        assert_eq!(html.matches("<svg").count(), 4, "four charts");
+        assert!(html.contains("&lt;img src=x&gt;") && !html.contains("<img src=x>"), "sources are escaped in charts and tables");
+        assert!(html.contains("LinkedIn: 2 applied, 1 answered"), "each bar says its number: {html}");
+        assert!(!html.contains("Secret Board"), "only the user's own numbers");
+
+        let bad = page(&app, "/analytics?from=2026-05-01&to=2026-01-01", Some(cookie)).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let bad_html = bad.text().await.unwrap();
+        assert!(bad_html.contains("from must not be after to") && bad_html.contains(r#"value="2026-05-01""#), "the reason, and the form as typed");
+        let signed_out = page(&app, "/analytics", None).await;
+        assert_eq!(location(&signed_out), "/sign-in");
+    }
+}

@@ -1,0 +1,181 @@
+//! `/analytics`: the numbers of `/api/v1/analytics/*` for a date range, as tiles, SVG charts
+//! drawn here, and tables. A bad range is shown as a message on the page with the form.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::context;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::charts::{self, Bar};
+use super::{PageUser, render, status_label};
+use crate::AppState;
+use crate::problem::ApiError;
+
+#[derive(Deserialize, Default)]
+pub struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
+    group_by: Option<String>,
+}
+
+fn blank_is_none(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+fn label_of(stage: &str) -> String {
+    pursuit_domain::application::ApplicationStatus::parse(stage)
+        .map(status_label)
+        .unwrap_or_else(|_| stage.to_owned())
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
+}
+
+fn number(value: &Value) -> f64 {
+    value.as_f64().unwrap_or(0.0)
+}
+
+/// The charts for a report (see [`crate::analytics::report`]).
+fn charts(report: &Value) -> Value {
+    let trend: Vec<Bar> = report["trends"]["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| Bar {
+            label: p["period"].as_str().unwrap_or_default().to_owned(),
+            value: number(&p["applications"]),
+            note: p["applications"].to_string(),
+        })
+        .collect();
+    let funnel: Vec<Bar> = report["stages"]["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| {
+            let reached = &s["reached"];
+            let share = s["conversion_from_previous"].as_f64();
+            Bar {
+                label: label_of(s["stage"].as_str().unwrap_or_default()),
+                value: number(reached),
+                note: match share {
+                    Some(share) => {
+                        format!("{reached} ({} of the stage before)", percent(Some(share)))
+                    }
+                    None => reached.to_string(),
+                },
+            }
+        })
+        .collect();
+    let sources: Vec<Bar> = report["sources"]["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| Bar {
+            label: s["source"].as_str().unwrap_or_default().to_owned(),
+            value: number(&s["applications"]),
+            note: format!("{} applied, {} answered", s["applications"], s["responses"]),
+        })
+        .collect();
+    let stays: Vec<Bar> = report["time_in_stage"]["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            let days = s["average_days"].as_f64()?;
+            Some(Bar {
+                label: label_of(s["stage"].as_str().unwrap_or_default()),
+                value: days,
+                note: format!("{days:.1} days on average ({} stays)", s["completed"]),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "trend": charts::columns("trend", "Applications over time", &trend),
+        "funnel": charts::horizontal("funnel", "How far applications got", &funnel),
+        "sources": charts::horizontal("sources", "Applications by source", &sources),
+        "stays": charts::horizontal("stays", "Days spent in each stage", &stays),
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(query): Query<RangeQuery>,
+) -> Result<Response, ApiError> {
+    let from = blank_is_none(query.from);
+    let to = blank_is_none(query.to);
+    let group_by = blank_is_none(query.group_by);
+    let asked = (from.clone(), to.clone(), group_by.clone());
+    let (report, error, status) =
+        match crate::analytics::report(&state, &user.0, from, to, group_by).await {
+            Ok(report) => (report, None, StatusCode::OK),
+            Err(error) if error.kind().status().is_client_error() => {
+                let message = super::forms::message(&error);
+                let status = error.kind().status();
+                // The default range instead, with the reason the one asked for was refused.
+                let report = crate::analytics::report(&state, &user.0, None, None, None).await?;
+                (report, Some(message), status)
+            }
+            Err(error) => return Err(error),
+        };
+    let summary = &report["summary"];
+    let rate = percent(summary["response_rate"].as_f64());
+    let charts = charts(&report);
+    let stages: Vec<Value> = report["time_in_stage"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut row| {
+            row["label"] = Value::String(label_of(row["stage"].as_str().unwrap_or_default()));
+            for key in ["average_days", "average_days_waiting"] {
+                row[key] = Value::String(
+                    row[key]
+                        .as_f64()
+                        .map_or_else(|| "—".to_owned(), |d| format!("{d:.1}")),
+                );
+            }
+            row
+        })
+        .collect();
+    let funnel: Vec<Value> = report["stages"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut row| {
+            row["label"] = Value::String(label_of(row["stage"].as_str().unwrap_or_default()));
+            row["share"] = Value::String(percent(row["conversion_from_previous"].as_f64()));
+            row
+        })
+        .collect();
+    Ok(render(
+        "analytics.html",
+        status,
+        context! {
+            version => state.settings.version,
+            page => "analytics",
+            user => user.view(),
+            csrf => user.csrf(),
+            error => error,
+            form => context! {
+                from => asked.0.unwrap_or_else(|| summary["from"].as_str().unwrap_or_default().to_owned()),
+                to => asked.1.unwrap_or_else(|| summary["to"].as_str().unwrap_or_default().to_owned()),
+                group_by => asked.2.unwrap_or_else(|| "week".to_owned()),
+            },
+            summary => minijinja::Value::from(minijinja::value::Serde(summary)),
+            rate => rate,
+            charts => minijinja::Value::from(minijinja::value::Serde(&charts)),
+            sources => minijinja::Value::from(minijinja::value::Serde(&report["sources"]["items"])),
+            funnel => minijinja::Value::from(minijinja::value::Serde(&funnel)),
+            stages => minijinja::Value::from(minijinja::value::Serde(&stages)),
+        },
+    ))
+}
