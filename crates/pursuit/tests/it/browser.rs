@@ -34,6 +34,8 @@ impl Browser {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, so that Chromium (its child) can be killed with it.
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .expect("chromedriver starts");
@@ -74,9 +76,9 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
-    pub async fn close(mut self) {
-        let _ = self.client.close().await;
-        let _ = self.driver.kill().await;
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+        // Drop does the rest.
     }
 
     /// Waits until the page's text contains `text`.
@@ -91,6 +93,20 @@ impl Browser {
         }
         let source = self.client.source().await.unwrap_or_default();
         panic!("the page never showed {text:?}:\n{source}");
+    }
+}
+
+impl Drop for Browser {
+    /// Also when a test fails mid-way and never reaches `close`: ChromeDriver and every
+    /// Chromium process it started go with the test, instead of spinning on the CPU.
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -228,10 +244,17 @@ both_backends! {
         c.find(Locator::Css("[data-status='Screening'] .card-link")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("Add an interview").await;
         c.find(Locator::Css("#add-activity")).await.unwrap();
-        c.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("#sidebar details summary")).await.unwrap().click().await.unwrap();
+        // The account took the browser's zone at sign-up; the form's times are in it.
+        let browser_zone: String = c.execute("return Intl.DateTimeFormat().resolvedOptions().timeZone;", vec![]).await.unwrap()
+            .as_str().unwrap().to_owned();
+        let settings: serde_json::Value = app.client.get(app.url("/api/v1/settings")).header("cookie", &api.cookie)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(settings["time_zone"], browser_zone.as_str(), "the zone preselected from the browser");
+        let zone = jiff::tz::TimeZone::get(&browser_zone).unwrap();
         let starts = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600 + 8);
         let starts = jiff::Timestamp::from_second(starts.as_second()).unwrap();
-        let local = starts.to_zoned(jiff::tz::TimeZone::UTC).strftime("%Y-%m-%dT%H:%M:%S").to_string();
+        let local = starts.to_zoned(zone).strftime("%Y-%m-%dT%H:%M:%S").to_string();
         c.find(Locator::Id("a-type")).await.unwrap().select_by_value("Interview").await.unwrap();
         // The input takes whole minutes; seconds keep the test short, so the browser's own
         // step check is switched off for this form (the server reads seconds as well).
@@ -254,6 +277,34 @@ both_backends! {
         assert!(ics.contains("METHOD:PUBLISH"), "{ics}");
         assert!(ics.contains(&format!("DTSTART:{}", starts.strftime("%Y%m%dT%H%M%SZ"))), "{ics}");
         assert!(ics.contains("LOCATION:Room 2\\, Berlin"), "{ics}");
+
+        // The in-app notification shows up in the open page without a reload (the poll also
+        // runs when the tab becomes visible again, which is what this event says).
+        c.execute("document.dispatchEvent(new Event('visibilitychange'));", vec![]).await.unwrap();
+        let mut shown = String::new();
+        for _ in 0..100 {
+            shown = c.find(Locator::Css("#notifications .dropdown")).await.unwrap().html(true).await.unwrap();
+            if shown.contains("Screening with Orbit Labs in an hour") {
+                break;
+            }
+            c.execute("document.dispatchEvent(new Event('visibilitychange'));", vec![]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(shown.contains("Screening with Orbit Labs in an hour"), "{shown}");
+        c.find(Locator::Css("#notifications summary")).await.unwrap().click().await.unwrap();
+        browser.screenshot(&format!("notifications-{}", backend_name(backend))).await;
+        c.find(Locator::Css("#notifications button[data-mark-all]")).await.unwrap().click().await.unwrap();
+        for _ in 0..100 {
+            let unread: serde_json::Value = app.client.get(app.url("/api/v1/notifications?unread=true")).header("cookie", &api.cookie)
+                .send().await.unwrap().json().await.unwrap();
+            if unread["unread_count"] == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let unread: serde_json::Value = app.client.get(app.url("/api/v1/notifications?unread=true")).header("cookie", &api.cookie)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(unread["unread_count"], 0, "marked read from the page");
         browser.close().await;
     }
 }
