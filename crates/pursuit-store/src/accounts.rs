@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use jiff::civil::Weekday;
 use pursuit_domain::account::{DisplayName, EmailAddress, TimeZoneName};
+use pursuit_domain::application::ApplicationStatus;
 use pursuit_domain::ids::{ApiTokenId, UserId};
 use pursuit_domain::schedule::{
     DailyWindow, LocalTime, QuietHours, SendWindow, parse_weekday, weekday_name,
@@ -84,8 +85,8 @@ pub async fn insert_user(
     conn.execute(bind_settings(
         query(
             "INSERT INTO user_settings (user_id, quiet_hours_start, quiet_hours_end, reminder_defaults, \
-             send_window_start, send_window_end, send_window_days, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             send_window_start, send_window_end, send_window_days, updated_at, hidden_columns) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         ),
         id,
         &settings,
@@ -206,6 +207,8 @@ pub struct Settings {
     pub quiet_hours: Option<QuietHours>,
     pub reminder_defaults: ReminderDefaults,
     pub send_window: SendWindow,
+    /// Board columns the user hid, in board order.
+    pub hidden_columns: Vec<ApplicationStatus>,
 }
 
 impl Default for Settings {
@@ -214,6 +217,7 @@ impl Default for Settings {
             quiet_hours: None,
             reminder_defaults: ReminderDefaults::default(),
             send_window: SendWindow::working_hours(),
+            hidden_columns: Vec::new(),
         }
     }
 }
@@ -276,6 +280,16 @@ fn settings_from_row(row: &Row) -> Result<Settings, StoreError> {
         end: LocalTime::parse(&row.get::<String>("send_window_end")?)
             .map_err(|e| corrupt("send_window_end", e))?,
     };
+    let hidden: serde_json::Value = row.get("hidden_columns")?;
+    let hidden_columns = hidden
+        .as_array()
+        .ok_or_else(|| corrupt("hidden_columns", "not a list"))?
+        .iter()
+        .map(|s| {
+            ApplicationStatus::parse(s.as_str().unwrap_or_default())
+                .map_err(|e| corrupt("hidden_columns", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Settings {
         quiet_hours,
         reminder_defaults: ReminderDefaults {
@@ -283,10 +297,11 @@ fn settings_from_row(row: &Row) -> Result<Settings, StoreError> {
             follow_up_after_days: follow_up,
         },
         send_window: SendWindow { window, days },
+        hidden_columns,
     })
 }
 
-/// Binds `$1` … `$8` of the settings statements: user, the six settings columns, time.
+/// Binds `$1` … `$9` of the settings statements: user, the seven settings columns, time.
 fn bind_settings(
     query: crate::Query,
     user_id: UserId,
@@ -302,6 +317,13 @@ fn bind_settings(
         .bind(settings.send_window.window.end.to_string())
         .bind(weekdays_json(&settings.send_window.days))
         .bind(now)
+        .bind(serde_json::Value::from(
+            settings
+                .hidden_columns
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>(),
+        ))
 }
 
 pub async fn get_settings(mut conn: impl Conn, user_id: UserId) -> Result<Settings, StoreError> {
@@ -309,7 +331,7 @@ pub async fn get_settings(mut conn: impl Conn, user_id: UserId) -> Result<Settin
         .fetch_one(
             query(
                 "SELECT quiet_hours_start, quiet_hours_end, reminder_defaults, send_window_start, \
-                 send_window_end, send_window_days FROM user_settings WHERE user_id = $1",
+                 send_window_end, send_window_days, hidden_columns FROM user_settings WHERE user_id = $1",
             )
             .bind(user_id),
         )
@@ -326,8 +348,8 @@ pub async fn update_settings(
     conn.execute(bind_settings(
         query(
             "UPDATE user_settings SET quiet_hours_start = $2, quiet_hours_end = $3, reminder_defaults = $4, \
-             send_window_start = $5, send_window_end = $6, send_window_days = $7, updated_at = $8 \
-             WHERE user_id = $1",
+             send_window_start = $5, send_window_end = $6, send_window_days = $7, updated_at = $8, \
+             hidden_columns = $9 WHERE user_id = $1",
         ),
         user_id,
         settings,

@@ -58,6 +58,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_reminders"),
     migration!(10, "0010_imports"),
     migration!(11, "0011_delivery"),
+    migration!(12, "0012_board_columns"),
 ];
 
 /// The schema version this build writes.

@@ -62,7 +62,7 @@ async fn get_feed(
 /// Creates the caller's feed URL, or replaces it (the old URL stops working at once).
 #[utoipa::path(post, path = "/api/v1/calendar-feed", tag = "notifications",
     responses((status = 201, description = "The new URL, shown this once", body = FeedResponse)))]
-async fn create_feed(
+pub(crate) async fn create_feed(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Response, ApiError> {
@@ -88,7 +88,7 @@ async fn create_feed(
         (status = 204, description = "Revoked"),
         (status = 404, description = "There was no feed", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn revoke_feed(
+pub(crate) async fn revoke_feed(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<StatusCode, ApiError> {

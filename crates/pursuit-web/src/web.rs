@@ -30,6 +30,7 @@ use crate::problem::ApiError;
 mod analytics;
 mod charts;
 mod forms;
+mod settings;
 mod sidebar;
 
 /// Cards a column shows before "Show all"; an expanded column shows up to `COLUMN_LIMIT`.
@@ -41,37 +42,49 @@ pub fn router() -> axum::Router<AppState> {
         .route("/", get(home))
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
+        .route("/notifications/read", post(mark_read))
         .route("/board", get(board))
         .route("/analytics", get(analytics::page))
         .route("/board/applications", post(quick_add))
         .route("/board/applications/{id}/status", post(move_card))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/board.js", get(board_script))
+        .route("/assets/app.js", get(app_script))
         .merge(sidebar::routes())
+        .merge(settings::routes())
 }
+
+/// The page templates, compiled into the binary.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../templates/layout.html")),
+    ("sign_in.html", include_str!("../templates/sign_in.html")),
+    ("board.html", include_str!("../templates/board.html")),
+    ("sidebar.html", include_str!("../templates/sidebar.html")),
+    (
+        "analytics.html",
+        include_str!("../templates/analytics.html"),
+    ),
+    ("settings.html", include_str!("../templates/settings.html")),
+];
 
 fn environment() -> &'static Environment<'static> {
     static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
     ENVIRONMENT.get_or_init(|| {
         let mut env = Environment::new();
-        for (name, source) in [
-            ("layout.html", include_str!("../templates/layout.html")),
-            ("sign_in.html", include_str!("../templates/sign_in.html")),
-            ("board.html", include_str!("../templates/board.html")),
-            ("sidebar.html", include_str!("../templates/sidebar.html")),
-            (
-                "analytics.html",
-                include_str!("../templates/analytics.html"),
-            ),
-        ] {
+        for (name, source) in TEMPLATES {
             // The templates are ours and compiled into the binary: a syntax error is
-            // caught by the page tests, and then shows as a 500 naming the template.
+            // caught by `every_template_compiles`, and would show as a 500 naming it.
             if let Err(error) = env.add_template(name, source) {
                 tracing::error!(%error, template = name, "a page template does not compile");
             }
         }
         env
     })
+}
+
+/// Any serializable value as a template value.
+fn template_value<T: Serialize + ?Sized>(value: &T) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(value))
 }
 
 fn render(name: &str, status: StatusCode, values: minijinja::Value) -> Response {
@@ -84,15 +97,60 @@ fn render(name: &str, status: StatusCode, values: minijinja::Value) -> Response 
     }
 }
 
-/// The signed-in browser of a page request, or a redirect to the sign-in page.
-pub struct PageUser(pub CurrentUser);
+/// The signed-in browser of a page request, or a redirect to the sign-in page, with the
+/// unread notifications the header shows.
+pub struct PageUser(pub CurrentUser, Notifications);
+
+/// The header's notifications: the unread count and the newest unread few.
+#[derive(Serialize, Default)]
+pub struct Notifications {
+    unread: i64,
+    items: Vec<NotificationItem>,
+}
+
+#[derive(Serialize)]
+struct NotificationItem {
+    id: String,
+    title: String,
+    body: String,
+    link: Option<String>,
+}
+
+async fn notifications(state: &AppState, user: &CurrentUser) -> Result<Notifications, ApiError> {
+    use pursuit_store::delivery;
+    let now = Timestamp::now();
+    let unread = delivery::unread_count(&state.db, user.id(), now).await?;
+    if unread == 0 {
+        return Ok(Notifications::default());
+    }
+    let items = delivery::list_notifications(&state.db, user.id(), true, now, None, 5).await?;
+    Ok(Notifications {
+        unread,
+        items: items
+            .into_iter()
+            .map(|n| NotificationItem {
+                id: n.id.to_string(),
+                title: n.title,
+                body: n.body,
+                link: n
+                    .application_id
+                    .map(|id| format!("/board?application={id}")),
+            })
+            .collect(),
+    })
+}
 
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match auth::page_session(parts, state).await {
-            Ok(Some(user)) => Ok(PageUser(user)),
+            Ok(Some(user)) => {
+                let unread = notifications(state, &user)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+                Ok(PageUser(user, unread))
+            }
             Ok(None) => Err(Redirect::to("/sign-in").into_response()),
             Err(error) => Err(error.into_response()),
         }
@@ -110,7 +168,10 @@ impl PageUser {
     /// What the layout shows of the user.
     fn view(&self) -> minijinja::Value {
         let user = &self.0.user;
-        context! { name => user.display_name.clone().unwrap_or_else(|| user.email.clone()) }
+        context! {
+            name => user.display_name.clone().unwrap_or_else(|| user.email.clone()),
+            notifications => template_value(&self.1),
+        }
     }
 
     /// A form post must come from our page (Origin) and carry the session's token.
@@ -235,6 +296,51 @@ async fn sign_out(
     Ok(response)
 }
 
+#[derive(Deserialize)]
+struct MarkReadForm {
+    #[serde(default)]
+    csrf: String,
+    /// One notification, or all when absent.
+    id: Option<uuid::Uuid>,
+    /// The page to go back to (a path on this site).
+    #[serde(default)]
+    back: String,
+}
+
+/// Marks one or every notification read from the header's form (without JavaScript; the
+/// script does the same through the API), then goes back to the page.
+async fn mark_read(
+    State(state): State<AppState>,
+    post: FormPost,
+    Form(form): Form<MarkReadForm>,
+) -> Result<Redirect, ApiError> {
+    use pursuit_store::delivery;
+    post.user.check_form(&post.parts, &state, &form.csrf)?;
+    let now = Timestamp::now();
+    let user = post.user.0.id();
+    match form.id {
+        Some(id) => {
+            delivery::mark_read(
+                &state.db,
+                user,
+                pursuit_domain::ids::NotificationId(id),
+                now,
+            )
+            .await?;
+        }
+        None => {
+            delivery::mark_all_read(&state.db, user, now).await?;
+        }
+    }
+    // Only a path of ours: never a redirect to another site.
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        "/board".to_owned()
+    };
+    Ok(Redirect::to(&back))
+}
+
 /// "Recruiter_Call" → "Recruiter call".
 fn status_label(status: ApplicationStatus) -> String {
     let text = status.as_str().replace('_', " ");
@@ -336,6 +442,9 @@ async fn board_page(
         rows.extend(all.into_iter().map(|(application, _)| application));
     }
     let zone = user.0.zone();
+    let hidden = pursuit_store::accounts::get_settings(&state.db, user.0.id())
+        .await?
+        .hidden_columns;
     let mut columns: Vec<Column> = ApplicationStatus::ALL
         .iter()
         .map(|s| Column {
@@ -348,6 +457,8 @@ async fn board_page(
             cards: Vec::new(),
         })
         .collect();
+    // A hidden column still shows while it holds cards: hiding never hides an application.
+    columns.retain(|c| c.count > 0 || !hidden.iter().any(|status| status.as_str() == c.status));
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     for application in rows {
         let data = &application.data;
@@ -387,11 +498,11 @@ async fn board_page(
             page => "board",
             user => user.view(),
             csrf => user.csrf(),
-            columns => minijinja::Value::from(minijinja::value::Serde(&columns)),
+            columns => template_value(&columns),
             total => total,
-            form => minijinja::Value::from(minijinja::value::Serde(&form_view)),
-            errors => minijinja::Value::from(minijinja::value::Serde(&extras.errors)),
-            selected => minijinja::Value::from(minijinja::value::Serde(&extras.selected)),
+            form => template_value(&form_view),
+            errors => template_value(&extras.errors),
+            selected => template_value(&extras.selected),
             notice => extras.notice,
         },
     ))
@@ -538,6 +649,13 @@ async fn stylesheet() -> Response {
     asset(include_str!("../assets/app.css"), "text/css; charset=utf-8")
 }
 
+async fn app_script() -> Response {
+    asset(
+        include_str!("../assets/app.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
 async fn board_script() -> Response {
     asset(
         include_str!("../assets/board.js"),
@@ -555,4 +673,17 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
         HeaderValue::from_static("public, max-age=86400"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_compiles() {
+        let mut env = minijinja::Environment::new();
+        for (name, source) in super::TEMPLATES {
+            if let Err(error) = env.add_template(name, source) {
+                panic!("{name}: {error:#}");
+            }
+        }
+    }
 }

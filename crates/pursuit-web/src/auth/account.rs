@@ -3,6 +3,7 @@
 use axum::extract::State;
 use jiff::Timestamp;
 use pursuit_domain::account::{DisplayName, TimeZoneName};
+use pursuit_domain::application::ApplicationStatus;
 use pursuit_domain::schedule::{
     DailyWindow, LocalTime, QuietHours, SendWindow, parse_weekday, weekday_name,
 };
@@ -84,6 +85,8 @@ pub struct SettingsResponse {
     reminder_defaults: ReminderDefaultsBody,
     /// When outreach may go out, in the recipient's zone.
     send_window: SendWindowBody,
+    /// Statuses whose board column is hidden.
+    hidden_columns: Vec<String>,
 }
 
 fn settings_response(user: &User, settings: &Settings) -> SettingsResponse {
@@ -114,6 +117,11 @@ fn settings_response(user: &User, settings: &Settings) -> SettingsResponse {
                 .map(|d| weekday_name(*d).to_owned())
                 .collect(),
         },
+        hidden_columns: settings
+            .hidden_columns
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
     }
 }
 
@@ -195,6 +203,8 @@ pub struct SettingsPatch {
     quiet_hours: Option<Option<WindowBody>>,
     reminder_defaults: Option<ReminderDefaultsPatch>,
     send_window: Option<SendWindowPatch>,
+    /// Statuses whose board column to hide (the whole list; `[]` shows every column).
+    hidden_columns: Option<Vec<String>>,
 }
 
 /// Session idle timeout bounds: 15 minutes to 90 days.
@@ -208,7 +218,7 @@ const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 15 * 60..=90 * 24 * 60 * 60
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn patch_settings(
+pub(crate) async fn patch_settings(
     State(state): State<AppState>,
     current: CurrentUser,
     facts: RequestFacts,
@@ -318,6 +328,20 @@ async fn patch_settings(
                 Err(e) => field("/send_window", e.0),
             }
         }
+    }
+    if let Some(names) = &patch.hidden_columns {
+        let mut hidden: Vec<ApplicationStatus> = names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, name)| {
+                ApplicationStatus::parse(name)
+                    .map_err(|e| field(&format!("/hidden_columns/{i}"), e.0))
+                    .ok()
+            })
+            .collect();
+        hidden.sort();
+        hidden.dedup();
+        settings.hidden_columns = hidden;
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));

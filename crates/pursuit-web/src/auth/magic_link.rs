@@ -209,7 +209,18 @@ async fn verify_magic_link(
 ) -> Response {
     let (body, is_form) = match input {
         VerifyInput::Json(body) => (body, false),
-        VerifyInput::Form(body) => (body, true),
+        VerifyInput::Form(mut body) => {
+            // The page fills in what the browser reports; a zone this build does not know
+            // is dropped (the account starts in the default) rather than refusing sign-in.
+            if body
+                .time_zone
+                .as_deref()
+                .is_some_and(|zone| TimeZoneName::parse(zone).is_err())
+            {
+                body.time_zone = None;
+            }
+            (body, true)
+        }
     };
     match verify(&state, &facts, &body).await {
         Ok((_, cookie)) if is_form => {
@@ -337,7 +348,9 @@ fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Pursuit</title></head><body><main><h1>{title}</h1>{body}</main></body></html>"
+         <title>{title} · Pursuit</title><link rel=\"stylesheet\" href=\"/assets/app.css\">\
+         <script src=\"/assets/app.js\" defer></script></head>\
+         <body><main class=\"narrow\"><h1>{title}</h1>{body}</main></body></html>"
     )
 }
 
@@ -362,6 +375,7 @@ async fn confirm_page(Query(query): Query<ConfirmQuery>) -> Response {
         &format!(
             "<form method=\"post\" action=\"/api/v1/auth/magic-link/verify\">\
              <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+             <input type=\"hidden\" name=\"time_zone\" value=\"\" data-from-browser>\
              <button type=\"submit\">Sign in</button></form>"
         ),
     ))

@@ -6,13 +6,13 @@
 //! Cookie-authenticated unsafe requests must be same-origin and carry the session's CSRF
 //! token in `x-csrf-token`.
 
-mod account;
+pub(crate) mod account;
 mod audit;
 pub mod google;
 pub mod magic_link;
 pub mod rate_limit;
 pub(crate) mod session;
-mod tokens;
+pub(crate) mod tokens;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;

@@ -93,7 +93,7 @@ pub struct CreatedToken {
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name or expiry", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn create_token(
+pub(crate) async fn create_token(
     State(state): State<AppState>,
     current: CurrentUser,
     facts: RequestFacts,
@@ -138,7 +138,7 @@ async fn create_token(
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such token of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn revoke_token(
+pub(crate) async fn revoke_token(
     State(state): State<AppState>,
     current: CurrentUser,
     facts: RequestFacts,

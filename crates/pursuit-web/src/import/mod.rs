@@ -488,7 +488,7 @@ fn parse_id(id: &str) -> Result<ImportId, ApiError> {
         (status = 415, description = "Neither CSV nor JSON", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a readable file, or no column for company or role", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn create_import(
+pub(crate) async fn create_import(
     State(state): State<AppState>,
     current: CurrentUser,
     Query(query): Query<CsvQuery>,
@@ -604,7 +604,7 @@ async fn get_import(
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such import of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn confirm_import(
+pub(crate) async fn confirm_import(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<String>,
@@ -689,7 +689,7 @@ async fn confirm_import(
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such import of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn delete_import(
+pub(crate) async fn delete_import(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<String>,

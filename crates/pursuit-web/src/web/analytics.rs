@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::charts::{self, Bar};
-use super::{PageUser, render, status_label};
+use super::{PageUser, render, status_label, template_value};
 use crate::AppState;
 use crate::problem::ApiError;
 
@@ -170,12 +170,12 @@ pub async fn page(
                 to => asked.1.unwrap_or_else(|| summary["to"].as_str().unwrap_or_default().to_owned()),
                 group_by => asked.2.unwrap_or_else(|| "week".to_owned()),
             },
-            summary => minijinja::Value::from(minijinja::value::Serde(summary)),
+            summary => template_value(summary),
             rate => rate,
-            charts => minijinja::Value::from(minijinja::value::Serde(&charts)),
-            sources => minijinja::Value::from(minijinja::value::Serde(&report["sources"]["items"])),
-            funnel => minijinja::Value::from(minijinja::value::Serde(&funnel)),
-            stages => minijinja::Value::from(minijinja::value::Serde(&stages)),
+            charts => template_value(&charts),
+            sources => template_value(&report["sources"]["items"]),
+            funnel => template_value(&funnel),
+            stages => template_value(&stages),
         },
     ))
 }

@@ -152,9 +152,12 @@ pub fn local_input(at: jiff::Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
-/// What a refused request says to a person: the detail and each field's message.
+/// What a refused request says to a person: each field's message, or else the detail.
 pub fn message(error: &ApiError) -> String {
-    let mut parts: Vec<String> = error.detail().map(str::to_owned).into_iter().collect();
+    let mut parts: Vec<String> = Vec::new();
+    if error.field_errors().is_empty() {
+        parts.extend(error.detail().map(str::to_owned));
+    }
     for field in error.field_errors() {
         let name = field.pointer.trim_start_matches('/').replace('_', " ");
         parts.push(if name.is_empty() {

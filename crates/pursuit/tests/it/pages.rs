@@ -370,3 +370,139 @@ both_backends! {
         assert_eq!(location(&signed_out), "/sign-in");
     }
 }
+
+/// A `multipart/form-data` body of text fields and one file, as a browser sends it.
+fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, Vec<u8>) {
+    let boundary = "----pursuit-test-boundary";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
+        file.0, file.1
+    ));
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+both_backends! {
+    async fn settings_change_the_zone_quiet_hours_columns_tokens_feed_and_import(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "settler@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        let settings_form = |zone: &'static str, days: &'static str| vec![("csrf", csrf), ("display_name", "Ada L."), ("time_zone", zone),
+            ("quiet", "on"), ("quiet_start", "21:30"), ("quiet_end", "07:15"), ("channels", "in_app"), ("channels", "calendar"),
+            ("follow_up_after_days", days), ("hidden_columns", "Draft"), ("hidden_columns", "Saved")];
+
+        let bad_zone = form(&app, "/settings", Some(cookie), &settings_form("Mars/Olympus", "5")).await;
+        assert_eq!(bad_zone.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bad_html = bad_zone.text().await.unwrap();
+        assert!(bad_html.contains("time zone:") && bad_html.contains(r#"value="Mars&#x2f;Olympus""#) && bad_html.contains(r#"value="Ada L.""#), "{bad_html}");
+        let bad_days = form(&app, "/settings", Some(cookie), &settings_form("Europe/Berlin", "soon")).await;
+        assert_eq!(bad_days.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let saved = form(&app, "/settings", Some(cookie), &settings_form("Europe/Berlin", "5")).await;
+        assert_eq!(location(&saved), "/settings?saved=1");
+        let me: serde_json::Value = app.client.get(app.url("/api/v1/settings")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(me["time_zone"], "Europe/Berlin");
+        assert_eq!(me["display_name"], "Ada L.");
+        assert_eq!(me["quiet_hours"], serde_json::json!({ "start": "21:30", "end": "07:15" }));
+        assert_eq!(me["reminder_defaults"], serde_json::json!({ "channels": ["in_app", "calendar"], "follow_up_after_days": 5 }));
+        assert_eq!(me["hidden_columns"], serde_json::json!(["Saved", "Draft"]));
+        let page_html = page(&app, "/settings?saved=1", Some(cookie)).await.text().await.unwrap();
+        assert!(page_html.contains("Settings saved.") && page_html.contains(r#"value="Europe&#x2f;Berlin""#));
+
+        // Hidden columns leave the board while empty, and come back while they hold a card.
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert!(!board.contains(r#"data-status="Draft""#) && !board.contains(r#"data-status="Saved""#) && board.contains(r#"data-status="Applied""#));
+        form(&app, "/board/applications", Some(cookie), &[("csrf", csrf), ("company", "Drafty"), ("role_title", "Writer"), ("status", "Draft")]).await;
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert!(board.contains(r#"data-status="Draft""#) && !board.contains(r#"data-status="Saved""#));
+
+        // A token: its secret on the creating page only, working, then revoked.
+        let created = form(&app, "/settings/tokens", Some(cookie), &[("csrf", csrf), ("name", "backup <script>")]).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        assert_eq!(created.headers()["cache-control"], "no-store");
+        let created_html = created.text().await.unwrap();
+        let secret = created_html.split(r#"id="new-token" readonly value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+        assert!(secret.starts_with("pst_") && created_html.contains("backup &lt;script&gt;"));
+        let with_token = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&secret).send().await.unwrap();
+        assert_eq!(with_token.status(), StatusCode::OK);
+        let listed = page(&app, "/settings", Some(cookie)).await.text().await.unwrap();
+        assert!(!listed.contains(&secret), "the secret is shown once");
+        let token_id = listed.split("/settings/tokens/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+        let revoked = form(&app, &format!("/settings/tokens/{token_id}/revoke"), Some(cookie), &[("csrf", csrf)]).await;
+        assert_eq!(location(&revoked), "/settings?revoked=1#tokens");
+        let after = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&secret).send().await.unwrap();
+        assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+
+        // The calendar feed's address, shown once, serves a calendar.
+        let feed = form(&app, "/settings/calendar-feed", Some(cookie), &[("csrf", csrf), ("action", "create")]).await;
+        assert_eq!(feed.status(), StatusCode::CREATED);
+        let feed_html = feed.text().await.unwrap();
+        let url = feed_html.split(r#"id="feed-url" readonly value=""#).nth(1).unwrap().split('"').next().unwrap().replace("&#x2f;", "/");
+        let ics = app.client.get(&url).send().await.unwrap();
+        assert_eq!(ics.status(), StatusCode::OK);
+        assert!(ics.text().await.unwrap().starts_with("BEGIN:VCALENDAR"));
+
+        // Import: a preview first, then the rows, once.
+        let csv = "Company,Role,Status,Date Applied\nImported One,Engineer,Applied,2026-10-01\nImported Two,Designer,Screening,2026-10-03\n,No company,Applied,2026-10-04\n";
+        let (content_type, body) = multipart(&[("csrf", csrf)], ("jobs.csv", csv));
+        let preview = app.client.post(app.url("/settings/import")).header("cookie", cookie).header("origin", &app.address)
+            .header("content-type", content_type).body(body).send().await.unwrap();
+        assert_eq!(preview.status(), StatusCode::OK);
+        let preview_html = preview.text().await.unwrap();
+        assert!(preview_html.contains("2 ready to import") && preview_html.contains("1 with problems"), "{preview_html}");
+        let import_id = preview_html.split("/settings/import/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let (content_type, body) = multipart(&[], ("jobs.csv", csv));
+        let forged = app.client.post(app.url("/settings/import")).header("cookie", cookie).header("origin", &app.address)
+            .header("content-type", content_type).body(body).send().await.unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN, "an upload without the CSRF token is refused");
+        let confirmed = form(&app, &format!("/settings/import/{import_id}"), Some(cookie), &[("csrf", csrf), ("action", "confirm")]).await;
+        assert!(confirmed.text().await.unwrap().contains("Imported 2 applications."));
+        let again = form(&app, &format!("/settings/import/{import_id}"), Some(cookie), &[("csrf", csrf), ("action", "confirm")]).await;
+        assert!(again.text().await.unwrap().contains("Imported 2 applications."), "a second confirm reports, imports nothing");
+        let listed: serde_json::Value = app.client.get(app.url("/api/v1/applications")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(listed["items"].as_array().unwrap().len(), 3, "Drafty and the two imported");
+        let export = app.client.get(app.url("/api/v1/export?format=csv")).header("cookie", cookie).send().await.unwrap();
+        assert!(export.text().await.unwrap().contains("Imported Two"));
+    }
+}
+
+both_backends! {
+    async fn the_header_lists_unread_notifications_and_marks_them_read(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "bell@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        let quiet = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert!(quiet.contains("Nothing new."));
+        form(&app, "/board/applications", Some(cookie), &[("csrf", csrf), ("company", "Bell & Co"), ("role_title", "Engineer")]).await;
+        let (id, _) = only_application(&app, cookie).await;
+        let reminder: serde_json::Value = app.client.post(app.url("/api/v1/reminders")).header("cookie", cookie).header("x-csrf-token", csrf)
+            .json(&serde_json::json!({ "application_id": id, "title": "Call <Sam>", "due_at": "2030-01-01T09:00:00Z" }))
+            .send().await.unwrap().json().await.unwrap();
+        let me: serde_json::Value = app.client.get(app.url("/api/v1/auth/me")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        let user = pursuit_domain::ids::UserId(me["user"]["id"].as_str().unwrap().parse().unwrap());
+        let now = jiff::Timestamp::now();
+        pursuit_store::delivery::insert_notification(&app.db, user, pursuit_domain::ids::ReminderId(reminder["id"].as_str().unwrap().parse().unwrap()),
+            Some(pursuit_domain::ids::ApplicationId(id.parse().unwrap())), "Call <Sam>", "Bell & Co — Engineer", None, now, now + jiff::SignedDuration::from_hours(24))
+            .await.unwrap();
+
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert!(board.contains(r#"<span class="unread-count">1</span>"#), "{board}");
+        assert!(board.contains("Call &lt;Sam&gt;") && board.contains(&format!("/board?application={id}")));
+        let notification = board.split(r#"name="id" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let offsite = form(&app, "/notifications/read", Some(cookie), &[("csrf", csrf), ("id", &notification), ("back", "//evil.example/")]).await;
+        assert_eq!(location(&offsite), "/board", "never sent to another site");
+        let unread: serde_json::Value = app.client.get(app.url("/api/v1/notifications?unread=true")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(unread["unread_count"], 0);
+        let board = page(&app, "/analytics", Some(cookie)).await.text().await.unwrap();
+        assert!(board.contains("Nothing new."));
+    }
+}

@@ -1,0 +1,454 @@
+//! `/settings`: profile and time zone, quiet hours, reminder defaults, the board's hidden
+//! columns, API tokens (a new secret is shown once, on the page that created it, never in
+//! a URL), the calendar feed URL, and export/import. Like the sidebar, each form calls the
+//! API handler it stands for, so checks and audit entries are the API's.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use minijinja::context;
+use pursuit_domain::application::ApplicationStatus;
+use pursuit_store::accounts;
+use serde_json::{Value, json};
+
+use super::forms::{self, FormData};
+use super::{FormPost, PageUser, render, status_label, template_value};
+use crate::AppState;
+use crate::auth::RequestFacts;
+use crate::extract::Json;
+use crate::problem::ApiError;
+
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/settings", get(page).post(save))
+        .route("/settings/tokens", post(create_token))
+        .route("/settings/tokens/{id}/revoke", post(revoke_token))
+        .route("/settings/calendar-feed", post(calendar_feed))
+        .route("/settings/import", post(upload_import))
+        .route("/settings/import/{id}", post(finish_import))
+}
+
+/// What the page shows besides the stored settings: a message, a secret shown once, an
+/// import's preview or report, and a refused form's values.
+#[derive(Default)]
+struct Extras {
+    notice: Option<String>,
+    error: Option<String>,
+    new_token: Option<String>,
+    feed_url: Option<String>,
+    import: Option<Value>,
+    posted: Option<BTreeMap<String, String>>,
+    posted_channels: Option<Vec<String>>,
+    posted_hidden: Option<Vec<String>>,
+}
+
+async fn show(
+    state: &AppState,
+    user: &PageUser,
+    extras: Extras,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let current = &user.0;
+    let settings = accounts::get_settings(&state.db, current.id()).await?;
+    let mut values: BTreeMap<String, String> = [
+        (
+            "display_name",
+            current.user.display_name.clone().unwrap_or_default(),
+        ),
+        ("time_zone", current.user.time_zone.clone()),
+        (
+            "quiet_start",
+            settings
+                .quiet_hours
+                .map_or_else(|| "22:00".to_owned(), |q| q.0.start.to_string()),
+        ),
+        (
+            "quiet_end",
+            settings
+                .quiet_hours
+                .map_or_else(|| "07:00".to_owned(), |q| q.0.end.to_string()),
+        ),
+        (
+            "quiet",
+            if settings.quiet_hours.is_some() {
+                "on"
+            } else {
+                ""
+            }
+            .to_owned(),
+        ),
+        (
+            "follow_up_after_days",
+            settings.reminder_defaults.follow_up_after_days.to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let mut channels: Vec<String> = settings
+        .reminder_defaults
+        .channels
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    let mut hidden: Vec<String> = settings
+        .hidden_columns
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    if let Some(posted) = extras.posted {
+        values.insert("quiet".to_owned(), String::new());
+        values.extend(posted);
+        channels = extras.posted_channels.unwrap_or_default();
+        hidden = extras.posted_hidden.unwrap_or_default();
+    }
+    let tokens: Vec<Value> = accounts::list_api_tokens(&state.db, current.id())
+        .await?
+        .iter()
+        .map(|t| {
+            let zone = current.zone();
+            let when = |at: Option<Timestamp>| {
+                at.map(|at| at.to_zoned(zone.clone()).strftime("%-d %b %Y").to_string())
+            };
+            json!({
+                "id": t.id.to_string(),
+                "name": t.name,
+                "prefix": t.prefix,
+                "created": when(Some(t.created_at)),
+                "last_used": when(t.last_used_at),
+                "expires": when(t.expires_at),
+            })
+        })
+        .collect();
+    let feed = pursuit_store::delivery::get_feed(&state.db, current.id()).await?;
+    let columns: Vec<Value> = ApplicationStatus::ALL
+        .iter()
+        .map(|s| json!({ "value": s.as_str(), "label": status_label(*s) }))
+        .collect();
+    let zones: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|name| name.to_string())
+        .filter(|name| name.contains('/') || name == "UTC")
+        .collect();
+    Ok(render(
+        "settings.html",
+        status,
+        context! {
+            version => state.settings.version,
+            page => "settings",
+            user => user.view(),
+            csrf => user.csrf(),
+            email => current.user.email.clone(),
+            notice => extras.notice,
+            error => extras.error,
+            values => template_value(&values),
+            channels => channels,
+            hidden => hidden,
+            columns => template_value(&columns),
+            zones => zones,
+            tokens => template_value(&tokens),
+            new_token => extras.new_token,
+            feed => feed.map(|f| context! {
+                created => f.created_at.to_zoned(current.zone()).strftime("%-d %b %Y").to_string(),
+                last_used => f.last_used_at.map(|at| at.to_zoned(current.zone()).strftime("%-d %b %Y, %H:%M").to_string()),
+            }),
+            feed_url => extras.feed_url,
+            import => extras.import.as_ref().map(template_value),
+        },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Done {
+    saved: Option<String>,
+    revoked: Option<String>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Result<Response, ApiError> {
+    let notice = if done.saved.is_some() {
+        Some("Settings saved.".to_owned())
+    } else {
+        done.revoked
+            .map(|_| "Token revoked: it no longer works.".to_owned())
+    };
+    let extras = Extras {
+        notice,
+        ..Extras::default()
+    };
+    show(&state, &user, extras, StatusCode::OK).await
+}
+
+/// Shows the page again after a refused form: the reason, and what was typed.
+async fn refused(
+    state: &AppState,
+    user: &PageUser,
+    error: ApiError,
+    form: Option<&FormData>,
+) -> Result<Response, ApiError> {
+    let status = error.kind().status();
+    if !status.is_client_error() {
+        return Err(error);
+    }
+    let all = |name: &str| {
+        form.map(|f| {
+            f.0.iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .collect()
+        })
+    };
+    let extras = Extras {
+        error: Some(forms::message(&error)),
+        posted: form.map(|f| f.0.iter().cloned().collect()),
+        posted_channels: all("channels"),
+        posted_hidden: all("hidden_columns"),
+        ..Extras::default()
+    };
+    show(state, user, extras, status).await
+}
+
+/// Saves the settings form through `PATCH /api/v1/settings`.
+async fn save(
+    State(state): State<AppState>,
+    facts: RequestFacts,
+    post: FormPost,
+    axum::extract::Form(form): axum::extract::Form<FormData>,
+) -> Result<Response, ApiError> {
+    post.user
+        .check_form(&post.parts, &state, &form.text("csrf"))?;
+    let all = |name: &str| -> Vec<String> {
+        form.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let days = form.text("follow_up_after_days");
+    let Ok(days) = days.trim().parse::<u16>() else {
+        let error = ApiError::invalid_field(
+            "/reminder_defaults/follow_up_after_days",
+            "must be a whole number of days",
+        );
+        return refused(&state, &post.user, error, Some(&form)).await;
+    };
+    let display_name = form.text("display_name");
+    let quiet = (form.get("quiet") == Some("on"))
+        .then(|| json!({ "start": form.text("quiet_start"), "end": form.text("quiet_end") }));
+    let body = json!({
+        "display_name": if display_name.trim().is_empty() { Value::Null } else { Value::String(display_name) },
+        "time_zone": form.text("time_zone").trim(),
+        "quiet_hours": quiet,
+        "reminder_defaults": { "channels": all("channels"), "follow_up_after_days": days },
+        "hidden_columns": all("hidden_columns"),
+    });
+    let patch = serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let result = crate::auth::account::patch_settings(
+        State(state.clone()),
+        post.user.0.clone(),
+        facts,
+        Json(patch),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/settings?saved=1").into_response()),
+        Err(error) => refused(&state, &post.user, error, Some(&form)).await,
+    }
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    facts: RequestFacts,
+    post: FormPost,
+    axum::extract::Form(form): axum::extract::Form<FormData>,
+) -> Result<Response, ApiError> {
+    post.user
+        .check_form(&post.parts, &state, &form.text("csrf"))?;
+    let request = serde_json::from_value(json!({ "name": form.text("name") }))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let created = crate::auth::tokens::create_token(
+        State(state.clone()),
+        post.user.0.clone(),
+        facts,
+        Json(request),
+    )
+    .await;
+    match created {
+        Ok((_, Json(created))) => {
+            let body = serde_json::to_value(&created).unwrap_or_default();
+            let extras = Extras {
+                notice: Some(format!(
+                    "Token “{}” created. Copy it now: it is not shown again.",
+                    body["token"]["name"].as_str().unwrap_or_default()
+                )),
+                new_token: body["secret"].as_str().map(str::to_owned),
+                ..Extras::default()
+            };
+            let mut response = show(&state, &post.user, extras, StatusCode::CREATED).await?;
+            no_store(&mut response);
+            Ok(response)
+        }
+        Err(error) => refused(&state, &post.user, error, None).await,
+    }
+}
+
+fn no_store(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    facts: RequestFacts,
+    post: FormPost,
+    Path(id): Path<uuid::Uuid>,
+    axum::extract::Form(form): axum::extract::Form<FormData>,
+) -> Result<Response, ApiError> {
+    post.user
+        .check_form(&post.parts, &state, &form.text("csrf"))?;
+    crate::auth::tokens::revoke_token(State(state.clone()), post.user.0.clone(), facts, Path(id))
+        .await?;
+    Ok(Redirect::to("/settings?revoked=1#tokens").into_response())
+}
+
+/// Creates (or replaces) the calendar feed and shows its URL once, or revokes it.
+async fn calendar_feed(
+    State(state): State<AppState>,
+    post: FormPost,
+    axum::extract::Form(form): axum::extract::Form<FormData>,
+) -> Result<Response, ApiError> {
+    post.user
+        .check_form(&post.parts, &state, &form.text("csrf"))?;
+    let user = post.user.0.clone();
+    if form.get("action") == Some("revoke") {
+        crate::calendar::revoke_feed(State(state.clone()), user).await?;
+        return Ok(Redirect::to("/settings#calendar").into_response());
+    }
+    let response = crate::calendar::create_feed(State(state.clone()), user).await?;
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .map_err(ApiError::internal)?;
+    let body: Value = serde_json::from_slice(&bytes).map_err(ApiError::internal)?;
+    let extras = Extras {
+        notice: Some(
+            "Your calendar feed is ready. Copy the address into your calendar app now: it is not shown again."
+                .to_owned(),
+        ),
+        feed_url: body["url"].as_str().map(str::to_owned),
+        ..Extras::default()
+    };
+    let mut response = show(&state, &post.user, extras, StatusCode::CREATED).await?;
+    no_store(&mut response);
+    Ok(response)
+}
+
+/// The largest file the import form takes (the API's body limit applies as well).
+const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
+
+/// Uploads a CSV file through `POST /api/v1/imports` and shows its preview.
+async fn upload_import(
+    State(state): State<AppState>,
+    user: PageUser,
+    parts: axum::http::request::Parts,
+    mut multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let (mut csrf, mut file, mut filename) = (String::new(), None, None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request(format!("the upload was cut short: {e}")))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                filename = field.file_name().map(str::to_owned);
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::bad_request(format!("the upload was cut short: {e}")))?;
+                if bytes.len() > IMPORT_LIMIT {
+                    return Err(ApiError::new(crate::problem::ProblemType::PayloadTooLarge)
+                        .with_detail("files up to 10 MB can be imported"));
+                }
+                file = Some(bytes);
+            }
+            _ => {}
+        }
+    }
+    user.check_form(&parts, &state, &csrf)?;
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        let error = ApiError::invalid_field("/file", "choose a CSV file to import");
+        return refused(&state, &user, error, None).await;
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
+    let query = serde_json::from_value(json!({ "filename": filename }))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let created = crate::import::create_import(
+        State(state.clone()),
+        user.0.clone(),
+        axum::extract::Query(query),
+        headers,
+        file,
+    )
+    .await;
+    match created {
+        Ok(response) => {
+            let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+                .await
+                .map_err(ApiError::internal)?;
+            let import: Value = serde_json::from_slice(&bytes).map_err(ApiError::internal)?;
+            let extras = Extras {
+                import: Some(import),
+                ..Extras::default()
+            };
+            show(&state, &user, extras, StatusCode::OK).await
+        }
+        Err(error) => refused(&state, &user, error, None).await,
+    }
+}
+
+/// Confirms (imports) or discards a previewed import.
+async fn finish_import(
+    State(state): State<AppState>,
+    post: FormPost,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<FormData>,
+) -> Result<Response, ApiError> {
+    post.user
+        .check_form(&post.parts, &state, &form.text("csrf"))?;
+    let user = post.user.0.clone();
+    if form.get("action") == Some("discard") {
+        crate::import::delete_import(State(state.clone()), user, Path(id)).await?;
+        return Ok(Redirect::to("/settings#import").into_response());
+    }
+    let result = crate::import::confirm_import(
+        State(state.clone()),
+        user,
+        Path(id),
+        axum::body::Bytes::new(),
+    )
+    .await;
+    match result {
+        Ok(Json(report)) => {
+            let created = report["result"]["created"].as_u64().unwrap_or(0);
+            let extras = Extras {
+                notice: Some(format!(
+                    "Imported {created} application{}. They are on your board.",
+                    if created == 1 { "" } else { "s" }
+                )),
+                ..Extras::default()
+            };
+            show(&state, &post.user, extras, StatusCode::OK).await
+        }
+        Err(error) => refused(&state, &post.user, error, None).await,
+    }
+}
