@@ -120,7 +120,7 @@ async fn list_views(
         (status = 409, description = "The name is taken", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name or filters", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn create_view(
+pub(crate) async fn create_view(
     State(state): State<AppState>,
     current: CurrentUser,
     Json(body): Json<ViewRequest>,

@@ -29,6 +29,7 @@ use crate::problem::ApiError;
 
 mod analytics;
 mod charts;
+mod filters;
 mod forms;
 mod settings;
 mod sidebar;
@@ -46,6 +47,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/board", get(board))
         .route("/analytics", get(analytics::page))
         .route("/board/applications", post(quick_add))
+        .route("/board/views", post(filters::save_view))
         .route("/board/applications/{id}/status", post(move_card))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/board.js", get(board_script))
@@ -380,6 +382,8 @@ struct BoardQuery {
     column: Option<String>,
     /// `delete`: the sidebar asks to confirm deleting its application.
     confirm: Option<String>,
+    #[serde(flatten)]
+    filters: filters::FilterQuery,
 }
 
 /// What the board shows besides the columns: the open card, a notice, form errors.
@@ -390,6 +394,8 @@ struct BoardExtras {
     errors: BTreeMap<String, String>,
     /// The column shown in full ("Show all").
     expanded: Option<ApplicationStatus>,
+    /// The filter bar's fields (or a saved view) as asked for.
+    filters: filters::FilterQuery,
 }
 
 async fn selected(
@@ -424,8 +430,36 @@ async fn board_page(
     extras: BoardExtras,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let (mut rows, counts) = applications::board(&state.db, user.0.id(), PER_COLUMN).await?;
-    if let Some(expanded) = extras.expanded {
+    let (filter, bar, filter_error) = filters::resolve(state, &user.0, &extras.filters).await?;
+    let status = if status == StatusCode::OK {
+        filters::status_of(filter_error.as_ref())
+    } else {
+        status
+    };
+    let notice = extras.notice.or(filter_error);
+    let (mut rows, counts) = match &filter {
+        // A filtered board: the matching applications, counted as found.
+        Some(filter) => {
+            let rows: Vec<_> =
+                applications::list_applications(&state.db, user.0.id(), filter, None, COLUMN_LIMIT)
+                    .await?
+                    .into_iter()
+                    .map(|(application, _)| application)
+                    .collect();
+            let counts = ApplicationStatus::ALL
+                .iter()
+                .map(|s| {
+                    (
+                        *s,
+                        rows.iter().filter(|a| a.data.status == *s).count() as i64,
+                    )
+                })
+                .collect();
+            (rows, counts)
+        }
+        None => applications::board(&state.db, user.0.id(), PER_COLUMN).await?,
+    };
+    if let Some(expanded) = extras.expanded.filter(|_| filter.is_none()) {
         // "Show all" on one column: that column in full, most recently updated first.
         let filter = ApplicationFilter {
             statuses: vec![expanded],
@@ -503,7 +537,9 @@ async fn board_page(
             form => template_value(&form_view),
             errors => template_value(&extras.errors),
             selected => template_value(&extras.selected),
-            notice => extras.notice,
+            notice => notice,
+            filters => template_value(&bar),
+            statuses => template_value(&ApplicationStatus::ALL.iter().map(|s| (s.as_str(), status_label(*s))).collect::<Vec<_>>()),
         },
     ))
 }
@@ -525,6 +561,7 @@ async fn board(
             .column
             .as_deref()
             .and_then(|c| ApplicationStatus::parse(c).ok()),
+        filters: query.filters,
         ..BoardExtras::default()
     };
     board_page(&state, &user, &QuickAdd::default(), extras, StatusCode::OK).await

@@ -506,3 +506,66 @@ both_backends! {
         assert!(board.contains("Nothing new."));
     }
 }
+
+/// The companies on the cards of a board page, in page order.
+fn cards(html: &str) -> Vec<String> {
+    html.split(r#"<span class="company">"#)
+        .skip(1)
+        .map(|rest| rest[..rest.find('<').unwrap()].to_owned())
+        .collect()
+}
+
+both_backends! {
+    async fn the_filter_bar_saved_views_and_the_archive_narrow_the_board(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "finder@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        for (company, status, priority, tags, source) in [
+            ("Rust Shop", "Applied", "High", vec!["rust", "remote"], "LinkedIn"),
+            ("Go Shop", "Screening", "Low", vec!["go"], "Referral"),
+            ("Old Shop", "Rejected", "None", vec!["rust"], "LinkedIn"),
+        ] {
+            let created = app.client.post(app.url("/api/v1/applications")).header("cookie", cookie).header("x-csrf-token", &browser.csrf)
+                .json(&serde_json::json!({ "company": company, "role_title": "Engineer", "status": status, "priority": priority, "tags": tags, "source": source }))
+                .send().await.unwrap();
+            assert_eq!(created.status(), StatusCode::CREATED);
+        }
+        let old: serde_json::Value = app.client.get(app.url("/api/v1/applications?q=Old")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        let old_id = old["items"][0]["id"].as_str().unwrap();
+        let archived = app.client.patch(app.url(&format!("/api/v1/applications/{old_id}"))).header("cookie", cookie).header("x-csrf-token", &browser.csrf)
+            .header("if-match", old["items"][0]["version"].to_string()).json(&serde_json::json!({ "archived_at": "2026-11-01T00:00:00Z" })).send().await.unwrap();
+        assert_eq!(archived.status(), StatusCode::OK);
+
+        let by_tag = page(&app, "/board?tag=rust", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(cards(&by_tag), vec!["Rust Shop"], "live applications tagged rust");
+        assert!(by_tag.contains("Filter (on)") && by_tag.contains(r#"name="filters" value="{"#));
+        let combined = page(&app, "/board?q=shop&priority=Low&source=Referral&status=Screening", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(cards(&combined), vec!["Go Shop"]);
+        let nothing = page(&app, "/board?tag=cobol", Some(cookie)).await.text().await.unwrap();
+        assert!(cards(&nothing).is_empty() && nothing.contains("Nothing matches this filter."));
+        let bad = page(&app, "/board?salary_min=lots", Some(cookie)).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let bad_html = bad.text().await.unwrap();
+        assert!(bad_html.contains("That filter was not applied: salary min:"), "{bad_html}");
+        assert_eq!(cards(&bad_html).len(), 2, "the whole board instead");
+        let archive = page(&app, "/board?archived=on", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(cards(&archive), vec!["Old Shop"]);
+
+        // The seeded view, then one of our own.
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        let interviews = board.split(r#"<a href="/board?view="#).find(|s| s.contains(">Active Interviews<")).unwrap();
+        let view_id = &interviews[..interviews.find('"').unwrap()];
+        let view = page(&app, &format!("/board?view={view_id}"), Some(cookie)).await.text().await.unwrap();
+        assert_eq!(cards(&view), vec!["Go Shop"]);
+        let document = r#"{"tag":"remote"}"#;
+        let saved = form(&app, "/board/views", Some(cookie), &[("csrf", &browser.csrf), ("name", "Remote <jobs>"), ("filters", document)]).await;
+        let saved_at = location(&saved).to_owned();
+        assert!(saved_at.starts_with("/board?view="));
+        let mine = page(&app, &saved_at, Some(cookie)).await.text().await.unwrap();
+        assert_eq!(cards(&mine), vec!["Rust Shop"]);
+        assert!(mine.contains("Remote &lt;jobs&gt;"));
+        let duplicate = form(&app, "/board/views", Some(cookie), &[("csrf", &browser.csrf), ("name", "Remote <jobs>"), ("filters", document)]).await;
+        assert_eq!(duplicate.status(), StatusCode::CONFLICT);
+        assert!(duplicate.text().await.unwrap().contains("The view was not saved"));
+    }
+}
