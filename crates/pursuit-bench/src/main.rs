@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+mod browser;
 mod queue;
 mod reminders;
 mod tracker;
@@ -82,6 +83,9 @@ enum Bench {
         /// postgres://… (an empty database you own); default: a fresh SQLite file.
         #[arg(long)]
         database_url: Option<String>,
+        /// ChromeDriver (e.g. /usr/bin/chromedriver): also time the board in headless Chromium.
+        #[arg(long)]
+        chromedriver: Option<PathBuf>,
     },
     /// Many reminders due in one minute, delivered by a `pursuit worker` process through a
     /// real SMTP server: time until all are accepted, late, duplicated, missing.
@@ -179,6 +183,7 @@ async fn main() -> anyhow::Result<()> {
             seconds,
             analytics_applications,
             database_url,
+            chromedriver,
         } => {
             tracker::run(
                 &binary,
@@ -188,6 +193,7 @@ async fn main() -> anyhow::Result<()> {
                 Duration::from_secs(seconds),
                 analytics_applications,
                 database_url,
+                chromedriver,
             )
             .await
         }

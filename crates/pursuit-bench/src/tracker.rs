@@ -82,6 +82,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[(((p / 100.0) * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     binary: &std::path::Path,
     users: usize,
@@ -90,6 +91,7 @@ pub async fn run(
     run_for: Duration,
     analytics_count: usize,
     database_url: Option<String>,
+    chromedriver: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir()?;
@@ -359,6 +361,9 @@ pub async fn run(
         percentile(&samples, 50.0),
         percentile(&samples, 99.0)
     );
+    if let Some(driver) = chromedriver {
+        crate::browser::time_board(&driver, &base, &cookie, analytics_count).await?;
+    }
     server.start_kill()?;
     Ok(())
 }

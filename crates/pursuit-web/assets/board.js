@@ -130,4 +130,6 @@
       if (card) { move(card, col.getAttribute("data-status")); }
     });
   });
+  // Every card can be dragged now: the moment the benchmark calls the board usable.
+  document.documentElement.dataset.boardReady = String(Math.round(performance.now()));
 })();

@@ -201,6 +201,32 @@ impl FromRequestParts<AppState> for FormPost {
     }
 }
 
+/// A page form post, checked: a signed-in browser, our `Origin`, and the session's CSRF
+/// token in the form's `csrf` field. Handlers that take this cannot forget the check.
+pub struct PageForm {
+    pub user: PageUser,
+    pub form: forms::FormData,
+}
+
+impl axum::extract::FromRequest<AppState> for PageForm {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let user = PageUser::from_request_parts(&mut parts, state).await?;
+        let request = axum::extract::Request::from_parts(parts.clone(), body);
+        let Form(form) = Form::<forms::FormData>::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        user.check_form(&parts, state, &form.text("csrf"))
+            .map_err(IntoResponse::into_response)?;
+        Ok(PageForm { user, form })
+    }
+}
+
 async fn home(State(state): State<AppState>, parts: Parts) -> Result<Redirect, ApiError> {
     Ok(match auth::page_session(&parts, &state).await? {
         Some(_) => Redirect::to("/board"),

@@ -38,12 +38,14 @@ fn number(value: &Value) -> f64 {
     value.as_f64().unwrap_or(0.0)
 }
 
+/// The rows of one of the report's lists (`report[part].items`).
+fn items<'a>(report: &'a Value, part: &str) -> &'a [Value] {
+    report[part]["items"].as_array().map_or(&[], Vec::as_slice)
+}
+
 /// The charts for a report (see [`crate::analytics::report`]).
 fn charts(report: &Value) -> Value {
-    let trend: Vec<Bar> = report["trends"]["items"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let trend: Vec<Bar> = items(report, "trends")
         .iter()
         .map(|p| Bar {
             label: p["period"].as_str().unwrap_or_default().to_owned(),
@@ -51,10 +53,7 @@ fn charts(report: &Value) -> Value {
             note: p["applications"].to_string(),
         })
         .collect();
-    let funnel: Vec<Bar> = report["stages"]["items"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let funnel: Vec<Bar> = items(report, "stages")
         .iter()
         .map(|s| {
             let reached = &s["reached"];
@@ -71,10 +70,7 @@ fn charts(report: &Value) -> Value {
             }
         })
         .collect();
-    let sources: Vec<Bar> = report["sources"]["items"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let sources: Vec<Bar> = items(report, "sources")
         .iter()
         .map(|s| Bar {
             label: s["source"].as_str().unwrap_or_default().to_owned(),
@@ -82,10 +78,7 @@ fn charts(report: &Value) -> Value {
             note: format!("{} applied, {} answered", s["applications"], s["responses"]),
         })
         .collect();
-    let stays: Vec<Bar> = report["time_in_stage"]["items"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let stays: Vec<Bar> = items(report, "time_in_stage")
         .iter()
         .filter_map(|s| {
             let days = s["average_days"].as_f64()?;

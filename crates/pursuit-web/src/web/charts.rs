@@ -13,20 +13,10 @@ pub struct Bar {
     pub note: String,
 }
 
-/// Text safe inside SVG markup (element content and attribute values).
+/// Text safe inside SVG markup (element content and attribute values): the template
+/// engine's own HTML escaping.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    minijinja::HtmlEscape(text).to_string()
 }
 
 fn open(out: &mut String, id: &str, title: &str, description: &str, width: u32, height: u32) {

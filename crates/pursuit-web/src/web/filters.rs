@@ -11,8 +11,8 @@ use pursuit_store::applications::ApplicationFilter;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::forms::{self, FormData};
-use super::{BoardExtras, FormPost, QuickAdd, board_page};
+use super::forms;
+use super::{BoardExtras, PageForm, QuickAdd, board_page};
 use crate::AppState;
 use crate::applications::filter_from_document;
 use crate::auth::CurrentUser;
@@ -214,19 +214,15 @@ pub async fn resolve(
 /// Saves the applied filter as a named view (`POST /api/v1/views`) and shows it.
 pub async fn save_view(
     State(state): State<AppState>,
-    post: FormPost,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
     let filters: Value = serde_json::from_str(&form.text("filters"))
         .map_err(|_| ApiError::bad_request("the form lost its filter; filter the board again"))?;
     let request = serde_json::from_value(
         serde_json::json!({ "name": form.text("name"), "filters": filters }),
     )
     .map_err(|_| ApiError::bad_request("the form lost its filter; filter the board again"))?;
-    match crate::views::create_view(State(state.clone()), post.user.0.clone(), Json(request)).await
-    {
+    match crate::views::create_view(State(state.clone()), page.0.clone(), Json(request)).await {
         Ok((_, Json(view))) => {
             let id = serde_json::to_value(&view).unwrap_or_default()["id"]
                 .as_str()
@@ -243,7 +239,7 @@ pub async fn save_view(
                 )),
                 ..BoardExtras::default()
             };
-            board_page(&state, &post.user, &QuickAdd::default(), extras, status).await
+            board_page(&state, &page, &QuickAdd::default(), extras, status).await
         }
         Err(error) => Err(error),
     }

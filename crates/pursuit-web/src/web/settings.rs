@@ -16,7 +16,7 @@ use pursuit_store::accounts;
 use serde_json::{Value, json};
 
 use super::forms::{self, FormData};
-use super::{FormPost, PageUser, render, status_label, template_value};
+use super::{PageForm, PageUser, render, status_label, template_value};
 use crate::AppState;
 use crate::auth::RequestFacts;
 use crate::extract::Json;
@@ -219,11 +219,8 @@ async fn refused(
 async fn save(
     State(state): State<AppState>,
     facts: RequestFacts,
-    post: FormPost,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
     let all = |name: &str| -> Vec<String> {
         form.0
             .iter()
@@ -237,7 +234,7 @@ async fn save(
             "/reminder_defaults/follow_up_after_days",
             "must be a whole number of days",
         );
-        return refused(&state, &post.user, error, Some(&form)).await;
+        return refused(&state, &page, error, Some(&form)).await;
     };
     let display_name = form.text("display_name");
     let quiet = (form.get("quiet") == Some("on"))
@@ -252,30 +249,27 @@ async fn save(
     let patch = serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let result = crate::auth::account::patch_settings(
         State(state.clone()),
-        post.user.0.clone(),
+        page.0.clone(),
         facts,
         Json(patch),
     )
     .await;
     match result {
         Ok(_) => Ok(Redirect::to("/settings?saved=1").into_response()),
-        Err(error) => refused(&state, &post.user, error, Some(&form)).await,
+        Err(error) => refused(&state, &page, error, Some(&form)).await,
     }
 }
 
 async fn create_token(
     State(state): State<AppState>,
     facts: RequestFacts,
-    post: FormPost,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
     let request = serde_json::from_value(json!({ "name": form.text("name") }))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let created = crate::auth::tokens::create_token(
         State(state.clone()),
-        post.user.0.clone(),
+        page.0.clone(),
         facts,
         Json(request),
     )
@@ -291,30 +285,32 @@ async fn create_token(
                 new_token: body["secret"].as_str().map(str::to_owned),
                 ..Extras::default()
             };
-            let mut response = show(&state, &post.user, extras, StatusCode::CREATED).await?;
-            no_store(&mut response);
-            Ok(response)
+            show_once(&state, &page, extras).await
         }
-        Err(error) => refused(&state, &post.user, error, None).await,
+        Err(error) => refused(&state, &page, error, None).await,
     }
 }
 
-fn no_store(response: &mut Response) {
+/// The page that shows a new secret, the only time it is shown: kept out of caches.
+async fn show_once(
+    state: &AppState,
+    page: &PageUser,
+    extras: Extras,
+) -> Result<Response, ApiError> {
+    let mut response = show(state, page, extras, StatusCode::CREATED).await?;
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 async fn revoke_token(
     State(state): State<AppState>,
     facts: RequestFacts,
-    post: FormPost,
     Path(id): Path<uuid::Uuid>,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, .. }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    crate::auth::tokens::revoke_token(State(state.clone()), post.user.0.clone(), facts, Path(id))
+    crate::auth::tokens::revoke_token(State(state.clone()), page.0.clone(), facts, Path(id))
         .await?;
     Ok(Redirect::to("/settings?revoked=1#tokens").into_response())
 }
@@ -322,12 +318,9 @@ async fn revoke_token(
 /// Creates (or replaces) the calendar feed and shows its URL once, or revokes it.
 async fn calendar_feed(
     State(state): State<AppState>,
-    post: FormPost,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    let user = post.user.0.clone();
+    let user = page.0.clone();
     if form.get("action") == Some("revoke") {
         crate::calendar::revoke_feed(State(state.clone()), user).await?;
         return Ok(Redirect::to("/settings#calendar").into_response());
@@ -345,9 +338,7 @@ async fn calendar_feed(
         feed_url: body["url"].as_str().map(str::to_owned),
         ..Extras::default()
     };
-    let mut response = show(&state, &post.user, extras, StatusCode::CREATED).await?;
-    no_store(&mut response);
-    Ok(response)
+    show_once(&state, &page, extras).await
 }
 
 /// The largest file the import form takes (the API's body limit applies as well).
@@ -419,13 +410,10 @@ async fn upload_import(
 /// Confirms (imports) or discards a previewed import.
 async fn finish_import(
     State(state): State<AppState>,
-    post: FormPost,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    let user = post.user.0.clone();
+    let user = page.0.clone();
     if form.get("action") == Some("discard") {
         crate::import::delete_import(State(state.clone()), user, Path(id)).await?;
         return Ok(Redirect::to("/settings#import").into_response());
@@ -447,8 +435,8 @@ async fn finish_import(
                 )),
                 ..Extras::default()
             };
-            show(&state, &post.user, extras, StatusCode::OK).await
+            show(&state, &page, extras, StatusCode::OK).await
         }
-        Err(error) => refused(&state, &post.user, error, None).await,
+        Err(error) => refused(&state, &page, error, None).await,
     }
 }

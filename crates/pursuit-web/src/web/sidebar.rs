@@ -25,7 +25,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::forms::{self, FormData, Kind};
-use super::{BoardExtras, FormPost, QuickAdd, board_page, status_label};
+use super::{BoardExtras, PageForm, PageUser, QuickAdd, board_page, status_label};
 use crate::AppState;
 use crate::extract::Json;
 use crate::problem::ApiError;
@@ -422,7 +422,7 @@ fn back_to(id: ApplicationId) -> Response {
 /// the sidebar again with the reason and the form as it was posted.
 async fn settle<T>(
     state: &AppState,
-    post: &FormPost,
+    page: &PageUser,
     application: ApplicationId,
     posted: Posted<'_>,
     result: Result<T, ApiError>,
@@ -441,23 +441,20 @@ async fn settle<T>(
     };
     let keep = (status != StatusCode::CONFLICT).then_some(posted);
     let extras = BoardExtras {
-        selected: load(state, &post.user.0, application, keep, false).await?,
+        selected: load(state, &page.0, application, keep, false).await?,
         notice: Some(notice),
         ..BoardExtras::default()
     };
-    board_page(state, &post.user, &QuickAdd::default(), extras, status).await
+    board_page(state, page, &QuickAdd::default(), extras, status).await
 }
 
 /// Save the edit form, archive, unarchive, or (confirmed) delete.
 async fn change_application(
     State(state): State<AppState>,
-    post: FormPost,
     Path(id): Path<uuid::Uuid>,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    let user = &post.user.0;
+    let user = &page.0;
     let id = ApplicationId(id);
     let headers = form.if_match()?;
     let posted = Posted {
@@ -475,7 +472,7 @@ async fn change_application(
             .await;
             return match deleted {
                 Ok(_) => Ok(Redirect::to("/board").into_response()),
-                Err(error) => settle(&state, &post, id, posted, Err::<(), _>(error)).await,
+                Err(error) => settle(&state, &page, id, posted, Err::<(), _>(error)).await,
             };
         }
         "archive" => json!({ "archived_at": Timestamp::now().to_string() }),
@@ -487,18 +484,15 @@ async fn change_application(
     };
     let version = crate::versioned::if_match(&headers);
     let result = crate::applications::update(&state, user, id, move || version, &body).await;
-    settle(&state, &post, id, posted, result).await
+    settle(&state, &page, id, posted, result).await
 }
 
 async fn add_activity(
     State(state): State<AppState>,
-    post: FormPost,
     Path(id): Path<uuid::Uuid>,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    let user = &post.user.0;
+    let user = &page.0;
     let mut body = form.json(ACTIVITY_FIELDS, &user.zone(), false);
     body.entry("timezone")
         .or_insert_with(|| Value::String(user.user.time_zone.clone()));
@@ -514,19 +508,16 @@ async fn add_activity(
         form: "activity",
         data: &form,
     };
-    settle(&state, &post, ApplicationId(id), posted, result).await
+    settle(&state, &page, ApplicationId(id), posted, result).await
 }
 
 /// Mark an activity done, cancel it, or delete it.
 async fn change_activity(
     State(state): State<AppState>,
-    post: FormPost,
     Path(id): Path<uuid::Uuid>,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    let user = &post.user.0;
+    let user = &page.0;
     let activity = pursuit_store::activities::get_activity(&state.db, user.id(), ActivityId(id))
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -546,7 +537,7 @@ async fn change_activity(
                 headers,
             )
             .await;
-            return settle(&state, &post, activity.application_id, posted, result).await;
+            return settle(&state, &page, activity.application_id, posted, result).await;
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -564,18 +555,15 @@ async fn change_activity(
         Json(body),
     )
     .await;
-    settle(&state, &post, activity.application_id, posted, result).await
+    settle(&state, &page, activity.application_id, posted, result).await
 }
 
 async fn add_reminder(
     State(state): State<AppState>,
-    post: FormPost,
     Path(id): Path<uuid::Uuid>,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    let user = &post.user.0;
+    let user = &page.0;
     let mut body = form.json(REMINDER_FIELDS, &user.zone(), false);
     body.insert("application_id".into(), Value::String(id.to_string()));
     // A required field left empty is named by the API, not refused as malformed JSON.
@@ -589,19 +577,16 @@ async fn add_reminder(
         form: "reminder",
         data: &form,
     };
-    settle(&state, &post, ApplicationId(id), posted, result).await
+    settle(&state, &page, ApplicationId(id), posted, result).await
 }
 
 /// Reschedule or cancel a reminder.
 async fn change_reminder(
     State(state): State<AppState>,
-    post: FormPost,
     Path(id): Path<uuid::Uuid>,
-    axum::extract::Form(form): axum::extract::Form<FormData>,
+    PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user
-        .check_form(&post.parts, &state, &form.text("csrf"))?;
-    let user = &post.user.0;
+    let user = &page.0;
     let reminder = reminders::get_reminder(&state.db, user.id(), ReminderId(id))
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -637,5 +622,5 @@ async fn change_reminder(
         form: "reminder-row",
         data: &form,
     };
-    settle(&state, &post, application, posted, result).await
+    settle(&state, &page, application, posted, result).await
 }

@@ -1,0 +1,112 @@
+//! The board in headless Chromium: time to DOMContentLoaded and to a usable board (the
+//! moment `board.js` has wired drag-and-drop, which it marks on `<html data-board-ready>`),
+//! over loopback, from the browser's own Navigation Timing clock.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::ClientBuilder;
+use fantoccini::cookies::Cookie;
+use serde_json::json;
+
+const RUNS: usize = 15;
+
+pub async fn time_board(
+    chromedriver: &Path,
+    base: &str,
+    session: &str,
+    applications: usize,
+) -> anyhow::Result<()> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut driver = tokio::process::Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()?;
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{url}/status")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir()?;
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".to_owned(), json!({
+        "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()),
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--window-size=1400,900", format!("--user-data-dir={}", profile.path().display()),
+        ],
+    }));
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&url)
+        .await?;
+    let result = measure(&client, base, session).await;
+    let _ = client.close().await;
+    if let Some(pid) = driver.id() {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .status();
+    }
+    let _ = driver.kill().await;
+    let (mut loaded, mut usable) = result?;
+    loaded.sort_by(f64::total_cmp);
+    usable.sort_by(f64::total_cmp);
+    let at = |list: &[f64], p: f64| list[((list.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "Chromium /board ({applications} applications, {RUNS} loads): DOMContentLoaded p50 {:.0} ms, max {:.0} ms; usable board p50 {:.0} ms, max {:.0} ms",
+        at(&loaded, 0.5),
+        at(&loaded, 1.0),
+        at(&usable, 0.5),
+        at(&usable, 1.0),
+    );
+    Ok(())
+}
+
+async fn measure(
+    client: &fantoccini::Client,
+    base: &str,
+    session: &str,
+) -> anyhow::Result<(Vec<f64>, Vec<f64>)> {
+    // A page of the site first, so the session cookie can be set for its origin.
+    client.goto(&format!("{base}/sign-in")).await?;
+    let mut cookie = Cookie::new("pursuit_session", session.to_owned());
+    cookie.set_path("/");
+    client.add_cookie(cookie).await?;
+    let (mut loaded, mut usable) = (Vec::new(), Vec::new());
+    for run in 0..=RUNS {
+        client.goto(&format!("{base}/board")).await?;
+        let mut timing = serde_json::Value::Null;
+        for _ in 0..200 {
+            timing = client
+                .execute(
+                    "const nav = performance.getEntriesByType('navigation')[0];
+                     const ready = document.documentElement.dataset.boardReady;
+                     return { loaded: nav.domContentLoadedEventEnd, ready: ready ? Number(ready) : null };",
+                    vec![],
+                )
+                .await?;
+            if timing["ready"].is_number() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let ready = timing["ready"]
+            .as_f64()
+            .ok_or_else(|| anyhow::anyhow!("the board never became usable: {timing}"))?;
+        // The first load warms the caches (assets, connection); it is not counted.
+        if run > 0 {
+            loaded.push(timing["loaded"].as_f64().unwrap_or(f64::NAN));
+            usable.push(ready);
+        }
+    }
+    Ok((loaded, usable))
+}
