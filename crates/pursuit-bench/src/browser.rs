@@ -78,8 +78,15 @@ async fn measure(
 ) -> anyhow::Result<(Vec<f64>, Vec<f64>)> {
     // A page of the site first, so the session cookie can be set for its origin.
     client.goto(&format!("{base}/sign-in")).await?;
-    let mut cookie = Cookie::new("pursuit_session", session.to_owned());
-    cookie.set_path("/");
+    // SameSite=Lax, as the server sets it (WebDriver's default, None, needs Secure).
+    let mut cookie = Cookie::parse(format!("pursuit_session={session}; Path=/; SameSite=Lax"))?;
+    let host = base
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap_or("127.0.0.1")
+        .to_owned();
+    cookie.set_domain(host);
     client.add_cookie(cookie).await?;
     let (mut loaded, mut usable) = (Vec::new(), Vec::new());
     for run in 0..=RUNS {

@@ -782,8 +782,7 @@ async fn tags_by_application(
 }
 
 /// The board: for each status, how many live applications it holds, and the `per_column`
-/// most recently updated of them (one window query, so the cost does not grow with the
-/// number of applications a column holds).
+/// most recently updated of them.
 pub async fn board(
     mut conn: impl Conn,
     user_id: UserId,
@@ -807,17 +806,32 @@ pub async fn board(
             ))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let rows = conn
-        .fetch_all(
-            Query::dynamic(format!(
-                "SELECT {COLUMNS} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY status ORDER BY updated_at DESC, id DESC) AS place \
-                 FROM applications WHERE user_id = $1 AND archived_at IS NULL) ranked \
-                 WHERE place <= $2 ORDER BY status, place"
-            ))
-            .bind(user_id)
-            .bind(per_column),
-        )
-        .await?;
+    // One statement of one LIMIT-ed subquery per status that holds cards, each walking the
+    // (user, status, updated_at) index from its newest row: the cost follows the cards
+    // shown, not the applications a column holds.
+    let shown: Vec<ApplicationStatus> = counts.iter().map(|(status, _)| *status).collect();
+    if shown.is_empty() {
+        return Ok((Vec::new(), counts));
+    }
+    let parts: Vec<String> = (0..shown.len())
+        .map(|i| {
+            format!(
+                "SELECT * FROM (SELECT {COLUMNS} FROM applications WHERE user_id = $1 AND status = ${} \
+                 AND archived_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT $2) part{i}",
+                i + 3
+            )
+        })
+        .collect();
+    let mut statement = Query::dynamic(format!(
+        "SELECT * FROM ({}) board ORDER BY status, updated_at DESC, id DESC",
+        parts.join(" UNION ALL ")
+    ))
+    .bind(user_id)
+    .bind(per_column);
+    for status in &shown {
+        statement = statement.bind(status.as_str());
+    }
+    let rows = conn.fetch_all(statement).await?;
     let ids: Vec<ApplicationId> = rows
         .iter()
         .map(|r| r.get("id").map(ApplicationId))
