@@ -210,6 +210,16 @@ both_backends! {
         browser.screenshot(&format!("analytics-{}", backend_name(backend))).await;
         let charts = c.find_all(Locator::Css("svg[role=img]")).await.unwrap();
         assert_eq!(charts.len(), 4);
+
+        // A phone: the columns stack, and no page scrolls sideways.
+        c.set_window_size(390, 844).await.unwrap();
+        for path in ["/board", "/analytics", "/settings"] {
+            c.goto(&app.url(path)).await.unwrap();
+            let overflow = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.unwrap();
+            assert!(overflow.as_i64().unwrap_or(i64::MAX) <= 0, "{path} is wider than a phone by {overflow}px");
+            let name = path.trim_start_matches('/');
+            browser.screenshot(&format!("{name}-phone-{}", backend_name(backend))).await;
+        }
         browser.close().await;
     }
 }
