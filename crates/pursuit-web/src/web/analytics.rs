@@ -121,13 +121,15 @@ pub async fn page(
     let summary = &report["summary"];
     let rate = percent(summary["response_rate"].as_f64());
     let charts = charts(&report);
-    let stages: Vec<Value> = report["time_in_stage"]["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|mut row| {
+    // Table rows: each with its stage's label, and numbers as the table shows them.
+    let labelled = |part: &str| {
+        items(&report, part).iter().cloned().map(|mut row| {
             row["label"] = Value::String(label_of(row["stage"].as_str().unwrap_or_default()));
+            row
+        })
+    };
+    let stages: Vec<Value> = labelled("time_in_stage")
+        .map(|mut row| {
             for key in ["average_days", "average_days_waiting"] {
                 row[key] = Value::String(
                     row[key]
@@ -138,13 +140,8 @@ pub async fn page(
             row
         })
         .collect();
-    let funnel: Vec<Value> = report["stages"]["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
+    let funnel: Vec<Value> = labelled("stages")
         .map(|mut row| {
-            row["label"] = Value::String(label_of(row["stage"].as_str().unwrap_or_default()));
             row["share"] = Value::String(percent(row["conversion_from_previous"].as_f64()));
             row
         })
