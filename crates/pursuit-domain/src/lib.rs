@@ -8,12 +8,14 @@
 //! - [`schedule`]: local times of day, quiet hours, send windows.
 //! - [`settings`]: reminder channels and defaults.
 //! - [`ids`]: typed ids.
+//! - [`net`]: which addresses Pursuit may connect to on a user's behalf (SSRF guard).
 //! - [`reminder_rules`]: the default reminders a status change plans.
 
 pub mod account;
 pub mod application;
 pub mod calendar;
 pub mod ids;
+pub mod net;
 pub mod reminder_rules;
 pub mod schedule;
 pub mod settings;
