@@ -1,0 +1,4 @@
+//! Documents in: resumes and job postings, read and understood (issue 8). So far: [`fetch`],
+//! the SSRF-safe fetcher every outbound request on a user's behalf goes through.
+
+pub mod fetch;
