@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`account`]: email addresses, time zones, display names.
 //! - [`application`]: the tracker's statuses, priorities, salary bands, tags.
+//! - [`company`]: company names as a matching key ("Acme, Inc." = "ACME Inc").
 //! - [`calendar`]: iCalendar (RFC 5545) text for reminder invites and the calendar feed.
 //! - [`schedule`]: local times of day, quiet hours, send windows.
 //! - [`settings`]: reminder channels and defaults.
@@ -14,6 +15,7 @@
 pub mod account;
 pub mod application;
 pub mod calendar;
+pub mod company;
 pub mod ids;
 pub mod net;
 pub mod reminder_rules;
