@@ -381,8 +381,8 @@ pub(crate) async fn create_activity(
         key.record(&mut tx, current.id(), StatusCode::CREATED, body)
             .await?;
     }
+    crate::reminders::deliver_soon(&mut tx, current.id(), &planned).await?;
     tx.commit().await?;
-    crate::reminders::deliver_soon(&state, planned.iter().map(|r| r.due_at)).await;
     Ok(with_etag(StatusCode::CREATED, &created))
 }
 
@@ -466,8 +466,8 @@ pub(crate) async fn patch_activity(
         )
         .await?;
     }
+    crate::reminders::deliver_soon(&mut tx, current.id(), &planned).await?;
     tx.commit().await?;
-    crate::reminders::deliver_soon(&state, planned.iter().map(|r| r.due_at)).await;
     Ok(with_etag(StatusCode::OK, &updated))
 }
 

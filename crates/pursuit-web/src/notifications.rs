@@ -117,7 +117,7 @@ async fn list_notifications(
         (status = 200, description = "Read", body = NotificationResponse),
         (status = 404, description = "No such notification of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-async fn mark_read(
+pub(crate) async fn mark_read(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
@@ -142,7 +142,7 @@ pub struct MarkedRead {
 /// Marks every notification of the caller read.
 #[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications",
     responses((status = 200, description = "Marked", body = MarkedRead)))]
-async fn mark_all_read(
+pub(crate) async fn mark_all_read(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Json<MarkedRead>, ApiError> {

@@ -253,8 +253,9 @@ pub(crate) async fn create_reminder(
         rule: None,
         meta: None,
     };
+    let mut tx = state.db.begin().await?;
     let reminder = reminders::insert_reminder(
-        &state.db,
+        &mut tx,
         current.id(),
         ReminderId::new(),
         &new,
@@ -262,21 +263,34 @@ pub(crate) async fn create_reminder(
     )
     .await?
     .ok_or_else(|| ApiError::conflict("this reminder exists"))?;
-    deliver_soon(&state, [reminder.due_at]).await;
+    deliver_soon(&mut tx, current.id(), std::slice::from_ref(&reminder)).await?;
+    tx.commit().await?;
     Ok(with_etag(StatusCode::CREATED, &reminder))
 }
 
-/// Hands reminders due within the scan's lookahead to delivery now instead of at the next
-/// minute's scan, so one set for "in a minute" is on time. Best effort, after the commit: if
-/// it fails, the next scan does the same.
-pub(crate) async fn deliver_soon(state: &AppState, due: impl IntoIterator<Item = Timestamp>) {
-    use pursuit_worker::jobs::reminders::{LOOKAHEAD, dispatch};
+/// Hands the reminders just written that fall due within the scan's lookahead to delivery,
+/// in the writing transaction, so one set for "in a minute" does not wait for the next
+/// minute's scan (which would hand it over the same way).
+pub(crate) async fn deliver_soon(
+    conn: impl pursuit_store::Conn,
+    user_id: pursuit_domain::ids::UserId,
+    written: &[Reminder],
+) -> Result<(), ApiError> {
+    use pursuit_worker::jobs::reminders::{LOOKAHEAD, hand_over};
     let now = Timestamp::now();
-    if due.into_iter().any(|at| at <= now + LOOKAHEAD)
-        && let Err(error) = dispatch(&state.db, now).await
-    {
-        tracing::warn!(%error, "due reminders were not handed to delivery; the next scan will");
+    let due: Vec<pursuit_store::delivery::Due> = written
+        .iter()
+        .filter(|r| !r.sent && r.canceled_at.is_none() && r.due_at <= now + LOOKAHEAD)
+        .map(|r| pursuit_store::delivery::Due {
+            id: r.id,
+            user_id,
+            due_at: r.due_at,
+        })
+        .collect();
+    if !due.is_empty() {
+        hand_over(conn, &due, now).await?;
     }
+    Ok(())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -403,8 +417,9 @@ pub(crate) async fn patch_reminder(
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
+    let mut tx = state.db.begin().await?;
     let outcome = reminders::update_reminder(
-        &state.db,
+        &mut tx,
         current.id(),
         id,
         expected,
@@ -416,7 +431,8 @@ pub(crate) async fn patch_reminder(
     )
     .await?;
     let updated = versioned::settle(outcome, expected, stale)?;
-    deliver_soon(&state, [updated.due_at]).await;
+    deliver_soon(&mut tx, current.id(), std::slice::from_ref(&updated)).await?;
+    tx.commit().await?;
     Ok(with_etag(StatusCode::OK, &updated))
 }
 

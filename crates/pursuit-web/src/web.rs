@@ -183,24 +183,6 @@ impl PageUser {
     }
 }
 
-/// A page form post: the user, and the request parts its Origin is checked against.
-struct FormPost {
-    user: PageUser,
-    parts: Parts,
-}
-
-impl FromRequestParts<AppState> for FormPost {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let user = PageUser::from_request_parts(parts, state).await?;
-        Ok(FormPost {
-            user,
-            parts: parts.clone(),
-        })
-    }
-}
-
 /// A page form post, checked: a signed-in browser, our `Origin`, and the session's CSRF
 /// token in the form's `csrf` field. Handlers that take this cannot forget the check.
 pub struct PageForm {
@@ -302,20 +284,12 @@ async fn sign_in(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn sign_out(
     State(state): State<AppState>,
     facts: RequestFacts,
-    post: FormPost,
-    Form(form): Form<CsrfForm>,
+    PageForm { user, .. }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user.check_form(&post.parts, &state, &form.csrf)?;
-    auth::session::end_session(&state, &post.user.0, &facts).await?;
+    auth::session::end_session(&state, &user.0, &facts).await?;
     let mut response = Redirect::to("/sign-in").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
@@ -324,45 +298,27 @@ async fn sign_out(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct MarkReadForm {
-    #[serde(default)]
-    csrf: String,
-    /// One notification, or all when absent.
-    id: Option<uuid::Uuid>,
-    /// The page to go back to (a path on this site).
-    #[serde(default)]
-    back: String,
-}
-
-/// Marks one or every notification read from the header's form (without JavaScript; the
-/// script does the same through the API), then goes back to the page.
+/// Marks one notification (the form's `id`) or all of them read from the header's form
+/// (without JavaScript; the script calls the same API handlers), then goes back to the
+/// page the form names in `back`.
 async fn mark_read(
     State(state): State<AppState>,
-    post: FormPost,
-    Form(form): Form<MarkReadForm>,
+    PageForm { user, form }: PageForm,
 ) -> Result<Redirect, ApiError> {
-    use pursuit_store::delivery;
-    post.user.check_form(&post.parts, &state, &form.csrf)?;
-    let now = Timestamp::now();
-    let user = post.user.0.id();
-    match form.id {
-        Some(id) => {
-            delivery::mark_read(
-                &state.db,
-                user,
-                pursuit_domain::ids::NotificationId(id),
-                now,
-            )
-            .await?;
+    let current = user.0;
+    match form.get("id").map(str::parse::<uuid::Uuid>) {
+        Some(Ok(id)) => {
+            crate::notifications::mark_read(State(state), current, axum::extract::Path(id)).await?;
         }
+        Some(Err(_)) => return Err(ApiError::not_found()),
         None => {
-            delivery::mark_all_read(&state.db, user, now).await?;
+            crate::notifications::mark_all_read(State(state), current).await?;
         }
     }
     // Only a path of ours: never a redirect to another site.
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
-        form.back
+    let back = form.text("back");
+    let back = if back.starts_with('/') && !back.starts_with("//") {
+        back
     } else {
         "/board".to_owned()
     };
@@ -437,15 +393,10 @@ async fn selected(
 }
 
 /// What the quick-add form holds, kept when it is shown again with errors.
-#[derive(Deserialize, Serialize, Default)]
+#[derive(Serialize, Default)]
 struct QuickAdd {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     company: String,
-    #[serde(default)]
     role_title: String,
-    #[serde(default)]
     status: String,
 }
 
@@ -458,7 +409,12 @@ async fn board_page(
 ) -> Result<Response, ApiError> {
     let (filter, bar, filter_error) = filters::resolve(state, &user.0, &extras.filters).await?;
     let status = if status == StatusCode::OK {
-        filters::status_of(filter_error.as_ref())
+        // A refused filter: the whole board, with the reason, as a 400.
+        if filter_error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        }
     } else {
         status
     };
@@ -542,7 +498,6 @@ async fn board_page(
         }
     }
     let mut form_view = QuickAdd {
-        csrf: String::new(),
         company: form.company.clone(),
         role_title: form.role_title.clone(),
         status: form.status.clone(),
@@ -593,41 +548,23 @@ async fn board(
     board_page(&state, &user, &QuickAdd::default(), extras, StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
-struct MoveForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    status: String,
-}
-
 /// Moves a card to another status from the sidebar's form (the keyboard and no-JavaScript
 /// way; drag-and-drop sends the same change to the API). The version the page showed goes
 /// with it: if the card changed meanwhile, the board comes back with the card as it is now
 /// and a notice offering to move it again.
 async fn move_card(
     State(state): State<AppState>,
-    post: FormPost,
     axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
-    Form(form): Form<MoveForm>,
+    PageForm { user, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user.check_form(&post.parts, &state, &form.csrf)?;
     let mut body = Map::new();
-    body.insert("status".into(), Value::String(form.status.clone()));
-    let version = form.version.parse::<i64>().map_err(|_| {
+    body.insert("status".into(), Value::String(form.text("status")));
+    let version = form.text("version").trim().parse::<i64>().map_err(|_| {
         ApiError::bad_request("the form lost the version of the card; reload the board")
     })?;
     let id_text = id.to_string();
-    match crate::applications::update(
-        &state,
-        &post.user.0,
-        ApplicationId(id),
-        || Ok(version),
-        &body,
-    )
-    .await
+    match crate::applications::update(&state, &user.0, ApplicationId(id), || Ok(version), &body)
+        .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/board?application={id_text}")).into_response()),
         Err(error)
@@ -637,7 +574,7 @@ async fn move_card(
             ) =>
         {
             let status = error.kind().status();
-            let selected = selected(&state, &post.user, Some(&id_text), false).await?;
+            let selected = selected(&state, &user, Some(&id_text), false).await?;
             let notice = match (&selected, status) {
                 (Some(now), StatusCode::CONFLICT) => format!(
                     "This application changed elsewhere since the board was loaded: it is now in {}. Choose its column again to move it.",
@@ -650,7 +587,7 @@ async fn move_card(
                 notice: Some(notice),
                 ..BoardExtras::default()
             };
-            board_page(&state, &post.user, &QuickAdd::default(), extras, status).await
+            board_page(&state, &user, &QuickAdd::default(), extras, status).await
         }
         Err(error) => Err(error),
     }
@@ -660,11 +597,14 @@ async fn move_card(
 /// the board comes back with the messages and the typed values kept.
 async fn quick_add(
     State(state): State<AppState>,
-    post: FormPost,
-    Form(form): Form<QuickAdd>,
+    PageForm { user, form: posted }: PageForm,
 ) -> Result<Response, ApiError> {
-    post.user.check_form(&post.parts, &state, &form.csrf)?;
-    let current = &post.user.0;
+    let form = QuickAdd {
+        company: posted.text("company"),
+        role_title: posted.text("role_title"),
+        status: posted.text("status"),
+    };
+    let current = &user.0;
     let mut body = Map::new();
     body.insert("company".into(), Value::String(form.company.clone()));
     body.insert("role_title".into(), Value::String(form.role_title.clone()));
@@ -694,7 +634,7 @@ async fn quick_add(
         };
         return board_page(
             &state,
-            &post.user,
+            &user,
             &form,
             extras,
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -4,7 +4,6 @@
 //! a saved view; `?archived=on` shows the archived applications.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use pursuit_store::applications::ApplicationFilter;
@@ -242,14 +241,5 @@ pub async fn save_view(
             board_page(&state, &page, &QuickAdd::default(), extras, status).await
         }
         Err(error) => Err(error),
-    }
-}
-
-/// How a refused filter answers: the board (unfiltered) with the reason.
-pub fn status_of(error: Option<&String>) -> StatusCode {
-    if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
     }
 }

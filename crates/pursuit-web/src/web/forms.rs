@@ -46,6 +46,15 @@ impl FormData {
             .map(|(_, value)| value.as_str())
     }
 
+    /// Every value sent under `name` (a checkbox group), in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
     pub fn text(&self, name: &str) -> String {
         self.get(name).unwrap_or_default().to_owned()
     }
@@ -77,12 +86,7 @@ impl FormData {
         let mut body = Map::new();
         for &(name, kind) in spec {
             if kind == Kind::Checkboxes {
-                let values = self
-                    .0
-                    .iter()
-                    .filter(|(key, _)| key == name)
-                    .map(|(_, value)| Value::String(value.clone()))
-                    .collect();
+                let values = self.all(name).into_iter().map(Value::String).collect();
                 body.insert(name.to_owned(), Value::Array(values));
                 continue;
             }

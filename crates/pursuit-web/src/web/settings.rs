@@ -197,14 +197,7 @@ async fn refused(
     if !status.is_client_error() {
         return Err(error);
     }
-    let all = |name: &str| {
-        form.map(|f| {
-            f.0.iter()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .collect()
-        })
-    };
+    let all = |name: &str| form.map(|f| f.all(name));
     let extras = Extras {
         error: Some(forms::message(&error)),
         posted: form.map(|f| f.0.iter().cloned().collect()),
@@ -221,13 +214,7 @@ async fn save(
     facts: RequestFacts,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let all = |name: &str| -> Vec<String> {
-        form.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    };
+    let all = |name: &str| form.all(name);
     let days = form.text("follow_up_after_days");
     let Ok(days) = days.trim().parse::<u16>() else {
         let error = ApiError::invalid_field(

@@ -94,9 +94,19 @@ const REMINDER_FIELDS: &[(&str, Kind)] = &[
     ("channels", Kind::Checkboxes),
 ];
 
+/// The sidebar forms whose typed values are shown again when refused.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SidebarForm {
+    Application,
+    Activity,
+    Reminder,
+    /// A button on a listed activity or reminder: nothing typed to keep.
+    Row,
+}
+
 /// Which sidebar form a refused post came from, and what it held.
 pub struct Posted<'a> {
-    pub form: &'static str,
+    pub form: SidebarForm,
     pub data: &'a FormData,
 }
 
@@ -396,19 +406,13 @@ pub async fn load(
     if let Some(posted) = posted {
         let values: BTreeMap<String, String> = posted.data.0.iter().cloned().collect();
         match posted.form {
-            "application" => sidebar.fields.extend(values),
-            "activity" => sidebar.activity_form = values,
-            "reminder" => {
-                sidebar.reminder_channels = posted
-                    .data
-                    .0
-                    .iter()
-                    .filter(|(k, _)| k == "channels")
-                    .map(|(_, v)| v.clone())
-                    .collect();
+            SidebarForm::Application => sidebar.fields.extend(values),
+            SidebarForm::Activity => sidebar.activity_form = values,
+            SidebarForm::Reminder => {
+                sidebar.reminder_channels = posted.data.all("channels");
                 sidebar.reminder_form = values;
             }
-            _ => {}
+            SidebarForm::Row => {}
         }
     }
     Ok(Some(sidebar))
@@ -458,7 +462,7 @@ async fn change_application(
     let id = ApplicationId(id);
     let headers = form.if_match()?;
     let posted = Posted {
-        form: "application",
+        form: SidebarForm::Application,
         data: &form,
     };
     let body = match form.get("action").unwrap_or("save") {
@@ -505,7 +509,7 @@ async fn add_activity(
     )
     .await;
     let posted = Posted {
-        form: "activity",
+        form: SidebarForm::Activity,
         data: &form,
     };
     settle(&state, &page, ApplicationId(id), posted, result).await
@@ -523,7 +527,7 @@ async fn change_activity(
         .ok_or_else(ApiError::not_found)?;
     let headers = form.if_match()?;
     let posted = Posted {
-        form: "activity-row",
+        form: SidebarForm::Row,
         data: &form,
     };
     let status = match form.get("action") {
@@ -574,7 +578,7 @@ async fn add_reminder(
     let result =
         crate::reminders::create_reminder(State(state.clone()), user.clone(), Json(body)).await;
     let posted = Posted {
-        form: "reminder",
+        form: SidebarForm::Reminder,
         data: &form,
     };
     settle(&state, &page, ApplicationId(id), posted, result).await
@@ -619,7 +623,7 @@ async fn change_reminder(
     )
     .await;
     let posted = Posted {
-        form: "reminder-row",
+        form: SidebarForm::Row,
         data: &form,
     };
     settle(&state, &page, application, posted, result).await

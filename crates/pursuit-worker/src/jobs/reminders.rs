@@ -62,32 +62,44 @@ pub async fn dispatch(db: &Db, now: Timestamp) -> Result<usize, StoreError> {
     loop {
         let mut tx = db.begin().await?;
         let due = delivery::due_reminders(&mut tx, horizon, BATCH).await?;
-        for reminder in &due {
-            jobs::enqueue(
-                &mut tx,
-                &DeliverReminder {
-                    reminder_id: reminder.id.0,
-                    user_id: reminder.user_id.0,
-                    due_at: reminder.due_at,
-                },
-                &EnqueueOptions {
-                    run_at: Some(reminder.due_at),
-                    dedupe_key: Some(deliver_key(reminder.id, reminder.due_at, None)),
-                    user_id: Some(reminder.user_id),
-                    ..EnqueueOptions::default()
-                },
-                now,
-            )
-            .await?;
-        }
-        let ids: Vec<ReminderId> = due.iter().map(|r| r.id).collect();
-        delivery::mark_queued(&mut tx, &ids).await?;
+        hand_over(&mut tx, &due, now).await?;
         tx.commit().await?;
         handed += due.len();
         if (due.len() as i64) < BATCH {
             return Ok(handed);
         }
     }
+}
+
+/// Gives each of `due` a `reminder.deliver` job that runs at its due time (unique per
+/// reminder and due time, so handing one over twice adds nothing) and marks it queued. The
+/// minute's scan calls this; so does a write that makes a reminder due within
+/// [`LOOKAHEAD`], so it does not wait for the next scan.
+pub async fn hand_over(
+    mut conn: impl Conn,
+    due: &[delivery::Due],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    for reminder in due {
+        jobs::enqueue(
+            &mut conn,
+            &DeliverReminder {
+                reminder_id: reminder.id.0,
+                user_id: reminder.user_id.0,
+                due_at: reminder.due_at,
+            },
+            &EnqueueOptions {
+                run_at: Some(reminder.due_at),
+                dedupe_key: Some(deliver_key(reminder.id, reminder.due_at, None)),
+                user_id: Some(reminder.user_id),
+                ..EnqueueOptions::default()
+            },
+            now,
+        )
+        .await?;
+    }
+    let ids: Vec<ReminderId> = due.iter().map(|r| r.id).collect();
+    delivery::mark_queued(&mut conn, &ids).await.map(|_| ())
 }
 
 fn deliver_key(id: ReminderId, due_at: Timestamp, deferred_to: Option<Timestamp>) -> String {
