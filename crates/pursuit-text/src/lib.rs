@@ -2,3 +2,4 @@
 //! the SSRF-safe fetcher every outbound request on a user's behalf goes through.
 
 pub mod fetch;
+pub mod skills;

@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+"""Generate Pursuit's shipped skills table, crates/pursuit-text/data/skills.tsv.
+
+Sources (facts, with attribution in NOTICE):
+  - O*NET 29.2 "Technology Skills.txt" and "Task Statements.txt" (CC BY 4.0)
+  - ESCO v1 cross-sector and transversal skills, skills_en.csv (CC BY 4.0)
+  - GitHub Linguist languages.yml (MIT)
+plus the hand-written lists in this file (aliases everyone uses, practices that no source
+lists as a product). Run it where the sources are, e.g.
+
+    python3 scripts/skills/generate.py --eval ../shared/eval
+
+It needs python3-yaml. The output is sorted and stable, so a re-run shows as a clean diff.
+
+Columns: id, name, category, source, aliases ("|"-separated), cased aliases ("|"-separated:
+matched only with exactly this capitalisation and not as a sentence's first word, because
+in lower case they are ordinary English words).
+"""
+
+import argparse
+import csv
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+# Company names that O*NET puts in front of a product ("Atlassian JIRA"); people write the
+# product alone, so the name without the vendor becomes an alias.
+VENDORS = {
+    "Adobe", "Amazon", "Apache", "Apple", "Atlassian", "Autodesk", "Cisco", "Citrix", "Dell",
+    "Eclipse", "Facebook", "Google", "IBM", "Intuit", "Meta", "Microsoft", "Oracle", "Red Hat",
+    "Salesforce", "SAP", "VMware", "JetBrains", "MathWorks", "Mozilla", "Elastic", "HashiCorp",
+}
+
+# Names people write for a skill that no source lists. canonical name -> aliases.
+EXTRA_ALIASES = {
+    "JavaScript": ["JS", "ECMAScript", "ES6"],
+    "TypeScript": ["TS"],
+    "Go": ["Golang"],
+    "Kubernetes": ["k8s", "kube"],
+    "C#": ["csharp", "C sharp"],
+    "C++": ["cpp", "C plus plus"],
+    "PostgreSQL": ["Postgres", "psql"],
+    "Node.js": ["NodeJS", "Node"],
+    "React": ["ReactJS", "React.js"],
+    "Vue.js": ["Vue", "VueJS"],
+    "Angular": ["AngularJS", "Angular.js"],
+    "AWS": ["Amazon Web Services"],
+    "Microsoft Azure": ["Azure"],
+    "Google Cloud": ["GCP", "Google Cloud Platform"],
+    "Scikit-learn": ["sklearn", "scikit learn"],
+    "pandas": ["Pandas"],
+    "Jenkins": ["Jenkins CI"],
+    "Microsoft Excel": ["MS Excel", "Excel"],
+    "Microsoft PowerPoint": ["PowerPoint", "MS PowerPoint"],
+    "Microsoft Power BI": ["Power BI", "PowerBI"],
+    "Python": ["Python3", "Python 3"],
+    "Ruby on Rails": ["Rails", "RoR"],
+    "Spring Framework": ["Spring Boot", "Spring"],
+    "Git": ["git"],
+    "Amazon EC2": ["EC2"],
+    "Amazon S3": ["S3"],
+    ".NET": ["dotnet", ".NET Core"],
+    "Microsoft Visual Basic for Applications VBA": ["VBA"],
+    "CSS": ["CSS3"],
+    "HTML": ["HTML5"],
+    "Snowflake": ["Snowflake Data Cloud"],
+}
+
+# Skills that are practices or fields rather than products; written by us.
+PRACTICES = {
+    "Machine learning": ["ML"],
+    "Deep learning": [],
+    "Natural language processing": ["NLP"],
+    "Computer vision": [],
+    "Data analysis": ["data analytics"],
+    "Data engineering": [],
+    "Data visualization": ["data visualisation"],
+    "Statistics": ["statistical analysis"],
+    "Project management": [],
+    "Product management": [],
+    "Agile": ["agile methodologies", "agile methodology"],
+    "Scrum": [],
+    "Kanban": [],
+    "Continuous integration": ["CI/CD", "CI CD", "continuous delivery", "continuous deployment"],
+    "DevOps": [],
+    "Microservices": ["microservice architecture"],
+    "REST APIs": ["REST", "RESTful", "REST API", "RESTful APIs"],
+    "Unit testing": ["unit tests"],
+    "Test automation": ["automated testing"],
+    "Distributed systems": [],
+    "System design": [],
+    "Cloud computing": [],
+    "Cybersecurity": ["information security", "cyber security"],
+    "Networking": ["computer networking"],
+    "Object-oriented programming": ["OOP", "object oriented programming"],
+    "Functional programming": [],
+    "Software development": ["software engineering"],
+    "Web development": [],
+    "Mobile development": [],
+    "Frontend development": ["front-end development", "front end development"],
+    "Backend development": ["back-end development", "back end development"],
+    "Full-stack development": ["full stack development"],
+    "Data structures": [],
+    "Algorithms": [],
+    "ETL": ["extract transform load"],
+    "Data warehousing": ["data warehouse"],
+    "Business intelligence": ["BI"],
+    "A/B testing": ["AB testing", "split testing"],
+    "Search engine optimization": ["SEO"],
+    "Digital marketing": [],
+    "Content marketing": [],
+    "Social media marketing": [],
+    "Customer service": ["customer support"],
+    "Sales": [],
+    "Account management": [],
+    "Budgeting": [],
+    "Financial analysis": [],
+    "Financial reporting": [],
+    "Accounting": [],
+    "Bookkeeping": [],
+    "Auditing": [],
+    "Payroll": [],
+    "Recruiting": ["recruitment", "talent acquisition"],
+    "Onboarding": [],
+    "Stakeholder management": [],
+    "Risk management": [],
+    "Supply chain management": ["supply chain"],
+    "Inventory management": [],
+    "Quality assurance": ["QA"],
+    "User experience design": ["UX", "UX design", "user experience"],
+    "User interface design": ["UI design", "UI/UX"],
+    "Graphic design": [],
+    "Technical writing": [],
+    "Copywriting": [],
+    "Leadership": ["team leadership"],
+    "Mentoring": ["mentorship", "coaching"],
+    "Communication": ["communication skills", "written communication", "verbal communication"],
+    "Teamwork": ["team player", "collaboration"],
+    "Problem solving": ["problem-solving"],
+    "Time management": [],
+    "Negotiation": [],
+    "Public speaking": ["presentation skills"],
+    "Critical thinking": [],
+    "Attention to detail": ["detail-oriented", "detail oriented"],
+    "Large language models": ["LLM", "LLMs"],
+    "Prompt engineering": [],
+    "Site reliability engineering": ["SRE"],
+    "Infrastructure as code": ["IaC"],
+    "Observability": ["monitoring"],
+    "Performance optimization": ["performance tuning"],
+    "Nursing": [],
+    "Patient care": [],
+    "Teaching": [],
+    "Curriculum development": [],
+    "Event planning": ["event management"],
+    "Customer relationship management": ["CRM"],
+    "Enterprise resource planning": ["ERP"],
+}
+
+# Linguist languages worth knowing even where O*NET does not list them.
+KNOWN_LANGUAGES = {
+    "Rust", "Go", "Kotlin", "TypeScript", "Scala", "Swift", "Dart", "Elixir", "Erlang",
+    "Haskell", "Julia", "Clojure", "Lua", "Perl", "PHP", "Ruby", "R", "C", "C++", "C#",
+    "JavaScript", "Python", "Shell", "PowerShell", "Objective-C", "F#", "OCaml", "MATLAB",
+    "Fortran", "COBOL", "Groovy", "Solidity", "Zig", "Nim", "Crystal", "Elm", "Assembly",
+    "Visual Basic .NET", "Apex", "ABAP", "HCL", "SQL", "PLSQL", "TSQL", "Scheme", "Racket",
+    "Common Lisp", "Prolog", "Ada", "Pascal", "Delphi", "VBA", "Verilog", "VHDL", "Bash",
+    "GraphQL", "Java", "SAS", "Stata", "Smalltalk", "Vim Script", "WebAssembly", "CUDA",
+}
+
+# Linguist aliases that name something else for our users.
+DROP_ALIASES = {"cakescript", "node", "sh", "shell-script", "bash", "zsh", "cake", "terraform", "xml", "yaml"}
+
+# O*NET names people never write; the name they do write becomes the skill's name and
+# O*NET's stays an alias.
+RENAME = {
+    "Oracle Java": "Java",
+    "Amazon Web Services AWS": "AWS",
+    "JavaScript Object Notation JSON": "JSON",
+    "Google Angular": "Angular",
+    "Atlassian JIRA": "Jira",
+    "Jenkins CI": "Jenkins",
+    "IBM Terraform": "Terraform",
+    "Amazon Simple Storage Service S3": "Amazon S3",
+    "Amazon Elastic Compute Cloud EC2": "Amazon EC2",
+    "Apple iOS": "iOS",
+    "Google Android": "Android",
+    "Apple macOS": "macOS",
+    "Microsoft Azure": "Azure",
+    "Rust programming language": "Rust",
+    "Microsoft .NET Framework": ".NET",
+}
+
+STOP_ALIASES = {"software", "system", "systems", "data", "cloud", "server", "web", "go to"}
+
+
+def clean(name):
+    name = re.sub(r"\s+", " ", name).strip()
+    return name
+
+
+def slug(name):
+    s = name.lower().replace("++", "pp").replace("#", "sharp").replace(".", "dot")
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s or "x"
+
+
+def is_acronym(token):
+    return len(token) >= 2 and token[0].isupper() and re.fullmatch(r"[A-Z][A-Z0-9.+#/-]*", token) and any(c.isalpha() for c in token)
+
+
+def onet_aliases(name):
+    """Aliases of an O*NET example: the trailing acronym, the name without it, the
+    name without its vendor."""
+    base = name[: -len(" software")] if name.endswith(" software") else name
+    out = set()
+    tokens = base.split(" ")
+    if len(tokens) >= 3 and is_acronym(tokens[-1]):
+        # "Hypertext markup language HTML": HTML, and "Hypertext markup language".
+        out.add(tokens[-1])
+        out.add(" ".join(tokens[:-1]))
+    for vendor in VENDORS:
+        if base.startswith(vendor + " ") and len(base) > len(vendor) + 2:
+            rest = base[len(vendor) + 1:]
+            out.add(rest)
+            rtokens = rest.split(" ")
+            if len(rtokens) >= 2 and is_acronym(rtokens[-1]):
+                out.add(vendor + " " + rtokens[-1])
+    out.add(base)
+    out.discard(name)
+    return base, out
+
+
+def generic(name):
+    """O*NET's category-like examples ("Budgeting software"): no product name."""
+    words = name.split(" ")
+    return name.endswith(" software") and all(w.islower() or w in {"and", "or"} for w in words[1:]) and not any(is_acronym(w) for w in words)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--eval", required=True, help="the folder holding taxonomy-* sources")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[2] / "crates/pursuit-text/data/skills.tsv"))
+    args = parser.parse_args()
+    root = Path(args.eval)
+
+    # Ordinary English words, from O*NET's task statements: an alias that is one of them is
+    # matched only with its own capitalisation ("Go", "Word", "Access").
+    english = set()
+    with open(root / "taxonomy-onet-29.2/Task Statements.txt", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            english.update(w for w in re.findall(r"[a-z]+", row["Task"]))
+    english.update({"go", "swift", "rust", "ruby", "spark", "hive", "pig", "chef", "puppet", "salt",
+                    "teams", "slack", "zoom", "box", "notion", "shell", "dart", "elm", "crystal",
+                    "julia", "r", "c", "d", "j", "k", "q", "s", "e", "io", "red", "ring", "pure",
+                    "factor", "forth", "logo", "self", "node", "rails", "spring", "vue", "kube",
+                    "monitoring", "collaboration", "coaching", "sales", "ts", "bi", "qa", "ml",
+                    "excel", "word", "access", "outlook", "project", "publisher", "bootstrap",
+                    "express", "flask", "jest", "mocha", "ember", "backbone", "meteor", "nest",
+                    "unity", "maven", "gradle", "ant", "make", "sketch"})
+
+    skills = {}  # name -> dict
+
+    def add(name, category, source, aliases):
+        name = clean(name)
+        entry = skills.setdefault(name, {"category": category, "source": source, "aliases": set()})
+        entry["aliases"].update(clean(a) for a in aliases if clean(a))
+
+    with open(root / "taxonomy-onet-29.2/Technology Skills.txt", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            example = clean(row["Example"])
+            if generic(example):
+                continue
+            base, aliases = onet_aliases(example)
+            tokens = base.split(" ")
+            if len(tokens) >= 3 and is_acronym(tokens[-1]) and all(t.islower() for t in tokens[1:-1]):
+                # "Hypertext markup language HTML" is written "HTML".
+                aliases.add(base)
+                base = tokens[-1]
+            if base in RENAME:
+                aliases.add(base)
+                base = RENAME[base]
+            add(base, row["Commodity Title"], "onet", aliases)
+
+    languages = yaml.safe_load(open(root / "taxonomy-github-linguist/languages.yml", encoding="utf-8"))
+    lowered = {n.lower(): n for n in skills}
+    for name, entry in languages.items():
+        if entry.get("type") != "programming":
+            continue
+        aliases = [a for a in entry.get("aliases", []) if a not in DROP_ALIASES]
+        target = lowered.get(name.lower()) or lowered.get((name + " programming language").lower())
+        if target:
+            skills[target]["aliases"].update(aliases + [name])
+            skills[target]["category"] = "Programming language"
+        elif name in KNOWN_LANGUAGES:
+            add(name, "Programming language", "linguist", aliases)
+
+    with open(root / "taxonomy-esco-skills/skills_en.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["reuseLevel"] != "transversal":
+                continue
+            label = clean(row["preferredLabel"])
+            alts = [clean(a) for a in row["altLabels"].split("\n") if 0 < len(clean(a).split(" ")) <= 4]
+            if len(label.split(" ")) > 5:
+                continue
+            add(label, "Transversal skill", "esco", alts)
+
+    for name, aliases in PRACTICES.items():
+        if name in skills:
+            skills[name]["aliases"].update(aliases)
+        else:
+            add(name, "Practice", "pursuit", aliases)
+    lowered = {n.lower(): n for n in skills}
+    for name, aliases in EXTRA_ALIASES.items():
+        target = lowered.get(name.lower())
+        if target is None:
+            add(name, "Software", "pursuit", aliases)
+        else:
+            skills[target]["aliases"].update(aliases)
+
+    # Each alias names one skill: the first claim wins, in order of a skill's own name,
+    # then hand-written aliases, then the rest; ambiguous aliases are dropped.
+    owner = {}
+    for name in skills:
+        owner.setdefault(name.lower(), name)
+    claims = {}
+    for name, entry in skills.items():
+        for alias in entry["aliases"]:
+            key = alias.lower()
+            if key in owner or key in STOP_ALIASES or len(key) < 1:
+                continue
+            claims.setdefault(key, set()).add(name)
+    hand = {a.lower(): n for n, al in list(EXTRA_ALIASES.items()) + list(PRACTICES.items()) for a in al}
+    for key, names in claims.items():
+        if key in hand and lowered.get(hand[key].lower(), hand[key]) in names:
+            owner[key] = lowered.get(hand[key].lower(), hand[key])
+        elif len(names) == 1:
+            owner[key] = next(iter(names))
+
+    rows = []
+    ids = set()
+    for name in sorted(skills, key=lambda n: (n.lower(), n)):
+        entry = skills[name]
+        plain, cased = [], []
+        for alias in sorted(entry["aliases"] | {name}, key=str.lower):
+            key = alias.lower()
+            if owner.get(key) != name:
+                continue
+            one_word = " " not in key
+            common = key in english or (len(key) <= 3 and key.isalpha())
+            proper = entry["source"] in ("onet", "linguist") or alias.isupper()
+            if one_word and common and alias != key and proper:
+                cased.append(alias)  # "Go", "Word", "ML": only as written
+            elif one_word and common and proper:
+                continue  # "excel" in lower case is a verb, not the spreadsheet
+            elif alias != name and key not in {p.lower() for p in plain}:
+                plain.append(alias)
+        ident = slug(name)
+        while ident in ids:
+            ident += "-"
+        ids.add(ident)
+        rows.append([ident, name, entry["category"], entry["source"], "|".join(dict.fromkeys(plain)), "|".join(dict.fromkeys(cased))])
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("# Generated by scripts/skills/generate.py from O*NET 29.2, ESCO v1 and GitHub Linguist; see NOTICE.\n")
+        f.write("# id\tname\tcategory\tsource\taliases\tcased\n")
+        for r in rows:
+            if any("\t" in c or "\n" in c for c in r):
+                sys.exit(f"bad cell in {r}")
+            f.write("\t".join(r) + "\n")
+    print(f"{len(rows)} skills, {sum(len(r[4].split('|')) if r[4] else 0 for r in rows)} aliases -> {out}")
+
+
+if __name__ == "__main__":
+    main()
