@@ -53,6 +53,9 @@ EXTRA_ALIASES = {
     "pandas": ["Pandas"],
     "Jenkins": ["Jenkins CI"],
     "Microsoft Excel": ["MS Excel", "Excel"],
+    "Microsoft Word": ["MS Word", "Word"],
+    "Microsoft Outlook": ["Outlook"],
+    "Microsoft Access": ["MS Access"],
     "Microsoft PowerPoint": ["PowerPoint", "MS PowerPoint"],
     "Microsoft Power BI": ["Power BI", "PowerBI"],
     "Python": ["Python3", "Python 3"],
@@ -211,7 +214,7 @@ def is_acronym(token):
     return len(token) >= 2 and token[0].isupper() and re.fullmatch(r"[A-Z][A-Z0-9.+#/-]*", token) and any(c.isalpha() for c in token)
 
 
-def onet_aliases(name):
+def onet_aliases(name, english):
     """Aliases of an O*NET example: the trailing acronym, the name without it, the
     name without its vendor."""
     base = name[: -len(" software")] if name.endswith(" software") else name
@@ -224,7 +227,8 @@ def onet_aliases(name):
     for vendor in VENDORS:
         if base.startswith(vendor + " ") and len(base) > len(vendor) + 2:
             rest = base[len(vendor) + 1:]
-            out.add(rest)
+            if " " in rest or rest.lower() not in english:
+                out.add(rest)  # "Autodesk Mechanical" is not what "Mechanical" means
             rtokens = rest.split(" ")
             if len(rtokens) >= 2 and is_acronym(rtokens[-1]):
                 out.add(vendor + " " + rtokens[-1])
@@ -273,7 +277,7 @@ def main():
             example = clean(row["Example"])
             if generic(example):
                 continue
-            base, aliases = onet_aliases(example)
+            base, aliases = onet_aliases(example, english)
             tokens = base.split(" ")
             if len(tokens) >= 3 and is_acronym(tokens[-1]) and all(t.islower() for t in tokens[1:-1]):
                 # "Hypertext markup language HTML" is written "HTML".
@@ -301,11 +305,12 @@ def main():
         for row in csv.DictReader(f):
             if row["reuseLevel"] != "transversal":
                 continue
+            # Preferred labels only: in this export the altLabels column is not aligned with
+            # its rows ("photographic lenses" carries "engineering", "packing", ...).
             label = clean(row["preferredLabel"])
-            alts = [clean(a) for a in row["altLabels"].split("\n") if 0 < len(clean(a).split(" ")) <= 4]
             if len(label.split(" ")) > 5:
                 continue
-            add(label, "Transversal skill", "esco", alts)
+            add(label, "Transversal skill", "esco", [])
 
     for name, aliases in PRACTICES.items():
         if name in skills:

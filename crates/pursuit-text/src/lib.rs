@@ -2,4 +2,8 @@
 //! the SSRF-safe fetcher every outbound request on a user's behalf goes through.
 
 pub mod fetch;
+pub mod html;
+pub mod lang;
+pub mod posting;
+pub mod salary;
 pub mod skills;

@@ -63,10 +63,18 @@ pub fn taxonomy() -> &'static Taxonomy {
 
 impl Taxonomy {
     fn parse(table: &'static str) -> Self {
-        let mut taxonomy = Self { skills: Vec::new(), by_id: HashMap::new(), forms: HashMap::new() };
-        for line in table.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let mut taxonomy = Self {
+            skills: Vec::new(),
+            by_id: HashMap::new(),
+            forms: HashMap::new(),
+        };
+        for line in table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             let mut cells = line.split('\t');
-            let (Some(id), Some(name), Some(category)) = (cells.next(), cells.next(), cells.next()) else {
+            let (Some(id), Some(name), Some(category)) = (cells.next(), cells.next(), cells.next())
+            else {
                 continue;
             };
             let _source = cells.next();
@@ -75,15 +83,34 @@ impl Taxonomy {
             let index = taxonomy.skills.len();
             taxonomy.skills.push(Skill { id, name, category });
             taxonomy.by_id.insert(id, index);
-            let cased_forms: Vec<&'static str> = cased.split('|').filter(|a| !a.is_empty()).collect();
+            let cased_forms: Vec<&'static str> =
+                cased.split('|').filter(|a| !a.is_empty()).collect();
             if !cased_forms.contains(&name) {
-                taxonomy.add(name, Form { skill: index, cased: None });
+                taxonomy.add(
+                    name,
+                    Form {
+                        skill: index,
+                        cased: None,
+                    },
+                );
             }
             for alias in plain.split('|').filter(|a| !a.is_empty()) {
-                taxonomy.add(alias, Form { skill: index, cased: None });
+                taxonomy.add(
+                    alias,
+                    Form {
+                        skill: index,
+                        cased: None,
+                    },
+                );
             }
             for alias in cased_forms {
-                taxonomy.add(alias, Form { skill: index, cased: Some(alias) });
+                taxonomy.add(
+                    alias,
+                    Form {
+                        skill: index,
+                        cased: Some(alias),
+                    },
+                );
             }
         }
         taxonomy
@@ -131,12 +158,21 @@ impl Taxonomy {
             let mut matched = None;
             for n in (1..=MAX_WORDS.min(words.len() - i)).rev() {
                 let span = &words[i..i + n];
-                let key = span.iter().map(|w| w.lower.as_str()).collect::<Vec<_>>().join(" ");
-                let Some(forms) = self.forms.get(&key) else { continue };
+                let key = span
+                    .iter()
+                    .map(|w| w.lower.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let Some(forms) = self.forms.get(&key) else {
+                    continue;
+                };
                 let start = span[0].start;
                 let end = span[n - 1].end;
                 let as_written = &text[start..end];
-                if let Some(form) = forms.iter().find(|f| self.accepts(f, text, start, end, as_written)) {
+                if let Some(form) = forms
+                    .iter()
+                    .find(|f| self.accepts(f, text, start, end, as_written))
+                {
                     matched = Some((n, form.skill, start, end));
                     break;
                 }
@@ -163,7 +199,10 @@ impl Taxonomy {
     /// The distinct skills of `text`, in order of first mention.
     pub fn distinct(&self, text: &str) -> Vec<Mention> {
         let mut seen = std::collections::HashSet::new();
-        self.find(text).into_iter().filter(|m| seen.insert(m.id)).collect()
+        self.find(text)
+            .into_iter()
+            .filter(|m| seen.insert(m.id))
+            .collect()
     }
 
     fn accepts(&self, form: &Form, text: &str, start: usize, end: usize, as_written: &str) -> bool {
@@ -174,7 +213,8 @@ impl Taxonomy {
         // At a sentence's start a capital says nothing: take it only when a list goes on
         // ("Go, Rust") or the line ends, not when prose does ("Go to market").
         let before = text[..start].trim_end_matches([' ', '\t']);
-        let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '•', '*', '-', '–', '(']);
+        let sentence_start = before.is_empty()
+            || before.ends_with(['.', '!', '?', '\n', ':', '•', '*', '-', '–', '(']);
         if !sentence_start {
             return true;
         }
@@ -202,7 +242,8 @@ fn words(text: &str) -> Vec<Word> {
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
-        let leading_dot = c == '.' && chars.get(i + 1).is_some_and(|&(_, n)| is_core(n))
+        let leading_dot = c == '.'
+            && chars.get(i + 1).is_some_and(|&(_, n)| is_core(n))
             && (i == 0 || !is_core(chars[i - 1].1));
         if !is_core(c) && !leading_dot {
             i += 1;
@@ -222,7 +263,11 @@ fn words(text: &str) -> Vec<Word> {
             }
         }
         let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
-        out.push(Word { lower: text[start..end].to_lowercase(), start, end });
+        out.push(Word {
+            lower: text[start..end].to_lowercase(),
+            start,
+            end,
+        });
         i = j;
     }
     out
@@ -230,7 +275,11 @@ fn words(text: &str) -> Vec<Word> {
 
 /// The lookup key of a name: its words, lower-cased, one space apart.
 fn key_of(name: &str) -> String {
-    words(name).into_iter().map(|w| w.lower).collect::<Vec<_>>().join(" ")
+    words(name)
+        .into_iter()
+        .map(|w| w.lower)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -238,7 +287,11 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<&'static str> {
-        taxonomy().distinct(text).into_iter().map(|m| m.name).collect()
+        taxonomy()
+            .distinct(text)
+            .into_iter()
+            .map(|m| m.name)
+            .collect()
     }
 
     #[test]
@@ -257,24 +310,41 @@ mod tests {
         ] {
             assert_eq!(t.lookup(alias).map(|s| s.name), Some(name), "{alias}");
         }
-        assert_eq!(t.get("javascript").map(|s| s.category), Some("Programming language"));
+        assert_eq!(
+            t.get("javascript").map(|s| s.category),
+            Some("Programming language")
+        );
     }
 
     #[test]
     fn finds_skills_with_their_symbols_and_longest_names() {
         assert_eq!(
             names("We use C++, C# and .NET; Node.js services on k8s. Ruby on Rails, CI/CD."),
-            ["C++", "C#", ".NET", "Node.js", "Kubernetes", "Ruby on Rails", "Continuous integration"]
+            [
+                "C++",
+                "C#",
+                ".NET",
+                "Node.js",
+                "Kubernetes",
+                "Ruby on Rails",
+                "Continuous integration"
+            ]
         );
     }
 
     #[test]
     fn common_words_count_only_as_written_and_in_lists() {
         assert_eq!(names("Go to market with us. Let's go!"), Vec::<&str>::new());
-        assert_eq!(names("Skills: Go, Rust and Python."), ["Go", "Rust", "Python"]);
+        assert_eq!(
+            names("Skills: Go, Rust and Python."),
+            ["Go", "Rust", "Python"]
+        );
         assert_eq!(names("We write services in Go."), ["Go"]);
         assert_eq!(names("You excel at word problems."), Vec::<&str>::new());
-        assert_eq!(names("Advanced Excel and Word."), ["Microsoft Excel", "Microsoft Word"]);
+        assert_eq!(
+            names("Advanced Excel and Word."),
+            ["Microsoft Excel", "Microsoft Word"]
+        );
     }
 
     #[test]

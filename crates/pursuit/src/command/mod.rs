@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod migrate;
 pub mod openapi;
+pub mod parse;
 pub mod serve;
 pub mod tasks;
 pub mod token;
@@ -76,6 +77,11 @@ pub enum Command {
         #[command(subcommand)]
         command: tasks::TasksCommand,
     },
+    /// Read a resume or a job posting and print what Pursuit understands of it (no server).
+    Parse {
+        #[command(subcommand)]
+        command: parse::ParseCommand,
+    },
     /// Manage API tokens from the command line.
     Token {
         #[command(subcommand)]
@@ -137,6 +143,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(&cli.global, args).await,
         Command::Migrate => migrate::run(&cli.global).await,
         Command::Openapi => openapi::run(),
+        Command::Parse { command } => parse::run(command).await,
         Command::Token { command } => token::run(&cli.global, command).await,
         Command::Worker => worker::run(&cli.global).await,
         Command::Demo(args) => demo::run(&cli.global, args).await,

@@ -1,0 +1,1045 @@
+//! Job postings read into fields: from a page's schema.org `JobPosting` JSON-LD when it
+//! has one, else from the readable text (sections by their headings, then the lines under
+//! them). Pure and offline; the same input always gives the same fields.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::salary::{self, Salary};
+use crate::{html, lang, skills};
+
+/// A posting, read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Posting {
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    /// `remote`, `hybrid` or `onsite`.
+    pub remote_type: Option<String>,
+    pub salary: Option<Salary>,
+    /// `full_time`, `part_time`, `contract`, `temporary`, `internship`.
+    pub employment_type: Option<String>,
+    /// `intern`, `entry`, `mid`, `senior`, `lead`, `manager`, `director`, `executive`.
+    pub seniority: Option<String>,
+    pub years_experience: Option<Years>,
+    pub responsibilities: Vec<String>,
+    pub requirements: Requirements,
+    pub skills: Skills,
+    pub benefits: Vec<String>,
+    /// ISO 639-1 code of the posting's language.
+    pub jd_lang: Option<String>,
+    pub date_posted: Option<String>,
+    pub valid_through: Option<String>,
+    /// The readable text the fields were read from.
+    pub description: String,
+    /// `json-ld` when the page's structured data gave the fields, else `text`.
+    pub extracted_from: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Years {
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Requirements {
+    pub required: Vec<String>,
+    /// "Nice to have", "preferred", "a plus".
+    pub preferred: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Skills {
+    pub required: Vec<SkillRef>,
+    pub preferred: Vec<SkillRef>,
+    /// Named elsewhere in the posting (the role, the responsibilities).
+    pub mentioned: Vec<SkillRef>,
+}
+
+/// A vocabulary skill and the posting line that asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillRef {
+    pub id: String,
+    pub name: String,
+    pub evidence: String,
+}
+
+/// What came in.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    Html(&'a str),
+    Text(&'a str),
+}
+
+/// Reads a posting.
+pub fn parse(input: Input<'_>) -> Posting {
+    match input {
+        Input::Text(text) => from_text(&normalize(text), None),
+        Input::Html(page) => {
+            let page = html::read(page);
+            match page.json_ld.iter().find_map(job_posting) {
+                Some(ld) => from_json_ld(ld, &page),
+                None => from_text(&page.text, Some(&page)),
+            }
+        }
+    }
+}
+
+/// Pasted text: HTML if it looks like it, CRLF to LF, tabs to spaces.
+fn normalize(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace(['\r', '\t'], " ");
+    let looks_html = ["</p>", "<br", "</li>", "</div>"]
+        .iter()
+        .any(|t| text.to_ascii_lowercase().contains(t));
+    if looks_html { html::text(&text) } else { text }
+}
+
+/// The first `JobPosting` object of a JSON-LD block (top level, in an array, or in `@graph`).
+fn job_posting(value: &Value) -> Option<&Value> {
+    match value {
+        Value::Array(items) => items.iter().find_map(job_posting),
+        Value::Object(map) => {
+            let is_posting = match map.get("@type") {
+                Some(Value::String(t)) => t == "JobPosting",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "JobPosting"),
+                _ => false,
+            };
+            if is_posting {
+                Some(value)
+            } else {
+                map.get("@graph").and_then(job_posting)
+            }
+        }
+        _ => None,
+    }
+}
+
+fn string(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(html::decode(s).trim().to_owned()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(items) => items.iter().find_map(|v| string(Some(v))),
+        Value::Object(map) => string(map.get("name")),
+        _ => None,
+    }
+}
+
+fn from_json_ld(ld: &Value, page: &html::Page) -> Posting {
+    let description = ld
+        .get("description")
+        .and_then(Value::as_str)
+        .map(|d| html::text(&html::decode(d)));
+    let text = description
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| page.text.clone());
+    let mut posting = from_text(&text, Some(page));
+    posting.extracted_from = "json-ld".into();
+    posting.title = string(ld.get("title")).or(posting.title);
+    posting.company = string(ld.get("hiringOrganization")).or(posting.company);
+    if let Some(location) = json_ld_location(ld.get("jobLocation")) {
+        posting.location = Some(location);
+    }
+    let location_type = string(ld.get("jobLocationType")).unwrap_or_default();
+    if location_type.eq_ignore_ascii_case("TELECOMMUTE") {
+        posting.remote_type = Some("remote".into());
+    }
+    if let Some(salary) = json_ld_salary(ld.get("baseSalary")) {
+        posting.salary = Some(salary);
+    }
+    if let Some(kind) = string(ld.get("employmentType")).and_then(|t| employment_type(&t)) {
+        posting.employment_type = Some(kind.into());
+    }
+    posting.date_posted = string(ld.get("datePosted"));
+    posting.valid_through = string(ld.get("validThrough"));
+    if let Some(title) = &posting.title {
+        posting.seniority = seniority_of_title(title)
+            .map(str::to_owned)
+            .or(posting.seniority);
+    }
+    posting
+}
+
+fn json_ld_location(value: Option<&Value>) -> Option<String> {
+    let value = value?;
+    if let Value::Array(items) = value {
+        let all: Vec<String> = items
+            .iter()
+            .filter_map(|v| json_ld_location(Some(v)))
+            .collect();
+        return (!all.is_empty()).then(|| all.join("; "));
+    }
+    let address = value.get("address").unwrap_or(value);
+    if let Value::String(s) = address {
+        return Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    }
+    let parts: Vec<String> = ["addressLocality", "addressRegion", "addressCountry"]
+        .iter()
+        .filter_map(|k| string(address.get(*k)))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn json_ld_salary(value: Option<&Value>) -> Option<Salary> {
+    let value = value?;
+    let currency = string(value.get("currency"));
+    let amount = value.get("value").unwrap_or(value);
+    let number = |k: &str| {
+        amount.get(k).and_then(|v| {
+            v.as_f64()
+                .or_else(|| v.as_str()?.replace(',', "").parse().ok())
+        })
+    };
+    let (min, max) = match (number("minValue"), number("maxValue"), number("value")) {
+        (Some(lo), hi, _) => (lo, hi),
+        (None, Some(hi), _) => (hi, None),
+        (None, None, Some(v)) => (v, None),
+        _ => (amount.as_f64()?, None),
+    };
+    let unit = string(amount.get("unitText")).or_else(|| string(value.get("unitText")));
+    let period = unit
+        .map(|u| u.to_lowercase())
+        .and_then(|u| match u.as_str() {
+            "hour" | "day" | "week" | "month" | "year" => Some(u),
+            _ => None,
+        });
+    Some(Salary {
+        min: Some(min.round() as u64),
+        max: max.map(|m| m.round() as u64),
+        currency,
+        period_stated: period.is_some(),
+        period,
+        ote: false,
+        text: String::new(),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Intro,
+    Responsibilities,
+    Required,
+    Preferred,
+    Benefits,
+    Other,
+}
+
+/// Which section a heading opens, if the line is a heading.
+fn heading(line: &str) -> Option<Section> {
+    let bare = line
+        .trim()
+        .trim_start_matches('#')
+        .trim()
+        .trim_matches('*')
+        .trim()
+        .trim_end_matches(':')
+        .trim();
+    let lower = bare.to_lowercase();
+    let shaped = line.trim_end().ends_with(':')
+        || line.starts_with('#')
+        || line.starts_with("**")
+        || lower.split_whitespace().count() <= 6;
+    if bare.is_empty()
+        || bare.chars().count() > 70
+        || !shaped
+        || bare.starts_with(['•', '-', '*', '·'])
+    {
+        return None;
+    }
+    // A full sentence is not a heading, whatever words it holds.
+    if bare.ends_with('.') {
+        return None;
+    }
+    const PREFERRED: &[&str] = &[
+        "nice to have",
+        "nice-to-have",
+        "preferred",
+        "bonus",
+        "pluses",
+        "a plus",
+        "desirable",
+        "good to have",
+        "wünschenswert",
+        "von vorteil",
+        "ميزة إضافية",
+    ];
+    const REQUIRED: &[&str] = &[
+        "requirement",
+        "qualification",
+        "what you bring",
+        "what you'll bring",
+        "what you will bring",
+        "you have",
+        "you bring",
+        "about you",
+        "who you are",
+        "must have",
+        "must-have",
+        "what we're looking for",
+        "what we are looking for",
+        "what we look for",
+        "your profile",
+        "profile",
+        "skills",
+        "experience",
+        "your background",
+        "dein profil",
+        "ihr profil",
+        "anforderungen",
+        "المتطلبات",
+        "المؤهلات",
+        "profil",
+    ];
+    const RESPONSIBILITIES: &[&str] = &[
+        "responsibilit",
+        "what you'll do",
+        "what you will do",
+        "what you’ll do",
+        "the role",
+        "your role",
+        "duties",
+        "day to day",
+        "day-to-day",
+        "your impact",
+        "in this role",
+        "you will",
+        "the job",
+        "job description",
+        "role description",
+        "your mission",
+        "aufgaben",
+        "deine aufgaben",
+        "المسؤوليات",
+        "المهام",
+        "tasks",
+    ];
+    const BENEFITS: &[&str] = &[
+        "benefit",
+        "perks",
+        "what we offer",
+        "we offer",
+        "why join",
+        "why you'll love",
+        "wir bieten",
+        "المزايا",
+        "what's in it for you",
+    ];
+    const OTHER: &[&str] = &[
+        "about us",
+        "about the company",
+        "who we are",
+        "our company",
+        "how to apply",
+        "equal opportunity",
+        "about the team",
+        "company",
+    ];
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(PREFERRED) {
+        Some(Section::Preferred)
+    } else if has(BENEFITS) {
+        Some(Section::Benefits)
+    } else if has(RESPONSIBILITIES) {
+        Some(Section::Responsibilities)
+    } else if has(REQUIRED) {
+        Some(Section::Required)
+    } else if has(OTHER) || lower.starts_with("about ") {
+        Some(Section::Other)
+    } else {
+        None
+    }
+}
+
+/// A line without its bullet or list number.
+fn item(line: &str) -> &str {
+    let t = line
+        .trim()
+        .trim_start_matches([
+            '•', '*', '-', '–', '·', '▪', '◦', '●', '○', '■', '►', '✓', '✔',
+        ])
+        .trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits <= 2 && t[digits..].starts_with(['.', ')']) {
+        return t[digits + 1..].trim_start();
+    }
+    t
+}
+
+fn says_preferred(lower: &str) -> bool {
+    [
+        "preferred",
+        "nice to have",
+        "nice-to-have",
+        "a plus",
+        "is a bonus",
+        "bonus points",
+        "ideally",
+        "desirable",
+        "would be great",
+        "von vorteil",
+        "wünschenswert",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+fn from_text(text: &str, page: Option<&html::Page>) -> Posting {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut posting = Posting {
+        description: lines.join("\n"),
+        extracted_from: "text".into(),
+        ..Posting::default()
+    };
+    let mut section = Section::Intro;
+    let mut sectioned = false;
+    let mut intro = Vec::new();
+    let labelled = |label: &str, value: &str, posting: &mut Posting| match label {
+        "title" | "job title" | "position" | "role" | "stelle" => {
+            posting.title = Some(value.to_owned())
+        }
+        "company" | "employer" | "organization" | "organisation" | "unternehmen" | "الشركة" => {
+            posting.company = Some(value.to_owned())
+        }
+        "location" | "locations" | "office" | "standort" | "ort" | "الموقع" => {
+            posting.location = Some(value.to_owned())
+        }
+        _ => {}
+    };
+    for line in &lines {
+        if let Some((label, value)) = line.split_once(':') {
+            let label = label.trim().trim_matches('*').trim().to_lowercase();
+            let value = value.trim().trim_matches('*').trim();
+            if !value.is_empty() && label.split_whitespace().count() <= 2 {
+                labelled(&label, value, &mut posting);
+            }
+        }
+        if let Some(next) = heading(line) {
+            section = next;
+            sectioned = sectioned
+                || matches!(
+                    next,
+                    Section::Required | Section::Preferred | Section::Responsibilities
+                );
+            continue;
+        }
+        let text = item(line).to_owned();
+        if text.is_empty() {
+            continue;
+        }
+        match section {
+            Section::Intro => intro.push(text),
+            Section::Responsibilities => posting.responsibilities.push(text),
+            Section::Required => {
+                if says_preferred(&text.to_lowercase()) {
+                    posting.requirements.preferred.push(text);
+                } else {
+                    posting.requirements.required.push(text);
+                }
+            }
+            Section::Preferred => posting.requirements.preferred.push(text),
+            Section::Benefits => posting.benefits.push(text),
+            Section::Other => {}
+        }
+    }
+    if !sectioned {
+        // No headings: requirement-shaped lines anywhere.
+        for line in &lines {
+            let text = item(line);
+            let lower = text.to_lowercase();
+            let asks = [
+                "experience",
+                "knowledge of",
+                "proficien",
+                "familiar",
+                "degree",
+                "must ",
+                "required",
+                "ability to",
+                "skills in",
+                "understanding of",
+                "expertise",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+            if says_preferred(&lower) {
+                posting.requirements.preferred.push(text.to_owned());
+            } else if asks {
+                posting.requirements.required.push(text.to_owned());
+            }
+        }
+    }
+
+    if posting.company.is_none() {
+        posting.company = page.and_then(|p| p.site_name.clone());
+    }
+    if posting.title.is_none() {
+        posting.title = page
+            .and_then(|p| p.title.clone())
+            .or_else(|| title_line(&lines));
+    }
+    if let Some(title) = posting.title.clone()
+        && let Some((role, company)) = split_at_company(&title)
+    {
+        posting.title = Some(role);
+        // "Role | Site" names the site, which the page's own site name beats.
+        posting.company = posting.company.or(Some(company));
+    }
+    if posting.company.is_none() {
+        posting.company = company_from_text(&lines);
+    }
+    let lower = posting.description.to_lowercase();
+    posting.remote_type = remote_type(&lower).map(str::to_owned);
+    posting.employment_type = employment_type(&lower).map(str::to_owned);
+    posting.salary = salary::find(&posting.description);
+    let asked: Vec<&String> = if posting.requirements.required.is_empty() {
+        intro.iter().collect()
+    } else {
+        posting.requirements.required.iter().collect()
+    };
+    posting.years_experience = asked
+        .iter()
+        .filter_map(|l| years(&l.to_lowercase()))
+        .max_by_key(|y| y.min);
+    posting.seniority = posting
+        .title
+        .as_deref()
+        .and_then(seniority_of_title)
+        .or_else(|| seniority_of_text(&lower))
+        .or_else(|| posting.years_experience.map(|y| seniority_of_years(y.min)))
+        .map(str::to_owned);
+    posting.jd_lang = lang::detect(&posting.description).map(str::to_owned);
+    posting.skills = skills_of(&posting, &intro);
+    posting
+}
+
+fn title_line(lines: &[&str]) -> Option<String> {
+    lines
+        .iter()
+        .take(3)
+        .map(|l| item(l).trim_matches('*').trim())
+        .find(|l| {
+            !l.is_empty()
+                && l.chars().count() <= 90
+                && !l.ends_with('.')
+                && heading(l).is_none()
+                && !l.contains(':')
+        })
+        .map(str::to_owned)
+}
+
+/// "Senior Engineer at Acme" / "Senior Engineer - Acme" → ("Senior Engineer", "Acme").
+fn split_at_company(title: &str) -> Option<(String, String)> {
+    for sep in [" at ", " @ ", " bei ", " | "] {
+        if let Some((role, company)) = title.split_once(sep) {
+            let company = company.split(" | ").next().unwrap_or(company).trim();
+            if !role.trim().is_empty()
+                && !company.is_empty()
+                && company.chars().next().is_some_and(char::is_uppercase)
+            {
+                return Some((role.trim().to_owned(), company.to_owned()));
+            }
+        }
+    }
+    None
+}
+
+fn company_from_text(lines: &[&str]) -> Option<String> {
+    for line in lines.iter().take(40) {
+        let bare = line
+            .trim()
+            .trim_matches('*')
+            .trim_start_matches('#')
+            .trim()
+            .trim_end_matches(':');
+        if let Some(name) = bare.strip_prefix("About ") {
+            let name = name.trim();
+            let words = name.split_whitespace().count();
+            let generic = [
+                "us",
+                "the role",
+                "the team",
+                "you",
+                "the job",
+                "the company",
+                "the position",
+                "this role",
+            ];
+            if (1..=4).contains(&words)
+                && !generic.contains(&name.to_lowercase().as_str())
+                && name.chars().next().is_some_and(char::is_uppercase)
+            {
+                return Some(name.to_owned());
+            }
+        }
+        for marker in [
+            " is hiring",
+            " is looking for",
+            " are hiring",
+            " is seeking",
+        ] {
+            if let Some(at) = bare.find(marker) {
+                let name = bare[..at].trim();
+                let words = name.split_whitespace().count();
+                if (1..=4).contains(&words)
+                    && name.chars().next().is_some_and(char::is_uppercase)
+                    && !name.starts_with("We")
+                {
+                    return Some(name.to_owned());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn contains_word(lower: &str, word: &str) -> bool {
+    lower.match_indices(word).any(|(at, _)| {
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+fn remote_type(lower: &str) -> Option<&'static str> {
+    if contains_word(lower, "hybrid") || lower.contains("hybride") || lower.contains("هجين") {
+        return Some("hybrid");
+    }
+    let negated = [
+        "not remote",
+        "no remote",
+        "non-remote",
+        "not a remote",
+        "remote work is not",
+        "not open to remote",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let remote = [
+        "remote",
+        "work from home",
+        "wfh",
+        "telecommute",
+        "work from anywhere",
+        "fully distributed",
+        "عن بعد",
+        "homeoffice",
+        "home office",
+    ]
+    .iter()
+    .any(|w| contains_word(lower, w));
+    let onsite = [
+        "on-site",
+        "onsite",
+        "on site",
+        "in-office",
+        "in office",
+        "office-based",
+        "vor ort",
+        "من المكتب",
+    ]
+    .iter()
+    .any(|w| contains_word(lower, w));
+    if remote && !negated {
+        Some(if onsite && !lower.contains("fully remote") {
+            "hybrid"
+        } else {
+            "remote"
+        })
+    } else if onsite || negated {
+        Some("onsite")
+    } else {
+        None
+    }
+}
+
+fn employment_type(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase().replace('_', "-");
+    let kinds: &[(&str, &[&str])] = &[
+        (
+            "internship",
+            &["internship", "intern", "praktikum", "werkstudent", "تدريب"],
+        ),
+        (
+            "part_time",
+            &[
+                "part-time",
+                "part time",
+                "parttime",
+                "teilzeit",
+                "دوام جزئي",
+            ],
+        ),
+        (
+            "contract",
+            &[
+                "contract",
+                "contractor",
+                "freelance",
+                "b2b",
+                "freiberuflich",
+            ],
+        ),
+        (
+            "temporary",
+            &[
+                "temporary",
+                "fixed-term",
+                "fixed term",
+                "befristet",
+                "seasonal",
+            ],
+        ),
+        (
+            "full_time",
+            &[
+                "full-time",
+                "full time",
+                "fulltime",
+                "permanent",
+                "vollzeit",
+                "دوام كامل",
+            ],
+        ),
+    ];
+    kinds
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| contains_word(&lower, w)))
+        .map(|(k, _)| *k)
+}
+
+fn seniority_of_title(title: &str) -> Option<&'static str> {
+    let lower = title.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| contains_word(&lower, w));
+    if has(&[
+        "intern",
+        "internship",
+        "trainee",
+        "praktikant",
+        "werkstudent",
+        "apprentice",
+    ]) {
+        Some("intern")
+    } else if has(&[
+        "chief",
+        "cto",
+        "ceo",
+        "cfo",
+        "coo",
+        "vp",
+        "vice president",
+        "svp",
+        "evp",
+    ]) {
+        Some("executive")
+    } else if has(&["director", "head of", "head"]) {
+        Some("director")
+    } else if has(&["manager", "engineering manager", "mgr"])
+        && !has(&[
+            "product manager",
+            "project manager",
+            "program manager",
+            "account manager",
+        ])
+    {
+        Some("manager")
+    } else if has(&["principal", "staff", "lead", "architect", "distinguished"]) {
+        Some("lead")
+    } else if has(&["senior", "sr", "sr.", "snr", "iii"]) {
+        Some("senior")
+    } else if has(&[
+        "junior",
+        "jr",
+        "jr.",
+        "graduate",
+        "entry level",
+        "entry-level",
+        "associate",
+        "i",
+    ]) {
+        Some("entry")
+    } else if has(&["mid", "mid-level", "intermediate", "ii"]) {
+        Some("mid")
+    } else {
+        None
+    }
+}
+
+fn seniority_of_text(lower: &str) -> Option<&'static str> {
+    [
+        (
+            "entry",
+            &[
+                "entry level",
+                "entry-level",
+                "new grad",
+                "recent graduate",
+                "no experience required",
+            ][..],
+        ),
+        ("senior", &["senior level", "senior-level"][..]),
+        ("mid", &["mid level", "mid-level"][..]),
+    ]
+    .iter()
+    .find(|(_, words)| words.iter().any(|w| lower.contains(w)))
+    .map(|(s, _)| *s)
+}
+
+fn seniority_of_years(min: u32) -> &'static str {
+    match min {
+        0..=1 => "entry",
+        2..=4 => "mid",
+        5..=7 => "senior",
+        _ => "lead",
+    }
+}
+
+fn small_number(word: &str) -> Option<u32> {
+    const WORDS: &[&str] = &[
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+    ];
+    word.parse()
+        .ok()
+        .or_else(|| WORDS.iter().position(|w| *w == word).map(|p| p as u32))
+}
+
+/// "5+ years", "3-5 years", "at least two years", "minimum of 4 yrs", "3 or more years".
+fn years(lower: &str) -> Option<Years> {
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if !(w.starts_with("year")
+            || w.starts_with("yr")
+            || w.starts_with("jahre")
+            || *w == "سنوات")
+        {
+            continue;
+        }
+        let mut k = i;
+        // "3 or more years" / "5 plus years"
+        if k >= 3 && words[k - 1] == "more" && words[k - 2] == "or" {
+            k -= 2;
+        } else if k >= 2 && words[k - 1] == "plus" {
+            k -= 1;
+        }
+        let Some(prev) = k.checked_sub(1).map(|p| words[p]) else {
+            continue;
+        };
+        let prev = prev.trim_end_matches('+').trim_end_matches("'s");
+        let parsed = if let Some((lo, hi)) = prev.split_once(['-', '–']) {
+            small_number(lo).map(|lo| Years {
+                min: lo,
+                max: small_number(hi),
+            })
+        } else if k >= 3 && matches!(words[k - 2], "to" | "-" | "–" | "or") {
+            small_number(words[k - 3])
+                .zip(small_number(prev))
+                .map(|(lo, hi)| Years {
+                    min: lo,
+                    max: Some(hi),
+                })
+        } else {
+            small_number(prev).map(|n| Years { min: n, max: None })
+        };
+        if let Some(years) = parsed.filter(|y| y.min <= 30) {
+            return Some(years);
+        }
+    }
+    None
+}
+
+fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
+    let taxonomy = skills::taxonomy();
+    let mut seen = std::collections::HashSet::new();
+    let mut collect = |lines: &mut dyn Iterator<Item = &String>| -> Vec<SkillRef> {
+        let mut out = Vec::new();
+        for line in lines {
+            for m in taxonomy.find(line) {
+                if seen.insert(m.id) {
+                    out.push(SkillRef {
+                        id: m.id.to_owned(),
+                        name: m.name.to_owned(),
+                        evidence: line.clone(),
+                    });
+                }
+            }
+        }
+        out
+    };
+    let required = collect(&mut posting.requirements.required.iter());
+    let preferred = collect(&mut posting.requirements.preferred.iter());
+    let mut rest = posting.responsibilities.iter().chain(intro.iter());
+    let mentioned = collect(&mut rest);
+    if required.is_empty() && preferred.is_empty() {
+        // A posting without requirement lines asks for what it names.
+        return Skills {
+            required: mentioned,
+            preferred,
+            mentioned: Vec::new(),
+        };
+    }
+    Skills {
+        required,
+        preferred,
+        mentioned,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Senior Backend Engineer at Nimbus Labs
+Location: Berlin, Germany (Hybrid)
+
+About Nimbus Labs
+We make invoices boring.
+
+What you'll do:
+- Design and run Go services on Kubernetes
+- Mentor two engineers
+
+Requirements:
+- 5+ years of experience building backend systems
+- 2-3 years with PostgreSQL
+- Experience with Terraform is a plus
+
+Nice to have
+- Rust
+- k8s operators
+
+Benefits
+- 30 days of holiday
+- Salary: €70.000 – 85.000 brutto/Jahr
+";
+
+    #[test]
+    fn reads_a_pasted_posting_by_its_sections() {
+        let p = parse(Input::Text(TEXT));
+        assert_eq!(p.title.as_deref(), Some("Senior Backend Engineer"));
+        assert_eq!(p.company.as_deref(), Some("Nimbus Labs"));
+        assert_eq!(p.location.as_deref(), Some("Berlin, Germany (Hybrid)"));
+        assert_eq!(p.remote_type.as_deref(), Some("hybrid"));
+        assert_eq!(p.seniority.as_deref(), Some("senior"));
+        assert_eq!(p.years_experience, Some(Years { min: 5, max: None }));
+        assert_eq!(
+            p.responsibilities,
+            [
+                "Design and run Go services on Kubernetes",
+                "Mentor two engineers"
+            ]
+        );
+        assert_eq!(
+            p.requirements.required,
+            [
+                "5+ years of experience building backend systems",
+                "2-3 years with PostgreSQL"
+            ]
+        );
+        assert_eq!(
+            p.requirements.preferred,
+            [
+                "Experience with Terraform is a plus",
+                "Rust",
+                "k8s operators"
+            ]
+        );
+        let names = |s: &[SkillRef]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&p.skills.required), ["PostgreSQL"]);
+        assert_eq!(
+            names(&p.skills.preferred),
+            ["Terraform", "Rust", "Kubernetes"]
+        );
+        assert_eq!(names(&p.skills.mentioned), ["Go"]);
+        assert_eq!(p.skills.required[0].evidence, "2-3 years with PostgreSQL");
+        let salary = p.salary.expect("salary");
+        assert_eq!(
+            (salary.min, salary.max, salary.currency.as_deref()),
+            (Some(70_000), Some(85_000), Some("EUR"))
+        );
+        assert_eq!(p.benefits.len(), 2);
+        assert_eq!(p.jd_lang.as_deref(), Some("en"));
+        assert_eq!(p.extracted_from, "text");
+    }
+
+    #[test]
+    fn json_ld_wins_over_the_page_text() {
+        let page = r#"<html><head><script type="application/ld+json">
+        {"@context": "https://schema.org", "@graph": [{"@type": "Organization", "name": "Site"},
+         {"@type": "JobPosting", "title": "Data Analyst", "datePosted": "2026-11-01", "validThrough": "2026-12-31",
+          "hiringOrganization": {"@type": "Organization", "name": "Acme, Inc."},
+          "jobLocation": {"@type": "Place", "address": {"addressLocality": "Dubai", "addressCountry": "AE"}},
+          "jobLocationType": "TELECOMMUTE", "employmentType": ["FULL_TIME"],
+          "baseSalary": {"@type": "MonetaryAmount", "currency": "AED",
+                         "value": {"@type": "QuantitativeValue", "minValue": 18000, "maxValue": 22000, "unitText": "MONTH"}},
+          "description": "&lt;p&gt;Requirements:&lt;/p&gt;&lt;ul&gt;&lt;li&gt;3+ years of SQL&lt;/li&gt;&lt;li&gt;Tableau&lt;/li&gt;&lt;/ul&gt;"}]}
+        </script></head><body><h1>Something else</h1><p>Cookie banner</p></body></html>"#;
+        let p = parse(Input::Html(page));
+        assert_eq!(p.extracted_from, "json-ld");
+        assert_eq!(p.title.as_deref(), Some("Data Analyst"));
+        assert_eq!(p.company.as_deref(), Some("Acme, Inc."));
+        assert_eq!(p.location.as_deref(), Some("Dubai, AE"));
+        assert_eq!(p.remote_type.as_deref(), Some("remote"));
+        assert_eq!(p.employment_type.as_deref(), Some("full_time"));
+        let salary = p.salary.expect("salary");
+        assert_eq!(
+            (
+                salary.min,
+                salary.max,
+                salary.currency.as_deref(),
+                salary.period.as_deref()
+            ),
+            (Some(18_000), Some(22_000), Some("AED"), Some("month"))
+        );
+        assert_eq!(p.requirements.required, ["3+ years of SQL", "Tableau"]);
+        assert_eq!(p.years_experience, Some(Years { min: 3, max: None }));
+        assert_eq!(p.date_posted.as_deref(), Some("2026-11-01"));
+    }
+
+    #[test]
+    fn a_page_without_json_ld_is_read_from_its_text() {
+        let page = "<html><head><title>Frontend Developer | Jobs</title><meta property='og:site_name' content='Orbit'></head>\
+                    <body><nav>Menu</nav><main><h2>Responsibilities</h2><ul><li>Build UI in React and TypeScript</li></ul>\
+                    <h2>Qualifications</h2><ul><li>3 years of JavaScript</li></ul><p>This is a fully remote role.</p></main></body></html>";
+        let p = parse(Input::Html(page));
+        assert_eq!(p.extracted_from, "text");
+        assert_eq!(p.title.as_deref(), Some("Frontend Developer"));
+        assert_eq!(p.company.as_deref(), Some("Orbit"));
+        assert_eq!(p.remote_type.as_deref(), Some("remote"));
+        assert_eq!(p.responsibilities, ["Build UI in React and TypeScript"]);
+        assert_eq!(
+            p.skills
+                .required
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>(),
+            ["JavaScript"]
+        );
+    }
+
+    #[test]
+    fn years_are_read_in_their_usual_shapes() {
+        let y = |s: &str| years(s).map(|y| (y.min, y.max));
+        assert_eq!(y("5+ years of experience"), Some((5, None)));
+        assert_eq!(y("3-5 years in a similar role"), Some((3, Some(5))));
+        assert_eq!(y("at least two years of python"), Some((2, None)));
+        assert_eq!(y("3 to 5 years of experience"), Some((3, Some(5))));
+        assert_eq!(y("4 or more years"), Some((4, None)));
+        assert_eq!(y("a team of 40 people"), None);
+    }
+
+    #[test]
+    fn no_input_gives_an_empty_posting_not_a_panic() {
+        for input in ["", "   \n\n", "<", "<<<>>>", "\u{0}\u{1}"] {
+            let p = parse(Input::Text(input));
+            assert!(p.skills.required.is_empty());
+            let _ = parse(Input::Html(input));
+        }
+    }
+}
