@@ -50,4 +50,8 @@ id_type! {
     ImportId,
     /// An in-app notification.
     NotificationId,
+    /// A company a user deals with.
+    CompanyId,
+    /// A job posting a user added.
+    PostingId,
 }

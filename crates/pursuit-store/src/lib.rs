@@ -33,6 +33,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod migrate;
+pub mod postings;
 pub mod reminders;
 pub mod schema;
 pub mod secret;

@@ -59,6 +59,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_imports"),
     migration!(11, "0011_delivery"),
     migration!(12, "0012_board_columns"),
+    migration!(13, "0013_postings"),
 ];
 
 /// The schema version this build writes.

@@ -50,7 +50,9 @@ id_values!(
     ActivityId,
     ReminderId,
     ImportId,
-    NotificationId
+    NotificationId,
+    CompanyId,
+    PostingId
 );
 
 macro_rules! value_from {

@@ -522,9 +522,12 @@ fn title_line(lines: &[&str]) -> Option<String> {
         .take(3)
         .map(|l| item(l).trim_matches('*').trim())
         .find(|l| {
+            // Short and not a sentence: "Engineer at Acme, Inc." may end in a dot.
+            let sentence =
+                (l.ends_with('.') && l.split_whitespace().count() > 8) || l.contains(". ");
             !l.is_empty()
                 && l.chars().count() <= 90
-                && !l.ends_with('.')
+                && !sentence
                 && heading(l).is_none()
                 && !l.contains(':')
         })

@@ -26,6 +26,7 @@ pub mod middleware;
 mod notifications;
 mod page;
 mod pages;
+mod postings;
 pub mod problem;
 mod reminders;
 pub mod request_id;
@@ -68,6 +69,9 @@ pub struct WebSettings {
     pub signup_open: bool,
     /// The zone of new accounts whose browser did not say.
     pub default_timezone: pursuit_domain::account::TimeZoneName,
+    /// Let the URL fetcher reach loopback addresses. For tests only (their servers listen
+    /// on 127.0.0.1); never on a server others use, where it opens SSRF to local services.
+    pub fetch_allow_loopback: bool,
 }
 
 /// Shared by every handler: cheap to clone.
@@ -173,6 +177,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(analytics::router())
         .merge(export::router())
         .merge(import::router())
+        .merge(postings::router())
         .split_for_parts()
 }
 

@@ -56,6 +56,7 @@ impl Application {
             secure_cookies: base_url.starts_with("https://"),
             signup_open: config.signup == Signup::Open,
             default_timezone: default_timezone.clone(),
+            fetch_allow_loopback: config.fetch_allow_loopback,
         };
         install_crypto_provider();
         let google = pursuit_web::auth::google::from_settings(config.google.as_ref().map(|g| {

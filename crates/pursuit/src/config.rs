@@ -208,6 +208,10 @@ pub struct Config {
     pub default_timezone: String,
     /// Days an in-app notification is kept (read or not).
     pub notification_expiry_days: u32,
+    /// Let posting URLs point at loopback addresses (127.0.0.1, ::1). For tests only: on a
+    /// server others use it lets them reach local services. Private and metadata addresses
+    /// stay refused either way.
+    pub fetch_allow_loopback: bool,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub worker: WorkerSettings,
@@ -228,6 +232,7 @@ impl Default for Config {
             body_limit_bytes: 2 * 1024 * 1024,
             signup: Signup::Open,
             default_timezone: "UTC".to_owned(),
+            fetch_allow_loopback: false,
             notification_expiry_days: 30,
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),

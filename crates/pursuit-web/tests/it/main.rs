@@ -68,6 +68,7 @@ async fn probe_app(body_limit: usize) -> Probe {
         secure_cookies: false,
         signup_open: true,
         default_timezone: pursuit_domain::account::TimeZoneName::utc(),
+        fetch_allow_loopback: true,
     };
     let mailer =
         pursuit_mail::Mailer::outbox("pursuit@localhost", &dir.path().join("outbox")).unwrap();

@@ -17,5 +17,6 @@ mod imports;
 mod oidc;
 mod pages;
 mod platform;
+mod postings;
 mod queue;
 mod tenancy;

@@ -29,6 +29,7 @@ enum Fixture {
     Reminder,
     Import,
     Notification,
+    Posting,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -98,6 +99,12 @@ fn access(method: &str, path: &str) -> Option<Access> {
         }
         ("get" | "delete", "/api/v1/imports/{id}") => Access::ById(Fixture::Import, None),
         ("post", "/api/v1/imports/{id}/confirm") => Access::ById(Fixture::Import, None),
+        ("get", "/api/v1/jobs") => Access::Caller(None),
+        ("post", "/api/v1/jobs") => {
+            Access::Caller(Some(json!({ "text": "Bob's Chef Job\nCook things." })))
+        }
+        ("get", "/api/v1/jobs/{id}") => Access::ById(Fixture::Posting, None),
+        ("post", "/api/v1/jobs/{id}/parse") => Access::ById(Fixture::Posting, None),
         _ => return None,
     })
 }
@@ -148,9 +155,13 @@ both_backends! {
             .json(&json!({ "csv": "Company,Role\nAlice Imported Secret,Astronaut\n" }))
             .send().await.unwrap().json().await.unwrap();
         let alice_import = alice_i["id"].as_str().unwrap().to_owned();
+        let alice_p: Value = app.client.post(app.url("/api/v1/jobs")).bearer_auth(&alice_secret)
+            .json(&json!({ "text": "Alice Secret Posting\nAbout Alice Hidden Corp", "company": "Alice Hidden Corp" }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_posting = alice_p["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification"];
+        let alice_marks = [alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -174,6 +185,7 @@ both_backends! {
                             Fixture::Reminder => alice_reminder.as_str(),
                             Fixture::Import => alice_import.as_str(),
                             Fixture::Notification => alice_notification.as_str(),
+                            Fixture::Posting => alice_posting.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }

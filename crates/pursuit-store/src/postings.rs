@@ -1,0 +1,205 @@
+//! Companies and the job postings a user added. Every function takes the owner.
+
+use jiff::Timestamp;
+use pursuit_domain::ids::{ApplicationId, CompanyId, PostingId, UserId};
+
+use crate::db::Conn;
+use crate::error::StoreError;
+use crate::query;
+use crate::sql::{Query, Row, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Company {
+    pub id: CompanyId,
+    pub name: String,
+}
+
+/// The user's company with this normalized name (`name_key`), made if it is new. Safe when
+/// two requests make the same company at once: the unique key decides and both get one row.
+pub async fn company_for(
+    mut conn: impl Conn,
+    user_id: UserId,
+    name: &str,
+    name_key: &str,
+    now: Timestamp,
+) -> Result<Company, StoreError> {
+    conn.execute(
+        query(
+            "INSERT INTO companies (id, user_id, name, name_key, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (user_id, name_key) DO NOTHING",
+        )
+        .bind(CompanyId::new())
+        .bind(user_id)
+        .bind(name)
+        .bind(name_key)
+        .bind(now),
+    )
+    .await?;
+    let row = conn
+        .fetch_one(
+            query("SELECT id, name FROM companies WHERE user_id = $1 AND name_key = $2")
+                .bind(user_id)
+                .bind(name_key),
+        )
+        .await?;
+    Ok(Company {
+        id: CompanyId(row.get("id")?),
+        name: row.get("name")?,
+    })
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Posting {
+    pub id: PostingId,
+    pub company: Option<Company>,
+    pub application_id: Option<ApplicationId>,
+    /// `text`, `url` or `callback`.
+    pub source: String,
+    pub url: Option<String>,
+    pub raw_text: String,
+    pub title: Option<String>,
+    /// `pending`, `complete` or `failed`.
+    pub parse_status: String,
+    pub parse_error: Option<String>,
+    pub parsed: Option<serde_json::Value>,
+    pub jd_lang: Option<String>,
+    pub desired_output_lang: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+const COLUMNS: &str = "p.id, p.company_id, c.name AS company_name, p.application_id, p.source, p.url, p.raw_text, p.title, \
+     p.parse_status, p.parse_error, p.parsed, p.jd_lang, p.desired_output_lang, p.created_at, p.updated_at";
+const FROM: &str = "job_postings p LEFT JOIN companies c ON c.id = p.company_id";
+
+fn from_row(row: &Row) -> Result<Posting, StoreError> {
+    let company_id: Option<uuid::Uuid> = row.get("company_id")?;
+    let company_name: Option<String> = row.get("company_name")?;
+    let application_id: Option<uuid::Uuid> = row.get("application_id")?;
+    Ok(Posting {
+        id: PostingId(row.get("id")?),
+        company: company_id.zip(company_name).map(|(id, name)| Company {
+            id: CompanyId(id),
+            name,
+        }),
+        application_id: application_id.map(ApplicationId),
+        source: row.get("source")?,
+        url: row.get("url")?,
+        raw_text: row.get("raw_text")?,
+        title: row.get("title")?,
+        parse_status: row.get("parse_status")?,
+        parse_error: row.get("parse_error")?,
+        parsed: row.get("parsed")?,
+        jd_lang: row.get("jd_lang")?,
+        desired_output_lang: row.get("desired_output_lang")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+pub async fn insert_posting(
+    mut conn: impl Conn,
+    user_id: UserId,
+    posting: &Posting,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query(
+            "INSERT INTO job_postings (id, user_id, company_id, application_id, source, url, raw_text, title, parse_status, \
+             parse_error, parsed, jd_lang, desired_output_lang, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(posting.id)
+        .bind(user_id)
+        .bind(posting.company.as_ref().map(|c| c.id))
+        .bind(posting.application_id)
+        .bind(posting.source.as_str())
+        .bind(posting.url.clone())
+        .bind(posting.raw_text.as_str())
+        .bind(posting.title.clone())
+        .bind(posting.parse_status.as_str())
+        .bind(posting.parse_error.clone())
+        .bind(posting.parsed.clone())
+        .bind(posting.jd_lang.clone())
+        .bind(posting.desired_output_lang.as_str())
+        .bind(posting.created_at)
+        .bind(posting.updated_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a parse's outcome (from Pursuit's parser or an outside workflow's callback).
+pub async fn record_parse(
+    mut conn: impl Conn,
+    user_id: UserId,
+    posting: &Posting,
+) -> Result<bool, StoreError> {
+    let changed = conn
+        .execute(
+            query(
+                "UPDATE job_postings SET title = $3, parse_status = $4, parse_error = $5, parsed = $6, jd_lang = $7, \
+                 company_id = $8, raw_text = $9, updated_at = $10 WHERE id = $1 AND user_id = $2",
+            )
+            .bind(posting.id)
+            .bind(user_id)
+            .bind(posting.title.clone())
+            .bind(posting.parse_status.as_str())
+            .bind(posting.parse_error.clone())
+            .bind(posting.parsed.clone())
+            .bind(posting.jd_lang.clone())
+            .bind(posting.company.as_ref().map(|c| c.id))
+            .bind(posting.raw_text.as_str())
+            .bind(posting.updated_at),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+pub async fn get_posting(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: PostingId,
+) -> Result<Option<Posting>, StoreError> {
+    conn.fetch_optional(
+        Query::dynamic(format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE p.id = $1 AND p.user_id = $2"
+        ))
+        .bind(id)
+        .bind(user_id),
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// The user's postings, newest first, after the `(created_at, id)` of the last one seen.
+/// `saved`: only those in the tracker (`true`) or only those not (`false`).
+pub async fn list_postings(
+    mut conn: impl Conn,
+    user_id: UserId,
+    saved: Option<bool>,
+    after: Option<(Timestamp, PostingId)>,
+    limit: i64,
+) -> Result<Vec<Posting>, StoreError> {
+    let mut conditions = vec!["p.user_id = $1"];
+    match saved {
+        Some(true) => conditions.push("p.application_id IS NOT NULL"),
+        Some(false) => conditions.push("p.application_id IS NULL"),
+        None => {}
+    }
+    let mut values: Vec<Value> = vec![user_id.into(), limit.into()];
+    if let Some((at, id)) = after {
+        conditions.push("(p.created_at < $3 OR (p.created_at = $3 AND p.id < $4))");
+        values.push(at.into());
+        values.push(id.into());
+    }
+    let mut q = Query::dynamic(format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY p.created_at DESC, p.id DESC LIMIT $2",
+        conditions.join(" AND ")
+    ));
+    for value in values {
+        q = q.bind(value);
+    }
+    conn.fetch_all(q).await?.iter().map(from_row).collect()
+}
