@@ -57,14 +57,15 @@ pub fn read(html: &str) -> Page {
     let mut page = Page::default();
     let mut h1 = None;
     let mut title = None;
-    for tag in tags(html) {
+    let all = tags(html);
+    for tag in &all {
         match tag.name.as_str() {
             "script" if !tag.closing => {
                 if tag
                     .attr("type")
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
                     && let Ok(value) =
-                        serde_json::from_str::<serde_json::Value>(raw_content(html, &tag, "script"))
+                        serde_json::from_str::<serde_json::Value>(raw_content(html, tag, "script"))
                 {
                     page.json_ld.push(value);
                 }
@@ -79,10 +80,10 @@ pub fn read(html: &str) -> Page {
                 _ => {}
             },
             "title" if !tag.closing && title.is_none() => {
-                title = Some(collapse(&decode(raw_content(html, &tag, "title"))));
+                title = Some(collapse(&decode(raw_content(html, tag, "title"))));
             }
             "h1" if !tag.closing && h1.is_none() => {
-                let inner = raw_content(html, &tag, "h1");
+                let inner = raw_content(html, tag, "h1");
                 h1 = Some(collapse(&text(inner)));
             }
             _ => {}
@@ -95,10 +96,48 @@ pub fn read(html: &str) -> Page {
         .or(h1.filter(|t| !t.is_empty()));
     let body = ["main", "article", "body"]
         .iter()
-        .find_map(|name| element(html, name))
+        .find_map(|name| element(html, &all, name))
         .unwrap_or(html);
     page.text = text(body);
     page
+}
+
+/// The page without what no reader or parser of postings needs: scripts (except JSON-LD),
+/// styles, SVG, frames, comments. What a URL posting keeps, so it can be read again later
+/// with its structured data.
+pub fn compact(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 4);
+    let mut last = 0;
+    let mut skip: Option<String> = None;
+    for tag in tags(html) {
+        if let Some(open) = &skip {
+            if tag.closing && tag.name == *open {
+                skip = None;
+                last = tag.end;
+            }
+            continue;
+        }
+        let json_ld = tag.name == "script"
+            && tag
+                .attr("type")
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+        let dropped = matches!(
+            tag.name.as_str(),
+            "script" | "style" | "svg" | "noscript" | "template" | "iframe" | "canvas"
+        ) && !json_ld
+            && !tag.closing;
+        if tag.name.is_empty() || dropped {
+            out.push_str(&html[last..tag.start]);
+            last = tag.end;
+            if dropped && !tag.self_closing {
+                skip = Some(tag.name.clone());
+            }
+        }
+    }
+    if skip.is_none() {
+        out.push_str(&html[last..]);
+    }
+    out
 }
 
 /// The readable text of an HTML fragment: one line per block, "• " before list items,
@@ -337,16 +376,13 @@ fn raw_content<'a>(html: &'a str, tag: &Tag<'_>, name: &str) -> &'a str {
 }
 
 /// The content of the first `<name>` element (to its last closing tag), if any.
-fn element<'a>(html: &'a str, name: &str) -> Option<&'a str> {
-    let open = tags(html)
-        .into_iter()
-        .find(|t| t.name == name && !t.closing)?;
-    let close = format!("</{name}");
-    let lower = html.to_ascii_lowercase();
-    let end = lower
-        .rfind(&close)
-        .filter(|&e| e >= open.end)
-        .unwrap_or(html.len());
+fn element<'a>(html: &'a str, tags: &[Tag<'_>], name: &str) -> Option<&'a str> {
+    let open = tags.iter().find(|t| t.name == name && !t.closing)?;
+    let end = tags
+        .iter()
+        .rev()
+        .find(|t| t.name == name && t.closing && t.start >= open.end)
+        .map_or(html.len(), |t| t.start);
     Some(&html[open.end..end])
 }
 
@@ -467,6 +503,19 @@ mod tests {
         assert_eq!(page.title.as_deref(), Some("Jobs at Acme"));
         assert_eq!(page.site_name.as_deref(), Some("Acme & Co"));
         assert_eq!(page.text, "Text");
+    }
+
+    #[test]
+    fn a_compacted_page_reads_the_same() {
+        let html = r#"<html><head><style>p{}</style><script>var a = "</p>";</script>
+            <script type="application/ld+json">{"@type": "JobPosting", "title": "Engineer"}</script></head>
+            <body><!-- c --><svg><path/></svg><main><p>Text</p></main></body></html>"#;
+        let small = compact(html);
+        assert!(
+            !small.contains("var a") && !small.contains("<svg") && !small.contains("p{}"),
+            "{small}"
+        );
+        assert_eq!(read(&small), read(html), "{small}");
     }
 
     #[test]

@@ -89,9 +89,10 @@ pub fn parse(input: Input<'_>) -> Posting {
 /// Pasted text: HTML if it looks like it, CRLF to LF, tabs to spaces.
 fn normalize(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace(['\r', '\t'], " ");
+    let lower = text.to_ascii_lowercase();
     let looks_html = ["</p>", "<br", "</li>", "</div>"]
         .iter()
-        .any(|t| text.to_ascii_lowercase().contains(t));
+        .any(|t| lower.contains(t));
     if looks_html { html::text(&text) } else { text }
 }
 

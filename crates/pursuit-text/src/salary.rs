@@ -241,7 +241,8 @@ fn in_line(line: &str) -> Option<Salary> {
             low >= 5.0 && !(1900.0..=2100.0).contains(&low) || high.is_some_and(|h| h >= 5.0);
         if (currency.is_some() || (about_pay && high.is_some())) && plausible {
             let start = toks[begin].1;
-            let period = period(&lower[start.min(lower.len())..]).or_else(|| period(&lower));
+            // Lower-casing can change byte lengths ("İ"), so cut the original line.
+            let period = period(&line[start..].to_lowercase()).or_else(|| period(&lower));
             let (period, stated) = match period {
                 Some(p) => (Some(p.to_owned()), true),
                 None => (
@@ -249,10 +250,9 @@ fn in_line(line: &str) -> Option<Salary> {
                     false,
                 ),
             };
-            let ote = lower.contains("ote")
-                && lower
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|w| w == "ote")
+            let ote = lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "ote")
                 || lower.contains("on-target")
                 || lower.contains("on target earnings");
             return Some(Salary {
@@ -407,6 +407,15 @@ mod tests {
         assert_eq!(
             s("الراتب ٢٠٬٠٠٠ درهم شهريا"),
             (Some(20_000), None, own("AED"), own("month"), false)
+        );
+    }
+
+    #[test]
+    fn letters_that_change_length_in_lower_case_do_not_break_the_reading() {
+        let salary = find("İİİİİİİİİİ Gehalt: €50.000 pro Jahr").expect("salary");
+        assert_eq!(
+            (salary.min, salary.period.as_deref()),
+            (Some(50_000), Some("year"))
         );
     }
 

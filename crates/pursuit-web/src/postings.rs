@@ -27,8 +27,10 @@ use crate::extract::Json;
 use crate::page;
 use crate::problem::ApiError;
 
-/// The most text a posting may have (pasted or fetched), in bytes.
+/// The most text a pasted posting may have, in bytes.
 pub const MAX_TEXT: usize = 200_000;
+/// The most of a fetched page kept (after scripts and styles are dropped), in bytes.
+const MAX_PAGE: usize = 1_000_000;
 /// Languages Pursuit writes documents in (seed 004: `desired_output_lang`).
 const OUTPUT_LANGS: &[&str] = &["en", "ar"];
 
@@ -91,6 +93,7 @@ pub struct PostingResponse {
 }
 
 pub(crate) fn response(p: Posting) -> PostingResponse {
+    let text = readable(&p.raw_text, &p.source, p.parsed.as_ref());
     PostingResponse {
         id: p.id.0,
         title: p.title,
@@ -105,10 +108,37 @@ pub(crate) fn response(p: Posting) -> PostingResponse {
         parse_error: p.parse_error,
         jd_lang: p.jd_lang,
         desired_output_lang: p.desired_output_lang,
+        text,
         parsed: p.parsed,
-        text: p.raw_text,
         created_at: p.created_at,
         updated_at: p.updated_at,
+    }
+}
+
+/// How a stored posting is read: a fetched page (kept as HTML, so its JSON-LD is read again
+/// on a re-parse) or text as the user gave it.
+fn input<'a>(raw: &'a str, source: &str) -> Input<'a> {
+    if source == "url"
+        && raw
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('<')
+    {
+        Input::Html(raw)
+    } else {
+        Input::Text(raw)
+    }
+}
+
+/// The posting's text for people: as pasted, or a page's readable text (the JSON-LD
+/// description when the parse found one).
+fn readable(raw: &str, source: &str, parsed: Option<&Value>) -> String {
+    match input(raw, source) {
+        Input::Text(text) => text.to_owned(),
+        Input::Html(page) => parsed
+            .and_then(|p| p.get("description"))
+            .and_then(Value::as_str)
+            .map_or_else(|| pursuit_text::html::read(page).text, str::to_owned),
     }
 }
 
@@ -163,15 +193,20 @@ async fn create_posting(
             None
         }
     };
-    let title_override = trimmed(body.title.as_deref(), "title", 300, &mut fields);
-    let company_override = trimmed(body.company.as_deref(), "company", 300, &mut fields);
+    let mut optional = |field: &str, value: Option<String>| {
+        fields
+            .text(field, &value.map_or(Value::Null, Value::String), 300)
+            .flatten()
+    };
+    let title_override = optional("title", body.title);
+    let company_override = optional("company", body.company);
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
 
     // Read the source: pasted text as it is, a URL through the guarded fetcher.
-    let (source, raw, html) = match (text, url) {
-        (Some(text), _) => ("text", text.to_owned(), false),
+    let (source, raw) = match (text, url) {
+        (Some(text), _) => ("text", text.to_owned()),
         (None, url) => {
             let url = url.ok_or_else(|| {
                 ApiError::invalid_field("/text", "give the posting's text or its url")
@@ -183,31 +218,24 @@ async fn create_posting(
                 .content_type
                 .as_deref()
                 .is_none_or(|t| t.contains("html") || t.contains("xml"));
-            let body = String::from_utf8_lossy(&fetched.body).into_owned();
-            if body.trim().is_empty() {
+            let page = String::from_utf8_lossy(&fetched.body);
+            if page.trim().is_empty() {
                 return Err(ApiError::invalid_field(
                     "/url",
                     "the page at this address is empty",
                 ));
             }
-            ("url", body, html)
+            // Kept without scripts and styles; plain text stays plain.
+            let kept = if html {
+                pursuit_text::html::compact(&page)
+            } else {
+                page.into_owned()
+            };
+            ("url", truncate(&kept, MAX_PAGE).to_owned())
         }
     };
     let parse = body.parse.unwrap_or(true);
-    let parsed = parse.then(|| {
-        reader::parse(if html {
-            Input::Html(&raw)
-        } else {
-            Input::Text(&raw)
-        })
-    });
-    // Keep the readable text, not the page's markup.
-    let stored_text = match &parsed {
-        Some(p) if html => p.description.clone(),
-        _ if html => pursuit_text::html::read(&raw).text,
-        _ => raw.clone(),
-    };
-    let stored_text: String = truncate(&stored_text, MAX_TEXT).to_owned();
+    let parsed = parse.then(|| reader::parse(input(&raw, source)));
 
     let title = title_override.or_else(|| parsed.as_ref().and_then(|p| p.title.clone()));
     let company_name = company_override
@@ -253,7 +281,7 @@ async fn create_posting(
         application_id: Some(created.id),
         source: source.to_owned(),
         url: url.map(str::to_owned),
-        raw_text: stored_text,
+        raw_text: raw,
         title,
         parse_status: if parse { "complete" } else { "pending" }.to_owned(),
         parse_error: None,
@@ -277,20 +305,6 @@ async fn create_posting(
     Ok(response)
 }
 
-fn trimmed(
-    value: Option<&str>,
-    field: &str,
-    max: usize,
-    fields: &mut crate::fields::Fields,
-) -> Option<String> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if value.chars().count() > max {
-        fields.bad(field, format!("must be at most {max} characters"));
-        return None;
-    }
-    Some(value.to_owned())
-}
-
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
@@ -302,11 +316,10 @@ fn truncate(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// "https://jobs.acme.com/123" → "jobs.acme.com": a company name of last resort.
+/// "https://www.acme.com/jobs/1" → "acme.com": a company name of last resort.
 fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
-    let host = host.split(':').next()?.trim_start_matches("www.");
+    let url = reqwest::Url::parse(url).ok()?;
+    let host = url.host_str()?.trim_start_matches("www.");
     (!host.is_empty()).then(|| host.to_owned())
 }
 
@@ -429,7 +442,7 @@ async fn parse_posting(
     Path(id): Path<uuid::Uuid>,
 ) -> Result<axum::Json<PostingResponse>, ApiError> {
     let mut posting = owned(&state, current.id(), id).await?;
-    let parsed = reader::parse(Input::Text(&posting.raw_text));
+    let parsed = reader::parse(input(&posting.raw_text, &posting.source));
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
     if posting.title.is_none() {

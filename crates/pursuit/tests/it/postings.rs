@@ -145,6 +145,14 @@ both_backends! {
         assert_eq!(job["parsed"]["salary"]["period"], "month");
         assert_eq!(job["text"], "Requirements:\n• 3+ years of SQL and Apache Spark");
 
+        // The page is kept (without its scripts): a re-parse reads its JSON-LD again.
+        let id = job["id"].as_str().unwrap();
+        let again = app.client.post(app.url(&format!("/api/v1/jobs/{id}/parse"))).bearer_auth(&me).send().await.unwrap();
+        let again = json_body(again, "application/json").await;
+        assert_eq!(again["parsed"]["extracted_from"], "json-ld");
+        assert_eq!(again["parsed"]["salary"]["period"], "month");
+        assert_eq!(again["text"], job["text"]);
+
         // A redirect into the cloud metadata service is refused, with the reason.
         let refused = add(&app, &me, json!({ "url": format!("{site}/evil") })).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
