@@ -84,7 +84,7 @@ pub struct PostingResponse {
     /// skills (required/preferred/mentioned, each with its evidence line), benefits…
     #[schema(value_type = Object)]
     parsed: Option<Value>,
-    /// The posting's text as stored.
+    /// The posting's text: as pasted, or the fetched page's readable text.
     text: String,
     #[schema(value_type = String, format = DateTime)]
     created_at: Timestamp,
