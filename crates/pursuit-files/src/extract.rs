@@ -66,7 +66,11 @@ impl Format {
         let extension = file_name
             .and_then(|n| n.rsplit_once('.'))
             .map(|(_, ext)| ext.to_ascii_lowercase());
-        if bytes.starts_with(b"%PDF-") || bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        if bytes.starts_with(b"%PDF-")
+            || bytes[..bytes.len().min(1024)]
+                .windows(5)
+                .any(|w| w == b"%PDF-")
+        {
             return Ok(Format::Pdf);
         }
         if bytes.starts_with(b"PK\x03\x04") {
@@ -337,10 +341,22 @@ mod tests {
 
     #[test]
     fn sniffs_by_content_before_name() {
-        assert_eq!(Format::sniff(b"%PDF-1.7\n", Some("cv.txt")), Ok(Format::Pdf));
-        assert_eq!(Format::sniff(b"PK\x03\x04rest", Some("cv.pdf")), Ok(Format::Docx));
-        assert_eq!(Format::sniff(b"# Jane", Some("cv.md")), Ok(Format::Markdown));
-        assert_eq!(Format::sniff(b"{\"basics\":{}}", None), Ok(Format::JsonResume));
+        assert_eq!(
+            Format::sniff(b"%PDF-1.7\n", Some("cv.txt")),
+            Ok(Format::Pdf)
+        );
+        assert_eq!(
+            Format::sniff(b"PK\x03\x04rest", Some("cv.pdf")),
+            Ok(Format::Docx)
+        );
+        assert_eq!(
+            Format::sniff(b"# Jane", Some("cv.md")),
+            Ok(Format::Markdown)
+        );
+        assert_eq!(
+            Format::sniff(b"{\"basics\":{}}", None),
+            Ok(Format::JsonResume)
+        );
         assert_eq!(Format::sniff(b"Jane Doe\nEngineer", None), Ok(Format::Text));
         assert_eq!(Format::sniff(b"  \n", None), Err(ExtractError::Empty));
         assert!(matches!(
@@ -386,7 +402,10 @@ mod tests {
         )
         .await;
         assert!(
-            matches!(result, Err(ExtractError::Corrupt(_) | ExtractError::NoText | ExtractError::Crashed)),
+            matches!(
+                result,
+                Err(ExtractError::Corrupt(_) | ExtractError::NoText | ExtractError::Crashed)
+            ),
             "{result:?}"
         );
     }

@@ -81,7 +81,10 @@ impl fmt::Debug for Storage {
 
 impl Storage {
     /// Opens the configured store; `data_dir` holds `files/` for the local kind.
-    pub fn open(config: &StorageConfig, data_dir: &std::path::Path) -> Result<Storage, StorageError> {
+    pub fn open(
+        config: &StorageConfig,
+        data_dir: &std::path::Path,
+    ) -> Result<Storage, StorageError> {
         match config {
             StorageConfig::Local => Storage::local(&data_dir.join("files")),
             StorageConfig::S3 {
@@ -204,7 +207,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let storage = Storage::open(&StorageConfig::Local, dir.path()).unwrap();
         storage
-            .put("u1", Kind::ResumeOriginal, "v1", Bytes::from_static(b"%PDF-"))
+            .put(
+                "u1",
+                Kind::ResumeOriginal,
+                "v1",
+                Bytes::from_static(b"%PDF-"),
+            )
             .await
             .unwrap();
         let read = storage.get("u1", Kind::ResumeOriginal, "v1").await.unwrap();
@@ -214,9 +222,20 @@ mod tests {
             storage.get("u2", Kind::ResumeOriginal, "v1").await,
             Err(StorageError::NotFound)
         ));
-        assert!(storage.put("../x", Kind::ResumeOriginal, "v1", Bytes::new()).await.is_err());
-        storage.delete("u1", Kind::ResumeOriginal, "v1").await.unwrap();
-        storage.delete("u1", Kind::ResumeOriginal, "v1").await.unwrap();
+        assert!(
+            storage
+                .put("../x", Kind::ResumeOriginal, "v1", Bytes::new())
+                .await
+                .is_err()
+        );
+        storage
+            .delete("u1", Kind::ResumeOriginal, "v1")
+            .await
+            .unwrap();
+        storage
+            .delete("u1", Kind::ResumeOriginal, "v1")
+            .await
+            .unwrap();
         assert!(matches!(
             storage.get("u1", Kind::ResumeOriginal, "v1").await,
             Err(StorageError::NotFound)
