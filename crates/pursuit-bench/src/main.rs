@@ -19,6 +19,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 mod browser;
+mod documents;
 mod queue;
 mod reminders;
 mod tracker;
@@ -49,6 +50,12 @@ enum Bench {
         /// postgres://… to measure against PostgreSQL instead of a fresh SQLite file.
         #[arg(long)]
         database_url: Option<String>,
+    },
+    /// Read every resume under a folder as an upload is read (in-process): how many were
+    /// read, why not, and the time per file by format.
+    Resumes {
+        /// A folder of resume files (searched recursively).
+        dir: PathBuf,
     },
     /// Kill -9 `pursuit worker` processes at random points over a batch of canary jobs, many
     /// times, then check every job ran and had its effect exactly once.
@@ -169,6 +176,7 @@ async fn main() -> anyhow::Result<()> {
             per_user,
             database_url,
         } => reminders::quiet_hours(users, per_user, database_url).await,
+        Bench::Resumes { dir } => documents::resumes(&dir).await,
         Bench::QueueChaos {
             binary,
             kills,

@@ -8,6 +8,7 @@
 pub mod docx;
 pub mod extract;
 pub mod pdf;
+pub mod resume;
 pub mod storage;
 
 pub use extract::{ExtractError, Extracted, Format, Hidden, HiddenKind, Limits};

@@ -352,7 +352,7 @@ fn heading(line: &str) -> Option<Section> {
 }
 
 /// A line without its bullet or list number.
-fn item(line: &str) -> &str {
+pub(crate) fn item(line: &str) -> &str {
     let t = line
         .trim()
         .trim_start_matches([
@@ -600,7 +600,7 @@ fn company_from_text(lines: &[&str]) -> Option<String> {
     None
 }
 
-fn contains_word(lower: &str, word: &str) -> bool {
+pub(crate) fn contains_word(lower: &str, word: &str) -> bool {
     lower.match_indices(word).any(|(at, _)| {
         let before = lower[..at].chars().next_back();
         let after = lower[at + word.len()..].chars().next();

@@ -1,5 +1,5 @@
-//! `pursuit parse job FILE|URL`: read a document without a server, for users' scripts and
-//! for evaluation. Nothing is stored.
+//! `pursuit parse job FILE|URL` and `pursuit parse resume FILE`: read a document without a
+//! server, for users' scripts and for evaluation. Nothing is stored.
 
 use std::path::Path;
 
@@ -10,6 +10,15 @@ use pursuit_text::posting::{self, Input};
 
 #[derive(Debug, Subcommand)]
 pub enum ParseCommand {
+    /// Read a resume: PDF, DOCX, HTML, Markdown, plain text or JSON Resume.
+    Resume {
+        /// The file to read.
+        file: std::path::PathBuf,
+        /// Print the whole parsed structure as JSON (with the extracted text and any
+        /// hidden text found).
+        #[arg(long)]
+        json: bool,
+    },
     /// Read a job posting from a file (text or HTML) or an http(s) URL.
     Job {
         /// A file path, or an http:// or https:// URL.
@@ -22,6 +31,7 @@ pub enum ParseCommand {
 
 pub async fn run(command: ParseCommand) -> anyhow::Result<()> {
     match command {
+        ParseCommand::Resume { file, json } => resume(&file, json).await,
         ParseCommand::Job { source, json } => {
             let (body, html) = if source.starts_with("http://") || source.starts_with("https://") {
                 let fetched = fetch::fetch(&source, &Limits::default())
@@ -81,4 +91,64 @@ pub async fn run(command: ParseCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn resume(file: &Path, json: bool) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let now = jiff::Zoned::now();
+    let today = pursuit_text::dates::YearMonth {
+        year: i32::from(now.year()),
+        month: u32::try_from(now.month()).ok(),
+    };
+    let name = file.file_name().and_then(|n| n.to_str());
+    let read =
+        pursuit_files::resume::read(bytes.into(), name, pursuit_files::Limits::default(), today)
+            .await
+            .with_context(|| format!("cannot read a resume from {}", file.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&read)?);
+        return Ok(());
+    }
+    let r = &read.resume;
+    let none = || "—".to_owned();
+    println!("name:       {}", r.basics.name.clone().unwrap_or_else(none));
+    println!(
+        "headline:   {}",
+        r.basics.label.clone().unwrap_or_else(none)
+    );
+    println!(
+        "email:      {}",
+        r.basics.email.clone().unwrap_or_else(none)
+    );
+    println!(
+        "phone:      {}",
+        r.basics.phone.clone().unwrap_or_else(none)
+    );
+    println!(
+        "location:   {}",
+        r.basics.location.clone().unwrap_or_else(none)
+    );
+    for role in &r.work {
+        println!(
+            "role:       {} · {} ({} – {})",
+            role.position.clone().unwrap_or_else(none),
+            role.name.clone().unwrap_or_else(none),
+            role.start_date.clone().unwrap_or_else(none),
+            role.end_date.clone().unwrap_or_else(|| "present".into()),
+        );
+    }
+    if let Some(years) = r.total_years {
+        println!("years:      {years}");
+    }
+    let skills: Vec<&str> = r.skills.iter().map(|s| s.name.as_str()).collect();
+    println!("skills:     {}", skills.join(", "));
+    if !read.hidden.is_empty() || !r.injections.is_empty() {
+        println!(
+            "warning:    {} stretch(es) of hidden text, {} instruction(s) to AI screeners",
+            read.hidden.len(),
+            r.injections.len()
+        );
+    }
+    println!("(--json for every field)");
+    Ok(())
 }

@@ -1,0 +1,47 @@
+//! A resume file, start to end: its format, its text (isolated reader), and the parsed
+//! resume. Shared by `pursuit parse resume` and the `resume.parse` job.
+
+use pursuit_text::dates::YearMonth;
+use pursuit_text::resume::{self, Resume};
+use serde::Serialize;
+
+use crate::extract::{self, ExtractError, Format, Hidden, Limits};
+
+/// Everything read from one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReadResume {
+    pub format: Format,
+    pub resume: Resume,
+    /// The extracted text the resume was parsed from.
+    pub text: String,
+    pub pages: Option<u32>,
+    /// Text a human reader would not see (left out of `text` where it could be found).
+    pub hidden: Vec<Hidden>,
+    pub truncated: bool,
+}
+
+/// Reads `bytes` (named `file_name` when it came as an upload) as of `today`.
+pub async fn read(
+    bytes: bytes::Bytes,
+    file_name: Option<&str>,
+    limits: Limits,
+    today: YearMonth,
+) -> Result<ReadResume, ExtractError> {
+    let format = Format::sniff(&bytes, file_name)?;
+    let extracted = extract::extract_isolated(bytes, format, limits).await?;
+    let resume = if format == Format::JsonResume {
+        let value: serde_json::Value = serde_json::from_str(&extracted.text)
+            .map_err(|e| ExtractError::Unsupported(format!("the JSON is not valid ({e})")))?;
+        resume::from_json_resume(&value, today).map_err(ExtractError::Unsupported)?
+    } else {
+        resume::parse(&extracted.text, today)
+    };
+    Ok(ReadResume {
+        format,
+        resume,
+        text: extracted.text,
+        pages: extracted.pages,
+        hidden: extracted.hidden,
+        truncated: extracted.truncated,
+    })
+}
