@@ -54,4 +54,8 @@ id_type! {
     CompanyId,
     /// A job posting a user added.
     PostingId,
+    /// A user's resume (one per user; it has versions).
+    ResumeId,
+    /// One version of a resume: an upload or pasted text and what was read from it.
+    ResumeVersionId,
 }

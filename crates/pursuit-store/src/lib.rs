@@ -35,6 +35,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod postings;
 pub mod reminders;
+pub mod resumes;
 pub mod schema;
 pub mod secret;
 pub mod sql;

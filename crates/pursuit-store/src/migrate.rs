@@ -60,6 +60,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_delivery"),
     migration!(12, "0012_board_columns"),
     migration!(13, "0013_postings"),
+    migration!(14, "0014_resumes"),
 ];
 
 /// The schema version this build writes.

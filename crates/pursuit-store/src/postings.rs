@@ -203,3 +203,11 @@ pub async fn list_postings(
     }
     conn.fetch_all(q).await?.iter().map(from_row).collect()
 }
+
+/// Who owns a posting (for callbacks, which carry no session).
+pub async fn owner_of(mut conn: impl Conn, id: PostingId) -> Result<Option<UserId>, StoreError> {
+    let row = conn
+        .fetch_optional(query("SELECT user_id FROM job_postings WHERE id = $1").bind(id))
+        .await?;
+    row.map(|r| Ok(UserId(r.get("user_id")?))).transpose()
+}

@@ -52,7 +52,9 @@ id_values!(
     ImportId,
     NotificationId,
     CompanyId,
-    PostingId
+    PostingId,
+    ResumeId,
+    ResumeVersionId
 );
 
 macro_rules! value_from {

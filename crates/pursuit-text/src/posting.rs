@@ -10,6 +10,7 @@ use crate::{html, lang, skills};
 
 /// A posting, read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Posting {
     pub title: Option<String>,
     pub company: Option<String>,
@@ -43,6 +44,7 @@ pub struct Years {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Requirements {
     pub required: Vec<String>,
     /// "Nice to have", "preferred", "a plus".
@@ -50,6 +52,7 @@ pub struct Requirements {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Skills {
     pub required: Vec<SkillRef>,
     pub preferred: Vec<SkillRef>,

@@ -15,6 +15,7 @@ mod analytics;
 mod applications;
 pub mod auth;
 mod calendar;
+mod callbacks;
 mod export;
 pub mod extract;
 mod fields;
@@ -30,6 +31,7 @@ mod postings;
 pub mod problem;
 mod reminders;
 pub mod request_id;
+mod resumes;
 mod tasks;
 mod versioned;
 mod views;
@@ -42,7 +44,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use pursuit_store::Db;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
@@ -72,6 +73,10 @@ pub struct WebSettings {
     /// Let the URL fetcher reach loopback addresses. For tests only (their servers listen
     /// on 127.0.0.1); never on a server others use, where it opens SSRF to local services.
     pub fetch_allow_loopback: bool,
+    /// The largest resume upload accepted, in bytes.
+    pub upload_limit: usize,
+    /// The shared secret outside workflows send as `X-Workflow-Token` (`None`: callbacks off).
+    pub workflow_token: Option<String>,
 }
 
 /// Shared by every handler: cheap to clone.
@@ -84,6 +89,8 @@ pub struct AppState {
     pub limiter: Arc<auth::rate_limit::RateLimiter>,
     /// Sign-in with Google, when configured.
     pub google: Option<Arc<auth::google::Google>>,
+    /// Where uploaded files are kept (`None`: uploads answer 503).
+    pub files: Option<pursuit_files::Storage>,
 }
 
 impl AppState {
@@ -98,7 +105,14 @@ impl AppState {
                 std::time::Duration::from_secs(600),
             )),
             google: None,
+            files: None,
         }
+    }
+
+    /// Sets where uploaded files are kept.
+    pub fn with_files(mut self, files: pursuit_files::Storage) -> AppState {
+        self.files = Some(files);
+        self
     }
 
     /// Turns on sign-in with Google.
@@ -178,6 +192,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(export::router())
         .merge(import::router())
         .merge(postings::router())
+        .merge(resumes::router())
+        .merge(callbacks::router())
         .split_for_parts()
 }
 
@@ -205,6 +221,12 @@ pub fn router(state: AppState) -> Router {
 /// exactly the stack production uses.
 pub fn with_platform_layers(routes: Router<AppState>, state: AppState) -> Router {
     let body_limit = state.settings.body_limit;
+    // Uploads may be larger (their route counts the file's bytes itself, see
+    // `resumes::read_upload`); every other body is held to `body_limit`.
+    let limits = middleware::BodyLimits {
+        default: body_limit,
+        upload: state.settings.upload_limit.saturating_add(64 * 1024),
+    };
     let policy = middleware::SecurityPolicy {
         hsts: state.settings.hsts,
     };
@@ -215,7 +237,10 @@ pub fn with_platform_layers(routes: Router<AppState>, state: AppState) -> Router
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            middleware::body_limit,
+        ))
         .layer(axum::middleware::from_fn(middleware::ensure_problem))
         .layer(axum::middleware::from_fn(middleware::observe))
         .layer(axum::middleware::from_fn_with_state(

@@ -172,3 +172,35 @@ pub fn problem_type_for(status: StatusCode) -> Option<ProblemType> {
         .into_iter()
         .find(|kind| kind.status() == status)
 }
+
+/// The most bytes a request body may carry: `upload` on the resume upload route (which
+/// counts its file's bytes itself), `default` everywhere else.
+#[derive(Clone, Copy)]
+pub struct BodyLimits {
+    pub default: usize,
+    pub upload: usize,
+}
+
+/// Refuses a body over the route's limit before any handler runs: by its `Content-Length`
+/// at once, and as it streams otherwise (the extractors turn the overrun into a 413).
+pub async fn body_limit(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = if request.uri().path() == "/api/v1/resume/upload" {
+        limits.upload.max(limits.default)
+    } else {
+        limits.default
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
+}

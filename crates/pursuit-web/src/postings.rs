@@ -441,8 +441,20 @@ async fn parse_posting(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<axum::Json<PostingResponse>, ApiError> {
-    let mut posting = owned(&state, current.id(), id).await?;
+    let posting = owned(&state, current.id(), id).await?;
     let parsed = reader::parse(input(&posting.raw_text, &posting.source));
+    let posting = apply_parse(&state, current.id(), posting, parsed).await?;
+    Ok(axum::Json(response(posting)))
+}
+
+/// Records what was read from a posting (by Pursuit or an outside workflow): the title and
+/// company the user gave are kept, a company named for the first time is linked.
+pub(crate) async fn apply_parse(
+    state: &AppState,
+    user: UserId,
+    mut posting: Posting,
+    parsed: reader::Posting,
+) -> Result<Posting, ApiError> {
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
     if posting.title.is_none() {
@@ -454,16 +466,15 @@ async fn parse_posting(
             .as_deref()
             .filter(|n| !company_key(n).is_empty())
     {
-        posting.company = Some(
-            postings::company_for(&mut tx, current.id(), name, &company_key(name), now).await?,
-        );
+        posting.company =
+            Some(postings::company_for(&mut tx, user, name, &company_key(name), now).await?);
     }
     posting.jd_lang = parsed.jd_lang.clone();
     posting.parse_status = "complete".to_owned();
     posting.parse_error = None;
     posting.parsed = Some(serde_json::to_value(&parsed).map_err(ApiError::internal)?);
     posting.updated_at = now;
-    postings::record_parse(&mut tx, current.id(), &posting).await?;
+    postings::record_parse(&mut tx, user, &posting).await?;
     tx.commit().await?;
-    Ok(axum::Json(response(posting)))
+    Ok(posting)
 }

@@ -37,6 +37,10 @@ pub struct JobSettings {
     pub notification_ttl: jiff::SignedDuration,
     /// Names the product in generated files (e.g. `PRODID` of calendars).
     pub product_version: String,
+    /// Where uploaded files are kept (`None`: jobs that need files fail and say so).
+    pub files: Option<pursuit_files::Storage>,
+    /// How far file readers may go.
+    pub extract_limits: pursuit_files::Limits,
 }
 
 impl Default for JobSettings {
@@ -45,6 +49,8 @@ impl Default for JobSettings {
             base_url: "http://127.0.0.1:8080".to_owned(),
             notification_ttl: jiff::SignedDuration::from_hours(24 * 30),
             product_version: env!("CARGO_PKG_VERSION").to_owned(),
+            files: None,
+            extract_limits: pursuit_files::Limits::default(),
         }
     }
 }

@@ -57,7 +57,13 @@ impl Application {
             signup_open: config.signup == Signup::Open,
             default_timezone: default_timezone.clone(),
             fetch_allow_loopback: config.fetch_allow_loopback,
+            upload_limit: config.upload_limit_bytes,
+            workflow_token: config
+                .workflow_token
+                .as_ref()
+                .map(|t| t.expose().to_owned()),
         };
+        let files = config.files(&data_dir)?;
         install_crypto_provider();
         let google = pursuit_web::auth::google::from_settings(config.google.as_ref().map(|g| {
             pursuit_web::auth::google::GoogleSettings {
@@ -67,8 +73,9 @@ impl Application {
             }
         }))
         .map_err(|e| anyhow::anyhow!("cannot set up sign-in with Google: {e}"))?;
-        let state =
-            AppState::new(db.clone(), settings, config.mailer(&data_dir)?).with_google(google);
+        let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?)
+            .with_google(google)
+            .with_files(files.clone());
         // On the embedded default a single user needs no email to start: print a link.
         let embedded = config
             .database_url
@@ -90,7 +97,7 @@ impl Application {
             Registry::standard(),
             config
                 .worker
-                .worker_config(config.job_settings(base_url.clone())),
+                .worker_config(config.job_settings(base_url.clone(), Some(files))),
         )
         .with_scheduler(standard_schedule());
         tracing::info!(

@@ -123,6 +123,52 @@ pub struct GoogleConfig {
     pub issuer: String,
 }
 
+/// Where uploaded files are kept.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum StorageSettings {
+    /// `<data_dir>/files` (the default).
+    #[default]
+    Local,
+    /// An S3-compatible bucket (AWS S3, MinIO, Garage, Ceph…).
+    S3 {
+        bucket: String,
+        #[serde(default)]
+        region: Option<String>,
+        /// For S3-compatible servers, e.g. `http://127.0.0.1:9000`.
+        #[serde(default)]
+        endpoint: Option<String>,
+        access_key_id: String,
+        secret_access_key: Secret,
+        /// Key prefix inside the bucket.
+        #[serde(default)]
+        prefix: Option<String>,
+    },
+}
+
+impl StorageSettings {
+    pub fn to_files_config(&self) -> pursuit_files::StorageConfig {
+        match self {
+            StorageSettings::Local => pursuit_files::StorageConfig::Local,
+            StorageSettings::S3 {
+                bucket,
+                region,
+                endpoint,
+                access_key_id,
+                secret_access_key,
+                prefix,
+            } => pursuit_files::StorageConfig::S3 {
+                bucket: bucket.clone(),
+                region: region.clone(),
+                endpoint: endpoint.clone(),
+                access_key_id: access_key_id.clone(),
+                secret_access_key: secret_access_key.expose().to_owned(),
+                prefix: prefix.clone(),
+            },
+        }
+    }
+}
+
 fn google_issuer() -> String {
     "https://accounts.google.com".to_owned()
 }
@@ -212,6 +258,15 @@ pub struct Config {
     /// server others use it lets them reach local services. Private and metadata addresses
     /// stay refused either way.
     pub fetch_allow_loopback: bool,
+    /// The largest resume upload accepted, in bytes (PDF, DOCX, …).
+    pub upload_limit_bytes: usize,
+    /// The shared secret outside parsing workflows send as `X-Workflow-Token` to
+    /// `/api/v1/callbacks/*`. Unset: callbacks are off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow_token: Option<Secret>,
+    /// Where uploaded files are kept: `{ kind = "local" }` (the default) or
+    /// `{ kind = "s3", bucket, region, endpoint, access_key_id, secret_access_key, prefix }`.
+    pub storage: StorageSettings,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub worker: WorkerSettings,
@@ -233,6 +288,9 @@ impl Default for Config {
             signup: Signup::Open,
             default_timezone: "UTC".to_owned(),
             fetch_allow_loopback: false,
+            upload_limit_bytes: 10 * 1024 * 1024,
+            workflow_token: None,
+            storage: StorageSettings::Local,
             notification_expiry_days: 30,
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),
@@ -304,6 +362,20 @@ impl Config {
         if self.body_limit_bytes < 1024 {
             anyhow::bail!("invalid configuration: key `body_limit_bytes` must be at least 1024");
         }
+        if !(1024..=100 * 1024 * 1024).contains(&self.upload_limit_bytes) {
+            anyhow::bail!(
+                "invalid configuration: key `upload_limit_bytes` must be between 1024 and 104857600"
+            );
+        }
+        if self
+            .workflow_token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().len() < 16)
+        {
+            anyhow::bail!(
+                "invalid configuration: key `workflow_token` must be at least 16 characters"
+            );
+        }
         if self.database.max_connections == 0 {
             anyhow::bail!(
                 "invalid configuration: key `database.max_connections` must be at least 1"
@@ -363,14 +435,34 @@ impl Config {
     }
 
     /// What jobs need to know about this installation.
-    pub fn job_settings(&self, base_url: String) -> pursuit_worker::JobSettings {
+    pub fn job_settings(
+        &self,
+        base_url: String,
+        files: Option<pursuit_files::Storage>,
+    ) -> pursuit_worker::JobSettings {
         pursuit_worker::JobSettings {
             base_url,
             notification_ttl: jiff::SignedDuration::from_hours(
                 24 * i64::from(self.notification_expiry_days),
             ),
             product_version: crate::app::VERSION.to_owned(),
+            files,
+            extract_limits: self.extract_limits(),
         }
+    }
+
+    /// How far file readers go: uploads up to `upload_limit_bytes`, defaults otherwise.
+    pub fn extract_limits(&self) -> pursuit_files::Limits {
+        pursuit_files::Limits {
+            max_bytes: self.upload_limit_bytes,
+            ..pursuit_files::Limits::default()
+        }
+    }
+
+    /// Opens the configured file storage.
+    pub fn files(&self, data_dir: &Path) -> anyhow::Result<pursuit_files::Storage> {
+        pursuit_files::Storage::open(&self.storage.to_files_config(), data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot open file storage: {e}"))
     }
 
     /// The mail transport: SMTP when `mail.smtp_host` is set, else the dev outbox.

@@ -69,6 +69,8 @@ async fn probe_app(body_limit: usize) -> Probe {
         signup_open: true,
         default_timezone: pursuit_domain::account::TimeZoneName::utc(),
         fetch_allow_loopback: true,
+        upload_limit: 0,
+        workflow_token: None,
     };
     let mailer =
         pursuit_mail::Mailer::outbox("pursuit@localhost", &dir.path().join("outbox")).unwrap();

@@ -4,6 +4,7 @@ pub mod canary;
 pub mod invites;
 pub mod noop;
 pub mod reminders;
+pub mod resumes;
 pub mod send_email;
 pub mod sweep;
 
@@ -17,4 +18,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(reminders::run_dispatch);
     registry.register(reminders::run_deliver);
     registry.register(invites::run);
+    registry.register(resumes::run);
 }

@@ -18,9 +18,9 @@ pub async fn run(global: &GlobalArgs) -> anyhow::Result<()> {
         db.clone(),
         config.mailer(&data_dir)?,
         pursuit_worker::Registry::standard(),
-        config
-            .worker
-            .worker_config(config.job_settings(config.base_url(config.bind))),
+        config.worker.worker_config(
+            config.job_settings(config.base_url(config.bind), Some(config.files(&data_dir)?)),
+        ),
     )
     .with_scheduler(standard_schedule());
     println!("Pursuit {VERSION} worker {} is running", worker.worker_id());

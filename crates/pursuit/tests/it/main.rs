@@ -19,4 +19,5 @@ mod pages;
 mod platform;
 mod postings;
 mod queue;
+mod resumes;
 mod tenancy;

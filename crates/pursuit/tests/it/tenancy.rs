@@ -30,6 +30,7 @@ enum Fixture {
     Import,
     Notification,
     Posting,
+    ResumeVersion,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -105,6 +106,27 @@ fn access(method: &str, path: &str) -> Option<Access> {
         }
         ("get", "/api/v1/jobs/{id}") => Access::ById(Fixture::Posting, None),
         ("post", "/api/v1/jobs/{id}/parse") => Access::ById(Fixture::Posting, None),
+        ("post", "/api/v1/resume/upload") => Access::Caller(None),
+        ("post", "/api/v1/resume/from-text") => {
+            Access::Caller(Some(json!({ "text": "Bob Cook\nChef" })))
+        }
+        ("get", "/api/v1/resume" | "/api/v1/resume/versions") => Access::Caller(None),
+        ("patch", "/api/v1/resume") => {
+            Access::Caller(Some(json!({ "basics": { "label": "Chef" } })))
+        }
+        ("get", "/api/v1/resume/versions/{id}" | "/api/v1/resume/versions/{id}/original") => {
+            Access::ById(Fixture::ResumeVersion, None)
+        }
+        ("patch", "/api/v1/resume/versions/{id}") => Access::ById(
+            Fixture::ResumeVersion,
+            Some(json!({ "basics": { "name": "Bob was here" } })),
+        ),
+        (
+            "post",
+            "/api/v1/resume/versions/{id}/activate" | "/api/v1/resume/versions/{id}/parse",
+        ) => Access::ById(Fixture::ResumeVersion, None),
+        // Guarded by the installation's workflow token, not by a user (off here: 403).
+        ("post", "/api/v1/callbacks/resume" | "/api/v1/callbacks/job") => Access::Public,
         _ => return None,
     })
 }
@@ -159,9 +181,13 @@ both_backends! {
             .json(&json!({ "text": "Alice Secret Posting\nAbout Alice Hidden Corp", "company": "Alice Hidden Corp" }))
             .send().await.unwrap().json().await.unwrap();
         let alice_posting = alice_p["id"].as_str().unwrap().to_owned();
+        let alice_rv: Value = app.client.post(app.url("/api/v1/resume/from-text")).bearer_auth(&alice_secret)
+            .json(&json!({ "text": "Alice Secret Resume\nalice.resume@example.org" }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_resume = alice_rv["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification"];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let mut uncovered = Vec::new();
@@ -186,6 +212,7 @@ both_backends! {
                             Fixture::Import => alice_import.as_str(),
                             Fixture::Notification => alice_notification.as_str(),
                             Fixture::Posting => alice_posting.as_str(),
+                            Fixture::ResumeVersion => alice_resume.as_str(),
                         };
                         (path.replace("{id}", id), body, true)
                     }

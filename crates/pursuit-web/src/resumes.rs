@@ -1,0 +1,861 @@
+//! The user's resume (`/api/v1/resume`): every upload or pasted text is a new version, read by
+//! the `resume.parse` job; the user picks the active version and corrects what was read.
+//!
+//! Corrections live apart from the parse (`corrections`, a JSON object laid over `parsed`),
+//! so re-reading a version never loses them. Originals are kept in file storage under the
+//! owner's id; only the owner can download them.
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use pursuit_domain::ids::{ResumeVersionId, UserId};
+use pursuit_files::storage::Kind;
+use pursuit_files::{ExtractError, Format};
+use pursuit_store::jobs::{self, EnqueueOptions};
+use pursuit_store::resumes::{self, Version};
+use pursuit_worker::jobs::resumes::ParseResume;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::extract::Json;
+use crate::problem::{ApiError, ProblemType};
+
+/// The most text `from-text` accepts, in bytes.
+pub const MAX_TEXT: usize = 200_000;
+const DEFAULT_TITLE: &str = "My resume";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload_resume))
+        // The upload counts its own bytes against `upload_limit` (see `read_upload`).
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .routes(routes!(resume_from_text))
+        .routes(routes!(get_resume, patch_resume))
+        .routes(routes!(list_versions))
+        .routes(routes!(get_version, patch_version))
+        .routes(routes!(activate_version))
+        .routes(routes!(parse_version))
+        .routes(routes!(download_original))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VersionResponse {
+    id: uuid::Uuid,
+    version_no: i64,
+    /// Whether this is the version Pursuit uses (matching, documents).
+    active: bool,
+    /// `upload`, `text` or `callback`.
+    source: String,
+    /// `pdf`, `docx`, `html`, `markdown`, `text` or `json_resume`.
+    format: String,
+    file_name: Option<String>,
+    byte_size: i64,
+    /// `pending`, `complete` or `failed` (then `parse_error` says why).
+    parse_status: String,
+    parse_error: Option<String>,
+    /// The parse job: `GET /api/v1/tasks/{task_id}` shows its progress.
+    task_id: Option<uuid::Uuid>,
+    /// ISO 639-1 language of the resume.
+    lang: Option<String>,
+    /// What was read with the user's corrections laid over it: basics (name, label, email,
+    /// phone, url, location, summary, profiles), work, education, certificates, languages,
+    /// skills (each with its evidence line), accomplishments, total_years.
+    #[schema(value_type = Object)]
+    fields: Option<Value>,
+    /// The user's corrections alone (`PATCH` merges into them).
+    #[schema(value_type = Object)]
+    corrections: Value,
+    /// Text a human reader would not see (white, tiny, invisible, hidden runs) and lines
+    /// addressed to AI screeners: a known way to game screening, shown so the user can fix it.
+    flags: Flags,
+    /// The text read from the original (absent in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// Where the owner downloads what they gave.
+    original_url: String,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    updated_at: Timestamp,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Flags {
+    /// True when anything below was found.
+    flagged: bool,
+    #[schema(value_type = Vec<Object>)]
+    hidden_text: Value,
+    injections: Vec<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ResumeResponse {
+    resume_id: uuid::Uuid,
+    title: String,
+    active_version: Option<VersionResponse>,
+    /// How many versions there are.
+    versions: usize,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VersionList {
+    items: Vec<VersionResponse>,
+}
+
+/// `parsed` with `corrections` laid over it: `basics` key by key, every other field whole.
+pub fn merged(parsed: Option<&Value>, corrections: &Value) -> Option<Value> {
+    let mut fields = parsed.cloned()?;
+    let (Some(fields_map), Some(corrections)) = (fields.as_object_mut(), corrections.as_object())
+    else {
+        return Some(fields);
+    };
+    for (key, value) in corrections {
+        match (fields_map.get_mut(key), value) {
+            (Some(Value::Object(target)), Value::Object(changes)) => {
+                for (k, v) in changes {
+                    target.insert(k.clone(), v.clone());
+                }
+            }
+            _ => {
+                fields_map.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Some(fields)
+}
+
+fn response(version: Version, active: bool, with_text: bool) -> VersionResponse {
+    let fields = merged(version.parsed.as_ref(), &version.corrections);
+    let hidden_text = version
+        .hidden
+        .get("text")
+        .cloned()
+        .unwrap_or_else(|| Value::Array(Vec::new()));
+    let injections: Vec<String> = version
+        .hidden
+        .get("injections")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let flagged = hidden_text.as_array().is_some_and(|a| !a.is_empty()) || !injections.is_empty();
+    VersionResponse {
+        id: version.id.0,
+        version_no: version.version_no,
+        active,
+        original_url: format!("/api/v1/resume/versions/{}/original", version.id.0),
+        source: version.source,
+        format: version.format,
+        file_name: version.file_name,
+        byte_size: version.byte_size,
+        parse_status: version.parse_status,
+        parse_error: version.parse_error,
+        task_id: version.task_id.map(|t| t.0),
+        lang: version.lang,
+        fields,
+        corrections: version.corrections,
+        flags: Flags {
+            flagged,
+            hidden_text,
+            injections,
+        },
+        text: if with_text { version.raw_text } else { None },
+        created_at: version.created_at,
+        updated_at: version.updated_at,
+    }
+}
+
+/// What came in: a file (kept in storage) or text (kept in the database).
+enum Original {
+    File {
+        name: Option<String>,
+        bytes: bytes::Bytes,
+    },
+    Text(String),
+}
+
+/// Adds a version from an upload (multipart: `file`, optional `title`). The version is
+/// `pending` until the parse job reads it; it becomes the active one.
+#[utoipa::path(post, path = "/api/v1/resume/upload", tag = "resume",
+    request_body(content_type = "multipart/form-data", description = "`file`: PDF, DOCX, HTML, Markdown, text or JSON Resume; `title` (optional, the resume's title when it is the first)"),
+    responses(
+        (status = 202, description = "Stored and queued for reading; `Location` names the version", body = VersionResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than `upload_limit_bytes`", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a format Pursuit reads (legacy .doc, images, binary)", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` part, or an empty file", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn upload_resume(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let (name, bytes, title) = read_upload(&state, multipart).await?;
+    let format = Format::sniff(&bytes, name.as_deref()).map_err(|error| match error {
+        ExtractError::Unsupported(reason) => {
+            ApiError::new(ProblemType::UnsupportedMediaType).with_detail(reason)
+        }
+        other => ApiError::invalid_field("/file", other.to_string()),
+    })?;
+    add_version(
+        &state,
+        current.id(),
+        Original::File { name, bytes },
+        format,
+        title,
+    )
+    .await
+}
+
+/// The parts of an upload, with the file's size checked as it arrives.
+async fn read_upload(
+    state: &AppState,
+    mut multipart: Multipart,
+) -> Result<(Option<String>, bytes::Bytes, Option<String>), ApiError> {
+    let limit = state.settings.upload_limit;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request(format!(
+            "the multipart body cannot be read: {}",
+            e.body_text()
+        ))
+    };
+    let mut file = None;
+    let mut title = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().map(sanitize_name);
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    if bytes.len() + chunk.len() > limit {
+                        return Err(ApiError::new(ProblemType::PayloadTooLarge)
+                            .with_detail(format!("the file is larger than {limit} bytes")));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some((name, bytes::Bytes::from(bytes)));
+            }
+            Some("title") => {
+                let text = field.text().await.map_err(bad)?;
+                title = Some(text.trim().chars().take(200).collect::<String>())
+                    .filter(|t| !t.is_empty());
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| {
+        ApiError::invalid_field(
+            "/file",
+            "attach the resume as a multipart part named `file`",
+        )
+    })?;
+    Ok((name, bytes, title))
+}
+
+/// A file name safe to store and to echo in `Content-Disposition`.
+fn sanitize_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    if clean.trim().is_empty() {
+        "resume".to_owned()
+    } else {
+        clean
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct FromText {
+    /// The resume as plain text or Markdown, or a JSON Resume document as a string.
+    text: String,
+    /// The resume's title (used when it is the user's first).
+    title: Option<String>,
+}
+
+/// Adds a version from pasted text. Like an upload, it is read by the parse job.
+#[utoipa::path(post, path = "/api/v1/resume/from-text", tag = "resume", request_body = FromText,
+    responses(
+        (status = 202, description = "Stored and queued for reading", body = VersionResponse),
+        (status = 422, description = "Empty or too long", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn resume_from_text(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<FromText>,
+) -> Result<Response, ApiError> {
+    let text = body.text.trim();
+    if text.is_empty() {
+        return Err(ApiError::invalid_field("/text", "is empty"));
+    }
+    if text.len() > MAX_TEXT {
+        return Err(ApiError::invalid_field(
+            "/text",
+            format!("is longer than {MAX_TEXT} bytes"),
+        ));
+    }
+    let format = match Format::sniff(text.as_bytes(), None) {
+        Ok(Format::JsonResume) => Format::JsonResume,
+        Ok(Format::Html) => Format::Html,
+        _ if text
+            .lines()
+            .any(|l| l.starts_with("# ") || l.starts_with("## ")) =>
+        {
+            Format::Markdown
+        }
+        _ => Format::Text,
+    };
+    let title = body
+        .title
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    add_version(
+        &state,
+        current.id(),
+        Original::Text(text.to_owned()),
+        format,
+        title,
+    )
+    .await
+}
+
+/// Stores the original, then in one transaction: the resume (made on first use), the
+/// version, its parse job, and the version made active. A failed transaction removes the
+/// stored file again.
+async fn add_version(
+    state: &AppState,
+    user: UserId,
+    original: Original,
+    format: Format,
+    title: Option<String>,
+) -> Result<Response, ApiError> {
+    let id = ResumeVersionId::new();
+    let now = Timestamp::now();
+    let (source, file_name, byte_size, raw_text) = match &original {
+        Original::File { name, bytes } => ("upload", name.clone(), bytes.len(), None),
+        Original::Text(text) => ("text", None, text.len(), Some(text.clone())),
+    };
+    if let Original::File { bytes, .. } = original {
+        files(state)?
+            .put(user, Kind::ResumeOriginal, id, bytes)
+            .await
+            .map_err(ApiError::unavailable)?;
+    }
+    let written = async {
+        let mut tx = state.db.begin().await?;
+        let resume = resumes::resume_for(
+            &mut tx,
+            user,
+            title.as_deref().unwrap_or(DEFAULT_TITLE),
+            now,
+        )
+        .await?;
+        let version_no = resumes::next_version_no(&mut tx, resume.id, now).await?;
+        let task = enqueue_parse(&mut tx, user, id, now).await?;
+        let version = Version {
+            id,
+            resume_id: resume.id,
+            version_no,
+            source: source.to_owned(),
+            format: format.as_str().to_owned(),
+            file_name,
+            byte_size: i64::try_from(byte_size).unwrap_or(i64::MAX),
+            raw_text,
+            parse_status: "pending".to_owned(),
+            parse_error: None,
+            parsed: None,
+            corrections: Value::Object(Map::new()),
+            hidden: Value::Object(Map::new()),
+            lang: None,
+            task_id: Some(task),
+            created_at: now,
+            updated_at: now,
+        };
+        resumes::insert_version(&mut tx, user, &version).await?;
+        resumes::activate(&mut tx, user, id, now).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(version)
+    }
+    .await;
+    let version = match written {
+        Ok(version) => version,
+        Err(error) => {
+            if source == "upload"
+                && let Ok(files) = files(state)
+            {
+                let _ = files.delete(user, Kind::ResumeOriginal, id).await;
+            }
+            return Err(error);
+        }
+    };
+    let location = format!("/api/v1/resume/versions/{}", id.0);
+    let mut response = (StatusCode::ACCEPTED, Json(response(version, true, true))).into_response();
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+fn files(state: &AppState) -> Result<&pursuit_files::Storage, ApiError> {
+    state.files.as_ref().ok_or_else(|| {
+        ApiError::new(ProblemType::Unavailable).with_detail("file storage is not configured")
+    })
+}
+
+async fn enqueue_parse(
+    conn: impl pursuit_store::Conn,
+    user: UserId,
+    id: ResumeVersionId,
+    now: Timestamp,
+) -> Result<pursuit_domain::ids::JobId, ApiError> {
+    let enqueued = jobs::enqueue(
+        conn,
+        &ParseResume {
+            user_id: user.0,
+            version_id: id.0,
+        },
+        &EnqueueOptions {
+            user_id: Some(user),
+            dedupe_key: Some(format!("resume.parse:{}", id.0)),
+            ..EnqueueOptions::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(enqueued.id)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ResumeQuery {
+    /// `jsonresume` for the active version as a JSON Resume document.
+    format: Option<String>,
+}
+
+/// The user's resume: the active version with what was read and corrected. With
+/// `?format=jsonresume`, that version as a JSON Resume document.
+#[utoipa::path(get, path = "/api/v1/resume", tag = "resume", params(ResumeQuery),
+    responses(
+        (status = 200, description = "The resume and its active version", body = ResumeResponse),
+        (status = 404, description = "No resume yet", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`format=jsonresume` while the active version is not read yet", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown `format`", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_resume(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<ResumeQuery>,
+) -> Result<Response, ApiError> {
+    let json_resume = match query.format.as_deref() {
+        None | Some("pursuit") => false,
+        Some("jsonresume") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "/format",
+                "must be jsonresume (or left out)",
+            ));
+        }
+    };
+    let user = current.id();
+    let resume = resumes::get_resume(&state.db, user)
+        .await?
+        .ok_or_else(|| ApiError::not_found().with_detail("no resume yet: upload one first"))?;
+    let versions = resumes::list_versions(&state.db, user).await?;
+    let count = versions.len();
+    let active = versions
+        .into_iter()
+        .find(|v| Some(v.id) == resume.active_version_id);
+    if json_resume {
+        let version = active.ok_or_else(|| ApiError::conflict("no version is active"))?;
+        if version.parse_status != "complete" {
+            return Err(ApiError::conflict(format!(
+                "the active version is not read yet (parse status: {})",
+                version.parse_status
+            )));
+        }
+        let fields = merged(version.parsed.as_ref(), &version.corrections).unwrap_or(Value::Null);
+        let resume: pursuit_text::resume::Resume =
+            serde_json::from_value(fields).map_err(ApiError::internal)?;
+        return Ok(axum::Json(resume.to_json_resume()).into_response());
+    }
+    Ok(axum::Json(ResumeResponse {
+        resume_id: resume.id.0,
+        title: resume.title,
+        active_version: active.map(|v| response(v, true, true)),
+        versions: count,
+    })
+    .into_response())
+}
+
+/// Every version, newest first (without their text).
+#[utoipa::path(get, path = "/api/v1/resume/versions", tag = "resume",
+    responses((status = 200, description = "The versions", body = VersionList)))]
+async fn list_versions(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<axum::Json<VersionList>, ApiError> {
+    let user = current.id();
+    let active = resumes::get_resume(&state.db, user)
+        .await?
+        .and_then(|r| r.active_version_id);
+    let items = resumes::list_versions(&state.db, user)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let is_active = Some(v.id) == active;
+            response(v, is_active, false)
+        })
+        .collect();
+    Ok(axum::Json(VersionList { items }))
+}
+
+async fn owned(
+    state: &AppState,
+    user: UserId,
+    id: uuid::Uuid,
+) -> Result<(Version, bool), ApiError> {
+    let version = resumes::get_version(&state.db, user, ResumeVersionId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let active = resumes::get_resume(&state.db, user)
+        .await?
+        .and_then(|r| r.active_version_id)
+        == Some(version.id);
+    Ok((version, active))
+}
+
+/// One version with what was read and corrected.
+#[utoipa::path(get, path = "/api/v1/resume/versions/{id}", tag = "resume",
+    params(("id" = uuid::Uuid, Path, description = "The version's id")),
+    responses(
+        (status = 200, description = "The version", body = VersionResponse),
+        (status = 404, description = "No such version of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_version(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<axum::Json<VersionResponse>, ApiError> {
+    let (version, active) = owned(&state, current.id(), id).await?;
+    Ok(axum::Json(response(version, active, true)))
+}
+
+/// Makes a version the active one.
+#[utoipa::path(post, path = "/api/v1/resume/versions/{id}/activate", tag = "resume",
+    params(("id" = uuid::Uuid, Path, description = "The version's id")),
+    responses(
+        (status = 200, description = "The version, now active", body = VersionResponse),
+        (status = 404, description = "No such version of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn activate_version(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<axum::Json<VersionResponse>, ApiError> {
+    let user = current.id();
+    if !resumes::activate(&state.db, user, ResumeVersionId(id), Timestamp::now()).await? {
+        return Err(ApiError::not_found());
+    }
+    let (version, active) = owned(&state, user, id).await?;
+    Ok(axum::Json(response(version, active, true)))
+}
+
+/// Reads a version again (after the reader improved, or after a failure). Corrections stay.
+#[utoipa::path(post, path = "/api/v1/resume/versions/{id}/parse", tag = "resume",
+    params(("id" = uuid::Uuid, Path, description = "The version's id")),
+    responses(
+        (status = 202, description = "Queued; the version is `pending` again", body = VersionResponse),
+        (status = 404, description = "No such version of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn parse_version(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Response, ApiError> {
+    let user = current.id();
+    let (version, _) = owned(&state, user, id).await?;
+    let now = Timestamp::now();
+    let mut tx = state.db.begin().await?;
+    let task = enqueue_parse(&mut tx, user, version.id, now).await?;
+    resumes::mark_pending(&mut tx, user, version.id, task, now).await?;
+    tx.commit().await?;
+    let (version, active) = owned(&state, user, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(response(version, active, true))).into_response())
+}
+
+/// The fields a correction may set, and inside `basics`, its keys.
+const TOP_FIELDS: &[&str] = &[
+    "basics",
+    "work",
+    "education",
+    "certificates",
+    "languages",
+    "skills",
+    "accomplishments",
+    "total_years",
+];
+const BASICS_FIELDS: &[&str] = &[
+    "name", "label", "email", "phone", "url", "location", "summary", "profiles",
+];
+
+/// Corrects the active version (see `PATCH /api/v1/resume/versions/{id}`).
+#[utoipa::path(patch, path = "/api/v1/resume", tag = "resume",
+    request_body(content = Object, description = "Fields to correct, as in the version's `fields`"),
+    responses(
+        (status = 200, description = "The active version, corrected", body = VersionResponse),
+        (status = 404, description = "No resume or no active version", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown field or a value of the wrong shape", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn patch_resume(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<Value>,
+) -> Result<axum::Json<VersionResponse>, ApiError> {
+    let active = resumes::get_resume(&state.db, current.id())
+        .await?
+        .and_then(|r| r.active_version_id)
+        .ok_or_else(|| ApiError::not_found().with_detail("no active resume version"))?;
+    correct(&state, current.id(), active.0, body).await
+}
+
+/// Corrects what was read. The body is a JSON merge patch on the corrections: a field set
+/// replaces what was read (`basics` key by key, other fields whole); a field set to `null`
+/// drops the correction, so the parse shows again. Corrections survive re-parsing.
+#[utoipa::path(patch, path = "/api/v1/resume/versions/{id}", tag = "resume",
+    params(("id" = uuid::Uuid, Path, description = "The version's id")),
+    request_body(content = Object, description = "Fields to correct, as in the version's `fields`"),
+    responses(
+        (status = 200, description = "The version, corrected", body = VersionResponse),
+        (status = 404, description = "No such version of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown field or a value of the wrong shape", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn patch_version(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<Value>,
+) -> Result<axum::Json<VersionResponse>, ApiError> {
+    correct(&state, current.id(), id, body).await
+}
+
+async fn correct(
+    state: &AppState,
+    user: UserId,
+    id: uuid::Uuid,
+    patch: Value,
+) -> Result<axum::Json<VersionResponse>, ApiError> {
+    let (version, active) = owned(state, user, id).await?;
+    let corrections = apply_patch(&version.corrections, &patch)?;
+    // The corrected whole must still be a resume: catch wrong shapes now, not at export.
+    let base = version
+        .parsed
+        .clone()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    if let Some(fields) = merged(Some(&base), &corrections) {
+        serde_json::from_value::<pursuit_text::resume::Resume>(fields).map_err(|e| {
+            ApiError::invalid_field("", format!("the corrected resume is not valid: {e}"))
+        })?;
+    }
+    if !resumes::set_corrections(&state.db, user, version.id, &corrections, Timestamp::now())
+        .await?
+    {
+        return Err(ApiError::not_found());
+    }
+    let (version, _) = owned(state, user, id).await?;
+    Ok(axum::Json(response(version, active, true)))
+}
+
+/// Merges `patch` into `corrections` (RFC 7386 at two levels), checking field names.
+fn apply_patch(corrections: &Value, patch: &Value) -> Result<Value, ApiError> {
+    let Some(patch) = patch.as_object() else {
+        return Err(ApiError::invalid_field(
+            "",
+            "must be a JSON object of fields",
+        ));
+    };
+    let mut out = corrections.as_object().cloned().unwrap_or_default();
+    for (key, value) in patch {
+        if !TOP_FIELDS.contains(&key.as_str()) {
+            return Err(ApiError::invalid_field(
+                format!("/{key}"),
+                format!(
+                    "is not a resume field; fields are {}",
+                    TOP_FIELDS.join(", ")
+                ),
+            ));
+        }
+        match (key.as_str(), value) {
+            (_, Value::Null) => {
+                out.remove(key);
+            }
+            ("basics", Value::Object(changes)) => {
+                let mut basics = out
+                    .get("basics")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                for (k, v) in changes {
+                    if !BASICS_FIELDS.contains(&k.as_str()) {
+                        return Err(ApiError::invalid_field(
+                            format!("/basics/{k}"),
+                            format!(
+                                "is not a basics field; fields are {}",
+                                BASICS_FIELDS.join(", ")
+                            ),
+                        ));
+                    }
+                    if v.is_null() {
+                        basics.remove(k);
+                    } else {
+                        basics.insert(k.clone(), v.clone());
+                    }
+                }
+                if basics.is_empty() {
+                    out.remove("basics");
+                } else {
+                    out.insert("basics".into(), Value::Object(basics));
+                }
+            }
+            ("basics", _) => {
+                return Err(ApiError::invalid_field("/basics", "must be an object"));
+            }
+            ("skills", Value::Array(items)) => {
+                out.insert("skills".into(), Value::Array(skills_given(items)?));
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Skills as the user gives them: names (strings) or `{name}` objects, each matched to the
+/// taxonomy when it knows the name.
+fn skills_given(items: &[Value]) -> Result<Vec<Value>, ApiError> {
+    let taxonomy = pursuit_text::skills::taxonomy();
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let name = item
+                .as_str()
+                .or_else(|| item.get("name").and_then(Value::as_str))
+                .map(str::trim)
+                .filter(|n| !n.is_empty() && n.len() <= 100)
+                .ok_or_else(|| {
+                    ApiError::invalid_field(format!("/skills/{i}"), "must be a skill name")
+                })?;
+            let known = taxonomy.lookup(name);
+            Ok(serde_json::json!({
+                "id": known.map_or_else(|| format!("user:{}", name.to_lowercase()), |s| s.id.to_owned()),
+                "name": known.map_or(name, |s| s.name),
+                "evidence": "added by you",
+            }))
+        })
+        .collect()
+}
+
+/// The original as the owner gave it: the uploaded file, or the pasted text.
+#[utoipa::path(get, path = "/api/v1/resume/versions/{id}/original", tag = "resume",
+    params(("id" = uuid::Uuid, Path, description = "The version's id")),
+    responses(
+        (status = 200, description = "The file, as an attachment"),
+        (status = 404, description = "No such version of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn download_original(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Response, ApiError> {
+    let user = current.id();
+    let (version, _) = owned(&state, user, id).await?;
+    let format = Format::parse(&version.format).unwrap_or(Format::Text);
+    let (bytes, media_type) = match version.source.as_str() {
+        "upload" => {
+            let bytes = files(&state)?
+                .get(user, Kind::ResumeOriginal, version.id)
+                .await
+                .map_err(|e| match e {
+                    pursuit_files::StorageError::NotFound => ApiError::not_found()
+                        .with_detail("the original file is missing from storage"),
+                    other => ApiError::unavailable(other),
+                })?;
+            (bytes, format.media_type())
+        }
+        _ => (
+            bytes::Bytes::from(version.raw_text.unwrap_or_default()),
+            "text/plain; charset=utf-8",
+        ),
+    };
+    let name = version
+        .file_name
+        .unwrap_or_else(|| format!("resume-v{}.txt", version.version_no));
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn corrections_lay_over_the_parse() {
+        let parsed =
+            json!({"basics": {"name": "Jane", "email": "old@x.org"}, "work": [{"name": "A"}]});
+        let corrections =
+            apply_patch(&json!({}), &json!({"basics": {"email": "jane@x.org"}})).unwrap();
+        let fields = merged(Some(&parsed), &corrections).unwrap();
+        assert_eq!(fields["basics"]["name"], "Jane");
+        assert_eq!(fields["basics"]["email"], "jane@x.org");
+        assert_eq!(fields["work"][0]["name"], "A");
+        // null drops the correction: the parse shows again.
+        let dropped = apply_patch(&corrections, &json!({"basics": {"email": null}})).unwrap();
+        assert_eq!(dropped, json!({}));
+        assert!(apply_patch(&json!({}), &json!({"nmae": 1})).is_err());
+        assert!(apply_patch(&json!({}), &json!({"basics": {"emial": "x"}})).is_err());
+        assert!(apply_patch(&json!({}), &json!([1])).is_err());
+    }
+
+    #[test]
+    fn skills_given_by_name_are_matched() {
+        let skills = skills_given(&[
+            json!("golang"),
+            json!({"name": "Underwater basket weaving"}),
+        ])
+        .unwrap();
+        assert_eq!(skills[0]["name"], "Go");
+        assert!(skills[1]["id"].as_str().unwrap().starts_with("user:"));
+        assert!(skills_given(&[json!(3)]).is_err());
+    }
+}
