@@ -90,6 +90,7 @@ PRACTICES = {
     "DevOps": [],
     "Microservices": ["microservice architecture"],
     "REST APIs": ["REST", "RESTful", "REST API", "RESTful APIs"],
+    "API design": ["APIs", "API", "web APIs", "API development"],
     "Unit testing": ["unit tests"],
     "Test automation": ["automated testing"],
     "Distributed systems": [],
@@ -214,13 +215,33 @@ def is_acronym(token):
     return len(token) >= 2 and token[0].isupper() and re.fullmatch(r"[A-Z][A-Z0-9.+#/-]*", token) and any(c.isalpha() for c in token)
 
 
+def abbreviates(acronym, words):
+    """True when `acronym` (3+ letters) spells the words before it: its letters appear in
+    order in them, starting at a word's first letter ("HTML" ← "Hypertext markup language",
+    not "PDF" ← "Nuance Power")."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    for start in range(len(words)):
+        text = "".join(w.lower() for w in words[start:])
+        if not text or text[0] != letters[0]:
+            continue
+        i = 0
+        for c in text:
+            if i < len(letters) and c == letters[i]:
+                i += 1
+        if i == len(letters):
+            return True
+    return False
+
+
 def onet_aliases(name, english):
     """Aliases of an O*NET example: the trailing acronym, the name without it, the
     name without its vendor."""
     base = name[: -len(" software")] if name.endswith(" software") else name
     out = set()
     tokens = base.split(" ")
-    if len(tokens) >= 3 and is_acronym(tokens[-1]):
+    if len(tokens) >= 3 and is_acronym(tokens[-1]) and abbreviates(tokens[-1], tokens[:-1]):
         # "Hypertext markup language HTML": HTML, and "Hypertext markup language".
         out.add(tokens[-1])
         out.add(" ".join(tokens[:-1]))
@@ -256,7 +277,7 @@ def main():
     with open(root / "taxonomy-onet-29.2/Task Statements.txt", encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             english.update(w for w in re.findall(r"[a-z]+", row["Task"]))
-    english.update({"go", "swift", "rust", "ruby", "spark", "hive", "pig", "chef", "puppet", "salt",
+    english.update({"apps", "go", "swift", "rust", "ruby", "spark", "hive", "pig", "chef", "puppet", "salt",
                     "teams", "slack", "zoom", "box", "notion", "shell", "dart", "elm", "crystal",
                     "julia", "r", "c", "d", "j", "k", "q", "s", "e", "io", "red", "ring", "pure",
                     "factor", "forth", "logo", "self", "node", "rails", "spring", "vue", "kube",
@@ -353,12 +374,19 @@ def main():
             key = alias.lower()
             if owner.get(key) != name:
                 continue
-            one_word = " " not in key
-            common = key in english or (len(key) <= 3 and key.isalpha())
+            words = re.findall(r"[a-z0-9+#]+", key)
+            one_word = len(words) == 1
+            # A product named in everyday words ("After the Deadline") is a name only when
+            # written like one; a description ("Advanced business application programming")
+            # is matched in any case.
+            small = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+            title_like = all(w[:1].isupper() or w in small for w in alias.split())
+            common = (one_word and (words[0] in english or (len(words[0]) <= 3 and words[0].isalpha()))) \
+                or (len(words) > 1 and title_like and all(w in english for w in words) and entry["source"] == "onet")
             proper = entry["source"] in ("onet", "linguist") or alias.isupper()
-            if one_word and common and alias != key and proper:
+            if common and alias != key and proper:
                 cased.append(alias)  # "Go", "Word", "ML": only as written
-            elif one_word and common and proper:
+            elif common and proper:
                 continue  # "excel" in lower case is a verb, not the spreadsheet
             elif alias != name and key not in {p.lower() for p in plain}:
                 plain.append(alias)

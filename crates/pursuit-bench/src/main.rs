@@ -22,6 +22,7 @@ mod browser;
 mod documents;
 mod queue;
 mod reminders;
+mod skills;
 mod tracker;
 
 #[derive(Parser)]
@@ -56,6 +57,19 @@ enum Bench {
     Resumes {
         /// A folder of resume files (searched recursively).
         dir: PathBuf,
+    },
+    /// Skill extraction against gold annotations (SkillSpan BIO JSON lines; ESCO-linked
+    /// span CSVs): precision, recall, F1.
+    Skills {
+        /// SkillSpan `dev.json` (or `train.json`).
+        #[arg(long)]
+        skillspan: Option<PathBuf>,
+        /// ESCO-linked annotation CSVs (sentence, span, sub_span, label).
+        #[arg(long)]
+        esco: Vec<PathBuf>,
+        /// Print wrong mentions and missed spans to stderr.
+        #[arg(long)]
+        show: bool,
     },
     /// Kill -9 `pursuit worker` processes at random points over a batch of canary jobs, many
     /// times, then check every job ran and had its effect exactly once.
@@ -177,6 +191,11 @@ async fn main() -> anyhow::Result<()> {
             database_url,
         } => reminders::quiet_hours(users, per_user, database_url).await,
         Bench::Resumes { dir } => documents::resumes(&dir).await,
+        Bench::Skills {
+            skillspan,
+            esco,
+            show,
+        } => skills::run(skillspan, esco, show),
         Bench::QueueChaos {
             binary,
             kills,
