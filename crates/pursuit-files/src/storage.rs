@@ -241,4 +241,43 @@ mod tests {
             Err(StorageError::NotFound)
         ));
     }
+
+    /// Against a real S3 protocol server (moto, started by scripts/test).
+    #[tokio::test]
+    async fn s3_files_round_trip_per_user() {
+        let endpoint = std::env::var("TEST_S3_ENDPOINT").expect(
+            "TEST_S3_ENDPOINT is not set: run the suite with scripts/test, which starts an S3-compatible server on 127.0.0.1",
+        );
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let config = StorageConfig::S3 {
+            bucket: "pursuit-test".into(),
+            region: Some("us-east-1".into()),
+            endpoint: Some(endpoint),
+            access_key_id: "test".into(),
+            secret_access_key: "test".into(),
+            prefix: Some(format!("run-{}", std::process::id())),
+        };
+        let storage = Storage::open(&config, std::path::Path::new("/nonexistent")).unwrap();
+        let body = Bytes::from(vec![7u8; 300_000]);
+        storage
+            .put("u1", Kind::ResumeOriginal, "v1", body.clone())
+            .await
+            .unwrap();
+        assert_eq!(
+            storage.get("u1", Kind::ResumeOriginal, "v1").await.unwrap(),
+            body
+        );
+        assert!(matches!(
+            storage.get("u2", Kind::ResumeOriginal, "v1").await,
+            Err(StorageError::NotFound)
+        ));
+        storage
+            .delete("u1", Kind::ResumeOriginal, "v1")
+            .await
+            .unwrap();
+        assert!(matches!(
+            storage.get("u1", Kind::ResumeOriginal, "v1").await,
+            Err(StorageError::NotFound)
+        ));
+    }
 }
