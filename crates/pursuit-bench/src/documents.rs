@@ -1,6 +1,11 @@
 //! `pursuit-bench resumes DIR`: reads every resume file under a folder the way an upload is
 //! read (format sniffing, the isolated reader, the parser) and prints how many were read,
 //! why the others were not, and the time per file (p50, p95, max) per format.
+//!
+//! With `--truth FILE.csv` (header `file,name,email,phone`; `file` is the file name; an empty
+//! cell means the resume has none), it also scores the contact fields: names and emails
+//! compared without case, phones by their last ten digits; a field right when both agree,
+//! including both empty.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +15,14 @@ use anyhow::Context;
 use pursuit_files::{Format, Limits};
 use pursuit_text::dates::YearMonth;
 
-pub async fn resumes(dir: &Path) -> anyhow::Result<()> {
+pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
+    let truth = match truth {
+        Some(path) => read_truth(path)?,
+        None => BTreeMap::new(),
+    };
+    let mut scored = 0;
+    let mut right = [0usize; 3];
+    let mut wrong: Vec<String> = Vec::new();
     let mut files = Vec::new();
     collect(dir, &mut files)?;
     files.sort();
@@ -35,6 +47,27 @@ pub async fn resumes(dir: &Path) -> anyhow::Result<()> {
         times.entry(format).or_default().push(ms);
         match result {
             Ok(r) => {
+                if let Some(expected) = name.and_then(|n| truth.get(n)) {
+                    scored += 1;
+                    let b = &r.resume.basics;
+                    let got = [
+                        b.name.clone().unwrap_or_default(),
+                        b.email.clone().unwrap_or_default(),
+                        b.phone.clone().unwrap_or_default(),
+                    ];
+                    for (i, field) in ["name", "email", "phone"].iter().enumerate() {
+                        if same(i, &got[i], &expected[i]) {
+                            right[i] += 1;
+                        } else {
+                            wrong.push(format!(
+                                "{}: {field} {:?}, expected {:?}",
+                                name.unwrap_or(""),
+                                got[i],
+                                expected[i]
+                            ));
+                        }
+                    }
+                }
                 read += 1;
                 with_role += usize::from(!r.resume.work.is_empty());
                 with_skills += usize::from(!r.resume.skills.is_empty());
@@ -51,6 +84,18 @@ pub async fn resumes(dir: &Path) -> anyhow::Result<()> {
     println!("with ≥1 role: {with_role}  with skills: {with_skills}  with an email: {with_email}");
     for (reason, count) in &failures {
         println!("not read ({count}): {reason}");
+    }
+    if scored > 0 {
+        println!(
+            "contact fields on {scored} files with truth: name {}/{scored}, email {}/{scored}, phone {}/{scored} ({:.1}% of fields right)",
+            right[0],
+            right[1],
+            right[2],
+            100.0 * (right[0] + right[1] + right[2]) as f64 / (3 * scored) as f64
+        );
+        for line in &wrong {
+            println!("  wrong: {line}");
+        }
     }
     for (format, mut ms) in times {
         ms.sort_by(f64::total_cmp);
@@ -76,4 +121,46 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Contact fields as the truth file gives them: file name → [name, email, phone].
+fn read_truth(path: &Path) -> anyhow::Result<BTreeMap<String, [String; 3]>> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let mut out = BTreeMap::new();
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        anyhow::ensure!(
+            cells.len() == 4,
+            "{}: expected file,name,email,phone: {line}",
+            path.display()
+        );
+        out.insert(
+            cells[0].to_owned(),
+            [
+                cells[1].to_owned(),
+                cells[2].to_owned(),
+                cells[3].to_owned(),
+            ],
+        );
+    }
+    Ok(out)
+}
+
+fn same(field: usize, got: &str, expected: &str) -> bool {
+    let digits = |s: &str| {
+        let d: String = s.chars().filter(char::is_ascii_digit).collect();
+        d[d.len().saturating_sub(10)..].to_owned()
+    };
+    match field {
+        2 => digits(got) == digits(expected),
+        _ => {
+            let norm = |s: &str| {
+                s.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            };
+            norm(got) == norm(expected)
+        }
+    }
 }

@@ -57,6 +57,9 @@ enum Bench {
     Resumes {
         /// A folder of resume files (searched recursively).
         dir: PathBuf,
+        /// Contact-field truth: a CSV `file,name,email,phone`.
+        #[arg(long)]
+        truth: Option<PathBuf>,
     },
     /// Skill extraction against gold annotations (SkillSpan BIO JSON lines; ESCO-linked
     /// span CSVs): precision, recall, F1.
@@ -190,7 +193,7 @@ async fn main() -> anyhow::Result<()> {
             per_user,
             database_url,
         } => reminders::quiet_hours(users, per_user, database_url).await,
-        Bench::Resumes { dir } => documents::resumes(&dir).await,
+        Bench::Resumes { dir, truth } => documents::resumes(&dir, truth.as_deref()).await,
         Bench::Skills {
             skillspan,
             esco,
