@@ -34,6 +34,7 @@ pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
     let mut times: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
     let mut failures: BTreeMap<String, usize> = BTreeMap::new();
     let (mut read, mut with_role, mut with_skills, mut with_email) = (0, 0, 0, 0);
+    let mut flagged: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {
         let bytes = std::fs::read(file).with_context(|| file.display().to_string())?;
         let name = file.file_name().and_then(|n| n.to_str());
@@ -68,6 +69,15 @@ pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
                         }
                     }
                 }
+                for hidden in &r.hidden {
+                    let kind = serde_json::to_value(&hidden.kind)?;
+                    *flagged
+                        .entry(kind.as_str().unwrap_or("?").to_owned())
+                        .or_default() += 1;
+                }
+                if !r.resume.injections.is_empty() {
+                    *flagged.entry("injection".to_owned()).or_default() += 1;
+                }
                 read += 1;
                 with_role += usize::from(!r.resume.work.is_empty());
                 with_skills += usize::from(!r.resume.skills.is_empty());
@@ -82,6 +92,9 @@ pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
         100.0 * read as f64 / n as f64
     );
     println!("with ≥1 role: {with_role}  with skills: {with_skills}  with an email: {with_email}");
+    if !flagged.is_empty() {
+        println!("flags (stretches): {flagged:?}");
+    }
     for (reason, count) in &failures {
         println!("not read ({count}): {reason}");
     }

@@ -221,8 +221,18 @@ fn year(text: &str) -> Option<i32> {
 }
 
 fn month_name(text: &str) -> Option<u32> {
-    let lower = text.trim_end_matches('.').to_lowercase();
-    MONTHS
+    static NORMALIZED: std::sync::LazyLock<Vec<(String, u32)>> = std::sync::LazyLock::new(|| {
+        MONTHS
+            .iter()
+            .map(|(name, m)| (crate::lang::normalize_arabic(name), *m))
+            .collect()
+    });
+    let word = text.trim_end_matches('.');
+    if word.is_empty() || word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let lower = crate::lang::normalize_arabic(&word.to_lowercase());
+    NORMALIZED
         .iter()
         .find(|(name, _)| *name == lower)
         .map(|(_, m)| *m)

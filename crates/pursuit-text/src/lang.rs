@@ -104,3 +104,57 @@ mod tests {
         assert_eq!(detect("Go, SQL"), None);
     }
 }
+
+/// Arabic text made comparable: short vowels and other marks (tashkeel) and tatweel
+/// dropped, the alef forms (أ إ آ ٱ) as ا, ى as ي, ة as ه.
+pub fn normalize_arabic(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}' => None,
+            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+            'ى' => Some('ي'),
+            'ة' => Some('ه'),
+            _ => Some(c),
+        })
+        .collect()
+}
+
+/// True when `text` has Arabic letters.
+pub fn has_arabic(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// An Arabic phrase as a comparable key: normalized, each word reduced to its stem
+/// (Snowball's Arabic stemmer), so "الخبرات" and "الخبرة" meet.
+pub fn arabic_key(text: &str) -> String {
+    static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
+        rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Arabic)
+    });
+    // The stemmer knows ة and the alef forms itself; marks and tatweel go first.
+    let unmarked: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}'))
+        .collect();
+    unmarked
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| normalize_arabic(&STEMMER.stem(w)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod arabic_tests {
+    use super::*;
+
+    #[test]
+    fn arabic_forms_meet() {
+        assert_eq!(normalize_arabic("أبريل"), normalize_arabic("ابريل"));
+        assert_eq!(normalize_arabic("حالياً"), "حاليا");
+        assert_eq!(arabic_key("الخبرات"), arabic_key("الخبرة"));
+        assert_eq!(arabic_key("الشهادات"), arabic_key("الشهادة"));
+        assert_eq!(arabic_key("الخبرات المهنية"), arabic_key("الخبرة المهنية"));
+        assert_ne!(arabic_key("الخبرة"), arabic_key("التعليم"));
+        assert!(has_arabic("سارة") && !has_arabic("Sara"));
+    }
+}

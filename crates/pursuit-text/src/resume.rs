@@ -489,7 +489,14 @@ fn heading(line: &str) -> Option<Section> {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let is = |names: &[&str]| names.contains(&lower.as_str());
+    // Arabic headings are compared by their stems ("الخبرات" = "الخبرة").
+    let arabic = lang::has_arabic(&lower).then(|| lang::arabic_key(&lower));
+    let is = |names: &[&str]| match &arabic {
+        Some(key) => names
+            .iter()
+            .any(|n| lang::has_arabic(n) && lang::arabic_key(n) == *key),
+        None => names.contains(&lower.as_str()),
+    };
     if is(&[
         "summary",
         "professional summary",
@@ -1862,13 +1869,13 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
 
     #[test]
     fn arabic_resume() {
-        let text = "سارة أحمد\nمهندسة برمجيات\nsara@example.com\n\nالخبرة\nمهندسة برمجيات، شركة المثال | مارس ٢٠١٩ - الآن\n• طورت خدمات بلغة Python خفضت زمن الاستجابة ٣٠%\n\nالتعليم\nبكالوريوس علوم الحاسب، جامعة الملك سعود، ٢٠١٨\n";
+        let text = "سارة أحمد\nمهندسة برمجيات\nsara@example.com\n\nالخبرات المهنية\nمهندسة برمجيات، شركة المثال | إبريل ٢٠١٩ - الآن\n• طورت خدمات بلغة Python خفضت زمن الاستجابة ٣٠%\n\nالتعليم\nبكالوريوس علوم الحاسب، جامعة الملك سعود، ٢٠١٨\n";
         let r = parse(text, TODAY);
         assert_eq!(r.basics.name.as_deref(), Some("سارة أحمد"));
         assert_eq!(r.basics.email.as_deref(), Some("sara@example.com"));
         assert_eq!(r.lang.as_deref(), Some("ar"));
         assert_eq!(r.work.len(), 1);
-        assert_eq!(r.work[0].start_date.as_deref(), Some("2019-03"));
+        assert_eq!(r.work[0].start_date.as_deref(), Some("2019-04"));
         assert!(r.work[0].current);
         assert_eq!(r.accomplishments.len(), 1);
         assert!(r.skills.iter().any(|s| s.name == "Python"));
