@@ -173,8 +173,8 @@ pub fn problem_type_for(status: StatusCode) -> Option<ProblemType> {
         .find(|kind| kind.status() == status)
 }
 
-/// The most bytes a request body may carry: `upload` on the resume upload route (which
-/// counts its file's bytes itself), `default` everywhere else.
+/// The most bytes a request body may carry: `upload` on the resume upload routes (API and
+/// page, which count their file's bytes themselves), `default` everywhere else.
 #[derive(Clone, Copy)]
 pub struct BodyLimits {
     pub default: usize,
@@ -188,7 +188,8 @@ pub async fn body_limit(
     request: Request,
     next: Next,
 ) -> Response {
-    let limit = if request.uri().path() == "/api/v1/resume/upload" {
+    let path = request.uri().path();
+    let limit = if path == "/api/v1/resume/upload" || path == "/resume/upload" {
         limits.upload.max(limits.default)
     } else {
         limits.default

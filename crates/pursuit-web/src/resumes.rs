@@ -129,7 +129,7 @@ pub fn merged(parsed: Option<&Value>, corrections: &Value) -> Option<Value> {
     Some(fields)
 }
 
-fn response(version: Version, active: bool, with_text: bool) -> VersionResponse {
+pub(crate) fn response(version: Version, active: bool, with_text: bool) -> VersionResponse {
     let fields = merged(version.parsed.as_ref(), &version.corrections);
     let hidden_text = version
         .hidden
@@ -174,7 +174,7 @@ fn response(version: Version, active: bool, with_text: bool) -> VersionResponse 
 }
 
 /// What came in: a file (kept in storage) or text (kept in the database).
-enum Original {
+pub(crate) enum Original {
     File {
         name: Option<String>,
         bytes: bytes::Bytes,
@@ -198,13 +198,11 @@ async fn upload_resume(
     current: CurrentUser,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
-    let (name, bytes, title) = read_upload(&state, multipart).await?;
-    let format = Format::sniff(&bytes, name.as_deref()).map_err(|error| match error {
-        ExtractError::Unsupported(reason) => {
-            ApiError::new(ProblemType::UnsupportedMediaType).with_detail(reason)
-        }
-        other => ApiError::invalid_field("/file", other.to_string()),
-    })?;
+    let upload = read_upload(&state, multipart).await?;
+    let format = upload_format(&upload)?;
+    let Upload {
+        name, bytes, title, ..
+    } = upload;
     add_version(
         &state,
         current.id(),
@@ -215,11 +213,30 @@ async fn upload_resume(
     .await
 }
 
+/// An upload's parts.
+pub(crate) struct Upload {
+    pub name: Option<String>,
+    pub bytes: bytes::Bytes,
+    pub title: Option<String>,
+    /// The page form's CSRF token (`csrf` part), empty from API clients.
+    pub csrf: String,
+}
+
+/// The format of an upload, or why it is refused (415 for what Pursuit cannot read).
+pub(crate) fn upload_format(upload: &Upload) -> Result<Format, ApiError> {
+    Format::sniff(&upload.bytes, upload.name.as_deref()).map_err(|error| match error {
+        ExtractError::Unsupported(reason) => {
+            ApiError::new(ProblemType::UnsupportedMediaType).with_detail(reason)
+        }
+        other => ApiError::invalid_field("/file", other.to_string()),
+    })
+}
+
 /// The parts of an upload, with the file's size checked as it arrives.
-async fn read_upload(
+pub(crate) async fn read_upload(
     state: &AppState,
     mut multipart: Multipart,
-) -> Result<(Option<String>, bytes::Bytes, Option<String>), ApiError> {
+) -> Result<Upload, ApiError> {
     let limit = state.settings.upload_limit;
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad_request(format!(
@@ -229,8 +246,10 @@ async fn read_upload(
     };
     let mut file = None;
     let mut title = None;
+    let mut csrf = String::new();
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(bad)?,
             Some("file") => {
                 let name = field.file_name().map(sanitize_name);
                 let mut bytes = Vec::new();
@@ -257,7 +276,42 @@ async fn read_upload(
             "attach the resume as a multipart part named `file`",
         )
     })?;
-    Ok((name, bytes, title))
+    Ok(Upload {
+        name,
+        bytes,
+        title,
+        csrf,
+    })
+}
+
+/// Checks pasted text: not empty, not over `MAX_TEXT`.
+pub(crate) fn pasted(text: &str) -> Result<&str, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::invalid_field("/text", "is empty"));
+    }
+    if text.len() > MAX_TEXT {
+        return Err(ApiError::invalid_field(
+            "/text",
+            format!("is longer than {MAX_TEXT} bytes"),
+        ));
+    }
+    Ok(text)
+}
+
+/// What pasted text is: a JSON Resume, HTML, Markdown (it has `#` headings) or plain text.
+pub(crate) fn text_format(text: &str) -> Format {
+    match Format::sniff(text.as_bytes(), None) {
+        Ok(Format::JsonResume) => Format::JsonResume,
+        Ok(Format::Html) => Format::Html,
+        _ if text
+            .lines()
+            .any(|l| l.starts_with("# ") || l.starts_with("## ")) =>
+        {
+            Format::Markdown
+        }
+        _ => Format::Text,
+    }
 }
 
 /// A file name safe to store and to echo in `Content-Disposition`.
@@ -294,27 +348,8 @@ async fn resume_from_text(
     current: CurrentUser,
     Json(body): Json<FromText>,
 ) -> Result<Response, ApiError> {
-    let text = body.text.trim();
-    if text.is_empty() {
-        return Err(ApiError::invalid_field("/text", "is empty"));
-    }
-    if text.len() > MAX_TEXT {
-        return Err(ApiError::invalid_field(
-            "/text",
-            format!("is longer than {MAX_TEXT} bytes"),
-        ));
-    }
-    let format = match Format::sniff(text.as_bytes(), None) {
-        Ok(Format::JsonResume) => Format::JsonResume,
-        Ok(Format::Html) => Format::Html,
-        _ if text
-            .lines()
-            .any(|l| l.starts_with("# ") || l.starts_with("## ")) =>
-        {
-            Format::Markdown
-        }
-        _ => Format::Text,
-    };
+    let text = pasted(&body.text)?;
+    let format = text_format(text);
     let title = body
         .title
         .map(|t| t.trim().to_owned())
@@ -339,6 +374,23 @@ async fn add_version(
     format: Format,
     title: Option<String>,
 ) -> Result<Response, ApiError> {
+    let version = store_version(state, user, original, format, title).await?;
+    let location = format!("/api/v1/resume/versions/{}", version.id.0);
+    let mut response = (StatusCode::ACCEPTED, Json(response(version, true, true))).into_response();
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Stores a new version (see `add_version`) and returns it.
+pub(crate) async fn store_version(
+    state: &AppState,
+    user: UserId,
+    original: Original,
+    format: Format,
+    title: Option<String>,
+) -> Result<Version, ApiError> {
     let id = ResumeVersionId::new();
     let now = Timestamp::now();
     let (source, file_name, byte_size, raw_text) = match &original {
@@ -398,12 +450,7 @@ async fn add_version(
             return Err(error);
         }
     };
-    let location = format!("/api/v1/resume/versions/{}", id.0);
-    let mut response = (StatusCode::ACCEPTED, Json(response(version, true, true))).into_response();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(version)
 }
 
 fn files(state: &AppState) -> Result<&pursuit_files::Storage, ApiError> {
@@ -647,7 +694,7 @@ async fn patch_version(
     correct(&state, current.id(), id, body).await
 }
 
-async fn correct(
+pub(crate) async fn correct(
     state: &AppState,
     user: UserId,
     id: uuid::Uuid,

@@ -31,6 +31,7 @@ mod analytics;
 mod charts;
 mod filters;
 mod forms;
+mod resume;
 mod settings;
 mod sidebar;
 
@@ -54,6 +55,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/assets/app.js", get(app_script))
         .merge(sidebar::routes())
         .merge(settings::routes())
+        .merge(resume::routes())
 }
 
 /// The page templates, compiled into the binary.
@@ -67,6 +69,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/analytics.html"),
     ),
     ("settings.html", include_str!("../templates/settings.html")),
+    ("resume.html", include_str!("../templates/resume.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {
