@@ -396,6 +396,11 @@ pub fn tidy(text: &str) -> String {
         .replace("â€œ", "“")
         .replace("â€\u{9d}", "”")
         .replace("â€¢", "•")
+        // U+FF0D (fullwidth hyphen) read as Latin-1, with what follows it.
+        .replace("ï¼\u{8d}", " – ")
+        .replace("ï¼\u{200b}", " – ")
+        .replace("ï¼", " – ")
+        .replace('－', " – ")
         .replace("Â ", " ");
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -1107,11 +1112,17 @@ fn is_contact_line(line: &str) -> bool {
 /// Roles: each date range anchors one; the words around it name the position and the
 /// employer, and the lines up to the next role are its highlights.
 fn roles(lines: &[&str]) -> Vec<Role> {
+    // A role's dated line is a heading, not a sentence: short, not a bullet, not ending in
+    // a full stop ("Plant Controller from 1996-1998 for two acquisitions." is a highlight).
     let anchors: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !is_bullet(l) && l.chars().count() < 160)
-        .filter_map(|(i, l)| dates::range(l).map(|_| i))
+        .filter(|(_, l)| !is_bullet(l) && l.chars().count() < 160 && !l.ends_with('.'))
+        .filter_map(|(i, l)| {
+            let range = dates::range(l)?;
+            let rest = format!("{} {}", &l[..range.span.0], &l[range.span.1..]);
+            (rest.split_whitespace().count() <= 14).then_some(i)
+        })
         .collect();
     let mut out = Vec::new();
     let mut consumed_until = 0;
@@ -1352,6 +1363,8 @@ fn is_organisation(part: &str) -> bool {
 fn split_role_line(line: &str) -> Vec<String> {
     let line = line.trim().trim_matches(['(', ')', ',', '|', '-', '–']);
     let mut parts: Vec<String> = Vec::new();
+    // A hyphen with spaces around it separates ("Acme - Austin, TX"); "Hewlett-Packard" stays.
+    let line = line.replace(" - ", " – ");
     for piece in line.split(['|', '–', '—', '•', '·', '@', '(', ')']) {
         let piece = piece.trim().trim_matches([',', '(', ')']).trim();
         if piece.is_empty() {
