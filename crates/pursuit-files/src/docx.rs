@@ -234,23 +234,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-
-    pub(crate) fn docx(body: &str) -> Vec<u8> {
-        let mut out = Cursor::new(Vec::new());
-        let mut zip = zip::ZipWriter::new(&mut out);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        zip.start_file("[Content_Types].xml", options).unwrap();
-        zip.write_all(b"<Types/>").unwrap();
-        zip.start_file("word/document.xml", options).unwrap();
-        write!(
-            zip,
-            r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-        )
-        .unwrap();
-        zip.finish().unwrap();
-        out.into_inner()
-    }
+    use crate::fixtures::docx;
 
     fn read_docx(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         let limits = Limits::default();

@@ -7,6 +7,8 @@
 
 pub mod docx;
 pub mod extract;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod pdf;
 pub mod resume;
 pub mod storage;

@@ -283,52 +283,11 @@ fn shown_text(operands: &[Object]) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{Stream, dictionary};
+    use lopdf::content::Operation;
 
     use super::*;
     use crate::extract::Limits;
-
-    /// A one-page PDF in Helvetica drawing `ops` (built with lopdf: our own fixture).
-    pub(crate) fn pdf(ops: Vec<Operation>) -> Vec<u8> {
-        let mut doc = Document::with_version("1.5");
-        let pages_id = doc.new_object_id();
-        let font_id = doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-            "Encoding" => "WinAnsiEncoding",
-        });
-        let resources_id = doc.add_object(dictionary! {
-            "Font" => dictionary! { "F1" => font_id },
-        });
-        let content = Content { operations: ops };
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-        let page_id = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        });
-        doc.objects.insert(
-            pages_id,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-                "Resources" => resources_id,
-                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            }),
-        );
-        let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-        doc.trailer.set("Root", catalog_id);
-        let mut out = Vec::new();
-        doc.save_to(&mut out).unwrap();
-        out
-    }
-
-    pub(crate) fn line(x: i64, y: i64, size: i64, text: &str) -> Vec<Operation> {
-        vec![
-            Operation::new("BT", vec![]),
-            Operation::new("Tf", vec!["F1".into(), size.into()]),
-            Operation::new("Td", vec![x.into(), y.into()]),
-            Operation::new("Tj", vec![Object::string_literal(text)]),
-            Operation::new("ET", vec![]),
-        ]
-    }
+    use crate::fixtures::{line, pdf};
 
     fn read_pdf(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         read(bytes, Budget::new(&Limits::default()))

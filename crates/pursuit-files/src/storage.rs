@@ -202,44 +202,41 @@ mod uuid_like {
 mod tests {
     use super::*;
 
+    /// What every store must do: keep a file per user, say `NotFound` for another user's
+    /// key, refuse a key that climbs out, and delete (twice without error).
+    async fn round_trip(storage: &Storage) {
+        let body = Bytes::from(vec![7u8; 300_000]);
+        let put = storage.put("u1", Kind::ResumeOriginal, "v1", body.clone());
+        put.await.unwrap();
+        let read = storage.get("u1", Kind::ResumeOriginal, "v1").await.unwrap();
+        assert_eq!(read, body);
+        let other = storage.get("u2", Kind::ResumeOriginal, "v1").await;
+        assert!(matches!(other, Err(StorageError::NotFound)));
+        let climbing = storage.put("../x", Kind::ResumeOriginal, "v1", Bytes::new());
+        assert!(climbing.await.is_err());
+        for _ in 0..2 {
+            let deleted = storage.delete("u1", Kind::ResumeOriginal, "v1").await;
+            deleted.unwrap();
+        }
+        let gone = storage.get("u1", Kind::ResumeOriginal, "v1").await;
+        assert!(matches!(gone, Err(StorageError::NotFound)));
+    }
+
     #[tokio::test]
     async fn local_files_round_trip_per_user() {
         let dir = tempfile::tempdir().unwrap();
         let storage = Storage::open(&StorageConfig::Local, dir.path()).unwrap();
         storage
             .put(
-                "u1",
+                "u9",
                 Kind::ResumeOriginal,
-                "v1",
+                "v9",
                 Bytes::from_static(b"%PDF-"),
             )
             .await
             .unwrap();
-        let read = storage.get("u1", Kind::ResumeOriginal, "v1").await.unwrap();
-        assert_eq!(&read[..], b"%PDF-");
-        assert!(dir.path().join("files/users/u1/resumes/v1").exists());
-        assert!(matches!(
-            storage.get("u2", Kind::ResumeOriginal, "v1").await,
-            Err(StorageError::NotFound)
-        ));
-        assert!(
-            storage
-                .put("../x", Kind::ResumeOriginal, "v1", Bytes::new())
-                .await
-                .is_err()
-        );
-        storage
-            .delete("u1", Kind::ResumeOriginal, "v1")
-            .await
-            .unwrap();
-        storage
-            .delete("u1", Kind::ResumeOriginal, "v1")
-            .await
-            .unwrap();
-        assert!(matches!(
-            storage.get("u1", Kind::ResumeOriginal, "v1").await,
-            Err(StorageError::NotFound)
-        ));
+        assert!(dir.path().join("files/users/u9/resumes/v9").exists());
+        round_trip(&storage).await;
     }
 
     /// Against a real S3 protocol server (moto, started by scripts/test).
@@ -258,26 +255,6 @@ mod tests {
             prefix: Some(format!("run-{}", std::process::id())),
         };
         let storage = Storage::open(&config, std::path::Path::new("/nonexistent")).unwrap();
-        let body = Bytes::from(vec![7u8; 300_000]);
-        storage
-            .put("u1", Kind::ResumeOriginal, "v1", body.clone())
-            .await
-            .unwrap();
-        assert_eq!(
-            storage.get("u1", Kind::ResumeOriginal, "v1").await.unwrap(),
-            body
-        );
-        assert!(matches!(
-            storage.get("u2", Kind::ResumeOriginal, "v1").await,
-            Err(StorageError::NotFound)
-        ));
-        storage
-            .delete("u1", Kind::ResumeOriginal, "v1")
-            .await
-            .unwrap();
-        assert!(matches!(
-            storage.get("u1", Kind::ResumeOriginal, "v1").await,
-            Err(StorageError::NotFound)
-        ));
+        round_trip(&storage).await;
     }
 }

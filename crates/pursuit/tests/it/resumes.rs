@@ -73,69 +73,30 @@ async fn parsed(app: &TestApp, token: &str, id: &str) -> Value {
     panic!("the parse of {id} did not finish");
 }
 
-/// A one-page PDF in Helvetica (built with lopdf), with a line drawn white.
+/// A one-page PDF with `lines`, then `white` drawn in white.
 fn pdf(lines: &[&str], white: &str) -> Vec<u8> {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{Document, Object, Stream, dictionary};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
+    use pursuit_files::fixtures::line;
     let mut ops = Vec::new();
     let mut y = 800;
-    let text = |ops: &mut Vec<Operation>, line: &str, y: i64| {
-        ops.push(Operation::new("BT", vec![]));
-        ops.push(Operation::new("Tf", vec!["F1".into(), 10.into()]));
-        ops.push(Operation::new("Td", vec![50.into(), y.into()]));
-        ops.push(Operation::new("Tj", vec![Object::string_literal(line)]));
-        ops.push(Operation::new("ET", vec![]));
-    };
-    for line in lines {
-        text(&mut ops, line, y);
+    for text in lines {
+        ops.extend(line(50, y, 10, text));
         y -= 12;
     }
-    ops.push(Operation::new("rg", vec![1.into(), 1.into(), 1.into()]));
-    text(&mut ops, white, y - 12);
-    let content = Content { operations: ops };
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-            "Resources" => resources_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    ops.push(lopdf::content::Operation::new(
+        "rg",
+        vec![1.into(), 1.into(), 1.into()],
+    ));
+    ops.extend(line(50, y - 12, 10, white));
+    pursuit_files::fixtures::pdf(ops)
 }
 
-/// A DOCX with `paragraphs` (built with zip).
+/// A DOCX with `paragraphs`.
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    let options = zip::write::SimpleFileOptions::default();
-    zip.start_file("word/document.xml", options).unwrap();
     let body: String = paragraphs
         .iter()
         .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
         .collect();
-    write!(
-        zip,
-        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    )
-    .unwrap();
-    zip.finish().unwrap();
-    out.into_inner()
+    pursuit_files::fixtures::docx(&body)
 }
 
 const LINES: &[&str] = &[

@@ -1,0 +1,69 @@
+//! Small documents built in code, for tests here and in other crates (feature
+//! `fixtures`): our own fixtures, never files from elsewhere. A fixture that cannot be
+//! built is a broken test, so these panic instead of returning errors.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Cursor, Write};
+
+use lopdf::content::{Content, Operation};
+use lopdf::{Document, Object, Stream, dictionary};
+
+/// A one-page PDF in Helvetica drawing `ops` (built with lopdf: our own fixture).
+pub fn pdf(ops: Vec<Operation>) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let content = Content { operations: ops };
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// One line of Helvetica text at (`x`, `y`), `size` points.
+pub fn line(x: i64, y: i64, size: i64, text: &str) -> Vec<Operation> {
+    vec![
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec!["F1".into(), size.into()]),
+        Operation::new("Td", vec![x.into(), y.into()]),
+        Operation::new("Tj", vec![Object::string_literal(text)]),
+        Operation::new("ET", vec![]),
+    ]
+}
+
+/// A DOCX whose body is `body` (WordprocessingML paragraphs, tables…).
+pub fn docx(body: &str) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", options).unwrap();
+    zip.write_all(b"<Types/>").unwrap();
+    zip.start_file("word/document.xml", options).unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    )
+    .unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
