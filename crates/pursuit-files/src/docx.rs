@@ -86,6 +86,7 @@ pub(crate) fn read(
         pages: None,
         hidden: reader.hidden.found,
         truncated: false,
+        unreadable_pages: Vec::new(),
     })
 }
 

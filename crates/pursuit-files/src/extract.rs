@@ -188,6 +188,8 @@ pub struct Extracted {
     pub hidden: Vec<Hidden>,
     /// True when `max_chars` cut the text short.
     pub truncated: bool,
+    /// Pages (1-based) the reader failed on; the text of the others is kept.
+    pub unreadable_pages: Vec<u32>,
 }
 
 /// Collects hidden text, merging runs of one kind that follow each other.

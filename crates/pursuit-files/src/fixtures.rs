@@ -10,6 +10,17 @@ use lopdf::{Document, Object, Stream, dictionary};
 
 /// A one-page PDF in Helvetica drawing `ops` (built with lopdf: our own fixture).
 pub fn pdf(ops: Vec<Operation>) -> Vec<u8> {
+    let content = Content { operations: ops };
+    pdf_with_content(content.encode().unwrap())
+}
+
+/// A one-page PDF whose content stream is `content` as given (also when it is not valid).
+pub fn pdf_with_content(content: Vec<u8>) -> Vec<u8> {
+    pdf_pages(vec![content])
+}
+
+/// A PDF with one page per content stream, in Helvetica (`/F1`).
+pub fn pdf_pages(contents: Vec<Vec<u8>>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {
@@ -19,15 +30,21 @@ pub fn pdf(ops: Vec<Operation>) -> Vec<u8> {
     let resources_id = doc.add_object(dictionary! {
         "Font" => dictionary! { "F1" => font_id },
     });
-    let content = Content { operations: ops };
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-    });
+    let kids: Vec<Object> = contents
+        .into_iter()
+        .map(|content| {
+            let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+            doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            })
+            .into()
+        })
+        .collect();
+    let count = i64::try_from(kids.len()).unwrap();
     doc.objects.insert(
         pages_id,
         Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "Type" => "Pages", "Kids" => kids, "Count" => count,
             "Resources" => resources_id,
             "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
         }),

@@ -21,17 +21,33 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
         return Err(ExtractError::Corrupt("the PDF has no pages".into()));
     }
     let mut device = Device::new(budget);
-    match pdf_extract::output_doc(&doc, &mut device) {
-        Ok(()) => {}
-        // The device stops the reader with an I/O error of its own when a limit is hit.
-        Err(OutputError::IoError(_)) if device.stopped.is_some() => {}
-        Err(error) => {
-            // Text already read is kept: a damaged last page should not lose the first.
-            if device.text.trim().is_empty() {
-                return Err(ExtractError::Corrupt(error.to_string()));
+    // Page by page, each under its own `catch_unwind`: pdf-extract panics on some content
+    // streams, and one bad page should not lose the others.
+    let mut unreadable = Vec::new();
+    let mut last_error = None;
+    for number in pages.keys().copied() {
+        let page = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pdf_extract::output_doc_page(&doc, &mut device, number)
+        }));
+        match page {
+            Ok(Ok(())) => {}
+            // The device stops the reader with an I/O error of its own when a limit is hit.
+            Ok(Err(OutputError::IoError(_))) if device.stopped.is_some() => break,
+            Ok(Err(error)) => {
+                unreadable.push(number);
+                last_error = Some(ExtractError::Corrupt(error.to_string()));
             }
-            tracing::debug!(%error, "PDF read partially");
+            Err(_) => {
+                tracing::warn!(page = number, "the PDF reader panicked on a page");
+                unreadable.push(number);
+                last_error = Some(ExtractError::Crashed);
+            }
         }
+    }
+    if device.text.trim().is_empty()
+        && let Some(error) = last_error
+    {
+        return Err(error);
     }
     if let Some(error) = device.stopped.clone()
         && !matches!(error, ExtractError::TooLarge { .. })
@@ -57,6 +73,7 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
         pages: u32::try_from(pages.len()).ok(),
         hidden: hidden.found,
         truncated: device.stopped.is_some(),
+        unreadable_pages: unreadable,
     })
 }
 
@@ -349,6 +366,40 @@ pub(crate) mod tests {
         ];
         let result = crate::extract::extract(&pdf(ops), crate::Format::Pdf, &Limits::default());
         assert_eq!(result.unwrap_err(), ExtractError::NoText);
+    }
+
+    /// pdf-extract unwraps the content stream's parse: a stream nested too deep panics
+    /// inside it. The isolated reader turns that into an error.
+    #[tokio::test]
+    async fn a_pdf_that_panics_the_reader_is_contained() {
+        let depth = 2_000;
+        let mut content = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ".to_vec();
+        content.extend(std::iter::repeat_n(b'[', depth));
+        content.extend(std::iter::repeat_n(b']', depth));
+        content.extend(b" TJ ET");
+        let bytes = crate::fixtures::pdf_with_content(content);
+        let result =
+            crate::extract::extract_isolated(bytes.into(), crate::Format::Pdf, Limits::default())
+                .await;
+        assert_eq!(result.unwrap_err(), ExtractError::Crashed);
+    }
+
+    #[test]
+    fn a_page_that_panics_the_reader_does_not_lose_the_others() {
+        let good = b"BT /F1 12 Tf 72 720 Td (Jane Doe) Tj ET".to_vec();
+        let mut bad = b"BT /F1 12 Tf 72 720 Td ".to_vec();
+        bad.extend(std::iter::repeat_n(b'[', 2_000));
+        bad.extend(std::iter::repeat_n(b']', 2_000));
+        bad.extend(b" TJ ET");
+        let bytes = crate::fixtures::pdf_pages(vec![good.clone(), bad, good]);
+        let extracted = read_pdf(&bytes).unwrap();
+        assert_eq!(
+            extracted.text.matches("Jane Doe").count(),
+            2,
+            "{:?}",
+            extracted.text
+        );
+        assert_eq!(extracted.unreadable_pages, [2]);
     }
 
     #[test]

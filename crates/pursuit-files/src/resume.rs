@@ -18,6 +18,8 @@ pub struct ReadResume {
     /// Text a human reader would not see (left out of `text` where it could be found).
     pub hidden: Vec<Hidden>,
     pub truncated: bool,
+    /// PDF pages the reader failed on (their text is missing).
+    pub unreadable_pages: Vec<u32>,
 }
 
 /// Reads `bytes` (named `file_name` when it came as an upload) as of `today`.
@@ -43,5 +45,6 @@ pub async fn read(
         pages: extracted.pages,
         hidden: extracted.hidden,
         truncated: extracted.truncated,
+        unreadable_pages: extracted.unreadable_pages,
     })
 }

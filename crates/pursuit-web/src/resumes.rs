@@ -73,6 +73,8 @@ pub struct VersionResponse {
     /// Text a human reader would not see (white, tiny, invisible, hidden runs) and lines
     /// addressed to AI screeners: a known way to game screening, shown so the user can fix it.
     flags: Flags,
+    /// PDF pages the reader failed on: their text is missing from `fields`.
+    unreadable_pages: Vec<u32>,
     /// The text read from the original (absent in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<String>,
@@ -147,6 +149,11 @@ pub(crate) fn response(version: Version, active: bool, with_text: bool) -> Versi
         })
         .unwrap_or_default();
     let flagged = hidden_text.as_array().is_some_and(|a| !a.is_empty()) || !injections.is_empty();
+    let unreadable_pages = version
+        .hidden
+        .get("unreadable_pages")
+        .and_then(|p| serde_json::from_value(p.clone()).ok())
+        .unwrap_or_default();
     VersionResponse {
         id: version.id.0,
         version_no: version.version_no,
@@ -167,6 +174,7 @@ pub(crate) fn response(version: Version, active: bool, with_text: bool) -> Versi
             hidden_text,
             injections,
         },
+        unreadable_pages,
         text: if with_text { version.raw_text } else { None },
         created_at: version.created_at,
         updated_at: version.updated_at,

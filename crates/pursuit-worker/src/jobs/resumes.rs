@@ -79,6 +79,7 @@ pub async fn run(job: ParseResume, ctx: JobContext) -> Result<(), JobError> {
                 "text": read.hidden,
                 "injections": read.resume.injections,
                 "truncated": read.truncated,
+                "unreadable_pages": read.unreadable_pages,
             });
             ParseOutcome {
                 status: "complete",
