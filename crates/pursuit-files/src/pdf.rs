@@ -179,6 +179,9 @@ impl OutputDev for Device {
                 self.text.push_str("\n\n");
             } else if moved > size * 0.5 && x < self.last_end {
                 self.text.push('\n');
+            } else if x > self.last_end + size * 2.0 {
+                // A wide gap on one line separates columns ("Title      Company").
+                self.text.push_str(" | ");
             } else if x > self.last_end + size * 0.1 {
                 self.text.push(' ');
             }

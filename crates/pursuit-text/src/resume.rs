@@ -1253,6 +1253,7 @@ const JOB_WORDS: &[&str] = &[
     "clerk",
     "supervisor",
     "executive",
+    "controller",
     "agent",
     "cashier",
     "chef",
@@ -1375,6 +1376,11 @@ fn split_role_line(line: &str) -> Vec<String> {
             parts.push(place);
             continue;
         }
+        if let Some((title, employer)) = title_then_employer(piece) {
+            parts.push(title);
+            parts.push(employer);
+            continue;
+        }
         if let Some((title, company)) = piece.split_once(" at ") {
             parts.push(title.trim().to_owned());
             parts.push(company.trim().to_owned());
@@ -1421,6 +1427,26 @@ fn title_then_place(piece: &str) -> Option<(String, String)> {
     let place = format!("{}, {}", city.join(" "), region.trim());
     location(&place)?;
     Some((words[..=job].join(" "), place))
+}
+
+/// "Office Manager Company Name", "Software Engineer Acme Corp": a position ending in a
+/// job word, then words that name an organisation.
+fn title_then_employer(piece: &str) -> Option<(String, String)> {
+    if piece.contains(',') {
+        return None;
+    }
+    let words: Vec<&str> = piece.split_whitespace().collect();
+    let job = words.iter().rposition(|w| is_job_title(w))?;
+    let rest = &words[job + 1..];
+    let capitalised = rest.iter().all(|w| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c == '&')
+    });
+    if rest.is_empty() || rest.len() > 5 || !capitalised || !is_organisation(&rest.join(" ")) {
+        return None;
+    }
+    Some((words[..=job].join(" "), rest.join(" ")))
 }
 
 fn is_bullet(line: &str) -> bool {
@@ -1872,6 +1898,18 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         assert_eq!(r.skills[0].evidence, "Python, PostgreSQL and Excel");
         assert_eq!(r.work[0].position.as_deref(), Some("Analyst"));
         assert_eq!(r.work[0].name.as_deref(), Some("Acme Inc"));
+    }
+
+    #[test]
+    fn a_position_and_employer_on_one_line_are_told_apart() {
+        let r = parse(
+            "Experience\n01/2004 to 10/2016\nOffice Manager Company Name – City , State\nSoftware Engineer Initech Corp | 2018 - 2020\n",
+            TODAY,
+        );
+        assert_eq!(r.work[0].position.as_deref(), Some("Office Manager"));
+        assert_eq!(r.work[0].name.as_deref(), Some("Company Name"));
+        assert_eq!(r.work[1].position.as_deref(), Some("Software Engineer"));
+        assert_eq!(r.work[1].name.as_deref(), Some("Initech Corp"));
     }
 
     #[test]
