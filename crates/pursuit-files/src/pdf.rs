@@ -573,6 +573,15 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_wide_gap_on_a_line_is_a_column_break() {
+        let mut ops = line(72, 800, 10, "Office Manager");
+        ops.extend(line(400, 800, 10, "2004 - 2016"));
+        ops.extend(line(72, 788, 10, "Led the front desk"));
+        let text = read_pdf(&pdf(ops)).unwrap().text;
+        assert_eq!(text, "Office Manager | 2004 - 2016\nLed the front desk");
+    }
+
+    #[test]
     fn white_text_on_a_dark_band_is_design() {
         let mut ops = vec![
             Operation::new("rg", vec![0.1.into(), 0.2.into(), 0.4.into()]),
