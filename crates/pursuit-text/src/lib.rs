@@ -5,6 +5,7 @@ pub mod dates;
 pub mod fetch;
 pub mod html;
 pub mod lang;
+pub mod matching;
 pub mod posting;
 pub mod resume;
 pub mod salary;

@@ -82,6 +82,17 @@ pub enum Command {
         #[command(subcommand)]
         command: parse::ParseCommand,
     },
+    /// Score a resume against a job posting (files or a URL; no server): the score, its
+    /// parts with their evidence, and the skills matched, shown but not named, or missing.
+    Match {
+        /// The resume file (PDF, DOCX, HTML, Markdown, text, JSON Resume).
+        resume: std::path::PathBuf,
+        /// The posting: a file (text or HTML) or an http(s) URL.
+        job: String,
+        /// Print the whole result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage API tokens from the command line.
     Token {
         #[command(subcommand)]
@@ -144,6 +155,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => migrate::run(&cli.global).await,
         Command::Openapi => openapi::run(),
         Command::Parse { command } => parse::run(command).await,
+        Command::Match { resume, job, json } => parse::run_match(&resume, &job, json).await,
         Command::Token { command } => token::run(&cli.global, command).await,
         Command::Worker => worker::run(&cli.global).await,
         Command::Demo(args) => demo::run(&cli.global, args).await,

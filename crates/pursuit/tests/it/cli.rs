@@ -390,3 +390,73 @@ both_backends! {
         assert!(reminders["items"].as_array().unwrap().iter().any(|r| r["rule"].is_null()), "a custom reminder too");
     }
 }
+
+#[tokio::test]
+async fn parse_and_match_read_files_without_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let resume = dir.path().join("cv.pdf");
+    let mut ops = pursuit_files::fixtures::line(72, 800, 12, "Jane Doe");
+    for (i, line) in [
+        "jane@example.org",
+        "Experience",
+        "Data Engineer | Initech | Jan 2018 - Present",
+        "- Built batch pipelines in Apache Spark",
+        "Skills",
+        "Python, PostgreSQL, Apache Spark",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let y = 780 - 14 * i64::try_from(i).unwrap();
+        ops.extend(pursuit_files::fixtures::line(72, y, 10, line));
+    }
+    std::fs::write(&resume, pursuit_files::fixtures::pdf(ops)).unwrap();
+    let job = dir.path().join("job.txt");
+    std::fs::write(
+        &job,
+        "Data Engineer\n\nResponsibilities\n- Build batch pipelines in Apache Spark\n\nRequirements\n- 3+ years with Python and SQL\n- Apache Airflow\n",
+    )
+    .unwrap();
+
+    let parsed = finish(
+        pursuit()
+            .arg("parse")
+            .arg("resume")
+            .arg(&resume)
+            .arg("--json"),
+    )
+    .await;
+    assert_eq!(parsed.code, Some(0), "{}", parsed.stderr);
+    let parsed: serde_json::Value = serde_json::from_str(&parsed.stdout).unwrap();
+    assert_eq!(parsed["resume"]["basics"]["email"], "jane@example.org");
+    assert_eq!(parsed["format"], "pdf");
+
+    let matched = finish(pursuit().arg("match").arg(&resume).arg(&job).arg("--json")).await;
+    assert_eq!(matched.code, Some(0), "{}", matched.stderr);
+    let result: serde_json::Value = serde_json::from_str(&matched.stdout).unwrap();
+    let score = result["score"].as_u64().unwrap();
+    assert!((1..100).contains(&score), "{result}");
+    let names = |group: &str| -> Vec<String> {
+        result["skills"][group]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["skill"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(names("matched").contains(&"Python".to_owned()), "{result}");
+    assert!(names("unphrased").contains(&"SQL".to_owned()), "{result}");
+    assert!(
+        names("missing").contains(&"Apache Airflow".to_owned()),
+        "{result}"
+    );
+
+    let missing = finish(
+        pursuit()
+            .arg("match")
+            .arg(dir.path().join("nope.pdf"))
+            .arg(&job),
+    )
+    .await;
+    assert_one_line_failure(&missing, "cannot read");
+}

@@ -1,0 +1,688 @@
+//! A resume against a job posting: a score from 0 to 100 with its parts, each part with the
+//! resume lines that support it, and the skills in three groups (matched, shown but not
+//! named, missing). Deterministic and offline: the same two documents always give the same
+//! result, and a skill counts once however often it is repeated.
+//!
+//! The parts and their weights (a part the posting gives no basis for is left out and the
+//! others share its weight):
+//!
+//! | part | weight | basis |
+//! |---|---|---|
+//! | required skills | 40 | the posting's must-have skills the resume names (half for one it shows but does not name) |
+//! | preferred skills | 10 | the same for nice-to-haves |
+//! | title | 15 | words of the posting's title found in the resume's headline or a role's title |
+//! | experience | 15 | the resume's years (overlaps merged) against the years asked |
+//! | education | 5 | the highest degree on the resume against the lowest the posting asks |
+//! | responsibilities | 15 | how much of each responsibility the resume's highlights cover |
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde::Serialize;
+
+use crate::posting::{Posting, SkillRef};
+use crate::resume::Resume;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// 0–100.
+    pub score: u32,
+    /// Set when the result rests on too little to be trusted, saying why.
+    pub provisional: Option<String>,
+    pub parts: Vec<Part>,
+    pub skills: SkillGroups,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    pub name: &'static str,
+    /// The part's share of the score, in points (its weight after the parts that do not
+    /// apply are left out).
+    pub weight: f64,
+    /// 0–1.
+    pub fit: f64,
+    pub detail: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A line of the posting and the resume line that answers it (if any).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub posting: String,
+    pub resume: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SkillGroups {
+    pub matched: Vec<SkillNote>,
+    /// The resume shows the skill without naming it the way the posting does.
+    pub unphrased: Vec<SkillNote>,
+    /// Not on the resume. Never to be claimed; listed so the user knows.
+    pub missing: Vec<SkillNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillNote {
+    pub skill: String,
+    pub required: bool,
+    /// The resume line that shows it.
+    pub resume: Option<String>,
+    pub advice: String,
+}
+
+/// What a part found: its fit (0–1), a sentence, the evidence. `None`: no basis.
+type Found = Option<(f64, String, Vec<Evidence>)>;
+
+const WEIGHTS: [(&str, f64); 6] = [
+    ("required_skills", 40.0),
+    ("preferred_skills", 10.0),
+    ("title", 15.0),
+    ("experience", 15.0),
+    ("education", 5.0),
+    ("responsibilities", 15.0),
+];
+
+/// Scores `resume` (with `resume_text`, the text it was read from) against `posting`.
+pub fn score(resume: &Resume, resume_text: &str, posting: &Posting) -> Match {
+    let mut groups = SkillGroups::default();
+    let mut parts: Vec<(&'static str, Found)> = vec![
+        (
+            "required_skills",
+            skills_part(
+                resume,
+                resume_text,
+                &posting.skills.required,
+                true,
+                &mut groups,
+            ),
+        ),
+        (
+            "preferred_skills",
+            skills_part(
+                resume,
+                resume_text,
+                &posting.skills.preferred,
+                false,
+                &mut groups,
+            ),
+        ),
+        ("title", title_part(resume, posting)),
+        ("experience", experience_part(resume, posting)),
+        ("education", education_part(resume, posting)),
+        ("responsibilities", responsibilities_part(resume, posting)),
+    ];
+    let total_weight: f64 = parts
+        .iter()
+        .filter(|(_, p)| p.is_some())
+        .map(|(name, _)| weight_of(name))
+        .sum();
+    let mut score = 0.0;
+    let mut out = Vec::new();
+    for (name, part) in parts.drain(..) {
+        let Some((fit, detail, evidence)) = part else {
+            continue;
+        };
+        let weight = weight_of(name) / total_weight * 100.0;
+        score += weight * fit;
+        out.push(Part {
+            name,
+            weight: (weight * 10.0).round() / 10.0,
+            fit: (fit * 100.0).round() / 100.0,
+            detail,
+            evidence,
+        });
+    }
+    Match {
+        score: if total_weight > 0.0 {
+            score.round().clamp(0.0, 100.0) as u32
+        } else {
+            0
+        },
+        provisional: provisional(resume, posting, total_weight),
+        parts: out,
+        skills: groups,
+    }
+}
+
+fn weight_of(name: &str) -> f64 {
+    WEIGHTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(0.0, |(_, w)| *w)
+}
+
+fn provisional(resume: &Resume, posting: &Posting, total_weight: f64) -> Option<String> {
+    if resume.work.is_empty() && resume.skills.is_empty() {
+        return Some("nothing was read from the resume (no roles, no skills)".into());
+    }
+    let asks = posting.skills.required.len()
+        + posting.skills.preferred.len()
+        + posting.requirements.required.len()
+        + posting.requirements.preferred.len();
+    if asks == 0 {
+        return Some("the posting names no requirements or skills: too thin to judge".into());
+    }
+    if total_weight < 50.0 {
+        return Some("the posting gives a basis for less than half of the parts".into());
+    }
+    match (&resume.lang, &posting.jd_lang) {
+        (Some(a), Some(b)) if a != b => Some(format!(
+            "the resume ({a}) and the posting ({b}) are in different languages: skills are compared, wording is not"
+        )),
+        _ => None,
+    }
+}
+
+fn skills_part(
+    resume: &Resume,
+    resume_text: &str,
+    wanted: &[SkillRef],
+    required: bool,
+    groups: &mut SkillGroups,
+) -> Found {
+    // Each skill once, however often the posting (or the resume) repeats it.
+    let mut seen = HashSet::new();
+    let wanted: Vec<&SkillRef> = wanted.iter().filter(|s| seen.insert(&s.id)).collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let lower_text = resume_text.to_lowercase();
+    let mut points = 0.0;
+    let mut evidence = Vec::new();
+    for skill in &wanted {
+        if let Some(have) = resume.skills.iter().find(|s| s.id == skill.id) {
+            points += 1.0;
+            evidence.push(Evidence {
+                posting: skill.evidence.clone(),
+                resume: Some(have.evidence.clone()),
+            });
+            groups.matched.push(SkillNote {
+                skill: skill.name.clone(),
+                required,
+                resume: Some(have.evidence.clone()),
+                advice: "Shown on your resume.".into(),
+            });
+        } else if let Some(child) = resume.skills.iter().find(|have| {
+            IMPLIES
+                .iter()
+                .any(|(c, parent)| *c == have.id && *parent == skill.id)
+        }) {
+            points += 0.5;
+            evidence.push(Evidence {
+                posting: skill.evidence.clone(),
+                resume: Some(child.evidence.clone()),
+            });
+            groups.unphrased.push(SkillNote {
+                skill: skill.name.clone(),
+                required,
+                resume: Some(child.evidence.clone()),
+                advice: format!(
+                    "Your resume shows {}, which is built on {}: name {} where you used it.",
+                    child.name, skill.name, skill.name
+                ),
+            });
+        } else if let Some(line) = shown_unnamed(&lower_text, resume_text, &skill.name) {
+            points += 0.5;
+            evidence.push(Evidence {
+                posting: skill.evidence.clone(),
+                resume: Some(line.clone()),
+            });
+            groups.unphrased.push(SkillNote {
+                skill: skill.name.clone(),
+                required,
+                resume: Some(line),
+                advice: format!(
+                    "Your resume mentions it, but not as a skill screeners recognise: write “{}” where you used it.",
+                    skill.name
+                ),
+            });
+        } else {
+            evidence.push(Evidence {
+                posting: skill.evidence.clone(),
+                resume: None,
+            });
+            groups.missing.push(SkillNote {
+                skill: skill.name.clone(),
+                required,
+                resume: None,
+                advice:
+                    "Not on your resume. Do not claim it; if you have it, add where you used it."
+                        .into(),
+            });
+        }
+    }
+    let fit = points / wanted.len() as f64;
+    let detail = format!(
+        "{} of {} {} skills shown",
+        points,
+        wanted.len(),
+        if required { "required" } else { "preferred" }
+    );
+    Some((fit, detail, evidence))
+}
+
+/// Skills that show another (child id → parent id): using PostgreSQL is using SQL. A
+/// resume with the child but not the parent is "shown but not named" for the parent.
+const IMPLIES: &[(&str, &str)] = &[
+    ("mysql", "sql"),
+    ("postgresql", "sql"),
+    ("sqlite", "sql"),
+    ("microsoft-sql-server", "sql"),
+    ("oracle-database", "sql"),
+    ("typescript", "javascript"),
+    ("react-", "javascript"),
+    ("angular", "javascript"),
+    ("vuedotjs", "javascript"),
+    ("nodedotjs", "javascript"),
+    ("django", "python"),
+    ("flask", "python"),
+    ("pandas", "python"),
+    ("spring-framework", "java"),
+    ("pytorch", "machine-learning"),
+    ("tensorflow", "machine-learning"),
+    ("scikit-learn", "machine-learning"),
+    ("aws", "cloud-computing"),
+    ("microsoft-azure", "cloud-computing"),
+    ("azure", "cloud-computing"),
+    ("kubernetes", "docker"),
+    ("github", "git"),
+    ("jenkins", "continuous-integration"),
+];
+
+/// The resume line that names `skill` in words the vocabulary did not take as the skill
+/// (lower case for a name matched only as written, "go" for "Go").
+fn shown_unnamed(lower_text: &str, text: &str, skill: &str) -> Option<String> {
+    let needle = skill.to_lowercase();
+    let at = lower_text.match_indices(&needle).find(|(at, _)| {
+        let before = lower_text[..*at].chars().next_back();
+        let after = lower_text[at + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })?;
+    // Lower-casing can change byte lengths; find the line by counting line breaks.
+    let line_no = lower_text[..at.0].matches('\n').count();
+    text.lines()
+        .nth(line_no)
+        .map(|l| crate::posting::item(l).to_owned())
+}
+
+/// Content words, lower-cased and stemmed (English Snowball), without stop words.
+fn terms(text: &str) -> BTreeSet<String> {
+    static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
+        rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
+    });
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
+        .filter(|w| w.len() > 1 && !STOP.contains(w))
+        .map(|w| STEMMER.stem(w).into_owned())
+        .collect()
+}
+
+const STOP: &[&str] = &[
+    "a", "an", "and", "or", "the", "of", "to", "in", "on", "for", "with", "by", "at", "as", "is",
+    "are", "be", "our", "your", "we", "you", "will", "who", "that", "this", "from", "other", "all",
+    "any", "their", "its", "it", "into", "across", "new", "within",
+];
+
+/// Words of a title that say level, not job.
+const LEVEL: &[&str] = &[
+    "senior",
+    "sr",
+    "junior",
+    "jr",
+    "lead",
+    "principal",
+    "staff",
+    "ii",
+    "iii",
+    "iv",
+    "i",
+    "head",
+    "associate",
+    "intern",
+    "entry",
+    "level",
+    "mid",
+];
+
+fn title_part(resume: &Resume, posting: &Posting) -> Found {
+    let title = posting.title.as_deref()?;
+    let wanted: BTreeSet<String> = terms(title)
+        .into_iter()
+        .filter(|t| !LEVEL.contains(&t.as_str()))
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let candidates = resume
+        .basics
+        .label
+        .iter()
+        .chain(resume.work.iter().filter_map(|r| r.position.as_ref()));
+    let mut best: Option<(f64, &String)> = None;
+    for candidate in candidates {
+        let have = terms(candidate);
+        let fit = wanted.intersection(&have).count() as f64 / wanted.len() as f64;
+        if best.is_none_or(|(b, _)| fit > b) {
+            best = Some((fit, candidate));
+        }
+    }
+    let none = String::new();
+    let (fit, line) = best.unwrap_or((0.0, &none));
+    let detail = if fit > 0.0 {
+        format!("closest title on the resume: “{line}”")
+    } else {
+        "no title on the resume shares a word with the posting's".to_owned()
+    };
+    Some((
+        fit,
+        detail,
+        vec![Evidence {
+            posting: title.to_owned(),
+            resume: (fit > 0.0).then(|| line.clone()),
+        }],
+    ))
+}
+
+fn experience_part(resume: &Resume, posting: &Posting) -> Found {
+    let years = posting.years_experience?;
+    if years.min == 0 {
+        return None;
+    }
+    let have = resume.total_years.unwrap_or(0.0);
+    let fit = (have / f64::from(years.min)).min(1.0);
+    let detail = match resume.total_years {
+        Some(have) => format!(
+            "{have} years on the resume; the posting asks {}+",
+            years.min
+        ),
+        None => format!(
+            "no dated roles on the resume; the posting asks {}+ years",
+            years.min
+        ),
+    };
+    Some((
+        fit,
+        detail,
+        vec![Evidence {
+            posting: format!("{}+ years", years.min),
+            resume: resume
+                .total_years
+                .map(|y| format!("{y} years across roles")),
+        }],
+    ))
+}
+
+/// 1 high school … 5 doctorate, from the words of a degree.
+fn degree_level(text: &str) -> Option<u8> {
+    let lower = text.to_lowercase();
+    let has = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| crate::posting::contains_word(&lower, w))
+    };
+    if has(&["phd", "ph.d", "doctorate", "doctoral", "dphil", "doctor"]) {
+        Some(5)
+    } else if has(&[
+        "master", "master's", "masters", "msc", "m.sc", "ms", "m.s", "mba", "ma", "m.a", "meng",
+        "m.eng", "m. ed", "m.ed",
+    ]) {
+        Some(4)
+    } else if has(&[
+        "bachelor",
+        "bachelor's",
+        "bachelors",
+        "bsc",
+        "b.sc",
+        "bs",
+        "b.s",
+        "ba",
+        "b.a",
+        "beng",
+        "b.eng",
+        "undergraduate",
+        "degree",
+    ]) {
+        Some(3)
+    } else if has(&["associate's", "associate degree"]) {
+        Some(2)
+    } else if has(&["high school", "ged", "diploma"]) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+fn education_part(resume: &Resume, posting: &Posting) -> Found {
+    let (line, asked) = posting
+        .requirements
+        .required
+        .iter()
+        .filter_map(|l| degree_level(l).map(|level| (l, level)))
+        .min_by_key(|(_, level)| *level)?;
+    let have = resume
+        .education
+        .iter()
+        .filter_map(|e| {
+            let text = [e.study_type.as_deref(), e.area.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            degree_level(&text).map(|level| (level, text))
+        })
+        .max_by_key(|(level, _)| *level);
+    let equivalent = line.to_lowercase().contains("equivalent");
+    let (fit, detail) = match &have {
+        Some((level, _)) if *level >= asked => {
+            (1.0, "the degree asked is on the resume".to_owned())
+        }
+        _ if equivalent => (
+            0.5,
+            "the degree asked is not on the resume; the posting accepts equivalent experience"
+                .to_owned(),
+        ),
+        _ => (0.0, "the degree asked is not on the resume".to_owned()),
+    };
+    Some((
+        fit,
+        detail,
+        vec![Evidence {
+            posting: line.clone(),
+            resume: have.map(|(_, text)| text),
+        }],
+    ))
+}
+
+fn responsibilities_part(resume: &Resume, posting: &Posting) -> Found {
+    if posting.responsibilities.is_empty() {
+        return None;
+    }
+    let lines: Vec<(&String, BTreeSet<String>)> = resume
+        .work
+        .iter()
+        .flat_map(|r| r.highlights.iter())
+        .chain(resume.basics.summary.iter())
+        .map(|l| (l, terms(l)))
+        .collect();
+    let mut total = 0.0;
+    let mut evidence = Vec::new();
+    for duty in &posting.responsibilities {
+        let wanted = terms(duty);
+        if wanted.is_empty() {
+            continue;
+        }
+        let best = lines
+            .iter()
+            .map(|(line, have)| {
+                (
+                    wanted.intersection(have).count() as f64 / wanted.len() as f64,
+                    *line,
+                )
+            })
+            .fold(None::<(f64, &String)>, |best, (fit, line)| match best {
+                Some((b, _)) if b >= fit => best,
+                _ => Some((fit, line)),
+            });
+        let (fit, line) = best.unwrap_or((0.0, duty));
+        // Half of a responsibility's words in one accomplishment answers it fully.
+        total += (fit / 0.5).min(1.0);
+        evidence.push(Evidence {
+            posting: duty.clone(),
+            resume: (fit >= 0.2).then(|| line.clone()),
+        });
+    }
+    if evidence.is_empty() {
+        return None;
+    }
+    let answered = evidence.iter().filter(|e| e.resume.is_some()).count();
+    let fit = total / evidence.len() as f64;
+    Some((
+        fit,
+        format!(
+            "{answered} of {} responsibilities answered by a line of the resume",
+            evidence.len()
+        ),
+        evidence,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::YearMonth;
+    use crate::posting::{self, Input};
+    use crate::resume;
+
+    const TODAY: YearMonth = YearMonth {
+        year: 2026,
+        month: Some(12),
+    };
+
+    const POSTING: &str = "Senior Data Engineer
+Location: Remote
+
+Responsibilities
+- Build and run batch pipelines in Apache Spark
+- Design data models for the analytics warehouse
+
+Requirements
+- 5+ years of experience with Python and SQL
+- Bachelor's degree in Computer Science or equivalent experience
+- Apache Airflow
+
+Nice to have
+- Kubernetes
+";
+
+    const RESUME: &str = "Jane Doe
+Data Engineer
+
+Experience
+Data Engineer | Initech | Jan 2018 - Present
+- Built batch pipelines in Apache Spark that cut nightly run time by 40%
+- Designed the data model of the analytics warehouse
+
+Education
+B.Sc. in Computer Science, State University, 2017
+
+Skills
+Python, SQL, Apache Spark
+";
+
+    fn pair(resume_text: &str) -> Match {
+        let posting = posting::parse(Input::Text(POSTING));
+        let resume = resume::parse(resume_text, TODAY);
+        score(&resume, resume_text, &posting)
+    }
+
+    #[test]
+    fn scores_with_parts_and_evidence() {
+        let m = pair(RESUME);
+        assert!(m.score >= 60 && m.score <= 95, "{m:#?}");
+        assert_eq!(m.provisional, None);
+        let names: Vec<_> = m.parts.iter().map(|p| p.name).collect();
+        assert_eq!(
+            names,
+            [
+                "required_skills",
+                "preferred_skills",
+                "title",
+                "experience",
+                "education",
+                "responsibilities"
+            ]
+        );
+        let missing: Vec<_> = m.skills.missing.iter().map(|s| s.skill.as_str()).collect();
+        assert!(
+            missing.contains(&"Apache Airflow") && missing.contains(&"Kubernetes"),
+            "{missing:?}"
+        );
+        let duties = &m.parts[5];
+        assert!(
+            duties.evidence.iter().all(|e| e.resume.is_some()),
+            "{duties:#?}"
+        );
+        // Always the same result.
+        assert_eq!(pair(RESUME), m);
+    }
+
+    #[test]
+    fn repeating_a_skill_does_not_raise_the_score() {
+        let stuffed = format!("{RESUME}Python Python Python SQL SQL SQL Python\n");
+        assert_eq!(pair(&stuffed).score, pair(RESUME).score);
+    }
+
+    #[test]
+    fn must_haves_count_more_than_nice_to_haves() {
+        let with_airflow = RESUME.replace(
+            "Python, SQL, Apache Spark",
+            "Python, SQL, Apache Spark, Apache Airflow",
+        );
+        let with_kubernetes = RESUME.replace(
+            "Python, SQL, Apache Spark",
+            "Python, SQL, Apache Spark, Kubernetes",
+        );
+        assert!(pair(&with_airflow).score > pair(&with_kubernetes).score);
+        assert!(pair(&with_kubernetes).score > pair(RESUME).score);
+    }
+
+    #[test]
+    fn an_adjacent_skill_is_shown_but_not_named() {
+        let resume_text = RESUME.replace(
+            "Python, SQL, Apache Spark",
+            "Python, PostgreSQL, Apache Spark",
+        );
+        let m = pair(&resume_text);
+        let sql = m
+            .skills
+            .unphrased
+            .iter()
+            .find(|s| s.skill == "SQL")
+            .unwrap();
+        assert!(sql.advice.contains("PostgreSQL"), "{sql:?}");
+        assert!(m.score < pair(RESUME).score);
+        assert!(m.skills.missing.iter().all(|s| s.skill != "SQL"));
+    }
+
+    #[test]
+    fn every_implied_skill_is_in_the_vocabulary() {
+        let taxonomy = crate::skills::taxonomy();
+        for (child, parent) in IMPLIES {
+            assert!(taxonomy.get(child).is_some(), "{child}");
+            assert!(taxonomy.get(parent).is_some(), "{parent}");
+        }
+    }
+
+    #[test]
+    fn a_thin_posting_is_provisional() {
+        let posting = posting::parse(Input::Text("Engineer\nJoin us!"));
+        let resume = resume::parse(RESUME, TODAY);
+        let m = score(&resume, RESUME, &posting);
+        assert!(m.provisional.is_some());
+        let empty = score(
+            &Resume::default(),
+            "",
+            &posting::parse(Input::Text(POSTING)),
+        );
+        assert!(empty.provisional.unwrap().contains("nothing was read"));
+    }
+}
