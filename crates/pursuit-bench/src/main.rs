@@ -20,6 +20,7 @@ use tokio::process::{Child, Command};
 
 mod browser;
 mod documents;
+mod matching;
 mod queue;
 mod reminders;
 mod skills;
@@ -60,6 +61,16 @@ enum Bench {
         /// Contact-field truth: a CSV `file,name,email,phone`.
         #[arg(long)]
         truth: Option<PathBuf>,
+    },
+    /// The matcher's speed: one parsed pair, and ranking many parsed postings for a resume.
+    Match {
+        #[arg(long)]
+        resume: PathBuf,
+        /// A posting as text.
+        #[arg(long)]
+        job: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        postings: usize,
     },
     /// Skill extraction against gold annotations (SkillSpan BIO JSON lines; ESCO-linked
     /// span CSVs): precision, recall, F1.
@@ -193,6 +204,11 @@ async fn main() -> anyhow::Result<()> {
             per_user,
             database_url,
         } => reminders::quiet_hours(users, per_user, database_url).await,
+        Bench::Match {
+            resume,
+            job,
+            postings,
+        } => matching::run(&resume, &job, postings).await,
         Bench::Resumes { dir, truth } => documents::resumes(&dir, truth.as_deref()).await,
         Bench::Skills {
             skillspan,

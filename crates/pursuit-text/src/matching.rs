@@ -81,34 +81,68 @@ const WEIGHTS: [(&str, f64); 6] = [
     ("responsibilities", 15.0),
 ];
 
+/// The resume side of matching, worked out once: ranking many postings for one resume
+/// reuses it.
+pub struct Prepared<'a> {
+    resume: &'a Resume,
+    text: &'a str,
+    lower_text: String,
+    /// Runs of one to four words of the text, lower-cased (for "shown but not named").
+    phrases: HashSet<String>,
+    /// The headline and each role's title, with their terms.
+    titles: Vec<(&'a String, BTreeSet<String>)>,
+    /// Highlights and summary, with their terms.
+    lines: Vec<(&'a String, BTreeSet<String>)>,
+}
+
+impl<'a> Prepared<'a> {
+    /// `text` is the text the resume was read from.
+    pub fn new(resume: &'a Resume, text: &'a str) -> Prepared<'a> {
+        Prepared {
+            resume,
+            text,
+            lower_text: text.to_lowercase(),
+            phrases: phrases(text),
+            titles: resume
+                .basics
+                .label
+                .iter()
+                .chain(resume.work.iter().filter_map(|r| r.position.as_ref()))
+                .map(|t| (t, terms(t)))
+                .collect(),
+            lines: resume
+                .work
+                .iter()
+                .flat_map(|r| r.highlights.iter())
+                .chain(resume.basics.summary.iter())
+                .map(|l| (l, terms(l)))
+                .collect(),
+        }
+    }
+}
+
 /// Scores `resume` (with `resume_text`, the text it was read from) against `posting`.
 pub fn score(resume: &Resume, resume_text: &str, posting: &Posting) -> Match {
+    score_prepared(&Prepared::new(resume, resume_text), posting)
+}
+
+/// Scores a prepared resume against `posting`.
+pub fn score_prepared(prepared: &Prepared<'_>, posting: &Posting) -> Match {
+    let resume = prepared.resume;
     let mut groups = SkillGroups::default();
     let mut parts: Vec<(&'static str, Found)> = vec![
         (
             "required_skills",
-            skills_part(
-                resume,
-                resume_text,
-                &posting.skills.required,
-                true,
-                &mut groups,
-            ),
+            skills_part(prepared, &posting.skills.required, true, &mut groups),
         ),
         (
             "preferred_skills",
-            skills_part(
-                resume,
-                resume_text,
-                &posting.skills.preferred,
-                false,
-                &mut groups,
-            ),
+            skills_part(prepared, &posting.skills.preferred, false, &mut groups),
         ),
-        ("title", title_part(resume, posting)),
+        ("title", title_part(prepared, posting)),
         ("experience", experience_part(resume, posting)),
         ("education", education_part(resume, posting)),
-        ("responsibilities", responsibilities_part(resume, posting)),
+        ("responsibilities", responsibilities_part(prepared, posting)),
     ];
     let total_weight: f64 = parts
         .iter()
@@ -173,19 +207,18 @@ fn provisional(resume: &Resume, posting: &Posting, total_weight: f64) -> Option<
 }
 
 fn skills_part(
-    resume: &Resume,
-    resume_text: &str,
+    prepared: &Prepared<'_>,
     wanted: &[SkillRef],
     required: bool,
     groups: &mut SkillGroups,
 ) -> Found {
+    let resume = prepared.resume;
     // Each skill once, however often the posting (or the resume) repeats it.
     let mut seen = HashSet::new();
     let wanted: Vec<&SkillRef> = wanted.iter().filter(|s| seen.insert(&s.id)).collect();
     if wanted.is_empty() {
         return None;
     }
-    let lower_text = resume_text.to_lowercase();
     let mut points = 0.0;
     let mut evidence = Vec::new();
     for skill in &wanted {
@@ -220,7 +253,12 @@ fn skills_part(
                     child.name, skill.name, skill.name
                 ),
             });
-        } else if let Some(line) = shown_unnamed(&lower_text, resume_text, &skill.name) {
+        } else if let Some(line) = prepared
+            .phrases
+            .contains(&words(&skill.name).join(" "))
+            .then(|| shown_unnamed(&prepared.lower_text, prepared.text, &skill.name))
+            .flatten()
+        {
             points += 0.5;
             evidence.push(Evidence {
                 posting: skill.evidence.clone(),
@@ -304,16 +342,58 @@ fn shown_unnamed(lower_text: &str, text: &str, skill: &str) -> Option<String> {
         .map(|l| crate::posting::item(l).to_owned())
 }
 
+/// The lower-cased words of `text` (letters, digits, `+`, `#`, `.` inside a word).
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && !"+#.".contains(c))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every run of one to four words of `text`, joined by single spaces.
+fn phrases(text: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for line in text.lines() {
+        let words = words(line);
+        for start in 0..words.len() {
+            for end in start + 1..=(start + 4).min(words.len()) {
+                out.insert(words[start..end].join(" "));
+            }
+        }
+    }
+    out
+}
+
 /// Content words, lower-cased and stemmed (English Snowball), without stop words.
 fn terms(text: &str) -> BTreeSet<String> {
     static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
     });
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
-        .filter(|w| w.len() > 1 && !STOP.contains(w))
-        .map(|w| STEMMER.stem(w).into_owned())
-        .collect()
+    thread_local! {
+        // Stems of words seen before: ranking many postings meets the same words again.
+        static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    STEMS.with(|stems| {
+        let mut stems = stems.borrow_mut();
+        if stems.len() > 100_000 {
+            stems.clear();
+        }
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
+            .filter(|w| w.len() > 1 && !STOP.contains(w))
+            .map(|w| {
+                if let Some(stem) = stems.get(w) {
+                    return stem.clone();
+                }
+                let stem = STEMMER.stem(w).into_owned();
+                stems.insert(w.to_owned(), stem.clone());
+                stem
+            })
+            .collect()
+    })
 }
 
 const STOP: &[&str] = &[
@@ -343,7 +423,7 @@ const LEVEL: &[&str] = &[
     "mid",
 ];
 
-fn title_part(resume: &Resume, posting: &Posting) -> Found {
+fn title_part(prepared: &Prepared<'_>, posting: &Posting) -> Found {
     let title = posting.title.as_deref()?;
     let wanted: BTreeSet<String> = terms(title)
         .into_iter()
@@ -352,15 +432,9 @@ fn title_part(resume: &Resume, posting: &Posting) -> Found {
     if wanted.is_empty() {
         return None;
     }
-    let candidates = resume
-        .basics
-        .label
-        .iter()
-        .chain(resume.work.iter().filter_map(|r| r.position.as_ref()));
     let mut best: Option<(f64, &String)> = None;
-    for candidate in candidates {
-        let have = terms(candidate);
-        let fit = wanted.intersection(&have).count() as f64 / wanted.len() as f64;
+    for (candidate, have) in &prepared.titles {
+        let fit = wanted.intersection(have).count() as f64 / wanted.len() as f64;
         if best.is_none_or(|(b, _)| fit > b) {
             best = Some((fit, candidate));
         }
@@ -492,17 +566,11 @@ fn education_part(resume: &Resume, posting: &Posting) -> Found {
     ))
 }
 
-fn responsibilities_part(resume: &Resume, posting: &Posting) -> Found {
+fn responsibilities_part(prepared: &Prepared<'_>, posting: &Posting) -> Found {
     if posting.responsibilities.is_empty() {
         return None;
     }
-    let lines: Vec<(&String, BTreeSet<String>)> = resume
-        .work
-        .iter()
-        .flat_map(|r| r.highlights.iter())
-        .chain(resume.basics.summary.iter())
-        .map(|l| (l, terms(l)))
-        .collect();
+    let lines = &prepared.lines;
     let mut total = 0.0;
     let mut evidence = Vec::new();
     for duty in &posting.responsibilities {
