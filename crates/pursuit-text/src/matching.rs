@@ -222,71 +222,58 @@ fn skills_part(
     let mut points = 0.0;
     let mut evidence = Vec::new();
     for skill in &wanted {
-        if let Some(have) = resume.skills.iter().find(|s| s.id == skill.id) {
-            points += 1.0;
-            evidence.push(Evidence {
-                posting: skill.evidence.clone(),
-                resume: Some(have.evidence.clone()),
-            });
-            groups.matched.push(SkillNote {
-                skill: skill.name.clone(),
-                required,
-                resume: Some(have.evidence.clone()),
-                advice: "Shown on your resume.".into(),
-            });
-        } else if let Some(child) = resume.skills.iter().find(|have| {
+        let implied = resume.skills.iter().find(|have| {
             IMPLIES
                 .iter()
                 .any(|(c, parent)| *c == have.id && *parent == skill.id)
-        }) {
-            points += 0.5;
-            evidence.push(Evidence {
-                posting: skill.evidence.clone(),
-                resume: Some(child.evidence.clone()),
-            });
-            groups.unphrased.push(SkillNote {
-                skill: skill.name.clone(),
-                required,
-                resume: Some(child.evidence.clone()),
-                advice: format!(
-                    "Your resume shows {}, which is built on {}: name {} where you used it.",
-                    child.name, skill.name, skill.name
-                ),
-            });
+        });
+        let (credit, line, group, advice) = if let Some(have) =
+            resume.skills.iter().find(|s| s.id == skill.id)
+        {
+            (
+                1.0,
+                Some(have.evidence.clone()),
+                &mut groups.matched,
+                "Shown on your resume.".to_owned(),
+            )
+        } else if let Some(child) = implied {
+            let advice = format!(
+                "Your resume shows {}, which is built on {}: name {} where you used it.",
+                child.name, skill.name, skill.name
+            );
+            (
+                0.5,
+                Some(child.evidence.clone()),
+                &mut groups.unphrased,
+                advice,
+            )
         } else if let Some(line) = prepared
             .phrases
             .contains(&words(&skill.name).join(" "))
             .then(|| shown_unnamed(&prepared.lower_text, prepared.text, &skill.name))
             .flatten()
         {
-            points += 0.5;
-            evidence.push(Evidence {
-                posting: skill.evidence.clone(),
-                resume: Some(line.clone()),
-            });
-            groups.unphrased.push(SkillNote {
-                skill: skill.name.clone(),
-                required,
-                resume: Some(line),
-                advice: format!(
-                    "Your resume mentions it, but not as a skill screeners recognise: write “{}” where you used it.",
-                    skill.name
-                ),
-            });
+            let advice = format!(
+                "Your resume mentions it, but not as a skill screeners recognise: write “{}” where you used it.",
+                skill.name
+            );
+            (0.5, Some(line), &mut groups.unphrased, advice)
         } else {
-            evidence.push(Evidence {
-                posting: skill.evidence.clone(),
-                resume: None,
-            });
-            groups.missing.push(SkillNote {
-                skill: skill.name.clone(),
-                required,
-                resume: None,
-                advice:
-                    "Not on your resume. Do not claim it; if you have it, add where you used it."
-                        .into(),
-            });
-        }
+            let advice =
+                "Not on your resume. Do not claim it; if you have it, add where you used it.";
+            (0.0, None, &mut groups.missing, advice.to_owned())
+        };
+        points += credit;
+        evidence.push(Evidence {
+            posting: skill.evidence.clone(),
+            resume: line.clone(),
+        });
+        group.push(SkillNote {
+            skill: skill.name.clone(),
+            required,
+            resume: line,
+            advice,
+        });
     }
     let fit = points / wanted.len() as f64;
     let detail = format!(
