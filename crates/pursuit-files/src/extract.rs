@@ -94,7 +94,9 @@ impl Format {
             Some("html" | "htm") => Format::Html,
             Some("json") => Format::JsonResume,
             _ if start.starts_with('{') => Format::JsonResume,
-            _ if start.len() > 5 && start[..5.min(start.len())].eq_ignore_ascii_case("<!doc")
+            _ if start
+                .get(..5)
+                .is_some_and(|s| s.eq_ignore_ascii_case("<!doc"))
                 || start.starts_with("<html") =>
             {
                 Format::Html

@@ -40,22 +40,20 @@ async fn show(
     let id = user.0.id();
     let resume = store::get_resume(&state.db, id).await?;
     let active_id = resume.as_ref().and_then(|r| r.active_version_id);
-    let versions: Vec<_> = store::list_versions(&state.db, id)
-        .await?
+    let versions = store::list_versions(&state.db, id).await?;
+    // Read from the stored versions, before they become response bodies.
+    let pending = versions.iter().any(|v| v.parse_status == "pending");
+    let active = versions
+        .iter()
+        .find(|v| Some(v.id) == active_id)
+        .map(|v| resumes::response(v.clone(), true, false));
+    let versions: Vec<_> = versions
         .into_iter()
         .map(|v| {
             let active = Some(v.id) == active_id;
             resumes::response(v, active, false)
         })
         .collect();
-    let active = versions
-        .iter()
-        .position(|v| serde_json::to_value(v).is_ok_and(|v| v["active"] == true));
-    let active_value = active.and_then(|i| serde_json::to_value(&versions[i]).ok());
-    let pending = versions
-        .iter()
-        .filter_map(|v| serde_json::to_value(v).ok())
-        .any(|v| v["parse_status"] == "pending");
     Ok(render(
         "resume.html",
         status,
@@ -64,7 +62,7 @@ async fn show(
             user => user.view(),
             csrf => user.csrf(),
             title => resume.map(|r| r.title),
-            active => active_value.as_ref().map(template_value),
+            active => active.as_ref().map(template_value),
             versions => template_value(&versions),
             pending => pending,
             error => error,

@@ -4,8 +4,8 @@
 //! would fail the same way. Only an unreachable store or database is retried.
 
 use pursuit_domain::ids::{ResumeVersionId, UserId};
+use pursuit_files::Format;
 use pursuit_files::storage::Kind;
-use pursuit_files::{ExtractError, Format};
 use pursuit_store::jobs::JobSpec;
 use pursuit_store::resumes::{self, ParseOutcome};
 use pursuit_text::dates::YearMonth;
@@ -92,13 +92,9 @@ pub async fn run(job: ParseResume, ctx: JobContext) -> Result<(), JobError> {
                 hidden,
             }
         }
-        Err(error) => failed(&reason(&error)),
+        Err(error) => failed(&error.to_string()),
     };
     record(&ctx, user, id, outcome).await
-}
-
-fn reason(error: &ExtractError) -> String {
-    error.to_string()
 }
 
 fn failed(reason: &str) -> ParseOutcome {
