@@ -21,6 +21,7 @@ use tokio::process::{Child, Command};
 mod browser;
 mod documents;
 mod matching;
+mod quality;
 mod queue;
 mod reminders;
 mod skills;
@@ -71,6 +72,30 @@ enum Bench {
         job: PathBuf,
         #[arg(long, default_value_t = 10_000)]
         postings: usize,
+    },
+    /// Ranking quality: postings as queries, resumes in category folders as documents;
+    /// P@10, nDCG@10 and MRR for the matcher and three baselines.
+    Quality {
+        /// Resumes in category folders (`DIR/<CATEGORY>/file`).
+        #[arg(long)]
+        resumes: PathBuf,
+        /// Google careers sample (`;`-separated CSV with Title, Category, …).
+        #[arg(long)]
+        google: Option<PathBuf>,
+        /// rekrute.com postings (SkillNER's translated JSON).
+        #[arg(long)]
+        rekrut: Option<PathBuf>,
+        /// How many rekrute.com postings to use (an even spread).
+        #[arg(long, default_value_t = 300)]
+        rekrut_limit: usize,
+        /// Print each posting's top five to stderr, and measure each part of the match
+        /// alone as a ranker.
+        #[arg(long)]
+        show: bool,
+        /// Also measure the match with other part weights, e.g. `field=30,title=15`
+        /// (parts not named weigh nothing).
+        #[arg(long, value_delimiter = ',')]
+        weights: Vec<String>,
     },
     /// Skill extraction against gold annotations (SkillSpan BIO JSON lines; ESCO-linked
     /// span CSVs): precision, recall, F1.
@@ -183,6 +208,31 @@ async fn main() -> anyhow::Result<()> {
                 connections,
                 Duration::from_secs(seconds),
                 database_url,
+            )
+            .await
+        }
+        Bench::Quality {
+            resumes,
+            google,
+            rekrut,
+            rekrut_limit,
+            show,
+            weights,
+        } => {
+            let weights = weights
+                .iter()
+                .map(|w| {
+                    let (name, value) = w.split_once('=').context("weights are name=value")?;
+                    Ok((name.to_owned(), value.parse::<f64>()?))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            quality::run(
+                &resumes,
+                google.as_deref(),
+                rekrut.as_deref(),
+                rekrut_limit,
+                show,
+                &weights,
             )
             .await
         }

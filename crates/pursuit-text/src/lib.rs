@@ -6,6 +6,7 @@ pub mod fetch;
 pub mod html;
 pub mod lang;
 pub mod matching;
+pub mod occupations;
 pub mod posting;
 pub mod resume;
 pub mod salary;

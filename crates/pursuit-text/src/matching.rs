@@ -8,17 +8,19 @@
 //!
 //! | part | weight | basis |
 //! |---|---|---|
-//! | required skills | 40 | the posting's must-have skills the resume names (half for one it shows but does not name) |
-//! | preferred skills | 10 | the same for nice-to-haves |
-//! | title | 15 | words of the posting's title found in the resume's headline or a role's title |
-//! | experience | 15 | the resume's years (overlaps merged) against the years asked |
+//! | required skills | 25 | the posting's must-have skills the resume names (half for one it shows but does not name) |
+//! | preferred skills | 5 | the same for nice-to-haves |
+//! | title | 15 | the posting's title against the resume's headline and role titles: shared words, or the same occupation (O*NET) |
+//! | field | 30 | the kind of work: the occupations the posting and the resume read as, by titles and wording |
+//! | experience | 10 | the resume's years (overlaps merged) against the years asked |
 //! | education | 5 | the highest degree on the resume against the lowest the posting asks |
-//! | responsibilities | 15 | how much of each responsibility the resume's highlights cover |
+//! | responsibilities | 10 | how much of each responsibility the resume's highlights cover, rare words counting more |
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::occupations::{self, Mix};
 use crate::posting::{Posting, SkillRef};
 use crate::resume::Resume;
 
@@ -26,6 +28,9 @@ use crate::resume::Resume;
 pub struct Match {
     /// 0–100.
     pub score: u32,
+    /// The score before rounding, for ordering many results.
+    #[serde(skip)]
+    pub exact: f64,
     /// Set when the result rests on too little to be trusted, saying why.
     pub provisional: Option<String>,
     pub parts: Vec<Part>,
@@ -72,13 +77,14 @@ pub struct SkillNote {
 /// What a part found: its fit (0–1), a sentence, the evidence. `None`: no basis.
 type Found = Option<(f64, String, Vec<Evidence>)>;
 
-const WEIGHTS: [(&str, f64); 6] = [
-    ("required_skills", 40.0),
-    ("preferred_skills", 10.0),
+const WEIGHTS: [(&str, f64); 7] = [
+    ("required_skills", 25.0),
+    ("preferred_skills", 5.0),
     ("title", 15.0),
-    ("experience", 15.0),
+    ("field", 30.0),
+    ("experience", 10.0),
     ("education", 5.0),
-    ("responsibilities", 15.0),
+    ("responsibilities", 10.0),
 ];
 
 /// The resume side of matching, worked out once: ranking many postings for one resume
@@ -88,17 +94,20 @@ pub struct Prepared<'a> {
     text: &'a str,
     lower_text: String,
     /// Runs of one to four words of the text, lower-cased (for "shown but not named").
-    phrases: HashSet<String>,
-    /// The headline and each role's title, with their terms.
-    titles: Vec<(&'a String, BTreeSet<String>)>,
+    /// (As FNV-1a hashes of the words joined by single spaces.)
+    phrases: HashSet<u64>,
+    /// The headline and each role's title, with their terms and occupations.
+    titles: Vec<(&'a String, BTreeSet<String>, Mix)>,
+    /// The occupations the resume reads as: its titles' and its wording's.
+    field: Mix,
     /// Highlights and summary, with their terms.
-    lines: Vec<(&'a String, BTreeSet<String>)>,
+    lines: Vec<(&'a String, Weighted)>,
 }
 
 impl<'a> Prepared<'a> {
     /// `text` is the text the resume was read from.
     pub fn new(resume: &'a Resume, text: &'a str) -> Prepared<'a> {
-        Prepared {
+        let mut prepared = Prepared {
             resume,
             text,
             lower_text: text.to_lowercase(),
@@ -108,14 +117,98 @@ impl<'a> Prepared<'a> {
                 .label
                 .iter()
                 .chain(resume.work.iter().filter_map(|r| r.position.as_ref()))
-                .map(|t| (t, terms(t)))
+                .map(|t| (t, terms(t), occupations::of_title(t)))
                 .collect(),
+            field: Mix::new(),
             lines: resume
                 .work
                 .iter()
                 .flat_map(|r| r.highlights.iter())
                 .chain(resume.basics.summary.iter())
-                .map(|l| (l, terms(l)))
+                .map(|l| (l, weighted(l)))
+                .collect(),
+        };
+        let by_titles: Vec<&Mix> = prepared.titles.iter().map(|(_, _, mix)| mix).collect();
+        prepared.field = blend(&by_titles, &occupations::of_text(&stemmed_words(text)));
+        prepared
+    }
+}
+
+/// Half the titles' occupations (each title an equal share), half the wording's; all the
+/// wording's when no title is known.
+fn blend(titles: &[&Mix], wording: &Mix) -> Mix {
+    let known: Vec<&&Mix> = titles.iter().filter(|m| !m.is_empty()).collect();
+    let title_share = if known.is_empty() || wording.is_empty() {
+        if known.is_empty() { 0.0 } else { 1.0 }
+    } else {
+        0.5
+    };
+    let mut weights: std::collections::BTreeMap<usize, f64> = std::collections::BTreeMap::new();
+    for mix in &known {
+        for (o, w) in mix.iter() {
+            *weights.entry(*o).or_default() += w * title_share / known.len() as f64;
+        }
+    }
+    for (o, w) in wording {
+        *weights.entry(*o).or_default() += w * (1.0 - title_share);
+    }
+    weights.into_iter().collect()
+}
+
+/// The posting side of matching, worked out once: ranking many resumes for one posting, or
+/// keeping postings prepared for many rankings, reuses it.
+pub struct PreparedPosting<'a> {
+    posting: &'a Posting,
+    /// The title's terms without level words, and its occupations.
+    title: Option<(&'a str, BTreeSet<String>, Mix)>,
+    /// The occupations the posting reads as, and how close that mix is to itself (the
+    /// most a resume's mix can reach).
+    field: Mix,
+    field_ideal: f64,
+    /// Each skill's name as a [`phrases`] key.
+    skill_keys: HashMap<&'a str, u64>,
+    /// Each responsibility with its terms.
+    duties: Vec<(&'a String, Weighted)>,
+}
+
+impl<'a> PreparedPosting<'a> {
+    pub fn new(posting: &'a Posting) -> PreparedPosting<'a> {
+        let title = posting.title.as_deref().map(|t| {
+            let terms: BTreeSet<String> = terms(t)
+                .into_iter()
+                .filter(|w| !LEVEL.contains(&w.as_str()))
+                .collect();
+            (t, terms, occupations::of_title(t))
+        });
+        let body: Vec<String> = posting
+            .responsibilities
+            .iter()
+            .chain(&posting.requirements.required)
+            .chain(&posting.requirements.preferred)
+            .flat_map(|l| stemmed_words(l))
+            .collect();
+        let title_mix = title
+            .as_ref()
+            .map(|(_, _, m)| m.clone())
+            .unwrap_or_default();
+        let field = blend(&[&title_mix], &occupations::of_text(&body));
+        PreparedPosting {
+            posting,
+            field_ideal: occupations::mix_similarity(&field, &field),
+            field,
+            skill_keys: posting
+                .skills
+                .required
+                .iter()
+                .chain(&posting.skills.preferred)
+                .map(|s| (s.id.as_str(), fnv1a(&words(&s.name).join(" "))))
+                .collect(),
+            title,
+            duties: posting
+                .responsibilities
+                .iter()
+                .map(|d| (d, weighted(d)))
+                .filter(|(_, t)| t.total > 0.0)
                 .collect(),
         }
     }
@@ -123,26 +216,42 @@ impl<'a> Prepared<'a> {
 
 /// Scores `resume` (with `resume_text`, the text it was read from) against `posting`.
 pub fn score(resume: &Resume, resume_text: &str, posting: &Posting) -> Match {
-    score_prepared(&Prepared::new(resume, resume_text), posting)
+    score_pair(
+        &Prepared::new(resume, resume_text),
+        &PreparedPosting::new(posting),
+    )
 }
 
 /// Scores a prepared resume against `posting`.
 pub fn score_prepared(prepared: &Prepared<'_>, posting: &Posting) -> Match {
+    score_pair(prepared, &PreparedPosting::new(posting))
+}
+
+/// Scores a prepared resume against a prepared posting.
+pub fn score_pair(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Match {
     let resume = prepared.resume;
+    let posting = side.posting;
     let mut groups = SkillGroups::default();
     let mut parts: Vec<(&'static str, Found)> = vec![
         (
             "required_skills",
-            skills_part(prepared, &posting.skills.required, true, &mut groups),
+            skills_part(prepared, side, &posting.skills.required, true, &mut groups),
         ),
         (
             "preferred_skills",
-            skills_part(prepared, &posting.skills.preferred, false, &mut groups),
+            skills_part(
+                prepared,
+                side,
+                &posting.skills.preferred,
+                false,
+                &mut groups,
+            ),
         ),
-        ("title", title_part(prepared, posting)),
+        ("title", title_part(prepared, side)),
+        ("field", field_part(prepared, side)),
         ("experience", experience_part(resume, posting)),
         ("education", education_part(resume, posting)),
-        ("responsibilities", responsibilities_part(prepared, posting)),
+        ("responsibilities", responsibilities_part(prepared, side)),
     ];
     let total_weight: f64 = parts
         .iter()
@@ -171,6 +280,7 @@ pub fn score_prepared(prepared: &Prepared<'_>, posting: &Posting) -> Match {
         } else {
             0
         },
+        exact: if total_weight > 0.0 { score } else { 0.0 },
         provisional: provisional(resume, posting, total_weight),
         parts: out,
         skills: groups,
@@ -208,6 +318,7 @@ fn provisional(resume: &Resume, posting: &Posting, total_weight: f64) -> Option<
 
 fn skills_part(
     prepared: &Prepared<'_>,
+    side: &PreparedPosting<'_>,
     wanted: &[SkillRef],
     required: bool,
     groups: &mut SkillGroups,
@@ -249,7 +360,7 @@ fn skills_part(
             )
         } else if let Some(line) = prepared
             .phrases
-            .contains(&words(&skill.name).join(" "))
+            .contains(&side.skill_keys[skill.id.as_str()])
             .then(|| shown_unnamed(&prepared.lower_text, prepared.text, &skill.name))
             .flatten()
         {
@@ -339,22 +450,87 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every run of one to four words of `text`, joined by single spaces.
-fn phrases(text: &str) -> HashSet<String> {
+/// Every run of one to four words of `text`, joined by single spaces, as [`fnv1a`] hashes
+/// (built without joining: the hash of "a b" continues the hash of "a").
+fn phrases(text: &str) -> HashSet<u64> {
     let mut out = HashSet::new();
     for line in text.lines() {
         let words = words(line);
         for start in 0..words.len() {
-            for end in start + 1..=(start + 4).min(words.len()) {
-                out.insert(words[start..end].join(" "));
+            let mut hash = FNV_OFFSET;
+            for (i, word) in words[start..(start + 4).min(words.len())]
+                .iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    hash = fnv1a_more(hash, " ");
+                }
+                hash = fnv1a_more(hash, word);
+                out.insert(hash);
             }
         }
     }
     out
 }
 
+/// A line's distinct terms as sorted hashes with their [`occupations::idf`] weights:
+/// comparing two lines is a merge of two short sorted lists.
+struct Weighted {
+    terms: Vec<(u64, f64)>,
+    total: f64,
+}
+
+fn weighted(line: &str) -> Weighted {
+    let mut terms: Vec<(u64, f64)> = terms(line)
+        .iter()
+        .map(|t| (fnv1a(t), occupations::idf(t)))
+        .collect();
+    terms.sort_unstable_by_key(|(h, _)| *h);
+    terms.dedup_by_key(|(h, _)| *h);
+    let total = terms.iter().map(|(_, w)| w).sum();
+    Weighted { terms, total }
+}
+
+impl Weighted {
+    /// The weight of the terms `self` shares with `other`.
+    fn shared(&self, other: &Weighted) -> f64 {
+        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        while i < self.terms.len() && j < other.terms.len() {
+            match self.terms[i].0.cmp(&other.terms[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += self.terms[i].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+}
+
+/// 64-bit FNV-1a: the same on every run and machine (unlike `std`'s hasher).
+fn fnv1a(text: &str) -> u64 {
+    fnv1a_more(FNV_OFFSET, text)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv1a_more(hash: u64, text: &str) -> u64 {
+    text.bytes().fold(hash, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// Content words, lower-cased and stemmed (English Snowball), without stop words.
 fn terms(text: &str) -> BTreeSet<String> {
+    stemmed_words(text).into_iter().collect()
+}
+
+/// The content words of `text` in order, lower-cased and stemmed (English Snowball), without
+/// stop words: the words every comparison of wording works on.
+pub fn stemmed_words(text: &str) -> Vec<String> {
     static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
     });
@@ -410,35 +586,73 @@ const LEVEL: &[&str] = &[
     "mid",
 ];
 
-fn title_part(prepared: &Prepared<'_>, posting: &Posting) -> Found {
-    let title = posting.title.as_deref()?;
-    let wanted: BTreeSet<String> = terms(title)
-        .into_iter()
-        .filter(|t| !LEVEL.contains(&t.as_str()))
-        .collect();
+fn title_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
+    let (title, wanted, occupations) = side.title.as_ref()?;
     if wanted.is_empty() {
         return None;
     }
-    let mut best: Option<(f64, &String)> = None;
-    for (candidate, have) in &prepared.titles {
-        let fit = wanted.intersection(have).count() as f64 / wanted.len() as f64;
-        if best.is_none_or(|(b, _)| fit > b) {
-            best = Some((fit, candidate));
+    // Per resume title: shared words, or the same kind of job under another name.
+    let mut best: Option<(f64, &String, Option<usize>)> = None;
+    for (candidate, have, mix) in &prepared.titles {
+        let words = wanted.intersection(have).count() as f64 / wanted.len() as f64;
+        let (same, occupation) = match occupations::closest(occupations, mix) {
+            Some((s, _, theirs)) => (s, Some(theirs)),
+            None => (0.0, None),
+        };
+        let fit = words.max(same);
+        if best.is_none_or(|(b, _, _)| fit > b) {
+            best = Some((
+                fit,
+                candidate,
+                (same > words).then_some(occupation).flatten(),
+            ));
         }
     }
     let none = String::new();
-    let (fit, line) = best.unwrap_or((0.0, &none));
-    let detail = if fit > 0.0 {
-        format!("closest title on the resume: “{line}”")
-    } else {
-        "no title on the resume shares a word with the posting's".to_owned()
+    let (fit, line, occupation) = best.unwrap_or((0.0, &none, None));
+    let detail = match occupation {
+        _ if fit <= 0.0 => "no title on the resume is the same kind of job".to_owned(),
+        Some(o) => format!(
+            "closest title on the resume: “{line}” ({})",
+            occupations::occupation(o).title
+        ),
+        None => format!("closest title on the resume: “{line}”"),
     };
     Some((
         fit,
         detail,
         vec![Evidence {
-            posting: title.to_owned(),
+            posting: (*title).to_owned(),
             resume: (fit > 0.0).then(|| line.clone()),
+        }],
+    ))
+}
+
+fn field_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
+    let wanted = &side.field;
+    if wanted.is_empty() || prepared.field.is_empty() {
+        return None;
+    }
+    let closeness = occupations::mix_similarity(wanted, &prepared.field);
+    let ideal = side.field_ideal;
+    let fit = if ideal > 0.0 {
+        (closeness / ideal).min(1.0)
+    } else {
+        0.0
+    };
+    let name = |mix: &Mix| {
+        mix.iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(o, _)| occupations::occupation(*o).title)
+            .unwrap_or_default()
+    };
+    let (theirs, ours) = (name(wanted), name(&prepared.field));
+    Some((
+        fit,
+        format!("the posting reads as {theirs}; the resume as {ours}"),
+        vec![Evidence {
+            posting: theirs.to_owned(),
+            resume: Some(ours.to_owned()),
         }],
     ))
 }
@@ -553,35 +767,28 @@ fn education_part(resume: &Resume, posting: &Posting) -> Found {
     ))
 }
 
-fn responsibilities_part(prepared: &Prepared<'_>, posting: &Posting) -> Found {
-    if posting.responsibilities.is_empty() {
+fn responsibilities_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
+    if side.duties.is_empty() {
         return None;
     }
     let lines = &prepared.lines;
     let mut total = 0.0;
     let mut evidence = Vec::new();
-    for duty in &posting.responsibilities {
-        let wanted = terms(duty);
-        if wanted.is_empty() {
-            continue;
-        }
+    for (duty, wanted) in &side.duties {
+        // Words that say what the work is ("reconcile", "triage") count more than words
+        // every job has ("manage", "team").
         let best = lines
             .iter()
-            .map(|(line, have)| {
-                (
-                    wanted.intersection(have).count() as f64 / wanted.len() as f64,
-                    *line,
-                )
-            })
+            .map(|(line, have)| (wanted.shared(have) / wanted.total, *line))
             .fold(None::<(f64, &String)>, |best, (fit, line)| match best {
                 Some((b, _)) if b >= fit => best,
                 _ => Some((fit, line)),
             });
         let (fit, line) = best.unwrap_or((0.0, duty));
-        // Half of a responsibility's words in one accomplishment answers it fully.
+        // Half of a responsibility's weight in one accomplishment answers it fully.
         total += (fit / 0.5).min(1.0);
         evidence.push(Evidence {
-            posting: duty.clone(),
+            posting: (*duty).clone(),
             resume: (fit >= 0.2).then(|| line.clone()),
         });
     }
@@ -661,6 +868,7 @@ Python, SQL, Apache Spark
                 "required_skills",
                 "preferred_skills",
                 "title",
+                "field",
                 "experience",
                 "education",
                 "responsibilities"
@@ -671,7 +879,7 @@ Python, SQL, Apache Spark
             missing.contains(&"Apache Airflow") && missing.contains(&"Kubernetes"),
             "{missing:?}"
         );
-        let duties = &m.parts[5];
+        let duties = &m.parts[6];
         assert!(
             duties.evidence.iter().all(|e| e.resume.is_some()),
             "{duties:#?}"
