@@ -10,7 +10,13 @@ pub fn detect(text: &str) -> Option<&'static str> {
     if letters < 20 {
         return None;
     }
-    DETECTOR.detect(text).map(|info| iso639_1(info.lang()))
+    let info = DETECTOR.detect(text)?;
+    // A few dozen words of job jargon ("Microsoft Excel", "reconciliations") can look like
+    // any language: a short text must be a clear call.
+    if letters < 300 && !info.is_reliable() {
+        return None;
+    }
+    Some(iso639_1(info.lang()))
 }
 
 /// The languages we tell apart. Whatlang's trigrams confuse English prose with Norwegian
@@ -90,15 +96,32 @@ mod tests {
     #[test]
     fn tells_english_arabic_and_german_apart() {
         assert_eq!(
-            detect("We are looking for an engineer who enjoys building reliable systems."),
+            detect(
+                "We are looking for an engineer who enjoys building reliable systems. You will \
+                 work with a small team on the services our customers use every day, review \
+                 code with care, and help us decide what to build next. We value clear writing, \
+                 kindness and steady progress over heroics."
+            ),
             Some("en")
+        );
+        // A few words of jargon are no clear call (whatlang reads this one as French).
+        assert_eq!(
+            detect(
+                "Accountant\nResponsibilities\n- Prepare journal entries and reconciliations\nRequirements\n- Microsoft Excel"
+            ),
+            None
         );
         assert_eq!(
             detect("نبحث عن مهندس برمجيات ذو خبرة في تطوير الأنظمة الموثوقة والعمل ضمن فريق"),
             Some("ar")
         );
         assert_eq!(
-            detect("Wir suchen eine erfahrene Entwicklerin für unser Team in Berlin."),
+            detect(
+                "Wir suchen eine erfahrene Entwicklerin für unser Team in Berlin. Du arbeitest \
+                 mit einem kleinen Team an den Diensten, die unsere Kunden jeden Tag nutzen, \
+                 prüfst Code mit Sorgfalt und hilfst uns zu entscheiden, was wir als Nächstes \
+                 bauen. Uns sind klare Texte, Freundlichkeit und stetiger Fortschritt wichtig."
+            ),
             Some("de")
         );
         assert_eq!(detect("Go, SQL"), None);

@@ -93,6 +93,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rank postings for a resume (`--resume FILE --jobs FILE.jsonl`) or resumes for a
+    /// posting (`--job FILE --resumes DIR`), best match first, without a server.
+    Rank {
+        /// The resume to rank postings for.
+        #[arg(long, requires = "jobs", conflicts_with_all = ["job", "resumes"])]
+        resume: Option<std::path::PathBuf>,
+        /// Postings, one JSON object per line: `text` (or `description`), and optionally
+        /// `id`, `title`, `company`, `url`; a line may also be a plain JSON string.
+        #[arg(long)]
+        jobs: Option<std::path::PathBuf>,
+        /// The posting (a file or an http(s) URL) to rank resumes for.
+        #[arg(long, requires = "resumes")]
+        job: Option<String>,
+        /// A folder of resumes (searched recursively).
+        #[arg(long)]
+        resumes: Option<std::path::PathBuf>,
+        /// Print only the best N.
+        #[arg(long)]
+        top: Option<usize>,
+        /// Print the ranking with every score's breakdown as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage API tokens from the command line.
     Token {
         #[command(subcommand)]
@@ -156,6 +179,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi => openapi::run(),
         Command::Parse { command } => parse::run(command).await,
         Command::Match { resume, job, json } => parse::run_match(&resume, &job, json).await,
+        Command::Rank {
+            resume,
+            jobs,
+            job,
+            resumes,
+            top,
+            json,
+        } => match (resume, jobs, job, resumes) {
+            (Some(resume), Some(jobs), None, None) => {
+                parse::rank_jobs(&resume, &jobs, top, json).await
+            }
+            (None, None, Some(job), Some(resumes)) => {
+                parse::rank_resumes(&job, &resumes, top, json).await
+            }
+            _ => anyhow::bail!(
+                "give either --resume FILE --jobs FILE.jsonl or --job FILE --resumes DIR"
+            ),
+        },
         Command::Token { command } => token::run(&cli.global, command).await,
         Command::Worker => worker::run(&cli.global).await,
         Command::Demo(args) => demo::run(&cli.global, args).await,

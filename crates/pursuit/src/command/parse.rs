@@ -106,6 +106,192 @@ pub async fn run_match(resume: &Path, job: &str, json: bool) -> anyhow::Result<(
     Ok(())
 }
 
+/// One line of a ranking.
+#[derive(serde::Serialize)]
+struct Ranked {
+    rank: usize,
+    /// The posting's `id` (or its line number), or the resume's file.
+    id: String,
+    title: Option<String>,
+    score: u32,
+    provisional: Option<String>,
+    #[serde(rename = "match")]
+    result: pursuit_text::matching::Match,
+}
+
+/// `pursuit rank --resume FILE --jobs FILE.jsonl`.
+pub async fn rank_jobs(
+    resume: &Path,
+    jobs: &Path,
+    top: Option<usize>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let read = read_resume(resume).await?;
+    let text =
+        std::fs::read_to_string(jobs).with_context(|| format!("cannot read {}", jobs.display()))?;
+    let mut postings = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (id, posting) = jsonl_posting(line, n + 1)
+            .with_context(|| format!("{} line {}", jobs.display(), n + 1))?;
+        postings.push((id, posting));
+    }
+    anyhow::ensure!(!postings.is_empty(), "{} has no postings", jobs.display());
+    let prepared = pursuit_text::matching::Prepared::new(&read.resume, &read.text);
+    let ranked = postings
+        .iter()
+        .map(|(id, posting)| {
+            let side = pursuit_text::matching::PreparedPosting::new(posting);
+            (
+                id.clone(),
+                posting.title.clone(),
+                pursuit_text::matching::score_pair(&prepared, &side),
+            )
+        })
+        .collect();
+    print_ranking(ranked, top, json)
+}
+
+/// `pursuit rank --job FILE --resumes DIR`.
+pub async fn rank_resumes(
+    job: &str,
+    dir: &Path,
+    top: Option<usize>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let posting = read_job(job).await?;
+    let side = pursuit_text::matching::PreparedPosting::new(&posting);
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    files.sort();
+    let mut ranked = Vec::new();
+    for file in files {
+        match read_resume(&file).await {
+            Ok(read) => {
+                let prepared = pursuit_text::matching::Prepared::new(&read.resume, &read.text);
+                let result = pursuit_text::matching::score_pair(&prepared, &side);
+                ranked.push((
+                    file.display().to_string(),
+                    read.resume.basics.label.clone(),
+                    result,
+                ));
+            }
+            // One unreadable file does not stop the ranking; it is named on stderr.
+            Err(e) => eprintln!("skipped: {e:#}"),
+        }
+    }
+    anyhow::ensure!(
+        !ranked.is_empty(),
+        "no readable resumes under {}",
+        dir.display()
+    );
+    print_ranking(ranked, top, json)
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| !n.starts_with('.'))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A posting from one JSON line: an object with `text` or `description` (and optionally
+/// `id`, `title`, `company`, `url`), or a plain string.
+fn jsonl_posting(line: &str, number: usize) -> anyhow::Result<(String, posting::Posting)> {
+    let value: serde_json::Value = serde_json::from_str(line).context("not JSON")?;
+    let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::trim);
+    let (id, title, body) = match &value {
+        serde_json::Value::String(text) => (None, None, text.as_str()),
+        serde_json::Value::Object(_) => (
+            value.get("id").map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
+            field("title"),
+            field("text")
+                .or_else(|| field("description"))
+                .context("the object has no \"text\" or \"description\"")?,
+        ),
+        _ => anyhow::bail!("a line must be a JSON object or string"),
+    };
+    anyhow::ensure!(!body.trim().is_empty(), "the posting's text is empty");
+    let mut parsed = if body.trim_start().starts_with('<') {
+        let mut parsed = posting::parse(Input::Html(body));
+        if let Some(title) = title {
+            parsed.title = Some(title.to_owned());
+        }
+        parsed
+    } else {
+        // The title first, as a posting's text starts, unless the text already does.
+        let text = match title.filter(|t| !body.trim_start().starts_with(t)) {
+            Some(title) => format!("{title}\n\n{body}"),
+            None => body.to_owned(),
+        };
+        posting::parse(Input::Text(&text))
+    };
+    if parsed.company.is_none() {
+        parsed.company = field("company").map(str::to_owned);
+    }
+    Ok((id.unwrap_or_else(|| format!("line {number}")), parsed))
+}
+
+/// Best first (ties in input order), numbered; as a table or as JSON.
+fn print_ranking(
+    mut ranked: Vec<(String, Option<String>, pursuit_text::matching::Match)>,
+    top: Option<usize>,
+    json: bool,
+) -> anyhow::Result<()> {
+    // A stable sort keeps input order among equal scores.
+    ranked.sort_by(|a, b| b.2.exact.total_cmp(&a.2.exact));
+    ranked.truncate(top.unwrap_or(usize::MAX));
+    let lines: Vec<Ranked> = ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, (id, title, result))| Ranked {
+            rank: i + 1,
+            id,
+            title,
+            score: result.score,
+            provisional: result.provisional.clone(),
+            result,
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&lines)?);
+        return Ok(());
+    }
+    println!("{:>4}  {:>5}  what", "rank", "score");
+    for line in &lines {
+        println!(
+            "{:>4}  {:>5}{} {}{}",
+            line.rank,
+            line.score,
+            if line.provisional.is_some() { "*" } else { " " },
+            line.id,
+            line.title
+                .as_deref()
+                .map(|t| format!(" — {t}"))
+                .unwrap_or_default()
+        );
+    }
+    if lines.iter().any(|l| l.provisional.is_some()) {
+        println!("* provisional: --json says why");
+    }
+    Ok(())
+}
+
 /// A job posting from a file (text or HTML) or an http(s) URL, read into fields.
 pub(crate) async fn read_job(source: &str) -> anyhow::Result<posting::Posting> {
     let (body, html) = if source.starts_with("http://") || source.starts_with("https://") {

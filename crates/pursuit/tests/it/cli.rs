@@ -392,6 +392,94 @@ both_backends! {
 }
 
 #[tokio::test]
+async fn rank_orders_postings_for_a_resume_and_resumes_for_a_posting() {
+    let dir = tempfile::tempdir().unwrap();
+    let resume = dir.path().join("accountant.txt");
+    std::fs::write(
+        &resume,
+        "Ana Lima\nStaff Accountant\n\nExperience\nStaff Accountant | Acme Corp | Jan 2017 - Present\n\
+         - Prepared monthly journal entries and account reconciliations for the general ledger\n\
+         - Cut the month-end close from 9 to 5 days\n\nSkills\nMicrosoft Excel, QuickBooks, GAAP\n",
+    )
+    .unwrap();
+    let jobs = dir.path().join("jobs.jsonl");
+    std::fs::write(
+        &jobs,
+        [
+            r#"{"id": "cook", "title": "Line Cook", "text": "Responsibilities\n- Prepare food on the grill and fryer\n- Keep the kitchen clean\n\nRequirements\n- 1+ years in a restaurant kitchen"}"#,
+            "",
+            r#"{"id": 7, "title": "Senior Accountant", "description": "Responsibilities\n- Prepare journal entries and reconciliations\n- Own the month-end close\n\nRequirements\n- 3+ years of accounting experience\n- Microsoft Excel and QuickBooks"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let ranked = finish(
+        pursuit()
+            .args(["rank", "--resume"])
+            .arg(&resume)
+            .arg("--jobs")
+            .arg(&jobs)
+            .arg("--json"),
+    )
+    .await;
+    assert_eq!(ranked.code, Some(0), "{}", ranked.stderr);
+    let ranked: serde_json::Value = serde_json::from_str(&ranked.stdout).unwrap();
+    assert_eq!(ranked[0]["id"], "7", "{ranked:#}");
+    assert_eq!(ranked[0]["rank"], 1);
+    assert_eq!(ranked[1]["id"], "cook");
+    assert!(ranked[0]["score"].as_u64() > ranked[1]["score"].as_u64());
+    assert!(ranked[0]["match"]["parts"].as_array().unwrap().len() >= 4);
+
+    // The reverse: resumes for a posting, an unreadable file skipped and named.
+    let folder = dir.path().join("resumes");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(&resume, folder.join("a.txt")).unwrap();
+    std::fs::write(
+        folder.join("b.txt"),
+        "Sam Reed\nLine Cook\n\nExperience\nLine Cook | Diner | Jan 2019 - Present\n- Prepared food on the grill\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("broken.pdf"), b"%PDF-1.4 not really").unwrap();
+    let job = dir.path().join("job.txt");
+    std::fs::write(
+        &job,
+        "Accountant\n\nResponsibilities\n- Prepare journal entries and reconciliations\n\nRequirements\n- Microsoft Excel\n",
+    )
+    .unwrap();
+    let ranked = finish(
+        pursuit()
+            .args(["rank", "--job"])
+            .arg(&job)
+            .arg("--resumes")
+            .arg(&folder)
+            .args(["--top", "1"]),
+    )
+    .await;
+    assert_eq!(ranked.code, Some(0), "{}", ranked.stderr);
+    assert!(ranked.stderr.contains("broken.pdf"), "{}", ranked.stderr);
+    let lines: Vec<&str> = ranked
+        .stdout
+        .lines()
+        .filter(|l| l.contains(".txt"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", ranked.stdout);
+    assert!(lines[0].contains("a.txt"), "{}", ranked.stdout);
+
+    // A bad line is named, not skipped silently.
+    std::fs::write(&jobs, "{\"title\": \"No text\"}\n").unwrap();
+    let bad = finish(
+        pursuit()
+            .args(["rank", "--resume"])
+            .arg(&resume)
+            .arg("--jobs")
+            .arg(&jobs),
+    )
+    .await;
+    assert_ne!(bad.code, Some(0));
+    assert!(bad.stderr.contains("line 1"), "{}", bad.stderr);
+}
+
+#[tokio::test]
 async fn parse_and_match_read_files_without_a_server() {
     let dir = tempfile::tempdir().unwrap();
     let resume = dir.path().join("cv.pdf");
