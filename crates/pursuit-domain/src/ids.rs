@@ -58,4 +58,6 @@ id_type! {
     ResumeId,
     /// One version of a resume: an upload or pasted text and what was read from it.
     ResumeVersionId,
+    /// A pain-point map: a posting's challenges paired with a resume's answers.
+    PainPointMapId,
 }

@@ -33,6 +33,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod migrate;
+pub mod pain_points;
 pub mod postings;
 pub mod reminders;
 pub mod resumes;

@@ -61,6 +61,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_board_columns"),
     migration!(13, "0013_postings"),
     migration!(14, "0014_resumes"),
+    migration!(15, "0015_pain_points"),
 ];
 
 /// The schema version this build writes.

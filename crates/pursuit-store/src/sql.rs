@@ -54,7 +54,8 @@ id_values!(
     CompanyId,
     PostingId,
     ResumeId,
-    ResumeVersionId
+    ResumeVersionId,
+    PainPointMapId
 );
 
 macro_rules! value_from {

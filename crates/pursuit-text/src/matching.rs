@@ -125,6 +125,7 @@ impl<'a> Prepared<'a> {
                 .iter()
                 .flat_map(|r| r.highlights.iter())
                 .chain(resume.basics.summary.iter())
+                .chain(resume.accomplishments.iter())
                 .map(|l| (l, weighted(l)))
                 .collect(),
         };
@@ -155,6 +156,107 @@ fn blend(titles: &[&Mix], wording: &Mix) -> Mix {
     weights.into_iter().collect()
 }
 
+/// A challenge of the posting and the resume line that answers it best.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct PainPoint {
+    /// A responsibility or requirement of the posting.
+    pub challenge: String,
+    /// `responsibility` or `requirement`.
+    pub kind: String,
+    /// The resume line (an accomplishment where one answers) that meets it; `None` when no
+    /// line does — a gap to address, not to paper over.
+    pub solution: Option<String>,
+    /// Whether the solution carries a number (a metric, money, a count).
+    pub measured: bool,
+    /// 0–1: how much of the challenge's telling words the solution shares.
+    pub relevance: f64,
+}
+
+/// The posting's challenges (its responsibilities, then its required qualifications), each
+/// with the resume line that answers it best, most relevant first. Deterministic: lines
+/// with the same relevance keep the posting's order, and an accomplishment with a number
+/// wins a tie.
+pub fn pain_points(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Vec<PainPoint> {
+    let measured: HashSet<&str> = prepared
+        .resume
+        .accomplishments
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let challenges = side
+        .duties
+        .iter()
+        .map(|(line, terms)| (*line, "responsibility", terms))
+        .chain(
+            side.requirements
+                .iter()
+                .map(|(line, terms)| (*line, "requirement", terms)),
+        );
+    let posting = side.posting;
+    let holds = |id: &str| {
+        prepared
+            .resume
+            .skills
+            .iter()
+            .any(|have| have.id == id || IMPLIES.iter().any(|(c, p)| *c == have.id && *p == id))
+    };
+    let mut out: Vec<PainPoint> = challenges
+        .map(|(challenge, kind, wanted)| {
+            // A line that asks for skills the resume does not have is a gap, however many
+            // other words ("Apache") a resume line shares with it.
+            let named: Vec<&SkillRef> = posting
+                .skills
+                .required
+                .iter()
+                .chain(&posting.skills.preferred)
+                .chain(&posting.skills.mentioned)
+                .filter(|s| s.evidence == *challenge)
+                .collect();
+            let held: Vec<&SkillRef> = named.iter().copied().filter(|s| holds(&s.id)).collect();
+            let lacking = !named.is_empty() && held.is_empty();
+            let best = prepared
+                .lines
+                .iter()
+                .map(|(line, have)| {
+                    let fit = wanted.shared(have) / wanted.total;
+                    (fit, measured.contains(line.as_str()), *line)
+                })
+                .fold(None::<(f64, bool, &String)>, |best, next| match best {
+                    Some(b) if (b.0, b.1) >= (next.0, next.1) => Some(b),
+                    _ => Some(next),
+                });
+            let (mut relevance, mut is_measured, mut line) = best
+                .filter(|(fit, _, _)| *fit >= 0.2 && !lacking)
+                .map_or((0.0, false, None), |(fit, m, l)| (fit, m, Some(l.clone())));
+            // A line asking for skills the resume lists, that no accomplishment answers, is
+            // half met by where the resume lists them.
+            let share = held.len() as f64 / named.len().max(1) as f64;
+            if line.is_none()
+                && !held.is_empty()
+                && let Some(evidence) = held.iter().find_map(|s| {
+                    prepared
+                        .resume
+                        .skills
+                        .iter()
+                        .find(|have| have.id == s.id)
+                        .map(|have| have.evidence.clone())
+                })
+            {
+                (relevance, is_measured, line) = (share / 2.0, false, Some(evidence));
+            }
+            PainPoint {
+                challenge: challenge.clone(),
+                kind: kind.to_owned(),
+                solution: line,
+                measured: is_measured,
+                relevance: (relevance * 100.0).round() / 100.0,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.relevance.total_cmp(&a.relevance));
+    out
+}
+
 /// The posting side of matching, worked out once: ranking many resumes for one posting, or
 /// keeping postings prepared for many rankings, reuses it.
 pub struct PreparedPosting<'a> {
@@ -169,6 +271,8 @@ pub struct PreparedPosting<'a> {
     skill_keys: HashMap<&'a str, u64>,
     /// Each responsibility with its terms.
     duties: Vec<(&'a String, Weighted)>,
+    /// Each required qualification with its terms.
+    requirements: Vec<(&'a String, Weighted)>,
 }
 
 impl<'a> PreparedPosting<'a> {
@@ -206,6 +310,13 @@ impl<'a> PreparedPosting<'a> {
             title,
             duties: posting
                 .responsibilities
+                .iter()
+                .map(|d| (d, weighted(d)))
+                .filter(|(_, t)| t.total > 0.0)
+                .collect(),
+            requirements: posting
+                .requirements
+                .required
                 .iter()
                 .map(|d| (d, weighted(d)))
                 .filter(|(_, t)| t.total > 0.0)
@@ -508,6 +619,15 @@ impl Weighted {
         }
         sum
     }
+}
+
+/// A short, stable digest of some texts (64-bit FNV-1a, hex): names the inputs a stored
+/// result was made from, so the same inputs find it again.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let hash = parts.iter().fold(FNV_OFFSET, |h, part| {
+        fnv1a_more(fnv1a_more(h, part), "\u{1f}")
+    });
+    format!("{hash:016x}")
 }
 
 /// 64-bit FNV-1a: the same on every run and machine (unlike `std`'s hasher).
@@ -933,6 +1053,35 @@ Python, SQL, Apache Spark
             assert!(taxonomy.get(child).is_some(), "{child}");
             assert!(taxonomy.get(parent).is_some(), "{parent}");
         }
+    }
+
+    #[test]
+    fn pain_points_pair_challenges_with_accomplishments() {
+        let posting = posting::parse(Input::Text(POSTING));
+        let resume = resume::parse(RESUME, TODAY);
+        let prepared = Prepared::new(&resume, RESUME);
+        let side = PreparedPosting::new(&posting);
+        let points = pain_points(&prepared, &side);
+        let spark = points
+            .iter()
+            .find(|p| p.challenge.contains("Apache Spark"))
+            .unwrap();
+        assert_eq!(spark.kind, "responsibility");
+        assert!(
+            spark.solution.as_deref().unwrap().contains("40%"),
+            "{spark:?}"
+        );
+        assert!(spark.measured && spark.relevance >= 0.5, "{spark:?}");
+        // A requirement nothing on the resume meets is a gap, with no made-up answer.
+        let airflow = points
+            .iter()
+            .find(|p| p.challenge.contains("Airflow"))
+            .unwrap();
+        assert_eq!(airflow.kind, "requirement");
+        assert_eq!(airflow.solution, None);
+        assert_eq!(airflow.relevance, 0.0);
+        assert!(points.windows(2).all(|w| w[0].relevance >= w[1].relevance));
+        assert_eq!(pain_points(&prepared, &side), points);
     }
 
     #[test]

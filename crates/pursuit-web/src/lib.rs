@@ -22,6 +22,7 @@ mod fields;
 mod health;
 mod idempotency;
 mod import;
+mod matches;
 pub mod metrics;
 pub mod middleware;
 mod notifications;
@@ -193,6 +194,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(import::router())
         .merge(postings::router())
         .merge(resumes::router())
+        .merge(matches::router())
         .merge(callbacks::router())
         .split_for_parts()
 }

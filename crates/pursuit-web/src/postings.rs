@@ -90,6 +90,11 @@ pub struct PostingResponse {
     created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
     updated_at: Timestamp,
+    /// With `sort=match`: the score against the active resume version (null for a posting
+    /// not read yet).
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable)]
+    match_summary: Option<Option<crate::matches::MatchSummary>>,
 }
 
 pub(crate) fn response(p: Posting) -> PostingResponse {
@@ -112,6 +117,7 @@ pub(crate) fn response(p: Posting) -> PostingResponse {
         parsed: p.parsed,
         created_at: p.created_at,
         updated_at: p.updated_at,
+        match_summary: None,
     }
 }
 
@@ -372,6 +378,10 @@ fn application_for(
 pub struct ListQuery {
     /// Only postings saved to the tracker (`true`) or only those not (`false`).
     saved: Option<bool>,
+    /// `newest` (the default) or `match`: best match to the active resume version first
+    /// (each item then has `match`; postings not read yet come last). Ranks the newest
+    /// 5,000 postings.
+    sort: Option<String>,
     /// 1 to 200, default 50.
     limit: Option<i64>,
     cursor: Option<String>,
@@ -383,11 +393,16 @@ pub struct PostingPage {
     next_cursor: Option<String>,
 }
 
-/// The caller's postings, newest first.
+/// The most postings `sort=match` ranks (the newest).
+const MAX_RANKED: i64 = 5_000;
+
+/// The caller's postings, newest first, or best match first.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(ListQuery),
     responses(
         (status = 200, description = "A page of postings", body = PostingPage),
         (status = 400, description = "A bad limit or cursor", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`sort=match` without a resume version that has been read", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `sort`", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
 async fn list_postings(
     State(state): State<AppState>,
@@ -395,6 +410,11 @@ async fn list_postings(
     Query(query): Query<ListQuery>,
 ) -> Result<axum::Json<PostingPage>, ApiError> {
     let limit = page::limit(query.limit)?;
+    match query.sort.as_deref() {
+        None | Some("newest") => {}
+        Some("match") => return ranked_postings(&state, current.id(), &query, limit).await,
+        Some(_) => return Err(ApiError::invalid_field("/sort", "must be newest or match")),
+    }
     let after = page::time_and_id(query.cursor.as_deref())?.map(|(at, id)| (at, PostingId(id)));
     let mut items =
         postings::list_postings(&state.db, current.id(), query.saved, after, limit + 1).await?;
@@ -405,6 +425,63 @@ async fn list_postings(
         items: items.into_iter().map(response).collect(),
         next_cursor,
     }))
+}
+
+/// `sort=match`: every posting (up to [`MAX_RANKED`]) scored, best first; the cursor is the
+/// last item's position in that order and its id, checked on the next page.
+async fn ranked_postings(
+    state: &AppState,
+    user: UserId,
+    query: &ListQuery,
+    limit: i64,
+) -> Result<axum::Json<PostingPage>, ApiError> {
+    let after = match query.cursor.as_deref() {
+        None => None,
+        Some(cursor) => Some(
+            page::decode(cursor, 2)
+                .and_then(|p| {
+                    Some((
+                        p[0].parse::<usize>().ok()?,
+                        p[1].parse::<uuid::Uuid>().ok()?,
+                    ))
+                })
+                .ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
+        ),
+    };
+    let read = crate::matches::resume_version(state, user, None).await?;
+    let all = postings::list_postings(&state.db, user, query.saved, None, MAX_RANKED).await?;
+    let ranked = crate::matches::rank(&read, all)?;
+    // Resume after the item the cursor names; if the ranking moved it, from its position.
+    let start = match after {
+        None => 0,
+        Some((position, id)) => {
+            ranked
+                .iter()
+                .position(|(p, _)| p.id.0 == id)
+                .unwrap_or(position)
+                + 1
+        }
+    };
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = ranked.len() > start + limit;
+    let items: Vec<PostingResponse> = ranked
+        .into_iter()
+        .skip(start)
+        .take(limit)
+        .map(|(posting, scored)| {
+            let mut item = response(posting);
+            item.match_summary = Some(scored.map(|(_, summary)| summary));
+            item
+        })
+        .collect();
+    let next_cursor = more
+        .then(|| {
+            items
+                .last()
+                .map(|last| page::encode(&[&(start + items.len() - 1), &last.id]))
+        })
+        .flatten();
+    Ok(axum::Json(PostingPage { items, next_cursor }))
 }
 
 async fn owned(state: &AppState, user: UserId, id: uuid::Uuid) -> Result<Posting, ApiError> {

@@ -14,6 +14,7 @@ mod cli;
 mod database;
 mod delivery;
 mod imports;
+mod matching;
 mod oidc;
 mod pages;
 mod platform;

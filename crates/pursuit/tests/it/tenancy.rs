@@ -17,6 +17,10 @@ enum Access {
     Caller(Option<Value>),
     /// Names a resource by id in the path: B calls it with A's id of this kind.
     ById(Fixture, Option<Value>),
+    /// Names a resource by id in the JSON body's field: B sends A's id of this kind.
+    ByIdInBody(Fixture, &'static str),
+    /// Names a resource by id in the query string's parameter: B sends A's id of this kind.
+    ByIdInQuery(Fixture, &'static str),
 }
 
 #[derive(Clone, Copy)]
@@ -106,6 +110,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
         }
         ("get", "/api/v1/jobs/{id}") => Access::ById(Fixture::Posting, None),
         ("post", "/api/v1/jobs/{id}/parse") => Access::ById(Fixture::Posting, None),
+        ("get", "/api/v1/jobs/{id}/match") => Access::ById(Fixture::Posting, None),
+        ("post", "/api/v1/pain-points/generate") => Access::ByIdInBody(Fixture::Posting, "job_id"),
+        ("get", "/api/v1/pain-points") => Access::ByIdInQuery(Fixture::Posting, "job_id"),
         ("post", "/api/v1/resume/upload") => Access::Caller(None),
         ("post", "/api/v1/resume/from-text") => {
             Access::Caller(Some(json!({ "text": "Bob Cook\nChef" })))
@@ -190,6 +197,18 @@ both_backends! {
         let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
+        let alice_id_of = |fixture: Fixture| match fixture {
+            Fixture::ApiToken => alice_token_id.as_str(),
+            Fixture::Task => alice_task.as_str(),
+            Fixture::Application => alice_application.as_str(),
+            Fixture::Activity => alice_activity.as_str(),
+            Fixture::View => alice_view.as_str(),
+            Fixture::Reminder => alice_reminder.as_str(),
+            Fixture::Import => alice_import.as_str(),
+            Fixture::Notification => alice_notification.as_str(),
+            Fixture::Posting => alice_posting.as_str(),
+            Fixture::ResumeVersion => alice_resume.as_str(),
+        };
         let mut uncovered = Vec::new();
         let mut checked = 0;
         for (path, operations) in document["paths"].as_object().unwrap() {
@@ -202,19 +221,13 @@ both_backends! {
                     Access::Public => continue,
                     Access::Caller(body) => (path.clone(), body, false),
                     Access::ById(fixture, body) => {
-                        let id = match fixture {
-                            Fixture::ApiToken => alice_token_id.as_str(),
-                            Fixture::Task => alice_task.as_str(),
-                            Fixture::Application => alice_application.as_str(),
-                            Fixture::Activity => alice_activity.as_str(),
-                            Fixture::View => alice_view.as_str(),
-                            Fixture::Reminder => alice_reminder.as_str(),
-                            Fixture::Import => alice_import.as_str(),
-                            Fixture::Notification => alice_notification.as_str(),
-                            Fixture::Posting => alice_posting.as_str(),
-                            Fixture::ResumeVersion => alice_resume.as_str(),
-                        };
-                        (path.replace("{id}", id), body, true)
+                        (path.replace("{id}", alice_id_of(fixture)), body, true)
+                    }
+                    Access::ByIdInBody(fixture, field) => {
+                        (path.clone(), Some(json!({ field: alice_id_of(fixture) })), true)
+                    }
+                    Access::ByIdInQuery(fixture, name) => {
+                        (format!("{path}?{name}={}", alice_id_of(fixture)), None, true)
                     }
                 };
                 let mut request = app.client
