@@ -12,8 +12,9 @@ pub fn detect(text: &str) -> Option<&'static str> {
     }
     let info = DETECTOR.detect(text)?;
     // A few dozen words of job jargon ("Microsoft Excel", "reconciliations") can look like
-    // any language: a short text must be a clear call.
-    if letters < 300 && !info.is_reliable() {
+    // any Latin-script language: a short one must be a clear call. Other scripts (Arabic,
+    // Cyrillic, …) narrow it down by themselves.
+    if letters < 300 && !info.is_reliable() && info.script() == whatlang::Script::Latin {
         return None;
     }
     Some(iso639_1(info.lang()))

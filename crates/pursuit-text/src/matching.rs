@@ -1085,6 +1085,36 @@ Python, SQL, Apache Spark
     }
 
     #[test]
+    fn an_arabic_resume_matches_an_english_posting_on_skills() {
+        let arabic = "سارة أحمد
+مهندسة بيانات
+
+الخبرة
+مهندسة بيانات | شركة البيانات | يناير 2019 - الآن
+- بناء خطوط معالجة البيانات باستخدام Apache Spark وتقليل وقت التشغيل بنسبة 40%
+
+المهارات
+Python, SQL, Apache Spark
+";
+        let resume = resume::parse(arabic, TODAY);
+        assert_eq!(resume.lang.as_deref(), Some("ar"));
+        let m = score(&resume, arabic, &posting::parse(Input::Text(POSTING)));
+        let matched: Vec<&str> = m.skills.matched.iter().map(|s| s.skill.as_str()).collect();
+        assert!(
+            matched.contains(&"Python") && matched.contains(&"SQL"),
+            "{m:#?}"
+        );
+        // Wording is not compared across languages, and the result says so.
+        assert!(
+            m.provisional.as_deref().unwrap().contains("languages"),
+            "{m:#?}"
+        );
+        // No occupation is guessed from Arabic words: no confident field built on nothing.
+        let field = m.parts.iter().find(|p| p.name == "field");
+        assert!(field.is_none_or(|f| f.fit < 0.5), "{m:#?}");
+    }
+
+    #[test]
     fn a_thin_posting_is_provisional() {
         let posting = posting::parse(Input::Text("Engineer\nJoin us!"));
         let resume = resume::parse(RESUME, TODAY);

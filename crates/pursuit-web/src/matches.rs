@@ -196,7 +196,6 @@ pub(crate) fn rank(read: &ReadVersion, postings: Vec<Posting>) -> Result<Vec<Ran
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GeneratePainPoints {
     /// The posting.
     job_id: uuid::Uuid,
