@@ -83,6 +83,56 @@ pub(crate) async fn resume_version(
     })
 }
 
+/// The active resume version, if there is one that has been read (for pages that show
+/// scores when they can).
+pub(crate) async fn active_version(
+    state: &AppState,
+    user: UserId,
+) -> Result<Option<ReadVersion>, ApiError> {
+    let Some(id) = resumes::get_resume(&state.db, user)
+        .await?
+        .and_then(|r| r.active_version_id)
+    else {
+        return Ok(None);
+    };
+    match resumes::get_version(&state.db, user, id).await? {
+        Some(v) if v.parse_status == "complete" => {
+            resume_version(state, user, Some(v.id.0)).await.map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Scores for the applications among `ids` that were saved from a posting, by application.
+pub(crate) async fn scores_for_applications(
+    state: &AppState,
+    user: UserId,
+    ids: &[pursuit_domain::ids::ApplicationId],
+) -> Result<std::collections::HashMap<pursuit_domain::ids::ApplicationId, u32>, ApiError> {
+    let mut out = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let Some(read) = active_version(state, user).await? else {
+        return Ok(out);
+    };
+    let saved = postings::list_postings(&state.db, user, Some(true), None, 5_000).await?;
+    let prepared = matching::Prepared::new(&read.resume, &read.text);
+    for posting in saved {
+        let Some(application) = posting.application_id.filter(|a| ids.contains(a)) else {
+            continue;
+        };
+        if out.contains_key(&application) {
+            continue;
+        }
+        if let Some(fields) = posting_fields(&posting)? {
+            let result = matching::score_pair(&prepared, &PreparedPosting::new(&fields));
+            out.insert(application, result.score);
+        }
+    }
+    Ok(out)
+}
+
 /// What was read from a posting; `None` until it has been read.
 pub(crate) fn posting_fields(posting: &Posting) -> Result<Option<reader::Posting>, ApiError> {
     if posting.parse_status != "complete" {

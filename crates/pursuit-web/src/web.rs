@@ -348,6 +348,8 @@ struct Card {
     tags: Vec<String>,
     next_action: Option<String>,
     due: Option<String>,
+    /// The match of the posting it was saved from against the active resume.
+    match_score: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -479,6 +481,8 @@ async fn board_page(
     // A hidden column still shows while it holds cards: hiding never hides an application.
     columns.retain(|c| c.count > 0 || !hidden.iter().any(|status| status.as_str() == c.status));
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
+    let scores = crate::matches::scores_for_applications(state, user.0.id(), &ids).await?;
     for application in rows {
         let data = &application.data;
         let card = Card {
@@ -492,6 +496,7 @@ async fn board_page(
             due: data
                 .next_action_due
                 .map(|at| at.to_zoned(zone.clone()).strftime("%b %-d").to_string()),
+            match_score: scores.get(&application.id).copied(),
         };
         if let Some(column) = columns
             .iter_mut()

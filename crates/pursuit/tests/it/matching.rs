@@ -168,6 +168,11 @@ both_backends! {
         assert_eq!(next["items"][0]["id"], cook.as_str());
         assert!(next["items"][0]["match"]["score"].as_u64().unwrap() < score);
         assert!(next["next_cursor"].is_null());
+        // The board shows the score on the card of the application saved with the posting.
+        let board = app.client.get(app.url("/board")).header("cookie", &browser.cookie)
+            .send().await.unwrap().text().await.unwrap();
+        assert!(board.contains(&format!("Match {score}")), "{board}");
+
         // Newest first stays the default, without scores.
         let plain = json_body(send(&app, &token, "GET", "/api/v1/jobs", None).await, "application/json").await;
         assert_eq!(plain["items"][0]["id"], cook.as_str());
