@@ -323,7 +323,22 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
         .map(|d| matching::Prepared::new(&d.read.resume, &d.read.text))
         .collect();
 
-    let mut methods = vec!["word-share", "jobsync", "bm25", "pursuit"];
+    // The built-in sparse vectors, chunked as seed 004's search: each posting chunk's best
+    // resume chunk, averaged.
+    let doc_chunks: Vec<Vec<pursuit_text::embed::Vector>> = docs
+        .iter()
+        .map(|d| {
+            pursuit_text::embed::chunks(
+                &d.read.text,
+                pursuit_text::embed::CHUNK_CHARS,
+                pursuit_text::embed::CHUNK_OVERLAP,
+            )
+            .iter()
+            .map(|c| pursuit_text::embed::sparse(&c.text))
+            .collect()
+        })
+        .collect();
+    let mut methods = vec!["word-share", "jobsync", "bm25", "sparse-chunks", "pursuit"];
     if show {
         methods.extend(PARTS);
     }
@@ -333,6 +348,14 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
     let mut totals: Vec<Figures> = methods.iter().map(|_| Figures::default()).collect();
     for q in queries {
         let side = matching::PreparedPosting::new(&q.posting);
+        let q_chunks: Vec<pursuit_text::embed::Vector> = pursuit_text::embed::chunks(
+            &q.text,
+            pursuit_text::embed::CHUNK_CHARS,
+            pursuit_text::embed::CHUNK_OVERLAP,
+        )
+        .iter()
+        .map(|c| pursuit_text::embed::sparse(&c.text))
+        .collect();
         let q_words = words(&q.text);
         let q_set: HashSet<&str> = q_words.iter().map(String::as_str).collect();
         let title_set: HashSet<String> = words(&q.title).into_iter().collect();
@@ -367,6 +390,18 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
                                 idf(w) * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len / avg_len))
                             })
                             .sum()
+                    }
+                    "sparse-chunks" => {
+                        let best: Vec<f32> = q_chunks
+                            .iter()
+                            .map(|v| {
+                                doc_chunks[i]
+                                    .iter()
+                                    .map(|d| v.cosine(d))
+                                    .fold(0.0, f32::max)
+                            })
+                            .collect();
+                        f64::from(best.iter().sum::<f32>()) / best.len().max(1) as f64
                     }
                     "pursuit" => matching::score_pair(&prepared[i], &side).exact,
                     "reweighted" => {

@@ -2,6 +2,7 @@
 //! the SSRF-safe fetcher every outbound request on a user's behalf goes through.
 
 pub mod dates;
+pub mod embed;
 pub mod fetch;
 pub mod html;
 pub mod lang;
