@@ -272,17 +272,6 @@ fn words(text: &str) -> Vec<String> {
     pursuit_text::matching::stemmed_words(text)
 }
 
-/// With `--show`, each part of the match alone is also measured as a ranker.
-const PARTS: [&str; 7] = [
-    "required_skills",
-    "preferred_skills",
-    "title",
-    "field",
-    "experience",
-    "education",
-    "responsibilities",
-];
-
 #[derive(Default)]
 struct Figures {
     p10: f64,
@@ -339,8 +328,9 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
         })
         .collect();
     let mut methods = vec!["word-share", "jobsync", "bm25", "sparse-chunks", "pursuit"];
+    // With `--show`, each part of the match alone is also measured as a ranker.
     if show {
-        methods.extend(PARTS);
+        methods.extend(matching::WEIGHTS.iter().map(|(name, _)| *name));
     }
     if !weights.is_empty() {
         methods.push("reweighted");

@@ -77,7 +77,8 @@ pub struct SkillNote {
 /// What a part found: its fit (0–1), a sentence, the evidence. `None`: no basis.
 type Found = Option<(f64, String, Vec<Evidence>)>;
 
-const WEIGHTS: [(&str, f64); 7] = [
+/// The parts and their weights (points out of 100 when every part applies).
+pub const WEIGHTS: [(&str, f64); 7] = [
     ("required_skills", 25.0),
     ("preferred_skills", 5.0),
     ("title", 15.0),
@@ -100,6 +101,10 @@ pub struct Prepared<'a> {
     titles: Vec<(&'a String, BTreeSet<String>, Mix)>,
     /// The occupations the resume reads as: its titles' and its wording's.
     field: Mix,
+    /// The resume's skills by id (the first mention of each).
+    held: HashMap<&'a str, &'a SkillRef>,
+    /// Skills the resume shows through a child ([`IMPLIES`]): parent id → the child.
+    implied: HashMap<&'static str, &'a SkillRef>,
     /// Highlights and summary, with their terms.
     lines: Vec<(&'a String, Weighted)>,
 }
@@ -120,6 +125,8 @@ impl<'a> Prepared<'a> {
                 .map(|t| (t, terms(t), occupations::of_title(t)))
                 .collect(),
             field: Mix::new(),
+            held: HashMap::new(),
+            implied: HashMap::new(),
             lines: resume
                 .work
                 .iter()
@@ -129,6 +136,14 @@ impl<'a> Prepared<'a> {
                 .map(|l| (l, weighted(l)))
                 .collect(),
         };
+        for have in &resume.skills {
+            prepared.held.entry(have.id.as_str()).or_insert(have);
+            for (child, parent) in IMPLIES {
+                if *child == have.id {
+                    prepared.implied.entry(parent).or_insert(have);
+                }
+            }
+        }
         let by_titles: Vec<&Mix> = prepared.titles.iter().map(|(_, _, mix)| mix).collect();
         prepared.field = blend(&by_titles, &occupations::of_text(&stemmed_words(text)));
         prepared
@@ -193,13 +208,7 @@ pub fn pain_points(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Vec<P
                 .map(|(line, terms)| (*line, "requirement", terms)),
         );
     let posting = side.posting;
-    let holds = |id: &str| {
-        prepared
-            .resume
-            .skills
-            .iter()
-            .any(|have| have.id == id || IMPLIES.iter().any(|(c, p)| *c == have.id && *p == id))
-    };
+    let holds = |id: &str| prepared.held.contains_key(id) || prepared.implied.contains_key(id);
     let mut out: Vec<PainPoint> = challenges
         .map(|(challenge, kind, wanted)| {
             // A line that asks for skills the resume does not have is a gap, however many
@@ -278,10 +287,12 @@ pub struct PreparedPosting<'a> {
 impl<'a> PreparedPosting<'a> {
     pub fn new(posting: &'a Posting) -> PreparedPosting<'a> {
         let title = posting.title.as_deref().map(|t| {
-            let terms: BTreeSet<String> = terms(t)
-                .into_iter()
-                .filter(|w| !LEVEL.contains(&w.as_str()))
+            // Level words go before stemming ("Associate" stems to "associ").
+            let words: Vec<&str> = t
+                .split(|c: char| !c.is_alphanumeric() && !"+#".contains(c))
+                .filter(|w| !occupations::LEVEL.contains(&w.to_lowercase().as_str()))
                 .collect();
+            let terms = terms(&words.join(" "));
             (t, terms, occupations::of_title(t))
         });
         let body: Vec<String> = posting
@@ -434,7 +445,6 @@ fn skills_part(
     required: bool,
     groups: &mut SkillGroups,
 ) -> Found {
-    let resume = prepared.resume;
     // Each skill once, however often the posting (or the resume) repeats it.
     let mut seen = HashSet::new();
     let wanted: Vec<&SkillRef> = wanted.iter().filter(|s| seen.insert(&s.id)).collect();
@@ -442,15 +452,12 @@ fn skills_part(
         return None;
     }
     let mut points = 0.0;
+    let (mut shown, mut unnamed) = (0, 0);
     let mut evidence = Vec::new();
     for skill in &wanted {
-        let implied = resume.skills.iter().find(|have| {
-            IMPLIES
-                .iter()
-                .any(|(c, parent)| *c == have.id && *parent == skill.id)
-        });
+        let implied = prepared.implied.get(skill.id.as_str()).copied();
         let (credit, line, group, advice) = if let Some(have) =
-            resume.skills.iter().find(|s| s.id == skill.id)
+            prepared.held.get(skill.id.as_str()).copied()
         {
             (
                 1.0,
@@ -486,6 +493,11 @@ fn skills_part(
             (0.0, None, &mut groups.missing, advice.to_owned())
         };
         points += credit;
+        if credit >= 1.0 {
+            shown += 1;
+        } else if credit > 0.0 {
+            unnamed += 1;
+        }
         evidence.push(Evidence {
             posting: skill.evidence.clone(),
             resume: line.clone(),
@@ -498,12 +510,14 @@ fn skills_part(
         });
     }
     let fit = points / wanted.len() as f64;
-    let detail = format!(
-        "{} of {} {} skills shown",
-        points,
+    let mut detail = format!(
+        "{shown} of {} {} skills shown",
         wanted.len(),
         if required { "required" } else { "preferred" }
     );
+    if unnamed > 0 {
+        detail.push_str(&format!(", {unnamed} more shown but not named"));
+    }
     Some((fit, detail, evidence))
 }
 
@@ -683,27 +697,6 @@ const STOP: &[&str] = &[
     "a", "an", "and", "or", "the", "of", "to", "in", "on", "for", "with", "by", "at", "as", "is",
     "are", "be", "our", "your", "we", "you", "will", "who", "that", "this", "from", "other", "all",
     "any", "their", "its", "it", "into", "across", "new", "within",
-];
-
-/// Words of a title that say level, not job.
-const LEVEL: &[&str] = &[
-    "senior",
-    "sr",
-    "junior",
-    "jr",
-    "lead",
-    "principal",
-    "staff",
-    "ii",
-    "iii",
-    "iv",
-    "i",
-    "head",
-    "associate",
-    "intern",
-    "entry",
-    "level",
-    "mid",
 ];
 
 fn title_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {

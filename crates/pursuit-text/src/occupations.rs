@@ -56,7 +56,7 @@ struct Table {
 static TABLE_PARSED: LazyLock<Table> = LazyLock::new(Table::parse);
 
 /// Words of a title that say level or contract, not the work.
-const LEVEL: &[&str] = &[
+pub(crate) const LEVEL: &[&str] = &[
     "senior",
     "sr",
     "junior",
