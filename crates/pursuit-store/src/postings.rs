@@ -204,6 +204,52 @@ pub async fn list_postings(
     conn.fetch_all(q).await?.iter().map(from_row).collect()
 }
 
+/// What matching needs of a posting: no source text, no company.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedPosting {
+    pub id: PostingId,
+    pub application_id: Option<ApplicationId>,
+    /// `pending`, `complete` or `failed`.
+    pub parse_status: String,
+    pub parsed: Option<serde_json::Value>,
+}
+
+/// The user's postings as matching needs them, newest first, at most `limit`. `saved` as in
+/// [`list_postings`].
+pub async fn list_parsed(
+    mut conn: impl Conn,
+    user_id: UserId,
+    saved: Option<bool>,
+    limit: i64,
+) -> Result<Vec<ParsedPosting>, StoreError> {
+    let filter = match saved {
+        Some(true) => " AND application_id IS NOT NULL",
+        Some(false) => " AND application_id IS NULL",
+        None => "",
+    };
+    let rows = conn
+        .fetch_all(
+            Query::dynamic(format!(
+                "SELECT id, application_id, parse_status, parsed FROM job_postings \
+                 WHERE user_id = $1{filter} ORDER BY created_at DESC, id DESC LIMIT $2"
+            ))
+            .bind(user_id)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let application_id: Option<uuid::Uuid> = row.get("application_id")?;
+            Ok(ParsedPosting {
+                id: PostingId(row.get("id")?),
+                application_id: application_id.map(ApplicationId),
+                parse_status: row.get("parse_status")?,
+                parsed: row.get("parsed")?,
+            })
+        })
+        .collect()
+}
+
 /// Who owns a posting (for callbacks, which carry no session).
 pub async fn owner_of(mut conn: impl Conn, id: PostingId) -> Result<Option<UserId>, StoreError> {
     let row = conn

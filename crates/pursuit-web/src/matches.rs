@@ -116,7 +116,7 @@ pub(crate) async fn scores_for_applications(
     let Some(read) = active_version(state, user).await? else {
         return Ok(out);
     };
-    let saved = postings::list_postings(&state.db, user, Some(true), None, 5_000).await?;
+    let saved = postings::list_parsed(&state.db, user, Some(true), 5_000).await?;
     let prepared = matching::Prepared::new(&read.resume, &read.text);
     for posting in saved {
         let Some(application) = posting.application_id.filter(|a| ids.contains(a)) else {
@@ -125,7 +125,7 @@ pub(crate) async fn scores_for_applications(
         if out.contains_key(&application) {
             continue;
         }
-        if let Some(fields) = posting_fields(&posting)? {
+        if let Some(fields) = posting_fields(&posting.parse_status, posting.parsed.as_ref())? {
             let result = matching::score_pair(&prepared, &PreparedPosting::new(&fields));
             out.insert(application, result.score);
         }
@@ -133,15 +133,17 @@ pub(crate) async fn scores_for_applications(
     Ok(out)
 }
 
-/// What was read from a posting; `None` until it has been read.
-pub(crate) fn posting_fields(posting: &Posting) -> Result<Option<reader::Posting>, ApiError> {
-    if posting.parse_status != "complete" {
+/// What was read from a posting (its parse status and stored fields); `None` until it has
+/// been read.
+pub(crate) fn posting_fields(
+    parse_status: &str,
+    parsed: Option<&Value>,
+) -> Result<Option<reader::Posting>, ApiError> {
+    if parse_status != "complete" {
         return Ok(None);
     }
-    posting
-        .parsed
-        .clone()
-        .map(serde_json::from_value)
+    parsed
+        .map(reader::Posting::deserialize)
         .transpose()
         .map_err(ApiError::internal)
 }
@@ -154,12 +156,13 @@ async fn read_posting(
     let posting = postings::get_posting(&state.db, user, PostingId(id))
         .await?
         .ok_or_else(|| ApiError::not_found().with_detail("no such posting of yours"))?;
-    let fields = posting_fields(&posting)?.ok_or_else(|| {
-        ApiError::conflict(format!(
-            "the posting is not read yet (parse status: {}): POST /api/v1/jobs/{id}/parse",
-            posting.parse_status
-        ))
-    })?;
+    let fields =
+        posting_fields(&posting.parse_status, posting.parsed.as_ref())?.ok_or_else(|| {
+            ApiError::conflict(format!(
+                "the posting is not read yet (parse status: {}): POST /api/v1/jobs/{id}/parse",
+                posting.parse_status
+            ))
+        })?;
     Ok((posting, fields))
 }
 
@@ -218,27 +221,31 @@ pub struct MatchSummary {
     pub resume_version_id: uuid::Uuid,
 }
 
-/// A posting with its exact score (for ordering) and summary; `None` until it is read.
-pub(crate) type Ranked = (Posting, Option<(f64, MatchSummary)>);
+/// A posting's id with its exact score (for ordering) and summary; `None` until it is read.
+pub(crate) type Ranked = (PostingId, Option<(f64, MatchSummary)>);
 
 /// Scores `postings` against `read` and orders them best first (ties: newest first, as the
 /// list was); a posting not read yet has no score and goes last.
-pub(crate) fn rank(read: &ReadVersion, postings: Vec<Posting>) -> Result<Vec<Ranked>, ApiError> {
+pub(crate) fn rank(
+    read: &ReadVersion,
+    postings: Vec<postings::ParsedPosting>,
+) -> Result<Vec<Ranked>, ApiError> {
     let prepared = matching::Prepared::new(&read.resume, &read.text);
     let mut out = Vec::with_capacity(postings.len());
     for posting in postings {
-        let scored = posting_fields(&posting)?.map(|fields| {
-            let result = matching::score_pair(&prepared, &PreparedPosting::new(&fields));
-            (
-                result.exact,
-                MatchSummary {
-                    score: result.score,
-                    provisional: result.provisional,
-                    resume_version_id: read.version.id.0,
-                },
-            )
-        });
-        out.push((posting, scored));
+        let scored =
+            posting_fields(&posting.parse_status, posting.parsed.as_ref())?.map(|fields| {
+                let result = matching::score_pair(&prepared, &PreparedPosting::new(&fields));
+                (
+                    result.exact,
+                    MatchSummary {
+                        score: result.score,
+                        provisional: result.provisional,
+                        resume_version_id: read.version.id.0,
+                    },
+                )
+            });
+        out.push((posting.id, scored));
     }
     let key = |s: &Option<(f64, MatchSummary)>| s.as_ref().map_or(-1.0, |(e, _)| *e);
     out.sort_by(|a, b| key(&b.1).total_cmp(&key(&a.1)));

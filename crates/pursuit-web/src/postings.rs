@@ -449,7 +449,7 @@ async fn ranked_postings(
         ),
     };
     let read = crate::matches::resume_version(state, user, None).await?;
-    let all = postings::list_postings(&state.db, user, query.saved, None, MAX_RANKED).await?;
+    let all = postings::list_parsed(&state.db, user, query.saved, MAX_RANKED).await?;
     let ranked = crate::matches::rank(&read, all)?;
     // Resume after the item the cursor names; if the ranking moved it, from its position.
     let start = match after {
@@ -457,23 +457,22 @@ async fn ranked_postings(
         Some((position, id)) => {
             ranked
                 .iter()
-                .position(|(p, _)| p.id.0 == id)
+                .position(|(p, _)| p.0 == id)
                 .unwrap_or(position)
                 + 1
         }
     };
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let more = ranked.len() > start + limit;
-    let items: Vec<PostingResponse> = ranked
-        .into_iter()
-        .skip(start)
-        .take(limit)
-        .map(|(posting, scored)| {
+    // Only the page's postings are read whole (with their text).
+    let mut items: Vec<PostingResponse> = Vec::new();
+    for (id, scored) in ranked.into_iter().skip(start).take(limit) {
+        if let Some(posting) = postings::get_posting(&state.db, user, id).await? {
             let mut item = response(posting);
             item.match_summary = Some(scored.map(|(_, summary)| summary));
-            item
-        })
-        .collect();
+            items.push(item);
+        }
+    }
     let next_cursor = more
         .then(|| {
             items
