@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use pursuit_files::Limits;
 use pursuit_text::dates::YearMonth;
-use pursuit_text::matching;
+use pursuit_text::matching::{self, stemmed_words as words};
 use pursuit_text::posting::{self, Input, Posting};
 
 /// Google careers categories → resume folders.
@@ -265,11 +265,6 @@ fn semicolon_csv(text: &str) -> Vec<Vec<String>> {
     }
     rows.retain(|r| r.iter().any(|c| !c.is_empty()));
     rows
-}
-
-/// Lower-cased, stop-word-free, stemmed words.
-fn words(text: &str) -> Vec<String> {
-    pursuit_text::matching::stemmed_words(text)
 }
 
 #[derive(Default)]

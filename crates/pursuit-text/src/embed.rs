@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::matching::stemmed_words;
+use crate::matching::{FNV_OFFSET, fnv1a_more, stemmed_words};
 
 /// About 3,500 characters per chunk, 400 shared with the next (seed 004).
 pub const CHUNK_CHARS: usize = 3_500;
@@ -138,13 +138,7 @@ pub fn sparse(text: &str) -> Vector {
 }
 
 fn dimension(kind: &str, key: &str) -> u32 {
-    let hash = [kind, key]
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, part| {
-            part.bytes().fold(h, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-            })
-        });
+    let hash = fnv1a_more(fnv1a_more(FNV_OFFSET, kind), key);
     (hash % DIMENSIONS) as u32
 }
 

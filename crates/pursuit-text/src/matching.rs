@@ -649,9 +649,10 @@ fn fnv1a(text: &str) -> u64 {
     fnv1a_more(FNV_OFFSET, text)
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-fn fnv1a_more(hash: u64, text: &str) -> u64 {
+/// Continues an FNV-1a hash with more text.
+pub(crate) fn fnv1a_more(hash: u64, text: &str) -> u64 {
     text.bytes().fold(hash, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

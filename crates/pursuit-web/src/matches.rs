@@ -66,6 +66,11 @@ pub(crate) async fn resume_version(
     let version = resumes::get_version(&state.db, user, version_id)
         .await?
         .ok_or_else(|| ApiError::not_found().with_detail("no such resume version of yours"))?;
+    read_version(version)
+}
+
+/// A stored version's fields (corrections laid over the parse) and text; 409 until read.
+fn read_version(version: Version) -> Result<ReadVersion, ApiError> {
     if version.parse_status != "complete" {
         return Err(ApiError::conflict(format!(
             "the resume version is not read yet (parse status: {})",
@@ -96,9 +101,7 @@ pub(crate) async fn active_version(
         return Ok(None);
     };
     match resumes::get_version(&state.db, user, id).await? {
-        Some(v) if v.parse_status == "complete" => {
-            resume_version(state, user, Some(v.id.0)).await.map(Some)
-        }
+        Some(v) if v.parse_status == "complete" => read_version(v).map(Some),
         _ => Ok(None),
     }
 }
@@ -116,18 +119,19 @@ pub(crate) async fn scores_for_applications(
     let Some(read) = active_version(state, user).await? else {
         return Ok(out);
     };
-    let saved = postings::list_parsed(&state.db, user, Some(true), 5_000).await?;
-    let prepared = matching::Prepared::new(&read.resume, &read.text);
-    for posting in saved {
-        let Some(application) = posting.application_id.filter(|a| ids.contains(a)) else {
-            continue;
-        };
-        if out.contains_key(&application) {
-            continue;
-        }
-        if let Some(fields) = posting_fields(&posting.parse_status, posting.parsed.as_ref())? {
-            let result = matching::score_pair(&prepared, &PreparedPosting::new(&fields));
-            out.insert(application, result.score);
+    let saved: Vec<postings::ParsedPosting> =
+        postings::list_parsed(&state.db, user, Some(true), 5_000)
+            .await?
+            .into_iter()
+            .filter(|p| p.application_id.is_some_and(|a| ids.contains(&a)))
+            .collect();
+    let application_of: std::collections::HashMap<PostingId, _> = saved
+        .iter()
+        .filter_map(|p| Some((p.id, p.application_id?)))
+        .collect();
+    for (posting, scored) in rank(&read, saved)? {
+        if let (Some(application), Some((_, summary))) = (application_of.get(&posting), scored) {
+            out.entry(*application).or_insert(summary.score);
         }
     }
     Ok(out)
@@ -333,16 +337,13 @@ async fn generate_pain_points(
         &resume_json,
         &read.text,
     ]);
-    if let Some(existing) = pain_points::find_map(&state.db, user, posting.id, &input_hash).await? {
-        return Ok((StatusCode::OK, axum::Json(map_response(existing)?)).into_response());
-    }
     let pairs = matching::pain_points(
         &matching::Prepared::new(&read.resume, &read.text),
         &PreparedPosting::new(&fields),
     );
     let pairs = serde_json::to_value(&pairs).map_err(ApiError::internal)?;
     let mut tx = state.db.begin().await?;
-    // Another request may have stored the same map while this one worked.
+    // The same inputs made a map before (perhaps in a request running alongside): that one.
     let map = match pain_points::find_map(&mut tx, user, posting.id, &input_hash).await? {
         Some(existing) => {
             tx.commit().await?;
