@@ -28,6 +28,7 @@ pub mod applications;
 pub mod audit;
 pub mod db;
 pub mod delivery;
+pub mod embeddings;
 mod error;
 pub mod idempotency;
 pub mod imports;

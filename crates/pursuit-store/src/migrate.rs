@@ -62,6 +62,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_postings"),
     migration!(14, "0014_resumes"),
     migration!(15, "0015_pain_points"),
+    migration!(16, "0016_embedding_chunks"),
 ];
 
 /// The schema version this build writes.

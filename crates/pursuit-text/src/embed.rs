@@ -6,13 +6,18 @@
 //! frequency) plus the text's taxonomy skills, hashed into 2^20 dimensions. It needs no
 //! model, is deterministic, and compares an Arabic resume with an English posting through
 //! the skills they share. [`Remote`] gets dense vectors from any OpenAI-compatible
-//! `/v1/embeddings` server; a local model directory is to plug in beside them.
+//! `/v1/embeddings` server; the `pursuit-embed` crate adds a local Model2Vec model and
+//! the one type the server holds (whichever of the three is configured).
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::matching::{FNV_OFFSET, fnv1a_more, stemmed_words};
+
+/// The name stored with sparse vectors; a change to how they are made changes it, so
+/// stored vectors made the old way are made again rather than compared with new ones.
+pub const SPARSE_NAME: &str = "sparse-1";
 
 /// About 3,500 characters per chunk, 400 shared with the next (seed 004).
 pub const CHUNK_CHARS: usize = 3_500;
@@ -81,7 +86,69 @@ pub enum Vector {
     Dense(Vec<f32>),
 }
 
+const SPARSE_TAG: u8 = 1;
+const DENSE_TAG: u8 = 2;
+
 impl Vector {
+    /// Dense components scaled to unit length (all zeros stay zeros: nothing to compare).
+    pub fn dense_unit(mut values: Vec<f32>) -> Vector {
+        let norm = values.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 && norm.is_finite() {
+            values.iter_mut().for_each(|x| *x /= norm);
+        } else {
+            values.iter_mut().for_each(|x| *x = 0.0);
+        }
+        Vector::Dense(values)
+    }
+
+    /// The compact form stored in the database: a kind byte, then little-endian
+    /// `(u32 dimension, f32 weight)` pairs (sparse) or `f32` components (dense).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Vector::Sparse(pairs) => {
+                let mut out = Vec::with_capacity(1 + pairs.len() * 8);
+                out.push(SPARSE_TAG);
+                for (d, w) in pairs {
+                    out.extend_from_slice(&d.to_le_bytes());
+                    out.extend_from_slice(&w.to_le_bytes());
+                }
+                out
+            }
+            Vector::Dense(values) => {
+                let mut out = Vec::with_capacity(1 + values.len() * 4);
+                out.push(DENSE_TAG);
+                for v in values {
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+                out
+            }
+        }
+    }
+
+    /// Reads what [`Vector::to_bytes`] wrote; `None` for anything else.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Vector> {
+        let (tag, rest) = bytes.split_first()?;
+        let word = |b: &[u8]| [b[0], b[1], b[2], b[3]];
+        match *tag {
+            SPARSE_TAG if rest.len().is_multiple_of(8) => Some(Vector::Sparse(
+                rest.chunks_exact(8)
+                    .map(|c| {
+                        (
+                            u32::from_le_bytes(word(&c[..4])),
+                            f32::from_le_bytes(word(&c[4..])),
+                        )
+                    })
+                    .collect(),
+            )),
+            DENSE_TAG if rest.len().is_multiple_of(4) => Some(Vector::Dense(
+                rest.chunks_exact(4)
+                    .map(|c| f32::from_le_bytes(word(c)))
+                    .collect(),
+            )),
+            _ => None,
+        }
+    }
+
     /// Cosine similarity (the dot product of unit vectors); 0 for vectors of different
     /// kinds or lengths.
     pub fn cosine(&self, other: &Vector) -> f32 {
@@ -151,6 +218,8 @@ pub enum EmbedError {
     Status { status: u16, body: String },
     #[error("the embeddings server's answer is not what the API describes: {0}")]
     Format(String),
+    #[error("the embedding model cannot be used: {0}")]
+    Model(String),
 }
 
 /// Any server speaking OpenAI's `POST /v1/embeddings` (OpenAI, and the local servers that
@@ -246,11 +315,7 @@ impl Remote {
         Ok(list
             .data
             .into_iter()
-            .map(|item| {
-                let norm = item.embedding.iter().map(|x| x * x).sum::<f32>().sqrt();
-                let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
-                Vector::Dense(item.embedding.into_iter().map(|x| x * scale).collect())
-            })
+            .map(|item| Vector::dense_unit(item.embedding))
             .collect())
     }
 }
@@ -273,17 +338,24 @@ pub struct Search {
 
 /// [`Search`] with the built-in sparse vectors.
 pub fn search_resume_vs_job(resume: &str, job: &str) -> Search {
-    let resume_chunks: Vec<(Chunk, Vector)> = chunks(resume, CHUNK_CHARS, CHUNK_OVERLAP)
-        .into_iter()
-        .map(|c| {
-            let v = sparse(&c.text);
-            (c, v)
-        })
-        .collect();
+    let embedded = |text: &str| -> Vec<(Chunk, Vector)> {
+        chunks(text, CHUNK_CHARS, CHUNK_OVERLAP)
+            .into_iter()
+            .map(|c| {
+                let v = sparse(&c.text);
+                (c, v)
+            })
+            .collect()
+    };
+    search(&embedded(resume), &embedded(job))
+}
+
+/// [`Search`] over chunks already embedded (with one representation): each job chunk
+/// with the resume chunk closest to it, the first of equals.
+pub fn search(resume: &[(Chunk, Vector)], job: &[(Chunk, Vector)]) -> Search {
     let mut matches = Vec::new();
-    for job_chunk in chunks(job, CHUNK_CHARS, CHUNK_OVERLAP) {
-        let v = sparse(&job_chunk.text);
-        let best = resume_chunks.iter().map(|(c, rv)| (v.cosine(rv), c)).fold(
+    for (job_chunk, v) in job {
+        let best = resume.iter().map(|(c, rv)| (v.cosine(rv), c)).fold(
             None::<(f32, &Chunk)>,
             |best, (s, c)| match best {
                 Some((b, _)) if b >= s => best,
@@ -292,7 +364,7 @@ pub fn search_resume_vs_job(resume: &str, job: &str) -> Search {
         );
         if let Some((score, resume_chunk)) = best {
             matches.push(ChunkMatch {
-                job_chunk,
+                job_chunk: job_chunk.clone(),
                 resume_chunk: resume_chunk.clone(),
                 score,
             });
@@ -465,5 +537,23 @@ mod tests {
         assert!(found.matches[0].resume_chunk.text.contains("QuickBooks"));
         assert!(found.average > 0.1, "{}", found.average);
         assert_eq!(search_resume_vs_job("", "anything").average, 0.0);
+    }
+
+    #[test]
+    fn vectors_read_back_as_stored() {
+        for v in [
+            sparse("Python and SQL developer"),
+            Vector::dense_unit(vec![3.0, -4.0, 0.0]),
+            Vector::Sparse(Vec::new()),
+        ] {
+            assert_eq!(Vector::from_bytes(&v.to_bytes()), Some(v));
+        }
+        assert_eq!(
+            Vector::dense_unit(vec![0.0, 0.0]),
+            Vector::Dense(vec![0.0, 0.0])
+        );
+        assert_eq!(Vector::from_bytes(&[]), None);
+        assert_eq!(Vector::from_bytes(&[2, 0, 0, 0]), None, "a torn float");
+        assert_eq!(Vector::from_bytes(&[9]), None, "an unknown kind");
     }
 }

@@ -637,7 +637,7 @@ impl Weighted {
 
 /// A short, stable digest of some texts (64-bit FNV-1a, hex): names the inputs a stored
 /// result was made from, so the same inputs find it again.
-pub fn fingerprint(parts: &[&str]) -> String {
+pub fn fingerprint<T: AsRef<[u8]>>(parts: &[T]) -> String {
     let hash = parts.iter().fold(FNV_OFFSET, |h, part| {
         fnv1a_more(fnv1a_more(h, part), "\u{1f}")
     });
@@ -651,9 +651,9 @@ fn fnv1a(text: &str) -> u64 {
 
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// Continues an FNV-1a hash with more text.
-pub(crate) fn fnv1a_more(hash: u64, text: &str) -> u64 {
-    text.bytes().fold(hash, |h, b| {
+/// Continues an FNV-1a hash with more text (or bytes).
+pub(crate) fn fnv1a_more(hash: u64, text: impl AsRef<[u8]>) -> u64 {
+    text.as_ref().iter().fold(hash, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }

@@ -33,6 +33,7 @@ pub mod problem;
 mod reminders;
 pub mod request_id;
 mod resumes;
+mod similarity;
 mod tasks;
 mod versioned;
 mod views;
@@ -92,6 +93,8 @@ pub struct AppState {
     pub google: Option<Arc<auth::google::Google>>,
     /// Where uploaded files are kept (`None`: uploads answer 503).
     pub files: Option<pursuit_files::Storage>,
+    /// What turns text into vectors for similarity search (default: built-in sparse).
+    pub embedder: Arc<pursuit_embed::Embedder>,
 }
 
 impl AppState {
@@ -107,7 +110,14 @@ impl AppState {
             )),
             google: None,
             files: None,
+            embedder: Arc::new(pursuit_embed::Embedder::sparse()),
         }
+    }
+
+    /// Sets the representation similarity search uses.
+    pub fn with_embedder(mut self, embedder: pursuit_embed::Embedder) -> AppState {
+        self.embedder = Arc::new(embedder);
+        self
     }
 
     /// Sets where uploaded files are kept.
@@ -195,6 +205,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(postings::router())
         .merge(resumes::router())
         .merge(matches::router())
+        .merge(similarity::router())
         .merge(callbacks::router())
         .split_for_parts()
 }

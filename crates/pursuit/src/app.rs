@@ -73,9 +73,12 @@ impl Application {
             }
         }))
         .map_err(|e| anyhow::anyhow!("cannot set up sign-in with Google: {e}"))?;
+        let embedder = config.embeddings.embedder()?;
+        tracing::info!(representation = embedder.name(), "embeddings ready");
         let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?)
             .with_google(google)
-            .with_files(files.clone());
+            .with_files(files.clone())
+            .with_embedder(embedder);
         // On the embedded default a single user needs no email to start: print a link.
         let embedded = config
             .database_url

@@ -169,6 +169,53 @@ impl StorageSettings {
     }
 }
 
+/// What turns text into vectors for similarity search (`GET /api/v1/jobs/{id}/chunk-matches`).
+/// Matching scores never depend on it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum EmbeddingSettings {
+    /// Built-in sparse vectors: stemmed words, their weights, taxonomy skills (the default;
+    /// no model, nothing to install).
+    #[default]
+    Sparse,
+    /// A static Model2Vec model in a directory (`model.safetensors`, `tokenizer.json`,
+    /// `config.json`), read at startup.
+    Local { model_dir: PathBuf },
+    /// A server speaking OpenAI's `POST /v1/embeddings` (OpenAI, Ollama, vLLM, llama.cpp…).
+    Remote {
+        url: String,
+        model: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        api_key: Option<Secret>,
+    },
+}
+
+impl EmbeddingSettings {
+    /// The configured representation, ready to use; an error names the key to fix.
+    pub fn embedder(&self) -> anyhow::Result<pursuit_embed::Embedder> {
+        match self {
+            EmbeddingSettings::Sparse => Ok(pursuit_embed::Embedder::sparse()),
+            EmbeddingSettings::Local { model_dir } => pursuit_embed::Embedder::local(model_dir)
+                .context("embeddings.model_dir: cannot use the local model"),
+            EmbeddingSettings::Remote {
+                url,
+                model,
+                api_key,
+            } => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    anyhow::bail!("embeddings.url: {url:?} is not an http:// or https:// URL");
+                }
+                pursuit_embed::Embedder::remote(
+                    url,
+                    model,
+                    api_key.as_ref().map(|k| k.expose().to_owned()),
+                )
+                .context("embeddings.model")
+            }
+        }
+    }
+}
+
 fn google_issuer() -> String {
     "https://accounts.google.com".to_owned()
 }
@@ -270,6 +317,9 @@ pub struct Config {
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub worker: WorkerSettings,
+    /// `{ kind = "sparse" }` (the default), `{ kind = "local", model_dir }` or
+    /// `{ kind = "remote", url, model, api_key }`.
+    pub embeddings: EmbeddingSettings,
     /// Unset: no "Sign in with Google".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<GoogleConfig>,
@@ -295,6 +345,7 @@ impl Default for Config {
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),
             worker: WorkerSettings::default(),
+            embeddings: EmbeddingSettings::Sparse,
             google: None,
         }
     }

@@ -149,6 +149,31 @@ async fn a_bad_environment_value_names_the_key() {
 }
 
 #[tokio::test]
+async fn a_missing_embedding_model_stops_startup_naming_the_key() {
+    let data = tempfile::tempdir().unwrap();
+
+    let run = finish(
+        pursuit()
+            .arg("serve")
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("PURSUIT_EMBEDDINGS__KIND", "local")
+            .env(
+                "PURSUIT_EMBEDDINGS__MODEL_DIR",
+                data.path().join("potion-base-8M"),
+            ),
+    )
+    .await;
+
+    assert_one_line_failure(&run, "embeddings.model_dir");
+    assert!(
+        run.stderr.contains("potion-base-8M is not a directory"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
 async fn a_bad_config_file_names_the_key_and_unknown_keys_are_refused() {
     let data = tempfile::tempdir().unwrap();
     let wrong_type = data.path().join("wrong.toml");

@@ -21,4 +21,5 @@ mod platform;
 mod postings;
 mod queue;
 mod resumes;
+mod similarity;
 mod tenancy;

@@ -45,7 +45,7 @@ Requirements
 - 1+ years in a restaurant kitchen
 ";
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     token: &str,
     method: &str,
@@ -62,7 +62,7 @@ async fn send(
     request.send().await.unwrap()
 }
 
-async fn add_posting(app: &TestApp, token: &str, text: &str) -> String {
+pub(crate) async fn add_posting(app: &TestApp, token: &str, text: &str) -> String {
     let created = send(
         app,
         token,
@@ -79,7 +79,7 @@ async fn add_posting(app: &TestApp, token: &str, text: &str) -> String {
 }
 
 /// Pastes a resume and waits until it is read; returns the version's id.
-async fn add_resume(app: &TestApp, token: &str, text: &str) -> String {
+pub(crate) async fn add_resume(app: &TestApp, token: &str, text: &str) -> String {
     let created = send(
         app,
         token,

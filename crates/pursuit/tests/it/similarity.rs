@@ -1,0 +1,175 @@
+//! Chunk similarity on both backends, with each representation: the built-in sparse
+//! vectors (stored once, made again when the text changes), a local Model2Vec model the
+//! test writes itself, and a remote server that cannot be reached (503, nothing stored).
+
+use pursuit::config::EmbeddingSettings;
+use pursuit_store::query;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
+use crate::matching::{add_posting, add_resume, send};
+
+const RESUME: &str = "Ana Lima
+Staff Accountant
+
+Experience
+- Prepared monthly journal entries and account reconciliations for the general ledger
+- Cut the month-end close from 9 to 5 days by automating 30 reconciliations
+
+Skills
+Microsoft Excel, QuickBooks
+";
+
+const ACCOUNTANT: &str = "Senior Accountant
+
+Responsibilities
+- Prepare journal entries and account reconciliations
+- Own the month-end close
+
+Requirements
+- Microsoft Excel and QuickBooks
+";
+
+const COOK: &str = "Line Cook
+
+Responsibilities
+- Prepare food on the grill and fryer
+- Keep the kitchen clean and stocked
+";
+
+async fn chunk_matches(app: &TestApp, token: &str, job: &str) -> Value {
+    let response = send(
+        app,
+        token,
+        "GET",
+        &format!("/api/v1/jobs/{job}/chunk-matches"),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    json_body(response, "application/json").await
+}
+
+async fn stored_chunks(app: &TestApp) -> i64 {
+    app.db
+        .fetch_one(query("SELECT count(*) AS n FROM embedding_chunks"))
+        .await
+        .unwrap()
+        .get("n")
+        .unwrap()
+}
+
+both_backends! {
+    async fn sparse_chunks_are_stored_once_and_made_again_when_the_text_changes(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &browser, "chunks").await.1;
+        let accountant = add_posting(&app, &token, ACCOUNTANT).await;
+        let cook = add_posting(&app, &token, COOK).await;
+
+        let early = send(&app, &token, "GET", &format!("/api/v1/jobs/{accountant}/chunk-matches"), None).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT, "no resume yet");
+
+        let version = add_resume(&app, &token, RESUME).await;
+        let found = chunk_matches(&app, &token, &accountant).await;
+        assert_eq!(found["representation"], "sparse-1");
+        assert_eq!(found["resume_version_id"], version.as_str());
+        let pairs = found["matches"].as_array().unwrap();
+        assert_eq!(pairs.len(), 1, "{found:#}");
+        assert!(pairs[0]["resume_chunk"]["text"].as_str().unwrap().contains("journal entries"));
+        assert_eq!(pairs[0]["job_chunk"]["index"], 0);
+        let close = found["average"].as_f64().unwrap();
+        let far = chunk_matches(&app, &token, &cook).await["average"].as_f64().unwrap();
+        assert!(close > far + 0.1, "accountant {close}, cook {far}");
+        // Posting chunks of two postings and the resume's, stored.
+        assert_eq!(stored_chunks(&app).await, 3);
+
+        // Asked again: the same answer from the stored vectors, nothing added.
+        assert_eq!(chunk_matches(&app, &token, &accountant).await, found);
+        assert_eq!(stored_chunks(&app).await, 3);
+
+        // The posting's text changed: its chunks are cut and embedded again, not reused.
+        app.db
+            .execute(
+                query("UPDATE job_postings SET raw_text = $1 WHERE id = $2")
+                    .bind(COOK)
+                    .bind(uuid::Uuid::parse_str(&accountant).unwrap()),
+            )
+            .await
+            .unwrap();
+        let changed = chunk_matches(&app, &token, &accountant).await;
+        assert!(
+            changed["matches"][0]["job_chunk"]["text"].as_str().unwrap().contains("Line Cook"),
+            "{changed:#}"
+        );
+        assert!((changed["average"].as_f64().unwrap() - far).abs() < 1e-6);
+        assert_eq!(stored_chunks(&app).await, 3);
+    }
+
+    async fn a_local_model_from_a_directory_gives_dense_chunk_matches(backend: Backend) {
+        let model = tempfile::tempdir().unwrap();
+        pursuit_embed::testing::write_tiny_model(model.path());
+        let dir = model.path().to_path_buf();
+        let app = spawn_app_with(TestDatabase::new(backend).await, move |config| {
+            config.embeddings = EmbeddingSettings::Local { model_dir: dir };
+        })
+        .await;
+        let browser = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &browser, "local").await.1;
+        let developer = add_posting(&app, &token, "Senior software engineer\n\nWrite Rust and Python code").await;
+        let nurse = add_posting(&app, &token, "Registered nurse\n\nCaring for patients").await;
+        add_resume(&app, &token, "Ana Lima\nSoftware developer\n\nExperience\n- Wrote Python code and Rust services\n").await;
+
+        let close = chunk_matches(&app, &token, &developer).await;
+        let name = close["representation"].as_str().unwrap();
+        assert!(name.starts_with("model2vec:"), "{name}");
+        let far = chunk_matches(&app, &token, &nurse).await;
+        let (close, far) = (close["average"].as_f64().unwrap(), far["average"].as_f64().unwrap());
+        assert!(close > 0.8, "{close}");
+        assert!(close > far + 0.4, "developer {close}, nurse {far}");
+        let rows = app.db
+            .fetch_one(query("SELECT count(*) AS n FROM embedding_chunks WHERE representation = $1").bind(name))
+            .await
+            .unwrap();
+        assert_eq!(rows.get::<i64>("n").unwrap(), 3);
+    }
+
+    async fn an_unreachable_embeddings_server_is_a_503_and_stores_nothing(backend: Backend) {
+        // A port nothing listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let app = spawn_app_with(TestDatabase::new(backend).await, move |config| {
+            config.embeddings = EmbeddingSettings::Remote {
+                url: format!("http://127.0.0.1:{port}/v1"),
+                model: "text-embedding-3-small".into(),
+                api_key: None,
+            };
+        })
+        .await;
+        let browser = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &browser, "remote").await.1;
+        let job = add_posting(&app, &token, ACCOUNTANT).await;
+        add_resume(&app, &token, RESUME).await;
+        let failed = send(&app, &token, "GET", &format!("/api/v1/jobs/{job}/chunk-matches"), None).await;
+        assert_eq!(failed.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let problem = json_body(failed, "application/problem+json").await;
+        assert_eq!(problem["embeddings_error"], "unreachable", "{problem}");
+        assert_eq!(stored_chunks(&app).await, 0);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_model_directory_stops_startup_naming_the_key() {
+    let database = TestDatabase::new(pursuit_store::Backend::Sqlite).await;
+    let mut config = database.config();
+    config.embeddings = EmbeddingSettings::Local {
+        model_dir: database.data_dir.path().join("no-such-model"),
+    };
+    let error = match pursuit::app::Application::build(&config).await {
+        Err(e) => format!("{e:#}"),
+        Ok(_) => panic!("started without a model"),
+    };
+    assert!(error.contains("embeddings.model_dir"), "{error}");
+    assert!(error.contains("is not a directory"), "{error}");
+}
