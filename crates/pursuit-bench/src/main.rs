@@ -88,6 +88,10 @@ enum Bench {
         /// How many rekrute.com postings to use (an even spread).
         #[arg(long, default_value_t = 300)]
         rekrut_limit: usize,
+        /// Use the rekrute.com postings the even spread leaves out instead (for figures on
+        /// postings nobody looked at while tuning).
+        #[arg(long)]
+        rekrut_held_out: bool,
         /// Print each posting's top five to stderr, and measure each part of the match
         /// alone as a ranker.
         #[arg(long)]
@@ -216,6 +220,7 @@ async fn main() -> anyhow::Result<()> {
             google,
             rekrut,
             rekrut_limit,
+            rekrut_held_out,
             show,
             weights,
         } => {
@@ -230,7 +235,7 @@ async fn main() -> anyhow::Result<()> {
                 &resumes,
                 google.as_deref(),
                 rekrut.as_deref(),
-                rekrut_limit,
+                (rekrut_limit, rekrut_held_out),
                 show,
                 &weights,
             )

@@ -76,11 +76,8 @@ pub async fn run(resume: &Path, job: &Path, postings: usize) -> anyhow::Result<(
     for round in 0..3 {
         let started = Instant::now();
         let prepared = matching::Prepared::new(&read.resume, &read.text);
-        let mut ranked: Vec<(u32, usize)> = sides
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (matching::score_pair(&prepared, p).score, i))
-            .collect();
+        let scores = matching::par_map(&sides, |p| matching::score_pair(&prepared, p).score);
+        let mut ranked: Vec<(u32, usize)> = scores.into_iter().zip(0..).collect();
         ranked.sort_unstable_by(|a, b| b.cmp(a));
         println!(
             "rank {postings} postings for one resume (round {}): {:.1} ms",

@@ -107,7 +107,7 @@ pub async fn run(
     resumes: &Path,
     google: Option<&Path>,
     rekrut: Option<&Path>,
-    rekrut_limit: usize,
+    (rekrut_limit, held_out): (usize, bool),
     show: bool,
     weights: &[(String, f64)],
 ) -> anyhow::Result<()> {
@@ -121,8 +121,13 @@ pub async fn run(
         evaluate("Google postings", &queries, &docs, show, weights);
     }
     if let Some(path) = rekrut {
-        let queries = rekrut_queries(path, rekrut_limit)?;
-        evaluate("rekrute.com postings", &queries, &docs, show, weights);
+        let queries = rekrut_queries(path, rekrut_limit, held_out)?;
+        let name = if held_out {
+            "rekrute.com postings (held out)"
+        } else {
+            "rekrute.com postings"
+        };
+        evaluate(name, &queries, &docs, show, weights);
     }
     Ok(())
 }
@@ -197,7 +202,7 @@ fn google_queries(path: &Path) -> anyhow::Result<Vec<Query>> {
     Ok(out)
 }
 
-fn rekrut_queries(path: &Path, limit: usize) -> anyhow::Result<Vec<Query>> {
+fn rekrut_queries(path: &Path, limit: usize, held_out: bool) -> anyhow::Result<Vec<Query>> {
     let all: BTreeMap<String, serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(path)?)?;
     let mut out = Vec::new();
@@ -215,9 +220,23 @@ fn rekrut_queries(path: &Path, limit: usize) -> anyhow::Result<Vec<Query>> {
         }
         out.push(query(relevant, title, body));
     }
-    // An even spread over the file, so every function keeps its share.
+    // An even spread over the file, so every function keeps its share; held out: the
+    // postings that spread leaves out, spread evenly in turn.
     let step = (out.len() / limit.max(1)).max(1);
-    Ok(out.into_iter().step_by(step).take(limit).collect())
+    let chosen: Vec<bool> = (0..out.len())
+        .map(|i| i % step == 0 && i / step < limit)
+        .collect();
+    let rest: Vec<Query> = out
+        .into_iter()
+        .zip(chosen)
+        .filter(|(_, c)| *c != held_out)
+        .map(|(q, _)| q)
+        .collect();
+    if !held_out {
+        return Ok(rest);
+    }
+    let step = (rest.len() / limit.max(1)).max(1);
+    Ok(rest.into_iter().step_by(step).take(limit).collect())
 }
 
 fn query(relevant: &'static [&'static str], title: String, text: String) -> Query {

@@ -12,3 +12,4 @@ pub mod posting;
 pub mod resume;
 pub mod salary;
 pub mod skills;
+pub mod title_words;

@@ -349,6 +349,30 @@ pub fn score_prepared(prepared: &Prepared<'_>, posting: &Posting) -> Match {
     score_pair(prepared, &PreparedPosting::new(posting))
 }
 
+/// `f` over `items` on every core (scoped threads, one slice each), results in order.
+/// Ranking is many independent comparisons: with two cores it takes half the time.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Small lists are not worth a thread.
+    if threads < 2 || items.len() < 256 {
+        return items.iter().map(&f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|slice| {
+                let f = &f;
+                scope.spawn(move || slice.iter().map(f).collect::<Vec<R>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Scores a prepared resume against a prepared posting.
 pub fn score_pair(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Match {
     let resume = prepared.resume;
@@ -1103,9 +1127,43 @@ Python, SQL, Apache Spark
             m.provisional.as_deref().unwrap().contains("languages"),
             "{m:#?}"
         );
-        // No occupation is guessed from Arabic words: no confident field built on nothing.
-        let field = m.parts.iter().find(|p| p.name == "field");
-        assert!(field.is_none_or(|f| f.fit < 0.5), "{m:#?}");
+        // The Arabic title "مهندسة بيانات" reads as a data engineer: the same work.
+        let fit = |m: &Match, part: &str| m.parts.iter().find(|p| p.name == part).map(|p| p.fit);
+        assert!(fit(&m, "title").unwrap() >= 0.75, "{m:#?}");
+        // A nurse's Arabic resume with the same skills is not the same work.
+        let nurse = arabic.replace("مهندسة بيانات", "ممرضة");
+        let other = score(
+            &resume::parse(&nurse, TODAY),
+            &nurse,
+            &posting::parse(Input::Text(POSTING)),
+        );
+        assert!(fit(&other, "title").unwrap_or(0.0) < 0.5, "{other:#?}");
+        assert!(other.score < m.score);
+    }
+
+    #[test]
+    fn par_map_keeps_the_order_of_its_items() {
+        let items: Vec<u64> = (0..10_001).collect();
+        let squares = par_map(&items, |x| x * x);
+        assert_eq!(squares, items.iter().map(|x| x * x).collect::<Vec<_>>());
+        assert!(par_map(&[] as &[u64], |x| *x).is_empty());
+        // Scoring in parallel gives what scoring one by one gives.
+        let resume = resume::parse(RESUME, TODAY);
+        let prepared = Prepared::new(&resume, RESUME);
+        let postings: Vec<Posting> = (0..300)
+            .map(|i| {
+                let text = POSTING.replace("5+ years", &format!("{} years", i % 9));
+                posting::parse(Input::Text(&text))
+            })
+            .collect();
+        let one_by_one: Vec<u32> = postings
+            .iter()
+            .map(|p| score_pair(&prepared, &PreparedPosting::new(p)).score)
+            .collect();
+        let parallel = par_map(&postings, |p| {
+            score_pair(&prepared, &PreparedPosting::new(p)).score
+        });
+        assert_eq!(parallel, one_by_one);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Two ways in:
 //! - a **title** ("Sr. Staff Accountant, EMEA") is looked up among O*NET's ~60,000 titles:
 //!   exactly after trimming the level and the part after a comma or dash, else the closest
-//!   title by shared words, weighted by how rare each word is among titles;
+//!   title by shared words, weighted by how rare each word is among titles; a French or
+//!   Arabic title that finds nothing is tried again in English words;
 //! - a **text** (duties, accomplishments) is compared with every occupation's profile, the
 //!   words its task statements use more than other occupations' do.
 //!
@@ -203,8 +204,22 @@ pub fn idf(stem: &str) -> f64 {
     table.idf.get(stem).copied().unwrap_or(table.max_idf / 2.0)
 }
 
-/// The occupations a job title names, most likely first; empty when nothing is close.
+/// The occupations a job title names, most likely first; empty when nothing is close. A
+/// title in French or Arabic that finds nothing itself is looked up in English words
+/// ([`crate::title_words`]).
 pub fn of_title(title: &str) -> Mix {
+    let found = lookup(title);
+    if !found.is_empty() {
+        return found;
+    }
+    crate::title_words::english_titles(title)
+        .iter()
+        .map(|english| lookup(english))
+        .find(|mix| !mix.is_empty())
+        .unwrap_or_default()
+}
+
+fn lookup(title: &str) -> Mix {
     let table = &*TABLE_PARSED;
     let key = normalise(title);
     if key.is_empty() {
@@ -350,6 +365,31 @@ mod tests {
             None
         );
         assert!(of_title("").is_empty() && of_title("Senior").is_empty());
+    }
+
+    #[test]
+    fn french_and_arabic_titles_find_the_same_occupations() {
+        for (foreign, english) in [
+            ("Infirmière polyvalente (H/F)", "Registered Nurse"),
+            ("Développeur Java J2EE", "Software Developer"),
+            ("Comptable confirmé", "Accountant"),
+            (
+                "Conseiller clientèle en réception d'appels",
+                "Customer Service Representative",
+            ),
+            ("ممرضة", "Registered Nurse"),
+            ("محاسب", "Accountant"),
+        ] {
+            let (a, b) = (of_title(foreign), of_title(english));
+            // The foreign title's likeliest occupation is one the English title names.
+            let top = a.first().map(|(i, _)| *i);
+            assert!(
+                top.is_some_and(|top| b.iter().any(|(j, _)| *j == top)),
+                "{foreign}: {a:?} vs {b:?}"
+            );
+        }
+        // Words that name no job still find nothing.
+        assert!(of_title("Casablanca Maroc Rabat").is_empty());
     }
 
     #[test]

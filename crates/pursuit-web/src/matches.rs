@@ -235,22 +235,25 @@ pub(crate) fn rank(
     postings: Vec<postings::ParsedPosting>,
 ) -> Result<Vec<Ranked>, ApiError> {
     let prepared = matching::Prepared::new(&read.resume, &read.text);
-    let mut out = Vec::with_capacity(postings.len());
-    for posting in postings {
-        let scored =
-            posting_fields(&posting.parse_status, posting.parsed.as_ref())?.map(|fields| {
-                let result = matching::score_pair(&prepared, &PreparedPosting::new(&fields));
-                (
-                    result.exact,
-                    MatchSummary {
-                        score: result.score,
-                        provisional: result.provisional,
-                        resume_version_id: read.version.id.0,
-                    },
-                )
-            });
-        out.push((posting.id, scored));
-    }
+    let read_postings: Vec<(PostingId, Option<reader::Posting>)> = postings
+        .into_iter()
+        .map(|p| Ok((p.id, posting_fields(&p.parse_status, p.parsed.as_ref())?)))
+        .collect::<Result<_, ApiError>>()?;
+    // Preparing a posting is most of the work; both happen on every core.
+    let mut out: Vec<Ranked> = matching::par_map(&read_postings, |(id, fields)| {
+        let scored = fields.as_ref().map(|fields| {
+            let result = matching::score_pair(&prepared, &PreparedPosting::new(fields));
+            (
+                result.exact,
+                MatchSummary {
+                    score: result.score,
+                    provisional: result.provisional,
+                    resume_version_id: read.version.id.0,
+                },
+            )
+        });
+        (*id, scored)
+    });
     let key = |s: &Option<(f64, MatchSummary)>| s.as_ref().map_or(-1.0, |(e, _)| *e);
     out.sort_by(|a, b| key(&b.1).total_cmp(&key(&a.1)));
     Ok(out)
