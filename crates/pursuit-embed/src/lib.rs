@@ -70,12 +70,29 @@ impl Embedder {
     /// One unit-length vector per text, in order.
     pub async fn embed(&self, texts: &[&str]) -> Result<Vec<Vector>, EmbedError> {
         match self {
+            Embedder::Remote { remote, .. } => remote.embed(texts).await,
+            _ => self.embed_here(texts),
+        }
+    }
+
+    /// Whether the vectors are made by this process's CPU (sparse, local) rather than by a
+    /// server: such work belongs on a blocking thread, not an async one.
+    pub fn runs_here(&self) -> bool {
+        !matches!(self, Embedder::Remote { .. })
+    }
+
+    /// [`Embedder::embed`] for the representations that [`Embedder::runs_here`], without
+    /// an executor; a remote one answers an error.
+    pub fn embed_here(&self, texts: &[&str]) -> Result<Vec<Vector>, EmbedError> {
+        match self {
             Embedder::Sparse => Ok(texts
                 .iter()
                 .map(|t| pursuit_text::embed::sparse(t))
                 .collect()),
             Embedder::Local(local) => Ok(local.embed(texts)),
-            Embedder::Remote { remote, .. } => remote.embed(texts).await,
+            Embedder::Remote { .. } => Err(EmbedError::Model(
+                "a remote model is called with `embed`".into(),
+            )),
         }
     }
 }
@@ -209,6 +226,8 @@ mod tests {
         let embedder =
             Embedder::remote("http://127.0.0.1:11434/v1", "nomic-embed-text", None).unwrap();
         assert_eq!(embedder.name(), "remote:nomic-embed-text@127.0.0.1:11434");
+        assert!(!embedder.runs_here() && embedder.embed_here(&["x"]).is_err());
+        assert!(Embedder::sparse().runs_here());
         assert!(Embedder::remote("http://127.0.0.1:1", " ", None).is_err());
         assert_eq!(Embedder::sparse().name(), "sparse-1");
     }

@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(chunk_matches))
 }
 
-/// Texts sent to the representation at once (a remote server's request size stays modest).
+/// Texts sent to a remote server at once (its request size stays modest).
 const BATCH: usize = 64;
 
 /// The chunks of `text` with their vectors: the stored ones when they were cut from this
@@ -60,11 +60,25 @@ pub(crate) async fn embedded(
         }
     }
     let pieces = pursuit_embed::chunks(text, CHUNK_CHARS, CHUNK_OVERLAP);
-    let mut vectors = Vec::with_capacity(pieces.len());
-    for batch in pieces.chunks(BATCH) {
-        let texts: Vec<&str> = batch.iter().map(|c| c.text.as_str()).collect();
-        vectors.extend(state.embedder.embed(&texts).await.map_err(embed_problem)?);
-    }
+    let vectors = if state.embedder.runs_here() {
+        // CPU work (a long posting is hundreds of chunks): off the async threads.
+        let embedder = state.embedder.clone();
+        let texts: Vec<String> = pieces.iter().map(|c| c.text.clone()).collect();
+        tokio::task::spawn_blocking(move || {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            embedder.embed_here(&texts)
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(embed_problem)?
+    } else {
+        let mut vectors = Vec::with_capacity(pieces.len());
+        for batch in pieces.chunks(BATCH) {
+            let texts: Vec<&str> = batch.iter().map(|c| c.text.as_str()).collect();
+            vectors.extend(state.embedder.embed(&texts).await.map_err(embed_problem)?);
+        }
+        vectors
+    };
     let rows: Vec<NewChunk> = pieces
         .iter()
         .zip(&vectors)

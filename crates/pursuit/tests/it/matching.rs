@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, json_body, spawn_app};
 
-const RESUME: &str = "Ana Lima
+pub(crate) const RESUME: &str = "Ana Lima
 Staff Accountant
 ana@example.org
 
@@ -23,7 +23,7 @@ Skills
 Microsoft Excel, QuickBooks
 ";
 
-const ACCOUNTANT: &str = "Senior Accountant
+pub(crate) const ACCOUNTANT: &str = "Senior Accountant
 
 Responsibilities
 - Prepare journal entries and account reconciliations
@@ -35,7 +35,7 @@ Requirements
 - Oracle NetSuite
 ";
 
-const COOK: &str = "Line Cook
+pub(crate) const COOK: &str = "Line Cook
 
 Responsibilities
 - Prepare food on the grill and fryer

@@ -9,35 +9,7 @@ use serde_json::Value;
 
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
-use crate::matching::{add_posting, add_resume, send};
-
-const RESUME: &str = "Ana Lima
-Staff Accountant
-
-Experience
-- Prepared monthly journal entries and account reconciliations for the general ledger
-- Cut the month-end close from 9 to 5 days by automating 30 reconciliations
-
-Skills
-Microsoft Excel, QuickBooks
-";
-
-const ACCOUNTANT: &str = "Senior Accountant
-
-Responsibilities
-- Prepare journal entries and account reconciliations
-- Own the month-end close
-
-Requirements
-- Microsoft Excel and QuickBooks
-";
-
-const COOK: &str = "Line Cook
-
-Responsibilities
-- Prepare food on the grill and fryer
-- Keep the kitchen clean and stocked
-";
+use crate::matching::{ACCOUNTANT, COOK, RESUME, add_posting, add_resume, send};
 
 async fn chunk_matches(app: &TestApp, token: &str, job: &str) -> Value {
     let response = send(
