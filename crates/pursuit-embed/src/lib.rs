@@ -44,13 +44,16 @@ impl Embedder {
         if model.trim().is_empty() {
             return Err(EmbedError::Model("name the remote model".into()));
         }
-        let host = base_url
+        // The host and port only: credentials in the URL never reach the name (it is
+        // stored and logged).
+        let authority = base_url
             .split("://")
             .nth(1)
             .unwrap_or(base_url)
             .split('/')
             .next()
             .unwrap_or_default();
+        let host = authority.rsplit('@').next().unwrap_or_default();
         Ok(Embedder::Remote {
             remote: Remote::new(base_url, model, api_key)?,
             name: format!("remote:{model}@{host}"),
@@ -229,6 +232,9 @@ mod tests {
         assert!(!embedder.runs_here() && embedder.embed_here(&["x"]).is_err());
         assert!(Embedder::sparse().runs_here());
         assert!(Embedder::remote("http://127.0.0.1:1", " ", None).is_err());
+        let with_credentials =
+            Embedder::remote("https://me:hunter2@embed.example.org/v1", "m", None).unwrap();
+        assert_eq!(with_credentials.name(), "remote:m@embed.example.org");
         assert_eq!(Embedder::sparse().name(), "sparse-1");
     }
 }

@@ -479,9 +479,12 @@ async fn enqueue_parse(
             user_id: user.0,
             version_id: id.0,
         },
+        // No dedupe key: a "read again" that arrives while the previous parse is still
+        // running (it may have read already) must get a parse of its own, or the version
+        // would stay pending with nothing left to read it. Two quick requests read twice;
+        // both write the same fields.
         &EnqueueOptions {
             user_id: Some(user),
-            dedupe_key: Some(format!("resume.parse:{}", id.0)),
             ..EnqueueOptions::default()
         },
         now,

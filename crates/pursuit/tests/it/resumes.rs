@@ -113,6 +113,42 @@ const LINES: &[&str] = &[
 ];
 
 both_backends! {
+    async fn reading_again_while_a_parse_runs_gets_a_parse_of_its_own(backend: Backend) {
+        // The app's worker sends mail only: the test holds the first parse "running" itself.
+        let app = spawn_app_with(TestDatabase::new(backend).await, |config| {
+            config.worker.queues = [("mail".to_owned(), 1)].into();
+        })
+        .await;
+        let token = token(&app, "ana@example.com").await;
+        let created = app.client.post(app.url("/api/v1/resume/from-text"))
+            .bearer_auth(&token)
+            .json(&json!({"text": "Ana Lima\nana@example.org\n\nSkills\nPython"}))
+            .send().await.unwrap();
+        assert_eq!(created.status(), StatusCode::ACCEPTED);
+        let id = json_body(created, "application/json").await["id"].as_str().unwrap().to_owned();
+        let claimed = pursuit_store::jobs::claim(
+            &app.db, "default", "test-worker", 10,
+            jiff::SignedDuration::from_secs(60), jiff::Timestamp::now(),
+        ).await.unwrap();
+        let running = claimed.iter().find(|j| j.kind == "resume.parse").expect("the parse job");
+
+        // "Read again" while that parse runs (it may have read the text already).
+        let again = app.client.post(app.url(&format!("/api/v1/resume/versions/{id}/parse")))
+            .bearer_auth(&token).send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::ACCEPTED);
+        let again = json_body(again, "application/json").await;
+        let queued = app.db
+            .fetch_all(pursuit_store::query(
+                "SELECT id FROM jobs WHERE kind = 'resume.parse' AND state = 'queued'",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(queued.len(), 1, "a new parse is queued, not folded into the running one");
+        let queued_id: uuid::Uuid = queued[0].get("id").unwrap();
+        assert_eq!(again["task_id"], queued_id.to_string().as_str(), "{again}");
+        assert_ne!(queued_id, running.id.0);
+    }
+
     async fn an_uploaded_pdf_is_read_corrected_and_read_again(backend: Backend) {
         let app = spawn_app(backend).await;
         let token = token(&app, "jane@example.com").await;
