@@ -14,6 +14,7 @@ pub use pursuit_text::embed::{
     search,
 };
 
+pub mod stored;
 pub mod testing;
 
 /// One of the three representations.
@@ -21,6 +22,12 @@ pub enum Embedder {
     Sparse,
     Local(Local),
     Remote { remote: Remote, name: String },
+}
+
+impl std::fmt::Debug for Embedder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Embedder").field(&self.name()).finish()
+    }
 }
 
 impl Embedder {

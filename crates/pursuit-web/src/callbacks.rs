@@ -7,8 +7,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use jiff::Timestamp;
 use pursuit_domain::ids::{PostingId, ResumeVersionId};
+use pursuit_store::embeddings::Source;
 use pursuit_store::postings;
 use pursuit_store::resumes::{self, ParseOutcome};
+use pursuit_worker::jobs::embed;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -151,7 +153,12 @@ async fn resume_callback(
             .map_err(ApiError::internal)?,
         raw_text: body.text,
     };
-    resumes::record_parse(&state.db, user, id, &outcome, Timestamp::now()).await?;
+    let mut tx = state.db.begin().await?;
+    resumes::record_parse(&mut tx, user, id, &outcome, Timestamp::now()).await?;
+    if status == "complete" {
+        embed::enqueue(&mut tx, user, Source::ResumeVersion(id), Timestamp::now()).await?;
+    }
+    tx.commit().await?;
     Ok(axum::Json(Accepted {
         id: id.0,
         parse_status: status.to_owned(),
@@ -201,7 +208,10 @@ async fn job_callback(
             posting.parse_status = status.to_owned();
             posting.parse_error = error;
             posting.updated_at = Timestamp::now();
-            postings::record_parse(&state.db, user, &posting).await?;
+            let mut tx = state.db.begin().await?;
+            postings::record_parse(&mut tx, user, &posting).await?;
+            embed::enqueue(&mut tx, user, Source::Posting(id), posting.updated_at).await?;
+            tx.commit().await?;
         }
     }
     Ok(axum::Json(Accepted {

@@ -115,8 +115,8 @@ impl AppState {
     }
 
     /// Sets the representation similarity search uses.
-    pub fn with_embedder(mut self, embedder: pursuit_embed::Embedder) -> AppState {
-        self.embedder = Arc::new(embedder);
+    pub fn with_embedder(mut self, embedder: Arc<pursuit_embed::Embedder>) -> AppState {
+        self.embedder = embedder;
         self
     }
 

@@ -13,9 +13,11 @@ use pursuit_domain::application::{ApplicationStatus, LocationMode, SalaryRange};
 use pursuit_domain::company::company_key;
 use pursuit_domain::ids::{ApplicationId, PostingId, UserId};
 use pursuit_store::applications::ApplicationData;
+use pursuit_store::embeddings::Source;
 use pursuit_store::postings::{self, Posting};
 use pursuit_text::fetch::{self, FetchError, Limits};
 use pursuit_text::posting::{self as reader, Input};
+use pursuit_worker::jobs::embed;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -302,6 +304,7 @@ async fn create_posting(
         updated_at: now,
     };
     postings::insert_posting(&mut tx, current.id(), &posting).await?;
+    embed::enqueue(&mut tx, current.id(), Source::Posting(posting.id), now).await?;
     tx.commit().await?;
     let location = format!("/api/v1/jobs/{}", posting.id.0);
     let mut response = (StatusCode::CREATED, Json(response(posting))).into_response();
@@ -551,6 +554,8 @@ pub(crate) async fn apply_parse(
     posting.parsed = Some(serde_json::to_value(&parsed).map_err(ApiError::internal)?);
     posting.updated_at = now;
     postings::record_parse(&mut tx, user, &posting).await?;
+    // The text may be new (an outside parser's callback sends one).
+    embed::enqueue(&mut tx, user, Source::Posting(posting.id), now).await?;
     tx.commit().await?;
     Ok(posting)
 }

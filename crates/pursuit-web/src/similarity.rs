@@ -8,10 +8,10 @@
 //! them again. Matching scores (`matches`) never depend on this.
 
 use axum::extract::{Path, Query, State};
-use jiff::Timestamp;
 use pursuit_domain::ids::{PostingId, UserId};
-use pursuit_embed::{CHUNK_CHARS, CHUNK_OVERLAP, Chunk, EmbedError, Vector};
-use pursuit_store::embeddings::{self, NewChunk, Source};
+use pursuit_embed::stored::{self, StoredError};
+use pursuit_embed::{Chunk, EmbedError, Vector};
+use pursuit_store::embeddings::{self, Source};
 use pursuit_store::postings;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -22,14 +22,12 @@ use crate::auth::CurrentUser;
 use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(chunk_matches))
+    OpenApiRouter::new()
+        .routes(routes!(chunk_matches))
+        .routes(routes!(search))
 }
 
-/// Texts sent to a remote server at once (its request size stays modest).
-const BATCH: usize = 64;
-
-/// The chunks of `text` with their vectors: the stored ones when they were cut from this
-/// very text with this representation, else made now and stored.
+/// The chunks of `text` with their vectors (stored, or made now and stored).
 pub(crate) async fn embedded(
     state: &AppState,
     user: UserId,
@@ -37,73 +35,17 @@ pub(crate) async fn embedded(
     text: &str,
     lang: Option<&str>,
 ) -> Result<Vec<(Chunk, Vector)>, ApiError> {
-    let name = state.embedder.name();
-    let hash = pursuit_text::matching::fingerprint(&[text]);
-    let stored = embeddings::chunks_of(&state.db, user, source, name).await?;
-    if !stored.is_empty() && stored.iter().all(|c| c.content_hash == hash) {
-        let read: Option<Vec<(Chunk, Vector)>> = stored
-            .into_iter()
-            .map(|c| {
-                let vector = Vector::from_bytes(&c.vector)?;
-                let chunk = Chunk {
-                    index: usize::try_from(c.index).ok()?,
-                    start: usize::try_from(c.start).ok()?,
-                    end: usize::try_from(c.end).ok()?,
-                    text: c.text,
-                };
-                Some((chunk, vector))
-            })
-            .collect();
-        // A row that does not read back is made again rather than trusted.
-        if let Some(read) = read {
-            return Ok(read);
-        }
-    }
-    let pieces = pursuit_embed::chunks(text, CHUNK_CHARS, CHUNK_OVERLAP);
-    let vectors = if state.embedder.runs_here() {
-        // CPU work (a long posting is hundreds of chunks): off the async threads.
-        let embedder = state.embedder.clone();
-        let texts: Vec<String> = pieces.iter().map(|c| c.text.clone()).collect();
-        tokio::task::spawn_blocking(move || {
-            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-            embedder.embed_here(&texts)
-        })
+    stored::ensure(&state.db, &state.embedder, user, source, text, lang)
         .await
-        .map_err(ApiError::internal)?
-        .map_err(embed_problem)?
-    } else {
-        let mut vectors = Vec::with_capacity(pieces.len());
-        for batch in pieces.chunks(BATCH) {
-            let texts: Vec<&str> = batch.iter().map(|c| c.text.as_str()).collect();
-            vectors.extend(state.embedder.embed(&texts).await.map_err(embed_problem)?);
-        }
-        vectors
-    };
-    let rows: Vec<NewChunk> = pieces
-        .iter()
-        .zip(&vectors)
-        .map(|(c, v)| NewChunk {
-            index: c.index as i64,
-            start: c.start as i64,
-            end: c.end as i64,
-            text: c.text.clone(),
-            vector: v.to_bytes(),
-        })
-        .collect();
-    let mut tx = state.db.begin().await?;
-    embeddings::replace_chunks(
-        &mut tx,
-        user,
-        source,
-        name,
-        &hash,
-        lang,
-        &rows,
-        Timestamp::now(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(pieces.into_iter().zip(vectors).collect())
+        .map_err(stored_problem)
+}
+
+fn stored_problem(error: StoredError) -> ApiError {
+    match error {
+        StoredError::Store(e) => e.into(),
+        StoredError::Embed(e) => embed_problem(e),
+        StoredError::Thread(e) => ApiError::internal(e),
+    }
 }
 
 /// A representation that failed (a remote server down or answering wrongly): 503, nothing
@@ -228,5 +170,106 @@ async fn chunk_matches(
                 score: m.score,
             })
             .collect(),
+    }))
+}
+
+/// The most chunks one search reads (a user's postings and resume versions, ~1–3 chunks
+/// each).
+const MAX_SCANNED: i64 = 50_000;
+const MAX_QUERY_CHARS: usize = 2_000;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// What to look for: words, a sentence, a requirement.
+    q: Option<String>,
+    /// How many chunks to return, 1–50 (default 10).
+    limit: Option<i64>,
+}
+
+/// A chunk of one of the caller's documents.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    /// `posting` or `resume_version`.
+    kind: &'static str,
+    /// The posting's or the resume version's id.
+    id: uuid::Uuid,
+    chunk: ChunkView,
+    /// Cosine similarity to the query.
+    score: f32,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SearchResults {
+    representation: String,
+    /// Best first; chunks with nothing in common with the query are left out.
+    items: Vec<SearchHit>,
+}
+
+/// Searches the chunks of the caller's postings and resume versions by similarity to `q`
+/// (seed 004's per-user vector search). A document is embedded in the background when it
+/// is stored or read, so a new one is found a moment later.
+#[utoipa::path(get, path = "/api/v1/search", tag = "matching", params(SearchQuery),
+    responses(
+        (status = 200, description = "The closest chunks", body = SearchResults),
+        (status = 422, description = "No query, a query over 2,000 characters, or a limit outside 1–50", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The configured embeddings server failed; `embeddings_error` says how", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn search(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<SearchQuery>,
+) -> Result<axum::Json<SearchResults>, ApiError> {
+    let q = query.q.as_deref().map(str::trim).unwrap_or_default();
+    if q.is_empty() {
+        return Err(ApiError::invalid_field("/q", "say what to search for"));
+    }
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::invalid_field(
+            "/q",
+            format!("is longer than {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::invalid_field(
+            "/limit",
+            "must be between 1 and 50",
+        ));
+    }
+    let wanted = stored::embed_all(&state.embedder, vec![q.to_owned()])
+        .await
+        .map_err(stored_problem)?
+        .pop()
+        .unwrap_or(Vector::Dense(Vec::new()));
+    let name = state.embedder.name();
+    let rows = embeddings::user_chunks(&state.db, current.id(), name, MAX_SCANNED).await?;
+    let mut hits: Vec<SearchHit> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let source = row.source;
+            let (chunk, vector) = stored::read_back(row)?;
+            let score = wanted.cosine(&vector);
+            let (kind, id) = match source {
+                Source::Posting(id) => ("posting", id.0),
+                Source::ResumeVersion(id) => ("resume_version", id.0),
+            };
+            (score > 0.0).then(|| SearchHit {
+                kind,
+                id,
+                chunk: chunk.into(),
+                score,
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.id.cmp(&b.id))
+            .then(a.chunk.index.cmp(&b.chunk.index))
+    });
+    hits.truncate(limit as usize);
+    Ok(axum::Json(SearchResults {
+        representation: name.to_owned(),
+        items: hits,
     }))
 }

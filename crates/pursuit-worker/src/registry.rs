@@ -41,6 +41,8 @@ pub struct JobSettings {
     pub files: Option<pursuit_files::Storage>,
     /// How far file readers may go.
     pub extract_limits: pursuit_files::Limits,
+    /// What embeds documents for similarity search (`None`: `embed.document` does nothing).
+    pub embedder: Option<std::sync::Arc<pursuit_embed::Embedder>>,
 }
 
 impl Default for JobSettings {
@@ -51,6 +53,7 @@ impl Default for JobSettings {
             product_version: env!("CARGO_PKG_VERSION").to_owned(),
             files: None,
             extract_limits: pursuit_files::Limits::default(),
+            embedder: None,
         }
     }
 }

@@ -73,12 +73,12 @@ impl Application {
             }
         }))
         .map_err(|e| anyhow::anyhow!("cannot set up sign-in with Google: {e}"))?;
-        let embedder = config.embeddings.embedder()?;
+        let embedder = std::sync::Arc::new(config.embeddings.embedder()?);
         tracing::info!(representation = embedder.name(), "embeddings ready");
         let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?)
             .with_google(google)
             .with_files(files.clone())
-            .with_embedder(embedder);
+            .with_embedder(embedder.clone());
         // On the embedded default a single user needs no email to start: print a link.
         let embedded = config
             .database_url
@@ -98,9 +98,11 @@ impl Application {
             db.clone(),
             mailer,
             Registry::standard(),
-            config
-                .worker
-                .worker_config(config.job_settings(base_url.clone(), Some(files))),
+            config.worker.worker_config(config.job_settings(
+                base_url.clone(),
+                Some(files),
+                embedder,
+            )),
         )
         .with_scheduler(standard_schedule());
         tracing::info!(

@@ -169,7 +169,8 @@ impl StorageSettings {
     }
 }
 
-/// What turns text into vectors for similarity search (`GET /api/v1/jobs/{id}/chunk-matches`).
+/// What turns text into vectors for similarity search (`GET /api/v1/jobs/{id}/chunk-matches`,
+/// `GET /api/v1/search`).
 /// Matching scores never depend on it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
@@ -490,6 +491,7 @@ impl Config {
         &self,
         base_url: String,
         files: Option<pursuit_files::Storage>,
+        embedder: std::sync::Arc<pursuit_embed::Embedder>,
     ) -> pursuit_worker::JobSettings {
         pursuit_worker::JobSettings {
             base_url,
@@ -499,6 +501,7 @@ impl Config {
             product_version: crate::app::VERSION.to_owned(),
             files,
             extract_limits: self.extract_limits(),
+            embedder: Some(embedder),
         }
     }
 

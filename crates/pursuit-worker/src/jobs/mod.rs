@@ -1,6 +1,7 @@
 //! Job kinds, one file each: the payload type (with its `JobSpec`) and the handler.
 
 pub mod canary;
+pub mod embed;
 pub mod invites;
 pub mod noop;
 pub mod reminders;
@@ -19,4 +20,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(reminders::run_deliver);
     registry.register(invites::run);
     registry.register(resumes::run);
+    registry.register(embed::run);
 }

@@ -6,6 +6,7 @@
 use pursuit_domain::ids::{ResumeVersionId, UserId};
 use pursuit_files::Format;
 use pursuit_files::storage::Kind;
+use pursuit_store::embeddings::Source;
 use pursuit_store::jobs::JobSpec;
 use pursuit_store::resumes::{self, ParseOutcome};
 use pursuit_text::dates::YearMonth;
@@ -115,6 +116,9 @@ async fn record(
     outcome: ParseOutcome,
 ) -> Result<(), JobError> {
     resumes::record_parse(&ctx.db, user, id, &outcome, ctx.now()).await?;
+    if outcome.status == "complete" && ctx.settings.embedder.is_some() {
+        crate::jobs::embed::enqueue(&ctx.db, user, Source::ResumeVersion(id), ctx.now()).await?;
+    }
     ctx.progress(
         100,
         if outcome.status == "complete" {

@@ -14,13 +14,16 @@ pub async fn run(global: &GlobalArgs) -> anyhow::Result<()> {
     pursuit_store::migrate::run(&db, VERSION)
         .await
         .map_err(|e| anyhow::anyhow!("cannot migrate the database: {e}"))?;
+    let embedder = std::sync::Arc::new(config.embeddings.embedder()?);
     let worker = pursuit_worker::Worker::new(
         db.clone(),
         config.mailer(&data_dir)?,
         pursuit_worker::Registry::standard(),
-        config.worker.worker_config(
-            config.job_settings(config.base_url(config.bind), Some(config.files(&data_dir)?)),
-        ),
+        config.worker.worker_config(config.job_settings(
+            config.base_url(config.bind),
+            Some(config.files(&data_dir)?),
+            embedder,
+        )),
     )
     .with_scheduler(standard_schedule());
     println!("Pursuit {VERSION} worker {} is running", worker.worker_id());

@@ -80,6 +80,53 @@ both_backends! {
         assert_eq!(stored_chunks(&app).await, 3);
     }
 
+    async fn search_finds_the_callers_documents_by_meaning(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let alice = sign_in(&app, "alice@example.com", 1).await;
+        let alice = api_token(&app, &alice, "search").await.1;
+        let accountant = add_posting(&app, &alice, ACCOUNTANT).await;
+        add_posting(&app, &alice, COOK).await;
+        let version = add_resume(&app, &alice, RESUME).await;
+
+        // Documents are embedded in the background when stored and read.
+        let path = "/api/v1/search?q=journal%20entries%20and%20reconciliations&limit=5";
+        let mut found = Value::Null;
+        for _ in 0..300 {
+            found = json_body(send(&app, &alice, "GET", path, None).await, "application/json").await;
+            let ids: Vec<&str> = found["items"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+            if ids.contains(&accountant.as_str()) && ids.contains(&version.as_str()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(found["representation"], "sparse-1");
+        let items = found["items"].as_array().unwrap();
+        assert!(items.len() >= 2, "{found:#}");
+        let kinds: Vec<&str> = items.iter().map(|h| h["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&"posting") && kinds.contains(&"resume_version"), "{found:#}");
+        assert!(items.iter().all(|h| h["id"] == accountant.as_str() || h["id"] == version.as_str()
+            || h["score"].as_f64().unwrap() < items[0]["score"].as_f64().unwrap()), "{found:#}");
+        assert!(items[0]["chunk"]["text"].as_str().unwrap().contains("journal entries"), "{found:#}");
+        let limited = json_body(
+            send(&app, &alice, "GET", "/api/v1/search?q=journal%20entries&limit=1", None).await,
+            "application/json",
+        ).await;
+        assert_eq!(limited["items"].as_array().unwrap().len(), 1);
+
+        // Another user finds none of it.
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        let bob = api_token(&app, &bob, "search").await.1;
+        let theirs = json_body(send(&app, &bob, "GET", path, None).await, "application/json").await;
+        assert_eq!(theirs["items"], serde_json::json!([]));
+
+        for bad in ["/api/v1/search", "/api/v1/search?q=%20", "/api/v1/search?q=x&limit=0", "/api/v1/search?q=x&limit=51"] {
+            let response = send(&app, &alice, "GET", bad, None).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+        let long = format!("/api/v1/search?q={}", "a".repeat(2_001));
+        assert_eq!(send(&app, &alice, "GET", &long, None).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
     async fn a_local_model_from_a_directory_gives_dense_chunk_matches(backend: Backend) {
         let model = tempfile::tempdir().unwrap();
         pursuit_embed::testing::write_tiny_model(model.path());

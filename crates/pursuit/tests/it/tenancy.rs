@@ -112,6 +112,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("post", "/api/v1/jobs/{id}/parse") => Access::ById(Fixture::Posting, None),
         ("get", "/api/v1/jobs/{id}/match") => Access::ById(Fixture::Posting, None),
         ("get", "/api/v1/jobs/{id}/chunk-matches") => Access::ById(Fixture::Posting, None),
+        ("get", "/api/v1/search") => Access::Caller(None),
         ("post", "/api/v1/pain-points/generate") => Access::ByIdInBody(Fixture::Posting, "job_id"),
         ("get", "/api/v1/pain-points") => Access::ByIdInQuery(Fixture::Posting, "job_id"),
         ("post", "/api/v1/resume/upload") => Access::Caller(None),
