@@ -58,17 +58,23 @@ pub async fn ensure(
         })
         .collect();
     let mut tx = db.begin().await?;
-    embeddings::replace_chunks(
-        &mut tx,
-        user,
-        source,
-        name,
-        &hash,
-        lang,
-        &rows,
-        Timestamp::now(),
-    )
-    .await?;
+    // Stored only if the document still has this text: a run that read it before it
+    // changed must not overwrite the chunks of the newer text (they are still the right
+    // answer for the caller, who asked about this text).
+    let current = embeddings::current_text(&mut tx, user, source).await?;
+    if current.is_some_and(|t| pursuit_text::matching::fingerprint(&[t.as_str()]) == hash) {
+        embeddings::replace_chunks(
+            &mut tx,
+            user,
+            source,
+            name,
+            &hash,
+            lang,
+            &rows,
+            Timestamp::now(),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(pieces.into_iter().zip(vectors).collect())
 }

@@ -116,6 +116,40 @@ pub async fn chunks_of(
     .collect()
 }
 
+/// The document's text as it is now (`raw_text`), its row locked for the rest of the
+/// transaction; `None` when it is not the user's or is gone.
+pub async fn current_text(
+    mut conn: impl Conn,
+    user_id: UserId,
+    source: Source,
+) -> Result<Option<String>, StoreError> {
+    let touched = conn
+        .execute(
+            Query::dynamic(format!(
+                "UPDATE {} SET updated_at = updated_at WHERE id = $1 AND user_id = $2",
+                source.table()
+            ))
+            .bind(source.id())
+            .bind(user_id),
+        )
+        .await?;
+    if touched == 0 {
+        return Ok(None);
+    }
+    let row = conn
+        .fetch_one(
+            Query::dynamic(format!(
+                "SELECT raw_text FROM {} WHERE id = $1 AND user_id = $2",
+                source.table()
+            ))
+            .bind(source.id())
+            .bind(user_id),
+        )
+        .await?;
+    let text: Option<String> = row.get("raw_text")?;
+    Ok(Some(text.unwrap_or_default()))
+}
+
 /// Replaces the document's chunks of `representation` with `chunks` (cut from the text
 /// whose digest is `content_hash`). Call inside a transaction, so a search never sees half:
 /// touching the document's row first makes concurrent replacements take turns.

@@ -4,7 +4,7 @@
 //! read; running it again for the same text changes nothing.
 
 use pursuit_domain::ids::{PostingId, ResumeVersionId, UserId};
-use pursuit_embed::stored::{self, StoredError};
+use pursuit_embed::stored;
 use pursuit_store::embeddings::Source;
 use pursuit_store::jobs::JobSpec;
 use pursuit_store::{postings, resumes};
@@ -72,8 +72,6 @@ pub async fn run(job: EmbedDocument, ctx: JobContext) -> Result<(), JobError> {
                 .await?;
             Ok(())
         }
-        // The document went away between reading and storing: nothing to do.
-        Err(StoredError::Store(pursuit_store::StoreError::NotFound)) => Ok(()),
         Err(e) => Err(JobError::new(e.to_string())),
     }
 }

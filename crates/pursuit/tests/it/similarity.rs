@@ -78,6 +78,26 @@ both_backends! {
         );
         assert!((changed["average"].as_f64().unwrap() - far).abs() < 1e-6);
         assert_eq!(stored_chunks(&app).await, 3);
+
+        // A run that read a text the posting no longer has (it changed meanwhile) answers
+        // for that text but stores nothing over the chunks of the current one.
+        let me: Value = json_body(send(&app, &token, "GET", "/api/v1/auth/me", None).await, "application/json").await;
+        let user = pursuit_domain::ids::UserId(uuid::Uuid::parse_str(me["user"]["id"].as_str().unwrap()).unwrap());
+        let posting = pursuit_domain::ids::PostingId(uuid::Uuid::parse_str(&accountant).unwrap());
+        let embedder = std::sync::Arc::new(pursuit_embed::Embedder::sparse());
+        let stale = pursuit_embed::stored::ensure(
+            &app.db, &embedder, user, pursuit_store::embeddings::Source::Posting(posting),
+            "An older text of the posting", None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(stale.len(), 1);
+        let rows = app.db
+            .fetch_all(query("SELECT text FROM embedding_chunks WHERE posting_id = $1").bind(posting.0))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].get::<String>("text").unwrap().contains("Line Cook"));
     }
 
     async fn search_finds_the_callers_documents_by_meaning(backend: Backend) {
