@@ -1,11 +1,11 @@
-//! Similarity search over chunks (seed 004's `search_resume_vs_job`): a posting's text and
-//! a resume version's text cut into ~3,500-character chunks, embedded with the configured
-//! representation (`pursuit_embed::Embedder`), each posting chunk paired with the resume
-//! chunk closest to it.
+//! Similarity search over chunks (seed 004), with the configured representation
+//! (`pursuit_embed::Embedder`): `chunk-matches` pairs each chunk of a posting with the
+//! resume version's closest chunk (`search_resume_vs_job`); `search` finds the chunks of
+//! the caller's documents closest to a query.
 //!
 //! Chunks and their vectors are stored per user and representation, with a digest of the
-//! text they were cut from: asking again reuses them, a changed text or another model makes
-//! them again. Matching scores (`matches`) never depend on this.
+//! text they were cut from (`pursuit_embed::stored`): asking again reuses them, a changed
+//! text or another model makes them again. Matching scores (`matches`) never depend on this.
 
 use axum::extract::{Path, Query, State};
 use pursuit_domain::ids::{PostingId, UserId};
@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The chunks of `text` with their vectors (stored, or made now and stored).
-pub(crate) async fn embedded(
+async fn embedded(
     state: &AppState,
     user: UserId,
     source: Source,
