@@ -116,13 +116,13 @@ pub async fn chunks_of(
     .collect()
 }
 
-/// The document's text as it is now (`raw_text`), its row locked for the rest of the
-/// transaction; `None` when it is not the user's or is gone.
-pub async fn current_text(
+/// Touches the document's row, so transactions that write its chunks take turns; false
+/// when it is not the user's or is gone.
+async fn lock_row(
     mut conn: impl Conn,
     user_id: UserId,
     source: Source,
-) -> Result<Option<String>, StoreError> {
+) -> Result<bool, StoreError> {
     let touched = conn
         .execute(
             Query::dynamic(format!(
@@ -133,7 +133,17 @@ pub async fn current_text(
             .bind(user_id),
         )
         .await?;
-    if touched == 0 {
+    Ok(touched > 0)
+}
+
+/// The document's text as it is now (`raw_text`), its row locked for the rest of the
+/// transaction; `None` when it is not the user's or is gone.
+pub async fn current_text(
+    mut conn: impl Conn,
+    user_id: UserId,
+    source: Source,
+) -> Result<Option<String>, StoreError> {
+    if !lock_row(&mut conn, user_id, source).await? {
         return Ok(None);
     }
     let row = conn
@@ -164,17 +174,7 @@ pub async fn replace_chunks(
     chunks: &[NewChunk],
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let touched = conn
-        .execute(
-            Query::dynamic(format!(
-                "UPDATE {} SET updated_at = updated_at WHERE id = $1 AND user_id = $2",
-                source.table()
-            ))
-            .bind(source.id())
-            .bind(user_id),
-        )
-        .await?;
-    if touched == 0 {
+    if !lock_row(&mut conn, user_id, source).await? {
         return Err(StoreError::NotFound);
     }
     conn.execute(
