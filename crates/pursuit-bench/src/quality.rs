@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use pursuit_files::Limits;
 use pursuit_text::dates::YearMonth;
+use pursuit_text::embed;
 use pursuit_text::matching::{self, stemmed_words as words};
 use pursuit_text::posting::{self, Input, Posting};
 
@@ -328,18 +329,9 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
 
     // The built-in sparse vectors, chunked as seed 004's search: each posting chunk's best
     // resume chunk, averaged.
-    let doc_chunks: Vec<Vec<pursuit_text::embed::Vector>> = docs
+    let doc_chunks: Vec<_> = docs
         .iter()
-        .map(|d| {
-            pursuit_text::embed::chunks(
-                &d.read.text,
-                pursuit_text::embed::CHUNK_CHARS,
-                pursuit_text::embed::CHUNK_OVERLAP,
-            )
-            .iter()
-            .map(|c| pursuit_text::embed::sparse(&c.text))
-            .collect()
-        })
+        .map(|d| embed::sparse_chunks(&d.read.text))
         .collect();
     let mut methods = vec!["word-share", "jobsync", "bm25", "sparse-chunks", "pursuit"];
     // With `--show`, each part of the match alone is also measured as a ranker.
@@ -352,14 +344,7 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
     let mut totals: Vec<Figures> = methods.iter().map(|_| Figures::default()).collect();
     for q in queries {
         let side = matching::PreparedPosting::new(&q.posting);
-        let q_chunks: Vec<pursuit_text::embed::Vector> = pursuit_text::embed::chunks(
-            &q.text,
-            pursuit_text::embed::CHUNK_CHARS,
-            pursuit_text::embed::CHUNK_OVERLAP,
-        )
-        .iter()
-        .map(|c| pursuit_text::embed::sparse(&c.text))
-        .collect();
+        let q_chunks = embed::sparse_chunks(&q.text);
         let q_words = words(&q.text);
         let q_set: HashSet<&str> = q_words.iter().map(String::as_str).collect();
         let title_set: HashSet<String> = words(&q.title).into_iter().collect();
@@ -395,18 +380,7 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
                             })
                             .sum()
                     }
-                    "sparse-chunks" => {
-                        let best: Vec<f32> = q_chunks
-                            .iter()
-                            .map(|v| {
-                                doc_chunks[i]
-                                    .iter()
-                                    .map(|d| v.cosine(d))
-                                    .fold(0.0, f32::max)
-                            })
-                            .collect();
-                        f64::from(best.iter().sum::<f32>()) / best.len().max(1) as f64
-                    }
+                    "sparse-chunks" => f64::from(embed::search(&doc_chunks[i], &q_chunks).average),
                     "pursuit" => matching::score_pair(&prepared[i], &side).exact,
                     "reweighted" => {
                         let m = matching::score_pair(&prepared[i], &side);

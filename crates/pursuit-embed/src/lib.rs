@@ -48,22 +48,10 @@ impl Embedder {
         model: &str,
         api_key: Option<String>,
     ) -> Result<Embedder, EmbedError> {
-        if model.trim().is_empty() {
-            return Err(EmbedError::Model("name the remote model".into()));
-        }
-        // The host and port only: credentials in the URL never reach the name (it is
-        // stored and logged).
-        let authority = base_url
-            .split("://")
-            .nth(1)
-            .unwrap_or(base_url)
-            .split('/')
-            .next()
-            .unwrap_or_default();
-        let host = authority.rsplit('@').next().unwrap_or_default();
+        let remote = Remote::new(base_url, model, api_key)?;
         Ok(Embedder::Remote {
-            remote: Remote::new(base_url, model, api_key)?,
-            name: format!("remote:{model}@{host}"),
+            name: remote.name(),
+            remote,
         })
     }
 
@@ -239,6 +227,7 @@ mod tests {
         assert!(!embedder.runs_here() && embedder.embed_here(&["x"]).is_err());
         assert!(Embedder::sparse().runs_here());
         assert!(Embedder::remote("http://127.0.0.1:1", " ", None).is_err());
+        assert!(Embedder::remote("ftp://127.0.0.1/", "m", None).is_err());
         let with_credentials =
             Embedder::remote("https://me:hunter2@embed.example.org/v1", "m", None).unwrap();
         assert_eq!(with_credentials.name(), "remote:m@embed.example.org");

@@ -53,41 +53,46 @@ pub struct NewChunk {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredChunk {
     pub source: Source,
-    pub representation: String,
     /// The digest of the text the chunk was cut from.
     pub content_hash: String,
     pub index: i64,
     pub start: i64,
     pub end: i64,
-    pub lang: Option<String>,
     pub text: String,
     pub vector: Vec<u8>,
 }
 
-const COLUMNS: &str = "posting_id, resume_version_id, representation, content_hash, chunk_index, \
-                       start_byte, end_byte, lang, text, vector";
+/// A chunk's place and vector without its text: what a search across many reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChunkVector {
+    pub source: Source,
+    pub index: i64,
+    pub vector: Vec<u8>,
+}
 
-fn from_row(row: &Row) -> Result<StoredChunk, StoreError> {
+const COLUMNS: &str = "posting_id, resume_version_id, content_hash, chunk_index, start_byte, \
+                       end_byte, text, vector";
+
+fn source_of(row: &Row) -> Result<Source, StoreError> {
     let posting: Option<uuid::Uuid> = row.get("posting_id")?;
     let version: Option<uuid::Uuid> = row.get("resume_version_id")?;
-    let source = match (posting, version) {
-        (Some(id), _) => Source::Posting(PostingId(id)),
-        (None, Some(id)) => Source::ResumeVersion(ResumeVersionId(id)),
-        (None, None) => {
-            return Err(StoreError::Decode {
-                column: "posting_id".into(),
-                message: "an embedding chunk without a document".into(),
-            });
-        }
-    };
+    match (posting, version) {
+        (Some(id), _) => Ok(Source::Posting(PostingId(id))),
+        (None, Some(id)) => Ok(Source::ResumeVersion(ResumeVersionId(id))),
+        (None, None) => Err(StoreError::Decode {
+            column: "posting_id".into(),
+            message: "an embedding chunk without a document".into(),
+        }),
+    }
+}
+
+fn from_row(row: &Row) -> Result<StoredChunk, StoreError> {
     Ok(StoredChunk {
-        source,
-        representation: row.get("representation")?,
+        source: source_of(row)?,
         content_hash: row.get("content_hash")?,
         index: row.get("chunk_index")?,
         start: row.get("start_byte")?,
         end: row.get("end_byte")?,
-        lang: row.get("lang")?,
         text: row.get("text")?,
         vector: row.get("vector")?,
     })
@@ -217,25 +222,32 @@ pub async fn replace_chunks(
     Ok(())
 }
 
-/// All of the user's chunks of `representation` (at most `limit`), for a search across
-/// their documents.
-pub async fn user_chunks(
+/// The vectors of all the user's chunks of `representation` (at most `limit`), without
+/// their texts: a search across their documents scores these, then reads the texts of the
+/// few it keeps ([`chunks_of`]).
+pub async fn user_vectors(
     mut conn: impl Conn,
     user_id: UserId,
     representation: &str,
     limit: i64,
-) -> Result<Vec<StoredChunk>, StoreError> {
+) -> Result<Vec<ChunkVector>, StoreError> {
     conn.fetch_all(
-        Query::dynamic(format!(
-            "SELECT {COLUMNS} FROM embedding_chunks WHERE user_id = $1 AND representation = $2 \
-             ORDER BY created_at, id LIMIT $3"
-        ))
+        crate::query(
+            "SELECT posting_id, resume_version_id, chunk_index, vector FROM embedding_chunks \
+             WHERE user_id = $1 AND representation = $2 ORDER BY created_at, id LIMIT $3",
+        )
         .bind(user_id)
         .bind(representation)
         .bind(limit),
     )
     .await?
     .iter()
-    .map(from_row)
+    .map(|row| {
+        Ok(ChunkVector {
+            source: source_of(row)?,
+            index: row.get("chunk_index")?,
+            vector: row.get("vector")?,
+        })
+    })
     .collect()
 }

@@ -220,12 +220,16 @@ pub enum EmbedError {
     Format(String),
     #[error("the embedding model cannot be used: {0}")]
     Model(String),
+    #[error("the embeddings URL {0:?} is not an http:// or https:// URL")]
+    Url(String),
 }
 
 /// Any server speaking OpenAI's `POST /v1/embeddings` (OpenAI, and the local servers that
 /// copy its API). Vectors come back as [`Vector::Dense`], scaled to unit length.
 pub struct Remote {
     url: String,
+    /// Host and port, without credentials: safe to store and log.
+    server: String,
     model: String,
     api_key: Option<String>,
     client: reqwest::Client,
@@ -246,6 +250,18 @@ impl Remote {
     /// `base_url` is the server's root or its `/v1` (both work); `model` as the server
     /// names it.
     pub fn new(base_url: &str, model: &str, api_key: Option<String>) -> Result<Remote, EmbedError> {
+        let parsed = reqwest::Url::parse(base_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| EmbedError::Url(base_url.to_owned()))?;
+        let server = match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => return Err(EmbedError::Url(base_url.to_owned())),
+        };
+        if model.trim().is_empty() {
+            return Err(EmbedError::Model("name the remote model".into()));
+        }
         // The process's one TLS provider (ring); a no-op once the binary has installed it.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let base = base_url.trim_end_matches('/');
@@ -257,10 +273,16 @@ impl Remote {
             .map_err(|e| EmbedError::Http(e.to_string()))?;
         Ok(Remote {
             url: format!("{base}/v1/embeddings"),
+            server,
             model: model.to_owned(),
             api_key,
             client,
         })
+    }
+
+    /// What stored vectors are labelled with: `remote:<model>@<host[:port]>`.
+    pub fn name(&self) -> String {
+        format!("remote:{}@{}", self.model, self.server)
     }
 
     /// One vector per text, in order.
@@ -336,18 +358,20 @@ pub struct Search {
     pub average: f32,
 }
 
+/// A text's chunks (seed 004's sizes) with their built-in sparse vectors.
+pub fn sparse_chunks(text: &str) -> Vec<(Chunk, Vector)> {
+    chunks(text, CHUNK_CHARS, CHUNK_OVERLAP)
+        .into_iter()
+        .map(|c| {
+            let v = sparse(&c.text);
+            (c, v)
+        })
+        .collect()
+}
+
 /// [`Search`] with the built-in sparse vectors.
 pub fn search_resume_vs_job(resume: &str, job: &str) -> Search {
-    let embedded = |text: &str| -> Vec<(Chunk, Vector)> {
-        chunks(text, CHUNK_CHARS, CHUNK_OVERLAP)
-            .into_iter()
-            .map(|c| {
-                let v = sparse(&c.text);
-                (c, v)
-            })
-            .collect()
-    };
-    search(&embedded(resume), &embedded(job))
+    search(&sparse_chunks(resume), &sparse_chunks(job))
 }
 
 /// [`Search`] over chunks already embedded (with one representation): each job chunk

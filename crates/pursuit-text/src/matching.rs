@@ -344,11 +344,6 @@ pub fn score(resume: &Resume, resume_text: &str, posting: &Posting) -> Match {
     )
 }
 
-/// Scores a prepared resume against `posting`.
-pub fn score_prepared(prepared: &Prepared<'_>, posting: &Posting) -> Match {
-    score_pair(prepared, &PreparedPosting::new(posting))
-}
-
 /// `f` over `items` on every core (scoped threads, one slice each), results in order.
 /// Ranking is many independent comparisons: with two cores it takes half the time.
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {

@@ -55,7 +55,7 @@ fn embed_problem(error: EmbedError) -> ApiError {
     let kind = match &error {
         EmbedError::Http(_) => "unreachable",
         EmbedError::Status { .. } => "refused",
-        EmbedError::Format(_) | EmbedError::Model(_) => "malformed",
+        EmbedError::Format(_) | EmbedError::Model(_) | EmbedError::Url(_) => "malformed",
     };
     ApiError::unavailable(error).with_extension("embeddings_error", kind.into())
 }
@@ -186,6 +186,14 @@ pub struct SearchQuery {
     limit: Option<i64>,
 }
 
+/// A document's kind and id as the API names them.
+fn document(source: Source) -> (&'static str, uuid::Uuid) {
+    match source {
+        Source::Posting(id) => ("posting", id.0),
+        Source::ResumeVersion(id) => ("resume_version", id.0),
+    }
+}
+
 /// A chunk of one of the caller's documents.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
@@ -242,32 +250,42 @@ async fn search(
         .pop()
         .unwrap_or(Vector::Dense(Vec::new()));
     let name = state.embedder.name();
-    let rows = embeddings::user_chunks(&state.db, current.id(), name, MAX_SCANNED).await?;
-    let mut hits: Vec<SearchHit> = rows
-        .into_iter()
-        .filter_map(|row| {
-            let source = row.source;
-            let (chunk, vector) = stored::read_back(row)?;
-            let score = wanted.cosine(&vector);
-            let (kind, id) = match source {
-                Source::Posting(id) => ("posting", id.0),
-                Source::ResumeVersion(id) => ("resume_version", id.0),
-            };
-            (score > 0.0).then(|| SearchHit {
-                kind,
-                id,
-                chunk: chunk.into(),
-                score,
+    let user = current.id();
+    // Score every vector, then read the texts of the few kept.
+    let mut scored: Vec<(f32, uuid::Uuid, Source, i64)> =
+        embeddings::user_vectors(&state.db, user, name, MAX_SCANNED)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                let score = wanted.cosine(&Vector::from_bytes(&c.vector)?);
+                (score > 0.0).then_some((score, document(c.source).1, c.source, c.index))
             })
-        })
-        .collect();
-    hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.id.cmp(&b.id))
-            .then(a.chunk.index.cmp(&b.chunk.index))
-    });
-    hits.truncate(limit as usize);
+            .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.3.cmp(&b.3)));
+    scored.truncate(limit as usize);
+    let mut texts: std::collections::HashMap<Source, Vec<Chunk>> = std::collections::HashMap::new();
+    let mut hits = Vec::with_capacity(scored.len());
+    for (score, _, source, index) in scored {
+        if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(source) {
+            let chunks = embeddings::chunks_of(&state.db, user, source, name)
+                .await?
+                .into_iter()
+                .filter_map(|c| stored::read_back(c).map(|(chunk, _)| chunk))
+                .collect();
+            slot.insert(chunks);
+        }
+        // A chunk gone since it was scored (its document re-embedded) is left out.
+        let Some(chunk) = texts[&source].iter().find(|c| c.index as i64 == index) else {
+            continue;
+        };
+        let (kind, id) = document(source);
+        hits.push(SearchHit {
+            kind,
+            id,
+            chunk: chunk.clone().into(),
+            score,
+        });
+    }
     Ok(axum::Json(SearchResults {
         representation: name.to_owned(),
         items: hits,

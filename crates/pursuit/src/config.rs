@@ -202,17 +202,12 @@ impl EmbeddingSettings {
                 url,
                 model,
                 api_key,
-            } => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    anyhow::bail!("embeddings.url: {url:?} is not an http:// or https:// URL");
-                }
-                pursuit_embed::Embedder::remote(
-                    url,
-                    model,
-                    api_key.as_ref().map(|k| k.expose().to_owned()),
-                )
-                .context("embeddings.model")
-            }
+            } => pursuit_embed::Embedder::remote(
+                url,
+                model,
+                api_key.as_ref().map(|k| k.expose().to_owned()),
+            )
+            .context("embeddings.url / embeddings.model: cannot use the remote server"),
         }
     }
 }

@@ -140,17 +140,14 @@ pub async fn rank_jobs(
     }
     anyhow::ensure!(!postings.is_empty(), "{} has no postings", jobs.display());
     let prepared = pursuit_text::matching::Prepared::new(&read.resume, &read.text);
-    let ranked = postings
-        .iter()
-        .map(|(id, posting)| {
-            let side = pursuit_text::matching::PreparedPosting::new(posting);
-            (
-                id.clone(),
-                posting.title.clone(),
-                pursuit_text::matching::score_pair(&prepared, &side),
-            )
-        })
-        .collect();
+    let ranked = pursuit_text::matching::par_map(&postings, |(id, posting)| {
+        let side = pursuit_text::matching::PreparedPosting::new(posting);
+        (
+            id.clone(),
+            posting.title.clone(),
+            pursuit_text::matching::score_pair(&prepared, &side),
+        )
+    });
     print_ranking(ranked, top, json)
 }
 
