@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The formats Pursuit reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Pdf,
@@ -107,7 +107,7 @@ impl Format {
 }
 
 /// How far a reader may go.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Limits {
     /// Largest file accepted.
     pub max_bytes: usize,
@@ -134,7 +134,8 @@ impl Default for Limits {
 }
 
 /// Why a file gave no text. Each message is written for the user who uploaded it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ExtractError {
     #[error("the file is empty")]
     Empty,
@@ -156,10 +157,14 @@ pub enum ExtractError {
     TimedOut(u64),
     #[error("the file made the reader fail; it was stopped and nothing else was affected")]
     Crashed,
+    #[error(
+        "reading the file needed more than {memory_mb} MB of memory, far more than a resume should; it was stopped (is it a compressed \"bomb\"?)"
+    )]
+    TooDemanding { memory_mb: u64 },
 }
 
 /// Text a human reader would not see.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HiddenKind {
     /// White (or near-white) fill on text.
@@ -173,7 +178,7 @@ pub enum HiddenKind {
 }
 
 /// One stretch of hidden text (`sample` is its first 200 characters).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hidden {
     pub kind: HiddenKind,
     pub sample: String,
@@ -181,7 +186,7 @@ pub struct Hidden {
 }
 
 /// What a reader found.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Extracted {
     /// The text, lines separated by `\n`, paragraphs by a blank line.
     pub text: String,
@@ -311,6 +316,23 @@ pub async fn extract_isolated(
     limits: Limits,
 ) -> Result<Extracted, ExtractError> {
     isolated(limits.max_time, move || extract(&bytes, format, &limits)).await
+}
+
+/// Reads an untrusted file the way `isolation` says: on a thread of this process
+/// ([`extract_isolated`]) or in a child process held to a memory and CPU budget
+/// ([`crate::child`]).
+pub async fn read_untrusted(
+    bytes: bytes::Bytes,
+    format: Format,
+    limits: Limits,
+    isolation: &crate::child::Isolation,
+) -> Result<Extracted, ExtractError> {
+    match isolation {
+        crate::child::Isolation::Thread => extract_isolated(bytes, format, limits).await,
+        crate::child::Isolation::Process(reader) => {
+            crate::child::read(&bytes, format, &limits, reader).await
+        }
+    }
 }
 
 /// Runs `read` on a thread of its own, catching a panic and giving up after `max_time`

@@ -56,6 +56,47 @@ pub fn pdf_pages(contents: Vec<Vec<u8>>) -> Vec<u8> {
     out
 }
 
+/// A "bomb": a one-page PDF of a few kilobytes whose content stream, compressed twice
+/// (`/Filter [/FlateDecode /FlateDecode]`), inflates to `megabytes` MB of text operators —
+/// which a reader then turns into millions of parsed operations.
+pub fn pdf_bomb(megabytes: usize) -> Vec<u8> {
+    use flate2::Compression;
+    use flate2::write::ZlibEncoder;
+    let op = b"BT /F1 12 Tf 72 700 Td (A) Tj ET\n";
+    let mut inner = ZlibEncoder::new(Vec::new(), Compression::fast());
+    let block = op.repeat(64 * 1024 / op.len());
+    let mut written = 0;
+    while written < megabytes * 1024 * 1024 {
+        inner.write_all(&block).unwrap();
+        written += block.len();
+    }
+    let once = inner.finish().unwrap();
+    let mut outer = ZlibEncoder::new(Vec::new(), Compression::best());
+    outer.write_all(&once).unwrap();
+    let twice = outer.finish().unwrap();
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(
+        dictionary! { "Filter" => vec![Object::from("FlateDecode"), Object::from("FlateDecode")] },
+        twice,
+    ).with_compression(false));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
 /// One line of Helvetica text at (`x`, `y`), `size` points.
 pub fn line(x: i64, y: i64, size: i64, text: &str) -> Vec<Operation> {
     vec![

@@ -1,10 +1,13 @@
 //! Files users upload: where they are kept ([`storage`]) and what text they hold
 //! ([`extract`], with one reader per format: [`pdf`], [`docx`]).
 //!
-//! Readers of untrusted binary formats run through [`extract::extract_isolated`]: on their
-//! own thread, with a panic caught, a deadline, and limits on input and output size, so a
-//! pathological file ends as an [`extract::ExtractError`] and never takes the server down.
+//! Readers of untrusted binary formats run through [`extract::read_untrusted`]: in a child
+//! process held to a memory and CPU budget ([`child`], what the server and worker use), or
+//! on a thread of their own ([`extract::extract_isolated`], for the command line), with a
+//! panic caught, a deadline, and limits on input and output size, so a pathological file
+//! ends as an [`extract::ExtractError`] and never takes the server down.
 
+pub mod child;
 pub mod docx;
 pub mod extract;
 #[cfg(any(test, feature = "fixtures"))]
@@ -13,5 +16,6 @@ pub mod pdf;
 pub mod resume;
 pub mod storage;
 
+pub use child::{ChildReader, Isolation};
 pub use extract::{ExtractError, Extracted, Format, Hidden, HiddenKind, Limits};
 pub use storage::{Storage, StorageConfig, StorageError};

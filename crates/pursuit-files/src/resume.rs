@@ -5,6 +5,7 @@ use pursuit_text::dates::YearMonth;
 use pursuit_text::resume::{self, Resume};
 use serde::Serialize;
 
+use crate::child::Isolation;
 use crate::extract::{self, ExtractError, Format, Hidden, Limits};
 
 /// Everything read from one file.
@@ -22,15 +23,28 @@ pub struct ReadResume {
     pub unreadable_pages: Vec<u32>,
 }
 
-/// Reads `bytes` (named `file_name` when it came as an upload) as of `today`.
+/// Reads `bytes` (named `file_name` when it came as an upload) as of `today`, on a thread
+/// of this process (for the command line and benchmarks: see [`read_with`]).
 pub async fn read(
     bytes: bytes::Bytes,
     file_name: Option<&str>,
     limits: Limits,
     today: YearMonth,
 ) -> Result<ReadResume, ExtractError> {
+    read_with(bytes, file_name, limits, &Isolation::Thread, today).await
+}
+
+/// [`read`], with the file's text extracted the way `isolation` says (the server and worker
+/// read in a child process).
+pub async fn read_with(
+    bytes: bytes::Bytes,
+    file_name: Option<&str>,
+    limits: Limits,
+    isolation: &Isolation,
+    today: YearMonth,
+) -> Result<ReadResume, ExtractError> {
     let format = Format::sniff(&bytes, file_name)?;
-    let extracted = extract::extract_isolated(bytes, format, limits).await?;
+    let extracted = extract::read_untrusted(bytes, format, limits, isolation).await?;
     let resume = if format == Format::JsonResume {
         let value: serde_json::Value = serde_json::from_str(&extracted.text)
             .map_err(|e| ExtractError::Unsupported(format!("the JSON is not valid ({e})")))?;

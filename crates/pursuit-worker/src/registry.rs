@@ -41,6 +41,9 @@ pub struct JobSettings {
     pub files: Option<pursuit_files::Storage>,
     /// How far file readers may go.
     pub extract_limits: pursuit_files::Limits,
+    /// Where untrusted files are read: the server and worker use a child process with its
+    /// own memory and CPU limits; tests that need no files may keep a thread.
+    pub file_reader: pursuit_files::Isolation,
     /// What embeds documents for similarity search (`None`: `embed.document` does nothing).
     pub embedder: Option<std::sync::Arc<pursuit_embed::Embedder>>,
 }
@@ -53,6 +56,7 @@ impl Default for JobSettings {
             product_version: env!("CARGO_PKG_VERSION").to_owned(),
             files: None,
             extract_limits: pursuit_files::Limits::default(),
+            file_reader: pursuit_files::Isolation::Thread,
             embedder: None,
         }
     }

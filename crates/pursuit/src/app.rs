@@ -102,7 +102,7 @@ impl Application {
                 base_url.clone(),
                 Some(files),
                 embedder,
-            )),
+            )?),
         )
         .with_scheduler(standard_schedule());
         tracing::info!(

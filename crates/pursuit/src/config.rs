@@ -270,6 +270,63 @@ impl WorkerSettings {
     }
 }
 
+/// How uploaded files (resumes) are read into text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReaderSettings {
+    /// `process` (the default): each file is read by a child process the kernel holds to
+    /// `memory_limit_mb` and the time limit, so a malicious file cannot take the server
+    /// down. `thread`: read inside this process (only where child processes cannot start).
+    pub isolation: ReaderIsolation,
+    /// The most memory (address space) one reader child may use, in MiB.
+    pub memory_limit_mb: u64,
+    /// Seconds one file may take.
+    pub time_limit_secs: u64,
+    /// The program started as the reader child; unset: this `pursuit` executable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReaderIsolation {
+    #[default]
+    Process,
+    Thread,
+}
+
+impl Default for ReaderSettings {
+    fn default() -> Self {
+        ReaderSettings {
+            isolation: ReaderIsolation::Process,
+            memory_limit_mb: 1024,
+            time_limit_secs: 10,
+            program: None,
+        }
+    }
+}
+
+impl ReaderSettings {
+    /// The reader the server and worker use; an error names the key to fix.
+    pub fn isolation(&self) -> anyhow::Result<pursuit_files::Isolation> {
+        Ok(match self.isolation {
+            ReaderIsolation::Thread => pursuit_files::Isolation::Thread,
+            ReaderIsolation::Process => {
+                let program = match &self.program {
+                    Some(program) => program.clone(),
+                    None => std::env::current_exe().context(
+                        "reader.program: cannot find this executable to start file readers with",
+                    )?,
+                };
+                pursuit_files::Isolation::Process(pursuit_files::ChildReader {
+                    program,
+                    memory_bytes: self.memory_limit_mb * 1024 * 1024,
+                })
+            }
+        })
+    }
+}
+
 /// Every setting. Field names are the TOML keys and, upper-cased after `PURSUIT_`, the
 /// environment variables (nested keys joined by `__`, e.g. `PURSUIT_DATABASE__MAX_CONNECTIONS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -313,6 +370,8 @@ pub struct Config {
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub worker: WorkerSettings,
+    /// How uploaded files are read (a child process with memory and time limits).
+    pub reader: ReaderSettings,
     /// `{ kind = "sparse" }` (the default), `{ kind = "local", model_dir }` or
     /// `{ kind = "remote", url, model, api_key }`.
     pub embeddings: EmbeddingSettings,
@@ -341,6 +400,7 @@ impl Default for Config {
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),
             worker: WorkerSettings::default(),
+            reader: ReaderSettings::default(),
             embeddings: EmbeddingSettings::Sparse,
             google: None,
         }
@@ -445,6 +505,13 @@ impl Config {
                 "invalid configuration: keys `worker.lease_secs` (at least 2) and `worker.poll_interval_ms` (at least 1) are too small"
             );
         }
+        if !(64..=65536).contains(&self.reader.memory_limit_mb)
+            || !(1..=600).contains(&self.reader.time_limit_secs)
+        {
+            anyhow::bail!(
+                "invalid configuration: keys `reader.memory_limit_mb` (64 to 65536) and `reader.time_limit_secs` (1 to 600) are out of range"
+            );
+        }
         if let Some(google) = &self.google {
             if google.client_id.trim().is_empty() || google.client_secret.expose().trim().is_empty()
             {
@@ -487,8 +554,8 @@ impl Config {
         base_url: String,
         files: Option<pursuit_files::Storage>,
         embedder: std::sync::Arc<pursuit_embed::Embedder>,
-    ) -> pursuit_worker::JobSettings {
-        pursuit_worker::JobSettings {
+    ) -> anyhow::Result<pursuit_worker::JobSettings> {
+        Ok(pursuit_worker::JobSettings {
             base_url,
             notification_ttl: jiff::SignedDuration::from_hours(
                 24 * i64::from(self.notification_expiry_days),
@@ -496,14 +563,16 @@ impl Config {
             product_version: crate::app::VERSION.to_owned(),
             files,
             extract_limits: self.extract_limits(),
+            file_reader: self.reader.isolation()?,
             embedder: Some(embedder),
-        }
+        })
     }
 
     /// How far file readers go: uploads up to `upload_limit_bytes`, defaults otherwise.
     pub fn extract_limits(&self) -> pursuit_files::Limits {
         pursuit_files::Limits {
             max_bytes: self.upload_limit_bytes,
+            max_time: std::time::Duration::from_secs(self.reader.time_limit_secs),
             ..pursuit_files::Limits::default()
         }
     }

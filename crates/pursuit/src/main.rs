@@ -3,6 +3,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A file reader child (see `pursuit_files::child`): no runtime, no threads, limits first.
+    if std::env::args_os().nth(1).as_deref()
+        == Some(std::ffi::OsStr::new(pursuit_files::child::CHILD_ARG))
+    {
+        return pursuit_files::child::main();
+    }
     let cli = pursuit::command::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

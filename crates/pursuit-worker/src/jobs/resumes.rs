@@ -71,8 +71,14 @@ pub async fn run(job: ParseResume, ctx: JobContext) -> Result<(), JobError> {
             Some(Format::JsonResume) => Some("resume.json"),
             _ => None,
         });
-    let outcome = match pursuit_files::resume::read(bytes, name, ctx.settings.extract_limits, today)
-        .await
+    let outcome = match pursuit_files::resume::read_with(
+        bytes,
+        name,
+        ctx.settings.extract_limits,
+        &ctx.settings.file_reader,
+        today,
+    )
+    .await
     {
         Ok(read) => {
             ctx.progress(80, "saving what was read").await?;

@@ -23,7 +23,7 @@ pub async fn run(global: &GlobalArgs) -> anyhow::Result<()> {
             config.base_url(config.bind),
             Some(config.files(&data_dir)?),
             embedder,
-        )),
+        )?),
     )
     .with_scheduler(standard_schedule());
     println!("Pursuit {VERSION} worker {} is running", worker.worker_id());

@@ -66,6 +66,12 @@ impl TestDatabase {
             data_dir: Some(self.data_dir.path().to_path_buf()),
             database_url: self.url.clone().map(Secret::new),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            // Files are read by the built binary in a child process, as in production (this
+            // test executable cannot act as the reader child).
+            reader: pursuit::config::ReaderSettings {
+                program: Some(env!("CARGO_BIN_EXE_pursuit").into()),
+                ..pursuit::config::ReaderSettings::default()
+            },
             ..Config::default()
         }
     }

@@ -363,3 +363,62 @@ both_backends! {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
 }
+
+/// Four PDF bombs at once (a few KB each, inflating to hundreds of MB of text operators):
+/// each is read by a child process the kernel holds to its memory budget, so each version
+/// ends `failed` with a reason the user can act on, and the server answers throughout.
+#[tokio::test]
+async fn four_pdf_bombs_at_once_fail_alone_and_the_server_keeps_serving() {
+    let app = spawn_app_with(
+        TestDatabase::new(pursuit_store::Backend::Sqlite).await,
+        |config| {
+            config.reader.memory_limit_mb = 256;
+        },
+    )
+    .await;
+    let token = token(&app, "mallory@example.com").await;
+    let bomb = pursuit_files::fixtures::pdf_bomb(300);
+    assert!(
+        bomb.len() < 64 * 1024,
+        "the bomb is small: {} bytes",
+        bomb.len()
+    );
+
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        let response = upload(&app, &token, &format!("bomb-{n}.pdf"), &bomb).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        ids.push(
+            json_body(response, "application/json").await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // While they are read, the server answers at once.
+    for _ in 0..10 {
+        let started = std::time::Instant::now();
+        let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "healthz took {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for id in &ids {
+        let version = parsed(&app, &token, id).await;
+        assert_eq!(version["parse_status"], "failed", "{version}");
+        let reason = version["parse_error"].as_str().unwrap_or_default();
+        assert!(reason.contains("256 MB of memory"), "{version}");
+    }
+    // The reader still works for an honest file.
+    let response = upload(&app, &token, "jane.pdf", &pdf(LINES, "")).await;
+    let id = json_body(response, "application/json").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let version = parsed(&app, &token, &id).await;
+    assert_eq!(version["parse_status"], "complete", "{version}");
+}
