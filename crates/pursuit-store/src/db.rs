@@ -3,8 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -70,6 +72,9 @@ pub struct PoolStats {
 pub struct Db {
     pools: Pools,
     max_connections: u32,
+    /// Set when a write failed because the disk (or the database's quota) is full, cleared
+    /// by the next write that commits: `/readyz` probes with a write while it is set.
+    storage_full: Arc<AtomicBool>,
 }
 
 #[derive(Clone)]
@@ -147,6 +152,7 @@ impl Db {
                 writer: Arc::new(Semaphore::new(1)),
             },
             max_connections: options.max_connections,
+            storage_full: Arc::default(),
         };
         db.check_sqlite_settings().await?;
         Ok(db)
@@ -168,6 +174,7 @@ impl Db {
         Ok(Db {
             pools: Pools::Postgres(pool),
             max_connections: options.max_connections,
+            storage_full: Arc::default(),
         })
     }
 
@@ -220,6 +227,27 @@ impl Db {
             .map(|_| ())
     }
 
+    /// Answers whether a write can be stored right now. After a write failed for want of
+    /// space it proves recovery with a write of its own (a no-op update of the instance
+    /// row), so `/readyz` says "not ready" while the disk is full and "ready" once space
+    /// is back, without a restart.
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        if !self.storage_full.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        tx.execute(crate::query(
+            "UPDATE pursuit_instance SET singleton = singleton",
+        ))
+        .await?;
+        tx.commit().await
+    }
+
+    /// Records what a result says about the storage (see [`Db::check_writable`]).
+    fn note<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        note(&self.storage_full, result)
+    }
+
     pub fn pool_stats(&self) -> PoolStats {
         let (size, idle) = match &self.pools {
             Pools::Sqlite { pool, .. } => (pool.size(), pool.num_idle()),
@@ -253,25 +281,38 @@ impl Db {
                     .acquire_owned()
                     .await
                     .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?;
-                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let mut conn = pool.acquire().await?;
+                if let Err(error) = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
+                    // Whatever state it is in, this connection is not lent out again.
+                    conn.close_on_drop();
+                    return self.note(Err(error.into()));
+                }
                 Ok(Tx {
-                    inner: TxInner::Sqlite(tx),
-                    _writer: Some(permit),
+                    inner: TxInner::Sqlite(Some(conn)),
+                    writer: Some(permit),
+                    storage_full: Arc::clone(&self.storage_full),
                 })
             }
             Pools::Postgres(pool) => Ok(Tx {
-                inner: TxInner::Postgres(pool.begin().await?),
-                _writer: None,
+                inner: TxInner::Postgres(Some(self.note(pool.begin().await.map_err(Into::into))?)),
+                writer: None,
+                storage_full: Arc::clone(&self.storage_full),
             }),
         }
     }
 
     pub async fn execute(&self, query: Query) -> Result<u64, StoreError> {
         let affected = match &self.pools {
-            Pools::Sqlite { pool, .. } => bind_sqlite(&query).execute(pool).await?.rows_affected(),
-            Pools::Postgres(pool) => bind_postgres(&query).execute(pool).await?.rows_affected(),
+            Pools::Sqlite { pool, .. } => bind_sqlite(&query)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected()),
+            Pools::Postgres(pool) => bind_postgres(&query)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected()),
         };
-        Ok(affected)
+        self.note(affected.map_err(Into::into))
     }
 
     pub async fn fetch_all(&self, query: Query) -> Result<Vec<Row>, StoreError> {
@@ -315,16 +356,60 @@ impl Db {
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls it back, so an early return
 /// with `?` never leaves a half-written row.
+///
+/// On SQLite the transaction is Pursuit's own (`BEGIN IMMEDIATE` / `COMMIT` / `ROLLBACK` on
+/// a pooled connection), not sqlx's `Transaction`: when a `COMMIT` fails — the disk is full —
+/// SQLite may already have rolled back, sqlx's rollback-on-drop then fails, and the
+/// connection went back to the pool believing it was still inside a transaction, so every
+/// later write failed until a restart. Here a connection whose `COMMIT` or `ROLLBACK`
+/// failed is closed instead of being lent out again.
 pub struct Tx {
-    // Field order matters: the transaction is dropped (rolled back) before the permit that
-    // lets the next SQLite writer in.
     inner: TxInner,
-    _writer: Option<OwnedSemaphorePermit>,
+    /// The SQLite write permit; released only once the transaction has ended (a dropped
+    /// `Tx` hands it to the task that rolls back).
+    writer: Option<OwnedSemaphorePermit>,
+    storage_full: Arc<AtomicBool>,
 }
 
 enum TxInner {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
+    /// `None` once committed or rolled back.
+    Sqlite(Option<PoolConnection<Sqlite>>),
+    Postgres(Option<sqlx::Transaction<'static, Postgres>>),
+}
+
+/// Records in `flag` whether a result says the storage is full (set) or a write went
+/// through (not touched: only a commit clears it).
+fn note<T>(flag: &AtomicBool, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    if let Err(StoreError::StorageFull) = &result {
+        flag.store(true, Ordering::Release);
+    }
+    result
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        let TxInner::Sqlite(conn) = &mut self.inner else {
+            // sqlx's PostgreSQL transaction rolls back on drop by itself.
+            return;
+        };
+        let Some(mut conn) = conn.take() else {
+            return;
+        };
+        let writer = self.writer.take();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+                        conn.close_on_drop();
+                    }
+                    drop(conn);
+                    drop(writer);
+                });
+            }
+            // No runtime to roll back on: closing the connection rolls back.
+            Err(_) => conn.close_on_drop(),
+        }
+    }
 }
 
 impl Tx {
@@ -335,66 +420,89 @@ impl Tx {
         }
     }
 
-    pub async fn commit(self) -> Result<(), StoreError> {
-        match self.inner {
-            TxInner::Sqlite(tx) => tx.commit().await?,
-            TxInner::Postgres(tx) => tx.commit().await?,
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        let result = match &mut self.inner {
+            TxInner::Sqlite(conn) => match conn.take() {
+                Some(conn) => end_sqlite(conn, "COMMIT").await,
+                None => Ok(()),
+            },
+            TxInner::Postgres(tx) => match tx.take() {
+                Some(tx) => tx.commit().await.map_err(Into::into),
+                None => Ok(()),
+            },
+        };
+        if result.is_ok() {
+            self.storage_full.store(false, Ordering::Release);
         }
-        Ok(())
+        note(&self.storage_full, result)
     }
 
-    pub async fn rollback(self) -> Result<(), StoreError> {
-        match self.inner {
-            TxInner::Sqlite(tx) => tx.rollback().await?,
-            TxInner::Postgres(tx) => tx.rollback().await?,
+    pub async fn rollback(mut self) -> Result<(), StoreError> {
+        match &mut self.inner {
+            TxInner::Sqlite(conn) => match conn.take() {
+                Some(conn) => end_sqlite(conn, "ROLLBACK").await,
+                None => Ok(()),
+            },
+            TxInner::Postgres(tx) => match tx.take() {
+                Some(tx) => tx.rollback().await.map_err(Into::into),
+                None => Ok(()),
+            },
         }
-        Ok(())
+    }
+
+    /// The open connection: a `Tx` is open from `begin` until `commit`/`rollback` take it.
+    fn sqlite(conn: &mut Option<PoolConnection<Sqlite>>) -> &mut sqlx::SqliteConnection {
+        conn.as_deref_mut()
+            .unwrap_or_else(|| unreachable!("a transaction is used only while open"))
+    }
+
+    fn postgres<'a>(
+        tx: &'a mut Option<sqlx::Transaction<'static, Postgres>>,
+    ) -> &'a mut sqlx::PgConnection {
+        tx.as_deref_mut()
+            .unwrap_or_else(|| unreachable!("a transaction is used only while open"))
     }
 
     pub async fn execute(&mut self, query: Query) -> Result<u64, StoreError> {
         let affected = match &mut self.inner {
-            TxInner::Sqlite(tx) => bind_sqlite(&query)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected(),
+            TxInner::Sqlite(conn) => bind_sqlite(&query)
+                .execute(Tx::sqlite(conn))
+                .await
+                .map(|done| done.rows_affected()),
             TxInner::Postgres(tx) => bind_postgres(&query)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected(),
+                .execute(Tx::postgres(tx))
+                .await
+                .map(|done| done.rows_affected()),
         };
-        Ok(affected)
+        note(&self.storage_full, affected.map_err(Into::into))
     }
 
     pub async fn fetch_all(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
         let rows = match &mut self.inner {
-            TxInner::Sqlite(tx) => bind_sqlite(&query)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(Row::sqlite)
-                .collect(),
+            TxInner::Sqlite(conn) => bind_sqlite(&query)
+                .fetch_all(Tx::sqlite(conn))
+                .await
+                .map(|rows| rows.into_iter().map(Row::sqlite).collect()),
             TxInner::Postgres(tx) => bind_postgres(&query)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(Row::postgres)
-                .collect(),
+                .fetch_all(Tx::postgres(tx))
+                .await
+                .map(|rows| rows.into_iter().map(Row::postgres).collect()),
         };
-        Ok(rows)
+        note(&self.storage_full, rows.map_err(Into::into))
     }
 
     pub async fn fetch_optional(&mut self, query: Query) -> Result<Option<Row>, StoreError> {
         let row = match &mut self.inner {
-            TxInner::Sqlite(tx) => bind_sqlite(&query)
-                .fetch_optional(&mut **tx)
-                .await?
-                .map(Row::sqlite),
+            TxInner::Sqlite(conn) => bind_sqlite(&query)
+                .fetch_optional(Tx::sqlite(conn))
+                .await
+                .map(|row| row.map(Row::sqlite)),
             TxInner::Postgres(tx) => bind_postgres(&query)
-                .fetch_optional(&mut **tx)
-                .await?
-                .map(Row::postgres),
+                .fetch_optional(Tx::postgres(tx))
+                .await
+                .map(|row| row.map(Row::postgres)),
         };
-        Ok(row)
+        note(&self.storage_full, row.map_err(Into::into))
     }
 
     pub async fn fetch_one(&mut self, query: Query) -> Result<Row, StoreError> {
@@ -406,8 +514,32 @@ impl Tx {
     /// Runs a script of several statements with no parameters inside this transaction.
     pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
         match &mut self.inner {
-            TxInner::Sqlite(tx) => sqlx::raw_sql(sql).execute(&mut **tx).await.map(|_| ()),
-            TxInner::Postgres(tx) => sqlx::raw_sql(sql).execute(&mut **tx).await.map(|_| ()),
+            TxInner::Sqlite(conn) => sqlx::raw_sql(sql)
+                .execute(Tx::sqlite(conn))
+                .await
+                .map(|_| ()),
+            TxInner::Postgres(tx) => sqlx::raw_sql(sql)
+                .execute(Tx::postgres(tx))
+                .await
+                .map(|_| ()),
+        }
+    }
+}
+
+/// Ends a SQLite transaction with `statement` (`COMMIT` or `ROLLBACK`). If that fails, the
+/// connection is rolled back as far as it still can be and closed rather than returned to
+/// the pool: after a failed `COMMIT` (a full disk) SQLite may or may not still be inside
+/// the transaction, and a pooled connection must never start in one.
+async fn end_sqlite(mut conn: PoolConnection<Sqlite>, statement: &str) -> Result<(), StoreError> {
+    match sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
+        .execute(&mut *conn)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+            conn.close_on_drop();
+            Err(error.into())
         }
     }
 }

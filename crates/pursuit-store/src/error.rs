@@ -40,6 +40,9 @@ pub enum StoreError {
     CheckViolation { constraint: Option<String> },
     #[error("no row found")]
     NotFound,
+    /// The disk (or the database's quota) has no room for the write; reads still work.
+    #[error("the database's storage is full")]
+    StorageFull,
     #[error("column {column} cannot be decoded: {message}")]
     Decode { column: String, message: String },
     #[error(transparent)]
@@ -51,6 +54,9 @@ impl From<sqlx::Error> for StoreError {
         use sqlx::error::ErrorKind;
         match &error {
             sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db_error) if is_storage_full(db_error.code().as_deref()) => {
+                StoreError::StorageFull
+            }
             sqlx::Error::Database(db_error) => {
                 let constraint = db_error.constraint().map(str::to_owned);
                 match db_error.kind() {
@@ -66,6 +72,16 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => StoreError::Database(error),
         }
+    }
+}
+
+/// SQLite's `SQLITE_FULL` (13, also as the low byte of an extended code) and PostgreSQL's
+/// `disk_full` (53100).
+fn is_storage_full(code: Option<&str>) -> bool {
+    match code {
+        Some("53100") => true,
+        Some(code) => code.parse::<i64>().is_ok_and(|code| code & 0xff == 13),
+        None => false,
     }
 }
 

@@ -25,7 +25,7 @@ pub struct HealthResponse {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ReadyResponse {
-    /// `ready` when the database answers.
+    /// `ready` when the database answers and can store writes.
     status: &'static str,
     /// `sqlite` or `postgres`.
     database: &'static str,
@@ -41,15 +41,18 @@ async fn healthz(State(state): State<AppState>) -> Json<HealthResponse> {
     })
 }
 
-/// The process can serve requests: the database answers.
+/// The process can serve requests: the database answers and can store writes.
+///
+/// After a write failed for want of space, readiness is proven with a write of its own.
 #[utoipa::path(get, path = "/readyz", tag = "platform",
     responses(
         (status = 200, description = "Ready", body = ReadyResponse),
-        (status = 503, description = "The database is not reachable",
+        (status = 503, description = "The database is not reachable, or cannot store writes (its disk is full)",
             body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
 async fn readyz(State(state): State<AppState>) -> Result<Json<ReadyResponse>, ApiError> {
     state.db.ping().await.map_err(ApiError::unavailable)?;
+    state.db.check_writable().await.map_err(ApiError::from)?;
     Ok(Json(ReadyResponse {
         status: "ready",
         database: state.db.backend().as_str(),

@@ -32,11 +32,12 @@ pub enum ProblemType {
     RateLimited,
     Internal,
     Unavailable,
+    StorageFull,
     Timeout,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 16] = [
+    pub const ALL: [ProblemType; 17] = [
         ProblemType::BadRequest,
         ProblemType::MalformedJson,
         ProblemType::Validation,
@@ -52,6 +53,7 @@ impl ProblemType {
         ProblemType::RateLimited,
         ProblemType::Internal,
         ProblemType::Unavailable,
+        ProblemType::StorageFull,
         ProblemType::Timeout,
     ];
 
@@ -72,6 +74,7 @@ impl ProblemType {
             ProblemType::RateLimited => "rate-limited",
             ProblemType::Internal => "internal",
             ProblemType::Unavailable => "unavailable",
+            ProblemType::StorageFull => "storage-full",
             ProblemType::Timeout => "timeout",
         }
     }
@@ -95,7 +98,7 @@ impl ProblemType {
             ProblemType::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProblemType::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ProblemType::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ProblemType::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ProblemType::Unavailable | ProblemType::StorageFull => StatusCode::SERVICE_UNAVAILABLE,
             ProblemType::Timeout => StatusCode::GATEWAY_TIMEOUT,
         }
     }
@@ -117,6 +120,7 @@ impl ProblemType {
             ProblemType::RateLimited => "Too many requests",
             ProblemType::Internal => "An internal error occurred",
             ProblemType::Unavailable => "The service is temporarily unavailable",
+            ProblemType::StorageFull => "The server has no room to save changes",
             ProblemType::Timeout => "The request took too long",
         }
     }
@@ -166,6 +170,9 @@ impl ProblemType {
             }
             ProblemType::Unavailable => {
                 "A dependency (the database, for example) is not reachable right now. Retry later."
+            }
+            ProblemType::StorageFull => {
+                "The disk the database lives on is full, so nothing can be saved; reading still works, and nothing was half-written. Retry after the number of seconds in `Retry-After`; the operator has to free space."
             }
             ProblemType::Timeout => {
                 "The server gave up waiting for the work to finish. Retry later."
@@ -367,8 +374,11 @@ impl ApiError {
         ApiError::new(ProblemType::Internal).with_source(source.into())
     }
 
+    /// A dependency is down: 503 with `Retry-After`.
     pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ApiError {
-        ApiError::new(ProblemType::Unavailable).with_source(source.into())
+        ApiError::new(ProblemType::Unavailable)
+            .with_source(source.into())
+            .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"))
     }
 
     pub fn kind(&self) -> ProblemType {
@@ -420,6 +430,9 @@ impl From<StoreError> for ApiError {
             StoreError::CheckViolation { .. } => {
                 ApiError::invalid_field("", "a value is outside what the record allows")
             }
+            StoreError::StorageFull => ApiError::new(ProblemType::StorageFull)
+                .with_source(error.into())
+                .with_header(header::RETRY_AFTER, HeaderValue::from_static("30")),
             error if error.is_unavailable() => ApiError::unavailable(error),
             other => ApiError::internal(other),
         }

@@ -302,6 +302,9 @@ impl Worker {
         let inner = &self.inner;
         let slots = Arc::new(Semaphore::new(queue.concurrency.max(1)));
         let mut running = JoinSet::new();
+        // While claiming fails (the database is down, the disk is full) the loop waits
+        // longer each time, up to a minute, and says so once per outage, not per poll.
+        let mut failing: Option<Duration> = None;
         loop {
             if *stop.borrow() {
                 break;
@@ -329,6 +332,9 @@ impl Worker {
                 .await
                 {
                     Ok(jobs) => {
+                        if failing.take().is_some() {
+                            tracing::info!(queue = %queue.name, "claiming jobs works again");
+                        }
                         for job in jobs {
                             let Ok(permit) = Arc::clone(&slots).try_acquire_owned() else {
                                 break;
@@ -342,14 +348,21 @@ impl Worker {
                         }
                     }
                     Err(error) => {
-                        tracing::warn!(%error, queue = %queue.name, "claiming jobs failed")
+                        let wait = match failing {
+                            None => {
+                                tracing::warn!(%error, queue = %queue.name, "claiming jobs failed; retrying with backoff");
+                                inner.config.poll_interval
+                            }
+                            Some(wait) => (wait * 2).min(Duration::from_secs(60)),
+                        };
+                        failing = Some(wait);
                     }
                 }
             }
             let maybe_more = wanted > 0 && claimed == wanted;
             if !maybe_more {
                 tokio::select! {
-                    () = tokio::time::sleep(inner.config.poll_interval) => {}
+                    () = tokio::time::sleep(failing.unwrap_or(inner.config.poll_interval)) => {}
                     _ = stop.changed() => {}
                     Some(_) = running.join_next(), if !running.is_empty() => {}
                 }

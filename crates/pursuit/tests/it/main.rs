@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod database;
 mod delivery;
+mod faults;
 mod imports;
 mod matching;
 mod oidc;
