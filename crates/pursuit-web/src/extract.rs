@@ -43,7 +43,9 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             }])
         }
         JsonRejection::BytesRejection(error) => {
-            if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            if crate::server::is_body_timeout(&error) {
+                ApiError::new(ProblemType::RequestTimeout).with_detail(source_text(&error))
+            } else if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(ProblemType::PayloadTooLarge)
                     .with_detail("the request body is larger than the server accepts")
             } else {

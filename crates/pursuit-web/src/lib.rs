@@ -33,6 +33,7 @@ pub mod problem;
 mod reminders;
 pub mod request_id;
 mod resumes;
+pub mod server;
 mod similarity;
 mod tasks;
 mod versioned;

@@ -34,10 +34,11 @@ pub enum ProblemType {
     Unavailable,
     StorageFull,
     Timeout,
+    RequestTimeout,
 }
 
 impl ProblemType {
-    pub const ALL: [ProblemType; 17] = [
+    pub const ALL: [ProblemType; 18] = [
         ProblemType::BadRequest,
         ProblemType::MalformedJson,
         ProblemType::Validation,
@@ -55,6 +56,7 @@ impl ProblemType {
         ProblemType::Unavailable,
         ProblemType::StorageFull,
         ProblemType::Timeout,
+        ProblemType::RequestTimeout,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -76,6 +78,7 @@ impl ProblemType {
             ProblemType::Unavailable => "unavailable",
             ProblemType::StorageFull => "storage-full",
             ProblemType::Timeout => "timeout",
+            ProblemType::RequestTimeout => "request-timeout",
         }
     }
 
@@ -100,6 +103,7 @@ impl ProblemType {
             ProblemType::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ProblemType::Unavailable | ProblemType::StorageFull => StatusCode::SERVICE_UNAVAILABLE,
             ProblemType::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            ProblemType::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -122,6 +126,7 @@ impl ProblemType {
             ProblemType::Unavailable => "The service is temporarily unavailable",
             ProblemType::StorageFull => "The server has no room to save changes",
             ProblemType::Timeout => "The request took too long",
+            ProblemType::RequestTimeout => "The request body arrived too slowly",
         }
     }
 
@@ -173,6 +178,9 @@ impl ProblemType {
             }
             ProblemType::StorageFull => {
                 "The disk the database lives on is full, so nothing can be saved; reading still works, and nothing was half-written. Retry after the number of seconds in `Retry-After`; the operator has to free space."
+            }
+            ProblemType::RequestTimeout => {
+                "The client did not send the whole request body within the server's time limit (`detail` says how long). Send it again on a faster connection, or in smaller parts."
             }
             ProblemType::Timeout => {
                 "The server gave up waiting for the work to finish. Retry later."

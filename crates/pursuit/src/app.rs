@@ -28,6 +28,7 @@ pub struct Application {
     db: Db,
     owner_link: Option<String>,
     worker: Option<Worker>,
+    server_limits: pursuit_web::server::ServerLimits,
 }
 
 impl Application {
@@ -111,12 +112,14 @@ impl Application {
             instance.id = %report.instance_id,
             "application built"
         );
+        let server_limits = config.server.limits(raise_open_file_limit());
         Ok(Application {
             listener,
             router,
             db,
             owner_link,
             worker: Some(worker),
+            server_limits,
         })
     }
 
@@ -159,6 +162,7 @@ impl Application {
             router,
             db,
             worker,
+            server_limits,
             ..
         } = self;
         // One shutdown signal, seen by the server and the worker.
@@ -172,14 +176,13 @@ impl Application {
             let _ = rx.wait_for(|stop| *stop).await;
         };
         let worker = worker.map(|worker| tokio::spawn(worker.run(stopped(stopping_rx.clone()))));
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let server =
-            axum::serve(listener, service).with_graceful_shutdown(stopped(stopping_rx.clone()));
-        let mut server = tokio::spawn(async move { server.await });
+            pursuit_web::server::serve(listener, router, server_limits, stopping_rx.clone());
+        let mut server = tokio::spawn(server);
         // Once shutdown starts, in-flight requests get a grace period, not forever.
         let grace = stopped(stopping_rx.clone());
         tokio::select! {
-            result = &mut server => result.context("server task failed")?.context("server failed")?,
+            result = &mut server => result.context("server task failed")?,
             () = async {
                 grace.await;
                 tokio::time::sleep(SHUTDOWN_GRACE).await;
@@ -227,6 +230,28 @@ pub fn standard_schedule() -> Scheduler {
             jiff::tz::TimeZone::UTC,
             &DispatchReminders::default(),
         )
+}
+
+/// Raises this process's soft open-file limit to its hard limit (each connection is a file)
+/// and returns the limit in force.
+fn raise_open_file_limit() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Nofile);
+        if limit.maximum != limit.current {
+            let raised = rustix::process::Rlimit {
+                current: limit.maximum,
+                maximum: limit.maximum,
+            };
+            if setrlimit(Resource::Nofile, raised).is_ok() {
+                return limit.maximum;
+            }
+        }
+        limit.current
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
 }
 
 /// An address a browser on this machine can open: `0.0.0.0`/`::` become loopback.

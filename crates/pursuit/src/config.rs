@@ -270,6 +270,48 @@ impl WorkerSettings {
     }
 }
 
+/// How the HTTP server treats connections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    /// Connections open at once. At the limit a new one closes the longest-idle connection;
+    /// it is also kept below the process's open-file limit.
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (also between kept-alive requests).
+    pub header_timeout_secs: u64,
+    /// Seconds a kept-alive connection may sit without a request before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Seconds a client has to send a request's body (a slower one gets a 408).
+    pub body_timeout_secs: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            max_connections: 1024,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            body_timeout_secs: 60,
+        }
+    }
+}
+
+impl ServerSettings {
+    /// The limits the server runs with, `max_connections` kept below `open_files` (the
+    /// process's open-file limit) with room for the database, logs and file readers.
+    pub fn limits(&self, open_files: Option<u64>) -> pursuit_web::server::ServerLimits {
+        let by_files = open_files
+            .map(|n| usize::try_from(n.saturating_sub(64).max(16)).unwrap_or(usize::MAX))
+            .unwrap_or(usize::MAX);
+        pursuit_web::server::ServerLimits {
+            max_connections: self.max_connections.min(by_files),
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_secs),
+            body_timeout: std::time::Duration::from_secs(self.body_timeout_secs),
+        }
+    }
+}
+
 /// How uploaded files (resumes) are read into text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -370,6 +412,8 @@ pub struct Config {
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub worker: WorkerSettings,
+    /// Connection limits and timeouts of the HTTP server.
+    pub server: ServerSettings,
     /// How uploaded files are read (a child process with memory and time limits).
     pub reader: ReaderSettings,
     /// `{ kind = "sparse" }` (the default), `{ kind = "local", model_dir }` or
@@ -401,6 +445,7 @@ impl Default for Config {
             mail: MailSettings::default(),
             worker: WorkerSettings::default(),
             reader: ReaderSettings::default(),
+            server: ServerSettings::default(),
             embeddings: EmbeddingSettings::Sparse,
             google: None,
         }
@@ -503,6 +548,19 @@ impl Config {
         if self.worker.lease_secs < 2 || self.worker.poll_interval_ms == 0 {
             anyhow::bail!(
                 "invalid configuration: keys `worker.lease_secs` (at least 2) and `worker.poll_interval_ms` (at least 1) are too small"
+            );
+        }
+        if self.server.max_connections < 2
+            || [
+                self.server.header_timeout_secs,
+                self.server.idle_timeout_secs,
+                self.server.body_timeout_secs,
+            ]
+            .iter()
+            .any(|secs| !(1..=3600).contains(secs))
+        {
+            anyhow::bail!(
+                "invalid configuration: `server.max_connections` must be at least 2 and `server.*_timeout_secs` between 1 and 3600"
             );
         }
         if !(64..=65536).contains(&self.reader.memory_limit_mb)

@@ -158,3 +158,150 @@ async fn a_full_disk_answers_503_until_space_returns_and_loses_nothing() {
     );
     app.stop().await;
 }
+
+mod connections {
+    use std::time::{Duration, Instant};
+
+    use reqwest::StatusCode;
+    use serde_json::Value;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    use crate::helpers::{TestApp, TestDatabase, spawn_app_with};
+
+    async fn app_with(adjust: impl FnOnce(&mut pursuit::config::ServerSettings)) -> TestApp {
+        spawn_app_with(
+            TestDatabase::new(pursuit_store::Backend::Sqlite).await,
+            |config| adjust(&mut config.server),
+        )
+        .await
+    }
+
+    async fn connect(app: &TestApp) -> TcpStream {
+        TcpStream::connect(app.address.trim_start_matches("http://"))
+            .await
+            .unwrap()
+    }
+
+    /// Reads until the server closes the connection (or `within` passes): the bytes read,
+    /// and whether it closed.
+    async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (Vec<u8>, bool) {
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + within;
+        let mut buffer = [0u8; 4096];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, stream.read(&mut buffer)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return (seen, true),
+                Ok(Ok(n)) => seen.extend_from_slice(&buffer[..n]),
+                Err(_) => return (seen, false),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn headers_sent_too_slowly_are_cut_off() {
+        let app = app_with(|server| server.header_timeout_secs = 1).await;
+        let mut stream = connect(&app).await;
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: pursuit\r\n")
+            .await
+            .unwrap();
+
+        let (_, closed) = read_until_closed(&mut stream, Duration::from_secs(4)).await;
+
+        assert!(closed, "a connection with half a header stayed open");
+    }
+
+    #[tokio::test]
+    async fn a_kept_alive_connection_without_requests_is_closed() {
+        let app = app_with(|server| {
+            server.header_timeout_secs = 30;
+            server.idle_timeout_secs = 1;
+        })
+        .await;
+        let mut stream = connect(&app).await;
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: pursuit\r\n\r\n")
+            .await
+            .unwrap();
+        let mut first = [0u8; 12];
+        stream.read_exact(&mut first).await.unwrap();
+        assert_eq!(&first, b"HTTP/1.1 200");
+
+        let (_, closed) = read_until_closed(&mut stream, Duration::from_secs(4)).await;
+
+        assert!(closed, "an idle kept-alive connection stayed open");
+    }
+
+    #[tokio::test]
+    async fn a_body_sent_too_slowly_gets_a_408_problem() {
+        let app = app_with(|server| server.body_timeout_secs = 1).await;
+        let mut stream = connect(&app).await;
+        stream
+            .write_all(
+                b"POST /api/v1/auth/magic-link HTTP/1.1\r\nHost: pursuit\r\n\
+                  Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":",
+            )
+            .await
+            .unwrap();
+
+        let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("/problems/request-timeout"), "{answer}");
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_idle_connections_does_not_keep_health_checks_out() {
+        let app = app_with(|server| server.max_connections = 32).await;
+        // 200 connections: half say nothing, half send half a request.
+        let mut flood = Vec::new();
+        for n in 0..200 {
+            let mut stream = connect(&app).await;
+            if n % 2 == 0 {
+                stream
+                    .write_all(b"GET /healthz HTTP/1.1\r\nHost: pur")
+                    .await
+                    .unwrap();
+            }
+            flood.push(stream);
+        }
+
+        // Every health check gets in, on a connection of its own, at once.
+        for _ in 0..18 {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap();
+            let started = Instant::now();
+            let response = client
+                .get(app.url("/healthz"))
+                .timeout(Duration::from_secs(5))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["status"], "ok");
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{:?}",
+                started.elapsed()
+            );
+        }
+
+        // The server made room by closing the longest-idle flood connections.
+        let mut closed = 0;
+        for stream in &mut flood {
+            if read_until_closed(stream, Duration::from_millis(20)).await.1 {
+                closed += 1;
+            }
+        }
+        assert!(
+            closed >= 200 - 32,
+            "only {closed} of 200 idle connections were closed"
+        );
+    }
+}
