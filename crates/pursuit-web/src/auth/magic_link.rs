@@ -176,6 +176,11 @@ impl FromRequest<AppState> for VerifyInput {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        // A sign-in from another site's form would sign the victim's browser in to the
+        // attacker's account (login CSRF): the browser's origin must be ours.
+        let (parts, body) = request.into_parts();
+        super::check_origin(&parts, state)?;
+        let request = Request::from_parts(parts, body);
         let is_form = request
             .headers()
             .get(header::CONTENT_TYPE)

@@ -173,9 +173,20 @@ pub(crate) fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiErr
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
-        let matches_public = state.settings.base_url.trim_end_matches('/') == origin;
-        if origin_host != host && !matches_public {
+        // Same origin means the same scheme too: the public URL's (a TLS proxy in front
+        // talks plain HTTP to us, so the connection's own scheme proves nothing).
+        let base_url = state.settings.base_url.trim_end_matches('/');
+        let scheme = base_url
+            .split_once("://")
+            .map_or("http", |(scheme, _)| scheme);
+        let same_origin = origin == base_url
+            || origin
+                .strip_prefix(scheme)
+                .and_then(|rest| rest.strip_prefix("://"))
+                .is_some_and(|origin_host| {
+                    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+                });
+        if !same_origin {
             return Err(forbidden("cross-origin request refused"));
         }
     } else if let Some(site) = fetch_site

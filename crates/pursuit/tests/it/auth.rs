@@ -242,14 +242,48 @@ both_backends! {
         let without_token = patch(None, None).await.unwrap();
         let wrong_token = patch(Some("not-the-token"), None).await.unwrap();
         let cross_origin = patch(Some(&browser.csrf), Some("https://evil.example")).await.unwrap();
+        // Same host and port, other scheme: another origin.
+        let other_scheme = app.address.replacen("http://", "https://", 1);
+        let cross_scheme = patch(Some(&browser.csrf), Some(&other_scheme)).await.unwrap();
         let same_origin = patch(Some(&browser.csrf), Some(&app.address)).await.unwrap();
 
+        assert_eq!(cross_scheme.status(), StatusCode::FORBIDDEN);
         assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
         assert_eq!(json_body(wrong_token, "application/problem+json").await["type"], "/problems/forbidden");
         assert_eq!(cross_origin.status(), StatusCode::FORBIDDEN);
         assert_eq!(same_origin.status(), StatusCode::OK);
         let settings: Value = same_origin.json().await.unwrap();
         assert_eq!(settings["display_name"], "Ada");
+    }
+
+    async fn another_sites_form_cannot_sign_a_browser_in(backend: Backend) {
+        // Login CSRF: the attacker's own link, posted from their page by the victim's browser.
+        let app = spawn_app(backend).await;
+        request_link(&app, "attacker@example.org").await;
+        let token = token_in(&outbox_message_for(&app, "attacker@example.org", 1).await);
+        let post = |origin: &'static str, site: &'static str| {
+            app.client.post(app.url("/api/v1/auth/magic-link/verify"))
+                .header("origin", origin)
+                .header("sec-fetch-site", site)
+                .form(&[("token", token.as_str())])
+                .send()
+        };
+
+        let cross_site = post("https://evil.example", "cross-site").await.unwrap();
+        let null_origin = post("null", "cross-site").await.unwrap();
+
+        for refused in [cross_site, null_origin] {
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+            assert!(refused.headers().get("set-cookie").is_none());
+        }
+        // The link was not spent: from our own page it still signs in.
+        let own_page = app.client.post(app.url("/api/v1/auth/magic-link/verify"))
+            .header("origin", app.address.as_str())
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("token", token.as_str())])
+            .send().await.unwrap();
+        assert_eq!(own_page.status(), StatusCode::SEE_OTHER);
+        assert!(own_page.headers().get("set-cookie").is_some());
     }
 
     async fn a_tampered_or_unknown_credential_is_a_401_problem(backend: Backend) {
