@@ -287,6 +287,13 @@ pub fn extract(bytes: &[u8], format: Format, limits: &Limits) -> Result<Extracte
             ..Extracted::default()
         },
     };
+    // U+0000 means nothing in a resume, and PostgreSQL cannot store it.
+    if extracted.text.contains('\0') {
+        extracted.text.retain(|c| c != '\0');
+    }
+    for hidden in &mut extracted.hidden {
+        hidden.sample.retain(|c| c != '\0');
+    }
     if extracted.text.chars().count() > limits.max_chars {
         extracted.text = extracted.text.chars().take(limits.max_chars).collect();
         extracted.truncated = true;

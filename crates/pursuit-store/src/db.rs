@@ -302,6 +302,7 @@ impl Db {
     }
 
     pub async fn execute(&self, query: Query) -> Result<u64, StoreError> {
+        query.refuse_nul()?;
         let affected = match &self.pools {
             Pools::Sqlite { pool, .. } => bind_sqlite(&query)
                 .execute(pool)
@@ -316,6 +317,7 @@ impl Db {
     }
 
     pub async fn fetch_all(&self, query: Query) -> Result<Vec<Row>, StoreError> {
+        query.refuse_nul()?;
         let rows = match &self.pools {
             Pools::Sqlite { pool, .. } => bind_sqlite(&query)
                 .fetch_all(pool)
@@ -334,6 +336,7 @@ impl Db {
     }
 
     pub async fn fetch_optional(&self, query: Query) -> Result<Option<Row>, StoreError> {
+        query.refuse_nul()?;
         let row = match &self.pools {
             Pools::Sqlite { pool, .. } => bind_sqlite(&query)
                 .fetch_optional(pool)
@@ -464,6 +467,7 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, query: Query) -> Result<u64, StoreError> {
+        query.refuse_nul()?;
         let affected = match &mut self.inner {
             TxInner::Sqlite(conn) => bind_sqlite(&query)
                 .execute(Tx::sqlite(conn))
@@ -478,6 +482,7 @@ impl Tx {
     }
 
     pub async fn fetch_all(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
+        query.refuse_nul()?;
         let rows = match &mut self.inner {
             TxInner::Sqlite(conn) => bind_sqlite(&query)
                 .fetch_all(Tx::sqlite(conn))
@@ -492,6 +497,7 @@ impl Tx {
     }
 
     pub async fn fetch_optional(&mut self, query: Query) -> Result<Option<Row>, StoreError> {
+        query.refuse_nul()?;
         let row = match &mut self.inner {
             TxInner::Sqlite(conn) => bind_sqlite(&query)
                 .fetch_optional(Tx::sqlite(conn))

@@ -43,6 +43,9 @@ pub enum StoreError {
     /// The disk (or the database's quota) has no room for the write; reads still work.
     #[error("the database's storage is full")]
     StorageFull,
+    /// A text value holds U+0000, which PostgreSQL cannot store (refused on both backends).
+    #[error("a text value contains the NUL character (U+0000)")]
+    NulInText,
     #[error("column {column} cannot be decoded: {message}")]
     Decode { column: String, message: String },
     #[error(transparent)]

@@ -131,6 +131,35 @@ impl Query {
     pub fn sql(&self) -> &str {
         self.sql.as_str()
     }
+
+    /// Refuses text holding U+0000 before it reaches either database: PostgreSQL cannot
+    /// store it in `text` or `jsonb` (an error deep in the driver), SQLite can, and the two
+    /// backends must behave alike. Callers at the edge name the field; this is the net
+    /// under them.
+    pub(crate) fn refuse_nul(&self) -> Result<(), crate::StoreError> {
+        let has_nul = self.args.iter().any(|value| match value {
+            Value::Text(Some(text)) => text.contains('\0'),
+            Value::Json(Some(json)) => json_has_nul(json),
+            _ => false,
+        });
+        if has_nul {
+            Err(crate::StoreError::NulInText)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// True when a string or key anywhere in `value` holds U+0000.
+pub fn json_has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
+        serde_json::Value::Object(members) => members
+            .iter()
+            .any(|(key, value)| key.contains('\0') || json_has_nul(value)),
+        _ => false,
+    }
 }
 
 /// Formats an instant the way SQLite stores it: UTC, microseconds, fixed width, so that

@@ -80,6 +80,12 @@ pub struct WebSettings {
     pub upload_limit: usize,
     /// The shared secret outside workflows send as `X-Workflow-Token` (`None`: callbacks off).
     pub workflow_token: Option<String>,
+    /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`,
+    /// `X-Real-IP`…). `None`: the connection's peer is the client. Set it only behind a
+    /// proxy that overwrites the header, or clients could choose their own address.
+    pub client_ip_header: Option<axum::http::HeaderName>,
+    /// The bearer token `/metrics` asks for; `None`: `/metrics` answers loopback clients only.
+    pub metrics_token: Option<String>,
 }
 
 /// Shared by every handler: cheap to clone.
@@ -246,6 +252,7 @@ pub fn with_platform_layers(routes: Router<AppState>, state: AppState) -> Router
     };
     // Layers run outside-in in the reverse order they are added: the request id is
     // outermost so every log line and problem body below it can quote it.
+    let client_ip_header = state.settings.client_ip_header.clone();
     routes
         .fallback(middleware::not_found)
         .with_state(state)
@@ -255,6 +262,7 @@ pub fn with_platform_layers(routes: Router<AppState>, state: AppState) -> Router
             limits,
             middleware::body_limit,
         ))
+        .layer(axum::middleware::from_fn(middleware::request_shape))
         .layer(axum::middleware::from_fn(middleware::ensure_problem))
         .layer(axum::middleware::from_fn(middleware::observe))
         .layer(axum::middleware::from_fn_with_state(
@@ -262,4 +270,8 @@ pub fn with_platform_layers(routes: Router<AppState>, state: AppState) -> Router
             middleware::security_headers,
         ))
         .layer(axum::middleware::from_fn(request_id::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            client_ip_header,
+            middleware::client_ip,
+        ))
 }

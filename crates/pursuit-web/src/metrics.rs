@@ -91,7 +91,31 @@ fn record_queue_depth(counts: &[(String, pursuit_store::jobs::JobState, i64)]) {
     }
 }
 
-pub async fn render(State(state): State<AppState>) -> Response {
+/// The Prometheus text. It tells how busy the server is and how many accounts and jobs it
+/// has, so it answers only a scraper holding `metrics_token`, or — with no token set — a
+/// client on this machine (loopback, after the trusted proxy header is applied).
+pub async fn render(
+    State(state): State<AppState>,
+    client: Option<axum::Extension<crate::middleware::ClientIp>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let allowed = match &state.settings.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                pursuit_store::secret::hash(given.trim()) == pursuit_store::secret::hash(token)
+            }),
+        None => client.is_some_and(|axum::Extension(ip)| ip.0.is_loopback()),
+    };
+    if !allowed {
+        return crate::ApiError::new(crate::problem::ProblemType::Forbidden)
+            .with_detail(
+                "/metrics answers clients on this machine, or a scraper sending the configured metrics_token as a bearer token",
+            )
+            .into_response();
+    }
     let stats = state.db.pool_stats();
     let backend = state.db.backend().as_str();
     metrics::gauge!("db_pool_connections", "backend" => backend, "state" => "idle")

@@ -155,6 +155,130 @@ pub async fn security_headers(
     response
 }
 
+/// The client's address: the connection's peer, or — behind a trusted reverse proxy — the
+/// address that proxy wrote into the configured header. Rate limits, audit entries and the
+/// `/metrics` guard read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// Puts [`ClientIp`] on the request. With a proxy header configured, the last address in it
+/// is taken (the one the nearest proxy appended); a request without a usable header keeps
+/// the peer's address.
+pub async fn client_ip(
+    State(header): State<Option<header::HeaderName>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    let forwarded = header.as_ref().and_then(|name| {
+        request
+            .headers()
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|entry| entry.trim().parse::<std::net::IpAddr>().ok())
+            .next_back()
+    });
+    if let Some(ip) = forwarded.or(peer) {
+        request.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(request).await
+}
+
+/// The longest request target accepted (a longer one is a 414 problem).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header lines and header bytes accepted (more is a 431 problem). hyper's own
+/// limits sit above these, so a client sees this problem rather than a bare status.
+pub const MAX_HEADERS: usize = 100;
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Refuses what no handler should see: an over-long request target (414), too many or too
+/// large headers (431), and U+0000 in a query parameter (422 naming the parameter as
+/// `?name`), which PostgreSQL could not store or compare.
+pub async fn request_shape(request: Request, next: Next) -> Response {
+    let uri_bytes = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if uri_bytes > MAX_URI_BYTES {
+        return status_problem(
+            StatusCode::URI_TOO_LONG,
+            Some(format!(
+                "the request target is {uri_bytes} bytes; the limit is {MAX_URI_BYTES}"
+            )),
+            HeaderMap::new(),
+        );
+    }
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if headers.len() > MAX_HEADERS || header_bytes > MAX_HEADER_BYTES {
+        return status_problem(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Some(format!(
+                "the request has {} headers of {header_bytes} bytes; the limits are {MAX_HEADERS} headers and {MAX_HEADER_BYTES} bytes",
+                headers.len()
+            )),
+            HeaderMap::new(),
+        );
+    }
+    if let Some(query) = request.uri().query() {
+        let names = nul_parameters(query);
+        if !names.is_empty() {
+            return crate::problem::nul_problem(names).into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// The names (as `?name`) of query parameters whose name or value holds an encoded U+0000.
+/// A literal "%00" in what a user typed is sent as "%2500", so "%00" always means NUL.
+fn nul_parameters(query: &str) -> Vec<String> {
+    if !query.contains("%00") {
+        return Vec::new();
+    }
+    query
+        .split('&')
+        .filter(|pair| pair.contains("%00"))
+        .map(|pair| {
+            let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+            format!("?{}", percent_decode_lossy(name).replace('\0', "\\u0000"))
+        })
+        .collect()
+}
+
+/// Decodes `%XX` and `+` of a query-string component, replacing what is not UTF-8.
+fn percent_decode_lossy(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// The router's answer to a path it does not know.
 pub async fn not_found(request: Request) -> Response {
     crate::ApiError::not_found()

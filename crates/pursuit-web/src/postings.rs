@@ -226,7 +226,8 @@ async fn create_posting(
                 .content_type
                 .as_deref()
                 .is_none_or(|t| t.contains("html") || t.contains("xml"));
-            let page = String::from_utf8_lossy(&fetched.body);
+            // A remote page's U+0000 means nothing and could not be stored: dropped.
+            let page = String::from_utf8_lossy(&fetched.body).replace('\0', "");
             if page.trim().is_empty() {
                 return Err(ApiError::invalid_field(
                     "/url",
@@ -237,7 +238,7 @@ async fn create_posting(
             let kept = if html {
                 pursuit_text::html::compact(&page)
             } else {
-                page.into_owned()
+                page
             };
             ("url", truncate(&kept, MAX_PAGE).to_owned())
         }

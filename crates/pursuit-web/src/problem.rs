@@ -296,6 +296,58 @@ fn render(
     response
 }
 
+/// What a client is told about U+0000 in its input, wherever it came in.
+pub const NUL_MESSAGE: &str =
+    "contains the NUL character (U+0000), which cannot be stored; remove it";
+
+/// JSON pointers (RFC 6901) to every string or key in `value` holding U+0000.
+pub fn nul_pointers(value: &serde_json::Value) -> Vec<String> {
+    fn walk(value: &serde_json::Value, pointer: &mut String, found: &mut Vec<String>) {
+        let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+        match value {
+            serde_json::Value::String(text) if text.contains('\0') => found.push(pointer.clone()),
+            serde_json::Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{index}"));
+                    walk(item, pointer, found);
+                    pointer.truncate(len);
+                }
+            }
+            serde_json::Value::Object(members) => {
+                for (key, item) in members {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape(&key.replace('\0', "\\u0000")));
+                    if key.contains('\0') {
+                        found.push(pointer.clone());
+                    }
+                    walk(item, pointer, found);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut String::new(), &mut found);
+    found
+}
+
+/// A 422 naming each field (JSON pointer, or `?name` for a query parameter) that holds
+/// U+0000.
+pub fn nul_problem(pointers: Vec<String>) -> ApiError {
+    ApiError::validation(
+        pointers
+            .into_iter()
+            .map(|pointer| FieldError {
+                pointer,
+                message: NUL_MESSAGE.to_owned(),
+            })
+            .collect(),
+    )
+}
+
 /// The error type of every handler.
 #[derive(Debug)]
 pub struct ApiError(Box<ApiErrorParts>);
@@ -438,6 +490,7 @@ impl From<StoreError> for ApiError {
             StoreError::CheckViolation { .. } => {
                 ApiError::invalid_field("", "a value is outside what the record allows")
             }
+            StoreError::NulInText => ApiError::invalid_field("", NUL_MESSAGE),
             StoreError::StorageFull => ApiError::new(ProblemType::StorageFull)
                 .with_source(error.into())
                 .with_header(header::RETRY_AFTER, HeaderValue::from_static("30")),

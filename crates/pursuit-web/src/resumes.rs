@@ -272,6 +272,9 @@ pub(crate) async fn read_upload(
             }
             Some("title") => {
                 let text = field.text().await.map_err(bad)?;
+                if text.contains('\0') {
+                    return Err(crate::problem::nul_problem(vec!["/title".to_owned()]));
+                }
                 title = Some(text.trim().chars().take(200).collect::<String>())
                     .filter(|t| !t.is_empty());
             }

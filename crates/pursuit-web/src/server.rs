@@ -100,6 +100,8 @@ pub async fn serve(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
+        // Above `middleware::MAX_HEADERS`, so the middleware answers with a problem body.
+        .max_headers(4 * crate::middleware::MAX_HEADERS)
         .keep_alive(true);
     let builder = Arc::new(builder);
     let mut connections = tokio::task::JoinSet::new();

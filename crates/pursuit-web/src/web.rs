@@ -208,6 +208,16 @@ impl axum::extract::FromRequest<AppState> for PageForm {
             .map_err(IntoResponse::into_response)?;
         user.check_form(&parts, state, &form.text("csrf"))
             .map_err(IntoResponse::into_response)?;
+        // A browser's text field cannot send U+0000; a crafted post gets the API's answer.
+        let with_nul: Vec<String> = form
+            .0
+            .iter()
+            .filter(|(name, value)| name.contains('\0') || value.contains('\0'))
+            .map(|(name, _)| format!("/{}", name.replace('\0', "\\u0000")))
+            .collect();
+        if !with_nul.is_empty() {
+            return Err(crate::problem::nul_problem(with_nul).into_response());
+        }
         Ok(PageForm { user, form })
     }
 }

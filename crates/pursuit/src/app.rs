@@ -63,6 +63,8 @@ impl Application {
                 .workflow_token
                 .as_ref()
                 .map(|t| t.expose().to_owned()),
+            client_ip_header: config.client_ip_header()?,
+            metrics_token: config.metrics_token.as_ref().map(|t| t.expose().to_owned()),
         };
         let files = config.files(&data_dir)?;
         install_crypto_provider();

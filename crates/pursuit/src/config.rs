@@ -406,6 +406,15 @@ pub struct Config {
     /// `/api/v1/callbacks/*`. Unset: callbacks are off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_token: Option<Secret>,
+    /// Behind a reverse proxy: the header it writes the client's address into
+    /// (`X-Forwarded-For`, `X-Real-IP`). Rate limits and audit entries then use that address.
+    /// Set it only when the proxy overwrites the header; unset, the peer is the client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_ip_header: Option<String>,
+    /// The bearer token a Prometheus scraper sends to `/metrics`. Unset: `/metrics` answers
+    /// only clients on this machine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_token: Option<Secret>,
     /// Where uploaded files are kept: `{ kind = "local" }` (the default) or
     /// `{ kind = "s3", bucket, region, endpoint, access_key_id, secret_access_key, prefix }`.
     pub storage: StorageSettings,
@@ -439,6 +448,8 @@ impl Default for Config {
             fetch_allow_loopback: false,
             upload_limit_bytes: 10 * 1024 * 1024,
             workflow_token: None,
+            client_ip_header: None,
+            metrics_token: None,
             storage: StorageSettings::Local,
             notification_expiry_days: 30,
             database: DatabaseSettings::default(),
@@ -528,6 +539,16 @@ impl Config {
                 "invalid configuration: key `workflow_token` must be at least 16 characters"
             );
         }
+        self.client_ip_header()?;
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().len() < 16)
+        {
+            anyhow::bail!(
+                "invalid configuration: key `metrics_token` must be at least 16 characters"
+            );
+        }
         if self.database.max_connections == 0 {
             anyhow::bail!(
                 "invalid configuration: key `database.max_connections` must be at least 1"
@@ -586,6 +607,20 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&self.log_level)
             .map_err(|e| anyhow::anyhow!("invalid configuration: key `log_level`: {e}"))?;
         Ok(())
+    }
+
+    /// The trusted proxy's client-address header, as a header name.
+    pub fn client_ip_header(&self) -> anyhow::Result<Option<axum::http::HeaderName>> {
+        self.client_ip_header
+            .as_deref()
+            .map(|name| {
+                axum::http::HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+                    anyhow::anyhow!(
+                        "invalid configuration: key `client_ip_header` is not a header name"
+                    )
+                })
+            })
+            .transpose()
     }
 
     /// The data directory, resolving the platform default.

@@ -98,7 +98,20 @@ pub(crate) async fn send_link(
     }
     let known = accounts::find_user_by_email(&state.db, &email).await?;
     if known.is_none() && !state.settings.signup_open {
-        // Same answer as for a known address: the response must not reveal who has an account.
+        // Same answer as for a known address: the response must not reveal who has an
+        // account, and neither may the per-address limit. So a link is recorded here too —
+        // one nobody can use (its token is never sent) — and counts like a sent one.
+        let mut tx = state.db.begin().await?;
+        accounts::insert_magic_link(
+            &mut tx,
+            &secret::hash(&secret::generate("")),
+            &LinkTarget::Email(email.clone()),
+            now + LINK_VALIDITY,
+            facts.ip.map(|ip| ip.to_string()).as_deref(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
         return Ok(());
     }
     let token = secret::generate("");

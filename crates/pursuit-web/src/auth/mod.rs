@@ -296,8 +296,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestFacts {
         Ok(RequestFacts {
             ip: parts
                 .extensions
-                .get::<ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
+                .get::<crate::middleware::ClientIp>()
+                .map(|c| c.0)
+                .or_else(|| {
+                    parts
+                        .extensions
+                        .get::<ConnectInfo<std::net::SocketAddr>>()
+                        .map(|c| c.0.ip())
+                }),
             request_id: parts.extensions.get::<RequestId>().map(|r| r.0.clone()),
             user_agent: parts
                 .headers

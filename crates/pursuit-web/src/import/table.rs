@@ -121,6 +121,16 @@ pub fn read(bytes: &[u8]) -> Result<Table, String> {
         lines_before += bytecount(&bytes_of[counted.min(start)..start]);
         counted = counted.max(start);
         let line = lines_before + 1;
+        if let Some(column) = cells.iter().position(|cell| cell.contains('\0')) {
+            let name = headers
+                .as_ref()
+                .and_then(|h| h.get(column).cloned())
+                .unwrap_or_else(|| format!("column {}", column + 1));
+            return Err(format!(
+                "line {line}, {name}: {}",
+                crate::problem::NUL_MESSAGE
+            ));
+        }
         match &headers {
             None => {
                 headers = Some(

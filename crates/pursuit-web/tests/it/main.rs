@@ -71,6 +71,8 @@ async fn probe_app(body_limit: usize) -> Probe {
         fetch_allow_loopback: true,
         upload_limit: 0,
         workflow_token: None,
+        client_ip_header: None,
+        metrics_token: None,
     };
     let mailer =
         pursuit_mail::Mailer::outbox("pursuit@localhost", &dir.path().join("outbox")).unwrap();

@@ -211,6 +211,30 @@ both_backends! {
         assert_eq!(users.get::<i64>("n").unwrap(), 0);
     }
 
+    async fn closed_signup_limits_known_and_unknown_addresses_alike(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let app = spawn_app_with(database, |c| c.signup = pursuit::config::Signup::Closed).await;
+        let member = pursuit_store::accounts::NewUser {
+            email: pursuit_domain::account::EmailAddress::parse("member@example.org").unwrap(),
+            display_name: None,
+            time_zone: pursuit_domain::account::TimeZoneName::utc(),
+            is_owner: false,
+        };
+        pursuit_store::accounts::insert_user(&app.db, &member, jiff::Timestamp::now()).await.unwrap();
+
+        let mut answers = Vec::new();
+        for email in ["member@example.org", "stranger@example.org"] {
+            let mut statuses = Vec::new();
+            for _ in 0..7 {
+                statuses.push(request_link(&app, email).await.status().as_u16());
+            }
+            answers.push(statuses);
+        }
+
+        assert_eq!(answers[0], answers[1], "the limit tells known from unknown addresses");
+        assert_eq!(answers[0].last(), Some(&429));
+    }
+
     async fn a_new_link_replaces_the_older_one_and_links_expire(backend: Backend) {
         let app = spawn_app(backend).await;
         request_link(&app, "twice@example.org").await;

@@ -305,3 +305,153 @@ mod connections {
         );
     }
 }
+
+mod nul {
+    use reqwest::StatusCode;
+    use serde_json::{Value, json};
+
+    use crate::auth::{api_token, sign_in};
+    use crate::helpers::spawn_app;
+
+    fn pointers(problem: &Value) -> Vec<&str> {
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["pointer"].as_str().unwrap())
+            .collect()
+    }
+
+    both_backends! {
+        async fn a_nul_character_is_a_422_naming_the_field_and_nothing_is_stored(backend: Backend) {
+            let app = spawn_app(backend).await;
+            let browser = sign_in(&app, "nul@example.org", 1).await;
+            let (_, token) = api_token(&app, &browser, "nul").await;
+            let post = |path: &str, body: Value| app.client.post(app.url(path)).bearer_auth(&token).json(&body).send();
+
+            // JSON bodies: every field holding U+0000 is named.
+            let created = post("/api/v1/applications", json!({
+                "company": "Acme\u{0}", "role_title": "Engineer", "tags": ["ok", "b\u{0}d"],
+            })).await.unwrap();
+            assert_eq!(created.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let problem: Value = created.json().await.unwrap();
+            assert_eq!(problem["type"], "/problems/validation");
+            assert_eq!(pointers(&problem), ["/company", "/tags/1"], "{problem}");
+            let posting = post("/api/v1/jobs", json!({"text": "Data Engineer\u{0}\nPython"})).await.unwrap();
+            assert_eq!(posting.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(pointers(&posting.json().await.unwrap()), ["/text"]);
+
+            // Query parameters: named as `?name`.
+            let search = app.client.get(app.url("/api/v1/search?q=data%00engineer")).bearer_auth(&token).send().await.unwrap();
+            assert_eq!(search.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(pointers(&search.json().await.unwrap()), ["?q"]);
+
+            // A CSV file: the line and column.
+            let import = app.client.post(app.url("/api/v1/imports")).bearer_auth(&token)
+                .header("content-type", "text/csv")
+                .body("Company,Role\nGlobex,Analyst\nAcme\0 Corp,Engineer\n")
+                .send().await.unwrap();
+            assert_eq!(import.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let problem: Value = import.json().await.unwrap();
+            assert!(problem["detail"].as_str().unwrap().contains("line 3, Company"), "{problem}");
+
+            // Nothing was half-written.
+            let list: Value = app.client.get(app.url("/api/v1/applications")).bearer_auth(&token)
+                .send().await.unwrap().json().await.unwrap();
+            assert_eq!(list["items"], json!([]));
+        }
+
+        async fn the_store_refuses_nul_on_both_backends_alike(backend: Backend) {
+            let database = crate::helpers::TestDatabase::new(backend).await;
+            let db = database.open().await;
+
+            let text = db.execute(pursuit_store::query("UPDATE pursuit_instance SET created_by_version = $1")
+                .bind("1.0\0")).await;
+            let json = db.execute(pursuit_store::query("SELECT $1 AS doc")
+                .bind(json!({"a": ["x\u{0}"]}))).await;
+
+            assert!(matches!(text, Err(pursuit_store::StoreError::NulInText)), "{text:?}");
+            assert!(matches!(json, Err(pursuit_store::StoreError::NulInText)), "{json:?}");
+        }
+    }
+}
+
+mod proxy {
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    use crate::helpers::{TestDatabase, spawn_app_with};
+
+    #[tokio::test]
+    async fn behind_a_trusted_proxy_each_client_has_its_own_limit_and_metrics_stay_private() {
+        let app = spawn_app_with(
+            TestDatabase::new(pursuit_store::Backend::Sqlite).await,
+            |config| {
+                config.client_ip_header = Some("X-Forwarded-For".to_owned());
+            },
+        )
+        .await;
+        let ask = |client: &'static str, n: usize| {
+            app.client
+                .post(app.url("/api/v1/auth/magic-link"))
+                .header("x-forwarded-for", format!("198.51.100.7, {client}"))
+                .json(&json!({"email": format!("user{n}@example.org")}))
+                .send()
+        };
+
+        // One client spends its 30 requests…
+        let mut last = StatusCode::OK;
+        for n in 0..31 {
+            last = ask("203.0.113.1", n).await.unwrap().status();
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+        // …and another client behind the same proxy is not held by that.
+        assert_eq!(
+            ask("203.0.113.2", 99).await.unwrap().status(),
+            StatusCode::ACCEPTED
+        );
+
+        // /metrics answers this machine, not a client the proxy forwards.
+        let remote = app
+            .client
+            .get(app.url("/metrics"))
+            .header("x-forwarded-for", "203.0.113.1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(remote.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.get("/metrics").await.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn with_a_metrics_token_metrics_need_it() {
+        let app = spawn_app_with(
+            TestDatabase::new(pursuit_store::Backend::Sqlite).await,
+            |config| {
+                config.metrics_token =
+                    Some(pursuit::config::Secret::new("scrape-secret-0123456789"));
+            },
+        )
+        .await;
+
+        let without = app.client.get(app.url("/metrics")).send().await.unwrap();
+        let wrong = app
+            .client
+            .get(app.url("/metrics"))
+            .bearer_auth("nope")
+            .send()
+            .await
+            .unwrap();
+        let with = app
+            .client
+            .get(app.url("/metrics"))
+            .bearer_auth("scrape-secret-0123456789")
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(without.status(), StatusCode::FORBIDDEN);
+        assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+        assert_eq!(with.status(), StatusCode::OK);
+    }
+}
