@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -75,6 +75,46 @@ pub struct Db {
     /// Set when a write failed because the disk (or the database's quota) is full, cleared
     /// by the next write that commits: `/readyz` probes with a write while it is set.
     storage_full: Arc<AtomicBool>,
+    outage: Arc<Outage>,
+}
+
+/// While the database does not answer, every request would wait the whole acquire timeout
+/// for a connection that cannot be made. After one such failure the handle fails fast
+/// instead: one caller at a time probes (waits as usual); the others get "unavailable" at
+/// once, until a probe gets an answer. A probe waits at most [`PROBE_TIMEOUT`], and the
+/// next starts no sooner than that after it.
+struct Outage {
+    down: AtomicBool,
+    probing: AtomicBool,
+    /// When the last probe ended, in milliseconds since `started`.
+    probed_at_ms: AtomicU64,
+    started: std::time::Instant,
+}
+
+impl Default for Outage {
+    fn default() -> Self {
+        Outage {
+            down: AtomicBool::new(false),
+            probing: AtomicBool::new(false),
+            probed_at_ms: AtomicU64::new(0),
+            started: std::time::Instant::now(),
+        }
+    }
+}
+
+/// How long a call made while the database is down waits for it to answer, and how long
+/// after a failed probe the next may start.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Ends a probe when the probing call finishes or is dropped.
+struct Probe<'a>(&'a Outage);
+
+impl Drop for Probe<'_> {
+    fn drop(&mut self) {
+        let ended = u64::try_from(self.0.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.0.probed_at_ms.store(ended, Ordering::Release);
+        self.0.probing.store(false, Ordering::Release);
+    }
 }
 
 #[derive(Clone)]
@@ -153,6 +193,7 @@ impl Db {
             },
             max_connections: options.max_connections,
             storage_full: Arc::default(),
+            outage: Arc::default(),
         };
         db.check_sqlite_settings().await?;
         Ok(db)
@@ -175,6 +216,7 @@ impl Db {
             pools: Pools::Postgres(pool),
             max_connections: options.max_connections,
             storage_full: Arc::default(),
+            outage: Arc::default(),
         })
     }
 
@@ -275,6 +317,41 @@ impl Db {
     /// Do not call `begin` while this task already holds a [`Tx`]: on SQLite the second
     /// call waits for the first to finish.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
+        self.guarded(self.begin_unguarded()).await
+    }
+
+    /// Runs `work` unless the database is known to be down (see [`Outage`]), and learns
+    /// from its outcome whether it is.
+    async fn guarded<T>(
+        &self,
+        work: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let outage = &self.outage;
+        let result = if outage.down.load(Ordering::Acquire) {
+            let since_probe = outage
+                .started
+                .elapsed()
+                .saturating_sub(Duration::from_millis(
+                    outage.probed_at_ms.load(Ordering::Acquire),
+                ));
+            if since_probe < PROBE_TIMEOUT || outage.probing.swap(true, Ordering::AcqRel) {
+                return Err(StoreError::Database(sqlx::Error::PoolTimedOut));
+            }
+            let _probe = Probe(outage);
+            // A probe waits a second, not the whole acquire timeout.
+            tokio::time::timeout(PROBE_TIMEOUT, work)
+                .await
+                .unwrap_or(Err(StoreError::Database(sqlx::Error::PoolTimedOut)))
+        } else {
+            work.await
+        };
+        let unavailable = matches!(&result, Err(error) if error.is_unavailable());
+        // Any answer from the server, even a refused constraint, means it is up.
+        outage.down.store(unavailable, Ordering::Release);
+        result
+    }
+
+    async fn begin_unguarded(&self) -> Result<Tx, StoreError> {
         match &self.pools {
             Pools::Sqlite { pool, writer } => {
                 let permit = Arc::clone(writer)
@@ -303,6 +380,10 @@ impl Db {
 
     pub async fn execute(&self, query: Query) -> Result<u64, StoreError> {
         query.refuse_nul()?;
+        self.guarded(self.execute_unguarded(query)).await
+    }
+
+    async fn execute_unguarded(&self, query: Query) -> Result<u64, StoreError> {
         let affected = match &self.pools {
             Pools::Sqlite { pool, .. } => bind_sqlite(&query)
                 .execute(pool)
@@ -318,6 +399,10 @@ impl Db {
 
     pub async fn fetch_all(&self, query: Query) -> Result<Vec<Row>, StoreError> {
         query.refuse_nul()?;
+        self.guarded(self.fetch_all_unguarded(query)).await
+    }
+
+    async fn fetch_all_unguarded(&self, query: Query) -> Result<Vec<Row>, StoreError> {
         let rows = match &self.pools {
             Pools::Sqlite { pool, .. } => bind_sqlite(&query)
                 .fetch_all(pool)
@@ -337,6 +422,10 @@ impl Db {
 
     pub async fn fetch_optional(&self, query: Query) -> Result<Option<Row>, StoreError> {
         query.refuse_nul()?;
+        self.guarded(self.fetch_optional_unguarded(query)).await
+    }
+
+    async fn fetch_optional_unguarded(&self, query: Query) -> Result<Option<Row>, StoreError> {
         let row = match &self.pools {
             Pools::Sqlite { pool, .. } => bind_sqlite(&query)
                 .fetch_optional(pool)

@@ -47,10 +47,13 @@ pub struct Fetched {
 pub enum FetchError {
     #[error("{0}")]
     BadUrl(String),
-    #[error("{host} resolves to {address}, {reason}; Pursuit does not fetch from there")]
+    /// A refused address. The message never names what a host name resolved to: that
+    /// would map a server's internal network for whoever asks.
+    #[error("{}", refused_message(.host, .literal, .reason))]
     Refused {
         host: String,
-        address: IpAddr,
+        /// The URL named the address itself (not a host name).
+        literal: bool,
         reason: &'static str,
     },
     #[error("{host} could not be resolved: {message}")]
@@ -65,6 +68,16 @@ pub enum FetchError {
     Status(u16),
     #[error("the page could not be read: {0}")]
     Http(String),
+}
+
+fn refused_message(host: &str, literal: &bool, reason: &str) -> String {
+    if *literal {
+        format!("{host} is {reason}; Pursuit does not fetch from there")
+    } else {
+        format!(
+            "{host} points to a private, local or reserved network address; Pursuit fetches only from public sites"
+        )
+    }
 }
 
 /// Fetches `url` under `limits`.
@@ -157,8 +170,8 @@ async fn checked_address(url: &Url, limits: &Limits) -> Result<SocketAddr, Fetch
         }
         if let Some(why) = refusal(ip) {
             return Err(FetchError::Refused {
+                literal: bare.parse::<IpAddr>().is_ok(),
                 host,
-                address: ip,
                 reason: why.reason(),
             });
         }

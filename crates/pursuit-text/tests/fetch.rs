@@ -92,6 +92,13 @@ async fn a_page_is_fetched_and_loopback_is_refused_without_the_test_allowance() 
         matches!(localhost, FetchError::Refused { .. }),
         "a name that resolves to loopback: {localhost:?}"
     );
+    // What a name resolves to is not told: that would map the server's network.
+    let told = localhost.to_string();
+    assert!(
+        !told.contains("127.0.0.1") && !told.contains("::1"),
+        "{told}"
+    );
+    assert!(told.contains("localhost"), "{told}");
 }
 
 #[tokio::test]

@@ -328,14 +328,21 @@ async fn mark_read(
             crate::notifications::mark_all_read(State(state), current).await?;
         }
     }
-    // Only a path of ours: never a redirect to another site.
     let back = form.text("back");
-    let back = if back.starts_with('/') && !back.starts_with("//") {
-        back
-    } else {
-        "/board".to_owned()
-    };
-    Ok(Redirect::to(&back))
+    Ok(Redirect::to(local_path(&back).unwrap_or("/board")))
+}
+
+/// `target` when it is a path on this site, never a way to another one: it starts with one
+/// `/`, and has no backslash (browsers read `/\evil.example` as `//evil.example`) and no
+/// control characters or spaces (which browsers strip before reading it).
+fn local_path(target: &str) -> Option<&str> {
+    let mut chars = target.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/'))
+        && !target
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    local.then_some(target)
 }
 
 /// "Recruiter_Call" → "Recruiter call".
@@ -705,6 +712,24 @@ mod tests {
             if let Err(error) = env.add_template(name, source) {
                 panic!("{name}: {error:#}");
             }
+        }
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_redirect_targets() {
+        for ok in ["/board", "/board?view=1#x", "/"] {
+            assert_eq!(super::local_path(ok), Some(ok), "{ok}");
+        }
+        for refused in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example",
+            "https://evil.example/",
+            "/ /evil.example",
+            "board",
+            "",
+        ] {
+            assert_eq!(super::local_path(refused), None, "{refused:?}");
         }
     }
 }

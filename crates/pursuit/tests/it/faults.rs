@@ -455,3 +455,118 @@ mod proxy {
         assert_eq!(with.status(), StatusCode::OK);
     }
 }
+
+mod database_down {
+    use std::net::SocketAddr;
+    use std::time::{Duration, Instant};
+
+    use reqwest::StatusCode;
+    use tokio::net::TcpListener;
+    use tokio::task::JoinHandle;
+
+    use crate::auth::{api_token, sign_in};
+    use crate::helpers::{TestDatabase, fresh_postgres_database, spawn_app_with};
+
+    /// A TCP relay in front of PostgreSQL that can be cut (the port refuses connections and
+    /// open ones are dropped, as when the server dies) and restored on the same port.
+    struct Relay {
+        address: SocketAddr,
+        upstream: SocketAddr,
+        task: Option<JoinHandle<()>>,
+    }
+
+    impl Relay {
+        async fn start(upstream: SocketAddr) -> Relay {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let address = listener.local_addr().unwrap();
+            Relay {
+                address,
+                upstream,
+                task: Some(tokio::spawn(relay(listener, upstream))),
+            }
+        }
+
+        fn cut(&mut self) {
+            if let Some(task) = self.task.take() {
+                task.abort();
+            }
+        }
+
+        async fn restore(&mut self) {
+            let listener = TcpListener::bind(self.address).await.unwrap();
+            self.task = Some(tokio::spawn(relay(listener, self.upstream)));
+        }
+    }
+
+    async fn relay(listener: TcpListener, upstream: SocketAddr) {
+        // Connections die with this task (aborting a JoinSet aborts its tasks).
+        let mut open = tokio::task::JoinSet::new();
+        while let Ok((mut client, _)) = listener.accept().await {
+            open.spawn(async move {
+                if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                }
+            });
+        }
+    }
+
+    #[tokio::test]
+    async fn while_postgresql_is_down_requests_fail_fast_with_retry_after_and_recover() {
+        if std::env::var("TEST_DATABASE_ADMIN_URL").is_err() {
+            panic!("TEST_DATABASE_ADMIN_URL is not set: run the tests through scripts/test");
+        }
+        let url = fresh_postgres_database().await;
+        let (prefix, rest) = url.split_once('@').unwrap();
+        let (host_port, database) = rest.split_once('/').unwrap();
+        let mut relay = Relay::start(host_port.parse().unwrap()).await;
+        let database = TestDatabase {
+            url: Some(format!("{prefix}@{}/{database}", relay.address)),
+            data_dir: tempfile::tempdir().unwrap(),
+        };
+        let app = spawn_app_with(database, |_| {}).await;
+        let browser = sign_in(&app, "outage@example.org", 1).await;
+        let (_, token) = api_token(&app, &browser, "outage").await;
+        let list = || {
+            app.client
+                .get(app.url("/api/v1/applications"))
+                .bearer_auth(&token)
+                .send()
+        };
+        assert_eq!(list().await.unwrap().status(), StatusCode::OK);
+
+        // PostgreSQL goes away.
+        relay.cut();
+        // The first request learns of the outage (within the 5 s acquire timeout)…
+        let first = list().await.unwrap();
+        assert_eq!(first.status(), StatusCode::SERVICE_UNAVAILABLE);
+        // …the next ones do not wait for it again: at most one short probe a second.
+        let started = Instant::now();
+        for _ in 0..20 {
+            let response = list().await.unwrap();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(response.headers().contains_key("retry-after"));
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "20 requests took {:?}",
+            started.elapsed()
+        );
+        let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+        assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+        // It comes back: so does the app, without a restart.
+        relay.restore().await;
+        let mut recovered = false;
+        for _ in 0..40 {
+            if list().await.unwrap().status() == StatusCode::OK {
+                recovered = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        assert!(
+            recovered,
+            "requests did not recover after PostgreSQL came back"
+        );
+    }
+}
