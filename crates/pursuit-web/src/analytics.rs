@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Range {
     /// First application date counted (`YYYY-MM-DD`); default 90 days before `to`.
     from: Option<String>,

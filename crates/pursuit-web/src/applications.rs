@@ -566,6 +566,7 @@ pub(crate) async fn delete_application(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Comma-separated statuses, e.g. `Applied,Screening`.
     status: Option<String>,

@@ -60,7 +60,7 @@ pub struct ResumeCallback {
     /// Why it failed (with `failed`).
     error: Option<String>,
     /// The fields read, in the shape of a version's `fields` (with `complete`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     parsed: Option<Value>,
     /// The text the workflow read from the file.
     text: Option<String>,
@@ -74,7 +74,7 @@ pub struct JobCallback {
     status: String,
     error: Option<String>,
     /// The fields read, in the shape of a posting's `parsed` (with `complete`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     parsed: Option<Value>,
     /// The posting's text, when the workflow fetched it.
     text: Option<String>,

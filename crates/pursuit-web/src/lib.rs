@@ -196,7 +196,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     // utoipa copies the crate's licence field, which the project has not set.
     doc.info.license = None;
-    OpenApiRouter::with_openapi(doc)
+    let (routes, mut doc) = OpenApiRouter::with_openapi(doc)
         .merge(health::router())
         .merge(auth::router())
         .merge(tasks::router())
@@ -214,7 +214,66 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(matches::router())
         .merge(similarity::router())
         .merge(callbacks::router())
-        .split_for_parts()
+        .split_for_parts();
+    document_platform_responses(&mut doc);
+    (routes, doc)
+}
+
+/// Adds to every operation the problems the platform layers can answer with whatever the
+/// handler says (a bad query, a slow or large or mistyped body, an over-long target, too
+/// many headers, U+0000 in a parameter, a full disk or a database outage, a bug), so a
+/// client generated from the document expects them. What a handler documents itself stays.
+fn document_platform_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    problem::PROBLEM_JSON,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let has_body = operation.request_body.is_some();
+            let mut add = |status: &str, description: &str| {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description));
+            };
+            add("400", "The request is malformed (a bad parameter or body)");
+            add("414", "The request target is too long");
+            add(
+                "422",
+                "A value is invalid (e.g. a parameter holding U+0000)",
+            );
+            add("431", "Too many or too large headers");
+            add("500", "An internal error; the body holds the request id");
+            add(
+                "503",
+                "The database is unreachable or its disk is full; see Retry-After",
+            );
+            if has_body {
+                add("408", "The request body arrived too slowly");
+                add("413", "The request body is too large");
+                add("415", "The request body's media type is not accepted");
+            }
+        }
+    }
 }
 
 /// The OpenAPI document alone (for `pursuit openapi` and the snapshot test).

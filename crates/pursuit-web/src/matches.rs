@@ -171,6 +171,7 @@ async fn read_posting(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatchQuery {
     /// A resume version's id, or the resume's id (its active version); default the active
     /// version.
@@ -373,6 +374,7 @@ async fn generate_pain_points(
 const PAIRING_VERSION: &str = "pairing-1";
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PainPointsQuery {
     /// The posting.
     job_id: uuid::Uuid,

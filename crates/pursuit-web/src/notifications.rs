@@ -59,6 +59,7 @@ fn response(n: Notification) -> NotificationResponse {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only unread ones.
     unread: Option<bool>,

@@ -84,7 +84,7 @@ pub struct PostingResponse {
     /// What was read: title, company, location, remote_type, salary, employment_type,
     /// seniority, years_experience, responsibilities, requirements (required/preferred),
     /// skills (required/preferred/mentioned, each with its evidence line), benefits…
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     parsed: Option<Value>,
     /// The posting's text: as pasted, or the fetched page's readable text.
     text: String,
@@ -379,6 +379,7 @@ fn application_for(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only postings saved to the tracker (`true`) or only those not (`false`).
     saved: Option<bool>,

@@ -294,6 +294,7 @@ pub(crate) async fn deliver_soon(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     due_before: Option<String>,

@@ -65,7 +65,7 @@ pub struct VersionResponse {
     /// What was read with the user's corrections laid over it: basics (name, label, email,
     /// phone, url, location, summary, profiles), work, education, certificates, languages,
     /// skills (each with its evidence line), accomplishments, total_years.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     fields: Option<Value>,
     /// The user's corrections alone (`PATCH` merges into them).
     #[schema(value_type = Object)]
@@ -497,6 +497,7 @@ async fn enqueue_parse(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResumeQuery {
     /// `jsonresume` for the active version as a JSON Resume document.
     format: Option<String>,

@@ -61,6 +61,7 @@ fn embed_problem(error: EmbedError) -> ApiError {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChunkMatchQuery {
     /// A resume version's id, or the resume's id (its active version); default the active
     /// version.
@@ -179,6 +180,7 @@ const MAX_SCANNED: i64 = 50_000;
 const MAX_QUERY_CHARS: usize = 2_000;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// What to look for: words, a sentence, a requirement.
     q: Option<String>,

@@ -71,6 +71,7 @@ pub struct ImportRequest {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CsvQuery {
     /// The file's name, kept for the user's reference.
     filename: Option<String>,
