@@ -359,6 +359,7 @@ async fn list_reminders(
 #[utoipa::path(patch, path = "/api/v1/reminders/{id}", tag = "applications",
     params(("id" = uuid::Uuid, Path, description = "The reminder's id"),
            ("If-Match" = String, Header, description = "The ETag last read")),
+    request_body(content = Object, description = "Any of `due_at`, `title`, `channels`, `canceled`"),
     responses(
         (status = 200, description = "Updated", body = ReminderResponse),
         (status = 404, description = "No such reminder of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
