@@ -20,6 +20,7 @@ use tokio::process::{Child, Command};
 
 mod browser;
 mod documents;
+mod floor;
 mod matching;
 mod quality;
 mod queue;
@@ -127,6 +128,30 @@ enum Bench {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// The tracker's routes against this machine's floor (a bare handler, an indexed read,
+    /// a durable commit), measured alternately in one run; then a fixed rate of mixed
+    /// tracker requests with p50/p99 per route.
+    Floor {
+        #[arg(long, default_value = "target/release/pursuit")]
+        binary: PathBuf,
+        /// Applications of the one account (four tags each).
+        #[arg(long, default_value_t = 20_000)]
+        applications: usize,
+        /// Concurrent connections of the closed-loop runs.
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
+        /// Seconds per target per round.
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Requests per second of the fixed-rate phase (0: skip it).
+        #[arg(long, default_value_t = 500)]
+        rate: u64,
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// The tracker API under a fixed request rate: list, get, create and PATCH latency with
     /// many users and applications, and analytics on one big account.
     Tracker {
@@ -198,6 +223,9 @@ enum Bench {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // One TLS provider for every HTTP client here (reqwest is built without one): without
+    // it the first client built panics, as `serve` did.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match Cli::parse().command {
         Bench::Serve {
             binary,
@@ -276,6 +304,26 @@ async fn main() -> anyhow::Result<()> {
             jobs,
             database_url,
         } => queue::chaos(&binary, kills, jobs, database_url).await,
+        Bench::Floor {
+            binary,
+            applications,
+            connections,
+            seconds,
+            rounds,
+            rate,
+            database_url,
+        } => {
+            floor::run(floor::Options {
+                binary,
+                applications,
+                connections,
+                seconds,
+                rounds,
+                rate,
+                database_url,
+            })
+            .await
+        }
         Bench::Tracker {
             binary,
             users,

@@ -23,7 +23,8 @@ const STATUSES: [ApplicationStatus; 6] = [
     ApplicationStatus::Offer,
 ];
 
-fn data(i: usize) -> ApplicationData {
+/// The `i`th benchmark application (also the start of `floor`'s).
+pub(crate) fn data(i: usize) -> ApplicationData {
     let role = if i.is_multiple_of(2) {
         "Backend Engineer"
     } else {
@@ -93,7 +94,6 @@ pub async fn run(
     database_url: Option<String>,
     chromedriver: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir()?;
     let options = ConnectOptions {
         max_connections: 4,

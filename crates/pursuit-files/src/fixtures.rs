@@ -21,6 +21,16 @@ pub fn pdf_with_content(content: Vec<u8>) -> Vec<u8> {
 
 /// A PDF with one page per content stream, in Helvetica (`/F1`).
 pub fn pdf_pages(contents: Vec<Vec<u8>>) -> Vec<u8> {
+    pdf_of_streams(
+        contents
+            .into_iter()
+            .map(|content| Stream::new(dictionary! {}, content))
+            .collect(),
+    )
+}
+
+/// A PDF with one page per content stream as given (filters and all), in Helvetica.
+fn pdf_of_streams(streams: Vec<Stream>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {
@@ -30,10 +40,10 @@ pub fn pdf_pages(contents: Vec<Vec<u8>>) -> Vec<u8> {
     let resources_id = doc.add_object(dictionary! {
         "Font" => dictionary! { "F1" => font_id },
     });
-    let kids: Vec<Object> = contents
+    let kids: Vec<Object> = streams
         .into_iter()
-        .map(|content| {
-            let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+        .map(|stream| {
+            let content_id = doc.add_object(stream);
             doc.add_object(dictionary! {
                 "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
             })
@@ -74,27 +84,13 @@ pub fn pdf_bomb(megabytes: usize) -> Vec<u8> {
     let mut outer = ZlibEncoder::new(Vec::new(), Compression::best());
     outer.write_all(&once).unwrap();
     let twice = outer.finish().unwrap();
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let content_id = doc.add_object(Stream::new(
-        dictionary! { "Filter" => vec![Object::from("FlateDecode"), Object::from("FlateDecode")] },
-        twice,
-    ).with_compression(false));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    pdf_of_streams(vec![
+        Stream::new(
+            dictionary! { "Filter" => vec![Object::from("FlateDecode"), Object::from("FlateDecode")] },
+            twice,
+        )
+        .with_compression(false),
+    ])
 }
 
 /// One line of Helvetica text at (`x`, `y`), `size` points.

@@ -913,3 +913,13 @@ pub async fn tag_counts(
         .map(|row| Ok((row.get("tag")?, row.get("n")?)))
         .collect()
 }
+
+/// Fresh planner statistics for the tracker's tables, after a bulk write (an import).
+pub async fn refresh_statistics(db: &crate::Db) -> Result<(), StoreError> {
+    db.analyze(&[
+        "applications",
+        "application_tags",
+        "application_status_history",
+    ])
+    .await
+}

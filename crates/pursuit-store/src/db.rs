@@ -177,9 +177,12 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
+        // No ping on acquire: a local file does not drop connections, and the ping was a
+        // round trip to the connection's thread on every statement.
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
+            .test_before_acquire(false)
             .connect_with(connect)
             .await
             .map_err(|source| StoreError::Connect {
@@ -203,9 +206,12 @@ impl Db {
         connect: PgConnectOptions,
         options: &ConnectOptions,
     ) -> Result<Db, StoreError> {
+        // No ping on acquire (a round trip per statement): a connection the server dropped
+        // fails its next statement, the request answers 503, and the pool replaces it.
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
+            .test_before_acquire(false)
             .connect_with(connect)
             .await
             .map_err(|source| StoreError::Connect {
@@ -288,6 +294,30 @@ impl Db {
     /// Records what a result says about the storage (see [`Db::check_writable`]).
     fn note<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
         note(&self.storage_full, result)
+    }
+
+    /// Brings the query planner's statistics up to date where they are missing or stale
+    /// (SQLite's `PRAGMA optimize`, bounded by `analysis_limit`): without them SQLite walks
+    /// every tag a user has to find one application's tags. Cheap when nothing changed; run
+    /// at startup and by the daily sweep. PostgreSQL's autovacuum keeps its own.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        if let Pools::Sqlite { pool, .. } = &self.pools {
+            sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Gathers fresh statistics on `tables` now, on both backends: after a bulk write (an
+    /// import) the planner would otherwise plan for the empty tables it last saw, until
+    /// PostgreSQL's autoanalyze or SQLite's next `optimize` runs.
+    pub async fn analyze(&self, tables: &[&'static str]) -> Result<(), StoreError> {
+        for table in tables {
+            self.execute(Query::dynamic(format!("ANALYZE {table}")))
+                .await?;
+        }
+        Ok(())
     }
 
     pub fn pool_stats(&self) -> PoolStats {

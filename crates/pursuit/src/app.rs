@@ -40,6 +40,11 @@ impl Application {
         let report = migrate::run(&db, VERSION)
             .await
             .context("cannot migrate the database")?;
+        // Planner statistics where missing or stale (SQLite): a slow plan is no reason not
+        // to start, so a failure is only logged.
+        if let Err(error) = db.optimize().await {
+            tracing::warn!(%error, "cannot update the query planner's statistics");
+        }
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;

@@ -20,7 +20,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(pursuit::command::run(cli)) {
+    let result = runtime.block_on(pursuit::command::run(cli));
+    pursuit::telemetry::flush();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // One line, the whole chain: "cannot listen on 127.0.0.1:8080: Address in use".

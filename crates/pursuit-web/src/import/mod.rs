@@ -678,6 +678,11 @@ pub(crate) async fn confirm_import(
         serde_json::to_value(response(&committed, plan, Some(result))).unwrap_or(Value::Null);
     imports::record_result(&mut tx, current.id(), id, report.clone()).await?;
     tx.commit().await?;
+    // Thousands of rows at once: the planner must know, or the next reads plan for the
+    // tables as they were (a failure here costs speed, not data).
+    if let Err(error) = pursuit_store::applications::refresh_statistics(&state.db).await {
+        tracing::warn!(%error, "statistics after an import were not refreshed");
+    }
     Ok(Json(report))
 }
 

@@ -37,5 +37,8 @@ pub async fn run(_job: Sweep, ctx: JobContext) -> Result<(), JobError> {
     for statement in statements {
         ctx.db.execute(statement).await?;
     }
+    // A day's writes may have moved the planner's statistics (SQLite; PostgreSQL's
+    // autovacuum does this itself).
+    ctx.db.optimize().await?;
     Ok(())
 }
