@@ -491,8 +491,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         );
     }
 
-    // A fixed rate of mixed tracker requests: p50/p99 per route.
+    // A fixed rate of mixed tracker requests: p50/p99 per route. The closed-loop writes
+    // left the kernel with dirty pages: write them out first, or this phase measures the
+    // writeback (multi-second fsyncs here) rather than Pursuit.
     if options.rate > 0 {
+        let _ = tokio::process::Command::new("sync").status().await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
         let kinds = [Kind::Get, Kind::List, Kind::Patch, Kind::Post];
         let names = ["GET by id", "list of 50", "PATCH", "POST"];
         let samples: Arc<std::sync::Mutex<Vec<Vec<f64>>>> =

@@ -35,10 +35,24 @@ pub async fn run(global: &GlobalArgs, args: ServeArgs) -> anyhow::Result<()> {
         Some(public) => public.trim_end_matches('/').to_owned(),
         None => format!("http://{}", app.local_addr()),
     };
-    // stdout, alone on its line: scripts (and the benchmark) wait for it.
-    println!("Pursuit {} is listening on {url}", crate::app::VERSION);
+    // stdout, alone on its line: scripts (and the benchmark) wait for it. Whoever reads it
+    // may close the pipe after the first line; that must not stop the server (`println!`
+    // panics on a closed stdout).
+    say(&format!(
+        "Pursuit {} is listening on {url}",
+        crate::app::VERSION
+    ));
     if let Some(link) = app.owner_link() {
-        println!("Sign in as the owner (one-time link, valid 24 hours): {link}");
+        say(&format!(
+            "Sign in as the owner (one-time link, valid 24 hours): {link}"
+        ));
     }
     app.run_until_stopped(shutdown_signal()).await
+}
+
+/// One line on stdout, flushed; a closed stdout is not an error for a server.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
