@@ -11,8 +11,6 @@
 //! prints p50/p99 per route.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -25,7 +23,6 @@ use pursuit_domain::application::ChangedBy;
 use pursuit_domain::ids::ApplicationId;
 use pursuit_store::applications::{self, ApplicationData};
 use pursuit_store::{ConnectOptions, Db, accounts};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// What the run is told.
 pub struct Options {
@@ -366,35 +363,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     // Pursuit, as users run it (logs at info to a file).
     let log = std::fs::File::create(dir.path().join("serve.log"))?;
     let mut command = tokio::process::Command::new(&options.binary);
-    command
-        .args([
-            "serve",
-            "--no-worker",
-            "--bind",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .kill_on_drop(true);
-    if let Some(url) = &options.database_url {
-        command.env("DATABASE_URL", url);
-    }
-    let mut server = command.spawn()?;
-    let line = BufReader::new(
-        server
-            .stdout
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("no stdout"))?,
-    )
-    .lines()
-    .next_line()
-    .await?
-    .unwrap_or_default();
-    let base = line.rsplit(' ').next().unwrap_or_default().to_owned();
-    let _ = base.parse::<reqwest::Url>()?;
-    let _: SocketAddr = base.trim_start_matches("http://").parse()?;
+    command.stderr(log);
+    let (mut server, base) =
+        crate::tracker::spawn_serve(command, dir.path(), options.database_url.as_deref()).await?;
 
     let shared = Arc::new(Shared {
         client: reqwest::Client::builder()

@@ -83,6 +83,45 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[(((p / 100.0) * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
 }
 
+/// Starts `command` (a `pursuit` binary, its log settings done) as `serve --no-worker` on
+/// a free port with `data_dir` (and `database_url`), and returns it with the address it
+/// printed.
+pub(crate) async fn spawn_serve(
+    mut command: tokio::process::Command,
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+) -> anyhow::Result<(tokio::process::Child, String)> {
+    command
+        .args([
+            "serve",
+            "--no-worker",
+            "--bind",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    let mut server = command.spawn()?;
+    let stdout = server
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let line = BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await?
+        .unwrap_or_default();
+    let base = line.rsplit(' ').next().unwrap_or_default().to_owned();
+    if !base.starts_with("http://") {
+        anyhow::bail!("pursuit serve did not print its address: {line:?}");
+    }
+    Ok((server, base))
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     binary: &std::path::Path,
@@ -150,33 +189,9 @@ pub async fn run(
 
     let mut command = tokio::process::Command::new(binary);
     command
-        .args([
-            "serve",
-            "--no-worker",
-            "--bind",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(dir.path())
         .env("PURSUIT_LOG_LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true);
-    if let Some(url) = &database_url {
-        command.env("DATABASE_URL", url);
-    }
-    let mut server = command.spawn()?;
-    let line = BufReader::new(
-        server
-            .stdout
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("no stdout"))?,
-    )
-    .lines()
-    .next_line()
-    .await?
-    .unwrap_or_default();
-    let base = line.rsplit(' ').next().unwrap_or_default().to_owned();
+        .stderr(Stdio::inherit());
+    let (mut server, base) = spawn_serve(command, dir.path(), database_url.as_deref()).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;
