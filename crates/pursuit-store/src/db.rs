@@ -520,16 +520,34 @@ impl Drop for Tx {
         let writer = self.writer.take();
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
+                // If the task never runs (the runtime is shutting down), the guard closes the
+                // connection instead of letting it back into the pool inside a transaction.
+                let mut guard = RollbackGuard(Some(conn));
                 runtime.spawn(async move {
-                    if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
-                        conn.close_on_drop();
+                    if let Some(conn) = guard.0.as_mut()
+                        && sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await.is_ok()
+                    {
+                        // Rolled back: the connection may go back to the pool as it is.
+                        drop(guard.0.take());
                     }
-                    drop(conn);
+                    drop(guard);
                     drop(writer);
                 });
             }
             // No runtime to roll back on: closing the connection rolls back.
             Err(_) => conn.close_on_drop(),
+        }
+    }
+}
+
+/// Holds a connection whose transaction still has to be rolled back; dropped with it still
+/// inside, it closes the connection (which rolls back) rather than pooling it.
+struct RollbackGuard(Option<PoolConnection<Sqlite>>);
+
+impl Drop for RollbackGuard {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.as_mut() {
+            conn.close_on_drop();
         }
     }
 }
