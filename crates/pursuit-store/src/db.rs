@@ -364,14 +364,16 @@ impl Db {
                 .saturating_sub(Duration::from_millis(
                     outage.probed_at_ms.load(Ordering::Acquire),
                 ));
+            // What a caller sees while the database is down: no connection to be had.
+            let unavailable = || StoreError::Database(sqlx::Error::PoolTimedOut);
             if since_probe < PROBE_TIMEOUT || outage.probing.swap(true, Ordering::AcqRel) {
-                return Err(StoreError::Database(sqlx::Error::PoolTimedOut));
+                return Err(unavailable());
             }
             let _probe = Probe(outage);
             // A probe waits a second, not the whole acquire timeout.
             tokio::time::timeout(PROBE_TIMEOUT, work)
                 .await
-                .unwrap_or(Err(StoreError::Database(sqlx::Error::PoolTimedOut)))
+                .unwrap_or_else(|_| Err(unavailable()))
         } else {
             work.await
         };
@@ -561,16 +563,7 @@ impl Tx {
     }
 
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        let result = match &mut self.inner {
-            TxInner::Sqlite(conn) => match conn.take() {
-                Some(conn) => end_sqlite(conn, "COMMIT").await,
-                None => Ok(()),
-            },
-            TxInner::Postgres(tx) => match tx.take() {
-                Some(tx) => tx.commit().await.map_err(Into::into),
-                None => Ok(()),
-            },
-        };
+        let result = self.end(true).await;
         if result.is_ok() {
             self.storage_full.store(false, Ordering::Release);
         }
@@ -578,12 +571,19 @@ impl Tx {
     }
 
     pub async fn rollback(mut self) -> Result<(), StoreError> {
+        self.end(false).await
+    }
+
+    /// Commits (`true`) or rolls back the open transaction; afterwards `Drop` has nothing
+    /// left to do.
+    async fn end(&mut self, commit: bool) -> Result<(), StoreError> {
         match &mut self.inner {
             TxInner::Sqlite(conn) => match conn.take() {
-                Some(conn) => end_sqlite(conn, "ROLLBACK").await,
+                Some(conn) => end_sqlite(conn, if commit { "COMMIT" } else { "ROLLBACK" }).await,
                 None => Ok(()),
             },
             TxInner::Postgres(tx) => match tx.take() {
+                Some(tx) if commit => tx.commit().await.map_err(Into::into),
                 Some(tx) => tx.rollback().await.map_err(Into::into),
                 None => Ok(()),
             },

@@ -248,7 +248,10 @@ fn nul_parameters(query: &str) -> Vec<String> {
         .filter(|pair| pair.contains("%00"))
         .map(|pair| {
             let name = pair.split_once('=').map_or(pair, |(name, _)| name);
-            format!("?{}", percent_decode_lossy(name).replace('\0', "\\u0000"))
+            format!(
+                "?{}",
+                crate::problem::visible_name(&percent_decode_lossy(name))
+            )
         })
         .collect()
 }

@@ -300,6 +300,11 @@ fn render(
 pub const NUL_MESSAGE: &str =
     "contains the NUL character (U+0000), which cannot be stored; remove it";
 
+/// A field name as a client can read it back: U+0000 written as `\u0000`.
+pub fn visible_name(name: &str) -> String {
+    name.replace('\0', "\\u0000")
+}
+
 /// JSON pointers (RFC 6901) to every string or key in `value` holding U+0000.
 pub fn nul_pointers(value: &serde_json::Value) -> Vec<String> {
     fn walk(value: &serde_json::Value, pointer: &mut String, found: &mut Vec<String>) {
@@ -318,7 +323,7 @@ pub fn nul_pointers(value: &serde_json::Value) -> Vec<String> {
                 for (key, item) in members {
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&escape(&key.replace('\0', "\\u0000")));
+                    pointer.push_str(&escape(&visible_name(key)));
                     if key.contains('\0') {
                         found.push(pointer.clone());
                     }

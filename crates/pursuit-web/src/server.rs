@@ -16,7 +16,6 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -59,7 +58,8 @@ impl Default for ServerLimits {
 #[error("the request body did not arrive within {0} seconds")]
 pub struct BodyTimedOut(pub u64);
 
-/// One open connection, as the accept loop sees it.
+/// One open connection, as the accept loop sees it (a clone shares the same state).
+#[derive(Clone)]
 struct Slot {
     /// Requests being served on it right now (0 = idle).
     busy: Arc<AtomicUsize>,
@@ -170,13 +170,8 @@ fn admit(slots: &Mutex<Slots>, limits: &ServerLimits, started: Instant) -> Optio
         idle_since: Arc::new(AtomicU64::new(elapsed_ms(started))),
         close: Arc::new(Notify::new()),
     };
-    let handle = Slot {
-        busy: Arc::clone(&slot.busy),
-        idle_since: Arc::clone(&slot.idle_since),
-        close: Arc::clone(&slot.close),
-    };
-    slots.open.insert(id, slot);
-    Some((id, handle))
+    slots.open.insert(id, slot.clone());
+    Some((id, slot))
 }
 
 fn elapsed_ms(started: Instant) -> u64 {

@@ -213,7 +213,7 @@ impl axum::extract::FromRequest<AppState> for PageForm {
             .0
             .iter()
             .filter(|(name, value)| name.contains('\0') || value.contains('\0'))
-            .map(|(name, _)| format!("/{}", name.replace('\0', "\\u0000")))
+            .map(|(name, _)| format!("/{}", crate::problem::visible_name(name)))
             .collect();
         if !with_nul.is_empty() {
             return Err(crate::problem::nul_problem(with_nul).into_response());
