@@ -365,7 +365,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let mut command = tokio::process::Command::new(&options.binary);
     command.stderr(log);
     let (mut server, base) =
-        crate::tracker::spawn_serve(command, dir.path(), options.database_url.as_deref()).await?;
+        crate::tracker::spawn_serve(command, dir.path(), options.database_url.as_deref(), false)
+            .await?;
 
     let shared = Arc::new(Shared {
         client: reqwest::Client::builder()

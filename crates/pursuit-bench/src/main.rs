@@ -24,6 +24,7 @@ mod floor;
 mod matching;
 mod quality;
 mod queue;
+mod ranking;
 mod reminders;
 mod skills;
 mod tracker;
@@ -152,6 +153,21 @@ enum Bench {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// `GET /api/v1/jobs?sort=match` with thousands of read postings: its latency, and
+    /// `/healthz` latency while ten ranked lists run at once. Give `--binary` twice to
+    /// compare two builds in one run.
+    Ranking {
+        #[arg(long = "binary", default_value = "target/release/pursuit")]
+        binaries: Vec<PathBuf>,
+        #[arg(long, default_value_t = 5_000)]
+        postings: usize,
+        /// Sequential ranked lists timed.
+        #[arg(long, default_value_t = 40)]
+        samples: usize,
+        /// Seconds of `/healthz` probes under load.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// The tracker API under a fixed request rate: list, get, create and PATCH latency with
     /// many users and applications, and analytics on one big account.
     Tracker {
@@ -267,6 +283,20 @@ async fn main() -> anyhow::Result<()> {
                 show,
                 &weights,
             )
+            .await
+        }
+        Bench::Ranking {
+            binaries,
+            postings,
+            samples,
+            seconds,
+        } => {
+            ranking::run(ranking::Options {
+                binaries,
+                postings,
+                samples,
+                seconds,
+            })
             .await
         }
         Bench::Queue {

@@ -316,7 +316,7 @@ pub async fn quiet_hours(
     for minute in 0..=(24 + 15) * 60 {
         let now = start + SignedDuration::from_mins(minute);
         clock.set(now);
-        pursuit_worker::jobs::reminders::dispatch(&db, now).await?;
+        pursuit_app::reminders::dispatch(&db, now).await?;
         worker.drain().await?;
     }
     let rows = db

@@ -76,29 +76,28 @@ async fn seed_user(
     Ok((token, ids))
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
     sorted[(((p / 100.0) * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
 }
 
-/// Starts `command` (a `pursuit` binary, its log settings done) as `serve --no-worker` on
-/// a free port with `data_dir` (and `database_url`), and returns it with the address it
-/// printed.
+/// Starts `command` (a `pursuit` binary, its log settings done) as `serve` (with its
+/// worker when `worker`, else `--no-worker`) on a free port with `data_dir` (and
+/// `database_url`), and returns it with the address it printed.
 pub(crate) async fn spawn_serve(
     mut command: tokio::process::Command,
     data_dir: &std::path::Path,
     database_url: Option<&str>,
+    worker: bool,
 ) -> anyhow::Result<(tokio::process::Child, String)> {
+    command.arg("serve");
+    if !worker {
+        command.arg("--no-worker");
+    }
     command
-        .args([
-            "serve",
-            "--no-worker",
-            "--bind",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
+        .args(["--bind", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .stdout(Stdio::piped())
         .kill_on_drop(true);
@@ -191,7 +190,8 @@ pub async fn run(
     command
         .env("PURSUIT_LOG_LEVEL", "warn")
         .stderr(Stdio::inherit());
-    let (mut server, base) = spawn_serve(command, dir.path(), database_url.as_deref()).await?;
+    let (mut server, base) =
+        spawn_serve(command, dir.path(), database_url.as_deref(), false).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;

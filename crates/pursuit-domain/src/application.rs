@@ -23,6 +23,12 @@ macro_rules! wire_enum {
                 })
             }
         }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
     };
 }
 
@@ -42,6 +48,16 @@ wire_enum! {
         Rejected => "Rejected",
         OnHold => "On_Hold",
         Closed => "Closed",
+    }
+}
+
+wire_enum! {
+    /// Where the reading of a posting or a resume version stands: waiting for the parser,
+    /// read (its fields are there), or not readable (with the reason).
+    ParseStatus {
+        Pending => "pending",
+        Complete => "complete",
+        Failed => "failed",
     }
 }
 

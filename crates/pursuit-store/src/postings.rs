@@ -1,6 +1,7 @@
 //! Companies and the job postings a user added. Every function takes the owner.
 
 use jiff::Timestamp;
+use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::{ApplicationId, CompanyId, PostingId, UserId};
 
 use crate::db::Conn;
@@ -59,7 +60,7 @@ pub struct Posting {
     pub raw_text: String,
     pub title: Option<String>,
     /// `pending`, `complete` or `failed`.
-    pub parse_status: String,
+    pub parse_status: ParseStatus,
     pub parse_error: Option<String>,
     pub parsed: Option<serde_json::Value>,
     pub jd_lang: Option<String>,
@@ -173,6 +174,31 @@ pub async fn get_posting(
     .transpose()
 }
 
+/// The user's postings among `ids` (in no particular order; ids not the user's are left
+/// out): a page of a ranked list read in one query.
+pub async fn get_postings(
+    mut conn: impl Conn,
+    user_id: UserId,
+    ids: &[PostingId],
+) -> Result<Vec<Posting>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let mut query = Query::dynamic(format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE p.user_id = $1 AND p.id IN ({})",
+            placeholders.join(", ")
+        ))
+        .bind(user_id);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in conn.fetch_all(query).await? {
+            out.push(from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The user's postings, newest first, after the `(created_at, id)` of the last one seen.
 /// `saved`: only those in the tracker (`true`) or only those not (`false`).
 pub async fn list_postings(
@@ -210,7 +236,7 @@ pub struct ParsedPosting {
     pub id: PostingId,
     pub application_id: Option<ApplicationId>,
     /// `pending`, `complete` or `failed`.
-    pub parse_status: String,
+    pub parse_status: ParseStatus,
     pub parsed: Option<serde_json::Value>,
 }
 

@@ -4,11 +4,9 @@
 use jiff::Timestamp;
 use pursuit_domain::application::ApplicationStatus;
 use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId, UserId};
-use pursuit_domain::reminder_rules;
 use pursuit_domain::settings::ReminderChannel;
 
 use crate::Versioned;
-use crate::accounts;
 use crate::db::Conn;
 use crate::delivery::Delivery;
 use crate::error::StoreError;
@@ -283,127 +281,42 @@ pub async fn cancel_rule_reminders(
     .await
 }
 
-/// Runs the default rules for an application that just entered `status`: cancels the
-/// pending rule reminders of its previous status and plans those of the new one, in the
-/// user's zone and around their quiet hours. Idempotent: each entry into a status has its
-/// own dedupe key (the number of times the application entered it), so a replayed call
-/// plans nothing twice.
-pub async fn apply_status_rules(
+/// How many times the application has entered `status` (its status history's entries):
+/// what tells one entry into a status from the next, for the rules' dedupe keys.
+pub async fn times_entered(
     mut conn: impl Conn,
     user_id: UserId,
     application_id: ApplicationId,
-    company: &str,
     status: ApplicationStatus,
-    now: Timestamp,
-) -> Result<Vec<Reminder>, StoreError> {
-    cancel_rule_reminders(&mut conn, user_id, application_id, now).await?;
-    let user = accounts::get_user(&mut conn, user_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let settings = accounts::get_settings(&mut conn, user_id).await?;
-    let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let entries: i64 = conn
-        .fetch_one(
-            query("SELECT count(*) AS n FROM application_status_history WHERE application_id = $1 AND user_id = $2 AND to_status = $3")
-                .bind(application_id)
-                .bind(user_id)
-                .bind(status.as_str()),
-        )
-        .await?
-        .get("n")?;
-    let mut planned = Vec::new();
-    for plan in reminder_rules::on_status(
-        status,
-        company,
-        now,
-        &settings.reminder_defaults,
-        settings.quiet_hours,
-        &zone,
-    ) {
-        let new = NewReminder {
-            application_id: Some(application_id),
-            activity_id: None,
-            title: plan.title,
-            due_at: plan.due_at,
-            channels: plan.channels,
-            dedupe_key: Some(format!(
-                "rule:{}:{}:{}",
-                plan.rule, application_id.0, entries
-            )),
-            rule: Some(plan.rule),
-            meta: plan
-                .repeat_days
-                .map(|days| serde_json::json!({ "repeat_days": days })),
-        };
-        if let Some(reminder) =
-            insert_reminder(&mut conn, user_id, ReminderId::new(), &new, now).await?
-        {
-            planned.push(reminder);
-        }
-    }
-    Ok(planned)
+) -> Result<i64, StoreError> {
+    conn.fetch_one(
+        query("SELECT count(*) AS n FROM application_status_history WHERE application_id = $1 AND user_id = $2 AND to_status = $3")
+            .bind(application_id)
+            .bind(user_id)
+            .bind(status.as_str()),
+    )
+    .await?
+    .get("n")
 }
 
-/// Runs the interview rules for an activity whose schedule changed (or is new): cancels its
-/// pending rule reminders and, for a scheduled Interview with a screening or loop stage,
-/// plans the ones before (and after) it. The dedupe key carries the start time, so a
-/// rescheduled interview gets fresh reminders and a replay gets none twice.
-pub async fn apply_activity_rules(
+/// Cancels the activity's unsent rule reminders (its schedule changed).
+pub async fn cancel_activity_rule_reminders(
     mut conn: impl Conn,
     user_id: UserId,
-    activity: &crate::activities::Activity,
-    company: &str,
+    activity_id: ActivityId,
     now: Timestamp,
-) -> Result<Vec<Reminder>, StoreError> {
-    use pursuit_domain::application::{ActivityStatus, ActivityType};
+) -> Result<u64, StoreError> {
     conn.execute(
         query(
             "UPDATE reminders SET canceled_at = $3, version = version + 1, updated_at = $3 \
              WHERE user_id = $1 AND activity_id = $2 AND rule IS NOT NULL AND sent = $4 AND canceled_at IS NULL",
         )
         .bind(user_id)
-        .bind(activity.id)
+        .bind(activity_id)
         .bind(now)
         .bind(false),
     )
-    .await?;
-    let data = &activity.data;
-    let (ActivityType::Interview, ActivityStatus::Scheduled, Some(starts_at), Some(stage)) =
-        (data.kind, data.status, data.starts_at, data.interview_stage)
-    else {
-        return Ok(Vec::new());
-    };
-    let user = accounts::get_user(&mut conn, user_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let settings = accounts::get_settings(&mut conn, user_id).await?;
-    let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let mut planned = Vec::new();
-    for plan in
-        reminder_rules::on_interview(stage, starts_at, company, now, settings.quiet_hours, &zone)
-    {
-        let new = NewReminder {
-            application_id: Some(activity.application_id),
-            activity_id: Some(activity.id),
-            title: plan.title,
-            due_at: plan.due_at,
-            channels: plan.channels,
-            dedupe_key: Some(format!(
-                "rule:{}:{}:{}",
-                plan.rule,
-                activity.id.0,
-                starts_at.as_second()
-            )),
-            rule: Some(plan.rule),
-            meta: None,
-        };
-        if let Some(reminder) =
-            insert_reminder(&mut conn, user_id, ReminderId::new(), &new, now).await?
-        {
-            planned.push(reminder);
-        }
-    }
-    Ok(planned)
+    .await
 }
 
 /// Uncancelled reminders due at or after `from`, with their application's company, soonest

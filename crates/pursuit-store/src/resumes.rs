@@ -1,6 +1,7 @@
 //! A user's resume and its versions. Every function takes the owner.
 
 use jiff::Timestamp;
+use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::{JobId, ResumeId, ResumeVersionId, UserId};
 
 use crate::db::Conn;
@@ -31,7 +32,7 @@ pub struct Version {
     /// The text read from the original (set by the parse).
     pub raw_text: Option<String>,
     /// `pending`, `complete` or `failed`.
-    pub parse_status: String,
+    pub parse_status: ParseStatus,
     pub parse_error: Option<String>,
     pub parsed: Option<serde_json::Value>,
     /// The user's corrections: an object laid over `parsed`.
@@ -238,7 +239,7 @@ pub async fn list_versions(
 /// What a parse found (Pursuit's own or an outside workflow's).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParseOutcome {
-    pub status: &'static str,
+    pub status: ParseStatus,
     pub error: Option<String>,
     pub parsed: Option<serde_json::Value>,
     pub raw_text: Option<String>,
@@ -263,7 +264,7 @@ pub async fn record_parse(
             )
             .bind(id)
             .bind(user_id)
-            .bind(outcome.status)
+            .bind(outcome.status.as_str())
             .bind(outcome.error.clone())
             .bind(outcome.parsed.clone())
             .bind(outcome.raw_text.clone())

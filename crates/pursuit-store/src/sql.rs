@@ -346,6 +346,13 @@ impl Decode for Option<serde_json::Value> {
     }
 }
 
+impl Decode for pursuit_domain::application::ParseStatus {
+    fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
+        let text: String = row.get(column)?;
+        pursuit_domain::application::ParseStatus::parse(&text).map_err(|e| decode_error(column, e))
+    }
+}
+
 macro_rules! decode_required {
     ($($rust:ty),* $(,)?) => {$(
         impl Decode for $rust {

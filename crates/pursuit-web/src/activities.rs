@@ -6,11 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use jiff::Timestamp;
+use pursuit_app::Precondition;
 use pursuit_domain::account::TimeZoneName;
 use pursuit_domain::application::{
     ActivityStatus, ActivityType, FollowupChannel, InterviewMedium, InterviewStage,
 };
-use pursuit_domain::ids::{ActivityId, ApplicationId};
+use pursuit_domain::ids::{ActivityId, ApplicationId, UserId};
 use pursuit_store::activities::{self, Activity, ActivityData};
 use pursuit_store::applications;
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ use crate::extract::Json;
 use crate::fields::Fields;
 use crate::idempotency::Idempotency;
 use crate::problem::ApiError;
-use crate::versioned::{self, if_match};
+use crate::versioned::{self, version_sent};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -135,7 +136,7 @@ fn with_etag(status: StatusCode, activity: &Activity) -> Response {
     versioned::with_etag(status, response(activity), activity.version)
 }
 
-fn stale(current: &Activity, sent: i64) -> ApiError {
+pub(crate) fn stale(current: &Activity, sent: i64) -> ApiError {
     versioned::stale("activity", response(current), current.version, sent)
 }
 
@@ -290,7 +291,7 @@ async fn list_activities(
         (status = 409, description = "An activity with this id exists", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn create_activity(
+async fn create_activity(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
@@ -300,6 +301,35 @@ pub(crate) async fn create_activity(
     let application = owned_application(&state, &current, id).await?;
     let path = format!("/api/v1/applications/{id}/activities");
     let idempotency = Idempotency::from_request(&headers, &path, &Value::Object(body.clone()))?;
+    let (activity_id, data) = read_new(&body)?;
+    let now = Timestamp::now();
+    let mut tx = state.db.begin().await?;
+    if let Some(key) = &idempotency
+        && let Some(replayed) = key.replay(&mut tx, current.id()).await?
+    {
+        return Ok(replayed);
+    }
+    let created = pursuit_app::activities::create_in(
+        &mut tx,
+        current.id(),
+        application,
+        activity_id,
+        &data,
+        now,
+    )
+    .await?;
+    if let Some(key) = &idempotency {
+        let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
+        key.record(&mut tx, current.id(), StatusCode::CREATED, body)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(with_etag(StatusCode::CREATED, &created))
+}
+
+/// Reads a create body: the activity's id (the client's, or a new one) and its data, every
+/// invalid field named in one 422. Starts with a time is `Scheduled`, without `Done`.
+pub(crate) fn read_new(body: &Map<String, Value>) -> Result<(ActivityId, ActivityData), ApiError> {
     let mut fields = Fields::default();
     let activity_id = match body.get("id") {
         None | Some(Value::Null) => ActivityId::new(),
@@ -339,51 +369,11 @@ pub(crate) async fn create_activity(
         template_used: None,
         reply_deadline: None,
     };
-    apply(&body, &mut data, &mut fields);
+    apply(body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
-    let mut tx = state.db.begin().await?;
-    if let Some(key) = &idempotency
-        && let Some(replayed) = key.replay(&mut tx, current.id()).await?
-    {
-        return Ok(replayed);
-    }
-    let created = activities::insert_activity(
-        &mut tx,
-        current.id(),
-        application,
-        activity_id,
-        &data,
-        Timestamp::now(),
-    )
-    .await
-    .map_err(|e| match e {
-        pursuit_store::StoreError::UniqueViolation { .. } => {
-            ApiError::conflict("an activity with this id already exists")
-        }
-        other => other.into(),
-    })?;
-    let company = applications::get_application(&mut tx, current.id(), application)
-        .await?
-        .map(|a| a.data.company)
-        .unwrap_or_default();
-    let planned = pursuit_store::reminders::apply_activity_rules(
-        &mut tx,
-        current.id(),
-        &created,
-        &company,
-        Timestamp::now(),
-    )
-    .await?;
-    if let Some(key) = &idempotency {
-        let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
-        key.record(&mut tx, current.id(), StatusCode::CREATED, body)
-            .await?;
-    }
-    crate::reminders::deliver_soon(&mut tx, current.id(), &planned).await?;
-    tx.commit().await?;
-    Ok(with_etag(StatusCode::CREATED, &created))
+    Ok((activity_id, data))
 }
 
 /// One activity, with its version in `ETag`.
@@ -415,60 +405,42 @@ async fn get_activity(
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn patch_activity(
+async fn patch_activity(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
     headers: HeaderMap,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let id = ActivityId(id);
-    let mut tx = state.db.begin().await?;
-    let existing = activities::get_activity(&mut tx, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let expected = if_match(&headers)?;
-    if existing.version != expected {
-        return Err(stale(&existing, expected));
-    }
-    let mut data = existing.data.clone();
-    let mut fields = Fields::default();
-    apply(&body, &mut data, &mut fields);
-    if !fields.errors.is_empty() {
-        return Err(ApiError::validation(fields.errors));
-    }
-    let outcome =
-        activities::update_activity(&mut tx, current.id(), id, expected, &data, Timestamp::now())
-            .await?;
-    let updated = versioned::settle(outcome, expected, stale)?;
-    // Mailed invites of this activity follow it (the job sends only what a calendar shows).
-    pursuit_worker::jobs::invites::after_activity_change(
-        &mut tx,
+    let updated = update(
+        &state,
         current.id(),
-        id,
-        Timestamp::now(),
+        ActivityId(id),
+        version_sent(&headers),
+        &body,
     )
     .await?;
-    let schedule = |d: &ActivityData| (d.kind, d.status, d.starts_at, d.interview_stage);
-    let mut planned = Vec::new();
-    if schedule(&updated.data) != schedule(&existing.data) {
-        // The interview moved, changed stage or was done/cancelled: re-plan its reminders.
-        let company = applications::get_application(&mut tx, current.id(), updated.application_id)
-            .await?
-            .map(|a| a.data.company)
-            .unwrap_or_default();
-        planned = pursuit_store::reminders::apply_activity_rules(
-            &mut tx,
-            current.id(),
-            &updated,
-            &company,
-            Timestamp::now(),
-        )
-        .await?;
-    }
-    crate::reminders::deliver_soon(&mut tx, current.id(), &planned).await?;
-    tx.commit().await?;
     Ok(with_etag(StatusCode::OK, &updated))
+}
+
+/// Applies a PATCH body to one of the user's activities at the version the caller read (the
+/// API and the sidebar's row actions).
+pub(crate) async fn update(
+    state: &AppState,
+    user: UserId,
+    id: ActivityId,
+    expected: Result<i64, Precondition>,
+    body: &Map<String, Value>,
+) -> Result<Activity, ApiError> {
+    let edit = |data: &mut ActivityData| {
+        let mut fields = Fields::default();
+        apply(body, data, &mut fields);
+        fields.finish()
+    };
+    Ok(
+        pursuit_app::activities::update(&state.db, user, id, expected, edit, Timestamp::now())
+            .await?,
+    )
 }
 
 /// Deletes an activity; needs `If-Match`.
@@ -481,29 +453,19 @@ pub(crate) async fn patch_activity(
         (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn delete_activity(
+async fn delete_activity(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let id = ActivityId(id);
-    // Existence (for this user) first: another user's id is a 404 whatever the headers say.
-    activities::get_activity(&state.db, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let expected = if_match(&headers)?;
-    let mut tx = state.db.begin().await?;
-    // Before the delete: the invites still name the activity. Cancellations go out after.
-    pursuit_worker::jobs::invites::after_activity_change(
-        &mut tx,
+    pursuit_app::activities::delete(
+        &state.db,
         current.id(),
-        id,
+        ActivityId(id),
+        version_sent(&headers),
         Timestamp::now(),
     )
     .await?;
-    let outcome = activities::delete_activity(&mut tx, current.id(), id, expected).await?;
-    versioned::settle(outcome, expected, stale)?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

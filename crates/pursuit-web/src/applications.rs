@@ -13,16 +13,16 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use pursuit_app::Precondition;
 use pursuit_domain::account::TimeZoneName;
 use pursuit_domain::application::{
     ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange, parse_required_text,
     parse_tag,
 };
-use pursuit_domain::ids::ApplicationId;
+use pursuit_domain::ids::{ApplicationId, UserId};
 use pursuit_store::applications::{
     self, Application, ApplicationData, ApplicationFilter, Sort, SortKey, SortValue,
 };
-use pursuit_store::reminders;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -31,10 +31,10 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
-use crate::fields::{Fields, query_date};
+use crate::fields::Fields;
 use crate::idempotency::Idempotency;
-use crate::problem::{ApiError, FieldError};
-use crate::versioned::{self, if_match};
+use crate::problem::ApiError;
+use crate::versioned::{self, version_sent};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -174,7 +174,7 @@ fn with_etag(status: StatusCode, application: &Application) -> Response {
     versioned::with_etag(status, response(application), application.version)
 }
 
-fn stale(current: &Application, sent: i64) -> ApiError {
+pub(crate) fn stale(current: &Application, sent: i64) -> ApiError {
     versioned::stale("application", response(current), current.version, sent)
 }
 
@@ -333,37 +333,6 @@ pub(crate) fn apply(body: &Map<String, Value>, data: &mut ApplicationData, field
     }
 }
 
-/// An application with nothing but the defaults of seed 002: status Applied, source Other,
-/// applied `today`, no priority, remote; `company` and `role_title` still to be set.
-/// Stores a new application and plans its status's reminders (the API and the board's
-/// quick-add both create through here).
-pub(crate) async fn insert(
-    mut conn: impl pursuit_store::Conn,
-    user: pursuit_domain::ids::UserId,
-    id: ApplicationId,
-    data: &ApplicationData,
-    now: Timestamp,
-) -> Result<Application, ApiError> {
-    let created = applications::insert_application(&mut conn, user, id, data, ChangedBy::User, now)
-        .await
-        .map_err(|e| match e {
-            pursuit_store::StoreError::UniqueViolation { .. } => {
-                ApiError::conflict("an application with this id already exists")
-            }
-            other => other.into(),
-        })?;
-    reminders::apply_status_rules(
-        &mut conn,
-        user,
-        created.id,
-        &created.data.company,
-        created.data.status,
-        now,
-    )
-    .await?;
-    Ok(created)
-}
-
 /// Creates an application. Required: `company`, `role_title`; an `id` may be supplied. With
 /// `Idempotency-Key`, a retry of the same request gets the first response again.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
@@ -412,7 +381,15 @@ async fn create_application(
     {
         return Ok(replayed);
     }
-    let created = insert(&mut tx, current.id(), id, &data, now).await?;
+    let created = pursuit_app::applications::create_in(
+        &mut tx,
+        current.id(),
+        id,
+        &data,
+        ChangedBy::User,
+        now,
+    )
+    .await?;
     if let Some(key) = &idempotency {
         let body = serde_json::to_value(response(&created)).unwrap_or(Value::Null);
         key.record(&mut tx, current.id(), StatusCode::CREATED, body)
@@ -464,12 +441,11 @@ async fn patch_application(
     headers: HeaderMap,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let expected_header = if_match(&headers);
     let updated = update(
         &state,
-        &current,
+        current.id(),
         ApplicationId(id),
-        || expected_header,
+        version_sent(&headers),
         &body,
     )
     .await?;
@@ -477,55 +453,24 @@ async fn patch_application(
 }
 
 /// Applies a PATCH body to one of the caller's applications at the version the caller read
-/// (the API and the board's move form both change applications through here). The version
-/// is asked for only once the application is known to exist, so another user's id is a 404
-/// whatever the headers say.
+/// (the API and the board's forms change applications through here): the body's fields are
+/// read with [`apply`], the rest is the use case's.
 pub(crate) async fn update(
     state: &AppState,
-    current: &CurrentUser,
+    user: UserId,
     id: ApplicationId,
-    expected: impl FnOnce() -> Result<i64, ApiError>,
+    expected: Result<i64, Precondition>,
     body: &Map<String, Value>,
 ) -> Result<Application, ApiError> {
-    let mut tx = state.db.begin().await?;
-    let existing = applications::get_application(&mut tx, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let expected = expected()?;
-    if existing.version != expected {
-        return Err(stale(&existing, expected));
-    }
-    let mut data = existing.data.clone();
-    let mut fields = Fields::default();
-    apply(body, &mut data, &mut fields);
-    if !fields.errors.is_empty() {
-        return Err(ApiError::validation(fields.errors));
-    }
-    let now = Timestamp::now();
-    let outcome = applications::update_application(
-        &mut tx,
-        current.id(),
-        &existing,
-        &data,
-        ChangedBy::User,
-        now,
+    let edit = |data: &mut ApplicationData| {
+        let mut fields = Fields::default();
+        apply(body, data, &mut fields);
+        fields.finish()
+    };
+    Ok(
+        pursuit_app::applications::update(&state.db, user, id, expected, edit, Timestamp::now())
+            .await?,
     )
-    .await?;
-    let updated = versioned::settle(outcome, expected, stale)?;
-    if updated.data.status != existing.data.status {
-        // The default reminder rules follow the status (seed 002 §3.3).
-        reminders::apply_status_rules(
-            &mut tx,
-            current.id(),
-            id,
-            &updated.data.company,
-            updated.data.status,
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(updated)
 }
 
 /// Deletes an application and its history. Requires `If-Match` like PATCH.
@@ -538,30 +483,20 @@ pub(crate) async fn update(
         (status = 409, description = "Changed since it was read", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn delete_application(
+async fn delete_application(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let id = ApplicationId(id);
-    // A missing application is 404 whatever If-Match says.
-    applications::get_application(&state.db, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let expected = if_match(&headers)?;
-    let mut tx = state.db.begin().await?;
-    // Interviews of this application that were mailed as invites get cancelled.
-    pursuit_worker::jobs::invites::before_application_delete(
-        &mut tx,
+    pursuit_app::applications::delete(
+        &state.db,
         current.id(),
-        id,
+        ApplicationId(id),
+        version_sent(&headers),
         Timestamp::now(),
     )
     .await?;
-    let outcome = applications::delete_application(&mut tx, current.id(), id, expected).await?;
-    versioned::settle(outcome, expected, stale)?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -656,58 +591,7 @@ async fn list_applications(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<ApplicationPage>, ApiError> {
     let limit = crate::page::limit(query.limit)?;
-    let statuses = match query.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(list) => list
-            .split(',')
-            .map(|s| {
-                ApplicationStatus::parse(s.trim())
-                    .map_err(|e| ApiError::bad_request(format!("status: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-    };
-    let priority = query
-        .priority
-        .as_deref()
-        .map(|p| Priority::parse(p).map_err(|e| ApiError::bad_request(format!("priority: {e}"))))
-        .transpose()?;
-    let mut filter = match query.view {
-        Some(view) => {
-            let saved = pursuit_store::views::get_view(&state.db, current.id(), view)
-                .await?
-                .ok_or_else(|| ApiError::bad_request("no such saved view"))?;
-            let document = saved.filters.as_object().cloned().unwrap_or_default();
-            filter_from_document(&document, Timestamp::now())
-                .map_err(|_| ApiError::bad_request("the saved view's filters are not valid"))?
-        }
-        None => ApplicationFilter::default(),
-    };
-    if !statuses.is_empty() {
-        filter.statuses = statuses;
-    }
-    filter.priority = priority.or(filter.priority);
-    filter.source = query.source.clone().or(filter.source);
-    filter.tag = query.tag.clone().or(filter.tag);
-    filter.q = query.q.clone().or(filter.q);
-    filter.archived = query.archived.unwrap_or(filter.archived);
-    filter.applied_from = query_date(query.from.as_deref(), "from")?.or(filter.applied_from);
-    filter.applied_to = query_date(query.to.as_deref(), "to")?.or(filter.applied_to);
-    filter.company = query.company.clone().or(filter.company);
-    filter.role = query.role.clone().or(filter.role);
-    filter.location = query.location.clone().or(filter.location);
-    filter.salary_at_least = query.salary_min.or(filter.salary_at_least);
-    filter.salary_at_most = query.salary_max.or(filter.salary_at_most);
-    if query.has_due_reminders == Some(true) {
-        filter.reminders_due_by = Some(Timestamp::now());
-    }
-    if let Some(sort) = query.sort.as_deref() {
-        filter.sort = Sort::parse(sort.trim()).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "sort must be one of {}, each optionally prefixed with - for descending",
-                Sort::all_names().join(", ")
-            ))
-        })?;
-    }
+    let filter = list_filter(&state, current.id(), &query).await?;
     let after = match query.cursor.as_deref() {
         Some(cursor) => Some(parse_cursor(cursor, filter.sort).ok_or_else(|| {
             ApiError::bad_request("the cursor is not valid for this list and sort")
@@ -729,6 +613,73 @@ async fn list_applications(
             .collect(),
         next_cursor,
     }))
+}
+
+/// The list's filter: the saved view's document (if any) with the query's parameters
+/// written over it, read by the one set of rules of [`pursuit_app::filters::read`]. A bad
+/// parameter is a 400 naming it.
+async fn list_filter(
+    state: &AppState,
+    user: UserId,
+    query: &ListQuery,
+) -> Result<ApplicationFilter, ApiError> {
+    let now = Timestamp::now();
+    let mut document = match query.view {
+        Some(view) => {
+            let saved = pursuit_store::views::get_view(&state.db, user, view)
+                .await?
+                .ok_or_else(|| ApiError::bad_request("no such saved view"))?;
+            let document = saved.filters.as_object().cloned().unwrap_or_default();
+            pursuit_app::filters::read(&document, now)
+                .map_err(|_| ApiError::bad_request("the saved view's filters are not valid"))?;
+            document
+        }
+        None => Map::new(),
+    };
+    let text = |v: &Option<String>| v.clone().map(Value::String);
+    let statuses = query
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|list| {
+            Value::Array(
+                list.split(',')
+                    .map(|s| Value::String(s.trim().to_owned()))
+                    .collect(),
+            )
+        });
+    let parameters = [
+        ("status", statuses),
+        ("priority", text(&query.priority)),
+        ("source", text(&query.source)),
+        ("tag", text(&query.tag)),
+        ("q", text(&query.q)),
+        ("archived", query.archived.map(Value::Bool)),
+        ("from", text(&query.from)),
+        ("to", text(&query.to)),
+        ("company", text(&query.company)),
+        ("role", text(&query.role)),
+        ("location", text(&query.location)),
+        ("salary_min", query.salary_min.map(Value::from)),
+        ("salary_max", query.salary_max.map(Value::from)),
+        (
+            "has_due_reminders",
+            query.has_due_reminders.map(Value::Bool),
+        ),
+        ("sort", text(&query.sort)),
+    ];
+    for (name, value) in parameters {
+        if let Some(value) = value {
+            document.insert(name.to_owned(), value);
+        }
+    }
+    pursuit_app::filters::read(&document, now).map_err(|errors| {
+        let named: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field.trim_start_matches('/'), e.message))
+            .collect();
+        ApiError::bad_request(named.join("; "))
+    })
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -811,89 +762,4 @@ async fn list_tags(
             .collect(),
         next_cursor: None,
     }))
-}
-
-/// Reads a saved view's filter document (`status` list, `priority`, `source`, `tag`, `q`,
-/// `archived`, `from`, `to`, `due_within_days`) into a list filter, naming each bad member.
-pub(crate) fn filter_from_document(
-    doc: &Map<String, Value>,
-    now: Timestamp,
-) -> Result<ApplicationFilter, Vec<FieldError>> {
-    let mut fields = crate::fields::Fields::default();
-    let mut filter = ApplicationFilter::default();
-    for (key, value) in doc {
-        let key = key.as_str();
-        match key {
-            "status" => match value.as_array() {
-                Some(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        if let Some(status) = fields.choice(&format!("status/{i}"), item, ApplicationStatus::parse) {
-                            filter.statuses.push(status);
-                        }
-                    }
-                }
-                None => fields.bad(key, "must be a list of statuses"),
-            },
-            "priority" => filter.priority = fields.choice(key, value, Priority::parse),
-            "source" | "tag" | "q" | "company" | "role" | "location" => {
-                if let Some(v) = fields.text(key, value, 200) {
-                    match key {
-                        "source" => filter.source = v,
-                        "tag" => filter.tag = v,
-                        "company" => filter.company = v,
-                        "role" => filter.role = v,
-                        "location" => filter.location = v,
-                        _ => filter.q = v,
-                    }
-                }
-            }
-            "salary_min" | "salary_max" => match value.as_i64() {
-                Some(amount) if amount >= 0 => {
-                    if key == "salary_min" { filter.salary_at_least = Some(amount) } else { filter.salary_at_most = Some(amount) }
-                }
-                _ => fields.bad(key, "must be a whole amount, 0 or more"),
-            },
-            "has_due_reminders" => match value.as_bool() {
-                Some(true) => filter.reminders_due_by = Some(now),
-                Some(false) => {}
-                None => fields.bad(key, "must be true or false"),
-            },
-            "archived" => match value.as_bool() {
-                Some(b) => filter.archived = b,
-                None => fields.bad(key, "must be true or false"),
-            },
-            "from" | "to" => match value.as_str().map(|d| d.parse::<Date>()) {
-                Some(Ok(date)) => {
-                    if key == "from" { filter.applied_from = Some(date) } else { filter.applied_to = Some(date) }
-                }
-                _ => fields.bad(key, "must be a date such as 2026-11-23"),
-            },
-            "due_within_days" => match value.as_i64() {
-                Some(days) if (0..=366).contains(&days) => {
-                    filter.due_before = Some(now + jiff::SignedDuration::from_hours(24 * days));
-                }
-                _ => fields.bad(key, "must be a whole number of days from 0 to 366"),
-            },
-            "sort" => match value.as_str().map(str::trim).and_then(Sort::parse) {
-                Some(sort) => filter.sort = sort,
-                None => fields.bad(
-                    key,
-                    format!(
-                        "must be one of {}, each optionally prefixed with - for descending",
-                        Sort::all_names().join(", ")
-                    ),
-                ),
-            },
-            _ => fields.bad(
-                key,
-                "is not a filter (status, priority, source, tag, q, company, role, location, salary_min, salary_max, \
-                 archived, from, to, due_within_days, has_due_reminders, sort)",
-            ),
-        }
-    }
-    if fields.errors.is_empty() {
-        Ok(filter)
-    } else {
-        Err(fields.errors)
-    }
 }

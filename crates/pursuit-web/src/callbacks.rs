@@ -6,11 +6,13 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use jiff::Timestamp;
+use pursuit_app::embeddings as embed;
+use pursuit_app::resumes::{HiddenReport, ReadOutcome};
+use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::{PostingId, ResumeVersionId};
 use pursuit_store::embeddings::Source;
 use pursuit_store::postings;
-use pursuit_store::resumes::{self, ParseOutcome};
-use pursuit_worker::jobs::embed;
+use pursuit_store::resumes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -91,15 +93,15 @@ fn outcome_of(
     status: &str,
     error: Option<String>,
     parsed: Option<&Value>,
-) -> Result<(&'static str, Option<String>), ApiError> {
+) -> Result<(ParseStatus, Option<String>), ApiError> {
     match status {
-        "complete" if parsed.is_some_and(Value::is_object) => Ok(("complete", None)),
+        "complete" if parsed.is_some_and(Value::is_object) => Ok((ParseStatus::Complete, None)),
         "complete" => Err(ApiError::invalid_field(
             "/parsed",
             "a complete result needs the parsed fields as an object",
         )),
         "failed" => Ok((
-            "failed",
+            ParseStatus::Failed,
             Some(error.unwrap_or_else(|| "the outside parser failed".to_owned())),
         )),
         _ => Err(ApiError::invalid_field(
@@ -130,38 +132,24 @@ async fn resume_callback(
     let user = resumes::owner_of_version(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let parsed = match body.parsed.filter(|_| status == "complete") {
+    let outcome = match body.parsed.filter(|_| status == ParseStatus::Complete) {
         Some(value) => {
             let resume: pursuit_text::resume::Resume = serde_json::from_value(value)
                 .map_err(|e| ApiError::invalid_field("/parsed", e.to_string()))?;
-            Some(resume)
+            ReadOutcome::Complete {
+                resume: Box::new(resume),
+                text: body.text,
+                hidden: HiddenReport::default(),
+            }
         }
-        None => None,
+        None => ReadOutcome::Failed(error.unwrap_or_default()),
     };
-    let outcome = ParseOutcome {
-        status,
-        error,
-        lang: parsed.as_ref().and_then(|r| r.lang.clone()),
-        hidden: serde_json::json!({
-            "text": [],
-            "injections": parsed.as_ref().map(|r| r.injections.clone()).unwrap_or_default(),
-        }),
-        parsed: parsed
-            .as_ref()
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(ApiError::internal)?,
-        raw_text: body.text,
-    };
-    let mut tx = state.db.begin().await?;
-    resumes::record_parse(&mut tx, user, id, &outcome, Timestamp::now()).await?;
-    if status == "complete" {
-        embed::enqueue(&mut tx, user, Source::ResumeVersion(id), Timestamp::now()).await?;
-    }
-    tx.commit().await?;
+    let status =
+        pursuit_app::resumes::record_read(&state.db, user, id, outcome, true, Timestamp::now())
+            .await?;
     Ok(axum::Json(Accepted {
         id: id.0,
-        parse_status: status.to_owned(),
+        parse_status: status.as_str().to_owned(),
     }))
 }
 
@@ -198,14 +186,14 @@ async fn job_callback(
         }
         posting.raw_text = text;
     }
-    match body.parsed.filter(|_| status == "complete") {
+    match body.parsed.filter(|_| status == ParseStatus::Complete) {
         Some(value) => {
             let parsed: pursuit_text::posting::Posting = serde_json::from_value(value)
                 .map_err(|e| ApiError::invalid_field("/parsed", e.to_string()))?;
             crate::postings::apply_parse(&state, user, posting, parsed).await?;
         }
         None => {
-            posting.parse_status = status.to_owned();
+            posting.parse_status = status;
             posting.parse_error = error;
             posting.updated_at = Timestamp::now();
             let mut tx = state.db.begin().await?;
@@ -216,7 +204,7 @@ async fn job_callback(
     }
     Ok(axum::Json(Accepted {
         id: id.0,
-        parse_status: status.to_owned(),
+        parse_status: status.as_str().to_owned(),
     }))
 }
 

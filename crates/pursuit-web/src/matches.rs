@@ -11,15 +11,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use pursuit_domain::ids::{PostingId, ResumeVersionId, UserId};
+use pursuit_app::matching::{ReadVersion, read_posting, resume_version};
+use pursuit_domain::ids::PostingId;
 use pursuit_store::pain_points::{self, PainPointMap};
-use pursuit_store::postings::{self, Posting};
-use pursuit_store::resumes::{self, Version};
+use pursuit_store::postings;
 use pursuit_text::matching::{self, Match, PreparedPosting};
-use pursuit_text::posting as reader;
-use pursuit_text::resume::Resume;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -33,141 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_match))
         .routes(routes!(generate_pain_points))
         .routes(routes!(list_pain_points))
-}
-
-/// A resume version that has been read, with its fields (corrections laid over the parse)
-/// and text.
-pub(crate) struct ReadVersion {
-    pub version: Version,
-    pub resume: Resume,
-    pub text: String,
-}
-
-/// The version to match: `requested` (a version's id, or the resume's id for its active
-/// version), else the active version. 404 when the id is not the user's; 409 when there
-/// is no resume or the version is not read yet.
-pub(crate) async fn resume_version(
-    state: &AppState,
-    user: UserId,
-    requested: Option<uuid::Uuid>,
-) -> Result<ReadVersion, ApiError> {
-    let resume = resumes::get_resume(&state.db, user).await?;
-    let version_id = match requested {
-        Some(id) if resume.as_ref().is_some_and(|r| r.id.0 == id) => resume
-            .as_ref()
-            .and_then(|r| r.active_version_id)
-            .ok_or_else(|| ApiError::conflict("the resume has no active version"))?,
-        Some(id) => ResumeVersionId(id),
-        None => resume
-            .ok_or_else(|| ApiError::conflict("no resume yet: upload one first"))?
-            .active_version_id
-            .ok_or_else(|| ApiError::conflict("the resume has no active version"))?,
-    };
-    let version = resumes::get_version(&state.db, user, version_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found().with_detail("no such resume version of yours"))?;
-    read_version(version)
-}
-
-/// A stored version's fields (corrections laid over the parse) and text; 409 until read.
-fn read_version(version: Version) -> Result<ReadVersion, ApiError> {
-    if version.parse_status != "complete" {
-        return Err(ApiError::conflict(format!(
-            "the resume version is not read yet (parse status: {})",
-            version.parse_status
-        )));
-    }
-    let fields = crate::resumes::merged(version.parsed.as_ref(), &version.corrections)
-        .unwrap_or(Value::Null);
-    let resume: Resume = serde_json::from_value(fields).map_err(ApiError::internal)?;
-    let text = version.raw_text.clone().unwrap_or_default();
-    Ok(ReadVersion {
-        version,
-        resume,
-        text,
-    })
-}
-
-/// The active resume version, if there is one that has been read (for pages that show
-/// scores when they can).
-pub(crate) async fn active_version(
-    state: &AppState,
-    user: UserId,
-) -> Result<Option<ReadVersion>, ApiError> {
-    let Some(id) = resumes::get_resume(&state.db, user)
-        .await?
-        .and_then(|r| r.active_version_id)
-    else {
-        return Ok(None);
-    };
-    match resumes::get_version(&state.db, user, id).await? {
-        Some(v) if v.parse_status == "complete" => read_version(v).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// Scores for the applications among `ids` that were saved from a posting, by application.
-pub(crate) async fn scores_for_applications(
-    state: &AppState,
-    user: UserId,
-    ids: &[pursuit_domain::ids::ApplicationId],
-) -> Result<std::collections::HashMap<pursuit_domain::ids::ApplicationId, u32>, ApiError> {
-    let mut out = std::collections::HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let Some(read) = active_version(state, user).await? else {
-        return Ok(out);
-    };
-    let saved: Vec<postings::ParsedPosting> =
-        postings::list_parsed(&state.db, user, Some(true), 5_000)
-            .await?
-            .into_iter()
-            .filter(|p| p.application_id.is_some_and(|a| ids.contains(&a)))
-            .collect();
-    let application_of: std::collections::HashMap<PostingId, _> = saved
-        .iter()
-        .filter_map(|p| Some((p.id, p.application_id?)))
-        .collect();
-    for (posting, scored) in rank(&read, saved)? {
-        if let (Some(application), Some((_, summary))) = (application_of.get(&posting), scored) {
-            out.entry(*application).or_insert(summary.score);
-        }
-    }
-    Ok(out)
-}
-
-/// What was read from a posting (its parse status and stored fields); `None` until it has
-/// been read.
-pub(crate) fn posting_fields(
-    parse_status: &str,
-    parsed: Option<&Value>,
-) -> Result<Option<reader::Posting>, ApiError> {
-    if parse_status != "complete" {
-        return Ok(None);
-    }
-    parsed
-        .map(reader::Posting::deserialize)
-        .transpose()
-        .map_err(ApiError::internal)
-}
-
-async fn read_posting(
-    state: &AppState,
-    user: UserId,
-    id: uuid::Uuid,
-) -> Result<(Posting, reader::Posting), ApiError> {
-    let posting = postings::get_posting(&state.db, user, PostingId(id))
-        .await?
-        .ok_or_else(|| ApiError::not_found().with_detail("no such posting of yours"))?;
-    let fields =
-        posting_fields(&posting.parse_status, posting.parsed.as_ref())?.ok_or_else(|| {
-            ApiError::conflict(format!(
-                "the posting is not read yet (parse status: {}): POST /api/v1/jobs/{id}/parse",
-                posting.parse_status
-            ))
-        })?;
-    Ok((posting, fields))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -206,8 +68,8 @@ async fn get_match(
     Path(id): Path<uuid::Uuid>,
     Query(query): Query<MatchQuery>,
 ) -> Result<axum::Json<MatchResponse>, ApiError> {
-    let (posting, fields) = read_posting(&state, current.id(), id).await?;
-    let read = resume_version(&state, current.id(), query.resume_id).await?;
+    let (posting, fields) = read_posting(&state.db, current.id(), PostingId(id)).await?;
+    let read = resume_version(&state.db, current.id(), query.resume_id).await?;
     let result = matching::score(&read.resume, &read.text, &fields);
     Ok(axum::Json(MatchResponse {
         job_id: posting.id.0,
@@ -226,38 +88,14 @@ pub struct MatchSummary {
     pub resume_version_id: uuid::Uuid,
 }
 
-/// A posting's id with its exact score (for ordering) and summary; `None` until it is read.
-pub(crate) type Ranked = (PostingId, Option<(f64, MatchSummary)>);
-
-/// Scores `postings` against `read` and orders them best first (ties: newest first, as the
-/// list was); a posting not read yet has no score and goes last.
-pub(crate) fn rank(
-    read: &ReadVersion,
-    postings: Vec<postings::ParsedPosting>,
-) -> Result<Vec<Ranked>, ApiError> {
-    let prepared = matching::Prepared::new(&read.resume, &read.text);
-    let read_postings: Vec<(PostingId, Option<reader::Posting>)> = postings
-        .into_iter()
-        .map(|p| Ok((p.id, posting_fields(&p.parse_status, p.parsed.as_ref())?)))
-        .collect::<Result<_, ApiError>>()?;
-    // Preparing a posting is most of the work; both happen on every core.
-    let mut out: Vec<Ranked> = matching::par_map(&read_postings, |(id, fields)| {
-        let scored = fields.as_ref().map(|fields| {
-            let result = matching::score_pair(&prepared, &PreparedPosting::new(fields));
-            (
-                result.exact,
-                MatchSummary {
-                    score: result.score,
-                    provisional: result.provisional,
-                    resume_version_id: read.version.id.0,
-                },
-            )
-        });
-        (*id, scored)
-    });
-    let key = |s: &Option<(f64, MatchSummary)>| s.as_ref().map_or(-1.0, |(e, _)| *e);
-    out.sort_by(|a, b| key(&b.1).total_cmp(&key(&a.1)));
-    Ok(out)
+impl MatchSummary {
+    pub(crate) fn of(scored: &pursuit_app::matching::Scored, read: &ReadVersion) -> MatchSummary {
+        MatchSummary {
+            score: scored.score,
+            provisional: scored.provisional.clone(),
+            resume_version_id: read.version.id.0,
+        }
+    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -328,8 +166,8 @@ async fn generate_pain_points(
     Json(body): Json<GeneratePainPoints>,
 ) -> Result<Response, ApiError> {
     let user = current.id();
-    let (posting, fields) = read_posting(&state, user, body.job_id).await?;
-    let read = resume_version(&state, user, body.resume_id).await?;
+    let (posting, fields) = read_posting(&state.db, user, PostingId(body.job_id)).await?;
+    let read = resume_version(&state.db, user, body.resume_id).await?;
     let posting_json = serde_json::to_string(&fields).map_err(ApiError::internal)?;
     let resume_json = serde_json::to_string(&read.resume).map_err(ApiError::internal)?;
     let version_id = read.version.id.0.to_string();

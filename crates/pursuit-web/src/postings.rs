@@ -9,6 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use pursuit_app::embeddings as embed;
+use pursuit_domain::application::ParseStatus;
 use pursuit_domain::application::{ApplicationStatus, LocationMode, SalaryRange};
 use pursuit_domain::company::company_key;
 use pursuit_domain::ids::{ApplicationId, PostingId, UserId};
@@ -17,7 +19,6 @@ use pursuit_store::embeddings::Source;
 use pursuit_store::postings::{self, Posting};
 use pursuit_text::fetch::{self, FetchError, Limits};
 use pursuit_text::posting::{self as reader, Input};
-use pursuit_worker::jobs::embed;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -111,7 +112,7 @@ pub(crate) fn response(p: Posting) -> PostingResponse {
         application_id: p.application_id.map(|a| a.0),
         source: p.source,
         url: p.url,
-        parse_status: p.parse_status,
+        parse_status: p.parse_status.as_str().to_owned(),
         parse_error: p.parse_error,
         jd_lang: p.jd_lang,
         desired_output_lang: p.desired_output_lang,
@@ -276,11 +277,12 @@ async fn create_posting(
         parsed.as_ref(),
         current.today(),
     );
-    let created = crate::applications::insert(
+    let created = pursuit_app::applications::create_in(
         &mut tx,
         current.id(),
         ApplicationId::new(),
         &application,
+        pursuit_domain::application::ChangedBy::User,
         now,
     )
     .await?;
@@ -292,7 +294,11 @@ async fn create_posting(
         url: url.map(str::to_owned),
         raw_text: raw,
         title,
-        parse_status: if parse { "complete" } else { "pending" }.to_owned(),
+        parse_status: if parse {
+            ParseStatus::Complete
+        } else {
+            ParseStatus::Pending
+        },
         parse_error: None,
         parsed: parsed
             .as_ref()
@@ -398,9 +404,6 @@ pub struct PostingPage {
     next_cursor: Option<String>,
 }
 
-/// The most postings `sort=match` ranks (the newest).
-const MAX_RANKED: i64 = 5_000;
-
 /// The caller's postings, newest first, or best match first.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(ListQuery),
     responses(
@@ -453,31 +456,24 @@ async fn ranked_postings(
                 .ok_or_else(|| ApiError::bad_request("the cursor is not valid"))?,
         ),
     };
-    let read = crate::matches::resume_version(state, user, None).await?;
-    let all = postings::list_parsed(&state.db, user, query.saved, MAX_RANKED).await?;
-    let ranked = crate::matches::rank(&read, all)?;
-    // Resume after the item the cursor names; if the ranking moved it, from its position.
-    let start = match after {
-        None => 0,
-        Some((position, id)) => {
-            ranked
-                .iter()
-                .position(|(p, _)| p.0 == id)
-                .unwrap_or(position)
-                + 1
-        }
-    };
+    let read = pursuit_app::matching::resume_version(&state.db, user, None).await?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let more = ranked.len() > start + limit;
-    // Only the page's postings are read whole (with their text).
-    let mut items: Vec<PostingResponse> = Vec::new();
-    for (id, scored) in ranked.into_iter().skip(start).take(limit) {
-        if let Some(posting) = postings::get_posting(&state.db, user, id).await? {
+    let after = after.map(|(position, id)| (position, PostingId(id)));
+    let (page, start, more) =
+        pursuit_app::matching::ranked_page(&state.db, user, &read, query.saved, after, limit)
+            .await?;
+    let items: Vec<PostingResponse> = page
+        .into_iter()
+        .map(|(posting, scored)| {
             let mut item = response(posting);
-            item.match_summary = Some(scored.map(|(_, summary)| summary));
-            items.push(item);
-        }
-    }
+            item.match_summary = Some(
+                scored
+                    .as_ref()
+                    .map(|s| crate::matches::MatchSummary::of(s, &read)),
+            );
+            item
+        })
+        .collect();
     let next_cursor = more
         .then(|| {
             items
@@ -551,7 +547,7 @@ pub(crate) async fn apply_parse(
             Some(postings::company_for(&mut tx, user, name, &company_key(name), now).await?);
     }
     posting.jd_lang = parsed.jd_lang.clone();
-    posting.parse_status = "complete".to_owned();
+    posting.parse_status = ParseStatus::Complete;
     posting.parse_error = None;
     posting.parsed = Some(serde_json::to_value(&parsed).map_err(ApiError::internal)?);
     posting.updated_at = now;

@@ -6,6 +6,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pursuit_app::{AppError, Current};
 use pursuit_store::StoreError;
 use serde::Serialize;
 
@@ -342,15 +343,10 @@ pub fn nul_pointers(value: &serde_json::Value) -> Vec<String> {
 /// A 422 naming each field (JSON pointer, or `?name` for a query parameter) that holds
 /// U+0000.
 pub fn nul_problem(pointers: Vec<String>) -> ApiError {
-    ApiError::validation(
-        pointers
-            .into_iter()
-            .map(|pointer| FieldError {
-                pointer,
-                message: NUL_MESSAGE.to_owned(),
-            })
-            .collect(),
-    )
+    ApiError::validation(pointers.into_iter().map(|pointer| FieldError {
+        pointer,
+        message: NUL_MESSAGE.to_owned(),
+    }))
 }
 
 /// The error type of every handler.
@@ -415,7 +411,8 @@ impl ApiError {
     }
 
     /// A validation failure naming each bad field.
-    pub fn validation(errors: Vec<FieldError>) -> ApiError {
+    pub fn validation(errors: impl IntoIterator<Item = impl Into<FieldError>>) -> ApiError {
+        let errors: Vec<FieldError> = errors.into_iter().map(Into::into).collect();
         let detail = match errors.as_slice() {
             [only] if only.pointer.is_empty() => only.message.clone(),
             [only] => format!("{}: {}", only.pointer, only.message),
@@ -479,6 +476,54 @@ impl IntoResponse for ApiError {
             parts.headers,
             parts.extensions,
         )
+    }
+}
+
+impl From<pursuit_app::Invalid> for FieldError {
+    fn from(invalid: pursuit_app::Invalid) -> FieldError {
+        FieldError {
+            pointer: invalid.field,
+            message: invalid.message,
+        }
+    }
+}
+
+impl From<FieldError> for pursuit_app::Invalid {
+    fn from(error: FieldError) -> pursuit_app::Invalid {
+        pursuit_app::Invalid {
+            field: error.pointer,
+            message: error.message,
+        }
+    }
+}
+
+impl From<pursuit_app::Precondition> for ApiError {
+    fn from(precondition: pursuit_app::Precondition) -> ApiError {
+        match precondition {
+            pursuit_app::Precondition::Missing => ApiError::new(ProblemType::PreconditionRequired)
+                .with_detail("send If-Match with the version (the ETag) you last read"),
+            pursuit_app::Precondition::Malformed => {
+                ApiError::bad_request("If-Match must be the ETag you last read, such as W/\"3\"")
+            }
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> ApiError {
+        match error {
+            AppError::NotFound => ApiError::not_found(),
+            AppError::NotFoundDetail(detail) => ApiError::not_found().with_detail(detail),
+            AppError::Invalid(errors) => ApiError::validation(errors),
+            AppError::Conflict(detail) => ApiError::conflict(detail),
+            AppError::Precondition(precondition) => precondition.into(),
+            AppError::Stale { current, sent } => match *current {
+                Current::Application(application) => crate::applications::stale(&application, sent),
+                Current::Activity(activity) => crate::activities::stale(&activity, sent),
+                Current::Reminder(reminder) => crate::reminders::stale(&reminder, sent),
+            },
+            AppError::Store(error) => error.into(),
+        }
     }
 }
 

@@ -6,10 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use jiff::Timestamp;
-use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
+use pursuit_app::Precondition;
+use pursuit_app::reminders::ReminderChange;
+use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId, UserId};
 use pursuit_domain::settings::ReminderChannel;
-use pursuit_store::reminders::{self, NewReminder, Reminder, ReminderFilter};
-use pursuit_store::{activities, applications, delivery};
+use pursuit_store::delivery;
+use pursuit_store::reminders::{self, Reminder, ReminderFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,7 +23,7 @@ use crate::extract::Json;
 use crate::fields::Fields;
 use crate::page;
 use crate::problem::ApiError;
-use crate::versioned::{self, if_match};
+use crate::versioned::{self, version_sent};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -136,7 +138,7 @@ fn with_etag(status: StatusCode, reminder: &Reminder) -> Response {
     versioned::with_etag(status, response(reminder), reminder.version)
 }
 
-fn stale(current: &Reminder, sent: i64) -> ApiError {
+pub(crate) fn stale(current: &Reminder, sent: i64) -> ApiError {
     versioned::stale("reminder", response(current), current.version, sent)
 }
 
@@ -188,11 +190,22 @@ pub struct ReminderRequest {
         (status = 201, description = "Created", body = ReminderResponse),
         (status = 422, description = "Invalid fields, or no application or activity of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn create_reminder(
+async fn create_reminder(
     State(state): State<AppState>,
     current: CurrentUser,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
+    let reminder = create(&state, current.id(), &body).await?;
+    Ok(with_etag(StatusCode::CREATED, &reminder))
+}
+
+/// Reads a create body and creates the reminder (the API and the sidebar's form): every
+/// invalid field, the parents not the caller's among them, named in one 422.
+pub(crate) async fn create(
+    state: &AppState,
+    user: UserId,
+    body: &Map<String, Value>,
+) -> Result<Reminder, ApiError> {
     let mut fields = Fields::default();
     let parent = |key: &str, fields: &mut Fields| -> Option<uuid::Uuid> {
         match body.get(key) {
@@ -209,88 +222,31 @@ pub(crate) async fn create_reminder(
     let due_at = fields
         .instant("due_at", body.get("due_at").unwrap_or(&Value::Null))
         .flatten();
-    if due_at.is_none() && !fields.errors.iter().any(|e| e.pointer == "/due_at") {
+    if due_at.is_none() && !fields.errors.iter().any(|e| e.field == "/due_at") {
         fields.bad("due_at", "is required");
     }
-    let settings = pursuit_store::accounts::get_settings(&state.db, current.id()).await?;
     let channels = match body.get("channels") {
-        None | Some(Value::Null) => Some(settings.reminder_defaults.channels.clone()),
-        Some(value) => channels(&mut fields, value),
+        None | Some(Value::Null) => Some(None),
+        Some(value) => channels(&mut fields, value).map(Some),
     };
-    // The parents must be the caller's: someone else's id is "no such application".
-    if let Some(id) = application_id
-        && applications::get_application(&state.db, current.id(), id)
-            .await?
-            .is_none()
-    {
-        fields.bad("application_id", "no such application");
-    }
-    if let Some(id) = activity_id
-        && activities::get_activity(&state.db, current.id(), id)
-            .await?
-            .is_none()
-    {
-        fields.bad("activity_id", "no such activity");
-    }
-    if application_id.is_none() && activity_id.is_none() {
-        fields.bad(
-            "application_id",
-            "a reminder belongs to an application or an activity",
-        );
-    }
     let (Some(title), Some(due_at), Some(channels), true) =
         (title, due_at, channels, fields.errors.is_empty())
     else {
+        // The parents are named too, so one answer lists everything to fix.
+        let unknown =
+            pursuit_app::reminders::unknown_parents(&state.db, user, application_id, activity_id)
+                .await?;
+        fields.errors.extend(unknown);
         return Err(ApiError::validation(fields.errors));
     };
-    let new = NewReminder {
+    let request = pursuit_app::reminders::ReminderRequest {
         application_id,
         activity_id,
         title,
         due_at,
         channels,
-        dedupe_key: None,
-        rule: None,
-        meta: None,
     };
-    let mut tx = state.db.begin().await?;
-    let reminder = reminders::insert_reminder(
-        &mut tx,
-        current.id(),
-        ReminderId::new(),
-        &new,
-        Timestamp::now(),
-    )
-    .await?
-    .ok_or_else(|| ApiError::conflict("this reminder exists"))?;
-    deliver_soon(&mut tx, current.id(), std::slice::from_ref(&reminder)).await?;
-    tx.commit().await?;
-    Ok(with_etag(StatusCode::CREATED, &reminder))
-}
-
-/// Hands the reminders just written that fall due within the scan's lookahead to delivery,
-/// in the writing transaction, so one set for "in a minute" does not wait for the next
-/// minute's scan (which would hand it over the same way).
-pub(crate) async fn deliver_soon(
-    conn: impl pursuit_store::Conn,
-    user_id: pursuit_domain::ids::UserId,
-    written: &[Reminder],
-) -> Result<(), ApiError> {
-    use pursuit_worker::jobs::reminders::{LOOKAHEAD, hand_over};
-    let now = Timestamp::now();
-    let due: Vec<pursuit_store::delivery::Due> = written
-        .iter()
-        .filter(|r| !r.sent && r.canceled_at.is_none() && r.due_at <= now + LOOKAHEAD)
-        .map(|r| pursuit_store::delivery::Due {
-            id: r.id,
-            user_id,
-            due_at: r.due_at,
-        })
-        .collect();
-    if !due.is_empty() {
-        hand_over(conn, &due, now).await?;
-    }
-    Ok(())
+    Ok(pursuit_app::reminders::create(&state.db, user, request, Timestamp::now()).await?)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -367,75 +323,64 @@ async fn list_reminders(
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn patch_reminder(
+async fn patch_reminder(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
     headers: HeaderMap,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let id = ReminderId(id);
-    let existing = reminders::get_reminder(&state.db, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let expected = if_match(&headers)?;
-    if existing.version != expected {
-        return Err(stale(&existing, expected));
-    }
-    if existing.sent {
-        return Err(ApiError::conflict("the reminder was already sent"));
-    }
-    let mut fields = Fields::default();
-    let mut new_title = existing.title.clone();
-    let mut due_at = existing.due_at;
-    let mut new_channels = existing.channels.clone();
-    let mut canceled_at = existing.canceled_at;
-    let now = Timestamp::now();
-    for (key, value) in &body {
-        match key.as_str() {
-            "title" => {
-                if let Some(t) = title(&mut fields, value) {
-                    new_title = t;
-                }
-            }
-            "due_at" => match fields.instant("due_at", value) {
-                Some(Some(at)) => due_at = at,
-                Some(None) => fields.bad("due_at", "must not be null"),
-                None => {}
-            },
-            "channels" => {
-                if let Some(list) = channels(&mut fields, value) {
-                    new_channels = list;
-                }
-            }
-            "canceled" => match value.as_bool() {
-                Some(true) => canceled_at = canceled_at.or(Some(now)),
-                Some(false) => canceled_at = None,
-                None => fields.bad("canceled", "must be true or false"),
-            },
-            _ => {}
-        }
-    }
-    if !fields.errors.is_empty() {
-        return Err(ApiError::validation(fields.errors));
-    }
-    let mut tx = state.db.begin().await?;
-    let outcome = reminders::update_reminder(
-        &mut tx,
+    let updated = update(
+        &state,
         current.id(),
-        id,
-        expected,
-        &new_title,
-        due_at,
-        &new_channels,
-        canceled_at,
-        now,
+        ReminderId(id),
+        version_sent(&headers),
+        &body,
     )
     .await?;
-    let updated = versioned::settle(outcome, expected, stale)?;
-    deliver_soon(&mut tx, current.id(), std::slice::from_ref(&updated)).await?;
-    tx.commit().await?;
     Ok(with_etag(StatusCode::OK, &updated))
+}
+
+/// Applies a PATCH body to one of the user's reminders at the version the caller read (the
+/// API and the sidebar's reschedule and cancel).
+pub(crate) async fn update(
+    state: &AppState,
+    user: UserId,
+    id: ReminderId,
+    expected: Result<i64, Precondition>,
+    body: &Map<String, Value>,
+) -> Result<Reminder, ApiError> {
+    let now = Timestamp::now();
+    let edit = |change: &mut ReminderChange| {
+        let mut fields = Fields::default();
+        for (key, value) in body {
+            match key.as_str() {
+                "title" => {
+                    if let Some(t) = title(&mut fields, value) {
+                        change.title = t;
+                    }
+                }
+                "due_at" => match fields.instant("due_at", value) {
+                    Some(Some(at)) => change.due_at = at,
+                    Some(None) => fields.bad("due_at", "must not be null"),
+                    None => {}
+                },
+                "channels" => {
+                    if let Some(list) = channels(&mut fields, value) {
+                        change.channels = list;
+                    }
+                }
+                "canceled" => match value.as_bool() {
+                    Some(true) => change.canceled_at = change.canceled_at.or(Some(now)),
+                    Some(false) => change.canceled_at = None,
+                    None => fields.bad("canceled", "must be true or false"),
+                },
+                _ => {}
+            }
+        }
+        fields.finish()
+    };
+    Ok(pursuit_app::reminders::update(&state.db, user, id, expected, edit, now).await?)
 }
 
 /// Deletes a reminder; needs `If-Match`.
@@ -454,12 +399,12 @@ async fn delete_reminder(
     Path(id): Path<uuid::Uuid>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let id = ReminderId(id);
-    reminders::get_reminder(&state.db, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let expected = if_match(&headers)?;
-    let outcome = reminders::delete_reminder(&state.db, current.id(), id, expected).await?;
-    versioned::settle(outcome, expected, stale)?;
+    pursuit_app::reminders::delete(
+        &state.db,
+        current.id(),
+        ReminderId(id),
+        version_sent(&headers),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,12 +9,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use pursuit_app::resumes::ParseResume;
+use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::{ResumeVersionId, UserId};
 use pursuit_files::storage::Kind;
 use pursuit_files::{ExtractError, Format};
 use pursuit_store::jobs::{self, EnqueueOptions};
 use pursuit_store::resumes::{self, Version};
-use pursuit_worker::jobs::resumes::ParseResume;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -109,51 +110,13 @@ pub struct VersionList {
     items: Vec<VersionResponse>,
 }
 
-/// `parsed` with `corrections` laid over it: `basics` key by key, every other field whole.
-pub fn merged(parsed: Option<&Value>, corrections: &Value) -> Option<Value> {
-    let mut fields = parsed.cloned()?;
-    let (Some(fields_map), Some(corrections)) = (fields.as_object_mut(), corrections.as_object())
-    else {
-        return Some(fields);
-    };
-    for (key, value) in corrections {
-        match (fields_map.get_mut(key), value) {
-            (Some(Value::Object(target)), Value::Object(changes)) => {
-                for (k, v) in changes {
-                    target.insert(k.clone(), v.clone());
-                }
-            }
-            _ => {
-                fields_map.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    Some(fields)
-}
-
 pub(crate) fn response(version: Version, active: bool, with_text: bool) -> VersionResponse {
-    let fields = merged(version.parsed.as_ref(), &version.corrections);
-    let hidden_text = version
-        .hidden
-        .get("text")
-        .cloned()
-        .unwrap_or_else(|| Value::Array(Vec::new()));
-    let injections: Vec<String> = version
-        .hidden
-        .get("injections")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    let flagged = hidden_text.as_array().is_some_and(|a| !a.is_empty()) || !injections.is_empty();
-    let unreadable_pages = version
-        .hidden
-        .get("unreadable_pages")
-        .and_then(|p| serde_json::from_value(p.clone()).ok())
-        .unwrap_or_default();
+    let fields = pursuit_app::resumes::merged(version.parsed.as_ref(), &version.corrections);
+    let hidden = pursuit_app::resumes::HiddenReport::of(&version.hidden);
+    let flagged = hidden.flagged();
+    let hidden_text = serde_json::to_value(&hidden.text).unwrap_or_default();
+    let injections = hidden.injections;
+    let unreadable_pages = hidden.unreadable_pages;
     VersionResponse {
         id: version.id.0,
         version_no: version.version_no,
@@ -163,7 +126,7 @@ pub(crate) fn response(version: Version, active: bool, with_text: bool) -> Versi
         format: version.format,
         file_name: version.file_name,
         byte_size: version.byte_size,
-        parse_status: version.parse_status,
+        parse_status: version.parse_status.as_str().to_owned(),
         parse_error: version.parse_error,
         task_id: version.task_id.map(|t| t.0),
         lang: version.lang,
@@ -434,7 +397,7 @@ pub(crate) async fn store_version(
             file_name,
             byte_size: i64::try_from(byte_size).unwrap_or(i64::MAX),
             raw_text,
-            parse_status: "pending".to_owned(),
+            parse_status: ParseStatus::Pending,
             parse_error: None,
             parsed: None,
             corrections: Value::Object(Map::new()),
@@ -538,13 +501,14 @@ async fn get_resume(
         .find(|v| Some(v.id) == resume.active_version_id);
     if json_resume {
         let version = active.ok_or_else(|| ApiError::conflict("no version is active"))?;
-        if version.parse_status != "complete" {
+        if version.parse_status != ParseStatus::Complete {
             return Err(ApiError::conflict(format!(
                 "the active version is not read yet (parse status: {})",
                 version.parse_status
             )));
         }
-        let fields = merged(version.parsed.as_ref(), &version.corrections).unwrap_or(Value::Null);
+        let fields = pursuit_app::resumes::merged(version.parsed.as_ref(), &version.corrections)
+            .unwrap_or(Value::Null);
         let resume: pursuit_text::resume::Resume =
             serde_json::from_value(fields).map_err(ApiError::internal)?;
         return Ok(axum::Json(resume.to_json_resume()).into_response());
@@ -654,21 +618,6 @@ async fn parse_version(
     Ok((StatusCode::ACCEPTED, Json(response(version, active, true))).into_response())
 }
 
-/// The fields a correction may set, and inside `basics`, its keys.
-const TOP_FIELDS: &[&str] = &[
-    "basics",
-    "work",
-    "education",
-    "certificates",
-    "languages",
-    "skills",
-    "accomplishments",
-    "total_years",
-];
-const BASICS_FIELDS: &[&str] = &[
-    "name", "label", "email", "phone", "url", "location", "summary", "profiles",
-];
-
 /// Corrects the active version (see `PATCH /api/v1/resume/versions/{id}`).
 #[utoipa::path(patch, path = "/api/v1/resume", tag = "resume",
     request_body(content = Object, description = "Fields to correct, as in the version's `fields`"),
@@ -715,116 +664,16 @@ pub(crate) async fn correct(
     id: uuid::Uuid,
     patch: Value,
 ) -> Result<axum::Json<VersionResponse>, ApiError> {
+    pursuit_app::resumes::correct(
+        &state.db,
+        user,
+        ResumeVersionId(id),
+        &patch,
+        Timestamp::now(),
+    )
+    .await?;
     let (version, active) = owned(state, user, id).await?;
-    let corrections = apply_patch(&version.corrections, &patch)?;
-    // The corrected whole must still be a resume: catch wrong shapes now, not at export.
-    let base = version
-        .parsed
-        .clone()
-        .unwrap_or_else(|| Value::Object(Map::new()));
-    if let Some(fields) = merged(Some(&base), &corrections) {
-        serde_json::from_value::<pursuit_text::resume::Resume>(fields).map_err(|e| {
-            ApiError::invalid_field("", format!("the corrected resume is not valid: {e}"))
-        })?;
-    }
-    if !resumes::set_corrections(&state.db, user, version.id, &corrections, Timestamp::now())
-        .await?
-    {
-        return Err(ApiError::not_found());
-    }
-    let (version, _) = owned(state, user, id).await?;
     Ok(axum::Json(response(version, active, true)))
-}
-
-/// Merges `patch` into `corrections` (RFC 7386 at two levels), checking field names.
-fn apply_patch(corrections: &Value, patch: &Value) -> Result<Value, ApiError> {
-    let Some(patch) = patch.as_object() else {
-        return Err(ApiError::invalid_field(
-            "",
-            "must be a JSON object of fields",
-        ));
-    };
-    let mut out = corrections.as_object().cloned().unwrap_or_default();
-    for (key, value) in patch {
-        if !TOP_FIELDS.contains(&key.as_str()) {
-            return Err(ApiError::invalid_field(
-                format!("/{key}"),
-                format!(
-                    "is not a resume field; fields are {}",
-                    TOP_FIELDS.join(", ")
-                ),
-            ));
-        }
-        match (key.as_str(), value) {
-            (_, Value::Null) => {
-                out.remove(key);
-            }
-            ("basics", Value::Object(changes)) => {
-                let mut basics = out
-                    .get("basics")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
-                for (k, v) in changes {
-                    if !BASICS_FIELDS.contains(&k.as_str()) {
-                        return Err(ApiError::invalid_field(
-                            format!("/basics/{k}"),
-                            format!(
-                                "is not a basics field; fields are {}",
-                                BASICS_FIELDS.join(", ")
-                            ),
-                        ));
-                    }
-                    if v.is_null() {
-                        basics.remove(k);
-                    } else {
-                        basics.insert(k.clone(), v.clone());
-                    }
-                }
-                if basics.is_empty() {
-                    out.remove("basics");
-                } else {
-                    out.insert("basics".into(), Value::Object(basics));
-                }
-            }
-            ("basics", _) => {
-                return Err(ApiError::invalid_field("/basics", "must be an object"));
-            }
-            ("skills", Value::Array(items)) => {
-                out.insert("skills".into(), Value::Array(skills_given(items)?));
-            }
-            _ => {
-                out.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    Ok(Value::Object(out))
-}
-
-/// Skills as the user gives them: names (strings) or `{name}` objects, each matched to the
-/// taxonomy when it knows the name.
-fn skills_given(items: &[Value]) -> Result<Vec<Value>, ApiError> {
-    let taxonomy = pursuit_text::skills::taxonomy();
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let name = item
-                .as_str()
-                .or_else(|| item.get("name").and_then(Value::as_str))
-                .map(str::trim)
-                .filter(|n| !n.is_empty() && n.len() <= 100)
-                .ok_or_else(|| {
-                    ApiError::invalid_field(format!("/skills/{i}"), "must be a skill name")
-                })?;
-            let known = taxonomy.lookup(name);
-            Ok(serde_json::json!({
-                "id": known.map_or_else(|| format!("user:{}", name.to_lowercase()), |s| s.id.to_owned()),
-                "name": known.map_or(name, |s| s.name),
-                "evidence": "added by you",
-            }))
-        })
-        .collect()
 }
 
 /// The original as the owner gave it: the uploaded file, or the pasted text.
@@ -883,41 +732,4 @@ async fn download_original(
         HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn corrections_lay_over_the_parse() {
-        let parsed =
-            json!({"basics": {"name": "Jane", "email": "old@x.org"}, "work": [{"name": "A"}]});
-        let corrections =
-            apply_patch(&json!({}), &json!({"basics": {"email": "jane@x.org"}})).unwrap();
-        let fields = merged(Some(&parsed), &corrections).unwrap();
-        assert_eq!(fields["basics"]["name"], "Jane");
-        assert_eq!(fields["basics"]["email"], "jane@x.org");
-        assert_eq!(fields["work"][0]["name"], "A");
-        // null drops the correction: the parse shows again.
-        let dropped = apply_patch(&corrections, &json!({"basics": {"email": null}})).unwrap();
-        assert_eq!(dropped, json!({}));
-        assert!(apply_patch(&json!({}), &json!({"nmae": 1})).is_err());
-        assert!(apply_patch(&json!({}), &json!({"basics": {"emial": "x"}})).is_err());
-        assert!(apply_patch(&json!({}), &json!([1])).is_err());
-    }
-
-    #[test]
-    fn skills_given_by_name_are_matched() {
-        let skills = skills_given(&[
-            json!("golang"),
-            json!({"name": "Underwater basket weaving"}),
-        ])
-        .unwrap();
-        assert_eq!(skills[0]["name"], "Go");
-        assert!(skills[1]["id"].as_str().unwrap().starts_with("user:"));
-        assert!(skills_given(&[json!(3)]).is_err());
-    }
 }

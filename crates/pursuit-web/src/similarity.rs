@@ -131,7 +131,7 @@ async fn chunk_matches(
     let posting = postings::get_posting(&state.db, user, PostingId(id))
         .await?
         .ok_or_else(|| ApiError::not_found().with_detail("no such posting of yours"))?;
-    let read = crate::matches::resume_version(&state, user, query.resume_id).await?;
+    let read = pursuit_app::matching::resume_version(&state.db, user, query.resume_id).await?;
     if posting.raw_text.trim().is_empty() {
         return Err(ApiError::conflict("the posting has no text to compare"));
     }

@@ -4,11 +4,11 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pursuit_store::Versioned;
 use serde::Serialize;
 
 use crate::extract::Json;
 use crate::problem::{ApiError, ProblemType};
+use pursuit_app::Precondition;
 
 /// `body` with its version as `ETag: W/"<version>"`.
 pub fn with_etag<T: Serialize>(status: StatusCode, body: T, version: i64) -> Response {
@@ -19,35 +19,16 @@ pub fn with_etag<T: Serialize>(status: StatusCode, body: T, version: i64) -> Res
     response
 }
 
-/// The version named by `If-Match` (`W/"3"`, `"3"` or `3`); 428 without one.
-pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Err(ApiError::new(ProblemType::PreconditionRequired)
-            .with_detail("send If-Match with the version (the ETag) you last read"));
-    };
+/// The version named by `If-Match`, or why there is none, for a use case to judge once it
+/// knows the record exists.
+pub fn version_sent(headers: &HeaderMap) -> Result<i64, Precondition> {
+    let value = headers.get(header::IF_MATCH).ok_or(Precondition::Missing)?;
     value
         .to_str()
         .ok()
         .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|v| v.parse::<i64>().ok())
-        .ok_or_else(|| {
-            ApiError::bad_request("If-Match must be the ETag you last read, such as W/\"3\"")
-        })
-}
-
-/// What a versioned write did, as the handler answers it: the `Done` value, or the problem
-/// of a stale version (made by `stale`, which carries the current representation) or of a
-/// row that is gone (404).
-pub fn settle<T, S>(
-    outcome: Versioned<T, S>,
-    sent: i64,
-    stale: impl FnOnce(&S, i64) -> ApiError,
-) -> Result<T, ApiError> {
-    match outcome {
-        Versioned::Done(done) => Ok(done),
-        Versioned::Stale(current) => Err(stale(&current, sent)),
-        Versioned::Missing => Err(ApiError::not_found()),
-    }
+        .ok_or(Precondition::Malformed)
 }
 
 /// 409 `version-conflict` carrying the current representation under `current`.

@@ -12,10 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::applications::filter_from_document;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
-use crate::problem::{ApiError, FieldError};
+use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -65,37 +64,6 @@ pub struct ViewRequest {
     filters: Map<String, Value>,
 }
 
-fn validate(body: &ViewRequest) -> Result<(String, Value), ApiError> {
-    let mut errors = Vec::new();
-    let name = body.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError {
-            pointer: "/name".to_owned(),
-            message: "must be 1 to 100 characters".to_owned(),
-        });
-    }
-    if let Err(problems) = filter_from_document(&body.filters, Timestamp::now()) {
-        errors.extend(problems.into_iter().map(|e| FieldError {
-            pointer: format!("/filters{}", e.pointer),
-            message: e.message,
-        }));
-    }
-    if errors.is_empty() {
-        Ok((name, Value::Object(body.filters.clone())))
-    } else {
-        Err(ApiError::validation(errors))
-    }
-}
-
-fn duplicate(error: pursuit_store::StoreError) -> ApiError {
-    match error {
-        pursuit_store::StoreError::UniqueViolation { .. } => {
-            ApiError::conflict("a view with this name exists")
-        }
-        other => other.into(),
-    }
-}
-
 /// The caller's saved views, in the order they were added.
 #[utoipa::path(get, path = "/api/v1/views", tag = "applications",
     responses(
@@ -120,27 +88,19 @@ async fn list_views(
         (status = 409, description = "The name is taken", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid name or filters", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn create_view(
+async fn create_view(
     State(state): State<AppState>,
     current: CurrentUser,
     Json(body): Json<ViewRequest>,
 ) -> Result<(StatusCode, Json<ViewResponse>), ApiError> {
-    let (name, filters) = validate(&body)?;
-    let mut tx = state.db.begin().await?;
-    let position = views::next_position(&mut tx, current.id()).await?;
-    let view = views::insert_view(
-        &mut tx,
+    let view = pursuit_app::views::create(
+        &state.db,
         current.id(),
-        uuid::Uuid::now_v7(),
-        &name,
-        &filters,
-        false,
-        position,
+        &body.name,
+        &body.filters,
         Timestamp::now(),
     )
-    .await
-    .map_err(duplicate)?;
-    tx.commit().await?;
+    .await?;
     Ok((StatusCode::CREATED, Json(response(&view))))
 }
 
@@ -159,21 +119,15 @@ async fn update_view(
     Path(id): Path<uuid::Uuid>,
     Json(body): Json<ViewRequest>,
 ) -> Result<Json<ViewResponse>, ApiError> {
-    views::get_view(&state.db, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let (name, filters) = validate(&body)?;
-    let view = views::update_view(
+    let view = pursuit_app::views::update(
         &state.db,
         current.id(),
         id,
-        &name,
-        &filters,
+        &body.name,
+        &body.filters,
         Timestamp::now(),
     )
-    .await
-    .map_err(duplicate)?
-    .ok_or_else(ApiError::not_found)?;
+    .await?;
     Ok(Json(response(&view)))
 }
 

@@ -499,7 +499,8 @@ async fn board_page(
     columns.retain(|c| c.count > 0 || !hidden.iter().any(|status| status.as_str() == c.status));
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
-    let scores = crate::matches::scores_for_applications(state, user.0.id(), &ids).await?;
+    let scores =
+        pursuit_app::matching::scores_for_applications(&state.db, user.0.id(), &ids).await?;
     for application in rows {
         let data = &application.data;
         let card = Card {
@@ -588,7 +589,7 @@ async fn move_card(
         ApiError::bad_request("the form lost the version of the card; reload the board")
     })?;
     let id_text = id.to_string();
-    match crate::applications::update(&state, &user.0, ApplicationId(id), || Ok(version), &body)
+    match crate::applications::update(&state, user.0.id(), ApplicationId(id), Ok(version), &body)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/board?application={id_text}")).into_response()),
@@ -644,7 +645,7 @@ async fn quick_add(
             .errors
             .into_iter()
             .map(|e| {
-                let key = e.pointer.trim_start_matches('/').to_owned();
+                let key = e.field.trim_start_matches('/').to_owned();
                 let key = if matches!(key.as_str(), "company" | "role_title") {
                     key
                 } else {
@@ -668,7 +669,15 @@ async fn quick_add(
     }
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
-    crate::applications::insert(&mut tx, current.id(), ApplicationId::new(), &data, now).await?;
+    pursuit_app::applications::create_in(
+        &mut tx,
+        current.id(),
+        ApplicationId::new(),
+        &data,
+        pursuit_domain::application::ChangedBy::User,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/board").into_response())
 }

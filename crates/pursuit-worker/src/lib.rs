@@ -10,14 +10,15 @@
 //! - [`scheduler`] and [`cron`]: periodic jobs, exactly once per tick across processes.
 //! - [`jobs`]: one file per job kind (payload type + handler).
 //! - [`clock`]: the time source, replaceable in tests.
-//! - [`template`]: the small template language of mail; [`calendar_events`]: the calendar
-//!   events of activities and reminders (mail invites and the feed).
+//! - [`template`]: the small template language of mail.
+//!
+//! The job payloads and the helpers that enqueue them live in `pursuit-app` (web and worker
+//! both depend on it, never on each other); this crate runs them.
 //!
 //! Guarantees: at-least-once execution (a job whose worker dies runs again), so handlers
 //! are idempotent; enqueue is transactional (`pursuit_store::jobs::enqueue` takes the
 //! caller's transaction).
 
-pub mod calendar_events;
 pub mod clock;
 pub mod cron;
 pub mod jobs;

@@ -12,9 +12,9 @@ use pursuit_web::{AppState, WebSettings};
 use tokio::net::TcpListener;
 
 use crate::config::{Config, Signup};
+use pursuit_app::reminders::DispatchReminders;
 use pursuit_domain::account::TimeZoneName;
 use pursuit_worker::cron::Cron;
-use pursuit_worker::jobs::reminders::DispatchReminders;
 use pursuit_worker::jobs::sweep::Sweep;
 use pursuit_worker::scheduler::Scheduler;
 use pursuit_worker::{Registry, Worker};

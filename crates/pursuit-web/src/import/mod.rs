@@ -25,9 +25,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use pursuit_domain::application::ChangedBy;
 use pursuit_domain::ids::{ApplicationId, ImportId};
-use pursuit_store::applications::{self, ApplicationData};
+use pursuit_store::applications::ApplicationData;
 use pursuit_store::imports::{self, Import};
-use pursuit_store::reminders;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
@@ -319,7 +318,7 @@ fn plan(
         crate::applications::apply(&row.body, &mut data, &mut fields);
         let mut errors = row.errors;
         for e in fields.errors {
-            let field = e.pointer.trim_start_matches('/').to_owned();
+            let field = e.field.trim_start_matches('/').to_owned();
             if !errors.iter().any(|(f, _)| *f == field) {
                 errors.push((field, e.message));
             }
@@ -652,23 +651,16 @@ pub(crate) async fn confirm_import(
             Outcome::Duplicate(_) => result.skipped_duplicates += 1,
         }
     }
-    applications::insert_applications(&mut tx, current.id(), &ready, ChangedBy::Import, now)
-        .await?;
+    result.reminders_planned = pursuit_app::applications::create_many_in(
+        &mut tx,
+        current.id(),
+        &ready,
+        ChangedBy::Import,
+        options.plan_reminders,
+        now,
+    )
+    .await?;
     result.created = ready.len();
-    if options.plan_reminders {
-        for (id, data) in ready.iter().filter(|(_, d)| d.archived_at.is_none()) {
-            result.reminders_planned += reminders::apply_status_rules(
-                &mut tx,
-                current.id(),
-                *id,
-                &data.company,
-                data.status,
-                now,
-            )
-            .await?
-            .len();
-        }
-    }
     let committed = Import {
         committed: true,
         committed_at: Some(now),

@@ -1,6 +1,6 @@
 //! The board's filter bar and saved views. The bar is a GET form, so a filtered board has a
 //! URL to bookmark; its fields become the same filter document a saved view stores
-//! (`/api/v1/views`), read by the API's own [`filter_from_document`]. `?view=<id>` applies
+//! (`/api/v1/views`), read by the API's own [`pursuit_app::filters::read`]. `?view=<id>` applies
 //! a saved view; `?archived=on` shows the archived applications.
 
 use axum::extract::State;
@@ -13,9 +13,7 @@ use serde_json::{Map, Value};
 use super::forms;
 use super::{BoardExtras, PageForm, QuickAdd, board_page};
 use crate::AppState;
-use crate::applications::filter_from_document;
 use crate::auth::CurrentUser;
-use crate::extract::Json;
 use crate::problem::ApiError;
 
 /// The filter bar's fields, as the query string carries them.
@@ -195,7 +193,7 @@ pub async fn resolve(
     if doc.is_empty() {
         return Ok((None, bar, None));
     }
-    match filter_from_document(&doc, Timestamp::now()) {
+    match pursuit_app::filters::read(&doc, Timestamp::now()) {
         Ok(filter) => Ok((Some(filter), bar, None)),
         Err(errors) => {
             let message = forms::message(&ApiError::validation(errors));
@@ -217,18 +215,22 @@ pub async fn save_view(
 ) -> Result<Response, ApiError> {
     let filters: Value = serde_json::from_str(&form.text("filters"))
         .map_err(|_| ApiError::bad_request("the form lost its filter; filter the board again"))?;
-    let request = serde_json::from_value(
-        serde_json::json!({ "name": form.text("name"), "filters": filters }),
+    let Value::Object(filters) = filters else {
+        return Err(ApiError::bad_request(
+            "the form lost its filter; filter the board again",
+        ));
+    };
+    let saved = pursuit_app::views::create(
+        &state.db,
+        page.0.id(),
+        &form.text("name"),
+        &filters,
+        Timestamp::now(),
     )
-    .map_err(|_| ApiError::bad_request("the form lost its filter; filter the board again"))?;
-    match crate::views::create_view(State(state.clone()), page.0.clone(), Json(request)).await {
-        Ok((_, Json(view))) => {
-            let id = serde_json::to_value(&view).unwrap_or_default()["id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            Ok(Redirect::to(&format!("/board?view={id}")).into_response())
-        }
+    .await
+    .map_err(ApiError::from);
+    match saved {
+        Ok(view) => Ok(Redirect::to(&format!("/board?view={}", view.id)).into_response()),
         Err(error) if error.kind().status().is_client_error() => {
             let status = error.kind().status();
             let extras = BoardExtras {

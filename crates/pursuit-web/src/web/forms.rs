@@ -4,7 +4,6 @@
 //! converted here: numbers, comma- or line-separated lists, checkbox groups, and
 //! `datetime-local` values, which are wall-clock times in the user's zone.
 
-use axum::http::{HeaderMap, HeaderValue, header};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
@@ -59,19 +58,13 @@ impl FormData {
         self.get(name).unwrap_or_default().to_owned()
     }
 
-    /// The version the page showed, as `If-Match` for the API handler.
-    pub fn if_match(&self) -> Result<HeaderMap, ApiError> {
-        let version = self
-            .get("version")
+    /// The version of the record the form was showing (sent back with every change).
+    pub fn version(&self) -> Result<i64, ApiError> {
+        self.get("version")
             .and_then(|v| v.trim().parse::<i64>().ok())
             .ok_or_else(|| {
                 ApiError::bad_request("the form lost the version it was showing; reload the page")
-            })?;
-        let mut headers = HeaderMap::new();
-        if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
-            headers.insert(header::IF_MATCH, value);
-        }
-        Ok(headers)
+            })
     }
 
     /// The JSON body for `spec`'s fields. An empty field is `null` when `empty_is_null`

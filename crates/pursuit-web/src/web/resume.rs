@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::context;
+use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::ResumeVersionId;
 use pursuit_store::resumes as store;
 use serde_json::{Map, Value};
@@ -42,7 +43,9 @@ async fn show(
     let active_id = resume.as_ref().and_then(|r| r.active_version_id);
     let versions = store::list_versions(&state.db, id).await?;
     // Read from the stored versions, before they become response bodies.
-    let pending = versions.iter().any(|v| v.parse_status == "pending");
+    let pending = versions
+        .iter()
+        .any(|v| v.parse_status == ParseStatus::Pending);
     let active = versions
         .iter()
         .find(|v| Some(v.id) == active_id)

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use jiff::Timestamp;
@@ -27,7 +27,6 @@ use serde_json::{Value, json};
 use super::forms::{self, FormData, Kind};
 use super::{BoardExtras, PageForm, PageUser, QuickAdd, board_page, status_label};
 use crate::AppState;
-use crate::extract::Json;
 use crate::problem::ApiError;
 
 pub fn routes() -> axum::Router<AppState> {
@@ -460,20 +459,22 @@ async fn change_application(
 ) -> Result<Response, ApiError> {
     let user = &page.0;
     let id = ApplicationId(id);
-    let headers = form.if_match()?;
+    let version = form.version()?;
     let posted = Posted {
         form: SidebarForm::Application,
         data: &form,
     };
     let body = match form.get("action").unwrap_or("save") {
         "delete" => {
-            let deleted = crate::applications::delete_application(
-                State(state.clone()),
-                user.clone(),
-                Path(id.0),
-                headers,
+            let deleted = pursuit_app::applications::delete(
+                &state.db,
+                user.id(),
+                id,
+                Ok(version),
+                Timestamp::now(),
             )
-            .await;
+            .await
+            .map_err(ApiError::from);
             return match deleted {
                 Ok(_) => Ok(Redirect::to("/board").into_response()),
                 Err(error) => settle(&state, &page, id, posted, Err::<(), _>(error)).await,
@@ -486,8 +487,7 @@ async fn change_application(
     let Value::Object(body) = body else {
         return Err(ApiError::bad_request("nothing to change"));
     };
-    let version = crate::versioned::if_match(&headers);
-    let result = crate::applications::update(&state, user, id, move || version, &body).await;
+    let result = crate::applications::update(&state, user.id(), id, Ok(version), &body).await;
     settle(&state, &page, id, posted, result).await
 }
 
@@ -500,13 +500,21 @@ async fn add_activity(
     let mut body = form.json(ACTIVITY_FIELDS, &user.zone(), false);
     body.entry("timezone")
         .or_insert_with(|| Value::String(user.user.time_zone.clone()));
-    let result = crate::activities::create_activity(
-        State(state.clone()),
-        user.clone(),
-        Path(id),
-        HeaderMap::new(),
-        Json(body),
-    )
+    let result = async {
+        let application = ApplicationId(id);
+        pursuit_app::activities::check_application(&state.db, user.id(), application).await?;
+        let (activity_id, data) = crate::activities::read_new(&body)?;
+        let created = pursuit_app::activities::create(
+            &state.db,
+            user.id(),
+            application,
+            activity_id,
+            &data,
+            Timestamp::now(),
+        )
+        .await?;
+        Ok::<_, ApiError>(created)
+    }
     .await;
     let posted = Posted {
         form: SidebarForm::Activity,
@@ -525,7 +533,7 @@ async fn change_activity(
     let activity = pursuit_store::activities::get_activity(&state.db, user.id(), ActivityId(id))
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let headers = form.if_match()?;
+    let version = form.version()?;
     let posted = Posted {
         form: SidebarForm::Row,
         data: &form,
@@ -534,13 +542,15 @@ async fn change_activity(
         Some("done") => ActivityStatus::Done,
         Some("cancel") => ActivityStatus::Canceled,
         Some("delete") => {
-            let result = crate::activities::delete_activity(
-                State(state.clone()),
-                user.clone(),
-                Path(id),
-                headers,
+            let result = pursuit_app::activities::delete(
+                &state.db,
+                user.id(),
+                ActivityId(id),
+                Ok(version),
+                Timestamp::now(),
             )
-            .await;
+            .await
+            .map_err(ApiError::from);
             return settle(&state, &page, activity.application_id, posted, result).await;
         }
         _ => {
@@ -551,14 +561,8 @@ async fn change_activity(
     };
     let mut body = serde_json::Map::new();
     body.insert("status".into(), Value::String(status.as_str().to_owned()));
-    let result = crate::activities::patch_activity(
-        State(state.clone()),
-        user.clone(),
-        Path(id),
-        headers,
-        Json(body),
-    )
-    .await;
+    let result =
+        crate::activities::update(&state, user.id(), ActivityId(id), Ok(version), &body).await;
     settle(&state, &page, activity.application_id, posted, result).await
 }
 
@@ -575,8 +579,7 @@ async fn add_reminder(
         body.entry(required)
             .or_insert_with(|| Value::String(String::new()));
     }
-    let result =
-        crate::reminders::create_reminder(State(state.clone()), user.clone(), Json(body)).await;
+    let result = crate::reminders::create(&state, user.id(), &body).await;
     let posted = Posted {
         form: SidebarForm::Reminder,
         data: &form,
@@ -599,7 +602,7 @@ async fn change_reminder(
             "this reminder belongs to no application",
         ));
     };
-    let headers = form.if_match()?;
+    let version = form.version()?;
     let body = match form.get("action") {
         Some("cancel") => json!({ "canceled": true }),
         Some("reschedule") => {
@@ -614,14 +617,8 @@ async fn change_reminder(
     let Value::Object(body) = body else {
         return Err(ApiError::bad_request("nothing to change"));
     };
-    let result = crate::reminders::patch_reminder(
-        State(state.clone()),
-        user.clone(),
-        Path(id),
-        headers,
-        Json(body),
-    )
-    .await;
+    let result =
+        crate::reminders::update(&state, user.id(), ReminderId(id), Ok(version), &body).await;
     let posted = Posted {
         form: SidebarForm::Row,
         data: &form,

@@ -6,27 +6,11 @@
 use pursuit_domain::ids::{PostingId, ResumeVersionId, UserId};
 use pursuit_embed::stored;
 use pursuit_store::embeddings::Source;
-use pursuit_store::jobs::JobSpec;
 use pursuit_store::{postings, resumes};
-use serde::{Deserialize, Serialize};
+
+use pursuit_app::embeddings::EmbedDocument;
 
 use crate::registry::{JobContext, JobError};
-
-/// One document: a posting or a resume version (exactly one of the two).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct EmbedDocument {
-    pub user_id: uuid::Uuid,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub posting_id: Option<uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resume_version_id: Option<uuid::Uuid>,
-}
-
-impl JobSpec for EmbedDocument {
-    const KIND: &'static str = "embed.document";
-    const QUEUE: &'static str = "default";
-    const MAX_ATTEMPTS: i64 = 5;
-}
 
 pub async fn run(job: EmbedDocument, ctx: JobContext) -> Result<(), JobError> {
     let Some(embedder) = ctx.settings.embedder.clone() else {
@@ -50,7 +34,7 @@ pub async fn run(job: EmbedDocument, ctx: JobContext) -> Result<(), JobError> {
             else {
                 return Ok(());
             };
-            if version.parse_status != "complete" {
+            if version.parse_status != pursuit_domain::application::ParseStatus::Complete {
                 // Read again since: the parse enqueues this job once more when it is done.
                 return Ok(());
             }
@@ -74,34 +58,4 @@ pub async fn run(job: EmbedDocument, ctx: JobContext) -> Result<(), JobError> {
         }
         Err(e) => Err(JobError::new(e.to_string())),
     }
-}
-
-/// Enqueues the embedding of a document (a posting when `posting` is set, else the resume
-/// version). No dedupe key: a run already under way may have read the text before it
-/// changed, so every change gets a run of its own (an unchanged text costs one read).
-pub async fn enqueue(
-    conn: impl pursuit_store::Conn,
-    user: UserId,
-    document: Source,
-    now: jiff::Timestamp,
-) -> Result<(), pursuit_store::StoreError> {
-    let (posting_id, resume_version_id) = match document {
-        Source::Posting(id) => (Some(id.0), None),
-        Source::ResumeVersion(id) => (None, Some(id.0)),
-    };
-    pursuit_store::jobs::enqueue(
-        conn,
-        &EmbedDocument {
-            user_id: user.0,
-            posting_id,
-            resume_version_id,
-        },
-        &pursuit_store::jobs::EnqueueOptions {
-            user_id: Some(user),
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
-    Ok(())
 }

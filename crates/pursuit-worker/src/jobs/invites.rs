@@ -1,83 +1,19 @@
-//! `calendar.invites`: keeps the calendar invites a user was mailed true. When an activity
+//! `calendar.invites` (payload and enqueue helpers in `pursuit_app::calendar`): keeps the
+//! calendar invites a user was mailed true. When an activity
 //! whose invite went out changes where or when it happens, the user gets the updated event
 //! (same UID, higher SEQUENCE); when it is cancelled or deleted, a `METHOD:CANCEL`. Enqueued
 //! by the activity's update or delete (or its application's delete), in the same
 //! transaction.
 
-use jiff::Timestamp;
+use pursuit_app::calendar::{self as calendar_events, UpdateInvites};
 use pursuit_domain::calendar::{Event, Method};
-use pursuit_domain::ids::{ActivityId, ApplicationId, UserId};
+use pursuit_domain::ids::UserId;
 use pursuit_store::delivery::{self, Invite};
-use pursuit_store::jobs::{self, EnqueueOptions, JobSpec};
-use pursuit_store::{Conn, StoreError, accounts, activities, applications};
-use serde::{Deserialize, Serialize};
+use pursuit_store::{accounts, activities, applications};
 
-use crate::calendar_events;
 use crate::jobs::reminders::invite_attachment;
 use crate::registry::{JobContext, JobError};
 use crate::template::{self, Values};
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct UpdateInvites {
-    pub user_id: uuid::Uuid,
-    /// The invites to bring up to date (by UID: an invite outlives its deleted activity).
-    pub uids: Vec<String>,
-}
-
-impl JobSpec for UpdateInvites {
-    const KIND: &'static str = "calendar.invites";
-    const QUEUE: &'static str = "mail";
-    const MAX_ATTEMPTS: i64 = 12;
-}
-
-/// Enqueues an update of the live invites of `activity`, if it has any (call in the
-/// transaction that changes or deletes the activity, before a delete).
-pub async fn after_activity_change(
-    mut conn: impl Conn,
-    user_id: UserId,
-    activity: ActivityId,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    let invites = delivery::invites_for_activity(&mut conn, user_id, activity).await?;
-    enqueue_updates(conn, user_id, invites, now).await
-}
-
-/// Enqueues the cancellation of the live invites of an application's activities (call in
-/// the transaction that deletes the application, before the delete).
-pub async fn before_application_delete(
-    mut conn: impl Conn,
-    user_id: UserId,
-    application: ApplicationId,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    let invites = delivery::invites_for_application(&mut conn, user_id, application).await?;
-    enqueue_updates(conn, user_id, invites, now).await
-}
-
-async fn enqueue_updates(
-    conn: impl Conn,
-    user_id: UserId,
-    invites: Vec<Invite>,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    if invites.is_empty() {
-        return Ok(());
-    }
-    jobs::enqueue(
-        conn,
-        &UpdateInvites {
-            user_id: user_id.0,
-            uids: invites.into_iter().map(|i| i.uid).collect(),
-        },
-        &EnqueueOptions {
-            user_id: Some(user_id),
-            ..EnqueueOptions::default()
-        },
-        now,
-    )
-    .await?;
-    Ok(())
-}
 
 pub async fn run(job: UpdateInvites, ctx: JobContext) -> Result<(), JobError> {
     let user_id = UserId(job.user_id);

@@ -23,28 +23,14 @@ use pursuit_domain::settings::ReminderChannel;
 use pursuit_store::activities::{self, Activity};
 use pursuit_store::applications::{self, Application};
 use pursuit_store::delivery::{self, Delivery};
-use pursuit_store::jobs::{self, EnqueueOptions, JobSpec};
+use pursuit_store::jobs::{self, EnqueueOptions};
 use pursuit_store::reminders::{self, NewReminder, Reminder};
 use pursuit_store::{Conn, Db, StoreError, accounts};
-use serde::{Deserialize, Serialize};
 
-use crate::calendar_events::{self, application_link};
 use crate::registry::{JobContext, JobError, JobSettings};
 use crate::template::{self, Values};
-
-/// How far ahead the scan looks: a reminder due within this gets its job now, scheduled for
-/// its due time, so delivery does not wait for the next scan.
-pub const LOOKAHEAD: SignedDuration = SignedDuration::from_mins(2);
-/// Reminders handed over per transaction.
-const BATCH: i64 = 1000;
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct DispatchReminders {}
-
-impl JobSpec for DispatchReminders {
-    const KIND: &'static str = "reminder.dispatch";
-    const MAX_ATTEMPTS: i64 = 3;
-}
+use pursuit_app::calendar::{self as calendar_events, application_link};
+use pursuit_app::reminders::{DeliverReminder, DispatchReminders, deliver_key, dispatch};
 
 pub async fn run_dispatch(_job: DispatchReminders, ctx: JobContext) -> Result<(), JobError> {
     let handed = dispatch(&ctx.db, ctx.now()).await?;
@@ -52,82 +38,6 @@ pub async fn run_dispatch(_job: DispatchReminders, ctx: JobContext) -> Result<()
         tracing::info!(reminders = handed, "reminders handed to delivery jobs");
     }
     Ok(())
-}
-
-/// Enqueues a delivery job for every pending reminder due by `now + LOOKAHEAD`; returns
-/// how many.
-pub async fn dispatch(db: &Db, now: Timestamp) -> Result<usize, StoreError> {
-    let horizon = now + LOOKAHEAD;
-    let mut handed = 0;
-    loop {
-        let mut tx = db.begin().await?;
-        let due = delivery::due_reminders(&mut tx, horizon, BATCH).await?;
-        hand_over(&mut tx, &due, now).await?;
-        tx.commit().await?;
-        handed += due.len();
-        if (due.len() as i64) < BATCH {
-            return Ok(handed);
-        }
-    }
-}
-
-/// Gives each of `due` a `reminder.deliver` job that runs at its due time (unique per
-/// reminder and due time, so handing one over twice adds nothing) and marks it queued. The
-/// minute's scan calls this; so does a write that makes a reminder due within
-/// [`LOOKAHEAD`], so it does not wait for the next scan.
-pub async fn hand_over(
-    mut conn: impl Conn,
-    due: &[delivery::Due],
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    for reminder in due {
-        jobs::enqueue(
-            &mut conn,
-            &DeliverReminder {
-                reminder_id: reminder.id.0,
-                user_id: reminder.user_id.0,
-                due_at: reminder.due_at,
-            },
-            &EnqueueOptions {
-                run_at: Some(reminder.due_at),
-                dedupe_key: Some(deliver_key(reminder.id, reminder.due_at, None)),
-                user_id: Some(reminder.user_id),
-                ..EnqueueOptions::default()
-            },
-            now,
-        )
-        .await?;
-    }
-    let ids: Vec<ReminderId> = due.iter().map(|r| r.id).collect();
-    delivery::mark_queued(&mut conn, &ids).await.map(|_| ())
-}
-
-fn deliver_key(id: ReminderId, due_at: Timestamp, deferred_to: Option<Timestamp>) -> String {
-    match deferred_to {
-        None => format!("reminder.deliver:{}:{}", id.0, due_at.as_second()),
-        Some(at) => format!(
-            "reminder.deliver:{}:{}:{}",
-            id.0,
-            due_at.as_second(),
-            at.as_second()
-        ),
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct DeliverReminder {
-    pub reminder_id: uuid::Uuid,
-    pub user_id: uuid::Uuid,
-    /// The due time the job was planned for: a reminder rescheduled since is not this job's.
-    pub due_at: Timestamp,
-}
-
-impl JobSpec for DeliverReminder {
-    const KIND: &'static str = "reminder.deliver";
-    /// Its own queue, so that a burst of reminders never delays a sign-in link.
-    const QUEUE: &'static str = "reminders";
-    /// Backoff doubles from 2 s: twelve attempts span about two hours of mail-server outage.
-    const MAX_ATTEMPTS: i64 = 12;
 }
 
 /// What a delivery attempt decided, for logs and tests.

@@ -6,30 +6,18 @@
 use pursuit_domain::ids::{ResumeVersionId, UserId};
 use pursuit_files::Format;
 use pursuit_files::storage::Kind;
-use pursuit_store::embeddings::Source;
-use pursuit_store::jobs::JobSpec;
-use pursuit_store::resumes::{self, ParseOutcome};
+use pursuit_store::resumes::get_version;
 use pursuit_text::dates::YearMonth;
-use serde::{Deserialize, Serialize};
+
+use pursuit_app::resumes::{self, HiddenReport, ParseResume, ReadOutcome};
+use pursuit_domain::application::ParseStatus;
 
 use crate::registry::{JobContext, JobError};
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ParseResume {
-    pub user_id: uuid::Uuid,
-    pub version_id: uuid::Uuid,
-}
-
-impl JobSpec for ParseResume {
-    const KIND: &'static str = "resume.parse";
-    const QUEUE: &'static str = "default";
-    const MAX_ATTEMPTS: i64 = 5;
-}
 
 pub async fn run(job: ParseResume, ctx: JobContext) -> Result<(), JobError> {
     let user = UserId(job.user_id);
     let id = ResumeVersionId(job.version_id);
-    let Some(version) = resumes::get_version(&ctx.db, user, id).await? else {
+    let Some(version) = get_version(&ctx.db, user, id).await? else {
         // Deleted since: nothing to do.
         return Ok(());
     };
@@ -44,13 +32,8 @@ pub async fn run(job: ParseResume, ctx: JobContext) -> Result<(), JobError> {
             match files.get(user, Kind::ResumeOriginal, id).await {
                 Ok(bytes) => bytes,
                 Err(pursuit_files::StorageError::NotFound) => {
-                    return record(
-                        &ctx,
-                        user,
-                        id,
-                        failed("the original file is missing from storage"),
-                    )
-                    .await;
+                    let missing = "the original file is missing from storage".to_owned();
+                    return record(&ctx, user, id, ReadOutcome::Failed(missing)).await;
                 }
                 Err(e) => return Err(JobError::new(e.to_string())),
             }
@@ -82,52 +65,38 @@ pub async fn run(job: ParseResume, ctx: JobContext) -> Result<(), JobError> {
     {
         Ok(read) => {
             ctx.progress(80, "saving what was read").await?;
-            let hidden = serde_json::json!({
-                "text": read.hidden,
-                "injections": read.resume.injections,
-                "truncated": read.truncated,
-                "unreadable_pages": read.unreadable_pages,
-            });
-            ParseOutcome {
-                status: "complete",
-                error: None,
-                lang: read.resume.lang.clone(),
-                parsed: Some(
-                    serde_json::to_value(&read.resume).map_err(|e| JobError::new(e.to_string()))?,
-                ),
-                raw_text: Some(read.text),
-                hidden,
+            ReadOutcome::Complete {
+                resume: Box::new(read.resume),
+                text: Some(read.text),
+                hidden: HiddenReport {
+                    text: read.hidden,
+                    truncated: read.truncated,
+                    unreadable_pages: read.unreadable_pages,
+                    ..HiddenReport::default()
+                },
             }
         }
-        Err(error) => failed(&error.to_string()),
+        Err(error) => ReadOutcome::Failed(error.to_string()),
     };
     record(&ctx, user, id, outcome).await
-}
-
-fn failed(reason: &str) -> ParseOutcome {
-    ParseOutcome {
-        status: "failed",
-        error: Some(reason.to_owned()),
-        parsed: None,
-        raw_text: None,
-        hidden: serde_json::json!({}),
-        lang: None,
-    }
 }
 
 async fn record(
     ctx: &JobContext,
     user: UserId,
     id: ResumeVersionId,
-    outcome: ParseOutcome,
+    outcome: ReadOutcome,
 ) -> Result<(), JobError> {
-    resumes::record_parse(&ctx.db, user, id, &outcome, ctx.now()).await?;
-    if outcome.status == "complete" && ctx.settings.embedder.is_some() {
-        crate::jobs::embed::enqueue(&ctx.db, user, Source::ResumeVersion(id), ctx.now()).await?;
-    }
+    let embed = ctx.settings.embedder.is_some();
+    let status = match resumes::record_read(&ctx.db, user, id, outcome, embed, ctx.now()).await {
+        Ok(status) => status,
+        // Deleted while it was read: nothing to record.
+        Err(pursuit_store::StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     ctx.progress(
         100,
-        if outcome.status == "complete" {
+        if status == ParseStatus::Complete {
             "read"
         } else {
             "could not be read"

@@ -12,7 +12,6 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
 use pursuit_domain::settings::ReminderChannel;
-use pursuit_store::Versioned;
 use pursuit_store::activities::{self, ActivityData};
 use pursuit_store::applications::{self, ApplicationData};
 use pursuit_store::reminders::{self, NewReminder};
@@ -190,12 +189,11 @@ async fn seed(
         };
         let id = ApplicationId::new();
         let mut application =
-            applications::insert_application(&mut tx, user.id, id, &data, ChangedBy::User, now)
+            pursuit_app::applications::create_in(&mut tx, user.id, id, &data, ChangedBy::User, now)
                 .await?;
-        reminders::apply_status_rules(&mut tx, user.id, id, company, data.status, now).await?;
         for status in &path[1..] {
             data.status = *status;
-            match applications::update_application(
+            application = pursuit_app::applications::change_in(
                 &mut tx,
                 user.id,
                 &application,
@@ -203,12 +201,8 @@ async fn seed(
                 ChangedBy::User,
                 now,
             )
-            .await?
-            {
-                Versioned::Done(updated) => application = updated,
-                _ => anyhow::bail!("the demo application {company} changed under us"),
-            }
-            reminders::apply_status_rules(&mut tx, user.id, id, company, *status, now).await?;
+            .await
+            .with_context(|| format!("moving the demo application {company} on"))?;
         }
         ids.push(id);
     }
@@ -246,7 +240,14 @@ async fn seed(
             now,
         )
         .await?;
-        reminders::apply_activity_rules(&mut tx, user.id, &activity, SAMPLES[index].0, now).await?;
+        pursuit_app::reminders::plan_for_activity(
+            &mut tx,
+            user.id,
+            &activity,
+            SAMPLES[index].0,
+            now,
+        )
+        .await?;
     }
     let custom = NewReminder {
         application_id: Some(ids[2]),

@@ -563,6 +563,23 @@ both_backends! {
         assert_eq!(companies("/api/v1/applications?salary_max=45000".to_owned()).await, ["Initech"]);
         assert_eq!(companies("/api/v1/applications?has_due_reminders=true".to_owned()).await, ["Acme_Corp"],
             "the rule reminders are due in a week; only the custom one is due now");
+
+        // The query string follows a saved view's rules: what a view refuses, a list refuses.
+        for (query, named) in [("salary_min=-5", "salary_min"), ("status=Applied,Nope", "status/1"),
+                               ("from=yesterday", "from"), ("sort=-nope", "sort")] {
+            let response = me.get(&format!("/api/v1/applications?{query}")).await;
+            assert_eq!(response.status(), 400, "{query}");
+            let problem: Value = response.json().await.unwrap();
+            assert!(problem["detail"].as_str().unwrap().starts_with(&format!("{named}: ")), "{query}: {problem}");
+            let view = app.client.post(app.url("/api/v1/views")).bearer_auth(&me.token)
+                .json(&json!({"name": format!("bad {query}"), "filters": serde_json::from_str::<Value>(&match query {
+                    "salary_min=-5" => r#"{"salary_min": -5}"#.to_owned(),
+                    "status=Applied,Nope" => r#"{"status": ["Applied", "Nope"]}"#.to_owned(),
+                    "from=yesterday" => r#"{"from": "yesterday"}"#.to_owned(),
+                    _ => r#"{"sort": "-nope"}"#.to_owned(),
+                }).unwrap()})).send().await.unwrap();
+            assert_eq!(view.status(), 422, "a view with {query}");
+        }
     }
 }
 

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use mail_parser::MimeHeaders;
+use pursuit_app::reminders::dispatch;
 use pursuit_store::query;
-use pursuit_worker::jobs::reminders::dispatch;
 use pursuit_worker::{JobSettings, ManualClock, Registry, Worker, WorkerConfig};
 use reqwest::StatusCode;
 use serde_json::{Value, json};

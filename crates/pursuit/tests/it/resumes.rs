@@ -179,8 +179,18 @@ both_backends! {
         assert_eq!(version["flags"]["hidden_text"][0]["kind"], "white_text");
         assert!(!version["text"].as_str().unwrap().contains("Ignore previous"));
 
-        // The task shows the progress of the parse.
-        let task = json_body(get(&app, &token, &format!("/api/v1/tasks/{}", version["task_id"].as_str().unwrap())).await, "application/json").await;
+        // The task shows the progress of the parse (it ends just after the version is
+        // recorded, so it may still be finishing).
+        let task_url = format!("/api/v1/tasks/{}", version["task_id"].as_str().unwrap());
+        let mut task = Value::Null;
+        for _ in 0..100 {
+            task = json_body(get(&app, &token, &task_url).await, "application/json").await;
+            if task["state"] == "done" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(task["state"], "done", "{task}");
         assert_eq!(task["progress"], 100, "{task}");
 
         // A correction, then a re-parse: the correction stays.

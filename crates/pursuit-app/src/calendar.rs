@@ -1,14 +1,82 @@
-//! Calendar events for activities and reminders: what a reminder mail's `invite.ics` and the
-//! subscribable feed contain. One UID per activity (`activity-<id>@pursuit`) or stand-alone
+//! Calendar events for activities and reminders: what a reminder mail's `invite.ics`, an
+//! updated invite and the subscribable feed contain. One UID per activity (`activity-<id>@pursuit`) or stand-alone
 //! reminder (`reminder-<id>@pursuit`), stable for its life, so calendar apps update the event
 //! in place rather than adding a second one.
 
 use jiff::{SignedDuration, Timestamp};
 use pursuit_domain::application::{ActivityStatus, ActivityType};
 use pursuit_domain::calendar::Event;
-use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId};
+use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId, UserId};
 use pursuit_store::activities::Activity;
+use pursuit_store::delivery::{self, Invite};
+use pursuit_store::jobs::{self, EnqueueOptions, JobSpec};
 use pursuit_store::reminders::Reminder;
+use pursuit_store::{Conn, StoreError};
+use serde::{Deserialize, Serialize};
+
+/// `calendar.invites`: brings the invites a user was mailed up to date with their
+/// activities (the worker sends the updated event or its cancellation).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UpdateInvites {
+    pub user_id: uuid::Uuid,
+    /// The invites to bring up to date (by UID: an invite outlives its deleted activity).
+    pub uids: Vec<String>,
+}
+
+impl JobSpec for UpdateInvites {
+    const KIND: &'static str = "calendar.invites";
+    const QUEUE: &'static str = "mail";
+    const MAX_ATTEMPTS: i64 = 12;
+}
+
+/// Enqueues an update of the live invites of `activity`, if it has any (call in the
+/// transaction that changes or deletes the activity, before a delete).
+pub async fn after_activity_change(
+    mut conn: impl Conn,
+    user_id: UserId,
+    activity: ActivityId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let invites = delivery::invites_for_activity(&mut conn, user_id, activity).await?;
+    enqueue_updates(conn, user_id, invites, now).await
+}
+
+/// Enqueues the cancellation of the live invites of an application's activities (call in
+/// the transaction that deletes the application, before the delete).
+pub async fn before_application_delete(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: ApplicationId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let invites = delivery::invites_for_application(&mut conn, user_id, application).await?;
+    enqueue_updates(conn, user_id, invites, now).await
+}
+
+async fn enqueue_updates(
+    conn: impl Conn,
+    user_id: UserId,
+    invites: Vec<Invite>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if invites.is_empty() {
+        return Ok(());
+    }
+    jobs::enqueue(
+        conn,
+        &UpdateInvites {
+            user_id: user_id.0,
+            uids: invites.into_iter().map(|i| i.uid).collect(),
+        },
+        &EnqueueOptions {
+            user_id: Some(user_id),
+            ..EnqueueOptions::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
 
 /// Where the web app shows an application (the board with its sidebar open).
 pub fn application_link(base_url: &str, application: ApplicationId) -> String {

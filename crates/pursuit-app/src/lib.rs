@@ -1,0 +1,45 @@
+//! Pursuit's use cases, below the HTTP edge: what the web app, the worker, the CLI and every
+//! later caller (GraphQL, MCP) ask of the tracker. A use case takes the database (and what
+//! else it needs) and the acting user's id, runs its transaction, plans the jobs that follow
+//! from it in that transaction, and returns its own result; it knows nothing of HTTP or of
+//! how jobs are run.
+//!
+//! # Layout (by feature)
+//! - [`applications`]: create, change and delete applications, with the reminder rules and
+//!   jobs that follow.
+//! - [`activities`]: an application's notes, calls and interviews; an interview's reminders
+//!   and invites follow it.
+//! - [`calendar`]: calendar events of activities and reminders; the `calendar.invites` job
+//!   and the helpers that plan it when an activity or application changes.
+//! - [`embeddings`]: the `embed.document` job and its enqueue helper.
+//! - [`matching`]: the resume version to match, a posting's read fields, and postings
+//!   ranked against a read version (off the async threads, one query per page).
+//! - [`mail`]: the `mail.send` job's payload.
+//! - [`reminders`]: custom reminders, the default rules of a status or an interview, the
+//!   `reminder.dispatch` scan, the `reminder.deliver` jobs it plans, and
+//!   the hand-over a write uses for a reminder due within the scan's lookahead.
+//! - [`resumes`]: the `resume.parse` job's payload, recording a read (one shape of hidden
+//!   text whoever read it), corrections laid over the parse.
+//! - [`filters`]: the application list's filters, one set of rules for saved views, the
+//!   board's filter bar and query strings.
+//! - [`fields`]: reading JSON fields into typed values, every invalid one named.
+//! - [`views`]: saved views (named list filters).
+//! - [`error`]: [`AppError`], what a use case answers when it does not do what was asked.
+//!
+//! Job payloads live here, with the code that enqueues them; `pursuit-worker` runs them.
+//! `pursuit-web` and `pursuit-worker` both depend on this crate and never on each other.
+
+pub mod activities;
+pub mod applications;
+pub mod calendar;
+pub mod embeddings;
+pub mod error;
+pub mod fields;
+pub mod filters;
+pub mod mail;
+pub mod matching;
+pub mod reminders;
+pub mod resumes;
+pub mod views;
+
+pub use error::{AppError, Current, Invalid, Precondition};

@@ -1,0 +1,325 @@
+//! Resume versions: the `resume.parse` job that reads a version's original (the worker runs
+//! it), and recording what a read found — Pursuit's reader or an outside workflow's, in one
+//! shape.
+
+use jiff::Timestamp;
+use pursuit_domain::application::ParseStatus;
+use pursuit_domain::ids::{ResumeVersionId, UserId};
+use pursuit_files::Hidden;
+use pursuit_store::embeddings::Source;
+use pursuit_store::jobs::JobSpec;
+use pursuit_store::resumes::{self, ParseOutcome, Version};
+use pursuit_store::{Db, StoreError};
+use pursuit_text::resume::Resume;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{AppError, Invalid};
+
+/// `resume.parse`: read one version's original (file or pasted text) and record the parse.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ParseResume {
+    pub user_id: uuid::Uuid,
+    pub version_id: uuid::Uuid,
+}
+
+impl JobSpec for ParseResume {
+    const KIND: &'static str = "resume.parse";
+    const QUEUE: &'static str = "default";
+    const MAX_ATTEMPTS: i64 = 5;
+}
+
+/// What a read found that a human reader would not see, and how complete it was: one shape
+/// whoever read the version (stored as the version's `hidden`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HiddenReport {
+    /// Stretches of text hidden from a human reader (white, tiny, off-page, vanished).
+    #[serde(default)]
+    pub text: Vec<Hidden>,
+    /// Lines that address an AI screener instead of a human.
+    #[serde(default)]
+    pub injections: Vec<String>,
+    /// The reader's text limit cut the text short.
+    #[serde(default)]
+    pub truncated: bool,
+    /// PDF pages the reader failed on.
+    #[serde(default)]
+    pub unreadable_pages: Vec<u32>,
+}
+
+impl HiddenReport {
+    /// The report stored on a version (`{}` and older shapes read as empty).
+    pub fn of(stored: &serde_json::Value) -> HiddenReport {
+        serde_json::from_value(stored.clone()).unwrap_or_default()
+    }
+
+    /// Anything a human reviewer should look at.
+    pub fn flagged(&self) -> bool {
+        !self.text.is_empty() || !self.injections.is_empty()
+    }
+}
+
+/// What reading a resume version came to.
+#[derive(Clone, Debug)]
+pub enum ReadOutcome {
+    Complete {
+        resume: Box<Resume>,
+        /// The text it was read from (`None`: keep the stored text).
+        text: Option<String>,
+        hidden: HiddenReport,
+    },
+    Failed(String),
+}
+
+/// Records a read on one of the user's versions; a complete read of a version is embedded
+/// for similarity search when `embed`. Returns the status recorded ([`StoreError::NotFound`]
+/// when the version is gone).
+pub async fn record_read(
+    db: &Db,
+    user: UserId,
+    id: ResumeVersionId,
+    outcome: ReadOutcome,
+    embed: bool,
+    now: Timestamp,
+) -> Result<ParseStatus, StoreError> {
+    let outcome = match outcome {
+        ReadOutcome::Complete {
+            resume,
+            text,
+            mut hidden,
+        } => {
+            hidden.injections.clone_from(&resume.injections);
+            ParseOutcome {
+                status: ParseStatus::Complete,
+                error: None,
+                lang: resume.lang.clone(),
+                parsed: Some(
+                    serde_json::to_value(&*resume).map_err(|e| StoreError::Decode {
+                        column: "parsed".to_owned(),
+                        message: e.to_string(),
+                    })?,
+                ),
+                raw_text: text,
+                hidden: serde_json::to_value(&hidden).unwrap_or_default(),
+            }
+        }
+        ReadOutcome::Failed(reason) => ParseOutcome {
+            status: ParseStatus::Failed,
+            error: Some(reason),
+            parsed: None,
+            raw_text: None,
+            hidden: serde_json::to_value(HiddenReport::default()).unwrap_or_default(),
+            lang: None,
+        },
+    };
+    let mut tx = db.begin().await?;
+    if !resumes::record_parse(&mut tx, user, id, &outcome, now).await? {
+        return Err(StoreError::NotFound);
+    }
+    if outcome.status == ParseStatus::Complete && embed {
+        crate::embeddings::enqueue(&mut tx, user, Source::ResumeVersion(id), now).await?;
+    }
+    tx.commit().await?;
+    Ok(outcome.status)
+}
+
+/// `parsed` with `corrections` laid over it: `basics` key by key, every other field whole.
+pub fn merged(parsed: Option<&Value>, corrections: &Value) -> Option<Value> {
+    let mut fields = parsed.cloned()?;
+    let (Some(fields_map), Some(corrections)) = (fields.as_object_mut(), corrections.as_object())
+    else {
+        return Some(fields);
+    };
+    for (key, value) in corrections {
+        match (fields_map.get_mut(key), value) {
+            (Some(Value::Object(target)), Value::Object(changes)) => {
+                for (k, v) in changes {
+                    target.insert(k.clone(), v.clone());
+                }
+            }
+            _ => {
+                fields_map.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Some(fields)
+}
+
+/// The fields a correction may set, and inside `basics`, its keys.
+const TOP_FIELDS: &[&str] = &[
+    "basics",
+    "work",
+    "education",
+    "certificates",
+    "languages",
+    "skills",
+    "accomplishments",
+    "total_years",
+];
+const BASICS_FIELDS: &[&str] = &[
+    "name", "label", "email", "phone", "url", "location", "summary", "profiles",
+];
+
+/// Lays `patch` (RFC 7386 at two levels: `basics` key by key, every other field whole) over
+/// one of the user's versions' corrections; the corrected whole must still read as a
+/// resume. The parse is never touched, so reading the version again keeps the corrections.
+pub async fn correct(
+    db: &Db,
+    user: UserId,
+    id: ResumeVersionId,
+    patch: &Value,
+    now: Timestamp,
+) -> Result<Version, AppError> {
+    let version = resumes::get_version(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let corrections = apply_patch(&version.corrections, patch)?;
+    // The corrected whole must still be a resume: catch wrong shapes now, not at export.
+    let base = version
+        .parsed
+        .clone()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    if let Some(fields) = merged(Some(&base), &corrections) {
+        serde_json::from_value::<Resume>(fields)
+            .map_err(|e| invalid("", format!("the corrected resume is not valid: {e}")))?;
+    }
+    if !resumes::set_corrections(db, user, version.id, &corrections, now).await? {
+        return Err(AppError::NotFound);
+    }
+    resumes::get_version(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A 422 naming one field (a JSON pointer: `""` is the whole input).
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![Invalid {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+/// Merges `patch` into `corrections` (RFC 7386 at two levels), checking field names.
+fn apply_patch(corrections: &Value, patch: &Value) -> Result<Value, AppError> {
+    let Some(patch) = patch.as_object() else {
+        return Err(invalid("", "must be a JSON object of fields"));
+    };
+    let mut out = corrections.as_object().cloned().unwrap_or_default();
+    for (key, value) in patch {
+        if !TOP_FIELDS.contains(&key.as_str()) {
+            return Err(invalid(
+                format!("/{key}"),
+                format!(
+                    "is not a resume field; fields are {}",
+                    TOP_FIELDS.join(", ")
+                ),
+            ));
+        }
+        match (key.as_str(), value) {
+            (_, Value::Null) => {
+                out.remove(key);
+            }
+            ("basics", Value::Object(changes)) => {
+                let mut basics = out
+                    .get("basics")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                for (k, v) in changes {
+                    if !BASICS_FIELDS.contains(&k.as_str()) {
+                        return Err(invalid(
+                            format!("/basics/{k}"),
+                            format!(
+                                "is not a basics field; fields are {}",
+                                BASICS_FIELDS.join(", ")
+                            ),
+                        ));
+                    }
+                    if v.is_null() {
+                        basics.remove(k);
+                    } else {
+                        basics.insert(k.clone(), v.clone());
+                    }
+                }
+                if basics.is_empty() {
+                    out.remove("basics");
+                } else {
+                    out.insert("basics".into(), Value::Object(basics));
+                }
+            }
+            ("basics", _) => {
+                return Err(invalid("/basics", "must be an object"));
+            }
+            ("skills", Value::Array(items)) => {
+                out.insert("skills".into(), Value::Array(skills_given(items)?));
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Skills as the user gives them: names (strings) or `{name}` objects, each matched to the
+/// taxonomy when it knows the name.
+fn skills_given(items: &[Value]) -> Result<Vec<Value>, AppError> {
+    let taxonomy = pursuit_text::skills::taxonomy();
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let name = item
+                .as_str()
+                .or_else(|| item.get("name").and_then(Value::as_str))
+                .map(str::trim)
+                .filter(|n| !n.is_empty() && n.len() <= 100)
+                .ok_or_else(|| {
+                    invalid(format!("/skills/{i}"), "must be a skill name")
+                })?;
+            let known = taxonomy.lookup(name);
+            Ok(serde_json::json!({
+                "id": known.map_or_else(|| format!("user:{}", name.to_lowercase()), |s| s.id.to_owned()),
+                "name": known.map_or(name, |s| s.name),
+                "evidence": "added by you",
+            }))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn corrections_lay_over_the_parse() {
+        let parsed =
+            json!({"basics": {"name": "Jane", "email": "old@x.org"}, "work": [{"name": "A"}]});
+        let corrections =
+            apply_patch(&json!({}), &json!({"basics": {"email": "jane@x.org"}})).unwrap();
+        let fields = merged(Some(&parsed), &corrections).unwrap();
+        assert_eq!(fields["basics"]["name"], "Jane");
+        assert_eq!(fields["basics"]["email"], "jane@x.org");
+        assert_eq!(fields["work"][0]["name"], "A");
+        // null drops the correction: the parse shows again.
+        let dropped = apply_patch(&corrections, &json!({"basics": {"email": null}})).unwrap();
+        assert_eq!(dropped, json!({}));
+        assert!(apply_patch(&json!({}), &json!({"nmae": 1})).is_err());
+        assert!(apply_patch(&json!({}), &json!({"basics": {"emial": "x"}})).is_err());
+        assert!(apply_patch(&json!({}), &json!([1])).is_err());
+    }
+
+    #[test]
+    fn skills_given_by_name_are_matched() {
+        let skills = skills_given(&[
+            json!("golang"),
+            json!({"name": "Underwater basket weaving"}),
+        ])
+        .unwrap();
+        assert_eq!(skills[0]["name"], "Go");
+        assert!(skills[1]["id"].as_str().unwrap().starts_with("user:"));
+        assert!(skills_given(&[json!(3)]).is_err());
+    }
+}
