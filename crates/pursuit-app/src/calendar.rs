@@ -214,3 +214,27 @@ pub fn event_from_json(value: &serde_json::Value, stamp: Timestamp) -> Option<Ev
         cancelled: false,
     })
 }
+
+/// The prefix of a calendar feed's secret.
+pub const FEED_TOKEN_PREFIX: &str = "pcal_";
+
+/// Creates (or replaces) the user's calendar feed; returns its secret, which only its hash
+/// is kept of (the caller shows the address once).
+pub async fn create_feed(
+    db: &pursuit_store::Db,
+    user: UserId,
+    now: Timestamp,
+) -> Result<String, StoreError> {
+    let token = pursuit_store::secret::generate(FEED_TOKEN_PREFIX);
+    delivery::set_feed(db, user, &pursuit_store::secret::hash(&token), now).await?;
+    Ok(token)
+}
+
+/// Revokes the user's calendar feed; [`crate::AppError::NotFound`] when there was none.
+pub async fn revoke_feed(db: &pursuit_store::Db, user: UserId) -> Result<(), crate::AppError> {
+    if delivery::revoke_feed(db, user).await? {
+        Ok(())
+    } else {
+        Err(crate::AppError::NotFound)
+    }
+}

@@ -5,13 +5,16 @@
 //! how jobs are run.
 //!
 //! # Layout (by feature)
+//! - [`accounts`]: settings and API tokens, each change with its audit entry
+//!   ([`accounts::Origin`]).
 //! - [`applications`]: create, change and delete applications, with the reminder rules and
 //!   jobs that follow.
 //! - [`activities`]: an application's notes, calls and interviews; an interview's reminders
 //!   and invites follow it.
 //! - [`calendar`]: calendar events of activities and reminders; the `calendar.invites` job
 //!   and the helpers that plan it when an activity or application changes.
-//! - [`embeddings`]: the `embed.document` job and its enqueue helper.
+//! - [`embeddings`]: a document's chunks and vectors, stored per representation
+//!   (`ensure`), the `embed.document` job and its enqueue helper.
 //! - [`matching`]: the resume version to match, a posting's read fields, and postings
 //!   ranked against a read version (off the async threads, one query per page).
 //! - [`mail`]: the `mail.send` job's payload.
@@ -29,6 +32,7 @@
 //! Job payloads live here, with the code that enqueues them; `pursuit-worker` runs them.
 //! `pursuit-web` and `pursuit-worker` both depend on this crate and never on each other.
 
+pub mod accounts;
 pub mod activities;
 pub mod applications;
 pub mod calendar;

@@ -2,10 +2,15 @@
 //! ranked against a read version (the ranked job list, the board's scores, and later the
 //! jobs that tailor documents or notify of good matches).
 //!
-//! Ranking is CPU work (milliseconds per thousand postings on every core): it runs on the
-//! blocking pool, never on the async runtime's threads, so the server keeps answering while
-//! lists are ranked.
+//! Ranking is CPU work (about a tenth of a second per thousand postings on every core of
+//! this two-core machine): it runs on the blocking pool, never on the async runtime's
+//! threads, and one ranking at a time (each already uses every core), so however many lists
+//! are asked at once the runtime's threads compete with one ranking's threads, not with
+//! dozens, and the server keeps answering.
 
+use std::collections::HashMap;
+
+use jiff::Timestamp;
 use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::{ApplicationId, PostingId, ResumeVersionId, UserId};
 use pursuit_store::postings::{self, ParsedPosting, Posting};
@@ -21,6 +26,23 @@ use crate::error::AppError;
 
 /// The most postings a ranking considers (the newest).
 pub const MAX_RANKED: i64 = 5_000;
+
+/// One ranking at a time (first come, first served): see the module's note.
+static RANKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Runs `rank` on the blocking pool once it is this ranking's turn.
+async fn rank_off_runtime(
+    read: ReadVersion,
+    postings: Vec<ParsedPosting>,
+) -> Result<Vec<Ranked>, AppError> {
+    let _turn = RANKING
+        .acquire()
+        .await
+        .map_err(|e| corrupt("parsed", format!("the ranking gate closed: {e}")))?;
+    tokio::task::spawn_blocking(move || score_all(&read, &postings))
+        .await
+        .map_err(|e| corrupt("parsed", format!("the ranking stopped: {e}")))?
+}
 
 /// A resume version that has been read, with its fields (corrections laid over the parse)
 /// and text.
@@ -148,17 +170,16 @@ pub struct Scored {
 /// A posting's id with its score; `None` until the posting is read.
 pub type Ranked = (PostingId, Option<Scored>);
 
-/// Scores `postings` against `read` and orders them best first (ties: the order given); a
-/// posting not read yet has no score and goes last. CPU work: call it off the async threads
-/// (as [`rank_postings`] does).
-pub fn rank(read: &ReadVersion, postings: Vec<ParsedPosting>) -> Result<Vec<Ranked>, AppError> {
+/// Scores `postings` against `read`, in the order given; a posting not read yet has no
+/// score. CPU work: call it off the async threads (as [`rank_postings`] does).
+pub fn score_all(read: &ReadVersion, postings: &[ParsedPosting]) -> Result<Vec<Ranked>, AppError> {
     let prepared = matching::Prepared::new(&read.resume, &read.text);
     let read_postings: Vec<(PostingId, Option<reader::Posting>)> = postings
-        .into_iter()
+        .iter()
         .map(|p| Ok((p.id, posting_fields(p.parse_status, p.parsed.as_ref())?)))
         .collect::<Result<_, AppError>>()?;
     // Preparing a posting is most of the work; both happen on every core.
-    let mut out: Vec<Ranked> = matching::par_map(&read_postings, |(id, fields)| {
+    Ok(matching::par_map(&read_postings, |(id, fields)| {
         let scored = fields.as_ref().map(|fields| {
             let result = matching::score_pair(&prepared, &PreparedPosting::new(fields));
             Scored {
@@ -168,25 +189,106 @@ pub fn rank(read: &ReadVersion, postings: Vec<ParsedPosting>) -> Result<Vec<Rank
             }
         });
         (*id, scored)
-    });
+    }))
+}
+
+/// Best first; ties (and the unscored, last) keep the order given.
+fn best_first(mut ranked: Vec<Ranked>) -> Vec<Ranked> {
     let key = |s: &Option<Scored>| s.as_ref().map_or(-1.0, |s| s.exact);
-    out.sort_by(|a, b| key(&b.1).total_cmp(&key(&a.1)));
-    Ok(out)
+    ranked.sort_by(|a, b| key(&b.1).total_cmp(&key(&a.1)));
+    ranked
+}
+
+/// Scores `postings` against `read` and orders them best first (ties: the order given); a
+/// posting not read yet has no score and goes last.
+pub fn rank(read: &ReadVersion, postings: Vec<ParsedPosting>) -> Result<Vec<Ranked>, AppError> {
+    Ok(best_first(score_all(read, &postings)?))
+}
+
+/// What a score was made from: the resume version and the posting, each as of its last
+/// change. A score is a pure function of the two (see `pursuit_text::matching`), so one made
+/// before stays true until either changes; this process's matcher made it.
+type ScoreKey = (ResumeVersionId, Timestamp, PostingId, Timestamp);
+
+/// Scores this process made, so that asking for the same ranking again (paging, the board
+/// after each change) reads and prepares only the postings that changed. Bounded: emptied
+/// when it grows past [`MAX_CACHED`].
+static SCORES: std::sync::LazyLock<std::sync::Mutex<HashMap<ScoreKey, Scored>>> =
+    std::sync::LazyLock::new(Default::default);
+const MAX_CACHED: usize = 200_000;
+
+fn cached(keys: &[ScoreKey]) -> Vec<Option<Scored>> {
+    let scores = SCORES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    keys.iter().map(|k| scores.get(k).cloned()).collect()
+}
+
+fn remember(made: Vec<(ScoreKey, Scored)>) {
+    let mut scores = SCORES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if scores.len() + made.len() > MAX_CACHED {
+        scores.clear();
+    }
+    scores.extend(made);
 }
 
 /// The user's newest postings (up to [`MAX_RANKED`]; `saved`: only those in the tracker,
-/// or only those not) ranked against `read`, on the blocking pool.
+/// or only those not) ranked against `read`: scores made before are reused, the rest are
+/// made on the blocking pool, one ranking at a time.
 pub async fn rank_postings(
     db: &Db,
     user: UserId,
     read: &ReadVersion,
     saved: Option<bool>,
 ) -> Result<Vec<Ranked>, AppError> {
-    let all = postings::list_parsed(db, user, saved, MAX_RANKED).await?;
-    let read = read.clone();
-    tokio::task::spawn_blocking(move || rank(&read, all))
-        .await
-        .map_err(|e| corrupt("parsed", format!("the ranking stopped: {e}")))?
+    let listed = postings::list_parsed(db, user, saved, MAX_RANKED, false).await?;
+    rank_listed(db, user, read, &listed).await
+}
+
+/// `listed` (without their fields) ranked against `read`, reusing the scores made before.
+async fn rank_listed(
+    db: &Db,
+    user: UserId,
+    read: &ReadVersion,
+    listed: &[ParsedPosting],
+) -> Result<Vec<Ranked>, AppError> {
+    let version = (read.version.id, read.version.updated_at);
+    let keys: Vec<ScoreKey> = listed
+        .iter()
+        .map(|p| (version.0, version.1, p.id, p.updated_at))
+        .collect();
+    let mut scores = cached(&keys);
+    let missing: Vec<PostingId> = listed
+        .iter()
+        .zip(&scores)
+        .filter(|(p, score)| score.is_none() && p.parse_status == ParseStatus::Complete)
+        .map(|(p, _)| p.id)
+        .collect();
+    if !missing.is_empty() {
+        let fresh = postings::parsed_of(db, user, &missing).await?;
+        let made = rank_off_runtime(read.clone(), fresh.clone()).await?;
+        let changed: HashMap<PostingId, Timestamp> =
+            fresh.iter().map(|p| (p.id, p.updated_at)).collect();
+        let mut by_id: HashMap<PostingId, Scored> = HashMap::new();
+        let mut remembered = Vec::new();
+        for (id, scored) in made {
+            if let (Some(scored), Some(at)) = (scored, changed.get(&id)) {
+                remembered.push(((version.0, version.1, id, *at), scored.clone()));
+                by_id.insert(id, scored);
+            }
+        }
+        remember(remembered);
+        for (p, score) in listed.iter().zip(scores.iter_mut()) {
+            if score.is_none() {
+                *score = by_id.remove(&p.id);
+            }
+        }
+    }
+    Ok(best_first(
+        listed.iter().map(|p| p.id).zip(scores).collect(),
+    ))
 }
 
 /// A page of the ranked list: after the item the cursor names (`(position, id)`: if the
@@ -241,7 +343,7 @@ pub async fn scores_for_applications(
     let Some(read) = active_version(db, user).await? else {
         return Ok(out);
     };
-    let saved: Vec<ParsedPosting> = postings::list_parsed(db, user, Some(true), MAX_RANKED)
+    let saved: Vec<ParsedPosting> = postings::list_parsed(db, user, Some(true), MAX_RANKED, false)
         .await?
         .into_iter()
         .filter(|p| p.application_id.is_some_and(|a| ids.contains(&a)))
@@ -250,9 +352,7 @@ pub async fn scores_for_applications(
         .iter()
         .filter_map(|p| Some((p.id, p.application_id?)))
         .collect();
-    let ranked = tokio::task::spawn_blocking(move || rank(&read, saved))
-        .await
-        .map_err(|e| corrupt("parsed", format!("the ranking stopped: {e}")))??;
+    let ranked = rank_listed(db, user, &read, &saved).await?;
     for (posting, scored) in ranked {
         if let (Some(application), Some(scored)) = (application_of.get(&posting), scored) {
             out.entry(*application).or_insert(scored.score);

@@ -150,8 +150,9 @@ async fn measure(binary: &std::path::Path, options: &Options) -> anyhow::Result<
         .build()?;
     let auth = format!("Bearer {token}");
 
-    // Seed through the API with the worker running (it reads the resume), then measure a
-    // server without one, so background jobs do not share the figures.
+    // The resume first, with the worker running (it reads the resume); then the postings
+    // and the measurements on a server without a worker, so the embedding jobs the
+    // postings enqueue neither slow the seeding nor share the figures.
     let seeding = Instant::now();
     {
         let mut command = tokio::process::Command::new(binary);
@@ -159,21 +160,21 @@ async fn measure(binary: &std::path::Path, options: &Options) -> anyhow::Result<
             .env("PURSUIT_LOG_LEVEL", "warn")
             .stderr(Stdio::inherit());
         let (mut server, base) = spawn_serve(command, dir.path(), None, true).await?;
-        seed(&client, &base, &auth, options.postings).await?;
+        seed_resume(&client, &base, &auth).await?;
         server.kill().await?;
     }
+    let mut command = tokio::process::Command::new(binary);
+    command
+        .env("PURSUIT_LOG_LEVEL", "warn")
+        .stderr(Stdio::inherit());
+    let (mut server, base) = spawn_serve(command, dir.path(), None, false).await?;
+    seed_postings(&client, &base, &auth, options.postings).await?;
     println!(
         "\n{}: seeded {} postings and a read resume in {:.1} s",
         binary.display(),
         options.postings,
         seeding.elapsed().as_secs_f64()
     );
-
-    let mut command = tokio::process::Command::new(binary);
-    command
-        .env("PURSUIT_LOG_LEVEL", "warn")
-        .stderr(Stdio::inherit());
-    let (mut server, base) = spawn_serve(command, dir.path(), None, false).await?;
     let ranked = format!("{base}/api/v1/jobs?sort=match&limit=50");
     for _ in 0..3 {
         get_ok(&client, &ranked, &auth).await?;
@@ -247,8 +248,8 @@ async fn get_ok(client: &reqwest::Client, url: &str, auth: &str) -> anyhow::Resu
     Ok(body)
 }
 
-/// `count` postings (four clients at a time) and a resume, waiting until it has been read.
-async fn seed(
+/// `count` postings, four clients at a time.
+async fn seed_postings(
     client: &reqwest::Client,
     base: &str,
     auth: &str,
@@ -286,6 +287,11 @@ async fn seed(
     for task in tasks {
         task.await??;
     }
+    Ok(())
+}
+
+/// A resume, waiting until it has been read.
+async fn seed_resume(client: &reqwest::Client, base: &str, auth: &str) -> anyhow::Result<()> {
     let response = client
         .post(format!("{base}/api/v1/resume/from-text"))
         .header("authorization", auth)

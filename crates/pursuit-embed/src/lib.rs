@@ -14,7 +14,6 @@ pub use pursuit_text::embed::{
     search,
 };
 
-pub mod stored;
 pub mod testing;
 
 /// One of the three representations.

@@ -238,25 +238,30 @@ pub struct ParsedPosting {
     /// `pending`, `complete` or `failed`.
     pub parse_status: ParseStatus,
     pub parsed: Option<serde_json::Value>,
+    /// Changes whenever what was read changes (a score made from it stays true until then).
+    pub updated_at: Timestamp,
 }
 
-/// The user's postings as matching needs them, newest first, at most `limit`. `saved` as in
-/// [`list_postings`].
+/// The user's postings as matching needs them, newest first, at most `limit`, with their
+/// read fields when `with_fields` (without, `parsed` is `None`: a ranking that has the
+/// scores already reads only what changed). `saved` as in [`list_postings`].
 pub async fn list_parsed(
     mut conn: impl Conn,
     user_id: UserId,
     saved: Option<bool>,
     limit: i64,
+    with_fields: bool,
 ) -> Result<Vec<ParsedPosting>, StoreError> {
     let filter = match saved {
         Some(true) => " AND application_id IS NOT NULL",
         Some(false) => " AND application_id IS NULL",
         None => "",
     };
+    let fields = if with_fields { ", parsed" } else { "" };
     let rows = conn
         .fetch_all(
             Query::dynamic(format!(
-                "SELECT id, application_id, parse_status, parsed FROM job_postings \
+                "SELECT id, application_id, parse_status, updated_at{fields} FROM job_postings \
                  WHERE user_id = $1{filter} ORDER BY created_at DESC, id DESC LIMIT $2"
             ))
             .bind(user_id)
@@ -264,16 +269,48 @@ pub async fn list_parsed(
         )
         .await?;
     rows.iter()
-        .map(|row| {
-            let application_id: Option<uuid::Uuid> = row.get("application_id")?;
-            Ok(ParsedPosting {
-                id: PostingId(row.get("id")?),
-                application_id: application_id.map(ApplicationId),
-                parse_status: row.get("parse_status")?,
-                parsed: row.get("parsed")?,
-            })
-        })
+        .map(|row| parsed_posting(row, with_fields))
         .collect()
+}
+
+fn parsed_posting(row: &Row, with_fields: bool) -> Result<ParsedPosting, StoreError> {
+    let application_id: Option<uuid::Uuid> = row.get("application_id")?;
+    Ok(ParsedPosting {
+        id: PostingId(row.get("id")?),
+        application_id: application_id.map(ApplicationId),
+        parse_status: row.get("parse_status")?,
+        parsed: if with_fields {
+            row.get("parsed")?
+        } else {
+            None
+        },
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// The read fields of the user's postings among `ids` (in no particular order).
+pub async fn parsed_of(
+    mut conn: impl Conn,
+    user_id: UserId,
+    ids: &[PostingId],
+) -> Result<Vec<ParsedPosting>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let mut query = Query::dynamic(format!(
+            "SELECT id, application_id, parse_status, updated_at, parsed FROM job_postings \
+             WHERE user_id = $1 AND id IN ({})",
+            placeholders.join(", ")
+        ))
+        .bind(user_id);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in conn.fetch_all(query).await? {
+            out.push(parsed_posting(&row, true)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Who owns a posting (for callbacks, which carry no session).

@@ -20,7 +20,6 @@ use crate::auth::CurrentUser;
 use crate::extract::Json;
 use crate::problem::ApiError;
 
-const TOKEN_PREFIX: &str = "pcal_";
 /// How far back the feed reaches (recent events stay visible), and how much it holds.
 const FEED_PAST: SignedDuration = SignedDuration::from_hours(24 * 30);
 const FEED_LIMIT: i64 = 1000;
@@ -62,16 +61,15 @@ async fn get_feed(
 /// Creates the caller's feed URL, or replaces it (the old URL stops working at once).
 #[utoipa::path(post, path = "/api/v1/calendar-feed", tag = "notifications",
     responses((status = 201, description = "The new URL, shown this once", body = FeedResponse)))]
-pub(crate) async fn create_feed(
+async fn create_feed(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Response, ApiError> {
-    let token = secret::generate(TOKEN_PREFIX);
     let now = Timestamp::now();
-    delivery::set_feed(&state.db, current.id(), &secret::hash(&token), now).await?;
+    let token = calendar_events::create_feed(&state.db, current.id(), now).await?;
     let body = FeedResponse {
         active: true,
-        url: Some(format!("{}/calendar/{token}.ics", state.settings.base_url)),
+        url: Some(feed_url(&state, &token)),
         created_at: Some(now),
         last_used_at: None,
     };
@@ -88,15 +86,17 @@ pub(crate) async fn create_feed(
         (status = 204, description = "Revoked"),
         (status = 404, description = "There was no feed", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn revoke_feed(
+async fn revoke_feed(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<StatusCode, ApiError> {
-    if delivery::revoke_feed(&state.db, current.id()).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found())
-    }
+    calendar_events::revoke_feed(&state.db, current.id()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The address of the feed whose secret is `token`.
+pub(crate) fn feed_url(state: &AppState, token: &str) -> String {
+    format!("{}/calendar/{token}.ics", state.settings.base_url)
 }
 
 /// `GET /calendar/{secret}.ics`: the feed itself (no session: the secret is the key).
@@ -106,7 +106,7 @@ pub async fn feed(
 ) -> Result<Response, ApiError> {
     let token = file
         .strip_suffix(".ics")
-        .filter(|t| t.starts_with(TOKEN_PREFIX))
+        .filter(|t| t.starts_with(calendar_events::FEED_TOKEN_PREFIX))
         .ok_or_else(ApiError::not_found)?;
     let now = Timestamp::now();
     let user_id = delivery::use_feed(&state.db, &secret::hash(token), now)

@@ -8,8 +8,8 @@
 //! text or another model makes them again. Matching scores (`matches`) never depend on this.
 
 use axum::extract::{Path, Query, State};
+use pursuit_app::embeddings::{self as stored, StoredError};
 use pursuit_domain::ids::{PostingId, UserId};
-use pursuit_embed::stored::{self, StoredError};
 use pursuit_embed::{Chunk, EmbedError, Vector};
 use pursuit_store::embeddings::{self, Source};
 use pursuit_store::postings;

@@ -2,14 +2,8 @@
 
 use axum::extract::State;
 use jiff::Timestamp;
-use pursuit_domain::account::{DisplayName, TimeZoneName};
-use pursuit_domain::application::ApplicationStatus;
-use pursuit_domain::schedule::{
-    DailyWindow, LocalTime, QuietHours, SendWindow, parse_weekday, weekday_name,
-};
-use pursuit_domain::settings::{ReminderChannel, ReminderDefaults};
-use pursuit_store::accounts::{self, Settings, User, UserChanges};
-use pursuit_store::audit;
+use pursuit_domain::schedule::weekday_name;
+use pursuit_store::accounts::{self, Settings, User};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -17,7 +11,7 @@ use utoipa_axum::routes;
 use super::{Credential, CurrentUser, RequestFacts};
 use crate::AppState;
 use crate::extract::Json;
-use crate::problem::{ApiError, FieldError};
+use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -207,8 +201,35 @@ pub struct SettingsPatch {
     hidden_columns: Option<Vec<String>>,
 }
 
-/// Session idle timeout bounds: 15 minutes to 90 days.
-const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 15 * 60..=90 * 24 * 60 * 60;
+impl From<SettingsPatch> for pursuit_app::accounts::SettingsChange {
+    fn from(patch: SettingsPatch) -> Self {
+        pursuit_app::accounts::SettingsChange {
+            display_name: patch.display_name,
+            time_zone: patch.time_zone,
+            session_timeout_secs: patch.session_timeout_secs,
+            quiet_hours: patch.quiet_hours.map(|w| {
+                w.map(|w| pursuit_app::accounts::WindowChange {
+                    start: w.start,
+                    end: w.end,
+                })
+            }),
+            reminder_defaults: patch.reminder_defaults.map(|d| {
+                pursuit_app::accounts::ReminderDefaultsChange {
+                    channels: d.channels,
+                    follow_up_after_days: d.follow_up_after_days,
+                }
+            }),
+            send_window: patch
+                .send_window
+                .map(|w| pursuit_app::accounts::SendWindowChange {
+                    start: w.start,
+                    end: w.end,
+                    days: w.days,
+                }),
+            hidden_columns: patch.hidden_columns,
+        }
+    }
+}
 
 /// Changes the caller's settings. All fields are checked first; any invalid field answers
 /// 422 naming each one, and nothing is written.
@@ -218,153 +239,19 @@ const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 15 * 60..=90 * 24 * 60 * 60
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn patch_settings(
+async fn patch_settings(
     State(state): State<AppState>,
     current: CurrentUser,
     facts: RequestFacts,
     Json(patch): Json<SettingsPatch>,
 ) -> Result<Json<SettingsResponse>, ApiError> {
-    let mut errors = Vec::new();
-    let mut field = |pointer: &str, message: String| {
-        errors.push(FieldError {
-            pointer: pointer.to_owned(),
-            message,
-        })
-    };
-    let user_id = current.id();
-    let mut settings = accounts::get_settings(&state.db, user_id).await?;
-
-    let display_name = match &patch.display_name {
-        None => None,
-        Some(None) => Some(None),
-        Some(Some(name)) => match DisplayName::parse(name) {
-            Ok(name) => Some(Some(name)),
-            Err(e) => {
-                field("/display_name", e.0);
-                None
-            }
-        },
-    };
-    let time_zone = patch.time_zone.as_deref().and_then(|zone| {
-        TimeZoneName::parse(zone)
-            .map_err(|e| field("/time_zone", e.0))
-            .ok()
-    });
-    if let Some(secs) = patch.session_timeout_secs
-        && !TIMEOUT_RANGE.contains(&secs)
-    {
-        field(
-            "/session_timeout_secs",
-            "must be between 900 (15 minutes) and 7776000 (90 days)".to_owned(),
-        );
-    }
-    match &patch.quiet_hours {
-        None => {}
-        Some(None) => settings.quiet_hours = None,
-        Some(Some(window)) => {
-            let start =
-                LocalTime::parse(&window.start).map_err(|e| field("/quiet_hours/start", e.0));
-            let end = LocalTime::parse(&window.end).map_err(|e| field("/quiet_hours/end", e.0));
-            if let (Ok(start), Ok(end)) = (start, end) {
-                if start == end {
-                    field(
-                        "/quiet_hours",
-                        "start and end must differ (use null for no quiet hours)".to_owned(),
-                    );
-                } else {
-                    settings.quiet_hours = Some(QuietHours(DailyWindow { start, end }));
-                }
-            }
-        }
-    }
-    if let Some(defaults) = &patch.reminder_defaults {
-        let channels = match &defaults.channels {
-            Some(names) => names
-                .iter()
-                .enumerate()
-                .filter_map(|(i, name)| {
-                    ReminderChannel::parse(name)
-                        .map_err(|e| field(&format!("/reminder_defaults/channels/{i}"), e.0))
-                        .ok()
-                })
-                .collect(),
-            None => settings.reminder_defaults.channels.clone(),
-        };
-        let days = defaults
-            .follow_up_after_days
-            .unwrap_or(settings.reminder_defaults.follow_up_after_days);
-        match ReminderDefaults::validate(channels, days) {
-            Ok(valid) => settings.reminder_defaults = valid,
-            Err(e) => field("/reminder_defaults", e.0),
-        }
-    }
-    if let Some(window) = &patch.send_window {
-        let current_window = settings.send_window.window;
-        let start = window
-            .start
-            .as_deref()
-            .map_or(Ok(current_window.start), LocalTime::parse)
-            .map_err(|e| field("/send_window/start", e.0));
-        let end = window
-            .end
-            .as_deref()
-            .map_or(Ok(current_window.end), LocalTime::parse)
-            .map_err(|e| field("/send_window/end", e.0));
-        let days = match &window.days {
-            Some(names) => names
-                .iter()
-                .enumerate()
-                .filter_map(|(i, name)| {
-                    parse_weekday(name)
-                        .map_err(|e| field(&format!("/send_window/days/{i}"), e.0))
-                        .ok()
-                })
-                .collect(),
-            None => settings.send_window.days.clone(),
-        };
-        if let (Ok(start), Ok(end)) = (start, end) {
-            match SendWindow::validate(DailyWindow { start, end }, days) {
-                Ok(valid) => settings.send_window = valid,
-                Err(e) => field("/send_window", e.0),
-            }
-        }
-    }
-    if let Some(names) = &patch.hidden_columns {
-        let mut hidden: Vec<ApplicationStatus> = names
-            .iter()
-            .enumerate()
-            .filter_map(|(i, name)| {
-                ApplicationStatus::parse(name)
-                    .map_err(|e| field(&format!("/hidden_columns/{i}"), e.0))
-                    .ok()
-            })
-            .collect();
-        hidden.sort();
-        hidden.dedup();
-        settings.hidden_columns = hidden;
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-
-    let now = Timestamp::now();
-    let mut tx = state.db.begin().await?;
-    let changes = UserChanges {
-        display_name,
-        time_zone,
-        session_timeout_secs: patch.session_timeout_secs,
-    };
-    accounts::update_user(&mut tx, user_id, &changes, now).await?;
-    accounts::update_settings(&mut tx, user_id, &settings, now).await?;
-    audit::insert_audit(
-        &mut tx,
-        &facts.audit(Some(user_id), "settings.updated"),
-        now,
+    let (user, settings) = pursuit_app::accounts::update_settings(
+        &state.db,
+        current.id(),
+        patch.into(),
+        &facts.origin(),
+        Timestamp::now(),
     )
     .await?;
-    let user = accounts::get_user(&mut tx, user_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    tx.commit().await?;
     Ok(Json(settings_response(&user, &settings)))
 }

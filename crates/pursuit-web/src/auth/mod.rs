@@ -315,6 +315,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestFacts {
 }
 
 impl RequestFacts {
+    /// Where the request came from, as the use cases' audit entries record it.
+    pub fn origin(&self) -> pursuit_app::accounts::Origin {
+        pursuit_app::accounts::Origin {
+            request_id: self.request_id.clone(),
+            ip: self.ip.map(|ip| ip.to_string()),
+        }
+    }
+
     pub fn audit(&self, user_id: Option<UserId>, action: &'static str) -> NewAuditEntry {
         NewAuditEntry {
             user_id,

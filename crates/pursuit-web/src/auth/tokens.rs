@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use pursuit_domain::ids::ApiTokenId;
 use pursuit_store::accounts::{self, ApiToken};
-use pursuit_store::audit;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -99,28 +98,15 @@ pub(crate) async fn create_token(
     facts: RequestFacts,
     Json(body): Json<CreateTokenRequest>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid_field(
-            "/name",
-            "must be 1 to 100 characters without control characters",
-        ));
-    }
-    let now = Timestamp::now();
-    if body.expires_at.is_some_and(|at| at <= now) {
-        return Err(ApiError::invalid_field(
-            "/expires_at",
-            "must be in the future",
-        ));
-    }
-    let mut tx = state.db.begin().await?;
-    let (token, secret) =
-        accounts::create_api_token(&mut tx, current.id(), name, body.expires_at, now).await?;
-    let mut entry = facts.audit(Some(current.id()), "token.created");
-    entry.entity_type = Some("api_token");
-    entry.entity_id = Some(token.id.to_string());
-    audit::insert_audit(&mut tx, &entry, now).await?;
-    tx.commit().await?;
+    let (token, secret) = pursuit_app::accounts::create_token(
+        &state.db,
+        current.id(),
+        &body.name,
+        body.expires_at,
+        &facts.origin(),
+        Timestamp::now(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -144,15 +130,13 @@ pub(crate) async fn revoke_token(
     facts: RequestFacts,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    let now = Timestamp::now();
-    let mut tx = state.db.begin().await?;
-    if !accounts::revoke_api_token(&mut tx, current.id(), ApiTokenId(id), now).await? {
-        return Err(ApiError::not_found());
-    }
-    let mut entry = facts.audit(Some(current.id()), "token.revoked");
-    entry.entity_type = Some("api_token");
-    entry.entity_id = Some(id.to_string());
-    audit::insert_audit(&mut tx, &entry, now).await?;
-    tx.commit().await?;
+    pursuit_app::accounts::revoke_token(
+        &state.db,
+        current.id(),
+        ApiTokenId(id),
+        &facts.origin(),
+        Timestamp::now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -208,7 +208,7 @@ async fn refused(
     show(state, user, extras, status).await
 }
 
-/// Saves the settings form through `PATCH /api/v1/settings`.
+/// Saves the settings form (the use case behind `PATCH /api/v1/settings`).
 async fn save(
     State(state): State<AppState>,
     facts: RequestFacts,
@@ -223,24 +223,31 @@ async fn save(
         );
         return refused(&state, &page, error, Some(&form)).await;
     };
+    use pursuit_app::accounts::{ReminderDefaultsChange, SettingsChange, WindowChange};
     let display_name = form.text("display_name");
-    let quiet = (form.get("quiet") == Some("on"))
-        .then(|| json!({ "start": form.text("quiet_start"), "end": form.text("quiet_end") }));
-    let body = json!({
-        "display_name": if display_name.trim().is_empty() { Value::Null } else { Value::String(display_name) },
-        "time_zone": form.text("time_zone").trim(),
-        "quiet_hours": quiet,
-        "reminder_defaults": { "channels": all("channels"), "follow_up_after_days": days },
-        "hidden_columns": all("hidden_columns"),
-    });
-    let patch = serde_json::from_value(body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let result = crate::auth::account::patch_settings(
-        State(state.clone()),
-        page.0.clone(),
-        facts,
-        Json(patch),
+    let change = SettingsChange {
+        display_name: Some((!display_name.trim().is_empty()).then_some(display_name)),
+        time_zone: Some(form.text("time_zone").trim().to_owned()),
+        quiet_hours: Some((form.get("quiet") == Some("on")).then(|| WindowChange {
+            start: form.text("quiet_start"),
+            end: form.text("quiet_end"),
+        })),
+        reminder_defaults: Some(ReminderDefaultsChange {
+            channels: Some(all("channels")),
+            follow_up_after_days: Some(days),
+        }),
+        hidden_columns: Some(all("hidden_columns")),
+        ..SettingsChange::default()
+    };
+    let result = pursuit_app::accounts::update_settings(
+        &state.db,
+        page.0.id(),
+        change,
+        &facts.origin(),
+        Timestamp::now(),
     )
-    .await;
+    .await
+    .map_err(ApiError::from);
     match result {
         Ok(_) => Ok(Redirect::to("/settings?saved=1").into_response()),
         Err(error) => refused(&state, &page, error, Some(&form)).await,
@@ -252,24 +259,24 @@ async fn create_token(
     facts: RequestFacts,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let request = serde_json::from_value(json!({ "name": form.text("name") }))
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let created = crate::auth::tokens::create_token(
-        State(state.clone()),
-        page.0.clone(),
-        facts,
-        Json(request),
+    let created = pursuit_app::accounts::create_token(
+        &state.db,
+        page.0.id(),
+        &form.text("name"),
+        None,
+        &facts.origin(),
+        Timestamp::now(),
     )
-    .await;
+    .await
+    .map_err(ApiError::from);
     match created {
-        Ok((_, Json(created))) => {
-            let body = serde_json::to_value(&created).unwrap_or_default();
+        Ok((token, secret)) => {
             let extras = Extras {
                 notice: Some(format!(
                     "Token “{}” created. Copy it now: it is not shown again.",
-                    body["token"]["name"].as_str().unwrap_or_default()
+                    token.name
                 )),
-                new_token: body["secret"].as_str().map(str::to_owned),
+                new_token: Some(secret),
                 ..Extras::default()
             };
             show_once(&state, &page, extras).await
@@ -297,8 +304,14 @@ async fn revoke_token(
     Path(id): Path<uuid::Uuid>,
     PageForm { user: page, .. }: PageForm,
 ) -> Result<Response, ApiError> {
-    crate::auth::tokens::revoke_token(State(state.clone()), page.0.clone(), facts, Path(id))
-        .await?;
+    pursuit_app::accounts::revoke_token(
+        &state.db,
+        page.0.id(),
+        pursuit_domain::ids::ApiTokenId(id),
+        &facts.origin(),
+        Timestamp::now(),
+    )
+    .await?;
     Ok(Redirect::to("/settings?revoked=1#tokens").into_response())
 }
 
@@ -307,22 +320,18 @@ async fn calendar_feed(
     State(state): State<AppState>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let user = page.0.clone();
+    let user = page.0.id();
     if form.get("action") == Some("revoke") {
-        crate::calendar::revoke_feed(State(state.clone()), user).await?;
+        pursuit_app::calendar::revoke_feed(&state.db, user).await?;
         return Ok(Redirect::to("/settings#calendar").into_response());
     }
-    let response = crate::calendar::create_feed(State(state.clone()), user).await?;
-    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
-        .await
-        .map_err(ApiError::internal)?;
-    let body: Value = serde_json::from_slice(&bytes).map_err(ApiError::internal)?;
+    let token = pursuit_app::calendar::create_feed(&state.db, user, Timestamp::now()).await?;
     let extras = Extras {
         notice: Some(
             "Your calendar feed is ready. Copy the address into your calendar app now: it is not shown again."
                 .to_owned(),
         ),
-        feed_url: body["url"].as_str().map(str::to_owned),
+        feed_url: Some(crate::calendar::feed_url(&state, &token)),
         ..Extras::default()
     };
     show_once(&state, &page, extras).await

@@ -3,8 +3,8 @@
 //! documents finds it. Enqueued when a posting is stored and when a resume version has been
 //! read; running it again for the same text changes nothing.
 
+use pursuit_app::embeddings as stored;
 use pursuit_domain::ids::{PostingId, ResumeVersionId, UserId};
-use pursuit_embed::stored;
 use pursuit_store::embeddings::Source;
 use pursuit_store::{postings, resumes};
 

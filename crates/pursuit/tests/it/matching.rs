@@ -184,6 +184,21 @@ both_backends! {
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
         let unknown = send(&app, &token, "GET", &format!("/api/v1/jobs/{accountant}/match?resume_id={cook}"), None).await;
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+        // A corrected resume is matched as corrected: the ranked list (which reuses the
+        // scores it made before) and a fresh match agree, and the score moved with it.
+        let corrected = send(&app, &token, "PATCH", &format!("/api/v1/resume/versions/{version}"),
+            Some(json!({"skills": ["Knife skills"], "work": [], "total_years": 0}))).await;
+        assert_eq!(corrected.status(), StatusCode::OK);
+        let fresh = json_body(
+            send(&app, &token, "GET", &format!("/api/v1/jobs/{accountant}/match"), None).await,
+            "application/json",
+        )
+        .await;
+        let ranked = json_body(send(&app, &token, "GET", "/api/v1/jobs?sort=match", None).await, "application/json").await;
+        let item = ranked["items"].as_array().unwrap().iter().find(|i| i["id"] == accountant.as_str()).unwrap();
+        assert_eq!(item["match"]["score"], fresh["score"], "{ranked:#}");
+        assert_ne!(fresh["score"].as_u64(), Some(score), "the correction changed the score");
     }
 
     async fn pain_point_maps_are_made_once_per_input_and_versioned(backend: Backend) {

@@ -85,7 +85,7 @@ both_backends! {
         let user = pursuit_domain::ids::UserId(uuid::Uuid::parse_str(me["user"]["id"].as_str().unwrap()).unwrap());
         let posting = pursuit_domain::ids::PostingId(uuid::Uuid::parse_str(&accountant).unwrap());
         let embedder = std::sync::Arc::new(pursuit_embed::Embedder::sparse());
-        let stale = pursuit_embed::stored::ensure(
+        let stale = pursuit_app::embeddings::ensure(
             &app.db, &embedder, user, pursuit_store::embeddings::Source::Posting(posting),
             "An older text of the posting", None,
         )
