@@ -211,27 +211,42 @@ pub fn rank(read: &ReadVersion, postings: Vec<ParsedPosting>) -> Result<Vec<Rank
 type ScoreKey = (ResumeVersionId, Timestamp, PostingId, Timestamp);
 
 /// Scores this process made, so that asking for the same ranking again (paging, the board
-/// after each change) reads and prepares only the postings that changed. Bounded: emptied
-/// when it grows past [`MAX_CACHED`].
-static SCORES: std::sync::LazyLock<std::sync::Mutex<HashMap<ScoreKey, Scored>>> =
+/// after each change) reads and prepares only the postings that changed; and the resume
+/// versions they were made for. Bounded: emptied when it grows past [`MAX_CACHED`].
+#[derive(Default)]
+struct Scores {
+    made: HashMap<ScoreKey, Scored>,
+    versions: std::collections::HashSet<(ResumeVersionId, Timestamp)>,
+}
+
+static SCORES: std::sync::LazyLock<std::sync::Mutex<Scores>> =
     std::sync::LazyLock::new(Default::default);
 const MAX_CACHED: usize = 200_000;
 
-fn cached(keys: &[ScoreKey]) -> Vec<Option<Scored>> {
-    let scores = SCORES
+fn scores() -> std::sync::MutexGuard<'static, Scores> {
+    SCORES
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    keys.iter().map(|k| scores.get(k).cloned()).collect()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn remember(made: Vec<(ScoreKey, Scored)>) {
-    let mut scores = SCORES
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if scores.len() + made.len() > MAX_CACHED {
-        scores.clear();
+fn cached(keys: &[ScoreKey]) -> Vec<Option<Scored>> {
+    let scores = scores();
+    keys.iter().map(|k| scores.made.get(k).cloned()).collect()
+}
+
+/// Whether scores for this resume version (as of its last change) were made before.
+fn knows(version: (ResumeVersionId, Timestamp)) -> bool {
+    scores().versions.contains(&version)
+}
+
+fn remember(version: (ResumeVersionId, Timestamp), made: Vec<(ScoreKey, Scored)>) {
+    let mut scores = scores();
+    if scores.made.len() + made.len() > MAX_CACHED {
+        scores.made.clear();
+        scores.versions.clear();
     }
-    scores.extend(made);
+    scores.versions.insert(version);
+    scores.made.extend(made);
 }
 
 /// The user's newest postings (up to [`MAX_RANKED`]; `saved`: only those in the tracker,
@@ -243,16 +258,20 @@ pub async fn rank_postings(
     read: &ReadVersion,
     saved: Option<bool>,
 ) -> Result<Vec<Ranked>, AppError> {
-    let listed = postings::list_parsed(db, user, saved, MAX_RANKED, false).await?;
-    rank_listed(db, user, read, &listed).await
+    // Nothing to reuse for this version yet: read every posting with its fields in the one
+    // query, rather than the list first and the fields after.
+    let with_fields = !knows((read.version.id, read.version.updated_at));
+    let listed = postings::list_parsed(db, user, saved, MAX_RANKED, with_fields).await?;
+    rank_listed(db, user, read, listed).await
 }
 
-/// `listed` (without their fields) ranked against `read`, reusing the scores made before.
+/// `listed` ranked against `read`, reusing the scores made before; the postings still to
+/// score are read with their fields unless `listed` carries them.
 async fn rank_listed(
     db: &Db,
     user: UserId,
     read: &ReadVersion,
-    listed: &[ParsedPosting],
+    mut listed: Vec<ParsedPosting>,
 ) -> Result<Vec<Ranked>, AppError> {
     let version = (read.version.id, read.version.updated_at);
     let keys: Vec<ScoreKey> = listed
@@ -260,17 +279,27 @@ async fn rank_listed(
         .map(|p| (version.0, version.1, p.id, p.updated_at))
         .collect();
     let mut scores = cached(&keys);
-    let missing: Vec<PostingId> = listed
-        .iter()
-        .zip(&scores)
-        .filter(|(p, score)| score.is_none() && p.parse_status == ParseStatus::Complete)
-        .map(|(p, _)| p.id)
-        .collect();
-    if !missing.is_empty() {
-        let fresh = postings::parsed_of(db, user, &missing).await?;
-        let made = rank_off_runtime(read.clone(), fresh.clone()).await?;
+    let mut fresh: Vec<ParsedPosting> = Vec::new();
+    let mut unread: Vec<PostingId> = Vec::new();
+    for (p, score) in listed.iter_mut().zip(&scores) {
+        if score.is_some() || p.parse_status != ParseStatus::Complete {
+            continue;
+        }
+        match p.parsed.take() {
+            Some(parsed) => fresh.push(ParsedPosting {
+                parsed: Some(parsed),
+                ..p.clone()
+            }),
+            None => unread.push(p.id),
+        }
+    }
+    if !unread.is_empty() {
+        fresh.extend(postings::parsed_of(db, user, &unread).await?);
+    }
+    if !fresh.is_empty() {
         let changed: HashMap<PostingId, Timestamp> =
             fresh.iter().map(|p| (p.id, p.updated_at)).collect();
+        let made = rank_off_runtime(read.clone(), fresh).await?;
         let mut by_id: HashMap<PostingId, Scored> = HashMap::new();
         let mut remembered = Vec::new();
         for (id, scored) in made {
@@ -279,7 +308,7 @@ async fn rank_listed(
                 by_id.insert(id, scored);
             }
         }
-        remember(remembered);
+        remember(version, remembered);
         for (p, score) in listed.iter().zip(scores.iter_mut()) {
             if score.is_none() {
                 *score = by_id.remove(&p.id);
@@ -352,7 +381,7 @@ pub async fn scores_for_applications(
         .iter()
         .filter_map(|p| Some((p.id, p.application_id?)))
         .collect();
-    let ranked = rank_listed(db, user, &read, &saved).await?;
+    let ranked = rank_listed(db, user, &read, saved).await?;
     for (posting, scored) in ranked {
         if let (Some(application), Some(scored)) = (application_of.get(&posting), scored) {
             out.entry(*application).or_insert(scored.score);
