@@ -7,7 +7,7 @@ use pursuit_domain::ids::{ActivityId, ApplicationId, UserId};
 use pursuit_store::activities::{self, Activity, ActivityData};
 use pursuit_store::{Conn, Db, StoreError, applications};
 
-use crate::error::{AppError, Invalid, Precondition, settle, stale};
+use crate::error::{AppError, Invalid, Precondition, at_version, settle};
 
 /// The company of an application (for reminder titles), empty when it is gone.
 async fn company(
@@ -70,13 +70,8 @@ pub async fn update(
     now: Timestamp,
 ) -> Result<Activity, AppError> {
     let mut tx = db.begin().await?;
-    let existing = activities::get_activity(&mut tx, user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let expected = expected.map_err(AppError::Precondition)?;
-    if existing.version != expected {
-        return Err(stale(existing, expected));
-    }
+    let found = activities::get_activity(&mut tx, user, id).await?;
+    let (existing, expected) = at_version(found, expected, |a| a.version)?;
     let mut data = existing.data.clone();
     edit(&mut data).map_err(AppError::Invalid)?;
     let outcome = activities::update_activity(&mut tx, user, id, expected, &data, now).await?;

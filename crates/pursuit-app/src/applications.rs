@@ -8,12 +8,19 @@
 //! such as an idempotency record, and commit once); the others open and commit their own.
 
 use jiff::Timestamp;
-use pursuit_domain::application::ChangedBy;
+use jiff::civil::Date;
+use pursuit_domain::account::TimeZoneName;
+use pursuit_domain::application::{
+    ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange, parse_required_text,
+    parse_tag,
+};
 use pursuit_domain::ids::{ApplicationId, UserId};
 use pursuit_store::applications::{self, Application, ApplicationData};
 use pursuit_store::{Conn, Db, StoreError};
+use serde_json::{Map, Value};
 
-use crate::error::{AppError, Invalid, Precondition, settle, stale};
+use crate::error::{AppError, Invalid, Precondition, at_version, settle};
+use crate::fields::Fields;
 
 /// Stores a new application and plans its status's reminders, in the caller's transaction.
 /// An id already in use is a [`AppError::Conflict`].
@@ -127,13 +134,8 @@ pub async fn update(
     now: Timestamp,
 ) -> Result<Application, AppError> {
     let mut tx = db.begin().await?;
-    let existing = applications::get_application(&mut tx, user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let expected = expected.map_err(AppError::Precondition)?;
-    if existing.version != expected {
-        return Err(stale(existing, expected));
-    }
+    let found = applications::get_application(&mut tx, user, id).await?;
+    let (existing, _) = at_version(found, expected, |a| a.version)?;
     let mut data = existing.data.clone();
     edit(&mut data).map_err(AppError::Invalid)?;
     let updated = change_in(&mut tx, user, &existing, &data, ChangedBy::User, now).await?;
@@ -161,4 +163,162 @@ pub async fn delete(
     settle(outcome, expected)?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The most characters of `notes`; other texts take 2,000.
+const MAX_TEXT: usize = 10_000;
+
+/// Reads the fields present in `body` (an API body, a form made into one, an import row)
+/// into `data`, collecting every invalid one: create and update share these rules, and
+/// unknown members are ignored.
+pub fn apply(body: &Map<String, Value>, data: &mut ApplicationData, fields: &mut Fields) {
+    let mut salary = (
+        data.salary.min,
+        data.salary.max,
+        data.salary.currency.clone(),
+    );
+    for (key, value) in body {
+        match key.as_str() {
+            "company" | "role_title" => match value.as_str().map(|s| parse_required_text(s, 200)) {
+                Some(Ok(v)) => {
+                    if key == "company" {
+                        data.company = v
+                    } else {
+                        data.role_title = v
+                    }
+                }
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
+            },
+            "status" => match value.as_str().map(ApplicationStatus::parse) {
+                Some(Ok(v)) => data.status = v,
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
+            },
+            "priority" => match value.as_str().map(Priority::parse) {
+                Some(Ok(v)) => data.priority = v,
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
+            },
+            "location_mode" => match value.as_str().map(LocationMode::parse) {
+                Some(Ok(v)) => data.location_mode = v,
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
+            },
+            "source" => match value.as_str().map(|s| parse_required_text(s, 50)) {
+                Some(Ok(v)) => data.source = v,
+                Some(Err(e)) => fields.bad(key, e.0),
+                None => fields.bad(key, "must be a string".to_owned()),
+            },
+            "application_date" => match value.as_str().map(|s| s.parse::<Date>()) {
+                Some(Ok(v)) => data.application_date = v,
+                _ => fields.bad(key, "must be a date such as 2026-11-23".to_owned()),
+            },
+            "timezone" => match value {
+                Value::Null => data.timezone = None,
+                Value::String(s) => match TimeZoneName::parse(s) {
+                    Ok(zone) => data.timezone = Some(zone.as_str().to_owned()),
+                    Err(e) => fields.bad(key, e.0),
+                },
+                _ => fields.bad(key, "must be an IANA time zone or null".to_owned()),
+            },
+            "salary_min" | "salary_max" => match value {
+                Value::Null => {
+                    if key == "salary_min" {
+                        salary.0 = None
+                    } else {
+                        salary.1 = None
+                    }
+                }
+                Value::Number(n) if n.as_i64().is_some() => {
+                    if key == "salary_min" {
+                        salary.0 = n.as_i64()
+                    } else {
+                        salary.1 = n.as_i64()
+                    }
+                }
+                _ => fields.bad(key, "must be a whole number or null".to_owned()),
+            },
+            "salary_currency" => match value {
+                Value::Null => salary.2 = None,
+                Value::String(s) => salary.2 = Some(s.clone()),
+                _ => fields.bad(key, "must be a currency code or null".to_owned()),
+            },
+            "cover_letter_used" => match value {
+                Value::Null => data.cover_letter_used = None,
+                Value::Bool(b) => data.cover_letter_used = Some(*b),
+                _ => fields.bad(key, "must be true, false or null".to_owned()),
+            },
+            "contacts_inline" => match value {
+                Value::Null => data.contacts_inline = None,
+                Value::Array(_) | Value::Object(_) if value.to_string().len() <= 20_000 => {
+                    data.contacts_inline = Some(value.clone())
+                }
+                _ => fields.bad(
+                    key,
+                    "must be a JSON list or object (at most 20,000 characters) or null".to_owned(),
+                ),
+            },
+            "tech_keywords" => {
+                if let Some(v) = fields.strings(key, value) {
+                    data.tech_keywords = v;
+                }
+            }
+            "attachments_links" => {
+                if let Some(v) = fields.strings(key, value) {
+                    data.attachments_links = v;
+                }
+            }
+            "tags" => {
+                if let Some(v) = fields.strings(key, value) {
+                    let mut tags = Vec::new();
+                    for (i, tag) in v.iter().enumerate() {
+                        match parse_tag(tag) {
+                            Ok(t) if !tags.contains(&t) => tags.push(t),
+                            Ok(_) => {}
+                            Err(e) => fields.bad(&format!("tags/{i}"), e.0),
+                        }
+                    }
+                    tags.sort();
+                    data.tags = tags;
+                }
+            }
+            "next_action_due" => {
+                if let Some(v) = fields.instant(key, value) {
+                    data.next_action_due = v;
+                }
+            }
+            "archived_at" => {
+                if let Some(v) = fields.instant(key, value) {
+                    data.archived_at = v;
+                }
+            }
+            "job_url" | "location_text" | "job_requisition_id" | "seniority_level"
+            | "resume_url" | "cover_letter_url" | "next_action" | "notes" => {
+                let max = if key == "notes" { MAX_TEXT } else { 2000 };
+                if let Some(v) = fields.text(key, value, max) {
+                    match key.as_str() {
+                        "job_url" => data.job_url = v,
+                        "location_text" => data.location_text = v,
+                        "job_requisition_id" => data.job_requisition_id = v,
+                        "seniority_level" => data.seniority_level = v,
+                        "resume_url" => data.resume_url = v,
+                        "cover_letter_url" => data.cover_letter_url = v,
+                        "next_action" => data.next_action = v,
+                        _ => data.notes = v,
+                    }
+                }
+            }
+            // `id` is read by create; anything else is ignored.
+            _ => {}
+        }
+    }
+    match SalaryRange::new(salary.0, salary.1, salary.2.as_deref()) {
+        Ok(range) => data.salary = range,
+        Err(problems) => {
+            for (field, problem) in problems {
+                fields.bad(field, problem.0);
+            }
+        }
+    }
 }

@@ -103,6 +103,22 @@ pub(crate) fn stale(current: impl Into<Current>, sent: i64) -> AppError {
     }
 }
 
+/// A versioned record as it is, checked against the version the caller read: missing is
+/// [`AppError::NotFound`] whatever version came with it; then no usable version is
+/// [`AppError::Precondition`]; another version is [`AppError::Stale`] with the record.
+pub(crate) fn at_version<T: Into<Current>>(
+    found: Option<T>,
+    expected: Result<i64, Precondition>,
+    version: impl Fn(&T) -> i64,
+) -> Result<(T, i64), AppError> {
+    let found = found.ok_or(AppError::NotFound)?;
+    let expected = expected.map_err(AppError::Precondition)?;
+    if version(&found) != expected {
+        return Err(stale(found, expected));
+    }
+    Ok((found, expected))
+}
+
 /// What a versioned write did, as a use case answers it.
 pub(crate) fn settle<T, S: Into<Current>>(
     outcome: Versioned<T, S>,

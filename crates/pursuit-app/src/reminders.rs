@@ -13,7 +13,7 @@ use pursuit_store::jobs::{self, EnqueueOptions, JobSpec};
 use pursuit_store::reminders::{self, NewReminder, Reminder};
 use pursuit_store::{Conn, Db, StoreError, accounts, applications, delivery};
 
-use crate::error::{AppError, Invalid, Precondition, settle, stale};
+use crate::error::{AppError, Invalid, Precondition, at_version, settle};
 use serde::{Deserialize, Serialize};
 
 /// How far ahead the scan looks: a reminder due within this gets its job now, scheduled for
@@ -337,13 +337,8 @@ pub async fn update(
     now: Timestamp,
 ) -> Result<Reminder, AppError> {
     let mut tx = db.begin().await?;
-    let existing = reminders::get_reminder(&mut tx, user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let expected = expected.map_err(AppError::Precondition)?;
-    if existing.version != expected {
-        return Err(stale(existing, expected));
-    }
+    let found = reminders::get_reminder(&mut tx, user, id).await?;
+    let (existing, expected) = at_version(found, expected, |r| r.version)?;
     if existing.sent {
         return Err(AppError::Conflict(
             "the reminder was already sent".to_owned(),

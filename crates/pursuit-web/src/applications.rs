@@ -12,13 +12,8 @@ use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
-use jiff::civil::Date;
 use pursuit_app::Precondition;
-use pursuit_domain::account::TimeZoneName;
-use pursuit_domain::application::{
-    ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange, parse_required_text,
-    parse_tag,
-};
+use pursuit_domain::application::ChangedBy;
 use pursuit_domain::ids::{ApplicationId, UserId};
 use pursuit_store::applications::{
     self, Application, ApplicationData, ApplicationFilter, Sort, SortKey, SortValue,
@@ -178,161 +173,6 @@ pub(crate) fn stale(current: &Application, sent: i64) -> ApiError {
     versioned::stale("application", response(current), current.version, sent)
 }
 
-const MAX_TEXT: usize = 10_000;
-
-/// Reads the fields present in `body` into `data`, collecting every invalid one.
-pub(crate) fn apply(body: &Map<String, Value>, data: &mut ApplicationData, fields: &mut Fields) {
-    let mut salary = (
-        data.salary.min,
-        data.salary.max,
-        data.salary.currency.clone(),
-    );
-    for (key, value) in body {
-        match key.as_str() {
-            "company" | "role_title" => match value.as_str().map(|s| parse_required_text(s, 200)) {
-                Some(Ok(v)) => {
-                    if key == "company" {
-                        data.company = v
-                    } else {
-                        data.role_title = v
-                    }
-                }
-                Some(Err(e)) => fields.bad(key, e.0),
-                None => fields.bad(key, "must be a string".to_owned()),
-            },
-            "status" => match value.as_str().map(ApplicationStatus::parse) {
-                Some(Ok(v)) => data.status = v,
-                Some(Err(e)) => fields.bad(key, e.0),
-                None => fields.bad(key, "must be a string".to_owned()),
-            },
-            "priority" => match value.as_str().map(Priority::parse) {
-                Some(Ok(v)) => data.priority = v,
-                Some(Err(e)) => fields.bad(key, e.0),
-                None => fields.bad(key, "must be a string".to_owned()),
-            },
-            "location_mode" => match value.as_str().map(LocationMode::parse) {
-                Some(Ok(v)) => data.location_mode = v,
-                Some(Err(e)) => fields.bad(key, e.0),
-                None => fields.bad(key, "must be a string".to_owned()),
-            },
-            "source" => match value.as_str().map(|s| parse_required_text(s, 50)) {
-                Some(Ok(v)) => data.source = v,
-                Some(Err(e)) => fields.bad(key, e.0),
-                None => fields.bad(key, "must be a string".to_owned()),
-            },
-            "application_date" => match value.as_str().map(|s| s.parse::<Date>()) {
-                Some(Ok(v)) => data.application_date = v,
-                _ => fields.bad(key, "must be a date such as 2026-11-23".to_owned()),
-            },
-            "timezone" => match value {
-                Value::Null => data.timezone = None,
-                Value::String(s) => match TimeZoneName::parse(s) {
-                    Ok(zone) => data.timezone = Some(zone.as_str().to_owned()),
-                    Err(e) => fields.bad(key, e.0),
-                },
-                _ => fields.bad(key, "must be an IANA time zone or null".to_owned()),
-            },
-            "salary_min" | "salary_max" => match value {
-                Value::Null => {
-                    if key == "salary_min" {
-                        salary.0 = None
-                    } else {
-                        salary.1 = None
-                    }
-                }
-                Value::Number(n) if n.as_i64().is_some() => {
-                    if key == "salary_min" {
-                        salary.0 = n.as_i64()
-                    } else {
-                        salary.1 = n.as_i64()
-                    }
-                }
-                _ => fields.bad(key, "must be a whole number or null".to_owned()),
-            },
-            "salary_currency" => match value {
-                Value::Null => salary.2 = None,
-                Value::String(s) => salary.2 = Some(s.clone()),
-                _ => fields.bad(key, "must be a currency code or null".to_owned()),
-            },
-            "cover_letter_used" => match value {
-                Value::Null => data.cover_letter_used = None,
-                Value::Bool(b) => data.cover_letter_used = Some(*b),
-                _ => fields.bad(key, "must be true, false or null".to_owned()),
-            },
-            "contacts_inline" => match value {
-                Value::Null => data.contacts_inline = None,
-                Value::Array(_) | Value::Object(_) if value.to_string().len() <= 20_000 => {
-                    data.contacts_inline = Some(value.clone())
-                }
-                _ => fields.bad(
-                    key,
-                    "must be a JSON list or object (at most 20,000 characters) or null".to_owned(),
-                ),
-            },
-            "tech_keywords" => {
-                if let Some(v) = fields.strings(key, value) {
-                    data.tech_keywords = v;
-                }
-            }
-            "attachments_links" => {
-                if let Some(v) = fields.strings(key, value) {
-                    data.attachments_links = v;
-                }
-            }
-            "tags" => {
-                if let Some(v) = fields.strings(key, value) {
-                    let mut tags = Vec::new();
-                    for (i, tag) in v.iter().enumerate() {
-                        match parse_tag(tag) {
-                            Ok(t) if !tags.contains(&t) => tags.push(t),
-                            Ok(_) => {}
-                            Err(e) => fields.bad(&format!("tags/{i}"), e.0),
-                        }
-                    }
-                    tags.sort();
-                    data.tags = tags;
-                }
-            }
-            "next_action_due" => {
-                if let Some(v) = fields.instant(key, value) {
-                    data.next_action_due = v;
-                }
-            }
-            "archived_at" => {
-                if let Some(v) = fields.instant(key, value) {
-                    data.archived_at = v;
-                }
-            }
-            "job_url" | "location_text" | "job_requisition_id" | "seniority_level"
-            | "resume_url" | "cover_letter_url" | "next_action" | "notes" => {
-                let max = if key == "notes" { MAX_TEXT } else { 2000 };
-                if let Some(v) = fields.text(key, value, max) {
-                    match key.as_str() {
-                        "job_url" => data.job_url = v,
-                        "location_text" => data.location_text = v,
-                        "job_requisition_id" => data.job_requisition_id = v,
-                        "seniority_level" => data.seniority_level = v,
-                        "resume_url" => data.resume_url = v,
-                        "cover_letter_url" => data.cover_letter_url = v,
-                        "next_action" => data.next_action = v,
-                        _ => data.notes = v,
-                    }
-                }
-            }
-            // `id` is read by create; anything else is ignored.
-            _ => {}
-        }
-    }
-    match SalaryRange::new(salary.0, salary.1, salary.2.as_deref()) {
-        Ok(range) => data.salary = range,
-        Err(problems) => {
-            for (field, problem) in problems {
-                fields.bad(field, problem.0);
-            }
-        }
-    }
-}
-
 /// Creates an application. Required: `company`, `role_title`; an `id` may be supplied. With
 /// `Idempotency-Key`, a retry of the same request gets the first response again.
 #[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationRequest,
@@ -370,7 +210,7 @@ async fn create_application(
         }
     }
     let mut data = ApplicationData::new("", "", current.today());
-    apply(&body, &mut data, &mut fields);
+    pursuit_app::applications::apply(&body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         return Err(ApiError::validation(fields.errors));
     }
@@ -454,7 +294,7 @@ async fn patch_application(
 
 /// Applies a PATCH body to one of the caller's applications at the version the caller read
 /// (the API and the board's forms change applications through here): the body's fields are
-/// read with [`apply`], the rest is the use case's.
+/// read with [`pursuit_app::applications::apply`], the rest is the use case's.
 pub(crate) async fn update(
     state: &AppState,
     user: UserId,
@@ -464,7 +304,7 @@ pub(crate) async fn update(
 ) -> Result<Application, ApiError> {
     let edit = |data: &mut ApplicationData| {
         let mut fields = Fields::default();
-        apply(body, data, &mut fields);
+        pursuit_app::applications::apply(body, data, &mut fields);
         fields.finish()
     };
     Ok(

@@ -639,7 +639,7 @@ async fn quick_add(
     }
     let mut fields = Fields::default();
     let mut data = pursuit_store::applications::ApplicationData::new("", "", current.today());
-    crate::applications::apply(&body, &mut data, &mut fields);
+    pursuit_app::applications::apply(&body, &mut data, &mut fields);
     if !fields.errors.is_empty() {
         let errors: BTreeMap<String, String> = fields
             .errors

@@ -7,7 +7,7 @@
 //! The parts: [`table`] reads the file (encoding, delimiter, quoting), [`columns`] decides
 //! which column feeds which field, [`values`] reads other trackers' words and formats, and
 //! [`rows`] turns a row into the body the applications API accepts, which then passes the
-//! very checks a created application does ([`crate::applications::apply`]).
+//! very checks a created application does ([`pursuit_app::applications::apply`]).
 
 mod columns;
 mod rows;
@@ -315,7 +315,7 @@ fn plan(
         }
         let mut data = pursuit_store::applications::ApplicationData::new("", "", today);
         let mut fields = Fields::default();
-        crate::applications::apply(&row.body, &mut data, &mut fields);
+        pursuit_app::applications::apply(&row.body, &mut data, &mut fields);
         let mut errors = row.errors;
         for e in fields.errors {
             let field = e.field.trim_start_matches('/').to_owned();
