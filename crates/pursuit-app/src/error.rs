@@ -18,6 +18,15 @@ pub enum AppError {
     /// Input that breaks a rule, each problem naming its field.
     #[error("invalid input: {}", .0.iter().map(|i| format!("{}: {}", i.field, i.message)).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<Invalid>),
+    /// Input that breaks a rule, with one more thing the caller needs to fix it (e.g. the
+    /// columns a file has, when none could be mapped): `name` and `value` go into the
+    /// answer beside the problems.
+    #[error("invalid input: {}", .invalid.iter().map(|i| format!("{}: {}", i.field, i.message)).collect::<Vec<_>>().join("; "))]
+    InvalidWith {
+        invalid: Vec<Invalid>,
+        name: &'static str,
+        value: serde_json::Value,
+    },
     /// The write would clash with a record that exists (e.g. a client-chosen id in use).
     #[error("{0}")]
     Conflict(String),

@@ -7,6 +7,10 @@ use serde_json::Value;
 
 use crate::error::Invalid;
 
+/// What a caller is told about U+0000 in its input, wherever it came in.
+pub const NUL_MESSAGE: &str =
+    "contains the NUL character (U+0000), which cannot be stored; remove it";
+
 /// Collects invalid fields of one request.
 #[derive(Default)]
 pub struct Fields {

@@ -7,12 +7,13 @@
 //! # Layout (by feature)
 //! - [`accounts`]: settings and API tokens, each change with its audit entry
 //!   ([`accounts::Origin`]).
-//! - [`applications`]: create, change and delete applications, with the reminder rules and
-//!   jobs that follow.
+//! - [`applications`]: reading an application's fields (`apply`); create, change and
+//!   delete applications, with the reminder rules and jobs that follow.
 //! - [`activities`]: an application's notes, calls and interviews; an interview's reminders
 //!   and invites follow it.
-//! - [`calendar`]: calendar events of activities and reminders; the `calendar.invites` job
-//!   and the helpers that plan it when an activity or application changes.
+//! - [`calendar`]: calendar events of activities and reminders, the calendar feed; the
+//!   `calendar.invites` job and the helpers that plan it when an activity or application
+//!   changes.
 //! - [`embeddings`]: a document's chunks and vectors, stored per representation
 //!   (`ensure`), the `embed.document` job and its enqueue helper.
 //! - [`matching`]: the resume version to match, a posting's read fields, and postings
@@ -26,6 +27,7 @@
 //! - [`filters`]: the application list's filters, one set of rules for saved views, the
 //!   board's filter bar and query strings.
 //! - [`fields`]: reading JSON fields into typed values, every invalid one named.
+//! - [`imports`]: spreadsheet exports read into a plan, previewed, committed once.
 //! - [`views`]: saved views (named list filters).
 //! - [`error`]: [`AppError`], what a use case answers when it does not do what was asked.
 //!
@@ -40,6 +42,7 @@ pub mod embeddings;
 pub mod error;
 pub mod fields;
 pub mod filters;
+pub mod imports;
 pub mod mail;
 pub mod matching;
 pub mod reminders;

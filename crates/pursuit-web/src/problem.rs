@@ -298,8 +298,7 @@ fn render(
 }
 
 /// What a client is told about U+0000 in its input, wherever it came in.
-pub const NUL_MESSAGE: &str =
-    "contains the NUL character (U+0000), which cannot be stored; remove it";
+pub const NUL_MESSAGE: &str = pursuit_app::fields::NUL_MESSAGE;
 
 /// A field name as a client can read it back: U+0000 written as `\u0000`.
 pub fn visible_name(name: &str) -> String {
@@ -515,6 +514,11 @@ impl From<AppError> for ApiError {
             AppError::NotFound => ApiError::not_found(),
             AppError::NotFoundDetail(detail) => ApiError::not_found().with_detail(detail),
             AppError::Invalid(errors) => ApiError::validation(errors),
+            AppError::InvalidWith {
+                invalid,
+                name,
+                value,
+            } => ApiError::validation(invalid).with_extension(name, value),
             AppError::Conflict(detail) => ApiError::conflict(detail),
             AppError::Precondition(precondition) => precondition.into(),
             AppError::Stale { current, sent } => match *current {

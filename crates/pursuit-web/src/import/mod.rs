@@ -4,41 +4,29 @@
 //! reasons, rows already tracked); `POST …/confirm` writes the good rows in one transaction,
 //! each with a status history entry `by: import`. Confirming twice imports once.
 //!
-//! The parts: [`table`] reads the file (encoding, delimiter, quoting), [`columns`] decides
-//! which column feeds which field, [`values`] reads other trackers' words and formats, and
-//! [`rows`] turns a row into the body the applications API accepts, which then passes the
-//! very checks a created application does ([`pursuit_app::applications::apply`]).
+//! Reading and planning the file is [`pursuit_app::imports`]; this module is the HTTP
+//! shape: the request forms, the preview and report bodies, the handlers.
 
-mod columns;
-mod rows;
-mod table;
-mod values;
-
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
-use pursuit_domain::application::ChangedBy;
-use pursuit_domain::ids::{ApplicationId, ImportId};
+use pursuit_app::imports::{Options, Outcome, Plan};
+use pursuit_domain::ids::ImportId;
 use pursuit_store::applications::ApplicationData;
-use pursuit_store::imports::{self, Import};
+use pursuit_store::imports::Import;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use self::columns::{Field, Mapping};
-use self::values::DateOrder;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
-use crate::fields::Fields;
-use crate::problem::{ApiError, FieldError, ProblemType};
+use crate::problem::{ApiError, ProblemType};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -86,14 +74,6 @@ pub struct ConfirmRequest {
     /// wave of reminders.
     #[serde(default)]
     plan_reminders: bool,
-}
-
-/// How a stored file is read; what the API validated at upload.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-struct Options {
-    date_order: Option<String>,
-    #[serde(default)]
-    mapping: BTreeMap<String, Option<String>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -183,187 +163,6 @@ pub struct ImportResponse {
     result: Option<ImportResult>,
 }
 
-/// Which key a row is a duplicate on.
-type Key = (String, String, Date);
-
-fn key_of(data: &ApplicationData) -> Key {
-    (
-        data.company.to_lowercase(),
-        data.role_title.to_lowercase(),
-        data.application_date,
-    )
-}
-
-enum Outcome {
-    Ready(Box<ApplicationData>),
-    Invalid(Vec<(String, String)>),
-    Duplicate(String),
-}
-
-/// A file read with its options: everything the preview and the confirmation need.
-struct Plan {
-    format: &'static str,
-    delimiter: char,
-    date_order: DateOrder,
-    date_order_detected: bool,
-    columns: Vec<ColumnMapping>,
-    notes: Vec<String>,
-    statuses: Vec<StatusWord>,
-    rows: Vec<(u64, Outcome, Vec<String>)>,
-}
-
-fn invalid_field(pointer: &str, message: impl Into<String>) -> ApiError {
-    ApiError::validation(vec![FieldError {
-        pointer: pointer.to_owned(),
-        message: message.into(),
-    }])
-}
-
-/// Reads `content` with `options` into a plan. `existing` holds the keys of the user's
-/// applications, so rows already tracked are marked as duplicates.
-fn plan(
-    content: &str,
-    options: &Options,
-    zone: &TimeZone,
-    now: Timestamp,
-    existing: &[Key],
-) -> Result<Plan, ApiError> {
-    let table = table::read(content.as_bytes()).map_err(|m| invalid_field("/csv", m))?;
-    let mut overrides = BTreeMap::new();
-    for (header, field) in &options.mapping {
-        let field = match field.as_deref().map(|f| (f, Field::parse(f))) {
-            None => None,
-            Some((_, Some(field))) => Some(field),
-            Some((name, None)) => {
-                return Err(invalid_field(
-                    &format!("/mapping/{}", header.replace('~', "~0").replace('/', "~1")),
-                    format!(
-                        "{name:?} is not a field an import can fill; use one of {}",
-                        Field::ALL.map(Field::name).join(", ")
-                    ),
-                ));
-            }
-        };
-        overrides.insert(header.clone(), field);
-    }
-    let mapping =
-        Mapping::new(&table.headers, &overrides).map_err(|m| invalid_field("/mapping", m))?;
-    for (field, what) in [(Field::Company, "company"), (Field::RoleTitle, "role")] {
-        if !mapping.has(field) {
-            return Err(ApiError::validation(vec![FieldError {
-                pointer: "/mapping".to_owned(),
-                message: format!(
-                    "no column holds the {what}; map one of the columns {} to {:?}",
-                    table.headers.join(", "),
-                    field.name()
-                ),
-            }])
-            .with_extension("columns", json!(table.headers)));
-        }
-    }
-    let fallback = match options.date_order.as_deref() {
-        Some(order) => DateOrder::parse(order)
-            .ok_or_else(|| invalid_field("/date_order", "must be month_first or day_first"))?,
-        None => DateOrder::MonthFirst,
-    };
-    let (date_order, date_order_detected) = if options.date_order.is_some() {
-        (fallback, true)
-    } else {
-        let date_columns: Vec<usize> = [
-            Field::ApplicationDate,
-            Field::NextActionDue,
-            Field::Archived,
-        ]
-        .into_iter()
-        .flat_map(|f| mapping.sources(f, &table.headers))
-        .collect();
-        values::detect_order(
-            table.rows.iter().flat_map(|(_, cells)| {
-                date_columns
-                    .iter()
-                    .filter_map(|&i| cells.get(i).map(String::as_str))
-            }),
-            fallback,
-        )
-    };
-    let reader = rows::Reader {
-        headers: &table.headers,
-        mapping: &mapping,
-        date_order,
-        zone,
-        now,
-    };
-    let today = now.to_zoned(zone.clone()).date();
-    let mut seen: HashMap<Key, String> = existing
-        .iter()
-        .map(|k| {
-            (
-                k.clone(),
-                "an application already in the tracker".to_owned(),
-            )
-        })
-        .collect();
-    let mut statuses: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
-    let mut planned = Vec::with_capacity(table.rows.len());
-    for (line, cells) in &table.rows {
-        let row = reader.read(*line, cells);
-        if let Some(text) = &row.status_text {
-            let entry = statuses
-                .entry(text.clone())
-                .or_insert_with(|| (values::status(text).map(|s| s.as_str().to_owned()), 0));
-            entry.1 += 1;
-        }
-        let mut data = pursuit_store::applications::ApplicationData::new("", "", today);
-        let mut fields = Fields::default();
-        pursuit_app::applications::apply(&row.body, &mut data, &mut fields);
-        let mut errors = row.errors;
-        for e in fields.errors {
-            let field = e.field.trim_start_matches('/').to_owned();
-            if !errors.iter().any(|(f, _)| *f == field) {
-                errors.push((field, e.message));
-            }
-        }
-        let outcome = if !errors.is_empty() {
-            Outcome::Invalid(errors)
-        } else {
-            let key = key_of(&data);
-            match seen.get(&key) {
-                Some(first) => Outcome::Duplicate(first.clone()),
-                None => {
-                    seen.insert(key, format!("the row on line {line}"));
-                    Outcome::Ready(Box::new(data))
-                }
-            }
-        };
-        planned.push((*line, outcome, row.warnings));
-    }
-    Ok(Plan {
-        format: columns::detect_format(&table.headers),
-        delimiter: table.delimiter,
-        date_order,
-        date_order_detected,
-        columns: table
-            .headers
-            .iter()
-            .zip(&mapping.columns)
-            .map(|(header, field)| ColumnMapping {
-                header: header.clone(),
-                field: field.map(|f| f.name().to_owned()),
-            })
-            .collect(),
-        notes: table.notes,
-        statuses: statuses
-            .into_iter()
-            .map(|(value, (status, rows))| StatusWord {
-                value,
-                status,
-                rows,
-            })
-            .collect(),
-        rows: planned,
-    })
-}
-
 fn sample_row(line: u64, d: &ApplicationData) -> Value {
     json!({
         "line": line,
@@ -387,7 +186,11 @@ fn sample_row(line: u64, d: &ApplicationData) -> Value {
     })
 }
 
-fn response(import: &Import, plan: Plan, result: Option<ImportResult>) -> ImportResponse {
+fn response(
+    import: &Import,
+    plan: Plan,
+    result: Option<pursuit_app::imports::ImportResult>,
+) -> ImportResponse {
     let mut invalid_rows = Vec::new();
     let mut warnings = Vec::new();
     let mut duplicates = Vec::new();
@@ -447,14 +250,29 @@ fn response(import: &Import, plan: Plan, result: Option<ImportResult>) -> Import
         delimiter: plan.delimiter.to_string(),
         date_order: plan.date_order.as_str().to_owned(),
         date_order_detected: plan.date_order_detected,
-        columns: plan.columns,
+        columns: plan
+            .columns
+            .into_iter()
+            .map(|c| ColumnMapping {
+                header: c.header,
+                field: c.field,
+            })
+            .collect(),
         counts: ImportCounts {
             rows: plan.rows.len(),
             ready,
             invalid,
             duplicates: duplicate,
         },
-        statuses: plan.statuses,
+        statuses: plan
+            .statuses
+            .into_iter()
+            .map(|w| StatusWord {
+                value: w.value,
+                status: w.status,
+                rows: w.rows,
+            })
+            .collect(),
         notes: plan.notes,
         invalid_rows,
         warnings,
@@ -462,15 +280,26 @@ fn response(import: &Import, plan: Plan, result: Option<ImportResult>) -> Import
         sample,
         created_at: import.created_at,
         committed_at: import.committed_at,
-        result,
+        result: result.map(|r| ImportResult {
+            created: r.created,
+            reminders_planned: r.reminders_planned,
+            skipped_invalid: r.skipped_invalid,
+            skipped_duplicates: r.skipped_duplicates,
+        }),
     }
 }
 
-fn options_of(import: &Import) -> Options {
-    serde_json::from_value(import.options.clone()).unwrap_or_default()
+/// The preview (without `result`) or the report of an import, as the API answers it and
+/// the settings page shows it.
+pub(crate) fn body(
+    import: &Import,
+    plan: Plan,
+    result: Option<pursuit_app::imports::ImportResult>,
+) -> Value {
+    serde_json::to_value(response(import, plan, result)).unwrap_or(Value::Null)
 }
 
-fn parse_id(id: &str) -> Result<ImportId, ApiError> {
+pub(crate) fn parse_id(id: &str) -> Result<ImportId, ApiError> {
     id.parse::<uuid::Uuid>()
         .map(ImportId)
         .map_err(|_| ApiError::not_found())
@@ -488,7 +317,7 @@ fn parse_id(id: &str) -> Result<ImportId, ApiError> {
         (status = 415, description = "Neither CSV nor JSON", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a readable file, or no column for company or role", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn create_import(
+async fn create_import(
     State(state): State<AppState>,
     current: CurrentUser,
     Query(query): Query<CsvQuery>,
@@ -508,7 +337,7 @@ pub(crate) async fn create_import(
         "application/json" => {
             let request: ImportRequest = serde_json::from_slice(&body).map_err(|e| {
                 if e.is_data() {
-                    invalid_field("", e.to_string())
+                    ApiError::invalid_field("", e.to_string())
                 } else {
                     ApiError::new(ProblemType::MalformedJson).with_detail(e.to_string())
                 }
@@ -523,7 +352,7 @@ pub(crate) async fn create_import(
             )
         }
         "text/csv" | "text/plain" | "application/csv" | "text/tab-separated-values" => (
-            table::decode(&body).0,
+            pursuit_app::imports::table::decode(&body).0,
             query.filename,
             Options {
                 date_order: query.date_order,
@@ -535,24 +364,16 @@ pub(crate) async fn create_import(
                 .with_detail("send the file as text/csv, or as JSON with the file in `csv`"));
         }
     };
-    let filename = filename
-        .map(|f| f.trim().chars().take(255).collect::<String>())
-        .filter(|f| !f.is_empty());
-    let now = Timestamp::now();
-    let zone = current.zone();
-    let existing = imports::existing_keys(&state.db, current.id()).await?;
-    let plan = plan(&content, &options, &zone, now, &existing)?;
-    let import = Import {
-        id: ImportId::new(),
-        filename,
+    let (import, plan) = pursuit_app::imports::preview(
+        &state.db,
+        current.id(),
         content,
-        options: serde_json::to_value(&options).unwrap_or(Value::Null),
-        committed: false,
-        result: None,
-        created_at: now,
-        committed_at: None,
-    };
-    imports::insert_import(&state.db, current.id(), &import).await?;
+        filename,
+        options,
+        &current.zone(),
+        Timestamp::now(),
+    )
+    .await?;
     let mut response = (StatusCode::CREATED, Json(response(&import, plan, None))).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/imports/{}", import.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -574,23 +395,18 @@ async fn get_import(
     current: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let import = imports::get_import(&state.db, current.id(), parse_id(&id)?)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if let Some(report) = &import.result {
-        return Ok(Json(report.clone()));
-    }
-    let existing = imports::existing_keys(&state.db, current.id()).await?;
-    let plan = plan(
-        &import.content,
-        &options_of(&import),
+    match pursuit_app::imports::get(
+        &state.db,
+        current.id(),
+        parse_id(&id)?,
         &current.zone(),
         Timestamp::now(),
-        &existing,
-    )?;
-    Ok(Json(
-        serde_json::to_value(response(&import, plan, None)).unwrap_or(Value::Null),
-    ))
+    )
+    .await?
+    {
+        Ok(report) => Ok(Json(report)),
+        Err((import, plan)) => Ok(Json(body(&import, plan, None))),
+    }
 }
 
 /// Imports the ready rows, in one transaction; invalid and duplicate rows are skipped (and
@@ -604,7 +420,7 @@ async fn get_import(
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such import of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn confirm_import(
+async fn confirm_import(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<String>,
@@ -617,64 +433,16 @@ pub(crate) async fn confirm_import(
         serde_json::from_slice(&body)
             .map_err(|e| ApiError::new(ProblemType::MalformedJson).with_detail(e.to_string()))?
     };
-    let now = Timestamp::now();
-    let mut tx = state.db.begin().await?;
-    let import = imports::get_import(&mut tx, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !imports::claim_for_commit(&mut tx, current.id(), id, now).await? {
-        drop(tx);
-        let again = imports::get_import(&state.db, current.id(), id)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        return Ok(Json(again.result.unwrap_or(Value::Null)));
-    }
-    let existing = imports::existing_keys(&mut tx, current.id()).await?;
-    let plan = plan(
-        &import.content,
-        &options_of(&import),
-        &current.zone(),
-        now,
-        &existing,
-    )?;
-    let mut result = ImportResult {
-        created: 0,
-        reminders_planned: 0,
-        skipped_invalid: 0,
-        skipped_duplicates: 0,
-    };
-    let mut ready: Vec<(ApplicationId, &ApplicationData)> = Vec::new();
-    for (_, outcome, _) in &plan.rows {
-        match outcome {
-            Outcome::Ready(data) => ready.push((ApplicationId::new(), data.as_ref())),
-            Outcome::Invalid(_) => result.skipped_invalid += 1,
-            Outcome::Duplicate(_) => result.skipped_duplicates += 1,
-        }
-    }
-    result.reminders_planned = pursuit_app::applications::create_many_in(
-        &mut tx,
+    let report = pursuit_app::imports::confirm(
+        &state.db,
         current.id(),
-        &ready,
-        ChangedBy::Import,
+        id,
         options.plan_reminders,
-        now,
+        &current.zone(),
+        Timestamp::now(),
+        |import, plan, result| self::body(import, plan, Some(result)),
     )
     .await?;
-    result.created = ready.len();
-    let committed = Import {
-        committed: true,
-        committed_at: Some(now),
-        ..import
-    };
-    let report =
-        serde_json::to_value(response(&committed, plan, Some(result))).unwrap_or(Value::Null);
-    imports::record_result(&mut tx, current.id(), id, report.clone()).await?;
-    tx.commit().await?;
-    // Thousands of rows at once: the planner must know, or the next reads plan for the
-    // tables as they were (a failure here costs speed, not data).
-    if let Err(error) = pursuit_store::applications::refresh_statistics(&state.db).await {
-        tracing::warn!(%error, "statistics after an import were not refreshed");
-    }
     Ok(Json(report))
 }
 
@@ -687,14 +455,11 @@ pub(crate) async fn confirm_import(
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such import of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn delete_import(
+async fn delete_import(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if imports::delete_import(&state.db, current.id(), parse_id(&id)?).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found())
-    }
+    pursuit_app::imports::delete(&state.db, current.id(), parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

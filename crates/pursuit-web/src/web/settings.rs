@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
@@ -19,7 +19,6 @@ use super::forms::{self, FormData};
 use super::{PageForm, PageUser, render, status_label, template_value};
 use crate::AppState;
 use crate::auth::RequestFacts;
-use crate::extract::Json;
 use crate::problem::ApiError;
 
 pub fn routes() -> axum::Router<AppState> {
@@ -340,7 +339,7 @@ async fn calendar_feed(
 /// The largest file the import form takes (the API's body limit applies as well).
 const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
 
-/// Uploads a CSV file through `POST /api/v1/imports` and shows its preview.
+/// Uploads a CSV file (the use case behind `POST /api/v1/imports`) and shows its preview.
 async fn upload_import(
     State(state): State<AppState>,
     user: PageUser,
@@ -375,31 +374,25 @@ async fn upload_import(
         let error = ApiError::invalid_field("/file", "choose a CSV file to import");
         return refused(&state, &user, error, None).await;
     };
-    let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
-    let query = serde_json::from_value(json!({ "filename": filename }))
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let created = crate::import::create_import(
-        State(state.clone()),
-        user.0.clone(),
-        axum::extract::Query(query),
-        headers,
-        file,
+    let previewed = pursuit_app::imports::preview(
+        &state.db,
+        user.0.id(),
+        pursuit_app::imports::table::decode(&file).0,
+        filename,
+        pursuit_app::imports::Options::default(),
+        &user.0.zone(),
+        Timestamp::now(),
     )
     .await;
-    match created {
-        Ok(response) => {
-            let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-                .await
-                .map_err(ApiError::internal)?;
-            let import: Value = serde_json::from_slice(&bytes).map_err(ApiError::internal)?;
+    match previewed {
+        Ok((import, plan)) => {
             let extras = Extras {
-                import: Some(import),
+                import: Some(crate::import::body(&import, plan, None)),
                 ..Extras::default()
             };
             show(&state, &user, extras, StatusCode::OK).await
         }
-        Err(error) => refused(&state, &user, error, None).await,
+        Err(error) => refused(&state, &user, error.into(), None).await,
     }
 }
 
@@ -409,20 +402,24 @@ async fn finish_import(
     Path(id): Path<String>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let user = page.0.clone();
+    let user = &page.0;
+    let id = crate::import::parse_id(&id)?;
     if form.get("action") == Some("discard") {
-        crate::import::delete_import(State(state.clone()), user, Path(id)).await?;
+        pursuit_app::imports::delete(&state.db, user.id(), id).await?;
         return Ok(Redirect::to("/settings#import").into_response());
     }
-    let result = crate::import::confirm_import(
-        State(state.clone()),
-        user,
-        Path(id),
-        axum::body::Bytes::new(),
+    let result = pursuit_app::imports::confirm(
+        &state.db,
+        user.id(),
+        id,
+        false,
+        &user.zone(),
+        Timestamp::now(),
+        |import, plan, result| crate::import::body(import, plan, Some(result)),
     )
     .await;
     match result {
-        Ok(Json(report)) => {
+        Ok(report) => {
             let created = report["result"]["created"].as_u64().unwrap_or(0);
             let extras = Extras {
                 notice: Some(format!(
@@ -433,6 +430,6 @@ async fn finish_import(
             };
             show(&state, &page, extras, StatusCode::OK).await
         }
-        Err(error) => refused(&state, &page, error, None).await,
+        Err(error) => refused(&state, &page, error.into(), None).await,
     }
 }

@@ -128,7 +128,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, String> {
                 .unwrap_or_else(|| format!("column {}", column + 1));
             return Err(format!(
                 "line {line}, {name}: {}",
-                crate::problem::NUL_MESSAGE
+                crate::fields::NUL_MESSAGE
             ));
         }
         match &headers {
