@@ -14,7 +14,9 @@ use pursuit_store::reminders::{self, NewReminder, Reminder};
 use pursuit_store::{Conn, Db, StoreError, accounts, applications, delivery};
 
 use crate::error::{AppError, Invalid, Precondition, at_version, settle};
+use crate::fields::Fields;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// How far ahead the scan looks: a reminder due within this gets its job now, scheduled for
 /// its due time, so delivery does not wait for the next scan.
@@ -382,4 +384,120 @@ pub async fn delete(
     let expected = expected.map_err(AppError::Precondition)?;
     let outcome = reminders::delete_reminder(db, user, id, expected).await?;
     settle(outcome, expected)
+}
+
+fn channels(fields: &mut Fields, value: &Value) -> Option<Vec<ReminderChannel>> {
+    let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {
+        fields.bad(
+            "channels",
+            "must be a non-empty list of in_app, email, calendar",
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(channel) = fields.choice(&format!("channels/{i}"), item, ReminderChannel::parse)
+            && !out.contains(&channel)
+        {
+            out.push(channel);
+        }
+    }
+    Some(out)
+}
+
+fn title(fields: &mut Fields, value: &Value) -> Option<String> {
+    match fields.text("title", value, 300) {
+        Some(Some(text)) => Some(text),
+        Some(None) => {
+            fields.bad("title", "must not be empty");
+            None
+        }
+        None => None,
+    }
+}
+
+/// Reads a create body (`application_id`, `activity_id`, `title`, `due_at`, `channels`)
+/// and creates the reminder: every invalid field, the parents not the user's among them,
+/// named in one [`AppError::Invalid`].
+pub async fn create_from(
+    db: &Db,
+    user: UserId,
+    body: &Map<String, Value>,
+    now: Timestamp,
+) -> Result<Reminder, AppError> {
+    let mut fields = Fields::default();
+    let parent = |key: &str, fields: &mut Fields| -> Option<uuid::Uuid> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => v.as_str().and_then(|s| s.parse().ok()).or_else(|| {
+                fields.bad(key, "must be a UUID");
+                None
+            }),
+        }
+    };
+    let application_id = parent("application_id", &mut fields).map(ApplicationId);
+    let activity_id = parent("activity_id", &mut fields).map(ActivityId);
+    let title = title(&mut fields, body.get("title").unwrap_or(&Value::Null));
+    let due_at = fields
+        .instant("due_at", body.get("due_at").unwrap_or(&Value::Null))
+        .flatten();
+    if due_at.is_none() && !fields.errors.iter().any(|e| e.field == "/due_at") {
+        fields.bad("due_at", "is required");
+    }
+    let channels = match body.get("channels") {
+        None | Some(Value::Null) => Some(None),
+        Some(value) => channels(&mut fields, value).map(Some),
+    };
+    let (Some(title), Some(due_at), Some(channels), true) =
+        (title, due_at, channels, fields.errors.is_empty())
+    else {
+        // The parents are named too, so one answer lists everything to fix.
+        let unknown = unknown_parents(db, user, application_id, activity_id).await?;
+        fields.errors.extend(unknown);
+        return Err(AppError::Invalid(fields.errors));
+    };
+    let request = ReminderRequest {
+        application_id,
+        activity_id,
+        title,
+        due_at,
+        channels,
+    };
+    create(db, user, request, now).await
+}
+
+/// Reads a PATCH body (`title`, `due_at`, `channels`, `canceled`) into `change`, naming
+/// every invalid field.
+pub fn apply_change(
+    body: &Map<String, Value>,
+    change: &mut ReminderChange,
+    now: Timestamp,
+) -> Result<(), Vec<Invalid>> {
+    let mut fields = Fields::default();
+    for (key, value) in body {
+        match key.as_str() {
+            "title" => {
+                if let Some(t) = title(&mut fields, value) {
+                    change.title = t;
+                }
+            }
+            "due_at" => match fields.instant("due_at", value) {
+                Some(Some(at)) => change.due_at = at,
+                Some(None) => fields.bad("due_at", "must not be null"),
+                None => {}
+            },
+            "channels" => {
+                if let Some(list) = channels(&mut fields, value) {
+                    change.channels = list;
+                }
+            }
+            "canceled" => match value.as_bool() {
+                Some(true) => change.canceled_at = change.canceled_at.or(Some(now)),
+                Some(false) => change.canceled_at = None,
+                None => fields.bad("canceled", "must be true or false"),
+            },
+            _ => {}
+        }
+    }
+    fields.finish()
 }

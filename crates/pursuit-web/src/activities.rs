@@ -7,10 +7,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use jiff::Timestamp;
 use pursuit_app::Precondition;
-use pursuit_domain::account::TimeZoneName;
-use pursuit_domain::application::{
-    ActivityStatus, ActivityType, FollowupChannel, InterviewMedium, InterviewStage,
-};
 use pursuit_domain::ids::{ActivityId, ApplicationId, UserId};
 use pursuit_store::activities::{self, Activity, ActivityData};
 use pursuit_store::applications;
@@ -140,109 +136,6 @@ pub(crate) fn stale(current: &Activity, sent: i64) -> ApiError {
     versioned::stale("activity", response(current), current.version, sent)
 }
 
-/// Reads the present fields into `data`, then checks the rules that tie fields together.
-fn apply(body: &Map<String, Value>, data: &mut ActivityData, fields: &mut Fields) {
-    for (key, value) in body {
-        let key = key.as_str();
-        match key {
-            "type" => {
-                if let Some(v) = fields.choice(key, value, ActivityType::parse) {
-                    data.kind = v;
-                }
-            }
-            "status" => {
-                if let Some(v) = fields.choice(key, value, ActivityStatus::parse) {
-                    data.status = v;
-                }
-            }
-            "starts_at" | "next_action_due" | "reply_deadline" => {
-                if let Some(v) = fields.instant(key, value) {
-                    match key {
-                        "starts_at" => data.starts_at = v,
-                        "next_action_due" => data.next_action_due = v,
-                        _ => data.reply_deadline = v,
-                    }
-                }
-            }
-            "duration_minutes" => match value {
-                Value::Null => data.duration_minutes = None,
-                Value::Number(n) if n.as_i64().is_some_and(|m| (1..=1440).contains(&m)) => {
-                    data.duration_minutes = n.as_i64()
-                }
-                _ => fields.bad(key, "must be 1 to 1440 minutes, or null"),
-            },
-            "timezone" => match value {
-                Value::Null => data.timezone = None,
-                Value::String(s) => match TimeZoneName::parse(s) {
-                    Ok(zone) => data.timezone = Some(zone.as_str().to_owned()),
-                    Err(e) => fields.bad(key, e.0),
-                },
-                _ => fields.bad(key, "must be an IANA time zone or null"),
-            },
-            "outcome" | "next_action" | "notes" | "location_or_link" | "agenda"
-            | "template_used" => {
-                if let Some(v) = fields.text(key, value, 10_000) {
-                    match key {
-                        "outcome" => data.outcome = v,
-                        "next_action" => data.next_action = v,
-                        "notes" => data.notes = v,
-                        "location_or_link" => data.location_or_link = v,
-                        "agenda" => data.agenda = v,
-                        _ => data.template_used = v,
-                    }
-                }
-            }
-            "related_contacts" | "prep_checklist" => {
-                if let Some(v) = fields.document(key, value) {
-                    if key == "related_contacts" {
-                        data.related_contacts = v
-                    } else {
-                        data.prep_checklist = v
-                    }
-                }
-            }
-            "interview_stage" => {
-                if let Some(v) = fields.optional_choice(key, value, InterviewStage::parse) {
-                    data.interview_stage = v;
-                }
-            }
-            "interview_medium" => {
-                if let Some(v) = fields.optional_choice(key, value, InterviewMedium::parse) {
-                    data.interview_medium = v;
-                }
-            }
-            "followup_channel" => {
-                if let Some(v) = fields.optional_choice(key, value, FollowupChannel::parse) {
-                    data.followup_channel = v;
-                }
-            }
-            _ => {}
-        }
-    }
-    if data.status == ActivityStatus::Scheduled && data.starts_at.is_none() {
-        fields.bad("starts_at", "a scheduled activity needs a start time");
-    }
-    let interview_fields = data.interview_stage.is_some()
-        || data.interview_medium.is_some()
-        || data.agenda.is_some()
-        || data.prep_checklist.is_some();
-    if interview_fields && data.kind != ActivityType::Interview {
-        fields.bad(
-            "type",
-            "interview fields (stage, medium, agenda, prep checklist) belong to an Interview",
-        );
-    }
-    let followup_fields = data.followup_channel.is_some()
-        || data.template_used.is_some()
-        || data.reply_deadline.is_some();
-    if followup_fields && data.kind != ActivityType::FollowUp {
-        fields.bad(
-            "type",
-            "follow-up fields (channel, template, reply deadline) belong to a FollowUp",
-        );
-    }
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ActivityList {
     items: Vec<ActivityResponse>,
@@ -301,7 +194,8 @@ async fn create_activity(
     let application = owned_application(&state, &current, id).await?;
     let path = format!("/api/v1/applications/{id}/activities");
     let idempotency = Idempotency::from_request(&headers, &path, &Value::Object(body.clone()))?;
-    let (activity_id, data) = read_new(&body)?;
+    let (activity_id, data) =
+        pursuit_app::activities::read_new(&body).map_err(ApiError::validation)?;
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
     if let Some(key) = &idempotency
@@ -325,55 +219,6 @@ async fn create_activity(
     }
     tx.commit().await?;
     Ok(with_etag(StatusCode::CREATED, &created))
-}
-
-/// Reads a create body: the activity's id (the client's, or a new one) and its data, every
-/// invalid field named in one 422. Starts with a time is `Scheduled`, without `Done`.
-pub(crate) fn read_new(body: &Map<String, Value>) -> Result<(ActivityId, ActivityData), ApiError> {
-    let mut fields = Fields::default();
-    let activity_id = match body.get("id") {
-        None | Some(Value::Null) => ActivityId::new(),
-        Some(value) => match value.as_str().and_then(|s| s.parse::<uuid::Uuid>().ok()) {
-            Some(id) => ActivityId(id),
-            None => {
-                fields.bad("id", "must be a UUID");
-                ActivityId::new()
-            }
-        },
-    };
-    if !body.contains_key("type") {
-        fields.bad("type", "is required");
-    }
-    let scheduled = body.get("starts_at").is_some_and(|v| !v.is_null());
-    let mut data = ActivityData {
-        kind: ActivityType::Note,
-        status: if scheduled {
-            ActivityStatus::Scheduled
-        } else {
-            ActivityStatus::Done
-        },
-        starts_at: None,
-        duration_minutes: None,
-        timezone: None,
-        outcome: None,
-        next_action: None,
-        next_action_due: None,
-        notes: None,
-        related_contacts: None,
-        interview_stage: None,
-        interview_medium: None,
-        location_or_link: None,
-        agenda: None,
-        prep_checklist: None,
-        followup_channel: None,
-        template_used: None,
-        reply_deadline: None,
-    };
-    apply(body, &mut data, &mut fields);
-    if !fields.errors.is_empty() {
-        return Err(ApiError::validation(fields.errors));
-    }
-    Ok((activity_id, data))
 }
 
 /// One activity, with its version in `ETag`.
@@ -434,7 +279,7 @@ pub(crate) async fn update(
 ) -> Result<Activity, ApiError> {
     let edit = |data: &mut ActivityData| {
         let mut fields = Fields::default();
-        apply(body, data, &mut fields);
+        pursuit_app::activities::apply(body, data, &mut fields);
         fields.finish()
     };
     Ok(

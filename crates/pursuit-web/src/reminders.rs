@@ -8,8 +8,7 @@ use axum::response::Response;
 use jiff::Timestamp;
 use pursuit_app::Precondition;
 use pursuit_app::reminders::ReminderChange;
-use pursuit_domain::ids::{ActivityId, ApplicationId, ReminderId, UserId};
-use pursuit_domain::settings::ReminderChannel;
+use pursuit_domain::ids::{ApplicationId, ReminderId, UserId};
 use pursuit_store::delivery;
 use pursuit_store::reminders::{self, Reminder, ReminderFilter};
 use serde::{Deserialize, Serialize};
@@ -20,7 +19,6 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::Json;
-use crate::fields::Fields;
 use crate::page;
 use crate::problem::ApiError;
 use crate::versioned::{self, version_sent};
@@ -142,36 +140,6 @@ pub(crate) fn stale(current: &Reminder, sent: i64) -> ApiError {
     versioned::stale("reminder", response(current), current.version, sent)
 }
 
-fn channels(fields: &mut Fields, value: &Value) -> Option<Vec<ReminderChannel>> {
-    let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {
-        fields.bad(
-            "channels",
-            "must be a non-empty list of in_app, email, calendar",
-        );
-        return None;
-    };
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        if let Some(channel) = fields.choice(&format!("channels/{i}"), item, ReminderChannel::parse)
-            && !out.contains(&channel)
-        {
-            out.push(channel);
-        }
-    }
-    Some(out)
-}
-
-fn title(fields: &mut Fields, value: &Value) -> Option<String> {
-    match fields.text("title", value, 300) {
-        Some(Some(text)) => Some(text),
-        Some(None) => {
-            fields.bad("title", "must not be empty");
-            None
-        }
-        None => None,
-    }
-}
-
 /// A custom reminder on one of the caller's applications or activities (at least one).
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ReminderRequest {
@@ -199,54 +167,13 @@ async fn create_reminder(
     Ok(with_etag(StatusCode::CREATED, &reminder))
 }
 
-/// Reads a create body and creates the reminder (the API and the sidebar's form): every
-/// invalid field, the parents not the caller's among them, named in one 422.
+/// Reads a create body and creates the reminder (the API and the sidebar's form).
 pub(crate) async fn create(
     state: &AppState,
     user: UserId,
     body: &Map<String, Value>,
 ) -> Result<Reminder, ApiError> {
-    let mut fields = Fields::default();
-    let parent = |key: &str, fields: &mut Fields| -> Option<uuid::Uuid> {
-        match body.get(key) {
-            None | Some(Value::Null) => None,
-            Some(v) => v.as_str().and_then(|s| s.parse().ok()).or_else(|| {
-                fields.bad(key, "must be a UUID");
-                None
-            }),
-        }
-    };
-    let application_id = parent("application_id", &mut fields).map(ApplicationId);
-    let activity_id = parent("activity_id", &mut fields).map(ActivityId);
-    let title = title(&mut fields, body.get("title").unwrap_or(&Value::Null));
-    let due_at = fields
-        .instant("due_at", body.get("due_at").unwrap_or(&Value::Null))
-        .flatten();
-    if due_at.is_none() && !fields.errors.iter().any(|e| e.field == "/due_at") {
-        fields.bad("due_at", "is required");
-    }
-    let channels = match body.get("channels") {
-        None | Some(Value::Null) => Some(None),
-        Some(value) => channels(&mut fields, value).map(Some),
-    };
-    let (Some(title), Some(due_at), Some(channels), true) =
-        (title, due_at, channels, fields.errors.is_empty())
-    else {
-        // The parents are named too, so one answer lists everything to fix.
-        let unknown =
-            pursuit_app::reminders::unknown_parents(&state.db, user, application_id, activity_id)
-                .await?;
-        fields.errors.extend(unknown);
-        return Err(ApiError::validation(fields.errors));
-    };
-    let request = pursuit_app::reminders::ReminderRequest {
-        application_id,
-        activity_id,
-        title,
-        due_at,
-        channels,
-    };
-    Ok(pursuit_app::reminders::create(&state.db, user, request, Timestamp::now()).await?)
+    Ok(pursuit_app::reminders::create_from(&state.db, user, body, Timestamp::now()).await?)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -351,35 +278,8 @@ pub(crate) async fn update(
     body: &Map<String, Value>,
 ) -> Result<Reminder, ApiError> {
     let now = Timestamp::now();
-    let edit = |change: &mut ReminderChange| {
-        let mut fields = Fields::default();
-        for (key, value) in body {
-            match key.as_str() {
-                "title" => {
-                    if let Some(t) = title(&mut fields, value) {
-                        change.title = t;
-                    }
-                }
-                "due_at" => match fields.instant("due_at", value) {
-                    Some(Some(at)) => change.due_at = at,
-                    Some(None) => fields.bad("due_at", "must not be null"),
-                    None => {}
-                },
-                "channels" => {
-                    if let Some(list) = channels(&mut fields, value) {
-                        change.channels = list;
-                    }
-                }
-                "canceled" => match value.as_bool() {
-                    Some(true) => change.canceled_at = change.canceled_at.or(Some(now)),
-                    Some(false) => change.canceled_at = None,
-                    None => fields.bad("canceled", "must be true or false"),
-                },
-                _ => {}
-            }
-        }
-        fields.finish()
-    };
+    let edit =
+        |change: &mut ReminderChange| pursuit_app::reminders::apply_change(body, change, now);
     Ok(pursuit_app::reminders::update(&state.db, user, id, expected, edit, now).await?)
 }
 

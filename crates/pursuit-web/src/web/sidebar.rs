@@ -503,7 +503,8 @@ async fn add_activity(
     let result = async {
         let application = ApplicationId(id);
         pursuit_app::activities::check_application(&state.db, user.id(), application).await?;
-        let (activity_id, data) = crate::activities::read_new(&body)?;
+        let (activity_id, data) =
+            pursuit_app::activities::read_new(&body).map_err(ApiError::validation)?;
         let created = pursuit_app::activities::create(
             &state.db,
             user.id(),
