@@ -36,6 +36,13 @@ pub enum AppError {
     /// The record changed since the caller read it: here it is now.
     #[error("changed since it was read (at version {}, not {sent})", current.version())]
     Stale { current: Box<Current>, sent: i64 },
+    /// A service the use case needs is not configured on this installation (e.g. file
+    /// storage).
+    #[error("{0} is not configured")]
+    NotConfigured(&'static str),
+    /// A service the use case needs (other than the database) failed: try again later.
+    #[error("{0}")]
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
     /// The database said no (unavailable, full, a constraint); see [`StoreError`].
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::{ResumeVersionId, UserId};
 use pursuit_files::Hidden;
+use pursuit_files::storage::Kind;
 use pursuit_store::embeddings::Source;
 use pursuit_store::jobs::JobSpec;
 use pursuit_store::resumes::{self, ParseOutcome, Version};
@@ -285,6 +286,134 @@ fn skills_given(items: &[Value]) -> Result<Vec<Value>, AppError> {
             }))
         })
         .collect()
+}
+
+/// What came in: a file (kept in file storage) or text (kept in the database).
+pub enum Original {
+    File {
+        name: Option<String>,
+        bytes: bytes::Bytes,
+    },
+    Text(String),
+}
+
+/// The title of a user's first resume when none is given.
+pub const DEFAULT_TITLE: &str = "My resume";
+
+/// Adds a resume version: stores the original (a file in `files`), then in one transaction
+/// the resume (made on first use, titled `title`), the version (`pending`), its parse job,
+/// and the version made active. A failed transaction removes the stored file again.
+pub async fn add_version(
+    db: &Db,
+    files: Option<&pursuit_files::Storage>,
+    user: UserId,
+    original: Original,
+    format: pursuit_files::Format,
+    title: Option<String>,
+    now: Timestamp,
+) -> Result<Version, AppError> {
+    let id = ResumeVersionId::new();
+    let (source, file_name, byte_size, raw_text) = match &original {
+        Original::File { name, bytes } => ("upload", name.clone(), bytes.len(), None),
+        Original::Text(text) => ("text", None, text.len(), Some(text.clone())),
+    };
+    if let Original::File { bytes, .. } = original {
+        files
+            .ok_or(AppError::NotConfigured("file storage"))?
+            .put(user, Kind::ResumeOriginal, id, bytes)
+            .await
+            .map_err(|e| AppError::Unavailable(Box::new(e)))?;
+    }
+    let written = async {
+        let mut tx = db.begin().await?;
+        let resume = resumes::resume_for(
+            &mut tx,
+            user,
+            title.as_deref().unwrap_or(DEFAULT_TITLE),
+            now,
+        )
+        .await?;
+        let version_no = resumes::next_version_no(&mut tx, resume.id, now).await?;
+        let task = enqueue_parse(&mut tx, user, id, now).await?;
+        let version = Version {
+            id,
+            resume_id: resume.id,
+            version_no,
+            source: source.to_owned(),
+            format: format.as_str().to_owned(),
+            file_name,
+            byte_size: i64::try_from(byte_size).unwrap_or(i64::MAX),
+            raw_text,
+            parse_status: ParseStatus::Pending,
+            parse_error: None,
+            parsed: None,
+            corrections: Value::Object(Map::new()),
+            hidden: Value::Object(Map::new()),
+            lang: None,
+            task_id: Some(task),
+            created_at: now,
+            updated_at: now,
+        };
+        resumes::insert_version(&mut tx, user, &version).await?;
+        resumes::activate(&mut tx, user, id, now).await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(version)
+    }
+    .await;
+    match written {
+        Ok(version) => Ok(version),
+        Err(error) => {
+            if source == "upload"
+                && let Some(files) = files
+            {
+                let _ = files.delete(user, Kind::ResumeOriginal, id).await;
+            }
+            Err(error.into())
+        }
+    }
+}
+
+/// Reads one of the user's versions again (after the reader improved, or after a failure):
+/// `pending` with a new parse job. Corrections stay.
+pub async fn read_again(
+    db: &Db,
+    user: UserId,
+    id: ResumeVersionId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let task = enqueue_parse(&mut tx, user, id, now).await?;
+    if !resumes::mark_pending(&mut tx, user, id, task, now).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn enqueue_parse(
+    conn: impl pursuit_store::Conn,
+    user: UserId,
+    id: ResumeVersionId,
+    now: Timestamp,
+) -> Result<pursuit_domain::ids::JobId, StoreError> {
+    let enqueued = pursuit_store::jobs::enqueue(
+        conn,
+        &ParseResume {
+            user_id: user.0,
+            version_id: id.0,
+        },
+        // No dedupe key: a "read again" that arrives while the previous parse is still
+        // running (it may have read already) must get a parse of its own, or the version
+        // would stay pending with nothing left to read it. Two quick requests read twice;
+        // both write the same fields.
+        &pursuit_store::jobs::EnqueueOptions {
+            user_id: Some(user),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(enqueued.id)
 }
 
 #[cfg(test)]

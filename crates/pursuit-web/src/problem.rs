@@ -526,6 +526,9 @@ impl From<AppError> for ApiError {
                 Current::Activity(activity) => crate::activities::stale(&activity, sent),
                 Current::Reminder(reminder) => crate::reminders::stale(&reminder, sent),
             },
+            AppError::NotConfigured(what) => ApiError::new(ProblemType::Unavailable)
+                .with_detail(format!("{what} is not configured")),
+            AppError::Unavailable(source) => ApiError::unavailable(source),
             AppError::Store(error) => error.into(),
         }
     }

@@ -9,15 +9,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use pursuit_app::resumes::ParseResume;
 use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::{ResumeVersionId, UserId};
 use pursuit_files::storage::Kind;
 use pursuit_files::{ExtractError, Format};
-use pursuit_store::jobs::{self, EnqueueOptions};
 use pursuit_store::resumes::{self, Version};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -28,7 +26,6 @@ use crate::problem::{ApiError, ProblemType};
 
 /// The most text `from-text` accepts, in bytes.
 pub const MAX_TEXT: usize = 200_000;
-const DEFAULT_TITLE: &str = "My resume";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -144,15 +141,6 @@ pub(crate) fn response(version: Version, active: bool, with_text: bool) -> Versi
     }
 }
 
-/// What came in: a file (kept in storage) or text (kept in the database).
-pub(crate) enum Original {
-    File {
-        name: Option<String>,
-        bytes: bytes::Bytes,
-    },
-    Text(String),
-}
-
 /// Adds a version from an upload (multipart: `file`, optional `title`). The version is
 /// `pending` until the parse job reads it; it becomes the active one.
 #[utoipa::path(post, path = "/api/v1/resume/upload", tag = "resume",
@@ -177,7 +165,7 @@ async fn upload_resume(
     add_version(
         &state,
         current.id(),
-        Original::File { name, bytes },
+        pursuit_app::resumes::Original::File { name, bytes },
         format,
         title,
     )
@@ -331,7 +319,7 @@ async fn resume_from_text(
     add_version(
         &state,
         current.id(),
-        Original::Text(text.to_owned()),
+        pursuit_app::resumes::Original::Text(text.to_owned()),
         format,
         title,
     )
@@ -344,119 +332,26 @@ async fn resume_from_text(
 async fn add_version(
     state: &AppState,
     user: UserId,
-    original: Original,
+    original: pursuit_app::resumes::Original,
     format: Format,
     title: Option<String>,
 ) -> Result<Response, ApiError> {
-    let version = store_version(state, user, original, format, title).await?;
+    let version = pursuit_app::resumes::add_version(
+        &state.db,
+        state.files.as_ref(),
+        user,
+        original,
+        format,
+        title,
+        Timestamp::now(),
+    )
+    .await?;
     let location = format!("/api/v1/resume/versions/{}", version.id.0);
     let mut response = (StatusCode::ACCEPTED, Json(response(version, true, true))).into_response();
     if let Ok(location) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
-}
-
-/// Stores a new version (see `add_version`) and returns it.
-pub(crate) async fn store_version(
-    state: &AppState,
-    user: UserId,
-    original: Original,
-    format: Format,
-    title: Option<String>,
-) -> Result<Version, ApiError> {
-    let id = ResumeVersionId::new();
-    let now = Timestamp::now();
-    let (source, file_name, byte_size, raw_text) = match &original {
-        Original::File { name, bytes } => ("upload", name.clone(), bytes.len(), None),
-        Original::Text(text) => ("text", None, text.len(), Some(text.clone())),
-    };
-    if let Original::File { bytes, .. } = original {
-        files(state)?
-            .put(user, Kind::ResumeOriginal, id, bytes)
-            .await
-            .map_err(ApiError::unavailable)?;
-    }
-    let written = async {
-        let mut tx = state.db.begin().await?;
-        let resume = resumes::resume_for(
-            &mut tx,
-            user,
-            title.as_deref().unwrap_or(DEFAULT_TITLE),
-            now,
-        )
-        .await?;
-        let version_no = resumes::next_version_no(&mut tx, resume.id, now).await?;
-        let task = enqueue_parse(&mut tx, user, id, now).await?;
-        let version = Version {
-            id,
-            resume_id: resume.id,
-            version_no,
-            source: source.to_owned(),
-            format: format.as_str().to_owned(),
-            file_name,
-            byte_size: i64::try_from(byte_size).unwrap_or(i64::MAX),
-            raw_text,
-            parse_status: ParseStatus::Pending,
-            parse_error: None,
-            parsed: None,
-            corrections: Value::Object(Map::new()),
-            hidden: Value::Object(Map::new()),
-            lang: None,
-            task_id: Some(task),
-            created_at: now,
-            updated_at: now,
-        };
-        resumes::insert_version(&mut tx, user, &version).await?;
-        resumes::activate(&mut tx, user, id, now).await?;
-        tx.commit().await?;
-        Ok::<_, ApiError>(version)
-    }
-    .await;
-    let version = match written {
-        Ok(version) => version,
-        Err(error) => {
-            if source == "upload"
-                && let Ok(files) = files(state)
-            {
-                let _ = files.delete(user, Kind::ResumeOriginal, id).await;
-            }
-            return Err(error);
-        }
-    };
-    Ok(version)
-}
-
-fn files(state: &AppState) -> Result<&pursuit_files::Storage, ApiError> {
-    state.files.as_ref().ok_or_else(|| {
-        ApiError::new(ProblemType::Unavailable).with_detail("file storage is not configured")
-    })
-}
-
-async fn enqueue_parse(
-    conn: impl pursuit_store::Conn,
-    user: UserId,
-    id: ResumeVersionId,
-    now: Timestamp,
-) -> Result<pursuit_domain::ids::JobId, ApiError> {
-    let enqueued = jobs::enqueue(
-        conn,
-        &ParseResume {
-            user_id: user.0,
-            version_id: id.0,
-        },
-        // No dedupe key: a "read again" that arrives while the previous parse is still
-        // running (it may have read already) must get a parse of its own, or the version
-        // would stay pending with nothing left to read it. Two quick requests read twice;
-        // both write the same fields.
-        &EnqueueOptions {
-            user_id: Some(user),
-            ..EnqueueOptions::default()
-        },
-        now,
-    )
-    .await?;
-    Ok(enqueued.id)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -609,11 +504,7 @@ async fn parse_version(
 ) -> Result<Response, ApiError> {
     let user = current.id();
     let (version, _) = owned(&state, user, id).await?;
-    let now = Timestamp::now();
-    let mut tx = state.db.begin().await?;
-    let task = enqueue_parse(&mut tx, user, version.id, now).await?;
-    resumes::mark_pending(&mut tx, user, version.id, task, now).await?;
-    tx.commit().await?;
+    pursuit_app::resumes::read_again(&state.db, user, version.id, Timestamp::now()).await?;
     let (version, active) = owned(&state, user, id).await?;
     Ok((StatusCode::ACCEPTED, Json(response(version, active, true))).into_response())
 }
@@ -693,7 +584,10 @@ async fn download_original(
     let format = Format::parse(&version.format).unwrap_or(Format::Text);
     let (bytes, media_type) = match version.source.as_str() {
         "upload" => {
-            let bytes = files(&state)?
+            let files = state.files.as_ref().ok_or_else(|| {
+                ApiError::from(pursuit_app::AppError::NotConfigured("file storage"))
+            })?;
+            let bytes = files
                 .get(user, Kind::ResumeOriginal, version.id)
                 .await
                 .map_err(|e| match e {

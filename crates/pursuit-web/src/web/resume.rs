@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use jiff::Timestamp;
 use minijinja::context;
+use pursuit_app::resumes::Original;
 use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::ResumeVersionId;
 use pursuit_store::resumes as store;
@@ -17,7 +19,7 @@ use serde_json::{Map, Value};
 use super::{PageForm, PageUser, forms, render, template_value};
 use crate::AppState;
 use crate::problem::ApiError;
-use crate::resumes::{self, Original, Upload};
+use crate::resumes::{self, Upload};
 
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
@@ -102,14 +104,17 @@ async fn upload(
             let Upload {
                 name, bytes, title, ..
             } = upload;
-            resumes::store_version(
-                &state,
+            pursuit_app::resumes::add_version(
+                &state.db,
+                state.files.as_ref(),
                 user.0.id(),
                 Original::File { name, bytes },
                 format,
                 title,
+                Timestamp::now(),
             )
             .await
+            .map_err(ApiError::from)
         }
         Err(error) => Err(error),
     };
@@ -127,14 +132,17 @@ async fn paste(
     let stored = match resumes::pasted(&text) {
         Ok(text) => {
             let format = resumes::text_format(text);
-            resumes::store_version(
-                &state,
+            pursuit_app::resumes::add_version(
+                &state.db,
+                state.files.as_ref(),
                 user.0.id(),
                 Original::Text(text.to_owned()),
                 format,
                 None,
+                Timestamp::now(),
             )
             .await
+            .map_err(ApiError::from)
         }
         Err(error) => Err(error),
     };
