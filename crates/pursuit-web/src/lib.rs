@@ -7,8 +7,13 @@
 //! - [`extract`]: extractors whose rejections are problems ([`Json`]).
 //! - [`middleware`]: observation, the problem guarantee, panic capture, security headers.
 //! - [`request_id`]: the id on every request, response, log line and problem.
-//! - feature modules (`health`, later `auth`, `applications`, …), each with its own router,
-//!   merged in [`router`].
+//! - feature modules (`health`, `auth`, `applications`, `activities`, `reminders`, `views`,
+//!   `import`, `postings`, `matches`, `resumes`, …), each with its own router, merged in
+//!   [`router`]: the HTTP shape of a feature (request and response bodies, headers, status
+//!   codes) over the use cases of `pursuit-app`, whose `AppError` becomes a problem in one
+//!   place (`From<AppError> for ApiError`).
+//! - `web`: the pages; a page handler reads its form and calls the same use cases as the
+//!   API (never an API handler).
 
 mod activities;
 mod analytics;
