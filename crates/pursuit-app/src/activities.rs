@@ -256,30 +256,12 @@ pub fn read_new(body: &Map<String, Value>) -> Result<(ActivityId, ActivityData),
         fields.bad("type", "is required");
     }
     let scheduled = body.get("starts_at").is_some_and(|v| !v.is_null());
-    let mut data = ActivityData {
-        kind: ActivityType::Note,
-        status: if scheduled {
-            ActivityStatus::Scheduled
-        } else {
-            ActivityStatus::Done
-        },
-        starts_at: None,
-        duration_minutes: None,
-        timezone: None,
-        outcome: None,
-        next_action: None,
-        next_action_due: None,
-        notes: None,
-        related_contacts: None,
-        interview_stage: None,
-        interview_medium: None,
-        location_or_link: None,
-        agenda: None,
-        prep_checklist: None,
-        followup_channel: None,
-        template_used: None,
-        reply_deadline: None,
+    let status = if scheduled {
+        ActivityStatus::Scheduled
+    } else {
+        ActivityStatus::Done
     };
+    let mut data = ActivityData::new(ActivityType::Note, status);
     apply(body, &mut data, &mut fields);
     fields.finish()?;
     Ok((activity_id, data))

@@ -171,7 +171,8 @@ pub struct Scored {
 pub type Ranked = (PostingId, Option<Scored>);
 
 /// Scores `postings` against `read`, in the order given; a posting not read yet has no
-/// score. CPU work: call it off the async threads (as [`rank_postings`] does).
+/// score. CPU work: call it off the async threads (as [`rank_postings`] does, through
+/// `rank_off_runtime`).
 pub fn score_all(read: &ReadVersion, postings: &[ParsedPosting]) -> Result<Vec<Ranked>, AppError> {
     let prepared = matching::Prepared::new(&read.resume, &read.text);
     let read_postings: Vec<(PostingId, Option<reader::Posting>)> = postings
@@ -197,12 +198,6 @@ fn best_first(mut ranked: Vec<Ranked>) -> Vec<Ranked> {
     let key = |s: &Option<Scored>| s.as_ref().map_or(-1.0, |s| s.exact);
     ranked.sort_by(|a, b| key(&b.1).total_cmp(&key(&a.1)));
     ranked
-}
-
-/// Scores `postings` against `read` and orders them best first (ties: the order given); a
-/// posting not read yet has no score and goes last.
-pub fn rank(read: &ReadVersion, postings: Vec<ParsedPosting>) -> Result<Vec<Ranked>, AppError> {
-    Ok(best_first(score_all(read, &postings)?))
 }
 
 /// What a score was made from: the resume version and the posting, each as of its last

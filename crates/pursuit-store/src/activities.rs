@@ -35,6 +35,32 @@ pub struct ActivityData {
     pub reply_deadline: Option<Timestamp>,
 }
 
+impl ActivityData {
+    /// An activity of `kind` in `status` with nothing else said yet.
+    pub fn new(kind: ActivityType, status: ActivityStatus) -> ActivityData {
+        ActivityData {
+            kind,
+            status,
+            starts_at: None,
+            duration_minutes: None,
+            timezone: None,
+            outcome: None,
+            next_action: None,
+            next_action_due: None,
+            notes: None,
+            related_contacts: None,
+            interview_stage: None,
+            interview_medium: None,
+            location_or_link: None,
+            agenda: None,
+            prep_checklist: None,
+            followup_channel: None,
+            template_used: None,
+            reply_deadline: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Activity {
     pub id: ActivityId,

@@ -212,24 +212,12 @@ async fn seed(
         (4, InterviewStage::Loop, 4),
     ] {
         let data = ActivityData {
-            kind: ActivityType::Interview,
-            status: ActivityStatus::Scheduled,
             starts_at: Some(now + SignedDuration::from_hours(24 * days)),
             duration_minutes: Some(60),
-            timezone: None,
-            outcome: None,
-            next_action: None,
-            next_action_due: None,
-            notes: None,
-            related_contacts: None,
             interview_stage: Some(stage),
             interview_medium: Some(InterviewMedium::GoogleMeet),
-            location_or_link: None,
             agenda: Some("Introductions, technical discussion, questions".to_owned()),
-            prep_checklist: None,
-            followup_channel: None,
-            template_used: None,
-            reply_deadline: None,
+            ..ActivityData::new(ActivityType::Interview, ActivityStatus::Scheduled)
         };
         let activity = activities::insert_activity(
             &mut tx,
