@@ -46,6 +46,7 @@ pub async fn create_in(
         created.id,
         &created.data.company,
         created.data.status,
+        crate::reminders::Entered::Created,
         now,
     )
     .await?;
@@ -74,6 +75,7 @@ pub async fn create_many_in(
                 *id,
                 &data.company,
                 data.status,
+                crate::reminders::Entered::Created,
                 now,
             )
             .await?;
@@ -84,8 +86,9 @@ pub async fn create_many_in(
     Ok(planned)
 }
 
-/// Writes `data` over `existing` (at the version it was read) in the caller's transaction;
-/// when the status moved, runs the new status's reminder rules. A version that moved on
+/// Writes `data` over `existing` (at the version it was read) on `conn`: the caller's
+/// transaction, or the pool when [`applications::is_one_statement`] says the change needs
+/// none; when the status moved, runs the new status's reminder rules. A version that moved on
 /// since is [`AppError::Stale`] with the application as it is now.
 pub async fn change_in(
     mut conn: impl Conn,
@@ -106,6 +109,7 @@ pub async fn change_in(
             updated.id,
             &updated.data.company,
             updated.data.status,
+            crate::reminders::Entered::Changed,
             now,
         )
         .await?;
@@ -133,11 +137,15 @@ pub async fn update(
     edit: impl FnOnce(&mut ApplicationData) -> Result<(), Vec<Invalid>>,
     now: Timestamp,
 ) -> Result<Application, AppError> {
-    let mut tx = db.begin().await?;
-    let found = applications::get_application(&mut tx, user, id).await?;
+    // Read outside the write: the version-checked write refuses a change made since.
+    let found = applications::get_application(db, user, id).await?;
     let (existing, _) = at_version(found, expected, |a| a.version)?;
     let mut data = existing.data.clone();
     edit(&mut data).map_err(AppError::Invalid)?;
+    if applications::is_one_statement(&existing, &data) {
+        return change_in(db, user, &existing, &data, ChangedBy::User, now).await;
+    }
+    let mut tx = db.begin().await?;
     let updated = change_in(&mut tx, user, &existing, &data, ChangedBy::User, now).await?;
     tx.commit().await?;
     Ok(updated)

@@ -134,26 +134,43 @@ pub async fn deliver_soon(
     hand_over(conn, &due, now).await
 }
 
+/// How an application came to the status its rules plan for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entered {
+    /// A new application: nothing to cancel, and this is its first entry into the status.
+    Created,
+    /// A status change of an existing one.
+    Changed,
+}
+
 /// Runs the default rules for an application that just entered `status`: cancels the
 /// pending rule reminders of its previous status and plans those of the new one, in the
 /// user's zone and around their quiet hours. Idempotent: each entry into a status has its
 /// own dedupe key (the number of times the application entered it), so a replayed call
-/// plans nothing twice.
+/// plans nothing twice. A status without rules reads nothing.
 pub async fn plan_for_status(
     mut conn: impl Conn,
     user_id: UserId,
     application_id: ApplicationId,
     company: &str,
     status: ApplicationStatus,
+    entered: Entered,
     now: Timestamp,
 ) -> Result<Vec<Reminder>, StoreError> {
-    reminders::cancel_rule_reminders(&mut conn, user_id, application_id, now).await?;
-    let user = accounts::get_user(&mut conn, user_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let settings = accounts::get_settings(&mut conn, user_id).await?;
-    let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let entries = reminders::times_entered(&mut conn, user_id, application_id, status).await?;
+    if entered == Entered::Changed {
+        reminders::cancel_rule_reminders(&mut conn, user_id, application_id, now).await?;
+    }
+    if !reminder_rules::has_rules(status) {
+        return Ok(Vec::new());
+    }
+    let (zone, settings) = accounts::zone_and_settings(&mut conn, user_id).await?;
+    let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let entries = match entered {
+        Entered::Created => 1,
+        Entered::Changed => {
+            reminders::times_entered(&mut conn, user_id, application_id, status).await?
+        }
+    };
     let mut planned = Vec::new();
     for plan in reminder_rules::on_status(
         status,
@@ -205,11 +222,8 @@ pub async fn plan_for_activity(
     else {
         return Ok(Vec::new());
     };
-    let user = accounts::get_user(&mut conn, user_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let settings = accounts::get_settings(&mut conn, user_id).await?;
-    let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let (zone, settings) = accounts::zone_and_settings(&mut conn, user_id).await?;
+    let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let mut planned = Vec::new();
     for plan in
         reminder_rules::on_interview(stage, starts_at, company, now, settings.quiet_hours, &zone)

@@ -67,6 +67,14 @@ pub fn on_status(
     planned
 }
 
+/// Whether entering `status` plans any reminder ([`on_status`] gives none otherwise), so
+/// that a caller can skip reading what the rules would need.
+pub fn has_rules(status: ApplicationStatus) -> bool {
+    ["applied_follow_up", "offer_response", "on_hold_check_in"]
+        .into_iter()
+        .any(|rule| rule_status(rule) == Some(status))
+}
+
 /// The status a status rule plans for: once the application has left it, a pending
 /// reminder of that rule is moot and is not delivered.
 pub fn rule_status(rule: &str) -> Option<ApplicationStatus> {
@@ -182,6 +190,21 @@ mod tests {
 
     fn now() -> Timestamp {
         "2026-11-23T21:30:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn has_rules_says_exactly_which_statuses_plan_something() {
+        for status in ApplicationStatus::ALL {
+            let planned = on_status(
+                *status,
+                "Acme",
+                now(),
+                &ReminderDefaults::default(),
+                None,
+                &TimeZone::UTC,
+            );
+            assert_eq!(has_rules(*status), !planned.is_empty(), "{status:?}");
+        }
     }
 
     #[test]

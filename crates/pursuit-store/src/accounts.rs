@@ -339,6 +339,25 @@ pub async fn get_settings(mut conn: impl Conn, user_id: UserId) -> Result<Settin
     settings_from_row(&row)
 }
 
+/// The user's time zone (an IANA name) and settings, in one statement: what the reminder
+/// rules plan with.
+pub async fn zone_and_settings(
+    mut conn: impl Conn,
+    user_id: UserId,
+) -> Result<(String, Settings), StoreError> {
+    let row = conn
+        .fetch_one(
+            query(
+                "SELECT u.time_zone, s.quiet_hours_start, s.quiet_hours_end, s.reminder_defaults, \
+                 s.send_window_start, s.send_window_end, s.send_window_days, s.hidden_columns \
+                 FROM users u JOIN user_settings s ON s.user_id = u.id WHERE u.id = $1",
+            )
+            .bind(user_id),
+        )
+        .await?;
+    Ok((row.get("time_zone")?, settings_from_row(&row)?))
+}
+
 pub async fn update_settings(
     mut conn: impl Conn,
     user_id: UserId,

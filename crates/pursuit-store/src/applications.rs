@@ -96,6 +96,20 @@ const COLUMNS: &str = "id, user_id, company, role_title, status, source, applica
      tech_keywords, resume_url, cover_letter_url, cover_letter_used, contacts_inline, next_action, next_action_due, \
      notes, attachments_links, archived_at, version, created_at, updated_at";
 
+/// Separates an application's tags in [`SELECT_COLUMNS`]' aggregate: tags cannot hold
+/// control characters ([`pursuit_domain::application::parse_tag`]).
+const TAG_SEPARATOR: char = '\u{1f}';
+
+/// [`COLUMNS`] and the application's tags in one text column (`tags`), so that an
+/// application, or a page of them, is one statement and one row each. `string_agg` is
+/// PostgreSQL's and SQLite's (3.44+) alike; the order is made in Rust ([`from_row`]), the
+/// same bytewise order on both.
+const SELECT_COLUMNS: &str = "id, user_id, company, role_title, status, source, application_date, priority, location_mode, \
+     job_url, location_text, timezone, salary_min, salary_max, salary_currency, job_requisition_id, seniority_level, \
+     tech_keywords, resume_url, cover_letter_url, cover_letter_used, contacts_inline, next_action, next_action_due, \
+     notes, attachments_links, archived_at, version, created_at, updated_at, \
+     (SELECT string_agg(t.tag, '\u{1f}') FROM application_tags t WHERE t.application_id = applications.id) AS tags";
+
 fn corrupt(column: &str, message: impl ToString) -> StoreError {
     StoreError::Decode {
         column: column.to_owned(),
@@ -114,7 +128,24 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn from_row(row: &Row, tags: Vec<String>) -> Result<Application, StoreError> {
+/// An application read with [`SELECT_COLUMNS`]: its tags from the `tags` aggregate.
+fn from_row(row: &Row) -> Result<Application, StoreError> {
+    let joined: Option<String> = row.get("tags")?;
+    let tags = joined
+        .map(|joined| joined.split(TAG_SEPARATOR).map(str::to_owned).collect())
+        .unwrap_or_default();
+    decode(row, sorted(tags))
+}
+
+/// Tags as they are stored and read back: each once, in bytewise order.
+fn sorted(mut tags: Vec<String>) -> Vec<String> {
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+/// An application from a row of [`COLUMNS`] and its tags.
+fn decode(row: &Row, tags: Vec<String>) -> Result<Application, StoreError> {
     let status: String = row.get("status")?;
     let priority: String = row.get("priority")?;
     let location_mode: String = row.get("location_mode")?;
@@ -201,15 +232,22 @@ async fn write_tags(
             .bind(user_id),
     )
     .await?;
-    for tag in tags {
-        conn.execute(
-            query("INSERT INTO application_tags (application_id, user_id, tag) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(user_id)
-                .bind(tag.as_str()),
-        )
-        .await?;
+    if tags.is_empty() {
+        return Ok(());
     }
+    let mut q = Query::dynamic(format!(
+        "INSERT INTO application_tags (application_id, user_id, tag) VALUES {} ON CONFLICT DO NOTHING",
+        (0..tags.len())
+            .map(|i| format!("($1, $2, ${})", i + 3))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(id)
+    .bind(user_id);
+    for tag in tags {
+        q = q.bind(tag.as_str());
+    }
+    conn.execute(q).await?;
     Ok(())
 }
 
@@ -249,10 +287,9 @@ pub async fn insert_application(
     by: ChangedBy,
     now: Timestamp,
 ) -> Result<Application, StoreError> {
-    insert_applications(&mut conn, user_id, &[(id, data)], by, now).await?;
-    get_application(conn, user_id, id)
-        .await?
-        .ok_or(StoreError::NotFound)
+    let rows = insert_chunk(&mut conn, user_id, &[(id, data)], by, now, true).await?;
+    let row = rows.first().ok_or(StoreError::NotFound)?;
+    decode(row, sorted(data.tags.clone()))
 }
 
 /// Creates applications (version 1) with their tags and first history entries, in a few
@@ -266,87 +303,87 @@ pub async fn insert_applications(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     for chunk in new.chunks(100) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut values: Vec<Value> = Vec::new();
-        for (id, data) in chunk {
-            let start = values.len();
-            rows.push(format!(
-                "({}, 1, ${}, ${})",
-                placeholders(start + 1, 27),
-                start + 28,
-                start + 28
-            ));
-            let one =
-                bind_data(Query::dynamic(String::new()).bind(*id).bind(user_id), data).bind(now);
-            values.extend(one.into_args());
-        }
-        let mut q = Query::dynamic(format!(
-            "INSERT INTO applications ({COLUMNS}) VALUES {}",
-            rows.join(", ")
-        ));
-        for value in values {
-            q = q.bind(value);
-        }
-        conn.execute(q).await?;
-
-        let tags: Vec<(ApplicationId, &String)> = chunk
-            .iter()
-            .flat_map(|(id, data)| data.tags.iter().map(move |t| (*id, t)))
-            .collect();
-        for tag_chunk in tags.chunks(500) {
-            let mut q = Query::dynamic(format!(
-                "INSERT INTO application_tags (application_id, user_id, tag) VALUES {} ON CONFLICT DO NOTHING",
-                (0..tag_chunk.len())
-                    .map(|i| format!("(${}, $1, ${})", 2 * i + 2, 2 * i + 3))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .bind(user_id);
-            for (id, tag) in tag_chunk {
-                q = q.bind(*id).bind(tag.as_str());
-            }
-            conn.execute(q).await?;
-        }
-
-        let mut q = Query::dynamic(format!(
-            "INSERT INTO application_status_history (id, user_id, application_id, from_status, to_status, changed_at, changed_by) VALUES {}",
-            (0..chunk.len())
-                .map(|i| format!("(${}, $1, ${}, NULL, ${}, $2, $3)", 3 * i + 4, 3 * i + 5, 3 * i + 6))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .bind(user_id)
-        .bind(now)
-        .bind(by.as_str());
-        for (id, data) in chunk {
-            q = q.bind(Uuid::now_v7()).bind(*id).bind(data.status.as_str());
-        }
-        conn.execute(q).await?;
+        insert_chunk(&mut conn, user_id, chunk, by, now, false).await?;
     }
     Ok(())
 }
 
-async fn tags_of(
+/// Inserts up to 100 applications with their tags and history entries; with `returning`,
+/// the rows as stored (of [`COLUMNS`]).
+async fn insert_chunk(
     conn: &mut impl Conn,
     user_id: UserId,
-    ids: &[ApplicationId],
-) -> Result<Vec<(ApplicationId, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    chunk: &[(ApplicationId, &ApplicationData)],
+    by: ChangedBy,
+    now: Timestamp,
+    returning: bool,
+) -> Result<Vec<Row>, StoreError> {
+    let mut tuples = Vec::with_capacity(chunk.len());
+    let mut values: Vec<Value> = Vec::new();
+    for (id, data) in chunk {
+        let start = values.len();
+        tuples.push(format!(
+            "({}, 1, ${}, ${})",
+            placeholders(start + 1, 27),
+            start + 28,
+            start + 28
+        ));
+        let one = bind_data(Query::dynamic(String::new()).bind(*id).bind(user_id), data).bind(now);
+        values.extend(one.into_args());
     }
     let mut q = Query::dynamic(format!(
-        "SELECT application_id, tag FROM application_tags WHERE user_id = $1 AND application_id IN ({}) ORDER BY tag",
-        placeholders(2, ids.len())
-    ))
-    .bind(user_id);
-    for id in ids {
-        q = q.bind(*id);
+        "INSERT INTO applications ({COLUMNS}) VALUES {}{}",
+        tuples.join(", "),
+        if returning {
+            format!(" RETURNING {COLUMNS}")
+        } else {
+            String::new()
+        }
+    ));
+    for value in values {
+        q = q.bind(value);
     }
-    conn.fetch_all(q)
-        .await?
+    let rows = if returning {
+        conn.fetch_all(q).await?
+    } else {
+        conn.execute(q).await?;
+        Vec::new()
+    };
+
+    let tags: Vec<(ApplicationId, &String)> = chunk
         .iter()
-        .map(|row| Ok((ApplicationId(row.get("application_id")?), row.get("tag")?)))
-        .collect()
+        .flat_map(|(id, data)| data.tags.iter().map(move |t| (*id, t)))
+        .collect();
+    for tag_chunk in tags.chunks(500) {
+        let mut q = Query::dynamic(format!(
+            "INSERT INTO application_tags (application_id, user_id, tag) VALUES {} ON CONFLICT DO NOTHING",
+            (0..tag_chunk.len())
+                .map(|i| format!("(${}, $1, ${})", 2 * i + 2, 2 * i + 3))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(user_id);
+        for (id, tag) in tag_chunk {
+            q = q.bind(*id).bind(tag.as_str());
+        }
+        conn.execute(q).await?;
+    }
+
+    let mut q = Query::dynamic(format!(
+        "INSERT INTO application_status_history (id, user_id, application_id, from_status, to_status, changed_at, changed_by) VALUES {}",
+        (0..chunk.len())
+            .map(|i| format!("(${}, $1, ${}, NULL, ${}, $2, $3)", 3 * i + 4, 3 * i + 5, 3 * i + 6))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(user_id)
+    .bind(now)
+    .bind(by.as_str());
+    for (id, data) in chunk {
+        q = q.bind(Uuid::now_v7()).bind(*id).bind(data.status.as_str());
+    }
+    conn.execute(q).await?;
+    Ok(rows)
 }
 
 pub async fn get_application(
@@ -354,25 +391,18 @@ pub async fn get_application(
     user_id: UserId,
     id: ApplicationId,
 ) -> Result<Option<Application>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1 AND user_id = $2");
-    let Some(row) = conn
-        .fetch_optional(Query::dynamic(sql).bind(id).bind(user_id))
+    let sql = format!("SELECT {SELECT_COLUMNS} FROM applications WHERE id = $1 AND user_id = $2");
+    conn.fetch_optional(Query::dynamic(sql).bind(id).bind(user_id))
         .await?
-    else {
-        return Ok(None);
-    };
-    let tags = tags_of(&mut conn, user_id, &[id])
-        .await?
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect();
-    from_row(&row, tags).map(Some)
+        .map(|row| from_row(&row))
+        .transpose()
 }
 
 /// Replaces the written fields of `current` (as the caller read it) with `data` if the row
 /// is still at `current.version`; appends to the history when the status changes.
-/// Concurrent writers cannot both win: the second sees a stale version. Run it in the
-/// transaction `current` was read in.
+/// Concurrent writers cannot both win: the second sees a stale version, however long ago
+/// `current` was read. When [`is_one_statement`] says so the change is one version-checked
+/// `UPDATE`, atomic by itself; otherwise run it in a transaction.
 pub async fn update_application(
     mut conn: impl Conn,
     user_id: UserId,
@@ -382,25 +412,30 @@ pub async fn update_application(
     now: Timestamp,
 ) -> Result<Versioned<Application>, StoreError> {
     let (id, expected_version) = (current.id, current.version);
-    let sql = "UPDATE applications SET company = $3, role_title = $4, status = $5, source = $6, application_date = $7, \
+    let sql = format!(
+        "UPDATE applications SET company = $3, role_title = $4, status = $5, source = $6, application_date = $7, \
          priority = $8, location_mode = $9, job_url = $10, location_text = $11, timezone = $12, salary_min = $13, \
          salary_max = $14, salary_currency = $15, job_requisition_id = $16, seniority_level = $17, tech_keywords = $18, \
          resume_url = $19, cover_letter_url = $20, cover_letter_used = $21, contacts_inline = $22, next_action = $23, \
          next_action_due = $24, notes = $25, attachments_links = $26, archived_at = $27, version = version + 1, \
-         updated_at = $28 WHERE id = $1 AND user_id = $2 AND version = $29";
-    let updated = conn
-        .execute(
-            bind_data(Query::dynamic(sql.to_owned()).bind(id).bind(user_id), data)
+         updated_at = $28 WHERE id = $1 AND user_id = $2 AND version = $29 RETURNING {COLUMNS}"
+    );
+    let Some(row) = conn
+        .fetch_optional(
+            bind_data(Query::dynamic(sql).bind(id).bind(user_id), data)
                 .bind(now)
                 .bind(expected_version),
         )
-        .await?;
-    if updated != 1 {
+        .await?
+    else {
         let current = get_application(&mut conn, user_id, id).await?;
         return Ok(Versioned::stale_or_missing(current));
-    }
-    if current.data.tags != data.tags {
-        write_tags(&mut conn, user_id, id, &data.tags).await?;
+    };
+    // The row as stored (timestamps at the database's precision, JSON as it keeps it), with
+    // the tags written next.
+    let tags = sorted(data.tags.clone());
+    if current.data.tags != tags {
+        write_tags(&mut conn, user_id, id, &tags).await?;
     }
     if current.data.status != data.status {
         append_history(
@@ -414,10 +449,13 @@ pub async fn update_application(
         )
         .await?;
     }
-    let application = get_application(conn, user_id, id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(Versioned::Done(application))
+    decode(&row, tags).map(Versioned::Done)
+}
+
+/// Whether [`update_application`] writes `data` over `current` in one statement (no tags
+/// and no status change), so that it needs no transaction of its own.
+pub fn is_one_statement(current: &Application, data: &ApplicationData) -> bool {
+    current.data.status == data.status && current.data.tags == sorted(data.tags.clone())
 }
 
 /// Deletes the application (with its history and tags) if still at `expected_version`.
@@ -742,7 +780,7 @@ pub async fn list_applications(
     }
     let l = next(limit.into(), &mut values);
     let sql = format!(
-        "SELECT {COLUMNS}, {expression} AS sort_value FROM applications WHERE {} \
+        "SELECT {SELECT_COLUMNS}, {expression} AS sort_value FROM applications WHERE {} \
          ORDER BY sort_value {direction}, id {direction} LIMIT {l}",
         conditions.join(" AND ")
     );
@@ -750,35 +788,11 @@ pub async fn list_applications(
     for value in values {
         q = q.bind(value);
     }
-    let rows = conn.fetch_all(q).await?;
-    let ids: Vec<ApplicationId> = rows
+    conn.fetch_all(q)
+        .await?
         .iter()
-        .map(|r| r.get("id").map(ApplicationId))
-        .collect::<Result<_, _>>()?;
-    let mut tags = tags_by_application(&mut conn, user_id, &ids).await?;
-    rows.iter()
-        .map(|row| {
-            let id = ApplicationId(row.get("id")?);
-            let own = tags.remove(&id).unwrap_or_default();
-            Ok((from_row(row, own)?, sort.read(row)?))
-        })
+        .map(|row| Ok((from_row(row)?, sort.read(row)?)))
         .collect()
-}
-
-/// The tags of many applications, grouped by application (one pass, not one per row).
-async fn tags_by_application(
-    conn: &mut impl Conn,
-    user_id: UserId,
-    ids: &[ApplicationId],
-) -> Result<std::collections::HashMap<ApplicationId, Vec<String>>, StoreError> {
-    let mut grouped: std::collections::HashMap<ApplicationId, Vec<String>> =
-        std::collections::HashMap::new();
-    for chunk in ids.chunks(1000) {
-        for (id, tag) in tags_of(conn, user_id, chunk).await? {
-            grouped.entry(id).or_default().push(tag);
-        }
-    }
-    Ok(grouped)
 }
 
 /// The board: for each status, how many live applications it holds, and the `per_column`
@@ -816,7 +830,7 @@ pub async fn board(
     let parts: Vec<String> = (0..shown.len())
         .map(|i| {
             format!(
-                "SELECT * FROM (SELECT {COLUMNS} FROM applications WHERE user_id = $1 AND status = ${} \
+                "SELECT * FROM (SELECT {SELECT_COLUMNS} FROM applications WHERE user_id = $1 AND status = ${} \
                  AND archived_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT $2) part{i}",
                 i + 3
             )
@@ -831,18 +845,11 @@ pub async fn board(
     for status in &shown {
         statement = statement.bind(status.as_str());
     }
-    let rows = conn.fetch_all(statement).await?;
-    let ids: Vec<ApplicationId> = rows
+    let applications = conn
+        .fetch_all(statement)
+        .await?
         .iter()
-        .map(|r| r.get("id").map(ApplicationId))
-        .collect::<Result<_, _>>()?;
-    let mut tags = tags_by_application(&mut conn, user_id, &ids).await?;
-    let applications = rows
-        .iter()
-        .map(|row| {
-            let id = ApplicationId(row.get("id")?);
-            from_row(row, tags.remove(&id).unwrap_or_default())
-        })
+        .map(from_row)
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok((applications, counts))
 }
