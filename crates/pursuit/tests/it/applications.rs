@@ -149,6 +149,41 @@ both_backends! {
         assert_eq!(cleared["version"], 3);
     }
 
+    async fn what_a_write_answers_is_what_a_read_gives_back(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "roundtrip@example.org").await;
+        // What a database keeps differently from what was sent: nanoseconds, JSON's key
+        // order and number forms, tags out of order and twice.
+        let created = me.create(json!({
+            "company": "Acme", "role_title": "SRE", "tags": ["b", "B", "a", "b", "Ä"],
+            "next_action_due": "2026-12-01T09:30:00.123456789Z",
+            "contacts_inline": {"zeta": 1, "alpha": [2.5, 1e2, -0.0], "mid": {"b": true, "a": null}},
+        })).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let created: Value = created.json().await.unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        let read: Value = me.get(&format!("/api/v1/applications/{id}")).await.json().await.unwrap();
+        assert_eq!(created, read, "POST answers the stored application");
+        assert_eq!(read["tags"], json!(["B", "a", "b", "Ä"]), "bytewise, each once, on both databases");
+
+        // A change of one field only (one statement, no transaction) and one with tags.
+        for (version, body) in [
+            (1, json!({"notes": "called", "archived_at": "2026-12-02T10:00:00.987654321Z"})),
+            (2, json!({"tags": ["z", "a"], "next_action_due": null})),
+        ] {
+            let patched = me.patch(&id, Some(&format!("W/\"{version}\"")), body).await;
+            assert_eq!(patched.status(), StatusCode::OK);
+            let patched: Value = patched.json().await.unwrap();
+            let read: Value = me.get(&format!("/api/v1/applications/{id}")).await.json().await.unwrap();
+            assert_eq!(patched, read, "PATCH answers the stored application");
+            assert_eq!(read["version"], version + 1);
+        }
+        let page: Value = me.get("/api/v1/applications?archived=true").await.json().await.unwrap();
+        let read: Value = me.get(&format!("/api/v1/applications/{id}")).await.json().await.unwrap();
+        assert_eq!(page["items"], json!([read]), "a list shows what GET shows");
+        assert_eq!(read["tags"], json!(["a", "z"]));
+    }
+
     async fn concurrent_patches_of_one_version_let_exactly_one_through(backend: Backend) {
         let app = spawn_app(backend).await;
         let me = client(&app, "racers@example.org").await;
