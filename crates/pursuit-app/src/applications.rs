@@ -143,7 +143,8 @@ pub async fn update(
     let mut data = existing.data.clone();
     edit(&mut data).map_err(AppError::Invalid)?;
     if applications::is_one_statement(&existing, &data) {
-        return change_in(db, user, &existing, &data, ChangedBy::User, now).await;
+        let writer = db.writer().await?;
+        return change_in(writer, user, &existing, &data, ChangedBy::User, now).await;
     }
     let mut tx = db.begin().await?;
     let updated = change_in(&mut tx, user, &existing, &data, ChangedBy::User, now).await?;

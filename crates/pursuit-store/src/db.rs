@@ -383,6 +383,26 @@ impl Db {
         result
     }
 
+    /// Takes this process's write turn for statements that each commit by themselves (a
+    /// write that is one statement needs no `BEGIN`/`COMMIT`): on SQLite the writer queues
+    /// with the transactions instead of polling in SQLite's busy handler; on PostgreSQL it
+    /// is the pool.
+    pub async fn writer(&self) -> Result<Writer<'_>, StoreError> {
+        let permit = match &self.pools {
+            Pools::Sqlite { writer, .. } => Some(
+                Arc::clone(writer)
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?,
+            ),
+            Pools::Postgres(_) => None,
+        };
+        Ok(Writer {
+            db: self,
+            _permit: permit,
+        })
+    }
+
     async fn begin_unguarded(&self) -> Result<Tx, StoreError> {
         match &self.pools {
             Pools::Sqlite { pool, writer } => {
@@ -715,6 +735,31 @@ pub trait Conn: Send {
                 .await?
                 .ok_or(StoreError::NotFound)
         }
+    }
+}
+
+/// Statements that each commit by themselves, run while holding the write turn (see
+/// [`Db::writer`]).
+pub struct Writer<'a> {
+    db: &'a Db,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Conn for Writer<'_> {
+    fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.db.execute(query)
+    }
+    fn fetch_all(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        self.db.fetch_all(query)
+    }
+    fn fetch_optional(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Option<Row>, StoreError>> + Send {
+        self.db.fetch_optional(query)
     }
 }
 
