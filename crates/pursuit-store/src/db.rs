@@ -288,7 +288,9 @@ impl Db {
             "UPDATE pursuit_instance SET singleton = singleton",
         ))
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.storage_full.store(false, Ordering::Release);
+        Ok(())
     }
 
     /// Records what a result says about the storage (see [`Db::check_writable`]).
@@ -451,7 +453,9 @@ impl Db {
 
     pub async fn fetch_all(&self, query: Query) -> Result<Vec<Row>, StoreError> {
         query.refuse_nul()?;
-        self.guarded(self.fetch_all_unguarded(query)).await
+        let rows = self.guarded(self.fetch_all_unguarded(query)).await;
+        // A statement that returns rows may write (`… RETURNING`).
+        self.note(rows)
     }
 
     async fn fetch_all_unguarded(&self, query: Query) -> Result<Vec<Row>, StoreError> {
@@ -474,7 +478,8 @@ impl Db {
 
     pub async fn fetch_optional(&self, query: Query) -> Result<Option<Row>, StoreError> {
         query.refuse_nul()?;
-        self.guarded(self.fetch_optional_unguarded(query)).await
+        let row = self.guarded(self.fetch_optional_unguarded(query)).await;
+        self.note(row)
     }
 
     async fn fetch_optional_unguarded(&self, query: Query) -> Result<Option<Row>, StoreError> {
@@ -582,11 +587,11 @@ impl Tx {
         }
     }
 
+    /// Commits. A commit that goes through does not clear the storage-full flag: one that
+    /// wrote nothing (a claim that found no job) succeeds on a full disk too; only
+    /// [`Db::check_writable`]'s own write proves there is space again.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let result = self.end(true).await;
-        if result.is_ok() {
-            self.storage_full.store(false, Ordering::Release);
-        }
         note(&self.storage_full, result)
     }
 
