@@ -45,6 +45,7 @@ pub mod filters;
 pub mod imports;
 pub mod mail;
 pub mod matching;
+pub mod postings;
 pub mod reminders;
 pub mod resumes;
 pub mod views;

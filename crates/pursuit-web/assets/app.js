@@ -1,6 +1,7 @@
 // Small helpers for every page; each does nothing when its elements are absent.
 // - The sign-in confirmation sends the browser's time zone, so a new account starts in it.
 // - "Copy" buttons next to a secret shown once.
+// - A slow form (adding a posting by its address) shows that it is working.
 // - In-app notifications: polled every 30 s while the tab is visible, shown in the header,
 //   and marked read from there.
 (function () {
@@ -17,6 +18,16 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.value).then(function () { button.textContent = "Copied"; });
+    });
+  });
+
+  // A form that takes a while (fetching and reading a posting) says so while it runs.
+  document.querySelectorAll("form [data-busy]").forEach(function (note) {
+    var form = note.closest("form");
+    form.addEventListener("submit", function () {
+      note.hidden = false;
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
     });
   });
 

@@ -190,7 +190,8 @@ async fn job_callback(
         Some(value) => {
             let parsed: pursuit_text::posting::Posting = serde_json::from_value(value)
                 .map_err(|e| ApiError::invalid_field("/parsed", e.to_string()))?;
-            crate::postings::apply_parse(&state, user, posting, parsed).await?;
+            pursuit_app::postings::record_parse(&state.db, user, posting, parsed, Timestamp::now())
+                .await?;
         }
         None => {
             posting.parse_status = status;

@@ -31,6 +31,7 @@ mod analytics;
 mod charts;
 mod filters;
 mod forms;
+mod jobs;
 mod resume;
 mod settings;
 mod sidebar;
@@ -56,6 +57,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(sidebar::routes())
         .merge(settings::routes())
         .merge(resume::routes())
+        .merge(jobs::routes())
 }
 
 /// The page templates, compiled into the binary.
@@ -70,6 +72,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("settings.html", include_str!("../templates/settings.html")),
     ("resume.html", include_str!("../templates/resume.html")),
+    ("jobs.html", include_str!("../templates/jobs.html")),
+    ("job.html", include_str!("../templates/job.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

@@ -415,3 +415,50 @@ fn backend_name(backend: pursuit_store::Backend) -> &'static str {
         pursuit_store::Backend::Postgres => "postgres",
     }
 }
+
+both_backends! {
+    async fn a_pasted_posting_shows_its_match_on_a_laptop_and_a_phone(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = Browser::start().await;
+        let c = &browser.client;
+        let name = backend_name(backend);
+
+        sign_in_in_browser(&app, &browser, "jobs-browser@example.org").await;
+        c.goto(&app.url("/jobs")).await.unwrap();
+        browser.wait_for_text("No postings yet").await;
+        browser.screenshot(&format!("jobs-empty-{name}")).await;
+
+        c.goto(&app.url("/resume")).await.unwrap();
+        c.find(Locator::Id("text")).await.unwrap()
+            .send_keys("Ana Diaz\nana@example.org\n\nExperience\nData Analyst, Initech | 2019 - Present\n- Built SQL reports in Tableau for 40 stores\n\nSkills\nSQL, Tableau, Excel")
+            .await.unwrap();
+        c.find(Locator::Css("form[action='/resume/text'] button[type=submit]")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Initech").await;
+
+        c.find(Locator::LinkText("Jobs")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("Add a posting").await;
+        c.find(Locator::Id("posting-text")).await.unwrap()
+            .send_keys("Senior Data Analyst\nAcme Retail\n\nRequirements\n- 3+ years of SQL\n- Experience with Tableau\n- Python is a plus\n\nResponsibilities\n- Build dashboards for store managers")
+            .await.unwrap();
+        c.find(Locator::Css(".add-posting button[type=submit]")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("How the score is made").await;
+        assert!(c.current_url().await.unwrap().path().starts_with("/jobs/"));
+        let score = c.find(Locator::Css(".score.big")).await.unwrap().text().await.unwrap();
+        assert!(score.parse::<u32>().is_ok_and(|s| s <= 100), "{score}");
+        browser.screenshot(&format!("job-{name}")).await;
+        c.find(Locator::LinkText("← Jobs")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("best match first").await;
+        browser.screenshot(&format!("jobs-{name}")).await;
+
+        // A phone: nothing scrolls sideways, the evidence stacks.
+        c.set_window_size(390, 844).await.unwrap();
+        let job = c.find(Locator::Css(".posting-link")).await.unwrap().attr("href").await.unwrap().unwrap();
+        for (path, shot) in [("/jobs".to_owned(), "jobs"), (job, "job")] {
+            c.goto(&app.url(&path)).await.unwrap();
+            let overflow = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.unwrap();
+            assert!(overflow.as_i64().unwrap_or(i64::MAX) <= 0, "{path} is wider than a phone by {overflow}px");
+            browser.screenshot(&format!("{shot}-phone-{name}")).await;
+        }
+        browser.close().await;
+    }
+}

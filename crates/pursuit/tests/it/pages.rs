@@ -622,3 +622,58 @@ both_backends! {
         assert_eq!(resume["versions"], 2);
     }
 }
+
+both_backends! {
+    async fn the_jobs_pages_add_a_posting_keep_what_was_typed_and_show_its_match(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "jobs-page@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+
+        let empty = page(&app, "/jobs", Some(cookie)).await.text().await.unwrap();
+        assert!(empty.contains("No postings yet") && empty.contains("Add your resume"), "{empty}");
+
+        // Refusals say what is wrong next to the field and keep what was typed.
+        let blank = form(&app, "/jobs", Some(cookie), &[("csrf", csrf), ("mode", "text"), ("text", "  "), ("title", "Keep <me>")]).await;
+        assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = blank.text().await.unwrap();
+        assert!(html.contains(r#"id="text-error""#) && html.contains("give the posting"), "{html}");
+        assert!(html.contains(r#"value="Keep &lt;me&gt;""#), "the title typed is kept, escaped: {html}");
+        let unreachable = form(&app, "/jobs", Some(cookie), &[("csrf", csrf), ("mode", "url"), ("url", "http://127.0.0.1:1/job")]).await;
+        assert_eq!(unreachable.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = unreachable.text().await.unwrap();
+        assert!(html.contains(r#"id="url-error""#) && html.contains("127.0.0.1:1&#x2f;job"), "the address typed is kept: {html}");
+        assert!(html.contains(r#"value="url" checked"#), "the way chosen is kept: {html}");
+
+        let resume = "Ana Diaz\nana@example.org\n\nExperience\nData Analyst, Initech | 2019 - Present\n- Built SQL reports in Tableau for 40 stores\n\nSkills\nSQL, Tableau, Excel";
+        let pasted = form(&app, "/resume/text", Some(cookie), &[("csrf", csrf), ("text", resume)]).await;
+        assert_eq!(location(&pasted), "/resume");
+        for _ in 0..100 {
+            if !page(&app, "/resume", Some(cookie)).await.text().await.unwrap().contains("Reading your resume") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+
+        let posting = "Senior Data Analyst\nAcme Retail\nBerlin, Germany\n\nRequirements\n- 3+ years of SQL\n- Experience with Tableau\n- Python is a plus\n\nResponsibilities\n- Build dashboards for store managers";
+        let added = form(&app, "/jobs", Some(cookie), &[("csrf", csrf), ("mode", "text"), ("text", posting), ("url", "left over")]).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let at = location(&added).to_owned();
+        assert!(at.starts_with("/jobs/"), "{at}");
+        let html = page(&app, &at, Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("Senior Data Analyst") && html.contains("Match with your resume"), "{html}");
+        assert!(html.contains("out of 100") && html.contains("How the score is made"), "{html}");
+        assert!(html.contains(r#"<span class="hint">Your resume</span> SQL, Tableau, Excel"#), "a resume line stands beside the posting line it answers: {html}");
+        assert!(html.contains("3+ years of SQL"), "what was read is shown: {html}");
+
+        let list = page(&app, "/jobs", Some(cookie)).await.text().await.unwrap();
+        assert!(list.contains("best match first") && list.contains(&format!(r#"href="{at}""#)), "{list}");
+        assert!(list.contains(r#"class="score"#), "{list}");
+        let card = app.client.get(app.url("/api/v1/applications")).header("cookie", cookie).send().await.unwrap()
+            .json::<serde_json::Value>().await.unwrap();
+        assert_eq!(card["items"][0]["status"], "Saved", "the posting is on the board");
+
+        let other = sign_in(&app, "someone-else@example.org", 1).await;
+        assert_eq!(page(&app, &at, Some(other.cookie.as_str())).await.status(), StatusCode::NOT_FOUND);
+    }
+}

@@ -1,0 +1,257 @@
+//! `/jobs`: the user's postings as pages — a form to add one (pasted or by its address),
+//! the list (best match to the active resume first once there is one), and a posting's page
+//! with what was read and the match: the score, each part with its evidence beside it
+//! (posting line ↔ resume line), and the skills in three groups. Every form goes through
+//! [`pursuit_app::postings`] and [`pursuit_app::matching`], as the API does.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use minijinja::context;
+use pursuit_app::AppError;
+use pursuit_app::matching::{ReadVersion, read_posting, resume_version};
+use pursuit_app::postings::Intake;
+use pursuit_domain::ids::PostingId;
+use pursuit_store::postings::{self, Posting};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{PageForm, PageUser, forms, render, template_value};
+use crate::AppState;
+use crate::problem::ApiError;
+
+/// Postings the list shows.
+const LIST_LIMIT: usize = 100;
+
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/jobs", get(list).post(add))
+        .route("/jobs/{id}", get(posting_page))
+        .route("/jobs/{id}/read", post(read_again))
+}
+
+/// A posting as a row of the list.
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    title: String,
+    company: Option<String>,
+    location: Option<String>,
+    added: String,
+    status: String,
+    score: Option<u32>,
+    provisional: Option<String>,
+}
+
+fn row(posting: &Posting, scored: Option<&pursuit_app::matching::Scored>) -> Row {
+    let parsed = posting.parsed.as_ref();
+    Row {
+        id: posting.id.0.to_string(),
+        title: posting
+            .title
+            .clone()
+            .unwrap_or_else(|| "Untitled posting".to_owned()),
+        company: posting.company.as_ref().map(|c| c.name.clone()),
+        location: parsed
+            .and_then(|p| p.get("location"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        added: posting.created_at.to_string()[..10].to_owned(),
+        status: posting.parse_status.as_str().to_owned(),
+        score: scored.map(|s| s.score),
+        provisional: scored.and_then(|s| s.provisional.clone()),
+    }
+}
+
+/// What the add form shows again after a refusal: what was typed, and each field's message.
+#[derive(Serialize, Default)]
+struct AddForm {
+    mode: String,
+    text: String,
+    url: String,
+    title: String,
+    company: String,
+    errors: std::collections::BTreeMap<String, String>,
+}
+
+async fn show_list(
+    state: &AppState,
+    user: &PageUser,
+    form: AddForm,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let id = user.0.id();
+    // Best match first once the active resume has been read; newest first until then.
+    let (rows, ranked, resume_note) = match resume_version(&state.db, id, None).await {
+        Ok(read) => {
+            let (page, _, _) =
+                pursuit_app::matching::ranked_page(&state.db, id, &read, None, None, LIST_LIMIT)
+                    .await?;
+            let rows: Vec<Row> = page.iter().map(|(p, s)| row(p, s.as_ref())).collect();
+            (rows, true, None)
+        }
+        Err(AppError::Conflict(reason)) => {
+            let page =
+                postings::list_postings(&state.db, id, None, None, LIST_LIMIT as i64).await?;
+            let rows: Vec<Row> = page.iter().map(|p| row(p, None)).collect();
+            (rows, false, Some(reason))
+        }
+        Err(other) => return Err(other.into()),
+    };
+    Ok(render(
+        "jobs.html",
+        status,
+        context! {
+            page => "jobs",
+            user => user.view(),
+            csrf => user.csrf(),
+            rows => template_value(&rows),
+            ranked => ranked,
+            resume_note => resume_note,
+            form => template_value(&form),
+        },
+    ))
+}
+
+async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, ApiError> {
+    let form = AddForm {
+        mode: "text".to_owned(),
+        ..AddForm::default()
+    };
+    show_list(&state, &user, form, StatusCode::OK).await
+}
+
+async fn add(
+    State(state): State<AppState>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let mode = if form.text("mode") == "url" {
+        "url"
+    } else {
+        "text"
+    };
+    let typed = AddForm {
+        mode: mode.to_owned(),
+        text: form.text("text"),
+        url: form.text("url"),
+        title: form.text("title"),
+        company: form.text("company"),
+        errors: Default::default(),
+    };
+    let given = |value: &str| Some(value.to_owned()).filter(|v| !v.trim().is_empty());
+    // The form shows one way at a time; the other field's leftovers are not sent on.
+    let intake = Intake {
+        text: if mode == "text" {
+            given(&typed.text)
+        } else {
+            None
+        },
+        url: if mode == "url" {
+            given(&typed.url)
+        } else {
+            None
+        },
+        parse: true,
+        title: given(&typed.title),
+        company: given(&typed.company),
+        desired_output_lang: None,
+    };
+    let added = pursuit_app::postings::add(
+        &state.db,
+        user.0.id(),
+        user.0.today(),
+        &intake,
+        &crate::postings::limits(&state),
+        Timestamp::now(),
+    )
+    .await;
+    match added {
+        Ok(posting) => Ok(Redirect::to(&format!("/jobs/{}", posting.id.0)).into_response()),
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = error.kind().status();
+            if !status.is_client_error() {
+                return Err(error);
+            }
+            let mut typed = typed;
+            for field in error.field_errors() {
+                typed.errors.insert(
+                    field.pointer.trim_start_matches('/').to_owned(),
+                    field.message.clone(),
+                );
+            }
+            if typed.errors.is_empty() {
+                typed.errors.insert(String::new(), forms::message(&error));
+            }
+            show_list(&state, &user, typed, status).await
+        }
+    }
+}
+
+/// A posting's page: what was read, the original, and the match with the active resume.
+async fn posting_page(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    user: PageUser,
+) -> Result<Response, ApiError> {
+    let posting = pursuit_app::postings::get(&state.db, user.0.id(), PostingId(id)).await?;
+    show_posting(&state, &user, posting).await
+}
+
+async fn show_posting(
+    state: &AppState,
+    user: &PageUser,
+    posting: Posting,
+) -> Result<Response, ApiError> {
+    let id = user.0.id();
+    let text = pursuit_app::postings::readable(
+        &posting.raw_text,
+        &posting.source,
+        posting.parsed.as_ref(),
+    );
+    // The match needs a read posting and a read resume; otherwise the page says which is
+    // missing.
+    let (matched, match_note) = match read_posting(&state.db, id, posting.id).await {
+        Ok((_, fields)) => match resume_version(&state.db, id, None).await {
+            Ok(ReadVersion { resume, text, .. }) => (
+                Some(pursuit_text::matching::score(&resume, &text, &fields)),
+                None,
+            ),
+            Err(AppError::Conflict(reason)) => (None, Some(reason)),
+            Err(other) => return Err(other.into()),
+        },
+        Err(AppError::Conflict(_)) => (None, Some("this posting is not read yet".to_owned())),
+        Err(other) => return Err(other.into()),
+    };
+    Ok(render(
+        "job.html",
+        StatusCode::OK,
+        context! {
+            page => "jobs",
+            user => user.view(),
+            csrf => user.csrf(),
+            id => posting.id.0.to_string(),
+            title => posting.title.clone().unwrap_or_else(|| "Untitled posting".to_owned()),
+            company => posting.company.as_ref().map(|c| c.name.clone()),
+            url => posting.url.clone(),
+            application_id => posting.application_id.map(|a| a.0.to_string()),
+            status => posting.parse_status.as_str(),
+            parse_error => posting.parse_error.clone(),
+            parsed => posting.parsed.as_ref().map(template_value),
+            text => text,
+            matched => matched.as_ref().map(template_value),
+            match_note => match_note,
+        },
+    ))
+}
+
+async fn read_again(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, .. }: PageForm,
+) -> Result<Response, ApiError> {
+    let posting = pursuit_app::postings::read_again(&state.db, user.0.id(), PostingId(id)).await?;
+    Ok(Redirect::to(&format!("/jobs/{}", posting.id.0)).into_response())
+}
