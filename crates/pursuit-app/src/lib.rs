@@ -18,6 +18,8 @@
 //!   (`ensure`), the `embed.document` job and its enqueue helper.
 //! - [`matching`]: the resume version to match, a posting's read fields, and postings
 //!   ranked against a read version (off the async threads, one query per page).
+//! - [`postings`]: adding a job posting (pasted or fetched), reading it again, recording
+//!   a read, each saved to the tracker as a `Saved` application.
 //! - [`mail`]: the `mail.send` job's payload.
 //! - [`reminders`]: custom reminders, the default rules of a status or an interview, the
 //!   `reminder.dispatch` scan, the `reminder.deliver` jobs it plans, and

@@ -45,8 +45,14 @@ pub struct Intake {
     pub desired_output_lang: Option<String>,
 }
 
+/// Where the posting comes from, once the intake is known to name exactly one source.
+enum Given<'a> {
+    Text(&'a str),
+    Url(&'a str),
+}
+
 /// What is wrong with an intake before anything is fetched: each field named.
-fn check(intake: &Intake) -> Result<(Option<&str>, Option<&str>, Checked), AppError> {
+fn check(intake: &Intake) -> Result<(Given<'_>, Checked), AppError> {
     let mut fields = Fields::default();
     let text = intake
         .text
@@ -58,11 +64,18 @@ fn check(intake: &Intake) -> Result<(Option<&str>, Option<&str>, Checked), AppEr
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty());
-    match (text, url) {
-        (None, None) => fields.bad("text", "give the posting's text or its url"),
-        (Some(_), Some(_)) => fields.bad("url", "give the posting's text or its url, not both"),
-        _ => {}
-    }
+    let given = match (text, url) {
+        (Some(text), None) => Some(Given::Text(text)),
+        (None, Some(url)) => Some(Given::Url(url)),
+        (None, None) => {
+            fields.bad("text", "give the posting's text or its url");
+            None
+        }
+        (Some(_), Some(_)) => {
+            fields.bad("url", "give the posting's text or its url, not both");
+            None
+        }
+    };
     if text.is_some_and(|t| t.len() > MAX_TEXT) {
         fields.bad("text", format!("is longer than {MAX_TEXT} bytes"));
     }
@@ -89,9 +102,15 @@ fn check(intake: &Intake) -> Result<(Option<&str>, Option<&str>, Checked), AppEr
     let title = optional("title", intake.title.as_ref());
     let company = optional("company", intake.company.as_ref());
     fields.finish().map_err(AppError::Invalid)?;
+    // `finish` refused the intake if neither or both were given.
+    let Some(given) = given else {
+        return Err(AppError::Invalid(vec![Invalid::new(
+            "text",
+            "give the posting's text or its url",
+        )]));
+    };
     Ok((
-        text,
-        url,
+        given,
         Checked {
             title,
             company,
@@ -117,16 +136,10 @@ pub async fn add(
     limits: &Limits,
     now: Timestamp,
 ) -> Result<Posting, AppError> {
-    let (text, url, checked) = check(intake)?;
-    let (source, raw) = match (text, url) {
-        (Some(text), _) => ("text", text.to_owned()),
-        (None, Some(url)) => ("url", fetch_page(url, limits).await?),
-        (None, None) => {
-            return Err(AppError::Invalid(vec![Invalid::new(
-                "text",
-                "give the posting's text or its url",
-            )]));
-        }
+    let (given, checked) = check(intake)?;
+    let (source, raw, url) = match given {
+        Given::Text(text) => ("text", text.to_owned(), None),
+        Given::Url(url) => ("url", fetch_page(url, limits).await?, Some(url)),
     };
     let parsed = intake.parse.then(|| reader::parse(input(&raw, source)));
 

@@ -453,8 +453,8 @@ impl Db {
 
     pub async fn fetch_all(&self, query: Query) -> Result<Vec<Row>, StoreError> {
         query.refuse_nul()?;
+        // A statement that returns rows may write (`… RETURNING`), so a full disk is noted.
         let rows = self.guarded(self.fetch_all_unguarded(query)).await;
-        // A statement that returns rows may write (`… RETURNING`).
         self.note(rows)
     }
 
@@ -526,8 +526,8 @@ enum TxInner {
     Postgres(Option<sqlx::Transaction<'static, Postgres>>),
 }
 
-/// Records in `flag` whether a result says the storage is full (set) or a write went
-/// through (not touched: only a commit clears it).
+/// Sets `flag` when a result says the storage is full; only [`Db::check_writable`]'s own
+/// write clears it.
 fn note<T>(flag: &AtomicBool, result: Result<T, StoreError>) -> Result<T, StoreError> {
     if let Err(StoreError::StorageFull) = &result {
         flag.store(true, Ordering::Release);

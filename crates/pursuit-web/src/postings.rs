@@ -257,10 +257,6 @@ async fn ranked_postings(
     Ok(axum::Json(PostingPage { items, next_cursor }))
 }
 
-async fn owned(state: &AppState, user: UserId, id: uuid::Uuid) -> Result<Posting, ApiError> {
-    Ok(pursuit_app::postings::get(&state.db, user, PostingId(id)).await?)
-}
-
 /// One posting with what was read from it.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs",
     params(("id" = uuid::Uuid, Path, description = "The posting's id")),
@@ -273,7 +269,8 @@ async fn get_posting(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<axum::Json<PostingResponse>, ApiError> {
-    Ok(axum::Json(response(owned(&state, current.id(), id).await?)))
+    let posting = pursuit_app::postings::get(&state.db, current.id(), PostingId(id)).await?;
+    Ok(axum::Json(response(posting)))
 }
 
 /// Reads (again) a posting's stored text into fields — for one added with `parse: false`,

@@ -132,7 +132,7 @@ async fn add(
     } else {
         "text"
     };
-    let typed = AddForm {
+    let mut typed = AddForm {
         mode: mode.to_owned(),
         text: form.text("text"),
         url: form.text("url"),
@@ -175,7 +175,6 @@ async fn add(
             if !status.is_client_error() {
                 return Err(error);
             }
-            let mut typed = typed;
             for field in error.field_errors() {
                 typed.errors.insert(
                     field.pointer.trim_start_matches('/').to_owned(),
