@@ -3,7 +3,7 @@
 //! there was a request (the CLI has none).
 
 use jiff::Timestamp;
-use pursuit_domain::account::{DisplayName, TimeZoneName};
+use pursuit_domain::account::{DisplayName, EmailAddress, TimeZoneName};
 use pursuit_domain::application::ApplicationStatus;
 use pursuit_domain::ids::{ApiTokenId, UserId};
 use pursuit_domain::schedule::{DailyWindow, LocalTime, QuietHours, SendWindow, parse_weekday};
@@ -93,6 +93,8 @@ pub async fn revoke_token(
 /// `Some(None)` clears a nullable one), checked by [`update_settings`].
 #[derive(Clone, Debug, Default)]
 pub struct SettingsChange {
+    /// The account's email address (where reminders and sign-in links go).
+    pub email: Option<String>,
     pub display_name: Option<Option<String>>,
     /// An IANA zone.
     pub time_zone: Option<String>,
@@ -159,6 +161,11 @@ pub async fn update_settings(
             }
         },
     };
+    let email = change.email.as_deref().and_then(|email| {
+        EmailAddress::parse(email)
+            .map_err(|e| field("/email", e.0))
+            .ok()
+    });
     let time_zone = change.time_zone.as_deref().and_then(|zone| {
         TimeZoneName::parse(zone)
             .map_err(|e| field("/time_zone", e.0))
@@ -263,11 +270,22 @@ pub async fn update_settings(
 
     let mut tx = db.begin().await?;
     let changes = UserChanges {
+        email,
         display_name,
         time_zone,
         session_timeout_secs: change.session_timeout_secs,
     };
-    accounts::update_user(&mut tx, user_id, &changes, now).await?;
+    accounts::update_user(&mut tx, user_id, &changes, now)
+        .await
+        .map_err(|e| match e {
+            pursuit_store::StoreError::UniqueViolation { .. } => {
+                AppError::Invalid(vec![Invalid::new(
+                    "email",
+                    "another account uses this address",
+                )])
+            }
+            other => other.into(),
+        })?;
     accounts::update_settings(&mut tx, user_id, &settings, now).await?;
     let entry = NewAuditEntry {
         user_id: Some(user_id),

@@ -160,6 +160,9 @@ pub async fn mark_email_verified(
 
 /// What a user may change about their account.
 pub struct UserChanges {
+    /// A new address: unverified until a sign-in link sent to it is used. Another account's
+    /// address (in any letter case) is a [`StoreError::UniqueViolation`].
+    pub email: Option<EmailAddress>,
     pub display_name: Option<Option<DisplayName>>,
     pub time_zone: Option<TimeZoneName>,
     pub session_timeout_secs: Option<i64>,
@@ -171,6 +174,19 @@ pub async fn update_user(
     changes: &UserChanges,
     now: Timestamp,
 ) -> Result<(), StoreError> {
+    if let Some(email) = &changes.email {
+        conn.execute(
+            query(
+                "UPDATE users SET email = $2, email_normalized = $3, email_verified_at = NULL, \
+                 updated_at = $4 WHERE id = $1 AND email_normalized <> $3",
+            )
+            .bind(user_id)
+            .bind(email.as_str())
+            .bind(email.normalized())
+            .bind(now),
+        )
+        .await?;
+    }
     if let Some(name) = &changes.display_name {
         conn.execute(
             query("UPDATE users SET display_name = $2, updated_at = $3 WHERE id = $1")

@@ -187,6 +187,9 @@ pub struct SendWindowPatch {
 /// Every field is optional: absent fields keep their value; `null` clears a nullable one.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct SettingsPatch {
+    /// The account's email address, where reminders and sign-in links go. A new one is
+    /// unverified until a sign-in link sent to it is used; another account's is a 422.
+    email: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     display_name: Option<Option<String>>,
@@ -204,6 +207,7 @@ pub struct SettingsPatch {
 impl From<SettingsPatch> for pursuit_app::accounts::SettingsChange {
     fn from(patch: SettingsPatch) -> Self {
         pursuit_app::accounts::SettingsChange {
+            email: patch.email,
             display_name: patch.display_name,
             time_zone: patch.time_zone,
             session_timeout_secs: patch.session_timeout_secs,

@@ -53,12 +53,25 @@ async fn show(
 ) -> Result<Response, ApiError> {
     let current = &user.0;
     let settings = accounts::get_settings(&state.db, current.id()).await?;
+    // The embedded owner starts with a placeholder no mail can reach.
+    let no_address = current
+        .user
+        .email
+        .eq_ignore_ascii_case(pursuit_domain::account::OWNER_PLACEHOLDER_EMAIL);
     let mut values: BTreeMap<String, String> = [
         (
             "display_name",
             current.user.display_name.clone().unwrap_or_default(),
         ),
         ("time_zone", current.user.time_zone.clone()),
+        (
+            "email",
+            if no_address {
+                String::new()
+            } else {
+                current.user.email.clone()
+            },
+        ),
         (
             "quiet_start",
             settings
@@ -142,6 +155,7 @@ async fn show(
             user => user.view(),
             csrf => user.csrf(),
             email => current.user.email.clone(),
+            no_address => no_address,
             notice => extras.notice,
             error => extras.error,
             values => template_value(&values),
@@ -224,7 +238,10 @@ async fn save(
     };
     use pursuit_app::accounts::{ReminderDefaultsChange, SettingsChange, WindowChange};
     let display_name = form.text("display_name");
+    let email = form.text("email");
     let change = SettingsChange {
+        // Left empty, the address stays as it is (the owner's placeholder shows empty).
+        email: Some(email).filter(|e| !e.trim().is_empty()),
         display_name: Some((!display_name.trim().is_empty()).then_some(display_name)),
         time_zone: Some(form.text("time_zone").trim().to_owned()),
         quiet_hours: Some((form.get("quiet") == Some("on")).then(|| WindowChange {

@@ -11,8 +11,11 @@
 //!   one mail carrying the email text and, for the calendar channel, `invite.ics` — each
 //!   recorded in `reminder_deliveries`, so a retry after a mail failure redoes only what is
 //!   missing. A mail failure is retried with the queue's backoff; on the last attempt, or for
-//!   a reason no retry can fix (no address, a template error), the reminder is marked failed
-//!   with the reason, which its owner sees.
+//!   a reason no retry can fix (a template error, a refused address), the reminder is marked
+//!   failed with the reason, which its owner sees. An account without an address (the
+//!   embedded owner's placeholder) skips the mail channels with a note saying so; the
+//!   reminder counts as delivered when it reached the app, and fails only when mail was its
+//!   only way out.
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -192,8 +195,11 @@ pub async fn deliver(job: &DeliverReminder, ctx: &JobContext) -> Result<Outcome,
     } else {
         mail(&subject, &mail_channels, ctx, now).await
     };
+    // Without an address the reminder still counts as delivered when it reached the app.
+    let reached_app = reminder.channels.contains(&ReminderChannel::InApp);
     let failure = match &mailed {
         Ok(_) => None,
+        Err(MailFailure::NoAddress) => (!reached_app).then(|| NO_ADDRESS.to_owned()),
         Err(MailFailure::Final(reason)) => Some(reason.clone()),
         Err(MailFailure::Retry(reason)) if ctx.last_attempt() => {
             Some(format!("{reason} (gave up after {} attempts)", ctx.attempt))
@@ -206,6 +212,7 @@ pub async fn deliver(job: &DeliverReminder, ctx: &JobContext) -> Result<Outcome,
     }
     let (state, error) = match &mailed {
         Ok(_) => (Delivery::Sent, None),
+        Err(MailFailure::NoAddress) => (Delivery::Skipped, Some(NO_ADDRESS)),
         Err(MailFailure::Final(reason) | MailFailure::Retry(reason)) => {
             (Delivery::Failed, Some(reason.as_str()))
         }
@@ -227,15 +234,13 @@ pub async fn deliver(job: &DeliverReminder, ctx: &JobContext) -> Result<Outcome,
         .await?;
     }
     let outcome = match (&mailed, failure) {
-        (Ok(_), _) => {
-            delivery::finish(
-                &mut tx,
-                id,
-                Delivery::Sent,
-                subject.zone_note.as_deref(),
-                now,
-            )
-            .await?;
+        (Ok(_), _) | (Err(MailFailure::NoAddress), None) => {
+            let note = match (&mailed, subject.zone_note.as_deref()) {
+                (Err(_), Some(zone)) => Some(format!("{zone}; {NO_ADDRESS}")),
+                (Err(_), None) => Some(NO_ADDRESS.to_owned()),
+                (Ok(_), zone) => zone.map(str::to_owned),
+            };
+            delivery::finish(&mut tx, id, Delivery::Sent, note.as_deref(), now).await?;
             repeat(&mut tx, &subject, now).await?;
             Outcome::Sent
         }
@@ -340,10 +345,16 @@ async fn notify_in_app(
 }
 
 enum MailFailure {
+    /// The account has no address mail can reach (the embedded owner's placeholder): the
+    /// mail channels are skipped, not failed, when the reminder also goes out in the app.
+    NoAddress,
     /// No retry can fix it.
     Final(String),
     Retry(String),
 }
+
+/// What the user reads when a reminder's mail had nowhere to go.
+const NO_ADDRESS: &str = "not emailed: your account has no email address yet (add one in Settings)";
 
 /// An address mail can reach: the embedded owner's placeholder cannot.
 fn deliverable(address: &str) -> bool {
@@ -388,9 +399,7 @@ async fn mail(
     now: Timestamp,
 ) -> Result<Option<(Event, Option<pursuit_domain::ids::ActivityId>)>, MailFailure> {
     if !deliverable(&subject.user.email) {
-        return Err(MailFailure::Final(
-            "the account has no email address to send to".to_owned(),
-        ));
+        return Err(MailFailure::NoAddress);
     }
     let invite = channels
         .contains(&ReminderChannel::Calendar)

@@ -100,7 +100,12 @@ pub async fn sign_in(app: &TestApp, email: &str, n: usize) -> Browser {
         StatusCode::ACCEPTED
     );
     let token = token_in(&outbox_message_for(app, email, n).await);
-    let response = verify(app, &token).await;
+    signed_in(app, &token).await
+}
+
+/// The browser signed in by a link's token.
+pub async fn signed_in(app: &TestApp, token: &str) -> Browser {
+    let response = verify(app, token).await;
     assert_eq!(response.status(), StatusCode::OK);
     let cookie = cookie_of(&response);
     let body: Value = response.json().await.unwrap();
@@ -386,6 +391,38 @@ both_backends! {
             .bind(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1))).await.unwrap();
         let me = app.client.get(app.url("/api/v1/auth/me")).header("cookie", &active.cookie).send().await.unwrap();
         assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    async fn the_account_address_changes_in_settings_but_never_to_another_accounts(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "mover@example.org", 1).await;
+        sign_in(&app, "taken@example.org", 1).await;
+        let (_, secret) = api_token(&app, &browser, "settings").await;
+        let patch = |body: Value| app.client.patch(app.url("/api/v1/settings")).bearer_auth(&secret).json(&body).send();
+        let me = || async {
+            app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&secret).send().await.unwrap().json::<Value>().await.unwrap()
+        };
+
+        let invalid = patch(json!({ "email": "not an address" })).await.unwrap();
+        let taken = patch(json!({ "email": "Taken@Example.org", "display_name": "Not Written" })).await.unwrap();
+        assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(json_body(invalid, "application/problem+json").await["errors"][0]["pointer"], "/email");
+        assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem = json_body(taken, "application/problem+json").await;
+        assert_eq!(problem["errors"][0]["pointer"], "/email");
+        assert!(problem.to_string().contains("another account"), "{problem}");
+        let unchanged = me().await;
+        assert_eq!(unchanged["user"]["email"], "mover@example.org");
+        assert_eq!(unchanged["user"]["display_name"], Value::Null, "a refused change writes nothing");
+
+        let moved = patch(json!({ "email": " new.home@example.org " })).await.unwrap();
+        assert_eq!(moved.status(), StatusCode::OK);
+        assert_eq!(me().await["user"]["email"], "new.home@example.org");
+        // Sign-in links now go to the new address.
+        assert_eq!(request_link(&app, "new.home@example.org").await.status(), StatusCode::ACCEPTED);
+        let link = outbox_message_for(&app, "new.home@example.org", 1).await;
+        assert_eq!(verify(&app, &token_in(&link)).await.status(), StatusCode::OK);
+        assert_eq!(me().await["user"]["email"], "new.home@example.org", "the same account, not a new one");
     }
 
     async fn settings_are_validated_field_by_field_and_nothing_partial_is_written(backend: Backend) {

@@ -325,6 +325,7 @@ both_backends! {
         let due = in_weeks(4);
         let r1 = ada.reminder(&archived, due, &["in_app", "email"]).await;
         let r3 = ada.reminder(&unreachable, due, &["in_app", "email"]).await;
+        let r4 = ada.reminder(&unreachable, due, &["email"]).await;
         // The Applied rule planned a follow-up for `moved`; it has left Applied behind since
         // (written straight to the database, as an old import could have).
         let rule = ada.json(reqwest::Method::GET, &format!("/api/v1/reminders?application_id={moved}"), None).await;
@@ -349,11 +350,18 @@ both_backends! {
         let moved_state = ada.reminder_state(&rule_id).await;
         assert_eq!(moved_state["delivery"], "skipped");
         assert_eq!(moved_state["delivery_note"], "the application moved on to Rejected");
-        let failed = ada.reminder_state(r3["id"].as_str().unwrap()).await;
+        // Without an address: the in-app part arrives and the reminder counts as delivered,
+        // its email part skipped with the reason (issue 20: it used to show as failed).
+        let reached = ada.reminder_state(r3["id"].as_str().unwrap()).await;
+        assert_eq!(reached["delivery"], "sent", "{reached}");
+        assert!(reached["delivery_note"].as_str().unwrap().contains("no email address"), "{reached}");
+        let channel = |state: &serde_json::Value, name: &str| state["deliveries"].as_array().unwrap().iter().find(|d| d["channel"] == name).unwrap().clone();
+        assert_eq!(channel(&reached, "in_app")["state"], "sent", "the in-app part still arrived, in spite of the unknown zone");
+        assert_eq!(channel(&reached, "email")["state"], "skipped", "{reached}");
+        // Email alone had nowhere to go: that one failed, saying why.
+        let failed = ada.reminder_state(r4["id"].as_str().unwrap()).await;
         assert_eq!(failed["delivery"], "failed", "{failed}");
         assert!(failed["delivery_note"].as_str().unwrap().contains("no email address"), "{failed}");
-        let in_app = failed["deliveries"].as_array().unwrap().iter().find(|d| d["channel"] == "in_app").unwrap().clone();
-        assert_eq!(in_app["state"], "sent", "the in-app part still arrived, in spite of the unknown zone");
         assert!(outbox_messages(mails.path()).is_empty());
     }
 

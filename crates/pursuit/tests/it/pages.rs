@@ -677,3 +677,34 @@ both_backends! {
         assert_eq!(page(&app, &at, Some(other.cookie.as_str())).await.status(), StatusCode::NOT_FOUND);
     }
 }
+
+both_backends! {
+    async fn the_owner_without_an_address_is_asked_for_one_and_can_give_it(backend: Backend) {
+        let app = spawn_app(backend).await;
+        // The embedded owner's account (SQLite) starts with the placeholder no mail can
+        // reach; a hosted install has no owner, so an account is given the placeholder.
+        let browser = match app.owner_link.as_deref() {
+            Some(link) => crate::auth::signed_in(&app, &crate::auth::token_in(link)).await,
+            None => {
+                let browser = sign_in(&app, "laptop@example.org", 1).await;
+                app.db.execute(pursuit_store::query("UPDATE users SET email = 'owner@localhost', email_normalized = 'owner@localhost' WHERE email = 'laptop@example.org'")).await.unwrap();
+                browser
+            }
+        };
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+
+        let html = page(&app, "/settings", Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("Add your email address") && html.contains(r#"id="email" name="email" type="email" value="""#), "{html}");
+        let settings_form = |email: &'static str| vec![("csrf", csrf), ("email", email), ("display_name", ""), ("time_zone", "Europe/Dublin"),
+            ("channels", "in_app"), ("channels", "email"), ("follow_up_after_days", "7")];
+        let refused = form(&app, "/settings", Some(cookie), &settings_form("me at home")).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("email:") && html.contains(r#"value="me at home""#), "what was typed is kept: {html}");
+        let saved = form(&app, "/settings", Some(cookie), &settings_form("me@home.example")).await;
+        assert_eq!(location(&saved), "/settings?saved=1");
+        let html = page(&app, "/settings", Some(cookie)).await.text().await.unwrap();
+        assert!(!html.contains("Add your email address") && html.contains(r#"value="me@home.example""#), "{html}");
+    }
+}
