@@ -205,8 +205,8 @@ pub async fn plan_for_status(
 }
 
 /// Runs the interview rules for an activity whose schedule changed (or is new): cancels its
-/// pending rule reminders and, for a scheduled Interview with a screening or loop stage,
-/// plans the ones before (and after) it. The dedupe key carries the start time, so a
+/// pending rule reminders and, for a scheduled Interview (of any stage, or none), plans the
+/// ones before (and, for a loop, after) it. The dedupe key carries the start time, so a
 /// rescheduled interview gets fresh reminders and a replay gets none twice.
 pub async fn plan_for_activity(
     mut conn: impl Conn,
@@ -217,17 +217,22 @@ pub async fn plan_for_activity(
 ) -> Result<Vec<Reminder>, StoreError> {
     reminders::cancel_activity_rule_reminders(&mut conn, user_id, activity.id, now).await?;
     let data = &activity.data;
-    let (ActivityType::Interview, ActivityStatus::Scheduled, Some(starts_at), Some(stage)) =
-        (data.kind, data.status, data.starts_at, data.interview_stage)
+    let (ActivityType::Interview, ActivityStatus::Scheduled, Some(starts_at)) =
+        (data.kind, data.status, data.starts_at)
     else {
         return Ok(Vec::new());
     };
     let (zone, settings) = accounts::zone_and_settings(&mut conn, user_id).await?;
     let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let mut planned = Vec::new();
-    for plan in
-        reminder_rules::on_interview(stage, starts_at, company, now, settings.quiet_hours, &zone)
-    {
+    for plan in reminder_rules::on_interview(
+        data.interview_stage,
+        starts_at,
+        company,
+        now,
+        settings.quiet_hours,
+        &zone,
+    ) {
         let new = NewReminder {
             application_id: Some(activity.application_id),
             activity_id: Some(activity.id),

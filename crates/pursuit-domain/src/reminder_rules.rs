@@ -111,12 +111,13 @@ pub fn announces_event(rule: &str) -> bool {
     )
 }
 
-/// What to plan for an interview scheduled at `starts_at`: a screening gets reminders 24 h
-/// and 1 h before; an interview loop 48 h and 2 h before and a follow-up two days after.
+/// What to plan for an interview scheduled at `starts_at`: an interview loop gets reminders
+/// 48 h and 2 h before and a follow-up two days after; every other interview (a screening,
+/// a technical or offer conversation, one of another or no stage) 24 h and 1 h before.
 /// Times already past are skipped. Quiet hours move a reminder to their end only when that
 /// is still before the interview (a reminder after the event would be useless).
 pub fn on_interview(
-    stage: InterviewStage,
+    stage: Option<InterviewStage>,
     starts_at: Timestamp,
     company: &str,
     now: Timestamp,
@@ -126,7 +127,7 @@ pub fn on_interview(
     use ReminderChannel::{Calendar, Email, InApp};
     let before = |hours: i64| starts_at - SignedDuration::from_hours(hours);
     let mut planned = match stage {
-        InterviewStage::Screening => vec![
+        Some(InterviewStage::Screening) => vec![
             (
                 "screening_24h",
                 format!("Screening with {company} tomorrow"),
@@ -140,7 +141,7 @@ pub fn on_interview(
                 vec![InApp, Calendar],
             ),
         ],
-        InterviewStage::Loop => vec![
+        Some(InterviewStage::Loop) => vec![
             (
                 "loop_48h",
                 format!("Interview loop with {company} in two days"),
@@ -160,7 +161,22 @@ pub fn on_interview(
                 vec![InApp, Email],
             ),
         ],
-        _ => Vec::new(),
+        Some(InterviewStage::Technical | InterviewStage::Offer | InterviewStage::Other) | None => {
+            vec![
+                (
+                    "interview_24h",
+                    format!("Interview with {company} tomorrow"),
+                    before(24),
+                    vec![InApp, Calendar],
+                ),
+                (
+                    "interview_1h",
+                    format!("Interview with {company} in an hour"),
+                    before(1),
+                    vec![InApp, Calendar],
+                ),
+            ]
+        }
     };
     planned.retain(|(_, _, due, _)| *due > now);
     planned
@@ -265,7 +281,7 @@ mod tests {
     fn interviews_get_reminders_before_and_loops_a_follow_up_after() {
         let starts: Timestamp = "2026-12-10T15:00:00Z".parse().unwrap();
         let screening = on_interview(
-            InterviewStage::Screening,
+            Some(InterviewStage::Screening),
             starts,
             "Acme",
             now(),
@@ -275,7 +291,7 @@ mod tests {
         let dues: Vec<_> = screening.iter().map(|r| r.due_at.to_string()).collect();
         assert_eq!(dues, ["2026-12-09T15:00:00Z", "2026-12-10T14:00:00Z"]);
         let lp = on_interview(
-            InterviewStage::Loop,
+            Some(InterviewStage::Loop),
             starts,
             "Acme",
             now(),
@@ -284,22 +300,28 @@ mod tests {
         );
         assert_eq!(lp.len(), 3);
         assert_eq!(lp[2].due_at.to_string(), "2026-12-12T15:00:00Z");
-        assert!(
-            on_interview(
-                InterviewStage::Technical,
-                starts,
-                "Acme",
-                now(),
-                None,
-                &TimeZone::UTC
-            )
-            .is_empty()
-        );
+        // Every other stage, and none, gets the day-before and hour-before reminders (the
+        // sidebar promises "the usual ones"; they used to get nothing).
+        for stage in [
+            Some(InterviewStage::Technical),
+            Some(InterviewStage::Offer),
+            Some(InterviewStage::Other),
+            None,
+        ] {
+            let plan = on_interview(stage, starts, "Acme", now(), None, &TimeZone::UTC);
+            let dues: Vec<_> = plan.iter().map(|r| r.due_at.to_string()).collect();
+            assert_eq!(
+                dues,
+                ["2026-12-09T15:00:00Z", "2026-12-10T14:00:00Z"],
+                "{stage:?}"
+            );
+            assert!(plan[0].title.contains("Acme"));
+        }
         // An interview in 30 minutes: the 24 h and 1 h reminders are already past.
         let soon = now() + SignedDuration::from_mins(30);
         assert!(
             on_interview(
-                InterviewStage::Screening,
+                Some(InterviewStage::Screening),
                 soon,
                 "Acme",
                 now(),
@@ -319,7 +341,7 @@ mod tests {
         // Interview at 07:30 UTC: the 1 h reminder (06:30) is in quiet hours, but 08:00 is too late.
         let starts: Timestamp = "2026-12-10T07:30:00Z".parse().unwrap();
         let plan = on_interview(
-            InterviewStage::Screening,
+            Some(InterviewStage::Screening),
             starts,
             "Acme",
             now(),

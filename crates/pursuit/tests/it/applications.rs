@@ -525,6 +525,25 @@ both_backends! {
 }
 
 both_backends! {
+    async fn an_interview_of_any_stage_or_none_gets_its_reminders(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "any-stage@example.org").await;
+        let starts = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 10);
+        for stage in [json!("technical"), json!("offer"), json!("other"), Value::Null] {
+            let created: Value = me.create(json!({"company": "Acme", "role_title": "SRE", "status": "Tech_Screen"})).await.json().await.unwrap();
+            let application = created["id"].as_str().unwrap().to_owned();
+            let added = app.client.post(app.url(&format!("/api/v1/applications/{application}/activities")))
+                .bearer_auth(&me.token)
+                .json(&json!({"type": "Interview", "interview_stage": stage, "starts_at": starts.to_string()}))
+                .send().await.unwrap();
+            assert_eq!(added.status(), StatusCode::CREATED);
+            let page: Value = me.get(&format!("/api/v1/reminders?application_id={application}")).await.json().await.unwrap();
+            let mut rules: Vec<&str> = page["items"].as_array().unwrap().iter().filter_map(|r| r["rule"].as_str()).collect();
+            rules.sort();
+            assert_eq!(rules, ["interview_1h", "interview_24h"], "stage {stage}");
+        }
+    }
+
     async fn scheduling_an_interview_plans_its_reminders_and_rescheduling_replans_them(backend: Backend) {
         let app = spawn_app(backend).await;
         let me = client(&app, "interviews@example.org").await;
