@@ -58,6 +58,22 @@ pub fn router() -> axum::Router<AppState> {
         .merge(settings::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
+        .method_not_allowed_fallback(back_to_page)
+}
+
+/// A page address that only takes a form (`/board/applications`, `/resume/text`, …) asked
+/// with GET — the address bar after a refused form, reloaded or bookmarked — goes to the
+/// page the form is on instead of answering a bare 405.
+async fn back_to_page(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let section = uri.path().split('/').nth(1).unwrap_or_default();
+    let page = match section {
+        "board" | "settings" | "resume" | "jobs" | "analytics" => format!("/{section}"),
+        _ => "/".to_owned(),
+    };
+    Redirect::to(&page).into_response()
 }
 
 /// The page templates, compiled into the binary.

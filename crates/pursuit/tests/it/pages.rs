@@ -708,3 +708,23 @@ both_backends! {
         assert!(!html.contains("Add your email address") && html.contains(r#"value="me@home.example""#), "{html}");
     }
 }
+
+both_backends! {
+    async fn a_form_address_opened_in_the_address_bar_goes_back_to_its_page(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "reloader@example.org", 1).await;
+        let cookie = Some(browser.cookie.as_str());
+        // After a refused form the address bar shows the form's address; reloading it or
+        // opening it later asks with GET, which used to be a bare 405 problem.
+        for (path, back) in [("/board/applications", "/board"), ("/board/views", "/board"), ("/resume/text", "/resume"),
+            ("/settings/tokens", "/settings"), ("/notifications/read", "/")] {
+            let response = page(&app, path, cookie).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(location(&response), back, "{path}");
+        }
+        // Any other method still gets the 405 problem.
+        let put = app.client.put(app.url("/board/applications")).header("cookie", browser.cookie.as_str()).send().await.unwrap();
+        assert_eq!(put.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(put.headers()["content-type"], "application/problem+json");
+    }
+}
