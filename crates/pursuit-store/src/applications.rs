@@ -487,7 +487,8 @@ pub struct ApplicationFilter {
     pub archived: bool,
     pub applied_from: Option<Date>,
     pub applied_to: Option<Date>,
-    /// Only applications whose next action is due at or before this time.
+    /// Only applications with something to do by this time: their next action, or an
+    /// unsent, uncancelled reminder, due at or before it.
     pub due_before: Option<Timestamp>,
     /// Case-insensitive text in the company name.
     pub company: Option<String>,
@@ -726,13 +727,17 @@ pub async fn list_applications(
             next(high.into(), &mut values)
         ));
     }
+    // An unsent, uncancelled reminder of the application due at or before `t`.
+    let reminder_due = |t: &str, unsent: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM reminders r WHERE r.application_id = applications.id AND r.user_id = $1 \
+             AND r.sent = {unsent} AND r.canceled_at IS NULL AND r.due_at <= {t})"
+        )
+    };
     if let Some(by) = filter.reminders_due_by {
         let t = next(by.into(), &mut values);
         let unsent = next(false.into(), &mut values);
-        conditions.push(format!(
-            "EXISTS (SELECT 1 FROM reminders r WHERE r.application_id = applications.id AND r.user_id = $1 \
-             AND r.sent = {unsent} AND r.canceled_at IS NULL AND r.due_at <= {t})"
-        ));
+        conditions.push(reminder_due(&t, &unsent));
     }
     conditions.push(if filter.archived {
         "archived_at IS NOT NULL".to_owned()
@@ -752,9 +757,11 @@ pub async fn list_applications(
         ));
     }
     if let Some(due) = filter.due_before {
+        let t = next(due.into(), &mut values);
+        let unsent = next(false.into(), &mut values);
         conditions.push(format!(
-            "next_action_due <= {}",
-            next(due.into(), &mut values)
+            "(next_action_due <= {t} OR {})",
+            reminder_due(&t, &unsent)
         ));
     }
     let sort = filter.sort;

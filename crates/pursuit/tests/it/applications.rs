@@ -410,8 +410,9 @@ both_backends! {
         let me = client(&app, "views@example.org").await;
         let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48)).to_string();
         let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30)).to_string();
-        me.create(json!({"company": "Due Soon", "role_title": "SRE", "next_action_due": soon})).await;
-        me.create(json!({"company": "Due Later", "role_title": "SRE", "next_action_due": later})).await;
+        // Saved: no follow-up rule plans a reminder (which would count as due this week).
+        me.create(json!({"company": "Due Soon", "role_title": "SRE", "status": "Saved", "next_action_due": soon})).await;
+        me.create(json!({"company": "Due Later", "role_title": "SRE", "status": "Saved", "next_action_due": later})).await;
         me.create(json!({"company": "Interviewing", "role_title": "SRE", "status": "Interview_Loop", "tags": ["rust"]})).await;
 
         let views: Value = me.get("/api/v1/views").await.json().await.unwrap();
@@ -444,6 +445,28 @@ both_backends! {
 }
 
 both_backends! {
+    async fn this_weeks_follow_ups_include_applications_with_a_reminder_due(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "follow-ups@example.org").await;
+        // Saved, so that no status rule plans reminders of its own.
+        let reminded: Value = me.create(json!({"company": "Reminded", "role_title": "SRE", "status": "Saved"})).await.json().await.unwrap();
+        let far: Value = me.create(json!({"company": "Reminded Later", "role_title": "SRE", "status": "Saved"})).await.json().await.unwrap();
+        me.create(json!({"company": "Nothing Due", "role_title": "SRE", "status": "Saved"})).await;
+        let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48)).to_string();
+        let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30)).to_string();
+        for (application, due) in [(&reminded, soon), (&far, later)] {
+            let added = app.client.post(app.url("/api/v1/reminders")).bearer_auth(&me.token)
+                .json(&json!({"application_id": application["id"], "title": "Follow up", "due_at": due})).send().await.unwrap();
+            assert_eq!(added.status(), StatusCode::CREATED);
+        }
+
+        let views: Value = me.get("/api/v1/views").await.json().await.unwrap();
+        let week = views["items"].as_array().unwrap().iter().find(|v| v["name"] == "This Week's Follow-ups").unwrap()["id"].as_str().unwrap().to_owned();
+        let page: Value = me.get(&format!("/api/v1/applications?view={week}")).await.json().await.unwrap();
+        let companies: Vec<&str> = page["items"].as_array().unwrap().iter().map(|a| a["company"].as_str().unwrap()).collect();
+        assert_eq!(companies, ["Reminded"], "a reminder due this week is a follow-up too");
+    }
+
     async fn a_retried_create_with_the_same_idempotency_key_gets_the_first_answer(backend: Backend) {
         let app = spawn_app(backend).await;
         let me = client(&app, "retry@example.org").await;
