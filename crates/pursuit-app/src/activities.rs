@@ -227,6 +227,15 @@ pub fn apply(body: &Map<String, Value>, data: &mut ActivityData, fields: &mut Fi
             "interview fields (stage, medium, agenda, prep checklist) belong to an Interview",
         );
     }
+    // Judged when the body names the duration or the kind, so that an older note stored
+    // with a duration can still be changed in other ways.
+    let names_duration = body.contains_key("duration_minutes") || body.contains_key("type");
+    if names_duration && data.duration_minutes.is_some() && !data.kind.lasts() {
+        fields.bad(
+            "duration_minutes",
+            format!("a {} has no duration", data.kind.as_str()),
+        );
+    }
     let followup_fields = data.followup_channel.is_some()
         || data.template_used.is_some()
         || data.reply_deadline.is_some();

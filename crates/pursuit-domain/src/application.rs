@@ -98,6 +98,13 @@ wire_enum! {
     }
 }
 
+impl ActivityType {
+    /// Whether an activity of this kind lasts (has a duration): a note or an email does not.
+    pub fn lasts(self) -> bool {
+        !matches!(self, ActivityType::Note | ActivityType::Email)
+    }
+}
+
 wire_enum! {
     ActivityStatus {
         Scheduled => "scheduled",

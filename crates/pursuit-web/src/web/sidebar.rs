@@ -500,6 +500,16 @@ async fn add_activity(
     let mut body = form.json(ACTIVITY_FIELDS, &user.zone(), false);
     body.entry("timezone")
         .or_insert_with(|| Value::String(user.user.time_zone.clone()));
+    // The form shows every kind's fields at once (it works without JavaScript): the minutes
+    // it suggests do not apply to a kind that does not last.
+    let lasts = body
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(|kind| ActivityType::parse(kind).ok())
+        .is_none_or(ActivityType::lasts);
+    if !lasts {
+        body.remove("duration_minutes");
+    }
     let result = async {
         let application = ApplicationId(id);
         pursuit_app::activities::check_application(&state.db, user.id(), application).await?;

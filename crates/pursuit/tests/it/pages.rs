@@ -728,3 +728,32 @@ both_backends! {
         assert_eq!(put.headers()["content-type"], "application/problem+json");
     }
 }
+
+both_backends! {
+    async fn a_note_added_in_the_sidebar_gets_no_duration(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "noter@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        form(&app, "/board/applications", Some(cookie), &[("csrf", csrf), ("company", "Notes Inc"), ("role_title", "Engineer")]).await;
+        let (id, _) = only_application(&app, cookie).await;
+        // The form suggests 45 minutes for an interview; a note posted with it has no length.
+        let added = form(&app, &format!("/board/applications/{id}/activities"), Some(cookie), &[("csrf", csrf), ("type", "Note"),
+            ("starts_at", ""), ("duration_minutes", "45"), ("notes", "Recruiter was friendly")]).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let listed: serde_json::Value = app.client.get(app.url(&format!("/api/v1/applications/{id}/activities"))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(listed["items"][0]["type"], "Note");
+        assert_eq!(listed["items"][0]["duration_minutes"], serde_json::Value::Null, "{listed}");
+        let sidebar = page(&app, &format!("/board?application={id}"), Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("Recruiter was friendly") && !sidebar.contains("45 min"), "{sidebar}");
+
+        // Through the API a note with a duration is refused, naming the field.
+        let refused = app.client.post(app.url(&format!("/api/v1/applications/{id}/activities"))).header("cookie", cookie)
+            .header("x-csrf-token", csrf).header("origin", &app.address)
+            .json(&serde_json::json!({"type": "Note", "duration_minutes": 30})).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["pointer"], "/duration_minutes", "{problem}");
+    }
+}
