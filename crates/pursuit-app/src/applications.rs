@@ -209,10 +209,13 @@ pub fn apply(body: &Map<String, Value>, data: &mut ApplicationData, fields: &mut
                 Some(Err(e)) => fields.bad(key, e.0),
                 None => fields.bad(key, "must be a string".to_owned()),
             },
-            "location_mode" => match value.as_str().map(LocationMode::parse) {
-                Some(Ok(v)) => data.location_mode = v,
-                Some(Err(e)) => fields.bad(key, e.0),
-                None => fields.bad(key, "must be a string".to_owned()),
+            "location_mode" => match value {
+                Value::Null => data.location_mode = None,
+                Value::String(s) => match LocationMode::parse(s) {
+                    Ok(v) => data.location_mode = Some(v),
+                    Err(e) => fields.bad(key, e.0),
+                },
+                _ => fields.bad(key, "must be remote, hybrid, onsite or null".to_owned()),
             },
             "source" => match value.as_str().map(|s| parse_required_text(s, 50)) {
                 Some(Ok(v)) => data.source = v,

@@ -349,13 +349,10 @@ fn application_for(
     data.job_url = url.map(str::to_owned);
     if let Some(p) = parsed {
         data.location_text = p.location.clone();
-        if let Some(mode) = p
+        data.location_mode = p
             .remote_type
             .as_deref()
-            .and_then(|m| LocationMode::parse(m).ok())
-        {
-            data.location_mode = mode;
-        }
+            .and_then(|m| LocationMode::parse(m).ok());
         data.seniority_level = p.seniority.clone();
         data.tech_keywords = p
             .skills

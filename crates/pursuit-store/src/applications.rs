@@ -24,7 +24,8 @@ pub struct ApplicationData {
     pub source: String,
     pub application_date: Date,
     pub priority: Priority,
-    pub location_mode: LocationMode,
+    /// `None`: not stated.
+    pub location_mode: Option<LocationMode>,
     pub job_url: Option<String>,
     pub location_text: Option<String>,
     pub timezone: Option<String>,
@@ -46,7 +47,7 @@ pub struct ApplicationData {
 
 impl ApplicationData {
     /// A new application with the tracker's defaults: `Applied`, source `Other`, no
-    /// priority, remote, nothing else filled in. Callers override what they know.
+    /// priority, work mode not stated, nothing else filled in. Callers override what they know.
     pub fn new(
         company: impl Into<String>,
         role_title: impl Into<String>,
@@ -59,7 +60,7 @@ impl ApplicationData {
             source: "Other".to_owned(),
             application_date,
             priority: Priority::None,
-            location_mode: LocationMode::Remote,
+            location_mode: None,
             job_url: None,
             location_text: None,
             timezone: None,
@@ -148,7 +149,7 @@ fn sorted(mut tags: Vec<String>) -> Vec<String> {
 fn decode(row: &Row, tags: Vec<String>) -> Result<Application, StoreError> {
     let status: String = row.get("status")?;
     let priority: String = row.get("priority")?;
-    let location_mode: String = row.get("location_mode")?;
+    let location_mode: Option<String> = row.get("location_mode")?;
     Ok(Application {
         id: ApplicationId(row.get("id")?),
         user_id: UserId(row.get("user_id")?),
@@ -159,7 +160,10 @@ fn decode(row: &Row, tags: Vec<String>) -> Result<Application, StoreError> {
             source: row.get("source")?,
             application_date: row.get("application_date")?,
             priority: Priority::parse(&priority).map_err(|e| corrupt("priority", e))?,
-            location_mode: LocationMode::parse(&location_mode)
+            location_mode: location_mode
+                .as_deref()
+                .map(LocationMode::parse)
+                .transpose()
                 .map_err(|e| corrupt("location_mode", e))?,
             job_url: row.get("job_url")?,
             location_text: row.get("location_text")?,
@@ -198,7 +202,7 @@ fn bind_data(mut q: Query, data: &ApplicationData) -> Query {
         .bind(data.source.as_str())
         .bind(data.application_date)
         .bind(data.priority.as_str())
-        .bind(data.location_mode.as_str())
+        .bind(data.location_mode.map(LocationMode::as_str))
         .bind(data.job_url.clone())
         .bind(data.location_text.clone())
         .bind(data.timezone.clone())

@@ -135,22 +135,33 @@ pub async fn delete_import(
 
 /// (lower-case company, lower-case role, application date) of every application the user
 /// has: what an import compares its rows with to skip ones already tracked.
-pub async fn existing_keys(
-    mut conn: impl Conn,
-    user_id: UserId,
-) -> Result<Vec<(String, String, jiff::civil::Date)>, StoreError> {
+/// What identifies an application already tracked, for spotting a row that repeats it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tracked {
+    pub company: String,
+    pub role_title: String,
+    pub application_date: jiff::civil::Date,
+    pub job_url: Option<String>,
+}
+
+/// Every application of the user as [`Tracked`].
+pub async fn tracked(mut conn: impl Conn, user_id: UserId) -> Result<Vec<Tracked>, StoreError> {
     conn.fetch_all(
-        query("SELECT company, role_title, application_date FROM applications WHERE user_id = $1")
-            .bind(user_id),
+        query(
+            "SELECT company, role_title, application_date, job_url FROM applications \
+             WHERE user_id = $1",
+        )
+        .bind(user_id),
     )
     .await?
     .iter()
     .map(|row| {
-        Ok((
-            row.get::<String>("company")?.to_lowercase(),
-            row.get::<String>("role_title")?.to_lowercase(),
-            row.get("application_date")?,
-        ))
+        Ok(Tracked {
+            company: row.get("company")?,
+            role_title: row.get("role_title")?,
+            application_date: row.get("application_date")?,
+            job_url: row.get("job_url")?,
+        })
     })
     .collect()
 }

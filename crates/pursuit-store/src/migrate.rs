@@ -63,6 +63,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_resumes"),
     migration!(15, "0015_pain_points"),
     migration!(16, "0016_embedding_chunks"),
+    migration!(17, "0017_location_mode_optional"),
 ];
 
 /// The schema version this build writes.
@@ -117,6 +118,38 @@ async fn lock(tx: &mut Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// After a table definition was edited in `sqlite_master`, as SQLite documents for changes
+/// that leave stored rows as they are: a new schema version makes every connection (this
+/// one included) read the definitions again, and an integrity check proves the edit sound.
+async fn bump_schema_version(tx: &mut Tx, migration: &Migration) -> Result<(), StoreError> {
+    let version: i64 = tx
+        .fetch_one(query(
+            "SELECT schema_version AS v FROM pragma_schema_version",
+        ))
+        .await?
+        .get("v")?;
+    tx.execute(crate::sql::Query::dynamic(format!(
+        "PRAGMA schema_version = {}",
+        version + 1
+    )))
+    .await?;
+    let check: String = tx
+        .fetch_one(query(
+            "SELECT integrity_check AS c FROM pragma_integrity_check",
+        ))
+        .await?
+        .get("c")?;
+    if check == "ok" {
+        Ok(())
+    } else {
+        Err(StoreError::Migration {
+            version: migration.version,
+            name: migration.name.to_owned(),
+            source: sqlx::Error::Protocol(format!("integrity check after a schema edit: {check}")),
+        })
+    }
+}
+
 struct Applied {
     version: i64,
     name: String,
@@ -167,6 +200,9 @@ pub async fn run(db: &Db, app_version: &str) -> Result<MigrationReport, StoreErr
                 name: migration.name.to_owned(),
                 source,
             })?;
+        if backend == Backend::Sqlite && migration.sql(backend).contains("writable_schema") {
+            bump_schema_version(&mut tx, migration).await?;
+        }
         tx.execute(
             query(
                 "INSERT INTO pursuit_migrations (version, name, checksum, applied_at) \

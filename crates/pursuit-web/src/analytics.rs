@@ -200,7 +200,10 @@ async fn trends(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SourceRow {
     source: String,
+    /// Every application from the source, saved ones included.
     applications: i64,
+    /// Those sent (past Saved/Draft).
+    sent: i64,
     responses: i64,
     interviews: i64,
     offers: i64,
@@ -212,7 +215,7 @@ pub struct SourceBreakdown {
     items: Vec<SourceRow>,
 }
 
-/// Per source: applications, responses, interviews and offers.
+/// Per source: applications (tracked and sent), responses, interviews and offers.
 #[utoipa::path(get, path = "/api/v1/analytics/source-breakdown", tag = "analytics", params(Range),
     responses((status = 200, description = "Per source", body = SourceBreakdown),
               (status = 400, description = "A bad range", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -235,6 +238,7 @@ async fn source_breakdown(
         .map(|(source, counts)| SourceRow {
             source,
             applications: counts.applications,
+            sent: counts.sent,
             responses: counts.responded,
             interviews: counts.interviewed,
             offers: counts.offered,

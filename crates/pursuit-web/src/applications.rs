@@ -60,7 +60,7 @@ pub struct ApplicationRequest {
     application_date: Option<String>,
     /// `None`, `Low`, `Medium`, `High`; default `None`.
     priority: Option<String>,
-    /// `remote`, `hybrid`, `onsite`; default `remote`.
+    /// `remote`, `hybrid`, `onsite`, or null (the default): not stated.
     location_mode: Option<String>,
     job_url: Option<String>,
     location_text: Option<String>,
@@ -98,7 +98,8 @@ pub struct ApplicationResponse {
     source: String,
     application_date: String,
     priority: String,
-    location_mode: String,
+    /// `remote`, `hybrid`, `onsite`; null when not stated.
+    location_mode: Option<String>,
     job_url: Option<String>,
     location_text: Option<String>,
     timezone: Option<String>,
@@ -139,7 +140,7 @@ pub(crate) fn response(application: &Application) -> ApplicationResponse {
         source: d.source.clone(),
         application_date: d.application_date.to_string(),
         priority: d.priority.as_str().to_owned(),
-        location_mode: d.location_mode.as_str().to_owned(),
+        location_mode: d.location_mode.map(|m| m.as_str().to_owned()),
         job_url: d.job_url.clone(),
         location_text: d.location_text.clone(),
         timezone: d.timezone.clone(),

@@ -103,7 +103,9 @@ fn csv(applications: &[Application]) -> String {
             d.source.clone(),
             d.application_date.to_string(),
             d.priority.as_str().to_owned(),
-            d.location_mode.as_str().to_owned(),
+            d.location_mode
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default(),
             opt(&d.location_text),
             opt(&d.job_url),
             d.salary.min.map(|v| v.to_string()).unwrap_or_default(),

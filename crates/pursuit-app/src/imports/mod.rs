@@ -24,7 +24,7 @@ use pursuit_domain::application::ChangedBy;
 use pursuit_domain::ids::{ApplicationId, ImportId, UserId};
 use pursuit_store::Db;
 use pursuit_store::applications::ApplicationData;
-use pursuit_store::imports::{self, Import};
+use pursuit_store::imports::{self, Import, Tracked};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -66,15 +66,110 @@ pub struct Options {
     pub mapping: BTreeMap<String, Option<String>>,
 }
 
-/// Which key a row is a duplicate on.
-pub type Key = (String, String, Date);
+/// Two applications to the same company and role dated this many days apart or less are
+/// one application (further apart, it is applying again).
+pub const SAME_APPLICATION_DAYS: i64 = 60;
 
-pub fn key_of(data: &ApplicationData) -> Key {
-    (
-        data.company.to_lowercase(),
-        data.role_title.to_lowercase(),
-        data.application_date,
-    )
+/// Legal forms dropped from the end of a company name before names are compared.
+const LEGAL_FORMS: &[&str] = &[
+    "inc",
+    "incorporated",
+    "llc",
+    "ltd",
+    "limited",
+    "gmbh",
+    "corp",
+    "corporation",
+    "co",
+    "plc",
+    "ag",
+    "sa",
+    "bv",
+    "srl",
+    "pty",
+    "oy",
+    "ab",
+    "as",
+];
+
+fn company_key(name: &str) -> String {
+    let words = columns::normalize(name);
+    let mut words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+/// A posting URL as compared: no fragment, no `utm_` parameters, no trailing `/`, lower case.
+fn url_key(url: &str) -> Option<String> {
+    let url = url.trim();
+    let url = url.split('#').next().unwrap_or(url);
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("utm_"))
+        .collect();
+    let base = base.trim_end_matches('/');
+    let base = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"))
+        .unwrap_or(base);
+    let base = base.strip_prefix("www.").unwrap_or(base);
+    if base.is_empty() {
+        return None;
+    }
+    let mut key = base.to_lowercase();
+    if !kept.is_empty() {
+        key.push('?');
+        key.push_str(&kept.join("&").to_lowercase());
+    }
+    Some(key)
+}
+
+/// The applications a row may repeat: those already tracked and the file's earlier rows.
+/// A row repeats one when it names the same posting URL, or the same company and role
+/// (compared by their words, legal forms aside) within [`SAME_APPLICATION_DAYS`] days —
+/// at any date when the row gives none.
+#[derive(Default)]
+pub struct Seen {
+    by_name: HashMap<(String, String), Vec<(Date, String)>>,
+    by_url: HashMap<String, String>,
+}
+
+impl Seen {
+    pub fn add(&mut self, data: &ApplicationData, what: String) {
+        if let Some(url) = data.job_url.as_deref().and_then(url_key) {
+            self.by_url.entry(url).or_insert_with(|| what.clone());
+        }
+        self.by_name
+            .entry((
+                company_key(&data.company),
+                columns::normalize(&data.role_title),
+            ))
+            .or_default()
+            .push((data.application_date, what));
+    }
+
+    /// What `data` repeats, if anything; `dated`: the row gave its date.
+    pub fn repeated(&self, data: &ApplicationData, dated: bool) -> Option<&str> {
+        if let Some(found) = data
+            .job_url
+            .as_deref()
+            .and_then(url_key)
+            .and_then(|url| self.by_url.get(&url))
+        {
+            return Some(found);
+        }
+        let key = (
+            company_key(&data.company),
+            columns::normalize(&data.role_title),
+        );
+        self.by_name.get(&key)?.iter().find_map(|(date, what)| {
+            let apart = (data.application_date - *date).get_days().unsigned_abs();
+            (!dated || i64::from(apart) <= SAME_APPLICATION_DAYS).then_some(what.as_str())
+        })
+    }
 }
 
 pub enum Outcome {
@@ -109,7 +204,7 @@ pub fn plan(
     options: &Options,
     zone: &TimeZone,
     now: Timestamp,
-    existing: &[Key],
+    existing: &[Tracked],
 ) -> Result<Plan, AppError> {
     let table = table::read(content.as_bytes()).map_err(|m| invalid_field("/csv", m))?;
     let mut overrides = BTreeMap::new();
@@ -180,15 +275,16 @@ pub fn plan(
         now,
     };
     let today = now.to_zoned(zone.clone()).date();
-    let mut seen: HashMap<Key, String> = existing
-        .iter()
-        .map(|k| {
-            (
-                k.clone(),
-                "an application already in the tracker".to_owned(),
-            )
-        })
-        .collect();
+    let mut seen = Seen::default();
+    for tracked in existing {
+        let mut data = ApplicationData::new(
+            &tracked.company,
+            &tracked.role_title,
+            tracked.application_date,
+        );
+        data.job_url.clone_from(&tracked.job_url);
+        seen.add(&data, "an application already in the tracker".to_owned());
+    }
     let mut statuses: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
     let mut planned = Vec::with_capacity(table.rows.len());
     for (line, cells) in &table.rows {
@@ -199,7 +295,7 @@ pub fn plan(
                 .or_insert_with(|| (values::status(text).map(|s| s.as_str().to_owned()), 0));
             entry.1 += 1;
         }
-        let mut data = pursuit_store::applications::ApplicationData::new("", "", today);
+        let mut data = ApplicationData::new("", "", today);
         let mut fields = Fields::default();
         crate::applications::apply(&row.body, &mut data, &mut fields);
         let mut errors = row.errors;
@@ -212,11 +308,11 @@ pub fn plan(
         let outcome = if !errors.is_empty() {
             Outcome::Invalid(errors)
         } else {
-            let key = key_of(&data);
-            match seen.get(&key) {
-                Some(first) => Outcome::Duplicate(first.clone()),
+            let dated = row.body.contains_key("application_date");
+            match seen.repeated(&data, dated) {
+                Some(first) => Outcome::Duplicate(first.to_owned()),
                 None => {
-                    seen.insert(key, format!("the row on line {line}"));
+                    seen.add(&data, format!("the row on line {line}"));
                     Outcome::Ready(Box::new(data))
                 }
             }
@@ -269,7 +365,7 @@ pub async fn preview(
     let filename = filename
         .map(|f| f.trim().chars().take(255).collect::<String>())
         .filter(|f| !f.is_empty());
-    let existing = imports::existing_keys(db, user).await?;
+    let existing = imports::tracked(db, user).await?;
     let plan = plan(&content, &options, zone, now, &existing)?;
     let import = Import {
         id: ImportId::new(),
@@ -300,7 +396,7 @@ pub async fn get(
     if let Some(report) = &import.result {
         return Ok(Ok(report.clone()));
     }
-    let existing = imports::existing_keys(db, user).await?;
+    let existing = imports::tracked(db, user).await?;
     let plan = plan(&import.content, &options_of(&import), zone, now, &existing)?;
     Ok(Err((import, plan)))
 }
@@ -329,7 +425,7 @@ pub async fn confirm(
             .ok_or(AppError::NotFound)?;
         return Ok(again.result.unwrap_or(Value::Null));
     }
-    let existing = imports::existing_keys(&mut tx, user).await?;
+    let existing = imports::tracked(&mut tx, user).await?;
     let plan = plan(&import.content, &options_of(&import), zone, now, &existing)?;
     let mut result = ImportResult::default();
     let mut ready: Vec<(ApplicationId, &ApplicationData)> = Vec::new();
@@ -373,5 +469,89 @@ pub async fn delete(db: &Db, user: UserId, id: ImportId) -> Result<(), AppError>
         Ok(())
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(company: &str, role: &str, date: &str, url: Option<&str>) -> ApplicationData {
+        let mut data = ApplicationData::new(company, role, date.parse().unwrap());
+        data.job_url = url.map(str::to_owned);
+        data
+    }
+
+    #[test]
+    fn a_row_repeats_the_same_company_and_role_near_its_date_or_the_same_posting() {
+        let mut seen = Seen::default();
+        seen.add(
+            &app("Initech, Inc.", "Platform  Engineer", "2026-01-10", None),
+            "first".to_owned(),
+        );
+        seen.add(
+            &app(
+                "Globex",
+                "SRE",
+                "2025-01-01",
+                Some("https://www.globex.example/jobs/42/?utm_source=x#apply"),
+            ),
+            "posting".to_owned(),
+        );
+        let repeated = |data: &ApplicationData, dated| seen.repeated(data, dated);
+
+        assert_eq!(
+            repeated(
+                &app("initech", "platform engineer", "2026-02-20", None),
+                true
+            ),
+            Some("first"),
+            "legal form, case and spacing aside, 41 days apart"
+        );
+        assert_eq!(
+            repeated(
+                &app("Initech", "Platform Engineer", "2026-06-01", None),
+                true
+            ),
+            None,
+            "months later it is applying again"
+        );
+        assert_eq!(
+            repeated(
+                &app("Initech", "Platform Engineer", "2026-06-01", None),
+                false
+            ),
+            Some("first"),
+            "a row without a date repeats one at any date"
+        );
+        assert_eq!(
+            repeated(&app("Initech", "Data Engineer", "2026-01-10", None), true),
+            None
+        );
+        assert_eq!(
+            repeated(
+                &app(
+                    "Globex Corporation",
+                    "Site Reliability Engineer",
+                    "2026-03-01",
+                    Some("http://globex.example/jobs/42")
+                ),
+                true
+            ),
+            Some("posting"),
+            "the same posting URL, however it was written"
+        );
+        assert_eq!(
+            repeated(
+                &app(
+                    "Globex",
+                    "Other",
+                    "2025-01-01",
+                    Some("https://globex.example/jobs/43")
+                ),
+                true
+            ),
+            None
+        );
     }
 }

@@ -172,7 +172,7 @@ fn sample_row(line: u64, d: &ApplicationData) -> Value {
         "source": d.source,
         "application_date": d.application_date.to_string(),
         "priority": d.priority.as_str(),
-        "location_mode": d.location_mode.as_str(),
+        "location_mode": d.location_mode.map(|m| m.as_str()),
         "location_text": d.location_text,
         "job_url": d.job_url,
         "salary_min": d.salary.min,

@@ -30,6 +30,27 @@ fn label_of(stage: &str) -> String {
         .unwrap_or_else(|_| stage.to_owned())
 }
 
+/// A source as people read it: the tracker's enumeration names (`Job_Board`) become
+/// words ("Job board"); anything typed by hand ("LinkedIn") stays as typed.
+fn source_label(source: &str) -> String {
+    if !source.contains('_') {
+        return source.to_owned();
+    }
+    source
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(i, w)| {
+            if i == 0 || w.chars().all(|c| !c.is_lowercase()) {
+                w.to_owned()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
 }
@@ -73,9 +94,9 @@ fn charts(report: &Value) -> Value {
     let sources: Vec<Bar> = items(report, "sources")
         .iter()
         .map(|s| Bar {
-            label: s["source"].as_str().unwrap_or_default().to_owned(),
-            value: number(&s["applications"]),
-            note: format!("{} applied, {} answered", s["applications"], s["responses"]),
+            label: source_label(s["source"].as_str().unwrap_or_default()),
+            value: number(&s["sent"]),
+            note: format!("{} sent, {} answered", s["sent"], s["responses"]),
         })
         .collect();
     let stays: Vec<Bar> = items(report, "time_in_stage")
@@ -92,7 +113,7 @@ fn charts(report: &Value) -> Value {
     serde_json::json!({
         "trend": charts::columns("trend", "Applications over time", &trend),
         "funnel": charts::horizontal("funnel", "How far applications got", &funnel),
-        "sources": charts::horizontal("sources", "Applications by source", &sources),
+        "sources": charts::horizontal("sources", "Applications sent by source", &sources),
         "stays": charts::horizontal("stays", "Days spent in each stage", &stays),
     })
 }
@@ -163,7 +184,14 @@ pub async fn page(
             summary => template_value(summary),
             rate => rate,
             charts => template_value(&charts),
-            sources => template_value(&report["sources"]["items"]),
+            sources => items(&report, "sources").iter().map(|s| context! {
+                label => source_label(s["source"].as_str().unwrap_or_default()),
+                applications => template_value(&s["applications"]),
+                sent => template_value(&s["sent"]),
+                responses => template_value(&s["responses"]),
+                interviews => template_value(&s["interviews"]),
+                offers => template_value(&s["offers"]),
+            }).collect::<Vec<_>>(),
             funnel => template_value(&funnel),
             stages => template_value(&stages),
         },

@@ -195,6 +195,8 @@ pub struct Sidebar {
     pub role: String,
     pub status: &'static str,
     pub status_label: String,
+    /// Saved or Draft: the application date is when it was saved, not sent.
+    not_sent: bool,
     archived: Option<String>,
     /// The edit form's values, as the inputs show them.
     fields: BTreeMap<String, String>,
@@ -225,7 +227,12 @@ fn application_fields(application: &Application, zone: &TimeZone) -> BTreeMap<St
         ("source", data.source.clone()),
         ("application_date", data.application_date.to_string()),
         ("priority", data.priority.as_str().to_owned()),
-        ("location_mode", data.location_mode.as_str().to_owned()),
+        (
+            "location_mode",
+            data.location_mode
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
         ("location_text", text(&data.location_text)),
         ("timezone", text(&data.timezone)),
         ("job_url", text(&data.job_url)),
@@ -383,6 +390,7 @@ pub async fn load(
         role: application.data.role_title.clone(),
         status: application.data.status.as_str(),
         status_label: status_label(application.data.status),
+        not_sent: !application.data.status.is_sent(),
         archived: application.data.archived_at.map(|at| when(at, &zone)),
         fields: application_fields(&application, &zone),
         history,

@@ -57,7 +57,7 @@ const SAMPLES: [Sample; 10] = [
     (
         "Cedar Health",
         "Site Reliability Engineer",
-        "Company_Site",
+        "Company site",
         &["sre"],
         Priority::Medium,
         &[S::Applied, S::Screening, S::RecruiterCall],
@@ -65,7 +65,7 @@ const SAMPLES: [Sample; 10] = [
     (
         "Driftwood Systems",
         "Data Engineer",
-        "Job_Board",
+        "Job board",
         &["data"],
         Priority::Low,
         &[S::Applied, S::Screening, S::TechScreen],
@@ -105,7 +105,7 @@ const SAMPLES: [Sample; 10] = [
     (
         "Ironwood Games",
         "DevOps Engineer",
-        "Job_Board",
+        "Job board",
         &["devops"],
         Priority::Low,
         &[S::Applied, S::OnHold],
@@ -113,7 +113,7 @@ const SAMPLES: [Sample; 10] = [
     (
         "Juniper Foods",
         "Senior Rust Engineer",
-        "Company_Site",
+        "Company site",
         &["rust"],
         Priority::Medium,
         &[S::Draft],
@@ -172,11 +172,11 @@ async fn seed(
             status: path[0],
             source: (*source).to_owned(),
             priority: *priority,
-            location_mode: if i % 3 == 0 {
+            location_mode: Some(if i % 3 == 0 {
                 LocationMode::Hybrid
             } else {
                 LocationMode::Remote
-            },
+            }),
             salary: SalaryRange {
                 min: Some(80_000 + 5_000 * i as i64),
                 max: Some(100_000 + 5_000 * i as i64),

@@ -299,7 +299,7 @@ both_backends! {
         }, t0).await.unwrap();
         let data = ApplicationData {
             company: "A".into(), role_title: "R".into(), status: ApplicationStatus::Applied, source: "Other".into(),
-            application_date: "2026-01-01".parse().unwrap(), priority: Priority::None, location_mode: LocationMode::Remote,
+            application_date: "2026-01-01".parse().unwrap(), priority: Priority::None, location_mode: Some(LocationMode::Remote),
             job_url: None, location_text: None, timezone: None, salary: Default::default(), job_requisition_id: None,
             seniority_level: None, tech_keywords: vec![], resume_url: None, cover_letter_url: None, cover_letter_used: None,
             contacts_inline: None, next_action: None, next_action_due: None, notes: None, tags: vec![],

@@ -57,6 +57,16 @@ Umbrella,Chemist,Applied,01/06/2026,13/45/2026,,,,\r\n\
 initech,platform engineer,Applied,01/02/2026,01/03/2026,,,,\r\n\
 Existing Co,Writer,Applied,,2026-01-07,,,,\r\n";
 
+/// A Huntr-style export (the list as status, the card's creation date, no applied date)
+/// and a Teal-style one (its posting URL column): rows already tracked under another date
+/// or spelling are recognised.
+const HUNTR: &str = "Company,Job Title,List,Date Created,Location\n\
+Initech Inc.,Platform Engineer,Wishlist,2026-01-20,Remote\n\
+Hooli,Data Engineer,Applied,2026-01-21,\"Dublin, Ireland\"\n";
+const TEAL: &str = "Company,Job Position,Job Posting URL,Status,Date Saved\n\
+Globex,SRE,https://jobs.example/globex/7?utm_source=teal,Bookmarked,01/22/2026\n\
+Umbrella,Chemist,https://jobs.example/umbrella/9,Bookmarked,01/22/2026\n";
+
 both_backends! {
     async fn a_board_export_is_previewed_then_imported_once(backend: Backend) {
         let app = spawn_app(backend).await;
@@ -254,4 +264,38 @@ both_backends! {
         let listed = get(&app, &me, "/api/v1/applications").await;
         assert_eq!(listed["items"].as_array().unwrap().len(), 3, "forgetting the import keeps its applications");
     }
+    async fn huntr_and_teal_exports_keep_their_dates_and_links_and_skip_what_is_tracked(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = token(&app, "switching@example.org").await;
+        for body in [
+            json!({ "company": "Initech", "role_title": "platform engineer", "application_date": "2026-01-05" }),
+            json!({ "company": "Globex Corporation", "role_title": "Site Reliability Engineer",
+                    "application_date": "2025-11-01", "job_url": "https://jobs.example/globex/7" }),
+        ] {
+            let created = app.client.post(app.url("/api/v1/applications")).bearer_auth(&me).json(&body).send().await.unwrap();
+            assert_eq!(created.status(), StatusCode::CREATED);
+        }
+        for (csv, expect_new, expect_duplicate_line) in [(HUNTR, "Hooli", 2), (TEAL, "Umbrella", 2)] {
+            let preview: Value = upload(&app, &me, json!({ "csv": csv })).await.json().await.unwrap();
+            assert_eq!(preview["counts"]["ready"], 1, "{preview}");
+            assert_eq!(preview["duplicates"][0]["line"], expect_duplicate_line, "{preview}");
+            assert!(preview["duplicates"][0]["message"].as_str().unwrap().contains("already in the tracker"));
+            let done = confirm(&app, &me, preview["id"].as_str().unwrap(), None).await;
+            assert_eq!(done.status(), StatusCode::OK);
+            let listed = get(&app, &me, "/api/v1/applications?sort=company").await;
+            assert!(listed["items"].as_array().unwrap().iter().any(|a| a["company"] == expect_new));
+        }
+        let listed = get(&app, &me, "/api/v1/applications?sort=company").await;
+        let items = listed["items"].as_array().unwrap();
+        assert_eq!(items.len(), 4, "two tracked, one new from each file");
+        let hooli = items.iter().find(|a| a["company"] == "Hooli").unwrap();
+        assert_eq!(hooli["application_date"], "2026-01-21", "Huntr's Date Created");
+        assert_eq!(hooli["location_text"], "Dublin, Ireland");
+        assert_eq!(hooli["location_mode"], Value::Null, "a city says nothing of the work mode");
+        let umbrella = items.iter().find(|a| a["company"] == "Umbrella").unwrap();
+        assert_eq!(umbrella["job_url"], "https://jobs.example/umbrella/9", "Teal's Job Posting URL");
+        assert_eq!(umbrella["status"], "Saved");
+        assert_eq!(umbrella["application_date"], "2026-01-22");
+    }
+
 }

@@ -342,7 +342,7 @@ both_backends! {
         assert!(empty.contains("No applications in this range yet"), "{empty}");
         assert!(empty.contains("Nothing in this range yet."), "an empty chart says so");
 
-        for (company, source, status) in [("A", "LinkedIn", "Applied"), ("B", "LinkedIn", "Screening"), ("C", "<img src=x>", "Offer")] {
+        for (company, source, status) in [("A", "LinkedIn", "Applied"), ("B", "LinkedIn", "Screening"), ("C", "<img src=x>", "Offer"), ("D", "LinkedIn", "Saved"), ("E", "Job_Board", "Applied")] {
             let created = app.client.post(app.url("/api/v1/applications")).header("cookie", cookie).header("x-csrf-token", &browser.csrf)
                 .json(&serde_json::json!({ "company": company, "role_title": "Engineer", "source": source, "status": status }))
                 .send().await.unwrap();
@@ -354,12 +354,14 @@ both_backends! {
 
         let html = page(&app, "/analytics", Some(cookie)).await.text().await.unwrap();
         let tile = |name: &str| html.split(&format!("<dt>{name}</dt><dd>")).nth(1).unwrap().split('<').next().unwrap().trim().to_owned();
-        assert_eq!(tile("Applications"), "3");
-        assert_eq!(tile("Waiting for an answer"), "1");
+        assert_eq!(tile("Applications"), "5");
+        assert_eq!(tile("Waiting for an answer"), "2");
         assert_eq!(tile("Offers"), "1");
         assert_eq!(html.matches("<svg").count(), 4, "four charts");
         assert!(html.contains("&lt;img src=x&gt;") && !html.contains("<img src=x>"), "sources are escaped in charts and tables");
-        assert!(html.contains("LinkedIn: 2 applied, 1 answered"), "each bar says its number: {html}");
+        assert!(html.contains("LinkedIn: 2 sent, 1 answered"), "each bar says its number, a saved posting is not sent: {html}");
+        assert!(html.contains("<th scope=\"row\">LinkedIn</th><td>3</td><td>2</td>"), "tracked and sent apart: {html}");
+        assert!(html.contains("Job board: 1 sent") && !html.contains("Job_Board"), "enumeration names read as words");
         assert!(!html.contains("Secret Board"), "only the user's own numbers");
 
         let bad = page(&app, "/analytics?from=2026-05-01&to=2026-01-01", Some(cookie)).await;
