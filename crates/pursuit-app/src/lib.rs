@@ -11,6 +11,8 @@
 //!   delete applications, with the reminder rules and jobs that follow.
 //! - [`activities`]: an application's notes, calls and interviews; an interview's reminders
 //!   and invites follow it.
+//! - [`contacts`]: the people on an application as rows (name, role, email, phone,
+//!   LinkedIn, time zone), read from and checked into `contacts_inline`.
 //! - [`calendar`]: calendar events of activities and reminders, the calendar feed; the
 //!   `calendar.invites` job and the helpers that plan it when an activity or application
 //!   changes.
@@ -40,6 +42,7 @@ pub mod accounts;
 pub mod activities;
 pub mod applications;
 pub mod calendar;
+pub mod contacts;
 pub mod embeddings;
 pub mod error;
 pub mod fields;

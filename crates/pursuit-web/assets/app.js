@@ -2,6 +2,9 @@
 // - The sign-in confirmation sends the browser's time zone, so a new account starts in it.
 // - "Copy" buttons next to a secret shown once.
 // - A slow form (adding a posting by its address) shows that it is working.
+// - After an action the page names what it did beside its section: that note (or the
+//   section the address points at) takes the focus, so keyboard and screen-reader users
+//   land where they were.
 // - In-app notifications: polled every 30 s while the tab is visible, shown in the header,
 //   and marked read from there.
 (function () {
@@ -11,6 +14,14 @@
   document.querySelectorAll("input[name=time_zone][data-from-browser]").forEach(function (input) {
     if (zone) { input.value = zone; }
   });
+
+  var focus = document.querySelector("[data-focus]") ||
+    (location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null);
+  if (focus && focus.closest(".sidebar")) {
+    if (!focus.hasAttribute("tabindex")) { focus.setAttribute("tabindex", "-1"); }
+    focus.focus({ preventScroll: true });
+    focus.scrollIntoView({ block: "start" });
+  }
 
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var source = document.getElementById(button.getAttribute("data-copy"));

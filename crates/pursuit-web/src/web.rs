@@ -406,6 +406,8 @@ struct BoardQuery {
     column: Option<String>,
     /// `delete`: the sidebar asks to confirm deleting its application.
     confirm: Option<String>,
+    /// What the action the browser comes back from did (see [`sidebar::Done`]).
+    done: Option<String>,
     #[serde(flatten)]
     filters: filters::FilterQuery,
 }
@@ -576,14 +578,21 @@ async fn board(
     user: PageUser,
     Query(query): Query<BoardQuery>,
 ) -> Result<Response, ApiError> {
+    let mut selected = selected(
+        &state,
+        &user,
+        query.application.as_deref(),
+        query.confirm.as_deref() == Some("delete"),
+    )
+    .await?;
+    if let (Some(sidebar), Some(done)) = (
+        selected.as_mut(),
+        query.done.as_deref().and_then(sidebar::Done::parse),
+    ) {
+        sidebar.done(done);
+    }
     let extras = BoardExtras {
-        selected: selected(
-            &state,
-            &user,
-            query.application.as_deref(),
-            query.confirm.as_deref() == Some("delete"),
-        )
-        .await?,
+        selected,
         expanded: query
             .column
             .as_deref()
@@ -612,7 +621,10 @@ async fn move_card(
     match crate::applications::update(&state, user.0.id(), ApplicationId(id), Ok(version), &body)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/board?application={id_text}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/board?application={id_text}&done=moved#sidebar-title"
+        ))
+        .into_response()),
         Err(error)
             if matches!(
                 error.kind().status(),

@@ -28,8 +28,6 @@ pub enum Kind {
     LocalTime,
     /// `yes` / `no` / empty → `true` / `false` / `null`.
     YesNo,
-    /// A JSON document typed into a text area.
-    Json,
 }
 
 /// A posted form, in order, with repeated names kept (checkbox groups).
@@ -131,7 +129,6 @@ fn convert(kind: Kind, text: &str, zone: &TimeZone) -> Value {
             "no" => Value::Bool(false),
             other => Value::String(other.to_owned()),
         },
-        Kind::Json => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
     }
 }
 

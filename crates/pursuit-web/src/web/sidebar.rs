@@ -34,6 +34,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/board/applications/{id}", post(change_application))
         .route("/board/applications/{id}/activities", post(add_activity))
         .route("/board/applications/{id}/reminders", post(add_reminder))
+        .route("/board/applications/{id}/contacts", post(save_contacts))
         .route("/board/activities/{id}", post(change_activity))
         .route("/board/reminders/{id}", post(change_reminder))
 }
@@ -63,7 +64,6 @@ const APPLICATION_FIELDS: &[(&str, Kind)] = &[
     ("cover_letter_url", Kind::Text),
     ("cover_letter_used", Kind::YesNo),
     ("attachments_links", Kind::Lines),
-    ("contacts_inline", Kind::Json),
     ("notes", Kind::Text),
 ];
 
@@ -86,6 +86,13 @@ const ACTIVITY_FIELDS: &[(&str, Kind)] = &[
     ("notes", Kind::Text),
 ];
 
+/// An activity's edit form (`PATCH /api/v1/activities/{id}`): what is learnt around it.
+const ACTIVITY_EDIT_FIELDS: &[(&str, Kind)] = &[
+    ("agenda", Kind::Text),
+    ("outcome", Kind::Text),
+    ("notes", Kind::Text),
+];
+
 /// The add-reminder form (`POST /api/v1/reminders`).
 const REMINDER_FIELDS: &[(&str, Kind)] = &[
     ("title", Kind::Text),
@@ -97,6 +104,7 @@ const REMINDER_FIELDS: &[(&str, Kind)] = &[
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SidebarForm {
     Application,
+    Contacts,
     Activity,
     Reminder,
     /// A button on a listed activity or reminder: nothing typed to keep.
@@ -107,6 +115,123 @@ pub enum SidebarForm {
 pub struct Posted<'a> {
     pub form: SidebarForm,
     pub data: &'a FormData,
+}
+
+/// What an action did, named in the address the browser is sent back to (`done=`) and
+/// confirmed beside the section it belongs to, which the page scrolls to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Done {
+    Moved,
+    Saved,
+    Archived,
+    Unarchived,
+    ContactsSaved,
+    ActivityAdded,
+    ActivityChanged,
+    ActivityDeleted,
+    ReminderAdded,
+    ReminderChanged,
+}
+
+impl Done {
+    const ALL: [Done; 10] = [
+        Done::Moved,
+        Done::Saved,
+        Done::Archived,
+        Done::Unarchived,
+        Done::ContactsSaved,
+        Done::ActivityAdded,
+        Done::ActivityChanged,
+        Done::ActivityDeleted,
+        Done::ReminderAdded,
+        Done::ReminderChanged,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Done::Moved => "moved",
+            Done::Saved => "saved",
+            Done::Archived => "archived",
+            Done::Unarchived => "unarchived",
+            Done::ContactsSaved => "contacts",
+            Done::ActivityAdded => "activity-added",
+            Done::ActivityChanged => "activity-changed",
+            Done::ActivityDeleted => "activity-deleted",
+            Done::ReminderAdded => "reminder-added",
+            Done::ReminderChanged => "reminder-changed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Done> {
+        Done::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+
+    fn section(self) -> Section {
+        match self {
+            Done::Moved | Done::Archived | Done::Unarchived => Section::Top,
+            Done::Saved => Section::Details,
+            Done::ContactsSaved => Section::Contacts,
+            Done::ActivityAdded | Done::ActivityChanged | Done::ActivityDeleted => {
+                Section::Activities
+            }
+            Done::ReminderAdded | Done::ReminderChanged => Section::Reminders,
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Done::Moved => "Moved.",
+            Done::Saved => "Changes saved.",
+            Done::Archived => "Archived: it is off the board but kept, with its history.",
+            Done::Unarchived => "Back on the board.",
+            Done::ContactsSaved => "Contacts saved.",
+            Done::ActivityAdded => "Activity added.",
+            Done::ActivityChanged => "Activity updated.",
+            Done::ActivityDeleted => "Activity deleted.",
+            Done::ReminderAdded => "Reminder added.",
+            Done::ReminderChanged => "Reminder updated.",
+        }
+    }
+}
+
+/// A part of the sidebar, by the id of its heading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    Top,
+    Details,
+    Contacts,
+    Activities,
+    Reminders,
+}
+
+impl Section {
+    fn anchor(self) -> &'static str {
+        match self {
+            Section::Top => "sidebar-title",
+            Section::Details => "details-title",
+            Section::Contacts => "contacts-title",
+            Section::Activities => "activities-title",
+            Section::Reminders => "reminders-title",
+        }
+    }
+
+    fn of(form: SidebarForm) -> Section {
+        match form {
+            SidebarForm::Application => Section::Details,
+            SidebarForm::Contacts => Section::Contacts,
+            SidebarForm::Activity => Section::Activities,
+            SidebarForm::Reminder => Section::Reminders,
+            SidebarForm::Row => Section::Top,
+        }
+    }
+}
+
+/// A confirmation or a refusal, shown beside the section it concerns.
+#[derive(Serialize)]
+struct Said {
+    section: &'static str,
+    text: String,
+    error: bool,
 }
 
 #[derive(Serialize)]
@@ -171,6 +296,9 @@ struct ActivityRow {
     status: &'static str,
     when: Option<String>,
     details: Vec<String>,
+    interview: bool,
+    agenda: Option<String>,
+    outcome: Option<String>,
     notes: Option<String>,
 }
 
@@ -200,6 +328,15 @@ pub struct Sidebar {
     archived: Option<String>,
     /// The edit form's values, as the inputs show them.
     fields: BTreeMap<String, String>,
+    /// After a 409: the edit form keeps what was typed, and these fields show what the
+    /// latest version holds where it differs.
+    conflict: bool,
+    latest: BTreeMap<String, String>,
+    /// The contact rows (one empty row to add another), and refused cells by
+    /// `{row}-{key}`.
+    contacts: Vec<pursuit_app::contacts::Contact>,
+    contact_errors: BTreeMap<String, String>,
+    said: Option<Said>,
     history: Vec<HistoryRow>,
     activities: Vec<ActivityRow>,
     reminders: Vec<ReminderRow>,
@@ -262,13 +399,6 @@ fn application_fields(application: &Application, zone: &TimeZone) -> BTreeMap<St
             .to_owned(),
         ),
         ("attachments_links", data.attachments_links.join("\n")),
-        (
-            "contacts_inline",
-            data.contacts_inline
-                .as_ref()
-                .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
-                .unwrap_or_default(),
-        ),
         ("notes", text(&data.notes)),
     ]
     .into_iter()
@@ -297,9 +427,6 @@ fn activity_row(activity: &Activity, zone: &TimeZone) -> ActivityRow {
     if let Some(deadline) = data.reply_deadline {
         details.push(format!("reply by {}", when(deadline, zone)));
     }
-    if let Some(outcome) = &data.outcome {
-        details.push(format!("outcome: {outcome}"));
-    }
     ActivityRow {
         id: activity.id.to_string(),
         version: activity.version,
@@ -310,6 +437,9 @@ fn activity_row(activity: &Activity, zone: &TimeZone) -> ActivityRow {
         status: data.status.as_str(),
         when: data.starts_at.map(|at| when(at, zone)),
         details,
+        interview: data.kind == ActivityType::Interview,
+        agenda: data.agenda.clone(),
+        outcome: data.outcome.clone(),
         notes: data.notes.clone(),
     }
 }
@@ -393,6 +523,11 @@ pub async fn load(
         not_sent: !application.data.status.is_sent(),
         archived: application.data.archived_at.map(|at| when(at, &zone)),
         fields: application_fields(&application, &zone),
+        conflict: false,
+        latest: BTreeMap::new(),
+        contacts: pursuit_app::contacts::read(application.data.contacts_inline.as_ref()),
+        contact_errors: BTreeMap::new(),
+        said: None,
         history,
         activities,
         reminders,
@@ -413,7 +548,16 @@ pub async fn load(
     if let Some(posted) = posted {
         let values: BTreeMap<String, String> = posted.data.0.iter().cloned().collect();
         match posted.form {
-            SidebarForm::Application => sidebar.fields.extend(values),
+            SidebarForm::Application => {
+                for (key, _) in APPLICATION_FIELDS {
+                    let typed = values.get(*key).map_or("", String::as_str);
+                    if let Some(saved) = sidebar.fields.get(*key).filter(|v| v.as_str() != typed) {
+                        sidebar.latest.insert((*key).to_owned(), saved.clone());
+                    }
+                }
+                sidebar.fields.extend(values);
+            }
+            SidebarForm::Contacts => sidebar.contacts = contact_rows(posted.data),
             SidebarForm::Activity => sidebar.activity_form = values,
             SidebarForm::Reminder => {
                 sidebar.reminder_channels = posted.data.all("channels");
@@ -422,11 +566,49 @@ pub async fn load(
             SidebarForm::Row => {}
         }
     }
+    sidebar
+        .contacts
+        .push(pursuit_app::contacts::Contact::default());
     Ok(Some(sidebar))
 }
 
-fn back_to(id: ApplicationId) -> Response {
-    Redirect::to(&format!("/board?application={id}#sidebar")).into_response()
+impl Sidebar {
+    /// Confirms what an action did, beside its section.
+    pub fn done(&mut self, done: Done) {
+        self.said = Some(Said {
+            section: done.section().anchor(),
+            text: done.message().to_owned(),
+            error: false,
+        });
+    }
+}
+
+/// The contact rows as a form posts them: each cell a repeated field, row by row.
+fn contact_rows(form: &FormData) -> Vec<pursuit_app::contacts::Contact> {
+    let columns: Vec<(&str, Vec<String>)> = pursuit_app::contacts::KEYS
+        .iter()
+        .map(|key| (*key, form.all(&format!("contact_{key}"))))
+        .collect();
+    let rows = columns.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    (0..rows)
+        .map(|i| {
+            pursuit_app::contacts::Contact::from_cells(
+                columns
+                    .iter()
+                    .map(|(key, values)| (*key, values.get(i).cloned().unwrap_or_default())),
+            )
+        })
+        .collect()
+}
+
+/// Back to the sidebar, at the section the action concerns, with its confirmation.
+fn back_to(id: ApplicationId, done: Done) -> Response {
+    Redirect::to(&format!(
+        "/board?application={id}&done={}#{}",
+        done.as_str(),
+        done.section().anchor()
+    ))
+    .into_response()
 }
 
 /// Sends the browser back to the sidebar when the API call worked; when it was refused, shows
@@ -437,23 +619,56 @@ async fn settle<T>(
     application: ApplicationId,
     posted: Posted<'_>,
     result: Result<T, ApiError>,
+    done: Done,
 ) -> Result<Response, ApiError> {
     let error = match result {
-        Ok(_) => return Ok(back_to(application)),
+        Ok(_) => return Ok(back_to(application, done)),
         Err(error) if error.kind().status().is_client_error() => error,
         Err(error) => return Err(error),
     };
     let status = error.kind().status();
-    let notice = if status == StatusCode::CONFLICT {
-        "This changed elsewhere since the page was loaded; it now shows the latest. Make your change again."
-            .to_owned()
-    } else {
-        forms::message(&error)
+    let form = posted.form;
+    let conflict = status == StatusCode::CONFLICT;
+    let text = match form {
+        SidebarForm::Application | SidebarForm::Contacts if conflict => {
+            "This application changed elsewhere since you opened it. What you typed is kept \
+             below, and a field that now differs says what was saved meanwhile; save again \
+             to apply your version to the latest one."
+                .to_owned()
+        }
+        _ if conflict => {
+            "This changed elsewhere since the page was loaded; it now shows the latest. Make your change again."
+                .to_owned()
+        }
+        _ => forms::message(&error),
     };
-    let keep = (status != StatusCode::CONFLICT).then_some(posted);
+    // A row's button (mark done, reschedule…) holds nothing typed; on a conflict it is
+    // shown as it is now.
+    let keep = (form != SidebarForm::Row).then_some(posted);
+    let mut selected = load(state, &page.0, application, keep, false).await?;
+    if let Some(sidebar) = selected.as_mut() {
+        sidebar.conflict = conflict && form == SidebarForm::Application;
+        if form == SidebarForm::Contacts {
+            for field in error.field_errors() {
+                let mut parts = field
+                    .pointer
+                    .trim_start_matches("/contacts_inline/")
+                    .split('/');
+                if let (Some(row), Some(key)) = (parts.next(), parts.next()) {
+                    sidebar
+                        .contact_errors
+                        .insert(format!("{row}-{key}"), field.message.clone());
+                }
+            }
+        }
+        sidebar.said = Some(Said {
+            section: Section::of(form).anchor(),
+            text,
+            error: true,
+        });
+    }
     let extras = BoardExtras {
-        selected: load(state, &page.0, application, keep, false).await?,
-        notice: Some(notice),
+        selected,
         ..BoardExtras::default()
     };
     board_page(state, page, &QuickAdd::default(), extras, status).await
@@ -485,18 +700,49 @@ async fn change_application(
             .map_err(ApiError::from);
             return match deleted {
                 Ok(_) => Ok(Redirect::to("/board").into_response()),
-                Err(error) => settle(&state, &page, id, posted, Err::<(), _>(error)).await,
+                Err(error) => {
+                    settle(&state, &page, id, posted, Err::<(), _>(error), Done::Saved).await
+                }
             };
         }
         "archive" => json!({ "archived_at": Timestamp::now().to_string() }),
         "unarchive" => json!({ "archived_at": null }),
         _ => Value::Object(form.json(APPLICATION_FIELDS, &user.zone(), true)),
     };
+    let done = match form.get("action") {
+        Some("archive") => Done::Archived,
+        Some("unarchive") => Done::Unarchived,
+        _ => Done::Saved,
+    };
     let Value::Object(body) = body else {
         return Err(ApiError::bad_request("nothing to change"));
     };
     let result = crate::applications::update(&state, user.id(), id, Ok(version), &body).await;
-    settle(&state, &page, id, posted, result).await
+    settle(&state, &page, id, posted, result, done).await
+}
+
+/// Save the contact rows: each row checked, empty ones dropped, stored on the application.
+async fn save_contacts(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user: page, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let user = &page.0;
+    let id = ApplicationId(id);
+    let version = form.version()?;
+    let posted = Posted {
+        form: SidebarForm::Contacts,
+        data: &form,
+    };
+    let result = match pursuit_app::contacts::write(&contact_rows(&form)) {
+        Ok(contacts) => {
+            let mut body = serde_json::Map::new();
+            body.insert("contacts_inline".into(), contacts);
+            crate::applications::update(&state, user.id(), id, Ok(version), &body).await
+        }
+        Err(invalid) => Err(ApiError::validation(invalid)),
+    };
+    settle(&state, &page, id, posted, result, Done::ContactsSaved).await
 }
 
 async fn add_activity(
@@ -539,10 +785,19 @@ async fn add_activity(
         form: SidebarForm::Activity,
         data: &form,
     };
-    settle(&state, &page, ApplicationId(id), posted, result).await
+    settle(
+        &state,
+        &page,
+        ApplicationId(id),
+        posted,
+        result,
+        Done::ActivityAdded,
+    )
+    .await
 }
 
-/// Mark an activity done, cancel it, or delete it.
+/// Save what was learnt (agenda, outcome, notes), mark an activity done, cancel it, or
+/// delete it.
 async fn change_activity(
     State(state): State<AppState>,
     Path(id): Path<uuid::Uuid>,
@@ -558,6 +813,25 @@ async fn change_activity(
         data: &form,
     };
     let status = match form.get("action") {
+        Some("save") => {
+            let body = form.json(ACTIVITY_EDIT_FIELDS, &user.zone(), true);
+            let result =
+                crate::activities::update(&state, user.id(), ActivityId(id), Ok(version), &body)
+                    .await;
+            let posted = Posted {
+                form: SidebarForm::Row,
+                data: &form,
+            };
+            return settle(
+                &state,
+                &page,
+                activity.application_id,
+                posted,
+                result,
+                Done::ActivityChanged,
+            )
+            .await;
+        }
         Some("done") => ActivityStatus::Done,
         Some("cancel") => ActivityStatus::Canceled,
         Some("delete") => {
@@ -570,11 +844,19 @@ async fn change_activity(
             )
             .await
             .map_err(ApiError::from);
-            return settle(&state, &page, activity.application_id, posted, result).await;
+            return settle(
+                &state,
+                &page,
+                activity.application_id,
+                posted,
+                result,
+                Done::ActivityDeleted,
+            )
+            .await;
         }
         _ => {
             return Err(ApiError::bad_request(
-                "say what to do: done, cancel or delete",
+                "say what to do: save, done, cancel or delete",
             ));
         }
     };
@@ -582,7 +864,15 @@ async fn change_activity(
     body.insert("status".into(), Value::String(status.as_str().to_owned()));
     let result =
         crate::activities::update(&state, user.id(), ActivityId(id), Ok(version), &body).await;
-    settle(&state, &page, activity.application_id, posted, result).await
+    settle(
+        &state,
+        &page,
+        activity.application_id,
+        posted,
+        result,
+        Done::ActivityChanged,
+    )
+    .await
 }
 
 async fn add_reminder(
@@ -603,7 +893,15 @@ async fn add_reminder(
         form: SidebarForm::Reminder,
         data: &form,
     };
-    settle(&state, &page, ApplicationId(id), posted, result).await
+    settle(
+        &state,
+        &page,
+        ApplicationId(id),
+        posted,
+        result,
+        Done::ReminderAdded,
+    )
+    .await
 }
 
 /// Reschedule or cancel a reminder.
@@ -642,5 +940,13 @@ async fn change_reminder(
         form: SidebarForm::Row,
         data: &form,
     };
-    settle(&state, &page, application, posted, result).await
+    settle(
+        &state,
+        &page,
+        application,
+        posted,
+        result,
+        Done::ReminderChanged,
+    )
+    .await
 }

@@ -254,7 +254,7 @@ both_backends! {
         c.find(Locator::Css("[data-status='Screening'] .card-link")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("Add an interview").await;
         c.find(Locator::Css("#add-activity")).await.unwrap();
-        c.find(Locator::Css("#sidebar details summary")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("#add-activity-details > summary")).await.unwrap().click().await.unwrap();
         // The account took the browser's zone at sign-up; the form's times are in it.
         let browser_zone: String = c.execute("return Intl.DateTimeFormat().resolvedOptions().timeZone;", vec![]).await.unwrap()
             .as_str().unwrap().to_owned();

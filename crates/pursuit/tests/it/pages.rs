@@ -139,7 +139,7 @@ both_backends! {
 
         assert!(sidebar.contains(r#"<aside class="sidebar""#) && sidebar.contains(r#"<label for="move-status">Move to</label>"#), "{sidebar}");
         assert!(sidebar.contains(&format!(r#"name="version" value="{version}""#)));
-        assert_eq!(moved_location, format!("/board?application={id}"));
+        assert_eq!(moved_location, format!("/board?application={id}&done=moved#sidebar-title"));
         assert_eq!(stale_status, StatusCode::CONFLICT);
         assert!(stale_html.contains("changed elsewhere") && stale_html.contains("it is now in Screening"), "{stale_html}");
         let screening = stale_html.split("data-status=\"Screening\"").nth(1).unwrap().split("</section>").next().unwrap();
@@ -260,7 +260,7 @@ both_backends! {
         assert!(refused_html.contains("salary min:"), "the field is named: {refused_html}");
         assert_eq!(input_value(&refused_html, "f-role_title"), "Staff Engineer", "typed values are kept");
         assert_eq!(unchanged_version, version, "nothing was written");
-        assert_eq!(saved_location, format!("/board?application={id}#sidebar"));
+        assert_eq!(saved_location, format!("/board?application={id}&done=saved#details-title"), "back at the section saved");
         assert_eq!(stored["role_title"], "Staff Engineer");
         assert_eq!(stored["salary_min"], 90000);
         assert_eq!(stored["tags"], serde_json::json!(["remote", "rust"]), "tags are kept sorted");
@@ -330,6 +330,77 @@ both_backends! {
         assert_eq!(location(&deleted), "/board");
         let gone = app.client.get(app.url(&format!("/api/v1/applications/{id}"))).header("cookie", cookie).send().await.unwrap();
         assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn the_sidebar_keeps_what_was_typed_on_a_conflict_and_edits_contacts_and_agendas(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "contacts@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        form(&app, "/board/applications", Some(cookie), &[("csrf", csrf), ("company", "Conflict Ltd"), ("role_title", "Engineer")]).await;
+        let (id, stale) = only_application(&app, cookie).await;
+        let edit = format!("/board/applications/{id}");
+
+        // Another tab changes the notes; this tab's save, made on the older version, is refused
+        // but what was typed stays, and the field says what was saved meanwhile.
+        let elsewhere = app.client.patch(app.url(&format!("/api/v1/applications/{id}"))).header("cookie", cookie)
+            .header("x-csrf-token", csrf).header("if-match", format!("W/\"{stale}\""))
+            .json(&serde_json::json!({ "notes": "From the phone" })).send().await.unwrap();
+        assert_eq!(elsewhere.status(), StatusCode::OK);
+        let refused = form(&app, &edit, Some(cookie), &[("csrf", csrf), ("version", &stale), ("action", "save"),
+            ("company", "Conflict Ltd"), ("role_title", "Lead Engineer"), ("source", "Other"), ("application_date", "2026-11-02"),
+            ("notes", "Typed on the laptop")]).await;
+        assert_eq!(refused.status(), StatusCode::CONFLICT);
+        let html = refused.text().await.unwrap();
+        assert_eq!(input_value(&html, "f-role_title"), "Lead Engineer", "the typed role is kept");
+        assert!(html.contains("Typed on the laptop</textarea>"), "the typed notes are kept");
+        assert!(html.contains("Saved meanwhile: From the phone"), "what changed elsewhere is shown: {html}");
+        assert!(html.contains("What you typed is kept"), "{html}");
+        let (_, latest) = only_application(&app, cookie).await;
+        assert!(html.contains(&format!(r#"name="version" value="{latest}" data-application-version"#)), "a second save applies to the latest version");
+        let saved = form(&app, &edit, Some(cookie), &[("csrf", csrf), ("version", &latest), ("action", "save"),
+            ("company", "Conflict Ltd"), ("role_title", "Lead Engineer"), ("source", "Other"), ("application_date", "2026-11-02"),
+            ("notes", "Typed on the laptop")]).await;
+        let back = location(&saved).to_owned();
+        assert_eq!(back, format!("/board?application={id}&done=saved#details-title"));
+        let sidebar = page(&app, &back, Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("Changes saved.") && sidebar.contains("data-focus"), "the save is confirmed where it happened");
+
+        // Contacts as rows: a bad email is named on its row and the row is kept; then saved.
+        let contacts = format!("/board/applications/{id}/contacts");
+        let (_, version) = only_application(&app, cookie).await;
+        let row = |name: &'static str, email: &'static str| [("contact_name", name), ("contact_role", "Recruiter"), ("contact_email", email),
+            ("contact_phone", ""), ("contact_linkedin", "linkedin.com/in/samlee"), ("contact_timezone", "Europe/Dublin")];
+        let mut fields = vec![("csrf", csrf), ("version", version.as_str())];
+        fields.extend(row("Sam Lee", "sam at acme"));
+        let bad = form(&app, &contacts, Some(cookie), &fields).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bad_html = bad.text().await.unwrap();
+        assert!(bad_html.contains("contact 1: &quot;sam at acme&quot; is not an email address"), "{bad_html}");
+        assert_eq!(input_value(&bad_html, "c-0-name"), "Sam Lee", "the row is kept");
+        let mut fields = vec![("csrf", csrf), ("version", version.as_str())];
+        fields.extend(row("Sam Lee", "sam@acme.example"));
+        fields.extend([("contact_name", ""), ("contact_role", ""), ("contact_email", ""), ("contact_phone", ""), ("contact_linkedin", ""), ("contact_timezone", "")]);
+        let good = form(&app, &contacts, Some(cookie), &fields).await;
+        assert_eq!(location(&good), format!("/board?application={id}&done=contacts#contacts-title"));
+        let stored: serde_json::Value = app.client.get(app.url(&format!("/api/v1/applications/{id}"))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(stored["contacts_inline"], serde_json::json!([{ "name": "Sam Lee", "role": "Recruiter", "email": "sam@acme.example",
+            "linkedin": "https://linkedin.com/in/samlee", "timezone": "Europe/Dublin" }]));
+
+        // An interview's agenda is shown, and agenda and outcome can be edited afterwards.
+        form(&app, &format!("/board/applications/{id}/activities"), Some(cookie), &[("csrf", csrf), ("type", "Interview"),
+            ("starts_at", "2030-01-15T14:00"), ("interview_stage", "technical"), ("agenda", "System design, 45 min")]).await;
+        let activities: serde_json::Value = app.client.get(app.url(&format!("/api/v1/applications/{id}/activities"))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        let activity = &activities["items"][0];
+        let sidebar = page(&app, &format!("/board?application={id}"), Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("Agenda:</strong> System design, 45 min"), "{sidebar}");
+        let edited = form(&app, &format!("/board/activities/{}", activity["id"].as_str().unwrap()), Some(cookie), &[("csrf", csrf),
+            ("version", &activity["version"].to_string()), ("action", "save"), ("agenda", "System design"), ("outcome", "Went well; next round")]).await;
+        assert_eq!(location(&edited), format!("/board?application={id}&done=activity-changed#activities-title"));
+        let sidebar = page(&app, &format!("/board?application={id}"), Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("Outcome:</strong> Went well; next round") && sidebar.contains("Agenda:</strong> System design<"), "{sidebar}");
     }
 }
 
