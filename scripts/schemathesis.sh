@@ -17,7 +17,7 @@ fuzz_api() {
     # A credential of its own: the operations that revoke tokens or sessions are left out,
     # or the fuzzer would sign itself out half-way.
     token="$(target/debug/pursuit --data-dir "$dir" "${db_args[@]}" token create \
-        --email fuzz@example.org --name fuzz 2>/dev/null | grep '^pst_')"
+        --email fuzz@example.org --create-user --name fuzz 2>/dev/null | grep '^pst_')"
     target/debug/pursuit --data-dir "$dir" "${db_args[@]}" serve --bind "127.0.0.1:$port" \
         >"$dir/serve.log" 2>&1 &
     local pid=$!

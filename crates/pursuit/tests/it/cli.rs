@@ -313,16 +313,30 @@ both_backends! {
     async fn token_create_prints_a_token_that_the_api_accepts(backend: Backend) {
         let database = TestDatabase::new(backend).await;
         let mut create = pursuit();
-        create.args(["token", "create", "--email", "Script@Example.org", "--name", "nightly"])
+        create.args(["token", "create", "--email", "Script@Example.org", "--create-user", "--name", "nightly"])
             .arg("--data-dir").arg(database.data_dir.path());
         if let Some(url) = &database.url {
             create.env("DATABASE_URL", url);
         }
         let mut bad = pursuit();
         bad.args(["token", "create", "--email", "nope"]).arg("--data-dir").arg(database.data_dir.path());
+        let with_db = |command: &mut tokio::process::Command| {
+            command.arg("--data-dir").arg(database.data_dir.path());
+            if let Some(url) = &database.url {
+                command.env("DATABASE_URL", url);
+            }
+        };
+        let mut unknown = pursuit();
+        unknown.args(["token", "create", "--email", "typo@example.org"]);
+        with_db(&mut unknown);
+        let mut owner = pursuit();
+        owner.args(["token", "create"]);
+        with_db(&mut owner);
 
         let run = finish(&mut create).await;
         let bad = finish(&mut bad).await;
+        let unknown = finish(&mut unknown).await;
+        let owner = finish(&mut owner).await;
         let app = crate::helpers::spawn_app_with(database, |_| {}).await;
         let token = run.stdout.lines().last().unwrap_or_default().to_owned();
         let me = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap();
@@ -333,6 +347,11 @@ both_backends! {
         let me: serde_json::Value = me.json().await.unwrap();
         assert_eq!(me["user"]["email"], "Script@Example.org");
         assert_one_line_failure(&bad, "invalid --email");
+        assert_one_line_failure(&unknown, "no account has the address typo@example.org");
+        let owner_token = owner.stdout.lines().last().unwrap_or_default().to_owned();
+        let owner_me: serde_json::Value = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&owner_token)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(owner_me["user"]["email"], "owner@localhost", "without --email: the owner account");
     }
 }
 
@@ -397,13 +416,22 @@ both_backends! {
             let request = app.client.get(app.url(path)).bearer_auth(&token);
             async move { request.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
         };
-        let applications = get("/api/v1/applications").await;
+        let applications = get("/api/v1/applications?limit=100").await;
         let reminders = get("/api/v1/reminders").await;
+        let postings = get("/api/v1/jobs").await;
+        let resume = get("/api/v1/resume").await;
+        let link = first.stdout.lines().find_map(|l| l.trim().split("/auth/magic-link?token=").nth(1)).unwrap_or_default().to_owned();
+        let signed_in = crate::auth::verify(&app, &link).await;
 
         assert_eq!(first.code, Some(0), "{}", first.stderr);
         assert_one_line_failure(&again, "already has applications");
+        assert_eq!(signed_in.status(), 200, "the printed link signs the browser in: {}", first.stdout);
+        let me: serde_json::Value = signed_in.json().await.unwrap();
+        assert_eq!(me["user"]["email"], "demo@example.org");
+        assert_eq!(postings["items"].as_array().unwrap().len(), 3, "{postings}");
+        assert!(resume.to_string().contains("Demo resume"), "{resume}");
         let items = applications["items"].as_array().unwrap();
-        assert_eq!(items.len(), 10);
+        assert_eq!(items.len(), 13, "ten on the pipeline, three saved with their postings");
         let mut statuses: Vec<&str> = items.iter().map(|a| a["status"].as_str().unwrap()).collect();
         statuses.sort_unstable();
         statuses.dedup();
