@@ -54,6 +54,11 @@ pub fn router() -> axum::Router<AppState> {
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/board.js", get(board_script))
         .route("/assets/app.js", get(app_script))
+        .route("/assets/favicon.svg", get(favicon))
+        .route(
+            "/favicon.ico",
+            get(|| async { Redirect::permanent("/assets/favicon.svg") }),
+        )
         .merge(sidebar::routes())
         .merge(settings::routes())
         .merge(resume::routes())
@@ -723,6 +728,10 @@ async fn app_script() -> Response {
         include_str!("../assets/app.js"),
         "text/javascript; charset=utf-8",
     )
+}
+
+async fn favicon() -> Response {
+    asset(include_str!("../assets/favicon.svg"), "image/svg+xml")
 }
 
 async fn board_script() -> Response {

@@ -367,6 +367,7 @@ fn page(title: &str, body: &str) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Pursuit</title><link rel=\"stylesheet\" href=\"/assets/app.css\">\
+         <link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\
          <script src=\"/assets/app.js\" defer></script></head>\
          <body><main class=\"narrow\"><h1>{title}</h1>{body}</main></body></html>"
     )

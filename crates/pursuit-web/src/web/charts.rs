@@ -28,42 +28,39 @@ fn open(out: &mut String, id: &str, title: &str, description: &str, width: u32, 
     );
 }
 
-/// Horizontal bars, one row each: label on the left, bar, note at its end.
+/// Horizontal bars as HTML, one row each: the label, the bar, and its note in full. HTML
+/// rather than SVG so the text keeps the page's size and wraps on a phone instead of
+/// shrinking with the drawing or being cut off at its edge.
 pub fn horizontal(id: &str, title: &str, bars: &[Bar]) -> String {
-    const ROW: u32 = 28;
-    const LABEL: f64 = 170.0;
-    const WIDTH: u32 = 640;
-    let height = ROW * u32::try_from(bars.len().max(1)).unwrap_or(1) + 8;
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
-    let room = f64::from(WIDTH) - LABEL - 90.0;
-    let description: Vec<String> = bars
-        .iter()
-        .map(|b| format!("{}: {}", b.label, b.note))
-        .collect();
     let mut out = String::new();
-    open(&mut out, id, title, &description.join("; "), WIDTH, height);
+    let _ = write!(
+        out,
+        r#"<figure class="chart hbars" id="{id}"><figcaption class="visually-hidden">{}</figcaption>"#,
+        escape(title)
+    );
     if bars.is_empty() {
-        out.push_str(r#"<text x="0" y="20" class="axis">Nothing in this range yet.</text>"#);
+        out.push_str(r#"<p class="hint">Nothing in this range yet.</p>"#);
+    } else {
+        out.push_str("<ul>");
     }
-    for (i, bar) in bars.iter().enumerate() {
-        let y = f64::from(ROW) * i as f64 + 4.0;
-        let length = if max > 0.0 {
-            (bar.value / max * room).max(if bar.value > 0.0 { 2.0 } else { 0.0 })
+    for bar in bars {
+        let share = if max > 0.0 {
+            (bar.value / max * 100.0).max(if bar.value > 0.0 { 1.0 } else { 0.0 })
         } else {
             0.0
         };
         let _ = write!(
             out,
-            r#"<text x="{lx}" y="{ty}" text-anchor="end" class="label">{label}</text><rect x="{LABEL}" y="{y}" width="{length:.1}" height="{h}" class="bar"><title>{label}: {note}</title></rect><text x="{nx:.1}" y="{ty}" class="value">{note}</text>"#,
-            lx = LABEL - 8.0,
-            ty = y + 15.0,
-            h = ROW - 8,
-            nx = LABEL + length + 6.0,
+            r#"<li><span class="label">{label}</span><span class="track" aria-hidden="true"><span class="bar" style="width: {share:.1}%"></span></span><span class="value">{note}</span><span class="visually-hidden">: {label}, {note}</span></li>"#,
             label = escape(&bar.label),
             note = escape(&bar.note),
         );
     }
-    out.push_str("</svg>");
+    if !bars.is_empty() {
+        out.push_str("</ul>");
+    }
+    out.push_str("</figure>");
     out
 }
 
@@ -127,9 +124,11 @@ pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
             );
         }
         if i % every == 0 {
+            // Every other date is left out on a phone, where the text is drawn larger.
+            let thin = if (i / every) % 2 == 1 { " thin" } else { "" };
             let _ = write!(
                 out,
-                r#"<text x="{cx:.1}" y="{ty}" text-anchor="middle" class="axis">{}</text>"#,
+                r#"<text x="{cx:.1}" y="{ty}" text-anchor="middle" class="axis{thin}">{}</text>"#,
                 escape(&bar.label),
                 cx = x + slot / 2.0,
                 ty = HEIGHT + 16.0,
@@ -154,15 +153,21 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_and_every_value_is_written() {
-        let svg = horizontal("s", "Sources", &[bar("<script>", 3.0), bar("A & B", 1.0)]);
-        assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
-        assert!(svg.contains("A &amp; B"));
+        let html = horizontal("s", "Sources", &[bar("<script>", 3.0), bar("A & B", 1.0)]);
+        assert!(html.contains("&lt;script&gt;") && !html.contains("<script>"));
+        assert!(html.contains("A &amp; B"));
         assert!(
-            svg.contains(r#"class="value">3</text>"#) && svg.contains(r#"class="value">1</text>"#)
+            html.contains(r#"class="value">3</span>"#)
+                && html.contains(r#"class="value">1</span>"#)
         );
         assert!(
+            html.contains(r#"style="width: 100.0%""#) && html.contains(r#"style="width: 33.3%""#),
+            "{html}"
+        );
+        let svg = columns("c", "Over time", &[bar("<b>", 1.0)]);
+        assert!(
             svg.contains(r#"role="img""#)
-                && svg.contains("<desc id=\"s-d\">&lt;script&gt;: 3; A &amp; B: 1</desc>")
+                && svg.contains("<desc id=\"c-d\">1 applications over 1 periods, most in the period from &lt;b&gt; (1)</desc>")
         );
     }
 

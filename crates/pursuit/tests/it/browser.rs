@@ -208,7 +208,7 @@ both_backends! {
         c.find(Locator::LinkText("Analytics")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("Stage conversion").await;
         browser.screenshot(&format!("analytics-{}", backend_name(backend))).await;
-        let charts = c.find_all(Locator::Css("svg[role=img]")).await.unwrap();
+        let charts = c.find_all(Locator::Css(".chart")).await.unwrap();
         assert_eq!(charts.len(), 4);
 
         // A phone: the columns stack, and no page scrolls sideways.
@@ -217,6 +217,11 @@ both_backends! {
             c.goto(&app.url(path)).await.unwrap();
             let overflow = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.unwrap();
             assert!(overflow.as_i64().unwrap_or(i64::MAX) <= 0, "{path} is wider than a phone by {overflow}px");
+            // Chart text stays readable: no drawn label shrinks below 10 px on a phone.
+            let smallest = c.execute("const sizes = Array.from(document.querySelectorAll('.chart text, .hbars .label, .hbars .value'))\
+                .filter(e => e.getClientRects().length > 0).map(e => e.getBoundingClientRect().height);\
+                return sizes.length ? Math.min(...sizes) : 99;", vec![]).await.unwrap();
+            assert!(smallest.as_f64().unwrap_or(0.0) >= 10.0, "{path}: chart text {smallest}px high on a phone");
             let name = path.trim_start_matches('/');
             browser.screenshot(&format!("{name}-phone-{}", backend_name(backend))).await;
         }
