@@ -64,6 +64,9 @@
   function move(card, status) {
     var from = card.closest(".column").getAttribute("data-status");
     if (from === status) { return; }
+    // A status that is not a column on this board (hidden in settings): the board is
+    // drawn again once the move is saved.
+    var shown = !!column(status);
     place(card, status);
     var id = card.getAttribute("data-id");
     fetch("/api/v1/applications/" + id, {
@@ -79,6 +82,7 @@
       return response.json().then(function (body) { return { response: response, body: body }; });
     }).then(function (result) {
       if (result.response.ok) {
+        if (!shown || !from) { window.location.reload(); return; }
         card.setAttribute("data-version", String(result.body.version));
         syncSidebar(id, result.body.version, result.body.status, label(result.body.status));
         return;
@@ -93,10 +97,10 @@
         });
         return;
       }
-      place(card, from);
+      if (from) { place(card, from); }
       say("The move was not saved: " + ((result.body && result.body.detail) || result.response.status) + ".");
     }).catch(function () {
-      place(card, from);
+      if (from) { place(card, from); }
       say("The move was not saved: the server could not be reached.");
     });
   }
@@ -119,7 +123,32 @@
     });
     card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
   });
-  board.querySelectorAll(".column").forEach(function (col) {
+  // A "Move to" list on every card: the way to move a card by touch or keyboard without
+  // opening it (its options are the quick-add form's statuses).
+  var statusChoice = document.getElementById("status");
+  board.querySelectorAll(".card").forEach(function (card) {
+    if (!statusChoice) { return; }
+    var company = card.querySelector(".company");
+    var select = document.createElement("select");
+    select.className = "card-move";
+    select.setAttribute("aria-label", "Move " + (company ? company.textContent : "this card") + " to");
+    var prompt = document.createElement("option");
+    prompt.value = "";
+    prompt.textContent = "Move to…";
+    select.appendChild(prompt);
+    Array.prototype.forEach.call(statusChoice.options, function (option) {
+      var copy = document.createElement("option");
+      copy.value = option.value;
+      copy.textContent = option.textContent;
+      select.appendChild(copy);
+    });
+    select.addEventListener("change", function () {
+      if (select.value) { move(card, select.value); }
+      select.value = "";
+    });
+    card.appendChild(select);
+  });
+  board.querySelectorAll(".column[data-status]").forEach(function (col) {
     col.addEventListener("dragover", function (event) { event.preventDefault(); col.classList.add("drop"); });
     col.addEventListener("dragleave", function () { col.classList.remove("drop"); });
     col.addEventListener("drop", function (event) {

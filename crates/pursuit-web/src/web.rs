@@ -392,6 +392,52 @@ struct Card {
     due: Option<String>,
     /// The match of the posting it was saved from against the active resume.
     match_score: Option<u32>,
+    /// Where, and how: "Lisbon, Portugal · hybrid".
+    place: Option<String>,
+    /// "€70k–90k".
+    salary: Option<String>,
+    /// Days since it last changed ("today", "3 days").
+    since: String,
+    /// Its status, shown on a card in the "Other statuses" group.
+    status_label: String,
+}
+
+/// A salary band as a card shows it: thousands, the currency's sign where it has a
+/// common one.
+fn salary_label(salary: &pursuit_domain::application::SalaryRange) -> Option<String> {
+    let short = |n: i64| {
+        if n >= 1000 && n % 1000 == 0 {
+            format!("{}k", n / 1000)
+        } else if n >= 1000 {
+            format!("{:.1}k", n as f64 / 1000.0)
+        } else {
+            n.to_string()
+        }
+    };
+    let band = match (salary.min, salary.max) {
+        (Some(a), Some(b)) if a == b => short(a),
+        (Some(a), Some(b)) => format!("{}–{}", short(a), short(b)),
+        (Some(a), None) => format!("from {}", short(a)),
+        (None, Some(b)) => format!("up to {}", short(b)),
+        (None, None) => return None,
+    };
+    Some(match salary.currency.as_deref() {
+        Some("EUR") => format!("€{band}"),
+        Some("USD") => format!("${band}"),
+        Some("GBP") => format!("£{band}"),
+        Some(code) => format!("{band} {code}"),
+        None => band,
+    })
+}
+
+/// How long ago, in whole days, as a card says it.
+fn days_since(then: Timestamp, now: Timestamp) -> String {
+    let days = (now.as_second() - then.as_second()).max(0) / 86_400;
+    match days {
+        0 => "today".to_owned(),
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    }
 }
 
 #[derive(Serialize)]
@@ -401,6 +447,9 @@ struct Column {
     /// Live applications in this status (the cards shown may be fewer).
     count: i64,
     cards: Vec<Card>,
+    /// The group of the statuses hidden in settings: its cards show their status, and
+    /// nothing is dropped on it.
+    other: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -507,6 +556,7 @@ async fn board_page(
         rows.extend(all.into_iter().map(|(application, _)| application));
     }
     let zone = user.0.zone();
+    let now = Timestamp::now();
     let hidden = pursuit_store::accounts::get_settings(&state.db, user.0.id())
         .await?
         .hidden_columns;
@@ -520,10 +570,24 @@ async fn board_page(
                 .find(|(status, _)| status == s)
                 .map_or(0, |(_, n)| *n),
             cards: Vec::new(),
+            other: false,
         })
         .collect();
-    // A hidden column still shows while it holds cards: hiding never hides an application.
-    columns.retain(|c| c.count > 0 || !hidden.iter().any(|status| status.as_str() == c.status));
+    // Hidden statuses are not columns; their cards gather in one "Other statuses" group at
+    // the end (hiding never hides an application).
+    let is_hidden = |status: &str| hidden.iter().any(|h| h.as_str() == status);
+    let mut other = Column {
+        status: "",
+        label: "Other statuses".to_owned(),
+        count: columns
+            .iter()
+            .filter(|c| is_hidden(c.status))
+            .map(|c| c.count)
+            .sum(),
+        cards: Vec::new(),
+        other: true,
+    };
+    columns.retain(|c| !is_hidden(c.status));
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
     let scores =
@@ -542,13 +606,28 @@ async fn board_page(
                 .next_action_due
                 .map(|at| at.to_zoned(zone.clone()).strftime("%b %-d").to_string()),
             match_score: scores.get(&application.id).copied(),
+            place: match (data.location_text.as_deref(), data.location_mode) {
+                (Some(text), Some(mode)) if !text.to_lowercase().contains(mode.as_str()) => {
+                    Some(format!("{text} · {}", mode.as_str()))
+                }
+                (Some(text), _) => Some(text.to_owned()),
+                (None, Some(mode)) => Some(sidebar::sentence(mode.as_str())),
+                (None, None) => None,
+            },
+            salary: salary_label(&data.salary),
+            since: days_since(application.updated_at, now),
+            status_label: status_label(data.status),
         };
-        if let Some(column) = columns
+        match columns
             .iter_mut()
             .find(|c| c.status == data.status.as_str())
         {
-            column.cards.push(card);
+            Some(column) => column.cards.push(card),
+            None => other.cards.push(card),
         }
+    }
+    if other.count > 0 {
+        columns.push(other);
     }
     let mut form_view = QuickAdd {
         company: form.company.clone(),

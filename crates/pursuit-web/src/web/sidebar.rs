@@ -254,7 +254,7 @@ fn choices<T: Copy>(
 }
 
 /// "google_meet" → "Google meet".
-fn sentence(text: &str) -> String {
+pub(super) fn sentence(text: &str) -> String {
     let text = text.replace('_', " ");
     let mut chars = text.chars();
     chars

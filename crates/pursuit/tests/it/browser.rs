@@ -20,6 +20,12 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_with(false).await
+    }
+
+    /// A browser whose system theme is dark when `dark` (pages see
+    /// `prefers-color-scheme: dark`).
+    pub async fn start_with(dark: bool) -> Browser {
         let driver_path = std::env::var("TEST_CHROMEDRIVER").expect(
             "TEST_CHROMEDRIVER is not set: run the suite with scripts/test, which installs Debian's chromium and chromium-driver",
         );
@@ -48,14 +54,25 @@ impl Browser {
         }
         let profile = tempfile::tempdir().unwrap();
         let mut capabilities = serde_json::Map::new();
-        capabilities.insert("goog:chromeOptions".to_owned(), json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--window-size=1400,900", format!("--user-data-dir={}", profile.path().display()),
-            ],
-        }));
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-quic".to_owned(),
+            "--window-size=1400,900".to_owned(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if dark {
+            args.push("--force-dark-mode".to_owned());
+        }
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({ "binary": chromium, "args": args }),
+        );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&url)

@@ -24,3 +24,4 @@ mod queue;
 mod resumes;
 mod similarity;
 mod tenancy;
+mod tour;

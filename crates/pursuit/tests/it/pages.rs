@@ -491,12 +491,14 @@ both_backends! {
         let page_html = page(&app, "/settings?saved=1", Some(cookie)).await.text().await.unwrap();
         assert!(page_html.contains("Settings saved.") && page_html.contains(r#"value="Europe&#x2f;Berlin""#));
 
-        // Hidden columns leave the board while empty, and come back while they hold a card.
+        // Hidden statuses are not columns; their cards gather under "Other statuses".
         let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
         assert!(!board.contains(r#"data-status="Draft""#) && !board.contains(r#"data-status="Saved""#) && board.contains(r#"data-status="Applied""#));
         form(&app, "/board/applications", Some(cookie), &[("csrf", csrf), ("company", "Drafty"), ("role_title", "Writer"), ("status", "Draft")]).await;
         let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
-        assert!(board.contains(r#"data-status="Draft""#) && !board.contains(r#"data-status="Saved""#));
+        assert!(!board.contains(r#"data-status="Draft""#) && !board.contains(r#"data-status="Saved""#));
+        let other = board.split(r#"id="col-other""#).nth(1).expect("an Other statuses group");
+        assert!(other.contains("Drafty") && other.contains(r#"<span class="state">Draft</span>"#), "{other}");
 
         // A token: its secret on the creating page only, working, then revoked.
         let created = form(&app, "/settings/tokens", Some(cookie), &[("csrf", csrf), ("name", "backup <script>")]).await;
