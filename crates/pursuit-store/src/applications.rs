@@ -697,7 +697,8 @@ pub async fn list_applications(
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = next(like_pattern(text).into(), &mut values);
         conditions.push(format!(
-            "(lower(company) LIKE {p} ESCAPE '\\' OR lower(role_title) LIKE {p} ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE {p} ESCAPE '\\')"
+            "(lower(company) LIKE {p} ESCAPE '\\' OR lower(role_title) LIKE {p} ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE {p} ESCAPE '\\' \
+             OR EXISTS (SELECT 1 FROM application_tags t WHERE t.application_id = applications.id AND t.user_id = $1 AND lower(t.tag) LIKE {p} ESCAPE '\\'))"
         ));
     }
     for (column, text) in [("company", &filter.company), ("role_title", &filter.role)] {

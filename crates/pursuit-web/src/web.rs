@@ -35,6 +35,7 @@ mod jobs;
 mod resume;
 mod settings;
 mod sidebar;
+mod table;
 
 /// Cards a column shows before "Show all"; an expanded column shows up to `COLUMN_LIMIT`.
 const PER_COLUMN: i64 = 100;
@@ -63,6 +64,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(settings::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
+        .merge(table::routes())
         .method_not_allowed_fallback(back_to_page)
 }
 
@@ -95,6 +97,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("resume.html", include_str!("../templates/resume.html")),
     ("jobs.html", include_str!("../templates/jobs.html")),
     ("job.html", include_str!("../templates/job.html")),
+    ("table.html", include_str!("../templates/table.html")),
+    ("filters.html", include_str!("../templates/filters.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

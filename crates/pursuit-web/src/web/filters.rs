@@ -49,6 +49,34 @@ pub struct FilterQuery {
 }
 
 impl FilterQuery {
+    /// The bar's non-empty fields as a query string (`q=…&status=…`), to carry the filter
+    /// in links.
+    pub fn query_string(&self) -> String {
+        let mut url = reqwest::Url::parse("http://pursuit.invalid/").expect("a constant URL");
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (key, value) in [
+                ("q", &self.q),
+                ("status", &self.status),
+                ("priority", &self.priority),
+                ("tag", &self.tag),
+                ("source", &self.source),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("salary_min", &self.salary_min),
+                ("salary_max", &self.salary_max),
+                ("due", &self.due),
+                ("archived", &self.archived),
+                ("view", &self.view),
+            ] {
+                if !value.trim().is_empty() {
+                    pairs.append_pair(key, value.trim());
+                }
+            }
+        }
+        url.query().unwrap_or_default().to_owned()
+    }
+
     /// The filter document of the bar's non-empty fields.
     fn document(&self) -> Map<String, Value> {
         let mut doc = Map::new();

@@ -332,6 +332,54 @@ both_backends! {
         assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     }
 
+    async fn the_table_sorts_searches_tags_and_changes_many_applications_at_once(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "table@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        let mut ids = Vec::new();
+        for (company, tags) in [("Cobalt", vec!["fintech"]), ("Amber", vec![]), ("Birch", vec!["remote-first"])] {
+            let created: serde_json::Value = app.client.post(app.url("/api/v1/applications")).header("cookie", cookie).header("x-csrf-token", csrf)
+                .json(&serde_json::json!({ "company": company, "role_title": "Engineer", "tags": tags })).send().await.unwrap().json().await.unwrap();
+            ids.push(created["id"].as_str().unwrap().to_owned());
+        }
+        let order = |html: &str| -> Vec<String> {
+            html.split("#sidebar-title\">").skip(1).map(|rest| rest.split('<').next().unwrap().to_owned()).collect()
+        };
+
+        let sorted = page(&app, "/board/table?sort=company", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(order(&sorted), ["Amber", "Birch", "Cobalt"]);
+        assert!(sorted.contains(r#"aria-sort="ascending""#) && sorted.contains("table?sort=-company\""), "a second click reverses");
+        let reversed = page(&app, "/board/table?sort=-company", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(order(&reversed), ["Cobalt", "Birch", "Amber"]);
+        let by_tag = page(&app, "/board/table?q=remote", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(order(&by_tag), ["Birch"], "the text search reaches tags");
+
+        // Move two at once, then tag them; the page says what happened.
+        let moved = form(&app, "/board/bulk", Some(cookie), &[("csrf", csrf), ("back", "/board/table?sort=company"),
+            ("ids", &ids[0]), ("ids", &ids[1]), ("action", "move"), ("status", "Screening")]).await;
+        assert_eq!(location(&moved), "/board/table?sort=company&done=moved&count=2&failed=0");
+        let shown = page(&app, location(&moved), Some(cookie)).await.text().await.unwrap();
+        assert!(shown.contains("2 applications moved."), "{shown}");
+        let tagged = form(&app, "/board/bulk", Some(cookie), &[("csrf", csrf), ("back", "https://evil.example/"),
+            ("ids", &ids[0]), ("ids", &ids[1]), ("action", "tag"), ("tag", "shortlist")]).await;
+        assert!(location(&tagged).starts_with("/board/table?done=tagged&count=2"), "only our own page to go back to");
+        for (i, id) in ids.iter().enumerate() {
+            let a: serde_json::Value = app.client.get(app.url(&format!("/api/v1/applications/{id}"))).header("cookie", cookie)
+                .send().await.unwrap().json().await.unwrap();
+            let picked = i < 2;
+            assert_eq!(a["status"] == "Screening", picked, "{a}");
+            assert_eq!(a["tags"].as_array().unwrap().iter().any(|t| t == "shortlist"), picked, "{a}");
+        }
+        assert!(ids.len() == 3);
+        let none = form(&app, "/board/bulk", Some(cookie), &[("csrf", csrf), ("action", "archive")]).await;
+        assert_eq!(none.status(), StatusCode::BAD_REQUEST);
+        let archived = form(&app, "/board/bulk", Some(cookie), &[("csrf", csrf), ("ids", &ids[2]), ("action", "archive")]).await;
+        assert!(location(&archived).contains("done=archived&count=1"));
+        let live = page(&app, "/board/table", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(order(&live).len(), 2, "archived ones leave the table");
+    }
+
     async fn the_sidebar_keeps_what_was_typed_on_a_conflict_and_edits_contacts_and_agendas(backend: Backend) {
         let app = spawn_app(backend).await;
         let browser = sign_in(&app, "contacts@example.org", 1).await;

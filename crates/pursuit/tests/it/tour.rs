@@ -189,6 +189,7 @@ async fn every_page_passes_axe_in_light_and_dark_on_a_laptop_and_a_phone() {
         let pages = [
             ("board", "/board".to_owned()),
             ("sidebar", format!("/board?application={application}")),
+            ("table", "/board/table".to_owned()),
             ("jobs", "/jobs".to_owned()),
             ("job", format!("/jobs/{job}")),
             ("resume", "/resume".to_owned()),
