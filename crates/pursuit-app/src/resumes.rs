@@ -452,3 +452,232 @@ mod tests {
         assert!(skills_given(&[json!(3)]).is_err());
     }
 }
+
+/// One role as the resume page's rows hold it (every cell as typed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RoleRow {
+    pub position: String,
+    pub company: String,
+    pub location: String,
+    /// `2021-03` or `2021`.
+    pub start: String,
+    /// `2023-11`, `2023`, or `present`.
+    pub end: String,
+    /// One achievement per line.
+    pub highlights: String,
+}
+
+/// One school as the resume page's rows hold it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SchoolRow {
+    pub institution: String,
+    pub study_type: String,
+    pub area: String,
+    pub end: String,
+}
+
+/// A resume date as typed: `YYYY-MM` or `YYYY` (a month 01–12, a year 1900–2100).
+fn resume_date(text: &str) -> Option<String> {
+    let (year, month) = match text.split_once('-') {
+        Some((y, m)) => (y, Some(m)),
+        None => (text, None),
+    };
+    let year_ok = year.len() == 4
+        && year
+            .parse::<u32>()
+            .is_ok_and(|y| (1900..=2100).contains(&y));
+    let month_ok =
+        month.is_none_or(|m| m.len() == 2 && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)));
+    (year_ok && month_ok).then(|| text.to_owned())
+}
+
+fn optional(text: &str) -> Value {
+    let text = text.trim();
+    if text.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text.to_owned())
+    }
+}
+
+/// The page's role rows as the `work` correction: empty rows dropped, dates checked (each
+/// refused cell as `/work/{row}/{field}`), "present" as a current role, highlights one per
+/// line.
+pub fn work_from_rows(rows: &[RoleRow]) -> Result<Value, Vec<Invalid>> {
+    let mut errors = Vec::new();
+    let mut work = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells = [
+            &row.position,
+            &row.company,
+            &row.location,
+            &row.start,
+            &row.end,
+            &row.highlights,
+        ];
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let bad = |field: &str, message: &str| Invalid {
+            field: format!("/work/{i}/{field}"),
+            message: format!("role {}: {message}", i + 1),
+        };
+        if row.position.trim().is_empty() && row.company.trim().is_empty() {
+            errors.push(bad("position", "give the role's title or its company"));
+        }
+        let start = row.start.trim();
+        let start = if start.is_empty() {
+            Value::Null
+        } else if let Some(date) = resume_date(start) {
+            Value::String(date)
+        } else {
+            errors.push(bad("start_date", "write the start as 2021-03 or 2021"));
+            Value::Null
+        };
+        let end = row.end.trim();
+        let current = ["present", "now", "current", "today"]
+            .iter()
+            .any(|w| end.eq_ignore_ascii_case(w));
+        let end = if end.is_empty() || current {
+            Value::Null
+        } else if let Some(date) = resume_date(end) {
+            Value::String(date)
+        } else {
+            errors.push(bad("end_date", "write the end as 2023-11, 2023 or present"));
+            Value::Null
+        };
+        if let (Value::String(s), Value::String(e)) = (&start, &end)
+            && e < s
+        {
+            errors.push(bad("end_date", "the role ends before it starts"));
+        }
+        let highlights: Vec<Value> = row
+            .highlights
+            .lines()
+            .map(|l| l.trim().trim_start_matches(['-', '•', '*']).trim())
+            .filter(|l| !l.is_empty())
+            .map(|l| Value::String(l.to_owned()))
+            .collect();
+        work.push(serde_json::json!({
+            "position": optional(&row.position),
+            "name": optional(&row.company),
+            "location": optional(&row.location),
+            "start_date": start,
+            "end_date": end,
+            "current": current,
+            "highlights": highlights,
+        }));
+    }
+    if errors.is_empty() {
+        Ok(Value::Array(work))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The page's school rows as the `education` correction (empty rows dropped; the end
+/// date checked as `/education/{row}/end_date`).
+pub fn education_from_rows(rows: &[SchoolRow]) -> Result<Value, Vec<Invalid>> {
+    let mut errors = Vec::new();
+    let mut schools = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if [&row.institution, &row.study_type, &row.area, &row.end]
+            .iter()
+            .all(|c| c.trim().is_empty())
+        {
+            continue;
+        }
+        let end = row.end.trim();
+        let end = if end.is_empty() {
+            Value::Null
+        } else if let Some(date) = resume_date(end) {
+            Value::String(date)
+        } else {
+            errors.push(Invalid {
+                field: format!("/education/{i}/end_date"),
+                message: format!("school {}: write the end as 2019-06 or 2019", i + 1),
+            });
+            Value::Null
+        };
+        schools.push(serde_json::json!({
+            "institution": optional(&row.institution),
+            "study_type": optional(&row.study_type),
+            "area": optional(&row.area),
+            "end_date": end,
+        }));
+    }
+    if errors.is_empty() {
+        Ok(Value::Array(schools))
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    #[test]
+    fn role_rows_become_work_with_checked_dates() {
+        let rows = [
+            RoleRow {
+                position: "Data Analyst".into(),
+                company: "Initech".into(),
+                start: "2019-03".into(),
+                end: "Present".into(),
+                highlights: "- Built SQL reports\n\n• Cut costs".into(),
+                ..RoleRow::default()
+            },
+            RoleRow::default(),
+            RoleRow {
+                position: "Intern".into(),
+                start: "March 2018".into(),
+                end: "2017".into(),
+                ..RoleRow::default()
+            },
+        ];
+        let errors = work_from_rows(&rows).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["/work/2/start_date"]);
+        let work = work_from_rows(&rows[..2]).unwrap();
+        assert_eq!(work[0]["current"], true);
+        assert_eq!(work[0]["end_date"], Value::Null);
+        assert_eq!(
+            work[0]["highlights"],
+            serde_json::json!(["Built SQL reports", "Cut costs"])
+        );
+        assert_eq!(
+            work.as_array().unwrap().len(),
+            1,
+            "the empty row is dropped"
+        );
+        let backwards = work_from_rows(&[RoleRow {
+            company: "Acme".into(),
+            start: "2020-05".into(),
+            end: "2019-01".into(),
+            ..RoleRow::default()
+        }])
+        .unwrap_err();
+        assert!(backwards[0].message.contains("ends before it starts"));
+        assert!(resume_date("2021-13").is_none() && resume_date("21").is_none());
+    }
+
+    #[test]
+    fn school_rows_become_education() {
+        let ok = education_from_rows(&[SchoolRow {
+            institution: "University of Porto".into(),
+            study_type: "BSc".into(),
+            area: "Computer Science".into(),
+            end: "2019".into(),
+        }])
+        .unwrap();
+        assert_eq!(ok[0]["end_date"], "2019");
+        let bad = education_from_rows(&[SchoolRow {
+            institution: "X".into(),
+            end: "soon".into(),
+            ..SchoolRow::default()
+        }])
+        .unwrap_err();
+        assert_eq!(bad[0].field, "/education/0/end_date");
+    }
+}

@@ -1,6 +1,8 @@
 //! The board in headless Chromium: time to DOMContentLoaded and to a usable board (the
 //! moment `board.js` has wired drag-and-drop, which it marks on `<html data-board-ready>`),
-//! over loopback, from the browser's own Navigation Timing clock.
+//! over loopback, from the browser's own Navigation Timing clock; and the page's weight:
+//! HTML, CSS and JavaScript bytes (as sent, and decoded) and the number of requests, on a
+//! load with an empty cache (Resource Timing).
 
 use std::path::Path;
 use std::process::Stdio;
@@ -57,7 +59,7 @@ pub async fn time_board(
             .status();
     }
     let _ = driver.kill().await;
-    let (mut loaded, mut usable) = result?;
+    let (mut loaded, mut usable, weight) = result?;
     loaded.sort_by(f64::total_cmp);
     usable.sort_by(f64::total_cmp);
     let at = |list: &[f64], p: f64| list[((list.len() - 1) as f64 * p).round() as usize];
@@ -68,6 +70,7 @@ pub async fn time_board(
         at(&usable, 0.5),
         at(&usable, 1.0),
     );
+    println!("Chromium /board page weight (first load, empty cache): {weight}");
     Ok(())
 }
 
@@ -75,7 +78,7 @@ async fn measure(
     client: &fantoccini::Client,
     base: &str,
     session: &str,
-) -> anyhow::Result<(Vec<f64>, Vec<f64>)> {
+) -> anyhow::Result<(Vec<f64>, Vec<f64>, String)> {
     // A page of the site first, so the session cookie can be set for its origin.
     client.goto(&format!("{base}/sign-in")).await?;
     // SameSite=Lax, as the server sets it (WebDriver's default, None, needs Secure).
@@ -89,6 +92,7 @@ async fn measure(
     cookie.set_domain(host);
     client.add_cookie(cookie).await?;
     let (mut loaded, mut usable) = (Vec::new(), Vec::new());
+    let mut weight = String::new();
     for run in 0..=RUNS {
         client.goto(&format!("{base}/board")).await?;
         let mut timing = serde_json::Value::Null;
@@ -109,11 +113,39 @@ async fn measure(
         let ready = timing["ready"]
             .as_f64()
             .ok_or_else(|| anyhow::anyhow!("the board never became usable: {timing}"))?;
+        if run == 0 {
+            let measured = client
+                .execute(
+                    "const nav = performance.getEntriesByType('navigation')[0];
+                     const parts = { html: [nav.transferSize, nav.decodedBodySize], css: [0, 0], js: [0, 0], other: [0, 0] };
+                     const resources = performance.getEntriesByType('resource');
+                     for (const r of resources) {
+                       const kind = r.name.includes('.css') ? 'css' : r.name.includes('.js') ? 'js' : 'other';
+                       parts[kind][0] += r.transferSize; parts[kind][1] += r.decodedBodySize;
+                     }
+                     return { parts, requests: 1 + resources.length };",
+                    vec![],
+                )
+                .await?;
+            let kb =
+                |kind: &str, i: usize| measured["parts"][kind][i].as_f64().unwrap_or(0.0) / 1024.0;
+            weight = format!(
+                "HTML {:.0} KB sent ({:.0} KB decoded), CSS {:.1} KB ({:.1}), JS {:.1} KB ({:.1}), other {:.1} KB; {} requests",
+                kb("html", 0),
+                kb("html", 1),
+                kb("css", 0),
+                kb("css", 1),
+                kb("js", 0),
+                kb("js", 1),
+                kb("other", 0),
+                measured["requests"]
+            );
+        }
         // The first load warms the caches (assets, connection); it is not counted.
         if run > 0 {
             loaded.push(timing["loaded"].as_f64().unwrap_or(f64::NAN));
             usable.push(ready);
         }
     }
-    Ok((loaded, usable))
+    Ok((loaded, usable, weight))
 }

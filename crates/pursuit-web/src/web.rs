@@ -494,6 +494,49 @@ async fn selected(
     sidebar::load(state, &user.0, ApplicationId(id), None, confirm_delete).await
 }
 
+/// One step of the first-run path.
+#[derive(Serialize)]
+struct Step {
+    label: &'static str,
+    href: &'static str,
+    done: bool,
+}
+
+/// The first-run path (email and zone → resume → a posting → its match), while any step is
+/// left; `None` once all are done.
+async fn onboarding(state: &AppState, user: &PageUser) -> Result<Option<Vec<Step>>, ApiError> {
+    let id = user.0.id();
+    let email_given = user.0.user.email != pursuit_domain::account::OWNER_PLACEHOLDER_EMAIL;
+    let resume = pursuit_store::resumes::get_resume(&state.db, id).await?;
+    let resume_added = resume.is_some_and(|r| r.active_version_id.is_some());
+    let posting_added = !pursuit_store::postings::list_postings(&state.db, id, None, None, 1)
+        .await?
+        .is_empty();
+    let steps = vec![
+        Step {
+            label: "Give your email address and time zone, so reminders reach you",
+            href: "/settings",
+            done: email_given,
+        },
+        Step {
+            label: "Add your resume: upload it or paste it",
+            href: "/resume",
+            done: resume_added,
+        },
+        Step {
+            label: "Add a posting you are interested in: paste it or give its address",
+            href: "/jobs",
+            done: posting_added,
+        },
+        Step {
+            label: "See how well it matches, and what to add to your resume",
+            href: "/jobs",
+            done: resume_added && posting_added,
+        },
+    ];
+    Ok((!steps.iter().all(|s| s.done)).then_some(steps))
+}
+
 /// What the quick-add form holds, kept when it is shown again with errors.
 #[derive(Serialize, Default)]
 struct QuickAdd {
@@ -654,6 +697,7 @@ async fn board_page(
             form => template_value(&form_view),
             errors => template_value(&extras.errors),
             selected => template_value(&extras.selected),
+            onboarding => template_value(&onboarding(state, user).await?),
             notice => notice,
             filters => template_value(&bar),
             statuses => template_value(&ApplicationStatus::ALL.iter().map(|s| (s.as_str(), status_label(*s))).collect::<Vec<_>>()),

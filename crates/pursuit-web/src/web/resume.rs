@@ -3,6 +3,8 @@
 //! form to correct the contact details. Each form goes through the same functions as
 //! `/api/v1/resume`, so pages and API share every check.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -10,11 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use minijinja::context;
-use pursuit_app::resumes::Original;
+use pursuit_app::resumes::{Original, RoleRow, SchoolRow};
 use pursuit_domain::application::ParseStatus;
 use pursuit_domain::ids::ResumeVersionId;
 use pursuit_store::resumes as store;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::{PageForm, PageUser, forms, render, template_value};
 use crate::AppState;
@@ -31,7 +33,90 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/resume/text", post(paste))
         .route("/resume/corrections", post(correct))
+        .route("/resume/corrections/work", post(correct_work))
+        .route("/resume/corrections/education", post(correct_education))
+        .route("/resume/corrections/skills", post(correct_skills))
         .route("/resume/versions/{id}/activate", post(activate))
+}
+
+/// What a refused edit form typed, shown again with its refused cells (`{row}-{field}`).
+#[derive(Default)]
+struct Kept {
+    work: Option<Vec<RoleRow>>,
+    education: Option<Vec<SchoolRow>>,
+    skills: Option<String>,
+    errors: BTreeMap<String, String>,
+    /// A correction was just saved.
+    saved: bool,
+}
+
+/// The rows the edit forms start from: what was read and corrected, plus an empty row to
+/// add another.
+fn rows_of(fields: &Value) -> (Vec<RoleRow>, Vec<SchoolRow>, String) {
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut work: Vec<RoleRow> = fields
+        .get("work")
+        .and_then(Value::as_array)
+        .map(|roles| {
+            roles
+                .iter()
+                .map(|r| RoleRow {
+                    position: text(r, "position"),
+                    company: text(r, "name"),
+                    location: text(r, "location"),
+                    start: text(r, "start_date"),
+                    end: if r.get("current").and_then(Value::as_bool) == Some(true) {
+                        "present".to_owned()
+                    } else {
+                        text(r, "end_date")
+                    },
+                    highlights: r
+                        .get("highlights")
+                        .and_then(Value::as_array)
+                        .map(|h| {
+                            h.iter()
+                                .filter_map(Value::as_str)
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    work.push(RoleRow::default());
+    let mut education: Vec<SchoolRow> = fields
+        .get("education")
+        .and_then(Value::as_array)
+        .map(|schools| {
+            schools
+                .iter()
+                .map(|e| SchoolRow {
+                    institution: text(e, "institution"),
+                    study_type: text(e, "study_type"),
+                    area: text(e, "area"),
+                    end: text(e, "end_date"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    education.push(SchoolRow::default());
+    let skills = fields
+        .get("skills")
+        .and_then(Value::as_array)
+        .map(|s| {
+            s.iter()
+                .filter_map(|s| s.get("name").and_then(Value::as_str))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    (work, education, skills)
 }
 
 async fn show(
@@ -39,6 +124,16 @@ async fn show(
     user: &PageUser,
     error: Option<String>,
     status: StatusCode,
+) -> Result<Response, ApiError> {
+    show_with(state, user, error, status, Kept::default()).await
+}
+
+async fn show_with(
+    state: &AppState,
+    user: &PageUser,
+    error: Option<String>,
+    status: StatusCode,
+    kept: Kept,
 ) -> Result<Response, ApiError> {
     let id = user.0.id();
     let resume = store::get_resume(&state.db, id).await?;
@@ -59,10 +154,35 @@ async fn show(
             resumes::response(v, active, false)
         })
         .collect();
+    let fields = active
+        .as_ref()
+        .map(|a| serde_json::to_value(a).unwrap_or(Value::Null))
+        .map(|a| a.get("fields").cloned().unwrap_or(Value::Null))
+        .unwrap_or(Value::Null);
+    let (work, education, skills) = rows_of(&fields);
+    let kept_saved = kept.saved;
+    let open = if kept.work.is_some() {
+        "work"
+    } else if kept.education.is_some() {
+        "education"
+    } else if kept.skills.is_some() {
+        "skills"
+    } else {
+        ""
+    };
+    let edit = context! {
+        work => template_value(&kept.work.unwrap_or(work)),
+        education => template_value(&kept.education.unwrap_or(education)),
+        skills => kept.skills.unwrap_or(skills),
+        errors => template_value(&kept.errors),
+        open => open,
+    };
     Ok(render(
         "resume.html",
         status,
         context! {
+            edit => edit,
+            saved => kept_saved,
             page => "resume",
             user => user.view(),
             csrf => user.csrf(),
@@ -75,8 +195,22 @@ async fn show(
     ))
 }
 
-async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, ApiError> {
-    show(&state, &user, None, StatusCode::OK).await
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    /// `1` after a correction was saved.
+    saved: Option<String>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Query(query): axum::extract::Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let kept = Kept {
+        saved: query.saved.is_some(),
+        ..Kept::default()
+    };
+    show_with(&state, &user, None, StatusCode::OK, kept).await
 }
 
 /// Shows the page again with the reason a form was refused.
@@ -152,6 +286,143 @@ async fn paste(
     }
 }
 
+/// The user's active version, or the page's refusal when there is none.
+async fn active_version(
+    state: &AppState,
+    user: &PageUser,
+) -> Result<Option<ResumeVersionId>, ApiError> {
+    Ok(store::get_resume(&state.db, user.0.id())
+        .await?
+        .and_then(|r| r.active_version_id))
+}
+
+/// Applies `patch` to the active version, or shows the page again with `kept`.
+async fn apply(
+    state: &AppState,
+    user: &PageUser,
+    patch: Result<Value, Vec<pursuit_app::error::Invalid>>,
+    mut kept: Kept,
+) -> Result<Response, ApiError> {
+    let Some(active) = active_version(state, user).await? else {
+        return refused(
+            state,
+            user,
+            ApiError::not_found().with_detail("upload a resume first"),
+        )
+        .await;
+    };
+    let result = match patch {
+        Ok(patch) => resumes::correct(state, user.0.id(), active.0, patch).await,
+        Err(invalid) => Err(ApiError::validation(invalid)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/resume?saved=1").into_response()),
+        Err(error) if error.kind().status().is_client_error() => {
+            for field in error.field_errors() {
+                let mut parts = field.pointer.trim_start_matches('/').split('/').skip(1);
+                if let (Some(row), Some(key)) = (parts.next(), parts.next()) {
+                    kept.errors
+                        .insert(format!("{row}-{key}"), field.message.clone());
+                }
+            }
+            let status = error.kind().status();
+            show_with(state, user, Some(forms::message(&error)), status, kept).await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn column(form: &forms::FormData, name: &str, rows: usize) -> Vec<String> {
+    let mut values = form.all(name);
+    values.resize(rows, String::new());
+    values
+}
+
+async fn correct_work(
+    State(state): State<AppState>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let n = form.all("role_position").len();
+    let [position, company, location, start, end, highlights] = [
+        "role_position",
+        "role_company",
+        "role_location",
+        "role_start",
+        "role_end",
+        "role_highlights",
+    ]
+    .map(|name| column(&form, name, n));
+    let rows: Vec<RoleRow> = (0..n)
+        .map(|i| RoleRow {
+            position: position[i].clone(),
+            company: company[i].clone(),
+            location: location[i].clone(),
+            start: start[i].clone(),
+            end: end[i].clone(),
+            highlights: highlights[i].clone(),
+        })
+        .collect();
+    let patch = pursuit_app::resumes::work_from_rows(&rows).map(|work| json!({ "work": work }));
+    let kept = Kept {
+        work: Some(rows),
+        ..Kept::default()
+    };
+    apply(&state, &user, patch, kept).await
+}
+
+async fn correct_education(
+    State(state): State<AppState>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let n = form.all("school_institution").len();
+    let [institution, study_type, area, end] = [
+        "school_institution",
+        "school_study_type",
+        "school_area",
+        "school_end",
+    ]
+    .map(|name| column(&form, name, n));
+    let rows: Vec<SchoolRow> = (0..n)
+        .map(|i| SchoolRow {
+            institution: institution[i].clone(),
+            study_type: study_type[i].clone(),
+            area: area[i].clone(),
+            end: end[i].clone(),
+        })
+        .collect();
+    let patch = pursuit_app::resumes::education_from_rows(&rows)
+        .map(|education| json!({ "education": education }));
+    let kept = Kept {
+        education: Some(rows),
+        ..Kept::default()
+    };
+    apply(&state, &user, patch, kept).await
+}
+
+/// Skills as a comma-separated list; an empty list goes back to what was read.
+async fn correct_skills(
+    State(state): State<AppState>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let typed = form.text("skills");
+    let names: Vec<Value> = typed
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| Value::String(s.to_owned()))
+        .collect();
+    let patch = if names.is_empty() {
+        json!({ "skills": null })
+    } else {
+        json!({ "skills": names })
+    };
+    let kept = Kept {
+        skills: Some(typed),
+        ..Kept::default()
+    };
+    apply(&state, &user, Ok(patch), kept).await
+}
+
 /// The contact fields the page corrects; an emptied field drops its correction.
 const CONTACT: &[&str] = &["name", "label", "email", "phone", "location"];
 
@@ -185,7 +456,7 @@ async fn correct(
     }
     let patch = serde_json::json!({ "basics": basics });
     match resumes::correct(&state, user.0.id(), active.0, patch).await {
-        Ok(_) => Ok(Redirect::to("/resume").into_response()),
+        Ok(_) => Ok(Redirect::to("/resume?saved=1").into_response()),
         Err(error) => refused(&state, &user, error).await,
     }
 }

@@ -332,6 +332,28 @@ both_backends! {
         assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     }
 
+    async fn a_new_user_is_walked_from_settings_to_a_first_match(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "first-run@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        let steps = |html: &str| -> Vec<bool> {
+            let panel = html.split("Getting started").nth(1).map(|p| p.split("</ol>").next().unwrap().to_owned()).unwrap_or_default();
+            panel.split("<li").skip(1).map(|li| li.starts_with(r#" class="done""#)).collect()
+        };
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(steps(&board), [true, false, false, false], "a user signed in by email has an address: {board}");
+        assert!(board.contains("Add your resume"));
+        form(&app, "/resume/text", Some(cookie), &[("csrf", csrf), ("text", "Ana Diaz\nExperience\nAnalyst, Initech | 2020 - Present\nSkills\nSQL")]).await;
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(steps(&board), [true, true, false, false]);
+        let added = app.client.post(app.url("/api/v1/jobs")).header("cookie", cookie).header("x-csrf-token", csrf)
+            .json(&serde_json::json!({ "text": "Analyst\nRequirements\n- SQL" })).send().await.unwrap();
+        assert_eq!(added.status(), StatusCode::CREATED);
+        let board = page(&app, "/board", Some(cookie)).await.text().await.unwrap();
+        assert!(!board.contains("Getting started"), "every step done: the panel goes");
+    }
+
     async fn the_table_sorts_searches_tags_and_changes_many_applications_at_once(backend: Backend) {
         let app = spawn_app(backend).await;
         let browser = sign_in(&app, "table@example.org", 1).await;
@@ -728,10 +750,42 @@ both_backends! {
 
         let corrected = form(&app, "/resume/corrections", Some(cookie), &[("csrf", csrf), ("name", "Ana M. Diaz"), ("label", ""),
             ("email", "ana@example.org"), ("phone", ""), ("location", "Madrid, Spain")]).await;
-        assert_eq!(location(&corrected), "/resume");
+        assert_eq!(location(&corrected), "/resume?saved=1");
         let resume: serde_json::Value = app.client.get(app.url("/api/v1/resume")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
         assert_eq!(resume["active_version"]["fields"]["basics"]["name"], "Ana M. Diaz");
         assert_eq!(resume["active_version"]["fields"]["basics"]["location"], "Madrid, Spain");
+
+        // Roles, education and skills are corrected too; a bad date is named on its row and
+        // every row typed is kept.
+        let html = page(&app, "/resume", Some(cookie)).await.text().await.unwrap();
+        assert_eq!(input_value(&html, "role-0-company"), "Initech", "the form starts from what was read");
+        let roles = |start: &'static str| vec![("csrf", csrf),
+            ("role_position", "Senior Analyst"), ("role_company", "Initech"), ("role_location", "Madrid"), ("role_start", start), ("role_end", "present"), ("role_highlights", "- Built SQL reports\n- Led a team of 3"),
+            ("role_position", "Intern"), ("role_company", "Globex"), ("role_location", ""), ("role_start", "2018"), ("role_end", "2019-06"), ("role_highlights", ""),
+            ("role_position", ""), ("role_company", ""), ("role_location", ""), ("role_start", ""), ("role_end", ""), ("role_highlights", "")];
+        let bad = form(&app, "/resume/corrections/work", Some(cookie), &roles("spring 2020")).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bad_html = bad.text().await.unwrap();
+        assert!(bad_html.contains("role 1: write the start as 2021-03 or 2021"), "{bad_html}");
+        assert_eq!(input_value(&bad_html, "role-1-company"), "Globex", "every typed row is kept");
+        assert_eq!(input_value(&bad_html, "role-0-start"), "spring 2020");
+        let good = form(&app, "/resume/corrections/work", Some(cookie), &roles("2020-02")).await;
+        assert_eq!(location(&good), "/resume?saved=1");
+        form(&app, "/resume/corrections/education", Some(cookie), &[("csrf", csrf), ("school_institution", "Universidad de Madrid"),
+            ("school_study_type", "BSc"), ("school_area", "Statistics"), ("school_end", "2019")]).await;
+        form(&app, "/resume/corrections/skills", Some(cookie), &[("csrf", csrf), ("skills", "SQL, Tableau, Python")]).await;
+        let resume: serde_json::Value = app.client.get(app.url("/api/v1/resume")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        let fields = &resume["active_version"]["fields"];
+        assert_eq!(fields["work"][0]["position"], "Senior Analyst");
+        assert_eq!(fields["work"][0]["current"], true);
+        assert_eq!(fields["work"][0]["highlights"], serde_json::json!(["Built SQL reports", "Led a team of 3"]));
+        assert_eq!(fields["work"][1]["end_date"], "2019-06");
+        assert_eq!(fields["work"].as_array().unwrap().len(), 2);
+        assert_eq!(fields["education"][0]["institution"], "Universidad de Madrid");
+        let skills: Vec<&str> = fields["skills"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert!(skills.contains(&"Python") && skills.contains(&"SQL"), "{skills:?}");
+        let shown = page(&app, "/resume?saved=1", Some(cookie)).await.text().await.unwrap();
+        assert!(shown.contains("Corrections saved.") && shown.contains("Led a team of 3"));
 
         let pasted = form(&app, "/resume/text", Some(cookie), &[("csrf", csrf), ("text", "   ")]).await;
         assert_eq!(pasted.status(), StatusCode::UNPROCESSABLE_ENTITY);
