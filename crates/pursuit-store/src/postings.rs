@@ -49,6 +49,52 @@ pub async fn company_for(
     })
 }
 
+/// One of the user's companies, with its normalized name.
+pub async fn get_company(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: CompanyId,
+) -> Result<Option<(Company, String)>, StoreError> {
+    conn.fetch_optional(
+        query("SELECT id, name, name_key FROM companies WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id),
+    )
+    .await?
+    .map(|row| {
+        Ok((
+            Company {
+                id: CompanyId(row.get("id")?),
+                name: row.get("name")?,
+            },
+            row.get("name_key")?,
+        ))
+    })
+    .transpose()
+}
+
+/// The user's postings of one company, newest first, at most `limit`.
+pub async fn postings_of_company(
+    mut conn: impl Conn,
+    user_id: UserId,
+    company: CompanyId,
+    limit: i64,
+) -> Result<Vec<Posting>, StoreError> {
+    conn.fetch_all(
+        Query::dynamic(format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE p.user_id = $1 AND p.company_id = $2 \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
+        ))
+        .bind(user_id)
+        .bind(company)
+        .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Posting {
     pub id: PostingId,

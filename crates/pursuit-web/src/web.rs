@@ -98,6 +98,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("jobs.html", include_str!("../templates/jobs.html")),
     ("job.html", include_str!("../templates/job.html")),
     ("table.html", include_str!("../templates/table.html")),
+    ("company.html", include_str!("../templates/company.html")),
     ("filters.html", include_str!("../templates/filters.html")),
 ];
 

@@ -21,6 +21,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use pursuit_domain::application::ChangedBy;
+use pursuit_domain::company::company_key;
 use pursuit_domain::ids::{ApplicationId, ImportId, UserId};
 use pursuit_store::Db;
 use pursuit_store::applications::ApplicationData;
@@ -69,37 +70,6 @@ pub struct Options {
 /// Two applications to the same company and role dated this many days apart or less are
 /// one application (further apart, it is applying again).
 pub const SAME_APPLICATION_DAYS: i64 = 60;
-
-/// Legal forms dropped from the end of a company name before names are compared.
-const LEGAL_FORMS: &[&str] = &[
-    "inc",
-    "incorporated",
-    "llc",
-    "ltd",
-    "limited",
-    "gmbh",
-    "corp",
-    "corporation",
-    "co",
-    "plc",
-    "ag",
-    "sa",
-    "bv",
-    "srl",
-    "pty",
-    "oy",
-    "ab",
-    "as",
-];
-
-fn company_key(name: &str) -> String {
-    let words = columns::normalize(name);
-    let mut words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {
-        words.pop();
-    }
-    words.join(" ")
-}
 
 /// A posting URL as compared: no fragment, no `utm_` parameters, no trailing `/`, lower case.
 fn url_key(url: &str) -> Option<String> {

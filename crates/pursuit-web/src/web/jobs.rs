@@ -30,6 +30,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/jobs", get(list).post(add))
         .route("/jobs/{id}", get(posting_page))
         .route("/jobs/{id}/read", post(read_again))
+        .route("/companies/{id}", get(company_page))
 }
 
 /// A posting as a row of the list.
@@ -234,6 +235,7 @@ async fn show_posting(
             id => posting.id.0.to_string(),
             title => posting.title.clone().unwrap_or_else(|| "Untitled posting".to_owned()),
             company => posting.company.as_ref().map(|c| c.name.clone()),
+            company_id => posting.company.as_ref().map(|c| c.id.0.to_string()),
             url => posting.url.clone(),
             application_id => posting.application_id.map(|a| a.0.to_string()),
             status => posting.parse_status.as_str(),
@@ -253,4 +255,65 @@ async fn read_again(
 ) -> Result<Response, ApiError> {
     let posting = pursuit_app::postings::read_again(&state.db, user.0.id(), PostingId(id)).await?;
     Ok(Redirect::to(&format!("/jobs/{}", posting.id.0)).into_response())
+}
+
+/// A company: its postings and the applications to it (those whose company name reads
+/// the same once case, punctuation and legal forms are set aside).
+async fn company_page(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    user: PageUser,
+) -> Result<Response, ApiError> {
+    let me = user.0.id();
+    let Some((company, key)) =
+        postings::get_company(&state.db, me, pursuit_domain::ids::CompanyId(id)).await?
+    else {
+        return Err(ApiError::not_found());
+    };
+    let found = postings::postings_of_company(&state.db, me, company.id, LIST_LIMIT as i64).await?;
+    let rows: Vec<Row> = found.iter().map(|p| row(p, None)).collect();
+    // Narrowed in SQL by the name's first word, then kept when the whole name reads the same.
+    let first_word = key.split_whitespace().next().unwrap_or(&key).to_owned();
+    let filter = pursuit_store::applications::ApplicationFilter {
+        company: Some(first_word),
+        ..Default::default()
+    };
+    let mut applications = Vec::new();
+    for archived in [false, true] {
+        let filter = pursuit_store::applications::ApplicationFilter {
+            archived,
+            ..filter.clone()
+        };
+        applications.extend(
+            pursuit_store::applications::list_applications(&state.db, me, &filter, None, 200)
+                .await?
+                .into_iter()
+                .map(|(a, _)| a),
+        );
+    }
+    let applications: Vec<Value> = applications
+        .iter()
+        .filter(|a| pursuit_domain::company::company_key(&a.data.company) == key)
+        .map(|a| {
+            serde_json::json!({
+                "id": a.id.to_string(),
+                "role": a.data.role_title,
+                "status": super::status_label(a.data.status),
+                "date": a.data.application_date.to_string(),
+                "archived": a.data.archived_at.is_some(),
+            })
+        })
+        .collect();
+    Ok(render(
+        "company.html",
+        StatusCode::OK,
+        context! {
+            page => "jobs",
+            user => user.view(),
+            csrf => user.csrf(),
+            name => company.name,
+            rows => template_value(&rows),
+            applications => template_value(&applications),
+        },
+    ))
 }

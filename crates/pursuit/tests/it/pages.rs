@@ -354,6 +354,30 @@ both_backends! {
         assert!(!board.contains("Getting started"), "every step done: the panel goes");
     }
 
+    async fn a_company_page_groups_its_postings_and_applications(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "companies@example.org", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+        let posting: serde_json::Value = app.client.post(app.url("/api/v1/jobs")).header("cookie", cookie).header("x-csrf-token", csrf)
+            .json(&serde_json::json!({ "text": "SRE\nRequirements\n- Linux", "title": "Site Reliability Engineer", "company": "Globex, Inc." }))
+            .send().await.unwrap().json().await.unwrap();
+        for (company, role) in [("GLOBEX", "Platform Engineer"), ("Globex Logistics", "Driver")] {
+            app.client.post(app.url("/api/v1/applications")).header("cookie", cookie).header("x-csrf-token", csrf)
+                .json(&serde_json::json!({ "company": company, "role_title": role })).send().await.unwrap();
+        }
+        let job = page(&app, &format!("/jobs/{}", posting["id"].as_str().unwrap()), Some(cookie)).await.text().await.unwrap();
+        let company_id = posting["company"]["id"].as_str().unwrap();
+        assert!(job.contains(&format!("/companies/{company_id}\"")), "the posting links its company: {job}");
+        let html = page(&app, &format!("/companies/{company_id}"), Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("Site Reliability Engineer"), "its posting: {html}");
+        assert!(html.contains("Platform Engineer"), "an application spelled another way");
+        assert!(html.contains(">Site Reliability Engineer<") && !html.contains("Driver"), "not another company whose name contains it");
+        let other = sign_in(&app, "someone-else@example.org", 1).await;
+        let theirs = page(&app, &format!("/companies/{company_id}"), Some(&other.cookie)).await;
+        assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    }
+
     async fn the_table_sorts_searches_tags_and_changes_many_applications_at_once(backend: Backend) {
         let app = spawn_app(backend).await;
         let browser = sign_in(&app, "table@example.org", 1).await;
