@@ -360,14 +360,14 @@ async fn drag(c: &Client, id: &str, status: &str) {
 }
 
 /// The API as the browser's own session (its cookie and CSRF token): "another tab".
-struct ApiAs<'a> {
+pub struct ApiAs<'a> {
     app: &'a TestApp,
-    cookie: String,
-    csrf: String,
+    pub cookie: String,
+    pub csrf: String,
 }
 
 impl<'a> ApiAs<'a> {
-    async fn from_browser(app: &'a TestApp, c: &Client) -> ApiAs<'a> {
+    pub async fn from_browser(app: &'a TestApp, c: &Client) -> ApiAs<'a> {
         let session = c.get_named_cookie("pursuit_session").await.unwrap();
         let csrf = c
             .find(Locator::Css("meta[name=csrf-token]"))

@@ -4,10 +4,10 @@
 //! each goes to `target/tmp/screenshots/tour-*` for a reviewer. One database is enough:
 //! this is about the pages, which both backends serve alike.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::json;
 
-use crate::browser::{Browser, sign_in_in_browser};
+use crate::browser::{ApiAs, Browser, sign_in_in_browser};
 use pursuit_store::Backend;
 
 use crate::helpers::{TestApp, spawn_app};
@@ -41,16 +41,7 @@ async fn axe(c: &Client, source: &str) -> Vec<String> {
 /// A user's data through the API as the browser's session: applications across statuses
 /// (one with contacts and an interview), a posting, a resume.
 async fn seed(app: &TestApp, c: &Client) -> (String, String) {
-    let session = c.get_named_cookie("pursuit_session").await.unwrap();
-    let cookie = format!("pursuit_session={}", session.value());
-    let csrf = c
-        .find(Locator::Css("meta[name=csrf-token]"))
-        .await
-        .unwrap()
-        .attr("content")
-        .await
-        .unwrap()
-        .unwrap();
+    let ApiAs { cookie, csrf, .. } = ApiAs::from_browser(app, c).await;
     let post = |path: &str, body: serde_json::Value| {
         app.client
             .post(app.url(path))
