@@ -99,6 +99,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("job.html", include_str!("../templates/job.html")),
     ("table.html", include_str!("../templates/table.html")),
     ("company.html", include_str!("../templates/company.html")),
+    (
+        "resume_version.html",
+        include_str!("../templates/resume_version.html"),
+    ),
+    (
+        "resume_compare.html",
+        include_str!("../templates/resume_compare.html"),
+    ),
     ("filters.html", include_str!("../templates/filters.html")),
 ];
 

@@ -1,6 +1,7 @@
 //! `/resume`: the user's resume as a page — what was read from the active version (and
-//! what it flags), the versions with the active pick, an upload form, a paste form, and a
-//! form to correct the contact details. Each form goes through the same functions as
+//! what it flags), the versions with the active pick, an upload form, a paste form, and
+//! forms to correct the contact details, roles, education and skills; a version viewed
+//! without activating it (`/resume/versions/{id}`) and two compared (`/resume/compare`). Each form goes through the same functions as
 //! `/api/v1/resume`, so pages and API share every check.
 
 use std::collections::BTreeMap;
@@ -37,6 +38,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/resume/corrections/education", post(correct_education))
         .route("/resume/corrections/skills", post(correct_skills))
         .route("/resume/versions/{id}/activate", post(activate))
+        .route("/resume/versions/{id}", get(version_page))
+        .route("/resume/compare", get(compare_page))
 }
 
 /// What a refused edit form typed, shown again with its refused cells (`{row}-{field}`).
@@ -478,4 +481,120 @@ async fn activate(
     } else {
         refused(&state, &user, ApiError::not_found()).await
     }
+}
+
+/// One of the user's versions as the page shows it, or not found.
+async fn version_view(
+    state: &AppState,
+    user: &PageUser,
+    id: uuid::Uuid,
+) -> Result<(Value, bool), ApiError> {
+    let me = user.0.id();
+    let version = store::get_version(&state.db, me, ResumeVersionId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let active = store::get_resume(&state.db, me)
+        .await?
+        .and_then(|r| r.active_version_id)
+        == Some(version.id);
+    let view =
+        serde_json::to_value(resumes::response(version, active, false)).unwrap_or(Value::Null);
+    Ok((view, active))
+}
+
+/// A version read-only, without making it the active one.
+async fn version_page(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    user: PageUser,
+) -> Result<Response, ApiError> {
+    let (version, active) = version_view(&state, &user, id).await?;
+    let others = store::list_versions(&state.db, user.0.id())
+        .await?
+        .into_iter()
+        .filter(|v| v.id.0 != id)
+        .map(|v| json!({ "id": v.id.0.to_string(), "version_no": v.version_no }))
+        .collect::<Vec<_>>();
+    Ok(render(
+        "resume_version.html",
+        StatusCode::OK,
+        context! {
+            page => "resume",
+            user => user.view(),
+            csrf => user.csrf(),
+            version => template_value(&version),
+            active => active,
+            others => template_value(&others),
+        },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct CompareQuery {
+    a: uuid::Uuid,
+    b: uuid::Uuid,
+}
+
+/// Names in `fields[key]` (`skills` by name, `work` as "title, company").
+fn names(fields: &Value, key: &str) -> Vec<String> {
+    fields
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| match key {
+                    "work" => {
+                        let text =
+                            |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default();
+                        let label = [text("position"), text("name")]
+                            .into_iter()
+                            .filter(|t| !t.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        (!label.is_empty()).then_some(label)
+                    }
+                    _ => item.get("name").and_then(Value::as_str).map(str::to_owned),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What differs between two versions: skills and roles only in one, or in both.
+async fn compare_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Query(query): axum::extract::Query<CompareQuery>,
+) -> Result<Response, ApiError> {
+    let (a, _) = version_view(&state, &user, query.a).await?;
+    let (b, _) = version_view(&state, &user, query.b).await?;
+    let empty = Value::Null;
+    let (fa, fb) = (
+        a.get("fields").unwrap_or(&empty),
+        b.get("fields").unwrap_or(&empty),
+    );
+    let split = |key: &str| {
+        let (left, right) = (names(fa, key), names(fb, key));
+        let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        let (ll, rl) = (lower(&left), lower(&right));
+        json!({
+            "only_a": left.iter().zip(&ll).filter(|(_, l)| !rl.contains(l)).map(|(s, _)| s).collect::<Vec<_>>(),
+            "only_b": right.iter().zip(&rl).filter(|(_, l)| !ll.contains(l)).map(|(s, _)| s).collect::<Vec<_>>(),
+            "both": left.iter().zip(&ll).filter(|(_, l)| rl.contains(l)).map(|(s, _)| s).collect::<Vec<_>>(),
+        })
+    };
+    Ok(render(
+        "resume_compare.html",
+        StatusCode::OK,
+        context! {
+            page => "resume",
+            user => user.view(),
+            csrf => user.csrf(),
+            a => template_value(&a),
+            b => template_value(&b),
+            skills => template_value(&split("skills")),
+            work => template_value(&split("work")),
+        },
+    ))
 }

@@ -822,6 +822,23 @@ both_backends! {
         let resume: serde_json::Value = app.client.get(app.url("/api/v1/resume")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
         assert_eq!(resume["active_version"]["id"], first.as_str());
         assert_eq!(resume["versions"], 2);
+
+        // Another version is viewed without activating it, and two are compared.
+        let listed: serde_json::Value = app.client.get(app.url("/api/v1/resume/versions")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        let second = listed["items"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().to_owned()).find(|id| *id != first).unwrap();
+        let viewed = page(&app, &format!("/resume/versions/{second}"), Some(cookie)).await.text().await.unwrap();
+        assert!(viewed.contains("Use this one") && viewed.contains("Compare with version"), "{viewed}");
+        let still: serde_json::Value = app.client.get(app.url("/api/v1/resume")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(still["active_version"]["id"], first.as_str(), "viewing does not activate");
+        let compared = page(&app, &format!("/resume/compare?a={first}&b={second}"), Some(cookie)).await.text().await.unwrap();
+        let only_first = compared.split("Only in version 1").nth(1).unwrap().split("</div>").next().unwrap();
+        assert!(only_first.contains("Tableau"), "{compared}");
+        let roles = compared.split(">Roles<").nth(1).unwrap();
+        let only_first_roles = roles.split("Only in version 1").nth(1).unwrap().split("</div>").next().unwrap();
+        assert!(only_first_roles.contains("Senior Analyst, Initech"), "{compared}");
+        let other = sign_in(&app, "not-ana@example.org", 1).await;
+        let theirs = page(&app, &format!("/resume/versions/{first}"), Some(&other.cookie)).await;
+        assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
     }
 }
 
