@@ -272,38 +272,25 @@ async fn bulk(
             "at most {BULK_LIMIT} applications at once"
         )));
     }
-    let (done, body) = match form.get("action") {
+    // The change each application gets: the same fields for all, or a tag added to its own.
+    let field = |key: &str, value: Value| Map::from_iter([(key.to_owned(), value)]);
+    let (done, fields, tag) = match form.get("action") {
         Some("move") => {
-            let status = form.text("status");
-            let status = ApplicationStatus::parse(&status)
+            let status = ApplicationStatus::parse(&form.text("status"))
                 .map_err(|_| ApiError::bad_request("choose a status to move them to"))?;
-            let mut body = Map::new();
-            body.insert("status".into(), Value::String(status.as_str().to_owned()));
-            ("moved", body)
+            let status = Value::String(status.as_str().to_owned());
+            ("moved", field("status", status), None)
         }
         Some("archive") => {
-            let mut body = Map::new();
-            body.insert(
-                "archived_at".into(),
-                Value::String(Timestamp::now().to_string()),
-            );
-            ("archived", body)
+            let now = Value::String(Timestamp::now().to_string());
+            ("archived", field("archived_at", now), None)
         }
-        Some("unarchive") => {
-            let mut body = Map::new();
-            body.insert("archived_at".into(), Value::Null);
-            ("unarchived", body)
-        }
+        Some("unarchive") => ("unarchived", field("archived_at", Value::Null), None),
         Some("tag") => {
-            let tag = form.text("tag");
-            let tag = tag.trim();
-            if tag.is_empty() {
-                return Err(ApiError::bad_request("give the tag to add"));
-            }
-            (
-                "tagged",
-                Map::from_iter([("tag".to_owned(), Value::String(tag.to_owned()))]),
-            )
+            // Checked once, before any application changes.
+            let tag = pursuit_domain::application::parse_tag(&form.text("tag"))
+                .map_err(|e| ApiError::bad_request(e.0))?;
+            ("tagged", Map::new(), Some(tag))
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -317,11 +304,11 @@ async fn bulk(
             failed += 1;
             continue;
         };
-        let mut change = body.clone();
-        if let Some(Value::String(tag)) = change.remove("tag") {
+        let mut change = fields.clone();
+        if let Some(tag) = &tag {
             let mut tags = current.data.tags.clone();
-            if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
-                tags.push(tag);
+            if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+                tags.push(tag.clone());
             }
             change.insert(
                 "tags".into(),
@@ -331,13 +318,9 @@ async fn bulk(
         match crate::applications::update(&state, user.id(), id, Ok(current.version), &change).await
         {
             Ok(_) => count += 1,
-            Err(error) if error.kind().status().is_client_error() => {
-                if error.kind().status() == StatusCode::UNPROCESSABLE_ENTITY {
-                    // A tag the rules refuse is refused for every row alike: say so.
-                    return Err(error);
-                }
-                failed += 1;
-            }
+            // Changed elsewhere meanwhile, gone, or refused for this one: counted, and the
+            // others still change.
+            Err(error) if error.kind().status().is_client_error() => failed += 1,
             Err(error) => return Err(error),
         }
     }

@@ -418,6 +418,12 @@ both_backends! {
             assert_eq!(a["tags"].as_array().unwrap().iter().any(|t| t == "shortlist"), picked, "{a}");
         }
         assert!(ids.len() == 3);
+        let long_tag = "x".repeat(41);
+        let refused = form(&app, "/board/bulk", Some(cookie), &[("csrf", csrf), ("ids", &ids[0]), ("ids", &ids[2]), ("action", "tag"), ("tag", &long_tag)]).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "a bad tag is refused before anything changes");
+        let untouched: serde_json::Value = app.client.get(app.url(&format!("/api/v1/applications/{}", ids[2]))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(untouched["version"], 1);
         let none = form(&app, "/board/bulk", Some(cookie), &[("csrf", csrf), ("action", "archive")]).await;
         assert_eq!(none.status(), StatusCode::BAD_REQUEST);
         let archived = form(&app, "/board/bulk", Some(cookie), &[("csrf", csrf), ("ids", &ids[2]), ("action", "archive")]).await;
