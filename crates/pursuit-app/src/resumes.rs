@@ -453,6 +453,33 @@ mod tests {
     }
 }
 
+/// Deletes one of the user's versions and its stored original; when it was the active
+/// version, the newest remaining one becomes active. The row goes in one transaction; the
+/// file afterwards (a file left behind costs space, not data).
+pub async fn delete_version(
+    db: &Db,
+    files: Option<&pursuit_files::Storage>,
+    user: UserId,
+    id: ResumeVersionId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let version = resumes::get_version(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = db.begin().await?;
+    if !resumes::delete_version(&mut tx, user, id, now).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    if version.source == "upload"
+        && let Some(files) = files
+        && let Err(error) = files.delete(user, Kind::ResumeOriginal, id).await
+    {
+        tracing::warn!(%error, version = %id.0, "the deleted version's file stays in storage");
+    }
+    Ok(())
+}
+
 /// One role as the resume page's rows hold it (every cell as typed).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RoleRow {

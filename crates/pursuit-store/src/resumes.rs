@@ -175,6 +175,40 @@ pub async fn activate(
     Ok(changed == 1)
 }
 
+/// Deletes one of the user's versions (its chunks and pain points go with it); when it was
+/// the active one, the newest remaining version becomes active (none when it was the last).
+/// False if it is not the user's.
+pub async fn delete_version(
+    mut conn: impl Conn,
+    user_id: UserId,
+    version: ResumeVersionId,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let deleted = conn
+        .execute(
+            query("DELETE FROM resume_versions WHERE id = $1 AND user_id = $2")
+                .bind(version)
+                .bind(user_id),
+        )
+        .await?;
+    if deleted == 0 {
+        return Ok(false);
+    }
+    conn.execute(
+        query(
+            "UPDATE resumes SET updated_at = $3, active_version_id = \
+               (SELECT v.id FROM resume_versions v WHERE v.resume_id = resumes.id \
+                ORDER BY v.version_no DESC LIMIT 1) \
+             WHERE user_id = $1 AND active_version_id = $2",
+        )
+        .bind(user_id)
+        .bind(version)
+        .bind(now),
+    )
+    .await?;
+    Ok(true)
+}
+
 const COLUMNS: &str = "id, resume_id, version_no, source, format, file_name, byte_size, raw_text, parse_status, \
      parse_error, parsed, corrections, hidden, lang, task_id, created_at, updated_at";
 

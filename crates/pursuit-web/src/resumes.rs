@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resume_from_text))
         .routes(routes!(get_resume, patch_resume))
         .routes(routes!(list_versions))
-        .routes(routes!(get_version, patch_version))
+        .routes(routes!(get_version, patch_version, delete_version))
         .routes(routes!(activate_version))
         .routes(routes!(parse_version))
         .routes(routes!(download_original))
@@ -468,6 +468,30 @@ async fn get_version(
 ) -> Result<axum::Json<VersionResponse>, ApiError> {
     let (version, active) = owned(&state, current.id(), id).await?;
     Ok(axum::Json(response(version, active, true)))
+}
+
+/// Deletes a version and its stored original. When it was the active version, the newest
+/// remaining one becomes active (none after the last).
+#[utoipa::path(delete, path = "/api/v1/resume/versions/{id}", tag = "resume",
+    params(("id" = uuid::Uuid, Path, description = "The version's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such version of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_version(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    pursuit_app::resumes::delete_version(
+        &state.db,
+        state.files.as_ref(),
+        current.id(),
+        ResumeVersionId(id),
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Makes a version the active one.

@@ -38,6 +38,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/resume/corrections/education", post(correct_education))
         .route("/resume/corrections/skills", post(correct_skills))
         .route("/resume/versions/{id}/activate", post(activate))
+        .route("/resume/versions/{id}/delete", post(delete_version))
         .route("/resume/versions/{id}", get(version_page))
         .route("/resume/compare", get(compare_page))
 }
@@ -51,6 +52,8 @@ struct Kept {
     errors: BTreeMap<String, String>,
     /// A correction was just saved.
     saved: bool,
+    /// A version was just deleted.
+    deleted: bool,
 }
 
 /// The rows the edit forms start from: what was read and corrected, plus an empty row to
@@ -163,7 +166,7 @@ async fn show_with(
         .map(|a| a.get("fields").cloned().unwrap_or(Value::Null))
         .unwrap_or(Value::Null);
     let (work, education, skills) = rows_of(&fields);
-    let kept_saved = kept.saved;
+    let (kept_saved, kept_deleted) = (kept.saved, kept.deleted);
     let open = if kept.work.is_some() {
         "work"
     } else if kept.education.is_some() {
@@ -186,6 +189,7 @@ async fn show_with(
         context! {
             edit => edit,
             saved => kept_saved,
+            deleted => kept_deleted,
             page => "resume",
             user => user.view(),
             csrf => user.csrf(),
@@ -202,6 +206,8 @@ async fn show_with(
 struct PageQuery {
     /// `1` after a correction was saved.
     saved: Option<String>,
+    /// `1` after a version was deleted.
+    deleted: Option<String>,
 }
 
 async fn page(
@@ -211,6 +217,7 @@ async fn page(
 ) -> Result<Response, ApiError> {
     let kept = Kept {
         saved: query.saved.is_some(),
+        deleted: query.deleted.is_some(),
         ..Kept::default()
     };
     show_with(&state, &user, None, StatusCode::OK, kept).await
@@ -597,4 +604,24 @@ async fn compare_page(
             work => template_value(&split("work")),
         },
     ))
+}
+
+/// Deletes a version (the page asks first, in a `<details>`).
+async fn delete_version(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, .. }: PageForm,
+) -> Result<Response, ApiError> {
+    match pursuit_app::resumes::delete_version(
+        &state.db,
+        state.files.as_ref(),
+        user.0.id(),
+        ResumeVersionId(id),
+        Timestamp::now(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/resume?deleted=1").into_response()),
+        Err(error) => refused(&state, &user, error.into()).await,
+    }
 }

@@ -845,6 +845,22 @@ both_backends! {
         let other = sign_in(&app, "not-ana@example.org", 1).await;
         let theirs = page(&app, &format!("/resume/versions/{first}"), Some(&other.cookie)).await;
         assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+
+        // Deleting: another user's version is not found; ours goes, and deleting the active
+        // one makes the newest remaining version active.
+        let not_theirs = app.client.delete(app.url(&format!("/api/v1/resume/versions/{first}"))).header("cookie", &other.cookie)
+            .header("x-csrf-token", &other.csrf).send().await.unwrap();
+        assert_eq!(not_theirs.status(), StatusCode::NOT_FOUND);
+        let deleted = form(&app, &format!("/resume/versions/{first}/delete"), Some(cookie), &[("csrf", csrf)]).await;
+        assert_eq!(location(&deleted), "/resume?deleted=1");
+        let after: serde_json::Value = app.client.get(app.url("/api/v1/resume")).header("cookie", cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(after["versions"], 1);
+        assert_eq!(after["active_version"]["id"], second.as_str(), "the remaining version is active");
+        let gone = app.client.delete(app.url(&format!("/api/v1/resume/versions/{second}"))).header("cookie", cookie)
+            .header("x-csrf-token", csrf).send().await.unwrap();
+        assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+        let empty = page(&app, "/resume", Some(cookie)).await.text().await.unwrap();
+        assert!(empty.contains("No resume yet") || !empty.contains("(active)"), "{empty}");
     }
 }
 
