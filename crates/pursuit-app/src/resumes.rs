@@ -339,6 +339,7 @@ pub async fn add_version(
             id,
             resume_id: resume.id,
             version_no,
+            label: None,
             source: source.to_owned(),
             format: format.as_str().to_owned(),
             file_name,
@@ -451,6 +452,34 @@ mod tests {
         assert!(skills[1]["id"].as_str().unwrap().starts_with("user:"));
         assert!(skills_given(&[json!(3)]).is_err());
     }
+}
+
+/// The longest name a version may have.
+pub const MAX_LABEL: usize = 80;
+
+/// Names one of the user's versions; an empty name removes it. A name is trimmed, at most
+/// [`MAX_LABEL`] characters, without control characters (refused on `/label`).
+pub async fn rename_version(
+    db: &Db,
+    user: UserId,
+    id: ResumeVersionId,
+    label: &str,
+    now: Timestamp,
+) -> Result<Version, AppError> {
+    let label = label.trim();
+    if label.chars().count() > MAX_LABEL || label.chars().any(char::is_control) {
+        return Err(invalid(
+            "/label",
+            format!("a name is at most {MAX_LABEL} characters, without control characters"),
+        ));
+    }
+    let label = (!label.is_empty()).then_some(label);
+    if !resumes::set_label(db, user, id, label, now).await? {
+        return Err(AppError::NotFound);
+    }
+    resumes::get_version(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Deletes one of the user's versions and its stored original; when it was the active

@@ -64,6 +64,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_pain_points"),
     migration!(16, "0016_embedding_chunks"),
     migration!(17, "0017_location_mode_optional"),
+    migration!(18, "0018_resume_version_labels"),
 ];
 
 /// The schema version this build writes.

@@ -23,6 +23,8 @@ pub struct Version {
     pub id: ResumeVersionId,
     pub resume_id: ResumeId,
     pub version_no: i64,
+    /// The name its owner gave it.
+    pub label: Option<String>,
     /// `upload`, `text` or `callback`.
     pub source: String,
     /// What the original is: `pdf`, `docx`, `html`, `markdown`, `text`, `json_resume`.
@@ -128,8 +130,8 @@ pub async fn insert_version(
     conn.execute(
         query(
             "INSERT INTO resume_versions (id, resume_id, user_id, version_no, source, format, file_name, byte_size, \
-             raw_text, parse_status, parse_error, parsed, corrections, hidden, lang, task_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+             raw_text, parse_status, parse_error, parsed, corrections, hidden, lang, task_id, created_at, updated_at, label) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         )
         .bind(version.id)
         .bind(version.resume_id)
@@ -148,7 +150,8 @@ pub async fn insert_version(
         .bind(version.lang.clone())
         .bind(version.task_id)
         .bind(version.created_at)
-        .bind(version.updated_at),
+        .bind(version.updated_at)
+        .bind(version.label.clone()),
     )
     .await?;
     Ok(())
@@ -170,6 +173,26 @@ pub async fn activate(
             .bind(user_id)
             .bind(version)
             .bind(now),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Names one of the user's versions (`None`: no name); false if it is not the user's.
+pub async fn set_label(
+    mut conn: impl Conn,
+    user_id: UserId,
+    version: ResumeVersionId,
+    label: Option<&str>,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let changed = conn
+        .execute(
+            query("UPDATE resume_versions SET label = $3, updated_at = $4 WHERE id = $1 AND user_id = $2")
+                .bind(version)
+                .bind(user_id)
+                .bind(label.map(str::to_owned))
+                .bind(now),
         )
         .await?;
     Ok(changed == 1)
@@ -209,7 +232,7 @@ pub async fn delete_version(
     Ok(true)
 }
 
-const COLUMNS: &str = "id, resume_id, version_no, source, format, file_name, byte_size, raw_text, parse_status, \
+const COLUMNS: &str = "id, resume_id, version_no, label, source, format, file_name, byte_size, raw_text, parse_status, \
      parse_error, parsed, corrections, hidden, lang, task_id, created_at, updated_at";
 
 fn from_row(row: &Row) -> Result<Version, StoreError> {
@@ -218,6 +241,7 @@ fn from_row(row: &Row) -> Result<Version, StoreError> {
         id: ResumeVersionId(row.get("id")?),
         resume_id: ResumeId(row.get("resume_id")?),
         version_no: row.get("version_no")?,
+        label: row.get("label")?,
         source: row.get("source")?,
         format: row.get("format")?,
         file_name: row.get("file_name")?,

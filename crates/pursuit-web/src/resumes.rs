@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_versions))
         .routes(routes!(get_version, patch_version, delete_version))
         .routes(routes!(activate_version))
+        .routes(routes!(label_version))
         .routes(routes!(parse_version))
         .routes(routes!(download_original))
 }
@@ -45,6 +46,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct VersionResponse {
     id: uuid::Uuid,
     version_no: i64,
+    /// The name its owner gave it (`PUT …/label`).
+    label: Option<String>,
     /// Whether this is the version Pursuit uses (matching, documents).
     active: bool,
     /// `upload`, `text` or `callback`.
@@ -117,6 +120,7 @@ pub(crate) fn response(version: Version, active: bool, with_text: bool) -> Versi
     VersionResponse {
         id: version.id.0,
         version_no: version.version_no,
+        label: version.label,
         active,
         original_url: format!("/api/v1/resume/versions/{}/original", version.id.0),
         source: version.source,
@@ -492,6 +496,40 @@ async fn delete_version(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LabelRequest {
+    /// 0 to 80 characters; empty removes the name.
+    label: String,
+}
+
+/// Names a version ("Data roles", "Short one"); an empty name removes it.
+#[utoipa::path(put, path = "/api/v1/resume/versions/{id}/label", tag = "resume",
+    params(("id" = uuid::Uuid, Path, description = "The version's id")),
+    request_body = LabelRequest,
+    responses(
+        (status = 200, description = "The version with its name", body = VersionResponse),
+        (status = 404, description = "No such version of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A name too long or with control characters", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn label_version(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<LabelRequest>,
+) -> Result<axum::Json<VersionResponse>, ApiError> {
+    let user = current.id();
+    pursuit_app::resumes::rename_version(
+        &state.db,
+        user,
+        ResumeVersionId(id),
+        &body.label,
+        Timestamp::now(),
+    )
+    .await?;
+    let (version, active) = owned(&state, user, id).await?;
+    Ok(axum::Json(response(version, active, true)))
 }
 
 /// Makes a version the active one.

@@ -39,6 +39,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/resume/corrections/skills", post(correct_skills))
         .route("/resume/versions/{id}/activate", post(activate))
         .route("/resume/versions/{id}/delete", post(delete_version))
+        .route("/resume/versions/{id}/label", post(label_version))
         .route("/resume/versions/{id}", get(version_page))
         .route("/resume/compare", get(compare_page))
 }
@@ -622,6 +623,26 @@ async fn delete_version(
     .await
     {
         Ok(()) => Ok(Redirect::to("/resume?deleted=1").into_response()),
+        Err(error) => refused(&state, &user, error.into()).await,
+    }
+}
+
+/// Names a version from the versions table.
+async fn label_version(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    match pursuit_app::resumes::rename_version(
+        &state.db,
+        user.0.id(),
+        ResumeVersionId(id),
+        &form.text("label"),
+        Timestamp::now(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/resume?saved=1#versions-title").into_response()),
         Err(error) => refused(&state, &user, error.into()).await,
     }
 }

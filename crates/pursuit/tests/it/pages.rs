@@ -846,6 +846,17 @@ both_backends! {
         let theirs = page(&app, &format!("/resume/versions/{first}"), Some(&other.cookie)).await;
         assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
 
+        // A version is named from the page or the API; a name too long is refused.
+        let named = form(&app, &format!("/resume/versions/{second}/label"), Some(cookie), &[("csrf", csrf), ("label", "  Short one ")]).await;
+        assert_eq!(location(&named), "/resume?saved=1#versions-title");
+        let long = app.client.put(app.url(&format!("/api/v1/resume/versions/{second}/label"))).header("cookie", cookie)
+            .header("x-csrf-token", csrf).json(&serde_json::json!({ "label": "x".repeat(81) })).send().await.unwrap();
+        assert_eq!(long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let version: serde_json::Value = app.client.get(app.url(&format!("/api/v1/resume/versions/{second}"))).header("cookie", cookie)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(version["label"], "Short one");
+        assert!(page(&app, "/resume", Some(cookie)).await.text().await.unwrap().contains("Version 2: Short one"));
+
         // Deleting: another user's version is not found; ours goes, and deleting the active
         // one makes the newest remaining version active.
         let not_theirs = app.client.delete(app.url(&format!("/api/v1/resume/versions/{first}"))).header("cookie", &other.cookie)
