@@ -134,6 +134,11 @@ fn access(method: &str, path: &str) -> Option<Access> {
             "post",
             "/api/v1/resume/versions/{id}/activate" | "/api/v1/resume/versions/{id}/parse",
         ) => Access::ById(Fixture::ResumeVersion, None),
+        ("delete", "/api/v1/resume/versions/{id}") => Access::ById(Fixture::ResumeVersion, None),
+        ("put", "/api/v1/resume/versions/{id}/label") => Access::ById(
+            Fixture::ResumeVersion,
+            Some(json!({ "label": "bob was here" })),
+        ),
         // Guarded by the installation's workflow token, not by a user (off here: 403).
         ("post", "/api/v1/callbacks/resume" | "/api/v1/callbacks/job") => Access::Public,
         _ => return None,
