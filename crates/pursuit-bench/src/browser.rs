@@ -14,12 +14,12 @@ use serde_json::json;
 
 const RUNS: usize = 15;
 
-pub async fn time_board(
+/// Starts ChromeDriver and a headless Chromium, runs `work` with the session, and tears
+/// both down whatever `work` returned.
+async fn with_chromium<T>(
     chromedriver: &Path,
-    base: &str,
-    session: &str,
-    applications: usize,
-) -> anyhow::Result<()> {
+    work: impl AsyncFnOnce(&fantoccini::Client) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -51,7 +51,7 @@ pub async fn time_board(
         .capabilities(capabilities)
         .connect(&url)
         .await?;
-    let result = measure(&client, base, session).await;
+    let result = work(&client).await;
     let _ = client.close().await;
     if let Some(pid) = driver.id() {
         let _ = std::process::Command::new("kill")
@@ -59,7 +59,19 @@ pub async fn time_board(
             .status();
     }
     let _ = driver.kill().await;
-    let (mut loaded, mut usable, weight) = result?;
+    result
+}
+
+pub async fn time_board(
+    chromedriver: &Path,
+    base: &str,
+    session: &str,
+    applications: usize,
+) -> anyhow::Result<()> {
+    let (mut loaded, mut usable, weight) = with_chromium(chromedriver, async |client| {
+        measure(client, base, session).await
+    })
+    .await?;
     loaded.sort_by(f64::total_cmp);
     usable.sort_by(f64::total_cmp);
     let at = |list: &[f64], p: f64| list[((list.len() - 1) as f64 * p).round() as usize];
@@ -74,12 +86,52 @@ pub async fn time_board(
     Ok(())
 }
 
-async fn measure(
-    client: &fantoccini::Client,
+/// Any page of a running server, signed in with `session`: DOMContentLoaded and the load
+/// event, over [`RUNS`] loads after one warm-up, from the browser's Navigation Timing.
+pub async fn time_page(
+    chromedriver: &Path,
     base: &str,
     session: &str,
-) -> anyhow::Result<(Vec<f64>, Vec<f64>, String)> {
-    // A page of the site first, so the session cookie can be set for its origin.
+    path: &str,
+) -> anyhow::Result<()> {
+    let (mut loaded, mut done) = with_chromium(chromedriver, async |client| {
+        sign_in(client, base, session).await?;
+        let (mut loaded, mut done) = (Vec::new(), Vec::new());
+        for run in 0..=RUNS {
+            client.goto(&format!("{base}{path}")).await?;
+            let timing = client
+                .execute(
+                    "const nav = performance.getEntriesByType('navigation')[0];
+                     return [nav.domContentLoadedEventEnd, nav.loadEventEnd, nav.responseStatus || 0];",
+                    vec![],
+                )
+                .await?;
+            if timing[2].as_u64().is_some_and(|s| s >= 400) {
+                anyhow::bail!("{path} answered {}", timing[2]);
+            }
+            if run > 0 {
+                loaded.push(timing[0].as_f64().unwrap_or(f64::NAN));
+                done.push(timing[1].as_f64().unwrap_or(f64::NAN));
+            }
+        }
+        Ok((loaded, done))
+    })
+    .await?;
+    loaded.sort_by(f64::total_cmp);
+    done.sort_by(f64::total_cmp);
+    let at = |list: &[f64], p: f64| list[((list.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "Chromium {path} ({RUNS} loads): DOMContentLoaded p50 {:.0} ms, max {:.0} ms; load p50 {:.0} ms, max {:.0} ms",
+        at(&loaded, 0.5),
+        at(&loaded, 1.0),
+        at(&done, 0.5),
+        at(&done, 1.0),
+    );
+    Ok(())
+}
+
+/// Opens a page of the site, so the session cookie can be set for its origin, and sets it.
+async fn sign_in(client: &fantoccini::Client, base: &str, session: &str) -> anyhow::Result<()> {
     client.goto(&format!("{base}/sign-in")).await?;
     // SameSite=Lax, as the server sets it (WebDriver's default, None, needs Secure).
     let mut cookie = Cookie::parse(format!("pursuit_session={session}; Path=/; SameSite=Lax"))?;
@@ -91,6 +143,15 @@ async fn measure(
         .to_owned();
     cookie.set_domain(host);
     client.add_cookie(cookie).await?;
+    Ok(())
+}
+
+async fn measure(
+    client: &fantoccini::Client,
+    base: &str,
+    session: &str,
+) -> anyhow::Result<(Vec<f64>, Vec<f64>, String)> {
+    sign_in(client, base, session).await?;
     let (mut loaded, mut usable) = (Vec::new(), Vec::new());
     let mut weight = String::new();
     for run in 0..=RUNS {

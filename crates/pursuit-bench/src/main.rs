@@ -38,6 +38,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// One page of a running Pursuit in headless Chromium, signed in with a session cookie
+    /// (e.g. a posting with its match): DOMContentLoaded and load, p50 and max of 15 loads.
+    Page {
+        /// ChromeDriver, e.g. /usr/bin/chromedriver.
+        #[arg(long)]
+        chromedriver: PathBuf,
+        /// The server, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        base: String,
+        /// The value of a signed-in `pursuit_session` cookie.
+        #[arg(long)]
+        session: String,
+        /// The page, e.g. /jobs/<id>.
+        #[arg(long)]
+        path: String,
+    },
     /// Cold start, idle memory, and /healthz throughput and latency of `pursuit serve`.
     Serve {
         /// The pursuit binary to measure (build it with --release first).
@@ -354,6 +370,12 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
+        Bench::Page {
+            chromedriver,
+            base,
+            session,
+            path,
+        } => browser::time_page(&chromedriver, base.trim_end_matches('/'), &session, &path).await,
         Bench::Tracker {
             binary,
             users,
