@@ -77,30 +77,81 @@ struct AddForm {
     errors: std::collections::BTreeMap<String, String>,
 }
 
+/// The list's filters: words in the title, company or location, and a lowest score.
+#[derive(serde::Deserialize, Serialize, Default, Clone)]
+struct ListFilter {
+    #[serde(default)]
+    q: String,
+    /// A number 0–100; anything else is ignored.
+    #[serde(default)]
+    min: String,
+}
+
+impl ListFilter {
+    fn active(&self) -> bool {
+        !self.q.trim().is_empty() || self.min_score().is_some()
+    }
+
+    fn min_score(&self) -> Option<u32> {
+        self.min.trim().parse::<u32>().ok().filter(|m| *m <= 100)
+    }
+
+    fn keeps(&self, row: &Row) -> bool {
+        let words = self.q.trim().to_lowercase();
+        let text_ok = words.is_empty() || {
+            let hay = format!(
+                "{} {} {}",
+                row.title,
+                row.company.as_deref().unwrap_or_default(),
+                row.location.as_deref().unwrap_or_default()
+            )
+            .to_lowercase();
+            words.split_whitespace().all(|w| hay.contains(w))
+        };
+        let score_ok = self
+            .min_score()
+            .is_none_or(|min| row.score.is_some_and(|s| s >= min));
+        text_ok && score_ok
+    }
+}
+
+/// How many postings, best first, a filtered list looks through.
+const FILTER_WINDOW: usize = 1000;
+
 async fn show_list(
     state: &AppState,
     user: &PageUser,
     form: AddForm,
+    filter: ListFilter,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let id = user.0.id();
+    let window = if filter.active() {
+        FILTER_WINDOW
+    } else {
+        LIST_LIMIT
+    };
     // Best match first once the active resume has been read; newest first until then.
     let (rows, ranked, resume_note) = match resume_version(&state.db, id, None).await {
         Ok(read) => {
             let (page, _, _) =
-                pursuit_app::matching::ranked_page(&state.db, id, &read, None, None, LIST_LIMIT)
+                pursuit_app::matching::ranked_page(&state.db, id, &read, None, None, window)
                     .await?;
             let rows: Vec<Row> = page.iter().map(|(p, s)| row(p, s.as_ref())).collect();
             (rows, true, None)
         }
         Err(AppError::Conflict(reason)) => {
-            let page =
-                postings::list_postings(&state.db, id, None, None, LIST_LIMIT as i64).await?;
+            let page = postings::list_postings(&state.db, id, None, None, window as i64).await?;
             let rows: Vec<Row> = page.iter().map(|p| row(p, None)).collect();
             (rows, false, Some(reason))
         }
         Err(other) => return Err(other.into()),
     };
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .filter(|r| filter.keeps(r))
+        .take(LIST_LIMIT)
+        .collect();
     Ok(render(
         "jobs.html",
         status,
@@ -112,16 +163,23 @@ async fn show_list(
             ranked => ranked,
             resume_note => resume_note,
             form => template_value(&form),
+            filter => template_value(&filter),
+            filtered => filter.active(),
+            window => FILTER_WINDOW,
         },
     ))
 }
 
-async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Query(filter): axum::extract::Query<ListFilter>,
+) -> Result<Response, ApiError> {
     let form = AddForm {
         mode: "text".to_owned(),
         ..AddForm::default()
     };
-    show_list(&state, &user, form, StatusCode::OK).await
+    show_list(&state, &user, form, filter, StatusCode::OK).await
 }
 
 async fn add(
@@ -185,7 +243,7 @@ async fn add(
             if typed.errors.is_empty() {
                 typed.errors.insert(String::new(), forms::message(&error));
             }
-            show_list(&state, &user, typed, status).await
+            show_list(&state, &user, typed, ListFilter::default(), status).await
         }
     }
 }

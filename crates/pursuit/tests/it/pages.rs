@@ -921,9 +921,19 @@ both_backends! {
         let list = page(&app, "/jobs", Some(cookie)).await.text().await.unwrap();
         assert!(list.contains("best match first") && list.contains(&format!(r#"href="{at}""#)), "{list}");
         assert!(list.contains(r#"class="score"#), "{list}");
+        let cook = "Line Cook\nRequirements\n- 2 years in a restaurant kitchen";
+        form(&app, "/jobs", Some(cookie), &[("csrf", csrf), ("mode", "text"), ("text", cook), ("title", "Line Cook")]).await;
+        let analysts = page(&app, "/jobs?q=analyst", Some(cookie)).await.text().await.unwrap();
+        assert!(analysts.contains(&format!(r#"href="{at}""#)) && !analysts.contains(">Line Cook<"), "words filter: {analysts}");
+        let cooks = page(&app, "/jobs?q=cook", Some(cookie)).await.text().await.unwrap();
+        assert!(cooks.contains(">Line Cook<") && !cooks.contains(&format!(r#"href="{at}""#)), "{cooks}");
+        let none = page(&app, "/jobs?min=100", Some(cookie)).await.text().await.unwrap();
+        assert!(none.contains("No posting matches this filter"), "a lowest score: {none}");
+        let ignored = page(&app, "/jobs?min=lots", Some(cookie)).await.text().await.unwrap();
+        assert!(ignored.contains(">Line Cook<") && ignored.contains(&format!(r#"href="{at}""#)), "a score that is not one is ignored");
         let card = app.client.get(app.url("/api/v1/applications")).header("cookie", cookie).send().await.unwrap()
             .json::<serde_json::Value>().await.unwrap();
-        assert_eq!(card["items"][0]["status"], "Saved", "the posting is on the board");
+        assert!(card["items"].as_array().unwrap().iter().all(|a| a["status"] == "Saved"), "the postings are on the board");
 
         let other = sign_in(&app, "someone-else@example.org", 1).await;
         assert_eq!(page(&app, &at, Some(other.cookie.as_str())).await.status(), StatusCode::NOT_FOUND);
