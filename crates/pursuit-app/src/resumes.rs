@@ -534,17 +534,9 @@ pub struct SchoolRow {
 
 /// A resume date as typed: `YYYY-MM` or `YYYY` (a month 01–12, a year 1900–2100).
 fn resume_date(text: &str) -> Option<String> {
-    let (year, month) = match text.split_once('-') {
-        Some((y, m)) => (y, Some(m)),
-        None => (text, None),
-    };
-    let year_ok = year.len() == 4
-        && year
-            .parse::<u32>()
-            .is_ok_and(|y| (1900..=2100).contains(&y));
-    let month_ok =
-        month.is_none_or(|m| m.len() == 2 && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)));
-    (year_ok && month_ok).then(|| text.to_owned())
+    pursuit_text::dates::YearMonth::parse_iso(text)
+        .filter(|d| (1900..=2100).contains(&d.year))
+        .map(|d| d.iso())
 }
 
 fn optional(text: &str) -> Value {

@@ -443,7 +443,8 @@ async fn list_versions(
     Ok(axum::Json(VersionList { items }))
 }
 
-async fn owned(
+/// One of the user's versions and whether it is the active one (not found otherwise).
+pub(crate) async fn owned(
     state: &AppState,
     user: UserId,
     id: uuid::Uuid,

@@ -52,6 +52,17 @@ impl FormData {
             .collect()
     }
 
+    /// Rows of repeated fields (a row per repetition, a cell per name in `names` order):
+    /// what a form of row inputs (contacts, roles) sends. A short column reads as empty
+    /// cells.
+    pub fn rows<const N: usize>(&self, names: [&str; N]) -> Vec<[String; N]> {
+        let columns = names.map(|name| self.all(name));
+        let count = columns.iter().map(Vec::len).max().unwrap_or(0);
+        (0..count)
+            .map(|i| std::array::from_fn(|c| columns[c].get(i).cloned().unwrap_or_default()))
+            .collect()
+    }
+
     pub fn text(&self, name: &str) -> String {
         self.get(name).unwrap_or_default().to_owned()
     }
@@ -177,6 +188,19 @@ mod tests {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn repeated_fields_read_as_rows_with_short_columns_empty() {
+        let posted = form(&[("a", "1"), ("b", "x"), ("a", "2"), ("c", "only")]);
+        assert_eq!(
+            posted.rows(["a", "b", "c"]),
+            [
+                ["1".to_owned(), "x".to_owned(), "only".to_owned()],
+                ["2".to_owned(), String::new(), String::new()],
+            ]
+        );
+        assert!(posted.rows(["missing"]).is_empty());
     }
 
     #[test]

@@ -297,16 +297,6 @@ async fn paste(
     }
 }
 
-/// The user's active version, or the page's refusal when there is none.
-async fn active_version(
-    state: &AppState,
-    user: &PageUser,
-) -> Result<Option<ResumeVersionId>, ApiError> {
-    Ok(store::get_resume(&state.db, user.0.id())
-        .await?
-        .and_then(|r| r.active_version_id))
-}
-
 /// Applies `patch` to the active version, or shows the page again with `kept`.
 async fn apply(
     state: &AppState,
@@ -314,7 +304,10 @@ async fn apply(
     patch: Result<Value, Vec<pursuit_app::error::Invalid>>,
     mut kept: Kept,
 ) -> Result<Response, ApiError> {
-    let Some(active) = active_version(state, user).await? else {
+    let active = store::get_resume(&state.db, user.0.id())
+        .await?
+        .and_then(|r| r.active_version_id);
+    let Some(active) = active else {
         return refused(
             state,
             user,
@@ -343,35 +336,30 @@ async fn apply(
     }
 }
 
-fn column(form: &forms::FormData, name: &str, rows: usize) -> Vec<String> {
-    let mut values = form.all(name);
-    values.resize(rows, String::new());
-    values
-}
-
 async fn correct_work(
     State(state): State<AppState>,
     PageForm { user, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let n = form.all("role_position").len();
-    let [position, company, location, start, end, highlights] = [
-        "role_position",
-        "role_company",
-        "role_location",
-        "role_start",
-        "role_end",
-        "role_highlights",
-    ]
-    .map(|name| column(&form, name, n));
-    let rows: Vec<RoleRow> = (0..n)
-        .map(|i| RoleRow {
-            position: position[i].clone(),
-            company: company[i].clone(),
-            location: location[i].clone(),
-            start: start[i].clone(),
-            end: end[i].clone(),
-            highlights: highlights[i].clone(),
-        })
+    let rows: Vec<RoleRow> = form
+        .rows([
+            "role_position",
+            "role_company",
+            "role_location",
+            "role_start",
+            "role_end",
+            "role_highlights",
+        ])
+        .into_iter()
+        .map(
+            |[position, company, location, start, end, highlights]| RoleRow {
+                position,
+                company,
+                location,
+                start,
+                end,
+                highlights,
+            },
+        )
         .collect();
     let patch = pursuit_app::resumes::work_from_rows(&rows).map(|work| json!({ "work": work }));
     let kept = Kept {
@@ -385,20 +373,19 @@ async fn correct_education(
     State(state): State<AppState>,
     PageForm { user, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let n = form.all("school_institution").len();
-    let [institution, study_type, area, end] = [
-        "school_institution",
-        "school_study_type",
-        "school_area",
-        "school_end",
-    ]
-    .map(|name| column(&form, name, n));
-    let rows: Vec<SchoolRow> = (0..n)
-        .map(|i| SchoolRow {
-            institution: institution[i].clone(),
-            study_type: study_type[i].clone(),
-            area: area[i].clone(),
-            end: end[i].clone(),
+    let rows: Vec<SchoolRow> = form
+        .rows([
+            "school_institution",
+            "school_study_type",
+            "school_area",
+            "school_end",
+        ])
+        .into_iter()
+        .map(|[institution, study_type, area, end]| SchoolRow {
+            institution,
+            study_type,
+            area,
+            end,
         })
         .collect();
     let patch = pursuit_app::resumes::education_from_rows(&rows)
@@ -441,17 +428,6 @@ async fn correct(
     State(state): State<AppState>,
     PageForm { user, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let Some(active) = store::get_resume(&state.db, user.0.id())
-        .await?
-        .and_then(|r| r.active_version_id)
-    else {
-        return refused(
-            &state,
-            &user,
-            ApiError::not_found().with_detail("upload a resume first"),
-        )
-        .await;
-    };
     let mut basics = Map::new();
     for field in CONTACT {
         let value = form.text(field);
@@ -465,11 +441,8 @@ async fn correct(
             },
         );
     }
-    let patch = serde_json::json!({ "basics": basics });
-    match resumes::correct(&state, user.0.id(), active.0, patch).await {
-        Ok(_) => Ok(Redirect::to("/resume?saved=1").into_response()),
-        Err(error) => refused(&state, &user, error).await,
-    }
+    let patch = json!({ "basics": basics });
+    apply(&state, &user, Ok(patch), Kept::default()).await
 }
 
 async fn activate(
@@ -497,14 +470,7 @@ async fn version_view(
     user: &PageUser,
     id: uuid::Uuid,
 ) -> Result<(Value, bool), ApiError> {
-    let me = user.0.id();
-    let version = store::get_version(&state.db, me, ResumeVersionId(id))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let active = store::get_resume(&state.db, me)
-        .await?
-        .and_then(|r| r.active_version_id)
-        == Some(version.id);
+    let (version, active) = resumes::owned(state, user.0.id(), id).await?;
     let view =
         serde_json::to_value(resumes::response(version, active, false)).unwrap_or(Value::Null);
     Ok((view, active))

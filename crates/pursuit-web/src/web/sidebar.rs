@@ -585,20 +585,15 @@ impl Sidebar {
 
 /// The contact rows as a form posts them: each cell a repeated field, row by row.
 fn contact_rows(form: &FormData) -> Vec<pursuit_app::contacts::Contact> {
-    let columns: Vec<(&str, Vec<String>)> = pursuit_app::contacts::KEYS
-        .iter()
-        .map(|key| (*key, form.all(&format!("contact_{key}"))))
-        .collect();
-    let rows = columns.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
-    (0..rows)
-        .map(|i| {
-            pursuit_app::contacts::Contact::from_cells(
-                columns
-                    .iter()
-                    .map(|(key, values)| (*key, values.get(i).cloned().unwrap_or_default())),
-            )
-        })
-        .collect()
+    let keys = pursuit_app::contacts::KEYS;
+    form.rows(
+        keys.map(|key| format!("contact_{key}"))
+            .each_ref()
+            .map(String::as_str),
+    )
+    .into_iter()
+    .map(|cells| pursuit_app::contacts::Contact::from_cells(keys.into_iter().zip(cells)))
+    .collect()
 }
 
 /// Back to the sidebar, at the section the action concerns, with its confirmation.
