@@ -64,6 +64,14 @@ impl Invalid {
             message: message.into(),
         }
     }
+
+    /// A problem with the input as a whole (pointer `""`), not one field of it.
+    pub fn whole(message: impl Into<String>) -> Invalid {
+        Invalid {
+            field: String::new(),
+            message: message.into(),
+        }
+    }
 }
 
 /// Why the version of a versioned write is unusable.

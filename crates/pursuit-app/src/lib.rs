@@ -9,6 +9,8 @@
 //!   ([`accounts::Origin`]).
 //! - [`applications`]: reading an application's fields (`apply`); create, change and
 //!   delete applications, with the reminder rules and jobs that follow.
+//! - [`board`]: order within a board column (a card next to another, at an end, one place
+//!   up or down).
 //! - [`activities`]: an application's notes, calls and interviews; an interview's reminders
 //!   and invites follow it.
 //! - [`contacts`]: the people on an application as rows (name, role, email, phone,
@@ -41,6 +43,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod applications;
+pub mod board;
 pub mod calendar;
 pub mod contacts;
 pub mod embeddings;

@@ -327,16 +327,19 @@ async fn insert_chunk(
     for (id, data) in chunk {
         let start = values.len();
         tuples.push(format!(
-            "({}, 1, ${}, ${})",
+            "({}, 1, ${}, ${}, ${})",
             placeholders(start + 1, 27),
             start + 28,
-            start + 28
+            start + 28,
+            start + 29
         ));
-        let one = bind_data(Query::dynamic(String::new()).bind(*id).bind(user_id), data).bind(now);
+        let one = bind_data(Query::dynamic(String::new()).bind(*id).bind(user_id), data)
+            .bind(now)
+            .bind(entered_column(now));
         values.extend(one.into_args());
     }
     let mut q = Query::dynamic(format!(
-        "INSERT INTO applications ({COLUMNS}) VALUES {}{}",
+        "INSERT INTO applications ({COLUMNS}, board_position) VALUES {}{}",
         tuples.join(", "),
         if returning {
             format!(" RETURNING {COLUMNS}")
@@ -422,13 +425,15 @@ pub async fn update_application(
          salary_max = $14, salary_currency = $15, job_requisition_id = $16, seniority_level = $17, tech_keywords = $18, \
          resume_url = $19, cover_letter_url = $20, cover_letter_used = $21, contacts_inline = $22, next_action = $23, \
          next_action_due = $24, notes = $25, attachments_links = $26, archived_at = $27, version = version + 1, \
-         updated_at = $28 WHERE id = $1 AND user_id = $2 AND version = $29 RETURNING {COLUMNS}"
+         updated_at = $28, board_position = CASE WHEN status = $5 THEN board_position ELSE $30 END \
+         WHERE id = $1 AND user_id = $2 AND version = $29 RETURNING {COLUMNS}"
     );
     let Some(row) = conn
         .fetch_optional(
             bind_data(Query::dynamic(sql).bind(id).bind(user_id), data)
                 .bind(now)
-                .bind(expected_version),
+                .bind(expected_version)
+                .bind(entered_column(now)),
         )
         .await?
     else {
@@ -522,6 +527,8 @@ pub enum SortKey {
     NextActionDue,
     /// High, Medium, Low, None.
     Priority,
+    /// The board's order within a column: descending is top first.
+    BoardPosition,
 }
 
 /// A list order: a key and a direction; ties are broken by id in the same direction.
@@ -541,13 +548,14 @@ impl Default for Sort {
     }
 }
 
-const SORT_NAMES: [(SortKey, &str); 6] = [
+const SORT_NAMES: [(SortKey, &str); 7] = [
     (SortKey::CreatedAt, "created_at"),
     (SortKey::UpdatedAt, "updated_at"),
     (SortKey::ApplicationDate, "application_date"),
     (SortKey::Company, "company"),
     (SortKey::NextActionDue, "next_action_due"),
     (SortKey::Priority, "priority"),
+    (SortKey::BoardPosition, "board_position"),
 ];
 
 impl Sort {
@@ -594,6 +602,7 @@ impl Sort {
             SortKey::Priority => "CAST(CASE priority WHEN 'High' THEN 3 WHEN 'Medium' THEN 2 \
                                   WHEN 'Low' THEN 1 ELSE 0 END AS BIGINT)"
                 .to_owned(),
+            SortKey::BoardPosition => "board_position".to_owned(),
         }
     }
 
@@ -604,7 +613,7 @@ impl Sort {
             }
             SortKey::ApplicationDate => SortValue::Date(row.get("sort_value")?),
             SortKey::Company => SortValue::Text(row.get("sort_value")?),
-            SortKey::Priority => SortValue::Rank(row.get("sort_value")?),
+            SortKey::Priority | SortKey::BoardPosition => SortValue::Rank(row.get("sort_value")?),
         })
     }
 }
@@ -629,7 +638,10 @@ impl SortValue {
                 SortKey::CreatedAt | SortKey::UpdatedAt | SortKey::NextActionDue
             ) | (SortValue::Date(_), SortKey::ApplicationDate)
                 | (SortValue::Text(_), SortKey::Company)
-                | (SortValue::Rank(_), SortKey::Priority)
+                | (
+                    SortValue::Rank(_),
+                    SortKey::Priority | SortKey::BoardPosition
+                )
         )
     }
 
@@ -807,12 +819,13 @@ pub async fn list_applications(
         .collect()
 }
 
-/// The board: for each status, how many live applications it holds, and the `per_column`
-/// most recently updated of them.
+/// The board: for each status, how many live applications it holds, and the top
+/// `per_column` of them in the column's order (`expanded`: one column with its own limit).
 pub async fn board(
     mut conn: impl Conn,
     user_id: UserId,
     per_column: i64,
+    expanded: Option<(ApplicationStatus, i64)>,
 ) -> Result<(Vec<Application>, Vec<(ApplicationStatus, i64)>), StoreError> {
     let counts = conn
         .fetch_all(
@@ -833,8 +846,8 @@ pub async fn board(
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     // One statement of one LIMIT-ed subquery per status that holds cards, each walking the
-    // (user, status, updated_at) index from its newest row: the cost follows the cards
-    // shown, not the applications a column holds.
+    // (user, status, board_position) index from its top: the cost follows the cards shown,
+    // not the applications a column holds.
     let shown: Vec<ApplicationStatus> = counts.iter().map(|(status, _)| *status).collect();
     if shown.is_empty() {
         return Ok((Vec::new(), counts));
@@ -842,18 +855,21 @@ pub async fn board(
     let parts: Vec<String> = (0..shown.len())
         .map(|i| {
             format!(
-                "SELECT * FROM (SELECT {SELECT_COLUMNS} FROM applications WHERE user_id = $1 AND status = ${} \
-                 AND archived_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT $2) part{i}",
-                i + 3
+                "SELECT * FROM (SELECT {SELECT_COLUMNS}, board_position FROM applications WHERE user_id = $1 \
+                 AND status = ${} AND archived_at IS NULL ORDER BY board_position DESC, id DESC LIMIT {}) part{i}",
+                i + 2,
+                match expanded {
+                    Some((status, limit)) if status == shown[i] => limit,
+                    _ => per_column,
+                }
             )
         })
         .collect();
     let mut statement = Query::dynamic(format!(
-        "SELECT * FROM ({}) board ORDER BY status, updated_at DESC, id DESC",
+        "SELECT * FROM ({}) board ORDER BY status, board_position DESC, id DESC",
         parts.join(" UNION ALL ")
     ))
-    .bind(user_id)
-    .bind(per_column);
+    .bind(user_id);
     for status in &shown {
         statement = statement.bind(status.as_str());
     }
@@ -864,6 +880,138 @@ pub async fn board(
         .map(from_row)
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok((applications, counts))
+}
+
+/// The position a card gets when it enters a column (created, or moved from another): the
+/// time in microseconds, so the newest arrival is on top.
+fn entered_column(now: Timestamp) -> i64 {
+    now.as_microsecond()
+}
+
+/// Where a card is on the board: its column and its place in it (higher is nearer the top;
+/// equal positions are ordered by id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub id: ApplicationId,
+    pub status: ApplicationStatus,
+    pub position: i64,
+    pub archived: bool,
+}
+
+fn slot_from_row(row: &Row) -> Result<Slot, StoreError> {
+    let status: String = row.get("status")?;
+    let archived_at: Option<Timestamp> = row.get("archived_at")?;
+    Ok(Slot {
+        id: ApplicationId(row.get("id")?),
+        status: ApplicationStatus::parse(&status).map_err(|e| corrupt("status", e))?,
+        position: row.get("board_position")?,
+        archived: archived_at.is_some(),
+    })
+}
+
+/// The board slot of one of the user's applications.
+pub async fn board_slot(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+) -> Result<Option<Slot>, StoreError> {
+    conn.fetch_optional(
+        query(
+            "SELECT id, status, board_position, archived_at FROM applications WHERE id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(user_id),
+    )
+    .await?
+    .map(|row| slot_from_row(&row))
+    .transpose()
+}
+
+/// Which way [`next_card`] looks from a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Above,
+    Below,
+}
+
+/// The live card next to `from` in its column, looking `direction`, leaving out `except`
+/// (the card being moved). With `from` absent: the column's top card (looking below) or its
+/// bottom card (looking above).
+pub async fn next_card(
+    mut conn: impl Conn,
+    user_id: UserId,
+    status: ApplicationStatus,
+    from: Option<Slot>,
+    direction: Direction,
+    except: ApplicationId,
+) -> Result<Option<Slot>, StoreError> {
+    let (compare, order) = match direction {
+        Direction::Above => (">", "ASC"),
+        Direction::Below => ("<", "DESC"),
+    };
+    let bound = if from.is_some() {
+        format!("AND (board_position, id) {compare} ($4, $5) ")
+    } else {
+        String::new()
+    };
+    let mut statement = Query::dynamic(format!(
+        "SELECT id, status, board_position, archived_at FROM applications \
+         WHERE user_id = $1 AND status = $2 AND archived_at IS NULL AND id <> $3 {bound}\
+         ORDER BY board_position {order}, id {order} LIMIT 1"
+    ))
+    .bind(user_id)
+    .bind(status.as_str())
+    .bind(except);
+    if let Some(from) = from {
+        statement = statement.bind(from.position).bind(from.id);
+    }
+    conn.fetch_optional(statement)
+        .await?
+        .map(|row| slot_from_row(&row))
+        .transpose()
+}
+
+/// Puts a card at `position` in its column. The order is the board's layout, not the
+/// application's content: neither its version nor its `updated_at` changes.
+pub async fn set_board_position(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    position: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query("UPDATE applications SET board_position = $3 WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .bind(position),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Spreads a column's live cards `gap` apart below `top`, keeping their order, when two
+/// neighbours have no room left between them. One statement.
+pub async fn renumber_column(
+    mut conn: impl Conn,
+    user_id: UserId,
+    status: ApplicationStatus,
+    top: i64,
+    gap: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query(
+            "UPDATE applications SET board_position = $3 - ranked.n * $4 \
+             FROM (SELECT id, row_number() OVER (ORDER BY board_position DESC, id DESC) AS n FROM applications \
+                   WHERE user_id = $1 AND status = $2 AND archived_at IS NULL) AS ranked \
+             WHERE applications.id = ranked.id AND applications.user_id = $1",
+        )
+        .bind(user_id)
+        .bind(status.as_str())
+        .bind(top)
+        .bind(gap),
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -65,6 +65,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_embedding_chunks"),
     migration!(17, "0017_location_mode_optional"),
     migration!(18, "0018_resume_version_labels"),
+    migration!(19, "0019_board_order"),
 ];
 
 /// The schema version this build writes.

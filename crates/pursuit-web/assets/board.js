@@ -1,7 +1,9 @@
-// Drag-and-drop on the board. The move is shown at once, then sent to the API with the
-// card's version (If-Match) and the session's CSRF token. If the card changed elsewhere
-// (409), the server's version replaces it and a notice offers to apply the move again.
-// Without JavaScript the sidebar's "Move to" form does the same job.
+// Drag-and-drop on the board, between columns and within one. The move is shown at once,
+// then sent to the API: a status change with the card's version (If-Match), a place in the
+// column as the card it now sits above or below; both with the session's CSRF token. If the
+// card changed elsewhere (409), the server's version replaces it and a notice offers to
+// apply the move again. Each card's "Move to…" list and Alt+Up / Alt+Down do the same from
+// the keyboard or by touch; without JavaScript the sidebar's forms do.
 (function () {
   "use strict";
   var board = document.querySelector(".board");
@@ -23,12 +25,81 @@
     });
   }
 
-  function place(card, status) {
+  // Puts the card in a column's list, before `before` (a card, or the "Nothing here" item
+  // for the end), or on top.
+  function place(card, status, before) {
     var target = column(status);
     if (!target) { return; }
     var list = target.querySelector(".cards");
-    list.insertBefore(card, list.firstChild);
+    list.insertBefore(card, before || list.firstChild);
     recount();
+  }
+
+  function cardsOf(col) {
+    return Array.prototype.filter.call(col.querySelectorAll(".cards > .card"), function (c) {
+      return !c.classList.contains("dragging");
+    });
+  }
+
+  function nameOf(card) {
+    var company = card.querySelector(".company");
+    return company ? company.textContent : "The card";
+  }
+
+  // Sends the card's place in its column, as the cards now above or below it say; undone
+  // on the page if the server refuses.
+  function sendOrder(card, undo) {
+    var prev = card.previousElementSibling;
+    var next = card.nextElementSibling;
+    var body = prev && prev.classList.contains("card") ? { after: prev.getAttribute("data-id") }
+      : next && next.classList.contains("card") ? { before: next.getAttribute("data-id") }
+      : { to: "top" };
+    fetch("/api/v1/applications/" + card.getAttribute("data-id") + "/position", {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", "x-csrf-token": csrf },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      if (response.ok) { return; }
+      return response.json().then(function (problem) {
+        undo();
+        say("The new order was not saved: " + ((problem && problem.detail) || response.status) + ".");
+      });
+    }).catch(function () {
+      undo();
+      say("The new order was not saved: the server could not be reached.");
+    });
+  }
+
+  // Moves a card within its column: "up", "down", "top", "bottom", or before a card (null:
+  // the end). Says where it landed.
+  function reorder(card, where, focus) {
+    var list = card.parentNode;
+    var home = card.nextSibling;
+    var undo = function () { list.insertBefore(card, home); };
+    var prev = card.previousElementSibling;
+    var next = card.nextElementSibling;
+    var target;
+    if (where === "up") {
+      if (!prev || !prev.classList.contains("card")) { say(nameOf(card) + " is already at the top."); return; }
+      target = prev;
+    } else if (where === "down") {
+      if (!next || !next.classList.contains("card")) { say(nameOf(card) + " is already at the bottom."); return; }
+      target = next.nextSibling;
+    } else if (where === "top") {
+      target = list.firstElementChild;
+    } else if (where === "bottom") {
+      target = list.querySelector(".none");
+    } else {
+      target = where || list.querySelector(".none");
+    }
+    if (target === card || target === card.nextElementSibling) { return; }
+    list.insertBefore(card, target);
+    if (focus) { focus.focus(); }
+    var all = Array.prototype.slice.call(list.querySelectorAll(".card"));
+    var col = card.closest(".column");
+    say(nameOf(card) + " is now " + (all.indexOf(card) + 1) + " of " + all.length + " in " + label(col.getAttribute("data-status")) + ".");
+    sendOrder(card, undo);
   }
 
   function say(text, retry) {
@@ -61,13 +132,14 @@
     return heading ? heading.firstChild.textContent.trim() : status;
   }
 
-  function move(card, status) {
+  // Moves a card to another column (on top, or before `before` where it was dropped).
+  function move(card, status, before) {
     var from = card.closest(".column").getAttribute("data-status");
     if (from === status) { return; }
     // A status that is not a column on this board (hidden in settings): the board is
     // drawn again once the move is saved.
     var shown = !!column(status);
-    place(card, status);
+    place(card, status, before);
     var id = card.getAttribute("data-id");
     fetch("/api/v1/applications/" + id, {
       method: "PATCH",
@@ -85,6 +157,11 @@
         if (!shown || !from) { window.location.reload(); return; }
         card.setAttribute("data-version", String(result.body.version));
         syncSidebar(id, result.body.version, result.body.status, label(result.body.status));
+        // The server put it on top of its new column; dropped lower, it goes there too.
+        var above = card.previousElementSibling;
+        if (above && above.classList.contains("card")) {
+          sendOrder(card, function () { place(card, status); });
+        }
         return;
       }
       var current = result.body && result.body.current;
@@ -121,42 +198,96 @@
       event.dataTransfer.effectAllowed = "move";
       card.classList.add("dragging");
     });
-    card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
+    card.addEventListener("dragend", function () { card.classList.remove("dragging"); clearLanding(); });
+    // Alt+Up / Alt+Down on a card move it within its column.
+    var link = card.querySelector(".card-link");
+    if (link && card.closest(".column[data-status]")) {
+      link.setAttribute("aria-keyshortcuts", "Alt+ArrowUp Alt+ArrowDown");
+      link.addEventListener("keydown", function (event) {
+        if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) { return; }
+        event.preventDefault();
+        reorder(card, event.key === "ArrowUp" ? "up" : "down", link);
+      });
+    }
   });
   // A "Move to" list on every card: the way to move a card by touch or keyboard without
-  // opening it (its options are the quick-add form's statuses).
+  // opening it — to another column (the quick-add form's statuses) or within its own.
   var statusChoice = document.getElementById("status");
   board.querySelectorAll(".card").forEach(function (card) {
     if (!statusChoice) { return; }
-    var company = card.querySelector(".company");
     var select = document.createElement("select");
     select.className = "card-move";
-    select.setAttribute("aria-label", "Move " + (company ? company.textContent : "this card") + " to");
+    select.setAttribute("aria-label", "Move " + nameOf(card) + " to");
     var prompt = document.createElement("option");
     prompt.value = "";
     prompt.textContent = "Move to…";
     select.appendChild(prompt);
-    Array.prototype.forEach.call(statusChoice.options, function (option) {
-      var copy = document.createElement("option");
-      copy.value = option.value;
-      copy.textContent = option.textContent;
-      select.appendChild(copy);
-    });
+    function group(text) {
+      var g = document.createElement("optgroup");
+      g.label = text;
+      select.appendChild(g);
+      return g;
+    }
+    function option(parent, value, text) {
+      var o = document.createElement("option");
+      o.value = value;
+      o.textContent = text;
+      parent.appendChild(o);
+    }
+    if (card.closest(".column[data-status]")) {
+      var within = group("In this column");
+      [["@top", "Top"], ["@up", "Up one"], ["@down", "Down one"], ["@bottom", "Bottom"]].forEach(function (pair) {
+        option(within, pair[0], pair[1]);
+      });
+    }
+    var columns = group("Column");
+    Array.prototype.forEach.call(statusChoice.options, function (o) { option(columns, o.value, o.textContent); });
     select.addEventListener("change", function () {
-      if (select.value) { move(card, select.value); }
+      var value = select.value;
       select.value = "";
+      if (value.charAt(0) === "@") { reorder(card, value.slice(1), select); } else if (value) { move(card, value); }
     });
     card.appendChild(select);
   });
+
+  // Where a card dragged over a column would land: before the first card whose middle is
+  // below the pointer, else at the end.
+  function landing(col, y) {
+    var cards = cardsOf(col);
+    for (var i = 0; i < cards.length; i++) {
+      var box = cards[i].getBoundingClientRect();
+      if (y < box.top + box.height / 2) { return cards[i]; }
+    }
+    return null;
+  }
+  function clearLanding() {
+    board.querySelectorAll(".land-before, .land-after").forEach(function (c) { c.classList.remove("land-before", "land-after"); });
+  }
   board.querySelectorAll(".column[data-status]").forEach(function (col) {
-    col.addEventListener("dragover", function (event) { event.preventDefault(); col.classList.add("drop"); });
-    col.addEventListener("dragleave", function () { col.classList.remove("drop"); });
+    col.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      col.classList.add("drop");
+      clearLanding();
+      var spot = landing(col, event.clientY);
+      var cards = cardsOf(col);
+      if (spot) { spot.classList.add("land-before"); } else if (cards.length) { cards[cards.length - 1].classList.add("land-after"); }
+    });
+    col.addEventListener("dragleave", function (event) {
+      if (!col.contains(event.relatedTarget)) { col.classList.remove("drop"); clearLanding(); }
+    });
     col.addEventListener("drop", function (event) {
       event.preventDefault();
       col.classList.remove("drop");
+      clearLanding();
       var id = event.dataTransfer.getData("text/plain");
       var card = board.querySelector('.card[data-id="' + id + '"]');
-      if (card) { move(card, col.getAttribute("data-status")); }
+      if (!card) { return; }
+      var spot = landing(col, event.clientY);
+      if (card.closest(".column") === col) {
+        reorder(card, spot, null);
+      } else {
+        move(card, col.getAttribute("data-status"), spot || col.querySelector(".none"));
+      }
     });
   });
   // Every card can be dragged now: the moment the benchmark calls the board usable.

@@ -40,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             delete_application
         ))
         .routes(routes!(application_history))
+        .routes(routes!(put_position))
         .routes(routes!(list_tags))
 }
 
@@ -341,6 +342,65 @@ async fn delete_application(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Where to put a card in its board column: exactly one member.
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+pub struct PositionRequest {
+    /// Just above this card (an application in the same column).
+    before: Option<uuid::Uuid>,
+    /// Just below this card (an application in the same column).
+    after: Option<uuid::Uuid>,
+    /// `top` or `bottom` of the column.
+    to: Option<String>,
+}
+
+/// A card's place in its column after a move.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PositionResponse {
+    id: uuid::Uuid,
+    /// The column (the application's status).
+    status: String,
+    /// The card now just above it; null at the top.
+    above: Option<uuid::Uuid>,
+    /// The card now just below it; null at the bottom.
+    below: Option<uuid::Uuid>,
+}
+
+/// Puts an application at a place in its board column: above or below another card of the
+/// same column, or at the top or bottom. The order is the board's layout: the
+/// application's version and `updated_at` stay as they are, so no `If-Match` is needed, and
+/// sending the same placement again gives the same order. A card entering a column (created,
+/// or its status changed) goes on top; `sort=-board_position` lists in this order.
+#[utoipa::path(put, path = "/api/v1/applications/{id}/position", tag = "applications", request_body = PositionRequest,
+    params(("id" = uuid::Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 200, description = "Placed; its neighbours now", body = PositionResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not exactly one placement, a neighbour that is not a live card of the same column, or an archived application", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_position(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<Map<String, Value>>,
+) -> Result<Json<PositionResponse>, ApiError> {
+    let placement = pursuit_app::board::Placement::read(&body)?;
+    let placed = pursuit_app::board::place(
+        &state.db,
+        current.id(),
+        ApplicationId(id),
+        placement,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(PositionResponse {
+        id: placed.id.0,
+        status: placed.status.as_str().to_owned(),
+        above: placed.above.map(|a| a.0),
+        below: placed.below.map(|b| b.0),
+    }))
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
@@ -371,8 +431,9 @@ pub struct ListQuery {
     has_due_reminders: Option<bool>,
     /// A saved view's id: its filters apply first; the parameters above narrow them.
     view: Option<uuid::Uuid>,
-    /// `created_at`, `updated_at`, `application_date`, `company`, `next_action_due` or
-    /// `priority`; a leading `-` sorts descending. Default `-created_at` (newest first), or
+    /// `created_at`, `updated_at`, `application_date`, `company`, `next_action_due`,
+    /// `priority` or `board_position` (`-board_position`: the board's order, top first); a
+    /// leading `-` sorts descending. Default `-created_at` (newest first), or
     /// the view's sort.
     sort: Option<String>,
     /// 1 to 200, default 50.
@@ -411,7 +472,7 @@ fn parse_cursor(cursor: &str, sort: Sort) -> Option<(SortValue, ApplicationId)> 
         }
         SortKey::ApplicationDate => SortValue::Date(value.parse().ok()?),
         SortKey::Company => SortValue::Text(value.to_owned()),
-        SortKey::Priority => SortValue::Rank(value.parse().ok()?),
+        SortKey::Priority | SortKey::BoardPosition => SortValue::Rank(value.parse().ok()?),
     };
     value
         .fits(sort)

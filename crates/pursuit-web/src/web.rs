@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use minijinja::{Environment, context};
 use pursuit_domain::application::ApplicationStatus;
 use pursuit_domain::ids::ApplicationId;
-use pursuit_store::applications::{self, ApplicationFilter, Sort, SortKey};
+use pursuit_store::applications;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -52,6 +52,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/board/applications", post(quick_add))
         .route("/board/views", post(filters::save_view))
         .route("/board/applications/{id}/status", post(move_card))
+        .route("/board/applications/{id}/position", post(reorder_card))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/board.js", get(board_script))
         .route("/assets/app.js", get(app_script))
@@ -573,7 +574,7 @@ async fn board_page(
         status
     };
     let notice = extras.notice.or(filter_error);
-    let (mut rows, counts) = match &filter {
+    let (rows, counts) = match &filter {
         // A filtered board: the matching applications, counted as found.
         Some(filter) => {
             let rows: Vec<_> =
@@ -593,24 +594,12 @@ async fn board_page(
                 .collect();
             (rows, counts)
         }
-        None => applications::board(&state.db, user.0.id(), PER_COLUMN).await?,
+        // "Show all" on one column: that column in full (up to the limit), in its order.
+        None => {
+            let expanded = extras.expanded.map(|status| (status, COLUMN_LIMIT));
+            applications::board(&state.db, user.0.id(), PER_COLUMN, expanded).await?
+        }
     };
-    if let Some(expanded) = extras.expanded.filter(|_| filter.is_none()) {
-        // "Show all" on one column: that column in full, most recently updated first.
-        let filter = ApplicationFilter {
-            statuses: vec![expanded],
-            sort: Sort {
-                key: SortKey::UpdatedAt,
-                descending: true,
-            },
-            ..ApplicationFilter::default()
-        };
-        rows.retain(|a| a.data.status != expanded);
-        let all =
-            applications::list_applications(&state.db, user.0.id(), &filter, None, COLUMN_LIMIT)
-                .await?;
-        rows.extend(all.into_iter().map(|(application, _)| application));
-    }
     let zone = user.0.zone();
     let now = Timestamp::now();
     let hidden = pursuit_store::accounts::get_settings(&state.db, user.0.id())
@@ -790,6 +779,30 @@ async fn move_card(
         }
         Err(error) => Err(error),
     }
+}
+
+/// Moves a card within its column from the sidebar's buttons (top, up, down, bottom): the
+/// way without JavaScript and without dragging.
+async fn reorder_card(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    use pursuit_app::board::Placement;
+    let placement = match form.text("to").as_str() {
+        "top" => Placement::Top,
+        "up" => Placement::Up,
+        "down" => Placement::Down,
+        "bottom" => Placement::Bottom,
+        _ => {
+            return Err(ApiError::bad_request(
+                "the form asked for no place in the column; use Top, Up, Down or Bottom",
+            ));
+        }
+    };
+    let id = ApplicationId(id);
+    pursuit_app::board::place(&state.db, user.0.id(), id, placement, Timestamp::now()).await?;
+    Ok(sidebar::back_to(id, sidebar::Done::Reordered))
 }
 
 /// Quick-add from the board: the same checks as `POST /api/v1/applications`; on a mistake

@@ -122,6 +122,7 @@ pub struct Posted<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Done {
     Moved,
+    Reordered,
     Saved,
     Archived,
     Unarchived,
@@ -134,8 +135,9 @@ pub enum Done {
 }
 
 impl Done {
-    const ALL: [Done; 10] = [
+    const ALL: [Done; 11] = [
         Done::Moved,
+        Done::Reordered,
         Done::Saved,
         Done::Archived,
         Done::Unarchived,
@@ -150,6 +152,7 @@ impl Done {
     fn as_str(self) -> &'static str {
         match self {
             Done::Moved => "moved",
+            Done::Reordered => "reordered",
             Done::Saved => "saved",
             Done::Archived => "archived",
             Done::Unarchived => "unarchived",
@@ -168,7 +171,7 @@ impl Done {
 
     fn section(self) -> Section {
         match self {
-            Done::Moved | Done::Archived | Done::Unarchived => Section::Top,
+            Done::Moved | Done::Reordered | Done::Archived | Done::Unarchived => Section::Top,
             Done::Saved => Section::Details,
             Done::ContactsSaved => Section::Contacts,
             Done::ActivityAdded | Done::ActivityChanged | Done::ActivityDeleted => {
@@ -181,6 +184,7 @@ impl Done {
     fn message(self) -> &'static str {
         match self {
             Done::Moved => "Moved.",
+            Done::Reordered => "Moved within its column.",
             Done::Saved => "Changes saved.",
             Done::Archived => "Archived: it is off the board but kept, with its history.",
             Done::Unarchived => "Back on the board.",
@@ -597,7 +601,7 @@ fn contact_rows(form: &FormData) -> Vec<pursuit_app::contacts::Contact> {
 }
 
 /// Back to the sidebar, at the section the action concerns, with its confirmation.
-fn back_to(id: ApplicationId, done: Done) -> Response {
+pub(super) fn back_to(id: ApplicationId, done: Done) -> Response {
     Redirect::to(&format!(
         "/board?application={id}&done={}#{}",
         done.as_str(),

@@ -742,3 +742,115 @@ both_backends! {
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     }
 }
+
+impl Client<'_> {
+    async fn put_position(&self, id: &str, body: Value) -> reqwest::Response {
+        self.app
+            .client
+            .put(self.app.url(&format!("/api/v1/applications/{id}/position")))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A column's companies, top first, as the board shows them.
+    async fn column(&self, status: &str) -> Vec<String> {
+        let page: Value = self
+            .get(&format!(
+                "/api/v1/applications?status={status}&sort=-board_position&limit=200"
+            ))
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["company"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+both_backends! {
+    async fn cards_stay_where_their_owner_puts_them_in_a_column(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let me = client(&app, "order@example.org").await;
+        let mut ids = std::collections::HashMap::new();
+        for company in ["A", "B", "C"] {
+            let created: Value = me.create(json!({"company": company, "role_title": "Dev"})).await.json().await.unwrap();
+            ids.insert(company, created["id"].as_str().unwrap().to_owned());
+        }
+        let id = |c: &str| ids[c].clone();
+        assert_eq!(me.column("Applied").await, ["C", "B", "A"], "the newest arrival on top");
+
+        let placed = me.put_position(&id("A"), json!({"before": id("C")})).await;
+        assert_eq!(placed.status(), StatusCode::OK);
+        let placed: Value = placed.json().await.unwrap();
+        assert_eq!(placed, json!({"id": id("A"), "status": "Applied", "above": null, "below": id("C")}));
+        assert_eq!(me.column("Applied").await, ["A", "C", "B"]);
+        let again: Value = me.put_position(&id("A"), json!({"before": id("C")})).await.json().await.unwrap();
+        assert_eq!(again, placed, "the same placement twice is the same order");
+        let a = me.get(&format!("/api/v1/applications/{}", id("A"))).await;
+        assert_eq!(a.headers()["etag"], "W/\"1\"", "the order is layout: the version stays");
+
+        me.put_position(&id("B"), json!({"to": "top"})).await;
+        assert_eq!(me.column("Applied").await, ["B", "A", "C"]);
+        me.put_position(&id("B"), json!({"to": "bottom"})).await;
+        assert_eq!(me.column("Applied").await, ["A", "C", "B"]);
+        me.put_position(&id("C"), json!({"after": id("B")})).await;
+        assert_eq!(me.column("Applied").await, ["A", "B", "C"]);
+
+        // An edit keeps the card in place; entering a column puts it on top.
+        assert_eq!(me.patch(&id("B"), Some("W/\"1\""), json!({"notes": "called"})).await.status(), StatusCode::OK);
+        assert_eq!(me.column("Applied").await, ["A", "B", "C"]);
+        me.patch(&id("C"), Some("W/\"1\""), json!({"status": "Screening"})).await;
+        me.patch(&id("C"), Some("W/\"2\""), json!({"status": "Applied"})).await;
+        assert_eq!(me.column("Applied").await, ["C", "A", "B"]);
+
+        // Two cards put below A in turn halve the room below A each time, until the column
+        // is spread out again; the order stays what was asked for all along.
+        me.put_position(&id("A"), json!({"to": "top"})).await;
+        for round in 0..70 {
+            let (mover, other) = if round % 2 == 0 { ("B", "C") } else { ("C", "B") };
+            let placed: Value = me.put_position(&id(mover), json!({"after": id("A")})).await.json().await.unwrap();
+            assert_eq!(placed["above"], id("A").as_str(), "round {round}");
+            assert_eq!(placed["below"], id(other).as_str(), "round {round}");
+        }
+        assert_eq!(me.column("Applied").await, ["A", "C", "B"]);
+
+        // Mistakes are named; nothing moves.
+        let other_column: Value = me.create(json!({"company": "D", "role_title": "Dev", "status": "Offer"})).await.json().await.unwrap();
+        let archived: Value = me.create(json!({"company": "E", "role_title": "Dev", "archived_at": "2026-01-01T00:00:00Z"})).await.json().await.unwrap();
+        let cases = [
+            (id("A"), json!({}), "", "exactly one"),
+            (id("A"), json!({"to": "top", "after": id("B")}), "", "exactly one"),
+            (id("A"), json!({"to": "middle"}), "/to", "top or bottom"),
+            (id("A"), json!({"before": "B"}), "/before", "UUID"),
+            (id("A"), json!({"before": id("A")}), "/before", "itself"),
+            (id("A"), json!({"after": other_column["id"]}), "/after", "change the status first"),
+            (id("A"), json!({"after": archived["id"]}), "/after", "archived"),
+            (id("A"), json!({"after": uuid::Uuid::now_v7().to_string()}), "/after", "no application"),
+            (archived["id"].as_str().unwrap().to_owned(), json!({"to": "top"}), "", "unarchive it first"),
+        ];
+        for (card, body, pointer, words) in cases {
+            let response = me.put_position(&card, body.clone()).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            let problem = json_body(response, "application/problem+json").await;
+            let text = problem.to_string();
+            assert!(text.contains(words), "{body}: {text}");
+            assert_eq!(problem["errors"][0]["pointer"], pointer, "{body}: {text}");
+        }
+        assert_eq!(me.column("Applied").await, ["A", "C", "B"]);
+
+        // Another user's card is not found, as the path or as the neighbour.
+        let bob = client(&app, "bob-order@example.org").await;
+        let bobs: Value = bob.create(json!({"company": "Bob Co", "role_title": "Chef"})).await.json().await.unwrap();
+        assert_eq!(bob.put_position(&id("A"), json!({"to": "top"})).await.status(), StatusCode::NOT_FOUND);
+        let refused = bob.put_position(bobs["id"].as_str().unwrap(), json!({"before": id("A")})).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!refused.text().await.unwrap().contains("\"A\""));
+    }
+}

@@ -431,6 +431,193 @@ impl<'a> ApiAs<'a> {
     }
 }
 
+impl ApiAs<'_> {
+    async fn create(&self, company: &str, status: &str) -> String {
+        let created: serde_json::Value = self
+            .app
+            .client
+            .post(self.app.url("/api/v1/applications"))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .json(&json!({ "company": company, "role_title": "Engineer", "status": status }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        created["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A column's companies, top first, as the server has them.
+    async fn column(&self, status: &str) -> Vec<String> {
+        let page: serde_json::Value = self
+            .app
+            .client
+            .get(self.app.url(&format!(
+                "/api/v1/applications?status={status}&sort=-board_position"
+            )))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["company"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    async fn wait_for_column(&self, status: &str, expected: &[&str]) {
+        for _ in 0..100 {
+            if self.column(status).await == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            self.column(status).await,
+            expected,
+            "{status} on the server"
+        );
+    }
+}
+
+/// A column's companies, top first, as the page shows them.
+async fn shown_column(c: &Client, status: &str) -> Vec<String> {
+    let shown = c
+        .execute(
+            "return Array.from(document.querySelectorAll(`.column[data-status='${arguments[0]}'] .card .company`)).map(e => e.textContent);",
+            vec![json!(status)],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(shown).unwrap()
+}
+
+#[tokio::test]
+async fn cards_are_ordered_within_a_column_by_keyboard_by_list_and_by_dragging() {
+    let app = spawn_app(pursuit_store::Backend::Sqlite).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    sign_in_in_browser(&app, &browser, "orderly@example.org").await;
+    let api = ApiAs::from_browser(&app, c).await;
+    let mut ids = std::collections::HashMap::new();
+    for (company, status) in [
+        ("Alpha", "Applied"),
+        ("Bravo", "Applied"),
+        ("Charlie", "Applied"),
+        ("Delta", "Screening"),
+        ("Echo", "Screening"),
+    ] {
+        ids.insert(company, api.create(company, status).await);
+    }
+    c.goto(&app.url("/board")).await.unwrap();
+    browser.wait_for_text("Charlie").await;
+    assert_eq!(
+        shown_column(c, "Applied").await,
+        ["Charlie", "Bravo", "Alpha"]
+    );
+
+    // Alt+Down on Charlie's card: one place down, focus stays on it, saved.
+    c.execute(
+        "const link = document.querySelector(`.card[data-id='${arguments[0]}'] .card-link`); link.focus();
+         link.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', altKey: true, bubbles: true, cancelable: true }));",
+        vec![json!(ids["Charlie"])],
+    ).await.unwrap();
+    assert_eq!(
+        shown_column(c, "Applied").await,
+        ["Bravo", "Charlie", "Alpha"]
+    );
+    let focused = c
+        .execute(
+            "return document.activeElement.closest('.card').dataset.id;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        focused,
+        json!(ids["Charlie"]),
+        "the moved card keeps the focus"
+    );
+    browser
+        .wait_for_text("Charlie is now 2 of 3 in Applied.")
+        .await;
+    api.wait_for_column("Applied", &["Bravo", "Charlie", "Alpha"])
+        .await;
+
+    // The card's list (touch, keyboard): Alpha to the top.
+    c.find(Locator::Css(&format!(
+        ".card[data-id='{}'] select.card-move",
+        ids["Alpha"]
+    )))
+    .await
+    .unwrap()
+    .select_by_value("@top")
+    .await
+    .unwrap();
+    assert_eq!(
+        shown_column(c, "Applied").await,
+        ["Alpha", "Bravo", "Charlie"]
+    );
+    api.wait_for_column("Applied", &["Alpha", "Bravo", "Charlie"])
+        .await;
+
+    // Dragged within the column and dropped low on Charlie: below it.
+    drag_to_spot(c, &ids["Bravo"], "Applied", &ids["Charlie"], 0.9).await;
+    assert_eq!(
+        shown_column(c, "Applied").await,
+        ["Alpha", "Charlie", "Bravo"]
+    );
+    api.wait_for_column("Applied", &["Alpha", "Charlie", "Bravo"])
+        .await;
+
+    // Dragged to another column and dropped low on its top card: a new status, in that spot.
+    drag_to_spot(c, &ids["Alpha"], "Screening", &ids["Echo"], 0.9).await;
+    assert_eq!(
+        shown_column(c, "Screening").await,
+        ["Echo", "Alpha", "Delta"]
+    );
+    api.wait_for_column("Screening", &["Echo", "Alpha", "Delta"])
+        .await;
+    api.wait_for_column("Applied", &["Charlie", "Bravo"]).await;
+
+    // What the page showed is what comes back.
+    c.goto(&app.url("/board")).await.unwrap();
+    browser.wait_for_text("Echo").await;
+    assert_eq!(
+        shown_column(c, "Screening").await,
+        ["Echo", "Alpha", "Delta"]
+    );
+    assert_eq!(shown_column(c, "Applied").await, ["Charlie", "Bravo"]);
+    browser.close().await;
+}
+
+/// Drags card `id` onto the column of `status`, dropped over card `over` at `fraction` of
+/// its height from the top.
+async fn drag_to_spot(c: &Client, id: &str, status: &str, over: &str, fraction: f64) {
+    c.execute(
+        "const [id, status, over, fraction] = arguments;
+         const card = document.querySelector(`.card[data-id='${id}']`);
+         const target = document.querySelector(`.column[data-status='${status}']`);
+         const box = document.querySelector(`.card[data-id='${over}']`).getBoundingClientRect();
+         const at = { clientX: box.left + 10, clientY: box.top + box.height * fraction };
+         const data = new DataTransfer();
+         card.dispatchEvent(new DragEvent('dragstart', { dataTransfer: data, bubbles: true }));
+         target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true, ...at }));
+         target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true, ...at }));
+         card.dispatchEvent(new DragEvent('dragend', { dataTransfer: data, bubbles: true }));",
+        vec![json!(id), json!(status), json!(over), json!(fraction)],
+    )
+    .await
+    .unwrap();
+}
+
 fn backend_name(backend: pursuit_store::Backend) -> &'static str {
     match backend {
         pursuit_store::Backend::Sqlite => "sqlite",

@@ -173,6 +173,30 @@ both_backends! {
         assert!(board.contains(r#"href="/board?column=Applied">Show all 103</a>"#));
         assert_eq!(full.matches("class=\"card\"").count(), 103);
         assert!(!full.contains("Show all"));
+
+        // Without JavaScript the sidebar's buttons order the column: the oldest card to the
+        // top, then one place down; "Show all" keeps the same order.
+        let companies = |html: &str| html.split("<span class=\"company\">").skip(1)
+            .map(|part| part.split('<').next().unwrap().to_owned()).collect::<Vec<_>>();
+        let found: serde_json::Value = app.client.get(app.url("/api/v1/applications?company=Company%20000")).header("cookie", &browser.cookie)
+            .send().await.unwrap().json().await.unwrap();
+        let oldest = found["items"][0]["id"].as_str().unwrap().to_owned();
+        let sidebar = page(&app, &format!("/board?application={oldest}"), cookie).await.text().await.unwrap();
+        let path = format!("/board/applications/{oldest}/position");
+        let top = form(&app, &path, cookie, &[("csrf", &browser.csrf), ("to", "top")]).await;
+        let after_top = companies(&column(&page(&app, "/board", cookie).await.text().await.unwrap()));
+        let down = form(&app, &path, cookie, &[("csrf", &browser.csrf), ("to", "down")]).await;
+        let after_down = companies(&column(&page(&app, "/board?column=Applied", cookie).await.text().await.unwrap()));
+        let sideways = form(&app, &path, cookie, &[("csrf", &browser.csrf), ("to", "sideways")]).await;
+
+        assert!(sidebar.contains("<legend>Place in Applied</legend>") && sidebar.contains(r#"name="to" value="up""#), "{sidebar}");
+        assert_eq!((top.status(), location(&top)), (StatusCode::SEE_OTHER, format!("/board?application={oldest}&done=reordered#sidebar-title").as_str()));
+        assert_eq!(after_top[..2], ["Company 000", "Company 102"]);
+        assert_eq!(after_top.len(), 100);
+        assert_eq!(down.status(), StatusCode::SEE_OTHER);
+        assert_eq!(after_down[..3], ["Company 102", "Company 000", "Company 101"]);
+        assert_eq!(after_down.last().unwrap(), "Company 001");
+        assert_eq!(sideways.status(), StatusCode::BAD_REQUEST);
     }
 
     async fn signing_out_ends_the_session(backend: Backend) {

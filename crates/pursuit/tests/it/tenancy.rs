@@ -91,6 +91,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("get", "/api/v1/applications/{id}/history" | "/api/v1/applications/{id}/activities") => {
             Access::ById(Fixture::Application, None)
         }
+        ("put", "/api/v1/applications/{id}/position") => {
+            Access::ById(Fixture::Application, Some(json!({ "to": "bottom" })))
+        }
         ("post", "/api/v1/applications/{id}/activities") => Access::ById(
             Fixture::Application,
             Some(json!({ "type": "Note", "notes": "bob was here" })),
