@@ -191,63 +191,76 @@
   }
   if (kind) { kind.addEventListener("change", showKindFields); showKindFields(); }
 
-  board.querySelectorAll(".card").forEach(function (card) {
-    card.setAttribute("draggable", "true");
-    card.addEventListener("dragstart", function (event) {
-      event.dataTransfer.setData("text/plain", card.getAttribute("data-id"));
-      event.dataTransfer.effectAllowed = "move";
-      card.classList.add("dragging");
-    });
-    card.addEventListener("dragend", function () { card.classList.remove("dragging"); clearLanding(); });
-    // Alt+Up / Alt+Down on a card move it within its column.
-    var link = card.querySelector(".card-link");
-    if (link && card.closest(".column[data-status]")) {
-      link.setAttribute("aria-keyshortcuts", "Alt+ArrowUp Alt+ArrowDown");
-      link.addEventListener("keydown", function (event) {
-        if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) { return; }
-        event.preventDefault();
-        reorder(card, event.key === "ArrowUp" ? "up" : "down", link);
-      });
-    }
+  // Listeners sit on the board, not on each of a few thousand cards.
+  board.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest(".card");
+    if (!card) { return; }
+    event.dataTransfer.setData("text/plain", card.getAttribute("data-id"));
+    event.dataTransfer.effectAllowed = "move";
+    card.classList.add("dragging");
+  });
+  board.addEventListener("dragend", function (event) {
+    var card = event.target.closest && event.target.closest(".card");
+    if (card) { card.classList.remove("dragging"); }
+    clearLanding();
+  });
+  // Alt+Up / Alt+Down on a card move it within its column (one listener for the board).
+  board.querySelectorAll(".column[data-status] .card-link").forEach(function (link) {
+    link.setAttribute("aria-keyshortcuts", "Alt+ArrowUp Alt+ArrowDown");
+  });
+  board.addEventListener("keydown", function (event) {
+    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) { return; }
+    var link = event.target.closest && event.target.closest(".column[data-status] .card-link");
+    if (!link) { return; }
+    event.preventDefault();
+    reorder(link.closest(".card"), event.key === "ArrowUp" ? "up" : "down", link);
   });
   // A "Move to" list on every card: the way to move a card by touch or keyboard without
   // opening it — to another column (the quick-add form's statuses) or within its own.
   var statusChoice = document.getElementById("status");
-  board.querySelectorAll(".card").forEach(function (card) {
-    if (!statusChoice) { return; }
-    var select = document.createElement("select");
-    select.className = "card-move";
-    select.setAttribute("aria-label", "Move " + nameOf(card) + " to");
-    var prompt = document.createElement("option");
-    prompt.value = "";
-    prompt.textContent = "Move to…";
-    select.appendChild(prompt);
-    function group(text) {
-      var g = document.createElement("optgroup");
-      g.label = text;
-      select.appendChild(g);
-      return g;
-    }
-    function option(parent, value, text) {
+  // One list built once and copied to each card (copying is much cheaper than building
+  // a few thousand options one by one).
+  var proto = null;
+  if (statusChoice) {
+    proto = document.createElement("select");
+    proto.className = "card-move";
+    var option = function (parent, value, text) {
       var o = document.createElement("option");
       o.value = value;
       o.textContent = text;
       parent.appendChild(o);
-    }
-    if (card.closest(".column[data-status]")) {
-      var within = group("In this column");
-      [["@top", "Top"], ["@up", "Up one"], ["@down", "Down one"], ["@bottom", "Bottom"]].forEach(function (pair) {
-        option(within, pair[0], pair[1]);
-      });
-    }
+    };
+    var group = function (text) {
+      var g = document.createElement("optgroup");
+      g.label = text;
+      proto.appendChild(g);
+      return g;
+    };
+    option(proto, "", "Move to…");
+    var within = group("In this column");
+    within.className = "within";
+    [["@top", "Top"], ["@up", "Up one"], ["@down", "Down one"], ["@bottom", "Bottom"]].forEach(function (pair) {
+      option(within, pair[0], pair[1]);
+    });
     var columns = group("Column");
     Array.prototype.forEach.call(statusChoice.options, function (o) { option(columns, o.value, o.textContent); });
-    select.addEventListener("change", function () {
-      var value = select.value;
-      select.value = "";
-      if (value.charAt(0) === "@") { reorder(card, value.slice(1), select); } else if (value) { move(card, value); }
-    });
+  }
+  board.querySelectorAll(".card").forEach(function (card) {
+    card.setAttribute("draggable", "true");
+    if (!proto) { return; }
+    var select = proto.cloneNode(true);
+    select.setAttribute("aria-label", "Move " + nameOf(card) + " to");
+    // A card under "Other statuses" has no column of its own to be ordered in.
+    if (!card.closest(".column[data-status]")) { select.removeChild(select.querySelector(".within")); }
     card.appendChild(select);
+  });
+  board.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.classList.contains("card-move")) { return; }
+    var value = select.value;
+    select.value = "";
+    var card = select.closest(".card");
+    if (value.charAt(0) === "@") { reorder(card, value.slice(1), select); } else if (value) { move(card, value); }
   });
 
   // Where a card dragged over a column would land: before the first card whose middle is
