@@ -3,7 +3,7 @@
 //! jobs pages alike.
 //!
 //! A URL is fetched while the caller waits, because the user asked for this posting now:
-//! through `pursuit_text::fetch`, which refuses private and metadata addresses and caps size
+//! through `pursuit_files::fetch`, which refuses private and metadata addresses and caps size
 //! and time. Reading is pure CPU (milliseconds) and also runs in the call.
 
 use jiff::Timestamp;
@@ -13,11 +13,11 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::company::company_key;
 use pursuit_domain::ids::{ApplicationId, PostingId, UserId};
+use pursuit_files::fetch::{self, Limits};
 use pursuit_store::Db;
 use pursuit_store::applications::ApplicationData;
 use pursuit_store::embeddings::Source;
 use pursuit_store::postings::{self, Posting};
-use pursuit_text::fetch::{self, Limits};
 use pursuit_text::posting::{self as reader, Input};
 use serde_json::Value;
 

@@ -10,10 +10,11 @@
 use std::path::Path;
 
 pub use pursuit_text::embed::{
-    CHUNK_CHARS, CHUNK_OVERLAP, Chunk, ChunkMatch, EmbedError, Remote, Search, Vector, chunks,
-    search,
+    CHUNK_CHARS, CHUNK_OVERLAP, Chunk, ChunkMatch, Search, Vector, chunks, search,
 };
+pub use remote::{EmbedError, Remote};
 
+mod remote;
 pub mod testing;
 
 /// One of the three representations.

@@ -1,5 +1,7 @@
-//! Files users upload: where they are kept ([`storage`]) and what text they hold
-//! ([`extract`], with one reader per format: [`pdf`], [`docx`]).
+//! Documents from outside: files users upload — where they are kept ([`storage`]) and what
+//! text they hold ([`extract`], with one reader per format: [`pdf`], [`docx`]) — and pages
+//! fetched on a user's behalf ([`fetch`], the SSRF-safe fetcher every such request goes
+//! through).
 //!
 //! Readers of untrusted binary formats run through [`extract::read_untrusted`]: in a child
 //! process held to a memory and CPU budget ([`child`], what the server and worker use), or
@@ -10,6 +12,7 @@
 pub mod child;
 pub mod docx;
 pub mod extract;
+pub mod fetch;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod pdf;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use pursuit_text::fetch::{FetchError, Limits, fetch};
+use pursuit_files::fetch::{FetchError, Limits, fetch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

@@ -1,9 +1,9 @@
-//! Documents in: resumes and job postings, read and understood (issue 8). So far: [`fetch`],
-//! the SSRF-safe fetcher every outbound request on a user's behalf goes through.
+//! Resumes and job postings read and understood: pure text work (no network, no files, no
+//! database), so that everything here is a function of its input and builds fast. Pages are
+//! fetched by `pursuit_files::fetch`, remote embeddings called by `pursuit-embed`.
 
 pub mod dates;
 pub mod embed;
-pub mod fetch;
 pub mod html;
 pub mod lang;
 pub mod matching;

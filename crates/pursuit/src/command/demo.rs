@@ -181,7 +181,7 @@ async fn documents(db: &Db, user: UserId) -> anyhow::Result<usize> {
             user,
             today,
             &intake,
-            &pursuit_text::fetch::Limits::default(),
+            &pursuit_files::fetch::Limits::default(),
             now,
         )
         .await

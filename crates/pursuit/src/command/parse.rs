@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::Subcommand;
-use pursuit_text::fetch::{self, Limits};
+use pursuit_files::fetch::{self, Limits};
 use pursuit_text::posting::{self, Input};
 
 #[derive(Debug, Subcommand)]
