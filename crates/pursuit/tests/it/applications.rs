@@ -757,20 +757,8 @@ impl Client<'_> {
 
     /// A column's companies, top first, as the board shows them.
     async fn column(&self, status: &str) -> Vec<String> {
-        let page: Value = self
-            .get(&format!(
-                "/api/v1/applications?status={status}&sort=-board_position&limit=200"
-            ))
-            .await
-            .json()
-            .await
-            .unwrap();
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["company"].as_str().unwrap().to_owned())
-            .collect()
+        let url = self.app.url(&crate::helpers::column_path(status));
+        crate::helpers::column_companies(self.app.client.get(url).bearer_auth(&self.token)).await
     }
 }
 

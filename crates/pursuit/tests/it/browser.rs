@@ -451,25 +451,9 @@ impl ApiAs<'_> {
 
     /// A column's companies, top first, as the server has them.
     async fn column(&self, status: &str) -> Vec<String> {
-        let page: serde_json::Value = self
-            .app
-            .client
-            .get(self.app.url(&format!(
-                "/api/v1/applications?status={status}&sort=-board_position"
-            )))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["company"].as_str().unwrap().to_owned())
-            .collect()
+        let url = self.app.url(&crate::helpers::column_path(status));
+        let request = self.app.client.get(url).header("cookie", &self.cookie);
+        crate::helpers::column_companies(request).await
     }
 
     async fn wait_for_column(&self, status: &str, expected: &[&str]) {
@@ -485,6 +469,16 @@ impl ApiAs<'_> {
             "{status} on the server"
         );
     }
+}
+
+/// Waits until the page and the server both hold `expected` as the column's order.
+async fn shown_and_saved(c: &Client, api: &ApiAs<'_>, status: &str, expected: &[&str]) {
+    assert_eq!(
+        shown_column(c, status).await,
+        expected,
+        "{status} on the page"
+    );
+    api.wait_for_column(status, expected).await;
 }
 
 /// A column's companies, top first, as the page shows them.
@@ -529,10 +523,6 @@ async fn cards_are_ordered_within_a_column_by_keyboard_by_list_and_by_dragging()
          link.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', altKey: true, bubbles: true, cancelable: true }));",
         vec![json!(ids["Charlie"])],
     ).await.unwrap();
-    assert_eq!(
-        shown_column(c, "Applied").await,
-        ["Bravo", "Charlie", "Alpha"]
-    );
     let focused = c
         .execute(
             "return document.activeElement.closest('.card').dataset.id;",
@@ -548,8 +538,7 @@ async fn cards_are_ordered_within_a_column_by_keyboard_by_list_and_by_dragging()
     browser
         .wait_for_text("Charlie is now 2 of 3 in Applied.")
         .await;
-    api.wait_for_column("Applied", &["Bravo", "Charlie", "Alpha"])
-        .await;
+    shown_and_saved(c, &api, "Applied", &["Bravo", "Charlie", "Alpha"]).await;
 
     // The card's list (touch, keyboard): Alpha to the top.
     c.find(Locator::Css(&format!(
@@ -561,30 +550,15 @@ async fn cards_are_ordered_within_a_column_by_keyboard_by_list_and_by_dragging()
     .select_by_value("@top")
     .await
     .unwrap();
-    assert_eq!(
-        shown_column(c, "Applied").await,
-        ["Alpha", "Bravo", "Charlie"]
-    );
-    api.wait_for_column("Applied", &["Alpha", "Bravo", "Charlie"])
-        .await;
+    shown_and_saved(c, &api, "Applied", &["Alpha", "Bravo", "Charlie"]).await;
 
     // Dragged within the column and dropped low on Charlie: below it.
     drag_to_spot(c, &ids["Bravo"], "Applied", &ids["Charlie"], 0.9).await;
-    assert_eq!(
-        shown_column(c, "Applied").await,
-        ["Alpha", "Charlie", "Bravo"]
-    );
-    api.wait_for_column("Applied", &["Alpha", "Charlie", "Bravo"])
-        .await;
+    shown_and_saved(c, &api, "Applied", &["Alpha", "Charlie", "Bravo"]).await;
 
     // Dragged to another column and dropped low on its top card: a new status, in that spot.
     drag_to_spot(c, &ids["Alpha"], "Screening", &ids["Echo"], 0.9).await;
-    assert_eq!(
-        shown_column(c, "Screening").await,
-        ["Echo", "Alpha", "Delta"]
-    );
-    api.wait_for_column("Screening", &["Echo", "Alpha", "Delta"])
-        .await;
+    shown_and_saved(c, &api, "Screening", &["Echo", "Alpha", "Delta"]).await;
     api.wait_for_column("Applied", &["Charlie", "Bravo"]).await;
 
     // What the page showed is what comes back.

@@ -173,6 +173,23 @@ impl Drop for TestApp {
     }
 }
 
+/// A board column's companies, top first: `request` is the caller's authenticated GET of
+/// `column_path(status)`.
+pub async fn column_companies(request: reqwest::RequestBuilder) -> Vec<String> {
+    let page: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["company"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The list of a column's applications in the board's order.
+pub fn column_path(status: &str) -> String {
+    format!("/api/v1/applications?status={status}&sort=-board_position&limit=200")
+}
+
 /// Reads a response as JSON, checking its media type.
 pub async fn json_body(response: reqwest::Response, media_type: &str) -> serde_json::Value {
     let content_type = response
