@@ -403,8 +403,20 @@ pub fn tidy(text: &str) -> String {
         .replace('－', " – ")
         .replace("Â ", " ");
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         match c {
+            // A soft hyphen inside a word is a line-break hint: dropped. Anywhere else it is
+            // the dash some templates typeset ("2016 \u{ad} Present" in Awesome-CV's PDFs).
+            '\u{ad}' => {
+                let letter = |j: Option<usize>| {
+                    j.and_then(|j| chars.get(j))
+                        .is_some_and(|c: &char| c.is_alphabetic())
+                };
+                if !(letter(i.checked_sub(1)) && letter(Some(i + 1))) {
+                    out.push_str(" – ");
+                }
+            }
             'ﬀ' => out.push_str("ff"),
             'ﬁ' => out.push_str("fi"),
             'ﬂ' => out.push_str("fl"),
@@ -414,7 +426,7 @@ pub fn tidy(text: &str) -> String {
             '\u{a0}' | '\u{2007}' | '\u{202f}' => out.push(' '),
             // A tab separates columns (DOCX layouts put dates after tabs).
             '\t' => out.push_str(" | "),
-            '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{feff}' | '\u{ad}' => {}
+            '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{feff}' => {}
             '٠'..='٩' => out.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
             '۰'..='۹' => out.push(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
             '▪' | '◦' | '●' | '○' | '■' | '□' | '►' | '▸' | '➢' | '➤' | '✓' | '✔' | '❖' | '◆'
@@ -824,7 +836,9 @@ fn link(word: &str) -> Option<Profile> {
     })
 }
 
-/// A phone number: 9–15 digits with the usual separators, not a date range.
+/// A phone number: 9–15 digits with the usual separators, not a date range, not a US
+/// ZIP+4 code, and not a number its line labels as something else (an ID, a patent, a
+/// licence…).
 fn phone(line: &str) -> Option<String> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut i = 0;
@@ -851,6 +865,8 @@ fn phone(line: &str) -> Option<String> {
                 && before_ok
                 && dates::range(candidate).is_none()
                 && !candidate.contains('/')
+                && !is_zip_plus_four(candidate)
+                && !labelled_other_than_phone(&line[..start])
             {
                 return Some(candidate.trim().to_owned());
             }
@@ -860,6 +876,80 @@ fn phone(line: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// "94105-1234": a US postal code, not a phone number.
+fn is_zip_plus_four(candidate: &str) -> bool {
+    let bytes = candidate.trim().as_bytes();
+    bytes.len() == 10
+        && bytes[5] == b'-'
+        && bytes[..5].iter().chain(&bytes[6..]).all(u8::is_ascii_digit)
+}
+
+/// Whether the words just before a number name it as something other than a phone number
+/// ("Student ID: 123456789", "US Patent 10,123,456", "License No. 123-456-789").
+fn labelled_other_than_phone(before: &str) -> bool {
+    let lower = before.to_lowercase();
+    // The label belongs to this number: only the last few words count.
+    let near: String = lower
+        .split(['|', '•', ';'])
+        .next_back()
+        .unwrap_or_default()
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    let words: Vec<&str> = near
+        .split(|c: char| !c.is_alphanumeric() && c != '#')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.iter().any(|w| {
+        [
+            "phone",
+            "tel",
+            "telephone",
+            "mobile",
+            "cell",
+            "mob",
+            "whatsapp",
+            "fax",
+        ]
+        .contains(w)
+    }) {
+        return false;
+    }
+    words.iter().any(|w| {
+        [
+            "id",
+            "no",
+            "nr",
+            "number",
+            "#",
+            "patent",
+            "patents",
+            "license",
+            "licence",
+            "passport",
+            "ssn",
+            "isbn",
+            "issn",
+            "doi",
+            "zip",
+            "postal",
+            "postcode",
+            "account",
+            "iban",
+            "registration",
+            "reg",
+            "npi",
+            "badge",
+            "employee",
+        ]
+        .contains(w)
+    })
 }
 
 fn looks_like_name(part: &str) -> bool {
@@ -1910,6 +2000,45 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         assert_eq!(r.work[0].name.as_deref(), Some("Company Name"));
         assert_eq!(r.work[1].position.as_deref(), Some("Software Engineer"));
         assert_eq!(r.work[1].name.as_deref(), Some("Initech Corp"));
+    }
+
+    #[test]
+    fn a_soft_hyphen_between_dates_is_a_dash_and_inside_a_word_nothing() {
+        let r = parse(
+            "Experience\nData Engineer | Northwind | Mar 2016 \u{ad} Present\n• Built pipelines\nAnalyst | Contoso | 2014\u{ad}2016\n",
+            TODAY,
+        );
+        assert_eq!(r.work.len(), 2, "{:#?}", r.work);
+        assert_eq!(r.work[0].start_date.as_deref(), Some("2016-03"));
+        assert!(r.work[0].current);
+        assert_eq!(r.work[1].start_date.as_deref(), Some("2014"));
+        assert_eq!(r.work[1].end_date.as_deref(), Some("2016"));
+        assert_eq!(tidy("manage\u{ad}ment"), "management");
+    }
+
+    #[test]
+    fn zip_codes_ids_and_patent_numbers_are_not_phone_numbers() {
+        assert_eq!(phone("San Francisco, CA 94105-1234"), None);
+        assert_eq!(phone("Student ID: 123456789"), None);
+        assert_eq!(phone("US Patent No. 10123456789"), None);
+        assert_eq!(phone("License # 123-456-789"), None);
+        assert_eq!(
+            phone("Tel: +1 (415) 555-0134 | ID 123456789").as_deref(),
+            Some("+1 (415) 555-0134")
+        );
+        assert_eq!(
+            phone("Mobile 0612 345 678").as_deref(),
+            Some("0612 345 678")
+        );
+        assert_eq!(
+            phone("jane@example.org | 415.555.0134").as_deref(),
+            Some("415.555.0134")
+        );
+        let r = parse(
+            "Jane Roe\n123 Main St, Springfield, IL 62704-1234\njane@example.org\n\nExperience\nNurse | Mercy Hospital | 2019 - Present\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.phone, None);
     }
 
     #[test]
