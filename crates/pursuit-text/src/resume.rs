@@ -471,7 +471,7 @@ pub fn tidy(text: &str) -> String {
             // Three or more spaces separate columns, like a tab.
             let l = l.replace("   ", " | ");
             let mut line = String::new();
-            for word in l.split(' ').filter(|w| !w.is_empty()) {
+            for word in l.split(' ').filter(|w| !w.is_empty() && !is_icon_name(w)) {
                 if word == "|" && (line.is_empty() || line.ends_with('|')) {
                     continue;
                 }
@@ -484,6 +484,62 @@ pub fn tidy(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// An icon font's glyph name that a PDF's text layer carries in place of the icon
+/// ("HOUSE-CHIMNEY", "GITHUB-SQUARE", "MAP-MARKER-ALT"): capitals, two or more parts
+/// joined by hyphens, every part an icon-name word. Real words with hyphens ("FULL-TIME",
+/// "X-RAY") have a part outside the list.
+fn is_icon_name(word: &str) -> bool {
+    const PARTS: [&str; 44] = [
+        "ALT",
+        "AMERICAS",
+        "ARROW",
+        "AT",
+        "BIRTHDAY",
+        "BRIEFCASE",
+        "CAKE",
+        "CALENDAR",
+        "CHIMNEY",
+        "CIRCLE",
+        "DAYS",
+        "DOT",
+        "ENVELOPE",
+        "EXTERNAL",
+        "FILE",
+        "GITHUB",
+        "GITLAB",
+        "GLOBE",
+        "HOUSE",
+        "IN",
+        "LINES",
+        "LINK",
+        "LINKEDIN",
+        "LOCATION",
+        "MAP",
+        "MARKER",
+        "MOBILE",
+        "OPEN",
+        "ORCID",
+        "OVERFLOW",
+        "PHONE",
+        "PIN",
+        "RIGHT",
+        "SCREEN",
+        "SKYPE",
+        "SQUARE",
+        "STACK",
+        "TELEGRAM",
+        "TWITTER",
+        "UP",
+        "USER",
+        "VOLUME",
+        "WHATSAPP",
+        "X",
+    ];
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+    let parts: Vec<&str> = word.split('-').collect();
+    parts.len() >= 2 && parts.iter().all(|p| PARTS.contains(p))
 }
 
 fn heading(line: &str) -> Option<Section> {
@@ -2039,6 +2095,17 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             TODAY,
         );
         assert_eq!(r.basics.phone, None);
+    }
+
+    #[test]
+    fn icon_names_in_a_pdfs_text_are_dropped() {
+        let text = tidy(
+            "HOUSE-CHIMNEY 12 Elm Road, Leeds | ENVELOPE jo@example.org\nGITHUB-SQUARE github.com/jo | MAP-MARKER-ALT Leeds\nFULL-TIME X-RAY technician",
+        );
+        assert_eq!(
+            text,
+            "12 Elm Road, Leeds | ENVELOPE jo@example.org\ngithub.com/jo | Leeds\nFULL-TIME X-RAY technician"
+        );
     }
 
     #[test]
