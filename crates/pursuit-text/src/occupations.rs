@@ -219,6 +219,13 @@ pub fn of_title(title: &str) -> Mix {
         .unwrap_or_default()
 }
 
+/// Whether `title` is, word for word, a job title the table knows ("Executive Chef",
+/// "Registered Nurse"): what a resume's header line is when it is not a name.
+pub fn is_known_title(title: &str) -> bool {
+    let key = normalise(title);
+    !key.is_empty() && TABLE_PARSED.exact.contains_key(&key)
+}
+
 fn lookup(title: &str) -> Mix {
     let table = &*TABLE_PARSED;
     let key = normalise(title);

@@ -562,6 +562,18 @@ fn heading(line: &str) -> Option<Section> {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    // "Education Details", "Skill Details", "Project Details": the section's own name.
+    let lower = match lower
+        .strip_suffix(" details")
+        .or_else(|| lower.strip_suffix(" detail"))
+    {
+        Some("skill") => "skills".to_owned(),
+        Some("company" | "employment" | "job") => "experience".to_owned(),
+        Some("project") => "projects".to_owned(),
+        Some("personal" | "contact") => "additional information".to_owned(),
+        Some(base) if !base.is_empty() => base.to_owned(),
+        _ => lower,
+    };
     // Arabic headings are compared by their stems ("الخبرات" = "الخبرة").
     let arabic = lang::has_arabic(&lower).then(|| lang::arabic_key(&lower));
     let is = |names: &[&str]| match &arabic {
@@ -1021,6 +1033,7 @@ fn looks_like_name(part: &str) -> bool {
     }) && !NOT_NAMES
         .iter()
         .any(|n| contains_word(&part.to_lowercase(), n))
+        && !crate::occupations::is_known_title(part)
 }
 
 /// Words that make a capitalised header line a title, not a name.
@@ -1053,6 +1066,49 @@ const NOT_NAMES: &[&str] = &[
     "technician",
     "representative",
     "associate",
+    "career",
+    "overview",
+    "profile",
+    "objective",
+    "qualifications",
+    "highlights",
+    "information",
+    "contact",
+    "executive",
+    "chef",
+    // Placeholders, section words and business nouns seen as "names" on the dev resumes.
+    "company",
+    "skills",
+    "core",
+    "strengths",
+    "accomplishments",
+    "owner",
+    "advocate",
+    "supervisor",
+    "trainer",
+    "coach",
+    "sales",
+    "team",
+    "management",
+    "leader",
+    "leadership",
+    "agent",
+    "engineering",
+    "construction",
+    "store",
+    "business",
+    "customer",
+    "service",
+    "certified",
+    "agency",
+    "resources",
+    "client",
+    "community",
+    "product",
+    "products",
+    "specialists",
+    "distribution",
+    "academy",
 ];
 
 /// "San Francisco, CA", "Columbus, Ohio 44444", "Berlin, Germany": a capitalised city and a
@@ -2106,6 +2162,52 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             text,
             "12 Elm Road, Leeds | ENVELOPE jo@example.org\ngithub.com/jo | Leeds\nFULL-TIME X-RAY technician"
         );
+    }
+
+    #[test]
+    fn a_heading_or_a_job_title_is_not_the_name() {
+        for header in [
+            "Career Overview",
+            "EXECUTIVE CHEF",
+            "Dental Hygienist",
+            "TRUCK DRIVER",
+        ] {
+            let r = parse(
+                &format!(
+                    "{header}\nSeasoned cook, ten years on the line.\n\nExperience\nCook | Bistro 9 | 2015 - Present\n"
+                ),
+                TODAY,
+            );
+            assert_eq!(r.basics.name, None, "{header}");
+        }
+        for name in ["Mason Cook", "JANE BAKER", "Taylor Smith", "Mary Carpenter"] {
+            let r = parse(
+                &format!(
+                    "{name}\nname@example.org\n\nExperience\nCook | Bistro 9 | 2015 - Present\n"
+                ),
+                TODAY,
+            );
+            assert_eq!(r.basics.name.as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn sections_named_details_are_headings() {
+        let r = parse(
+            "Skill Details\nPython, SQL, Tableau\nEducation Details\nB.E. Computer Engineering, Pune University, 2018\nProject Details\nSales dashboard for 40 stores\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.name, None);
+        assert!(
+            r.skills.iter().any(|s| s.name == "Python"),
+            "{:?}",
+            r.skills
+        );
+        assert_eq!(r.education.len(), 1, "{:#?}", r.education);
+        assert_eq!(heading("Work Details"), Some(Section::Experience));
+        assert_eq!(heading("Company Details"), Some(Section::Experience));
+        assert_eq!(heading("Personal Details"), Some(Section::Other));
+        assert_eq!(heading("Details"), None);
     }
 
     #[test]
