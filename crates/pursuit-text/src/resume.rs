@@ -116,7 +116,7 @@ pub fn parse(text: &str, today: YearMonth) -> Resume {
         .filter(|(s, _)| *s == Section::Header)
         .flat_map(|(_, l)| l.iter().copied())
         .collect();
-    resume.basics = basics(&header, &lines);
+    resume.basics = basics(&header, &outside_references(&lines));
     for (section, body) in &sections {
         match section {
             Section::Summary => {
@@ -686,6 +686,9 @@ fn heading(line: &str) -> Option<Section> {
         "interests",
         "hobbies",
         "references",
+        "reference",
+        "referees",
+        "referee",
         "volunteer",
         "volunteering",
         "volunteer experience",
@@ -774,6 +777,30 @@ fn segments(line: &str) -> Vec<&str> {
         .map(|s| s.trim().trim_matches(',').trim())
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// The lines outside a References section: a referee's email and phone are not the
+/// candidate's.
+fn outside_references<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    let mut inside = false;
+    let mut kept = Vec::with_capacity(lines.len());
+    for line in lines {
+        if heading(line).is_some() {
+            let name = line
+                .trim()
+                .trim_end_matches([':', '：'])
+                .trim()
+                .to_lowercase();
+            inside = matches!(
+                name.as_str(),
+                "references" | "reference" | "referees" | "referee"
+            );
+        }
+        if !inside {
+            kept.push(*line);
+        }
+    }
+    kept
 }
 
 fn basics(header: &[&str], all: &[&str]) -> Basics {
@@ -2208,6 +2235,22 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         assert_eq!(heading("Company Details"), Some(Section::Experience));
         assert_eq!(heading("Personal Details"), Some(Section::Other));
         assert_eq!(heading("Details"), None);
+    }
+
+    #[test]
+    fn a_referees_email_and_phone_are_not_the_candidates() {
+        let r = parse(
+            "Sam Lee\n\nExperience\nNurse | Mercy Hospital | 2019 - Present\n\nReferences\nDr. Ann Park, Head of Ward\nann.park@mercy.example | +1 415 555 0199\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.name.as_deref(), Some("Sam Lee"));
+        assert_eq!(r.basics.email, None);
+        assert_eq!(r.basics.phone, None);
+        let r = parse(
+            "Sam Lee\n\nExperience\nNurse | Mercy Hospital | 2019 - Present\n\nReferees:\nann.park@mercy.example\n\nContact Details\nsam@example.org\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.email.as_deref(), Some("sam@example.org"));
     }
 
     #[test]
