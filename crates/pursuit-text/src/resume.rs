@@ -1425,7 +1425,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
 /// first other part is the employer. Without a job word the order is position, employer.
 fn assign_parts(role: &mut Role, parts: Vec<String>) {
     let mut rest = Vec::new();
-    for part in parts {
+    for part in unglue_placeholders(parts) {
         if role.location.is_none() && location(&part).is_some() {
             role.location = location(&part);
         } else if role.position.is_none() && is_job_title(&part) && !is_organisation(&part) {
@@ -1434,14 +1434,54 @@ fn assign_parts(role: &mut Role, parts: Vec<String>) {
             rest.push(part);
         }
     }
+    // The employer placeholder names the employer, never the position.
+    if let Some(at) = rest.iter().position(|p| p == PLACEHOLDER_EMPLOYER) {
+        let placeholder = rest.remove(at);
+        rest.insert(
+            usize::from(role.position.is_none() && !rest.is_empty()),
+            placeholder,
+        );
+    }
     let mut rest = rest.into_iter();
     if role.position.is_none() {
         role.position = rest.next();
     }
     role.name = rest.next();
+    if role.name.is_none() && role.position.as_deref() == Some(PLACEHOLDER_EMPLOYER) {
+        role.name = role.position.take();
+    }
     if role.location.is_none() {
         role.location = rest.next().filter(|p| p.split_whitespace().count() <= 3);
     }
+}
+
+/// The employer placeholder of resume templates, as anonymised and unfinished resumes
+/// carry it.
+const PLACEHOLDER_EMPLOYER: &str = "Company Name";
+
+/// The employer placeholder glued to a position ("Company Name   Accountant",
+/// "Psychotherapist Company Name") becomes a part of its own, the position another; a bare
+/// "City" or "State" left over is the place placeholder and goes.
+fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(parts.len() + 1);
+    for part in parts {
+        if !part.contains(PLACEHOLDER_EMPLOYER) || part.trim() == PLACEHOLDER_EMPLOYER {
+            out.push(part);
+            continue;
+        }
+        let rest = part
+            .replace(PLACEHOLDER_EMPLOYER, " ")
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "City" | "State" | "," | "–" | "-" | "|"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let rest = rest.trim_matches([',', '–', '-', '|', ' ']).to_owned();
+        if !rest.is_empty() {
+            out.push(rest);
+        }
+        out.push(PLACEHOLDER_EMPLOYER.to_owned());
+    }
+    out
 }
 
 const JOB_WORDS: &[&str] = &[
@@ -2251,6 +2291,38 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             TODAY,
         );
         assert_eq!(r.basics.email.as_deref(), Some("sam@example.org"));
+    }
+
+    #[test]
+    fn a_placeholder_glued_to_a_position_is_the_employer() {
+        for (parts, position) in [
+            (vec!["Company Name   Accountant"], "Accountant"),
+            (vec!["Psychotherapist Company Name"], "Psychotherapist"),
+            (
+                vec!["Company Name City", "Cost Accountant"],
+                "Cost Accountant",
+            ),
+        ] {
+            let mut role = Role::default();
+            assign_parts(&mut role, parts.iter().map(|p| (*p).to_owned()).collect());
+            assert_eq!(role.position.as_deref(), Some(position), "{parts:?}");
+            assert_eq!(role.name.as_deref(), Some("Company Name"), "{parts:?}");
+        }
+        let mut role = Role::default();
+        assign_parts(&mut role, vec!["Company Name".into(), "Barista".into()]);
+        assert_eq!(
+            (role.position.as_deref(), role.name.as_deref()),
+            (Some("Barista"), Some("Company Name"))
+        );
+        let mut role = Role::default();
+        assign_parts(&mut role, vec!["Company Name".into()]);
+        assert_eq!(
+            (role.position, role.name.as_deref()),
+            (None, Some("Company Name"))
+        );
+        let mut role = Role::default();
+        assign_parts(&mut role, vec!["Accountant".into(), "Acme Name Co".into()]);
+        assert_eq!(role.name.as_deref(), Some("Acme Name Co"));
     }
 
     #[test]
