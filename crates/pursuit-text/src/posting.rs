@@ -250,8 +250,13 @@ fn heading(line: &str) -> Option<Section> {
     {
         return None;
     }
-    // A full sentence is not a heading, whatever words it holds.
-    if bare.ends_with('.') {
+    // A full sentence is not a heading, whatever words it holds; nor is an item of a list
+    // ("Presentation skills;"), nor a line starting in lower case without a colon or a
+    // heading's mark ("unity3d c# user-experience").
+    let marked = line.trim_end().ends_with(':') || line.starts_with('#') || line.starts_with("**");
+    if bare.ends_with(['.', ';', ','])
+        || (!marked && bare.chars().next().is_some_and(char::is_lowercase))
+    {
         return None;
     }
     const PREFERRED: &[&str] = &[
@@ -338,7 +343,17 @@ fn heading(line: &str) -> Option<Section> {
         "about the team",
         "company",
     ];
-    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    // A heading word starts a word of the line: "experience" is not in "user-experience".
+    let has = |words: &[&str]| {
+        words.iter().any(|w| {
+            lower.match_indices(w).any(|(at, _)| {
+                lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '-')
+            })
+        })
+    };
     if has(PREFERRED) {
         Some(Section::Preferred)
     } else if has(BENEFITS) {
@@ -925,6 +940,26 @@ Benefits
 - 30 days of holiday
 - Salary: €70.000 – 85.000 brutto/Jahr
 ";
+
+    #[test]
+    fn a_short_requirement_line_is_content_not_a_heading() {
+        let posting = parse(Input::Text(
+            "Game Developer\nArcadia Studios\n\nRequirements:\n3+ years of C# in Unity\nPresentation skills;\nunity3d c# user-experience\n\nBenefits\nRemote work\n",
+        ));
+        let required = &posting.requirements.required;
+        assert!(
+            required.iter().any(|l| l == "Presentation skills;"),
+            "{required:?}"
+        );
+        assert!(
+            required.iter().any(|l| l == "unity3d c# user-experience"),
+            "{required:?}"
+        );
+        assert_eq!(posting.benefits, ["Remote work"]);
+        assert_eq!(heading("Your Experience:"), Some(Section::Required));
+        assert_eq!(heading("## skills"), Some(Section::Required));
+        assert_eq!(heading("Responsibilities"), Some(Section::Responsibilities));
+    }
 
     #[test]
     fn reads_a_pasted_posting_by_its_sections() {
