@@ -102,41 +102,49 @@ pub async fn place(
             "an archived application is not on the board; unarchive it first",
         )]));
     }
-    let next = |from: Option<Slot>, direction: Direction| (card.status, from, direction, id);
-    // The two cards the moved one goes between (None: the column's end).
-    let (upper, lower) = match placement {
-        Placement::Before(other) => {
-            let other = neighbour(&mut tx, user, &card, other, "before").await?;
-            let upper = near(&mut tx, user, next(Some(other), Direction::Above)).await?;
-            (upper, Some(other))
-        }
-        Placement::After(other) => {
-            let other = neighbour(&mut tx, user, &card, other, "after").await?;
-            let lower = near(&mut tx, user, next(Some(other), Direction::Below)).await?;
-            (Some(other), lower)
-        }
+    // The card goes on one side of an anchor card (None: the column is otherwise empty).
+    let (anchor, side) = match placement {
+        Placement::Before(other) => (
+            Some(neighbour(&mut tx, user, &card, other, "before").await?),
+            Direction::Above,
+        ),
+        Placement::After(other) => (
+            Some(neighbour(&mut tx, user, &card, other, "after").await?),
+            Direction::Below,
+        ),
+        // Above the top card, below the bottom one.
         Placement::Top => (
-            None,
-            near(&mut tx, user, next(None, Direction::Below)).await?,
+            near(&mut tx, user, &card, None, Direction::Below).await?,
+            Direction::Above,
         ),
         Placement::Bottom => (
-            near(&mut tx, user, next(None, Direction::Above)).await?,
-            None,
+            near(&mut tx, user, &card, None, Direction::Above).await?,
+            Direction::Below,
         ),
-        Placement::Up => match near(&mut tx, user, next(Some(card), Direction::Above)).await? {
-            Some(above) => {
-                let upper = near(&mut tx, user, next(Some(above), Direction::Above)).await?;
-                (upper, Some(above))
+        // Past the card next to it; at the column's end already, it stays.
+        Placement::Up | Placement::Down => {
+            let side = if placement == Placement::Up {
+                Direction::Above
+            } else {
+                Direction::Below
+            };
+            match near(&mut tx, user, &card, Some(card), side).await? {
+                Some(next) => (Some(next), side),
+                None => return finish(tx, user, card).await,
             }
-            None => return finish(tx, user, card).await,
-        },
-        Placement::Down => match near(&mut tx, user, next(Some(card), Direction::Below)).await? {
-            Some(below) => {
-                let lower = near(&mut tx, user, next(Some(below), Direction::Below)).await?;
-                (Some(below), lower)
-            }
-            None => return finish(tx, user, card).await,
-        },
+        }
+    };
+    // The two cards the moved one goes between (None: the column's end).
+    let (upper, lower) = match (anchor, side) {
+        (None, _) => (None, None),
+        (Some(anchor), Direction::Above) => (
+            near(&mut tx, user, &card, Some(anchor), Direction::Above).await?,
+            Some(anchor),
+        ),
+        (Some(anchor), Direction::Below) => (
+            Some(anchor),
+            near(&mut tx, user, &card, Some(anchor), Direction::Below).await?,
+        ),
     };
     let top = now.as_microsecond();
     let position = match between(upper, lower, top) {
@@ -144,14 +152,8 @@ pub async fn place(
         None => {
             // No room between the two: spread the column out and look again.
             applications::renumber_column(&mut tx, user, card.status, top, GAP).await?;
-            let upper = match upper {
-                Some(slot) => applications::board_slot(&mut tx, user, slot.id).await?,
-                None => None,
-            };
-            let lower = match lower {
-                Some(slot) => applications::board_slot(&mut tx, user, slot.id).await?,
-                None => None,
-            };
+            let upper = reread(&mut tx, user, upper).await?;
+            let lower = reread(&mut tx, user, lower).await?;
             between(upper, lower, top).ok_or_else(|| {
                 AppError::Conflict("the column could not make room; try again".to_owned())
             })?
@@ -192,13 +194,28 @@ async fn neighbour(
     Ok(slot)
 }
 
-/// The live card next to `from` in the column, leaving out the card being moved.
+/// The live card next to `from` (None: from the column's far end) in `card`'s column,
+/// leaving `card` out.
 async fn near(
     conn: impl Conn,
     user: UserId,
-    (status, from, direction, except): (ApplicationStatus, Option<Slot>, Direction, ApplicationId),
+    card: &Slot,
+    from: Option<Slot>,
+    direction: Direction,
 ) -> Result<Option<Slot>, AppError> {
-    Ok(applications::next_card(conn, user, status, from, direction, except).await?)
+    Ok(applications::next_card(conn, user, card.status, from, direction, card.id).await?)
+}
+
+/// A slot read again (after the column was spread out).
+async fn reread(
+    conn: impl Conn,
+    user: UserId,
+    slot: Option<Slot>,
+) -> Result<Option<Slot>, AppError> {
+    match slot {
+        Some(slot) => Ok(applications::board_slot(conn, user, slot.id).await?),
+        None => Ok(None),
+    }
 }
 
 /// A position strictly between `upper` and `lower` (`None`: the column's end), or `None`
@@ -221,18 +238,8 @@ fn between(upper: Option<Slot>, lower: Option<Slot>, top: i64) -> Option<i64> {
 
 /// Commits and reports where the card now is.
 async fn finish(mut tx: pursuit_store::Tx, user: UserId, card: Slot) -> Result<Placed, AppError> {
-    let above = near(
-        &mut tx,
-        user,
-        (card.status, Some(card), Direction::Above, card.id),
-    )
-    .await?;
-    let below = near(
-        &mut tx,
-        user,
-        (card.status, Some(card), Direction::Below, card.id),
-    )
-    .await?;
+    let above = near(&mut tx, user, &card, Some(card), Direction::Above).await?;
+    let below = near(&mut tx, user, &card, Some(card), Direction::Below).await?;
     tx.commit().await?;
     Ok(Placed {
         id: card.id,

@@ -239,10 +239,8 @@ fn heading(line: &str) -> Option<Section> {
         .trim_end_matches(':')
         .trim();
     let lower = bare.to_lowercase();
-    let shaped = line.trim_end().ends_with(':')
-        || line.starts_with('#')
-        || line.starts_with("**")
-        || lower.split_whitespace().count() <= 6;
+    let marked = line.trim_end().ends_with(':') || line.starts_with('#') || line.starts_with("**");
+    let shaped = marked || lower.split_whitespace().count() <= 6;
     if bare.is_empty()
         || bare.chars().count() > 70
         || !shaped
@@ -253,7 +251,6 @@ fn heading(line: &str) -> Option<Section> {
     // A full sentence is not a heading, whatever words it holds; nor is an item of a list
     // ("Presentation skills;"), nor a line starting in lower case without a colon or a
     // heading's mark ("unity3d c# user-experience").
-    let marked = line.trim_end().ends_with(':') || line.starts_with('#') || line.starts_with("**");
     if bare.ends_with(['.', ';', ','])
         || (!marked && bare.chars().next().is_some_and(char::is_lowercase))
     {
