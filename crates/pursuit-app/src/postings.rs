@@ -141,7 +141,9 @@ pub async fn add(
         Given::Text(text) => ("text", text.to_owned(), None),
         Given::Url(url) => ("url", fetch_page(url, limits).await?, Some(url)),
     };
-    let parsed = intake.parse.then(|| reader::parse(input(&raw, source)));
+    let parsed = intake
+        .parse
+        .then(|| reader::parse_titled(input(&raw, source), checked.title.as_deref()));
 
     let title = checked
         .title
@@ -251,7 +253,10 @@ pub async fn get(db: &Db, user: UserId, id: PostingId) -> Result<Posting, AppErr
 /// after the reader improved.
 pub async fn read_again(db: &Db, user: UserId, id: PostingId) -> Result<Posting, AppError> {
     let posting = get(db, user, id).await?;
-    let parsed = reader::parse(input(&posting.raw_text, &posting.source));
+    let parsed = reader::parse_titled(
+        input(&posting.raw_text, &posting.source),
+        posting.title.as_deref(),
+    );
     record_parse(db, user, posting, parsed, Timestamp::now()).await
 }
 
@@ -261,12 +266,14 @@ pub async fn record_parse(
     db: &Db,
     user: UserId,
     mut posting: Posting,
-    parsed: reader::Posting,
+    mut parsed: reader::Posting,
     now: Timestamp,
 ) -> Result<Posting, AppError> {
     let mut tx = db.begin().await?;
-    if posting.title.is_none() {
-        posting.title = parsed.title.clone();
+    // The title the user sees is the one the match reads.
+    match &posting.title {
+        Some(title) => parsed.give_title(title),
+        None => posting.title = parsed.title.clone(),
     }
     if posting.company.is_none()
         && let Some(name) = parsed

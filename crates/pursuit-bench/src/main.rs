@@ -103,13 +103,18 @@ enum Bench {
         /// rekrute.com postings (SkillNER's translated JSON).
         #[arg(long)]
         rekrut: Option<PathBuf>,
-        /// How many rekrute.com postings to use (an even spread).
-        #[arg(long, default_value_t = 300)]
-        rekrut_limit: usize,
-        /// Use the rekrute.com postings the even spread leaves out instead (for figures on
-        /// postings nobody looked at while tuning).
+        /// Which half of every data set to measure: tune on one, report on the other.
+        #[arg(long, value_enum, default_value = "tune")]
+        part: quality::Split,
+        /// Give each posting as a title and one block of text (as job boards and JSONL do).
         #[arg(long)]
-        rekrut_held_out: bool,
+        flat: bool,
+        /// Give no title field: the posting's text starts with its title.
+        #[arg(long)]
+        untitled: bool,
+        /// Bootstrap resamples for the 95% intervals.
+        #[arg(long, default_value_t = 1000)]
+        resamples: usize,
         /// Print each posting's top five to stderr, and measure each part of the match
         /// alone as a ranker.
         #[arg(long)]
@@ -279,8 +284,10 @@ async fn main() -> anyhow::Result<()> {
             resumes,
             google,
             rekrut,
-            rekrut_limit,
-            rekrut_held_out,
+            part,
+            flat,
+            untitled,
+            resamples,
             show,
             weights,
         } => {
@@ -291,14 +298,17 @@ async fn main() -> anyhow::Result<()> {
                     Ok((name.to_owned(), value.parse::<f64>()?))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            quality::run(
-                &resumes,
-                google.as_deref(),
-                rekrut.as_deref(),
-                (rekrut_limit, rekrut_held_out),
+            quality::run(quality::Options {
+                resumes,
+                google,
+                rekrut,
+                split: part,
+                flat,
+                untitled,
                 show,
-                &weights,
-            )
+                weights,
+                resamples,
+            })
             .await
         }
         Bench::Ranking {

@@ -1,18 +1,28 @@
 //! `pursuit-bench quality`: how well the matcher ranks resumes for a job, against three
 //! baselines run in the same harness on the same text.
 //!
-//! Queries are job postings with a category; documents are resumes in category folders
-//! (`DIR/<CATEGORY>/file.pdf`). A resume is relevant to a posting when its folder is one of
-//! the folders the posting's category maps to (the fixed tables below). Postings whose
-//! category maps to nothing are left out. Figures: P@10, nDCG@10 (binary gain) and MRR,
-//! averaged over the postings.
+//! Postings have a category; resumes sit in category folders (`DIR/<CATEGORY>/file`). A
+//! resume and a posting are relevant to each other when the resume's folder is one of the
+//! folders the posting's category maps to (the fixed tables below); postings whose category
+//! maps to nothing are left out. Both directions are measured from the same scores:
+//! postings → resumes (each posting ranks every resume) and resumes → postings (each
+//! resume ranks every posting). Figures: P@10, nDCG@10 (binary gain) and MRR, averaged over
+//! the queries that have at least one relevant document, with a 95% bootstrap interval
+//! (queries resampled) for nDCG@10 and for the match's gain over BM25.
+//!
+//! So that a figure cannot flatter the tuning behind it, every resume and posting falls in
+//! one of two parts by a hash of its name (`--part tune` or `--part report`): tune on one,
+//! report on the other. `--flat` gives each posting as job boards and `pursuit rank`'s
+//! JSONL do — a title field and one block of text without headings or line breaks —
+//! through the same reading as `pursuit rank`.
 //!
 //! Baselines (all on the same lower-cased, stop-word-free, stemmed words):
 //! - `word-share`: the share of the posting's distinct words found in the resume
 //!   (Resume-Matcher's score);
 //! - `jobsync`: 0.6 × the share of the posting title's words in the resume + 0.4 × the
 //!   IDF-weighted share of the posting's words in the resume (JobSync's pre-rank);
-//! - `bm25`: Okapi BM25 (k1 1.2, b 0.75) of the posting's words over the resumes.
+//! - `bm25`: Okapi BM25 (k1 1.2, b 0.75) of the query's words over the documents (the
+//!   posting's over the resumes, or the resume's over the postings).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -91,6 +101,45 @@ const REKRUT: &[(&str, &[&str])] = &[
     ("Electricité", &["ENGINEERING"]),
 ];
 
+/// Which part of every data set a run measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Split {
+    /// The half to tune on.
+    Tune,
+    /// The half only reported on.
+    Report,
+    /// Both halves.
+    All,
+}
+
+impl Split {
+    /// Whether the item named `key` belongs to this part: FNV-1a of the key, even → tune.
+    fn holds(self, key: &str) -> bool {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        match self {
+            Split::All => true,
+            Split::Tune => hash.is_multiple_of(2),
+            Split::Report => !hash.is_multiple_of(2),
+        }
+    }
+}
+
+pub struct Options {
+    pub resumes: PathBuf,
+    pub google: Option<PathBuf>,
+    pub rekrut: Option<PathBuf>,
+    pub split: Split,
+    pub flat: bool,
+    pub untitled: bool,
+    pub show: bool,
+    pub weights: Vec<(String, f64)>,
+    pub resamples: usize,
+}
+
 struct Doc {
     category: String,
     read: pursuit_files::resume::ReadResume,
@@ -99,46 +148,47 @@ struct Doc {
 
 struct Query {
     relevant: &'static [&'static str],
-    text: String,
     title: String,
+    /// The text without the title, as one block when `--flat`.
+    text: String,
     posting: Posting,
+    words: Vec<String>,
 }
 
-pub async fn run(
-    resumes: &Path,
-    google: Option<&Path>,
-    rekrut: Option<&Path>,
-    (rekrut_limit, held_out): (usize, bool),
-    show: bool,
-    weights: &[(String, f64)],
-) -> anyhow::Result<()> {
-    let docs = read_resumes(resumes).await?;
-    println!("{} resumes in {} folders", docs.len(), {
-        let c: HashSet<&str> = docs.iter().map(|d| d.category.as_str()).collect();
-        c.len()
-    });
-    if let Some(path) = google {
-        let queries = google_queries(path)?;
-        evaluate("Google postings", &queries, &docs, show, weights);
-    }
-    if let Some(path) = rekrut {
-        let queries = rekrut_queries(path, rekrut_limit, held_out)?;
-        let name = if held_out {
-            "rekrute.com postings (held out)"
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    let docs = read_resumes(&options.resumes, options.split).await?;
+    println!(
+        "part {:?}{}{}: {} resumes in {} folders",
+        options.split,
+        if options.flat { ", flat postings" } else { "" },
+        if options.untitled {
+            ", no title field"
         } else {
-            "rekrute.com postings"
-        };
-        evaluate(name, &queries, &docs, show, weights);
+            ""
+        },
+        docs.len(),
+        {
+            let c: HashSet<&str> = docs.iter().map(|d| d.category.as_str()).collect();
+            c.len()
+        }
+    );
+    if let Some(path) = &options.google {
+        let queries = google_queries(path, &options)?;
+        evaluate("Google postings", &queries, &docs, &options);
+    }
+    if let Some(path) = &options.rekrut {
+        let queries = rekrut_queries(path, &options)?;
+        evaluate("rekrute.com postings", &queries, &docs, &options);
     }
     Ok(())
 }
 
-async fn read_resumes(dir: &Path) -> anyhow::Result<Vec<Doc>> {
+async fn read_resumes(dir: &Path, split: Split) -> anyhow::Result<Vec<Doc>> {
     let today = YearMonth {
         year: 2026,
         month: Some(12),
     };
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let mut files: Vec<(String, String, PathBuf)> = Vec::new();
     for folder in std::fs::read_dir(dir).with_context(|| dir.display().to_string())? {
         let folder = folder?.path();
         if !folder.is_dir() {
@@ -150,15 +200,24 @@ async fn read_resumes(dir: &Path) -> anyhow::Result<Vec<Doc>> {
             .unwrap_or_default()
             .to_owned();
         for file in std::fs::read_dir(&folder)? {
-            files.push((category.clone(), file?.path()));
+            let file = file?.path();
+            let name = format!(
+                "{category}/{}",
+                file.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+            );
+            if split.holds(&name) {
+                files.push((category.clone(), name, file));
+            }
         }
     }
     files.sort();
     let mut docs = Vec::new();
-    for (category, file) in files {
+    for (category, _, file) in files {
         let bytes = std::fs::read(&file)?;
-        let name = file.file_name().and_then(|n| n.to_str());
-        match pursuit_files::resume::read(bytes.into(), name, Limits::default(), today).await {
+        let file_name = file.file_name().and_then(|n| n.to_str());
+        match pursuit_files::resume::read(bytes.into(), file_name, Limits::default(), today).await {
             Ok(read) => docs.push(Doc {
                 category,
                 words: words(&read.text),
@@ -170,7 +229,7 @@ async fn read_resumes(dir: &Path) -> anyhow::Result<Vec<Doc>> {
     Ok(docs)
 }
 
-fn google_queries(path: &Path) -> anyhow::Result<Vec<Query>> {
+fn google_queries(path: &Path, options: &Options) -> anyhow::Result<Vec<Query>> {
     let text = std::fs::read_to_string(path)?;
     let rows = semicolon_csv(&text);
     let header = rows.first().context("empty file")?;
@@ -185,11 +244,14 @@ fn google_queries(path: &Path) -> anyhow::Result<Vec<Query>> {
         ("Preferred Qualifications", "Preferred qualifications"),
     ];
     let mut out = Vec::new();
-    for row in rows.iter().skip(1) {
+    for (n, row) in rows.iter().enumerate().skip(1) {
         let Some(relevant) = lookup(GOOGLE, &row[category]) else {
             continue;
         };
-        let mut body = format!("{}\n", row[title]);
+        if !options.split.holds(&format!("google/{n}")) {
+            continue;
+        }
+        let mut body = String::new();
         for (column, heading) in sections {
             if let Some(i) = col(column) {
                 body.push_str(&format!("\n{heading}\n"));
@@ -198,54 +260,72 @@ fn google_queries(path: &Path) -> anyhow::Result<Vec<Query>> {
                 }
             }
         }
-        out.push(query(relevant, row[title].clone(), body));
+        out.push(query(relevant, row[title].clone(), &body, options));
     }
     Ok(out)
 }
 
-fn rekrut_queries(path: &Path, limit: usize, held_out: bool) -> anyhow::Result<Vec<Query>> {
+fn rekrut_queries(path: &Path, options: &Options) -> anyhow::Result<Vec<Query>> {
     let all: BTreeMap<String, serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(path)?)?;
     let mut out = Vec::new();
-    for posting in all.values() {
+    for (key, posting) in &all {
         let function = posting["functions"][0].as_str().unwrap_or_default();
         let Some(relevant) = lookup(REKRUT, function) else {
             continue;
         };
+        if !options.split.holds(&format!("rekrut/{key}")) {
+            continue;
+        }
         let title = posting["title"].as_str().unwrap_or_default().to_owned();
-        let mut body = format!("{title}\n\nRequirements\n");
+        let mut body = "Requirements\n".to_owned();
         for line in posting["skills_text"].as_array().into_iter().flatten() {
             if let Some(line) = line.as_str() {
                 body.push_str(&format!("- {line}\n"));
             }
         }
-        out.push(query(relevant, title, body));
+        out.push(query(relevant, title, &body, options));
     }
-    // An even spread over the file, so every function keeps its share; held out: the
-    // postings that spread leaves out, spread evenly in turn.
-    let step = (out.len() / limit.max(1)).max(1);
-    let chosen: Vec<bool> = (0..out.len())
-        .map(|i| i % step == 0 && i / step < limit)
-        .collect();
-    let rest: Vec<Query> = out
-        .into_iter()
-        .zip(chosen)
-        .filter(|(_, c)| *c != held_out)
-        .map(|(q, _)| q)
-        .collect();
-    if !held_out {
-        return Ok(rest);
-    }
-    let step = (rest.len() / limit.max(1)).max(1);
-    Ok(rest.into_iter().step_by(step).take(limit).collect())
+    Ok(out)
 }
 
-fn query(relevant: &'static [&'static str], title: String, text: String) -> Query {
+/// A posting as a job board gives it: a title and a text. Flat: the text's lines as one
+/// block, without headings or bullets. Untitled: no title field, the text starts with the
+/// title (on a line of its own, or run into the block when flat).
+fn query(relevant: &'static [&'static str], title: String, body: &str, options: &Options) -> Query {
+    let text = if options.flat {
+        body.lines()
+            .map(|l| l.trim().trim_start_matches("- "))
+            .filter(|l| {
+                !l.is_empty()
+                    && !matches!(
+                        *l,
+                        "Requirements"
+                            | "Responsibilities"
+                            | "Minimum qualifications"
+                            | "Preferred qualifications"
+                    )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        body.to_owned()
+    };
+    let (text, posting) = if options.untitled {
+        let glue = if options.flat { " " } else { "\n" };
+        let text = format!("{title}{glue}{text}");
+        let posting = posting::parse(Input::Text(&text));
+        (text[title.len()..].to_owned(), posting)
+    } else {
+        let posting = posting::parse_titled(Input::Text(&text), Some(&title));
+        (text, posting)
+    };
     Query {
         relevant,
-        posting: posting::parse(Input::Text(&text)),
+        words: words(&format!("{title}\n{text}")),
         title,
         text,
+        posting,
     }
 }
 
@@ -287,19 +367,139 @@ fn semicolon_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-#[derive(Default)]
+/// Okapi BM25 (k1 1.2, b 0.75) of each query's words over each document, as
+/// `scores[query][document]`.
+fn bm25(queries: &[&[String]], documents: &[&[String]]) -> Vec<Vec<f64>> {
+    let n = documents.len() as f64;
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    let tf: Vec<HashMap<&str, f64>> = documents
+        .iter()
+        .map(|d| {
+            let mut tf = HashMap::new();
+            for w in d.iter() {
+                *tf.entry(w.as_str()).or_default() += 1.0;
+            }
+            for w in tf.keys() {
+                *df.entry(*w).or_default() += 1;
+            }
+            tf
+        })
+        .collect();
+    let idf = |w: &str| {
+        let d = df.get(w).copied().unwrap_or(0) as f64;
+        ((n - d + 0.5) / (d + 0.5) + 1.0).ln()
+    };
+    let avg_len = documents.iter().map(|d| d.len()).sum::<usize>() as f64 / n.max(1.0);
+    queries
+        .iter()
+        .map(|q| {
+            let set: HashSet<&str> = q.iter().map(String::as_str).collect();
+            documents
+                .iter()
+                .zip(&tf)
+                .map(|(d, tf)| {
+                    let len = d.len() as f64;
+                    set.iter()
+                        .map(|w| {
+                            let f = tf.get(w).copied().unwrap_or(0.0);
+                            idf(w) * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * len / avg_len))
+                        })
+                        .sum()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// One query's figures.
+#[derive(Clone, Copy, Default)]
 struct Figures {
     p10: f64,
     ndcg10: f64,
     mrr: f64,
 }
 
-fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[(String, f64)]) {
+/// The figures of one ranking by `scores` (higher first; ties by position, the same for
+/// every method); `None` when nothing is relevant.
+fn figures(scores: &[f64], relevant: impl Fn(usize) -> bool) -> Option<Figures> {
+    let all_relevant = (0..scores.len()).filter(|i| relevant(*i)).count();
+    if all_relevant == 0 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b)));
+    let gain = |rank: usize| 1.0 / ((rank + 2) as f64).log2();
+    let top = &order[..order.len().min(10)];
+    let hits = top.iter().filter(|i| relevant(**i)).count();
+    let dcg: f64 = top
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| relevant(**i))
+        .map(|(rank, _)| gain(rank))
+        .sum();
+    let ideal: f64 = (0..all_relevant.min(10)).map(gain).sum();
+    let first = order.iter().position(|i| relevant(*i));
+    Some(Figures {
+        p10: hits as f64 / 10.0,
+        ndcg10: dcg / ideal,
+        mrr: first.map_or(0.0, |r| 1.0 / (r + 1) as f64),
+    })
+}
+
+/// A small deterministic generator (xorshift64*) for the bootstrap.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n.max(1)
+    }
+}
+
+/// The 2.5th and 97.5th percentiles of `statistic` over `resamples` resamples of `n`
+/// queries (with replacement).
+fn interval(n: usize, resamples: usize, statistic: impl Fn(&[usize]) -> f64) -> (f64, f64) {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut values: Vec<f64> = (0..resamples)
+        .map(|_| {
+            let sample: Vec<usize> = (0..n).map(|_| rng.below(n)).collect();
+            statistic(&sample)
+        })
+        .collect();
+    values.sort_by(f64::total_cmp);
+    let at = |p: f64| values[((values.len() - 1) as f64 * p).round() as usize];
+    if values.is_empty() {
+        (f64::NAN, f64::NAN)
+    } else {
+        (at(0.025), at(0.975))
+    }
+}
+
+fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
+    let show = options.show;
+    // Every pair scored once: `pair[q][d]` is posting q against resume d.
+    let prepared: Vec<matching::Prepared<'_>> = docs
+        .iter()
+        .map(|d| matching::Prepared::new(&d.read.resume, &d.read.text))
+        .collect();
+    let matches: Vec<Vec<matching::Match>> = matching::par_map(queries, |q| {
+        let side = matching::PreparedPosting::new(&q.posting);
+        prepared
+            .iter()
+            .map(|p| matching::score_pair(p, &side))
+            .collect()
+    });
+    let doc_sets: Vec<HashSet<&str>> = docs
+        .iter()
+        .map(|d| d.words.iter().map(String::as_str).collect())
+        .collect();
+    // IDF over the resumes, for JobSync's keyword share.
     let n = docs.len() as f64;
     let mut df: HashMap<&str, usize> = HashMap::new();
-    for doc in docs {
-        let distinct: HashSet<&str> = doc.words.iter().map(String::as_str).collect();
-        for w in distinct {
+    for set in &doc_sets {
+        for w in set {
             *df.entry(w).or_default() += 1;
         }
     }
@@ -307,147 +507,180 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], show: bool, weights: &[
         let d = df.get(w).copied().unwrap_or(0) as f64;
         ((n - d + 0.5) / (d + 0.5) + 1.0).ln()
     };
-    let avg_len = docs.iter().map(|d| d.words.len()).sum::<usize>() as f64 / n;
-    let doc_sets: Vec<HashSet<&str>> = docs
-        .iter()
-        .map(|d| d.words.iter().map(String::as_str).collect())
-        .collect();
-    let doc_tf: Vec<HashMap<&str, f64>> = docs
-        .iter()
-        .map(|d| {
-            let mut tf = HashMap::new();
-            for w in &d.words {
-                *tf.entry(w.as_str()).or_default() += 1.0;
-            }
-            tf
-        })
-        .collect();
-    let prepared: Vec<matching::Prepared<'_>> = docs
-        .iter()
-        .map(|d| matching::Prepared::new(&d.read.resume, &d.read.text))
-        .collect();
-
-    // The built-in sparse vectors, chunked as seed 004's search: each posting chunk's best
-    // resume chunk, averaged.
     let doc_chunks: Vec<_> = docs
         .iter()
         .map(|d| embed::sparse_chunks(&d.read.text))
         .collect();
+    let q_words: Vec<&[String]> = queries.iter().map(|q| q.words.as_slice()).collect();
+    let d_words: Vec<&[String]> = docs.iter().map(|d| d.words.as_slice()).collect();
+    let bm25_to_resumes = bm25(&q_words, &d_words);
+    let bm25_to_postings = bm25(&d_words, &q_words);
+
+    let weights: Vec<(&str, f64)> = options
+        .weights
+        .iter()
+        .map(|(n, w)| (n.as_str(), *w))
+        .collect();
+    let reweighted: Vec<Vec<f64>> = if weights.is_empty() {
+        Vec::new()
+    } else {
+        matching::par_map(queries, |q| {
+            let side = matching::PreparedPosting::new(&q.posting);
+            prepared
+                .iter()
+                .map(|p| matching::score_weighted(p, &side, &weights).exact)
+                .collect()
+        })
+    };
     let mut methods = vec!["word-share", "jobsync", "bm25", "sparse-chunks", "pursuit"];
-    // With `--show`, each part of the match alone is also measured as a ranker.
     if show {
         methods.extend(matching::WEIGHTS.iter().map(|(name, _)| *name));
     }
-    if !weights.is_empty() {
+    if !options.weights.is_empty() {
         methods.push("reweighted");
     }
-    let mut totals: Vec<Figures> = methods.iter().map(|_| Figures::default()).collect();
-    for q in queries {
-        let side = matching::PreparedPosting::new(&q.posting);
-        let q_chunks = embed::sparse_chunks(&q.text);
-        let q_words = words(&q.text);
-        let q_set: HashSet<&str> = q_words.iter().map(String::as_str).collect();
-        let title_set: HashSet<String> = words(&q.title).into_iter().collect();
-        let idf_total: f64 = q_set.iter().map(|w| idf(w)).sum();
-        for (m, method) in methods.iter().enumerate() {
-            let scores: Vec<f64> = (0..docs.len())
-                .map(|i| match *method {
-                    "word-share" => {
-                        q_set.iter().filter(|w| doc_sets[i].contains(*w)).count() as f64
-                            / q_set.len().max(1) as f64
-                    }
-                    "jobsync" => {
-                        let title = title_set
-                            .iter()
-                            .filter(|w| doc_sets[i].contains(w.as_str()))
-                            .count() as f64
-                            / title_set.len().max(1) as f64;
-                        let keywords: f64 = q_set
-                            .iter()
-                            .filter(|w| doc_sets[i].contains(*w))
-                            .map(|w| idf(w))
-                            .sum::<f64>()
-                            / idf_total.max(1e-9);
-                        0.6 * title + 0.4 * keywords
-                    }
-                    "bm25" => {
-                        let len = docs[i].words.len() as f64;
-                        q_set
-                            .iter()
-                            .map(|w| {
-                                let tf = doc_tf[i].get(w).copied().unwrap_or(0.0);
-                                idf(w) * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len / avg_len))
-                            })
-                            .sum()
-                    }
-                    "sparse-chunks" => f64::from(embed::search(&doc_chunks[i], &q_chunks).average),
-                    "pursuit" => matching::score_pair(&prepared[i], &side).exact,
-                    "reweighted" => {
-                        let m = matching::score_pair(&prepared[i], &side);
-                        let (mut sum, mut total) = (0.0, 0.0);
-                        for part in &m.parts {
-                            let w = weights
-                                .iter()
-                                .find(|(n, _)| n == part.name)
-                                .map_or(0.0, |(_, w)| *w);
-                            sum += w * part.fit;
-                            total += w;
-                        }
-                        if total > 0.0 { sum / total } else { 0.0 }
-                    }
-                    part => matching::score_pair(&prepared[i], &side)
-                        .parts
-                        .iter()
-                        .find(|p| p.name == part)
-                        .map_or(0.0, |p| p.fit),
-                })
-                .collect();
-            let mut order: Vec<usize> = (0..docs.len()).collect();
-            // Ties broken by position, the same for every method.
-            order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b)));
-            let relevant = |i: usize| q.relevant.contains(&docs[i].category.as_str());
-            let hits = order.iter().take(10).filter(|i| relevant(**i)).count();
-            let dcg: f64 = order
+    // `scores[method][q][d]`; BM25 differs by direction, kept apart below.
+    let scores: Vec<Vec<Vec<f64>>> = methods
+        .iter()
+        .map(|method| {
+            queries
                 .iter()
-                .take(10)
                 .enumerate()
-                .filter(|(_, i)| relevant(**i))
-                .map(|(rank, _)| 1.0 / ((rank + 2) as f64).log2())
-                .sum();
-            let all_relevant = docs
+                .map(|(qi, q)| {
+                    let q_set: HashSet<&str> = q.words.iter().map(String::as_str).collect();
+                    let title_set: HashSet<String> = words(&q.title).into_iter().collect();
+                    let idf_total: f64 = q_set.iter().map(|w| idf(w)).sum();
+                    let q_chunks = (*method == "sparse-chunks")
+                        .then(|| embed::sparse_chunks(&format!("{}\n{}", q.title, q.text)));
+                    (0..docs.len())
+                        .map(|di| {
+                            let m = &matches[qi][di];
+                            match *method {
+                                "word-share" => {
+                                    q_set.iter().filter(|w| doc_sets[di].contains(*w)).count()
+                                        as f64
+                                        / q_set.len().max(1) as f64
+                                }
+                                "jobsync" => {
+                                    let title = title_set
+                                        .iter()
+                                        .filter(|w| doc_sets[di].contains(w.as_str()))
+                                        .count()
+                                        as f64
+                                        / title_set.len().max(1) as f64;
+                                    let keywords: f64 = q_set
+                                        .iter()
+                                        .filter(|w| doc_sets[di].contains(*w))
+                                        .map(|w| idf(w))
+                                        .sum::<f64>()
+                                        / idf_total.max(1e-9);
+                                    0.6 * title + 0.4 * keywords
+                                }
+                                "bm25" => bm25_to_resumes[qi][di],
+                                "sparse-chunks" => f64::from(
+                                    embed::search(
+                                        &doc_chunks[di],
+                                        q_chunks.as_ref().map_or(&[][..], |c| c.as_slice()),
+                                    )
+                                    .average,
+                                ),
+                                "pursuit" => m.exact,
+                                "reweighted" => reweighted[qi][di],
+                                part => m
+                                    .parts
+                                    .iter()
+                                    .find(|p| p.name == part)
+                                    .map_or(0.0, |p| p.fit),
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+
+    if show {
+        let pursuit = methods.iter().position(|m| *m == "pursuit").unwrap_or(0);
+        for (qi, q) in queries.iter().enumerate() {
+            let mut order: Vec<usize> = (0..docs.len()).collect();
+            order.sort_by(|a, b| scores[pursuit][qi][*b].total_cmp(&scores[pursuit][qi][*a]));
+            let top: Vec<String> = order
                 .iter()
-                .filter(|d| q.relevant.contains(&d.category.as_str()))
-                .count();
-            let ideal: f64 = (0..all_relevant.min(10))
-                .map(|rank| 1.0 / ((rank + 2) as f64).log2())
-                .sum();
-            let first = order.iter().position(|i| relevant(*i));
-            totals[m].p10 += hits as f64 / 10.0;
-            totals[m].ndcg10 += if ideal > 0.0 { dcg / ideal } else { 0.0 };
-            totals[m].mrr += first.map_or(0.0, |r| 1.0 / (r + 1) as f64);
-            if show && *method == "pursuit" {
-                let top: Vec<String> = order
-                    .iter()
-                    .take(5)
-                    .map(|i| format!("{}:{:.0}", docs[*i].category, scores[*i]))
-                    .collect();
-                eprintln!("{} [{}] → {}", q.title, q.relevant.join(","), top.join(" "));
-            }
+                .take(5)
+                .map(|d| format!("{}:{:.0}", docs[*d].category, scores[pursuit][qi][*d]))
+                .collect();
+            eprintln!("{} [{}] → {}", q.title, q.relevant.join(","), top.join(" "));
         }
     }
-    let count = queries.len().max(1) as f64;
-    println!("\n{name}: {} queries", queries.len());
-    println!(
-        "{:<17} {:>7} {:>9} {:>7}",
-        "method", "P@10", "nDCG@10", "MRR"
-    );
-    for (m, method) in methods.iter().enumerate() {
+
+    let relevant =
+        |qi: usize, di: usize| queries[qi].relevant.contains(&docs[di].category.as_str());
+    for direction in ["postings → resumes", "resumes → postings"] {
+        let to_resumes = direction.starts_with("postings");
+        // Per method, each query's figures (queries without a relevant document left out,
+        // the same for every method).
+        let per_query: Vec<Vec<Figures>> = methods
+            .iter()
+            .enumerate()
+            .map(|(m, method)| {
+                if to_resumes {
+                    (0..queries.len())
+                        .filter_map(|qi| {
+                            let row = if *method == "bm25" {
+                                &bm25_to_resumes[qi]
+                            } else {
+                                &scores[m][qi]
+                            };
+                            figures(row, |di| relevant(qi, di))
+                        })
+                        .collect()
+                } else {
+                    (0..docs.len())
+                        .filter_map(|di| {
+                            let column: Vec<f64> = if *method == "bm25" {
+                                bm25_to_postings[di].clone()
+                            } else {
+                                (0..queries.len()).map(|qi| scores[m][qi][di]).collect()
+                            };
+                            figures(&column, |qi| relevant(qi, di))
+                        })
+                        .collect()
+                }
+            })
+            .collect();
+        let count = per_query[0].len();
+        println!("\n{name}, {direction}: {count} queries");
         println!(
-            "{:<17} {:>7.3} {:>9.3} {:>7.3}",
-            method,
-            totals[m].p10 / count,
-            totals[m].ndcg10 / count,
-            totals[m].mrr / count
+            "{:<17} {:>7} {:>9} {:>17} {:>7}",
+            "method", "P@10", "nDCG@10", "95% interval", "MRR"
+        );
+        let mean = |m: usize, f: fn(&Figures) -> f64, sample: &[usize]| {
+            sample.iter().map(|i| f(&per_query[m][*i])).sum::<f64>() / sample.len().max(1) as f64
+        };
+        let all: Vec<usize> = (0..count).collect();
+        for (m, method) in methods.iter().enumerate() {
+            let (lo, hi) = interval(count, options.resamples, |s| mean(m, |f| f.ndcg10, s));
+            println!(
+                "{:<17} {:>7.3} {:>9.3}    [{:.3}, {:.3}] {:>7.3}",
+                method,
+                mean(m, |f| f.p10, &all),
+                mean(m, |f| f.ndcg10, &all),
+                lo,
+                hi,
+                mean(m, |f| f.mrr, &all),
+            );
+        }
+        let (bm, pu) = (
+            methods.iter().position(|m| *m == "bm25").unwrap_or(0),
+            methods.iter().position(|m| *m == "pursuit").unwrap_or(0),
+        );
+        let gain = |s: &[usize]| mean(pu, |f| f.ndcg10, s) / mean(bm, |f| f.ndcg10, s) - 1.0;
+        let (lo, hi) = interval(count, options.resamples, gain);
+        println!(
+            "pursuit over bm25, nDCG@10: {:+.1}% [{:+.1}%, {:+.1}%]",
+            gain(&all) * 100.0,
+            lo * 100.0,
+            hi * 100.0
         );
     }
 }

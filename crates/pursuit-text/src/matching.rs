@@ -15,6 +15,10 @@
 //! | experience | 10 | the resume's years (overlaps merged) against the years asked |
 //! | education | 5 | the highest degree on the resume against the lowest the posting asks |
 //! | responsibilities | 10 | how much of each responsibility the resume's highlights cover, rare words counting more |
+//! | wording | 20 | how much of the posting's wording the whole resume uses: BM25's saturating term weight, each word weighted by how telling it is across O*NET's occupations (a reference corpus in the binary, so a pair's score does not depend on what else is ranked) |
+//!
+//! A skills part's weight grows with the number of skills it rests on (`n / (n + 2)` of
+//! its full weight): one recognised skill, often a generic one, cannot decide a score.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -78,15 +82,23 @@ pub struct SkillNote {
 type Found = Option<(f64, String, Vec<Evidence>)>;
 
 /// The parts and their weights (points out of 100 when every part applies).
-pub const WEIGHTS: [(&str, f64); 7] = [
+pub const WEIGHTS: [(&str, f64); 8] = [
     ("required_skills", 25.0),
     ("preferred_skills", 5.0),
     ("title", 15.0),
     ("field", 30.0),
-    ("experience", 10.0),
+    ("experience", 5.0),
     ("education", 5.0),
     ("responsibilities", 10.0),
+    ("wording", 60.0),
 ];
+
+/// BM25's term-frequency saturation and length normalisation, and the length of a typical
+/// resume (distinct content words) and posting (content words).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+const TYPICAL_RESUME_WORDS: f64 = 250.0;
+const TYPICAL_POSTING_WORDS: f64 = 250.0;
 
 /// The resume side of matching, worked out once: ranking many postings for one resume
 /// reuses it.
@@ -107,6 +119,12 @@ pub struct Prepared<'a> {
     implied: HashMap<&'static str, &'a SkillRef>,
     /// Highlights and summary, with their terms.
     lines: Vec<(&'a String, Weighted)>,
+    /// How often each content word (as an [`fnv1a`] hash) occurs in the whole text, and
+    /// how many distinct content words it has (repeating a word does not lengthen it).
+    counts: HashMap<u64, u32>,
+    length: usize,
+    /// The distinct content words of the whole text, with their weights.
+    wording: Weighted,
 }
 
 impl<'a> Prepared<'a> {
@@ -135,7 +153,19 @@ impl<'a> Prepared<'a> {
                 .chain(resume.accomplishments.iter())
                 .map(|l| (l, weighted(l)))
                 .collect(),
+            counts: HashMap::new(),
+            length: 0,
+            wording: Weighted {
+                terms: Vec::new(),
+                total: 0.0,
+            },
         };
+        let stems = stemmed_words(text);
+        for stem in &stems {
+            *prepared.counts.entry(fnv1a(stem)).or_default() += 1;
+        }
+        prepared.length = prepared.counts.len();
+        prepared.wording = weighted_stems(&stems);
         for have in &resume.skills {
             prepared.held.entry(have.id.as_str()).or_insert(have);
             for (child, parent) in IMPLIES {
@@ -145,7 +175,7 @@ impl<'a> Prepared<'a> {
             }
         }
         let by_titles: Vec<&Mix> = prepared.titles.iter().map(|(_, _, mix)| mix).collect();
-        prepared.field = blend(&by_titles, &occupations::of_text(&stemmed_words(text)));
+        prepared.field = blend(&by_titles, &occupations::of_text(&stems));
         prepared
     }
 }
@@ -282,6 +312,11 @@ pub struct PreparedPosting<'a> {
     duties: Vec<(&'a String, Weighted)>,
     /// Each required qualification with its terms.
     requirements: Vec<(&'a String, Weighted)>,
+    /// The distinct content words of the title and the whole text, with their weights;
+    /// how often each occurs, and how many there are.
+    wording: Weighted,
+    counts: HashMap<u64, u32>,
+    length: usize,
 }
 
 impl<'a> PreparedPosting<'a> {
@@ -307,7 +342,19 @@ impl<'a> PreparedPosting<'a> {
             .map(|(_, _, m)| m.clone())
             .unwrap_or_default();
         let field = blend(&[&title_mix], &occupations::of_text(&body));
+        let whole = match &posting.title {
+            Some(title) => format!("{title}\n{}", posting.description),
+            None => posting.description.clone(),
+        };
+        let stems = stemmed_words(&whole);
+        let mut counts = HashMap::new();
+        for stem in &stems {
+            *counts.entry(fnv1a(stem)).or_default() += 1;
+        }
         PreparedPosting {
+            wording: weighted_stems(&stems),
+            counts,
+            length: stems.len(),
             posting,
             field_ideal: occupations::mix_similarity(&field, &field),
             field,
@@ -370,13 +417,35 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 
 /// Scores a prepared resume against a prepared posting.
 pub fn score_pair(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Match {
+    score_weighted(prepared, side, &WEIGHTS)
+}
+
+/// [`score_pair`] with other part weights (a part not named weighs nothing): for measuring
+/// other weights, never for users.
+pub fn score_weighted(
+    prepared: &Prepared<'_>,
+    side: &PreparedPosting<'_>,
+    weights: &[(&str, f64)],
+) -> Match {
+    let weight_of = |name: &str| {
+        weights
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0.0, |(_, w)| *w)
+    };
     let resume = prepared.resume;
     let posting = side.posting;
     let mut groups = SkillGroups::default();
-    let mut parts: Vec<(&'static str, Found)> = vec![
+    let skills_asked = |wanted: &[SkillRef]| {
+        let n = wanted.iter().map(|s| &s.id).collect::<HashSet<_>>().len() as f64;
+        n / (n + 2.0)
+    };
+    // (name, what the part found, the share of its full weight it has evidence for)
+    let mut parts: Vec<(&'static str, Found, f64)> = vec![
         (
             "required_skills",
             skills_part(prepared, side, &posting.skills.required, true, &mut groups),
+            skills_asked(&posting.skills.required),
         ),
         (
             "preferred_skills",
@@ -387,25 +456,31 @@ pub fn score_pair(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Match 
                 false,
                 &mut groups,
             ),
+            skills_asked(&posting.skills.preferred),
         ),
-        ("title", title_part(prepared, side)),
-        ("field", field_part(prepared, side)),
-        ("experience", experience_part(resume, posting)),
-        ("education", education_part(resume, posting)),
-        ("responsibilities", responsibilities_part(prepared, side)),
+        ("title", title_part(prepared, side), 1.0),
+        ("field", field_part(prepared, side), 1.0),
+        ("experience", experience_part(resume, posting), 1.0),
+        ("education", education_part(resume, posting), 1.0),
+        (
+            "responsibilities",
+            responsibilities_part(prepared, side),
+            1.0,
+        ),
+        ("wording", wording_part(prepared, side), 1.0),
     ];
     let total_weight: f64 = parts
         .iter()
-        .filter(|(_, p)| p.is_some())
-        .map(|(name, _)| weight_of(name))
+        .filter(|(_, p, _)| p.is_some())
+        .map(|(name, _, share)| weight_of(name) * share)
         .sum();
     let mut score = 0.0;
     let mut out = Vec::new();
-    for (name, part) in parts.drain(..) {
+    for (name, part, share) in parts.drain(..) {
         let Some((fit, detail, evidence)) = part else {
             continue;
         };
-        let weight = weight_of(name) / total_weight * 100.0;
+        let weight = weight_of(name) * share / total_weight * 100.0;
         score += weight * fit;
         out.push(Part {
             name,
@@ -426,13 +501,6 @@ pub fn score_pair(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Match 
         parts: out,
         skills: groups,
     }
-}
-
-fn weight_of(name: &str) -> f64 {
-    WEIGHTS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or(0.0, |(_, w)| *w)
 }
 
 fn provisional(resume: &Resume, posting: &Posting, total_weight: f64) -> Option<String> {
@@ -625,7 +693,11 @@ struct Weighted {
 }
 
 fn weighted(line: &str) -> Weighted {
-    let mut terms: Vec<(u64, f64)> = terms(line)
+    weighted_stems(&stemmed_words(line))
+}
+
+fn weighted_stems(stems: &[String]) -> Weighted {
+    let mut terms: Vec<(u64, f64)> = stems
         .iter()
         .map(|t| (fnv1a(t), occupations::idf(t)))
         .collect();
@@ -900,6 +972,62 @@ fn education_part(resume: &Resume, posting: &Posting) -> Found {
     ))
 }
 
+/// How much the two texts share their wording, both ways: the share of the posting's
+/// words the resume uses, and of the resume's words the posting uses, averaged. Each way,
+/// a word counts its weight times BM25's saturating share for how often the other text
+/// uses it (a longer text needs more uses), over the weight of all the words.
+fn wording_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
+    if side.wording.total <= 0.0 || prepared.wording.total <= 0.0 {
+        return None;
+    }
+    // A word the resume repeats counts once: stuffing it in again raises nothing.
+    let (forward, used) = coverage(
+        &side.wording,
+        &prepared.counts,
+        prepared.length as f64 / TYPICAL_RESUME_WORDS,
+        true,
+    );
+    let (backward, _) = coverage(
+        &prepared.wording,
+        &side.counts,
+        side.length as f64 / TYPICAL_POSTING_WORDS,
+        false,
+    );
+    let fit = (forward + backward) / 2.0;
+    Some((
+        fit,
+        format!(
+            "the resume uses {used} of the posting's {} distinct words ({:.0}% by weight); the posting uses {:.0}% of the resume's",
+            side.wording.terms.len(),
+            forward * 100.0,
+            backward * 100.0,
+        ),
+        Vec::new(),
+    ))
+}
+
+/// The share of `wanted`'s weight found in a text with these word counts, each word by
+/// BM25's saturating share; `relative_length`: the text's length over a typical one;
+/// `once`: a word the text repeats counts as one use. Also how many words were found.
+fn coverage(
+    wanted: &Weighted,
+    counts: &HashMap<u64, u32>,
+    relative_length: f64,
+    once: bool,
+) -> (f64, usize) {
+    let norm = K1 * (1.0 - B + B * relative_length);
+    let (mut sum, mut used) = (0.0, 0);
+    for (hash, weight) in &wanted.terms {
+        let count = counts.get(hash).copied().unwrap_or(0);
+        let tf = f64::from(if once { count.min(1) } else { count });
+        if tf > 0.0 {
+            used += 1;
+            sum += weight * tf / (tf + norm);
+        }
+    }
+    (sum / wanted.total, used)
+}
+
 fn responsibilities_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
     if side.duties.is_empty() {
         return None;
@@ -1004,7 +1132,8 @@ Python, SQL, Apache Spark
                 "field",
                 "experience",
                 "education",
-                "responsibilities"
+                "responsibilities",
+                "wording"
             ]
         );
         let missing: Vec<_> = m.skills.missing.iter().map(|s| s.skill.as_str()).collect();
@@ -1173,5 +1302,47 @@ Python, SQL, Apache Spark
             &posting::parse(Input::Text(POSTING)),
         );
         assert!(empty.provisional.unwrap().contains("nothing was read"));
+    }
+
+    #[test]
+    fn one_generic_skill_does_not_decide_a_score() {
+        // A posting whose only recognised skill is a generic one: a resume naming that
+        // skill and nothing else of the job must not score as a good match.
+        let posting = posting::parse_titled(
+            Input::Text(
+                "Design e-learning courses for new hires in Articulate Storyline. \
+                 Requirements: Spanish.",
+            ),
+            Some("Instructional Designer"),
+        );
+        let lawyer = "Ana Lima\nParalegal\n\nExperience\nParalegal | Lima Law | Jan 2019 - Present\n\
+                      - Drafted contracts and court filings\n\nSkills\nSpanish\n";
+        let designer = "Sam Reed\nInstructional Designer\n\nExperience\nInstructional Designer | \
+                        Acme | Jan 2019 - Present\n- Designed e-learning courses for new hires\n";
+        let lawyer_match = score(&resume::parse(lawyer, TODAY), lawyer, &posting);
+        let designer_match = score(&resume::parse(designer, TODAY), designer, &posting);
+        assert!(lawyer_match.score < 50, "{lawyer_match:#?}");
+        assert!(
+            designer_match.score > lawyer_match.score,
+            "{designer_match:#?}"
+        );
+        let skills = &lawyer_match.parts[0];
+        assert_eq!(skills.name, "required_skills");
+        assert!(skills.weight < 15.0, "{skills:#?}");
+    }
+
+    #[test]
+    fn wording_counts_what_both_texts_share_and_ignores_repeats() {
+        let posting = posting::parse(Input::Text(POSTING));
+        let side = PreparedPosting::new(&posting);
+        let resume = resume::parse(RESUME, TODAY);
+        let wording = |text: &str| {
+            let prepared = Prepared::new(&resume, text);
+            wording_part(&prepared, &side).unwrap().0
+        };
+        let full = wording(RESUME);
+        assert!(full > 0.1 && full < 1.0, "{full}");
+        assert_eq!(wording(&format!("{RESUME}\nSpark Spark Spark Spark")), full);
+        assert!(wording("Line cook at a diner; grill and fryer.") < full / 2.0);
     }
 }

@@ -78,13 +78,41 @@ pub enum Input<'a> {
 /// Reads a posting.
 pub fn parse(input: Input<'_>) -> Posting {
     match input {
-        Input::Text(text) => from_text(&normalize(text), None),
+        Input::Text(text) => from_text(&normalize(text), None, None),
         Input::Html(page) => {
             let page = html::read(page);
             match page.json_ld.iter().find_map(job_posting) {
                 Some(ld) => from_json_ld(ld, &page),
-                None => from_text(&page.text, Some(&page)),
+                None => from_text(&page.text, Some(&page), None),
             }
+        }
+    }
+}
+
+/// A posting whose title the caller knows (a job board's title field, a JSONL line's
+/// `title`): that title wins over whatever the text suggests, and the text need not repeat
+/// it. Its level counts as the posting's.
+pub fn parse_titled(input: Input<'_>, title: Option<&str>) -> Posting {
+    let title = title.map(str::trim).filter(|t| !t.is_empty());
+    let Some(title) = title else {
+        return parse(input);
+    };
+    let mut posting = match input {
+        Input::Text(text) => from_text(&normalize(text), None, Some(title)),
+        Input::Html(_) => parse(input),
+    };
+    posting.give_title(title);
+    posting
+}
+
+impl Posting {
+    /// The title the caller knows, over the one the text suggested; its level counts.
+    pub fn give_title(&mut self, title: &str) {
+        if self.title.as_deref() != Some(title) {
+            self.title = Some(title.to_owned());
+            self.seniority = seniority_of_title(title)
+                .map(str::to_owned)
+                .or(self.seniority.take());
         }
     }
 }
@@ -137,7 +165,7 @@ fn from_json_ld(ld: &Value, page: &html::Page) -> Posting {
     let text = description
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| page.text.clone());
-    let mut posting = from_text(&text, Some(page));
+    let mut posting = from_text(&text, Some(page), None);
     posting.extracted_from = "json-ld".into();
     posting.title = string(ld.get("title")).or(posting.title);
     posting.company = string(ld.get("hiringOrganization")).or(posting.company);
@@ -381,6 +409,226 @@ pub(crate) fn item(line: &str) -> &str {
     t
 }
 
+/// Whether a sentence says what the job does: it starts with what someone in it does
+/// ("Manage the ledger", "You will own…", "Responsible for…").
+fn is_duty(lower: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "you will ",
+        "you'll ",
+        "you’ll ",
+        "responsible for ",
+        "responsibilities include",
+        "in this role",
+        "the role ",
+        "your day",
+    ];
+    const VERBS: &[&str] = &[
+        "administer",
+        "advise",
+        "analyse",
+        "analyze",
+        "assess",
+        "assist",
+        "audit",
+        "build",
+        "coach",
+        "collaborate",
+        "communicate",
+        "conduct",
+        "coordinate",
+        "create",
+        "define",
+        "deliver",
+        "deploy",
+        "design",
+        "develop",
+        "diagnose",
+        "drive",
+        "ensure",
+        "establish",
+        "evaluate",
+        "execute",
+        "facilitate",
+        "generate",
+        "grow",
+        "handle",
+        "help",
+        "identify",
+        "implement",
+        "improve",
+        "inspect",
+        "install",
+        "lead",
+        "maintain",
+        "manage",
+        "mentor",
+        "monitor",
+        "negotiate",
+        "operate",
+        "optimize",
+        "optimise",
+        "organize",
+        "organise",
+        "own",
+        "oversee",
+        "partner",
+        "perform",
+        "plan",
+        "prepare",
+        "present",
+        "process",
+        "produce",
+        "promote",
+        "provide",
+        "recruit",
+        "repair",
+        "report",
+        "represent",
+        "research",
+        "resolve",
+        "review",
+        "run",
+        "schedule",
+        "sell",
+        "serve",
+        "set",
+        "shape",
+        "support",
+        "teach",
+        "test",
+        "track",
+        "train",
+        "translate",
+        "work",
+        "write",
+    ];
+    if OPENERS.iter().any(|o| lower.starts_with(o)) {
+        return true;
+    }
+    let first = lower
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default();
+    let base = first
+        .strip_suffix("es")
+        .filter(|b| VERBS.contains(b))
+        .or_else(|| first.strip_suffix('s'))
+        .unwrap_or(first);
+    VERBS.contains(&base) || VERBS.contains(&first)
+}
+
+/// A posting given as one block of text (a job board's description field) into lines: a
+/// long line is cut into its sentences, and a heading run into the text ("… our team.
+/// Minimum qualifications: BA/BS degree …") gets a line of its own, so the sections read
+/// as if the text had kept its layout.
+fn unflatten(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.lines().all(|l| l.chars().count() <= 200) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.lines() {
+        if line.chars().count() <= 200 {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        for sentence in sentences(line) {
+            for part in split_inline_headings(sentence) {
+                out.push_str(part.trim());
+                out.push('\n');
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A line's sentences: cut after `.`, `!`, `?` or `;` followed by a space and a capital
+/// letter or digit, and before a bullet sign.
+fn sentences(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for i in 0..chars.len() {
+        let (at, c) = chars[i];
+        if matches!(c, '•' | '●' | '▪' | '◦' | '■' | '►') && at > start {
+            out.push(&line[start..at]);
+            start = at;
+            continue;
+        }
+        let ends = matches!(c, '.' | '!' | '?' | ';')
+            && chars.get(i + 1).is_some_and(|(_, n)| *n == ' ')
+            && chars
+                .get(i + 2)
+                .is_some_and(|(_, n)| n.is_uppercase() || n.is_ascii_digit());
+        // "e.g. The" and "Sr. Engineer" are not ends: the word before the dot is short.
+        let word_before = line[start..at]
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+            .next()
+            .unwrap_or_default();
+        if ends && (c != '.' || word_before.chars().count() > 3) {
+            out.push(&line[start..=at]);
+            start = at + 1;
+        }
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out.retain(|s| !s.trim().is_empty());
+    out
+}
+
+/// "Minimum qualifications: BA/BS degree" → ["Minimum qualifications:", "BA/BS degree"];
+/// anything before a heading run into a sentence stays a part of its own.
+fn split_inline_headings(sentence: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = sentence;
+    while let Some(colon) = rest.find(':') {
+        let before = &rest[..colon];
+        // The heading is the last one to five words before the colon, starting with a
+        // capital letter.
+        let starts: Vec<usize> = before
+            .char_indices()
+            .filter(|(i, c)| {
+                c.is_uppercase()
+                    && before[..*i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(char::is_whitespace)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let candidates: Vec<(usize, Section)> = starts
+            .into_iter()
+            .filter(|at| (1..=5).contains(&before[*at..].split_whitespace().count()))
+            .filter_map(|at| heading(&format!("{}:", &before[at..])).map(|s| (at, s)))
+            .collect();
+        // The shortest run of words that opens the same section as the longest: "Join our
+        // team Minimum qualifications:" is "Minimum qualifications:", while "Preferred
+        // Qualifications:" keeps its first word.
+        let found = candidates.first().and_then(|(_, section)| {
+            candidates
+                .iter()
+                .rev()
+                .find(|(_, s)| s == section)
+                .map(|(at, _)| *at)
+        });
+        match found {
+            Some(at) => {
+                if !before[..at].trim().is_empty() {
+                    out.push(&rest[..at]);
+                }
+                out.push(&rest[at..=colon]);
+                rest = &rest[colon + 1..];
+            }
+            None => break,
+        }
+    }
+    if !rest.trim().is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
 fn says_preferred(lower: &str) -> bool {
     [
         "preferred",
@@ -399,7 +647,9 @@ fn says_preferred(lower: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
-fn from_text(text: &str, page: Option<&html::Page>) -> Posting {
+/// `given`: the title the caller gave, if any.
+fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Posting {
+    let text = unflatten(text);
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -429,7 +679,11 @@ fn from_text(text: &str, page: Option<&html::Page>) -> Posting {
         if let Some((label, value)) = line.split_once(':') {
             let label = label.trim().trim_matches('*').trim().to_lowercase();
             let value = value.trim().trim_matches('*').trim();
-            if !value.is_empty() && label.split_whitespace().count() <= 2 {
+            // "Location: Berlin", not the rest of a paragraph after "Role:".
+            if !value.is_empty()
+                && value.chars().count() <= 90
+                && label.split_whitespace().count() <= 2
+            {
                 labelled(&label, value, &mut posting);
             }
         }
@@ -461,9 +715,19 @@ fn from_text(text: &str, page: Option<&html::Page>) -> Posting {
             Section::Other => {}
         }
     }
+    if sectioned && posting.responsibilities.is_empty() {
+        // Headings for requirements but none for the work: the work is what the other
+        // lines say the job does.
+        let (duties, rest): (Vec<String>, Vec<String>) = intro
+            .into_iter()
+            .partition(|l| Some(l.as_str()) != given && is_duty(&l.to_lowercase()));
+        posting.responsibilities = duties;
+        intro = rest;
+    }
     if !sectioned {
-        // No headings: requirement-shaped lines anywhere.
-        for line in &lines {
+        // No headings: duty-shaped and requirement-shaped lines anywhere (the title line
+        // is neither).
+        for line in lines.iter().filter(|l| Some(**l) != given) {
             let text = item(line);
             let lower = text.to_lowercase();
             let asks = [
@@ -483,6 +747,8 @@ fn from_text(text: &str, page: Option<&html::Page>) -> Posting {
             .any(|w| lower.contains(w));
             if says_preferred(&lower) {
                 posting.requirements.preferred.push(text.to_owned());
+            } else if is_duty(&lower) {
+                posting.responsibilities.push(text.to_owned());
             } else if asks {
                 posting.requirements.required.push(text.to_owned());
             }
@@ -492,12 +758,15 @@ fn from_text(text: &str, page: Option<&html::Page>) -> Posting {
     if posting.company.is_none() {
         posting.company = page.and_then(|p| p.site_name.clone());
     }
+    if let Some(title) = given {
+        posting.title = Some(title.to_owned());
+    }
     if posting.title.is_none() {
         posting.title = page
             .and_then(|p| p.title.clone())
             .or_else(|| title_line(&lines));
     }
-    if let Some(title) = posting.title.clone()
+    if let Some(title) = posting.title.clone().filter(|_| given.is_none())
         && let Some((role, company)) = split_at_company(&title)
     {
         posting.title = Some(role);
@@ -538,13 +807,16 @@ fn title_line(lines: &[&str]) -> Option<String> {
         .take(3)
         .map(|l| item(l).trim_matches('*').trim())
         .find(|l| {
-            // Short and not a sentence: "Engineer at Acme, Inc." may end in a dot.
-            let sentence =
-                (l.ends_with('.') && l.split_whitespace().count() > 8) || l.contains(". ");
+            // Short and not a sentence: "Engineer at Acme, Inc." may end in a dot, "We are
+            // a payments company in Lisbon." is the first sentence of a paragraph.
+            let sentence = (l.ends_with('.')
+                && l.split_whitespace().count() > 4
+                && split_at_company(l).is_none())
+                || l.contains(". ");
             !l.is_empty()
                 && l.chars().count() <= 90
                 && !sentence
-                && heading(l).is_none()
+                && (heading(l).is_none() || crate::occupations::is_known_title(l))
                 && !l.contains(':')
         })
         .map(str::to_owned)
@@ -1080,5 +1352,100 @@ Benefits
             assert!(p.skills.required.is_empty());
             let _ = parse(Input::Html(input));
         }
+    }
+
+    /// A job board's description field: the title given apart, the text one block.
+    const FLAT: &str = "We are a fast-growing payments company in Lisbon. You will design and run \
+        the ledger services in Go and PostgreSQL. Mentor two engineers and review their code. \
+        Requirements: 5+ years of experience building backend systems. Experience with \
+        Kubernetes is a plus. We offer a yearly learning budget.";
+
+    #[test]
+    fn a_flat_posting_is_read_by_its_sentences_and_keeps_the_given_title() {
+        let p = parse_titled(Input::Text(FLAT), Some("Backend Engineer: Payments"));
+        assert_eq!(p.title.as_deref(), Some("Backend Engineer: Payments"));
+        assert!(
+            p.responsibilities
+                .iter()
+                .any(|l| l.starts_with("You will design and run the ledger")),
+            "{p:#?}"
+        );
+        assert!(
+            p.responsibilities
+                .iter()
+                .any(|l| l.starts_with("Mentor two")),
+            "{p:#?}"
+        );
+        assert!(
+            p.requirements
+                .required
+                .iter()
+                .any(|l| l.starts_with("5+ years of experience")),
+            "{p:#?}"
+        );
+        assert!(
+            p.requirements
+                .preferred
+                .iter()
+                .any(|l| l.contains("Kubernetes")),
+            "{p:#?}"
+        );
+        assert_eq!(p.years_experience.map(|y| y.min), Some(5));
+        let ids: Vec<&str> = p
+            .skills
+            .required
+            .iter()
+            .chain(&p.skills.mentioned)
+            .map(|s| s.id.as_str())
+            .collect();
+        assert!(ids.contains(&"postgresql"), "{ids:?}");
+        // Without a given title, a paragraph is not a title.
+        let untitled = parse(Input::Text(FLAT));
+        assert_eq!(untitled.title, None, "{untitled:#?}");
+    }
+
+    #[test]
+    fn a_paragraph_after_a_label_is_not_a_field() {
+        let text = format!(
+            "Role: {}",
+            "we are looking for someone who loves invoices ".repeat(4)
+        );
+        let p = parse(Input::Text(&text));
+        assert_eq!(p.title, None, "{p:#?}");
+        let p = parse(Input::Text("Role: Staff Accountant\nLocation: Porto\n"));
+        assert_eq!(p.title.as_deref(), Some("Staff Accountant"));
+        assert_eq!(p.location.as_deref(), Some("Porto"));
+    }
+
+    #[test]
+    fn a_known_job_title_with_a_heading_word_is_still_the_title() {
+        let p = parse(Input::Text(
+            "Customer Experience Manager\n\nResponsibilities\n- Run the support team\n",
+        ));
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Customer Experience Manager"),
+            "{p:#?}"
+        );
+    }
+
+    #[test]
+    fn sentences_end_at_a_stop_before_a_capital_not_at_an_abbreviation() {
+        assert_eq!(
+            sentences("Work with the Sr. Engineer on e.g. Billing. Then ship it; Report weekly."),
+            [
+                "Work with the Sr. Engineer on e.g. Billing.",
+                " Then ship it;",
+                " Report weekly."
+            ]
+        );
+        assert_eq!(
+            split_inline_headings("Join our team Minimum qualifications: BA/BS degree"),
+            ["Join our team ", "Minimum qualifications:", " BA/BS degree"]
+        );
+        assert_eq!(
+            split_inline_headings("Preferred Qualifications: MBA. Note: none"),
+            ["Preferred Qualifications:", " MBA. Note: none"]
+        );
     }
 }

@@ -134,9 +134,11 @@ pub async fn rank_jobs(
         if line.trim().is_empty() {
             continue;
         }
-        let (id, posting) = jsonl_posting(line, n + 1)
-            .with_context(|| format!("{} line {}", jobs.display(), n + 1))?;
-        postings.push((id, posting));
+        // A line that is not a posting is named and skipped; the rest are still ranked.
+        match jsonl_posting(line, n + 1) {
+            Ok(posting) => postings.push(posting),
+            Err(e) => eprintln!("skipped {} line {}: {e:#}", jobs.display(), n + 1),
+        }
     }
     anyhow::ensure!(!postings.is_empty(), "{} has no postings", jobs.display());
     let prepared = pursuit_text::matching::Prepared::new(&read.resume, &read.text);
@@ -224,20 +226,12 @@ fn jsonl_posting(line: &str, number: usize) -> anyhow::Result<(String, posting::
         _ => anyhow::bail!("a line must be a JSON object or string"),
     };
     anyhow::ensure!(!body.trim().is_empty(), "the posting's text is empty");
-    let mut parsed = if body.trim_start().starts_with('<') {
-        let mut parsed = posting::parse(Input::Html(body));
-        if let Some(title) = title {
-            parsed.title = Some(title.to_owned());
-        }
-        parsed
+    let input = if body.trim_start().starts_with('<') {
+        Input::Html(body)
     } else {
-        // The title first, as a posting's text starts, unless the text already does.
-        let text = match title.filter(|t| !body.trim_start().starts_with(t)) {
-            Some(title) => format!("{title}\n\n{body}"),
-            None => body.to_owned(),
-        };
-        posting::parse(Input::Text(&text))
+        Input::Text(body)
     };
+    let mut parsed = posting::parse_titled(input, title);
     if parsed.company.is_none() {
         parsed.company = field("company").map(str::to_owned);
     }

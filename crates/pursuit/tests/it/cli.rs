@@ -518,7 +518,42 @@ async fn rank_orders_postings_for_a_resume_and_resumes_for_a_posting() {
     assert_eq!(lines.len(), 1, "{}", ranked.stdout);
     assert!(lines[0].contains("a.txt"), "{}", ranked.stdout);
 
-    // A bad line is named, not skipped silently.
+    // A line that is not a posting is named with its number and skipped; the others are
+    // ranked. A posting given as a title and one flat block of text keeps that title.
+    std::fs::write(
+        &jobs,
+        [
+            "{\"title\": \"No text\"}",
+            "[1, 2]",
+            r#"{"id": "flat", "title": "Staff Accountant: Month-End Close", "text": "We are a growing firm. You will prepare journal entries and reconciliations for the general ledger and own the month-end close. 2+ years of accounting experience. Microsoft Excel and QuickBooks required."}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let some = finish(
+        pursuit()
+            .args(["rank", "--resume"])
+            .arg(&resume)
+            .arg("--jobs")
+            .arg(&jobs)
+            .arg("--json"),
+    )
+    .await;
+    assert_eq!(some.code, Some(0), "{}", some.stderr);
+    assert!(
+        some.stderr.contains("line 1") && some.stderr.contains("line 2"),
+        "{}",
+        some.stderr
+    );
+    let some: serde_json::Value = serde_json::from_str(&some.stdout).unwrap();
+    assert_eq!(some.as_array().unwrap().len(), 1, "{some:#}");
+    assert_eq!(
+        some[0]["title"], "Staff Accountant: Month-End Close",
+        "{some:#}"
+    );
+    assert!(some[0]["score"].as_u64().unwrap() >= 50, "{some:#}");
+
+    // Nothing readable at all is a failure that says why.
     std::fs::write(&jobs, "{\"title\": \"No text\"}\n").unwrap();
     let bad = finish(
         pursuit()
@@ -530,6 +565,7 @@ async fn rank_orders_postings_for_a_resume_and_resumes_for_a_posting() {
     .await;
     assert_ne!(bad.code, Some(0));
     assert!(bad.stderr.contains("line 1"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("no postings"), "{}", bad.stderr);
 }
 
 #[tokio::test]
