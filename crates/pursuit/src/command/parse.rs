@@ -129,13 +129,17 @@ pub async fn rank_jobs(
     let read = read_resume(resume).await?;
     let text =
         std::fs::read_to_string(jobs).with_context(|| format!("cannot read {}", jobs.display()))?;
+    // Reading postings is most of the work: on every core, in the file's order.
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let parsed = pursuit_text::matching::par_map(&lines, |(n, line)| jsonl_posting(line, n + 1));
     let mut postings = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
+    for ((n, _), posting) in lines.iter().zip(parsed) {
         // A line that is not a posting is named and skipped; the rest are still ranked.
-        match jsonl_posting(line, n + 1) {
+        match posting {
             Ok(posting) => postings.push(posting),
             Err(e) => eprintln!("skipped {} line {}: {e:#}", jobs.display(), n + 1),
         }
@@ -160,24 +164,47 @@ pub async fn rank_resumes(
     top: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let posting = read_job(job).await?;
-    let side = pursuit_text::matching::PreparedPosting::new(&posting);
+    let posting = std::sync::Arc::new(read_job(job).await?);
     let mut files = Vec::new();
     collect_files(dir, &mut files)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     files.sort();
-    let mut ranked = Vec::new();
-    for file in files {
-        match read_resume(&file).await {
-            Ok(read) => {
+    // Reading resumes (PDFs in isolated child processes) is most of the work: a few at a
+    // time on every core, reported in the folder's order.
+    let at_once = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+    let mut reads = tokio::task::JoinSet::new();
+    type Scored = (String, Option<String>, pursuit_text::matching::Match);
+    let mut done: Vec<(usize, anyhow::Result<Scored>)> = Vec::new();
+    for (i, file) in files.into_iter().enumerate() {
+        if reads.len() >= at_once
+            && let Some(finished) = reads.join_next().await
+        {
+            done.push(finished?);
+        }
+        let posting = posting.clone();
+        reads.spawn(async move {
+            let read = read_resume(&file).await;
+            let scored = read.map(|read| {
                 let prepared = pursuit_text::matching::Prepared::new(&read.resume, &read.text);
+                let side = pursuit_text::matching::PreparedPosting::new(&posting);
                 let result = pursuit_text::matching::score_pair(&prepared, &side);
-                ranked.push((
+                (
                     file.display().to_string(),
                     read.resume.basics.label.clone(),
                     result,
-                ));
-            }
+                )
+            });
+            (i, scored)
+        });
+    }
+    while let Some(finished) = reads.join_next().await {
+        done.push(finished?);
+    }
+    done.sort_by_key(|(i, _)| *i);
+    let mut ranked = Vec::new();
+    for (_, result) in done {
+        match result {
+            Ok(scored) => ranked.push(scored),
             // One unreadable file does not stop the ranking; it is named on stderr.
             Err(e) => eprintln!("skipped: {e:#}"),
         }
