@@ -152,7 +152,8 @@ PRACTICES = {
     "Prompt engineering": [],
     "Site reliability engineering": ["SRE"],
     "Infrastructure as code": ["IaC"],
-    "Observability": ["monitoring"],
+    # Not "monitoring": nurses, plants and budgets are monitored too.
+    "Observability": [],
     "Performance optimization": ["performance tuning"],
     "Nursing": [],
     "Patient care": [],
@@ -161,6 +162,18 @@ PRACTICES = {
     "Event planning": ["event management"],
     "Customer relationship management": ["CRM"],
     "Enterprise resource planning": ["ERP"],
+}
+
+# Human languages, as languages: ESCO lists some ("Danish") but not others ("English").
+HUMAN_LANGUAGES = {
+    "English": [], "French": [], "Spanish": ["Castilian"], "German": [], "Arabic": [],
+    "Portuguese": [], "Italian": [], "Dutch": ["Flemish"], "Russian": [], "Mandarin": ["Mandarin Chinese"],
+    "Cantonese": [], "Chinese": [], "Japanese": [], "Korean": [], "Hindi": [], "Urdu": [], "Bengali": ["Bangla"],
+    "Turkish": [], "Polish": [], "Swedish": [], "Danish": [], "Norwegian": [], "Finnish": [],
+    "Greek": [], "Hebrew": [], "Persian": ["Farsi"], "Vietnamese": [], "Thai": [], "Indonesian": [],
+    "Malay": [], "Swahili": [], "Romanian": [], "Czech": [], "Hungarian": [], "Ukrainian": [],
+    "Tagalog": ["Filipino"], "Catalan": [], "Tamil": [], "Punjabi": [], "Amharic": [],
+    "American Sign Language": ["ASL"], "British Sign Language": ["BSL"],
 }
 
 # Linguist languages worth knowing even where O*NET does not list them.
@@ -281,7 +294,7 @@ def main():
                     "teams", "slack", "zoom", "box", "notion", "shell", "dart", "elm", "crystal",
                     "julia", "r", "c", "d", "j", "k", "q", "s", "e", "io", "red", "ring", "pure",
                     "factor", "forth", "logo", "self", "node", "rails", "spring", "vue", "kube",
-                    "monitoring", "collaboration", "coaching", "sales", "ts", "bi", "qa", "ml",
+                    "monitoring", "scheme", "polish", "collaboration", "coaching", "sales", "ts", "bi", "qa", "ml",
                     "excel", "word", "access", "outlook", "project", "publisher", "bootstrap",
                     "express", "flask", "jest", "mocha", "ember", "backbone", "meteor", "nest",
                     "unity", "maven", "gradle", "ant", "make", "sketch"})
@@ -333,6 +346,12 @@ def main():
                 continue
             add(label, "Transversal skill", "esco", [])
 
+    lowered = {n.lower(): n for n in skills}
+    for name, aliases in HUMAN_LANGUAGES.items():
+        target = lowered.get(name.lower(), name)
+        add(target, "Language", "pursuit", aliases)
+        skills[target]["category"] = "Language"
+
     for name, aliases in PRACTICES.items():
         if name in skills:
             skills[name]["aliases"].update(aliases)
@@ -370,7 +389,7 @@ def main():
     for name in sorted(skills, key=lambda n: (n.lower(), n)):
         entry = skills[name]
         plain, cased = [], []
-        for alias in sorted(entry["aliases"] | {name}, key=str.lower):
+        for alias in sorted(entry["aliases"] | {name}, key=lambda a: (a.lower(), a)):
             key = alias.lower()
             if owner.get(key) != name:
                 continue
@@ -383,7 +402,7 @@ def main():
             title_like = all(w[:1].isupper() or w in small for w in alias.split())
             common = (one_word and (words[0] in english or (len(words[0]) <= 3 and words[0].isalpha()))) \
                 or (len(words) > 1 and title_like and all(w in english for w in words) and entry["source"] == "onet")
-            proper = entry["source"] in ("onet", "linguist") or alias.isupper()
+            proper = entry["source"] in ("onet", "linguist") or alias.isupper() or entry["category"] == "Language"
             if common and alias != key and proper:
                 cased.append(alias)  # "Go", "Word", "ML": only as written
             elif common and proper:

@@ -82,7 +82,7 @@ pub struct SkillNote {
 type Found = Option<(f64, String, Vec<Evidence>)>;
 
 /// The parts and their weights (points out of 100 when every part applies).
-pub const WEIGHTS: [(&str, f64); 8] = [
+pub const WEIGHTS: [(&str, f64); 9] = [
     ("required_skills", 25.0),
     ("preferred_skills", 5.0),
     ("title", 15.0),
@@ -91,6 +91,7 @@ pub const WEIGHTS: [(&str, f64); 8] = [
     ("education", 5.0),
     ("responsibilities", 10.0),
     ("wording", 60.0),
+    ("languages", 5.0),
 ];
 
 /// BM25's term-frequency saturation and length normalisation, and the length of a typical
@@ -166,6 +167,10 @@ impl<'a> Prepared<'a> {
         }
         prepared.length = prepared.counts.len();
         prepared.wording = weighted_stems(&stems);
+        // A resume written in a language shows that language.
+        if let Some(written) = resume.lang.as_deref().and_then(written_in) {
+            prepared.held.insert(written.id.as_str(), written);
+        }
         for have in &resume.skills {
             prepared.held.entry(have.id.as_str()).or_insert(have);
             for (child, parent) in IMPLIES {
@@ -178,6 +183,58 @@ impl<'a> Prepared<'a> {
         prepared.field = blend(&by_titles, &occupations::of_text(&stems));
         prepared
     }
+}
+
+/// The language skill a text in this language (ISO 639-1) shows, with that as evidence.
+fn written_in(code: &str) -> Option<&'static SkillRef> {
+    const LANGUAGES: [(&str, &str, &str); 30] = [
+        ("en", "english", "English"),
+        ("ar", "arabic", "Arabic"),
+        ("de", "german", "German"),
+        ("fr", "french", "French"),
+        ("es", "spanish", "Spanish"),
+        ("it", "italian", "Italian"),
+        ("pt", "portuguese", "Portuguese"),
+        ("nl", "dutch", "Dutch"),
+        ("pl", "polish", "Polish"),
+        ("ru", "russian", "Russian"),
+        ("tr", "turkish", "Turkish"),
+        ("uk", "ukrainian", "Ukrainian"),
+        ("sv", "swedish", "Swedish"),
+        ("da", "danish", "Danish"),
+        ("no", "norwegian", "Norwegian"),
+        ("fi", "finnish", "Finnish"),
+        ("cs", "czech", "Czech"),
+        ("he", "hebrew", "Hebrew"),
+        ("fa", "persian", "Persian"),
+        ("ur", "urdu", "Urdu"),
+        ("hi", "hindi", "Hindi"),
+        ("ja", "japanese", "Japanese"),
+        ("ko", "korean", "Korean"),
+        ("zh", "chinese", "Chinese"),
+        ("id", "indonesian", "Indonesian"),
+        ("vi", "vietnamese", "Vietnamese"),
+        ("th", "thai", "Thai"),
+        ("el", "greek", "Greek"),
+        ("ro", "romanian", "Romanian"),
+        ("hu", "hungarian", "Hungarian"),
+    ];
+    static SKILLS: std::sync::LazyLock<Vec<(&str, SkillRef)>> = std::sync::LazyLock::new(|| {
+        LANGUAGES
+            .iter()
+            .map(|(code, id, name)| {
+                (
+                    *code,
+                    SkillRef {
+                        id: (*id).to_owned(),
+                        name: (*name).to_owned(),
+                        evidence: format!("The resume is written in {name}."),
+                    },
+                )
+            })
+            .collect()
+    });
+    SKILLS.iter().find(|(c, _)| *c == code).map(|(_, s)| s)
 }
 
 /// Half the titles' occupations (each title an equal share), half the wording's; all the
@@ -312,6 +369,11 @@ pub struct PreparedPosting<'a> {
     duties: Vec<(&'a String, Weighted)>,
     /// Each required qualification with its terms.
     requirements: Vec<(&'a String, Weighted)>,
+    /// The skills asked for the work, must-have and nice-to-have, and the human languages
+    /// asked (either way): a language is whether one can work there, not the work.
+    required: Vec<SkillRef>,
+    preferred: Vec<SkillRef>,
+    languages: Vec<SkillRef>,
     /// The distinct content words of the title and the whole text, with their weights;
     /// how often each occurs, and how many there are.
     wording: Weighted,
@@ -351,7 +413,27 @@ impl<'a> PreparedPosting<'a> {
         for stem in &stems {
             *counts.entry(fnv1a(stem)).or_default() += 1;
         }
+        let is_language = |s: &&SkillRef| {
+            crate::skills::taxonomy()
+                .get(&s.id)
+                .is_some_and(|k| k.category == "Language")
+        };
+        let (languages, required): (Vec<SkillRef>, Vec<SkillRef>) = posting
+            .skills
+            .required
+            .iter()
+            .cloned()
+            .partition(|s| is_language(&s));
+        let (more, preferred): (Vec<SkillRef>, Vec<SkillRef>) = posting
+            .skills
+            .preferred
+            .iter()
+            .cloned()
+            .partition(|s| is_language(&s));
         PreparedPosting {
+            required,
+            preferred,
+            languages: languages.into_iter().chain(more).collect(),
             wording: weighted_stems(&stems),
             counts,
             length: stems.len(),
@@ -444,19 +526,36 @@ pub fn score_weighted(
     let mut parts: Vec<(&'static str, Found, f64)> = vec![
         (
             "required_skills",
-            skills_part(prepared, side, &posting.skills.required, true, &mut groups),
-            skills_asked(&posting.skills.required),
+            skills_part(
+                prepared,
+                side,
+                &side.required,
+                (true, "required skills"),
+                &mut groups,
+            ),
+            skills_asked(&side.required),
         ),
         (
             "preferred_skills",
             skills_part(
                 prepared,
                 side,
-                &posting.skills.preferred,
-                false,
+                &side.preferred,
+                (false, "preferred skills"),
                 &mut groups,
             ),
-            skills_asked(&posting.skills.preferred),
+            skills_asked(&side.preferred),
+        ),
+        (
+            "languages",
+            skills_part(
+                prepared,
+                side,
+                &side.languages,
+                (true, "languages asked"),
+                &mut groups,
+            ),
+            1.0,
         ),
         ("title", title_part(prepared, side), 1.0),
         ("field", field_part(prepared, side), 1.0),
@@ -529,7 +628,7 @@ fn skills_part(
     prepared: &Prepared<'_>,
     side: &PreparedPosting<'_>,
     wanted: &[SkillRef],
-    required: bool,
+    (required, what): (bool, &str),
     groups: &mut SkillGroups,
 ) -> Found {
     // Each skill once, however often the posting (or the resume) repeats it.
@@ -597,11 +696,7 @@ fn skills_part(
         });
     }
     let fit = points / wanted.len() as f64;
-    let mut detail = format!(
-        "{shown} of {} {} skills shown",
-        wanted.len(),
-        if required { "required" } else { "preferred" }
-    );
+    let mut detail = format!("{shown} of {} {what} shown", wanted.len());
     if unnamed > 0 {
         detail.push_str(&format!(", {unnamed} more shown but not named"));
     }
@@ -1329,6 +1424,18 @@ Python, SQL, Apache Spark
         let skills = &lawyer_match.parts[0];
         assert_eq!(skills.name, "required_skills");
         assert!(skills.weight < 15.0, "{skills:#?}");
+    }
+
+    #[test]
+    fn a_resume_shows_the_language_it_is_written_in() {
+        let posting = posting::parse(Input::Text(
+            "Data Engineer\n\nRequirements\n- Fluent English and German\n- Python\n",
+        ));
+        let m2 = score(&resume::parse(RESUME, TODAY), RESUME, &posting);
+        let matched: Vec<&str> = m2.skills.matched.iter().map(|s| s.skill.as_str()).collect();
+        let missing: Vec<&str> = m2.skills.missing.iter().map(|s| s.skill.as_str()).collect();
+        assert!(matched.contains(&"English"), "{matched:?}");
+        assert!(missing.contains(&"German"), "{missing:?}");
     }
 
     #[test]

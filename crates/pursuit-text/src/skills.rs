@@ -193,7 +193,47 @@ impl Taxonomy {
                 None => i += 1,
             }
         }
+        self.in_context(text, found)
+    }
+
+    /// Drops mentions that are likely ordinary words unless their line is a list of
+    /// technical skills: a single letter ("C" of "Schedule - A,C,M"), a product named like
+    /// a job ("Designer", "Site Manager", "Chef" — "Assistant Site Manager" is a job), or a
+    /// language or tool named by an everyday word ("Pension Scheme"). "Java, C, C++" and
+    /// "Chef, Puppet" keep theirs: another, unambiguous technical skill shares the line.
+    fn in_context(&self, text: &str, found: Vec<Mention>) -> Vec<Mention> {
+        let technical =
+            |m: &Mention| !matches!(m.category, "Transversal skill" | "Practice" | "Language");
+        let ambiguous = |m: &Mention| {
+            technical(m)
+                && (m.matched.chars().filter(|c| c.is_alphanumeric()).count() == 1
+                    || EVERYDAY.contains(&m.id)
+                    || crate::occupations::is_known_title(&m.matched))
+        };
+        let line_of = |at: usize| text[..at].matches('\n').count();
+        let anchors: Vec<usize> = found
+            .iter()
+            .filter(|m| technical(m) && !ambiguous(m))
+            .map(|m| line_of(m.start))
+            .collect();
+        // "R programming", "C language": the next word says what it is.
+        let named_as_language = |m: &Mention| {
+            let next = text[m.end..]
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .unwrap_or_default()
+                .to_lowercase();
+            matches!(
+                next.as_str(),
+                "programming" | "language" | "languages" | "code" | "script" | "scripts"
+            )
+        };
         found
+            .into_iter()
+            .filter(|m| {
+                !ambiguous(m) || anchors.contains(&line_of(m.start)) || named_as_language(m)
+            })
+            .collect()
     }
 
     /// The distinct skills of `text`, in order of first mention.
@@ -222,6 +262,22 @@ impl Taxonomy {
         !after.chars().next().is_some_and(char::is_lowercase)
     }
 }
+
+/// Skills whose name is an everyday word in any case ("scheme", "shell", "spring"):
+/// taken only beside another technical skill (see [`Taxonomy::find`]).
+const EVERYDAY: &[&str] = &[
+    "scheme",
+    "shell",
+    "spring-framework",
+    "puppet",
+    "crystal",
+    "elm",
+    "ada",
+    "julia",
+    "pascal",
+    "dart",
+    "flask",
+];
 
 /// A word of text: letters and digits, with the `+ # . - / '` that names like "C++",
 /// ".NET", "Node.js", "CI/CD" and "scikit-learn" carry inside them.
@@ -354,5 +410,44 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(&text[found[0].start..found[0].end], "K8S");
         assert_eq!(found[1].matched, "golang");
+    }
+
+    #[test]
+    fn ambiguous_names_need_a_technical_line() {
+        // Single letters, products named like jobs, tools named by everyday words.
+        for text in [
+            "Schedule - A,C,M",
+            "Certified trainer on income tax preparation through H&R Block.",
+            "Assistant Site Manager, 06/2009 to 01/2010",
+            "Senior Graphic Designer",
+            "Executive Chef with 20 years of experience",
+            "Enrolled in the company Pension Scheme",
+            "Network monitoring and patient monitoring",
+        ] {
+            assert_eq!(names(text), Vec::<&str>::new(), "{text}");
+        }
+        // The same names on a line of technical skills, or said to be a language.
+        assert_eq!(names("Java, C, C++"), ["Java", "C", "C++"]);
+        assert_eq!(
+            names("Chef, Puppet and Terraform"),
+            ["Chef", "Puppet", "Terraform"]
+        );
+        assert_eq!(names("Built a database in R programming"), ["R"]);
+        assert_eq!(names("Taught Racket and Scheme"), ["Racket", "Scheme"]);
+    }
+
+    #[test]
+    fn human_languages_are_languages() {
+        let found = taxonomy().find("Fluent in English and Danish; basic Polish");
+        let ids: Vec<(&str, &str)> = found.iter().map(|m| (m.id, m.category)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("english", "Language"),
+                ("danish", "Language"),
+                ("polish", "Language")
+            ]
+        );
+        assert_eq!(names("Polish the brass fittings"), Vec::<&str>::new());
     }
 }
