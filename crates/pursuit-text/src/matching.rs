@@ -896,7 +896,7 @@ fn title_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
     for (candidate, have, mix) in &prepared.titles {
         let words = wanted.intersection(have).count() as f64 / wanted.len() as f64;
         let (same, occupation) = match occupations::closest(occupations, mix) {
-            Some((s, _, theirs)) => (s, Some(theirs)),
+            Some((_, _, theirs)) => (occupations::agreement(occupations, mix), Some(theirs)),
             None => (0.0, None),
         };
         let fit = words.max(same);

@@ -226,9 +226,31 @@ pub fn is_known_title(title: &str) -> bool {
     !key.is_empty() && TABLE_PARSED.exact.contains_key(&key)
 }
 
+/// Newer English names for old jobs, which O*NET's titles do not have yet: "People
+/// Partner" is human resources, "User Experience Researcher" UX.
+const RENAMED: &[(&str, &str)] = &[
+    ("people", "hr"),
+    ("user experience", "ux"),
+    ("talent acquisition", "recruiting"),
+    ("talent partner", "recruiter"),
+];
+
+/// `normalised` with the words of [`RENAMED`] put in O*NET's terms ("people manager"
+/// stays: a manager of people is any manager).
+fn renamed(normalised: &str) -> String {
+    let mut out = format!(" {normalised} ");
+    for (new, old) in RENAMED {
+        let found = format!(" {new} ");
+        if out.contains(&found) && !out.contains(" people manager ") {
+            out = out.replace(&found, &format!(" {old} "));
+        }
+    }
+    out.trim().to_owned()
+}
+
 fn lookup(title: &str) -> Mix {
     let table = &*TABLE_PARSED;
-    let key = normalise(title);
+    let key = renamed(&normalise(title));
     if key.is_empty() {
         return Vec::new();
     }
@@ -344,6 +366,19 @@ pub fn mix_similarity(a: &Mix, b: &Mix) -> f64 {
         .sum()
 }
 
+/// How surely two mixes name the same kind of job, 0–1: their [`mix_similarity`] over
+/// what each reaches with itself. Two titles that each could be several jobs and share
+/// one of them ("Operations Analyst" and "Research Assistant" both might be operations
+/// research) are far from sure; the same ambiguous title on both sides is sure.
+pub fn agreement(a: &Mix, b: &Mix) -> f64 {
+    let scale = (mix_similarity(a, a) * mix_similarity(b, b)).sqrt();
+    if scale > 0.0 {
+        (mix_similarity(a, b) / scale).min(1.0)
+    } else {
+        0.0
+    }
+}
+
 /// The best [`similarity`] between any occupation of `a` and any of `b`, with the pair.
 pub fn closest(a: &Mix, b: &Mix) -> Option<(f64, usize, usize)> {
     a.iter()
@@ -420,5 +455,35 @@ mod tests {
         assert_eq!(similarity(accountant, accountant), 1.0);
         assert!(similarity(accountant, auditor) > similarity(accountant, cook));
         assert!(idf("recip") > idf("manag"));
+    }
+
+    #[test]
+    fn newer_names_find_the_old_jobs() {
+        let first = |t: &str| of_title(t).first().map(|(i, _)| occupation(*i).title);
+        assert_eq!(
+            first("People Consultant"),
+            Some("Human Resources Specialists")
+        );
+        assert_eq!(first("People Partner"), Some("Human Resources Specialists"));
+        assert_eq!(
+            first("User Experience Researcher"),
+            Some("Web and Digital Interface Designers")
+        );
+        assert_eq!(
+            first("Talent Acquisition Specialist"),
+            Some("Human Resources Specialists")
+        );
+    }
+
+    #[test]
+    fn titles_that_might_share_a_job_do_not_agree_fully() {
+        let analyst = of_title("Operations Analyst, Sales");
+        let assistant = of_title("Research Assistant");
+        assert!(agreement(&analyst, &assistant) < 0.5);
+        assert!((agreement(&assistant, &assistant) - 1.0).abs() < 1e-9);
+        let nurse = of_title("Registered Nurse");
+        assert!(agreement(&nurse, &of_title("Staff Nurse")) > 0.8);
+        assert!(agreement(&nurse, &of_title("Senior Accountant")) < 0.1);
+        assert_eq!(agreement(&nurse, &Mix::new()), 0.0);
     }
 }
