@@ -251,6 +251,26 @@ fn date_at(tokens: &[Token], i: usize) -> Option<(YearMonth, usize)> {
             i + 2,
         ));
     }
+    // 15/08/2016, 15.08.2016 (Europass and most of the world: day first); 08/15/2016 when
+    // the second number cannot be a month.
+    for sep in ['/', '.'] {
+        let parts: Vec<&str> = text.split(sep).collect();
+        if let [a, b, y] = parts[..] {
+            let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+            let month = if b <= 12 { b } else { a };
+            let day = if b <= 12 { a } else { b };
+            if !(1..=12).contains(&month) || !(1..=31).contains(&day) || y.len() != 4 {
+                return None;
+            }
+            return Some((
+                YearMonth {
+                    year: year(y)?,
+                    month: Some(month),
+                },
+                i + 1,
+            ));
+        }
+    }
     // 08/2014, 8/2014, 08.2014, 06/15
     for sep in ['/', '.'] {
         if let Some((m, y)) = text.split_once(sep) {
@@ -387,6 +407,12 @@ mod tests {
     fn reads_ranges_in_the_usual_forms() {
         let cases = [
             ("Teacher , 08/2014 to Current", ym(2014, Some(8)), None),
+            ("01/03/2019 - CURRENT Stockholm", ym(2019, Some(3)), None),
+            (
+                "03/25/2018 - 12/01/2020",
+                ym(2018, Some(3)),
+                Some(ym(2020, Some(1))),
+            ),
             (
                 "Jan 2019 – Mar 2021",
                 ym(2019, Some(1)),

@@ -849,7 +849,9 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
     }
     if basics.name.is_none() {
         // Two-column layouts can put a sidebar first: a name-like line followed by contact
-        // lines (address, email, phone) names the person wherever it is.
+        // lines (address, email, phone), or by a job title the occupation table knows (the
+        // headline under the name) and then a heading or contacts, names the person
+        // wherever it is.
         let near: Vec<&str> = all
             .iter()
             .copied()
@@ -857,8 +859,13 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
             .take(60)
             .collect();
         basics.name = near
-            .windows(2)
-            .find(|w| looks_like_name(w[0]) && is_contact_line(w[1]))
+            .windows(3)
+            .find(|w| {
+                looks_like_name(w[0])
+                    && (is_contact_line(w[1])
+                        || (crate::occupations::is_known_title(w[1])
+                            && (heading(w[2]).is_some() || is_contact_line(w[2]))))
+            })
             .map(|w| w[0].to_owned());
     }
     for (index, line) in header.iter().enumerate().take(6) {
@@ -1362,16 +1369,8 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         };
         let rest = format!("{} {}", &line[..range.span.0], &line[range.span.1..]);
         let mut parts = split_role_line(&rest);
-        // Header lines before the dates (not bullets, not yet used) belong to this role.
-        let mut first = anchor;
-        while first > consumed_until
-            && anchor - first < 2
-            && !lines[first - 1].is_empty()
-            && !is_bullet(lines[first - 1])
-            && lines[first - 1].chars().count() < 90
-        {
-            first -= 1;
-        }
+        // Header lines before the dates (not yet used) belong to this role.
+        let first = anchor - header_before(lines, anchor).min(anchor - consumed_until.min(anchor));
         let before: Vec<String> = lines[first..anchor]
             .iter()
             .flat_map(|l| split_role_line(l))
@@ -1402,16 +1401,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         // The next role's header lines are not this role's highlights.
         let mut body_end = next_anchor;
         if k + 1 < anchors.len() {
-            let mut back = 0;
-            while body_end > body_start
-                && back < 2
-                && !lines[body_end - 1].is_empty()
-                && !is_bullet(lines[body_end - 1])
-                && lines[body_end - 1].chars().count() < 90
-            {
-                body_end -= 1;
-                back += 1;
-            }
+            body_end = (next_anchor - header_before(lines, next_anchor)).max(body_start);
         }
         role.highlights = highlights(&lines[body_start..body_end.max(body_start)]);
         consumed_until = body_end.max(anchor + 1);
@@ -1420,12 +1410,41 @@ fn roles(lines: &[&str]) -> Vec<Role> {
     out
 }
 
+/// How many lines before the dated line `anchor` are its role's header (position,
+/// employer): up to two short lines that are not bullets and not sentences — none when
+/// the dated line names both itself, a job among them ("Developer | Acme | 2016 - 2019"). Word's bullets are
+/// list formatting, not characters: a highlight ending in a full stop is still no header.
+fn header_before(lines: &[&str], anchor: usize) -> usize {
+    let line = lines[anchor];
+    if let Some(range) = dates::range(line) {
+        let rest = format!("{} {}", &line[..range.span.0], &line[range.span.1..]);
+        let parts = split_role_line(&rest);
+        let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
+        if named.len() >= 2 && named.iter().any(|p| is_job_title(p)) {
+            return 0;
+        }
+    }
+    let mut back = 0;
+    while back < 2 && back < anchor {
+        let above = lines[anchor - back - 1];
+        if above.is_empty()
+            || is_bullet(above)
+            || above.chars().count() >= 90
+            || above.trim_end().ends_with('.')
+        {
+            break;
+        }
+        back += 1;
+    }
+    back
+}
+
 /// Which part is the position, which the employer, which the place: a part naming a job
 /// ("Engineer", "Advisor", "Teller") is the position, a place is the location, and the
 /// first other part is the employer. Without a job word the order is position, employer.
 fn assign_parts(role: &mut Role, parts: Vec<String>) {
     let mut rest = Vec::new();
-    for part in unglue_placeholders(parts) {
+    for part in split_title_from_employer(unglue_placeholders(parts)) {
         if role.location.is_none() && location(&part).is_some() {
             role.location = location(&part);
         } else if role.position.is_none() && is_job_title(&part) && !is_organisation(&part) {
@@ -1453,6 +1472,48 @@ fn assign_parts(role: &mut Role, parts: Vec<String>) {
     if role.location.is_none() {
         role.location = rest.next().filter(|p| p.split_whitespace().count() <= 3);
     }
+}
+
+/// A lone part that starts with a job title the occupation table knows and goes on
+/// ("LOGISTICS COORDINATOR NORDIC PARTS AB", as Europass prints the two side by side) is
+/// the position followed by the employer; the longest such title wins.
+fn split_title_from_employer(parts: Vec<String>) -> Vec<String> {
+    let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
+    let [only] = named[..] else {
+        return parts;
+    };
+    let words: Vec<&str> = only.split_whitespace().collect();
+    if words.len() < 3 {
+        return parts;
+    }
+    // The title ends in the word naming the job ("… COORDINATOR"); what follows starts a
+    // name (capital letter) and holds no job or level word ("Director of Franchise
+    // Sales", "Assistant Senior Commander" and "Manager and Site Supervisor" are titles).
+    let Some(cut) = (1..words.len().min(7)).rev().find(|n| {
+        let (title, rest) = (&words[..*n], &words[*n..]);
+        let last = title[title.len() - 1].to_lowercase();
+        JOB_WORDS.contains(&last.trim_end_matches('s'))
+            && crate::occupations::is_known_title(&title.join(" "))
+            && rest[0].chars().next().is_some_and(char::is_uppercase)
+            && !is_job_title(&rest.join(" "))
+            && !rest.iter().any(|w| {
+                crate::occupations::LEVEL.contains(&w.to_lowercase().trim_end_matches('.'))
+            })
+    }) else {
+        return parts;
+    };
+    let (title, employer) = (words[..cut].join(" "), words[cut..].join(" "));
+    let only = only.clone();
+    parts
+        .into_iter()
+        .flat_map(|p| {
+            if p == only {
+                vec![title.clone(), employer.clone()]
+            } else {
+                vec![p]
+            }
+        })
+        .collect()
 }
 
 /// The employer placeholder of resume templates, as anonymised and unfinished resumes

@@ -9,7 +9,7 @@ use tokio::process::Command;
 
 use crate::helpers::TestDatabase;
 
-fn pursuit() -> Command {
+pub(crate) fn pursuit() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pursuit"));
     // The suite's own environment must not leak into the child's configuration.
     for (key, _) in std::env::vars() {
@@ -21,13 +21,13 @@ fn pursuit() -> Command {
     command
 }
 
-struct Finished {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Finished {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
-async fn finish(command: &mut Command) -> Finished {
+pub(crate) async fn finish(command: &mut Command) -> Finished {
     let output = tokio::time::timeout(Duration::from_secs(60), command.output())
         .await
         .expect("pursuit finished within 60 s")

@@ -23,5 +23,6 @@ mod postings;
 mod queue;
 mod resumes;
 mod similarity;
+mod templates;
 mod tenancy;
 mod tour;
