@@ -413,23 +413,16 @@ impl<'a> PreparedPosting<'a> {
         for stem in &stems {
             *counts.entry(fnv1a(stem)).or_default() += 1;
         }
-        let is_language = |s: &&SkillRef| {
-            crate::skills::taxonomy()
-                .get(&s.id)
-                .is_some_and(|k| k.category == "Language")
+        // (languages, the rest) of a list of skills.
+        let split = |skills: &[SkillRef]| -> (Vec<SkillRef>, Vec<SkillRef>) {
+            skills.iter().cloned().partition(|s| {
+                crate::skills::taxonomy()
+                    .get(&s.id)
+                    .is_some_and(|k| k.category == "Language")
+            })
         };
-        let (languages, required): (Vec<SkillRef>, Vec<SkillRef>) = posting
-            .skills
-            .required
-            .iter()
-            .cloned()
-            .partition(|s| is_language(&s));
-        let (more, preferred): (Vec<SkillRef>, Vec<SkillRef>) = posting
-            .skills
-            .preferred
-            .iter()
-            .cloned()
-            .partition(|s| is_language(&s));
+        let (languages, required) = split(&posting.skills.required);
+        let (more, preferred) = split(&posting.skills.preferred);
         PreparedPosting {
             required,
             preferred,

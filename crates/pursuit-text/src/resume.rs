@@ -829,9 +829,16 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
         }
     }
     let mut used = Vec::new();
+    // The name heads the page: it is among the first three lines that are neither empty
+    // nor contacts, never further down a header that runs into a list of skills.
+    let mut content_lines = 0;
     for (index, line) in header.iter().enumerate().take(8) {
         let parts = segments(line);
+        if !line.trim().is_empty() && !is_contact_line(line) {
+            content_lines += 1;
+        }
         if basics.name.is_none()
+            && content_lines <= 3
             && let Some(name) = parts.first().filter(|p| looks_like_name(p))
         {
             basics.name = Some((*name).to_owned());
@@ -848,25 +855,28 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
         }
     }
     if basics.name.is_none() {
-        // Two-column layouts can put a sidebar first: a name-like line followed by contact
-        // lines (address, email, phone), or by a job title the occupation table knows (the
-        // headline under the name) and then a heading or contacts, names the person
-        // wherever it is.
+        // Two-column layouts can put a sidebar first: a name-like line followed by a postal
+        // address, an email or a phone (a link alone is not enough), or by a job title the
+        // occupation table knows (the headline under the name) and then a heading or such
+        // contacts, names the person wherever it is.
         let near: Vec<&str> = all
             .iter()
             .copied()
             .filter(|l| !l.is_empty())
             .take(60)
             .collect();
-        basics.name = near
-            .windows(3)
-            .find(|w| {
-                looks_like_name(w[0])
-                    && (is_contact_line(w[1])
-                        || (crate::occupations::is_known_title(w[1])
-                            && (heading(w[2]).is_some() || is_contact_line(w[2]))))
+        let reaches = |l: &str| {
+            l.contains('@') || phone(l).is_some() || segments(l).iter().any(|p| is_address(p))
+        };
+        basics.name = (0..near.len())
+            .find(|&i| {
+                let (next, after) = (near.get(i + 1), near.get(i + 2));
+                looks_like_name(near[i])
+                    && (next.is_some_and(|l| reaches(l))
+                        || (next.is_some_and(|l| crate::occupations::is_known_title(l))
+                            && after.is_some_and(|l| heading(l).is_some() || reaches(l))))
             })
-            .map(|w| w[0].to_owned());
+            .map(|i| near[i].to_owned());
     }
     for (index, line) in header.iter().enumerate().take(6) {
         if used.contains(&index) || is_contact_line(line) {
@@ -1056,6 +1066,13 @@ fn labelled_other_than_phone(before: &str) -> bool {
 
 fn looks_like_name(part: &str) -> bool {
     let words: Vec<&str> = part.split_whitespace().collect();
+    // "STOREKEEPER II", "Clerk III": a job's grade, not a name's suffix.
+    if let [rest @ .., last] = &words[..]
+        && matches!(*last, "I" | "II" | "III" | "IV" | "V")
+        && (rest.len() < 2 || crate::occupations::is_known_title(&rest.join(" ")))
+    {
+        return false;
+    }
     if !(2..=5).contains(&words.len()) || part.chars().count() > 50 || heading(part).is_some() {
         return false;
     }
@@ -1073,6 +1090,7 @@ fn looks_like_name(part: &str) -> bool {
 /// Words that make a capitalised header line a title, not a name.
 const NOT_NAMES: &[&str] = &[
     "resume",
+    "unit",
     "curriculum",
     "vitae",
     "engineer",
@@ -2317,6 +2335,30 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             );
             assert_eq!(r.basics.name.as_deref(), Some(name));
         }
+    }
+
+    #[test]
+    fn grades_skill_lists_and_links_are_not_names() {
+        for text in [
+            "STOREKEEPER II\nProfessional Summary\nKept the stores.\n",
+            "Skills Salesforce\nPowerPoint\nExcel\nCloud Document\nWord\n",
+            "Experience\nClerk | Acme | 2019 - 2020\n\nPublications\nOral History\nwww.example.org/oral-history\n",
+        ] {
+            assert_eq!(parse(text, TODAY).basics.name, None, "{text}");
+        }
+        // A sidebar first, then the name over a postal address.
+        let r = parse(
+            "Skills\nPython\nSQL\n\nEducation\nB.S. Physics\nAna Lima\n12 Page St, Apt 7, San Francisco, CA 94117\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.name.as_deref(), Some("Ana Lima"));
+        assert_eq!(
+            parse("John Smith III\njohn@example.com\n", TODAY)
+                .basics
+                .name
+                .as_deref(),
+            Some("John Smith III")
+        );
     }
 
     #[test]

@@ -444,6 +444,19 @@ both_backends! {
     }
 }
 
+/// `pursuit rank --resume R --jobs J --json`.
+async fn rank_jobs(resume: &std::path::Path, jobs: &std::path::Path) -> Finished {
+    finish(
+        pursuit()
+            .args(["rank", "--resume"])
+            .arg(resume)
+            .arg("--jobs")
+            .arg(jobs)
+            .arg("--json"),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn rank_orders_postings_for_a_resume_and_resumes_for_a_posting() {
     let dir = tempfile::tempdir().unwrap();
@@ -466,15 +479,7 @@ async fn rank_orders_postings_for_a_resume_and_resumes_for_a_posting() {
         .join("\n"),
     )
     .unwrap();
-    let ranked = finish(
-        pursuit()
-            .args(["rank", "--resume"])
-            .arg(&resume)
-            .arg("--jobs")
-            .arg(&jobs)
-            .arg("--json"),
-    )
-    .await;
+    let ranked = rank_jobs(&resume, &jobs).await;
     assert_eq!(ranked.code, Some(0), "{}", ranked.stderr);
     let ranked: serde_json::Value = serde_json::from_str(&ranked.stdout).unwrap();
     assert_eq!(ranked[0]["id"], "7", "{ranked:#}");
@@ -530,15 +535,7 @@ async fn rank_orders_postings_for_a_resume_and_resumes_for_a_posting() {
         .join("\n"),
     )
     .unwrap();
-    let some = finish(
-        pursuit()
-            .args(["rank", "--resume"])
-            .arg(&resume)
-            .arg("--jobs")
-            .arg(&jobs)
-            .arg("--json"),
-    )
-    .await;
+    let some = rank_jobs(&resume, &jobs).await;
     assert_eq!(some.code, Some(0), "{}", some.stderr);
     assert!(
         some.stderr.contains("line 1") && some.stderr.contains("line 2"),
