@@ -12,10 +12,11 @@
 //! | preferred skills | 5 | the same for nice-to-haves |
 //! | title | 15 | the posting's title against the resume's headline and role titles: shared words, or the same occupation (O*NET) |
 //! | field | 30 | the kind of work: the occupations the posting and the resume read as, by titles and wording |
-//! | experience | 10 | the resume's years (overlaps merged) against the years asked |
+//! | experience | 5 | the resume's years (overlaps merged) against the years asked |
 //! | education | 5 | the highest degree on the resume against the lowest the posting asks |
 //! | responsibilities | 10 | how much of each responsibility the resume's highlights cover, rare words counting more |
-//! | wording | 20 | how much of the posting's wording the whole resume uses: BM25's saturating term weight, each word weighted by how telling it is across O*NET's occupations (a reference corpus in the binary, so a pair's score does not depend on what else is ranked) |
+//! | wording | 60 | how much the two texts share their wording, both ways: BM25's saturating term weight, each word weighted by how telling it is across O*NET's occupations (a reference corpus in the binary, so a pair's score does not depend on what else is ranked), square-rooted |
+//! | languages | 5 | the human languages the posting asks, against those the resume names or is written in |
 //!
 //! A skills part's weight grows with the number of skills it rests on (`n / (n + 2)` of
 //! its full weight): one recognised skill, often a generic one, cannot decide a score.
@@ -1081,7 +1082,9 @@ fn wording_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
         side.length as f64 / TYPICAL_POSTING_WORDS,
         false,
     );
-    let fit = (forward + backward) / 2.0;
+    // Even a resume written for the job uses a fraction of a posting's words: the square
+    // root keeps the order of resumes and puts a good share (a quarter) at one half.
+    let fit = ((forward + backward) / 2.0).sqrt();
     Some((
         fit,
         format!(
