@@ -649,6 +649,14 @@ fn says_preferred(lower: &str) -> bool {
 
 /// `given`: the title the caller gave, if any.
 fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Posting {
+    // The description keeps the text's own paragraphs; the reading below works on its
+    // sentences where a paragraph is long.
+    let description = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let text = unflatten(text);
     let lines: Vec<&str> = text
         .lines()
@@ -656,7 +664,7 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
         .filter(|l| !l.is_empty())
         .collect();
     let mut posting = Posting {
-        description: lines.join("\n"),
+        description,
         extracted_from: "text".into(),
         ..Posting::default()
     };
@@ -1364,6 +1372,8 @@ Benefits
     fn a_flat_posting_is_read_by_its_sentences_and_keeps_the_given_title() {
         let p = parse_titled(Input::Text(FLAT), Some("Backend Engineer: Payments"));
         assert_eq!(p.title.as_deref(), Some("Backend Engineer: Payments"));
+        // What users read keeps its paragraph; only the reading works sentence by sentence.
+        assert_eq!(p.description, FLAT);
         assert!(
             p.responsibilities
                 .iter()
