@@ -221,26 +221,24 @@ mod tests {
         );
 
         // An error status and a short answer are errors that say so.
-        let (url, _) = fake_server(
+        let failing = |status: &'static str, body: &'static str| async move {
+            let (url, _) = fake_server(status, body.into()).await;
+            Remote::new(&url, "m", None)
+                .unwrap()
+                .embed(&["x"])
+                .await
+                .unwrap_err()
+        };
+        let error = failing(
             "401 Unauthorized",
-            r#"{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}"#.into(),
+            r#"{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}"#,
         )
         .await;
-        let error = Remote::new(&url, "m", None)
-            .unwrap()
-            .embed(&["x"])
-            .await
-            .unwrap_err();
         assert!(
             matches!(error, EmbedError::Status { status: 401, .. }),
             "{error}"
         );
-        let (url, _) = fake_server("200 OK", r#"{"object": "list", "data": []}"#.into()).await;
-        let error = Remote::new(&url, "m", None)
-            .unwrap()
-            .embed(&["x"])
-            .await
-            .unwrap_err();
+        let error = failing("200 OK", r#"{"object": "list", "data": []}"#).await;
         assert!(
             error.to_string().contains("1 texts sent, 0 vectors back"),
             "{error}"

@@ -121,11 +121,8 @@ pub struct Prepared<'a> {
     implied: HashMap<&'static str, &'a SkillRef>,
     /// Highlights and summary, with their terms.
     lines: Vec<(&'a String, Weighted)>,
-    /// How often each content word (as an [`fnv1a`] hash) occurs in the whole text, and
-    /// how many distinct content words it has (repeating a word does not lengthen it).
-    counts: HashMap<u64, u32>,
-    length: usize,
-    /// The distinct content words of the whole text, with their weights.
+    /// The distinct content words of the whole text, with their weights (sorted by hash:
+    /// whether the resume uses a word is a binary search; repeating it changes nothing).
     wording: Weighted,
 }
 
@@ -155,18 +152,12 @@ impl<'a> Prepared<'a> {
                 .chain(resume.accomplishments.iter())
                 .map(|l| (l, weighted(l)))
                 .collect(),
-            counts: HashMap::new(),
-            length: 0,
             wording: Weighted {
                 terms: Vec::new(),
                 total: 0.0,
             },
         };
         let stems = stemmed_words(text);
-        for stem in &stems {
-            *prepared.counts.entry(fnv1a(stem)).or_default() += 1;
-        }
-        prepared.length = prepared.counts.len();
         prepared.wording = weighted_stems(&stems);
         // A resume written in a language shows that language.
         if let Some(written) = resume.lang.as_deref().and_then(written_in) {
@@ -186,52 +177,54 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// The language skill a text in this language (ISO 639-1) shows, with that as evidence.
+/// The language skill a text in this language (ISO 639-1, as [`crate::lang::detect`]
+/// says) shows, with that as evidence; named as the vocabulary names it.
 fn written_in(code: &str) -> Option<&'static SkillRef> {
-    const LANGUAGES: [(&str, &str, &str); 30] = [
-        ("en", "english", "English"),
-        ("ar", "arabic", "Arabic"),
-        ("de", "german", "German"),
-        ("fr", "french", "French"),
-        ("es", "spanish", "Spanish"),
-        ("it", "italian", "Italian"),
-        ("pt", "portuguese", "Portuguese"),
-        ("nl", "dutch", "Dutch"),
-        ("pl", "polish", "Polish"),
-        ("ru", "russian", "Russian"),
-        ("tr", "turkish", "Turkish"),
-        ("uk", "ukrainian", "Ukrainian"),
-        ("sv", "swedish", "Swedish"),
-        ("da", "danish", "Danish"),
-        ("no", "norwegian", "Norwegian"),
-        ("fi", "finnish", "Finnish"),
-        ("cs", "czech", "Czech"),
-        ("he", "hebrew", "Hebrew"),
-        ("fa", "persian", "Persian"),
-        ("ur", "urdu", "Urdu"),
-        ("hi", "hindi", "Hindi"),
-        ("ja", "japanese", "Japanese"),
-        ("ko", "korean", "Korean"),
-        ("zh", "chinese", "Chinese"),
-        ("id", "indonesian", "Indonesian"),
-        ("vi", "vietnamese", "Vietnamese"),
-        ("th", "thai", "Thai"),
-        ("el", "greek", "Greek"),
-        ("ro", "romanian", "Romanian"),
-        ("hu", "hungarian", "Hungarian"),
+    const LANGUAGES: [(&str, &str); 30] = [
+        ("en", "english"),
+        ("ar", "arabic"),
+        ("de", "german"),
+        ("fr", "french"),
+        ("es", "spanish"),
+        ("it", "italian"),
+        ("pt", "portuguese"),
+        ("nl", "dutch"),
+        ("pl", "polish"),
+        ("ru", "russian"),
+        ("tr", "turkish"),
+        ("uk", "ukrainian"),
+        ("sv", "swedish"),
+        ("da", "danish"),
+        ("no", "norwegian"),
+        ("fi", "finnish"),
+        ("cs", "czech"),
+        ("he", "hebrew"),
+        ("fa", "persian"),
+        ("ur", "urdu"),
+        ("hi", "hindi"),
+        ("ja", "japanese"),
+        ("ko", "korean"),
+        ("zh", "chinese"),
+        ("id", "indonesian"),
+        ("vi", "vietnamese"),
+        ("th", "thai"),
+        ("el", "greek"),
+        ("ro", "romanian"),
+        ("hu", "hungarian"),
     ];
     static SKILLS: std::sync::LazyLock<Vec<(&str, SkillRef)>> = std::sync::LazyLock::new(|| {
         LANGUAGES
             .iter()
-            .map(|(code, id, name)| {
-                (
+            .filter_map(|(code, id)| {
+                let skill = crate::skills::taxonomy().get(id)?;
+                Some((
                     *code,
                     SkillRef {
-                        id: (*id).to_owned(),
-                        name: (*name).to_owned(),
-                        evidence: format!("The resume is written in {name}."),
+                        id: skill.id.to_owned(),
+                        name: skill.name.to_owned(),
+                        evidence: format!("The resume is written in {}.", skill.name),
                     },
-                )
+                ))
             })
             .collect()
     });
@@ -1069,18 +1062,25 @@ fn wording_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
     if side.wording.total <= 0.0 || prepared.wording.total <= 0.0 {
         return None;
     }
-    // A word the resume repeats counts once: stuffing it in again raises nothing.
+    // A word the resume repeats counts once, and its length is its distinct words:
+    // stuffing a word in again raises nothing.
+    let resume = &prepared.wording;
     let (forward, used) = coverage(
         &side.wording,
-        &prepared.counts,
-        prepared.length as f64 / TYPICAL_RESUME_WORDS,
-        true,
+        |hash| {
+            u32::from(
+                resume
+                    .terms
+                    .binary_search_by_key(&hash, |(h, _)| *h)
+                    .is_ok(),
+            )
+        },
+        resume.terms.len() as f64 / TYPICAL_RESUME_WORDS,
     );
     let (backward, _) = coverage(
-        &prepared.wording,
-        &side.counts,
+        resume,
+        |hash| side.counts.get(&hash).copied().unwrap_or(0),
         side.length as f64 / TYPICAL_POSTING_WORDS,
-        false,
     );
     // Even a resume written for the job uses a fraction of a posting's words: the square
     // root keeps the order of resumes and puts a good share (a quarter) at one half.
@@ -1097,20 +1097,14 @@ fn wording_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) -> Found {
     ))
 }
 
-/// The share of `wanted`'s weight found in a text with these word counts, each word by
-/// BM25's saturating share; `relative_length`: the text's length over a typical one;
-/// `once`: a word the text repeats counts as one use. Also how many words were found.
-fn coverage(
-    wanted: &Weighted,
-    counts: &HashMap<u64, u32>,
-    relative_length: f64,
-    once: bool,
-) -> (f64, usize) {
+/// The share of `wanted`'s weight found in a text that uses each word `uses(hash)` times,
+/// each word by BM25's saturating share; `relative_length`: the text's length over a
+/// typical one. Also how many of the words were found.
+fn coverage(wanted: &Weighted, uses: impl Fn(u64) -> u32, relative_length: f64) -> (f64, usize) {
     let norm = K1 * (1.0 - B + B * relative_length);
     let (mut sum, mut used) = (0.0, 0);
     for (hash, weight) in &wanted.terms {
-        let count = counts.get(hash).copied().unwrap_or(0);
-        let tf = f64::from(if once { count.min(1) } else { count });
+        let tf = f64::from(uses(*hash));
         if tf > 0.0 {
             used += 1;
             sum += weight * tf / (tf + norm);

@@ -239,11 +239,11 @@ const RENAMED: &[(&str, &str)] = &[
 /// stays: a manager of people is any manager).
 fn renamed(normalised: &str) -> String {
     let mut out = format!(" {normalised} ");
+    if out.contains(" people manager ") {
+        return normalised.to_owned();
+    }
     for (new, old) in RENAMED {
-        let found = format!(" {new} ");
-        if out.contains(&found) && !out.contains(" people manager ") {
-            out = out.replace(&found, &format!(" {old} "));
-        }
+        out = out.replace(&format!(" {new} "), &format!(" {old} "));
     }
     out.trim().to_owned()
 }

@@ -97,12 +97,14 @@ pub fn parse_titled(input: Input<'_>, title: Option<&str>) -> Posting {
     let Some(title) = title else {
         return parse(input);
     };
-    let mut posting = match input {
+    match input {
         Input::Text(text) => from_text(&normalize(text), None, Some(title)),
-        Input::Html(_) => parse(input),
-    };
-    posting.give_title(title);
-    posting
+        Input::Html(_) => {
+            let mut posting = parse(input);
+            posting.give_title(title);
+            posting
+        }
+    }
 }
 
 impl Posting {
@@ -509,12 +511,15 @@ fn is_duty(lower: &str) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or_default();
-    let base = first
-        .strip_suffix("es")
-        .filter(|b| VERBS.contains(b))
-        .or_else(|| first.strip_suffix('s'))
-        .unwrap_or(first);
-    VERBS.contains(&base) || VERBS.contains(&first)
+    // "Manage", "Manages", "Oversees".
+    [
+        Some(first),
+        first.strip_suffix('s'),
+        first.strip_suffix("es"),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|verb| VERBS.contains(&verb))
 }
 
 /// A posting given as one block of text (a job board's description field) into lines: a
@@ -561,11 +566,13 @@ fn sentences(line: &str) -> Vec<&str> {
                 .get(i + 2)
                 .is_some_and(|(_, n)| n.is_uppercase() || n.is_ascii_digit());
         // "e.g. The" and "Sr. Engineer" are not ends: the word before the dot is short.
-        let word_before = line[start..at]
-            .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
-            .next()
-            .unwrap_or_default();
-        if ends && (c != '.' || word_before.chars().count() > 3) {
+        let abbreviation = || {
+            line[start..at]
+                .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+                .next()
+                .is_some_and(|word| word.chars().count() <= 3)
+        };
+        if ends && (c != '.' || !abbreviation()) {
             out.push(&line[start..=at]);
             start = at + 1;
         }

@@ -865,16 +865,14 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
             .filter(|l| !l.is_empty())
             .take(60)
             .collect();
-        let reaches = |l: &str| {
-            l.contains('@') || phone(l).is_some() || segments(l).iter().any(|p| is_address(p))
-        };
         basics.name = (0..near.len())
             .find(|&i| {
                 let (next, after) = (near.get(i + 1), near.get(i + 2));
                 looks_like_name(near[i])
-                    && (next.is_some_and(|l| reaches(l))
+                    && (next.is_some_and(|l| reaches_the_person(l))
                         || (next.is_some_and(|l| crate::occupations::is_known_title(l))
-                            && after.is_some_and(|l| heading(l).is_some() || reaches(l))))
+                            && after
+                                .is_some_and(|l| heading(l).is_some() || reaches_the_person(l))))
             })
             .map(|i| near[i].to_owned());
     }
@@ -1356,11 +1354,15 @@ fn is_address(part: &str) -> bool {
 }
 
 fn is_contact_line(line: &str) -> bool {
-    line.contains('@')
-        || segments(line).iter().any(|p| is_address(p))
-        || phone(line).is_some()
+    reaches_the_person(line)
         || line.split_whitespace().any(|w| link(w).is_some())
         || segments(line).iter().any(|p| location(p).is_some())
+}
+
+/// Whether a line holds a way to reach the person: an email, a phone or a postal address
+/// (a link or a city alone does not).
+fn reaches_the_person(line: &str) -> bool {
+    line.contains('@') || phone(line).is_some() || segments(line).iter().any(|p| is_address(p))
 }
 
 /// Roles: each date range anchors one; the words around it name the position and the
@@ -1378,6 +1380,8 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             (rest.split_whitespace().count() <= 14).then_some(i)
         })
         .collect();
+    // How many lines above each dated line are its role's header.
+    let headers: Vec<usize> = anchors.iter().map(|a| header_before(lines, *a)).collect();
     let mut out = Vec::new();
     let mut consumed_until = 0;
     for (k, &anchor) in anchors.iter().enumerate() {
@@ -1388,7 +1392,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         let rest = format!("{} {}", &line[..range.span.0], &line[range.span.1..]);
         let mut parts = split_role_line(&rest);
         // Header lines before the dates (not yet used) belong to this role.
-        let first = anchor - header_before(lines, anchor).min(anchor - consumed_until.min(anchor));
+        let first = (anchor - headers[k]).max(consumed_until.min(anchor));
         let before: Vec<String> = lines[first..anchor]
             .iter()
             .flat_map(|l| split_role_line(l))
@@ -1419,7 +1423,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         // The next role's header lines are not this role's highlights.
         let mut body_end = next_anchor;
         if k + 1 < anchors.len() {
-            body_end = (next_anchor - header_before(lines, next_anchor)).max(body_start);
+            body_end = (next_anchor - headers[k + 1]).max(body_start);
         }
         role.highlights = highlights(&lines[body_start..body_end.max(body_start)]);
         consumed_until = body_end.max(anchor + 1);
@@ -1495,12 +1499,14 @@ fn assign_parts(role: &mut Role, parts: Vec<String>) {
 /// A lone part that starts with a job title the occupation table knows and goes on
 /// ("LOGISTICS COORDINATOR NORDIC PARTS AB", as Europass prints the two side by side) is
 /// the position followed by the employer; the longest such title wins.
-fn split_title_from_employer(parts: Vec<String>) -> Vec<String> {
-    let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
-    let [only] = named[..] else {
+fn split_title_from_employer(mut parts: Vec<String>) -> Vec<String> {
+    let named: Vec<usize> = (0..parts.len())
+        .filter(|i| location(&parts[*i]).is_none())
+        .collect();
+    let [at] = named[..] else {
         return parts;
     };
-    let words: Vec<&str> = only.split_whitespace().collect();
+    let words: Vec<&str> = parts[at].split_whitespace().collect();
     if words.len() < 3 {
         return parts;
     }
@@ -1521,17 +1527,8 @@ fn split_title_from_employer(parts: Vec<String>) -> Vec<String> {
         return parts;
     };
     let (title, employer) = (words[..cut].join(" "), words[cut..].join(" "));
-    let only = only.clone();
+    parts.splice(at..=at, [title, employer]);
     parts
-        .into_iter()
-        .flat_map(|p| {
-            if p == only {
-                vec![title.clone(), employer.clone()]
-            } else {
-                vec![p]
-            }
-        })
-        .collect()
 }
 
 /// The employer placeholder of resume templates, as anonymised and unfinished resumes

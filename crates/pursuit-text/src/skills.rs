@@ -210,12 +210,6 @@ impl Taxonomy {
                     || EVERYDAY.contains(&m.id)
                     || crate::occupations::is_known_title(&m.matched))
         };
-        let line_of = |at: usize| text[..at].matches('\n').count();
-        let anchors: Vec<usize> = found
-            .iter()
-            .filter(|m| technical(m) && !ambiguous(m))
-            .map(|m| line_of(m.start))
-            .collect();
         // "R programming", "C language": the next word says what it is.
         let named_as_language = |m: &Mention| {
             let next = text[m.end..]
@@ -228,11 +222,29 @@ impl Taxonomy {
                 "programming" | "language" | "languages" | "code" | "script" | "scripts"
             )
         };
-        found
+        // Each mention's line (mentions come in order) and whether it may be a plain word.
+        let mut line = 0;
+        let mut counted_to = 0;
+        let judged: Vec<(Mention, usize, bool)> = found
             .into_iter()
-            .filter(|m| {
-                !ambiguous(m) || anchors.contains(&line_of(m.start)) || named_as_language(m)
+            .map(|m| {
+                line += text[counted_to..m.start].matches('\n').count();
+                counted_to = m.start;
+                let doubtful = ambiguous(&m);
+                (m, line, doubtful)
             })
+            .collect();
+        let anchors: Vec<usize> = judged
+            .iter()
+            .filter(|(m, _, doubtful)| technical(m) && !doubtful)
+            .map(|(_, line, _)| *line)
+            .collect();
+        judged
+            .into_iter()
+            .filter(|(m, line, doubtful)| {
+                !doubtful || anchors.contains(line) || named_as_language(m)
+            })
+            .map(|(m, _, _)| m)
             .collect()
     }
 

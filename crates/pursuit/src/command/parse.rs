@@ -164,51 +164,48 @@ pub async fn rank_resumes(
     top: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let posting = std::sync::Arc::new(read_job(job).await?);
+    let posting = read_job(job).await?;
     let mut files = Vec::new();
     collect_files(dir, &mut files)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     files.sort();
-    // Reading resumes (PDFs in isolated child processes) is most of the work: a few at a
-    // time on every core, reported in the folder's order.
+    // Reading resumes is most of the work: a few at a time on every core, then each
+    // scored against the posting prepared once, in the folder's order.
     let at_once = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
     let mut reads = tokio::task::JoinSet::new();
-    type Scored = (String, Option<String>, pursuit_text::matching::Match);
-    let mut done: Vec<(usize, anyhow::Result<Scored>)> = Vec::new();
+    let mut done = Vec::new();
     for (i, file) in files.into_iter().enumerate() {
         if reads.len() >= at_once
             && let Some(finished) = reads.join_next().await
         {
             done.push(finished?);
         }
-        let posting = posting.clone();
         reads.spawn(async move {
             let read = read_resume(&file).await;
-            let scored = read.map(|read| {
-                let prepared = pursuit_text::matching::Prepared::new(&read.resume, &read.text);
-                let side = pursuit_text::matching::PreparedPosting::new(&posting);
-                let result = pursuit_text::matching::score_pair(&prepared, &side);
-                (
-                    file.display().to_string(),
-                    read.resume.basics.label.clone(),
-                    result,
-                )
-            });
-            (i, scored)
+            (i, file, read)
         });
     }
     while let Some(finished) = reads.join_next().await {
         done.push(finished?);
     }
-    done.sort_by_key(|(i, _)| *i);
-    let mut ranked = Vec::new();
-    for (_, result) in done {
+    done.sort_by_key(|(i, _, _)| *i);
+    let mut read = Vec::new();
+    for (_, file, result) in done {
         match result {
-            Ok(scored) => ranked.push(scored),
+            Ok(resume) => read.push((file, resume)),
             // One unreadable file does not stop the ranking; it is named on stderr.
             Err(e) => eprintln!("skipped: {e:#}"),
         }
     }
+    let side = pursuit_text::matching::PreparedPosting::new(&posting);
+    let ranked = pursuit_text::matching::par_map(&read, |(file, resume)| {
+        let prepared = pursuit_text::matching::Prepared::new(&resume.resume, &resume.text);
+        (
+            file.display().to_string(),
+            resume.resume.basics.label.clone(),
+            pursuit_text::matching::score_pair(&prepared, &side),
+        )
+    });
     anyhow::ensure!(
         !ranked.is_empty(),
         "no readable resumes under {}",
