@@ -2,7 +2,7 @@
 //! alternately in one run so both see the same noise.
 //!
 //! The floor is a server in this process doing the least each kind of request needs: a bare
-//! axum handler, one indexed read of an application row (sqlx, its own pool, the same
+//! axum handler, one indexed read of an application row (its own connections, the same
 //! database), and one durable one-row commit (the same database, a scratch table). Pursuit is
 //! the built binary (`pursuit serve`) on one account with many applications and tags. Each
 //! round measures every target for the same time with the same number of connections
@@ -33,6 +33,8 @@ pub struct Options {
     pub rounds: usize,
     pub rate: u64,
     pub database_url: Option<String>,
+    /// Only the pairs whose Pursuit route's name holds this (case-insensitive).
+    pub only: Option<String>,
 }
 
 const TAGS: [&str; 12] = [
@@ -51,11 +53,35 @@ fn application(i: usize) -> ApplicationData {
     }
 }
 
-/// The floor's own connections to the same database, as lean as sqlx makes them.
+/// The floor's own connections to the same database, as lean as each driver makes them:
+/// on SQLite `rusqlite` connections used on tokio's blocking threads (one hand-off each way
+/// per statement), on PostgreSQL an sqlx pool.
 #[derive(Clone)]
 enum FloorDb {
-    Sqlite(sqlx::SqlitePool),
+    Sqlite(Arc<std::sync::Mutex<Vec<rusqlite::Connection>>>),
     Postgres(sqlx::PgPool),
+}
+
+/// Runs `work` on one of the floor's SQLite connections on a blocking thread.
+async fn on_sqlite<T: Send + 'static>(
+    connections: &Arc<std::sync::Mutex<Vec<rusqlite::Connection>>>,
+    work: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+) -> Option<T> {
+    let connections = Arc::clone(connections);
+    tokio::task::spawn_blocking(move || {
+        let lock = || {
+            connections
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let conn = lock().pop()?;
+        let result = work(&conn).ok();
+        lock().push(conn);
+        result
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 #[derive(Clone)]
@@ -71,17 +97,26 @@ async fn bare() -> axum::Json<serde_json::Value> {
 async fn read(State(floor): State<Floor>, Path(id): Path<uuid::Uuid>) -> axum::response::Response {
     use axum::response::IntoResponse;
     let sql = "SELECT company, role_title, status, version FROM applications WHERE id = $1";
-    let row: Result<Option<(String, String, String, i64)>, sqlx::Error> = match &floor.db {
-        FloorDb::Sqlite(pool) => {
-            sqlx::query_as(sql)
-                .bind(id.hyphenated().to_string())
-                .fetch_optional(pool)
-                .await
-        }
-        FloorDb::Postgres(pool) => sqlx::query_as(sql).bind(id).fetch_optional(pool).await,
+    let row: Option<(String, String, String, i64)> = match &floor.db {
+        FloorDb::Sqlite(connections) => on_sqlite(connections, move |conn| {
+            use rusqlite::OptionalExtension;
+            conn.prepare_cached(sql)?
+                .query_row([id.hyphenated().to_string()], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+                .optional()
+        })
+        .await
+        .flatten(),
+        FloorDb::Postgres(pool) => sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .ok()
+            .flatten(),
     };
     match row {
-        Ok(Some((company, role, status, version))) => axum::Json(serde_json::json!({
+        Some((company, role, status, version)) => axum::Json(serde_json::json!({
             "company": company, "role_title": role, "status": status, "version": version,
         }))
         .into_response(),
@@ -93,20 +128,21 @@ async fn commit(State(floor): State<Floor>) -> axum::http::StatusCode {
     let n = floor.counter.fetch_add(1, Ordering::Relaxed) as i64;
     let sql = "INSERT INTO floor_commits (n, note) VALUES ($1, $2)";
     let done = match &floor.db {
-        FloorDb::Sqlite(pool) => sqlx::query(sql)
-            .bind(n)
-            .bind("a row")
-            .execute(pool)
-            .await
-            .map(|_| ()),
+        FloorDb::Sqlite(connections) => on_sqlite(connections, move |conn| {
+            conn.prepare_cached(sql)?
+                .execute(rusqlite::params![n, "a row"])
+                .map(|_| ())
+        })
+        .await
+        .is_some(),
         FloorDb::Postgres(pool) => sqlx::query(sql)
             .bind(n)
             .bind("a row")
             .execute(pool)
             .await
-            .map(|_| ()),
+            .is_ok(),
     };
-    if done.is_ok() {
+    if done {
         axum::http::StatusCode::CREATED
     } else {
         axum::http::StatusCode::INTERNAL_SERVER_ERROR
@@ -331,19 +367,18 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 .connect(url)
                 .await?,
         ),
-        None => FloorDb::Sqlite(
-            sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(10)
-                .test_before_acquire(false)
-                .connect_with(
-                    sqlx::sqlite::SqliteConnectOptions::new()
-                        .filename(dir.path().join("pursuit.db"))
-                        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                        .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
-                        .busy_timeout(Duration::from_secs(5)),
-                )
-                .await?,
-        ),
+        None => {
+            let path = dir.path().join("pursuit.db");
+            let mut connections = Vec::new();
+            for _ in 0..10 {
+                let conn = rusqlite::Connection::open(&path)?;
+                conn.busy_timeout(Duration::from_secs(5))?;
+                conn.pragma_update(None, "journal_mode", "wal")?;
+                conn.pragma_update(None, "synchronous", "full")?;
+                connections.push(conn);
+            }
+            FloorDb::Sqlite(Arc::new(std::sync::Mutex::new(connections)))
+        }
     };
     let floor = Floor {
         db: floor_db,
@@ -382,7 +417,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         kind,
     };
     // Each Pursuit route next to the floor it is held to.
-    let pairs: Vec<(Target, Target)> = vec![
+    let mut pairs: Vec<(Target, Target)> = vec![
         (
             target("bare handler", &floor_base, Kind::Bare),
             target("GET /healthz", &base, Kind::Health),
@@ -404,6 +439,11 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             target("POST", &base, Kind::Post),
         ),
     ];
+    if let Some(only) = &options.only {
+        let only = only.to_lowercase();
+        pairs.retain(|(_, pursuit)| pursuit.name.to_lowercase().contains(&only));
+        anyhow::ensure!(!pairs.is_empty(), "--only {only} names none of the routes");
+    }
     // Warm both servers' pools and caches.
     for (floor_target, pursuit_target) in &pairs {
         closed_loop(&shared, floor_target, options.connections, 1).await;

@@ -11,6 +11,11 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
+
+/// The same allocator as `pursuit`, so the floor (served from this process) is as lean as
+/// what it is held against.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -173,6 +178,9 @@ enum Bench {
         /// postgres://… (an empty database you own); default: a fresh SQLite file.
         #[arg(long)]
         database_url: Option<String>,
+        /// Only the routes whose name holds this word (e.g. `list`, `POST`): for profiling.
+        #[arg(long)]
+        only: Option<String>,
     },
     /// `GET /api/v1/jobs?sort=match` with thousands of read postings: its latency, and
     /// `/healthz` latency while ten ranked lists run at once. Give `--binary` twice to
@@ -368,6 +376,7 @@ async fn main() -> anyhow::Result<()> {
             rounds,
             rate,
             database_url,
+            only,
         } => {
             floor::run(floor::Options {
                 binary,
@@ -377,6 +386,7 @@ async fn main() -> anyhow::Result<()> {
                 rounds,
                 rate,
                 database_url,
+                only,
             })
             .await
         }

@@ -48,6 +48,9 @@ pub struct ChildReader {
     pub program: PathBuf,
     /// The most address space the child may use, in bytes (`RLIMIT_AS`).
     pub memory_bytes: u64,
+    /// The child's whole environment (it starts from an empty one): what the program needs
+    /// to run inside `memory_bytes`, such as its allocator's settings.
+    pub environment: Vec<(String, String)>,
 }
 
 /// What the parent asks for, on the first line of the child's standard input.
@@ -100,6 +103,7 @@ pub async fn read(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env_clear()
+        .envs(reader.environment.iter().map(|(k, v)| (k, v)))
         .kill_on_drop(true)
         .spawn()
         .map_err(|error| {

@@ -6,16 +6,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use sqlx::pool::PoolConnection;
+use sqlx::Postgres;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{Postgres, Sqlite};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::StoreError;
-use crate::sql::{Query, Row, RowInner, bind_postgres, bind_sqlite};
+use crate::sql::{Query, Row, RowInner, bind_postgres};
+use crate::sqlite::{self, Lent};
 
 /// Which database a [`Db`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,7 +117,7 @@ impl Drop for Probe<'_> {
 #[derive(Clone)]
 enum Pools {
     Sqlite {
-        pool: SqlitePool,
+        pool: sqlite::Pool,
         /// SQLite allows one writer at a time. Writers in this process queue here, fairly
         /// and without polling, instead of spinning in SQLite's busy handler; writers in other
         /// processes (a separate `pursuit worker`) are still covered by `busy_timeout`.
@@ -141,17 +138,12 @@ impl Db {
     /// Opens a pool for `url` (`sqlite://path` or `postgres://…`) and checks it answers.
     pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Db, StoreError> {
         if url.starts_with("sqlite:") {
-            let connect =
-                SqliteConnectOptions::from_str(url).map_err(|source| StoreError::Connect {
-                    backend: Backend::Sqlite,
-                    source,
-                })?;
-            Db::connect_sqlite(connect, options).await
+            Db::connect_sqlite(sqlite::Settings::path_of_url(url)?, options).await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect =
                 PgConnectOptions::from_str(url).map_err(|source| StoreError::Connect {
                     backend: Backend::Postgres,
-                    source,
+                    source: source.into(),
                 })?;
             Db::connect_postgres(connect, options).await
         } else {
@@ -164,31 +156,20 @@ impl Db {
         path: &std::path::Path,
         options: &ConnectOptions,
     ) -> Result<Db, StoreError> {
-        Db::connect_sqlite(SqliteConnectOptions::new().filename(path), options).await
+        Db::connect_sqlite(path.to_owned(), options).await
     }
 
     async fn connect_sqlite(
-        connect: SqliteConnectOptions,
+        path: std::path::PathBuf,
         options: &ConnectOptions,
     ) -> Result<Db, StoreError> {
-        let connect = connect
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(options.busy_timeout);
-        // No ping on acquire: a local file does not drop connections, and the ping was a
-        // round trip to the connection's thread on every statement.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(options.max_connections)
-            .acquire_timeout(options.acquire_timeout)
-            .test_before_acquire(false)
-            .connect_with(connect)
-            .await
-            .map_err(|source| StoreError::Connect {
-                backend: Backend::Sqlite,
-                source,
-            })?;
+        let pool = sqlite::Pool::open(sqlite::Settings {
+            path,
+            busy_timeout: options.busy_timeout,
+            max_connections: options.max_connections,
+            acquire_timeout: options.acquire_timeout,
+        })
+        .await?;
         let db = Db {
             pools: Pools::Sqlite {
                 pool,
@@ -216,7 +197,7 @@ impl Db {
             .await
             .map_err(|source| StoreError::Connect {
                 backend: Backend::Postgres,
-                source,
+                source: source.into(),
             })?;
         Ok(Db {
             pools: Pools::Postgres(pool),
@@ -304,8 +285,9 @@ impl Db {
     /// at startup and by the daily sweep. PostgreSQL's autovacuum keeps its own.
     pub async fn optimize(&self) -> Result<(), StoreError> {
         if let Pools::Sqlite { pool, .. } = &self.pools {
-            sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
-                .execute(pool)
+            pool.acquire()
+                .await?
+                .batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;".to_owned())
                 .await?;
         }
         Ok(())
@@ -324,12 +306,15 @@ impl Db {
 
     pub fn pool_stats(&self) -> PoolStats {
         let (size, idle) = match &self.pools {
-            Pools::Sqlite { pool, .. } => (pool.size(), pool.num_idle()),
-            Pools::Postgres(pool) => (pool.size(), pool.num_idle()),
+            Pools::Sqlite { pool, .. } => (pool.size(), pool.idle()),
+            Pools::Postgres(pool) => (
+                pool.size(),
+                u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            ),
         };
         PoolStats {
             size,
-            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+            idle,
             max: self.max_connections,
         }
     }
@@ -367,7 +352,8 @@ impl Db {
                     outage.probed_at_ms.load(Ordering::Acquire),
                 ));
             // What a caller sees while the database is down: no connection to be had.
-            let unavailable = || StoreError::Database(sqlx::Error::PoolTimedOut);
+            let unavailable =
+                || StoreError::Unavailable("the database did not answer just now".to_owned());
             if since_probe < PROBE_TIMEOUT || outage.probing.swap(true, Ordering::AcqRel) {
                 return Err(unavailable());
             }
@@ -395,7 +381,7 @@ impl Db {
                 Arc::clone(writer)
                     .acquire_owned()
                     .await
-                    .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?,
+                    .map_err(|_| StoreError::Unavailable("the database is closed".to_owned()))?,
             ),
             Pools::Postgres(_) => None,
         };
@@ -411,12 +397,12 @@ impl Db {
                 let permit = Arc::clone(writer)
                     .acquire_owned()
                     .await
-                    .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?;
+                    .map_err(|_| StoreError::Unavailable("the database is closed".to_owned()))?;
                 let mut conn = pool.acquire().await?;
-                if let Err(error) = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
+                if let Err(error) = conn.batch("BEGIN IMMEDIATE".to_owned()).await {
                     // Whatever state it is in, this connection is not lent out again.
-                    conn.close_on_drop();
-                    return self.note(Err(error.into()));
+                    conn.discard();
+                    return self.note(Err(error));
                 }
                 Ok(Tx {
                     inner: TxInner::Sqlite(Some(conn)),
@@ -439,16 +425,17 @@ impl Db {
 
     async fn execute_unguarded(&self, query: Query) -> Result<u64, StoreError> {
         let affected = match &self.pools {
-            Pools::Sqlite { pool, .. } => bind_sqlite(&query)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected()),
+            Pools::Sqlite { pool, .. } => match pool.acquire().await {
+                Ok(mut conn) => conn.query(query).await.map(|(_, changed)| changed),
+                Err(error) => Err(error),
+            },
             Pools::Postgres(pool) => bind_postgres(&query)
                 .execute(pool)
                 .await
-                .map(|done| done.rows_affected()),
+                .map(|done| done.rows_affected())
+                .map_err(Into::into),
         };
-        self.note(affected.map_err(Into::into))
+        self.note(affected)
     }
 
     pub async fn fetch_all(&self, query: Query) -> Result<Vec<Row>, StoreError> {
@@ -460,12 +447,10 @@ impl Db {
 
     async fn fetch_all_unguarded(&self, query: Query) -> Result<Vec<Row>, StoreError> {
         let rows = match &self.pools {
-            Pools::Sqlite { pool, .. } => bind_sqlite(&query)
-                .fetch_all(pool)
-                .await?
-                .into_iter()
-                .map(Row::sqlite)
-                .collect(),
+            Pools::Sqlite { pool, .. } => {
+                let (rows, _) = pool.acquire().await?.query(query).await?;
+                rows.into_iter().map(Row::sqlite).collect()
+            }
             Pools::Postgres(pool) => bind_postgres(&query)
                 .fetch_all(pool)
                 .await?
@@ -484,10 +469,10 @@ impl Db {
 
     async fn fetch_optional_unguarded(&self, query: Query) -> Result<Option<Row>, StoreError> {
         let row = match &self.pools {
-            Pools::Sqlite { pool, .. } => bind_sqlite(&query)
-                .fetch_optional(pool)
-                .await?
-                .map(Row::sqlite),
+            Pools::Sqlite { pool, .. } => {
+                let (rows, _) = pool.acquire().await?.query(query).await?;
+                rows.into_iter().next().map(Row::sqlite)
+            }
             Pools::Postgres(pool) => bind_postgres(&query)
                 .fetch_optional(pool)
                 .await?
@@ -522,7 +507,7 @@ pub struct Tx {
 
 enum TxInner {
     /// `None` once committed or rolled back.
-    Sqlite(Option<PoolConnection<Sqlite>>),
+    Sqlite(Option<Lent>),
     Postgres(Option<sqlx::Transaction<'static, Postgres>>),
 }
 
@@ -541,40 +526,9 @@ impl Drop for Tx {
             // sqlx's PostgreSQL transaction rolls back on drop by itself.
             return;
         };
-        let Some(mut conn) = conn.take() else {
-            return;
-        };
-        let writer = self.writer.take();
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                // If the task never runs (the runtime is shutting down), the guard closes the
-                // connection instead of letting it back into the pool inside a transaction.
-                let mut guard = RollbackGuard(Some(conn));
-                runtime.spawn(async move {
-                    if let Some(conn) = guard.0.as_mut()
-                        && sqlx::raw_sql("ROLLBACK").execute(&mut **conn).await.is_ok()
-                    {
-                        // Rolled back: the connection may go back to the pool as it is.
-                        drop(guard.0.take());
-                    }
-                    drop(guard);
-                    drop(writer);
-                });
-            }
-            // No runtime to roll back on: closing the connection rolls back.
-            Err(_) => conn.close_on_drop(),
-        }
-    }
-}
-
-/// Holds a connection whose transaction still has to be rolled back; dropped with it still
-/// inside, it closes the connection (which rolls back) rather than pooling it.
-struct RollbackGuard(Option<PoolConnection<Sqlite>>);
-
-impl Drop for RollbackGuard {
-    fn drop(&mut self) {
-        if let Some(conn) = self.0.as_mut() {
-            conn.close_on_drop();
+        if let Some(conn) = conn.take() {
+            // The write turn is released once the rollback is done.
+            conn.roll_back_later(self.writer.take());
         }
     }
 }
@@ -616,8 +570,8 @@ impl Tx {
     }
 
     /// The open connection: a `Tx` is open from `begin` until `commit`/`rollback` take it.
-    fn sqlite(conn: &mut Option<PoolConnection<Sqlite>>) -> &mut sqlx::SqliteConnection {
-        conn.as_deref_mut()
+    fn sqlite(conn: &mut Option<Lent>) -> &mut Lent {
+        conn.as_mut()
             .unwrap_or_else(|| unreachable!("a transaction is used only while open"))
     }
 
@@ -631,46 +585,49 @@ impl Tx {
     pub async fn execute(&mut self, query: Query) -> Result<u64, StoreError> {
         query.refuse_nul()?;
         let affected = match &mut self.inner {
-            TxInner::Sqlite(conn) => bind_sqlite(&query)
-                .execute(Tx::sqlite(conn))
+            TxInner::Sqlite(conn) => Tx::sqlite(conn)
+                .query(query)
                 .await
-                .map(|done| done.rows_affected()),
+                .map(|(_, changed)| changed),
             TxInner::Postgres(tx) => bind_postgres(&query)
                 .execute(Tx::postgres(tx))
                 .await
-                .map(|done| done.rows_affected()),
+                .map(|done| done.rows_affected())
+                .map_err(Into::into),
         };
-        note(&self.storage_full, affected.map_err(Into::into))
+        note(&self.storage_full, affected)
     }
 
     pub async fn fetch_all(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
         query.refuse_nul()?;
         let rows = match &mut self.inner {
-            TxInner::Sqlite(conn) => bind_sqlite(&query)
-                .fetch_all(Tx::sqlite(conn))
+            TxInner::Sqlite(conn) => Tx::sqlite(conn)
+                .query(query)
                 .await
-                .map(|rows| rows.into_iter().map(Row::sqlite).collect()),
+                .map(|(rows, _)| rows.into_iter().map(Row::sqlite).collect()),
             TxInner::Postgres(tx) => bind_postgres(&query)
                 .fetch_all(Tx::postgres(tx))
                 .await
-                .map(|rows| rows.into_iter().map(Row::postgres).collect()),
+                .map(|rows| rows.into_iter().map(Row::postgres).collect())
+                .map_err(Into::into),
         };
-        note(&self.storage_full, rows.map_err(Into::into))
+        note(&self.storage_full, rows)
     }
 
     pub async fn fetch_optional(&mut self, query: Query) -> Result<Option<Row>, StoreError> {
         query.refuse_nul()?;
         let row = match &mut self.inner {
-            TxInner::Sqlite(conn) => bind_sqlite(&query)
-                .fetch_optional(Tx::sqlite(conn))
+            TxInner::Sqlite(conn) => Tx::sqlite(conn)
+                .query(query)
                 .await
-                .map(|row| row.map(Row::sqlite)),
+                .map(|(rows, _)| rows.into_iter().next().map(Row::sqlite)),
             TxInner::Postgres(tx) => bind_postgres(&query)
                 .fetch_optional(Tx::postgres(tx))
                 .await
-                .map(|row| row.map(Row::postgres)),
+                .map(|row| row.map(Row::postgres))
+                .map_err(Into::into),
         };
-        note(&self.storage_full, row.map_err(Into::into))
+        note(&self.storage_full, row)
     }
 
     pub async fn fetch_one(&mut self, query: Query) -> Result<Row, StoreError> {
@@ -680,16 +637,14 @@ impl Tx {
     }
 
     /// Runs a script of several statements with no parameters inside this transaction.
-    pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+    pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), StoreError> {
         match &mut self.inner {
-            TxInner::Sqlite(conn) => sqlx::raw_sql(sql)
-                .execute(Tx::sqlite(conn))
-                .await
-                .map(|_| ()),
+            TxInner::Sqlite(conn) => Tx::sqlite(conn).batch(sql.to_owned()).await,
             TxInner::Postgres(tx) => sqlx::raw_sql(sql)
                 .execute(Tx::postgres(tx))
                 .await
-                .map(|_| ()),
+                .map(|_| ())
+                .map_err(Into::into),
         }
     }
 }
@@ -698,22 +653,19 @@ impl Tx {
 /// connection is rolled back as far as it still can be and closed rather than returned to
 /// the pool: after a failed `COMMIT` (a full disk) SQLite may or may not still be inside
 /// the transaction, and a pooled connection must never start in one.
-async fn end_sqlite(mut conn: PoolConnection<Sqlite>, statement: &str) -> Result<(), StoreError> {
-    match sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
-        .execute(&mut *conn)
-        .await
-    {
-        Ok(_) => Ok(()),
+async fn end_sqlite(mut conn: Lent, statement: &str) -> Result<(), StoreError> {
+    match conn.batch(statement.to_owned()).await {
+        Ok(()) => Ok(()),
         Err(error) => {
-            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
-            conn.close_on_drop();
-            Err(error.into())
+            let _ = conn.batch("ROLLBACK".to_owned()).await;
+            conn.discard();
+            Err(error)
         }
     }
 }
 
 impl Row {
-    fn sqlite(row: sqlx::sqlite::SqliteRow) -> Row {
+    fn sqlite(row: sqlite::SqliteRow) -> Row {
         Row(RowInner::Sqlite(row))
     }
 

@@ -1,5 +1,8 @@
 use crate::db::Backend;
 
+/// A driver's error, kept whole for logs.
+pub type Source = Box<dyn std::error::Error + Send + Sync>;
+
 /// What went wrong in the store, cut along the lines callers act on: the HTTP edge maps
 /// the constraint variants to 409/422 and everything else to a 500 that names no internals.
 #[derive(Debug, thiserror::Error)]
@@ -10,7 +13,7 @@ pub enum StoreError {
     Connect {
         backend: Backend,
         #[source]
-        source: sqlx::Error,
+        source: Source,
     },
     #[error("the SQLite connection settings are not in force: {0}")]
     SqliteSettings(String),
@@ -30,7 +33,7 @@ pub enum StoreError {
         version: i64,
         name: String,
         #[source]
-        source: sqlx::Error,
+        source: Box<StoreError>,
     },
     #[error("unique constraint violated ({})", .constraint.as_deref().unwrap_or("unnamed"))]
     UniqueViolation { constraint: Option<String> },
@@ -48,8 +51,11 @@ pub enum StoreError {
     NulInText,
     #[error("column {column} cannot be decoded: {message}")]
     Decode { column: String, message: String },
+    /// No connection could be had in time, or the server went away: retry later (503).
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
-    Database(sqlx::Error),
+    Database(Source),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -57,6 +63,9 @@ impl From<sqlx::Error> for StoreError {
         use sqlx::error::ErrorKind;
         match &error {
             sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error.to_string())
+            }
             sqlx::Error::Database(db_error) if is_storage_full(db_error.code().as_deref()) => {
                 StoreError::StorageFull
             }
@@ -70,35 +79,49 @@ impl From<sqlx::Error> for StoreError {
                     ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
                         StoreError::CheckViolation { constraint }
                     }
-                    _ => StoreError::Database(error),
+                    _ => StoreError::Database(error.into()),
                 }
             }
-            _ => StoreError::Database(error),
+            _ => StoreError::Database(error.into()),
         }
     }
 }
 
-/// SQLite's `SQLITE_FULL` (13, also as the low byte of an extended code) and PostgreSQL's
-/// `disk_full` (53100).
-fn is_storage_full(code: Option<&str>) -> bool {
-    match code {
-        Some("53100") => true,
-        Some(code) => code.parse::<i64>().is_ok_and(|code| code & 0xff == 13),
-        None => false,
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        match &error {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            rusqlite::Error::SqliteFailure(failure, _) => match failure.extended_code {
+                _ if failure.code == rusqlite::ErrorCode::DiskFull => StoreError::StorageFull,
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    StoreError::UniqueViolation { constraint: None }
+                }
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                    StoreError::ForeignKeyViolation { constraint: None }
+                }
+                ffi::SQLITE_CONSTRAINT_CHECK | ffi::SQLITE_CONSTRAINT_NOTNULL => {
+                    StoreError::CheckViolation { constraint: None }
+                }
+                _ => StoreError::Database(error.into()),
+            },
+            _ => StoreError::Database(error.into()),
+        }
     }
+}
+
+/// PostgreSQL's `disk_full` (53100); SQLite's `SQLITE_FULL` is read from its error code.
+fn is_storage_full(code: Option<&str>) -> bool {
+    code == Some("53100")
 }
 
 impl StoreError {
     /// True when the database could not be reached or had no connection to spare: a
     /// condition to retry later (503), not a bug.
     pub fn is_unavailable(&self) -> bool {
-        match self {
-            StoreError::Connect { .. } => true,
-            StoreError::Database(error) => matches!(
-                error,
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            ),
-            _ => false,
-        }
+        matches!(
+            self,
+            StoreError::Connect { .. } | StoreError::Unavailable(_)
+        )
     }
 }

@@ -4,6 +4,8 @@
 //! # Layout
 //! - [`db`]: [`Db`] (a pool per backend behind one type), [`Tx`] (a write transaction) and the
 //!   connection settings each backend needs (WAL, `synchronous=FULL`, `BEGIN IMMEDIATE`).
+//! - `sqlite`: the SQLite backend (a pool of `rusqlite` connections; each statement runs
+//!   whole on a blocking thread and returns all its rows at once).
 //! - [`sql`]: [`Query`] (portable `$N` SQL plus typed [`Value`]s) and [`Row`] (typed getters
 //!   that decode the same logical type from each backend's native column type).
 //! - [`migrate`]: migrations embedded in the binary, one file per backend per version.
@@ -41,6 +43,7 @@ pub mod resumes;
 pub mod schema;
 pub mod secret;
 pub mod sql;
+mod sqlite;
 pub mod views;
 
 pub use db::{Backend, Conn, ConnectOptions, Db, PoolStats, Tx};

@@ -147,7 +147,9 @@ async fn bump_schema_version(tx: &mut Tx, migration: &Migration) -> Result<(), S
         Err(StoreError::Migration {
             version: migration.version,
             name: migration.name.to_owned(),
-            source: sqlx::Error::Protocol(format!("integrity check after a schema edit: {check}")),
+            source: Box::new(StoreError::Database(
+                format!("integrity check after a schema edit: {check}").into(),
+            )),
         })
     }
 }
@@ -200,7 +202,7 @@ pub async fn run(db: &Db, app_version: &str) -> Result<MigrationReport, StoreErr
             .map_err(|source| StoreError::Migration {
                 version: migration.version,
                 name: migration.name.to_owned(),
-                source,
+                source: Box::new(source),
             })?;
         if backend == Backend::Sqlite && migration.sql(backend).contains("writable_schema") {
             bump_schema_version(&mut tx, migration).await?;

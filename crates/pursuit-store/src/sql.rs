@@ -2,12 +2,13 @@
 //! native types; a [`Row`] decodes them back to the same Rust types on either backend.
 
 use jiff::Timestamp;
+use rusqlite::types::Value as Cell;
 use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{AssertSqlSafe, Postgres, Row as _, SqlStr, Sqlite};
+use sqlx::{AssertSqlSafe, Postgres, Row as _, SqlStr};
 use uuid::Uuid;
 
 use crate::error::StoreError;
+use crate::sqlite::SqliteRow;
 
 /// A bind value. Every variant carries an `Option` so that a NULL still has a type:
 /// PostgreSQL rejects a text-typed NULL bound to a `uuid` column.
@@ -114,6 +115,11 @@ impl Query {
         self.args
     }
 
+    /// The bound values, in placeholder order.
+    pub(crate) fn args(&self) -> &[Value] {
+        &self.args
+    }
+
     /// A query whose text was built at run time (by sea-query or a filter builder). The text
     /// must contain no user input: user input goes in `bind` values only.
     pub fn dynamic(sql: String) -> Query {
@@ -175,24 +181,6 @@ fn to_chrono(ts: Timestamp) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default()
 }
 
-pub(crate) fn bind_sqlite(query: &Query) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
-    let mut q = sqlx::query(query.sql.clone());
-    for value in &query.args {
-        q = match value {
-            Value::Bool(v) => q.bind(*v),
-            Value::I64(v) => q.bind(*v),
-            Value::F64(v) => q.bind(*v),
-            Value::Text(v) => q.bind(v.clone()),
-            Value::Uuid(v) => q.bind(v.map(|id| id.hyphenated().to_string())),
-            Value::Timestamp(v) => q.bind(v.map(sqlite_timestamp)),
-            Value::Date(v) => q.bind(v.map(|d| d.to_string())),
-            Value::Json(v) => q.bind(v.as_ref().map(|json| json.to_string())),
-            Value::Bytes(v) => q.bind(v.clone()),
-        };
-    }
-    q
-}
-
 pub(crate) fn bind_postgres(query: &Query) -> sqlx::query::Query<'static, Postgres, PgArguments> {
     let mut q = sqlx::query(query.sql.clone());
     for value in &query.args {
@@ -248,15 +236,89 @@ fn required<T>(column: &str, value: Option<T>) -> Result<T, StoreError> {
     value.ok_or_else(|| decode_error(column, "unexpected NULL"))
 }
 
+/// The SQLite value of `column`, by name.
+fn cell<'a>(row: &'a SqliteRow, column: &str) -> Result<&'a Cell, StoreError> {
+    row.cell(column)
+        .ok_or_else(|| decode_error(column, "no such column in the result"))
+}
+
+/// A Rust type read straight from a SQLite value (NULL is `None`); the storage classes
+/// each accepts are the ones Pursuit's schema stores it as.
+trait FromCell: Sized {
+    fn from_cell(cell: &Cell) -> Result<Option<Self>, String>;
+}
+
+fn mismatch<T>(cell: &Cell, wanted: &str) -> Result<Option<T>, String> {
+    Err(format!("expected {wanted}, found {:?}", cell.data_type()))
+}
+
+impl FromCell for bool {
+    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+        match cell {
+            Cell::Null => Ok(None),
+            Cell::Integer(i) => Ok(Some(*i != 0)),
+            other => mismatch(other, "an integer 0 or 1"),
+        }
+    }
+}
+
+impl FromCell for i64 {
+    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+        match cell {
+            Cell::Null => Ok(None),
+            Cell::Integer(i) => Ok(Some(*i)),
+            other => mismatch(other, "an integer"),
+        }
+    }
+}
+
+impl FromCell for f64 {
+    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+        match cell {
+            Cell::Null => Ok(None),
+            Cell::Real(f) => Ok(Some(*f)),
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "SQLite stores whole reals as integers"
+            )]
+            Cell::Integer(i) => Ok(Some(*i as f64)),
+            other => mismatch(other, "a number"),
+        }
+    }
+}
+
+impl FromCell for String {
+    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+        match cell {
+            Cell::Null => Ok(None),
+            Cell::Text(text) => Ok(Some(text.clone())),
+            other => mismatch(other, "text"),
+        }
+    }
+}
+
+impl FromCell for Vec<u8> {
+    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+        match cell {
+            Cell::Null => Ok(None),
+            Cell::Blob(bytes) => Ok(Some(bytes.clone())),
+            Cell::Text(text) => Ok(Some(text.clone().into_bytes())),
+            other => mismatch(other, "bytes"),
+        }
+    }
+}
+
 macro_rules! decode_native {
     ($($rust:ty),* $(,)?) => {$(
         impl Decode for Option<$rust> {
             fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
                 match &row.0 {
-                    RowInner::Sqlite(r) => r.try_get::<Option<$rust>, _>(column),
-                    RowInner::Postgres(r) => r.try_get::<Option<$rust>, _>(column),
+                    RowInner::Sqlite(r) => <$rust>::from_cell(cell(r, column)?)
+                        .map_err(|e| decode_error(column, e)),
+                    RowInner::Postgres(r) => r
+                        .try_get::<Option<$rust>, _>(column)
+                        .map_err(|e| decode_error(column, e)),
                 }
-                .map_err(|e| decode_error(column, e))
             }
         }
         impl Decode for $rust {
@@ -272,8 +334,7 @@ decode_native!(bool, i64, f64, String, Vec<u8>);
 impl Decode for Option<Uuid> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => r
-                .try_get::<Option<String>, _>(column)
+            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
                 .map_err(|e| decode_error(column, e))?
                 .map(|text| Uuid::parse_str(&text).map_err(|e| decode_error(column, e)))
                 .transpose(),
@@ -287,8 +348,7 @@ impl Decode for Option<Uuid> {
 impl Decode for Option<Timestamp> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => r
-                .try_get::<Option<String>, _>(column)
+            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
                 .map_err(|e| decode_error(column, e))?
                 .map(|text| {
                     text.parse::<Timestamp>()
@@ -310,8 +370,7 @@ impl Decode for Option<Timestamp> {
 impl Decode for Option<jiff::civil::Date> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => r
-                .try_get::<Option<String>, _>(column)
+            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
                 .map_err(|e| decode_error(column, e))?
                 .map(|text| {
                     text.parse::<jiff::civil::Date>()
@@ -334,8 +393,7 @@ impl Decode for Option<jiff::civil::Date> {
 impl Decode for Option<serde_json::Value> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => r
-                .try_get::<Option<String>, _>(column)
+            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
                 .map_err(|e| decode_error(column, e))?
                 .map(|text| serde_json::from_str(&text).map_err(|e| decode_error(column, e)))
                 .transpose(),

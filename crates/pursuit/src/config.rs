@@ -363,6 +363,10 @@ impl ReaderSettings {
                 pursuit_files::Isolation::Process(pursuit_files::ChildReader {
                     program,
                     memory_bytes: self.memory_limit_mb * 1024 * 1024,
+                    environment: crate::READER_ENVIRONMENT
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect(),
                 })
             }
         })

@@ -2,6 +2,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: requests allocate on one thread and free on
+/// another (a database thread's rows, a worker's response), where glibc's per-thread arenas
+/// contend; it served `/healthz` 1.34x and a page of applications 1.18x faster (issue 18).
+/// File-reader children run with [`pursuit::READER_ENVIRONMENT`].
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // A file reader child (see `pursuit_files::child`): no runtime, no threads, limits first.
     if std::env::args_os().nth(1).as_deref()
