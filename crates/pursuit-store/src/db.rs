@@ -398,14 +398,10 @@ impl Db {
                     .acquire_owned()
                     .await
                     .map_err(|_| StoreError::Unavailable("the database is closed".to_owned()))?;
-                let mut conn = pool.acquire().await?;
-                if let Err(error) = conn.batch("BEGIN IMMEDIATE".to_owned()).await {
-                    // Whatever state it is in, this connection is not lent out again.
-                    conn.discard();
-                    return self.note(Err(error));
-                }
+                // `BEGIN IMMEDIATE` goes with the first statement (one hand-off less).
+                let conn = pool.acquire().await?;
                 Ok(Tx {
-                    inner: TxInner::Sqlite(Some(conn)),
+                    inner: TxInner::Sqlite(Some(SqliteTx { conn, begun: false })),
                     writer: Some(permit),
                     storage_full: Arc::clone(&self.storage_full),
                 })
@@ -507,8 +503,26 @@ pub struct Tx {
 
 enum TxInner {
     /// `None` once committed or rolled back.
-    Sqlite(Option<Lent>),
+    Sqlite(Option<SqliteTx>),
     Postgres(Option<sqlx::Transaction<'static, Postgres>>),
+}
+
+/// A SQLite transaction: its connection, and whether `BEGIN IMMEDIATE` has run (it runs
+/// with the first statement; a transaction that ran none has nothing to end).
+struct SqliteTx {
+    conn: Lent,
+    begun: bool,
+}
+
+impl SqliteTx {
+    async fn query(
+        &mut self,
+        query: Query,
+    ) -> Result<(Vec<crate::sqlite::SqliteRow>, u64), StoreError> {
+        let (opened, result) = self.conn.query_opening(!self.begun, query).await;
+        self.begun |= opened;
+        result
+    }
 }
 
 /// Sets `flag` when a result says the storage is full; only [`Db::check_writable`]'s own
@@ -526,9 +540,11 @@ impl Drop for Tx {
             // sqlx's PostgreSQL transaction rolls back on drop by itself.
             return;
         };
-        if let Some(conn) = conn.take() {
+        if let Some(tx) = conn.take()
+            && tx.begun
+        {
             // The write turn is released once the rollback is done.
-            conn.roll_back_later(self.writer.take());
+            tx.conn.roll_back_later(self.writer.take());
         }
     }
 }
@@ -558,8 +574,11 @@ impl Tx {
     async fn end(&mut self, commit: bool) -> Result<(), StoreError> {
         match &mut self.inner {
             TxInner::Sqlite(conn) => match conn.take() {
-                Some(conn) => end_sqlite(conn, if commit { "COMMIT" } else { "ROLLBACK" }).await,
-                None => Ok(()),
+                Some(tx) if tx.begun => {
+                    end_sqlite(tx.conn, if commit { "COMMIT" } else { "ROLLBACK" }).await
+                }
+                // Nothing ran: nothing to end, and the connection goes back as it is.
+                _ => Ok(()),
             },
             TxInner::Postgres(tx) => match tx.take() {
                 Some(tx) if commit => tx.commit().await.map_err(Into::into),
@@ -570,7 +589,7 @@ impl Tx {
     }
 
     /// The open connection: a `Tx` is open from `begin` until `commit`/`rollback` take it.
-    fn sqlite(conn: &mut Option<Lent>) -> &mut Lent {
+    fn sqlite(conn: &mut Option<SqliteTx>) -> &mut SqliteTx {
         conn.as_mut()
             .unwrap_or_else(|| unreachable!("a transaction is used only while open"))
     }
@@ -639,7 +658,17 @@ impl Tx {
     /// Runs a script of several statements with no parameters inside this transaction.
     pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), StoreError> {
         match &mut self.inner {
-            TxInner::Sqlite(conn) => Tx::sqlite(conn).batch(sql.to_owned()).await,
+            TxInner::Sqlite(conn) => {
+                let tx = Tx::sqlite(conn);
+                let script = if tx.begun {
+                    sql.to_owned()
+                } else {
+                    format!("BEGIN IMMEDIATE;\n{sql}")
+                };
+                // A failed script leaves no doubt either way: the caller rolls back.
+                tx.begun = true;
+                tx.conn.batch(script).await
+            }
             TxInner::Postgres(tx) => sqlx::raw_sql(sql)
                 .execute(Tx::postgres(tx))
                 .await

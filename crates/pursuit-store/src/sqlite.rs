@@ -220,6 +220,28 @@ impl Lent {
         self.run(move |conn| run_statement(conn, &query)).await
     }
 
+    /// [`Lent::query`], after `BEGIN IMMEDIATE` in the same hand-off when `begin`: a
+    /// transaction starts with its first statement. Also says whether the `BEGIN` went
+    /// through (when it fails, the statement does not run).
+    pub async fn query_opening(
+        &mut self,
+        begin: bool,
+        query: Query,
+    ) -> (bool, Result<(Vec<SqliteRow>, u64), StoreError>) {
+        let opened = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&opened);
+        let result = self
+            .run(move |conn| {
+                if begin {
+                    conn.execute_batch("BEGIN IMMEDIATE")?;
+                    flag.store(true, Ordering::Release);
+                }
+                run_statement(conn, &query)
+            })
+            .await;
+        (opened.load(Ordering::Acquire), result)
+    }
+
     /// Runs a script of statements without parameters (migrations, maintenance pragmas).
     pub async fn batch(&mut self, sql: String) -> Result<(), StoreError> {
         self.run(move |conn| conn.execute_batch(&sql)).await
