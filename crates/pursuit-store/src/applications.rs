@@ -97,19 +97,31 @@ const COLUMNS: &str = "id, user_id, company, role_title, status, source, applica
      tech_keywords, resume_url, cover_letter_url, cover_letter_used, contacts_inline, next_action, next_action_due, \
      notes, attachments_links, archived_at, version, created_at, updated_at";
 
-/// Separates an application's tags in [`SELECT_COLUMNS`]' aggregate: tags cannot hold
-/// control characters ([`pursuit_domain::application::parse_tag`]).
+/// Brackets each tag in `applications.tag_list` (migration 20): tags cannot hold control
+/// characters ([`pursuit_domain::application::parse_tag`]).
 const TAG_SEPARATOR: char = '\u{1f}';
 
-/// [`COLUMNS`] and the application's tags in one text column (`tags`), so that an
-/// application, or a page of them, is one statement and one row each. `string_agg` is
-/// PostgreSQL's and SQLite's (3.44+) alike; the order is made in Rust ([`from_row`]), the
-/// same bytewise order on both.
+/// An application's tags as `applications.tag_list` keeps them: each between two
+/// separators, in bytewise order; '' for none. Written by the same statements that write
+/// the row, next to the `application_tags` rows.
+fn tag_list(tags: &[String]) -> String {
+    if tags.is_empty() {
+        return String::new();
+    }
+    let mut list = String::from(TAG_SEPARATOR);
+    for tag in tags {
+        list.push_str(tag);
+        list.push(TAG_SEPARATOR);
+    }
+    list
+}
+
+/// [`COLUMNS`] and the application's tags (`tags`), so that an application, or a page of
+/// them, is one statement, one row each and no look-up per row.
 const SELECT_COLUMNS: &str = "id, user_id, company, role_title, status, source, application_date, priority, location_mode, \
      job_url, location_text, timezone, salary_min, salary_max, salary_currency, job_requisition_id, seniority_level, \
      tech_keywords, resume_url, cover_letter_url, cover_letter_used, contacts_inline, next_action, next_action_due, \
-     notes, attachments_links, archived_at, version, created_at, updated_at, \
-     (SELECT string_agg(t.tag, '\u{1f}') FROM application_tags t WHERE t.application_id = applications.id) AS tags";
+     notes, attachments_links, archived_at, version, created_at, updated_at, tag_list AS tags";
 
 fn corrupt(column: &str, message: impl ToString) -> StoreError {
     StoreError::Decode {
@@ -131,10 +143,12 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
 
 /// An application read with [`SELECT_COLUMNS`]: its tags from the `tags` aggregate.
 fn from_row(row: &Row) -> Result<Application, StoreError> {
-    let joined: Option<String> = row.get("tags")?;
-    let tags = joined
-        .map(|joined| joined.split(TAG_SEPARATOR).map(str::to_owned).collect())
-        .unwrap_or_default();
+    let list: String = row.get("tags")?;
+    let tags = list
+        .split(TAG_SEPARATOR)
+        .filter(|tag| !tag.is_empty())
+        .map(str::to_owned)
+        .collect();
     decode(row, sorted(tags))
 }
 
@@ -327,19 +341,21 @@ async fn insert_chunk(
     for (id, data) in chunk {
         let start = values.len();
         tuples.push(format!(
-            "({}, 1, ${}, ${}, ${})",
+            "({}, 1, ${}, ${}, ${}, ${})",
             placeholders(start + 1, 27),
             start + 28,
             start + 28,
-            start + 29
+            start + 29,
+            start + 30
         ));
         let one = bind_data(Query::dynamic(String::new()).bind(*id).bind(user_id), data)
             .bind(now)
-            .bind(entered_column(now));
+            .bind(entered_column(now))
+            .bind(tag_list(&sorted(data.tags.clone())));
         values.extend(one.into_args());
     }
     let mut q = Query::dynamic(format!(
-        "INSERT INTO applications ({COLUMNS}, board_position) VALUES {}{}",
+        "INSERT INTO applications ({COLUMNS}, board_position, tag_list) VALUES {}{}",
         tuples.join(", "),
         if returning {
             format!(" RETURNING {COLUMNS}")
@@ -425,15 +441,17 @@ pub async fn update_application(
          salary_max = $14, salary_currency = $15, job_requisition_id = $16, seniority_level = $17, tech_keywords = $18, \
          resume_url = $19, cover_letter_url = $20, cover_letter_used = $21, contacts_inline = $22, next_action = $23, \
          next_action_due = $24, notes = $25, attachments_links = $26, archived_at = $27, version = version + 1, \
-         updated_at = $28, board_position = CASE WHEN status = $5 THEN board_position ELSE $30 END \
-         WHERE id = $1 AND user_id = $2 AND version = $29 RETURNING {COLUMNS}"
+         updated_at = $28, board_position = CASE WHEN status = $5 THEN board_position ELSE $30 END, \
+         tag_list = $31 WHERE id = $1 AND user_id = $2 AND version = $29 RETURNING {COLUMNS}"
     );
+    let tags = sorted(data.tags.clone());
     let Some(row) = conn
         .fetch_optional(
             bind_data(Query::dynamic(sql).bind(id).bind(user_id), data)
                 .bind(now)
                 .bind(expected_version)
-                .bind(entered_column(now)),
+                .bind(entered_column(now))
+                .bind(tag_list(&tags)),
         )
         .await?
     else {
@@ -442,7 +460,6 @@ pub async fn update_application(
     };
     // The row as stored (timestamps at the database's precision, JSON as it keeps it), with
     // the tags written next.
-    let tags = sorted(data.tags.clone());
     if current.data.tags != tags {
         write_tags(&mut conn, user_id, id, &tags).await?;
     }
@@ -701,10 +718,11 @@ pub async fn list_applications(
         ));
     }
     if let Some(tag) = &filter.tag {
-        let p = next(tag.as_str().into(), &mut values);
-        conditions.push(format!(
-            "EXISTS (SELECT 1 FROM application_tags t WHERE t.application_id = applications.id AND t.user_id = $1 AND t.tag = {p})"
-        ));
+        // The row's `tag_list` holds the bracketed tag. `replace` is case-sensitive and
+        // means the same on both backends (SQLite's LIKE ignores ASCII case, PostgreSQL's
+        // does not; SQLite has `instr`, PostgreSQL `strpos`).
+        let p = next(tag_list(std::slice::from_ref(tag)).into(), &mut values);
+        conditions.push(format!("replace(tag_list, {p}, '') <> tag_list"));
     }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = next(like_pattern(text).into(), &mut values);

@@ -66,6 +66,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_location_mode_optional"),
     migration!(18, "0018_resume_version_labels"),
     migration!(19, "0019_board_order"),
+    migration!(20, "0020_application_tag_list"),
 ];
 
 /// The schema version this build writes.

@@ -23,6 +23,116 @@ async fn create_scratch_table(db: &Db) {
 }
 
 both_backends! {
+    async fn the_tag_list_on_the_row_agrees_with_the_tag_rows_and_filters_exactly(backend: Backend) {
+        use pursuit_domain::account::{EmailAddress, TimeZoneName};
+        use pursuit_domain::application::ChangedBy;
+        use pursuit_domain::ids::ApplicationId;
+        use pursuit_store::applications::{self, ApplicationData, ApplicationFilter};
+        use pursuit_store::accounts;
+
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        let now = Timestamp::now();
+        let user = accounts::insert_user(
+            &db,
+            &accounts::NewUser {
+                email: EmailAddress::parse("tags@example.org").unwrap(),
+                display_name: None,
+                time_zone: TimeZoneName::utc(),
+                is_owner: false,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let with_tags = |company: &str, tags: &[&str]| ApplicationData {
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..ApplicationData::new(company, "Engineer", today)
+        };
+        // A tag inside another ("go" in "golang"), letter case, and LIKE's wildcards.
+        let rows = [
+            with_tags("A", &["go", "Rust"]),
+            with_tags("B", &["golang"]),
+            with_tags("C", &["rust", "50%_off"]),
+            with_tags("D", &[]),
+        ];
+        let ids: Vec<ApplicationId> = rows.iter().map(|_| ApplicationId::new()).collect();
+        let mut tx = db.begin().await.unwrap();
+        let pairs: Vec<_> = ids.iter().copied().zip(&rows).collect();
+        applications::insert_applications(&mut tx, user.id, &pairs[..3], ChangedBy::Import, now)
+            .await
+            .unwrap();
+        applications::insert_application(&mut tx, user.id, ids[3], &rows[3], ChangedBy::User, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // D gains a tag, A loses one.
+        for (i, tags) in [(3, vec!["go"]), (0, vec!["Rust"])] {
+            let current = applications::get_application(&db, user.id, ids[i]).await.unwrap().unwrap();
+            let data = ApplicationData {
+                tags: tags.into_iter().map(str::to_owned).collect(),
+                ..current.data.clone()
+            };
+            let mut tx = db.begin().await.unwrap();
+            applications::update_application(&mut tx, user.id, &current, &data, ChangedBy::User, now)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+
+        let companies_tagged = |tag: &str| {
+            let filter = ApplicationFilter { tag: Some(tag.to_owned()), ..ApplicationFilter::default() };
+            let db = &db;
+            async move {
+                let mut found: Vec<String> = applications::list_applications(db, user.id, &filter, None, 50)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|(a, _)| a.data.company)
+                    .collect();
+                found.sort();
+                found
+            }
+        };
+        assert_eq!(companies_tagged("go").await, ["D"]);
+        assert_eq!(companies_tagged("golang").await, ["B"]);
+        assert_eq!(companies_tagged("Rust").await, ["A"]);
+        assert_eq!(companies_tagged("rust").await, ["C"]);
+        assert_eq!(companies_tagged("50%_off").await, ["C"]);
+        assert!(companies_tagged("50").await.is_empty());
+        let read: Vec<Vec<String>> = {
+            let mut all = Vec::new();
+            for id in &ids {
+                all.push(applications::get_application(&db, user.id, *id).await.unwrap().unwrap().data.tags);
+            }
+            all
+        };
+        assert_eq!(read, [vec!["Rust"], vec!["golang"], vec!["50%_off", "rust"], vec!["go"]]);
+        // The row's list and the tag rows say the same, application by application.
+        let rows = db
+            .fetch_all(query(
+                "SELECT a.tag_list AS list, \
+                        (SELECT count(*) FROM application_tags t WHERE t.application_id = a.id) AS n \
+                   FROM applications a ORDER BY a.company",
+            ))
+            .await
+            .unwrap();
+        let counted: Vec<(String, i64)> = rows
+            .iter()
+            .map(|r| (r.get("list").unwrap(), r.get("n").unwrap()))
+            .collect();
+        assert_eq!(
+            counted,
+            [
+                ("\u{1f}Rust\u{1f}".to_owned(), 1),
+                ("\u{1f}golang\u{1f}".to_owned(), 1),
+                ("\u{1f}50%_off\u{1f}rust\u{1f}".to_owned(), 2),
+                ("\u{1f}go\u{1f}".to_owned(), 1),
+            ]
+        );
+    }
+
     async fn migrating_twice_applies_nothing_the_second_time(backend: Backend) {
         let database = TestDatabase::new(backend).await;
         let db = database.open().await;
