@@ -366,12 +366,8 @@ async fn insert_chunk(
     for value in values {
         q = q.bind(value);
     }
-    let rows = if returning {
-        conn.fetch_all(q).await?
-    } else {
-        conn.execute(q).await?;
-        Vec::new()
-    };
+    // The rows, their tags and their history go in one hand-off (see `Conn::fetch_all_then`).
+    let mut after = Vec::new();
 
     let tags: Vec<(ApplicationId, &String)> = chunk
         .iter()
@@ -389,10 +385,10 @@ async fn insert_chunk(
         for (id, tag) in tag_chunk {
             q = q.bind(*id).bind(tag.as_str());
         }
-        conn.execute(q).await?;
+        after.push(q);
     }
 
-    let mut q = Query::dynamic(format!(
+    let mut history = Query::dynamic(format!(
         "INSERT INTO application_status_history (id, user_id, application_id, from_status, to_status, changed_at, changed_by) VALUES {}",
         (0..chunk.len())
             .map(|i| format!("(${}, $1, ${}, NULL, ${}, $2, $3)", 3 * i + 4, 3 * i + 5, 3 * i + 6))
@@ -403,9 +399,13 @@ async fn insert_chunk(
     .bind(now)
     .bind(by.as_str());
     for (id, data) in chunk {
-        q = q.bind(Uuid::now_v7()).bind(*id).bind(data.status.as_str());
+        history = history
+            .bind(Uuid::now_v7())
+            .bind(*id)
+            .bind(data.status.as_str());
     }
-    conn.execute(q).await?;
+    after.push(history);
+    let rows = conn.fetch_all_then(q, after).await?;
     Ok(rows)
 }
 

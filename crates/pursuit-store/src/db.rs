@@ -523,6 +523,15 @@ impl SqliteTx {
         self.begun |= opened;
         result
     }
+
+    async fn queries(
+        &mut self,
+        queries: Vec<Query>,
+    ) -> Result<Vec<crate::sqlite::SqliteRow>, StoreError> {
+        let (opened, result) = self.conn.queries_opening(!self.begun, queries).await;
+        self.begun |= opened;
+        result
+    }
 }
 
 /// Sets `flag` when a result says the storage is full; only [`Db::check_writable`]'s own
@@ -655,6 +664,38 @@ impl Tx {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Runs `query`, then each of `after`; returns `query`'s rows. On SQLite all of them go
+    /// to the connection's thread in one hand-off.
+    pub async fn fetch_all_then(
+        &mut self,
+        query: Query,
+        after: Vec<Query>,
+    ) -> Result<Vec<Row>, StoreError> {
+        query.refuse_nul()?;
+        for next in &after {
+            next.refuse_nul()?;
+        }
+        let rows = match &mut self.inner {
+            TxInner::Sqlite(conn) => {
+                let mut queries = Vec::with_capacity(after.len() + 1);
+                queries.push(query);
+                queries.extend(after);
+                Tx::sqlite(conn)
+                    .queries(queries)
+                    .await
+                    .map(|rows| rows.into_iter().map(Row::sqlite).collect())
+            }
+            TxInner::Postgres(_) => {
+                let rows = self.fetch_all(query).await?;
+                for next in after {
+                    self.execute(next).await?;
+                }
+                Ok(rows)
+            }
+        };
+        note(&self.storage_full, rows)
+    }
+
     /// Runs a script of several statements with no parameters inside this transaction.
     pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), StoreError> {
         match &mut self.inner {
@@ -722,6 +763,21 @@ pub trait Conn: Send {
                 .ok_or(StoreError::NotFound)
         }
     }
+    /// Runs `query`, then each of `after` (stopping at the first error); returns `query`'s
+    /// rows. A transaction on SQLite sends them to its connection in one hand-off.
+    fn fetch_all_then(
+        &mut self,
+        query: Query,
+        after: Vec<Query>,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        async move {
+            let rows = self.fetch_all(query).await?;
+            for next in after {
+                self.execute(next).await?;
+            }
+            Ok(rows)
+        }
+    }
 }
 
 /// Statements that each commit by themselves, run while holding the write turn (see
@@ -771,6 +827,13 @@ impl Conn for &mut Tx {
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         Tx::execute(self, query)
     }
+    fn fetch_all_then(
+        &mut self,
+        query: Query,
+        after: Vec<Query>,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        Tx::fetch_all_then(self, query, after)
+    }
     fn fetch_all(
         &mut self,
         query: Query,
@@ -789,6 +852,13 @@ impl Conn for &mut Tx {
 impl<C: Conn> Conn for &mut C {
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         (**self).execute(query)
+    }
+    fn fetch_all_then(
+        &mut self,
+        query: Query,
+        after: Vec<Query>,
+    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        (**self).fetch_all_then(query, after)
     }
     fn fetch_all(
         &mut self,

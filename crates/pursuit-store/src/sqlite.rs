@@ -242,6 +242,32 @@ impl Lent {
         (opened.load(Ordering::Acquire), result)
     }
 
+    /// [`Lent::query_opening`] for a statement and the statements that follow it, all in one
+    /// hand-off: the first one's rows, and the first error (the rest then do not run).
+    pub async fn queries_opening(
+        &mut self,
+        begin: bool,
+        queries: Vec<Query>,
+    ) -> (bool, Result<Vec<SqliteRow>, StoreError>) {
+        let opened = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&opened);
+        let result = self
+            .run(move |conn| {
+                if begin {
+                    conn.execute_batch("BEGIN IMMEDIATE")?;
+                    flag.store(true, Ordering::Release);
+                }
+                let mut first = None;
+                for query in &queries {
+                    let (rows, _) = run_statement(conn, query)?;
+                    first.get_or_insert(rows);
+                }
+                Ok(first.unwrap_or_default())
+            })
+            .await;
+        (opened.load(Ordering::Acquire), result)
+    }
+
     /// Runs a script of statements without parameters (migrations, maintenance pragmas).
     pub async fn batch(&mut self, sql: String) -> Result<(), StoreError> {
         self.run(move |conn| conn.execute_batch(&sql)).await
@@ -506,6 +532,47 @@ mod tests {
         let (rows, _) = conn.query(query("SELECT 7 AS n")).await.unwrap();
         assert!(matches!(rows[0].cell("n"), Some(Cell::Integer(7))));
         assert!(pool.size() <= 1);
+    }
+
+    #[tokio::test]
+    async fn statements_sent_together_stop_at_the_first_error_and_keep_its_class() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = pool(&dir, 1).await.acquire().await.unwrap();
+        conn.batch("CREATE TABLE t (n INTEGER PRIMARY KEY)".to_owned())
+            .await
+            .unwrap();
+        let (opened, result) = conn
+            .queries_opening(
+                true,
+                vec![
+                    query("INSERT INTO t VALUES (1) RETURNING n"),
+                    query("INSERT INTO t VALUES (1)"),
+                    query("INSERT INTO t VALUES (2)"),
+                ],
+            )
+            .await;
+        assert!(opened);
+        assert!(matches!(result, Err(StoreError::UniqueViolation { .. })));
+        conn.batch("ROLLBACK".to_owned()).await.unwrap();
+        let (opened, result) = conn
+            .queries_opening(
+                true,
+                vec![
+                    query("INSERT INTO t VALUES (3) RETURNING n"),
+                    query("INSERT INTO t VALUES (4)"),
+                ],
+            )
+            .await;
+        let rows = result.unwrap();
+        assert!(opened);
+        assert_eq!(rows.len(), 1);
+        assert!(matches!(rows[0].cell("n"), Some(Cell::Integer(3))));
+        conn.batch("COMMIT".to_owned()).await.unwrap();
+        let (rows, _) = conn
+            .query(query("SELECT group_concat(n) AS all_n FROM t"))
+            .await
+            .unwrap();
+        assert_eq!(text(&rows[0], "all_n"), "3,4");
     }
 
     #[tokio::test]
