@@ -519,15 +519,13 @@ impl SqliteTx {
         &mut self,
         query: Query,
     ) -> Result<(Vec<crate::sqlite::SqliteRow>, u64), StoreError> {
-        let (opened, result) = self.conn.query_opening(!self.begun, query).await;
-        self.begun |= opened;
-        result
+        self.queries(vec![query]).await
     }
 
     async fn queries(
         &mut self,
         queries: Vec<Query>,
-    ) -> Result<Vec<crate::sqlite::SqliteRow>, StoreError> {
+    ) -> Result<(Vec<crate::sqlite::SqliteRow>, u64), StoreError> {
         let (opened, result) = self.conn.queries_opening(!self.begun, queries).await;
         self.begun |= opened;
         result
@@ -683,7 +681,7 @@ impl Tx {
                 Tx::sqlite(conn)
                     .queries(queries)
                     .await
-                    .map(|rows| rows.into_iter().map(Row::sqlite).collect())
+                    .map(|(rows, _)| rows.into_iter().map(Row::sqlite).collect())
             }
             TxInner::Postgres(_) => {
                 let rows = self.fetch_all(query).await?;

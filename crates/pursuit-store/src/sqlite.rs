@@ -220,35 +220,15 @@ impl Lent {
         self.run(move |conn| run_statement(conn, &query)).await
     }
 
-    /// [`Lent::query`], after `BEGIN IMMEDIATE` in the same hand-off when `begin`: a
-    /// transaction starts with its first statement. Also says whether the `BEGIN` went
-    /// through (when it fails, the statement does not run).
-    pub async fn query_opening(
-        &mut self,
-        begin: bool,
-        query: Query,
-    ) -> (bool, Result<(Vec<SqliteRow>, u64), StoreError>) {
-        let opened = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&opened);
-        let result = self
-            .run(move |conn| {
-                if begin {
-                    conn.execute_batch("BEGIN IMMEDIATE")?;
-                    flag.store(true, Ordering::Release);
-                }
-                run_statement(conn, &query)
-            })
-            .await;
-        (opened.load(Ordering::Acquire), result)
-    }
-
-    /// [`Lent::query_opening`] for a statement and the statements that follow it, all in one
-    /// hand-off: the first one's rows, and the first error (the rest then do not run).
+    /// Runs `queries` one after the other in one hand-off, after `BEGIN IMMEDIATE` when
+    /// `begin` (a transaction starts with its first statement): the first one's rows and
+    /// changed-row count, or the first error (the rest then do not run). Also says whether
+    /// the `BEGIN` went through (when it fails, nothing runs).
     pub async fn queries_opening(
         &mut self,
         begin: bool,
         queries: Vec<Query>,
-    ) -> (bool, Result<Vec<SqliteRow>, StoreError>) {
+    ) -> (bool, Result<(Vec<SqliteRow>, u64), StoreError>) {
         let opened = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&opened);
         let result = self
@@ -259,8 +239,8 @@ impl Lent {
                 }
                 let mut first = None;
                 for query in &queries {
-                    let (rows, _) = run_statement(conn, query)?;
-                    first.get_or_insert(rows);
+                    let done = run_statement(conn, query)?;
+                    first.get_or_insert(done);
                 }
                 Ok(first.unwrap_or_default())
             })
@@ -563,7 +543,7 @@ mod tests {
                 ],
             )
             .await;
-        let rows = result.unwrap();
+        let (rows, _) = result.unwrap();
         assert!(opened);
         assert_eq!(rows.len(), 1);
         assert!(matches!(rows[0].cell("n"), Some(Cell::Integer(3))));
