@@ -421,10 +421,7 @@ impl Db {
 
     async fn execute_unguarded(&self, query: Query) -> Result<u64, StoreError> {
         let affected = match &self.pools {
-            Pools::Sqlite { pool, .. } => match pool.acquire().await {
-                Ok(mut conn) => conn.query(query).await.map(|(_, changed)| changed),
-                Err(error) => Err(error),
-            },
+            Pools::Sqlite { pool, .. } => pool.query(query).await.map(|(_, changed)| changed),
             Pools::Postgres(pool) => bind_postgres(&query)
                 .execute(pool)
                 .await
@@ -444,7 +441,7 @@ impl Db {
     async fn fetch_all_unguarded(&self, query: Query) -> Result<Vec<Row>, StoreError> {
         let rows = match &self.pools {
             Pools::Sqlite { pool, .. } => {
-                let (rows, _) = pool.acquire().await?.query(query).await?;
+                let (rows, _) = pool.query(query).await?;
                 rows.into_iter().map(Row::sqlite).collect()
             }
             Pools::Postgres(pool) => bind_postgres(&query)
@@ -466,7 +463,7 @@ impl Db {
     async fn fetch_optional_unguarded(&self, query: Query) -> Result<Option<Row>, StoreError> {
         let row = match &self.pools {
             Pools::Sqlite { pool, .. } => {
-                let (rows, _) = pool.acquire().await?.query(query).await?;
+                let (rows, _) = pool.query(query).await?;
                 rows.into_iter().next().map(Row::sqlite)
             }
             Pools::Postgres(pool) => bind_postgres(&query)
@@ -487,12 +484,12 @@ impl Db {
 /// A write transaction. Dropping it without [`Tx::commit`] rolls it back, so an early return
 /// with `?` never leaves a half-written row.
 ///
-/// On SQLite the transaction is Pursuit's own (`BEGIN IMMEDIATE` / `COMMIT` / `ROLLBACK` on
-/// a pooled connection), not sqlx's `Transaction`: when a `COMMIT` fails — the disk is full —
-/// SQLite may already have rolled back, sqlx's rollback-on-drop then fails, and the
-/// connection went back to the pool believing it was still inside a transaction, so every
-/// later write failed until a restart. Here a connection whose `COMMIT` or `ROLLBACK`
-/// failed is closed instead of being lent out again.
+/// On SQLite the transaction is Pursuit's own (`BEGIN IMMEDIATE`, sent with the first
+/// statement, then `COMMIT` / `ROLLBACK` on a pooled connection): when a `COMMIT` fails —
+/// the disk is full — SQLite may already have rolled back, so a connection whose `COMMIT`
+/// or `ROLLBACK` failed is closed instead of being lent out again (sqlx's `Transaction`
+/// once returned such a connection to the pool, and every later write failed until a
+/// restart). The pool itself refuses a connection still inside a transaction.
 pub struct Tx {
     inner: TxInner,
     /// The SQLite write permit; released only once the transaction has ended (a dropped

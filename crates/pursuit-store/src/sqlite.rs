@@ -134,6 +134,11 @@ impl Pool {
         })
     }
 
+    /// Runs one statement on a connection of its own (outside any transaction).
+    pub async fn query(&self, query: Query) -> Result<(Vec<SqliteRow>, u64), StoreError> {
+        self.acquire().await?.query(query).await
+    }
+
     pub fn size(&self) -> u32 {
         self.inner.open.load(Ordering::Acquire)
     }
@@ -253,10 +258,9 @@ impl Lent {
         self.run(move |conn| conn.execute_batch(&sql)).await
     }
 
-    /// Closes the connection instead of returning it to the pool.
+    /// Closes the connection instead of returning it to the pool (`Drop` counts it gone).
     pub fn discard(mut self) {
         if let Some(conn) = self.conn.take() {
-            self.pool.open.fetch_sub(1, Ordering::AcqRel);
             close_off_thread(conn);
         }
     }
@@ -275,28 +279,24 @@ impl Lent {
                 drop(self);
                 drop(also);
             })),
-            Err(_) => {
-                if let Some(conn) = self.conn.take() {
-                    self.pool.open.fetch_sub(1, Ordering::AcqRel);
-                    drop(conn);
-                }
-            }
+            Err(_) => self.discard(),
         }
     }
 }
 
+/// The one place a lent connection is returned or counted gone.
 impl Drop for Lent {
     fn drop(&mut self) {
         match self.conn.take() {
             Some(conn) if conn.is_autocommit() && !self.pool.closed.load(Ordering::Acquire) => {
                 lock(&self.pool.idle).push(conn);
             }
-            Some(conn) => {
-                self.pool.open.fetch_sub(1, Ordering::AcqRel);
-                close_off_thread(conn);
-            }
-            // Lost to a cancelled statement: it closes on its blocking thread.
-            None => {
+            other => {
+                // `None`: discarded, or taken by a cancelled statement, which closes it on
+                // its blocking thread.
+                if let Some(conn) = other {
+                    close_off_thread(conn);
+                }
                 self.pool.open.fetch_sub(1, Ordering::AcqRel);
             }
         }
@@ -553,6 +553,21 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(text(&rows[0], "all_n"), "3,4");
+    }
+
+    #[tokio::test]
+    async fn the_pool_counts_each_connection_once_however_it_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = pool(&dir, 2).await;
+        assert_eq!((pool.size(), pool.idle()), (1, 1));
+        pool.acquire().await.unwrap().discard();
+        assert_eq!((pool.size(), pool.idle()), (0, 0));
+        let mut inside = pool.acquire().await.unwrap();
+        inside.batch("BEGIN IMMEDIATE".to_owned()).await.unwrap();
+        drop(inside);
+        assert_eq!((pool.size(), pool.idle()), (0, 0));
+        drop(pool.acquire().await.unwrap());
+        assert_eq!((pool.size(), pool.idle()), (1, 1));
     }
 
     #[tokio::test]
