@@ -155,6 +155,7 @@ pub async fn mark_email_verified(
             .bind(now),
     )
     .await?;
+    conn.credentials_changed();
     Ok(())
 }
 
@@ -169,6 +170,18 @@ pub struct UserChanges {
 }
 
 pub async fn update_user(
+    mut conn: impl Conn,
+    user_id: UserId,
+    changes: &UserChanges,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let result = update_user_fields(&mut conn, user_id, changes, now).await;
+    // Even after an error: on the pool, the statements before it are committed.
+    conn.credentials_changed();
+    result
+}
+
+async fn update_user_fields(
     mut conn: impl Conn,
     user_id: UserId,
     changes: &UserChanges,
@@ -639,20 +652,26 @@ pub async fn delete_session(
     user_id: UserId,
     id_hash: &str,
 ) -> Result<u64, StoreError> {
-    conn.execute(
-        query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
-            .bind(user_id)
-            .bind(id_hash),
-    )
-    .await
+    let deleted = conn
+        .execute(
+            query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
+                .bind(user_id)
+                .bind(id_hash),
+        )
+        .await?;
+    conn.credentials_changed();
+    Ok(deleted)
 }
 
 pub async fn delete_sessions_of_user(
     mut conn: impl Conn,
     user_id: UserId,
 ) -> Result<u64, StoreError> {
-    conn.execute(query("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
-        .await
+    let deleted = conn
+        .execute(query("DELETE FROM sessions WHERE user_id = $1").bind(user_id))
+        .await?;
+    conn.credentials_changed();
+    Ok(deleted)
 }
 
 // ---------------------------------------------------------------- API tokens
@@ -752,6 +771,7 @@ pub async fn revoke_api_token(
                 .bind(now),
         )
         .await?;
+    conn.credentials_changed();
     Ok(revoked == 1)
 }
 

@@ -73,6 +73,9 @@ pub struct Db {
     /// by the next write that commits: `/readyz` probes with a write while it is set.
     storage_full: Arc<AtomicBool>,
     outage: Arc<Outage>,
+    /// Moves on each time sign-in data (a user, a session, an API token) changes in this
+    /// process, once the change is committed: what a cache of sign-ins checks its entries by.
+    credentials: Arc<AtomicU64>,
 }
 
 /// While the database does not answer, every request would wait the whole acquire timeout
@@ -178,6 +181,7 @@ impl Db {
             max_connections: options.max_connections,
             storage_full: Arc::default(),
             outage: Arc::default(),
+            credentials: Arc::default(),
         };
         db.check_sqlite_settings().await?;
         Ok(db)
@@ -204,6 +208,7 @@ impl Db {
             max_connections: options.max_connections,
             storage_full: Arc::default(),
             outage: Arc::default(),
+            credentials: Arc::default(),
         })
     }
 
@@ -240,6 +245,18 @@ impl Db {
         } else {
             Err(StoreError::SqliteSettings(problems.join(", ")))
         }
+    }
+
+    /// A number that moves on each time this process commits a change to sign-in data
+    /// (see [`Conn::credentials_changed`]). A cache of sign-ins keeps, with each entry, the
+    /// number read *before* the entry's own read, and trusts the entry only while the number
+    /// is the same. Changes made by other processes do not move it.
+    pub fn credentials_generation(&self) -> u64 {
+        self.credentials.load(Ordering::Acquire)
+    }
+
+    fn note_credentials_changed(&self) {
+        self.credentials.fetch_add(1, Ordering::AcqRel);
     }
 
     pub fn backend(&self) -> Backend {
@@ -404,12 +421,16 @@ impl Db {
                     inner: TxInner::Sqlite(Some(SqliteTx { conn, begun: false })),
                     writer: Some(permit),
                     storage_full: Arc::clone(&self.storage_full),
+                    credentials: Arc::clone(&self.credentials),
+                    credentials_changed: false,
                 })
             }
             Pools::Postgres(pool) => Ok(Tx {
                 inner: TxInner::Postgres(Some(self.note(pool.begin().await.map_err(Into::into))?)),
                 writer: None,
                 storage_full: Arc::clone(&self.storage_full),
+                credentials: Arc::clone(&self.credentials),
+                credentials_changed: false,
             }),
         }
     }
@@ -496,6 +517,9 @@ pub struct Tx {
     /// `Tx` hands it to the task that rolls back).
     writer: Option<OwnedSemaphorePermit>,
     storage_full: Arc<AtomicBool>,
+    credentials: Arc<AtomicU64>,
+    /// Sign-in data was written: [`Db::credentials_generation`] moves on after the commit.
+    credentials_changed: bool,
 }
 
 enum TxInner {
@@ -566,6 +590,10 @@ impl Tx {
     /// [`Db::check_writable`]'s own write proves there is space again.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let result = self.end(true).await;
+        if self.credentials_changed {
+            // After the commit, so that a sign-in read before it cannot be kept as current.
+            self.credentials.fetch_add(1, Ordering::AcqRel);
+        }
         note(&self.storage_full, result)
     }
 
@@ -751,6 +779,9 @@ pub trait Conn: Send {
         &mut self,
         query: Query,
     ) -> impl Future<Output = Result<Option<Row>, StoreError>> + Send;
+    /// Says that sign-in data (a user, a session, an API token) was just written: on the
+    /// pool [`Db::credentials_generation`] moves on at once, in a transaction once it commits.
+    fn credentials_changed(&mut self);
     fn fetch_one(&mut self, query: Query) -> impl Future<Output = Result<Row, StoreError>> + Send {
         async move {
             self.fetch_optional(query)
@@ -783,6 +814,9 @@ pub struct Writer<'a> {
 }
 
 impl Conn for Writer<'_> {
+    fn credentials_changed(&mut self) {
+        self.db.note_credentials_changed();
+    }
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         self.db.execute(query)
     }
@@ -801,6 +835,9 @@ impl Conn for Writer<'_> {
 }
 
 impl Conn for &Db {
+    fn credentials_changed(&mut self) {
+        self.note_credentials_changed();
+    }
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         Db::execute(self, query)
     }
@@ -819,6 +856,9 @@ impl Conn for &Db {
 }
 
 impl Conn for &mut Tx {
+    fn credentials_changed(&mut self) {
+        self.credentials_changed = true;
+    }
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         Tx::execute(self, query)
     }
@@ -845,6 +885,9 @@ impl Conn for &mut Tx {
 
 /// Lets a function that holds `mut conn: impl Conn` lend it to another query function.
 impl<C: Conn> Conn for &mut C {
+    fn credentials_changed(&mut self) {
+        (**self).credentials_changed();
+    }
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         (**self).execute(query)
     }

@@ -91,6 +91,11 @@ pub struct WebSettings {
     pub client_ip_header: Option<axum::http::HeaderName>,
     /// The bearer token `/metrics` asks for; `None`: `/metrics` answers loopback clients only.
     pub metrics_token: Option<String>,
+    /// How long a sign-in (token or session) found in the database is trusted without a
+    /// new lookup: the longest a change made by another process (a token revoked by a
+    /// second server or by `pursuit token revoke`) takes to be seen here. Changes made in
+    /// this process are seen at once. Zero: every request looks its caller up.
+    pub sign_in_cache: std::time::Duration,
 }
 
 /// Shared by every handler: cheap to clone.
@@ -107,12 +112,15 @@ pub struct AppState {
     pub files: Option<pursuit_files::Storage>,
     /// What turns text into vectors for similarity search (default: built-in sparse).
     pub embedder: Arc<pursuit_embed::Embedder>,
+    /// Recent sign-ins (see [`WebSettings::sign_in_cache`]).
+    pub(crate) sign_ins: Arc<auth::cache::SignInCache>,
 }
 
 impl AppState {
     /// The state with the default sign-in rate limit (30 requests per address per 10 minutes).
     pub fn new(db: Db, settings: WebSettings, mailer: pursuit_mail::Mailer) -> AppState {
         AppState {
+            sign_ins: Arc::new(auth::cache::SignInCache::new(settings.sign_in_cache)),
             db,
             settings: Arc::new(settings),
             mailer,

@@ -70,6 +70,7 @@ impl Application {
                 .map(|t| t.expose().to_owned()),
             client_ip_header: config.client_ip_header()?,
             metrics_token: config.metrics_token.as_ref().map(|t| t.expose().to_owned()),
+            sign_in_cache: std::time::Duration::from_millis(config.server.sign_in_cache_ms),
         };
         let files = config.files(&data_dir)?;
         install_crypto_provider();

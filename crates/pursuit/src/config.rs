@@ -283,6 +283,12 @@ pub struct ServerSettings {
     pub idle_timeout_secs: u64,
     /// Seconds a client has to send a request's body (a slower one gets a 408).
     pub body_timeout_secs: u64,
+    /// Milliseconds a sign-in (API token or session) found in the database is trusted
+    /// without a new lookup. Sign-outs, revoked tokens and account changes made through
+    /// this server are seen at once; made by another process (a second server on the same
+    /// PostgreSQL database, `pursuit token revoke`), they take at most this long. `0`: every
+    /// request looks its caller up.
+    pub sign_in_cache_ms: u64,
 }
 
 impl Default for ServerSettings {
@@ -292,6 +298,7 @@ impl Default for ServerSettings {
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
             body_timeout_secs: 60,
+            sign_in_cache_ms: 1000,
         }
     }
 }
@@ -586,6 +593,11 @@ impl Config {
         {
             anyhow::bail!(
                 "invalid configuration: `server.max_connections` must be at least 2 and `server.*_timeout_secs` between 1 and 3600"
+            );
+        }
+        if self.server.sign_in_cache_ms > 60_000 {
+            anyhow::bail!(
+                "invalid configuration: key `server.sign_in_cache_ms` must be between 0 and 60000 (a minute)"
             );
         }
         if !(64..=65536).contains(&self.reader.memory_limit_mb)

@@ -8,6 +8,7 @@
 
 pub(crate) mod account;
 mod audit;
+pub(crate) mod cache;
 pub mod google;
 pub mod magic_link;
 pub mod rate_limit;
@@ -27,6 +28,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::AppState;
 use crate::problem::{ApiError, ProblemType};
 use crate::request_id::RequestId;
+use cache::Kind;
 
 pub use session::{SESSION_COOKIE, SESSION_COOKIE_SECURE};
 
@@ -206,21 +208,78 @@ pub(crate) async fn page_session(
     let Some(cookie) = session_cookie(parts) else {
         return Ok(None);
     };
+    session_user(state, &cookie).await
+}
+
+/// The caller behind a session cookie's value: from the sign-in cache, or from the
+/// database (touching the session's last-seen time at most once a minute).
+async fn session_user(state: &AppState, cookie: &str) -> Result<Option<CurrentUser>, ApiError> {
+    let id_hash = secret::hash(cookie);
+    let generation = state.db.credentials_generation();
+    if let Some(current) = state.sign_ins.get(Kind::Session, &id_hash, generation) {
+        return Ok(Some(current));
+    }
     let now = Timestamp::now();
-    let id_hash = secret::hash(&cookie);
     let Some(session) = accounts::find_session(&state.db, &id_hash, now).await? else {
         return Ok(None);
     };
-    if now.as_second() - session.last_seen_at.as_second() >= TOUCH_INTERVAL_SECS {
+    let mut last_seen_at = session.last_seen_at;
+    if now.as_second() - last_seen_at.as_second() >= TOUCH_INTERVAL_SECS {
         accounts::touch_session(&state.db, &id_hash, now).await?;
+        last_seen_at = now;
     }
-    Ok(Some(CurrentUser {
+    // Kept no longer than the session lives: its absolute expiry, or its idle limit.
+    let idle_limit = last_seen_at
+        .checked_add(jiff::SignedDuration::from_secs(
+            session.user.session_timeout_secs,
+        ))
+        .unwrap_or(last_seen_at);
+    let expires = session.expires_at.min(idle_limit);
+    let current = CurrentUser {
         user: session.user,
         credential: Credential::Session {
-            id_hash,
+            id_hash: id_hash.clone(),
             csrf_token: session.csrf_token,
         },
-    }))
+    };
+    state
+        .sign_ins
+        .put(Kind::Session, &id_hash, &current, generation, Some(expires));
+    Ok(Some(current))
+}
+
+/// The caller behind an API token: from the sign-in cache, or from the database (touching
+/// the token's last-used time at most once a minute).
+async fn token_user(state: &AppState, token: &str) -> Result<Option<CurrentUser>, ApiError> {
+    let hash = secret::hash(token);
+    let generation = state.db.credentials_generation();
+    if let Some(current) = state.sign_ins.get(Kind::ApiToken, &hash, generation) {
+        return Ok(Some(current));
+    }
+    let now = Timestamp::now();
+    let Some((api_token, user)) = accounts::find_api_token(&state.db, &hash, now).await? else {
+        return Ok(None);
+    };
+    if api_token
+        .last_used_at
+        .is_none_or(|at| now.as_second() - at.as_second() >= TOUCH_INTERVAL_SECS)
+    {
+        accounts::touch_api_token(&state.db, api_token.id, now).await?;
+    }
+    let current = CurrentUser {
+        user,
+        credential: Credential::ApiToken {
+            token_id: api_token.id,
+        },
+    };
+    state.sign_ins.put(
+        Kind::ApiToken,
+        &hash,
+        &current,
+        generation,
+        api_token.expires_at,
+    );
+    Ok(Some(current))
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -233,44 +292,20 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(current) = parts.extensions.get::<CurrentUser>() {
             return Ok(current.clone());
         }
-        let now = Timestamp::now();
         let current = if let Some(token) = bearer_token(parts) {
-            let token = token?;
-            let Some((api_token, user)) =
-                accounts::find_api_token(&state.db, &secret::hash(token), now).await?
-            else {
-                return Err(unauthorized("the API token is unknown, expired or revoked"));
-            };
-            if api_token
-                .last_used_at
-                .is_none_or(|at| now.as_second() - at.as_second() >= TOUCH_INTERVAL_SECS)
-            {
-                accounts::touch_api_token(&state.db, api_token.id, now).await?;
-            }
-            CurrentUser {
-                user,
-                credential: Credential::ApiToken {
-                    token_id: api_token.id,
-                },
-            }
+            token_user(state, token?)
+                .await?
+                .ok_or_else(|| unauthorized("the API token is unknown, expired or revoked"))?
         } else if let Some(cookie) = session_cookie(parts) {
-            let id_hash = secret::hash(&cookie);
-            let Some(session) = accounts::find_session(&state.db, &id_hash, now).await? else {
-                return Err(unauthorized("the session has ended; sign in again"));
-            };
-            if is_unsafe(&parts.method) {
-                check_csrf(parts, state, &session.csrf_token)?;
+            let current = session_user(state, &cookie)
+                .await?
+                .ok_or_else(|| unauthorized("the session has ended; sign in again"))?;
+            if is_unsafe(&parts.method)
+                && let Credential::Session { csrf_token, .. } = &current.credential
+            {
+                check_csrf(parts, state, csrf_token)?;
             }
-            if now.as_second() - session.last_seen_at.as_second() >= TOUCH_INTERVAL_SECS {
-                accounts::touch_session(&state.db, &id_hash, now).await?;
-            }
-            CurrentUser {
-                user: session.user,
-                credential: Credential::Session {
-                    id_hash,
-                    csrf_token: session.csrf_token,
-                },
-            }
+            current
         } else {
             return Err(unauthorized(
                 "sign in, or send `Authorization: Bearer <token>`",

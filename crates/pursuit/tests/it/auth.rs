@@ -628,11 +628,31 @@ both_backends! {
         let secret = created["secret"].as_str().unwrap();
 
         let before = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(secret).send().await.unwrap();
+        // Written behind the server's back, as another process would: the server's sign-in
+        // cache (1 s by default) may answer from memory until it runs out, no longer.
         app.db.execute(query("UPDATE api_tokens SET expires_at = $1")
             .bind(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1))).await.unwrap();
-        let after = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(secret).send().await.unwrap();
+        let refused_after = refused_within(&app, secret, Duration::from_secs(3)).await;
 
         assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(before.status(), StatusCode::OK);
+        let refused_after = refused_after.expect("the expired token is refused");
+        assert!(
+            refused_after <= Duration::from_millis(1800),
+            "refused {refused_after:?} after the change; the cache keeps a sign-in 1 s at most"
+        );
+    }
+
+    async fn without_the_sign_in_cache_another_process_revoking_a_token_counts_at_once(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let app = spawn_app_with(database, |config| config.server.sign_in_cache_ms = 0).await;
+        let browser = sign_in(&app, "no-cache@example.org", 1).await;
+        let (_, secret) = api_token(&app, &browser, "script").await;
+
+        let before = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&secret).send().await.unwrap();
+        app.db.execute(query("UPDATE api_tokens SET revoked_at = $1").bind(jiff::Timestamp::now())).await.unwrap();
+        let after = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&secret).send().await.unwrap();
+
         assert_eq!(before.status(), StatusCode::OK);
         assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
     }
@@ -649,4 +669,24 @@ both_backends! {
         assert_eq!(over.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(over.headers().contains_key("retry-after"));
     }
+}
+
+/// How long after this call `secret` is first refused (401), polled every 20 ms up to `limit`.
+async fn refused_within(app: &TestApp, secret: &str, limit: Duration) -> Option<Duration> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        let me = app
+            .client
+            .get(app.url("/api/v1/auth/me"))
+            .bearer_auth(secret)
+            .send()
+            .await
+            .unwrap();
+        if me.status() == StatusCode::UNAUTHORIZED {
+            return Some(started.elapsed());
+        }
+        assert_eq!(me.status(), StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
 }

@@ -23,6 +23,53 @@ async fn create_scratch_table(db: &Db) {
 }
 
 both_backends! {
+    async fn sign_in_changes_move_the_credentials_generation_once_committed(backend: Backend) {
+        use pursuit_domain::account::{EmailAddress, TimeZoneName};
+        use pursuit_store::accounts;
+
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        let now = Timestamp::now();
+        let user = accounts::insert_user(
+            &db,
+            &accounts::NewUser {
+                email: EmailAddress::parse("generation@example.org").unwrap(),
+                display_name: None,
+                time_zone: TimeZoneName::utc(),
+                is_owner: false,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let (token, _) = accounts::create_api_token(&db, user.id, "script", None, now).await.unwrap();
+        let start = db.credentials_generation();
+
+        // Reads and last-used touches are not changes a cache must drop its entries for.
+        accounts::find_api_token(&db, "no-such-hash", now).await.unwrap();
+        accounts::touch_api_token(&db, token.id, now).await.unwrap();
+        assert_eq!(db.credentials_generation(), start);
+
+        // In a transaction: not before the commit (a sign-in read meanwhile sees the old row).
+        let mut tx = db.begin().await.unwrap();
+        assert!(accounts::revoke_api_token(&mut tx, user.id, token.id, now).await.unwrap());
+        assert_eq!(db.credentials_generation(), start, "moved before the commit");
+        tx.commit().await.unwrap();
+        let committed = db.credentials_generation();
+        assert!(committed > start);
+
+        // On the pool: at once.
+        accounts::delete_sessions_of_user(&db, user.id).await.unwrap();
+        let changes = accounts::UserChanges {
+            email: None,
+            display_name: None,
+            time_zone: Some(TimeZoneName::parse("Europe/Paris").unwrap()),
+            session_timeout_secs: None,
+        };
+        accounts::update_user(&db, user.id, &changes, now).await.unwrap();
+        assert!(db.credentials_generation() >= committed + 2);
+    }
+
     async fn the_tag_list_on_the_row_agrees_with_the_tag_rows_and_filters_exactly(backend: Backend) {
         use pursuit_domain::account::{EmailAddress, TimeZoneName};
         use pursuit_domain::application::ChangedBy;
