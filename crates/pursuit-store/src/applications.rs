@@ -142,8 +142,8 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
 }
 
 /// An application read with [`SELECT_COLUMNS`]: its tags from the `tags` aggregate.
-fn from_row(row: &Row) -> Result<Application, StoreError> {
-    let list: String = row.get("tags")?;
+fn from_row(mut row: Row) -> Result<Application, StoreError> {
+    let list: String = row.take("tags")?;
     let tags = list
         .split(TAG_SEPARATOR)
         .filter(|tag| !tag.is_empty())
@@ -159,19 +159,20 @@ fn sorted(mut tags: Vec<String>) -> Vec<String> {
     tags
 }
 
-/// An application from a row of [`COLUMNS`] and its tags.
-fn decode(row: &Row, tags: Vec<String>) -> Result<Application, StoreError> {
-    let status: String = row.get("status")?;
-    let priority: String = row.get("priority")?;
-    let location_mode: Option<String> = row.get("location_mode")?;
+/// An application from a row of [`COLUMNS`] and its tags (its text moved out, not copied:
+/// see [`Row::take`]).
+fn decode(mut row: Row, tags: Vec<String>) -> Result<Application, StoreError> {
+    let status: String = row.take("status")?;
+    let priority: String = row.take("priority")?;
+    let location_mode: Option<String> = row.take("location_mode")?;
     Ok(Application {
         id: ApplicationId(row.get("id")?),
         user_id: UserId(row.get("user_id")?),
         data: ApplicationData {
-            company: row.get("company")?,
-            role_title: row.get("role_title")?,
+            company: row.take("company")?,
+            role_title: row.take("role_title")?,
             status: ApplicationStatus::parse(&status).map_err(|e| corrupt("status", e))?,
-            source: row.get("source")?,
+            source: row.take("source")?,
             application_date: row.get("application_date")?,
             priority: Priority::parse(&priority).map_err(|e| corrupt("priority", e))?,
             location_mode: location_mode
@@ -179,24 +180,24 @@ fn decode(row: &Row, tags: Vec<String>) -> Result<Application, StoreError> {
                 .map(LocationMode::parse)
                 .transpose()
                 .map_err(|e| corrupt("location_mode", e))?,
-            job_url: row.get("job_url")?,
-            location_text: row.get("location_text")?,
-            timezone: row.get("timezone")?,
+            job_url: row.take("job_url")?,
+            location_text: row.take("location_text")?,
+            timezone: row.take("timezone")?,
             salary: SalaryRange {
                 min: row.get("salary_min")?,
                 max: row.get("salary_max")?,
-                currency: row.get("salary_currency")?,
+                currency: row.take("salary_currency")?,
             },
-            job_requisition_id: row.get("job_requisition_id")?,
-            seniority_level: row.get("seniority_level")?,
+            job_requisition_id: row.take("job_requisition_id")?,
+            seniority_level: row.take("seniority_level")?,
             tech_keywords: strings(&row.get("tech_keywords")?),
-            resume_url: row.get("resume_url")?,
-            cover_letter_url: row.get("cover_letter_url")?,
+            resume_url: row.take("resume_url")?,
+            cover_letter_url: row.take("cover_letter_url")?,
             cover_letter_used: row.get("cover_letter_used")?,
             contacts_inline: row.get("contacts_inline")?,
-            next_action: row.get("next_action")?,
+            next_action: row.take("next_action")?,
             next_action_due: row.get("next_action_due")?,
-            notes: row.get("notes")?,
+            notes: row.take("notes")?,
             tags,
             attachments_links: strings(&row.get("attachments_links")?),
             archived_at: row.get("archived_at")?,
@@ -306,7 +307,7 @@ pub async fn insert_application(
     now: Timestamp,
 ) -> Result<Application, StoreError> {
     let rows = insert_chunk(&mut conn, user_id, &[(id, data)], by, now, true).await?;
-    let row = rows.first().ok_or(StoreError::NotFound)?;
+    let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
     decode(row, sorted(data.tags.clone()))
 }
 
@@ -417,7 +418,7 @@ pub async fn get_application(
     let sql = format!("SELECT {SELECT_COLUMNS} FROM applications WHERE id = $1 AND user_id = $2");
     conn.fetch_optional(Query::dynamic(sql).bind(id).bind(user_id))
         .await?
-        .map(|row| from_row(&row))
+        .map(from_row)
         .transpose()
 }
 
@@ -475,7 +476,7 @@ pub async fn update_application(
         )
         .await?;
     }
-    decode(&row, tags).map(Versioned::Done)
+    decode(row, tags).map(Versioned::Done)
 }
 
 /// Whether [`update_application`] writes `data` over `current` in one statement (no tags
@@ -832,8 +833,11 @@ pub async fn list_applications(
     }
     conn.fetch_all(q)
         .await?
-        .iter()
-        .map(|row| Ok((from_row(row)?, sort.read(row)?)))
+        .into_iter()
+        .map(|row| {
+            let value = sort.read(&row)?;
+            Ok((from_row(row)?, value))
+        })
         .collect()
 }
 
@@ -894,7 +898,7 @@ pub async fn board(
     let applications = conn
         .fetch_all(statement)
         .await?
-        .iter()
+        .into_iter()
         .map(from_row)
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok((applications, counts))

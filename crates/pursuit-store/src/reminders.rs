@@ -102,32 +102,31 @@ pub async fn insert_reminder(
     new: &NewReminder,
     now: Timestamp,
 ) -> Result<Option<Reminder>, StoreError> {
-    let inserted = conn
-        .execute(
-            query(
-                "INSERT INTO reminders (id, user_id, application_id, activity_id, title, due_at, channels, sent, sent_at, \
-                 canceled_at, dedupe_key, rule, meta, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $10, $11, 1, $12, $12) \
-                 ON CONFLICT (user_id, dedupe_key) DO NOTHING",
-            )
-            .bind(id)
-            .bind(user_id)
-            .bind(new.application_id)
-            .bind(new.activity_id)
-            .bind(new.title.as_str())
-            .bind(new.due_at)
-            .bind(channels_json(&new.channels))
-            .bind(false)
-            .bind(new.dedupe_key.clone())
-            .bind(new.rule)
-            .bind(new.meta.clone())
-            .bind(now),
-        )
-        .await?;
-    if inserted == 0 {
-        return Ok(None);
-    }
-    get_reminder(conn, user_id, id).await
+    // `RETURNING` gives the stored row in the same statement; a skipped one returns none.
+    conn.fetch_optional(
+        Query::dynamic(format!(
+            "INSERT INTO reminders (id, user_id, application_id, activity_id, title, due_at, channels, sent, sent_at, \
+             canceled_at, dedupe_key, rule, meta, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $10, $11, 1, $12, $12) \
+             ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING {COLUMNS}"
+        ))
+        .bind(id)
+        .bind(user_id)
+        .bind(new.application_id)
+        .bind(new.activity_id)
+        .bind(new.title.as_str())
+        .bind(new.due_at)
+        .bind(channels_json(&new.channels))
+        .bind(false)
+        .bind(new.dedupe_key.clone())
+        .bind(new.rule)
+        .bind(new.meta.clone())
+        .bind(now),
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
 }
 
 pub async fn get_reminder(

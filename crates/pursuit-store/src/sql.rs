@@ -176,6 +176,46 @@ pub(crate) fn sqlite_timestamp(ts: Timestamp) -> String {
     truncated.strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()
 }
 
+/// Reads a timestamp as SQLite stores it. The form [`sqlite_timestamp`] writes
+/// (`2026-03-01T10:00:00.000000Z`) is read digit by digit — a list reads a few per row;
+/// anything else goes to jiff's parser, which accepts any RFC 3339 time and names what is
+/// wrong.
+pub(crate) fn parse_sqlite_timestamp(text: &str) -> Result<Timestamp, jiff::Error> {
+    fixed_width_timestamp(text).map_or_else(|| text.parse::<Timestamp>(), Ok)
+}
+
+fn fixed_width_timestamp(text: &str) -> Option<Timestamp> {
+    let b = text.as_bytes();
+    if b.len() != 27
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+        || b[26] != b'Z'
+    {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<i32> {
+        b[range].iter().try_fold(0i32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+        })
+    };
+    let small = |range| number(range).and_then(|n| i8::try_from(n).ok());
+    let datetime = jiff::civil::DateTime::new(
+        i16::try_from(number(0..4)?).ok()?,
+        small(5..7)?,
+        small(8..10)?,
+        small(11..13)?,
+        small(14..16)?,
+        small(17..19)?,
+        number(20..26)? * 1000,
+    )
+    .ok()?;
+    jiff::tz::Offset::UTC.to_timestamp(datetime).ok()
+}
+
 fn to_chrono(ts: Timestamp) -> chrono::DateTime<chrono::Utc> {
     let micros = ts.as_microsecond();
     chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default()
@@ -218,11 +258,23 @@ impl Row {
     pub fn get<T: Decode>(&self, column: &str) -> Result<T, StoreError> {
         T::decode(self, column)
     }
+
+    /// Reads `column` as `T`, moving text out of the row instead of copying it where the
+    /// backend allows (SQLite): for a column read once, as a row is turned into a value.
+    /// A text column taken once reads as NULL afterwards.
+    pub fn take<T: Decode>(&mut self, column: &str) -> Result<T, StoreError> {
+        T::take(self, column)
+    }
 }
 
 /// A Rust type that can be read from a column on both backends.
 pub trait Decode: Sized {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError>;
+
+    /// Like [`Decode::decode`], leaving the column's value behind (see [`Row::take`]).
+    fn take(row: &mut Row, column: &str) -> Result<Self, StoreError> {
+        Self::decode(row, column)
+    }
 }
 
 fn decode_error(column: &str, message: impl ToString) -> StoreError {
@@ -240,6 +292,19 @@ fn required<T>(column: &str, value: Option<T>) -> Result<T, StoreError> {
 fn cell<'a>(row: &'a SqliteRow, column: &str) -> Result<&'a Cell, StoreError> {
     row.cell(column)
         .ok_or_else(|| decode_error(column, "no such column in the result"))
+}
+
+/// The SQLite text of `column` (NULL is `None`), borrowed: what timestamps, dates, UUIDs and
+/// JSON are parsed from.
+fn text<'a>(row: &'a SqliteRow, column: &str) -> Result<Option<&'a str>, StoreError> {
+    match cell(row, column)? {
+        Cell::Null => Ok(None),
+        Cell::Text(text) => Ok(Some(text)),
+        other => Err(decode_error(
+            column,
+            format!("expected text, found {:?}", other.data_type()),
+        )),
+    }
 }
 
 /// A Rust type read straight from a SQLite value (NULL is `None`); the storage classes
@@ -329,14 +394,55 @@ macro_rules! decode_native {
     )*};
 }
 
-decode_native!(bool, i64, f64, String, Vec<u8>);
+decode_native!(bool, i64, f64, Vec<u8>);
+
+impl Decode for Option<String> {
+    fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
+        match &row.0 {
+            RowInner::Sqlite(r) => {
+                String::from_cell(cell(r, column)?).map_err(|e| decode_error(column, e))
+            }
+            RowInner::Postgres(r) => r
+                .try_get::<Option<String>, _>(column)
+                .map_err(|e| decode_error(column, e)),
+        }
+    }
+
+    fn take(row: &mut Row, column: &str) -> Result<Self, StoreError> {
+        match &mut row.0 {
+            RowInner::Sqlite(r) => {
+                let cell = r
+                    .cell_mut(column)
+                    .ok_or_else(|| decode_error(column, "no such column in the result"))?;
+                match std::mem::replace(cell, Cell::Null) {
+                    Cell::Text(text) => Ok(Some(text)),
+                    other => {
+                        // Not text: put it back and let `decode` name the problem.
+                        *cell = other;
+                        Self::decode(row, column)
+                    }
+                }
+            }
+            RowInner::Postgres(_) => Self::decode(row, column),
+        }
+    }
+}
+
+impl Decode for String {
+    fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
+        required(column, Option::<String>::decode(row, column)?)
+    }
+
+    fn take(row: &mut Row, column: &str) -> Result<Self, StoreError> {
+        required(column, <Option<String> as Decode>::take(row, column)?)
+    }
+}
 
 impl Decode for Option<Uuid> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
-                .map_err(|e| decode_error(column, e))?
-                .map(|text| Uuid::parse_str(&text).map_err(|e| decode_error(column, e)))
+            RowInner::Sqlite(r) => text(r, column)?
+                .map(|text| Uuid::parse_str(text).map_err(|e| decode_error(column, e)))
                 .transpose(),
             RowInner::Postgres(r) => r
                 .try_get::<Option<Uuid>, _>(column)
@@ -348,12 +454,8 @@ impl Decode for Option<Uuid> {
 impl Decode for Option<Timestamp> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
-                .map_err(|e| decode_error(column, e))?
-                .map(|text| {
-                    text.parse::<Timestamp>()
-                        .map_err(|e| decode_error(column, e))
-                })
+            RowInner::Sqlite(r) => text(r, column)?
+                .map(|text| parse_sqlite_timestamp(text).map_err(|e| decode_error(column, e)))
                 .transpose(),
             RowInner::Postgres(r) => r
                 .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(column)
@@ -370,8 +472,7 @@ impl Decode for Option<Timestamp> {
 impl Decode for Option<jiff::civil::Date> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
-                .map_err(|e| decode_error(column, e))?
+            RowInner::Sqlite(r) => text(r, column)?
                 .map(|text| {
                     text.parse::<jiff::civil::Date>()
                         .map_err(|e| decode_error(column, e))
@@ -393,9 +494,8 @@ impl Decode for Option<jiff::civil::Date> {
 impl Decode for Option<serde_json::Value> {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         match &row.0 {
-            RowInner::Sqlite(r) => String::from_cell(cell(r, column)?)
-                .map_err(|e| decode_error(column, e))?
-                .map(|text| serde_json::from_str(&text).map_err(|e| decode_error(column, e)))
+            RowInner::Sqlite(r) => text(r, column)?
+                .map(|text| serde_json::from_str(text).map_err(|e| decode_error(column, e)))
                 .transpose(),
             RowInner::Postgres(r) => r
                 .try_get::<Option<serde_json::Value>, _>(column)
@@ -426,6 +526,50 @@ decode_required!(Uuid, Timestamp, jiff::civil::Date, serde_json::Value);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_timestamps_read_back_as_jiff_reads_them() {
+        let mut t: Timestamp = "1970-01-01T00:00:00Z".parse().unwrap();
+        // Every month and day, times of day, leap days, fractions, far past and future.
+        let step = jiff::SignedDuration::new(86_400 * 7 + 3_661, 123_456_789);
+        for _ in 0..20_000 {
+            let stored = sqlite_timestamp(t);
+            assert_eq!(
+                fixed_width_timestamp(&stored),
+                Some(stored.parse::<Timestamp>().unwrap()),
+                "{stored}"
+            );
+            t = t.checked_add(step).unwrap();
+        }
+        for stored in [
+            "0001-01-01T00:00:00.000000Z",
+            "9999-12-30T21:59:59.999999Z",
+            "2024-02-29T12:00:00.500000Z",
+        ] {
+            assert_eq!(
+                parse_sqlite_timestamp(stored).unwrap(),
+                stored.parse::<Timestamp>().unwrap()
+            );
+        }
+        // Other forms go to jiff, which reads them or says what is wrong.
+        for other in ["2026-03-01T10:00:00Z", "2026-03-01T10:00:00.5+01:00"] {
+            assert!(fixed_width_timestamp(other).is_none());
+            assert_eq!(
+                parse_sqlite_timestamp(other).unwrap(),
+                other.parse::<Timestamp>().unwrap()
+            );
+        }
+        for bad in [
+            "2026-02-30T10:00:00.000000Z",
+            "2026-13-01T10:00:00.000000Z",
+            "2026-01-01T24:00:00.000000Z",
+            "2026-0a-01T10:00:00.000000Z",
+            "",
+        ] {
+            assert!(fixed_width_timestamp(bad).is_none(), "{bad}");
+            assert!(parse_sqlite_timestamp(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn sqlite_timestamps_are_fixed_width_and_sort_as_time() {

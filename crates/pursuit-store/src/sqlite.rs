@@ -16,7 +16,7 @@
 //!   is then closed (never pooled mid-use).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -315,15 +315,30 @@ fn close_off_thread(conn: Connection) {
 pub(crate) struct SqliteRow {
     columns: Arc<[String]>,
     values: Vec<Cell>,
+    /// Where the next look-up by name starts: a row is read in (about) the order of its
+    /// columns, so each look-up usually matches at its first comparison.
+    next: AtomicUsize,
 }
 
 impl SqliteRow {
     /// The value of `column`, by name.
     pub fn cell(&self, column: &str) -> Option<&Cell> {
-        self.columns
-            .iter()
-            .position(|name| name == column)
-            .map(|i| &self.values[i])
+        self.position(column).map(|i| &self.values[i])
+    }
+
+    /// The value of `column`, by name, to move out of.
+    pub fn cell_mut(&mut self, column: &str) -> Option<&mut Cell> {
+        self.position(column).map(|i| &mut self.values[i])
+    }
+
+    fn position(&self, column: &str) -> Option<usize> {
+        let width = self.columns.len();
+        let start = self.next.load(Ordering::Relaxed);
+        let found = (start..width)
+            .chain(0..start.min(width))
+            .find(|&i| self.columns[i] == column)?;
+        self.next.store(found + 1, Ordering::Relaxed);
+        Some(found)
     }
 }
 
@@ -375,6 +390,7 @@ fn run_statement(
         }
         out.push(SqliteRow {
             columns: Arc::clone(&columns),
+            next: AtomicUsize::new(0),
             values,
         });
     }

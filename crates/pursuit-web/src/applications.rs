@@ -95,12 +95,12 @@ pub struct ApplicationResponse {
     id: uuid::Uuid,
     company: String,
     role_title: String,
-    status: String,
+    status: &'static str,
     source: String,
     application_date: String,
-    priority: String,
+    priority: &'static str,
     /// `remote`, `hybrid`, `onsite`; null when not stated.
-    location_mode: Option<String>,
+    location_mode: Option<&'static str>,
     job_url: Option<String>,
     location_text: Option<String>,
     timezone: Option<String>,
@@ -132,38 +132,45 @@ pub struct ApplicationResponse {
 }
 
 pub(crate) fn response(application: &Application) -> ApplicationResponse {
-    let d = &application.data;
-    ApplicationResponse {
-        id: application.id.0,
-        company: d.company.clone(),
-        role_title: d.role_title.clone(),
-        status: d.status.as_str().to_owned(),
-        source: d.source.clone(),
-        application_date: d.application_date.to_string(),
-        priority: d.priority.as_str().to_owned(),
-        location_mode: d.location_mode.map(|m| m.as_str().to_owned()),
-        job_url: d.job_url.clone(),
-        location_text: d.location_text.clone(),
-        timezone: d.timezone.clone(),
-        salary_min: d.salary.min,
-        salary_max: d.salary.max,
-        salary_currency: d.salary.currency.clone(),
-        job_requisition_id: d.job_requisition_id.clone(),
-        seniority_level: d.seniority_level.clone(),
-        tech_keywords: d.tech_keywords.clone(),
-        resume_url: d.resume_url.clone(),
-        cover_letter_url: d.cover_letter_url.clone(),
-        cover_letter_used: d.cover_letter_used,
-        contacts_inline: d.contacts_inline.clone(),
-        next_action: d.next_action.clone(),
-        next_action_due: d.next_action_due,
-        notes: d.notes.clone(),
-        tags: d.tags.clone(),
-        attachments_links: d.attachments_links.clone(),
-        archived_at: d.archived_at,
-        version: application.version,
-        created_at: application.created_at,
-        updated_at: application.updated_at,
+    ApplicationResponse::from(application.clone())
+}
+
+impl From<Application> for ApplicationResponse {
+    /// Moves the application's text into the response (a list of many copies nothing).
+    fn from(application: Application) -> ApplicationResponse {
+        let d = application.data;
+        ApplicationResponse {
+            id: application.id.0,
+            company: d.company,
+            role_title: d.role_title,
+            status: d.status.as_str(),
+            source: d.source,
+            application_date: d.application_date.to_string(),
+            priority: d.priority.as_str(),
+            location_mode: d.location_mode.map(|m| m.as_str()),
+            job_url: d.job_url,
+            location_text: d.location_text,
+            timezone: d.timezone,
+            salary_min: d.salary.min,
+            salary_max: d.salary.max,
+            salary_currency: d.salary.currency,
+            job_requisition_id: d.job_requisition_id,
+            seniority_level: d.seniority_level,
+            tech_keywords: d.tech_keywords,
+            resume_url: d.resume_url,
+            cover_letter_url: d.cover_letter_url,
+            cover_letter_used: d.cover_letter_used,
+            contacts_inline: d.contacts_inline,
+            next_action: d.next_action,
+            next_action_due: d.next_action_due,
+            notes: d.notes,
+            tags: d.tags,
+            attachments_links: d.attachments_links,
+            archived_at: d.archived_at,
+            version: application.version,
+            created_at: application.created_at,
+            updated_at: application.updated_at,
+        }
     }
 }
 
@@ -510,8 +517,8 @@ async fn list_applications(
         .flatten();
     Ok(Json(ApplicationPage {
         items: page
-            .iter()
-            .map(|(application, _)| response(application))
+            .into_iter()
+            .map(|(application, _)| ApplicationResponse::from(application))
             .collect(),
         next_cursor,
     }))
