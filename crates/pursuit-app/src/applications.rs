@@ -21,15 +21,18 @@ use serde_json::{Map, Value};
 
 use crate::error::{AppError, Invalid, Precondition, at_version, settle};
 use crate::fields::Fields;
+use crate::reminders::RuleInputs;
 
 /// Stores a new application and plans its status's reminders, in the caller's transaction.
-/// An id already in use is a [`AppError::Conflict`].
+/// An id already in use is a [`AppError::Conflict`]. `rules`: what
+/// [`RuleInputs::for_status`] read before the transaction, or `None` to read it inside.
 pub async fn create_in(
     mut conn: impl Conn,
     user: UserId,
     id: ApplicationId,
     data: &ApplicationData,
     by: ChangedBy,
+    rules: Option<&RuleInputs>,
     now: Timestamp,
 ) -> Result<Application, AppError> {
     let created = applications::insert_application(&mut conn, user, id, data, by, now)
@@ -47,6 +50,7 @@ pub async fn create_in(
         &created.data.company,
         created.data.status,
         crate::reminders::Entered::Created,
+        rules,
         now,
     )
     .await?;
@@ -68,6 +72,8 @@ pub async fn create_many_in(
     applications::insert_applications(&mut conn, user, rows, by, now).await?;
     let mut planned = 0;
     if plan_reminders {
+        // Read once for the whole batch, not once per row.
+        let rules = RuleInputs::read(&mut conn, user).await?;
         for (id, data) in rows.iter().filter(|(_, d)| d.archived_at.is_none()) {
             let written = crate::reminders::plan_for_status(
                 &mut conn,
@@ -76,6 +82,7 @@ pub async fn create_many_in(
                 &data.company,
                 data.status,
                 crate::reminders::Entered::Created,
+                Some(&rules),
                 now,
             )
             .await?;
@@ -89,13 +96,15 @@ pub async fn create_many_in(
 /// Writes `data` over `existing` (at the version it was read) on `conn`: the caller's
 /// transaction, or the pool when [`applications::is_one_statement`] says the change needs
 /// none; when the status moved, runs the new status's reminder rules. A version that moved on
-/// since is [`AppError::Stale`] with the application as it is now.
+/// since is [`AppError::Stale`] with the application as it is now. `rules`: as for
+/// [`create_in`].
 pub async fn change_in(
     mut conn: impl Conn,
     user: UserId,
     existing: &Application,
     data: &ApplicationData,
     by: ChangedBy,
+    rules: Option<&RuleInputs>,
     now: Timestamp,
 ) -> Result<Application, AppError> {
     let outcome =
@@ -110,6 +119,7 @@ pub async fn change_in(
             &updated.data.company,
             updated.data.status,
             crate::reminders::Entered::Changed,
+            rules,
             now,
         )
         .await?;
@@ -144,10 +154,24 @@ pub async fn update(
     edit(&mut data).map_err(AppError::Invalid)?;
     if applications::is_one_statement(&existing, &data) {
         let writer = db.writer().await?;
-        return change_in(writer, user, &existing, &data, ChangedBy::User, now).await;
+        return change_in(writer, user, &existing, &data, ChangedBy::User, None, now).await;
     }
+    let rules = if data.status == existing.data.status {
+        None
+    } else {
+        RuleInputs::for_status(db, user, data.status).await?
+    };
     let mut tx = db.begin().await?;
-    let updated = change_in(&mut tx, user, &existing, &data, ChangedBy::User, now).await?;
+    let updated = change_in(
+        &mut tx,
+        user,
+        &existing,
+        &data,
+        ChangedBy::User,
+        rules.as_ref(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(updated)
 }

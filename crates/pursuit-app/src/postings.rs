@@ -184,6 +184,7 @@ pub async fn add(
         ApplicationId::new(),
         &application,
         ChangedBy::User,
+        None,
         now,
     )
     .await?;

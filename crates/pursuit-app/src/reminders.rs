@@ -134,6 +134,37 @@ pub async fn deliver_soon(
     hand_over(conn, &due, now).await
 }
 
+/// What the status rules read about their user: the zone and the settings. A write reads
+/// them with [`RuleInputs::for_status`] *before* its transaction, so that the read is not
+/// made inside the database's one write turn (SQLite).
+pub struct RuleInputs {
+    zone: jiff::tz::TimeZone,
+    settings: accounts::Settings,
+}
+
+impl RuleInputs {
+    pub async fn read(conn: impl Conn, user_id: UserId) -> Result<RuleInputs, StoreError> {
+        let (zone, settings) = accounts::zone_and_settings(conn, user_id).await?;
+        Ok(RuleInputs {
+            zone: jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC),
+            settings,
+        })
+    }
+
+    /// The inputs of the rules of `status`; `None` when it has none (nothing is read).
+    pub async fn for_status(
+        conn: impl Conn,
+        user_id: UserId,
+        status: ApplicationStatus,
+    ) -> Result<Option<RuleInputs>, StoreError> {
+        if reminder_rules::has_rules(status) {
+            RuleInputs::read(conn, user_id).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
 /// How an application came to the status its rules plan for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entered {
@@ -147,7 +178,12 @@ pub enum Entered {
 /// pending rule reminders of its previous status and plans those of the new one, in the
 /// user's zone and around their quiet hours. Idempotent: each entry into a status has its
 /// own dedupe key (the number of times the application entered it), so a replayed call
-/// plans nothing twice. A status without rules reads nothing.
+/// plans nothing twice. A status without rules reads nothing; `rules` are the inputs the
+/// caller read before its transaction, or `None` to read them on `conn`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is a plain input of the rules"
+)]
 pub async fn plan_for_status(
     mut conn: impl Conn,
     user_id: UserId,
@@ -155,6 +191,7 @@ pub async fn plan_for_status(
     company: &str,
     status: ApplicationStatus,
     entered: Entered,
+    rules: Option<&RuleInputs>,
     now: Timestamp,
 ) -> Result<Vec<Reminder>, StoreError> {
     if entered == Entered::Changed {
@@ -163,8 +200,14 @@ pub async fn plan_for_status(
     if !reminder_rules::has_rules(status) {
         return Ok(Vec::new());
     }
-    let (zone, settings) = accounts::zone_and_settings(&mut conn, user_id).await?;
-    let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let read_here;
+    let RuleInputs { zone, settings } = match rules {
+        Some(rules) => rules,
+        None => {
+            read_here = RuleInputs::read(&mut conn, user_id).await?;
+            &read_here
+        }
+    };
     let entries = match entered {
         Entered::Created => 1,
         Entered::Changed => {
@@ -178,7 +221,7 @@ pub async fn plan_for_status(
         now,
         &settings.reminder_defaults,
         settings.quiet_hours,
-        &zone,
+        zone,
     ) {
         let new = NewReminder {
             application_id: Some(application_id),

@@ -224,6 +224,10 @@ async fn create_application(
         return Err(ApiError::validation(fields.errors));
     }
     let now = Timestamp::now();
+    // Read before the transaction: not inside the database's one write turn.
+    let rules =
+        pursuit_app::reminders::RuleInputs::for_status(&state.db, current.id(), data.status)
+            .await?;
     let mut tx = state.db.begin().await?;
     if let Some(key) = &idempotency
         && let Some(replayed) = key.replay(&mut tx, current.id()).await?
@@ -236,6 +240,7 @@ async fn create_application(
         id,
         &data,
         ChangedBy::User,
+        rules.as_ref(),
         now,
     )
     .await?;

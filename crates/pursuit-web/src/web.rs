@@ -854,6 +854,9 @@ async fn quick_add(
         .await;
     }
     let now = Timestamp::now();
+    let rules =
+        pursuit_app::reminders::RuleInputs::for_status(&state.db, current.id(), data.status)
+            .await?;
     let mut tx = state.db.begin().await?;
     pursuit_app::applications::create_in(
         &mut tx,
@@ -861,6 +864,7 @@ async fn quick_add(
         ApplicationId::new(),
         &data,
         pursuit_domain::application::ChangedBy::User,
+        rules.as_ref(),
         now,
     )
     .await?;

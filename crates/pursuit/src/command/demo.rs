@@ -347,9 +347,16 @@ async fn seed(
             ..ApplicationData::new(*company, *role, applied)
         };
         let id = ApplicationId::new();
-        let mut application =
-            pursuit_app::applications::create_in(&mut tx, user.id, id, &data, ChangedBy::User, now)
-                .await?;
+        let mut application = pursuit_app::applications::create_in(
+            &mut tx,
+            user.id,
+            id,
+            &data,
+            ChangedBy::User,
+            None,
+            now,
+        )
+        .await?;
         for status in &path[1..] {
             data.status = *status;
             application = pursuit_app::applications::change_in(
@@ -358,6 +365,7 @@ async fn seed(
                 &application,
                 &data,
                 ChangedBy::User,
+                None,
                 now,
             )
             .await
