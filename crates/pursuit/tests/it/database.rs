@@ -22,26 +22,31 @@ async fn create_scratch_table(db: &Db) {
     db.execute(query(ddl)).await.unwrap();
 }
 
+/// A user of the store alone (no sign-in), for tests of store functions.
+async fn new_user(db: &Db, email: &str, now: Timestamp) -> pursuit_store::accounts::User {
+    pursuit_store::accounts::insert_user(
+        db,
+        &pursuit_store::accounts::NewUser {
+            email: pursuit_domain::account::EmailAddress::parse(email).unwrap(),
+            display_name: None,
+            time_zone: pursuit_domain::account::TimeZoneName::utc(),
+            is_owner: false,
+        },
+        now,
+    )
+    .await
+    .unwrap()
+}
+
 both_backends! {
     async fn sign_in_changes_move_the_credentials_generation_once_committed(backend: Backend) {
-        use pursuit_domain::account::{EmailAddress, TimeZoneName};
+        use pursuit_domain::account::TimeZoneName;
         use pursuit_store::accounts;
 
         let database = TestDatabase::new(backend).await;
         let db = database.open().await;
         let now = Timestamp::now();
-        let user = accounts::insert_user(
-            &db,
-            &accounts::NewUser {
-                email: EmailAddress::parse("generation@example.org").unwrap(),
-                display_name: None,
-                time_zone: TimeZoneName::utc(),
-                is_owner: false,
-            },
-            now,
-        )
-        .await
-        .unwrap();
+        let user = new_user(&db, "generation@example.org", now).await;
         let (token, _) = accounts::create_api_token(&db, user.id, "script", None, now).await.unwrap();
         let start = db.credentials_generation();
 
@@ -71,27 +76,14 @@ both_backends! {
     }
 
     async fn the_tag_list_on_the_row_agrees_with_the_tag_rows_and_filters_exactly(backend: Backend) {
-        use pursuit_domain::account::{EmailAddress, TimeZoneName};
         use pursuit_domain::application::ChangedBy;
         use pursuit_domain::ids::ApplicationId;
         use pursuit_store::applications::{self, ApplicationData, ApplicationFilter};
-        use pursuit_store::accounts;
 
         let database = TestDatabase::new(backend).await;
         let db = database.open().await;
         let now = Timestamp::now();
-        let user = accounts::insert_user(
-            &db,
-            &accounts::NewUser {
-                email: EmailAddress::parse("tags@example.org").unwrap(),
-                display_name: None,
-                time_zone: TimeZoneName::utc(),
-                is_owner: false,
-            },
-            now,
-        )
-        .await
-        .unwrap();
+        let user = new_user(&db, "tags@example.org", now).await;
         let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
         let with_tags = |company: &str, tags: &[&str]| ApplicationData {
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
