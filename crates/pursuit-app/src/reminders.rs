@@ -265,8 +265,7 @@ pub async fn plan_for_activity(
     else {
         return Ok(Vec::new());
     };
-    let (zone, settings) = accounts::zone_and_settings(&mut conn, user_id).await?;
-    let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let RuleInputs { zone, settings } = RuleInputs::read(&mut conn, user_id).await?;
     let mut planned = Vec::new();
     for plan in reminder_rules::on_interview(
         data.interview_stage,

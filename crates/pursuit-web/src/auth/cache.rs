@@ -27,7 +27,7 @@ use super::CurrentUser;
 const CAPACITY: usize = 4096;
 
 /// Which kind of secret a key is the hash of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     ApiToken,
     Session,
@@ -35,10 +35,12 @@ pub(crate) enum Kind {
 
 pub(crate) struct SignInCache {
     ttl: Duration,
-    entries: Mutex<HashMap<(Kind, String), Entry>>,
+    /// By the secret's hash (looked up by `&str`, no key built per request).
+    entries: Mutex<HashMap<String, Entry>>,
 }
 
 struct Entry {
+    kind: Kind,
     current: CurrentUser,
     generation: u64,
     until: Instant,
@@ -61,17 +63,12 @@ impl SignInCache {
         }
         let now = Instant::now();
         let mut entries = self.lock();
-        let key = (kind, hash.to_owned());
-        match entries.get(&key) {
-            Some(entry) if entry.generation == generation && now < entry.until => {
-                Some(entry.current.clone())
-            }
-            Some(_) => {
-                entries.remove(&key);
-                None
-            }
-            None => None,
+        let entry = entries.get(hash).filter(|entry| entry.kind == kind)?;
+        if entry.generation == generation && now < entry.until {
+            return Some(entry.current.clone());
         }
+        entries.remove(hash);
+        None
     }
 
     /// Keeps a sign-in found by a lookup that started at `generation`, until the time to
@@ -105,8 +102,9 @@ impl SignInCache {
             }
         }
         entries.insert(
-            (kind, hash.to_owned()),
+            hash.to_owned(),
             Entry {
+                kind,
                 current: current.clone(),
                 generation,
                 until: now + ttl,
@@ -114,7 +112,7 @@ impl SignInCache {
         );
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(Kind, String), Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         // The map holds no invariant a panicking holder could have broken halfway.
         self.entries
             .lock()
