@@ -13,7 +13,7 @@ use crate::Versioned;
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Query, Row, Value, placeholders};
+use crate::sql::{Query, Row, StringList, Value, placeholders};
 
 /// Everything a user writes about an application (all but id, owner, version and times).
 #[derive(Clone, Debug, PartialEq)]
@@ -130,17 +130,6 @@ fn corrupt(column: &str, message: impl ToString) -> StoreError {
     }
 }
 
-fn strings(value: &serde_json::Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// An application read with [`SELECT_COLUMNS`]: its tags from the `tags` aggregate.
 fn from_row(mut row: Row) -> Result<Application, StoreError> {
     let list: String = row.take("tags")?;
@@ -162,20 +151,21 @@ fn sorted(mut tags: Vec<String>) -> Vec<String> {
 /// An application from a row of [`COLUMNS`] and its tags (its text moved out, not copied:
 /// see [`Row::take`]).
 fn decode(mut row: Row, tags: Vec<String>) -> Result<Application, StoreError> {
-    let status: String = row.take("status")?;
-    let priority: String = row.take("priority")?;
-    let location_mode: Option<String> = row.take("location_mode")?;
+    // Read in `SELECT_COLUMNS` order: the row finds each next column at its first try.
     Ok(Application {
         id: ApplicationId(row.get("id")?),
         user_id: UserId(row.get("user_id")?),
         data: ApplicationData {
             company: row.take("company")?,
             role_title: row.take("role_title")?,
-            status: ApplicationStatus::parse(&status).map_err(|e| corrupt("status", e))?,
+            status: ApplicationStatus::parse(&row.take::<String>("status")?)
+                .map_err(|e| corrupt("status", e))?,
             source: row.take("source")?,
             application_date: row.get("application_date")?,
-            priority: Priority::parse(&priority).map_err(|e| corrupt("priority", e))?,
-            location_mode: location_mode
+            priority: Priority::parse(&row.take::<String>("priority")?)
+                .map_err(|e| corrupt("priority", e))?,
+            location_mode: row
+                .take::<Option<String>>("location_mode")?
                 .as_deref()
                 .map(LocationMode::parse)
                 .transpose()
@@ -190,7 +180,7 @@ fn decode(mut row: Row, tags: Vec<String>) -> Result<Application, StoreError> {
             },
             job_requisition_id: row.take("job_requisition_id")?,
             seniority_level: row.take("seniority_level")?,
-            tech_keywords: strings(&row.get("tech_keywords")?),
+            tech_keywords: row.get::<StringList>("tech_keywords")?.0,
             resume_url: row.take("resume_url")?,
             cover_letter_url: row.take("cover_letter_url")?,
             cover_letter_used: row.get("cover_letter_used")?,
@@ -199,7 +189,7 @@ fn decode(mut row: Row, tags: Vec<String>) -> Result<Application, StoreError> {
             next_action_due: row.get("next_action_due")?,
             notes: row.take("notes")?,
             tags,
-            attachments_links: strings(&row.get("attachments_links")?),
+            attachments_links: row.get::<StringList>("attachments_links")?.0,
             archived_at: row.get("archived_at")?,
         },
         version: row.get("version")?,

@@ -416,6 +416,7 @@ impl Decode for Option<String> {
                     .ok_or_else(|| decode_error(column, "no such column in the result"))?;
                 match std::mem::replace(cell, Cell::Null) {
                     Cell::Text(text) => Ok(Some(text)),
+                    Cell::Null => Ok(None),
                     other => {
                         // Not text: put it back and let `decode` name the problem.
                         *cell = other;
@@ -501,6 +502,38 @@ impl Decode for Option<serde_json::Value> {
                 .try_get::<Option<serde_json::Value>, _>(column)
                 .map_err(|e| decode_error(column, e)),
         }
+    }
+}
+
+/// A JSON array of strings (NULL, a non-array and non-string items read as nothing): a
+/// list column such as an application's keywords. On SQLite the text is read straight into
+/// strings, without building a JSON tree first.
+pub struct StringList(pub Vec<String>);
+
+impl Decode for StringList {
+    fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
+        if let RowInner::Sqlite(r) = &row.0 {
+            match text(r, column)? {
+                None => return Ok(StringList(Vec::new())),
+                Some(text) => {
+                    if let Ok(list) = serde_json::from_str::<Vec<String>>(text) {
+                        return Ok(StringList(list));
+                    }
+                }
+            }
+        }
+        let value: Option<serde_json::Value> = row.get(column)?;
+        Ok(StringList(
+            value
+                .as_ref()
+                .and_then(serde_json::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ))
     }
 }
 

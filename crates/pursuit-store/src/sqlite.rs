@@ -486,6 +486,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn columns_read_in_any_order_and_lists_read_leniently() {
+        use crate::sql::{Row, RowInner, StringList};
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = pool(&dir, 1).await.acquire().await.unwrap();
+        let (mut rows, _) = conn
+            .query(query(
+                "SELECT 'x' AS a, NULL AS b, '[\"r\", 3, \"s\"]' AS c, '[\"t\"]' AS d, NULL AS e, 'y' AS f",
+            ))
+            .await
+            .unwrap();
+        let mut row = Row(RowInner::Sqlite(rows.remove(0)));
+        // Backwards, then a NULL taken twice, then forwards again.
+        assert_eq!(
+            row.take::<Option<String>>("f").unwrap().as_deref(),
+            Some("y")
+        );
+        assert_eq!(row.take::<Option<String>>("b").unwrap(), None);
+        assert_eq!(row.take::<Option<String>>("b").unwrap(), None);
+        assert_eq!(row.take::<String>("a").unwrap(), "x");
+        // Non-string items are skipped; NULL is an empty list; a string is not a list.
+        assert_eq!(row.get::<StringList>("c").unwrap().0, ["r", "s"]);
+        assert_eq!(row.get::<StringList>("d").unwrap().0, ["t"]);
+        assert!(row.get::<StringList>("e").unwrap().0.is_empty());
+        assert!(row.get::<StringList>("nope").is_err());
+    }
+
+    #[tokio::test]
     async fn a_connection_inside_a_transaction_never_goes_back_to_the_pool() {
         let dir = tempfile::tempdir().unwrap();
         let pool = pool(&dir, 1).await;
