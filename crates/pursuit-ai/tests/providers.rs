@@ -1,0 +1,608 @@
+//! The layer against wire-format fakes of OpenAI's chat completions and Anthropic's
+//! Messages API, written to their documented formats and served on 127.0.0.1: plain and
+//! streamed answers, 429 with `Retry-After`, 5xx, timeouts, broken JSON, answers that break
+//! the schema or invent data, and keys that must never leak.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use pursuit_ai::{
+    Ai, AiSettings, ApiKey, Context, Input, JsonMode, Outcome, ProviderKind, ProviderSettings,
+    Request, Routes, Task,
+};
+use pursuit_text::dates::YearMonth;
+use serde_json::{Value, json};
+
+/// One scripted reply of the fake.
+#[derive(Clone)]
+enum Reply {
+    Json(u16, Vec<(&'static str, String)>, Value),
+    Raw(u16, String),
+    /// Server-sent events, each `(event name, data)`.
+    Events(Vec<(&'static str, String)>),
+    /// Answers after a long pause.
+    Slow(Duration),
+}
+
+#[derive(Clone, Default)]
+struct Fake {
+    replies: Arc<Mutex<VecDeque<Reply>>>,
+    /// Each request's path, headers and body.
+    seen: Arc<Mutex<Vec<(String, HeaderMap, Value)>>>,
+}
+
+impl Fake {
+    async fn start() -> (Fake, String) {
+        let fake = Fake::default();
+        let app = axum::Router::new()
+            .fallback(answer)
+            .with_state(fake.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (fake, url)
+    }
+
+    fn script(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.replies.lock().unwrap().extend(replies);
+    }
+
+    fn seen(&self) -> Vec<(String, HeaderMap, Value)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn answer(
+    State(fake): State<Fake>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    fake.seen
+        .lock()
+        .unwrap()
+        .push((uri.path().to_owned(), headers, body));
+    let reply = fake.replies.lock().unwrap().pop_front();
+    match reply {
+        None => Response::builder()
+            .status(500)
+            .body(Body::from("no reply scripted"))
+            .unwrap(),
+        Some(Reply::Json(status, extra, value)) => {
+            let mut response = Response::builder()
+                .status(status)
+                .header("content-type", "application/json");
+            for (name, value) in extra {
+                response = response.header(name, value);
+            }
+            response.body(Body::from(value.to_string())).unwrap()
+        }
+        Some(Reply::Raw(status, text)) => Response::builder()
+            .status(status)
+            .body(Body::from(text))
+            .unwrap(),
+        Some(Reply::Events(events)) => {
+            let mut text = String::new();
+            for (name, data) in events {
+                if !name.is_empty() {
+                    text.push_str(&format!("event: {name}\r\n"));
+                }
+                text.push_str(&format!("data: {data}\r\n\r\n"));
+            }
+            Response::builder()
+                .status(StatusCode::OK)
+                .header("content-type", "text/event-stream")
+                .body(Body::from(text))
+                .unwrap()
+        }
+        Some(Reply::Slow(pause)) => {
+            tokio::time::sleep(pause).await;
+            Response::builder()
+                .status(200)
+                .body(Body::from("{}"))
+                .unwrap()
+        }
+    }
+}
+
+/// A chat completion as OpenAI documents it.
+fn openai_json(content: &str) -> Reply {
+    Reply::Json(
+        200,
+        Vec::new(),
+        json!({
+            "id": "chatcmpl-1", "object": "chat.completion", "created": 1_700_000_000,
+            "model": "gpt-test-2025",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": null}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500}
+        }),
+    )
+}
+
+/// A Messages API answer whose forced tool carries `input`.
+fn anthropic_tool(input: Value) -> Reply {
+    Reply::Json(
+        200,
+        Vec::new(),
+        json!({
+            "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-test",
+            "content": [{"type": "tool_use", "id": "toolu_1", "name": "answer", "input": input}],
+            "stop_reason": "tool_use", "stop_sequence": null,
+            "usage": {"input_tokens": 900, "output_tokens": 120}
+        }),
+    )
+}
+
+fn provider(kind: ProviderKind, url: &str) -> ProviderSettings {
+    ProviderSettings {
+        kind,
+        url: url.to_owned(),
+        model: "test-model".to_owned(),
+        api_key: Some(ApiKey::new("sk-secret-key-0123456789")),
+        timeout_secs: 5,
+        retries: 2,
+        stream: false,
+        json_mode: JsonMode::Schema,
+        max_tokens: 1024,
+        price_in_per_million: 2.5,
+        price_out_per_million: 10.0,
+    }
+}
+
+fn layer(chain: &[(&str, ProviderSettings)]) -> Ai {
+    let names: Vec<String> = chain.iter().map(|(n, _)| (*n).to_owned()).collect();
+    Ai::new(AiSettings {
+        providers: chain
+            .iter()
+            .map(|(n, p)| ((*n).to_owned(), p.clone()))
+            .collect::<BTreeMap<_, _>>(),
+        tasks: Routes {
+            parse: names.clone(),
+            write: names.clone(),
+            classify: names.clone(),
+            summarise: names,
+        },
+        ..AiSettings::default()
+    })
+    .unwrap()
+}
+
+fn context() -> Context {
+    Context {
+        today: YearMonth {
+            year: 2026,
+            month: Some(12),
+        },
+        budget_left_usd: None,
+        offline: false,
+        disabled: Vec::new(),
+        full_logging: false,
+    }
+}
+
+const EMAIL: &str = "Hi Dana, act now: this FREE offer ends soon!!!";
+
+fn spam_request() -> Request {
+    Request::new(
+        Task::SpamCheck,
+        vec![Input {
+            label: "email",
+            text: EMAIL.into(),
+        }],
+    )
+}
+
+#[tokio::test]
+async fn an_openai_answer_is_used_and_accounted_for() {
+    let (fake, url) = Fake::start().await;
+    fake.script([openai_json(
+        "{\"spam_score\": 0.7, \"spam_words\": [\"act now\", \"FREE\"]}",
+    )]);
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let answer = ai.run(&spam_request(), &context()).await;
+    assert_eq!(answer.provider, "openai");
+    assert_eq!(answer.model, "gpt-test-2025");
+    assert_eq!(answer.value["spam_words"], json!(["act now", "FREE"]));
+    assert_eq!(answer.attempts.len(), 1);
+    let attempt = &answer.attempts[0];
+    assert_eq!(attempt.outcome, Outcome::Ok);
+    assert_eq!((attempt.tokens_in, attempt.tokens_out), (1200, 300));
+    // 1,200 × $2.50/M + 300 × $10/M.
+    assert!(
+        (attempt.cost_usd - 0.006).abs() < 1e-9,
+        "{}",
+        attempt.cost_usd
+    );
+    assert_eq!(attempt.prompt_hash.len(), 64);
+    assert!(attempt.prompt.is_none() && attempt.response.is_none());
+
+    let seen = fake.seen();
+    let (path, headers, body) = &seen[0];
+    assert_eq!(path, "/v1/chat/completions");
+    assert_eq!(headers["authorization"], "Bearer sk-secret-key-0123456789");
+    assert_eq!(body["model"], "test-model");
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    assert_eq!(body["response_format"]["json_schema"]["name"], "spam_check");
+    assert_eq!(body["messages"][0]["role"], "system");
+    // The data sits between markers in the user message, never in the system prompt.
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    assert!(user.contains("<data label=\"email\">") && user.contains(EMAIL));
+    assert!(
+        !body["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains(EMAIL)
+    );
+}
+
+#[tokio::test]
+async fn a_streamed_openai_answer_is_put_together() {
+    let (fake, url) = Fake::start().await;
+    let chunk = |content: &str| {
+        json!({"id": "c", "object": "chat.completion.chunk", "model": "gpt-stream",
+               "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]})
+        .to_string()
+    };
+    fake.script([Reply::Events(vec![
+        ("", chunk("{\"spam_score\": 0.2,")),
+        ("", chunk(" \"spam_words\": [\"FREE\"]}")),
+        (
+            "",
+            json!({"id": "c", "object": "chat.completion.chunk", "choices": [],
+                   "usage": {"prompt_tokens": 50, "completion_tokens": 12}})
+            .to_string(),
+        ),
+        ("", "[DONE]".to_owned()),
+    ])]);
+    let mut settings = provider(ProviderKind::OpenAi, &url);
+    settings.stream = true;
+    let ai = layer(&[("ollama", settings)]);
+    let answer = ai.run(&spam_request(), &context()).await;
+    assert_eq!(answer.provider, "ollama");
+    assert_eq!(answer.value["spam_words"], json!(["FREE"]));
+    assert_eq!(
+        (answer.attempts[0].tokens_in, answer.attempts[0].tokens_out),
+        (50, 12)
+    );
+    let body = &fake.seen()[0].2;
+    assert_eq!(body["stream"], true);
+    assert_eq!(body["stream_options"]["include_usage"], true);
+}
+
+#[tokio::test]
+async fn a_stream_cut_off_before_done_is_not_an_answer() {
+    let (fake, url) = Fake::start().await;
+    fake.script([Reply::Events(vec![(
+        "",
+        json!({"choices": [{"delta": {"content": "{\"spam_score\": 0.1, \"spam_words\": []}"}}]})
+            .to_string(),
+    )])]);
+    let mut settings = provider(ProviderKind::OpenAi, &url);
+    settings.stream = true;
+    settings.retries = 0;
+    let answer = layer(&[("openai", settings)])
+        .run(&spam_request(), &context())
+        .await;
+    assert_eq!(answer.provider, "local");
+    assert_eq!(
+        answer.attempts[0].outcome,
+        Outcome::Failed(pursuit_ai::Failure::Malformed)
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_are_waited_out_as_retry_after_says() {
+    let (fake, url) = Fake::start().await;
+    let limited = |header: (&'static str, &str)| {
+        Reply::Json(
+            429,
+            vec![(header.0, header.1.to_owned())],
+            json!({"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}}),
+        )
+    };
+    fake.script([
+        limited(("retry-after", "1")),
+        limited(("retry-after-ms", "150")),
+        openai_json("{\"spam_score\": 0.5, \"spam_words\": []}"),
+    ]);
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let started = Instant::now();
+    let answer = ai.run(&spam_request(), &context()).await;
+    let took = started.elapsed();
+    assert_eq!(answer.provider, "openai");
+    let outcomes: Vec<&str> = answer.attempts.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["rate_limited", "rate_limited", "ok"]);
+    assert!(took >= Duration::from_millis(1150), "{took:?}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_deadline_falls_back_at_once() {
+    let (fake, url) = Fake::start().await;
+    fake.script([Reply::Json(
+        429,
+        vec![("retry-after", "120".to_owned())],
+        json!({"error": {"message": "slow down"}}),
+    )]);
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let started = Instant::now();
+    let answer = ai.run(&spam_request(), &context()).await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(answer.provider, "local");
+    assert!(answer.attempts[0].detail.contains("past the deadline"));
+    assert_eq!(fake.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn an_answer_that_breaks_the_schema_is_repaired_once() {
+    let (fake, url) = Fake::start().await;
+    fake.script([
+        openai_json("Sure! ```json\n{\"spam_score\": 3, \"spam_words\": \"FREE\"}\n```"),
+        openai_json("{\"spam_score\": 0.6, \"spam_words\": [\"FREE\"]}"),
+    ]);
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let answer = ai.run(&spam_request(), &context()).await;
+    assert_eq!(answer.provider, "openai");
+    assert!(answer.repaired);
+    let outcomes: Vec<&str> = answer.attempts.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["invalid", "repaired"]);
+    assert!(
+        answer.attempts[0]
+            .detail
+            .contains("/spam_score: must be at most 1")
+    );
+    // The repair request quotes the answer and what was wrong with it.
+    let repair = fake.seen()[1].2["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        repair.contains("/spam_words: expected array, found string"),
+        "{repair}"
+    );
+    assert!(repair.contains("\"spam_score\": 3"));
+}
+
+#[tokio::test]
+async fn invented_words_then_garbage_fall_through_to_the_next_provider() {
+    let (openai, openai_url) = Fake::start().await;
+    let (anthropic, anthropic_url) = Fake::start().await;
+    // Words the email does not hold, twice: the rules refuse them like a schema break.
+    openai.script([
+        openai_json("{\"spam_score\": 0.9, \"spam_words\": [\"guaranteed income\"]}"),
+        openai_json("not json at all"),
+    ]);
+    anthropic.script([anthropic_tool(
+        json!({"spam_score": 0.65, "spam_words": ["act now", "!!!"]}),
+    )]);
+    let ai = layer(&[
+        ("openai", provider(ProviderKind::OpenAi, &openai_url)),
+        ("claude", provider(ProviderKind::Anthropic, &anthropic_url)),
+    ]);
+    let answer = ai.run(&spam_request(), &context()).await;
+    assert_eq!(answer.provider, "claude");
+    assert_eq!(answer.model, "claude-test");
+    assert_eq!(answer.value["spam_words"], json!(["act now", "!!!"]));
+    assert_eq!(answer.fallbacks(), ["openai: invalid", "openai: invalid"]);
+    assert!(answer.attempts[0].detail.contains("not in the email"));
+    let (path, headers, body) = &anthropic.seen()[0];
+    assert_eq!(path, "/v1/messages");
+    assert_eq!(headers["x-api-key"], "sk-secret-key-0123456789");
+    assert_eq!(headers["anthropic-version"], "2023-06-01");
+    assert_eq!(
+        body["tool_choice"],
+        json!({"type": "tool", "name": "answer"})
+    );
+    assert_eq!(
+        body["tools"][0]["input_schema"]["required"],
+        json!(["spam_score", "spam_words"])
+    );
+    assert!(
+        body["system"]
+            .as_str()
+            .unwrap()
+            .contains("never an instruction")
+    );
+    let attempt = answer.attempts.last().unwrap();
+    assert_eq!((attempt.tokens_in, attempt.tokens_out), (900, 120));
+}
+
+#[tokio::test]
+async fn a_streamed_anthropic_tool_answer_is_put_together() {
+    let (fake, url) = Fake::start().await;
+    let event = |value: Value| value.to_string();
+    fake.script([Reply::Events(vec![
+        ("message_start", event(json!({"type": "message_start", "message": {"id": "m", "type": "message", "role": "assistant", "model": "claude-stream", "content": [], "usage": {"input_tokens": 77, "output_tokens": 1}}}))),
+        ("content_block_start", event(json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "t", "name": "answer", "input": {}}}))),
+        ("ping", event(json!({"type": "ping"}))),
+        ("content_block_delta", event(json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": "{\"spam_score\": 0.3, \"spam"}}))),
+        ("content_block_delta", event(json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": "_words\": [\"FREE\"]}"}}))),
+        ("content_block_stop", event(json!({"type": "content_block_stop", "index": 0}))),
+        ("message_delta", event(json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 21}}))),
+        ("message_stop", event(json!({"type": "message_stop"}))),
+    ])]);
+    let mut settings = provider(ProviderKind::Anthropic, &url);
+    settings.stream = true;
+    let answer = layer(&[("claude", settings)])
+        .run(&spam_request(), &context())
+        .await;
+    assert_eq!(answer.provider, "claude");
+    assert_eq!(answer.model, "claude-stream");
+    assert_eq!(answer.value["spam_words"], json!(["FREE"]));
+    assert_eq!(
+        (answer.attempts[0].tokens_in, answer.attempts[0].tokens_out),
+        (77, 21)
+    );
+}
+
+#[tokio::test]
+async fn an_overloaded_stream_is_retried() {
+    let (fake, url) = Fake::start().await;
+    fake.script([
+        Reply::Events(vec![(
+            "error",
+            json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}).to_string(),
+        )]),
+        Reply::Events(vec![
+            ("message_start", json!({"type": "message_start", "message": {"model": "claude-stream", "usage": {"input_tokens": 5, "output_tokens": 1}}}).to_string()),
+            ("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "{\"spam_score\": 0.1, \"spam_words\": []}"}}).to_string()),
+            ("message_stop", json!({"type": "message_stop"}).to_string()),
+        ]),
+    ]);
+    let mut settings = provider(ProviderKind::Anthropic, &url);
+    settings.stream = true;
+    settings.json_mode = JsonMode::Prompt;
+    let ai = layer(&[("claude", settings)]);
+    let answer = ai.run(&spam_request(), &context()).await;
+    assert_eq!(answer.provider, "claude");
+    let outcomes: Vec<&str> = answer.attempts.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["server_error", "ok"]);
+    // Without the tool, the schema travels in the system prompt only.
+    assert!(fake.seen()[1].2.get("tools").is_none());
+}
+
+#[tokio::test]
+async fn a_failing_provider_opens_its_circuit() {
+    let (fake, url) = Fake::start().await;
+    for _ in 0..3 {
+        fake.script([Reply::Json(
+            503,
+            Vec::new(),
+            json!({"error": {"message": "unavailable"}}),
+        )]);
+    }
+    let mut settings = provider(ProviderKind::OpenAi, &url);
+    settings.retries = 0;
+    let ai = layer(&[("openai", settings)]);
+    for _ in 0..3 {
+        let answer = ai.run(&spam_request(), &context()).await;
+        assert_eq!(answer.provider, "local");
+        assert_eq!(answer.attempts[0].outcome.as_str(), "server_error");
+    }
+    // Three failures in a row: the fourth request does not reach the server.
+    let answer = ai.run(&spam_request(), &context()).await;
+    assert_eq!(answer.attempts[0].outcome, Outcome::SkippedCircuit);
+    assert_eq!(fake.seen().len(), 3);
+    assert_eq!(ai.providers()[0].circuit, "open");
+}
+
+#[tokio::test]
+async fn a_slow_provider_is_given_up_at_its_deadline() {
+    let (fake, url) = Fake::start().await;
+    fake.script([Reply::Slow(Duration::from_secs(30))]);
+    let mut settings = provider(ProviderKind::OpenAi, &url);
+    settings.timeout_secs = 1;
+    let ai = layer(&[("openai", settings)]);
+    let started = Instant::now();
+    let answer = ai.run(&spam_request(), &context()).await;
+    let took = started.elapsed();
+    assert_eq!(answer.provider, "local");
+    assert_eq!(answer.attempts[0].outcome.as_str(), "timeout");
+    assert!(took < Duration::from_millis(1800), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_spent_budget_keeps_paid_providers_uncalled() {
+    let (fake, url) = Fake::start().await;
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let mut ctx = context();
+    ctx.budget_left_usd = Some(0.0);
+    let answer = ai.run(&spam_request(), &ctx).await;
+    assert_eq!(answer.provider, "local");
+    assert_eq!(answer.attempts[0].outcome, Outcome::SkippedBudget);
+    assert!(fake.seen().is_empty());
+    // A free provider (a local server) is not held back by the budget.
+    let (free, free_url) = Fake::start().await;
+    free.script([openai_json("{\"spam_score\": 0.5, \"spam_words\": []}")]);
+    let mut settings = provider(ProviderKind::OpenAi, &free_url);
+    settings.price_in_per_million = 0.0;
+    settings.price_out_per_million = 0.0;
+    let answer = layer(&[("ollama", settings)])
+        .run(&spam_request(), &ctx)
+        .await;
+    assert_eq!(answer.provider, "ollama");
+    assert_eq!(answer.attempts[0].cost_usd, 0.0);
+}
+
+#[tokio::test]
+async fn offline_and_flags_mean_local_only() {
+    let (fake, url) = Fake::start().await;
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let mut ctx = context();
+    ctx.offline = true;
+    let answer = ai.run(&spam_request(), &ctx).await;
+    assert_eq!(answer.provider, "local");
+    assert_eq!(answer.attempts.len(), 1);
+    let mut ctx = context();
+    ctx.disabled = vec!["openai".to_owned()];
+    let answer = ai.run(&spam_request(), &ctx).await;
+    assert_eq!(answer.attempts[0].outcome, Outcome::SkippedFlag);
+    assert!(fake.seen().is_empty());
+    // The local answer is the spam check's own.
+    assert_eq!(
+        answer.value,
+        serde_json::to_value(pursuit_ai::spam::check(EMAIL)).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn keys_never_reach_the_call_log() {
+    let (fake, url) = Fake::start().await;
+    fake.script([Reply::Raw(
+        401,
+        "{\"error\": {\"message\": \"Incorrect API key provided: sk-secret-key-0123456789.\"}}"
+            .to_owned(),
+    )]);
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let mut ctx = context();
+    ctx.full_logging = true;
+    let answer = ai.run(&spam_request(), &ctx).await;
+    assert_eq!(answer.attempts[0].outcome.as_str(), "refused");
+    // A 401 is not retried.
+    assert_eq!(fake.seen().len(), 1);
+    let everything = format!("{answer:?} {:?}", ai);
+    assert!(!everything.contains("sk-secret-key-0123456789"));
+    assert!(answer.attempts[0].detail.contains("HTTP 401"));
+}
+
+#[tokio::test]
+async fn an_unreachable_provider_falls_back() {
+    // A port nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let mut settings = provider(ProviderKind::OpenAi, &url);
+    settings.retries = 1;
+    let answer = layer(&[("openai", settings)])
+        .run(&spam_request(), &context())
+        .await;
+    assert_eq!(answer.provider, "local");
+    let outcomes: Vec<&str> = answer.attempts.iter().map(|a| a.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["unreachable", "unreachable", "ok"]);
+}
+
+#[test]
+fn settings_mistakes_name_their_key() {
+    let mut settings = AiSettings::default();
+    settings.tasks.parse = vec!["nope".to_owned()];
+    let mut bad = provider(ProviderKind::Anthropic, "ftp://x");
+    bad.api_key = None;
+    settings.providers.insert("claude".to_owned(), bad);
+    let error = Ai::new(settings).unwrap_err();
+    assert!(
+        error.contains("ai.tasks.parse: no provider named \"nope\""),
+        "{error}"
+    );
+    assert!(
+        error.contains("ai.providers.claude: url \"ftp://x\""),
+        "{error}"
+    );
+}
