@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use pursuit_text::dates::YearMonth;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::remote::{CallError, Completion, Failure, Prompt, ProviderKind, ProviderSettings};
@@ -23,7 +23,7 @@ pub const LOCAL_MODEL: &str = "pursuit-local-1";
 
 /// The provider chain of each task kind: provider names, tried in order; the local
 /// engine ends every chain whether it is named or not.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Routes {
     pub parse: Vec<String>,
@@ -51,7 +51,7 @@ fn default_breaker_secs() -> u64 {
 }
 
 /// `[ai]` in the config.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AiSettings {
     /// Local engine only, whatever the chains say.

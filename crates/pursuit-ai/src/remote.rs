@@ -3,13 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The most of a model's answer read (a runaway stream is cut off, not buffered).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// A provider's wire format.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ProviderKind {
     /// OpenAI's `POST /v1/chat/completions`, which Ollama, vLLM, llama.cpp's server and LM
@@ -20,7 +20,7 @@ pub enum ProviderKind {
 }
 
 /// How JSON is asked for.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum JsonMode {
     /// OpenAI `response_format: json_schema` / Anthropic a forced tool whose input is the
@@ -35,7 +35,7 @@ pub enum JsonMode {
 }
 
 /// An API key: never printed (`Debug` shows `[redacted]`), never put in a problem or a log.
-#[derive(Clone, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(transparent)]
 pub struct ApiKey(String);
 
@@ -66,7 +66,7 @@ fn default_max_tokens() -> u32 {
 }
 
 /// One configured provider (`[ai.providers.<name>]`).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSettings {
     pub kind: ProviderKind,

@@ -42,6 +42,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod ai;
 pub mod applications;
 pub mod board;
 pub mod calendar;

@@ -60,4 +60,8 @@ id_type! {
     ResumeVersionId,
     /// A pain-point map: a posting's challenges paired with a resume's answers.
     PainPointMapId,
+    /// One entry of the AI call log.
+    AiCallId,
+    /// A kept AI answer (the response cache).
+    AiOutputId,
 }

@@ -25,6 +25,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod ai;
 pub mod analytics;
 pub mod applications;
 pub mod audit;

@@ -67,6 +67,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_resume_version_labels"),
     migration!(19, "0019_board_order"),
     migration!(20, "0020_application_tag_list"),
+    migration!(21, "0021_ai"),
 ];
 
 /// The schema version this build writes.

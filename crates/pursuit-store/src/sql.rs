@@ -56,7 +56,9 @@ id_values!(
     PostingId,
     ResumeId,
     ResumeVersionId,
-    PainPointMapId
+    PainPointMapId,
+    AiCallId,
+    AiOutputId
 );
 
 macro_rules! value_from {

@@ -118,3 +118,12 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// Distinguishes "absent" (keep) from `null` (clear) for nullable fields: use with
+/// `#[serde(default, deserialize_with = "crate::extract::present")]` on an
+/// `Option<Option<T>>`.
+pub fn present<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

@@ -16,6 +16,7 @@
 //!   API (never an API handler).
 
 mod activities;
+mod ai;
 mod analytics;
 mod applications;
 pub mod auth;
@@ -112,6 +113,8 @@ pub struct AppState {
     pub files: Option<pursuit_files::Storage>,
     /// What turns text into vectors for similarity search (default: built-in sparse).
     pub embedder: Arc<pursuit_embed::Embedder>,
+    /// The AI layer (default: the local engine only).
+    pub ai: Arc<pursuit_ai::Ai>,
     /// Recent sign-ins (see [`WebSettings::sign_in_cache`]).
     pub(crate) sign_ins: Arc<auth::cache::SignInCache>,
 }
@@ -131,7 +134,14 @@ impl AppState {
             google: None,
             files: None,
             embedder: Arc::new(pursuit_embed::Embedder::sparse()),
+            ai: Arc::new(pursuit_ai::Ai::local_only()),
         }
+    }
+
+    /// Sets the AI layer.
+    pub fn with_ai(mut self, ai: Arc<pursuit_ai::Ai>) -> AppState {
+        self.ai = ai;
+        self
     }
 
     /// Sets the representation similarity search uses.
@@ -170,6 +180,7 @@ impl AppState {
         (name = "imports", description = "Bringing applications in from a spreadsheet or another tracker's CSV export: preview, then confirm"),
         (name = "notifications", description = "Reminder delivery the user sees: in-app notifications and the calendar feed"),
         (name = "analytics", description = "What worked: totals, trends, sources, stage conversion, time in stage"),
+        (name = "ai", description = "The AI layer: parsing, pain-point maps and spam checks through the configured providers or the local engine; the call log, the month's cost, the caller's AI settings"),
     ),
 )]
 struct ApiDoc;
@@ -226,6 +237,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(resumes::router())
         .merge(matches::router())
         .merge(similarity::router())
+        .merge(ai::router())
         .merge(callbacks::router())
         .split_for_parts();
     document_platform_responses(&mut doc);

@@ -84,7 +84,13 @@ impl Application {
         .map_err(|e| anyhow::anyhow!("cannot set up sign-in with Google: {e}"))?;
         let embedder = std::sync::Arc::new(config.embeddings.embedder()?);
         tracing::info!(representation = embedder.name(), "embeddings ready");
+        let ai = std::sync::Arc::new(
+            pursuit_ai::Ai::new(config.ai.clone())
+                .map_err(|e| anyhow::anyhow!("the [ai] settings are not usable: {e}"))?,
+        );
+        tracing::info!(providers = ?ai.providers().iter().map(|p| &p.name).collect::<Vec<_>>(), offline = config.ai.offline, "AI layer ready");
         let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?)
+            .with_ai(ai)
             .with_google(google)
             .with_files(files.clone())
             .with_embedder(embedder.clone());

@@ -439,6 +439,10 @@ pub struct Config {
     /// `{ kind = "sparse" }` (the default), `{ kind = "local", model_dir }` or
     /// `{ kind = "remote", url, model, api_key }`.
     pub embeddings: EmbeddingSettings,
+    /// The AI layer: `offline`, `[ai.providers.<name>]` (OpenAI-compatible or Anthropic
+    /// servers), `[ai.tasks]` (each task kind's provider chain), the circuit breaker and
+    /// the default monthly budget. Unset: the local engine answers everything.
+    pub ai: pursuit_ai::AiSettings,
     /// Unset: no "Sign in with Google".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<GoogleConfig>,
@@ -468,6 +472,7 @@ impl Default for Config {
             worker: WorkerSettings::default(),
             reader: ReaderSettings::default(),
             server: ServerSettings::default(),
+            ai: pursuit_ai::AiSettings::default(),
             embeddings: EmbeddingSettings::Sparse,
             google: None,
         }

@@ -4,7 +4,7 @@ use axum::extract::State;
 use jiff::Timestamp;
 use pursuit_domain::schedule::weekday_name;
 use pursuit_store::accounts::{self, Settings, User};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -164,13 +164,6 @@ async fn get_settings(
     Ok(Json(settings_response(&current.user, &settings)))
 }
 
-/// Distinguishes "absent" (keep) from `null` (clear) for nullable fields.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReminderDefaultsPatch {
     channels: Option<Vec<String>>,
@@ -190,12 +183,12 @@ pub struct SettingsPatch {
     /// The account's email address, where reminders and sign-in links go. A new one is
     /// unverified until a sign-in link sent to it is used; another account's is a 422.
     email: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>)]
     display_name: Option<Option<String>>,
     time_zone: Option<String>,
     session_timeout_secs: Option<i64>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<WindowBody>)]
     quiet_hours: Option<Option<WindowBody>>,
     reminder_defaults: Option<ReminderDefaultsPatch>,

@@ -7,6 +7,7 @@
 #[macro_use]
 mod helpers;
 
+mod ai;
 mod applications;
 mod auth;
 mod browser;

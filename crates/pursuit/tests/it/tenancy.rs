@@ -144,6 +144,15 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ),
         // Guarded by the installation's workflow token, not by a user (off here: 403).
         ("post", "/api/v1/callbacks/resume" | "/api/v1/callbacks/job") => Access::Public,
+        ("post", "/api/v1/ai/parse-resume" | "/api/v1/ai/parse-job-description") => {
+            Access::Caller(Some(json!({ "text": "Bob's text" })))
+        }
+        ("post", "/api/v1/ai/spam-check") => Access::Caller(Some(json!({ "body": "Hello" }))),
+        ("post", "/api/v1/ai/pain-point-map") => Access::ByIdInBody(Fixture::Posting, "job_id"),
+        ("get", "/api/v1/ai/calls" | "/api/v1/ai/usage" | "/api/v1/ai/settings") => {
+            Access::Caller(None)
+        }
+        ("patch", "/api/v1/ai/settings") => Access::Caller(Some(json!({ "offline": false }))),
         _ => return None,
     })
 }

@@ -1,0 +1,336 @@
+//! AI use cases: a task run through the layer with the user's settings, budget and cache,
+//! every attempt written to the call log, and the run to the audit log; the call log and
+//! the month's cost; the user's AI settings.
+
+use jiff::{Timestamp, tz::TimeZone};
+use pursuit_ai::{Ai, Answer, Context, LOCAL, Request, Task};
+use pursuit_domain::ids::{AiCallId, UserId};
+use pursuit_store::Db;
+use pursuit_store::ai::{self as store, AiCall, AiUserSettings, NewAiCall};
+use pursuit_store::audit::{NewAuditEntry, insert_audit};
+use pursuit_text::dates::YearMonth;
+use serde_json::Value;
+
+use crate::error::{AppError, Invalid};
+
+/// The most text one input may carry (characters).
+pub const MAX_INPUT_CHARS: usize = 100_000;
+
+/// A task's answer as the caller sees it.
+#[derive(Clone, Debug)]
+pub struct AiResult {
+    /// Fits the task's schema.
+    pub value: Value,
+    /// Who answered: a configured provider's name or `local`.
+    pub provider: String,
+    pub model: String,
+    /// The answer needed the repair request.
+    pub repaired: bool,
+    /// Served from the response cache (no call was made).
+    pub cached: bool,
+    /// The providers tried first and why they did not answer (`openai: timeout`).
+    pub fallbacks: Vec<String>,
+    /// What this run cost in US dollars.
+    pub cost_usd: f64,
+}
+
+/// Checks a task's inputs: present where required, not too long, no NUL.
+pub fn check_input(field: &str, text: &str, required: bool) -> Result<(), Invalid> {
+    if required && text.trim().is_empty() {
+        return Err(Invalid::new(field, "must not be empty"));
+    }
+    if text.chars().count() > MAX_INPUT_CHARS {
+        return Err(Invalid::new(
+            field,
+            format!("must be at most {MAX_INPUT_CHARS} characters"),
+        ));
+    }
+    if text.contains('\0') {
+        return Err(Invalid::new(field, "must not contain NUL characters"));
+    }
+    Ok(())
+}
+
+fn month_start(now: Timestamp) -> Timestamp {
+    let day = now.to_zoned(TimeZone::UTC).date();
+    day.first_of_month()
+        .to_zoned(TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(now)
+}
+
+fn micros(usd: f64) -> i64 {
+    (usd * 1_000_000.0).round() as i64
+}
+
+/// The user's budget in millionths of a dollar (none: no limit).
+fn budget_micros(ai: &Ai, settings: &AiUserSettings) -> Option<i64> {
+    settings
+        .monthly_budget_micros
+        .or_else(|| ai.settings().monthly_budget_usd.map(micros))
+}
+
+/// Runs `request` for `user`: a kept answer to the same inputs if there is one, else the
+/// layer's; each attempt goes to the call log and the run to the audit log.
+pub async fn run(
+    db: &Db,
+    ai: &Ai,
+    user: UserId,
+    now: Timestamp,
+    request: Request,
+) -> Result<AiResult, AppError> {
+    let task = request.task.name();
+    let settings = store::get_settings(db, user).await?;
+    let digest = request.digest();
+    if let Some(kept) = store::find_output(db, user, task, &digest).await? {
+        let mut tx = db.begin().await?;
+        store::insert_call(
+            &mut tx,
+            user,
+            &NewAiCall {
+                task,
+                provider: &kept.provider,
+                model: &kept.model,
+                tokens_in: 0,
+                tokens_out: 0,
+                cost_micros: 0,
+                latency_ms: 0,
+                outcome: "cache",
+                detail: "",
+                prompt_hash: &digest,
+                prompt: None,
+                response: None,
+            },
+            now,
+        )
+        .await?;
+        audit(&mut tx, user, request.task, &kept.provider, true, now).await?;
+        tx.commit().await?;
+        return Ok(AiResult {
+            value: kept.output,
+            provider: kept.provider,
+            model: kept.model,
+            repaired: kept.repaired,
+            cached: true,
+            fallbacks: Vec::new(),
+            cost_usd: 0.0,
+        });
+    }
+    let (spent, _) = store::spent_since(db, user, month_start(now)).await?;
+    let day = now.to_zoned(TimeZone::UTC).date();
+    let context = Context {
+        today: YearMonth {
+            year: i32::from(day.year()),
+            month: Some(day.month() as u32),
+        },
+        budget_left_usd: budget_micros(ai, &settings).map(|b| (b - spent) as f64 / 1_000_000.0),
+        offline: settings.offline,
+        disabled: settings.disabled_providers.clone(),
+        full_logging: settings.full_logging,
+    };
+    let answer = ai.run(&request, &context).await;
+    let cost_usd: f64 = answer.attempts.iter().map(|a| a.cost_usd).sum();
+    let mut tx = db.begin().await?;
+    log_attempts(&mut tx, user, task, &answer, now).await?;
+    // A model's answer is kept; the local engine's is not (it is free and instant, and a
+    // provider configured later should get its chance at the same inputs).
+    if answer.provider != LOCAL {
+        store::insert_output(
+            &mut tx,
+            user,
+            task,
+            &digest,
+            &answer.value,
+            &answer.provider,
+            &answer.model,
+            answer.repaired,
+            now,
+        )
+        .await?;
+    }
+    audit(&mut tx, user, request.task, &answer.provider, false, now).await?;
+    tx.commit().await?;
+    Ok(AiResult {
+        fallbacks: answer.fallbacks(),
+        value: answer.value,
+        provider: answer.provider,
+        model: answer.model,
+        repaired: answer.repaired,
+        cached: false,
+        cost_usd,
+    })
+}
+
+async fn log_attempts(
+    tx: &mut pursuit_store::Tx,
+    user: UserId,
+    task: &str,
+    answer: &Answer,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    for attempt in &answer.attempts {
+        store::insert_call(
+            &mut *tx,
+            user,
+            &NewAiCall {
+                task,
+                provider: &attempt.provider,
+                model: &attempt.model,
+                tokens_in: i64::try_from(attempt.tokens_in).unwrap_or(i64::MAX),
+                tokens_out: i64::try_from(attempt.tokens_out).unwrap_or(i64::MAX),
+                cost_micros: micros(attempt.cost_usd),
+                latency_ms: i64::try_from(attempt.latency.as_millis()).unwrap_or(i64::MAX),
+                outcome: attempt.outcome.as_str(),
+                detail: &attempt.detail,
+                prompt_hash: &attempt.prompt_hash,
+                prompt: attempt.prompt.as_deref(),
+                response: attempt.response.as_deref(),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn audit_action(task: Task) -> &'static str {
+    match task {
+        Task::ParseResume => "ai.parse_resume",
+        Task::ParseJob => "ai.parse_job_description",
+        Task::PainPointMap => "ai.pain_point_map",
+        Task::SpamCheck => "ai.spam_check",
+    }
+}
+
+async fn audit(
+    tx: &mut pursuit_store::Tx,
+    user: UserId,
+    task: Task,
+    provider: &str,
+    cached: bool,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    insert_audit(
+        &mut *tx,
+        &NewAuditEntry {
+            user_id: Some(user),
+            action: audit_action(task),
+            entity_type: Some("ai_task"),
+            entity_id: None,
+            detail: Some(serde_json::json!({"provider": provider, "cached": cached})),
+            ..NewAuditEntry::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The month so far: what paid calls cost, how many calls, and the budget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Usage {
+    pub month_start: Timestamp,
+    pub spent_usd: f64,
+    pub calls: i64,
+    /// None: no limit.
+    pub budget_usd: Option<f64>,
+}
+
+pub async fn usage(db: &Db, ai: &Ai, user: UserId, now: Timestamp) -> Result<Usage, AppError> {
+    let settings = store::get_settings(db, user).await?;
+    let since = month_start(now);
+    let (spent, calls) = store::spent_since(db, user, since).await?;
+    Ok(Usage {
+        month_start: since,
+        spent_usd: spent as f64 / 1_000_000.0,
+        calls,
+        budget_usd: budget_micros(ai, &settings).map(|b| b as f64 / 1_000_000.0),
+    })
+}
+
+/// A page of the call log, newest first.
+pub async fn calls(
+    db: &Db,
+    user: UserId,
+    after: Option<(Timestamp, AiCallId)>,
+    limit: i64,
+) -> Result<Vec<AiCall>, AppError> {
+    Ok(store::list_calls(db, user, after, limit).await?)
+}
+
+pub async fn settings(db: &Db, user: UserId) -> Result<AiUserSettings, AppError> {
+    Ok(store::get_settings(db, user).await?)
+}
+
+/// What a user may change: each field left out keeps its value.
+#[derive(Clone, Debug, Default)]
+pub struct SettingsChange {
+    pub offline: Option<bool>,
+    pub full_logging: Option<bool>,
+    /// `Some(None)`: back to the instance's budget.
+    pub monthly_budget_usd: Option<Option<f64>>,
+    pub disabled_providers: Option<Vec<String>>,
+}
+
+/// Saves a change to the user's AI settings after checking it against the configured
+/// providers.
+pub async fn update_settings(
+    db: &Db,
+    ai: &Ai,
+    user: UserId,
+    now: Timestamp,
+    change: SettingsChange,
+) -> Result<AiUserSettings, AppError> {
+    let mut invalid = Vec::new();
+    if let Some(Some(budget)) = change.monthly_budget_usd
+        && !(0.0..=1_000_000.0).contains(&budget)
+    {
+        invalid.push(Invalid::new(
+            "monthly_budget_usd",
+            "must be between 0 and 1000000 US dollars",
+        ));
+    }
+    if let Some(disabled) = &change.disabled_providers {
+        for (i, name) in disabled.iter().enumerate() {
+            if !ai.settings().providers.contains_key(name) {
+                invalid.push(Invalid::new(
+                    &format!("disabled_providers/{i}"),
+                    format!("no provider named {name:?} is configured"),
+                ));
+            }
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    let mut tx = db.begin().await?;
+    let mut settings = store::get_settings(&mut tx, user).await?;
+    if let Some(offline) = change.offline {
+        settings.offline = offline;
+    }
+    if let Some(full) = change.full_logging {
+        settings.full_logging = full;
+    }
+    if let Some(budget) = change.monthly_budget_usd {
+        settings.monthly_budget_micros = budget.map(micros);
+    }
+    if let Some(mut disabled) = change.disabled_providers {
+        disabled.sort();
+        disabled.dedup();
+        settings.disabled_providers = disabled;
+    }
+    store::put_settings(&mut tx, user, &settings, now).await?;
+    insert_audit(
+        &mut tx,
+        &NewAuditEntry {
+            user_id: Some(user),
+            action: "ai.settings_changed",
+            entity_type: Some("ai_settings"),
+            ..NewAuditEntry::default()
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(settings)
+}

@@ -1,0 +1,253 @@
+//! The AI layer through the API on both backends: the local engine by default, a
+//! configured OpenAI-compatible provider (a wire-format fake on 127.0.0.1) whose answers
+//! are cached, accounted for and stopped by the budget, the user's settings, and bad input.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pursuit_ai::{ApiKey, JsonMode, ProviderKind, ProviderSettings};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
+use crate::matching::{ACCOUNTANT, RESUME, add_posting, add_resume, send};
+
+const EMAIL: &str = "Act now! This FREE offer is guaranteed!!!";
+
+/// An OpenAI-compatible server that answers every chat completion with the same spam
+/// check (as OpenAI documents the answer's shape) and counts the requests.
+async fn fake_openai() -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move || {
+            let seen = seen.clone();
+            async move {
+                seen.fetch_add(1, Ordering::SeqCst);
+                axum::Json(json!({
+                    "id": "chatcmpl-1", "object": "chat.completion", "model": "fake-mini",
+                    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
+                        "content": "{\"spam_score\": 0.8, \"spam_words\": [\"FREE\", \"guaranteed\"]}"}}],
+                    "usage": {"prompt_tokens": 1000, "completion_tokens": 100, "total_tokens": 1100}
+                }))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, count)
+}
+
+async fn with_provider(backend: pursuit_store::Backend, url: String) -> TestApp {
+    spawn_app_with(TestDatabase::new(backend).await, move |config| {
+        config.ai.providers.insert(
+            "fake".to_owned(),
+            ProviderSettings {
+                kind: ProviderKind::OpenAi,
+                url,
+                model: "fake-mini".to_owned(),
+                api_key: Some(ApiKey::new("sk-fake-secret-value-1")),
+                timeout_secs: 5,
+                retries: 0,
+                stream: false,
+                json_mode: JsonMode::Schema,
+                max_tokens: 512,
+                // $1 per million in, $10 per million out: a call costs $0.002.
+                price_in_per_million: 1.0,
+                price_out_per_million: 10.0,
+            },
+        );
+        config.ai.tasks.classify = vec!["fake".to_owned()];
+    })
+    .await
+}
+
+async fn spam_check(app: &TestApp, token: &str, body: &str) -> Value {
+    let response = send(
+        app,
+        token,
+        "POST",
+        "/api/v1/ai/spam-check",
+        Some(json!({"subject": "Hello", "body": body})),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    json_body(response, "application/json").await
+}
+
+async fn calls(app: &TestApp, token: &str) -> Vec<Value> {
+    let response = send(app, token, "GET", "/api/v1/ai/calls", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    json_body(response, "application/json").await["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+both_backends! {
+    async fn the_local_engine_answers_every_task_by_default(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &browser, "ai").await.1;
+
+        let spam = spam_check(&app, &token, EMAIL).await;
+        assert_eq!(spam["provider"], "local");
+        assert_eq!(spam["cached"], false);
+        assert_eq!(spam["cost_usd"], 0.0);
+        let words: Vec<&str> = spam["result"]["spam_words"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+        for word in &words {
+            assert!(format!("Hello\n\n{EMAIL}").contains(word), "{word}");
+        }
+        assert!(words.contains(&"FREE") && words.contains(&"Act now"), "{words:?}");
+        assert!(spam["result"]["spam_score"].as_f64().unwrap() > 0.5);
+
+        let resume = send(&app, &token, "POST", "/api/v1/ai/parse-resume", Some(json!({"text": RESUME}))).await;
+        assert_eq!(resume.status(), StatusCode::OK);
+        let resume = json_body(resume, "application/json").await;
+        assert_eq!(resume["result"]["basics"]["email"], "ana@example.org");
+        assert!(resume["result"]["skills"].as_array().unwrap().iter().any(|s| s.as_str().unwrap().contains("QuickBooks")), "{resume:#}");
+
+        let job = send(&app, &token, "POST", "/api/v1/ai/parse-job-description", Some(json!({"text": ACCOUNTANT}))).await;
+        let job = json_body(job, "application/json").await;
+        assert_eq!(job["result"]["title"], "Senior Accountant");
+        assert!(!job["result"]["responsibilities"].as_array().unwrap().is_empty());
+
+        // The pain-point map from a saved posting and the active resume.
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        add_resume(&app, &token, RESUME).await;
+        let map = send(&app, &token, "POST", "/api/v1/ai/pain-point-map", Some(json!({"job_id": posting}))).await;
+        assert_eq!(map.status(), StatusCode::OK);
+        let map = json_body(map, "application/json").await;
+        let pairs = map["result"]["pairs"].as_array().unwrap();
+        assert!(pairs.iter().any(|p| p["solution"].as_str().is_some_and(|s| s.contains("journal entries"))), "{map:#}");
+
+        // Four runs, four local entries in the call log; nothing spent; four audit entries.
+        let log = calls(&app, &token).await;
+        assert_eq!(log.len(), 4);
+        assert!(log.iter().all(|c| c["provider"] == "local" && c["outcome"] == "ok" && c["prompt"].is_null()));
+        assert_eq!(log[3]["task"], "spam_check");
+        let usage = json_body(send(&app, &token, "GET", "/api/v1/ai/usage", None).await, "application/json").await;
+        assert_eq!(usage["calls"], 4);
+        assert_eq!(usage["spent_usd"], 0.0);
+        assert_eq!(usage["providers"], json!([]));
+        let audit = json_body(send(&app, &token, "GET", "/api/v1/audit", None).await, "application/json").await;
+        let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        for action in ["ai.spam_check", "ai.parse_resume", "ai.parse_job_description", "ai.pain_point_map"] {
+            assert!(actions.contains(&action), "{action} in {actions:?}");
+        }
+    }
+
+    async fn a_providers_answer_is_accounted_for_cached_and_stopped_by_the_budget(backend: Backend) {
+        let (url, requests) = fake_openai().await;
+        let app = with_provider(backend, url).await;
+        let browser = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &browser, "ai").await.1;
+
+        let first = spam_check(&app, &token, EMAIL).await;
+        assert_eq!(first["provider"], "fake");
+        assert_eq!(first["model"], "fake-mini");
+        assert_eq!(first["result"]["spam_words"], json!(["FREE", "guaranteed"]));
+        assert!((first["cost_usd"].as_f64().unwrap() - 0.002).abs() < 1e-9, "{first}");
+        // The same request again: from the cache, free, no second call.
+        let again = spam_check(&app, &token, EMAIL).await;
+        assert_eq!(again["cached"], true);
+        assert_eq!(again["provider"], "fake");
+        assert_eq!(again["cost_usd"], 0.0);
+        assert_eq!(again["result"], first["result"]);
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+        let log = calls(&app, &token).await;
+        let outcomes: Vec<&str> = log.iter().map(|c| c["outcome"].as_str().unwrap()).collect();
+        assert_eq!(outcomes, ["cache", "ok"]);
+        assert_eq!(log[1]["tokens_in"], 1000);
+        assert_eq!(log[1]["tokens_out"], 100);
+        assert_eq!(log[1]["prompt_hash"].as_str().unwrap().len(), 64);
+        assert!(log[1]["prompt"].is_null(), "no prompt without full logging");
+        let usage = json_body(send(&app, &token, "GET", "/api/v1/ai/usage", None).await, "application/json").await;
+        assert!((usage["spent_usd"].as_f64().unwrap() - 0.002).abs() < 1e-9, "{usage}");
+        assert_eq!(usage["providers"][0]["name"], "fake");
+        assert_eq!(usage["providers"][0]["has_key"], true);
+        assert!(!usage.to_string().contains("sk-fake-secret-value-1"));
+
+        // Words the email does not hold are refused (the answer, then its repair): the
+        // local engine answers, and both calls are charged and logged.
+        let invented = spam_check(&app, &token, "Nothing loud in this one").await;
+        assert_eq!(invented["provider"], "local");
+        assert_eq!(invented["fallbacks"], json!(["fake: invalid", "fake: invalid"]));
+        assert_eq!(requests.load(Ordering::SeqCst), 3);
+        let log = calls(&app, &token).await;
+        assert!(log[2]["detail"].as_str().unwrap().contains("not in the email"), "{:#}", log[2]);
+
+        // A budget already spent: the paid provider is passed over, the local engine answers.
+        let set = send(&app, &token, "PATCH", "/api/v1/ai/settings", Some(json!({"monthly_budget_usd": 0.001}))).await;
+        assert_eq!(set.status(), StatusCode::OK);
+        let capped = spam_check(&app, &token, "A different email, FREE and guaranteed").await;
+        assert_eq!(capped["provider"], "local");
+        assert_eq!(capped["fallbacks"], json!(["fake: skipped_budget"]));
+        assert_eq!(requests.load(Ordering::SeqCst), 3);
+
+        // Full logging keeps the prompt; offline keeps the provider out.
+        let set = send(&app, &token, "PATCH", "/api/v1/ai/settings", Some(json!({"monthly_budget_usd": null, "full_logging": true}))).await;
+        let set = json_body(set, "application/json").await;
+        assert_eq!(set["monthly_budget_usd"], Value::Null);
+        assert_eq!(set["full_logging"], true);
+        let logged = spam_check(&app, &token, "Third email: FREE and guaranteed").await;
+        assert_eq!(logged["provider"], "fake");
+        let log = calls(&app, &token).await;
+        assert!(log[0]["prompt"].as_str().unwrap().contains("Third email: FREE and guaranteed"));
+        assert!(log[0]["response"].as_str().unwrap().contains("spam_score"));
+        send(&app, &token, "PATCH", "/api/v1/ai/settings", Some(json!({"offline": true}))).await;
+        let offline = spam_check(&app, &token, "Fourth email: FREE, guaranteed").await;
+        assert_eq!(offline["provider"], "local");
+        assert_eq!(requests.load(Ordering::SeqCst), 4);
+    }
+
+    async fn bad_ai_input_is_a_clear_problem(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let browser = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &browser, "ai").await.1;
+        let cases = [
+            ("/api/v1/ai/spam-check", json!({"body": "   "}), "/body"),
+            ("/api/v1/ai/spam-check", json!({"body": "hi\u{0}there"}), "/body"),
+            ("/api/v1/ai/parse-resume", json!({"text": "x".repeat(100_001)}), "/text"),
+            ("/api/v1/ai/parse-job-description", json!({"text": "Role", "title": "a\u{0}"}), "/title"),
+            ("/api/v1/ai/pain-point-map", json!({"resume_text": "r"}), "/job_text"),
+            ("/api/v1/ai/pain-point-map", json!({"job_text": "j", "job_id": "0190c0a0-0000-7000-8000-000000000000"}), "/job_text"),
+        ];
+        for (path, body, field) in cases {
+            let response = send(&app, &token, "POST", path, Some(body)).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path} {field}");
+            let problem = json_body(response, "application/problem+json").await;
+            assert!(problem.to_string().contains(field), "{path}: {problem}");
+        }
+        let unknown = send(&app, &token, "PATCH", "/api/v1/ai/settings", Some(json!({"disabled_providers": ["nope"]}))).await;
+        assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem = json_body(unknown, "application/problem+json").await;
+        assert!(problem.to_string().contains("no provider named"), "{problem}");
+        let negative = send(&app, &token, "PATCH", "/api/v1/ai/settings", Some(json!({"monthly_budget_usd": -1}))).await;
+        assert_eq!(negative.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // Nothing was saved by the refused changes; nothing was logged by refused tasks.
+        let settings = json_body(send(&app, &token, "GET", "/api/v1/ai/settings", None).await, "application/json").await;
+        assert_eq!(settings, json!({"offline": false, "full_logging": false, "monthly_budget_usd": null, "disabled_providers": []}));
+        assert!(calls(&app, &token).await.is_empty());
+        // No resume yet: the map from a saved posting says so.
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        let early = send(&app, &token, "POST", "/api/v1/ai/pain-point-map", Some(json!({"job_id": posting}))).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT);
+    }
+}
+
+#[tokio::test]
+async fn a_provider_chain_naming_no_provider_stops_startup() {
+    let database = TestDatabase::new(pursuit_store::Backend::Sqlite).await;
+    let mut config = database.config();
+    config.ai.tasks.write = vec!["ghost".to_owned()];
+    let error = match pursuit::app::Application::build(&config).await {
+        Err(e) => format!("{e:#}"),
+        Ok(_) => panic!("started with a chain naming no provider"),
+    };
+    assert!(error.contains("ai.tasks.write"), "{error}");
+}
