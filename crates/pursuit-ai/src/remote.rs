@@ -273,6 +273,23 @@ pub fn scrub(text: &str, key: Option<&ApiKey>) -> String {
     text
 }
 
+/// An error and its causes, outermost first ("error sending request: client error
+/// (Connect): tcp connect error: Connection refused"): reqwest's own message alone rarely
+/// says what went wrong.
+fn causes(error: impl std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// Sends `request` and reads the whole answer (at most [`MAX_BODY`]) before `deadline`.
 /// A non-2xx status is a [`CallError`] naming it, with the body's start as detail.
 pub async fn send(
@@ -292,7 +309,7 @@ pub async fn send(
             } else {
                 Failure::Unreachable
             };
-            CallError::new(failure, scrub(&e.without_url().to_string(), key))
+            CallError::new(failure, scrub(&causes(e.without_url()), key))
         })?;
         let status = response.status();
         if !status.is_success() {

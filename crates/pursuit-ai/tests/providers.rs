@@ -587,6 +587,11 @@ async fn an_unreachable_provider_falls_back() {
     assert_eq!(answer.provider, "local");
     let outcomes: Vec<&str> = answer.attempts.iter().map(|a| a.outcome.as_str()).collect();
     assert_eq!(outcomes, ["unreachable", "unreachable", "ok"]);
+    assert!(
+        answer.attempts[0].detail.contains("refused"),
+        "{}",
+        answer.attempts[0].detail
+    );
 }
 
 #[test]

@@ -27,6 +27,7 @@ use crate::auth::{self, Credential, CurrentUser, RequestFacts};
 use crate::fields::Fields;
 use crate::problem::ApiError;
 
+mod ai;
 mod analytics;
 mod charts;
 mod filters;
@@ -63,6 +64,7 @@ pub fn router() -> axum::Router<AppState> {
         )
         .merge(sidebar::routes())
         .merge(settings::routes())
+        .merge(ai::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -94,6 +96,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "analytics.html",
         include_str!("../templates/analytics.html"),
     ),
+    ("ai.html", include_str!("../templates/ai.html")),
     ("settings.html", include_str!("../templates/settings.html")),
     ("resume.html", include_str!("../templates/resume.html")),
     ("jobs.html", include_str!("../templates/jobs.html")),

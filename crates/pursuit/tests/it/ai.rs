@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
 use crate::matching::{ACCOUNTANT, RESUME, add_posting, add_resume, send};
+use crate::pages::{form, location, page};
 
 const EMAIL: &str = "Act now! This FREE offer is guaranteed!!!";
 
@@ -237,6 +238,56 @@ both_backends! {
         let posting = add_posting(&app, &token, ACCOUNTANT).await;
         let early = send(&app, &token, "POST", "/api/v1/ai/pain-point-map", Some(json!({"job_id": posting}))).await;
         assert_eq!(early.status(), StatusCode::CONFLICT);
+    }
+}
+
+both_backends! {
+    async fn the_ai_page_shows_the_month_the_providers_the_choices_and_the_log(backend: Backend) {
+        let (url, requests) = fake_openai().await;
+        let app = with_provider(backend, url).await;
+        let browser = sign_in(&app, "ana@example.com", 1).await;
+        let cookie = browser.cookie.as_str();
+        let csrf = browser.csrf.as_str();
+
+        let html = page(&app, "/settings/ai", Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("No AI calls yet"), "an empty call log says what to do");
+        assert!(html.contains("fake-mini") && html.contains("set (never shown)"));
+        assert!(!html.contains("sk-fake-secret-value-1"));
+        let settings = page(&app, "/settings", Some(cookie)).await.text().await.unwrap();
+        assert!(settings.contains(r#"href="/settings/ai""#));
+
+        // A spam check from the page: the provider's words marked in the escaped email.
+        let checked = form(&app, "/settings/ai/spam-check", Some(cookie), &[("csrf", csrf), ("email", "<b>FREE</b> and guaranteed")]).await;
+        assert_eq!(checked.status(), StatusCode::OK);
+        let html = checked.text().await.unwrap();
+        assert!(html.contains("<mark>FREE</mark>") && html.contains("<mark>guaranteed</mark>"), "{html}");
+        assert!(html.contains("&lt;b&gt;") && !html.contains("<b>FREE"));
+        assert!(html.contains("Answered by <strong>fake</strong>"));
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+        // A refused budget keeps what was typed; a saved one shows; provider turned off.
+        let refused = form(&app, "/settings/ai", Some(cookie), &[("csrf", csrf), ("budget", "lots"), ("full_logging", "on")]).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains(r#"value="lots""#) && html.contains("US dollars"), "{html}");
+        let saved = form(&app, "/settings/ai", Some(cookie), &[("csrf", csrf), ("budget", "12.5")]).await;
+        assert_eq!(location(&saved), "/settings/ai?saved=1");
+        let html = page(&app, "/settings/ai?saved=1", Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("AI settings saved.") && html.contains(r#"value="12.50""#) && html.contains("$12.50"));
+        let set = json_body(app.client.get(app.url("/api/v1/ai/settings")).header("cookie", cookie).send().await.unwrap(), "application/json").await;
+        assert_eq!(set["disabled_providers"], json!(["fake"]), "the unticked provider is off");
+        assert_eq!(set["monthly_budget_usd"], 12.5);
+        let again = form(&app, "/settings/ai/spam-check", Some(cookie), &[("csrf", csrf), ("email", "FREE again")]).await;
+        let html = again.text().await.unwrap();
+        assert!(html.contains("Answered by <strong>local</strong>") && html.contains("Tried first: fake: skipped_flag"),
+            "{html}");
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+        // The log lists both runs; without the CSRF field nothing runs.
+        let html = page(&app, "/settings/ai", Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("spam check") && html.contains("skipped flag") && html.contains("$0.0020"), "{html}");
+        let forged = form(&app, "/settings/ai/spam-check", Some(cookie), &[("email", "FREE")]).await;
+        assert!(forged.status().is_client_error());
     }
 }
 

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use crate::auth::{outbox_message_for, sign_in};
 use crate::helpers::{TestApp, spawn_app};
 
-async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Response {
+pub(crate) async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Response {
     let mut request = app.client.get(app.url(path));
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -15,7 +15,7 @@ async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> reqwest::Respo
     request.send().await.unwrap()
 }
 
-async fn form(
+pub(crate) async fn form(
     app: &TestApp,
     path: &str,
     cookie: Option<&str>,
@@ -32,7 +32,7 @@ async fn form(
     request.send().await.unwrap()
 }
 
-fn location(response: &reqwest::Response) -> &str {
+pub(crate) fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
 }
 

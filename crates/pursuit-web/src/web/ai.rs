@@ -1,0 +1,329 @@
+//! `/settings/ai`: the AI layer for its user — the month's cost against the budget, the
+//! configured providers (never their keys), the user's choices (local only, full logging,
+//! budget, providers on or off), a spam check to try the layer with, and the call log.
+//! Forms call the same `pursuit_app::ai` use cases as `/api/v1/ai/…`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use minijinja::context;
+use pursuit_ai::{Input, Request, Task};
+use pursuit_app::ai::{self as use_case, AiResult, SettingsChange, check_input};
+use pursuit_app::error::AppError;
+use serde_json::{Value, json};
+
+use super::forms::{self, FormData};
+use super::{PageForm, PageUser, render, template_value};
+use crate::AppState;
+use crate::problem::ApiError;
+
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/settings/ai", get(page).post(save))
+        .route("/settings/ai/spam-check", post(try_spam_check))
+}
+
+#[derive(Default)]
+struct Extras {
+    notice: Option<String>,
+    error: Option<String>,
+    posted: Option<BTreeMap<String, String>>,
+    posted_enabled: Option<Vec<String>>,
+    /// A spam check just run: the email as marked segments and the answer.
+    check: Option<Value>,
+}
+
+fn money(usd: f64) -> String {
+    if usd == 0.0 {
+        "$0".to_owned()
+    } else if usd < 0.01 {
+        format!("${usd:.4}")
+    } else {
+        format!("${usd:.2}")
+    }
+}
+
+async fn show(
+    state: &AppState,
+    user: &PageUser,
+    extras: Extras,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let current = &user.0;
+    let now = Timestamp::now();
+    let usage = use_case::usage(&state.db, &state.ai, current.id(), now).await?;
+    let settings = use_case::settings(&state.db, current.id()).await?;
+    let providers = state.ai.providers();
+    let mut values: BTreeMap<String, String> = [
+        (
+            "offline",
+            if settings.offline { "on" } else { "" }.to_owned(),
+        ),
+        (
+            "full_logging",
+            if settings.full_logging { "on" } else { "" }.to_owned(),
+        ),
+        (
+            "budget",
+            settings
+                .monthly_budget_micros
+                .map(|m| format!("{:.2}", m as f64 / 1_000_000.0))
+                .unwrap_or_default(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let mut enabled: Vec<String> = providers
+        .iter()
+        .filter(|p| !settings.disabled_providers.contains(&p.name))
+        .map(|p| p.name.clone())
+        .collect();
+    if let Some(posted) = extras.posted {
+        values.insert("offline".to_owned(), String::new());
+        values.insert("full_logging".to_owned(), String::new());
+        values.extend(posted);
+        enabled = extras.posted_enabled.unwrap_or_default();
+    }
+    let zone = current.zone();
+    let calls: Vec<Value> = use_case::calls(&state.db, current.id(), None, 50)
+        .await?
+        .into_iter()
+        .map(|c| {
+            json!({
+                "when": c.created_at.to_zoned(zone.clone()).strftime("%-d %b, %H:%M:%S").to_string(),
+                "task": c.task.replace('_', " "),
+                "provider": c.provider,
+                "model": c.model,
+                "tokens": if c.tokens_in + c.tokens_out > 0 { format!("{} / {}", c.tokens_in, c.tokens_out) } else { String::new() },
+                "cost": money(c.cost_micros as f64 / 1_000_000.0),
+                "latency": format!("{} ms", c.latency_ms),
+                "outcome": c.outcome.replace('_', " "),
+                "good": matches!(c.outcome.as_str(), "ok" | "repaired" | "cache"),
+                "detail": c.detail,
+            })
+        })
+        .collect();
+    let share = usage
+        .budget_usd
+        .filter(|b| *b > 0.0)
+        .map(|b| (usage.spent_usd / b).min(1.0));
+    Ok(render(
+        "ai.html",
+        status,
+        context! {
+            version => state.settings.version,
+            page => "settings",
+            user => user.view(),
+            csrf => user.csrf(),
+            notice => extras.notice,
+            error => extras.error,
+            values => template_value(&values),
+            enabled => enabled,
+            instance_offline => state.ai.settings().offline,
+            providers => template_value(&serde_json::to_value(&providers).unwrap_or_default()),
+            spent => money(usage.spent_usd),
+            budget => usage.budget_usd.map(money),
+            share => share,
+            month => usage.month_start.to_zoned(jiff::tz::TimeZone::UTC).strftime("%B %Y").to_string(),
+            call_count => usage.calls,
+            calls => template_value(&Value::Array(calls)),
+            check => extras.check.as_ref().map(template_value),
+        },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Done {
+    saved: Option<String>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Result<Response, ApiError> {
+    let extras = Extras {
+        notice: done.saved.map(|_| "AI settings saved.".to_owned()),
+        ..Extras::default()
+    };
+    show(&state, &user, extras, StatusCode::OK).await
+}
+
+async fn refused(
+    state: &AppState,
+    user: &PageUser,
+    error: ApiError,
+    form: &FormData,
+) -> Result<Response, ApiError> {
+    let status = error.kind().status();
+    if !status.is_client_error() {
+        return Err(error);
+    }
+    let extras = Extras {
+        error: Some(forms::message(&error)),
+        posted: Some(form.0.iter().cloned().collect()),
+        posted_enabled: Some(form.all("enabled")),
+        ..Extras::default()
+    };
+    show(state, user, extras, status).await
+}
+
+/// Saves the choices form (the use case behind `PATCH /api/v1/ai/settings`).
+async fn save(
+    State(state): State<AppState>,
+    PageForm { user: page, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let budget = form.text("budget");
+    let budget = budget.trim().trim_start_matches('$');
+    let budget = if budget.is_empty() {
+        None
+    } else {
+        match budget.parse::<f64>() {
+            Ok(value) if value.is_finite() => Some(value),
+            _ => {
+                let error = ApiError::invalid_field(
+                    "/monthly_budget_usd",
+                    "must be an amount in US dollars, such as 5 or 12.50",
+                );
+                return refused(&state, &page, error, &form).await;
+            }
+        }
+    };
+    let enabled = form.all("enabled");
+    let disabled: Vec<String> = state
+        .ai
+        .providers()
+        .into_iter()
+        .map(|p| p.name)
+        .filter(|name| !enabled.contains(name))
+        .collect();
+    let change = SettingsChange {
+        offline: Some(form.get("offline") == Some("on")),
+        full_logging: Some(form.get("full_logging") == Some("on")),
+        monthly_budget_usd: Some(budget),
+        disabled_providers: Some(disabled),
+    };
+    let result =
+        use_case::update_settings(&state.db, &state.ai, page.0.id(), Timestamp::now(), change)
+            .await
+            .map_err(ApiError::from);
+    match result {
+        Ok(_) => Ok(Redirect::to("/settings/ai?saved=1").into_response()),
+        Err(error) => refused(&state, &page, error, &form).await,
+    }
+}
+
+/// The email cut into pieces, each marked when it is one of the spam words (the first
+/// occurrence of each from left to right), for the page to highlight without HTML in data.
+fn marked(text: &str, words: &[String]) -> Vec<Value> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for word in words.iter().filter(|w| !w.is_empty()) {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(word.as_str()) {
+            let start = from + at;
+            spans.push((start, start + word.len()));
+            from = start + word.len();
+        }
+    }
+    spans.sort();
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for (start, end) in spans {
+        if start < at {
+            continue;
+        }
+        if start > at {
+            pieces.push(json!({"text": &text[at..start], "mark": false}));
+        }
+        pieces.push(json!({"text": &text[start..end], "mark": true}));
+        at = end;
+    }
+    if at < text.len() {
+        pieces.push(json!({"text": &text[at..], "mark": false}));
+    }
+    pieces
+}
+
+/// Runs a spam check from the page (the use case behind `POST /api/v1/ai/spam-check`).
+async fn try_spam_check(
+    State(state): State<AppState>,
+    PageForm { user: page, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let email = form.text("email");
+    if let Err(invalid) = check_input("email", &email, true) {
+        return refused(
+            &state,
+            &page,
+            AppError::Invalid(vec![invalid]).into(),
+            &form,
+        )
+        .await;
+    }
+    let request = Request::new(
+        Task::SpamCheck,
+        vec![Input {
+            label: "email",
+            text: email.clone(),
+        }],
+    );
+    let result: AiResult =
+        use_case::run(&state.db, &state.ai, page.0.id(), Timestamp::now(), request)
+            .await
+            .map_err(ApiError::from)?;
+    let words: Vec<String> = result.value["spam_words"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w.as_str().map(str::to_owned))
+        .collect();
+    let score = result.value["spam_score"].as_f64().unwrap_or(0.0);
+    let check = json!({
+        "email": email,
+        "pieces": marked(&email, &words),
+        "score": format!("{:.0}", score * 100.0),
+        "verdict": if score >= 0.6 { "likely filtered" } else if score >= 0.3 { "some risk" } else { "looks clean" },
+        "words": words,
+        "provider": result.provider,
+        "model": result.model,
+        "cached": result.cached,
+        "repaired": result.repaired,
+        "fallbacks": result.fallbacks,
+        "cost": money(result.cost_usd),
+    });
+    let extras = Extras {
+        check: Some(check),
+        ..Extras::default()
+    };
+    show(&state, &page, extras, StatusCode::OK).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marked_pieces_put_the_email_back_together() {
+        let text = "FREE offer, act now: FREE!";
+        let pieces = marked(
+            text,
+            &[
+                "FREE".to_owned(),
+                "act now".to_owned(),
+                "offer, act".to_owned(),
+            ],
+        );
+        let joined: String = pieces.iter().map(|p| p["text"].as_str().unwrap()).collect();
+        assert_eq!(joined, text);
+        let marks: Vec<&str> = pieces
+            .iter()
+            .filter(|p| p["mark"] == true)
+            .map(|p| p["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(marks, ["FREE", "offer, act", "FREE"]);
+    }
+}
