@@ -23,6 +23,7 @@ use clap::{Parser, Subcommand};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+mod ai;
 mod browser;
 mod documents;
 mod floor;
@@ -43,6 +44,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// The AI layer: the local engine per task, a remote call's overhead against a bare
+    /// POST to the same in-process server, and a cache hit against a durable commit.
+    Ai {
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
     /// One page of a running Pursuit in headless Chromium, signed in with a session cookie
     /// (e.g. a posting with its match): DOMContentLoaded and load, p50 and max of 15 loads.
     Page {
@@ -356,6 +363,7 @@ async fn main() -> anyhow::Result<()> {
             job,
             postings,
         } => matching::run(&resume, &job, postings).await,
+        Bench::Ai { rounds } => ai::run(rounds).await,
         Bench::Resumes { dir, truth } => documents::resumes(&dir, truth.as_deref()).await,
         Bench::Skills {
             skillspan,

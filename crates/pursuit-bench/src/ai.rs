@@ -1,0 +1,245 @@
+//! The AI layer's own cost, measured against its floor in the same run:
+//! - the local engine: p50 and p99 per task on typical inputs;
+//! - a remote call's overhead: `Ai::run` against an OpenAI-compatible server in this process
+//!   that answers at once, next to a bare HTTP POST of a request of the same size to the same
+//!   server (the floor); the difference is what the layer adds (prompt, schema, validation,
+//!   accounting);
+//! - the use case's cache hit (`pursuit_app::ai::run` answered from `ai_outputs`, which also
+//!   writes its call-log and audit rows in one durable commit) next to a bare durable
+//!   one-row commit on the same database.
+
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use pursuit_ai::{
+    Ai, AiSettings, Context, Input, JsonMode, ProviderKind, ProviderSettings, Request, Routes, Task,
+};
+use pursuit_domain::account::{EmailAddress, TimeZoneName};
+use pursuit_store::{ConnectOptions, Db, accounts, query};
+use pursuit_text::dates::YearMonth;
+use serde_json::json;
+
+const RESUME: &str = "Sam Rivera\nsam.rivera@example.org · +1 555 0100 · Portland, OR\n\n\
+Summary\nBackend engineer who makes build and deploy pipelines fast and boring.\n\n\
+Experience\nSenior Software Engineer | Northwind Logistics | Mar 2020 - Present\n\
+- Cut CI build times by 42% by moving the monorepo build to Bazel remote caching\n\
+- Led a team of 5 engineers running 40 PostgreSQL clusters in production\n\
+- Wrote the on-call runbooks that halved pages per week\n\
+Software Engineer | Contoso Retail | Jun 2016 - Feb 2020\n\
+- Built the order service in Go handling 3,000 requests per second\n\
+- Moved 120 services from VMs to Kubernetes\n\n\
+Education\nB.S. Computer Science, Oregon State University, 2016\n\n\
+Skills\nGo, Rust, PostgreSQL, Kubernetes, Terraform, Bazel, AWS\n";
+
+const POSTING: &str = "Staff Platform Engineer\nAcme Cloud · Remote (US)\n\n\
+About the role\nYou will own the developer platform that 300 engineers ship through.\n\n\
+Responsibilities\n- Make CI fast and reliable for a large monorepo\n\
+- Run PostgreSQL and Kubernetes in production\n- Mentor engineers and lead design reviews\n\n\
+Requirements\n- 7+ years building backend systems\n- Deep experience with Kubernetes and Terraform\n\
+- Experience with build systems such as Bazel\n\nNice to have\n- Rust\n\n\
+Salary: $190,000 - $230,000 per year\n";
+
+const EMAIL: &str = "Hi Dana,\n\nI read about the platform team's move to Bazel. I led a similar move at \
+Northwind that cut CI times by 42%. Act now and get a FREE review, guaranteed!!!\n\nBest,\nSam";
+
+fn request(task: Task) -> Request {
+    let input = |label: &'static str, text: &str| Input {
+        label,
+        text: text.to_owned(),
+    };
+    match task {
+        Task::ParseResume => Request::new(task, vec![input("resume", RESUME)]),
+        Task::ParseJob => Request::new(task, vec![input("job description", POSTING)]),
+        Task::PainPointMap => Request::new(
+            task,
+            vec![input("resume", RESUME), input("job description", POSTING)],
+        ),
+        Task::SpamCheck => Request::new(task, vec![input("email", EMAIL)]),
+    }
+}
+
+fn context() -> Context {
+    Context {
+        today: YearMonth {
+            year: 2026,
+            month: Some(12),
+        },
+        budget_left_usd: None,
+        offline: false,
+        disabled: Vec::new(),
+        full_logging: false,
+    }
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i].as_secs_f64() * 1000.0
+}
+
+/// A server in this process answering every chat completion at once with a valid spam
+/// check (OpenAI's documented shape).
+async fn instant_server() -> anyhow::Result<String> {
+    let answer = json!({
+        "id": "c", "object": "chat.completion", "model": "bench",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
+            "content": "{\"spam_score\": 0.7, \"spam_words\": [\"FREE\", \"guaranteed\"]}"}}],
+        "usage": {"prompt_tokens": 900, "completion_tokens": 20}
+    });
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move |_body: axum::body::Bytes| {
+            let answer = answer.clone();
+            async move { axum::Json(answer) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(url)
+}
+
+pub async fn run(rounds: usize) -> anyhow::Result<()> {
+    println!("pursuit-bench ai: {rounds} runs per figure");
+    println!("\nlocal engine            p50 ms    p99 ms");
+    let local = Ai::local_only();
+    for task in Task::ALL {
+        let request = request(task);
+        let mut samples = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            let started = Instant::now();
+            let answer = local.run(&request, &context()).await;
+            samples.push(started.elapsed());
+            std::hint::black_box(answer);
+        }
+        println!(
+            "{:<22} {:>7.3}   {:>7.3}",
+            task.name(),
+            percentile(&mut samples, 0.5),
+            percentile(&mut samples, 0.99)
+        );
+    }
+
+    // A remote call against a bare POST of the same size to the same server.
+    let url = instant_server().await?;
+    let provider = ProviderSettings {
+        kind: ProviderKind::OpenAi,
+        url: url.clone(),
+        model: "bench".to_owned(),
+        api_key: None,
+        timeout_secs: 10,
+        retries: 0,
+        stream: false,
+        json_mode: JsonMode::Schema,
+        max_tokens: 256,
+        price_in_per_million: 0.15,
+        price_out_per_million: 0.6,
+    };
+    let ai = Ai::new(AiSettings {
+        providers: [("bench".to_owned(), provider)].into_iter().collect(),
+        tasks: Routes {
+            classify: vec!["bench".to_owned()],
+            ..Routes::default()
+        },
+        ..AiSettings::default()
+    })
+    .map_err(anyhow::Error::msg)?;
+    let request = request(Task::SpamCheck);
+    let body = json!({
+        "model": "bench",
+        "messages": [{"role": "system", "content": request.system_prompt()}, {"role": "user", "content": request.user_prompt()}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "spam_check", "schema": Task::SpamCheck.schema()}},
+    })
+    .to_string();
+    let client = reqwest::Client::new();
+    let endpoint = format!("{url}/v1/chat/completions");
+    let (mut floor, mut layer) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let response = client
+            .post(&endpoint)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await?;
+        let bytes = response.bytes().await?;
+        floor.push(started.elapsed());
+        std::hint::black_box(bytes);
+        let started = Instant::now();
+        let answer = ai.run(&request, &context()).await;
+        layer.push(started.elapsed());
+        anyhow::ensure!(
+            answer.provider == "bench",
+            "the server did not answer: {answer:?}"
+        );
+    }
+    let (floor50, layer50) = (percentile(&mut floor, 0.5), percentile(&mut layer, 0.5));
+    println!("\nremote call (server answers at once)   p50 ms    p99 ms");
+    println!(
+        "bare POST of the same size (floor)    {:>7.3}   {:>7.3}",
+        floor50,
+        percentile(&mut floor, 0.99)
+    );
+    println!(
+        "Ai::run                               {:>7.3}   {:>7.3}",
+        layer50,
+        percentile(&mut layer, 0.99)
+    );
+    println!(
+        "layer overhead per call (p50)         {:>7.3}",
+        layer50 - floor50
+    );
+
+    // The cache hit against a durable one-row commit, on a fresh SQLite database.
+    let dir = tempfile::tempdir()?;
+    let db = Db::open_sqlite(&dir.path().join("ai.db"), &ConnectOptions::default()).await?;
+    pursuit_store::migrate::run(&db, "bench").await?;
+    let now = Timestamp::now();
+    let user = accounts::insert_user(
+        &db,
+        &accounts::NewUser {
+            email: EmailAddress::parse("ai@example.org").map_err(|e| anyhow::anyhow!(e.0))?,
+            display_name: None,
+            time_zone: TimeZoneName::utc(),
+            is_owner: false,
+        },
+        now,
+    )
+    .await?;
+    db.execute(query(
+        "CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, at TEXT NOT NULL)",
+    ))
+    .await?;
+    // The first run calls the server and keeps its answer.
+    let first = pursuit_app::ai::run(&db, &ai, user.id, now, request.clone()).await?;
+    anyhow::ensure!(!first.cached, "the first run was cached");
+    let (mut commit, mut hit) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let mut tx = db.begin().await?;
+        tx.execute(query("INSERT INTO bench_floor (at) VALUES ($1)").bind(Timestamp::now()))
+            .await?;
+        tx.commit().await?;
+        commit.push(started.elapsed());
+        let started = Instant::now();
+        let answer =
+            pursuit_app::ai::run(&db, &ai, user.id, Timestamp::now(), request.clone()).await?;
+        hit.push(started.elapsed());
+        anyhow::ensure!(
+            answer.cached,
+            "a repeated request was not served from the cache"
+        );
+    }
+    println!("\ncache hit (sqlite)                     p50 ms    p99 ms");
+    println!(
+        "durable one-row commit (floor)        {:>7.3}   {:>7.3}",
+        percentile(&mut commit, 0.5),
+        percentile(&mut commit, 0.99)
+    );
+    println!(
+        "pursuit_app::ai::run, cached          {:>7.3}   {:>7.3}",
+        percentile(&mut hit, 0.5),
+        percentile(&mut hit, 0.99)
+    );
+    Ok(())
+}
