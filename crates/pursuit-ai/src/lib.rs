@@ -10,6 +10,8 @@
 //! Model output is data: nothing in this crate acts on it.
 
 pub mod anthropic;
+pub mod guard;
+pub mod guard_eval;
 pub mod layer;
 pub mod local;
 pub mod openai;
