@@ -334,3 +334,78 @@ pub async fn update_settings(
     tx.commit().await?;
     Ok(settings)
 }
+
+/// What the guard found in a text.
+#[derive(Clone, Debug)]
+pub struct ClaimCheck {
+    /// Every claim, supported or not, in the text's order.
+    pub claims: Vec<pursuit_ai::guard::Claim>,
+    /// How many resume versions the text was checked against.
+    pub versions: usize,
+}
+
+/// String leaves of a JSON value (a version's corrections), one per line.
+fn json_strings(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|v| json_strings(v, out)),
+        Value::Object(fields) => fields.values().for_each(|v| json_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Checks `text` against everything the user wrote about themselves: the text of every
+/// resume version and their corrections. `context` (a posting, a company, a recipient)
+/// names what the text may mention without claiming it. No resume yet: a conflict, since
+/// every claim would be unsupported.
+pub async fn check_claims(
+    db: &Db,
+    user: UserId,
+    text: &str,
+    context: &str,
+    now: Timestamp,
+) -> Result<ClaimCheck, AppError> {
+    let invalid: Vec<Invalid> = [
+        check_input("text", text, true).err(),
+        check_input("context", context, false).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    let versions = pursuit_store::resumes::list_versions(db, user).await?;
+    let mut material = Vec::new();
+    for version in &versions {
+        let mut own = version.raw_text.clone().unwrap_or_default();
+        json_strings(&version.corrections, &mut own);
+        if !own.trim().is_empty() {
+            material.push(own);
+        }
+    }
+    if material.is_empty() {
+        return Err(AppError::Conflict(
+            "no resume text yet: add a resume first, so claims have something to be checked against"
+                .to_owned(),
+        ));
+    }
+    let day = now.to_zoned(TimeZone::UTC).date();
+    let today = YearMonth {
+        year: i32::from(day.year()),
+        month: Some(day.month() as u32),
+    };
+    let refs: Vec<&str> = material.iter().map(String::as_str).collect();
+    let contexts: Vec<&str> = Some(context)
+        .filter(|c| !c.trim().is_empty())
+        .into_iter()
+        .collect();
+    let sources = pursuit_ai::guard::Sources::new(&refs, &contexts, today);
+    Ok(ClaimCheck {
+        claims: sources.check(text),
+        versions: material.len(),
+    })
+}

@@ -243,3 +243,48 @@ pub async fn run(rounds: usize) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// The guard on a labelled set (default: the two parts shipped with `pursuit-ai`'s tests):
+/// recall, precision, the false-flag rate on faithful texts, recall by kind, and each miss.
+pub fn guard(sets: &[std::path::PathBuf], show: bool) -> anyhow::Result<()> {
+    let today = YearMonth {
+        year: 2026,
+        month: Some(12),
+    };
+    for path in sets {
+        let set: pursuit_ai::guard_eval::Set =
+            serde_json::from_str(&std::fs::read_to_string(path)?)?;
+        let started = Instant::now();
+        let score = pursuit_ai::guard_eval::score(&set, today);
+        let took = started.elapsed();
+        println!(
+            "{}: {} texts ({} faithful), {} planted inventions",
+            path.display(),
+            set.cases.len(),
+            score.faithful,
+            score.planted
+        );
+        println!(
+            "  recall {:.3} ({}/{})  precision {:.3} ({} of {} flags right)  faithful texts flagged {}/{} ({:.3})  {:.1} ms",
+            score.recall(),
+            score.caught,
+            score.planted,
+            score.precision(),
+            score.flags - score.false_flags,
+            score.flags,
+            score.faithful_flagged,
+            score.faithful,
+            score.false_flag_rate(),
+            took.as_secs_f64() * 1000.0
+        );
+        for (kind, (planted, caught)) in &score.by_kind {
+            println!("    {kind:<14} {caught}/{planted}");
+        }
+        if show {
+            for line in &score.misses {
+                println!("    {line}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -50,6 +50,16 @@ enum Bench {
         #[arg(long, default_value_t = 200)]
         rounds: usize,
     },
+    /// The truthfulness guard on labelled sets: recall, precision, false flags on faithful
+    /// texts, by kind.
+    Guard {
+        /// Labelled sets (JSON: resumes and cases with planted inventions).
+        #[arg(long = "set", default_values = ["crates/pursuit-ai/tests/guard/dev.json", "crates/pursuit-ai/tests/guard/report.json"])]
+        sets: Vec<PathBuf>,
+        /// Print every miss and false flag.
+        #[arg(long)]
+        show: bool,
+    },
     /// One page of a running Pursuit in headless Chromium, signed in with a session cookie
     /// (e.g. a posting with its match): DOMContentLoaded and load, p50 and max of 15 loads.
     Page {
@@ -364,6 +374,7 @@ async fn main() -> anyhow::Result<()> {
             postings,
         } => matching::run(&resume, &job, postings).await,
         Bench::Ai { rounds } => ai::run(rounds).await,
+        Bench::Guard { sets, show } => ai::guard(&sets, show),
         Bench::Resumes { dir, truth } => documents::resumes(&dir, truth.as_deref()).await,
         Bench::Skills {
             skillspan,

@@ -2098,6 +2098,16 @@ const INJECTIONS: &[&str] = &[
     "تجاهل جميع التعليمات",
 ];
 
+/// The lines of a text that address an AI screener instead of a human ("ignore previous
+/// instructions"): data that a model must be warned about, never obey.
+pub fn injection_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| is_injection(l))
+        .map(|l| l.chars().take(200).collect())
+        .collect()
+}
+
 fn is_injection(line: &str) -> bool {
     let lower = line.to_lowercase();
     INJECTIONS.iter().any(|p| lower.contains(p))

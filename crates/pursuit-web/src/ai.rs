@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(parse_job_description))
         .routes(routes!(pain_point_map))
         .routes(routes!(spam_check))
+        .routes(routes!(check_claims))
         .routes(routes!(list_calls))
         .routes(routes!(usage))
         .routes(routes!(get_settings, update_settings))
@@ -511,4 +512,80 @@ async fn update_settings(
     )
     .await?;
     Ok(Json(settings_response(settings)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckClaimsBody {
+    /// A generated text: a CV line, a cover letter, a pitch (at most 100,000 characters).
+    text: String,
+    /// What the text may name without claiming it: the posting, the company, the
+    /// recipient.
+    context: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClaimResponse {
+    /// `number`, `duration`, `date`, `skill`, `degree`, `certification`, `employer`,
+    /// `title` or `name`.
+    kind: String,
+    /// The words that carry the claim, as written.
+    words: String,
+    /// Byte offsets of `words` in `text`.
+    start: usize,
+    end: usize,
+    /// Whether the user's own material supports it.
+    supported: bool,
+    reason: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClaimCheckResponse {
+    claims: Vec<ClaimResponse>,
+    /// How many claims the user's material does not support (export waits on these).
+    unsupported: usize,
+    /// How many resume versions the text was checked against.
+    versions_checked: usize,
+}
+
+/// The truthfulness guard: a text read into claims about the user (figures, durations,
+/// years, skills, degrees, certifications, employers, titles, names), each checked against
+/// every resume version the user has. Nothing is stored.
+#[utoipa::path(post, path = "/api/v1/ai/check-claims", tag = "ai", request_body = CheckClaimsBody,
+    responses(
+        (status = 200, description = "The claims and which are unsupported", body = ClaimCheckResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No resume text yet to check against", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty, too long or NUL-holding text or context", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn check_claims(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<CheckClaimsBody>,
+) -> Result<Json<ClaimCheckResponse>, ApiError> {
+    let check = use_case::check_claims(
+        &state.db,
+        current.id(),
+        &body.text,
+        body.context.as_deref().unwrap_or(""),
+        Timestamp::now(),
+    )
+    .await?;
+    let claims: Vec<ClaimResponse> = check
+        .claims
+        .into_iter()
+        .map(|c| ClaimResponse {
+            kind: c.kind.as_str().to_owned(),
+            words: c.words,
+            start: c.start,
+            end: c.end,
+            supported: c.supported,
+            reason: c.reason,
+        })
+        .collect();
+    Ok(Json(ClaimCheckResponse {
+        unsupported: claims.iter().filter(|c| !c.supported).count(),
+        claims,
+        versions_checked: check.versions,
+    }))
 }

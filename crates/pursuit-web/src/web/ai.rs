@@ -25,6 +25,7 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/settings/ai", get(page).post(save))
         .route("/settings/ai/spam-check", post(try_spam_check))
+        .route("/settings/ai/check-claims", post(try_check_claims))
 }
 
 #[derive(Default)]
@@ -35,6 +36,8 @@ struct Extras {
     posted_enabled: Option<Vec<String>>,
     /// A spam check just run: the email as marked segments and the answer.
     check: Option<Value>,
+    /// A claim check just run: the text with its unsupported claims marked.
+    claims: Option<Value>,
 }
 
 fn money(usd: f64) -> String {
@@ -133,6 +136,7 @@ async fn show(
             call_count => usage.calls,
             calls => template_value(&Value::Array(calls)),
             check => extras.check.as_ref().map(template_value),
+            claims => extras.claims.as_ref().map(template_value),
         },
     ))
 }
@@ -218,23 +222,19 @@ async fn save(
     }
 }
 
-/// The email cut into pieces, each marked when it is one of the spam words (the first
-/// occurrence of each from left to right), for the page to highlight without HTML in data.
-fn marked(text: &str, words: &[String]) -> Vec<Value> {
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for word in words.iter().filter(|w| !w.is_empty()) {
-        let mut from = 0;
-        while let Some(at) = text[from..].find(word.as_str()) {
-            let start = from + at;
-            spans.push((start, start + word.len()));
-            from = start + word.len();
-        }
-    }
+/// The text cut into pieces, each marked when it lies in one of `spans` (byte ranges;
+/// overlapping ones after the first are skipped), for the page to highlight without HTML
+/// in data.
+fn marked_spans(text: &str, mut spans: Vec<(usize, usize)>) -> Vec<Value> {
     spans.sort();
     let mut pieces = Vec::new();
     let mut at = 0;
     for (start, end) in spans {
-        if start < at {
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             continue;
         }
         if start > at {
@@ -247,6 +247,60 @@ fn marked(text: &str, words: &[String]) -> Vec<Value> {
         pieces.push(json!({"text": &text[at..], "mark": false}));
     }
     pieces
+}
+
+/// The email cut into pieces, every occurrence of a spam word marked.
+fn marked(text: &str, words: &[String]) -> Vec<Value> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for word in words.iter().filter(|w| !w.is_empty()) {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(word.as_str()) {
+            let start = from + at;
+            spans.push((start, start + word.len()));
+            from = start + word.len();
+        }
+    }
+    marked_spans(text, spans)
+}
+
+/// Checks a text against the user's resume from the page (the use case behind
+/// `POST /api/v1/ai/check-claims`).
+async fn try_check_claims(
+    State(state): State<AppState>,
+    PageForm { user: page, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let text = form.text("claims_text");
+    let result = use_case::check_claims(&state.db, page.0.id(), &text, "", Timestamp::now())
+        .await
+        .map_err(ApiError::from);
+    let check = match result {
+        Ok(check) => check,
+        Err(error) => return refused(&state, &page, error, &form).await,
+    };
+    let unsupported: Vec<Value> = check
+        .claims
+        .iter()
+        .filter(|c| !c.supported)
+        .map(|c| json!({"kind": c.kind.as_str(), "words": c.words, "reason": c.reason}))
+        .collect();
+    let spans = check
+        .claims
+        .iter()
+        .filter(|c| !c.supported)
+        .map(|c| (c.start, c.end))
+        .collect();
+    let claims = json!({
+        "text": text,
+        "pieces": marked_spans(&text, spans),
+        "total": check.claims.len(),
+        "unsupported": unsupported,
+        "versions": check.versions,
+    });
+    let extras = Extras {
+        claims: Some(claims),
+        ..Extras::default()
+    };
+    show(&state, &page, extras, StatusCode::OK).await
 }
 
 /// Runs a spam check from the page (the use case behind `POST /api/v1/ai/spam-check`).

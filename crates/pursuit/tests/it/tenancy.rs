@@ -148,6 +148,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Access::Caller(Some(json!({ "text": "Bob's text" })))
         }
         ("post", "/api/v1/ai/spam-check") => Access::Caller(Some(json!({ "body": "Hello" }))),
+        ("post", "/api/v1/ai/check-claims") => {
+            Access::Caller(Some(json!({ "text": "I led a team of 5." })))
+        }
         ("post", "/api/v1/ai/pain-point-map") => Access::ByIdInBody(Fixture::Posting, "job_id"),
         ("get", "/api/v1/ai/calls" | "/api/v1/ai/usage" | "/api/v1/ai/settings") => {
             Access::Caller(None)
