@@ -4,6 +4,7 @@
 
 use jiff::{Timestamp, tz::TimeZone};
 use pursuit_ai::{Ai, Answer, Context, LOCAL, Request, Task};
+use pursuit_domain::flags::Flags;
 use pursuit_domain::ids::{AiCallId, UserId};
 use pursuit_store::Db;
 use pursuit_store::ai::{self as store, AiCall, AiUserSettings, NewAiCall};
@@ -70,16 +71,63 @@ fn budget_micros(ai: &Ai, settings: &AiUserSettings) -> Option<i64> {
         .or_else(|| ai.settings().monthly_budget_usd.map(micros))
 }
 
-/// Runs `request` for `user`: a kept answer to the same inputs if there is one, else the
-/// layer's; each attempt goes to the call log and the run to the audit log.
+/// Who asks: what feature flags are decided on.
+#[derive(Clone, Copy, Debug)]
+pub struct Caller<'a> {
+    pub id: UserId,
+    pub email: &'a str,
+}
+
+/// The layer and the flags that gate it.
+#[derive(Clone, Copy)]
+pub struct Services<'a> {
+    pub db: &'a Db,
+    pub ai: &'a Ai,
+    pub features: &'a Flags,
+}
+
+/// A feature's flag for the caller: `Err(FeatureOff)` when it is off.
+pub fn require(features: &Flags, feature: &str, caller: Caller<'_>) -> Result<(), AppError> {
+    if features.enabled(feature, caller.id, caller.email) {
+        Ok(())
+    } else {
+        Err(AppError::FeatureOff(feature.to_owned()))
+    }
+}
+
+/// The providers the flags turn off for the caller: all of them without `ai.remote`, else
+/// each whose `ai.providers.<name>` is off.
+fn flagged_off(services: Services<'_>, caller: Caller<'_>) -> Vec<String> {
+    let names = services.ai.settings().providers.keys();
+    if !services
+        .features
+        .enabled("ai.remote", caller.id, caller.email)
+    {
+        return names.cloned().collect();
+    }
+    names
+        .filter(|name| {
+            !services
+                .features
+                .enabled(&format!("ai.providers.{name}"), caller.id, caller.email)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Runs `request` for the caller: a kept answer to the same inputs if there is one, else the
+/// layer's; each attempt goes to the call log and the run to the audit log. The task's flag
+/// (`ai.<task>`) must be on.
 pub async fn run(
-    db: &Db,
-    ai: &Ai,
-    user: UserId,
+    services: Services<'_>,
+    caller: Caller<'_>,
     now: Timestamp,
     request: Request,
 ) -> Result<AiResult, AppError> {
+    let Services { db, ai, .. } = services;
+    let user = caller.id;
     let task = request.task.name();
+    require(services.features, &format!("ai.{task}"), caller)?;
     let settings = store::get_settings(db, user).await?;
     let digest = request.digest();
     if let Some(kept) = store::find_output(db, user, task, &digest).await? {
@@ -125,7 +173,12 @@ pub async fn run(
         },
         budget_left_usd: budget_micros(ai, &settings).map(|b| (b - spent) as f64 / 1_000_000.0),
         offline: settings.offline,
-        disabled: settings.disabled_providers.clone(),
+        disabled: settings
+            .disabled_providers
+            .iter()
+            .cloned()
+            .chain(flagged_off(services, caller))
+            .collect(),
         full_logging: settings.full_logging,
     };
     let answer = ai.run(&request, &context).await;
@@ -362,12 +415,14 @@ fn json_strings(value: &Value, out: &mut String) {
 /// names what the text may mention without claiming it. No resume yet: a conflict, since
 /// every claim would be unsupported.
 pub async fn check_claims(
-    db: &Db,
-    user: UserId,
+    services: Services<'_>,
+    caller: Caller<'_>,
     text: &str,
     context: &str,
     now: Timestamp,
 ) -> Result<ClaimCheck, AppError> {
+    require(services.features, "ai.check_claims", caller)?;
+    let (db, user) = (services.db, caller.id);
     let invalid: Vec<Invalid> = [
         check_input("text", text, true).err(),
         check_input("context", context, false).err(),

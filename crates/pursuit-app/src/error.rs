@@ -40,6 +40,9 @@ pub enum AppError {
     /// storage).
     #[error("{0} is not configured")]
     NotConfigured(&'static str),
+    /// A feature flag keeps this feature off for the caller (its name).
+    #[error("the feature {0} is turned off for this account")]
+    FeatureOff(String),
     /// A service the use case needs (other than the database) failed: try again later.
     #[error("{0}")]
     Unavailable(Box<dyn std::error::Error + Send + Sync>),

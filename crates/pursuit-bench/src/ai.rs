@@ -211,7 +211,17 @@ pub async fn run(rounds: usize) -> anyhow::Result<()> {
     ))
     .await?;
     // The first run calls the server and keeps its answer.
-    let first = pursuit_app::ai::run(&db, &ai, user.id, now, request.clone()).await?;
+    let features = pursuit_domain::flags::Flags::default();
+    let services = pursuit_app::ai::Services {
+        db: &db,
+        ai: &ai,
+        features: &features,
+    };
+    let caller = pursuit_app::ai::Caller {
+        id: user.id,
+        email: "ai@example.org",
+    };
+    let first = pursuit_app::ai::run(services, caller, now, request.clone()).await?;
     anyhow::ensure!(!first.cached, "the first run was cached");
     let (mut commit, mut hit) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
@@ -223,7 +233,7 @@ pub async fn run(rounds: usize) -> anyhow::Result<()> {
         commit.push(started.elapsed());
         let started = Instant::now();
         let answer =
-            pursuit_app::ai::run(&db, &ai, user.id, Timestamp::now(), request.clone()).await?;
+            pursuit_app::ai::run(services, caller, Timestamp::now(), request.clone()).await?;
         hit.push(started.elapsed());
         anyhow::ensure!(
             answer.cached,

@@ -9,6 +9,7 @@
 //! - [`schedule`]: local times of day, quiet hours, send windows.
 //! - [`settings`]: reminder channels and defaults.
 //! - [`ids`]: typed ids.
+//! - [`flags`]: feature flags and their gradual rollout.
 //! - [`net`]: which addresses Pursuit may connect to on a user's behalf (SSRF guard).
 //! - [`reminder_rules`]: the default reminders a status change plans.
 
@@ -16,6 +17,7 @@ pub mod account;
 pub mod application;
 pub mod calendar;
 pub mod company;
+pub mod flags;
 pub mod ids;
 pub mod net;
 pub mod reminder_rules;

@@ -68,15 +68,21 @@ impl From<AiResult> for AiAnswer {
     }
 }
 
+fn caller(current: &CurrentUser) -> use_case::Caller<'_> {
+    use_case::Caller {
+        id: current.id(),
+        email: &current.user.email,
+    }
+}
+
 async fn answer(
     state: &AppState,
     current: &CurrentUser,
     request: Request,
 ) -> Result<Json<AiAnswer>, ApiError> {
     let result = use_case::run(
-        &state.db,
-        &state.ai,
-        current.id(),
+        state.ai_services(),
+        caller(current),
         Timestamp::now(),
         request,
     )
@@ -564,8 +570,8 @@ async fn check_claims(
     Json(body): Json<CheckClaimsBody>,
 ) -> Result<Json<ClaimCheckResponse>, ApiError> {
     let check = use_case::check_claims(
-        &state.db,
-        current.id(),
+        state.ai_services(),
+        caller(&current),
         &body.text,
         body.context.as_deref().unwrap_or(""),
         Timestamp::now(),

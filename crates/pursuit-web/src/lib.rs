@@ -115,6 +115,8 @@ pub struct AppState {
     pub embedder: Arc<pursuit_embed::Embedder>,
     /// The AI layer (default: the local engine only).
     pub ai: Arc<pursuit_ai::Ai>,
+    /// Feature flags (default: every feature on).
+    pub features: Arc<pursuit_domain::flags::Flags>,
     /// Recent sign-ins (see [`WebSettings::sign_in_cache`]).
     pub(crate) sign_ins: Arc<auth::cache::SignInCache>,
 }
@@ -135,6 +137,22 @@ impl AppState {
             files: None,
             embedder: Arc::new(pursuit_embed::Embedder::sparse()),
             ai: Arc::new(pursuit_ai::Ai::local_only()),
+            features: Arc::new(pursuit_domain::flags::Flags::default()),
+        }
+    }
+
+    /// Sets the feature flags.
+    pub fn with_features(mut self, features: pursuit_domain::flags::Flags) -> AppState {
+        self.features = Arc::new(features);
+        self
+    }
+
+    /// The AI layer's services for a use case.
+    pub fn ai_services(&self) -> pursuit_app::ai::Services<'_> {
+        pursuit_app::ai::Services {
+            db: &self.db,
+            ai: &self.ai,
+            features: &self.features,
         }
     }
 

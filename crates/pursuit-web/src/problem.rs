@@ -529,6 +529,11 @@ impl From<AppError> for ApiError {
             AppError::NotConfigured(what) => ApiError::new(ProblemType::Unavailable)
                 .with_detail(format!("{what} is not configured")),
             AppError::Unavailable(source) => ApiError::unavailable(source),
+            AppError::FeatureOff(feature) => ApiError::new(ProblemType::Forbidden)
+                .with_detail(format!(
+                    "{feature} is turned off for your account on this installation"
+                ))
+                .with_extension("feature", feature.into()),
             AppError::Store(error) => error.into(),
         }
     }

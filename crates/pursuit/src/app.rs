@@ -89,8 +89,10 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("the [ai] settings are not usable: {e}"))?,
         );
         tracing::info!(providers = ?ai.providers().iter().map(|p| &p.name).collect::<Vec<_>>(), offline = config.ai.offline, "AI layer ready");
+        let features = config.flags()?;
         let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?)
             .with_ai(ai)
+            .with_features(features)
             .with_google(google)
             .with_files(files.clone())
             .with_embedder(embedder.clone());

@@ -380,6 +380,55 @@ impl ReaderSettings {
     }
 }
 
+fn default_true() -> bool {
+    true
+}
+fn default_percent() -> u8 {
+    100
+}
+
+/// One feature's rollout (`[features."ai.remote"]`): off for everybody (`enabled = false`)
+/// but the `users` listed, or on for a `percent` of users (by a stable hash of their id).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureRollout {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    #[serde(default = "default_percent")]
+    pub percent: u8,
+    /// Email addresses it is always on for.
+    #[serde(default)]
+    pub users: Vec<String>,
+}
+
+impl Config {
+    /// The feature flags, checked against the known features and the configured providers.
+    pub fn flags(&self) -> anyhow::Result<pursuit_domain::flags::Flags> {
+        let flags = pursuit_domain::flags::Flags(
+            self.features
+                .iter()
+                .map(|(name, r)| {
+                    (
+                        name.clone(),
+                        pursuit_domain::flags::Rollout {
+                            enabled: r.enabled,
+                            percent: r.percent,
+                            users: r.users.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        );
+        let providers: Vec<&str> = self.ai.providers.keys().map(String::as_str).collect();
+        let problems = flags.problems(&providers);
+        if problems.is_empty() {
+            Ok(flags)
+        } else {
+            anyhow::bail!("invalid configuration: {}", problems.join("; "))
+        }
+    }
+}
+
 /// Every setting. Field names are the TOML keys and, upper-cased after `PURSUIT_`, the
 /// environment variables (nested keys joined by `__`, e.g. `PURSUIT_DATABASE__MAX_CONNECTIONS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -443,6 +492,9 @@ pub struct Config {
     /// servers), `[ai.tasks]` (each task kind's provider chain), the circuit breaker and
     /// the default monthly budget. Unset: the local engine answers everything.
     pub ai: pursuit_ai::AiSettings,
+    /// Feature flags by name (`ai.remote`, `ai.spam_check`, `ai.providers.<name>`, …): each
+    /// `{ enabled, percent, users }`. Unset: every feature on for everybody.
+    pub features: std::collections::BTreeMap<String, FeatureRollout>,
     /// Unset: no "Sign in with Google".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<GoogleConfig>,
@@ -473,6 +525,7 @@ impl Default for Config {
             reader: ReaderSettings::default(),
             server: ServerSettings::default(),
             ai: pursuit_ai::AiSettings::default(),
+            features: std::collections::BTreeMap::new(),
             embeddings: EmbeddingSettings::Sparse,
             google: None,
         }

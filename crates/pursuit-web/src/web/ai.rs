@@ -270,7 +270,11 @@ async fn try_check_claims(
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
     let text = form.text("claims_text");
-    let result = use_case::check_claims(&state.db, page.0.id(), &text, "", Timestamp::now())
+    let caller = use_case::Caller {
+        id: page.0.id(),
+        email: &page.0.user.email,
+    };
+    let result = use_case::check_claims(state.ai_services(), caller, &text, "", Timestamp::now())
         .await
         .map_err(ApiError::from);
     let check = match result {
@@ -325,10 +329,15 @@ async fn try_spam_check(
             text: email.clone(),
         }],
     );
+    let caller = use_case::Caller {
+        id: page.0.id(),
+        email: &page.0.user.email,
+    };
     let result: AiResult =
-        use_case::run(&state.db, &state.ai, page.0.id(), Timestamp::now(), request)
-            .await
-            .map_err(ApiError::from)?;
+        match use_case::run(state.ai_services(), caller, Timestamp::now(), request).await {
+            Ok(result) => result,
+            Err(error) => return refused(&state, &page, error.into(), &form).await,
+        };
     let words: Vec<String> = result.value["spam_words"]
         .as_array()
         .into_iter()

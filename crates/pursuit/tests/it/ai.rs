@@ -347,6 +347,64 @@ both_backends! {
     }
 }
 
+both_backends! {
+    async fn feature_flags_turn_tasks_and_providers_on_gradually(backend: Backend) {
+        let (url, requests) = fake_openai().await;
+        let app = spawn_app_with(TestDatabase::new(backend).await, move |config| {
+            config.ai.providers.insert("fake".to_owned(), ProviderSettings {
+                kind: ProviderKind::OpenAi, url, model: "fake-mini".to_owned(), api_key: None,
+                timeout_secs: 5, retries: 0, stream: false, json_mode: JsonMode::Schema,
+                max_tokens: 256, price_in_per_million: 0.0, price_out_per_million: 0.0,
+            });
+            config.ai.tasks.classify = vec!["fake".to_owned()];
+            config.ai.tasks.parse = vec!["fake".to_owned()];
+            let rollout = |enabled: bool, users: &[&str]| pursuit::config::FeatureRollout {
+                enabled, percent: 100, users: users.iter().map(|u| (*u).to_owned()).collect(),
+            };
+            // The spam check only for the beta tester; remote providers for nobody else.
+            config.features.insert("ai.spam_check".to_owned(), rollout(false, &["beta@example.org"]));
+            config.features.insert("ai.providers.fake".to_owned(), rollout(false, &["beta@example.org"]));
+        })
+        .await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let ana_token = api_token(&app, &ana, "flags").await.1;
+        let off = send(&app, &ana_token, "POST", "/api/v1/ai/spam-check", Some(json!({"body": "FREE guaranteed"}))).await;
+        assert_eq!(off.status(), StatusCode::FORBIDDEN);
+        let problem = json_body(off, "application/problem+json").await;
+        assert_eq!(problem["feature"], "ai.spam_check", "{problem}");
+        // Other tasks are on; the provider is off for her: the local engine answers.
+        let parsed = json_body(send(&app, &ana_token, "POST", "/api/v1/ai/parse-job-description", Some(json!({"text": ACCOUNTANT}))).await, "application/json").await;
+        assert_eq!(parsed["provider"], "local");
+        assert_eq!(parsed["fallbacks"], json!(["fake: skipped_flag"]));
+        assert_eq!(requests.load(Ordering::SeqCst), 0);
+
+        let beta = sign_in(&app, "beta@example.org", 1).await;
+        let beta_token = api_token(&app, &beta, "flags").await.1;
+        let on = spam_check(&app, &beta_token, EMAIL).await;
+        assert_eq!(on["provider"], "fake");
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_feature_flag_stops_startup() {
+    let database = TestDatabase::new(pursuit_store::Backend::Sqlite).await;
+    let mut config = database.config();
+    config.features.insert(
+        "ai.telepathy".to_owned(),
+        pursuit::config::FeatureRollout {
+            enabled: true,
+            percent: 100,
+            users: Vec::new(),
+        },
+    );
+    let error = match pursuit::app::Application::build(&config).await {
+        Err(e) => format!("{e:#}"),
+        Ok(_) => panic!("started with an unknown feature"),
+    };
+    assert!(error.contains("ai.telepathy"), "{error}");
+}
+
 #[tokio::test]
 async fn a_provider_chain_naming_no_provider_stops_startup() {
     let database = TestDatabase::new(pursuit_store::Backend::Sqlite).await;
