@@ -487,6 +487,11 @@ fn sentences(text: &str) -> Vec<Span> {
         let bullet = marker > 0;
         let mut start = offset + lead + marker;
         let line_end = offset + line.trim_end().len();
+        if start >= line_end {
+            // A blank line (or a bare bullet marker).
+            offset += line.len();
+            continue;
+        }
         let bytes = text.as_bytes();
         let mut i = start;
         while i < line_end {
@@ -1370,6 +1375,75 @@ mod tests {
                 found.iter().any(|(k, w)| *k == kind && w == words),
                 "{text}: {found:?}"
             );
+        }
+    }
+
+    #[test]
+    fn any_text_is_read_without_a_panic() {
+        // Blank lines, CRLF, bullets alone, multi-byte letters, marks at every boundary.
+        let pieces = [
+            "\r\n",
+            "\n",
+            " ",
+            "- ",
+            "• ",
+            "I ",
+            "led ",
+            "at ",
+            "Acme",
+            ".",
+            "!",
+            "?",
+            "$",
+            "%",
+            "3",
+            ",",
+            "000",
+            "x",
+            "M",
+            "é",
+            "日本",
+            "—",
+            "(",
+            ")",
+            "\"",
+            "Ph.D.",
+            "certified ",
+            "as a ",
+            "Manager",
+            "years ",
+            "2019",
+            "your ",
+            "in ",
+            "B.S. ",
+            "'s",
+            "\u{200b}",
+        ];
+        let sources = Sources::new(
+            &[RESUME],
+            &[],
+            YearMonth {
+                year: 2026,
+                month: Some(12),
+            },
+        );
+        // A letter from a browser form: CRLF and blank lines.
+        let letter = "Dear Ms. Chen,\r\n\r\nAt Acme I led 40 engineers.\r\n\r\nBest,\r\nSam";
+        assert!(sources.check(letter).iter().any(|c| c.words == "40"));
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            let length = (seed % 40) as usize;
+            for _ in 0..length {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            for claim in sources.check(&text) {
+                assert_eq!(&text[claim.start..claim.end], claim.words, "{text:?}");
+            }
+            seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
         }
     }
 

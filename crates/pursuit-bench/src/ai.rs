@@ -298,3 +298,157 @@ pub fn guard(sets: &[std::path::PathBuf], show: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+const POSTINGS: &[&str] = &[
+    POSTING,
+    "Senior Accountant\nBlue Harbor Foods · Phoenix, AZ\n\nResponsibilities\n- Own the month-end close\n- Prepare journal entries and reconciliations\n\nRequirements\n- 3+ years of accounting experience\n- QuickBooks or SAP\n- CPA preferred\n",
+    "Registered Nurse, Cardiac Unit\nLakeside Medical Center\n\nWhat you will do\n- Care for telemetry patients\n- Precept new graduate nurses\n\nWhat you bring\n- Active RN license\n- BLS and ACLS\n- 2 years of acute care experience\n",
+];
+
+const EMAILS: &[&str] = &[
+    EMAIL,
+    "Hi Priya,\n\nI saw the cardiac unit is hiring. I have six years on a telemetry floor and precept new nurses. Could we talk next week?\n\nThanks,\nAna",
+    "URGENT!!! You have been selected for an exclusive deal. Click here to claim your FREE bonus now. 100% guaranteed, no obligation.",
+];
+
+/// Each task against a real OpenAI-compatible server (llama.cpp's, Ollama, …): how often
+/// the first answer fits the schema and rules, how often the repair saves it, how often
+/// the local engine has to answer, per-call latency, and what the rules caught.
+pub async fn model(
+    url: &str,
+    model: &str,
+    timeout_secs: u64,
+    max_tokens: u32,
+) -> anyhow::Result<()> {
+    let resumes: Vec<String> = {
+        let set: serde_json::Value =
+            serde_json::from_str(include_str!("../../pursuit-ai/tests/guard/dev.json"))?;
+        set["resumes"]
+            .as_object()
+            .map(|m| {
+                m.values()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let provider = ProviderSettings {
+        kind: ProviderKind::OpenAi,
+        url: url.to_owned(),
+        model: model.to_owned(),
+        api_key: None,
+        timeout_secs,
+        retries: 0,
+        stream: false,
+        json_mode: JsonMode::Schema,
+        max_tokens,
+        price_in_per_million: 0.0,
+        price_out_per_million: 0.0,
+    };
+    let names = vec!["model".to_owned()];
+    let ai = Ai::new(AiSettings {
+        providers: [("model".to_owned(), provider)].into_iter().collect(),
+        tasks: Routes {
+            parse: names.clone(),
+            write: names.clone(),
+            classify: names.clone(),
+            summarise: names,
+        },
+        breaker_failures: 1000,
+        ..AiSettings::default()
+    })
+    .map_err(anyhow::Error::msg)?;
+    let input = |label: &'static str, text: &str| Input {
+        label,
+        text: text.to_owned(),
+    };
+    let mut requests: Vec<Request> = Vec::new();
+    for resume in &resumes {
+        requests.push(Request::new(
+            Task::ParseResume,
+            vec![input("resume", resume)],
+        ));
+    }
+    for posting in POSTINGS {
+        requests.push(Request::new(
+            Task::ParseJob,
+            vec![input("job description", posting)],
+        ));
+    }
+    for (resume, posting) in resumes.iter().zip(POSTINGS) {
+        requests.push(Request::new(
+            Task::PainPointMap,
+            vec![input("resume", resume), input("job description", posting)],
+        ));
+    }
+    for email in EMAILS {
+        requests.push(Request::new(Task::SpamCheck, vec![input("email", email)]));
+    }
+    println!(
+        "pursuit-bench ai-model: {} requests to {model} at {url} (timeout {timeout_secs} s, max_tokens {max_tokens}, json_mode schema, no retries)",
+        requests.len()
+    );
+    println!(
+        "task                    first ok  repaired  local  calls  call p50 s  call max s  schema breaks  rule breaks  failures"
+    );
+    for task in Task::ALL {
+        let (mut first_ok, mut repaired, mut local, mut calls) = (0, 0, 0, 0);
+        let (mut schema_breaks, mut rule_breaks, mut failures) = (0, 0, 0);
+        let mut latencies = Vec::new();
+        for request in requests.iter().filter(|r| r.task == task) {
+            let answer = ai.run(request, &context()).await;
+            for attempt in answer.attempts.iter().filter(|a| a.provider == "model") {
+                calls += 1;
+                latencies.push(attempt.latency);
+                match attempt.outcome.as_str() {
+                    "invalid" => {
+                        let rules = attempt.detail.contains("not in the")
+                            || attempt.detail.contains("not a line of");
+                        if rules {
+                            rule_breaks += 1;
+                        } else {
+                            schema_breaks += 1;
+                        }
+                    }
+                    "ok" | "repaired" => {}
+                    _ => failures += 1,
+                }
+            }
+            match (answer.provider.as_str(), answer.repaired) {
+                ("model", false) => first_ok += 1,
+                ("model", true) => repaired += 1,
+                _ => local += 1,
+            }
+        }
+        let n = first_ok + repaired + local;
+        if n == 0 {
+            continue;
+        }
+        let p50 = if latencies.is_empty() {
+            0.0
+        } else {
+            percentile(&mut latencies, 0.5) / 1000.0
+        };
+        let max = latencies.iter().max().map_or(0.0, |d| d.as_secs_f64());
+        println!(
+            "{:<22} {:>4}/{:<4} {:>6}/{:<6} {:>3}/{:<3} {:>5}  {:>10.1}  {:>10.1}  {:>13}  {:>11}  {:>8}",
+            task.name(),
+            first_ok,
+            n,
+            first_ok + repaired,
+            n,
+            local,
+            n,
+            calls,
+            p50,
+            max,
+            schema_breaks,
+            rule_breaks,
+            failures
+        );
+    }
+    println!(
+        "first ok: the first answer fitted the schema and rules; repaired: counting answers saved by the repair request; local: the local engine answered instead"
+    );
+    Ok(())
+}

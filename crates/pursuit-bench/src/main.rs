@@ -50,6 +50,19 @@ enum Bench {
         #[arg(long, default_value_t = 200)]
         rounds: usize,
     },
+    /// Each AI task against a real OpenAI-compatible server (e.g. llama.cpp's with a small
+    /// model): schema-valid rate before and after the repair, latency, what the rules caught.
+    AiModel {
+        /// The server, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value = "local-model")]
+        model: String,
+        #[arg(long, default_value_t = 180)]
+        timeout_secs: u64,
+        #[arg(long, default_value_t = 1024)]
+        max_tokens: u32,
+    },
     /// The truthfulness guard on labelled sets: recall, precision, false flags on faithful
     /// texts, by kind.
     Guard {
@@ -375,6 +388,12 @@ async fn main() -> anyhow::Result<()> {
         } => matching::run(&resume, &job, postings).await,
         Bench::Ai { rounds } => ai::run(rounds).await,
         Bench::Guard { sets, show } => ai::guard(&sets, show),
+        Bench::AiModel {
+            url,
+            model,
+            timeout_secs,
+            max_tokens,
+        } => ai::model(&url, &model, timeout_secs, max_tokens).await,
         Bench::Resumes { dir, truth } => documents::resumes(&dir, truth.as_deref()).await,
         Bench::Skills {
             skillspan,
