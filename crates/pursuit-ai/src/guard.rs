@@ -414,7 +414,16 @@ fn claim(
 /// supported one, and a specific kind over a bare name.
 fn dedupe(mut found: Vec<Claim>) -> Vec<Claim> {
     found.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
-    let rank = |c: &Claim| (!c.supported, c.kind != ClaimKind::Name);
+    // Unsupported first; then the most specific kind: a name says least, a skill less than
+    // an employer or a title ("at Google" is a claim of employment, not of a skill).
+    let rank = |c: &Claim| {
+        let specific = match c.kind {
+            ClaimKind::Name => 0,
+            ClaimKind::Skill => 1,
+            _ => 2,
+        };
+        (!c.supported, specific)
+    };
     let mut kept: Vec<Claim> = Vec::new();
     for c in found {
         if let Some(last) = kept.last_mut()
@@ -1260,14 +1269,28 @@ fn capitalised_runs(text: &str) -> Vec<(usize, usize)> {
     let tokens = spans(text);
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut run: Option<(usize, usize)> = None;
+    // From a greeting word to the end of its phrase ("Dear Ms. Chen,", "Hi Dana —"): the
+    // recipient's name, not a claim.
+    let mut greeting = false;
     for (k, (start, end, word)) in tokens.iter().enumerate() {
-        let greeting = k > 0
-            && matches!(
-                tokens[k - 1].2.to_lowercase().as_str(),
-                "hi" | "hello" | "dear" | "hey"
-            );
-        let capital =
-            k > 0 && is_capitalised(word) && word.chars().any(char::is_alphabetic) && !greeting;
+        if matches!(
+            word.to_lowercase().as_str(),
+            "hi" | "hello" | "dear" | "hey"
+        ) {
+            greeting = true;
+            out.extend(run.take());
+            continue;
+        }
+        if greeting {
+            let ended = text[*end..].starts_with([',', ':', '\n', '\r'])
+                || text[*end..].trim_start().starts_with(['—', '–', '-'])
+                || !is_capitalised(word);
+            if ended {
+                greeting = false;
+            }
+            continue;
+        }
+        let capital = k > 0 && is_capitalised(word) && word.chars().any(char::is_alphabetic);
         if capital {
             run = Some(run.map_or((*start, *end), |(s, _)| (s, *end)));
             // A run stops where a clause does ("Google, where…").
@@ -1317,6 +1340,8 @@ mod tests {
             "At Northwind Logistics I cut CI build times by 42 percent with Bazel and led a team of five engineers.",
             "I built the order service in Go at 3,000 requests per second while at Contoso Retail, after my B.S. from Oregon State University.",
             "I am a Certified Kubernetes Administrator (CKA) and would love to join Acme Cloud as a Platform Engineer.",
+            "Dear Ms. Chen,\n\nI led a team of 5 engineers at Northwind Logistics.",
+            "Hi Dana — I cut CI build times by 42% at Northwind Logistics.",
             "Your platform team ships 40 services a day on Kubernetes.",
             "- Built the order service in Go\n- Led a team of 5 engineers since 2020",
         ] {
