@@ -1060,10 +1060,12 @@ fn organisations_in(text: &str) -> Vec<(usize, usize)> {
         }
         if NOT_ORGS.contains(&lower.as_str())
             || FIRST_PERSON.contains(&lower.as_str())
-            || taxonomy()
-                .find(name)
-                .iter()
-                .any(|m| m.start == 0 && m.end == name.len())
+            // "for Google Ads" names a tool; "at Google", "joined Oracle" an employer.
+            || (word.eq_ignore_ascii_case("for")
+                && taxonomy()
+                    .find(name)
+                    .iter()
+                    .any(|m| m.start == 0 && m.end == name.len()))
         {
             continue;
         }
@@ -1387,6 +1389,11 @@ mod tests {
                 "Before that I worked at Initech.",
                 ClaimKind::Employer,
                 "Initech",
+            ),
+            (
+                "Before that I spent four years at Google, and I loved it.",
+                ClaimKind::Employer,
+                "Google",
             ),
             (
                 "As a Principal Engineer at Northwind Logistics I led the platform.",
