@@ -207,18 +207,7 @@ impl Sources {
             let words = body[n.start..n.end].to_owned();
             if n.unit == Unit::Year {
                 let supported = self.years.contains(&(n.value as i64));
-                found.push(claim(
-                    ClaimKind::Date,
-                    n.start,
-                    n.end,
-                    &words,
-                    supported,
-                    if supported {
-                        "the year is in your resume"
-                    } else {
-                        "this year is not in your resume"
-                    },
-                ));
+                found.push(claim(ClaimKind::Date, n.start, n.end, &words, supported));
                 continue;
             }
             if n.years_after {
@@ -235,11 +224,6 @@ impl Sources {
                     n.end,
                     &words,
                     supported,
-                    if supported {
-                        "within the years your resume covers"
-                    } else {
-                        "more years than your resume covers"
-                    },
                 ));
                 continue;
             }
@@ -247,18 +231,7 @@ impl Sources {
                 .numbers
                 .iter()
                 .any(|(u, v)| compatible(*u, n.unit) && same(*v, n.value));
-            found.push(claim(
-                ClaimKind::Number,
-                n.start,
-                n.end,
-                &words,
-                supported,
-                if supported {
-                    "the same figure is in your resume"
-                } else {
-                    "this figure is not in your resume"
-                },
-            ));
+            found.push(claim(ClaimKind::Number, n.start, n.end, &words, supported));
         }
     }
 
@@ -274,11 +247,6 @@ impl Sources {
                 mention.end,
                 &mention.matched,
                 supported,
-                if supported {
-                    "the skill is in your resume"
-                } else {
-                    "this skill is not in your resume"
-                },
             ));
         }
     }
@@ -292,11 +260,6 @@ impl Sources {
                 end,
                 &body[start..end],
                 supported,
-                if supported {
-                    "a degree of this level is in your resume"
-                } else {
-                    "your resume holds no degree of this level"
-                },
             ));
         }
     }
@@ -310,11 +273,6 @@ impl Sources {
                 end,
                 &body[start..end],
                 supported,
-                if supported {
-                    "the certification is in your resume"
-                } else {
-                    "this certification is not in your resume"
-                },
             ));
         }
     }
@@ -334,11 +292,6 @@ impl Sources {
                 end,
                 &body[start..end],
                 supported,
-                if supported {
-                    "an employer or school of your resume"
-                } else {
-                    "not an employer or school of your resume"
-                },
             ));
         }
     }
@@ -361,11 +314,6 @@ impl Sources {
                 end,
                 &body[start..end],
                 supported,
-                if supported {
-                    "a title of your resume"
-                } else {
-                    "not a title you have held"
-                },
             ));
         }
     }
@@ -375,38 +323,51 @@ impl Sources {
         for (start, end) in capitalised_runs(body) {
             let run = &body[start..end];
             let unknown: Vec<String> = words_of(run)
-                .filter(|w| !self.words.contains(w) && !COMMON_CAPITALISED.contains(&w.as_str()))
+                .filter(|w| {
+                    !self.words.contains(w)
+                        && !COMMON_CAPITALISED.contains(&w.as_str())
+                        && !CALENDAR_WORDS.contains(&w.as_str())
+                })
                 .collect();
             if unknown.is_empty() {
                 continue;
             }
-            found.push(claim(
-                ClaimKind::Name,
-                start,
-                end,
-                run,
-                false,
-                "a name found nowhere in your resume",
-            ));
+            found.push(claim(ClaimKind::Name, start, end, run, false));
         }
     }
 }
 
-fn claim(
-    kind: ClaimKind,
-    start: usize,
-    end: usize,
-    words: &str,
-    supported: bool,
-    reason: &str,
-) -> Claim {
+fn claim(kind: ClaimKind, start: usize, end: usize, words: &str, supported: bool) -> Claim {
     Claim {
         kind,
         words: words.to_owned(),
         start,
         end,
         supported,
-        reason: reason.to_owned(),
+        reason: reason(kind, supported).to_owned(),
+    }
+}
+
+/// Why a claim of this kind is or is not supported, in the words the user sees.
+fn reason(kind: ClaimKind, supported: bool) -> &'static str {
+    match (kind, supported) {
+        (ClaimKind::Number, true) => "the same figure is in your resume",
+        (ClaimKind::Number, false) => "this figure is not in your resume",
+        (ClaimKind::Duration, true) => "within the years your resume covers",
+        (ClaimKind::Duration, false) => "more years than your resume covers",
+        (ClaimKind::Date, true) => "the year is in your resume",
+        (ClaimKind::Date, false) => "this year is not in your resume",
+        (ClaimKind::Skill, true) => "the skill is in your resume",
+        (ClaimKind::Skill, false) => "this skill is not in your resume",
+        (ClaimKind::Degree, true) => "a degree of this level is in your resume",
+        (ClaimKind::Degree, false) => "your resume holds no degree of this level",
+        (ClaimKind::Certification, true) => "the certification is in your resume",
+        (ClaimKind::Certification, false) => "this certification is not in your resume",
+        (ClaimKind::Employer, true) => "an employer or school of your resume",
+        (ClaimKind::Employer, false) => "not an employer or school of your resume",
+        (ClaimKind::Title, true) => "a title of your resume",
+        (ClaimKind::Title, false) => "not a title you have held",
+        (ClaimKind::Name, _) => "a name found nowhere in your resume",
     }
 }
 
@@ -959,7 +920,8 @@ fn certifications_in(text: &str) -> Vec<(usize, usize, String)> {
 }
 
 const ORG_LEADS: &[&str] = &["at", "joined", "for", "from"];
-const NOT_ORGS: &[&str] = &[
+/// Month and day names: capitalised, yet never a name or an organisation.
+const CALENDAR_WORDS: &[&str] = &[
     "january",
     "february",
     "march",
@@ -979,14 +941,8 @@ const NOT_ORGS: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
-    "least",
-    "once",
-    "scale",
-    "home",
-    "work",
-    "present",
-    "night",
 ];
+const NOT_ORGS: &[&str] = &["least", "once", "scale", "home", "work", "present", "night"];
 
 const ORG_WORDS: &[&str] = &[
     "university",
@@ -1059,6 +1015,7 @@ fn organisations_in(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         if NOT_ORGS.contains(&lower.as_str())
+            || CALENDAR_WORDS.contains(&lower.as_str())
             || FIRST_PERSON.contains(&lower.as_str())
             // "for Google Ads" names a tool; "at Google", "joined Oracle" an employer.
             || (word.eq_ignore_ascii_case("for")
@@ -1225,25 +1182,6 @@ const COMMON_CAPITALISED: &[&str] = &[
     "my",
     "we",
     "our",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "english",
     "ok",
     "dear",

@@ -182,6 +182,25 @@ pub struct Attempt {
     pub response: Option<String>,
 }
 
+impl Attempt {
+    /// An attempt with nothing counted yet.
+    fn new(provider: &str, model: &str, outcome: Outcome, detail: &str) -> Attempt {
+        Attempt {
+            provider: provider.to_owned(),
+            model: model.to_owned(),
+            tokens_in: 0,
+            tokens_out: 0,
+            cost_usd: 0.0,
+            latency: Duration::ZERO,
+            outcome,
+            detail: detail.to_owned(),
+            prompt_hash: String::new(),
+            prompt: None,
+            response: None,
+        }
+    }
+}
+
 /// The layer's answer to a request.
 #[derive(Clone, Debug)]
 pub struct Answer {
@@ -333,18 +352,8 @@ impl Ai {
                 let Some(provider) = self.providers.get(name) else {
                     continue;
                 };
-                let skip = |outcome: Outcome, detail: &str| Attempt {
-                    provider: name.clone(),
-                    model: provider.settings.model.clone(),
-                    tokens_in: 0,
-                    tokens_out: 0,
-                    cost_usd: 0.0,
-                    latency: Duration::ZERO,
-                    outcome,
-                    detail: detail.to_owned(),
-                    prompt_hash: String::new(),
-                    prompt: None,
-                    response: None,
+                let skip = |outcome: Outcome, detail: &str| {
+                    Attempt::new(name, &provider.settings.model, outcome, detail)
                 };
                 if context.disabled.iter().any(|d| d == name) {
                     attempts.push(skip(Outcome::SkippedFlag, "turned off by a feature flag"));
@@ -390,17 +399,9 @@ impl Ai {
         let started = Instant::now();
         let value = crate::local::answer(request, context.today);
         attempts.push(Attempt {
-            provider: LOCAL.to_owned(),
-            model: LOCAL_MODEL.to_owned(),
-            tokens_in: 0,
-            tokens_out: 0,
-            cost_usd: 0.0,
             latency: started.elapsed(),
-            outcome: Outcome::Ok,
-            detail: String::new(),
             prompt_hash: request.digest(),
-            prompt: None,
-            response: None,
+            ..Attempt::new(LOCAL, LOCAL_MODEL, Outcome::Ok, "")
         });
         Answer {
             value,
@@ -450,18 +451,15 @@ impl Ai {
         let system = request.system_prompt();
         let user = request.user_prompt();
         let mut attempts = Vec::new();
-        let first = self
-            .call(
-                name,
-                provider,
-                &system,
-                &user,
-                request.task,
-                deadline,
-                context,
-                &mut attempts,
-            )
-            .await;
+        let site = CallSite {
+            name,
+            provider,
+            system: &system,
+            task: request.task,
+            deadline,
+            context,
+        };
+        let first = self.call(&site, &user, &mut attempts).await;
         let Some(completion) = first else {
             return (None, attempts);
         };
@@ -479,18 +477,7 @@ impl Ai {
              schema: {errors}\nAnswer again with one JSON object that fits the schema.",
             completion.text.chars().take(20_000).collect::<String>()
         );
-        let second = self
-            .call(
-                name,
-                provider,
-                &system,
-                &repair,
-                request.task,
-                deadline,
-                context,
-                &mut attempts,
-            )
-            .await;
+        let second = self.call(&site, &repair, &mut attempts).await;
         let Some(completion) = second else {
             return (None, attempts);
         };
@@ -508,18 +495,20 @@ impl Ai {
 
     /// One HTTP call, retried on 429/5xx/unreachable while time is left; each try is an
     /// attempt. The successful one is left last with outcome `Ok` for the caller to settle.
-    #[allow(clippy::too_many_arguments)]
     async fn call(
         &self,
-        name: &str,
-        provider: &Provider,
-        system: &str,
+        site: &CallSite<'_>,
         user: &str,
-        task: Task,
-        deadline: Instant,
-        context: &Context,
         attempts: &mut Vec<Attempt>,
     ) -> Option<Completion> {
+        let CallSite {
+            name,
+            provider,
+            system,
+            task,
+            deadline,
+            context,
+        } = *site;
         let prompt = Prompt {
             system,
             user,
@@ -540,17 +529,10 @@ impl Ai {
                 }
             };
             let mut attempt = Attempt {
-                provider: name.to_owned(),
-                model: settings.model.clone(),
-                tokens_in: 0,
-                tokens_out: 0,
-                cost_usd: 0.0,
                 latency: started.elapsed(),
-                outcome: Outcome::Ok,
-                detail: String::new(),
                 prompt_hash: prompt_hash.clone(),
                 prompt: context.full_logging.then(|| format!("{system}\n\n{user}")),
-                response: None,
+                ..Attempt::new(name, &settings.model, Outcome::Ok, "")
             };
             match result {
                 Ok(completion) => {
@@ -590,6 +572,17 @@ impl Ai {
             }
         }
     }
+}
+
+/// What stays the same between a provider's first call and its repair.
+#[derive(Clone, Copy)]
+struct CallSite<'a> {
+    name: &'a str,
+    provider: &'a Provider,
+    system: &'a str,
+    task: Task,
+    deadline: Instant,
+    context: &'a Context,
 }
 
 /// Sets the outcome of the last (successful) call.

@@ -8,8 +8,8 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use crate::remote::{
-    CallError, Completion, EventStream, Failure, JsonMode, Prompt, ProviderSettings,
-    estimate_tokens, send,
+    CallError, Completion, EventStream, Failure, JsonMode, Prompt, ProviderSettings, send,
+    send_for_json,
 };
 
 pub async fn complete(
@@ -88,15 +88,7 @@ pub async fn complete(
             ));
         }
     } else {
-        let mut bytes = Vec::new();
-        send(request, deadline, key, |chunk| {
-            bytes.extend_from_slice(chunk);
-            Ok(())
-        })
-        .await?;
-        let answer: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            CallError::new(Failure::Malformed, format!("the answer is not JSON: {e}"))
-        })?;
+        let answer = send_for_json(request, deadline, key).await?;
         read_usage(&answer, &mut completion);
         let message = &answer["choices"][0]["message"];
         match (message["content"].as_str(), message["refusal"].as_str()) {
@@ -118,12 +110,7 @@ pub async fn complete(
             }
         }
     }
-    if completion.tokens_in == 0 {
-        completion.tokens_in = estimate_tokens(prompt.system) + estimate_tokens(prompt.user);
-    }
-    if completion.tokens_out == 0 {
-        completion.tokens_out = estimate_tokens(&completion.text);
-    }
+    completion.estimate_missing(prompt);
     Ok(completion)
 }
 

@@ -409,6 +409,34 @@ impl EventStream {
     }
 }
 
+/// Sends `request` and reads its whole answer as JSON (a plain, not streamed, call).
+pub async fn send_for_json(
+    request: reqwest::RequestBuilder,
+    deadline: Instant,
+    key: Option<&ApiKey>,
+) -> Result<serde_json::Value, CallError> {
+    let mut bytes = Vec::new();
+    send(request, deadline, key, |chunk| {
+        bytes.extend_from_slice(chunk);
+        Ok(())
+    })
+    .await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| CallError::new(Failure::Malformed, format!("the answer is not JSON: {e}")))
+}
+
+impl Completion {
+    /// Token counts the server did not give, estimated from the texts.
+    pub fn estimate_missing(&mut self, prompt: &Prompt<'_>) {
+        if self.tokens_in == 0 {
+            self.tokens_in = estimate_tokens(prompt.system) + estimate_tokens(prompt.user);
+        }
+        if self.tokens_out == 0 {
+            self.tokens_out = estimate_tokens(&self.text);
+        }
+    }
+}
+
 /// A number of tokens for a text whose count the server did not give: about four
 /// characters each.
 pub fn estimate_tokens(text: &str) -> u64 {

@@ -389,7 +389,7 @@ pub async fn model(
         requests.len()
     );
     println!(
-        "task                    first ok  repaired  local  calls  call p50 s  call max s  schema breaks  rule breaks  failures"
+        "task                    first ok  after repair    local  calls  call p50 s  call max s  schema breaks  rule breaks  failures"
     );
     for task in Task::ALL {
         let (mut first_ok, mut repaired, mut local, mut calls) = (0, 0, 0, 0);
@@ -448,7 +448,7 @@ pub async fn model(
         );
     }
     println!(
-        "first ok: the first answer fitted the schema and rules; repaired: counting answers saved by the repair request; local: the local engine answered instead"
+        "first ok: the first answer fitted the schema and rules; after repair: valid answers counting those the repair request saved; local: the local engine answered instead"
     );
     Ok(())
 }
