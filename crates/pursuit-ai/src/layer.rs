@@ -412,6 +412,22 @@ impl Ai {
         }
     }
 
+    /// The settings page's "test connection": one small spam check sent to this provider
+    /// alone (its retries and repair included; no fallback). `None`: no such provider.
+    pub async fn probe(&self, name: &str, context: &Context) -> Option<(bool, Vec<Attempt>)> {
+        let provider = self.providers.get(name)?;
+        let request = Request::new(
+            Task::SpamCheck,
+            vec![crate::task::Input {
+                label: "email",
+                text: "Hello Dana, this is a connection test from Pursuit. Best, Sam".to_owned(),
+            }],
+        );
+        let (value, attempts) = self.ask(name, provider, &request, context).await;
+        self.record(name, value.is_some());
+        Some((value.is_some(), attempts))
+    }
+
     fn circuit_open(&self, name: &str) -> bool {
         let breakers = self.breakers.lock().unwrap_or_else(|e| e.into_inner());
         breakers

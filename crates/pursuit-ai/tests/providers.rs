@@ -436,3 +436,28 @@ fn settings_mistakes_name_their_key() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_connection_test_asks_the_one_provider_and_says_what_happened() {
+    let (fake, url) = Fake::start().await;
+    fake.script([openai_json("{\"spam_score\": 0.0, \"spam_words\": []}")]);
+    let ai = layer(&[("openai", provider(ProviderKind::OpenAi, &url))]);
+    let (worked, attempts) = ai.probe("openai", &context()).await.unwrap();
+    assert!(worked);
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].outcome, Outcome::Ok);
+    assert_eq!(fake.seen().len(), 1);
+    // Down: not worked, the reason kept; unknown: none.
+    fake.script([Reply::Json(
+        503,
+        Vec::new(),
+        json!({"error": {"message": "down"}}),
+    )]);
+    let mut settings = provider(ProviderKind::OpenAi, &url);
+    settings.retries = 0;
+    let ai = layer(&[("openai", settings)]);
+    let (worked, attempts) = ai.probe("openai", &context()).await.unwrap();
+    assert!(!worked);
+    assert!(attempts[0].detail.contains("HTTP 503"), "{:?}", attempts[0]);
+    assert!(ai.probe("nope", &context()).await.is_none());
+}

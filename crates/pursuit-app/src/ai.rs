@@ -3,7 +3,7 @@
 //! the month's cost; the user's AI settings.
 
 use jiff::{Timestamp, tz::TimeZone};
-use pursuit_ai::{Ai, Answer, Context, LOCAL, Request, Task};
+use pursuit_ai::{Ai, Context, LOCAL, Request, Task};
 use pursuit_domain::flags::Flags;
 use pursuit_domain::ids::{AiCallId, UserId};
 use pursuit_store::Db;
@@ -184,7 +184,7 @@ pub async fn run(
     let answer = ai.run(&request, &context).await;
     let cost_usd: f64 = answer.attempts.iter().map(|a| a.cost_usd).sum();
     let mut tx = db.begin().await?;
-    log_attempts(&mut tx, user, task, &answer, now).await?;
+    log_attempts(&mut tx, user, task, &answer.attempts, now).await?;
     // A model's answer is kept; the local engine's is not (it is free and instant, and a
     // provider configured later should get its chance at the same inputs).
     if answer.provider != LOCAL {
@@ -218,10 +218,10 @@ async fn log_attempts(
     tx: &mut pursuit_store::Tx,
     user: UserId,
     task: &str,
-    answer: &Answer,
+    attempts: &[pursuit_ai::Attempt],
     now: Timestamp,
 ) -> Result<(), AppError> {
-    for attempt in &answer.attempts {
+    for attempt in attempts {
         store::insert_call(
             &mut *tx,
             user,
@@ -244,6 +244,68 @@ async fn log_attempts(
         .await?;
     }
     Ok(())
+}
+
+/// What a connection test found.
+#[derive(Clone, Debug)]
+pub struct ProbeResult {
+    pub worked: bool,
+    /// How the last call ended (`ok`, `repaired`, `invalid`, `timeout`, `unreachable`, …).
+    pub outcome: String,
+    pub model: String,
+    pub latency_ms: u64,
+    /// Why it failed, if it did (never the key).
+    pub detail: String,
+}
+
+/// Sends one small spam check to the configured provider `name` alone and logs its calls.
+/// A provider the flags keep off the caller's account is refused like a task turned off.
+pub async fn test_provider(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    name: &str,
+    now: Timestamp,
+) -> Result<ProbeResult, AppError> {
+    if !services.ai.settings().providers.contains_key(name) {
+        return Err(AppError::NotFoundDetail(format!(
+            "no provider named {name:?} is configured"
+        )));
+    }
+    require(services.features, "ai.remote", caller)?;
+    require(services.features, &format!("ai.providers.{name}"), caller)?;
+    let settings = store::get_settings(services.db, caller.id).await?;
+    let day = now.to_zoned(TimeZone::UTC).date();
+    let context = Context {
+        today: YearMonth {
+            year: i32::from(day.year()),
+            month: Some(day.month() as u32),
+        },
+        budget_left_usd: None,
+        offline: false,
+        disabled: Vec::new(),
+        full_logging: settings.full_logging,
+    };
+    let Some((worked, attempts)) = services.ai.probe(name, &context).await else {
+        return Err(AppError::NotFound);
+    };
+    let mut tx = services.db.begin().await?;
+    log_attempts(&mut tx, caller.id, Task::SpamCheck.name(), &attempts, now).await?;
+    tx.commit().await?;
+    let last = attempts.last();
+    Ok(ProbeResult {
+        worked,
+        outcome: last.map_or_else(String::new, |a| a.outcome.as_str().to_owned()),
+        model: last.map_or_else(String::new, |a| a.model.clone()),
+        latency_ms: attempts
+            .iter()
+            .map(|a| u64::try_from(a.latency.as_millis()).unwrap_or(u64::MAX))
+            .sum(),
+        detail: attempts
+            .iter()
+            .rev()
+            .find(|a| !a.detail.is_empty())
+            .map_or_else(String::new, |a| a.detail.clone()),
+    })
 }
 
 fn audit_action(task: Task) -> &'static str {

@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pain_point_map))
         .routes(routes!(spam_check))
         .routes(routes!(check_claims))
+        .routes(routes!(test_provider))
         .routes(routes!(list_calls))
         .routes(routes!(usage))
         .routes(routes!(get_settings, update_settings))
@@ -593,5 +594,50 @@ async fn check_claims(
         unsupported: claims.iter().filter(|c| !c.supported).count(),
         claims,
         versions_checked: check.versions,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProviderTest {
+    /// The provider answered with a schema-valid spam check.
+    ok: bool,
+    /// How its last call ended: `ok`, `repaired`, `invalid`, `timeout`, `unreachable`,
+    /// `rate_limited`, `server_error`, `refused`, `malformed`.
+    outcome: String,
+    model: String,
+    /// All its calls together, retries and repair included.
+    latency_ms: u64,
+    /// Why it failed (never the key).
+    detail: String,
+}
+
+/// "Test connection": one small spam check sent to a configured provider alone; its calls
+/// go to the caller's call log.
+#[utoipa::path(post, path = "/api/v1/ai/providers/{name}/test", tag = "ai",
+    params(("name" = String, Path, description = "The provider's name in [ai.providers]")),
+    responses(
+        (status = 200, description = "What the provider did", body = ProviderTest),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A feature flag keeps this provider off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No provider of that name", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn test_provider(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<Json<ProviderTest>, ApiError> {
+    let result = use_case::test_provider(
+        state.ai_services(),
+        caller(&current),
+        &name,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(ProviderTest {
+        ok: result.worked,
+        outcome: result.outcome,
+        model: result.model,
+        latency_ms: result.latency_ms,
+        detail: result.detail,
     }))
 }

@@ -26,6 +26,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/settings/ai", get(page).post(save))
         .route("/settings/ai/spam-check", post(try_spam_check))
         .route("/settings/ai/check-claims", post(try_check_claims))
+        .route("/settings/ai/providers/{name}/test", post(test_provider))
 }
 
 #[derive(Default)]
@@ -303,6 +304,55 @@ async fn try_check_claims(
     let extras = Extras {
         claims: Some(claims),
         ..Extras::default()
+    };
+    show(&state, &page, extras, StatusCode::OK).await
+}
+
+/// "Test connection" from the page (the use case behind
+/// `POST /api/v1/ai/providers/{name}/test`): the result as the page's notice or error.
+async fn test_provider(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    PageForm { user: page, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let caller = use_case::Caller {
+        id: page.0.id(),
+        email: &page.0.user.email,
+    };
+    let result = use_case::test_provider(state.ai_services(), caller, &name, Timestamp::now())
+        .await
+        .map_err(ApiError::from);
+    let result = match result {
+        Ok(result) => result,
+        Err(error) => return refused(&state, &page, error, &form).await,
+    };
+    let extras = if result.worked {
+        Extras {
+            notice: Some(format!(
+                "{name} answered in {} ms with a valid spam check ({}{}).",
+                result.latency_ms,
+                result.model,
+                if result.outcome == "repaired" {
+                    ", after one repair"
+                } else {
+                    ""
+                }
+            )),
+            ..Extras::default()
+        }
+    } else {
+        Extras {
+            error: Some(format!(
+                "{name} did not give a valid answer: {} — {}",
+                result.outcome.replace('_', " "),
+                if result.detail.is_empty() {
+                    "no detail"
+                } else {
+                    &result.detail
+                }
+            )),
+            ..Extras::default()
+        }
     };
     show(&state, &page, extras, StatusCode::OK).await
 }

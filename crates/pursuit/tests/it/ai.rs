@@ -298,11 +298,28 @@ both_backends! {
             "{html}");
         assert_eq!(requests.load(Ordering::SeqCst), 1);
 
+        // "Test connection": the provider alone, its result on the page and in the API. This
+        // fake always names "FREE" and "guaranteed", which the test email does not hold:
+        // the answer and its repair are refused, and the page says why.
+        let tested = form(&app, "/settings/ai/providers/fake/test", Some(cookie), &[("csrf", csrf)]).await;
+        let html = tested.text().await.unwrap();
+        assert!(html.contains("fake did not give a valid answer: invalid") && html.contains("is not in the email exactly as written"), "{html}");
+        assert_eq!(requests.load(Ordering::SeqCst), 3);
+        let token = api_token(&app, &browser, "test").await.1;
+        let api = json_body(send(&app, &token, "POST", "/api/v1/ai/providers/fake/test", None).await, "application/json").await;
+        assert_eq!(api["ok"], false, "{api}");
+        assert_eq!(api["outcome"], "invalid");
+        assert_eq!(api["model"], "fake-mini");
+        let missing = send(&app, &token, "POST", "/api/v1/ai/providers/nope/test", None).await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        let requests_now = requests.load(Ordering::SeqCst);
+
         // The log lists both runs; without the CSRF field nothing runs.
         let html = page(&app, "/settings/ai", Some(cookie)).await.text().await.unwrap();
         assert!(html.contains("spam check") && html.contains("skipped flag") && html.contains("$0.0020"), "{html}");
         let forged = form(&app, "/settings/ai/spam-check", Some(cookie), &[("email", "FREE")]).await;
         assert!(forged.status().is_client_error());
+        assert_eq!(requests.load(Ordering::SeqCst), requests_now);
     }
 }
 

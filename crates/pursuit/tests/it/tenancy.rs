@@ -156,6 +156,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Access::Caller(None)
         }
         ("patch", "/api/v1/ai/settings") => Access::Caller(Some(json!({ "offline": false }))),
+        ("post", "/api/v1/ai/providers/{name}/test") => Access::Caller(None),
         _ => return None,
     })
 }
