@@ -81,6 +81,9 @@ pub async fn complete(
                         completion.text.push_str(piece.unwrap_or(""));
                     }
                     "message_delta" => {
+                        if event["delta"]["stop_reason"] == "max_tokens" {
+                            completion.truncated = true;
+                        }
                         if let Some(n) = event["usage"]["output_tokens"].as_u64() {
                             completion.tokens_out = n;
                         }
@@ -134,6 +137,9 @@ pub async fn complete(
 }
 
 fn read_message(message: &Value, completion: &mut Completion) {
+    if message["stop_reason"] == "max_tokens" {
+        completion.truncated = true;
+    }
     if let Some(model) = message["model"].as_str().filter(|m| !m.is_empty()) {
         completion.model = model.to_owned();
     }

@@ -479,7 +479,7 @@ impl Ai {
         let Some(completion) = first else {
             return (None, attempts);
         };
-        let errors = match check_answer(request, &completion.text) {
+        let errors = match check_answer(request, &completion) {
             Ok(value) => {
                 finish(&mut attempts, Outcome::Ok, "");
                 return (Some(value), attempts);
@@ -497,7 +497,7 @@ impl Ai {
         let Some(completion) = second else {
             return (None, attempts);
         };
-        match check_answer(request, &completion.text) {
+        match check_answer(request, &completion) {
             Ok(value) => {
                 finish(&mut attempts, Outcome::Repaired, "");
                 (Some(value), attempts)
@@ -611,8 +611,14 @@ fn finish(attempts: &mut [Attempt], outcome: Outcome, detail: &str) {
 
 /// The answer's JSON if it fits the task's schema and the task's own rules, else what is
 /// wrong with it (one line).
-fn check_answer(request: &Request, text: &str) -> Result<Value, String> {
-    let value = read_json(text)?;
+fn check_answer(request: &Request, completion: &Completion) -> Result<Value, String> {
+    let value = read_json(&completion.text).map_err(|e| {
+        if completion.truncated {
+            format!("the answer was cut off at max_tokens ({e}); raise the provider's max_tokens")
+        } else {
+            e
+        }
+    })?;
     let mut errors = validate(request.task.schema(), &value);
     errors.extend(crate::rules::check(request, &value));
     if errors.is_empty() {

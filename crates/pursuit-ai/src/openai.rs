@@ -115,6 +115,9 @@ pub async fn complete(
 }
 
 fn read_usage(event: &Value, completion: &mut Completion) {
+    if event["choices"][0]["finish_reason"] == "length" {
+        completion.truncated = true;
+    }
     if let Some(model) = event["model"].as_str().filter(|m| !m.is_empty()) {
         completion.model = model.to_owned();
     }

@@ -227,6 +227,9 @@ pub struct Completion {
     pub tokens_out: u64,
     /// The model that answered, as the server names it.
     pub model: String,
+    /// The answer stopped at `max_tokens` (OpenAI `finish_reason: "length"`, Anthropic
+    /// `stop_reason: "max_tokens"`).
+    pub truncated: bool,
 }
 
 /// The conversation sent: a system prompt and one user message.

@@ -461,3 +461,32 @@ async fn a_connection_test_asks_the_one_provider_and_says_what_happened() {
     assert!(attempts[0].detail.contains("HTTP 503"), "{:?}", attempts[0]);
     assert!(ai.probe("nope", &context()).await.is_none());
 }
+
+#[tokio::test]
+async fn an_answer_cut_off_at_max_tokens_says_so() {
+    let (fake, url) = Fake::start().await;
+    let cut = |text: &str| {
+        Reply::Json(
+            200,
+            Vec::new(),
+            json!({
+                "id": "c", "object": "chat.completion", "model": "small",
+                "choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": text}}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 256}
+            }),
+        )
+    };
+    fake.script([
+        cut("{\"spam_score\": 0.5, \"spam_words\": [\"FREE\", \"FREE"),
+        cut("{\"spam_sc"),
+    ]);
+    let answer = layer(&[("small", provider(ProviderKind::OpenAi, &url))])
+        .run(&spam_request(), &context())
+        .await;
+    assert_eq!(answer.provider, "local");
+    assert!(
+        answer.attempts[0].detail.contains("cut off at max_tokens"),
+        "{}",
+        answer.attempts[0].detail
+    );
+}
