@@ -340,6 +340,28 @@ impl Ai {
             .collect()
     }
 
+    /// What a kept answer to `request` depends on besides its inputs: the providers of its
+    /// task's chain and their models. Changing either makes kept answers stale.
+    pub fn cache_key(&self, request: &Request) -> String {
+        let mut parts = vec![request.digest()];
+        for name in self.settings.tasks.chain(request.task.kind()) {
+            let model = self
+                .settings
+                .providers
+                .get(name)
+                .map_or("", |p| p.model.as_str());
+            parts.push(format!(
+                "{name}={model}@{}",
+                self.settings
+                    .providers
+                    .get(name)
+                    .map_or(String::new(), ProviderSettings::server)
+            ));
+        }
+        let bytes: Vec<&[u8]> = parts.iter().map(String::as_bytes).collect();
+        crate::hex_digest(&bytes)
+    }
+
     /// Answers `request`: never fails, never waits longer than the chain's deadlines.
     pub async fn run(&self, request: &Request, context: &Context) -> Answer {
         let mut attempts = Vec::new();

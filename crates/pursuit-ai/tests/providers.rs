@@ -490,3 +490,23 @@ async fn an_answer_cut_off_at_max_tokens_says_so() {
         answer.attempts[0].detail
     );
 }
+
+#[test]
+fn a_kept_answer_is_keyed_by_the_inputs_and_the_chain() {
+    let url = "http://127.0.0.1:9";
+    let one = layer(&[("openai", provider(ProviderKind::OpenAi, url))]);
+    let mut other_model = provider(ProviderKind::OpenAi, url);
+    other_model.model = "another-model".to_owned();
+    let two = layer(&[("openai", other_model)]);
+    let request = spam_request();
+    assert_eq!(one.cache_key(&request), one.cache_key(&spam_request()));
+    assert_ne!(one.cache_key(&request), two.cache_key(&request));
+    let other_text = Request::new(
+        Task::SpamCheck,
+        vec![Input {
+            label: "email",
+            text: "Another email".into(),
+        }],
+    );
+    assert_ne!(one.cache_key(&request), one.cache_key(&other_text));
+}

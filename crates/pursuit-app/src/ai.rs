@@ -129,7 +129,8 @@ pub async fn run(
     let task = request.task.name();
     require(services.features, &format!("ai.{task}"), caller)?;
     let settings = store::get_settings(db, user).await?;
-    let digest = request.digest();
+    // The inputs and the chain that answers them: a new model or provider is asked afresh.
+    let digest = ai.cache_key(&request);
     if let Some(kept) = store::find_output(db, user, task, &digest).await? {
         let mut tx = db.begin().await?;
         store::insert_call(
