@@ -97,7 +97,7 @@ pub fn require(features: &Flags, feature: &str, caller: Caller<'_>) -> Result<()
 
 /// The providers the flags turn off for the caller: all of them without `ai.remote`, else
 /// each whose `ai.providers.<name>` is off.
-fn flagged_off(services: Services<'_>, caller: Caller<'_>) -> Vec<String> {
+pub fn flagged_off(services: Services<'_>, caller: Caller<'_>) -> Vec<String> {
     let names = services.ai.settings().providers.keys();
     if !services
         .features

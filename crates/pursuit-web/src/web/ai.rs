@@ -61,7 +61,23 @@ async fn show(
     let now = Timestamp::now();
     let usage = use_case::usage(&state.db, &state.ai, current.id(), now).await?;
     let settings = use_case::settings(&state.db, current.id()).await?;
-    let providers = state.ai.providers();
+    let caller = use_case::Caller {
+        id: current.id(),
+        email: &current.user.email,
+    };
+    let flagged = use_case::flagged_off(state.ai_services(), caller);
+    let providers: Vec<Value> = state
+        .ai
+        .providers()
+        .into_iter()
+        .map(|p| {
+            let by_flag = flagged.contains(&p.name);
+            let mut row = serde_json::to_value(&p).unwrap_or_default();
+            row["off_by_flag"] = Value::Bool(by_flag);
+            row["off_by_you"] = Value::Bool(settings.disabled_providers.contains(&p.name));
+            row
+        })
+        .collect();
     let mut values: BTreeMap<String, String> = [
         (
             "offline",
@@ -84,8 +100,9 @@ async fn show(
     .collect();
     let mut enabled: Vec<String> = providers
         .iter()
-        .filter(|p| !settings.disabled_providers.contains(&p.name))
-        .map(|p| p.name.clone())
+        .filter_map(|p| p["name"].as_str())
+        .filter(|name| !settings.disabled_providers.iter().any(|d| d == name))
+        .map(str::to_owned)
         .collect();
     if let Some(posted) = extras.posted {
         values.insert("offline".to_owned(), String::new());
@@ -129,7 +146,7 @@ async fn show(
             values => template_value(&values),
             enabled => enabled,
             instance_offline => state.ai.settings().offline,
-            providers => template_value(&serde_json::to_value(&providers).unwrap_or_default()),
+            providers => template_value(&Value::Array(providers)),
             spent => money(usage.spent_usd),
             budget => usage.budget_usd.map(money),
             share => share,

@@ -291,6 +291,8 @@ both_backends! {
         assert!(html.contains("AI settings saved.") && html.contains(r#"value="12.50""#) && html.contains("$12.50"));
         let set = json_body(app.client.get(app.url("/api/v1/ai/settings")).header("cookie", cookie).send().await.unwrap(), "application/json").await;
         assert_eq!(set["disabled_providers"], json!(["fake"]), "the unticked provider is off");
+        let html = page(&app, "/settings/ai", Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("off (your choice)"), "{html}");
         assert_eq!(set["monthly_budget_usd"], 12.5);
         let again = form(&app, "/settings/ai/spam-check", Some(cookie), &[("csrf", csrf), ("email", "FREE again")]).await;
         let html = again.text().await.unwrap();
