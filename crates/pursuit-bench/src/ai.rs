@@ -99,7 +99,7 @@ async fn instant_server() -> anyhow::Result<String> {
     Ok(url)
 }
 
-pub async fn run(rounds: usize) -> anyhow::Result<()> {
+pub async fn run(rounds: usize, database_url: Option<&str>) -> anyhow::Result<()> {
     println!("pursuit-bench ai: {rounds} runs per figure");
     println!("\nlocal engine            p50 ms    p99 ms");
     let local = Ai::local_only();
@@ -190,15 +190,27 @@ pub async fn run(rounds: usize) -> anyhow::Result<()> {
         layer50 - floor50
     );
 
-    // The cache hit against a durable one-row commit, on a fresh SQLite database.
+    // The cache hit against a durable one-row commit, on a fresh SQLite database (or the
+    // PostgreSQL database given).
     let dir = tempfile::tempdir()?;
-    let db = Db::open_sqlite(&dir.path().join("ai.db"), &ConnectOptions::default()).await?;
+    let (db, backend) = match database_url {
+        Some(url) => (
+            Db::connect(url, &ConnectOptions::default()).await?,
+            "postgres",
+        ),
+        None => (
+            Db::open_sqlite(&dir.path().join("ai.db"), &ConnectOptions::default()).await?,
+            "sqlite",
+        ),
+    };
     pursuit_store::migrate::run(&db, "bench").await?;
     let now = Timestamp::now();
+    // A fresh address each run: the PostgreSQL database may hold earlier runs' users.
+    let email = format!("ai-{}@example.org", uuid::Uuid::new_v4().simple());
     let user = accounts::insert_user(
         &db,
         &accounts::NewUser {
-            email: EmailAddress::parse("ai@example.org").map_err(|e| anyhow::anyhow!(e.0))?,
+            email: EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!(e.0))?,
             display_name: None,
             time_zone: TimeZoneName::utc(),
             is_owner: false,
@@ -219,7 +231,7 @@ pub async fn run(rounds: usize) -> anyhow::Result<()> {
     };
     let caller = pursuit_app::ai::Caller {
         id: user.id,
-        email: "ai@example.org",
+        email: &email,
     };
     let first = pursuit_app::ai::run(services, caller, now, request.clone()).await?;
     anyhow::ensure!(!first.cached, "the first run was cached");
@@ -227,8 +239,12 @@ pub async fn run(rounds: usize) -> anyhow::Result<()> {
     for _ in 0..rounds {
         let started = Instant::now();
         let mut tx = db.begin().await?;
-        tx.execute(query("INSERT INTO bench_floor (at) VALUES ($1)").bind(Timestamp::now()))
-            .await?;
+        tx.execute(
+            query("INSERT INTO bench_floor (id, at) VALUES ($1, $2)")
+                .bind(commit.len() as i64)
+                .bind(Timestamp::now().to_string()),
+        )
+        .await?;
         tx.commit().await?;
         commit.push(started.elapsed());
         let started = Instant::now();
@@ -240,7 +256,7 @@ pub async fn run(rounds: usize) -> anyhow::Result<()> {
             "a repeated request was not served from the cache"
         );
     }
-    println!("\ncache hit (sqlite)                     p50 ms    p99 ms");
+    println!("\ncache hit ({backend:<8})               p50 ms    p99 ms");
     println!(
         "durable one-row commit (floor)        {:>7.3}   {:>7.3}",
         percentile(&mut commit, 0.5),

@@ -49,6 +49,10 @@ enum Bench {
     Ai {
         #[arg(long, default_value_t = 200)]
         rounds: usize,
+        /// postgres://… (an empty database you own) for the cache hit; default a fresh
+        /// SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
     },
     /// Each AI task against a real OpenAI-compatible server (e.g. llama.cpp's with a small
     /// model): schema-valid rate before and after the repair, latency, what the rules caught.
@@ -386,7 +390,10 @@ async fn main() -> anyhow::Result<()> {
             job,
             postings,
         } => matching::run(&resume, &job, postings).await,
-        Bench::Ai { rounds } => ai::run(rounds).await,
+        Bench::Ai {
+            rounds,
+            database_url,
+        } => ai::run(rounds, database_url.as_deref()).await,
         Bench::Guard { sets, show } => ai::guard(&sets, show),
         Bench::AiModel {
             url,
