@@ -326,7 +326,7 @@ impl Sources {
                 .filter(|w| {
                     !self.words.contains(w)
                         && !COMMON_CAPITALISED.contains(&w.as_str())
-                        && !CALENDAR_WORDS.contains(&w.as_str())
+                        && !is_calendar_word(w)
                 })
                 .collect();
             if unknown.is_empty() {
@@ -920,20 +920,9 @@ fn certifications_in(text: &str) -> Vec<(usize, usize, String)> {
 }
 
 const ORG_LEADS: &[&str] = &["at", "joined", "for", "from"];
-/// Month and day names: capitalised, yet never a name or an organisation.
-const CALENDAR_WORDS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+/// Day names; with the month names of `pursuit_text::dates`, capitalised yet never a name
+/// or an organisation.
+const DAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -942,6 +931,10 @@ const CALENDAR_WORDS: &[&str] = &[
     "saturday",
     "sunday",
 ];
+
+fn is_calendar_word(lower: &str) -> bool {
+    DAYS.contains(&lower) || pursuit_text::dates::month_number(lower).is_some()
+}
 const NOT_ORGS: &[&str] = &["least", "once", "scale", "home", "work", "present", "night"];
 
 const ORG_WORDS: &[&str] = &[
@@ -1015,7 +1008,7 @@ fn organisations_in(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         if NOT_ORGS.contains(&lower.as_str())
-            || CALENDAR_WORDS.contains(&lower.as_str())
+            || is_calendar_word(&lower)
             || FIRST_PERSON.contains(&lower.as_str())
             // "for Google Ads" names a tool; "at Google", "joined Oracle" an employer.
             || (word.eq_ignore_ascii_case("for")

@@ -60,6 +60,15 @@ fn month_start(now: Timestamp) -> Timestamp {
         .unwrap_or(now)
 }
 
+/// The month `now` falls in (UTC), as the readers count experience up to it.
+fn this_month(now: Timestamp) -> YearMonth {
+    let day = now.to_zoned(TimeZone::UTC).date();
+    YearMonth {
+        year: i32::from(day.year()),
+        month: Some(day.month() as u32),
+    }
+}
+
 fn micros(usd: f64) -> i64 {
     (usd * 1_000_000.0).round() as i64
 }
@@ -166,12 +175,8 @@ pub async fn run(
         });
     }
     let (spent, _) = store::spent_since(db, user, month_start(now)).await?;
-    let day = now.to_zoned(TimeZone::UTC).date();
     let context = Context {
-        today: YearMonth {
-            year: i32::from(day.year()),
-            month: Some(day.month() as u32),
-        },
+        today: this_month(now),
         budget_left_usd: budget_micros(ai, &settings).map(|b| (b - spent) as f64 / 1_000_000.0),
         offline: settings.offline,
         disabled: settings
@@ -275,12 +280,8 @@ pub async fn test_provider(
     require(services.features, "ai.remote", caller)?;
     require(services.features, &format!("ai.providers.{name}"), caller)?;
     let settings = store::get_settings(services.db, caller.id).await?;
-    let day = now.to_zoned(TimeZone::UTC).date();
     let context = Context {
-        today: YearMonth {
-            year: i32::from(day.year()),
-            month: Some(day.month() as u32),
-        },
+        today: this_month(now),
         budget_left_usd: None,
         offline: false,
         disabled: Vec::new(),
@@ -511,17 +512,12 @@ pub async fn check_claims(
                 .to_owned(),
         ));
     }
-    let day = now.to_zoned(TimeZone::UTC).date();
-    let today = YearMonth {
-        year: i32::from(day.year()),
-        month: Some(day.month() as u32),
-    };
     let refs: Vec<&str> = material.iter().map(String::as_str).collect();
     let contexts: Vec<&str> = Some(context)
         .filter(|c| !c.trim().is_empty())
         .into_iter()
         .collect();
-    let sources = pursuit_ai::guard::Sources::new(&refs, &contexts, today);
+    let sources = pursuit_ai::guard::Sources::new(&refs, &contexts, this_month(now));
     Ok(ClaimCheck {
         claims: sources.check(text),
         versions: material.len(),

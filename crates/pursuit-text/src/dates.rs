@@ -45,6 +45,16 @@ pub struct Range {
     pub span: (usize, usize),
 }
 
+/// The month a word names (English, and French, German and Spanish forms; full or short;
+/// any case), if it names one.
+pub fn month_number(word: &str) -> Option<u32> {
+    let lower = word.trim_end_matches('.').to_lowercase();
+    MONTHS
+        .iter()
+        .find(|(name, _)| *name == lower)
+        .map(|(_, n)| *n)
+}
+
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
     ("february", 2),
@@ -398,6 +408,14 @@ pub fn merged_months(ranges: &[(YearMonth, Option<YearMonth>)], today: YearMonth
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_words_are_named_in_any_case_and_form() {
+        assert_eq!(month_number("March"), Some(3));
+        assert_eq!(month_number("Sept."), Some(9));
+        assert_eq!(month_number("janvier"), Some(1));
+        assert_eq!(month_number("Marketo"), None);
+    }
 
     fn ym(year: i32, month: Option<u32>) -> YearMonth {
         YearMonth { year, month }

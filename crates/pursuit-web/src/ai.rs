@@ -229,9 +229,9 @@ async fn pain_point_map(
         _ => {}
     }
     invalid(errors)?;
-    let (job_text, title) = match (body.job_text, body.job_id) {
-        (Some(text), _) => (text, String::new()),
-        (None, Some(id)) => {
+    // Checked above: exactly one of the two is here.
+    let (job_text, title) = match body.job_id.filter(|_| body.job_text.is_none()) {
+        Some(id) => {
             let (_, fields) =
                 pursuit_app::matching::read_posting(&state.db, user, PostingId(id)).await?;
             (
@@ -239,7 +239,7 @@ async fn pain_point_map(
                 fields.title.clone().unwrap_or_default(),
             )
         }
-        (None, None) => unreachable_input()?,
+        None => (body.job_text.unwrap_or_default(), String::new()),
     };
     let resume_text = match body.resume_text {
         Some(text) => text,
@@ -267,11 +267,6 @@ async fn pain_point_map(
         ],
     );
     answer(&state, &current, request).await
-}
-
-/// The pair checks above leave no way here; a 422 rather than a panic all the same.
-fn unreachable_input() -> Result<(String, String), ApiError> {
-    Err(AppError::Invalid(vec![Invalid::new("job_text", "give job_text or job_id")]).into())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
