@@ -67,6 +67,10 @@ pub struct AiSettings {
     /// A user's monthly budget for paid calls in US dollars, until they set their own
     /// (none: no limit).
     pub monthly_budget_usd: Option<f64>,
+    /// Let users' own providers (entered in the settings page) be on this machine or its
+    /// private network, over plain http too: for a single-user install with Ollama beside
+    /// it. Off: public https servers only. Cloud metadata addresses are refused either way.
+    pub user_providers_private: bool,
 }
 
 impl Default for AiSettings {
@@ -78,11 +82,19 @@ impl Default for AiSettings {
             breaker_failures: default_breaker_failures(),
             breaker_secs: default_breaker_secs(),
             monthly_budget_usd: None,
+            user_providers_private: false,
         }
     }
 }
 
 impl AiSettings {
+    /// Where users' own providers may be.
+    pub fn address_policy(&self) -> crate::guarded::Policy {
+        crate::guarded::Policy {
+            allow_private: self.user_providers_private,
+        }
+    }
+
     /// Every mistake in the section, each naming its key.
     pub fn check(&self) -> Result<(), String> {
         let mut problems = Vec::new();
@@ -131,6 +143,23 @@ pub struct Context {
     pub disabled: Vec<String>,
     /// Keep prompts and answers in the attempts (the user's "full logging").
     pub full_logging: bool,
+    /// The user's own providers, asked before the instance's chain for the task kinds
+    /// each is used for.
+    pub own: Vec<OwnProvider>,
+}
+
+/// A provider a user entered in the settings page (their URL, model and key).
+#[derive(Clone, Debug)]
+pub struct OwnProvider {
+    pub name: String,
+    pub settings: ProviderSettings,
+    /// The task kinds it answers, in the user's order of providers.
+    pub used_for: Vec<TaskKind>,
+    /// Why it cannot be called (its stored key cannot be read), if so.
+    pub unusable: Option<String>,
+    /// Its circuit breaker: unique across users (two users' providers of one name are
+    /// different servers).
+    pub breaker: String,
 }
 
 /// How one attempt ended.
@@ -235,10 +264,24 @@ struct Provider {
     client: reqwest::Client,
 }
 
+/// A provider of a chain, the instance's or the user's own.
+#[derive(Clone, Copy)]
+struct Candidate<'a> {
+    name: &'a str,
+    settings: &'a ProviderSettings,
+    client: &'a reqwest::Client,
+    breaker: &'a str,
+    /// A user's own provider: its URL is checked against the address policy.
+    own: bool,
+    unusable: Option<&'a str>,
+}
+
 /// The AI layer: built once from [`AiSettings`], shared by every request and job.
 pub struct Ai {
     settings: AiSettings,
     providers: HashMap<String, Provider>,
+    /// The client users' own providers are called through ([`crate::guarded`]).
+    guarded: reqwest::Client,
     breakers: Mutex<HashMap<String, Breaker>>,
 }
 
@@ -290,20 +333,20 @@ impl Ai {
                 },
             );
         }
+        let guarded = crate::guarded::client(settings.address_policy())
+            .map_err(|e| format!("ai: the client for users' providers: {e}"))?;
         Ok(Ai {
             settings,
             providers,
+            guarded,
             breakers: Mutex::new(HashMap::new()),
         })
     }
 
     /// Local engine only (tests, `offline` installs).
     pub fn local_only() -> Ai {
-        Ai {
-            settings: AiSettings::default(),
-            providers: HashMap::new(),
-            breakers: Mutex::new(HashMap::new()),
-        }
+        #[allow(clippy::expect_used)]
+        Ai::new(AiSettings::default()).expect("the default settings are valid")
     }
 
     pub fn settings(&self) -> &AiSettings {
@@ -318,10 +361,7 @@ impl Ai {
             .iter()
             .map(|(name, p)| ProviderInfo {
                 name: name.clone(),
-                kind: match p.kind {
-                    ProviderKind::OpenAi => "openai",
-                    ProviderKind::Anthropic => "anthropic",
-                },
+                kind: p.kind.as_str(),
                 server: p.server(),
                 model: p.model.clone(),
                 has_key: p.api_key.is_some(),
@@ -342,24 +382,54 @@ impl Ai {
 
     /// What a kept answer to `request` depends on besides its inputs: the providers of its
     /// task's chain and their models. Changing either makes kept answers stale.
-    pub fn cache_key(&self, request: &Request) -> String {
+    pub fn cache_key(&self, request: &Request, context: &Context) -> String {
         let mut parts = vec![request.digest()];
-        for name in self.settings.tasks.chain(request.task.kind()) {
-            let model = self
-                .settings
-                .providers
-                .get(name)
-                .map_or("", |p| p.model.as_str());
+        for candidate in self.chain(request.task.kind(), context) {
             parts.push(format!(
-                "{name}={model}@{}",
-                self.settings
-                    .providers
-                    .get(name)
-                    .map_or(String::new(), ProviderSettings::server)
+                "{}={}@{}",
+                candidate.name,
+                candidate.settings.model,
+                candidate.settings.server()
             ));
         }
         let bytes: Vec<&[u8]> = parts.iter().map(String::as_bytes).collect();
         crate::hex_digest(&bytes)
+    }
+
+    /// The providers a task of `kind` goes to before the local engine: the user's own
+    /// that answer it, then the instance's chain (up to `local`, if it is named).
+    fn chain<'a>(&'a self, kind: TaskKind, context: &'a Context) -> Vec<Candidate<'a>> {
+        let own = context
+            .own
+            .iter()
+            .filter(|p| p.used_for.contains(&kind))
+            .map(|p| Candidate {
+                name: &p.name,
+                settings: &p.settings,
+                client: &self.guarded,
+                breaker: &p.breaker,
+                own: true,
+                unusable: p.unusable.as_deref(),
+            });
+        let configured = self
+            .settings
+            .tasks
+            .chain(kind)
+            .iter()
+            .take_while(|name| name.as_str() != LOCAL)
+            .filter_map(|name| self.configured(name));
+        own.chain(configured).collect()
+    }
+
+    fn configured<'a>(&'a self, name: &'a str) -> Option<Candidate<'a>> {
+        self.providers.get(name).map(|p| Candidate {
+            name,
+            settings: &p.settings,
+            client: &p.client,
+            breaker: name,
+            own: false,
+            unusable: None,
+        })
     }
 
     /// Answers `request`: never fails, never waits longer than the chain's deadlines.
@@ -367,21 +437,20 @@ impl Ai {
         let mut attempts = Vec::new();
         let mut spent = 0.0;
         if !(self.settings.offline || context.offline) {
-            for name in self.settings.tasks.chain(request.task.kind()) {
-                if name == LOCAL {
-                    break;
-                }
-                let Some(provider) = self.providers.get(name) else {
-                    continue;
-                };
+            for candidate in self.chain(request.task.kind(), context) {
+                let name = candidate.name;
                 let skip = |outcome: Outcome, detail: &str| {
-                    Attempt::new(name, &provider.settings.model, outcome, detail)
+                    Attempt::new(name, &candidate.settings.model, outcome, detail)
                 };
                 if context.disabled.iter().any(|d| d == name) {
                     attempts.push(skip(Outcome::SkippedFlag, "turned off by a feature flag"));
                     continue;
                 }
-                if provider.settings.paid()
+                if let Some(why) = candidate.unusable {
+                    attempts.push(skip(Outcome::Failed(Failure::Refused), why));
+                    continue;
+                }
+                if candidate.settings.paid()
                     && context
                         .budget_left_usd
                         .is_some_and(|left| left - spent <= 0.0)
@@ -392,25 +461,25 @@ impl Ai {
                     ));
                     continue;
                 }
-                if self.circuit_open(name) {
+                if self.circuit_open(candidate.breaker) {
                     attempts.push(skip(
                         Outcome::SkippedCircuit,
                         "recent calls failed; waiting before the next try",
                     ));
                     continue;
                 }
-                let (value, mut tries) = self.ask(name, provider, request, context).await;
+                let (value, mut tries) = self.ask(candidate, request, context).await;
                 spent += tries.iter().map(|a| a.cost_usd).sum::<f64>();
                 let model = tries
                     .last()
-                    .map_or_else(|| provider.settings.model.clone(), |a| a.model.clone());
+                    .map_or_else(|| candidate.settings.model.clone(), |a| a.model.clone());
                 let repaired = tries.last().is_some_and(|a| a.outcome == Outcome::Repaired);
                 attempts.append(&mut tries);
-                self.record(name, value.is_some());
+                self.record(candidate.breaker, value.is_some());
                 if let Some(value) = value {
                     return Answer {
                         value,
-                        provider: name.clone(),
+                        provider: name.to_owned(),
                         model,
                         repaired,
                         attempts,
@@ -435,9 +504,29 @@ impl Ai {
     }
 
     /// The settings page's "test connection": one small spam check sent to this provider
-    /// alone (its retries and repair included; no fallback). `None`: no such provider.
+    /// alone (its retries and repair included; no fallback), the user's own provider of
+    /// that name first. `None`: no such provider.
     pub async fn probe(&self, name: &str, context: &Context) -> Option<(bool, Vec<Attempt>)> {
-        let provider = self.providers.get(name)?;
+        let candidate = match context.own.iter().find(|p| p.name == name) {
+            Some(p) => Candidate {
+                name: &p.name,
+                settings: &p.settings,
+                client: &self.guarded,
+                breaker: &p.breaker,
+                own: true,
+                unusable: p.unusable.as_deref(),
+            },
+            None => self.configured(name)?,
+        };
+        if let Some(why) = candidate.unusable {
+            let attempt = Attempt::new(
+                name,
+                &candidate.settings.model,
+                Outcome::Failed(Failure::Refused),
+                why,
+            );
+            return Some((false, vec![attempt]));
+        }
         let request = Request::new(
             Task::SpamCheck,
             vec![crate::task::Input {
@@ -445,9 +534,19 @@ impl Ai {
                 text: "Hello Dana, this is a connection test from Pursuit. Best, Sam".to_owned(),
             }],
         );
-        let (value, attempts) = self.ask(name, provider, &request, context).await;
-        self.record(name, value.is_some());
+        let (value, attempts) = self.ask(candidate, &request, context).await;
+        self.record(candidate.breaker, value.is_some());
         Some((value.is_some(), attempts))
+    }
+
+    /// `open` while the breaker `key` (a configured provider's name, an own provider's
+    /// [`OwnProvider::breaker`]) holds calls back, else `closed`.
+    pub fn circuit(&self, key: &str) -> &'static str {
+        if self.circuit_open(key) {
+            "open"
+        } else {
+            "closed"
+        }
     }
 
     fn circuit_open(&self, name: &str) -> bool {
@@ -480,18 +579,31 @@ impl Ai {
     /// schema. All inside the provider's `timeout_secs`.
     async fn ask(
         &self,
-        name: &str,
-        provider: &Provider,
+        candidate: Candidate<'_>,
         request: &Request,
         context: &Context,
     ) -> (Option<Value>, Vec<Attempt>) {
-        let deadline = Instant::now() + Duration::from_secs(provider.settings.timeout_secs);
+        let deadline = Instant::now() + Duration::from_secs(candidate.settings.timeout_secs);
         let system = request.system_prompt();
         let user = request.user_prompt();
         let mut attempts = Vec::new();
+        // A user's URL is checked each time: the operator may have narrowed the policy
+        // since it was saved.
+        if candidate.own
+            && let Err(why) =
+                crate::guarded::check_url(&candidate.settings.url, self.settings.address_policy())
+        {
+            let detail = format!("the URL {why}");
+            attempts.push(Attempt::new(
+                candidate.name,
+                &candidate.settings.model,
+                Outcome::Failed(Failure::Refused),
+                &detail,
+            ));
+            return (None, attempts);
+        }
         let site = CallSite {
-            name,
-            provider,
+            candidate,
             system: &system,
             task: request.task,
             deadline,
@@ -540,13 +652,13 @@ impl Ai {
         attempts: &mut Vec<Attempt>,
     ) -> Option<Completion> {
         let CallSite {
-            name,
-            provider,
+            candidate,
             system,
             task,
             deadline,
             context,
         } = *site;
+        let name = candidate.name;
         let prompt = Prompt {
             system,
             user,
@@ -554,16 +666,17 @@ impl Ai {
             schema: task.schema(),
         };
         let prompt_hash = crate::hex_digest(&[system.as_bytes(), user.as_bytes()]);
-        let settings = &provider.settings;
+        let settings = candidate.settings;
+        let client = candidate.client;
         let mut tries = 0;
         loop {
             let started = Instant::now();
             let result = match settings.kind {
                 ProviderKind::OpenAi => {
-                    crate::openai::complete(&provider.client, settings, &prompt, deadline).await
+                    crate::openai::complete(client, settings, &prompt, deadline).await
                 }
                 ProviderKind::Anthropic => {
-                    crate::anthropic::complete(&provider.client, settings, &prompt, deadline).await
+                    crate::anthropic::complete(client, settings, &prompt, deadline).await
                 }
             };
             let mut attempt = Attempt {
@@ -615,8 +728,7 @@ impl Ai {
 /// What stays the same between a provider's first call and its repair.
 #[derive(Clone, Copy)]
 struct CallSite<'a> {
-    name: &'a str,
-    provider: &'a Provider,
+    candidate: Candidate<'a>,
     system: &'a str,
     task: Task,
     deadline: Instant,

@@ -12,6 +12,7 @@
 pub mod anthropic;
 pub mod guard;
 pub mod guard_eval;
+pub mod guarded;
 pub mod layer;
 pub mod local;
 pub mod openai;
@@ -22,7 +23,8 @@ pub mod spam;
 pub mod task;
 
 pub use layer::{
-    Ai, AiSettings, Answer, Attempt, Context, LOCAL, LOCAL_MODEL, Outcome, ProviderInfo, Routes,
+    Ai, AiSettings, Answer, Attempt, Context, LOCAL, LOCAL_MODEL, Outcome, OwnProvider,
+    ProviderInfo, Routes,
 };
 pub use remote::{ApiKey, Failure, JsonMode, ProviderKind, ProviderSettings};
 pub use task::{Input, Request, Task, TaskKind};

@@ -19,6 +19,21 @@ pub enum ProviderKind {
     Anthropic,
 }
 
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 2] = [ProviderKind::OpenAi, ProviderKind::Anthropic];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "openai",
+            ProviderKind::Anthropic => "anthropic",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProviderKind> {
+        ProviderKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
 /// How JSON is asked for.
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -32,6 +47,22 @@ pub enum JsonMode {
     Object,
     /// Only the instructions ask for JSON.
     Prompt,
+}
+
+impl JsonMode {
+    pub const ALL: [JsonMode; 3] = [JsonMode::Schema, JsonMode::Object, JsonMode::Prompt];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonMode::Schema => "schema",
+            JsonMode::Object => "object",
+            JsonMode::Prompt => "prompt",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<JsonMode> {
+        JsonMode::ALL.into_iter().find(|m| m.as_str() == text)
+    }
 }
 
 /// An API key: never printed (`Debug` shows `[redacted]`), never put in a problem or a log.
@@ -293,6 +324,18 @@ fn causes(error: impl std::error::Error) -> String {
     text
 }
 
+/// Whether the error comes from a user's provider URL resolving to a refused address.
+fn refused_address(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(error);
+    while let Some(e) = source {
+        if e.downcast_ref::<crate::guarded::AddressRefused>().is_some() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
 /// Sends `request` and reads the whole answer (at most [`MAX_BODY`]) before `deadline`.
 /// A non-2xx status is a [`CallError`] naming it, with the body's start as detail.
 pub async fn send(
@@ -309,6 +352,9 @@ pub async fn send(
         let mut response = request.timeout(left).send().await.map_err(|e| {
             let failure = if e.is_timeout() {
                 Failure::Timeout
+            } else if refused_address(&e) {
+                // Asking again will not make the address allowed.
+                Failure::Refused
             } else {
                 Failure::Unreachable
             };

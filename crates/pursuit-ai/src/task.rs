@@ -30,6 +30,10 @@ impl TaskKind {
             TaskKind::Summarise => "summarise",
         }
     }
+
+    pub fn parse(text: &str) -> Option<TaskKind> {
+        TaskKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
 }
 
 /// One task of the layer.

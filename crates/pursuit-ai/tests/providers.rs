@@ -499,8 +499,12 @@ fn a_kept_answer_is_keyed_by_the_inputs_and_the_chain() {
     other_model.model = "another-model".to_owned();
     let two = layer(&[("openai", other_model)]);
     let request = spam_request();
-    assert_eq!(one.cache_key(&request), one.cache_key(&spam_request()));
-    assert_ne!(one.cache_key(&request), two.cache_key(&request));
+    let c = context();
+    assert_eq!(
+        one.cache_key(&request, &c),
+        one.cache_key(&spam_request(), &c)
+    );
+    assert_ne!(one.cache_key(&request, &c), two.cache_key(&request, &c));
     let other_text = Request::new(
         Task::SpamCheck,
         vec![Input {
@@ -508,5 +512,5 @@ fn a_kept_answer_is_keyed_by_the_inputs_and_the_chain() {
             text: "Another email".into(),
         }],
     );
-    assert_ne!(one.cache_key(&request), one.cache_key(&other_text));
+    assert_ne!(one.cache_key(&request, &c), one.cache_key(&other_text, &c));
 }

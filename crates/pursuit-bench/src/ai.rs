@@ -68,6 +68,7 @@ fn context() -> Context {
         offline: false,
         disabled: Vec::new(),
         full_logging: false,
+        own: Vec::new(),
     }
 }
 
@@ -224,10 +225,12 @@ pub async fn run(rounds: usize, database_url: Option<&str>) -> anyhow::Result<()
     .await?;
     // The first run calls the server and keeps its answer.
     let features = pursuit_domain::flags::Flags::default();
+    let secrets = pursuit_app::secrets::SecretBox::ephemeral();
     let services = pursuit_app::ai::Services {
         db: &db,
         ai: &ai,
         features: &features,
+        secrets: &secrets,
     };
     let caller = pursuit_app::ai::Caller {
         id: user.id,

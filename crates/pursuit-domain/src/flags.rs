@@ -14,6 +14,7 @@ pub const KNOWN: &[&str] = &[
     "ai.pain_point_map",
     "ai.spam_check",
     "ai.check_claims",
+    "ai.user_providers",
 ];
 
 /// One feature's rollout.

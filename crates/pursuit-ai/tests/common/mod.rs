@@ -203,5 +203,6 @@ pub fn context() -> Context {
         offline: false,
         disabled: Vec::new(),
         full_logging: false,
+        own: Vec::new(),
     }
 }
