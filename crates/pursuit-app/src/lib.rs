@@ -5,6 +5,10 @@
 //! how jobs are run.
 //!
 //! # Layout (by feature)
+//! - [`ai`]: AI tasks run through the layer with the user's settings, budget, cache and
+//!   own providers; the call log, the month's cost, the truthfulness guard over a text.
+//! - [`secrets`]: secrets sealed under the instance's key before they are stored (a
+//!   user's own provider keys).
 //! - [`accounts`]: settings and API tokens, each change with its audit entry
 //!   ([`accounts::Origin`]).
 //! - [`applications`]: reading an application's fields (`apply`); create, change and
@@ -57,6 +61,7 @@ pub mod matching;
 pub mod postings;
 pub mod reminders;
 pub mod resumes;
+pub mod secrets;
 pub mod views;
 
 pub use error::{AppError, Current, Invalid, Precondition};

@@ -64,4 +64,6 @@ id_type! {
     AiCallId,
     /// A kept AI answer (the response cache).
     AiOutputId,
+    /// A provider a user entered in the AI settings page.
+    AiProviderId,
 }

@@ -1,8 +1,9 @@
-//! The AI layer's records: the call log, the response cache and each user's AI settings.
+//! The AI layer's records: the call log, the response cache, each user's AI settings and
+//! own providers.
 //! Every function takes the owner.
 
 use jiff::Timestamp;
-use pursuit_domain::ids::{AiCallId, AiOutputId, UserId};
+use pursuit_domain::ids::{AiCallId, AiOutputId, AiProviderId, UserId};
 
 use crate::db::Conn;
 use crate::error::StoreError;
@@ -286,4 +287,146 @@ pub async fn put_settings(
     )
     .await?;
     Ok(())
+}
+
+/// A provider a user entered (the key only in its sealed form).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AiProviderRow {
+    pub id: AiProviderId,
+    pub name: String,
+    pub position: i64,
+    /// `openai` or `anthropic`.
+    pub kind: String,
+    pub url: String,
+    pub model: String,
+    /// Sealed by `pursuit_app::secrets`; never the key itself.
+    pub sealed_key: Option<String>,
+    /// `schema`, `object` or `prompt`.
+    pub json_mode: String,
+    pub stream: bool,
+    pub max_tokens: i64,
+    pub timeout_secs: i64,
+    /// Millionths of a dollar per million tokens.
+    pub price_in_micros: i64,
+    pub price_out_micros: i64,
+    /// Task kinds: `parse`, `write`, `classify`, `summarise`.
+    pub used_for: Vec<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+const PROVIDER_COLUMNS: &str = "id, name, position, kind, url, model, sealed_key, json_mode, stream, \
+     max_tokens, timeout_secs, price_in_micros, price_out_micros, used_for, created_at, updated_at";
+
+fn provider_from_row(row: &Row) -> Result<AiProviderRow, StoreError> {
+    Ok(AiProviderRow {
+        id: AiProviderId(row.get("id")?),
+        name: row.get("name")?,
+        position: row.get("position")?,
+        kind: row.get("kind")?,
+        url: row.get("url")?,
+        model: row.get("model")?,
+        sealed_key: row.get("sealed_key")?,
+        json_mode: row.get("json_mode")?,
+        stream: row.get("stream")?,
+        max_tokens: row.get("max_tokens")?,
+        timeout_secs: row.get("timeout_secs")?,
+        price_in_micros: row.get("price_in_micros")?,
+        price_out_micros: row.get("price_out_micros")?,
+        used_for: row.get::<StringList>("used_for")?.0,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// The user's providers in their order.
+pub async fn list_providers(
+    mut conn: impl Conn,
+    user_id: UserId,
+) -> Result<Vec<AiProviderRow>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            Query::dynamic(format!(
+                "SELECT {PROVIDER_COLUMNS} FROM ai_user_providers WHERE user_id = $1 \
+                 ORDER BY position, name"
+            ))
+            .bind(user_id),
+        )
+        .await?;
+    rows.iter().map(provider_from_row).collect()
+}
+
+/// The user's provider of that name.
+pub async fn find_provider(
+    mut conn: impl Conn,
+    user_id: UserId,
+    name: &str,
+) -> Result<Option<AiProviderRow>, StoreError> {
+    let row = conn
+        .fetch_optional(
+            Query::dynamic(format!(
+                "SELECT {PROVIDER_COLUMNS} FROM ai_user_providers WHERE user_id = $1 AND name = $2"
+            ))
+            .bind(user_id)
+            .bind(name),
+        )
+        .await?;
+    row.as_ref().map(provider_from_row).transpose()
+}
+
+/// Writes a provider: inserted when its id is new, else every field but the name, the id
+/// and `created_at` replaced. A second provider of the same name is a unique violation.
+pub async fn put_provider(
+    mut conn: impl Conn,
+    user_id: UserId,
+    provider: &AiProviderRow,
+) -> Result<(), StoreError> {
+    conn.execute(
+        Query::dynamic(format!(
+            "INSERT INTO ai_user_providers (user_id, {PROVIDER_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+             ON CONFLICT (id) DO UPDATE SET position = excluded.position, kind = excluded.kind, \
+             url = excluded.url, model = excluded.model, sealed_key = excluded.sealed_key, \
+             json_mode = excluded.json_mode, stream = excluded.stream, max_tokens = excluded.max_tokens, \
+             timeout_secs = excluded.timeout_secs, price_in_micros = excluded.price_in_micros, \
+             price_out_micros = excluded.price_out_micros, used_for = excluded.used_for, \
+             updated_at = excluded.updated_at \
+             WHERE ai_user_providers.user_id = excluded.user_id"
+        ))
+        .bind(user_id)
+        .bind(provider.id)
+        .bind(provider.name.as_str())
+        .bind(provider.position)
+        .bind(provider.kind.as_str())
+        .bind(provider.url.as_str())
+        .bind(provider.model.as_str())
+        .bind(provider.sealed_key.as_deref())
+        .bind(provider.json_mode.as_str())
+        .bind(provider.stream)
+        .bind(provider.max_tokens)
+        .bind(provider.timeout_secs)
+        .bind(provider.price_in_micros)
+        .bind(provider.price_out_micros)
+        .bind(serde_json::json!(provider.used_for))
+        .bind(provider.created_at)
+        .bind(provider.updated_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes the user's provider of that name; whether there was one.
+pub async fn delete_provider(
+    mut conn: impl Conn,
+    user_id: UserId,
+    name: &str,
+) -> Result<bool, StoreError> {
+    let done = conn
+        .execute(
+            query("DELETE FROM ai_user_providers WHERE user_id = $1 AND name = $2")
+                .bind(user_id)
+                .bind(name),
+        )
+        .await?;
+    Ok(done > 0)
 }

@@ -68,6 +68,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_board_order"),
     migration!(20, "0020_application_tag_list"),
     migration!(21, "0021_ai"),
+    migration!(22, "0022_ai_user_providers"),
 ];
 
 /// The schema version this build writes.

@@ -58,7 +58,8 @@ id_values!(
     ResumeVersionId,
     PainPointMapId,
     AiCallId,
-    AiOutputId
+    AiOutputId,
+    AiProviderId
 );
 
 macro_rules! value_from {

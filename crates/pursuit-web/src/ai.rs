@@ -606,10 +606,10 @@ pub struct ProviderTest {
     detail: String,
 }
 
-/// "Test connection": one small spam check sent to a configured provider alone; its calls
-/// go to the caller's call log.
+/// "Test connection": one small spam check sent to one provider alone (the caller's own of
+/// that name, else the configured one); its calls go to the caller's call log.
 #[utoipa::path(post, path = "/api/v1/ai/providers/{name}/test", tag = "ai",
-    params(("name" = String, Path, description = "The provider's name in [ai.providers]")),
+    params(("name" = String, Path, description = "The name of one of the caller's providers, or of one in [ai.providers]")),
     responses(
         (status = 200, description = "What the provider did", body = ProviderTest),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),

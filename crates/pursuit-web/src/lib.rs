@@ -17,6 +17,7 @@
 
 mod activities;
 mod ai;
+mod ai_providers;
 mod analytics;
 mod applications;
 pub mod auth;
@@ -117,6 +118,9 @@ pub struct AppState {
     pub ai: Arc<pursuit_ai::Ai>,
     /// Feature flags (default: every feature on).
     pub features: Arc<pursuit_domain::flags::Flags>,
+    /// Seals users' provider keys (default: a key of this process only; the binary sets
+    /// the instance's).
+    pub secrets: Arc<pursuit_app::secrets::SecretBox>,
     /// Recent sign-ins (see [`WebSettings::sign_in_cache`]).
     pub(crate) sign_ins: Arc<auth::cache::SignInCache>,
 }
@@ -138,7 +142,14 @@ impl AppState {
             embedder: Arc::new(pursuit_embed::Embedder::sparse()),
             ai: Arc::new(pursuit_ai::Ai::local_only()),
             features: Arc::new(pursuit_domain::flags::Flags::default()),
+            secrets: Arc::new(pursuit_app::secrets::SecretBox::ephemeral()),
         }
+    }
+
+    /// Sets the box users' provider keys are sealed in.
+    pub fn with_secrets(mut self, secrets: Arc<pursuit_app::secrets::SecretBox>) -> AppState {
+        self.secrets = secrets;
+        self
     }
 
     /// Sets the feature flags.
@@ -153,6 +164,7 @@ impl AppState {
             db: &self.db,
             ai: &self.ai,
             features: &self.features,
+            secrets: &self.secrets,
         }
     }
 
@@ -256,6 +268,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(matches::router())
         .merge(similarity::router())
         .merge(ai::router())
+        .merge(ai_providers::router())
         .merge(callbacks::router())
         .split_for_parts();
     document_platform_responses(&mut doc);

@@ -97,6 +97,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/analytics.html"),
     ),
     ("ai.html", include_str!("../templates/ai.html")),
+    (
+        "ai_provider.html",
+        include_str!("../templates/ai_provider.html"),
+    ),
+    (
+        "ai_provider_fields.html",
+        include_str!("../templates/ai_provider_fields.html"),
+    ),
     ("settings.html", include_str!("../templates/settings.html")),
     ("resume.html", include_str!("../templates/resume.html")),
     ("jobs.html", include_str!("../templates/jobs.html")),

@@ -90,8 +90,11 @@ impl Application {
         );
         tracing::info!(providers = ?ai.providers().iter().map(|p| &p.name).collect::<Vec<_>>(), offline = config.ai.offline, "AI layer ready");
         let features = config.flags()?;
+        let secrets = config.secret_box(&data_dir)?;
+        tracing::info!(key.id = secrets.id(), "secrets key ready");
         let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?)
             .with_ai(ai)
+            .with_secrets(std::sync::Arc::new(secrets))
             .with_features(features)
             .with_google(google)
             .with_files(files.clone())

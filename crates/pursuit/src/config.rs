@@ -475,6 +475,12 @@ pub struct Config {
     /// only clients on this machine.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_token: Option<Secret>,
+    /// The key users' provider keys are sealed under: 64 hex digits (`openssl rand -hex
+    /// 32`). Unset: the file `secrets.key` in the data directory, made on first start. Set
+    /// it when several instances share one PostgreSQL database; keep it (or the file) with
+    /// the backups — without it, stored provider keys must be entered again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets_key: Option<Secret>,
     /// Where uploaded files are kept: `{ kind = "local" }` (the default) or
     /// `{ kind = "s3", bucket, region, endpoint, access_key_id, secret_access_key, prefix }`.
     pub storage: StorageSettings,
@@ -517,6 +523,7 @@ impl Default for Config {
             workflow_token: None,
             client_ip_header: None,
             metrics_token: None,
+            secrets_key: None,
             storage: StorageSettings::Local,
             notification_expiry_days: 30,
             database: DatabaseSettings::default(),
@@ -681,6 +688,17 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&self.log_level)
             .map_err(|e| anyhow::anyhow!("invalid configuration: key `log_level`: {e}"))?;
         Ok(())
+    }
+
+    /// The box users' provider keys are sealed in: `secrets_key`, else `<data_dir>/secrets.key`
+    /// (made on first start, owner-only).
+    pub fn secret_box(&self, data_dir: &Path) -> anyhow::Result<pursuit_app::secrets::SecretBox> {
+        match &self.secrets_key {
+            Some(key) => pursuit_app::secrets::SecretBox::from_hex(key.expose())
+                .map_err(|e| anyhow::anyhow!("invalid configuration: key `secrets_key` {e}")),
+            None => pursuit_app::secrets::SecretBox::load_or_create(&data_dir.join("secrets.key"))
+                .map_err(|e| anyhow::anyhow!("cannot prepare the secrets key: {e}")),
+        }
     }
 
     /// The trusted proxy's client-address header, as a header name.

@@ -13,6 +13,9 @@ use pursuit_text::dates::YearMonth;
 use serde_json::Value;
 
 use crate::error::{AppError, Invalid};
+use crate::secrets::SecretBox;
+
+pub mod providers;
 
 /// The most text one input may carry (characters).
 pub const MAX_INPUT_CHARS: usize = 100_000;
@@ -87,12 +90,13 @@ pub struct Caller<'a> {
     pub email: &'a str,
 }
 
-/// The layer and the flags that gate it.
+/// The layer, the flags that gate it and the box users' provider keys are sealed in.
 #[derive(Clone, Copy)]
 pub struct Services<'a> {
     pub db: &'a Db,
     pub ai: &'a Ai,
     pub features: &'a Flags,
+    pub secrets: &'a SecretBox,
 }
 
 /// A feature's flag for the caller: `Err(FeatureOff)` when it is off.
@@ -104,8 +108,8 @@ pub fn require(features: &Flags, feature: &str, caller: Caller<'_>) -> Result<()
     }
 }
 
-/// The providers the flags turn off for the caller: all of them without `ai.remote`, else
-/// each whose `ai.providers.<name>` is off.
+/// The configured providers the flags turn off for the caller: all of them without
+/// `ai.remote`, else each whose `ai.providers.<name>` is off.
 pub fn flagged_off(services: Services<'_>, caller: Caller<'_>) -> Vec<String> {
     let names = services.ai.settings().providers.keys();
     if !services
@@ -124,6 +128,40 @@ pub fn flagged_off(services: Services<'_>, caller: Caller<'_>) -> Vec<String> {
         .collect()
 }
 
+/// Whether the caller's own providers may be called: `ai.user_providers` and `ai.remote`.
+pub fn own_providers_on(services: Services<'_>, caller: Caller<'_>) -> bool {
+    let on = |flag: &str| services.features.enabled(flag, caller.id, caller.email);
+    on(providers::FLAG) && on("ai.remote")
+}
+
+/// The context a task of the caller's runs in: their settings, their own providers (off
+/// by flag or by their choice in `disabled`), the budget left (`None` until asked).
+async fn context(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    settings: &AiUserSettings,
+    now: Timestamp,
+) -> Result<Context, AppError> {
+    let own = providers::for_layer(services, caller).await?;
+    let mut disabled: Vec<String> = settings
+        .disabled_providers
+        .iter()
+        .cloned()
+        .chain(flagged_off(services, caller))
+        .collect();
+    if !own_providers_on(services, caller) {
+        disabled.extend(own.iter().map(|p| p.name.clone()));
+    }
+    Ok(Context {
+        today: this_month(now),
+        budget_left_usd: None,
+        offline: settings.offline,
+        disabled,
+        full_logging: settings.full_logging,
+        own,
+    })
+}
+
 /// Runs `request` for the caller: a kept answer to the same inputs if there is one, else the
 /// layer's; each attempt goes to the call log and the run to the audit log. The task's flag
 /// (`ai.<task>`) must be on.
@@ -138,8 +176,9 @@ pub async fn run(
     let task = request.task.name();
     require(services.features, &format!("ai.{task}"), caller)?;
     let settings = store::get_settings(db, user).await?;
+    let mut context = context(services, caller, &settings, now).await?;
     // The inputs and the chain that answers them: a new model or provider is asked afresh.
-    let digest = ai.cache_key(&request);
+    let digest = ai.cache_key(&request, &context);
     if let Some(kept) = store::find_output(db, user, task, &digest).await? {
         let mut tx = db.begin().await?;
         store::insert_call(
@@ -175,18 +214,8 @@ pub async fn run(
         });
     }
     let (spent, _) = store::spent_since(db, user, month_start(now)).await?;
-    let context = Context {
-        today: this_month(now),
-        budget_left_usd: budget_micros(ai, &settings).map(|b| (b - spent) as f64 / 1_000_000.0),
-        offline: settings.offline,
-        disabled: settings
-            .disabled_providers
-            .iter()
-            .cloned()
-            .chain(flagged_off(services, caller))
-            .collect(),
-        full_logging: settings.full_logging,
-    };
+    context.budget_left_usd =
+        budget_micros(ai, &settings).map(|b| (b - spent) as f64 / 1_000_000.0);
     let answer = ai.run(&request, &context).await;
     let cost_usd: f64 = answer.attempts.iter().map(|a| a.cost_usd).sum();
     let mut tx = db.begin().await?;
@@ -264,29 +293,32 @@ pub struct ProbeResult {
     pub detail: String,
 }
 
-/// Sends one small spam check to the configured provider `name` alone and logs its calls.
-/// A provider the flags keep off the caller's account is refused like a task turned off.
+/// Sends one small spam check to the provider `name` alone (the caller's own of that name,
+/// else the configured one) and logs its calls. A provider the flags keep off the caller's
+/// account is refused like a task turned off.
 pub async fn test_provider(
     services: Services<'_>,
     caller: Caller<'_>,
     name: &str,
     now: Timestamp,
 ) -> Result<ProbeResult, AppError> {
-    if !services.ai.settings().providers.contains_key(name) {
+    let settings = store::get_settings(services.db, caller.id).await?;
+    let mut context = context(services, caller, &settings, now).await?;
+    let own = context.own.iter().any(|p| p.name == name);
+    if !own && !services.ai.settings().providers.contains_key(name) {
         return Err(AppError::NotFoundDetail(format!(
-            "no provider named {name:?} is configured"
+            "no provider named {name:?}: neither yours nor configured"
         )));
     }
     require(services.features, "ai.remote", caller)?;
-    require(services.features, &format!("ai.providers.{name}"), caller)?;
-    let settings = store::get_settings(services.db, caller.id).await?;
-    let context = Context {
-        today: this_month(now),
-        budget_left_usd: None,
-        offline: false,
-        disabled: Vec::new(),
-        full_logging: settings.full_logging,
-    };
+    if own {
+        require(services.features, providers::FLAG, caller)?;
+    } else {
+        require(services.features, &format!("ai.providers.{name}"), caller)?;
+    }
+    // A test asks the provider whatever the user's switches say.
+    context.offline = false;
+    context.disabled.clear();
     let Some((worked, attempts)) = services.ai.probe(name, &context).await else {
         return Err(AppError::NotFound);
     };
@@ -390,7 +422,7 @@ pub struct SettingsChange {
 }
 
 /// Saves a change to the user's AI settings after checking it against the configured
-/// providers.
+/// providers and the user's own.
 pub async fn update_settings(
     db: &Db,
     ai: &Ai,
@@ -408,8 +440,13 @@ pub async fn update_settings(
         ));
     }
     if let Some(disabled) = &change.disabled_providers {
+        let own: Vec<String> = store::list_providers(db, user)
+            .await?
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
         for (i, name) in disabled.iter().enumerate() {
-            if !ai.settings().providers.contains_key(name) {
+            if !ai.settings().providers.contains_key(name) && !own.contains(name) {
                 invalid.push(Invalid::new(
                     &format!("disabled_providers/{i}"),
                     format!("no provider named {name:?} is configured"),

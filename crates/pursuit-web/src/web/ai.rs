@@ -1,7 +1,8 @@
 //! `/settings/ai`: the AI layer for its user — the month's cost against the budget, the
-//! configured providers (never their keys), the user's choices (local only, full logging,
-//! budget, providers on or off), a spam check to try the layer with, and the call log.
-//! Forms call the same `pursuit_app::ai` use cases as `/api/v1/ai/…`.
+//! configured providers and the user's own (never their keys), adding and changing one's
+//! own, the user's choices (local only, full logging, budget, providers on or off), a spam
+//! check to try the layer with, and the call log. Forms call the same `pursuit_app::ai`
+//! use cases as `/api/v1/ai/…`.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use minijinja::context;
 use pursuit_ai::{Input, Request, Task};
+use pursuit_app::ai::providers::{self as own, OwnProviderView, ProviderInput};
 use pursuit_app::ai::{self as use_case, AiResult, SettingsChange, check_input};
 use pursuit_app::error::AppError;
 use serde_json::{Value, json};
@@ -26,6 +28,15 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/settings/ai", get(page).post(save))
         .route("/settings/ai/spam-check", post(try_spam_check))
         .route("/settings/ai/check-claims", post(try_check_claims))
+        .route("/settings/ai/providers", post(add_provider))
+        .route(
+            "/settings/ai/providers/{name}",
+            get(edit_provider_page).post(save_provider),
+        )
+        .route(
+            "/settings/ai/providers/{name}/delete",
+            post(remove_provider),
+        )
         .route("/settings/ai/providers/{name}/test", post(test_provider))
 }
 
@@ -39,6 +50,138 @@ struct Extras {
     check: Option<Value>,
     /// A claim check just run: the text with its unsupported claims marked.
     claims: Option<Value>,
+    /// The add-a-provider form as posted (never the key), after a refusal.
+    provider_form: Option<BTreeMap<String, String>>,
+}
+
+/// The provider form's fields as the template shows them (never the key).
+const PROVIDER_FIELDS: [&str; 9] = [
+    "name",
+    "kind",
+    "url",
+    "model",
+    "json_mode",
+    "max_tokens",
+    "timeout_secs",
+    "price_in",
+    "price_out",
+];
+
+/// What a blank add-a-provider form shows.
+fn provider_defaults() -> BTreeMap<String, String> {
+    [
+        ("kind", "openai"),
+        ("json_mode", "schema"),
+        ("max_tokens", "2048"),
+        ("timeout_secs", "30"),
+        ("price_in", "0"),
+        ("price_out", "0"),
+        ("used_for", "parse,write,classify,summarise"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// A saved provider as its form shows it.
+fn provider_values(p: &OwnProviderView) -> BTreeMap<String, String> {
+    let used: Vec<&str> = p.used_for.iter().map(|k| k.as_str()).collect();
+    [
+        ("name", p.name.clone()),
+        ("kind", p.kind.as_str().to_owned()),
+        ("url", p.url.clone()),
+        ("model", p.model.clone()),
+        ("json_mode", p.json_mode.as_str().to_owned()),
+        ("max_tokens", p.max_tokens.to_string()),
+        ("timeout_secs", p.timeout_secs.to_string()),
+        ("price_in", p.price_in_per_million.to_string()),
+        ("price_out", p.price_out_per_million.to_string()),
+        ("stream", if p.stream { "on" } else { "" }.to_owned()),
+        ("used_for", used.join(",")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// The provider form as posted, for showing it again: never the key.
+fn provider_posted(form: &FormData) -> BTreeMap<String, String> {
+    let mut values: BTreeMap<String, String> = PROVIDER_FIELDS
+        .iter()
+        .map(|f| ((*f).to_owned(), form.text(f)))
+        .collect();
+    values.insert("stream".to_owned(), form.text("stream"));
+    values.insert("used_for".to_owned(), form.all("used_for").join(","));
+    values
+}
+
+/// The provider form read into the use case's input; a number that does not read is
+/// refused by its API field name.
+fn provider_input(form: &FormData, adding: bool) -> Result<ProviderInput, ApiError> {
+    fn number<T: std::str::FromStr>(
+        form: &FormData,
+        field: &str,
+        pointer: &str,
+        what: &str,
+    ) -> Result<Option<T>, ApiError> {
+        let text = form.text(field);
+        let text = text.trim().trim_start_matches('$');
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse::<T>()
+            .map(Some)
+            .map_err(|_| ApiError::invalid_field(pointer, format!("must be {what}")))
+    }
+    let key = form.text("api_key");
+    let api_key = if adding {
+        Some(Some(key))
+    } else if form.get("remove_key") == Some("on") {
+        Some(None)
+    } else if key.trim().is_empty() {
+        None
+    } else {
+        Some(Some(key))
+    };
+    Ok(ProviderInput {
+        name: adding.then(|| form.text("name")),
+        kind: Some(form.text("kind")),
+        url: Some(form.text("url")),
+        model: Some(form.text("model")),
+        api_key,
+        json_mode: Some(form.text("json_mode")).filter(|m| !m.is_empty()),
+        stream: Some(form.get("stream") == Some("on")),
+        max_tokens: number(
+            form,
+            "max_tokens",
+            "/max_tokens",
+            "a whole number of tokens",
+        )?,
+        timeout_secs: number(
+            form,
+            "timeout_secs",
+            "/timeout_secs",
+            "a whole number of seconds",
+        )?,
+        price_in_per_million: number(
+            form,
+            "price_in",
+            "/price_in_per_million",
+            "an amount in US dollars, such as 0 or 2.50",
+        )?
+        .filter(|p: &f64| p.is_finite())
+        .or(Some(0.0)),
+        price_out_per_million: number(
+            form,
+            "price_out",
+            "/price_out_per_million",
+            "an amount in US dollars, such as 0 or 10",
+        )?
+        .filter(|p: &f64| p.is_finite())
+        .or(Some(0.0)),
+        used_for: Some(form.all("used_for")),
+        position: None,
+    })
 }
 
 fn money(usd: f64) -> String {
@@ -65,7 +208,28 @@ async fn show(
         id: current.id(),
         email: &current.user.email,
     };
-    let flagged = use_case::flagged_off(state.ai_services(), caller);
+    let services = state.ai_services();
+    let flagged = use_case::flagged_off(services, caller);
+    let own_on = use_case::own_providers_on(services, caller);
+    let mine = own::list(services, caller).await?;
+    let own_rows: Vec<Value> = mine
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "kind": p.kind.as_str(),
+                "url": p.url,
+                "model": p.model,
+                "has_key": p.has_key,
+                "key_problem": p.key_problem,
+                "paid": p.price_in_per_million > 0.0 || p.price_out_per_million > 0.0,
+                "used_for": p.used_for.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                "off_by_flag": !own_on,
+                "off_by_you": settings.disabled_providers.contains(&p.name),
+                "circuit": state.ai.circuit(&own::breaker(p.id)),
+            })
+        })
+        .collect();
     let providers: Vec<Value> = state
         .ai
         .providers()
@@ -98,7 +262,12 @@ async fn show(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let mut enabled: Vec<String> = providers
+    let choosable: Vec<Value> = providers
+        .iter()
+        .chain(own_rows.iter())
+        .map(|p| json!({"name": p["name"], "model": p["model"]}))
+        .collect();
+    let mut enabled: Vec<String> = choosable
         .iter()
         .filter_map(|p| p["name"].as_str())
         .filter(|name| !settings.disabled_providers.iter().any(|d| d == name))
@@ -147,6 +316,13 @@ async fn show(
             enabled => enabled,
             instance_offline => state.ai.settings().offline,
             providers => template_value(&Value::Array(providers)),
+            own => template_value(&Value::Array(own_rows)),
+            own_on => own_on,
+            own_full => mine.len() >= own::MAX_PROVIDERS,
+            choosable => template_value(&Value::Array(choosable)),
+            pf => template_value(&extras.provider_form.clone().unwrap_or_else(provider_defaults)),
+            pf_open => extras.provider_form.is_some(),
+            private_ok => state.ai.settings().user_providers_private,
             spent => money(usage.spent_usd),
             budget => usage.budget_usd.map(money),
             share => share,
@@ -162,6 +338,9 @@ async fn show(
 #[derive(serde::Deserialize, Default)]
 struct Done {
     saved: Option<String>,
+    added: Option<String>,
+    changed: Option<String>,
+    removed: Option<String>,
 }
 
 async fn page(
@@ -169,8 +348,19 @@ async fn page(
     user: PageUser,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, ApiError> {
+    let notice = if let Some(name) = done.added {
+        Some(format!(
+            "Provider {name} added. Try it with \"Test connection\"."
+        ))
+    } else if let Some(name) = done.changed {
+        Some(format!("Provider {name} saved."))
+    } else if let Some(name) = done.removed {
+        Some(format!("Provider {name} removed, and its key with it."))
+    } else {
+        done.saved.map(|_| "AI settings saved.".to_owned())
+    };
     let extras = Extras {
-        notice: done.saved.map(|_| "AI settings saved.".to_owned()),
+        notice,
         ..Extras::default()
     };
     show(&state, &user, extras, StatusCode::OK).await
@@ -217,11 +407,20 @@ async fn save(
         }
     };
     let enabled = form.all("enabled");
+    let caller = use_case::Caller {
+        id: page.0.id(),
+        email: &page.0.user.email,
+    };
+    let mine = match own::list(state.ai_services(), caller).await {
+        Ok(mine) => mine,
+        Err(error) => return Err(error.into()),
+    };
     let disabled: Vec<String> = state
         .ai
         .providers()
         .into_iter()
         .map(|p| p.name)
+        .chain(mine.into_iter().map(|p| p.name))
         .filter(|name| !enabled.contains(name))
         .collect();
     let change = SettingsChange {
@@ -238,6 +437,136 @@ async fn save(
         Ok(_) => Ok(Redirect::to("/settings/ai?saved=1").into_response()),
         Err(error) => refused(&state, &page, error, &form).await,
     }
+}
+
+/// Adds a provider of the user's own (the use case behind `POST /api/v1/ai/providers`).
+async fn add_provider(
+    State(state): State<AppState>,
+    PageForm { user: page, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let caller = use_case::Caller {
+        id: page.0.id(),
+        email: &page.0.user.email,
+    };
+    let result = match provider_input(&form, true) {
+        Ok(input) => own::create(state.ai_services(), caller, input, Timestamp::now())
+            .await
+            .map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(added) => {
+            Ok(Redirect::to(&format!("/settings/ai?added={}#own", added.name)).into_response())
+        }
+        Err(error) => {
+            let status = error.kind().status();
+            if !status.is_client_error() {
+                return Err(error);
+            }
+            let extras = Extras {
+                error: Some(forms::message(&error)),
+                provider_form: Some(provider_posted(&form)),
+                ..Extras::default()
+            };
+            show(&state, &page, extras, status).await
+        }
+    }
+}
+
+async fn show_provider(
+    state: &AppState,
+    user: &PageUser,
+    name: &str,
+    posted: Option<BTreeMap<String, String>>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let caller = use_case::Caller {
+        id: user.0.id(),
+        email: &user.0.user.email,
+    };
+    let provider = own::get(state.ai_services(), caller, name).await?;
+    let values = posted.unwrap_or_else(|| provider_values(&provider));
+    Ok(render(
+        "ai_provider.html",
+        status,
+        context! {
+            version => state.settings.version,
+            page => "settings",
+            user => user.view(),
+            csrf => user.csrf(),
+            error => error,
+            name => provider.name,
+            has_key => provider.has_key,
+            key_problem => provider.key_problem,
+            pf => template_value(&values),
+            private_ok => state.ai.settings().user_providers_private,
+        },
+    ))
+}
+
+/// The edit form of one of the user's providers.
+async fn edit_provider_page(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    user: PageUser,
+) -> Result<Response, ApiError> {
+    show_provider(&state, &user, &name, None, None, StatusCode::OK).await
+}
+
+/// Saves the edit form (the use case behind `PATCH /api/v1/ai/providers/{name}`).
+async fn save_provider(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    PageForm { user: page, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let caller = use_case::Caller {
+        id: page.0.id(),
+        email: &page.0.user.email,
+    };
+    let result = match provider_input(&form, false) {
+        Ok(input) => own::update(state.ai_services(), caller, &name, input, Timestamp::now())
+            .await
+            .map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(saved) => {
+            Ok(Redirect::to(&format!("/settings/ai?changed={}#own", saved.name)).into_response())
+        }
+        Err(error) => {
+            let status = error.kind().status();
+            if !status.is_client_error() || status == StatusCode::NOT_FOUND {
+                return Err(error);
+            }
+            let mut posted = provider_posted(&form);
+            posted.insert("name".to_owned(), name.clone());
+            show_provider(
+                &state,
+                &page,
+                &name,
+                Some(posted),
+                Some(forms::message(&error)),
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// Removes one of the user's providers (the use case behind
+/// `DELETE /api/v1/ai/providers/{name}`).
+async fn remove_provider(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    PageForm { user: page, .. }: PageForm,
+) -> Result<Response, ApiError> {
+    let caller = use_case::Caller {
+        id: page.0.id(),
+        email: &page.0.user.email,
+    };
+    own::delete(state.ai_services(), caller, &name, Timestamp::now()).await?;
+    Ok(Redirect::to(&format!("/settings/ai?removed={name}#own")).into_response())
 }
 
 /// The text cut into pieces, each marked when it lies in one of `spans` (byte ranges;

@@ -18,6 +18,7 @@ mod faults;
 mod imports;
 mod matching;
 mod oidc;
+mod own_providers;
 mod pages;
 mod platform;
 mod postings;

@@ -35,6 +35,8 @@ enum Fixture {
     Notification,
     Posting,
     ResumeVersion,
+    /// Named by its name, not an id.
+    AiProvider,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -156,7 +158,18 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Access::Caller(None)
         }
         ("patch", "/api/v1/ai/settings") => Access::Caller(Some(json!({ "offline": false }))),
-        ("post", "/api/v1/ai/providers/{name}/test") => Access::Caller(None),
+        ("post", "/api/v1/ai/providers/{name}/test") => Access::ById(Fixture::AiProvider, None),
+        ("get", "/api/v1/ai/providers") => Access::Caller(None),
+        ("post", "/api/v1/ai/providers") => Access::Caller(Some(json!({
+            "name": "bob-provider", "kind": "openai", "url": "https://bob.example.com", "model": "bob-model"
+        }))),
+        ("get" | "delete", "/api/v1/ai/providers/{name}") => {
+            Access::ById(Fixture::AiProvider, None)
+        }
+        ("patch", "/api/v1/ai/providers/{name}") => Access::ById(
+            Fixture::AiProvider,
+            Some(json!({ "model": "bob was here" })),
+        ),
         _ => return None,
     })
 }
@@ -215,9 +228,13 @@ both_backends! {
             .json(&json!({ "text": "Alice Secret Resume\nalice.resume@example.org" }))
             .send().await.unwrap().json().await.unwrap();
         let alice_resume = alice_rv["id"].as_str().unwrap().to_owned();
+        let alice_pr = app.client.post(app.url("/api/v1/ai/providers")).bearer_auth(&alice_secret)
+            .json(&json!({ "name": "alice-provider", "kind": "openai", "url": "https://alice-secret-host.example.com", "model": "Alice Secret Model", "api_key": "sk-alice-secret-key-000" }))
+            .send().await.unwrap();
+        assert_eq!(alice_pr.status(), StatusCode::CREATED);
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification"];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -231,6 +248,7 @@ both_backends! {
             Fixture::Notification => alice_notification.as_str(),
             Fixture::Posting => alice_posting.as_str(),
             Fixture::ResumeVersion => alice_resume.as_str(),
+            Fixture::AiProvider => "alice-provider",
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;
@@ -244,7 +262,8 @@ both_backends! {
                     Access::Public => continue,
                     Access::Caller(body) => (path.clone(), body, false),
                     Access::ById(fixture, body) => {
-                        (path.replace("{id}", alice_id_of(fixture)), body, true)
+                        let id = alice_id_of(fixture);
+                        (path.replace("{id}", id).replace("{name}", id), body, true)
                     }
                     Access::ByIdInBody(fixture, field) => {
                         (path.clone(), Some(json!({ field: alice_id_of(fixture) })), true)
@@ -284,6 +303,9 @@ both_backends! {
         let alice_after: Value = app.client.get(app.url("/api/v1/auth/me")).bearer_auth(&alice_secret)
             .send().await.unwrap().json().await.unwrap();
         assert_eq!(alice_after["user"]["display_name"], "Alice Privatename", "Bob changed nothing of Alice's");
+        let alice_provider: Value = app.client.get(app.url("/api/v1/ai/providers/alice-provider")).bearer_auth(&alice_secret)
+            .send().await.unwrap().json().await.unwrap();
+        assert_eq!(alice_provider["model"], "Alice Secret Model", "Bob changed or removed Alice's provider");
         let alice_session = app.client.get(app.url("/api/v1/auth/me")).header("cookie", &alice.cookie).send().await.unwrap();
         assert_eq!(alice_session.status(), StatusCode::OK, "Bob's logouts ended none of Alice's sessions");
     }
