@@ -50,8 +50,9 @@ struct Extras {
     check: Option<Value>,
     /// A claim check just run: the text with its unsupported claims marked.
     claims: Option<Value>,
-    /// The add-a-provider form as posted (never the key), after a refusal.
+    /// The add-a-provider form as posted (never the key), after a refusal, and why.
     provider_form: Option<BTreeMap<String, String>>,
+    provider_error: Option<String>,
 }
 
 /// The provider form's fields as the template shows them (never the key).
@@ -322,6 +323,7 @@ async fn show(
             choosable => template_value(&Value::Array(choosable)),
             pf => template_value(&extras.provider_form.clone().unwrap_or_else(provider_defaults)),
             pf_open => extras.provider_form.is_some(),
+            pf_error => extras.provider_error,
             private_ok => state.ai.settings().user_providers_private,
             spent => money(usage.spent_usd),
             budget => usage.budget_usd.map(money),
@@ -464,7 +466,8 @@ async fn add_provider(
                 return Err(error);
             }
             let extras = Extras {
-                error: Some(forms::message(&error)),
+                error: Some("The provider was not added: see the form below.".to_owned()),
+                provider_error: Some(forms::message(&error)),
                 provider_form: Some(provider_posted(&form)),
                 ..Extras::default()
             };
