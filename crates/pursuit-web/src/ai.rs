@@ -417,9 +417,19 @@ pub struct UsageResponse {
     providers: Vec<pursuit_ai::ProviderInfo>,
     /// The instance runs the local engine only.
     offline: bool,
+    /// Each AI feature flag and whether it is on for the caller (`ai.remote`,
+    /// `ai.user_providers`, `ai.spam_check`, …).
+    features: Vec<FeatureState>,
 }
 
-/// This month's AI cost and calls, the budget, and the configured providers.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FeatureState {
+    name: String,
+    on: bool,
+}
+
+/// This month's AI cost and calls, the budget, the configured providers and which AI
+/// features are on for the caller.
 #[utoipa::path(get, path = "/api/v1/ai/usage", tag = "ai",
     responses(
         (status = 200, description = "The month so far", body = UsageResponse),
@@ -437,6 +447,13 @@ async fn usage(
         budget_usd: usage.budget_usd,
         providers: state.ai.providers(),
         offline: state.ai.settings().offline,
+        features: use_case::features(state.ai_services(), caller(&current))
+            .into_iter()
+            .map(|(name, on)| FeatureState {
+                name: name.to_owned(),
+                on,
+            })
+            .collect(),
     }))
 }
 

@@ -128,6 +128,20 @@ pub fn flagged_off(services: Services<'_>, caller: Caller<'_>) -> Vec<String> {
         .collect()
 }
 
+/// Each AI feature flag and whether it is on for the caller.
+pub fn features(services: Services<'_>, caller: Caller<'_>) -> Vec<(&'static str, bool)> {
+    pursuit_domain::flags::KNOWN
+        .iter()
+        .filter(|name| name.starts_with("ai."))
+        .map(|name| {
+            (
+                *name,
+                services.features.enabled(name, caller.id, caller.email),
+            )
+        })
+        .collect()
+}
+
 /// Whether the caller's own providers may be called: `ai.user_providers` and `ai.remote`.
 pub fn own_providers_on(services: Services<'_>, caller: Caller<'_>) -> bool {
     let on = |flag: &str| services.features.enabled(flag, caller.id, caller.email);

@@ -185,6 +185,20 @@ fn provider_input(form: &FormData, adding: bool) -> Result<ProviderInput, ApiErr
     })
 }
 
+/// What an AI feature flag turns on, in words.
+fn feature_label(name: &str) -> &'static str {
+    match name {
+        "ai.remote" => "AI providers (without it, the built-in engine answers everything)",
+        "ai.user_providers" => "Providers of your own",
+        "ai.parse_resume" => "Reading resumes",
+        "ai.parse_job_description" => "Reading job postings",
+        "ai.pain_point_map" => "Pain-point maps",
+        "ai.spam_check" => "Spam check",
+        "ai.check_claims" => "Checking texts against your resume",
+        _ => "Another AI feature",
+    }
+}
+
 fn money(usd: f64) -> String {
     if usd == 0.0 {
         "$0".to_owned()
@@ -210,6 +224,10 @@ async fn show(
         email: &current.user.email,
     };
     let services = state.ai_services();
+    let features: Vec<Value> = use_case::features(services, caller)
+        .into_iter()
+        .map(|(name, on)| json!({"label": feature_label(name), "name": name, "on": on}))
+        .collect();
     let flagged = use_case::flagged_off(services, caller);
     let own_on = use_case::own_providers_on(services, caller);
     let mine = own::list(services, caller).await?;
@@ -318,6 +336,7 @@ async fn show(
             instance_offline => state.ai.settings().offline,
             providers => template_value(&Value::Array(providers)),
             own => template_value(&Value::Array(own_rows)),
+            features => template_value(&Value::Array(features)),
             own_on => own_on,
             own_full => mine.len() >= own::MAX_PROVIDERS,
             choosable => template_value(&Value::Array(choosable)),

@@ -253,6 +253,11 @@ both_backends! {
         assert!(problem(off, StatusCode::FORBIDDEN).await.contains("ai.user_providers"));
         let html = page(&app, "/settings/ai", Some(ana.cookie.as_str())).await.text().await.unwrap();
         assert!(html.contains("not enabled for your account") && !html.contains("Add provider"), "{html}");
+        assert!(html.contains("<strong>Off</strong>: Providers of your own") && html.contains("<strong>On</strong>: Spam check"), "{html}");
+        let usage = json_body(send(&app, &token, "GET", "/api/v1/ai/usage", None).await, "application/json").await;
+        let features = usage["features"].as_array().unwrap();
+        assert!(features.contains(&json!({"name": "ai.user_providers", "on": false})), "{usage}");
+        assert!(features.contains(&json!({"name": "ai.spam_check", "on": true})), "{usage}");
 
         let beta = sign_in(&app, "beta@example.org", 1).await;
         let beta_token = api_token(&app, &beta, "own").await.1;
