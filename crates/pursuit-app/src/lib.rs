@@ -28,6 +28,7 @@
 //!   ranked against a read version (off the async threads, one query per page).
 //! - [`postings`]: adding a job posting (pasted or fetched), reading it again, recording
 //!   a read, each saved to the tracker as a `Saved` application.
+//! - [`preferences`]: job preferences read into normalised values, and their tags.
 //! - [`mail`]: the `mail.send` job's payload.
 //! - [`reminders`]: custom reminders, the default rules of a status or an interview, the
 //!   `reminder.dispatch` scan, the `reminder.deliver` jobs it plans, and
@@ -59,6 +60,7 @@ pub mod imports;
 pub mod mail;
 pub mod matching;
 pub mod postings;
+pub mod preferences;
 pub mod reminders;
 pub mod resumes;
 pub mod secrets;

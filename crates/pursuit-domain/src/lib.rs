@@ -12,6 +12,7 @@
 //! - [`flags`]: feature flags and their gradual rollout.
 //! - [`net`]: which addresses Pursuit may connect to on a user's behalf (SSRF guard).
 //! - [`reminder_rules`]: the default reminders a status change plans.
+//! - [`preferences`]: job preferences read into normalised values, and their tags.
 
 pub mod account;
 pub mod application;
@@ -20,6 +21,7 @@ pub mod company;
 pub mod flags;
 pub mod ids;
 pub mod net;
+pub mod preferences;
 pub mod reminder_rules;
 pub mod schedule;
 pub mod settings;

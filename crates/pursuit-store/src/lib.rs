@@ -39,6 +39,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod pain_points;
 pub mod postings;
+pub mod preferences;
 pub mod reminders;
 pub mod resumes;
 pub mod schema;

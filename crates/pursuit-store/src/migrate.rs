@@ -69,6 +69,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_application_tag_list"),
     migration!(21, "0021_ai"),
     migration!(22, "0022_ai_user_providers"),
+    migration!(23, "0023_job_preferences"),
 ];
 
 /// The schema version this build writes.

@@ -36,6 +36,7 @@ mod notifications;
 mod page;
 mod pages;
 mod postings;
+mod preferences;
 pub mod problem;
 mod reminders;
 pub mod request_id;
@@ -211,6 +212,7 @@ impl AppState {
         (name = "notifications", description = "Reminder delivery the user sees: in-app notifications and the calendar feed"),
         (name = "analytics", description = "What worked: totals, trends, sources, stage conversion, time in stage"),
         (name = "ai", description = "The AI layer: parsing, pain-point maps and spam checks through the configured providers or the local engine; the call log, the month's cost, the caller's AI settings"),
+        (name = "preferences", description = "Job preferences: titles, places, remote or not, a salary band, seniority, company size, read into normalised values, and the preference tags computed from them"),
     ),
 )]
 struct ApiDoc;
@@ -269,6 +271,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(similarity::router())
         .merge(ai::router())
         .merge(ai_providers::router())
+        .merge(preferences::router())
         .merge(callbacks::router())
         .split_for_parts();
     document_platform_responses(&mut doc);

@@ -33,6 +33,7 @@ mod charts;
 mod filters;
 mod forms;
 mod jobs;
+mod preferences;
 mod resume;
 mod settings;
 mod sidebar;
@@ -65,6 +66,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(sidebar::routes())
         .merge(settings::routes())
         .merge(ai::routes())
+        .merge(preferences::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -120,6 +122,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/resume_compare.html"),
     ),
     ("filters.html", include_str!("../templates/filters.html")),
+    (
+        "preferences.html",
+        include_str!("../templates/preferences.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -926,6 +932,15 @@ mod tests {
             if let Err(error) = env.add_template(name, source) {
                 panic!("{name}: {error:#}");
             }
+        }
+        // A template file left out of `TEMPLATES` is a 500 at run time: every file is listed.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                super::TEMPLATES.iter().any(|(listed, _)| *listed == name),
+                "templates/{name} is not in TEMPLATES"
+            );
         }
     }
 

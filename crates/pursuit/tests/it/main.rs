@@ -22,6 +22,7 @@ mod own_providers;
 mod pages;
 mod platform;
 mod postings;
+mod preferences;
 mod queue;
 mod resumes;
 mod similarity;

@@ -160,6 +160,10 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("patch", "/api/v1/ai/settings") => Access::Caller(Some(json!({ "offline": false }))),
         ("post", "/api/v1/ai/providers/{name}/test") => Access::ById(Fixture::AiProvider, None),
         ("get", "/api/v1/ai/providers") => Access::Caller(None),
+        ("get", "/api/v1/job-preferences") => Access::Caller(None),
+        ("put", "/api/v1/job-preferences") => {
+            Access::Caller(Some(json!({ "titles": ["Bob's title"] })))
+        }
         ("post", "/api/v1/ai/providers") => Access::Caller(Some(json!({
             "name": "bob-provider", "kind": "openai", "url": "https://bob.example.com", "model": "bob-model"
         }))),
