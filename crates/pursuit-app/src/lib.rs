@@ -29,6 +29,8 @@
 //! - [`postings`]: adding a job posting (pasted or fetched), reading it again, recording
 //!   a read, each saved to the tracker as a `Saved` application.
 //! - [`preferences`]: job preferences read into normalised values, and their tags.
+//! - [`profile`]: the profile and projects, typed or imported (active resume version, JSON
+//!   Resume) without overwriting what the user wrote.
 //! - [`mail`]: the `mail.send` job's payload.
 //! - [`reminders`]: custom reminders, the default rules of a status or an interview, the
 //!   `reminder.dispatch` scan, the `reminder.deliver` jobs it plans, and
@@ -61,6 +63,7 @@ pub mod mail;
 pub mod matching;
 pub mod postings;
 pub mod preferences;
+pub mod profile;
 pub mod reminders;
 pub mod resumes;
 pub mod secrets;

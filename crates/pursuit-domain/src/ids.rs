@@ -66,4 +66,6 @@ id_type! {
     AiOutputId,
     /// A provider a user entered in the AI settings page.
     AiProviderId,
+    /// A project on a user's profile.
+    ProjectId,
 }

@@ -40,6 +40,7 @@ pub mod migrate;
 pub mod pain_points;
 pub mod postings;
 pub mod preferences;
+pub mod profiles;
 pub mod reminders;
 pub mod resumes;
 pub mod schema;

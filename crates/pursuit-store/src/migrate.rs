@@ -70,6 +70,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_ai"),
     migration!(22, "0022_ai_user_providers"),
     migration!(23, "0023_job_preferences"),
+    migration!(24, "0024_profile_projects"),
 ];
 
 /// The schema version this build writes.

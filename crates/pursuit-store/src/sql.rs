@@ -59,7 +59,8 @@ id_values!(
     PainPointMapId,
     AiCallId,
     AiOutputId,
-    AiProviderId
+    AiProviderId,
+    ProjectId
 );
 
 macro_rules! value_from {

@@ -38,6 +38,7 @@ mod pages;
 mod postings;
 mod preferences;
 pub mod problem;
+mod profile;
 mod reminders;
 pub mod request_id;
 mod resumes;
@@ -212,6 +213,7 @@ impl AppState {
         (name = "notifications", description = "Reminder delivery the user sees: in-app notifications and the calendar feed"),
         (name = "analytics", description = "What worked: totals, trends, sources, stage conversion, time in stage"),
         (name = "ai", description = "The AI layer: parsing, pain-point maps and spam checks through the configured providers or the local engine; the call log, the month's cost, the caller's AI settings"),
+        (name = "profile", description = "The profile and projects documents are written from: typed, or imported from the active resume version or a JSON Resume document"),
         (name = "preferences", description = "Job preferences: titles, places, remote or not, a salary band, seniority, company size, read into normalised values, and the preference tags computed from them"),
     ),
 )]
@@ -272,6 +274,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(ai::router())
         .merge(ai_providers::router())
         .merge(preferences::router())
+        .merge(profile::router())
         .merge(callbacks::router())
         .split_for_parts();
     document_platform_responses(&mut doc);

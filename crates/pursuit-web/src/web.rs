@@ -34,6 +34,7 @@ mod filters;
 mod forms;
 mod jobs;
 mod preferences;
+mod profile;
 mod resume;
 mod settings;
 mod sidebar;
@@ -67,6 +68,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(settings::routes())
         .merge(ai::routes())
         .merge(preferences::routes())
+        .merge(profile::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -122,6 +124,12 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/resume_compare.html"),
     ),
     ("filters.html", include_str!("../templates/filters.html")),
+    ("profile.html", include_str!("../templates/profile.html")),
+    ("project.html", include_str!("../templates/project.html")),
+    (
+        "project_fields.html",
+        include_str!("../templates/project_fields.html"),
+    ),
     (
         "preferences.html",
         include_str!("../templates/preferences.html"),

@@ -23,6 +23,7 @@ mod pages;
 mod platform;
 mod postings;
 mod preferences;
+mod profile;
 mod queue;
 mod resumes;
 mod similarity;

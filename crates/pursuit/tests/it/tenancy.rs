@@ -37,6 +37,7 @@ enum Fixture {
     ResumeVersion,
     /// Named by its name, not an id.
     AiProvider,
+    Project,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -161,6 +162,16 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("post", "/api/v1/ai/providers/{name}/test") => Access::ById(Fixture::AiProvider, None),
         ("get", "/api/v1/ai/providers") => Access::Caller(None),
         ("get", "/api/v1/job-preferences") => Access::Caller(None),
+        ("get" | "put", "/api/v1/profile") => Access::Caller(None),
+        ("post", "/api/v1/profile/import") => Access::Caller(Some(
+            json!({ "source": "json_resume", "document": { "basics": { "name": "Bob" } } }),
+        )),
+        ("get", "/api/v1/projects") => Access::Caller(None),
+        ("post", "/api/v1/projects") => Access::Caller(Some(json!({ "title": "Bob's project" }))),
+        ("get" | "delete", "/api/v1/projects/{id}") => Access::ById(Fixture::Project, None),
+        ("patch", "/api/v1/projects/{id}") => {
+            Access::ById(Fixture::Project, Some(json!({ "title": "bob was here" })))
+        }
         ("put", "/api/v1/job-preferences") => {
             Access::Caller(Some(json!({ "titles": ["Bob's title"] })))
         }
@@ -236,9 +247,15 @@ both_backends! {
             .json(&json!({ "name": "alice-provider", "kind": "openai", "url": "https://alice-secret-host.example.com", "model": "Alice Secret Model", "api_key": "sk-alice-secret-key-000" }))
             .send().await.unwrap();
         assert_eq!(alice_pr.status(), StatusCode::CREATED);
+        let alice_pj: Value = app.client.post(app.url("/api/v1/projects")).bearer_auth(&alice_secret)
+            .json(&json!({ "title": "Alice Secret Project", "description": "Alice's hidden work" }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_project = alice_pj["id"].as_str().unwrap().to_owned();
+        app.client.put(app.url("/api/v1/profile")).bearer_auth(&alice_secret)
+            .json(&json!({ "headline": "Alice Secret Headline" })).send().await.unwrap();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000"];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -253,6 +270,7 @@ both_backends! {
             Fixture::Posting => alice_posting.as_str(),
             Fixture::ResumeVersion => alice_resume.as_str(),
             Fixture::AiProvider => "alice-provider",
+            Fixture::Project => alice_project.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;

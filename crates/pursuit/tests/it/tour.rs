@@ -187,6 +187,8 @@ async fn every_page_passes_axe_in_light_and_dark_on_a_laptop_and_a_phone() {
             ("analytics", "/analytics".to_owned()),
             ("settings", "/settings".to_owned()),
             ("ai", "/settings/ai".to_owned()),
+            ("preferences", "/preferences".to_owned()),
+            ("profile", "/profile".to_owned()),
         ];
         for (name, path) in &pages {
             for width in [1400, 390] {
