@@ -188,13 +188,32 @@ impl Sources {
                 self.check_numbers(body, &mut found);
                 self.check_names(body, &mut found);
             }
+            // A sentence the material holds word for word is the user's own: whatever it
+            // names, they wrote it (a copied bullet whose employer or figure the resume's
+            // reader did not pick out as such).
+            let own = self.holds_sentence(body);
             for mut claim in dedupe(found) {
+                if own && !claim.supported {
+                    claim.supported = true;
+                    claim.reason = "your own words: your resume has this sentence".to_owned();
+                }
                 claim.start += sentence.start;
                 claim.end += sentence.start;
                 claims.push(claim);
             }
         }
         claims
+    }
+
+    /// Whether the material holds `sentence` word for word (four words or more; list and
+    /// heading marks aside).
+    fn holds_sentence(&self, sentence: &str) -> bool {
+        let bare = sentence
+            .trim()
+            .trim_start_matches(['-', '*', '•', '#', '>'])
+            .trim()
+            .trim_end_matches(['.', ';', ',']);
+        bare.split_whitespace().count() >= 4 && self.text.contains(&squash(bare))
     }
 
     fn contains(&self, phrase: &str) -> bool {

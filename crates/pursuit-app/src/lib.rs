@@ -28,6 +28,8 @@
 //!   ranked against a read version (off the async threads, one query per page).
 //! - [`postings`]: adding a job posting (pasted or fetched), reading it again, recording
 //!   a read, each saved to the tracker as a `Saved` application.
+//! - [`documents`]: a CV tailored to a posting from the user's own material, checked by
+//!   the truthfulness guard; export waits until every claim is supported or confirmed.
 //! - [`preferences`]: job preferences read into normalised values, and their tags.
 //! - [`profile`]: the profile and projects, typed or imported (active resume version, JSON
 //!   Resume) without overwriting what the user wrote.
@@ -54,6 +56,7 @@ pub mod applications;
 pub mod board;
 pub mod calendar;
 pub mod contacts;
+pub mod documents;
 pub mod embeddings;
 pub mod error;
 pub mod fields;

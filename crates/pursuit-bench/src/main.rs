@@ -33,6 +33,7 @@ mod queue;
 mod ranking;
 mod reminders;
 mod skills;
+mod tailoring;
 mod tracker;
 
 #[derive(Parser)]
@@ -119,6 +120,27 @@ enum Bench {
         /// Contact-field truth: a CSV `file,name,email,phone`.
         #[arg(long)]
         truth: Option<PathBuf>,
+    },
+    /// Tailored CVs from the built-in engine: unsupported claims the guard finds, required
+    /// skills kept and named, time per document.
+    Tailor {
+        /// Resumes in category folders (the first file of each is used).
+        #[arg(long)]
+        resumes: PathBuf,
+        /// Google careers sample (`;`-separated CSV with Title, Responsibilities, …).
+        #[arg(long)]
+        google: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        resumes_limit: usize,
+        #[arg(long, default_value_t = 10)]
+        postings: usize,
+        /// Which file of each folder (0: the first) and how far the postings are shifted:
+        /// 0 is the set the guard was tuned on, another offset a set it never saw.
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Print examples of unsupported claims.
+        #[arg(long)]
+        show: bool,
     },
     /// The matcher's speed: one parsed pair, and ranking many parsed postings for a resume.
     Match {
@@ -402,6 +424,14 @@ async fn main() -> anyhow::Result<()> {
             max_tokens,
         } => ai::model(&url, &model, timeout_secs, max_tokens).await,
         Bench::Resumes { dir, truth } => documents::resumes(&dir, truth.as_deref()).await,
+        Bench::Tailor {
+            resumes,
+            google,
+            resumes_limit,
+            postings,
+            offset,
+            show,
+        } => tailoring::run(&resumes, &google, resumes_limit, postings, offset, show).await,
         Bench::Skills {
             skillspan,
             esco,

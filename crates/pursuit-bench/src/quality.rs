@@ -337,7 +337,7 @@ fn lookup(
 }
 
 /// Rows of a `;`-separated file with `"`-quoted cells that may span lines.
-fn semicolon_csv(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn semicolon_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut cell = String::new();

@@ -68,4 +68,6 @@ id_type! {
     AiProviderId,
     /// A project on a user's profile.
     ProjectId,
+    /// A document Pursuit wrote for a user (a tailored CV).
+    DocumentId,
 }

@@ -31,6 +31,7 @@ pub mod applications;
 pub mod audit;
 pub mod db;
 pub mod delivery;
+pub mod documents;
 pub mod embeddings;
 mod error;
 pub mod idempotency;

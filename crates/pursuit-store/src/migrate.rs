@@ -71,6 +71,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_ai_user_providers"),
     migration!(23, "0023_job_preferences"),
     migration!(24, "0024_profile_projects"),
+    migration!(25, "0025_documents"),
 ];
 
 /// The schema version this build writes.

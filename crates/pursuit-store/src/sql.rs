@@ -60,7 +60,8 @@ id_values!(
     AiCallId,
     AiOutputId,
     AiProviderId,
-    ProjectId
+    ProjectId,
+    DocumentId
 );
 
 macro_rules! value_from {

@@ -12,4 +12,5 @@ pub mod posting;
 pub mod resume;
 pub mod salary;
 pub mod skills;
+pub mod tailor;
 pub mod title_words;

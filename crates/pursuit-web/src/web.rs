@@ -30,6 +30,7 @@ use crate::problem::ApiError;
 mod ai;
 mod analytics;
 mod charts;
+mod documents;
 mod filters;
 mod forms;
 mod jobs;
@@ -69,6 +70,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(ai::routes())
         .merge(preferences::routes())
         .merge(profile::routes())
+        .merge(documents::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -125,6 +127,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("filters.html", include_str!("../templates/filters.html")),
     ("profile.html", include_str!("../templates/profile.html")),
+    ("document.html", include_str!("../templates/document.html")),
+    (
+        "documents.html",
+        include_str!("../templates/documents.html"),
+    ),
     ("project.html", include_str!("../templates/project.html")),
     (
         "project_fields.html",

@@ -508,25 +508,13 @@ pub async fn update_settings(
 pub struct ClaimCheck {
     /// Every claim, supported or not, in the text's order.
     pub claims: Vec<pursuit_ai::guard::Claim>,
-    /// How many resume versions the text was checked against.
+    /// How many sources the text was checked against (resume versions, and the profile
+    /// with its projects).
     pub versions: usize,
 }
 
-/// String leaves of a JSON value (a version's corrections), one per line.
-fn json_strings(value: &Value, out: &mut String) {
-    match value {
-        Value::String(s) => {
-            out.push_str(s);
-            out.push('\n');
-        }
-        Value::Array(items) => items.iter().for_each(|v| json_strings(v, out)),
-        Value::Object(fields) => fields.values().for_each(|v| json_strings(v, out)),
-        _ => {}
-    }
-}
-
 /// Checks `text` against everything the user wrote about themselves: the text of every
-/// resume version and their corrections. `context` (a posting, a company, a recipient)
+/// resume version and their corrections, the profile and the projects. `context` (a posting, a company, a recipient)
 /// names what the text may mention without claiming it. No resume yet: a conflict, since
 /// every claim would be unsupported.
 pub async fn check_claims(
@@ -548,15 +536,7 @@ pub async fn check_claims(
     if !invalid.is_empty() {
         return Err(AppError::Invalid(invalid));
     }
-    let versions = pursuit_store::resumes::list_versions(db, user).await?;
-    let mut material = Vec::new();
-    for version in &versions {
-        let mut own = version.raw_text.clone().unwrap_or_default();
-        json_strings(&version.corrections, &mut own);
-        if !own.trim().is_empty() {
-            material.push(own);
-        }
-    }
+    let material = crate::documents::material(db, user).await?;
     if material.is_empty() {
         return Err(AppError::Conflict(
             "no resume text yet: add a resume first, so claims have something to be checked against"

@@ -30,6 +30,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/jobs", get(list).post(add))
         .route("/jobs/{id}", get(posting_page))
         .route("/jobs/{id}/read", post(read_again))
+        .route("/jobs/{id}/cv", post(tailor_cv))
         .route("/companies/{id}", get(company_page))
 }
 
@@ -283,11 +284,26 @@ async fn show_posting(
         Err(AppError::Conflict(_)) => (None, Some("this posting is not read yet".to_owned())),
         Err(other) => return Err(other.into()),
     };
+    let documents: Vec<serde_json::Value> =
+        pursuit_app::documents::list(&state.db, id, Some(posting.id))
+            .await?
+            .into_iter()
+            .map(|d| {
+                serde_json::json!({
+                    "id": d.row.id.0.to_string(),
+                    "title": d.row.title,
+                    "when": d.row.created_at.to_zoned(user.0.zone()).strftime("%-d %b %Y, %H:%M").to_string(),
+                    "blocking": d.blocking.len(),
+                })
+            })
+            .collect();
     Ok(render(
         "job.html",
         StatusCode::OK,
         context! {
             page => "jobs",
+            documents => template_value(&documents),
+            can_tailor => matched.is_some(),
             user => user.view(),
             csrf => user.csrf(),
             id => posting.id.0.to_string(),
@@ -304,6 +320,22 @@ async fn show_posting(
             match_note => match_note,
         },
     ))
+}
+
+/// Tailors a CV to this posting (the use case behind `POST /api/v1/jobs/{id}/cv`) and opens it.
+async fn tailor_cv(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, .. }: PageForm,
+) -> Result<Response, ApiError> {
+    let document = pursuit_app::documents::tailor_cv(
+        &state.db,
+        user.0.id(),
+        PostingId(id),
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
 }
 
 async fn read_again(

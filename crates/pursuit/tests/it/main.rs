@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod database;
 mod delivery;
+mod documents;
 mod faults;
 mod imports;
 mod matching;

@@ -38,6 +38,7 @@ enum Fixture {
     /// Named by its name, not an id.
     AiProvider,
     Project,
+    Document,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -167,6 +168,14 @@ fn access(method: &str, path: &str) -> Option<Access> {
             json!({ "source": "json_resume", "document": { "basics": { "name": "Bob" } } }),
         )),
         ("get", "/api/v1/projects") => Access::Caller(None),
+        ("post", "/api/v1/jobs/{id}/cv") => Access::ById(Fixture::Posting, None),
+        ("get", "/api/v1/documents") => Access::Caller(None),
+        ("get" | "delete", "/api/v1/documents/{id}" | "/api/v1/documents/{id}/export") => {
+            Access::ById(Fixture::Document, None)
+        }
+        ("patch", "/api/v1/documents/{id}") => {
+            Access::ById(Fixture::Document, Some(json!({ "title": "bob was here" })))
+        }
         ("post", "/api/v1/projects") => Access::Caller(Some(json!({ "title": "Bob's project" }))),
         ("get" | "delete", "/api/v1/projects/{id}") => Access::ById(Fixture::Project, None),
         ("patch", "/api/v1/projects/{id}") => {
@@ -253,9 +262,22 @@ both_backends! {
         let alice_project = alice_pj["id"].as_str().unwrap().to_owned();
         app.client.put(app.url("/api/v1/profile")).bearer_auth(&alice_secret)
             .json(&json!({ "headline": "Alice Secret Headline" })).send().await.unwrap();
+        // Alice's CV needs her posting and resume read (the worker reads them).
+        let mut alice_document = String::new();
+        for _ in 0..200 {
+            let response = app.client.post(app.url(&format!("/api/v1/jobs/{alice_posting}/cv"))).bearer_auth(&alice_secret)
+                .send().await.unwrap();
+            if response.status() == StatusCode::CREATED {
+                let created: Value = response.json().await.unwrap();
+                alice_document = created["id"].as_str().unwrap().to_owned();
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(!alice_document.is_empty(), "Alice's CV was not made");
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline"];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str()];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -271,6 +293,7 @@ both_backends! {
             Fixture::ResumeVersion => alice_resume.as_str(),
             Fixture::AiProvider => "alice-provider",
             Fixture::Project => alice_project.as_str(),
+            Fixture::Document => alice_document.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;

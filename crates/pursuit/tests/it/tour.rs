@@ -189,6 +189,7 @@ async fn every_page_passes_axe_in_light_and_dark_on_a_laptop_and_a_phone() {
             ("ai", "/settings/ai".to_owned()),
             ("preferences", "/preferences".to_owned()),
             ("profile", "/profile".to_owned()),
+            ("documents", "/documents".to_owned()),
         ];
         for (name, path) in &pages {
             for width in [1400, 390] {

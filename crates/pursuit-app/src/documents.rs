@@ -1,0 +1,529 @@
+//! Documents Pursuit writes (issue 23): a CV tailored to a posting, chosen and ordered from
+//! the user's own material (`pursuit_text::tailor`), checked by the truthfulness guard, kept
+//! for review and editing, and exported only when every claim it makes is supported by the
+//! user's material or confirmed by the user with a source.
+
+use jiff::Timestamp;
+use pursuit_ai::guard::{Claim, Sources};
+use pursuit_domain::ids::{DocumentId, PostingId, UserId};
+use pursuit_store::Db;
+use pursuit_store::audit::{NewAuditEntry, insert_audit};
+use pursuit_store::documents::{self as store, DocumentRow};
+use pursuit_text::tailor::{self, ProfileParts, ProjectParts};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::{AppError, Invalid};
+
+/// The "model" of the built-in CV tailoring, bumped when its choices change.
+pub const TAILOR_MODEL: &str = "pursuit-tailor-1";
+/// The longest document text accepted (characters).
+pub const MAX_BODY: usize = 100_000;
+
+/// A claim the user vouches for, with where it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// The claim's words, as the guard gave them.
+    pub words: String,
+    /// Where it is shown (a certificate, a reference, a link): 3 to 500 characters.
+    pub source: String,
+}
+
+/// A stored document with what blocks its export.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub row: DocumentRow,
+    pub claims: Vec<StoredClaim>,
+    pub confirmations: Vec<Confirmation>,
+    /// Unsupported claims not confirmed: export waits on these.
+    pub blocking: Vec<StoredClaim>,
+    /// The text was changed after it was generated (the JSON Resume form no longer follows).
+    pub edited: bool,
+}
+
+/// A claim as kept with the document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredClaim {
+    pub kind: String,
+    pub words: String,
+    pub start: usize,
+    pub end: usize,
+    pub supported: bool,
+    pub reason: String,
+}
+
+fn stored(claims: Vec<Claim>) -> Vec<StoredClaim> {
+    claims
+        .into_iter()
+        .map(|c| StoredClaim {
+            kind: c.kind.as_str().to_owned(),
+            words: c.words,
+            start: c.start,
+            end: c.end,
+            supported: c.supported,
+            reason: c.reason,
+        })
+        .collect()
+}
+
+fn view(row: DocumentRow) -> Document {
+    let claims: Vec<StoredClaim> = serde_json::from_value(row.claims.clone()).unwrap_or_default();
+    let confirmations: Vec<Confirmation> =
+        serde_json::from_value(row.confirmations.clone()).unwrap_or_default();
+    let blocking = claims
+        .iter()
+        .filter(|c| !c.supported && !confirmations.iter().any(|k| k.words == c.words))
+        .cloned()
+        .collect();
+    let edited = row.report["generated_digest"].as_str()
+        != Some(pursuit_ai::hex_digest(&[row.body.as_bytes()]).as_str());
+    Document {
+        row,
+        claims,
+        confirmations,
+        blocking,
+        edited,
+    }
+}
+
+/// The month `now` falls in, as the guard counts durations up to it.
+fn this_month(now: Timestamp) -> pursuit_text::dates::YearMonth {
+    let day = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    pursuit_text::dates::YearMonth {
+        year: i32::from(day.year()),
+        month: Some(day.month() as u32),
+    }
+}
+
+/// String leaves of a JSON value, one per line.
+fn json_strings(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|v| json_strings(v, out)),
+        Value::Object(fields) => fields.values().for_each(|v| json_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Everything the user wrote about themselves, as the guard reads it: every resume version
+/// (text and corrections), the profile and the projects.
+pub async fn material(db: &Db, user: UserId) -> Result<Vec<String>, AppError> {
+    let mut material = Vec::new();
+    for version in pursuit_store::resumes::list_versions(db, user).await? {
+        let mut own = version.raw_text.clone().unwrap_or_default();
+        json_strings(&version.corrections, &mut own);
+        if !own.trim().is_empty() {
+            material.push(own);
+        }
+    }
+    let profile = pursuit_store::profiles::get_profile(db, user).await?;
+    let mut own = [
+        profile.full_name,
+        profile.headline,
+        profile.email,
+        profile.phone,
+        profile.location,
+        profile.summary,
+        profile.skills.join(", "),
+    ]
+    .join("\n");
+    for project in pursuit_store::profiles::list_projects(db, user).await? {
+        own.push('\n');
+        own.push_str(
+            &[
+                project.title,
+                project.role,
+                project.description,
+                project.technologies.join(", "),
+                project.start_month.unwrap_or_default(),
+                project.end_month.unwrap_or_default(),
+                project.highlights.join("\n"),
+            ]
+            .join("\n"),
+        );
+    }
+    if !own.trim().is_empty() {
+        material.push(own);
+    }
+    Ok(material)
+}
+
+/// The words documents are laid out with (section headings): structure, never a claim.
+const LAYOUT_WORDS: &str = "Summary\nSkills\nExperience\nWork experience\nProjects\nEducation\nCertifications\nLanguages\nPresent";
+
+/// The guard's claims on `text` against `material`, with `context` (and the layout's words) as
+/// what the text may name without claiming.
+pub fn guard(material: &[String], context: &str, now: Timestamp, text: &str) -> Vec<StoredClaim> {
+    let refs: Vec<&str> = material.iter().map(String::as_str).collect();
+    let contexts: Vec<&str> = [context, LAYOUT_WORDS]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect();
+    stored(Sources::new(&refs, &contexts, this_month(now)).check(text))
+}
+
+/// The posting's text, which a document may name without claiming it (its company, its
+/// title).
+fn posting_context(posting: &pursuit_store::postings::Posting) -> String {
+    [
+        posting.title.clone().unwrap_or_default(),
+        posting
+            .company
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        posting.raw_text.clone(),
+    ]
+    .join("\n")
+}
+
+/// Writes a CV for one of the user's postings from the active resume version, the profile
+/// and the projects, checks it with the guard and keeps it.
+pub async fn tailor_cv(
+    db: &Db,
+    user: UserId,
+    posting_id: PostingId,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    // The posting first: another user's id is a 404 whatever this user has.
+    let (posting, fields) = crate::matching::read_posting(db, user, posting_id).await?;
+    let read = crate::matching::resume_version(db, user, None).await?;
+    let profile = pursuit_store::profiles::get_profile(db, user).await?;
+    let projects = pursuit_store::profiles::list_projects(db, user).await?;
+    let parts = ProfileParts {
+        full_name: profile.full_name,
+        headline: profile.headline,
+        email: profile.email,
+        phone: profile.phone,
+        location: profile.location,
+        links: [
+            profile.linkedin_url,
+            profile.github_url,
+            profile.website_url,
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect(),
+        summary: profile.summary,
+        skills: profile.skills,
+    };
+    let project_parts: Vec<ProjectParts> = projects
+        .into_iter()
+        .map(|p| ProjectParts {
+            title: p.title,
+            description: p.description,
+            role: p.role,
+            technologies: p.technologies,
+            url: p.url,
+            start: p.start_month,
+            end: p.end_month,
+            highlights: p.highlights,
+            featured: p.featured,
+        })
+        .collect();
+    let cv = tailor::tailor(&read.resume, &read.text, &parts, &project_parts, &fields);
+    let body = tailor::markdown(&cv);
+    let data = tailor::json_resume(&cv);
+    let material = material(db, user).await?;
+    let claims = guard(&material, &posting_context(&posting), now, &body);
+    let company = posting.company.as_ref().map(|c| c.name.clone());
+    let title = match (&fields.title, &company) {
+        (Some(t), Some(c)) => format!("CV for {t} at {c}"),
+        (Some(t), None) => format!("CV for {t}"),
+        _ => "Tailored CV".to_owned(),
+    };
+    let report = json!({
+        "matching_skills": cv.matching_skills,
+        "gaps": cv.gaps,
+        "required_addressed": cv.required_addressed,
+        "required_asked": cv.required_asked,
+        "bullets_left_out": cv.roles.iter().map(|r| r.left_out).sum::<usize>(),
+        "projects_chosen": cv.projects.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
+        "generated_digest": pursuit_ai::hex_digest(&[body.as_bytes()]),
+    });
+    let row = DocumentRow {
+        id: DocumentId::new(),
+        kind: "cv".to_owned(),
+        posting_id: Some(posting_id),
+        resume_version_id: Some(read.version.id),
+        title,
+        input_digest: pursuit_ai::hex_digest(&[
+            read.version.id.0.as_bytes(),
+            posting_id.0.as_bytes(),
+            body.as_bytes(),
+        ]),
+        body,
+        data,
+        report,
+        claims: serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new())),
+        confirmations: json!([]),
+        provider: pursuit_ai::LOCAL.to_owned(),
+        model: TAILOR_MODEL.to_owned(),
+        cost_micros: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = db.begin().await?;
+    store::put(&mut tx, user, &row).await?;
+    insert_audit(
+        &mut tx,
+        &NewAuditEntry {
+            user_id: Some(user),
+            action: "document.created",
+            entity_type: Some("document"),
+            entity_id: Some(row.id.0.to_string()),
+            detail: Some(json!({"kind": "cv", "posting_id": posting_id.0})),
+            ..NewAuditEntry::default()
+        },
+        now,
+    )
+    .await?;
+    let saved = store::get(&mut tx, user, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(view(saved))
+}
+
+pub async fn list(
+    db: &Db,
+    user: UserId,
+    posting: Option<PostingId>,
+) -> Result<Vec<Document>, AppError> {
+    Ok(store::list(db, user, posting, 200)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+pub async fn get(db: &Db, user: UserId, id: DocumentId) -> Result<Document, AppError> {
+    store::get(db, user, id)
+        .await?
+        .map(view)
+        .ok_or(AppError::NotFound)
+}
+
+/// A change to a document: its text (checked again by the guard) and the claims the user
+/// vouches for.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentChange {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub confirmations: Option<Vec<Confirmation>>,
+}
+
+pub async fn update(
+    db: &Db,
+    user: UserId,
+    id: DocumentId,
+    change: DocumentChange,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    let mut invalid = Vec::new();
+    if let Some(title) = &change.title
+        && (title.trim().is_empty()
+            || title.chars().count() > 200
+            || title.chars().any(char::is_control))
+    {
+        invalid.push(Invalid::new(
+            "title",
+            "must be one line of 1 to 200 characters",
+        ));
+    }
+    if let Some(body) = &change.body {
+        if body.trim().is_empty() {
+            invalid.push(Invalid::new("body", "must not be empty"));
+        } else if body.chars().count() > MAX_BODY {
+            invalid.push(Invalid::new(
+                "body",
+                format!("must be at most {MAX_BODY} characters"),
+            ));
+        } else if body.contains('\0') {
+            invalid.push(Invalid::new("body", "must not contain NUL characters"));
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    let current = store::get(db, user, id).await?.ok_or(AppError::NotFound)?;
+    let mut row = current.clone();
+    if let Some(title) = change.title {
+        row.title = title.trim().to_owned();
+    }
+    if let Some(body) = change.body {
+        row.body = body.replace("\r\n", "\n");
+        let material = material(db, user).await?;
+        let context = match row.posting_id {
+            Some(posting) => pursuit_store::postings::get_posting(db, user, posting)
+                .await?
+                .map(|p| posting_context(&p))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let claims = guard(&material, &context, now, &row.body);
+        row.claims = serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new()));
+    }
+    let claims: Vec<StoredClaim> = serde_json::from_value(row.claims.clone()).unwrap_or_default();
+    let mut confirmations: Vec<Confirmation> =
+        serde_json::from_value(row.confirmations.clone()).unwrap_or_default();
+    if let Some(new) = change.confirmations {
+        let mut invalid = Vec::new();
+        for (i, c) in new.iter().enumerate() {
+            let source = c.source.trim();
+            if !claims.iter().any(|k| !k.supported && k.words == c.words) {
+                invalid.push(Invalid::new(
+                    &format!("confirmations/{i}/words"),
+                    format!("{:?} is not an unsupported claim of this text", c.words),
+                ));
+            }
+            if source.chars().count() < 3
+                || source.chars().count() > 500
+                || source.chars().any(char::is_control)
+            {
+                invalid.push(Invalid::new(
+                    &format!("confirmations/{i}/source"),
+                    "must say where it is shown, in 3 to 500 characters on one line",
+                ));
+            }
+        }
+        if !invalid.is_empty() {
+            return Err(AppError::Invalid(invalid));
+        }
+        confirmations = new
+            .into_iter()
+            .map(|c| Confirmation {
+                words: c.words,
+                source: c.source.trim().to_owned(),
+            })
+            .collect();
+    }
+    // A confirmation holds for as long as its claim is in the text.
+    confirmations.retain(|c| claims.iter().any(|k| k.words == c.words));
+    row.confirmations = serde_json::to_value(&confirmations).unwrap_or(json!([]));
+    row.updated_at = now;
+    let mut tx = db.begin().await?;
+    store::put(&mut tx, user, &row).await?;
+    insert_audit(
+        &mut tx,
+        &NewAuditEntry {
+            user_id: Some(user),
+            action: "document.changed",
+            entity_type: Some("document"),
+            entity_id: Some(row.id.0.to_string()),
+            detail: Some(json!({
+                "body_changed": row.body != current.body,
+                "confirmations": confirmations.len(),
+            })),
+            ..NewAuditEntry::default()
+        },
+        now,
+    )
+    .await?;
+    let saved = store::get(&mut tx, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(view(saved))
+}
+
+pub async fn delete(db: &Db, user: UserId, id: DocumentId, now: Timestamp) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    if !store::delete(&mut tx, user, id).await? {
+        return Err(AppError::NotFound);
+    }
+    insert_audit(
+        &mut tx,
+        &NewAuditEntry {
+            user_id: Some(user),
+            action: "document.removed",
+            entity_type: Some("document"),
+            entity_id: Some(id.0.to_string()),
+            ..NewAuditEntry::default()
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The formats a document is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    JsonResume,
+}
+
+/// An exported document: its media type, a file name and the bytes.
+pub struct Export {
+    pub content_type: &'static str,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The document as a file, when nothing in it is unsupported and unconfirmed.
+pub async fn export(
+    db: &Db,
+    user: UserId,
+    id: DocumentId,
+    format: Format,
+) -> Result<Export, AppError> {
+    let document = get(db, user, id).await?;
+    if !document.blocking.is_empty() {
+        let words: Vec<String> = document
+            .blocking
+            .iter()
+            .take(10)
+            .map(|c| format!("{:?} ({})", c.words, c.reason))
+            .collect();
+        return Err(AppError::Conflict(format!(
+            "{} {} not supported by your resume, profile or projects: {}. Remove {}, or confirm each with its source, before exporting",
+            document.blocking.len(),
+            if document.blocking.len() == 1 {
+                "claim is"
+            } else {
+                "claims are"
+            },
+            words.join(", "),
+            if document.blocking.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        )));
+    }
+    let stem: String = document
+        .row
+        .title
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem = if stem.is_empty() {
+        "document".to_owned()
+    } else {
+        stem
+    };
+    match format {
+        Format::Markdown => Ok(Export {
+            content_type: "text/markdown; charset=utf-8",
+            file_name: format!("{stem}.md"),
+            bytes: document.row.body.into_bytes(),
+        }),
+        Format::JsonResume if document.edited => Err(AppError::Conflict(
+            "the text was edited after it was generated, and the JSON Resume form follows the generated one: export Markdown, or tailor a new CV".to_owned(),
+        )),
+        Format::JsonResume => Ok(Export {
+            content_type: "application/json",
+            file_name: format!("{stem}.json"),
+            bytes: serde_json::to_vec_pretty(&document.row.data).unwrap_or_default(),
+        }),
+    }
+}

@@ -1,0 +1,27 @@
+-- Documents Pursuit writes for a user (a tailored CV now; letters and summaries later):
+-- the Markdown the user reviews and edits, the structured form (`data`, JSON Resume for a
+-- CV), what was decided (`report`: skills matched, gaps, coverage), the truthfulness guard's
+-- claims on the current text and the user's confirmations (each with its source), who wrote
+-- it and what it cost. The posting and resume version it was made from are kept while they
+-- exist.
+CREATE TABLE documents (
+    id                 TEXT    NOT NULL PRIMARY KEY,
+    user_id            TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind               TEXT    NOT NULL,
+    posting_id         TEXT    REFERENCES job_postings (id) ON DELETE SET NULL,
+    resume_version_id  TEXT    REFERENCES resume_versions (id) ON DELETE SET NULL,
+    title              TEXT    NOT NULL,
+    body               TEXT    NOT NULL,
+    data               TEXT    NOT NULL,
+    report             TEXT    NOT NULL,
+    claims             TEXT    NOT NULL,
+    confirmations      TEXT    NOT NULL,
+    provider           TEXT    NOT NULL,
+    model              TEXT    NOT NULL,
+    cost_micros        INTEGER NOT NULL,
+    input_digest       TEXT    NOT NULL,
+    created_at         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL
+) STRICT;
+-- A user's documents, newest first.
+CREATE INDEX documents_by_user ON documents (user_id, created_at);

@@ -1,0 +1,344 @@
+//! Documents in the API over `pursuit_app::documents`: a CV tailored to a posting
+//! (`POST /api/v1/jobs/{id}/cv`), the documents, a change (the text, checked again by the
+//! guard; confirmations of claims with their sources), and export — refused while a claim
+//! is neither supported nor confirmed.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use pursuit_app::documents::{self as use_case, Confirmation, Document, DocumentChange, Format};
+use pursuit_domain::ids::{DocumentId, PostingId};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::extract::Json;
+use crate::problem::ApiError;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(tailor_cv))
+        .routes(routes!(list_documents))
+        .routes(routes!(get_document, update_document, delete_document))
+        .routes(routes!(export_document))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClaimResponse {
+    /// `number`, `duration`, `date`, `skill`, `degree`, `certification`, `employer`,
+    /// `title` or `name`.
+    kind: String,
+    words: String,
+    /// Byte offsets of `words` in `body`.
+    start: usize,
+    end: usize,
+    supported: bool,
+    reason: String,
+    /// The source the user gave, when they confirmed it.
+    confirmed_by: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DocumentResponse {
+    #[schema(value_type = uuid::Uuid)]
+    id: uuid::Uuid,
+    /// `cv`.
+    kind: String,
+    #[schema(value_type = Option<uuid::Uuid>)]
+    job_id: Option<uuid::Uuid>,
+    #[schema(value_type = Option<uuid::Uuid>)]
+    resume_version_id: Option<uuid::Uuid>,
+    title: String,
+    /// The text, Markdown.
+    body: String,
+    /// What was decided: `matching_skills`, `gaps` (`[{skill, required}]`: asked for and not
+    /// shown by the user's material — never claimed), `required_addressed` of
+    /// `required_asked`, `bullets_left_out`, `projects_chosen`.
+    #[schema(value_type = Object)]
+    report: serde_json::Value,
+    claims: Vec<ClaimResponse>,
+    /// Unsupported claims not confirmed: export waits on these.
+    blocking: usize,
+    /// The text was changed after it was generated.
+    edited: bool,
+    /// `local` (the built-in tailoring), or a provider's name.
+    provider: String,
+    model: String,
+    cost_usd: f64,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    updated_at: Timestamp,
+}
+
+pub(crate) fn response(d: Document) -> DocumentResponse {
+    let claims = d
+        .claims
+        .iter()
+        .map(|c| ClaimResponse {
+            kind: c.kind.clone(),
+            words: c.words.clone(),
+            start: c.start,
+            end: c.end,
+            supported: c.supported,
+            reason: c.reason.clone(),
+            confirmed_by: d
+                .confirmations
+                .iter()
+                .find(|k| k.words == c.words)
+                .map(|k| k.source.clone()),
+        })
+        .collect();
+    let mut report = d.row.report.clone();
+    if let Some(fields) = report.as_object_mut() {
+        fields.remove("generated_digest");
+    }
+    DocumentResponse {
+        id: d.row.id.0,
+        kind: d.row.kind,
+        job_id: d.row.posting_id.map(|p| p.0),
+        resume_version_id: d.row.resume_version_id.map(|v| v.0),
+        title: d.row.title,
+        body: d.row.body,
+        report,
+        claims,
+        blocking: d.blocking.len(),
+        edited: d.edited,
+        provider: d.row.provider,
+        model: d.row.model,
+        cost_usd: d.row.cost_micros as f64 / 1_000_000.0,
+        created_at: d.row.created_at,
+        updated_at: d.row.updated_at,
+    }
+}
+
+/// Tailors a CV to one of the caller's postings from the active resume version, the profile
+/// and the projects: the material is chosen and ordered, never invented; skills the posting
+/// asks for that the material does not show are listed as gaps.
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/cv", tag = "documents",
+    params(("id" = uuid::Uuid, Path, description = "The posting's id")),
+    responses(
+        (status = 201, description = "The tailored CV", body = DocumentResponse,
+            headers(("Location" = String, description = "The document's URL"))),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such posting of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No resume read yet, or the posting is not read yet", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn tailor_cv(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<
+    (
+        StatusCode,
+        [(header::HeaderName, String); 1],
+        Json<DocumentResponse>,
+    ),
+    ApiError,
+> {
+    let document =
+        use_case::tailor_cv(&state.db, current.id(), PostingId(id), Timestamp::now()).await?;
+    let location = format!("/api/v1/documents/{}", document.row.id.0);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(response(document)),
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only the documents made for this posting.
+    job_id: Option<uuid::Uuid>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DocumentList {
+    items: Vec<DocumentResponse>,
+    /// Always `null`: the newest 200.
+    next_cursor: Option<String>,
+}
+
+/// The caller's documents, newest first (the newest 200).
+#[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(ListQuery),
+    responses(
+        (status = 200, description = "The documents", body = DocumentList),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_documents(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<DocumentList>, ApiError> {
+    let list = use_case::list(&state.db, current.id(), query.job_id.map(PostingId)).await?;
+    Ok(Json(DocumentList {
+        items: list.into_iter().map(response).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// One of the caller's documents with its claims.
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents",
+    params(("id" = uuid::Uuid, Path, description = "The document's id")),
+    responses(
+        (status = 200, description = "The document", body = DocumentResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_document(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<DocumentResponse>, ApiError> {
+    let document = use_case::get(&state.db, current.id(), DocumentId(id)).await?;
+    Ok(Json(response(document)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmationBody {
+    /// An unsupported claim's `words`.
+    words: String,
+    /// Where it is shown: 3 to 500 characters.
+    source: String,
+}
+
+/// A change to a document; fields left out keep their values.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentChangeBody {
+    /// One line, 1–200 characters.
+    title: Option<String>,
+    /// The new text (Markdown, at most 100,000 characters), checked again by the guard.
+    body: Option<String>,
+    /// The unsupported claims the user vouches for, each with its source (replaces the
+    /// list). A confirmation lapses when its claim leaves the text.
+    confirmations: Option<Vec<ConfirmationBody>>,
+}
+
+/// Changes one of the caller's documents: its text (the guard reads it again) or the claims
+/// the caller confirms.
+#[utoipa::path(patch, path = "/api/v1/documents/{id}", tag = "documents", request_body = DocumentChangeBody,
+    params(("id" = uuid::Uuid, Path, description = "The document's id")),
+    responses(
+        (status = 200, description = "The document now", body = DocumentResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty or too long text, a confirmation of no unsupported claim or without a source", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_document(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<DocumentChangeBody>,
+) -> Result<Json<DocumentResponse>, ApiError> {
+    let change = DocumentChange {
+        title: body.title,
+        body: body.body,
+        confirmations: body.confirmations.map(|list| {
+            list.into_iter()
+                .map(|c| Confirmation {
+                    words: c.words,
+                    source: c.source,
+                })
+                .collect()
+        }),
+    };
+    let document = use_case::update(
+        &state.db,
+        current.id(),
+        DocumentId(id),
+        change,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(response(document)))
+}
+
+/// Removes one of the caller's documents.
+#[utoipa::path(delete, path = "/api/v1/documents/{id}", tag = "documents",
+    params(("id" = uuid::Uuid, Path, description = "The document's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_document(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    use_case::delete(&state.db, current.id(), DocumentId(id), Timestamp::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Markdown,
+    JsonResume,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `markdown` (the default) or `json_resume` (the generated CV; not after edits).
+    format: Option<ExportFormat>,
+}
+
+/// The document as a file — refused (409, listing them) while a claim in it is neither
+/// supported by the caller's material nor confirmed with a source.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/export", tag = "documents", params(ExportQuery,
+    ("id" = uuid::Uuid, Path, description = "The document's id")),
+    responses(
+        (status = 200, description = "The file, as an attachment (text/markdown or application/json)"),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Unsupported claims not confirmed, or JSON Resume asked of an edited text", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn export_document(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let format = match query.format.unwrap_or(ExportFormat::Markdown) {
+        ExportFormat::Markdown => Format::Markdown,
+        ExportFormat::JsonResume => Format::JsonResume,
+    };
+    let file = use_case::export(&state.db, current.id(), DocumentId(id), format).await?;
+    Ok(attachment(file))
+}
+
+/// An exported file as an attachment response.
+pub(crate) fn attachment(file: use_case::Export) -> Response {
+    let mut response = file.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.content_type),
+    );
+    let ascii: String = file
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}

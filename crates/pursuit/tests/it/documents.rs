@@ -1,0 +1,147 @@
+//! Tailored CVs on both backends: chosen from the user's own material, gaps named and never
+//! claimed, every claim checked by the guard, export refused while a claim is neither
+//! supported nor confirmed with a source.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::{json_body, spawn_app};
+use crate::matching::{ACCOUNTANT, RESUME, add_posting, add_resume, send};
+
+both_backends! {
+    async fn a_tailored_cv_says_only_what_the_user_wrote(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "cv").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        let early = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT, "no resume yet");
+        add_resume(&app, &token, RESUME).await;
+        send(&app, &token, "POST", "/api/v1/projects", Some(json!({"title": "Close checklist", "technologies": ["Microsoft Excel"], "highlights": ["Checklist used for 24 month-end closes"]}))).await;
+
+        let created = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let location = created.headers()["location"].to_str().unwrap().to_owned();
+        let cv = json_body(created, "application/json").await;
+        let body = cv["body"].as_str().unwrap();
+        assert!(body.starts_with("# Ana Lima\n"), "{body}");
+        assert!(body.contains("- Prepared monthly journal entries"), "{body}");
+        assert!(body.contains("Checklist used for 24 month-end closes"), "the relevant project is in: {body}");
+        assert!(!body.contains("NetSuite"), "a gap was written into the CV: {body}");
+        let gaps: Vec<&str> = cv["report"]["gaps"].as_array().unwrap().iter().map(|g| g["skill"].as_str().unwrap()).collect();
+        assert!(gaps.iter().any(|g| g.contains("NetSuite")), "{:#}", cv["report"]);
+        assert_eq!(cv["blocking"], 0, "the built-in tailoring wrote an unsupported claim: {:#}", cv["claims"]);
+        assert!(cv["claims"].as_array().unwrap().iter().all(|c| c["supported"] == true));
+        assert_eq!((cv["provider"].as_str(), cv["edited"].as_bool()), (Some("local"), Some(false)));
+        assert_eq!(cv["job_id"], posting);
+
+        let md = send(&app, &token, "GET", &format!("{location}/export"), None).await;
+        assert_eq!(md.status(), StatusCode::OK);
+        assert!(md.headers()["content-disposition"].to_str().unwrap().contains(".md"));
+        assert_eq!(md.text().await.unwrap(), body);
+        let resume_json = send(&app, &token, "GET", &format!("{location}/export?format=json_resume"), None).await;
+        assert_eq!(resume_json.status(), StatusCode::OK);
+        let resume_json: Value = resume_json.json().await.unwrap();
+        assert_eq!(resume_json["basics"]["name"], "Ana Lima");
+        assert_eq!(resume_json["work"][0]["name"], "Acme Corp");
+
+        // An edit that invents: flagged with its words, export refused until removed or
+        // confirmed with a source.
+        let invented = format!("{body}\nI hold a CPA and led audits at Deloitte.\n");
+        let edited = json_body(send(&app, &token, "PATCH", &location, Some(json!({"body": invented}))).await, "application/json").await;
+        let flagged: Vec<&str> = edited["claims"].as_array().unwrap().iter().filter(|c| c["supported"] == false).map(|c| c["words"].as_str().unwrap()).collect();
+        assert_eq!(flagged, ["CPA", "Deloitte"], "{:#}", edited["claims"]);
+        assert_eq!((edited["blocking"].as_u64(), edited["edited"].as_bool()), (Some(2), Some(true)));
+        let refused = send(&app, &token, "GET", &format!("{location}/export"), None).await;
+        assert_eq!(refused.status(), StatusCode::CONFLICT);
+        let problem = json_body(refused, "application/problem+json").await;
+        assert!(problem["detail"].as_str().unwrap().contains("Deloitte"), "{problem}");
+
+        for (confirmations, field) in [
+            (json!([{"words": "Acme Corp", "source": "my payslips"}]), "/confirmations/0/words"),
+            (json!([{"words": "CPA", "source": "x"}]), "/confirmations/0/source"),
+        ] {
+            let response = send(&app, &token, "PATCH", &location, Some(json!({"confirmations": confirmations}))).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(json_body(response, "application/problem+json").await.to_string().contains(field));
+        }
+        let confirmed = json_body(send(&app, &token, "PATCH", &location, Some(json!({"confirmations": [{"words": "CPA", "source": "AICPA licence no. 123456"}]}))).await, "application/json").await;
+        assert_eq!(confirmed["blocking"], 1);
+        let cpa = confirmed["claims"].as_array().unwrap().iter().find(|c| c["words"] == "CPA").unwrap().clone();
+        assert_eq!(cpa["confirmed_by"], "AICPA licence no. 123456");
+        let fixed = json_body(send(&app, &token, "PATCH", &location, Some(json!({"body": format!("{body}\nI hold a CPA.\n")}))).await, "application/json").await;
+        assert_eq!(fixed["blocking"], 0, "{:#}", fixed["claims"]);
+        assert_eq!(send(&app, &token, "GET", &format!("{location}/export"), None).await.status(), StatusCode::OK);
+        let stale = send(&app, &token, "GET", &format!("{location}/export?format=json_resume"), None).await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT, "JSON Resume of an edited text");
+        // Taking the claim out drops its confirmation.
+        let plain = json_body(send(&app, &token, "PATCH", &location, Some(json!({"body": body}))).await, "application/json").await;
+        assert!(plain["claims"].as_array().unwrap().iter().all(|c| c["confirmed_by"].is_null()));
+
+        let bad = send(&app, &token, "PATCH", &location, Some(json!({"body": "  "}))).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let list = json_body(send(&app, &token, "GET", &format!("/api/v1/documents?job_id={posting}"), None).await, "application/json").await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        let bob_token = api_token(&app, &bob, "cv").await.1;
+        for (method, path) in [("GET", location.clone()), ("GET", format!("{location}/export")), ("DELETE", location.clone())] {
+            assert_eq!(send(&app, &bob_token, method, &path, None).await.status(), StatusCode::NOT_FOUND, "{method} {path}");
+        }
+        assert_eq!(send(&app, &bob_token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await.status(), StatusCode::NOT_FOUND);
+
+        assert_eq!(send(&app, &token, "DELETE", &location, None).await.status(), StatusCode::NO_CONTENT);
+        assert_eq!(send(&app, &token, "GET", &location, None).await.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+both_backends! {
+    async fn a_cv_is_tailored_reviewed_and_exported_from_the_pages(backend: Backend) {
+        use crate::pages::{form, location, page};
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let (cookie, csrf) = (ana.cookie.as_str(), ana.csrf.as_str());
+        let token = api_token(&app, &ana, "cv").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        let html = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("A CV for this job") && !html.contains("Tailor my CV for this job"), "no resume yet: {html}");
+        let empty = page(&app, "/documents", Some(cookie)).await.text().await.unwrap();
+        assert!(empty.contains("No documents yet"));
+
+        add_resume(&app, &token, RESUME).await;
+        let made = form(&app, &format!("/jobs/{posting}/cv"), Some(cookie), &[("csrf", csrf)]).await;
+        let at = location(&made).to_owned();
+        assert!(at.starts_with("/documents/"), "{at}");
+        let html = page(&app, &at, Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("Every claim is backed by your material") && html.contains("Download Markdown"), "{html}");
+        assert!(html.contains("NetSuite") && html.contains("Gaps"), "the gap is named in the report: {html}");
+        let job = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
+        assert!(job.contains(&format!(r#"href="{at}""#)), "the job lists its CV");
+
+        let cv = json_body(send(&app, &token, "GET", &format!("/api/v1{at}"), None).await, "application/json").await;
+        let body = cv["body"].as_str().unwrap();
+        let saved = form(&app, &at, Some(cookie), &[("csrf", csrf), ("body", &format!("{body}\nCertified by Deloitte as a CPA.\n"))]).await;
+        assert_eq!(location(&saved), format!("{at}?saved=1"));
+        let html = page(&app, &at, Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("<mark>Deloitte</mark>") && html.contains("claims need your attention"), "{html}");
+        assert!(!html.contains("Download Markdown"));
+        let held = page(&app, &format!("{at}/export"), Some(cookie)).await;
+        assert_eq!(held.status(), StatusCode::CONFLICT);
+        assert!(held.text().await.unwrap().contains("not supported by your resume"));
+
+        let short = form(&app, &format!("{at}/confirm"), Some(cookie), &[("csrf", csrf), ("words", "CPA"), ("source", "x")]).await;
+        assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        for words in ["CPA", "Deloitte"] {
+            let confirmed = form(&app, &format!("{at}/confirm"), Some(cookie), &[("csrf", csrf), ("words", words), ("source", "Certificate no. 4411, 2019")]).await;
+            assert_eq!(location(&confirmed), format!("{at}?confirmed=1"));
+        }
+        let file = page(&app, &format!("{at}/export"), Some(cookie)).await;
+        assert_eq!(file.status(), StatusCode::OK);
+        assert!(file.text().await.unwrap().contains("Certified by Deloitte as a CPA."));
+
+        let removed = form(&app, &format!("{at}/delete"), Some(cookie), &[("csrf", csrf)]).await;
+        assert_eq!(location(&removed), format!("/jobs/{posting}"));
+        assert_eq!(page(&app, &at, Some(cookie)).await.status(), StatusCode::NOT_FOUND);
+    }
+}
