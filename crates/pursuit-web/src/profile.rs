@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The profile: who documents say the user is, their links, a summary and skills.
-#[derive(Serialize, Deserialize, utoipa::ToSchema, Default)]
+#[derive(Deserialize, utoipa::ToSchema, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProfileBody {
     /// At most 120 characters.
@@ -47,10 +47,19 @@ pub struct ProfileBody {
     skills: Vec<String>,
 }
 
+/// The profile as stored: empty strings for what is not given.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ProfileResponse {
-    #[serde(flatten)]
-    profile: ProfileBody,
+    full_name: String,
+    headline: String,
+    email: String,
+    phone: String,
+    location: String,
+    linkedin_url: String,
+    github_url: String,
+    website_url: String,
+    summary: String,
+    skills: Vec<String>,
     /// `null` until saved once.
     #[schema(value_type = Option<String>, format = DateTime)]
     updated_at: Option<Timestamp>,
@@ -58,18 +67,16 @@ pub struct ProfileResponse {
 
 pub(crate) fn profile_response(p: ProfileRow) -> ProfileResponse {
     ProfileResponse {
-        profile: ProfileBody {
-            full_name: p.full_name,
-            headline: p.headline,
-            email: p.email,
-            phone: p.phone,
-            location: p.location,
-            linkedin_url: p.linkedin_url,
-            github_url: p.github_url,
-            website_url: p.website_url,
-            summary: p.summary,
-            skills: p.skills,
-        },
+        full_name: p.full_name,
+        headline: p.headline,
+        email: p.email,
+        phone: p.phone,
+        location: p.location,
+        linkedin_url: p.linkedin_url,
+        github_url: p.github_url,
+        website_url: p.website_url,
+        summary: p.summary,
+        skills: p.skills,
         updated_at: p.updated_at,
     }
 }

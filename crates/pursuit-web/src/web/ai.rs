@@ -185,6 +185,14 @@ fn provider_input(form: &FormData, adding: bool) -> Result<ProviderInput, ApiErr
     })
 }
 
+/// The signed-in user as the AI use cases name a caller.
+pub(super) fn page_caller(user: &PageUser) -> use_case::Caller<'_> {
+    use_case::Caller {
+        id: user.0.id(),
+        email: &user.0.user.email,
+    }
+}
+
 /// What an AI feature flag turns on, in words.
 fn feature_label(name: &str) -> &'static str {
     match name {
@@ -428,10 +436,7 @@ async fn save(
         }
     };
     let enabled = form.all("enabled");
-    let caller = use_case::Caller {
-        id: page.0.id(),
-        email: &page.0.user.email,
-    };
+    let caller = page_caller(&page);
     let mine = match own::list(state.ai_services(), caller).await {
         Ok(mine) => mine,
         Err(error) => return Err(error.into()),
@@ -465,10 +470,7 @@ async fn add_provider(
     State(state): State<AppState>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = use_case::Caller {
-        id: page.0.id(),
-        email: &page.0.user.email,
-    };
+    let caller = page_caller(&page);
     let result = match provider_input(&form, true) {
         Ok(input) => own::create(state.ai_services(), caller, input, Timestamp::now())
             .await
@@ -503,10 +505,7 @@ async fn show_provider(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let caller = use_case::Caller {
-        id: user.0.id(),
-        email: &user.0.user.email,
-    };
+    let caller = page_caller(user);
     let provider = own::get(state.ai_services(), caller, name).await?;
     let values = posted.unwrap_or_else(|| provider_values(&provider));
     Ok(render(
@@ -542,10 +541,7 @@ async fn save_provider(
     axum::extract::Path(name): axum::extract::Path<String>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = use_case::Caller {
-        id: page.0.id(),
-        email: &page.0.user.email,
-    };
+    let caller = page_caller(&page);
     let result = match provider_input(&form, false) {
         Ok(input) => own::update(state.ai_services(), caller, &name, input, Timestamp::now())
             .await
@@ -583,10 +579,7 @@ async fn remove_provider(
     axum::extract::Path(name): axum::extract::Path<String>,
     PageForm { user: page, .. }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = use_case::Caller {
-        id: page.0.id(),
-        email: &page.0.user.email,
-    };
+    let caller = page_caller(&page);
     own::delete(state.ai_services(), caller, &name, Timestamp::now()).await?;
     Ok(Redirect::to(&format!("/settings/ai?removed={name}#own")).into_response())
 }
@@ -594,7 +587,7 @@ async fn remove_provider(
 /// The text cut into pieces, each marked when it lies in one of `spans` (byte ranges;
 /// overlapping ones after the first are skipped), for the page to highlight without HTML
 /// in data.
-fn marked_spans(text: &str, mut spans: Vec<(usize, usize)>) -> Vec<Value> {
+pub(super) fn marked_spans(text: &str, mut spans: Vec<(usize, usize)>) -> Vec<Value> {
     spans.sort();
     let mut pieces = Vec::new();
     let mut at = 0;
@@ -639,10 +632,7 @@ async fn try_check_claims(
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
     let text = form.text("claims_text");
-    let caller = use_case::Caller {
-        id: page.0.id(),
-        email: &page.0.user.email,
-    };
+    let caller = page_caller(&page);
     let result = use_case::check_claims(state.ai_services(), caller, &text, "", Timestamp::now())
         .await
         .map_err(ApiError::from);
@@ -683,10 +673,7 @@ async fn test_provider(
     axum::extract::Path(name): axum::extract::Path<String>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = use_case::Caller {
-        id: page.0.id(),
-        email: &page.0.user.email,
-    };
+    let caller = page_caller(&page);
     let result = use_case::test_provider(state.ai_services(), caller, &name, Timestamp::now())
         .await
         .map_err(ApiError::from);
@@ -747,10 +734,7 @@ async fn try_spam_check(
             text: email.clone(),
         }],
     );
-    let caller = use_case::Caller {
-        id: page.0.id(),
-        email: &page.0.user.email,
-    };
+    let caller = page_caller(&page);
     let result: AiResult =
         match use_case::run(state.ai_services(), caller, Timestamp::now(), request).await {
             Ok(result) => result,

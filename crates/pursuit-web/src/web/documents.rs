@@ -58,30 +58,33 @@ async fn list_page(State(state): State<AppState>, user: PageUser) -> Result<Resp
 
 /// The text cut into pieces, the unsupported and unconfirmed claims marked.
 fn pieces(document: &Document) -> Vec<Value> {
-    let text = &document.row.body;
-    let mut spans: Vec<(usize, usize)> =
-        document.blocking.iter().map(|c| (c.start, c.end)).collect();
-    spans.sort();
-    let mut out = Vec::new();
-    let mut at = 0;
-    for (start, end) in spans {
-        if start < at
-            || end > text.len()
-            || !text.is_char_boundary(start)
-            || !text.is_char_boundary(end)
-        {
-            continue;
-        }
-        if start > at {
-            out.push(json!({"text": &text[at..start], "mark": false}));
-        }
-        out.push(json!({"text": &text[start..end], "mark": true}));
-        at = end;
+    let spans = document.blocking.iter().map(|c| (c.start, c.end)).collect();
+    super::ai::marked_spans(&document.row.body, spans)
+}
+
+/// A refusal shown on the document's page; anything but a 4xx (and a 404) is passed on.
+async fn refused(
+    state: &AppState,
+    user: &PageUser,
+    id: uuid::Uuid,
+    error: pursuit_app::AppError,
+    body: Option<String>,
+) -> Result<Response, ApiError> {
+    let error = ApiError::from(error);
+    let status = error.kind().status();
+    if !status.is_client_error() || status == StatusCode::NOT_FOUND {
+        return Err(error);
     }
-    if at < text.len() {
-        out.push(json!({"text": &text[at..], "mark": false}));
-    }
-    out
+    let document = use_case::get(&state.db, user.0.id(), DocumentId(id)).await?;
+    Ok(show(
+        state,
+        user,
+        &document,
+        None,
+        Some(forms::message(&error)),
+        body,
+        status,
+    ))
 }
 
 fn show(
@@ -178,23 +181,7 @@ async fn save(
     .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/documents/{id}?saved=1")).into_response()),
-        Err(error) => {
-            let error = ApiError::from(error);
-            let status = error.kind().status();
-            if !status.is_client_error() || status == StatusCode::NOT_FOUND {
-                return Err(error);
-            }
-            let document = use_case::get(&state.db, user.0.id(), DocumentId(id)).await?;
-            Ok(show(
-                &state,
-                &user,
-                &document,
-                None,
-                Some(forms::message(&error)),
-                Some(form.text("body")),
-                status,
-            ))
-        }
+        Err(error) => refused(&state, &user, id, error, Some(form.text("body"))).await,
     }
 }
 
@@ -225,22 +212,7 @@ async fn confirm(
     .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/documents/{id}?confirmed=1")).into_response()),
-        Err(error) => {
-            let error = ApiError::from(error);
-            let status = error.kind().status();
-            if !status.is_client_error() {
-                return Err(error);
-            }
-            Ok(show(
-                &state,
-                &user,
-                &document,
-                None,
-                Some(forms::message(&error)),
-                None,
-                status,
-            ))
-        }
+        Err(error) => refused(&state, &user, id, error, None).await,
     }
 }
 
