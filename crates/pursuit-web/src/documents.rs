@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ClaimResponse {
+pub struct DocumentClaim {
     /// `number`, `duration`, `date`, `skill`, `degree`, `certification`, `employer`,
     /// `title` or `name`.
     kind: String,
@@ -59,7 +59,7 @@ pub struct DocumentResponse {
     /// `required_asked`, `bullets_left_out`, `projects_chosen`.
     #[schema(value_type = Object)]
     report: serde_json::Value,
-    claims: Vec<ClaimResponse>,
+    claims: Vec<DocumentClaim>,
     /// Unsupported claims not confirmed: export waits on these.
     blocking: usize,
     /// The text was changed after it was generated.
@@ -78,7 +78,7 @@ pub(crate) fn response(d: Document) -> DocumentResponse {
     let claims = d
         .claims
         .iter()
-        .map(|c| ClaimResponse {
+        .map(|c| DocumentClaim {
             kind: c.kind.clone(),
             words: c.words.clone(),
             start: c.start,

@@ -125,7 +125,7 @@ async fn put_profile(
 
 #[derive(Deserialize, Serialize, Clone, Copy, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ImportSource {
+pub enum ProfileImportSource {
     /// The active resume version (its fields with the user's corrections).
     Resume,
     /// A JSON Resume document in `document`.
@@ -134,8 +134,8 @@ pub enum ImportSource {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ImportBody {
-    source: ImportSource,
+pub struct ProfileImportBody {
+    source: ProfileImportSource,
     /// With `json_resume`: the document (jsonresume.org schema: `basics`, `skills`,
     /// `projects`).
     #[schema(value_type = Option<Object>)]
@@ -143,7 +143,7 @@ pub struct ImportBody {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ImportResponse {
+pub struct ProfileImportResponse {
     profile: ProfileResponse,
     /// Profile fields that were empty and were filled.
     filled: Vec<String>,
@@ -153,8 +153,8 @@ pub struct ImportResponse {
     projects_skipped: usize,
 }
 
-fn import_response(profile: ProfileRow, report: ImportReport) -> ImportResponse {
-    ImportResponse {
+fn import_response(profile: ProfileRow, report: ImportReport) -> ProfileImportResponse {
+    ProfileImportResponse {
         profile: profile_response(profile),
         filled: report.filled.iter().map(|f| (*f).to_owned()).collect(),
         skills_added: report.skills_added,
@@ -166,9 +166,9 @@ fn import_response(profile: ProfileRow, report: ImportReport) -> ImportResponse 
 /// Fills the caller's profile from the active resume version or a JSON Resume document:
 /// only empty fields are filled, only missing skills and projects added; nothing the user
 /// wrote is overwritten.
-#[utoipa::path(post, path = "/api/v1/profile/import", tag = "profile", request_body = ImportBody,
+#[utoipa::path(post, path = "/api/v1/profile/import", tag = "profile", request_body = ProfileImportBody,
     responses(
-        (status = 200, description = "What was filled and added", body = ImportResponse),
+        (status = 200, description = "What was filled and added", body = ProfileImportResponse),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "No resume version read yet", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A document that is not JSON Resume, or a value in it that is invalid (named)", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -176,23 +176,23 @@ fn import_response(profile: ProfileRow, report: ImportReport) -> ImportResponse 
 async fn import_profile(
     State(state): State<AppState>,
     current: CurrentUser,
-    Json(body): Json<ImportBody>,
-) -> Result<Json<ImportResponse>, ApiError> {
+    Json(body): Json<ProfileImportBody>,
+) -> Result<Json<ProfileImportResponse>, ApiError> {
     let now = Timestamp::now();
     let (profile, report) = match (body.source, body.document) {
-        (ImportSource::Resume, None) => {
+        (ProfileImportSource::Resume, None) => {
             use_case::import_from_resume(&state.db, current.id(), now).await?
         }
-        (ImportSource::Resume, Some(_)) => {
+        (ProfileImportSource::Resume, Some(_)) => {
             return Err(ApiError::invalid_field(
                 "/document",
                 "is only read with source json_resume",
             ));
         }
-        (ImportSource::JsonResume, Some(document)) => {
+        (ProfileImportSource::JsonResume, Some(document)) => {
             use_case::import_json_resume(&state.db, current.id(), &document, now).await?
         }
-        (ImportSource::JsonResume, None) => {
+        (ProfileImportSource::JsonResume, None) => {
             return Err(ApiError::invalid_field(
                 "/document",
                 "is required with source json_resume",
