@@ -17,6 +17,8 @@ use crate::error::{AppError, Invalid};
 
 /// The "model" of the built-in CV tailoring, bumped when its choices change.
 pub const TAILOR_MODEL: &str = "pursuit-tailor-1";
+/// The "model" of the built-in cover letter.
+pub const LETTER_MODEL: &str = "pursuit-letter-1";
 /// The longest document text accepted (characters).
 pub const MAX_BODY: usize = 100_000;
 
@@ -180,14 +182,17 @@ fn posting_context(posting: &pursuit_store::postings::Posting) -> String {
     .join("\n")
 }
 
-/// Writes a CV for one of the user's postings from the active resume version, the profile
-/// and the projects, checks it with the guard and keeps it.
-pub async fn tailor_cv(
-    db: &Db,
-    user: UserId,
-    posting_id: PostingId,
-    now: Timestamp,
-) -> Result<Document, AppError> {
+/// What a document for a posting is written from: the posting (and what was read from
+/// it), the active resume version, and the CV tailored from it with the profile and
+/// projects.
+struct Tailoring {
+    posting: pursuit_store::postings::Posting,
+    fields: pursuit_text::posting::Posting,
+    read: crate::matching::ReadVersion,
+    cv: tailor::Tailored,
+}
+
+async fn tailoring(db: &Db, user: UserId, posting_id: PostingId) -> Result<Tailoring, AppError> {
     // The posting first: another user's id is a 404 whatever this user has.
     let (posting, fields) = crate::matching::read_posting(db, user, posting_id).await?;
     let read = crate::matching::resume_version(db, user, None).await?;
@@ -225,6 +230,57 @@ pub async fn tailor_cv(
         })
         .collect();
     let cv = tailor::tailor(&read.resume, &read.text, &parts, &project_parts, &fields);
+    Ok(Tailoring {
+        posting,
+        fields,
+        read,
+        cv,
+    })
+}
+
+/// Keeps a new document with its audit entry and answers it as stored.
+async fn keep(
+    db: &Db,
+    user: UserId,
+    row: &DocumentRow,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    let mut tx = db.begin().await?;
+    store::put(&mut tx, user, row).await?;
+    insert_audit(
+        &mut tx,
+        &NewAuditEntry {
+            user_id: Some(user),
+            action: "document.created",
+            entity_type: Some("document"),
+            entity_id: Some(row.id.0.to_string()),
+            detail: Some(json!({"kind": row.kind, "posting_id": row.posting_id.map(|p| p.0)})),
+            ..NewAuditEntry::default()
+        },
+        now,
+    )
+    .await?;
+    let saved = store::get(&mut tx, user, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(view(saved))
+}
+
+/// Writes a CV for one of the user's postings from the active resume version, the profile
+/// and the projects, checks it with the guard and keeps it.
+pub async fn tailor_cv(
+    db: &Db,
+    user: UserId,
+    posting_id: PostingId,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    let Tailoring {
+        posting,
+        fields,
+        read,
+        cv,
+    } = tailoring(db, user, posting_id).await?;
     let body = tailor::markdown(&cv);
     let data = tailor::json_resume(&cv);
     let material = material(db, user).await?;
@@ -266,26 +322,72 @@ pub async fn tailor_cv(
         created_at: now,
         updated_at: now,
     };
-    let mut tx = db.begin().await?;
-    store::put(&mut tx, user, &row).await?;
-    insert_audit(
-        &mut tx,
-        &NewAuditEntry {
-            user_id: Some(user),
-            action: "document.created",
-            entity_type: Some("document"),
-            entity_id: Some(row.id.0.to_string()),
-            detail: Some(json!({"kind": "cv", "posting_id": posting_id.0})),
-            ..NewAuditEntry::default()
-        },
-        now,
-    )
-    .await?;
-    let saved = store::get(&mut tx, user, row.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    Ok(view(saved))
+    keep(db, user, &row, now).await
+}
+
+/// Writes a cover letter for one of the user's postings in `tone`, as long as `length`
+/// allows and the user's material fills, checks it with the guard and keeps it.
+pub async fn write_letter(
+    db: &Db,
+    user: UserId,
+    posting_id: PostingId,
+    tone: pursuit_text::letter::Tone,
+    length: pursuit_text::letter::Length,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    let Tailoring {
+        posting,
+        fields,
+        read,
+        cv,
+    } = tailoring(db, user, posting_id).await?;
+    let company = posting.company.as_ref().map(|c| c.name.clone());
+    let letter = pursuit_text::letter::letter(
+        &cv,
+        fields.title.as_deref().or(posting.title.as_deref()),
+        company.as_deref(),
+        tone,
+        length,
+    );
+    let material = material(db, user).await?;
+    let claims = guard(&material, &posting_context(&posting), now, &letter.text);
+    let title = match (&fields.title, &company) {
+        (Some(t), Some(c)) => format!("Cover letter for {t} at {c}"),
+        (Some(t), None) => format!("Cover letter for {t}"),
+        _ => "Cover letter".to_owned(),
+    };
+    let report = json!({
+        "tone": tone.as_str(),
+        "words": letter.words,
+        "target_words": [length.min_words, length.max_words],
+        "short_of_preset": letter.short_of_preset,
+        "matching_skills": cv.matching_skills,
+        "gaps": cv.gaps,
+        "generated_digest": pursuit_ai::hex_digest(&[letter.text.as_bytes()]),
+    });
+    let row = DocumentRow {
+        id: DocumentId::new(),
+        kind: "letter".to_owned(),
+        posting_id: Some(posting_id),
+        resume_version_id: Some(read.version.id),
+        title,
+        input_digest: pursuit_ai::hex_digest(&[
+            read.version.id.0.as_bytes(),
+            posting_id.0.as_bytes(),
+            letter.text.as_bytes(),
+        ]),
+        body: letter.text,
+        data: json!({"tone": tone.as_str(), "min_words": length.min_words, "max_words": length.max_words}),
+        report,
+        claims: serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new())),
+        confirmations: json!([]),
+        provider: pursuit_ai::LOCAL.to_owned(),
+        model: LETTER_MODEL.to_owned(),
+        cost_micros: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    keep(db, user, &row, now).await
 }
 
 pub async fn list(
@@ -517,6 +619,9 @@ pub async fn export(
             file_name: format!("{stem}.md"),
             bytes: document.row.body.into_bytes(),
         }),
+        Format::JsonResume if document.row.kind != "cv" => Err(AppError::Conflict(
+            "JSON Resume is a CV format: export this document as Markdown".to_owned(),
+        )),
         Format::JsonResume if document.edited => Err(AppError::Conflict(
             "the text was edited after it was generated, and the JSON Resume form follows the generated one: export Markdown, or tailor a new CV".to_owned(),
         )),

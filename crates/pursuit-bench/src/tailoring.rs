@@ -98,6 +98,8 @@ pub async fn run(
     let (mut kept, mut supported_total) = (0usize, 0usize);
     let (mut share_original, mut share_tailored, mut asked_pairs) = (0.0, 0.0, 0usize);
     let mut examples = Vec::new();
+    let (mut letters_unsupported, mut letters_with) = (0usize, 0usize);
+    let mut letter_words = Vec::new();
     let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (file, resume) in &read {
         let material = vec![resume.text.clone()];
@@ -139,6 +141,27 @@ pub async fn run(
                     examples.push(line);
                 }
             }
+            let letter = pursuit_text::letter::letter(
+                &cv,
+                parsed.title.as_deref(),
+                None,
+                pursuit_text::letter::Tone::Professional,
+                pursuit_text::letter::Length {
+                    min_words: 250,
+                    max_words: 350,
+                },
+            );
+            let letter_claims = pursuit_app::documents::guard(&material, body, now, &letter.text);
+            let letter_bad = letter_claims.iter().filter(|c| !c.supported).count();
+            letters_unsupported += letter_bad;
+            letters_with += usize::from(letter_bad > 0);
+            letter_words.push(letter.words as f64);
+            for c in letter_claims.iter().filter(|c| !c.supported) {
+                let line = format!("letter {file}: {:?} ({}) — {}", c.words, c.kind, c.reason);
+                if examples.len() < 60 && !examples.contains(&line) {
+                    examples.push(line);
+                }
+            }
             let required: std::collections::BTreeSet<&str> = parsed
                 .skills
                 .required
@@ -169,6 +192,10 @@ pub async fn run(
         postings.len()
     );
     println!("guard: {unsupported} unsupported claims in {with_unsupported} of {documents} CVs");
+    println!(
+        "cover letters (professional, 250–350 words): {letters_unsupported} unsupported claims in {letters_with} of {documents}; words p50 {:.0}",
+        percentile(&mut letter_words, 0.5)
+    );
     if !kinds.is_empty() {
         println!("unsupported by kind: {kinds:?}");
     }

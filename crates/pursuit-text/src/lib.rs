@@ -6,6 +6,7 @@ pub mod dates;
 pub mod embed;
 pub mod html;
 pub mod lang;
+pub mod letter;
 pub mod matching;
 pub mod occupations;
 pub mod posting;

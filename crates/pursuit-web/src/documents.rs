@@ -21,6 +21,7 @@ use crate::problem::ApiError;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(tailor_cv))
+        .routes(routes!(write_letter))
         .routes(routes!(list_documents))
         .routes(routes!(get_document, update_document, delete_document))
         .routes(routes!(export_document))
@@ -45,7 +46,7 @@ pub struct DocumentClaim {
 pub struct DocumentResponse {
     #[schema(value_type = uuid::Uuid)]
     id: uuid::Uuid,
-    /// `cv`.
+    /// `cv` or `letter`.
     kind: String,
     #[schema(value_type = Option<uuid::Uuid>)]
     job_id: Option<uuid::Uuid>,
@@ -55,8 +56,9 @@ pub struct DocumentResponse {
     /// The text, Markdown.
     body: String,
     /// What was decided: `matching_skills`, `gaps` (`[{skill, required}]`: asked for and not
-    /// shown by the user's material — never claimed), `required_addressed` of
-    /// `required_asked`, `bullets_left_out`, `projects_chosen`.
+    /// shown by the user's material — never claimed); for a CV `required_addressed` of
+    /// `required_asked`, `bullets_left_out`, `projects_chosen`; for a letter `tone`,
+    /// `words`, `target_words` and `short_of_preset`.
     #[schema(value_type = Object)]
     report: serde_json::Value,
     claims: Vec<DocumentClaim>,
@@ -141,6 +143,92 @@ async fn tailor_cv(
 > {
     let document =
         use_case::tailor_cv(&state.db, current.id(), PostingId(id), Timestamp::now()).await?;
+    let location = format!("/api/v1/documents/{}", document.row.id.0);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(response(document)),
+    ))
+}
+
+#[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ToneName {
+    Professional,
+    Enthusiastic,
+    Casual,
+}
+
+#[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LengthName {
+    /// 150–200 words.
+    Short,
+    /// 250–350 words.
+    Standard,
+    /// 350–450 words.
+    Long,
+}
+
+/// The letter asked for (`{}` for the defaults).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LetterBody {
+    /// Default `professional`.
+    tone: Option<ToneName>,
+    /// Default `standard`.
+    length: Option<LengthName>,
+}
+
+/// Writes a cover letter for one of the caller's postings: fixed sentences in the tone
+/// asked that claim nothing, and between them the caller's own summary, bullets and skills.
+/// Material too thin for the length preset makes a shorter letter, never a padded one
+/// (`report.short_of_preset`).
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/cover-letter", tag = "documents", request_body = LetterBody,
+    params(("id" = uuid::Uuid, Path, description = "The posting's id")),
+    responses(
+        (status = 201, description = "The cover letter", body = DocumentResponse,
+            headers(("Location" = String, description = "The document's URL"))),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such posting of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No resume read yet, or the posting is not read yet", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown tone or length", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn write_letter(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<LetterBody>,
+) -> Result<
+    (
+        StatusCode,
+        [(header::HeaderName, String); 1],
+        Json<DocumentResponse>,
+    ),
+    ApiError,
+> {
+    use pursuit_text::letter::{Length, Tone};
+    let tone = match body.tone.unwrap_or(ToneName::Professional) {
+        ToneName::Professional => Tone::Professional,
+        ToneName::Enthusiastic => Tone::Enthusiastic,
+        ToneName::Casual => Tone::Casual,
+    };
+    let preset = match body.length.unwrap_or(LengthName::Standard) {
+        LengthName::Short => "short",
+        LengthName::Standard => "standard",
+        LengthName::Long => "long",
+    };
+    let length = Length::preset(preset)
+        .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
+    let document = use_case::write_letter(
+        &state.db,
+        current.id(),
+        PostingId(id),
+        tone,
+        length,
+        Timestamp::now(),
+    )
+    .await?;
     let location = format!("/api/v1/documents/{}", document.row.id.0);
     Ok((
         StatusCode::CREATED,

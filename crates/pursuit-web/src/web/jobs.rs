@@ -31,6 +31,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/jobs/{id}", get(posting_page))
         .route("/jobs/{id}/read", post(read_again))
         .route("/jobs/{id}/cv", post(tailor_cv))
+        .route("/jobs/{id}/cover-letter", post(write_letter))
         .route("/companies/{id}", get(company_page))
 }
 
@@ -332,6 +333,29 @@ async fn tailor_cv(
         &state.db,
         user.0.id(),
         PostingId(id),
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
+}
+
+/// Writes a cover letter for this posting (the use case behind
+/// `POST /api/v1/jobs/{id}/cover-letter`) and opens it.
+async fn write_letter(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    use pursuit_text::letter::{Length, Tone};
+    let tone = Tone::parse(&form.text("tone")).unwrap_or(Tone::Professional);
+    let length = Length::preset(&form.text("length"))
+        .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
+    let document = pursuit_app::documents::write_letter(
+        &state.db,
+        user.0.id(),
+        PostingId(id),
+        tone,
+        length,
         jiff::Timestamp::now(),
     )
     .await?;

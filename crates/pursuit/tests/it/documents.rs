@@ -105,7 +105,7 @@ both_backends! {
         let token = api_token(&app, &ana, "cv").await.1;
         let posting = add_posting(&app, &token, ACCOUNTANT).await;
         let html = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
-        assert!(html.contains("A CV for this job") && !html.contains("Tailor my CV for this job"), "no resume yet: {html}");
+        assert!(html.contains("A CV and a cover letter for this job") && !html.contains("Tailor my CV for this job"), "no resume yet: {html}");
         let empty = page(&app, "/documents", Some(cookie)).await.text().await.unwrap();
         assert!(empty.contains("No documents yet"));
 
@@ -143,5 +143,54 @@ both_backends! {
         let removed = form(&app, &format!("{at}/delete"), Some(cookie), &[("csrf", csrf)]).await;
         assert_eq!(location(&removed), format!("/jobs/{posting}"));
         assert_eq!(page(&app, &at, Some(cookie)).await.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+both_backends! {
+    async fn a_cover_letter_claims_only_what_the_user_wrote(backend: Backend) {
+        use crate::pages::{form, location, page};
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "letter").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        let early = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cover-letter"), Some(json!({}))).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT, "no resume yet");
+        add_resume(&app, &token, RESUME).await;
+        send(&app, &token, "PUT", "/api/v1/profile", Some(json!({"summary": "Accountant who closes the books on time. Other sentences stay out."}))).await;
+
+        let made = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cover-letter"), Some(json!({"tone": "enthusiastic", "length": "short"}))).await;
+        assert_eq!(made.status(), StatusCode::CREATED);
+        let location_url = made.headers()["location"].to_str().unwrap().to_owned();
+        let letter = json_body(made, "application/json").await;
+        let body = letter["body"].as_str().unwrap();
+        assert_eq!(letter["kind"], "letter");
+        assert!(body.starts_with("Hello"), "{body}");
+        assert!(body.contains("Senior Accountant"), "{body}");
+        assert!(body.contains("Accountant who closes the books on time.") && !body.contains("Other sentences"), "{body}");
+        assert!(body.contains("prepared monthly journal entries"), "a bullet of the user's: {body}");
+        assert!(!body.contains("NetSuite"), "a gap was claimed: {body}");
+        assert!(body.trim_end().ends_with("Ana Lima"), "{body}");
+        assert_eq!(letter["blocking"], 0, "{:#}", letter["claims"]);
+        assert_eq!(letter["report"]["tone"], "enthusiastic");
+        assert_eq!(letter["report"]["target_words"], json!([150, 200]));
+        assert_eq!(letter["report"]["short_of_preset"], true, "the little material is not padded");
+        assert!(letter["report"]["words"].as_u64().unwrap() < 150);
+        let json_export = send(&app, &token, "GET", &format!("{location_url}/export?format=json_resume"), None).await;
+        assert_eq!(json_export.status(), StatusCode::CONFLICT, "JSON Resume is a CV format");
+        assert_eq!(send(&app, &token, "GET", &format!("{location_url}/export"), None).await.status(), StatusCode::OK);
+        for bad in [json!({"tone": "sarcastic"}), json!({"length": "epic"}), json!({"words": 5})] {
+            let response = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cover-letter"), Some(bad.clone())).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+
+        // From the job page.
+        let (cookie, csrf) = (ana.cookie.as_str(), ana.csrf.as_str());
+        let html = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("Write a cover letter"));
+        let made = form(&app, &format!("/jobs/{posting}/cover-letter"), Some(cookie), &[("csrf", csrf), ("tone", "professional"), ("length", "standard")]).await;
+        let at = location(&made).to_owned();
+        let html = page(&app, &at, Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("The letter") && html.contains("Dear Hiring Manager,") && html.contains("nothing was padded"), "{html}");
+        assert!(!html.contains("Download JSON Resume"));
     }
 }

@@ -169,6 +169,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
         )),
         ("get", "/api/v1/projects") => Access::Caller(None),
         ("post", "/api/v1/jobs/{id}/cv") => Access::ById(Fixture::Posting, None),
+        ("post", "/api/v1/jobs/{id}/cover-letter") => {
+            Access::ById(Fixture::Posting, Some(json!({})))
+        }
         ("get", "/api/v1/documents") => Access::Caller(None),
         ("get" | "delete", "/api/v1/documents/{id}" | "/api/v1/documents/{id}/export") => {
             Access::ById(Fixture::Document, None)
