@@ -238,6 +238,16 @@ async fn tailoring(db: &Db, user: UserId, posting_id: PostingId) -> Result<Tailo
     })
 }
 
+/// "CV for Senior Accountant at Acme", as much of it as is known.
+fn document_title(what: &str, role: Option<&str>, company: Option<&str>) -> String {
+    match (role, company) {
+        (Some(role), Some(company)) => format!("{what} for {role} at {company}"),
+        (Some(role), None) => format!("{what} for {role}"),
+        (None, Some(company)) => format!("{what} for {company}"),
+        (None, None) => what.to_owned(),
+    }
+}
+
 /// Keeps a new document with its audit entry and answers it as stored.
 async fn keep(
     db: &Db,
@@ -286,11 +296,7 @@ pub async fn tailor_cv(
     let material = material(db, user).await?;
     let claims = guard(&material, &posting_context(&posting), now, &body);
     let company = posting.company.as_ref().map(|c| c.name.clone());
-    let title = match (&fields.title, &company) {
-        (Some(t), Some(c)) => format!("CV for {t} at {c}"),
-        (Some(t), None) => format!("CV for {t}"),
-        _ => "Tailored CV".to_owned(),
-    };
+    let title = document_title("CV", fields.title.as_deref(), company.as_deref());
     let report = json!({
         "matching_skills": cv.matching_skills,
         "gaps": cv.gaps,
@@ -351,11 +357,7 @@ pub async fn write_letter(
     );
     let material = material(db, user).await?;
     let claims = guard(&material, &posting_context(&posting), now, &letter.text);
-    let title = match (&fields.title, &company) {
-        (Some(t), Some(c)) => format!("Cover letter for {t} at {c}"),
-        (Some(t), None) => format!("Cover letter for {t}"),
-        _ => "Cover letter".to_owned(),
-    };
+    let title = document_title("Cover letter", fields.title.as_deref(), company.as_deref());
     let report = json!({
         "tone": tone.as_str(),
         "words": letter.words,
