@@ -404,6 +404,19 @@ pub async fn list(
         .collect())
 }
 
+/// The documents made for the postings saved as one of the user's applications.
+pub async fn for_application(
+    db: &Db,
+    user: UserId,
+    application: pursuit_domain::ids::ApplicationId,
+) -> Result<Vec<Document>, AppError> {
+    Ok(store::list_for_application(db, user, application)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
 pub async fn get(db: &Db, user: UserId, id: DocumentId) -> Result<Document, AppError> {
     store::get(db, user, id)
         .await?

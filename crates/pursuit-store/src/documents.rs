@@ -81,6 +81,31 @@ pub async fn list(
     conn.fetch_all(q).await?.iter().map(from_row).collect()
 }
 
+/// The user's documents made for the postings saved as this application, newest first.
+pub async fn list_for_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: pursuit_domain::ids::ApplicationId,
+) -> Result<Vec<DocumentRow>, StoreError> {
+    let columns: String = COLUMNS
+        .split(", ")
+        .map(|c| format!("d.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = conn
+        .fetch_all(
+            Query::dynamic(format!(
+                "SELECT {columns} FROM documents d JOIN job_postings p ON p.id = d.posting_id \
+                 WHERE d.user_id = $1 AND p.user_id = $1 AND p.application_id = $2 \
+                 ORDER BY d.created_at DESC, d.id DESC LIMIT 50"
+            ))
+            .bind(user_id)
+            .bind(application),
+        )
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
 pub async fn get(
     mut conn: impl Conn,
     user_id: UserId,

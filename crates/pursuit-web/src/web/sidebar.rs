@@ -350,6 +350,16 @@ pub struct Sidebar {
     reminder_channels: Vec<String>,
     confirm_delete: bool,
     options: Value,
+    /// CVs and letters made for this application's posting.
+    documents: Vec<DocumentLink>,
+}
+
+#[derive(Serialize)]
+struct DocumentLink {
+    id: String,
+    title: String,
+    at: String,
+    blocking: usize,
 }
 
 fn when(at: Timestamp, zone: &TimeZone) -> String {
@@ -516,6 +526,16 @@ pub async fn load(
         .iter()
         .map(|r| reminder_row(r, &zone))
         .collect();
+    let documents = pursuit_app::documents::for_application(db, user.id(), id)
+        .await?
+        .into_iter()
+        .map(|d| DocumentLink {
+            id: d.row.id.0.to_string(),
+            title: d.row.title,
+            at: when(d.row.created_at, &zone),
+            blocking: d.blocking.len(),
+        })
+        .collect();
     let settings = pursuit_store::accounts::get_settings(db, user.id()).await?;
     let mut sidebar = Sidebar {
         id: application.id.to_string(),
@@ -548,6 +568,7 @@ pub async fn load(
             .collect(),
         confirm_delete,
         options: options(),
+        documents,
     };
     if let Some(posted) = posted {
         let values: BTreeMap<String, String> = posted.data.0.iter().cloned().collect();

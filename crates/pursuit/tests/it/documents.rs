@@ -118,6 +118,11 @@ both_backends! {
         assert!(html.contains("NetSuite") && html.contains("Gaps"), "the gap is named in the report: {html}");
         let job = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
         assert!(job.contains(&format!(r#"href="{at}""#)), "the job lists its CV");
+        // The application the posting was saved as shows it too.
+        let saved = json_body(send(&app, &token, "GET", &format!("/api/v1/jobs/{posting}"), None).await, "application/json").await;
+        let application = saved["application_id"].as_str().unwrap();
+        let sidebar = page(&app, &format!("/board?application={application}"), Some(cookie)).await.text().await.unwrap();
+        assert!(sidebar.contains("Documents") && sidebar.contains(&format!(r#"href="{at}""#)), "{sidebar}");
 
         let cv = json_body(send(&app, &token, "GET", &format!("/api/v1{at}"), None).await, "application/json").await;
         let body = cv["body"].as_str().unwrap();
