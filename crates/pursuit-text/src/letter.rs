@@ -146,28 +146,42 @@ pub fn letter(
     };
     let name = cv.header.name.trim();
 
-    // The user's own material, most relevant first: bullets of the latest roles (each with
-    // where it was done), then of older ones.
+    // The user's own material, role by role (the latest first, its most relevant bullets
+    // first): the first bullet of a role says where it was done, the next ones go on
+    // "I also …". A first pass takes a few bullets of each role; more follow, role by role
+    // and again saying where, should the preset want them — "I also" never reaches back
+    // past another role.
+    let cap = |i: usize| match i {
+        0 => 4,
+        1 => 3,
+        _ => 1,
+    };
+    let whence = |title: &str, company: &str| match (title.trim(), company.trim()) {
+        ("", "") => "In a previous role".to_owned(),
+        (title, "") => format!("As {title}"),
+        ("", company) => format!("At {company}"),
+        (title, company) => format!("As {title} at {company}"),
+    };
     let mut evidence: Vec<String> = Vec::new();
-    let mut depth = 0;
-    while evidence.len() < 12 {
-        let mut added = false;
-        for role in &cv.roles {
-            if let Some(bullet) = role.bullets.get(depth) {
-                let whence = match (role.title.trim(), role.company.trim()) {
-                    ("", "") => "In a previous role".to_owned(),
-                    (title, "") => format!("As {title}"),
-                    ("", company) => format!("At {company}"),
-                    (title, company) => format!("As {title} at {company}"),
-                };
-                evidence.push(format!("{whence}, I {}.", as_clause(bullet)));
-                added = true;
-            }
+    for (i, role) in cv.roles.iter().enumerate() {
+        let at = whence(&role.title, &role.company);
+        for (j, bullet) in role.bullets.iter().take(cap(i)).enumerate() {
+            evidence.push(if j == 0 {
+                format!("{at}, I {}.", as_clause(bullet))
+            } else {
+                format!("I also {}.", as_clause(bullet))
+            });
         }
-        if !added {
-            break;
+    }
+    for (i, role) in cv.roles.iter().enumerate() {
+        let at = whence(&role.title, &role.company);
+        for (j, bullet) in role.bullets.iter().skip(cap(i)).enumerate() {
+            evidence.push(if j == 0 {
+                format!("{at}, I also {}.", as_clause(bullet))
+            } else {
+                format!("I also {}.", as_clause(bullet))
+            });
         }
-        depth += 1;
     }
     for project in &cv.projects {
         if let Some(h) = project.highlights.first() {
@@ -302,7 +316,7 @@ mod tests {
             "As Data Engineer at Northwind, I built pipelines loading 2 TB a day into Snowflake."
         ));
         assert!(
-            letter.text.contains("I AWS cost cut by 30%."),
+            letter.text.contains("I also AWS cost cut by 30%."),
             "an acronym keeps its case"
         );
         assert!(letter.text.contains("Python and SQL"));
