@@ -563,7 +563,8 @@ pub struct ClaimCheckResponse {
     claims: Vec<ClaimResponse>,
     /// How many claims the user's material does not support (export waits on these).
     unsupported: usize,
-    /// How many resume versions the text was checked against.
+    /// How many sources the text was checked against: each resume version, and the
+    /// profile with its projects when there is one.
     versions_checked: usize,
 }
 
