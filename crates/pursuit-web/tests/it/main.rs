@@ -297,3 +297,57 @@ fn the_openapi_document_is_stable() {
     let document = serde_json::to_value(pursuit_web::openapi_document()).unwrap();
     insta::assert_json_snapshot!("openapi", document, { ".info.version" => "[version]" });
 }
+
+/// utoipa names a schema after its type and lets the last one of a name win, so two types
+/// of one name would silently answer each other's schema (it happened twice). Every type
+/// that derives `ToSchema` in this crate has a name of its own.
+#[test]
+fn every_api_schema_has_a_name_of_its_own() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut paths,
+    );
+    let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut clashes = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut schema_pending = false;
+        for line in text.lines() {
+            let line = line.trim();
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                schema_pending = true;
+                continue;
+            }
+            if !schema_pending || line.starts_with("#[") || line.starts_with("///") {
+                continue;
+            }
+            schema_pending = false;
+            let name = line
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ")
+                .trim_start_matches("struct ")
+                .trim_start_matches("enum ")
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let here = path.display().to_string();
+            if let Some(first) = seen.insert(name.clone(), here.clone()) {
+                clashes.push(format!("{name}: {first} and {here}"));
+            }
+        }
+    }
+    assert!(seen.len() > 50, "only {} schema types found", seen.len());
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:#?}");
+}
