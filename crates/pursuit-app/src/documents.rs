@@ -88,15 +88,6 @@ fn view(row: DocumentRow) -> Document {
     }
 }
 
-/// The month `now` falls in, as the guard counts durations up to it.
-fn this_month(now: Timestamp) -> pursuit_text::dates::YearMonth {
-    let day = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    pursuit_text::dates::YearMonth {
-        year: i32::from(day.year()),
-        month: Some(day.month() as u32),
-    }
-}
-
 /// String leaves of a JSON value, one per line.
 fn json_strings(value: &Value, out: &mut String) {
     match value {
@@ -164,7 +155,7 @@ pub fn guard(material: &[String], context: &str, now: Timestamp, text: &str) -> 
         .into_iter()
         .filter(|c| !c.is_empty())
         .collect();
-    stored(Sources::new(&refs, &contexts, this_month(now)).check(text))
+    stored(Sources::new(&refs, &contexts, crate::ai::this_month(now)).check(text))
 }
 
 /// The posting's text, which a document may name without claiming it (its company, its
@@ -248,15 +239,55 @@ fn document_title(what: &str, role: Option<&str>, company: Option<&str>) -> Stri
     }
 }
 
-/// Keeps a new document with its audit entry and answers it as stored.
-async fn keep(
+/// A document written for a posting, before the guard has read it.
+struct Draft {
+    kind: &'static str,
+    title: String,
+    body: String,
+    data: Value,
+    /// What was decided; the digest of the text as generated is added (an edit is told
+    /// apart by it).
+    report: Value,
+    model: &'static str,
+}
+
+/// Checks a draft with the guard against the user's material (the posting as context) and
+/// keeps it with its audit entry; answers it as stored.
+async fn check_and_keep(
     db: &Db,
     user: UserId,
-    row: &DocumentRow,
+    from: &Tailoring,
+    draft: Draft,
     now: Timestamp,
 ) -> Result<Document, AppError> {
+    let material = material(db, user).await?;
+    let claims = guard(&material, &posting_context(&from.posting), now, &draft.body);
+    let mut report = draft.report;
+    report["generated_digest"] = json!(pursuit_ai::hex_digest(&[draft.body.as_bytes()]));
+    let row = DocumentRow {
+        id: DocumentId::new(),
+        kind: draft.kind.to_owned(),
+        posting_id: Some(from.posting.id),
+        resume_version_id: Some(from.read.version.id),
+        title: draft.title,
+        input_digest: pursuit_ai::hex_digest(&[
+            from.read.version.id.0.as_bytes(),
+            from.posting.id.0.as_bytes(),
+            draft.body.as_bytes(),
+        ]),
+        body: draft.body,
+        data: draft.data,
+        report,
+        claims: serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new())),
+        confirmations: json!([]),
+        provider: pursuit_ai::LOCAL.to_owned(),
+        model: draft.model.to_owned(),
+        cost_micros: 0,
+        created_at: now,
+        updated_at: now,
+    };
     let mut tx = db.begin().await?;
-    store::put(&mut tx, user, row).await?;
+    store::put(&mut tx, user, &row).await?;
     insert_audit(
         &mut tx,
         &NewAuditEntry {
@@ -285,50 +316,25 @@ pub async fn tailor_cv(
     posting_id: PostingId,
     now: Timestamp,
 ) -> Result<Document, AppError> {
-    let Tailoring {
-        posting,
-        fields,
-        read,
-        cv,
-    } = tailoring(db, user, posting_id).await?;
-    let body = tailor::markdown(&cv);
-    let data = tailor::json_resume(&cv);
-    let material = material(db, user).await?;
-    let claims = guard(&material, &posting_context(&posting), now, &body);
-    let company = posting.company.as_ref().map(|c| c.name.clone());
-    let title = document_title("CV", fields.title.as_deref(), company.as_deref());
-    let report = json!({
-        "matching_skills": cv.matching_skills,
-        "gaps": cv.gaps,
-        "required_addressed": cv.required_addressed,
-        "required_asked": cv.required_asked,
-        "bullets_left_out": cv.roles.iter().map(|r| r.left_out).sum::<usize>(),
-        "projects_chosen": cv.projects.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
-        "generated_digest": pursuit_ai::hex_digest(&[body.as_bytes()]),
-    });
-    let row = DocumentRow {
-        id: DocumentId::new(),
-        kind: "cv".to_owned(),
-        posting_id: Some(posting_id),
-        resume_version_id: Some(read.version.id),
-        title,
-        input_digest: pursuit_ai::hex_digest(&[
-            read.version.id.0.as_bytes(),
-            posting_id.0.as_bytes(),
-            body.as_bytes(),
-        ]),
-        body,
-        data,
-        report,
-        claims: serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new())),
-        confirmations: json!([]),
-        provider: pursuit_ai::LOCAL.to_owned(),
-        model: TAILOR_MODEL.to_owned(),
-        cost_micros: 0,
-        created_at: now,
-        updated_at: now,
+    let from = tailoring(db, user, posting_id).await?;
+    let cv = &from.cv;
+    let company = from.posting.company.as_ref().map(|c| c.name.clone());
+    let draft = Draft {
+        kind: "cv",
+        title: document_title("CV", from.fields.title.as_deref(), company.as_deref()),
+        body: tailor::markdown(cv),
+        data: tailor::json_resume(cv),
+        report: json!({
+            "matching_skills": cv.matching_skills,
+            "gaps": cv.gaps,
+            "required_addressed": cv.required_addressed,
+            "required_asked": cv.required_asked,
+            "bullets_left_out": cv.roles.iter().map(|r| r.left_out).sum::<usize>(),
+            "projects_chosen": cv.projects.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
+        }),
+        model: TAILOR_MODEL,
     };
-    keep(db, user, &row, now).await
+    check_and_keep(db, user, &from, draft, now).await
 }
 
 /// Writes a cover letter for one of the user's postings in `tone`, as long as `length`
@@ -341,55 +347,38 @@ pub async fn write_letter(
     length: pursuit_text::letter::Length,
     now: Timestamp,
 ) -> Result<Document, AppError> {
-    let Tailoring {
-        posting,
-        fields,
-        read,
-        cv,
-    } = tailoring(db, user, posting_id).await?;
-    let company = posting.company.as_ref().map(|c| c.name.clone());
+    let from = tailoring(db, user, posting_id).await?;
+    let company = from.posting.company.as_ref().map(|c| c.name.clone());
     let letter = pursuit_text::letter::letter(
-        &cv,
-        fields.title.as_deref().or(posting.title.as_deref()),
+        &from.cv,
+        from.fields
+            .title
+            .as_deref()
+            .or(from.posting.title.as_deref()),
         company.as_deref(),
         tone,
         length,
     );
-    let material = material(db, user).await?;
-    let claims = guard(&material, &posting_context(&posting), now, &letter.text);
-    let title = document_title("Cover letter", fields.title.as_deref(), company.as_deref());
-    let report = json!({
-        "tone": tone.as_str(),
-        "words": letter.words,
-        "target_words": [length.min_words, length.max_words],
-        "short_of_preset": letter.short_of_preset,
-        "matching_skills": cv.matching_skills,
-        "gaps": cv.gaps,
-        "generated_digest": pursuit_ai::hex_digest(&[letter.text.as_bytes()]),
-    });
-    let row = DocumentRow {
-        id: DocumentId::new(),
-        kind: "letter".to_owned(),
-        posting_id: Some(posting_id),
-        resume_version_id: Some(read.version.id),
-        title,
-        input_digest: pursuit_ai::hex_digest(&[
-            read.version.id.0.as_bytes(),
-            posting_id.0.as_bytes(),
-            letter.text.as_bytes(),
-        ]),
+    let draft = Draft {
+        kind: "letter",
+        title: document_title(
+            "Cover letter",
+            from.fields.title.as_deref(),
+            company.as_deref(),
+        ),
         body: letter.text,
         data: json!({"tone": tone.as_str(), "min_words": length.min_words, "max_words": length.max_words}),
-        report,
-        claims: serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new())),
-        confirmations: json!([]),
-        provider: pursuit_ai::LOCAL.to_owned(),
-        model: LETTER_MODEL.to_owned(),
-        cost_micros: 0,
-        created_at: now,
-        updated_at: now,
+        report: json!({
+            "tone": tone.as_str(),
+            "words": letter.words,
+            "target_words": [length.min_words, length.max_words],
+            "short_of_preset": letter.short_of_preset,
+            "matching_skills": from.cv.matching_skills,
+            "gaps": from.cv.gaps,
+        }),
+        model: LETTER_MODEL,
     };
-    keep(db, user, &row, now).await
+    check_and_keep(db, user, &from, draft, now).await
 }
 
 pub async fn list(

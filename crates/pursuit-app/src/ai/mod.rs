@@ -64,7 +64,7 @@ fn month_start(now: Timestamp) -> Timestamp {
 }
 
 /// The month `now` falls in (UTC), as the readers count experience up to it.
-fn this_month(now: Timestamp) -> YearMonth {
+pub(crate) fn this_month(now: Timestamp) -> YearMonth {
     let day = now.to_zoned(TimeZone::UTC).date();
     YearMonth {
         year: i32::from(day.year()),
@@ -72,7 +72,7 @@ fn this_month(now: Timestamp) -> YearMonth {
     }
 }
 
-fn micros(usd: f64) -> i64 {
+pub(crate) fn micros(usd: f64) -> i64 {
     (usd * 1_000_000.0).round() as i64
 }
 

@@ -15,7 +15,7 @@ use pursuit_store::StoreError;
 use pursuit_store::ai::{self as store, AiProviderRow};
 use pursuit_store::audit::{NewAuditEntry, insert_audit};
 
-use super::{Caller, Services, require};
+use super::{Caller, Services, micros, require};
 use crate::error::{AppError, Invalid};
 
 /// The most providers one user may enter.
@@ -78,10 +78,6 @@ pub fn breaker(id: AiProviderId) -> String {
 
 fn bound_to(id: AiProviderId) -> String {
     format!("ai_provider:{}", id.0)
-}
-
-fn micros(usd: f64) -> i64 {
-    (usd * 1_000_000.0).round() as i64
 }
 
 fn view(services: Services<'_>, row: &AiProviderRow) -> OwnProviderView {
