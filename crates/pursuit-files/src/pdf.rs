@@ -16,6 +16,7 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(ExtractError::Encrypted);
     }
+    normalize_cid_widths(&mut doc);
     let pages = doc.get_pages();
     if pages.is_empty() {
         return Err(ExtractError::Corrupt("the PDF has no pages".into()));
@@ -44,6 +45,7 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
             }
         }
     }
+    device.end_text_line();
     if device.text.trim().is_empty()
         && let Some(error) = last_error
     {
@@ -77,6 +79,87 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
     })
 }
 
+/// The most glyph ids one `first last width` entry of a `W` array is spelt out for.
+const MAX_WIDTH_RANGE: i64 = 65_536;
+
+/// Rewrites the `first last width` entries of CID fonts' `W` arrays into the equivalent
+/// `first [width …]` form. pdf-extract 0.12 reads only the second form right (it takes the
+/// range's width from the wrong element and leaves out its last glyph), so text set in such
+/// fonts (typst, and other writers that use ranges) got no widths: words ran together and
+/// lines were not told apart.
+fn normalize_cid_widths(doc: &mut Document) {
+    use lopdf::Object;
+    let number = |o: &Object| match o {
+        Object::Integer(i) => Some(*i),
+        Object::Real(r) if r.is_finite() => Some(*r as i64),
+        _ => None,
+    };
+    // The W arrays of CID fonts, as the objects that hold them.
+    let mut holders = Vec::new();
+    for (id, object) in &doc.objects {
+        let Ok(dict) = object.as_dict() else { continue };
+        let cid = dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|s| s == b"CIDFontType2" || s == b"CIDFontType0");
+        if !cid {
+            continue;
+        }
+        match dict.get(b"W") {
+            Ok(Object::Reference(target)) => holders.push((*target, false)),
+            Ok(Object::Array(_)) => holders.push((*id, true)),
+            _ => {}
+        }
+    }
+    for (id, in_font) in holders {
+        let Some(object) = doc.objects.get_mut(&id) else {
+            continue;
+        };
+        let array = if in_font {
+            match object.as_dict_mut().ok().and_then(|d| d.get_mut(b"W").ok()) {
+                Some(Object::Array(array)) => array,
+                _ => continue,
+            }
+        } else {
+            match object {
+                Object::Array(array) => array,
+                _ => continue,
+            }
+        };
+        let mut out = Vec::with_capacity(array.len());
+        let mut i = 0;
+        let mut spelt = 0i64;
+        while i < array.len() {
+            let Some(first) = number(&array[i]) else {
+                break;
+            };
+            match array.get(i + 1) {
+                Some(Object::Array(widths)) => {
+                    out.push(Object::Integer(first));
+                    out.push(Object::Array(widths.clone()));
+                    i += 2;
+                }
+                Some(last) => {
+                    let (Some(last), Some(width)) = (number(last), array.get(i + 2).cloned())
+                    else {
+                        break;
+                    };
+                    let count = last - first + 1;
+                    spelt += count.max(0);
+                    if count <= 0 || spelt > MAX_WIDTH_RANGE {
+                        break;
+                    }
+                    out.push(Object::Integer(first));
+                    out.push(Object::Array(vec![width; count as usize]));
+                    i += 3;
+                }
+                None => break,
+            }
+        }
+        *array = out;
+    }
+}
+
 fn load_error(error: lopdf::Error) -> ExtractError {
     let message = error.to_string();
     let lower = message.to_lowercase();
@@ -98,6 +181,11 @@ struct Device {
     last_end: f64,
     word_start: bool,
     page_start: bool,
+    /// Where the current line starts in `text`, its glyphs as drawn (start, end, size,
+    /// text), and whether it holds right-to-left letters.
+    line_start: usize,
+    line: Vec<(f64, f64, f64, String)>,
+    line_rtl: bool,
     stopped: Option<ExtractError>,
 }
 
@@ -113,8 +201,37 @@ impl Device {
             last_end: f64::MAX,
             word_start: false,
             page_start: true,
+            line_start: 0,
+            line: Vec::new(),
+            line_rtl: false,
             stopped: None,
         }
+    }
+
+    /// Ends the line being read. A line with right-to-left letters is rebuilt from where its
+    /// glyphs stand on the page, left to right, and put in reading order: writers draw such
+    /// lines in many orders (glyph by glyph leftward, or runs in reading order with each
+    /// run's glyphs left to right), and only the positions say which.
+    fn end_text_line(&mut self) {
+        if self.line_rtl && self.line.len() > 1 {
+            let mut glyphs = std::mem::take(&mut self.line);
+            glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut visual = String::new();
+            let mut last_end = f64::MAX;
+            for (x, end, size, text) in &glyphs {
+                if *x > last_end + size * 2.0 {
+                    visual.push_str(" | ");
+                } else if *x > last_end + size * 0.1 && !visual.ends_with(' ') && text != " " {
+                    visual.push(' ');
+                }
+                visual.push_str(text);
+                last_end = *end;
+            }
+            self.text.truncate(self.line_start);
+            self.text.push_str(&logical_order(visual.trim()));
+        }
+        self.line.clear();
+        self.line_rtl = false;
     }
 
     fn stop(&mut self, error: ExtractError) -> OutputError {
@@ -131,9 +248,11 @@ impl OutputDev for Device {
         _art_box: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
         self.flip = Transform::row_major(1.0, 0.0, 0.0, -1.0, 0.0, media_box.ury - media_box.lly);
+        self.end_text_line();
         if !self.text.is_empty() {
             self.text.push_str("\n\n");
         }
+        self.line_start = self.text.len();
         self.page_start = true;
         self.last_end = f64::MAX;
         Ok(())
@@ -176,9 +295,14 @@ impl OutputDev for Device {
         if self.word_start && !self.page_start {
             let moved = (y - self.last_y).abs();
             if moved > size * 1.5 {
+                self.end_text_line();
                 self.text.push_str("\n\n");
-            } else if moved > size * 0.5 && x < self.last_end {
+                self.line_start = self.text.len();
+            } else if moved > size * 0.8 || (moved > size * 0.5 && x < self.last_end) {
+                // A new line (a line drawn right to left may start right of the last one).
+                self.end_text_line();
                 self.text.push('\n');
+                self.line_start = self.text.len();
             } else if x > self.last_end + size * 2.0 {
                 // A wide gap on one line separates columns ("Title      Company").
                 self.text.push_str(" | ");
@@ -186,6 +310,8 @@ impl OutputDev for Device {
                 self.text.push(' ');
             }
         }
+        self.line_rtl |= text.chars().any(is_rtl);
+        self.line.push((x, x + width * size, size, text.to_owned()));
         self.text.push_str(text);
         self.word_start = false;
         self.page_start = false;
@@ -206,6 +332,50 @@ impl OutputDev for Device {
     fn end_line(&mut self) -> Result<(), OutputError> {
         Ok(())
     }
+}
+
+/// Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+/// presentation forms).
+fn is_rtl(c: char) -> bool {
+    matches!(c as u32,
+        0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+}
+
+/// A line of right-to-left text drawn in visual order, put back in reading order: the line
+/// reversed, with each run of left-to-right text in it (words, numbers, addresses, and the
+/// spaces between them) turned back again; a list bullet drawn at the line's right end
+/// comes first.
+fn logical_order(line: &str) -> String {
+    let reversed: Vec<char> = line.chars().rev().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < reversed.len() {
+        let c = reversed[i];
+        if is_rtl(c) || !c.is_alphanumeric() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // A left-to-right run: from here to the last left-to-right letter or digit before
+        // the next right-to-left letter.
+        let mut end = i;
+        let mut j = i;
+        while j < reversed.len() && !is_rtl(reversed[j]) {
+            if reversed[j].is_alphanumeric() {
+                end = j;
+            }
+            j += 1;
+        }
+        out.extend(reversed[i..=end].iter().rev());
+        i = end + 1;
+    }
+    let trimmed = out.trim_end();
+    for bullet in ['•', '◦', '▪', '-', '*'] {
+        if let Some(rest) = trimmed.strip_suffix(bullet) {
+            return format!("{bullet} {}", rest.trim_end());
+        }
+    }
+    out
 }
 
 fn euclid_vec(size: f64) -> euclid::Vector2D<f64, pdf_extract::Space> {
@@ -570,6 +740,17 @@ pub(crate) mod tests {
         assert_eq!(number(b"+12.25"), Some(12.25));
         assert_eq!(number(b"1.2.3"), None);
         assert_eq!(number(b"-"), None);
+    }
+
+    #[test]
+    fn right_to_left_lines_drawn_in_visual_order_read_in_reading_order() {
+        // Drawn left to right as on the page: "SQL و Python باستخدام" read right to left.
+        let visual: String =
+            "SQL و Python ".to_owned() + &"باستخدام".chars().rev().collect::<String>() + " •";
+        assert_eq!(logical_order(&visual), "• باستخدام Python و SQL");
+        let visual = "New York ".to_owned() + &"في".chars().rev().collect::<String>() + " 1843";
+        assert_eq!(logical_order(&visual), "1843 في New York");
+        assert_eq!(logical_order("plain"), "plain");
     }
 
     #[test]
