@@ -562,6 +562,43 @@ pub async fn delete(db: &Db, user: UserId, id: DocumentId, now: Timestamp) -> Re
 pub enum Format {
     Markdown,
     JsonResume,
+    /// Laid out by typst, fonts embedded (when this build has the `pdf` feature).
+    Pdf,
+    Docx,
+}
+
+/// Whether this build writes PDF files.
+pub const PDF_BUILT: bool = pursuit_typeset::PDF;
+
+/// The longest a PDF or DOCX may take to lay out.
+const LAYOUT_TIME: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Lays out a document's text as `format` (PDF or DOCX) on a blocking thread.
+async fn lay_out(body: String, title: String, format: Format) -> Result<Vec<u8>, AppError> {
+    let work = tokio::task::spawn_blocking(move || {
+        let doc = pursuit_typeset::read(&body, &title, None);
+        match format {
+            Format::Pdf => pursuit_typeset::pdf(&doc),
+            _ => pursuit_typeset::docx(&doc),
+        }
+    });
+    match tokio::time::timeout(LAYOUT_TIME, work).await {
+        Ok(Ok(Ok(bytes))) => Ok(bytes),
+        Ok(Ok(Err(pursuit_typeset::Error::NoPdf))) => Err(AppError::NotConfigured(
+            "PDF output (this build has no `pdf` feature)",
+        )),
+        Ok(Ok(Err(error))) => Err(AppError::Unavailable(Box::new(error))),
+        Ok(Err(_)) => Err(AppError::Unavailable(
+            "laying out the document failed".into(),
+        )),
+        Err(_) => Err(AppError::Unavailable(
+            format!(
+                "laying out the document took over {} s",
+                LAYOUT_TIME.as_secs()
+            )
+            .into(),
+        )),
+    }
 }
 
 /// An exported document: its media type, a file name and the bytes.
@@ -633,6 +670,16 @@ pub async fn export(
             content_type: "application/json",
             file_name: format!("{stem}.json"),
             bytes: serde_json::to_vec_pretty(&document.row.data).unwrap_or_default(),
+        }),
+        Format::Pdf => Ok(Export {
+            content_type: "application/pdf",
+            file_name: format!("{stem}.pdf"),
+            bytes: lay_out(document.row.body, document.row.title, format).await?,
+        }),
+        Format::Docx => Ok(Export {
+            content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            file_name: format!("{stem}.docx"),
+            bytes: lay_out(document.row.body, document.row.title, format).await?,
         }),
     }
 }

@@ -369,12 +369,15 @@ async fn delete_document(
 pub enum ExportFormat {
     Markdown,
     JsonResume,
+    Pdf,
+    Docx,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `markdown` (the default) or `json_resume` (the generated CV; not after edits).
+    /// `markdown` (the default), `pdf` (laid out, fonts embedded), `docx`, or `json_resume`
+    /// (the generated CV; not after edits).
     format: Option<ExportFormat>,
 }
 
@@ -383,10 +386,11 @@ pub struct ExportQuery {
 #[utoipa::path(get, path = "/api/v1/documents/{id}/export", tag = "documents", params(ExportQuery,
     ("id" = uuid::Uuid, Path, description = "The document's id")),
     responses(
-        (status = 200, description = "The file, as an attachment (text/markdown or application/json)"),
+        (status = 200, description = "The file, as an attachment (text/markdown, application/pdf, the DOCX type or application/json)"),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Unsupported claims not confirmed, or JSON Resume asked of an edited text", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "PDF asked of a build without PDF output, or the layout failed", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
 async fn export_document(
     State(state): State<AppState>,
@@ -397,6 +401,8 @@ async fn export_document(
     let format = match query.format.unwrap_or(ExportFormat::Markdown) {
         ExportFormat::Markdown => Format::Markdown,
         ExportFormat::JsonResume => Format::JsonResume,
+        ExportFormat::Pdf => Format::Pdf,
+        ExportFormat::Docx => Format::Docx,
     };
     let file = use_case::export(&state.db, current.id(), DocumentId(id), format).await?;
     Ok(attachment(file))
@@ -421,7 +427,21 @@ pub(crate) fn attachment(file: use_case::Export) -> Response {
             }
         })
         .collect();
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+    // The name in ASCII for old clients, and in UTF-8 (RFC 6266, RFC 8187) for the rest.
+    let encoded: String = file
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    )) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(

@@ -120,6 +120,7 @@ fn show(
             blocking => template_value(&document.blocking),
             confirmed => template_value(&confirmed),
             edited => document.edited,
+            pdf => use_case::PDF_BUILT,
             matching => template_value(&report["matching_skills"]),
             gaps => template_value(&report["gaps"]),
             required_addressed => report["required_addressed"].as_u64(),
@@ -248,6 +249,8 @@ async fn export(
 ) -> Result<Response, ApiError> {
     let format = match query.format.as_deref() {
         Some("json_resume") => Format::JsonResume,
+        Some("pdf") => Format::Pdf,
+        Some("docx") => Format::Docx,
         _ => Format::Markdown,
     };
     match use_case::export(&state.db, user.0.id(), DocumentId(id), format).await {

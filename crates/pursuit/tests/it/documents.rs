@@ -45,6 +45,24 @@ both_backends! {
         let resume_json: Value = resume_json.json().await.unwrap();
         assert_eq!(resume_json["basics"]["name"], "Ana Lima");
         assert_eq!(resume_json["work"][0]["name"], "Acme Corp");
+        // PDF and Word: what a reader (ours, as applicant tracking systems read) gets back is
+        // the CV's words in order.
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+        };
+        let expected = words(&pursuit_typeset::plain_text(&pursuit_typeset::read(body, "cv", None)));
+        for (format, media_type, reader) in [
+            ("pdf", "application/pdf", pursuit_files::Format::Pdf),
+            ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", pursuit_files::Format::Docx),
+        ] {
+            let file = send(&app, &token, "GET", &format!("{location}/export?format={format}"), None).await;
+            assert_eq!(file.status(), StatusCode::OK, "{format}");
+            assert_eq!(file.headers()["content-type"], media_type);
+            assert!(file.headers()["content-disposition"].to_str().unwrap().contains(&format!(".{format}\"")));
+            let bytes = file.bytes().await.unwrap();
+            let back = pursuit_files::extract::extract(&bytes, reader, &pursuit_files::Limits::default()).expect("read back");
+            assert_eq!(words(&back.text), expected, "{format}: {}", back.text);
+        }
 
         // An edit that invents: flagged with its words, export refused until removed or
         // confirmed with a source.
@@ -53,6 +71,10 @@ both_backends! {
         let flagged: Vec<&str> = edited["claims"].as_array().unwrap().iter().filter(|c| c["supported"] == false).map(|c| c["words"].as_str().unwrap()).collect();
         assert_eq!(flagged, ["CPA", "Deloitte"], "{:#}", edited["claims"]);
         assert_eq!((edited["blocking"].as_u64(), edited["edited"].as_bool()), (Some(2), Some(true)));
+        for format in ["pdf", "docx"] {
+            let refused = send(&app, &token, "GET", &format!("{location}/export?format={format}"), None).await;
+            assert_eq!(refused.status(), StatusCode::CONFLICT, "{format} of a text with unsupported claims");
+        }
         let refused = send(&app, &token, "GET", &format!("{location}/export"), None).await;
         assert_eq!(refused.status(), StatusCode::CONFLICT);
         let problem = json_body(refused, "application/problem+json").await;
