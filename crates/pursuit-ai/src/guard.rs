@@ -216,6 +216,12 @@ impl Sources {
         bare.split_whitespace().count() >= 4 && self.text.contains(&squash(bare))
     }
 
+    /// Whether the user's material (not the context) holds `phrase`.
+    fn holds(&self, phrase: &str) -> bool {
+        let phrase = squash(phrase);
+        !phrase.is_empty() && self.text.contains(&phrase)
+    }
+
     fn contains(&self, phrase: &str) -> bool {
         let phrase = squash(phrase);
         !phrase.is_empty() && (self.text.contains(&phrase) || self.context.contains(&phrase))
@@ -259,7 +265,9 @@ impl Sources {
             if mention.category == "Transversal skill" {
                 continue;
             }
-            let supported = self.skills.contains(mention.id) || self.contains(&mention.matched);
+            // The user's material only: a posting that asks for a skill does not give it to
+            // the user ("5 years of Kubernetes" because the posting wants Kubernetes).
+            let supported = self.skills.contains(mention.id) || self.holds(&mention.matched);
             found.push(claim(
                 ClaimKind::Skill,
                 mention.start,
@@ -285,7 +293,7 @@ impl Sources {
 
     fn check_certifications(&self, body: &str, found: &mut Vec<Claim>) {
         for (start, end, core) in certifications_in(body) {
-            let supported = self.contains(&core);
+            let supported = self.holds(&core);
             found.push(claim(
                 ClaimKind::Certification,
                 start,

@@ -613,7 +613,7 @@ impl Ai {
         let Some(completion) = first else {
             return (None, attempts);
         };
-        let errors = match check_answer(request, &completion) {
+        let errors = match check_answer(request, &completion, context.today) {
             Ok(value) => {
                 finish(&mut attempts, Outcome::Ok, "");
                 return (Some(value), attempts);
@@ -624,14 +624,14 @@ impl Ai {
         // The repair: the same data, the answer it gave and what was wrong with it.
         let repair = format!(
             "{user}\nYour previous answer was:\n<answer>\n{}\n</answer>\nIt does not fit the \
-             schema: {errors}\nAnswer again with one JSON object that fits the schema.",
+             schema or the rules: {errors}\nAnswer again with one JSON object that fits them.",
             completion.text.chars().take(20_000).collect::<String>()
         );
         let second = self.call(&site, &repair, &mut attempts).await;
         let Some(completion) = second else {
             return (None, attempts);
         };
-        match check_answer(request, &completion) {
+        match check_answer(request, &completion, context.today) {
             Ok(value) => {
                 finish(&mut attempts, Outcome::Repaired, "");
                 (Some(value), attempts)
@@ -745,7 +745,11 @@ fn finish(attempts: &mut [Attempt], outcome: Outcome, detail: &str) {
 
 /// The answer's JSON if it fits the task's schema and the task's own rules, else what is
 /// wrong with it (one line).
-fn check_answer(request: &Request, completion: &Completion) -> Result<Value, String> {
+fn check_answer(
+    request: &Request,
+    completion: &Completion,
+    today: pursuit_text::dates::YearMonth,
+) -> Result<Value, String> {
     let value = read_json(&completion.text).map_err(|e| {
         if completion.truncated {
             format!("the answer was cut off at max_tokens ({e}); raise the provider's max_tokens")
@@ -754,7 +758,7 @@ fn check_answer(request: &Request, completion: &Completion) -> Result<Value, Str
         }
     })?;
     let mut errors = validate(request.task.schema(), &value);
-    errors.extend(crate::rules::check(request, &value));
+    errors.extend(crate::rules::check(request, &value, today));
     if errors.is_empty() {
         Ok(value)
     } else {

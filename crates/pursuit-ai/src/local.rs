@@ -33,7 +33,183 @@ pub fn answer(request: &Request, today: YearMonth) -> Value {
         Task::SpamCheck => {
             serde_json::to_value(crate::spam::check(request.input("email"))).unwrap_or_default()
         }
+        Task::JobSummary => job_summary(&read_posting(request)),
+        Task::SearchTerms => search_terms(
+            &resume::parse(request.input("resume"), today),
+            request.input("preferences"),
+        ),
+        // The built-in letter is the draft: made from the user's facts only, it is the
+        // answer as it stands.
+        Task::CoverLetter => {
+            let draft: String = request.input("draft").chars().take(8000).collect();
+            json!({"text": if draft.trim().is_empty() { "-".to_owned() } else { draft }})
+        }
     }
+}
+
+/// Up to `max` characters of `text`, cut at a word with "…" when it is longer.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+fn label(value: &str) -> String {
+    value.replace('_', "-")
+}
+
+/// A posting in a few sentences, built from what was read from it: nothing it does not say.
+fn job_summary(posting: &Posting) -> Value {
+    let mut first = posting
+        .title
+        .clone()
+        .unwrap_or_else(|| "This role".to_owned());
+    if let Some(company) = &posting.company {
+        first.push_str(&format!(" at {company}"));
+    }
+    if let Some(location) = &posting.location {
+        first.push_str(&format!(", based in {location}"));
+    }
+    match posting.remote_type.as_deref() {
+        Some("remote") => first.push_str(" (remote)"),
+        Some("hybrid") => first.push_str(" (hybrid)"),
+        Some("onsite") => first.push_str(" (on site)"),
+        _ => {}
+    }
+    first.push('.');
+    let mut sentences = vec![first];
+    let kind: Vec<String> = [
+        posting.employment_type.as_deref(),
+        posting.seniority.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(label)
+    .collect();
+    let years = posting.years_experience.map(|y| match y.max {
+        Some(max) if max > y.min => format!("{}–{max} years of experience", y.min),
+        _ => format!("{}+ years of experience", y.min),
+    });
+    match (kind.is_empty(), years) {
+        (false, Some(years)) => {
+            sentences.push(format!("A {} role asking for {years}.", kind.join(", ")))
+        }
+        (false, None) => sentences.push(format!("A {} role.", kind.join(", "))),
+        (true, Some(years)) => sentences.push(format!("It asks for {years}.")),
+        (true, None) => {}
+    }
+    if let Some(salary) = &posting.salary {
+        let amount = match (salary.min, salary.max) {
+            (Some(min), Some(max)) if max != min => format!("{min}–{max}"),
+            (Some(n), _) | (None, Some(n)) => n.to_string(),
+            (None, None) => String::new(),
+        };
+        if !amount.is_empty() {
+            let currency = salary
+                .currency
+                .as_deref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default();
+            let period = salary
+                .period
+                .as_deref()
+                .map(|p| format!(" a {p}"))
+                .unwrap_or_default();
+            sentences.push(format!("Pay: {amount}{currency}{period}."));
+        }
+    }
+    let names = |skills: &[pursuit_text::posting::SkillRef]| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for skill in skills {
+            let name = if skill.evidence.trim().is_empty() {
+                &skill.name
+            } else {
+                &skill.evidence
+            };
+            let name = shorten(name, 200);
+            if !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                out.push(name);
+            }
+        }
+        out.truncate(30);
+        out
+    };
+    json!({
+        "summary": shorten(&sentences.join(" "), 1200),
+        "duties": posting.responsibilities.iter().take(6).map(|d| shorten(d, 300)).collect::<Vec<_>>(),
+        "must_haves": names(&posting.skills.required),
+        "nice_to_haves": names(&posting.skills.preferred),
+    })
+}
+
+/// Search terms from the titles a person holds and targets, and their titles joined with
+/// the skills their resume shows. `preferences` has lines `titles: a; b` and
+/// `remote: remote`.
+fn search_terms(read: &Resume, preferences: &str) -> Value {
+    let field = |name: &str| -> Vec<String> {
+        preferences
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+            .map(|v| {
+                v.split(';')
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut terms: Vec<(String, String)> = Vec::new();
+    let mut add = |term: String, why: String| {
+        let term = shorten(&term.split_whitespace().collect::<Vec<_>>().join(" "), 100);
+        if term.chars().count() >= 2 && !terms.iter().any(|(t, _)| t.eq_ignore_ascii_case(&term)) {
+            terms.push((term, shorten(&why, 300)));
+        }
+    };
+    let targets = field("titles");
+    for title in &targets {
+        add(title.clone(), "a title in your job preferences".to_owned());
+    }
+    let mut held: Vec<String> = Vec::new();
+    for role in &read.work {
+        let Some(position) = role.position.as_deref().filter(|p| !p.trim().is_empty()) else {
+            continue;
+        };
+        let when = match (&role.start_date, &role.end_date, role.current) {
+            (Some(start), _, true) => format!(", since {start}"),
+            (Some(start), Some(end), _) => format!(", {start} to {end}"),
+            _ => String::new(),
+        };
+        let at = role
+            .name
+            .as_deref()
+            .map(|n| format!(" at {n}"))
+            .unwrap_or_default();
+        add(position.to_owned(), format!("your title{at}{when}"));
+        if !held.iter().any(|h| h.eq_ignore_ascii_case(position)) {
+            held.push(position.to_owned());
+        }
+    }
+    let lead = targets.first().or(held.first()).cloned();
+    if let Some(lead) = &lead {
+        for skill in read.skills.iter().take(3) {
+            add(
+                format!("{lead} {}", skill.name),
+                format!("your resume shows {}", skill.name),
+            );
+        }
+        if field("remote").iter().any(|r| r == "remote") {
+            add(
+                format!("remote {lead}"),
+                "you prefer remote work".to_owned(),
+            );
+        }
+    }
+    terms.truncate(12);
+    json!({"terms": terms.into_iter().map(|(term, why)| json!({"term": term, "why": why})).collect::<Vec<_>>()})
 }
 
 fn read_posting(request: &Request) -> Posting {
@@ -141,6 +317,15 @@ mod tests {
                     label: "email",
                     text: "Act now, this is FREE!!!".into(),
                 },
+                DataInput {
+                    label: "preferences",
+                    text: "titles: Platform Engineer; Site Reliability Engineer\nremote: remote"
+                        .into(),
+                },
+                DataInput {
+                    label: "draft",
+                    text: "Dear hiring team,\n\nI cut build times by 40%.".into(),
+                },
             ],
         )
     }
@@ -174,6 +359,40 @@ mod tests {
         assert_eq!(job["title"], "Platform Engineer");
         let pairs = answer(&request(Task::PainPointMap), today);
         assert!(!pairs["pairs"].as_array().unwrap().is_empty());
+        let summary = answer(&request(Task::JobSummary), today);
+        assert!(
+            summary["summary"]
+                .as_str()
+                .unwrap()
+                .starts_with("Platform Engineer"),
+            "{summary}"
+        );
+        assert_eq!(summary["duties"][0], "Speed up our CI pipelines");
+        let terms: Vec<String> = answer(&request(Task::SearchTerms), today)["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["term"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            terms[..3],
+            [
+                "Platform Engineer",
+                "Site Reliability Engineer",
+                "Senior Engineer"
+            ],
+            "{terms:?}"
+        );
+        assert!(
+            terms.contains(&"Platform Engineer Rust".to_owned()),
+            "{terms:?}"
+        );
+        assert!(
+            terms.contains(&"remote Platform Engineer".to_owned()),
+            "{terms:?}"
+        );
+        let letter = answer(&request(Task::CoverLetter), today);
+        assert!(letter["text"].as_str().unwrap().contains("40%"));
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! The rules a model's answer must keep beyond its schema: what it says it copied from the
-//! data must be in the data. A break is sent back in the repair request like a schema
-//! error.
+//! data must be in the data, and what it writes about the user or a posting must be
+//! supported by it (the truthfulness guard). A break is sent back in the repair request like
+//! a schema error; a second break passes the task to the next provider, and in the end to
+//! the local engine.
 
+use pursuit_text::dates::YearMonth;
 use serde_json::Value;
+
+use crate::guard::Sources;
 
 use crate::task::{Request, Task};
 
@@ -14,8 +19,28 @@ fn squash(text: &str) -> String {
         .to_lowercase()
 }
 
+/// The claims of `text` not supported by `material` (with `context` as what it may name
+/// without claiming), as rule breaks of the field `field`.
+fn unsupported(
+    field: &str,
+    text: &str,
+    material: &[&str],
+    context: &[&str],
+    today: YearMonth,
+    errors: &mut Vec<String>,
+) {
+    for claim in Sources::new(material, context, today).check(text) {
+        if !claim.supported {
+            errors.push(format!(
+                "{field}: {:?} is not supported by the data ({}); leave it out",
+                claim.words, claim.reason
+            ));
+        }
+    }
+}
+
 /// What in `value` breaks the task's own rules.
-pub fn check(request: &Request, value: &Value) -> Vec<String> {
+pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> {
     let mut errors = Vec::new();
     match request.task {
         Task::SpamCheck => {
@@ -55,7 +80,43 @@ pub fn check(request: &Request, value: &Value) -> Vec<String> {
                 errors.push("/basics/email: not in the resume".to_owned());
             }
         }
-        Task::ParseJob => {}
+        Task::JobSummary => {
+            let text = request.input("job description");
+            let mut said = value["summary"].as_str().unwrap_or_default().to_owned();
+            for duty in value["duties"].as_array().into_iter().flatten() {
+                said.push('\n');
+                said.push_str(duty.as_str().unwrap_or_default());
+            }
+            let title = request.input("title");
+            unsupported("/summary", &said, &[text, title], &[], today, &mut errors);
+            // Skills named as required or preferred must be named by the posting.
+            let posting = squash(text);
+            for field in ["must_haves", "nice_to_haves"] {
+                for (i, skill) in value[field].as_array().into_iter().flatten().enumerate() {
+                    if let Some(skill) = skill.as_str()
+                        && !posting.contains(&squash(skill))
+                    {
+                        errors.push(format!(
+                            "/{field}/{i}: {skill:?} is not named in the posting (copy its words)"
+                        ));
+                    }
+                }
+            }
+        }
+        Task::CoverLetter => {
+            // Only the user's facts (the resume, the draft made from it); the posting may be
+            // named, never claimed.
+            let letter = value["text"].as_str().unwrap_or_default();
+            unsupported(
+                "/text",
+                letter,
+                &[request.input("resume"), request.input("draft")],
+                &[request.input("job description")],
+                today,
+                &mut errors,
+            );
+        }
+        Task::ParseJob | Task::SearchTerms => {}
     }
     errors.truncate(20);
     errors
@@ -67,6 +128,58 @@ mod tests {
     use crate::task::Input;
     use serde_json::json;
 
+    const TODAY: YearMonth = YearMonth {
+        year: 2026,
+        month: Some(12),
+    };
+
+    #[test]
+    fn a_letter_may_not_add_a_fact_and_a_summary_may_not_add_to_the_posting() {
+        let letter = Request::new(
+            Task::CoverLetter,
+            vec![
+                Input {
+                    label: "resume",
+                    text: "Sam Rivera\nExperience\nEngineer, Acme Corp\n2019 - Present\n- Cut build times by 40% with Rust\n".into(),
+                },
+                Input {
+                    label: "job description",
+                    text: "Platform Engineer at Northwind. Kubernetes required.".into(),
+                },
+                Input {
+                    label: "draft",
+                    text: "Dear Northwind team,\n\nAs Engineer at Acme Corp, I cut build times by 40% with Rust.".into(),
+                },
+            ],
+        );
+        let honest = json!({"text": "Dear Northwind team,\n\nAt Acme Corp I cut build times by 40% with Rust, and I would like to do the same for you."});
+        assert_eq!(check(&letter, &honest, TODAY), Vec::<String>::new());
+        let invented = json!({"text": "Dear Northwind team,\n\nAt Acme Corp I cut build times by 90% and ran Kubernetes for 5 years at Google."});
+        let errors = check(&letter, &invented, TODAY);
+        for words in ["90%", "Kubernetes", "Google"] {
+            assert!(
+                errors.iter().any(|e| e.contains(words)),
+                "{words} not caught: {errors:?}"
+            );
+        }
+
+        let summary = Request::new(
+            Task::JobSummary,
+            vec![Input {
+                label: "job description",
+                text: "Platform Engineer\nRun PostgreSQL for our payments team. Rust required."
+                    .into(),
+            }],
+        );
+        let made_up = json!({"summary": "A Platform Engineer role paying $200,000 with Kafka.", "duties": [], "must_haves": ["Rust", "Go"], "nice_to_haves": []});
+        let errors = check(&summary, &made_up, TODAY);
+        assert!(errors.iter().any(|e| e.contains("200,000")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("/must_haves/1")),
+            "{errors:?}"
+        );
+    }
+
     #[test]
     fn copied_text_must_be_in_the_data() {
         let request = Request::new(
@@ -77,10 +190,10 @@ mod tests {
             }],
         );
         let good = json!({"pairs": [{"challenge": "CI", "solution": "cut build times by 40%"}, {"challenge": "x", "solution": null}]});
-        assert!(check(&request, &good).is_empty());
+        assert!(check(&request, &good, TODAY).is_empty());
         let invented =
             json!({"pairs": [{"challenge": "CI", "solution": "Cut build times by 90%"}]});
-        assert_eq!(check(&request, &invented).len(), 1);
+        assert_eq!(check(&request, &invented, TODAY).len(), 1);
 
         let spam = Request::new(
             Task::SpamCheck,
@@ -89,7 +202,10 @@ mod tests {
                 text: "Act NOW".into(),
             }],
         );
-        assert!(check(&spam, &json!({"spam_words": ["NOW"]})).is_empty());
-        assert_eq!(check(&spam, &json!({"spam_words": ["now"]})).len(), 1);
+        assert!(check(&spam, &json!({"spam_words": ["NOW"]}), TODAY).is_empty());
+        assert_eq!(
+            check(&spam, &json!({"spam_words": ["now"]}), TODAY).len(),
+            1
+        );
     }
 }

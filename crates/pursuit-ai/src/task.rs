@@ -47,14 +47,25 @@ pub enum Task {
     PainPointMap,
     /// An email → a spam score and the exact words that earn it.
     SpamCheck,
+    /// A posting → a short summary, its main duties and its must-have and nice-to-have
+    /// skills.
+    JobSummary,
+    /// A resume and the job preferences → terms to search job boards with, each with why.
+    SearchTerms,
+    /// The built-in cover letter (a draft made only of the user's own facts), the resume and
+    /// the posting → the letter rewritten in the asked tone and length, with no new fact.
+    CoverLetter,
 }
 
 impl Task {
-    pub const ALL: [Task; 4] = [
+    pub const ALL: [Task; 7] = [
         Task::ParseResume,
         Task::ParseJob,
         Task::PainPointMap,
         Task::SpamCheck,
+        Task::JobSummary,
+        Task::SearchTerms,
+        Task::CoverLetter,
     ];
 
     /// The stable name stored in the call log and the cache.
@@ -64,6 +75,9 @@ impl Task {
             Task::ParseJob => "parse_job_description",
             Task::PainPointMap => "pain_point_map",
             Task::SpamCheck => "spam_check",
+            Task::JobSummary => "job_summary",
+            Task::SearchTerms => "search_terms",
+            Task::CoverLetter => "cover_letter",
         }
     }
 
@@ -76,6 +90,8 @@ impl Task {
             Task::ParseResume | Task::ParseJob => TaskKind::Parse,
             Task::PainPointMap => TaskKind::Summarise,
             Task::SpamCheck => TaskKind::Classify,
+            Task::JobSummary | Task::SearchTerms => TaskKind::Summarise,
+            Task::CoverLetter => TaskKind::Write,
         }
     }
 
@@ -87,13 +103,16 @@ impl Task {
 
     /// The schema every answer must fit, whoever gave it.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: OnceLock<[Value; 4]> = OnceLock::new();
+        static SCHEMAS: OnceLock<[Value; 7]> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             [
                 closed(resume_schema()),
                 closed(job_schema()),
                 closed(pain_point_schema()),
                 closed(spam_schema()),
+                closed(job_summary_schema()),
+                closed(search_terms_schema()),
+                closed(letter_schema()),
             ]
         });
         &all[Task::ALL.iter().position(|t| *t == self).unwrap_or(0)]
@@ -124,6 +143,28 @@ impl Task {
                 "Rate how likely the email given as data is to be filtered as spam, from 0 \
                  (clean) to 1 (certain spam), and list the exact words or phrases of the email \
                  that raise the score, copied character for character from it."
+            }
+            Task::JobSummary => {
+                "Summarise the job posting given as data for a job seeker: summary is two or \
+                 three plain sentences on the role, where and how it is worked, and its level; \
+                 duties are its main responsibilities, at most six, each one short line; \
+                 must_haves and nice_to_haves are the skills and qualifications it requires \
+                 and prefers, as it names them. Say only what the posting says: no salary, \
+                 place, number or skill it does not state."
+            }
+            Task::SearchTerms => {
+                "Suggest terms to search job boards with for the person whose resume and job \
+                 preferences are given as data: job titles they hold or target, and titles \
+                 joined with a skill their resume shows. For each, why names the resume line \
+                 or preference it comes from. At most twelve, most useful first."
+            }
+            Task::CoverLetter => {
+                "Rewrite the draft cover letter given as data so it reads well in the tone and \
+                 length the request (also given as data) names. The draft holds only facts from the resume. \
+                 Keep every fact as the draft or the resume states it, and add none: no \
+                 employer, title, skill, tool, number, date, degree, certificate or achievement \
+                 that the resume does not contain. Do not promise what the resume does not \
+                 show. Return the letter's text, paragraphs separated by blank lines."
             }
         }
     }
@@ -253,6 +294,46 @@ fn spam_schema() -> Value {
         "properties": {
             "spam_score": {"type": "number", "minimum": 0, "maximum": 1},
             "spam_words": {"type": "array", "maxItems": 100, "items": {"type": "string", "minLength": 1, "maxLength": 200}}
+        }
+    })
+}
+
+fn job_summary_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["summary", "duties", "must_haves", "nice_to_haves"],
+        "properties": {
+            "summary": {"type": "string", "maxLength": 1200},
+            "duties": {"type": "array", "maxItems": 6, "items": {"type": "string", "maxLength": 300}},
+            "must_haves": {"type": "array", "maxItems": 30, "items": {"type": "string", "maxLength": 200}},
+            "nice_to_haves": {"type": "array", "maxItems": 30, "items": {"type": "string", "maxLength": 200}}
+        }
+    })
+}
+
+fn search_terms_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["terms"],
+        "properties": {
+            "terms": {"type": "array", "maxItems": 12, "items": {
+                "type": "object",
+                "required": ["term", "why"],
+                "properties": {
+                    "term": {"type": "string", "minLength": 2, "maxLength": 100},
+                    "why": {"type": "string", "maxLength": 300}
+                }
+            }}
+        }
+    })
+}
+
+fn letter_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": 8000}
         }
     })
 }

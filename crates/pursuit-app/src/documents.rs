@@ -248,7 +248,10 @@ struct Draft {
     /// What was decided; the digest of the text as generated is added (an edit is told
     /// apart by it).
     report: Value,
-    model: &'static str,
+    /// Who wrote it: `local` or the provider that answered, with its model and cost.
+    provider: String,
+    model: String,
+    cost_micros: i64,
 }
 
 /// Checks a draft with the guard against the user's material (the posting as context) and
@@ -280,9 +283,9 @@ async fn check_and_keep(
         report,
         claims: serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new())),
         confirmations: json!([]),
-        provider: pursuit_ai::LOCAL.to_owned(),
-        model: draft.model.to_owned(),
-        cost_micros: 0,
+        provider: draft.provider,
+        model: draft.model,
+        cost_micros: draft.cost_micros,
         created_at: now,
         updated_at: now,
     };
@@ -332,21 +335,31 @@ pub async fn tailor_cv(
             "bullets_left_out": cv.roles.iter().map(|r| r.left_out).sum::<usize>(),
             "projects_chosen": cv.projects.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
         }),
-        model: TAILOR_MODEL,
+        provider: pursuit_ai::LOCAL.to_owned(),
+        model: TAILOR_MODEL.to_owned(),
+        cost_micros: 0,
     };
     check_and_keep(db, user, &from, draft, now).await
 }
 
 /// Writes a cover letter for one of the user's postings in `tone`, as long as `length`
 /// allows and the user's material fills, checks it with the guard and keeps it.
+///
+/// The built-in letter is made first, from the user's facts only. It goes to the AI layer
+/// as a draft (task `cover_letter`): a configured model may rewrite it for tone and flow,
+/// but an answer that adds a fact breaks the task's rules and is refused (repair, then the
+/// next provider, in the end the draft itself). With `ai.cover_letter` off, the draft is
+/// the letter.
 pub async fn write_letter(
-    db: &Db,
-    user: UserId,
+    services: crate::ai::Services<'_>,
+    caller: crate::ai::Caller<'_>,
     posting_id: PostingId,
     tone: pursuit_text::letter::Tone,
     length: pursuit_text::letter::Length,
     now: Timestamp,
 ) -> Result<Document, AppError> {
+    let db = services.db;
+    let user = caller.id;
     let from = tailoring(db, user, posting_id).await?;
     let company = from.posting.company.as_ref().map(|c| c.name.clone());
     let letter = pursuit_text::letter::letter(
@@ -359,6 +372,61 @@ pub async fn write_letter(
         tone,
         length,
     );
+    let request = pursuit_ai::Request::new(
+        pursuit_ai::Task::CoverLetter,
+        vec![
+            pursuit_ai::Input {
+                label: "resume",
+                text: material(db, user).await?.join("\n\n"),
+            },
+            pursuit_ai::Input {
+                label: "job description",
+                text: posting_context(&from.posting),
+            },
+            pursuit_ai::Input {
+                label: "draft",
+                text: letter.text.clone(),
+            },
+            pursuit_ai::Input {
+                label: "request",
+                text: format!(
+                    "tone: {}; length: {} to {} words",
+                    tone.as_str(),
+                    length.min_words,
+                    length.max_words
+                ),
+            },
+        ],
+    );
+    let (body, provider, model, cost_micros, fallbacks) =
+        match crate::ai::run(services, caller, now, request).await {
+            Ok(answer) if answer.provider != pursuit_ai::LOCAL => (
+                answer.value["text"]
+                    .as_str()
+                    .unwrap_or(&letter.text)
+                    .to_owned(),
+                answer.provider,
+                answer.model,
+                crate::ai::micros(answer.cost_usd),
+                answer.fallbacks,
+            ),
+            Ok(answer) => (
+                letter.text.clone(),
+                pursuit_ai::LOCAL.to_owned(),
+                LETTER_MODEL.to_owned(),
+                0,
+                answer.fallbacks,
+            ),
+            Err(AppError::FeatureOff(_)) => (
+                letter.text.clone(),
+                pursuit_ai::LOCAL.to_owned(),
+                LETTER_MODEL.to_owned(),
+                0,
+                Vec::new(),
+            ),
+            Err(other) => return Err(other),
+        };
+    let words = body.split_whitespace().count();
     let draft = Draft {
         kind: "letter",
         title: document_title(
@@ -366,17 +434,20 @@ pub async fn write_letter(
             from.fields.title.as_deref(),
             company.as_deref(),
         ),
-        body: letter.text,
+        body,
         data: json!({"tone": tone.as_str(), "min_words": length.min_words, "max_words": length.max_words}),
         report: json!({
             "tone": tone.as_str(),
-            "words": letter.words,
+            "words": words,
             "target_words": [length.min_words, length.max_words],
-            "short_of_preset": letter.short_of_preset,
+            "short_of_preset": words < length.min_words,
             "matching_skills": from.cv.matching_skills,
             "gaps": from.cv.gaps,
+            "fallbacks": fallbacks,
         }),
-        model: LETTER_MODEL,
+        provider,
+        model,
+        cost_micros,
     };
     check_and_keep(db, user, &from, draft, now).await
 }

@@ -70,6 +70,7 @@ pub mod profile;
 pub mod reminders;
 pub mod resumes;
 pub mod secrets;
+pub mod summaries;
 pub mod views;
 
 pub use error::{AppError, Current, Invalid, Precondition};

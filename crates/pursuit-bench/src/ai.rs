@@ -55,6 +55,22 @@ fn request(task: Task) -> Request {
             vec![input("resume", RESUME), input("job description", POSTING)],
         ),
         Task::SpamCheck => Request::new(task, vec![input("email", EMAIL)]),
+        Task::JobSummary => Request::new(task, vec![input("job description", POSTING)]),
+        Task::SearchTerms => Request::new(
+            task,
+            vec![
+                input("resume", RESUME),
+                input("preferences", "titles: Platform Engineer"),
+            ],
+        ),
+        Task::CoverLetter => Request::new(
+            task,
+            vec![
+                input("resume", RESUME),
+                input("job description", POSTING),
+                input("draft", EMAIL),
+            ],
+        ),
     }
 }
 

@@ -13,6 +13,9 @@ pub const KNOWN: &[&str] = &[
     "ai.parse_job_description",
     "ai.pain_point_map",
     "ai.spam_check",
+    "ai.job_summary",
+    "ai.search_terms",
+    "ai.cover_letter",
     "ai.check_claims",
     "ai.user_providers",
 ];

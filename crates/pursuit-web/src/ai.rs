@@ -28,6 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(parse_job_description))
         .routes(routes!(pain_point_map))
         .routes(routes!(spam_check))
+        .routes(routes!(job_summary))
+        .routes(routes!(search_terms))
         .routes(routes!(check_claims))
         .routes(routes!(test_provider))
         .routes(routes!(list_calls))
@@ -313,6 +315,87 @@ async fn spam_check(
         }],
     );
     answer(&state, &current, request).await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobSummaryBody {
+    /// A saved posting's id; or `job_text` for a posting's text.
+    job_id: Option<uuid::Uuid>,
+    /// The job description's text (at most 100,000 characters).
+    job_text: Option<String>,
+}
+
+/// A posting → `summary` (two or three sentences), `duties`, `must_haves` and
+/// `nice_to_haves`: nothing the posting does not say (a model's answer that adds a salary,
+/// a place or a skill is refused and another answers).
+#[utoipa::path(post, path = "/api/v1/ai/job-summary", tag = "ai", request_body = JobSummaryBody,
+    responses(
+        (status = 200, description = "The summary", body = AiAnswer),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The feature is turned off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such posting of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The posting is not read yet", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither or both of job_id and job_text; an empty, too long or NUL-holding text", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn job_summary(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<JobSummaryBody>,
+) -> Result<Json<AiAnswer>, ApiError> {
+    let source = match (body.job_id, body.job_text) {
+        (Some(id), None) => pursuit_app::summaries::JobSource::Posting(PostingId(id)),
+        (None, Some(text)) => {
+            invalid(
+                check_input("job_text", &text, true)
+                    .err()
+                    .into_iter()
+                    .collect(),
+            )?;
+            pursuit_app::summaries::JobSource::Text(text)
+        }
+        _ => {
+            return Err(ApiError::invalid_field(
+                "/job_id",
+                "give job_id or job_text (one of them)",
+            ));
+        }
+    };
+    let result = pursuit_app::summaries::job_summary(
+        state.ai_services(),
+        caller(&current),
+        source,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(result.into()))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchTermsBody {}
+
+/// The caller's active resume and job preferences → `terms` to search job boards with,
+/// each with `why` (the title held or targeted, the skill the resume shows).
+#[utoipa::path(post, path = "/api/v1/ai/search-terms", tag = "ai", request_body = SearchTermsBody,
+    responses(
+        (status = 200, description = "The terms", body = AiAnswer),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The feature is turned off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Neither a resume nor target titles to suggest from", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn search_terms(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(_body): Json<SearchTermsBody>,
+) -> Result<Json<AiAnswer>, ApiError> {
+    let result = pursuit_app::summaries::search_terms(
+        state.ai_services(),
+        caller(&current),
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(result.into()))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

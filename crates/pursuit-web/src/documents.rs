@@ -221,8 +221,11 @@ async fn write_letter(
     let length = Length::preset(preset)
         .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
     let document = use_case::write_letter(
-        &state.db,
-        current.id(),
+        state.ai_services(),
+        pursuit_app::ai::Caller {
+            id: current.id(),
+            email: &current.user.email,
+        },
         PostingId(id),
         tone,
         length,

@@ -141,6 +141,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "preferences.html",
         include_str!("../templates/preferences.html"),
     ),
+    (
+        "search_terms.html",
+        include_str!("../templates/search_terms.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {

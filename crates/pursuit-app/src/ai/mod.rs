@@ -362,6 +362,9 @@ fn audit_action(task: Task) -> &'static str {
         Task::ParseJob => "ai.parse_job_description",
         Task::PainPointMap => "ai.pain_point_map",
         Task::SpamCheck => "ai.spam_check",
+        Task::JobSummary => "ai.job_summary",
+        Task::SearchTerms => "ai.search_terms",
+        Task::CoverLetter => "ai.cover_letter",
     }
 }
 

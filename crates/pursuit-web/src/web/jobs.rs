@@ -32,6 +32,11 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/jobs/{id}/read", post(read_again))
         .route("/jobs/{id}/cv", post(tailor_cv))
         .route("/jobs/{id}/cover-letter", post(write_letter))
+        .route("/jobs/{id}/summary", post(summarise))
+        .route(
+            "/search-terms",
+            get(search_terms_page).post(suggest_search_terms),
+        )
         .route("/companies/{id}", get(company_page))
 }
 
@@ -257,13 +262,89 @@ async fn posting_page(
     user: PageUser,
 ) -> Result<Response, ApiError> {
     let posting = pursuit_app::postings::get(&state.db, user.0.id(), PostingId(id)).await?;
-    show_posting(&state, &user, posting).await
+    show_posting(&state, &user, posting, None).await
+}
+
+fn caller(user: &PageUser) -> pursuit_app::ai::Caller<'_> {
+    pursuit_app::ai::Caller {
+        id: user.0.id(),
+        email: &user.0.user.email,
+    }
+}
+
+/// The posting's page with its summary (the use case behind `POST /api/v1/ai/job-summary`).
+async fn summarise(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, .. }: PageForm,
+) -> Result<Response, ApiError> {
+    let posting = pursuit_app::postings::get(&state.db, user.0.id(), PostingId(id)).await?;
+    let summary = pursuit_app::summaries::job_summary(
+        state.ai_services(),
+        caller(&user),
+        pursuit_app::summaries::JobSource::Posting(PostingId(id)),
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    show_posting(&state, &user, posting, Some(summary)).await
+}
+
+/// Search terms for job boards, suggested from the resume and the job preferences.
+async fn search_terms_page(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, ApiError> {
+    Ok(show_search_terms(&state, &user, None, None))
+}
+
+fn show_search_terms(
+    state: &AppState,
+    user: &PageUser,
+    answer: Option<&pursuit_app::ai::AiResult>,
+    error: Option<String>,
+) -> Response {
+    render(
+        "search_terms.html",
+        if error.is_some() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::OK
+        },
+        context! {
+            version => state.settings.version,
+            page => "jobs",
+            user => user.view(),
+            csrf => user.csrf(),
+            error => error,
+            terms => answer.map(|a| template_value(&a.value["terms"])),
+            provider => answer.map(|a| a.provider.clone()),
+            model => answer.map(|a| a.model.clone()),
+        },
+    )
+}
+
+async fn suggest_search_terms(
+    State(state): State<AppState>,
+    PageForm { user, .. }: PageForm,
+) -> Result<Response, ApiError> {
+    match pursuit_app::summaries::search_terms(
+        state.ai_services(),
+        caller(&user),
+        jiff::Timestamp::now(),
+    )
+    .await
+    {
+        Ok(answer) => Ok(show_search_terms(&state, &user, Some(&answer), None)),
+        Err(AppError::Conflict(reason)) => Ok(show_search_terms(&state, &user, None, Some(reason))),
+        Err(other) => Err(other.into()),
+    }
 }
 
 async fn show_posting(
     state: &AppState,
     user: &PageUser,
     posting: Posting,
+    summary: Option<pursuit_app::ai::AiResult>,
 ) -> Result<Response, ApiError> {
     let id = user.0.id();
     let text = pursuit_app::postings::readable(
@@ -319,6 +400,8 @@ async fn show_posting(
             text => text,
             matched => matched.as_ref().map(template_value),
             match_note => match_note,
+            summary => summary.as_ref().map(|s| template_value(&s.value)),
+            summary_by => summary.as_ref().map(|s| if s.provider == pursuit_ai::LOCAL { "Pursuit's own reader".to_owned() } else { format!("{} ({})", s.provider, s.model) }),
         },
     ))
 }
@@ -351,8 +434,11 @@ async fn write_letter(
     let length = Length::preset(&form.text("length"))
         .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
     let document = pursuit_app::documents::write_letter(
-        &state.db,
-        user.0.id(),
+        state.ai_services(),
+        pursuit_app::ai::Caller {
+            id: user.0.id(),
+            email: &user.0.user.email,
+        },
         PostingId(id),
         tone,
         length,

@@ -31,3 +31,4 @@ mod similarity;
 mod templates;
 mod tenancy;
 mod tour;
+mod writing;

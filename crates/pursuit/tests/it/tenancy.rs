@@ -155,7 +155,11 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("post", "/api/v1/ai/check-claims") => {
             Access::Caller(Some(json!({ "text": "I led a team of 5." })))
         }
-        ("post", "/api/v1/ai/pain-point-map") => Access::ByIdInBody(Fixture::Posting, "job_id"),
+        ("post", "/api/v1/ai/pain-point-map" | "/api/v1/ai/job-summary") => {
+            Access::ByIdInBody(Fixture::Posting, "job_id")
+        }
+        // Bob's own resume and preferences (none: a 409 that names nothing of Ana's).
+        ("post", "/api/v1/ai/search-terms") => Access::Caller(Some(json!({}))),
         ("get", "/api/v1/ai/calls" | "/api/v1/ai/usage" | "/api/v1/ai/settings") => {
             Access::Caller(None)
         }

@@ -1,0 +1,177 @@
+//! Short texts through the AI layer on both backends: a posting's summary, search terms from
+//! the resume and the job preferences, and a cover letter a model may rewrite but never add
+//! to (a wire-format OpenAI fake on 127.0.0.1 that invents, and one that does not).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pursuit_ai::{ApiKey, JsonMode, ProviderKind, ProviderSettings};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
+use crate::matching::{ACCOUNTANT, RESUME, add_posting, add_resume, send};
+
+/// An OpenAI-compatible server whose every chat completion is `{"text": letter}` (the shape
+/// OpenAI documents), counting the requests.
+async fn fake_writer(letter: &'static str) -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move || {
+            let seen = seen.clone();
+            async move {
+                seen.fetch_add(1, Ordering::SeqCst);
+                axum::Json(json!({
+                    "id": "chatcmpl-1", "object": "chat.completion", "model": "fake-writer",
+                    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
+                        "content": json!({"text": letter}).to_string()}}],
+                    "usage": {"prompt_tokens": 1500, "completion_tokens": 300, "total_tokens": 1800}
+                }))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, count)
+}
+
+async fn with_writer(backend: pursuit_store::Backend, url: String) -> TestApp {
+    spawn_app_with(TestDatabase::new(backend).await, move |config| {
+        config.ai.providers.insert(
+            "writer".to_owned(),
+            ProviderSettings {
+                kind: ProviderKind::OpenAi,
+                url,
+                model: "fake-writer".to_owned(),
+                api_key: Some(ApiKey::new("sk-fake-secret-value-2")),
+                timeout_secs: 5,
+                retries: 0,
+                stream: false,
+                json_mode: JsonMode::Schema,
+                max_tokens: 1024,
+                price_in_per_million: 1.0,
+                price_out_per_million: 10.0,
+            },
+        );
+        config.ai.tasks.write = vec!["writer".to_owned()];
+    })
+    .await
+}
+
+async fn letter(app: &TestApp, token: &str, posting: &str) -> Value {
+    let made = send(
+        app,
+        token,
+        "POST",
+        &format!("/api/v1/jobs/{posting}/cover-letter"),
+        Some(json!({"tone": "enthusiastic"})),
+    )
+    .await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    json_body(made, "application/json").await
+}
+
+both_backends! {
+    async fn a_summary_and_search_terms_come_from_the_users_own_data(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "writing").await.1;
+
+        let nothing = send(&app, &token, "POST", "/api/v1/ai/search-terms", Some(json!({}))).await;
+        assert_eq!(nothing.status(), StatusCode::CONFLICT);
+        assert!(json_body(nothing, "application/problem+json").await["detail"].as_str().unwrap().contains("job preferences"));
+
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        let summary = json_body(send(&app, &token, "POST", "/api/v1/ai/job-summary", Some(json!({"job_id": posting}))).await, "application/json").await;
+        assert_eq!(summary["provider"], "local");
+        let result = &summary["result"];
+        assert!(result["summary"].as_str().unwrap().starts_with("Senior Accountant"), "{result:#}");
+        assert!(result["summary"].as_str().unwrap().contains("3+ years"), "{result:#}");
+        assert_eq!(result["duties"][0], "Prepare journal entries and account reconciliations");
+        let must: Vec<&str> = result["must_haves"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        assert!(must.iter().any(|s| s.contains("NetSuite")), "{must:?}");
+        for skill in &must {
+            assert!(ACCOUNTANT.to_lowercase().contains(&skill.to_lowercase()), "{skill} is not the posting's own word");
+        }
+        let by_text = json_body(send(&app, &token, "POST", "/api/v1/ai/job-summary", Some(json!({"job_text": ACCOUNTANT}))).await, "application/json").await;
+        assert_eq!(by_text["result"]["duties"], result["duties"]);
+        for body in [json!({}), json!({"job_id": posting, "job_text": "x"}), json!({"job_text": "  "}), json!({"job_text": "a\u{0}b"})] {
+            let bad = send(&app, &token, "POST", "/api/v1/ai/job-summary", Some(body.clone())).await;
+            assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        }
+
+        add_resume(&app, &token, RESUME).await;
+        let put = send(&app, &token, "PUT", "/api/v1/job-preferences", Some(json!({"titles": ["Financial Analyst"], "remote": "remote_only"}))).await;
+        assert_eq!(put.status(), StatusCode::OK);
+        let terms = json_body(send(&app, &token, "POST", "/api/v1/ai/search-terms", Some(json!({}))).await, "application/json").await;
+        let terms: Vec<(String, String)> = terms["result"]["terms"].as_array().unwrap().iter()
+            .map(|t| (t["term"].as_str().unwrap().to_owned(), t["why"].as_str().unwrap().to_owned())).collect();
+        assert_eq!(terms[0].0, "Financial Analyst", "{terms:?}");
+        let held = terms.iter().find(|(t, _)| t == "Staff Accountant").expect("the title held");
+        assert!(held.1.contains("Acme Corp"), "{held:?}");
+        assert!(terms.iter().any(|(t, _)| t == "Financial Analyst QuickBooks" || t == "Financial Analyst Microsoft Excel"), "{terms:?}");
+        assert!(terms.iter().any(|(t, _)| t == "remote Financial Analyst"), "{terms:?}");
+        assert_eq!(send(&app, &token, "POST", "/api/v1/ai/search-terms", Some(json!({"extra": 1}))).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        let bob_token = api_token(&app, &bob, "writing").await.1;
+        let other = send(&app, &bob_token, "POST", "/api/v1/ai/job-summary", Some(json!({"job_id": posting}))).await;
+        assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+both_backends! {
+    async fn a_model_that_invents_in_a_cover_letter_is_refused(backend: Backend) {
+        let (url, calls) = fake_writer(
+            "Dear Acme team,\n\nI have led audits at Deloitte for 8 years, I hold a CPA, and I ran Oracle NetSuite for 200 clients.\n\nBest,\nAna",
+        )
+        .await;
+        let app = with_writer(backend, url).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "writing").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        add_resume(&app, &token, RESUME).await;
+
+        let letter = letter(&app, &token, &posting).await;
+        // Asked, then asked to repair, then passed over: the built-in letter is the one kept.
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(letter["provider"], "local", "{letter:#}");
+        let body = letter["body"].as_str().unwrap();
+        for invented in ["Deloitte", "CPA", "NetSuite for", "200 clients", "8 years"] {
+            assert!(!body.contains(invented), "{invented} reached the letter: {body}");
+        }
+        assert!(body.contains("month-end close"), "{body}");
+        assert_eq!(letter["blocking"], 0, "{:#}", letter["claims"]);
+        assert_eq!(letter["report"]["fallbacks"], json!(["writer: invalid", "writer: invalid"]), "the answer and its repair");
+        // The call log says why, with the words.
+        let log = json_body(send(&app, &token, "GET", "/api/v1/ai/calls", None).await, "application/json").await;
+        let refused = log["items"].as_array().unwrap().iter().find(|c| c["task"] == "cover_letter" && c["outcome"] == "invalid").expect("a refused call").clone();
+        assert!(refused["detail"].as_str().unwrap().contains("Deloitte"), "{refused:#}");
+    }
+}
+
+both_backends! {
+    async fn a_model_may_rewrite_a_cover_letter_from_the_users_facts(backend: Backend) {
+        let (url, calls) = fake_writer(
+            "Dear hiring team,\n\nAt Acme Corp I cut the month-end close from 9 to 5 days by automating 30 reconciliations, and I prepared monthly journal entries and account reconciliations for the general ledger.\n\nI would love to talk.\n\nAna Lima",
+        )
+        .await;
+        let app = with_writer(backend, url).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "writing").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        add_resume(&app, &token, RESUME).await;
+
+        let letter = letter(&app, &token, &posting).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!((letter["provider"].as_str(), letter["model"].as_str()), (Some("writer"), Some("fake-writer")), "{letter:#}");
+        assert!(letter["body"].as_str().unwrap().starts_with("Dear hiring team,\n\nAt Acme Corp I cut"));
+        assert_eq!(letter["blocking"], 0, "{:#}", letter["claims"]);
+        // 1,500 tokens in at $1/M and 300 out at $10/M: $0.0045.
+        assert_eq!(letter["cost_usd"], 0.0045, "{letter:#}");
+    }
+}
