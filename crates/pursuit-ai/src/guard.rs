@@ -261,13 +261,23 @@ impl Sources {
     }
 
     fn check_skills(&self, body: &str, found: &mut Vec<Claim>) {
+        let runs = capitalised_runs(body);
         for mention in taxonomy().find(body) {
             if mention.category == "Transversal skill" {
                 continue;
             }
             // The user's material only: a posting that asks for a skill does not give it to
-            // the user ("5 years of Kubernetes" because the posting wants Kubernetes).
-            let supported = self.skills.contains(mention.id) || self.holds(&mention.matched);
+            // the user ("5 years of Kubernetes" because the posting wants Kubernetes). But
+            // a skill word inside a longer name the context gives (the role applied for,
+            // "the Senior UX Designer position") is that name, not a claim.
+            let in_a_name = runs.iter().any(|&(start, end)| {
+                start <= mention.start
+                    && mention.end <= end
+                    && end - start > mention.end - mention.start
+                    && self.context.contains(&squash(&body[start..end]))
+            });
+            let supported =
+                in_a_name || self.skills.contains(mention.id) || self.holds(&mention.matched);
             found.push(claim(
                 ClaimKind::Skill,
                 mention.start,
@@ -1221,6 +1231,24 @@ const COMMON_CAPITALISED: &[&str] = &[
     "usa",
     "uk",
     "eu",
+    // Words that start a clause: a sentence the splitter did not end ("… in SAP. As
+    // Warehouse Associate at …") puts them mid-run, and alone they name nothing.
+    "as",
+    "at",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "from",
+    "after",
+    "before",
+    "while",
+    "during",
+    "since",
+    "when",
+    "also",
+    "then",
 ];
 
 /// Capitalised words that are not the first of their sentence, nor after a greeting, as
@@ -1292,6 +1320,41 @@ mod tests {
             .into_iter()
             .map(|c| (c.kind, c.words.clone()))
             .collect()
+    }
+
+    #[test]
+    fn a_posting_names_a_skill_it_never_gives_the_user() {
+        let sources = Sources::new(
+            &[RESUME],
+            &["Senior Terraform Platform Engineer at Acme Cloud. Terraform and Kafka required."],
+            YearMonth {
+                year: 2026,
+                month: Some(12),
+            },
+        );
+        let flags = |text: &str| -> Vec<String> {
+            unsupported(&sources.check(text))
+                .into_iter()
+                .map(|c| c.words.clone())
+                .collect()
+        };
+        // Applying for the role by its name claims nothing.
+        assert_eq!(
+            flags("I am writing to apply for the Senior Terraform Platform Engineer position."),
+            Vec::<String>::new()
+        );
+        // Claiming the skill the posting asks for is a claim all the same.
+        assert_eq!(
+            flags("I have run Kafka and Terraform in production."),
+            ["Kafka", "Terraform"]
+        );
+        // A clause word left mid-run by the sentence splitter names nothing.
+        assert_eq!(
+            flags(
+                "I cut CI build times with Bazel at Northwind Logistics in CI. As Software Engineer at Contoso Retail, I built the order service."
+            ),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

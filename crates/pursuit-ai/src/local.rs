@@ -33,7 +33,10 @@ pub fn answer(request: &Request, today: YearMonth) -> Value {
         Task::SpamCheck => {
             serde_json::to_value(crate::spam::check(request.input("email"))).unwrap_or_default()
         }
-        Task::JobSummary => job_summary(&read_posting(request)),
+        Task::JobSummary => job_summary(
+            &read_posting(request),
+            Some(request.input("company").trim().to_owned()).filter(|c| !c.is_empty()),
+        ),
         Task::SearchTerms => search_terms(
             &resume::parse(request.input("resume"), today),
             request.input("preferences"),
@@ -62,13 +65,26 @@ fn label(value: &str) -> String {
     value.replace('_', "-")
 }
 
+/// 150000 → "150,000".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// A posting in a few sentences, built from what was read from it: nothing it does not say.
-fn job_summary(posting: &Posting) -> Value {
+fn job_summary(posting: &Posting, company: Option<String>) -> Value {
     let mut first = posting
         .title
         .clone()
         .unwrap_or_else(|| "This role".to_owned());
-    if let Some(company) = &posting.company {
+    if let Some(company) = posting.company.as_ref().or(company.as_ref()) {
         first.push_str(&format!(" at {company}"));
     }
     if let Some(location) = &posting.location {
@@ -104,33 +120,28 @@ fn job_summary(posting: &Posting) -> Value {
     }
     if let Some(salary) = &posting.salary {
         let amount = match (salary.min, salary.max) {
-            (Some(min), Some(max)) if max != min => format!("{min}–{max}"),
-            (Some(n), _) | (None, Some(n)) => n.to_string(),
+            (Some(min), Some(max)) if max != min => format!("{}–{}", grouped(min), grouped(max)),
+            (Some(n), _) | (None, Some(n)) => grouped(n),
             (None, None) => String::new(),
         };
         if !amount.is_empty() {
             let currency = salary
                 .currency
                 .as_deref()
-                .map(|c| format!(" {c}"))
+                .map(|c| format!("{c} "))
                 .unwrap_or_default();
             let period = salary
                 .period
                 .as_deref()
                 .map(|p| format!(" a {p}"))
                 .unwrap_or_default();
-            sentences.push(format!("Pay: {amount}{currency}{period}."));
+            sentences.push(format!("Pay: {currency}{amount}{period}."));
         }
     }
     let names = |skills: &[pursuit_text::posting::SkillRef]| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for skill in skills {
-            let name = if skill.evidence.trim().is_empty() {
-                &skill.name
-            } else {
-                &skill.evidence
-            };
-            let name = shorten(name, 200);
+            let name = shorten(&skill.name, 200);
             if !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
                 out.push(name);
             }
@@ -178,9 +189,10 @@ fn search_terms(read: &Resume, preferences: &str) -> Value {
         let Some(position) = role.position.as_deref().filter(|p| !p.trim().is_empty()) else {
             continue;
         };
+        let month = |m: &String| pursuit_text::tailor::human_month(m);
         let when = match (&role.start_date, &role.end_date, role.current) {
-            (Some(start), _, true) => format!(", since {start}"),
-            (Some(start), Some(end), _) => format!(", {start} to {end}"),
+            (Some(start), _, true) => format!(", since {}", month(start)),
+            (Some(start), Some(end), _) => format!(", {} to {}", month(start), month(end)),
             _ => String::new(),
         };
         let at = role

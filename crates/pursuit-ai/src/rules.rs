@@ -87,8 +87,8 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 said.push('\n');
                 said.push_str(duty.as_str().unwrap_or_default());
             }
-            let title = request.input("title");
-            unsupported("/summary", &said, &[text, title], &[], today, &mut errors);
+            let named = format!("{}\n{}", request.input("title"), request.input("company"));
+            unsupported("/summary", &said, &[text, &named], &[], today, &mut errors);
             // Skills named as required or preferred must be named by the posting.
             let posting = squash(text);
             for field in ["must_haves", "nice_to_haves"] {
@@ -104,14 +104,16 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
             }
         }
         Task::CoverLetter => {
-            // Only the user's facts (the resume, the draft made from it); the posting may be
-            // named, never claimed.
+            // Only the user's facts (the resume input holds all the user's material). The
+            // draft is context, not material: it names the posting's role ("the Customer
+            // Support Manager position"), which must not make "customer support" the
+            // user's skill.
             let letter = value["text"].as_str().unwrap_or_default();
             unsupported(
                 "/text",
                 letter,
-                &[request.input("resume"), request.input("draft")],
-                &[request.input("job description")],
+                &[request.input("resume")],
+                &[request.input("job description"), request.input("draft")],
                 today,
                 &mut errors,
             );

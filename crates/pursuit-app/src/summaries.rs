@@ -27,16 +27,17 @@ pub async fn job_summary(
     source: JobSource,
     now: Timestamp,
 ) -> Result<AiResult, AppError> {
-    let (title, text) = match source {
+    let (title, company, text) = match source {
         JobSource::Posting(id) => {
             let (posting, fields) =
                 crate::matching::read_posting(services.db, caller.id, id).await?;
             (
                 fields.title.or(posting.title).unwrap_or_default(),
+                posting.company.map(|c| c.name).unwrap_or_default(),
                 fields.description,
             )
         }
-        JobSource::Text(text) => (String::new(), text),
+        JobSource::Text(text) => (String::new(), String::new(), text),
     };
     let request = Request::new(
         Task::JobSummary,
@@ -44,6 +45,10 @@ pub async fn job_summary(
             Input {
                 label: "title",
                 text: title,
+            },
+            Input {
+                label: "company",
+                text: company,
             },
             Input {
                 label: "job description",

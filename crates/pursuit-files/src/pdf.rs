@@ -224,7 +224,14 @@ impl Device {
                 } else if *x > last_end + size * 0.1 && !visual.ends_with(' ') && text != " " {
                     visual.push(' ');
                 }
-                visual.push_str(text);
+                if text.chars().count() > 1 && text.chars().any(is_rtl) {
+                    // One glyph for several letters (a lam-alef ligature): its letters are
+                    // already in reading order, so they go in reversed, to come out right
+                    // when the line is turned.
+                    visual.extend(text.chars().rev());
+                } else {
+                    visual.push_str(text);
+                }
                 last_end = *end;
             }
             self.text.truncate(self.line_start);

@@ -156,7 +156,7 @@ fn skill_id(name: &str) -> Option<&'static str> {
 
 /// `2020-03` → `Mar 2020`; a bare year stays as it is. Month names, not numbers: a reader
 /// (and the guard) reads "Mar 2020" as the date the resume gave, "03" as a figure.
-fn human_month(month: &str) -> String {
+pub fn human_month(month: &str) -> String {
     const NAMES: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];

@@ -43,7 +43,7 @@ mod pdf {
     #[test]
     fn arabic_is_laid_out_right_to_left_with_its_own_letters() {
         let doc = read(
-            "# سيرة ذاتية\n\nمهندسة برمجيات · ada@example.org\n\n## الخبرة\n\n- كتبت أول برنامج منشور للمحرك التحليلي عام 1843\n- شرحت عمل المحرك باستخدام Python و SQL\n",
+            "# سيرة ذاتية\n\nمهندسة برمجيات · ada@example.org\n\n## الخبرة\n\n- كتبت أول برنامج منشور للمحرك التحليلي عام 1843 بالإنجليزية لعملاء الشركة\n- شرحت عمل المحرك باستخدام Python و SQL\n",
             "سيرة",
             None,
         );

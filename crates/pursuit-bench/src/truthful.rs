@@ -1,0 +1,323 @@
+//! `pursuit-bench truthful`: documents written for 20 profiles × 10 postings of our own
+//! (`fixtures/documents`, written for this bench: 19 in English across occupations, one
+//! Arabic profile and one Arabic posting), measured as issue 23 asks:
+//! - truthfulness: every CV and letter the built-in engine writes, read by the guard against
+//!   the profile's own text (claims it cannot support are listed with their words; such a
+//!   document cannot be exported); then each letter as a model that invents would return it
+//!   (four planted inventions: a posting's skill the profile lacks, an employer, a figure,
+//!   a degree), checked by the cover-letter task's rules as the AI layer checks a model's
+//!   answer: how many inventions are caught, how many letters are refused (the layer then
+//!   keeps the built-in letter), and how many would be exported with an invention in them;
+//! - quality a reader sees: the share of the posting's required skills the profile supports
+//!   that the tailored CV names, next to the share the profile text names;
+//! - ATS read-back: each CV as PDF and as DOCX read back by our own readers, word for word
+//!   in order;
+//! - speed: tailoring with its Markdown, the guard, PDF and DOCX per document.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use pursuit_ai::{Input, Request, Task};
+use pursuit_files::{Format, Limits};
+use pursuit_text::dates::YearMonth;
+use pursuit_text::posting::{self, Input as PostingInput};
+use pursuit_text::resume;
+use pursuit_text::skills::taxonomy;
+use pursuit_text::tailor::{self, ProfileParts};
+use serde_json::json;
+
+const PROFILES: &str = include_str!("../fixtures/documents/profiles.txt");
+const POSTINGS: &str = include_str!("../fixtures/documents/postings.txt");
+
+/// `=== name` blocks of a fixture file.
+fn blocks(text: &str) -> Vec<(String, String)> {
+    text.split("=== ")
+        .filter(|b| !b.trim().is_empty())
+        .filter_map(|b| {
+            let (name, body) = b.split_once('\n')?;
+            Some((name.trim().to_owned(), body.to_owned()))
+        })
+        .collect()
+}
+
+fn percentile(values: &mut [f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    values[((values.len() as f64 * q) as usize).min(values.len() - 1)]
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The letter as a model that invents would return it: up to four sentences planted after
+/// the first paragraph, each with the words that carry its invention (any of them flagged
+/// catches it).
+fn invent(letter: &str, missing_skill: Option<&str>, seed: usize) -> (String, Vec<Vec<String>>) {
+    const EMPLOYERS: [&str; 4] = ["Goldman Sachs", "Deloitte", "Google", "Mayo Clinic"];
+    const DEGREES: [&str; 3] = [
+        "a PhD in Physics",
+        "an MBA from Wharton",
+        "a Master of Science in Finance",
+    ];
+    let employer = EMPLOYERS[seed % EMPLOYERS.len()];
+    let degree = DEGREES[seed % DEGREES.len()];
+    let figure = format!("{}%", 31 + seed % 50);
+    let mut planted = vec![
+        format!("Before that, I spent three years at {employer}."),
+        format!("In my last role I cut costs by {figure} in one year."),
+        format!("I also hold {degree}."),
+    ];
+    let mut keys = vec![
+        vec![employer.to_owned()],
+        vec![figure],
+        degree
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .map(str::to_owned)
+            .collect(),
+    ];
+    if let Some(skill) = missing_skill {
+        planted.insert(
+            0,
+            format!("I have 6 years of hands-on experience with {skill}."),
+        );
+        keys.insert(0, vec![skill.to_owned(), "6 years".to_owned()]);
+    }
+    let (head, rest) = letter.split_once("\n\n").unwrap_or((letter, ""));
+    let (first, after) = rest.split_once("\n\n").unwrap_or((rest, ""));
+    (
+        format!("{head}\n\n{first} {}\n\n{after}", planted.join(" ")),
+        keys,
+    )
+}
+
+pub fn run(show: bool) -> anyhow::Result<()> {
+    let today = YearMonth {
+        year: 2026,
+        month: Some(12),
+    };
+    let now = jiff::Timestamp::now();
+    let profiles = blocks(PROFILES);
+    let postings: Vec<(String, String, posting::Posting)> = blocks(POSTINGS)
+        .into_iter()
+        .map(|(name, text)| {
+            let parsed = posting::parse(PostingInput::Text(&text));
+            (name, text, parsed)
+        })
+        .collect();
+    let mut flagged: Vec<String> = Vec::new();
+    let (mut cvs_flagged, mut letters_flagged, mut pairs) = (0usize, 0usize, 0usize);
+    let (mut tailor_ms, mut guard_ms, mut pdf_ms, mut docx_ms) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut pdf_same, mut docx_same) = (0usize, 0usize);
+    let mut read_back_misses: Vec<String> = Vec::new();
+    let (mut share_profile, mut share_cv, mut coverage_pairs) = (0.0, 0.0, 0usize);
+    let (mut kept, mut supported_total) = (0usize, 0usize);
+    let (mut planted, mut caught, mut refused, mut exported_invented) =
+        (0usize, 0usize, 0usize, 0usize);
+    let mut missed: Vec<String> = Vec::new();
+    let mut gap_only_pairs = 0usize;
+    for (p_index, (p_name, p_text)) in profiles.iter().enumerate() {
+        let read = resume::parse(p_text, today);
+        let material = vec![p_text.clone()];
+        let in_profile: BTreeSet<&str> =
+            taxonomy().find(p_text).into_iter().map(|m| m.id).collect();
+        for (j_index, (j_name, j_text, parsed)) in postings.iter().enumerate() {
+            pairs += 1;
+            let started = Instant::now();
+            let cv = tailor::tailor(&read, p_text, &ProfileParts::default(), &[], parsed);
+            let markdown = tailor::markdown(&cv);
+            tailor_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            let started = Instant::now();
+            let claims = pursuit_app::documents::guard(&material, j_text, now, &markdown);
+            guard_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            let bad: Vec<_> = claims.iter().filter(|c| !c.supported).collect();
+            cvs_flagged += usize::from(!bad.is_empty());
+            for c in &bad {
+                flagged.push(format!(
+                    "CV {p_name} × {j_name}: {:?} ({}) — {}",
+                    c.words, c.kind, c.reason
+                ));
+            }
+            if cv.matching_skills.is_empty() {
+                gap_only_pairs += 1;
+            }
+
+            // Coverage: required skills the profile supports, named by the profile text and
+            // by the CV.
+            let required: BTreeSet<&str> = parsed
+                .skills
+                .required
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
+            let supported = required
+                .iter()
+                .filter(|id| in_profile.contains(**id))
+                .count();
+            if supported > 0 {
+                let in_cv: BTreeSet<&str> = taxonomy()
+                    .find(&markdown)
+                    .into_iter()
+                    .map(|m| m.id)
+                    .collect();
+                coverage_pairs += 1;
+                supported_total += supported;
+                kept += required
+                    .iter()
+                    .filter(|id| in_profile.contains(**id) && in_cv.contains(**id))
+                    .count();
+                share_profile += supported as f64 / required.len() as f64;
+                share_cv += required.iter().filter(|id| in_cv.contains(**id)).count() as f64
+                    / required.len() as f64;
+            }
+
+            // The files, read back.
+            let doc = pursuit_typeset::read(&markdown, "CV", None);
+            let expected = words(&pursuit_typeset::plain_text(&doc));
+            let started = Instant::now();
+            let pdf = pursuit_typeset::pdf(&doc)?;
+            pdf_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            let started = Instant::now();
+            let docx = pursuit_typeset::docx(&doc)?;
+            docx_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            for (bytes, format, same) in [
+                (&pdf, Format::Pdf, &mut pdf_same),
+                (&docx, Format::Docx, &mut docx_same),
+            ] {
+                match pursuit_files::extract::extract(bytes, format, &Limits::default()) {
+                    Ok(back) if words(&back.text) == expected => *same += 1,
+                    Ok(back) => {
+                        if read_back_misses.len() < 6 {
+                            read_back_misses.push(format!(
+                                "{format:?} {p_name} × {j_name}: {:?}",
+                                back.text.chars().take(300).collect::<String>()
+                            ));
+                        }
+                    }
+                    Err(e) => read_back_misses.push(format!("{format:?} {p_name} × {j_name}: {e}")),
+                }
+            }
+
+            // The built-in letter, then as an inventing model would return it.
+            let letter = pursuit_text::letter::letter(
+                &cv,
+                parsed.title.as_deref(),
+                None,
+                pursuit_text::letter::Tone::Professional,
+                pursuit_text::letter::Length {
+                    min_words: 250,
+                    max_words: 350,
+                },
+            );
+            if std::env::var("SHOW_LETTER").is_ok_and(|v| v == format!("{p_name}/{j_name}")) {
+                println!("{}", letter.text);
+            }
+            let letter_claims = pursuit_app::documents::guard(&material, j_text, now, &letter.text);
+            let letter_bad: Vec<_> = letter_claims.iter().filter(|c| !c.supported).collect();
+            letters_flagged += usize::from(!letter_bad.is_empty());
+            for c in &letter_bad {
+                flagged.push(format!(
+                    "letter {p_name} × {j_name}: {:?} ({}) — {}",
+                    c.words, c.kind, c.reason
+                ));
+            }
+            let missing = cv.gaps.first().map(|g| g.skill.clone());
+            let (invented, keys) = invent(&letter.text, missing.as_deref(), p_index * 10 + j_index);
+            planted += keys.len();
+            let request = Request::new(
+                Task::CoverLetter,
+                vec![
+                    Input {
+                        label: "resume",
+                        text: p_text.clone(),
+                    },
+                    Input {
+                        label: "job description",
+                        text: j_text.clone(),
+                    },
+                    Input {
+                        label: "draft",
+                        text: letter.text.clone(),
+                    },
+                ],
+            );
+            let errors = pursuit_ai::rules::check(&request, &json!({"text": invented}), today);
+            for key in &keys {
+                if errors
+                    .iter()
+                    .any(|e| key.iter().any(|k| e.contains(k.as_str())))
+                {
+                    caught += 1;
+                } else if missed.len() < 20 {
+                    missed.push(format!("{p_name} × {j_name}: {key:?} not caught"));
+                }
+            }
+            if errors.is_empty() {
+                // The layer would keep it; the document's own guard is the export gate.
+                let again = pursuit_app::documents::guard(&material, j_text, now, &invented);
+                if again.iter().all(|c| c.supported) {
+                    exported_invented += 1;
+                }
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    println!(
+        "pursuit-bench truthful: {} profiles × {} postings = {pairs} pairs ({} CVs and {} letters), fixtures of our own",
+        profiles.len(),
+        postings.len(),
+        pairs,
+        pairs
+    );
+    println!(
+        "built-in engine: CVs with an unsupported claim {cvs_flagged} of {pairs}; letters {letters_flagged} of {pairs}; flagged claims {} (none of these can be exported)",
+        flagged.len()
+    );
+    println!(
+        "pairs where the profile has none of the skills the posting names (each is listed as a gap, none claimed): {gap_only_pairs}"
+    );
+    println!(
+        "inventing model: {caught} of {planted} planted inventions caught by the cover-letter rules; letters refused {refused} of {pairs} (the built-in letter is kept); exported with an invention: {exported_invented}"
+    );
+    if coverage_pairs > 0 {
+        println!(
+            "pairs where the profile shows any required skill: {coverage_pairs}; required skills named (mean share): profile text {:.3}, tailored CV {:.3}; of the {supported_total} the profile shows, the CV names {kept}",
+            share_profile / coverage_pairs as f64,
+            share_cv / coverage_pairs as f64
+        );
+    }
+    println!(
+        "ATS read-back, word for word in order: PDF {pdf_same} of {pairs}, DOCX {docx_same} of {pairs}"
+    );
+    println!(
+        "per document: tailoring + Markdown p50 {:.2} ms p95 {:.2} ms; guard p50 {:.2} ms p95 {:.2} ms; PDF p50 {:.1} ms p95 {:.1} ms; DOCX p50 {:.2} ms p95 {:.2} ms",
+        percentile(&mut tailor_ms, 0.5),
+        percentile(&mut tailor_ms, 0.95),
+        percentile(&mut guard_ms, 0.5),
+        percentile(&mut guard_ms, 0.95),
+        percentile(&mut pdf_ms, 0.5),
+        percentile(&mut pdf_ms, 0.95),
+        percentile(&mut docx_ms, 0.5),
+        percentile(&mut docx_ms, 0.95),
+    );
+    if show {
+        for line in flagged.iter().take(60) {
+            println!("  {line}");
+        }
+        for line in &missed {
+            println!("  missed: {line}");
+        }
+        for line in &read_back_misses {
+            println!("  read-back: {line}");
+        }
+    }
+    Ok(())
+}
