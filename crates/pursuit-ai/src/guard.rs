@@ -83,6 +83,9 @@ pub struct Sources {
     dated_lines: Vec<String>,
     titles: Vec<BTreeSet<String>>,
     total_years: f64,
+    /// Names a text may write out whole without claiming anything in them: the role
+    /// applied for and the company written to (`with_names`).
+    names: Vec<String>,
 }
 
 fn squash(text: &str) -> String {
@@ -166,7 +169,28 @@ impl Sources {
             dated_lines,
             titles,
             total_years,
+            names: Vec::new(),
         }
+    }
+
+    /// With `names` (the posting's title, the company): where a text writes one out whole
+    /// ("I am applying for the Technical Writer, Google Cloud, Summer 2027 role"), the words
+    /// in it are that name, not claims of a skill, a date or an employer.
+    pub fn with_names(mut self, names: &[&str]) -> Sources {
+        self.names = names
+            .iter()
+            .map(|n| n.trim().to_owned())
+            .filter(|n| n.chars().count() >= 2)
+            .collect();
+        self
+    }
+
+    /// Whether `start..end` of `text` lies inside a name written out whole.
+    fn in_a_name(&self, text: &str, start: usize, end: usize) -> bool {
+        self.names.iter().any(|name| {
+            text.match_indices(name.as_str())
+                .any(|(at, found)| at <= start && end <= at + found.len())
+        })
     }
 
     /// Every claim of `text`, supported or not, in order.
@@ -193,12 +217,15 @@ impl Sources {
             // reader did not pick out as such).
             let own = self.holds_sentence(body);
             for mut claim in dedupe(found) {
-                if own && !claim.supported {
-                    claim.supported = true;
-                    claim.reason = "your own words: your resume has this sentence".to_owned();
-                }
                 claim.start += sentence.start;
                 claim.end += sentence.start;
+                if !claim.supported && own {
+                    claim.supported = true;
+                    claim.reason = "your own words: your resume has this sentence".to_owned();
+                } else if !claim.supported && self.in_a_name(text, claim.start, claim.end) {
+                    claim.supported = true;
+                    claim.reason = "part of the role's or the company's name".to_owned();
+                }
                 claims.push(claim);
             }
         }
@@ -1348,6 +1375,33 @@ mod tests {
             flags("I have run Kafka and Terraform in production."),
             ["Kafka", "Terraform"]
         );
+        // The role's name written out whole names the role; outside it, its words claim.
+        let role = "Technical Writer, Google Cloud, Summer 2018";
+        let named = Sources::new(
+            &[RESUME],
+            &[],
+            YearMonth {
+                year: 2026,
+                month: Some(12),
+            },
+        )
+        .with_names(&[role]);
+        let text = format!("I am applying for the {role} role.");
+        assert!(
+            unsupported(&named.check(&text)).is_empty(),
+            "{:?}",
+            unsupported(&named.check(&text))
+        );
+        let without = Sources::new(
+            &[RESUME],
+            &[],
+            YearMonth {
+                year: 2026,
+                month: Some(12),
+            },
+        );
+        assert!(!unsupported(&without.check(&text)).is_empty());
+        assert!(!unsupported(&named.check("I have run Google Cloud since 2018.")).is_empty());
         // A clause word left mid-run by the sentence splitter names nothing.
         assert_eq!(
             flags(

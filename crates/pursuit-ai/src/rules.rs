@@ -20,16 +20,22 @@ fn squash(text: &str) -> String {
 }
 
 /// The claims of `text` not supported by `material` (with `context` as what it may name
-/// without claiming), as rule breaks of the field `field`.
+/// without claiming, and `names`, one a line, as names it may write out whole), as rule
+/// breaks of the field `field`.
 fn unsupported(
     field: &str,
     text: &str,
     material: &[&str],
     context: &[&str],
+    names: &str,
     today: YearMonth,
     errors: &mut Vec<String>,
 ) {
-    for claim in Sources::new(material, context, today).check(text) {
+    let names: Vec<&str> = names.lines().collect();
+    for claim in Sources::new(material, context, today)
+        .with_names(&names)
+        .check(text)
+    {
         if !claim.supported {
             errors.push(format!(
                 "{field}: {:?} is not supported by the data ({}); leave it out",
@@ -88,7 +94,15 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 said.push_str(duty.as_str().unwrap_or_default());
             }
             let named = format!("{}\n{}", request.input("title"), request.input("company"));
-            unsupported("/summary", &said, &[text, &named], &[], today, &mut errors);
+            unsupported(
+                "/summary",
+                &said,
+                &[text, &named],
+                &[],
+                "",
+                today,
+                &mut errors,
+            );
             // Skills named as required or preferred must be named by the posting.
             let posting = squash(text);
             for field in ["must_haves", "nice_to_haves"] {
@@ -114,6 +128,7 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 letter,
                 &[request.input("resume")],
                 &[request.input("job description"), request.input("draft")],
+                request.input("role"),
                 today,
                 &mut errors,
             );

@@ -148,14 +148,41 @@ pub async fn material(db: &Db, user: UserId) -> Result<Vec<String>, AppError> {
 const LAYOUT_WORDS: &str = "Summary\nSkills\nExperience\nWork experience\nProjects\nEducation\nCertifications\nLanguages\nPresent";
 
 /// The guard's claims on `text` against `material`, with `context` (and the layout's words) as
-/// what the text may name without claiming.
-pub fn guard(material: &[String], context: &str, now: Timestamp, text: &str) -> Vec<StoredClaim> {
+/// what the text may name without claiming, and `names` (the posting's title, the company)
+/// as names it may write out whole.
+pub fn guard(
+    material: &[String],
+    context: &str,
+    names: &[&str],
+    now: Timestamp,
+    text: &str,
+) -> Vec<StoredClaim> {
     let refs: Vec<&str> = material.iter().map(String::as_str).collect();
     let contexts: Vec<&str> = [context, LAYOUT_WORDS]
         .into_iter()
         .filter(|c| !c.is_empty())
         .collect();
-    stored(Sources::new(&refs, &contexts, crate::ai::this_month(now)).check(text))
+    stored(
+        Sources::new(&refs, &contexts, crate::ai::this_month(now))
+            .with_names(names)
+            .check(text),
+    )
+}
+
+/// The names a document for `posting` may write out whole: its title (as given and as
+/// read) and its company.
+fn posting_names(posting: &pursuit_store::postings::Posting) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(title) = &posting.title {
+        names.push(title.clone());
+    }
+    if let Some(title) = posting.parsed.as_ref().and_then(|p| p["title"].as_str()) {
+        names.push(title.to_owned());
+    }
+    if let Some(company) = &posting.company {
+        names.push(company.name.clone());
+    }
+    names
 }
 
 /// The posting's text, which a document may name without claiming it (its company, its
@@ -264,7 +291,15 @@ async fn check_and_keep(
     now: Timestamp,
 ) -> Result<Document, AppError> {
     let material = material(db, user).await?;
-    let claims = guard(&material, &posting_context(&from.posting), now, &draft.body);
+    let names = posting_names(&from.posting);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let claims = guard(
+        &material,
+        &posting_context(&from.posting),
+        &names,
+        now,
+        &draft.body,
+    );
     let mut report = draft.report;
     report["generated_digest"] = json!(pursuit_ai::hex_digest(&[draft.body.as_bytes()]));
     let row = DocumentRow {
@@ -386,6 +421,10 @@ pub async fn write_letter(
             pursuit_ai::Input {
                 label: "draft",
                 text: letter.text.clone(),
+            },
+            pursuit_ai::Input {
+                label: "role",
+                text: posting_names(&from.posting).join("\n"),
             },
             pursuit_ai::Input {
                 label: "request",
@@ -534,14 +573,14 @@ pub async fn update(
     if let Some(body) = change.body {
         row.body = body.replace("\r\n", "\n");
         let material = material(db, user).await?;
-        let context = match row.posting_id {
-            Some(posting) => pursuit_store::postings::get_posting(db, user, posting)
-                .await?
-                .map(|p| posting_context(&p))
-                .unwrap_or_default(),
-            None => String::new(),
+        let posting = match row.posting_id {
+            Some(posting) => pursuit_store::postings::get_posting(db, user, posting).await?,
+            None => None,
         };
-        let claims = guard(&material, &context, now, &row.body);
+        let context = posting.as_ref().map(posting_context).unwrap_or_default();
+        let names = posting.as_ref().map(posting_names).unwrap_or_default();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let claims = guard(&material, &context, &names, now, &row.body);
         row.claims = serde_json::to_value(&claims).unwrap_or(Value::Array(Vec::new()));
     }
     let claims: Vec<StoredClaim> = serde_json::from_value(row.claims.clone()).unwrap_or_default();

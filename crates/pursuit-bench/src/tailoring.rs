@@ -100,6 +100,7 @@ pub async fn run(
     let mut examples = Vec::new();
     let (mut letters_unsupported, mut letters_with) = (0usize, 0usize);
     let mut letter_words = Vec::new();
+    let (mut planted, mut caught, mut refused) = (0usize, 0usize, 0usize);
     let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (file, resume) in &read {
         let material = vec![resume.text.clone()];
@@ -109,6 +110,7 @@ pub async fn run(
             .map(|m| m.id)
             .collect();
         for (body, parsed) in &postings {
+            let names: Vec<&str> = parsed.title.as_deref().into_iter().collect();
             let started = Instant::now();
             let cv = tailor::tailor(
                 &resume.resume,
@@ -120,7 +122,7 @@ pub async fn run(
             let text = tailor::markdown(&cv);
             tailor_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             let started = Instant::now();
-            let claims = pursuit_app::documents::guard(&material, body, now, &text);
+            let claims = pursuit_app::documents::guard(&material, body, &names, now, &text);
             guard_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             documents += 1;
             let bad: Vec<_> = claims.iter().filter(|c| !c.supported).collect();
@@ -151,11 +153,54 @@ pub async fn run(
                     max_words: 350,
                 },
             );
-            let letter_claims = pursuit_app::documents::guard(&material, body, now, &letter.text);
+            let letter_claims =
+                pursuit_app::documents::guard(&material, body, &names, now, &letter.text);
             let letter_bad = letter_claims.iter().filter(|c| !c.supported).count();
             letters_unsupported += letter_bad;
             letters_with += usize::from(letter_bad > 0);
             letter_words.push(letter.words as f64);
+            // The letter as an inventing model would return it, checked by the cover-letter
+            // task's rules (as the AI layer checks a model's answer).
+            let (invented, keys) = crate::truthful::invent(
+                &letter.text,
+                cv.gaps.first().map(|g| g.skill.as_str()),
+                documents,
+            );
+            let request = pursuit_ai::Request::new(
+                pursuit_ai::Task::CoverLetter,
+                vec![
+                    pursuit_ai::Input {
+                        label: "resume",
+                        text: resume.text.clone(),
+                    },
+                    pursuit_ai::Input {
+                        label: "job description",
+                        text: body.clone(),
+                    },
+                    pursuit_ai::Input {
+                        label: "draft",
+                        text: letter.text.clone(),
+                    },
+                    pursuit_ai::Input {
+                        label: "role",
+                        text: names.join("\n"),
+                    },
+                ],
+            );
+            let errors =
+                pursuit_ai::rules::check(&request, &serde_json::json!({"text": invented}), today);
+            planted += keys.len();
+            for key in &keys {
+                if errors
+                    .iter()
+                    .any(|e| key.iter().any(|k| e.contains(k.as_str())))
+                {
+                    caught += 1;
+                } else if examples.len() < 60 {
+                    examples.push(format!("invention missed {file}: {key:?}"));
+                }
+            }
+            refused += usize::from(!errors.is_empty());
             for c in letter_claims.iter().filter(|c| !c.supported) {
                 let line = format!("letter {file}: {:?} ({}) — {}", c.words, c.kind, c.reason);
                 if examples.len() < 60 && !examples.contains(&line) {
@@ -195,6 +240,9 @@ pub async fn run(
     println!(
         "cover letters (professional, 250–350 words): {letters_unsupported} unsupported claims in {letters_with} of {documents}; words p50 {:.0}",
         percentile(&mut letter_words, 0.5)
+    );
+    println!(
+        "inventing model (letters with up to 4 planted inventions): {caught} of {planted} caught by the cover-letter rules; letters refused {refused} of {documents}"
     );
     if !kinds.is_empty() {
         println!("unsupported by kind: {kinds:?}");

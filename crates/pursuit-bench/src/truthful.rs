@@ -58,7 +58,11 @@ fn words(text: &str) -> Vec<String> {
 /// The letter as a model that invents would return it: up to four sentences planted after
 /// the first paragraph, each with the words that carry its invention (any of them flagged
 /// catches it).
-fn invent(letter: &str, missing_skill: Option<&str>, seed: usize) -> (String, Vec<Vec<String>>) {
+pub(crate) fn invent(
+    letter: &str,
+    missing_skill: Option<&str>,
+    seed: usize,
+) -> (String, Vec<Vec<String>>) {
     const EMPLOYERS: [&str; 4] = ["Goldman Sachs", "Deloitte", "Google", "Mayo Clinic"];
     const DEGREES: [&str; 3] = [
         "a PhD in Physics",
@@ -129,13 +133,14 @@ pub fn run(show: bool) -> anyhow::Result<()> {
         let in_profile: BTreeSet<&str> =
             taxonomy().find(p_text).into_iter().map(|m| m.id).collect();
         for (j_index, (j_name, j_text, parsed)) in postings.iter().enumerate() {
+            let names: Vec<&str> = parsed.title.as_deref().into_iter().collect();
             pairs += 1;
             let started = Instant::now();
             let cv = tailor::tailor(&read, p_text, &ProfileParts::default(), &[], parsed);
             let markdown = tailor::markdown(&cv);
             tailor_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             let started = Instant::now();
-            let claims = pursuit_app::documents::guard(&material, j_text, now, &markdown);
+            let claims = pursuit_app::documents::guard(&material, j_text, &names, now, &markdown);
             guard_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             let bad: Vec<_> = claims.iter().filter(|c| !c.supported).collect();
             cvs_flagged += usize::from(!bad.is_empty());
@@ -219,7 +224,8 @@ pub fn run(show: bool) -> anyhow::Result<()> {
             if std::env::var("SHOW_LETTER").is_ok_and(|v| v == format!("{p_name}/{j_name}")) {
                 println!("{}", letter.text);
             }
-            let letter_claims = pursuit_app::documents::guard(&material, j_text, now, &letter.text);
+            let letter_claims =
+                pursuit_app::documents::guard(&material, j_text, &names, now, &letter.text);
             let letter_bad: Vec<_> = letter_claims.iter().filter(|c| !c.supported).collect();
             letters_flagged += usize::from(!letter_bad.is_empty());
             for c in &letter_bad {
@@ -246,6 +252,10 @@ pub fn run(show: bool) -> anyhow::Result<()> {
                         label: "draft",
                         text: letter.text.clone(),
                     },
+                    pursuit_ai::Input {
+                        label: "role",
+                        text: names.join("\n"),
+                    },
                 ],
             );
             let errors = pursuit_ai::rules::check(&request, &json!({"text": invented}), today);
@@ -261,7 +271,8 @@ pub fn run(show: bool) -> anyhow::Result<()> {
             }
             if errors.is_empty() {
                 // The layer would keep it; the document's own guard is the export gate.
-                let again = pursuit_app::documents::guard(&material, j_text, now, &invented);
+                let again =
+                    pursuit_app::documents::guard(&material, j_text, &names, now, &invented);
                 if again.iter().all(|c| c.supported) {
                     exported_invented += 1;
                 }
