@@ -5,10 +5,10 @@
 
 use jiff::Timestamp;
 use pursuit_ai::guard::{Claim, Sources};
-use pursuit_domain::ids::{DocumentId, PostingId, UserId};
+use pursuit_domain::ids::{ApplicationId, DocumentId, PostingId, ResumeVersionId, UserId};
 use pursuit_store::Db;
 use pursuit_store::audit::{NewAuditEntry, insert_audit};
-use pursuit_store::documents::{self as store, DocumentRow};
+use pursuit_store::documents::{self as store, DocumentRow, MaterialsRow};
 use pursuit_text::tailor::{self, ProfileParts, ProjectParts};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -667,6 +667,166 @@ pub async fn delete(db: &Db, user: UserId, id: DocumentId, now: Timestamp) -> Re
     Ok(())
 }
 
+/// What went out with one of the user's applications (`None`: nothing recorded yet).
+pub async fn materials(
+    db: &Db,
+    user: UserId,
+    application: ApplicationId,
+) -> Result<Option<MaterialsRow>, AppError> {
+    pursuit_store::applications::get_application(db, user, application)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(store::get_materials(db, user, application).await?)
+}
+
+/// What went out with an application, as the user says it (each may be left out).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MaterialsChange {
+    pub resume_version_id: Option<ResumeVersionId>,
+    pub cv_document_id: Option<DocumentId>,
+    pub letter_document_id: Option<DocumentId>,
+}
+
+/// Records what went out with one of the user's applications: each id must be the user's
+/// (and a CV a CV, a letter a letter).
+pub async fn set_materials(
+    db: &Db,
+    user: UserId,
+    application: ApplicationId,
+    change: MaterialsChange,
+    now: Timestamp,
+) -> Result<MaterialsRow, AppError> {
+    pursuit_store::applications::get_application(db, user, application)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut invalid = Vec::new();
+    if let Some(version) = change.resume_version_id
+        && pursuit_store::resumes::get_version(db, user, version)
+            .await?
+            .is_none()
+    {
+        invalid.push(Invalid::new(
+            "resume_version_id",
+            "is not one of your resume versions",
+        ));
+    }
+    for (field, id, kind) in [
+        ("cv_document_id", change.cv_document_id, "cv"),
+        ("letter_document_id", change.letter_document_id, "letter"),
+    ] {
+        if let Some(id) = id {
+            match store::get(db, user, id).await? {
+                Some(d) if d.kind == kind => {}
+                Some(_) => invalid.push(Invalid::new(
+                    field,
+                    if kind == "cv" {
+                        "is a cover letter, not a CV"
+                    } else {
+                        "is a CV, not a cover letter"
+                    },
+                )),
+                None => invalid.push(Invalid::new(field, "is not one of your documents")),
+            }
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    let row = MaterialsRow {
+        application_id: application,
+        resume_version_id: change.resume_version_id,
+        cv_document_id: change.cv_document_id,
+        letter_document_id: change.letter_document_id,
+        updated_at: now,
+    };
+    let mut tx = db.begin().await?;
+    store::put_materials(&mut tx, user, &row).await?;
+    audit_materials(&mut tx, user, &row, "set", now).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+async fn audit_materials(
+    tx: &mut pursuit_store::Tx,
+    user: UserId,
+    row: &MaterialsRow,
+    how: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    insert_audit(
+        &mut *tx,
+        &NewAuditEntry {
+            user_id: Some(user),
+            action: "application.materials_recorded",
+            entity_type: Some("application"),
+            entity_id: Some(row.application_id.0.to_string()),
+            detail: Some(json!({
+                "how": how,
+                "resume_version_id": row.resume_version_id.map(|v| v.0),
+                "cv_document_id": row.cv_document_id.map(|d| d.0),
+                "letter_document_id": row.letter_document_id.map(|d| d.0),
+            })),
+            ..NewAuditEntry::default()
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// An exported document went out with the application its posting is saved as: recorded
+/// with the resume version it was made from (a CV's version replaces the one recorded; a
+/// letter's fills it only when none is).
+async fn record_sent(
+    db: &Db,
+    user: UserId,
+    document: &DocumentRow,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let Some(posting) = document.posting_id else {
+        return Ok(());
+    };
+    let Some(application) = pursuit_store::postings::get_posting(db, user, posting)
+        .await?
+        .and_then(|p| p.application_id)
+    else {
+        return Ok(());
+    };
+    let mut tx = db.begin().await?;
+    let mut row = store::get_materials(&mut tx, user, application)
+        .await?
+        .unwrap_or(MaterialsRow {
+            application_id: application,
+            resume_version_id: None,
+            cv_document_id: None,
+            letter_document_id: None,
+            updated_at: now,
+        });
+    let before = row.clone();
+    match document.kind.as_str() {
+        "cv" => {
+            row.cv_document_id = Some(document.id);
+            row.resume_version_id = document.resume_version_id.or(row.resume_version_id);
+        }
+        "letter" => {
+            row.letter_document_id = Some(document.id);
+            row.resume_version_id = row.resume_version_id.or(document.resume_version_id);
+        }
+        _ => {}
+    }
+    if row != before
+        || store::get_materials(&mut tx, user, application)
+            .await?
+            .is_none()
+    {
+        row.updated_at = now;
+        store::put_materials(&mut tx, user, &row).await?;
+        audit_materials(&mut tx, user, &row, "exported", now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The formats a document is exported in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -718,12 +878,14 @@ pub struct Export {
     pub bytes: Vec<u8>,
 }
 
-/// The document as a file, when nothing in it is unsupported and unconfirmed.
+/// The document as a file, when nothing in it is unsupported and unconfirmed. A document
+/// made for a posting saved as an application is recorded as what went out with it.
 pub async fn export(
     db: &Db,
     user: UserId,
     id: DocumentId,
     format: Format,
+    now: Timestamp,
 ) -> Result<Export, AppError> {
     let document = get(db, user, id).await?;
     if !document.blocking.is_empty() {
@@ -764,7 +926,8 @@ pub async fn export(
     } else {
         stem
     };
-    match format {
+    let row = document.row.clone();
+    let file = match format {
         Format::Markdown => Ok(Export {
             content_type: "text/markdown; charset=utf-8",
             file_name: format!("{stem}.md"),
@@ -791,5 +954,7 @@ pub async fn export(
             file_name: format!("{stem}.docx"),
             bytes: lay_out(document.row.body, document.row.title, format).await?,
         }),
-    }
+    }?;
+    record_sent(db, user, &row, now).await?;
+    Ok(file)
 }

@@ -170,3 +170,72 @@ pub async fn delete(
         .await?;
     Ok(done > 0)
 }
+
+/// What went out with an application (see migration 0026).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaterialsRow {
+    pub application_id: pursuit_domain::ids::ApplicationId,
+    pub resume_version_id: Option<ResumeVersionId>,
+    pub cv_document_id: Option<DocumentId>,
+    pub letter_document_id: Option<DocumentId>,
+    pub updated_at: Timestamp,
+}
+
+pub async fn get_materials(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: pursuit_domain::ids::ApplicationId,
+) -> Result<Option<MaterialsRow>, StoreError> {
+    let row = conn
+        .fetch_optional(
+            query(
+                "SELECT application_id, resume_version_id, cv_document_id, letter_document_id, \
+                 updated_at FROM application_materials WHERE user_id = $1 AND application_id = $2",
+            )
+            .bind(user_id)
+            .bind(application),
+        )
+        .await?;
+    row.map(|row| {
+        Ok(MaterialsRow {
+            application_id: pursuit_domain::ids::ApplicationId(row.get("application_id")?),
+            resume_version_id: row
+                .get::<Option<uuid::Uuid>>("resume_version_id")?
+                .map(ResumeVersionId),
+            cv_document_id: row
+                .get::<Option<uuid::Uuid>>("cv_document_id")?
+                .map(DocumentId),
+            letter_document_id: row
+                .get::<Option<uuid::Uuid>>("letter_document_id")?
+                .map(DocumentId),
+            updated_at: row.get("updated_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records what went out with one of the user's applications (the caller has checked that
+/// the application and every id are the user's).
+pub async fn put_materials(
+    mut conn: impl Conn,
+    user_id: UserId,
+    m: &MaterialsRow,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query(
+            "INSERT INTO application_materials (application_id, user_id, resume_version_id, \
+             cv_document_id, letter_document_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (application_id) DO UPDATE SET resume_version_id = excluded.resume_version_id, \
+             cv_document_id = excluded.cv_document_id, letter_document_id = excluded.letter_document_id, \
+             updated_at = excluded.updated_at WHERE application_materials.user_id = excluded.user_id",
+        )
+        .bind(m.application_id)
+        .bind(user_id)
+        .bind(m.resume_version_id)
+        .bind(m.cv_document_id)
+        .bind(m.letter_document_id)
+        .bind(m.updated_at),
+    )
+    .await?;
+    Ok(())
+}

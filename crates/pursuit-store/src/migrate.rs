@@ -72,6 +72,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_job_preferences"),
     migration!(24, "0024_profile_projects"),
     migration!(25, "0025_documents"),
+    migration!(26, "0026_application_materials"),
 ];
 
 /// The schema version this build writes.

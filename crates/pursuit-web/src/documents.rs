@@ -25,6 +25,89 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_documents))
         .routes(routes!(get_document, update_document, delete_document))
         .routes(routes!(export_document))
+        .routes(routes!(get_materials, put_materials))
+}
+
+/// What went out with an application.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationMaterials {
+    /// The resume version sent (a tailored CV records the version it was made from).
+    resume_version_id: Option<uuid::Uuid>,
+    /// The CV Pursuit wrote that was sent.
+    cv_document_id: Option<uuid::Uuid>,
+    /// The cover letter Pursuit wrote that was sent.
+    letter_document_id: Option<uuid::Uuid>,
+    /// When it was last recorded (absent until something is); read-only.
+    #[serde(default, skip_deserializing)]
+    #[schema(value_type = Option<String>, format = DateTime, read_only)]
+    updated_at: Option<String>,
+}
+
+fn materials_response(row: Option<pursuit_store::documents::MaterialsRow>) -> ApplicationMaterials {
+    ApplicationMaterials {
+        resume_version_id: row.as_ref().and_then(|m| m.resume_version_id.map(|v| v.0)),
+        cv_document_id: row.as_ref().and_then(|m| m.cv_document_id.map(|d| d.0)),
+        letter_document_id: row.as_ref().and_then(|m| m.letter_document_id.map(|d| d.0)),
+        updated_at: row.map(|m| m.updated_at.to_string()),
+    }
+}
+
+/// What went out with the application: the resume version, the CV and the cover letter.
+/// Exporting a document made for the application's posting records it; `PUT` sets it.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/materials", tag = "documents",
+    params(("id" = uuid::Uuid, Path, description = "The application's id")),
+    responses(
+        (status = 200, description = "What went out (each null until recorded)", body = ApplicationMaterials),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_materials(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<ApplicationMaterials>, ApiError> {
+    let row = use_case::materials(
+        &state.db,
+        current.id(),
+        pursuit_domain::ids::ApplicationId(id),
+    )
+    .await?;
+    Ok(Json(materials_response(row)))
+}
+
+/// Records what went out with the application (each id the caller's own; a CV a CV, a
+/// letter a letter); a field left out or null is recorded as none.
+#[utoipa::path(put, path = "/api/v1/applications/{id}/materials", tag = "documents",
+    params(("id" = uuid::Uuid, Path, description = "The application's id")),
+    request_body = ApplicationMaterials,
+    responses(
+        (status = 200, description = "What is recorded now", body = ApplicationMaterials),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An id that is not the caller's, or a document of the wrong kind", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_materials(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<ApplicationMaterials>,
+) -> Result<Json<ApplicationMaterials>, ApiError> {
+    let row = use_case::set_materials(
+        &state.db,
+        current.id(),
+        pursuit_domain::ids::ApplicationId(id),
+        use_case::MaterialsChange {
+            resume_version_id: body
+                .resume_version_id
+                .map(pursuit_domain::ids::ResumeVersionId),
+            cv_document_id: body.cv_document_id.map(DocumentId),
+            letter_document_id: body.letter_document_id.map(DocumentId),
+        },
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(materials_response(Some(row))))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -407,7 +490,14 @@ async fn export_document(
         ExportFormat::Pdf => Format::Pdf,
         ExportFormat::Docx => Format::Docx,
     };
-    let file = use_case::export(&state.db, current.id(), DocumentId(id), format).await?;
+    let file = use_case::export(
+        &state.db,
+        current.id(),
+        DocumentId(id),
+        format,
+        Timestamp::now(),
+    )
+    .await?;
     Ok(attachment(file))
 }
 

@@ -253,7 +253,15 @@ async fn export(
         Some("docx") => Format::Docx,
         _ => Format::Markdown,
     };
-    match use_case::export(&state.db, user.0.id(), DocumentId(id), format).await {
+    match use_case::export(
+        &state.db,
+        user.0.id(),
+        DocumentId(id),
+        format,
+        Timestamp::now(),
+    )
+    .await
+    {
         Ok(file) => Ok(crate::documents::attachment(file)),
         Err(pursuit_app::AppError::Conflict(reason)) => {
             let document = use_case::get(&state.db, user.0.id(), DocumentId(id)).await?;

@@ -352,6 +352,8 @@ pub struct Sidebar {
     options: Value,
     /// CVs and letters made for this application's posting.
     documents: Vec<DocumentLink>,
+    /// The resume version that went out with it ("version 3 · Backend"), once recorded.
+    resume_sent: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -360,6 +362,8 @@ struct DocumentLink {
     title: String,
     at: String,
     blocking: usize,
+    /// Recorded as sent with the application (exported, or set by the user).
+    sent: bool,
 }
 
 fn when(at: Timestamp, zone: &TimeZone) -> String {
@@ -526,16 +530,29 @@ pub async fn load(
         .iter()
         .map(|r| reminder_row(r, &zone))
         .collect();
+    let sent = pursuit_app::documents::materials(db, user.id(), id).await?;
     let documents = pursuit_app::documents::for_application(db, user.id(), id)
         .await?
         .into_iter()
         .map(|d| DocumentLink {
+            sent: sent.as_ref().is_some_and(|m| {
+                m.cv_document_id == Some(d.row.id) || m.letter_document_id == Some(d.row.id)
+            }),
             id: d.row.id.0.to_string(),
             title: d.row.title,
             at: when(d.row.created_at, &zone),
             blocking: d.blocking.len(),
         })
         .collect();
+    let resume_sent = match sent.and_then(|m| m.resume_version_id) {
+        Some(version) => pursuit_store::resumes::get_version(db, user.id(), version)
+            .await?
+            .map(|v| match v.label {
+                Some(label) => format!("version {} · {label}", v.version_no),
+                None => format!("version {} of {}", v.version_no, when(v.created_at, &zone)),
+            }),
+        None => None,
+    };
     let settings = pursuit_store::accounts::get_settings(db, user.id()).await?;
     let mut sidebar = Sidebar {
         id: application.id.to_string(),
@@ -569,6 +586,7 @@ pub async fn load(
         confirm_delete,
         options: options(),
         documents,
+        resume_sent,
     };
     if let Some(posted) = posted {
         let values: BTreeMap<String, String> = posted.data.0.iter().cloned().collect();

@@ -221,3 +221,57 @@ both_backends! {
         assert!(!html.contains("Download JSON Resume"));
     }
 }
+
+both_backends! {
+    async fn an_exported_document_is_recorded_as_sent_with_its_application(backend: Backend) {
+        use crate::pages::page;
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "sent").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        let job = json_body(send(&app, &token, "GET", &format!("/api/v1/jobs/{posting}"), None).await, "application/json").await;
+        let application = job["application_id"].as_str().unwrap().to_owned();
+        let materials = format!("/api/v1/applications/{application}/materials");
+        let version = add_resume(&app, &token, RESUME).await;
+
+        let nothing = json_body(send(&app, &token, "GET", &materials, None).await, "application/json").await;
+        assert_eq!(nothing, json!({"resume_version_id": null, "cv_document_id": null, "letter_document_id": null, "updated_at": null}));
+
+        let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
+        let cv_id = cv["id"].as_str().unwrap().to_owned();
+        let letter = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cover-letter"), Some(json!({}))).await, "application/json").await;
+        let letter_id = letter["id"].as_str().unwrap().to_owned();
+        // Made is not sent: only an export records it.
+        assert_eq!(json_body(send(&app, &token, "GET", &materials, None).await, "application/json").await["cv_document_id"], Value::Null);
+        let file = send(&app, &token, "GET", &format!("/api/v1/documents/{cv_id}/export?format=docx"), None).await;
+        assert_eq!(file.status(), StatusCode::OK);
+        let sent = json_body(send(&app, &token, "GET", &materials, None).await, "application/json").await;
+        assert_eq!((sent["cv_document_id"].as_str(), sent["resume_version_id"].as_str()), (Some(cv_id.as_str()), Some(version.as_str())), "{sent}");
+        assert!(sent["letter_document_id"].is_null() && sent["updated_at"].is_string());
+        send(&app, &token, "GET", &format!("/api/v1/documents/{letter_id}/export"), None).await;
+        let both = json_body(send(&app, &token, "GET", &materials, None).await, "application/json").await;
+        assert_eq!(both["letter_document_id"].as_str(), Some(letter_id.as_str()));
+
+        // The board says so.
+        let html = page(&app, &format!("/board?application={application}"), Some(ana.cookie.as_str())).await.text().await.unwrap();
+        assert!(html.contains("Sent with your resume version 1"), "{html}");
+        assert_eq!(html.matches(r#"<span class="tag">sent</span>"#).count(), 2);
+
+        for (body, field) in [
+            (json!({"cv_document_id": letter_id}), "/cv_document_id"),
+            (json!({"letter_document_id": cv_id}), "/letter_document_id"),
+            (json!({"resume_version_id": uuid::Uuid::new_v4()}), "/resume_version_id"),
+        ] {
+            let bad = send(&app, &token, "PUT", &materials, Some(body.clone())).await;
+            assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(json_body(bad, "application/problem+json").await.to_string().contains(field), "{body}");
+        }
+        let set = json_body(send(&app, &token, "PUT", &materials, Some(json!({"resume_version_id": version}))).await, "application/json").await;
+        assert_eq!((set["cv_document_id"].clone(), set["letter_document_id"].clone()), (Value::Null, Value::Null));
+
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        let bob_token = api_token(&app, &bob, "sent").await.1;
+        assert_eq!(send(&app, &bob_token, "GET", &materials, None).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(send(&app, &bob_token, "PUT", &materials, Some(json!({}))).await.status(), StatusCode::NOT_FOUND);
+    }
+}

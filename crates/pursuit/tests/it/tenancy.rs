@@ -177,6 +177,10 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Access::ById(Fixture::Posting, Some(json!({})))
         }
         ("get", "/api/v1/documents") => Access::Caller(None),
+        ("get", "/api/v1/applications/{id}/materials") => Access::ById(Fixture::Application, None),
+        ("put", "/api/v1/applications/{id}/materials") => {
+            Access::ById(Fixture::Application, Some(json!({})))
+        }
         ("get" | "delete", "/api/v1/documents/{id}" | "/api/v1/documents/{id}/export") => {
             Access::ById(Fixture::Document, None)
         }
