@@ -256,6 +256,45 @@ async fn tailoring(db: &Db, user: UserId, posting_id: PostingId) -> Result<Tailo
     })
 }
 
+/// Language names for the notes documents carry.
+fn language_name(code: &str) -> String {
+    match code {
+        "en" => "English",
+        "ar" => "Arabic",
+        "he" => "Hebrew",
+        "fr" => "French",
+        "de" => "German",
+        "es" => "Spanish",
+        "pt" => "Portuguese",
+        "it" => "Italian",
+        "nl" => "Dutch",
+        "pl" => "Polish",
+        "tr" => "Turkish",
+        "ru" => "Russian",
+        "zh" => "Chinese",
+        "ja" => "Japanese",
+        _ => return code.to_owned(),
+    }
+    .to_owned()
+}
+
+/// What a document for a posting in another language than the user's material cannot do:
+/// Pursuit writes only from the user's own words, so it does not translate them.
+fn language_note(from: &Tailoring) -> Option<String> {
+    let posting = from.fields.jd_lang.as_deref()?;
+    let material = from.read.resume.lang.as_deref()?;
+    (posting != material).then(|| {
+        format!(
+            "The posting is in {} and your material is in {}. Pursuit writes only from your own words and does not translate them, so this document is in {}; a version in {} needs material you have written in {}.",
+            language_name(posting),
+            language_name(material),
+            language_name(material),
+            language_name(posting),
+            language_name(posting),
+        )
+    })
+}
+
 /// "CV for Senior Accountant at Acme", as much of it as is known.
 fn document_title(what: &str, role: Option<&str>, company: Option<&str>) -> String {
     match (role, company) {
@@ -369,6 +408,7 @@ pub async fn tailor_cv(
             "required_asked": cv.required_asked,
             "bullets_left_out": cv.roles.iter().map(|r| r.left_out).sum::<usize>(),
             "projects_chosen": cv.projects.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
+            "language_note": language_note(&from),
         }),
         provider: pursuit_ai::LOCAL.to_owned(),
         model: TAILOR_MODEL.to_owned(),
@@ -483,6 +523,7 @@ pub async fn write_letter(
             "matching_skills": from.cv.matching_skills,
             "gaps": from.cv.gaps,
             "fallbacks": fallbacks,
+            "language_note": language_note(&from),
         }),
         provider,
         model,
@@ -844,9 +885,14 @@ pub const PDF_BUILT: bool = pursuit_typeset::PDF;
 const LAYOUT_TIME: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Lays out a document's text as `format` (PDF or DOCX) on a blocking thread.
-async fn lay_out(body: String, title: String, format: Format) -> Result<Vec<u8>, AppError> {
+async fn lay_out(
+    body: String,
+    title: String,
+    lang: Option<String>,
+    format: Format,
+) -> Result<Vec<u8>, AppError> {
     let work = tokio::task::spawn_blocking(move || {
-        let doc = pursuit_typeset::read(&body, &title, None);
+        let doc = pursuit_typeset::read(&body, &title, lang.as_deref());
         match format {
             Format::Pdf => pursuit_typeset::pdf(&doc),
             _ => pursuit_typeset::docx(&doc),
@@ -927,6 +973,8 @@ pub async fn export(
         stem
     };
     let row = document.row.clone();
+    // The language the text is in, as its reader found it (hyphenation, shaping, direction).
+    let lang = pursuit_text::lang::detect(&document.row.body).map(str::to_owned);
     let file = match format {
         Format::Markdown => Ok(Export {
             content_type: "text/markdown; charset=utf-8",
@@ -947,12 +995,12 @@ pub async fn export(
         Format::Pdf => Ok(Export {
             content_type: "application/pdf",
             file_name: format!("{stem}.pdf"),
-            bytes: lay_out(document.row.body, document.row.title, format).await?,
+            bytes: lay_out(document.row.body, document.row.title, lang.clone(), format).await?,
         }),
         Format::Docx => Ok(Export {
             content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             file_name: format!("{stem}.docx"),
-            bytes: lay_out(document.row.body, document.row.title, format).await?,
+            bytes: lay_out(document.row.body, document.row.title, lang.clone(), format).await?,
         }),
     }?;
     record_sent(db, user, &row, now).await?;

@@ -127,6 +127,7 @@ pub fn run(show: bool) -> anyhow::Result<()> {
         (0usize, 0usize, 0usize, 0usize);
     let mut missed: Vec<String> = Vec::new();
     let mut gap_only_pairs = 0usize;
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (p_index, (p_name, p_text)) in profiles.iter().enumerate() {
         let read = resume::parse(p_text, today);
         let material = vec![p_text.clone()];
@@ -186,9 +187,14 @@ pub fn run(show: bool) -> anyhow::Result<()> {
             // The files, read back.
             let doc = pursuit_typeset::read(&markdown, "CV", None);
             let expected = words(&pursuit_typeset::plain_text(&doc));
+            // Typst memoises: the same CV laid out again is nearly free, so only a text not
+            // laid out before is timed.
+            let fresh = seen.insert(markdown.clone());
             let started = Instant::now();
             let pdf = pursuit_typeset::pdf(&doc)?;
-            pdf_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            if fresh {
+                pdf_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
             let started = Instant::now();
             let docx = pursuit_typeset::docx(&doc)?;
             docx_ms.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -309,11 +315,12 @@ pub fn run(show: bool) -> anyhow::Result<()> {
         "ATS read-back, word for word in order: PDF {pdf_same} of {pairs}, DOCX {docx_same} of {pairs}"
     );
     println!(
-        "per document: tailoring + Markdown p50 {:.2} ms p95 {:.2} ms; guard p50 {:.2} ms p95 {:.2} ms; PDF p50 {:.1} ms p95 {:.1} ms; DOCX p50 {:.2} ms p95 {:.2} ms",
+        "per document: tailoring + Markdown p50 {:.2} ms p95 {:.2} ms; guard p50 {:.2} ms p95 {:.2} ms; PDF ({} distinct CVs) p50 {:.1} ms p95 {:.1} ms; DOCX p50 {:.2} ms p95 {:.2} ms",
         percentile(&mut tailor_ms, 0.5),
         percentile(&mut tailor_ms, 0.95),
         percentile(&mut guard_ms, 0.5),
         percentile(&mut guard_ms, 0.95),
+        pdf_ms.len(),
         percentile(&mut pdf_ms, 0.5),
         percentile(&mut pdf_ms, 0.95),
         percentile(&mut docx_ms, 0.5),

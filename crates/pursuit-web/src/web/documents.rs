@@ -123,6 +123,7 @@ fn show(
             pdf => use_case::PDF_BUILT,
             matching => template_value(&report["matching_skills"]),
             gaps => template_value(&report["gaps"]),
+            language_note => report["language_note"].as_str(),
             required_addressed => report["required_addressed"].as_u64(),
             required_asked => report["required_asked"].as_u64(),
             left_out => report["bullets_left_out"].as_u64(),

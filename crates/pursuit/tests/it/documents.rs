@@ -275,3 +275,22 @@ both_backends! {
         assert_eq!(send(&app, &bob_token, "PUT", &materials, Some(json!({}))).await.status(), StatusCode::NOT_FOUND);
     }
 }
+
+both_backends! {
+    async fn a_posting_in_another_language_gets_a_document_in_the_users_and_says_why(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "lang").await.1;
+        let posting = add_posting(&app, &token, "محاسب أول\n\nالمهام\n- إعداد القيود اليومية والتسويات الحسابية\n- إدارة الإغلاق الشهري\n\nالمتطلبات\n- خبرة ثلاث سنوات في المحاسبة\n- إتقان برنامج Excel\n").await;
+        add_resume(&app, &token, RESUME).await;
+        let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
+        let note = cv["report"]["language_note"].as_str().expect("a note");
+        assert!(note.contains("The posting is in Arabic and your material is in English"), "{note}");
+        assert!(cv["body"].as_str().unwrap().contains("Prepared monthly journal entries"), "the CV is the user's own words");
+        assert_eq!(cv["blocking"], 0, "{:#}", cv["claims"]);
+        // Same language: no note.
+        let english = add_posting(&app, &token, ACCOUNTANT).await;
+        let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{english}/cv"), None).await, "application/json").await;
+        assert!(cv["report"]["language_note"].is_null());
+    }
+}
