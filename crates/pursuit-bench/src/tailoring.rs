@@ -159,48 +159,25 @@ pub async fn run(
             letters_unsupported += letter_bad;
             letters_with += usize::from(letter_bad > 0);
             letter_words.push(letter.words as f64);
-            // The letter as an inventing model would return it, checked by the cover-letter
-            // task's rules (as the AI layer checks a model's answer).
-            let (invented, keys) = crate::truthful::invent(
+            // The letter as an inventing model would return it, checked as the AI layer
+            // checks a model's letter.
+            let check = crate::truthful::plant_and_check(
                 &letter.text,
+                &resume.text,
+                body,
+                &names,
                 cv.gaps.first().map(|g| g.skill.as_str()),
                 documents,
+                today,
             );
-            let request = pursuit_ai::Request::new(
-                pursuit_ai::Task::CoverLetter,
-                vec![
-                    pursuit_ai::Input {
-                        label: "resume",
-                        text: resume.text.clone(),
-                    },
-                    pursuit_ai::Input {
-                        label: "job description",
-                        text: body.clone(),
-                    },
-                    pursuit_ai::Input {
-                        label: "draft",
-                        text: letter.text.clone(),
-                    },
-                    pursuit_ai::Input {
-                        label: "role",
-                        text: names.join("\n"),
-                    },
-                ],
-            );
-            let errors =
-                pursuit_ai::rules::check(&request, &serde_json::json!({"text": invented}), today);
-            planted += keys.len();
-            for key in &keys {
-                if errors
-                    .iter()
-                    .any(|e| key.iter().any(|k| e.contains(k.as_str())))
-                {
-                    caught += 1;
-                } else if examples.len() < 60 {
+            planted += check.planted;
+            caught += check.caught;
+            for key in &check.missed {
+                if examples.len() < 60 {
                     examples.push(format!("invention missed {file}: {key:?}"));
                 }
             }
-            refused += usize::from(!errors.is_empty());
+            refused += usize::from(!check.errors.is_empty());
             for c in letter_claims.iter().filter(|c| !c.supported) {
                 let line = format!("letter {file}: {:?} ({}) — {}", c.words, c.kind, c.reason);
                 if examples.len() < 60 && !examples.contains(&line) {

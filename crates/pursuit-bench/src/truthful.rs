@@ -101,6 +101,59 @@ pub(crate) fn invent(
     )
 }
 
+/// A letter with inventions planted in it, as the cover-letter rules (the AI layer's check
+/// of a model's answer) see it.
+pub(crate) struct Planted {
+    pub invented: String,
+    pub planted: usize,
+    pub caught: usize,
+    /// The words of each invention no rule break named.
+    pub missed: Vec<Vec<String>>,
+    pub errors: Vec<String>,
+}
+
+/// Plants inventions in `letter` ([`invent`]) and checks it as the AI layer checks a
+/// model's letter, with `resume` as the user's material and `posting` and `names` as what
+/// it may name.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn plant_and_check(
+    letter: &str,
+    resume: &str,
+    posting: &str,
+    names: &[&str],
+    missing_skill: Option<&str>,
+    seed: usize,
+    today: YearMonth,
+) -> Planted {
+    let (invented, keys) = invent(letter, missing_skill, seed);
+    let input = |label: &'static str, text: &str| Input {
+        label,
+        text: text.to_owned(),
+    };
+    let request = Request::new(
+        Task::CoverLetter,
+        vec![
+            input("resume", resume),
+            input("job description", posting),
+            input("draft", letter),
+            input("role", &names.join("\n")),
+        ],
+    );
+    let errors = pursuit_ai::rules::check(&request, &json!({"text": invented}), today);
+    let (caught, missed): (Vec<_>, Vec<_>) = keys.into_iter().partition(|key| {
+        errors
+            .iter()
+            .any(|e| key.iter().any(|k| e.contains(k.as_str())))
+    });
+    Planted {
+        invented,
+        planted: caught.len() + missed.len(),
+        caught: caught.len(),
+        missed,
+        errors,
+    }
+}
+
 pub fn run(show: bool) -> anyhow::Result<()> {
     let today = YearMonth {
         year: 2026,
@@ -227,9 +280,6 @@ pub fn run(show: bool) -> anyhow::Result<()> {
                     max_words: 350,
                 },
             );
-            if std::env::var("SHOW_LETTER").is_ok_and(|v| v == format!("{p_name}/{j_name}")) {
-                println!("{}", letter.text);
-            }
             let letter_claims =
                 pursuit_app::documents::guard(&material, j_text, &names, now, &letter.text);
             let letter_bad: Vec<_> = letter_claims.iter().filter(|c| !c.supported).collect();
@@ -240,41 +290,24 @@ pub fn run(show: bool) -> anyhow::Result<()> {
                     c.words, c.kind, c.reason
                 ));
             }
-            let missing = cv.gaps.first().map(|g| g.skill.clone());
-            let (invented, keys) = invent(&letter.text, missing.as_deref(), p_index * 10 + j_index);
-            planted += keys.len();
-            let request = Request::new(
-                Task::CoverLetter,
-                vec![
-                    Input {
-                        label: "resume",
-                        text: p_text.clone(),
-                    },
-                    Input {
-                        label: "job description",
-                        text: j_text.clone(),
-                    },
-                    Input {
-                        label: "draft",
-                        text: letter.text.clone(),
-                    },
-                    pursuit_ai::Input {
-                        label: "role",
-                        text: names.join("\n"),
-                    },
-                ],
+            let check = plant_and_check(
+                &letter.text,
+                p_text,
+                j_text,
+                &names,
+                cv.gaps.first().map(|g| g.skill.as_str()),
+                p_index * 10 + j_index,
+                today,
             );
-            let errors = pursuit_ai::rules::check(&request, &json!({"text": invented}), today);
-            for key in &keys {
-                if errors
-                    .iter()
-                    .any(|e| key.iter().any(|k| e.contains(k.as_str())))
-                {
-                    caught += 1;
-                } else if missed.len() < 20 {
+            planted += check.planted;
+            caught += check.caught;
+            for key in check.missed {
+                if missed.len() < 20 {
                     missed.push(format!("{p_name} × {j_name}: {key:?} not caught"));
                 }
             }
+            let invented = check.invented;
+            let errors = check.errors;
             if errors.is_empty() {
                 // The layer would keep it; the document's own guard is the export gate.
                 let again =

@@ -16,22 +16,26 @@ use crate::pages::{form, location, page};
 
 const EMAIL: &str = "Act now! This FREE offer is guaranteed!!!";
 
-/// An OpenAI-compatible server that answers every chat completion with the same spam
-/// check (as OpenAI documents the answer's shape) and counts the requests.
-async fn fake_openai() -> (String, Arc<AtomicUsize>) {
+/// An OpenAI-compatible server that answers every chat completion with `content` (in the
+/// shape OpenAI documents, as `model`, 1,000 tokens in and 100 out unless said) and counts
+/// the requests.
+pub(crate) async fn fake_chat(
+    content: String,
+    model: &'static str,
+    usage: (u64, u64),
+) -> (String, Arc<AtomicUsize>) {
     let count = Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
     let app = axum::Router::new().route(
         "/v1/chat/completions",
         axum::routing::post(move || {
-            let seen = seen.clone();
+            let (seen, content) = (seen.clone(), content.clone());
             async move {
                 seen.fetch_add(1, Ordering::SeqCst);
                 axum::Json(json!({
-                    "id": "chatcmpl-1", "object": "chat.completion", "model": "fake-mini",
-                    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
-                        "content": "{\"spam_score\": 0.8, \"spam_words\": [\"FREE\", \"guaranteed\"]}"}}],
-                    "usage": {"prompt_tokens": 1000, "completion_tokens": 100, "total_tokens": 1100}
+                    "id": "chatcmpl-1", "object": "chat.completion", "model": model,
+                    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+                    "usage": {"prompt_tokens": usage.0, "completion_tokens": usage.1, "total_tokens": usage.0 + usage.1}
                 }))
             }
         }),
@@ -40,6 +44,16 @@ async fn fake_openai() -> (String, Arc<AtomicUsize>) {
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, count)
+}
+
+/// The same spam check for every request.
+async fn fake_openai() -> (String, Arc<AtomicUsize>) {
+    fake_chat(
+        "{\"spam_score\": 0.8, \"spam_words\": [\"FREE\", \"guaranteed\"]}".to_owned(),
+        "fake-mini",
+        (1000, 100),
+    )
+    .await
 }
 
 async fn with_provider(backend: pursuit_store::Backend, url: String) -> TestApp {

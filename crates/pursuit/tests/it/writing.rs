@@ -13,30 +13,14 @@ use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
 use crate::matching::{ACCOUNTANT, RESUME, add_posting, add_resume, send};
 
-/// An OpenAI-compatible server whose every chat completion is `{"text": letter}` (the shape
-/// OpenAI documents), counting the requests.
+/// An OpenAI-compatible server whose every chat completion is `{"text": letter}`.
 async fn fake_writer(letter: &'static str) -> (String, Arc<AtomicUsize>) {
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    let app = axum::Router::new().route(
-        "/v1/chat/completions",
-        axum::routing::post(move || {
-            let seen = seen.clone();
-            async move {
-                seen.fetch_add(1, Ordering::SeqCst);
-                axum::Json(json!({
-                    "id": "chatcmpl-1", "object": "chat.completion", "model": "fake-writer",
-                    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
-                        "content": json!({"text": letter}).to_string()}}],
-                    "usage": {"prompt_tokens": 1500, "completion_tokens": 300, "total_tokens": 1800}
-                }))
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, count)
+    crate::ai::fake_chat(
+        json!({"text": letter}).to_string(),
+        "fake-writer",
+        (1500, 300),
+    )
+    .await
 }
 
 async fn with_writer(backend: pursuit_store::Backend, url: String) -> TestApp {
