@@ -29,8 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// What went out with an application.
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ApplicationMaterials {
     /// The resume version sent (a tailored CV records the version it was made from).
     resume_version_id: Option<uuid::Uuid>,
@@ -38,10 +37,18 @@ pub struct ApplicationMaterials {
     cv_document_id: Option<uuid::Uuid>,
     /// The cover letter Pursuit wrote that was sent.
     letter_document_id: Option<uuid::Uuid>,
-    /// When it was last recorded (absent until something is); read-only.
-    #[serde(default, skip_deserializing)]
-    #[schema(value_type = Option<String>, format = DateTime, read_only)]
+    /// When it was last recorded (null until something is).
+    #[schema(value_type = Option<String>, format = DateTime)]
     updated_at: Option<String>,
+}
+
+/// What the caller says went out with an application (a field left out is none).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationMaterialsInput {
+    resume_version_id: Option<uuid::Uuid>,
+    cv_document_id: Option<uuid::Uuid>,
+    letter_document_id: Option<uuid::Uuid>,
 }
 
 fn materials_response(row: Option<pursuit_store::documents::MaterialsRow>) -> ApplicationMaterials {
@@ -80,7 +87,7 @@ async fn get_materials(
 /// letter a letter); a field left out or null is recorded as none.
 #[utoipa::path(put, path = "/api/v1/applications/{id}/materials", tag = "documents",
     params(("id" = uuid::Uuid, Path, description = "The application's id")),
-    request_body = ApplicationMaterials,
+    request_body = ApplicationMaterialsInput,
     responses(
         (status = 200, description = "What is recorded now", body = ApplicationMaterials),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -91,7 +98,7 @@ async fn put_materials(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
-    Json(body): Json<ApplicationMaterials>,
+    Json(body): Json<ApplicationMaterialsInput>,
 ) -> Result<Json<ApplicationMaterials>, ApiError> {
     let row = use_case::set_materials(
         &state.db,
