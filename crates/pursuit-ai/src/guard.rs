@@ -289,8 +289,11 @@ impl Sources {
 
     fn check_skills(&self, body: &str, found: &mut Vec<Claim>) {
         let runs = capitalised_runs(body);
+        // A soft skill is how a text talks, not what it claims, unless the sentence puts
+        // years on it ("6 years of hands-on experience with written English").
+        let measured = numbers_in(body).iter().any(|n| n.years_after);
         for mention in taxonomy().find(body) {
-            if mention.category == "Transversal skill" {
+            if mention.category == "Transversal skill" && !measured {
                 continue;
             }
             // The user's material only: a posting that asks for a skill does not give it to
@@ -349,7 +352,9 @@ impl Sources {
                 .iter()
                 .any(|o| o.contains(&name) || (name.len() > 3 && name.contains(o.as_str())))
                 || self.dated_lines.iter().any(|l| l.contains(&name))
-                || self.context.contains(&name);
+                // The posting's company may be named ("I would love to join Acme"), not
+                // claimed as an employer ("I spent three years at Acme").
+                || (self.context.contains(&name) && !claims_employment(body, start));
             found.push(claim(
                 ClaimKind::Employer,
                 start,
@@ -399,6 +404,38 @@ impl Sources {
             found.push(claim(ClaimKind::Name, start, end, run, false));
         }
     }
+}
+
+/// Words that make a sentence a wish or an application, not a record ("I would love to
+/// work at Acme", "I am applying to Acme").
+const WISHES: &[&str] = &[
+    "would",
+    "will",
+    "i'd",
+    "hope",
+    "want",
+    "love to",
+    "excited",
+    "eager",
+    "look forward",
+    "looking forward",
+    "apply",
+    "applying",
+    "join",
+    "joining",
+    "interest",
+    "keen",
+];
+
+/// Whether the organisation at `start` of `sentence` is claimed as a place the user worked
+/// or studied: right after "at", "for", "with" or "from", in a sentence that is no wish.
+fn claims_employment(sentence: &str, start: usize) -> bool {
+    let before = sentence[..start].trim_end().to_lowercase();
+    let placed = ["at", "for", "with", "from"]
+        .iter()
+        .any(|p| before.ends_with(&format!(" {p}")) || before == *p);
+    let lower = sentence.to_lowercase();
+    placed && !WISHES.iter().any(|w| lower.contains(w))
 }
 
 fn claim(kind: ClaimKind, start: usize, end: usize, words: &str, supported: bool) -> Claim {
@@ -1402,6 +1439,23 @@ mod tests {
         );
         assert!(!unsupported(&without.check(&text)).is_empty());
         assert!(!unsupported(&named.check("I have run Google Cloud since 2018.")).is_empty());
+        // Years on a soft skill the material does not show are a claim; the skill alone is
+        // how a text talks.
+        assert_eq!(
+            flags("I have 4 years of experience where I achieve sales targets."),
+            ["achieve sales targets"]
+        );
+        assert_eq!(
+            flags("I like to achieve sales targets."),
+            Vec::<String>::new()
+        );
+        // The posting's company is named, not claimed, until the text says the user worked
+        // there.
+        assert_eq!(
+            flags("I would love to bring this to Acme Cloud."),
+            Vec::<String>::new()
+        );
+        assert_eq!(flags("I spent three years at Acme Cloud."), ["Acme Cloud"]);
         // A clause word left mid-run by the sentence splitter names nothing.
         assert_eq!(
             flags(
