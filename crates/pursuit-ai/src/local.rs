@@ -43,8 +43,14 @@ pub fn answer(request: &Request, today: YearMonth) -> Value {
         ),
         // The built-in letter is the draft: made from the user's facts only, it is the
         // answer as it stands.
-        Task::CoverLetter => {
-            let draft: String = request.input("draft").chars().take(8000).collect();
+        // The built-in engine follows no free-form request: the document stays as it is.
+        Task::CoverLetter | Task::Refine => {
+            let most = if request.task == Task::Refine {
+                crate::task::MAX_REFINE
+            } else {
+                8000
+            };
+            let draft: String = request.input("draft").chars().take(most).collect();
             json!({"text": if draft.trim().is_empty() { "-".to_owned() } else { draft }})
         }
     }

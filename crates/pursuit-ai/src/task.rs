@@ -55,10 +55,13 @@ pub enum Task {
     /// The built-in cover letter (a draft made only of the user's own facts), the resume and
     /// the posting → the letter rewritten in the asked tone and length, with no new fact.
     CoverLetter,
+    /// A document Pursuit wrote (CV or letter, Markdown), the resume, the posting and the
+    /// user's instructions → the document rewritten as asked, with no new fact.
+    Refine,
 }
 
 impl Task {
-    pub const ALL: [Task; 7] = [
+    pub const ALL: [Task; 8] = [
         Task::ParseResume,
         Task::ParseJob,
         Task::PainPointMap,
@@ -66,6 +69,7 @@ impl Task {
         Task::JobSummary,
         Task::SearchTerms,
         Task::CoverLetter,
+        Task::Refine,
     ];
 
     /// The stable name stored in the call log and the cache.
@@ -78,6 +82,7 @@ impl Task {
             Task::JobSummary => "job_summary",
             Task::SearchTerms => "search_terms",
             Task::CoverLetter => "cover_letter",
+            Task::Refine => "refine_document",
         }
     }
 
@@ -91,7 +96,7 @@ impl Task {
             Task::PainPointMap => TaskKind::Summarise,
             Task::SpamCheck => TaskKind::Classify,
             Task::JobSummary | Task::SearchTerms => TaskKind::Summarise,
-            Task::CoverLetter => TaskKind::Write,
+            Task::CoverLetter | Task::Refine => TaskKind::Write,
         }
     }
 
@@ -103,7 +108,7 @@ impl Task {
 
     /// The schema every answer must fit, whoever gave it.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: OnceLock<[Value; 7]> = OnceLock::new();
+        static SCHEMAS: OnceLock<[Value; 8]> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             [
                 closed(resume_schema()),
@@ -113,6 +118,7 @@ impl Task {
                 closed(job_summary_schema()),
                 closed(search_terms_schema()),
                 closed(letter_schema()),
+                closed(refine_schema()),
             ]
         });
         &all[Task::ALL.iter().position(|t| *t == self).unwrap_or(0)]
@@ -165,6 +171,14 @@ impl Task {
                  employer, title, skill, tool, number, date, degree, certificate or achievement \
                  that the resume does not contain. Do not promise what the resume does not \
                  show. Return the letter's text, paragraphs separated by blank lines."
+            }
+            Task::Refine => {
+                "Rewrite the document given as data (Markdown) as the request (also given as \
+                 data) asks, keeping its Markdown structure: headings, lists, paragraphs. Keep \
+                 every fact as the document or the resume states it and add none: no \
+                 employer, title, skill, tool, number, date, degree, certificate or \
+                 achievement that the resume does not contain, whatever the request says. \
+                 Return the whole document's text."
             }
         }
     }
@@ -324,6 +338,19 @@ fn search_terms_schema() -> Value {
                     "why": {"type": "string", "maxLength": 300}
                 }
             }}
+        }
+    })
+}
+
+/// The longest document `refine_document` rewrites (characters).
+pub const MAX_REFINE: usize = 20_000;
+
+fn refine_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": MAX_REFINE}
         }
     })
 }

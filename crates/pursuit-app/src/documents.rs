@@ -307,7 +307,7 @@ fn document_title(what: &str, role: Option<&str>, company: Option<&str>) -> Stri
 
 /// A document written for a posting, before the guard has read it.
 struct Draft {
-    kind: &'static str,
+    kind: String,
     title: String,
     body: String,
     data: Value,
@@ -325,31 +325,33 @@ struct Draft {
 async fn check_and_keep(
     db: &Db,
     user: UserId,
-    from: &Tailoring,
+    posting: Option<&pursuit_store::postings::Posting>,
+    version: Option<ResumeVersionId>,
     draft: Draft,
     now: Timestamp,
 ) -> Result<Document, AppError> {
     let material = material(db, user).await?;
-    let names = posting_names(&from.posting);
+    let names = posting.map(posting_names).unwrap_or_default();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let claims = guard(
-        &material,
-        &posting_context(&from.posting),
-        &names,
-        now,
-        &draft.body,
-    );
+    let context = posting.map(posting_context).unwrap_or_default();
+    let claims = guard(&material, &context, &names, now, &draft.body);
     let mut report = draft.report;
     report["generated_digest"] = json!(pursuit_ai::hex_digest(&[draft.body.as_bytes()]));
     let row = DocumentRow {
         id: DocumentId::new(),
-        kind: draft.kind.to_owned(),
-        posting_id: Some(from.posting.id),
-        resume_version_id: Some(from.read.version.id),
+        kind: draft.kind,
+        posting_id: posting.map(|p| p.id),
+        resume_version_id: version,
         title: draft.title,
         input_digest: pursuit_ai::hex_digest(&[
-            from.read.version.id.0.as_bytes(),
-            from.posting.id.0.as_bytes(),
+            version
+                .map(|v| v.0.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+            posting
+                .map(|p| p.id.0.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
             draft.body.as_bytes(),
         ]),
         body: draft.body,
@@ -397,7 +399,7 @@ pub async fn tailor_cv(
     let cv = &from.cv;
     let company = from.posting.company.as_ref().map(|c| c.name.clone());
     let draft = Draft {
-        kind: "cv",
+        kind: "cv".to_owned(),
         title: document_title("CV", from.fields.title.as_deref(), company.as_deref()),
         body: tailor::markdown(cv),
         data: tailor::json_resume(cv),
@@ -414,7 +416,15 @@ pub async fn tailor_cv(
         model: TAILOR_MODEL.to_owned(),
         cost_micros: 0,
     };
-    check_and_keep(db, user, &from, draft, now).await
+    check_and_keep(
+        db,
+        user,
+        Some(&from.posting),
+        Some(from.read.version.id),
+        draft,
+        now,
+    )
+    .await
 }
 
 /// Writes a cover letter for one of the user's postings in `tone`, as long as `length`
@@ -507,7 +517,7 @@ pub async fn write_letter(
         };
     let words = body.split_whitespace().count();
     let draft = Draft {
-        kind: "letter",
+        kind: "letter".to_owned(),
         title: document_title(
             "Cover letter",
             from.fields.title.as_deref(),
@@ -529,7 +539,173 @@ pub async fn write_letter(
         model,
         cost_micros,
     };
-    check_and_keep(db, user, &from, draft, now).await
+    check_and_keep(
+        db,
+        user,
+        Some(&from.posting),
+        Some(from.read.version.id),
+        draft,
+        now,
+    )
+    .await
+}
+
+/// The longest instructions `refine` takes (characters).
+pub const MAX_INSTRUCTIONS: usize = 2_000;
+
+/// Rewrites one of the user's documents as `instructions` ask, kept as a new document (the
+/// old one stays). Instructions that ask for what the user's material does not show ("add 5
+/// years of Kubernetes") are refused, naming each thing that cannot be written truthfully;
+/// a model's rewrite that adds a fact anyway is refused by the task's rules. The built-in
+/// engine follows no free-form instructions, so without a model this says so (409).
+pub async fn refine(
+    services: crate::ai::Services<'_>,
+    caller: crate::ai::Caller<'_>,
+    id: DocumentId,
+    instructions: &str,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    let (db, user) = (services.db, caller.id);
+    let instructions = instructions.trim();
+    if instructions.is_empty()
+        || instructions.chars().count() > MAX_INSTRUCTIONS
+        || instructions
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(AppError::Invalid(vec![Invalid::new(
+            "instructions",
+            format!("must be 1 to {MAX_INSTRUCTIONS} characters of text"),
+        )]));
+    }
+    let current = get(db, user, id).await?;
+    if current.row.body.chars().count() > pursuit_ai::task::MAX_REFINE {
+        return Err(AppError::Conflict(format!(
+            "the document is longer than {} characters, the most a rewrite takes: shorten it first",
+            pursuit_ai::task::MAX_REFINE
+        )));
+    }
+    let posting = match current.row.posting_id {
+        Some(p) => pursuit_store::postings::get_posting(db, user, p).await?,
+        None => None,
+    };
+    let material = material(db, user).await?;
+    let names = posting.as_ref().map(posting_names).unwrap_or_default();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let context = posting.as_ref().map(posting_context).unwrap_or_default();
+    // What the instructions would have the document claim, read as claims themselves.
+    let asked: Vec<StoredClaim> = guard(&material, &context, &name_refs, now, instructions)
+        .into_iter()
+        .filter(|c| !c.supported)
+        .collect();
+    if !asked.is_empty() {
+        let list: Vec<String> = asked
+            .iter()
+            .map(|c| format!("{:?} ({})", c.words, c.reason))
+            .collect();
+        return Err(AppError::Invalid(vec![Invalid::new(
+            "instructions",
+            format!(
+                "asks for what your resume, profile and projects do not show, which Pursuit will not write: {}. If it is true, add it to your resume or profile first",
+                list.join(", ")
+            ),
+        )]));
+    }
+    let request = pursuit_ai::Request::new(
+        pursuit_ai::Task::Refine,
+        vec![
+            pursuit_ai::Input {
+                label: "resume",
+                text: material.join("\n\n"),
+            },
+            pursuit_ai::Input {
+                label: "job description",
+                text: context,
+            },
+            pursuit_ai::Input {
+                label: "draft",
+                text: current.row.body.clone(),
+            },
+            pursuit_ai::Input {
+                label: "role",
+                text: names.join("\n"),
+            },
+            pursuit_ai::Input {
+                label: "request",
+                text: instructions.to_owned(),
+            },
+        ],
+    );
+    let answer = crate::ai::run(services, caller, now, request).await?;
+    if answer.provider == pursuit_ai::LOCAL {
+        let why = if answer.fallbacks.is_empty() {
+            "no AI model is configured for writing".to_owned()
+        } else {
+            format!(
+                "no AI model gave a rewrite that keeps to your facts ({})",
+                answer.fallbacks.join(", ")
+            )
+        };
+        return Err(AppError::Conflict(format!(
+            "{why}; Pursuit's own engine chooses and orders your material but follows no free-form instructions. Edit the text yourself, or add a model in Settings › AI"
+        )));
+    }
+    let body = answer.value["text"]
+        .as_str()
+        .unwrap_or(&current.row.body)
+        .to_owned();
+    let mut report = current.row.report.clone();
+    report["refined_from"] = json!(current.row.id.0);
+    report["instructions"] = json!(instructions);
+    report["fallbacks"] = json!(answer.fallbacks);
+    let draft = Draft {
+        kind: current.row.kind.clone(),
+        title: if current.row.title.ends_with("(refined)") {
+            current.row.title.clone()
+        } else {
+            format!("{} (refined)", current.row.title)
+        },
+        body,
+        // The structured form followed the text before the rewrite; it is not carried over.
+        data: json!({}),
+        report,
+        provider: answer.provider,
+        model: answer.model,
+        cost_micros: crate::ai::micros(answer.cost_usd),
+    };
+    check_and_keep(
+        db,
+        user,
+        posting.as_ref(),
+        current.row.resume_version_id,
+        draft,
+        now,
+    )
+    .await
+}
+
+/// The newest document of `kind` (`cv` or `letter`) made for one of the user's postings.
+/// Another user's posting is not found; none of that kind yet is said in words.
+pub async fn newest_for_posting(
+    db: &Db,
+    user: UserId,
+    posting: PostingId,
+    kind: &str,
+) -> Result<DocumentId, AppError> {
+    pursuit_store::postings::get_posting(db, user, posting)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    store::list(db, user, Some(posting), 200)
+        .await?
+        .into_iter()
+        .find(|d| d.kind == kind)
+        .map(|d| d.id)
+        .ok_or_else(|| {
+            AppError::NotFoundDetail(format!(
+                "no {} made for this posting yet: make one first",
+                if kind == "cv" { "CV" } else { "cover letter" }
+            ))
+        })
 }
 
 pub async fn list(
@@ -984,6 +1160,12 @@ pub async fn export(
         Format::JsonResume if document.row.kind != "cv" => Err(AppError::Conflict(
             "JSON Resume is a CV format: export this document as Markdown".to_owned(),
         )),
+        Format::JsonResume if document.row.report.get("refined_from").is_some() => {
+            Err(AppError::Conflict(
+                "a rewritten CV has no JSON Resume form: export it as PDF, Word or Markdown"
+                    .to_owned(),
+            ))
+        }
         Format::JsonResume if document.edited => Err(AppError::Conflict(
             "the text was edited after it was generated, and the JSON Resume form follows the generated one: export Markdown, or tailor a new CV".to_owned(),
         )),

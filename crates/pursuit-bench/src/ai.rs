@@ -63,7 +63,7 @@ fn request(task: Task) -> Request {
                 input("preferences", "titles: Platform Engineer"),
             ],
         ),
-        Task::CoverLetter => Request::new(
+        Task::CoverLetter | Task::Refine => Request::new(
             task,
             vec![
                 input("resume", RESUME),

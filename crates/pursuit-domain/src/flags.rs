@@ -16,6 +16,7 @@ pub const KNOWN: &[&str] = &[
     "ai.job_summary",
     "ai.search_terms",
     "ai.cover_letter",
+    "ai.refine_document",
     "ai.check_claims",
     "ai.user_providers",
 ];

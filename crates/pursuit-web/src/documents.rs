@@ -26,6 +26,122 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_document, update_document, delete_document))
         .routes(routes!(export_document))
         .routes(routes!(get_materials, put_materials))
+        .routes(routes!(refine_document))
+        .routes(routes!(refine_for_job))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefineBody {
+    /// What to change, in the user's words (1 to 2,000 characters): "shorter", "lead with
+    /// the PostgreSQL work", "a warmer tone".
+    instructions: String,
+}
+
+/// Rewrites the document as the instructions ask, through the configured writing model, as
+/// a new document (the old one stays). Instructions that ask for what the caller's material
+/// does not show are refused (422, naming each); a rewrite that adds a fact is refused by
+/// the model task's rules.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/refine", tag = "documents", request_body = RefineBody,
+    params(("id" = uuid::Uuid, Path, description = "The document's id")),
+    responses(
+        (status = 201, description = "The rewritten document", body = DocumentResponse,
+            headers(("Location" = String, description = "The new document's URL"))),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The feature is turned off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No writing model gave a rewrite that keeps to the caller's facts, or the document is too long", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long instructions, or instructions asking for what the caller's material does not show", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn refine_document(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<RefineBody>,
+) -> Result<
+    (
+        StatusCode,
+        [(header::HeaderName, String); 1],
+        Json<DocumentResponse>,
+    ),
+    ApiError,
+> {
+    refined(&state, &current, DocumentId(id), &body.instructions).await
+}
+
+async fn refined(
+    state: &AppState,
+    current: &CurrentUser,
+    id: DocumentId,
+    instructions: &str,
+) -> Result<
+    (
+        StatusCode,
+        [(header::HeaderName, String); 1],
+        Json<DocumentResponse>,
+    ),
+    ApiError,
+> {
+    let document = use_case::refine(
+        state.ai_services(),
+        pursuit_app::ai::Caller {
+            id: current.id(),
+            email: &current.user.email,
+        },
+        id,
+        instructions,
+        Timestamp::now(),
+    )
+    .await?;
+    let location = format!("/api/v1/documents/{}", document.row.id.0);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(response(document)),
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefineJobBody {
+    /// What to change, in the user's words (1 to 2,000 characters).
+    instructions: String,
+    /// `cv` (the default) or `letter`: the newest document of that kind for the posting.
+    kind: Option<String>,
+}
+
+/// Seed 004's refine: the newest CV (or letter) made for this posting, rewritten as the
+/// instructions ask; the same as `POST /api/v1/documents/{id}/refine` on it.
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/refine", tag = "documents", request_body = RefineJobBody,
+    params(("id" = uuid::Uuid, Path, description = "The posting's id")),
+    responses(
+        (status = 201, description = "The rewritten document", body = DocumentResponse,
+            headers(("Location" = String, description = "The new document's URL"))),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The feature is turned off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such posting of the caller's, or no document of that kind for it", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No writing model gave a rewrite that keeps to the caller's facts, or the document is too long", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long instructions, instructions asking for what the caller's material does not show, or an unknown kind", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn refine_for_job(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<RefineJobBody>,
+) -> Result<
+    (
+        StatusCode,
+        [(header::HeaderName, String); 1],
+        Json<DocumentResponse>,
+    ),
+    ApiError,
+> {
+    let kind = body.kind.as_deref().unwrap_or("cv");
+    if !matches!(kind, "cv" | "letter") {
+        return Err(ApiError::invalid_field("/kind", "must be cv or letter"));
+    }
+    let newest = use_case::newest_for_posting(&state.db, current.id(), PostingId(id), kind).await?;
+    refined(&state, &current, newest, &body.instructions).await
 }
 
 /// What went out with an application.

@@ -365,6 +365,7 @@ fn audit_action(task: Task) -> &'static str {
         Task::JobSummary => "ai.job_summary",
         Task::SearchTerms => "ai.search_terms",
         Task::CoverLetter => "ai.cover_letter",
+        Task::Refine => "ai.refine_document",
     }
 }
 

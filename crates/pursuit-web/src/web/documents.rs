@@ -23,6 +23,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/documents", get(list_page))
         .route("/documents/{id}", get(page).post(save))
         .route("/documents/{id}/confirm", post(confirm))
+        .route("/documents/{id}/refine", post(refine))
         .route("/documents/{id}/delete", post(remove))
         .route("/documents/{id}/export", get(export))
 }
@@ -96,6 +97,21 @@ fn show(
     body: Option<String>,
     status: StatusCode,
 ) -> Response {
+    show_asking(state, user, document, notice, error, body, None, status)
+}
+
+/// The document's page, with `instructions` kept in the "Ask for changes" field.
+#[allow(clippy::too_many_arguments)]
+fn show_asking(
+    state: &AppState,
+    user: &PageUser,
+    document: &Document,
+    notice: Option<String>,
+    error: Option<String>,
+    body: Option<String>,
+    instructions: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let report = &document.row.report;
     let confirmed: Vec<Value> = document
         .confirmations
@@ -121,6 +137,9 @@ fn show(
             confirmed => template_value(&confirmed),
             edited => document.edited,
             pdf => use_case::PDF_BUILT,
+            instructions => instructions,
+            refined_from => document.row.report["refined_from"].as_str(),
+            asked => document.row.report["instructions"].as_str(),
             matching => template_value(&report["matching_skills"]),
             gaps => template_value(&report["gaps"]),
             language_note => report["language_note"].as_str(),
@@ -189,6 +208,50 @@ async fn save(
     {
         Ok(_) => Ok(Redirect::to(&format!("/documents/{id}?saved=1")).into_response()),
         Err(error) => refused(&state, &user, id, error, Some(form.text("body"))).await,
+    }
+}
+
+/// Rewrites the document as asked (the use case behind `POST /api/v1/documents/{id}/refine`)
+/// and opens the new one; a refusal is shown on this document's page, the request kept.
+async fn refine(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let instructions = form.text("instructions");
+    match use_case::refine(
+        state.ai_services(),
+        pursuit_app::ai::Caller {
+            id: user.0.id(),
+            email: &user.0.user.email,
+        },
+        DocumentId(id),
+        &instructions,
+        Timestamp::now(),
+    )
+    .await
+    {
+        Ok(document) => {
+            Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = error.kind().status();
+            if !status.is_client_error() || status == StatusCode::NOT_FOUND {
+                return Err(error);
+            }
+            let document = use_case::get(&state.db, user.0.id(), DocumentId(id)).await?;
+            Ok(show_asking(
+                &state,
+                &user,
+                &document,
+                None,
+                Some(forms::message(&error)),
+                None,
+                Some(&instructions),
+                status,
+            ))
+        }
     }
 }
 

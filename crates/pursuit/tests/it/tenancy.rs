@@ -177,6 +177,14 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Access::ById(Fixture::Posting, Some(json!({})))
         }
         ("get", "/api/v1/documents") => Access::Caller(None),
+        ("post", "/api/v1/documents/{id}/refine") => Access::ById(
+            Fixture::Document,
+            Some(json!({ "instructions": "Shorter." })),
+        ),
+        ("post", "/api/v1/jobs/{id}/refine") => Access::ById(
+            Fixture::Posting,
+            Some(json!({ "instructions": "Shorter." })),
+        ),
         ("get", "/api/v1/applications/{id}/materials") => Access::ById(Fixture::Application, None),
         ("put", "/api/v1/applications/{id}/materials") => {
             Access::ById(Fixture::Application, Some(json!({})))

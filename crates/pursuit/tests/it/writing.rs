@@ -162,3 +162,69 @@ both_backends! {
         assert_eq!(letter["cost_usd"], 0.0045, "{letter:#}");
     }
 }
+
+both_backends! {
+    async fn a_rewrite_follows_instructions_but_never_invents(backend: Backend) {
+        let (url, calls) = fake_writer(
+            "# Ana Lima\n\n## Experience\n\n- Cut the month-end close from 9 to 5 days by automating 30 reconciliations\n- Prepared monthly journal entries and account reconciliations for the general ledger\n",
+        )
+        .await;
+        let app = with_writer(backend, url).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "writing").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        add_resume(&app, &token, RESUME).await;
+        let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
+        let cv_id = cv["id"].as_str().unwrap().to_owned();
+        let refine = format!("/api/v1/documents/{cv_id}/refine");
+
+        // Asking for what the resume does not show: refused with the words, and no model is asked.
+        let invent = send(&app, &token, "POST", &refine, Some(json!({"instructions": "Add Kubernetes and say I led the audit team at Google."}))).await;
+        assert_eq!(invent.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem = json_body(invent, "application/problem+json").await.to_string();
+        for words in ["Kubernetes", "Google", "will not write"] {
+            assert!(problem.contains(words), "{words}: {problem}");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        for body in [json!({"instructions": " "}), json!({"instructions": "x".repeat(2001)}), json!({"instructions": "shorter", "extra": 1})] {
+            assert_eq!(send(&app, &token, "POST", &refine, Some(body)).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+
+        let rewritten = send(&app, &token, "POST", &refine, Some(json!({"instructions": "Make it shorter and lead with the month-end close."}))).await;
+        assert_eq!(rewritten.status(), StatusCode::CREATED);
+        let rewritten = json_body(rewritten, "application/json").await;
+        assert_eq!((rewritten["provider"].as_str(), rewritten["kind"].as_str()), (Some("writer"), Some("cv")));
+        assert!(rewritten["title"].as_str().unwrap().ends_with("(refined)"));
+        assert_eq!(rewritten["report"]["refined_from"], cv_id.as_str());
+        assert_eq!(rewritten["blocking"], 0, "{:#}", rewritten["claims"]);
+        let new_id = rewritten["id"].as_str().unwrap();
+        let json_resume = send(&app, &token, "GET", &format!("/api/v1/documents/{new_id}/export?format=json_resume"), None).await;
+        assert_eq!(json_resume.status(), StatusCode::CONFLICT, "no JSON Resume form after a rewrite");
+        // The old one stays.
+        assert_eq!(send(&app, &token, "GET", &format!("/api/v1/documents/{cv_id}"), None).await.status(), StatusCode::OK);
+
+        // Seed 004's path: the newest CV of the posting.
+        let by_job = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/refine"), Some(json!({"instructions": "Shorter."}))).await;
+        assert_eq!(by_job.status(), StatusCode::CREATED);
+        assert_eq!(json_body(by_job, "application/json").await["report"]["refined_from"], new_id);
+        let no_letter = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/refine"), Some(json!({"instructions": "Shorter.", "kind": "letter"}))).await;
+        assert_eq!(no_letter.status(), StatusCode::NOT_FOUND);
+        let bad_kind = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/refine"), Some(json!({"instructions": "Shorter.", "kind": "memo"}))).await;
+        assert_eq!(bad_kind.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+both_backends! {
+    async fn without_a_model_a_rewrite_says_what_it_needs(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "writing").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        add_resume(&app, &token, RESUME).await;
+        let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
+        let refused = send(&app, &token, "POST", &format!("/api/v1/documents/{}/refine", cv["id"].as_str().unwrap()), Some(json!({"instructions": "Shorter."}))).await;
+        assert_eq!(refused.status(), StatusCode::CONFLICT);
+        let detail = json_body(refused, "application/problem+json").await["detail"].as_str().unwrap().to_owned();
+        assert!(detail.contains("no AI model is configured for writing") && detail.contains("Settings › AI"), "{detail}");
+    }
+}
