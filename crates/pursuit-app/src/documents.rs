@@ -387,8 +387,64 @@ async fn check_and_keep(
     Ok(view(saved))
 }
 
+/// What tailoring changed against the resume as written, in words: the order of each
+/// role's bullets, what was left out, the skills put first, the projects added, and what
+/// was not added because nothing the user wrote shows it.
+fn change_log(from: &Tailoring) -> Vec<String> {
+    let cv = &from.cv;
+    let mut log = Vec::new();
+    if !cv.matching_skills.is_empty() {
+        log.push(format!(
+            "Put the skills the posting asks for first: {}.",
+            cv.matching_skills.join(", ")
+        ));
+    }
+    for role in &cv.roles {
+        let name = [role.title.as_str(), role.company.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let original = from.read.resume.work.iter().find(|w| {
+            w.position.as_deref().unwrap_or_default() == role.title
+                && w.name.as_deref().unwrap_or_default() == role.company
+        });
+        if let (Some(original), Some(first)) = (original, role.bullets.first())
+            && original.highlights.first() != Some(first)
+        {
+            log.push(format!(
+                "{name}: led with \"{first}\", the line that answers the posting best."
+            ));
+        }
+        if role.left_out > 0 {
+            log.push(format!(
+                "{name}: left out {} {} that answer the posting least (your resume keeps {}).",
+                role.left_out,
+                if role.left_out == 1 { "line" } else { "lines" },
+                if role.left_out == 1 { "it" } else { "them" }
+            ));
+        }
+    }
+    for project in &cv.projects {
+        log.push(format!("Added your project \"{}\".", project.title));
+    }
+    if !cv.gaps.is_empty() {
+        log.push(format!(
+            "Did not add what the posting asks for and nothing you wrote shows: {}.",
+            cv.gaps
+                .iter()
+                .map(|g| g.skill.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    log
+}
+
 /// Writes a CV for one of the user's postings from the active resume version, the profile
-/// and the projects, checks it with the guard and keeps it.
+/// and the projects, checks it with the guard and keeps it. Its report says what changed
+/// against the resume (`change_log`) and the match score of each (`score_before`,
+/// `score_after`, by the same matcher).
 pub async fn tailor_cv(
     db: &Db,
     user: UserId,
@@ -398,10 +454,16 @@ pub async fn tailor_cv(
     let from = tailoring(db, user, posting_id).await?;
     let cv = &from.cv;
     let company = from.posting.company.as_ref().map(|c| c.name.clone());
+    let body = tailor::markdown(cv);
+    let before = pursuit_text::matching::score(&from.read.resume, &from.read.text, &from.fields);
+    // The CV as a reader gets it from the file (the Markdown marks gone), read like a resume.
+    let plain = pursuit_typeset::plain_text(&pursuit_typeset::read(&body, "", None));
+    let as_read = pursuit_text::resume::parse(&plain, crate::ai::this_month(now));
+    let after = pursuit_text::matching::score(&as_read, &plain, &from.fields);
     let draft = Draft {
         kind: "cv".to_owned(),
         title: document_title("CV", from.fields.title.as_deref(), company.as_deref()),
-        body: tailor::markdown(cv),
+        body,
         data: tailor::json_resume(cv),
         report: json!({
             "matching_skills": cv.matching_skills,
@@ -411,6 +473,9 @@ pub async fn tailor_cv(
             "bullets_left_out": cv.roles.iter().map(|r| r.left_out).sum::<usize>(),
             "projects_chosen": cv.projects.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
             "language_note": language_note(&from),
+            "change_log": change_log(&from),
+            "score_before": before.score,
+            "score_after": after.score,
         }),
         provider: pursuit_ai::LOCAL.to_owned(),
         model: TAILOR_MODEL.to_owned(),

@@ -35,6 +35,12 @@ both_backends! {
         assert!(cv["claims"].as_array().unwrap().iter().all(|c| c["supported"] == true));
         assert_eq!((cv["provider"].as_str(), cv["edited"].as_bool()), (Some("local"), Some(false)));
         assert_eq!(cv["job_id"], posting);
+        // What changed against the resume, and the match before and after.
+        let log: Vec<&str> = cv["report"]["change_log"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+        assert!(log.iter().any(|l| l.starts_with("Put the skills the posting asks for first")), "{log:?}");
+        assert!(log.iter().any(|l| l.contains("Added your project \"Close checklist\"")), "{log:?}");
+        assert!(log.iter().any(|l| l.starts_with("Did not add") && l.contains("NetSuite")), "{log:?}");
+        assert!(cv["report"]["score_before"].as_u64().unwrap() <= 100 && cv["report"]["score_after"].as_u64().is_some());
 
         let md = send(&app, &token, "GET", &format!("{location}/export"), None).await;
         assert_eq!(md.status(), StatusCode::OK);
@@ -138,6 +144,7 @@ both_backends! {
         let html = page(&app, &at, Some(cookie)).await.text().await.unwrap();
         assert!(html.contains("Every claim is backed by your material") && html.contains("Download Markdown"), "{html}");
         assert!(html.contains("NetSuite") && html.contains("Gaps"), "the gap is named in the report: {html}");
+        assert!(html.contains("What changed") && html.contains("for your resume as written"), "the change log and the scores: {html}");
         let job = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
         assert!(job.contains(&format!(r#"href="{at}""#)), "the job lists its CV");
         // The application the posting was saved as shows it too.
