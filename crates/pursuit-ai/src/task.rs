@@ -406,6 +406,34 @@ impl Request {
         }
     }
 
+    /// A rewrite of `draft` (tasks `cover_letter`, `refine_document`), with the inputs their
+    /// rules read: the user's `material` (the only source of facts), the `posting` and the
+    /// role's `names` (what the text may name), and what was `asked` (tone and length, or
+    /// the user's instructions).
+    pub fn rewrite(
+        task: Task,
+        material: &str,
+        posting: &str,
+        names: &[&str],
+        draft: &str,
+        asked: &str,
+    ) -> Request {
+        let input = |label: &'static str, text: &str| Input {
+            label,
+            text: text.to_owned(),
+        };
+        Request::new(
+            task,
+            vec![
+                input("resume", material),
+                input("job description", posting),
+                input("draft", draft),
+                input("role", &names.join("\n")),
+                input("request", asked),
+            ],
+        )
+    }
+
     /// The text of the input labelled `label` (empty if there is none).
     pub fn input(&self, label: &str) -> &str {
         self.inputs

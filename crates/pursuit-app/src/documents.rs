@@ -522,35 +522,20 @@ pub async fn write_letter(
         tone,
         length,
     );
-    let request = pursuit_ai::Request::new(
+    let names = posting_names(&from.posting);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let request = pursuit_ai::Request::rewrite(
         pursuit_ai::Task::CoverLetter,
-        vec![
-            pursuit_ai::Input {
-                label: "resume",
-                text: material(db, user).await?.join("\n\n"),
-            },
-            pursuit_ai::Input {
-                label: "job description",
-                text: posting_context(&from.posting),
-            },
-            pursuit_ai::Input {
-                label: "draft",
-                text: letter.text.clone(),
-            },
-            pursuit_ai::Input {
-                label: "role",
-                text: posting_names(&from.posting).join("\n"),
-            },
-            pursuit_ai::Input {
-                label: "request",
-                text: format!(
-                    "tone: {}; length: {} to {} words",
-                    tone.as_str(),
-                    length.min_words,
-                    length.max_words
-                ),
-            },
-        ],
+        &material(db, user).await?.join("\n\n"),
+        &posting_context(&from.posting),
+        &names,
+        &letter.text,
+        &format!(
+            "tone: {}; length: {} to {} words",
+            tone.as_str(),
+            length.min_words,
+            length.max_words
+        ),
     );
     let (body, provider, model, cost_micros, fallbacks) =
         match crate::ai::run(services, caller, now, request).await {
@@ -676,30 +661,13 @@ pub async fn refine(
             ),
         )]));
     }
-    let request = pursuit_ai::Request::new(
+    let request = pursuit_ai::Request::rewrite(
         pursuit_ai::Task::Refine,
-        vec![
-            pursuit_ai::Input {
-                label: "resume",
-                text: material.join("\n\n"),
-            },
-            pursuit_ai::Input {
-                label: "job description",
-                text: context,
-            },
-            pursuit_ai::Input {
-                label: "draft",
-                text: current.row.body.clone(),
-            },
-            pursuit_ai::Input {
-                label: "role",
-                text: names.join("\n"),
-            },
-            pursuit_ai::Input {
-                label: "request",
-                text: instructions.to_owned(),
-            },
-        ],
+        &material.join("\n\n"),
+        &context,
+        &name_refs,
+        &current.row.body,
+        instructions,
     );
     let answer = crate::ai::run(services, caller, now, request).await?;
     if answer.provider == pursuit_ai::LOCAL {
@@ -1075,16 +1043,14 @@ async fn record_sent(
         return Ok(());
     };
     let mut tx = db.begin().await?;
-    let mut row = store::get_materials(&mut tx, user, application)
-        .await?
-        .unwrap_or(MaterialsRow {
-            application_id: application,
-            resume_version_id: None,
-            cv_document_id: None,
-            letter_document_id: None,
-            updated_at: now,
-        });
-    let before = row.clone();
+    let before = store::get_materials(&mut tx, user, application).await?;
+    let mut row = before.clone().unwrap_or(MaterialsRow {
+        application_id: application,
+        resume_version_id: None,
+        cv_document_id: None,
+        letter_document_id: None,
+        updated_at: now,
+    });
     match document.kind.as_str() {
         "cv" => {
             row.cv_document_id = Some(document.id);
@@ -1096,11 +1062,8 @@ async fn record_sent(
         }
         _ => {}
     }
-    if row != before
-        || store::get_materials(&mut tx, user, application)
-            .await?
-            .is_none()
-    {
+    // Written when something changed; exporting the same document again is no event.
+    if before.as_ref() != Some(&row) {
         row.updated_at = now;
         store::put_materials(&mut tx, user, &row).await?;
         audit_materials(&mut tx, user, &row, "exported", now).await?;

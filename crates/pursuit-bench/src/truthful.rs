@@ -17,7 +17,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use pursuit_ai::{Input, Request, Task};
+use pursuit_ai::{Request, Task};
 use pursuit_files::{Format, Limits};
 use pursuit_text::dates::YearMonth;
 use pursuit_text::posting::{self, Input as PostingInput};
@@ -126,19 +126,7 @@ pub(crate) fn plant_and_check(
     today: YearMonth,
 ) -> Planted {
     let (invented, keys) = invent(letter, missing_skill, seed);
-    let input = |label: &'static str, text: &str| Input {
-        label,
-        text: text.to_owned(),
-    };
-    let request = Request::new(
-        Task::CoverLetter,
-        vec![
-            input("resume", resume),
-            input("job description", posting),
-            input("draft", letter),
-            input("role", &names.join("\n")),
-        ],
-    );
+    let request = Request::rewrite(Task::CoverLetter, resume, posting, names, letter, "");
     let errors = pursuit_ai::rules::check(&request, &json!({"text": invented}), today);
     let (caught, missed): (Vec<_>, Vec<_>) = keys.into_iter().partition(|key| {
         errors

@@ -71,13 +71,6 @@ impl From<AiResult> for AiAnswer {
     }
 }
 
-fn caller(current: &CurrentUser) -> use_case::Caller<'_> {
-    use_case::Caller {
-        id: current.id(),
-        email: &current.user.email,
-    }
-}
-
 async fn answer(
     state: &AppState,
     current: &CurrentUser,
@@ -85,7 +78,7 @@ async fn answer(
 ) -> Result<Json<AiAnswer>, ApiError> {
     let result = use_case::run(
         state.ai_services(),
-        caller(current),
+        current.caller(),
         Timestamp::now(),
         request,
     )
@@ -363,7 +356,7 @@ async fn job_summary(
     };
     let result = pursuit_app::summaries::job_summary(
         state.ai_services(),
-        caller(&current),
+        current.caller(),
         source,
         Timestamp::now(),
     )
@@ -391,7 +384,7 @@ async fn search_terms(
 ) -> Result<Json<AiAnswer>, ApiError> {
     let result = pursuit_app::summaries::search_terms(
         state.ai_services(),
-        caller(&current),
+        current.caller(),
         Timestamp::now(),
     )
     .await?;
@@ -530,7 +523,7 @@ async fn usage(
         budget_usd: usage.budget_usd,
         providers: state.ai.providers(),
         offline: state.ai.settings().offline,
-        features: use_case::features(state.ai_services(), caller(&current))
+        features: use_case::features(state.ai_services(), current.caller())
             .into_iter()
             .map(|(name, on)| FeatureState {
                 name: name.to_owned(),
@@ -668,7 +661,7 @@ async fn check_claims(
 ) -> Result<Json<ClaimCheckResponse>, ApiError> {
     let check = use_case::check_claims(
         state.ai_services(),
-        caller(&current),
+        current.caller(),
         &body.text,
         body.context.as_deref().unwrap_or(""),
         Timestamp::now(),
@@ -724,7 +717,7 @@ async fn test_provider(
 ) -> Result<Json<ProviderTest>, ApiError> {
     let result = use_case::test_provider(
         state.ai_services(),
-        caller(&current),
+        current.caller(),
         &name,
         Timestamp::now(),
     )

@@ -21,13 +21,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_provider, update_provider, delete_provider))
 }
 
-fn caller(current: &CurrentUser) -> pursuit_app::ai::Caller<'_> {
-    pursuit_app::ai::Caller {
-        id: current.id(),
-        email: &current.user.email,
-    }
-}
-
 /// A provider of the caller's (never its key).
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct OwnProviderResponse {
@@ -186,7 +179,7 @@ async fn list_providers(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Json<OwnProviderList>, ApiError> {
-    let list = use_case::list(state.ai_services(), caller(&current)).await?;
+    let list = use_case::list(state.ai_services(), current.caller()).await?;
     Ok(Json(OwnProviderList {
         items: list.into_iter().map(response).collect(),
         next_cursor: None,
@@ -233,7 +226,7 @@ async fn create_provider(
     };
     let created = use_case::create(
         state.ai_services(),
-        caller(&current),
+        current.caller(),
         input,
         Timestamp::now(),
     )
@@ -259,7 +252,7 @@ async fn get_provider(
     current: CurrentUser,
     Path(name): Path<String>,
 ) -> Result<Json<OwnProviderResponse>, ApiError> {
-    let found = use_case::get(state.ai_services(), caller(&current), &name).await?;
+    let found = use_case::get(state.ai_services(), current.caller(), &name).await?;
     Ok(Json(response(found)))
 }
 
@@ -296,7 +289,7 @@ async fn update_provider(
     };
     let changed = use_case::update(
         state.ai_services(),
-        caller(&current),
+        current.caller(),
         &name,
         input,
         Timestamp::now(),
@@ -320,7 +313,7 @@ async fn delete_provider(
 ) -> Result<StatusCode, ApiError> {
     use_case::delete(
         state.ai_services(),
-        caller(&current),
+        current.caller(),
         &name,
         Timestamp::now(),
     )

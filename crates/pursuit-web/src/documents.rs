@@ -18,6 +18,22 @@ use crate::auth::CurrentUser;
 use crate::extract::Json;
 use crate::problem::ApiError;
 
+/// A document made: `201` with its `Location`.
+type Created = (
+    StatusCode,
+    [(header::HeaderName, String); 1],
+    Json<DocumentResponse>,
+);
+
+fn created(document: Document) -> Created {
+    let location = format!("/api/v1/documents/{}", document.row.id.0);
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(response(document)),
+    )
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(tailor_cv))
@@ -58,14 +74,7 @@ async fn refine_document(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
     Json(body): Json<RefineBody>,
-) -> Result<
-    (
-        StatusCode,
-        [(header::HeaderName, String); 1],
-        Json<DocumentResponse>,
-    ),
-    ApiError,
-> {
+) -> Result<Created, ApiError> {
     refined(&state, &current, DocumentId(id), &body.instructions).await
 }
 
@@ -74,31 +83,16 @@ async fn refined(
     current: &CurrentUser,
     id: DocumentId,
     instructions: &str,
-) -> Result<
-    (
-        StatusCode,
-        [(header::HeaderName, String); 1],
-        Json<DocumentResponse>,
-    ),
-    ApiError,
-> {
+) -> Result<Created, ApiError> {
     let document = use_case::refine(
         state.ai_services(),
-        pursuit_app::ai::Caller {
-            id: current.id(),
-            email: &current.user.email,
-        },
+        current.caller(),
         id,
         instructions,
         Timestamp::now(),
     )
     .await?;
-    let location = format!("/api/v1/documents/{}", document.row.id.0);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(response(document)),
-    ))
+    Ok(created(document))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -128,14 +122,7 @@ async fn refine_for_job(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
     Json(body): Json<RefineJobBody>,
-) -> Result<
-    (
-        StatusCode,
-        [(header::HeaderName, String); 1],
-        Json<DocumentResponse>,
-    ),
-    ApiError,
-> {
+) -> Result<Created, ApiError> {
     let kind = body.kind.as_deref().unwrap_or("cv");
     if !matches!(kind, "cv" | "letter") {
         return Err(ApiError::invalid_field("/kind", "must be cv or letter"));
@@ -339,22 +326,10 @@ async fn tailor_cv(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
-) -> Result<
-    (
-        StatusCode,
-        [(header::HeaderName, String); 1],
-        Json<DocumentResponse>,
-    ),
-    ApiError,
-> {
+) -> Result<Created, ApiError> {
     let document =
         use_case::tailor_cv(&state.db, current.id(), PostingId(id), Timestamp::now()).await?;
-    let location = format!("/api/v1/documents/{}", document.row.id.0);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(response(document)),
-    ))
+    Ok(created(document))
 }
 
 #[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
@@ -405,14 +380,7 @@ async fn write_letter(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
     Json(body): Json<LetterBody>,
-) -> Result<
-    (
-        StatusCode,
-        [(header::HeaderName, String); 1],
-        Json<DocumentResponse>,
-    ),
-    ApiError,
-> {
+) -> Result<Created, ApiError> {
     use pursuit_text::letter::{Length, Tone};
     let tone = match body.tone.unwrap_or(ToneName::Professional) {
         ToneName::Professional => Tone::Professional,
@@ -428,22 +396,14 @@ async fn write_letter(
         .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
     let document = use_case::write_letter(
         state.ai_services(),
-        pursuit_app::ai::Caller {
-            id: current.id(),
-            email: &current.user.email,
-        },
+        current.caller(),
         PostingId(id),
         tone,
         length,
         Timestamp::now(),
     )
     .await?;
-    let location = format!("/api/v1/documents/{}", document.row.id.0);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(response(document)),
-    ))
+    Ok(created(document))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

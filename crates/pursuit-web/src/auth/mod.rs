@@ -71,6 +71,14 @@ impl CurrentUser {
         self.user.id
     }
 
+    /// The signed-in user as the AI use cases name a caller (flags are per id and email).
+    pub fn caller(&self) -> pursuit_app::ai::Caller<'_> {
+        pursuit_app::ai::Caller {
+            id: self.user.id,
+            email: &self.user.email,
+        }
+    }
+
     /// The user's time zone (UTC if the stored name is no longer known).
     pub fn zone(&self) -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get(&self.user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)

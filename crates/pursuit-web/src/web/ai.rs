@@ -185,14 +185,6 @@ fn provider_input(form: &FormData, adding: bool) -> Result<ProviderInput, ApiErr
     })
 }
 
-/// The signed-in user as the AI use cases name a caller.
-pub(super) fn page_caller(user: &PageUser) -> use_case::Caller<'_> {
-    use_case::Caller {
-        id: user.0.id(),
-        email: &user.0.user.email,
-    }
-}
-
 /// What an AI feature flag turns on, in words.
 fn feature_label(name: &str) -> &'static str {
     match name {
@@ -227,10 +219,7 @@ async fn show(
     let now = Timestamp::now();
     let usage = use_case::usage(&state.db, &state.ai, current.id(), now).await?;
     let settings = use_case::settings(&state.db, current.id()).await?;
-    let caller = use_case::Caller {
-        id: current.id(),
-        email: &current.user.email,
-    };
+    let caller = current.caller();
     let services = state.ai_services();
     let features: Vec<Value> = use_case::features(services, caller)
         .into_iter()
@@ -436,7 +425,7 @@ async fn save(
         }
     };
     let enabled = form.all("enabled");
-    let caller = page_caller(&page);
+    let caller = page.0.caller();
     let mine = match own::list(state.ai_services(), caller).await {
         Ok(mine) => mine,
         Err(error) => return Err(error.into()),
@@ -470,7 +459,7 @@ async fn add_provider(
     State(state): State<AppState>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = page_caller(&page);
+    let caller = page.0.caller();
     let result = match provider_input(&form, true) {
         Ok(input) => own::create(state.ai_services(), caller, input, Timestamp::now())
             .await
@@ -505,7 +494,7 @@ async fn show_provider(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let caller = page_caller(user);
+    let caller = user.0.caller();
     let provider = own::get(state.ai_services(), caller, name).await?;
     let values = posted.unwrap_or_else(|| provider_values(&provider));
     Ok(render(
@@ -541,7 +530,7 @@ async fn save_provider(
     axum::extract::Path(name): axum::extract::Path<String>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = page_caller(&page);
+    let caller = page.0.caller();
     let result = match provider_input(&form, false) {
         Ok(input) => own::update(state.ai_services(), caller, &name, input, Timestamp::now())
             .await
@@ -579,7 +568,7 @@ async fn remove_provider(
     axum::extract::Path(name): axum::extract::Path<String>,
     PageForm { user: page, .. }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = page_caller(&page);
+    let caller = page.0.caller();
     own::delete(state.ai_services(), caller, &name, Timestamp::now()).await?;
     Ok(Redirect::to(&format!("/settings/ai?removed={name}#own")).into_response())
 }
@@ -632,7 +621,7 @@ async fn try_check_claims(
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
     let text = form.text("claims_text");
-    let caller = page_caller(&page);
+    let caller = page.0.caller();
     let result = use_case::check_claims(state.ai_services(), caller, &text, "", Timestamp::now())
         .await
         .map_err(ApiError::from);
@@ -673,7 +662,7 @@ async fn test_provider(
     axum::extract::Path(name): axum::extract::Path<String>,
     PageForm { user: page, form }: PageForm,
 ) -> Result<Response, ApiError> {
-    let caller = page_caller(&page);
+    let caller = page.0.caller();
     let result = use_case::test_provider(state.ai_services(), caller, &name, Timestamp::now())
         .await
         .map_err(ApiError::from);
@@ -734,7 +723,7 @@ async fn try_spam_check(
             text: email.clone(),
         }],
     );
-    let caller = page_caller(&page);
+    let caller = page.0.caller();
     let result: AiResult =
         match use_case::run(state.ai_services(), caller, Timestamp::now(), request).await {
             Ok(result) => result,

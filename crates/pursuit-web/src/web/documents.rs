@@ -63,13 +63,15 @@ fn pieces(document: &Document) -> Vec<Value> {
     super::ai::marked_spans(&document.row.body, spans)
 }
 
-/// A refusal shown on the document's page; anything but a 4xx (and a 404) is passed on.
+/// A refusal shown on the document's page, with what was typed kept in its field (`body`,
+/// `instructions`); anything but a 4xx (and a 404) is passed on.
 async fn refused(
     state: &AppState,
     user: &PageUser,
     id: uuid::Uuid,
     error: pursuit_app::AppError,
     body: Option<String>,
+    instructions: Option<&str>,
 ) -> Result<Response, ApiError> {
     let error = ApiError::from(error);
     let status = error.kind().status();
@@ -77,13 +79,14 @@ async fn refused(
         return Err(error);
     }
     let document = use_case::get(&state.db, user.0.id(), DocumentId(id)).await?;
-    Ok(show(
+    Ok(show_asking(
         state,
         user,
         &document,
         None,
         Some(forms::message(&error)),
         body,
+        instructions,
         status,
     ))
 }
@@ -210,7 +213,7 @@ async fn save(
     .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/documents/{id}?saved=1")).into_response()),
-        Err(error) => refused(&state, &user, id, error, Some(form.text("body"))).await,
+        Err(error) => refused(&state, &user, id, error, Some(form.text("body")), None).await,
     }
 }
 
@@ -224,10 +227,7 @@ async fn refine(
     let instructions = form.text("instructions");
     match use_case::refine(
         state.ai_services(),
-        pursuit_app::ai::Caller {
-            id: user.0.id(),
-            email: &user.0.user.email,
-        },
+        user.0.caller(),
         DocumentId(id),
         &instructions,
         Timestamp::now(),
@@ -237,24 +237,7 @@ async fn refine(
         Ok(document) => {
             Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
         }
-        Err(error) => {
-            let error = ApiError::from(error);
-            let status = error.kind().status();
-            if !status.is_client_error() || status == StatusCode::NOT_FOUND {
-                return Err(error);
-            }
-            let document = use_case::get(&state.db, user.0.id(), DocumentId(id)).await?;
-            Ok(show_asking(
-                &state,
-                &user,
-                &document,
-                None,
-                Some(forms::message(&error)),
-                None,
-                Some(&instructions),
-                status,
-            ))
-        }
+        Err(error) => refused(&state, &user, id, error, None, Some(&instructions)).await,
     }
 }
 
@@ -285,7 +268,7 @@ async fn confirm(
     .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/documents/{id}?confirmed=1")).into_response()),
-        Err(error) => refused(&state, &user, id, error, None).await,
+        Err(error) => refused(&state, &user, id, error, None, None).await,
     }
 }
 

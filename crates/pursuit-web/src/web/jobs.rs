@@ -265,13 +265,6 @@ async fn posting_page(
     show_posting(&state, &user, posting, None).await
 }
 
-fn caller(user: &PageUser) -> pursuit_app::ai::Caller<'_> {
-    pursuit_app::ai::Caller {
-        id: user.0.id(),
-        email: &user.0.user.email,
-    }
-}
-
 /// The posting's page with its summary (the use case behind `POST /api/v1/ai/job-summary`).
 async fn summarise(
     State(state): State<AppState>,
@@ -281,7 +274,7 @@ async fn summarise(
     let posting = pursuit_app::postings::get(&state.db, user.0.id(), PostingId(id)).await?;
     let summary = pursuit_app::summaries::job_summary(
         state.ai_services(),
-        caller(&user),
+        user.0.caller(),
         pursuit_app::summaries::JobSource::Posting(PostingId(id)),
         jiff::Timestamp::now(),
     )
@@ -329,7 +322,7 @@ async fn suggest_search_terms(
 ) -> Result<Response, ApiError> {
     match pursuit_app::summaries::search_terms(
         state.ai_services(),
-        caller(&user),
+        user.0.caller(),
         jiff::Timestamp::now(),
     )
     .await
@@ -435,10 +428,7 @@ async fn write_letter(
         .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
     let document = pursuit_app::documents::write_letter(
         state.ai_services(),
-        pursuit_app::ai::Caller {
-            id: user.0.id(),
-            email: &user.0.user.email,
-        },
+        user.0.caller(),
         PostingId(id),
         tone,
         length,

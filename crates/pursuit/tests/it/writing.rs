@@ -46,6 +46,16 @@ async fn with_writer(backend: pursuit_store::Backend, url: String) -> TestApp {
     .await
 }
 
+/// Ana, signed in with an API token, with the accountant posting and her resume read: the
+/// posting's id and the token.
+async fn ready_to_write(app: &TestApp) -> (String, String) {
+    let ana = sign_in(app, "ana@example.com", 1).await;
+    let token = api_token(app, &ana, "writing").await.1;
+    let posting = add_posting(app, &token, ACCOUNTANT).await;
+    add_resume(app, &token, RESUME).await;
+    (token, posting)
+}
+
 async fn letter(app: &TestApp, token: &str, posting: &str) -> Value {
     let made = send(
         app,
@@ -118,10 +128,7 @@ both_backends! {
         )
         .await;
         let app = with_writer(backend, url).await;
-        let ana = sign_in(&app, "ana@example.com", 1).await;
-        let token = api_token(&app, &ana, "writing").await.1;
-        let posting = add_posting(&app, &token, ACCOUNTANT).await;
-        add_resume(&app, &token, RESUME).await;
+        let (token, posting) = ready_to_write(&app).await;
 
         let letter = letter(&app, &token, &posting).await;
         // Asked, then asked to repair, then passed over: the built-in letter is the one kept.
@@ -148,10 +155,7 @@ both_backends! {
         )
         .await;
         let app = with_writer(backend, url).await;
-        let ana = sign_in(&app, "ana@example.com", 1).await;
-        let token = api_token(&app, &ana, "writing").await.1;
-        let posting = add_posting(&app, &token, ACCOUNTANT).await;
-        add_resume(&app, &token, RESUME).await;
+        let (token, posting) = ready_to_write(&app).await;
 
         let letter = letter(&app, &token, &posting).await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -170,10 +174,7 @@ both_backends! {
         )
         .await;
         let app = with_writer(backend, url).await;
-        let ana = sign_in(&app, "ana@example.com", 1).await;
-        let token = api_token(&app, &ana, "writing").await.1;
-        let posting = add_posting(&app, &token, ACCOUNTANT).await;
-        add_resume(&app, &token, RESUME).await;
+        let (token, posting) = ready_to_write(&app).await;
         let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
         let cv_id = cv["id"].as_str().unwrap().to_owned();
         let refine = format!("/api/v1/documents/{cv_id}/refine");
@@ -217,10 +218,7 @@ both_backends! {
 both_backends! {
     async fn without_a_model_a_rewrite_says_what_it_needs(backend: Backend) {
         let app = spawn_app(backend).await;
-        let ana = sign_in(&app, "ana@example.com", 1).await;
-        let token = api_token(&app, &ana, "writing").await.1;
-        let posting = add_posting(&app, &token, ACCOUNTANT).await;
-        add_resume(&app, &token, RESUME).await;
+        let (token, posting) = ready_to_write(&app).await;
         let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
         let refused = send(&app, &token, "POST", &format!("/api/v1/documents/{}/refine", cv["id"].as_str().unwrap()), Some(json!({"instructions": "Shorter."}))).await;
         assert_eq!(refused.status(), StatusCode::CONFLICT);
