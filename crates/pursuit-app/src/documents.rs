@@ -144,8 +144,12 @@ pub async fn material(db: &Db, user: UserId) -> Result<Vec<String>, AppError> {
     Ok(material)
 }
 
-/// The words documents are laid out with (section headings): structure, never a claim.
-const LAYOUT_WORDS: &str = "Summary\nSkills\nExperience\nWork experience\nProjects\nEducation\nCertifications\nLanguages\nPresent";
+/// The words documents are laid out with (section headings, month names, "Present", in
+/// every output language): structure, never a claim.
+fn layout_words() -> &'static str {
+    static WORDS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| format!("Work experience\n{}", tailor::layout_words()))
+}
 
 /// The guard's claims on `text` against `material`, with `context` (and the layout's words) as
 /// what the text may name without claiming, and `names` (the posting's title, the company)
@@ -158,7 +162,7 @@ pub fn guard(
     text: &str,
 ) -> Vec<StoredClaim> {
     let refs: Vec<&str> = material.iter().map(String::as_str).collect();
-    let contexts: Vec<&str> = [context, LAYOUT_WORDS]
+    let contexts: Vec<&str> = [context, layout_words()]
         .into_iter()
         .filter(|c| !c.is_empty())
         .collect();
@@ -201,19 +205,30 @@ fn posting_context(posting: &pursuit_store::postings::Posting) -> String {
 }
 
 /// What a document for a posting is written from: the posting (and what was read from
-/// it), the active resume version, and the CV tailored from it with the profile and
-/// projects.
-struct Tailoring {
-    posting: pursuit_store::postings::Posting,
-    fields: pursuit_text::posting::Posting,
-    read: crate::matching::ReadVersion,
-    cv: tailor::Tailored,
+/// it), a resume version (the active one unless another is chosen), and the CV tailored
+/// from it with the profile and projects.
+pub(crate) struct Tailoring {
+    pub(crate) posting: pursuit_store::postings::Posting,
+    pub(crate) fields: pursuit_text::posting::Posting,
+    pub(crate) read: crate::matching::ReadVersion,
+    pub(crate) cv: tailor::Tailored,
 }
 
 async fn tailoring(db: &Db, user: UserId, posting_id: PostingId) -> Result<Tailoring, AppError> {
     // The posting first: another user's id is a 404 whatever this user has.
     let (posting, fields) = crate::matching::read_posting(db, user, posting_id).await?;
     let read = crate::matching::resume_version(db, user, None).await?;
+    tailoring_from(db, user, posting, fields, read).await
+}
+
+/// The CV for `posting` from the version `read`.
+pub(crate) async fn tailoring_from(
+    db: &Db,
+    user: UserId,
+    posting: pursuit_store::postings::Posting,
+    fields: pursuit_text::posting::Posting,
+    read: crate::matching::ReadVersion,
+) -> Result<Tailoring, AppError> {
     let profile = pursuit_store::profiles::get_profile(db, user).await?;
     let projects = pursuit_store::profiles::list_projects(db, user).await?;
     let parts = ProfileParts {
@@ -257,7 +272,7 @@ async fn tailoring(db: &Db, user: UserId, posting_id: PostingId) -> Result<Tailo
 }
 
 /// Language names for the notes documents carry.
-fn language_name(code: &str) -> String {
+pub fn language_name(code: &str) -> String {
     match code {
         "en" => "English",
         "ar" => "Arabic",
@@ -278,11 +293,23 @@ fn language_name(code: &str) -> String {
     .to_owned()
 }
 
-/// What a document for a posting in another language than the user's material cannot do:
-/// Pursuit writes only from the user's own words, so it does not translate them.
-fn language_note(from: &Tailoring) -> Option<String> {
-    let posting = from.fields.jd_lang.as_deref()?;
+/// What a document in another language than the user's material cannot do: Pursuit writes
+/// only from the user's own words, so it does not translate them. `output`: the language
+/// asked for the document's layout (its headings, months).
+fn language_note(from: &Tailoring, output: &str) -> Option<String> {
     let material = from.read.resume.lang.as_deref()?;
+    if output != material {
+        return Some(format!(
+            "You asked for {} and your material is in {}. Pursuit writes only from your own words and does not translate them: the headings and dates are in {}, your words stay in {}. A CV in {} needs material you have written in {}: add it as a resume version.",
+            language_name(output),
+            language_name(material),
+            language_name(output),
+            language_name(material),
+            language_name(output),
+            language_name(output),
+        ));
+    }
+    let posting = from.fields.jd_lang.as_deref()?;
     (posting != material).then(|| {
         format!(
             "The posting is in {} and your material is in {}. Pursuit writes only from your own words and does not translate them, so this document is in {}; a version in {} needs material you have written in {}.",
@@ -452,14 +479,49 @@ pub async fn tailor_cv(
     now: Timestamp,
 ) -> Result<Document, AppError> {
     let from = tailoring(db, user, posting_id).await?;
+    let layout = from
+        .read
+        .resume
+        .lang
+        .as_deref()
+        .and_then(tailor::layout)
+        .unwrap_or(&tailor::LAYOUTS[0]);
+    Ok(keep_cv(db, user, &from, layout, now).await?.0)
+}
+
+/// The match of a CV's text with the posting, read as a reader gets it from the file (the
+/// Markdown marks gone) and as a resume.
+pub(crate) fn score_cv(
+    body: &str,
+    fields: &pursuit_text::posting::Posting,
+    now: Timestamp,
+) -> pursuit_text::matching::Match {
+    let plain = pursuit_typeset::plain_text(&pursuit_typeset::read(body, "", None));
+    let as_read = pursuit_text::resume::parse(&plain, crate::ai::this_month(now));
+    pursuit_text::matching::score(&as_read, &plain, fields)
+}
+
+/// Lays the tailored CV out in `layout`'s language, checks it with the guard and keeps
+/// it; also answers the match of the resume as written (before) and of the CV (after).
+pub(crate) async fn keep_cv(
+    db: &Db,
+    user: UserId,
+    from: &Tailoring,
+    layout: &tailor::Layout,
+    now: Timestamp,
+) -> Result<
+    (
+        Document,
+        pursuit_text::matching::Match,
+        pursuit_text::matching::Match,
+    ),
+    AppError,
+> {
     let cv = &from.cv;
     let company = from.posting.company.as_ref().map(|c| c.name.clone());
-    let body = tailor::markdown(cv);
+    let body = tailor::markdown_in(cv, layout);
     let before = pursuit_text::matching::score(&from.read.resume, &from.read.text, &from.fields);
-    // The CV as a reader gets it from the file (the Markdown marks gone), read like a resume.
-    let plain = pursuit_typeset::plain_text(&pursuit_typeset::read(&body, "", None));
-    let as_read = pursuit_text::resume::parse(&plain, crate::ai::this_month(now));
-    let after = pursuit_text::matching::score(&as_read, &plain, &from.fields);
+    let after = score_cv(&body, &from.fields, now);
     let draft = Draft {
         kind: "cv".to_owned(),
         title: document_title("CV", from.fields.title.as_deref(), company.as_deref()),
@@ -472,8 +534,9 @@ pub async fn tailor_cv(
             "required_asked": cv.required_asked,
             "bullets_left_out": cv.roles.iter().map(|r| r.left_out).sum::<usize>(),
             "projects_chosen": cv.projects.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
-            "language_note": language_note(&from),
-            "change_log": change_log(&from),
+            "language_note": language_note(from, layout.lang),
+            "output_lang": layout.lang,
+            "change_log": change_log(from),
             "score_before": before.score,
             "score_after": after.score,
         }),
@@ -481,7 +544,7 @@ pub async fn tailor_cv(
         model: TAILOR_MODEL.to_owned(),
         cost_micros: 0,
     };
-    check_and_keep(
+    let document = check_and_keep(
         db,
         user,
         Some(&from.posting),
@@ -489,7 +552,8 @@ pub async fn tailor_cv(
         draft,
         now,
     )
-    .await
+    .await?;
+    Ok((document, before, after))
 }
 
 /// Writes a cover letter for one of the user's postings in `tone`, as long as `length`
@@ -583,7 +647,7 @@ pub async fn write_letter(
             "matching_skills": from.cv.matching_skills,
             "gaps": from.cv.gaps,
             "fallbacks": fallbacks,
-            "language_note": language_note(&from),
+            "language_note": language_note(&from, from.read.resume.lang.as_deref().unwrap_or("en")),
         }),
         provider,
         model,
@@ -706,7 +770,7 @@ pub async fn refine(
         model: answer.model,
         cost_micros: crate::ai::micros(answer.cost_usd),
     };
-    check_and_keep(
+    let refined = check_and_keep(
         db,
         user,
         posting.as_ref(),
@@ -714,7 +778,10 @@ pub async fn refine(
         draft,
         now,
     )
-    .await
+    .await?;
+    crate::optimizations::after_refine(db, user, current.row.id, &refined, instructions, now)
+        .await?;
+    Ok(refined)
 }
 
 /// The newest document of `kind` (`cv` or `letter`) made for one of the user's postings.

@@ -64,6 +64,7 @@ pub mod filters;
 pub mod imports;
 pub mod mail;
 pub mod matching;
+pub mod optimizations;
 pub mod postings;
 pub mod preferences;
 pub mod profile;

@@ -70,4 +70,6 @@ id_type! {
     ProjectId,
     /// A document Pursuit wrote for a user (a tailored CV).
     DocumentId,
+    /// An optimization report: a resume version against a posting.
+    OptimizationId,
 }

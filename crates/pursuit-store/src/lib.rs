@@ -38,6 +38,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod migrate;
+pub mod optimizations;
 pub mod pain_points;
 pub mod postings;
 pub mod preferences;

@@ -73,6 +73,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_profile_projects"),
     migration!(25, "0025_documents"),
     migration!(26, "0026_application_materials"),
+    migration!(27, "0027_optimizations"),
 ];
 
 /// The schema version this build writes.

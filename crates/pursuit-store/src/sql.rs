@@ -61,7 +61,8 @@ id_values!(
     AiOutputId,
     AiProviderId,
     ProjectId,
-    DocumentId
+    DocumentId,
+    OptimizationId
 );
 
 macro_rules! value_from {

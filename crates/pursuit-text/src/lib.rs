@@ -9,6 +9,7 @@ pub mod lang;
 pub mod letter;
 pub mod matching;
 pub mod occupations;
+pub mod optimize;
 pub mod posting;
 pub mod resume;
 pub mod salary;

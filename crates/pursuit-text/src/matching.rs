@@ -74,6 +74,8 @@ pub struct SkillGroups {
 pub struct SkillNote {
     pub skill: String,
     pub required: bool,
+    /// The posting's line that asks for it.
+    pub posting: String,
     /// The resume line that shows it.
     pub resume: Option<String>,
     pub advice: String,
@@ -678,6 +680,7 @@ fn skills_part(
         group.push(SkillNote {
             skill: skill.name.clone(),
             required,
+            posting: skill.evidence.clone(),
             resume: line,
             advice,
         });
@@ -834,6 +837,35 @@ pub(crate) fn fnv1a_more(hash: u64, text: impl AsRef<[u8]>) -> u64 {
 /// Content words, lower-cased and stemmed (English Snowball), without stop words.
 fn terms(text: &str) -> BTreeSet<String> {
     stemmed_words(text).into_iter().collect()
+}
+
+/// The posting's content words (four letters or more) the resume never uses, as the
+/// posting writes them: most used first, then in the posting's order; at most `n`.
+pub fn unused_words(resume: &str, posting: &str, n: usize) -> Vec<String> {
+    let have: HashSet<String> = stemmed_words(resume).into_iter().collect();
+    let mut found: Vec<(String, String, usize)> = Vec::new();
+    for word in posting
+        .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
+        .filter(|w| w.chars().count() > 3 && !w.chars().all(|c| c.is_ascii_digit()))
+    {
+        let lower = word.to_lowercase();
+        if STOP.contains(&lower.as_str()) {
+            continue;
+        }
+        let Some(stem) = stemmed_words(&lower).into_iter().next() else {
+            continue;
+        };
+        if have.contains(&stem) {
+            continue;
+        }
+        match found.iter_mut().find(|(s, _, _)| *s == stem) {
+            Some(entry) => entry.2 += 1,
+            None => found.push((stem, lower, 1)),
+        }
+    }
+    // Stable: equals keep the posting's order.
+    found.sort_by_key(|entry| std::cmp::Reverse(entry.2));
+    found.into_iter().take(n).map(|(_, word, _)| word).collect()
 }
 
 /// The content words of `text` in order, lower-cased and stemmed (English Snowball), without

@@ -157,29 +157,175 @@ fn skill_id(name: &str) -> Option<&'static str> {
 /// `2020-03` → `Mar 2020`; a bare year stays as it is. Month names, not numbers: a reader
 /// (and the guard) reads "Mar 2020" as the date the resume gave, "03" as a figure.
 pub fn human_month(month: &str) -> String {
-    const NAMES: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    match month.split_once('-') {
-        Some((year, m)) => match m.parse::<usize>() {
-            Ok(n) if (1..=12).contains(&n) => format!("{} {year}", NAMES[n - 1]),
-            _ => month.to_owned(),
-        },
-        None => month.to_owned(),
+    LAYOUTS[0].month(month)
+}
+
+fn dates(start: &Option<String>, end: &Option<String>, current: bool, layout: &Layout) -> String {
+    let start = start.as_deref().map(|m| layout.month(m));
+    let end = end.as_deref().map(|m| layout.month(m));
+    match (&start, &end) {
+        (Some(s), Some(e)) => format!("{s} – {e}"),
+        (Some(s), None) if current => format!("{s} – {}", layout.present),
+        (Some(s), None) => s.clone(),
+        (None, Some(e)) => e.clone(),
+        (None, None) if current => layout.present.to_owned(),
+        (None, None) => String::new(),
     }
 }
 
-fn dates(start: &Option<String>, end: &Option<String>, current: bool) -> String {
-    let start = start.as_deref().map(human_month);
-    let end = end.as_deref().map(human_month);
-    match (&start, &end) {
-        (Some(s), Some(e)) => format!("{s} – {e}"),
-        (Some(s), None) if current => format!("{s} – Present"),
-        (Some(s), None) => s.clone(),
-        (None, Some(e)) => e.clone(),
-        (None, None) if current => "Present".to_owned(),
-        (None, None) => String::new(),
+/// The words a CV's layout adds around the user's own (headings, month names, "Present"),
+/// in one output language. The user's words are never translated; only these are.
+#[derive(Debug)]
+pub struct Layout {
+    /// ISO 639-1.
+    pub lang: &'static str,
+    /// The language's name in itself.
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub skills: &'static str,
+    pub experience: &'static str,
+    pub projects: &'static str,
+    pub education: &'static str,
+    pub certifications: &'static str,
+    pub languages: &'static str,
+    pub present: &'static str,
+    pub months: [&'static str; 12],
+}
+
+impl Layout {
+    /// `2020-03` → the month's name and the year; a bare year stays as it is.
+    pub fn month(&self, month: &str) -> String {
+        match month.split_once('-') {
+            Some((year, m)) => match m.parse::<usize>() {
+                Ok(n) if (1..=12).contains(&n) => format!("{} {year}", self.months[n - 1]),
+                _ => month.to_owned(),
+            },
+            None => month.to_owned(),
+        }
     }
+}
+
+/// The output languages a CV can be laid out in, English first.
+pub const LAYOUTS: [Layout; 5] = [
+    Layout {
+        lang: "en",
+        name: "English",
+        summary: "Summary",
+        skills: "Skills",
+        experience: "Experience",
+        projects: "Projects",
+        education: "Education",
+        certifications: "Certifications",
+        languages: "Languages",
+        present: "Present",
+        months: [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ],
+    },
+    Layout {
+        lang: "ar",
+        name: "العربية",
+        summary: "الملخص",
+        skills: "المهارات",
+        experience: "الخبرة العملية",
+        projects: "المشاريع",
+        education: "التعليم",
+        certifications: "الشهادات",
+        languages: "اللغات",
+        present: "حتى الآن",
+        months: [
+            "يناير",
+            "فبراير",
+            "مارس",
+            "أبريل",
+            "مايو",
+            "يونيو",
+            "يوليو",
+            "أغسطس",
+            "سبتمبر",
+            "أكتوبر",
+            "نوفمبر",
+            "ديسمبر",
+        ],
+    },
+    Layout {
+        lang: "fr",
+        name: "Français",
+        summary: "Profil",
+        skills: "Compétences",
+        experience: "Expérience professionnelle",
+        projects: "Projets",
+        education: "Formation",
+        certifications: "Certifications",
+        languages: "Langues",
+        present: "aujourd'hui",
+        months: [
+            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+            "nov.", "déc.",
+        ],
+    },
+    Layout {
+        lang: "de",
+        name: "Deutsch",
+        summary: "Profil",
+        skills: "Kenntnisse",
+        experience: "Berufserfahrung",
+        projects: "Projekte",
+        education: "Ausbildung",
+        certifications: "Zertifikate",
+        languages: "Sprachen",
+        present: "heute",
+        months: [
+            "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.",
+            "Dez.",
+        ],
+    },
+    Layout {
+        lang: "es",
+        name: "Español",
+        summary: "Perfil",
+        skills: "Habilidades",
+        experience: "Experiencia",
+        projects: "Proyectos",
+        education: "Formación",
+        certifications: "Certificaciones",
+        languages: "Idiomas",
+        present: "actualidad",
+        months: [
+            "ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.",
+            "nov.", "dic.",
+        ],
+    },
+];
+
+/// The layout for an ISO 639-1 code, if Pursuit has one.
+pub fn layout(lang: &str) -> Option<&'static Layout> {
+    LAYOUTS.iter().find(|l| l.lang == lang)
+}
+
+/// Every word any layout adds, one per line: text a CV may hold without the user having
+/// written it.
+pub fn layout_words() -> String {
+    let mut out = String::new();
+    for l in &LAYOUTS {
+        for word in [
+            l.summary,
+            l.skills,
+            l.experience,
+            l.projects,
+            l.education,
+            l.certifications,
+            l.languages,
+            l.present,
+        ]
+        .into_iter()
+        .chain(l.months)
+        {
+            out.push_str(word);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A date the resume's text holds: its year is written there. A date read wrongly (a
@@ -460,8 +606,14 @@ pub fn tailor(
     }
 }
 
-/// The CV as Markdown.
+/// The CV as Markdown, laid out in English.
 pub fn markdown(cv: &Tailored) -> String {
+    markdown_in(cv, &LAYOUTS[0])
+}
+
+/// The CV as Markdown, its headings, months and "Present" in `layout`'s language (the
+/// user's words as they wrote them).
+pub fn markdown_in(cv: &Tailored, layout: &Layout) -> String {
     let mut out = String::new();
     if !cv.header.name.is_empty() {
         out.push_str(&format!("# {}\n\n", cv.header.name));
@@ -473,10 +625,10 @@ pub fn markdown(cv: &Tailored) -> String {
         out.push_str(&format!("{}\n\n", cv.header.contact.join(" · ")));
     }
     if !cv.summary.is_empty() {
-        out.push_str(&format!("## Summary\n\n{}\n\n", cv.summary));
+        out.push_str(&format!("## {}\n\n{}\n\n", layout.summary, cv.summary));
     }
     if !cv.matching_skills.is_empty() || !cv.other_skills.is_empty() {
-        out.push_str("## Skills\n\n");
+        out.push_str(&format!("## {}\n\n", layout.skills));
         let all: Vec<&str> = cv
             .matching_skills
             .iter()
@@ -486,7 +638,7 @@ pub fn markdown(cv: &Tailored) -> String {
         out.push_str(&format!("{}\n\n", all.join(", ")));
     }
     if !cv.roles.is_empty() {
-        out.push_str("## Experience\n\n");
+        out.push_str(&format!("## {}\n\n", layout.experience));
         for role in &cv.roles {
             let heading = [role.title.as_str(), role.company.as_str()]
                 .into_iter()
@@ -494,7 +646,7 @@ pub fn markdown(cv: &Tailored) -> String {
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push_str(&format!("### {heading}\n\n"));
-            let when = dates(&role.start, &role.end, role.current);
+            let when = dates(&role.start, &role.end, role.current, layout);
             let meta: Vec<&str> = [role.location.as_str(), when.as_str()]
                 .into_iter()
                 .filter(|s| !s.is_empty())
@@ -509,7 +661,7 @@ pub fn markdown(cv: &Tailored) -> String {
         }
     }
     if !cv.projects.is_empty() {
-        out.push_str("## Projects\n\n");
+        out.push_str(&format!("## {}\n\n", layout.projects));
         for p in &cv.projects {
             let heading = if p.role.is_empty() {
                 p.title.clone()
@@ -517,7 +669,12 @@ pub fn markdown(cv: &Tailored) -> String {
                 format!("{}, {}", p.title, p.role)
             };
             out.push_str(&format!("### {heading}\n\n"));
-            let when = dates(&p.start, &p.end, p.start.is_some() && p.end.is_none());
+            let when = dates(
+                &p.start,
+                &p.end,
+                p.start.is_some() && p.end.is_none(),
+                layout,
+            );
             let meta: Vec<String> = [when, p.technologies.join(", "), p.url.clone()]
                 .into_iter()
                 .filter(|s| !s.is_empty())
@@ -537,9 +694,9 @@ pub fn markdown(cv: &Tailored) -> String {
         }
     }
     for (title, items) in [
-        ("Education", &cv.education),
-        ("Certifications", &cv.certificates),
-        ("Languages", &cv.languages),
+        (layout.education, &cv.education),
+        (layout.certifications, &cv.certificates),
+        (layout.languages, &cv.languages),
     ] {
         if !items.is_empty() {
             out.push_str(&format!("## {title}\n\n"));
@@ -701,6 +858,35 @@ Nice to have
         let document = json_resume(&cv);
         assert_eq!(document["basics"]["email"], "dana@example.org");
         assert_eq!(document["work"][0]["name"], "Northwind");
+    }
+
+    #[test]
+    fn the_layout_is_in_the_output_language_the_words_stay_the_users() {
+        let resume = parse_resume(RESUME, today());
+        let posting = parse_posting(Input::Text(POSTING));
+        let cv = tailor(&resume, RESUME, &ProfileParts::default(), &[], &posting);
+        let english = markdown(&cv);
+        let arabic = markdown_in(&cv, layout("ar").unwrap());
+        assert!(arabic.contains("## الخبرة العملية"), "{arabic}");
+        assert!(arabic.contains("## المهارات"), "{arabic}");
+        assert!(arabic.contains("مارس 2021 – حتى الآن"), "{arabic}");
+        assert!(!arabic.contains("## Experience") && !arabic.contains("Present"));
+        // Only the layout differs: every bullet is the same line in both.
+        let bullets = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("- ") || l.starts_with("### "))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(bullets(&english), bullets(&arabic));
+        let german = markdown_in(&cv, layout("de").unwrap());
+        assert!(german.contains("## Berufserfahrung") && german.contains("März 2021 – heute"));
+        assert!(layout("xx").is_none());
+        // Every layout word is known to the guard's list.
+        let words = layout_words();
+        for l in &LAYOUTS {
+            assert!(words.lines().any(|w| w == l.experience), "{}", l.lang);
+        }
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod matches;
 pub mod metrics;
 pub mod middleware;
 mod notifications;
+mod optimizations;
 mod page;
 mod pages;
 mod postings;
@@ -278,6 +279,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(preferences::router())
         .merge(profile::router())
         .merge(documents::router())
+        .merge(optimizations::router())
         .merge(callbacks::router())
         .split_for_parts();
     document_platform_responses(&mut doc);

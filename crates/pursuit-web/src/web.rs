@@ -34,6 +34,7 @@ mod documents;
 mod filters;
 mod forms;
 mod jobs;
+mod optimizations;
 mod preferences;
 mod profile;
 mod resume;
@@ -71,6 +72,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(preferences::routes())
         .merge(profile::routes())
         .merge(documents::routes())
+        .merge(optimizations::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -128,6 +130,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("filters.html", include_str!("../templates/filters.html")),
     ("profile.html", include_str!("../templates/profile.html")),
     ("document.html", include_str!("../templates/document.html")),
+    (
+        "optimization.html",
+        include_str!("../templates/optimization.html"),
+    ),
     (
         "documents.html",
         include_str!("../templates/documents.html"),

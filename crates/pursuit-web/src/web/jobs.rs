@@ -372,12 +372,35 @@ async fn show_posting(
                 })
             })
             .collect();
+    let optimizations: Vec<serde_json::Value> = pursuit_app::optimizations::for_posting(
+        &state.db, id, posting.id,
+    )
+    .await?
+    .into_iter()
+    .take(5)
+    .map(|o| {
+        serde_json::json!({
+            "id": o.id.0.to_string(),
+            "score": o.score,
+            "score_after": o.score_after,
+            "refined": o.refined_from.is_some(),
+            "lang": o.desired_output_lang,
+            "when": o.created_at.to_zoned(user.0.zone()).strftime("%-d %b %Y, %H:%M").to_string(),
+        })
+    })
+    .collect();
+    let layouts: Vec<serde_json::Value> = pursuit_text::tailor::LAYOUTS
+        .iter()
+        .map(|l| serde_json::json!({"lang": l.lang, "name": l.name}))
+        .collect();
     Ok(render(
         "job.html",
         StatusCode::OK,
         context! {
             page => "jobs",
             documents => template_value(&documents),
+            optimizations => template_value(&optimizations),
+            layouts => template_value(&layouts),
             can_tailor => matched.is_some(),
             user => user.view(),
             csrf => user.csrf(),

@@ -133,7 +133,7 @@ both_backends! {
         let token = api_token(&app, &ana, "cv").await.1;
         let posting = add_posting(&app, &token, ACCOUNTANT).await;
         let html = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
-        assert!(html.contains("A CV and a cover letter for this job") && !html.contains("Tailor my CV for this job"), "no resume yet: {html}");
+        assert!(html.contains("A CV and a cover letter for this job") && !html.contains("Tailor my CV and show what to change"), "no resume yet: {html}");
         let empty = page(&app, "/documents", Some(cookie)).await.text().await.unwrap();
         assert!(empty.contains("No documents yet"));
 
@@ -177,6 +177,23 @@ both_backends! {
         let removed = form(&app, &format!("{at}/delete"), Some(cookie), &[("csrf", csrf)]).await;
         assert_eq!(location(&removed), format!("/jobs/{posting}"));
         assert_eq!(page(&app, &at, Some(cookie)).await.status(), StatusCode::NOT_FOUND);
+
+        // The job page's button: the report of what to change, with the CV to check.
+        let job = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
+        assert!(job.contains("Tailor my CV and show what to change") && job.contains("العربية"), "{job}");
+        let made = form(&app, &format!("/jobs/{posting}/optimize"), Some(cookie), &[("csrf", csrf), ("desired_output_lang", "")]).await;
+        let report = location(&made).to_owned();
+        assert!(report.starts_with("/optimizations/"), "{report}");
+        let html = page(&app, &report, Some(cookie)).await.text().await.unwrap();
+        for words in ["What you could change, and why", "NetSuite", "your resume as written", "What tailoring changed", "Check, edit and export it"] {
+            assert!(html.contains(words), "{words}: {html}");
+        }
+        let job = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
+        assert!(job.contains(&format!(r#"href="{report}""#)), "the job lists its report");
+        let wrong = form(&app, &format!("/jobs/{posting}/optimize"), Some(cookie), &[("csrf", csrf), ("desired_output_lang", "klingon")]).await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        assert_eq!(page(&app, &report, Some(bob.cookie.as_str())).await.status(), StatusCode::NOT_FOUND);
     }
 }
 
@@ -299,5 +316,92 @@ both_backends! {
         let english = add_posting(&app, &token, ACCOUNTANT).await;
         let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{english}/cv"), None).await, "application/json").await;
         assert!(cv["report"]["language_note"].is_null());
+    }
+}
+
+const ARABIC_RESUME: &str = "سارة أحمد
+محاسبة
+sara@example.org
+
+الخبرة العملية
+محاسبة | شركة النور | يناير 2018 - حتى الآن
+- إعداد القيود اليومية والتسويات الحسابية للدفتر العام
+- إدارة الإغلاق الشهري للحسابات
+
+المهارات
+Microsoft Excel
+";
+
+both_backends! {
+    async fn an_optimization_reports_what_to_change_and_keeps_its_languages(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "optimize").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        let path = format!("/api/v1/jobs/{posting}/optimize");
+        assert_eq!(send(&app, &token, "POST", &path, Some(json!({}))).await.status(), StatusCode::CONFLICT, "no resume yet");
+        let english = add_resume(&app, &token, RESUME).await;
+
+        let created = send(&app, &token, "POST", &path, Some(json!({}))).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let location = created.headers()["location"].to_str().unwrap().to_owned();
+        let made = json_body(created, "application/json").await;
+        assert_eq!((made["cached"].as_bool(), made["job_id"].as_str()), (Some(false), Some(posting.as_str())));
+        assert_eq!(made["resume_version_id"], english.as_str());
+        assert_eq!((made["resume_lang"].as_str(), made["jd_lang"].as_str(), made["desired_output_lang"].as_str()), (Some("en"), Some("en"), Some("en")));
+        assert!(made["score"].as_i64().unwrap() <= 100 && made["score_after"].as_i64().is_some());
+        // NetSuite is asked for and not shown: named with the posting's line, never added.
+        let items = made["report"]["items"].as_array().unwrap();
+        let netsuite = items.iter().find(|a| a["evidence"]["posting"].as_str().unwrap().contains("NetSuite")).unwrap_or_else(|| panic!("{items:#?}"));
+        assert_eq!((netsuite["area"].as_str(), netsuite["evidence"]["resume"].as_str()), (Some("required_skills"), None));
+        assert!(netsuite["what"].as_str().unwrap().ends_with("If it is not, leave it out: Pursuit will not add it for you."));
+        assert!(items.windows(2).all(|w| w[0]["points"].as_f64() >= w[1]["points"].as_f64()));
+        let preview = made["preview_md"].as_str().unwrap();
+        assert!(preview.contains("## Experience") && !preview.contains("NetSuite"), "{preview}");
+        assert!(made["change_log"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("NetSuite")));
+        // The CV is a document to check and export.
+        let cv = json_body(send(&app, &token, "GET", &format!("/api/v1/documents/{}", made["document_id"].as_str().unwrap()), None).await, "application/json").await;
+        assert_eq!((cv["body"].as_str(), cv["blocking"].as_u64()), (Some(preview), Some(0)));
+        assert_eq!(json_body(send(&app, &token, "GET", &location, None).await, "application/json").await["id"], made["id"]);
+
+        // The same inputs answer the same result; `fresh` makes another.
+        let again = send(&app, &token, "POST", &path, Some(json!({}))).await;
+        assert_eq!(again.status(), StatusCode::OK);
+        let again = json_body(again, "application/json").await;
+        assert_eq!((again["id"].as_str(), again["cached"].as_bool()), (made["id"].as_str(), Some(true)));
+        let fresh = send(&app, &token, "POST", &path, Some(json!({"fresh": true}))).await;
+        assert_eq!(fresh.status(), StatusCode::CREATED);
+
+        // Laid out in Arabic from English material: the headings follow, the words stay, and it says so.
+        let arabic = json_body(send(&app, &token, "POST", &path, Some(json!({"desired_output_lang": "ar"}))).await, "application/json").await;
+        let preview = arabic["preview_md"].as_str().unwrap();
+        assert!(preview.contains("## الخبرة العملية") && preview.contains("Prepared monthly journal entries"), "{preview}");
+        assert!(arabic["report"]["language_note"].as_str().unwrap().contains("You asked for Arabic and your material is in English"), "{arabic:#}");
+        let cv = json_body(send(&app, &token, "GET", &format!("/api/v1/documents/{}", arabic["document_id"].as_str().unwrap()), None).await, "application/json").await;
+        assert_eq!(cv["blocking"], 0, "layout words are no claims: {:#}", cv["claims"]);
+
+        // With a version written in Arabic, that one is read, though English stays active.
+        let written = add_resume(&app, &token, ARABIC_RESUME).await;
+        assert_eq!(send(&app, &token, "POST", &format!("/api/v1/resume/versions/{english}/activate"), None).await.status(), StatusCode::OK);
+        let own = json_body(send(&app, &token, "POST", &path, Some(json!({"desired_output_lang": "AR"}))).await, "application/json").await;
+        assert_eq!((own["resume_version_id"].as_str(), own["resume_lang"].as_str()), (Some(written.as_str()), Some("ar")), "{own:#}");
+        assert!(own["preview_md"].as_str().unwrap().contains("إعداد القيود اليومية"), "{own:#}");
+        assert!(own["report"]["version_note"].as_str().is_some(), "{own:#}");
+        assert!(own["report"]["language_note"].as_str().unwrap().starts_with("The posting is in English and your material is in Arabic"), "{own:#}");
+
+        for (body, pointer) in [(json!({"desired_output_lang": "xx"}), "desired_output_lang"), (json!({"fresh": "yes"}), ""), (json!({"other": 1}), "")] {
+            let refused = send(&app, &token, "POST", &path, Some(body.clone())).await;
+            assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(json_body(refused, "application/problem+json").await.to_string().contains(pointer));
+        }
+        let list = json_body(send(&app, &token, "GET", &format!("/api/v1/jobs/{posting}/optimizations"), None).await, "application/json").await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 4, "the cached answer is not a new result");
+
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        let bob_token = api_token(&app, &bob, "optimize").await.1;
+        for (method, path) in [("GET", location.clone()), ("GET", format!("/api/v1/jobs/{posting}/optimizations")), ("POST", path.clone())] {
+            let body = (method == "POST").then(|| json!({}));
+            assert_eq!(send(&app, &bob_token, method, &path, body).await.status(), StatusCode::NOT_FOUND, "{method} {path}");
+        }
     }
 }

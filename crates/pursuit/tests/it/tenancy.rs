@@ -39,6 +39,7 @@ enum Fixture {
     AiProvider,
     Project,
     Document,
+    Optimization,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -185,6 +186,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Fixture::Posting,
             Some(json!({ "instructions": "Shorter." })),
         ),
+        ("post", "/api/v1/jobs/{id}/optimize") => Access::ById(Fixture::Posting, Some(json!({}))),
+        ("get", "/api/v1/jobs/{id}/optimizations") => Access::ById(Fixture::Posting, None),
+        ("get", "/api/v1/optimizations/{id}") => Access::ById(Fixture::Optimization, None),
         ("get", "/api/v1/applications/{id}/materials") => Access::ById(Fixture::Application, None),
         ("put", "/api/v1/applications/{id}/materials") => {
             Access::ById(Fixture::Application, Some(json!({})))
@@ -294,9 +298,12 @@ both_backends! {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert!(!alice_document.is_empty(), "Alice's CV was not made");
+        let alice_o: Value = app.client.post(app.url(&format!("/api/v1/jobs/{alice_posting}/optimize"))).bearer_auth(&alice_secret)
+            .json(&json!({})).send().await.unwrap().json().await.unwrap();
+        let alice_optimization = alice_o["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str()];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str()];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -313,6 +320,7 @@ both_backends! {
             Fixture::AiProvider => "alice-provider",
             Fixture::Project => alice_project.as_str(),
             Fixture::Document => alice_document.as_str(),
+            Fixture::Optimization => alice_optimization.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;

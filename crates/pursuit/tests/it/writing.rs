@@ -212,6 +212,20 @@ both_backends! {
         assert_eq!(no_letter.status(), StatusCode::NOT_FOUND);
         let bad_kind = send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/refine"), Some(json!({"instructions": "Shorter.", "kind": "memo"}))).await;
         assert_eq!(bad_kind.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // A CV that belongs to an optimization report: its rewrite is a new version of the
+        // report, naming the one it came from, with the instructions and the writer.
+        let report = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/optimize"), Some(json!({}))).await, "application/json").await;
+        let cv_of_report = report["document_id"].as_str().unwrap();
+        let refined = send(&app, &token, "POST", &format!("/api/v1/documents/{cv_of_report}/refine"), Some(json!({"instructions": "Lead with the month-end close."}))).await;
+        assert_eq!(refined.status(), StatusCode::CREATED);
+        let refined_id = json_body(refined, "application/json").await["id"].as_str().unwrap().to_owned();
+        let versions = json_body(send(&app, &token, "GET", &format!("/api/v1/jobs/{posting}/optimizations"), None).await, "application/json").await;
+        let newest = &versions["items"][0];
+        assert_eq!((newest["refined_from"].as_str(), newest["document_id"].as_str()), (report["id"].as_str(), Some(refined_id.as_str())), "{versions:#}");
+        assert_eq!((newest["instructions"].as_str(), newest["provider"].as_str()), (Some("Lead with the month-end close."), Some("writer")));
+        assert_eq!(newest["score"], report["score"]);
+        assert!(newest["preview_md"].as_str().unwrap().starts_with("# Ana Lima\n\n## Experience"));
     }
 }
 
