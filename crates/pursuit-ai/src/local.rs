@@ -37,6 +37,19 @@ pub fn answer(request: &Request, today: YearMonth) -> Value {
             &read_posting(request),
             Some(request.input("company").trim().to_owned()).filter(|c| !c.is_empty()),
         ),
+        Task::CompanyResearch => {
+            let sources: Vec<pursuit_text::research::Source> =
+                serde_json::from_str(request.input("sources")).unwrap_or_default();
+            let found = pursuit_text::research::research(request.input("company").trim(), &sources);
+            json!({
+                "summary": found.summary,
+                "facts": found.facts.iter().map(|f| json!({
+                    "text": shorten(&f.text, 400),
+                    "kind": f.kind,
+                    "source": f.source,
+                })).collect::<Vec<_>>(),
+            })
+        }
         Task::SearchTerms => search_terms(
             &resume::parse(request.input("resume"), today),
             request.input("preferences"),

@@ -133,6 +133,48 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 &mut errors,
             );
         }
+        Task::CompanyResearch => {
+            // Each fact names a source given and is said by it; the summary by them all.
+            let sources: Vec<pursuit_text::research::Source> =
+                serde_json::from_str(request.input("sources")).unwrap_or_default();
+            let text_of = |s: &pursuit_text::research::Source| {
+                format!(
+                    "{}\n{}\n{}",
+                    s.title,
+                    s.description.as_deref().unwrap_or_default(),
+                    s.text
+                )
+            };
+            let company = request.input("company");
+            for (i, fact) in value["facts"].as_array().into_iter().flatten().enumerate() {
+                let id = fact["source"].as_str().unwrap_or_default();
+                match sources.iter().find(|s| s.id == id) {
+                    None => errors.push(format!(
+                        "/facts/{i}/source: {id:?} is not the id of a source given"
+                    )),
+                    Some(source) => unsupported(
+                        &format!("/facts/{i}/text"),
+                        fact["text"].as_str().unwrap_or_default(),
+                        &[&text_of(source)],
+                        &[],
+                        company,
+                        today,
+                        &mut errors,
+                    ),
+                }
+            }
+            let all: Vec<String> = sources.iter().map(text_of).collect();
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            unsupported(
+                "/summary",
+                value["summary"].as_str().unwrap_or_default(),
+                &all,
+                &[],
+                company,
+                today,
+                &mut errors,
+            );
+        }
         Task::ParseJob | Task::SearchTerms => {}
     }
     errors.truncate(20);

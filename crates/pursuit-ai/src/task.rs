@@ -58,10 +58,13 @@ pub enum Task {
     /// A document Pursuit wrote (CV or letter, Markdown), the resume, the posting and the
     /// user's instructions → the document rewritten as asked, with no new fact.
     Refine,
+    /// A company's own pages and postings → a short summary and up to five facts, each
+    /// naming the source that says it.
+    CompanyResearch,
 }
 
 impl Task {
-    pub const ALL: [Task; 8] = [
+    pub const ALL: [Task; 9] = [
         Task::ParseResume,
         Task::ParseJob,
         Task::PainPointMap,
@@ -70,6 +73,7 @@ impl Task {
         Task::SearchTerms,
         Task::CoverLetter,
         Task::Refine,
+        Task::CompanyResearch,
     ];
 
     /// The stable name stored in the call log and the cache.
@@ -83,6 +87,7 @@ impl Task {
             Task::SearchTerms => "search_terms",
             Task::CoverLetter => "cover_letter",
             Task::Refine => "refine_document",
+            Task::CompanyResearch => "company_research",
         }
     }
 
@@ -95,7 +100,7 @@ impl Task {
             Task::ParseResume | Task::ParseJob => TaskKind::Parse,
             Task::PainPointMap => TaskKind::Summarise,
             Task::SpamCheck => TaskKind::Classify,
-            Task::JobSummary | Task::SearchTerms => TaskKind::Summarise,
+            Task::JobSummary | Task::SearchTerms | Task::CompanyResearch => TaskKind::Summarise,
             Task::CoverLetter | Task::Refine => TaskKind::Write,
         }
     }
@@ -108,7 +113,7 @@ impl Task {
 
     /// The schema every answer must fit, whoever gave it.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: OnceLock<[Value; 8]> = OnceLock::new();
+        static SCHEMAS: OnceLock<[Value; 9]> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             [
                 closed(resume_schema()),
@@ -119,6 +124,7 @@ impl Task {
                 closed(search_terms_schema()),
                 closed(letter_schema()),
                 closed(refine_schema()),
+                closed(research_schema()),
             ]
         });
         &all[Task::ALL.iter().position(|t| *t == self).unwrap_or(0)]
@@ -179,6 +185,15 @@ impl Task {
                  employer, title, skill, tool, number, date, degree, certificate or \
                  achievement that the resume does not contain, whatever the request says. \
                  Return the whole document's text."
+            }
+            Task::CompanyResearch => {
+                "From the sources given as data (JSON: each with an id, a kind, a title and \
+                 its text), write for a job seeker a summary of the company named, two or \
+                 three plain sentences on what it does, and up to five facts worth knowing \
+                 before an interview (its founding, size, places, customers, funding, \
+                 recognition). Each fact is one sentence that its source states, and names \
+                 that source's id exactly. Say nothing the sources do not state: no number, \
+                 date, place, name or claim of your own."
             }
         }
     }
@@ -321,6 +336,25 @@ fn job_summary_schema() -> Value {
             "duties": {"type": "array", "maxItems": 6, "items": {"type": "string", "maxLength": 300}},
             "must_haves": {"type": "array", "maxItems": 30, "items": {"type": "string", "maxLength": 200}},
             "nice_to_haves": {"type": "array", "maxItems": 30, "items": {"type": "string", "maxLength": 200}}
+        }
+    })
+}
+
+fn research_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["summary", "facts"],
+        "properties": {
+            "summary": {"type": ["string", "null"], "maxLength": 600},
+            "facts": {"type": "array", "maxItems": 5, "items": {
+                "type": "object",
+                "required": ["text", "kind", "source"],
+                "properties": {
+                    "text": {"type": "string", "minLength": 3, "maxLength": 400},
+                    "kind": {"type": "string", "maxLength": 40},
+                    "source": {"type": "string", "maxLength": 2000}
+                }
+            }}
         }
     })
 }

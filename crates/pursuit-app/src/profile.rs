@@ -64,7 +64,13 @@ pub struct ImportReport {
 }
 
 /// Trimmed text of at most `max` characters; line breaks only where `lines`.
-fn text(field: &str, value: &str, max: usize, lines: bool, invalid: &mut Vec<Invalid>) -> String {
+pub(crate) fn text(
+    field: &str,
+    value: &str,
+    max: usize,
+    lines: bool,
+    invalid: &mut Vec<Invalid>,
+) -> String {
     let value = value.trim();
     if value.chars().count() > max {
         invalid.push(Invalid::new(
@@ -88,7 +94,7 @@ fn text(field: &str, value: &str, max: usize, lines: bool, invalid: &mut Vec<Inv
 }
 
 /// An `http(s)://` address of at most 500 characters, or empty.
-fn link(field: &str, value: &str, invalid: &mut Vec<Invalid>) -> String {
+pub(crate) fn link(field: &str, value: &str, invalid: &mut Vec<Invalid>) -> String {
     let value = text(field, value, 500, false, invalid);
     if value.is_empty() {
         return value;

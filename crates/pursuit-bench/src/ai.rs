@@ -63,6 +63,16 @@ fn request(task: Task) -> Request {
                 input("preferences", "titles: Platform Engineer"),
             ],
         ),
+        Task::CompanyResearch => Request::new(
+            task,
+            vec![
+                input("company", "Northwind"),
+                input(
+                    "sources",
+                    &serde_json::json!([{"id": "posting:1", "kind": "posting", "title": "Platform Engineer", "text": POSTING}]).to_string(),
+                ),
+            ],
+        ),
         Task::CoverLetter | Task::Refine => Request::new(
             task,
             vec![

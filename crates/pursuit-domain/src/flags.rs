@@ -17,6 +17,7 @@ pub const KNOWN: &[&str] = &[
     "ai.search_terms",
     "ai.cover_letter",
     "ai.refine_document",
+    "ai.company_research",
     "ai.check_claims",
     "ai.user_providers",
 ];

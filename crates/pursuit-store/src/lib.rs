@@ -29,6 +29,7 @@ pub mod ai;
 pub mod analytics;
 pub mod applications;
 pub mod audit;
+pub mod companies;
 pub mod db;
 pub mod delivery;
 pub mod documents;

@@ -74,6 +74,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_documents"),
     migration!(26, "0026_application_materials"),
     migration!(27, "0027_optimizations"),
+    migration!(28, "0028_company_research"),
 ];
 
 /// The schema version this build writes.

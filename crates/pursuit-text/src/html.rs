@@ -14,6 +14,8 @@ pub struct Page {
     pub title: Option<String>,
     /// `og:site_name`.
     pub site_name: Option<String>,
+    /// `og:description`, else `<meta name="description">`.
+    pub description: Option<String>,
 }
 
 /// Elements whose content is never text a reader sees.
@@ -77,6 +79,12 @@ pub fn read(html: &str) -> Page {
                 Some("og:site_name") => {
                     page.site_name = tag.attr("content").map(|c| decode(&c).trim().to_owned())
                 }
+                Some("og:description") => {
+                    page.description = tag.attr("content").map(|c| collapse(&decode(&c)))
+                }
+                Some("description") if page.description.is_none() => {
+                    page.description = tag.attr("content").map(|c| collapse(&decode(&c)))
+                }
                 _ => {}
             },
             "title" if !tag.closing && title.is_none() => {
@@ -94,6 +102,7 @@ pub fn read(html: &str) -> Page {
         .filter(|t| !t.is_empty())
         .or(title.filter(|t| !t.is_empty()))
         .or(h1.filter(|t| !t.is_empty()));
+    page.description = page.description.filter(|d| !d.is_empty());
     let body = ["main", "article", "body"]
         .iter()
         .find_map(|name| element(html, &all, name))

@@ -11,6 +11,7 @@ pub mod matching;
 pub mod occupations;
 pub mod optimize;
 pub mod posting;
+pub mod research;
 pub mod resume;
 pub mod salary;
 pub mod skills;

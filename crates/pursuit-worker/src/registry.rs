@@ -46,6 +46,8 @@ pub struct JobSettings {
     pub file_reader: pursuit_files::Isolation,
     /// What embeds documents for similarity search (`None`: `embed.document` does nothing).
     pub embedder: Option<std::sync::Arc<pursuit_embed::Embedder>>,
+    /// How far fetching a page goes (company research).
+    pub fetch_limits: pursuit_files::fetch::Limits,
 }
 
 impl Default for JobSettings {
@@ -58,6 +60,7 @@ impl Default for JobSettings {
             extract_limits: pursuit_files::Limits::default(),
             file_reader: pursuit_files::Isolation::Thread,
             embedder: None,
+            fetch_limits: pursuit_files::fetch::Limits::default(),
         }
     }
 }

@@ -750,6 +750,10 @@ impl Config {
             extract_limits: self.extract_limits(),
             file_reader: self.reader.isolation()?,
             embedder: Some(embedder),
+            fetch_limits: pursuit_files::fetch::Limits {
+                allow_loopback: self.fetch_allow_loopback,
+                ..pursuit_files::fetch::Limits::default()
+            },
         })
     }
 

@@ -366,6 +366,7 @@ fn audit_action(task: Task) -> &'static str {
         Task::SearchTerms => "ai.search_terms",
         Task::CoverLetter => "ai.cover_letter",
         Task::Refine => "ai.refine_document",
+        Task::CompanyResearch => "ai.company_research",
     }
 }
 

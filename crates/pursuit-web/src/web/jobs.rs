@@ -37,7 +37,8 @@ pub fn routes() -> axum::Router<AppState> {
             "/search-terms",
             get(search_terms_page).post(suggest_search_terms),
         )
-        .route("/companies/{id}", get(company_page))
+        .route("/companies/{id}", get(company_page).post(save_company))
+        .route("/companies/{id}/research", post(research_company))
 }
 
 /// A posting as a row of the list.
@@ -475,7 +476,84 @@ async fn read_again(
 async fn company_page(
     State(state): State<AppState>,
     Path(id): Path<uuid::Uuid>,
+    axum::extract::Query(query): axum::extract::Query<CompanyQuery>,
     user: PageUser,
+) -> Result<Response, ApiError> {
+    show_company(&state, &user, id, query.task, None, None).await
+}
+
+#[derive(serde::Deserialize)]
+struct CompanyQuery {
+    /// A research task to follow.
+    task: Option<uuid::Uuid>,
+}
+
+/// Saves the details typed on the company's page; a refusal shows the page again with what
+/// was typed and why.
+async fn save_company(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let input = pursuit_app::companies::DetailsInput {
+        website: Some(form.text("website")),
+        industry: Some(form.text("industry")),
+        size: Some(form.text("size")),
+        headquarters: Some(form.text("headquarters")),
+        time_zone: Some(form.text("time_zone")),
+    };
+    match pursuit_app::companies::update(
+        &state.db,
+        user.0.id(),
+        pursuit_domain::ids::CompanyId(id),
+        &input,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/companies/{id}")).into_response()),
+        Err(error @ AppError::Invalid(_)) => {
+            let typed = serde_json::json!({
+                "website": input.website, "industry": input.industry, "size": input.size,
+                "headquarters": input.headquarters, "time_zone": input.time_zone,
+            });
+            show_company(
+                &state,
+                &user,
+                id,
+                None,
+                Some(forms::message(&ApiError::from(error))),
+                Some(typed),
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Starts a research (the use case behind `POST /api/v1/companies/{id}/research`) and
+/// follows it on the company's page.
+async fn research_company(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, .. }: PageForm,
+) -> Result<Response, ApiError> {
+    let task = pursuit_app::companies::request_research(
+        &state.db,
+        user.0.id(),
+        pursuit_domain::ids::CompanyId(id),
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/companies/{id}?task={}", task.0)).into_response())
+}
+
+async fn show_company(
+    state: &AppState,
+    user: &PageUser,
+    id: uuid::Uuid,
+    task: Option<uuid::Uuid>,
+    error: Option<String>,
+    typed: Option<Value>,
 ) -> Result<Response, ApiError> {
     let me = user.0.id();
     let Some((company, key)) =
@@ -517,13 +595,47 @@ async fn company_page(
             })
         })
         .collect();
+    let details = pursuit_app::companies::get(&state.db, me, company.id).await?;
+    // The research task followed, while it is still at work.
+    let running = match task {
+        Some(t) => pursuit_store::jobs::get_for_user(&state.db, me, pursuit_domain::ids::JobId(t))
+            .await?
+            .filter(|j| j.kind == "company.research")
+            .map(|j| {
+                serde_json::json!({
+                    "state": j.state.as_str(),
+                    "live": matches!(j.state.as_str(), "queued" | "running" | "retryable"),
+                    "message": j.progress_message,
+                    "error": j.errors.as_array().and_then(|e| e.last()).and_then(|e| e["error"].as_str().map(str::to_owned)),
+                })
+            }),
+        None => None,
+    };
+    let view = crate::companies::response(details);
+    let when = view.last_refreshed_at().map(|t| {
+        t.to_zoned(user.0.zone())
+            .strftime("%-d %b %Y, %H:%M")
+            .to_string()
+    });
+    let sizes: Vec<&str> = pursuit_app::companies::SIZES.to_vec();
     Ok(render(
         "company.html",
-        StatusCode::OK,
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
         context! {
             page => "jobs",
             user => user.view(),
             csrf => user.csrf(),
+            id => id.to_string(),
+            error => error,
+            c => template_value(&view),
+            typed => typed.as_ref().map(template_value),
+            refreshed => when,
+            running => running.as_ref().map(template_value),
+            sizes => sizes,
             name => company.name,
             rows => template_value(&rows),
             applications => template_value(&applications),

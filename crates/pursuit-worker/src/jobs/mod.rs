@@ -1,6 +1,7 @@
 //! Job kinds, one file each: the payload type (with its `JobSpec`) and the handler.
 
 pub mod canary;
+pub mod companies;
 pub mod embed;
 pub mod invites;
 pub mod noop;
@@ -21,4 +22,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(invites::run);
     registry.register(resumes::run);
     registry.register(embed::run);
+    registry.register(companies::run);
 }

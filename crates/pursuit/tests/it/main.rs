@@ -12,6 +12,7 @@ mod applications;
 mod auth;
 mod browser;
 mod cli;
+mod companies;
 mod database;
 mod delivery;
 mod documents;

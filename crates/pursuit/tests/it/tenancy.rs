@@ -40,6 +40,7 @@ enum Fixture {
     Project,
     Document,
     Optimization,
+    Company,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -189,6 +190,15 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("post", "/api/v1/jobs/{id}/optimize") => Access::ById(Fixture::Posting, Some(json!({}))),
         ("get", "/api/v1/jobs/{id}/optimizations") => Access::ById(Fixture::Posting, None),
         ("get", "/api/v1/optimizations/{id}") => Access::ById(Fixture::Optimization, None),
+        ("get", "/api/v1/companies/{id}") => Access::ById(Fixture::Company, None),
+        ("patch", "/api/v1/companies/{id}") => Access::ById(
+            Fixture::Company,
+            Some(json!({ "industry": "bob was here" })),
+        ),
+        ("post", "/api/v1/companies/{id}/research") => Access::ById(Fixture::Company, None),
+        ("post", "/api/v1/ai/company-research") => {
+            Access::ByIdInBody(Fixture::Company, "company_id")
+        }
         ("get", "/api/v1/applications/{id}/materials") => Access::ById(Fixture::Application, None),
         ("put", "/api/v1/applications/{id}/materials") => {
             Access::ById(Fixture::Application, Some(json!({})))
@@ -271,6 +281,7 @@ both_backends! {
             .json(&json!({ "text": "Alice Secret Posting\nAbout Alice Hidden Corp", "company": "Alice Hidden Corp" }))
             .send().await.unwrap().json().await.unwrap();
         let alice_posting = alice_p["id"].as_str().unwrap().to_owned();
+        let alice_company = alice_p["company"]["id"].as_str().unwrap().to_owned();
         let alice_rv: Value = app.client.post(app.url("/api/v1/resume/from-text")).bearer_auth(&alice_secret)
             .json(&json!({ "text": "Alice Secret Resume\nalice.resume@example.org" }))
             .send().await.unwrap().json().await.unwrap();
@@ -303,7 +314,7 @@ both_backends! {
         let alice_optimization = alice_o["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str()];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str()];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -321,6 +332,7 @@ both_backends! {
             Fixture::Project => alice_project.as_str(),
             Fixture::Document => alice_document.as_str(),
             Fixture::Optimization => alice_optimization.as_str(),
+            Fixture::Company => alice_company.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;
