@@ -86,6 +86,10 @@ pub struct Sources {
     /// Names a text may write out whole without claiming anything in them: the role
     /// applied for and the company written to (`with_names`).
     names: Vec<String>,
+    /// The text speaks to the user ("you", an assistant's answer), not for them.
+    to_user: bool,
+    /// The skills the context names (read when `to_user`).
+    context_skills: HashSet<&'static str>,
 }
 
 fn squash(text: &str) -> String {
@@ -170,6 +174,8 @@ impl Sources {
             titles,
             total_years,
             names: Vec::new(),
+            to_user: false,
+            context_skills: HashSet::new(),
         }
     }
 
@@ -181,6 +187,18 @@ impl Sources {
             .iter()
             .map(|n| n.trim().to_owned())
             .filter(|n| n.chars().count() >= 2)
+            .collect();
+        self
+    }
+
+    /// For a text that speaks to the user (an assistant's answer): "you" is the user, whose
+    /// claims are checked; what the writer says of itself ("I can help") claims nothing.
+    pub fn spoken_to_the_user(mut self) -> Sources {
+        self.to_user = true;
+        self.context_skills = taxonomy()
+            .find(&self.context)
+            .into_iter()
+            .map(|m| m.id)
             .collect();
         self
     }
@@ -198,7 +216,14 @@ impl Sources {
         let mut claims = Vec::new();
         for sentence in sentences(text) {
             let body = &text[sentence.start..sentence.end];
-            let about = about(body, sentence.bullet);
+            let about = match about(body, sentence.bullet) {
+                // Speaking to the user, "you" is them, "I" is the writer, and a sentence
+                // about neither (the posting, the market) claims nothing of the user; a
+                // bullet is a line offered for their resume, so it is theirs.
+                About::Reader | About::Both if self.to_user => About::User,
+                About::User if self.to_user && !sentence.bullet => About::Reader,
+                other => other,
+            };
             if about == About::Reader {
                 continue;
             }
@@ -216,6 +241,9 @@ impl Sources {
             // names, they wrote it (a copied bullet whose employer or figure the resume's
             // reader did not pick out as such).
             let own = self.holds_sentence(body);
+            // Speaking to the user, a sentence that says they lack what the posting asks
+            // ("your resume does not show NetSuite") names it without claiming it.
+            let denied = self.to_user && denies(body);
             for mut claim in dedupe(found) {
                 claim.start += sentence.start;
                 claim.end += sentence.start;
@@ -225,6 +253,21 @@ impl Sources {
                 } else if !claim.supported && self.in_a_name(text, claim.start, claim.end) {
                     claim.supported = true;
                     claim.reason = "part of the role's or the company's name".to_owned();
+                } else if !claim.supported
+                    && denied
+                    && matches!(
+                        claim.kind,
+                        ClaimKind::Skill | ClaimKind::Certification | ClaimKind::Degree
+                    )
+                    && (self.context.contains(&squash(&claim.words))
+                        || taxonomy()
+                            .lookup(&claim.words)
+                            .is_some_and(|s| self.context_skills.contains(s.id)))
+                {
+                    claim.supported = true;
+                    claim.reason =
+                        "named as something the posting asks for and you do not show, not claimed"
+                            .to_owned();
                 }
                 claims.push(claim);
             }
@@ -520,6 +563,17 @@ const FIRST_PERSON: &[&str] = &[
     "i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself",
 ];
 const SECOND_PERSON: &[&str] = &["you", "your", "you're", "yours", "you've", "you'll"];
+
+/// Words that deny what follows: "does not show", "no", "without", "missing".
+const DENIALS: &[&str] = &[
+    "not", "no", "never", "without", "lack", "lacks", "missing", "doesn't", "don't", "isn't",
+    "aren't", "haven't", "hasn't", "nothing", "none", "neither", "nor", "gap", "gaps",
+];
+
+fn denies(body: &str) -> bool {
+    body.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .any(|w| DENIALS.contains(&w.to_lowercase().replace('\u{2019}', "'").as_str()))
+}
 
 fn about(body: &str, bullet: bool) -> About {
     let words: Vec<String> = body
@@ -1478,6 +1532,59 @@ mod tests {
         ] {
             assert_eq!(flagged(text), [], "{text}");
         }
+    }
+
+    #[test]
+    fn spoken_to_the_user_you_is_the_user() {
+        let sources = Sources::new(
+            &[RESUME],
+            &["Acme Cloud is hiring a Platform Engineer who knows Terraform"],
+            YearMonth {
+                year: 2026,
+                month: Some(12),
+            },
+        )
+        .spoken_to_the_user();
+        let words = |text: &str| -> Vec<String> {
+            unsupported(&sources.check(text))
+                .into_iter()
+                .map(|c| c.words.clone())
+                .collect()
+        };
+        // An assistant's answer: "you" is the user, and what it says of them is checked.
+        assert_eq!(
+            words("You led the audit team at Deloitte and hold a CKAD."),
+            ["Deloitte", "CKAD"]
+        );
+        assert_eq!(
+            words("You cut CI build times by 42% at Northwind Logistics."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            words("You cut CI build times by 90% at Northwind Logistics."),
+            ["90%"]
+        );
+        // Saying the user lacks what the posting asks names it, never claims it; saying
+        // they have it is a claim.
+        assert_eq!(
+            words("Acme Cloud asks for Terraform, and your resume does not show it."),
+            Vec::<String>::new()
+        );
+        assert_eq!(words("You know Terraform well."), ["Terraform"]);
+        // The posting asks for "Terraform"; named in full, it is still the posting's.
+        assert_eq!(
+            words("You do not show HashiCorp Terraform yet."),
+            Vec::<String>::new()
+        );
+        // A sentence about neither the user nor the writer claims nothing of the user; a
+        // bullet offered for the resume is the user's.
+        assert_eq!(words("The match is 59 of 100."), Vec::<String>::new());
+        assert_eq!(words("- Cut CI build times by 90% with Bazel"), ["90%"]);
+        // What the assistant says of itself claims nothing about the user.
+        assert_eq!(words("I can help you prepare."), Vec::<String>::new());
+        // The same text written for the user (a letter to a reader) reads "you" as the
+        // reader: unchecked.
+        assert_eq!(flagged("You led the audit team at Deloitte."), []);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! Model output is data: nothing in this crate acts on it.
 
 pub mod anthropic;
+mod chat;
 pub mod guard;
 pub mod guard_eval;
 pub mod guarded;

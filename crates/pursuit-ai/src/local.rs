@@ -50,6 +50,7 @@ pub fn answer(request: &Request, today: YearMonth) -> Value {
                 })).collect::<Vec<_>>(),
             })
         }
+        Task::Chat => json!({"text": crate::chat::answer(request, today)}),
         Task::SearchTerms => search_terms(
             &resume::parse(request.input("resume"), today),
             request.input("preferences"),

@@ -32,10 +32,17 @@ fn unsupported(
     errors: &mut Vec<String>,
 ) {
     let names: Vec<&str> = names.lines().collect();
-    for claim in Sources::new(material, context, today)
-        .with_names(&names)
-        .check(text)
-    {
+    report(
+        field,
+        &Sources::new(material, context, today).with_names(&names),
+        text,
+        errors,
+    );
+}
+
+/// The claims of `text` that `sources` do not support, as errors of `field`.
+fn report(field: &str, sources: &Sources, text: &str, errors: &mut Vec<String>) {
+    for claim in sources.check(text) {
         if !claim.supported {
             errors.push(format!(
                 "{field}: {:?} is not supported by the data ({}); leave it out",
@@ -172,6 +179,28 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 &[],
                 company,
                 today,
+                &mut errors,
+            );
+        }
+        Task::Chat => {
+            // Facts about the user ("you") only from the material; the posting, the
+            // question and the conversation may be named, not claimed.
+            let names: Vec<&str> = request.input("role").lines().collect();
+            let sources = Sources::new(
+                &[request.input("resume")],
+                &[
+                    request.input("job description"),
+                    request.input("question"),
+                    request.input("conversation"),
+                ],
+                today,
+            )
+            .with_names(&names)
+            .spoken_to_the_user();
+            report(
+                "/text",
+                &sources,
+                value["text"].as_str().unwrap_or_default(),
                 &mut errors,
             );
         }

@@ -61,10 +61,14 @@ pub enum Task {
     /// A company's own pages and postings → a short summary and up to five facts, each
     /// naming the source that says it.
     CompanyResearch,
+    /// The user's material, a posting (when the conversation has one), the conversation so
+    /// far and a question → an answer that states about the user only what the material
+    /// says.
+    Chat,
 }
 
 impl Task {
-    pub const ALL: [Task; 9] = [
+    pub const ALL: [Task; 10] = [
         Task::ParseResume,
         Task::ParseJob,
         Task::PainPointMap,
@@ -74,6 +78,7 @@ impl Task {
         Task::CoverLetter,
         Task::Refine,
         Task::CompanyResearch,
+        Task::Chat,
     ];
 
     /// The stable name stored in the call log and the cache.
@@ -88,6 +93,7 @@ impl Task {
             Task::CoverLetter => "cover_letter",
             Task::Refine => "refine_document",
             Task::CompanyResearch => "company_research",
+            Task::Chat => "chat",
         }
     }
 
@@ -101,7 +107,7 @@ impl Task {
             Task::PainPointMap => TaskKind::Summarise,
             Task::SpamCheck => TaskKind::Classify,
             Task::JobSummary | Task::SearchTerms | Task::CompanyResearch => TaskKind::Summarise,
-            Task::CoverLetter | Task::Refine => TaskKind::Write,
+            Task::CoverLetter | Task::Refine | Task::Chat => TaskKind::Write,
         }
     }
 
@@ -113,7 +119,7 @@ impl Task {
 
     /// The schema every answer must fit, whoever gave it.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: OnceLock<[Value; 9]> = OnceLock::new();
+        static SCHEMAS: OnceLock<[Value; 10]> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             [
                 closed(resume_schema()),
@@ -125,6 +131,7 @@ impl Task {
                 closed(letter_schema()),
                 closed(refine_schema()),
                 closed(research_schema()),
+                closed(chat_schema()),
             ]
         });
         &all[Task::ALL.iter().position(|t| *t == self).unwrap_or(0)]
@@ -194,6 +201,14 @@ impl Task {
                  recognition). Each fact is one sentence that its source states, and names \
                  that source's id exactly. Say nothing the sources do not state: no number, \
                  date, place, name or claim of your own."
+            }
+            Task::Chat => {
+                "You help a job seeker with their search. Answer the question (given as data) \
+                 from the resume, the job posting and the conversation so far, all given as \
+                 data, in plain text of at most 250 words. Whatever you say about the person \
+                 (an employer, title, skill, tool, number, date, degree, certificate or \
+                 achievement) must be stated in the resume; never suggest they claim what it \
+                 does not show. When the data does not answer the question, say so."
             }
         }
     }
@@ -336,6 +351,16 @@ fn job_summary_schema() -> Value {
             "duties": {"type": "array", "maxItems": 6, "items": {"type": "string", "maxLength": 300}},
             "must_haves": {"type": "array", "maxItems": 30, "items": {"type": "string", "maxLength": 200}},
             "nice_to_haves": {"type": "array", "maxItems": 30, "items": {"type": "string", "maxLength": 200}}
+        }
+    })
+}
+
+fn chat_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": 4000}
         }
     })
 }

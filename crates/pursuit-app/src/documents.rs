@@ -161,16 +161,31 @@ pub fn guard(
     now: Timestamp,
     text: &str,
 ) -> Vec<StoredClaim> {
+    stored(sources(material, context, names, now).check(text))
+}
+
+/// The guard's claims on an answer that speaks to the user ("you led…"), as `guard`.
+pub fn guard_answer(
+    material: &[String],
+    context: &str,
+    names: &[&str],
+    now: Timestamp,
+    text: &str,
+) -> Vec<StoredClaim> {
+    stored(
+        sources(material, context, names, now)
+            .spoken_to_the_user()
+            .check(text),
+    )
+}
+
+fn sources(material: &[String], context: &str, names: &[&str], now: Timestamp) -> Sources {
     let refs: Vec<&str> = material.iter().map(String::as_str).collect();
     let contexts: Vec<&str> = [context, layout_words()]
         .into_iter()
         .filter(|c| !c.is_empty())
         .collect();
-    stored(
-        Sources::new(&refs, &contexts, crate::ai::this_month(now))
-            .with_names(names)
-            .check(text),
-    )
+    Sources::new(&refs, &contexts, crate::ai::this_month(now)).with_names(names)
 }
 
 /// The names a document for `posting` may write out whole: its title (as given and as

@@ -55,6 +55,7 @@ pub mod ai;
 pub mod applications;
 pub mod board;
 pub mod calendar;
+pub mod chat;
 pub mod companies;
 pub mod contacts;
 pub mod documents;

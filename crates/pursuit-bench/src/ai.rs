@@ -73,6 +73,14 @@ fn request(task: Task) -> Request {
                 ),
             ],
         ),
+        Task::Chat => Request::new(
+            task,
+            vec![
+                input("resume", RESUME),
+                input("job description", POSTING),
+                input("question", "What is missing from my resume for this job?"),
+            ],
+        ),
         Task::CoverLetter | Task::Refine => Request::new(
             task,
             vec![

@@ -72,4 +72,8 @@ id_type! {
     DocumentId,
     /// An optimization report: a resume version against a posting.
     OptimizationId,
+    /// A conversation with the assistant.
+    ConversationId,
+    /// One message of a conversation.
+    MessageId,
 }

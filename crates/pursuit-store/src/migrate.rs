@@ -75,6 +75,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(26, "0026_application_materials"),
     migration!(27, "0027_optimizations"),
     migration!(28, "0028_company_research"),
+    migration!(29, "0029_conversations"),
 ];
 
 /// The schema version this build writes.

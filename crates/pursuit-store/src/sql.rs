@@ -62,7 +62,9 @@ id_values!(
     AiProviderId,
     ProjectId,
     DocumentId,
-    OptimizationId
+    OptimizationId,
+    ConversationId,
+    MessageId
 );
 
 macro_rules! value_from {

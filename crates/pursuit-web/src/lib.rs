@@ -23,6 +23,7 @@ mod applications;
 pub mod auth;
 mod calendar;
 mod callbacks;
+mod chat;
 mod companies;
 mod documents;
 mod export;
@@ -217,6 +218,7 @@ impl AppState {
         (name = "analytics", description = "What worked: totals, trends, sources, stage conversion, time in stage"),
         (name = "ai", description = "The AI layer: parsing, pain-point maps and spam checks through the configured providers or the local engine; the call log, the month's cost, the caller's AI settings"),
         (name = "documents", description = "Documents Pursuit writes from the user's own material (a CV tailored to a posting, a cover letter, an optimization report), checked by the truthfulness guard; export waits on unsupported claims"),
+        (name = "chat", description = "Conversations with the assistant over the user's own data (a posting, the resume, the match), as JSON, server-sent events or a WebSocket; answers about the user pass the guard"),
         (name = "companies", description = "Companies: the details the user gives and research — a summary and facts, each with the source that states it"),
         (name = "profile", description = "The profile and projects documents are written from: typed, or imported from the active resume version or a JSON Resume document"),
         (name = "preferences", description = "Job preferences: titles, places, remote or not, a salary band, seniority, company size, read into normalised values, and the preference tags computed from them"),
@@ -283,6 +285,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::router())
         .merge(optimizations::router())
         .merge(companies::router())
+        .merge(chat::router())
         .merge(callbacks::router())
         .split_for_parts();
     document_platform_responses(&mut doc);

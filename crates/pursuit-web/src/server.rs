@@ -206,7 +206,11 @@ async fn serve_connection(
             Ok::<_, Infallible>(response.map(|body| Body::new(GuardedBody { body, guard })))
         }
     });
-    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    // With upgrades: a WebSocket (the assistant's `…/ws`) takes the connection over, and
+    // this loop ends when it does (the socket then lives in its own task).
+    let connection = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
     tokio::pin!(connection);
     let mut stopping = false;
     let idle_for = || {

@@ -30,6 +30,7 @@ use crate::problem::ApiError;
 mod ai;
 mod analytics;
 mod charts;
+mod chat;
 mod documents;
 mod filters;
 mod forms;
@@ -60,6 +61,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/board/applications/{id}/position", post(reorder_card))
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/board.js", get(board_script))
+        .route("/assets/chat.js", get(chat_script))
         .route("/assets/app.js", get(app_script))
         .route("/assets/favicon.svg", get(favicon))
         .route(
@@ -73,6 +75,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(profile::routes())
         .merge(documents::routes())
         .merge(optimizations::routes())
+        .merge(chat::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -130,6 +133,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("filters.html", include_str!("../templates/filters.html")),
     ("profile.html", include_str!("../templates/profile.html")),
     ("document.html", include_str!("../templates/document.html")),
+    ("chat.html", include_str!("../templates/chat.html")),
+    ("chats.html", include_str!("../templates/chats.html")),
     (
         "optimization.html",
         include_str!("../templates/optimization.html"),
@@ -927,6 +932,13 @@ async fn app_script() -> Response {
 
 async fn favicon() -> Response {
     asset(include_str!("../assets/favicon.svg"), "image/svg+xml")
+}
+
+async fn chat_script() -> Response {
+    asset(
+        include_str!("../assets/chat.js"),
+        "text/javascript; charset=utf-8",
+    )
 }
 
 async fn board_script() -> Response {

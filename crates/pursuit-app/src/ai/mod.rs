@@ -367,6 +367,7 @@ fn audit_action(task: Task) -> &'static str {
         Task::CoverLetter => "ai.cover_letter",
         Task::Refine => "ai.refine_document",
         Task::CompanyResearch => "ai.company_research",
+        Task::Chat => "ai.chat",
     }
 }
 

@@ -11,6 +11,7 @@ mod ai;
 mod applications;
 mod auth;
 mod browser;
+mod chat;
 mod cli;
 mod companies;
 mod database;

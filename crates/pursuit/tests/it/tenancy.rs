@@ -41,6 +41,7 @@ enum Fixture {
     Document,
     Optimization,
     Company,
+    Conversation,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -196,6 +197,15 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Some(json!({ "industry": "bob was here" })),
         ),
         ("post", "/api/v1/companies/{id}/research") => Access::ById(Fixture::Company, None),
+        ("get", "/api/v1/conversations") => Access::Caller(None),
+        ("post", "/api/v1/conversations") => Access::Caller(Some(json!({}))),
+        ("get" | "delete", "/api/v1/conversations/{id}" | "/api/v1/conversations/{id}/ws") => {
+            Access::ById(Fixture::Conversation, None)
+        }
+        ("post", "/api/v1/conversations/{id}/messages") => Access::ById(
+            Fixture::Conversation,
+            Some(json!({ "content": "What is my match?" })),
+        ),
         ("post", "/api/v1/ai/company-research") => {
             Access::ByIdInBody(Fixture::Company, "company_id")
         }
@@ -312,9 +322,12 @@ both_backends! {
         let alice_o: Value = app.client.post(app.url(&format!("/api/v1/jobs/{alice_posting}/optimize"))).bearer_auth(&alice_secret)
             .json(&json!({})).send().await.unwrap().json().await.unwrap();
         let alice_optimization = alice_o["id"].as_str().unwrap().to_owned();
+        let alice_c: Value = app.client.post(app.url("/api/v1/conversations")).bearer_auth(&alice_secret)
+            .json(&json!({ "job_id": alice_posting, "title": "Alice Secret Chat" })).send().await.unwrap().json().await.unwrap();
+        let alice_conversation = alice_c["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str()];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -333,6 +346,7 @@ both_backends! {
             Fixture::Document => alice_document.as_str(),
             Fixture::Optimization => alice_optimization.as_str(),
             Fixture::Company => alice_company.as_str(),
+            Fixture::Conversation => alice_conversation.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;
