@@ -102,6 +102,11 @@ const HELP: &str = "I answer from your resume and this job's posting, without an
 const NO_POSTING: &str = "This conversation is about no posting, so there is nothing to match against. Start one from a job's page (\"Ask about this job\") to ask about a posting.";
 
 /// A list as a sentence: "a, b and c".
+/// A line in quotation marks, without the end punctuation the sentence around it gives.
+fn quoted(line: &str) -> String {
+    format!("“{}”", line.trim().trim_end_matches(['.', ';', ',', ':']))
+}
+
 fn listed(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -195,15 +200,24 @@ pub fn answer(request: &Request, today: YearMonth) -> String {
             out
         }
         Topic::Strengths => {
-            let lines: Vec<String> = m
-                .skills
-                .matched
+            // The lines that answer the posting's needs first, then those that show the
+            // skills it names; each once.
+            let answering = matching::pain_points(&prepared, &side);
+            let lines: Vec<String> = answering
                 .iter()
-                .filter_map(|s| {
-                    s.resume
-                        .as_ref()
-                        .map(|line| format!("{}: “{line}”", s.skill))
+                .filter_map(|p| p.solution.as_deref())
+                .chain(m.skills.matched.iter().filter_map(|s| s.resume.as_deref()))
+                // Only lines the resume holds (the matcher's evidence may be a note of its
+                // own, such as the language the resume is written in).
+                .filter(|line| text.contains(line.trim()))
+                .map(quoted)
+                .fold(Vec::new(), |mut kept: Vec<String>, line| {
+                    if !kept.contains(&line) {
+                        kept.push(line);
+                    }
+                    kept
                 })
+                .into_iter()
                 .take(4)
                 .collect();
             if lines.is_empty() {
@@ -227,15 +241,15 @@ pub fn answer(request: &Request, today: YearMonth) -> String {
             let open: Vec<String> = points
                 .iter()
                 .filter(|p| p.solution.is_none())
-                .map(|p| format!("“{}”", p.challenge))
+                .map(|p| quoted(&p.challenge))
                 .take(2)
                 .collect();
             let mut out = String::new();
             if !met.is_empty() {
                 // The posting's words and the user's in sentences of their own: the guard
                 // reads the second as about the user, and it quotes only their lines.
-                let asked: Vec<String> = met.iter().map(|(c, _)| format!("“{c}”")).collect();
-                let lines: Vec<String> = met.iter().map(|(_, s)| format!("“{s}”")).collect();
+                let asked: Vec<String> = met.iter().map(|(c, _)| quoted(c)).collect();
+                let lines: Vec<String> = met.iter().map(|(_, s)| quoted(s)).collect();
                 out.push_str(&format!(
                     "The posting asks for {}. Be ready to tell the story behind your lines that answer it: {}.",
                     asked.join(", "),
@@ -273,7 +287,12 @@ pub fn answer(request: &Request, today: YearMonth) -> String {
             if job.responsibilities.is_empty() {
                 format!("The posting for {role} lists no duties.")
             } else {
-                let duties: Vec<String> = job.responsibilities.iter().take(6).cloned().collect();
+                let duties: Vec<String> = job
+                    .responsibilities
+                    .iter()
+                    .take(6)
+                    .map(|d| quoted(d))
+                    .collect();
                 format!("The posting lists these duties: {}.", duties.join("; "))
             }
         }
@@ -330,8 +349,7 @@ mod tests {
         );
         let strengths = ask("What are my strengths for it?", POSTING);
         assert!(
-            strengths.contains("“Ran 40 PostgreSQL clusters in production”")
-                || strengths.contains("PostgreSQL: "),
+            strengths.contains("“Ran 40 PostgreSQL clusters in production”"),
             "{strengths}"
         );
         let pay = ask("What does it pay?", POSTING);

@@ -90,6 +90,8 @@ pub struct Sources {
     to_user: bool,
     /// The skills the context names (read when `to_user`).
     context_skills: HashSet<&'static str>,
+    /// The context as given (skill names are case-sensitive where they are words).
+    context_raw: String,
 }
 
 fn squash(text: &str) -> String {
@@ -176,6 +178,7 @@ impl Sources {
             names: Vec::new(),
             to_user: false,
             context_skills: HashSet::new(),
+            context_raw: context_joined.clone(),
         }
     }
 
@@ -196,7 +199,7 @@ impl Sources {
     pub fn spoken_to_the_user(mut self) -> Sources {
         self.to_user = true;
         self.context_skills = taxonomy()
-            .find(&self.context)
+            .find(&self.context_raw)
             .into_iter()
             .map(|m| m.id)
             .collect();
@@ -211,12 +214,55 @@ impl Sources {
         })
     }
 
+    /// Byte ranges of `body` in quotation marks whose words the context holds: the posting
+    /// quoted (read only when speaking to the user, whose assistant quotes it).
+    fn quoted_context(&self, body: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (open, close) in [('“', '”'), ('"', '"')] {
+            let mut rest = 0;
+            while let Some(at) = body[rest..].find(open).map(|i| rest + i) {
+                let inner = at + open.len_utf8();
+                let Some(end) = body[inner..].find(close).map(|i| inner + i) else {
+                    break;
+                };
+                let quoted = body[inner..end]
+                    .trim()
+                    .trim_end_matches(['.', ';', ',', ':']);
+                if quoted.split_whitespace().count() >= 2 && self.context.contains(&squash(quoted))
+                {
+                    out.push((inner, end));
+                }
+                rest = end + close.len_utf8();
+            }
+        }
+        out
+    }
+
     /// Every claim of `text`, supported or not, in order.
     pub fn check(&self, text: &str) -> Vec<Claim> {
         let mut claims = Vec::new();
         for sentence in sentences(text) {
             let body = &text[sentence.start..sentence.end];
-            let about = match about(body, sentence.bullet) {
+            let quoted = if self.to_user {
+                self.quoted_context(body)
+            } else {
+                Vec::new()
+            };
+            // Who the sentence is about, its quotations of the posting left out ("you will
+            // own the close" quoted is the posting speaking).
+            let unquoted: String = if quoted.is_empty() {
+                body.to_owned()
+            } else {
+                let mut kept = String::with_capacity(body.len());
+                let mut from = 0;
+                for &(start, end) in &quoted {
+                    kept.push_str(&body[from..start]);
+                    from = end;
+                }
+                kept.push_str(&body[from..]);
+                kept
+            };
+            let about = match about(&unquoted, sentence.bullet) {
                 // Speaking to the user, "you" is them, "I" is the writer, and a sentence
                 // about neither (the posting, the market) claims nothing of the user; a
                 // bullet is a line offered for their resume, so it is theirs.
@@ -254,6 +300,13 @@ impl Sources {
                     claim.supported = true;
                     claim.reason = "part of the role's or the company's name".to_owned();
                 } else if !claim.supported
+                    && quoted.iter().any(|&(start, end)| {
+                        start <= claim.start - sentence.start && claim.end - sentence.start <= end
+                    })
+                {
+                    claim.supported = true;
+                    claim.reason = "quoted from the posting, not claimed".to_owned();
+                } else if !claim.supported
                     && denied
                     && matches!(
                         claim.kind,
@@ -261,8 +314,9 @@ impl Sources {
                     )
                     && (self.context.contains(&squash(&claim.words))
                         || taxonomy()
-                            .lookup(&claim.words)
-                            .is_some_and(|s| self.context_skills.contains(s.id)))
+                            .find(&claim.words)
+                            .iter()
+                            .any(|m| self.context_skills.contains(m.id)))
                 {
                     claim.supported = true;
                     claim.reason =
@@ -1571,6 +1625,11 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(words("You know Terraform well."), ["Terraform"]);
+        // The posting quoted is the posting speaking, whoever it addresses.
+        assert_eq!(
+            words("Your resume answers nothing for “Platform Engineer who knows Terraform”."),
+            Vec::<String>::new()
+        );
         // The posting asks for "Terraform"; named in full, it is still the posting's.
         assert_eq!(
             words("You do not show HashiCorp Terraform yet."),

@@ -21,8 +21,8 @@ pub struct OptimizeRequest {
     /// The resume version to read (the active one when absent, or the newest version in
     /// the output language when one is asked that the active version is not in).
     pub resume_version_id: Option<uuid::Uuid>,
-    /// The language the CV is laid out in (ISO 639-1, one of the layouts); the resume's
-    /// when absent.
+    /// The language the CV is laid out in (ISO 639-1, one of the layouts); the posting's
+    /// `desired_output_lang` when absent.
     pub desired_output_lang: Option<String>,
     /// Make it again even when a result from the same inputs exists.
     pub fresh: bool,
@@ -53,7 +53,7 @@ pub async fn optimize(
     request: &OptimizeRequest,
     now: Timestamp,
 ) -> Result<Optimization, AppError> {
-    let wanted = match request.desired_output_lang.as_deref().map(str::trim) {
+    let asked = match request.desired_output_lang.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(code) => Some(tailor::layout(&code.to_ascii_lowercase()).ok_or_else(|| {
             AppError::Invalid(vec![Invalid::new(
@@ -64,6 +64,8 @@ pub async fn optimize(
     };
     // The posting first: another user's id is a 404 whatever this user has.
     let (posting, fields) = crate::matching::read_posting(db, user, posting_id).await?;
+    // Seed 004: the language the posting was added with, unless asked otherwise now.
+    let wanted = asked.or_else(|| tailor::layout(&posting.desired_output_lang));
     let mut read = crate::matching::resume_version(db, user, request.resume_version_id).await?;
     let mut version_note = None;
     if let Some(layout) = wanted

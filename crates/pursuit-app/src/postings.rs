@@ -28,8 +28,9 @@ use crate::fields::Fields;
 pub const MAX_TEXT: usize = 200_000;
 /// The most of a fetched page kept (after scripts and styles are dropped), in bytes.
 const MAX_PAGE: usize = 1_000_000;
-/// Languages Pursuit writes documents in (seed 004: `desired_output_lang`).
-pub const OUTPUT_LANGS: &[&str] = &["en", "ar"];
+/// Languages Pursuit lays documents out in (seed 004: `desired_output_lang`): those of
+/// `pursuit_text::tailor::LAYOUTS`.
+pub const OUTPUT_LANGS: &[&str] = &["en", "ar", "fr", "de", "es"];
 
 /// What the user gives to add a posting: its text or its address, and what to override.
 #[derive(Clone, Debug, Default)]
@@ -383,4 +384,16 @@ fn application_for(
         }
     }
     data
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_output_languages_are_the_layouts() {
+        let layouts: Vec<&str> = pursuit_text::tailor::LAYOUTS
+            .iter()
+            .map(|l| l.lang)
+            .collect();
+        assert_eq!(super::OUTPUT_LANGS, layouts.as_slice());
+    }
 }

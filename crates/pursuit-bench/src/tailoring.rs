@@ -102,6 +102,7 @@ pub async fn run(
     let mut letter_words = Vec::new();
     let (mut planted, mut caught, mut refused) = (0usize, 0usize, 0usize);
     let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut chat = crate::truthful::ChatTally::default();
     for (file, resume) in &read {
         let material = vec![resume.text.clone()];
         let in_resume: std::collections::BTreeSet<&str> = taxonomy()
@@ -172,6 +173,16 @@ pub async fn run(
             );
             planted += check.planted;
             caught += check.caught;
+            chat.check(
+                &file.to_string(),
+                &resume.text,
+                body,
+                parsed.title.as_deref().unwrap_or_default(),
+                &names,
+                cv.gaps.first().map(|g| g.skill.as_str()),
+                documents,
+                (today, now),
+            );
             for key in &check.missed {
                 if examples.len() < 60 {
                     examples.push(format!("invention missed {file}: {key:?}"));
@@ -237,6 +248,7 @@ pub async fn run(
             share_tailored / asked_pairs as f64
         );
     }
+    println!("{}", chat.line());
     println!(
         "per document: tailoring + Markdown p50 {:.2} ms p95 {:.2} ms; guard p50 {:.2} ms p95 {:.2} ms",
         percentile(&mut tailor_ms, 0.5),
@@ -245,7 +257,11 @@ pub async fn run(
         percentile(&mut guard_ms, 0.95)
     );
     if show {
-        for line in &examples {
+        for line in examples
+            .iter()
+            .chain(chat.flagged())
+            .chain(chat.missed().iter().take(40))
+        {
             println!("  {line}");
         }
     }

@@ -142,6 +142,146 @@ pub(crate) fn plant_and_check(
     }
 }
 
+/// The questions the assistant's local engine is asked for each pair, one per topic it
+/// knows.
+const QUESTIONS: [&str; 6] = [
+    "What am I missing for this job?",
+    "How well do I match?",
+    "What are my strengths for it?",
+    "What are the duties?",
+    "What does it pay?",
+    "How should I prepare for the interview?",
+];
+
+/// A chat request as `pursuit_app::chat::ask` makes it.
+fn chat_request(resume: &str, posting: &str, title: &str, question: &str) -> Request {
+    let input = |label: &'static str, text: &str| pursuit_ai::Input {
+        label,
+        text: text.to_owned(),
+    };
+    Request::new(
+        Task::Chat,
+        vec![
+            input("resume", resume),
+            input("job description", posting),
+            input("title", title),
+            input("role", title),
+            input("conversation", ""),
+            input("question", question),
+        ],
+    )
+}
+
+/// An assistant's answer as a model that invents would give it: sentences about "you"
+/// with an employer, a figure, a degree and a missing skill the material does not show.
+fn invent_spoken(
+    answer: &str,
+    missing_skill: Option<&str>,
+    seed: usize,
+) -> (String, Vec<Vec<String>>) {
+    let (letter, keys) = invent("Hi,\n\nx\n\ny", missing_skill, seed);
+    let planted: String = letter
+        .split("\n\n")
+        .nth(1)
+        .unwrap_or_default()
+        .trim_start_matches('x')
+        .replace("I spent", "you spent")
+        .replace("In my last role I", "In your last role you")
+        .replace("I also hold", "You also hold")
+        .replace("I have", "You have");
+    (format!("{answer} {}", planted.trim()), keys)
+}
+
+/// The assistant's local answers (one per topic) for pairs of a resume and a posting,
+/// checked by the chat rules and the guard as `pursuit_app::chat::ask` checks them, and an
+/// inventing model's answer checked by the chat rules.
+#[derive(Default)]
+pub(crate) struct ChatTally {
+    answers: usize,
+    flagged: Vec<String>,
+    planted: usize,
+    caught: usize,
+    missed: Vec<String>,
+    ms: Vec<f64>,
+}
+
+impl ChatTally {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check(
+        &mut self,
+        label: &str,
+        resume: &str,
+        posting: &str,
+        title: &str,
+        names: &[&str],
+        missing_skill: Option<&str>,
+        seed: usize,
+        (today, now): (YearMonth, jiff::Timestamp),
+    ) {
+        let material = vec![resume.to_owned()];
+        for (i, question) in QUESTIONS.iter().enumerate() {
+            let request = chat_request(resume, posting, title, question);
+            let started = Instant::now();
+            let answer = pursuit_ai::local::answer(&request, today);
+            self.ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            let text = answer["text"].as_str().unwrap_or_default();
+            self.answers += 1;
+            let rules = pursuit_ai::rules::check(&request, &answer, today);
+            let context = format!("{posting}\n{question}");
+            let claims =
+                pursuit_app::documents::guard_answer(&material, &context, names, now, text);
+            let bad: Vec<&str> = claims
+                .iter()
+                .filter(|c| !c.supported)
+                .map(|c| c.words.as_str())
+                .collect();
+            if !rules.is_empty() || !bad.is_empty() {
+                self.flagged.push(format!(
+                    "chat {label} “{question}”: {bad:?} in {:?}",
+                    text.chars().take(600).collect::<String>()
+                ));
+            }
+            if i == 0 {
+                let (invented, keys) = invent_spoken(text, missing_skill, seed);
+                let errors = pursuit_ai::rules::check(&request, &json!({"text": invented}), today);
+                for key in keys {
+                    self.planted += 1;
+                    if errors
+                        .iter()
+                        .any(|e| key.iter().any(|k| e.contains(k.as_str())))
+                    {
+                        self.caught += 1;
+                    } else {
+                        self.missed
+                            .push(format!("chat {label}: {key:?} not caught"));
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn line(&mut self) -> String {
+        format!(
+            "assistant (local engine, {} questions per pair): answers with a rule break or an unsupported claim {} of {}; p50 {:.2} ms p95 {:.2} ms; inventing model: {} of {} planted inventions caught by the chat rules",
+            QUESTIONS.len(),
+            self.flagged.len(),
+            self.answers,
+            percentile(&mut self.ms.clone(), 0.5),
+            percentile(&mut self.ms, 0.95),
+            self.caught,
+            self.planted
+        )
+    }
+
+    pub(crate) fn flagged(&self) -> &[String] {
+        &self.flagged
+    }
+
+    pub(crate) fn missed(&self) -> &[String] {
+        &self.missed
+    }
+}
+
 pub fn run(show: bool) -> anyhow::Result<()> {
     let today = YearMonth {
         year: 2026,
@@ -168,6 +308,7 @@ pub fn run(show: bool) -> anyhow::Result<()> {
         (0usize, 0usize, 0usize, 0usize);
     let mut missed: Vec<String> = Vec::new();
     let mut gap_only_pairs = 0usize;
+    let mut chat = ChatTally::default();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (p_index, (p_name, p_text)) in profiles.iter().enumerate() {
         let read = resume::parse(p_text, today);
@@ -294,6 +435,16 @@ pub fn run(show: bool) -> anyhow::Result<()> {
                     missed.push(format!("{p_name} × {j_name}: {key:?} not caught"));
                 }
             }
+            chat.check(
+                &format!("{p_name} × {j_name}"),
+                p_text,
+                j_text,
+                parsed.title.as_deref().unwrap_or_default(),
+                &names,
+                cv.gaps.first().map(|g| g.skill.as_str()),
+                p_index * 10 + j_index,
+                (today, now),
+            );
             let invented = check.invented;
             let errors = check.errors;
             if errors.is_empty() {
@@ -325,6 +476,9 @@ pub fn run(show: bool) -> anyhow::Result<()> {
     println!(
         "inventing model: {caught} of {planted} planted inventions caught by the cover-letter rules; letters refused {refused} of {pairs} (the built-in letter is kept); exported with an invention: {exported_invented}"
     );
+    println!("{}", chat.line());
+    flagged.extend(chat.flagged().iter().cloned());
+    missed.extend(chat.missed().iter().take(20).cloned());
     if coverage_pairs > 0 {
         println!(
             "pairs where the profile shows any required skill: {coverage_pairs}; required skills named (mean share): profile text {:.3}, tailored CV {:.3}; of the {supported_total} the profile shows, the CV names {kept}",

@@ -32,7 +32,7 @@ pub struct OptimizeBody {
     /// is one the active version is not in, the newest version in that language).
     resume_version_id: Option<uuid::Uuid>,
     /// The language the CV is laid out in: `en`, `ar`, `fr`, `de` or `es`; default the
-    /// resume's. Pursuit does not translate the user's words: the headings and dates
+    /// posting's `desired_output_lang`. Pursuit does not translate the user's words: the headings and dates
     /// follow this language, the text stays as the user wrote it (`report.language_note`
     /// says so when they differ).
     desired_output_lang: Option<String>,

@@ -43,8 +43,9 @@ pub struct CreatePosting {
     /// Overrides what parsing finds.
     title: Option<String>,
     company: Option<String>,
-    /// The language Pursuit should write documents for this posting in: `en` or `ar`;
-    /// default the posting's own language when it is one of them, else `en`.
+    /// The language Pursuit should lay documents for this posting out in: `en`, `ar`,
+    /// `fr`, `de` or `es`; default the posting's own language when it is one of them, else
+    /// `en`. The user's words are never translated.
     desired_output_lang: Option<String>,
 }
 

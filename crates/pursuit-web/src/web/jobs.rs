@@ -402,6 +402,7 @@ async fn show_posting(
             documents => template_value(&documents),
             optimizations => template_value(&optimizations),
             layouts => template_value(&layouts),
+            output_lang => posting.desired_output_lang.clone(),
             can_tailor => matched.is_some(),
             user => user.view(),
             csrf => user.csrf(),

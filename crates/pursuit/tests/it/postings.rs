@@ -170,7 +170,7 @@ both_backends! {
             (json!({}), "/text"),
             (json!({ "text": "   " }), "/text"),
             (json!({ "text": "x", "url": "https://example.org/job" }), "/url"),
-            (json!({ "text": "x", "desired_output_lang": "fr" }), "/desired_output_lang"),
+            (json!({ "text": "x", "desired_output_lang": "klingon" }), "/desired_output_lang"),
             (json!({ "text": "x".repeat(200_001) }), "/text"),
             (json!({ "url": "ftp://example.org/job" }), "/url"),
             // Without the test allowance, loopback is refused like any internal address.
