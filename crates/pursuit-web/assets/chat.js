@@ -57,7 +57,8 @@
           field.value = "";
           answer.parentNode.id = "latest";
         } else if (name === "error") {
-          answer.textContent = (value.detail || value.title || "The question could not be answered.");
+          var problem = value.problem || {};
+          answer.textContent = (problem.detail || problem.title || "The question could not be answered.");
         }
       }
       function pump() {

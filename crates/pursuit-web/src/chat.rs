@@ -249,7 +249,7 @@ fn problem_json(error: &ApiError) -> Value {
 /// matcher's reading (the match, what is missing, strengths, duties, pay, the interview).
 /// With `Accept: text/event-stream` the answer streams as server-sent events: `status`
 /// (`{"state": "thinking"}`), `delta` (`{"text"}` pieces that concatenate to the answer),
-/// then `done` (`{question, answer}` as kept), or `error` (a problem).
+/// then `done` (`{question, answer}` as kept), or `error` (`{problem}`).
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "chat", request_body = AskBody,
     params(("id" = uuid::Uuid, Path, description = "The conversation's id")),
     responses(
@@ -301,36 +301,10 @@ async fn ask(
                     .data(r#"{"state":"thinking"}"#),
             )
             .await;
-        let answered = use_case::ask(
-            state.ai_services(),
-            current.caller(),
-            id,
-            &content,
-            Timestamp::now(),
-        )
-        .await;
-        match answered {
-            Ok((question, answer)) => {
-                for piece in pieces(&answer.content) {
-                    let data = json!({"text": piece}).to_string();
-                    if send
-                        .send(Event::default().event("delta").data(data))
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-                let done = json!({"question": message(question), "answer": message(answer)});
-                let _ = send
-                    .send(Event::default().event("done").data(done.to_string()))
-                    .await;
-            }
-            Err(error) => {
-                let problem = problem_json(&ApiError::from(error));
-                let _ = send
-                    .send(Event::default().event("error").data(problem.to_string()))
-                    .await;
+        for (name, data) in answer_events(&state, &current, id, &content).await {
+            let event = Event::default().event(name).data(data.to_string());
+            if send.send(event).await.is_err() {
+                return;
             }
         }
     });
@@ -411,31 +385,23 @@ async fn converse(
             Message::Text(text) => text.to_string(),
             Message::Close(_) => return,
             // Pings are answered by the library; binary frames are no questions.
-            Message::Binary(_) => {
-                let problem = problem_json(&ApiError::bad_request(
-                    "send questions as text frames of JSON",
-                ));
-                if send_json(&mut socket, json!({"type": "error", "problem": problem}))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-                continue;
-            }
+            Message::Binary(_) => String::new(),
             _ => continue,
         };
-        let content = match serde_json::from_str::<AskBody>(&text) {
+        let asked = if text.is_empty() {
+            Err(ApiError::bad_request(
+                "send questions as text frames of JSON",
+            ))
+        } else {
+            serde_json::from_str::<AskBody>(&text).map_err(|e| {
+                ApiError::invalid_field("/content", format!("send {{\"content\": \"…\"}}: {e}"))
+            })
+        };
+        let content = match asked {
             Ok(body) => body.content,
-            Err(e) => {
-                let problem = problem_json(&ApiError::invalid_field(
-                    "/content",
-                    format!("send {{\"content\": \"…\"}}: {e}"),
-                ));
-                if send_json(&mut socket, json!({"type": "error", "problem": problem}))
-                    .await
-                    .is_err()
-                {
+            Err(refused) => {
+                let frame = json!({"type": "error", "problem": problem_json(&refused)});
+                if send_json(&mut socket, frame).await.is_err() {
                     return;
                 }
                 continue;
@@ -447,35 +413,46 @@ async fn converse(
         {
             return;
         }
-        let answered = use_case::ask(
-            state.ai_services(),
-            current.caller(),
-            id,
-            &content,
-            Timestamp::now(),
-        )
-        .await;
-        let sent = match answered {
-            Ok((question, answer)) => {
-                let mut sent = Ok(());
-                for piece in pieces(&answer.content) {
-                    sent = send_json(&mut socket, json!({"type": "delta", "text": piece})).await;
-                    if sent.is_err() {
-                        break;
-                    }
-                }
-                if sent.is_ok() {
-                    sent = send_json(&mut socket, json!({"type": "done", "question": message(question), "answer": message(answer)})).await;
-                }
-                sent
+        for (name, mut data) in answer_events(&state, &current, id, &content).await {
+            data["type"] = json!(name);
+            if send_json(&mut socket, data).await.is_err() {
+                return;
             }
-            Err(error) => {
-                let problem = problem_json(&ApiError::from(error));
-                send_json(&mut socket, json!({"type": "error", "problem": problem})).await
-            }
-        };
-        if sent.is_err() {
-            return;
+        }
+    }
+}
+
+/// What follows `status` in both streams: the answer's `delta` pieces and `done` with the
+/// question and answer as kept, or `error` with the problem.
+async fn answer_events(
+    state: &AppState,
+    current: &CurrentUser,
+    id: ConversationId,
+    content: &str,
+) -> Vec<(&'static str, Value)> {
+    match use_case::ask(
+        state.ai_services(),
+        current.caller(),
+        id,
+        content,
+        Timestamp::now(),
+    )
+    .await
+    {
+        Ok((question, answer)) => {
+            let mut events: Vec<(&'static str, Value)> = pieces(&answer.content)
+                .into_iter()
+                .map(|piece| ("delta", json!({"text": piece})))
+                .collect();
+            events.push((
+                "done",
+                json!({"question": message(question), "answer": message(answer)}),
+            ));
+            events
+        }
+        Err(error) => {
+            let problem = problem_json(&ApiError::from(error));
+            vec![("error", json!({"problem": problem}))]
         }
     }
 }

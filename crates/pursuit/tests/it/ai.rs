@@ -46,6 +46,24 @@ pub(crate) async fn fake_chat(
     (url, count)
 }
 
+/// An OpenAI-compatible provider at `url` (a fake of `fake_chat`) answering as `model`, at
+/// $1 per million tokens in and $10 out.
+pub(crate) fn fake_provider(url: String, model: &str) -> pursuit_ai::ProviderSettings {
+    pursuit_ai::ProviderSettings {
+        kind: pursuit_ai::ProviderKind::OpenAi,
+        url,
+        model: model.to_owned(),
+        api_key: Some(pursuit_ai::ApiKey::new("sk-fake-provider-key-01")),
+        timeout_secs: 5,
+        retries: 0,
+        stream: false,
+        json_mode: pursuit_ai::JsonMode::Schema,
+        max_tokens: 1024,
+        price_in_per_million: 1.0,
+        price_out_per_million: 10.0,
+    }
+}
+
 /// The same spam check for every request.
 async fn fake_openai() -> (String, Arc<AtomicUsize>) {
     fake_chat(

@@ -5,7 +5,6 @@
 use std::sync::atomic::Ordering;
 
 use futures_util::{SinkExt, StreamExt};
-use pursuit_ai::{ApiKey, JsonMode, ProviderKind, ProviderSettings};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -163,29 +162,13 @@ both_backends! {
     }
 }
 
-fn provider(url: String, model: &str) -> ProviderSettings {
-    ProviderSettings {
-        kind: ProviderKind::OpenAi,
-        url,
-        model: model.to_owned(),
-        api_key: Some(ApiKey::new("sk-fake-chat-key-0001")),
-        timeout_secs: 5,
-        retries: 0,
-        stream: false,
-        json_mode: JsonMode::Schema,
-        max_tokens: 1024,
-        price_in_per_million: 1.0,
-        price_out_per_million: 10.0,
-    }
-}
-
 both_backends! {
     async fn a_models_answer_that_invents_about_the_user_is_never_sent(backend: Backend) {
         let (inventor, invented) = crate::ai::fake_chat(json!({"text": "You led the audit team at Deloitte and hold a CPA, so you are a strong fit."}).to_string(), "inventor", (900, 80)).await;
         let (faithful, answered) = crate::ai::fake_chat(json!({"text": "At Acme Corp you cut the month-end close from 9 to 5 days, which answers the posting's month-end duty."}).to_string(), "faithful", (900, 80)).await;
         let app = spawn_app_with(TestDatabase::new(backend).await, move |config| {
-            config.ai.providers.insert("inventor".to_owned(), provider(inventor, "inventor"));
-            config.ai.providers.insert("faithful".to_owned(), provider(faithful, "faithful"));
+            config.ai.providers.insert("inventor".to_owned(), crate::ai::fake_provider(inventor, "inventor"));
+            config.ai.providers.insert("faithful".to_owned(), crate::ai::fake_provider(faithful, "faithful"));
             config.ai.tasks.write = vec!["inventor".to_owned(), "faithful".to_owned()];
         }).await;
         let (token, id) = talking(&app).await;

@@ -5,10 +5,8 @@
 
 use std::sync::atomic::Ordering;
 
-use pursuit_ai::{ApiKey, JsonMode, ProviderKind, ProviderSettings};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app_with};
@@ -33,51 +31,13 @@ const POSTING: &str = "Controls Engineer\n\nAbout us\nFernhill Robotics won the 
 /// The company's site: `/` and `/about` answer, `/about-us` is missing, `/company`
 /// redirects into the cloud metadata service.
 async fn company_site() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let mut buffer = vec![0u8; 4096];
-                let n = socket.read(&mut buffer).await.unwrap_or(0);
-                let request = String::from_utf8_lossy(&buffer[..n]);
-                let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let page = |body: &str| {
-                    format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    )
-                };
-                let reply = match path.as_str() {
-                    "/" => page(FRONT),
-                    "/about" => page(ABOUT),
-                    "/company" => "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
-                    _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
-                };
-                let _ = socket.write_all(reply.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{address}")
-}
-
-fn provider(url: String, model: &str) -> ProviderSettings {
-    ProviderSettings {
-        kind: ProviderKind::OpenAi,
-        url,
-        model: model.to_owned(),
-        api_key: Some(ApiKey::new("sk-fake-research-key-1")),
-        timeout_secs: 5,
-        retries: 0,
-        stream: false,
-        json_mode: JsonMode::Schema,
-        max_tokens: 1024,
-        price_in_per_million: 1.0,
-        price_out_per_million: 10.0,
-    }
+    crate::helpers::raw_site(|path| match path {
+        "/" => crate::helpers::html_reply(FRONT),
+        "/about" => crate::helpers::html_reply(ABOUT),
+        "/company" => crate::helpers::metadata_redirect(),
+        _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+    })
+    .await
 }
 
 /// A user with the Fernhill posting saved: the token and the company's id.
@@ -127,8 +87,8 @@ both_backends! {
             "faithful", (800, 120)).await;
         let app = spawn_app_with(TestDatabase::new(backend).await, move |config| {
             config.fetch_allow_loopback = true;
-            config.ai.providers.insert("inventor".to_owned(), provider(inventor, "inventor"));
-            config.ai.providers.insert("faithful".to_owned(), provider(faithful, "faithful"));
+            config.ai.providers.insert("inventor".to_owned(), crate::ai::fake_provider(inventor, "inventor"));
+            config.ai.providers.insert("faithful".to_owned(), crate::ai::fake_provider(faithful, "faithful"));
             config.ai.tasks.summarise = vec!["inventor".to_owned(), "faithful".to_owned()];
         }).await;
         let (token, company) = with_company(&app, "ana@example.com").await;

@@ -335,3 +335,39 @@ pub async fn received_by_smtp_with(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 answering each request with `reply(path)` (a whole
+/// raw response); its base URL.
+pub async fn raw_site(reply: fn(&str) -> String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 4096];
+                let n = socket.read(&mut buffer).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buffer[..n]);
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let _ = socket.write_all(reply(&path).as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+/// A 200 HTML response with `body`.
+pub fn html_reply(body: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// A redirect into the cloud metadata service, which the fetcher must refuse.
+pub fn metadata_redirect() -> String {
+    "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+}

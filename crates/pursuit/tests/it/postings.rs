@@ -4,7 +4,6 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
@@ -42,32 +41,17 @@ Nice to have
 Salary: €70,000 - €90,000 per year
 ";
 
-/// Serves `page` at `/job`, a redirect to the metadata address at `/evil`, on 127.0.0.1.
-async fn posting_site(page: &'static str) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let mut buffer = vec![0u8; 4096];
-                let n = socket.read(&mut buffer).await.unwrap_or(0);
-                let request = String::from_utf8_lossy(&buffer[..n]);
-                let reply = if request.starts_with("GET /evil") {
-                    "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
-                } else {
-                    format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                        page.len()
-                    )
-                };
-                let _ = socket.write_all(reply.as_bytes()).await;
-            });
+/// Serves `PAGE` at any path, and a redirect to the metadata address at `/evil`, on
+/// 127.0.0.1.
+async fn posting_site() -> String {
+    crate::helpers::raw_site(|path| {
+        if path.starts_with("/evil") {
+            crate::helpers::metadata_redirect()
+        } else {
+            crate::helpers::html_reply(PAGE)
         }
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 const PAGE: &str = r#"<!doctype html><html><head><title>Careers</title>
@@ -133,7 +117,7 @@ both_backends! {
     async fn a_posting_page_is_fetched_and_its_json_ld_read(backend: Backend) {
         let app = spawn_app_with(TestDatabase::new(backend).await, |c| c.fetch_allow_loopback = true).await;
         let me = token(&app, "fetcher@example.org").await;
-        let site = posting_site(PAGE).await;
+        let site = posting_site().await;
         let response = add(&app, &me, json!({ "url": format!("{site}/job") })).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         let job = json_body(response, "application/json").await;
@@ -165,7 +149,7 @@ both_backends! {
     async fn bad_postings_are_refused_and_nothing_is_half_written(backend: Backend) {
         let app = spawn_app(backend).await;
         let me = token(&app, "careful@example.org").await;
-        let site = posting_site(PAGE).await;
+        let site = posting_site().await;
         for (body, pointer) in [
             (json!({}), "/text"),
             (json!({ "text": "   " }), "/text"),
