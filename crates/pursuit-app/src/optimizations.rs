@@ -212,6 +212,18 @@ pub async fn get(db: &Db, user: UserId, id: OptimizationId) -> Result<Optimizati
     store::get(db, user, id).await?.ok_or(AppError::NotFound)
 }
 
+/// The newest result for a posting of the user's, if any.
+pub async fn latest(
+    db: &Db,
+    user: UserId,
+    posting: PostingId,
+) -> Result<Option<OptimizationRow>, AppError> {
+    Ok(store::list(db, user, Some(posting), 1)
+        .await?
+        .into_iter()
+        .next())
+}
+
 /// The results for one of the user's postings, newest first (another user's posting is
 /// not found).
 pub async fn for_posting(

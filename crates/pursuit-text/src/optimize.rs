@@ -29,6 +29,23 @@ pub struct Advice {
     pub priority: &'static str,
 }
 
+/// Parts that ask for a fact the user may have left off (years, a degree, languages), and
+/// what to do about each.
+const FACTS: [(&str, &str); 3] = [
+    (
+        "experience",
+        "If you have experience your dated roles do not show (freelance work, volunteering, a role left off), add it with its dates.",
+    ),
+    (
+        "education",
+        "If you hold this degree or the equivalent the posting accepts, add it under Education.",
+    ),
+    (
+        "languages",
+        "If you speak the languages the posting asks for, list them under Languages with your level.",
+    ),
+];
+
 /// The most lines of one kind (unanswered duties, figures to add) the report lists.
 const MAX_PER_KIND: usize = 5;
 
@@ -137,27 +154,15 @@ pub fn report(
                 first,
                 lost,
             )),
-            "experience" if part.fit < 1.0 => out.push(advice(
-                "experience",
-                "If you have experience your dated roles do not show (freelance work, volunteering, a role left off), add it with its dates.".to_owned(),
-                format!("{}.", capitalised(&part.detail)),
-                first,
-                lost,
-            )),
-            "education" if part.fit < 1.0 => out.push(advice(
-                "education",
-                "If you hold this degree or the equivalent the posting accepts, add it under Education.".to_owned(),
-                format!("{}.", capitalised(&part.detail)),
-                first,
-                lost,
-            )),
-            "languages" if part.fit < 1.0 => out.push(advice(
-                "languages",
-                "If you speak the languages the posting asks for, list them under Languages with your level.".to_owned(),
-                format!("{}.", capitalised(&part.detail)),
-                first,
-                lost,
-            )),
+            name if part.fit < 1.0 && let Some((area, what)) = FACTS.iter().find(|(a, _)| *a == name) => {
+                out.push(advice(
+                    area,
+                    (*what).to_owned(),
+                    format!("{}.", capitalised(&part.detail)),
+                    first,
+                    lost,
+                ))
+            }
             "wording" if part.fit < 0.5 => {
                 let unused = crate::matching::unused_words(resume_text, posting_text, 10);
                 if !unused.is_empty() {

@@ -396,6 +396,21 @@ fn heading(line: &str) -> Option<Section> {
     }
 }
 
+/// Labels of a line that states the pay.
+const PAY_LABELS: &[&str] = &[
+    "salary",
+    "salary range",
+    "base salary",
+    "pay",
+    "pay range",
+    "base pay",
+    "compensation",
+    "gehalt",
+    "salaire",
+    "salario",
+    "الراتب",
+];
+
 /// A line without its bullet or list number.
 pub(crate) fn item(line: &str) -> &str {
     let t = line
@@ -700,6 +715,11 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
                 && label.split_whitespace().count() <= 2
             {
                 labelled(&label, value, &mut posting);
+                // "Salary: $150,000 – $180,000" is the pay (read from the whole text), not a
+                // requirement or a duty of the section it stands in.
+                if PAY_LABELS.contains(&label.as_str()) {
+                    continue;
+                }
             }
         }
         if let Some(next) = heading(line) {
@@ -1243,6 +1263,16 @@ Benefits
         assert_eq!(heading("Your Experience:"), Some(Section::Required));
         assert_eq!(heading("## skills"), Some(Section::Required));
         assert_eq!(heading("Responsibilities"), Some(Section::Responsibilities));
+    }
+
+    #[test]
+    fn a_pay_line_is_the_pay_not_a_requirement() {
+        let p = parse(Input::Text(
+            "Platform Engineer\n\nRequirements\n- Go and PostgreSQL\n- Kubernetes\n\nSalary: $150,000 - $180,000 per year\n",
+        ));
+        assert_eq!(p.requirements.required, ["Go and PostgreSQL", "Kubernetes"]);
+        let salary = p.salary.expect("salary");
+        assert_eq!((salary.min, salary.max), (Some(150_000), Some(180_000)));
     }
 
     #[test]

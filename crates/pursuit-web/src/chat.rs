@@ -336,6 +336,44 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUpgrade {
 
 /// The largest message a client may send over the WebSocket (bytes).
 const MAX_FRAME: usize = 64 * 1024;
+/// The most assistant sockets one user may hold open: an upgraded socket leaves the
+/// server's connection count, so this bounds what one account can hold.
+pub const MAX_SOCKETS_PER_USER: usize = 8;
+
+/// Open sockets per user, in this process.
+fn open_sockets() -> &'static std::sync::Mutex<std::collections::HashMap<uuid::Uuid, usize>> {
+    static OPEN: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<uuid::Uuid, usize>>,
+    > = std::sync::OnceLock::new();
+    OPEN.get_or_init(Default::default)
+}
+
+/// One of a user's open sockets, counted until dropped.
+struct SocketSlot(uuid::Uuid);
+
+impl SocketSlot {
+    fn take(user: uuid::Uuid) -> Option<SocketSlot> {
+        let mut open = open_sockets().lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(user).or_insert(0);
+        if *count >= MAX_SOCKETS_PER_USER {
+            return None;
+        }
+        *count += 1;
+        Some(SocketSlot(user))
+    }
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        let mut open = open_sockets().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.0) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.0);
+            }
+        }
+    }
+}
 
 /// Seed 001's `/openai/ws`: a WebSocket on one of the caller's conversations. Each text
 /// frame `{"content": "…"}` is a question; the server answers with frames
@@ -351,6 +389,7 @@ const MAX_FRAME: usize = 64 * 1024;
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "A cross-site upgrade", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The caller already holds 8 open sockets", body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
 async fn socket(
     State(state): State<AppState>,
@@ -369,9 +408,17 @@ async fn socket(
             "this address speaks WebSocket: connect with an Upgrade request ({why})"
         ))
     })?;
+    let slot = SocketSlot::take(current.id().0).ok_or_else(|| {
+        ApiError::new(crate::problem::ProblemType::RateLimited).with_detail(format!(
+            "you already hold {MAX_SOCKETS_PER_USER} open assistant sockets: close one first"
+        ))
+    })?;
     Ok(upgrade
         .max_message_size(MAX_FRAME)
-        .on_upgrade(move |socket| converse(socket, state, current, id)))
+        .on_upgrade(move |socket| async move {
+            converse(socket, state, current, id).await;
+            drop(slot);
+        }))
 }
 
 async fn converse(

@@ -86,6 +86,11 @@ pub struct PostingResponse {
     #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
     #[schema(nullable)]
     match_summary: Option<Option<crate::matches::MatchSummary>>,
+    /// In `GET /api/v1/jobs/{id}` (seed 004): the newest optimization report for the
+    /// posting, null before the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable)]
+    result: Option<Option<crate::optimizations::OptimizationResponse>>,
 }
 
 pub(crate) fn response(p: Posting) -> PostingResponse {
@@ -109,6 +114,7 @@ pub(crate) fn response(p: Posting) -> PostingResponse {
         created_at: p.created_at,
         updated_at: p.updated_at,
         match_summary: None,
+        result: None,
     }
 }
 
@@ -271,7 +277,10 @@ async fn get_posting(
     Path(id): Path<uuid::Uuid>,
 ) -> Result<axum::Json<PostingResponse>, ApiError> {
     let posting = pursuit_app::postings::get(&state.db, current.id(), PostingId(id)).await?;
-    Ok(axum::Json(response(posting)))
+    let latest = pursuit_app::optimizations::latest(&state.db, current.id(), posting.id).await?;
+    let mut answer = response(posting);
+    answer.result = Some(latest.map(|o| crate::optimizations::response(o, false)));
+    Ok(axum::Json(answer))
 }
 
 /// Reads (again) a posting's stored text into fields — for one added with `parse: false`,

@@ -120,6 +120,30 @@ both_backends! {
         socket.send(Message::Text(json!({"content": " "}).to_string().into())).await.unwrap();
         assert_eq!(frames(&mut socket).await[1]["problem"]["status"], 422);
         socket.close(None).await.unwrap();
+        // One account holds at most eight sockets; a closed one frees its place.
+        let ws_path = format!("/api/v1/conversations/{id}/ws");
+        let bearer = format!("Bearer {token}");
+        let mut held = Vec::new();
+        for _ in 0..8 {
+            held.push(tokio_tungstenite::connect_async(socket_request(&app, &ws_path, ("authorization", &bearer))).await.unwrap().0);
+        }
+        match tokio_tungstenite::connect_async(socket_request(&app, &ws_path, ("authorization", &bearer))).await {
+            Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 429),
+            other => panic!("a ninth socket was opened: {other:?}"),
+        }
+        held.pop().unwrap().close(None).await.unwrap();
+        let mut reopened = None;
+        for _ in 0..100 {
+            if let Ok((socket, _)) = tokio_tungstenite::connect_async(socket_request(&app, &ws_path, ("authorization", &bearer))).await {
+                reopened = Some(socket);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(reopened.is_some(), "a closed socket frees its place");
+        for mut socket in held.into_iter().chain(reopened) {
+            socket.close(None).await.unwrap();
+        }
 
         // Kept in order: three questions and their answers.
         let kept = json_body(send(&app, &token, "GET", &format!("/api/v1/conversations/{id}"), None).await, "application/json").await;
@@ -153,9 +177,18 @@ both_backends! {
             Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403),
             other => panic!("a cross-site socket was opened: {other:?}"),
         }
-        let mut own = socket_request(&app, &format!("/api/v1/conversations/{id}/ws"), ("cookie", &ana.cookie));
-        own.headers_mut().insert("origin", app.address.parse().unwrap());
-        assert!(tokio_tungstenite::connect_async(own).await.is_ok(), "our own page's socket");
+        // Our own page's socket opens (once the sockets closed above have been let go).
+        let mut opened = false;
+        for _ in 0..100 {
+            let mut own = socket_request(&app, &format!("/api/v1/conversations/{id}/ws"), ("cookie", &ana.cookie));
+            own.headers_mut().insert("origin", app.address.parse().unwrap());
+            if tokio_tungstenite::connect_async(own).await.is_ok() {
+                opened = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(opened, "our own page's socket");
 
         assert_eq!(send(&app, &token, "DELETE", &format!("/api/v1/conversations/{id}"), None).await.status(), StatusCode::NO_CONTENT);
         assert_eq!(send(&app, &token, "GET", &format!("/api/v1/conversations/{id}"), None).await.status(), StatusCode::NOT_FOUND);

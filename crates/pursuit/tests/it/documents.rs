@@ -341,6 +341,8 @@ both_backends! {
         let path = format!("/api/v1/jobs/{posting}/optimize");
         assert_eq!(send(&app, &token, "POST", &path, Some(json!({}))).await.status(), StatusCode::CONFLICT, "no resume yet");
         let english = add_resume(&app, &token, RESUME).await;
+        let before = json_body(send(&app, &token, "GET", &format!("/api/v1/jobs/{posting}"), None).await, "application/json").await;
+        assert!(before["result"].is_null() && before.get("result").is_some(), "{before:#}");
 
         let created = send(&app, &token, "POST", &path, Some(json!({}))).await;
         assert_eq!(created.status(), StatusCode::CREATED);
@@ -363,6 +365,9 @@ both_backends! {
         let cv = json_body(send(&app, &token, "GET", &format!("/api/v1/documents/{}", made["document_id"].as_str().unwrap()), None).await, "application/json").await;
         assert_eq!((cv["body"].as_str(), cv["blocking"].as_u64()), (Some(preview), Some(0)));
         assert_eq!(json_body(send(&app, &token, "GET", &location, None).await, "application/json").await["id"], made["id"]);
+        // Seed 004: the job's detail carries its newest result.
+        let job = json_body(send(&app, &token, "GET", &format!("/api/v1/jobs/{posting}"), None).await, "application/json").await;
+        assert_eq!(job["result"]["id"], made["id"]);
 
         // The same inputs answer the same result; `fresh` makes another.
         let again = send(&app, &token, "POST", &path, Some(json!({}))).await;
