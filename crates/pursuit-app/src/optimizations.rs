@@ -109,8 +109,15 @@ pub async fn optimize(
     let prepared = pursuit_text::matching::Prepared::new(&from.read.resume, &from.read.text);
     let side = pursuit_text::matching::PreparedPosting::new(&from.fields);
     let points = pursuit_text::matching::pain_points(&prepared, &side);
-    let items =
+    let mut items =
         pursuit_text::optimize::report(&before, &points, &from.read.text, &from.posting.raw_text);
+    // A resume and a posting in different languages share no words: advice on wording,
+    // duties and figures would compare words across languages (the language note says so).
+    if let (Some(resume), Some(posting)) = (&from.read.resume.lang, &from.fields.jd_lang)
+        && resume != posting
+    {
+        items.retain(|a| !matches!(a.area, "wording" | "responsibilities" | "results"));
+    }
     let row = OptimizationRow {
         id: OptimizationId::new(),
         posting_id: Some(posting_id),

@@ -16,6 +16,7 @@
     who.textContent = role === "user" ? "You" : "Assistant";
     var body = document.createElement("div");
     body.className = "text";
+    body.dir = "auto";
     body.textContent = text;
     item.appendChild(who);
     item.appendChild(body);
