@@ -83,8 +83,13 @@ pub async fn list(db: &Db, user: UserId) -> Result<Vec<ConversationRow>, AppErro
     Ok(store::list(db, user, 100).await?)
 }
 
+/// One of the user's conversations, without its messages.
+pub async fn owned(db: &Db, user: UserId, id: ConversationId) -> Result<ConversationRow, AppError> {
+    store::get(db, user, id).await?.ok_or(AppError::NotFound)
+}
+
 pub async fn get(db: &Db, user: UserId, id: ConversationId) -> Result<Conversation, AppError> {
-    let row = store::get(db, user, id).await?.ok_or(AppError::NotFound)?;
+    let row = owned(db, user, id).await?;
     let messages = store::messages(db, user, id, MAX_SHOWN).await?;
     Ok(Conversation { row, messages })
 }
@@ -125,7 +130,7 @@ pub async fn ask(
 ) -> Result<(MessageRow, MessageRow), AppError> {
     let (db, user) = (services.db, caller.id);
     let content = question(content)?;
-    let conversation = store::get(db, user, id).await?.ok_or(AppError::NotFound)?;
+    let conversation = owned(db, user, id).await?;
     let history = store::messages(db, user, id, HISTORY).await?;
     let posting = match conversation.posting_id {
         Some(p) => pursuit_store::postings::get_posting(db, user, p).await?,

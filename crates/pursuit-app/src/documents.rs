@@ -362,21 +362,21 @@ struct Draft {
     cost_micros: i64,
 }
 
-/// Checks a draft with the guard against the user's material (the posting as context) and
-/// keeps it with its audit entry; answers it as stored.
+/// Checks a draft with the guard against the user's `material` (as [`material`] reads
+/// it; the posting as context) and keeps it with its audit entry; answers it as stored.
 async fn check_and_keep(
     db: &Db,
     user: UserId,
+    material: &[String],
     posting: Option<&pursuit_store::postings::Posting>,
     version: Option<ResumeVersionId>,
     draft: Draft,
     now: Timestamp,
 ) -> Result<Document, AppError> {
-    let material = material(db, user).await?;
     let names = posting.map(posting_names).unwrap_or_default();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let context = posting.map(posting_context).unwrap_or_default();
-    let claims = guard(&material, &context, &names, now, &draft.body);
+    let claims = guard(material, &context, &names, now, &draft.body);
     let mut report = draft.report;
     report["generated_digest"] = json!(pursuit_ai::hex_digest(&[draft.body.as_bytes()]));
     let row = DocumentRow {
@@ -501,7 +501,8 @@ pub async fn tailor_cv(
         .as_deref()
         .and_then(tailor::layout)
         .unwrap_or(&tailor::LAYOUTS[0]);
-    Ok(keep_cv(db, user, &from, layout, now).await?.0)
+    let material = material(db, user).await?;
+    Ok(keep_cv(db, user, &material, &from, layout, now).await?.0)
 }
 
 /// The match of a CV's text with the posting, read as a reader gets it from the file (the
@@ -521,6 +522,7 @@ pub(crate) fn score_cv(
 pub(crate) async fn keep_cv(
     db: &Db,
     user: UserId,
+    material: &[String],
     from: &Tailoring,
     layout: &tailor::Layout,
     now: Timestamp,
@@ -562,6 +564,7 @@ pub(crate) async fn keep_cv(
     let document = check_and_keep(
         db,
         user,
+        material,
         Some(&from.posting),
         Some(from.read.version.id),
         draft,
@@ -603,9 +606,10 @@ pub async fn write_letter(
     );
     let names = posting_names(&from.posting);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let material = material(db, user).await?;
     let request = pursuit_ai::Request::rewrite(
         pursuit_ai::Task::CoverLetter,
-        &material(db, user).await?.join("\n\n"),
+        &material.join("\n\n"),
         &posting_context(&from.posting),
         &names,
         &letter.text,
@@ -671,6 +675,7 @@ pub async fn write_letter(
     check_and_keep(
         db,
         user,
+        &material,
         Some(&from.posting),
         Some(from.read.version.id),
         draft,
@@ -788,6 +793,7 @@ pub async fn refine(
     let refined = check_and_keep(
         db,
         user,
+        &material,
         posting.as_ref(),
         current.row.resume_version_id,
         draft,

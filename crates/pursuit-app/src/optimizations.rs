@@ -35,15 +35,6 @@ pub struct Optimization {
     pub cached: bool,
 }
 
-/// The output languages, as a sentence's list.
-fn languages() -> String {
-    tailor::LAYOUTS
-        .iter()
-        .map(|l| l.lang)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Reads the resume version against one of the user's postings: the score, the report,
 /// and a tailored CV kept as a document.
 pub async fn optimize(
@@ -58,7 +49,7 @@ pub async fn optimize(
         Some(code) => Some(tailor::layout(&code.to_ascii_lowercase()).ok_or_else(|| {
             AppError::Invalid(vec![Invalid::new(
                 "desired_output_lang",
-                format!("must be one of {}", languages()),
+                format!("must be one of {}", tailor::layout_langs()),
             )])
         })?),
     };
@@ -105,7 +96,8 @@ pub async fn optimize(
         return Ok(Optimization { row, cached: true });
     }
     let from = documents::tailoring_from(db, user, posting, fields, read).await?;
-    let (document, before, after) = documents::keep_cv(db, user, &from, layout, now).await?;
+    let (document, before, after) =
+        documents::keep_cv(db, user, &material, &from, layout, now).await?;
     let prepared = pursuit_text::matching::Prepared::new(&from.read.resume, &from.read.text);
     let side = pursuit_text::matching::PreparedPosting::new(&from.fields);
     let points = pursuit_text::matching::pain_points(&prepared, &side);

@@ -28,9 +28,6 @@ use crate::fields::Fields;
 pub const MAX_TEXT: usize = 200_000;
 /// The most of a fetched page kept (after scripts and styles are dropped), in bytes.
 const MAX_PAGE: usize = 1_000_000;
-/// Languages Pursuit lays documents out in (seed 004: `desired_output_lang`): those of
-/// `pursuit_text::tailor::LAYOUTS`.
-pub const OUTPUT_LANGS: &[&str] = &["en", "ar", "fr", "de", "es"];
 
 /// What the user gives to add a posting: its text or its address, and what to override.
 #[derive(Clone, Debug, Default)]
@@ -82,11 +79,12 @@ fn check(intake: &Intake) -> Result<(Given<'_>, Checked), AppError> {
     }
     let desired = match intake.desired_output_lang.as_deref() {
         None => None,
-        Some(lang) if OUTPUT_LANGS.contains(&lang) => Some(lang.to_owned()),
+        // Seed 004's `desired_output_lang`: a language Pursuit lays documents out in.
+        Some(lang) if pursuit_text::tailor::layout(lang).is_some() => Some(lang.to_owned()),
         Some(_) => {
             fields.bad(
                 "desired_output_lang",
-                format!("must be one of {}", OUTPUT_LANGS.join(", ")),
+                format!("must be one of {}", pursuit_text::tailor::layout_langs()),
             );
             None
         }
@@ -159,7 +157,7 @@ pub async fn add(
         .or_else(|| {
             jd_lang
                 .clone()
-                .filter(|l| OUTPUT_LANGS.contains(&l.as_str()))
+                .filter(|l| pursuit_text::tailor::layout(l).is_some())
         })
         .unwrap_or_else(|| "en".to_owned());
 
@@ -394,6 +392,7 @@ mod tests {
             .iter()
             .map(|l| l.lang)
             .collect();
-        assert_eq!(super::OUTPUT_LANGS, layouts.as_slice());
+        assert_eq!(pursuit_text::tailor::layout_langs(), layouts.join(", "));
+        assert_eq!(layouts, ["en", "ar", "fr", "de", "es"]);
     }
 }

@@ -13,6 +13,8 @@ use crate::sql::Row;
 pub struct CompanyRow {
     pub id: CompanyId,
     pub name: String,
+    /// The name normalized (`pursuit_domain::company::company_key`): one company per key.
+    pub name_key: String,
     pub website: Option<String>,
     pub industry: Option<String>,
     pub size: Option<String>,
@@ -35,13 +37,14 @@ pub struct Details {
     pub time_zone: Option<String>,
 }
 
-const COLUMNS: &str = "id, name, website, industry, size, headquarters, time_zone, research, \
+const COLUMNS: &str = "id, name, name_key, website, industry, size, headquarters, time_zone, research, \
      last_refreshed_at, created_at";
 
 fn from_row(row: &Row) -> Result<CompanyRow, StoreError> {
     Ok(CompanyRow {
         id: CompanyId(row.get("id")?),
         name: row.get("name")?,
+        name_key: row.get("name_key")?,
         website: row.get("website")?,
         industry: row.get("industry")?,
         size: row.get("size")?,

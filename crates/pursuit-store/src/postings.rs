@@ -49,30 +49,6 @@ pub async fn company_for(
     })
 }
 
-/// One of the user's companies, with its normalized name.
-pub async fn get_company(
-    mut conn: impl Conn,
-    user_id: UserId,
-    id: CompanyId,
-) -> Result<Option<(Company, String)>, StoreError> {
-    conn.fetch_optional(
-        query("SELECT id, name, name_key FROM companies WHERE user_id = $1 AND id = $2")
-            .bind(user_id)
-            .bind(id),
-    )
-    .await?
-    .map(|row| {
-        Ok((
-            Company {
-                id: CompanyId(row.get("id")?),
-                name: row.get("name")?,
-            },
-            row.get("name_key")?,
-        ))
-    })
-    .transpose()
-}
-
 /// The user's postings of one company, newest first, at most `limit`.
 pub async fn postings_of_company(
     mut conn: impl Conn,

@@ -298,6 +298,15 @@ pub const LAYOUTS: [Layout; 5] = [
     },
 ];
 
+/// The layouts' codes as a sentence's list: "en, ar, fr, de, es".
+pub fn layout_langs() -> String {
+    LAYOUTS
+        .iter()
+        .map(|l| l.lang)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The layout for an ISO 639-1 code, if Pursuit has one.
 pub fn layout(lang: &str) -> Option<&'static Layout> {
     LAYOUTS.iter().find(|l| l.lang == lang)

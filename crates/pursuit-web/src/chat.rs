@@ -269,7 +269,7 @@ async fn ask(
     let id = ConversationId(id);
     // Refusals answer as problems before any stream starts.
     let content = use_case::question(&body.content)?;
-    use_case::get(&state.db, current.id(), id).await?;
+    use_case::owned(&state.db, current.id(), id).await?;
     let streamed = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -399,7 +399,7 @@ async fn socket(
     request: axum::http::request::Parts,
 ) -> Result<Response, ApiError> {
     let id = ConversationId(id);
-    use_case::get(&state.db, current.id(), id).await?;
+    use_case::owned(&state.db, current.id(), id).await?;
     // A browser's upgrade carries its cookie from any site that opens the socket:
     // only our own pages may.
     crate::auth::check_origin(&request, &state)?;

@@ -94,14 +94,11 @@ impl CompanyProfile {
 
 pub(crate) fn response(c: CompanyRow) -> CompanyProfile {
     let r = &c.research;
-    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
     let research = c.last_refreshed_at.map(|_| CompanyResearch {
         summary: r["summary"].as_str().map(str::to_owned),
         facts: serde_json::from_value(r["facts"].clone()).unwrap_or_default(),
-        sources: list(&r["sources"])
-            .into_iter()
-            .filter_map(|s| serde_json::from_value(s).ok())
-            .collect(),
+        // Kept with their text; listed without it.
+        sources: serde_json::from_value(r["sources"].clone()).unwrap_or_default(),
         failed: serde_json::from_value(r["failed"].clone()).unwrap_or_default(),
         provider: r["provider"].as_str().unwrap_or_default().to_owned(),
         model: r["model"].as_str().unwrap_or_default().to_owned(),

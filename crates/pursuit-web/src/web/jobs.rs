@@ -390,10 +390,6 @@ async fn show_posting(
         })
     })
     .collect();
-    let layouts: Vec<serde_json::Value> = pursuit_text::tailor::LAYOUTS
-        .iter()
-        .map(|l| serde_json::json!({"lang": l.lang, "name": l.name}))
-        .collect();
     Ok(render(
         "job.html",
         StatusCode::OK,
@@ -401,7 +397,7 @@ async fn show_posting(
             page => "jobs",
             documents => template_value(&documents),
             optimizations => template_value(&optimizations),
-            layouts => template_value(&layouts),
+            layouts => super::optimizations::layout_choices(),
             output_lang => posting.desired_output_lang.clone(),
             can_tailor => matched.is_some(),
             user => user.view(),
@@ -557,11 +553,9 @@ async fn show_company(
     typed: Option<Value>,
 ) -> Result<Response, ApiError> {
     let me = user.0.id();
-    let Some((company, key)) =
-        postings::get_company(&state.db, me, pursuit_domain::ids::CompanyId(id)).await?
-    else {
-        return Err(ApiError::not_found());
-    };
+    let company =
+        pursuit_app::companies::get(&state.db, me, pursuit_domain::ids::CompanyId(id)).await?;
+    let key = company.name_key.clone();
     let found = postings::postings_of_company(&state.db, me, company.id, LIST_LIMIT as i64).await?;
     let rows: Vec<Row> = found.iter().map(|p| row(p, None)).collect();
     // Narrowed in SQL by the name's first word, then kept when the whole name reads the same.
@@ -596,7 +590,6 @@ async fn show_company(
             })
         })
         .collect();
-    let details = pursuit_app::companies::get(&state.db, me, company.id).await?;
     // The research task followed, while it is still at work.
     let running = match task {
         Some(t) => pursuit_store::jobs::get_for_user(&state.db, me, pursuit_domain::ids::JobId(t))
@@ -612,7 +605,8 @@ async fn show_company(
             }),
         None => None,
     };
-    let view = crate::companies::response(details);
+    let name = company.name.clone();
+    let view = crate::companies::response(company);
     let when = view.last_refreshed_at().map(|t| {
         t.to_zoned(user.0.zone())
             .strftime("%-d %b %Y, %H:%M")
@@ -637,7 +631,7 @@ async fn show_company(
             refreshed => when,
             running => running.as_ref().map(template_value),
             sizes => sizes,
-            name => company.name,
+            name => name,
             rows => template_value(&rows),
             applications => template_value(&applications),
         },

@@ -20,6 +20,15 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/optimizations/{id}", get(page))
 }
 
+/// The CV languages a form offers: `{lang, name}` each, the name in its own language.
+pub(super) fn layout_choices() -> minijinja::Value {
+    let layouts: Vec<serde_json::Value> = pursuit_text::tailor::LAYOUTS
+        .iter()
+        .map(|l| serde_json::json!({"lang": l.lang, "name": l.name}))
+        .collect();
+    template_value(&layouts)
+}
+
 /// Makes (or finds, from the same inputs) the report for this posting and opens it.
 async fn optimize(
     State(state): State<AppState>,
@@ -68,10 +77,6 @@ async fn page(
         "output": name(Some(&row.desired_output_lang)),
     });
     let view = crate::optimizations::response(row, false);
-    let layouts: Vec<serde_json::Value> = pursuit_text::tailor::LAYOUTS
-        .iter()
-        .map(|l| serde_json::json!({"lang": l.lang, "name": l.name}))
-        .collect();
     Ok(render(
         "optimization.html",
         StatusCode::OK,
@@ -84,7 +89,7 @@ async fn page(
             job_title => posting.as_ref().map(|p| p.title.clone().unwrap_or_else(|| "Untitled posting".to_owned())),
             company => posting.as_ref().and_then(|p| p.company.as_ref().map(|c| c.name.clone())),
             o => template_value(&view),
-            layouts => template_value(&layouts),
+            layouts => layout_choices(),
             names => template_value(&names),
         },
     ))
