@@ -432,6 +432,16 @@ impl Ai {
         })
     }
 
+    /// Whether a task of `kind` would be sent to a model before the local engine answers:
+    /// not offline, and a provider in its chain that is neither turned off nor unusable.
+    pub fn asks_a_model(&self, kind: TaskKind, context: &Context) -> bool {
+        !(self.settings.offline || context.offline)
+            && self
+                .chain(kind, context)
+                .iter()
+                .any(|c| c.unusable.is_none() && !context.disabled.iter().any(|d| d == c.name))
+    }
+
     /// Answers `request`: never fails, never waits longer than the chain's deadlines.
     pub async fn run(&self, request: &Request, context: &Context) -> Answer {
         let mut attempts = Vec::new();

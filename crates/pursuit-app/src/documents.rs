@@ -684,23 +684,34 @@ pub async fn write_letter(
     .await
 }
 
+/// Checks that a letter can be written for the posting (the user's, read, and a resume
+/// read), as [`write_letter`] would, without writing it.
+pub async fn check_letter(db: &Db, user: UserId, posting_id: PostingId) -> Result<(), AppError> {
+    tailoring(db, user, posting_id).await.map(|_| ())
+}
+
 /// The longest instructions `refine` takes (characters).
 pub const MAX_INSTRUCTIONS: usize = 2_000;
 
-/// Rewrites one of the user's documents as `instructions` ask, kept as a new document (the
-/// old one stays). Instructions that ask for what the user's material does not show ("add 5
-/// years of Kubernetes") are refused, naming each thing that cannot be written truthfully;
-/// a model's rewrite that adds a fact anyway is refused by the task's rules. The built-in
-/// engine follows no free-form instructions, so without a model this says so (409).
-pub async fn refine(
-    services: crate::ai::Services<'_>,
-    caller: crate::ai::Caller<'_>,
+/// What a rewrite starts from, once its request is found sound.
+struct RefinePlan {
+    current: Document,
+    posting: Option<pursuit_store::postings::Posting>,
+    material: Vec<String>,
+    names: Vec<String>,
+    context: String,
+}
+
+/// Checks a rewrite's request before any model is asked: the instructions (text, not too
+/// long, asking for nothing the material does not show) and the document (the user's, not
+/// too long for a rewrite).
+async fn plan_refine(
+    db: &Db,
+    user: UserId,
     id: DocumentId,
     instructions: &str,
     now: Timestamp,
-) -> Result<Document, AppError> {
-    let (db, user) = (services.db, caller.id);
-    let instructions = instructions.trim();
+) -> Result<RefinePlan, AppError> {
     if instructions.is_empty()
         || instructions.chars().count() > MAX_INSTRUCTIONS
         || instructions
@@ -745,6 +756,51 @@ pub async fn refine(
             ),
         )]));
     }
+    Ok(RefinePlan {
+        current,
+        posting,
+        material,
+        names,
+        context,
+    })
+}
+
+/// Checks a rewrite's request as [`refine`] would, without asking a model: for a caller
+/// that runs the rewrite later (a task), so a refusal is said at once.
+pub async fn check_refine(
+    db: &Db,
+    user: UserId,
+    id: DocumentId,
+    instructions: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    plan_refine(db, user, id, instructions.trim(), now)
+        .await
+        .map(|_| ())
+}
+
+/// Rewrites one of the user's documents as `instructions` ask, kept as a new document (the
+/// old one stays). Instructions that ask for what the user's material does not show ("add 5
+/// years of Kubernetes") are refused, naming each thing that cannot be written truthfully;
+/// a model's rewrite that adds a fact anyway is refused by the task's rules. The built-in
+/// engine follows no free-form instructions, so without a model this says so (409).
+pub async fn refine(
+    services: crate::ai::Services<'_>,
+    caller: crate::ai::Caller<'_>,
+    id: DocumentId,
+    instructions: &str,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    let (db, user) = (services.db, caller.id);
+    let instructions = instructions.trim();
+    let RefinePlan {
+        current,
+        posting,
+        material,
+        names,
+        context,
+    } = plan_refine(db, user, id, instructions, now).await?;
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let request = pursuit_ai::Request::rewrite(
         pursuit_ai::Task::Refine,
         &material.join("\n\n"),
@@ -755,17 +811,14 @@ pub async fn refine(
     );
     let answer = crate::ai::run(services, caller, now, request).await?;
     if answer.provider == pursuit_ai::LOCAL {
-        let why = if answer.fallbacks.is_empty() {
-            "no AI model is configured for writing".to_owned()
+        return Err(AppError::Conflict(if answer.fallbacks.is_empty() {
+            "no AI model is configured for writing; Pursuit's own engine chooses and orders your material but follows no free-form instructions. Edit the text yourself, or add a model in Settings › AI".to_owned()
         } else {
             format!(
-                "no AI model gave a rewrite that keeps to your facts ({})",
+                "no AI model gave a rewrite that keeps to your facts ({}), so nothing was written. Edit the text yourself, or ask for a different change",
                 answer.fallbacks.join(", ")
             )
-        };
-        return Err(AppError::Conflict(format!(
-            "{why}; Pursuit's own engine chooses and orders your material but follows no free-form instructions. Edit the text yourself, or add a model in Settings › AI"
-        )));
+        }));
     }
     let body = answer.value["text"]
         .as_str()

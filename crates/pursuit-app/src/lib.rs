@@ -74,6 +74,8 @@ pub mod reminders;
 pub mod resumes;
 pub mod secrets;
 pub mod summaries;
+pub mod tasks;
 pub mod views;
+pub mod writing;
 
 pub use error::{AppError, Current, Invalid, Precondition};

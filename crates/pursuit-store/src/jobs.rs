@@ -185,13 +185,15 @@ pub struct Job {
     pub progress: Option<i64>,
     pub progress_message: Option<String>,
     pub errors: serde_json::Value,
+    /// What the job made, set by its handler (e.g. `{"document_id": …}`).
+    pub result: Option<serde_json::Value>,
     pub created_at: Timestamp,
     pub started_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
 }
 
 const JOB_COLUMNS: &str = "id, kind, queue, payload, state, priority, attempt, max_attempts, run_at, dedupe_key, \
-     user_id, locked_by, lease_expires_at, progress, progress_message, errors, created_at, started_at, finished_at";
+     user_id, locked_by, lease_expires_at, progress, progress_message, errors, result, created_at, started_at, finished_at";
 
 fn job_from_row(row: &Row) -> Result<Job, StoreError> {
     let state: String = row.get("state")?;
@@ -215,6 +217,7 @@ fn job_from_row(row: &Row) -> Result<Job, StoreError> {
         progress: row.get("progress")?,
         progress_message: row.get("progress_message")?,
         errors: row.get("errors")?,
+        result: row.get("result")?,
         created_at: row.get("created_at")?,
         started_at: row.get("started_at")?,
         finished_at: row.get("finished_at")?,
@@ -307,6 +310,24 @@ pub async fn set_progress(
     Ok(updated == 1)
 }
 
+/// Records what a running job made (shown with the task); false when the worker had lost it.
+pub async fn set_result(
+    mut conn: impl Conn,
+    id: JobId,
+    worker: &str,
+    result: &serde_json::Value,
+) -> Result<bool, StoreError> {
+    let updated = conn
+        .execute(
+            query("UPDATE jobs SET result = $3 WHERE id = $1 AND locked_by = $2 AND state = 'running'")
+                .bind(id)
+                .bind(worker)
+                .bind(result.clone()),
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
 /// Marks a job done; false when the worker had lost it (another worker owns it now).
 pub async fn complete(
     mut conn: impl Conn,
@@ -355,13 +376,14 @@ pub enum FailOutcome {
     Lost,
 }
 
-/// Records a failed attempt: retryable at `retry_at` while attempts remain, else dead.
+/// Records a failed attempt: retryable at `retry_at` while attempts remain, else dead (at
+/// once when `retry_at` is `None`: a failure that another attempt would only repeat).
 pub async fn fail(
     db: &Db,
     id: JobId,
     worker: &str,
     error: &str,
-    retry_at: Timestamp,
+    retry_at: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<FailOutcome, StoreError> {
     let mut tx = db.begin().await?;
@@ -378,10 +400,9 @@ pub async fn fail(
     let attempt: i64 = row.get("attempt")?;
     let max_attempts: i64 = row.get("max_attempts")?;
     let errors = with_error(&row.get("errors")?, attempt, error, now);
-    let outcome = if attempt >= max_attempts {
-        FailOutcome::Dead
-    } else {
-        FailOutcome::Retry(retry_at)
+    let outcome = match retry_at {
+        Some(at) if attempt < max_attempts => FailOutcome::Retry(at),
+        _ => FailOutcome::Dead,
     };
     let (state, run_at, finished_at) = match outcome {
         FailOutcome::Retry(at) => ("retryable", at, None),

@@ -76,6 +76,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(27, "0027_optimizations"),
     migration!(28, "0028_company_research"),
     migration!(29, "0029_conversations"),
+    migration!(30, "0030_task_results"),
 ];
 
 /// The schema version this build writes.

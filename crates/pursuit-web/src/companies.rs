@@ -3,8 +3,7 @@
 //! `POST /api/v1/ai/company-research`.
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiff::Timestamp;
 use pursuit_app::companies::{self as use_case, DetailsInput};
 use pursuit_domain::ids::CompanyId;
@@ -179,12 +178,6 @@ async fn update_company(
     Ok(Json(response(company)))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ResearchTask {
-    /// `GET /api/v1/tasks/{task_id}` shows its progress.
-    task_id: uuid::Uuid,
-}
-
 /// Researches a company: a task reads its website's front and "about" pages (when the
 /// website is set) and the postings saved from it, and keeps a summary and up to five
 /// facts, each a sentence its source states, with `last_refreshed_at`. A research already
@@ -192,7 +185,7 @@ pub struct ResearchTask {
 #[utoipa::path(post, path = "/api/v1/companies/{id}/research", tag = "companies",
     params(("id" = uuid::Uuid, Path, description = "The company's id")),
     responses(
-        (status = 202, description = "The research task", body = ResearchTask,
+        (status = 202, description = "The research task", body = crate::tasks::TaskAccepted,
             headers(("Location" = String, description = "The task's URL"))),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such company of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -204,12 +197,7 @@ async fn research_company(
 ) -> Result<Response, ApiError> {
     let task = use_case::request_research(&state.db, current.id(), CompanyId(id), Timestamp::now())
         .await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        [(header::LOCATION, format!("/api/v1/tasks/{}", task.0))],
-        Json(ResearchTask { task_id: task.0 }),
-    )
-        .into_response())
+    Ok(crate::tasks::accepted(task, false))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -4,10 +4,11 @@
 //! is neither supported nor confirmed.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use pursuit_app::documents::{self as use_case, Confirmation, Document, DocumentChange, Format};
+use pursuit_app::writing::Writing;
 use pursuit_domain::ids::{DocumentId, PostingId};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -59,10 +60,12 @@ pub struct RefineBody {
 /// does not show are refused (422, naming each); a rewrite that adds a fact is refused by
 /// the model task's rules.
 #[utoipa::path(post, path = "/api/v1/documents/{id}/refine", tag = "documents", request_body = RefineBody,
-    params(("id" = uuid::Uuid, Path, description = "The document's id")),
+    params(("id" = uuid::Uuid, Path, description = "The document's id"), ("Prefer" = Option<String>, Header, description = "`respond-async`: queue the writing as a task and answer 202 at once (for a model that may take long)")),
     responses(
         (status = 201, description = "The rewritten document", body = DocumentResponse,
             headers(("Location" = String, description = "The new document's URL"))),
+        (status = 202, description = "Queued as a task (`Prefer: respond-async`): follow it at `Location`; its result names the document", body = crate::tasks::TaskAccepted,
+            headers(("Location" = String, description = "The task's URL"), ("Preference-Applied" = String, description = "`respond-async`"))),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The feature is turned off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -72,18 +75,30 @@ pub struct RefineBody {
 async fn refine_document(
     State(state): State<AppState>,
     current: CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<uuid::Uuid>,
     Json(body): Json<RefineBody>,
-) -> Result<Created, ApiError> {
-    refined(&state, &current, DocumentId(id), &body.instructions).await
+) -> Result<Response, ApiError> {
+    refined(
+        &state,
+        &current,
+        &headers,
+        DocumentId(id),
+        &body.instructions,
+    )
+    .await
 }
 
 async fn refined(
     state: &AppState,
     current: &CurrentUser,
+    headers: &HeaderMap,
     id: DocumentId,
     instructions: &str,
-) -> Result<Created, ApiError> {
+) -> Result<Response, ApiError> {
+    if crate::tasks::prefers_async(headers) {
+        return queued(state, current, Writing::refine(id, instructions)).await;
+    }
     let document = use_case::refine(
         state.ai_services(),
         current.caller(),
@@ -92,7 +107,23 @@ async fn refined(
         Timestamp::now(),
     )
     .await?;
-    Ok(created(document))
+    Ok(created(document).into_response())
+}
+
+/// The writing checked and queued as a task (`Prefer: respond-async`): 202.
+async fn queued(
+    state: &AppState,
+    current: &CurrentUser,
+    writing: Writing,
+) -> Result<Response, ApiError> {
+    let task = pursuit_app::writing::request(
+        state.ai_services(),
+        current.caller(),
+        writing,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(crate::tasks::accepted(task, true))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -107,10 +138,12 @@ pub struct RefineJobBody {
 /// Seed 004's refine: the newest CV (or letter) made for this posting, rewritten as the
 /// instructions ask; the same as `POST /api/v1/documents/{id}/refine` on it.
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/refine", tag = "documents", request_body = RefineJobBody,
-    params(("id" = uuid::Uuid, Path, description = "The posting's id")),
+    params(("id" = uuid::Uuid, Path, description = "The posting's id"), ("Prefer" = Option<String>, Header, description = "`respond-async`: queue the writing as a task and answer 202 at once (for a model that may take long)")),
     responses(
         (status = 201, description = "The rewritten document", body = DocumentResponse,
             headers(("Location" = String, description = "The new document's URL"))),
+        (status = 202, description = "Queued as a task (`Prefer: respond-async`): follow it at `Location`; its result names the document", body = crate::tasks::TaskAccepted,
+            headers(("Location" = String, description = "The task's URL"), ("Preference-Applied" = String, description = "`respond-async`"))),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The feature is turned off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such posting of the caller's, or no document of that kind for it", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -120,15 +153,16 @@ pub struct RefineJobBody {
 async fn refine_for_job(
     State(state): State<AppState>,
     current: CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<uuid::Uuid>,
     Json(body): Json<RefineJobBody>,
-) -> Result<Created, ApiError> {
+) -> Result<Response, ApiError> {
     let kind = body.kind.as_deref().unwrap_or("cv");
     if !matches!(kind, "cv" | "letter") {
         return Err(ApiError::invalid_field("/kind", "must be cv or letter"));
     }
     let newest = use_case::newest_for_posting(&state.db, current.id(), PostingId(id), kind).await?;
-    refined(&state, &current, newest, &body.instructions).await
+    refined(&state, &current, &headers, newest, &body.instructions).await
 }
 
 /// What went out with an application.
@@ -366,10 +400,12 @@ pub struct LetterBody {
 /// Material too thin for the length preset makes a shorter letter, never a padded one
 /// (`report.short_of_preset`).
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/cover-letter", tag = "documents", request_body = LetterBody,
-    params(("id" = uuid::Uuid, Path, description = "The posting's id")),
+    params(("id" = uuid::Uuid, Path, description = "The posting's id"), ("Prefer" = Option<String>, Header, description = "`respond-async`: queue the writing as a task and answer 202 at once (for a model that may take long)")),
     responses(
         (status = 201, description = "The cover letter", body = DocumentResponse,
             headers(("Location" = String, description = "The document's URL"))),
+        (status = 202, description = "Queued as a task (`Prefer: respond-async`): follow it at `Location`; its result names the document", body = crate::tasks::TaskAccepted,
+            headers(("Location" = String, description = "The task's URL"), ("Preference-Applied" = String, description = "`respond-async`"))),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such posting of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "No resume read yet, or the posting is not read yet", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -378,9 +414,10 @@ pub struct LetterBody {
 async fn write_letter(
     State(state): State<AppState>,
     current: CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<uuid::Uuid>,
     Json(body): Json<LetterBody>,
-) -> Result<Created, ApiError> {
+) -> Result<Response, ApiError> {
     use pursuit_text::letter::{Length, Tone};
     let tone = match body.tone.unwrap_or(ToneName::Professional) {
         ToneName::Professional => Tone::Professional,
@@ -394,6 +431,14 @@ async fn write_letter(
     };
     let length = Length::preset(preset)
         .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
+    if crate::tasks::prefers_async(&headers) {
+        return queued(
+            &state,
+            &current,
+            Writing::letter(PostingId(id), tone, length),
+        )
+        .await;
+    }
     let document = use_case::write_letter(
         state.ai_services(),
         current.caller(),
@@ -403,7 +448,7 @@ async fn write_letter(
         Timestamp::now(),
     )
     .await?;
-    Ok(created(document))
+    Ok(created(document).into_response())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -158,9 +158,9 @@ impl AppState {
         self
     }
 
-    /// Sets the feature flags.
-    pub fn with_features(mut self, features: pursuit_domain::flags::Flags) -> AppState {
-        self.features = Arc::new(features);
+    /// Sets the feature flags (shared with the worker).
+    pub fn with_features(mut self, features: Arc<pursuit_domain::flags::Flags>) -> AppState {
+        self.features = features;
         self
     }
 

@@ -2,6 +2,8 @@
 //! means a job posting everywhere else in Pursuit).
 
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use pursuit_domain::ids::JobId;
 use pursuit_store::jobs;
@@ -18,6 +20,52 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_task))
         .routes(routes!(retry_task))
+}
+
+/// A task queued: `202 Accepted`, its URL in `Location`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaskAccepted {
+    /// `GET /api/v1/tasks/{task_id}` shows its progress and, once done, its result.
+    task_id: uuid::Uuid,
+    /// The task's URL.
+    href: String,
+}
+
+/// The answer to a request queued as a task: 202, `Location` the task,
+/// `Preference-Applied: respond-async` when the caller asked for it.
+pub(crate) fn accepted(task: JobId, preference_applied: bool) -> Response {
+    let href = format!("/api/v1/tasks/{}", task.0);
+    let mut response = (
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, href.clone())],
+        Json(TaskAccepted {
+            task_id: task.0,
+            href,
+        }),
+    )
+        .into_response();
+    if preference_applied {
+        response.headers_mut().insert(
+            HeaderName::from_static("preference-applied"),
+            HeaderValue::from_static("respond-async"),
+        );
+    }
+    response
+}
+
+/// Whether the request says `Prefer: respond-async` (RFC 7240): answer 202 with a task
+/// rather than wait for long work.
+pub(crate) fn prefers_async(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(HeaderName::from_static("prefer"))
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| {
+            p.split(';')
+                .next()
+                .is_some_and(|token| token.trim().eq_ignore_ascii_case("respond-async"))
+        })
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -44,6 +92,9 @@ pub struct TaskResponse {
     last_error: Option<String>,
     /// Every failed attempt, oldest first.
     errors: Vec<TaskError>,
+    /// What the task made, once done: for writing, `{"document_id", "href"}`.
+    #[schema(value_type = Option<Object>)]
+    result: Option<serde_json::Value>,
     /// When the task runs (next).
     #[schema(value_type = String, format = DateTime)]
     run_at: Timestamp,
@@ -68,9 +119,7 @@ async fn get_task(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Json<TaskResponse>, ApiError> {
-    let job = jobs::get_for_user(&state.db, current.id(), JobId(id))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let job = pursuit_app::tasks::get(&state.db, current.id(), JobId(id)).await?;
     Ok(Json(task_response(job)))
 }
 
@@ -98,6 +147,7 @@ fn task_response(job: jobs::Job) -> TaskResponse {
         progress_message: job.progress_message,
         last_error: errors.last().map(|e| e.error.clone()),
         errors,
+        result: job.result,
         run_at: job.run_at,
         created_at: job.created_at,
         started_at: job.started_at,
@@ -120,17 +170,7 @@ async fn retry_task(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Json<TaskResponse>, ApiError> {
-    let id = JobId(id);
-    jobs::get_for_user(&state.db, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !jobs::retry(&state.db, id, Timestamp::now()).await? {
-        return Err(ApiError::conflict(
-            "only a dead task, or one waiting to retry, can be retried",
-        ));
-    }
-    let job = jobs::get_for_user(&state.db, current.id(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let job =
+        pursuit_app::tasks::retry(&state.db, current.id(), JobId(id), Timestamp::now()).await?;
     Ok(Json(task_response(job)))
 }

@@ -42,6 +42,7 @@ mod resume;
 mod settings;
 mod sidebar;
 mod table;
+mod tasks;
 
 /// Cards a column shows before "Show all"; an expanded column shows up to `COLUMN_LIMIT`.
 const PER_COLUMN: i64 = 100;
@@ -76,6 +77,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(documents::routes())
         .merge(optimizations::routes())
         .merge(chat::routes())
+        .merge(tasks::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -144,6 +146,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/documents.html"),
     ),
     ("project.html", include_str!("../templates/project.html")),
+    ("task.html", include_str!("../templates/task.html")),
     (
         "project_fields.html",
         include_str!("../templates/project_fields.html"),

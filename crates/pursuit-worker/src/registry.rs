@@ -13,18 +13,35 @@ use crate::clock::Clock;
 
 /// Why a job attempt failed; the message goes into the job's error history.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct JobError(pub String);
+#[error("{message}")]
+pub struct JobError {
+    pub message: String,
+    /// Another attempt could go otherwise (false: the task is dead at once, e.g. a
+    /// request the use case refuses).
+    pub retry: bool,
+}
 
 impl JobError {
+    /// A failure worth another attempt (while attempts remain).
     pub fn new(message: impl Into<String>) -> JobError {
-        JobError(message.into())
+        JobError {
+            message: message.into(),
+            retry: true,
+        }
+    }
+
+    /// A failure another attempt would only repeat: the task is dead at once.
+    pub fn for_good(message: impl Into<String>) -> JobError {
+        JobError {
+            message: message.into(),
+            retry: false,
+        }
     }
 }
 
 impl From<pursuit_store::StoreError> for JobError {
     fn from(error: pursuit_store::StoreError) -> JobError {
-        JobError(error.to_string())
+        JobError::new(error.to_string())
     }
 }
 
@@ -48,6 +65,9 @@ pub struct JobSettings {
     pub embedder: Option<std::sync::Arc<pursuit_embed::Embedder>>,
     /// How far fetching a page goes (company research).
     pub fetch_limits: pursuit_files::fetch::Limits,
+    /// The AI layer, its flags and the key users' provider keys are sealed with (writing
+    /// that waits on a model).
+    pub ai: pursuit_app::ai::AiParts,
 }
 
 impl Default for JobSettings {
@@ -61,6 +81,7 @@ impl Default for JobSettings {
             file_reader: pursuit_files::Isolation::Thread,
             embedder: None,
             fetch_limits: pursuit_files::fetch::Limits::default(),
+            ai: pursuit_app::ai::AiParts::local_only(),
         }
     }
 }
@@ -110,6 +131,12 @@ impl JobContext {
     /// True on the job's last attempt: a failure now is final.
     pub fn last_attempt(&self) -> bool {
         self.attempt >= self.max_attempts
+    }
+
+    /// Records what the job made, shown with the task (`result` of `GET /api/v1/tasks/{id}`).
+    pub async fn set_result(&self, result: &serde_json::Value) -> Result<(), JobError> {
+        jobs::set_result(&self.db, self.job_id, &self.worker_id, result).await?;
+        Ok(())
     }
 
     /// Reports progress (0–100 and a message) for `GET /api/v1/tasks/{id}`.

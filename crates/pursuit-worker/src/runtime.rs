@@ -486,8 +486,18 @@ impl Worker {
                 None => "error",
             },
             Err(error) => {
-                let retry_at = now + jobs::backoff(job.attempt, jitter());
-                match jobs::fail(&inner.db, job.id, &inner.worker_id, &error.0, retry_at, now).await
+                let retry_at = error
+                    .retry
+                    .then(|| now + jobs::backoff(job.attempt, jitter()));
+                match jobs::fail(
+                    &inner.db,
+                    job.id,
+                    &inner.worker_id,
+                    &error.message,
+                    retry_at,
+                    now,
+                )
+                .await
                 {
                     Ok(FailOutcome::Retry(at)) => {
                         tracing::warn!(job.id = %job.id, job.kind = %job.kind, attempt = job.attempt, %error, retry_at = %at, "job failed; will retry");

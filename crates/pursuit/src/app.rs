@@ -84,18 +84,11 @@ impl Application {
         .map_err(|e| anyhow::anyhow!("cannot set up sign-in with Google: {e}"))?;
         let embedder = std::sync::Arc::new(config.embeddings.embedder()?);
         tracing::info!(representation = embedder.name(), "embeddings ready");
-        let ai = std::sync::Arc::new(
-            pursuit_ai::Ai::new(config.ai.clone())
-                .map_err(|e| anyhow::anyhow!("the [ai] settings are not usable: {e}"))?,
-        );
-        tracing::info!(providers = ?ai.providers().iter().map(|p| &p.name).collect::<Vec<_>>(), offline = config.ai.offline, "AI layer ready");
-        let features = config.flags()?;
-        let secrets = config.secret_box(&data_dir)?;
-        tracing::info!(key.id = secrets.id(), "secrets key ready");
+        let ai = config.ai_parts(&data_dir)?;
         let state = AppState::new(db.clone(), settings, config.mailer(&data_dir)?)
-            .with_ai(ai)
-            .with_secrets(std::sync::Arc::new(secrets))
-            .with_features(features)
+            .with_ai(ai.ai.clone())
+            .with_secrets(ai.secrets.clone())
+            .with_features(ai.features.clone())
             .with_google(google)
             .with_files(files.clone())
             .with_embedder(embedder.clone());
@@ -122,6 +115,7 @@ impl Application {
                 base_url.clone(),
                 Some(files),
                 embedder,
+                ai,
             )?),
         )
         .with_scheduler(standard_schedule());

@@ -692,6 +692,25 @@ impl Config {
 
     /// The box users' provider keys are sealed in: `secrets_key`, else `<data_dir>/secrets.key`
     /// (made on first start, owner-only).
+    /// The AI layer from `[ai]`, the feature flags and the secrets key: one set, shared by
+    /// the web app and the worker.
+    pub fn ai_parts(&self, data_dir: &Path) -> anyhow::Result<pursuit_app::ai::AiParts> {
+        let ai = pursuit_ai::Ai::new(self.ai.clone())
+            .map_err(|e| anyhow::anyhow!("the [ai] settings are not usable: {e}"))?;
+        let secrets = self.secret_box(data_dir)?;
+        tracing::info!(
+            providers = ?ai.providers().iter().map(|p| &p.name).collect::<Vec<_>>(),
+            offline = self.ai.offline,
+            key.id = secrets.id(),
+            "AI layer ready"
+        );
+        Ok(pursuit_app::ai::AiParts {
+            ai: std::sync::Arc::new(ai),
+            features: std::sync::Arc::new(self.flags()?),
+            secrets: std::sync::Arc::new(secrets),
+        })
+    }
+
     pub fn secret_box(&self, data_dir: &Path) -> anyhow::Result<pursuit_app::secrets::SecretBox> {
         match &self.secrets_key {
             Some(key) => pursuit_app::secrets::SecretBox::from_hex(key.expose())
@@ -739,6 +758,7 @@ impl Config {
         base_url: String,
         files: Option<pursuit_files::Storage>,
         embedder: std::sync::Arc<pursuit_embed::Embedder>,
+        ai: pursuit_app::ai::AiParts,
     ) -> anyhow::Result<pursuit_worker::JobSettings> {
         Ok(pursuit_worker::JobSettings {
             base_url,
@@ -754,6 +774,7 @@ impl Config {
                 allow_loopback: self.fetch_allow_loopback,
                 ..pursuit_files::fetch::Limits::default()
             },
+            ai,
         })
     }
 

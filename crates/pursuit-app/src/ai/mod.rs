@@ -99,6 +99,43 @@ pub struct Services<'a> {
     pub secrets: &'a SecretBox,
 }
 
+/// The AI layer's parts, owned: what a server or a worker holds to lend [`Services`].
+#[derive(Clone)]
+pub struct AiParts {
+    pub ai: std::sync::Arc<Ai>,
+    pub features: std::sync::Arc<Flags>,
+    pub secrets: std::sync::Arc<SecretBox>,
+}
+
+impl std::fmt::Debug for AiParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AiParts")
+            .field("providers", &self.ai.settings().providers.keys())
+            .field("offline", &self.ai.settings().offline)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AiParts {
+    /// The local engine alone, default flags, a key that lives as long as the process.
+    pub fn local_only() -> AiParts {
+        AiParts {
+            ai: std::sync::Arc::new(Ai::local_only()),
+            features: std::sync::Arc::new(Flags::default()),
+            secrets: std::sync::Arc::new(SecretBox::ephemeral()),
+        }
+    }
+
+    pub fn services<'a>(&'a self, db: &'a Db) -> Services<'a> {
+        Services {
+            db,
+            ai: &self.ai,
+            features: &self.features,
+            secrets: &self.secrets,
+        }
+    }
+}
+
 /// A feature's flag for the caller: `Err(FeatureOff)` when it is off.
 pub fn require(features: &Flags, feature: &str, caller: Caller<'_>) -> Result<(), AppError> {
     if features.enabled(feature, caller.id, caller.email) {
@@ -174,6 +211,23 @@ async fn context(
         full_logging: settings.full_logging,
         own,
     })
+}
+
+/// Whether `task` would go to a model for the caller (its flag on, not offline, a provider
+/// in its chain that the flags and the user's choices leave on): such work is long and runs
+/// as a task; the local engine's answers take milliseconds and are made in the request.
+pub async fn asks_a_model(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    task: Task,
+    now: Timestamp,
+) -> Result<bool, AppError> {
+    if require(services.features, &format!("ai.{}", task.name()), caller).is_err() {
+        return Ok(false);
+    }
+    let settings = store::get_settings(services.db, caller.id).await?;
+    let context = context(services, caller, &settings, now).await?;
+    Ok(services.ai.asks_a_model(task.kind(), &context))
 }
 
 /// Runs `request` for the caller: a kept answer to the same inputs if there is one, else the

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use minijinja::context;
 use pursuit_app::documents::{self as use_case, Confirmation, Document, DocumentChange, Format};
+use pursuit_app::writing::{self, Writing, waits_on_a_model};
 use pursuit_domain::ids::DocumentId;
 use serde_json::{Value, json};
 
@@ -218,25 +219,27 @@ async fn save(
 }
 
 /// Rewrites the document as asked (the use case behind `POST /api/v1/documents/{id}/refine`)
-/// and opens the new one; a refusal is shown on this document's page, the request kept.
+/// and opens the new one (through a task's page when a model writes it); a refusal is shown
+/// on this document's page, the request kept.
 async fn refine(
     State(state): State<AppState>,
     Path(id): Path<uuid::Uuid>,
     PageForm { user, form }: PageForm,
 ) -> Result<Response, ApiError> {
     let instructions = form.text("instructions");
-    match use_case::refine(
-        state.ai_services(),
-        user.0.caller(),
-        DocumentId(id),
-        &instructions,
-        Timestamp::now(),
-    )
-    .await
-    {
-        Ok(document) => {
-            Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
-        }
+    let (services, caller, now) = (state.ai_services(), user.0.caller(), Timestamp::now());
+    // A model may take its time: the rewrite is a task the page follows.
+    let writing = Writing::refine(DocumentId(id), &instructions);
+    let done = match waits_on_a_model(services, caller, &writing, now).await? {
+        true => writing::request(services, caller, writing, now)
+            .await
+            .map(|task| format!("/tasks/{}", task.0)),
+        false => use_case::refine(services, caller, DocumentId(id), &instructions, now)
+            .await
+            .map(|document| format!("/documents/{}", document.row.id.0)),
+    };
+    match done {
+        Ok(next) => Ok(Redirect::to(&next).into_response()),
         Err(error) => refused(&state, &user, id, error, None, Some(&instructions)).await,
     }
 }

@@ -437,7 +437,8 @@ async fn tailor_cv(
 }
 
 /// Writes a cover letter for this posting (the use case behind
-/// `POST /api/v1/jobs/{id}/cover-letter`) and opens it.
+/// `POST /api/v1/jobs/{id}/cover-letter`) and opens it; when a model writes it, as a task
+/// whose page opens the letter when it is ready.
 async fn write_letter(
     State(state): State<AppState>,
     Path(id): Path<uuid::Uuid>,
@@ -447,15 +448,16 @@ async fn write_letter(
     let tone = Tone::parse(&form.text("tone")).unwrap_or(Tone::Professional);
     let length = Length::preset(&form.text("length"))
         .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
-    let document = pursuit_app::documents::write_letter(
-        state.ai_services(),
-        user.0.caller(),
-        PostingId(id),
-        tone,
-        length,
-        jiff::Timestamp::now(),
-    )
-    .await?;
+    let (services, caller, now) = (state.ai_services(), user.0.caller(), jiff::Timestamp::now());
+    // A model may take its time: the letter is written by a task the page follows.
+    let writing = pursuit_app::writing::Writing::letter(PostingId(id), tone, length);
+    if pursuit_app::writing::waits_on_a_model(services, caller, &writing, now).await? {
+        let task = pursuit_app::writing::request(services, caller, writing, now).await?;
+        return Ok(Redirect::to(&format!("/tasks/{}", task.0)).into_response());
+    }
+    let document =
+        pursuit_app::documents::write_letter(services, caller, PostingId(id), tone, length, now)
+            .await?;
     Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
 }
 
@@ -592,17 +594,22 @@ async fn show_company(
         .collect();
     // The research task followed, while it is still at work.
     let running = match task {
-        Some(t) => pursuit_store::jobs::get_for_user(&state.db, me, pursuit_domain::ids::JobId(t))
-            .await?
+        Some(t) => {
+            match pursuit_app::tasks::get(&state.db, me, pursuit_domain::ids::JobId(t)).await {
+                Ok(job) => Some(job),
+                Err(pursuit_app::AppError::NotFound) => None,
+                Err(other) => return Err(other.into()),
+            }
             .filter(|j| j.kind == "company.research")
             .map(|j| {
                 serde_json::json!({
                     "state": j.state.as_str(),
-                    "live": matches!(j.state.as_str(), "queued" | "running" | "retryable"),
+                    "live": pursuit_app::tasks::is_live(&j),
                     "message": j.progress_message,
-                    "error": j.errors.as_array().and_then(|e| e.last()).and_then(|e| e["error"].as_str().map(str::to_owned)),
+                    "error": pursuit_app::tasks::last_error(&j),
                 })
-            }),
+            })
+        }
         None => None,
     };
     let name = company.name.clone();

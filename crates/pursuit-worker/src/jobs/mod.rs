@@ -9,6 +9,7 @@ pub mod reminders;
 pub mod resumes;
 pub mod send_email;
 pub mod sweep;
+pub mod writing;
 
 use crate::registry::Registry;
 
@@ -23,4 +24,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(resumes::run);
     registry.register(embed::run);
     registry.register(companies::run);
+    registry.register(writing::run);
 }

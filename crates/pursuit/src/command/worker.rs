@@ -23,6 +23,7 @@ pub async fn run(global: &GlobalArgs) -> anyhow::Result<()> {
             config.base_url(config.bind),
             Some(config.files(&data_dir)?),
             embedder,
+            config.ai_parts(&data_dir)?,
         )?),
     )
     .with_scheduler(standard_schedule());

@@ -6,7 +6,7 @@
 use std::sync::atomic::Ordering;
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app_with};
@@ -60,21 +60,6 @@ async fn with_company(app: &TestApp, email: &str) -> (String, String) {
     (token, company)
 }
 
-async fn finished(app: &TestApp, token: &str, task: &str) -> Value {
-    for _ in 0..400 {
-        let state = json_body(
-            send(app, token, "GET", &format!("/api/v1/tasks/{task}"), None).await,
-            "application/json",
-        )
-        .await;
-        if !matches!(state["state"].as_str(), Some("queued" | "running")) {
-            return state;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the research did not finish");
-}
-
 both_backends! {
     async fn a_company_is_researched_from_its_own_pages_and_postings_each_fact_with_its_source(backend: Backend) {
         let (inventor, invented_calls) = crate::ai::fake_chat(
@@ -113,7 +98,7 @@ both_backends! {
         let started = send(&app, &token, "POST", &format!("{path}/research"), None).await;
         assert_eq!(started.status(), StatusCode::ACCEPTED);
         let task = json_body(started, "application/json").await["task_id"].as_str().unwrap().to_owned();
-        let done = finished(&app, &token, &task).await;
+        let done = crate::helpers::task_finished(&app, &token, &task).await;
         assert_eq!(done["state"], "done", "{done:#}");
         let researched = json_body(send(&app, &token, "GET", &path, None).await, "application/json").await;
         let research = &researched["research"];

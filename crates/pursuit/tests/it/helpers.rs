@@ -371,3 +371,25 @@ pub fn html_reply(body: &str) -> String {
 pub fn metadata_redirect() -> String {
     "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
 }
+
+/// The task `task` once it is no longer queued or running (`GET /api/v1/tasks/{id}`),
+/// waiting up to 10 s.
+pub(crate) async fn task_finished(app: &TestApp, token: &str, task: &str) -> serde_json::Value {
+    for _ in 0..400 {
+        let state = json_body(
+            app.client
+                .get(app.url(&format!("/api/v1/tasks/{task}")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap(),
+            "application/json",
+        )
+        .await;
+        if !matches!(state["state"].as_str(), Some("queued" | "running")) {
+            return state;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the task {task} did not finish");
+}

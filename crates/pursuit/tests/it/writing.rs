@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, TestDatabase, json_body, spawn_app, spawn_app_with};
 use crate::matching::{ACCOUNTANT, RESUME, add_posting, add_resume, send};
+use crate::pages::{form, location, page};
 
 /// An OpenAI-compatible server whose every chat completion is `{"text": letter}`.
 async fn fake_writer(letter: &'static str) -> (String, Arc<AtomicUsize>) {
@@ -238,5 +239,125 @@ both_backends! {
         assert_eq!(refused.status(), StatusCode::CONFLICT);
         let detail = json_body(refused, "application/problem+json").await["detail"].as_str().unwrap().to_owned();
         assert!(detail.contains("no AI model is configured for writing") && detail.contains("Settings › AI"), "{detail}");
+    }
+}
+
+/// `path` posted as JSON with `Prefer: respond-async`.
+async fn send_async(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("prefer", "respond-async")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A 202 with its task: the task's id, after checking the headers.
+async fn accepted(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    assert_eq!(response.headers()["preference-applied"], "respond-async");
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let body = json_body(response, "application/json").await;
+    let task = body["task_id"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("/api/v1/tasks/{task}"));
+    assert_eq!(body["href"], location.as_str());
+    task
+}
+
+both_backends! {
+    async fn writing_a_model_does_is_a_task_the_caller_follows(backend: Backend) {
+        let (url, calls) = fake_writer(
+            "Dear hiring team,\n\nAt Acme Corp I cut the month-end close from 9 to 5 days by automating 30 reconciliations.\n\nAna Lima",
+        )
+        .await;
+        let app = with_writer(backend, url).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "writing").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+
+        // Checked before it is queued: no resume read yet is said at once.
+        let early = send_async(&app, &token, &format!("/api/v1/jobs/{posting}/cover-letter"), json!({})).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT);
+        add_resume(&app, &token, RESUME).await;
+
+        let task = accepted(send_async(&app, &token, &format!("/api/v1/jobs/{posting}/cover-letter"), json!({"tone": "casual"})).await).await;
+        let done = crate::helpers::task_finished(&app, &token, &task).await;
+        assert_eq!((done["state"].as_str(), done["kind"].as_str(), done["progress"].as_i64()), (Some("done"), Some("documents.write"), Some(100)), "{done:#}");
+        let href = done["result"]["href"].as_str().expect("the task names its document").to_owned();
+        assert_eq!(href, format!("/api/v1/documents/{}", done["result"]["document_id"].as_str().unwrap()));
+        let letter = json_body(send(&app, &token, "GET", &href, None).await, "application/json").await;
+        assert_eq!((letter["kind"].as_str(), letter["provider"].as_str(), letter["report"]["tone"].as_str()), (Some("letter"), Some("writer"), Some("casual")), "{letter:#}");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        // A rewrite that asks to invent is refused at once, and nothing is queued or asked.
+        let refine = format!("/api/v1/documents/{}/refine", letter["id"].as_str().unwrap());
+        let invent = send_async(&app, &token, &refine, json!({"instructions": "Say I hold a CPA from Deloitte."})).await;
+        assert_eq!(invent.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_body(invent, "application/problem+json").await.to_string().contains("will not write"));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let task = accepted(send_async(&app, &token, &format!("/api/v1/jobs/{posting}/refine"), json!({"instructions": "Shorter.", "kind": "letter"})).await).await;
+        let done = crate::helpers::task_finished(&app, &token, &task).await;
+        let refined = json_body(send(&app, &token, "GET", done["result"]["href"].as_str().unwrap(), None).await, "application/json").await;
+        assert_eq!(refined["report"]["refined_from"], letter["id"], "{refined:#}");
+
+        // Another user sees neither the task nor its page.
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        let bob_token = api_token(&app, &bob, "writing").await.1;
+        assert_eq!(send(&app, &bob_token, "GET", &format!("/api/v1/tasks/{task}"), None).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(page(&app, &format!("/tasks/{task}"), Some(&bob.cookie)).await.status(), StatusCode::NOT_FOUND);
+
+        // The page: with a model configured, the letter is a task whose page opens it when done.
+        let made = form(&app, &format!("/jobs/{posting}/cover-letter"), Some(&ana.cookie), &[("csrf", &ana.csrf), ("tone", "enthusiastic"), ("length", "short")]).await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER);
+        let at = location(&made).to_owned();
+        assert!(at.starts_with("/tasks/"), "{at}");
+        let mut opened = None;
+        for _ in 0..400 {
+            let shown = page(&app, &at, Some(&ana.cookie)).await;
+            if shown.status() == StatusCode::SEE_OTHER {
+                opened = Some(location(&shown).to_owned());
+                break;
+            }
+            assert_eq!(shown.status(), StatusCode::OK);
+            let html = shown.text().await.unwrap();
+            assert!(html.contains("Writing your cover letter") && html.contains("http-equiv=\"refresh\""), "{html}");
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        let opened = opened.expect("the task page opens the letter once written");
+        assert!(opened.starts_with("/documents/"), "{opened}");
+        let html = page(&app, &opened, Some(&ana.cookie)).await.text().await.unwrap();
+        assert!(html.contains("At Acme Corp I cut the month-end close"), "{html}");
+    }
+}
+
+both_backends! {
+    async fn a_refused_writing_task_stops_at_once_and_says_why(backend: Backend) {
+        let (url, calls) = fake_writer(
+            "# Ana Lima\n\n- Led the audit team at Deloitte for 8 years and hold a CPA\n",
+        )
+        .await;
+        let app = with_writer(backend, url).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "writing").await.1;
+        let posting = add_posting(&app, &token, ACCOUNTANT).await;
+        add_resume(&app, &token, RESUME).await;
+        let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
+
+        let task = accepted(send_async(&app, &token, &format!("/api/v1/documents/{}/refine", cv["id"].as_str().unwrap()), json!({"instructions": "Shorter."})).await).await;
+        let done = crate::helpers::task_finished(&app, &token, &task).await;
+        // The model invented (asked, then asked to repair); another attempt would only repeat
+        // it, so the task is dead after one.
+        assert_eq!((done["state"].as_str(), done["attempt"].as_i64(), done["max_attempts"].as_i64()), (Some("dead"), Some(1), Some(3)), "{done:#}");
+        assert!(done["last_error"].as_str().unwrap().contains("keeps to your facts"), "{done:#}");
+        assert!(done["result"].is_null());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        let listed = json_body(send(&app, &token, "GET", &format!("/api/v1/documents?job_id={posting}"), None).await, "application/json").await;
+        assert_eq!(listed["items"].as_array().unwrap().len(), 1, "nothing was kept: {listed:#}");
+
+        let html = page(&app, &format!("/tasks/{task}"), Some(&ana.cookie)).await.text().await.unwrap();
+        assert!(html.contains("Rewriting your document") && html.contains("keeps to your facts") && html.contains("Try again"), "{html}");
+        assert!(!html.contains("http-equiv=\"refresh\""), "a stopped task's page stays still");
     }
 }
