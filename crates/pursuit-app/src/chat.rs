@@ -17,8 +17,10 @@ use crate::error::{AppError, Invalid};
 
 /// The longest question (characters).
 pub const MAX_QUESTION: usize = 4_000;
-/// The most earlier messages a question is asked with.
-const HISTORY: i64 = 10;
+/// The most earlier messages a question is asked with word for word…
+const HISTORY: usize = 10;
+/// …and the most characters of the user's earlier questions before those.
+const EARLIER_QUESTIONS: usize = 4_000;
 /// The most messages a conversation shows.
 pub const MAX_SHOWN: i64 = 200;
 
@@ -131,17 +133,13 @@ pub async fn ask(
     let (db, user) = (services.db, caller.id);
     let content = question(content)?;
     let conversation = owned(db, user, id).await?;
-    let history = store::messages(db, user, id, HISTORY).await?;
+    let history = store::messages(db, user, id, MAX_SHOWN).await?;
     let posting = match conversation.posting_id {
         Some(p) => pursuit_store::postings::get_posting(db, user, p).await?,
         None => None,
     };
     let material = crate::documents::material(db, user).await?;
-    let said: String = history
-        .iter()
-        .map(|m| format!("{}: {}", m.role, m.content))
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let said = conversation_so_far(&history);
     let (posting_text, title, company) = match &posting {
         Some(p) => (
             crate::postings::readable(&p.raw_text, &p.source, p.parsed.as_ref()),
@@ -210,4 +208,104 @@ pub async fn ask(
     store::add_message(&mut tx, user, &answered).await?;
     tx.commit().await?;
     Ok((asked, answered))
+}
+
+/// The conversation as a question is asked with it: the last [`HISTORY`] messages word for
+/// word, and before them the user's own earlier questions (newest kept first, up to
+/// [`EARLIER_QUESTIONS`] characters), so a long conversation keeps its thread without its
+/// older answers — which were written from the same material and would only be repeated.
+fn conversation_so_far(history: &[MessageRow]) -> String {
+    let recent = history.len().saturating_sub(HISTORY);
+    let (older, last) = history.split_at(recent);
+    let mut earlier: Vec<String> = Vec::new();
+    let mut room = EARLIER_QUESTIONS;
+    for m in older.iter().rev().filter(|m| m.role == "user") {
+        let line: String = m.content.split_whitespace().collect::<Vec<_>>().join(" ");
+        let size = line.chars().count();
+        if size > room {
+            break;
+        }
+        room -= size;
+        earlier.push(format!("- {line}"));
+    }
+    earlier.reverse();
+    let mut parts = Vec::new();
+    if !earlier.is_empty() {
+        parts.push(format!(
+            "Earlier in this conversation the user asked:\n{}",
+            earlier.join("\n")
+        ));
+    }
+    parts.extend(last.iter().map(|m| format!("{}: {}", m.role, m.content)));
+    parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(role: &str, content: &str, n: i64) -> MessageRow {
+        MessageRow {
+            id: MessageId::new(),
+            conversation_id: ConversationId::new(),
+            role: role.to_owned(),
+            content: content.to_owned(),
+            provider: None,
+            model: None,
+            cost_micros: 0,
+            claims: json!([]),
+            created_at: Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_secs(n),
+        }
+    }
+
+    #[test]
+    fn a_long_conversation_keeps_its_earlier_questions_and_its_last_ten_messages() {
+        let mut history = Vec::new();
+        for i in 0..30 {
+            history.push(said("user", &format!("question {i}\non two lines"), 2 * i));
+            history.push(said("assistant", &format!("answer {i}"), 2 * i + 1));
+        }
+        let text = conversation_so_far(&history);
+        // The last ten messages word for word, in order.
+        assert!(
+            text.ends_with("user: question 29\non two lines\n\nassistant: answer 29"),
+            "{text}"
+        );
+        assert!(
+            text.contains("user: question 25") && !text.contains("user: question 24"),
+            "{text}"
+        );
+        // Before them the user's questions alone, oldest first, each on one line.
+        assert!(text.starts_with("Earlier in this conversation the user asked:\n- question 0 on two lines\n- question 1 on two lines"), "{text}");
+        assert!(
+            text.contains("- question 24 on two lines\n\nuser: question 25"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("answer 24"),
+            "older answers are left out: {text}"
+        );
+    }
+
+    #[test]
+    fn the_earlier_questions_keep_to_their_budget_newest_first() {
+        let long = "word ".repeat(180);
+        let mut history: Vec<MessageRow> = (0..12)
+            .map(|i| said("user", &format!("{i} {long}"), i))
+            .collect();
+        history.extend((12..22).map(|i| said("assistant", "fine", i)));
+        let text = conversation_so_far(&history);
+        let kept = text.matches("\n- ").count();
+        // 4,000 characters hold four questions of about 900: the newest four of the twelve.
+        assert_eq!(kept, 4, "{text}");
+        assert!(
+            text.contains("- 11 word") && !text.contains("- 7 word"),
+            "{text}"
+        );
+        assert_eq!(conversation_so_far(&[]), "");
+        assert_eq!(
+            conversation_so_far(&history[..1]),
+            format!("user: 0 {long}")
+        );
+    }
 }
