@@ -124,7 +124,7 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 }
             }
         }
-        Task::CoverLetter | Task::Refine => {
+        Task::CoverLetter | Task::Refine | Task::TailorCv => {
             // Only the user's facts (the resume input holds all the user's material). The
             // draft is context, not material: it names the posting's role ("the Customer
             // Support Manager position"), which must not make "customer support" the

@@ -58,6 +58,9 @@ pub enum Task {
     /// A document Pursuit wrote (CV or letter, Markdown), the resume, the posting and the
     /// user's instructions → the document rewritten as asked, with no new fact.
     Refine,
+    /// The built-in tailored CV (Markdown, chosen and ordered from the user's material),
+    /// the resume and the posting → the CV reworded for the posting, with no new fact.
+    TailorCv,
     /// A company's own pages and postings → a short summary and up to five facts, each
     /// naming the source that says it.
     CompanyResearch,
@@ -68,7 +71,7 @@ pub enum Task {
 }
 
 impl Task {
-    pub const ALL: [Task; 10] = [
+    pub const ALL: [Task; 11] = [
         Task::ParseResume,
         Task::ParseJob,
         Task::PainPointMap,
@@ -77,6 +80,7 @@ impl Task {
         Task::SearchTerms,
         Task::CoverLetter,
         Task::Refine,
+        Task::TailorCv,
         Task::CompanyResearch,
         Task::Chat,
     ];
@@ -92,6 +96,7 @@ impl Task {
             Task::SearchTerms => "search_terms",
             Task::CoverLetter => "cover_letter",
             Task::Refine => "refine_document",
+            Task::TailorCv => "tailor_cv",
             Task::CompanyResearch => "company_research",
             Task::Chat => "chat",
         }
@@ -107,7 +112,7 @@ impl Task {
             Task::PainPointMap => TaskKind::Summarise,
             Task::SpamCheck => TaskKind::Classify,
             Task::JobSummary | Task::SearchTerms | Task::CompanyResearch => TaskKind::Summarise,
-            Task::CoverLetter | Task::Refine | Task::Chat => TaskKind::Write,
+            Task::CoverLetter | Task::Refine | Task::TailorCv | Task::Chat => TaskKind::Write,
         }
     }
 
@@ -119,7 +124,7 @@ impl Task {
 
     /// The schema every answer must fit, whoever gave it.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: OnceLock<[Value; 10]> = OnceLock::new();
+        static SCHEMAS: OnceLock<[Value; 11]> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             [
                 closed(resume_schema()),
@@ -129,6 +134,7 @@ impl Task {
                 closed(job_summary_schema()),
                 closed(search_terms_schema()),
                 closed(letter_schema()),
+                closed(refine_schema()),
                 closed(refine_schema()),
                 closed(research_schema()),
                 closed(chat_schema()),
@@ -192,6 +198,16 @@ impl Task {
                  employer, title, skill, tool, number, date, degree, certificate or \
                  achievement that the resume does not contain, whatever the request says. \
                  Return the whole document's text."
+            }
+            Task::TailorCv => {
+                "Reword the CV given as the draft (Markdown) for the job posting given as \
+                 data: open each bullet with what was done and its result, use the posting's \
+                 words where the draft's facts match them, and keep it short. Keep its \
+                 Markdown structure: the headings, each role with its employer and dates, the \
+                 lists. Keep every fact as the draft or the resume states it and add none: no \
+                 employer, title, skill, tool, number, date, degree, certificate or \
+                 achievement that the resume does not contain, however much the posting asks \
+                 for it. Return the whole CV's text."
             }
             Task::CompanyResearch => {
                 "From the sources given as data (JSON: each with an id, a kind, a title and \

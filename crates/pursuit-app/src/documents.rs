@@ -487,12 +487,19 @@ fn change_log(from: &Tailoring) -> Vec<String> {
 /// and the projects, checks it with the guard and keeps it. Its report says what changed
 /// against the resume (`change_log`) and the match score of each (`score_before`,
 /// `score_after`, by the same matcher).
+///
+/// The built-in CV is made first, chosen and ordered from the user's material. It goes to
+/// the AI layer as a draft (task `tailor_cv`): a configured model may reword it for the
+/// posting, but an answer that adds a fact breaks the task's rules and is refused (repair,
+/// then the next provider, in the end the draft itself). With `ai.tailor_cv` off, or no
+/// model, the draft is the CV.
 pub async fn tailor_cv(
-    db: &Db,
-    user: UserId,
+    services: crate::ai::Services<'_>,
+    caller: crate::ai::Caller<'_>,
     posting_id: PostingId,
     now: Timestamp,
 ) -> Result<Document, AppError> {
+    let (db, user) = (services.db, caller.id);
     let from = tailoring(db, user, posting_id).await?;
     let layout = from
         .read
@@ -502,7 +509,28 @@ pub async fn tailor_cv(
         .and_then(tailor::layout)
         .unwrap_or(&tailor::LAYOUTS[0]);
     let material = material(db, user).await?;
-    Ok(keep_cv(db, user, &material, &from, layout, now).await?.0)
+    let draft = tailor::markdown_in(&from.cv, layout);
+    let names = posting_names(&from.posting);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let request = pursuit_ai::Request::rewrite(
+        pursuit_ai::Task::TailorCv,
+        &material.join("\n\n"),
+        &posting_context(&from.posting),
+        &names,
+        &draft,
+        &format!(
+            "a CV in {}: keep its headings as they are",
+            language_name(layout.lang)
+        ),
+    );
+    let wording = match crate::ai::run(services, caller, now, request).await {
+        Ok(answer) => Some(answer),
+        Err(AppError::FeatureOff(_)) => None,
+        Err(other) => return Err(other),
+    };
+    Ok(keep_cv(db, user, &material, &from, layout, wording, now)
+        .await?
+        .0)
 }
 
 /// The match of a CV's text with the posting, read as a reader gets it from the file (the
@@ -517,14 +545,16 @@ pub(crate) fn score_cv(
     pursuit_text::matching::score(&as_read, &plain, fields)
 }
 
-/// Lays the tailored CV out in `layout`'s language, checks it with the guard and keeps
-/// it; also answers the match of the resume as written (before) and of the CV (after).
+/// Lays the tailored CV out in `layout`'s language (or takes a model's wording of it, in
+/// `wording`, when a model gave one), checks it with the guard and keeps it; also answers
+/// the match of the resume as written (before) and of the CV (after).
 pub(crate) async fn keep_cv(
     db: &Db,
     user: UserId,
     material: &[String],
     from: &Tailoring,
     layout: &tailor::Layout,
+    wording: Option<crate::ai::AiResult>,
     now: Timestamp,
 ) -> Result<
     (
@@ -536,14 +566,42 @@ pub(crate) async fn keep_cv(
 > {
     let cv = &from.cv;
     let company = from.posting.company.as_ref().map(|c| c.name.clone());
-    let body = tailor::markdown_in(cv, layout);
+    let fallbacks = wording
+        .as_ref()
+        .map(|w| w.fallbacks.clone())
+        .unwrap_or_default();
+    // A model's wording, else the built-in CV as laid out.
+    let (body, data, provider, model, cost_micros) = match wording {
+        Some(w)
+            if w.provider != pursuit_ai::LOCAL
+                && w.value["text"]
+                    .as_str()
+                    .is_some_and(|t| !t.trim().is_empty()) =>
+        {
+            (
+                w.value["text"].as_str().unwrap_or_default().to_owned(),
+                // The structured form follows the built-in text, not a rewording of it.
+                json!({}),
+                w.provider,
+                w.model,
+                crate::ai::micros(w.cost_usd),
+            )
+        }
+        _ => (
+            tailor::markdown_in(cv, layout),
+            tailor::json_resume(cv),
+            pursuit_ai::LOCAL.to_owned(),
+            TAILOR_MODEL.to_owned(),
+            0,
+        ),
+    };
     let before = pursuit_text::matching::score(&from.read.resume, &from.read.text, &from.fields);
     let after = score_cv(&body, &from.fields, now);
     let draft = Draft {
         kind: "cv".to_owned(),
         title: document_title("CV", from.fields.title.as_deref(), company.as_deref()),
         body,
-        data: tailor::json_resume(cv),
+        data,
         report: json!({
             "matching_skills": cv.matching_skills,
             "gaps": cv.gaps,
@@ -556,10 +614,11 @@ pub(crate) async fn keep_cv(
             "change_log": change_log(from),
             "score_before": before.score,
             "score_after": after.score,
+            "fallbacks": fallbacks,
         }),
-        provider: pursuit_ai::LOCAL.to_owned(),
-        model: TAILOR_MODEL.to_owned(),
-        cost_micros: 0,
+        provider,
+        model,
+        cost_micros,
     };
     let document = check_and_keep(
         db,
@@ -684,9 +743,13 @@ pub async fn write_letter(
     .await
 }
 
-/// Checks that a letter can be written for the posting (the user's, read, and a resume
-/// read), as [`write_letter`] would, without writing it.
-pub async fn check_letter(db: &Db, user: UserId, posting_id: PostingId) -> Result<(), AppError> {
+/// Checks that a CV or a letter can be written for the posting (the user's, read, and a
+/// resume read), as [`tailor_cv`] and [`write_letter`] would, without writing it.
+pub async fn check_for_posting(
+    db: &Db,
+    user: UserId,
+    posting_id: PostingId,
+) -> Result<(), AppError> {
     tailoring(db, user, posting_id).await.map(|_| ())
 }
 
@@ -1329,9 +1392,11 @@ pub async fn export(
         Format::JsonResume if document.row.kind != "cv" => Err(AppError::Conflict(
             "JSON Resume is a CV format: export this document as Markdown".to_owned(),
         )),
-        Format::JsonResume if document.row.report.get("refined_from").is_some() => {
+        // The structured form follows the built-in text; a model's wording (or rewrite) of
+        // it has none.
+        Format::JsonResume if document.row.provider != pursuit_ai::LOCAL => {
             Err(AppError::Conflict(
-                "a rewritten CV has no JSON Resume form: export it as PDF, Word or Markdown"
+                "a CV a model worded or rewrote has no JSON Resume form: export it as PDF, Word or Markdown"
                     .to_owned(),
             ))
         }

@@ -97,7 +97,7 @@ pub async fn optimize(
     }
     let from = documents::tailoring_from(db, user, posting, fields, read).await?;
     let (document, before, after) =
-        documents::keep_cv(db, user, &material, &from, layout, now).await?;
+        documents::keep_cv(db, user, &material, &from, layout, None, now).await?;
     let prepared = pursuit_text::matching::Prepared::new(&from.read.resume, &from.read.text);
     let side = pursuit_text::matching::PreparedPosting::new(&from.fields);
     let points = pursuit_text::matching::pain_points(&prepared, &side);

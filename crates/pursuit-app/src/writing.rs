@@ -1,11 +1,11 @@
-//! Writing that waits on a model, as a task (`documents.write`): a cover letter or a
+//! Writing that waits on a model, as a task (`documents.write`): a CV, a cover letter or a
 //! rewrite that a configured model words may take as long as the provider's timeouts allow,
 //! so a caller who would rather not wait asks for it here and follows the task
 //! (`GET /api/v1/tasks/{id}`), whose result names the document kept.
 //!
 //! The request is checked before it is queued (a posting not read, instructions asking for
 //! what the user's material does not show: said at once), and the worker runs the same use
-//! case a request would (`documents::write_letter`, `documents::refine`), so the document is
+//! case a request would (`documents::tailor_cv`, `write_letter`, `refine`), so the document is
 //! the same either way. A live task for the same request is that task (a second click
 //! queues nothing); the model's answer itself is cached by input digest in the AI layer.
 
@@ -37,6 +37,8 @@ impl JobSpec for WriteDocument {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Writing {
+    /// A CV tailored to a posting, worded by a model (`documents::tailor_cv`).
+    Cv { posting_id: uuid::Uuid },
     /// A cover letter for a posting (`documents::write_letter`).
     Letter {
         posting_id: uuid::Uuid,
@@ -52,6 +54,12 @@ pub enum Writing {
 }
 
 impl Writing {
+    pub fn cv(posting: PostingId) -> Writing {
+        Writing::Cv {
+            posting_id: posting.0,
+        }
+    }
+
     pub fn letter(
         posting: PostingId,
         tone: pursuit_text::letter::Tone,
@@ -75,6 +83,7 @@ impl Writing {
     /// What the task is doing, in words for its progress.
     pub fn doing(&self) -> &'static str {
         match self {
+            Writing::Cv { .. } => "Writing the CV",
             Writing::Letter { .. } => "Writing the cover letter",
             Writing::Refine { .. } => "Rewriting the document",
         }
@@ -90,6 +99,7 @@ pub async fn waits_on_a_model(
     now: Timestamp,
 ) -> Result<bool, AppError> {
     let task = match writing {
+        Writing::Cv { .. } => pursuit_ai::Task::TailorCv,
         Writing::Letter { .. } => pursuit_ai::Task::CoverLetter,
         Writing::Refine { .. } => pursuit_ai::Task::Refine,
     };
@@ -106,6 +116,9 @@ pub async fn request(
 ) -> Result<JobId, AppError> {
     let (db, user) = (services.db, caller.id);
     match &writing {
+        Writing::Cv { posting_id } => {
+            documents::check_for_posting(db, user, PostingId(*posting_id)).await?;
+        }
         Writing::Letter {
             posting_id, tone, ..
         } => {
@@ -115,7 +128,7 @@ pub async fn request(
                     "must be professional, enthusiastic or casual",
                 )]));
             }
-            documents::check_letter(db, user, PostingId(*posting_id)).await?;
+            documents::check_for_posting(db, user, PostingId(*posting_id)).await?;
         }
         Writing::Refine {
             document_id,
@@ -148,6 +161,34 @@ pub async fn request(
     Ok(enqueued.id)
 }
 
+/// What [`write_or_queue`] did.
+#[derive(Debug)]
+pub enum Written {
+    /// Written now (the local engine answers in milliseconds): the document kept.
+    Now(DocumentId),
+    /// Queued: a model would be asked; the task to follow.
+    Queued(JobId),
+}
+
+/// Writes now what the local engine writes, and queues what a model would word (the
+/// pages' choice: a page waits milliseconds, never a model's minutes).
+pub async fn write_or_queue(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    writing: Writing,
+    now: Timestamp,
+) -> Result<Written, AppError> {
+    if waits_on_a_model(services, caller, &writing, now).await? {
+        request(services, caller, writing, now)
+            .await
+            .map(Written::Queued)
+    } else {
+        run(services, caller, &writing, now)
+            .await
+            .map(|d| Written::Now(d.row.id))
+    }
+}
+
 /// Runs the writing (the worker's side): the document kept.
 pub async fn run(
     services: Services<'_>,
@@ -156,6 +197,9 @@ pub async fn run(
     now: Timestamp,
 ) -> Result<Document, AppError> {
     match writing {
+        Writing::Cv { posting_id } => {
+            documents::tailor_cv(services, caller, PostingId(*posting_id), now).await
+        }
         Writing::Letter {
             posting_id,
             tone,

@@ -101,6 +101,7 @@ pub async fn run(
     let (mut letters_unsupported, mut letters_with) = (0usize, 0usize);
     let mut letter_words = Vec::new();
     let (mut planted, mut caught, mut refused) = (0usize, 0usize, 0usize);
+    let (mut cv_planted, mut cv_caught, mut cv_refused) = (0usize, 0usize, 0usize);
     let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut chat = crate::truthful::ChatTally::default();
     for (file, resume) in &read {
@@ -163,6 +164,7 @@ pub async fn run(
             // The letter as an inventing model would return it, checked as the AI layer
             // checks a model's letter.
             let check = crate::truthful::plant_and_check(
+                pursuit_ai::Task::CoverLetter,
                 &letter.text,
                 &resume.text,
                 body,
@@ -189,6 +191,25 @@ pub async fn run(
                 }
             }
             refused += usize::from(!check.errors.is_empty());
+            // The CV as an inventing model would word it, checked by the tailor_cv rules.
+            let cv_check = crate::truthful::plant_and_check(
+                pursuit_ai::Task::TailorCv,
+                &text,
+                &resume.text,
+                body,
+                &names,
+                cv.gaps.first().map(|g| g.skill.as_str()),
+                documents,
+                today,
+            );
+            cv_planted += cv_check.planted;
+            cv_caught += cv_check.caught;
+            cv_refused += usize::from(!cv_check.errors.is_empty());
+            for key in &cv_check.missed {
+                if examples.len() < 60 {
+                    examples.push(format!("CV invention missed {file}: {key:?}"));
+                }
+            }
             for c in letter_claims.iter().filter(|c| !c.supported) {
                 let line = format!("letter {file}: {:?} ({}) — {}", c.words, c.kind, c.reason);
                 if examples.len() < 60 && !examples.contains(&line) {
@@ -231,6 +252,9 @@ pub async fn run(
     );
     println!(
         "inventing model (letters with up to 4 planted inventions): {caught} of {planted} caught by the cover-letter rules; letters refused {refused} of {documents}"
+    );
+    println!(
+        "inventing model (CVs with up to 4 planted bullets): {cv_caught} of {cv_planted} caught by the tailor_cv rules; CVs refused {cv_refused} of {documents}"
     );
     if !kinds.is_empty() {
         println!("unsupported by kind: {kinds:?}");

@@ -101,6 +101,38 @@ pub(crate) fn invent(
     )
 }
 
+/// The CV as a model that invents would return it: bullets planted after the first bullet
+/// (a posting's skill the profile lacks, an employer, a figure, a degree), each with the
+/// words that carry its invention.
+pub(crate) fn invent_cv(
+    cv: &str,
+    missing_skill: Option<&str>,
+    seed: usize,
+) -> (String, Vec<Vec<String>>) {
+    // The same inventions as a letter's, as bullets.
+    let (_, keys) = invent("a\n\nb", missing_skill, seed);
+    let bullets: Vec<String> = keys
+        .iter()
+        .map(|key| match key.as_slice() {
+            [skill, years] if years == "6 years" => {
+                format!("- {years} of hands-on experience with {skill}")
+            }
+            [one] if one.ends_with('%') => format!("- Cut costs by {one} in one year"),
+            [employer] => format!("- Three years at {employer} as a senior analyst"),
+            words => format!("- Holds a degree: {}", words.join(" ")),
+        })
+        .collect();
+    let lines: Vec<&str> = cv.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("- "))
+        .map_or(lines.len(), |i| i + 1);
+    let mut out: Vec<String> = lines[..at].iter().map(|l| (*l).to_owned()).collect();
+    out.extend(bullets);
+    out.extend(lines[at..].iter().map(|l| (*l).to_owned()));
+    (out.join("\n"), keys)
+}
+
 /// A letter with inventions planted in it, as the cover-letter rules (the AI layer's check
 /// of a model's answer) see it.
 pub(crate) struct Planted {
@@ -112,11 +144,12 @@ pub(crate) struct Planted {
     pub errors: Vec<String>,
 }
 
-/// Plants inventions in `letter` ([`invent`]) and checks it as the AI layer checks a
-/// model's letter, with `resume` as the user's material and `posting` and `names` as what
-/// it may name.
+/// Plants inventions in `letter` ([`invent`]; a CV's with [`invent_cv`] when `task` is
+/// `TailorCv`) and checks it as the AI layer checks a model's answer to `task`, with
+/// `resume` as the user's material and `posting` and `names` as what it may name.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn plant_and_check(
+    task: Task,
     letter: &str,
     resume: &str,
     posting: &str,
@@ -125,8 +158,12 @@ pub(crate) fn plant_and_check(
     seed: usize,
     today: YearMonth,
 ) -> Planted {
-    let (invented, keys) = invent(letter, missing_skill, seed);
-    let request = Request::rewrite(Task::CoverLetter, resume, posting, names, letter, "");
+    let (invented, keys) = if task == Task::TailorCv {
+        invent_cv(letter, missing_skill, seed)
+    } else {
+        invent(letter, missing_skill, seed)
+    };
+    let request = Request::rewrite(task, resume, posting, names, letter, "");
     let errors = pursuit_ai::rules::check(&request, &json!({"text": invented}), today);
     let (caught, missed): (Vec<_>, Vec<_>) = keys.into_iter().partition(|key| {
         errors
@@ -140,6 +177,15 @@ pub(crate) fn plant_and_check(
         missed,
         errors,
     }
+}
+
+/// What planting inventions in a kind of document found.
+#[derive(Default)]
+struct Invented {
+    planted: usize,
+    caught: usize,
+    refused: usize,
+    exported: usize,
 }
 
 /// The questions the assistant's local engine is asked for each pair, one per topic it
@@ -308,6 +354,7 @@ pub fn run(show: bool) -> anyhow::Result<()> {
         (0usize, 0usize, 0usize, 0usize);
     let mut missed: Vec<String> = Vec::new();
     let mut gap_only_pairs = 0usize;
+    let mut cv_invented = Invented::default();
     let mut chat = ChatTally::default();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (p_index, (p_name, p_text)) in profiles.iter().enumerate() {
@@ -335,6 +382,38 @@ pub fn run(show: bool) -> anyhow::Result<()> {
             }
             if cv.matching_skills.is_empty() {
                 gap_only_pairs += 1;
+            }
+            // The CV as a model that invents would word it (task tailor_cv).
+            let cv_check = plant_and_check(
+                Task::TailorCv,
+                &markdown,
+                p_text,
+                j_text,
+                &names,
+                cv.gaps.first().map(|g| g.skill.as_str()),
+                p_index * 10 + j_index,
+                today,
+            );
+            cv_invented.planted += cv_check.planted;
+            cv_invented.caught += cv_check.caught;
+            for key in cv_check.missed {
+                if missed.len() < 20 {
+                    missed.push(format!("CV {p_name} × {j_name}: {key:?} not caught"));
+                }
+            }
+            if cv_check.errors.is_empty() {
+                let again = pursuit_app::documents::guard(
+                    &material,
+                    j_text,
+                    &names,
+                    now,
+                    &cv_check.invented,
+                );
+                if again.iter().all(|c| c.supported) {
+                    cv_invented.exported += 1;
+                }
+            } else {
+                cv_invented.refused += 1;
             }
 
             // Coverage: required skills the profile supports, named by the profile text and
@@ -420,6 +499,7 @@ pub fn run(show: bool) -> anyhow::Result<()> {
                 ));
             }
             let check = plant_and_check(
+                Task::CoverLetter,
                 &letter.text,
                 p_text,
                 j_text,
@@ -475,6 +555,10 @@ pub fn run(show: bool) -> anyhow::Result<()> {
     );
     println!(
         "inventing model: {caught} of {planted} planted inventions caught by the cover-letter rules; letters refused {refused} of {pairs} (the built-in letter is kept); exported with an invention: {exported_invented}"
+    );
+    println!(
+        "inventing model, CVs: {} of {} planted inventions caught by the tailor_cv rules; CVs refused {} of {pairs} (the built-in CV is kept); exported with an invention: {}",
+        cv_invented.caught, cv_invented.planted, cv_invented.refused, cv_invented.exported
     );
     println!("{}", chat.line());
     flagged.extend(chat.flagged().iter().cloned());

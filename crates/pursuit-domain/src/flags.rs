@@ -17,6 +17,7 @@ pub const KNOWN: &[&str] = &[
     "ai.search_terms",
     "ai.cover_letter",
     "ai.refine_document",
+    "ai.tailor_cv",
     "ai.company_research",
     "ai.chat",
     "ai.check_claims",

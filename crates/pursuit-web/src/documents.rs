@@ -346,12 +346,16 @@ pub(crate) fn response(d: Document) -> DocumentResponse {
 
 /// Tailors a CV to one of the caller's postings from the active resume version, the profile
 /// and the projects: the material is chosen and ordered, never invented; skills the posting
-/// asks for that the material does not show are listed as gaps.
+/// asks for that the material does not show are listed as gaps. A configured writing model
+/// may reword it (task `tailor_cv`); a wording that adds a fact is refused and the built-in
+/// CV kept.
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/cv", tag = "documents",
-    params(("id" = uuid::Uuid, Path, description = "The posting's id")),
+    params(("id" = uuid::Uuid, Path, description = "The posting's id"), ("Prefer" = Option<String>, Header, description = "`respond-async`: queue the writing as a task and answer 202 at once (for a model that may take long)")),
     responses(
         (status = 201, description = "The tailored CV", body = DocumentResponse,
             headers(("Location" = String, description = "The document's URL"))),
+        (status = 202, description = "Queued as a task (`Prefer: respond-async`): follow it at `Location`; its result names the document", body = crate::tasks::TaskAccepted,
+            headers(("Location" = String, description = "The task's URL"), ("Preference-Applied" = String, description = "`respond-async`"))),
         (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such posting of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "No resume read yet, or the posting is not read yet", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -359,11 +363,20 @@ pub(crate) fn response(d: Document) -> DocumentResponse {
 async fn tailor_cv(
     State(state): State<AppState>,
     current: CurrentUser,
+    headers: HeaderMap,
     Path(id): Path<uuid::Uuid>,
-) -> Result<Created, ApiError> {
-    let document =
-        use_case::tailor_cv(&state.db, current.id(), PostingId(id), Timestamp::now()).await?;
-    Ok(created(document))
+) -> Result<Response, ApiError> {
+    if crate::tasks::prefers_async(&headers) {
+        return queued(&state, &current, Writing::cv(PostingId(id))).await;
+    }
+    let document = use_case::tailor_cv(
+        state.ai_services(),
+        current.caller(),
+        PostingId(id),
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(created(document).into_response())
 }
 
 #[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]

@@ -420,6 +420,7 @@ fn audit_action(task: Task) -> &'static str {
         Task::SearchTerms => "ai.search_terms",
         Task::CoverLetter => "ai.cover_letter",
         Task::Refine => "ai.refine_document",
+        Task::TailorCv => "ai.tailor_cv",
         Task::CompanyResearch => "ai.company_research",
         Task::Chat => "ai.chat",
     }

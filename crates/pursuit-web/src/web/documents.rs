@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use minijinja::context;
 use pursuit_app::documents::{self as use_case, Confirmation, Document, DocumentChange, Format};
-use pursuit_app::writing::{self, Writing, waits_on_a_model};
+use pursuit_app::writing::{self, Writing, Written};
 use pursuit_domain::ids::DocumentId;
 use serde_json::{Value, json};
 
@@ -227,19 +227,16 @@ async fn refine(
     PageForm { user, form }: PageForm,
 ) -> Result<Response, ApiError> {
     let instructions = form.text("instructions");
-    let (services, caller, now) = (state.ai_services(), user.0.caller(), Timestamp::now());
     // A model may take its time: the rewrite is a task the page follows.
-    let writing = Writing::refine(DocumentId(id), &instructions);
-    let done = match waits_on_a_model(services, caller, &writing, now).await? {
-        true => writing::request(services, caller, writing, now)
-            .await
-            .map(|task| format!("/tasks/{}", task.0)),
-        false => use_case::refine(services, caller, DocumentId(id), &instructions, now)
-            .await
-            .map(|document| format!("/documents/{}", document.row.id.0)),
-    };
-    match done {
-        Ok(next) => Ok(Redirect::to(&next).into_response()),
+    match writing::write_or_queue(
+        state.ai_services(),
+        user.0.caller(),
+        Writing::refine(DocumentId(id), &instructions),
+        Timestamp::now(),
+    )
+    .await
+    {
+        Ok(done) => Ok(Redirect::to(&next_page(done)).into_response()),
         Err(error) => refused(&state, &user, id, error, None, Some(&instructions)).await,
     }
 }
@@ -329,5 +326,13 @@ async fn export(
             ))
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// Where a page goes once writing is done or queued: the document, or the task's page.
+pub(super) fn next_page(written: Written) -> String {
+    match written {
+        Written::Now(document) => format!("/documents/{}", document.0),
+        Written::Queued(task) => format!("/tasks/{}", task.0),
     }
 }

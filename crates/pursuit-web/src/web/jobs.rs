@@ -426,14 +426,12 @@ async fn tailor_cv(
     Path(id): Path<uuid::Uuid>,
     PageForm { user, .. }: PageForm,
 ) -> Result<Response, ApiError> {
-    let document = pursuit_app::documents::tailor_cv(
-        &state.db,
-        user.0.id(),
-        PostingId(id),
-        jiff::Timestamp::now(),
+    written(
+        &state,
+        &user,
+        pursuit_app::writing::Writing::cv(PostingId(id)),
     )
-    .await?;
-    Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
+    .await
 }
 
 /// Writes a cover letter for this posting (the use case behind
@@ -448,17 +446,30 @@ async fn write_letter(
     let tone = Tone::parse(&form.text("tone")).unwrap_or(Tone::Professional);
     let length = Length::preset(&form.text("length"))
         .ok_or_else(|| ApiError::invalid_field("/length", "must be short, standard or long"))?;
-    let (services, caller, now) = (state.ai_services(), user.0.caller(), jiff::Timestamp::now());
-    // A model may take its time: the letter is written by a task the page follows.
-    let writing = pursuit_app::writing::Writing::letter(PostingId(id), tone, length);
-    if pursuit_app::writing::waits_on_a_model(services, caller, &writing, now).await? {
-        let task = pursuit_app::writing::request(services, caller, writing, now).await?;
-        return Ok(Redirect::to(&format!("/tasks/{}", task.0)).into_response());
-    }
-    let document =
-        pursuit_app::documents::write_letter(services, caller, PostingId(id), tone, length, now)
-            .await?;
-    Ok(Redirect::to(&format!("/documents/{}", document.row.id.0)).into_response())
+    written(
+        &state,
+        &user,
+        pursuit_app::writing::Writing::letter(PostingId(id), tone, length),
+    )
+    .await
+}
+
+/// Writes now, or queues what a model words: opens the document, or the task's page.
+async fn written(
+    state: &AppState,
+    user: &PageUser,
+    writing: pursuit_app::writing::Writing,
+) -> Result<Response, ApiError> {
+    let next = super::documents::next_page(
+        pursuit_app::writing::write_or_queue(
+            state.ai_services(),
+            user.0.caller(),
+            writing,
+            jiff::Timestamp::now(),
+        )
+        .await?,
+    );
+    Ok(Redirect::to(&next).into_response())
 }
 
 async fn read_again(

@@ -29,6 +29,10 @@ fn described(job: &Job) -> (String, Option<serde_json::Value>) {
         && let Ok(write) = serde_json::from_value::<WriteDocument>(job.payload.clone())
     {
         return match write.writing {
+            Writing::Cv { posting_id } => (
+                "Writing your CV".to_owned(),
+                Some(json!({"href": format!("/jobs/{posting_id}"), "label": "The job"})),
+            ),
             Writing::Letter { posting_id, .. } => (
                 "Writing your cover letter".to_owned(),
                 Some(json!({"href": format!("/jobs/{posting_id}"), "label": "The job"})),

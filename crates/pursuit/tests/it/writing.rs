@@ -179,6 +179,14 @@ both_backends! {
         let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
         let cv_id = cv["id"].as_str().unwrap().to_owned();
         let refine = format!("/api/v1/documents/{cv_id}/refine");
+        // The model worded the CV itself (task tailor_cv), from the user's facts: kept, with
+        // no JSON Resume form (that follows the built-in text only).
+        assert_eq!((cv["provider"].as_str(), cv["blocking"].as_i64()), (Some("writer"), Some(0)), "{cv:#}");
+        assert!(cv["body"].as_str().unwrap().starts_with("# Ana Lima\n\n## Experience\n\n- Cut the month-end close"), "{cv:#}");
+        assert!(cv["report"]["score_after"].is_number() && cv["report"]["gaps"].is_array(), "{cv:#}");
+        let json_resume = send(&app, &token, "GET", &format!("/api/v1/documents/{cv_id}/export?format=json_resume"), None).await;
+        assert_eq!(json_resume.status(), StatusCode::CONFLICT);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
 
         // Asking for what the resume does not show: refused with the words, and no model is asked.
         let invent = send(&app, &token, "POST", &refine, Some(json!({"instructions": "Add Kubernetes and say I led the audit team at Google."}))).await;
@@ -187,7 +195,7 @@ both_backends! {
         for words in ["Kubernetes", "Google", "will not write"] {
             assert!(problem.contains(words), "{words}: {problem}");
         }
-        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
         for body in [json!({"instructions": " "}), json!({"instructions": "x".repeat(2001)}), json!({"instructions": "shorter", "extra": 1})] {
             assert_eq!(send(&app, &token, "POST", &refine, Some(body)).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
         }
@@ -344,6 +352,12 @@ both_backends! {
         let posting = add_posting(&app, &token, ACCOUNTANT).await;
         add_resume(&app, &token, RESUME).await;
         let cv = json_body(send(&app, &token, "POST", &format!("/api/v1/jobs/{posting}/cv"), None).await, "application/json").await;
+        // The model's wording of the CV invented (asked, then asked to repair): the built-in
+        // CV is kept, and says why.
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!((cv["provider"].as_str(), cv["blocking"].as_i64()), (Some("local"), Some(0)), "{cv:#}");
+        assert_eq!(cv["report"]["fallbacks"], json!(["writer: invalid", "writer: invalid"]));
+        assert!(!cv["body"].as_str().unwrap().contains("Deloitte"));
 
         let task = accepted(send_async(&app, &token, &format!("/api/v1/documents/{}/refine", cv["id"].as_str().unwrap()), json!({"instructions": "Shorter."})).await).await;
         let done = crate::helpers::task_finished(&app, &token, &task).await;
@@ -352,7 +366,7 @@ both_backends! {
         assert_eq!((done["state"].as_str(), done["attempt"].as_i64(), done["max_attempts"].as_i64()), (Some("dead"), Some(1), Some(3)), "{done:#}");
         assert!(done["last_error"].as_str().unwrap().contains("keeps to your facts"), "{done:#}");
         assert!(done["result"].is_null());
-        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
         let listed = json_body(send(&app, &token, "GET", &format!("/api/v1/documents?job_id={posting}"), None).await, "application/json").await;
         assert_eq!(listed["items"].as_array().unwrap().len(), 1, "nothing was kept: {listed:#}");
 
