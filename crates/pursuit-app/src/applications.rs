@@ -55,7 +55,30 @@ pub async fn create_in(
     )
     .await?;
     crate::reminders::deliver_soon(&mut conn, user, &planned, now).await?;
+    promote_contacts(&mut conn, user, &created, now).await?;
     Ok(created)
+}
+
+/// The application's tracker contact rows made contacts (`contacts::promote`).
+async fn promote_contacts(
+    conn: impl Conn,
+    user: UserId,
+    application: &Application,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let rows = crate::contacts::read(application.data.contacts_inline.as_ref());
+    if rows.is_empty() {
+        return Ok(());
+    }
+    crate::contacts::promote(
+        conn,
+        user,
+        application.id,
+        &application.data.company,
+        &rows,
+        now,
+    )
+    .await
 }
 
 /// Stores many new applications at once (the CSV import) in the caller's transaction and,
@@ -70,6 +93,10 @@ pub async fn create_many_in(
     now: Timestamp,
 ) -> Result<usize, AppError> {
     applications::insert_applications(&mut conn, user, rows, by, now).await?;
+    for (id, data) in rows.iter().filter(|(_, d)| d.contacts_inline.is_some()) {
+        let contacts = crate::contacts::read(data.contacts_inline.as_ref());
+        crate::contacts::promote(&mut conn, user, *id, &data.company, &contacts, now).await?;
+    }
     let mut planned = 0;
     if plan_reminders {
         // Read once for the whole batch, not once per row.
@@ -110,6 +137,11 @@ pub async fn change_in(
     let outcome =
         applications::update_application(&mut conn, user, existing, data, by, now).await?;
     let updated = settle(outcome, existing.version)?;
+    if updated.data.contacts_inline != existing.data.contacts_inline
+        || updated.data.company != existing.data.company
+    {
+        promote_contacts(&mut conn, user, &updated, now).await?;
+    }
     if updated.data.status != existing.data.status {
         // The default reminder rules follow the status (seed 002 §3.3).
         let planned = crate::reminders::plan_for_status(
@@ -152,7 +184,10 @@ pub async fn update(
     let (existing, _) = at_version(found, expected, |a| a.version)?;
     let mut data = existing.data.clone();
     edit(&mut data).map_err(AppError::Invalid)?;
-    if applications::is_one_statement(&existing, &data) {
+    // Contact rows that changed are promoted to contacts in the same transaction.
+    let same_people = data.contacts_inline == existing.data.contacts_inline
+        && data.company == existing.data.company;
+    if same_people && applications::is_one_statement(&existing, &data) {
         let writer = db.writer().await?;
         return change_in(writer, user, &existing, &data, ChangedBy::User, None, now).await;
     }

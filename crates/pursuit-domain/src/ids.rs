@@ -76,4 +76,6 @@ id_type! {
     ConversationId,
     /// One message of a conversation.
     MessageId,
+    /// A contact (a decision maker) a user may write to.
+    ContactId,
 }

@@ -30,6 +30,7 @@ pub mod analytics;
 pub mod applications;
 pub mod audit;
 pub mod companies;
+pub mod contacts;
 pub mod conversations;
 pub mod db;
 pub mod delivery;

@@ -77,6 +77,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(28, "0028_company_research"),
     migration!(29, "0029_conversations"),
     migration!(30, "0030_task_results"),
+    migration!(31, "0031_contacts"),
 ];
 
 /// The schema version this build writes.

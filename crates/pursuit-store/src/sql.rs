@@ -64,7 +64,8 @@ id_values!(
     DocumentId,
     OptimizationId,
     ConversationId,
-    MessageId
+    MessageId,
+    ContactId
 );
 
 macro_rules! value_from {

@@ -25,6 +25,7 @@ mod calendar;
 mod callbacks;
 mod chat;
 mod companies;
+mod contacts;
 mod documents;
 mod export;
 pub mod extract;
@@ -285,6 +286,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::router())
         .merge(optimizations::router())
         .merge(companies::router())
+        .merge(contacts::router())
         .merge(chat::router())
         .merge(callbacks::router())
         .split_for_parts();

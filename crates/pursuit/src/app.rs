@@ -40,6 +40,16 @@ impl Application {
         let report = migrate::run(&db, VERSION)
             .await
             .context("cannot migrate the database")?;
+        // The tracker's contact rows stored before contacts had a table, once.
+        let promoted = pursuit_app::contacts::promote_stored(&db, jiff::Timestamp::now())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot promote the tracker's contacts: {e}"))?;
+        if promoted > 0 {
+            tracing::info!(
+                applications = promoted,
+                "tracker contacts promoted to contacts"
+            );
+        }
         // Planner statistics where missing or stale (SQLite): a slow plan is no reason not
         // to start, so a failure is only logged.
         if let Err(error) = db.optimize().await {

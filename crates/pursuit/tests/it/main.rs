@@ -14,6 +14,7 @@ mod browser;
 mod chat;
 mod cli;
 mod companies;
+mod contacts;
 mod database;
 mod delivery;
 mod documents;

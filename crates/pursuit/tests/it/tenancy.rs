@@ -42,6 +42,7 @@ enum Fixture {
     Optimization,
     Company,
     Conversation,
+    Contact,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -197,6 +198,22 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Some(json!({ "industry": "bob was here" })),
         ),
         ("post", "/api/v1/companies/{id}/research") => Access::ById(Fixture::Company, None),
+        ("get", "/api/v1/contacts") => Access::ByIdInQuery(Fixture::Company, "company_id"),
+        ("post", "/api/v1/contacts") => {
+            Access::Caller(Some(json!({ "full_name": "Bob's contact" })))
+        }
+        ("get" | "delete", "/api/v1/contacts/{id}") => Access::ById(Fixture::Contact, None),
+        ("patch", "/api/v1/contacts/{id}") => {
+            Access::ById(Fixture::Contact, Some(json!({ "notes": "bob was here" })))
+        }
+        ("get", "/api/v1/applications/{id}/targets") => Access::ById(Fixture::Application, None),
+        ("post", "/api/v1/applications/{id}/targets") => Access::ById(
+            Fixture::Application,
+            Some(json!({ "contact_id": "01a24100-0000-7000-8000-000000000000" })),
+        ),
+        ("delete", "/api/v1/applications/{id}/targets/{contact_id}") => {
+            Access::ById(Fixture::Application, None)
+        }
         ("get", "/api/v1/conversations") => Access::Caller(None),
         ("post", "/api/v1/conversations") => Access::Caller(Some(json!({}))),
         ("get" | "delete", "/api/v1/conversations/{id}" | "/api/v1/conversations/{id}/ws") => {
@@ -325,9 +342,13 @@ both_backends! {
         let alice_c: Value = app.client.post(app.url("/api/v1/conversations")).bearer_auth(&alice_secret)
             .json(&json!({ "job_id": alice_posting, "title": "Alice Secret Chat" })).send().await.unwrap().json().await.unwrap();
         let alice_conversation = alice_c["id"].as_str().unwrap().to_owned();
+        let alice_k: Value = app.client.post(app.url("/api/v1/contacts")).bearer_auth(&alice_secret)
+            .json(&json!({ "full_name": "Alice Secret Contact", "email": "alice.contact@example.org", "company_id": alice_company }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_contact = alice_k["id"].as_str().unwrap().to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat"];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -347,6 +368,7 @@ both_backends! {
             Fixture::Optimization => alice_optimization.as_str(),
             Fixture::Company => alice_company.as_str(),
             Fixture::Conversation => alice_conversation.as_str(),
+            Fixture::Contact => alice_contact.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;
@@ -361,7 +383,8 @@ both_backends! {
                     Access::Caller(body) => (path.clone(), body, false),
                     Access::ById(fixture, body) => {
                         let id = alice_id_of(fixture);
-                        (path.replace("{id}", id).replace("{name}", id), body, true)
+                        let path = path.replace("{id}", id).replace("{name}", id);
+                        (path.replace("{contact_id}", &alice_contact), body, true)
                     }
                     Access::ByIdInBody(fixture, field) => {
                         (path.clone(), Some(json!({ field: alice_id_of(fixture) })), true)
