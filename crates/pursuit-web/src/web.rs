@@ -31,6 +31,7 @@ mod ai;
 mod analytics;
 mod charts;
 mod chat;
+mod contacts;
 mod documents;
 mod filters;
 mod forms;
@@ -78,6 +79,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(optimizations::routes())
         .merge(chat::routes())
         .merge(tasks::routes())
+        .merge(contacts::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -147,6 +149,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("project.html", include_str!("../templates/project.html")),
     ("task.html", include_str!("../templates/task.html")),
+    ("contacts.html", include_str!("../templates/contacts.html")),
+    ("contact.html", include_str!("../templates/contact.html")),
+    (
+        "contact_fields.html",
+        include_str!("../templates/contact_fields.html"),
+    ),
+    ("zones.html", include_str!("../templates/zones.html")),
     (
         "project_fields.html",
         include_str!("../templates/project_fields.html"),

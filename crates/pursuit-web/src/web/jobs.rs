@@ -623,6 +623,12 @@ async fn show_company(
         }
         None => None,
     };
+    let people: Vec<_> =
+        pursuit_app::contacts::list(&state.db, me, Some(pursuit_domain::ids::CompanyId(id)))
+            .await?
+            .into_iter()
+            .map(crate::contacts::response)
+            .collect();
     let name = company.name.clone();
     let view = crate::companies::response(company);
     let when = view.last_refreshed_at().map(|t| {
@@ -652,6 +658,7 @@ async fn show_company(
             name => name,
             rows => template_value(&rows),
             applications => template_value(&applications),
+            people => template_value(&people),
         },
     ))
 }

@@ -141,11 +141,7 @@ async fn show(
         .iter()
         .map(|s| json!({ "value": s.as_str(), "label": status_label(*s) }))
         .collect();
-    let zones: Vec<String> = jiff::tz::db()
-        .available()
-        .map(|name| name.to_string())
-        .filter(|name| name.contains('/') || name == "UTC")
-        .collect();
+    let zones = zone_names();
     Ok(render(
         "settings.html",
         status,
@@ -449,4 +445,13 @@ async fn finish_import(
         }
         Err(error) => refused(&state, &page, error.into(), None).await,
     }
+}
+
+/// The IANA zone names a time zone field offers (`zones.html`).
+pub(super) fn zone_names() -> Vec<String> {
+    jiff::tz::db()
+        .available()
+        .map(|name| name.to_string())
+        .filter(|name| name.contains('/') || name == "UTC")
+        .collect()
 }

@@ -339,6 +339,8 @@ pub struct Sidebar {
     /// The contact rows (one empty row to add another), and refused cells by
     /// `{row}-{key}`.
     contacts: Vec<pursuit_app::contacts::Contact>,
+    /// The contacts the application is aimed at (its rows promoted): `{id, full_name}`.
+    targets: Vec<serde_json::Value>,
     contact_errors: BTreeMap<String, String>,
     said: Option<Said>,
     history: Vec<HistoryRow>,
@@ -567,6 +569,11 @@ pub async fn load(
         conflict: false,
         latest: BTreeMap::new(),
         contacts: pursuit_app::contacts::read(application.data.contacts_inline.as_ref()),
+        targets: pursuit_app::contacts::targets(db, user.id(), application.id)
+            .await?
+            .into_iter()
+            .map(|p| serde_json::json!({"id": p.row.id.0, "full_name": p.row.fields.full_name}))
+            .collect(),
         contact_errors: BTreeMap::new(),
         said: None,
         history,

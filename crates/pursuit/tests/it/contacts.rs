@@ -170,3 +170,49 @@ both_backends! {
         assert_eq!(names, ["Dana Reyes", "Lee Park", "Sam Okafor"], "{all:#}");
     }
 }
+
+both_backends! {
+    async fn contacts_are_added_changed_and_removed_from_their_pages(backend: Backend) {
+        use crate::pages::{form, location, page};
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let (cookie, csrf) = (ana.cookie.as_str(), ana.csrf.as_str());
+        let empty = page(&app, "/contacts", Some(cookie)).await.text().await.unwrap();
+        assert!(empty.contains("No contacts yet") && empty.contains("aria-current=\"page\">Contacts"), "{empty}");
+
+        // A refusal keeps what was typed and names the field.
+        let refused = form(&app, "/contacts", Some(cookie), &[("csrf", csrf), ("full_name", "Dana Reyes"), ("email", "dana@"), ("company", "Northwind"), ("notes", "keep me")]).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("email") && html.contains("keep me") && html.contains("value=\"Dana Reyes\""), "{html}");
+
+        let added = form(&app, "/contacts", Some(cookie), &[("csrf", csrf), ("full_name", "Dana Reyes"), ("email", "dana@northwind.example"), ("company", "Northwind"), ("time_zone", "Europe/Berlin")]).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let at = location(&added).split('?').next().unwrap().to_owned();
+        let html = page(&app, location(&added), Some(cookie)).await.text().await.unwrap();
+        assert!(html.contains("<h1>Dana Reyes</h1>") && html.contains("Contact added.") && html.contains("Not a target of any application yet"), "{html}");
+
+        // Changed: an empty zone clears it.
+        let saved = form(&app, &at, Some(cookie), &[("csrf", csrf), ("full_name", "Dana Reyes"), ("role_title", "Head of Platform"), ("email", "dana@northwind.example"), ("company", "Northwind"), ("time_zone", "")]).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let id = at.trim_start_matches("/contacts/");
+        let token = api_token(&app, &ana, "contacts").await.1;
+        let now = json_body(send(&app, &token, "GET", &format!("/api/v1/contacts/{id}"), None).await, "application/json").await;
+        assert_eq!((now["role_title"].as_str(), now["time_zone"].as_str()), (Some("Head of Platform"), None), "{now:#}");
+
+        let list = page(&app, "/contacts", Some(cookie)).await.text().await.unwrap();
+        assert!(list.contains(&format!("href=\"/contacts/{id}\">Dana Reyes</a>")), "{list}");
+        let company = now["company"]["id"].as_str().unwrap();
+        let company_page = page(&app, &format!("/companies/{company}"), Some(cookie)).await.text().await.unwrap();
+        assert!(company_page.contains("People at Northwind") && company_page.contains(&format!("/contacts/{id}")), "{company_page}");
+        let prefilled = page(&app, &format!("/contacts?company_id={company}"), Some(cookie)).await.text().await.unwrap();
+        assert!(prefilled.contains("name=\"company\" value=\"Northwind\""), "{prefilled}");
+
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        assert_eq!(page(&app, &at, Some(&bob.cookie)).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(form(&app, &format!("{at}/delete"), Some(&bob.cookie), &[("csrf", &bob.csrf)]).await.status(), StatusCode::NOT_FOUND);
+        let removed = form(&app, &format!("{at}/delete"), Some(cookie), &[("csrf", csrf)]).await;
+        assert_eq!(location(&removed), "/contacts?removed=1");
+        assert_eq!(page(&app, &at, Some(cookie)).await.status(), StatusCode::NOT_FOUND);
+    }
+}
