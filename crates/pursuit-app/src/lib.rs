@@ -73,6 +73,7 @@ pub mod profile;
 pub mod reminders;
 pub mod resumes;
 pub mod secrets;
+pub mod sequences;
 pub mod summaries;
 pub mod tasks;
 pub mod views;

@@ -78,4 +78,8 @@ id_type! {
     MessageId,
     /// A contact (a decision maker) a user may write to.
     ContactId,
+    /// An outreach sequence template.
+    SequenceTemplateId,
+    /// One step (email) of a sequence template.
+    SequenceStepId,
 }

@@ -50,6 +50,7 @@ pub mod reminders;
 pub mod resumes;
 pub mod schema;
 pub mod secret;
+pub mod sequences;
 pub mod sql;
 mod sqlite;
 pub mod views;

@@ -78,6 +78,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(29, "0029_conversations"),
     migration!(30, "0030_task_results"),
     migration!(31, "0031_contacts"),
+    migration!(32, "0032_sequences"),
 ];
 
 /// The schema version this build writes.

@@ -65,7 +65,9 @@ id_values!(
     OptimizationId,
     ConversationId,
     MessageId,
-    ContactId
+    ContactId,
+    SequenceTemplateId,
+    SequenceStepId
 );
 
 macro_rules! value_from {

@@ -47,6 +47,7 @@ mod profile;
 mod reminders;
 pub mod request_id;
 mod resumes;
+mod sequences;
 pub mod server;
 mod similarity;
 mod tasks;
@@ -287,6 +288,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(optimizations::router())
         .merge(companies::router())
         .merge(contacts::router())
+        .merge(sequences::router())
         .merge(chat::router())
         .merge(callbacks::router())
         .split_for_parts();

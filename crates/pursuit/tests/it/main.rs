@@ -30,6 +30,7 @@ mod preferences;
 mod profile;
 mod queue;
 mod resumes;
+mod sequences;
 mod similarity;
 mod templates;
 mod tenancy;

@@ -1,0 +1,532 @@
+//! Outreach sequences (seed 000 §9): a user's reusable cadences of emails — Intro, Nudge,
+//! Value, Final by default — each step with its day offset from the first send, a subject
+//! and a body with placeholders, and a length preset in characters.
+//!
+//! Every save checks each step (one 422 names every wrong field, as `steps/N/field`),
+//! counts its characters (subject and body, as written: a placeholder counts as typed), and
+//! keeps a spam check's snapshot (the score and the exact words, through the AI layer's
+//! `spam_check` task; none when that feature is off). A step over its preset's most
+//! characters is refused; under its least it is kept, and said to be short.
+
+use jiff::Timestamp;
+use pursuit_domain::ids::{SequenceStepId, SequenceTemplateId};
+use pursuit_store::sequences::{self as store, SpamSnapshot, Step, StepRow, TemplateRow};
+
+use crate::ai::{Caller, Services};
+use crate::error::{AppError, Invalid};
+
+/// The length presets: name, least and most characters (subject and body).
+pub const LENGTHS: [(&str, usize, usize); 3] = [
+    ("short", 250, 500),
+    ("medium", 500, 900),
+    ("long", 900, 1400),
+];
+/// What a subject or body may name in braces; `{pitch}` (the pitch, several lines) only in
+/// a body.
+pub const PLACEHOLDERS: [&str; 6] = [
+    "first_name",
+    "full_name",
+    "company",
+    "role",
+    "my_name",
+    "pitch",
+];
+pub const MAX_STEPS: usize = 8;
+pub const MAX_OFFSET_DAYS: i64 = 90;
+pub const MAX_TEMPLATES: i64 = 100;
+const MAX_SUBJECT: usize = 200;
+const MAX_BODY: usize = 5_000;
+
+/// A template with its steps in order.
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub row: TemplateRow,
+    pub steps: Vec<StepRow>,
+}
+
+/// A step as given.
+#[derive(Clone, Debug, Default)]
+pub struct StepInput {
+    pub label: Option<String>,
+    pub offset_days: Option<i64>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub length_preset: Option<String>,
+}
+
+/// The least and most characters of a preset.
+pub fn target(preset: &str) -> (usize, usize) {
+    LENGTHS
+        .iter()
+        .find(|(name, ..)| *name == preset)
+        .map_or((0, MAX_BODY), |(_, least, most)| (*least, *most))
+}
+
+/// The characters a step counts: its subject and its body, as written.
+pub fn char_count(subject: &str, body: &str) -> usize {
+    subject.chars().count() + body.chars().count()
+}
+
+/// The default cadence: what a new template starts as. Its copy claims nothing about the
+/// user; `{pitch}` brings in the pitch they approve.
+pub fn default_steps() -> Vec<Step> {
+    let step = |label: &str, offset_days: i64, subject: &str, body: &str, preset: &str| Step {
+        label: label.to_owned(),
+        offset_days,
+        subject: subject.to_owned(),
+        body: body.to_owned(),
+        length_preset: preset.to_owned(),
+    };
+    vec![
+        step(
+            "Intro",
+            0,
+            "{role} at {company}",
+            "Hi {first_name},\n\n{pitch}\n\nWould a 15-minute call in the next two weeks suit you?\n\nBest regards,\n{my_name}",
+            "short",
+        ),
+        step(
+            "Nudge",
+            3,
+            "Re: {role} at {company}",
+            "Hi {first_name},\n\nA short follow-up on my note about the {role} role. I would be glad to tell you more about my work if it helps you decide.\n\nBest regards,\n{my_name}",
+            "short",
+        ),
+        step(
+            "Value",
+            7,
+            "Re: {role} at {company}",
+            "Hi {first_name},\n\nOne more thought on the {role} role at {company}.\n\n{pitch}\n\nIf someone else on your team is the better person to talk to, I would be grateful for a pointer.\n\nBest regards,\n{my_name}",
+            "medium",
+        ),
+        step(
+            "Final",
+            14,
+            "Re: {role} at {company}",
+            "Hi {first_name},\n\nI will not write again about the {role} role. If the timing is better later, I would be glad to hear from you.\n\nThank you for reading,\n{my_name}",
+            "short",
+        ),
+    ]
+}
+
+/// The placeholders `text` names that are not known (or `{pitch}` in a subject).
+fn unknown_placeholders(text: &str, in_subject: bool) -> Vec<String> {
+    let mut unknown = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        let known = PLACEHOLDERS.contains(&name) && !(in_subject && name == "pitch");
+        if !known && !unknown.contains(&format!("{{{name}}}")) {
+            unknown.push(format!("{{{name}}}"));
+        }
+        rest = &after[close + 1..];
+    }
+    unknown
+}
+
+/// One line that may go into a mail header: no control characters, no Unicode line or
+/// paragraph separators.
+fn header_line(field: &str, value: &str, max: usize, invalid: &mut Vec<Invalid>) -> String {
+    let value = crate::profile::text(field, value, max, false, invalid);
+    if value.contains(['\u{2028}', '\u{2029}', '\u{85}']) {
+        invalid.push(Invalid::new(field, "must be one line"));
+    }
+    value
+}
+
+/// `step` with `input` laid over it, checked; problems named under `at` (`steps/2`).
+fn apply(mut step: Step, input: &StepInput, at: &str, invalid: &mut Vec<Invalid>) -> Step {
+    let field = |name: &str| format!("{at}/{name}");
+    if let Some(label) = &input.label {
+        step.label = header_line(&field("label"), label, 40, invalid);
+    }
+    if step.label.is_empty() {
+        invalid.push(Invalid::new(&field("label"), "must not be empty"));
+    }
+    if let Some(days) = input.offset_days {
+        step.offset_days = days;
+    }
+    if !(0..=MAX_OFFSET_DAYS).contains(&step.offset_days) {
+        invalid.push(Invalid::new(
+            &field("offset_days"),
+            format!("must be 0 to {MAX_OFFSET_DAYS} days"),
+        ));
+    }
+    if let Some(subject) = &input.subject {
+        step.subject = header_line(&field("subject"), subject, MAX_SUBJECT, invalid);
+    }
+    if step.subject.is_empty() {
+        invalid.push(Invalid::new(&field("subject"), "must not be empty"));
+    }
+    if let Some(body) = &input.body {
+        step.body = crate::profile::text(&field("body"), body, MAX_BODY, true, invalid);
+    }
+    if step.body.trim().is_empty() {
+        invalid.push(Invalid::new(&field("body"), "must not be empty"));
+    }
+    for (name, text, in_subject) in [
+        ("subject", &step.subject, true),
+        ("body", &step.body, false),
+    ] {
+        let unknown = unknown_placeholders(text, in_subject);
+        if !unknown.is_empty() {
+            invalid.push(Invalid::new(
+                &field(name),
+                format!(
+                    "names {} that Pursuit does not fill; it fills {}{}",
+                    unknown.join(", "),
+                    PLACEHOLDERS
+                        .iter()
+                        .filter(|p| !(in_subject && **p == "pitch"))
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if in_subject {
+                        " (the pitch goes in the body)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    if let Some(preset) = &input.length_preset {
+        step.length_preset = preset.trim().to_lowercase();
+    }
+    if !LENGTHS.iter().any(|(name, ..)| *name == step.length_preset) {
+        invalid.push(Invalid::new(
+            &field("length_preset"),
+            "must be short, medium or long",
+        ));
+    } else {
+        let (_, most) = target(&step.length_preset);
+        let count = char_count(&step.subject, &step.body);
+        if count > most {
+            invalid.push(Invalid::new(&field("body"),
+                format!(
+                    "subject and body are {count} characters, more than the {} preset's {most}: shorten it, or choose a longer preset",
+                    step.length_preset
+                ),
+            ));
+        }
+    }
+    step
+}
+
+/// Later steps never come before earlier ones.
+fn check_order(steps: &[Step], invalid: &mut Vec<Invalid>) {
+    for (i, pair) in steps.windows(2).enumerate() {
+        if pair[1].offset_days < pair[0].offset_days {
+            invalid.push(Invalid::new(
+                &format!("steps/{}/offset_days", i + 2),
+                format!(
+                    "day {} comes before the step above it (day {}): steps go in order",
+                    pair[1].offset_days, pair[0].offset_days
+                ),
+            ));
+        }
+    }
+}
+
+fn check_name(name: &str, invalid: &mut Vec<Invalid>) -> String {
+    let name = header_line("name", name, 120, invalid);
+    if name.is_empty() {
+        invalid.push(Invalid::new("name", "must not be empty"));
+    }
+    name
+}
+
+/// The spam check of a step's text through the AI layer: `None` when the feature is off.
+async fn spam(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    step: &Step,
+    now: Timestamp,
+) -> Result<Option<SpamSnapshot>, AppError> {
+    let request = pursuit_ai::Request::new(
+        pursuit_ai::Task::SpamCheck,
+        vec![pursuit_ai::Input {
+            label: "email",
+            text: format!("{}\n\n{}", step.subject, step.body),
+        }],
+    );
+    match crate::ai::run(services, caller, now, request).await {
+        Ok(answer) => Ok(Some(SpamSnapshot {
+            score: answer.value["spam_score"].as_f64().unwrap_or(0.0),
+            words: answer.value["spam_words"]
+                .as_array()
+                .map(|w| {
+                    w.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            checked_at: now,
+        })),
+        Err(AppError::FeatureOff(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Writes `steps` as the template's, in order (a step at a position it had keeps its id),
+/// each counted and spam-checked; steps past the last are dropped.
+async fn write_steps(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    template: SequenceTemplateId,
+    steps: &[Step],
+    now: Timestamp,
+) -> Result<(), AppError> {
+    // The checks go to the layer first: no transaction is held while a model answers.
+    let mut snapshots = Vec::with_capacity(steps.len());
+    for step in steps {
+        snapshots.push(spam(services, caller, step, now).await?);
+    }
+    let mut tx = services.db.begin().await?;
+    for (i, (step, snapshot)) in steps.iter().zip(&snapshots).enumerate() {
+        let count = char_count(&step.subject, &step.body) as i64;
+        store::put_step(
+            &mut tx,
+            caller.id,
+            template,
+            i as i64 + 1,
+            step,
+            count,
+            snapshot.as_ref(),
+            now,
+        )
+        .await?;
+    }
+    store::drop_steps_after(&mut tx, caller.id, template, steps.len() as i64).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The steps given, checked as a whole (1 to [`MAX_STEPS`], in order).
+fn read_steps(inputs: &[StepInput], invalid: &mut Vec<Invalid>) -> Vec<Step> {
+    if inputs.is_empty() || inputs.len() > MAX_STEPS {
+        invalid.push(Invalid::new(
+            "steps",
+            format!("must hold 1 to {MAX_STEPS} steps"),
+        ));
+        return Vec::new();
+    }
+    let steps: Vec<Step> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            apply(
+                Step {
+                    label: String::new(),
+                    offset_days: 0,
+                    subject: String::new(),
+                    body: String::new(),
+                    length_preset: "short".to_owned(),
+                },
+                input,
+                &format!("steps/{}", i + 1),
+                invalid,
+            )
+        })
+        .collect();
+    check_order(&steps, invalid);
+    steps
+}
+
+/// A new template: the steps given, or the default cadence.
+pub async fn create(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    name: &str,
+    steps: Option<&[StepInput]>,
+    now: Timestamp,
+) -> Result<Template, AppError> {
+    let mut invalid = Vec::new();
+    let name = check_name(name, &mut invalid);
+    let steps = match steps {
+        Some(inputs) => read_steps(inputs, &mut invalid),
+        None => default_steps(),
+    };
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    if store::count_templates(services.db, caller.id).await? >= MAX_TEMPLATES {
+        return Err(AppError::Conflict(format!(
+            "you have {MAX_TEMPLATES} sequences, the most Pursuit keeps: delete one first"
+        )));
+    }
+    let id = SequenceTemplateId::new();
+    store::insert_template(services.db, caller.id, id, &name, now).await?;
+    write_steps(services, caller, id, &steps, now).await?;
+    get(services.db, caller.id, id).await
+}
+
+pub async fn get(
+    db: &pursuit_store::Db,
+    user: pursuit_domain::ids::UserId,
+    id: SequenceTemplateId,
+) -> Result<Template, AppError> {
+    let row = store::get_template(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let steps = store::steps(db, user, id).await?;
+    Ok(Template { row, steps })
+}
+
+/// The user's templates by name, each with its steps.
+pub async fn list(
+    db: &pursuit_store::Db,
+    user: pursuit_domain::ids::UserId,
+) -> Result<Vec<Template>, AppError> {
+    let mut all = Vec::new();
+    for row in store::list_templates(db, user, MAX_TEMPLATES).await? {
+        let steps = store::steps(db, user, row.id).await?;
+        all.push(Template { row, steps });
+    }
+    Ok(all)
+}
+
+/// Renames a template and/or replaces its steps (in order; a step at a position it had
+/// keeps its id).
+pub async fn update(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    id: SequenceTemplateId,
+    name: Option<&str>,
+    steps: Option<&[StepInput]>,
+    now: Timestamp,
+) -> Result<Template, AppError> {
+    let current = get(services.db, caller.id, id).await?;
+    let mut invalid = Vec::new();
+    let name = match name {
+        Some(name) => check_name(name, &mut invalid),
+        None => current.row.name.clone(),
+    };
+    let steps = steps.map(|inputs| read_steps(inputs, &mut invalid));
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    if let Some(steps) = &steps {
+        write_steps(services, caller, id, steps, now).await?;
+    }
+    if !store::touch_template(services.db, caller.id, id, &name, now).await? {
+        return Err(AppError::NotFound);
+    }
+    get(services.db, caller.id, id).await
+}
+
+/// Changes one step: the fields given, checked with its neighbours' order.
+pub async fn update_step(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    id: SequenceStepId,
+    input: &StepInput,
+    now: Timestamp,
+) -> Result<Template, AppError> {
+    let found = store::get_step(services.db, caller.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let template = get(services.db, caller.id, found.template_id).await?;
+    let mut invalid = Vec::new();
+    let at = format!("steps/{}", found.position);
+    let changed = apply(found.step.clone(), input, &at, &mut invalid);
+    let mut steps: Vec<Step> = template.steps.iter().map(|s| s.step.clone()).collect();
+    let index = (found.position - 1) as usize;
+    if let Some(slot) = steps.get_mut(index) {
+        *slot = changed;
+    }
+    check_order(&steps, &mut invalid);
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    write_steps(services, caller, template.row.id, &steps, now).await?;
+    store::touch_template(
+        services.db,
+        caller.id,
+        template.row.id,
+        &template.row.name,
+        now,
+    )
+    .await?;
+    get(services.db, caller.id, template.row.id).await
+}
+
+pub async fn delete(
+    db: &pursuit_store::Db,
+    user: pursuit_domain::ids::UserId,
+    id: SequenceTemplateId,
+) -> Result<(), AppError> {
+    if store::delete_template(db, user, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_cadence_passes_its_own_checks() {
+        let mut invalid = Vec::new();
+        let inputs: Vec<StepInput> = default_steps()
+            .into_iter()
+            .map(|s| StepInput {
+                label: Some(s.label),
+                offset_days: Some(s.offset_days),
+                subject: Some(s.subject),
+                body: Some(s.body),
+                length_preset: Some(s.length_preset),
+            })
+            .collect();
+        let steps = read_steps(&inputs, &mut invalid);
+        assert!(invalid.is_empty(), "{invalid:?}");
+        let labels: Vec<&str> = steps.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["Intro", "Nudge", "Value", "Final"]);
+    }
+
+    #[test]
+    fn placeholders_are_known_or_named() {
+        assert!(unknown_placeholders("Hi {first_name}, {pitch}", false).is_empty());
+        assert_eq!(
+            unknown_placeholders("{pitch} for {Company} {x", true),
+            ["{pitch}", "{Company}"]
+        );
+    }
+
+    #[test]
+    fn a_step_is_checked_field_by_field() {
+        let mut invalid = Vec::new();
+        let long = "x".repeat(600);
+        apply(
+            default_steps()[0].clone(),
+            &StepInput {
+                label: Some(String::new()),
+                offset_days: Some(120),
+                subject: Some("Hi\u{2028}Bcc: a@b.example".to_owned()),
+                body: Some(long),
+                length_preset: Some("short".to_owned()),
+            },
+            "steps/1",
+            &mut invalid,
+        );
+        let fields: Vec<&str> = invalid.iter().map(|i| i.field.as_str()).collect();
+        for field in [
+            "/steps/1/label",
+            "/steps/1/offset_days",
+            "/steps/1/subject",
+            "/steps/1/body",
+        ] {
+            assert!(fields.contains(&field), "{field}: {invalid:?}");
+        }
+        let mut invalid = Vec::new();
+        let mut steps = default_steps();
+        steps[2].offset_days = 1;
+        check_order(&steps, &mut invalid);
+        assert_eq!(invalid.len(), 1);
+        assert_eq!(invalid[0].field, "/steps/3/offset_days");
+    }
+}

@@ -1,0 +1,301 @@
+//! Outreach sequences (seed 000 §9) over `pursuit_app::sequences`: the templates (list, one,
+//! a new one — the default Intro/Nudge/Value/Final cadence unless steps are given — a
+//! change, a deletion) and a change to one step. Every step answers its character count,
+//! its preset's target range and its last spam check.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use jiff::Timestamp;
+use pursuit_app::sequences::{self as use_case, StepInput, Template};
+use pursuit_domain::ids::{SequenceStepId, SequenceTemplateId};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::extract::Json;
+use crate::problem::ApiError;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_templates, create_template))
+        .routes(routes!(get_template, update_template, delete_template))
+        .routes(routes!(update_step))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CharTarget {
+    min: usize,
+    max: usize,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SpamSnapshotResponse {
+    /// 0 (clean) to 1.
+    score: f64,
+    /// The exact strings of the subject or body that raise it.
+    words: Vec<String>,
+    #[schema(value_type = String, format = DateTime)]
+    checked_at: Timestamp,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SequenceStepResponse {
+    id: uuid::Uuid,
+    /// 1 for the first email.
+    position: i64,
+    /// `Intro`, `Nudge`, `Value`, `Final`, or the user's own.
+    label: String,
+    /// Days after the first send.
+    offset_days: i64,
+    subject: String,
+    body: String,
+    /// `short`, `medium` or `long`.
+    length_preset: String,
+    /// Characters of subject and body as written (placeholders counted as typed).
+    char_count: i64,
+    /// The preset's range; more than `max` is refused on save.
+    target: CharTarget,
+    within_target: bool,
+    /// The last spam check (null when the spam check is turned off).
+    spam: Option<SpamSnapshotResponse>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SequenceTemplateResponse {
+    id: uuid::Uuid,
+    name: String,
+    steps: Vec<SequenceStepResponse>,
+    #[schema(value_type = String, format = DateTime)]
+    created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    updated_at: Timestamp,
+}
+
+pub(crate) fn response(t: Template) -> SequenceTemplateResponse {
+    SequenceTemplateResponse {
+        id: t.row.id.0,
+        name: t.row.name,
+        steps: t
+            .steps
+            .into_iter()
+            .map(|s| {
+                let (min, max) = use_case::target(&s.step.length_preset);
+                SequenceStepResponse {
+                    id: s.id.0,
+                    position: s.position,
+                    label: s.step.label,
+                    offset_days: s.step.offset_days,
+                    subject: s.step.subject,
+                    body: s.step.body,
+                    length_preset: s.step.length_preset,
+                    char_count: s.char_count,
+                    within_target: (min as i64..=max as i64).contains(&s.char_count),
+                    target: CharTarget { min, max },
+                    spam: s.spam.map(|x| SpamSnapshotResponse {
+                        score: x.score,
+                        words: x.words,
+                        checked_at: x.checked_at,
+                    }),
+                }
+            })
+            .collect(),
+        created_at: t.row.created_at,
+        updated_at: t.row.updated_at,
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SequenceTemplateList {
+    items: Vec<SequenceTemplateResponse>,
+    /// Always `null`: every template (at most 100).
+    next_cursor: Option<String>,
+}
+
+/// A step as given: on a change, a field left out keeps its value.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceStepBody {
+    /// 1 to 40 characters.
+    label: Option<String>,
+    /// 0 to 90; never before the step above.
+    offset_days: Option<i64>,
+    /// One line of at most 200 characters; placeholders `{first_name}`, `{full_name}`,
+    /// `{company}`, `{role}`, `{my_name}`.
+    subject: Option<String>,
+    /// At most 5,000 characters; the same placeholders and `{pitch}`.
+    body: Option<String>,
+    /// `short` (250–500 characters), `medium` (500–900) or `long` (900–1,400).
+    length_preset: Option<String>,
+}
+
+fn step_input(b: SequenceStepBody) -> StepInput {
+    StepInput {
+        label: b.label,
+        offset_days: b.offset_days,
+        subject: b.subject,
+        body: b.body,
+        length_preset: b.length_preset,
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSequenceTemplateBody {
+    /// 1 to 120 characters.
+    name: String,
+    /// 1 to 8 steps in order; left out: Intro (day 0), Nudge (3), Value (7), Final (14).
+    steps: Option<Vec<SequenceStepBody>>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceTemplateChangeBody {
+    name: Option<String>,
+    /// Replaces the steps in order (a step at a position it had keeps its id).
+    steps: Option<Vec<SequenceStepBody>>,
+}
+
+/// The caller's sequence templates by name, each with its steps.
+#[utoipa::path(get, path = "/api/v1/sequence-templates", tag = "sequences",
+    responses(
+        (status = 200, description = "The templates", body = SequenceTemplateList),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_templates(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<SequenceTemplateList>, ApiError> {
+    let all = use_case::list(&state.db, current.id()).await?;
+    Ok(Json(SequenceTemplateList {
+        items: all.into_iter().map(response).collect(),
+        next_cursor: None,
+    }))
+}
+
+type Created = (
+    StatusCode,
+    [(header::HeaderName, String); 1],
+    Json<SequenceTemplateResponse>,
+);
+
+/// A new sequence template: the steps given, or the default four-email cadence.
+#[utoipa::path(post, path = "/api/v1/sequence-templates", tag = "sequences", request_body = NewSequenceTemplateBody,
+    responses(
+        (status = 201, description = "Made", body = SequenceTemplateResponse,
+            headers(("Location" = String, description = "The template's URL"))),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The caller keeps 100 templates already", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (each named, as /steps/N/field): a step over its preset's length, an unknown placeholder, steps out of order", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_template(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<NewSequenceTemplateBody>,
+) -> Result<Created, ApiError> {
+    let steps: Option<Vec<StepInput>> = body.steps.map(|s| s.into_iter().map(step_input).collect());
+    let made = use_case::create(
+        state.ai_services(),
+        current.caller(),
+        &body.name,
+        steps.as_deref(),
+        Timestamp::now(),
+    )
+    .await?;
+    let location = format!("/api/v1/sequence-templates/{}", made.row.id.0);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(response(made)),
+    ))
+}
+
+/// One of the caller's templates with its steps.
+#[utoipa::path(get, path = "/api/v1/sequence-templates/{id}", tag = "sequences",
+    params(("id" = uuid::Uuid, Path, description = "The template's id")),
+    responses(
+        (status = 200, description = "The template", body = SequenceTemplateResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such template of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_template(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<SequenceTemplateResponse>, ApiError> {
+    let template = use_case::get(&state.db, current.id(), SequenceTemplateId(id)).await?;
+    Ok(Json(response(template)))
+}
+
+/// Renames a template and/or replaces its steps (copy and timing).
+#[utoipa::path(patch, path = "/api/v1/sequence-templates/{id}", tag = "sequences", request_body = SequenceTemplateChangeBody,
+    params(("id" = uuid::Uuid, Path, description = "The template's id")),
+    responses(
+        (status = 200, description = "The template now", body = SequenceTemplateResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such template of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (each named)", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_template(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<SequenceTemplateChangeBody>,
+) -> Result<Json<SequenceTemplateResponse>, ApiError> {
+    let steps: Option<Vec<StepInput>> = body.steps.map(|s| s.into_iter().map(step_input).collect());
+    let template = use_case::update(
+        state.ai_services(),
+        current.caller(),
+        SequenceTemplateId(id),
+        body.name.as_deref(),
+        steps.as_deref(),
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(response(template)))
+}
+
+/// Deletes one of the caller's templates and its steps.
+#[utoipa::path(delete, path = "/api/v1/sequence-templates/{id}", tag = "sequences",
+    params(("id" = uuid::Uuid, Path, description = "The template's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such template of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_template(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    use_case::delete(&state.db, current.id(), SequenceTemplateId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes one step (body, subject, offset, label, preset): counted and spam-checked
+/// again; answers its template.
+#[utoipa::path(patch, path = "/api/v1/sequence-steps/{id}", tag = "sequences", request_body = SequenceStepBody,
+    params(("id" = uuid::Uuid, Path, description = "The step's id")),
+    responses(
+        (status = 200, description = "The step's template now", body = SequenceTemplateResponse),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such step of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (each named)", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_step(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<SequenceStepBody>,
+) -> Result<Json<SequenceTemplateResponse>, ApiError> {
+    let template = use_case::update_step(
+        state.ai_services(),
+        current.caller(),
+        SequenceStepId(id),
+        &step_input(body),
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(response(template)))
+}

@@ -1,0 +1,95 @@
+//! Outreach sequences on both backends: the default four-email cadence, character counts
+//! against each preset, the spam check's snapshot with the exact words, steps kept in order,
+//! placeholders Pursuit fills, and every bad field named.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::{json_body, spawn_app};
+use crate::matching::send;
+
+fn chars(text: &Value) -> i64 {
+    text.as_str().unwrap().chars().count() as i64
+}
+
+both_backends! {
+    async fn a_sequence_is_four_emails_counted_checked_and_kept_in_order(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "sequences").await.1;
+
+        let made = send(&app, &token, "POST", "/api/v1/sequence-templates", Some(json!({"name": "Platform roles"}))).await;
+        assert_eq!(made.status(), StatusCode::CREATED);
+        let template = json_body(made, "application/json").await;
+        let id = template["id"].as_str().unwrap().to_owned();
+        let steps = template["steps"].as_array().unwrap();
+        let cadence: Vec<(&str, i64)> = steps.iter().map(|s| (s["label"].as_str().unwrap(), s["offset_days"].as_i64().unwrap())).collect();
+        assert_eq!(cadence, [("Intro", 0), ("Nudge", 3), ("Value", 7), ("Final", 14)]);
+        for s in steps {
+            assert_eq!(s["char_count"].as_i64().unwrap(), chars(&s["subject"]) + chars(&s["body"]), "{s:#}");
+            assert!(s["spam"]["score"].is_number() && s["spam"]["words"].is_array(), "a snapshot is kept: {s:#}");
+        }
+        assert_eq!((steps[0]["target"]["min"].as_i64(), steps[0]["target"]["max"].as_i64()), (Some(250), Some(500)));
+        assert_eq!(steps[0]["within_target"], false, "the default intro is shorter than its preset: {:#}", steps[0]);
+        let intro = steps[0]["id"].as_str().unwrap().to_owned();
+        let nudge = steps[1]["id"].as_str().unwrap().to_owned();
+
+        // A spammy body: the words that earn it are kept with the step.
+        let spammy = "Hi {first_name},\n\nAct now! This FREE offer is 100% guaranteed!!! Click here to claim your prize.\n\n{pitch}\n\nBest,\n{my_name}";
+        let changed = json_body(send(&app, &token, "PATCH", &format!("/api/v1/sequence-steps/{intro}"), Some(json!({"body": spammy}))).await, "application/json").await;
+        let step = &changed["steps"][0];
+        assert_eq!(step["id"], intro.as_str(), "the step keeps its id");
+        let words: Vec<String> = step["spam"]["words"].as_array().unwrap().iter().map(|w| w.as_str().unwrap().to_owned()).collect();
+        assert!(!words.is_empty() && words.iter().all(|w| spammy.contains(w.as_str())), "exact strings of the email: {words:?}");
+        assert!(step["spam"]["score"].as_f64().unwrap() > changed["steps"][1]["spam"]["score"].as_f64().unwrap(), "{changed:#}");
+        assert_eq!(step["char_count"].as_i64().unwrap(), chars(&step["subject"]) + spammy.chars().count() as i64);
+
+        // Over the preset: refused, naming the field; a longer preset takes it.
+        let long = format!("Hi {{first_name}},\n\n{}\n\n{{my_name}}", "I build data platforms. ".repeat(25));
+        let refused = send(&app, &token, "PATCH", &format!("/api/v1/sequence-steps/{nudge}"), Some(json!({"body": long}))).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let detail = json_body(refused, "application/problem+json").await.to_string();
+        assert!(detail.contains("/steps/2/body") && detail.contains("500"), "{detail}");
+        let taken = json_body(send(&app, &token, "PATCH", &format!("/api/v1/sequence-steps/{nudge}"), Some(json!({"body": long, "length_preset": "medium"}))).await, "application/json").await;
+        assert_eq!((taken["steps"][1]["length_preset"].as_str(), taken["steps"][1]["within_target"].as_bool()), (Some("medium"), Some(true)), "{:#}", taken["steps"][1]);
+
+        // Out of order, unknown placeholders, a header split: each named.
+        for (body, field) in [
+            (json!({"offset_days": 9}), "/steps/3/offset_days"),
+            (json!({"offset_days": 91}), "/steps/2/offset_days"),
+            (json!({"subject": "Hello {firstname}"}), "/steps/2/subject"),
+            (json!({"subject": "{pitch}"}), "/steps/2/subject"),
+            (json!({"subject": "Hi\r\nBcc: all@example.com"}), "/steps/2/subject"),
+            (json!({"subject": "Hi\u{2028}Bcc: all@example.com"}), "/steps/2/subject"),
+            (json!({"body": " "}), "/steps/2/body"),
+            (json!({"length_preset": "huge"}), "/steps/2/length_preset"),
+        ] {
+            let refused = send(&app, &token, "PATCH", &format!("/api/v1/sequence-steps/{nudge}"), Some(body.clone())).await;
+            assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            let detail = json_body(refused, "application/problem+json").await.to_string();
+            assert!(detail.contains(field), "{body} → {field}: {detail}");
+        }
+
+        // Replaced by two steps: the first keeps its id, the rest go.
+        let two = json_body(send(&app, &token, "PATCH", &format!("/api/v1/sequence-templates/{id}"), Some(json!({
+            "name": "Platform roles, short",
+            "steps": [
+                {"label": "Intro", "offset_days": 0, "subject": "{role} at {company}", "body": "Hi {first_name},\n\n{pitch}\n\n{my_name}"},
+                {"label": "Last", "offset_days": 5, "subject": "Re: {role}", "body": "Hi {first_name}, one last note.\n\n{my_name}", "length_preset": "short"}
+            ]
+        }))).await, "application/json").await;
+        assert_eq!((two["name"].as_str(), two["steps"].as_array().unwrap().len()), (Some("Platform roles, short"), 2), "{two:#}");
+        assert_eq!(two["steps"][0]["id"], intro.as_str());
+        let listed = json_body(send(&app, &token, "GET", "/api/v1/sequence-templates", None).await, "application/json").await;
+        assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+        for bad in [json!({"name": ""}), json!({"steps": []}), json!({"name": "x", "extra": 1})] {
+            let refused = send(&app, &token, "PATCH", &format!("/api/v1/sequence-templates/{id}"), Some(bad.clone())).await;
+            assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+
+        assert_eq!(send(&app, &token, "DELETE", &format!("/api/v1/sequence-templates/{id}"), None).await.status(), StatusCode::NO_CONTENT);
+        assert_eq!(send(&app, &token, "GET", &format!("/api/v1/sequence-templates/{id}"), None).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(send(&app, &token, "PATCH", &format!("/api/v1/sequence-steps/{intro}"), Some(json!({"label": "x"}))).await.status(), StatusCode::NOT_FOUND);
+    }
+}
