@@ -15,11 +15,12 @@ use pursuit_store::sequences::{self as store, SpamSnapshot, Step, StepRow, Templ
 use crate::ai::{Caller, Services};
 use crate::error::{AppError, Invalid};
 
-/// The length presets: name, least and most characters (subject and body).
+/// The length presets: name, least and most characters (subject and body, as written: the
+/// pitch a `{pitch}` brings in comes on top).
 pub const LENGTHS: [(&str, usize, usize); 3] = [
-    ("short", 250, 500),
-    ("medium", 500, 900),
-    ("long", 900, 1400),
+    ("short", 100, 500),
+    ("medium", 400, 900),
+    ("long", 800, 1400),
 ];
 /// What a subject or body may name in braces; `{pitch}` (the pitch, several lines) only in
 /// a body.
@@ -97,7 +98,7 @@ pub fn default_steps() -> Vec<Step> {
             7,
             "Re: {role} at {company}",
             "Hi {first_name},\n\nOne more thought on the {role} role at {company}.\n\n{pitch}\n\nIf someone else on your team is the better person to talk to, I would be grateful for a pointer.\n\nBest regards,\n{my_name}",
-            "medium",
+            "short",
         ),
         step(
             "Final",

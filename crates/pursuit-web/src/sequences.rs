@@ -126,7 +126,7 @@ pub struct SequenceStepBody {
     subject: Option<String>,
     /// At most 5,000 characters; the same placeholders and `{pitch}`.
     body: Option<String>,
-    /// `short` (250–500 characters), `medium` (500–900) or `long` (900–1,400).
+    /// `short` (100–500 characters), `medium` (400–900) or `long` (800–1,400).
     length_preset: Option<String>,
 }
 

@@ -40,6 +40,7 @@ mod optimizations;
 mod preferences;
 mod profile;
 mod resume;
+mod sequences;
 mod settings;
 mod sidebar;
 mod table;
@@ -64,6 +65,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/assets/app.css", get(stylesheet))
         .route("/assets/board.js", get(board_script))
         .route("/assets/chat.js", get(chat_script))
+        .route("/assets/sequence.js", get(sequence_script))
         .route("/assets/app.js", get(app_script))
         .route("/assets/favicon.svg", get(favicon))
         .route(
@@ -80,6 +82,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(chat::routes())
         .merge(tasks::routes())
         .merge(contacts::routes())
+        .merge(sequences::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -156,6 +159,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/contact_fields.html"),
     ),
     ("zones.html", include_str!("../templates/zones.html")),
+    (
+        "sequences.html",
+        include_str!("../templates/sequences.html"),
+    ),
+    ("sequence.html", include_str!("../templates/sequence.html")),
     (
         "project_fields.html",
         include_str!("../templates/project_fields.html"),
@@ -949,6 +957,13 @@ async fn favicon() -> Response {
 async fn chat_script() -> Response {
     asset(
         include_str!("../assets/chat.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+async fn sequence_script() -> Response {
+    asset(
+        include_str!("../assets/sequence.js"),
         "text/javascript; charset=utf-8",
     )
 }

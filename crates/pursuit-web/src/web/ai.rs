@@ -601,7 +601,7 @@ pub(super) fn marked_spans(text: &str, mut spans: Vec<(usize, usize)>) -> Vec<Va
 }
 
 /// The email cut into pieces, every occurrence of a spam word marked.
-fn marked(text: &str, words: &[String]) -> Vec<Value> {
+pub(super) fn marked(text: &str, words: &[String]) -> Vec<Value> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for word in words.iter().filter(|w| !w.is_empty()) {
         let mut from = 0;
