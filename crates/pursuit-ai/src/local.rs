@@ -58,7 +58,7 @@ pub fn answer(request: &Request, today: YearMonth) -> Value {
         // The built-in letter is the draft: made from the user's facts only, it is the
         // answer as it stands.
         // The built-in engine follows no free-form request: the document stays as it is.
-        Task::CoverLetter | Task::Refine | Task::TailorCv => {
+        Task::CoverLetter | Task::Refine | Task::TailorCv | Task::Offer => {
             let most = if request.task != Task::CoverLetter {
                 crate::task::MAX_REFINE
             } else {

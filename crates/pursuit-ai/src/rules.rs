@@ -124,6 +124,25 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 }
             }
         }
+        Task::Offer => {
+            let pitch = value["text"].as_str().unwrap_or_default();
+            let most: usize = request.input("max_chars").trim().parse().unwrap_or(1000);
+            let n = pitch.chars().count();
+            if n > most {
+                errors.push(format!(
+                    "/text: {n} characters, more than the {most} asked: shorten it"
+                ));
+            }
+            unsupported(
+                "/text",
+                pitch,
+                &[request.input("resume")],
+                &[request.input("job description"), request.input("draft")],
+                request.input("role"),
+                today,
+                &mut errors,
+            );
+        }
         Task::CoverLetter | Task::Refine | Task::TailorCv => {
             // Only the user's facts (the resume input holds all the user's material). The
             // draft is context, not material: it names the posting's role ("the Customer

@@ -61,6 +61,10 @@ pub enum Task {
     /// The built-in tailored CV (Markdown, chosen and ordered from the user's material),
     /// the resume and the posting → the CV reworded for the posting, with no new fact.
     TailorCv,
+    /// The built-in pitch (a short message made of the user's own lines), the resume, the
+    /// posting, the company's facts and the contact's role → the pitch reworded in the tone
+    /// asked, within its characters, with no new fact about the user.
+    Offer,
     /// A company's own pages and postings → a short summary and up to five facts, each
     /// naming the source that says it.
     CompanyResearch,
@@ -71,7 +75,7 @@ pub enum Task {
 }
 
 impl Task {
-    pub const ALL: [Task; 11] = [
+    pub const ALL: [Task; 12] = [
         Task::ParseResume,
         Task::ParseJob,
         Task::PainPointMap,
@@ -81,6 +85,7 @@ impl Task {
         Task::CoverLetter,
         Task::Refine,
         Task::TailorCv,
+        Task::Offer,
         Task::CompanyResearch,
         Task::Chat,
     ];
@@ -97,6 +102,7 @@ impl Task {
             Task::CoverLetter => "cover_letter",
             Task::Refine => "refine_document",
             Task::TailorCv => "tailor_cv",
+            Task::Offer => "offer",
             Task::CompanyResearch => "company_research",
             Task::Chat => "chat",
         }
@@ -112,7 +118,9 @@ impl Task {
             Task::PainPointMap => TaskKind::Summarise,
             Task::SpamCheck => TaskKind::Classify,
             Task::JobSummary | Task::SearchTerms | Task::CompanyResearch => TaskKind::Summarise,
-            Task::CoverLetter | Task::Refine | Task::TailorCv | Task::Chat => TaskKind::Write,
+            Task::CoverLetter | Task::Refine | Task::TailorCv | Task::Offer | Task::Chat => {
+                TaskKind::Write
+            }
         }
     }
 
@@ -124,7 +132,7 @@ impl Task {
 
     /// The schema every answer must fit, whoever gave it.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: OnceLock<[Value; 11]> = OnceLock::new();
+        static SCHEMAS: OnceLock<[Value; 12]> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             [
                 closed(resume_schema()),
@@ -136,6 +144,7 @@ impl Task {
                 closed(letter_schema()),
                 closed(refine_schema()),
                 closed(refine_schema()),
+                closed(letter_schema()),
                 closed(research_schema()),
                 closed(chat_schema()),
             ]
@@ -208,6 +217,17 @@ impl Task {
                  employer, title, skill, tool, number, date, degree, certificate or \
                  achievement that the resume does not contain, however much the posting asks \
                  for it. Return the whole CV's text."
+            }
+            Task::Offer => {
+                "Reword the draft pitch given as data — a short message to the person named \
+                 in role (also given as data) about a job the candidate applied for — in the \
+                 tone the request names, within the most characters it names, counting \
+                 every character. The draft holds only facts from the resume. Keep every \
+                 fact about the candidate as the draft or the resume states it and add \
+                 none: no employer, title, skill, tool, number, date, degree, certificate or \
+                 achievement the resume does not contain. You may mention one of the \
+                 company's facts given as data, as the company's. No greeting and no \
+                 sign-off. Return the pitch's text."
             }
             Task::CompanyResearch => {
                 "From the sources given as data (JSON: each with an id, a kind, a title and \

@@ -190,7 +190,7 @@ fn sources(material: &[String], context: &str, names: &[&str], now: Timestamp) -
 
 /// The names a document for `posting` may write out whole: its title (as given and as
 /// read) and its company.
-fn posting_names(posting: &pursuit_store::postings::Posting) -> Vec<String> {
+pub(crate) fn posting_names(posting: &pursuit_store::postings::Posting) -> Vec<String> {
     let mut names = Vec::new();
     if let Some(title) = &posting.title {
         names.push(title.clone());
@@ -206,7 +206,7 @@ fn posting_names(posting: &pursuit_store::postings::Posting) -> Vec<String> {
 
 /// The posting's text, which a document may name without claiming it (its company, its
 /// title).
-fn posting_context(posting: &pursuit_store::postings::Posting) -> String {
+pub(crate) fn posting_context(posting: &pursuit_store::postings::Posting) -> String {
     [
         posting.title.clone().unwrap_or_default(),
         posting
@@ -229,7 +229,11 @@ pub(crate) struct Tailoring {
     pub(crate) cv: tailor::Tailored,
 }
 
-async fn tailoring(db: &Db, user: UserId, posting_id: PostingId) -> Result<Tailoring, AppError> {
+pub(crate) async fn tailoring(
+    db: &Db,
+    user: UserId,
+    posting_id: PostingId,
+) -> Result<Tailoring, AppError> {
     // The posting first: another user's id is a 404 whatever this user has.
     let (posting, fields) = crate::matching::read_posting(db, user, posting_id).await?;
     let read = crate::matching::resume_version(db, user, None).await?;
@@ -338,7 +342,7 @@ fn language_note(from: &Tailoring, output: &str) -> Option<String> {
 }
 
 /// "CV for Senior Accountant at Acme", as much of it as is known.
-fn document_title(what: &str, role: Option<&str>, company: Option<&str>) -> String {
+pub(crate) fn document_title(what: &str, role: Option<&str>, company: Option<&str>) -> String {
     match (role, company) {
         (Some(role), Some(company)) => format!("{what} for {role} at {company}"),
         (Some(role), None) => format!("{what} for {role}"),
@@ -348,18 +352,20 @@ fn document_title(what: &str, role: Option<&str>, company: Option<&str>) -> Stri
 }
 
 /// A document written for a posting, before the guard has read it.
-struct Draft {
-    kind: String,
-    title: String,
-    body: String,
-    data: Value,
+pub(crate) struct Draft {
+    pub(crate) kind: String,
+    pub(crate) title: String,
+    pub(crate) body: String,
+    pub(crate) data: Value,
     /// What was decided; the digest of the text as generated is added (an edit is told
     /// apart by it).
-    report: Value,
+    pub(crate) report: Value,
     /// Who wrote it: `local` or the provider that answered, with its model and cost.
-    provider: String,
-    model: String,
-    cost_micros: i64,
+    pub(crate) provider: String,
+    pub(crate) model: String,
+    pub(crate) cost_micros: i64,
+    /// Names the text may write out besides the posting's (a person written to).
+    pub(crate) names: Vec<String>,
 }
 
 /// Checks a draft with the guard against the user's `material` (as [`material`] reads
@@ -373,9 +379,29 @@ async fn check_and_keep(
     draft: Draft,
     now: Timestamp,
 ) -> Result<Document, AppError> {
-    let names = posting.map(posting_names).unwrap_or_default();
+    check_and_keep_with(db, user, material, posting, version, draft, "", now).await
+}
+
+/// [`check_and_keep`] with more the text may quote as context (a company's facts), and
+/// more names it may name (the person written to).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn check_and_keep_with(
+    db: &Db,
+    user: UserId,
+    material: &[String],
+    posting: Option<&pursuit_store::postings::Posting>,
+    version: Option<ResumeVersionId>,
+    draft: Draft,
+    extra: &str,
+    now: Timestamp,
+) -> Result<Document, AppError> {
+    let mut names = posting.map(posting_names).unwrap_or_default();
+    names.extend(draft.names.iter().cloned());
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let context = posting.map(posting_context).unwrap_or_default();
+    let context = format!(
+        "{}\n{extra}",
+        posting.map(posting_context).unwrap_or_default()
+    );
     let claims = guard(material, &context, &names, now, &draft.body);
     let mut report = draft.report;
     report["generated_digest"] = json!(pursuit_ai::hex_digest(&[draft.body.as_bytes()]));
@@ -619,6 +645,7 @@ pub(crate) async fn keep_cv(
         provider,
         model,
         cost_micros,
+        names: Vec::new(),
     };
     let document = check_and_keep(
         db,
@@ -730,6 +757,7 @@ pub async fn write_letter(
         provider,
         model,
         cost_micros,
+        names: Vec::new(),
     };
     check_and_keep(
         db,
@@ -905,6 +933,7 @@ pub async fn refine(
         provider: answer.provider,
         model: answer.model,
         cost_micros: crate::ai::micros(answer.cost_usd),
+        names: Vec::new(),
     };
     let refined = check_and_keep(
         db,

@@ -66,6 +66,7 @@ pub mod filters;
 pub mod imports;
 pub mod mail;
 pub mod matching;
+pub mod offers;
 pub mod optimizations;
 pub mod postings;
 pub mod preferences;

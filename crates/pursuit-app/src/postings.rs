@@ -24,6 +24,9 @@ use serde_json::Value;
 use crate::error::{AppError, Invalid};
 use crate::fields::Fields;
 
+/// The company of an application saved from a posting that names none.
+pub const UNKNOWN_COMPANY: &str = "Unknown company";
+
 /// The most text a pasted posting may have, in bytes.
 pub const MAX_TEXT: usize = 200_000;
 /// The most of a fetched page kept (after scripts and styles are dropped), in bytes.
@@ -171,7 +174,7 @@ pub async fn add(
     let application = application_for(
         company
             .as_ref()
-            .map_or("Unknown company", |c| c.name.as_str()),
+            .map_or(UNKNOWN_COMPANY, |c| c.name.as_str()),
         title.as_deref().unwrap_or("Untitled posting"),
         url,
         parsed.as_ref(),

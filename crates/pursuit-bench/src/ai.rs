@@ -81,7 +81,7 @@ fn request(task: Task) -> Request {
                 input("question", "What is missing from my resume for this job?"),
             ],
         ),
-        Task::CoverLetter | Task::Refine | Task::TailorCv => Request::new(
+        Task::CoverLetter | Task::Refine | Task::TailorCv | Task::Offer => Request::new(
             task,
             vec![
                 input("resume", RESUME),

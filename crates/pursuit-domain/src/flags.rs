@@ -18,6 +18,7 @@ pub const KNOWN: &[&str] = &[
     "ai.cover_letter",
     "ai.refine_document",
     "ai.tailor_cv",
+    "ai.offer",
     "ai.company_research",
     "ai.chat",
     "ai.check_claims",

@@ -82,4 +82,6 @@ id_type! {
     SequenceTemplateId,
     /// One step (email) of a sequence template.
     SequenceStepId,
+    /// A pitch (seed 000's offer) for an application.
+    OfferId,
 }

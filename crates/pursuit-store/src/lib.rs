@@ -41,6 +41,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod migrate;
+pub mod offers;
 pub mod optimizations;
 pub mod pain_points;
 pub mod postings;

@@ -79,6 +79,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(30, "0030_task_results"),
     migration!(31, "0031_contacts"),
     migration!(32, "0032_sequences"),
+    migration!(33, "0033_offers"),
 ];
 
 /// The schema version this build writes.

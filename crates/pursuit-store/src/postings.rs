@@ -71,6 +71,26 @@ pub async fn postings_of_company(
     .collect()
 }
 
+/// The newest posting saved as this application, if any.
+pub async fn posting_of_application(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: ApplicationId,
+) -> Result<Option<Posting>, StoreError> {
+    conn.fetch_optional(
+        Query::dynamic(format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE p.user_id = $1 AND p.application_id = $2 \
+             ORDER BY p.created_at DESC, p.id DESC LIMIT 1"
+        ))
+        .bind(user_id)
+        .bind(application),
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Posting {
     pub id: PostingId,

@@ -67,7 +67,8 @@ id_values!(
     MessageId,
     ContactId,
     SequenceTemplateId,
-    SequenceStepId
+    SequenceStepId,
+    OfferId
 );
 
 macro_rules! value_from {

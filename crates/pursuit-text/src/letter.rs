@@ -74,7 +74,7 @@ fn words(text: &str) -> usize {
 }
 
 /// The first sentence of a paragraph.
-fn first_sentence(text: &str) -> String {
+pub(crate) fn first_sentence(text: &str) -> String {
     let text = text.trim();
     let end = text
         .char_indices()
@@ -88,7 +88,7 @@ fn first_sentence(text: &str) -> String {
 
 /// A bullet as the rest of a sentence that starts "…, I": its first letter lowered when
 /// the second is lower case too (so "Led" but not "AWS"), its end stopped.
-fn as_clause(bullet: &str) -> String {
+pub(crate) fn as_clause(bullet: &str) -> String {
     let bullet = bullet.trim().trim_end_matches(['.', ';']);
     let mut chars = bullet.chars();
     let (Some(first), Some(second)) = (chars.next(), chars.clone().next()) else {

@@ -10,6 +10,7 @@ pub mod letter;
 pub mod matching;
 pub mod occupations;
 pub mod optimize;
+pub mod pitch;
 pub mod posting;
 pub mod research;
 pub mod resume;

@@ -37,6 +37,7 @@ mod matches;
 pub mod metrics;
 pub mod middleware;
 mod notifications;
+mod offers;
 mod optimizations;
 mod page;
 mod pages;
@@ -289,6 +290,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(companies::router())
         .merge(contacts::router())
         .merge(sequences::router())
+        .merge(offers::router())
         .merge(chat::router())
         .merge(callbacks::router())
         .split_for_parts();

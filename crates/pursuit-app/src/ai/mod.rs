@@ -421,6 +421,7 @@ fn audit_action(task: Task) -> &'static str {
         Task::CoverLetter => "ai.cover_letter",
         Task::Refine => "ai.refine_document",
         Task::TailorCv => "ai.tailor_cv",
+        Task::Offer => "ai.offer",
         Task::CompanyResearch => "ai.company_research",
         Task::Chat => "ai.chat",
     }

@@ -32,6 +32,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/jobs/{id}/read", post(read_again))
         .route("/jobs/{id}/cv", post(tailor_cv))
         .route("/jobs/{id}/cover-letter", post(write_letter))
+        .route("/jobs/{id}/pitch", post(write_pitch))
         .route("/jobs/{id}/summary", post(summarise))
         .route(
             "/search-terms",
@@ -373,6 +374,23 @@ async fn show_posting(
                 })
             })
             .collect();
+    // Whom a pitch may be addressed to: the application's targets.
+    let targets: Vec<serde_json::Value> = match posting.application_id {
+        Some(application) => pursuit_app::contacts::targets(&state.db, id, application)
+            .await?
+            .into_iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.row.id.0.to_string(),
+                    "name": match &p.row.fields.role_title {
+                        Some(role) => format!("{}, {role}", p.row.fields.full_name),
+                        None => p.row.fields.full_name.clone(),
+                    },
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let optimizations: Vec<serde_json::Value> = pursuit_app::optimizations::for_posting(
         &state.db, id, posting.id,
     )
@@ -397,6 +415,7 @@ async fn show_posting(
             page => "jobs",
             documents => template_value(&documents),
             optimizations => template_value(&optimizations),
+            targets => template_value(&targets),
             layouts => super::optimizations::layout_choices(),
             output_lang => posting.desired_output_lang.clone(),
             can_tailor => matched.is_some(),
@@ -470,6 +489,44 @@ async fn written(
         .await?,
     );
     Ok(Redirect::to(&next).into_response())
+}
+
+/// Writes a pitch for this posting's application (the use case behind
+/// `POST /api/v1/applications/{id}/offer`) and opens it as a document.
+async fn write_pitch(
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    PageForm { user, form }: PageForm,
+) -> Result<Response, ApiError> {
+    let posting = pursuit_app::postings::get(&state.db, user.0.id(), PostingId(id)).await?;
+    let application = posting.application_id.ok_or_else(|| {
+        ApiError::from(AppError::Conflict(
+            "this posting's application was deleted: save the posting to the tracker again to write a pitch for it".to_owned(),
+        ))
+    })?;
+    let tone = pursuit_text::letter::Tone::parse(&form.text("tone"))
+        .unwrap_or(pursuit_text::letter::Tone::Professional);
+    let length = pursuit_text::pitch::PitchLength::preset(&form.text("length"))
+        .ok_or_else(|| ApiError::invalid_field("/length", "must be short, medium or long"))?;
+    let contact = match form.text("contact_id").trim() {
+        "" => None,
+        given => Some(pursuit_domain::ids::ContactId(given.parse().map_err(
+            |_| ApiError::invalid_field("/contact_id", "must be one of your contacts"),
+        )?)),
+    };
+    let offer = pursuit_app::offers::generate(
+        state.ai_services(),
+        user.0.caller(),
+        &pursuit_app::offers::OfferRequest {
+            application,
+            contact,
+            tone,
+            length,
+        },
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/documents/{}", offer.document.row.id.0)).into_response())
 }
 
 async fn read_again(

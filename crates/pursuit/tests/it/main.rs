@@ -21,6 +21,7 @@ mod documents;
 mod faults;
 mod imports;
 mod matching;
+mod offers;
 mod oidc;
 mod own_providers;
 mod pages;

@@ -45,6 +45,7 @@ enum Fixture {
     Contact,
     SequenceTemplate,
     SequenceStep,
+    Offer,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -216,6 +217,15 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("delete", "/api/v1/applications/{id}/targets/{contact_id}") => {
             Access::ById(Fixture::Application, None)
         }
+        ("get", "/api/v1/applications/{id}/offer") => Access::ById(Fixture::Application, None),
+        ("post", "/api/v1/applications/{id}/offer") => {
+            Access::ById(Fixture::Application, Some(json!({})))
+        }
+        ("get", "/api/v1/offers/{id}") => Access::ById(Fixture::Offer, None),
+        ("patch", "/api/v1/offers/{id}") => {
+            Access::ById(Fixture::Offer, Some(json!({ "body": "bob was here" })))
+        }
+        ("post", "/api/v1/ai/offer") => Access::ByIdInBody(Fixture::Application, "application_id"),
         ("get", "/api/v1/sequence-templates") => Access::Caller(None),
         ("post", "/api/v1/sequence-templates") => {
             Access::Caller(Some(json!({ "name": "Bob's cadence" })))
@@ -366,9 +376,12 @@ both_backends! {
             .json(&json!({ "name": "Alice Secret Cadence" })).send().await.unwrap().json().await.unwrap();
         let alice_sequence = alice_s["id"].as_str().unwrap().to_owned();
         let alice_step = alice_s["steps"][0]["id"].as_str().unwrap().to_owned();
+        let alice_of: Value = app.client.post(app.url(&format!("/api/v1/applications/{}/offer", alice_p["application_id"].as_str().unwrap())))
+            .bearer_auth(&alice_secret).json(&json!({})).send().await.unwrap().json().await.unwrap();
+        let alice_offer = alice_of["id"].as_str().unwrap_or_else(|| panic!("Alice's pitch: {alice_of}")).to_owned();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str()];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str(), alice_offer.as_str()];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -391,6 +404,7 @@ both_backends! {
             Fixture::Contact => alice_contact.as_str(),
             Fixture::SequenceTemplate => alice_sequence.as_str(),
             Fixture::SequenceStep => alice_step.as_str(),
+            Fixture::Offer => alice_offer.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;
