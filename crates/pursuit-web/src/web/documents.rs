@@ -155,6 +155,9 @@ fn show_asking(
             left_out => report["bullets_left_out"].as_u64(),
             kind => document.row.kind.clone(),
             words => report["words"].as_u64(),
+            // A pitch's length is its text's now (an edit changes it).
+            chars => (document.row.kind == "pitch").then(|| document.row.body.chars().count()),
+            target_chars => template_value(&report["target_chars"]),
             tone => report["tone"].as_str(),
             target => template_value(&report["target_words"]),
             short_of_preset => report["short_of_preset"].as_bool().unwrap_or(false),

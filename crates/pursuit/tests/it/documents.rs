@@ -133,7 +133,7 @@ both_backends! {
         let token = api_token(&app, &ana, "cv").await.1;
         let posting = add_posting(&app, &token, ACCOUNTANT).await;
         let html = page(&app, &format!("/jobs/{posting}"), Some(cookie)).await.text().await.unwrap();
-        assert!(html.contains("A CV and a cover letter for this job") && !html.contains("Tailor my CV and show what to change"), "no resume yet: {html}");
+        assert!(html.contains("A CV, a cover letter and a pitch for this job") && !html.contains("Tailor my CV and show what to change"), "no resume yet: {html}");
         let empty = page(&app, "/documents", Some(cookie)).await.text().await.unwrap();
         assert!(empty.contains("No documents yet"));
 
