@@ -466,6 +466,83 @@ pub async fn delete(
     }
 }
 
+/// When a sequence's emails would go out to one recipient.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    /// The recipient's zone the sends are planned in.
+    pub time_zone: String,
+    /// `contact` (the contact's own), `company` (its headquarters'), `asked` (given) or
+    /// `yours` (none known: the user's own).
+    pub time_zone_from: &'static str,
+    /// The user's zone, for showing each send in both.
+    pub your_time_zone: String,
+    /// The send window used (the user's setting).
+    pub window: pursuit_domain::schedule::SendWindow,
+    /// Per step in order: the step and when it would go out (none: the window never
+    /// opens).
+    pub sends: Vec<(StepRow, Option<Timestamp>)>,
+}
+
+/// Plans a template's sends to one recipient as a launch at `start` would: each step
+/// `offset_days` after the first, in the recipient's zone — the contact's, else its
+/// company's, else `time_zone` as asked, else the user's own — moved into the user's
+/// send window (their working hours by default).
+pub async fn schedule(
+    db: &pursuit_store::Db,
+    user: pursuit_domain::ids::UserId,
+    id: SequenceTemplateId,
+    contact: Option<pursuit_domain::ids::ContactId>,
+    time_zone: Option<&str>,
+    start: Timestamp,
+) -> Result<Schedule, AppError> {
+    let template = get(db, user, id).await?;
+    let (yours, settings) = pursuit_store::accounts::zone_and_settings(db, user).await?;
+    let person = match contact {
+        Some(contact) => Some(crate::contacts::get(db, user, contact).await.map_err(
+            |e| match e {
+                AppError::NotFound => AppError::Invalid(vec![Invalid::new(
+                    "contact_id",
+                    "is not one of your contacts",
+                )]),
+                other => other,
+            },
+        )?),
+        None => None,
+    };
+    let asked = match time_zone.map(str::trim).filter(|z| !z.is_empty()) {
+        Some(zone) => Some(
+            pursuit_domain::account::TimeZoneName::parse(zone)
+                .map_err(|e| AppError::Invalid(vec![Invalid::new("time_zone", e.0)]))?,
+        ),
+        None => None,
+    };
+    let (zone, from) = match (
+        person
+            .as_ref()
+            .and_then(|p| p.time_zone.clone().zip(p.time_zone_from)),
+        asked,
+    ) {
+        (Some((zone, from)), _) => (zone, from),
+        (None, Some(zone)) => (zone.as_str().to_owned(), "asked"),
+        (None, None) => (yours.clone(), "yours"),
+    };
+    let tz = jiff::tz::TimeZone::get(&zone).map_err(|_| {
+        AppError::Invalid(vec![Invalid::new(
+            "time_zone",
+            "is not a known IANA time zone",
+        )])
+    })?;
+    let offsets: Vec<i64> = template.steps.iter().map(|s| s.step.offset_days).collect();
+    let planned = pursuit_domain::schedule::plan_sends(start, &offsets, &settings.send_window, &tz);
+    Ok(Schedule {
+        time_zone: zone,
+        time_zone_from: from,
+        your_time_zone: yours,
+        window: settings.send_window,
+        sends: template.steps.into_iter().zip(planned).collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

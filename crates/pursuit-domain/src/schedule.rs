@@ -132,6 +132,76 @@ impl SendWindow {
     }
 }
 
+impl SendWindow {
+    /// The first instant at or after `at` that falls inside the window on one of its days,
+    /// in `zone` (the recipient's): a time before the window moves to its opening that day,
+    /// after it (or on a day off) to the next open day's. The day of a window crossing
+    /// midnight is the day it opens. DST-correct: opening times are found on the civil
+    /// calendar of `zone`, then resolved to an instant (a time a spring-forward skips
+    /// resolves to the one after the gap). `None` when nothing opens within eight days
+    /// (an empty window, no days).
+    pub fn next_open(&self, at: Timestamp, zone: &TimeZone) -> Option<Timestamp> {
+        let (start, end) = (self.window.start.time(), self.window.end.time());
+        if start == end || self.days.is_empty() {
+            return None;
+        }
+        let first = at.to_zoned(zone.clone()).date();
+        // A window that opened yesterday and crosses midnight may still be open.
+        let mut date = first.yesterday().unwrap_or(first);
+        for _ in 0..10 {
+            if self.days.contains(&date.weekday()) {
+                let opens = date.to_datetime(start).to_zoned(zone.clone()).ok()?;
+                let close_date = if start < end {
+                    date
+                } else {
+                    date.tomorrow().ok()?
+                };
+                let closes = close_date.to_datetime(end).to_zoned(zone.clone()).ok()?;
+                let (opens, closes) = (opens.timestamp(), closes.timestamp());
+                if at < closes {
+                    return Some(at.max(opens));
+                }
+            }
+            date = date.tomorrow().ok()?;
+        }
+        None
+    }
+}
+
+/// When each step of a sequence goes out to one recipient: the first at the window's next
+/// opening at or after `start`, each later one `offset_days` calendar days after the first
+/// in the recipient's `zone` (at the same local time), moved to the window's next opening.
+/// Sends never go before the one above. `None` for a step the window never opens for.
+pub fn plan_sends(
+    start: Timestamp,
+    offsets_days: &[i64],
+    window: &SendWindow,
+    zone: &TimeZone,
+) -> Vec<Option<Timestamp>> {
+    let Some(first) = window.next_open(start, zone) else {
+        return offsets_days.iter().map(|_| None).collect();
+    };
+    let first_local = first.to_zoned(zone.clone());
+    let mut last = first;
+    offsets_days
+        .iter()
+        .map(|days| {
+            let day = first_local
+                .date()
+                .checked_add(jiff::Span::new().days(*days))
+                .ok()?;
+            let base = day
+                .to_datetime(first_local.time())
+                .to_zoned(zone.clone())
+                .ok()?
+                .timestamp();
+            let at = window.next_open(base.max(last), zone)?;
+            last = at;
+            Some(at)
+        })
+        .collect()
+}
+
 /// Weekday names as the API writes them.
 pub fn weekday_name(day: Weekday) -> &'static str {
     match day {
@@ -223,6 +293,95 @@ mod tests {
             quiet.defer(due, &berlin),
             "2026-03-29T05:00:00Z".parse::<Timestamp>().unwrap()
         ); // 07:00 CEST
+    }
+
+    fn ts(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_send_waits_for_the_recipients_working_hours() {
+        let hours = SendWindow::working_hours();
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        // Wed 2026-12-02 20:00 Tokyo (11:00Z): after hours → Thu 09:00 Tokyo.
+        assert_eq!(
+            hours.next_open(ts("2026-12-02T11:00:00Z"), &tokyo),
+            Some(ts("2026-12-03T00:00:00Z"))
+        );
+        // Inside the window: at once.
+        assert_eq!(
+            hours.next_open(ts("2026-12-03T02:00:00Z"), &tokyo),
+            Some(ts("2026-12-03T02:00:00Z"))
+        );
+        // Fri 2026-12-04 18:00 Tokyo → Mon 09:00 Tokyo.
+        assert_eq!(
+            hours.next_open(ts("2026-12-04T09:00:00Z"), &tokyo),
+            Some(ts("2026-12-07T00:00:00Z"))
+        );
+        // The same instant in New York is Friday 04:00 → Friday 09:00 New York.
+        let ny = TimeZone::get("America/New_York").unwrap();
+        assert_eq!(
+            hours.next_open(ts("2026-12-04T09:00:00Z"), &ny),
+            Some(ts("2026-12-04T14:00:00Z"))
+        );
+        // At the window's end exactly: closed.
+        assert_eq!(
+            hours.next_open(ts("2026-12-03T08:00:00Z"), &tokyo),
+            Some(ts("2026-12-04T00:00:00Z"))
+        );
+        let none = SendWindow {
+            window: window("09:00", "17:00"),
+            days: Vec::new(),
+        };
+        assert_eq!(none.next_open(ts("2026-12-03T08:00:00Z"), &tokyo), None);
+    }
+
+    #[test]
+    fn a_window_crossing_midnight_belongs_to_the_day_it_opens() {
+        let nights = SendWindow {
+            window: window("22:00", "02:00"),
+            days: vec![Weekday::Friday],
+        };
+        let utc = TimeZone::UTC;
+        // Saturday 01:00 is inside Friday's night.
+        assert_eq!(
+            nights.next_open(ts("2026-12-05T01:00:00Z"), &utc),
+            Some(ts("2026-12-05T01:00:00Z"))
+        );
+        // Saturday 03:00 waits for the next Friday 22:00.
+        assert_eq!(
+            nights.next_open(ts("2026-12-05T03:00:00Z"), &utc),
+            Some(ts("2026-12-11T22:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_plan_keeps_offsets_in_local_days_across_dst_and_weekends() {
+        let hours = SendWindow::working_hours();
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        // Launched Thu 2026-03-26 10:00 Berlin (CET). +3 days is Sunday → Monday at the
+        // window's opening, 09:00 (CEST after the change of the 29th); +7 is Thursday
+        // 10:00 CEST, the launch's local time kept across the change.
+        let plan = plan_sends(ts("2026-03-26T09:00:00Z"), &[0, 3, 7, 14], &hours, &berlin);
+        assert_eq!(
+            plan,
+            vec![
+                Some(ts("2026-03-26T09:00:00Z")),
+                Some(ts("2026-03-30T07:00:00Z")),
+                Some(ts("2026-04-02T08:00:00Z")),
+                Some(ts("2026-04-09T08:00:00Z")),
+            ]
+        );
+        for at in plan.iter().flatten() {
+            let local = at.to_zoned(berlin.clone());
+            assert!(
+                hours.window.contains(local.time()) && hours.days.contains(&local.date().weekday()),
+                "{local}"
+            );
+        }
+        // Two steps on the same day never go out of order.
+        let same = plan_sends(ts("2026-03-26T15:59:00Z"), &[0, 0], &hours, &berlin);
+        assert!(same[0] <= same[1]);
     }
 
     #[test]

@@ -22,6 +22,119 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_templates, create_template))
         .routes(routes!(get_template, update_template, delete_template))
         .routes(routes!(update_step))
+        .routes(routes!(schedule))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScheduleQuery {
+    /// Plan for this contact, in its zone (its own, else its company's).
+    contact_id: Option<uuid::Uuid>,
+    /// Else in this IANA zone; else in the caller's own.
+    time_zone: Option<String>,
+    /// When the first email would be sent at the earliest (default: now).
+    #[param(value_type = Option<String>, format = DateTime)]
+    start: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlannedSend {
+    step_id: uuid::Uuid,
+    position: i64,
+    label: String,
+    offset_days: i64,
+    /// The instant (null when the send window never opens).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    at: Option<Timestamp>,
+    /// The same instant on the recipient's clock and on the caller's, `YYYY-MM-DDTHH:MM`
+    /// with the weekday.
+    recipient_local: Option<String>,
+    your_local: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SequenceSchedule {
+    time_zone: String,
+    /// `contact`, `company`, `asked` or `yours`.
+    time_zone_from: String,
+    your_time_zone: String,
+    /// The caller's send window (`HH:MM`–`HH:MM` on `days`).
+    window_start: String,
+    window_end: String,
+    days: Vec<String>,
+    sends: Vec<PlannedSend>,
+}
+
+/// When the sequence's emails would go out to one recipient if launched at `start`: each
+/// step its days after the first, in the recipient's zone, moved into the caller's send
+/// window (their working hours unless changed in settings).
+#[utoipa::path(get, path = "/api/v1/sequence-templates/{id}/schedule", tag = "sequences",
+    params(("id" = uuid::Uuid, Path, description = "The template's id"), ScheduleQuery),
+    responses(
+        (status = 200, description = "The planned sends", body = SequenceSchedule),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such template of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A contact not the caller's, an unknown zone, a start that is no RFC 3339 instant", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn schedule(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    axum::extract::Query(query): axum::extract::Query<ScheduleQuery>,
+) -> Result<Json<SequenceSchedule>, ApiError> {
+    let start = match query.start.as_deref() {
+        Some(text) => text.parse::<Timestamp>().map_err(|_| {
+            ApiError::invalid_field(
+                "/start",
+                "must be an RFC 3339 instant (2026-12-04T09:00:00Z)",
+            )
+        })?,
+        None => Timestamp::now(),
+    };
+    let planned = use_case::schedule(
+        &state.db,
+        current.id(),
+        SequenceTemplateId(id),
+        query.contact_id.map(pursuit_domain::ids::ContactId),
+        query.time_zone.as_deref(),
+        start,
+    )
+    .await?;
+    Ok(Json(schedule_response(planned)))
+}
+
+pub(crate) fn schedule_response(s: use_case::Schedule) -> SequenceSchedule {
+    let local = |at: Timestamp, zone: &str| {
+        jiff::tz::TimeZone::get(zone)
+            .map(|tz| at.to_zoned(tz).strftime("%a %Y-%m-%dT%H:%M").to_string())
+            .ok()
+    };
+    SequenceSchedule {
+        window_start: s.window.window.start.to_string(),
+        window_end: s.window.window.end.to_string(),
+        days: s
+            .window
+            .days
+            .iter()
+            .map(|d| pursuit_domain::schedule::weekday_name(*d).to_owned())
+            .collect(),
+        sends: s
+            .sends
+            .iter()
+            .map(|(step, at)| PlannedSend {
+                step_id: step.id.0,
+                position: step.position,
+                label: step.step.label.clone(),
+                offset_days: step.step.offset_days,
+                at: *at,
+                recipient_local: at.and_then(|t| local(t, &s.time_zone)),
+                your_local: at.and_then(|t| local(t, &s.your_time_zone)),
+            })
+            .collect(),
+        time_zone: s.time_zone,
+        time_zone_from: s.time_zone_from.to_owned(),
+        your_time_zone: s.your_time_zone,
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -130,17 +130,52 @@ async fn start(
 struct PageQuery {
     saved: Option<i64>,
     renamed: Option<String>,
+    /// The preview's recipient: a contact, or a zone.
+    contact_id: Option<String>,
+    time_zone: Option<String>,
 }
 
-/// The editor; after a refused save, that email shows what was typed and why.
+/// The editor; after a refused save, that email shows what was typed and why. Below the
+/// emails, when each would go out to the recipient `preview` names (the user's own zone
+/// unless a contact or a zone is chosen).
 async fn show(
     state: &AppState,
     user: &PageUser,
     template: Template,
     refused: Option<(SequenceStepId, BTreeMap<String, String>, String)>,
     notice: Option<String>,
+    preview: &Preview,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
+    let me = user.0.id();
+    let (schedule, schedule_error) = match use_case::schedule(
+        &state.db,
+        me,
+        template.row.id,
+        preview.contact,
+        preview.time_zone.as_deref(),
+        Timestamp::now(),
+    )
+    .await
+    {
+        Ok(planned) => (Some(crate::sequences::schedule_response(planned)), None),
+        Err(error) => {
+            let (_, message) = refusal(error)?;
+            (None, Some(message))
+        }
+    };
+    let people: Vec<Value> = pursuit_app::contacts::list(&state.db, me, None)
+        .await?
+        .into_iter()
+        .map(|p| {
+            json!({
+                "id": p.row.id.0.to_string(),
+                "name": p.row.fields.full_name,
+                "zone": p.time_zone,
+                "chosen": Some(p.row.id) == preview.contact,
+            })
+        })
+        .collect();
     let mut view = serde_json::to_value(crate::sequences::response(template)).unwrap_or_default();
     // Each email's text cut into pieces with its spam words marked.
     if let Some(steps) = view["steps"].as_array_mut() {
@@ -190,6 +225,11 @@ async fn show(
             lengths => template_value(&lengths),
             placeholders => template_value(&placeholders),
             notice => notice,
+            schedule => schedule.as_ref().map(template_value),
+            schedule_error => schedule_error,
+            people => template_value(&people),
+            asked_zone => preview.time_zone.clone(),
+            zones => super::settings::zone_names(),
         },
     ))
 }
@@ -206,7 +246,33 @@ async fn page(
         (None, Some(_)) => Some("Renamed.".to_owned()),
         _ => None,
     };
-    show(&state, &user, template, None, notice, StatusCode::OK).await
+    let contact = query
+        .contact_id
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .and_then(|c| c.parse().ok())
+        .map(pursuit_domain::ids::ContactId);
+    let preview = Preview {
+        contact,
+        time_zone: query.time_zone.clone(),
+    };
+    show(
+        &state,
+        &user,
+        template,
+        None,
+        notice,
+        &preview,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The recipient the editor's preview plans for.
+#[derive(Default)]
+struct Preview {
+    contact: Option<pursuit_domain::ids::ContactId>,
+    time_zone: Option<String>,
 }
 
 fn step_input(form: &FormData) -> StepInput {
@@ -263,6 +329,7 @@ async fn save_step(
                 template,
                 Some((step, values, message)),
                 None,
+                &Preview::default(),
                 status,
             )
             .await
@@ -291,7 +358,16 @@ async fn rename(
         Err(error) => {
             let (status, message) = refusal(error)?;
             let template = use_case::get(&state.db, user.0.id(), SequenceTemplateId(id)).await?;
-            show(&state, &user, template, None, Some(message), status).await
+            show(
+                &state,
+                &user,
+                template,
+                None,
+                Some(message),
+                &Preview::default(),
+                status,
+            )
+            .await
         }
     }
 }

@@ -230,6 +230,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("post", "/api/v1/sequence-templates") => {
             Access::Caller(Some(json!({ "name": "Bob's cadence" })))
         }
+        ("get", "/api/v1/sequence-templates/{id}/schedule") => {
+            Access::ById(Fixture::SequenceTemplate, None)
+        }
         ("get" | "delete", "/api/v1/sequence-templates/{id}") => {
             Access::ById(Fixture::SequenceTemplate, None)
         }
