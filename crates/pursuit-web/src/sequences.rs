@@ -46,8 +46,8 @@ pub struct PlannedSend {
     /// The instant (null when the send window never opens).
     #[schema(value_type = Option<String>, format = DateTime)]
     at: Option<Timestamp>,
-    /// The same instant on the recipient's clock and on the caller's, `YYYY-MM-DDTHH:MM`
-    /// with the weekday.
+    /// The same instant on the recipient's clock and on the caller's, for reading
+    /// (`Mon 7 Dec 2026, 09:00`).
     recipient_local: Option<String>,
     your_local: Option<String>,
 }
@@ -106,7 +106,7 @@ async fn schedule(
 pub(crate) fn schedule_response(s: use_case::Schedule) -> SequenceSchedule {
     let local = |at: Timestamp, zone: &str| {
         jiff::tz::TimeZone::get(zone)
-            .map(|tz| at.to_zoned(tz).strftime("%a %Y-%m-%dT%H:%M").to_string())
+            .map(|tz| at.to_zoned(tz).strftime("%a %-d %b %Y, %H:%M").to_string())
             .ok()
     };
     SequenceSchedule {

@@ -155,7 +155,7 @@ both_backends! {
         assert_eq!((plan["time_zone"].as_str(), plan["time_zone_from"].as_str()), (Some("Asia/Tokyo"), Some("contact")), "{plan:#}");
         let at: Vec<&str> = plan["sends"].as_array().unwrap().iter().map(|s| s["at"].as_str().unwrap()).collect();
         assert_eq!(at, ["2026-12-07T00:00:00Z", "2026-12-10T00:00:00Z", "2026-12-14T00:00:00Z", "2026-12-21T00:00:00Z"], "{plan:#}");
-        assert_eq!(plan["sends"][0]["recipient_local"], "Mon 2026-12-07T09:00");
+        assert_eq!(plan["sends"][0]["recipient_local"], "Mon 7 Dec 2026, 09:00");
 
         for (query, field) in [("time_zone=Mars/Olympus", "time_zone"), ("start=tomorrow", "start"), ("contact_id=01a24100-0000-7000-8000-000000000000", "contact_id")] {
             let refused = send(&app, &token, "GET", &format!("/api/v1/sequence-templates/{id}/schedule?{query}"), None).await;
