@@ -71,17 +71,6 @@ fn input(form: &FormData) -> PersonInput {
     }
 }
 
-/// A refusal the page shows (a 4xx), or the error itself.
-fn refusal(error: pursuit_app::AppError) -> Result<(StatusCode, String), ApiError> {
-    let error: ApiError = error.into();
-    let status = error.kind().status();
-    if status.is_client_error() {
-        Ok((status, super::forms::message(&error)))
-    } else {
-        Err(error)
-    }
-}
-
 #[derive(Deserialize)]
 struct ListQuery {
     /// Prefills the add form's company (the company page's "Add a person").
@@ -157,7 +146,7 @@ async fn add(
             Ok(Redirect::to(&format!("/contacts/{}?added=1", person.row.id.0)).into_response())
         }
         Err(error) => {
-            let (status, message) = refusal(error)?;
+            let (status, message) = super::forms::refusal(error)?;
             show_list(&state, &user, posted(&form), Some(message), None, status).await
         }
     }
@@ -244,7 +233,7 @@ async fn save(
         Ok(_) => Ok(Redirect::to(&format!("/contacts/{id}?saved=1")).into_response()),
         Err(pursuit_app::AppError::NotFound) => Err(pursuit_app::AppError::NotFound.into()),
         Err(error) => {
-            let (status, message) = refusal(error)?;
+            let (status, message) = super::forms::refusal(error)?;
             let person = use_case::get(&state.db, me, ContactId(id)).await?;
             show(
                 &state,

@@ -252,3 +252,17 @@ mod tests {
         assert_eq!(local_instant("not a time", &zone), None);
     }
 }
+
+/// A refusal a page shows with the form (a 4xx: its status and message), or the error
+/// itself for the error page.
+pub(super) fn refusal(
+    error: impl Into<crate::problem::ApiError>,
+) -> Result<(axum::http::StatusCode, String), crate::problem::ApiError> {
+    let error: crate::problem::ApiError = error.into();
+    let status = error.kind().status();
+    if status.is_client_error() {
+        Ok((status, message(&error)))
+    } else {
+        Err(error)
+    }
+}

@@ -175,15 +175,6 @@ async fn page(
     show(&state, &user, extras, StatusCode::OK).await
 }
 
-fn refusal(error: ApiError) -> Result<(StatusCode, String), ApiError> {
-    let status = error.kind().status();
-    if status.is_client_error() {
-        Ok((status, forms::message(&error)))
-    } else {
-        Err(error)
-    }
-}
-
 async fn save(
     State(state): State<AppState>,
     PageForm { user, form }: PageForm,
@@ -203,7 +194,7 @@ async fn save(
     match use_case::put_profile(&state.db, user.0.id(), &input, Timestamp::now()).await {
         Ok(_) => Ok(Redirect::to("/profile?saved=1").into_response()),
         Err(error) => {
-            let (status, message) = refusal(error.into())?;
+            let (status, message) = forms::refusal(error)?;
             let extras = Extras {
                 error: Some(message),
                 profile_form: Some(posted(&form)),
@@ -261,7 +252,7 @@ async fn import_resume(
             ..Extras::default()
         },
         Err(error) => {
-            let (status, message) = refusal(error.into())?;
+            let (status, message) = forms::refusal(error)?;
             let extras = Extras {
                 error: Some(message),
                 ..Extras::default()
@@ -297,7 +288,7 @@ async fn import_json(
             show(&state, &user, extras, StatusCode::OK).await
         }
         Err(error) => {
-            let (status, message) = refusal(error)?;
+            let (status, message) = forms::refusal(error)?;
             let extras = Extras {
                 error: Some(message),
                 json_text: Some(text),
@@ -333,7 +324,7 @@ async fn add_project(
     match use_case::create_project(&state.db, user.0.id(), &input, Timestamp::now()).await {
         Ok(_) => Ok(Redirect::to("/profile?project=added#projects").into_response()),
         Err(error) => {
-            let (status, message) = refusal(error.into())?;
+            let (status, message) = forms::refusal(error)?;
             let extras = Extras {
                 error: Some("The project was not added: see the form below.".to_owned()),
                 project_error: Some(message),
@@ -402,7 +393,7 @@ async fn save_project(
         Ok(_) => Ok(Redirect::to("/profile?project=saved#projects").into_response()),
         Err(pursuit_app::AppError::NotFound) => Err(pursuit_app::AppError::NotFound.into()),
         Err(error) => {
-            let (status, message) = refusal(error.into())?;
+            let (status, message) = forms::refusal(error)?;
             Ok(show_project(
                 &state,
                 &user,

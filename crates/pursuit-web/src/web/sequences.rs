@@ -41,16 +41,6 @@ const FILLED: [(&str, &str); 6] = [
     ("pitch", "your pitch for the role"),
 ];
 
-fn refusal(error: pursuit_app::AppError) -> Result<(StatusCode, String), ApiError> {
-    let error: ApiError = error.into();
-    let status = error.kind().status();
-    if status.is_client_error() {
-        Ok((status, super::forms::message(&error)))
-    } else {
-        Err(error)
-    }
-}
-
 #[derive(Deserialize)]
 struct ListQuery {
     removed: Option<String>,
@@ -120,7 +110,7 @@ async fn start(
     {
         Ok(made) => Ok(Redirect::to(&format!("/sequences/{}", made.row.id.0)).into_response()),
         Err(error) => {
-            let (status, message) = refusal(error)?;
+            let (status, message) = super::forms::refusal(error)?;
             show_list(&state, &user, Some(name), Some(message), None, status).await
         }
     }
@@ -160,7 +150,7 @@ async fn show(
     {
         Ok(planned) => (Some(crate::sequences::schedule_response(planned)), None),
         Err(error) => {
-            let (_, message) = refusal(error)?;
+            let (_, message) = super::forms::refusal(error)?;
             (None, Some(message))
         }
     };
@@ -315,7 +305,7 @@ async fn save_step(
         }
         Err(pursuit_app::AppError::NotFound) => Err(pursuit_app::AppError::NotFound.into()),
         Err(error) => {
-            let (status, message) = refusal(error)?;
+            let (status, message) = super::forms::refusal(error)?;
             let template = use_case::get(&state.db, user.0.id(), SequenceTemplateId(id)).await?;
             let values: BTreeMap<String, String> = form
                 .0
@@ -356,7 +346,7 @@ async fn rename(
         Ok(_) => Ok(Redirect::to(&format!("/sequences/{id}?renamed=1")).into_response()),
         Err(pursuit_app::AppError::NotFound) => Err(pursuit_app::AppError::NotFound.into()),
         Err(error) => {
-            let (status, message) = refusal(error)?;
+            let (status, message) = super::forms::refusal(error)?;
             let template = use_case::get(&state.db, user.0.id(), SequenceTemplateId(id)).await?;
             show(
                 &state,
