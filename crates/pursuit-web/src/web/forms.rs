@@ -177,6 +177,20 @@ pub fn message(error: &ApiError) -> String {
     parts.join(" · ")
 }
 
+/// A refusal a page shows with the form (a 4xx: its status and message), or the error
+/// itself for the error page.
+pub(super) fn refusal(
+    error: impl Into<crate::problem::ApiError>,
+) -> Result<(axum::http::StatusCode, String), crate::problem::ApiError> {
+    let error: crate::problem::ApiError = error.into();
+    let status = error.kind().status();
+    if status.is_client_error() {
+        Ok((status, message(&error)))
+    } else {
+        Err(error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,19 +264,5 @@ mod tests {
         let at = local_instant("2026-03-08T02:30", &zone).expect("a DST gap moves forward");
         assert_eq!(local_input(at, &zone), "2026-03-08T03:30");
         assert_eq!(local_instant("not a time", &zone), None);
-    }
-}
-
-/// A refusal a page shows with the form (a 4xx: its status and message), or the error
-/// itself for the error page.
-pub(super) fn refusal(
-    error: impl Into<crate::problem::ApiError>,
-) -> Result<(axum::http::StatusCode, String), crate::problem::ApiError> {
-    let error: crate::problem::ApiError = error.into();
-    let status = error.kind().status();
-    if status.is_client_error() {
-        Ok((status, message(&error)))
-    } else {
-        Err(error)
     }
 }
