@@ -101,11 +101,11 @@ pub struct SendWindow {
 }
 
 impl SendWindow {
-    /// 09:00–17:00, Monday to Friday: working hours.
+    /// 08:00–17:00, Monday to Friday: working hours (seed 000's default send window).
     pub fn working_hours() -> SendWindow {
         SendWindow {
             window: DailyWindow {
-                start: LocalTime(Time::constant(9, 0, 0, 0)),
+                start: LocalTime(Time::constant(8, 0, 0, 0)),
                 end: LocalTime(Time::constant(17, 0, 0, 0)),
             },
             days: vec![
@@ -303,31 +303,31 @@ mod tests {
     fn a_send_waits_for_the_recipients_working_hours() {
         let hours = SendWindow::working_hours();
         let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
-        // Wed 2026-12-02 20:00 Tokyo (11:00Z): after hours → Thu 09:00 Tokyo.
+        // Wed 2026-12-02 20:00 Tokyo (11:00Z): after hours → Thu 08:00 Tokyo.
         assert_eq!(
             hours.next_open(ts("2026-12-02T11:00:00Z"), &tokyo),
-            Some(ts("2026-12-03T00:00:00Z"))
+            Some(ts("2026-12-02T23:00:00Z"))
         );
         // Inside the window: at once.
         assert_eq!(
             hours.next_open(ts("2026-12-03T02:00:00Z"), &tokyo),
             Some(ts("2026-12-03T02:00:00Z"))
         );
-        // Fri 2026-12-04 18:00 Tokyo → Mon 09:00 Tokyo.
+        // Fri 2026-12-04 18:00 Tokyo → Mon 08:00 Tokyo.
         assert_eq!(
             hours.next_open(ts("2026-12-04T09:00:00Z"), &tokyo),
-            Some(ts("2026-12-07T00:00:00Z"))
+            Some(ts("2026-12-06T23:00:00Z"))
         );
-        // The same instant in New York is Friday 04:00 → Friday 09:00 New York.
+        // The same instant in New York is Friday 04:00 → Friday 08:00 New York.
         let ny = TimeZone::get("America/New_York").unwrap();
         assert_eq!(
             hours.next_open(ts("2026-12-04T09:00:00Z"), &ny),
-            Some(ts("2026-12-04T14:00:00Z"))
+            Some(ts("2026-12-04T13:00:00Z"))
         );
         // At the window's end exactly: closed.
         assert_eq!(
             hours.next_open(ts("2026-12-03T08:00:00Z"), &tokyo),
-            Some(ts("2026-12-04T00:00:00Z"))
+            Some(ts("2026-12-03T23:00:00Z"))
         );
         let none = SendWindow {
             window: window("09:00", "17:00"),
@@ -360,14 +360,14 @@ mod tests {
         let hours = SendWindow::working_hours();
         let berlin = TimeZone::get("Europe/Berlin").unwrap();
         // Launched Thu 2026-03-26 10:00 Berlin (CET). +3 days is Sunday → Monday at the
-        // window's opening, 09:00 (CEST after the change of the 29th); +7 is Thursday
+        // window's opening, 08:00 (CEST after the change of the 29th); +7 is Thursday
         // 10:00 CEST, the launch's local time kept across the change.
         let plan = plan_sends(ts("2026-03-26T09:00:00Z"), &[0, 3, 7, 14], &hours, &berlin);
         assert_eq!(
             plan,
             vec![
                 Some(ts("2026-03-26T09:00:00Z")),
-                Some(ts("2026-03-30T07:00:00Z")),
+                Some(ts("2026-03-30T06:00:00Z")),
                 Some(ts("2026-04-02T08:00:00Z")),
                 Some(ts("2026-04-09T08:00:00Z")),
             ]

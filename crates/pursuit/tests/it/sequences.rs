@@ -148,14 +148,14 @@ both_backends! {
         let id = template["id"].as_str().unwrap();
         let kenji = json_body(send(&app, &token, "POST", "/api/v1/contacts", Some(json!({"full_name": "Kenji Sato", "time_zone": "Asia/Tokyo"}))).await, "application/json").await;
 
-        // Friday 2026-12-04 09:00Z is 18:00 in Tokyo: the first email waits for Monday 09:00
+        // Friday 2026-12-04 09:00Z is 18:00 in Tokyo: the first email waits for Monday 08:00
         // there; the nudge is three days later, Thursday; the value email a week after the
         // first, Monday; the last two weeks after it, Monday.
         let plan = json_body(send(&app, &token, "GET", &format!("/api/v1/sequence-templates/{id}/schedule?contact_id={}&start=2026-12-04T09:00:00Z", kenji["id"].as_str().unwrap()), None).await, "application/json").await;
         assert_eq!((plan["time_zone"].as_str(), plan["time_zone_from"].as_str()), (Some("Asia/Tokyo"), Some("contact")), "{plan:#}");
         let at: Vec<&str> = plan["sends"].as_array().unwrap().iter().map(|s| s["at"].as_str().unwrap()).collect();
-        assert_eq!(at, ["2026-12-07T00:00:00Z", "2026-12-10T00:00:00Z", "2026-12-14T00:00:00Z", "2026-12-21T00:00:00Z"], "{plan:#}");
-        assert_eq!(plan["sends"][0]["recipient_local"], "Mon 7 Dec 2026, 09:00");
+        assert_eq!(at, ["2026-12-06T23:00:00Z", "2026-12-09T23:00:00Z", "2026-12-13T23:00:00Z", "2026-12-20T23:00:00Z"], "{plan:#}");
+        assert_eq!(plan["sends"][0]["recipient_local"], "Mon 7 Dec 2026, 08:00");
 
         for (query, field) in [("time_zone=Mars/Olympus", "time_zone"), ("start=tomorrow", "start"), ("contact_id=01a24100-0000-7000-8000-000000000000", "contact_id")] {
             let refused = send(&app, &token, "GET", &format!("/api/v1/sequence-templates/{id}/schedule?{query}"), None).await;
