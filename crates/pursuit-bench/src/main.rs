@@ -28,6 +28,7 @@ mod browser;
 mod documents;
 mod floor;
 mod matching;
+mod outreach;
 mod quality;
 mod queue;
 mod ranking;
@@ -142,6 +143,14 @@ enum Bench {
         /// Print examples of unsupported claims.
         #[arg(long)]
         show: bool,
+    },
+    /// Planning a launch: targets over 24 zones, four steps each, placed into the recipient's
+    /// working hours; every planned send checked.
+    Plan {
+        #[arg(long, default_value_t = 1000)]
+        targets: usize,
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
     },
     /// Documents for 20 profiles × 10 postings of our own: unsupported claims, planted
     /// inventions caught, skills named, PDF and DOCX read back, time per document.
@@ -441,6 +450,7 @@ async fn main() -> anyhow::Result<()> {
             show,
         } => tailoring::run(&resumes, &google, resumes_limit, postings, offset, show).await,
         Bench::Truthful { show } => truthful::run(show),
+        Bench::Plan { targets, rounds } => outreach::run(targets, rounds),
         Bench::Skills {
             skillspan,
             esco,
