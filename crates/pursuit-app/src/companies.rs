@@ -66,10 +66,6 @@ pub struct DetailsInput {
     pub time_zone: Option<String>,
 }
 
-fn some(text: String) -> Option<String> {
-    (!text.is_empty()).then_some(text)
-}
-
 /// Replaces the details of one of the user's companies, each checked: a website is an
 /// `http(s)` address, a size one of [`SIZES`] ("51–200" and "51 to 200" read as
 /// "51-200"), a time zone a known IANA name.
@@ -80,19 +76,19 @@ pub async fn update(
     input: &DetailsInput,
 ) -> Result<CompanyRow, AppError> {
     let mut invalid = Vec::new();
-    let website = some(crate::profile::link(
+    let website = crate::profile::some(crate::profile::link(
         "website",
         input.website.as_deref().unwrap_or_default(),
         &mut invalid,
     ));
-    let industry = some(crate::profile::text(
+    let industry = crate::profile::some(crate::profile::text(
         "industry",
         input.industry.as_deref().unwrap_or_default(),
         100,
         false,
         &mut invalid,
     ));
-    let headquarters = some(crate::profile::text(
+    let headquarters = crate::profile::some(crate::profile::text(
         "headquarters",
         input.headquarters.as_deref().unwrap_or_default(),
         200,

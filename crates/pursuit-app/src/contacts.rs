@@ -363,20 +363,6 @@ pub struct PersonInput {
 /// The most contacts one user keeps.
 pub const MAX_PEOPLE: i64 = 5_000;
 
-/// A one-line text that may go into a mail header later: no control characters and no
-/// Unicode line or paragraph separators.
-fn header_safe(field: &str, value: &str, max: usize, invalid: &mut Vec<Invalid>) -> String {
-    let value = crate::profile::text(field, value, max, false, invalid);
-    if value.contains(['\u{2028}', '\u{2029}', '\u{85}']) {
-        invalid.push(Invalid::new(field, "must be one line"));
-    }
-    value
-}
-
-fn some(text: String) -> Option<String> {
-    (!text.is_empty()).then_some(text)
-}
-
 /// `fields` with `input` laid over it, every field checked; the invalid ones all named.
 fn apply(
     mut fields: ContactFields,
@@ -385,13 +371,18 @@ fn apply(
 ) -> ContactFields {
     let given = |v: &Option<Option<String>>| v.as_ref().map(|v| v.clone().unwrap_or_default());
     if let Some(name) = &input.full_name {
-        fields.full_name = header_safe("full_name", name, 200, invalid);
+        fields.full_name = crate::profile::header_line("full_name", name, 200, invalid);
     }
     if fields.full_name.is_empty() {
         invalid.push(Invalid::new("full_name", "must not be empty"));
     }
     if let Some(role) = given(&input.role_title) {
-        fields.role_title = some(header_safe("role_title", &role, 200, invalid));
+        fields.role_title = crate::profile::some(crate::profile::header_line(
+            "role_title",
+            &role,
+            200,
+            invalid,
+        ));
     }
     if let Some(email) = given(&input.email) {
         fields.email = match email.trim() {
@@ -421,10 +412,10 @@ fn apply(
                 "must be a LinkedIn address (https://www.linkedin.com/in/…)",
             ));
         }
-        fields.linkedin_url = some(link);
+        fields.linkedin_url = crate::profile::some(link);
     }
     if let Some(phone) = given(&input.phone) {
-        let phone = header_safe("phone", &phone, 50, invalid);
+        let phone = crate::profile::header_line("phone", &phone, 50, invalid);
         if !phone
             .chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c))
@@ -434,7 +425,7 @@ fn apply(
                 "must be digits, spaces and + - ( ) . only",
             ));
         }
-        fields.phone = some(phone);
+        fields.phone = crate::profile::some(phone);
     }
     if let Some(zone) = given(&input.time_zone) {
         fields.time_zone = match zone.trim() {
@@ -449,7 +440,8 @@ fn apply(
         };
     }
     if let Some(notes) = given(&input.notes) {
-        fields.notes = some(crate::profile::text("notes", &notes, 5_000, true, invalid));
+        fields.notes =
+            crate::profile::some(crate::profile::text("notes", &notes, 5_000, true, invalid));
     }
     fields
 }
@@ -471,7 +463,7 @@ async fn company_of(
             ));
             return Ok(current);
         }
-        let name = header_safe("company", name, 200, invalid);
+        let name = crate::profile::header_line("company", name, 200, invalid);
         let key = pursuit_domain::company::company_key(&name);
         if key.is_empty() {
             invalid.push(Invalid::new("company", "must name a company"));
@@ -715,7 +707,7 @@ pub async fn promote(
     };
     for row in rows {
         let mut ignored = Vec::new();
-        let name = header_safe("full_name", &row.name, 200, &mut ignored);
+        let name = crate::profile::header_line("full_name", &row.name, 200, &mut ignored);
         let email = pursuit_domain::account::EmailAddress::parse(&row.email)
             .ok()
             .map(|e| e.as_str().to_owned());

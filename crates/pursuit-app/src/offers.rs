@@ -49,14 +49,13 @@ pub struct Written {
     pub cost_micros: i64,
     pub fallbacks: Vec<String>,
     pub short_of_preset: bool,
-    pub matching_skills: Vec<String>,
-    pub contact_name: Option<String>,
 }
 
 /// Everything a pitch is written from, and the pitch.
 struct Made {
     written: Written,
     company: Option<String>,
+    contact_name: Option<String>,
     from: documents::Tailoring,
     material: Vec<String>,
     facts: String,
@@ -177,8 +176,15 @@ async fn make(
             input("max_chars", asked.length.max_chars.to_string()),
         ],
     );
-    let written = match crate::ai::run(services, caller, now, request).await {
-        Ok(answer) if answer.provider != pursuit_ai::LOCAL => Written {
+    // A model's wording when one gave it, else the built-in pitch.
+    let (answer, fallbacks) = match crate::ai::run(services, caller, now, request).await {
+        Ok(answer) if answer.provider != pursuit_ai::LOCAL => (Some(answer), Vec::new()),
+        Ok(answer) => (None, answer.fallbacks),
+        Err(AppError::FeatureOff(_)) => (None, Vec::new()),
+        Err(other) => return Err(other),
+    };
+    let written = match answer {
+        Some(answer) => Written {
             text: answer.value["text"]
                 .as_str()
                 .unwrap_or(&draft.text)
@@ -189,35 +195,21 @@ async fn make(
             cost_micros: crate::ai::micros(answer.cost_usd),
             fallbacks: answer.fallbacks,
             short_of_preset: false,
-            matching_skills: from.cv.matching_skills.clone(),
-            contact_name,
         },
-        Ok(answer) => Written {
-            text: draft.text.clone(),
+        None => Written {
+            text: draft.text,
             provider: pursuit_ai::LOCAL.to_owned(),
             model: PITCH_MODEL.to_owned(),
             cost_micros: 0,
-            fallbacks: answer.fallbacks,
+            fallbacks,
             short_of_preset: draft.short_of_preset,
-            matching_skills: from.cv.matching_skills.clone(),
-            contact_name,
         },
-        Err(AppError::FeatureOff(_)) => Written {
-            text: draft.text.clone(),
-            provider: pursuit_ai::LOCAL.to_owned(),
-            model: PITCH_MODEL.to_owned(),
-            cost_micros: 0,
-            fallbacks: Vec::new(),
-            short_of_preset: draft.short_of_preset,
-            matching_skills: from.cv.matching_skills.clone(),
-            contact_name,
-        },
-        Err(other) => return Err(other),
     };
     let title = documents::document_title("Pitch", Some(&role), company.as_deref());
     Ok(Made {
         written,
         company,
+        contact_name,
         from,
         material,
         facts,
@@ -261,14 +253,14 @@ pub async fn generate(
             "chars": chars,
             "target_chars": [asked.length.min_chars, asked.length.max_chars],
             "short_of_preset": w.short_of_preset,
-            "matching_skills": w.matching_skills,
+            "matching_skills": made.from.cv.matching_skills,
             "gaps": made.from.cv.gaps,
             "fallbacks": w.fallbacks,
         }),
         provider: w.provider,
         model: w.model,
         cost_micros: w.cost_micros,
-        names: w.contact_name.into_iter().chain(made.company).collect(),
+        names: made.contact_name.into_iter().chain(made.company).collect(),
     };
     let document = documents::check_and_keep_with(
         services.db,

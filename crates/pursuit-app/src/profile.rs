@@ -93,6 +93,26 @@ pub(crate) fn text(
     value.replace("\r\n", "\n")
 }
 
+/// A one-line text that may go into a mail header (a contact's name, a subject): no
+/// control characters and no Unicode line or paragraph separators.
+pub(crate) fn header_line(
+    field: &str,
+    value: &str,
+    max: usize,
+    invalid: &mut Vec<Invalid>,
+) -> String {
+    let value = text(field, value, max, false, invalid);
+    if value.contains(['\u{2028}', '\u{2029}', '\u{85}']) {
+        invalid.push(Invalid::new(field, "must be one line"));
+    }
+    value
+}
+
+/// A text, or none when it is empty.
+pub(crate) fn some(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}
+
 /// An `http(s)://` address of at most 500 characters, or empty.
 pub(crate) fn link(field: &str, value: &str, invalid: &mut Vec<Invalid>) -> String {
     let value = text(field, value, 500, false, invalid);

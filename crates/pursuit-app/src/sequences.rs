@@ -127,21 +127,11 @@ fn unknown_placeholders(text: &str, in_subject: bool) -> Vec<String> {
     unknown
 }
 
-/// One line that may go into a mail header: no control characters, no Unicode line or
-/// paragraph separators.
-fn header_line(field: &str, value: &str, max: usize, invalid: &mut Vec<Invalid>) -> String {
-    let value = crate::profile::text(field, value, max, false, invalid);
-    if value.contains(['\u{2028}', '\u{2029}', '\u{85}']) {
-        invalid.push(Invalid::new(field, "must be one line"));
-    }
-    value
-}
-
 /// `step` with `input` laid over it, checked; problems named under `at` (`steps/2`).
 fn apply(mut step: Step, input: &StepInput, at: &str, invalid: &mut Vec<Invalid>) -> Step {
     let field = |name: &str| format!("{at}/{name}");
     if let Some(label) = &input.label {
-        step.label = header_line(&field("label"), label, 40, invalid);
+        step.label = crate::profile::header_line(&field("label"), label, 40, invalid);
     }
     if step.label.is_empty() {
         invalid.push(Invalid::new(&field("label"), "must not be empty"));
@@ -156,7 +146,8 @@ fn apply(mut step: Step, input: &StepInput, at: &str, invalid: &mut Vec<Invalid>
         ));
     }
     if let Some(subject) = &input.subject {
-        step.subject = header_line(&field("subject"), subject, MAX_SUBJECT, invalid);
+        step.subject =
+            crate::profile::header_line(&field("subject"), subject, MAX_SUBJECT, invalid);
     }
     if step.subject.is_empty() {
         invalid.push(Invalid::new(&field("subject"), "must not be empty"));
@@ -232,7 +223,7 @@ fn check_order(steps: &[Step], invalid: &mut Vec<Invalid>) {
 }
 
 fn check_name(name: &str, invalid: &mut Vec<Invalid>) -> String {
-    let name = header_line("name", name, 120, invalid);
+    let name = crate::profile::header_line("name", name, 120, invalid);
     if name.is_empty() {
         invalid.push(Invalid::new("name", "must not be empty"));
     }
@@ -278,12 +269,20 @@ async fn write_steps(
     caller: Caller<'_>,
     template: SequenceTemplateId,
     steps: &[Step],
+    previous: &[StepRow],
     now: Timestamp,
 ) -> Result<(), AppError> {
-    // The checks go to the layer first: no transaction is held while a model answers.
+    // The checks go to the layer first: no transaction is held while a model answers. A
+    // step whose text is what it was keeps its snapshot; only changed text is checked.
     let mut snapshots = Vec::with_capacity(steps.len());
-    for step in steps {
-        snapshots.push(spam(services, caller, step, now).await?);
+    for (i, step) in steps.iter().enumerate() {
+        let kept = previous.get(i).filter(|p| {
+            p.step.subject == step.subject && p.step.body == step.body && p.spam.is_some()
+        });
+        snapshots.push(match kept {
+            Some(p) => p.spam.clone(),
+            None => spam(services, caller, step, now).await?,
+        });
     }
     let mut tx = services.db.begin().await?;
     for (i, (step, snapshot)) in steps.iter().zip(&snapshots).enumerate() {
@@ -360,7 +359,7 @@ pub async fn create(
     }
     let id = SequenceTemplateId::new();
     store::insert_template(services.db, caller.id, id, &name, now).await?;
-    write_steps(services, caller, id, &steps, now).await?;
+    write_steps(services, caller, id, &steps, &[], now).await?;
     get(services.db, caller.id, id).await
 }
 
@@ -410,7 +409,7 @@ pub async fn update(
         return Err(AppError::Invalid(invalid));
     }
     if let Some(steps) = &steps {
-        write_steps(services, caller, id, steps, now).await?;
+        write_steps(services, caller, id, steps, &current.steps, now).await?;
     }
     if !store::touch_template(services.db, caller.id, id, &name, now).await? {
         return Err(AppError::NotFound);
@@ -442,7 +441,15 @@ pub async fn update_step(
     if !invalid.is_empty() {
         return Err(AppError::Invalid(invalid));
     }
-    write_steps(services, caller, template.row.id, &steps, now).await?;
+    write_steps(
+        services,
+        caller,
+        template.row.id,
+        &steps,
+        &template.steps,
+        now,
+    )
+    .await?;
     store::touch_template(
         services.db,
         caller.id,

@@ -45,14 +45,6 @@ fn values(p: &Person) -> BTreeMap<String, String> {
     v
 }
 
-fn posted(form: &FormData) -> BTreeMap<String, String> {
-    form.0
-        .iter()
-        .filter(|(k, _)| k != "csrf")
-        .cloned()
-        .collect()
-}
-
 /// What the form says, every field given (an empty one clears it); the company by name
 /// (an empty one: none).
 fn input(form: &FormData) -> PersonInput {
@@ -147,7 +139,7 @@ async fn add(
         }
         Err(error) => {
             let (status, message) = super::forms::refusal(error)?;
-            show_list(&state, &user, posted(&form), Some(message), None, status).await
+            show_list(&state, &user, form.posted(), Some(message), None, status).await
         }
     }
 }
@@ -239,7 +231,7 @@ async fn save(
                 &state,
                 &user,
                 &person,
-                Some(posted(&form)),
+                Some(form.posted()),
                 Some(message),
                 None,
                 status,

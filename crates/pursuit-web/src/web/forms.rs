@@ -36,6 +36,15 @@ pub enum Kind {
 pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
+    /// The fields as posted, without the CSRF token: what a refused form shows again.
+    pub fn posted(&self) -> std::collections::BTreeMap<String, String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k != "csrf")
+            .cloned()
+            .collect()
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()

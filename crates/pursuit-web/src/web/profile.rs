@@ -77,14 +77,6 @@ fn project_values(p: &ProjectRow) -> BTreeMap<String, String> {
     .collect()
 }
 
-fn posted(form: &FormData) -> BTreeMap<String, String> {
-    form.0
-        .iter()
-        .filter(|(k, _)| k != "csrf")
-        .cloned()
-        .collect()
-}
-
 #[derive(Default)]
 struct Extras {
     notice: Option<String>,
@@ -197,7 +189,7 @@ async fn save(
             let (status, message) = forms::refusal(error)?;
             let extras = Extras {
                 error: Some(message),
-                profile_form: Some(posted(&form)),
+                profile_form: Some(form.posted()),
                 ..Extras::default()
             };
             show(&state, &user, extras, status).await
@@ -328,7 +320,7 @@ async fn add_project(
             let extras = Extras {
                 error: Some("The project was not added: see the form below.".to_owned()),
                 project_error: Some(message),
-                project_form: Some(posted(&form)),
+                project_form: Some(form.posted()),
                 ..Extras::default()
             };
             show(&state, &user, extras, status).await
@@ -398,7 +390,7 @@ async fn save_project(
                 &state,
                 &user,
                 id,
-                posted(&form),
+                form.posted(),
                 Some(message),
                 status,
             ))

@@ -307,12 +307,7 @@ async fn save_step(
         Err(error) => {
             let (status, message) = super::forms::refusal(error)?;
             let template = use_case::get(&state.db, user.0.id(), SequenceTemplateId(id)).await?;
-            let values: BTreeMap<String, String> = form
-                .0
-                .iter()
-                .filter(|(k, _)| k != "csrf")
-                .cloned()
-                .collect();
+            let values = form.posted();
             show(
                 &state,
                 &user,
