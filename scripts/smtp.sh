@@ -30,7 +30,25 @@ smtp_start() {
     echo "aiosmtpd did not start:"; cat "$SMTP_DIR/server.log"; return 1
 }
 
+# A second server that requires a login (scripts/smtp_auth.py), for mailbox tests.
+smtp_auth_start() {
+    SMTP_AUTH_PORT="$(pg_free_port)"
+    python3 scripts/smtp_auth.py "$SMTP_AUTH_PORT" "$SMTP_DIR/auth-maildir" >"$SMTP_DIR/auth.log" 2>&1 &
+    SMTP_AUTH_PID=$!
+    for _ in $(seq 1 100); do
+        if python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_AUTH_PORT), 1)" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "the SMTP server with a login did not start:"; cat "$SMTP_DIR/auth.log"; return 1
+}
+
 smtp_stop() {
+    if [ -n "${SMTP_AUTH_PID:-}" ]; then
+        kill "$SMTP_AUTH_PID" 2>/dev/null || true
+        wait "$SMTP_AUTH_PID" 2>/dev/null || true
+    fi
     if [ -n "${SMTP_PID:-}" ]; then
         kill "$SMTP_PID" 2>/dev/null || true
         wait "$SMTP_PID" 2>/dev/null || true

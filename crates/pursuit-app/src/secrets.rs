@@ -21,6 +21,9 @@ use ring::rand::{SecureRandom, SystemRandom};
 /// Seals and opens secrets under the instance's key.
 pub struct SecretBox {
     key: LessSafeKey,
+    /// Signs links Pursuit hands out (one-click unsubscribe): derived from the same 32
+    /// bytes, never used to seal.
+    links: ring::hmac::Key,
     id: String,
 }
 
@@ -60,8 +63,13 @@ impl SecretBox {
         #[allow(clippy::expect_used)]
         let key = UnboundKey::new(&AES_256_GCM, bytes).expect("32 bytes is an AES-256 key");
         let id = pursuit_ai::hex_digest(&[b"pursuit secrets key", bytes])[..8].to_owned();
+        let links = ring::hmac::sign(
+            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, bytes),
+            b"pursuit link signing",
+        );
         SecretBox {
             key: LessSafeKey::new(key),
+            links: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, links.as_ref()),
             id,
         }
     }
@@ -106,6 +114,25 @@ impl SecretBox {
     /// Which key this is (the first 8 hex digits of a hash of it): safe to show and log.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// A signature of `data` for `purpose` (32 hex digits: the first 128 bits of
+    /// HMAC-SHA256), for links that must prove Pursuit made them.
+    pub fn sign(&self, purpose: &str, data: &str) -> String {
+        let tag = ring::hmac::sign(&self.links, format!("{purpose}\n{data}").as_bytes());
+        hex(&tag.as_ref()[..16])
+    }
+
+    /// Whether `signature` is [`SecretBox::sign`]'s for `purpose` and `data` (compared in
+    /// constant time).
+    pub fn verify(&self, purpose: &str, data: &str, signature: &str) -> bool {
+        let expected = self.sign(purpose, data);
+        expected.len() == signature.len()
+            && expected
+                .bytes()
+                .zip(signature.bytes())
+                .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
     }
 
     /// `plain` sealed for the thing named `bound_to` (e.g. `ai_provider:<id>`).

@@ -84,4 +84,12 @@ id_type! {
     SequenceStepId,
     /// A pitch (seed 000's offer) for an application.
     OfferId,
+    /// One of a user's own mailboxes outreach is sent from.
+    MailboxId,
+    /// An outreach campaign.
+    CampaignId,
+    /// A person a campaign writes to (once launched, a sequence instance).
+    CampaignTargetId,
+    /// One outreach email.
+    OutreachId,
 }

@@ -400,6 +400,33 @@ async fn insert_chunk(
     Ok(rows)
 }
 
+/// The user's applications as `(id, company, role title)`, newest first (choosers).
+pub async fn list_brief(
+    mut conn: impl Conn,
+    user_id: UserId,
+    limit: i64,
+) -> Result<Vec<(ApplicationId, String, String)>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            query(
+                "SELECT id, company, role_title FROM applications WHERE user_id = $1 \
+                 ORDER BY application_date DESC, id DESC LIMIT $2",
+            )
+            .bind(user_id)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                ApplicationId(r.get("id")?),
+                r.get("company")?,
+                r.get("role_title")?,
+            ))
+        })
+        .collect()
+}
+
 pub async fn get_application(
     mut conn: impl Conn,
     user_id: UserId,

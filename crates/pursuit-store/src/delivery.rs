@@ -256,6 +256,35 @@ fn notification_from_row(row: &Row) -> Result<Notification, StoreError> {
     })
 }
 
+/// Stores a notification that no reminder left (a mailbox paused, say).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_notice(
+    mut conn: impl Conn,
+    user_id: UserId,
+    title: &str,
+    body: &str,
+    link: Option<&str>,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<NotificationId, StoreError> {
+    let id = NotificationId::new();
+    conn.execute(
+        query(
+            "INSERT INTO notifications (id, user_id, reminder_id, application_id, title, body, link, read_at, \
+             created_at, expires_at) VALUES ($1, $2, NULL, NULL, $3, $4, $5, NULL, $6, $7)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(title)
+        .bind(body)
+        .bind(link)
+        .bind(now)
+        .bind(expires_at),
+    )
+    .await?;
+    Ok(id)
+}
+
 /// Stores the notification of a reminder; false when that reminder already left one.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_notification(

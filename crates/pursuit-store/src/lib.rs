@@ -43,6 +43,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod offers;
 pub mod optimizations;
+pub mod outreach;
 pub mod pain_points;
 pub mod postings;
 pub mod preferences;

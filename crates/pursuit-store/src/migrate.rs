@@ -80,6 +80,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(31, "0031_contacts"),
     migration!(32, "0032_sequences"),
     migration!(33, "0033_offers"),
+    migration!(34, "0034_outreach"),
 ];
 
 /// The schema version this build writes.

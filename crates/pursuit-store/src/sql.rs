@@ -68,7 +68,11 @@ id_values!(
     ContactId,
     SequenceTemplateId,
     SequenceStepId,
-    OfferId
+    OfferId,
+    MailboxId,
+    CampaignId,
+    CampaignTargetId,
+    OutreachId
 );
 
 macro_rules! value_from {

@@ -39,6 +39,7 @@ pub mod middleware;
 mod notifications;
 mod offers;
 mod optimizations;
+mod outreach;
 mod page;
 mod pages;
 mod postings;
@@ -291,6 +292,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(contacts::router())
         .merge(sequences::router())
         .merge(offers::router())
+        .merge(outreach::router())
         .merge(chat::router())
         .merge(callbacks::router())
         .split_for_parts();

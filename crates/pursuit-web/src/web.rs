@@ -37,6 +37,7 @@ mod filters;
 mod forms;
 mod jobs;
 mod optimizations;
+mod outreach;
 mod preferences;
 mod profile;
 mod resume;
@@ -83,6 +84,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(tasks::routes())
         .merge(contacts::routes())
         .merge(sequences::routes())
+        .merge(outreach::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -128,6 +130,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("jobs.html", include_str!("../templates/jobs.html")),
     ("job.html", include_str!("../templates/job.html")),
     ("table.html", include_str!("../templates/table.html")),
+    (
+        "mailboxes.html",
+        include_str!("../templates/mailboxes.html"),
+    ),
+    (
+        "campaigns.html",
+        include_str!("../templates/campaigns.html"),
+    ),
+    ("campaign.html", include_str!("../templates/campaign.html")),
+    (
+        "unsubscribe.html",
+        include_str!("../templates/unsubscribe.html"),
+    ),
     ("company.html", include_str!("../templates/company.html")),
     (
         "resume_version.html",

@@ -249,9 +249,15 @@ pub fn standard_schedule() -> Scheduler {
         )
         .add(
             "reminder.dispatch",
-            every_minute,
+            every_minute.clone(),
             jiff::tz::TimeZone::UTC,
             &DispatchReminders::default(),
+        )
+        .add(
+            "outreach.dispatch",
+            every_minute,
+            jiff::tz::TimeZone::UTC,
+            &pursuit_app::outreach::DispatchOutreach::default(),
         )
 }
 

@@ -5,6 +5,7 @@ pub mod companies;
 pub mod embed;
 pub mod invites;
 pub mod noop;
+pub mod outreach;
 pub mod reminders;
 pub mod resumes;
 pub mod send_email;
@@ -25,4 +26,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(embed::run);
     registry.register(companies::run);
     registry.register(writing::run);
+    registry.register(outreach::run);
 }

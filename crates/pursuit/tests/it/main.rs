@@ -23,6 +23,7 @@ mod imports;
 mod matching;
 mod offers;
 mod oidc;
+mod outreach;
 mod own_providers;
 mod pages;
 mod platform;

@@ -46,6 +46,11 @@ enum Fixture {
     SequenceTemplate,
     SequenceStep,
     Offer,
+    Mailbox,
+    Campaign,
+    Outreach,
+    /// Named by its address.
+    Suppression,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -243,6 +248,54 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("patch", "/api/v1/sequence-steps/{id}") => {
             Access::ById(Fixture::SequenceStep, Some(json!({ "label": "bob" })))
         }
+        ("get", "/api/v1/mailboxes" | "/api/v1/campaigns" | "/api/v1/suppressions") => {
+            Access::Caller(None)
+        }
+        ("post", "/api/v1/mailboxes") => Access::Caller(Some(json!({
+            "from_name": "Bob", "from_address": "bob.box@example.org", "smtp_host": "127.0.0.1", "smtp_port": 9
+        }))),
+        ("get" | "delete", "/api/v1/mailboxes/{id}") => Access::ById(Fixture::Mailbox, None),
+        ("patch", "/api/v1/mailboxes/{id}") => Access::ById(
+            Fixture::Mailbox,
+            Some(json!({ "from_name": "bob was here" })),
+        ),
+        (
+            "post",
+            "/api/v1/mailboxes/{id}/verify"
+            | "/api/v1/mailboxes/{id}/pause"
+            | "/api/v1/mailboxes/{id}/resume",
+        ) => Access::ById(Fixture::Mailbox, None),
+        ("post", "/api/v1/campaigns") => Access::Caller(Some(json!({ "name": "Bob's campaign" }))),
+        (
+            "get" | "delete",
+            "/api/v1/campaigns/{id}"
+            | "/api/v1/campaigns/{id}/sequence"
+            | "/api/v1/campaigns/{id}/summary"
+            | "/api/v1/campaigns/{id}/preview"
+            | "/api/v1/campaigns/{id}/outreach",
+        ) => Access::ById(Fixture::Campaign, None),
+        ("patch", "/api/v1/campaigns/{id}") => {
+            Access::ById(Fixture::Campaign, Some(json!({ "name": "bob was here" })))
+        }
+        ("post", "/api/v1/campaigns/{id}/launch" | "/api/v1/campaigns/{id}/stop") => {
+            Access::ById(Fixture::Campaign, None)
+        }
+        ("post", "/api/v1/campaigns/{id}/targets") => Access::ById(
+            Fixture::Campaign,
+            Some(
+                json!({ "application_id": "01a24100-0000-7000-8000-000000000000", "contact_id": "01a24100-0000-7000-8000-000000000000" }),
+            ),
+        ),
+        ("delete", "/api/v1/campaigns/{id}/targets/{target_id}") => {
+            Access::ById(Fixture::Campaign, None)
+        }
+        ("post", "/api/v1/outreach/{id}/settle") => {
+            Access::ById(Fixture::Outreach, Some(json!({ "action": "sent" })))
+        }
+        ("post", "/api/v1/suppressions") => {
+            Access::Caller(Some(json!({ "email": "someone@example.net" })))
+        }
+        ("delete", "/api/v1/suppressions/{email}") => Access::ById(Fixture::Suppression, None),
         ("get", "/api/v1/conversations") => Access::Caller(None),
         ("post", "/api/v1/conversations") => Access::Caller(Some(json!({}))),
         ("get" | "delete", "/api/v1/conversations/{id}" | "/api/v1/conversations/{id}/ws") => {
@@ -382,9 +435,34 @@ both_backends! {
         let alice_of: Value = app.client.post(app.url(&format!("/api/v1/applications/{}/offer", alice_p["application_id"].as_str().unwrap())))
             .bearer_auth(&alice_secret).json(&json!({})).send().await.unwrap().json().await.unwrap();
         let alice_offer = alice_of["id"].as_str().unwrap_or_else(|| panic!("Alice's pitch: {alice_of}")).to_owned();
+        // Alice's outreach: a mailbox (not tried), a one-email sequence, a launched campaign.
+        let alice_mb: Value = app.client.post(app.url("/api/v1/mailboxes?verify=false")).bearer_auth(&alice_secret)
+            .json(&json!({ "from_name": "Alice Sender", "from_address": "alice.box@example.org", "smtp_host": "127.0.0.1", "smtp_port": 9, "smtp_security": "none" }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_mailbox = alice_mb["id"].as_str().unwrap_or_else(|| panic!("Alice's mailbox: {alice_mb}")).to_owned();
+        let alice_s1: Value = app.client.post(app.url("/api/v1/sequence-templates")).bearer_auth(&alice_secret)
+            .json(&json!({ "name": "Alice One Note", "steps": [{ "label": "Intro", "offset_days": 0, "subject": "{role} at {company}", "body": "Hi {first_name}, I would like to talk about the {role} role at {company}. Would a short call next week suit you? Thank you, {my_name}" }] }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_cp: Value = app.client.post(app.url("/api/v1/campaigns")).bearer_auth(&alice_secret)
+            .json(&json!({ "name": "Alice Secret Campaign", "template_id": alice_s1["id"], "mailbox_id": alice_mailbox }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_campaign = alice_cp["id"].as_str().unwrap_or_else(|| panic!("Alice's campaign: {alice_cp}")).to_owned();
+        let alice_ct: Value = app.client.post(app.url(&format!("/api/v1/campaigns/{alice_campaign}/targets"))).bearer_auth(&alice_secret)
+            .json(&json!({ "application_id": alice_p["application_id"], "contact_id": alice_contact }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_target = alice_ct["targets"][0]["id"].as_str().unwrap_or_else(|| panic!("Alice's target: {alice_ct}")).to_owned();
+        let launched = app.client.post(app.url(&format!("/api/v1/campaigns/{alice_campaign}/launch"))).bearer_auth(&alice_secret)
+            .send().await.unwrap();
+        assert_eq!(launched.status(), StatusCode::OK, "{}", launched.text().await.unwrap());
+        let alice_em: Value = app.client.get(app.url(&format!("/api/v1/campaigns/{alice_campaign}/outreach"))).bearer_auth(&alice_secret)
+            .send().await.unwrap().json().await.unwrap();
+        let alice_email = alice_em["items"][0]["id"].as_str().unwrap().to_owned();
+        let suppressed = app.client.post(app.url("/api/v1/suppressions")).bearer_auth(&alice_secret)
+            .json(&json!({ "email": "alice.suppressed@example.org" })).send().await.unwrap();
+        assert_eq!(suppressed.status(), StatusCode::NO_CONTENT);
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str(), alice_offer.as_str()];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str(), alice_offer.as_str(), alice_mailbox.as_str(), "alice.box@example.org", "Alice Sender", alice_campaign.as_str(), "Alice Secret Campaign", alice_target.as_str(), alice_email.as_str(), "alice.suppressed@example.org"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -408,6 +486,10 @@ both_backends! {
             Fixture::SequenceTemplate => alice_sequence.as_str(),
             Fixture::SequenceStep => alice_step.as_str(),
             Fixture::Offer => alice_offer.as_str(),
+            Fixture::Mailbox => alice_mailbox.as_str(),
+            Fixture::Campaign => alice_campaign.as_str(),
+            Fixture::Outreach => alice_email.as_str(),
+            Fixture::Suppression => "alice.suppressed@example.org",
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;
@@ -422,7 +504,8 @@ both_backends! {
                     Access::Caller(body) => (path.clone(), body, false),
                     Access::ById(fixture, body) => {
                         let id = alice_id_of(fixture);
-                        let path = path.replace("{id}", id).replace("{name}", id);
+                        let path = path.replace("{id}", id).replace("{name}", id).replace("{email}", id);
+                        let path = path.replace("{target_id}", &alice_target);
                         (path.replace("{contact_id}", &alice_contact), body, true)
                     }
                     Access::ByIdInBody(fixture, field) => {

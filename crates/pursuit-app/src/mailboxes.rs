@@ -1,0 +1,548 @@
+//! The user's own mailboxes outreach is sent from (SMTP), with their sending limits.
+//!
+//! The password is sealed under the instance's key and bound to the mailbox's id
+//! (`mailbox:<id>`), so a sealed value copied to another row does not open. A new mailbox's
+//! login is tried before it is kept (unless asked not to): a refused login is a 422 naming
+//! `smtp_password`, a server that cannot be reached one naming `smtp_host`.
+//!
+//! Limits, enforced by the sender in the database across every worker: at most
+//! `daily_cap` sends a local day (the user's zone), ramping up for a new mailbox from
+//! `ramp_start` a day by `ramp_step` a day from its first send; at least `min_gap_seconds`
+//! between two sends, plus a random `0..=jitter_seconds`.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use pursuit_domain::ids::{MailboxId, UserId};
+use pursuit_mail::{SmtpSecurity, SmtpSettings};
+use pursuit_store::Db;
+use pursuit_store::outreach::{self as store, MailboxRow, MailboxSettings};
+
+use crate::error::{AppError, Invalid};
+use crate::secrets::SecretBox;
+
+/// How long a check of a mailbox in a request may take.
+pub const VERIFY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one send may take.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// After this many refused logins in a row a mailbox pauses itself.
+pub const AUTH_FAILURES_TO_PAUSE: i64 = 3;
+pub const MAX_MAILBOXES: usize = 20;
+
+/// Defaults for a new mailbox: a cautious start a person's own mailbox can keep.
+pub const DEFAULT_DAILY_CAP: i64 = 40;
+pub const DEFAULT_MIN_GAP_SECONDS: i64 = 180;
+pub const DEFAULT_JITTER_SECONDS: i64 = 120;
+pub const DEFAULT_RAMP_START: i64 = 10;
+pub const DEFAULT_RAMP_STEP: i64 = 5;
+
+/// A mailbox's fields as given: on a change `None` keeps a field; `smtp_password`
+/// `Some(None)` (or an empty text) removes it.
+#[derive(Clone, Debug, Default)]
+pub struct MailboxInput {
+    pub from_name: Option<String>,
+    pub from_address: Option<String>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<i64>,
+    pub smtp_security: Option<String>,
+    pub smtp_username: Option<Option<String>>,
+    pub smtp_password: Option<Option<String>>,
+    pub daily_cap: Option<i64>,
+    pub min_gap_seconds: Option<i64>,
+    pub jitter_seconds: Option<i64>,
+    pub ramp_start: Option<i64>,
+    pub ramp_step: Option<i64>,
+}
+
+/// A mailbox as shown: never its password, only whether it has one.
+#[derive(Clone, Debug)]
+pub struct Mailbox {
+    pub row: MailboxRow,
+    pub has_password: bool,
+    /// How many it may send today (its ramp and cap), and has.
+    pub cap_today: i64,
+    pub sent_today: i64,
+}
+
+fn bound_to(id: MailboxId) -> String {
+    format!("mailbox:{}", id.0)
+}
+
+/// The most sends on `day`: the ramp from the first send's day, never over the cap.
+pub fn cap_on(row: &MailboxRow, day: Date) -> i64 {
+    let s = &row.settings;
+    let days = match row.first_send_on {
+        Some(first) => (day - first).get_days().max(0) as i64,
+        None => 0,
+    };
+    s.ramp_start
+        .saturating_add(s.ramp_step.saturating_mul(days))
+        .min(s.daily_cap)
+        .max(1)
+}
+
+fn show(row: MailboxRow, today: Date) -> Mailbox {
+    let sent_today = if row.cap_day == Some(today) {
+        row.sent_on_day
+    } else {
+        0
+    };
+    Mailbox {
+        has_password: row.settings.smtp_password.is_some(),
+        cap_today: cap_on(&row, today),
+        sent_today,
+        row,
+    }
+}
+
+fn security(text: &str) -> Option<SmtpSecurity> {
+    match text {
+        "starttls" => Some(SmtpSecurity::StartTls),
+        "tls" => Some(SmtpSecurity::Tls),
+        "none" => Some(SmtpSecurity::None),
+        _ => None,
+    }
+}
+
+/// The SMTP settings of a mailbox, its password opened.
+pub fn smtp_settings(
+    secrets: &SecretBox,
+    row: &MailboxRow,
+    timeout: Duration,
+) -> Result<SmtpSettings, String> {
+    let s = &row.settings;
+    let password = match &s.smtp_password {
+        Some(sealed) => Some(
+            secrets
+                .open(sealed, &bound_to(row.id))
+                .map_err(|e| format!("the mailbox's password {e}"))?,
+        ),
+        None => None,
+    };
+    Ok(SmtpSettings {
+        host: s.smtp_host.clone(),
+        port: u16::try_from(s.smtp_port).unwrap_or(587),
+        security: security(&s.smtp_security).unwrap_or(SmtpSecurity::StartTls),
+        username: s.smtp_username.clone(),
+        password,
+        timeout,
+    })
+}
+
+fn number(
+    field: &str,
+    value: Option<i64>,
+    current: i64,
+    range: std::ops::RangeInclusive<i64>,
+    why: &str,
+    invalid: &mut Vec<Invalid>,
+) -> i64 {
+    let value = value.unwrap_or(current);
+    if !range.contains(&value) {
+        invalid.push(Invalid::new(
+            field,
+            format!("must be from {} to {} ({why})", range.start(), range.end()),
+        ));
+    }
+    value
+}
+
+/// Checks the fields given over `current` (a new mailbox's defaults); the password is
+/// left as stored (the caller seals a new one).
+fn check(
+    input: &MailboxInput,
+    current: &MailboxSettings,
+    invalid: &mut Vec<Invalid>,
+) -> MailboxSettings {
+    let mut s = current.clone();
+    if let Some(name) = &input.from_name {
+        s.from_name = crate::profile::header_line("from_name", name, 100, invalid);
+        if s.from_name.is_empty() {
+            invalid.push(Invalid::new(
+                "from_name",
+                "is required: the name recipients see",
+            ));
+        }
+    }
+    if let Some(address) = &input.from_address {
+        match pursuit_domain::account::EmailAddress::parse(address.trim()) {
+            Ok(_) if address.contains(['\u{2028}', '\u{2029}', '\r', '\n']) => {
+                invalid.push(Invalid::new("from_address", "must be one line"));
+            }
+            Ok(parsed) => s.from_address = parsed.as_str().to_owned(),
+            Err(e) => invalid.push(Invalid::new("from_address", e.0)),
+        }
+    }
+    if let Some(host) = &input.smtp_host {
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        let fine = !host.is_empty()
+            && host.len() <= 253
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        if fine {
+            s.smtp_host = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned();
+        } else {
+            invalid.push(Invalid::new(
+                "smtp_host",
+                "must be a host name or an IP address (e.g. smtp.example.org)",
+            ));
+        }
+    }
+    s.smtp_port = number(
+        "smtp_port",
+        input.smtp_port,
+        current.smtp_port,
+        1..=65_535,
+        "587 for STARTTLS, 465 for TLS",
+        invalid,
+    );
+    if let Some(mode) = &input.smtp_security {
+        let mode = mode.trim().to_ascii_lowercase();
+        if security(&mode).is_some() {
+            s.smtp_security = mode;
+        } else {
+            invalid.push(Invalid::new(
+                "smtp_security",
+                "must be starttls (port 587), tls (port 465) or none",
+            ));
+        }
+    }
+    if let Some(user) = &input.smtp_username {
+        s.smtp_username = user.as_deref().and_then(|u| {
+            crate::profile::some(crate::profile::header_line(
+                "smtp_username",
+                u,
+                320,
+                invalid,
+            ))
+        });
+    }
+    s.daily_cap = number(
+        "daily_cap",
+        input.daily_cap,
+        current.daily_cap,
+        1..=500,
+        "sends a day",
+        invalid,
+    );
+    s.min_gap_seconds = number(
+        "min_gap_seconds",
+        input.min_gap_seconds,
+        current.min_gap_seconds,
+        60..=86_400,
+        "seconds between two sends; a mailbox sending faster looks like a bulk sender",
+        invalid,
+    );
+    s.jitter_seconds = number(
+        "jitter_seconds",
+        input.jitter_seconds,
+        current.jitter_seconds,
+        0..=3_600,
+        "random seconds added to each gap",
+        invalid,
+    );
+    s.ramp_start = number(
+        "ramp_start",
+        input.ramp_start,
+        current.ramp_start,
+        1..=500,
+        "sends on the first day",
+        invalid,
+    );
+    s.ramp_step = number(
+        "ramp_step",
+        input.ramp_step,
+        current.ramp_step,
+        0..=500,
+        "sends added each day until the daily cap",
+        invalid,
+    );
+    s
+}
+
+fn new_settings() -> MailboxSettings {
+    MailboxSettings {
+        from_name: String::new(),
+        from_address: String::new(),
+        smtp_host: String::new(),
+        smtp_port: 587,
+        smtp_security: "starttls".to_owned(),
+        smtp_username: None,
+        smtp_password: None,
+        daily_cap: DEFAULT_DAILY_CAP,
+        min_gap_seconds: DEFAULT_MIN_GAP_SECONDS,
+        jitter_seconds: DEFAULT_JITTER_SECONDS,
+        ramp_start: DEFAULT_RAMP_START,
+        ramp_step: DEFAULT_RAMP_STEP,
+    }
+}
+
+/// Tries the login; a refusal names the field to fix.
+async fn try_login(settings: &SmtpSettings) -> Result<(), AppError> {
+    match pursuit_mail::outreach::verify(settings).await {
+        Ok(()) => Ok(()),
+        Err(pursuit_mail::outreach::SendFailure::NotSent { reason, auth, .. }) => {
+            let field = if auth { "smtp_password" } else { "smtp_host" };
+            Err(AppError::Invalid(vec![Invalid::new(field, reason)]))
+        }
+        Err(pursuit_mail::outreach::SendFailure::Unknown { reason }) => {
+            Err(AppError::Invalid(vec![Invalid::new("smtp_host", reason)]))
+        }
+    }
+}
+
+async fn today(db: &Db, user: UserId, now: Timestamp) -> Result<Date, AppError> {
+    let (zone, _) = pursuit_store::accounts::zone_and_settings(db, user).await?;
+    let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    Ok(now.to_zoned(tz).date())
+}
+
+fn unique_address(error: pursuit_store::StoreError, address: &str) -> AppError {
+    match error {
+        pursuit_store::StoreError::UniqueViolation { .. } => AppError::Conflict(format!(
+            "from_address: you already have a mailbox sending as {address}"
+        )),
+        other => other.into(),
+    }
+}
+
+/// A new mailbox; its login is tried first when `verify`.
+pub async fn create(
+    db: &Db,
+    secrets: &SecretBox,
+    user: UserId,
+    input: &MailboxInput,
+    verify: bool,
+    now: Timestamp,
+) -> Result<Mailbox, AppError> {
+    let mut invalid = Vec::new();
+    for (field, given) in [
+        ("from_name", input.from_name.is_some()),
+        ("from_address", input.from_address.is_some()),
+        ("smtp_host", input.smtp_host.is_some()),
+    ] {
+        if !given {
+            invalid.push(Invalid::new(field, "is required"));
+        }
+    }
+    let mut settings = check(input, &new_settings(), &mut invalid);
+    if input.ramp_start.is_none() {
+        settings.ramp_start = settings.ramp_start.min(settings.daily_cap);
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    if store::list_mailboxes(db, user).await?.len() >= MAX_MAILBOXES {
+        return Err(AppError::Conflict(format!(
+            "you have {MAX_MAILBOXES} mailboxes, the most Pursuit keeps: delete one first"
+        )));
+    }
+    let id = MailboxId::new();
+    let password = input
+        .smtp_password
+        .clone()
+        .flatten()
+        .filter(|p| !p.is_empty());
+    settings.smtp_password = password.as_deref().map(|p| secrets.seal(p, &bound_to(id)));
+    if verify {
+        let probe = MailboxRow {
+            id,
+            user_id: user,
+            settings: settings.clone(),
+            status: "active".to_owned(),
+            paused_reason: None,
+            auth_failures: 0,
+            next_send_at: now,
+            cap_day: None,
+            sent_on_day: 0,
+            first_send_on: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let smtp = smtp_settings(secrets, &probe, VERIFY_TIMEOUT)
+            .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
+        try_login(&smtp).await?;
+    }
+    store::insert_mailbox(db, user, id, &settings, now)
+        .await
+        .map_err(|e| unique_address(e, &settings.from_address))?;
+    get(db, user, id, now).await
+}
+
+pub async fn get(
+    db: &Db,
+    user: UserId,
+    id: MailboxId,
+    now: Timestamp,
+) -> Result<Mailbox, AppError> {
+    let row = store::get_mailbox(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(show(row, today(db, user, now).await?))
+}
+
+pub async fn list(db: &Db, user: UserId, now: Timestamp) -> Result<Vec<Mailbox>, AppError> {
+    let day = today(db, user, now).await?;
+    Ok(store::list_mailboxes(db, user)
+        .await?
+        .into_iter()
+        .map(|row| show(row, day))
+        .collect())
+}
+
+/// Changes a mailbox; a change of how it logs in is tried first when `verify`.
+pub async fn update(
+    db: &Db,
+    secrets: &SecretBox,
+    user: UserId,
+    id: MailboxId,
+    input: &MailboxInput,
+    verify: bool,
+    now: Timestamp,
+) -> Result<Mailbox, AppError> {
+    let current = store::get_mailbox(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut invalid = Vec::new();
+    let mut settings = check(input, &current.settings, &mut invalid);
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    match &input.smtp_password {
+        Some(Some(p)) if !p.is_empty() => {
+            settings.smtp_password = Some(secrets.seal(p, &bound_to(id)));
+        }
+        Some(_) => settings.smtp_password = None,
+        None => {}
+    }
+    let login_changed = input.smtp_host.is_some()
+        || input.smtp_port.is_some()
+        || input.smtp_security.is_some()
+        || input.smtp_username.is_some()
+        || input.smtp_password.is_some();
+    if verify && login_changed {
+        let probe = MailboxRow {
+            settings: settings.clone(),
+            ..current.clone()
+        };
+        let smtp = smtp_settings(secrets, &probe, VERIFY_TIMEOUT)
+            .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
+        try_login(&smtp).await?;
+    }
+    if !store::update_mailbox(db, user, id, &settings, now)
+        .await
+        .map_err(|e| unique_address(e, &settings.from_address))?
+    {
+        return Err(AppError::NotFound);
+    }
+    get(db, user, id, now).await
+}
+
+/// Tries a stored mailbox's login now; a success clears its refusals.
+pub async fn verify(
+    db: &Db,
+    secrets: &SecretBox,
+    user: UserId,
+    id: MailboxId,
+) -> Result<(), AppError> {
+    let row = store::get_mailbox(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let smtp = smtp_settings(secrets, &row, VERIFY_TIMEOUT)
+        .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
+    try_login(&smtp).await?;
+    store::clear_auth_failures(db, id).await?;
+    Ok(())
+}
+
+/// Pauses a mailbox (its sends wait) or resumes it.
+pub async fn set_paused(
+    db: &Db,
+    user: UserId,
+    id: MailboxId,
+    paused: bool,
+    now: Timestamp,
+) -> Result<Mailbox, AppError> {
+    let reason = paused.then_some("paused by you");
+    if !store::set_mailbox_status(db, user, id, reason, now).await? {
+        return Err(AppError::NotFound);
+    }
+    get(db, user, id, now).await
+}
+
+/// Deletes a mailbox; its planned emails wait without one (their campaign shows it).
+pub async fn delete(db: &Db, user: UserId, id: MailboxId) -> Result<(), AppError> {
+    if store::delete_mailbox(db, user, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cap: i64, start: i64, step: i64, first: Option<&str>) -> MailboxRow {
+        let mut settings = new_settings();
+        settings.daily_cap = cap;
+        settings.ramp_start = start;
+        settings.ramp_step = step;
+        MailboxRow {
+            id: MailboxId::new(),
+            user_id: UserId::new(),
+            settings,
+            status: "active".to_owned(),
+            paused_reason: None,
+            auth_failures: 0,
+            next_send_at: Timestamp::UNIX_EPOCH,
+            cap_day: None,
+            sent_on_day: 0,
+            first_send_on: first.map(|d| d.parse().unwrap()),
+            created_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_new_mailbox_ramps_up_to_its_cap() {
+        let day = |d: &str| d.parse::<Date>().unwrap();
+        let fresh = row(40, 10, 5, None);
+        assert_eq!(cap_on(&fresh, day("2026-12-01")), 10);
+        let started = row(40, 10, 5, Some("2026-12-01"));
+        assert_eq!(cap_on(&started, day("2026-12-01")), 10);
+        assert_eq!(cap_on(&started, day("2026-12-03")), 20);
+        assert_eq!(cap_on(&started, day("2026-12-30")), 40);
+        let flat = row(25, 25, 0, Some("2026-12-01"));
+        assert_eq!(cap_on(&flat, day("2027-01-01")), 25);
+    }
+
+    #[test]
+    fn limits_outside_their_ranges_are_named() {
+        let mut invalid = Vec::new();
+        let input = MailboxInput {
+            daily_cap: Some(0),
+            min_gap_seconds: Some(5),
+            smtp_security: Some("ssl3".to_owned()),
+            smtp_host: Some("smtp.example.org\r\nX".to_owned()),
+            from_address: Some("not-an-address".to_owned()),
+            ..MailboxInput::default()
+        };
+        check(&input, &new_settings(), &mut invalid);
+        let fields: Vec<String> = invalid.iter().map(|i| i.field.clone()).collect();
+        for field in [
+            "/daily_cap",
+            "/min_gap_seconds",
+            "/smtp_security",
+            "/smtp_host",
+            "/from_address",
+        ] {
+            assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+        }
+    }
+}

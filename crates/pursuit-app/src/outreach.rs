@@ -1,0 +1,640 @@
+//! Sending outreach: the `outreach.dispatch` scan, the send protocol, one-click
+//! unsubscribe, the suppression list, and settling emails whose fate is unknown.
+//!
+//! # The send protocol (at most once)
+//! 1. In one transaction: the mailbox's next slot is taken (a conditional UPDATE that
+//!    checks its gap and its day's cap, so of several workers only one wins) and the email
+//!    goes `planned` → `sending`. Nothing has been sent yet; a crash here leaves a row
+//!    `sending` and nothing sent.
+//! 2. A fresh SMTP connection sends it with its fixed Message-ID (chosen at launch).
+//! 3. The outcome is recorded: `sent` with the server's answer; back to `planned` when
+//!    nothing was handed over (the day's count is given back); `failed` when the server
+//!    refused for good; `unknown` when the connection broke after the content went over.
+//! 4. A row still `sending` after [`STUCK_AFTER`] (the sender died between 1 and 3) becomes
+//!    `unknown`. Unknown emails are never resent on their own: the user checks their Sent
+//!    folder and says "it went", "send it again" (the same Message-ID) or "skip".
+//!
+//! Before each send: the recipient's window is checked again (a late scan replans into
+//! the next opening), and the suppression list (an opted-out address stops every instance
+//! writing to it). Follow-ups go before first emails, and wait while an earlier step of
+//! their instance is not sent; they answer the step before (`In-Reply-To`) and carry the
+//! thread (`References`). Every email carries `List-Unsubscribe` (https and mailto),
+//! `List-Unsubscribe-Post` (RFC 8058) and a visible opt-out line with the sender's name and
+//! address; there are no tracking pixels.
+
+use jiff::{SignedDuration, Timestamp};
+use pursuit_domain::ids::{CampaignId, CampaignTargetId, MailboxId, OutreachId, UserId};
+use pursuit_mail::SmtpSettings;
+use pursuit_mail::outreach::{Outgoing, SendFailure};
+use pursuit_store::Db;
+use pursuit_store::outreach::{self as store, MailboxRow, OutreachRow};
+
+use crate::error::{AppError, Invalid};
+use crate::mailboxes;
+use crate::secrets::SecretBox;
+
+/// A row `sending` for longer than this was left by a sender that stopped.
+pub const STUCK_AFTER: SignedDuration = SignedDuration::from_mins(15);
+/// A send that failed without handing anything over is tried again this much later per
+/// attempt, at most [`MAX_ATTEMPTS`] times.
+pub const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(10);
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// How an email leaves: SMTP, or a fake in simulations and tests.
+pub trait Transport: Sync {
+    fn send(
+        &self,
+        smtp: &SmtpSettings,
+        message: &pursuit_mail::outreach::Message,
+    ) -> impl std::future::Future<Output = Result<String, SendFailure>> + Send;
+}
+
+/// The real transport: one fresh SMTP connection per email.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Smtp;
+
+impl Transport for Smtp {
+    async fn send(
+        &self,
+        smtp: &SmtpSettings,
+        message: &pursuit_mail::outreach::Message,
+    ) -> Result<String, SendFailure> {
+        pursuit_mail::outreach::send_once(smtp, message).await
+    }
+}
+
+/// What the sender needs besides the database.
+pub struct Sender<'a, T: Transport> {
+    pub db: &'a Db,
+    pub secrets: &'a SecretBox,
+    pub transport: &'a T,
+    /// The public URL of the web app (the unsubscribe link), no trailing slash.
+    pub base_url: &'a str,
+    /// How long a notification (a paused mailbox) is kept.
+    pub notification_ttl: SignedDuration,
+}
+
+/// What one scan did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub sent: usize,
+    /// Not handed over; planned again (or failed for good).
+    pub not_sent: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    /// Stopped because the address opted out.
+    pub suppressed: usize,
+    /// Moved to the recipient's next window opening.
+    pub replanned: usize,
+    /// Rows left `sending` by a stopped sender, now `unknown`.
+    pub rescued: usize,
+    pub paused: Vec<MailboxId>,
+}
+
+/// The token of a target's unsubscribe link: its id and a signature of it.
+pub fn unsubscribe_token(secrets: &SecretBox, target: CampaignTargetId) -> String {
+    let id = target.0.simple().to_string();
+    let signature = secrets.sign("unsubscribe", &id);
+    format!("{id}.{signature}")
+}
+
+fn read_token(secrets: &SecretBox, token: &str) -> Option<CampaignTargetId> {
+    let (id, signature) = token.trim().split_once('.')?;
+    if !secrets.verify("unsubscribe", id, signature) {
+        return None;
+    }
+    uuid::Uuid::try_parse(id).ok().map(CampaignTargetId)
+}
+
+/// The message an email becomes: its text with the opt-out line, the thread of the steps
+/// before it, and the unsubscribe headers.
+pub fn compose(
+    secrets: &SecretBox,
+    base_url: &str,
+    row: &OutreachRow,
+    mailbox: &MailboxRow,
+    earlier: &[OutreachRow],
+) -> Outgoing {
+    let url = format!("{base_url}/u/{}", unsubscribe_token(secrets, row.target_id));
+    let from = &mailbox.settings;
+    let text = format!(
+        "{}\n\n--\n{} <{}>\nIf you would rather not hear from me again, open {url} or reply \"unsubscribe\" and I will not write again.\n",
+        row.body.trim_end(),
+        from.from_name,
+        from.from_address,
+    );
+    let references: Vec<String> = earlier.iter().map(|e| e.message_id.clone()).collect();
+    Outgoing {
+        from_name: from.from_name.clone(),
+        from_address: from.from_address.clone(),
+        to_name: row.to_name.clone(),
+        to_address: row.to_address.clone(),
+        subject: row.subject.clone(),
+        text,
+        message_id: row.message_id.clone(),
+        in_reply_to: references.last().cloned(),
+        references,
+        unsubscribe_url: Some(url),
+        unsubscribe_mailto: Some(format!("mailto:{}?subject=unsubscribe", from.from_address)),
+    }
+}
+
+/// The start of the next local day after `now` in `zone`.
+fn next_day(now: Timestamp, zone: &jiff::tz::TimeZone) -> Timestamp {
+    let local = now.to_zoned(zone.clone());
+    local
+        .date()
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned(zone.clone()).ok())
+        .map_or(now + SignedDuration::from_hours(1), |z| z.timestamp())
+}
+
+/// Stops every instance of the user's still writing to `address`, with the reason; the
+/// address joins the suppression list. Returns the campaigns touched.
+async fn stop_writing_to(
+    db: &Db,
+    user: UserId,
+    address: &str,
+    reason: &str,
+    now: Timestamp,
+) -> Result<Vec<CampaignId>, AppError> {
+    let mut tx = db.begin().await?;
+    store::suppress(&mut tx, user, address, reason, now).await?;
+    let targets = store::targets_writing_to(&mut tx, user, &store::email_key(address)).await?;
+    let mut campaigns = Vec::new();
+    for target in &targets {
+        store::cancel_planned(&mut tx, *target, "suppressed", reason, now).await?;
+        store::set_target_status(&mut tx, *target, "stopped", Some(reason), now).await?;
+        if let Some(t) = store::get_target(&mut tx, *target).await?
+            && !campaigns.contains(&t.campaign_id)
+        {
+            campaigns.push(t.campaign_id);
+        }
+    }
+    tx.commit().await?;
+    for campaign in &campaigns {
+        crate::campaigns::finish_if_done(db, user, *campaign, now).await?;
+    }
+    Ok(campaigns)
+}
+
+impl<T: Transport> Sender<'_, T> {
+    /// One scan: rescue rows a stopped sender left, then for each mailbox whose gap has
+    /// passed, send its most urgent due email (if its day's cap allows). `pick(n)` chooses
+    /// the jitter, `0..=n` seconds.
+    pub async fn dispatch(
+        &self,
+        now: Timestamp,
+        pick: &mut (dyn FnMut(i64) -> i64 + Send),
+    ) -> Result<Report, AppError> {
+        let mut report = Report {
+            rescued: store::rescue_sending(self.db, now - STUCK_AFTER, now)
+                .await?
+                .len(),
+            ..Report::default()
+        };
+        let mut zones: std::collections::HashMap<
+            UserId,
+            (jiff::tz::TimeZone, pursuit_domain::schedule::SendWindow),
+        > = std::collections::HashMap::new();
+        for mailbox in store::due_mailboxes(self.db, now, 500).await? {
+            let user = mailbox.user_id;
+            if let std::collections::hash_map::Entry::Vacant(slot) = zones.entry(user) {
+                let (zone, settings) =
+                    pursuit_store::accounts::zone_and_settings(self.db, user).await?;
+                let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+                slot.insert((tz, settings.send_window));
+            }
+            let (your_zone, window) = zones[&user].clone();
+            let today = now.to_zoned(your_zone.clone()).date();
+            let cap = mailboxes::cap_on(&mailbox, today);
+            if mailbox.cap_day == Some(today) && mailbox.sent_on_day >= cap {
+                store::hold_mailbox(self.db, mailbox.id, next_day(now, &your_zone)).await?;
+                continue;
+            }
+            for row in store::due_outreach(self.db, mailbox.id, now, 20).await? {
+                let zone =
+                    jiff::tz::TimeZone::get(&row.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+                match window.next_open(now, &zone) {
+                    Some(open) if open == now => {}
+                    Some(open) => {
+                        store::replan(self.db, row.id, open, now).await?;
+                        report.replanned += 1;
+                        continue;
+                    }
+                    None => continue,
+                }
+                if store::is_suppressed(self.db, user, &row.to_address).await? {
+                    stop_writing_to(
+                        self.db,
+                        user,
+                        &row.to_address,
+                        "the address is on your suppression list",
+                        now,
+                    )
+                    .await?;
+                    report.suppressed += 1;
+                    continue;
+                }
+                let gap = mailbox.settings.min_gap_seconds
+                    + pick(mailbox.settings.jitter_seconds)
+                        .clamp(0, mailbox.settings.jitter_seconds);
+                let next = now + SignedDuration::from_secs(gap);
+                let mut tx = self.db.begin().await?;
+                if !store::take_slot(&mut tx, mailbox.id, now, today, cap, next).await? {
+                    break;
+                }
+                if !store::mark_sending(&mut tx, row.id, now).await? {
+                    // Taken or cancelled meanwhile: the slot goes back with the rollback.
+                    continue;
+                }
+                tx.commit().await?;
+                self.send(&mailbox, &row, today, now, &mut report).await?;
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Steps 2 and 3 of the protocol for a row already `sending`.
+    async fn send(
+        &self,
+        mailbox: &MailboxRow,
+        row: &OutreachRow,
+        today: jiff::civil::Date,
+        now: Timestamp,
+        report: &mut Report,
+    ) -> Result<(), AppError> {
+        let db = self.db;
+        let smtp = match mailboxes::smtp_settings(self.secrets, mailbox, mailboxes::SEND_TIMEOUT) {
+            Ok(smtp) => smtp,
+            Err(why) => {
+                store::record(
+                    db,
+                    row.id,
+                    "sending",
+                    "planned",
+                    None,
+                    Some(&why),
+                    None,
+                    now,
+                )
+                .await?;
+                store::give_back_slot(db, mailbox.id, today).await?;
+                self.pause(mailbox, &why, now).await?;
+                report.not_sent += 1;
+                report.paused.push(mailbox.id);
+                return Ok(());
+            }
+        };
+        let earlier: Vec<OutreachRow> = store::target_outreach(db, row.target_id)
+            .await?
+            .into_iter()
+            .filter(|e| e.step_position < row.step_position && e.status == "sent")
+            .collect();
+        let outgoing = compose(self.secrets, self.base_url, row, mailbox, &earlier);
+        let message = match pursuit_mail::outreach::build(&outgoing) {
+            Ok(message) => message,
+            Err(e) => {
+                let why = format!("the email cannot be built: {e}");
+                store::record(db, row.id, "sending", "failed", None, Some(&why), None, now).await?;
+                store::give_back_slot(db, mailbox.id, today).await?;
+                self.stop_instance(row, &why, now).await?;
+                report.failed += 1;
+                return Ok(());
+            }
+        };
+        match self.transport.send(&smtp, &message).await {
+            Ok(answer) => {
+                store::record(
+                    db,
+                    row.id,
+                    "sending",
+                    "sent",
+                    Some(&answer),
+                    None,
+                    None,
+                    now,
+                )
+                .await?;
+                store::clear_auth_failures(db, mailbox.id).await?;
+                self.keep_spacing(row, now).await?;
+                finish_target_if_done(db, row, now).await?;
+                report.sent += 1;
+            }
+            Err(SendFailure::Unknown { reason }) => {
+                store::record(
+                    db,
+                    row.id,
+                    "sending",
+                    "unknown",
+                    None,
+                    Some(&reason),
+                    None,
+                    now,
+                )
+                .await?;
+                report.unknown += 1;
+            }
+            Err(SendFailure::NotSent {
+                reason,
+                auth,
+                permanent,
+            }) => {
+                store::give_back_slot(db, mailbox.id, today).await?;
+                report.not_sent += 1;
+                if auth {
+                    let retry = now + RETRY_AFTER;
+                    store::record(
+                        db,
+                        row.id,
+                        "sending",
+                        "planned",
+                        None,
+                        Some(&reason),
+                        Some(retry),
+                        now,
+                    )
+                    .await?;
+                    let failures = store::count_auth_failure(db, mailbox.id, now).await?;
+                    if failures >= mailboxes::AUTH_FAILURES_TO_PAUSE {
+                        let why = format!(
+                            "the server refused the login {failures} times in a row ({reason}); check the password and resume the mailbox"
+                        );
+                        self.pause(mailbox, &why, now).await?;
+                        report.paused.push(mailbox.id);
+                    }
+                } else if permanent || row.attempts + 1 >= MAX_ATTEMPTS {
+                    store::record(
+                        db,
+                        row.id,
+                        "sending",
+                        "failed",
+                        None,
+                        Some(&reason),
+                        None,
+                        now,
+                    )
+                    .await?;
+                    self.stop_instance(row, &format!("an earlier email failed: {reason}"), now)
+                        .await?;
+                    report.failed += 1;
+                } else {
+                    let retry = now + RETRY_AFTER * (row.attempts + 1) as i32;
+                    store::record(
+                        db,
+                        row.id,
+                        "sending",
+                        "planned",
+                        None,
+                        Some(&reason),
+                        Some(retry),
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An email sent later than planned (a cap, a paused mailbox, a doubt settled) pushes
+    /// the later steps of its instance back by as much, each into the recipient's next
+    /// window opening, so a follow-up keeps its days after the email it follows.
+    async fn keep_spacing(&self, row: &OutreachRow, sent_at: Timestamp) -> Result<(), AppError> {
+        let late = sent_at.duration_since(row.planned_at);
+        if late <= SignedDuration::ZERO {
+            return Ok(());
+        }
+        let (_, settings) =
+            pursuit_store::accounts::zone_and_settings(self.db, row.user_id).await?;
+        let zone = jiff::tz::TimeZone::get(&row.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        for later in store::target_outreach(self.db, row.target_id).await? {
+            if later.step_position > row.step_position && later.status == "planned" {
+                let pushed = later.planned_at + late;
+                let at = settings
+                    .send_window
+                    .next_open(pushed, &zone)
+                    .unwrap_or(pushed);
+                store::replan(self.db, later.id, at, sent_at).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn stop_instance(
+        &self,
+        row: &OutreachRow,
+        why: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        store::cancel_planned(&mut tx, row.target_id, "cancelled", why, now).await?;
+        store::set_target_status(&mut tx, row.target_id, "stopped", Some(why), now).await?;
+        tx.commit().await?;
+        crate::campaigns::finish_if_done(self.db, row.user_id, row.campaign_id, now).await?;
+        Ok(())
+    }
+
+    /// Pauses a mailbox and tells its owner why.
+    async fn pause(&self, mailbox: &MailboxRow, why: &str, now: Timestamp) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        store::set_mailbox_status(&mut tx, mailbox.user_id, mailbox.id, Some(why), now).await?;
+        pursuit_store::delivery::insert_notice(
+            &mut tx,
+            mailbox.user_id,
+            &format!("Mailbox {} paused", mailbox.settings.from_address),
+            why,
+            Some("/mailboxes"),
+            now,
+            now + self.notification_ttl,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::warn!(mailbox.id = %mailbox.id.0, reason = why, "mailbox paused");
+        Ok(())
+    }
+}
+
+/// A target whose emails are all settled is finished, and its campaign when it is the last.
+async fn finish_target_if_done(db: &Db, row: &OutreachRow, now: Timestamp) -> Result<(), AppError> {
+    let emails = store::target_outreach(db, row.target_id).await?;
+    if emails
+        .iter()
+        .all(|e| !matches!(e.status.as_str(), "planned" | "sending" | "unknown"))
+    {
+        store::set_target_status(db, row.target_id, "finished", None, now).await?;
+    }
+    crate::campaigns::finish_if_done(db, row.user_id, row.campaign_id, now).await?;
+    Ok(())
+}
+
+/// What the one-click link did.
+#[derive(Clone, Debug)]
+pub struct Unsubscribed {
+    /// The address that will not be written to again.
+    pub address: String,
+    /// The sender's name, for the page.
+    pub sender: String,
+}
+
+/// The one-click unsubscribe (RFC 8058): the link's address joins its user's suppression
+/// list and every instance writing to it stops. Idempotent; needs no session. An unsigned
+/// or unknown token is not found.
+pub async fn unsubscribe(
+    db: &Db,
+    secrets: &SecretBox,
+    token: &str,
+    now: Timestamp,
+) -> Result<Unsubscribed, AppError> {
+    let target = read_token(secrets, token).ok_or(AppError::NotFound)?;
+    let found = store::get_target(db, target)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let emails = store::target_outreach(db, target).await?;
+    let first = emails.first().ok_or(AppError::NotFound)?;
+    let sender = match first.mailbox_id {
+        Some(m) => store::get_mailbox(db, found.user_id, m)
+            .await?
+            .map(|m| m.settings.from_name),
+        None => None,
+    };
+    stop_writing_to(
+        db,
+        found.user_id,
+        &first.to_address,
+        "the recipient unsubscribed",
+        now,
+    )
+    .await?;
+    Ok(Unsubscribed {
+        address: first.to_address.clone(),
+        sender: sender.unwrap_or_else(|| "the sender".to_owned()),
+    })
+}
+
+/// Adds an address to the user's suppression list by hand; instances writing to it stop.
+pub async fn suppress(
+    db: &Db,
+    user: UserId,
+    address: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let address = pursuit_domain::account::EmailAddress::parse(address.trim())
+        .map_err(|e| AppError::Invalid(vec![Invalid::new("email", e.0)]))?;
+    stop_writing_to(db, user, address.as_str(), "added by you", now).await?;
+    Ok(())
+}
+
+pub async fn unsuppress(db: &Db, user: UserId, address: &str) -> Result<(), AppError> {
+    if store::unsuppress(db, user, address).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// How the user settles an email whose fate is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// It is in their Sent folder: it went.
+    Sent,
+    /// It did not go: send it again (the same Message-ID, so a server that has it drops it).
+    Resend,
+    /// Do not send it; the instance stops.
+    Skip,
+}
+
+impl Settle {
+    pub fn parse(text: &str) -> Option<Settle> {
+        match text {
+            "sent" => Some(Settle::Sent),
+            "resend" => Some(Settle::Resend),
+            "skip" => Some(Settle::Skip),
+            _ => None,
+        }
+    }
+}
+
+pub async fn settle(
+    db: &Db,
+    user: UserId,
+    id: OutreachId,
+    how: Settle,
+    now: Timestamp,
+) -> Result<OutreachRow, AppError> {
+    let row = store::get_outreach(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.status != "unknown" {
+        return Err(AppError::Conflict(format!(
+            "the email is {}: only one whose fate is unknown is settled",
+            row.status
+        )));
+    }
+    match how {
+        Settle::Sent => {
+            store::record(
+                db,
+                id,
+                "unknown",
+                "sent",
+                Some("confirmed by you"),
+                None,
+                None,
+                now,
+            )
+            .await?;
+            finish_target_if_done(db, &row, now).await?;
+        }
+        Settle::Resend => {
+            store::record(db, id, "unknown", "planned", None, None, Some(now), now).await?;
+        }
+        Settle::Skip => {
+            store::record(
+                db,
+                id,
+                "unknown",
+                "cancelled",
+                None,
+                Some("skipped by you"),
+                None,
+                now,
+            )
+            .await?;
+            let mut tx = db.begin().await?;
+            store::cancel_planned(
+                &mut tx,
+                row.target_id,
+                "cancelled",
+                "an earlier email was skipped",
+                now,
+            )
+            .await?;
+            store::set_target_status(
+                &mut tx,
+                row.target_id,
+                "stopped",
+                Some("an email was skipped"),
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+    }
+    crate::campaigns::finish_if_done(db, user, row.campaign_id, now).await?;
+    store::get_outreach(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The `outreach.dispatch` job's payload: a scan, every minute.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct DispatchOutreach {}
+
+impl pursuit_store::jobs::JobSpec for DispatchOutreach {
+    const KIND: &'static str = "outreach.dispatch";
+    /// The next minute's scan is the retry.
+    const MAX_ATTEMPTS: i64 = 1;
+}
