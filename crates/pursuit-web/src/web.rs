@@ -135,6 +135,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/mailboxes.html"),
     ),
     (
+        "outreach_nav.html",
+        include_str!("../templates/outreach_nav.html"),
+    ),
+    (
         "campaigns.html",
         include_str!("../templates/campaigns.html"),
     ),

@@ -465,3 +465,58 @@ both_backends! {
         assert_eq!(handed[1].0, other["message_id"].as_str().unwrap(), "the same Message-ID: a server that has it drops the copy");
     }
 }
+
+both_backends! {
+    async fn the_outreach_pages_add_a_mailbox_start_a_campaign_and_launch_it(backend: Backend) {
+        use crate::pages::{form, location, page};
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "outreach").await.1;
+        let cookie = Some(ana.cookie.as_str());
+        let csrf = ana.csrf.as_str();
+        let (port, _) = test_smtp();
+
+        let empty = page(&app, "/campaigns", cookie).await.text().await.unwrap();
+        assert!(empty.contains("No campaigns yet") && empty.contains("add the mailbox"), "{empty}");
+
+        // A refused mailbox: the page again, with why and what was typed (not the password).
+        let mut fields = vec![("csrf", csrf), ("from_name", "Ana Lima"), ("from_address", "ana@example.com"), ("smtp_host", "127.0.0.1"), ("smtp_port", "9"), ("smtp_security", "none"), ("smtp_password", "secret-typed")];
+        let refused = form(&app, "/mailboxes", cookie, &fields).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text().await.unwrap();
+        assert!(text.contains("cannot connect") && text.contains("value=\"ana@example.com\""), "{text}");
+        assert!(!text.contains("secret-typed"), "a password is never shown back");
+        let port_text = port.to_string();
+        fields[4] = ("smtp_port", &port_text);
+        let added = form(&app, "/mailboxes", cookie, &fields).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let mailboxes = page(&app, location(&added), cookie).await.text().await.unwrap();
+        assert!(mailboxes.contains("its login worked") && mailboxes.contains("ana@example.com"), "{mailboxes}");
+
+        let (contact, application) = person(&app, &token, "Grace Hopper", &address("grace"), "Asia/Tokyo").await;
+        let template = sequence(&app, &token, &[0, 4]).await;
+        let started = form(&app, "/campaigns", cookie, &[("csrf", csrf), ("name", ""), ("template_id", &template), ("pitch_tone", "casual"), ("pitch_length", "long")]).await;
+        assert_eq!(started.status(), StatusCode::SEE_OTHER);
+        let path = location(&started).to_owned();
+        let draft = page(&app, &path, cookie).await.text().await.unwrap();
+        assert!(draft.contains("long casual pitch") && draft.contains("add at least one person"), "{draft}");
+        let added = form(&app, &format!("{path}/targets"), cookie, &[("csrf", csrf), ("application_id", &application), ("contact_id", &contact)]).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let ready = page(&app, &path, cookie).await.text().await.unwrap();
+        assert!(ready.contains("Launch: 2 emails") && ready.contains("JST") && !ready.contains("disabled"), "{ready}");
+        let launched = form(&app, &format!("{path}/launch"), cookie, &[("csrf", csrf)]).await;
+        assert_eq!(launched.status(), StatusCode::SEE_OTHER);
+        let running = page(&app, location(&launched), cookie).await.text().await.unwrap();
+        assert!(running.contains("Launched") && running.matches(">planned").count() == 2, "{running}");
+        let again = form(&app, &format!("{path}/launch"), cookie, &[("csrf", csrf)]).await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+
+        // The recipient's page needs no session; a link that is not Pursuit's is refused.
+        let button = page(&app, "/u/not-a-token", None).await;
+        assert_eq!(button.status(), StatusCode::OK);
+        assert!(button.text().await.unwrap().contains("<button type=\"submit\">Unsubscribe</button>"));
+        let refused = app.client.post(app.url("/u/not-a-token")).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+        assert!(refused.text().await.unwrap().contains("not valid"));
+    }
+}
