@@ -277,13 +277,15 @@ pub async fn add_target(
     mailbox: Option<MailboxId>,
     now: Timestamp,
 ) -> Result<Campaign, AppError> {
-    let campaign = get(db, user, id).await?;
-    if campaign.row.status != "draft" {
+    let campaign = store::get_campaign(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if campaign.status != "draft" {
         return Err(AppError::Conflict(
             "targets are chosen before the launch".to_owned(),
         ));
     }
-    if campaign.targets.len() >= MAX_TARGETS {
+    if store::count_targets(db, id).await? >= MAX_TARGETS as i64 {
         return Err(AppError::Conflict(format!(
             "a campaign writes to at most {MAX_TARGETS} people"
         )));

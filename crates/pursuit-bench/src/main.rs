@@ -33,6 +33,7 @@ mod quality;
 mod queue;
 mod ranking;
 mod reminders;
+mod sending;
 mod skills;
 mod tailoring;
 mod tracker;
@@ -151,6 +152,42 @@ enum Bench {
         targets: usize,
         #[arg(long, default_value_t = 20)]
         rounds: usize,
+    },
+    /// A campaign launch: `targets` people x 4 steps rendered, planned and written.
+    Launch {
+        #[arg(long, default_value_t = 1000)]
+        targets: usize,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Simulated days of three mailboxes sending five campaigns under a fake clock, every
+    /// message checked: caps, ramps, windows, gaps, RFC 8058 headers, opt-outs honoured.
+    SendSim {
+        #[arg(long, default_value_t = 60)]
+        days: i64,
+        /// People per campaign (four emails each).
+        #[arg(long, default_value_t = 60)]
+        per_campaign: usize,
+        /// Addresses that opt out during the run.
+        #[arg(long, default_value_t = 40)]
+        opt_outs: usize,
+        /// postgres://… (an empty database you own); default: a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// The sender against a local SMTP server (e.g. `python3 -m aiosmtpd -n -l 127.0.0.1:2525`).
+    Sender {
+        #[arg(long, default_value_t = 2525)]
+        port: u16,
+        #[arg(long, default_value_t = 1000)]
+        messages: usize,
+        #[arg(long, default_value_t = 1)]
+        concurrency: usize,
     },
     /// Documents for 20 profiles × 10 postings of our own: unsupported claims, planted
     /// inventions caught, skills named, PDF and DOCX read back, time per document.
@@ -451,6 +488,23 @@ async fn main() -> anyhow::Result<()> {
         } => tailoring::run(&resumes, &google, resumes_limit, postings, offset, show).await,
         Bench::Truthful { show } => truthful::run(show),
         Bench::Plan { targets, rounds } => outreach::run(targets, rounds),
+        Bench::Launch {
+            targets,
+            rounds,
+            database_url,
+        } => sending::launch(targets, rounds, database_url).await,
+        Bench::SendSim {
+            days,
+            per_campaign,
+            opt_outs,
+            database_url,
+            seed,
+        } => sending::simulate(days, per_campaign, opt_outs, database_url, seed).await,
+        Bench::Sender {
+            port,
+            messages,
+            concurrency,
+        } => sending::sender(port, messages, concurrency).await,
         Bench::Skills {
             skillspan,
             esco,

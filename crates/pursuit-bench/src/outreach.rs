@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use pursuit_domain::schedule::{SendWindow, plan_sends};
 
-const ZONES: [&str; 24] = [
+pub(crate) const ZONES: [&str; 24] = [
     "Pacific/Honolulu",
     "America/Anchorage",
     "America/Los_Angeles",

@@ -620,6 +620,14 @@ pub async fn delete_target(
     Ok(done > 0)
 }
 
+pub async fn count_targets(mut conn: impl Conn, campaign: CampaignId) -> Result<i64, StoreError> {
+    conn.fetch_one(
+        query("SELECT COUNT(*) AS n FROM campaign_targets WHERE campaign_id = $1").bind(campaign),
+    )
+    .await?
+    .get("n")
+}
+
 pub async fn targets(
     mut conn: impl Conn,
     user_id: UserId,
