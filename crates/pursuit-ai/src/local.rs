@@ -51,6 +51,11 @@ pub fn answer(request: &Request, today: YearMonth) -> Value {
             })
         }
         Task::Chat => json!({"text": crate::chat::answer(request, today)}),
+        // The built-in sequence is the draft, as it stands.
+        Task::Sequence => serde_json::from_str(request.input("draft"))
+            .ok()
+            .filter(|v: &Value| v["steps"].is_array())
+            .unwrap_or_else(|| json!({"steps": []})),
         Task::SearchTerms => search_terms(
             &resume::parse(request.input("resume"), today),
             request.input("preferences"),

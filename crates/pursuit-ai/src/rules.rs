@@ -124,6 +124,7 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 }
             }
         }
+        Task::Sequence => sequence(request, value, today, &mut errors),
         Task::Offer => {
             let pitch = value["text"].as_str().unwrap_or_default();
             let most: usize = request.input("max_chars").trim().parse().unwrap_or(1000);
@@ -229,6 +230,85 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
     errors
 }
 
+/// What an outreach email may ask for without it being a claim about the candidate.
+const ASK: &str = "a call of 5, 10, 15, 20, 30 or 45 minutes (five, ten, fifteen, twenty, thirty, forty-five); \
+    within 1, 2, 3 or 4 days or weeks (one, two, three, four, a few); this week, next week, this month";
+
+/// The placeholders an outreach email may name.
+const PLACEHOLDERS: [&str; 6] = [
+    "first_name",
+    "full_name",
+    "company",
+    "role",
+    "my_name",
+    "pitch",
+];
+
+/// A reworded sequence keeps the draft's emails, days and placeholders, each email within
+/// its characters and its subject one line, and says nothing about the candidate.
+fn sequence(request: &Request, value: &Value, today: YearMonth, errors: &mut Vec<String>) {
+    let draft: Value = serde_json::from_str(request.input("draft")).unwrap_or(Value::Null);
+    let drafted = draft["steps"].as_array().map_or(0, Vec::len);
+    let steps = value["steps"].as_array().cloned().unwrap_or_default();
+    if steps.len() != drafted {
+        errors.push(format!(
+            "/steps: {} emails, the draft has {drafted}: keep each email",
+            steps.len()
+        ));
+    }
+    let most: usize = request.input("max_chars").trim().parse().unwrap_or(5000);
+    for (i, step) in steps.iter().enumerate() {
+        let subject = step["subject"].as_str().unwrap_or_default();
+        let body = step["body"].as_str().unwrap_or_default();
+        if step["offset_days"] != draft["steps"][i]["offset_days"] {
+            errors.push(format!("/steps/{i}/offset_days: keep the draft's day"));
+        }
+        if subject
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+        {
+            errors.push(format!(
+                "/steps/{i}/subject: one line, no control characters"
+            ));
+        }
+        let n = subject.chars().count() + body.chars().count();
+        if n > most {
+            errors.push(format!(
+                "/steps/{i}/body: {n} characters with the subject, more than the {most} asked: shorten it"
+            ));
+        }
+        for (field, text) in [("subject", subject), ("body", body)] {
+            let mut rest = text;
+            while let Some(open) = rest.find('{') {
+                let after = &rest[open + 1..];
+                let name = after.split('}').next().unwrap_or_default();
+                if !after.contains('}')
+                    || !PLACEHOLDERS.contains(&name)
+                    || (field == "subject" && name == "pitch")
+                {
+                    errors.push(format!(
+                        "/steps/{i}/{field}: {{{name}}} is not a placeholder it may use"
+                    ));
+                    break;
+                }
+                rest = &after[name.len() + 1..];
+            }
+        }
+        // Nothing about the candidate: the only material is the draft (which holds no
+        // fact about them) and the sizes of an ask (a call's minutes, a reply's weeks),
+        // so any claim about the candidate is unsupported.
+        unsupported(
+            &format!("/steps/{i}/body"),
+            &body.replace(['{', '}'], " "),
+            &[request.input("draft"), ASK],
+            &[],
+            "",
+            today,
+            errors,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,6 +319,79 @@ mod tests {
         year: 2026,
         month: Some(12),
     };
+
+    #[test]
+    fn a_sequence_keeps_its_days_and_placeholders_and_claims_nothing() {
+        let email = |day: i64, subject: &str, body: &str| json!({"label": "Intro", "offset_days": day, "subject": subject, "body": body});
+        let draft = json!({"steps": [
+            email(0, "{role} at {company}", "Hi {first_name},\n\n{pitch}\n\nWould a 15-minute call suit you?\n\nBest regards,\n{my_name}"),
+            email(3, "Re: {role} at {company}", "Hi {first_name},\n\nA short follow-up on my note about the {role} role.\n\nBest regards,\n{my_name}"),
+        ]});
+        let request = Request::new(
+            Task::Sequence,
+            vec![
+                Input {
+                    label: "draft",
+                    text: draft.to_string(),
+                },
+                Input {
+                    label: "max_chars",
+                    text: "500".into(),
+                },
+            ],
+        );
+        let good = json!({"steps": [
+            email(0, "{role} at {company}", "Hello {first_name},\n\n{pitch}\n\nCould we talk for fifteen minutes in the next two weeks?\n\nKind regards,\n{my_name}"),
+            email(3, "Re: {role} at {company}", "Hello {first_name},\n\nJust following up on my note about the {role} role. Happy to share more if useful.\n\nKind regards,\n{my_name}"),
+        ]});
+        assert_eq!(check(&request, &good, TODAY), Vec::<String>::new());
+        // Every email of a four-email rewording.
+        let four = Request::new(
+            Task::Sequence,
+            vec![
+                Input { label: "draft", text: json!({"steps": [
+                    email(0, "{role} at {company}", "Hi {first_name},\n\n{pitch}\n\nWould a 15-minute call in the next two weeks suit you?\n\nBest regards,\n{my_name}"),
+                    email(3, "Re: {role} at {company}", "Hi {first_name},\n\nA short follow-up on my note about the {role} role. I would be glad to tell you more about my work if it helps you decide.\n\nBest regards,\n{my_name}"),
+                    email(7, "Re: {role} at {company}", "Hi {first_name},\n\nOne more thought on the {role} role at {company}.\n\n{pitch}\n\nIf someone else on your team is the better person to talk to, I would be grateful for a pointer.\n\nBest regards,\n{my_name}"),
+                    email(14, "Re: {role} at {company}", "Hi {first_name},\n\nI will not write again about the {role} role. If the timing is better later, I would be glad to hear from you.\n\nThank you for reading,\n{my_name}"),
+                ]}).to_string() },
+                Input { label: "max_chars", text: "500".into() },
+            ],
+        );
+        let reworded = json!({"steps": [
+            email(0, "{role} at {company}", "Hello {first_name},\n\n{pitch}\n\nCould we talk for fifteen minutes in the next two weeks?\n\nKind regards,\n{my_name}"),
+            email(3, "Re: {role} at {company}", "Hello {first_name},\n\nJust following up on my note about the {role} role. Happy to share more if useful.\n\nKind regards,\n{my_name}"),
+            email(7, "Re: {role} at {company}", "Hello {first_name},\n\nOne more thought on {company}.\n\n{pitch}\n\nIf someone else is better placed, a pointer would be welcome.\n\nKind regards,\n{my_name}"),
+            email(14, "Re: {role} at {company}", "Hello {first_name},\n\nThis is my last note about the {role} role. Thank you for reading.\n\nKind regards,\n{my_name}"),
+        ]});
+        assert_eq!(check(&four, &reworded, TODAY), Vec::<String>::new());
+        let mut invented = good.clone();
+        invented["steps"][0]["body"] = json!(
+            "Hello {first_name},\n\nI led a team of 12 engineers at Google for 8 years.\n\n{my_name}"
+        );
+        assert!(!check(&request, &invented, TODAY).is_empty());
+        let mut moved = good.clone();
+        moved["steps"][1]["offset_days"] = json!(1);
+        assert!(
+            check(&request, &moved, TODAY)
+                .iter()
+                .any(|e| e.contains("offset_days"))
+        );
+        let mut unknown = good.clone();
+        unknown["steps"][0]["subject"] = json!("{pitch} for {job_title}");
+        assert!(
+            check(&request, &unknown, TODAY)
+                .iter()
+                .any(|e| e.contains("/steps/0/subject"))
+        );
+        let mut long = good;
+        long["steps"][1]["body"] = json!("word ".repeat(120));
+        assert!(
+            check(&request, &long, TODAY)
+                .iter()
+                .any(|e| e.contains("more than the 500"))
+        );
+    }
 
     #[test]
     fn a_letter_may_not_add_a_fact_and_a_summary_may_not_add_to_the_posting() {

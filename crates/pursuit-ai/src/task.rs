@@ -65,6 +65,10 @@ pub enum Task {
     /// posting, the company's facts and the contact's role → the pitch reworded in the tone
     /// asked, within its characters, with no new fact about the user.
     Offer,
+    /// The built-in outreach sequence (emails with their day, subject and body, written with
+    /// placeholders), a tone and a length → the emails reworded in that tone, each within its
+    /// characters, the days and placeholders kept, nothing said about the user.
+    Sequence,
     /// A company's own pages and postings → a short summary and up to five facts, each
     /// naming the source that says it.
     CompanyResearch,
@@ -75,7 +79,7 @@ pub enum Task {
 }
 
 impl Task {
-    pub const ALL: [Task; 12] = [
+    pub const ALL: [Task; 13] = [
         Task::ParseResume,
         Task::ParseJob,
         Task::PainPointMap,
@@ -86,6 +90,7 @@ impl Task {
         Task::Refine,
         Task::TailorCv,
         Task::Offer,
+        Task::Sequence,
         Task::CompanyResearch,
         Task::Chat,
     ];
@@ -103,6 +108,7 @@ impl Task {
             Task::Refine => "refine_document",
             Task::TailorCv => "tailor_cv",
             Task::Offer => "offer",
+            Task::Sequence => "sequence",
             Task::CompanyResearch => "company_research",
             Task::Chat => "chat",
         }
@@ -118,9 +124,12 @@ impl Task {
             Task::PainPointMap => TaskKind::Summarise,
             Task::SpamCheck => TaskKind::Classify,
             Task::JobSummary | Task::SearchTerms | Task::CompanyResearch => TaskKind::Summarise,
-            Task::CoverLetter | Task::Refine | Task::TailorCv | Task::Offer | Task::Chat => {
-                TaskKind::Write
-            }
+            Task::CoverLetter
+            | Task::Refine
+            | Task::TailorCv
+            | Task::Offer
+            | Task::Sequence
+            | Task::Chat => TaskKind::Write,
         }
     }
 
@@ -132,7 +141,7 @@ impl Task {
 
     /// The schema every answer must fit, whoever gave it.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: OnceLock<[Value; 12]> = OnceLock::new();
+        static SCHEMAS: OnceLock<[Value; 13]> = OnceLock::new();
         let all = SCHEMAS.get_or_init(|| {
             [
                 closed(resume_schema()),
@@ -145,6 +154,7 @@ impl Task {
                 closed(refine_schema()),
                 closed(refine_schema()),
                 closed(letter_schema()),
+                closed(sequence_schema()),
                 closed(research_schema()),
                 closed(chat_schema()),
             ]
@@ -228,6 +238,19 @@ impl Task {
                  achievement the resume does not contain. You may mention one of the \
                  company's facts given as data, as the company's. No greeting and no \
                  sign-off. Return the pitch's text."
+            }
+            Task::Sequence => {
+                "Reword the draft outreach sequence given as data (JSON: the emails a job \
+                 seeker sends one hiring manager, each with its label, its day, a subject and a \
+                 body) in the tone the request names. Keep the same emails in the same order, \
+                 each with its label and day. Keep the placeholders in braces exactly as \
+                 written ({first_name}, {full_name}, {company}, {role}, {my_name}, {pitch}) and \
+                 write no other braces; {pitch} stays in a body. Keep each email within the \
+                 most characters the request names, subject and body counted as written. Say \
+                 nothing about the candidate beyond what the placeholders bring: no employer, \
+                 title, skill, tool, number, date, degree, certificate or achievement. Be \
+                 polite and brief, ask for nothing pushy, and avoid words spam filters flag. \
+                 Return the emails as JSON."
             }
             Task::CompanyResearch => {
                 "From the sources given as data (JSON: each with an id, a kind, a title and \
@@ -446,6 +469,25 @@ fn refine_schema() -> Value {
         "required": ["text"],
         "properties": {
             "text": {"type": "string", "minLength": 1, "maxLength": MAX_REFINE}
+        }
+    })
+}
+
+fn sequence_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["steps"],
+        "properties": {
+            "steps": {"type": "array", "maxItems": 8, "items": {
+                "type": "object",
+                "required": ["label", "offset_days", "subject", "body"],
+                "properties": {
+                    "label": {"type": "string", "minLength": 1, "maxLength": 40},
+                    "offset_days": {"type": "integer", "minimum": 0, "maximum": 90},
+                    "subject": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "body": {"type": "string", "minLength": 1, "maxLength": 5000}
+                }
+            }}
         }
     })
 }

@@ -110,6 +110,164 @@ pub fn default_steps() -> Vec<Step> {
     ]
 }
 
+/// More to say in a longer email, per step (none claims anything about the user): added
+/// in order until the email reaches its length's least characters.
+const MORE: [&[&str]; 4] = [
+    &[
+        "I am writing to you directly because you lead the team the {role} role belongs to, and I would rather hear what matters most to you than guess from the posting.",
+        "If a call is not convenient, a short reply with the best person to talk to would help me just as much.",
+        "I am happy to work around your calendar, early or late in your day.",
+    ],
+    &[
+        "I know your inbox is busy, so I will keep this short.",
+        "If it is useful, I can send a few lines on how my background lines up with what the {role} role needs before we speak.",
+        "Either way, thank you for considering my application to {company}.",
+    ],
+    &[
+        "I have read what {company} has shared about its work, and the {role} role is the one where I believe I can help most.",
+        "If the team is still deciding who to speak with, I would be glad to answer any questions in writing first.",
+        "A short call would be enough for you to judge whether it is worth going further.",
+    ],
+    &[
+        "Thank you for the time you have given my notes.",
+        "If another role at {company} fits my background better, I would be glad to hear about it.",
+        "I wish you and the team a good next quarter.",
+    ],
+];
+
+/// The built-in sequence in a tone and a length: the default cadence, its greeting and
+/// sign-off in the tone, each email grown with neutral lines (`MORE`) to its length's least
+/// characters and never past its most. Claims nothing about the user.
+pub fn drafted(tone: pursuit_text::letter::Tone, length: &str) -> Vec<Step> {
+    use pursuit_text::letter::Tone;
+    let (least, most) = target(length);
+    let sign_off = match tone {
+        Tone::Professional => "Best regards,",
+        Tone::Enthusiastic => "With many thanks,",
+        Tone::Casual => "Thanks,",
+    };
+    default_steps()
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut step)| {
+            step.body = step.body.replace("Best regards,", sign_off);
+            if tone == Tone::Casual {
+                step.body = step
+                    .body
+                    .replacen("Hi {first_name},", "Hello {first_name},", 1);
+            }
+            for line in MORE[i.min(MORE.len() - 1)] {
+                if char_count(&step.subject, &step.body) >= least {
+                    break;
+                }
+                let grown = match step.body.rsplit_once("\n\n") {
+                    Some((head, close)) => format!("{head}\n\n{line}\n\n{close}"),
+                    None => format!("{}\n\n{line}", step.body),
+                };
+                if char_count(&step.subject, &grown) <= most {
+                    step.body = grown;
+                }
+            }
+            step.length_preset = length.to_owned();
+            step
+        })
+        .collect()
+}
+
+/// A first sequence written for the user (`/api/v1/ai/sequence`; not kept): the built-in
+/// one in the tone and length asked, reworded by a model when one is configured and its
+/// wording keeps every rule (the days, the placeholders, the length, nothing said about the
+/// user); otherwise the built-in one.
+pub struct Written {
+    pub steps: Vec<Step>,
+    pub provider: String,
+    pub model: String,
+    pub fallbacks: Vec<String>,
+}
+
+pub async fn write(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    tone: pursuit_text::letter::Tone,
+    length: &str,
+    now: Timestamp,
+) -> Result<Written, AppError> {
+    if !LENGTHS.iter().any(|(name, ..)| *name == length) {
+        return Err(AppError::Invalid(vec![Invalid::new(
+            "length",
+            "must be short, medium or long",
+        )]));
+    }
+    let draft = drafted(tone, length);
+    let (_, most) = target(length);
+    let draft_json = serde_json::json!({"steps": draft.iter().map(|s| serde_json::json!({
+        "label": s.label, "offset_days": s.offset_days, "subject": s.subject, "body": s.body,
+    })).collect::<Vec<_>>()});
+    let input = |label: &'static str, text: String| pursuit_ai::Input { label, text };
+    let request = pursuit_ai::Request::new(
+        pursuit_ai::Task::Sequence,
+        vec![
+            input("draft", draft_json.to_string()),
+            input(
+                "request",
+                format!(
+                    "tone: {}; at most {most} characters an email, subject and body counted",
+                    tone.as_str()
+                ),
+            ),
+            input("max_chars", most.to_string()),
+        ],
+    );
+    let built_in = |fallbacks| Written {
+        steps: draft.clone(),
+        provider: pursuit_ai::LOCAL.to_owned(),
+        model: "pursuit-sequence-1".to_owned(),
+        fallbacks,
+    };
+    let answer = match crate::ai::run(services, caller, now, request).await {
+        Ok(answer) if answer.provider != pursuit_ai::LOCAL => answer,
+        Ok(answer) => return Ok(built_in(answer.fallbacks)),
+        Err(AppError::FeatureOff(_)) => return Ok(built_in(Vec::new())),
+        Err(other) => return Err(other),
+    };
+    // The model's emails, checked again as a save would check them.
+    let mut invalid = Vec::new();
+    let inputs: Vec<StepInput> = answer.value["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .zip(&draft)
+        .map(|(step, drafted)| StepInput {
+            label: Some(drafted.label.clone()),
+            offset_days: Some(drafted.offset_days),
+            subject: step["subject"].as_str().map(str::to_owned),
+            body: step["body"].as_str().map(str::to_owned),
+            length_preset: Some(length.to_owned()),
+        })
+        .collect();
+    let steps = read_steps(&inputs, &mut invalid);
+    if !invalid.is_empty() || steps.len() != draft.len() {
+        let mut fallbacks = answer.fallbacks;
+        fallbacks.push(format!(
+            "{}: its wording broke a rule ({}); the built-in sequence is kept",
+            answer.provider,
+            invalid
+                .first()
+                .map_or("emails missing".to_owned(), |i| format!(
+                    "{} {}",
+                    i.field, i.message
+                ))
+        ));
+        return Ok(built_in(fallbacks));
+    }
+    Ok(Written {
+        steps,
+        provider: answer.provider,
+        model: answer.model,
+        fallbacks: answer.fallbacks,
+    })
+}
+
 /// The placeholders `text` names that are not known (or `{pitch}` in a subject).
 fn unknown_placeholders(text: &str, in_subject: bool) -> Vec<String> {
     let mut unknown = Vec::new();
@@ -361,6 +519,35 @@ pub async fn create(
     store::insert_template(services.db, caller.id, id, &name, now).await?;
     write_steps(services, caller, id, &steps, &[], now).await?;
     get(services.db, caller.id, id).await
+}
+
+/// A new template written for the user in a tone and a length ([`write`]), kept.
+pub async fn create_written(
+    services: Services<'_>,
+    caller: Caller<'_>,
+    name: &str,
+    tone: pursuit_text::letter::Tone,
+    length: &str,
+    now: Timestamp,
+) -> Result<Template, AppError> {
+    let mut invalid = Vec::new();
+    check_name(name, &mut invalid);
+    if !invalid.is_empty() {
+        return Err(AppError::Invalid(invalid));
+    }
+    let written = write(services, caller, tone, length, now).await?;
+    let inputs: Vec<StepInput> = written
+        .steps
+        .into_iter()
+        .map(|s| StepInput {
+            label: Some(s.label),
+            offset_days: Some(s.offset_days),
+            subject: Some(s.subject),
+            body: Some(s.body),
+            length_preset: Some(s.length_preset),
+        })
+        .collect();
+    create(services, caller, name, Some(&inputs), now).await
 }
 
 pub async fn get(

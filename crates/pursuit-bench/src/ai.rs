@@ -73,6 +73,16 @@ fn request(task: Task) -> Request {
                 ),
             ],
         ),
+        Task::Sequence => Request::new(
+            task,
+            vec![
+                input(
+                    "draft",
+                    &serde_json::json!({"steps": [{"label": "Intro", "offset_days": 0, "subject": "{role} at {company}", "body": EMAIL}]}).to_string(),
+                ),
+                input("max_chars", "500"),
+            ],
+        ),
         Task::Chat => Request::new(
             task,
             vec![

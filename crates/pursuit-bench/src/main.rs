@@ -180,6 +180,32 @@ enum Bench {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// A sender process SIGKILLed at random moments while sending through a real SMTP
+    /// server (e.g. `python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox
+    /// /tmp/chaos-maildir`): duplicates and lost emails counted from what the server got.
+    SendChaos {
+        #[arg(long, default_value_t = 100)]
+        kills: usize,
+        #[arg(long, default_value_t = 2000)]
+        people: usize,
+        #[arg(long, default_value_t = 2525)]
+        port: u16,
+        /// The server's maildir (empty before the run).
+        #[arg(long)]
+        maildir: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// One sender process of `send-chaos` (not run by hand).
+    #[command(hide = true)]
+    SendChaosChild {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        clock: PathBuf,
+        #[arg(long)]
+        user: String,
+    },
     /// The sender against a local SMTP server (e.g. `python3 -m aiosmtpd -n -l 127.0.0.1:2525`).
     Sender {
         #[arg(long, default_value_t = 2525)]
@@ -500,6 +526,14 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             seed,
         } => sending::simulate(days, per_campaign, opt_outs, database_url, seed).await,
+        Bench::SendChaos {
+            kills,
+            people,
+            port,
+            maildir,
+            seed,
+        } => sending::chaos(kills, people, port, &maildir, seed).await,
+        Bench::SendChaosChild { db, clock, user } => sending::chaos_child(&db, &clock, &user).await,
         Bench::Sender {
             port,
             messages,

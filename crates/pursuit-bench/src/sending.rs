@@ -42,7 +42,9 @@ async fn world(database_url: Option<String>, zone: &str) -> anyhow::Result<World
     let dir = tempfile::tempdir()?;
     let db = match database_url {
         Some(url) => Db::connect(&url, &ConnectOptions::default()).await?,
-        None => Db::open_sqlite(&dir.path().join("outreach.db"), &ConnectOptions::default()).await?,
+        None => {
+            Db::open_sqlite(&dir.path().join("outreach.db"), &ConnectOptions::default()).await?
+        }
     };
     pursuit_store::migrate::run(&db, "bench").await?;
     let email = format!("sender-{}@example.org", uuid::Uuid::new_v4().simple());
@@ -124,7 +126,11 @@ async fn people(
     Ok(out)
 }
 
-async fn template(w: &World, offsets: &[i64], now: Timestamp) -> anyhow::Result<SequenceTemplateId> {
+async fn template(
+    w: &World,
+    offsets: &[i64],
+    now: Timestamp,
+) -> anyhow::Result<SequenceTemplateId> {
     let steps: Vec<StepInput> = offsets
         .iter()
         .enumerate()
@@ -236,8 +242,16 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// `pursuit-bench launch`.
-pub async fn launch(targets: usize, rounds: usize, database_url: Option<String>) -> anyhow::Result<()> {
-    let backend = if database_url.is_some() { "PostgreSQL" } else { "SQLite" };
+pub async fn launch(
+    targets: usize,
+    rounds: usize,
+    database_url: Option<String>,
+) -> anyhow::Result<()> {
+    let backend = if database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     let w = world(database_url, "Europe/Berlin").await?;
     let now = Timestamp::now();
     let people = people(&w, targets, "l", now).await?;
@@ -247,7 +261,9 @@ pub async fn launch(targets: usize, rounds: usize, database_url: Option<String>)
     for _ in 0..rounds {
         let id = campaign(&w, template, mailbox, &people, now).await?;
         let started = Instant::now();
-        let launched = campaigns::launch(&w.db, w.user, id, now).await.map_err(app_error)?;
+        let launched = campaigns::launch(&w.db, w.user, id, now)
+            .await
+            .map_err(app_error)?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         anyhow::ensure!(
             launched.emails == targets * 4 && launched.instances == targets,
@@ -294,14 +310,19 @@ impl Transport for Recorder {
         };
         let unsubscribe = header("List-Unsubscribe:");
         let body = body.replace("=\r\n", "");
-        self.handed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(Handed {
-            from: header("From:"),
-            to: header("To:"),
-            message_id: header("Message-ID:"),
-            one_click: unsubscribe.contains("<https://") && unsubscribe.contains("<mailto:")
-                && header("List-Unsubscribe-Post:") == "List-Unsubscribe=One-Click",
-            opt_out_line: body.contains("If you would rather not hear from me again, open https://"),
-        });
+        self.handed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Handed {
+                from: header("From:"),
+                to: header("To:"),
+                message_id: header("Message-ID:"),
+                one_click: unsubscribe.contains("<https://")
+                    && unsubscribe.contains("<mailto:")
+                    && header("List-Unsubscribe-Post:") == "List-Unsubscribe=One-Click",
+                opt_out_line: body
+                    .contains("If you would rather not hear from me again, open https://"),
+            });
         Ok("250 2.0.0 accepted".to_owned())
     }
 }
@@ -317,7 +338,11 @@ impl Rng {
         self.0
     }
     fn upto(&mut self, most: i64) -> i64 {
-        if most <= 0 { 0 } else { (self.next() % (most as u64 + 1)) as i64 }
+        if most <= 0 {
+            0
+        } else {
+            (self.next() % (most as u64 + 1)) as i64
+        }
     }
 }
 
@@ -329,7 +354,11 @@ pub async fn simulate(
     database_url: Option<String>,
     seed: u64,
 ) -> anyhow::Result<()> {
-    let backend = if database_url.is_some() { "PostgreSQL" } else { "SQLite" };
+    let backend = if database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     let owner_zone = TimeZone::get("Europe/Berlin")?;
     let w = world(database_url, "Europe/Berlin").await?;
     // Monday 5 January 2026, 06:00 UTC: weekends, evenings and the March DST change ahead.
@@ -342,8 +371,12 @@ pub async fn simulate(
     let mut mailbox_ids = Vec::new();
     let mut limits: HashMap<String, (i64, i64, i64, i64, i64)> = HashMap::new();
     for (address, cap, gap, jitter, ramp_start, ramp_step) in boxes {
-        mailbox_ids.push(mailbox(&w, address, cap, gap, jitter, ramp_start, ramp_step, start).await?);
-        limits.insert(address.to_owned(), (cap, gap, jitter, ramp_start, ramp_step));
+        mailbox_ids
+            .push(mailbox(&w, address, cap, gap, jitter, ramp_start, ramp_step, start).await?);
+        limits.insert(
+            address.to_owned(),
+            (cap, gap, jitter, ramp_start, ramp_step),
+        );
     }
     let template = template(&w, &[0, 3, 7, 14], start).await?;
     let mut campaign_ids = Vec::new();
@@ -374,7 +407,9 @@ pub async fn simulate(
     for step in 0..steps {
         for (id, at) in &campaign_ids {
             if *at == now {
-                campaigns::launch(&w.db, w.user, *id, now).await.map_err(app_error)?;
+                campaigns::launch(&w.db, w.user, *id, now)
+                    .await
+                    .map_err(app_error)?;
             }
         }
         if step % opt_out_every == opt_out_every - 1 && suppressed.len() < opt_outs {
@@ -382,15 +417,25 @@ pub async fn simulate(
             let c = rng.upto(4) as usize;
             let i = rng.upto(per_campaign as i64 - 1);
             let address = format!("person.c{c}-{i}@example.net");
-            if !suppressed.contains_key(&address) {
-                pursuit_app::outreach::suppress(&w.db, w.user, &address, now).await.map_err(app_error)?;
-                suppressed.insert(address, now);
+            if let std::collections::hash_map::Entry::Vacant(slot) = suppressed.entry(address) {
+                pursuit_app::outreach::suppress(&w.db, w.user, slot.key(), now)
+                    .await
+                    .map_err(app_error)?;
+                slot.insert(now);
             }
         }
-        let before = transport.handed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len();
+        let before = transport
+            .handed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
         let mut pick = |most: i64| rng.upto(most);
         sender.dispatch(now, &mut pick).await.map_err(app_error)?;
-        let after = transport.handed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len();
+        let after = transport
+            .handed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
         sent_at.extend(std::iter::repeat_n(now, after - before));
         now += tick;
     }
@@ -405,9 +450,13 @@ pub async fn simulate(
     }
     let (_, settings) = pursuit_store::accounts::zone_and_settings(&w.db, w.user).await?;
     let window = settings.send_window;
-    let handed = transport.handed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let handed = transport
+        .handed
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut seen = HashSet::new();
-    let (mut duplicates, mut outside, mut to_suppressed, mut headers_ok, mut opt_out_ok) = (0, 0, 0, 0, 0);
+    let (mut duplicates, mut outside, mut to_suppressed, mut headers_ok, mut opt_out_ok) =
+        (0, 0, 0, 0, 0);
     let mut per_day: BTreeMap<(String, jiff::civil::Date), i64> = BTreeMap::new();
     let mut last: HashMap<String, Timestamp> = HashMap::new();
     let (mut gap_low, mut gap_high, mut gap_bad) = (i64::MAX, 0_i64, 0);
@@ -417,8 +466,19 @@ pub async fn simulate(
         }
         headers_ok += usize::from(h.one_click);
         opt_out_ok += usize::from(h.opt_out_line);
-        let address = h.from.rsplit('<').next().unwrap_or(&h.from).trim_end_matches('>').to_owned();
-        let to = h.to.rsplit('<').next().unwrap_or(&h.to).trim_end_matches('>').to_lowercase();
+        let address = h
+            .from
+            .rsplit('<')
+            .next()
+            .unwrap_or(&h.from)
+            .trim_end_matches('>')
+            .to_owned();
+        let to =
+            h.to.rsplit('<')
+                .next()
+                .unwrap_or(&h.to)
+                .trim_end_matches('>')
+                .to_lowercase();
         if suppressed.get(&to).is_some_and(|since| since <= at) {
             to_suppressed += 1;
         }
@@ -476,8 +536,13 @@ pub async fn simulate(
         "send-sim on {backend}: {days} simulated days ({steps} scans, one every 2 min), 3 mailboxes, 5 campaigns x {per_campaign} people x 4 steps over 24 zones; {:.1} s",
         elapsed.as_secs_f64()
     );
-    println!("  messages handed over: {}; emails by status at the end: {statuses:?}", handed.len());
-    println!("  sends over a day's cap or ramp: {over_cap}; outside the recipient's window: {outside}; Message-IDs handed over twice: {duplicates}");
+    println!(
+        "  messages handed over: {}; emails by status at the end: {statuses:?}",
+        handed.len()
+    );
+    println!(
+        "  sends over a day's cap or ramp: {over_cap}; outside the recipient's window: {outside}; Message-IDs handed over twice: {duplicates}"
+    );
     println!(
         "  gaps on the same day, minus the minimum gap: {}..{} s (allowed 0..jitter + 120 s scan interval); outside that: {gap_bad}",
         if gap_low == i64::MAX { 0 } else { gap_low },
@@ -509,7 +574,9 @@ pub async fn sender(port: u16, messages: usize, concurrency: usize) -> anyhow::R
         password: None,
         timeout: std::time::Duration::from_secs(30),
     };
-    pursuit_mail::outreach::verify(&smtp).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    pursuit_mail::outreach::verify(&smtp)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     let per = messages.div_ceil(concurrency.max(1));
@@ -527,7 +594,9 @@ pub async fn sender(port: u16, messages: usize, concurrency: usize) -> anyhow::R
                     text: "Hi,\n\nA short note about the role.\n\nBest regards,\nBench".to_owned(),
                     message_id: format!("<{}@example.org>", uuid::Uuid::new_v4().simple()),
                     unsubscribe_url: Some("https://pursuit.example/u/token".to_owned()),
-                    unsubscribe_mailto: Some("mailto:bench@example.org?subject=unsubscribe".to_owned()),
+                    unsubscribe_mailto: Some(
+                        "mailto:bench@example.org?subject=unsubscribe".to_owned(),
+                    ),
                     ..Outgoing::default()
                 })
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -555,4 +624,193 @@ pub async fn sender(port: u16, messages: usize, concurrency: usize) -> anyhow::R
         percentile(&latencies, 0.99)
     );
     Ok(())
+}
+
+/// `pursuit-bench send-chaos`: a sender process killed with SIGKILL at random moments while
+/// it sends through a real SMTP server, `kills` times, then left to finish. Every Message-ID
+/// the server received is counted against what the database says of its email.
+pub async fn chaos(
+    kills: usize,
+    people: usize,
+    port: u16,
+    maildir: &std::path::Path,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let w = world(None, "UTC").await?;
+    let db_path = w._dir.path().join("outreach.db");
+    let start: Timestamp = "2026-01-05T06:00:00Z".parse()?;
+    // Always open: the kills, not the window, decide when sends happen.
+    let mut settings = pursuit_store::accounts::get_settings(&w.db, w.user).await?;
+    settings.send_window = pursuit_domain::schedule::SendWindow::validate(
+        pursuit_domain::schedule::DailyWindow {
+            start: pursuit_domain::schedule::LocalTime::parse("00:00")
+                .map_err(|e| anyhow::anyhow!(e.0))?,
+            end: pursuit_domain::schedule::LocalTime::parse("23:59")
+                .map_err(|e| anyhow::anyhow!(e.0))?,
+        },
+        [
+            jiff::civil::Weekday::Monday,
+            jiff::civil::Weekday::Tuesday,
+            jiff::civil::Weekday::Wednesday,
+            jiff::civil::Weekday::Thursday,
+            jiff::civil::Weekday::Friday,
+            jiff::civil::Weekday::Saturday,
+            jiff::civil::Weekday::Sunday,
+        ]
+        .to_vec(),
+    )
+    .map_err(|e| anyhow::anyhow!(e.0))?;
+    pursuit_store::accounts::update_settings(&w.db, w.user, &settings, start).await?;
+    let everyone = self::people(&w, people, "k", start).await?;
+    let template = template(&w, &[0], start).await?;
+    let per_box = everyone.len().div_ceil(4);
+    for (i, chunk) in everyone.chunks(per_box).enumerate() {
+        let mailbox = mailbox(
+            &w,
+            &format!("box{i}@example.org"),
+            500,
+            60,
+            0,
+            500,
+            0,
+            start,
+        )
+        .await?;
+        pursuit_store::outreach::update_mailbox(
+            &w.db,
+            w.user,
+            mailbox,
+            &pursuit_store::outreach::MailboxSettings {
+                from_name: "Chaos Sender".to_owned(),
+                from_address: format!("box{i}@example.org"),
+                smtp_host: "127.0.0.1".to_owned(),
+                smtp_port: i64::from(port),
+                smtp_security: "none".to_owned(),
+                smtp_username: None,
+                smtp_password: None,
+                daily_cap: 500,
+                min_gap_seconds: 60,
+                jitter_seconds: 0,
+                ramp_start: 500,
+                ramp_step: 0,
+            },
+            start,
+        )
+        .await?;
+        let id = campaign(&w, template, mailbox, chunk, start).await?;
+        campaigns::launch(&w.db, w.user, id, start)
+            .await
+            .map_err(app_error)?;
+    }
+    let clock = w._dir.path().join("clock");
+    std::fs::write(&clock, start.to_string())?;
+    let exe = std::env::current_exe()?;
+    let child = |db: &std::path::Path, clock: &std::path::Path| {
+        std::process::Command::new(&exe)
+            .args(["send-chaos-child", "--db"])
+            .arg(db)
+            .arg("--clock")
+            .arg(clock)
+            .arg("--user")
+            .arg(w.user.0.to_string())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+    };
+    let mut rng = Rng(seed.max(1));
+    let started = Instant::now();
+    for _ in 0..kills {
+        let mut process = child(&db_path, &clock)?;
+        let wait = 30 + rng.upto(400) as u64;
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        let _ = process.kill(); // SIGKILL
+        process.wait()?;
+    }
+    // Left alone, the sender finishes (and turns what a kill left `sending` into `unknown`).
+    let status = child(&db_path, &clock)?.wait()?;
+    anyhow::ensure!(status.success(), "the last sender failed: {status}");
+    let elapsed = started.elapsed();
+
+    let mut received: HashMap<String, usize> = HashMap::new();
+    for folder in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(maildir.join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            if let Some(id) = text.lines().find_map(|l| l.strip_prefix("Message-ID: ")) {
+                *received.entry(id.trim().to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for c in pursuit_store::outreach::list_campaigns(&w.db, w.user, 100).await? {
+        rows.extend(pursuit_store::outreach::campaign_outreach(&w.db, w.user, c.id).await?);
+    }
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut duplicates, mut lost, mut unknown_arrived, mut unknown_not) = (0, 0, 0, 0);
+    for row in &rows {
+        *statuses.entry(row.status.clone()).or_insert(0) += 1;
+        let got = received.get(&row.message_id).copied().unwrap_or(0);
+        if got > 1 {
+            duplicates += 1;
+        }
+        match row.status.as_str() {
+            "sent" if got == 0 => lost += 1,
+            "sent" => {}
+            "unknown" if got > 0 => unknown_arrived += 1,
+            "unknown" => unknown_not += 1,
+            // Planned, failed, cancelled: the server must not have it.
+            _ if got > 0 => lost += 1,
+            _ => {}
+        }
+    }
+    println!(
+        "send-chaos: {kills} SIGKILLs of a sender process at random moments (30-430 ms after start) over {} emails from 4 mailboxes to 127.0.0.1:{port}; {:.1} s",
+        rows.len(),
+        elapsed.as_secs_f64()
+    );
+    println!("  emails by status at the end: {statuses:?}");
+    println!(
+        "  Message-IDs the server accepted twice: {duplicates}; emails lost without a trace (sent but not received, or received but recorded as not sent): {lost}"
+    );
+    println!(
+        "  marked unknown for the user to settle: {} ({unknown_arrived} had reached the server, {unknown_not} had not)",
+        unknown_arrived + unknown_not
+    );
+    Ok(())
+}
+
+/// The sender process `chaos` kills: scans with a clock kept in a file (a minute on per
+/// scan) until nothing is planned or being sent.
+pub async fn chaos_child(
+    db: &std::path::Path,
+    clock: &std::path::Path,
+    user: &str,
+) -> anyhow::Result<()> {
+    let db = Db::open_sqlite(db, &ConnectOptions::default()).await?;
+    let user = UserId(user.parse()?);
+    let secrets = pursuit_app::secrets::SecretBox::ephemeral();
+    let transport = pursuit_app::outreach::Smtp;
+    let sender = Sender {
+        db: &db,
+        secrets: &secrets,
+        transport: &transport,
+        base_url: "https://pursuit.example",
+        notification_ttl: SignedDuration::from_hours(24),
+    };
+    loop {
+        let now: Timestamp = std::fs::read_to_string(clock)?.trim().parse()?;
+        sender.dispatch(now, &mut |_| 0).await.map_err(app_error)?;
+        std::fs::write(clock, (now + SignedDuration::from_secs(61)).to_string())?;
+        let mut pending = false;
+        for c in pursuit_store::outreach::list_campaigns(&db, user, 100).await? {
+            pending |= pursuit_store::outreach::campaign_outreach(&db, user, c.id)
+                .await?
+                .iter()
+                .any(|r| r.status == "planned" || r.status == "sending");
+        }
+        if !pending {
+            return Ok(());
+        }
+    }
 }

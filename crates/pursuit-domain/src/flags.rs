@@ -19,6 +19,7 @@ pub const KNOWN: &[&str] = &[
     "ai.refine_document",
     "ai.tailor_cv",
     "ai.offer",
+    "ai.sequence",
     "ai.company_research",
     "ai.chat",
     "ai.check_claims",

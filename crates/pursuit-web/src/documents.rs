@@ -387,6 +387,16 @@ pub enum ToneName {
     Casual,
 }
 
+impl ToneName {
+    pub fn tone(self) -> pursuit_text::letter::Tone {
+        match self {
+            ToneName::Professional => pursuit_text::letter::Tone::Professional,
+            ToneName::Enthusiastic => pursuit_text::letter::Tone::Enthusiastic,
+            ToneName::Casual => pursuit_text::letter::Tone::Casual,
+        }
+    }
+}
+
 #[derive(Deserialize, Clone, Copy, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LengthName {

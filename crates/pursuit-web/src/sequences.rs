@@ -19,6 +19,7 @@ use crate::problem::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(ai_sequence))
         .routes(routes!(list_templates, create_template))
         .routes(routes!(get_template, update_template, delete_template))
         .routes(routes!(update_step))
@@ -411,4 +412,89 @@ async fn update_step(
     )
     .await?;
     Ok(Json(response(template)))
+}
+
+/// What `/api/v1/ai/sequence` is asked.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AiSequenceBody {
+    /// Default `professional`.
+    tone: Option<crate::documents::ToneName>,
+    /// `short` (default), `medium` or `long`: each email's length preset.
+    length: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WrittenStep {
+    label: String,
+    offset_days: i64,
+    subject: String,
+    body: String,
+    length_preset: String,
+    char_count: usize,
+    target: CharTarget,
+    within_target: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WrittenSequence {
+    /// The emails, ready to `POST /api/v1/sequence-templates` as `steps`.
+    steps: Vec<WrittenStep>,
+    /// Who wrote it: a configured model, or `local` (the built-in sequence).
+    provider: String,
+    model: String,
+    /// Models tried first and why their answer was not used.
+    fallbacks: Vec<String>,
+}
+
+/// A first four-email sequence (Intro, Nudge, Value, Final) in a tone and a length,
+/// written with placeholders and saying nothing about the caller (a model rewords it when
+/// one is configured and keeps every rule; else the built-in one). Not kept.
+#[utoipa::path(post, path = "/api/v1/ai/sequence", tag = "outreach", request_body = AiSequenceBody,
+    responses(
+        (status = 200, description = "The emails", body = WrittenSequence),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The feature is turned off for the caller", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown length", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn ai_sequence(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Json(body): Json<AiSequenceBody>,
+) -> Result<Json<WrittenSequence>, ApiError> {
+    let tone = body.tone.map_or(
+        pursuit_text::letter::Tone::Professional,
+        crate::documents::ToneName::tone,
+    );
+    let written = use_case::write(
+        state.ai_services(),
+        current.caller(),
+        tone,
+        body.length.as_deref().unwrap_or("short").trim(),
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(WrittenSequence {
+        steps: written
+            .steps
+            .into_iter()
+            .map(|s| {
+                let (min, max) = use_case::target(&s.length_preset);
+                let char_count = use_case::char_count(&s.subject, &s.body);
+                WrittenStep {
+                    label: s.label,
+                    offset_days: s.offset_days,
+                    subject: s.subject,
+                    body: s.body,
+                    length_preset: s.length_preset,
+                    within_target: (min..=max).contains(&char_count),
+                    char_count,
+                    target: CharTarget { min, max },
+                }
+            })
+            .collect(),
+        provider: written.provider,
+        model: written.model,
+        fallbacks: written.fallbacks,
+    }))
 }

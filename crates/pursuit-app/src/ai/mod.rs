@@ -422,6 +422,7 @@ fn audit_action(task: Task) -> &'static str {
         Task::Refine => "ai.refine_document",
         Task::TailorCv => "ai.tailor_cv",
         Task::Offer => "ai.offer",
+        Task::Sequence => "ai.sequence",
         Task::CompanyResearch => "ai.company_research",
         Task::Chat => "ai.chat",
     }

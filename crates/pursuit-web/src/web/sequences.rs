@@ -99,11 +99,15 @@ async fn start(
     PageForm { user, form }: PageForm,
 ) -> Result<Response, ApiError> {
     let name = form.text("name");
-    match use_case::create(
+    let tone = pursuit_text::letter::Tone::parse(&form.text("tone"))
+        .unwrap_or(pursuit_text::letter::Tone::Professional);
+    let length = form.get("length").unwrap_or("short").to_owned();
+    match use_case::create_written(
         state.ai_services(),
         user.0.caller(),
         &name,
-        None,
+        tone,
+        &length,
         Timestamp::now(),
     )
     .await

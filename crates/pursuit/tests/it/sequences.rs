@@ -166,3 +166,70 @@ both_backends! {
         assert!(html.contains("When it would go out") && html.contains("in Asia&#x2f;Tokyo") && html.contains("Their time"), "{html}");
     }
 }
+
+both_backends! {
+    async fn a_first_sequence_is_written_in_each_tone_and_length_claiming_nothing(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "sequences").await.1;
+        for tone in ["professional", "enthusiastic", "casual"] {
+            for length in ["short", "medium", "long"] {
+                let written = json_body(send(&app, &token, "POST", "/api/v1/ai/sequence", Some(json!({"tone": tone, "length": length}))).await, "application/json").await;
+                assert_eq!(written["provider"], "local", "{written:#}");
+                let steps = written["steps"].as_array().unwrap();
+                let days: Vec<i64> = steps.iter().map(|s| s["offset_days"].as_i64().unwrap()).collect();
+                assert_eq!(days, [0, 3, 7, 14]);
+                for s in steps {
+                    assert_eq!(s["length_preset"], length);
+                    // Never over the length; a short email may fall under a longer length's
+                    // least (kept, and said to be short), never under the short one's.
+                    assert!(s["char_count"].as_u64() <= s["target"]["max"].as_u64(), "{tone} {length}: {s:#}");
+                    assert!(length != "short" || s["within_target"] == true, "{tone} {length}: {s:#}");
+                    assert!(s["body"].as_str().unwrap().contains("{first_name}") && s["body"].as_str().unwrap().contains("{my_name}"), "{s:#}");
+                }
+                // What it wrote saves as it is.
+                let saved = send(&app, &token, "POST", "/api/v1/sequence-templates", Some(json!({"name": format!("{tone} {length}"), "steps": steps.iter().map(|s| json!({"label": s["label"], "offset_days": s["offset_days"], "subject": s["subject"], "body": s["body"], "length_preset": s["length_preset"]})).collect::<Vec<_>>()}))).await;
+                assert_eq!(saved.status(), StatusCode::CREATED, "{tone} {length}");
+            }
+        }
+        let refused = send(&app, &token, "POST", "/api/v1/ai/sequence", Some(json!({"length": "epic"}))).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json_body(refused, "application/problem+json").await.to_string().contains("/length"));
+    }
+}
+
+both_backends! {
+    async fn a_model_that_adds_a_claim_or_drops_a_placeholder_in_a_sequence_is_passed_over(backend: Backend) {
+        use crate::helpers::{TestDatabase, spawn_app_with};
+        let email = |day: i64, subject: &str, body: &str| json!({"label": "x", "offset_days": day, "subject": subject, "body": body});
+        let good = json!({"steps": [
+            email(0, "{role} at {company}", "Hello {first_name},\n\n{pitch}\n\nCould we talk for fifteen minutes in the next two weeks?\n\nKind regards,\n{my_name}"),
+            email(3, "Re: {role} at {company}", "Hello {first_name},\n\nJust following up on my note about the {role} role. Happy to share more if useful.\n\nKind regards,\n{my_name}"),
+            email(7, "Re: {role} at {company}", "Hello {first_name},\n\nOne more thought on {company}.\n\n{pitch}\n\nIf someone else is better placed, a pointer would be welcome.\n\nKind regards,\n{my_name}"),
+            email(14, "Re: {role} at {company}", "Hello {first_name},\n\nThis is my last note about the {role} role. Thank you for reading.\n\nKind regards,\n{my_name}"),
+        ]});
+        let mut invented = good.clone();
+        invented["steps"][0]["body"] = json!("Hello {first_name},\n\nI led a team of 12 engineers at Google for 8 years and cut costs by 40%.\n\nKind regards,\n{my_name}");
+        let mut unknown = good.clone();
+        unknown["steps"][1]["subject"] = json!("Re: {job_title}");
+        for (answer, kept) in [(invented, "local"), (unknown, "local"), (good, "writer")] {
+            let (url, _) = crate::ai::fake_chat(answer.to_string(), "fake-writer", (800, 120)).await;
+            let app = spawn_app_with(TestDatabase::new(backend).await, move |config| {
+                config.ai.providers.insert("writer".to_owned(), crate::ai::fake_provider(url, "fake-writer"));
+                config.ai.tasks.write = vec!["writer".to_owned()];
+            })
+            .await;
+            let ana = sign_in(&app, "ana@example.com", 1).await;
+            let token = api_token(&app, &ana, "sequences").await.1;
+            let written = json_body(send(&app, &token, "POST", "/api/v1/ai/sequence", Some(json!({}))).await, "application/json").await;
+            assert_eq!(written["provider"], kept, "{answer:#}: {written:#}");
+            let text = written["steps"].to_string();
+            assert!(!text.contains("Google") && !text.contains("{job_title}"), "{written:#}");
+            if kept == "local" {
+                assert!(!written["fallbacks"].as_array().unwrap().is_empty(), "{written:#}");
+            } else {
+                assert!(text.contains("Kind regards"), "{written:#}");
+            }
+        }
+    }
+}

@@ -230,6 +230,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("patch", "/api/v1/offers/{id}") => {
             Access::ById(Fixture::Offer, Some(json!({ "body": "bob was here" })))
         }
+        ("post", "/api/v1/ai/sequence") => Access::Caller(Some(json!({ "tone": "casual" }))),
         ("post", "/api/v1/ai/offer") => Access::ByIdInBody(Fixture::Application, "application_id"),
         ("get", "/api/v1/sequence-templates") => Access::Caller(None),
         ("post", "/api/v1/sequence-templates") => {
