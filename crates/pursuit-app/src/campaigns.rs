@@ -628,40 +628,38 @@ pub async fn launch(
         store::set_target_status(&mut tx, *target, "stopped", Some(why), now).await?;
     }
     let mut instances = Vec::new();
+    let mut rows = Vec::with_capacity(preview.emails.len());
     for email in &preview.emails {
         let Some(at) = email.at else { continue };
-        if !instances.contains(&email.target) {
-            store::set_target_status(&mut tx, email.target, "active", None, now).await?;
+        if instances.last() != Some(&email.target) && !instances.contains(&email.target) {
             instances.push(email.target);
         }
-        store::insert_outreach(
-            &mut tx,
-            &OutreachRow {
-                id: OutreachId::new(),
-                user_id: user,
-                campaign_id: id,
-                target_id: email.target,
-                mailbox_id: Some(email.mailbox),
-                step_position: email.step_position,
-                step_label: email.step_label.clone(),
-                to_name: email.to_name.clone(),
-                to_address: email.to_address.clone(),
-                time_zone: email.time_zone.clone(),
-                subject: email.subject.clone(),
-                body: email.body.clone(),
-                planned_at: at,
-                status: "planned".to_owned(),
-                message_id: message_id(&email.from_address),
-                attempts: 0,
-                sent_at: None,
-                provider_message_id: None,
-                error: None,
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .await?;
+        rows.push(OutreachRow {
+            id: OutreachId::new(),
+            user_id: user,
+            campaign_id: id,
+            target_id: email.target,
+            mailbox_id: Some(email.mailbox),
+            step_position: email.step_position,
+            step_label: email.step_label.clone(),
+            to_name: email.to_name.clone(),
+            to_address: email.to_address.clone(),
+            time_zone: email.time_zone.clone(),
+            subject: email.subject.clone(),
+            body: email.body.clone(),
+            planned_at: at,
+            status: "planned".to_owned(),
+            message_id: message_id(&email.from_address),
+            attempts: 0,
+            sent_at: None,
+            provider_message_id: None,
+            error: None,
+            created_at: now,
+            updated_at: now,
+        });
     }
+    store::insert_outreach_many(&mut tx, &rows).await?;
+    store::activate_targets(&mut tx, id, now).await?;
     if instances.is_empty() {
         store::move_campaign(&mut tx, user, id, "running", "finished", now).await?;
     }

@@ -213,7 +213,7 @@ impl<T: Transport> Sender<'_, T> {
                 store::hold_mailbox(self.db, mailbox.id, next_day(now, &your_zone)).await?;
                 continue;
             }
-            for row in store::due_outreach(self.db, mailbox.id, now, 20).await? {
+            for row in store::due_outreach(self.db, mailbox.id, now, 200).await? {
                 let zone =
                     jiff::tz::TimeZone::get(&row.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
                 match window.next_open(now, &zone) {

@@ -739,33 +739,71 @@ fn outreach_from_row(row: &Row) -> Result<OutreachRow, StoreError> {
     })
 }
 
-pub async fn insert_outreach(mut conn: impl Conn, o: &OutreachRow) -> Result<(), StoreError> {
-    conn.execute(
-        query(
+/// Inserts many emails (a launch), 50 to a statement (on SQLite, measured: 222 ms for
+/// 4,000 emails at 50 a statement, 435 ms at 200, 334 ms one by one).
+pub async fn insert_outreach_many(
+    mut conn: impl Conn,
+    rows: &[OutreachRow],
+) -> Result<(), StoreError> {
+    const PER_ROW: usize = 16;
+    for chunk in rows.chunks(50) {
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let at = i * PER_ROW;
+                format!(
+                    "({}, 'planned', ${}, 0, ${}, ${})",
+                    crate::sql::placeholders(at + 1, 14),
+                    at + 15,
+                    at + 16,
+                    at + 16
+                )
+            })
+            .collect();
+        let mut q = Query::dynamic(format!(
             "INSERT INTO outreach (id, user_id, campaign_id, target_id, mailbox_id, step_position, step_label, \
              to_name, to_address, to_key, time_zone, subject, body, planned_at, status, message_id, attempts, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'planned', $15, 0, $16, $16)",
-        )
-        .bind(o.id)
-        .bind(o.user_id)
-        .bind(o.campaign_id)
-        .bind(o.target_id)
-        .bind(o.mailbox_id)
-        .bind(o.step_position)
-        .bind(o.step_label.as_str())
-        .bind(o.to_name.as_str())
-        .bind(o.to_address.as_str())
-        .bind(email_key(&o.to_address))
-        .bind(o.time_zone.as_str())
-        .bind(o.subject.as_str())
-        .bind(o.body.as_str())
-        .bind(o.planned_at)
-        .bind(o.message_id.as_str())
-        .bind(o.created_at),
-    )
-    .await?;
+             created_at, updated_at) VALUES {}",
+            tuples.join(", ")
+        ));
+        for o in chunk {
+            q = q
+                .bind(o.id)
+                .bind(o.user_id)
+                .bind(o.campaign_id)
+                .bind(o.target_id)
+                .bind(o.mailbox_id)
+                .bind(o.step_position)
+                .bind(o.step_label.as_str())
+                .bind(o.to_name.as_str())
+                .bind(o.to_address.as_str())
+                .bind(email_key(&o.to_address))
+                .bind(o.time_zone.as_str())
+                .bind(o.subject.as_str())
+                .bind(o.body.as_str())
+                .bind(o.planned_at)
+                .bind(o.message_id.as_str())
+                .bind(o.created_at);
+        }
+        conn.execute(q).await?;
+    }
     Ok(())
+}
+
+/// A launched campaign's draft targets that have emails become active instances.
+pub async fn activate_targets(
+    mut conn: impl Conn,
+    campaign: CampaignId,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    conn.execute(
+        query(
+            "UPDATE campaign_targets SET status = 'active', updated_at = $2 WHERE campaign_id = $1 \
+             AND status = 'draft' AND EXISTS (SELECT 1 FROM outreach o WHERE o.target_id = campaign_targets.id)",
+        )
+        .bind(campaign)
+        .bind(now),
+    )
+    .await
 }
 
 pub async fn get_outreach(
