@@ -92,24 +92,16 @@ fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
     })
 }
 
-/// Stores a new mailbox; an address the user already sends from is
-/// [`StoreError::UniqueViolation`].
-pub async fn insert_mailbox(
-    mut conn: impl Conn,
+/// Binds `$1` the owner, `$2` the mailbox, `$3…$15` its settings and `$16` now.
+fn bind_mailbox(
+    q: Query,
     user_id: UserId,
     id: MailboxId,
     s: &MailboxSettings,
     now: Timestamp,
-) -> Result<(), StoreError> {
-    conn.execute(
-        query(
-            "INSERT INTO mailboxes (id, user_id, from_name, from_address, from_key, smtp_host, smtp_port, \
-             smtp_security, smtp_username, smtp_password, daily_cap, min_gap_seconds, jitter_seconds, \
-             ramp_start, ramp_step, status, auth_failures, next_send_at, sent_on_day, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', 0, $16, 0, $16, $16)",
-        )
+) -> Query {
+    q.bind(user_id)
         .bind(id)
-        .bind(user_id)
         .bind(s.from_name.as_str())
         .bind(s.from_address.as_str())
         .bind(email_key(&s.from_address))
@@ -123,7 +115,31 @@ pub async fn insert_mailbox(
         .bind(s.jitter_seconds)
         .bind(s.ramp_start)
         .bind(s.ramp_step)
-        .bind(now),
+        .bind(now)
+}
+
+/// Stores a new mailbox; an address the user already sends from is
+/// [`StoreError::UniqueViolation`].
+pub async fn insert_mailbox(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: MailboxId,
+    s: &MailboxSettings,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        bind_mailbox(
+            query(
+                "INSERT INTO mailboxes (user_id, id, from_name, from_address, from_key, smtp_host, smtp_port, \
+                 smtp_security, smtp_username, smtp_password, daily_cap, min_gap_seconds, jitter_seconds, \
+                 ramp_start, ramp_step, status, auth_failures, next_send_at, sent_on_day, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', 0, $16, 0, $16, $16)",
+            ),
+            user_id,
+            id,
+            s,
+            now,
+        ),
     )
     .await?;
     Ok(())
@@ -140,28 +156,18 @@ pub async fn update_mailbox(
 ) -> Result<bool, StoreError> {
     let done = conn
         .execute(
-            query(
-                "UPDATE mailboxes SET from_name = $3, from_address = $4, from_key = $5, smtp_host = $6, \
-                 smtp_port = $7, smtp_security = $8, smtp_username = $9, smtp_password = $10, daily_cap = $11, \
-                 min_gap_seconds = $12, jitter_seconds = $13, ramp_start = $14, ramp_step = $15, \
-                 auth_failures = 0, updated_at = $16 WHERE user_id = $1 AND id = $2",
-            )
-            .bind(user_id)
-            .bind(id)
-            .bind(s.from_name.as_str())
-            .bind(s.from_address.as_str())
-            .bind(email_key(&s.from_address))
-            .bind(s.smtp_host.as_str())
-            .bind(s.smtp_port)
-            .bind(s.smtp_security.as_str())
-            .bind(s.smtp_username.as_deref())
-            .bind(s.smtp_password.as_deref())
-            .bind(s.daily_cap)
-            .bind(s.min_gap_seconds)
-            .bind(s.jitter_seconds)
-            .bind(s.ramp_start)
-            .bind(s.ramp_step)
-            .bind(now),
+            bind_mailbox(
+                query(
+                    "UPDATE mailboxes SET from_name = $3, from_address = $4, from_key = $5, smtp_host = $6, \
+                     smtp_port = $7, smtp_security = $8, smtp_username = $9, smtp_password = $10, daily_cap = $11, \
+                     min_gap_seconds = $12, jitter_seconds = $13, ramp_start = $14, ramp_step = $15, \
+                     auth_failures = 0, updated_at = $16 WHERE user_id = $1 AND id = $2",
+                ),
+                user_id,
+                id,
+                s,
+                now,
+            ),
         )
         .await?;
     Ok(done > 0)

@@ -50,8 +50,7 @@ pub fn routes() -> axum::Router<AppState> {
             "/campaigns/{id}/targets/{target}/remove",
             post(target_remove),
         )
-        .route("/campaigns/{id}/launch", post(campaign_launch))
-        .route("/campaigns/{id}/stop", post(campaign_stop))
+        .route("/campaigns/{id}/{action}", post(campaign_move))
         .route("/campaigns/{id}/delete", post(campaign_delete))
         .route("/campaigns/{id}/emails/{email}/settle", post(email_settle))
         .route("/u/{token}", get(unsubscribe_page).post(unsubscribe))
@@ -642,26 +641,23 @@ async fn target_remove(
     after(&state, &user, CampaignId(id), result).await
 }
 
-async fn campaign_launch(
+/// Launch or stop: back to the page with a notice, or the page with why not.
+async fn campaign_move(
     State(state): State<AppState>,
-    Path(id): Path<uuid::Uuid>,
+    Path((id, action)): Path<(uuid::Uuid, String)>,
     PageForm { user, .. }: PageForm,
 ) -> Result<Response, ApiError> {
-    let result = campaigns::launch(&state.db, user.0.id(), CampaignId(id), Timestamp::now())
-        .await
-        .map(|_| "launched");
-    after(&state, &user, CampaignId(id), result).await
-}
-
-async fn campaign_stop(
-    State(state): State<AppState>,
-    Path(id): Path<uuid::Uuid>,
-    PageForm { user, .. }: PageForm,
-) -> Result<Response, ApiError> {
-    let result = campaigns::stop(&state.db, user.0.id(), CampaignId(id), Timestamp::now())
-        .await
-        .map(|_| "stopped");
-    after(&state, &user, CampaignId(id), result).await
+    let (me, id, now) = (user.0.id(), CampaignId(id), Timestamp::now());
+    let result = match action.as_str() {
+        "launch" => campaigns::launch(&state.db, me, id, now)
+            .await
+            .map(|_| "launched"),
+        "stop" => campaigns::stop(&state.db, me, id, now)
+            .await
+            .map(|_| "stopped"),
+        _ => Err(AppError::NotFound),
+    };
+    after(&state, &user, id, result).await
 }
 
 async fn campaign_delete(
