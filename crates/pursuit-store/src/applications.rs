@@ -416,15 +416,16 @@ pub async fn list_brief(
             .bind(limit),
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                ApplicationId(r.get("id")?),
-                r.get("company")?,
-                r.get("role_title")?,
-            ))
-        })
-        .collect()
+    rows.iter().map(brief).collect()
+}
+
+/// `(id, company, role title)` of a row with those columns.
+pub(crate) fn brief(r: &Row) -> Result<(ApplicationId, String, String), StoreError> {
+    Ok((
+        ApplicationId(r.get("id")?),
+        r.get("company")?,
+        r.get("role_title")?,
+    ))
 }
 
 pub async fn get_application(

@@ -331,15 +331,7 @@ pub async fn applications_of(
             .bind(contact),
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                ApplicationId(r.get("id")?),
-                r.get("company")?,
-                r.get("role_title")?,
-            ))
-        })
-        .collect()
+    rows.iter().map(crate::applications::brief).collect()
 }
 
 /// The applications whose tracker contact rows were stored (with any row), for the one-time

@@ -208,13 +208,33 @@ async fn mailbox_add(
     } else {
         Err(AppError::Invalid(invalid))
     };
+    mailbox_answer(&state, &user, &form, None, result, "added").await
+}
+
+/// After a mailbox form: back to the list with a notice, or the list again with why and
+/// what was typed (never the password).
+async fn mailbox_answer(
+    state: &AppState,
+    user: &PageUser,
+    form: &FormData,
+    refused_id: Option<String>,
+    result: Result<(), AppError>,
+    done: &str,
+) -> Result<Response, ApiError> {
     match result {
-        Ok(()) => Ok(Redirect::to("/mailboxes?done=added").into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/mailboxes?done={done}")).into_response()),
         Err(error) => {
             let (status, message) = super::forms::refusal(error)?;
             let mut posted = form.posted();
             posted.remove("smtp_password");
-            show_mailboxes(&state, &user, Some((None, posted, message)), None, status).await
+            show_mailboxes(
+                state,
+                user,
+                Some((refused_id, posted, message)),
+                None,
+                status,
+            )
+            .await
         }
     }
 }
@@ -241,22 +261,7 @@ async fn mailbox_save(
     } else {
         Err(AppError::Invalid(invalid))
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/mailboxes?done=saved").into_response()),
-        Err(error) => {
-            let (status, message) = super::forms::refusal(error)?;
-            let mut posted = form.posted();
-            posted.remove("smtp_password");
-            show_mailboxes(
-                &state,
-                &user,
-                Some((Some(id.to_string()), posted, message)),
-                None,
-                status,
-            )
-            .await
-        }
-    }
+    mailbox_answer(&state, &user, &form, Some(id.to_string()), result, "saved").await
 }
 
 async fn mailbox_action(
