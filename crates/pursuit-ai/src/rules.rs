@@ -234,16 +234,6 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
 const ASK: &str = "a call of 5, 10, 15, 20, 30 or 45 minutes (five, ten, fifteen, twenty, thirty, forty-five); \
     within 1, 2, 3 or 4 days or weeks (one, two, three, four, a few); this week, next week, this month";
 
-/// The placeholders an outreach email may name.
-const PLACEHOLDERS: [&str; 6] = [
-    "first_name",
-    "full_name",
-    "company",
-    "role",
-    "my_name",
-    "pitch",
-];
-
 /// A reworded sequence keeps the draft's emails, days and placeholders, each email within
 /// its characters and its subject one line, and says nothing about the candidate.
 fn sequence(request: &Request, value: &Value, today: YearMonth, errors: &mut Vec<String>) {
@@ -278,20 +268,10 @@ fn sequence(request: &Request, value: &Value, today: YearMonth, errors: &mut Vec
             ));
         }
         for (field, text) in [("subject", subject), ("body", body)] {
-            let mut rest = text;
-            while let Some(open) = rest.find('{') {
-                let after = &rest[open + 1..];
-                let name = after.split('}').next().unwrap_or_default();
-                if !after.contains('}')
-                    || !PLACEHOLDERS.contains(&name)
-                    || (field == "subject" && name == "pitch")
-                {
-                    errors.push(format!(
-                        "/steps/{i}/{field}: {{{name}}} is not a placeholder it may use"
-                    ));
-                    break;
-                }
-                rest = &after[name.len() + 1..];
+            for name in pursuit_text::placeholders::unknown(text, field == "subject") {
+                errors.push(format!(
+                    "/steps/{i}/{field}: {name} is not a placeholder it may use"
+                ));
             }
         }
         // Nothing about the candidate: the only material is the draft (which holds no

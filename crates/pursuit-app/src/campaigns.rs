@@ -220,6 +220,14 @@ pub async fn list(db: &Db, user: UserId) -> Result<Vec<Campaign>, AppError> {
     Ok(all)
 }
 
+/// A campaign's emails in the order they are planned (none before the launch).
+pub async fn emails(db: &Db, user: UserId, id: CampaignId) -> Result<Vec<OutreachRow>, AppError> {
+    store::get_campaign(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(store::campaign_outreach(db, user, id).await?)
+}
+
 /// Renames a campaign or changes its template or mailbox (the last two only while a draft).
 pub async fn update(
     db: &Db,
@@ -396,29 +404,6 @@ fn first_name(full: &str) -> &str {
     full.split_whitespace().next().unwrap_or(full)
 }
 
-/// `text` with each `{name}` replaced by its value (unknown names stay as written: a save
-/// of the sequence refuses them).
-pub fn render(text: &str, values: &HashMap<&str, String>) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) if values.contains_key(&after[..close]) => {
-                out.push_str(&values[&after[..close]]);
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The Message-ID of a new email from `from_address`: random, at the sender's domain.
 fn message_id(from_address: &str) -> String {
     let domain = from_address
@@ -461,6 +446,7 @@ pub async fn preview(
             .into_iter()
             .map(|m| (m.id, m))
             .collect();
+    let suppressed = store::suppressed_keys(db, user).await?;
     let uses_pitch = template.as_ref().is_some_and(|t| {
         t.steps
             .iter()
@@ -488,7 +474,7 @@ pub async fn preview(
             ));
             continue;
         };
-        if store::is_suppressed(db, user, &email).await? {
+        if suppressed.contains(&store::email_key(&email)) {
             skipped.push((
                 target.id,
                 format!("{email} asked not to be written to again"),
@@ -565,8 +551,8 @@ pub async fn preview(
                 step_label: step.step.label.clone(),
                 to_name: target.contact_name.clone(),
                 to_address: email.clone(),
-                subject: render(&step.step.subject, &values),
-                body: render(&step.step.body, &values),
+                subject: pursuit_text::placeholders::fill(&step.step.subject, &values),
+                body: pursuit_text::placeholders::fill(&step.step.body, &values),
                 at,
                 time_zone: zone.clone(),
                 time_zone_from: from,
@@ -712,17 +698,6 @@ pub async fn finish_if_done(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_fill_and_unknown_ones_stay() {
-        let values: HashMap<&str, String> =
-            [("first_name", "Grace".to_owned())].into_iter().collect();
-        assert_eq!(
-            render("Hi {first_name}, {x} {first_name", &values),
-            "Hi Grace, {x} {first_name"
-        );
-        assert_eq!(render("{{first_name}}", &values), "{Grace}");
-    }
 
     #[test]
     fn a_default_name_says_what_and_how() {

@@ -111,11 +111,21 @@ pub fn smtp_settings(
     row: &MailboxRow,
     timeout: Duration,
 ) -> Result<SmtpSettings, String> {
-    let s = &row.settings;
+    open_settings(secrets, row.id, &row.settings, timeout)
+}
+
+/// SMTP settings from a mailbox's settings (stored or about to be), the password sealed
+/// for `id` opened.
+fn open_settings(
+    secrets: &SecretBox,
+    id: MailboxId,
+    s: &MailboxSettings,
+    timeout: Duration,
+) -> Result<SmtpSettings, String> {
     let password = match &s.smtp_password {
         Some(sealed) => Some(
             secrets
-                .open(sealed, &bound_to(row.id))
+                .open(sealed, &bound_to(id))
                 .map_err(|e| format!("the mailbox's password {e}"))?,
         ),
         None => None,
@@ -282,9 +292,15 @@ fn new_settings() -> MailboxSettings {
     }
 }
 
-/// Tries the login; a refusal names the field to fix.
-async fn try_login(settings: &SmtpSettings) -> Result<(), AppError> {
-    match pursuit_mail::outreach::verify(settings).await {
+/// Tries the login of mailbox `id` with `settings`; a refusal names the field to fix.
+async fn try_login(
+    secrets: &SecretBox,
+    id: MailboxId,
+    settings: &MailboxSettings,
+) -> Result<(), AppError> {
+    let smtp = open_settings(secrets, id, settings, VERIFY_TIMEOUT)
+        .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
+    match pursuit_mail::outreach::verify(&smtp).await {
         Ok(()) => Ok(()),
         Err(pursuit_mail::outreach::SendFailure::NotSent { reason, auth, .. }) => {
             let field = if auth { "smtp_password" } else { "smtp_host" };
@@ -350,23 +366,7 @@ pub async fn create(
         .filter(|p| !p.is_empty());
     settings.smtp_password = password.as_deref().map(|p| secrets.seal(p, &bound_to(id)));
     if verify {
-        let probe = MailboxRow {
-            id,
-            user_id: user,
-            settings: settings.clone(),
-            status: "active".to_owned(),
-            paused_reason: None,
-            auth_failures: 0,
-            next_send_at: now,
-            cap_day: None,
-            sent_on_day: 0,
-            first_send_on: None,
-            created_at: now,
-            updated_at: now,
-        };
-        let smtp = smtp_settings(secrets, &probe, VERIFY_TIMEOUT)
-            .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
-        try_login(&smtp).await?;
+        try_login(secrets, id, &settings).await?;
     }
     store::insert_mailbox(db, user, id, &settings, now)
         .await
@@ -426,13 +426,7 @@ pub async fn update(
         || input.smtp_username.is_some()
         || input.smtp_password.is_some();
     if verify && login_changed {
-        let probe = MailboxRow {
-            settings: settings.clone(),
-            ..current.clone()
-        };
-        let smtp = smtp_settings(secrets, &probe, VERIFY_TIMEOUT)
-            .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
-        try_login(&smtp).await?;
+        try_login(secrets, id, &settings).await?;
     }
     if !store::update_mailbox(db, user, id, &settings, now)
         .await
@@ -453,9 +447,7 @@ pub async fn verify(
     let row = store::get_mailbox(db, user, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let smtp = smtp_settings(secrets, &row, VERIFY_TIMEOUT)
-        .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
-    try_login(&smtp).await?;
+    try_login(secrets, id, &row.settings).await?;
     store::clear_auth_failures(db, id).await?;
     Ok(())
 }

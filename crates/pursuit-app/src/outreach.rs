@@ -163,13 +163,11 @@ async fn stop_writing_to(
     store::suppress(&mut tx, user, address, reason, now).await?;
     let targets = store::targets_writing_to(&mut tx, user, &store::email_key(address)).await?;
     let mut campaigns = Vec::new();
-    for target in &targets {
+    for (target, campaign) in &targets {
         store::cancel_planned(&mut tx, *target, "suppressed", reason, now).await?;
         store::set_target_status(&mut tx, *target, "stopped", Some(reason), now).await?;
-        if let Some(t) = store::get_target(&mut tx, *target).await?
-            && !campaigns.contains(&t.campaign_id)
-        {
-            campaigns.push(t.campaign_id);
+        if !campaigns.contains(campaign) {
+            campaigns.push(*campaign);
         }
     }
     tx.commit().await?;
@@ -250,7 +248,8 @@ impl<T: Transport> Sender<'_, T> {
                     continue;
                 }
                 tx.commit().await?;
-                self.send(&mailbox, &row, today, now, &mut report).await?;
+                self.send(&mailbox, &row, &window, today, now, &mut report)
+                    .await?;
                 break;
             }
         }
@@ -262,6 +261,7 @@ impl<T: Transport> Sender<'_, T> {
         &self,
         mailbox: &MailboxRow,
         row: &OutreachRow,
+        window: &pursuit_domain::schedule::SendWindow,
         today: jiff::civil::Date,
         now: Timestamp,
         report: &mut Report,
@@ -319,7 +319,7 @@ impl<T: Transport> Sender<'_, T> {
                 )
                 .await?;
                 store::clear_auth_failures(db, mailbox.id).await?;
-                self.keep_spacing(row, now).await?;
+                self.keep_spacing(row, window, now).await?;
                 finish_target_if_done(db, row, now).await?;
                 report.sent += 1;
             }
@@ -402,21 +402,21 @@ impl<T: Transport> Sender<'_, T> {
     /// An email sent later than planned (a cap, a paused mailbox, a doubt settled) pushes
     /// the later steps of its instance back by as much, each into the recipient's next
     /// window opening, so a follow-up keeps its days after the email it follows.
-    async fn keep_spacing(&self, row: &OutreachRow, sent_at: Timestamp) -> Result<(), AppError> {
+    async fn keep_spacing(
+        &self,
+        row: &OutreachRow,
+        window: &pursuit_domain::schedule::SendWindow,
+        sent_at: Timestamp,
+    ) -> Result<(), AppError> {
         let late = sent_at.duration_since(row.planned_at);
         if late <= SignedDuration::ZERO {
             return Ok(());
         }
-        let (_, settings) =
-            pursuit_store::accounts::zone_and_settings(self.db, row.user_id).await?;
         let zone = jiff::tz::TimeZone::get(&row.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         for later in store::target_outreach(self.db, row.target_id).await? {
             if later.step_position > row.step_position && later.status == "planned" {
                 let pushed = later.planned_at + late;
-                let at = settings
-                    .send_window
-                    .next_open(pushed, &zone)
-                    .unwrap_or(pushed);
+                let at = window.next_open(pushed, &zone).unwrap_or(pushed);
                 store::replan(self.db, later.id, at, sent_at).await?;
             }
         }
@@ -525,6 +525,15 @@ pub async fn suppress(
         .map_err(|e| AppError::Invalid(vec![Invalid::new("email", e.0)]))?;
     stop_writing_to(db, user, address.as_str(), "added by you", now).await?;
     Ok(())
+}
+
+/// The user's suppression list, newest first: `(address key, reason, when)`.
+pub async fn suppressions(
+    db: &Db,
+    user: UserId,
+    limit: i64,
+) -> Result<Vec<(String, String, Timestamp)>, AppError> {
+    Ok(store::suppressions(db, user, limit).await?)
 }
 
 pub async fn unsuppress(db: &Db, user: UserId, address: &str) -> Result<(), AppError> {

@@ -126,13 +126,7 @@ impl SecretBox {
     /// Whether `signature` is [`SecretBox::sign`]'s for `purpose` and `data` (compared in
     /// constant time).
     pub fn verify(&self, purpose: &str, data: &str, signature: &str) -> bool {
-        let expected = self.sign(purpose, data);
-        expected.len() == signature.len()
-            && expected
-                .bytes()
-                .zip(signature.bytes())
-                .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        pursuit_store::secret::constant_time_eq(&self.sign(purpose, data), signature)
     }
 
     /// `plain` sealed for the thing named `bound_to` (e.g. `ai_provider:<id>`).

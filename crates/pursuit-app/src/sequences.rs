@@ -22,16 +22,7 @@ pub const LENGTHS: [(&str, usize, usize); 3] = [
     ("medium", 400, 900),
     ("long", 800, 1400),
 ];
-/// What a subject or body may name in braces; `{pitch}` (the pitch, several lines) only in
-/// a body.
-pub const PLACEHOLDERS: [&str; 6] = [
-    "first_name",
-    "full_name",
-    "company",
-    "role",
-    "my_name",
-    "pitch",
-];
+use pursuit_text::placeholders::NAMES as PLACEHOLDERS;
 pub const MAX_STEPS: usize = 8;
 pub const MAX_OFFSET_DAYS: i64 = 90;
 pub const MAX_TEMPLATES: i64 = 100;
@@ -268,23 +259,6 @@ pub async fn write(
     })
 }
 
-/// The placeholders `text` names that are not known (or `{pitch}` in a subject).
-fn unknown_placeholders(text: &str, in_subject: bool) -> Vec<String> {
-    let mut unknown = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        let name = &after[..close];
-        let known = PLACEHOLDERS.contains(&name) && !(in_subject && name == "pitch");
-        if !known && !unknown.contains(&format!("{{{name}}}")) {
-            unknown.push(format!("{{{name}}}"));
-        }
-        rest = &after[close + 1..];
-    }
-    unknown
-}
-
 /// `step` with `input` laid over it, checked; problems named under `at` (`steps/2`).
 fn apply(mut step: Step, input: &StepInput, at: &str, invalid: &mut Vec<Invalid>) -> Step {
     let field = |name: &str| format!("{at}/{name}");
@@ -320,7 +294,7 @@ fn apply(mut step: Step, input: &StepInput, at: &str, invalid: &mut Vec<Invalid>
         ("subject", &step.subject, true),
         ("body", &step.body, false),
     ] {
-        let unknown = unknown_placeholders(text, in_subject);
+        let unknown = pursuit_text::placeholders::unknown(text, in_subject);
         if !unknown.is_empty() {
             invalid.push(Invalid::new(
                 &field(name),
@@ -758,15 +732,6 @@ mod tests {
         assert!(invalid.is_empty(), "{invalid:?}");
         let labels: Vec<&str> = steps.iter().map(|s| s.label.as_str()).collect();
         assert_eq!(labels, ["Intro", "Nudge", "Value", "Final"]);
-    }
-
-    #[test]
-    fn placeholders_are_known_or_named() {
-        assert!(unknown_placeholders("Hi {first_name}, {pitch}", false).is_empty());
-        assert_eq!(
-            unknown_placeholders("{pitch} for {Company} {x", true),
-            ["{pitch}", "{Company}"]
-        );
     }
 
     #[test]

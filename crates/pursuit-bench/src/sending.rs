@@ -164,6 +164,7 @@ async fn template(
 async fn mailbox(
     w: &World,
     address: &str,
+    port: u16,
     cap: i64,
     gap: i64,
     jitter: i64,
@@ -179,7 +180,7 @@ async fn mailbox(
             from_name: Some("Bench Sender".to_owned()),
             from_address: Some(address.to_owned()),
             smtp_host: Some("127.0.0.1".to_owned()),
-            smtp_port: Some(2525),
+            smtp_port: Some(i64::from(port)),
             smtp_security: Some("none".to_owned()),
             daily_cap: Some(cap),
             min_gap_seconds: Some(gap),
@@ -256,7 +257,7 @@ pub async fn launch(
     let now = Timestamp::now();
     let people = people(&w, targets, "l", now).await?;
     let template = template(&w, &[0, 3, 7, 14], now).await?;
-    let mailbox = mailbox(&w, "bench@example.org", 40, 180, 120, 10, 5, now).await?;
+    let mailbox = mailbox(&w, "bench@example.org", 2525, 40, 180, 120, 10, 5, now).await?;
     let mut times = Vec::new();
     for _ in 0..rounds {
         let id = campaign(&w, template, mailbox, &people, now).await?;
@@ -371,8 +372,12 @@ pub async fn simulate(
     let mut mailbox_ids = Vec::new();
     let mut limits: HashMap<String, (i64, i64, i64, i64, i64)> = HashMap::new();
     for (address, cap, gap, jitter, ramp_start, ramp_step) in boxes {
-        mailbox_ids
-            .push(mailbox(&w, address, cap, gap, jitter, ramp_start, ramp_step, start).await?);
+        mailbox_ids.push(
+            mailbox(
+                &w, address, 2525, cap, gap, jitter, ramp_start, ramp_step, start,
+            )
+            .await?,
+        );
         limits.insert(
             address.to_owned(),
             (cap, gap, jitter, ramp_start, ramp_step),
@@ -679,38 +684,8 @@ pub async fn chaos(
     let template = template(&w, &[0], start).await?;
     let per_box = everyone.len().div_ceil(4);
     for (i, chunk) in everyone.chunks(per_box).enumerate() {
-        let mailbox = mailbox(
-            &w,
-            &format!("box{i}@example.org"),
-            500,
-            60,
-            0,
-            500,
-            0,
-            start,
-        )
-        .await?;
-        pursuit_store::outreach::update_mailbox(
-            &w.db,
-            w.user,
-            mailbox,
-            &pursuit_store::outreach::MailboxSettings {
-                from_name: "Chaos Sender".to_owned(),
-                from_address: format!("box{i}@example.org"),
-                smtp_host: "127.0.0.1".to_owned(),
-                smtp_port: i64::from(port),
-                smtp_security: "none".to_owned(),
-                smtp_username: None,
-                smtp_password: None,
-                daily_cap: 500,
-                min_gap_seconds: 60,
-                jitter_seconds: 0,
-                ramp_start: 500,
-                ramp_step: 0,
-            },
-            start,
-        )
-        .await?;
+        let address = format!("box{i}@example.org");
+        let mailbox = mailbox(&w, &address, port, 500, 60, 0, 500, 0, start).await?;
         let id = campaign(&w, template, mailbox, chunk, start).await?;
         campaigns::launch(&w.db, w.user, id, start)
             .await

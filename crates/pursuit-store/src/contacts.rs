@@ -74,25 +74,18 @@ pub async fn insert(
     f: &ContactFields,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.execute(bind_fields(
         query(
-            "INSERT INTO contacts (id, user_id, company_id, full_name, role_title, email, email_key, \
+            "INSERT INTO contacts (user_id, id, company_id, full_name, role_title, email, email_key, \
              linkedin_url, phone, time_zone, notes, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-        )
-        .bind(id)
-        .bind(user_id)
-        .bind(company)
-        .bind(f.full_name.as_str())
-        .bind(f.role_title.as_deref())
-        .bind(f.email.as_deref())
-        .bind(f.email.as_deref().map(email_key))
-        .bind(f.linkedin_url.as_deref())
-        .bind(f.phone.as_deref())
-        .bind(f.time_zone.as_deref())
-        .bind(f.notes.as_deref())
-        .bind(now),
-    )
+        ),
+        user_id,
+        id,
+        company,
+        f,
+        now,
+    ))
     .await?;
     Ok(())
 }
@@ -107,27 +100,44 @@ pub async fn update(
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let done = conn
-        .execute(
+        .execute(bind_fields(
             query(
                 "UPDATE contacts SET company_id = $3, full_name = $4, role_title = $5, email = $6, \
                  email_key = $7, linkedin_url = $8, phone = $9, time_zone = $10, notes = $11, updated_at = $12 \
                  WHERE user_id = $1 AND id = $2",
-            )
-            .bind(user_id)
-            .bind(id)
-            .bind(company)
-            .bind(f.full_name.as_str())
-            .bind(f.role_title.as_deref())
-            .bind(f.email.as_deref())
-            .bind(f.email.as_deref().map(email_key))
-            .bind(f.linkedin_url.as_deref())
-            .bind(f.phone.as_deref())
-            .bind(f.time_zone.as_deref())
-            .bind(f.notes.as_deref())
-            .bind(now),
-        )
+            ),
+            user_id,
+            id,
+            company,
+            f,
+            now,
+        ))
         .await?;
     Ok(done > 0)
+}
+
+/// Binds `$1` the owner, `$2` the contact, `$3` its company, `$4…$11` its fields and `$12`
+/// now.
+fn bind_fields(
+    q: Query,
+    user_id: UserId,
+    id: ContactId,
+    company: Option<CompanyId>,
+    f: &ContactFields,
+    now: Timestamp,
+) -> Query {
+    q.bind(user_id)
+        .bind(id)
+        .bind(company)
+        .bind(f.full_name.as_str())
+        .bind(f.role_title.as_deref())
+        .bind(f.email.as_deref())
+        .bind(f.email.as_deref().map(email_key))
+        .bind(f.linkedin_url.as_deref())
+        .bind(f.phone.as_deref())
+        .bind(f.time_zone.as_deref())
+        .bind(f.notes.as_deref())
+        .bind(now)
 }
 
 pub async fn get(

@@ -14,10 +14,8 @@ use crate::error::StoreError;
 use crate::query;
 use crate::sql::{Query, Row};
 
-/// The key an address is compared by.
-pub fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
-}
+/// The key an address is compared by (a contact's, lowercased).
+pub use crate::contacts::email_key;
 
 // ---------------------------------------------------------------------------------------
 // Mailboxes
@@ -994,23 +992,30 @@ pub async fn cancel_planned(
     .await
 }
 
-/// The targets of the user's that still have planned emails to this address.
+/// The targets of the user's that still have planned emails to this address, each with its
+/// campaign.
 pub async fn targets_writing_to(
     mut conn: impl Conn,
     user_id: UserId,
     to_key: &str,
-) -> Result<Vec<CampaignTargetId>, StoreError> {
+) -> Result<Vec<(CampaignTargetId, CampaignId)>, StoreError> {
     let rows = conn
         .fetch_all(
             query(
-                "SELECT DISTINCT target_id FROM outreach WHERE user_id = $1 AND to_key = $2 AND status = 'planned'",
+                "SELECT DISTINCT target_id, campaign_id FROM outreach \
+                 WHERE user_id = $1 AND to_key = $2 AND status = 'planned'",
             )
             .bind(user_id)
             .bind(to_key),
         )
         .await?;
     rows.iter()
-        .map(|r| Ok(CampaignTargetId(r.get("target_id")?)))
+        .map(|r| {
+            Ok((
+                CampaignTargetId(r.get("target_id")?),
+                CampaignId(r.get("campaign_id")?),
+            ))
+        })
         .collect()
 }
 
@@ -1106,6 +1111,17 @@ pub async fn suppress(
         )
         .await?;
     Ok(done > 0)
+}
+
+/// Every address key on the user's suppression list (a launch checks all its people).
+pub async fn suppressed_keys(
+    mut conn: impl Conn,
+    user_id: UserId,
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let rows = conn
+        .fetch_all(query("SELECT email_key FROM suppressions WHERE user_id = $1").bind(user_id))
+        .await?;
+    rows.iter().map(|r| r.get("email_key")).collect()
 }
 
 pub async fn is_suppressed(

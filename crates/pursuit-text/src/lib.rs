@@ -11,6 +11,7 @@ pub mod matching;
 pub mod occupations;
 pub mod optimize;
 pub mod pitch;
+pub mod placeholders;
 pub mod posting;
 pub mod research;
 pub mod resume;

@@ -717,10 +717,7 @@ async fn campaign_sequence(
             .ok(),
         None => None,
     };
-    let emails =
-        pursuit_store::outreach::campaign_outreach(&state.db, current.id(), CampaignId(id))
-            .await
-            .map_err(pursuit_app::AppError::from)?;
+    let emails = campaigns::emails(&state.db, current.id(), CampaignId(id)).await?;
     Ok(Json(CampaignSequence {
         template_id: template.as_ref().map(|t| t.row.id.0),
         name: template.as_ref().map(|t| t.row.name.clone()),
@@ -775,10 +772,7 @@ async fn campaign_summary(
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Json<CampaignSummary>, ApiError> {
     let c = campaigns::get(&state.db, current.id(), CampaignId(id)).await?;
-    let emails =
-        pursuit_store::outreach::campaign_outreach(&state.db, current.id(), CampaignId(id))
-            .await
-            .map_err(pursuit_app::AppError::from)?;
+    let emails = campaigns::emails(&state.db, current.id(), CampaignId(id)).await?;
     Ok(Json(CampaignSummary {
         id: c.row.id.0,
         name: c.row.name.clone(),
@@ -988,11 +982,7 @@ async fn campaign_outreach(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Json<OutreachList>, ApiError> {
-    campaigns::get(&state.db, current.id(), CampaignId(id)).await?;
-    let emails =
-        pursuit_store::outreach::campaign_outreach(&state.db, current.id(), CampaignId(id))
-            .await
-            .map_err(pursuit_app::AppError::from)?;
+    let emails = campaigns::emails(&state.db, current.id(), CampaignId(id)).await?;
     Ok(Json(OutreachList {
         items: emails.into_iter().map(outreach_response).collect(),
     }))
@@ -1074,9 +1064,7 @@ async fn list_suppressions(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> Result<Json<SuppressionList>, ApiError> {
-    let rows = pursuit_store::outreach::suppressions(&state.db, current.id(), 5_000)
-        .await
-        .map_err(pursuit_app::AppError::from)?;
+    let rows = outreach::suppressions(&state.db, current.id(), 5_000).await?;
     Ok(Json(SuppressionList {
         items: rows
             .into_iter()

@@ -25,7 +25,7 @@ use pursuit_app::outreach::{self, Settle};
 use pursuit_app::{AppError, Invalid};
 use pursuit_domain::ids::{
     ApplicationId, CampaignId, CampaignTargetId, ContactId, MailboxId, OutreachId,
-    SequenceTemplateId,
+    SequenceTemplateId, UserId,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -329,28 +329,15 @@ async fn show_campaigns(
             view
         })
         .collect();
-    let suppressed: Vec<Value> = pursuit_store::outreach::suppressions(&state.db, me, 200)
-        .await
-        .map_err(AppError::from)?
+    let suppressed: Vec<Value> = outreach::suppressions(&state.db, me, 200)
+        .await?
         .into_iter()
         .map(|(email, reason, at)| {
             json!({"email": email, "reason": reason,
                 "when": at.to_zoned(zone.clone()).strftime("%-d %b %Y").to_string()})
         })
         .collect();
-    let templates = pursuit_store::sequences::list_templates(&state.db, me, 100)
-        .await
-        .map_err(AppError::from)?;
-    let templates: Vec<Value> = templates
-        .into_iter()
-        .map(|t| json!({"id": t.id.0.to_string(), "name": t.name}))
-        .collect();
-    let boxes: Vec<Value> = pursuit_store::outreach::list_mailboxes(&state.db, me)
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .map(|m| json!({"id": m.id.0.to_string(), "address": m.settings.from_address}))
-        .collect();
+    let (templates, boxes) = choices(state, me).await?;
     let tags = pursuit_app::preferences::get(&state.db, me).await?.tags;
     Ok(render(
         "campaigns.html",
@@ -370,6 +357,23 @@ async fn show_campaigns(
             notice => notice,
         },
     ))
+}
+
+/// The sequences and mailboxes a campaign form chooses from.
+async fn choices(state: &AppState, me: UserId) -> Result<(Vec<Value>, Vec<Value>), ApiError> {
+    let templates = pursuit_store::sequences::list_templates(&state.db, me, 100)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|t| json!({"id": t.id.0.to_string(), "name": t.name}))
+        .collect();
+    let boxes = pursuit_store::outreach::list_mailboxes(&state.db, me)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|m| json!({"id": m.id.0.to_string(), "address": m.settings.from_address, "status": m.status}))
+        .collect();
+    Ok((templates, boxes))
 }
 
 async fn campaign_list(
@@ -467,9 +471,8 @@ async fn show_campaign(
     let emails: Vec<Value> = if draft {
         Vec::new()
     } else {
-        pursuit_store::outreach::campaign_outreach(&state.db, me, id)
-            .await
-            .map_err(AppError::from)?
+        campaigns::emails(&state.db, me, id)
+            .await?
             .into_iter()
             .map(|o| {
                 let theirs =
@@ -507,18 +510,7 @@ async fn show_campaign(
                 "label": if company.is_empty() { p.row.fields.full_name.clone() } else { format!("{} ({company})", p.row.fields.full_name) }})
         })
         .collect();
-    let templates: Vec<Value> = pursuit_store::sequences::list_templates(&state.db, me, 100)
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .map(|t| json!({"id": t.id.0.to_string(), "name": t.name}))
-        .collect();
-    let boxes: Vec<Value> = pursuit_store::outreach::list_mailboxes(&state.db, me)
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .map(|m| json!({"id": m.id.0.to_string(), "address": m.settings.from_address, "status": m.status}))
-        .collect();
+    let (templates, boxes) = choices(state, me).await?;
     let roles = campaign.roles();
     let view =
         serde_json::to_value(crate::outreach::campaign_response(campaign)).unwrap_or_default();
