@@ -32,6 +32,9 @@ pub struct CampaignInput {
     pub mailbox_id: Option<Option<MailboxId>>,
     pub pitch_tone: Option<String>,
     pub pitch_length: Option<String>,
+    /// Send its emails' links through the signed click redirect (off by default; may be
+    /// turned on or off at any time and holds for the emails sent after).
+    pub track_clicks: Option<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -41,6 +44,8 @@ pub struct Campaign {
     pub targets: Vec<TargetRow>,
     /// How many of its emails are in each status.
     pub counts: Vec<(String, i64)>,
+    /// How many of its emails had a link clicked (tracked campaigns only).
+    pub clicked: i64,
 }
 
 impl Campaign {
@@ -182,6 +187,7 @@ pub async fn create(
         mailbox_id,
         pitch_tone,
         pitch_length,
+        track_clicks: input.track_clicks.unwrap_or(false),
         status: "draft".to_owned(),
         launched_at: None,
         finished_at: None,
@@ -204,11 +210,13 @@ pub async fn get(db: &Db, user: UserId, id: CampaignId) -> Result<Campaign, AppE
     };
     let targets = store::targets(db, user, id).await?;
     let counts = store::status_counts(db, user, id).await?;
+    let clicked = store::count_with_event(db, user, id, "clicked").await?;
     Ok(Campaign {
         row,
         template_name,
         targets,
         counts,
+        clicked,
     })
 }
 
@@ -228,7 +236,8 @@ pub async fn emails(db: &Db, user: UserId, id: CampaignId) -> Result<Vec<Outreac
     Ok(store::campaign_outreach(db, user, id).await?)
 }
 
-/// Renames a campaign or changes its template or mailbox (the last two only while a draft).
+/// Renames a campaign, turns its click tracking on or off, or changes its template or
+/// mailbox (the last two only while a draft).
 pub async fn update(
     db: &Db,
     user: UserId,
@@ -241,6 +250,9 @@ pub async fn update(
     let mut row = current.row.clone();
     if let Some(name) = &input.name {
         row.name = check_name(name, &mut invalid);
+    }
+    if let Some(track) = input.track_clicks {
+        row.track_clicks = track;
     }
     if input.template_id.is_some() || input.mailbox_id.is_some() {
         if row.status != "draft" {
@@ -642,6 +654,7 @@ pub async fn launch(
             error: None,
             created_at: now,
             updated_at: now,
+            clicked_at: None,
         });
     }
     store::insert_outreach_many(&mut tx, &rows).await?;

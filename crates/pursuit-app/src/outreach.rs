@@ -21,6 +21,13 @@
 //! thread (`References`). Every email carries `List-Unsubscribe` (https and mailto),
 //! `List-Unsubscribe-Post` (RFC 8058) and a visible opt-out line with the sender's name and
 //! address; there are no tracking pixels.
+//!
+//! # Click tracking (off unless the user turns it on for a campaign)
+//! Each web link of a tracked campaign's email goes through `/c/<token>`, whose token
+//! carries the email, the link's place and the address itself, signed with the instance's
+//! key: the redirect needs no lookup to work (a deleted campaign's links still lead where
+//! they said), cannot be pointed anywhere else, and records only the first click per link
+//! (no IP address, no user agent).
 
 use jiff::{SignedDuration, Timestamp};
 use pursuit_domain::ids::{CampaignId, CampaignTargetId, MailboxId, OutreachId, UserId};
@@ -91,6 +98,99 @@ pub struct Report {
     pub paused: Vec<MailboxId>,
 }
 
+/// The token of one link of an email: the email, the link's place in it and its address,
+/// with a signature of the three.
+pub fn click_token(secrets: &SecretBox, outreach: OutreachId, index: usize, url: &str) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(url);
+    let data = format!("{}.{index}.{encoded}", outreach.0.simple());
+    let signature = secrets.sign("click", &data);
+    format!("{data}.{signature}")
+}
+
+/// A click link's email, the link's place and its address, when the token is signed.
+fn read_click_token(secrets: &SecretBox, token: &str) -> Option<(OutreachId, usize, String)> {
+    use base64::Engine;
+    let (data, signature) = token.trim().rsplit_once('.')?;
+    if !secrets.verify("click", data, signature) {
+        return None;
+    }
+    let mut parts = data.splitn(3, '.');
+    let id = uuid::Uuid::try_parse(parts.next()?).ok()?;
+    let index = parts.next()?.parse().ok()?;
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(parts.next()?)
+        .ok()?;
+    let url = String::from_utf8(url).ok()?;
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then_some((
+        OutreachId(id),
+        index,
+        url,
+    ))
+}
+
+/// `body` with each web link replaced by its signed click link.
+fn track_links(secrets: &SecretBox, base_url: &str, outreach: OutreachId, body: &str) -> String {
+    let mut out = String::with_capacity(body.len() * 2);
+    let mut last = 0;
+    for (index, range) in pursuit_text::links::find(body).into_iter().enumerate() {
+        out.push_str(&body[last..range.start]);
+        let token = click_token(secrets, outreach, index, &body[range.clone()]);
+        out.push_str(&format!("{base_url}/c/{token}"));
+        last = range.end;
+    }
+    out.push_str(&body[last..]);
+    out
+}
+
+/// Where a click link leads, after noting the first click on it (a `HEAD` or a link
+/// scanner's look is not asked to count: `count` is false). An unsigned token is not
+/// found; a click on a deleted email's link still leads on.
+pub async fn click(
+    db: &Db,
+    secrets: &SecretBox,
+    token: &str,
+    count: bool,
+    now: Timestamp,
+) -> Result<String, AppError> {
+    let (outreach, index, url) = read_click_token(secrets, token).ok_or(AppError::NotFound)?;
+    if count {
+        // The recipient is sent on even when the click cannot be noted.
+        if let Err(e) = note_click(db, outreach, index, &url, now).await {
+            tracing::warn!(error = %e, "a click could not be noted");
+        }
+    }
+    Ok(url)
+}
+
+async fn note_click(
+    db: &Db,
+    outreach: OutreachId,
+    index: usize,
+    url: &str,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let Some(user_id) = store::outreach_owner(db, outreach).await? else {
+        return Ok(());
+    };
+    store::insert_event(
+        db,
+        &store::EmailEvent {
+            id: pursuit_domain::ids::EmailEventId::new(),
+            user_id,
+            outreach_id: Some(outreach),
+            kind: "clicked".to_owned(),
+            source: "redirect".to_owned(),
+            detail: Some(url.to_owned()),
+            dedup_key: format!("click:{}:{index}", outreach.0.simple()),
+            occurred_at: now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// The token of a target's unsubscribe link: its id and a signature of it.
 pub fn unsubscribe_token(secrets: &SecretBox, target: CampaignTargetId) -> String {
     let id = target.0.simple().to_string();
@@ -106,22 +206,26 @@ fn read_token(secrets: &SecretBox, token: &str) -> Option<CampaignTargetId> {
     uuid::Uuid::try_parse(id).ok().map(CampaignTargetId)
 }
 
-/// The message an email becomes: its text with the opt-out line, the thread of the steps
-/// before it, and the unsubscribe headers.
+/// The message an email becomes: its text (its links tracked when `track_clicks`) with the
+/// opt-out line, the thread of the steps before it, and the unsubscribe headers.
 pub fn compose(
     secrets: &SecretBox,
     base_url: &str,
     row: &OutreachRow,
     mailbox: &MailboxRow,
     earlier: &[OutreachRow],
+    track_clicks: bool,
 ) -> Outgoing {
     let url = format!("{base_url}/u/{}", unsubscribe_token(secrets, row.target_id));
     let from = &mailbox.settings;
+    let body = if track_clicks {
+        track_links(secrets, base_url, row.id, row.body.trim_end())
+    } else {
+        row.body.trim_end().to_owned()
+    };
     let text = format!(
-        "{}\n\n--\n{} <{}>\nIf you would rather not hear from me again, open {url} or reply \"unsubscribe\" and I will not write again.\n",
-        row.body.trim_end(),
-        from.from_name,
-        from.from_address,
+        "{body}\n\n--\n{} <{}>\nIf you would rather not hear from me again, open {url} or reply \"unsubscribe\" and I will not write again.\n",
+        from.from_name, from.from_address,
     );
     let references: Vec<String> = earlier.iter().map(|e| e.message_id.clone()).collect();
     Outgoing {
@@ -293,7 +397,17 @@ impl<T: Transport> Sender<'_, T> {
             .into_iter()
             .filter(|e| e.step_position < row.step_position && e.status == "sent")
             .collect();
-        let outgoing = compose(self.secrets, self.base_url, row, mailbox, &earlier);
+        let track_clicks = store::get_campaign(db, row.user_id, row.campaign_id)
+            .await?
+            .is_some_and(|c| c.track_clicks);
+        let outgoing = compose(
+            self.secrets,
+            self.base_url,
+            row,
+            mailbox,
+            &earlier,
+            track_clicks,
+        );
         let message = match pursuit_mail::outreach::build(&outgoing) {
             Ok(message) => message,
             Err(e) => {

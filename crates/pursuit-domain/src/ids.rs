@@ -92,4 +92,6 @@ id_type! {
     CampaignTargetId,
     /// One outreach email.
     OutreachId,
+    /// Something that happened to an email after it left (a click, a reply, a bounce).
+    EmailEventId,
 }

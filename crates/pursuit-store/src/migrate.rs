@@ -81,6 +81,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(32, "0032_sequences"),
     migration!(33, "0033_offers"),
     migration!(34, "0034_outreach"),
+    migration!(35, "0035_email_events"),
 ];
 
 /// The schema version this build writes.

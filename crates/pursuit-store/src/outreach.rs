@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pursuit_domain::ids::{
-    ApplicationId, CampaignId, CampaignTargetId, ContactId, MailboxId, OutreachId,
+    ApplicationId, CampaignId, CampaignTargetId, ContactId, EmailEventId, MailboxId, OutreachId,
     SequenceTemplateId, UserId,
 };
 
@@ -368,6 +368,8 @@ pub struct CampaignRow {
     pub mailbox_id: Option<MailboxId>,
     pub pitch_tone: String,
     pub pitch_length: String,
+    /// Whether its emails' links go through the signed click redirect.
+    pub track_clicks: bool,
     /// `draft`, `running`, `finished` or `stopped`.
     pub status: String,
     pub launched_at: Option<Timestamp>,
@@ -376,7 +378,7 @@ pub struct CampaignRow {
     pub updated_at: Timestamp,
 }
 
-const CAMPAIGN_COLUMNS: &str = "id, name, template_id, mailbox_id, pitch_tone, pitch_length, status, \
+const CAMPAIGN_COLUMNS: &str = "id, name, template_id, mailbox_id, pitch_tone, pitch_length, track_clicks, status, \
      launched_at, finished_at, created_at, updated_at";
 
 fn campaign_from_row(row: &Row) -> Result<CampaignRow, StoreError> {
@@ -389,6 +391,7 @@ fn campaign_from_row(row: &Row) -> Result<CampaignRow, StoreError> {
         mailbox_id: row.get::<Option<uuid::Uuid>>("mailbox_id")?.map(MailboxId),
         pitch_tone: row.get("pitch_tone")?,
         pitch_length: row.get("pitch_length")?,
+        track_clicks: row.get("track_clicks")?,
         status: row.get("status")?,
         launched_at: row.get("launched_at")?,
         finished_at: row.get("finished_at")?,
@@ -405,7 +408,7 @@ pub async fn insert_campaign(
     conn.execute(
         query(
             "INSERT INTO campaigns (id, user_id, name, template_id, mailbox_id, pitch_tone, pitch_length, \
-             status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8)",
+             track_clicks, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $9)",
         )
         .bind(c.id)
         .bind(user_id)
@@ -414,13 +417,14 @@ pub async fn insert_campaign(
         .bind(c.mailbox_id)
         .bind(c.pitch_tone.as_str())
         .bind(c.pitch_length.as_str())
+        .bind(c.track_clicks)
         .bind(c.created_at),
     )
     .await?;
     Ok(())
 }
 
-/// Changes a campaign's name, template and mailbox.
+/// Changes a campaign's name, template, mailbox and click tracking.
 pub async fn update_campaign(
     mut conn: impl Conn,
     user_id: UserId,
@@ -430,14 +434,15 @@ pub async fn update_campaign(
     let done = conn
         .execute(
             query(
-                "UPDATE campaigns SET name = $3, template_id = $4, mailbox_id = $5, updated_at = $6 \
-                 WHERE user_id = $1 AND id = $2",
+                "UPDATE campaigns SET name = $3, template_id = $4, mailbox_id = $5, track_clicks = $6, \
+                 updated_at = $7 WHERE user_id = $1 AND id = $2",
             )
             .bind(user_id)
             .bind(c.id)
             .bind(c.name.as_str())
             .bind(c.template_id)
             .bind(c.mailbox_id)
+            .bind(c.track_clicks)
             .bind(now),
         )
         .await?;
@@ -711,11 +716,15 @@ pub struct OutreachRow {
     pub error: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// When a link of it was first clicked (tracked campaigns only; read, never written).
+    pub clicked_at: Option<Timestamp>,
 }
 
+/// The columns of an [`OutreachRow`], for a query that names the table `o`.
 const OUTREACH_COLUMNS: &str = "id, user_id, campaign_id, target_id, mailbox_id, step_position, step_label, \
      to_name, to_address, time_zone, subject, body, planned_at, status, message_id, attempts, sent_at, \
-     provider_message_id, error, created_at, updated_at";
+     provider_message_id, error, created_at, updated_at, \
+     (SELECT MIN(e.occurred_at) FROM email_events e WHERE e.outreach_id = o.id AND e.kind = 'clicked') AS clicked_at";
 
 fn outreach_from_row(row: &Row) -> Result<OutreachRow, StoreError> {
     Ok(OutreachRow {
@@ -740,6 +749,7 @@ fn outreach_from_row(row: &Row) -> Result<OutreachRow, StoreError> {
         error: row.get("error")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
+        clicked_at: row.get("clicked_at")?,
     })
 }
 
@@ -810,6 +820,17 @@ pub async fn activate_targets(
     .await
 }
 
+/// Whose an email is (for a signed link that names only the email).
+pub async fn outreach_owner(
+    mut conn: impl Conn,
+    id: OutreachId,
+) -> Result<Option<UserId>, StoreError> {
+    conn.fetch_optional(query("SELECT user_id FROM outreach WHERE id = $1").bind(id))
+        .await?
+        .map(|r| Ok(UserId(r.get("user_id")?)))
+        .transpose()
+}
+
 pub async fn get_outreach(
     mut conn: impl Conn,
     user_id: UserId,
@@ -817,7 +838,7 @@ pub async fn get_outreach(
 ) -> Result<Option<OutreachRow>, StoreError> {
     conn.fetch_optional(
         Query::dynamic(format!(
-            "SELECT {OUTREACH_COLUMNS} FROM outreach WHERE user_id = $1 AND id = $2"
+            "SELECT {OUTREACH_COLUMNS} FROM outreach o WHERE o.user_id = $1 AND o.id = $2"
         ))
         .bind(user_id)
         .bind(id),
@@ -837,7 +858,7 @@ pub async fn campaign_outreach(
     let rows = conn
         .fetch_all(
             Query::dynamic(format!(
-                "SELECT {OUTREACH_COLUMNS} FROM outreach WHERE user_id = $1 AND campaign_id = $2 \
+                "SELECT {OUTREACH_COLUMNS} FROM outreach o WHERE o.user_id = $1 AND o.campaign_id = $2 \
                  ORDER BY planned_at, step_position, id LIMIT 20000"
             ))
             .bind(user_id)
@@ -855,7 +876,7 @@ pub async fn target_outreach(
     let rows = conn
         .fetch_all(
             Query::dynamic(format!(
-                "SELECT {OUTREACH_COLUMNS} FROM outreach WHERE target_id = $1 ORDER BY step_position"
+                "SELECT {OUTREACH_COLUMNS} FROM outreach o WHERE o.target_id = $1 ORDER BY o.step_position"
             ))
             .bind(target),
         )
@@ -1029,7 +1050,7 @@ pub async fn rescue_sending(
     let rows = conn
         .fetch_all(
             Query::dynamic(format!(
-                "SELECT {OUTREACH_COLUMNS} FROM outreach WHERE status = 'sending' AND updated_at < $1 LIMIT 500"
+                "SELECT {OUTREACH_COLUMNS} FROM outreach o WHERE o.status = 'sending' AND o.updated_at < $1 LIMIT 500"
             ))
             .bind(before),
         )
@@ -1173,4 +1194,65 @@ pub async fn unsuppress(
         )
         .await?;
     Ok(done > 0)
+}
+
+/// Something that happened to an email after it left (a click; issue 25 adds more kinds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailEvent {
+    pub id: EmailEventId,
+    pub user_id: UserId,
+    pub outreach_id: Option<OutreachId>,
+    /// `delivered`, `clicked`, `replied`, `bounced` or `spam_complaint`.
+    pub kind: String,
+    /// Where it was learnt: `redirect` (our click link), a provider's name, `imap`.
+    pub source: String,
+    /// What it concerns (a clicked link's address, a bounce's reason).
+    pub detail: Option<String>,
+    /// The same event told twice has the same key and is kept once.
+    pub dedup_key: String,
+    pub occurred_at: Timestamp,
+}
+
+/// Keeps an event unless one with its key is already kept; true when it is new.
+pub async fn insert_event(mut conn: impl Conn, e: &EmailEvent) -> Result<bool, StoreError> {
+    let done = conn
+        .execute(
+            query(
+                "INSERT INTO email_events (id, user_id, outreach_id, kind, source, detail, dedup_key, \
+                 occurred_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+                 ON CONFLICT (user_id, dedup_key) DO NOTHING",
+            )
+            .bind(e.id)
+            .bind(e.user_id)
+            .bind(e.outreach_id)
+            .bind(e.kind.as_str())
+            .bind(e.source.as_str())
+            .bind(e.detail.as_deref())
+            .bind(e.dedup_key.as_str())
+            .bind(e.occurred_at),
+        )
+        .await?;
+    Ok(done > 0)
+}
+
+/// How many of a campaign's emails had an event of `kind`.
+pub async fn count_with_event(
+    mut conn: impl Conn,
+    user_id: UserId,
+    campaign: CampaignId,
+    kind: &str,
+) -> Result<i64, StoreError> {
+    let row = conn
+        .fetch_one(
+            query(
+                "SELECT COUNT(DISTINCT e.outreach_id) AS n FROM email_events e \
+                 JOIN outreach o ON o.id = e.outreach_id \
+                 WHERE o.user_id = $1 AND o.campaign_id = $2 AND e.kind = $3",
+            )
+            .bind(user_id)
+            .bind(campaign)
+            .bind(kind),
+        )
+        .await?;
+    row.get("n")
 }

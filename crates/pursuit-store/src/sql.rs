@@ -72,7 +72,8 @@ id_values!(
     MailboxId,
     CampaignId,
     CampaignTargetId,
-    OutreachId
+    OutreachId,
+    EmailEventId
 );
 
 macro_rules! value_from {

@@ -7,6 +7,7 @@ pub mod embed;
 pub mod html;
 pub mod lang;
 pub mod letter;
+pub mod links;
 pub mod matching;
 pub mod occupations;
 pub mod optimize;

@@ -381,11 +381,15 @@ pub struct CampaignResponse {
     mailbox_id: Option<uuid::Uuid>,
     pitch_tone: String,
     pitch_length: String,
+    /// Whether its emails' links go through the signed click redirect.
+    track_clicks: bool,
     /// `draft`, `running`, `finished` or `stopped`.
     status: String,
     targets: Vec<CampaignTargetResponse>,
     /// Its emails by status (`planned`, `sent`, `unknown`, …).
     emails: std::collections::BTreeMap<String, i64>,
+    /// Emails with a clicked link (tracked campaigns only).
+    clicked_emails: i64,
     #[schema(value_type = Option<String>, format = DateTime)]
     launched_at: Option<Timestamp>,
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -403,6 +407,7 @@ pub(crate) fn campaign_response(c: Campaign) -> CampaignResponse {
         mailbox_id: c.row.mailbox_id.map(|m| m.0),
         pitch_tone: c.row.pitch_tone,
         pitch_length: c.row.pitch_length,
+        track_clicks: c.row.track_clicks,
         status: c.row.status,
         targets: c
             .targets
@@ -422,6 +427,7 @@ pub(crate) fn campaign_response(c: Campaign) -> CampaignResponse {
             })
             .collect(),
         emails: c.counts.into_iter().collect(),
+        clicked_emails: c.clicked,
         launched_at: c.row.launched_at,
         finished_at: c.row.finished_at,
         created_at: c.row.created_at,
@@ -451,6 +457,9 @@ pub struct CampaignBody {
     pitch_tone: Option<String>,
     /// `short` (default), `medium` or `long` (new campaigns).
     pitch_length: Option<String>,
+    /// Send the links of its emails through a signed redirect that notes the first click
+    /// on each (no IP address kept). Default off; holds for emails sent after the change.
+    track_clicks: Option<bool>,
 }
 
 impl CampaignBody {
@@ -461,6 +470,7 @@ impl CampaignBody {
             mailbox_id: self.mailbox_id.map(|m| m.map(MailboxId)),
             pitch_tone: self.pitch_tone,
             pitch_length: self.pitch_length,
+            track_clicks: self.track_clicks,
         }
     }
 }
@@ -664,6 +674,9 @@ pub struct OutreachResponse {
     /// The server's answer when it accepted the email.
     provider_message_id: Option<String>,
     error: Option<String>,
+    /// When a link of it was first clicked (tracked campaigns only).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    clicked_at: Option<Timestamp>,
 }
 
 pub(crate) fn outreach_response(o: OutreachRow) -> OutreachResponse {
@@ -685,6 +698,7 @@ pub(crate) fn outreach_response(o: OutreachRow) -> OutreachResponse {
         sent_at: o.sent_at,
         provider_message_id: o.provider_message_id,
         error: o.error,
+        clicked_at: o.clicked_at,
     }
 }
 
@@ -754,6 +768,8 @@ pub struct CampaignSummary {
     sent_emails: i64,
     /// Emails that may have gone: settle them.
     unknown_emails: i64,
+    /// Emails with a clicked link (tracked campaigns only).
+    clicked_emails: i64,
     #[schema(value_type = Option<String>, format = DateTime)]
     next_send_at: Option<Timestamp>,
 }
@@ -784,6 +800,7 @@ async fn campaign_summary(
         scheduled_emails: c.count("planned") + c.count("sending"),
         sent_emails: c.count("sent"),
         unknown_emails: c.count("unknown"),
+        clicked_emails: c.clicked,
         next_send_at: emails
             .iter()
             .filter(|e| e.status == "planned")

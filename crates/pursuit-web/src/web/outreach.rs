@@ -10,6 +10,8 @@
 //! - `/u/{token}`: the one-click unsubscribe page a recipient reaches from an email, with no
 //!   session and no cookie: GET shows a button (a link scanner opening it changes nothing),
 //!   POST (the button, or a mail client's RFC 8058 one-click) suppresses the address.
+//! - `/c/{token}`: a tracked campaign's link (no session): notes the first click and
+//!   redirects to the signed address; a `HEAD` redirects without counting.
 
 use std::collections::BTreeMap;
 
@@ -54,6 +56,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/campaigns/{id}/delete", post(campaign_delete))
         .route("/campaigns/{id}/emails/{email}/settle", post(email_settle))
         .route("/u/{token}", get(unsubscribe_page).post(unsubscribe))
+        .route("/c/{token}", get(click))
 }
 
 #[derive(Deserialize, Default)]
@@ -408,6 +411,7 @@ async fn campaign_start(
         mailbox_id: chosen(&form, "mailbox_id", MailboxId),
         pitch_tone: some(&form, "pitch_tone"),
         pitch_length: some(&form, "pitch_length"),
+        track_clicks: None,
     };
     match campaigns::create(&state.db, user.0.id(), &input, Timestamp::now()).await {
         Ok(made) => Ok(Redirect::to(&format!("/campaigns/{}", made.row.id.0)).into_response()),
@@ -583,6 +587,7 @@ async fn campaign_save(
         mailbox_id: chosen(&form, "mailbox_id", MailboxId),
         pitch_tone: None,
         pitch_length: None,
+        track_clicks: Some(form.get("track_clicks").is_some()),
     };
     let result = campaigns::update(
         &state.db,
@@ -702,6 +707,41 @@ async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<Strin
             done => false,
         },
     )
+}
+
+/// A tracked link: to where it was signed for, after noting the first click on it (only on
+/// `GET`: axum answers a `HEAD` with the same handler). The address is never taken from
+/// anything unsigned, so this is not an open redirect; no IP address is kept.
+async fn click(
+    State(state): State<AppState>,
+    method: axum::http::Method,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let count = method == axum::http::Method::GET;
+    match outreach::click(&state.db, &state.secrets, &token, count, Timestamp::now()).await {
+        Ok(url) => Ok((
+            StatusCode::FOUND,
+            [
+                (axum::http::header::LOCATION, url),
+                (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+                (
+                    axum::http::header::REFERRER_POLICY,
+                    "no-referrer".to_owned(),
+                ),
+            ],
+        )
+            .into_response()),
+        Err(AppError::NotFound) => Ok(render(
+            "unsubscribe.html",
+            StatusCode::NOT_FOUND,
+            context! {
+                version => state.settings.version,
+                link => true,
+                unknown => true,
+            },
+        )),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The button or a mail client's one-click POST (body `List-Unsubscribe=One-Click`): the

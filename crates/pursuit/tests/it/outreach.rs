@@ -520,3 +520,94 @@ both_backends! {
         assert!(refused.text().await.unwrap().contains("not valid"));
     }
 }
+
+/// The text of a received email with quoted-printable soft breaks undone.
+fn unfold_body(received: &str) -> String {
+    received
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+both_backends! {
+    async fn clicks_are_counted_only_when_the_user_turns_tracking_on_through_a_signed_redirect(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "clicks").await.1;
+        let (port, maildir) = test_smtp();
+        let grace = address("grace");
+        let (contact, application) = person(&app, &token, "Grace Hopper", &grace, night_zone()).await;
+        let portfolio = "https://ana.example/work?tab=data&x=1";
+        let steps: Vec<Value> = (0..2).map(|i| json!({
+            "label": format!("Note {}", i + 1), "offset_days": i * 3,
+            "subject": "{role} at {company}",
+            "body": format!("Hi {{first_name}},\n\nMy recent analyses are at {portfolio}. Note {}.\n\nBest regards,\n{{my_name}}", i + 1),
+        })).collect();
+        let template = ok(send(&app, &token, "POST", "/api/v1/sequence-templates", Some(json!({"name": "Linked", "steps": steps}))).await).await;
+        let mailbox = ok(send(&app, &token, "POST", "/api/v1/mailboxes", Some(json!({
+            "from_name": "Ana Lima", "from_address": "ana@example.com", "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"
+        }))).await).await;
+        let campaign = ok(send(&app, &token, "POST", "/api/v1/campaigns", Some(json!({"template_id": template["id"], "mailbox_id": mailbox["id"]}))).await).await;
+        assert_eq!(campaign["track_clicks"], false, "off unless the user turns it on");
+        let id = campaign["id"].as_str().unwrap().to_owned();
+        ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/targets"), Some(json!({"application_id": application, "contact_id": contact}))).await).await;
+        ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/launch"), None).await).await;
+        let turned = ok(send(&app, &token, "PATCH", &format!("/api/v1/campaigns/{id}"), Some(json!({"track_clicks": true}))).await).await;
+        assert_eq!(turned["track_clicks"], true, "a running campaign may turn it on");
+
+        let secrets = secrets(&app);
+        let sender = sender(&app, &secrets, &Smtp);
+        let planned = emails(&app, &token, &id).await;
+        assert_eq!(sender.dispatch(at(&planned[0]["planned_at"]), &mut |_| 0).await.unwrap().sent, 1);
+        let received = unfold_body(&received_by_smtp_with(&maildir, &grace, planned[0]["message_id"].as_str().unwrap(), std::time::Duration::from_secs(5)).await);
+        assert!(!received.contains(portfolio), "the link goes through the redirect: {received}");
+        let prefix = format!("{}/c/", app.address);
+        let link = received.split(&prefix).nth(1).map(|rest| {
+            let token: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+            format!("{prefix}{}", token.trim_end_matches('.'))
+        }).unwrap_or_else(|| panic!("no tracked link in {received}"));
+        assert!(received.contains(&format!("{link}. Note 1.")), "the sentence's full stop stays outside the link: {received}");
+
+        let stranger = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let clicked = |n: i64| {
+            let (app, token, id) = (&app, &token, &id);
+            async move {
+                let summary = ok(send(app, token, "GET", &format!("/api/v1/campaigns/{id}/summary"), None).await).await;
+                assert_eq!(summary["clicked_emails"].as_i64(), Some(n), "{summary:#}");
+            }
+        };
+        let head = stranger.head(&link).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::FOUND);
+        clicked(0).await;
+        for _ in 0..3 {
+            let hop = stranger.get(&link).send().await.unwrap();
+            assert_eq!(hop.status(), StatusCode::FOUND);
+            assert_eq!(hop.headers()["location"], portfolio);
+            assert_eq!(hop.headers()["cache-control"], "no-store");
+            assert!(hop.headers().get("set-cookie").is_none(), "a recipient gets no cookie");
+        }
+        clicked(1).await;
+        let first = emails(&app, &token, &id).await;
+        assert!(first[0]["clicked_at"].is_string() && first[1]["clicked_at"].is_null(), "{first:?}");
+
+        // A link pointed elsewhere or cut short leads nowhere.
+        let (data, _) = link.rsplit_once('.').unwrap();
+        let elsewhere = format!("{}.{}", data.rsplit_once('.').unwrap().0, "aHR0cHM6Ly9ldmlsLmV4YW1wbGU");
+        for bad in [format!("{link}0"), format!("{elsewhere}.{}", link.rsplit_once('.').unwrap().1), link[..link.len() - 4].to_owned()] {
+            let refused = stranger.get(&bad).send().await.unwrap();
+            assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{bad}");
+            assert!(refused.headers().get("location").is_none());
+        }
+
+        // Turned off, the next email carries the link itself.
+        ok(send(&app, &token, "PATCH", &format!("/api/v1/campaigns/{id}"), Some(json!({"track_clicks": false}))).await).await;
+        assert_eq!(sender.dispatch(at(&planned[1]["planned_at"]), &mut |_| 0).await.unwrap().sent, 1);
+        let plain = unfold_body(&received_by_smtp_with(&maildir, &grace, planned[1]["message_id"].as_str().unwrap(), std::time::Duration::from_secs(5)).await);
+        assert!(plain.contains(portfolio) && !plain.contains(&prefix), "{plain}");
+
+        // The user deletes the campaign: the recipient's link still leads on.
+        ok(send(&app, &token, "DELETE", &format!("/api/v1/campaigns/{id}"), None).await).await;
+        let after = stranger.get(&link).send().await.unwrap();
+        assert_eq!((after.status(), after.headers()["location"].to_str().unwrap()), (StatusCode::FOUND, portfolio));
+    }
+}
