@@ -13,31 +13,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use pursuit_domain::net::{Refusal, refusal};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 /// The address policy for users' own providers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Policy {
-    /// Loopback and private addresses allowed (never metadata services).
-    pub allow_private: bool,
-}
-
-impl Policy {
-    /// Why `ip` may not be reached, if it may not.
-    pub fn refusal(self, ip: IpAddr) -> Option<Refusal> {
-        let why = refusal(ip)?;
-        let private = matches!(
-            why,
-            Refusal::Loopback | Refusal::Private | Refusal::SharedAddressSpace
-        );
-        if self.allow_private && private {
-            None
-        } else {
-            Some(why)
-        }
-    }
-}
+pub use pursuit_domain::net::AddressPolicy as Policy;
 
 /// A refused address, found while resolving or checking a URL. Its message names the
 /// host and the kind of address, never the address a name resolved to.

@@ -15,6 +15,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pursuit_domain::ids::{MailboxId, UserId};
+use pursuit_mail::outreach::AddressPolicy;
 use pursuit_mail::{SmtpSecurity, SmtpSettings};
 use pursuit_store::Db;
 use pursuit_store::outreach::{self as store, MailboxRow, MailboxSettings};
@@ -292,23 +293,26 @@ fn new_settings() -> MailboxSettings {
     }
 }
 
-/// Tries the login of mailbox `id` with `settings`; a refusal names the field to fix.
+/// Tries the login of mailbox `id` with `settings`, its server at an address `hosts`
+/// allows; a refusal names the field to fix.
 async fn try_login(
     secrets: &SecretBox,
     id: MailboxId,
     settings: &MailboxSettings,
+    hosts: AddressPolicy,
 ) -> Result<(), AppError> {
     let smtp = open_settings(secrets, id, settings, VERIFY_TIMEOUT)
         .map_err(|e| AppError::Invalid(vec![Invalid::new("smtp_password", e)]))?;
-    match pursuit_mail::outreach::verify(&smtp).await {
+    match pursuit_mail::outreach::verify(&smtp, hosts).await {
         Ok(()) => Ok(()),
         Err(pursuit_mail::outreach::SendFailure::NotSent { reason, auth, .. }) => {
             let field = if auth { "smtp_password" } else { "smtp_host" };
             Err(AppError::Invalid(vec![Invalid::new(field, reason)]))
         }
-        Err(pursuit_mail::outreach::SendFailure::Unknown { reason }) => {
-            Err(AppError::Invalid(vec![Invalid::new("smtp_host", reason)]))
-        }
+        Err(
+            pursuit_mail::outreach::SendFailure::Unknown { reason }
+            | pursuit_mail::outreach::SendFailure::HostRefused { reason },
+        ) => Err(AppError::Invalid(vec![Invalid::new("smtp_host", reason)])),
     }
 }
 
@@ -327,10 +331,12 @@ fn unique_address(error: pursuit_store::StoreError, address: &str) -> AppError {
     }
 }
 
-/// A new mailbox; its login is tried first when `verify`.
+/// A new mailbox; its login is tried first when `verify` (its server at an address
+/// `hosts` allows).
 pub async fn create(
     db: &Db,
     secrets: &SecretBox,
+    hosts: AddressPolicy,
     user: UserId,
     input: &MailboxInput,
     verify: bool,
@@ -366,7 +372,7 @@ pub async fn create(
         .filter(|p| !p.is_empty());
     settings.smtp_password = password.as_deref().map(|p| secrets.seal(p, &bound_to(id)));
     if verify {
-        try_login(secrets, id, &settings).await?;
+        try_login(secrets, id, &settings, hosts).await?;
     }
     store::insert_mailbox(db, user, id, &settings, now)
         .await
@@ -396,9 +402,11 @@ pub async fn list(db: &Db, user: UserId, now: Timestamp) -> Result<Vec<Mailbox>,
 }
 
 /// Changes a mailbox; a change of how it logs in is tried first when `verify`.
+#[allow(clippy::too_many_arguments)]
 pub async fn update(
     db: &Db,
     secrets: &SecretBox,
+    hosts: AddressPolicy,
     user: UserId,
     id: MailboxId,
     input: &MailboxInput,
@@ -426,7 +434,7 @@ pub async fn update(
         || input.smtp_username.is_some()
         || input.smtp_password.is_some();
     if verify && login_changed {
-        try_login(secrets, id, &settings).await?;
+        try_login(secrets, id, &settings, hosts).await?;
     }
     if !store::update_mailbox(db, user, id, &settings, now)
         .await
@@ -441,13 +449,14 @@ pub async fn update(
 pub async fn verify(
     db: &Db,
     secrets: &SecretBox,
+    hosts: AddressPolicy,
     user: UserId,
     id: MailboxId,
 ) -> Result<(), AppError> {
     let row = store::get_mailbox(db, user, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    try_login(secrets, id, &row.settings).await?;
+    try_login(secrets, id, &row.settings, hosts).await?;
     store::clear_auth_failures(db, id).await?;
     Ok(())
 }

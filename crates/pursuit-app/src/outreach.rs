@@ -32,7 +32,7 @@
 use jiff::{SignedDuration, Timestamp};
 use pursuit_domain::ids::{CampaignId, CampaignTargetId, MailboxId, OutreachId, UserId};
 use pursuit_mail::SmtpSettings;
-use pursuit_mail::outreach::{Outgoing, SendFailure};
+use pursuit_mail::outreach::{AddressPolicy, Outgoing, SendFailure};
 use pursuit_store::Db;
 use pursuit_store::outreach::{self as store, MailboxRow, OutreachRow};
 
@@ -56,9 +56,12 @@ pub trait Transport: Sync {
     ) -> impl std::future::Future<Output = Result<String, SendFailure>> + Send;
 }
 
-/// The real transport: one fresh SMTP connection per email.
+/// The real transport: one fresh SMTP connection per email, to a server at an address
+/// `hosts` allows.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Smtp;
+pub struct Smtp {
+    pub hosts: AddressPolicy,
+}
 
 impl Transport for Smtp {
     async fn send(
@@ -66,7 +69,7 @@ impl Transport for Smtp {
         smtp: &SmtpSettings,
         message: &pursuit_mail::outreach::Message,
     ) -> Result<String, SendFailure> {
-        pursuit_mail::outreach::send_once(smtp, message).await
+        pursuit_mail::outreach::send_once(smtp, message, self.hosts).await
     }
 }
 
@@ -373,24 +376,7 @@ impl<T: Transport> Sender<'_, T> {
         let db = self.db;
         let smtp = match mailboxes::smtp_settings(self.secrets, mailbox, mailboxes::SEND_TIMEOUT) {
             Ok(smtp) => smtp,
-            Err(why) => {
-                store::record(
-                    db,
-                    row.id,
-                    "sending",
-                    "planned",
-                    None,
-                    Some(&why),
-                    None,
-                    now,
-                )
-                .await?;
-                store::give_back_slot(db, mailbox.id, today).await?;
-                self.pause(mailbox, &why, now).await?;
-                report.not_sent += 1;
-                report.paused.push(mailbox.id);
-                return Ok(());
-            }
+            Err(why) => return self.hold(mailbox, row, &why, today, now, report).await,
         };
         let earlier: Vec<OutreachRow> = store::target_outreach(db, row.target_id)
             .await?
@@ -450,6 +436,9 @@ impl<T: Transport> Sender<'_, T> {
                 )
                 .await?;
                 report.unknown += 1;
+            }
+            Err(SendFailure::HostRefused { reason }) => {
+                self.hold(mailbox, row, &reason, today, now, report).await?;
             }
             Err(SendFailure::NotSent {
                 reason,
@@ -516,6 +505,26 @@ impl<T: Transport> Sender<'_, T> {
     /// An email sent later than planned (a cap, a paused mailbox, a doubt settled) pushes
     /// the later steps of its instance back by as much, each into the recipient's next
     /// window opening, so a follow-up keeps its days after the email it follows.
+    /// Nothing was handed over and the mailbox's settings are at fault: the email goes back
+    /// to `planned` (nothing lost) and the mailbox pauses until the user fixes it.
+    async fn hold(
+        &self,
+        mailbox: &MailboxRow,
+        row: &OutreachRow,
+        why: &str,
+        today: jiff::civil::Date,
+        now: Timestamp,
+        report: &mut Report,
+    ) -> Result<(), AppError> {
+        let db = self.db;
+        store::record(db, row.id, "sending", "planned", None, Some(why), None, now).await?;
+        store::give_back_slot(db, mailbox.id, today).await?;
+        self.pause(mailbox, why, now).await?;
+        report.not_sent += 1;
+        report.paused.push(mailbox.id);
+        Ok(())
+    }
+
     async fn keep_spacing(
         &self,
         row: &OutreachRow,

@@ -175,6 +175,7 @@ async fn mailbox(
     let made = mailboxes::create(
         &w.db,
         &w.parts.secrets,
+        LOCAL,
         w.user,
         &MailboxInput {
             from_name: Some("Bench Sender".to_owned()),
@@ -583,6 +584,11 @@ pub async fn simulate(
     Ok(())
 }
 
+/// The bench's SMTP servers are on this machine.
+const LOCAL: pursuit_domain::net::AddressPolicy = pursuit_domain::net::AddressPolicy {
+    allow_private: true,
+};
+
 /// `pursuit-bench sender`: one fresh connection per message, as the sender sends.
 pub async fn sender(port: u16, messages: usize, concurrency: usize) -> anyhow::Result<()> {
     let smtp = SmtpSettings {
@@ -593,7 +599,7 @@ pub async fn sender(port: u16, messages: usize, concurrency: usize) -> anyhow::R
         password: None,
         timeout: std::time::Duration::from_secs(30),
     };
-    pursuit_mail::outreach::verify(&smtp)
+    pursuit_mail::outreach::verify(&smtp, LOCAL)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let started = Instant::now();
@@ -620,7 +626,7 @@ pub async fn sender(port: u16, messages: usize, concurrency: usize) -> anyhow::R
                 })
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
                 let one = Instant::now();
-                pursuit_mail::outreach::send_once(&smtp, &message)
+                pursuit_mail::outreach::send_once(&smtp, &message, LOCAL)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
                 latencies.push(one.elapsed().as_secs_f64() * 1000.0);
@@ -779,7 +785,7 @@ pub async fn chaos_child(
     let db = Db::open_sqlite(db, &ConnectOptions::default()).await?;
     let user = UserId(user.parse()?);
     let secrets = pursuit_app::secrets::SecretBox::ephemeral();
-    let transport = pursuit_app::outreach::Smtp;
+    let transport = pursuit_app::outreach::Smtp { hosts: LOCAL };
     let sender = Sender {
         db: &db,
         secrets: &secrets,

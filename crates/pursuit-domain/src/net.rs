@@ -54,6 +54,38 @@ pub fn refusal(ip: IpAddr) -> Option<Refusal> {
     }
 }
 
+/// Where a server a user names (their own AI provider, their own mailbox) may be: the name
+/// is theirs, the network it reaches is the instance's. Public addresses only, unless the
+/// operator allows private ones (a server beside Pursuit on one's own network); cloud
+/// metadata services and the other refused kinds stay refused either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AddressPolicy {
+    /// Loopback and private addresses allowed (never metadata services).
+    pub allow_private: bool,
+}
+
+impl AddressPolicy {
+    /// Why `ip` may not be reached, if it may not.
+    pub fn refusal(self, ip: IpAddr) -> Option<Refusal> {
+        let why = refusal(ip)?;
+        if self.allow_private && why.is_private() {
+            None
+        } else {
+            Some(why)
+        }
+    }
+}
+
+impl Refusal {
+    /// Loopback and private networks: what an operator may allow for users' own servers.
+    pub fn is_private(self) -> bool {
+        matches!(
+            self,
+            Refusal::Loopback | Refusal::Private | Refusal::SharedAddressSpace
+        )
+    }
+}
+
 /// Metadata services answer on addresses inside ranges refused anyway; they are named so
 /// the refusal says what was really asked for.
 const METADATA_V4: [Ipv4Addr; 3] = [

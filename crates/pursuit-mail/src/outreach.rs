@@ -13,7 +13,13 @@
 //! Header text (names, subject) is made single-line here whoever wrote it (CR, LF, the
 //! Unicode line and paragraph separators and other control characters become spaces), and
 //! lettre encodes what remains, so no text can add a header.
+//!
+//! The server is the user's, the network is the instance's: its name is resolved once per
+//! connection, every address it gives is checked against the [`AddressPolicy`] (a refusal
+//! names the kind of address, never the address), and the connection goes to the checked
+//! addresses, TLS still verifying the name.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use lettre::Message;
@@ -23,6 +29,8 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+
+pub use pursuit_domain::net::AddressPolicy;
 
 use crate::{MailError, SmtpSecurity, SmtpSettings};
 
@@ -61,6 +69,10 @@ pub enum SendFailure {
     /// The message may have reached the server.
     #[error("{reason}")]
     Unknown { reason: String },
+    /// Pursuit did not connect: the server's address is one the [`AddressPolicy`] refuses.
+    /// Nothing was handed over; the mailbox's server must change.
+    #[error("{reason}")]
+    HostRefused { reason: String },
 }
 
 impl SendFailure {
@@ -160,19 +172,58 @@ fn credentials(settings: &SmtpSettings) -> Option<Credentials> {
     }
 }
 
+/// The addresses of the settings' server, every one allowed by `policy`; a name that gives
+/// any refused address is refused whole (a name is the user's to point anywhere).
+async fn addresses(
+    settings: &SmtpSettings,
+    policy: AddressPolicy,
+) -> Result<Vec<SocketAddr>, SendFailure> {
+    let host = settings.host.as_str();
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((host, settings.port))
+        .await
+        .map_err(|e| SendFailure::not_sent(format!("cannot find {host}: {e}"), false))?
+        .collect();
+    if found.is_empty() {
+        return Err(SendFailure::not_sent(
+            format!("{host} has no address"),
+            false,
+        ));
+    }
+    for address in &found {
+        if let Some(why) = policy.refusal(address.ip()) {
+            let hint = if why.is_private() {
+                " (the operator may allow private addresses: mail.user_mailboxes_private)"
+            } else {
+                ""
+            };
+            return Err(SendFailure::HostRefused {
+                reason: format!(
+                    "{host} is {}, which Pursuit does not connect to for a mailbox{hint}",
+                    why.reason()
+                ),
+            });
+        }
+    }
+    Ok(found)
+}
+
 /// Connects, says hello, secures and logs in, all within the settings' timeout.
-async fn open(settings: &SmtpSettings) -> Result<AsyncSmtpConnection, SendFailure> {
+async fn open(
+    settings: &SmtpSettings,
+    policy: AddressPolicy,
+) -> Result<AsyncSmtpConnection, SendFailure> {
     let timeout = settings.timeout;
     let place = format!("{}:{}", settings.host, settings.port);
     let handshake = async {
         let hello = ClientId::default();
+        let reachable = addresses(settings, policy).await?;
         let tls = || {
             TlsParameters::new(settings.host.clone())
                 .map_err(|e| SendFailure::not_sent(format!("TLS for {place}: {e}"), true))
         };
         let mut connection = match settings.security {
             SmtpSecurity::Tls => AsyncSmtpConnection::connect_tokio1(
-                (settings.host.as_str(), settings.port),
+                reachable.as_slice(),
                 Some(timeout),
                 &hello,
                 Some(tls()?),
@@ -181,7 +232,7 @@ async fn open(settings: &SmtpSettings) -> Result<AsyncSmtpConnection, SendFailur
             .await
             .map_err(|e| SendFailure::not_sent(format!("cannot reach {place}: {e}"), false))?,
             SmtpSecurity::StartTls | SmtpSecurity::None => {
-                let tcp = tokio::net::TcpStream::connect((settings.host.as_str(), settings.port))
+                let tcp = tokio::net::TcpStream::connect(reachable.as_slice())
                     .await
                     .map_err(|e| {
                         SendFailure::not_sent(format!("cannot connect to {place}: {e}"), false)
@@ -229,8 +280,8 @@ async fn open(settings: &SmtpSettings) -> Result<AsyncSmtpConnection, SendFailur
 }
 
 /// Connects and logs in, sending nothing: whether a mailbox's settings work.
-pub async fn verify(settings: &SmtpSettings) -> Result<(), SendFailure> {
-    let mut connection = open(settings).await?;
+pub async fn verify(settings: &SmtpSettings, policy: AddressPolicy) -> Result<(), SendFailure> {
+    let mut connection = open(settings, policy).await?;
     let _ = tokio::time::timeout(settings.timeout, connection.quit()).await;
     Ok(())
 }
@@ -255,9 +306,13 @@ async fn step<T>(
 
 /// Sends one message on a fresh connection; the server's answer to the content (its
 /// queue id, typically) when it accepted it.
-pub async fn send_once(settings: &SmtpSettings, message: &Message) -> Result<String, SendFailure> {
+pub async fn send_once(
+    settings: &SmtpSettings,
+    message: &Message,
+    policy: AddressPolicy,
+) -> Result<String, SendFailure> {
     let timeout = settings.timeout;
-    let mut connection = open(settings).await?;
+    let mut connection = open(settings, policy).await?;
     let envelope = message.envelope();
     let bytes = message.formatted();
     let mut options = Vec::new();
@@ -458,10 +513,68 @@ mod tests {
         build(&o).unwrap()
     }
 
+    /// The scripted servers are on this machine.
+    const LOCAL: AddressPolicy = AddressPolicy {
+        allow_private: true,
+    };
+
+    #[tokio::test]
+    async fn a_server_on_a_refused_address_is_never_connected_to() {
+        // A listener on loopback that would take the connection if it were tried.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let public = AddressPolicy::default();
+        for host in [
+            "127.0.0.1",
+            "localhost",
+            "10.1.2.3",
+            "169.254.169.254",
+            "[::1]",
+            "0.0.0.0",
+        ] {
+            let smtp = SmtpSettings {
+                host: host.trim_matches(|c| c == '[' || c == ']').to_owned(),
+                port,
+                security: SmtpSecurity::None,
+                username: None,
+                password: None,
+                timeout: Duration::from_secs(2),
+            };
+            let failure = verify(&smtp, public).await.unwrap_err();
+            let SendFailure::HostRefused { reason } = failure else {
+                panic!("{host}: {failure:?}");
+            };
+            assert!(
+                reason.contains("does not connect to for a mailbox"),
+                "{reason}"
+            );
+            assert!(
+                !reason.contains("127.0.0.1") || host == "127.0.0.1",
+                "the address a name resolves to is not named: {reason}"
+            );
+        }
+        // Metadata services stay refused when private addresses are allowed.
+        let metadata = SmtpSettings {
+            host: "169.254.169.254".to_owned(),
+            port: 25,
+            security: SmtpSecurity::None,
+            username: None,
+            password: None,
+            timeout: Duration::from_secs(2),
+        };
+        let failure = verify(&metadata, LOCAL).await.unwrap_err();
+        assert!(failure.to_string().contains("metadata"), "{failure:?}");
+        let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(
+            accepted.is_err(),
+            "nothing connected to the loopback listener"
+        );
+    }
+
     #[tokio::test]
     async fn an_accepted_message_returns_the_servers_answer() {
         let smtp = scripted(usual, Some("250 2.0.0 queued as ABC123\r\n")).await;
-        let answer = send_once(&smtp, &message()).await.unwrap();
+        let answer = send_once(&smtp, &message(), LOCAL).await.unwrap();
         assert!(answer.contains("ABC123"), "{answer}");
     }
 
@@ -475,7 +588,7 @@ mod tests {
             }
         }
         let smtp = scripted(refuse, Some("250 ok\r\n")).await;
-        let failure = send_once(&smtp, &message()).await.unwrap_err();
+        let failure = send_once(&smtp, &message(), LOCAL).await.unwrap_err();
         assert!(
             matches!(
                 &failure,
@@ -501,7 +614,7 @@ mod tests {
         let mut smtp = scripted(refuse, None).await;
         smtp.username = Some("ada".to_owned());
         smtp.password = Some("wrong".to_owned());
-        let failure = verify(&smtp).await.unwrap_err();
+        let failure = verify(&smtp, LOCAL).await.unwrap_err();
         assert!(
             matches!(&failure, SendFailure::NotSent { auth: true, .. }),
             "{failure:?}"
@@ -511,7 +624,7 @@ mod tests {
     #[tokio::test]
     async fn a_connection_lost_after_the_message_is_unknown() {
         let smtp = scripted(usual, None).await;
-        let failure = send_once(&smtp, &message()).await.unwrap_err();
+        let failure = send_once(&smtp, &message(), LOCAL).await.unwrap_err();
         assert!(
             matches!(&failure, SendFailure::Unknown { .. }),
             "{failure:?}"
@@ -524,7 +637,7 @@ mod tests {
             if verb == "DATA" { None } else { usual(verb) }
         }
         let smtp = scripted(drop_at_data, None).await;
-        let failure = send_once(&smtp, &message()).await.unwrap_err();
+        let failure = send_once(&smtp, &message(), LOCAL).await.unwrap_err();
         assert!(
             matches!(
                 &failure,

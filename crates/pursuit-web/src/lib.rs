@@ -93,6 +93,8 @@ pub struct WebSettings {
     /// Let the URL fetcher reach loopback addresses. For tests only (their servers listen
     /// on 127.0.0.1); never on a server others use, where it opens SSRF to local services.
     pub fetch_allow_loopback: bool,
+    /// Where users' own mailbox servers may be (`mail.user_mailboxes_private`).
+    pub mailbox_hosts: pursuit_domain::net::AddressPolicy,
     /// The largest resume upload accepted, in bytes.
     pub upload_limit: usize,
     /// The shared secret outside workflows send as `X-Workflow-Token` (`None`: callbacks off).

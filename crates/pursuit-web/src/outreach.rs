@@ -207,6 +207,7 @@ async fn create_mailbox(
     let mailbox = mailboxes::create(
         &state.db,
         &state.secrets,
+        state.settings.mailbox_hosts,
         current.id(),
         &body.input(),
         query.verify.unwrap_or(true),
@@ -258,6 +259,7 @@ async fn update_mailbox(
     let mailbox = mailboxes::update(
         &state.db,
         &state.secrets,
+        state.settings.mailbox_hosts,
         current.id(),
         MailboxId(id),
         &body.input(),
@@ -299,7 +301,14 @@ async fn verify_mailbox(
     current: CurrentUser,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    mailboxes::verify(&state.db, &state.secrets, current.id(), MailboxId(id)).await?;
+    mailboxes::verify(
+        &state.db,
+        &state.secrets,
+        state.settings.mailbox_hosts,
+        current.id(),
+        MailboxId(id),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -68,6 +68,8 @@ pub struct JobSettings {
     /// The AI layer, its flags and the key users' provider keys are sealed with (writing
     /// that waits on a model).
     pub ai: pursuit_app::ai::AiParts,
+    /// Where users' own mailbox servers may be (`mail.user_mailboxes_private`).
+    pub mailbox_hosts: pursuit_domain::net::AddressPolicy,
 }
 
 impl Default for JobSettings {
@@ -82,6 +84,7 @@ impl Default for JobSettings {
             embedder: None,
             fetch_limits: pursuit_files::fetch::Limits::default(),
             ai: pursuit_app::ai::AiParts::local_only(),
+            mailbox_hosts: pursuit_domain::net::AddressPolicy::default(),
         }
     }
 }

@@ -73,6 +73,7 @@ impl Application {
             signup_open: config.signup == Signup::Open,
             default_timezone: default_timezone.clone(),
             fetch_allow_loopback: config.fetch_allow_loopback,
+            mailbox_hosts: config.mailbox_hosts(),
             upload_limit: config.upload_limit_bytes,
             workflow_token: config
                 .workflow_token

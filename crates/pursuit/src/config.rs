@@ -96,6 +96,10 @@ pub struct MailSettings {
     pub smtp_password: Option<Secret>,
     /// Seconds to wait on the SMTP server.
     pub smtp_timeout_secs: u64,
+    /// Users' own outreach mailboxes may be on this machine or its private network (a mail
+    /// server beside a single-user install). Off: public addresses only; cloud metadata
+    /// addresses are refused either way.
+    pub user_mailboxes_private: bool,
 }
 
 impl Default for MailSettings {
@@ -108,6 +112,7 @@ impl Default for MailSettings {
             smtp_username: None,
             smtp_password: None,
             smtp_timeout_secs: 30,
+            user_mailboxes_private: false,
         }
     }
 }
@@ -775,7 +780,15 @@ impl Config {
                 ..pursuit_files::fetch::Limits::default()
             },
             ai,
+            mailbox_hosts: self.mailbox_hosts(),
         })
+    }
+
+    /// Where users' own mailbox servers may be.
+    pub fn mailbox_hosts(&self) -> pursuit_domain::net::AddressPolicy {
+        pursuit_domain::net::AddressPolicy {
+            allow_private: self.mail.user_mailboxes_private,
+        }
     }
 
     /// How far file readers go: uploads up to `upload_limit_bytes`, defaults otherwise.

@@ -201,6 +201,7 @@ async fn mailbox_add(
         mailboxes::create(
             &state.db,
             &state.secrets,
+            state.settings.mailbox_hosts,
             user.0.id(),
             &input,
             true,
@@ -253,6 +254,7 @@ async fn mailbox_save(
         mailboxes::update(
             &state.db,
             &state.secrets,
+            state.settings.mailbox_hosts,
             user.0.id(),
             MailboxId(id),
             &input,
@@ -274,9 +276,15 @@ async fn mailbox_action(
 ) -> Result<Response, ApiError> {
     let (me, id, now) = (user.0.id(), MailboxId(id), Timestamp::now());
     let result = match action.as_str() {
-        "verify" => mailboxes::verify(&state.db, &state.secrets, me, id)
-            .await
-            .map(|()| "checked"),
+        "verify" => mailboxes::verify(
+            &state.db,
+            &state.secrets,
+            state.settings.mailbox_hosts,
+            me,
+            id,
+        )
+        .await
+        .map(|()| "checked"),
         "pause" => mailboxes::set_paused(&state.db, me, id, true, now)
             .await
             .map(|_| "paused"),

@@ -69,6 +69,7 @@ async fn probe_app(body_limit: usize) -> Probe {
         signup_open: true,
         default_timezone: pursuit_domain::account::TimeZoneName::utc(),
         fetch_allow_loopback: true,
+        mailbox_hosts: pursuit_domain::net::AddressPolicy::default(),
         upload_limit: 0,
         workflow_token: None,
         client_ip_header: None,

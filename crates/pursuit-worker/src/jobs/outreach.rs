@@ -9,7 +9,9 @@ pub async fn run(_job: DispatchOutreach, ctx: JobContext) -> Result<(), JobError
     let sender = Sender {
         db: &ctx.db,
         secrets: &ctx.settings.ai.secrets,
-        transport: &Smtp,
+        transport: &Smtp {
+            hosts: ctx.settings.mailbox_hosts,
+        },
         base_url: &ctx.settings.base_url,
         notification_ttl: ctx.settings.notification_ttl,
     };

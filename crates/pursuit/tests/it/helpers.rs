@@ -72,6 +72,11 @@ impl TestDatabase {
                 program: Some(env!("CARGO_BIN_EXE_pursuit").into()),
                 ..pursuit::config::ReaderSettings::default()
             },
+            // The test SMTP servers listen on 127.0.0.1.
+            mail: pursuit::config::MailSettings {
+                user_mailboxes_private: true,
+                ..pursuit::config::MailSettings::default()
+            },
             ..Config::default()
         }
     }

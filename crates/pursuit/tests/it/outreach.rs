@@ -10,13 +10,22 @@ use jiff::{SignedDuration, Timestamp};
 use pursuit_app::outreach::{Report, Sender, Smtp, Transport};
 use pursuit_app::secrets::SecretBox;
 use pursuit_mail::SmtpSettings;
-use pursuit_mail::outreach::SendFailure;
+use pursuit_mail::outreach::{AddressPolicy, SendFailure};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::auth::{api_token, sign_in};
-use crate::helpers::{TestApp, json_body, received_by_smtp_with, spawn_app, test_smtp};
+use crate::helpers::{
+    TestApp, TestDatabase, json_body, received_by_smtp_with, spawn_app, spawn_app_with, test_smtp,
+};
 use crate::matching::send;
+
+/// The test SMTP servers are on this machine.
+const LOCAL: Smtp = Smtp {
+    hosts: AddressPolicy {
+        allow_private: true,
+    },
+};
 
 fn secrets(app: &TestApp) -> SecretBox {
     SecretBox::load_or_create(&app.data_dir().join("secrets.key")).unwrap()
@@ -186,7 +195,7 @@ both_backends! {
         }
 
         let secrets = secrets(&app);
-        let sender = sender(&app, &secrets, &Smtp);
+        let sender = sender(&app, &secrets, &LOCAL);
         let first = at(&planned[0]["planned_at"]);
         assert_eq!(sender.dispatch(first - SignedDuration::from_mins(1), &mut |_| 0).await.unwrap().sent, 0, "not due yet");
         assert_eq!(sender.dispatch(first, &mut |_| 0).await.unwrap().sent, 1);
@@ -286,7 +295,7 @@ both_backends! {
         ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/targets"), Some(json!({"application_id": application, "contact_id": contact}))).await).await;
         ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/launch"), None).await).await;
         let first = at(&emails(&app, &token, &id).await[0]["planned_at"]);
-        let sender = sender(&app, &secrets, &Smtp);
+        let sender = sender(&app, &secrets, &LOCAL);
         for attempt in 0..3_i64 {
             let now = first + SignedDuration::from_mins(11 * attempt);
             let report = sender.dispatch(now, &mut |_| 0).await.unwrap();
@@ -556,7 +565,7 @@ both_backends! {
         assert_eq!(turned["track_clicks"], true, "a running campaign may turn it on");
 
         let secrets = secrets(&app);
-        let sender = sender(&app, &secrets, &Smtp);
+        let sender = sender(&app, &secrets, &LOCAL);
         let planned = emails(&app, &token, &id).await;
         assert_eq!(sender.dispatch(at(&planned[0]["planned_at"]), &mut |_| 0).await.unwrap().sent, 1);
         let received = unfold_body(&received_by_smtp_with(&maildir, &grace, planned[0]["message_id"].as_str().unwrap(), std::time::Duration::from_secs(5)).await);
@@ -609,5 +618,41 @@ both_backends! {
         ok(send(&app, &token, "DELETE", &format!("/api/v1/campaigns/{id}"), None).await).await;
         let after = stranger.get(&link).send().await.unwrap();
         assert_eq!((after.status(), after.headers()["location"].to_str().unwrap()), (StatusCode::FOUND, portfolio));
+    }
+}
+
+both_backends! {
+    async fn a_mailbox_server_on_this_machine_or_its_network_is_refused_unless_the_operator_allows_it(backend: Backend) {
+        let app = spawn_app_with(TestDatabase::new(backend).await, |c| c.mail.user_mailboxes_private = false).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "hosts").await.1;
+        let (port, _) = test_smtp();
+        let fields = |host: &str| json!({
+            "from_name": "Ana Lima", "from_address": "ana@example.com", "smtp_host": host, "smtp_port": port, "smtp_security": "none"
+        });
+        for host in ["127.0.0.1", "localhost", "10.0.0.7", "169.254.169.254"] {
+            let refused = problem(send(&app, &token, "POST", "/api/v1/mailboxes", Some(fields(host))).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert!(refused.contains("/smtp_host") && refused.contains("does not connect to for a mailbox"), "{host}: {refused}");
+        }
+        assert!(ok(send(&app, &token, "GET", "/api/v1/mailboxes", None).await).await["items"].as_array().unwrap().is_empty(), "nothing refused was kept");
+
+        // Kept without a check, it is refused at send time: the mailbox pauses, nothing is lost.
+        let mailbox = ok(send(&app, &token, "POST", "/api/v1/mailboxes?verify=false", Some(fields("localhost"))).await).await;
+        let grace = address("grace");
+        let (contact, application) = person(&app, &token, "Grace Hopper", &grace, night_zone()).await;
+        let template = sequence(&app, &token, &[0]).await;
+        let campaign = ok(send(&app, &token, "POST", "/api/v1/campaigns", Some(json!({"template_id": template}))).await).await;
+        let id = campaign["id"].as_str().unwrap().to_owned();
+        ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/targets"), Some(json!({"application_id": application, "contact_id": contact}))).await).await;
+        ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/launch"), None).await).await;
+        let first = at(&emails(&app, &token, &id).await[0]["planned_at"]);
+        let secrets = secrets(&app);
+        let public = Smtp { hosts: AddressPolicy::default() };
+        let report = sender(&app, &secrets, &public).dispatch(first, &mut |_| 0).await.unwrap();
+        assert_eq!((report.sent, report.not_sent, report.paused.len()), (0, 1, 1), "{report:?}");
+        let paused = ok(send(&app, &token, "GET", &format!("/api/v1/mailboxes/{}", mailbox["id"].as_str().unwrap()), None).await).await;
+        assert_eq!(paused["status"], "paused", "{paused:#}");
+        assert!(paused["paused_reason"].as_str().unwrap().contains("loopback"), "{paused:#}");
+        assert_eq!(emails(&app, &token, &id).await[0]["status"], "planned", "the email waits");
     }
 }
