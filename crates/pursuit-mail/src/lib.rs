@@ -12,6 +12,9 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 mod direct;
+pub mod imap;
+pub mod inbound;
+mod net;
 pub mod outreach;
 
 /// A message to one recipient: a plain-text part, an HTML part when there is one, and any

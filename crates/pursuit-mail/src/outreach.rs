@@ -172,39 +172,17 @@ fn credentials(settings: &SmtpSettings) -> Option<Credentials> {
     }
 }
 
-/// The addresses of the settings' server, every one allowed by `policy`; a name that gives
-/// any refused address is refused whole (a name is the user's to point anywhere).
+/// The addresses of the settings' server, every one allowed by `policy`.
 async fn addresses(
     settings: &SmtpSettings,
     policy: AddressPolicy,
 ) -> Result<Vec<SocketAddr>, SendFailure> {
-    let host = settings.host.as_str();
-    let found: Vec<SocketAddr> = tokio::net::lookup_host((host, settings.port))
+    crate::net::resolve(&settings.host, settings.port, policy)
         .await
-        .map_err(|e| SendFailure::not_sent(format!("cannot find {host}: {e}"), false))?
-        .collect();
-    if found.is_empty() {
-        return Err(SendFailure::not_sent(
-            format!("{host} has no address"),
-            false,
-        ));
-    }
-    for address in &found {
-        if let Some(why) = policy.refusal(address.ip()) {
-            let hint = if why.is_private() {
-                " (the operator may allow private addresses: mail.user_mailboxes_private)"
-            } else {
-                ""
-            };
-            return Err(SendFailure::HostRefused {
-                reason: format!(
-                    "{host} is {}, which Pursuit does not connect to for a mailbox{hint}",
-                    why.reason()
-                ),
-            });
-        }
-    }
-    Ok(found)
+        .map_err(|e| match e {
+            crate::net::Unreachable::Refused(reason) => SendFailure::HostRefused { reason },
+            crate::net::Unreachable::NotFound(reason) => SendFailure::not_sent(reason, false),
+        })
 }
 
 /// Connects, says hello, secures and logs in, all within the settings' timeout.

@@ -14,6 +14,7 @@ pub mod optimize;
 pub mod pitch;
 pub mod placeholders;
 pub mod posting;
+pub mod replies;
 pub mod research;
 pub mod resume;
 pub mod salary;
