@@ -75,6 +75,7 @@ pub mod postings;
 pub mod preferences;
 pub mod profile;
 pub mod reminders;
+pub mod replies;
 pub mod resumes;
 pub mod secrets;
 pub mod sequences;

@@ -5,6 +5,11 @@
 //! login is tried before it is kept (unless asked not to): a refused login is a 422 naming
 //! `smtp_password`, a server that cannot be reached one naming `smtp_host`.
 //!
+//! Replies are read from the mailbox's IMAP server when it names one (`imap_host`; the
+//! login defaults to the SMTP one, its own password sealed bound to `mailbox-imap:<id>`);
+//! that login is tried before it is kept too, a refusal naming `imap_password` or
+//! `imap_host`.
+//!
 //! Limits, enforced by the sender in the database across every worker: at most
 //! `daily_cap` sends a local day (the user's zone), ramping up for a new mailbox from
 //! `ramp_start` a day by `ramp_step` a day from its first send; at least `min_gap_seconds`
@@ -15,6 +20,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pursuit_domain::ids::{MailboxId, UserId};
+use pursuit_mail::imap::ImapSettings;
 use pursuit_mail::outreach::AddressPolicy;
 use pursuit_mail::{SmtpSecurity, SmtpSettings};
 use pursuit_store::Db;
@@ -54,6 +60,14 @@ pub struct MailboxInput {
     pub jitter_seconds: Option<i64>,
     pub ramp_start: Option<i64>,
     pub ramp_step: Option<i64>,
+    /// `Some(None)` (or an empty text) stops reading replies.
+    pub imap_host: Option<Option<String>>,
+    pub imap_port: Option<i64>,
+    pub imap_security: Option<String>,
+    /// `Some(None)`: the SMTP login's.
+    pub imap_username: Option<Option<String>>,
+    /// `Some(None)`: the SMTP password.
+    pub imap_password: Option<Option<String>>,
 }
 
 /// A mailbox as shown: never its password, only whether it has one.
@@ -61,6 +75,8 @@ pub struct MailboxInput {
 pub struct Mailbox {
     pub row: MailboxRow,
     pub has_password: bool,
+    /// Whether its IMAP login has a password of its own (else the SMTP one is used).
+    pub has_imap_password: bool,
     /// How many it may send today (its ramp and cap), and has.
     pub cap_today: i64,
     pub sent_today: i64,
@@ -68,6 +84,10 @@ pub struct Mailbox {
 
 fn bound_to(id: MailboxId) -> String {
     format!("mailbox:{}", id.0)
+}
+
+fn imap_bound_to(id: MailboxId) -> String {
+    format!("mailbox-imap:{}", id.0)
 }
 
 /// The most sends on `day`: the ramp from the first send's day, never over the cap.
@@ -91,6 +111,7 @@ fn show(row: MailboxRow, today: Date) -> Mailbox {
     };
     Mailbox {
         has_password: row.settings.smtp_password.is_some(),
+        has_imap_password: row.settings.imap_password.is_some(),
         cap_today: cap_on(&row, today),
         sent_today,
         row,
@@ -185,24 +206,46 @@ fn check(
             Err(e) => invalid.push(Invalid::new("from_address", e.0)),
         }
     }
-    if let Some(host) = &input.smtp_host {
-        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-        let fine = !host.is_empty()
-            && host.len() <= 253
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-        if fine {
-            s.smtp_host = host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_owned();
+    if let Some(host) = &input.smtp_host
+        && let Some(host) = host_name("smtp_host", host, "smtp.example.org", invalid)
+    {
+        s.smtp_host = host;
+    }
+    match &input.imap_host {
+        Some(Some(host)) if !host.trim().is_empty() => {
+            s.imap_host = host_name("imap_host", host, "imap.example.org", invalid);
+        }
+        Some(_) => s.imap_host = None,
+        None => {}
+    }
+    s.imap_port = number(
+        "imap_port",
+        input.imap_port,
+        current.imap_port,
+        1..=65_535,
+        "993 for TLS, 143 for STARTTLS",
+        invalid,
+    );
+    if let Some(mode) = &input.imap_security {
+        let mode = mode.trim().to_ascii_lowercase();
+        if security(&mode).is_some() {
+            s.imap_security = mode;
         } else {
             invalid.push(Invalid::new(
-                "smtp_host",
-                "must be a host name or an IP address (e.g. smtp.example.org)",
+                "imap_security",
+                "must be tls (port 993), starttls (port 143) or none",
             ));
         }
+    }
+    if let Some(user) = &input.imap_username {
+        s.imap_username = user.as_deref().and_then(|u| {
+            crate::profile::some(crate::profile::header_line(
+                "imap_username",
+                u,
+                320,
+                invalid,
+            ))
+        });
     }
     s.smtp_port = number(
         "smtp_port",
@@ -276,6 +319,29 @@ fn check(
     s
 }
 
+/// A server's name as typed: a host name or an IP address (brackets around IPv6 dropped).
+fn host_name(field: &str, text: &str, example: &str, invalid: &mut Vec<Invalid>) -> Option<String> {
+    let host = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    let fine = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if fine {
+        Some(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+        )
+    } else {
+        invalid.push(Invalid::new(
+            field,
+            format!("must be a host name or an IP address (e.g. {example})"),
+        ));
+        None
+    }
+}
+
 fn new_settings() -> MailboxSettings {
     MailboxSettings {
         from_name: String::new(),
@@ -290,6 +356,69 @@ fn new_settings() -> MailboxSettings {
         jitter_seconds: DEFAULT_JITTER_SECONDS,
         ramp_start: DEFAULT_RAMP_START,
         ramp_step: DEFAULT_RAMP_STEP,
+        imap_host: None,
+        imap_port: 993,
+        imap_security: "tls".to_owned(),
+        imap_username: None,
+        imap_password: None,
+    }
+}
+
+/// The IMAP settings of a mailbox (stored or about to be), its password opened: its own,
+/// else the SMTP one; `None` when it names no IMAP server.
+pub fn imap_settings(
+    secrets: &SecretBox,
+    id: MailboxId,
+    s: &MailboxSettings,
+    timeout: Duration,
+) -> Result<Option<ImapSettings>, String> {
+    let Some(host) = &s.imap_host else {
+        return Ok(None);
+    };
+    let password = match (&s.imap_password, &s.smtp_password) {
+        (Some(sealed), _) => secrets
+            .open(sealed, &imap_bound_to(id))
+            .map_err(|e| format!("the mailbox's IMAP password {e}"))?,
+        (None, Some(sealed)) => secrets
+            .open(sealed, &bound_to(id))
+            .map_err(|e| format!("the mailbox's password {e}"))?,
+        (None, None) => String::new(),
+    };
+    let username = s
+        .imap_username
+        .clone()
+        .or_else(|| s.smtp_username.clone())
+        .unwrap_or_else(|| s.from_address.clone());
+    Ok(Some(ImapSettings {
+        host: host.clone(),
+        port: u16::try_from(s.imap_port).unwrap_or(993),
+        security: security(&s.imap_security).unwrap_or(SmtpSecurity::Tls),
+        username,
+        password,
+        timeout,
+    }))
+}
+
+/// Tries the IMAP login of mailbox `id` (when it names a server); a refusal names the
+/// field to fix.
+async fn try_imap_login(
+    secrets: &SecretBox,
+    id: MailboxId,
+    settings: &MailboxSettings,
+    hosts: AddressPolicy,
+) -> Result<(), AppError> {
+    let imap = imap_settings(secrets, id, settings, VERIFY_TIMEOUT)
+        .map_err(|e| AppError::Invalid(vec![Invalid::new("imap_password", e)]))?;
+    let Some(imap) = imap else { return Ok(()) };
+    match pursuit_mail::imap::verify(&imap, hosts).await {
+        Ok(()) => Ok(()),
+        Err(pursuit_mail::imap::ImapError::Login(why)) => {
+            Err(AppError::Invalid(vec![Invalid::new("imap_password", why)]))
+        }
+        Err(
+            pursuit_mail::imap::ImapError::Refused(why)
+            | pursuit_mail::imap::ImapError::Failed(why),
+        ) => Err(AppError::Invalid(vec![Invalid::new("imap_host", why)])),
     }
 }
 
@@ -371,8 +500,15 @@ pub async fn create(
         .flatten()
         .filter(|p| !p.is_empty());
     settings.smtp_password = password.as_deref().map(|p| secrets.seal(p, &bound_to(id)));
+    settings.imap_password = input
+        .imap_password
+        .clone()
+        .flatten()
+        .filter(|p| !p.is_empty())
+        .map(|p| secrets.seal(&p, &imap_bound_to(id)));
     if verify {
         try_login(secrets, id, &settings, hosts).await?;
+        try_imap_login(secrets, id, &settings, hosts).await?;
     }
     store::insert_mailbox(db, user, id, &settings, now)
         .await
@@ -428,13 +564,29 @@ pub async fn update(
         Some(_) => settings.smtp_password = None,
         None => {}
     }
+    match &input.imap_password {
+        Some(Some(p)) if !p.is_empty() => {
+            settings.imap_password = Some(secrets.seal(p, &imap_bound_to(id)));
+        }
+        Some(_) => settings.imap_password = None,
+        None => {}
+    }
     let login_changed = input.smtp_host.is_some()
         || input.smtp_port.is_some()
         || input.smtp_security.is_some()
         || input.smtp_username.is_some()
         || input.smtp_password.is_some();
+    let imap_changed = input.imap_host.is_some()
+        || input.imap_port.is_some()
+        || input.imap_security.is_some()
+        || input.imap_username.is_some()
+        || input.imap_password.is_some()
+        || settings.imap_password.is_none() && input.smtp_password.is_some();
     if verify && login_changed {
         try_login(secrets, id, &settings, hosts).await?;
+    }
+    if verify && imap_changed {
+        try_imap_login(secrets, id, &settings, hosts).await?;
     }
     if !store::update_mailbox(db, user, id, &settings, now)
         .await
@@ -457,6 +609,7 @@ pub async fn verify(
         .await?
         .ok_or(AppError::NotFound)?;
     try_login(secrets, id, &row.settings, hosts).await?;
+    try_imap_login(secrets, id, &row.settings, hosts).await?;
     store::clear_auth_failures(db, id).await?;
     Ok(())
 }
@@ -505,6 +658,7 @@ mod tests {
             cap_day: None,
             sent_on_day: 0,
             first_send_on: first.map(|d| d.parse().unwrap()),
+            inbox: Default::default(),
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }

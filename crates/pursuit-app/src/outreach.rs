@@ -259,7 +259,7 @@ fn next_day(now: Timestamp, zone: &jiff::tz::TimeZone) -> Timestamp {
 
 /// Stops every instance of the user's still writing to `address`, with the reason; the
 /// address joins the suppression list. Returns the campaigns touched.
-async fn stop_writing_to(
+pub(crate) async fn stop_writing_to(
     db: &Db,
     user: UserId,
     address: &str,
@@ -560,24 +560,34 @@ impl<T: Transport> Sender<'_, T> {
         Ok(())
     }
 
-    /// Pauses a mailbox and tells its owner why.
     async fn pause(&self, mailbox: &MailboxRow, why: &str, now: Timestamp) -> Result<(), AppError> {
-        let mut tx = self.db.begin().await?;
-        store::set_mailbox_status(&mut tx, mailbox.user_id, mailbox.id, Some(why), now).await?;
-        pursuit_store::delivery::insert_notice(
-            &mut tx,
-            mailbox.user_id,
-            &format!("Mailbox {} paused", mailbox.settings.from_address),
-            why,
-            Some("/mailboxes"),
-            now,
-            now + self.notification_ttl,
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::warn!(mailbox.id = %mailbox.id.0, reason = why, "mailbox paused");
-        Ok(())
+        pause_mailbox(self.db, mailbox, why, self.notification_ttl, now).await
     }
+}
+
+/// Pauses a mailbox and tells its owner why (a notification kept for `ttl`).
+pub(crate) async fn pause_mailbox(
+    db: &Db,
+    mailbox: &MailboxRow,
+    why: &str,
+    ttl: SignedDuration,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    store::set_mailbox_status(&mut tx, mailbox.user_id, mailbox.id, Some(why), now).await?;
+    pursuit_store::delivery::insert_notice(
+        &mut tx,
+        mailbox.user_id,
+        &format!("Mailbox {} paused", mailbox.settings.from_address),
+        why,
+        Some("/mailboxes"),
+        now,
+        now + ttl,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::warn!(mailbox.id = %mailbox.id.0, reason = why, "mailbox paused");
+    Ok(())
 }
 
 /// A target whose emails are all settled is finished, and its campaign when it is the last.

@@ -94,4 +94,6 @@ id_type! {
     OutreachId,
     /// Something that happened to an email after it left (a click, a reply, a bounce).
     EmailEventId,
+    /// Something that came back to a user's mailbox: a reply, a bounce, a report.
+    ReplyId,
 }

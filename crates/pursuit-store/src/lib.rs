@@ -49,6 +49,7 @@ pub mod postings;
 pub mod preferences;
 pub mod profiles;
 pub mod reminders;
+pub mod replies;
 pub mod resumes;
 pub mod schema;
 pub mod secret;

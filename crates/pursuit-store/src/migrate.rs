@@ -82,6 +82,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(33, "0033_offers"),
     migration!(34, "0034_outreach"),
     migration!(35, "0035_email_events"),
+    migration!(36, "0036_replies"),
 ];
 
 /// The schema version this build writes.

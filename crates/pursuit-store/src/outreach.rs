@@ -37,6 +37,25 @@ pub struct MailboxSettings {
     pub jitter_seconds: i64,
     pub ramp_start: i64,
     pub ramp_step: i64,
+    /// The IMAP server replies are read from (none: they are not looked for).
+    pub imap_host: Option<String>,
+    pub imap_port: i64,
+    /// `starttls`, `tls` or `none`.
+    pub imap_security: String,
+    /// None: the SMTP login's.
+    pub imap_username: Option<String>,
+    /// Sealed, bound to the mailbox's IMAP login; none: the SMTP password.
+    pub imap_password: Option<String>,
+}
+
+/// Where the reading of a mailbox's INBOX stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InboxState {
+    pub uid_validity: Option<i64>,
+    pub last_uid: i64,
+    pub checked_at: Option<Timestamp>,
+    /// Why the last reading failed, if it did.
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,15 +71,18 @@ pub struct MailboxRow {
     pub cap_day: Option<Date>,
     pub sent_on_day: i64,
     pub first_send_on: Option<Date>,
+    pub inbox: InboxState,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
 
-const MAILBOX_COLUMNS: &str = "id, user_id, from_name, from_address, smtp_host, smtp_port, smtp_security, \
+pub(crate) const MAILBOX_COLUMNS: &str = "id, user_id, from_name, from_address, smtp_host, smtp_port, smtp_security, \
      smtp_username, smtp_password, daily_cap, min_gap_seconds, jitter_seconds, ramp_start, ramp_step, \
-     status, paused_reason, auth_failures, next_send_at, cap_day, sent_on_day, first_send_on, created_at, updated_at";
+     status, paused_reason, auth_failures, next_send_at, cap_day, sent_on_day, first_send_on, imap_host, imap_port, \
+     imap_security, imap_username, imap_password, imap_uidvalidity, imap_last_uid, imap_checked_at, imap_error, \
+     created_at, updated_at";
 
-fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
+pub(crate) fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
     Ok(MailboxRow {
         id: MailboxId(row.get("id")?),
         user_id: UserId(row.get("user_id")?),
@@ -77,6 +99,11 @@ fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
             jitter_seconds: row.get("jitter_seconds")?,
             ramp_start: row.get("ramp_start")?,
             ramp_step: row.get("ramp_step")?,
+            imap_host: row.get("imap_host")?,
+            imap_port: row.get("imap_port")?,
+            imap_security: row.get("imap_security")?,
+            imap_username: row.get("imap_username")?,
+            imap_password: row.get("imap_password")?,
         },
         status: row.get("status")?,
         paused_reason: row.get("paused_reason")?,
@@ -85,12 +112,18 @@ fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
         cap_day: row.get("cap_day")?,
         sent_on_day: row.get("sent_on_day")?,
         first_send_on: row.get("first_send_on")?,
+        inbox: InboxState {
+            uid_validity: row.get("imap_uidvalidity")?,
+            last_uid: row.get("imap_last_uid")?,
+            checked_at: row.get("imap_checked_at")?,
+            error: row.get("imap_error")?,
+        },
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
     })
 }
 
-/// Binds `$1` the owner, `$2` the mailbox, `$3…$15` its settings and `$16` now.
+/// Binds `$1` the owner, `$2` the mailbox, `$3…$20` its settings and `$21` now.
 fn bind_mailbox(
     q: Query,
     user_id: UserId,
@@ -113,6 +146,11 @@ fn bind_mailbox(
         .bind(s.jitter_seconds)
         .bind(s.ramp_start)
         .bind(s.ramp_step)
+        .bind(s.imap_host.as_deref())
+        .bind(s.imap_port)
+        .bind(s.imap_security.as_str())
+        .bind(s.imap_username.as_deref())
+        .bind(s.imap_password.as_deref())
         .bind(now)
 }
 
@@ -130,8 +168,10 @@ pub async fn insert_mailbox(
             query(
                 "INSERT INTO mailboxes (user_id, id, from_name, from_address, from_key, smtp_host, smtp_port, \
                  smtp_security, smtp_username, smtp_password, daily_cap, min_gap_seconds, jitter_seconds, \
-                 ramp_start, ramp_step, status, auth_failures, next_send_at, sent_on_day, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', 0, $16, 0, $16, $16)",
+                 ramp_start, ramp_step, imap_host, imap_port, imap_security, imap_username, imap_password, \
+                 status, auth_failures, next_send_at, sent_on_day, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                 'active', 0, $21, 0, $21, $21)",
             ),
             user_id,
             id,
@@ -159,7 +199,9 @@ pub async fn update_mailbox(
                     "UPDATE mailboxes SET from_name = $3, from_address = $4, from_key = $5, smtp_host = $6, \
                      smtp_port = $7, smtp_security = $8, smtp_username = $9, smtp_password = $10, daily_cap = $11, \
                      min_gap_seconds = $12, jitter_seconds = $13, ramp_start = $14, ramp_step = $15, \
-                     auth_failures = 0, updated_at = $16 WHERE user_id = $1 AND id = $2",
+                     imap_host = $16, imap_port = $17, imap_security = $18, imap_username = $19, imap_password = $20, \
+                     imap_error = NULL, \
+                     auth_failures = 0, updated_at = $21 WHERE user_id = $1 AND id = $2",
                 ),
                 user_id,
                 id,
@@ -721,12 +763,12 @@ pub struct OutreachRow {
 }
 
 /// The columns of an [`OutreachRow`], for a query that names the table `o`.
-const OUTREACH_COLUMNS: &str = "id, user_id, campaign_id, target_id, mailbox_id, step_position, step_label, \
+pub(crate) const OUTREACH_COLUMNS: &str = "id, user_id, campaign_id, target_id, mailbox_id, step_position, step_label, \
      to_name, to_address, time_zone, subject, body, planned_at, status, message_id, attempts, sent_at, \
      provider_message_id, error, created_at, updated_at, \
      (SELECT MIN(e.occurred_at) FROM email_events e WHERE e.outreach_id = o.id AND e.kind = 'clicked') AS clicked_at";
 
-fn outreach_from_row(row: &Row) -> Result<OutreachRow, StoreError> {
+pub(crate) fn outreach_from_row(row: &Row) -> Result<OutreachRow, StoreError> {
     Ok(OutreachRow {
         id: OutreachId(row.get("id")?),
         user_id: UserId(row.get("user_id")?),

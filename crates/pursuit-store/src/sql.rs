@@ -73,7 +73,8 @@ id_values!(
     CampaignId,
     CampaignTargetId,
     OutreachId,
-    EmailEventId
+    EmailEventId,
+    ReplyId
 );
 
 macro_rules! value_from {

@@ -47,6 +47,7 @@ mod preferences;
 pub mod problem;
 mod profile;
 mod reminders;
+mod replies;
 pub mod request_id;
 mod resumes;
 mod sequences;
@@ -295,6 +296,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(sequences::router())
         .merge(offers::router())
         .merge(outreach::router())
+        .merge(replies::router())
         .merge(chat::router())
         .merge(callbacks::router())
         .split_for_parts();

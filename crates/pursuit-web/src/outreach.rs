@@ -70,6 +70,19 @@ pub struct MailboxResponse {
     paused_reason: Option<String>,
     /// Refused logins in a row (three pause the mailbox).
     auth_failures: i64,
+    /// The IMAP server replies are read from (none: replies are not looked for).
+    imap_host: Option<String>,
+    imap_port: i64,
+    /// `tls`, `starttls` or `none`.
+    imap_security: String,
+    /// None: the SMTP login's.
+    imap_username: Option<String>,
+    /// Whether the IMAP login has a password of its own (else the SMTP one is used).
+    has_imap_password: bool,
+    /// When replies were last looked for, and why that failed if it did.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    replies_checked_at: Option<Timestamp>,
+    replies_error: Option<String>,
     /// How many it may send today (ramp and cap) and has sent.
     cap_today: i64,
     sent_today: i64,
@@ -98,6 +111,13 @@ pub(crate) fn mailbox_response(m: Mailbox) -> MailboxResponse {
         status: m.row.status,
         paused_reason: m.row.paused_reason,
         auth_failures: m.row.auth_failures,
+        imap_host: s.imap_host,
+        imap_port: s.imap_port,
+        imap_security: s.imap_security,
+        imap_username: s.imap_username,
+        has_imap_password: m.has_imap_password,
+        replies_checked_at: m.row.inbox.checked_at,
+        replies_error: m.row.inbox.error,
         cap_today: m.cap_today,
         sent_today: m.sent_today,
         next_send_at: m.row.next_send_at,
@@ -142,6 +162,22 @@ pub struct MailboxBody {
     ramp_start: Option<i64>,
     /// … and how many more each day until the cap (default 5).
     ramp_step: Option<i64>,
+    /// The IMAP server replies are read from; `null` stops reading them.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<String>)]
+    imap_host: Option<Option<String>>,
+    /// Default 993.
+    imap_port: Option<i64>,
+    /// `tls` (default), `starttls` or `none`.
+    imap_security: Option<String>,
+    /// `null` (default): the SMTP login's.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<String>)]
+    imap_username: Option<Option<String>>,
+    /// `null` (default): the SMTP password. Kept sealed; never shown again.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<String>)]
+    imap_password: Option<Option<String>>,
 }
 
 impl MailboxBody {
@@ -159,6 +195,11 @@ impl MailboxBody {
             jitter_seconds: self.jitter_seconds,
             ramp_start: self.ramp_start,
             ramp_step: self.ramp_step,
+            imap_host: self.imap_host,
+            imap_port: self.imap_port,
+            imap_security: self.imap_security,
+            imap_username: self.imap_username,
+            imap_password: self.imap_password,
         }
     }
 }

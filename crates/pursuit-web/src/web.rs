@@ -40,6 +40,7 @@ mod optimizations;
 mod outreach;
 mod preferences;
 mod profile;
+mod replies;
 mod resume;
 mod sequences;
 mod settings;
@@ -85,6 +86,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(contacts::routes())
         .merge(sequences::routes())
         .merge(outreach::routes())
+        .merge(replies::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -147,6 +149,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "unsubscribe.html",
         include_str!("../templates/unsubscribe.html"),
     ),
+    ("replies.html", include_str!("../templates/replies.html")),
     ("company.html", include_str!("../templates/company.html")),
     (
         "resume_version.html",

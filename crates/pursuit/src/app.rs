@@ -256,9 +256,15 @@ pub fn standard_schedule() -> Scheduler {
         )
         .add(
             "outreach.dispatch",
-            every_minute,
+            every_minute.clone(),
             jiff::tz::TimeZone::UTC,
             &pursuit_app::outreach::DispatchOutreach::default(),
+        )
+        .add(
+            "replies.read",
+            every_minute,
+            jiff::tz::TimeZone::UTC,
+            &pursuit_app::replies::ReadReplies::default(),
         )
 }
 

@@ -123,6 +123,19 @@ fn mailbox_input(form: &FormData, new: bool, invalid: &mut Vec<Invalid>) -> Mail
         jitter_seconds: int(form, "jitter_seconds", invalid),
         ramp_start: int(form, "ramp_start", invalid),
         ramp_step: int(form, "ramp_step", invalid),
+        imap_host: form
+            .get("imap_host")
+            .map(|h| (!h.trim().is_empty()).then(|| h.to_owned())),
+        imap_port: int(form, "imap_port", invalid),
+        imap_security: some(form, "imap_security"),
+        imap_username: form
+            .get("imap_username")
+            .map(|u| (!u.trim().is_empty()).then(|| u.to_owned())),
+        imap_password: match form.get("imap_password") {
+            Some(p) if !p.is_empty() => Some(Some(p.to_owned())),
+            _ if new => Some(None),
+            _ => None,
+        },
     }
 }
 
@@ -138,13 +151,16 @@ async fn show_mailboxes(
         .into_iter()
         .map(|m| {
             let next = m.row.next_send_at;
+            let checked = m.row.inbox.checked_at;
             let mut view =
                 serde_json::to_value(crate::outreach::mailbox_response(m)).unwrap_or_default();
-            view["next_local"] = json!(
-                next.to_zoned(user.0.zone())
+            let local = |at: Timestamp| {
+                at.to_zoned(user.0.zone())
                     .strftime("%a %-d %b %H:%M")
                     .to_string()
-            );
+            };
+            view["next_local"] = json!(local(next));
+            view["replies_checked_local"] = json!(checked.map(local));
             view
         })
         .collect();

@@ -7,6 +7,7 @@ pub mod invites;
 pub mod noop;
 pub mod outreach;
 pub mod reminders;
+pub mod replies;
 pub mod resumes;
 pub mod send_email;
 pub mod sweep;
@@ -27,4 +28,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(companies::run);
     registry.register(writing::run);
     registry.register(outreach::run);
+    registry.register(replies::run);
 }

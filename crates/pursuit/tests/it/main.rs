@@ -31,6 +31,7 @@ mod postings;
 mod preferences;
 mod profile;
 mod queue;
+mod replies;
 mod resumes;
 mod sequences;
 mod similarity;

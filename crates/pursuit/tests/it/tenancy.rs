@@ -51,6 +51,7 @@ enum Fixture {
     Outreach,
     /// Named by its address.
     Suppression,
+    Reply,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -249,9 +250,17 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("patch", "/api/v1/sequence-steps/{id}") => {
             Access::ById(Fixture::SequenceStep, Some(json!({ "label": "bob" })))
         }
-        ("get", "/api/v1/mailboxes" | "/api/v1/campaigns" | "/api/v1/suppressions") => {
-            Access::Caller(None)
-        }
+        ("get", "/api/v1/replies/{id}") => Access::ById(Fixture::Reply, None),
+        (
+            "post",
+            "/api/v1/replies/{id}/apply"
+            | "/api/v1/replies/{id}/undo"
+            | "/api/v1/replies/{id}/dismiss",
+        ) => Access::ById(Fixture::Reply, None),
+        (
+            "get",
+            "/api/v1/mailboxes" | "/api/v1/campaigns" | "/api/v1/suppressions" | "/api/v1/replies",
+        ) => Access::Caller(None),
         ("post", "/api/v1/mailboxes") => Access::Caller(Some(json!({
             "from_name": "Bob", "from_address": "bob.box@example.org", "smtp_host": "127.0.0.1", "smtp_port": 9
         }))),
@@ -461,9 +470,35 @@ both_backends! {
         let suppressed = app.client.post(app.url("/api/v1/suppressions")).bearer_auth(&alice_secret)
             .json(&json!({ "email": "alice.suppressed@example.org" })).send().await.unwrap();
         assert_eq!(suppressed.status(), StatusCode::NO_CONTENT);
+        // Alice's reply: what her mailbox's reading would keep (written as the reader does).
+        let alice_reply = pursuit_domain::ids::ReplyId::new();
+        let now = jiff::Timestamp::now();
+        pursuit_store::replies::insert_reply(&app.db, &pursuit_store::replies::ReplyRow {
+            id: alice_reply,
+            user_id: pursuit_domain::ids::UserId(alice_id.parse().unwrap()),
+            mailbox_id: pursuit_domain::ids::MailboxId(alice_mailbox.parse().unwrap()),
+            outreach_id: Some(pursuit_domain::ids::OutreachId(alice_email.parse().unwrap())),
+            application_id: Some(pursuit_domain::ids::ApplicationId(alice_p["application_id"].as_str().unwrap().parse().unwrap())),
+            message_key: "alice-reply@example.org".to_owned(),
+            kind: "reply".to_owned(),
+            intent: Some("interview_request".to_owned()),
+            confidence: Some(0.5),
+            from_address: Some("alice.contact@example.org".to_owned()),
+            from_name: Some("Alice Secret Contact".to_owned()),
+            subject: "Alice Secret Reply".to_owned(),
+            body: "Alice Secret Reply Body".to_owned(),
+            detail: None,
+            received_at: now,
+            suggested_status: Some("Recruiter_Call".to_owned()),
+            state: "new".to_owned(),
+            previous_status: None,
+            created_at: now,
+            updated_at: now,
+        }).await.unwrap();
+        let alice_reply = alice_reply.0.to_string();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str(), alice_offer.as_str(), alice_mailbox.as_str(), "alice.box@example.org", "Alice Sender", alice_campaign.as_str(), "Alice Secret Campaign", alice_target.as_str(), alice_email.as_str(), "alice.suppressed@example.org"];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str(), alice_offer.as_str(), alice_mailbox.as_str(), "alice.box@example.org", "Alice Sender", alice_campaign.as_str(), "Alice Secret Campaign", alice_target.as_str(), alice_email.as_str(), "alice.suppressed@example.org", alice_reply.as_str(), "Alice Secret Reply"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -491,6 +526,7 @@ both_backends! {
             Fixture::Campaign => alice_campaign.as_str(),
             Fixture::Outreach => alice_email.as_str(),
             Fixture::Suppression => "alice.suppressed@example.org",
+            Fixture::Reply => alice_reply.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;

@@ -190,6 +190,10 @@ async fn every_page_passes_axe_in_light_and_dark_on_a_laptop_and_a_phone() {
             ("preferences", "/preferences".to_owned()),
             ("profile", "/profile".to_owned()),
             ("documents", "/documents".to_owned()),
+            ("campaigns", "/campaigns".to_owned()),
+            ("sequences", "/sequences".to_owned()),
+            ("mailboxes", "/mailboxes".to_owned()),
+            ("replies", "/replies".to_owned()),
         ];
         for (name, path) in &pages {
             for width in [1400, 390] {

@@ -1,0 +1,262 @@
+//! Replies (migration 0036): what came back to a user's mailbox, linked to the email it
+//! answers and that email's application, and where each mailbox's reading stands.
+
+use jiff::Timestamp;
+use pursuit_domain::ids::{ApplicationId, MailboxId, OutreachId, ReplyId, UserId};
+
+use crate::db::Conn;
+use crate::error::StoreError;
+use crate::outreach::{MailboxRow, OutreachRow};
+use crate::query;
+use crate::sql::{Query, Row};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplyRow {
+    pub id: ReplyId,
+    pub user_id: UserId,
+    pub mailbox_id: MailboxId,
+    pub outreach_id: Option<OutreachId>,
+    pub application_id: Option<ApplicationId>,
+    /// Its Message-ID, else `uid:<uidvalidity>:<uid>`: one row per mailbox and message.
+    pub message_key: String,
+    /// `reply`, `automatic`, `bounce` or `complaint`.
+    pub kind: String,
+    /// For a reply or an automatic answer: `interview_request`, `rejection`,
+    /// `needs_action`, `out_of_office`, `auto_confirmation` or `other`.
+    pub intent: Option<String>,
+    pub confidence: Option<f64>,
+    pub from_address: Option<String>,
+    pub from_name: Option<String>,
+    pub subject: String,
+    pub body: String,
+    /// A bounce's status and diagnostic, a complaint's feedback type.
+    pub detail: Option<String>,
+    pub received_at: Timestamp,
+    pub suggested_status: Option<String>,
+    /// `new`, `applied`, `dismissed` or `undone`.
+    pub state: String,
+    /// The application's status before an applied move (for undo).
+    pub previous_status: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+const REPLY_COLUMNS: &str = "id, user_id, mailbox_id, outreach_id, application_id, message_key, kind, intent, \
+     confidence, from_address, from_name, subject, body, detail, received_at, suggested_status, state, \
+     previous_status, created_at, updated_at";
+
+fn reply_from_row(row: &Row) -> Result<ReplyRow, StoreError> {
+    Ok(ReplyRow {
+        id: ReplyId(row.get("id")?),
+        user_id: UserId(row.get("user_id")?),
+        mailbox_id: MailboxId(row.get("mailbox_id")?),
+        outreach_id: row
+            .get::<Option<uuid::Uuid>>("outreach_id")?
+            .map(OutreachId),
+        application_id: row
+            .get::<Option<uuid::Uuid>>("application_id")?
+            .map(ApplicationId),
+        message_key: row.get("message_key")?,
+        kind: row.get("kind")?,
+        intent: row.get("intent")?,
+        confidence: row.get("confidence")?,
+        from_address: row.get("from_address")?,
+        from_name: row.get("from_name")?,
+        subject: row.get("subject")?,
+        body: row.get("body")?,
+        detail: row.get("detail")?,
+        received_at: row.get("received_at")?,
+        suggested_status: row.get("suggested_status")?,
+        state: row.get("state")?,
+        previous_status: row.get("previous_status")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// Keeps a reply unless its mailbox already has that message; true when it is new.
+pub async fn insert_reply(mut conn: impl Conn, r: &ReplyRow) -> Result<bool, StoreError> {
+    let done = conn
+        .execute(
+            query(
+                "INSERT INTO replies (id, user_id, mailbox_id, outreach_id, application_id, message_key, kind, \
+                 intent, confidence, from_address, from_name, subject, body, detail, received_at, \
+                 suggested_status, state, previous_status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
+                 ON CONFLICT (mailbox_id, message_key) DO NOTHING",
+            )
+            .bind(r.id)
+            .bind(r.user_id)
+            .bind(r.mailbox_id)
+            .bind(r.outreach_id)
+            .bind(r.application_id)
+            .bind(r.message_key.as_str())
+            .bind(r.kind.as_str())
+            .bind(r.intent.as_deref())
+            .bind(r.confidence)
+            .bind(r.from_address.as_deref())
+            .bind(r.from_name.as_deref())
+            .bind(r.subject.as_str())
+            .bind(r.body.as_str())
+            .bind(r.detail.as_deref())
+            .bind(r.received_at)
+            .bind(r.suggested_status.as_deref())
+            .bind(r.state.as_str())
+            .bind(r.previous_status.as_deref())
+            .bind(r.created_at),
+        )
+        .await?;
+    Ok(done > 0)
+}
+
+pub async fn get_reply(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ReplyId,
+) -> Result<Option<ReplyRow>, StoreError> {
+    conn.fetch_optional(
+        Query::dynamic(format!(
+            "SELECT {REPLY_COLUMNS} FROM replies WHERE user_id = $1 AND id = $2"
+        ))
+        .bind(user_id)
+        .bind(id),
+    )
+    .await?
+    .as_ref()
+    .map(reply_from_row)
+    .transpose()
+}
+
+/// The user's replies, newest first; `kind` keeps one kind only.
+pub async fn list_replies(
+    mut conn: impl Conn,
+    user_id: UserId,
+    kind: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ReplyRow>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            Query::dynamic(format!(
+                "SELECT {REPLY_COLUMNS} FROM replies WHERE user_id = $1 AND ($2 IS NULL OR kind = $2) \
+                 ORDER BY received_at DESC, id DESC LIMIT $3"
+            ))
+            .bind(user_id)
+            .bind(kind)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(reply_from_row).collect()
+}
+
+/// Moves a reply's suggestion from `from` to `to` (keeping `previous` when given); false
+/// when it was not at `from`.
+pub async fn move_reply(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ReplyId,
+    from: &str,
+    to: &str,
+    previous: Option<&str>,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let done = conn
+        .execute(
+            query(
+                "UPDATE replies SET state = $4, previous_status = COALESCE($5, previous_status), updated_at = $6 \
+                 WHERE user_id = $1 AND id = $2 AND state = $3",
+            )
+            .bind(user_id)
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .bind(previous)
+            .bind(now),
+        )
+        .await?;
+    Ok(done > 0)
+}
+
+/// Every mailbox with an IMAP server, whoever's (the reply scan).
+pub async fn mailboxes_to_read(mut conn: impl Conn) -> Result<Vec<MailboxRow>, StoreError> {
+    let rows = conn
+        .fetch_all(Query::dynamic(format!(
+            "SELECT {} FROM mailboxes WHERE imap_host IS NOT NULL ORDER BY imap_checked_at, id LIMIT 1000",
+            crate::outreach::MAILBOX_COLUMNS
+        )))
+        .await?;
+    rows.iter().map(crate::outreach::mailbox_from_row).collect()
+}
+
+/// Where a mailbox's reading now stands.
+pub async fn set_inbox_state(
+    mut conn: impl Conn,
+    mailbox: MailboxId,
+    uid_validity: Option<i64>,
+    last_uid: i64,
+    error: Option<&str>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query(
+            "UPDATE mailboxes SET imap_uidvalidity = $2, imap_last_uid = $3, imap_error = $4, imap_checked_at = $5 \
+             WHERE id = $1",
+        )
+        .bind(mailbox)
+        .bind(uid_validity)
+        .bind(last_uid)
+        .bind(error)
+        .bind(now),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A mailbox's sent emails whose Message-ID is one of `ids` (with or without brackets),
+/// the most recent step first.
+pub async fn outreach_with_ids(
+    mut conn: impl Conn,
+    user_id: UserId,
+    ids: &[String],
+) -> Result<Vec<OutreachRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = ids.iter().take(50).map(|id| format!("<{id}>")).collect();
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let mut q = Query::dynamic(format!(
+        "SELECT {} FROM outreach o WHERE o.user_id = $1 AND o.message_id IN ({}) \
+         ORDER BY o.step_position DESC",
+        crate::outreach::OUTREACH_COLUMNS,
+        marks.join(", ")
+    ))
+    .bind(user_id);
+    for id in &ids {
+        q = q.bind(id.as_str());
+    }
+    let rows = conn.fetch_all(q).await?;
+    rows.iter()
+        .map(crate::outreach::outreach_from_row)
+        .collect()
+}
+
+/// The latest email a mailbox sent to an address (a reply that dropped the thread's
+/// headers is matched by its sender).
+pub async fn last_sent_to(
+    mut conn: impl Conn,
+    mailbox: MailboxId,
+    address_key: &str,
+) -> Result<Option<OutreachRow>, StoreError> {
+    conn.fetch_optional(
+        Query::dynamic(format!(
+            "SELECT {} FROM outreach o WHERE o.mailbox_id = $1 AND o.to_key = $2 AND o.status = 'sent' \
+             ORDER BY o.sent_at DESC LIMIT 1",
+            crate::outreach::OUTREACH_COLUMNS
+        ))
+        .bind(mailbox)
+        .bind(address_key),
+    )
+    .await?
+    .as_ref()
+    .map(crate::outreach::outreach_from_row)
+    .transpose()
+}

@@ -1,0 +1,23 @@
+//! `replies.read`: every minute, each mailbox that names an IMAP server is read from where
+//! its last reading stopped (`pursuit_app::replies`, which holds what a reply does).
+
+use pursuit_app::replies::{ReadReplies, Reader};
+
+use crate::registry::{JobContext, JobError};
+
+pub async fn run(_job: ReadReplies, ctx: JobContext) -> Result<(), JobError> {
+    let reader = Reader {
+        db: &ctx.db,
+        secrets: &ctx.settings.ai.secrets,
+        hosts: ctx.settings.mailbox_hosts,
+        notification_ttl: ctx.settings.notification_ttl,
+    };
+    let report = reader
+        .scan(ctx.now())
+        .await
+        .map_err(|e| JobError::new(e.to_string()))?;
+    if report.messages > 0 {
+        tracing::info!(?report, "reply scan");
+    }
+    Ok(())
+}

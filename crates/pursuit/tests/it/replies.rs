@@ -1,0 +1,231 @@
+//! Replies on both backends, read from a real IMAP server (Dovecot, started by
+//! scripts/test): a person's answer stops the sequence, moves the application (undoable)
+//! and is kept once however often the mailbox is read again; an automatic answer changes
+//! nothing; a bounce and an abuse report stop writing to the address; unrelated mail is not
+//! kept.
+
+use jiff::{SignedDuration, Timestamp};
+use pursuit_app::outreach::{Sender, Smtp};
+use pursuit_app::replies::Reader;
+use pursuit_app::secrets::SecretBox;
+use pursuit_mail::outreach::AddressPolicy;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::{api_token, sign_in};
+use crate::helpers::{TestApp, spawn_app, test_smtp};
+use crate::matching::send;
+
+const LOCAL: AddressPolicy = AddressPolicy {
+    allow_private: true,
+};
+
+fn imap_port() -> u16 {
+    std::env::var("TEST_IMAP_PORT")
+        .expect("TEST_IMAP_PORT is not set: run the suite with scripts/test, which starts Dovecot on 127.0.0.1")
+        .parse()
+        .unwrap()
+}
+
+/// Puts a message into `user`'s INBOX on the test IMAP server, as a delivery would.
+fn deliver(user: &str, message: &str) {
+    let status = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import imaplib, sys\nm = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))\nm.login(sys.argv[2], 'imap-pass')\nm.append('INBOX', None, None, sys.stdin.buffer.read())\nm.logout()",
+            &imap_port().to_string(),
+            user,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(message.replace('\n', "\r\n").as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(status.success(), "IMAP APPEND failed");
+}
+
+async fn ok(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(status.is_success(), "{status}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+struct Person {
+    contact: String,
+    application: String,
+    email: String,
+}
+
+async fn person(app: &TestApp, token: &str, name: &str) -> Person {
+    let email = format!(
+        "{}.{}@example.com",
+        name.split(' ').next().unwrap().to_lowercase(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let contact = ok(send(
+        app,
+        token,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({
+            "full_name": name, "email": email, "time_zone": "UTC", "role_title": "Head of Data"
+        })),
+    )
+    .await)
+    .await;
+    let application = ok(send(
+        app,
+        token,
+        "POST",
+        "/api/v1/applications",
+        Some(json!({
+            "company": format!("{name} Co"), "role_title": "Data Analyst", "status": "Applied"
+        })),
+    )
+    .await)
+    .await;
+    Person {
+        contact: contact["id"].as_str().unwrap().to_owned(),
+        application: application["id"].as_str().unwrap().to_owned(),
+        email,
+    }
+}
+
+async fn emails(app: &TestApp, token: &str, campaign: &str) -> Vec<Value> {
+    ok(send(
+        app,
+        token,
+        "GET",
+        &format!("/api/v1/campaigns/{campaign}/outreach"),
+        None,
+    )
+    .await)
+    .await["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn at(value: &Value) -> Timestamp {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+both_backends! {
+    async fn what_comes_back_moves_the_tracker_once_and_only_for_outreach(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "replies").await.1;
+        let (smtp_port, _) = test_smtp();
+        let inbox_user = format!("ana-{}", uuid::Uuid::new_v4().simple());
+
+        // The IMAP login is tried before it is kept: a refused one names imap_password.
+        let fields = |password: &str| json!({
+            "from_name": "Ana Lima", "from_address": "ana@example.com", "smtp_host": "127.0.0.1", "smtp_port": smtp_port,
+            "smtp_security": "none", "imap_host": "127.0.0.1", "imap_port": imap_port(), "imap_security": "none",
+            "imap_username": inbox_user, "imap_password": password
+        });
+        let refused = send(&app, &token, "POST", "/api/v1/mailboxes", Some(fields("wrong"))).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().await.unwrap().contains("/imap_password"));
+        let mailbox = ok(send(&app, &token, "POST", "/api/v1/mailboxes", Some(fields("imap-pass"))).await).await;
+        assert_eq!((mailbox["imap_host"].as_str(), mailbox["has_imap_password"].as_bool()), (Some("127.0.0.1"), Some(true)), "{mailbox:#}");
+
+        let steps: Vec<Value> = (0..3).map(|i| json!({
+            "label": format!("Note {}", i + 1), "offset_days": i * 3, "subject": "{role} at {company}",
+            "body": format!("Hi {{first_name}},\n\nNote {} about the {{role}} role.\n\nBest regards,\n{{my_name}}", i + 1),
+        })).collect();
+        let template = ok(send(&app, &token, "POST", "/api/v1/sequence-templates", Some(json!({"name": "Notes", "steps": steps}))).await).await;
+        let campaign = ok(send(&app, &token, "POST", "/api/v1/campaigns", Some(json!({"template_id": template["id"]}))).await).await;
+        let id = campaign["id"].as_str().unwrap().to_owned();
+        let grace = person(&app, &token, "Grace Hopper").await;
+        let linus = person(&app, &token, "Linus Berg").await;
+        let maya = person(&app, &token, "Maya Ortiz").await;
+        for p in [&grace, &linus, &maya] {
+            ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/targets"), Some(json!({"application_id": p.application, "contact_id": p.contact}))).await).await;
+        }
+        ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/launch"), None).await).await;
+        let secrets = SecretBox::load_or_create(&app.data_dir().join("secrets.key")).unwrap();
+        let transport = Smtp { hosts: LOCAL };
+        let sender = Sender { db: &app.db, secrets: &secrets, transport: &transport, base_url: &app.address, notification_ttl: SignedDuration::from_hours(720) };
+        let planned = emails(&app, &token, &id).await;
+        let latest = planned.iter().filter(|e| e["step_position"] == 1).map(|e| at(&e["planned_at"])).max().unwrap();
+        let mut now = latest;
+        for _ in 0..3 {
+            now += SignedDuration::from_mins(10);
+            sender.dispatch(now, &mut |_| 0).await.unwrap();
+        }
+        let sent = emails(&app, &token, &id).await;
+        let first_of = |p: &Person| sent.iter().find(|e| e["to_address"] == p.email.as_str() && e["step_position"] == 1).unwrap().clone();
+        for p in [&grace, &linus, &maya] {
+            assert_eq!(first_of(p)["status"], "sent", "{:#}", first_of(p));
+        }
+        let id_of = |p: &Person| first_of(p)["message_id"].as_str().unwrap().to_owned();
+
+        // What comes back: unrelated mail, Grace's out-of-office, then Grace herself, a
+        // bounce for Linus, an abuse report about Maya.
+        deliver(&inbox_user, "From: News <news@shop.example>\nTo: ana@example.com\nSubject: Deals\nMessage-ID: <deal-1@shop.example>\n\nBuy now.\n");
+        deliver(&inbox_user, &format!("From: Grace Hopper <{}>\nTo: ana@example.com\nSubject: Automatic reply: Data Analyst\nAuto-Submitted: auto-replied\nIn-Reply-To: {}\nMessage-ID: <ooo-1@grace.example>\n\nI am out of the office until Monday.\n", grace.email, id_of(&grace)));
+        let reader = Reader { db: &app.db, secrets: &secrets, hosts: LOCAL, notification_ttl: SignedDuration::from_hours(720) };
+        let report = reader.scan(now).await.unwrap();
+        assert_eq!((report.messages, report.automatic, report.unrelated, report.replies), (2, 1, 1, 0), "{report:?}");
+        let waiting = emails(&app, &token, &id).await;
+        assert!(waiting.iter().any(|e| e["to_address"] == grace.email.as_str() && e["status"] == "planned"), "an automatic answer stops nothing");
+
+        deliver(&inbox_user, &format!("From: Grace Hopper <{}>\nTo: ana@example.com\nSubject: Re: Data Analyst at Grace Hopper Co\nIn-Reply-To: {}\nReferences: {}\nMessage-ID: <answer-1@grace.example>\nDate: {}\n\nHi Ana,\n\nThanks for writing. Would you be available for a quick call next week? Here is a link to book a time: https://calendly.com/grace\n\nGrace\n\nOn Fri, Ana Lima wrote:\n> Note 1 about the Data Analyst role.\n", grace.email, id_of(&grace), id_of(&grace), jiff::fmt::rfc2822::to_string(&now.to_zoned(jiff::tz::TimeZone::UTC)).unwrap()));
+        deliver(&inbox_user, &format!("From: Mail Delivery System <MAILER-DAEMON@mx.example>\nTo: ana@example.com\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn-1@mx.example>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; {}\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\n\n--b\nContent-Type: text/rfc822-headers\n\nMessage-ID: {}\nSubject: Data Analyst\n\n--b--\n", linus.email, id_of(&linus)));
+        deliver(&inbox_user, &format!("From: fbl@isp.example\nTo: ana@example.com\nSubject: Abuse report\nMessage-ID: <arf-1@isp.example>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary=\"f\"\n\n--f\nContent-Type: text/plain\n\nAn abuse report.\n--f\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n\n--f\nContent-Type: message/rfc822\n\nMessage-ID: {}\nSubject: Data Analyst\n\nHi\n--f--\n", id_of(&maya)));
+        let report = reader.scan(now).await.unwrap();
+        assert_eq!((report.replies, report.bounces, report.complaints, report.applied), (1, 1, 1, 1), "{report:?}");
+
+        // Grace's answer: her sequence stops, her application moves (undoable), an activity
+        // holds her words (not the quoted email), and the user is told.
+        let after = emails(&app, &token, &id).await;
+        for e in after.iter().filter(|e| e["to_address"] == grace.email.as_str() && e["step_position"] != 1) {
+            assert_eq!(e["status"], "cancelled", "{e:#}");
+        }
+        let application = ok(send(&app, &token, "GET", &format!("/api/v1/applications/{}", grace.application), None).await).await;
+        assert_eq!(application["status"], "Recruiter_Call", "{application:#}");
+        let list = ok(send(&app, &token, "GET", "/api/v1/replies?kind=reply", None).await).await;
+        let reply = &list["items"][0];
+        assert_eq!((reply["intent"].as_str(), reply["state"].as_str(), reply["previous_status"].as_str()), (Some("interview_request"), Some("applied"), Some("Applied")), "{reply:#}");
+        assert!(!reply["body"].as_str().unwrap().contains("Note 1 about"), "the quoted email is cut off: {reply:#}");
+        let activities = ok(send(&app, &token, "GET", &format!("/api/v1/applications/{}/activities", grace.application), None).await).await;
+        assert!(activities.to_string().contains("Grace Hopper replied"), "{activities:#}");
+        let notes = ok(send(&app, &token, "GET", "/api/v1/notifications", None).await).await;
+        assert!(notes.to_string().contains("an interview request"), "{notes:#}");
+        let reply_id = reply["id"].as_str().unwrap();
+        let undone = ok(send(&app, &token, "POST", &format!("/api/v1/replies/{reply_id}/undo"), None).await).await;
+        assert_eq!(undone["state"], "undone");
+        let back = ok(send(&app, &token, "GET", &format!("/api/v1/applications/{}", grace.application), None).await).await;
+        assert_eq!(back["status"], "Applied");
+        assert_eq!(send(&app, &token, "POST", &format!("/api/v1/replies/{reply_id}/undo"), None).await.status(), StatusCode::CONFLICT);
+
+        // Linus bounced and Maya complained: neither is written to again; the mailbox pauses.
+        let suppressed = ok(send(&app, &token, "GET", "/api/v1/suppressions", None).await).await.to_string();
+        assert!(suppressed.contains(&linus.email.to_lowercase()) && suppressed.contains(&maya.email.to_lowercase()), "{suppressed}");
+        let paused = ok(send(&app, &token, "GET", &format!("/api/v1/mailboxes/{}", mailbox["id"].as_str().unwrap()), None).await).await;
+        assert_eq!(paused["status"], "paused", "{paused:#}");
+        let bounce = &ok(send(&app, &token, "GET", "/api/v1/replies?kind=bounce", None).await).await["items"][0];
+        assert!(bounce["detail"].as_str().unwrap().contains("5.1.1"), "{bounce:#}");
+
+        // Read again from the start (a restart, a rebuilt folder): nothing is kept twice.
+        pursuit_store::replies::set_inbox_state(&app.db, pursuit_domain::ids::MailboxId(mailbox["id"].as_str().unwrap().parse().unwrap()), Some(1), 0, None, now).await.unwrap();
+        for _ in 0..3 {
+            let again = reader.scan(now).await.unwrap();
+            assert_eq!((again.replies, again.bounces, again.complaints, again.automatic), (0, 0, 0, 0), "{again:?}");
+        }
+        let all = ok(send(&app, &token, "GET", "/api/v1/replies", None).await).await;
+        assert_eq!(all["items"].as_array().unwrap().len(), 4, "{all:#}");
+        let owner = pursuit_store::accounts::find_user_by_email(&app.db, &pursuit_domain::account::EmailAddress::parse("ana@example.com").unwrap()).await.unwrap().unwrap().id;
+        let events: i64 = pursuit_store::outreach::count_with_event(&app.db, owner, pursuit_domain::ids::CampaignId(id.parse().unwrap()), "replied").await.unwrap();
+        assert_eq!(events, 1, "one replied event");
+    }
+}
