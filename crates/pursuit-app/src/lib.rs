@@ -71,6 +71,7 @@ pub mod matching;
 pub mod offers;
 pub mod optimizations;
 pub mod outreach;
+pub mod outreach_analytics;
 pub mod postings;
 pub mod preferences;
 pub mod profile;

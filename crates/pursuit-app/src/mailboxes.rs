@@ -614,6 +614,122 @@ pub async fn verify(
     Ok(())
 }
 
+/// The sends a mailbox's bounce rate is taken over.
+pub const HEALTH_WINDOW: i64 = 50;
+/// At this share of hard bounces in the window a mailbox pauses itself.
+pub const BOUNCE_RATE_TO_PAUSE: f64 = 0.03;
+
+/// Whether `bounced` hard bounces in the last [`HEALTH_WINDOW`] sends are too many (the
+/// rate is over the whole window, so a young mailbox is not paused by its first bounce).
+pub fn bounces_too_many(bounced: i64) -> bool {
+    bounced as f64 / HEALTH_WINDOW as f64 >= BOUNCE_RATE_TO_PAUSE
+}
+
+/// One local day of a mailbox's sending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HealthDay {
+    pub day: Date,
+    pub sent: i64,
+    pub bounced: i64,
+    pub complaints: i64,
+}
+
+/// How a mailbox is doing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Health {
+    /// `healthy`, `warming` (still ramping up) or `at_risk` (paused, a complaint in the
+    /// last 30 days, or hard bounces at the pausing rate).
+    pub status: &'static str,
+    pub why: Option<String>,
+    /// Over its last [`HEALTH_WINDOW`] sends.
+    pub recent_sent: i64,
+    pub recent_bounced: i64,
+    pub bounce_rate: f64,
+    pub complaints_30_days: i64,
+    /// The last 30 local days with a send, oldest first.
+    pub days: Vec<HealthDay>,
+}
+
+/// A mailbox's health: its bounce rate over the last sends, complaints, and its last 30
+/// days of sending (the user's days).
+pub async fn health(
+    db: &Db,
+    user: UserId,
+    id: MailboxId,
+    now: Timestamp,
+) -> Result<Health, AppError> {
+    let row = store::get_mailbox(db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (zone, _) = pursuit_store::accounts::zone_and_settings(db, user).await?;
+    let tz = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let (recent_sent, recent_bounced) =
+        pursuit_store::replies::recent_bounces(db, id, HEALTH_WINDOW).await?;
+    let since = now - jiff::SignedDuration::from_hours(24 * 30);
+    let marks = pursuit_store::replies::sent_since(db, id, since).await?;
+    let mut days: Vec<HealthDay> = Vec::new();
+    for mark in &marks {
+        let day = mark.sent_at.to_zoned(tz.clone()).date();
+        if days.last().is_none_or(|d| d.day != day) {
+            days.push(HealthDay {
+                day,
+                sent: 0,
+                bounced: 0,
+                complaints: 0,
+            });
+        }
+        if let Some(d) = days.last_mut() {
+            d.sent += 1;
+            d.bounced += i64::from(mark.bounced);
+            d.complaints += i64::from(mark.complained);
+        }
+    }
+    let complaints_30_days = days.iter().map(|d| d.complaints).sum();
+    let today = now.to_zoned(tz).date();
+    let ramping = cap_on(&row, today) < row.settings.daily_cap;
+    let (status, why) = if row.status == "paused" {
+        ("at_risk", row.paused_reason.clone())
+    } else if complaints_30_days > 0 {
+        (
+            "at_risk",
+            Some(format!(
+                "{complaints_30_days} spam report(s) in the last 30 days"
+            )),
+        )
+    } else if bounces_too_many(recent_bounced) {
+        (
+            "at_risk",
+            Some(format!(
+                "{recent_bounced} of the last {recent_sent} emails bounced"
+            )),
+        )
+    } else if ramping {
+        (
+            "warming",
+            Some(format!(
+                "ramping up: {} a day today, {} when warmed up",
+                cap_on(&row, today),
+                row.settings.daily_cap
+            )),
+        )
+    } else {
+        ("healthy", None)
+    };
+    Ok(Health {
+        status,
+        why,
+        recent_sent,
+        recent_bounced,
+        bounce_rate: if recent_sent == 0 {
+            0.0
+        } else {
+            recent_bounced as f64 / recent_sent as f64
+        },
+        complaints_30_days,
+        days,
+    })
+}
+
 /// Pauses a mailbox (its sends wait) or resumes it.
 pub async fn set_paused(
     db: &Db,
@@ -662,6 +778,14 @@ mod tests {
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }
+    }
+
+    #[test]
+    fn the_bounce_rate_is_over_the_whole_window() {
+        // 3% of 50 sends: a young mailbox's first hard bounce is not yet a pattern.
+        assert!(!bounces_too_many(0));
+        assert!(!bounces_too_many(1));
+        assert!(bounces_too_many(2));
     }
 
     #[test]

@@ -269,9 +269,12 @@ impl Reader<'_> {
         }
         let event = match read.kind {
             Kind::Reply => Some("replied"),
-            Kind::Bounce { .. } => Some("bounced"),
+            // A delay is not a bounce: only a failure for good counts against the mailbox.
+            Kind::Bounce {
+                permanent: true, ..
+            } => Some("bounced"),
             Kind::Complaint { .. } => Some("spam_complaint"),
-            Kind::Automatic => None,
+            Kind::Bounce { .. } | Kind::Automatic => None,
         };
         if let Some(kind) = event {
             outreach_store::insert_event(
@@ -376,6 +379,29 @@ impl Reader<'_> {
                 .await?;
             }
             _ => {}
+        }
+        if matches!(
+            read.kind,
+            Kind::Bounce {
+                permanent: true,
+                ..
+            }
+        ) {
+            let (sent, bounced) =
+                store::recent_bounces(self.db, mailbox.id, crate::mailboxes::HEALTH_WINDOW).await?;
+            if crate::mailboxes::bounces_too_many(bounced) {
+                crate::outreach::pause_mailbox(
+                    self.db,
+                    mailbox,
+                    &format!(
+                        "{bounced} of its last {sent} emails bounced (3% or more of {} is too many for a mailbox to stay trusted); check the addresses before resuming",
+                        crate::mailboxes::HEALTH_WINDOW
+                    ),
+                    self.notification_ttl,
+                    now,
+                )
+                .await?;
+            }
         }
         if matches!(read.kind, Kind::Complaint { .. }) {
             crate::outreach::pause_mailbox(
@@ -591,9 +617,18 @@ async fn move_status(
     Ok(before)
 }
 
-/// The job that reads every mailbox's replies.
+/// The job that reads every mailbox's replies: every minute by the schedule, and each of
+/// those runs asks for one more half a minute later (`half`), so a reply is read within
+/// about 30 seconds of arriving.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct ReadReplies {}
+pub struct ReadReplies {
+    /// The run half a minute after the scheduled one (it asks for no other).
+    #[serde(default)]
+    pub half: bool,
+}
+
+/// How long after a scheduled reading the extra one runs.
+pub const HALF_MINUTE: SignedDuration = SignedDuration::from_secs(30);
 
 impl pursuit_store::jobs::JobSpec for ReadReplies {
     const KIND: &'static str = "replies.read";

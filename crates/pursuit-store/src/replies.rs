@@ -260,3 +260,168 @@ pub async fn last_sent_to(
     .map(crate::outreach::outreach_from_row)
     .transpose()
 }
+
+/// Of a mailbox's last `window` sent emails: how many went, and how many bounced for good.
+pub async fn recent_bounces(
+    mut conn: impl Conn,
+    mailbox: MailboxId,
+    window: i64,
+) -> Result<(i64, i64), StoreError> {
+    let row = conn
+        .fetch_one(
+            query(
+                "SELECT COUNT(*) AS sent, COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM email_events e \
+                 WHERE e.outreach_id = r.id AND e.kind = 'bounced') THEN 1 ELSE 0 END), 0) AS bounced \
+                 FROM (SELECT id FROM outreach WHERE mailbox_id = $1 AND status = 'sent' \
+                 ORDER BY sent_at DESC LIMIT $2) r",
+            )
+            .bind(mailbox)
+            .bind(window),
+        )
+        .await?;
+    Ok((row.get("sent")?, row.get("bounced")?))
+}
+
+/// One sent email of a mailbox for its health: when, and whether it bounced for good or
+/// was reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SentMark {
+    pub sent_at: Timestamp,
+    pub bounced: bool,
+    pub complained: bool,
+}
+
+/// A mailbox's emails sent since `since`, oldest first (at most 20,000).
+pub async fn sent_since(
+    mut conn: impl Conn,
+    mailbox: MailboxId,
+    since: Timestamp,
+) -> Result<Vec<SentMark>, StoreError> {
+    let rows = conn
+        .fetch_all(
+            query(
+                "SELECT o.sent_at AS sent_at, \
+                 EXISTS (SELECT 1 FROM email_events e WHERE e.outreach_id = o.id AND e.kind = 'bounced') AS bounced, \
+                 EXISTS (SELECT 1 FROM email_events e WHERE e.outreach_id = o.id AND e.kind = 'spam_complaint') AS complained \
+                 FROM outreach o WHERE o.mailbox_id = $1 AND o.status = 'sent' AND o.sent_at >= $2 \
+                 ORDER BY o.sent_at LIMIT 20000",
+            )
+            .bind(mailbox)
+            .bind(since),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SentMark {
+                sent_at: r.get("sent_at")?,
+                bounced: r.get("bounced")?,
+                complained: r.get("complained")?,
+            })
+        })
+        .collect()
+}
+
+/// What became of the emails a user sent in `[from, to)` (one campaign's when given).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcomes {
+    pub sent: i64,
+    /// Bounced for good.
+    pub bounced: i64,
+    /// With a clicked link (tracked campaigns only).
+    pub clicked: i64,
+    /// Answered by a person.
+    pub replied: i64,
+    pub complained: i64,
+}
+
+fn has_event(kind: &str) -> String {
+    format!(
+        "COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM email_events e WHERE e.outreach_id = o.id \
+         AND e.kind = '{kind}') THEN 1 ELSE 0 END), 0)"
+    )
+}
+
+/// The outcomes of a user's emails sent in `[from, to)`, grouped by `step_position` when
+/// `by_step` (else one group, position 0); `campaign` narrows to one campaign.
+pub async fn outcomes(
+    mut conn: impl Conn,
+    user_id: UserId,
+    campaign: Option<pursuit_domain::ids::CampaignId>,
+    from: Timestamp,
+    to: Timestamp,
+    by_step: bool,
+) -> Result<Vec<(i64, Outcomes)>, StoreError> {
+    let narrow = if campaign.is_some() {
+        "AND o.campaign_id = $4"
+    } else {
+        ""
+    };
+    // A number in GROUP BY names a column, so the whole is one group without one.
+    let (step, group) = if by_step {
+        (
+            "o.step_position",
+            "GROUP BY o.step_position ORDER BY o.step_position",
+        )
+    } else {
+        ("CAST(0 AS BIGINT)", "")
+    };
+    let mut q = Query::dynamic(format!(
+        "SELECT {step} AS step, COUNT(*) AS sent, {} AS bounced, {} AS clicked, {} AS replied, \
+                 {} AS complained FROM outreach o WHERE o.user_id = $1 AND o.status = 'sent' \
+                 AND o.sent_at >= $2 AND o.sent_at < $3 {narrow} {group}",
+        has_event("bounced"),
+        has_event("clicked"),
+        has_event("replied"),
+        has_event("spam_complaint"),
+    ))
+    .bind(user_id)
+    .bind(from)
+    .bind(to);
+    if let Some(campaign) = campaign {
+        q = q.bind(campaign);
+    }
+    let rows = conn.fetch_all(q).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.get("step")?,
+                Outcomes {
+                    sent: r.get("sent")?,
+                    bounced: r.get("bounced")?,
+                    clicked: r.get("clicked")?,
+                    replied: r.get("replied")?,
+                    complained: r.get("complained")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Distinct applications with an email sent in `[from, to)` or, dated in `[first_day,
+/// last_day]`, past `Saved` and `Draft`.
+pub async fn roles_applied(
+    mut conn: impl Conn,
+    user_id: UserId,
+    from: Timestamp,
+    to: Timestamp,
+    first_day: jiff::civil::Date,
+    last_day: jiff::civil::Date,
+) -> Result<i64, StoreError> {
+    let row = conn
+        .fetch_one(
+            query(
+                "SELECT COUNT(*) AS n FROM (SELECT t.application_id AS id FROM outreach o \
+                 JOIN campaign_targets t ON t.id = o.target_id WHERE o.user_id = $1 AND o.status = 'sent' \
+                 AND o.sent_at >= $2 AND o.sent_at < $3 \
+                 UNION SELECT a.id AS id FROM applications a WHERE a.user_id = $1 \
+                 AND a.status NOT IN ('Saved', 'Draft') AND a.application_date >= $4 AND a.application_date <= $5) x",
+            )
+            .bind(user_id)
+            .bind(from)
+            .bind(to)
+            .bind(first_day)
+            .bind(last_day),
+        )
+        .await?;
+    row.get("n")
+}

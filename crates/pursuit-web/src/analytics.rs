@@ -27,6 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(source_breakdown))
         .routes(routes!(stage_conversion))
         .routes(routes!(time_in_stage))
+        .routes(routes!(outreach_overview))
+        .routes(routes!(campaign_outcomes))
+        .routes(routes!(deliverability))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -377,5 +380,168 @@ pub(crate) async fn report(
         "sources": value(serde_json::to_value(sources)),
         "stages": value(serde_json::to_value(stages)),
         "time_in_stage": value(serde_json::to_value(time)),
+    }))
+}
+
+// ---------------------------------------------------------------------------------------
+// Outreach (issue 25): what the emails did. No open rate: Pursuit adds no tracking pixel.
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OutreachRates {
+    sent: i64,
+    /// Accepted and not bounced for good.
+    delivered: i64,
+    /// Bounced for good.
+    bounced: i64,
+    /// With a clicked link (campaigns that track clicks only).
+    clicked: i64,
+    /// Answered by a person.
+    replied: i64,
+    /// Reported as spam.
+    complained: i64,
+    /// `clicked / delivered`; `null` with nothing delivered.
+    click_rate: Option<f64>,
+    /// `replied / delivered`; `null` with nothing delivered.
+    reply_rate: Option<f64>,
+    /// `bounced / sent`; `null` with nothing sent.
+    bounce_rate: Option<f64>,
+}
+
+fn rates(r: pursuit_app::outreach_analytics::Rates) -> OutreachRates {
+    OutreachRates {
+        sent: r.sent,
+        delivered: r.delivered,
+        bounced: r.bounced,
+        clicked: r.clicked,
+        replied: r.replied,
+        complained: r.complained,
+        click_rate: r.click_rate,
+        reply_rate: r.reply_rate,
+        bounce_rate: r.bounce_rate,
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OutreachOverview {
+    from: String,
+    to: String,
+    #[serde(flatten)]
+    rates: OutreachRates,
+    /// Distinct applications with an email sent in the range, or applied to in it.
+    roles_applied: i64,
+}
+
+/// What the caller's outreach did over the range (emails sent in it).
+#[utoipa::path(get, path = "/api/v1/analytics/overview", tag = "analytics", params(Range),
+    responses(
+        (status = 200, description = "Sent, delivered, click and reply rates, roles applied", body = OutreachOverview),
+        (status = 400, description = "A date that cannot be read, or from after to", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn outreach_overview(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<Range>,
+) -> Result<Json<OutreachOverview>, ApiError> {
+    let (from, to) = range(&current, &query)?;
+    let overview = pursuit_app::outreach_analytics::overview(
+        &state.db,
+        current.id(),
+        from,
+        to,
+        &current.zone(),
+    )
+    .await?;
+    Ok(Json(OutreachOverview {
+        from: from.to_string(),
+        to: to.to_string(),
+        rates: rates(overview.rates),
+        roles_applied: overview.roles_applied,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StepOutcomes {
+    /// The sequence step (1 = the first email).
+    step_position: i64,
+    #[serde(flatten)]
+    rates: OutreachRates,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CampaignOutcomes {
+    #[serde(flatten)]
+    rates: OutreachRates,
+    /// Which step's emails got the clicks and answers.
+    by_step: Vec<StepOutcomes>,
+}
+
+/// What one campaign's emails did, in all and by step.
+#[utoipa::path(get, path = "/api/v1/analytics/campaigns/{id}", tag = "analytics",
+    params(("id" = uuid::Uuid, Path, description = "The campaign's id")),
+    responses(
+        (status = 200, description = "The campaign's outcomes", body = CampaignOutcomes),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn campaign_outcomes(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+) -> Result<Json<CampaignOutcomes>, ApiError> {
+    let outcomes = pursuit_app::outreach_analytics::campaign(
+        &state.db,
+        current.id(),
+        pursuit_domain::ids::CampaignId(id),
+    )
+    .await?;
+    Ok(Json(CampaignOutcomes {
+        rates: rates(outcomes.rates),
+        by_step: outcomes
+            .by_step
+            .into_iter()
+            .map(|(step_position, r)| StepOutcomes {
+                step_position,
+                rates: rates(r),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MailboxDeliverability {
+    mailbox_id: uuid::Uuid,
+    from_address: String,
+    health: crate::outreach::MailboxHealth,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Deliverability {
+    items: Vec<MailboxDeliverability>,
+}
+
+/// Each of the caller's mailboxes with its health (bounce rate over its last 50 sends,
+/// spam reports, its last 30 days).
+#[utoipa::path(get, path = "/api/v1/analytics/deliverability", tag = "analytics",
+    responses(
+        (status = 200, description = "Every mailbox's health", body = Deliverability),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn deliverability(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<Deliverability>, ApiError> {
+    let all =
+        pursuit_app::outreach_analytics::deliverability(&state.db, current.id(), Timestamp::now())
+            .await?;
+    Ok(Json(Deliverability {
+        items: all
+            .into_iter()
+            .map(|(m, h)| MailboxDeliverability {
+                mailbox_id: m.row.id.0,
+                from_address: m.row.settings.from_address,
+                health: crate::outreach::health_response(h),
+            })
+            .collect(),
     }))
 }

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify_mailbox))
         .routes(routes!(pause_mailbox))
         .routes(routes!(resume_mailbox))
+        .routes(routes!(mailbox_health))
         .routes(routes!(list_campaigns, create_campaign))
         .routes(routes!(get_campaign, update_campaign, delete_campaign))
         .routes(routes!(add_target))
@@ -399,6 +400,75 @@ async fn resume_mailbox(
     )
     .await?;
     Ok(Json(mailbox_response(m)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MailboxHealthDay {
+    /// The user's local day.
+    #[schema(value_type = String, format = Date)]
+    day: jiff::civil::Date,
+    sent: i64,
+    /// Hard bounces.
+    bounced: i64,
+    /// Spam reports.
+    complaints: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MailboxHealth {
+    /// `healthy`, `warming` (still ramping up) or `at_risk` (paused, a spam report in the
+    /// last 30 days, or hard bounces at 3% or more of the last 50 sends).
+    status: String,
+    /// Why it is `warming` or `at_risk`.
+    why: Option<String>,
+    /// Its last sends (at most 50) and how many of them bounced for good.
+    recent_sent: i64,
+    recent_bounced: i64,
+    /// `recent_bounced / recent_sent` (0 with no sends).
+    bounce_rate: f64,
+    complaints_30_days: i64,
+    /// The last 30 days with a send, oldest first.
+    days: Vec<MailboxHealthDay>,
+}
+
+pub(crate) fn health_response(h: mailboxes::Health) -> MailboxHealth {
+    MailboxHealth {
+        status: h.status.to_owned(),
+        why: h.why,
+        recent_sent: h.recent_sent,
+        recent_bounced: h.recent_bounced,
+        bounce_rate: h.bounce_rate,
+        complaints_30_days: h.complaints_30_days,
+        days: h
+            .days
+            .into_iter()
+            .map(|d| MailboxHealthDay {
+                day: d.day,
+                sent: d.sent,
+                bounced: d.bounced,
+                complaints: d.complaints,
+            })
+            .collect(),
+    }
+}
+
+/// How a mailbox is doing: its bounce rate over the last sends, spam reports, its last 30
+/// days of sending.
+#[utoipa::path(get, path = "/api/v1/mailboxes/{id}/health", tag = "outreach",
+    params(("id" = uuid::Uuid, Path, description = "The mailbox's id")),
+    responses(
+        (status = 200, description = "The mailbox's health", body = MailboxHealth),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mailbox of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn mailbox_health(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<MailboxHealth>, ApiError> {
+    let health =
+        mailboxes::health(&state.db, current.id(), MailboxId(id), Timestamp::now()).await?;
+    Ok(Json(health_response(health)))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -141,6 +141,34 @@ pub async fn page(
         };
     let summary = &report["summary"];
     let rate = percent(summary["response_rate"].as_f64());
+    let day = |key: &str| {
+        summary[key]
+            .as_str()
+            .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+    };
+    let outreach = match (day("from"), day("to")) {
+        (Some(from), Some(to)) => {
+            let o = pursuit_app::outreach_analytics::overview(
+                &state.db,
+                user.0.id(),
+                from,
+                to,
+                &user.0.zone(),
+            )
+            .await?;
+            Some(context! {
+                sent => o.rates.sent,
+                delivered => o.rates.delivered,
+                bounced => o.rates.bounced,
+                replied => o.rates.replied,
+                clicked => o.rates.clicked,
+                reply_rate => percent(o.rates.reply_rate),
+                click_rate => percent(o.rates.click_rate),
+                roles_applied => o.roles_applied,
+            })
+        }
+        _ => None,
+    };
     let charts = charts(&report);
     // Table rows: each with its stage's label, and numbers as the table shows them.
     let labelled = |part: &str| {
@@ -183,6 +211,7 @@ pub async fn page(
             },
             summary => template_value(summary),
             rate => rate,
+            outreach => outreach,
             charts => template_value(&charts),
             sources => items(&report, "sources").iter().map(|s| context! {
                 label => source_label(s["source"].as_str().unwrap_or_default()),

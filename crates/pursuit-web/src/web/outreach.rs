@@ -146,10 +146,19 @@ async fn show_mailboxes(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let items: Vec<Value> = mailboxes::list(&state.db, user.0.id(), Timestamp::now())
-        .await?
+    let now = Timestamp::now();
+    let listed = mailboxes::list(&state.db, user.0.id(), now).await?;
+    let mut healths = Vec::with_capacity(listed.len());
+    for m in &listed {
+        let health = mailboxes::health(&state.db, user.0.id(), m.row.id, now).await?;
+        healths.push(
+            serde_json::to_value(crate::outreach::health_response(health)).unwrap_or_default(),
+        );
+    }
+    let items: Vec<Value> = listed
         .into_iter()
-        .map(|m| {
+        .zip(healths)
+        .map(|(m, health)| {
             let next = m.row.next_send_at;
             let checked = m.row.inbox.checked_at;
             let mut view =
@@ -161,6 +170,7 @@ async fn show_mailboxes(
             };
             view["next_local"] = json!(local(next));
             view["replies_checked_local"] = json!(checked.map(local));
+            view["health"] = health;
             view
         })
         .collect();

@@ -1,11 +1,26 @@
-//! `replies.read`: every minute, each mailbox that names an IMAP server is read from where
-//! its last reading stopped (`pursuit_app::replies`, which holds what a reply does).
+//! `replies.read`: every minute (and once more half a minute later), each mailbox that
+//! names an IMAP server is read from where its last reading stopped (`pursuit_app::replies`,
+//! which holds what a reply does).
 
 use pursuit_app::replies::{ReadReplies, Reader};
 
 use crate::registry::{JobContext, JobError};
 
-pub async fn run(_job: ReadReplies, ctx: JobContext) -> Result<(), JobError> {
+pub async fn run(job: ReadReplies, ctx: JobContext) -> Result<(), JobError> {
+    if !job.half {
+        pursuit_store::jobs::enqueue(
+            &ctx.db,
+            &ReadReplies { half: true },
+            &pursuit_store::jobs::EnqueueOptions {
+                run_at: Some(ctx.now() + pursuit_app::replies::HALF_MINUTE),
+                dedupe_key: Some("replies.read.half".to_owned()),
+                ..Default::default()
+            },
+            ctx.now(),
+        )
+        .await
+        .map_err(|e| JobError::new(e.to_string()))?;
+    }
     let reader = Reader {
         db: &ctx.db,
         secrets: &ctx.settings.ai.secrets,

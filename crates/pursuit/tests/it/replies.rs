@@ -213,8 +213,21 @@ both_backends! {
         assert!(suppressed.contains(&linus.email.to_lowercase()) && suppressed.contains(&maya.email.to_lowercase()), "{suppressed}");
         let paused = ok(send(&app, &token, "GET", &format!("/api/v1/mailboxes/{}", mailbox["id"].as_str().unwrap()), None).await).await;
         assert_eq!(paused["status"], "paused", "{paused:#}");
+        let health = ok(send(&app, &token, "GET", &format!("/api/v1/mailboxes/{}/health", mailbox["id"].as_str().unwrap()), None).await).await;
+        assert_eq!((health["status"].as_str(), health["recent_sent"].as_i64(), health["recent_bounced"].as_i64(), health["complaints_30_days"].as_i64()), (Some("at_risk"), Some(3), Some(1), Some(1)), "{health:#}");
         let bounce = &ok(send(&app, &token, "GET", "/api/v1/replies?kind=bounce", None).await).await["items"][0];
         assert!(bounce["detail"].as_str().unwrap().contains("5.1.1"), "{bounce:#}");
+
+        // What the outreach did: rates over the delivered emails, by step for the campaign.
+        let today = jiff::Zoned::now().date();
+        let overview = ok(send(&app, &token, "GET", &format!("/api/v1/analytics/overview?from={today}&to={}", today.checked_add(jiff::Span::new().days(14)).unwrap()), None).await).await;
+        assert_eq!((overview["sent"].as_i64(), overview["bounced"].as_i64(), overview["delivered"].as_i64(), overview["replied"].as_i64(), overview["reply_rate"].as_f64()), (Some(3), Some(1), Some(2), Some(1), Some(0.5)), "{overview:#}");
+        assert!(overview["roles_applied"].as_i64().unwrap() >= 3, "{overview:#}");
+        assert!(overview.get("open_rate").is_none(), "no open rate: {overview:#}");
+        let by_step = ok(send(&app, &token, "GET", &format!("/api/v1/analytics/campaigns/{id}"), None).await).await;
+        assert_eq!((by_step["by_step"][0]["step_position"].as_i64(), by_step["by_step"][0]["sent"].as_i64(), by_step["complained"].as_i64()), (Some(1), Some(3), Some(1)), "{by_step:#}");
+        let page = crate::pages::page(&app, "/analytics", Some(&ana.cookie)).await.text().await.unwrap();
+        assert!(page.contains("id=\"outreach-title\""), "the analytics page has its outreach part");
 
         // Read again from the start (a restart, a rebuilt folder): nothing is kept twice.
         pursuit_store::replies::set_inbox_state(&app.db, pursuit_domain::ids::MailboxId(mailbox["id"].as_str().unwrap().parse().unwrap()), Some(1), 0, None, now).await.unwrap();

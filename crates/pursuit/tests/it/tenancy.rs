@@ -251,6 +251,11 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Access::ById(Fixture::SequenceStep, Some(json!({ "label": "bob" })))
         }
         ("get", "/api/v1/replies/{id}") => Access::ById(Fixture::Reply, None),
+        ("get", "/api/v1/analytics/campaigns/{id}") => Access::ById(Fixture::Campaign, None),
+        ("get", "/api/v1/analytics/overview" | "/api/v1/analytics/deliverability") => {
+            Access::Caller(None)
+        }
+        ("get", "/api/v1/mailboxes/{id}/health") => Access::ById(Fixture::Mailbox, None),
         (
             "post",
             "/api/v1/replies/{id}/apply"
