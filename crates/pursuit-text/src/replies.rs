@@ -83,6 +83,15 @@ const INTERVIEW: Rules = &[
     ("meet with the team", 0.5),
     ("speak with you", 0.4),
     ("talk next week", 0.5),
+    ("video call", 0.5),
+    ("phone call", 0.45),
+    ("for a call", 0.45),
+    ("are you around", 0.4),
+    ("do you have time", 0.45),
+    ("talk it through", 0.4),
+    ("meet you", 0.45),
+    ("what does your week look like", 0.5),
+    ("invite you", 0.45),
     // German
     ("vorstellungsgespräch", 0.6),
     ("kennenlernen", 0.45),
@@ -90,6 +99,7 @@ const INTERVIEW: Rules = &[
     ("termin", 0.35),
     ("gespräch", 0.35),
     ("zeit für ein", 0.4),
+    ("einladen", 0.4),
     // French
     ("entretien", 0.55),
     ("échanger", 0.35),
@@ -135,6 +145,10 @@ const REJECTION: Rules = &[
     ("not the right fit", 0.55),
     ("not be proceeding", 0.7),
     ("not proceed", 0.5),
+    ("not be progressing", 0.7),
+    ("not progressing", 0.6),
+    ("careful consideration", 0.35),
+    ("unable to offer", 0.6),
     ("not able to offer", 0.6),
     ("keep your resume on file", 0.4),
     ("keep your details on file", 0.4),
@@ -227,11 +241,13 @@ const NEEDS_ACTION: Rules = &[
     ("pretensión salarial", 0.5),
     // Italian
     ("potresti inviare", 0.6),
+    ("potresti inviarmi", 0.6),
+    ("potresti mandarmi", 0.6),
     ("per favore invia", 0.6),
     // Dutch
     ("kun je", 0.35),
     ("kunt u", 0.35),
-    ("stuur", 0.4),
+    ("sturen", 0.3),
 ];
 
 const OUT_OF_OFFICE: Rules = &[
