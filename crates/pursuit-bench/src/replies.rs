@@ -522,12 +522,12 @@ fn dsn(i: usize, permanent: bool, recipient: &str) -> String {
     };
     format!(
         "From: {from}\nTo: ana@ana.example\nSubject: {subject}\nMessage-ID: <dsn-{i}@mta.example>\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;\n boundary=\"B{i}\"\n\n--B{i}\nContent-Type: text/plain; charset=us-ascii\n\n{human}\n\n--B{i}\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mta{i}.example\nArrival-Date: Fri, 4 Dec 2026 10:00:00 +0000\n\nFinal-Recipient: rfc822; {recipient}\nOriginal-Recipient: rfc822;{recipient}\nAction: {action}\nStatus: {status}\nRemote-MTA: dns; mx.{i}.example\nDiagnostic-Code: {diagnostic}\n\n--B{i}\nContent-Type: {}\n\nFrom: Ana Lima <ana@ana.example>\nTo: {recipient}\nSubject: Data Analyst at Kaiyo\nMessage-ID: {SENT}\nDate: Fri, 4 Dec 2026 09:59:00 +0000\n{}\n--B{i}--\n",
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             "text/rfc822-headers"
         } else {
             "message/rfc822"
         },
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             ""
         } else {
             "\nHi, I would like to talk about the Data Analyst role.\n"
