@@ -62,6 +62,7 @@ pub mod contacts;
 pub mod documents;
 pub mod embeddings;
 pub mod error;
+pub mod feedback;
 pub mod fields;
 pub mod filters;
 pub mod imports;

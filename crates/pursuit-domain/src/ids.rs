@@ -96,4 +96,6 @@ id_type! {
     EmailEventId,
     /// Something that came back to a user's mailbox: a reply, a bounce, a report.
     ReplyId,
+    /// One beta survey response.
+    FeedbackId,
 }

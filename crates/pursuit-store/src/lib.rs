@@ -37,6 +37,7 @@ pub mod delivery;
 pub mod documents;
 pub mod embeddings;
 mod error;
+pub mod feedback;
 pub mod idempotency;
 pub mod imports;
 pub mod jobs;

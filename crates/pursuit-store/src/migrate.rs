@@ -83,6 +83,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(34, "0034_outreach"),
     migration!(35, "0035_email_events"),
     migration!(36, "0036_replies"),
+    migration!(37, "0037_beta_feedback"),
 ];
 
 /// The schema version this build writes.

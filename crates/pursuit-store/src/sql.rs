@@ -74,7 +74,8 @@ id_values!(
     CampaignTargetId,
     OutreachId,
     EmailEventId,
-    ReplyId
+    ReplyId,
+    FeedbackId
 );
 
 macro_rules! value_from {

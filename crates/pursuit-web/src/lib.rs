@@ -29,6 +29,7 @@ mod contacts;
 mod documents;
 mod export;
 pub mod extract;
+mod feedback;
 mod fields;
 mod health;
 mod idempotency;
@@ -228,6 +229,7 @@ impl AppState {
         (name = "chat", description = "Conversations with the assistant over the user's own data (a posting, the resume, the match), as JSON, server-sent events or a WebSocket; answers about the user pass the guard"),
         (name = "companies", description = "Companies: the details the user gives and research — a summary and facts, each with the source that states it"),
         (name = "profile", description = "The profile and projects documents are written from: typed, or imported from the active resume version or a JSON Resume document"),
+        (name = "feedback", description = "Beta feedback: survey responses and, for the instance's owner, their summary"),
         (name = "preferences", description = "Job preferences: titles, places, remote or not, a salary band, seniority, company size, read into normalised values, and the preference tags computed from them"),
     ),
 )]
@@ -297,6 +299,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(offers::router())
         .merge(outreach::router())
         .merge(replies::router())
+        .merge(feedback::router())
         .merge(chat::router())
         .merge(callbacks::router())
         .split_for_parts();

@@ -33,6 +33,7 @@ mod charts;
 mod chat;
 mod contacts;
 mod documents;
+mod feedback;
 mod filters;
 mod forms;
 mod jobs;
@@ -87,6 +88,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(sequences::routes())
         .merge(outreach::routes())
         .merge(replies::routes())
+        .merge(feedback::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
         .merge(table::routes())
@@ -150,6 +152,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/unsubscribe.html"),
     ),
     ("replies.html", include_str!("../templates/replies.html")),
+    ("feedback.html", include_str!("../templates/feedback.html")),
     ("company.html", include_str!("../templates/company.html")),
     (
         "resume_version.html",

@@ -242,3 +242,54 @@ both_backends! {
         assert_eq!(events, 1, "one replied event");
     }
 }
+
+both_backends! {
+    async fn beta_feedback_is_kept_checked_and_summarised_for_the_owner_only(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "feedback").await.1;
+        let refused = send(&app, &token, "POST", "/api/v1/beta-feedback", Some(json!({
+            "answers": {"nested": {"no": 1}}, "suggested_price": -1
+        }))).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text().await.unwrap();
+        for field in ["/answers/nested", "/would_pay_at_499", "/suggested_price"] {
+            assert!(text.contains(field), "{field}: {text}");
+        }
+        let nul = send(&app, &token, "POST", "/api/v1/beta-feedback", Some(json!({"answers": {"nul": "a\u{0}b"}, "would_pay_at_499": true}))).await;
+        assert_eq!(nul.status(), StatusCode::UNPROCESSABLE_ENTITY, "a NUL is refused on both databases");
+        for (would, price) in [(true, None), (false, Some(199.0)), (false, Some(299.0))] {
+            let sent = send(&app, &token, "POST", "/api/v1/beta-feedback", Some(json!({
+                "answers": {"worked_best": "the board", "recommend": 9}, "would_pay_at_499": would, "suggested_price": price
+            }))).await;
+            assert_eq!(sent.status(), StatusCode::CREATED);
+        }
+        // Not the owner: the summary is not theirs to read.
+        assert_eq!(send(&app, &token, "GET", "/api/v1/beta-feedback/summary", None).await.status(), StatusCode::FORBIDDEN);
+        let page = crate::pages::page(&app, "/feedback", Some(&ana.cookie)).await.text().await.unwrap();
+        assert!(page.contains("Would you pay $499") && !page.contains("Every response"), "the form, no summary");
+
+        // The owner reads what everyone said.
+        let owner = pursuit_store::accounts::find_user_by_email(&app.db, &pursuit_domain::account::EmailAddress::parse("ana@example.com").unwrap()).await.unwrap().unwrap().id;
+        make_owner(&app, owner).await;
+        // A sign-in is trusted for `server.sign_in_cache_ms` (1 s) without a new look-up.
+        tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+        let summary = ok(send(&app, &token, "GET", "/api/v1/beta-feedback/summary", None).await).await;
+        assert_eq!((summary["responses"].as_i64(), summary["would_pay"].as_i64(), summary["suggested_price"]["median"].as_f64()), (Some(3), Some(1), Some(249.0)), "{summary:#}");
+        assert_eq!(summary["questions"]["worked_best"]["top"][0]["answer"], "the board", "{summary:#}");
+        let page = crate::pages::page(&app, "/feedback", Some(&ana.cookie)).await.text().await.unwrap();
+        assert!(page.contains("Every response"), "the owner sees the summary");
+    }
+}
+
+/// Makes `user` the instance's owner (as `pursuit serve` makes the first account).
+async fn make_owner(app: &TestApp, user: pursuit_domain::ids::UserId) {
+    app.db
+        .execute(
+            pursuit_store::query("UPDATE users SET is_owner = $2 WHERE id = $1")
+                .bind(user)
+                .bind(true),
+        )
+        .await
+        .unwrap();
+}

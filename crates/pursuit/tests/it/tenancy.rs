@@ -251,6 +251,10 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Access::ById(Fixture::SequenceStep, Some(json!({ "label": "bob" })))
         }
         ("get", "/api/v1/replies/{id}") => Access::ById(Fixture::Reply, None),
+        ("post", "/api/v1/beta-feedback") => Access::Caller(Some(
+            json!({ "answers": { "worked": "Bob's answer" }, "would_pay_at_499": false }),
+        )),
+        ("get", "/api/v1/beta-feedback/summary") => Access::Caller(None),
         ("get", "/api/v1/analytics/campaigns/{id}") => Access::ById(Fixture::Campaign, None),
         ("get", "/api/v1/analytics/overview" | "/api/v1/analytics/deliverability") => {
             Access::Caller(None)

@@ -194,6 +194,7 @@ async fn every_page_passes_axe_in_light_and_dark_on_a_laptop_and_a_phone() {
             ("sequences", "/sequences".to_owned()),
             ("mailboxes", "/mailboxes".to_owned()),
             ("replies", "/replies".to_owned()),
+            ("feedback", "/feedback".to_owned()),
         ];
         for (name, path) in &pages {
             for width in [1400, 390] {
