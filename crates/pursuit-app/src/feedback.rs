@@ -156,6 +156,8 @@ pub struct Prices {
 pub struct Question {
     pub answered: i64,
     pub top: Vec<(String, i64)>,
+    /// The newest free-text answers (up to five, each cut at 500 characters).
+    pub latest: Vec<String>,
 }
 
 /// Answers this short are tallied as values; longer ones are free text.
@@ -173,7 +175,9 @@ pub async fn summary(db: &Db) -> Result<Summary, AppError> {
         n if n % 2 == 1 => Some(prices[n / 2]),
         n => Some((prices[n / 2 - 1] + prices[n / 2]) / 2.0),
     };
-    let mut questions: BTreeMap<String, (i64, BTreeMap<String, i64>)> = BTreeMap::new();
+    // Per question: answered, the tally of short answers, the newest long ones.
+    type Tally = (i64, BTreeMap<String, i64>, Vec<String>);
+    let mut questions: BTreeMap<String, Tally> = BTreeMap::new();
     for row in &rows {
         let Ok(Value::Object(answers)) = serde_json::from_str::<Value>(&row.answers) else {
             continue;
@@ -194,6 +198,9 @@ pub async fn summary(db: &Db) -> Result<Summary, AppError> {
             for value in values {
                 if value.chars().count() <= TALLIED_UP_TO {
                     *entry.1.entry(value).or_default() += 1;
+                } else if entry.2.len() < 5 {
+                    // Rows come newest first.
+                    entry.2.push(value.chars().take(500).collect());
                 }
             }
         }
@@ -212,11 +219,18 @@ pub async fn summary(db: &Db) -> Result<Summary, AppError> {
         },
         questions: questions
             .into_iter()
-            .map(|(q, (answered, tally))| {
+            .map(|(q, (answered, tally, latest))| {
                 let mut top: Vec<(String, i64)> = tally.into_iter().collect();
                 top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 top.truncate(5);
-                (q, Question { answered, top })
+                (
+                    q,
+                    Question {
+                        answered,
+                        top,
+                        latest,
+                    },
+                )
             })
             .collect(),
     })

@@ -88,6 +88,8 @@ pub struct QuestionSummary {
     answered: i64,
     /// The most given answers (short ones only; long texts are counted, not tallied).
     top: Vec<AnswerCount>,
+    /// The newest free-text answers (up to five, cut at 500 characters).
+    latest: Vec<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -128,6 +130,7 @@ pub(crate) fn summary_response(s: feedback::Summary) -> FeedbackSummary {
                             .into_iter()
                             .map(|(answer, count)| AnswerCount { answer, count })
                             .collect(),
+                        latest: summary.latest,
                     },
                 )
             })

@@ -260,7 +260,7 @@ both_backends! {
         assert_eq!(nul.status(), StatusCode::UNPROCESSABLE_ENTITY, "a NUL is refused on both databases");
         for (would, price) in [(true, None), (false, Some(199.0)), (false, Some(299.0))] {
             let sent = send(&app, &token, "POST", "/api/v1/beta-feedback", Some(json!({
-                "answers": {"worked_best": "the board", "recommend": 9}, "would_pay_at_499": would, "suggested_price": price
+                "answers": {"worked_best": "the board", "recommend": 9, "change_first": "A faster way to find postings from more boards, please"}, "would_pay_at_499": would, "suggested_price": price
             }))).await;
             assert_eq!(sent.status(), StatusCode::CREATED);
         }
@@ -277,6 +277,7 @@ both_backends! {
         let summary = ok(send(&app, &token, "GET", "/api/v1/beta-feedback/summary", None).await).await;
         assert_eq!((summary["responses"].as_i64(), summary["would_pay"].as_i64(), summary["suggested_price"]["median"].as_f64()), (Some(3), Some(1), Some(249.0)), "{summary:#}");
         assert_eq!(summary["questions"]["worked_best"]["top"][0]["answer"], "the board", "{summary:#}");
+        assert!(summary["questions"]["change_first"]["latest"][0].as_str().unwrap().starts_with("A faster way"), "{summary:#}");
         let page = crate::pages::page(&app, "/feedback", Some(&ana.cookie)).await.text().await.unwrap();
         assert!(page.contains("Every response"), "the owner sees the summary");
     }
