@@ -484,6 +484,11 @@ pub async fn get(db: &Db, user: UserId, id: ReplyId) -> Result<ReplyRow, AppErro
         .ok_or(AppError::NotFound)
 }
 
+/// A status as stored on a reply.
+fn status_of(text: Option<&str>) -> Option<ApplicationStatus> {
+    text.and_then(|s| ApplicationStatus::parse(s).ok())
+}
+
 /// Applies a reply's suggested move (kept to be undone). A reply with no suggestion, one
 /// already applied or dismissed, or an application gone is a conflict.
 pub async fn apply(
@@ -494,10 +499,7 @@ pub async fn apply(
 ) -> Result<ReplyRow, AppError> {
     let reply = get(db, user, id).await?;
     let (Some(to), Some(application)) = (
-        reply
-            .suggested_status
-            .as_deref()
-            .and_then(|s| ApplicationStatus::parse(s).ok()),
+        status_of(reply.suggested_status.as_deref()),
         reply.application_id,
     ) else {
         return Err(AppError::Conflict("this reply suggests no move".to_owned()));
@@ -535,14 +537,8 @@ pub async fn undo(
 ) -> Result<ReplyRow, AppError> {
     let reply = get(db, user, id).await?;
     let (Some(to), Some(from), Some(application)) = (
-        reply
-            .previous_status
-            .as_deref()
-            .and_then(|s| ApplicationStatus::parse(s).ok()),
-        reply
-            .suggested_status
-            .as_deref()
-            .and_then(|s| ApplicationStatus::parse(s).ok()),
+        status_of(reply.previous_status.as_deref()),
+        status_of(reply.suggested_status.as_deref()),
         reply.application_id,
     ) else {
         return Err(AppError::Conflict(
