@@ -45,7 +45,7 @@ fn sender<'a, T: Transport>(
     }
 }
 
-async fn ok(response: reqwest::Response) -> Value {
+pub(crate) async fn ok(response: reqwest::Response) -> Value {
     let status = response.status();
     let text = response.text().await.unwrap();
     assert!(status.is_success(), "{status}: {text}");
@@ -112,7 +112,7 @@ async fn sequence(app: &TestApp, token: &str, offsets: &[i64]) -> String {
     made["id"].as_str().unwrap().to_owned()
 }
 
-async fn emails(app: &TestApp, token: &str, campaign: &str) -> Vec<Value> {
+pub(crate) async fn emails(app: &TestApp, token: &str, campaign: &str) -> Vec<Value> {
     ok(send(
         app,
         token,
@@ -146,7 +146,7 @@ fn night_zone() -> &'static str {
     .unwrap_or("UTC")
 }
 
-fn at(value: &Value) -> Timestamp {
+pub(crate) fn at(value: &Value) -> Timestamp {
     value.as_str().unwrap().parse().unwrap()
 }
 

@@ -4,7 +4,7 @@
 //! nothing; a bounce and an abuse report stop writing to the address; unrelated mail is not
 //! kept.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use pursuit_app::outreach::{Sender, Smtp};
 use pursuit_app::replies::Reader;
 use pursuit_app::secrets::SecretBox;
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::auth::{api_token, sign_in};
 use crate::helpers::{TestApp, spawn_app, test_smtp};
 use crate::matching::send;
+use crate::outreach::{at, emails, ok};
 
 const LOCAL: AddressPolicy = AddressPolicy {
     allow_private: true,
@@ -49,13 +50,6 @@ fn deliver(user: &str, message: &str) {
         })
         .unwrap();
     assert!(status.success(), "IMAP APPEND failed");
-}
-
-async fn ok(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert!(status.is_success(), "{status}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 struct Person {
@@ -97,25 +91,6 @@ async fn person(app: &TestApp, token: &str, name: &str) -> Person {
         application: application["id"].as_str().unwrap().to_owned(),
         email,
     }
-}
-
-async fn emails(app: &TestApp, token: &str, campaign: &str) -> Vec<Value> {
-    ok(send(
-        app,
-        token,
-        "GET",
-        &format!("/api/v1/campaigns/{campaign}/outreach"),
-        None,
-    )
-    .await)
-    .await["items"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn at(value: &Value) -> Timestamp {
-    value.as_str().unwrap().parse().unwrap()
 }
 
 both_backends! {
