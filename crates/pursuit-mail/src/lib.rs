@@ -11,7 +11,9 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+mod der;
 mod direct;
+pub mod events;
 pub mod imap;
 pub mod inbound;
 mod net;
