@@ -60,6 +60,7 @@ pub mod chat;
 pub mod companies;
 pub mod contacts;
 pub mod documents;
+pub mod email_events;
 pub mod embeddings;
 pub mod error;
 pub mod feedback;

@@ -20,6 +20,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use pursuit_domain::ids::{MailboxId, UserId};
+use pursuit_mail::events::Provider;
 use pursuit_mail::imap::ImapSettings;
 use pursuit_mail::outreach::AddressPolicy;
 use pursuit_mail::{SmtpSecurity, SmtpSettings};
@@ -68,6 +69,12 @@ pub struct MailboxInput {
     pub imap_username: Option<Option<String>>,
     /// `Some(None)`: the SMTP password.
     pub imap_password: Option<Option<String>>,
+    /// The sending service whose webhook reports this mailbox's events; `Some(None)` (or
+    /// an empty text) stops taking them.
+    pub events_provider: Option<Option<String>>,
+    /// What proves the provider's requests ([`Provider::key_name`]); required with a new
+    /// provider.
+    pub events_key: Option<Option<String>>,
 }
 
 /// A mailbox as shown: never its password, only whether it has one.
@@ -77,6 +84,8 @@ pub struct Mailbox {
     pub has_password: bool,
     /// Whether its IMAP login has a password of its own (else the SMTP one is used).
     pub has_imap_password: bool,
+    /// Whether a provider's events are taken (a provider and its key).
+    pub has_events_key: bool,
     /// How many it may send today (its ramp and cap), and has.
     pub cap_today: i64,
     pub sent_today: i64,
@@ -88,6 +97,101 @@ fn bound_to(id: MailboxId) -> String {
 
 fn imap_bound_to(id: MailboxId) -> String {
     format!("mailbox-imap:{}", id.0)
+}
+
+fn events_bound_to(id: MailboxId) -> String {
+    format!("mailbox-events:{}", id.0)
+}
+
+/// The provider a mailbox takes events from and its key, opened; `None` when it takes
+/// none.
+pub fn events_key(
+    secrets: &SecretBox,
+    row: &MailboxRow,
+) -> Result<Option<(Provider, String)>, String> {
+    let (Some(provider), Some(sealed)) = (&row.settings.events_provider, &row.settings.events_key)
+    else {
+        return Ok(None);
+    };
+    let provider = Provider::parse(provider).ok_or("an unknown provider is stored")?;
+    let key = secrets
+        .open(sealed, &events_bound_to(row.id))
+        .map_err(|e| format!("the mailbox's provider key {e}"))?;
+    Ok(Some((provider, key)))
+}
+
+/// Applies the provider fields given (over `settings`), sealing a new key for `id`.
+fn provider_settings(
+    input: &MailboxInput,
+    settings: &mut MailboxSettings,
+    id: MailboxId,
+    secrets: &SecretBox,
+    invalid: &mut Vec<Invalid>,
+) {
+    let before = settings.events_provider.clone();
+    match &input.events_provider {
+        Some(Some(p)) if !p.trim().is_empty() => match Provider::parse(p.trim()) {
+            Some(provider) => settings.events_provider = Some(provider.as_str().to_owned()),
+            None => {
+                invalid.push(Invalid::new(
+                    "events_provider",
+                    format!(
+                        "must be one of {}",
+                        Provider::ALL.map(Provider::as_str).join(", ")
+                    ),
+                ));
+                return;
+            }
+        },
+        Some(_) => {
+            settings.events_provider = None;
+            settings.events_key = None;
+            return;
+        }
+        None => {}
+    }
+    let Some(provider) = settings
+        .events_provider
+        .as_deref()
+        .and_then(Provider::parse)
+    else {
+        if matches!(&input.events_key, Some(Some(k)) if !k.trim().is_empty()) {
+            invalid.push(Invalid::new(
+                "events_key",
+                "needs events_provider: the service the key is from",
+            ));
+        }
+        return;
+    };
+    match &input.events_key {
+        Some(Some(key)) if !key.trim().is_empty() => {
+            if key.contains('\0') || key.len() > 4_000 {
+                invalid.push(Invalid::new(
+                    "events_key",
+                    "must be text of at most 4,000 bytes",
+                ));
+            } else if let Err(why) = provider.check_key(key) {
+                invalid.push(Invalid::new("events_key", why));
+            } else {
+                settings.events_key = Some(secrets.seal(key.trim(), &events_bound_to(id)));
+            }
+        }
+        Some(_) => invalid.push(Invalid::new(
+            "events_key",
+            format!("is required with a provider: {}", provider.key_name()),
+        )),
+        None if before.as_deref() != Some(provider.as_str()) || settings.events_key.is_none() => {
+            invalid.push(Invalid::new(
+                "events_key",
+                format!(
+                    "is required for {}: {}",
+                    provider.as_str(),
+                    provider.key_name()
+                ),
+            ));
+        }
+        None => {}
+    }
 }
 
 /// The most sends on `day`: the ramp from the first send's day, never over the cap.
@@ -112,6 +216,7 @@ fn show(row: MailboxRow, today: Date) -> Mailbox {
     Mailbox {
         has_password: row.settings.smtp_password.is_some(),
         has_imap_password: row.settings.imap_password.is_some(),
+        has_events_key: row.settings.events_key.is_some(),
         cap_today: cap_on(&row, today),
         sent_today,
         row,
@@ -361,6 +466,8 @@ fn new_settings() -> MailboxSettings {
         imap_security: "tls".to_owned(),
         imap_username: None,
         imap_password: None,
+        events_provider: None,
+        events_key: None,
     }
 }
 
@@ -485,6 +592,8 @@ pub async fn create(
     if input.ramp_start.is_none() {
         settings.ramp_start = settings.ramp_start.min(settings.daily_cap);
     }
+    let id = MailboxId::new();
+    provider_settings(input, &mut settings, id, secrets, &mut invalid);
     if !invalid.is_empty() {
         return Err(AppError::Invalid(invalid));
     }
@@ -493,7 +602,6 @@ pub async fn create(
             "you have {MAX_MAILBOXES} mailboxes, the most Pursuit keeps: delete one first"
         )));
     }
-    let id = MailboxId::new();
     let password = input
         .smtp_password
         .clone()
@@ -554,6 +662,7 @@ pub async fn update(
         .ok_or(AppError::NotFound)?;
     let mut invalid = Vec::new();
     let mut settings = check(input, &current.settings, &mut invalid);
+    provider_settings(input, &mut settings, id, secrets, &mut invalid);
     if !invalid.is_empty() {
         return Err(AppError::Invalid(invalid));
     }
@@ -775,6 +884,7 @@ mod tests {
             sent_on_day: 0,
             first_send_on: first.map(|d| d.parse().unwrap()),
             inbox: Default::default(),
+            events_last_at: None,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }

@@ -286,7 +286,7 @@ impl Reader<'_> {
                     kind: kind.to_owned(),
                     source: "imap".to_owned(),
                     detail: row.detail.clone(),
-                    dedup_key: format!("imap:{}:{key}", mailbox.id.0.simple()),
+                    dedup_key: event_key(kind, email.id, mailbox.id, &key),
                     occurred_at: row.received_at,
                 },
             )
@@ -366,52 +366,33 @@ impl Reader<'_> {
         match &read.kind {
             Kind::Bounce {
                 permanent: true, ..
-            }
-            | Kind::Complaint { .. } => {
+            } => {
                 let why = stop.unwrap_or_default();
-                crate::outreach::stop_writing_to(
-                    self.db,
-                    email.user_id,
-                    &email.to_address,
-                    &why,
-                    now,
-                )
-                .await?;
-            }
-            _ => {}
-        }
-        if matches!(
-            read.kind,
-            Kind::Bounce {
-                permanent: true,
-                ..
-            }
-        ) {
-            let (sent, bounced) =
-                store::recent_bounces(self.db, mailbox.id, crate::mailboxes::HEALTH_WINDOW).await?;
-            if crate::mailboxes::bounces_too_many(bounced) {
-                crate::outreach::pause_mailbox(
+                address_failed(
                     self.db,
                     mailbox,
-                    &format!(
-                        "{bounced} of its last {sent} emails bounced (3% or more of {} is too many for a mailbox to stay trusted); check the addresses before resuming",
-                        crate::mailboxes::HEALTH_WINDOW
-                    ),
+                    &email.to_address,
+                    Failure::Bounce,
+                    &why,
                     self.notification_ttl,
                     now,
                 )
                 .await?;
             }
-        }
-        if matches!(read.kind, Kind::Complaint { .. }) {
-            crate::outreach::pause_mailbox(
-                self.db,
-                mailbox,
-                "a recipient reported an email from it as spam; look at what was sent before resuming",
-                self.notification_ttl,
-                now,
-            )
-            .await?;
+            Kind::Complaint { .. } => {
+                let why = stop.unwrap_or_default();
+                address_failed(
+                    self.db,
+                    mailbox,
+                    &email.to_address,
+                    Failure::Complaint,
+                    &why,
+                    self.notification_ttl,
+                    now,
+                )
+                .await?;
+            }
+            _ => {}
         }
         crate::campaigns::finish_if_done(self.db, email.user_id, email.campaign_id, now).await?;
         if suggestion.is_some()
@@ -443,6 +424,75 @@ impl Reader<'_> {
         }
         Ok(None)
     }
+}
+
+/// The key an event is kept once under: a bounce or a complaint once per email, whoever
+/// reports it (the mailbox's IMAP reading or the provider's webhook); a reply once per
+/// message.
+pub(crate) fn event_key(
+    kind: &str,
+    email: pursuit_domain::ids::OutreachId,
+    mailbox: MailboxId,
+    message: &str,
+) -> String {
+    match kind {
+        "replied" => format!("imap:{}:{message}", mailbox.0.simple()),
+        other => format!("{other}:{}", email.0.simple()),
+    }
+}
+
+/// How an address failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// It does not take mail (a permanent bounce).
+    Bounce,
+    /// Its owner reported an email as spam.
+    Complaint,
+}
+
+/// What an address failing does, whoever reported it: nothing more is written to it (it
+/// joins the suppression list, its sequences stop), and the mailbox pauses on a complaint
+/// or when its recent bounces are too many.
+pub(crate) async fn address_failed(
+    db: &Db,
+    mailbox: &MailboxRow,
+    address: &str,
+    failure: Failure,
+    why: &str,
+    ttl: SignedDuration,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    crate::outreach::stop_writing_to(db, mailbox.user_id, address, why, now).await?;
+    match failure {
+        Failure::Bounce => {
+            let (sent, bounced) =
+                store::recent_bounces(db, mailbox.id, crate::mailboxes::HEALTH_WINDOW).await?;
+            if crate::mailboxes::bounces_too_many(bounced) && mailbox.status == "active" {
+                crate::outreach::pause_mailbox(
+                    db,
+                    mailbox,
+                    &format!(
+                        "{bounced} of its last {sent} emails bounced (3% or more of {} is too many for a mailbox to stay trusted); check the addresses before resuming",
+                        crate::mailboxes::HEALTH_WINDOW
+                    ),
+                    ttl,
+                    now,
+                )
+                .await?;
+            }
+        }
+        Failure::Complaint => {
+            crate::outreach::pause_mailbox(
+                db,
+                mailbox,
+                "a recipient reported an email from it as spam; look at what was sent before resuming",
+                ttl,
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 fn intent_words(intent: Intent) -> &'static str {

@@ -84,6 +84,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(35, "0035_email_events"),
     migration!(36, "0036_replies"),
     migration!(37, "0037_beta_feedback"),
+    migration!(38, "0038_provider_events"),
 ];
 
 /// The schema version this build writes.

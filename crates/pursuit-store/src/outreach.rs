@@ -46,6 +46,11 @@ pub struct MailboxSettings {
     pub imap_username: Option<String>,
     /// Sealed, bound to the mailbox's IMAP login; none: the SMTP password.
     pub imap_password: Option<String>,
+    /// The sending service whose events (delivered, bounced…) come for this mailbox
+    /// (`sendgrid`, `mailgun`, `postmark`, `resend`, `ses`); none: no provider events.
+    pub events_provider: Option<String>,
+    /// What proves an event is the provider's, sealed bound to the mailbox.
+    pub events_key: Option<String>,
 }
 
 /// Where the reading of a mailbox's INBOX stands.
@@ -72,6 +77,8 @@ pub struct MailboxRow {
     pub sent_on_day: i64,
     pub first_send_on: Option<Date>,
     pub inbox: InboxState,
+    /// When the provider's last event request was taken.
+    pub events_last_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -80,7 +87,7 @@ pub(crate) const MAILBOX_COLUMNS: &str = "id, user_id, from_name, from_address, 
      smtp_username, smtp_password, daily_cap, min_gap_seconds, jitter_seconds, ramp_start, ramp_step, \
      status, paused_reason, auth_failures, next_send_at, cap_day, sent_on_day, first_send_on, imap_host, imap_port, \
      imap_security, imap_username, imap_password, imap_uidvalidity, imap_last_uid, imap_checked_at, imap_error, \
-     created_at, updated_at";
+     events_provider, events_key, events_last_at, created_at, updated_at";
 
 pub(crate) fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
     Ok(MailboxRow {
@@ -104,6 +111,8 @@ pub(crate) fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
             imap_security: row.get("imap_security")?,
             imap_username: row.get("imap_username")?,
             imap_password: row.get("imap_password")?,
+            events_provider: row.get("events_provider")?,
+            events_key: row.get("events_key")?,
         },
         status: row.get("status")?,
         paused_reason: row.get("paused_reason")?,
@@ -118,12 +127,13 @@ pub(crate) fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
             checked_at: row.get("imap_checked_at")?,
             error: row.get("imap_error")?,
         },
+        events_last_at: row.get("events_last_at")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
     })
 }
 
-/// Binds `$1` the owner, `$2` the mailbox, `$3…$20` its settings and `$21` now.
+/// Binds `$1` the owner, `$2` the mailbox, `$3…$22` its settings and `$23` now.
 fn bind_mailbox(
     q: Query,
     user_id: UserId,
@@ -151,6 +161,8 @@ fn bind_mailbox(
         .bind(s.imap_security.as_str())
         .bind(s.imap_username.as_deref())
         .bind(s.imap_password.as_deref())
+        .bind(s.events_provider.as_deref())
+        .bind(s.events_key.as_deref())
         .bind(now)
 }
 
@@ -169,9 +181,9 @@ pub async fn insert_mailbox(
                 "INSERT INTO mailboxes (user_id, id, from_name, from_address, from_key, smtp_host, smtp_port, \
                  smtp_security, smtp_username, smtp_password, daily_cap, min_gap_seconds, jitter_seconds, \
                  ramp_start, ramp_step, imap_host, imap_port, imap_security, imap_username, imap_password, \
-                 status, auth_failures, next_send_at, sent_on_day, created_at, updated_at) \
+                 events_provider, events_key, status, auth_failures, next_send_at, sent_on_day, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                 'active', 0, $21, 0, $21, $21)",
+                 $21, $22, 'active', 0, $23, 0, $23, $23)",
             ),
             user_id,
             id,
@@ -200,8 +212,8 @@ pub async fn update_mailbox(
                      smtp_port = $7, smtp_security = $8, smtp_username = $9, smtp_password = $10, daily_cap = $11, \
                      min_gap_seconds = $12, jitter_seconds = $13, ramp_start = $14, ramp_step = $15, \
                      imap_host = $16, imap_port = $17, imap_security = $18, imap_username = $19, imap_password = $20, \
-                     imap_error = NULL, \
-                     auth_failures = 0, updated_at = $21 WHERE user_id = $1 AND id = $2",
+                     events_provider = $21, events_key = $22, imap_error = NULL, \
+                     auth_failures = 0, updated_at = $23 WHERE user_id = $1 AND id = $2",
                 ),
                 user_id,
                 id,

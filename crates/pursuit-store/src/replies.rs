@@ -425,3 +425,37 @@ pub async fn roles_applied(
         .await?;
     row.get("n")
 }
+
+/// A mailbox by its id alone (a provider's webhook names it; the request's proof is
+/// checked against it before anything else).
+pub async fn mailbox_by_id(
+    mut conn: impl Conn,
+    id: MailboxId,
+) -> Result<Option<MailboxRow>, StoreError> {
+    conn.fetch_optional(
+        Query::dynamic(format!(
+            "SELECT {} FROM mailboxes WHERE id = $1",
+            crate::outreach::MAILBOX_COLUMNS
+        ))
+        .bind(id),
+    )
+    .await?
+    .as_ref()
+    .map(crate::outreach::mailbox_from_row)
+    .transpose()
+}
+
+/// Notes when a provider's events request for a mailbox was last taken.
+pub async fn set_events_taken(
+    mut conn: impl Conn,
+    mailbox: MailboxId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        query("UPDATE mailboxes SET events_last_at = $2 WHERE id = $1")
+            .bind(mailbox)
+            .bind(now),
+    )
+    .await?;
+    Ok(())
+}

@@ -58,6 +58,7 @@ mod tasks;
 mod versioned;
 mod views;
 mod web;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -302,6 +303,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(feedback::router())
         .merge(chat::router())
         .merge(callbacks::router())
+        .merge(webhooks::router())
         .split_for_parts();
     document_platform_responses(&mut doc);
     (routes, doc)

@@ -84,6 +84,16 @@ pub struct MailboxResponse {
     #[schema(value_type = Option<String>, format = DateTime)]
     replies_checked_at: Option<Timestamp>,
     replies_error: Option<String>,
+    /// The sending service whose events it takes (`sendgrid`, `mailgun`, `postmark`,
+    /// `resend`, `ses`), if any.
+    events_provider: Option<String>,
+    /// Whether the provider's key is kept (it is never shown).
+    has_events_key: bool,
+    /// The path (under the app's public URL) to give the provider as its webhook.
+    events_webhook_path: Option<String>,
+    /// When the provider's last request was taken.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    events_last_at: Option<Timestamp>,
     /// How many it may send today (ramp and cap) and has sent.
     cap_today: i64,
     sent_today: i64,
@@ -119,6 +129,13 @@ pub(crate) fn mailbox_response(m: Mailbox) -> MailboxResponse {
         has_imap_password: m.has_imap_password,
         replies_checked_at: m.row.inbox.checked_at,
         replies_error: m.row.inbox.error,
+        events_webhook_path: s
+            .events_provider
+            .as_ref()
+            .map(|p| format!("/webhooks/email-events/{p}?mailbox={}", m.row.id.0)),
+        events_provider: s.events_provider,
+        has_events_key: m.has_events_key,
+        events_last_at: m.row.events_last_at,
         cap_today: m.cap_today,
         sent_today: m.sent_today,
         next_send_at: m.row.next_send_at,
@@ -179,6 +196,18 @@ pub struct MailboxBody {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>)]
     imap_password: Option<Option<String>>,
+    /// The sending service whose webhook reports this mailbox's events: `sendgrid`,
+    /// `mailgun`, `postmark`, `resend` or `ses`; `null` stops taking them.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<String>)]
+    events_provider: Option<Option<String>>,
+    /// What proves the provider's requests (required with a new provider): SendGrid's
+    /// verification key, Mailgun's webhook signing key, a password of yours for Postmark's
+    /// webhook URL, Resend's `whsec_` secret, or the SNS topic ARN for Amazon SES. Kept
+    /// sealed; never shown again.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<String>)]
+    events_key: Option<Option<String>>,
 }
 
 impl MailboxBody {
@@ -201,6 +230,8 @@ impl MailboxBody {
             imap_security: self.imap_security,
             imap_username: self.imap_username,
             imap_password: self.imap_password,
+            events_provider: self.events_provider,
+            events_key: self.events_key,
         }
     }
 }

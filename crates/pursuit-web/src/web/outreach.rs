@@ -136,6 +136,14 @@ fn mailbox_input(form: &FormData, new: bool, invalid: &mut Vec<Invalid>) -> Mail
             _ if new => Some(None),
             _ => None,
         },
+        events_provider: form
+            .get("events_provider")
+            .map(|p| (!p.trim().is_empty()).then(|| p.to_owned())),
+        // An empty key field keeps the one kept.
+        events_key: form
+            .get("events_key")
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| Some(k.to_owned())),
     }
 }
 
@@ -161,6 +169,7 @@ async fn show_mailboxes(
         .map(|(m, health)| {
             let next = m.row.next_send_at;
             let checked = m.row.inbox.checked_at;
+            let events = m.row.events_last_at;
             let mut view =
                 serde_json::to_value(crate::outreach::mailbox_response(m)).unwrap_or_default();
             let local = |at: Timestamp| {
@@ -170,6 +179,7 @@ async fn show_mailboxes(
             };
             view["next_local"] = json!(local(next));
             view["replies_checked_local"] = json!(checked.map(local));
+            view["events_last_local"] = json!(events.map(local));
             view["health"] = health;
             view
         })
@@ -187,6 +197,14 @@ async fn show_mailboxes(
             user => user.view(),
             csrf => user.csrf(),
             mailboxes => template_value(&items),
+            base_url => state.settings.base_url.clone(),
+            providers => context! {
+                sendgrid => "SendGrid",
+                mailgun => "Mailgun",
+                postmark => "Postmark",
+                resend => "Resend",
+                ses => "Amazon SES",
+            },
             refused_id => refused_id,
             posted => template_value(&posted),
             error => error,

@@ -2,6 +2,7 @@
 
 pub mod canary;
 pub mod companies;
+pub mod email_events;
 pub mod embed;
 pub mod invites;
 pub mod noop;
@@ -29,4 +30,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(writing::run);
     registry.register(outreach::run);
     registry.register(replies::run);
+    registry.register(email_events::run);
 }

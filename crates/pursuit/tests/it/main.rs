@@ -30,6 +30,7 @@ mod platform;
 mod postings;
 mod preferences;
 mod profile;
+mod provider_events;
 mod queue;
 mod replies;
 mod resumes;

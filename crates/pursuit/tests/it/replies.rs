@@ -52,13 +52,13 @@ fn deliver(user: &str, message: &str) {
     assert!(status.success(), "IMAP APPEND failed");
 }
 
-struct Person {
-    contact: String,
-    application: String,
-    email: String,
+pub(crate) struct Person {
+    pub contact: String,
+    pub application: String,
+    pub email: String,
 }
 
-async fn person(app: &TestApp, token: &str, name: &str) -> Person {
+pub(crate) async fn person(app: &TestApp, token: &str, name: &str) -> Person {
     let email = format!(
         "{}.{}@example.com",
         name.split(' ').next().unwrap().to_lowercase(),
@@ -93,6 +93,89 @@ async fn person(app: &TestApp, token: &str, name: &str) -> Person {
     }
 }
 
+/// A three-step campaign to `people` from the caller's only mailbox, launched, and its first
+/// step sent (by a sender on a clock past the first step's latest planned time): the
+/// campaign's id, that time, and its emails.
+pub(crate) async fn first_step_sent(
+    app: &TestApp,
+    token: &str,
+    people: &[&Person],
+) -> (String, jiff::Timestamp, Vec<Value>) {
+    let steps: Vec<Value> = (0..3).map(|i| json!({
+        "label": format!("Note {}", i + 1), "offset_days": i * 3, "subject": "{role} at {company}",
+        "body": format!("Hi {{first_name}},\n\nNote {} about the {{role}} role.\n\nBest regards,\n{{my_name}}", i + 1),
+    })).collect();
+    let template = ok(send(
+        app,
+        token,
+        "POST",
+        "/api/v1/sequence-templates",
+        Some(json!({"name": "Notes", "steps": steps})),
+    )
+    .await)
+    .await;
+    let campaign = ok(send(
+        app,
+        token,
+        "POST",
+        "/api/v1/campaigns",
+        Some(json!({"template_id": template["id"]})),
+    )
+    .await)
+    .await;
+    let id = campaign["id"].as_str().unwrap().to_owned();
+    for p in people {
+        ok(send(
+            app,
+            token,
+            "POST",
+            &format!("/api/v1/campaigns/{id}/targets"),
+            Some(json!({"application_id": p.application, "contact_id": p.contact})),
+        )
+        .await)
+        .await;
+    }
+    ok(send(
+        app,
+        token,
+        "POST",
+        &format!("/api/v1/campaigns/{id}/launch"),
+        None,
+    )
+    .await)
+    .await;
+    let secrets = SecretBox::load_or_create(&app.data_dir().join("secrets.key")).unwrap();
+    let transport = Smtp { hosts: LOCAL };
+    let sender = Sender {
+        db: &app.db,
+        secrets: &secrets,
+        transport: &transport,
+        base_url: &app.address,
+        notification_ttl: SignedDuration::from_hours(720),
+    };
+    let planned = emails(app, token, &id).await;
+    let latest = planned
+        .iter()
+        .filter(|e| e["step_position"] == 1)
+        .map(|e| at(&e["planned_at"]))
+        .max()
+        .unwrap();
+    let mut now = latest;
+    for _ in 0..people.len() {
+        now += SignedDuration::from_mins(10);
+        sender.dispatch(now, &mut |_| 0).await.unwrap();
+    }
+    let sent = emails(app, token, &id).await;
+    for p in people {
+        let first = sent
+            .iter()
+            .find(|e| e["to_address"] == p.email.as_str() && e["step_position"] == 1)
+            .unwrap();
+        assert_eq!(first["status"], "sent", "{first:#}");
+    }
+    (id, now, sent)
+}
+
 both_backends! {
     async fn what_comes_back_moves_the_tracker_once_and_only_for_outreach(backend: Backend) {
         let app = spawn_app(backend).await;
@@ -113,35 +196,12 @@ both_backends! {
         let mailbox = ok(send(&app, &token, "POST", "/api/v1/mailboxes", Some(fields("imap-pass"))).await).await;
         assert_eq!((mailbox["imap_host"].as_str(), mailbox["has_imap_password"].as_bool()), (Some("127.0.0.1"), Some(true)), "{mailbox:#}");
 
-        let steps: Vec<Value> = (0..3).map(|i| json!({
-            "label": format!("Note {}", i + 1), "offset_days": i * 3, "subject": "{role} at {company}",
-            "body": format!("Hi {{first_name}},\n\nNote {} about the {{role}} role.\n\nBest regards,\n{{my_name}}", i + 1),
-        })).collect();
-        let template = ok(send(&app, &token, "POST", "/api/v1/sequence-templates", Some(json!({"name": "Notes", "steps": steps}))).await).await;
-        let campaign = ok(send(&app, &token, "POST", "/api/v1/campaigns", Some(json!({"template_id": template["id"]}))).await).await;
-        let id = campaign["id"].as_str().unwrap().to_owned();
         let grace = person(&app, &token, "Grace Hopper").await;
         let linus = person(&app, &token, "Linus Berg").await;
         let maya = person(&app, &token, "Maya Ortiz").await;
-        for p in [&grace, &linus, &maya] {
-            ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/targets"), Some(json!({"application_id": p.application, "contact_id": p.contact}))).await).await;
-        }
-        ok(send(&app, &token, "POST", &format!("/api/v1/campaigns/{id}/launch"), None).await).await;
+        let (id, now, sent) = first_step_sent(&app, &token, &[&grace, &linus, &maya]).await;
         let secrets = SecretBox::load_or_create(&app.data_dir().join("secrets.key")).unwrap();
-        let transport = Smtp { hosts: LOCAL };
-        let sender = Sender { db: &app.db, secrets: &secrets, transport: &transport, base_url: &app.address, notification_ttl: SignedDuration::from_hours(720) };
-        let planned = emails(&app, &token, &id).await;
-        let latest = planned.iter().filter(|e| e["step_position"] == 1).map(|e| at(&e["planned_at"])).max().unwrap();
-        let mut now = latest;
-        for _ in 0..3 {
-            now += SignedDuration::from_mins(10);
-            sender.dispatch(now, &mut |_| 0).await.unwrap();
-        }
-        let sent = emails(&app, &token, &id).await;
         let first_of = |p: &Person| sent.iter().find(|e| e["to_address"] == p.email.as_str() && e["step_position"] == 1).unwrap().clone();
-        for p in [&grace, &linus, &maya] {
-            assert_eq!(first_of(p)["status"], "sent", "{:#}", first_of(p));
-        }
         let id_of = |p: &Person| first_of(p)["message_id"].as_str().unwrap().to_owned();
 
         // What comes back: unrelated mail, Grace's out-of-office, then Grace herself, a

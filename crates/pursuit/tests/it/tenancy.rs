@@ -161,6 +161,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ),
         // Guarded by the installation's workflow token, not by a user (off here: 403).
         ("post", "/api/v1/callbacks/resume" | "/api/v1/callbacks/job") => Access::Public,
+        // Proven by the provider's signature over the mailbox's key, not by a user
+        // (provider_events.rs: no proof, no event, whatever the mailbox).
+        ("post", "/webhooks/email-events/{provider}") => Access::Public,
         ("post", "/api/v1/ai/parse-resume" | "/api/v1/ai/parse-job-description") => {
             Access::Caller(Some(json!({ "text": "Bob's text" })))
         }
