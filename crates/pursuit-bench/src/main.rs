@@ -26,6 +26,7 @@ use tokio::process::{Child, Command};
 mod ai;
 mod browser;
 mod documents;
+mod events;
 mod floor;
 mod matching;
 mod outreach;
@@ -210,6 +211,19 @@ enum Bench {
     /// What came back, read and classified, on a corpus of our own (people in seven
     /// languages, automatic answers, bounces of six mail servers, abuse reports): accuracy
     /// per class on a half that may be tuned on and a half held out.
+    /// Provider webhooks: a signed SendGrid request checked and queued against a durable
+    /// queue insert, then every email's delivery taken and replayed (kept once).
+    Events {
+        #[arg(long, default_value_t = 500)]
+        emails: usize,
+        #[arg(long, default_value_t = 300)]
+        rounds: usize,
+        #[arg(long, default_value_t = 10)]
+        replays: usize,
+        /// PostgreSQL instead of a temporary SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     Replies {
         /// List what was read wrong.
         #[arg(long)]
@@ -549,6 +563,12 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
         } => sending::sender(port, messages, concurrency).await,
         Bench::Replies { show } => replies::run(show),
+        Bench::Events {
+            emails,
+            rounds,
+            replays,
+            database_url,
+        } => events::run(emails, rounds, replays, database_url).await,
         Bench::Skills {
             skillspan,
             esco,

@@ -30,15 +30,15 @@ use pursuit_store::{ConnectOptions, Db};
 
 use crate::outreach::ZONES;
 
-struct World {
-    db: Db,
-    user: UserId,
-    email: String,
-    parts: AiParts,
+pub(crate) struct World {
+    pub db: Db,
+    pub user: UserId,
+    pub email: String,
+    pub parts: AiParts,
     _dir: tempfile::TempDir,
 }
 
-async fn world(database_url: Option<String>, zone: &str) -> anyhow::Result<World> {
+pub(crate) async fn world(database_url: Option<String>, zone: &str) -> anyhow::Result<World> {
     let dir = tempfile::tempdir()?;
     let db = match database_url {
         Some(url) => Db::connect(&url, &ConnectOptions::default()).await?,
@@ -68,7 +68,7 @@ async fn world(database_url: Option<String>, zone: &str) -> anyhow::Result<World
     })
 }
 
-fn app_error(e: pursuit_app::AppError) -> anyhow::Error {
+pub(crate) fn app_error(e: pursuit_app::AppError) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }
 
@@ -77,6 +77,17 @@ async fn people(
     w: &World,
     n: usize,
     tag: &str,
+    now: Timestamp,
+) -> anyhow::Result<Vec<(ApplicationId, ContactId)>> {
+    people_in(w, n, tag, None, now).await
+}
+
+/// `n` people in `zone` (none: spread over 24 zones), each with an application.
+pub(crate) async fn people_in(
+    w: &World,
+    n: usize,
+    tag: &str,
+    zone: Option<&str>,
     now: Timestamp,
 ) -> anyhow::Result<Vec<(ApplicationId, ContactId)>> {
     let today = now.to_zoned(TimeZone::UTC).date();
@@ -114,7 +125,7 @@ async fn people(
             &pursuit_app::contacts::PersonInput {
                 full_name: Some(format!("Person {tag}{i}")),
                 email: Some(Some(format!("person.{tag}{i}@example.net"))),
-                time_zone: Some(Some(ZONES[i % ZONES.len()].to_owned())),
+                time_zone: Some(Some(zone.unwrap_or(ZONES[i % ZONES.len()]).to_owned())),
                 ..Default::default()
             },
             now,
@@ -126,7 +137,7 @@ async fn people(
     Ok(out)
 }
 
-async fn template(
+pub(crate) async fn template(
     w: &World,
     offsets: &[i64],
     now: Timestamp,
@@ -161,7 +172,7 @@ async fn template(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn mailbox(
+pub(crate) async fn mailbox(
     w: &World,
     address: &str,
     port: u16,
@@ -198,7 +209,7 @@ async fn mailbox(
     Ok(made.row.id)
 }
 
-async fn campaign(
+pub(crate) async fn campaign(
     w: &World,
     template: SequenceTemplateId,
     mailbox: MailboxId,
@@ -236,7 +247,7 @@ async fn campaign(
     Ok(made.row.id)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -286,7 +297,7 @@ pub async fn launch(
 
 /// Hands every message to nobody, keeping what a receiving server would have seen.
 #[derive(Default)]
-struct Recorder {
+pub(crate) struct Recorder {
     handed: Mutex<Vec<Handed>>,
 }
 
@@ -326,6 +337,28 @@ impl Transport for Recorder {
                     .contains("If you would rather not hear from me again, open https://"),
             });
         Ok("250 2.0.0 accepted".to_owned())
+    }
+}
+
+impl Recorder {
+    /// The Message-IDs handed over, in order.
+    pub(crate) fn message_ids(&self) -> Vec<String> {
+        self.handed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|h| h.message_id.clone())
+            .collect()
+    }
+
+    /// The recipients handed over, in the same order.
+    pub(crate) fn recipients(&self) -> Vec<String> {
+        self.handed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|h| h.to.clone())
+            .collect()
     }
 }
 
@@ -585,7 +618,7 @@ pub async fn simulate(
 }
 
 /// The bench's SMTP servers are on this machine.
-const LOCAL: pursuit_domain::net::AddressPolicy = pursuit_domain::net::AddressPolicy {
+pub(crate) const LOCAL: pursuit_domain::net::AddressPolicy = pursuit_domain::net::AddressPolicy {
     allow_private: true,
 };
 
