@@ -214,15 +214,37 @@ enum Bench {
     /// Provider webhooks: a signed SendGrid request checked and queued against a durable
     /// queue insert, then every email's delivery taken and replayed (kept once).
     Events {
+        /// The built binary, for the HTTP part.
+        #[arg(long, default_value = "target/release/pursuit")]
+        binary: PathBuf,
         #[arg(long, default_value_t = 500)]
         emails: usize,
         #[arg(long, default_value_t = 300)]
         rounds: usize,
+        /// Requests a second in the HTTP part.
+        #[arg(long, default_value_t = 50)]
+        rate: u64,
+        /// Events per request (providers post batches).
         #[arg(long, default_value_t = 10)]
-        replays: usize,
+        batch: usize,
         /// PostgreSQL instead of a temporary SQLite file.
         #[arg(long)]
         database_url: Option<String>,
+    },
+    /// Stop latency: replies put into a real IMAP server (e.g. scripts/imap.sh's Dovecot)
+    /// at random times while the built binary runs; the time until the next step of each
+    /// person's sequence is cancelled.
+    StopLatency {
+        #[arg(long, default_value = "target/release/pursuit")]
+        binary: PathBuf,
+        /// The IMAP server on 127.0.0.1 (any user, password `imap-pass`).
+        #[arg(long)]
+        imap_port: u16,
+        #[arg(long, default_value_t = 20)]
+        replies: usize,
+        /// Over how many seconds the replies arrive.
+        #[arg(long, default_value_t = 180)]
+        seconds: u64,
     },
     Replies {
         /// List what was read wrong.
@@ -563,12 +585,30 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
         } => sending::sender(port, messages, concurrency).await,
         Bench::Replies { show } => replies::run(show),
+        Bench::StopLatency {
+            binary,
+            imap_port,
+            replies,
+            seconds,
+        } => events::stop_latency(&binary, imap_port, replies, seconds).await,
         Bench::Events {
+            binary,
             emails,
             rounds,
-            replays,
+            rate,
+            batch,
             database_url,
-        } => events::run(emails, rounds, replays, database_url).await,
+        } => {
+            events::run(events::Options {
+                binary,
+                emails,
+                rounds,
+                rate,
+                batch,
+                database_url,
+            })
+            .await
+        }
         Bench::Skills {
             skillspan,
             esco,
@@ -646,12 +686,23 @@ async fn start(
     client: &reqwest::Client,
     database_url: Option<&str>,
 ) -> anyhow::Result<(Server, Duration)> {
-    let data = tempfile::tempdir()?;
+    start_in(binary, client, database_url, tempfile::tempdir()?, &[]).await
+}
+
+/// Starts `pursuit serve` on `data` (a data dir a benchmark may have prepared).
+async fn start_in(
+    binary: &PathBuf,
+    client: &reqwest::Client,
+    database_url: Option<&str>,
+    data: tempfile::TempDir,
+    env: &[(&str, &str)],
+) -> anyhow::Result<(Server, Duration)> {
     let mut command = Command::new(binary);
     command
         .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
         .arg(data.path())
         .env("PURSUIT_LOG_LEVEL", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);

@@ -35,16 +35,41 @@ pub(crate) struct World {
     pub user: UserId,
     pub email: String,
     pub parts: AiParts,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 pub(crate) async fn world(database_url: Option<String>, zone: &str) -> anyhow::Result<World> {
     let dir = tempfile::tempdir()?;
+    let mut w = world_at(
+        &dir.path().join("outreach.db"),
+        database_url,
+        zone,
+        AiParts::local_only(),
+    )
+    .await?;
+    w._dir = Some(dir);
+    Ok(w)
+}
+
+impl World {
+    /// Its scratch directory (a world made by [`world`]).
+    fn dir(&self) -> &std::path::Path {
+        self._dir
+            .as_ref()
+            .map_or(std::path::Path::new("."), |d| d.path())
+    }
+}
+
+/// A user on the database at `database_url`, else the SQLite file `sqlite`, with `parts`.
+pub(crate) async fn world_at(
+    sqlite: &std::path::Path,
+    database_url: Option<String>,
+    zone: &str,
+    parts: AiParts,
+) -> anyhow::Result<World> {
     let db = match database_url {
         Some(url) => Db::connect(&url, &ConnectOptions::default()).await?,
-        None => {
-            Db::open_sqlite(&dir.path().join("outreach.db"), &ConnectOptions::default()).await?
-        }
+        None => Db::open_sqlite(sqlite, &ConnectOptions::default()).await?,
     };
     pursuit_store::migrate::run(&db, "bench").await?;
     let email = format!("sender-{}@example.org", uuid::Uuid::new_v4().simple());
@@ -63,8 +88,8 @@ pub(crate) async fn world(database_url: Option<String>, zone: &str) -> anyhow::R
         db,
         user: user.id,
         email,
-        parts: AiParts::local_only(),
-        _dir: dir,
+        parts,
+        _dir: None,
     })
 }
 
@@ -351,28 +376,34 @@ impl Recorder {
             .collect()
     }
 
-    /// The recipients handed over, in the same order.
+    /// The recipients' addresses handed over (without their names), in the same order.
     pub(crate) fn recipients(&self) -> Vec<String> {
         self.handed
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
-            .map(|h| h.to.clone())
+            .map(|h| {
+                h.to.rsplit('<')
+                    .next()
+                    .unwrap_or(&h.to)
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
             .collect()
     }
 }
 
 /// A small deterministic generator (xorshift), so a run can be repeated.
-struct Rng(u64);
+pub(crate) struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn upto(&mut self, most: i64) -> i64 {
+    pub(crate) fn upto(&mut self, most: i64) -> i64 {
         if most <= 0 {
             0
         } else {
@@ -695,7 +726,7 @@ pub async fn chaos(
     seed: u64,
 ) -> anyhow::Result<()> {
     let w = world(None, "UTC").await?;
-    let db_path = w._dir.path().join("outreach.db");
+    let db_path = w.dir().join("outreach.db");
     let start: Timestamp = "2026-01-05T06:00:00Z".parse()?;
     // Always open: the kills, not the window, decide when sends happen.
     let mut settings = pursuit_store::accounts::get_settings(&w.db, w.user).await?;
@@ -730,7 +761,7 @@ pub async fn chaos(
             .await
             .map_err(app_error)?;
     }
-    let clock = w._dir.path().join("clock");
+    let clock = w.dir().join("clock");
     std::fs::write(&clock, start.to_string())?;
     let exe = std::env::current_exe()?;
     let child = |db: &std::path::Path, clock: &std::path::Path| {

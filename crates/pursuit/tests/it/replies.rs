@@ -264,11 +264,17 @@ both_backends! {
         let page = crate::pages::page(&app, "/analytics", Some(&ana.cookie)).await.text().await.unwrap();
         assert!(page.contains("id=\"outreach-title\""), "the analytics page has its outreach part");
 
-        // Read again from the start (a restart, a rebuilt folder): nothing is kept twice.
-        pursuit_store::replies::set_inbox_state(&app.db, pursuit_domain::ids::MailboxId(mailbox["id"].as_str().unwrap().parse().unwrap()), Some(1), 0, None, now).await.unwrap();
-        for _ in 0..3 {
+        // Ten restarts of the reader, every other one as if the folder had been rebuilt
+        // (another UIDVALIDITY: read again from the start), the others from where the last
+        // reading stopped: nothing is kept twice.
+        let mailbox_id = pursuit_domain::ids::MailboxId(mailbox["id"].as_str().unwrap().parse().unwrap());
+        for restart in 0..10 {
+            if restart % 2 == 0 {
+                pursuit_store::replies::set_inbox_state(&app.db, mailbox_id, Some(1), 0, None, now).await.unwrap();
+            }
+            let reader = Reader { db: &app.db, secrets: &secrets, hosts: LOCAL, notification_ttl: SignedDuration::from_hours(720) };
             let again = reader.scan(now).await.unwrap();
-            assert_eq!((again.replies, again.bounces, again.complaints, again.automatic), (0, 0, 0, 0), "{again:?}");
+            assert_eq!((again.replies, again.bounces, again.complaints, again.automatic), (0, 0, 0, 0), "restart {restart}: {again:?}");
         }
         let all = ok(send(&app, &token, "GET", "/api/v1/replies", None).await).await;
         assert_eq!(all["items"].as_array().unwrap().len(), 4, "{all:#}");
