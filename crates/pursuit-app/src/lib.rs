@@ -81,6 +81,7 @@ pub mod reminders;
 pub mod replies;
 pub mod resumes;
 pub mod secrets;
+pub mod sending_domain;
 pub mod sequences;
 pub mod summaries;
 pub mod tasks;

@@ -13,6 +13,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 mod der;
 mod direct;
+pub mod dns;
 pub mod events;
 pub mod imap;
 pub mod inbound;

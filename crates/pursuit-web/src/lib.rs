@@ -98,6 +98,8 @@ pub struct WebSettings {
     pub fetch_allow_loopback: bool,
     /// Where users' own mailbox servers may be (`mail.user_mailboxes_private`).
     pub mailbox_hosts: pursuit_domain::net::AddressPolicy,
+    /// The resolver sending domains are checked with (`mail.dns_server`).
+    pub dns: pursuit_mail::dns::Resolver,
     /// The largest resume upload accepted, in bytes.
     pub upload_limit: usize,
     /// The shared secret outside workflows send as `X-Workflow-Token` (`None`: callbacks off).

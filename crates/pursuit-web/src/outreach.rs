@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pause_mailbox))
         .routes(routes!(resume_mailbox))
         .routes(routes!(mailbox_health))
+        .routes(routes!(mailbox_dns))
         .routes(routes!(list_campaigns, create_campaign))
         .routes(routes!(get_campaign, update_campaign, delete_campaign))
         .routes(routes!(add_target))
@@ -1282,4 +1283,65 @@ async fn remove_suppression(
 ) -> Result<StatusCode, ApiError> {
     outreach::unsuppress(&state.db, current.id(), &email).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// One check of a sending domain.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DomainCheck {
+    /// `spf`, `dkim`, `dmarc` or `mx`.
+    name: &'static str,
+    /// `ok`, `warn` (works, could be better), `missing` or `failed` (DNS did not answer).
+    status: &'static str,
+    /// What was found: the record, or where.
+    found: Option<String>,
+    /// What to do about it.
+    fix: Option<String>,
+}
+
+/// What a mailbox's sending domain publishes.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DomainChecks {
+    /// The domain of the mailbox's address.
+    domain: String,
+    checks: Vec<DomainCheck>,
+}
+
+pub(crate) fn domain_response(r: pursuit_app::sending_domain::DomainReport) -> DomainChecks {
+    DomainChecks {
+        domain: r.domain,
+        checks: r
+            .checks
+            .into_iter()
+            .map(|c| DomainCheck {
+                name: c.name,
+                status: c.status,
+                found: c.found,
+                fix: c.fix,
+            })
+            .collect(),
+    }
+}
+
+/// The mailbox's sending domain read from DNS now: SPF, DKIM, DMARC and MX, each with what
+/// to fix.
+#[utoipa::path(get, path = "/api/v1/mailboxes/{id}/dns", tag = "outreach",
+    params(("id" = uuid::Uuid, Path, description = "The mailbox's id")),
+    responses(
+        (status = 200, description = "The checks", body = DomainChecks),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mailbox of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn mailbox_dns(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Json<DomainChecks>, ApiError> {
+    let report = pursuit_app::sending_domain::check_mailbox(
+        &state.db,
+        current.id(),
+        MailboxId(id),
+        &state.settings.dns,
+    )
+    .await?;
+    Ok(Json(domain_response(report)))
 }

@@ -74,6 +74,7 @@ impl Application {
             default_timezone: default_timezone.clone(),
             fetch_allow_loopback: config.fetch_allow_loopback,
             mailbox_hosts: config.mailbox_hosts(),
+            dns: config.dns_resolver()?,
             upload_limit: config.upload_limit_bytes,
             workflow_token: config
                 .workflow_token

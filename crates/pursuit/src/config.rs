@@ -100,6 +100,9 @@ pub struct MailSettings {
     /// server beside a single-user install). Off: public addresses only; cloud metadata
     /// addresses are refused either way.
     pub user_mailboxes_private: bool,
+    /// The DNS resolver a mailbox's sending domain is checked with (`ip:port`). Unset: the
+    /// first `nameserver` of `/etc/resolv.conf`.
+    pub dns_server: Option<String>,
 }
 
 impl Default for MailSettings {
@@ -113,6 +116,7 @@ impl Default for MailSettings {
             smtp_password: None,
             smtp_timeout_secs: 30,
             user_mailboxes_private: false,
+            dns_server: None,
         }
     }
 }
@@ -621,6 +625,7 @@ impl Config {
             );
         }
         self.client_ip_header()?;
+        self.dns_resolver()?;
         if self
             .metrics_token
             .as_ref()
@@ -785,6 +790,22 @@ impl Config {
     }
 
     /// Where users' own mailbox servers may be.
+    /// The DNS resolver sending domains are checked with (`mail.dns_server`).
+    pub fn dns_resolver(&self) -> anyhow::Result<pursuit_mail::dns::Resolver> {
+        let timeout = std::time::Duration::from_secs(3);
+        match &self.mail.dns_server {
+            None => Ok(pursuit_mail::dns::Resolver::system(timeout)),
+            Some(text) => {
+                let server = text.trim().parse().map_err(|_| {
+                    anyhow::anyhow!(
+                        "invalid configuration: key `mail.dns_server`: {text:?} is not ip:port (e.g. 1.1.1.1:53)"
+                    )
+                })?;
+                Ok(pursuit_mail::dns::Resolver { server, timeout })
+            }
+        }
+    }
+
     pub fn mailbox_hosts(&self) -> pursuit_domain::net::AddressPolicy {
         pursuit_domain::net::AddressPolicy {
             allow_private: self.mail.user_mailboxes_private,

@@ -62,6 +62,8 @@ pub fn routes() -> axum::Router<AppState> {
 #[derive(Deserialize, Default)]
 struct NoticeQuery {
     done: Option<String>,
+    /// A mailbox whose sending domain to check (the Mailboxes page's "Check DNS").
+    dns: Option<String>,
 }
 
 fn notice(done: Option<&str>) -> Option<&'static str> {
@@ -154,8 +156,35 @@ async fn show_mailboxes(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
+    show_mailboxes_with(state, user, refused, notice, status, None).await
+}
+
+async fn show_mailboxes_with(
+    state: &AppState,
+    user: &PageUser,
+    refused: Option<(Option<String>, BTreeMap<String, String>, String)>,
+    notice: Option<&str>,
+    status: StatusCode,
+    dns_for: Option<pursuit_domain::ids::MailboxId>,
+) -> Result<Response, ApiError> {
     let now = Timestamp::now();
     let listed = mailboxes::list(&state.db, user.0.id(), now).await?;
+    let dns = match dns_for {
+        Some(id) if listed.iter().any(|m| m.row.id == id) => Some((
+            id,
+            serde_json::to_value(crate::outreach::domain_response(
+                pursuit_app::sending_domain::check_mailbox(
+                    &state.db,
+                    user.0.id(),
+                    id,
+                    &state.settings.dns,
+                )
+                .await?,
+            ))
+            .unwrap_or_default(),
+        )),
+        _ => None,
+    };
     let mut healths = Vec::with_capacity(listed.len());
     for m in &listed {
         let health = mailboxes::health(&state.db, user.0.id(), m.row.id, now).await?;
@@ -170,6 +199,10 @@ async fn show_mailboxes(
             let next = m.row.next_send_at;
             let checked = m.row.inbox.checked_at;
             let events = m.row.events_last_at;
+            let checked_dns = dns
+                .as_ref()
+                .filter(|(id, _)| *id == m.row.id)
+                .map(|(_, v)| v.clone());
             let mut view =
                 serde_json::to_value(crate::outreach::mailbox_response(m)).unwrap_or_default();
             let local = |at: Timestamp| {
@@ -180,6 +213,7 @@ async fn show_mailboxes(
             view["next_local"] = json!(local(next));
             view["replies_checked_local"] = json!(checked.map(local));
             view["events_last_local"] = json!(events.map(local));
+            view["dns"] = checked_dns.unwrap_or(Value::Null);
             view["health"] = health;
             view
         })
@@ -225,12 +259,18 @@ async fn mailbox_list(
     Query(query): Query<NoticeQuery>,
     user: PageUser,
 ) -> Result<Response, ApiError> {
-    show_mailboxes(
+    let dns_for = query
+        .dns
+        .as_deref()
+        .and_then(|id| id.parse().ok())
+        .map(pursuit_domain::ids::MailboxId);
+    show_mailboxes_with(
         &state,
         &user,
         None,
         notice(query.done.as_deref()),
         StatusCode::OK,
+        dns_for,
     )
     .await
 }

@@ -70,6 +70,10 @@ async fn probe_app(body_limit: usize) -> Probe {
         default_timezone: pursuit_domain::account::TimeZoneName::utc(),
         fetch_allow_loopback: true,
         mailbox_hosts: pursuit_domain::net::AddressPolicy::default(),
+        dns: pursuit_mail::dns::Resolver {
+            server: std::net::SocketAddr::from(([127, 0, 0, 1], 53)),
+            timeout: std::time::Duration::from_secs(1),
+        },
         upload_limit: 0,
         workflow_token: None,
         client_ip_header: None,

@@ -75,6 +75,8 @@ impl TestDatabase {
             // The test SMTP servers listen on 127.0.0.1.
             mail: pursuit::config::MailSettings {
                 user_mailboxes_private: true,
+                // Never the machine's resolver: a closed port answers at once.
+                dns_server: Some("127.0.0.1:9".to_owned()),
                 ..pursuit::config::MailSettings::default()
             },
             ..Config::default()

@@ -1,4 +1,5 @@
-//! Provider events on both backends: each provider's webhook, signed at run time with the
+//! What comes back besides replies, on both backends. A sending domain's DNS read from a
+//! DNS server of the test's own (canned records, real UDP). Provider events: each provider's webhook, signed at run time with the
 //! test keys `crates/pursuit-mail/tests/fixtures/events/make.py` made (OpenSSL), is
 //! believed, queued and taken once; a forged, stale or misdirected request is refused
 //! before anything is stored; a bounce or a complaint stops writing to the address.
@@ -10,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::auth::{api_token, sign_in};
-use crate::helpers::{TestApp, spawn_app, test_smtp};
+use crate::helpers::{TestApp, TestDatabase, spawn_app, spawn_app_with, test_smtp};
 use crate::matching::send;
 use crate::outreach::ok;
 use crate::replies::{Person, first_step_sent, person};
@@ -332,5 +333,72 @@ both_backends! {
         }
         let shown = ok(send(&app, &token, "GET", &format!("/api/v1/mailboxes/{mailbox}"), None).await).await;
         assert!(shown["events_last_at"].is_string(), "{shown:#}");
+    }
+}
+
+/// One name's records: its TXT texts and its MX (preference, host).
+type Records = (&'static str, Vec<&'static str>, Vec<(u16, &'static str)>);
+
+/// A DNS server on 127.0.0.1 answering from `zone`.
+async fn dns_server(zone: Vec<Records>) -> std::net::SocketAddr {
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let address = socket.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut buffer = [0u8; 512];
+        while let Ok((n, from)) = socket.recv_from(&mut buffer).await {
+            let question = &buffer[..n];
+            // The question's name, as labels from byte 12.
+            let mut labels = Vec::new();
+            let mut at = 12;
+            while at < n && question[at] != 0 {
+                let len = usize::from(question[at]);
+                labels
+                    .push(String::from_utf8_lossy(&question[at + 1..at + 1 + len]).to_lowercase());
+                at += 1 + len;
+            }
+            let name = labels.join(".");
+            let (txt, mx) = zone
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|(_, t, m)| (t.clone(), m.clone()))
+                .unwrap_or_default();
+            let answer = pursuit_mail::dns::answer_for(question, &txt, &mx);
+            let _ = socket.send_to(&answer, from).await;
+        }
+    });
+    address
+}
+
+both_backends! {
+    async fn a_sending_domain_is_checked_with_what_to_fix(backend: Backend) {
+        let dns = dns_server(vec![
+            ("example.com", vec!["google-site-verification=abc", "v=spf1 include:_spf.google.com ~all"], vec![(10, "mx.example.com")]),
+            ("s1._domainkey.example.com", vec!["v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC"], vec![]),
+        ]).await;
+        let app = spawn_app_with(TestDatabase::new(backend).await, move |config| {
+            config.mail.dns_server = Some(dns.to_string());
+        }).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "dns").await.1;
+        let mailbox = ok(send(&app, &token, "POST", "/api/v1/mailboxes?verify=false", Some(json!({
+            "from_name": "Ana Lima", "from_address": "ana@example.com", "smtp_host": "smtp.sendgrid.net", "smtp_port": 587
+        }))).await).await;
+        let id = mailbox["id"].as_str().unwrap();
+        let report = ok(send(&app, &token, "GET", &format!("/api/v1/mailboxes/{id}/dns"), None).await).await;
+        assert_eq!(report["domain"], "example.com");
+        let status = |name: &str| report["checks"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone();
+        assert_eq!(status("spf")["status"], "warn", "{report:#}");
+        assert!(status("spf")["fix"].as_str().unwrap().contains("include:sendgrid.net"), "{report:#}");
+        assert_eq!((status("dkim")["status"].as_str(), status("dkim")["found"].as_str()), (Some("ok"), Some("s1._domainkey.example.com")), "{report:#}");
+        assert_eq!(status("dmarc")["status"], "missing", "{report:#}");
+        assert!(status("dmarc")["fix"].as_str().unwrap().contains("_dmarc.example.com"));
+        assert_eq!((status("mx")["status"].as_str(), status("mx")["found"].as_str()), (Some("ok"), Some("10 mx.example.com")), "{report:#}");
+        // Another user's mailbox is not theirs to check.
+        let bob = sign_in(&app, "bob@example.com", 1).await;
+        let bob_token = api_token(&app, &bob, "dns").await.1;
+        assert_eq!(send(&app, &bob_token, "GET", &format!("/api/v1/mailboxes/{id}/dns"), None).await.status(), StatusCode::NOT_FOUND);
+        // The page shows the same with what to do.
+        let page = crate::pages::page(&app, &format!("/mailboxes?dns={id}"), Some(&ana.cookie)).await.text().await.unwrap();
+        assert!(page.contains("include:sendgrid.net") && page.contains("to improve") && page.contains("10 mx.example.com"), "the page shows the checks");
     }
 }

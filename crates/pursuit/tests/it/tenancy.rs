@@ -262,7 +262,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
         ("get", "/api/v1/analytics/overview" | "/api/v1/analytics/deliverability") => {
             Access::Caller(None)
         }
-        ("get", "/api/v1/mailboxes/{id}/health") => Access::ById(Fixture::Mailbox, None),
+        ("get", "/api/v1/mailboxes/{id}/health" | "/api/v1/mailboxes/{id}/dns") => {
+            Access::ById(Fixture::Mailbox, None)
+        }
         (
             "post",
             "/api/v1/replies/{id}/apply"
