@@ -65,6 +65,8 @@ fn total(groups: &[(i64, Outcomes)]) -> Outcomes {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overview {
     pub rates: Rates,
+    /// By sequence step (1 = the first email), across campaigns.
+    pub by_step: Vec<(i64, Rates)>,
     /// Distinct applications with an email sent in the range or applied to in it.
     pub roles_applied: i64,
 }
@@ -94,10 +96,14 @@ pub async fn overview(
     zone: &jiff::tz::TimeZone,
 ) -> Result<Overview, AppError> {
     let (start, end) = day_bounds(from, to, zone)?;
-    let groups = store::outcomes(db, user, None, start, end, false).await?;
+    let groups = store::outcomes(db, user, None, start, end, true).await?;
     let roles_applied = store::roles_applied(db, user, start, end, from, to).await?;
     Ok(Overview {
         rates: total(&groups).into(),
+        by_step: groups
+            .into_iter()
+            .map(|(step, o)| (step, o.into()))
+            .collect(),
         roles_applied,
     })
 }
@@ -127,6 +133,93 @@ pub async fn campaign(db: &Db, user: UserId, id: CampaignId) -> Result<CampaignO
     })
 }
 
+/// The statuses that make a first conversation: a recruiter call or any later stage.
+pub const CONVERSATION_STATUSES: [&str; 6] = [
+    "Recruiter_Call",
+    "Tech_Screen",
+    "Interview_Loop",
+    "Offer",
+    "Accepted",
+    "Declined",
+];
+
+/// What preceded one application's first conversation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attributed {
+    pub conversation: store::FirstConversation,
+    /// The last outreach email sent about it before: step, step label, campaign, name.
+    pub step: Option<(i64, String, uuid::Uuid, String)>,
+    /// The newest pitch written for it before: id, tone, length.
+    pub pitch: Option<(uuid::Uuid, String, String)>,
+}
+
+/// Attribution: which resume version, pitch and sequence step preceded each first
+/// conversation (a recruiter call or later) in a range, and the counts by each.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Attribution {
+    pub conversations: Vec<Attributed>,
+    /// (what, how many), most first.
+    pub by_step: Vec<(String, i64)>,
+    pub by_resume_version: Vec<(String, i64)>,
+    pub by_pitch: Vec<(String, i64)>,
+}
+
+fn tally(names: impl Iterator<Item = String>) -> Vec<(String, i64)> {
+    let mut counts: Vec<(String, i64)> = Vec::new();
+    for name in names {
+        match counts.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((name, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts
+}
+
+pub async fn attribution(
+    db: &Db,
+    user: UserId,
+    from: Date,
+    to: Date,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Attribution, AppError> {
+    let (start, end) = day_bounds(from, to, zone)?;
+    let mut conversations = Vec::new();
+    for c in store::first_conversations(db, user, &CONVERSATION_STATUSES, start, end).await? {
+        let step = store::last_sent_about(db, user, c.application_id, c.at).await?;
+        let pitch = store::pitch_before(db, user, c.application_id, c.at).await?;
+        conversations.push(Attributed {
+            conversation: c,
+            step,
+            pitch,
+        });
+    }
+    let by_step = tally(conversations.iter().map(|a| match &a.step {
+        Some((position, label, _, _)) => format!("Step {position}: {label}"),
+        None => "No outreach email".to_owned(),
+    }));
+    let by_resume_version = tally(conversations.iter().map(|a| {
+        match (
+            &a.conversation.resume_label,
+            a.conversation.resume_version_id,
+        ) {
+            (Some(label), _) if !label.trim().is_empty() => label.clone(),
+            (_, Some(id)) => format!("Version {}", &id.simple().to_string()[..8]),
+            _ => "Not recorded".to_owned(),
+        }
+    }));
+    let by_pitch = tally(conversations.iter().map(|a| match &a.pitch {
+        Some((_, tone, length)) => format!("{tone}, {length}"),
+        None => "No pitch".to_owned(),
+    }));
+    Ok(Attribution {
+        conversations,
+        by_step,
+        by_resume_version,
+        by_pitch,
+    })
+}
+
 /// Each of the user's mailboxes with its health.
 pub async fn deliverability(
     db: &Db,
@@ -144,6 +237,23 @@ pub async fn deliverability(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tallies_count_most_first() {
+        let t = tally(
+            ["b", "a", "b", "c", "a", "b"]
+                .iter()
+                .map(|s| (*s).to_owned()),
+        );
+        assert_eq!(
+            t,
+            vec![
+                ("b".to_owned(), 3),
+                ("a".to_owned(), 2),
+                ("c".to_owned(), 1)
+            ]
+        );
+    }
 
     #[test]
     fn rates_are_over_what_was_delivered_and_absent_without_it() {

@@ -459,3 +459,113 @@ pub async fn set_events_taken(
     .await?;
     Ok(())
 }
+
+/// An application's first conversation: when it first entered one of the statuses asked
+/// for, and what it went out with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirstConversation {
+    pub application_id: ApplicationId,
+    pub company: String,
+    pub role_title: String,
+    /// The status it is in now.
+    pub status: String,
+    pub at: Timestamp,
+    pub resume_version_id: Option<uuid::Uuid>,
+    pub resume_label: Option<String>,
+}
+
+/// The user's applications whose first entry into one of `statuses` falls in `[from, to)`,
+/// newest first (at most 500), each with the resume version it went out with.
+pub async fn first_conversations(
+    mut conn: impl Conn,
+    user_id: UserId,
+    statuses: &[&str],
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<FirstConversation>, StoreError> {
+    let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 4)).collect();
+    let mut q = Query::dynamic(format!(
+        "SELECT f.application_id, f.at, a.company, a.role_title, a.status, m.resume_version_id, v.label \
+         FROM (SELECT application_id, MIN(changed_at) AS at FROM application_status_history \
+               WHERE user_id = $1 AND to_status IN ({}) GROUP BY application_id) f \
+         JOIN applications a ON a.id = f.application_id \
+         LEFT JOIN application_materials m ON m.application_id = f.application_id \
+         LEFT JOIN resume_versions v ON v.id = m.resume_version_id \
+         WHERE f.at >= $2 AND f.at < $3 ORDER BY f.at DESC LIMIT 500",
+        marks.join(", ")
+    ))
+    .bind(user_id)
+    .bind(from)
+    .bind(to);
+    for status in statuses {
+        q = q.bind(*status);
+    }
+    let rows = conn.fetch_all(q).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(FirstConversation {
+                application_id: ApplicationId(r.get("application_id")?),
+                company: r.get("company")?,
+                role_title: r.get("role_title")?,
+                status: r.get("status")?,
+                at: r.get("at")?,
+                resume_version_id: r.get("resume_version_id")?,
+                resume_label: r.get("label")?,
+            })
+        })
+        .collect()
+}
+
+/// The last outreach email sent about `application` at or before `at`: its step, the
+/// step's label, its campaign and the campaign's name.
+pub async fn last_sent_about(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: ApplicationId,
+    at: Timestamp,
+) -> Result<Option<(i64, String, uuid::Uuid, String)>, StoreError> {
+    let row = conn
+        .fetch_optional(
+            query(
+                "SELECT o.step_position, o.step_label, o.campaign_id, c.name FROM outreach o \
+                 JOIN campaign_targets t ON t.id = o.target_id JOIN campaigns c ON c.id = o.campaign_id \
+                 WHERE o.user_id = $1 AND t.application_id = $2 AND o.status = 'sent' AND o.sent_at <= $3 \
+                 ORDER BY o.sent_at DESC LIMIT 1",
+            )
+            .bind(user_id)
+            .bind(application)
+            .bind(at),
+        )
+        .await?;
+    row.map(|r| {
+        Ok((
+            r.get("step_position")?,
+            r.get("step_label")?,
+            r.get("campaign_id")?,
+            r.get("name")?,
+        ))
+    })
+    .transpose()
+}
+
+/// The newest pitch written for `application` at or before `at`: its id, tone and length.
+pub async fn pitch_before(
+    mut conn: impl Conn,
+    user_id: UserId,
+    application: ApplicationId,
+    at: Timestamp,
+) -> Result<Option<(uuid::Uuid, String, String)>, StoreError> {
+    let row = conn
+        .fetch_optional(
+            query(
+                "SELECT id, tone, length_preset FROM offers WHERE user_id = $1 AND application_id = $2 \
+                 AND created_at <= $3 ORDER BY created_at DESC LIMIT 1",
+            )
+            .bind(user_id)
+            .bind(application)
+            .bind(at),
+        )
+        .await?;
+    row.map(|r| Ok((r.get("id")?, r.get("tone")?, r.get("length_preset")?)))
+        .transpose()
+}

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(outreach_overview))
         .routes(routes!(campaign_outcomes))
         .routes(routes!(deliverability))
+        .routes(routes!(attribution))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -544,4 +545,115 @@ async fn deliverability(
             })
             .collect(),
     }))
+}
+
+/// One application's first conversation and what preceded it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AttributedConversation {
+    application_id: uuid::Uuid,
+    company: String,
+    role_title: String,
+    /// The application's status now.
+    status: String,
+    /// When it first reached a recruiter call or a later stage.
+    #[schema(value_type = String, format = DateTime)]
+    reached_at: jiff::Timestamp,
+    /// The resume version it went out with, when recorded.
+    resume_version_id: Option<uuid::Uuid>,
+    resume_label: Option<String>,
+    /// The last outreach email sent about it before: its step and campaign.
+    step_position: Option<i64>,
+    step_label: Option<String>,
+    campaign_id: Option<uuid::Uuid>,
+    campaign_name: Option<String>,
+    /// The newest pitch written for it before.
+    pitch_id: Option<uuid::Uuid>,
+    pitch_tone: Option<String>,
+    pitch_length: Option<String>,
+}
+
+/// A count of first conversations by one thing that preceded them.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AttributionCount {
+    name: String,
+    conversations: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AttributionReport {
+    from: String,
+    to: String,
+    /// Newest first, at most 500.
+    conversations: Vec<AttributedConversation>,
+    by_step: Vec<AttributionCount>,
+    by_resume_version: Vec<AttributionCount>,
+    by_pitch: Vec<AttributionCount>,
+}
+
+pub(crate) fn attribution_report(
+    from: Date,
+    to: Date,
+    a: pursuit_app::outreach_analytics::Attribution,
+) -> AttributionReport {
+    let counts = |v: Vec<(String, i64)>| {
+        v.into_iter()
+            .map(|(name, conversations)| AttributionCount {
+                name,
+                conversations,
+            })
+            .collect()
+    };
+    AttributionReport {
+        from: from.to_string(),
+        to: to.to_string(),
+        conversations: a
+            .conversations
+            .into_iter()
+            .map(|c| AttributedConversation {
+                application_id: c.conversation.application_id.0,
+                company: c.conversation.company,
+                role_title: c.conversation.role_title,
+                status: c.conversation.status,
+                reached_at: c.conversation.at,
+                resume_version_id: c.conversation.resume_version_id,
+                resume_label: c.conversation.resume_label,
+                step_position: c.step.as_ref().map(|s| s.0),
+                step_label: c.step.as_ref().map(|s| s.1.clone()),
+                campaign_id: c.step.as_ref().map(|s| s.2),
+                campaign_name: c.step.map(|s| s.3),
+                pitch_id: c.pitch.as_ref().map(|p| p.0),
+                pitch_tone: c.pitch.as_ref().map(|p| p.1.clone()),
+                pitch_length: c.pitch.map(|p| p.2),
+            })
+            .collect(),
+        by_step: counts(a.by_step),
+        by_resume_version: counts(a.by_resume_version),
+        by_pitch: counts(a.by_pitch),
+    }
+}
+
+/// Attribution: each application that first reached a recruiter call or a later stage in
+/// the range, with the resume version it went out with, the last outreach step sent before
+/// and the newest pitch before; and the counts by each.
+#[utoipa::path(get, path = "/api/v1/analytics/attribution", tag = "analytics", params(Range),
+    responses(
+        (status = 200, description = "What preceded each first conversation", body = AttributionReport),
+        (status = 400, description = "A date that cannot be read, or from after to", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn attribution(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Query(query): Query<Range>,
+) -> Result<Json<AttributionReport>, ApiError> {
+    let (from, to) = range(&current, &query)?;
+    let report = pursuit_app::outreach_analytics::attribution(
+        &state.db,
+        current.id(),
+        from,
+        to,
+        &current.zone(),
+    )
+    .await?;
+    Ok(Json(attribution_report(from, to, report)))
 }

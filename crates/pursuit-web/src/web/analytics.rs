@@ -156,7 +156,60 @@ pub async fn page(
                 &user.0.zone(),
             )
             .await?;
+            let a = pursuit_app::outreach_analytics::attribution(
+                &state.db,
+                user.0.id(),
+                from,
+                to,
+                &user.0.zone(),
+            )
+            .await?;
+            let steps: Vec<Bar> = o
+                .by_step
+                .iter()
+                .map(|(step, r)| Bar {
+                    label: format!("Step {step}"),
+                    value: r.reply_rate.unwrap_or(0.0) * 100.0,
+                    note: format!(
+                        "{} of {} delivered replied ({})",
+                        r.replied,
+                        r.delivered,
+                        percent(r.reply_rate)
+                    ),
+                })
+                .collect();
+            let bars = |v: &[(String, i64)]| -> Vec<Bar> {
+                v.iter()
+                    .map(|(name, n)| Bar {
+                        label: name.clone(),
+                        value: *n as f64,
+                        note: n.to_string(),
+                    })
+                    .collect()
+            };
+            let led: Vec<Value> = a
+                .conversations
+                .iter()
+                .take(50)
+                .map(|c| {
+                    serde_json::json!({
+                        "application_id": c.conversation.application_id.0,
+                        "company": c.conversation.company,
+                        "role_title": c.conversation.role_title,
+                        "reached": c.conversation.at.to_zoned(user.0.zone()).strftime("%-d %b %Y").to_string(),
+                        "resume": c.conversation.resume_label.clone().unwrap_or_else(|| if c.conversation.resume_version_id.is_some() { "a version without a name".to_owned() } else { "—".to_owned() }),
+                        "step": c.step.as_ref().map(|s| format!("Step {}: {} ({})", s.0, s.1, s.3)).unwrap_or_else(|| "—".to_owned()),
+                        "pitch": c.pitch.as_ref().map(|p| format!("{}, {}", p.1, p.2)).unwrap_or_else(|| "—".to_owned()),
+                    })
+                })
+                .collect();
             Some(context! {
+                steps_chart => charts::horizontal("reply-by-step", "Reply rate by sequence step", &steps),
+                has_steps => !steps.is_empty(),
+                conversations => template_value(&led),
+                led_by_step => charts::horizontal("led-by-step", "First conversations by the step sent before", &bars(&a.by_step)),
+                led_by_resume => charts::horizontal("led-by-resume", "First conversations by resume version", &bars(&a.by_resume_version)),
+                led_by_pitch => charts::horizontal("led-by-pitch", "First conversations by pitch", &bars(&a.by_pitch)),
                 sent => o.rates.sent,
                 delivered => o.rates.delivered,
                 bounced => o.rates.bounced,

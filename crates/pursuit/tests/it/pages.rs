@@ -552,7 +552,9 @@ both_backends! {
         assert_eq!(tile("Applications"), "5");
         assert_eq!(tile("Waiting for an answer"), "2");
         assert_eq!(tile("Offers"), "1");
-        assert_eq!(html.matches(r#"class="chart"#).count(), 4, "four charts");
+        // Four of the tracker, three of what led to C's offer (its first conversation).
+        assert_eq!(html.matches(r#"class="chart"#).count(), 7, "seven charts");
+        assert!(html.contains("Engineer at C</a>") && !html.contains("Engineer at B</a>") && !html.contains("Theirs"), "the user's own first conversations only: {html}");
         assert!(html.contains("&lt;img src=x&gt;") && !html.contains("<img src=x>"), "sources are escaped in charts and tables");
         assert!(html.contains(r#"<span class="label">LinkedIn</span>"#) && html.contains(r#"<span class="value">2 sent, 1 answered</span>"#),
             "each bar says its number, a saved posting is not sent: {html}");

@@ -261,8 +261,17 @@ both_backends! {
         assert!(overview.get("open_rate").is_none(), "no open rate: {overview:#}");
         let by_step = ok(send(&app, &token, "GET", &format!("/api/v1/analytics/campaigns/{id}"), None).await).await;
         assert_eq!((by_step["by_step"][0]["step_position"].as_i64(), by_step["by_step"][0]["sent"].as_i64(), by_step["complained"].as_i64()), (Some(1), Some(3), Some(1)), "{by_step:#}");
-        let page = crate::pages::page(&app, "/analytics", Some(&ana.cookie)).await.text().await.unwrap();
+        // Attribution: Grace's answer moved her application to a recruiter call (then undone;
+        // the history keeps it): the step sent before it is the first.
+        let attribution = ok(send(&app, &token, "GET", &format!("/api/v1/analytics/attribution?from={today}&to={}", today.checked_add(jiff::Span::new().days(14)).unwrap()), None).await).await;
+        let led = attribution["conversations"].as_array().unwrap();
+        assert_eq!(led.len(), 1, "{attribution:#}");
+        assert_eq!((led[0]["application_id"].as_str(), led[0]["step_position"].as_i64(), led[0]["step_label"].as_str(), led[0]["pitch_id"].as_str()), (Some(grace.application.as_str()), Some(1), Some("Note 1"), None), "{attribution:#}");
+        assert_eq!(attribution["by_step"][0], json!({"name": "Step 1: Note 1", "conversations": 1}), "{attribution:#}");
+        assert_eq!(attribution["by_resume_version"][0]["name"], "Not recorded", "{attribution:#}");
+        let page = crate::pages::page(&app, &format!("/analytics?from={today}&to={}", today.checked_add(jiff::Span::new().days(14)).unwrap()), Some(&ana.cookie)).await.text().await.unwrap();
         assert!(page.contains("id=\"outreach-title\""), "the analytics page has its outreach part");
+        assert!(page.contains("id=\"led-title\"") && page.contains("Step 1: Note 1") && page.contains("id=\"reply-by-step\""), "the page shows what led to the conversation and replies by step");
 
         // Ten restarts of the reader, every other one as if the folder had been rebuilt
         // (another UIDVALIDITY: read again from the start), the others from where the last

@@ -259,9 +259,12 @@ fn access(method: &str, path: &str) -> Option<Access> {
         )),
         ("get", "/api/v1/beta-feedback/summary") => Access::Caller(None),
         ("get", "/api/v1/analytics/campaigns/{id}") => Access::ById(Fixture::Campaign, None),
-        ("get", "/api/v1/analytics/overview" | "/api/v1/analytics/deliverability") => {
-            Access::Caller(None)
-        }
+        (
+            "get",
+            "/api/v1/analytics/overview"
+            | "/api/v1/analytics/deliverability"
+            | "/api/v1/analytics/attribution",
+        ) => Access::Caller(None),
         ("get", "/api/v1/mailboxes/{id}/health" | "/api/v1/mailboxes/{id}/dns") => {
             Access::ById(Fixture::Mailbox, None)
         }
