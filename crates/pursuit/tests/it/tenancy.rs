@@ -583,6 +583,8 @@ both_backends! {
                 let response = request.send().await.unwrap();
                 let status = response.status();
                 let text = response.text().await.unwrap();
+                // Another user's ids and Bob's own calls are ordinary input: never a 5xx.
+                assert!(!status.is_server_error(), "{method} {url_path} answered {status} to Bob: {text}");
                 if expect_not_found {
                     assert_eq!(status, StatusCode::NOT_FOUND, "{method} {url_path} with Alice's id: {text}");
                 }
