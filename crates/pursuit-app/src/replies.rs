@@ -451,8 +451,8 @@ pub(crate) enum Failure {
 }
 
 /// What an address failing does, whoever reported it: nothing more is written to it (it
-/// joins the suppression list, its sequences stop), and the mailbox pauses on a complaint
-/// or when its recent bounces are too many.
+/// joins the suppression list, its sequences stop), and an active mailbox pauses on a
+/// complaint or when its recent bounces are too many.
 pub(crate) async fn address_failed(
     db: &Db,
     mailbox: &MailboxRow,
@@ -463,11 +463,18 @@ pub(crate) async fn address_failed(
     now: Timestamp,
 ) -> Result<(), AppError> {
     crate::outreach::stop_writing_to(db, mailbox.user_id, address, why, now).await?;
+    // Paused already (by the user, or by an event read just before): no second pause.
+    let active = outreach_store::get_mailbox(db, mailbox.user_id, mailbox.id)
+        .await?
+        .is_some_and(|m| m.status == "active");
+    if !active {
+        return Ok(());
+    }
     match failure {
         Failure::Bounce => {
             let (sent, bounced) =
                 store::recent_bounces(db, mailbox.id, crate::mailboxes::HEALTH_WINDOW).await?;
-            if crate::mailboxes::bounces_too_many(bounced) && mailbox.status == "active" {
+            if crate::mailboxes::bounces_too_many(bounced) {
                 crate::outreach::pause_mailbox(
                     db,
                     mailbox,

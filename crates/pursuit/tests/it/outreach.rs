@@ -93,7 +93,7 @@ async fn person(
 }
 
 /// A sequence of `offsets.len()` short emails, none using the pitch.
-async fn sequence(app: &TestApp, token: &str, offsets: &[i64]) -> String {
+pub(crate) async fn sequence(app: &TestApp, token: &str, offsets: &[i64]) -> String {
     let steps: Vec<Value> = offsets.iter().enumerate().map(|(i, days)| json!({
         "label": format!("Note {}", i + 1),
         "offset_days": days,

@@ -101,25 +101,13 @@ pub(crate) async fn first_step_sent(
     token: &str,
     people: &[&Person],
 ) -> (String, jiff::Timestamp, Vec<Value>) {
-    let steps: Vec<Value> = (0..3).map(|i| json!({
-        "label": format!("Note {}", i + 1), "offset_days": i * 3, "subject": "{role} at {company}",
-        "body": format!("Hi {{first_name}},\n\nNote {} about the {{role}} role.\n\nBest regards,\n{{my_name}}", i + 1),
-    })).collect();
-    let template = ok(send(
-        app,
-        token,
-        "POST",
-        "/api/v1/sequence-templates",
-        Some(json!({"name": "Notes", "steps": steps})),
-    )
-    .await)
-    .await;
+    let template = crate::outreach::sequence(app, token, &[0, 3, 6]).await;
     let campaign = ok(send(
         app,
         token,
         "POST",
         "/api/v1/campaigns",
-        Some(json!({"template_id": template["id"]})),
+        Some(json!({"template_id": template})),
     )
     .await)
     .await;
