@@ -73,6 +73,17 @@ pub fn check(request: &Request, value: &Value, today: YearMonth) -> Vec<String> 
                 }
             }
         }
+        Task::ClassifyReply => {
+            if let Some(evidence) = value["evidence"].as_str()
+                && !squash(request.input("reply")).contains(&squash(evidence))
+                && !squash(request.input("subject")).contains(&squash(evidence))
+            {
+                errors.push(
+                    "/evidence: not in the answer exactly as written (copy it, or use null)"
+                        .to_owned(),
+                );
+            }
+        }
         Task::PainPointMap => {
             let resume = squash(request.input("resume"));
             for (i, pair) in value["pairs"].as_array().into_iter().flatten().enumerate() {
@@ -443,6 +454,19 @@ mod tests {
             }],
         );
         assert!(check(&spam, &json!({"spam_words": ["NOW"]}), TODAY).is_empty());
+        let reply = Request::new(
+            Task::ClassifyReply,
+            vec![Input {
+                label: "reply",
+                text: "Could we  talk on Friday?".into(),
+            }],
+        );
+        let shown =
+            json!({"intent": "interview_request", "confidence": 0.9, "evidence": "could we talk"});
+        assert!(check(&reply, &shown, TODAY).is_empty());
+        let made_up =
+            json!({"intent": "interview_request", "confidence": 0.9, "evidence": "let's meet"});
+        assert_eq!(check(&reply, &made_up, TODAY).len(), 1);
         assert_eq!(
             check(&spam, &json!({"spam_words": ["now"]}), TODAY).len(),
             1

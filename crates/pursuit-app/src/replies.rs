@@ -19,6 +19,7 @@
 //!   moved.
 
 use jiff::{SignedDuration, Timestamp};
+use pursuit_ai::{Input, Request, Task};
 use pursuit_domain::application::{ActivityStatus, ActivityType, ApplicationStatus, ChangedBy};
 use pursuit_domain::ids::{ActivityId, EmailEventId, MailboxId, ReplyId, UserId};
 use pursuit_mail::imap::{Fetched, ImapError};
@@ -27,10 +28,10 @@ use pursuit_mail::outreach::AddressPolicy;
 use pursuit_store::Db;
 use pursuit_store::outreach::{self as outreach_store, MailboxRow, OutreachRow};
 use pursuit_store::replies::{self as store, ReplyRow};
-use pursuit_text::replies::Intent;
+use pursuit_text::replies::{Intent, Reading};
 
+use crate::ai::AiParts;
 use crate::error::AppError;
-use crate::secrets::SecretBox;
 
 /// A suggested move is applied without asking when the rules are at least this sure.
 pub const AUTO_APPLY_AT: f64 = 0.85;
@@ -42,6 +43,8 @@ pub const WHOLE_UP_TO: u32 = 2_000_000;
 pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// The most of an answer's text kept with it.
 const BODY_LIMIT: usize = 10_000;
+/// The most of an answer's text given to the classifier (characters).
+const CLASSIFY_LIMIT: usize = 20_000;
 
 /// What one scan did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -64,7 +67,8 @@ pub struct ReadReport {
 /// What a reading needs besides the database.
 pub struct Reader<'a> {
     pub db: &'a Db,
-    pub secrets: &'a SecretBox,
+    /// The AI layer that classifies answers, and the box mailbox passwords are sealed in.
+    pub ai: &'a AiParts,
     pub hosts: AddressPolicy,
     pub notification_ttl: SignedDuration,
 }
@@ -82,6 +86,14 @@ pub fn suggested_move(intent: Intent, current: ApplicationStatus) -> Option<Appl
         Intent::Rejection => (!current.is_final()).then_some(S::Rejected),
         _ => None,
     }
+}
+
+/// The intent and confidence of a `classify_reply` answer (which fits the task's schema).
+fn reading_of(value: &serde_json::Value) -> Option<Reading> {
+    Some(Reading {
+        intent: Intent::parse(value["intent"].as_str()?)?,
+        confidence: value["confidence"].as_f64()?.clamp(0.0, 1.0),
+    })
 }
 
 fn bounded(text: &str, most: usize) -> String {
@@ -129,7 +141,7 @@ impl Reader<'_> {
         report: &mut ReadReport,
     ) -> Result<(), ReadError> {
         let settings = crate::mailboxes::imap_settings(
-            self.secrets,
+            &self.ai.secrets,
             mailbox.id,
             &mailbox.settings,
             READ_TIMEOUT,
@@ -164,6 +176,68 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// What an answer asks of the user, read through the AI layer (task `classify_reply`: the
+    /// local rules unless the user's chain for classifying names a model); the rules read it
+    /// directly when the task is off for the user. The answer is data — a class from a
+    /// closed list and a number — so an email that tells a model what to answer can at
+    /// worst be misread (and every move it suggests is undoable), never obeyed.
+    async fn classify(
+        &self,
+        user: UserId,
+        read: &Inbound,
+        now: Timestamp,
+    ) -> Result<Reading, AppError> {
+        let automatic = read.kind == Kind::Automatic;
+        let text = if automatic {
+            read.text.clone()
+        } else {
+            pursuit_text::replies::own_words(&read.text)
+        };
+        let clean = |t: &str, most: usize| -> String {
+            t.chars().filter(|c| *c != '\0').take(most).collect()
+        };
+        let (subject, text) = (clean(&read.subject, 500), clean(&text, CLASSIFY_LIMIT));
+        let rules = || {
+            if automatic {
+                pursuit_text::replies::automatic(&subject, &text)
+            } else {
+                pursuit_text::replies::classify(&subject, &text)
+            }
+        };
+        let email = crate::writing::caller_email(self.db, user).await?;
+        let request = Request::new(
+            Task::ClassifyReply,
+            vec![
+                Input {
+                    label: "subject",
+                    text: subject.clone(),
+                },
+                Input {
+                    label: "reply",
+                    text: text.clone(),
+                },
+                Input {
+                    label: "sent",
+                    text: if automatic {
+                        pursuit_ai::local::AUTOMATICALLY
+                    } else {
+                        "by a person"
+                    }
+                    .to_owned(),
+                },
+            ],
+        );
+        let caller = crate::ai::Caller {
+            id: user,
+            email: &email,
+        };
+        match crate::ai::run(self.ai.services(self.db), caller, now, request).await {
+            Ok(answer) => Ok(reading_of(&answer.value).unwrap_or_else(rules)),
+            Err(AppError::FeatureOff(_)) => Ok(rules()),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Keeps one message if it answers an outreach email, and does what it asks.
     async fn take(
         &self,
@@ -190,8 +264,7 @@ impl Reader<'_> {
             _ => format!("uid:{validity}:{}", message.uid),
         };
         let reading = match read.kind {
-            Kind::Reply => Some(pursuit_text::replies::classify(&read.subject, &read.text)),
-            Kind::Automatic => Some(pursuit_text::replies::automatic(&read.subject, &read.text)),
+            Kind::Reply | Kind::Automatic => Some(self.classify(email.user_id, &read, now).await?),
             _ => None,
         };
         let application = crate::applications::get(

@@ -91,6 +91,17 @@ fn request(task: Task) -> Request {
                 input("question", "What is missing from my resume for this job?"),
             ],
         ),
+        Task::ClassifyReply => Request::new(
+            task,
+            vec![
+                input("subject", "Re: Platform Engineer"),
+                input(
+                    "reply",
+                    "Thanks Sam, this is timely. Could we set up a call on Thursday?",
+                ),
+                input("sent", "by a person"),
+            ],
+        ),
         Task::CoverLetter | Task::Refine | Task::TailorCv | Task::Offer => Request::new(
             task,
             vec![

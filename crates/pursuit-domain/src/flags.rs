@@ -22,6 +22,7 @@ pub const KNOWN: &[&str] = &[
     "ai.sequence",
     "ai.company_research",
     "ai.chat",
+    "ai.classify_reply",
     "ai.check_claims",
     "ai.user_providers",
 ];

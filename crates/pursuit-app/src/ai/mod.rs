@@ -425,6 +425,7 @@ fn audit_action(task: Task) -> &'static str {
         Task::Sequence => "ai.sequence",
         Task::CompanyResearch => "ai.company_research",
         Task::Chat => "ai.chat",
+        Task::ClassifyReply => "ai.classify_reply",
     }
 }
 

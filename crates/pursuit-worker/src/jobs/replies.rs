@@ -23,7 +23,7 @@ pub async fn run(job: ReadReplies, ctx: JobContext) -> Result<(), JobError> {
     }
     let reader = Reader {
         db: &ctx.db,
-        secrets: &ctx.settings.ai.secrets,
+        ai: &ctx.settings.ai,
         hosts: ctx.settings.mailbox_hosts,
         notification_ttl: ctx.settings.notification_ttl,
     };
