@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use pursuit_domain::ids::{CampaignId, UserId};
 use pursuit_store::Db;
+pub use pursuit_store::replies::DayMetrics;
 use pursuit_store::replies::{self as store, Outcomes};
 
 use crate::error::AppError;
@@ -111,26 +112,148 @@ pub async fn overview(
 /// Later than any email is sent (a bound both databases store: 9000-01-01).
 const END_OF_TIME: Timestamp = Timestamp::constant(221_845_392_000, 0);
 
-/// One campaign: all its emails, and by step (which step's emails got the answers).
+/// One campaign: all its emails, by step (which step's emails got the answers) and by day.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CampaignOutcomes {
     pub rates: Rates,
     pub by_step: Vec<(i64, Rates)>,
+    /// Its last [`DAILY_DAYS`] days up to today (the user's days), oldest first: the
+    /// nightly rollup's through `rolled_through`, read live after it.
+    pub daily: Vec<DayMetrics>,
+    pub rolled_through: Option<Date>,
 }
 
-pub async fn campaign(db: &Db, user: UserId, id: CampaignId) -> Result<CampaignOutcomes, AppError> {
-    pursuit_store::outreach::get_campaign(db, user, id)
+/// How many of a campaign's latest days its daily series holds.
+pub const DAILY_DAYS: usize = 120;
+/// Each night the rollup writes these last days again: an event reported late (a provider's
+/// delayed webhook, a mailbox read after an outage) still lands on its day.
+const REROLL_DAYS: i64 = 7;
+
+pub async fn campaign(
+    db: &Db,
+    user: UserId,
+    id: CampaignId,
+    zone: &jiff::tz::TimeZone,
+    now: Timestamp,
+) -> Result<CampaignOutcomes, AppError> {
+    let row = pursuit_store::outreach::get_campaign(db, user, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let groups =
         store::outcomes(db, user, Some(id), Timestamp::UNIX_EPOCH, END_OF_TIME, true).await?;
+    let (rolled_through, mut daily) = store::campaign_metrics(db, id).await?;
+    let today = now.to_zoned(zone.clone()).date();
+    let live_from = match rolled_through {
+        Some(through) => through.tomorrow().unwrap_or(through),
+        None => row.created_at.to_zoned(zone.clone()).date(),
+    };
+    if live_from <= today {
+        daily.extend(live_days(db, id, zone, live_from, today).await?);
+    }
+    let skip = daily.len().saturating_sub(DAILY_DAYS);
+    daily.drain(..skip);
     Ok(CampaignOutcomes {
         rates: total(&groups).into(),
         by_step: groups
             .into_iter()
             .map(|(step, o)| (step, o.into()))
             .collect(),
+        daily,
+        rolled_through,
     })
+}
+
+/// A campaign's days `first..=last` (the user's days in `zone`), each one, read from its
+/// emails and their events now.
+async fn live_days(
+    db: &Db,
+    id: CampaignId,
+    zone: &jiff::tz::TimeZone,
+    first: Date,
+    last: Date,
+) -> Result<Vec<DayMetrics>, AppError> {
+    let (start, end) = day_bounds(first, last, zone)?;
+    let (sent, events) = store::campaign_marks(db, id, start, end).await?;
+    let mut days: std::collections::BTreeMap<Date, DayMetrics> = first
+        .series(jiff::Span::new().days(1))
+        .take_while(|d| *d <= last)
+        .map(|day| {
+            (
+                day,
+                DayMetrics {
+                    day,
+                    ..DayMetrics::default()
+                },
+            )
+        })
+        .collect();
+    let day_of = |at: Timestamp| at.to_zoned(zone.clone()).date();
+    for at in sent {
+        if let Some(d) = days.get_mut(&day_of(at)) {
+            d.sent += 1;
+        }
+    }
+    for (kind, at) in events {
+        if let Some(d) = days.get_mut(&day_of(at)) {
+            match kind.as_str() {
+                "bounced" => d.bounced += 1,
+                "clicked" => d.clicked += 1,
+                "replied" => d.replied += 1,
+                "spam_complaint" => d.complained += 1,
+                _ => {}
+            }
+        }
+    }
+    Ok(days.into_values().collect())
+}
+
+/// What one nightly rollup did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RollupReport {
+    pub campaigns: usize,
+    pub days: usize,
+}
+
+/// `analytics.rollup`: each launched campaign's days that are over (in its user's zone) and
+/// not rolled up yet, and again its last [`REROLL_DAYS`], into `campaign_metrics`, one
+/// transaction per campaign. Running it twice writes the same rows.
+pub async fn roll_up(db: &Db, now: Timestamp) -> Result<RollupReport, AppError> {
+    let mut report = RollupReport::default();
+    for c in store::campaigns_to_roll(db).await? {
+        let (zone, _) = pursuit_store::accounts::zone_and_settings(db, c.user_id).await?;
+        let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let today = now.to_zoned(zone.clone()).date();
+        let Ok(yesterday) = today.yesterday() else {
+            continue;
+        };
+        let created = c.created_at.to_zoned(zone.clone()).date();
+        let first = match c.metrics_through {
+            Some(through) => through
+                .checked_sub(jiff::Span::new().days(REROLL_DAYS - 1))
+                .unwrap_or(through)
+                .max(created),
+            None => created,
+        };
+        if first > yesterday {
+            continue;
+        }
+        let days = live_days(db, c.id, &zone, first, yesterday).await?;
+        let mut tx = db.begin().await?;
+        store::put_campaign_metrics(&mut tx, c.id, c.user_id, &days, yesterday, now).await?;
+        tx.commit().await?;
+        report.campaigns += 1;
+        report.days += days.len();
+    }
+    Ok(report)
+}
+
+/// `analytics.rollup`'s payload: nothing (every campaign is rolled up).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct RollUpMetrics {}
+
+impl pursuit_store::jobs::JobSpec for RollUpMetrics {
+    const KIND: &'static str = "analytics.rollup";
+    const MAX_ATTEMPTS: i64 = 3;
 }
 
 /// The statuses that make a first conversation: a recruiter call or any later stage.

@@ -85,6 +85,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(36, "0036_replies"),
     migration!(37, "0037_beta_feedback"),
     migration!(38, "0038_provider_events"),
+    migration!(39, "0039_campaign_metrics"),
 ];
 
 /// The schema version this build writes.

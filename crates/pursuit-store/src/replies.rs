@@ -569,3 +569,167 @@ pub async fn pitch_before(
     row.map(|r| Ok((r.get("id")?, r.get("tone")?, r.get("length_preset")?)))
         .transpose()
 }
+
+/// What a campaign's emails did in `[from, to)`: when each was sent, and when each first
+/// bounced for good, was clicked, answered or reported (`(kind, at)`; one per email and
+/// kind).
+pub async fn campaign_marks(
+    mut conn: impl Conn,
+    campaign: pursuit_domain::ids::CampaignId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<(Vec<Timestamp>, Vec<(String, Timestamp)>), StoreError> {
+    let sent = conn
+        .fetch_all(
+            query(
+                "SELECT sent_at FROM outreach WHERE campaign_id = $1 AND status = 'sent' \
+                 AND sent_at >= $2 AND sent_at < $3",
+            )
+            .bind(campaign)
+            .bind(from)
+            .bind(to),
+        )
+        .await?
+        .iter()
+        .map(|r| r.get("sent_at"))
+        .collect::<Result<Vec<Timestamp>, _>>()?;
+    let events = conn
+        .fetch_all(
+            query(
+                "SELECT e.kind AS kind, MIN(e.occurred_at) AS at FROM email_events e \
+                 JOIN outreach o ON o.id = e.outreach_id WHERE o.campaign_id = $1 \
+                 AND e.kind IN ('bounced', 'clicked', 'replied', 'spam_complaint') \
+                 GROUP BY e.outreach_id, e.kind \
+                 HAVING MIN(e.occurred_at) >= $2 AND MIN(e.occurred_at) < $3",
+            )
+            .bind(campaign)
+            .bind(from)
+            .bind(to),
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.get("kind")?, r.get("at")?)))
+        .collect::<Result<Vec<(String, Timestamp)>, StoreError>>()?;
+    Ok((sent, events))
+}
+
+/// One campaign's day, rolled up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayMetrics {
+    pub day: jiff::civil::Date,
+    /// Emails sent that day.
+    pub sent: i64,
+    /// Emails first bounced for good, clicked, answered, reported that day.
+    pub bounced: i64,
+    pub clicked: i64,
+    pub replied: i64,
+    pub complained: i64,
+}
+
+/// A campaign the nightly rollup looks at: launched, with the day it was created and the
+/// last day already rolled up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignToRoll {
+    pub id: pursuit_domain::ids::CampaignId,
+    pub user_id: UserId,
+    pub created_at: Timestamp,
+    pub metrics_through: Option<jiff::civil::Date>,
+}
+
+/// Every launched campaign, for the nightly rollup.
+pub async fn campaigns_to_roll(mut conn: impl Conn) -> Result<Vec<CampaignToRoll>, StoreError> {
+    conn.fetch_all(query(
+        "SELECT id, user_id, created_at, metrics_through FROM campaigns \
+         WHERE status <> 'draft' ORDER BY created_at",
+    ))
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CampaignToRoll {
+            id: pursuit_domain::ids::CampaignId(r.get("id")?),
+            user_id: UserId(r.get("user_id")?),
+            created_at: r.get("created_at")?,
+            metrics_through: r.get("metrics_through")?,
+        })
+    })
+    .collect()
+}
+
+/// Writes a campaign's rolled-up days (replacing what those days held) and the last day
+/// rolled up.
+pub async fn put_campaign_metrics(
+    tx: &mut crate::Tx,
+    campaign: pursuit_domain::ids::CampaignId,
+    user_id: UserId,
+    days: &[DayMetrics],
+    through: jiff::civil::Date,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    for d in days {
+        tx.execute(
+            query(
+                "INSERT INTO campaign_metrics (campaign_id, day, user_id, sent, bounced, clicked, \
+                 replied, complained, rolled_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (campaign_id, day) DO UPDATE SET sent = excluded.sent, \
+                 bounced = excluded.bounced, clicked = excluded.clicked, replied = excluded.replied, \
+                 complained = excluded.complained, rolled_at = excluded.rolled_at",
+            )
+            .bind(campaign)
+            .bind(d.day)
+            .bind(user_id)
+            .bind(d.sent)
+            .bind(d.bounced)
+            .bind(d.clicked)
+            .bind(d.replied)
+            .bind(d.complained)
+            .bind(now),
+        )
+        .await?;
+    }
+    tx.execute(
+        query("UPDATE campaigns SET metrics_through = $2 WHERE id = $1")
+            .bind(campaign)
+            .bind(through),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A campaign's rolled-up days through its `metrics_through`, oldest first, and that day.
+pub async fn campaign_metrics(
+    mut conn: impl Conn,
+    campaign: pursuit_domain::ids::CampaignId,
+) -> Result<(Option<jiff::civil::Date>, Vec<DayMetrics>), StoreError> {
+    let through: Option<jiff::civil::Date> = conn
+        .fetch_optional(query("SELECT metrics_through FROM campaigns WHERE id = $1").bind(campaign))
+        .await?
+        .map(|r| r.get("metrics_through"))
+        .transpose()?
+        .flatten();
+    let Some(through) = through else {
+        return Ok((None, Vec::new()));
+    };
+    let days = conn
+        .fetch_all(
+            query(
+                "SELECT day, sent, bounced, clicked, replied, complained FROM campaign_metrics \
+                 WHERE campaign_id = $1 AND day <= $2 ORDER BY day",
+            )
+            .bind(campaign)
+            .bind(through),
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DayMetrics {
+                day: r.get("day")?,
+                sent: r.get("sent")?,
+                bounced: r.get("bounced")?,
+                clicked: r.get("clicked")?,
+                replied: r.get("replied")?,
+                complained: r.get("complained")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((Some(through), days))
+}

@@ -469,15 +469,51 @@ pub struct StepOutcomes {
     rates: OutreachRates,
 }
 
+/// One of a campaign's days (the caller's days).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CampaignDay {
+    #[schema(value_type = String, format = Date)]
+    day: String,
+    /// Emails sent that day.
+    sent: i64,
+    /// Emails that first bounced for good, had a link clicked, were answered or were
+    /// reported as spam that day.
+    bounced: i64,
+    clicked: i64,
+    replied: i64,
+    complained: i64,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CampaignOutcomes {
     #[serde(flatten)]
     rates: OutreachRates,
     /// Which step's emails got the clicks and answers.
     by_step: Vec<StepOutcomes>,
+    /// Its last 120 days up to today, oldest first, every day (zeros included).
+    daily: Vec<CampaignDay>,
+    /// The last day the nightly rollup holds (days after it are read live); null before
+    /// the first rollup.
+    #[schema(value_type = Option<String>, format = Date)]
+    rolled_through: Option<String>,
 }
 
-/// What one campaign's emails did, in all and by step.
+pub(crate) fn campaign_days(
+    days: &[pursuit_app::outreach_analytics::DayMetrics],
+) -> Vec<CampaignDay> {
+    days.iter()
+        .map(|d| CampaignDay {
+            day: d.day.to_string(),
+            sent: d.sent,
+            bounced: d.bounced,
+            clicked: d.clicked,
+            replied: d.replied,
+            complained: d.complained,
+        })
+        .collect()
+}
+
+/// What one campaign's emails did, in all, by step and by day.
 #[utoipa::path(get, path = "/api/v1/analytics/campaigns/{id}", tag = "analytics",
     params(("id" = uuid::Uuid, Path, description = "The campaign's id")),
     responses(
@@ -494,9 +530,13 @@ async fn campaign_outcomes(
         &state.db,
         current.id(),
         pursuit_domain::ids::CampaignId(id),
+        &current.zone(),
+        Timestamp::now(),
     )
     .await?;
     Ok(Json(CampaignOutcomes {
+        daily: campaign_days(&outcomes.daily),
+        rolled_through: outcomes.rolled_through.map(|d| d.to_string()),
         rates: rates(outcomes.rates),
         by_step: outcomes
             .by_step

@@ -240,14 +240,23 @@ pub fn install_crypto_provider() {
 pub fn standard_schedule() -> Scheduler {
     let daily =
         Cron::parse("17 3 * * *").unwrap_or_else(|_| unreachable!("a valid literal schedule"));
+    // Every user's yesterday is over by then, in any zone.
+    let nightly =
+        Cron::parse("41 2 * * *").unwrap_or_else(|_| unreachable!("a valid literal schedule"));
     let every_minute =
         Cron::parse("* * * * *").unwrap_or_else(|_| unreachable!("a valid literal schedule"));
     Scheduler::default()
         .add(
             "system.sweep",
-            daily,
+            daily.clone(),
             jiff::tz::TimeZone::UTC,
             &Sweep::default(),
+        )
+        .add(
+            "analytics.rollup",
+            nightly,
+            jiff::tz::TimeZone::UTC,
+            &pursuit_app::outreach_analytics::RollUpMetrics::default(),
         )
         .add(
             "reminder.dispatch",

@@ -51,7 +51,7 @@ fn source_label(source: &str) -> String {
         .join(" ")
 }
 
-fn percent(share: Option<f64>) -> String {
+pub(crate) fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
 }
 
@@ -111,7 +111,7 @@ fn charts(report: &Value) -> Value {
         })
         .collect();
     serde_json::json!({
-        "trend": charts::columns("trend", "Applications over time", &trend),
+        "trend": charts::columns("trend", "Applications over time", "applications", &trend),
         "funnel": charts::horizontal("funnel", "How far applications got", &funnel),
         "sources": charts::horizontal("sources", "Applications sent by source", &sources),
         "stays": charts::horizontal("stays", "Days spent in each stage", &stays),

@@ -64,8 +64,9 @@ pub fn horizontal(id: &str, title: &str, bars: &[Bar]) -> String {
     out
 }
 
-/// Vertical bars over time, with the count above each bar and a few dates on the axis.
-pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
+/// Vertical bars over time, with the count above each bar and a few dates on the axis;
+/// `unit` names what is counted ("applications") in the chart's description.
+pub fn columns(id: &str, title: &str, unit: &str, bars: &[Bar]) -> String {
     const WIDTH: f64 = 640.0;
     const HEIGHT: f64 = 200.0;
     const AXIS: f64 = 24.0;
@@ -82,7 +83,7 @@ pub fn columns(id: &str, title: &str, bars: &[Bar]) -> String {
         .max_by(|a, b| a.value.total_cmp(&b.value))
         .map(|b| format!(", most in the period from {} ({})", b.label, b.note))
         .unwrap_or_default();
-    let description = format!("{total} applications over {} periods{busiest}", bars.len());
+    let description = format!("{total} {unit} over {} periods{busiest}", bars.len());
     let mut out = String::new();
     open(
         &mut out,
@@ -164,7 +165,7 @@ mod tests {
             html.contains(r#"style="width: 100.0%""#) && html.contains(r#"style="width: 33.3%""#),
             "{html}"
         );
-        let svg = columns("c", "Over time", &[bar("<b>", 1.0)]);
+        let svg = columns("c", "Over time", "applications", &[bar("<b>", 1.0)]);
         assert!(
             svg.contains(r#"role="img""#)
                 && svg.contains("<desc id=\"c-d\">1 applications over 1 periods, most in the period from &lt;b&gt; (1)</desc>")
@@ -176,6 +177,7 @@ mod tests {
         let svg = columns(
             "t",
             "Over time",
+            "applications",
             &[
                 bar("2026-01-05", 2.0),
                 bar("2026-01-12", 4.0),

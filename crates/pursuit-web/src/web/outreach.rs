@@ -606,6 +606,11 @@ async fn show_campaign(
                 "label": if company.is_empty() { p.row.fields.full_name.clone() } else { format!("{} ({company})", p.row.fields.full_name) }})
         })
         .collect();
+    let results = if draft {
+        None
+    } else {
+        Some(results(state, me, id, &zone, now).await?)
+    };
     let (templates, boxes) = choices(state, me).await?;
     let roles = campaign.roles();
     let view =
@@ -624,6 +629,7 @@ async fn show_campaign(
             preview => template_value(&preview_view),
             names => template_value(&names),
             emails => template_value(&emails),
+            results => results,
             applications => template_value(&applications),
             people => template_value(&people),
             templates => template_value(&templates),
@@ -633,6 +639,60 @@ async fn show_campaign(
             notice => notice,
         },
     ))
+}
+
+/// A launched campaign's results: tiles, replies by step, and emails sent and answered by
+/// day (the nightly rollup, and today read live).
+async fn results(
+    state: &AppState,
+    me: UserId,
+    id: CampaignId,
+    zone: &jiff::tz::TimeZone,
+    now: Timestamp,
+) -> Result<minijinja::Value, ApiError> {
+    use super::analytics::percent;
+    use super::charts::{self, Bar};
+    let o = pursuit_app::outreach_analytics::campaign(&state.db, me, id, zone, now).await?;
+    let steps: Vec<Bar> = o
+        .by_step
+        .iter()
+        .map(|(step, r)| Bar {
+            label: format!("Step {step}"),
+            value: r.reply_rate.unwrap_or(0.0) * 100.0,
+            note: format!(
+                "{} of {} delivered replied ({})",
+                r.replied,
+                r.delivered,
+                percent(r.reply_rate)
+            ),
+        })
+        .collect();
+    let day = |pick: fn(&pursuit_app::outreach_analytics::DayMetrics) -> i64| -> Vec<Bar> {
+        o.daily
+            .iter()
+            .map(|d| Bar {
+                label: d.day.strftime("%-d %b").to_string(),
+                value: pick(d) as f64,
+                note: pick(d).to_string(),
+            })
+            .collect()
+    };
+    let sent_by_day = day(|d| d.sent);
+    let replied_by_day = day(|d| d.replied);
+    Ok(context! {
+        sent => o.rates.sent,
+        delivered => o.rates.delivered,
+        bounced => o.rates.bounced,
+        replied => o.rates.replied,
+        clicked => o.rates.clicked,
+        reply_rate => percent(o.rates.reply_rate),
+        click_rate => percent(o.rates.click_rate),
+        steps_chart => charts::horizontal("campaign-by-step", "Reply rate by step", &steps),
+        sent_chart => charts::columns("campaign-sent", "Emails sent by day", "emails sent", &sent_by_day),
+        replied_chart => charts::columns("campaign-replied", "Answers by day", "answers", &replied_by_day),
+        days => o.daily.len(),
+        rolled_through => o.rolled_through.map(|d| d.strftime("%-d %b %Y").to_string()),
+    })
 }
 
 async fn campaign_page(

@@ -5,6 +5,7 @@ pub mod companies;
 pub mod email_events;
 pub mod embed;
 pub mod invites;
+pub mod metrics;
 pub mod noop;
 pub mod outreach;
 pub mod reminders;
@@ -31,4 +32,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(outreach::run);
     registry.register(replies::run);
     registry.register(email_events::run);
+    registry.register(metrics::run);
 }

@@ -303,6 +303,30 @@ both_backends! {
         let owner = pursuit_store::accounts::find_user_by_email(&app.db, &pursuit_domain::account::EmailAddress::parse("ana@example.com").unwrap()).await.unwrap().unwrap().id;
         let events: i64 = pursuit_store::outreach::count_with_event(&app.db, owner, pursuit_domain::ids::CampaignId(id.parse().unwrap()), "replied").await.unwrap();
         assert_eq!(events, 1, "one replied event");
+
+        // The nightly rollup: the campaign's days read from campaign_metrics are the days
+        // read live before it; rolling up again writes the same rows.
+        let campaign_id = pursuit_domain::ids::CampaignId(id.parse().unwrap());
+        let (zone, _) = pursuit_store::accounts::zone_and_settings(&app.db, owner).await.unwrap();
+        let zone = jiff::tz::TimeZone::get(&zone).unwrap();
+        let later = now + SignedDuration::from_hours(72);
+        let live = pursuit_app::outreach_analytics::campaign(&app.db, owner, campaign_id, &zone, later).await.unwrap();
+        assert_eq!(live.rolled_through, None);
+        let sum = |days: &[pursuit_app::outreach_analytics::DayMetrics]| days.iter().fold((0, 0, 0, 0), |s, d| (s.0 + d.sent, s.1 + d.bounced, s.2 + d.replied, s.3 + d.complained));
+        assert_eq!(sum(&live.daily), (3, 1, 1, 1), "{:?}", live.daily);
+        for _ in 0..2 {
+            let report = pursuit_app::outreach_analytics::roll_up(&app.db, later).await.unwrap();
+            assert_eq!(report.campaigns, 1, "{report:?}");
+            let rolled = pursuit_app::outreach_analytics::campaign(&app.db, owner, campaign_id, &zone, later).await.unwrap();
+            assert_eq!(rolled.rolled_through, Some(later.to_zoned(zone.clone()).date().yesterday().unwrap()));
+            assert_eq!(rolled.daily, live.daily, "the rollup holds what was read live");
+        }
+        let (_, stored) = pursuit_store::replies::campaign_metrics(&app.db, campaign_id).await.unwrap();
+        assert_eq!(sum(&stored), (3, 1, 1, 1), "{stored:?}");
+        let outcomes = ok(send(&app, &token, "GET", &format!("/api/v1/analytics/campaigns/{id}"), None).await).await;
+        assert!(outcomes["rolled_through"].is_string() && outcomes["daily"].as_array().is_some_and(|d| !d.is_empty()), "{outcomes:#}");
+        let page = crate::pages::page(&app, &format!("/campaigns/{id}"), Some(&ana.cookie)).await.text().await.unwrap();
+        assert!(page.contains("id=\"results-title\"") && page.contains("id=\"campaign-sent-t\"") && page.contains("id=\"campaign-by-step\""), "the campaign page shows its results");
     }
 }
 
