@@ -417,7 +417,7 @@ fn first_name(full: &str) -> &str {
 }
 
 /// The Message-ID of a new email from `from_address`: random, at the sender's domain.
-fn message_id(from_address: &str) -> String {
+pub(crate) fn message_id(from_address: &str) -> String {
     let domain = from_address
         .rsplit_once('@')
         .map_or("pursuit.invalid", |(_, d)| d);

@@ -86,6 +86,7 @@ pub mod sequences;
 pub mod summaries;
 pub mod tasks;
 pub mod views;
+pub mod warmup;
 pub mod writing;
 
 pub use error::{AppError, Current, Invalid, Precondition};

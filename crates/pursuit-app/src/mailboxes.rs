@@ -757,6 +757,8 @@ pub struct Health {
     pub complaints_30_days: i64,
     /// The last 30 local days with a send, oldest first.
     pub days: Vec<HealthDay>,
+    /// Its warmup with the user's other mailboxes, when it warms up.
+    pub warmup: Option<crate::warmup::WarmupHealth>,
 }
 
 /// A mailbox's health: its bounce rate over the last sends, complaints, and its last 30
@@ -794,6 +796,7 @@ pub async fn health(
         }
     }
     let complaints_30_days = days.iter().map(|d| d.complaints).sum();
+    let warmup = crate::warmup::health(db, &row, &tz, now).await?;
     let today = now.to_zoned(tz).date();
     let ramping = cap_on(&row, today) < row.settings.daily_cap;
     let (status, why) = if row.status == "paused" {
@@ -812,6 +815,20 @@ pub async fn health(
                 "{recent_bounced} of the last {recent_sent} emails bounced"
             )),
         )
+    } else if let Some(w) = warmup.as_ref().filter(|w| {
+        w.inbox_rate
+            .is_some_and(|r| r < crate::warmup::PLACEMENT_AT_RISK)
+            && w.counts.sent - w.counts.recent >= crate::warmup::JUDGE_AT_LEAST
+    }) {
+        (
+            "at_risk",
+            Some(format!(
+                "only {} of {} warmup emails reached the other mailbox's inbox in the last {} days (the rest went to spam or were lost)",
+                w.counts.landed,
+                w.counts.sent - w.counts.recent,
+                crate::warmup::HEALTH_DAYS
+            )),
+        )
     } else if ramping {
         (
             "warming",
@@ -821,10 +838,23 @@ pub async fn health(
                 row.settings.daily_cap
             )),
         )
+    } else if let Some(w) = warmup
+        .as_ref()
+        .filter(|w| w.today_quota < crate::warmup::MOST)
+    {
+        (
+            "warming",
+            Some(format!(
+                "warming up with your other mailboxes: {} emails today, {} a day when warmed up",
+                w.today_quota,
+                crate::warmup::MOST
+            )),
+        )
     } else {
         ("healthy", None)
     };
     Ok(Health {
+        warmup,
         status,
         why,
         recent_sent,
@@ -837,6 +867,19 @@ pub async fn health(
         complaints_30_days,
         days,
     })
+}
+
+/// Turns a mailbox's warmup with the user's other mailboxes on or off
+/// ([`crate::warmup::set`]).
+pub async fn set_warmup(
+    db: &Db,
+    user: UserId,
+    id: MailboxId,
+    enabled: bool,
+    now: Timestamp,
+) -> Result<Mailbox, AppError> {
+    let row = crate::warmup::set(db, user, id, enabled, now).await?;
+    Ok(show(row, today(db, user, now).await?))
 }
 
 /// Pauses a mailbox (its sends wait) or resumes it.
@@ -885,6 +928,7 @@ mod tests {
             first_send_on: first.map(|d| d.parse().unwrap()),
             inbox: Default::default(),
             events_last_at: None,
+            warmup_started_at: None,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }

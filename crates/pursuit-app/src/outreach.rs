@@ -243,6 +243,7 @@ pub fn compose(
         references,
         unsubscribe_url: Some(url),
         unsubscribe_mailto: Some(format!("mailto:{}?subject=unsubscribe", from.from_address)),
+        warmup: None,
     }
 }
 

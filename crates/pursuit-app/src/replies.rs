@@ -59,6 +59,8 @@ pub struct ReadReport {
     pub unrelated: usize,
     /// Kept before (read again).
     pub known: usize,
+    /// The user's own warmup emails (answered and filed away).
+    pub warmup: usize,
     pub applied: usize,
     /// Mailboxes that could not be read, and why.
     pub failed: Vec<(MailboxId, String)>,
@@ -166,13 +168,21 @@ impl Reader<'_> {
         };
         let after = u32::try_from(last.max(0)).unwrap_or(0);
         let fetched = inbox.since(after, READ_LIMIT, WHOLE_UP_TO).await?;
-        inbox.logout().await;
+        let mut file_away = Vec::new();
         for message in &fetched {
             report.messages += 1;
-            self.take(mailbox, message, validity, now, report).await?;
+            if self.take(mailbox, message, validity, now, report).await? {
+                file_away.push(message.uid);
+            }
             last = last.max(i64::from(message.uid));
         }
         store::set_inbox_state(self.db, mailbox.id, Some(validity), last, None, now).await?;
+        // Warmup emails leave the INBOX; one that stays is filed on a later reading of the
+        // folder, or by the user: nothing else depends on it.
+        if let Err(why) = inbox.archive(&file_away, crate::warmup::FOLDER).await {
+            tracing::warn!(mailbox.id = %mailbox.id.0, error = %why, "warmup emails could not be filed away");
+        }
+        inbox.logout().await;
         Ok(())
     }
 
@@ -238,7 +248,8 @@ impl Reader<'_> {
         }
     }
 
-    /// Keeps one message if it answers an outreach email, and does what it asks.
+    /// Keeps one message if it answers an outreach email, and does what it asks; `true`
+    /// for one of the user's warmup emails (answered, to be filed away).
     async fn take(
         &self,
         mailbox: &MailboxRow,
@@ -246,18 +257,23 @@ impl Reader<'_> {
         validity: i64,
         now: Timestamp,
         report: &mut ReadReport,
-    ) -> Result<(), AppError> {
+    ) -> Result<bool, AppError> {
         let Some(read) = inbound::read(&message.raw) else {
             report.unrelated += 1;
-            return Ok(());
+            return Ok(false);
         };
         if read.from.as_deref() == Some(mailbox.settings.from_address.to_lowercase().as_str()) {
             report.unrelated += 1;
-            return Ok(());
+            return Ok(false);
+        }
+        if crate::warmup::received(self.db, mailbox, &read, now, &mut crate::warmup::random).await?
+        {
+            report.warmup += 1;
+            return Ok(true);
         }
         let Some(email) = self.answered(mailbox, &read).await? else {
             report.unrelated += 1;
-            return Ok(());
+            return Ok(false);
         };
         let key = match &read.message_id {
             Some(id) if !id.is_empty() => id.clone(),
@@ -338,7 +354,7 @@ impl Reader<'_> {
         if !store::insert_reply(&mut tx, &row).await? {
             tx.rollback().await?;
             report.known += 1;
-            return Ok(());
+            return Ok(false);
         }
         let event = match read.kind {
             Kind::Reply => Some("replied"),
@@ -474,7 +490,7 @@ impl Reader<'_> {
         {
             report.applied += 1;
         }
-        Ok(())
+        Ok(false)
     }
 
     /// The outreach email a message answers: by the Message-IDs it refers to, else (a

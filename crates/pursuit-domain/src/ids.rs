@@ -98,4 +98,6 @@ id_type! {
     ReplyId,
     /// One beta survey response.
     FeedbackId,
+    /// One warmup email between a user's own mailboxes.
+    WarmupId,
 }

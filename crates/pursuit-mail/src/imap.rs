@@ -309,6 +309,41 @@ impl Inbox {
         Ok(found.into_iter().min())
     }
 
+    /// Files the INBOX messages `uids` away into `folder` (made when missing): the one
+    /// write Pursuit makes to a mailbox, and only for its own warmup emails. The INBOX is
+    /// opened read-write for it; `UID MOVE` (RFC 6851) where the server has it, else the
+    /// messages are copied and marked seen in the INBOX (never deleted: without MOVE an
+    /// expunge could take the user's own deleted messages with it).
+    pub async fn archive(&mut self, uids: &[u32], folder: &str) -> Result<(), ImapError> {
+        if uids.is_empty() {
+            return Ok(());
+        }
+        let set = uids
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let timeout = self.timeout;
+        let capabilities = within(timeout, "CAPABILITY", self.session.capabilities()).await?;
+        let moves = capabilities.has_str("MOVE");
+        // An existing folder answers NO to CREATE: that is fine.
+        let _ = within(timeout, "CREATE", self.session.create(folder)).await;
+        within(timeout, "SELECT INBOX", self.session.select("INBOX")).await?;
+        if moves {
+            within(timeout, "UID MOVE", self.session.uid_mv(&set, folder)).await?;
+        } else {
+            within(timeout, "UID COPY", self.session.uid_copy(&set, folder)).await?;
+            let session = &mut self.session;
+            let store = async {
+                let stream = session.uid_store(&set, "+FLAGS.SILENT (\\Seen)").await?;
+                let _: Vec<_> = stream.collect().await;
+                Ok(())
+            };
+            within(timeout, "UID STORE", store).await?;
+        }
+        Ok(())
+    }
+
     /// Says goodbye (best effort: the connection closes either way).
     pub async fn logout(mut self) {
         let _ = tokio::time::timeout(self.timeout, self.session.logout()).await;

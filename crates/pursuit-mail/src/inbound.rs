@@ -56,6 +56,9 @@ pub struct Inbound {
     pub kind: Kind,
     /// Its plain text (HTML made text when there is no plain part), at most [`TEXT_LIMIT`].
     pub text: String,
+    /// The token of a warmup email between the user's own mailboxes
+    /// ([`crate::outreach::WARMUP_HEADER`]), when it carries one that looks like ours.
+    pub warmup: Option<String>,
 }
 
 fn bare(id: &str) -> String {
@@ -192,6 +195,14 @@ pub fn read(raw: &[u8]) -> Option<Inbound> {
             .and_then(|d| jiff::Timestamp::from_second(d.to_timestamp()).ok()),
         kind,
         text: cut(&text),
+        warmup: message
+            .header_raw(crate::outreach::WARMUP_HEADER)
+            .map(str::trim)
+            .filter(|t| {
+                (8..=80).contains(&t.len())
+                    && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+            .map(str::to_owned),
     })
 }
 

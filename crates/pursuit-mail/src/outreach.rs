@@ -52,7 +52,13 @@ pub struct Outgoing {
     /// The one-click unsubscribe URL (https) and the mailto address for opting out.
     pub unsubscribe_url: Option<String>,
     pub unsubscribe_mailto: Option<String>,
+    /// Marks a warmup email between the user's own mailboxes ([`WARMUP_HEADER`]): the
+    /// mailbox that receives it answers and files it away.
+    pub warmup: Option<String>,
 }
+
+/// The header a warmup email carries, its value the warmup's own token.
+pub const WARMUP_HEADER: &str = "X-Pursuit-Warmup";
 
 /// Why a send did not certainly happen.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -148,6 +154,12 @@ pub fn build(o: &Outgoing) -> Result<Message, MailError> {
     }
     if let Some(mailto) = &o.unsubscribe_mailto {
         targets.push(format!("<{}>", header_safe(mailto)));
+    }
+    if let Some(token) = &o.warmup {
+        message.headers_mut().insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str(WARMUP_HEADER),
+            header_safe(token),
+        ));
     }
     if !targets.is_empty() {
         let headers = message.headers_mut();
@@ -360,6 +372,7 @@ mod tests {
             references: vec!["<first@example.org>".to_owned()],
             unsubscribe_url: Some("https://pursuit.example/u/tok".to_owned()),
             unsubscribe_mailto: Some("mailto:ada@example.org?subject=unsubscribe".to_owned()),
+            warmup: None,
         }
     }
 

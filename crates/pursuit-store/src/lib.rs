@@ -58,6 +58,7 @@ pub mod sequences;
 pub mod sql;
 mod sqlite;
 pub mod views;
+pub mod warmup;
 
 pub use db::{Backend, Conn, ConnectOptions, Db, PoolStats, Tx};
 

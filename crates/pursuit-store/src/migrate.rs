@@ -86,6 +86,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(37, "0037_beta_feedback"),
     migration!(38, "0038_provider_events"),
     migration!(39, "0039_campaign_metrics"),
+    migration!(40, "0040_warmup"),
 ];
 
 /// The schema version this build writes.

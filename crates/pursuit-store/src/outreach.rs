@@ -79,6 +79,8 @@ pub struct MailboxRow {
     pub inbox: InboxState,
     /// When the provider's last event request was taken.
     pub events_last_at: Option<Timestamp>,
+    /// When its warmup began; none: it does not warm up.
+    pub warmup_started_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -87,7 +89,7 @@ pub(crate) const MAILBOX_COLUMNS: &str = "id, user_id, from_name, from_address, 
      smtp_username, smtp_password, daily_cap, min_gap_seconds, jitter_seconds, ramp_start, ramp_step, \
      status, paused_reason, auth_failures, next_send_at, cap_day, sent_on_day, first_send_on, imap_host, imap_port, \
      imap_security, imap_username, imap_password, imap_uidvalidity, imap_last_uid, imap_checked_at, imap_error, \
-     events_provider, events_key, events_last_at, created_at, updated_at";
+     events_provider, events_key, events_last_at, warmup_started_at, created_at, updated_at";
 
 pub(crate) fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
     Ok(MailboxRow {
@@ -128,6 +130,7 @@ pub(crate) fn mailbox_from_row(row: &Row) -> Result<MailboxRow, StoreError> {
             error: row.get("imap_error")?,
         },
         events_last_at: row.get("events_last_at")?,
+        warmup_started_at: row.get("warmup_started_at")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
     })

@@ -75,7 +75,8 @@ id_values!(
     OutreachId,
     EmailEventId,
     ReplyId,
-    FeedbackId
+    FeedbackId,
+    WarmupId
 );
 
 macro_rules! value_from {

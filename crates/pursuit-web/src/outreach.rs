@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify_mailbox))
         .routes(routes!(pause_mailbox))
         .routes(routes!(resume_mailbox))
+        .routes(routes!(mailbox_warmup))
         .routes(routes!(mailbox_health))
         .routes(routes!(mailbox_dns))
         .routes(routes!(list_campaigns, create_campaign))
@@ -95,6 +96,9 @@ pub struct MailboxResponse {
     /// When the provider's last request was taken.
     #[schema(value_type = Option<String>, format = DateTime)]
     events_last_at: Option<Timestamp>,
+    /// When its warmup with the caller's other mailboxes began; null: it does not warm up.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    warmup_started_at: Option<Timestamp>,
     /// How many it may send today (ramp and cap) and has sent.
     cap_today: i64,
     sent_today: i64,
@@ -137,6 +141,7 @@ pub(crate) fn mailbox_response(m: Mailbox) -> MailboxResponse {
         events_provider: s.events_provider,
         has_events_key: m.has_events_key,
         events_last_at: m.row.events_last_at,
+        warmup_started_at: m.row.warmup_started_at,
         cap_today: m.cap_today,
         sent_today: m.sent_today,
         next_send_at: m.row.next_send_at,
@@ -434,6 +439,63 @@ async fn resume_mailbox(
     Ok(Json(mailbox_response(m)))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WarmupBody {
+    /// On: the mailbox exchanges a few emails a day with the caller's other warming
+    /// mailboxes (it needs its IMAP server). Off: it stops; on again keeps its ramp.
+    enabled: bool,
+}
+
+/// Turns a mailbox's warmup with the caller's other mailboxes on or off.
+#[utoipa::path(put, path = "/api/v1/mailboxes/{id}/warmup", tag = "outreach", request_body = WarmupBody,
+    params(("id" = uuid::Uuid, Path, description = "The mailbox's id")),
+    responses(
+        (status = 200, description = "The mailbox now", body = MailboxResponse),
+        (status = 400, description = "Not JSON", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mailbox of the caller's", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Warmup needs the mailbox's IMAP server", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
+async fn mailbox_warmup(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(id): Path<uuid::Uuid>,
+    Json(body): Json<WarmupBody>,
+) -> Result<Json<MailboxResponse>, ApiError> {
+    let m = mailboxes::set_warmup(
+        &state.db,
+        current.id(),
+        MailboxId(id),
+        body.enabled,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(Json(mailbox_response(m)))
+}
+
+/// A mailbox's warmup over the last 14 days.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WarmupHealthResponse {
+    #[schema(value_type = String, format = DateTime)]
+    started_at: Timestamp,
+    /// Warmup emails it starts today (2 on its first day, 2 more each day, at most 20).
+    today_quota: i64,
+    /// The caller's other warming mailboxes (0: it has nobody to write to yet).
+    peers: usize,
+    /// Warmup emails it sent, how many its peers found in their inbox, how many are too
+    /// recent to judge (under 2 hours), how many it found from its peers, and how many
+    /// could not be sent.
+    sent: i64,
+    landed: i64,
+    recent: i64,
+    received: i64,
+    failed: i64,
+    /// `landed / (sent - recent)`: its inbox placement; null before any can be judged.
+    inbox_rate: Option<f64>,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MailboxHealthDay {
     /// The user's local day.
@@ -461,6 +523,8 @@ pub struct MailboxHealth {
     complaints_30_days: i64,
     /// The last 30 days with a send, oldest first.
     days: Vec<MailboxHealthDay>,
+    /// Its warmup, when it warms up.
+    warmup: Option<WarmupHealthResponse>,
 }
 
 pub(crate) fn health_response(h: mailboxes::Health) -> MailboxHealth {
@@ -471,6 +535,17 @@ pub(crate) fn health_response(h: mailboxes::Health) -> MailboxHealth {
         recent_bounced: h.recent_bounced,
         bounce_rate: h.bounce_rate,
         complaints_30_days: h.complaints_30_days,
+        warmup: h.warmup.map(|w| WarmupHealthResponse {
+            started_at: w.started_at,
+            today_quota: w.today_quota,
+            peers: w.peers,
+            sent: w.counts.sent,
+            landed: w.counts.landed,
+            recent: w.counts.recent,
+            received: w.counts.received,
+            failed: w.counts.failed,
+            inbox_rate: w.inbox_rate,
+        }),
         days: h
             .days
             .into_iter()

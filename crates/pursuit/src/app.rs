@@ -271,6 +271,12 @@ pub fn standard_schedule() -> Scheduler {
             &pursuit_app::outreach::DispatchOutreach::default(),
         )
         .add(
+            "warmup.dispatch",
+            every_minute.clone(),
+            jiff::tz::TimeZone::UTC,
+            &pursuit_app::warmup::DispatchWarmup::default(),
+        )
+        .add(
             "replies.read",
             every_minute,
             jiff::tz::TimeZone::UTC,

@@ -73,6 +73,10 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "checked" => "The server accepted the login.",
         "paused" => "Paused: its emails wait.",
         "resumed" => "Resumed.",
+        "warming" => {
+            "Warmup on: it writes to your other warming mailboxes from 09:00 today or tomorrow."
+        }
+        "cooled" => "Warmup off.",
         "removed" => "Removed.",
         "launched" => "Launched: the emails go out at the times below.",
         "stopped" => "Stopped: nothing more goes out.",
@@ -375,6 +379,12 @@ async fn mailbox_action(
         "resume" => mailboxes::set_paused(&state.db, me, id, false, now)
             .await
             .map(|_| "resumed"),
+        "warmup-on" => mailboxes::set_warmup(&state.db, me, id, true, now)
+            .await
+            .map(|_| "warming"),
+        "warmup-off" => mailboxes::set_warmup(&state.db, me, id, false, now)
+            .await
+            .map(|_| "cooled"),
         "delete" => mailboxes::delete(&state.db, me, id)
             .await
             .map(|()| "removed"),

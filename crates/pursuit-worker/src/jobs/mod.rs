@@ -13,6 +13,7 @@ pub mod replies;
 pub mod resumes;
 pub mod send_email;
 pub mod sweep;
+pub mod warmup;
 pub mod writing;
 
 use crate::registry::Registry;
@@ -33,4 +34,5 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(replies::run);
     registry.register(email_events::run);
     registry.register(metrics::run);
+    registry.register(warmup::run);
 }

@@ -39,4 +39,5 @@ mod similarity;
 mod templates;
 mod tenancy;
 mod tour;
+mod warmup;
 mod writing;

@@ -18,11 +18,11 @@ use crate::helpers::{TestApp, spawn_app, test_smtp};
 use crate::matching::send;
 use crate::outreach::{at, emails, ok};
 
-const LOCAL: AddressPolicy = AddressPolicy {
+pub(crate) const LOCAL: AddressPolicy = AddressPolicy {
     allow_private: true,
 };
 
-fn imap_port() -> u16 {
+pub(crate) fn imap_port() -> u16 {
     std::env::var("TEST_IMAP_PORT")
         .expect("TEST_IMAP_PORT is not set: run the suite with scripts/test, which starts Dovecot on 127.0.0.1")
         .parse()
@@ -30,7 +30,7 @@ fn imap_port() -> u16 {
 }
 
 /// The local engine alone, with the box the test app seals mailbox passwords in.
-fn local_ai(app: &TestApp) -> AiParts {
+pub(crate) fn local_ai(app: &TestApp) -> AiParts {
     AiParts {
         secrets: std::sync::Arc::new(
             SecretBox::load_or_create(&app.data_dir().join("secrets.key")).unwrap(),
@@ -54,7 +54,7 @@ fn model_ai(app: &TestApp, url: String) -> AiParts {
 }
 
 /// Puts a message into `user`'s INBOX on the test IMAP server, as a delivery would.
-fn deliver(user: &str, message: &str) {
+pub(crate) fn deliver(user: &str, message: &str) {
     let status = std::process::Command::new("python3")
         .args([
             "-c",

@@ -292,6 +292,9 @@ fn access(method: &str, path: &str) -> Option<Access> {
             | "/api/v1/mailboxes/{id}/pause"
             | "/api/v1/mailboxes/{id}/resume",
         ) => Access::ById(Fixture::Mailbox, None),
+        ("put", "/api/v1/mailboxes/{id}/warmup") => {
+            Access::ById(Fixture::Mailbox, Some(json!({ "enabled": false })))
+        }
         ("post", "/api/v1/campaigns") => Access::Caller(Some(json!({ "name": "Bob's campaign" }))),
         (
             "get" | "delete",
