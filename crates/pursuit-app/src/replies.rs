@@ -112,8 +112,25 @@ fn bounded(text: &str, most: usize) -> String {
 impl Reader<'_> {
     /// Reads every mailbox that names an IMAP server.
     pub async fn scan(&self, now: Timestamp) -> Result<ReadReport, AppError> {
+        self.scan_some(None, now).await
+    }
+
+    /// Reads one mailbox (when it still names an IMAP server).
+    pub async fn scan_one(&self, id: MailboxId, now: Timestamp) -> Result<ReadReport, AppError> {
+        self.scan_some(Some(id), now).await
+    }
+
+    async fn scan_some(
+        &self,
+        only: Option<MailboxId>,
+        now: Timestamp,
+    ) -> Result<ReadReport, AppError> {
         let mut report = ReadReport::default();
-        for mailbox in store::mailboxes_to_read(self.db).await? {
+        for mailbox in store::mailboxes_to_read(self.db)
+            .await?
+            .into_iter()
+            .filter(|m| only.is_none_or(|id| m.id == id))
+        {
             report.mailboxes += 1;
             if let Err(why) = self.read(&mailbox, now, &mut report).await {
                 let why = why.to_string();
@@ -767,6 +784,9 @@ pub struct ReadReplies {
     /// The run half a minute after the scheduled one (it asks for no other).
     #[serde(default)]
     pub half: bool,
+    /// Only this mailbox: its server said something arrived ([`watch`]).
+    #[serde(default)]
+    pub mailbox: Option<uuid::Uuid>,
 }
 
 /// How long after a scheduled reading the extra one runs.
@@ -774,6 +794,144 @@ pub const HALF_MINUTE: SignedDuration = SignedDuration::from_secs(30);
 
 impl pursuit_store::jobs::JobSpec for ReadReplies {
     const KIND: &'static str = "replies.read";
+    /// Work on users' mailboxes has a queue of its own (`mailboxes`).
+    const QUEUE: &'static str = "mailboxes";
     /// The next minute's scan is the retry.
     const MAX_ATTEMPTS: i64 = 1;
+}
+
+/// How long one IDLE waits before it is renewed (servers end an IDLE after 30 minutes).
+const IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(25 * 60);
+/// How often the list of mailboxes to watch is read again.
+const WATCH_LIST_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Watches every mailbox that names an IMAP server with IDLE (RFC 2177) where its server
+/// has it: the moment the server reports something, a reading of that mailbox is queued
+/// (`replies.read` with its id), so a reply stops its sequence within seconds rather than
+/// at the next minute's scan. A server without IDLE, or one that cannot be reached, is left
+/// to the scans (a watch that fails is tried again later, waiting longer each time up to
+/// 15 minutes). A mailbox whose settings change is watched afresh. Runs until `stop`.
+pub async fn watch(
+    db: Db,
+    secrets: std::sync::Arc<crate::secrets::SecretBox>,
+    hosts: AddressPolicy,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut watched: std::collections::HashMap<
+        MailboxId,
+        (Timestamp, tokio::task::JoinHandle<()>),
+    > = std::collections::HashMap::new();
+    loop {
+        match store::mailboxes_to_read(&db).await {
+            Ok(mailboxes) => {
+                watched.retain(|id, (updated, task)| {
+                    let keep = !task.is_finished()
+                        && mailboxes
+                            .iter()
+                            .any(|m| m.id == *id && m.updated_at == *updated);
+                    if !keep {
+                        task.abort();
+                    }
+                    keep
+                });
+                for mailbox in mailboxes {
+                    if watched.contains_key(&mailbox.id) {
+                        continue;
+                    }
+                    let (id, updated) = (mailbox.id, mailbox.updated_at);
+                    let task = tokio::spawn(watch_one(db.clone(), secrets.clone(), hosts, mailbox));
+                    watched.insert(id, (updated, task));
+                }
+            }
+            Err(error) => tracing::warn!(%error, "listing the mailboxes to watch failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(WATCH_LIST_EVERY) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    for (_, (_, task)) in watched {
+        task.abort();
+    }
+}
+
+/// One mailbox's watch: IDLE until it fails, then again after a pause (30 s, doubling up to
+/// 15 minutes); ends when the server has no IDLE.
+async fn watch_one(
+    db: Db,
+    secrets: std::sync::Arc<crate::secrets::SecretBox>,
+    hosts: AddressPolicy,
+    mailbox: MailboxRow,
+) {
+    let mut pause = std::time::Duration::from_secs(30);
+    loop {
+        match idle_session(&db, &secrets, hosts, &mailbox).await {
+            Ok(false) => {
+                tracing::debug!(mailbox.id = %mailbox.id.0, "the mailbox's server has no IDLE: its replies are found by the scans");
+                return;
+            }
+            Ok(true) => {}
+            Err(why) => {
+                tracing::debug!(mailbox.id = %mailbox.id.0, error = %why, "watching a mailbox failed; trying again later");
+            }
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_secs(15 * 60));
+    }
+}
+
+/// Logs in, and while the connection lasts waits in IDLE and queues a reading of the mailbox
+/// each time the server reports something. `Ok(false)`: the server has no IDLE.
+async fn idle_session(
+    db: &Db,
+    secrets: &crate::secrets::SecretBox,
+    hosts: AddressPolicy,
+    mailbox: &MailboxRow,
+) -> Result<bool, ReadError> {
+    let settings =
+        crate::mailboxes::imap_settings(secrets, mailbox.id, &mailbox.settings, READ_TIMEOUT)
+            .map_err(ReadError::Settings)?
+            .ok_or_else(|| ReadError::Settings("no IMAP server".to_owned()))?;
+    let mut inbox = pursuit_mail::imap::open(&settings, hosts).await?;
+    if !inbox.can_idle().await? {
+        inbox.logout().await;
+        return Ok(false);
+    }
+    inbox.examine().await?;
+    loop {
+        let (next, changed) = inbox.idle(IDLE_FOR).await?;
+        inbox = next;
+        if changed {
+            queue_reading(db, mailbox.id).await;
+        }
+    }
+}
+
+/// Queues a reading of one mailbox. While one is already waiting or running the new one
+/// would be folded into it — and a running one may have looked before this message came —
+/// so it is tried again every 2 seconds for half a minute until it is queued afresh.
+async fn queue_reading(db: &Db, id: MailboxId) {
+    for _ in 0..15 {
+        let queued = pursuit_store::jobs::enqueue(
+            db,
+            &ReadReplies {
+                half: true,
+                mailbox: Some(id.0),
+            },
+            &pursuit_store::jobs::EnqueueOptions {
+                dedupe_key: Some(format!("replies.read.{}", id.0)),
+                ..Default::default()
+            },
+            Timestamp::now(),
+        )
+        .await;
+        match queued {
+            Ok(q) if q.created => return,
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_secs(2)).await,
+            Err(error) => {
+                tracing::warn!(%error, "queueing a mailbox's reading failed");
+                return;
+            }
+        }
+    }
 }

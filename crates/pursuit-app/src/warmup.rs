@@ -450,6 +450,7 @@ pub struct DispatchWarmup {}
 
 impl pursuit_store::jobs::JobSpec for DispatchWarmup {
     const KIND: &'static str = "warmup.dispatch";
+    const QUEUE: &'static str = "mailboxes";
     /// The next minute's scan is the retry.
     const MAX_ATTEMPTS: i64 = 1;
 }

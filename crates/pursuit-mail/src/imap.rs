@@ -344,6 +344,32 @@ impl Inbox {
         Ok(())
     }
 
+    /// Whether the server has IDLE (RFC 2177).
+    pub async fn can_idle(&mut self) -> Result<bool, ImapError> {
+        let capabilities = within(self.timeout, "CAPABILITY", self.session.capabilities()).await?;
+        Ok(capabilities.has_str("IDLE"))
+    }
+
+    /// Waits in IDLE on the folder `examine` opened until the server reports something (a
+    /// new message, a flag changed elsewhere) or `wait` passes without a word; `true` when it
+    /// reported something. The inbox comes back ready for the next wait or a fetch.
+    pub async fn idle(self, wait: Duration) -> Result<(Inbox, bool), ImapError> {
+        let timeout = self.timeout;
+        let mut handle = self.session.idle();
+        within(timeout, "IDLE", handle.init()).await?;
+        let (waiting, stop) = handle.wait_with_timeout(wait);
+        let answer = waiting.await;
+        // Dropping the stop source ends the wait: only once it is over.
+        drop(stop);
+        let changed = match answer {
+            Ok(async_imap::extensions::idle::IdleResponse::NewData(_)) => true,
+            Ok(_) => false,
+            Err(e) => return Err(ImapError::Failed(format!("IDLE: {e}"))),
+        };
+        let session = within(timeout, "DONE", handle.done()).await?;
+        Ok((Inbox { session, timeout }, changed))
+    }
+
     /// Says goodbye (best effort: the connection closes either way).
     pub async fn logout(mut self) {
         let _ = tokio::time::timeout(self.timeout, self.session.logout()).await;

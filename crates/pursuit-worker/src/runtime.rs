@@ -288,6 +288,16 @@ impl Worker {
             let stop = stop_rx.clone();
             tokio::spawn(async move { worker.scheduler_loop(stop).await })
         };
+        // The process that schedules also watches the users' mailboxes (IDLE).
+        let watcher = self.inner.scheduler.is_some().then(|| {
+            let settings = &self.inner.settings;
+            tokio::spawn(pursuit_app::replies::watch(
+                self.inner.db.clone(),
+                Arc::clone(&settings.ai.secrets),
+                settings.mailbox_hosts,
+                stop_rx.clone(),
+            ))
+        });
         tracing::info!(worker.id = %self.inner.worker_id, queues = ?self.inner.config.queues, "worker started");
         shutdown.await;
         tracing::info!(worker.id = %self.inner.worker_id, "worker stopping: no new jobs, finishing running ones");
@@ -295,6 +305,9 @@ impl Worker {
         while loops.join_next().await.is_some() {}
         rescuer.abort();
         scheduler.abort();
+        if let Some(watcher) = watcher {
+            watcher.abort();
+        }
         tracing::info!(worker.id = %self.inner.worker_id, "worker stopped");
     }
 

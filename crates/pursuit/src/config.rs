@@ -245,6 +245,7 @@ impl Default for WorkerSettings {
             queues: [
                 ("default".to_owned(), 4),
                 ("mail".to_owned(), 2),
+                ("mailboxes".to_owned(), 2),
                 ("reminders".to_owned(), 16),
             ]
             .into_iter()

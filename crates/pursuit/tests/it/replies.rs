@@ -29,6 +29,15 @@ pub(crate) fn imap_port() -> u16 {
         .unwrap()
 }
 
+/// A test app whose worker leaves the users' mailboxes alone (no `mailboxes` queue: no
+/// scans, no IDLE readings, no warmup), so the test drives the reader itself.
+pub(crate) async fn reading_by_hand(backend: pursuit_store::Backend) -> TestApp {
+    crate::helpers::spawn_app_with(crate::helpers::TestDatabase::new(backend).await, |config| {
+        config.worker.queues.remove("mailboxes");
+    })
+    .await
+}
+
 /// The local engine alone, with the box the test app seals mailbox passwords in.
 pub(crate) fn local_ai(app: &TestApp) -> AiParts {
     AiParts {
@@ -191,7 +200,7 @@ pub(crate) async fn first_step_sent(
 
 both_backends! {
     async fn what_comes_back_moves_the_tracker_once_and_only_for_outreach(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = reading_by_hand(backend).await;
         let ana = sign_in(&app, "ana@example.com", 1).await;
         let token = api_token(&app, &ana, "replies").await.1;
         let (smtp_port, _) = test_smtp();
@@ -332,7 +341,7 @@ both_backends! {
 
 both_backends! {
     async fn a_model_reads_answers_as_data_and_one_that_makes_up_evidence_is_not_believed(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = reading_by_hand(backend).await;
         let ana = sign_in(&app, "ana@example.com", 1).await;
         let token = api_token(&app, &ana, "replies").await.1;
         let (smtp_port, _) = test_smtp();
@@ -378,6 +387,47 @@ both_backends! {
         assert_ne!(still["status"], "Rejected", "{still:#}");
         let log = ok(send(&app, &token, "GET", "/api/v1/ai/calls", None).await).await;
         assert!(log["items"].as_array().unwrap().iter().any(|c| c["task"] == "classify_reply" && c["provider"] == "local"), "{log:#}");
+    }
+}
+
+both_backends! {
+    async fn a_watched_mailbox_is_read_within_seconds_of_a_reply_arriving(backend: Backend) {
+        // The worker reads and watches the mailboxes itself here (IDLE on Dovecot).
+        let app = spawn_app(backend).await;
+        let ana = sign_in(&app, "ana@example.com", 1).await;
+        let token = api_token(&app, &ana, "replies").await.1;
+        let (smtp_port, _) = test_smtp();
+        let inbox_user = format!("ana-{}", uuid::Uuid::new_v4().simple());
+        let mailbox = ok(send(&app, &token, "POST", "/api/v1/mailboxes", Some(json!({
+            "from_name": "Ana Lima", "from_address": "ana@example.com", "smtp_host": "127.0.0.1", "smtp_port": smtp_port,
+            "smtp_security": "none", "imap_host": "127.0.0.1", "imap_port": imap_port(), "imap_security": "none",
+            "imap_username": inbox_user, "imap_password": "imap-pass"
+        }))).await).await;
+        let people = [person(&app, &token, "Grace Hopper").await, person(&app, &token, "Linus Berg").await, person(&app, &token, "Maya Ortiz").await];
+        let (_, _, sent) = first_step_sent(&app, &token, &people.iter().collect::<Vec<_>>()).await;
+        // The list of mailboxes to watch is read every 10 seconds.
+        tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+        let mut waits = Vec::new();
+        for (n, p) in people.iter().enumerate() {
+            let id = sent.iter().find(|e| e["to_address"] == p.email.as_str() && e["step_position"] == 1).unwrap()["message_id"].as_str().unwrap().to_owned();
+            deliver(&inbox_user, &format!("From: Someone <{}>\nTo: ana@example.com\nSubject: Re: Data Analyst\nIn-Reply-To: {id}\nMessage-ID: <idle-{n}@people.example>\n\nThanks Ana, could we talk on Thursday?\n", p.email));
+            let arrived = std::time::Instant::now();
+            loop {
+                let list = ok(send(&app, &token, "GET", "/api/v1/replies?kind=reply", None).await).await;
+                if list["items"].as_array().unwrap().iter().any(|r| r["from_address"] == p.email.to_lowercase().as_str()) {
+                    break;
+                }
+                assert!(arrived.elapsed() < std::time::Duration::from_secs(45), "reply {n} was not read");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            waits.push(arrived.elapsed());
+        }
+        // The scans come every 30 seconds: three readings each within 5 seconds of the reply
+        // are the watch's doing (and the watch queued readings of this mailbox alone).
+        assert!(waits.iter().all(|w| *w < std::time::Duration::from_secs(5)), "{waits:?}");
+        let pattern = format!("%{}%", mailbox["id"].as_str().unwrap());
+        let row = app.db.fetch_one(pursuit_store::query("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'replies.read' AND CAST(payload AS TEXT) LIKE $1").bind(pattern.as_str())).await.unwrap();
+        assert!(row.get::<i64>("n").unwrap() >= 1, "a reading of this mailbox alone was queued");
     }
 }
 

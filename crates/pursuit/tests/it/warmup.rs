@@ -12,10 +12,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::auth::{api_token, sign_in};
-use crate::helpers::{TestApp, spawn_app, test_smtp};
+use crate::helpers::{TestApp, test_smtp};
 use crate::matching::send;
 use crate::outreach::ok;
-use crate::replies::{LOCAL, deliver, imap_port, local_ai};
+use crate::replies::{LOCAL, deliver, imap_port, local_ai, reading_by_hand};
 
 /// How many messages `folder` of IMAP user `user` holds.
 fn count(user: &str, folder: &str) -> usize {
@@ -77,7 +77,7 @@ async fn mailbox(app: &TestApp, token: &str, address: &str, imap_user: Option<&s
 
 both_backends! {
     async fn two_mailboxes_warm_each_other_up_and_file_it_away(backend: Backend) {
-        let app = spawn_app(backend).await;
+        let app = reading_by_hand(backend).await;
         let ana = sign_in(&app, "ana@example.com", 1).await;
         let token = api_token(&app, &ana, "warmup").await.1;
         let (_, maildir) = test_smtp();
