@@ -478,7 +478,7 @@ pub async fn stop_latency(
     latencies.sort_by(f64::total_cmp);
     let missing = stopped.iter().filter(|s| s.is_none()).count();
     println!(
-        "stop latency (replies put into IMAP at random over {seconds} s; the built binary's worker reading every minute and half a minute after): {} replies, p50 {:.1} s, p100 {:.1} s, {missing} never stopped",
+        "stop latency (replies put into IMAP at random over {seconds} s; the built binary's worker watching the mailbox with IDLE, and reading it every half minute): {} replies, p50 {:.1} s, p100 {:.1} s, {missing} never stopped",
         replies,
         percentile(&latencies, 0.5),
         latencies.last().copied().unwrap_or_default()
