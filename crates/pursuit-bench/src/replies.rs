@@ -28,6 +28,9 @@ struct Sample {
     source: usize,
 }
 
+/// Sources of [`SECOND`] start here; they form their own part, C.
+const SECOND_FROM: usize = 5_000;
+
 const SENT: &str = "<0193a1b2c3d4.outreach@ana.example>";
 
 /// People's answers: (intent, subject, body). Written to read like real mail, not to the rules.
@@ -326,6 +329,161 @@ const PEOPLE: &[(Intent, &str, &str)] = &[
     ),
 ];
 
+/// A second set of people's answers, written after half B's score was known (and without
+/// reading B's texts): the rules' second round is tuned on A and this set, B stays held out.
+const SECOND: &[(Intent, &str, &str)] = &[
+    (
+        Intent::InterviewRequest,
+        "Re: Analyst role",
+        "Hi Ana, thanks for reaching out. I'd be happy to chat. How does Tuesday at 2pm look for you?\n\nPriya",
+    ),
+    (
+        Intent::InterviewRequest,
+        "Re: Data role",
+        "Ana - this is great timing, we just opened the req. Can you do 30 min tomorrow or Wednesday morning?",
+    ),
+    (
+        Intent::InterviewRequest,
+        "Re: Your note",
+        "Thanks for the note! Let's set something up. I'm free most afternoons next week - send me a couple of slots.",
+    ),
+    (
+        Intent::InterviewRequest,
+        "Re: Reporting Analyst",
+        "Hello Ana,\nYour experience with dashboards is exactly what we need. Would you like to come in and meet the team on Friday?\nKind regards,\nTom",
+    ),
+    (
+        Intent::InterviewRequest,
+        "Re: Analytics role at Brightline",
+        "Hi! Appreciate you getting in touch. Our recruiter Jess will reach out to schedule a first round. Talk soon.",
+    ),
+    (
+        Intent::InterviewRequest,
+        "Re: Data Analyst",
+        "Ana, happy to connect. Here's a link to my calendar, pick any 20-minute slot that works: https://calendar.example/omar",
+    ),
+    (
+        Intent::InterviewRequest,
+        "Re: BI role",
+        "Thanks Ana. Could we jump on Zoom Thursday at 11? I'll send an invite if that works.",
+    ),
+    (
+        Intent::InterviewRequest,
+        "AW: Data Analyst",
+        "Hallo Ana,\nvielen Dank für Ihre Nachricht. Hätten Sie nächste Woche Zeit für ein kurzes Gespräch? Dienstag oder Mittwoch würde passen.\nBeste Grüße\nJonas",
+    ),
+    (
+        Intent::InterviewRequest,
+        "RE: Analyste de données",
+        "Bonjour Ana,\nMerci pour votre message. Seriez-vous disponible jeudi pour un premier échange par téléphone ?\nCordialement,\nClaire",
+    ),
+    (
+        Intent::InterviewRequest,
+        "Re: Analista de datos",
+        "Hola Ana, gracias por escribir. ¿Te vendría bien una videollamada el lunes por la tarde?\nSaludos,\nLucía",
+    ),
+    (
+        Intent::Rejection,
+        "Re: Analyst role",
+        "Hi Ana, thank you for your interest. We've decided to go with someone whose background is closer to what the team needs. All the best.",
+    ),
+    (
+        Intent::Rejection,
+        "Re: Data role",
+        "Thanks for reaching out, Ana. We've actually just filled that role, so there's nothing open right now. Good luck with the search.",
+    ),
+    (
+        Intent::Rejection,
+        "Re: Your note",
+        "Ana, appreciate the message, but we're in a hiring freeze until next year and can't take this further.",
+    ),
+    (
+        Intent::Rejection,
+        "Re: Reporting Analyst",
+        "Hello Ana,\nAfter reviewing your profile with the team, we won't be taking your application further at this stage.\nRegards,\nHR",
+    ),
+    (
+        Intent::Rejection,
+        "Re: Analytics role at Brightline",
+        "Hi Ana, thanks for thinking of us. We're going to pass for now - the role has shifted toward a more senior profile.",
+    ),
+    (
+        Intent::Rejection,
+        "Re: Data Analyst",
+        "Thanks Ana. I'm sorry to say we've gone in a different direction with this hire. Wishing you success.",
+    ),
+    (
+        Intent::Rejection,
+        "Re: BI role",
+        "Hi Ana, we appreciate your interest but have chosen to proceed with candidates whose experience more closely matches the role.",
+    ),
+    (
+        Intent::Rejection,
+        "AW: Data Analyst",
+        "Hallo Ana,\nvielen Dank für Ihr Interesse. Wir haben uns für eine andere Kandidatin entschieden. Wir wünschen Ihnen alles Gute.\nJonas",
+    ),
+    (
+        Intent::Rejection,
+        "RE: Analyste de données",
+        "Bonjour Ana,\nNous vous remercions de votre intérêt. Nous avons retenu un autre profil pour ce poste.\nBien à vous,\nClaire",
+    ),
+    (
+        Intent::Rejection,
+        "Re: Analista de datos",
+        "Hola Ana, gracias por tu interés. Hemos decidido avanzar con otra persona para este puesto. Mucho éxito.",
+    ),
+    (
+        Intent::NeedsAction,
+        "Re: Analyst role",
+        "Hi Ana, thanks! Before we talk, could you fill in the short form on our careers page so the team has your details?",
+    ),
+    (
+        Intent::NeedsAction,
+        "Re: Data role",
+        "Thanks Ana. Could you send me your CV and a link to one project you are proud of?",
+    ),
+    (
+        Intent::NeedsAction,
+        "Re: Your note",
+        "Hello, we'd need you to submit an application through our jobs portal first; I can't move it forward by email.",
+    ),
+    (
+        Intent::NeedsAction,
+        "Re: Reporting Analyst",
+        "Hi Ana, what are your salary expectations and your notice period? Send those over and I'll pass them along.",
+    ),
+    (
+        Intent::NeedsAction,
+        "AW: Data Analyst",
+        "Hallo Ana, könnten Sie mir bitte Ihren Lebenslauf und Ihre Zeugnisse schicken? Danke!",
+    ),
+    (
+        Intent::Other,
+        "Re: Analyst role",
+        "Thanks Ana, I've forwarded this internally. I'm not the right person but someone may be in touch.",
+    ),
+    (
+        Intent::Other,
+        "Re: Data role",
+        "Hi Ana, got your message. Things are hectic this month; I'll look at it properly when I can.",
+    ),
+    (
+        Intent::Other,
+        "Re: Your note",
+        "Thank you for the kind words about our product launch! Glad you enjoyed the talk.",
+    ),
+    (
+        Intent::Other,
+        "Re: Reporting Analyst",
+        "Hi Ana, just so you know I've moved to a different company, so I can't help with this one any more.",
+    ),
+    (
+        Intent::Other,
+        "Re: BI role",
+        "Ana - received, thanks. Will share with the hiring manager.",
+    ),
+];
+
 /// Automatic answers: (intent, subject, extra headers, body).
 const AUTOMATIC: &[(Intent, &str, &str, &str)] = &[
     (
@@ -594,6 +752,14 @@ fn corpus() -> Vec<Sample> {
             source: i,
         });
     }
+    for (i, (intent, subject, body)) in SECOND.iter().enumerate() {
+        let who = format!("second{i}@firm{i}.example");
+        all.push(Sample {
+            raw: format!("From: Someone <{who}>\nTo: ana@ana.example\nSubject: {subject}\nIn-Reply-To: {SENT}\nMessage-ID: <s{i}@firm.example>\nDate: Sat, 5 Dec 2026 09:00:00 +0000\n\n{body}\n\nOn Fri, 4 Dec 2026 at 10:00, Ana Lima <ana@ana.example> wrote:\n> Hi, I applied for the role and would be glad to talk.\n"),
+            expect: Expect::Reply(*intent),
+            source: SECOND_FROM + i,
+        });
+    }
     for (i, (intent, subject, headers, body)) in AUTOMATIC.iter().enumerate() {
         all.push(Sample {
             raw: format!("From: Auto <auto{i}@company.example>\nTo: ana@ana.example\nSubject: {subject}\nIn-Reply-To: {SENT}\nMessage-ID: <a{i}@company.example>\n{headers}\n{body}\n"),
@@ -668,7 +834,11 @@ pub fn run(show: bool) -> anyhow::Result<()> {
         all.len(),
         sent_found
     );
-    for (half, name) in [(0, "A (may be tuned on)"), (1, "B (held out)")] {
+    for (half, name) in [
+        (0, "A (may be tuned on)"),
+        (2, "C (written for the second round, may be tuned on)"),
+        (1, "B (held out)"),
+    ] {
         let mut per: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         // Per class read: how often it was right (precision).
         let mut read: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -676,7 +846,12 @@ pub fn run(show: bool) -> anyhow::Result<()> {
         for sample in &all {
             // Halves by a fixed scramble of the source text, so each class has both and
             // no text is in both.
-            if (sample.source.wrapping_mul(2_654_435_761) >> 7) % 2 != half {
+            let part = if sample.source >= SECOND_FROM {
+                2
+            } else {
+                (sample.source.wrapping_mul(2_654_435_761) >> 7) % 2
+            };
+            if part != half {
                 continue;
             }
             let got = read_as(&sample.raw);

@@ -1,8 +1,10 @@
 //! What a person's answer to an outreach email means for the application: an interview
 //! request, a rejection, a request for something (needs action), or none of these. Rules
 //! over the answer's own words (the quoted email below it is cut off first), in English,
-//! German, French, Spanish, Portuguese, Italian and Dutch. The result is data: a class and
-//! how sure the rules are; nothing in the text is ever followed as an instruction.
+//! German, French, Spanish, Portuguese, Italian and Dutch, and cue groups that generalise
+//! past the phrases (a word of meeting with a word of time; a word of decision with a word
+//! of the role). The result is data: a class and how sure the rules are; nothing in the
+//! text is ever followed as an instruction.
 //!
 //! Automatic answers (out of office, "we received your application") are told apart from
 //! people by their headers in `pursuit-mail`; [`automatic`] sorts one that is.
@@ -92,6 +94,13 @@ const INTERVIEW: Rules = &[
     ("meet you", 0.45),
     ("what does your week look like", 0.5),
     ("invite you", 0.45),
+    ("happy to connect", 0.45),
+    ("let's chat", 0.5),
+    ("let's talk", 0.5),
+    ("set something up", 0.5),
+    ("meet the team", 0.5),
+    ("first round", 0.45),
+    ("my calendar", 0.45),
     // German
     ("vorstellungsgespräch", 0.6),
     ("kennenlernen", 0.45),
@@ -100,6 +109,8 @@ const INTERVIEW: Rules = &[
     ("gespräch", 0.35),
     ("zeit für ein", 0.4),
     ("einladen", 0.4),
+    ("kurzes gespräch", 0.5),
+    ("zeit für", 0.35),
     // French
     ("entretien", 0.55),
     ("échanger", 0.35),
@@ -111,6 +122,7 @@ const INTERVIEW: Rules = &[
     ("disponibilidad", 0.5),
     ("disponibilidade", 0.5),
     ("una llamada", 0.45),
+    ("videollamada", 0.5),
     ("uma chamada", 0.45),
     ("conversar", 0.35),
     // Italian
@@ -157,6 +169,17 @@ const REJECTION: Rules = &[
     ("not interested", 0.5),
     ("no thank you", 0.45),
     ("no thanks", 0.45),
+    ("hiring freeze", 0.7),
+    ("different direction", 0.6),
+    ("another direction", 0.6),
+    ("go with someone", 0.6),
+    ("gone with someone", 0.6),
+    ("going to pass", 0.6),
+    ("filled the role", 0.75),
+    ("filled that role", 0.75),
+    ("filled the position", 0.75),
+    ("chosen to proceed with", 0.6),
+    ("sorry to say", 0.45),
     // German
     ("leider", 0.45),
     ("absage", 0.6),
@@ -165,6 +188,10 @@ const REJECTION: Rules = &[
     ("anderen bewerber", 0.5),
     ("bereits besetzt", 0.75),
     ("kein interesse", 0.55),
+    ("andere kandidatin", 0.5),
+    ("anderen kandidatin", 0.5),
+    ("für eine andere", 0.45),
+    ("für einen anderen", 0.45),
     // French
     ("malheureusement", 0.45),
     ("ne pas donner suite", 0.75),
@@ -173,11 +200,16 @@ const REJECTION: Rules = &[
     ("pas été retenu", 0.75),
     ("poste a été pourvu", 0.8),
     ("autre candidat", 0.5),
+    ("autre profil", 0.5),
+    ("retenu un autre", 0.7),
+    ("retenu une autre", 0.7),
     // Spanish / Portuguese
     ("lamentablemente", 0.45),
     ("desafortunadamente", 0.45),
     ("infelizmente", 0.45),
     ("otros candidatos", 0.5),
+    ("otra persona", 0.45),
+    ("outra pessoa", 0.45),
     ("outros candidatos", 0.5),
     ("no seguiremos", 0.7),
     ("não seguiremos", 0.7),
@@ -218,12 +250,22 @@ const NEEDS_ACTION: Rules = &[
     ("your references", 0.45),
     ("your portfolio", 0.35),
     ("let me know if", 0.2),
+    ("fill in", 0.45),
+    ("submit an application", 0.55),
+    ("careers page", 0.35),
+    ("jobs portal", 0.4),
+    ("job portal", 0.4),
+    ("notice period", 0.45),
+    ("send me your", 0.5),
+    ("send those over", 0.45),
     // German
     ("bitte senden", 0.6),
     ("schicken sie", 0.5),
     ("senden sie", 0.5),
     ("gehaltsvorstellung", 0.5),
     ("unterlagen", 0.4),
+    ("lebenslauf", 0.4),
+    ("zeugnisse", 0.35),
     ("bewerben sie sich über", 0.55),
     // French
     ("pourriez-vous", 0.5),
@@ -362,13 +404,201 @@ fn contains_words(text: &str, phrase: &str) -> bool {
     false
 }
 
+/// Words of meeting: an answer that names one of these and one of [`WHEN`] asks to talk
+/// (each group counts once, [`CUE`] each: together a suggestion, never sure enough alone to
+/// move an application without asking).
+const MEETING: &[&str] = &[
+    "call",
+    "chat",
+    "talk",
+    "meet",
+    "meeting",
+    "conversation",
+    "interview",
+    "zoom",
+    "teams",
+    "google meet",
+    "video",
+    "phone",
+    "coffee",
+    "connect",
+    "catch up",
+    "invite",
+    "gespräch",
+    "telefon",
+    "treffen",
+    "anruf",
+    "appel",
+    "échange",
+    "rencontrer",
+    "llamada",
+    "videollamada",
+    "reunión",
+    "chamada",
+    "reunião",
+    "chiamata",
+    "incontro",
+    "gesprek",
+    "bellen",
+];
+
+/// Words of time: a day, a part of the day, a length, a slot, availability.
+const WHEN: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "tomorrow",
+    "today",
+    "next week",
+    "this week",
+    "afternoon",
+    "morning",
+    "minutes",
+    "min",
+    "slot",
+    "slots",
+    "calendar",
+    "available",
+    "availability",
+    "free",
+    "schedule",
+    "am",
+    "pm",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "morgen",
+    "nächste woche",
+    "zeit",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "demain",
+    "semaine",
+    "disponible",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "mañana",
+    "semana",
+    "tarde",
+    "segunda-feira",
+    "terça-feira",
+    "quarta-feira",
+    "quinta-feira",
+    "sexta-feira",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "settimana",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "volgende week",
+];
+
+/// Words of a decision against: together with one of [`HIRING`], a rejection.
+const DECLINE: &[&str] = &[
+    "decided",
+    "chosen",
+    "go with",
+    "gone with",
+    "going with",
+    "went with",
+    "pass",
+    "someone else",
+    "filled",
+    "no longer",
+    "won't be",
+    "will not be",
+    "can't take",
+    "cannot take",
+    "not taking",
+    "not be taking",
+    "unable",
+    "not able",
+    "not moving",
+    "entschieden",
+    "abgesagt",
+    "décidé",
+    "retenu",
+    "decidido",
+    "elegido",
+    "escolhemos",
+    "deciso",
+    "scelto",
+    "besloten",
+    "gekozen",
+];
+
+/// Words of the thing decided on.
+const HIRING: &[&str] = &[
+    "role",
+    "position",
+    "candidate",
+    "candidates",
+    "application",
+    "hire",
+    "profile",
+    "opening",
+    "vacancy",
+    "stelle",
+    "bewerbung",
+    "kandidat",
+    "kandidatin",
+    "poste",
+    "candidature",
+    "puesto",
+    "candidatura",
+    "vaga",
+    "posizione",
+    "vacature",
+    "functie",
+];
+
+const CUE: f64 = 0.25;
+
+fn has_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| contains_words(text, w))
+}
+
+/// Two cue groups found together: `2 × CUE`, else nothing.
+fn cues(text: &str, first: &[&str], second: &[&str]) -> f64 {
+    if has_any(text, first) && has_any(text, second) {
+        2.0 * CUE
+    } else {
+        0.0
+    }
+}
+
 /// What a person's answer means. `subject` counts too (an "Interview invitation" subject),
 /// the quoted email below the answer does not.
 pub fn classify(subject: &str, text: &str) -> Reading {
     let words = format!("{}\n{}", strip_reply_prefix(subject), own_words(text)).to_lowercase();
+    let own = own_words(text).to_lowercase();
     let scores = [
-        (Intent::InterviewRequest, score(&words, INTERVIEW)),
-        (Intent::Rejection, score(&words, REJECTION)),
+        (
+            Intent::InterviewRequest,
+            (score(&words, INTERVIEW) + cues(&own, MEETING, WHEN)).min(1.0),
+        ),
+        (
+            Intent::Rejection,
+            (score(&words, REJECTION) + cues(&own, DECLINE, HIRING)).min(1.0),
+        ),
         (Intent::NeedsAction, score(&words, NEEDS_ACTION)),
     ];
     let mut ranked = scores;
@@ -510,6 +740,27 @@ mod tests {
             mixed.confidence < clear.confidence,
             "{mixed:?} vs {clear:?}"
         );
+    }
+
+    #[test]
+    fn a_meeting_and_a_time_suggest_a_talk_and_a_decision_on_a_role_a_no() {
+        let talk = classify(
+            "Re: Analyst",
+            "Sure - a coffee on Monday would work for me.",
+        );
+        assert_eq!(talk.intent, Intent::InterviewRequest, "{talk:?}");
+        assert!(talk.confidence <= 0.5, "cues alone only suggest: {talk:?}");
+        let no = classify(
+            "Re: Analyst",
+            "We went with an internal candidate in the end.",
+        );
+        assert_eq!(no.intent, Intent::Rejection, "{no:?}");
+        // Cues in the quoted email below the answer do not count.
+        let quoted = classify(
+            "Re: Analyst",
+            "Thanks, noted.\n\nOn Fri, Ana wrote:\n> Could we meet on Monday?",
+        );
+        assert_eq!(quoted.intent, Intent::Other, "{quoted:?}");
     }
 
     #[test]
