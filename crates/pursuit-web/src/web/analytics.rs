@@ -51,6 +51,25 @@ fn source_label(source: &str) -> String {
         .join(" ")
 }
 
+/// One bar per sequence step: its reply rate over the emails delivered.
+pub(crate) fn reply_rate_bars(
+    by_step: &[(i64, pursuit_app::outreach_analytics::Rates)],
+) -> Vec<Bar> {
+    by_step
+        .iter()
+        .map(|(step, r)| Bar {
+            label: format!("Step {step}"),
+            value: r.reply_rate.unwrap_or(0.0) * 100.0,
+            note: format!(
+                "{} of {} delivered replied ({})",
+                r.replied,
+                r.delivered,
+                percent(r.reply_rate)
+            ),
+        })
+        .collect()
+}
+
 pub(crate) fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
 }
@@ -164,20 +183,7 @@ pub async fn page(
                 &user.0.zone(),
             )
             .await?;
-            let steps: Vec<Bar> = o
-                .by_step
-                .iter()
-                .map(|(step, r)| Bar {
-                    label: format!("Step {step}"),
-                    value: r.reply_rate.unwrap_or(0.0) * 100.0,
-                    note: format!(
-                        "{} of {} delivered replied ({})",
-                        r.replied,
-                        r.delivered,
-                        percent(r.reply_rate)
-                    ),
-                })
-                .collect();
+            let steps = reply_rate_bars(&o.by_step);
             let bars = |v: &[(String, i64)]| -> Vec<Bar> {
                 v.iter()
                     .map(|(name, n)| Bar {

@@ -662,21 +662,9 @@ async fn results(
 ) -> Result<minijinja::Value, ApiError> {
     use super::analytics::percent;
     use super::charts::{self, Bar};
+
     let o = pursuit_app::outreach_analytics::campaign(&state.db, me, id, zone, now).await?;
-    let steps: Vec<Bar> = o
-        .by_step
-        .iter()
-        .map(|(step, r)| Bar {
-            label: format!("Step {step}"),
-            value: r.reply_rate.unwrap_or(0.0) * 100.0,
-            note: format!(
-                "{} of {} delivered replied ({})",
-                r.replied,
-                r.delivered,
-                percent(r.reply_rate)
-            ),
-        })
-        .collect();
+    let steps = super::analytics::reply_rate_bars(&o.by_step);
     let day = |pick: fn(&pursuit_app::outreach_analytics::DayMetrics) -> i64| -> Vec<Bar> {
         o.daily
             .iter()
