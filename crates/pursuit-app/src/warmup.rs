@@ -171,11 +171,7 @@ pub async fn health(
     let since = now - SignedDuration::from_hours(24 * HEALTH_DAYS);
     let counts = store::counts(db, row.id, since, now - JUDGE_AFTER).await?;
     let judged = counts.sent - counts.recent;
-    let peers = store::warming_mailboxes(db)
-        .await?
-        .iter()
-        .filter(|m| m.user_id == row.user_id && m.id != row.id)
-        .count();
+    let peers = usize::try_from(store::peers(db, row.user_id, row.id).await?).unwrap_or(0);
     Ok(Some(WarmupHealth {
         started_at,
         today_quota: quota(

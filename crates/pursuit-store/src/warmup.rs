@@ -98,6 +98,24 @@ pub async fn warming_mailboxes(mut conn: impl Conn) -> Result<Vec<MailboxRow>, S
     .collect()
 }
 
+/// How many of the user's mailboxes warm up besides `mailbox`.
+pub async fn peers(
+    mut conn: impl Conn,
+    user: UserId,
+    mailbox: MailboxId,
+) -> Result<i64, StoreError> {
+    conn.fetch_one(
+        query(
+            "SELECT COUNT(*) AS n FROM mailboxes WHERE user_id = $1 AND id <> $2 \
+             AND warmup_started_at IS NOT NULL AND status = 'active' AND imap_host IS NOT NULL",
+        )
+        .bind(user)
+        .bind(mailbox),
+    )
+    .await?
+    .get("n")
+}
+
 /// Turns a mailbox's warmup on (from `started`) or off (`None`).
 pub async fn set_started(
     mut conn: impl Conn,
