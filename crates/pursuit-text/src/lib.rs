@@ -2,6 +2,7 @@
 //! database), so that everything here is a function of its input and builds fast. Pages are
 //! fetched by `pursuit_files::fetch`, remote embeddings called by `pursuit-embed`.
 
+pub mod boards;
 pub mod dates;
 pub mod embed;
 pub mod html;
