@@ -11,6 +11,23 @@
 //!   `descriptionPlain` (else `description`), `lists[]` (`text`, `content` as HTML),
 //!   `additionalPlain`, `hostedUrl`, `workplaceType`, `createdAt` (milliseconds).
 //!
+//! - **Ashby** job board API, `GET /posting-api/job-board/{board}`: `jobs[]` with `id`,
+//!   `title`, `location`, `isRemote`, `workplaceType`, `employmentType`, `descriptionPlain`
+//!   (else `descriptionHtml`), `publishedAt`, `jobUrl`.
+//! - **Remotive**, `GET /api/remote-jobs`: `jobs[]` with `id`, `url`, `title`,
+//!   `company_name`, `job_type`, `publication_date`, `candidate_required_location`,
+//!   `description` (HTML). Every job is remote.
+//! - **RemoteOK**, `GET /api`: an array whose first item is the terms of use (no `id`),
+//!   then jobs with `id`, `position`, `company`, `location`, `description` (HTML), `date`,
+//!   `url`. Every job is remote.
+//! - **Himalayas**, `GET /jobs/api`: `jobs[]` with `guid`, `title`, `companyName`,
+//!   `employmentType`, `locationRestrictions[]`, `description` (HTML), `pubDate` (seconds),
+//!   `applicationLink`. Every job is remote.
+//! - **RSS 2.0 and Atom feeds** (We Work Remotely's among them: "Company: Title" items with
+//!   a `region`): one listing per `item`/`entry`, the link as its id when there is no guid.
+//! - **A page's schema.org `JobPosting`** (JSON-LD): its title, hiring organisation,
+//!   place, `jobLocationType` `TELECOMMUTE` as remote, employment type, description.
+//!
 //! A body that is not JSON, or JSON of another shape, is a [`BoardError`] naming what was
 //! wrong; a posting without an id, a title or a URL is left out and counted.
 //!
@@ -229,6 +246,371 @@ pub fn lever(body: &str, company: &str) -> Result<Read, BoardError> {
         });
     }
     Ok(read)
+}
+
+fn html_or_text(value: &Value) -> String {
+    value
+        .as_str()
+        .map(|t| {
+            if t.contains('<') || t.contains("&lt;") {
+                plain(t)
+            } else {
+                t.trim().to_owned()
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// An Ashby job board's `jobs` list.
+pub fn ashby(body: &str, company: &str) -> Result<Read, BoardError> {
+    let value = parse(body)?;
+    let jobs = value
+        .get("jobs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))?;
+    let mut read = Read::default();
+    for job in jobs {
+        if job["isListed"] == Value::Bool(false) {
+            continue;
+        }
+        let (Some(id), Some(title), Some(url)) = (
+            text(&job["id"]),
+            text(&job["title"]),
+            http_url(&job["jobUrl"]),
+        ) else {
+            read.skipped += 1;
+            continue;
+        };
+        let location = text(&job["location"]);
+        let remote = match job["workplaceType"].as_str() {
+            Some("Remote") => Some("remote"),
+            Some("Hybrid") => Some("hybrid"),
+            Some("OnSite") => Some("onsite"),
+            _ if job["isRemote"] == Value::Bool(true) => Some("remote"),
+            _ => location.as_deref().and_then(remote_of),
+        };
+        let description =
+            text(&job["descriptionPlain"]).unwrap_or_else(|| html_or_text(&job["descriptionHtml"]));
+        read.listings.push(Listing {
+            source: "ashby",
+            source_id: id,
+            url,
+            title,
+            company: company.trim().to_owned(),
+            location,
+            remote,
+            employment_type: text(&job["employmentType"])
+                .as_deref()
+                .and_then(employment_of),
+            description,
+            posted_at: text(&job["publishedAt"]),
+        });
+    }
+    Ok(read)
+}
+
+/// Remotive's `jobs` list (all remote; each names its company).
+pub fn remotive(body: &str) -> Result<Read, BoardError> {
+    let value = parse(body)?;
+    let jobs = value
+        .get("jobs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))?;
+    let mut read = Read::default();
+    for job in jobs {
+        let (Some(id), Some(title), Some(url), Some(company)) = (
+            text(&job["id"]),
+            text(&job["title"]),
+            http_url(&job["url"]),
+            text(&job["company_name"]),
+        ) else {
+            read.skipped += 1;
+            continue;
+        };
+        read.listings.push(Listing {
+            source: "remotive",
+            source_id: id,
+            url,
+            title,
+            company,
+            location: text(&job["candidate_required_location"]),
+            remote: Some("remote"),
+            employment_type: text(&job["job_type"]).as_deref().and_then(employment_of),
+            description: html_or_text(&job["description"]),
+            posted_at: text(&job["publication_date"]),
+        });
+    }
+    Ok(read)
+}
+
+/// RemoteOK's array (its first item, the terms of use, has no id and is not a job).
+pub fn remoteok(body: &str) -> Result<Read, BoardError> {
+    let value = parse(body)?;
+    let items = value
+        .as_array()
+        .ok_or_else(|| BoardError::Shape("not a list of jobs".to_owned()))?;
+    let mut read = Read::default();
+    for job in items {
+        if job.get("legal").is_some() && job.get("id").is_none() {
+            continue;
+        }
+        let (Some(id), Some(title), Some(url), Some(company)) = (
+            text(&job["id"]),
+            text(&job["position"]),
+            http_url(&job["url"]),
+            text(&job["company"]),
+        ) else {
+            read.skipped += 1;
+            continue;
+        };
+        read.listings.push(Listing {
+            source: "remoteok",
+            source_id: id,
+            url,
+            employment_type: employment_of(&title),
+            title,
+            company,
+            location: text(&job["location"]),
+            remote: Some("remote"),
+            description: html_or_text(&job["description"]),
+            posted_at: text(&job["date"]),
+        });
+    }
+    Ok(read)
+}
+
+/// Himalayas' `jobs` list (all remote; where a job may be held is its location).
+pub fn himalayas(body: &str) -> Result<Read, BoardError> {
+    let value = parse(body)?;
+    let jobs = value
+        .get("jobs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))?;
+    let mut read = Read::default();
+    for job in jobs {
+        let (Some(id), Some(title), Some(url), Some(company)) = (
+            text(&job["guid"]).or_else(|| text(&job["applicationLink"])),
+            text(&job["title"]),
+            http_url(&job["applicationLink"]).or_else(|| http_url(&job["guid"])),
+            text(&job["companyName"]),
+        ) else {
+            read.skipped += 1;
+            continue;
+        };
+        let places: Vec<String> = job["locationRestrictions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(text)
+            .collect();
+        read.listings.push(Listing {
+            source: "himalayas",
+            source_id: id,
+            url,
+            title,
+            company,
+            location: (!places.is_empty()).then(|| places.join(", ")),
+            remote: Some("remote"),
+            employment_type: text(&job["employmentType"])
+                .as_deref()
+                .and_then(employment_of),
+            description: html_or_text(&job["description"]),
+            posted_at: job["pubDate"]
+                .as_i64()
+                .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                .map(|t| t.to_string()),
+        });
+    }
+    Ok(read)
+}
+
+/// The items of an RSS 2.0 or Atom feed. `source` names the feed (`weworkremotely`, or
+/// `rss` for any other); an item's title "Company: Title" gives both, as We Work Remotely
+/// writes them; `company` is used for a feed whose titles do not.
+pub fn feed(body: &str, source: &'static str, company: &str) -> Result<Read, BoardError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(body.trim_start_matches('\u{feff}'));
+    reader.config_mut().trim_text(false);
+    let mut read = Read::default();
+    let mut item: Option<std::collections::HashMap<String, String>> = None;
+    let mut field: Option<String> = None;
+    let mut saw_feed = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_lowercase();
+                match name.as_str() {
+                    "rss" | "feed" | "rdf" => saw_feed = true,
+                    "item" | "entry" => item = Some(Default::default()),
+                    _ => {}
+                }
+                if let (Some(map), "link") = (item.as_mut(), name.as_str())
+                    && let Ok(Some(href)) = e.try_get_attribute("href")
+                {
+                    map.insert(
+                        "link".to_owned(),
+                        String::from_utf8_lossy(&href.value).into_owned(),
+                    );
+                }
+                field = Some(name);
+            }
+            Ok(Event::Empty(e)) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_lowercase();
+                if let (Some(map), "link") = (item.as_mut(), name.as_str())
+                    && let Ok(Some(href)) = e.try_get_attribute("href")
+                {
+                    map.entry("link".to_owned())
+                        .or_insert_with(|| String::from_utf8_lossy(&href.value).into_owned());
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if let (Some(map), Some(name)) = (item.as_mut(), field.as_ref()) {
+                    let value = t.decode().map(|v| html::decode(&v)).unwrap_or_default();
+                    map.entry(name.clone()).or_default().push_str(&value);
+                }
+            }
+            Ok(Event::CData(t)) => {
+                if let (Some(map), Some(name)) = (item.as_mut(), field.as_ref()) {
+                    map.entry(name.clone())
+                        .or_default()
+                        .push_str(&String::from_utf8_lossy(&t));
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let (Some(map), Some(name)) = (item.as_mut(), field.as_ref()) {
+                    let entity = format!("&{};", String::from_utf8_lossy(&r));
+                    map.entry(name.clone())
+                        .or_default()
+                        .push_str(&html::decode(&entity));
+                }
+            }
+            Ok(Event::End(e)) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_lowercase();
+                if (name == "item" || name == "entry")
+                    && let Some(map) = item.take()
+                {
+                    match feed_listing(&map, source, company) {
+                        Some(listing) => read.listings.push(listing),
+                        None => read.skipped += 1,
+                    }
+                }
+                field = None;
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(BoardError::Shape(format!(
+                    "the feed is not well-formed XML at byte {}: {e}",
+                    reader.buffer_position()
+                )));
+            }
+        }
+    }
+    if !saw_feed {
+        return Err(BoardError::Shape("not an RSS or Atom feed".to_owned()));
+    }
+    Ok(read)
+}
+
+fn feed_listing(
+    map: &std::collections::HashMap<String, String>,
+    source: &'static str,
+    company: &str,
+) -> Option<Listing> {
+    let get = |k: &str| {
+        map.get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let link = get("link").filter(|l| l.starts_with("http://") || l.starts_with("https://"))?;
+    let raw_title = get("title")?;
+    let (company, title) = match raw_title.split_once(": ") {
+        Some((c, t)) if company.trim().is_empty() && !t.trim().is_empty() => {
+            (c.trim().to_owned(), t.trim().to_owned())
+        }
+        _ => (company.trim().to_owned(), raw_title),
+    };
+    let description = get("description")
+        .or_else(|| get("content"))
+        .or_else(|| get("summary"))
+        .map(|d| if d.contains('<') { plain(&d) } else { d })
+        .unwrap_or_default();
+    let location = get("region").or_else(|| get("location"));
+    let remote = if source == "weworkremotely" {
+        Some("remote")
+    } else {
+        location
+            .as_deref()
+            .and_then(remote_of)
+            .or_else(|| remote_of(&title))
+    };
+    Some(Listing {
+        source,
+        source_id: get("guid")
+            .or_else(|| get("id"))
+            .unwrap_or_else(|| link.clone()),
+        url: link,
+        employment_type: get("type").as_deref().and_then(employment_of),
+        title,
+        company,
+        location,
+        remote,
+        description,
+        posted_at: get("pubdate")
+            .or_else(|| get("published"))
+            .or_else(|| get("updated")),
+    })
+}
+
+/// A posting page's schema.org `JobPosting` (JSON-LD), if it has one; `url` is the page's.
+pub fn json_ld(page: &str, url: &str) -> Option<Listing> {
+    let read = html::read(page);
+    let posting = read.json_ld.iter().find_map(crate::posting::job_posting)?;
+    let title = text(&posting["title"])?;
+    let company = text(&posting["hiringOrganization"]["name"])
+        .or_else(|| text(&posting["hiringOrganization"]))
+        .unwrap_or_default();
+    let place = |p: &Value| {
+        let a = &p["address"];
+        [
+            &a["addressLocality"],
+            &a["addressRegion"],
+            &a["addressCountry"],
+        ]
+        .into_iter()
+        .filter_map(|v| text(v).or_else(|| text(&v["name"])))
+        .collect::<Vec<_>>()
+        .join(", ")
+    };
+    let location = match &posting["jobLocation"] {
+        Value::Array(places) => places.first().map(place),
+        Value::Object(_) => Some(place(&posting["jobLocation"])),
+        _ => None,
+    }
+    .filter(|l| !l.is_empty());
+    let remote = (posting["jobLocationType"].as_str() == Some("TELECOMMUTE"))
+        .then_some("remote")
+        .or_else(|| location.as_deref().and_then(remote_of));
+    let employment = match &posting["employmentType"] {
+        Value::Array(kinds) => kinds.first().and_then(text),
+        other => text(other),
+    };
+    Some(Listing {
+        source: "page",
+        source_id: text(&posting["identifier"]["value"])
+            .or_else(|| text(&posting["identifier"]))
+            .unwrap_or_else(|| canonical_url(url)),
+        url: text(&posting["url"])
+            .filter(|u| u.starts_with("http"))
+            .unwrap_or_else(|| url.to_owned()),
+        title,
+        company,
+        location,
+        remote,
+        employment_type: employment.as_deref().and_then(employment_of),
+        description: html_or_text(&posting["description"]),
+        posted_at: text(&posting["datePosted"]),
+    })
 }
 
 /// Query parameters that only say where a click came from.
@@ -474,6 +856,166 @@ mod tests {
             Err(BoardError::Shape(_))
         ));
         assert_eq!(lever("[]", "X").unwrap(), Read::default());
+    }
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/boards")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_ashby_board_keeps_listed_jobs_and_its_workplace() {
+        let read = ashby(&fixture("ashby.json"), "Lumen").unwrap();
+        let titles: Vec<&str> = read.listings.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Product Analyst", "Staff Data Scientist"],
+            "an unlisted job is left out"
+        );
+        assert_eq!(read.listings[0].remote, Some("hybrid"));
+        assert_eq!(read.listings[0].employment_type, Some("full_time"));
+        assert!(
+            read.listings[0]
+                .description
+                .contains("Own the growth metrics")
+        );
+        assert_eq!(read.listings[1].remote, Some("remote"));
+        assert_eq!(read.listings[1].employment_type, Some("contract"));
+        assert_eq!(read.listings[1].description, "Forecast demand & capacity.");
+    }
+
+    #[test]
+    fn remote_boards_name_each_company() {
+        let remotive = remotive(&fixture("remotive.json")).unwrap();
+        assert_eq!((remotive.listings.len(), remotive.skipped), (1, 1));
+        let job = &remotive.listings[0];
+        assert_eq!(
+            (
+                job.company.as_str(),
+                job.title.as_str(),
+                job.source_id.as_str(),
+                job.remote
+            ),
+            ("Fieldnote", "Data Analyst", "1904417", Some("remote"))
+        );
+        assert!(job.description.contains("Write SQL all day") && !job.description.contains("<li>"));
+        let remoteok = remoteok(&fixture("remoteok.json")).unwrap();
+        assert_eq!(
+            (remoteok.listings.len(), remoteok.skipped),
+            (1, 0),
+            "the terms of use are not a job"
+        );
+        assert_eq!(remoteok.listings[0].title, "Analytics Engineer");
+        let himalayas = himalayas(&fixture("himalayas.json")).unwrap();
+        let job = &himalayas.listings[0];
+        assert_eq!(job.location.as_deref(), Some("Germany, Austria"));
+        assert_eq!(job.employment_type, Some("part_time"));
+        assert_eq!(job.posted_at.as_deref(), Some("2026-12-02T08:26:40Z"));
+    }
+
+    #[test]
+    fn feeds_are_read_whether_rss_or_atom() {
+        let wwr = feed(&fixture("weworkremotely.xml"), "weworkremotely", "").unwrap();
+        assert_eq!(
+            (wwr.listings.len(), wwr.skipped),
+            (1, 1),
+            "an item without a link is skipped"
+        );
+        let job = &wwr.listings[0];
+        assert_eq!(
+            (job.company.as_str(), job.title.as_str()),
+            ("Harbor & Co", "Senior Data Engineer")
+        );
+        assert_eq!(
+            (job.remote, job.employment_type),
+            (Some("remote"), Some("full_time"))
+        );
+        assert!(
+            job.description.contains("Own our Spark jobs"),
+            "{}",
+            job.description
+        );
+        assert_eq!(job.location.as_deref(), Some("Anywhere in the World"));
+        let atom = feed(&fixture("careers.atom"), "rss", "Juniper Labs").unwrap();
+        let job = &atom.listings[0];
+        assert_eq!(
+            (job.company.as_str(), job.title.as_str()),
+            ("Juniper Labs", "Research Analyst (Remote)")
+        );
+        assert_eq!(job.url, "https://juniper.example/careers/research-analyst");
+        assert_eq!(job.remote, Some("remote"));
+        assert!(
+            job.description.starts_with("Read the literature"),
+            "{}",
+            job.description
+        );
+        assert!(matches!(
+            feed("<html><body>hi</body></html>", "rss", ""),
+            Err(BoardError::Shape(_))
+        ));
+        assert!(matches!(
+            feed("<rss><channel><item><title>x</titl></item>", "rss", ""),
+            Err(BoardError::Shape(_))
+        ));
+    }
+
+    #[test]
+    fn a_page_with_job_posting_data_is_one_listing() {
+        let job = json_ld(
+            &fixture("posting.html"),
+            "https://orchard.example/jobs/data-analyst?utm_source=x",
+        )
+        .unwrap();
+        assert_eq!(
+            (job.title.as_str(), job.company.as_str()),
+            ("Data Analyst", "Orchard")
+        );
+        assert_eq!(job.location.as_deref(), Some("Lisbon, PT"));
+        assert_eq!(
+            (job.source_id.as_str(), job.employment_type),
+            ("OR-2291", Some("full_time"))
+        );
+        assert_eq!(job.description, "Make sense of our orchard sensor data.");
+        assert!(json_ld("<html><body>No data</body></html>", "https://x.example/").is_none());
+    }
+
+    #[test]
+    fn a_cut_off_or_garbled_answer_is_an_error_or_fewer_listings_never_a_panic() {
+        for name in [
+            "greenhouse.json",
+            "lever.json",
+            "ashby.json",
+            "remotive.json",
+            "remoteok.json",
+            "himalayas.json",
+            "weworkremotely.xml",
+            "careers.atom",
+            "posting.html",
+        ] {
+            let body = fixture(name);
+            let cuts: Vec<usize> = (0..body.len())
+                .step_by(7)
+                .filter(|i| body.is_char_boundary(*i))
+                .collect();
+            for cut in cuts {
+                let part = &body[..cut];
+                let garbled = part.replace(['"', '>'], "\u{0}");
+                for text in [part, garbled.as_str()] {
+                    let _ = greenhouse(text, "X");
+                    let _ = lever(text, "X");
+                    let _ = ashby(text, "X");
+                    let _ = remotive(text);
+                    let _ = remoteok(text);
+                    let _ = himalayas(text);
+                    let _ = feed(text, "rss", "");
+                    let _ = json_ld(text, "https://x.example/");
+                }
+            }
+        }
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn normalize(text: &str) -> String {
 }
 
 /// The first `JobPosting` object of a JSON-LD block (top level, in an array, or in `@graph`).
-fn job_posting(value: &Value) -> Option<&Value> {
+pub(crate) fn job_posting(value: &Value) -> Option<&Value> {
     match value {
         Value::Array(items) => items.iter().find_map(job_posting),
         Value::Object(map) => {
