@@ -25,6 +25,7 @@ use tokio::process::{Child, Command};
 
 mod ai;
 mod browser;
+mod dedup;
 mod documents;
 mod events;
 mod floor;
@@ -248,6 +249,12 @@ enum Bench {
     },
     Replies {
         /// List what was read wrong.
+        #[arg(long)]
+        show: bool,
+    },
+    /// Job discovery's dedup on a labelled set of our own: pairwise precision and recall.
+    Dedup {
+        /// List the pairs it got wrong.
         #[arg(long)]
         show: bool,
     },
@@ -585,6 +592,10 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
         } => sending::sender(port, messages, concurrency).await,
         Bench::Replies { show } => replies::run(show),
+        Bench::Dedup { show } => {
+            dedup::run(show);
+            Ok(())
+        }
         Bench::StopLatency {
             binary,
             imap_port,

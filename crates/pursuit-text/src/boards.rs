@@ -32,8 +32,8 @@
 //! wrong; a posting without an id, a title or a URL is left out and counted.
 //!
 //! The dedup keys live here too: [`canonical_url`], [`listing_key`] (company, title and
-//! place normalised) and [`fingerprint`] / [`near_duplicate`] for descriptions that differ
-//! only in small edits.
+//! place normalised), [`fingerprint`] / [`near_duplicate`] to find candidates, and
+//! [`same_job`], the pairwise decision.
 
 use serde_json::Value;
 
@@ -683,12 +683,21 @@ const COMPANY_SUFFIXES: &[&str] = &[
     "inc",
     "incorporated",
     "llc",
+    "llp",
+    "lp",
     "ltd",
     "limited",
     "gmbh",
     "ag",
+    "kg",
+    "ug",
+    "se",
     "sa",
     "sas",
+    "sarl",
+    "sl",
+    "slu",
+    "lda",
     "bv",
     "nv",
     "plc",
@@ -701,8 +710,31 @@ const COMPANY_SUFFIXES: &[&str] = &[
     "oy",
     "ab",
     "as",
+    "aps",
     "pty",
+    "pte",
+    "kk",
 ];
+
+/// A company's name as words, with runs of single letters joined ("B.V." is "bv").
+fn company_words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut letters = String::new();
+    for w in words(name) {
+        if w.chars().count() == 1 {
+            letters.push_str(&w);
+            continue;
+        }
+        if !letters.is_empty() {
+            out.push(std::mem::take(&mut letters));
+        }
+        out.push(w);
+    }
+    if !letters.is_empty() {
+        out.push(letters);
+    }
+    out
+}
 
 fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
@@ -713,11 +745,11 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// Company, title and place normalised into one key: the same job listed by two boards
-/// (or twice by one) has the same key. Company suffixes (Inc, GmbH, …), punctuation and
-/// case do not count; "Sr." is "senior"; a place that says remote anywhere is `remote`; the
+/// (or twice by one) has the same key. Company suffixes (Inc, GmbH, …), bracketed title
+/// markers ("(m/f/d)", "(Remote)"), punctuation and case do not count; "Sr." is "senior"; a place that says remote anywhere is `remote`; the
 /// place is its first part ("Berlin, Germany" → "berlin").
 pub fn listing_key(company: &str, title: &str, location: Option<&str>) -> String {
-    let mut company = words(company);
+    let mut company = company_words(company);
     while company
         .last()
         .is_some_and(|w| COMPANY_SUFFIXES.contains(&w.as_str()))
@@ -725,7 +757,7 @@ pub fn listing_key(company: &str, title: &str, location: Option<&str>) -> String
     {
         company.pop();
     }
-    let title: Vec<String> = words(title)
+    let title: Vec<String> = words(&clean_title(title))
         .into_iter()
         .map(|w| match w.as_str() {
             "sr" => "senior".to_owned(),
@@ -790,6 +822,86 @@ pub const NEAR: u32 = 6;
 
 pub fn near_duplicate(a: u64, b: u64) -> bool {
     a != 0 && b != 0 && (a ^ b).count_ones() <= NEAR
+}
+
+/// Why two listings are one job, if they are: the same canonical URL, the same key
+/// (company, title and place), or the same company with titles that share most words and
+/// descriptions of which the shorter is mostly in the longer (a repost with a line
+/// changed, a board that appended its own note). Two roles of one company whose descriptions share the company's
+/// boilerplate stay apart: their titles differ.
+pub fn same_job(a: &Listing, b: &Listing) -> Option<&'static str> {
+    if canonical_url(&a.url) == canonical_url(&b.url) {
+        return Some("the same link");
+    }
+    let (ka, kb) = (
+        listing_key(&a.company, &a.title, a.location.as_deref()),
+        listing_key(&b.company, &b.title, b.location.as_deref()),
+    );
+    if ka == kb {
+        return Some("the same company, title and place");
+    }
+    let company = |k: &str| k.split('|').next().unwrap_or_default().to_owned();
+    if company(&ka) != company(&kb) || company(&ka).is_empty() {
+        return None;
+    }
+    let title_words = |t: &str| -> std::collections::BTreeSet<String> {
+        words(&clean_title(t)).into_iter().collect()
+    };
+    let (ta, tb) = (title_words(&a.title), title_words(&b.title));
+    let shared = ta.intersection(&tb).count();
+    let all = ta.union(&tb).count().max(1);
+    if shared * 3 < all * 2 {
+        return None;
+    }
+    // Two cities are two openings, however alike their texts.
+    let place = |l: &Listing| -> Option<String> {
+        let at = l.location.as_deref()?;
+        if l.remote == Some("remote") || at.to_lowercase().contains("remote") {
+            return None;
+        }
+        Some(words(at.split([',', '(', '/', '|', ';']).next().unwrap_or(at)).join(" "))
+            .filter(|p| !p.is_empty())
+    };
+    if let (Some(pa), Some(pb)) = (place(a), place(b))
+        && pa != pb
+    {
+        return None;
+    }
+    (contained(&a.description, &b.description) >= CONTAINED)
+        .then_some("the same company, a like title and the same description")
+}
+
+/// At least this share of the shorter description's word triples in the other: the same
+/// text, perhaps with a board's note or a line added.
+pub const CONTAINED: f64 = 0.8;
+
+/// The share of the shorter text's word triples that the other has (0 for empty texts).
+pub fn contained(a: &str, b: &str) -> f64 {
+    let triples = |t: &str| -> std::collections::HashSet<String> {
+        words(t).windows(3).map(|w| w.join(" ")).collect()
+    };
+    let (ta, tb) = (triples(a), triples(b));
+    let least = ta.len().min(tb.len());
+    if least == 0 {
+        return 0.0;
+    }
+    ta.intersection(&tb).count() as f64 / least as f64
+}
+
+/// Markers a title carries that do not change the job: gender tags ("(m/f/d)",
+/// "(all genders)"), "remote" and work-pattern suffixes in brackets.
+fn clean_title(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut depth = 0_u32;
+    for c in title.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1016,6 +1128,79 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn listing(company: &str, title: &str, place: &str, url: &str, text: &str) -> Listing {
+        Listing {
+            source: "page",
+            source_id: url.to_owned(),
+            url: url.to_owned(),
+            title: title.to_owned(),
+            company: company.to_owned(),
+            location: Some(place.to_owned()),
+            remote: None,
+            employment_type: None,
+            description: text.to_owned(),
+            posted_at: None,
+        }
+    }
+
+    #[test]
+    fn one_job_on_two_boards_is_one_and_two_openings_are_two() {
+        let text = "We are looking for a data analyst to build dashboards, model our sales data in SQL and dbt, and work with the finance team on monthly reporting every week.";
+        let board = listing(
+            "Acme B.V.",
+            "Data Analyst",
+            "Utrecht",
+            "https://boards.example/acme/1",
+            text,
+        );
+        let copy = listing(
+            "Acme",
+            "Data Analyst (m/f/d)",
+            "Utrecht, Netherlands",
+            "https://hub.example/9",
+            &format!("{text} Seen first on Hub."),
+        );
+        assert!(same_job(&board, &copy).is_some());
+        let noted = listing(
+            "Acme",
+            "Data Analyst - Europe",
+            "Remote",
+            "https://hub.example/10",
+            &format!("{text} Seen first on Hub."),
+        );
+        assert!(
+            same_job(&board, &noted).is_some(),
+            "a remote copy with a note added"
+        );
+        let elsewhere = listing(
+            "Acme",
+            "Data Analyst",
+            "Rotterdam",
+            "https://boards.example/acme/2",
+            text,
+        );
+        assert!(
+            same_job(&board, &elsewhere).is_none(),
+            "two cities are two openings"
+        );
+        let other_role = listing(
+            "Acme",
+            "Finance Manager",
+            "Utrecht",
+            "https://boards.example/acme/3",
+            text,
+        );
+        assert!(same_job(&board, &other_role).is_none());
+        let other_company = listing(
+            "Apex",
+            "Data Analyst",
+            "Utrecht",
+            "https://boards.example/apex/1",
+            text,
+        );
+        assert!(same_job(&board, &other_company).is_none());
     }
 
     #[test]

@@ -1,0 +1,484 @@
+//! `pursuit-bench dedup`: whether `pursuit_text::boards::same_job` finds the same job listed
+//! twice — across boards, reposted, lightly edited — and keeps different jobs apart, on a
+//! labelled set of our own (written after the rule, not tuned on). Prints pairwise precision
+//! and recall, and the pairs it got wrong with `--show`.
+
+use pursuit_text::boards::{Listing, same_job};
+
+const NORTHWIND: &str = "Northwind makes routing software for city logistics. Our planners move two million parcels a week across forty cities, and our customers range from bakeries to national carriers. We are a team of ninety people, most of us in Berlin, and we care about calm, well-documented work.";
+const KAIYO: &str = "Kaiyo rents furniture to people who move often. We refurbish every piece in our own workshop, and our customers keep a sofa or a desk for as long as they need it. The company is profitable, employs seventy people and has offices in Berlin and Munich.";
+const LUMEN: &str = "Lumen builds a workspace where product teams plan, write and ship together. More than four thousand teams use it every day. We are a remote-friendly company of one hundred and twenty people with a hub in Amsterdam.";
+const FIELDNOTE: &str = "Fieldnote builds note-taking for teams who work outside: surveyors, inspectors and gardeners. The app works offline and syncs when the signal comes back. We are thirty people, fully remote across Europe.";
+const HARBOR: &str = "Harbor moves containers between ports and warehouses and tells shippers where their goods are at every hour. We run one of the larger data platforms in European freight.";
+
+const ANALYST_SENIOR: &str = "As our senior data analyst you will build the dashboards our operations team runs on, model delivery data in SQL and dbt, and work with planners to find where routes lose time. You will mentor two analysts and decide with the head of data which questions we answer next. You have at least five years of analytics, write clean SQL, know one BI tool well, and explain numbers to people who do not love them.";
+const ANALYST_HAMBURG: &str = "As a data analyst in Hamburg you will support our port customers with weekly reports, keep the customer health score up to date and answer ad-hoc questions from the sales team. You have two years of experience with SQL and spreadsheets and you enjoy talking to customers.";
+const PRODUCT_MANAGER: &str = "As a product manager you will own the planning screen our dispatchers use every morning. You will talk to customers every week, write clear specifications, and decide with engineering what ships next. You have shipped a B2B product before and you know how to say no kindly.";
+const DATA_ENGINEER: &str = "As a data engineer you will run the pipelines that bring tracking events into our warehouse, keep them fast and correct, and give analysts tables they can trust. We use Python, Airflow, dbt and PostgreSQL. You have three years of data engineering and you like on-call rotations that rarely ring.";
+const ANALYTICS_ENGINEER: &str = "As an analytics engineer you will own our metrics layer in dbt, model rentals, returns and refurbishment, and make sure finance and operations read the same numbers. You will review every model change and write the docs people actually read. You have production experience with dbt and SQL, and ideally with Looker.";
+const PRODUCT_ANALYST: &str = "As a product analyst you will help us understand how teams use Lumen: define the growth metrics, design experiments with product managers, and tell the story behind the numbers in a weekly note. You are fluent in SQL, comfortable with statistics and curious about why people do what they do.";
+const DATA_SCIENTIST: &str = "As a staff data scientist you will forecast demand and capacity, build the models that price our plans, and set the bar for how we do experiments. You will work across three product teams. You have shipped models to production and you can explain a confidence interval to a designer.";
+const FIELD_ANALYST: &str = "As a data analyst you will write SQL all day, keep our customer metrics honest, and build the reports our customer success team shares with the largest accounts. You know SQL well, have used a BI tool such as Metabase or Looker, and write clearly.";
+const FIELD_ANALYST_SENIOR: &str = "As a senior data analyst you will set up our analytics from the ground: choose the warehouse, design the event tracking with engineering, and hire the next two analysts. You have led analytics at a startup before, know dbt and at least one cloud warehouse, and like building things that last.";
+const HARBOR_SENIOR: &str = "As a senior data engineer you will own our Spark jobs, move the batch pipelines to streaming where it pays, and keep the data platform reliable for forty internal users. You have five years of data engineering, strong Scala or Python, and experience with Kafka.";
+const HARBOR_JUNIOR: &str = "As a data engineer in your first or second job you will learn our platform from the inside: fix pipeline alerts with a mentor, write tests for our transformations and document the tables you touch. You know Python and SQL and want to grow into streaming.";
+const GENERIC_ANALYST_A: &str = "Orbit Insurance is looking for a data analyst in Berlin to report on claims, build a fraud dashboard and work with actuaries. You know SQL and Excel and ideally Python.";
+const GENERIC_ANALYST_B: &str = "Pine Health is hiring a data analyst in Berlin to report on patient bookings, build dashboards for clinics and help the product team measure features. SQL and a BI tool are a must.";
+const QUARRY_BI: &str = "Quarry is a small finance team that needs reports in Power BI, twenty hours a week. You will build and maintain our monthly reporting and help the controller answer questions quickly. You know Power BI, DAX and Excel.";
+const ORCHARD_OLD: &str = "Orchard puts sensors in fruit orchards. As our data analyst you will make sense of orchard sensor data, build reports for farmers and help agronomists test ideas. You know SQL and Python.";
+const ORCHARD_NEW: &str = "At Orchard we help growers see their trees. We are looking again for a data analyst: you will turn soil and weather readings into advice growers can use, and keep our reporting tidy. SQL, Python and a love of the outdoors.";
+const BOARD_FOOTER: &str =
+    "Found this job on JobHub? Mention JobHub when you apply. Listed on JobHub on 2 December.";
+
+struct Labelled {
+    group: usize,
+    listing: Listing,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn l(
+    group: usize,
+    source: &'static str,
+    url: &str,
+    company: &str,
+    title: &str,
+    location: Option<&str>,
+    description: String,
+) -> Labelled {
+    Labelled {
+        group,
+        listing: Listing {
+            source,
+            source_id: url.to_owned(),
+            url: url.to_owned(),
+            title: title.to_owned(),
+            company: company.to_owned(),
+            location: location.map(str::to_owned),
+            // The remote boards' adapters mark every job remote.
+            remote: matches!(
+                source,
+                "remotive" | "remoteok" | "weworkremotely" | "himalayas"
+            )
+            .then_some("remote"),
+            employment_type: None,
+            description,
+            posted_at: None,
+        },
+    }
+}
+
+fn join(parts: &[&str]) -> String {
+    parts.join("\n\n")
+}
+
+/// The labelled set: listings with the group of the job they are (same group = same job).
+fn set() -> Vec<Labelled> {
+    vec![
+        // 1: one job on its board, on the company's page with tracking, on an aggregator.
+        l(
+            1,
+            "greenhouse",
+            "https://boards.greenhouse.io/northwind/jobs/4012001",
+            "Northwind",
+            "Senior Data Analyst",
+            Some("Berlin, Germany"),
+            join(&[NORTHWIND, ANALYST_SENIOR]),
+        ),
+        l(
+            1,
+            "page",
+            "https://northwind.example/careers/senior-data-analyst?utm_source=linkedin&gh_src=3",
+            "Northwind GmbH",
+            "Sr. Data Analyst (m/f/d)",
+            Some("Berlin"),
+            join(&[NORTHWIND, ANALYST_SENIOR]),
+        ),
+        l(
+            1,
+            "rss",
+            "https://jobhub.example/jobs/991823",
+            "Northwind",
+            "Senior Data Analyst",
+            Some("Berlin, DE"),
+            join(&[NORTHWIND, ANALYST_SENIOR, BOARD_FOOTER]),
+        ),
+        // 2: remote on two boards, the place written two ways.
+        l(
+            2,
+            "greenhouse",
+            "https://boards.greenhouse.io/northwind/jobs/4012002",
+            "Northwind",
+            "Data Engineer",
+            Some("Remote - Europe"),
+            join(&[NORTHWIND, DATA_ENGINEER]),
+        ),
+        l(
+            2,
+            "remotive",
+            "https://remotive.com/remote-jobs/data/data-engineer-1904001",
+            "Northwind",
+            "Data Engineer",
+            Some("Europe"),
+            join(&[NORTHWIND, DATA_ENGINEER, BOARD_FOOTER]),
+        ),
+        // 3, 4: other jobs of the same company (its boilerplate shared).
+        l(
+            3,
+            "greenhouse",
+            "https://boards.greenhouse.io/northwind/jobs/4012003",
+            "Northwind",
+            "Data Analyst",
+            Some("Hamburg, Germany"),
+            join(&[NORTHWIND, ANALYST_HAMBURG]),
+        ),
+        l(
+            4,
+            "greenhouse",
+            "https://boards.greenhouse.io/northwind/jobs/4012004",
+            "Northwind",
+            "Product Manager",
+            Some("Berlin, Germany"),
+            join(&[NORTHWIND, PRODUCT_MANAGER]),
+        ),
+        // 5: on Lever, on the company's page, and reposted weeks later with a line changed.
+        l(
+            5,
+            "lever",
+            "https://jobs.lever.co/kaiyo/5f1c2a9e-8d3b-4a7e-9c11-0b2f4e6d8a01",
+            "Kaiyo",
+            "Analytics Engineer",
+            Some("Berlin"),
+            join(&[KAIYO, ANALYTICS_ENGINEER]),
+        ),
+        l(
+            5,
+            "page",
+            "https://kaiyo.example/jobs/analytics-engineer",
+            "Kaiyo GmbH",
+            "Analytics Engineer (all genders)",
+            Some("Berlin, Germany"),
+            join(&[KAIYO, ANALYTICS_ENGINEER]),
+        ),
+        l(
+            5,
+            "lever",
+            "https://jobs.lever.co/kaiyo/9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c02",
+            "Kaiyo",
+            "Analytics Engineer",
+            Some("Berlin"),
+            join(&[
+                KAIYO,
+                &ANALYTICS_ENGINEER
+                    .replace("ideally with Looker", "ideally with Looker or Metabase"),
+            ]),
+        ),
+        // 6: the same title in another city.
+        l(
+            6,
+            "lever",
+            "https://jobs.lever.co/kaiyo/5f1c2a9e-8d3b-4a7e-9c11-0b2f4e6d8a06",
+            "Kaiyo",
+            "Analytics Engineer",
+            Some("Munich"),
+            join(&[
+                KAIYO,
+                &ANALYTICS_ENGINEER
+                    .replace("finance and operations", "our Munich workshop and finance"),
+            ]),
+        ),
+        // 7: on Ashby and on the company's page.
+        l(
+            7,
+            "ashby",
+            "https://jobs.ashbyhq.com/lumen/0c2f7a1e-55aa-4c1b-9d0e-1f2a3b4c5d01",
+            "Lumen",
+            "Product Analyst",
+            Some("Amsterdam"),
+            join(&[LUMEN, PRODUCT_ANALYST]),
+        ),
+        l(
+            7,
+            "page",
+            "https://lumen.example/careers/product-analyst#apply",
+            "Lumen B.V.",
+            "Product Analyst",
+            Some("Amsterdam, Netherlands"),
+            join(&[LUMEN, PRODUCT_ANALYST]),
+        ),
+        // 8: on Ashby and RemoteOK, "- Remote" in one title.
+        l(
+            8,
+            "ashby",
+            "https://jobs.ashbyhq.com/lumen/0c2f7a1e-55aa-4c1b-9d0e-1f2a3b4c5d03",
+            "Lumen",
+            "Staff Data Scientist",
+            Some("Europe"),
+            join(&[LUMEN, DATA_SCIENTIST]),
+        ),
+        l(
+            8,
+            "remoteok",
+            "https://remoteok.com/remote-jobs/remote-staff-data-scientist-lumen-108300",
+            "Lumen",
+            "Staff Data Scientist - Remote",
+            Some("Worldwide"),
+            join(&[LUMEN, DATA_SCIENTIST, BOARD_FOOTER]),
+        ),
+        // 9: on Remotive and We Work Remotely, the places written differently.
+        l(
+            9,
+            "remotive",
+            "https://remotive.com/remote-jobs/data/data-analyst-1904417",
+            "Fieldnote",
+            "Data Analyst",
+            Some("Europe, UK"),
+            join(&[FIELDNOTE, FIELD_ANALYST]),
+        ),
+        l(
+            9,
+            "weworkremotely",
+            "https://weworkremotely.com/remote-jobs/fieldnote-data-analyst",
+            "Fieldnote",
+            "Data Analyst",
+            Some("Anywhere in the World"),
+            join(&[FIELDNOTE, FIELD_ANALYST, BOARD_FOOTER]),
+        ),
+        // 10: the senior role of the same company.
+        l(
+            10,
+            "remotive",
+            "https://remotive.com/remote-jobs/data/senior-data-analyst-1904420",
+            "Fieldnote",
+            "Senior Data Analyst",
+            Some("Europe, UK"),
+            join(&[FIELDNOTE, FIELD_ANALYST_SENIOR]),
+        ),
+        // 11: on We Work Remotely and Greenhouse, the company written two ways.
+        l(
+            11,
+            "weworkremotely",
+            "https://weworkremotely.com/remote-jobs/harbor-co-senior-data-engineer",
+            "Harbor & Co",
+            "Senior Data Engineer",
+            Some("Anywhere in the World"),
+            join(&[HARBOR, HARBOR_SENIOR]),
+        ),
+        l(
+            11,
+            "greenhouse",
+            "https://boards.greenhouse.io/harbor/jobs/77001",
+            "Harbor & Co.",
+            "Senior Data Engineer",
+            Some("Remote"),
+            join(&[HARBOR, HARBOR_SENIOR]),
+        ),
+        // 12: the junior role.
+        l(
+            12,
+            "greenhouse",
+            "https://boards.greenhouse.io/harbor/jobs/77002",
+            "Harbor & Co.",
+            "Data Engineer",
+            Some("Remote"),
+            join(&[HARBOR, HARBOR_JUNIOR]),
+        ),
+        // 13, 14: the same title and city at two companies.
+        l(
+            13,
+            "greenhouse",
+            "https://boards.greenhouse.io/orbit/jobs/5001",
+            "Orbit Insurance",
+            "Data Analyst",
+            Some("Berlin"),
+            GENERIC_ANALYST_A.to_owned(),
+        ),
+        l(
+            14,
+            "lever",
+            "https://jobs.lever.co/pinehealth/aa01",
+            "Pine Health",
+            "Data Analyst",
+            Some("Berlin"),
+            GENERIC_ANALYST_B.to_owned(),
+        ),
+        // 15: a part-time role alone.
+        l(
+            15,
+            "himalayas",
+            "https://himalayas.app/companies/quarry/jobs/part-time-bi-developer",
+            "Quarry",
+            "Part-time BI Developer",
+            Some("Germany, Austria"),
+            QUARRY_BI.to_owned(),
+        ),
+        // 16: removed and posted again months later with a new description.
+        l(
+            16,
+            "page",
+            "https://orchard.example/jobs/data-analyst",
+            "Orchard",
+            "Data Analyst",
+            Some("Lisbon, PT"),
+            ORCHARD_OLD.to_owned(),
+        ),
+        l(
+            16,
+            "greenhouse",
+            "https://boards.greenhouse.io/orchard/jobs/88100",
+            "Orchard Lda",
+            "Data Analyst",
+            Some("Lisbon, Portugal"),
+            ORCHARD_NEW.to_owned(),
+        ),
+    ]
+}
+
+const MERIDIAN: &str = "Meridian runs clinics for physiotherapy in six countries and builds its own booking software. Our engineering team is fifty people across Madrid and Lisbon.";
+const MERIDIAN_BACKEND: &str = "As a backend engineer you will design the booking APIs in Go, keep PostgreSQL fast under Monday morning load and pair with our mobile team on new features. You have four years of backend work and care about tests.";
+const MERIDIAN_FRONTEND: &str = "As a frontend engineer you will build the booking flow patients see, in TypeScript and React, make it accessible, and keep it fast on old phones. You have three years of frontend work and an eye for detail.";
+const TALLY: &str = "Tally helps small shops keep their books. Accountants in nine countries use it daily. We are a remote team of forty.";
+const TALLY_SUPPORT: &str = "As a customer support specialist you will answer shop owners by email and chat, write help articles and tell the product team what hurts. You write clearly in English and one of German, French or Dutch.";
+const AGGREGATOR_NOTE: &str = "This listing was collected automatically. Visit the employer's site for the most recent version. Posted 3 days ago.";
+
+/// A second set, written after the first run showed where the rule missed and before the
+/// rule changed: it is not looked at while fixing, so its figure is the honest one.
+fn held_out() -> Vec<Labelled> {
+    vec![
+        l(
+            101,
+            "greenhouse",
+            "https://boards.greenhouse.io/meridian/jobs/301",
+            "Meridian S.L.",
+            "Backend Engineer",
+            Some("Madrid, Spain"),
+            join(&[MERIDIAN, MERIDIAN_BACKEND]),
+        ),
+        l(
+            101,
+            "rss",
+            "https://jobhub.example/jobs/71001?ref=rss",
+            "Meridian",
+            "Backend Engineer (m/w/d)",
+            Some("Madrid"),
+            join(&[MERIDIAN, MERIDIAN_BACKEND, AGGREGATOR_NOTE]),
+        ),
+        l(
+            101,
+            "page",
+            "https://meridian.example/careers/backend-engineer/",
+            "MERIDIAN",
+            "Backend Engineer",
+            Some("Madrid, ES"),
+            join(&[MERIDIAN, MERIDIAN_BACKEND]),
+        ),
+        l(
+            102,
+            "greenhouse",
+            "https://boards.greenhouse.io/meridian/jobs/302",
+            "Meridian S.L.",
+            "Backend Engineer",
+            Some("Lisbon, Portugal"),
+            join(&[
+                MERIDIAN,
+                &MERIDIAN_BACKEND.replace(
+                    "pair with our mobile team",
+                    "pair with our clinic systems team",
+                ),
+            ]),
+        ),
+        l(
+            103,
+            "greenhouse",
+            "https://boards.greenhouse.io/meridian/jobs/303",
+            "Meridian S.L.",
+            "Frontend Engineer",
+            Some("Madrid, Spain"),
+            join(&[MERIDIAN, MERIDIAN_FRONTEND]),
+        ),
+        l(
+            104,
+            "himalayas",
+            "https://himalayas.app/companies/tally/jobs/customer-support-specialist",
+            "Tally",
+            "Customer Support Specialist",
+            Some("Germany, France, Netherlands"),
+            join(&[TALLY, TALLY_SUPPORT]),
+        ),
+        l(
+            104,
+            "remotive",
+            "https://remotive.com/remote-jobs/customer-support/customer-support-specialist-2000101",
+            "Tally Inc.",
+            "Customer Support Specialist",
+            Some("Europe"),
+            join(&[TALLY, TALLY_SUPPORT, AGGREGATOR_NOTE]),
+        ),
+        l(
+            105,
+            "remotive",
+            "https://remotive.com/remote-jobs/customer-support/support-team-lead-2000102",
+            "Tally Inc.",
+            "Support Team Lead",
+            Some("Europe"),
+            join(&[
+                TALLY,
+                "As our support team lead you will run a team of five specialists, set up the rota and the quality reviews, and work with product on what support hears most. You have led a support team before.",
+            ]),
+        ),
+    ]
+}
+
+fn score(all: &[Labelled], show: bool) -> (usize, usize, usize, usize) {
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    let mut pairs = 0;
+    for i in 0..all.len() {
+        for j in i + 1..all.len() {
+            pairs += 1;
+            let (a, b) = (&all[i], &all[j]);
+            let same = a.group == b.group;
+            let said = same_job(&a.listing, &b.listing);
+            match (same, said) {
+                (true, Some(_)) => tp += 1,
+                (false, Some(why)) => {
+                    fp += 1;
+                    if show {
+                        println!(
+                            "  not the same, read as one ({why}): {} / {}",
+                            a.listing.url, b.listing.url
+                        );
+                    }
+                }
+                (true, None) => {
+                    fn_ += 1;
+                    if show {
+                        println!(
+                            "  the same, read as two: {} / {}",
+                            a.listing.url, b.listing.url
+                        );
+                    }
+                }
+                (false, None) => {}
+            }
+        }
+    }
+    (pairs, tp, fp, fn_)
+}
+
+pub fn run(show: bool) {
+    for (name, all) in [
+        ("set 1 (the rule was fixed on it)", set()),
+        ("set 2 (held out)", held_out()),
+    ] {
+        let (pairs, tp, fp, fn_) = score(&all, show);
+        let precision = tp as f64 / (tp + fp).max(1) as f64;
+        let recall = tp as f64 / (tp + fn_).max(1) as f64;
+        let mut groups: Vec<usize> = all.iter().map(|l| l.group).collect();
+        groups.dedup();
+        println!(
+            "dedup, {name}: {} listings of {} jobs ({pairs} pairs, {} the same job): precision {precision:.3}, recall {recall:.3} ({tp} found, {fp} wrongly joined, {fn_} missed)",
+            all.len(),
+            groups.len(),
+            tp + fn_
+        );
+    }
+}
