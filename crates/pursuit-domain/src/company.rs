@@ -42,6 +42,7 @@ const LEGAL_FORMS: &[&str] = &[
     "aps",
     "kk",
     "ltda",
+    "lda",
 ];
 
 /// The matching key of a company name (see the module docs). A name made only of legal

@@ -95,6 +95,14 @@ fn parse(body: &str) -> Result<Value, BoardError> {
     })
 }
 
+/// The `jobs` list most boards answer with.
+fn jobs_of(value: &Value) -> Result<&Vec<Value>, BoardError> {
+    value
+        .get("jobs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))
+}
+
 fn text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -155,10 +163,7 @@ fn employment_of(text: &str) -> Option<&'static str> {
 /// A Greenhouse board's `jobs` list (`company` is the board's name as the user knows it).
 pub fn greenhouse(body: &str, company: &str) -> Result<Read, BoardError> {
     let value = parse(body)?;
-    let jobs = value
-        .get("jobs")
-        .and_then(Value::as_array)
-        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))?;
+    let jobs = jobs_of(&value)?;
     let mut read = Read::default();
     for job in jobs {
         let (Some(id), Some(title), Some(url)) = (
@@ -264,10 +269,7 @@ fn html_or_text(value: &Value) -> String {
 /// An Ashby job board's `jobs` list.
 pub fn ashby(body: &str, company: &str) -> Result<Read, BoardError> {
     let value = parse(body)?;
-    let jobs = value
-        .get("jobs")
-        .and_then(Value::as_array)
-        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))?;
+    let jobs = jobs_of(&value)?;
     let mut read = Read::default();
     for job in jobs {
         if job["isListed"] == Value::Bool(false) {
@@ -312,10 +314,7 @@ pub fn ashby(body: &str, company: &str) -> Result<Read, BoardError> {
 /// Remotive's `jobs` list (all remote; each names its company).
 pub fn remotive(body: &str) -> Result<Read, BoardError> {
     let value = parse(body)?;
-    let jobs = value
-        .get("jobs")
-        .and_then(Value::as_array)
-        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))?;
+    let jobs = jobs_of(&value)?;
     let mut read = Read::default();
     for job in jobs {
         let (Some(id), Some(title), Some(url), Some(company)) = (
@@ -382,10 +381,7 @@ pub fn remoteok(body: &str) -> Result<Read, BoardError> {
 /// Himalayas' `jobs` list (all remote; where a job may be held is its location).
 pub fn himalayas(body: &str) -> Result<Read, BoardError> {
     let value = parse(body)?;
-    let jobs = value
-        .get("jobs")
-        .and_then(Value::as_array)
-        .ok_or_else(|| BoardError::Shape("no `jobs` list".to_owned()))?;
+    let jobs = jobs_of(&value)?;
     let mut read = Read::default();
     for job in jobs {
         let (Some(id), Some(title), Some(url), Some(company)) = (
@@ -678,64 +674,6 @@ pub fn canonical_url(url: &str) -> String {
     out
 }
 
-/// Words a company's name may end with that do not tell companies apart.
-const COMPANY_SUFFIXES: &[&str] = &[
-    "inc",
-    "incorporated",
-    "llc",
-    "llp",
-    "lp",
-    "ltd",
-    "limited",
-    "gmbh",
-    "ag",
-    "kg",
-    "ug",
-    "se",
-    "sa",
-    "sas",
-    "sarl",
-    "sl",
-    "slu",
-    "lda",
-    "bv",
-    "nv",
-    "plc",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "srl",
-    "spa",
-    "oy",
-    "ab",
-    "as",
-    "aps",
-    "pty",
-    "pte",
-    "kk",
-];
-
-/// A company's name as words, with runs of single letters joined ("B.V." is "bv").
-fn company_words(name: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut letters = String::new();
-    for w in words(name) {
-        if w.chars().count() == 1 {
-            letters.push_str(&w);
-            continue;
-        }
-        if !letters.is_empty() {
-            out.push(std::mem::take(&mut letters));
-        }
-        out.push(w);
-    }
-    if !letters.is_empty() {
-        out.push(letters);
-    }
-    out
-}
-
 fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
@@ -745,18 +683,12 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// Company, title and place normalised into one key: the same job listed by two boards
-/// (or twice by one) has the same key. Company suffixes (Inc, GmbH, …), bracketed title
+/// (or twice by one) has the same key. The company is its `company_key` (legal forms such
+/// as Inc, GmbH, B.V. dropped), bracketed title
 /// markers ("(m/f/d)", "(Remote)"), punctuation and case do not count; "Sr." is "senior"; a place that says remote anywhere is `remote`; the
 /// place is its first part ("Berlin, Germany" → "berlin").
 pub fn listing_key(company: &str, title: &str, location: Option<&str>) -> String {
-    let mut company = company_words(company);
-    while company
-        .last()
-        .is_some_and(|w| COMPANY_SUFFIXES.contains(&w.as_str()))
-        && company.len() > 1
-    {
-        company.pop();
-    }
+    let company = pursuit_domain::company::company_key(company);
     let title: Vec<String> = words(&clean_title(title))
         .into_iter()
         .map(|w| match w.as_str() {
@@ -773,7 +705,7 @@ pub fn listing_key(company: &str, title: &str, location: Option<&str>) -> String
         Some(l) => words(l.split([',', '(', '/', '|', ';']).next().unwrap_or(l)).join(" "),
         None => String::new(),
     };
-    format!("{}|{}|{place}", company.join(" "), title.join(" "))
+    format!("{company}|{}|{place}", title.join(" "))
 }
 
 /// A 64-bit SimHash of a description's word triples: descriptions that differ in a few
