@@ -18,6 +18,7 @@ pub mod posting;
 pub mod replies;
 pub mod research;
 pub mod resume;
+pub mod robots;
 pub mod salary;
 pub mod skills;
 pub mod tailor;
