@@ -143,10 +143,15 @@ pub async fn campaign(
         store::outcomes(db, user, Some(id), Timestamp::UNIX_EPOCH, END_OF_TIME, true).await?;
     let (rolled_through, mut daily) = store::campaign_metrics(db, id).await?;
     let today = now.to_zoned(zone.clone()).date();
+    // Days older than the series shows are not read live (before the first rollup).
+    let oldest_shown = today
+        .checked_sub(jiff::Span::new().days(DAILY_DAYS as i64 - 1))
+        .unwrap_or(today);
     let live_from = match rolled_through {
         Some(through) => through.tomorrow().unwrap_or(through),
         None => row.created_at.to_zoned(zone.clone()).date(),
-    };
+    }
+    .max(oldest_shown);
     if live_from <= today {
         daily.extend(live_days(db, id, zone, live_from, today).await?);
     }

@@ -856,24 +856,29 @@ pub async fn watch(
 }
 
 /// One mailbox's watch: IDLE until it fails, then again after a pause (30 s, doubling up to
-/// 15 minutes); ends when the server has no IDLE.
+/// 15 minutes while it keeps failing fast, back to 30 s after a watch that lasted); ends
+/// when the server has no IDLE.
 async fn watch_one(
     db: Db,
     secrets: std::sync::Arc<crate::secrets::SecretBox>,
     hosts: AddressPolicy,
     mailbox: MailboxRow,
 ) {
-    let mut pause = std::time::Duration::from_secs(30);
+    const FIRST_PAUSE: std::time::Duration = std::time::Duration::from_secs(30);
+    let mut pause = FIRST_PAUSE;
     loop {
+        let began = std::time::Instant::now();
         match idle_session(&db, &secrets, hosts, &mailbox).await {
-            Ok(false) => {
+            Ok(()) => {
                 tracing::debug!(mailbox.id = %mailbox.id.0, "the mailbox's server has no IDLE: its replies are found by the scans");
                 return;
             }
-            Ok(true) => {}
             Err(why) => {
                 tracing::debug!(mailbox.id = %mailbox.id.0, error = %why, "watching a mailbox failed; trying again later");
             }
+        }
+        if began.elapsed() > IDLE_FOR {
+            pause = FIRST_PAUSE;
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(std::time::Duration::from_secs(15 * 60));
@@ -881,13 +886,14 @@ async fn watch_one(
 }
 
 /// Logs in, and while the connection lasts waits in IDLE and queues a reading of the mailbox
-/// each time the server reports something. `Ok(false)`: the server has no IDLE.
+/// each time the server reports something. It ends with the connection (an error), or at
+/// once with `Ok` when the server has no IDLE.
 async fn idle_session(
     db: &Db,
     secrets: &crate::secrets::SecretBox,
     hosts: AddressPolicy,
     mailbox: &MailboxRow,
-) -> Result<bool, ReadError> {
+) -> Result<(), ReadError> {
     let settings =
         crate::mailboxes::imap_settings(secrets, mailbox.id, &mailbox.settings, READ_TIMEOUT)
             .map_err(ReadError::Settings)?
@@ -895,7 +901,7 @@ async fn idle_session(
     let mut inbox = pursuit_mail::imap::open(&settings, hosts).await?;
     if !inbox.can_idle().await? {
         inbox.logout().await;
-        return Ok(false);
+        return Ok(());
     }
     inbox.examine().await?;
     loop {
@@ -915,7 +921,7 @@ async fn queue_reading(db: &Db, id: MailboxId) {
         let queued = pursuit_store::jobs::enqueue(
             db,
             &ReadReplies {
-                half: true,
+                half: false,
                 mailbox: Some(id.0),
             },
             &pursuit_store::jobs::EnqueueOptions {

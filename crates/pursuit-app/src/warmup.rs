@@ -211,18 +211,12 @@ impl<T: Transport> Warmer<'_, T> {
     ) -> Result<WarmupReport, AppError> {
         let mut report = WarmupReport::default();
         let warming = store::warming_mailboxes(self.db).await?;
-        let mut i = 0;
-        while i < warming.len() {
-            let user = warming[i].user_id;
-            let end = warming[i..]
-                .iter()
-                .position(|m| m.user_id != user)
-                .map_or(warming.len(), |n| i + n);
-            let theirs = &warming[i..end];
-            i = end;
+        // Ordered by user: each user's warming mailboxes write to each other.
+        for theirs in warming.chunk_by(|a, b| a.user_id == b.user_id) {
             if theirs.len() < 2 {
                 continue;
             }
+            let user = theirs[0].user_id;
             let (zone, _) = pursuit_store::accounts::zone_and_settings(self.db, user).await?;
             let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
             for (n, mailbox) in theirs.iter().enumerate() {

@@ -115,50 +115,32 @@ fn http_url(value: &Value) -> Option<String> {
     text(value).filter(|u| u.starts_with("https://") || u.starts_with("http://"))
 }
 
-/// Plain text from a board's HTML (lines kept), the entities of an escaped body decoded
-/// first (Greenhouse sends `&lt;p&gt;`).
-fn plain(html_text: &str) -> String {
-    let unescaped = if html_text.contains("&lt;") {
-        html::decode(html_text)
+/// Plain text from a board's text or HTML (lines kept), the entities of an escaped body
+/// decoded first (Greenhouse sends `&lt;p&gt;`).
+fn plain(text: &str) -> String {
+    let unescaped = if text.contains("&lt;") {
+        html::decode(text)
     } else {
-        html_text.to_owned()
+        text.to_owned()
     };
-    html::text(&unescaped)
+    if unescaped.contains('<') {
+        html::text(&unescaped)
+    } else {
+        unescaped.trim().to_owned()
+    }
 }
 
+/// A description field: its plain text, empty when absent.
+fn described(value: &Value) -> String {
+    value.as_str().map(plain).unwrap_or_default()
+}
+
+/// `remote`, `hybrid` or `onsite` as the posting reader reads a place or a title.
 fn remote_of(text: &str) -> Option<&'static str> {
-    let t = text.to_lowercase();
-    if t.contains("hybrid") {
-        Some("hybrid")
-    } else if t.contains("remote") {
-        Some("remote")
-    } else if t.contains("on-site") || t.contains("onsite") || t.contains("in office") {
-        Some("onsite")
-    } else {
-        None
-    }
+    crate::posting::remote_type(&text.to_lowercase())
 }
 
-fn employment_of(text: &str) -> Option<&'static str> {
-    let t: String = text
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
-    if t.contains("intern") {
-        Some("internship")
-    } else if t.contains("parttime") {
-        Some("part_time")
-    } else if t.contains("contract") || t.contains("freelance") {
-        Some("contract")
-    } else if t.contains("temporary") || t.contains("temp") {
-        Some("temporary")
-    } else if t.contains("fulltime") || t.contains("permanent") {
-        Some("full_time")
-    } else {
-        None
-    }
-}
+use crate::posting::employment_type as employment_of;
 
 /// A Greenhouse board's `jobs` list (`company` is the board's name as the user knows it).
 pub fn greenhouse(body: &str, company: &str) -> Result<Read, BoardError> {
@@ -175,7 +157,7 @@ pub fn greenhouse(body: &str, company: &str) -> Result<Read, BoardError> {
             continue;
         };
         let location = text(&job["location"]["name"]);
-        let description = job["content"].as_str().map(plain).unwrap_or_default();
+        let description = described(&job["content"]);
         let remote = location
             .as_deref()
             .and_then(remote_of)
@@ -210,9 +192,8 @@ pub fn lever(body: &str, company: &str) -> Result<Read, BoardError> {
             read.skipped += 1;
             continue;
         };
-        let mut description = text(&p["descriptionPlain"])
-            .or_else(|| p["description"].as_str().map(plain))
-            .unwrap_or_default();
+        let mut description =
+            text(&p["descriptionPlain"]).unwrap_or_else(|| described(&p["description"]));
         for list in p["lists"].as_array().into_iter().flatten() {
             if let Some(name) = text(&list["text"]) {
                 description.push_str(&format!("\n\n{name}\n"));
@@ -253,19 +234,6 @@ pub fn lever(body: &str, company: &str) -> Result<Read, BoardError> {
     Ok(read)
 }
 
-fn html_or_text(value: &Value) -> String {
-    value
-        .as_str()
-        .map(|t| {
-            if t.contains('<') || t.contains("&lt;") {
-                plain(t)
-            } else {
-                t.trim().to_owned()
-            }
-        })
-        .unwrap_or_default()
-}
-
 /// An Ashby job board's `jobs` list.
 pub fn ashby(body: &str, company: &str) -> Result<Read, BoardError> {
     let value = parse(body)?;
@@ -292,7 +260,7 @@ pub fn ashby(body: &str, company: &str) -> Result<Read, BoardError> {
             _ => location.as_deref().and_then(remote_of),
         };
         let description =
-            text(&job["descriptionPlain"]).unwrap_or_else(|| html_or_text(&job["descriptionHtml"]));
+            text(&job["descriptionPlain"]).unwrap_or_else(|| described(&job["descriptionHtml"]));
         read.listings.push(Listing {
             source: "ashby",
             source_id: id,
@@ -335,7 +303,7 @@ pub fn remotive(body: &str) -> Result<Read, BoardError> {
             location: text(&job["candidate_required_location"]),
             remote: Some("remote"),
             employment_type: text(&job["job_type"]).as_deref().and_then(employment_of),
-            description: html_or_text(&job["description"]),
+            description: described(&job["description"]),
             posted_at: text(&job["publication_date"]),
         });
     }
@@ -371,7 +339,7 @@ pub fn remoteok(body: &str) -> Result<Read, BoardError> {
             company,
             location: text(&job["location"]),
             remote: Some("remote"),
-            description: html_or_text(&job["description"]),
+            description: described(&job["description"]),
             posted_at: text(&job["date"]),
         });
     }
@@ -410,7 +378,7 @@ pub fn himalayas(body: &str) -> Result<Read, BoardError> {
             employment_type: text(&job["employmentType"])
                 .as_deref()
                 .and_then(employment_of),
-            description: html_or_text(&job["description"]),
+            description: described(&job["description"]),
             posted_at: job["pubDate"]
                 .as_i64()
                 .and_then(|s| jiff::Timestamp::from_second(s).ok())
@@ -529,7 +497,7 @@ fn feed_listing(
     let description = get("description")
         .or_else(|| get("content"))
         .or_else(|| get("summary"))
-        .map(|d| if d.contains('<') { plain(&d) } else { d })
+        .map(|d| plain(&d))
         .unwrap_or_default();
     let location = get("region").or_else(|| get("location"));
     let remote = if source == "weworkremotely" {
@@ -604,7 +572,7 @@ pub fn json_ld(page: &str, url: &str) -> Option<Listing> {
         location,
         remote,
         employment_type: employment.as_deref().and_then(employment_of),
-        description: html_or_text(&posting["description"]),
+        description: described(&posting["description"]),
         posted_at: text(&posting["datePosted"]),
     })
 }
@@ -700,11 +668,7 @@ pub fn listing_key(company: &str, title: &str, location: Option<&str>) -> String
             _ => w,
         })
         .collect();
-    let place = match location {
-        Some(l) if l.to_lowercase().contains("remote") => "remote".to_owned(),
-        Some(l) => words(l.split([',', '(', '/', '|', ';']).next().unwrap_or(l)).join(" "),
-        None => String::new(),
-    };
+    let place = location.map(place_key).unwrap_or_default();
     format!("{company}|{}|{place}", title.join(" "))
 }
 
@@ -787,12 +751,8 @@ pub fn same_job(a: &Listing, b: &Listing) -> Option<&'static str> {
     }
     // Two cities are two openings, however alike their texts.
     let place = |l: &Listing| -> Option<String> {
-        let at = l.location.as_deref()?;
-        if l.remote == Some("remote") || at.to_lowercase().contains("remote") {
-            return None;
-        }
-        Some(words(at.split([',', '(', '/', '|', ';']).next().unwrap_or(at)).join(" "))
-            .filter(|p| !p.is_empty())
+        let at = place_key(l.location.as_deref()?);
+        (l.remote != Some("remote") && at != "remote" && !at.is_empty()).then_some(at)
     };
     if let (Some(pa), Some(pb)) = (place(a), place(b))
         && pa != pb
@@ -818,6 +778,21 @@ pub fn contained(a: &str, b: &str) -> f64 {
         return 0.0;
     }
     ta.intersection(&tb).count() as f64 / least as f64
+}
+
+/// A place as a key: `remote` when it says remote anywhere, else its first part in lower
+/// case ("Berlin, Germany" → "berlin").
+fn place_key(location: &str) -> String {
+    if location.to_lowercase().contains("remote") {
+        return "remote".to_owned();
+    }
+    words(
+        location
+            .split([',', '(', '/', '|', ';'])
+            .next()
+            .unwrap_or(location),
+    )
+    .join(" ")
 }
 
 /// Markers a title carries that do not change the job: gender tags ("(m/f/d)",

@@ -930,7 +930,7 @@ pub(crate) fn contains_word(lower: &str, word: &str) -> bool {
     })
 }
 
-fn remote_type(lower: &str) -> Option<&'static str> {
+pub(crate) fn remote_type(lower: &str) -> Option<&'static str> {
     if contains_word(lower, "hybrid") || lower.contains("hybride") || lower.contains("هجين") {
         return Some("hybrid");
     }
@@ -982,7 +982,7 @@ fn remote_type(lower: &str) -> Option<&'static str> {
     }
 }
 
-fn employment_type(text: &str) -> Option<&'static str> {
+pub(crate) fn employment_type(text: &str) -> Option<&'static str> {
     let lower = text.to_lowercase().replace('_', "-");
     let kinds: &[(&str, &[&str])] = &[
         (
