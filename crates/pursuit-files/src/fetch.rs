@@ -41,6 +41,30 @@ pub struct Fetched {
     pub url: Url,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// The validators to ask with next time (RFC 9110 §8.8): `ETag` and `Last-Modified`.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What a fetch asks for beyond the URL.
+#[derive(Clone, Debug, Default)]
+pub struct Ask {
+    /// Sent as `If-None-Match`: the `ETag` of the copy the caller has.
+    pub etag: Option<String>,
+    /// Sent as `If-Modified-Since`: the `Last-Modified` of the copy the caller has.
+    pub last_modified: Option<String>,
+    /// Replaces the default `Pursuit/<version>` user agent.
+    pub user_agent: Option<String>,
+    /// The `Accept` header.
+    pub accept: Option<&'static str>,
+}
+
+/// What the site answered a conditional fetch.
+#[derive(Clone, Debug)]
+pub enum Answer {
+    Fresh(Fetched),
+    /// 304: the caller's copy is still current.
+    NotModified,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -66,8 +90,24 @@ pub enum FetchError {
     Timeout(Duration),
     #[error("the site answered {0}")]
     Status(u16),
+    /// 429, or 503 with a `Retry-After`: the site asks to come back later.
+    #[error("{}", busy_message(*.status, .retry_after))]
+    Busy {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
     #[error("the page could not be read: {0}")]
     Http(String),
+}
+
+fn busy_message(status: u16, retry_after: &Option<Duration>) -> String {
+    match retry_after {
+        Some(wait) => format!(
+            "the site answered {status} and asked to wait {} s",
+            wait.as_secs()
+        ),
+        None => format!("the site answered {status}: too many requests"),
+    }
 }
 
 fn refused_message(host: &str, literal: &bool, reason: &str) -> String {
@@ -82,13 +122,26 @@ fn refused_message(host: &str, literal: &bool, reason: &str) -> String {
 
 /// Fetches `url` under `limits`.
 pub async fn fetch(url: &str, limits: &Limits) -> Result<Fetched, FetchError> {
+    match fetch_with(url, limits, &Ask::default()).await? {
+        Answer::Fresh(fetched) => Ok(fetched),
+        // Nothing was asked conditionally: a 304 is the site's mistake.
+        Answer::NotModified => Err(FetchError::Status(304)),
+    }
+}
+
+/// Fetches `url` under `limits`, asking as `ask` says (conditionally when it carries
+/// validators).
+pub async fn fetch_with(url: &str, limits: &Limits, ask: &Ask) -> Result<Answer, FetchError> {
     let deadline = Instant::now() + limits.timeout;
     let mut url = parse(url)?;
     for _ in 0..=limits.redirects {
         let address = checked_address(&url, limits).await?;
-        let response = tokio::time::timeout_at(deadline, send(&url, address, deadline)).await;
+        let response = tokio::time::timeout_at(deadline, send(&url, address, deadline, ask)).await;
         let response = response.map_err(|_| FetchError::Timeout(limits.timeout))??;
         let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Answer::NotModified);
+        }
         if status.is_redirection() {
             let location = response
                 .headers()
@@ -101,22 +154,39 @@ pub async fn fetch(url: &str, limits: &Limits) -> Result<Fetched, FetchError> {
             check_scheme(&url)?;
             continue;
         }
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| retry_after(&v, jiff::Timestamp::now()));
+        if status == reqwest::StatusCode::TOO_MANY_REQUESTS
+            || (status == reqwest::StatusCode::SERVICE_UNAVAILABLE && retry_after.is_some())
+        {
+            return Err(FetchError::Busy {
+                status: status.as_u16(),
+                retry_after,
+            });
+        }
         if !status.is_success() {
             return Err(FetchError::Status(status.as_u16()));
         }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let etag = header(reqwest::header::ETAG);
+        let last_modified = header(reqwest::header::LAST_MODIFIED);
         let body = tokio::time::timeout_at(deadline, read_capped(response, limits.max_bytes))
             .await
             .map_err(|_| FetchError::Timeout(limits.timeout))??;
-        return Ok(Fetched {
+        return Ok(Answer::Fresh(Fetched {
             url,
             content_type,
             body,
-        });
+            etag,
+            last_modified,
+        }));
     }
     Err(FetchError::TooManyRedirects(limits.redirects))
 }
@@ -179,10 +249,21 @@ async fn checked_address(url: &Url, limits: &Limits) -> Result<SocketAddr, Fetch
     Ok(addresses[0])
 }
 
+/// A `Retry-After` value (RFC 9110 §10.2.3): seconds, or an HTTP date (from `now`).
+pub fn retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    Some(at.duration_since(now).try_into().unwrap_or(Duration::ZERO))
+}
+
 async fn send(
     url: &Url,
     address: SocketAddr,
     deadline: Instant,
+    ask: &Ask,
 ) -> Result<reqwest::Response, FetchError> {
     let host = url.host_str().unwrap_or_default();
     // The process's one TLS provider (ring); a no-op once the binary has installed it.
@@ -192,11 +273,24 @@ async fn send(
         .no_proxy()
         .resolve(host, address)
         .timeout(deadline.saturating_duration_since(Instant::now()))
-        .user_agent(concat!("Pursuit/", env!("CARGO_PKG_VERSION")))
+        .user_agent(
+            ask.user_agent
+                .clone()
+                .unwrap_or_else(|| concat!("Pursuit/", env!("CARGO_PKG_VERSION")).to_owned()),
+        )
         .build()
         .map_err(|e| FetchError::Http(e.to_string()))?;
-    client
-        .get(url.clone())
+    let mut request = client.get(url.clone());
+    if let Some(etag) = &ask.etag {
+        request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+    }
+    if let Some(since) = &ask.last_modified {
+        request = request.header(reqwest::header::IF_MODIFIED_SINCE, since);
+    }
+    if let Some(accept) = ask.accept {
+        request = request.header(reqwest::header::ACCEPT, accept);
+    }
+    request
         .send()
         .await
         .map_err(|e| FetchError::Http(e.without_url().to_string()))

@@ -25,6 +25,13 @@
 //!   `applicationLink`. Every job is remote.
 //! - **RSS 2.0 and Atom feeds** (We Work Remotely's among them: "Company: Title" items with
 //!   a `region`): one listing per `item`/`entry`, the link as its id when there is no guid.
+//! - **SerpAPI Google Jobs**, `GET /search.json?engine=google_jobs`: `jobs_results[]` with
+//!   `job_id`, `title`, `company_name`, `location`, `description`, `share_link`,
+//!   `apply_options[]` (`link`), `detected_extensions` (`schedule_type`,
+//!   `work_from_home`); no results is `error` "Google hasn't returned any results".
+//! - **Adzuna**, `GET /v1/api/jobs/{country}/search/{page}`: `results[]` with `id`, `title`,
+//!   `description` (a snippet), `redirect_url`, `created`, `company.display_name`,
+//!   `location.display_name`, `contract_time` (`full_time`, `part_time`).
 //! - **A page's schema.org `JobPosting`** (JSON-LD): its title, hiring organisation,
 //!   place, `jobLocationType` `TELECOMMUTE` as remote, employment type, description.
 //!
@@ -383,6 +390,107 @@ pub fn himalayas(body: &str) -> Result<Read, BoardError> {
                 .as_i64()
                 .and_then(|s| jiff::Timestamp::from_second(s).ok())
                 .map(|t| t.to_string()),
+        });
+    }
+    Ok(read)
+}
+
+/// SerpAPI's Google Jobs answer. An answer with no results is an empty read; any other
+/// `error` is a [`BoardError::Shape`] carrying SerpAPI's words (a bad key, no searches left).
+pub fn serpapi(body: &str) -> Result<Read, BoardError> {
+    let value = parse(body)?;
+    let Some(jobs) = value.get("jobs_results").and_then(Value::as_array) else {
+        return match text(&value["error"]) {
+            Some(error) if error.contains("hasn't returned any results") => Ok(Read::default()),
+            Some(error) => Err(BoardError::Shape(format!("SerpAPI says: {error}"))),
+            None => Err(BoardError::Shape("no `jobs_results` list".to_owned())),
+        };
+    };
+    let mut read = Read::default();
+    for job in jobs {
+        let apply = job["apply_options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|o| http_url(&o["link"]));
+        let (Some(id), Some(title), Some(url), Some(company)) = (
+            text(&job["job_id"]),
+            text(&job["title"]),
+            apply.or_else(|| http_url(&job["share_link"])),
+            text(&job["company_name"]),
+        ) else {
+            read.skipped += 1;
+            continue;
+        };
+        let extensions = &job["detected_extensions"];
+        let location = text(&job["location"]);
+        read.listings.push(Listing {
+            source: "serpapi",
+            source_id: id,
+            url,
+            remote: if extensions["work_from_home"].as_bool() == Some(true) {
+                Some("remote")
+            } else {
+                location.as_deref().and_then(remote_of)
+            },
+            location,
+            employment_type: text(&extensions["schedule_type"])
+                .as_deref()
+                .and_then(employment_of),
+            title,
+            company,
+            description: described(&job["description"]),
+            posted_at: None,
+        });
+    }
+    Ok(read)
+}
+
+/// Adzuna's search answer (`results`).
+pub fn adzuna(body: &str) -> Result<Read, BoardError> {
+    let value = parse(body)?;
+    let results = value
+        .get("results")
+        .and_then(Value::as_array)
+        .ok_or_else(
+            || match text(&value["display"]).or_else(|| text(&value["exception"])) {
+                Some(error) => BoardError::Shape(format!("Adzuna says: {error}")),
+                None => BoardError::Shape("no `results` list".to_owned()),
+            },
+        )?;
+    let mut read = Read::default();
+    for job in results {
+        let (Some(id), Some(title), Some(url), Some(company)) = (
+            text(&job["id"]),
+            text(&job["title"]).map(|t| plain(&t)),
+            http_url(&job["redirect_url"]),
+            text(&job["company"]["display_name"]),
+        ) else {
+            read.skipped += 1;
+            continue;
+        };
+        let location = text(&job["location"]["display_name"]);
+        read.listings.push(Listing {
+            source: "adzuna",
+            source_id: id,
+            url,
+            remote: location
+                .as_deref()
+                .and_then(remote_of)
+                .or_else(|| remote_of(&title)),
+            location,
+            employment_type: text(&job["contract_time"])
+                .as_deref()
+                .and_then(employment_of)
+                .or_else(|| {
+                    text(&job["contract_type"])
+                        .as_deref()
+                        .and_then(employment_of)
+                }),
+            title,
+            company,
+            description: described(&job["description"]),
+            posted_at: text(&job["created"]),
         });
     }
     Ok(read)
@@ -934,6 +1042,65 @@ mod tests {
         assert_eq!(job.location.as_deref(), Some("Germany, Austria"));
         assert_eq!(job.employment_type, Some("part_time"));
         assert_eq!(job.posted_at.as_deref(), Some("2026-12-02T08:26:40Z"));
+    }
+
+    #[test]
+    fn keyed_search_apis_give_listings_with_their_links() {
+        let serp = serpapi(&fixture("serpapi.json")).unwrap();
+        assert_eq!((serp.listings.len(), serp.skipped), (2, 1));
+        let job = &serp.listings[0];
+        assert_eq!(
+            (
+                job.company.as_str(),
+                job.title.as_str(),
+                job.employment_type
+            ),
+            (
+                "Tidewater Analytics",
+                "Data Engineer (Spark)",
+                Some("full_time")
+            )
+        );
+        assert_eq!(
+            job.url, "https://www.linkedin.com/jobs/view/4099911?utm_campaign=google_jobs_apply",
+            "the first place to apply is the link"
+        );
+        assert_eq!(job.location.as_deref(), Some("Lisbon, Portugal"));
+        let remote = &serp.listings[1];
+        assert_eq!(
+            (
+                remote.remote,
+                remote.employment_type,
+                remote.url.contains("htidocid=def456")
+            ),
+            (Some("remote"), Some("contract"), true)
+        );
+        let none = r#"{"search_metadata":{"status":"Success"},"error":"Google hasn't returned any results for this query."}"#;
+        assert_eq!(serpapi(none).unwrap(), Read::default());
+        let bad_key = r#"{"error":"Invalid API key. Your API key should be here: https://serpapi.com/manage-api-key"}"#;
+        assert!(
+            matches!(serpapi(bad_key), Err(BoardError::Shape(why)) if why.contains("Invalid API key"))
+        );
+
+        let adzuna = adzuna(&fixture("adzuna.json")).unwrap();
+        assert_eq!((adzuna.listings.len(), adzuna.skipped), (2, 1));
+        let job = &adzuna.listings[0];
+        assert_eq!(
+            (
+                job.title.as_str(),
+                job.company.as_str(),
+                job.employment_type
+            ),
+            ("Data Engineer - Payments", "Ledgerline", Some("full_time")),
+            "the highlighting is dropped from the title"
+        );
+        assert!(!job.description.contains("<strong>"), "{}", job.description);
+        assert_eq!(job.posted_at.as_deref(), Some("2026-12-01T09:41:02Z"));
+        assert_eq!(adzuna.listings[1].employment_type, Some("contract"));
+        assert!(matches!(
+            super::adzuna(r#"{"exception":"AUTH_FAIL","display":"Authorisation failed"}"#),
+            Err(BoardError::Shape(why)) if why.contains("Authorisation failed")
+        ));
     }
 
     #[test]
