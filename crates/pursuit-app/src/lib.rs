@@ -59,6 +59,7 @@ pub mod campaigns;
 pub mod chat;
 pub mod companies;
 pub mod contacts;
+pub mod discovery;
 pub mod documents;
 pub mod email_events;
 pub mod embeddings;

@@ -14,10 +14,10 @@ use pursuit_domain::application::{
 use pursuit_domain::company::company_key;
 use pursuit_domain::ids::{ApplicationId, PostingId, UserId};
 use pursuit_files::fetch::{self, Limits};
-use pursuit_store::Db;
 use pursuit_store::applications::ApplicationData;
 use pursuit_store::embeddings::Source;
 use pursuit_store::postings::{self, Posting};
+use pursuit_store::{Db, Tx};
 use pursuit_text::posting::{self as reader, Input};
 use serde_json::Value;
 
@@ -143,20 +143,69 @@ pub async fn add(
         Given::Text(text) => ("text", text.to_owned(), None),
         Given::Url(url) => ("url", fetch_page(url, limits).await?, Some(url)),
     };
-    let parsed = intake
-        .parse
-        .then(|| reader::parse_titled(input(&raw, source), checked.title.as_deref()));
 
-    let title = checked
-        .title
-        .or_else(|| parsed.as_ref().and_then(|p| p.title.clone()));
-    let company_name = checked
-        .company
+    let mut tx = db.begin().await?;
+    let posting = save_read(
+        &mut tx,
+        user,
+        today,
+        Read {
+            source,
+            raw,
+            url: url.map(str::to_owned),
+            title: checked.title,
+            company: checked.company,
+            found_on: None,
+        },
+        intake.parse,
+        checked.desired,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(posting)
+}
+
+/// A posting's text as it came, and what its caller knows of it.
+pub struct Read {
+    /// `text` or `url`: how `raw` is read.
+    pub source: &'static str,
+    pub raw: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    /// Where the user found it, as the tracker's `source` says (`Job posting` by default;
+    /// the board's name for a job discovery found).
+    pub found_on: Option<String>,
+}
+
+/// Stores a posting in `tx` (read now when `parse`), linked to its company (found or made)
+/// and saved to the tracker as a `Saved` application; its embedding is queued.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_read(
+    tx: &mut Tx,
+    user: UserId,
+    today: Date,
+    read: Read,
+    parse: bool,
+    desired: Option<String>,
+    now: Timestamp,
+) -> Result<Posting, AppError> {
+    let Read {
+        source,
+        raw,
+        url,
+        title,
+        company,
+        found_on,
+    } = read;
+    let parsed = parse.then(|| reader::parse_titled(input(&raw, source), title.as_deref()));
+    let title = title.or_else(|| parsed.as_ref().and_then(|p| p.title.clone()));
+    let company_name = company
         .or_else(|| parsed.as_ref().and_then(|p| p.company.clone()))
-        .or_else(|| url.and_then(host_of));
+        .or_else(|| url.as_deref().and_then(host_of));
     let jd_lang = parsed.as_ref().and_then(|p| p.jd_lang.clone());
-    let desired_output_lang = checked
-        .desired
+    let desired_output_lang = desired
         .or_else(|| {
             jd_lang
                 .clone()
@@ -164,24 +213,26 @@ pub async fn add(
         })
         .unwrap_or_else(|| "en".to_owned());
 
-    let mut tx = db.begin().await?;
     let company = match company_name.as_deref() {
         Some(name) if !company_key(name).is_empty() => {
-            Some(postings::company_for(&mut tx, user, name, &company_key(name), now).await?)
+            Some(postings::company_for(&mut *tx, user, name, &company_key(name), now).await?)
         }
         _ => None,
     };
-    let application = application_for(
+    let mut application = application_for(
         company
             .as_ref()
             .map_or(UNKNOWN_COMPANY, |c| c.name.as_str()),
         title.as_deref().unwrap_or("Untitled posting"),
-        url,
+        url.as_deref(),
         parsed.as_ref(),
         today,
     );
+    if let Some(found_on) = found_on {
+        application.source = found_on;
+    }
     let created = crate::applications::create_in(
-        &mut tx,
+        &mut *tx,
         user,
         ApplicationId::new(),
         &application,
@@ -195,10 +246,10 @@ pub async fn add(
         company,
         application_id: Some(created.id),
         source: source.to_owned(),
-        url: url.map(str::to_owned),
+        url,
         raw_text: raw,
         title,
-        parse_status: if intake.parse {
+        parse_status: if parse {
             ParseStatus::Complete
         } else {
             ParseStatus::Pending
@@ -214,9 +265,8 @@ pub async fn add(
         created_at: now,
         updated_at: now,
     };
-    postings::insert_posting(&mut tx, user, &posting).await?;
-    crate::embeddings::enqueue(&mut tx, user, Source::Posting(posting.id), now).await?;
-    tx.commit().await?;
+    postings::insert_posting(&mut *tx, user, &posting).await?;
+    crate::embeddings::enqueue(&mut *tx, user, Source::Posting(posting.id), now).await?;
     Ok(posting)
 }
 

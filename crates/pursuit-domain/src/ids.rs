@@ -100,4 +100,10 @@ id_type! {
     FeedbackId,
     /// One warmup email between a user's own mailboxes.
     WarmupId,
+    /// A saved job search (discovery).
+    JobSearchId,
+    /// One run of a saved search over its sources.
+    DiscoveryRunId,
+    /// A job discovery found, once however many boards list it.
+    DiscoveredJobId,
 }

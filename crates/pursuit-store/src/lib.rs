@@ -34,6 +34,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod db;
 pub mod delivery;
+pub mod discovery;
 pub mod documents;
 pub mod embeddings;
 mod error;

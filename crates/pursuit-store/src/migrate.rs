@@ -87,6 +87,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(38, "0038_provider_events"),
     migration!(39, "0039_campaign_metrics"),
     migration!(40, "0040_warmup"),
+    migration!(41, "0041_discovery"),
 ];
 
 /// The schema version this build writes.

@@ -76,7 +76,10 @@ id_values!(
     EmailEventId,
     ReplyId,
     FeedbackId,
-    WarmupId
+    WarmupId,
+    JobSearchId,
+    DiscoveryRunId,
+    DiscoveredJobId
 );
 
 macro_rules! value_from {

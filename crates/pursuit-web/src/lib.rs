@@ -26,6 +26,7 @@ mod callbacks;
 mod chat;
 mod companies;
 mod contacts;
+mod discovery;
 mod documents;
 mod export;
 pub mod extract;
@@ -115,6 +116,8 @@ pub struct WebSettings {
     /// second server or by `pursuit token revoke`) takes to be seen here. Changes made in
     /// this process are seen at once. Zero: every request looks its caller up.
     pub sign_in_cache: std::time::Duration,
+    /// Job discovery's sources (which keyed ones this installation has).
+    pub discovery: pursuit_app::discovery::Settings,
 }
 
 /// Shared by every handler: cheap to clone.
@@ -233,6 +236,7 @@ impl AppState {
         (name = "companies", description = "Companies: the details the user gives and research — a summary and facts, each with the source that states it"),
         (name = "profile", description = "The profile and projects documents are written from: typed, or imported from the active resume version or a JSON Resume document"),
         (name = "feedback", description = "Beta feedback: survey responses and, for the instance's owner, their summary"),
+        (name = "discovery", description = "Job discovery: saved searches over public job boards, their runs with each source's figures, and the jobs found — once per job, best match first — saved to the tracker in one call"),
         (name = "preferences", description = "Job preferences: titles, places, remote or not, a salary band, seniority, company size, read into normalised values, and the preference tags computed from them"),
     ),
 )]
@@ -280,6 +284,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(applications::router())
         .merge(activities::router())
         .merge(views::router())
+        .merge(discovery::router())
         .merge(reminders::router())
         .merge(notifications::router())
         .merge(calendar::router())

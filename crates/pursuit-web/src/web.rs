@@ -32,6 +32,7 @@ mod analytics;
 mod charts;
 mod chat;
 mod contacts;
+mod discover;
 mod documents;
 mod feedback;
 mod filters;
@@ -91,6 +92,7 @@ pub fn router() -> axum::Router<AppState> {
         .merge(feedback::routes())
         .merge(resume::routes())
         .merge(jobs::routes())
+        .merge(discover::routes())
         .merge(table::routes())
         .method_not_allowed_fallback(back_to_page)
 }
@@ -104,7 +106,9 @@ async fn back_to_page(method: axum::http::Method, uri: axum::http::Uri) -> Respo
     }
     let section = uri.path().split('/').nth(1).unwrap_or_default();
     let page = match section {
-        "board" | "settings" | "resume" | "jobs" | "analytics" => format!("/{section}"),
+        "board" | "settings" | "resume" | "jobs" | "analytics" | "discover" => {
+            format!("/{section}")
+        }
         _ => "/".to_owned(),
     };
     Redirect::to(&page).into_response()
@@ -132,6 +136,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("settings.html", include_str!("../templates/settings.html")),
     ("resume.html", include_str!("../templates/resume.html")),
     ("jobs.html", include_str!("../templates/jobs.html")),
+    ("discover.html", include_str!("../templates/discover.html")),
+    (
+        "discover_nav.html",
+        include_str!("../templates/discover_nav.html"),
+    ),
+    (
+        "discover_searches.html",
+        include_str!("../templates/discover_searches.html"),
+    ),
+    (
+        "discover_runs.html",
+        include_str!("../templates/discover_runs.html"),
+    ),
     ("job.html", include_str!("../templates/job.html")),
     ("table.html", include_str!("../templates/table.html")),
     (

@@ -70,6 +70,8 @@ pub struct JobSettings {
     pub ai: pursuit_app::ai::AiParts,
     /// Where users' own mailbox servers may be (`mail.user_mailboxes_private`).
     pub mailbox_hosts: pursuit_domain::net::AddressPolicy,
+    /// Where job discovery's sources are, their keys, and how politely they are asked.
+    pub discovery: pursuit_app::discovery::Settings,
 }
 
 impl Default for JobSettings {
@@ -85,6 +87,7 @@ impl Default for JobSettings {
             fetch_limits: pursuit_files::fetch::Limits::default(),
             ai: pursuit_app::ai::AiParts::local_only(),
             mailbox_hosts: pursuit_domain::net::AddressPolicy::default(),
+            discovery: pursuit_app::discovery::Settings::default(),
         }
     }
 }

@@ -83,6 +83,7 @@ impl Application {
             client_ip_header: config.client_ip_header()?,
             metrics_token: config.metrics_token.as_ref().map(|t| t.expose().to_owned()),
             sign_in_cache: std::time::Duration::from_millis(config.server.sign_in_cache_ms),
+            discovery: config.discovery.app(config.fetch_allow_loopback),
         };
         let files = config.files(&data_dir)?;
         install_crypto_provider();
@@ -275,6 +276,13 @@ pub fn standard_schedule() -> Scheduler {
             every_minute.clone(),
             jiff::tz::TimeZone::UTC,
             &pursuit_app::warmup::DispatchWarmup::default(),
+        )
+        .add(
+            "discovery.dispatch",
+            Cron::parse("*/15 * * * *")
+                .unwrap_or_else(|_| unreachable!("a valid literal schedule")),
+            jiff::tz::TimeZone::UTC,
+            &pursuit_app::discovery::DispatchDiscovery::default(),
         )
         .add(
             "replies.read",

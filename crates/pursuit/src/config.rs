@@ -83,6 +83,82 @@ pub enum SmtpSecurityName {
     None,
 }
 
+/// Job discovery (`[discovery]`): where the job boards are, the keys of the keyed ones,
+/// and how politely they are asked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscoverySettings {
+    /// Each source's base URL (`[discovery.urls]`: `remotive`, `remoteok`, `himalayas`,
+    /// `weworkremotely`, `greenhouse`, `lever`, `ashby`, `serpapi`, `adzuna`); the public
+    /// APIs' by default.
+    pub urls: pursuit_app::discovery::Urls,
+    /// SerpAPI's key; unset, searches cannot choose the `serpapi` source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serpapi_key: Option<Secret>,
+    /// Adzuna's application id and key; unset, searches cannot choose `adzuna`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adzuna_app_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adzuna_app_key: Option<Secret>,
+    /// The country Adzuna searches (`gb`, `us`, `de`, `fr`, …).
+    pub adzuna_country: String,
+    /// The least time between two requests to one host, in milliseconds.
+    pub host_interval_ms: u64,
+    /// Retries of a request that may pass (timeouts, 5xx, 429), each after twice the wait
+    /// of the one before, starting at `backoff_ms`.
+    pub retries: u32,
+    pub backoff_ms: u64,
+    /// The longest `Retry-After` waited for, in seconds; longer fails the source until the
+    /// next run.
+    pub max_wait_secs: u64,
+    /// How many of a search's title × place queries each day's run asks a query source.
+    pub queries_per_day: usize,
+}
+
+impl Default for DiscoverySettings {
+    fn default() -> Self {
+        let app = pursuit_app::discovery::Settings::default();
+        DiscoverySettings {
+            urls: app.urls,
+            serpapi_key: None,
+            adzuna_app_id: None,
+            adzuna_app_key: None,
+            adzuna_country: app.adzuna_country,
+            host_interval_ms: app.host_interval.as_millis() as u64,
+            retries: app.retries,
+            backoff_ms: app.backoff.as_millis() as u64,
+            max_wait_secs: app.max_wait.as_secs(),
+            queries_per_day: app.queries_per_day,
+        }
+    }
+}
+
+impl DiscoverySettings {
+    /// The use cases' settings (`allow_loopback`: `fetch_allow_loopback`, for tests).
+    pub fn app(&self, allow_loopback: bool) -> pursuit_app::discovery::Settings {
+        let defaults = pursuit_app::discovery::Settings::default();
+        pursuit_app::discovery::Settings {
+            urls: self.urls.clone(),
+            serpapi_key: self.serpapi_key.as_ref().map(|k| k.expose().to_owned()),
+            adzuna_keys: self
+                .adzuna_app_id
+                .clone()
+                .zip(self.adzuna_app_key.as_ref().map(|k| k.expose().to_owned())),
+            adzuna_country: self.adzuna_country.clone(),
+            limits: pursuit_files::fetch::Limits {
+                allow_loopback,
+                ..defaults.limits
+            },
+            host_interval: std::time::Duration::from_millis(self.host_interval_ms),
+            retries: self.retries,
+            backoff: std::time::Duration::from_millis(self.backoff_ms),
+            max_wait: std::time::Duration::from_secs(self.max_wait_secs),
+            queries_per_day: self.queries_per_day.max(1),
+            user_agent: defaults.user_agent,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MailSettings {
@@ -244,6 +320,7 @@ impl Default for WorkerSettings {
         WorkerSettings {
             queues: [
                 ("default".to_owned(), 4),
+                ("discovery".to_owned(), 1),
                 ("mail".to_owned(), 2),
                 ("mailboxes".to_owned(), 2),
                 ("reminders".to_owned(), 16),
@@ -496,6 +573,8 @@ pub struct Config {
     pub storage: StorageSettings,
     pub database: DatabaseSettings,
     pub mail: MailSettings,
+    /// Job discovery's sources, keys and pace.
+    pub discovery: DiscoverySettings,
     pub worker: WorkerSettings,
     /// Connection limits and timeouts of the HTTP server.
     pub server: ServerSettings,
@@ -538,6 +617,7 @@ impl Default for Config {
             notification_expiry_days: 30,
             database: DatabaseSettings::default(),
             mail: MailSettings::default(),
+            discovery: DiscoverySettings::default(),
             worker: WorkerSettings::default(),
             reader: ReaderSettings::default(),
             server: ServerSettings::default(),
@@ -787,6 +867,7 @@ impl Config {
             },
             ai,
             mailbox_hosts: self.mailbox_hosts(),
+            discovery: self.discovery.app(self.fetch_allow_loopback),
         })
     }
 

@@ -79,6 +79,7 @@ async fn probe_app(body_limit: usize) -> Probe {
         client_ip_header: None,
         metrics_token: None,
         sign_in_cache: std::time::Duration::from_secs(1),
+        discovery: pursuit_app::discovery::Settings::default(),
     };
     let mailer =
         pursuit_mail::Mailer::outbox("pursuit@localhost", &dir.path().join("outbox")).unwrap();

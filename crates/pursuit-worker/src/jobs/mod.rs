@@ -2,6 +2,7 @@
 
 pub mod canary;
 pub mod companies;
+pub mod discovery;
 pub mod email_events;
 pub mod embed;
 pub mod invites;
@@ -35,4 +36,6 @@ pub fn register_all(registry: &mut Registry) {
     registry.register(email_events::run);
     registry.register(metrics::run);
     registry.register(warmup::run);
+    registry.register(discovery::run_dispatch);
+    registry.register(discovery::run);
 }

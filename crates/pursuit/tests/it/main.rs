@@ -17,6 +17,7 @@ mod companies;
 mod contacts;
 mod database;
 mod delivery;
+mod discovery;
 mod documents;
 mod faults;
 mod imports;

@@ -52,6 +52,9 @@ enum Fixture {
     /// Named by its address.
     Suppression,
     Reply,
+    JobSearch,
+    DiscoveryRun,
+    DiscoveredJob,
 }
 
 fn access(method: &str, path: &str) -> Option<Access> {
@@ -366,6 +369,26 @@ fn access(method: &str, path: &str) -> Option<Access> {
             Fixture::AiProvider,
             Some(json!({ "model": "bob was here" })),
         ),
+        ("get", "/api/v1/discovery/searches" | "/api/v1/discovery/jobs") => Access::Caller(None),
+        ("post", "/api/v1/discovery/searches") => Access::Caller(Some(
+            json!({ "name": "Bob's search", "sources": ["remotive"], "enabled": false }),
+        )),
+        ("get" | "delete", "/api/v1/discovery/searches/{id}") => {
+            Access::ById(Fixture::JobSearch, None)
+        }
+        ("put", "/api/v1/discovery/searches/{id}") => Access::ById(
+            Fixture::JobSearch,
+            Some(json!({ "name": "bob was here", "sources": ["remotive"] })),
+        ),
+        ("post", "/api/v1/discovery/searches/{id}/run") => Access::ById(Fixture::JobSearch, None),
+        ("get", "/api/v1/discovery/runs") => Access::ByIdInQuery(Fixture::JobSearch, "search_id"),
+        ("get", "/api/v1/discovery/runs/{id}") => Access::ById(Fixture::DiscoveryRun, None),
+        ("get", "/api/v1/discovery/jobs/{id}") | ("post", "/api/v1/discovery/jobs/{id}/save") => {
+            Access::ById(Fixture::DiscoveredJob, None)
+        }
+        ("post", "/api/v1/discovery/jobs/{id}/dismiss") => {
+            Access::ById(Fixture::DiscoveredJob, Some(json!({ "dismissed": true })))
+        }
         _ => return None,
     })
 }
@@ -516,9 +539,45 @@ both_backends! {
             updated_at: now,
         }).await.unwrap();
         let alice_reply = alice_reply.0.to_string();
+        // Alice's discovery: a search (never run on its own), a run of it, a job it found.
+        let alice_js: Value = app.client.post(app.url("/api/v1/discovery/searches")).bearer_auth(&alice_secret)
+            .json(&json!({ "name": "Alice Secret Search", "links": ["http://127.0.0.1:9/alice-feed.xml"], "enabled": false }))
+            .send().await.unwrap().json().await.unwrap();
+        let alice_search = alice_js["id"].as_str().unwrap_or_else(|| panic!("Alice's search: {alice_js}")).to_owned();
+        let alice_dr: Value = app.client.post(app.url(&format!("/api/v1/discovery/searches/{alice_search}/run"))).bearer_auth(&alice_secret)
+            .send().await.unwrap().json().await.unwrap();
+        let alice_run = alice_dr["id"].as_str().unwrap().to_owned();
+        let alice_job = pursuit_domain::ids::DiscoveredJobId::new();
+        pursuit_store::discovery::insert_jobs(&app.db, &[pursuit_store::discovery::JobRow {
+            id: alice_job,
+            user_id: pursuit_domain::ids::UserId(alice_id.parse().unwrap()),
+            search_id: Some(pursuit_domain::ids::JobSearchId(alice_search.parse().unwrap())),
+            key: "alice|secret".to_owned(),
+            company_key: "alice".to_owned(),
+            canonical_url: "https://alice.example/job".to_owned(),
+            url: "https://alice.example/job".to_owned(),
+            title: "Alice Secret Discovered Job".to_owned(),
+            company: "Alice Hidden Corp".to_owned(),
+            location: None,
+            remote: None,
+            employment_type: None,
+            description: "Alice Secret Discovered Text".to_owned(),
+            posted_at: None,
+            status: "new".to_owned(),
+            application_id: None,
+            score: None,
+            reason: None,
+            scored_for: None,
+            first_seen_at: now,
+            last_seen_at: now,
+            expired_at: None,
+            reposted_at: None,
+            updated_at: now,
+        }]).await.unwrap();
+        let alice_job = alice_job.0.to_string();
         let bob = sign_in(&app, "bob@example.org", 1).await;
         let (_, bob_secret) = api_token(&app, &bob, "bob-token").await;
-        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str(), alice_offer.as_str(), alice_mailbox.as_str(), "alice.box@example.org", "Alice Sender", alice_campaign.as_str(), "Alice Secret Campaign", alice_target.as_str(), alice_email.as_str(), "alice.suppressed@example.org", alice_reply.as_str(), "Alice Secret Reply"];
+        let alice_marks = [alice_resume.as_str(), "Alice Secret Resume", "alice.resume@example.org", alice_posting.as_str(), "Alice Secret Posting", "Alice Hidden Corp", alice_import.as_str(), "Alice Imported Secret", alice_id.as_str(), "alice@example.org", "Alice Privatename", alice_token_id.as_str(), "alice-secret-token", alice_task.as_str(), alice_application.as_str(), "Alice Secret Employer", alice_activity.as_str(), "Alice's private interview notes", alice_view.as_str(), "Alice's secret search", alice_reminder.as_str(), "Alice Secret Employer", alice_notification.as_str(), "Alice secret notification", "alice-secret-host", "Alice Secret Model", "sk-alice-secret-key-000", "Alice Secret Project", "Alice's hidden work", alice_project.as_str(), "Alice Secret Headline", alice_document.as_str(), alice_optimization.as_str(), alice_company.as_str(), alice_conversation.as_str(), "Alice Secret Chat", alice_contact.as_str(), "Alice Secret Contact", "alice.contact@example.org", alice_sequence.as_str(), "Alice Secret Cadence", alice_step.as_str(), alice_offer.as_str(), alice_mailbox.as_str(), "alice.box@example.org", "Alice Sender", alice_campaign.as_str(), "Alice Secret Campaign", alice_target.as_str(), alice_email.as_str(), "alice.suppressed@example.org", alice_reply.as_str(), "Alice Secret Reply", alice_search.as_str(), "Alice Secret Search", "alice-feed", alice_run.as_str(), alice_job.as_str(), "Alice Secret Discovered"];
         let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
 
         let alice_id_of = |fixture: Fixture| match fixture {
@@ -547,6 +606,9 @@ both_backends! {
             Fixture::Outreach => alice_email.as_str(),
             Fixture::Suppression => "alice.suppressed@example.org",
             Fixture::Reply => alice_reply.as_str(),
+            Fixture::JobSearch => alice_search.as_str(),
+            Fixture::DiscoveryRun => alice_run.as_str(),
+            Fixture::DiscoveredJob => alice_job.as_str(),
         };
         let mut uncovered = Vec::new();
         let mut checked = 0;

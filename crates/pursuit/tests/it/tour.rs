@@ -99,6 +99,88 @@ async fn seed(app: &TestApp, c: &Client) -> (String, String) {
         "text": "Senior Rust Engineer\nHarborline Systems\n\nRequirements\n- 5+ years of Rust\n- PostgreSQL\n- Kubernetes\n\nResponsibilities\n- Build APIs",
         "title": "Senior Rust Engineer", "company": "Harborline Systems",
     })).await.unwrap().json().await.unwrap();
+    // Discovery: a search whose feed cannot be read (a failed source on the runs page) and
+    // jobs kept as a run keeps them.
+    let search: serde_json::Value = post("/api/v1/discovery/searches", json!({
+        "name": "Rust in Lisbon", "titles": ["rust engineer"], "locations": ["Lisbon", "Remote"],
+        "links": ["http://127.0.0.1:9/jobs.rss"], "enabled": false,
+    })).await.unwrap().json().await.unwrap();
+    let search_id = search["id"].as_str().unwrap().to_owned();
+    post(
+        &format!("/api/v1/discovery/searches/{search_id}/run"),
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let me: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/auth/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user = pursuit_domain::ids::UserId(me["user"]["id"].as_str().unwrap().parse().unwrap());
+    let search = pursuit_store::discovery::get_search(
+        &app.db,
+        user,
+        pursuit_domain::ids::JobSearchId(search_id.parse().unwrap()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let listing = |source: &'static str, id: &str, title: &str, company: &str, place: &str| {
+        pursuit_text::boards::Listing {
+            source,
+            source_id: id.to_owned(),
+            url: format!("https://{source}.example/jobs/{id}"),
+            title: title.to_owned(),
+            company: company.to_owned(),
+            location: Some(place.to_owned()),
+            remote: place.contains("Remote").then_some("remote"),
+            employment_type: Some("full_time"),
+            description: format!(
+                "{company} builds Rust services on PostgreSQL and Kubernetes. You will own APIs end to end."
+            ),
+            posted_at: Some("2026-12-01T09:00:00Z".to_owned()),
+        }
+    };
+    let listings = [
+        listing(
+            "greenhouse",
+            "1",
+            "Senior Rust Engineer, Payments Infrastructure Platform",
+            "Tidewater Analytics",
+            "Lisbon, Portugal",
+        ),
+        listing(
+            "remotive",
+            "2",
+            "Rust Engineer",
+            "Quayside",
+            "Remote (Europe)",
+        ),
+        listing(
+            "remotive",
+            "3",
+            "Senior Rust Engineer, Payments Infrastructure Platform",
+            "Tidewater Analytics",
+            "Lisbon, Portugal",
+        ),
+    ];
+    pursuit_app::discovery::ingest::keep(
+        &app.db,
+        &search,
+        "tour",
+        &listings,
+        false,
+        &[],
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
     (first, job["id"].as_str().unwrap().to_owned())
 }
 
@@ -195,6 +277,9 @@ async fn every_page_passes_axe_in_light_and_dark_on_a_laptop_and_a_phone() {
             ("mailboxes", "/mailboxes".to_owned()),
             ("replies", "/replies".to_owned()),
             ("feedback", "/feedback".to_owned()),
+            ("discover", "/discover".to_owned()),
+            ("discover-searches", "/discover/searches".to_owned()),
+            ("discover-runs", "/discover/runs".to_owned()),
         ];
         for (name, path) in &pages {
             for width in [1400, 390] {

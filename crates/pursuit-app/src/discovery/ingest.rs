@@ -1,0 +1,384 @@
+//! One source's read kept: its answers fetched (conditionally), read into listings, the
+//! ones the search asks for deduplicated against the user's jobs and stored — all of one
+//! source in one transaction, so a failed source leaves nothing half-stored.
+//!
+//! A listing is the job Pursuit has already when the same board listed it before (its
+//! id), or when [`pursuit_text::boards::same_job`] says so of a job of the same company or
+//! at the same link (the same link; the same company, title and place; or a like title
+//! with most of one description in the other). Otherwise it is a new job. A job whose
+//! listing comes back after it expired is reposted.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use pursuit_domain::company::company_key;
+use pursuit_domain::ids::{DiscoveredJobId, UserId};
+use pursuit_store::Db;
+use pursuit_store::discovery::{self as store, JobRow, SearchRow, SourceRow};
+use pursuit_text::boards::{Listing, canonical_url, listing_key, same_job};
+
+use super::client::{Client, Cost};
+use super::sources::{Kind, Source, wanted};
+use super::{Settings, SourceReport};
+use crate::error::AppError;
+
+/// The most listings one source's read keeps (a board that answers a million is cut).
+pub const MAX_LISTINGS: usize = 5_000;
+
+/// Fetches and keeps one source of `search`. The source's failure is in the report, not
+/// an error: only the database failing is.
+pub async fn read_and_keep(
+    db: &Db,
+    _settings: &Settings,
+    client: &Client<'_>,
+    search: &SearchRow,
+    source: &Source,
+    now: Timestamp,
+) -> Result<SourceReport, AppError> {
+    let mut report = SourceReport {
+        source: source.name.clone(),
+        ..SourceReport::default()
+    };
+    let mut cost = Cost::default();
+    let mut listings = Vec::new();
+    let mut validators = Vec::new();
+    let mut unchanged = 0;
+    for (url, shown) in &source.requests {
+        if source.kind == Kind::Link
+            && let Err(why) = client.allowed(url, &mut cost).await
+        {
+            report.error = Some(format!("{shown}: {why}"));
+            break;
+        }
+        let known = if source.conditional {
+            store::validators(db, search.id, shown).await?
+        } else {
+            (None, None)
+        };
+        match client
+            .get(url, known, source.kind.accept(), &mut cost)
+            .await
+        {
+            Ok(None) => unchanged += 1,
+            Ok(Some(fetched)) => {
+                let body = String::from_utf8_lossy(&fetched.body).replace('\0', "");
+                match source.kind.read(&body, fetched.url.as_str()) {
+                    Ok(read) => {
+                        report.fetched += read.listings.len() as u32;
+                        report.skipped += read.skipped as u32;
+                        listings.extend(read.listings);
+                        if source.conditional {
+                            validators.push((shown.clone(), fetched.etag, fetched.last_modified));
+                        }
+                    }
+                    Err(why) => {
+                        report.error = Some(format!("{shown}: {why}"));
+                        break;
+                    }
+                }
+            }
+            Err(why) => {
+                report.error = Some(format!("{shown}: {why}"));
+                break;
+            }
+        }
+    }
+    report.cost = cost;
+    if report.error.is_some() {
+        return Ok(report);
+    }
+    listings.retain(|l| wanted(search, l));
+    listings.truncate(MAX_LISTINGS);
+    report.kept = listings.len() as u32;
+    // A full list that did not change keeps every job of it live; one read whole decides.
+    let full = source.full && unchanged == 0;
+    let kept = keep(db, search, &source.feed, &listings, full, &validators, now).await?;
+    report.new = kept.new;
+    report.duplicate = kept.duplicate;
+    report.expired = kept.expired;
+    Ok(report)
+}
+
+/// What keeping a read did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Kept {
+    pub new: u32,
+    pub duplicate: u32,
+    pub expired: u32,
+}
+
+type Validators = [(String, Option<String>, Option<String>)];
+
+/// A stored job as a listing, for [`same_job`].
+fn as_listing(job: &JobRow) -> Listing {
+    Listing {
+        source: "stored",
+        source_id: String::new(),
+        url: job.url.clone(),
+        title: job.title.clone(),
+        company: job.company.clone(),
+        location: job.location.clone(),
+        remote: match job.remote.as_deref() {
+            Some("remote") => Some("remote"),
+            Some("hybrid") => Some("hybrid"),
+            Some("onsite") => Some("onsite"),
+            _ => None,
+        },
+        employment_type: None,
+        description: job.description.clone(),
+        posted_at: None,
+    }
+}
+
+/// A board's date as an instant: RFC 3339, or a date-time without a zone taken as UTC.
+fn instant(text: Option<&str>) -> Option<Timestamp> {
+    let text = text?.trim();
+    text.parse::<Timestamp>().ok().or_else(|| {
+        text.parse::<jiff::civil::DateTime>()
+            .ok()
+            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+            .or_else(|| jiff::fmt::rfc2822::parse(text).ok().map(|z| z.timestamp()))
+    })
+}
+
+/// Stores `listings` of `feed` for the search's user in one transaction (with the
+/// validators of the answers they came from); `full`: they are the board's whole list.
+pub async fn keep(
+    db: &Db,
+    search: &SearchRow,
+    feed: &str,
+    listings: &[Listing],
+    full: bool,
+    validators: &Validators,
+    now: Timestamp,
+) -> Result<Kept, AppError> {
+    let user = search.user_id;
+    let mut kept = Kept::default();
+    // One listing per board id.
+    let mut unique: Vec<&Listing> = Vec::new();
+    let mut seen_ids = std::collections::HashSet::new();
+    for listing in listings {
+        if seen_ids.insert((listing.source, listing.source_id.as_str())) {
+            unique.push(listing);
+        }
+    }
+    let mut tx = db.begin().await?;
+    // Listings of this board Pursuit has: the same jobs again.
+    let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
+    for l in &unique {
+        by_source
+            .entry(l.source)
+            .or_default()
+            .push(l.source_id.clone());
+    }
+    let mut listed: HashMap<(String, String), DiscoveredJobId> = HashMap::new();
+    for (source, ids) in &by_source {
+        for row in store::listed(&mut tx, user, source, ids).await? {
+            listed.insert((row.source.clone(), row.source_id.clone()), row.job_id);
+        }
+        store::seen_again(&mut tx, user, source, ids, now).await?;
+    }
+    let fresh: Vec<&Listing> = unique
+        .iter()
+        .copied()
+        .filter(|l| !listed.contains_key(&(l.source.to_owned(), l.source_id.clone())))
+        .collect();
+    let mut seen_jobs: Vec<DiscoveredJobId> = listed.values().copied().collect();
+    kept.duplicate += (unique.len() - fresh.len()) as u32;
+
+    // The user's jobs the fresh listings may repeat, and the jobs this read adds.
+    let keys: Vec<String> = dedup_strings(fresh.iter().map(|l| company_key(&l.company)));
+    let urls: Vec<String> = dedup_strings(fresh.iter().map(|l| canonical_url(&l.url)));
+    let mut candidates: Vec<(JobRow, Listing)> = store::candidates(&mut tx, user, &keys, &urls)
+        .await?
+        .into_iter()
+        .map(|j| {
+            let l = as_listing(&j);
+            (j, l)
+        })
+        .collect();
+    let mut new_jobs: Vec<JobRow> = Vec::new();
+    let mut new_sources: Vec<SourceRow> = Vec::new();
+    for listing in fresh {
+        let key = listing_key(
+            &listing.company,
+            &listing.title,
+            listing.location.as_deref(),
+        );
+        let curl = canonical_url(&listing.url);
+        let ckey = company_key(&listing.company);
+        let same = candidates.iter().find(|(job, known)| {
+            job.key == key
+                || job.canonical_url == curl
+                || (job.company_key == ckey && same_job(known, listing).is_some())
+        });
+        let job_id = match same {
+            Some((job, _)) => {
+                kept.duplicate += 1;
+                job.id
+            }
+            None => {
+                kept.new += 1;
+                let job = JobRow {
+                    id: DiscoveredJobId::new(),
+                    user_id: user,
+                    search_id: Some(search.id),
+                    key,
+                    company_key: ckey,
+                    canonical_url: curl,
+                    url: listing.url.clone(),
+                    title: listing.title.clone(),
+                    company: listing.company.clone(),
+                    location: listing.location.clone(),
+                    remote: listing.remote.map(str::to_owned),
+                    employment_type: listing.employment_type.map(str::to_owned),
+                    description: listing.description.clone(),
+                    posted_at: instant(listing.posted_at.as_deref()),
+                    status: "new".to_owned(),
+                    application_id: None,
+                    score: None,
+                    reason: None,
+                    scored_for: None,
+                    first_seen_at: now,
+                    last_seen_at: now,
+                    expired_at: None,
+                    reposted_at: None,
+                    updated_at: now,
+                };
+                let id = job.id;
+                candidates.push((job.clone(), listing.clone()));
+                new_jobs.push(job);
+                id
+            }
+        };
+        seen_jobs.push(job_id);
+        new_sources.push(SourceRow {
+            user_id: user,
+            source: listing.source.to_owned(),
+            source_id: listing.source_id.clone(),
+            job_id,
+            feed: feed.to_owned(),
+            url: listing.url.clone(),
+            first_seen_at: now,
+            last_seen_at: now,
+            gone_at: None,
+        });
+    }
+    store::insert_jobs(&mut tx, &new_jobs).await?;
+    store::insert_sources(&mut tx, &new_sources).await?;
+    seen_jobs.sort();
+    seen_jobs.dedup();
+    let known: Vec<DiscoveredJobId> = seen_jobs
+        .into_iter()
+        .filter(|id| !new_jobs.iter().any(|j| j.id == *id))
+        .collect();
+    store::jobs_seen(&mut tx, user, &known, now).await?;
+    if full {
+        kept.expired = store::expire_missing(&mut tx, user, feed, now).await? as u32;
+    }
+    for (url, etag, modified) in validators {
+        store::keep_validators(
+            &mut tx,
+            search.id,
+            url,
+            etag.as_deref(),
+            modified.as_deref(),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(kept)
+}
+
+fn dedup_strings(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = values.filter(|v| !v.is_empty()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Scores the user's open jobs against the active resume version (when one has been
+/// read) that were not scored against it as it is now, newest first, at most `limit`;
+/// each with the reason in words. Without a read version, jobs keep no score and the list
+/// shows the newest first. Returns how many were scored.
+pub async fn score_open(db: &Db, user: UserId, limit: i64) -> Result<usize, AppError> {
+    let Some(read) = crate::matching::active_version(db, user).await? else {
+        return Ok(0);
+    };
+    let key = format!("{}@{}", read.version.id, read.version.updated_at);
+    let mut scored = 0;
+    while (scored as i64) < limit {
+        let jobs = store::unscored(db, user, &key, 500.min(limit - scored as i64)).await?;
+        if jobs.is_empty() {
+            break;
+        }
+        scored += jobs.len();
+        let read = read.clone();
+        let scores = tokio::task::spawn_blocking(move || score_jobs(&read, &jobs))
+            .await
+            .map_err(|e| AppError::Unavailable(Box::new(e)))?;
+        store::set_scores(db, user, &key, &scores).await?;
+    }
+    Ok(scored)
+}
+
+/// Each job's score and reason.
+fn score_jobs(
+    read: &crate::matching::ReadVersion,
+    jobs: &[JobRow],
+) -> Vec<(DiscoveredJobId, i64, String)> {
+    use pursuit_text::matching::{Prepared, PreparedPosting, par_map, score_pair};
+    use pursuit_text::posting::{Input, parse_titled};
+    let prepared = Prepared::new(&read.resume, &read.text);
+    par_map(jobs, |job| {
+        let mut text = String::new();
+        if let Some(place) = &job.location {
+            text.push_str(&format!("Location: {place}\n\n"));
+        }
+        text.push_str(&job.description);
+        let posting = parse_titled(Input::Text(&text), Some(&job.title));
+        let scored = score_pair(&prepared, &PreparedPosting::new(&posting));
+        (job.id, i64::from(scored.score), reason(&scored))
+    })
+}
+
+/// Why a job ranks where it does, in a line: the skills it shares with the resume and the
+/// part that fits best, or why the score is provisional.
+pub fn reason(scored: &pursuit_text::matching::Match) -> String {
+    if let Some(why) = &scored.provisional {
+        return format!("Provisional: {why}");
+    }
+    let skills: Vec<&str> = scored
+        .skills
+        .matched
+        .iter()
+        .take(3)
+        .map(|s| s.skill.as_str())
+        .collect();
+    let best = scored
+        .parts
+        .iter()
+        .filter(|p| p.weight > 0.0)
+        .max_by(|a, b| (a.fit * a.weight).total_cmp(&(b.fit * b.weight)));
+    let mut parts = Vec::new();
+    if !skills.is_empty() {
+        parts.push(format!("You have {}", skills.join(", ")));
+    }
+    if let Some(best) = best {
+        parts.push(best.detail.clone());
+    }
+    let missing = scored.skills.missing.len();
+    if missing > 0 {
+        parts.push(format!(
+            "{missing} skill{} it asks for not on your resume",
+            if missing == 1 { "" } else { "s" }
+        ));
+    }
+    if parts.is_empty() {
+        "Little of the posting could be compared with your resume".to_owned()
+    } else {
+        parts.join(" · ")
+    }
+}
