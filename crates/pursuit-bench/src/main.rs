@@ -26,6 +26,7 @@ use tokio::process::{Child, Command};
 mod ai;
 mod browser;
 mod dedup;
+mod discovery;
 mod documents;
 mod events;
 mod floor;
@@ -257,6 +258,20 @@ enum Bench {
         /// List the pairs it got wrong.
         #[arg(long)]
         show: bool,
+    },
+    /// Job discovery: postings read, deduplicated and stored per minute through the real
+    /// run (boards served on 127.0.0.1), and each run's requests and 304s.
+    Discovery {
+        #[arg(long, default_value_t = 200)]
+        companies: usize,
+        #[arg(long, default_value_t = 50)]
+        per_board: usize,
+        /// The share of the boards' jobs Remotive lists again.
+        #[arg(long, default_value_t = 0.2)]
+        cross_listed: f64,
+        /// postgres://… (a database you own); default a fresh SQLite file.
+        #[arg(long)]
+        database_url: Option<String>,
     },
     /// The sender against a local SMTP server (e.g. `python3 -m aiosmtpd -n -l 127.0.0.1:2525`).
     Sender {
@@ -595,6 +610,20 @@ async fn main() -> anyhow::Result<()> {
         Bench::Dedup { show } => {
             dedup::run(show);
             Ok(())
+        }
+        Bench::Discovery {
+            companies,
+            per_board,
+            cross_listed,
+            database_url,
+        } => {
+            discovery::run(discovery::Options {
+                companies,
+                per_board,
+                cross_listed,
+                database_url,
+            })
+            .await
         }
         Bench::StopLatency {
             binary,

@@ -691,6 +691,26 @@ pub async fn expire_missing(
     .await
 }
 
+/// Expires the user's live jobs no board has listed since `before` (an aggregator's
+/// listing that stopped showing up). Returns how many.
+pub async fn expire_unseen(
+    mut conn: impl Conn,
+    user: UserId,
+    before: Timestamp,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    conn.execute(
+        query(
+            "UPDATE discovered_jobs SET expired_at = $3, updated_at = $3 WHERE user_id = $1 \
+             AND expired_at IS NULL AND last_seen_at < $2",
+        )
+        .bind(user)
+        .bind(before)
+        .bind(now),
+    )
+    .await
+}
+
 /// What the discovered list shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Shown {
@@ -755,7 +775,8 @@ pub async fn jobs(
         .collect())
 }
 
-async fn sources_of(
+/// The listings of the given jobs, oldest first.
+pub async fn sources_of(
     mut conn: impl Conn,
     jobs: &[DiscoveredJobId],
 ) -> Result<Vec<SourceRow>, StoreError> {

@@ -842,7 +842,7 @@ pub fn same_job(a: &Listing, b: &Listing) -> Option<&'static str> {
         listing_key(&b.company, &b.title, b.location.as_deref()),
     );
     if ka == kb {
-        return Some("the same company, title and place");
+        return Some(SAME_KEY);
     }
     let company = |k: &str| k.split('|').next().unwrap_or_default().to_owned();
     if company(&ka) != company(&kb) || company(&ka).is_empty() {
@@ -870,6 +870,10 @@ pub fn same_job(a: &Listing, b: &Listing) -> Option<&'static str> {
     (contained(&a.description, &b.description) >= CONTAINED)
         .then_some("the same company, a like title and the same description")
 }
+
+/// [`same_job`]'s reason when only the keys agree (the same company, title and place): a
+/// board listing two such postings may have two openings, which their texts tell apart.
+pub const SAME_KEY: &str = "the same company, title and place";
 
 /// At least this share of the shorter description's word triples in the other: the same
 /// text, perhaps with a board's note or a line added.

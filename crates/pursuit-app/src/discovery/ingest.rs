@@ -15,7 +15,9 @@ use pursuit_domain::company::company_key;
 use pursuit_domain::ids::{DiscoveredJobId, UserId};
 use pursuit_store::Db;
 use pursuit_store::discovery::{self as store, JobRow, SearchRow, SourceRow};
-use pursuit_text::boards::{Listing, canonical_url, listing_key, same_job};
+use pursuit_text::boards::{
+    CONTAINED, Listing, SAME_KEY, canonical_url, contained, listing_key, same_job,
+};
 
 use super::client::{Client, Cost};
 use super::sources::{Kind, Source, wanted};
@@ -130,6 +132,74 @@ fn as_listing(job: &JobRow) -> Listing {
     }
 }
 
+/// The jobs a read is compared with, found by company key and by canonical link, and the
+/// boards that list each.
+#[derive(Default)]
+struct Known {
+    jobs: Vec<(JobRow, Listing)>,
+    by_company: HashMap<String, Vec<usize>>,
+    by_url: HashMap<String, Vec<usize>>,
+    keys: std::collections::HashSet<String>,
+    boards: HashMap<DiscoveredJobId, Vec<String>>,
+}
+
+impl Known {
+    fn add(&mut self, job: JobRow) {
+        let at = self.jobs.len();
+        self.by_company
+            .entry(job.company_key.clone())
+            .or_default()
+            .push(at);
+        self.by_url
+            .entry(job.canonical_url.clone())
+            .or_default()
+            .push(at);
+        self.keys.insert(job.key.clone());
+        let listing = as_listing(&job);
+        self.jobs.push((job, listing));
+    }
+
+    /// The job `listing` repeats: one at its link; else one `same_job` matches — when only
+    /// the keys agree, the one whose text it shares, else one no listing of this board
+    /// belongs to (a board listing two postings alike has two openings unless their
+    /// texts are one).
+    /// `weak`: also the job whose keys agree without a shared text (the second pass, once
+    /// every listing that shares a text has found its job).
+    fn find(
+        &self,
+        listing: &Listing,
+        key: &str,
+        url: &str,
+        company: &str,
+        weak_too: bool,
+    ) -> Option<DiscoveredJobId> {
+        if let Some(&at) = self.by_url.get(url).and_then(|a| a.first()) {
+            return Some(self.jobs[at].0.id);
+        }
+        let mut weak = None;
+        for &at in self.by_company.get(company).into_iter().flatten() {
+            let (job, known) = &self.jobs[at];
+            let Some(reason) = same_job(known, listing) else {
+                continue;
+            };
+            if reason != SAME_KEY {
+                return Some(job.id);
+            }
+            if contained(&known.description, &listing.description) >= CONTAINED {
+                return Some(job.id);
+            }
+            let same_board = self
+                .boards
+                .get(&job.id)
+                .is_some_and(|b| b.iter().any(|s| s == listing.source));
+            if weak_too && !same_board && weak.is_none() && job.key.split('#').next() == Some(key) {
+                weak = Some(job.id);
+            }
+        }
+        weak
+    }
+}
+
 /// A board's date as an instant: RFC 3339, or a date-time without a zone taken as UTC.
 fn instant(text: Option<&str>) -> Option<Timestamp> {
     let text = text?.trim();
@@ -187,39 +257,79 @@ pub async fn keep(
     let mut seen_jobs: Vec<DiscoveredJobId> = listed.values().copied().collect();
     kept.duplicate += (unique.len() - fresh.len()) as u32;
 
-    // The user's jobs the fresh listings may repeat, and the jobs this read adds.
+    // The user's jobs the fresh listings may repeat, and the jobs this read adds, found
+    // by company and by link; with the boards that list each.
     let keys: Vec<String> = dedup_strings(fresh.iter().map(|l| company_key(&l.company)));
     let urls: Vec<String> = dedup_strings(fresh.iter().map(|l| canonical_url(&l.url)));
-    let mut candidates: Vec<(JobRow, Listing)> = store::candidates(&mut tx, user, &keys, &urls)
-        .await?
-        .into_iter()
-        .map(|j| {
-            let l = as_listing(&j);
-            (j, l)
-        })
-        .collect();
+    let mut known = Known::default();
+    let stored = store::candidates(&mut tx, user, &keys, &urls).await?;
+    let ids: Vec<DiscoveredJobId> = stored.iter().map(|j| j.id).collect();
+    for source in store::sources_of(&mut tx, &ids).await? {
+        known
+            .boards
+            .entry(source.job_id)
+            .or_default()
+            .push(source.source);
+    }
+    for job in stored {
+        known.add(job);
+    }
     let mut new_jobs: Vec<JobRow> = Vec::new();
     let mut new_sources: Vec<SourceRow> = Vec::new();
+    // Listings that share a link or a text with a job first; then the rest, which may
+    // join a job whose keys alone agree, or are new.
+    let mut order: Vec<(&Listing, Option<DiscoveredJobId>)> = Vec::with_capacity(fresh.len());
+    let mut later = Vec::new();
     for listing in fresh {
         let key = listing_key(
             &listing.company,
             &listing.title,
             listing.location.as_deref(),
         );
+        let found = known.find(
+            listing,
+            &key,
+            &canonical_url(&listing.url),
+            &company_key(&listing.company),
+            false,
+        );
+        match found {
+            Some(id) => {
+                known
+                    .boards
+                    .entry(id)
+                    .or_default()
+                    .push(listing.source.to_owned());
+                order.push((listing, Some(id)));
+            }
+            None => later.push(listing),
+        }
+    }
+    order.extend(later.into_iter().map(|l| (l, None)));
+    for (listing, found) in order {
+        let mut key = listing_key(
+            &listing.company,
+            &listing.title,
+            listing.location.as_deref(),
+        );
         let curl = canonical_url(&listing.url);
         let ckey = company_key(&listing.company);
-        let same = candidates.iter().find(|(job, known)| {
-            job.key == key
-                || job.canonical_url == curl
-                || (job.company_key == ckey && same_job(known, listing).is_some())
-        });
-        let job_id = match same {
-            Some((job, _)) => {
+        let found = match found {
+            Some(id) => Some(id),
+            None => known.find(listing, &key, &curl, &ckey, true),
+        };
+        let job_id = match found {
+            Some(id) => {
                 kept.duplicate += 1;
-                job.id
+                id
             }
             None => {
                 kept.new += 1;
+                if known.keys.contains(&key) {
+                    // Another opening with the same company, title and place on one
+                    // board: its own key.
+                    key = format!("{key}#{}:{}", listing.source, listing.source_id);
+                }
                 let job = JobRow {
                     id: DiscoveredJobId::new(),
                     user_id: user,
@@ -247,11 +357,18 @@ pub async fn keep(
                     updated_at: now,
                 };
                 let id = job.id;
-                candidates.push((job.clone(), listing.clone()));
-                new_jobs.push(job);
+                new_jobs.push(job.clone());
+                known.add(job);
                 id
             }
         };
+        if found.is_none() {
+            known
+                .boards
+                .entry(job_id)
+                .or_default()
+                .push(listing.source.to_owned());
+        }
         seen_jobs.push(job_id);
         new_sources.push(SourceRow {
             user_id: user,

@@ -340,6 +340,10 @@ impl JobSpec for DispatchDiscovery {
     const MAX_ATTEMPTS: i64 = 1;
 }
 
+/// A job no board has listed for this long has expired (aggregators drop what is filled
+/// without saying so).
+pub const UNSEEN: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 21);
+
 /// How often a search runs on its own.
 pub const EVERY: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
@@ -518,6 +522,7 @@ pub async fn finish(
     ingest::score_open(db, run.user_id, SCORED_AT_ONCE).await?;
     let mut tx = db.begin().await?;
     store::update_run(&mut tx, &run).await?;
+    store::expire_unseen(&mut tx, run.user_id, now - UNSEEN, now).await?;
     if run.new > 0 {
         let title = format!(
             "{} new job{} for “{}”",

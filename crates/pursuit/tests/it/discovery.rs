@@ -368,6 +368,37 @@ both_backends! {
         assert_eq!(expired[0]["title"], "Senior Data Engineer");
         assert!(!open_jobs(&app, &me, "open").await.iter().any(|j| j["title"] == "Senior Data Engineer"));
 
+        // A job no board has listed for weeks (an aggregator's that stopped showing up)
+        // expires at the next run's end.
+        let me_id: Value = json_body(call(&app, &me, reqwest::Method::GET, "/api/v1/auth/me", None).await, "application/json").await;
+        let long_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 30);
+        pursuit_store::discovery::insert_jobs(&app.db, &[pursuit_store::discovery::JobRow {
+            id: pursuit_domain::ids::DiscoveredJobId::new(),
+            user_id: pursuit_domain::ids::UserId(me_id["user"]["id"].as_str().unwrap().parse().unwrap()),
+            search_id: None,
+            key: "gone co|data engineer|berlin".to_owned(),
+            company_key: "gone co".to_owned(),
+            canonical_url: "https://gone.example/jobs/1".to_owned(),
+            url: "https://gone.example/jobs/1".to_owned(),
+            title: "Data Engineer at a board that forgot it".to_owned(),
+            company: "Gone Co".to_owned(),
+            location: Some("Berlin".to_owned()),
+            remote: None,
+            employment_type: None,
+            description: String::new(),
+            posted_at: None,
+            status: "new".to_owned(),
+            application_id: None,
+            score: None,
+            reason: None,
+            scored_for: None,
+            first_seen_at: long_ago,
+            last_seen_at: long_ago,
+            expired_at: None,
+            reposted_at: None,
+            updated_at: long_ago,
+        }]).await.unwrap();
+
         // Posted again: live again, marked reposted, still one job.
         {
             let mut b = boards.lock().unwrap();
@@ -379,6 +410,8 @@ both_backends! {
         let open = open_jobs(&app, &me, "open").await;
         let again = open.iter().find(|j| j["title"] == "Senior Data Engineer").unwrap();
         assert!(again["reposted_at"].is_string() && again["expired_at"].is_null(), "{again}");
+        assert!(!open.iter().any(|j| j["company"] == "Gone Co"));
+        assert!(open_jobs(&app, &me, "expired").await.iter().any(|j| j["company"] == "Gone Co"));
 
         // Saved to the tracker in one call (again: the same application).
         let job = again["id"].as_str().unwrap();
