@@ -45,11 +45,19 @@ pub async fn read_and_keep(
     let mut listings = Vec::new();
     let mut validators = Vec::new();
     let mut unchanged = 0;
+    // Which request failed, when the source sends more than one.
+    let at = |shown: &str| {
+        if source.requests.len() > 1 {
+            format!("{shown}: ")
+        } else {
+            String::new()
+        }
+    };
     for (url, shown) in &source.requests {
         if source.kind == Kind::Link
             && let Err(why) = client.allowed(url, &mut cost).await
         {
-            report.error = Some(format!("{shown}: {why}"));
+            report.error = Some(format!("{}{why}", at(shown)));
             break;
         }
         let known = if source.conditional {
@@ -74,13 +82,13 @@ pub async fn read_and_keep(
                         }
                     }
                     Err(why) => {
-                        report.error = Some(format!("{shown}: {why}"));
+                        report.error = Some(format!("{}{why}", at(shown)));
                         break;
                     }
                 }
             }
             Err(why) => {
-                report.error = Some(format!("{shown}: {why}"));
+                report.error = Some(format!("{}{why}", at(shown)));
                 break;
             }
         }
@@ -474,10 +482,23 @@ pub fn reason(scored: &pursuit_text::matching::Match) -> String {
         .take(3)
         .map(|s| s.skill.as_str())
         .collect();
+    // The part that fits best among those that read as reasons (the wording overlap and
+    // the field are measures, not reasons).
     let best = scored
         .parts
         .iter()
-        .filter(|p| p.weight > 0.0)
+        .filter(|p| {
+            p.weight > 0.0
+                && p.fit >= 0.5
+                && [
+                    "title",
+                    "experience",
+                    "responsibilities",
+                    "education",
+                    "languages",
+                ]
+                .contains(&p.name)
+        })
         .max_by(|a, b| (a.fit * a.weight).total_cmp(&(b.fit * b.weight)));
     let mut parts = Vec::new();
     if !skills.is_empty() {

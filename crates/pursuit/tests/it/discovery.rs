@@ -297,7 +297,8 @@ both_backends! {
             "sources": ["remotive", "remoteok", "himalayas", "serpapi", "adzuna"],
             "boards": ["https://boards.greenhouse.io/harbor"],
             "links": [format!("{base}/careers/data-engineer"), format!("{base}/private/jobs")],
-            "enabled": false
+            "enabled": false,
+            "email_digest": true
         }))).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let search = json_body(created, "application/json").await;
@@ -444,6 +445,9 @@ both_backends! {
         // A run that found something left a notification.
         let notes = json_body(call(&app, &me, reqwest::Method::GET, "/api/v1/notifications", None).await, "application/json").await;
         assert!(notes["items"].as_array().unwrap().iter().any(|n| n["title"].as_str().unwrap().starts_with("5 new jobs for")), "{notes}");
+        // The search asked for a digest: one email, the best jobs with their links.
+        let digest = crate::auth::outbox_message_for(&app, "seeker@example.org", 2).await;
+        assert!(digest.contains("5 new jobs for") && digest.contains("/discover") && digest.contains("https://"), "{digest}");
         // Another user sees none of it.
         let other_user = token(&app, "someone@example.org").await;
         assert!(open_jobs(&app, &other_user, "all").await.is_empty());
