@@ -711,6 +711,54 @@ pub async fn expire_unseen(
     .await
 }
 
+/// The user's open jobs no board has listed since `before` that no employer's board
+/// lists (an employer's board says itself whether a job is live), least recently seen
+/// first, at most `limit`: those a liveness check asks about.
+pub async fn unconfirmed(
+    mut conn: impl Conn,
+    user: UserId,
+    before: Timestamp,
+    limit: i64,
+) -> Result<Vec<JobRow>, StoreError> {
+    conn.fetch_all(
+        Query::dynamic(format!(
+            "SELECT {JOB_COLUMNS} FROM discovered_jobs j WHERE user_id = $1 AND status = 'new' \
+             AND expired_at IS NULL AND last_seen_at < $2 AND NOT EXISTS (SELECT 1 FROM \
+             discovered_sources s WHERE s.job_id = j.id AND s.gone_at IS NULL AND \
+             (s.feed LIKE 'greenhouse:%' OR s.feed LIKE 'lever:%' OR s.feed LIKE 'ashby:%')) \
+             ORDER BY last_seen_at, id LIMIT $3"
+        ))
+        .bind(user)
+        .bind(before)
+        .bind(limit),
+    )
+    .await?
+    .iter()
+    .map(job_from_row)
+    .collect()
+}
+
+/// Expires one job (its page is gone).
+pub async fn expire_job(
+    mut conn: impl Conn,
+    user: UserId,
+    id: DiscoveredJobId,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let changed = conn
+        .execute(
+            query(
+                "UPDATE discovered_jobs SET expired_at = $3, updated_at = $3 \
+                 WHERE id = $1 AND user_id = $2 AND expired_at IS NULL",
+            )
+            .bind(id)
+            .bind(user)
+            .bind(now),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
 /// What the discovered list shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Shown {

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use pursuit_domain::company::company_key;
 use pursuit_domain::ids::{DiscoveredJobId, UserId};
+use pursuit_domain::preferences::{JobPreferences, Remote};
 use pursuit_store::Db;
 use pursuit_store::discovery::{self as store, JobRow, SearchRow, SourceRow};
 use pursuit_text::boards::{
@@ -432,7 +433,16 @@ pub async fn score_open(db: &Db, user: UserId, limit: i64) -> Result<usize, AppE
     let Some(read) = crate::matching::active_version(db, user).await? else {
         return Ok(0);
     };
-    let key = format!("{}@{}", read.version.id, read.version.updated_at);
+    let preferences = crate::preferences::get(db, user).await?;
+    // Scored again when the resume version or the preferences change.
+    let key = format!(
+        "{}@{}|{}",
+        read.version.id,
+        read.version.updated_at,
+        preferences
+            .updated_at
+            .map_or_else(String::new, |t| t.to_string())
+    );
     let mut scored = 0;
     while (scored as i64) < limit {
         let jobs = store::unscored(db, user, &key, 500.min(limit - scored as i64)).await?;
@@ -441,7 +451,8 @@ pub async fn score_open(db: &Db, user: UserId, limit: i64) -> Result<usize, AppE
         }
         scored += jobs.len();
         let read = read.clone();
-        let scores = tokio::task::spawn_blocking(move || score_jobs(&read, &jobs))
+        let wanted = preferences.value.clone();
+        let scores = tokio::task::spawn_blocking(move || score_jobs(&read, &wanted, &jobs))
             .await
             .map_err(|e| AppError::Unavailable(Box::new(e)))?;
         store::set_scores(db, user, &key, &scores).await?;
@@ -452,6 +463,7 @@ pub async fn score_open(db: &Db, user: UserId, limit: i64) -> Result<usize, AppE
 /// Each job's score and reason.
 fn score_jobs(
     read: &crate::matching::ReadVersion,
+    wanted: &JobPreferences,
     jobs: &[JobRow],
 ) -> Vec<(DiscoveredJobId, i64, String)> {
     use pursuit_text::matching::{Prepared, PreparedPosting, par_map, score_pair};
@@ -465,8 +477,53 @@ fn score_jobs(
         text.push_str(&job.description);
         let posting = parse_titled(Input::Text(&text), Some(&job.title));
         let scored = score_pair(&prepared, &PreparedPosting::new(&posting));
-        (job.id, i64::from(scored.score), reason(&scored))
+        let notes = preferred(wanted, job);
+        let reason = if notes.is_empty() {
+            reason(&scored)
+        } else {
+            format!("{} · {}", notes.join(" · "), reason(&scored))
+        };
+        (job.id, i64::from(scored.score), reason)
     })
+}
+
+/// What the job preferences say of a job: a title or a place the user looks for, or a way
+/// of working they said they do not want. Notes only: the score is the match's.
+pub fn preferred(wanted: &JobPreferences, job: &JobRow) -> Vec<&'static str> {
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let has_all = |hay: &[String], needle: &str| {
+        let needle = words(needle);
+        !needle.is_empty() && needle.iter().all(|w| hay.contains(w))
+    };
+    let mut notes = Vec::new();
+    let title = words(&job.title);
+    if wanted.titles.iter().any(|t| has_all(&title, t)) {
+        notes.push("A title you look for");
+    }
+    let place = words(job.location.as_deref().unwrap_or_default());
+    // "Berlin, Germany" is wanted where the job says "Berlin".
+    if wanted
+        .locations
+        .iter()
+        .any(|l| has_all(&place, l.split(',').next().unwrap_or(l)))
+    {
+        notes.push("Where you want to work");
+    }
+    match (wanted.remote, job.remote.as_deref()) {
+        (Some(Remote::RemoteOnly), Some("onsite" | "hybrid")) => {
+            notes.push("Not remote, and you asked for remote work");
+        }
+        (Some(Remote::RemoteOnly), Some("remote")) => notes.push("Remote, as you prefer"),
+        (Some(Remote::Onsite), Some("remote")) => notes.push("Remote, and you prefer an office"),
+        _ => {}
+    }
+    notes
 }
 
 /// Why a job ranks where it does, in a line: the skills it shares with the resume and the
@@ -518,5 +575,88 @@ pub fn reason(scored: &pursuit_text::matching::Match) -> String {
         "Little of the posting could be compared with your resume".to_owned()
     } else {
         parts.join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(title: &str, location: Option<&str>, remote: Option<&str>) -> JobRow {
+        let now = Timestamp::UNIX_EPOCH;
+        JobRow {
+            id: DiscoveredJobId::new(),
+            user_id: UserId::new(),
+            search_id: None,
+            key: String::new(),
+            company_key: String::new(),
+            canonical_url: String::new(),
+            url: String::new(),
+            title: title.to_owned(),
+            company: "Acme".to_owned(),
+            location: location.map(str::to_owned),
+            remote: remote.map(str::to_owned),
+            employment_type: None,
+            description: String::new(),
+            posted_at: None,
+            status: "new".to_owned(),
+            application_id: None,
+            score: None,
+            reason: None,
+            scored_for: None,
+            first_seen_at: now,
+            last_seen_at: now,
+            expired_at: None,
+            reposted_at: None,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn preferences_add_notes_not_points() {
+        let wanted = JobPreferences {
+            titles: vec!["Data Engineer".to_owned()],
+            locations: vec!["Berlin, Germany".to_owned()],
+            remote: Some(Remote::RemoteOnly),
+            ..JobPreferences::default()
+        };
+        assert_eq!(
+            preferred(
+                &wanted,
+                &job("Senior Data Engineer", Some("Berlin"), Some("hybrid"))
+            ),
+            [
+                "A title you look for",
+                "Where you want to work",
+                "Not remote, and you asked for remote work"
+            ]
+        );
+        assert_eq!(
+            preferred(
+                &wanted,
+                &job("Data Analyst", Some("Remote (EU)"), Some("remote"))
+            ),
+            ["Remote, as you prefer"]
+        );
+        assert!(
+            preferred(
+                &JobPreferences::default(),
+                &job("Data Engineer", None, None)
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn board_dates_are_read_with_or_without_a_zone() {
+        assert_eq!(
+            instant(Some("2026-12-01T09:00:00")).map(|t| t.to_string()),
+            Some("2026-12-01T09:00:00Z".to_owned())
+        );
+        assert_eq!(
+            instant(Some("Wed, 02 Dec 2026 10:00:00 +0000")).map(|t| t.to_string()),
+            Some("2026-12-02T10:00:00Z".to_owned())
+        );
+        assert_eq!(instant(Some("3 days ago")), None);
     }
 }

@@ -491,6 +491,57 @@ pub async fn run_source(
     Ok(())
 }
 
+/// A job no board has listed for this long, and no employer's board lists, has its page
+/// asked whether it is still there.
+pub const CHECK_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 7);
+
+/// The most job pages one run asks about.
+pub const CHECKS_PER_RUN: i64 = 10;
+
+/// Asks the pages of the user's jobs that no board has listed for a week (and no
+/// employer's board lists) whether they are still there: a page that answers 404 or 410
+/// expires its job. Robots.txt is asked first; a page that cannot be read says nothing.
+/// Recorded as the run's `liveness` source.
+pub async fn check_liveness(
+    db: &Db,
+    client: &client::Client<'_>,
+    running: &mut Running,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let stale =
+        store::unconfirmed(db, running.run.user_id, now - CHECK_AFTER, CHECKS_PER_RUN).await?;
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let mut report = SourceReport {
+        source: "liveness".to_owned(),
+        ..SourceReport::default()
+    };
+    for job in stale {
+        report.fetched += 1;
+        if client.allowed(&job.url, &mut report.cost).await.is_err() {
+            continue;
+        }
+        // A page that answers, or cannot be read, says nothing: the job stays.
+        let gone = matches!(
+            client
+                .get(&job.url, (None, None), "text/html", &mut report.cost)
+                .await,
+            Err(client::Failure {
+                status: Some(404 | 410),
+                ..
+            })
+        );
+        if gone && store::expire_job(db, running.run.user_id, job.id, now).await? {
+            report.expired += 1;
+        }
+    }
+    running.reports.push(report);
+    running.run.sources = serde_json::to_value(&running.reports).unwrap_or(Value::Null);
+    store::update_run(db, &running.run).await?;
+    Ok(())
+}
+
 /// Ends a run: its figures, the search's `last_run_at`, the user's notification (and
 /// digest email) when new jobs were found, and the new jobs scored against the active
 /// resume.
@@ -506,11 +557,13 @@ pub async fn finish(
         reports,
         ..
     } = running;
-    run.fetched = reports.iter().map(|r| i64::from(r.fetched)).sum();
-    run.new = reports.iter().map(|r| i64::from(r.new)).sum();
-    run.duplicate = reports.iter().map(|r| i64::from(r.duplicate)).sum();
-    run.failed = reports.iter().filter(|r| r.error.is_some()).count() as i64;
-    run.status = if !reports.is_empty() && run.failed == reports.len() as i64 {
+    // The totals are the sources'; the liveness check is reported beside them.
+    let sources: Vec<&SourceReport> = reports.iter().filter(|r| r.source != "liveness").collect();
+    run.fetched = sources.iter().map(|r| i64::from(r.fetched)).sum();
+    run.new = sources.iter().map(|r| i64::from(r.new)).sum();
+    run.duplicate = sources.iter().map(|r| i64::from(r.duplicate)).sum();
+    run.failed = sources.iter().filter(|r| r.error.is_some()).count() as i64;
+    run.status = if !sources.is_empty() && run.failed == sources.len() as i64 {
         run.error = Some("every source failed".to_owned());
         "failed"
     } else {
@@ -609,6 +662,7 @@ pub async fn run(
     for i in 0..running.sources.len() {
         run_source(db, settings, &client, &mut running, i, Timestamp::now()).await?;
     }
+    check_liveness(db, &client, &mut running, Timestamp::now()).await?;
     Ok(Some(finish(db, running, base_url, Timestamp::now()).await?))
 }
 

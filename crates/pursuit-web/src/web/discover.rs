@@ -255,12 +255,25 @@ async fn searches_page(
         Some(id) => {
             SearchForm::of(&discovery::get_search(&state.db, user.0.id(), JobSearchId(id)).await?)
         }
-        None => SearchForm {
-            remote: "any".to_owned(),
-            sources: vec!["remotive".to_owned()],
-            enabled: true,
-            ..SearchForm::default()
-        },
+        // A first search starts from the job preferences.
+        None => {
+            let wanted = pursuit_app::preferences::get(&state.db, user.0.id())
+                .await?
+                .value;
+            SearchForm {
+                titles: wanted.titles.join("\n"),
+                locations: wanted.locations.join("\n"),
+                remote: match wanted.remote {
+                    Some(pursuit_domain::preferences::Remote::RemoteOnly) => "only",
+                    Some(pursuit_domain::preferences::Remote::Onsite) => "exclude",
+                    _ => "any",
+                }
+                .to_owned(),
+                sources: vec!["remotive".to_owned()],
+                enabled: true,
+                ..SearchForm::default()
+            }
+        }
     };
     show_searches(&state, &user, &searches, form, query.queued, StatusCode::OK).await
 }

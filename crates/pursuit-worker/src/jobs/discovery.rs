@@ -50,7 +50,12 @@ async fn run_whole(id: DiscoveryRunId, ctx: &JobContext) -> Result<(), JobError>
             .await
             .map_err(error)?;
     }
-    ctx.progress(92, "ranking the new jobs").await?;
+    ctx.progress(90, "asking whether older jobs are still there")
+        .await?;
+    discovery::check_liveness(&ctx.db, &client, &mut running, ctx.now())
+        .await
+        .map_err(error)?;
+    ctx.progress(95, "ranking the new jobs").await?;
     let run = discovery::finish(&ctx.db, running, &ctx.settings.base_url, ctx.now())
         .await
         .map_err(error)?;

@@ -369,36 +369,44 @@ both_backends! {
         assert_eq!(expired[0]["title"], "Senior Data Engineer");
         assert!(!open_jobs(&app, &me, "open").await.iter().any(|j| j["title"] == "Senior Data Engineer"));
 
-        // A job no board has listed for weeks (an aggregator's that stopped showing up)
-        // expires at the next run's end.
+        // Jobs no board lists any more: one unseen for ten days whose page is gone (the
+        // liveness check asks it: 404), one unseen for a month whose page still answers
+        // (expired all the same: three weeks unseen).
         let me_id: Value = json_body(call(&app, &me, reqwest::Method::GET, "/api/v1/auth/me", None).await, "application/json").await;
-        let long_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 30);
-        pursuit_store::discovery::insert_jobs(&app.db, &[pursuit_store::discovery::JobRow {
-            id: pursuit_domain::ids::DiscoveredJobId::new(),
-            user_id: pursuit_domain::ids::UserId(me_id["user"]["id"].as_str().unwrap().parse().unwrap()),
-            search_id: None,
-            key: "gone co|data engineer|berlin".to_owned(),
-            company_key: "gone co".to_owned(),
-            canonical_url: "https://gone.example/jobs/1".to_owned(),
-            url: "https://gone.example/jobs/1".to_owned(),
-            title: "Data Engineer at a board that forgot it".to_owned(),
-            company: "Gone Co".to_owned(),
-            location: Some("Berlin".to_owned()),
-            remote: None,
-            employment_type: None,
-            description: String::new(),
-            posted_at: None,
-            status: "new".to_owned(),
-            application_id: None,
-            score: None,
-            reason: None,
-            scored_for: None,
-            first_seen_at: long_ago,
-            last_seen_at: long_ago,
-            expired_at: None,
-            reposted_at: None,
-            updated_at: long_ago,
-        }]).await.unwrap();
+        let me_id = pursuit_domain::ids::UserId(me_id["user"]["id"].as_str().unwrap().parse().unwrap());
+        let stale = |company: &str, url: String, days: i64| {
+            let at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days);
+            pursuit_store::discovery::JobRow {
+                id: pursuit_domain::ids::DiscoveredJobId::new(),
+                user_id: me_id,
+                search_id: None,
+                key: format!("{company}|data engineer|berlin"),
+                company_key: company.to_lowercase(),
+                canonical_url: url.clone(),
+                url,
+                title: "Data Engineer, listed no more".to_owned(),
+                company: company.to_owned(),
+                location: Some("Berlin".to_owned()),
+                remote: None,
+                employment_type: None,
+                description: String::new(),
+                posted_at: None,
+                status: "new".to_owned(),
+                application_id: None,
+                score: None,
+                reason: None,
+                scored_for: None,
+                first_seen_at: at,
+                last_seen_at: at,
+                expired_at: None,
+                reposted_at: None,
+                updated_at: at,
+            }
+        };
+        pursuit_store::discovery::insert_jobs(&app.db, &[
+            stale("Gone Co", format!("{base}/gone/1"), 10),
+            stale("Quiet Co", format!("{base}/careers/data-engineer"), 30),
+        ]).await.unwrap();
 
         // Posted again: live again, marked reposted, still one job.
         {
@@ -411,8 +419,11 @@ both_backends! {
         let open = open_jobs(&app, &me, "open").await;
         let again = open.iter().find(|j| j["title"] == "Senior Data Engineer").unwrap();
         assert!(again["reposted_at"].is_string() && again["expired_at"].is_null(), "{again}");
-        assert!(!open.iter().any(|j| j["company"] == "Gone Co"));
-        assert!(open_jobs(&app, &me, "expired").await.iter().any(|j| j["company"] == "Gone Co"));
+        let liveness = source(&fourth, "liveness");
+        assert_eq!((liveness["fetched"].as_i64(), liveness["expired"].as_i64()), (Some(2), Some(1)), "{liveness}");
+        let expired: Vec<Value> = open_jobs(&app, &me, "expired").await;
+        assert!(!open.iter().any(|j| j["company"] == "Gone Co" || j["company"] == "Quiet Co"));
+        assert!(["Gone Co", "Quiet Co"].iter().all(|c| expired.iter().any(|j| j["company"] == *c)), "{expired:?}");
 
         // Saved to the tracker in one call (again: the same application).
         let job = again["id"].as_str().unwrap();
