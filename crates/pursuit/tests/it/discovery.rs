@@ -162,6 +162,8 @@ async fn site(State(boards): State<Shared>, uri: axum::http::Uri) -> Response {
         )
             .into_response(),
         "/private/jobs" => "never read".into_response(),
+        // A board that is down for the moment: every try answers 500.
+        "/lever/harbor" => (AxumStatus::INTERNAL_SERVER_ERROR, "upstream timed out").into_response(),
         // A board behind a bot wall: HTML where JSON was promised.
         "/remoteok" => ([(header::CONTENT_TYPE, "text/html")], "<html><body>Checking your browser…</body></html>").into_response(),
         "/himalayas" => (AxumStatus::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "3600")], "slow down").into_response(),
@@ -197,6 +199,7 @@ async fn app_for(backend: pursuit_store::Backend, base: &str) -> TestApp {
         c.fetch_allow_loopback = true;
         let urls = &mut c.discovery.urls;
         urls.greenhouse = format!("{base}/greenhouse");
+        urls.lever = format!("{base}/lever");
         urls.remotive = format!("{base}/remotive");
         urls.remoteok = format!("{base}/remoteok");
         urls.himalayas = format!("{base}/himalayas");
@@ -295,14 +298,14 @@ both_backends! {
             "titles": ["data engineer"],
             "locations": ["Berlin"],
             "sources": ["remotive", "remoteok", "himalayas", "serpapi", "adzuna"],
-            "boards": ["https://boards.greenhouse.io/harbor"],
+            "boards": ["https://boards.greenhouse.io/harbor", "lever:harbor"],
             "links": [format!("{base}/careers/data-engineer"), format!("{base}/private/jobs")],
             "enabled": false,
             "email_digest": true
         }))).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let search = json_body(created, "application/json").await;
-        assert_eq!(search["boards"], json!(["greenhouse:harbor"]));
+        assert_eq!(search["boards"], json!(["greenhouse:harbor", "lever:harbor"]));
         let id = search["id"].as_str().unwrap().to_owned();
 
         let first = run_now(&app, &me, &id).await;
@@ -316,7 +319,11 @@ both_backends! {
         let private = source(&first, &format!("{base}/private/jobs"));
         assert!(private["error"].as_str().unwrap().contains("robots.txt"), "{private}");
         assert!(!boards.lock().unwrap().asked.iter().any(|p| p.starts_with("/private")), "a disallowed page is never fetched");
-        assert_eq!(first["failed"], 3);
+        // A board that answers 500 is tried again (twice, with a growing pause), then fails.
+        let lever = source(&first, "lever:harbor");
+        assert_eq!(lever["requests"], 3, "{lever}");
+        assert!(lever["error"].as_str().unwrap().contains("500 (after 3 attempts)"), "{lever}");
+        assert_eq!(first["failed"], 4);
         // Remotive's copy of the employer's job is the same job; its sales job is not wanted.
         let remotive = source(&first, "remotive");
         assert_eq!((remotive["fetched"].as_i64(), remotive["kept"].as_i64()), (Some(3), Some(2)), "{remotive}");
