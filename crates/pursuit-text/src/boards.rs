@@ -871,6 +871,31 @@ pub fn same_job(a: &Listing, b: &Listing) -> Option<&'static str> {
         .then_some("the same company, a like title and the same description")
 }
 
+/// Whether two listings are one job as discovery keeps them: [`same_job`], except that two
+/// listings of one board whose keys alone agree are two openings unless they share their
+/// text (a board lists an opening once).
+pub fn one_job(a: &Listing, b: &Listing) -> Option<&'static str> {
+    let reason = same_job(a, b)?;
+    if reason == SAME_KEY && contained(&a.description, &b.description) < CONTAINED {
+        let one_board = a.source == b.source && a.source_id != b.source_id;
+        // Two texts long enough to compare that do not share are two openings, whatever
+        // the boards; with a text too short to tell, only one board's two listings are.
+        if one_board || comparable(&a.description, &b.description) {
+            return None;
+        }
+    }
+    Some(reason)
+}
+
+/// At least this many word triples in each text for their difference to say anything.
+pub const COMPARABLE: usize = 20;
+
+/// Whether both texts are long enough that not sharing means they are different.
+pub fn comparable(a: &str, b: &str) -> bool {
+    let triples = |t: &str| words(t).len().saturating_sub(2);
+    triples(a) >= COMPARABLE && triples(b) >= COMPARABLE
+}
+
 /// [`same_job`]'s reason when only the keys agree (the same company, title and place): a
 /// board listing two such postings may have two openings, which their texts tell apart.
 pub const SAME_KEY: &str = "the same company, title and place";
@@ -1046,6 +1071,38 @@ mod tests {
         assert_eq!(job.location.as_deref(), Some("Germany, Austria"));
         assert_eq!(job.employment_type, Some("part_time"));
         assert_eq!(job.posted_at.as_deref(), Some("2026-12-02T08:26:40Z"));
+    }
+
+    #[test]
+    fn one_title_at_one_place_is_two_openings_when_their_texts_differ() {
+        let listing = |source: &'static str, id: &str, text: &str| Listing {
+            source,
+            source_id: id.to_owned(),
+            url: format!("https://{source}.example/{id}"),
+            title: "Backend Engineer".to_owned(),
+            company: "Acme GmbH".to_owned(),
+            location: Some("Berlin, Germany".to_owned()),
+            remote: None,
+            employment_type: None,
+            description: text.to_owned(),
+            posted_at: None,
+        };
+        let payments = "You will build the payments service in Rust, own its database schema, review every change to the ledger, and answer the pager one week in six for the services your team runs in production.";
+        let search = "You will build the search service in Go, tune the ranking with the product team, run the indexing jobs every night, and keep the cluster that serves two thousand queries a second healthy.";
+        let a = listing("greenhouse", "1", payments);
+        let b = listing("greenhouse", "2", search);
+        assert_eq!(same_job(&a, &b), Some(SAME_KEY), "the keys alone agree");
+        assert_eq!(one_job(&a, &b), None, "two openings on one board");
+        assert_eq!(
+            one_job(&listing("remotive", "9", search), &a),
+            None,
+            "a copy of the other one"
+        );
+        assert!(one_job(&listing("remotive", "9", search), &b).is_some());
+        // A snippet too short to compare: the keys decide across boards, not on one.
+        let snippet = listing("adzuna", "7", "Acme is hiring a backend engineer.");
+        assert_eq!(one_job(&snippet, &a), Some(SAME_KEY));
+        assert_eq!(one_job(&listing("greenhouse", "3", ""), &a), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use pursuit_domain::preferences::{JobPreferences, Remote};
 use pursuit_store::Db;
 use pursuit_store::discovery::{self as store, JobRow, SearchRow, SourceRow};
 use pursuit_text::boards::{
-    CONTAINED, Listing, SAME_KEY, canonical_url, contained, listing_key, same_job,
+    CONTAINED, Listing, SAME_KEY, canonical_url, comparable, contained, listing_key, same_job,
 };
 
 use super::client::{Client, Cost};
@@ -169,9 +169,9 @@ impl Known {
     }
 
     /// The job `listing` repeats: one at its link; else one `same_job` matches — when only
-    /// the keys agree, the one whose text it shares, else one no listing of this board
-    /// belongs to (a board listing two postings alike has two openings unless their
-    /// texts are one).
+    /// the keys agree, the one whose text it shares; else, when the texts are too short to
+    /// tell (or the job Pursuit has expired: a repost in new words), one no listing of
+    /// this board belongs to (a board listing two postings alike has two openings).
     /// `weak`: also the job whose keys agree without a shared text (the second pass, once
     /// every listing that shares a text has found its job).
     fn find(
@@ -196,6 +196,11 @@ impl Known {
             }
             if contained(&known.description, &listing.description) >= CONTAINED {
                 return Some(job.id);
+            }
+            // Texts long enough to compare that do not share: two openings — unless the one
+            // Pursuit has is gone, and this is it posted again in new words.
+            if comparable(&known.description, &listing.description) && job.expired_at.is_none() {
+                continue;
             }
             let same_board = self
                 .boards
