@@ -640,6 +640,31 @@ fn held_out_last() -> Vec<Labelled> {
     ]
 }
 
+const NORTHWIND_OPS: &str = "As an operations analyst you will watch the daily delivery numbers of our forty cities, find the routes that lose time and work with the planners to fix them. You will automate the reports you find yourself repeating. You know SQL and a spreadsheet inside out and you like a messy question.";
+const ATLAS_ONE: &str = "Atlas is a two-person bakery supply shop in Porto. We need a part-time bookkeeper to keep our invoices, pay suppliers and prepare the quarterly VAT return with our accountant. You have done small-business bookkeeping before.";
+const ATLAS_TWO: &str = "Atlas Maritime operates twelve container feeder vessels in the Atlantic. The finance team needs a bookkeeper to process crew payroll, reconcile fuel invoices across three currencies and support the monthly close. Shipping experience is a plus.";
+const BOLT_QA: &str = "As a QA engineer you will own the test plan of our scooter app, automate the regressions that matter with Playwright, and decide with the team when a release is ready. You have tested mobile apps in production and you write clear bug reports.";
+const VESTA: &str = "Vesta builds home insurance that pays claims in days. As a claims handler you will talk to customers after a leak or a break-in, check what the policy covers and decide quickly and fairly. You have handled insurance claims before and you stay calm on the phone.";
+
+/// A fifth set, written before the company-name change below and read once after it:
+/// one company named short and long, two companies that share a first word, a snippet
+/// under a long name, and unrelated roles.
+fn held_out_fifth() -> Vec<Labelled> {
+    vec![
+        l(401, "greenhouse", "https://boards.greenhouse.io/northwind/jobs/5501", "Northwind", "Operations Analyst", Some("Berlin, Germany"), NORTHWIND_OPS.to_owned()),
+        l(401, "serpapi", "https://de.linkedin.com/jobs/view/5501", "Northwind Logistics GmbH", "Operations Analyst", Some("Berlin"), NORTHWIND_OPS.to_owned()),
+        l(401, "adzuna", "https://www.adzuna.de/jobs/details/775501", "Northwind Logistics", "Operations Analyst (m/f/d)", Some("Berlin"), NORTHWIND_OPS.split_whitespace().take(30).collect::<Vec<_>>().join(" ")),
+        l(402, "serpapi", "https://pt.linkedin.com/jobs/view/6601", "Atlas", "Bookkeeper", Some("Porto, Portugal"), ATLAS_ONE.to_owned()),
+        l(403, "adzuna", "https://www.adzuna.pt/jobs/details/886601", "Atlas Maritime", "Bookkeeper", Some("Porto, Portugal"), ATLAS_TWO.to_owned()),
+        l(404, "lever", "https://jobs.lever.co/bolt/qa-1", "Bolt", "QA Engineer", Some("Tallinn, Estonia"), BOLT_QA.to_owned()),
+        l(404, "remotive", "https://remotive.com/remote-jobs/qa/qa-engineer-77001", "Bolt Technology OÜ", "QA Engineer", Some("Tallinn, Estonia"), format!("{BOLT_QA} Mention Remotive when you apply.")),
+        l(405, "lever", "https://jobs.lever.co/bolt/qa-2", "Bolt", "Senior QA Engineer", Some("Tallinn, Estonia"), "As a senior QA engineer you will lead testing for payments: set the strategy, mentor two testers and build the contract tests between our services. You have led QA for a payments product.".to_owned()),
+        l(406, "ashby", "https://jobs.ashbyhq.com/vesta/claims-1", "Vesta", "Claims Handler", Some("Dublin, Ireland"), VESTA.to_owned()),
+        l(406, "ashby", "https://jobs.ashbyhq.com/vesta/claims-9", "Vesta", "Claims Handler", Some("Dublin, Ireland"), VESTA.replace("decide quickly and fairly", "make a quick and fair decision")),
+        l(407, "remoteok", "https://remoteok.com/remote-jobs/claims-handler-vesta-pets-88001", "Vesta Pets", "Claims Handler", Some("Dublin, Ireland"), "Vesta Pets insures cats and dogs. Handle vet bill claims by email, check the policy and pay within two days. Experience with pet insurance helps.".to_owned()),
+    ]
+}
+
 fn score(all: &[Labelled], show: bool) -> (usize, usize, usize, usize) {
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     let mut pairs = 0;
@@ -685,8 +710,12 @@ pub fn run(show: bool) {
             held_out_more(),
         ),
         (
-            "set 4 (held out, written after that change)",
+            "set 4 (written after that change; read once before the company-name change)",
             held_out_last(),
+        ),
+        (
+            "set 5 (held out: written before the company-name change, read once after it)",
+            held_out_fifth(),
         ),
     ] {
         let (pairs, tp, fp, fn_) = score(&all, show);

@@ -381,6 +381,8 @@ pub struct JobRow {
     pub search_id: Option<JobSearchId>,
     pub key: String,
     pub company_key: String,
+    /// The company key's first word (`pursuit_text::boards::company_head`).
+    pub company_head: String,
     pub canonical_url: String,
     pub url: String,
     pub title: String,
@@ -404,7 +406,7 @@ pub struct JobRow {
     pub updated_at: Timestamp,
 }
 
-const JOB_COLUMNS: &str = "id, user_id, search_id, key, company_key, canonical_url, url, title, company, \
+const JOB_COLUMNS: &str = "id, user_id, search_id, key, company_key, company_head, canonical_url, url, title, company, \
      location, remote, employment_type, description, posted_at, status, application_id, score, \
      reason, scored_for, first_seen_at, last_seen_at, expired_at, reposted_at, updated_at";
 
@@ -415,6 +417,7 @@ fn job_from_row(r: &Row) -> Result<JobRow, StoreError> {
         search_id: r.get::<Option<uuid::Uuid>>("search_id")?.map(JobSearchId),
         key: r.get("key")?,
         company_key: r.get("company_key")?,
+        company_head: r.get("company_head")?,
         canonical_url: r.get("canonical_url")?,
         url: r.get("url")?,
         title: r.get("title")?,
@@ -473,33 +476,65 @@ fn source_from_row(r: &Row) -> Result<SourceRow, StoreError> {
 /// The most values one `IN (…)` list binds (SQLite allows 32,766 in all).
 const CHUNK: usize = 500;
 
-/// The user's jobs a batch of listings may repeat: those of the companies (`company_key`)
-/// and at the links (`canonical_url`) given.
-pub async fn candidates(
+/// The user's jobs of the companies whose key starts with the words given
+/// (`company_head`): each job's id and company key, to pick the candidates from before
+/// reading them whole.
+pub async fn companies_of(
     mut conn: impl Conn,
     user: UserId,
-    company_keys: &[String],
+    company_heads: &[String],
+) -> Result<Vec<(DiscoveredJobId, String)>, StoreError> {
+    let mut found = Vec::new();
+    for chunk in company_heads.chunks(CHUNK) {
+        let mut q = Query::dynamic(format!(
+            "SELECT id, company_key FROM discovered_jobs WHERE user_id = $1 AND company_head IN ({})",
+            placeholders(2, chunk.len())
+        ))
+        .bind(user);
+        for head in chunk {
+            q = q.bind(head.as_str());
+        }
+        for row in conn.fetch_all(q).await? {
+            found.push((DiscoveredJobId(row.get("id")?), row.get("company_key")?));
+        }
+    }
+    Ok(found)
+}
+
+/// The user's jobs with the given ids, and those at the links given (`canonical_url`).
+pub async fn jobs_by_ids_or_urls(
+    mut conn: impl Conn,
+    user: UserId,
+    ids: &[DiscoveredJobId],
     canonical_urls: &[String],
 ) -> Result<Vec<JobRow>, StoreError> {
     let mut found: Vec<JobRow> = Vec::new();
-    for (column, values) in [
-        ("company_key", company_keys),
-        ("canonical_url", canonical_urls),
-    ] {
-        for chunk in values.chunks(CHUNK) {
-            let mut q = Query::dynamic(format!(
-                "SELECT {JOB_COLUMNS} FROM discovered_jobs WHERE user_id = $1 AND {column} IN ({})",
-                placeholders(2, chunk.len())
-            ))
-            .bind(user);
-            for value in chunk {
-                q = q.bind(value.as_str());
-            }
-            for row in conn.fetch_all(q).await? {
-                let job = job_from_row(&row)?;
-                if !found.iter().any(|j| j.id == job.id) {
-                    found.push(job);
-                }
+    for chunk in ids.chunks(CHUNK) {
+        let mut q = Query::dynamic(format!(
+            "SELECT {JOB_COLUMNS} FROM discovered_jobs WHERE user_id = $1 AND id IN ({})",
+            placeholders(2, chunk.len())
+        ))
+        .bind(user);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for row in conn.fetch_all(q).await? {
+            found.push(job_from_row(&row)?);
+        }
+    }
+    for chunk in canonical_urls.chunks(CHUNK) {
+        let mut q = Query::dynamic(format!(
+            "SELECT {JOB_COLUMNS} FROM discovered_jobs WHERE user_id = $1 AND canonical_url IN ({})",
+            placeholders(2, chunk.len())
+        ))
+        .bind(user);
+        for url in chunk {
+            q = q.bind(url.as_str());
+        }
+        for row in conn.fetch_all(q).await? {
+            let job = job_from_row(&row)?;
+            if !found.iter().any(|j| j.id == job.id) {
+                found.push(job);
             }
         }
     }
@@ -537,7 +572,7 @@ const ROWS: usize = 200;
 
 /// Adds new jobs, many rows per statement.
 pub async fn insert_jobs(mut conn: impl Conn, rows: &[JobRow]) -> Result<(), StoreError> {
-    const WIDTH: usize = 24;
+    const WIDTH: usize = 25;
     for chunk in rows.chunks(ROWS) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| format!("({})", placeholders(1 + i * WIDTH, WIDTH)))
@@ -553,6 +588,7 @@ pub async fn insert_jobs(mut conn: impl Conn, rows: &[JobRow]) -> Result<(), Sto
                 .bind(row.search_id)
                 .bind(row.key.as_str())
                 .bind(row.company_key.as_str())
+                .bind(row.company_head.as_str())
                 .bind(row.canonical_url.as_str())
                 .bind(row.url.as_str())
                 .bind(row.title.as_str())

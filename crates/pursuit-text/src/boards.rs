@@ -845,7 +845,11 @@ pub fn same_job(a: &Listing, b: &Listing) -> Option<&'static str> {
         return Some(SAME_KEY);
     }
     let company = |k: &str| k.split('|').next().unwrap_or_default().to_owned();
-    if company(&ka) != company(&kb) || company(&ka).is_empty() {
+    let (ca, cb) = (company(&ka), company(&kb));
+    // "Perch" and "Perch Learning": one name is the other's first words. Then only the
+    // same text (long enough to compare) makes them one job.
+    let named_two_ways = ca != cb && one_names_the_other(&ca, &cb);
+    if (ca != cb && !named_two_ways) || ca.is_empty() || cb.is_empty() {
         return None;
     }
     let title_words = |t: &str| -> std::collections::BTreeSet<String> {
@@ -867,8 +871,37 @@ pub fn same_job(a: &Listing, b: &Listing) -> Option<&'static str> {
     {
         return None;
     }
-    (contained(&a.description, &b.description) >= CONTAINED)
-        .then_some("the same company, a like title and the same description")
+    let shared = contained(&a.description, &b.description) >= CONTAINED;
+    if named_two_ways {
+        return (shared && comparable(&a.description, &b.description))
+            .then_some("one company named two ways, a like title and the same description");
+    }
+    shared.then_some("the same company, a like title and the same description")
+}
+
+/// Whether two company keys may name one company: the same, or one the other's first
+/// words ("bolt" and "bolt technology").
+pub fn same_company(a: &str, b: &str) -> bool {
+    !a.is_empty() && (a == b || one_names_the_other(a, b))
+}
+
+/// Whether one company name is the other's first words ("bolt" and "bolt technology").
+fn one_names_the_other(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (
+        a.split_whitespace().collect(),
+        b.split_whitespace().collect(),
+    );
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty() && long.starts_with(&short)
+}
+
+/// A company key's first word: what finds the jobs of a company however it is named.
+pub fn company_head(company_key: &str) -> String {
+    company_key
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Whether two listings are one job as discovery keeps them: [`same_job`], except that two

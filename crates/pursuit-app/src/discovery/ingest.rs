@@ -17,7 +17,8 @@ use pursuit_domain::preferences::{JobPreferences, Remote};
 use pursuit_store::Db;
 use pursuit_store::discovery::{self as store, JobRow, SearchRow, SourceRow};
 use pursuit_text::boards::{
-    CONTAINED, Listing, SAME_KEY, canonical_url, comparable, contained, listing_key, same_job,
+    CONTAINED, Listing, SAME_KEY, canonical_url, company_head, comparable, contained, listing_key,
+    same_job,
 };
 
 use super::client::{Client, Cost};
@@ -179,14 +180,14 @@ impl Known {
         listing: &Listing,
         key: &str,
         url: &str,
-        company: &str,
+        head: &str,
         weak_too: bool,
     ) -> Option<DiscoveredJobId> {
         if let Some(&at) = self.by_url.get(url).and_then(|a| a.first()) {
             return Some(self.jobs[at].0.id);
         }
         let mut weak = None;
-        for &at in self.by_company.get(company).into_iter().flatten() {
+        for &at in self.by_company.get(head).into_iter().flatten() {
             let (job, known) = &self.jobs[at];
             let Some(reason) = same_job(known, listing) else {
                 continue;
@@ -273,10 +274,26 @@ pub async fn keep(
 
     // The user's jobs the fresh listings may repeat, and the jobs this read adds, found
     // by company and by link; with the boards that list each.
-    let keys: Vec<String> = dedup_strings(fresh.iter().map(|l| company_key(&l.company)));
+    // Read whole only the jobs of a company a listing may name (its key, or one the
+    // other's first words), picked from the ids and keys of the companies' first words.
+    let listed_companies: std::collections::HashSet<String> =
+        fresh.iter().map(|l| company_key(&l.company)).collect();
+    let heads: Vec<String> = dedup_strings(listed_companies.iter().map(|k| company_head(k)));
     let urls: Vec<String> = dedup_strings(fresh.iter().map(|l| canonical_url(&l.url)));
+    let prefixes: std::collections::HashSet<String> = listed_companies
+        .iter()
+        .flat_map(|k| word_prefixes(k))
+        .collect();
+    let picked: Vec<DiscoveredJobId> = store::companies_of(&mut tx, user, &heads)
+        .await?
+        .into_iter()
+        .filter(|(_, key)| {
+            prefixes.contains(key) || word_prefixes(key).any(|p| listed_companies.contains(&p))
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let stored = store::jobs_by_ids_or_urls(&mut tx, user, &picked, &urls).await?;
     let mut known = Known::default();
-    let stored = store::candidates(&mut tx, user, &keys, &urls).await?;
     let ids: Vec<DiscoveredJobId> = stored.iter().map(|j| j.id).collect();
     for source in store::sources_of(&mut tx, &ids).await? {
         known
@@ -330,7 +347,7 @@ pub async fn keep(
         let ckey = company_key(&listing.company);
         let found = match found {
             Some(id) => Some(id),
-            None => known.find(listing, &key, &curl, &ckey, true),
+            None => known.find(listing, &key, &curl, &company_head(&ckey), true),
         };
         let job_id = match found {
             Some(id) => {
@@ -349,6 +366,7 @@ pub async fn keep(
                     user_id: user,
                     search_id: Some(search.id),
                     key,
+                    company_head: company_head(&ckey),
                     company_key: ckey,
                     canonical_url: curl,
                     url: listing.url.clone(),
@@ -421,6 +439,12 @@ pub async fn keep(
     }
     tx.commit().await?;
     Ok(kept)
+}
+
+/// "bolt technology" → "bolt", "bolt technology".
+fn word_prefixes(key: &str) -> impl Iterator<Item = String> + '_ {
+    let words: Vec<&str> = key.split_whitespace().collect();
+    (1..=words.len()).map(move |n| words[..n].join(" "))
 }
 
 fn dedup_strings(values: impl Iterator<Item = String>) -> Vec<String> {
@@ -595,6 +619,7 @@ mod tests {
             search_id: None,
             key: String::new(),
             company_key: String::new(),
+            company_head: String::new(),
             canonical_url: String::new(),
             url: String::new(),
             title: title.to_owned(),

@@ -48,8 +48,8 @@ CREATE INDEX discovery_runs_by_user ON discovery_runs (user_id, created_at);
 
 -- A job discovery found: one row per job however many boards list it (each listing is a
 -- row of `discovered_sources`). `key` is the normalised company +
--- title + place, unique per user; `canonical_url` and `company_key` find the other
--- candidates the dedup compares. `expired_at`: its board's full list no longer has it;
+-- title + place, unique per user; `canonical_url` and `company_head` (the company key's
+-- first word: "Perch" and "Perch Learning") find the other candidates the dedup compares. `expired_at`: its board's full list no longer has it;
 -- `reposted_at`: seen again after that. `score`/`reason`: its match to the active resume
 -- version `scored_for` names (its id and last change): scored again when that changes.
 CREATE TABLE discovered_jobs (
@@ -58,6 +58,7 @@ CREATE TABLE discovered_jobs (
     search_id        TEXT    REFERENCES job_searches (id) ON DELETE SET NULL,
     key              TEXT    NOT NULL,
     company_key      TEXT    NOT NULL,
+    company_head     TEXT    NOT NULL,
     canonical_url    TEXT    NOT NULL,
     url              TEXT    NOT NULL,
     title            TEXT    NOT NULL,
@@ -79,7 +80,7 @@ CREATE TABLE discovered_jobs (
     updated_at       TEXT    NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX discovered_jobs_key ON discovered_jobs (user_id, key);
-CREATE INDEX discovered_jobs_by_company ON discovered_jobs (user_id, company_key);
+CREATE INDEX discovered_jobs_by_company ON discovered_jobs (user_id, company_head);
 CREATE INDEX discovered_jobs_by_url ON discovered_jobs (user_id, canonical_url);
 CREATE INDEX discovered_jobs_list ON discovered_jobs (user_id, status, first_seen_at);
 

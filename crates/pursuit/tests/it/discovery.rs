@@ -389,6 +389,7 @@ both_backends! {
                 search_id: None,
                 key: format!("{company}|data engineer|berlin"),
                 company_key: company.to_lowercase(),
+                company_head: company.to_lowercase(),
                 canonical_url: url.clone(),
                 url,
                 title: "Data Engineer, listed no more".to_owned(),

@@ -554,6 +554,7 @@ both_backends! {
             search_id: Some(pursuit_domain::ids::JobSearchId(alice_search.parse().unwrap())),
             key: "alice|secret".to_owned(),
             company_key: "alice".to_owned(),
+            company_head: "alice".to_owned(),
             canonical_url: "https://alice.example/job".to_owned(),
             url: "https://alice.example/job".to_owned(),
             title: "Alice Secret Discovered Job".to_owned(),
