@@ -9,7 +9,7 @@ use pursuit_domain::ids::{
 use crate::db::Conn;
 use crate::error::StoreError;
 use crate::query;
-use crate::sql::{Query, Row, StringList, placeholders};
+use crate::sql::{Query, Row, StringList, Value, placeholders};
 
 /// A saved search.
 #[derive(Clone, Debug, PartialEq)]
@@ -476,6 +476,50 @@ fn source_from_row(r: &Row) -> Result<SourceRow, StoreError> {
 /// The most values one `IN (…)` list binds (SQLite allows 32,766 in all).
 const CHUNK: usize = 500;
 
+/// Runs `sql` once per chunk of `values`, its `{in}` the chunk's placeholders after the
+/// `fixed` values' (`$1`…): every row of every chunk.
+async fn fetch_in(
+    conn: &mut impl Conn,
+    sql: &str,
+    fixed: &[Value],
+    values: &[Value],
+) -> Result<Vec<Row>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in values.chunks(CHUNK) {
+        rows.extend(conn.fetch_all(in_query(sql, fixed, chunk)).await?);
+    }
+    Ok(rows)
+}
+
+/// [`fetch_in`] for statements that change rows.
+async fn execute_in(
+    conn: &mut impl Conn,
+    sql: &str,
+    fixed: &[Value],
+    values: &[Value],
+) -> Result<(), StoreError> {
+    for chunk in values.chunks(CHUNK) {
+        conn.execute(in_query(sql, fixed, chunk)).await?;
+    }
+    Ok(())
+}
+
+fn in_query(sql: &str, fixed: &[Value], chunk: &[Value]) -> Query {
+    let sql = sql.replace("{in}", &placeholders(fixed.len() + 1, chunk.len()));
+    fixed
+        .iter()
+        .chain(chunk)
+        .fold(Query::dynamic(sql), |q, v| q.bind(v.clone()))
+}
+
+fn texts(values: &[String]) -> Vec<Value> {
+    values.iter().map(|v| Value::from(v.as_str())).collect()
+}
+
+fn ids(values: &[DiscoveredJobId]) -> Vec<Value> {
+    values.iter().map(|v| Value::from(*v)).collect()
+}
+
 /// The user's jobs of the companies whose key starts with the words given
 /// (`company_head`): each job's id and company key, to pick the candidates from before
 /// reading them whole.
@@ -484,54 +528,34 @@ pub async fn companies_of(
     user: UserId,
     company_heads: &[String],
 ) -> Result<Vec<(DiscoveredJobId, String)>, StoreError> {
-    let mut found = Vec::new();
-    for chunk in company_heads.chunks(CHUNK) {
-        let mut q = Query::dynamic(format!(
-            "SELECT id, company_key FROM discovered_jobs WHERE user_id = $1 AND company_head IN ({})",
-            placeholders(2, chunk.len())
-        ))
-        .bind(user);
-        for head in chunk {
-            q = q.bind(head.as_str());
-        }
-        for row in conn.fetch_all(q).await? {
-            found.push((DiscoveredJobId(row.get("id")?), row.get("company_key")?));
-        }
-    }
-    Ok(found)
+    fetch_in(
+        &mut conn,
+        "SELECT id, company_key FROM discovered_jobs WHERE user_id = $1 AND company_head IN ({in})",
+        &[user.into()],
+        &texts(company_heads),
+    )
+    .await?
+    .iter()
+    .map(|row| Ok((DiscoveredJobId(row.get("id")?), row.get("company_key")?)))
+    .collect()
 }
 
 /// The user's jobs with the given ids, and those at the links given (`canonical_url`).
 pub async fn jobs_by_ids_or_urls(
     mut conn: impl Conn,
     user: UserId,
-    ids: &[DiscoveredJobId],
+    job_ids: &[DiscoveredJobId],
     canonical_urls: &[String],
 ) -> Result<Vec<JobRow>, StoreError> {
     let mut found: Vec<JobRow> = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut q = Query::dynamic(format!(
-            "SELECT {JOB_COLUMNS} FROM discovered_jobs WHERE user_id = $1 AND id IN ({})",
-            placeholders(2, chunk.len())
-        ))
-        .bind(user);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for row in conn.fetch_all(q).await? {
-            found.push(job_from_row(&row)?);
-        }
-    }
-    for chunk in canonical_urls.chunks(CHUNK) {
-        let mut q = Query::dynamic(format!(
-            "SELECT {JOB_COLUMNS} FROM discovered_jobs WHERE user_id = $1 AND canonical_url IN ({})",
-            placeholders(2, chunk.len())
-        ))
-        .bind(user);
-        for url in chunk {
-            q = q.bind(url.as_str());
-        }
-        for row in conn.fetch_all(q).await? {
+    for (column, values) in [
+        ("id", ids(job_ids)),
+        ("canonical_url", texts(canonical_urls)),
+    ] {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM discovered_jobs WHERE user_id = $1 AND {column} IN ({{in}})"
+        );
+        for row in fetch_in(&mut conn, &sql, &[user.into()], &values).await? {
             let job = job_from_row(&row)?;
             if !found.iter().any(|j| j.id == job.id) {
                 found.push(job);
@@ -548,41 +572,55 @@ pub async fn listed(
     source: &str,
     source_ids: &[String],
 ) -> Result<Vec<SourceRow>, StoreError> {
-    let mut found = Vec::new();
-    for chunk in source_ids.chunks(CHUNK) {
-        let mut q = Query::dynamic(format!(
-            "SELECT {SOURCE_COLUMNS} FROM discovered_sources WHERE user_id = $1 AND source = $2 \
-             AND source_id IN ({})",
-            placeholders(3, chunk.len())
-        ))
-        .bind(user)
-        .bind(source);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
-        for row in conn.fetch_all(q).await? {
-            found.push(source_from_row(&row)?);
-        }
-    }
-    Ok(found)
+    let sql = format!(
+        "SELECT {SOURCE_COLUMNS} FROM discovered_sources WHERE user_id = $1 AND source = $2 \
+         AND source_id IN ({{in}})"
+    );
+    fetch_in(
+        &mut conn,
+        &sql,
+        &[user.into(), source.into()],
+        &texts(source_ids),
+    )
+    .await?
+    .iter()
+    .map(source_from_row)
+    .collect()
 }
 
 /// The most rows one multi-row insert carries.
 const ROWS: usize = 200;
 
+/// `INSERT INTO {into} VALUES (…), (…) {tail}`, at most [`ROWS`] rows a statement.
+async fn insert_rows(
+    conn: &mut impl Conn,
+    into: &str,
+    tail: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS) {
+        let width = chunk.first().map_or(0, Vec::len);
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(1 + i * width, width)))
+            .collect();
+        let q = chunk.iter().flatten().fold(
+            Query::dynamic(format!(
+                "INSERT INTO {into} VALUES {} {tail}",
+                values.join(", ")
+            )),
+            |q, v| q.bind(v.clone()),
+        );
+        conn.execute(q).await?;
+    }
+    Ok(())
+}
+
 /// Adds new jobs, many rows per statement.
 pub async fn insert_jobs(mut conn: impl Conn, rows: &[JobRow]) -> Result<(), StoreError> {
-    const WIDTH: usize = 25;
-    for chunk in rows.chunks(ROWS) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(1 + i * WIDTH, WIDTH)))
-            .collect();
-        let mut q = Query::dynamic(format!(
-            "INSERT INTO discovered_jobs ({JOB_COLUMNS}) VALUES {}",
-            values.join(", ")
-        ));
-        for row in chunk {
-            q = q
+    let rows = rows
+        .iter()
+        .map(|row| {
+            query("")
                 .bind(row.id)
                 .bind(row.user_id)
                 .bind(row.search_id)
@@ -607,26 +645,25 @@ pub async fn insert_jobs(mut conn: impl Conn, rows: &[JobRow]) -> Result<(), Sto
                 .bind(row.last_seen_at)
                 .bind(row.expired_at)
                 .bind(row.reposted_at)
-                .bind(row.updated_at);
-        }
-        conn.execute(q).await?;
-    }
-    Ok(())
+                .bind(row.updated_at)
+                .into_args()
+        })
+        .collect();
+    insert_rows(
+        &mut conn,
+        &format!("discovered_jobs ({JOB_COLUMNS})"),
+        "",
+        rows,
+    )
+    .await
 }
 
 /// Adds board listings, many rows per statement.
 pub async fn insert_sources(mut conn: impl Conn, rows: &[SourceRow]) -> Result<(), StoreError> {
-    const WIDTH: usize = 9;
-    for chunk in rows.chunks(ROWS) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(1 + i * WIDTH, WIDTH)))
-            .collect();
-        let mut q = Query::dynamic(format!(
-            "INSERT INTO discovered_sources ({SOURCE_COLUMNS}) VALUES {} ON CONFLICT DO NOTHING",
-            values.join(", ")
-        ));
-        for row in chunk {
-            q = q
+    let rows = rows
+        .iter()
+        .map(|row| {
+            query("")
                 .bind(row.user_id)
                 .bind(row.source.as_str())
                 .bind(row.source_id.as_str())
@@ -635,11 +672,17 @@ pub async fn insert_sources(mut conn: impl Conn, rows: &[SourceRow]) -> Result<(
                 .bind(row.url.as_str())
                 .bind(row.first_seen_at)
                 .bind(row.last_seen_at)
-                .bind(row.gone_at);
-        }
-        conn.execute(q).await?;
-    }
-    Ok(())
+                .bind(row.gone_at)
+                .into_args()
+        })
+        .collect();
+    insert_rows(
+        &mut conn,
+        &format!("discovered_sources ({SOURCE_COLUMNS})"),
+        "ON CONFLICT DO NOTHING",
+        rows,
+    )
+    .await
 }
 
 /// Marks listings seen again at `now` (no longer gone).
@@ -650,45 +693,32 @@ pub async fn seen_again(
     source_ids: &[String],
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    for chunk in source_ids.chunks(CHUNK) {
-        let mut q = Query::dynamic(format!(
-            "UPDATE discovered_sources SET last_seen_at = $1, gone_at = NULL \
-             WHERE user_id = $2 AND source = $3 AND source_id IN ({})",
-            placeholders(4, chunk.len())
-        ))
-        .bind(now)
-        .bind(user)
-        .bind(source);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
-        conn.execute(q).await?;
-    }
-    Ok(())
+    execute_in(
+        &mut conn,
+        "UPDATE discovered_sources SET last_seen_at = $1, gone_at = NULL \
+         WHERE user_id = $2 AND source = $3 AND source_id IN ({in})",
+        &[now.into(), user.into(), source.into()],
+        &texts(source_ids),
+    )
+    .await
 }
 
 /// Marks jobs seen at `now`; those that had expired are reposted (live again).
 pub async fn jobs_seen(
     mut conn: impl Conn,
     user: UserId,
-    ids: &[DiscoveredJobId],
+    job_ids: &[DiscoveredJobId],
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    for chunk in ids.chunks(CHUNK) {
-        let mut q = Query::dynamic(format!(
-            "UPDATE discovered_jobs SET last_seen_at = $1, updated_at = $1, \
-             reposted_at = CASE WHEN expired_at IS NULL THEN reposted_at ELSE $1 END, \
-             expired_at = NULL WHERE user_id = $2 AND id IN ({})",
-            placeholders(3, chunk.len())
-        ))
-        .bind(now)
-        .bind(user);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        conn.execute(q).await?;
-    }
-    Ok(())
+    execute_in(
+        &mut conn,
+        "UPDATE discovered_jobs SET last_seen_at = $1, updated_at = $1, \
+         reposted_at = CASE WHEN expired_at IS NULL THEN reposted_at ELSE $1 END, \
+         expired_at = NULL WHERE user_id = $2 AND id IN ({in})",
+        &[now.into(), user.into()],
+        &ids(job_ids),
+    )
+    .await
 }
 
 /// After a full read of `feed` (an employer's own board: `greenhouse:`, `lever:`,
@@ -864,21 +894,15 @@ pub async fn sources_of(
     mut conn: impl Conn,
     jobs: &[DiscoveredJobId],
 ) -> Result<Vec<SourceRow>, StoreError> {
-    let mut found = Vec::new();
-    for chunk in jobs.chunks(CHUNK) {
-        let mut q = Query::dynamic(format!(
-            "SELECT {SOURCE_COLUMNS} FROM discovered_sources WHERE job_id IN ({}) \
-             ORDER BY first_seen_at, source",
-            placeholders(1, chunk.len())
-        ));
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for row in conn.fetch_all(q).await? {
-            found.push(source_from_row(&row)?);
-        }
-    }
-    Ok(found)
+    let sql = format!(
+        "SELECT {SOURCE_COLUMNS} FROM discovered_sources WHERE job_id IN ({{in}}) \
+         ORDER BY first_seen_at, source"
+    );
+    fetch_in(&mut conn, &sql, &[], &ids(jobs))
+        .await?
+        .iter()
+        .map(source_from_row)
+        .collect()
 }
 
 /// One discovered job with its listings.
