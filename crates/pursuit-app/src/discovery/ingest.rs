@@ -157,7 +157,7 @@ impl Known {
     fn add(&mut self, job: JobRow) {
         let at = self.jobs.len();
         self.by_company
-            .entry(job.company_key.clone())
+            .entry(job.company_head.clone())
             .or_default()
             .push(at);
         self.by_url
@@ -321,7 +321,7 @@ pub async fn keep(
             listing,
             &key,
             &canonical_url(&listing.url),
-            &company_key(&listing.company),
+            &company_head(&company_key(&listing.company)),
             false,
         );
         match found {

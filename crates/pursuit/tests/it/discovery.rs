@@ -559,3 +559,70 @@ both_backends! {
         assert!(forged.status().is_client_error());
     }
 }
+
+both_backends! {
+    async fn keeping_a_read_puts_each_listing_with_its_job(backend: Backend) {
+        let app = spawn_app_with(TestDatabase::new(backend).await, |_| {}).await;
+        let me = token(&app, "keeper@example.org").await;
+        let search = json_body(call(&app, &me, reqwest::Method::POST, "/api/v1/discovery/searches", Some(json!({
+            "name": "All", "sources": ["remotive"], "enabled": false
+        }))).await, "application/json").await;
+        let me_id: Value = json_body(call(&app, &me, reqwest::Method::GET, "/api/v1/auth/me", None).await, "application/json").await;
+        let user = pursuit_domain::ids::UserId(me_id["user"]["id"].as_str().unwrap().parse().unwrap());
+        let search = pursuit_store::discovery::get_search(&app.db, user, pursuit_domain::ids::JobSearchId(search["id"].as_str().unwrap().parse().unwrap()))
+            .await.unwrap().unwrap();
+        let listing = |source: &'static str, id: &str, company: &str, title: &str, text: &str| pursuit_text::boards::Listing {
+            source,
+            source_id: id.to_owned(),
+            url: format!("https://{source}.example/{id}"),
+            title: title.to_owned(),
+            company: company.to_owned(),
+            location: Some("Berlin, Germany".to_owned()),
+            remote: None,
+            employment_type: None,
+            description: text.to_owned(),
+            posted_at: None,
+        };
+        let payments = "You will build the payments service in Rust, own its database schema, review every change to the ledger, and answer the pager one week in six for the services your team runs in production.";
+        let search_text = "You will build the search service in Go, tune the ranking with the product team, run the indexing jobs every night, and keep the cluster that serves two thousand queries a second healthy.";
+        let short = "Tidewater Analytics is hiring a backend engineer in Berlin.";
+        let now = jiff::Timestamp::now();
+        let keep = |listings: Vec<pursuit_text::boards::Listing>, feed: &'static str| {
+            let (db, search) = (app.db.clone(), search.clone());
+            async move { pursuit_app::discovery::ingest::keep(&db, &search, feed, &listings, false, &[], now).await.unwrap() }
+        };
+        // One board: two openings with one title (different texts); a short note of a
+        // company of two words.
+        let first = keep(vec![
+            listing("greenhouse", "1", "Tidewater Analytics", "Backend Engineer", payments),
+            listing("greenhouse", "2", "Tidewater Analytics", "Backend Engineer", search_text),
+            listing("greenhouse", "3", "Perch", "Backend Engineer", payments),
+        ], "greenhouse:tidewater").await;
+        assert_eq!((first.new, first.duplicate), (3, 0));
+        // Another board: a copy of each opening, the short note (keys alone agree: the
+        // opening no listing of this board has taken), and Perch under its long name.
+        let second = keep(vec![
+            listing("remotive", "b", "Tidewater Analytics GmbH", "Backend Engineer", search_text),
+            listing("remotive", "a", "Tidewater Analytics GmbH", "Backend Engineer", payments),
+            listing("adzuna", "s", "Tidewater Analytics", "Backend Engineer (m/w/d)", short),
+            listing("remotive", "p", "Perch Learning Inc.", "Backend Engineer", payments),
+        ], "remotive").await;
+        assert_eq!((second.new, second.duplicate), (0, 4), "{second:?}");
+        let jobs = pursuit_store::discovery::jobs(&app.db, user, pursuit_store::discovery::Shown::All, None, 50, 0).await.unwrap();
+        assert_eq!(jobs.len(), 3);
+        let boards_of = |text: &str, company: &str| -> Vec<String> {
+            let (_, sources) = jobs.iter().find(|(j, _)| j.description == text && j.company == company).unwrap();
+            let mut ids: Vec<String> = sources.iter().map(|s| format!("{}:{}", s.source, s.source_id)).collect();
+            ids.sort();
+            ids
+        };
+        // Each copy sits with the opening it copies; the short note with one of the two.
+        let search_boards = boards_of(search_text, "Tidewater Analytics");
+        let payments_boards = boards_of(payments, "Tidewater Analytics");
+        assert!(search_boards.starts_with(&["greenhouse:2".to_owned()]) || search_boards.starts_with(&["adzuna:s".to_owned()]), "{search_boards:?}");
+        assert!(search_boards.contains(&"greenhouse:2".to_owned()) && search_boards.contains(&"remotive:b".to_owned()), "{search_boards:?}");
+        assert!(payments_boards.contains(&"greenhouse:1".to_owned()) && payments_boards.contains(&"remotive:a".to_owned()), "{payments_boards:?}");
+        assert_eq!(search_boards.len() + payments_boards.len(), 5, "{search_boards:?} {payments_boards:?}");
+        assert_eq!(boards_of(payments, "Perch"), ["greenhouse:3", "remotive:p"]);
+    }
+}
