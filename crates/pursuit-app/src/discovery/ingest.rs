@@ -18,7 +18,7 @@ use pursuit_store::Db;
 use pursuit_store::discovery::{self as store, JobRow, SearchRow, SourceRow};
 use pursuit_text::boards::{
     CONTAINED, Listing, SAME_KEY, canonical_url, company_head, comparable, contained, listing_key,
-    same_job,
+    same_company, same_job,
 };
 
 use super::client::{Client, Cost};
@@ -180,15 +180,24 @@ impl Known {
         listing: &Listing,
         key: &str,
         url: &str,
-        head: &str,
+        company: &str,
         weak_too: bool,
     ) -> Option<DiscoveredJobId> {
         if let Some(&at) = self.by_url.get(url).and_then(|a| a.first()) {
             return Some(self.jobs[at].0.id);
         }
         let mut weak = None;
-        for &at in self.by_company.get(head).into_iter().flatten() {
+        for &at in self
+            .by_company
+            .get(&company_head(company))
+            .into_iter()
+            .flatten()
+        {
             let (job, known) = &self.jobs[at];
+            // Only the companies this one may be (the first word is shared more widely).
+            if !same_company(&job.company_key, company) {
+                continue;
+            }
             let Some(reason) = same_job(known, listing) else {
                 continue;
             };
@@ -321,7 +330,7 @@ pub async fn keep(
             listing,
             &key,
             &canonical_url(&listing.url),
-            &company_head(&company_key(&listing.company)),
+            &company_key(&listing.company),
             false,
         );
         match found {
@@ -347,7 +356,7 @@ pub async fn keep(
         let ckey = company_key(&listing.company);
         let found = match found {
             Some(id) => Some(id),
-            None => known.find(listing, &key, &curl, &company_head(&ckey), true),
+            None => known.find(listing, &key, &curl, &ckey, true),
         };
         let job_id = match found {
             Some(id) => {
