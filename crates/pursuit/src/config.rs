@@ -113,6 +113,8 @@ pub struct DiscoverySettings {
     pub max_wait_secs: u64,
     /// How many of a search's title × place queries each day's run asks a query source.
     pub queries_per_day: usize,
+    /// The longest one request of a run may take, in seconds (a slower site's attempt fails).
+    pub timeout_secs: u64,
 }
 
 impl Default for DiscoverySettings {
@@ -129,6 +131,7 @@ impl Default for DiscoverySettings {
             backoff_ms: app.backoff.as_millis() as u64,
             max_wait_secs: app.max_wait.as_secs(),
             queries_per_day: app.queries_per_day,
+            timeout_secs: app.limits.timeout.as_secs(),
         }
     }
 }
@@ -147,6 +150,7 @@ impl DiscoverySettings {
             adzuna_country: self.adzuna_country.clone(),
             limits: pursuit_files::fetch::Limits {
                 allow_loopback,
+                timeout: std::time::Duration::from_secs(self.timeout_secs.max(1)),
                 ..defaults.limits
             },
             host_interval: std::time::Duration::from_millis(self.host_interval_ms),

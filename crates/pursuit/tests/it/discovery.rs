@@ -164,6 +164,11 @@ async fn site(State(boards): State<Shared>, uri: axum::http::Uri) -> Response {
         "/private/jobs" => "never read".into_response(),
         // A board that is down for the moment: every try answers 500.
         "/lever/harbor" => (AxumStatus::INTERNAL_SERVER_ERROR, "upstream timed out").into_response(),
+        // A board that takes longer than a run waits.
+        "/ashby/harbor" => {
+            tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+            axum::Json(json!({"jobs": []})).into_response()
+        }
         // A board behind a bot wall: HTML where JSON was promised.
         "/remoteok" => ([(header::CONTENT_TYPE, "text/html")], "<html><body>Checking your browser…</body></html>").into_response(),
         "/himalayas" => (AxumStatus::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "3600")], "slow down").into_response(),
@@ -200,6 +205,7 @@ async fn app_for(backend: pursuit_store::Backend, base: &str) -> TestApp {
         let urls = &mut c.discovery.urls;
         urls.greenhouse = format!("{base}/greenhouse");
         urls.lever = format!("{base}/lever");
+        urls.ashby = format!("{base}/ashby");
         urls.remotive = format!("{base}/remotive");
         urls.remoteok = format!("{base}/remoteok");
         urls.himalayas = format!("{base}/himalayas");
@@ -211,6 +217,7 @@ async fn app_for(backend: pursuit_store::Backend, base: &str) -> TestApp {
         c.discovery.adzuna_country = "de".to_owned();
         c.discovery.host_interval_ms = 0;
         c.discovery.backoff_ms = 10;
+        c.discovery.timeout_secs = 1;
     })
     .await
 }
@@ -298,14 +305,14 @@ both_backends! {
             "titles": ["data engineer"],
             "locations": ["Berlin"],
             "sources": ["remotive", "remoteok", "himalayas", "serpapi", "adzuna"],
-            "boards": ["https://boards.greenhouse.io/harbor", "lever:harbor"],
+            "boards": ["https://boards.greenhouse.io/harbor", "lever:harbor", "ashby:harbor"],
             "links": [format!("{base}/careers/data-engineer"), format!("{base}/private/jobs")],
             "enabled": false,
             "email_digest": true
         }))).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let search = json_body(created, "application/json").await;
-        assert_eq!(search["boards"], json!(["greenhouse:harbor", "lever:harbor"]));
+        assert_eq!(search["boards"], json!(["greenhouse:harbor", "lever:harbor", "ashby:harbor"]));
         let id = search["id"].as_str().unwrap().to_owned();
 
         let first = run_now(&app, &me, &id).await;
@@ -323,7 +330,11 @@ both_backends! {
         let lever = source(&first, "lever:harbor");
         assert_eq!(lever["requests"], 3, "{lever}");
         assert!(lever["error"].as_str().unwrap().contains("500 (after 3 attempts)"), "{lever}");
-        assert_eq!(first["failed"], 4);
+        // A board slower than the run waits: each try gives up after a second.
+        let ashby = source(&first, "ashby:harbor");
+        assert_eq!(ashby["requests"], 3, "{ashby}");
+        assert!(ashby["error"].as_str().unwrap().contains("did not answer within 1 s"), "{ashby}");
+        assert_eq!(first["failed"], 5);
         // Remotive's copy of the employer's job is the same job; its sales job is not wanted.
         let remotive = source(&first, "remotive");
         assert_eq!((remotive["fetched"].as_i64(), remotive["kept"].as_i64()), (Some(3), Some(2)), "{remotive}");
