@@ -374,7 +374,7 @@ pub async fn runs(
 }
 
 /// A discovered job.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobRow {
     pub id: DiscoveredJobId,
     pub user_id: UserId,

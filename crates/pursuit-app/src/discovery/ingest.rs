@@ -23,7 +23,7 @@ use pursuit_text::boards::{
 
 use super::client::{Client, Cost};
 use super::sources::{Kind, Source, wanted};
-use super::{Settings, SourceReport};
+use super::{SourceReport, words};
 use crate::error::AppError;
 
 /// The most listings one source's read keeps (a board that answers a million is cut).
@@ -33,7 +33,6 @@ pub const MAX_LISTINGS: usize = 5_000;
 /// an error: only the database failing is.
 pub async fn read_and_keep(
     db: &Db,
-    _settings: &Settings,
     client: &Client<'_>,
     search: &SearchRow,
     source: &Source,
@@ -528,13 +527,6 @@ fn score_jobs(
 /// What the job preferences say of a job: a title or a place the user looks for, or a way
 /// of working they said they do not want. Notes only: the score is the match's.
 pub fn preferred(wanted: &JobPreferences, job: &JobRow) -> Vec<&'static str> {
-    let words = |text: &str| -> Vec<String> {
-        text.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
     let has_all = |hay: &[String], needle: &str| {
         let needle = words(needle);
         !needle.is_empty() && needle.iter().all(|w| hay.contains(w))
@@ -621,33 +613,11 @@ mod tests {
     use super::*;
 
     fn job(title: &str, location: Option<&str>, remote: Option<&str>) -> JobRow {
-        let now = Timestamp::UNIX_EPOCH;
         JobRow {
-            id: DiscoveredJobId::new(),
-            user_id: UserId::new(),
-            search_id: None,
-            key: String::new(),
-            company_key: String::new(),
-            company_head: String::new(),
-            canonical_url: String::new(),
-            url: String::new(),
             title: title.to_owned(),
-            company: "Acme".to_owned(),
             location: location.map(str::to_owned),
             remote: remote.map(str::to_owned),
-            employment_type: None,
-            description: String::new(),
-            posted_at: None,
-            status: "new".to_owned(),
-            application_id: None,
-            score: None,
-            reason: None,
-            scored_for: None,
-            first_seen_at: now,
-            last_seen_at: now,
-            expired_at: None,
-            reposted_at: None,
-            updated_at: now,
+            ..JobRow::default()
         }
     }
 

@@ -476,14 +476,13 @@ async fn run_by_id(db: &Db, run: DiscoveryRunId) -> Result<Option<RunRow>, AppEr
 /// Reads one source of a running run, keeps what it found and records its report.
 pub async fn run_source(
     db: &Db,
-    settings: &Settings,
     client: &client::Client<'_>,
     running: &mut Running,
     index: usize,
     now: Timestamp,
 ) -> Result<(), AppError> {
     let source = &running.sources[index];
-    let report = ingest::read_and_keep(db, settings, client, &running.search, source, now).await?;
+    let report = ingest::read_and_keep(db, client, &running.search, source, now).await?;
     running.reports.push(report);
     // The run's page shows each source as it is done.
     running.run.sources = serde_json::to_value(&running.reports).unwrap_or(Value::Null);
@@ -494,6 +493,19 @@ pub async fn run_source(
 /// A job no board has listed for this long, and no employer's board lists, has its page
 /// asked whether it is still there.
 pub const CHECK_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 7);
+
+/// The report name of a run's liveness check (beside its sources, not one of them).
+pub const LIVENESS: &str = "liveness";
+
+/// A title's or a place's words, lower-cased, `+` and `#` kept ("c++", "c#"): what a
+/// search's and the preferences' terms are compared in.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 /// The most job pages one run asks about.
 pub const CHECKS_PER_RUN: i64 = 10;
@@ -514,7 +526,7 @@ pub async fn check_liveness(
         return Ok(());
     }
     let mut report = SourceReport {
-        source: "liveness".to_owned(),
+        source: LIVENESS.to_owned(),
         ..SourceReport::default()
     };
     for job in stale {
@@ -558,7 +570,7 @@ pub async fn finish(
         ..
     } = running;
     // The totals are the sources'; the liveness check is reported beside them.
-    let sources: Vec<&SourceReport> = reports.iter().filter(|r| r.source != "liveness").collect();
+    let sources: Vec<&SourceReport> = reports.iter().filter(|r| r.source != LIVENESS).collect();
     run.fetched = sources.iter().map(|r| i64::from(r.fetched)).sum();
     run.new = sources.iter().map(|r| i64::from(r.new)).sum();
     run.duplicate = sources.iter().map(|r| i64::from(r.duplicate)).sum();
@@ -660,7 +672,7 @@ pub async fn run(
     };
     let client = client::Client::new(settings);
     for i in 0..running.sources.len() {
-        run_source(db, settings, &client, &mut running, i, Timestamp::now()).await?;
+        run_source(db, &client, &mut running, i, Timestamp::now()).await?;
     }
     check_liveness(db, &client, &mut running, Timestamp::now()).await?;
     Ok(Some(finish(db, running, base_url, Timestamp::now()).await?))

@@ -6,7 +6,7 @@ use pursuit_store::discovery::SearchRow;
 use pursuit_text::boards::{self, BoardError, Listing, Read};
 use url::Url;
 
-use super::Settings;
+use super::{Settings, words};
 
 /// The boards anyone may read without a key.
 pub const OPEN_SOURCES: [&str; 4] = ["remotive", "remoteok", "himalayas", "weworkremotely"];
@@ -377,13 +377,6 @@ pub fn wanted(search: &SearchRow, listing: &Listing) -> bool {
         "exclude" if remote => return false,
         _ => {}
     }
-    let words = |text: &str| -> Vec<String> {
-        text.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
     if !search.titles.is_empty() {
         let title = words(&listing.title);
         let has = |term: &String| words(term).iter().all(|w| title.contains(w));

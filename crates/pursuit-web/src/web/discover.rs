@@ -126,11 +126,10 @@ async fn list_page(
 /// Where a list form goes back to: the list it was posted from.
 fn back(form: &forms::FormData) -> String {
     let back = form.text("back");
-    if back.starts_with("/discover") && !back.starts_with("//") && !back.contains('\\') {
-        back
-    } else {
-        "/discover".to_owned()
-    }
+    super::local_path(&back)
+        .filter(|b| b.starts_with("/discover"))
+        .unwrap_or("/discover")
+        .to_owned()
 }
 
 async fn save(

@@ -46,7 +46,7 @@ async fn run_whole(id: DiscoveryRunId, ctx: &JobContext) -> Result<(), JobError>
         let percent = 5 + (85 * i / total) as i64;
         ctx.progress(percent, &format!("reading {}", running.sources[i].name))
             .await?;
-        discovery::run_source(&ctx.db, settings, &client, &mut running, i, ctx.now())
+        discovery::run_source(&ctx.db, &client, &mut running, i, ctx.now())
             .await
             .map_err(error)?;
     }

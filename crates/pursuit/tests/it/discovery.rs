@@ -397,7 +397,6 @@ both_backends! {
             pursuit_store::discovery::JobRow {
                 id: pursuit_domain::ids::DiscoveredJobId::new(),
                 user_id: me_id,
-                search_id: None,
                 key: format!("{company}|data engineer|berlin"),
                 company_key: company.to_lowercase(),
                 company_head: company.to_lowercase(),
@@ -406,20 +405,11 @@ both_backends! {
                 title: "Data Engineer, listed no more".to_owned(),
                 company: company.to_owned(),
                 location: Some("Berlin".to_owned()),
-                remote: None,
-                employment_type: None,
-                description: String::new(),
-                posted_at: None,
                 status: "new".to_owned(),
-                application_id: None,
-                score: None,
-                reason: None,
-                scored_for: None,
                 first_seen_at: at,
                 last_seen_at: at,
-                expired_at: None,
-                reposted_at: None,
                 updated_at: at,
+                ..Default::default()
             }
         };
         pursuit_store::discovery::insert_jobs(&app.db, &[

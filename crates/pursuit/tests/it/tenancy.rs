@@ -559,21 +559,12 @@ both_backends! {
             url: "https://alice.example/job".to_owned(),
             title: "Alice Secret Discovered Job".to_owned(),
             company: "Alice Hidden Corp".to_owned(),
-            location: None,
-            remote: None,
-            employment_type: None,
             description: "Alice Secret Discovered Text".to_owned(),
-            posted_at: None,
             status: "new".to_owned(),
-            application_id: None,
-            score: None,
-            reason: None,
-            scored_for: None,
             first_seen_at: now,
             last_seen_at: now,
-            expired_at: None,
-            reposted_at: None,
             updated_at: now,
+            ..Default::default()
         }]).await.unwrap();
         let alice_job = alice_job.0.to_string();
         let bob = sign_in(&app, "bob@example.org", 1).await;
