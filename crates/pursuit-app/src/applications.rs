@@ -14,7 +14,7 @@ use pursuit_domain::application::{
     ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange, parse_required_text,
     parse_tag,
 };
-use pursuit_domain::ids::{ApplicationId, UserId};
+use pursuit_domain::ids::{ApplicationId, ReminderId, UserId};
 use pursuit_store::applications::{self, Application, ApplicationData};
 use pursuit_store::{Conn, Db, StoreError};
 use serde_json::{Map, Value};
@@ -35,25 +35,37 @@ pub async fn create_in(
     rules: Option<&RuleInputs>,
     now: Timestamp,
 ) -> Result<Application, AppError> {
-    let created = applications::insert_application(&mut conn, user, id, data, by, now)
-        .await
-        .map_err(|e| match e {
-            StoreError::UniqueViolation { .. } => {
-                AppError::Conflict("an application with this id already exists".to_owned())
-            }
-            other => other.into(),
-        })?;
-    let planned = crate::reminders::plan_for_status(
+    // The status rules' first reminders are stored with the application, in one hand-off
+    // to the database (on SQLite the write turn is held for one trip, not two).
+    let reminders = crate::reminders::for_new_application(
         &mut conn,
         user,
-        created.id,
-        &created.data.company,
-        created.data.status,
-        crate::reminders::Entered::Created,
+        id,
+        &data.company,
+        data.status,
         rules,
         now,
     )
     .await?;
+    let also = reminders
+        .iter()
+        .map(|new| {
+            pursuit_store::reminders::insert_reminder_query(user, ReminderId::new(), new, now)
+        })
+        .collect();
+    let (created, stored) =
+        applications::insert_application_with(&mut conn, user, id, data, by, now, also)
+            .await
+            .map_err(|e| match e {
+                StoreError::UniqueViolation { .. } => {
+                    AppError::Conflict("an application with this id already exists".to_owned())
+                }
+                other => other.into(),
+            })?;
+    let mut planned = Vec::with_capacity(stored.len());
+    for rows in &stored {
+        planned.extend(pursuit_store::reminders::reminder_of(rows)?);
+    }
     crate::reminders::deliver_soon(&mut conn, user, &planned, now).await?;
     promote_contacts(&mut conn, user, &created, now).await?;
     Ok(created)

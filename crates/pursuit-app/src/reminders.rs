@@ -215,29 +215,15 @@ pub async fn plan_for_status(
         }
     };
     let mut planned = Vec::new();
-    for plan in reminder_rules::on_status(
-        status,
+    for new in status_reminders(
+        application_id,
         company,
-        now,
-        &settings.reminder_defaults,
-        settings.quiet_hours,
+        status,
+        entries,
         zone,
+        settings,
+        now,
     ) {
-        let new = NewReminder {
-            application_id: Some(application_id),
-            activity_id: None,
-            title: plan.title,
-            due_at: plan.due_at,
-            channels: plan.channels,
-            dedupe_key: Some(format!(
-                "rule:{}:{}:{}",
-                plan.rule, application_id.0, entries
-            )),
-            rule: Some(plan.rule),
-            meta: plan
-                .repeat_days
-                .map(|days| serde_json::json!({ "repeat_days": days })),
-        };
         if let Some(reminder) =
             reminders::insert_reminder(&mut conn, user_id, ReminderId::new(), &new, now).await?
         {
@@ -245,6 +231,79 @@ pub async fn plan_for_status(
         }
     }
     Ok(planned)
+}
+
+/// The reminders the rules plan for a new application in `status` (none for a status
+/// without rules), for the caller to store with the application
+/// (`applications::insert_application_with`) — what [`plan_for_status`] stores for
+/// [`Entered::Created`]. `rules` as there: `None` reads them on `conn`.
+pub async fn for_new_application(
+    conn: impl Conn,
+    user_id: UserId,
+    application_id: ApplicationId,
+    company: &str,
+    status: ApplicationStatus,
+    rules: Option<&RuleInputs>,
+    now: Timestamp,
+) -> Result<Vec<NewReminder>, StoreError> {
+    if !reminder_rules::has_rules(status) {
+        return Ok(Vec::new());
+    }
+    let read_here;
+    let RuleInputs { zone, settings } = match rules {
+        Some(rules) => rules,
+        None => {
+            read_here = RuleInputs::read(conn, user_id).await?;
+            &read_here
+        }
+    };
+    Ok(status_reminders(
+        application_id,
+        company,
+        status,
+        1,
+        zone,
+        settings,
+        now,
+    ))
+}
+
+/// The status rules' reminders for the `entries`-th entry of an application into `status`
+/// (the count keeps each entry's dedupe keys apart).
+fn status_reminders(
+    application_id: ApplicationId,
+    company: &str,
+    status: ApplicationStatus,
+    entries: i64,
+    zone: &jiff::tz::TimeZone,
+    settings: &accounts::Settings,
+    now: Timestamp,
+) -> Vec<NewReminder> {
+    reminder_rules::on_status(
+        status,
+        company,
+        now,
+        &settings.reminder_defaults,
+        settings.quiet_hours,
+        zone,
+    )
+    .into_iter()
+    .map(|plan| NewReminder {
+        application_id: Some(application_id),
+        activity_id: None,
+        title: plan.title,
+        due_at: plan.due_at,
+        channels: plan.channels,
+        dedupe_key: Some(format!(
+            "rule:{}:{}:{}",
+            plan.rule, application_id.0, entries
+        )),
+        rule: Some(plan.rule),
+        meta: plan
+            .repeat_days
+            .map(|days| serde_json::json!({ "repeat_days": days })),
+    })
+    .collect()
 }
 
 /// Runs the interview rules for an activity whose schedule changed (or is new): cancels its

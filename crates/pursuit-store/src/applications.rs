@@ -289,16 +289,33 @@ async fn append_history(
 /// Creates an application (version 1) with its first history entry and returns it. A taken
 /// id is a [`StoreError::UniqueViolation`]. Run it in a transaction.
 pub async fn insert_application(
-    mut conn: impl Conn,
+    conn: impl Conn,
     user_id: UserId,
     id: ApplicationId,
     data: &ApplicationData,
     by: ChangedBy,
     now: Timestamp,
 ) -> Result<Application, StoreError> {
-    let rows = insert_chunk(&mut conn, user_id, &[(id, data)], by, now, true).await?;
+    insert_application_with(conn, user_id, id, data, by, now, Vec::new())
+        .await
+        .map(|(application, _)| application)
+}
+
+/// [`insert_application`], then `also` (statements about the new application: its first
+/// reminders) in the same hand-off to the database; returns the application and the rows
+/// of each of `also`.
+pub async fn insert_application_with(
+    mut conn: impl Conn,
+    user_id: UserId,
+    id: ApplicationId,
+    data: &ApplicationData,
+    by: ChangedBy,
+    now: Timestamp,
+    also: Vec<Query>,
+) -> Result<(Application, Vec<Vec<Row>>), StoreError> {
+    let (rows, also) = insert_chunk(&mut conn, user_id, &[(id, data)], by, now, true, also).await?;
     let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
-    decode(row, sorted(data.tags.clone()))
+    Ok((decode(row, sorted(data.tags.clone()))?, also))
 }
 
 /// Creates applications (version 1) with their tags and first history entries, in a few
@@ -312,13 +329,13 @@ pub async fn insert_applications(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     for chunk in new.chunks(100) {
-        insert_chunk(&mut conn, user_id, chunk, by, now, false).await?;
+        insert_chunk(&mut conn, user_id, chunk, by, now, false, Vec::new()).await?;
     }
     Ok(())
 }
 
-/// Inserts up to 100 applications with their tags and history entries; with `returning`,
-/// the rows as stored (of [`COLUMNS`]).
+/// Inserts up to 100 applications with their tags and history entries, then runs `also`;
+/// with `returning`, the rows as stored (of [`COLUMNS`]); and the rows of each of `also`.
 async fn insert_chunk(
     conn: &mut impl Conn,
     user_id: UserId,
@@ -326,7 +343,8 @@ async fn insert_chunk(
     by: ChangedBy,
     now: Timestamp,
     returning: bool,
-) -> Result<Vec<Row>, StoreError> {
+    also: Vec<Query>,
+) -> Result<(Vec<Row>, Vec<Vec<Row>>), StoreError> {
     let mut tuples = Vec::with_capacity(chunk.len());
     let mut values: Vec<Value> = Vec::new();
     for (id, data) in chunk {
@@ -357,8 +375,9 @@ async fn insert_chunk(
     for value in values {
         q = q.bind(value);
     }
-    // The rows, their tags and their history go in one hand-off (see `Conn::fetch_all_then`).
-    let mut after = Vec::new();
+    // The rows, their tags, their history and `also` go in one hand-off (see
+    // `Conn::fetch_all_each`).
+    let mut queries = vec![q];
 
     let tags: Vec<(ApplicationId, &String)> = chunk
         .iter()
@@ -376,7 +395,7 @@ async fn insert_chunk(
         for (id, tag) in tag_chunk {
             q = q.bind(*id).bind(tag.as_str());
         }
-        after.push(q);
+        queries.push(q);
     }
 
     let mut history = Query::dynamic(format!(
@@ -395,9 +414,13 @@ async fn insert_chunk(
             .bind(*id)
             .bind(data.status.as_str());
     }
-    after.push(history);
-    let rows = conn.fetch_all_then(q, after).await?;
-    Ok(rows)
+    queries.push(history);
+    let also_count = also.len();
+    queries.extend(also);
+    let mut results = conn.fetch_all_each(queries).await?;
+    let also = results.split_off(results.len() - also_count);
+    let rows = results.into_iter().next().unwrap_or_default();
+    Ok((rows, also))
 }
 
 /// The user's applications as `(id, company, role title)`, newest first (choosers).

@@ -540,13 +540,14 @@ impl SqliteTx {
         &mut self,
         query: Query,
     ) -> Result<(Vec<crate::sqlite::SqliteRow>, u64), StoreError> {
-        self.queries(vec![query]).await
+        let mut results = self.queries(vec![query]).await?;
+        Ok(results.pop().unwrap_or_default())
     }
 
     async fn queries(
         &mut self,
         queries: Vec<Query>,
-    ) -> Result<(Vec<crate::sqlite::SqliteRow>, u64), StoreError> {
+    ) -> Result<Vec<(Vec<crate::sqlite::SqliteRow>, u64)>, StoreError> {
         let (opened, result) = self.conn.queries_opening(!self.begun, queries).await;
         self.begun |= opened;
         result
@@ -687,33 +688,29 @@ impl Tx {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Runs `query`, then each of `after`; returns `query`'s rows. On SQLite all of them go
-    /// to the connection's thread in one hand-off.
-    pub async fn fetch_all_then(
+    /// Runs `queries` one after the other (stopping at the first error) and returns each
+    /// one's rows. On SQLite all of them go to the connection's thread in one hand-off: a
+    /// write turn is not held across trips back to the runtime.
+    pub async fn fetch_all_each(
         &mut self,
-        query: Query,
-        after: Vec<Query>,
-    ) -> Result<Vec<Row>, StoreError> {
-        query.refuse_nul()?;
-        for next in &after {
-            next.refuse_nul()?;
+        queries: Vec<Query>,
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        for query in &queries {
+            query.refuse_nul()?;
         }
         let rows = match &mut self.inner {
-            TxInner::Sqlite(conn) => {
-                let mut queries = Vec::with_capacity(after.len() + 1);
-                queries.push(query);
-                queries.extend(after);
-                Tx::sqlite(conn)
-                    .queries(queries)
-                    .await
+            TxInner::Sqlite(conn) => Tx::sqlite(conn).queries(queries).await.map(|results| {
+                results
+                    .into_iter()
                     .map(|(rows, _)| rows.into_iter().map(Row::sqlite).collect())
-            }
+                    .collect()
+            }),
             TxInner::Postgres(_) => {
-                let rows = self.fetch_all(query).await?;
-                for next in after {
-                    self.execute(next).await?;
+                let mut all = Vec::with_capacity(queries.len());
+                for query in queries {
+                    all.push(self.fetch_all(query).await?);
                 }
-                Ok(rows)
+                Ok(all)
             }
         };
         note(&self.storage_full, rows)
@@ -789,19 +786,18 @@ pub trait Conn: Send {
                 .ok_or(StoreError::NotFound)
         }
     }
-    /// Runs `query`, then each of `after` (stopping at the first error); returns `query`'s
-    /// rows. A transaction on SQLite sends them to its connection in one hand-off.
-    fn fetch_all_then(
+    /// Runs `queries` one after the other (stopping at the first error) and returns each
+    /// one's rows. A transaction on SQLite sends them to its connection in one hand-off.
+    fn fetch_all_each(
         &mut self,
-        query: Query,
-        after: Vec<Query>,
-    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
+        queries: Vec<Query>,
+    ) -> impl Future<Output = Result<Vec<Vec<Row>>, StoreError>> + Send {
         async move {
-            let rows = self.fetch_all(query).await?;
-            for next in after {
-                self.execute(next).await?;
+            let mut all = Vec::with_capacity(queries.len());
+            for query in queries {
+                all.push(self.fetch_all(query).await?);
             }
-            Ok(rows)
+            Ok(all)
         }
     }
 }
@@ -862,12 +858,11 @@ impl Conn for &mut Tx {
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         Tx::execute(self, query)
     }
-    fn fetch_all_then(
+    fn fetch_all_each(
         &mut self,
-        query: Query,
-        after: Vec<Query>,
-    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
-        Tx::fetch_all_then(self, query, after)
+        queries: Vec<Query>,
+    ) -> impl Future<Output = Result<Vec<Vec<Row>>, StoreError>> + Send {
+        Tx::fetch_all_each(self, queries)
     }
     fn fetch_all(
         &mut self,
@@ -891,12 +886,11 @@ impl<C: Conn> Conn for &mut C {
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         (**self).execute(query)
     }
-    fn fetch_all_then(
+    fn fetch_all_each(
         &mut self,
-        query: Query,
-        after: Vec<Query>,
-    ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send {
-        (**self).fetch_all_then(query, after)
+        queries: Vec<Query>,
+    ) -> impl Future<Output = Result<Vec<Vec<Row>>, StoreError>> + Send {
+        (**self).fetch_all_each(queries)
     }
     fn fetch_all(
         &mut self,

@@ -88,6 +88,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(39, "0039_campaign_metrics"),
     migration!(40, "0040_warmup"),
     migration!(41, "0041_discovery"),
+    migration!(42, "0042_fewer_indexes"),
 ];
 
 /// The schema version this build writes.

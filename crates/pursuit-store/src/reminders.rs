@@ -102,9 +102,24 @@ pub async fn insert_reminder(
     new: &NewReminder,
     now: Timestamp,
 ) -> Result<Option<Reminder>, StoreError> {
+    conn.fetch_optional(insert_reminder_query(user_id, id, new, now))
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// The statement of [`insert_reminder`], to send with others
+/// ([`Conn::fetch_all_each`](crate::Conn::fetch_all_each)); its rows are read by
+/// [`reminder_of`]: one reminder, or none when one of the same dedupe key exists.
+pub fn insert_reminder_query(
+    user_id: UserId,
+    id: ReminderId,
+    new: &NewReminder,
+    now: Timestamp,
+) -> Query {
     // `RETURNING` gives the stored row in the same statement; a skipped one returns none.
-    conn.fetch_optional(
-        Query::dynamic(format!(
+    Query::dynamic(format!(
             "INSERT INTO reminders (id, user_id, application_id, activity_id, title, due_at, channels, sent, sent_at, \
              canceled_at, dedupe_key, rule, meta, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $10, $11, 1, $12, $12) \
@@ -121,12 +136,12 @@ pub async fn insert_reminder(
         .bind(new.dedupe_key.clone())
         .bind(new.rule)
         .bind(new.meta.clone())
-        .bind(now),
-    )
-    .await?
-    .as_ref()
-    .map(from_row)
-    .transpose()
+        .bind(now)
+}
+
+/// The reminder the rows of an [`insert_reminder_query`] hold, if it was inserted.
+pub fn reminder_of(rows: &[Row]) -> Result<Option<Reminder>, StoreError> {
+    rows.first().map(from_row).transpose()
 }
 
 pub async fn get_reminder(

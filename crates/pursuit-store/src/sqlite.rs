@@ -226,14 +226,14 @@ impl Lent {
     }
 
     /// Runs `queries` one after the other in one hand-off, after `BEGIN IMMEDIATE` when
-    /// `begin` (a transaction starts with its first statement): the first one's rows and
+    /// `begin` (a transaction starts with its first statement): each one's rows and
     /// changed-row count, or the first error (the rest then do not run). Also says whether
     /// the `BEGIN` went through (when it fails, nothing runs).
     pub async fn queries_opening(
         &mut self,
         begin: bool,
         queries: Vec<Query>,
-    ) -> (bool, Result<(Vec<SqliteRow>, u64), StoreError>) {
+    ) -> (bool, Result<Vec<(Vec<SqliteRow>, u64)>, StoreError>) {
         let opened = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&opened);
         let result = self
@@ -242,12 +242,10 @@ impl Lent {
                     conn.execute_batch("BEGIN IMMEDIATE")?;
                     flag.store(true, Ordering::Release);
                 }
-                let mut first = None;
-                for query in &queries {
-                    let done = run_statement(conn, query)?;
-                    first.get_or_insert(done);
-                }
-                Ok(first.unwrap_or_default())
+                queries
+                    .iter()
+                    .map(|query| run_statement(conn, query))
+                    .collect()
             })
             .await;
         (opened.load(Ordering::Acquire), result)
@@ -586,10 +584,14 @@ mod tests {
                 ],
             )
             .await;
-        let (rows, _) = result.unwrap();
+        let results = result.unwrap();
         assert!(opened);
+        assert_eq!(results.len(), 2);
+        let (rows, _) = &results[0];
         assert_eq!(rows.len(), 1);
         assert!(matches!(rows[0].cell("n"), Some(Cell::Integer(3))));
+        assert!(results[1].0.is_empty());
+        assert_eq!(results[1].1, 1, "the second statement's changed rows");
         conn.batch("COMMIT".to_owned()).await.unwrap();
         let (rows, _) = conn
             .query(query("SELECT group_concat(n) AS all_n FROM t"))

@@ -503,7 +503,7 @@ async fn list_applications(
     State(state): State<AppState>,
     current: CurrentUser,
     Query(query): Query<ListQuery>,
-) -> Result<Json<ApplicationPage>, ApiError> {
+) -> Result<crate::page::SizedJson<ApplicationPage>, ApiError> {
     let limit = crate::page::limit(query.limit)?;
     let filter = list_filter(&state, current.id(), &query).await?;
     let after = match query.cursor.as_deref() {
@@ -520,13 +520,18 @@ async fn list_applications(
                 .map(|(application, value)| cursor_of(filter.sort, value, application))
         })
         .flatten();
-    Ok(Json(ApplicationPage {
-        items: page
-            .into_iter()
-            .map(|(application, _)| ApplicationResponse::from(application))
-            .collect(),
-        next_cursor,
-    }))
+    // An application is about 600 bytes of JSON, more with notes and contacts.
+    let bytes = 64 + 1024 * page.len();
+    Ok(crate::page::SizedJson {
+        value: ApplicationPage {
+            items: page
+                .into_iter()
+                .map(|(application, _)| ApplicationResponse::from(application))
+                .collect(),
+            next_cursor,
+        },
+        bytes,
+    })
 }
 
 /// The list's filter: the saved view's document (if any) with the query's parameters
