@@ -42,13 +42,18 @@ const TAGS: [&str; 12] = [
     "backend", "data", "platform",
 ];
 
+/// Four tags of a dozen, each in one application of three.
+fn tags(i: usize) -> Vec<String> {
+    (0..4)
+        .map(|k| TAGS[(i + k * 5) % TAGS.len()].to_owned())
+        .collect()
+}
+
 fn application(i: usize) -> ApplicationData {
     ApplicationData {
         notes: Some("floor benchmark".to_owned()),
         // Four tags each, from a dozen: thousands of tag rows per tag.
-        tags: (0..4)
-            .map(|k| TAGS[(i + k * 5) % TAGS.len()].to_owned())
-            .collect(),
+        tags: tags(i),
         ..crate::tracker::data(i)
     }
 }
@@ -197,7 +202,9 @@ async fn send(shared: &Shared, target: &Target, n: u64) -> bool {
             .client
             .post(format!("{base}/api/v1/applications"))
             .bearer_auth(&shared.token)
-            .json(&serde_json::json!({"company": "New Co", "role_title": "Engineer", "tags": ["rust", "new"]})),
+            // Tagged as the seeded applications are (one in three "rust"): the list of one
+            // tag reads as many rows after the POST phases as before them.
+            .json(&serde_json::json!({"company": "New Co", "role_title": "Engineer", "tags": tags(n as usize)})),
         Kind::Patch => {
             let version = *shared
                 .versions

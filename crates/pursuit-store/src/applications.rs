@@ -131,8 +131,8 @@ fn corrupt(column: &str, message: impl ToString) -> StoreError {
 }
 
 /// An application read with [`SELECT_COLUMNS`]: its tags from the `tags` aggregate.
-fn from_row(mut row: Row) -> Result<Application, StoreError> {
-    let list: String = row.take("tags")?;
+fn from_row(row: Row) -> Result<Application, StoreError> {
+    let list: String = row.get("tags")?;
     let tags = list
         .split(TAG_SEPARATOR)
         .filter(|tag| !tag.is_empty())
@@ -148,46 +148,45 @@ fn sorted(mut tags: Vec<String>) -> Vec<String> {
     tags
 }
 
-/// An application from a row of [`COLUMNS`] and its tags (its text moved out, not copied:
-/// see [`Row::take`]).
-fn decode(mut row: Row, tags: Vec<String>) -> Result<Application, StoreError> {
+/// An application from a row of [`COLUMNS`] and its tags.
+fn decode(row: Row, tags: Vec<String>) -> Result<Application, StoreError> {
     // Read in `SELECT_COLUMNS` order: the row finds each next column at its first try.
     Ok(Application {
         id: ApplicationId(row.get("id")?),
         user_id: UserId(row.get("user_id")?),
         data: ApplicationData {
-            company: row.take("company")?,
-            role_title: row.take("role_title")?,
-            status: ApplicationStatus::parse(&row.take::<String>("status")?)
+            company: row.get("company")?,
+            role_title: row.get("role_title")?,
+            status: ApplicationStatus::parse(&row.get::<String>("status")?)
                 .map_err(|e| corrupt("status", e))?,
-            source: row.take("source")?,
+            source: row.get("source")?,
             application_date: row.get("application_date")?,
-            priority: Priority::parse(&row.take::<String>("priority")?)
+            priority: Priority::parse(&row.get::<String>("priority")?)
                 .map_err(|e| corrupt("priority", e))?,
             location_mode: row
-                .take::<Option<String>>("location_mode")?
+                .get::<Option<String>>("location_mode")?
                 .as_deref()
                 .map(LocationMode::parse)
                 .transpose()
                 .map_err(|e| corrupt("location_mode", e))?,
-            job_url: row.take("job_url")?,
-            location_text: row.take("location_text")?,
-            timezone: row.take("timezone")?,
+            job_url: row.get("job_url")?,
+            location_text: row.get("location_text")?,
+            timezone: row.get("timezone")?,
             salary: SalaryRange {
                 min: row.get("salary_min")?,
                 max: row.get("salary_max")?,
-                currency: row.take("salary_currency")?,
+                currency: row.get("salary_currency")?,
             },
-            job_requisition_id: row.take("job_requisition_id")?,
-            seniority_level: row.take("seniority_level")?,
+            job_requisition_id: row.get("job_requisition_id")?,
+            seniority_level: row.get("seniority_level")?,
             tech_keywords: row.get::<StringList>("tech_keywords")?.0,
-            resume_url: row.take("resume_url")?,
-            cover_letter_url: row.take("cover_letter_url")?,
+            resume_url: row.get("resume_url")?,
+            cover_letter_url: row.get("cover_letter_url")?,
             cover_letter_used: row.get("cover_letter_used")?,
             contacts_inline: row.get("contacts_inline")?,
-            next_action: row.take("next_action")?,
+            next_action: row.get("next_action")?,
             next_action_due: row.get("next_action_due")?,
-            notes: row.take("notes")?,
+            notes: row.get("notes")?,
             tags,
             attachments_links: row.get::<StringList>("attachments_links")?.0,
             archived_at: row.get("archived_at")?,
@@ -760,11 +759,12 @@ pub async fn list_applications(
         ));
     }
     if let Some(tag) = &filter.tag {
-        // The row's `tag_list` holds the bracketed tag. `replace` is case-sensitive and
-        // means the same on both backends (SQLite's LIKE ignores ASCII case, PostgreSQL's
-        // does not; SQLite has `instr`, PostgreSQL `strpos`).
+        // The row's `tag_list` holds the bracketed tag. `instr` is case-sensitive on both
+        // backends (migration 42 gives PostgreSQL one); SQLite's LIKE would ignore ASCII
+        // case. On SQLite the list's index holds `tag_list`, so rows of other tags are
+        // passed over without being read.
         let p = next(tag_list(std::slice::from_ref(tag)).into(), &mut values);
-        conditions.push(format!("replace(tag_list, {p}, '') <> tag_list"));
+        conditions.push(format!("instr(tag_list, {p}) > 0"));
     }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = next(like_pattern(text).into(), &mut values);

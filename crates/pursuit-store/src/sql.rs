@@ -2,13 +2,12 @@
 //! native types; a [`Row`] decodes them back to the same Rust types on either backend.
 
 use jiff::Timestamp;
-use rusqlite::types::Value as Cell;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{AssertSqlSafe, Postgres, Row as _, SqlStr};
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::sqlite::SqliteRow;
+use crate::sqlite::{Cell, SqliteRow};
 
 /// A bind value. Every variant carries an `Option` so that a NULL still has a type:
 /// PostgreSQL rejects a text-typed NULL bound to a `uuid` column.
@@ -281,23 +280,11 @@ impl Row {
     pub fn get<T: Decode>(&self, column: &str) -> Result<T, StoreError> {
         T::decode(self, column)
     }
-
-    /// Reads `column` as `T`, moving text out of the row instead of copying it where the
-    /// backend allows (SQLite): for a column read once, as a row is turned into a value.
-    /// A text column taken once reads as NULL afterwards.
-    pub fn take<T: Decode>(&mut self, column: &str) -> Result<T, StoreError> {
-        T::take(self, column)
-    }
 }
 
 /// A Rust type that can be read from a column on both backends.
 pub trait Decode: Sized {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError>;
-
-    /// Like [`Decode::decode`], leaving the column's value behind (see [`Row::take`]).
-    fn take(row: &mut Row, column: &str) -> Result<Self, StoreError> {
-        Self::decode(row, column)
-    }
 }
 
 fn decode_error(column: &str, message: impl ToString) -> StoreError {
@@ -312,7 +299,7 @@ fn required<T>(column: &str, value: Option<T>) -> Result<T, StoreError> {
 }
 
 /// The SQLite value of `column`, by name.
-fn cell<'a>(row: &'a SqliteRow, column: &str) -> Result<&'a Cell, StoreError> {
+fn cell<'a>(row: &'a SqliteRow, column: &str) -> Result<Cell<'a>, StoreError> {
     row.cell(column)
         .ok_or_else(|| decode_error(column, "no such column in the result"))
 }
@@ -333,64 +320,64 @@ fn text<'a>(row: &'a SqliteRow, column: &str) -> Result<Option<&'a str>, StoreEr
 /// A Rust type read straight from a SQLite value (NULL is `None`); the storage classes
 /// each accepts are the ones Pursuit's schema stores it as.
 trait FromCell: Sized {
-    fn from_cell(cell: &Cell) -> Result<Option<Self>, String>;
+    fn from_cell(cell: Cell<'_>) -> Result<Option<Self>, String>;
 }
 
-fn mismatch<T>(cell: &Cell, wanted: &str) -> Result<Option<T>, String> {
+fn mismatch<T>(cell: Cell<'_>, wanted: &str) -> Result<Option<T>, String> {
     Err(format!("expected {wanted}, found {:?}", cell.data_type()))
 }
 
 impl FromCell for bool {
-    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+    fn from_cell(cell: Cell<'_>) -> Result<Option<Self>, String> {
         match cell {
             Cell::Null => Ok(None),
-            Cell::Integer(i) => Ok(Some(*i != 0)),
+            Cell::Integer(i) => Ok(Some(i != 0)),
             other => mismatch(other, "an integer 0 or 1"),
         }
     }
 }
 
 impl FromCell for i64 {
-    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+    fn from_cell(cell: Cell<'_>) -> Result<Option<Self>, String> {
         match cell {
             Cell::Null => Ok(None),
-            Cell::Integer(i) => Ok(Some(*i)),
+            Cell::Integer(i) => Ok(Some(i)),
             other => mismatch(other, "an integer"),
         }
     }
 }
 
 impl FromCell for f64 {
-    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+    fn from_cell(cell: Cell<'_>) -> Result<Option<Self>, String> {
         match cell {
             Cell::Null => Ok(None),
-            Cell::Real(f) => Ok(Some(*f)),
+            Cell::Real(f) => Ok(Some(f)),
             #[expect(
                 clippy::cast_precision_loss,
                 reason = "SQLite stores whole reals as integers"
             )]
-            Cell::Integer(i) => Ok(Some(*i as f64)),
+            Cell::Integer(i) => Ok(Some(i as f64)),
             other => mismatch(other, "a number"),
         }
     }
 }
 
 impl FromCell for String {
-    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+    fn from_cell(cell: Cell<'_>) -> Result<Option<Self>, String> {
         match cell {
             Cell::Null => Ok(None),
-            Cell::Text(text) => Ok(Some(text.clone())),
+            Cell::Text(text) => Ok(Some(text.to_owned())),
             other => mismatch(other, "text"),
         }
     }
 }
 
 impl FromCell for Vec<u8> {
-    fn from_cell(cell: &Cell) -> Result<Option<Self>, String> {
+    fn from_cell(cell: Cell<'_>) -> Result<Option<Self>, String> {
         match cell {
             Cell::Null => Ok(None),
-            Cell::Blob(bytes) => Ok(Some(bytes.clone())),
-            Cell::Text(text) => Ok(Some(text.clone().into_bytes())),
+            Cell::Blob(bytes) => Ok(Some(bytes.to_vec())),
+            Cell::Text(text) => Ok(Some(text.as_bytes().to_vec())),
             other => mismatch(other, "bytes"),
         }
     }
@@ -430,35 +417,11 @@ impl Decode for Option<String> {
                 .map_err(|e| decode_error(column, e)),
         }
     }
-
-    fn take(row: &mut Row, column: &str) -> Result<Self, StoreError> {
-        match &mut row.0 {
-            RowInner::Sqlite(r) => {
-                let cell = r
-                    .cell_mut(column)
-                    .ok_or_else(|| decode_error(column, "no such column in the result"))?;
-                match std::mem::replace(cell, Cell::Null) {
-                    Cell::Text(text) => Ok(Some(text)),
-                    Cell::Null => Ok(None),
-                    other => {
-                        // Not text: put it back and let `decode` name the problem.
-                        *cell = other;
-                        Self::decode(row, column)
-                    }
-                }
-            }
-            RowInner::Postgres(_) => Self::decode(row, column),
-        }
-    }
 }
 
 impl Decode for String {
     fn decode(row: &Row, column: &str) -> Result<Self, StoreError> {
         required(column, Option::<String>::decode(row, column)?)
-    }
-
-    fn take(row: &mut Row, column: &str) -> Result<Self, StoreError> {
-        required(column, <Option<String> as Decode>::take(row, column)?)
     }
 }
 
