@@ -137,12 +137,25 @@ pub async fn deliver_soon(
 /// What the status rules read about their user: the zone and the settings. A write reads
 /// them with [`RuleInputs::for_status`] *before* its transaction, so that the read is not
 /// made inside the database's one write turn (SQLite).
+#[derive(Clone)]
 pub struct RuleInputs {
     zone: jiff::tz::TimeZone,
     settings: accounts::Settings,
 }
 
 impl RuleInputs {
+    /// `given` (read before the transaction), or else the user's, read on `conn` now.
+    async fn given_or_read(
+        given: Option<&RuleInputs>,
+        conn: impl Conn,
+        user_id: UserId,
+    ) -> Result<std::borrow::Cow<'_, RuleInputs>, StoreError> {
+        Ok(match given {
+            Some(rules) => std::borrow::Cow::Borrowed(rules),
+            None => std::borrow::Cow::Owned(RuleInputs::read(conn, user_id).await?),
+        })
+    }
+
     pub async fn read(conn: impl Conn, user_id: UserId) -> Result<RuleInputs, StoreError> {
         let (zone, settings) = accounts::zone_and_settings(conn, user_id).await?;
         Ok(RuleInputs {
@@ -200,14 +213,8 @@ pub async fn plan_for_status(
     if !reminder_rules::has_rules(status) {
         return Ok(Vec::new());
     }
-    let read_here;
-    let RuleInputs { zone, settings } = match rules {
-        Some(rules) => rules,
-        None => {
-            read_here = RuleInputs::read(&mut conn, user_id).await?;
-            &read_here
-        }
-    };
+    let rules = RuleInputs::given_or_read(rules, &mut conn, user_id).await?;
+    let RuleInputs { zone, settings } = rules.as_ref();
     let entries = match entered {
         Entered::Created => 1,
         Entered::Changed => {
@@ -249,14 +256,8 @@ pub async fn for_new_application(
     if !reminder_rules::has_rules(status) {
         return Ok(Vec::new());
     }
-    let read_here;
-    let RuleInputs { zone, settings } = match rules {
-        Some(rules) => rules,
-        None => {
-            read_here = RuleInputs::read(conn, user_id).await?;
-            &read_here
-        }
-    };
+    let rules = RuleInputs::given_or_read(rules, conn, user_id).await?;
+    let RuleInputs { zone, settings } = rules.as_ref();
     Ok(status_reminders(
         application_id,
         company,
