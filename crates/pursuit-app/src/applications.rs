@@ -14,7 +14,7 @@ use pursuit_domain::application::{
     ApplicationStatus, ChangedBy, LocationMode, Priority, SalaryRange, parse_required_text,
     parse_tag,
 };
-use pursuit_domain::ids::{ApplicationId, ReminderId, UserId};
+use pursuit_domain::ids::{ApplicationId, UserId};
 use pursuit_store::applications::{self, Application, ApplicationData};
 use pursuit_store::{Conn, Db, StoreError};
 use serde_json::{Map, Value};
@@ -47,12 +47,7 @@ pub async fn create_in(
         now,
     )
     .await?;
-    let also = reminders
-        .iter()
-        .map(|new| {
-            pursuit_store::reminders::insert_reminder_query(user, ReminderId::new(), new, now)
-        })
-        .collect();
+    let also = crate::reminders::insert_queries(user, &reminders, now);
     let (created, stored) =
         applications::insert_application_with(&mut conn, user, id, data, by, now, also)
             .await
@@ -62,10 +57,7 @@ pub async fn create_in(
                 }
                 other => other.into(),
             })?;
-    let mut planned = Vec::with_capacity(stored.len());
-    for rows in &stored {
-        planned.extend(pursuit_store::reminders::reminder_of(rows)?);
-    }
+    let planned = crate::reminders::stored(&stored)?;
     crate::reminders::deliver_soon(&mut conn, user, &planned, now).await?;
     promote_contacts(&mut conn, user, &created, now).await?;
     Ok(created)
@@ -114,17 +106,20 @@ pub async fn create_many_in(
         // Read once for the whole batch, not once per row.
         let rules = RuleInputs::read(&mut conn, user).await?;
         for (id, data) in rows.iter().filter(|(_, d)| d.archived_at.is_none()) {
-            let written = crate::reminders::plan_for_status(
+            let new = crate::reminders::for_new_application(
                 &mut conn,
                 user,
                 *id,
                 &data.company,
                 data.status,
-                crate::reminders::Entered::Created,
                 Some(&rules),
                 now,
             )
             .await?;
+            let rows = conn
+                .fetch_all_each(crate::reminders::insert_queries(user, &new, now))
+                .await?;
+            let written = crate::reminders::stored(&rows)?;
             crate::reminders::deliver_soon(&mut conn, user, &written, now).await?;
             planned += written.len();
         }
@@ -162,7 +157,6 @@ pub async fn change_in(
             updated.id,
             &updated.data.company,
             updated.data.status,
-            crate::reminders::Entered::Changed,
             rules,
             now,
         )

@@ -178,49 +178,29 @@ impl RuleInputs {
     }
 }
 
-/// How an application came to the status its rules plan for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Entered {
-    /// A new application: nothing to cancel, and this is its first entry into the status.
-    Created,
-    /// A status change of an existing one.
-    Changed,
-}
-
-/// Runs the default rules for an application that just entered `status`: cancels the
-/// pending rule reminders of its previous status and plans those of the new one, in the
-/// user's zone and around their quiet hours. Idempotent: each entry into a status has its
+/// Runs the default rules for an application whose status just changed to `status`:
+/// cancels the pending rule reminders of its previous status and plans those of the new
+/// one, in the user's zone and around their quiet hours (a new application's are planned by
+/// [`for_new_application`] and stored with it). Idempotent: each entry into a status has its
 /// own dedupe key (the number of times the application entered it), so a replayed call
 /// plans nothing twice. A status without rules reads nothing; `rules` are the inputs the
 /// caller read before its transaction, or `None` to read them on `conn`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "each is a plain input of the rules"
-)]
 pub async fn plan_for_status(
     mut conn: impl Conn,
     user_id: UserId,
     application_id: ApplicationId,
     company: &str,
     status: ApplicationStatus,
-    entered: Entered,
     rules: Option<&RuleInputs>,
     now: Timestamp,
 ) -> Result<Vec<Reminder>, StoreError> {
-    if entered == Entered::Changed {
-        reminders::cancel_rule_reminders(&mut conn, user_id, application_id, now).await?;
-    }
+    reminders::cancel_rule_reminders(&mut conn, user_id, application_id, now).await?;
     if !reminder_rules::has_rules(status) {
         return Ok(Vec::new());
     }
     let rules = RuleInputs::given_or_read(rules, &mut conn, user_id).await?;
     let RuleInputs { zone, settings } = rules.as_ref();
-    let entries = match entered {
-        Entered::Created => 1,
-        Entered::Changed => {
-            reminders::times_entered(&mut conn, user_id, application_id, status).await?
-        }
-    };
+    let entries = reminders::times_entered(&mut conn, user_id, application_id, status).await?;
     let mut planned = Vec::new();
     for new in status_reminders(
         application_id,
@@ -240,10 +220,9 @@ pub async fn plan_for_status(
     Ok(planned)
 }
 
-/// The reminders the rules plan for a new application in `status` (none for a status
-/// without rules), for the caller to store with the application
-/// (`applications::insert_application_with`) — what [`plan_for_status`] stores for
-/// [`Entered::Created`]. `rules` as there: `None` reads them on `conn`.
+/// The reminders the rules plan for a new application in `status` (its first entry into
+/// it; none for a status without rules), for the caller to store with the application
+/// ([`insert_queries`]). `rules` as for [`plan_for_status`]: `None` reads them on `conn`.
 pub async fn for_new_application(
     conn: impl Conn,
     user_id: UserId,
@@ -267,6 +246,27 @@ pub async fn for_new_application(
         settings,
         now,
     ))
+}
+
+/// The statements that store `new` (each skipped when its dedupe key exists), to send in
+/// one hand-off ([`Conn::fetch_all_each`]); [`stored`] reads their rows back.
+pub fn insert_queries(
+    user_id: UserId,
+    new: &[NewReminder],
+    now: Timestamp,
+) -> Vec<pursuit_store::Query> {
+    new.iter()
+        .map(|one| reminders::insert_reminder_query(user_id, ReminderId::new(), one, now))
+        .collect()
+}
+
+/// The reminders the rows of [`insert_queries`] hold: those that were stored.
+pub fn stored(rows: &[Vec<pursuit_store::Row>]) -> Result<Vec<Reminder>, StoreError> {
+    let mut stored = Vec::with_capacity(rows.len());
+    for rows in rows {
+        stored.extend(reminders::reminder_of(rows)?);
+    }
+    Ok(stored)
 }
 
 /// The status rules' reminders for the `entries`-th entry of an application into `status`

@@ -14,8 +14,7 @@ use jiff::Timestamp;
 use pursuit_ai::{
     Ai, AiSettings, Context, Input, JsonMode, ProviderKind, ProviderSettings, Request, Routes, Task,
 };
-use pursuit_domain::account::{EmailAddress, TimeZoneName};
-use pursuit_store::{ConnectOptions, Db, accounts, query};
+use pursuit_store::{ConnectOptions, query};
 use pursuit_text::dates::YearMonth;
 use serde_json::json;
 
@@ -249,31 +248,10 @@ pub async fn run(rounds: usize, database_url: Option<&str>) -> anyhow::Result<()
     // The cache hit against a durable one-row commit, on a fresh SQLite database (or the
     // PostgreSQL database given).
     let dir = tempfile::tempdir()?;
-    let (db, backend) = match database_url {
-        Some(url) => (
-            Db::connect(url, &ConnectOptions::default()).await?,
-            "postgres",
-        ),
-        None => (
-            Db::open_sqlite(&dir.path().join("ai.db"), &ConnectOptions::default()).await?,
-            "sqlite",
-        ),
-    };
-    pursuit_store::migrate::run(&db, "bench").await?;
+    let (db, backend) =
+        crate::setup::database(database_url, dir.path(), &ConnectOptions::default()).await?;
     let now = Timestamp::now();
-    // A fresh address each run: the PostgreSQL database may hold earlier runs' users.
-    let email = format!("ai-{}@example.org", uuid::Uuid::new_v4().simple());
-    let user = accounts::insert_user(
-        &db,
-        &accounts::NewUser {
-            email: EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!(e.0))?,
-            display_name: None,
-            time_zone: TimeZoneName::utc(),
-            is_owner: false,
-        },
-        now,
-    )
-    .await?;
+    let user = crate::setup::user(&db, "ai", now).await?;
     db.execute(query(
         "CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, at TEXT NOT NULL)",
     ))
@@ -289,7 +267,7 @@ pub async fn run(rounds: usize, database_url: Option<&str>) -> anyhow::Result<()
     };
     let caller = pursuit_app::ai::Caller {
         id: user.id,
-        email: &email,
+        email: &user.email,
     };
     let first = pursuit_app::ai::run(services, caller, now, request.clone()).await?;
     anyhow::ensure!(!first.cached, "the first run was cached");

@@ -22,10 +22,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use pursuit_app::discovery::{self, Settings, SourceReport};
-use pursuit_domain::account::{EmailAddress, TimeZoneName};
 use pursuit_domain::ids::JobSearchId;
+use pursuit_store::ConnectOptions;
 use pursuit_store::discovery::{self as store, SearchRow};
-use pursuit_store::{ConnectOptions, Db, accounts};
 
 pub struct Options {
     pub companies: usize,
@@ -303,27 +302,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
 
     let dir = tempfile::tempdir()?;
     let connect = ConnectOptions::default();
-    let (db, backend) = match &options.database_url {
-        Some(url) => (Db::connect(url, &connect).await?, "postgres"),
-        None => (
-            Db::open_sqlite(&dir.path().join("pursuit.db"), &connect).await?,
-            "sqlite",
-        ),
-    };
-    pursuit_store::migrate::run(&db, "bench").await?;
+    let (db, backend) =
+        crate::setup::database(options.database_url.as_deref(), dir.path(), &connect).await?;
     let now = Timestamp::now();
-    let email = format!("discovery-{}@example.org", uuid::Uuid::new_v4().simple());
-    let user = accounts::insert_user(
-        &db,
-        &accounts::NewUser {
-            email: EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!(e.0))?,
-            display_name: None,
-            time_zone: TimeZoneName::utc(),
-            is_owner: false,
-        },
-        now,
-    )
-    .await?;
+    let user = crate::setup::user(&db, "discovery", now).await?;
     // Stored directly: a search through the use case holds at most 30 boards.
     let search = SearchRow {
         id: JobSearchId::new(),

@@ -18,11 +18,10 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use jiff::Timestamp;
-use pursuit_domain::account::{EmailAddress, TimeZoneName};
 use pursuit_domain::application::ChangedBy;
 use pursuit_domain::ids::ApplicationId;
 use pursuit_store::applications::{self, ApplicationData};
-use pursuit_store::{ConnectOptions, Db, accounts};
+use pursuit_store::{ConnectOptions, accounts};
 
 /// What the run is told.
 pub struct Options {
@@ -307,32 +306,14 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         max_connections: 4,
         ..ConnectOptions::default()
     };
-    let db = match &options.database_url {
-        Some(url) => Db::connect(url, &connect).await?,
-        None => Db::open_sqlite(&dir.path().join("pursuit.db"), &connect).await?,
-    };
-    pursuit_store::migrate::run(&db, "bench").await?;
-    let backend = if options.database_url.is_some() {
-        "postgres"
-    } else {
-        "sqlite"
-    };
+    let (db, backend) =
+        crate::setup::database(options.database_url.as_deref(), dir.path(), &connect).await?;
 
     // One account with many applications, four tags each, written as an import writes.
     let seeding = Instant::now();
     let now = Timestamp::now();
     let mut tx = db.begin().await?;
-    let user = accounts::insert_user(
-        &mut tx,
-        &accounts::NewUser {
-            email: EmailAddress::parse("floor@example.org").map_err(|e| anyhow::anyhow!(e.0))?,
-            display_name: None,
-            time_zone: TimeZoneName::utc(),
-            is_owner: false,
-        },
-        now,
-    )
-    .await?;
+    let user = crate::setup::user(&mut tx, "floor", now).await?;
     let (_, token) = accounts::create_api_token(&mut tx, user.id, "bench", None, now).await?;
     let ids: Vec<ApplicationId> = (0..options.applications)
         .map(|_| ApplicationId::new())

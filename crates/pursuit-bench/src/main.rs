@@ -38,6 +38,7 @@ mod ranking;
 mod reminders;
 mod replies;
 mod sending;
+mod setup;
 mod skills;
 mod tailoring;
 mod tracker;

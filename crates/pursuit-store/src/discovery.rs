@@ -742,14 +742,13 @@ pub async fn expire_missing(
     )
     .await?;
     conn.execute(
-        query(
+        Query::dynamic(format!(
             "UPDATE discovered_jobs SET expired_at = $3, updated_at = $3 WHERE user_id = $1 \
              AND expired_at IS NULL AND id IN (SELECT job_id FROM discovered_sources \
              WHERE user_id = $1 AND feed = $2 AND gone_at = $3) \
              AND NOT EXISTS (SELECT 1 FROM discovered_sources s WHERE s.job_id = discovered_jobs.id \
-             AND s.gone_at IS NULL AND (s.feed LIKE 'greenhouse:%' OR s.feed LIKE 'lever:%' \
-             OR s.feed LIKE 'ashby:%'))",
-        )
+             AND {EMPLOYER_LISTS_IT})"
+        ))
         .bind(user)
         .bind(feed)
         .bind(now),
@@ -790,8 +789,7 @@ pub async fn unconfirmed(
         Query::dynamic(format!(
             "SELECT {JOB_COLUMNS} FROM discovered_jobs j WHERE user_id = $1 AND status = 'new' \
              AND expired_at IS NULL AND last_seen_at < $2 AND NOT EXISTS (SELECT 1 FROM \
-             discovered_sources s WHERE s.job_id = j.id AND s.gone_at IS NULL AND \
-             (s.feed LIKE 'greenhouse:%' OR s.feed LIKE 'lever:%' OR s.feed LIKE 'ashby:%')) \
+             discovered_sources s WHERE s.job_id = j.id AND {EMPLOYER_LISTS_IT}) \
              ORDER BY last_seen_at, id LIMIT $3"
         ))
         .bind(user)
@@ -803,6 +801,12 @@ pub async fn unconfirmed(
     .map(job_from_row)
     .collect()
 }
+
+/// A source row `s` of an employer's own board (Greenhouse, Lever, Ashby: the kinds of
+/// `pursuit_app::discovery::sources::BOARD_KINDS`, feeds `kind:token`) that still lists its
+/// job. Such a board says itself whether a job is live.
+const EMPLOYER_LISTS_IT: &str = "s.gone_at IS NULL AND (s.feed LIKE 'greenhouse:%' \
+     OR s.feed LIKE 'lever:%' OR s.feed LIKE 'ashby:%')";
 
 /// Expires one job (its page is gone).
 pub async fn expire_job(
