@@ -102,8 +102,9 @@ const COLUMNS: &str = "id, user_id, company, role_title, status, source, applica
 const TAG_SEPARATOR: char = '\u{1f}';
 
 /// An application's tags as `applications.tag_list` keeps them: each between two
-/// separators, in bytewise order; '' for none. Written by the same statements that write
-/// the row, next to the `application_tags` rows.
+/// separators, in bytewise order; '' for none. The one place tags are stored (migration
+/// 43): written by the statements that write the row, read by the tag filter, the text
+/// search and [`tag_counts`].
 fn tag_list(tags: &[String]) -> String {
     if tags.is_empty() {
         return String::new();
@@ -228,37 +229,6 @@ fn bind_data(mut q: Query, data: &ApplicationData) -> Query {
     q
 }
 
-async fn write_tags(
-    conn: &mut impl Conn,
-    user_id: UserId,
-    id: ApplicationId,
-    tags: &[String],
-) -> Result<(), StoreError> {
-    conn.execute(
-        query("DELETE FROM application_tags WHERE application_id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id),
-    )
-    .await?;
-    if tags.is_empty() {
-        return Ok(());
-    }
-    let mut q = Query::dynamic(format!(
-        "INSERT INTO application_tags (application_id, user_id, tag) VALUES {} ON CONFLICT DO NOTHING",
-        (0..tags.len())
-            .map(|i| format!("($1, $2, ${})", i + 3))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-    .bind(id)
-    .bind(user_id);
-    for tag in tags {
-        q = q.bind(tag.as_str());
-    }
-    conn.execute(q).await?;
-    Ok(())
-}
-
 async fn append_history(
     conn: &mut impl Conn,
     user_id: UserId,
@@ -374,28 +344,10 @@ async fn insert_chunk(
     for value in values {
         q = q.bind(value);
     }
-    // The rows, their tags, their history and `also` go in one hand-off (see
-    // `Conn::fetch_all_each`).
+    // The rows (their tags in `tag_list`), their history and `also` go in one hand-off
+    // (see `Conn::fetch_all_each`).
     let mut queries = vec![q];
 
-    let tags: Vec<(ApplicationId, &String)> = chunk
-        .iter()
-        .flat_map(|(id, data)| data.tags.iter().map(move |t| (*id, t)))
-        .collect();
-    for tag_chunk in tags.chunks(500) {
-        let mut q = Query::dynamic(format!(
-            "INSERT INTO application_tags (application_id, user_id, tag) VALUES {} ON CONFLICT DO NOTHING",
-            (0..tag_chunk.len())
-                .map(|i| format!("(${}, $1, ${})", 2 * i + 2, 2 * i + 3))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .bind(user_id);
-        for (id, tag) in tag_chunk {
-            q = q.bind(*id).bind(tag.as_str());
-        }
-        queries.push(q);
-    }
 
     let mut history = Query::dynamic(format!(
         "INSERT INTO application_status_history (id, user_id, application_id, from_status, to_status, changed_at, changed_by) VALUES {}",
@@ -499,11 +451,7 @@ pub async fn update_application(
         let current = get_application(&mut conn, user_id, id).await?;
         return Ok(Versioned::stale_or_missing(current));
     };
-    // The row as stored (timestamps at the database's precision, JSON as it keeps it), with
-    // the tags written next.
-    if current.data.tags != tags {
-        write_tags(&mut conn, user_id, id, &tags).await?;
-    }
+    // The row as stored (timestamps at the database's precision, JSON as it keeps it).
     if current.data.status != data.status {
         append_history(
             &mut conn,
@@ -519,10 +467,10 @@ pub async fn update_application(
     decode(row, tags).map(Versioned::Done)
 }
 
-/// Whether [`update_application`] writes `data` over `current` in one statement (no tags
-/// and no status change), so that it needs no transaction of its own.
+/// Whether [`update_application`] writes `data` over `current` in one statement (no status
+/// change: the tags are in the row), so that it needs no transaction of its own.
 pub fn is_one_statement(current: &Application, data: &ApplicationData) -> bool {
-    current.data.status == data.status && current.data.tags == sorted(data.tags.clone())
+    current.data.status == data.status
 }
 
 /// Deletes the application (with its history and tags) if still at `expected_version`.
@@ -768,9 +716,14 @@ pub async fn list_applications(
     }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = next(like_pattern(text).into(), &mut values);
+        // Within one tag of the list: text holding the separator is in no tag.
+        let in_tags = if text.contains(TAG_SEPARATOR) {
+            String::new()
+        } else {
+            format!(" OR lower(tag_list) LIKE {p} ESCAPE '\\'")
+        };
         conditions.push(format!(
-            "(lower(company) LIKE {p} ESCAPE '\\' OR lower(role_title) LIKE {p} ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE {p} ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM application_tags t WHERE t.application_id = applications.id AND t.user_id = $1 AND lower(t.tag) LIKE {p} ESCAPE '\\'))"
+            "(lower(company) LIKE {p} ESCAPE '\\' OR lower(role_title) LIKE {p} ESCAPE '\\' OR lower(coalesce(notes, '')) LIKE {p} ESCAPE '\\'{in_tags})"
         ));
     }
     for (column, text) in [("company", &filter.company), ("role_title", &filter.role)] {
@@ -1131,25 +1084,33 @@ pub async fn tag_counts(
     mut conn: impl Conn,
     user_id: UserId,
 ) -> Result<Vec<(String, i64)>, StoreError> {
+    // On SQLite the list's index holds `tag_list`: the rows themselves are not read.
     let rows = conn
         .fetch_all(
-            query(
-                "SELECT tag, count(*) AS n FROM application_tags WHERE user_id = $1 GROUP BY tag ORDER BY count(*) DESC, tag",
-            )
-            .bind(user_id),
+            query("SELECT tag_list FROM applications WHERE user_id = $1 AND tag_list <> ''")
+                .bind(user_id),
         )
         .await?;
-    rows.iter()
-        .map(|row| Ok((row.get("tag")?, row.get("n")?)))
-        .collect()
+    let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for row in &rows {
+        let list: String = row.get("tag_list")?;
+        for tag in list.split(TAG_SEPARATOR).filter(|t| !t.is_empty()) {
+            match counts.get_mut(tag) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(tag.to_owned(), 1);
+                }
+            }
+        }
+    }
+    let mut counts: Vec<(String, i64)> = counts.into_iter().collect();
+    // Most used first, then in bytewise order (the same on both backends).
+    counts.sort_by(|(a, m), (b, n)| n.cmp(m).then_with(|| a.cmp(b)));
+    Ok(counts)
 }
 
 /// Fresh planner statistics for the tracker's tables, after a bulk write (an import).
 pub async fn refresh_statistics(db: &crate::Db) -> Result<(), StoreError> {
-    db.analyze(&[
-        "applications",
-        "application_tags",
-        "application_status_history",
-    ])
+    db.analyze(&["applications", "application_status_history"])
     .await
 }

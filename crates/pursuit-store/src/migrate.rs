@@ -89,6 +89,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(40, "0040_warmup"),
     migration!(41, "0041_discovery"),
     migration!(42, "0042_fewer_indexes"),
+    migration!(43, "0043_one_tag_list"),
 ];
 
 /// The schema version this build writes.
