@@ -608,7 +608,8 @@ impl Tx {
         match &mut self.inner {
             TxInner::Sqlite(conn) => match conn.take() {
                 Some(tx) if tx.begun => {
-                    end_sqlite(tx.conn, if commit { "COMMIT" } else { "ROLLBACK" }).await
+                    let statement = if commit { "COMMIT" } else { "ROLLBACK" };
+                    end_sqlite(tx.conn, statement, self.writer.take()).await
                 }
                 // Nothing ran: nothing to end, and the connection goes back as it is.
                 _ => Ok(()),
@@ -739,19 +740,32 @@ impl Tx {
     }
 }
 
-/// Ends a SQLite transaction with `statement` (`COMMIT` or `ROLLBACK`). If that fails, the
-/// connection is rolled back as far as it still can be and closed rather than returned to
-/// the pool: after a failed `COMMIT` (a full disk) SQLite may or may not still be inside
-/// the transaction, and a pooled connection must never start in one.
-async fn end_sqlite(mut conn: Lent, statement: &str) -> Result<(), StoreError> {
-    match conn.batch(statement.to_owned()).await {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            let _ = conn.batch("ROLLBACK".to_owned()).await;
-            conn.discard();
-            Err(error)
-        }
+/// Ends a SQLite transaction with `statement` (`COMMIT` or `ROLLBACK`) and hands the write
+/// turn on from the connection's thread as soon as it has ended: the next writer does not
+/// wait for this task to be scheduled again. If the statement fails, the connection is
+/// rolled back as far as it still can be (in the same hand-off, before the turn is handed
+/// on) and closed rather than returned to the pool: after a failed `COMMIT` (a full disk)
+/// SQLite may or may not still be inside the transaction, and a pooled connection must
+/// never start in one.
+async fn end_sqlite(
+    mut conn: Lent,
+    statement: &'static str,
+    writer: Option<OwnedSemaphorePermit>,
+) -> Result<(), StoreError> {
+    let result = conn
+        .run(move |connection| {
+            let result = connection.execute_batch(statement);
+            if result.is_err() && !connection.is_autocommit() {
+                let _ = connection.execute_batch("ROLLBACK");
+            }
+            drop(writer);
+            result
+        })
+        .await;
+    if result.is_err() {
+        conn.discard();
     }
+    result
 }
 
 impl Row {
