@@ -16,16 +16,18 @@ use pursuit_domain::application::{
 };
 use pursuit_domain::ids::{ApplicationId, UserId};
 use pursuit_store::applications::{self, Application, ApplicationData};
-use pursuit_store::{Conn, Db, StoreError};
+use pursuit_store::{Conn, Db};
 use serde_json::{Map, Value};
 
 use crate::error::{AppError, Invalid, Precondition, at_version, settle};
 use crate::fields::Fields;
 use crate::reminders::RuleInputs;
 
-/// Stores a new application and plans its status's reminders, in the caller's transaction.
-/// An id already in use is a [`AppError::Conflict`]. `rules`: what
-/// [`RuleInputs::for_status`] read before the transaction, or `None` to read it inside.
+/// Stores a new application and plans its status's reminders, in the caller's transaction;
+/// returns it as it will be read back. The writes are deferred to the transaction's next
+/// statement or its commit, so an id already in use fails there: an id the client chose is
+/// checked first with [`check_chosen_id`]. `rules`: what [`RuleInputs::for_status`] read
+/// before the transaction, or `None` to read it inside.
 pub async fn create_in(
     mut conn: impl Conn,
     user: UserId,
@@ -47,20 +49,28 @@ pub async fn create_in(
         now,
     )
     .await?;
-    let also = crate::reminders::insert_queries(user, &reminders, now);
-    let (created, stored) =
-        applications::insert_application_with(&mut conn, user, id, data, by, now, also)
-            .await
-            .map_err(|e| match e {
-                StoreError::UniqueViolation { .. } => {
-                    AppError::Conflict("an application with this id already exists".to_owned())
-                }
-                other => other.into(),
-            })?;
-    let planned = crate::reminders::stored(&stored)?;
-    crate::reminders::deliver_soon(&mut conn, user, &planned, now).await?;
+    let (also, due) = crate::reminders::for_new_rows(user, &reminders, now);
+    // The row, its history and its reminders go with the transaction's next statement or
+    // its commit (on SQLite the write turn is held for one trip).
+    let created =
+        applications::insert_application_deferred(&mut conn, user, id, data, by, now, also).await?;
+    if !due.is_empty() {
+        crate::reminders::hand_over(&mut conn, &due, now).await?;
+    }
     promote_contacts(&mut conn, user, &created, now).await?;
     Ok(created)
+}
+
+/// Refuses an id the client chose when an application already has it (any user's: the
+/// answer is the same as for a random id in use). Run it in the transaction, before
+/// [`create_in`], whose insert is deferred to the commit.
+pub async fn check_chosen_id(conn: impl Conn, id: ApplicationId) -> Result<(), AppError> {
+    if applications::id_in_use(conn, id).await? {
+        return Err(AppError::Conflict(
+            "an application with this id already exists".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// The application's tracker contact rows made contacts (`contacts::promote`).

@@ -260,6 +260,32 @@ pub fn insert_queries(
         .collect()
 }
 
+/// The statements that store a new application's first reminders (as [`insert_queries`]),
+/// and those of them to hand to delivery now ([`deliver_soon`]'s rule). Their dedupe keys
+/// name the new application, so each is stored: they need not be read back, and the
+/// statements can be deferred with the application's ([`Conn::defer`]).
+pub fn for_new_rows(
+    user_id: UserId,
+    new: &[NewReminder],
+    now: Timestamp,
+) -> (Vec<pursuit_store::Query>, Vec<delivery::Due>) {
+    let mut queries = Vec::with_capacity(new.len());
+    let mut due = Vec::new();
+    for one in new {
+        let id = ReminderId::new();
+        queries.push(reminders::insert_reminder_query(user_id, id, one, now));
+        let due_at = pursuit_store::as_stored(one.due_at);
+        if due_at <= now + LOOKAHEAD {
+            due.push(delivery::Due {
+                id,
+                user_id,
+                due_at,
+            });
+        }
+    }
+    (queries, due)
+}
+
 /// The reminders the rows of [`insert_queries`] hold: those that were stored.
 pub fn stored(rows: &[Vec<pursuit_store::Row>]) -> Result<Vec<Reminder>, StoreError> {
     let mut stored = Vec::with_capacity(rows.len());

@@ -265,15 +265,17 @@ pub async fn insert_application(
     by: ChangedBy,
     now: Timestamp,
 ) -> Result<Application, StoreError> {
-    insert_application_with(conn, user_id, id, data, by, now, Vec::new())
-        .await
-        .map(|(application, _)| application)
+    let rows = insert_chunk(conn, user_id, &[(id, data)], by, now, true).await?;
+    let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
+    decode(row, sorted(data.tags.clone()))
 }
 
-/// [`insert_application`], then `also` (statements about the new application: its first
-/// reminders) in the same hand-off to the database; returns the application and the rows
-/// of each of `also`.
-pub async fn insert_application_with(
+/// Queues a new application (version 1, its tags in the row) with its first history entry,
+/// and then `also` (statements about it: its first reminders), to run with the
+/// transaction's next statement or its commit ([`Conn::defer`]: on SQLite the write turn is
+/// held for one trip, not two); returns the application as it will be read back. A failure
+/// (an id already in use) is the error of that next statement or commit.
+pub async fn insert_application_deferred(
     mut conn: impl Conn,
     user_id: UserId,
     id: ApplicationId,
@@ -281,10 +283,33 @@ pub async fn insert_application_with(
     by: ChangedBy,
     now: Timestamp,
     also: Vec<Query>,
-) -> Result<(Application, Vec<Vec<Row>>), StoreError> {
-    let (rows, also) = insert_chunk(&mut conn, user_id, &[(id, data)], by, now, true, also).await?;
-    let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
-    Ok((decode(row, sorted(data.tags.clone()))?, also))
+) -> Result<Application, StoreError> {
+    let now = crate::sql::as_stored(now);
+    let mut queries = chunk_queries(user_id, &[(id, data)], by, now, false);
+    queries.extend(also);
+    conn.defer(queries).await?;
+    Ok(Application {
+        id,
+        user_id,
+        data: ApplicationData {
+            tags: sorted(data.tags.clone()),
+            next_action_due: data.next_action_due.map(crate::sql::as_stored),
+            archived_at: data.archived_at.map(crate::sql::as_stored),
+            ..data.clone()
+        },
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// Whether an application (any user's) has this id: a client-chosen id is checked before
+/// [`insert_application_deferred`], whose conflict would surface only at the commit.
+pub async fn id_in_use(mut conn: impl Conn, id: ApplicationId) -> Result<bool, StoreError> {
+    Ok(conn
+        .fetch_optional(query("SELECT 1 AS one FROM applications WHERE id = $1").bind(id))
+        .await?
+        .is_some())
 }
 
 /// Creates applications (version 1) with their tags and first history entries, in a few
@@ -298,22 +323,35 @@ pub async fn insert_applications(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     for chunk in new.chunks(100) {
-        insert_chunk(&mut conn, user_id, chunk, by, now, false, Vec::new()).await?;
+        insert_chunk(&mut conn, user_id, chunk, by, now, false).await?;
     }
     Ok(())
 }
 
-/// Inserts up to 100 applications with their tags and history entries, then runs `also`;
-/// with `returning`, the rows as stored (of [`COLUMNS`]); and the rows of each of `also`.
+/// Inserts up to 100 applications with their history entries, in one hand-off; with
+/// `returning`, the rows as stored (of [`COLUMNS`]).
 async fn insert_chunk(
-    conn: &mut impl Conn,
+    mut conn: impl Conn,
     user_id: UserId,
     chunk: &[(ApplicationId, &ApplicationData)],
     by: ChangedBy,
     now: Timestamp,
     returning: bool,
-    also: Vec<Query>,
-) -> Result<(Vec<Row>, Vec<Vec<Row>>), StoreError> {
+) -> Result<Vec<Row>, StoreError> {
+    let queries = chunk_queries(user_id, chunk, by, now, returning);
+    let results = conn.fetch_all_each(queries).await?;
+    Ok(results.into_iter().next().unwrap_or_default())
+}
+
+/// The statements that store up to 100 new applications (their tags in the row) and their
+/// first history entries; with `returning`, the first returns the rows as stored.
+fn chunk_queries(
+    user_id: UserId,
+    chunk: &[(ApplicationId, &ApplicationData)],
+    by: ChangedBy,
+    now: Timestamp,
+    returning: bool,
+) -> Vec<Query> {
     let mut tuples = Vec::with_capacity(chunk.len());
     let mut values: Vec<Value> = Vec::new();
     for (id, data) in chunk {
@@ -344,10 +382,7 @@ async fn insert_chunk(
     for value in values {
         q = q.bind(value);
     }
-    // The rows (their tags in `tag_list`), their history and `also` go in one hand-off
-    // (see `Conn::fetch_all_each`).
     let mut queries = vec![q];
-
 
     let mut history = Query::dynamic(format!(
         "INSERT INTO application_status_history (id, user_id, application_id, from_status, to_status, changed_at, changed_by) VALUES {}",
@@ -366,12 +401,7 @@ async fn insert_chunk(
             .bind(data.status.as_str());
     }
     queries.push(history);
-    let also_count = also.len();
-    queries.extend(also);
-    let mut results = conn.fetch_all_each(queries).await?;
-    let also = results.split_off(results.len() - also_count);
-    let rows = results.into_iter().next().unwrap_or_default();
-    Ok((rows, also))
+    queries
 }
 
 /// The user's applications as `(id, company, role title)`, newest first (choosers).
@@ -1112,5 +1142,5 @@ pub async fn tag_counts(
 /// Fresh planner statistics for the tracker's tables, after a bulk write (an import).
 pub async fn refresh_statistics(db: &crate::Db) -> Result<(), StoreError> {
     db.analyze(&["applications", "application_status_history"])
-    .await
+        .await
 }

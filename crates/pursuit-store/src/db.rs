@@ -423,6 +423,7 @@ impl Db {
                     storage_full: Arc::clone(&self.storage_full),
                     credentials: Arc::clone(&self.credentials),
                     credentials_changed: false,
+                    pending: Vec::new(),
                 })
             }
             Pools::Postgres(pool) => Ok(Tx {
@@ -431,6 +432,7 @@ impl Db {
                 storage_full: Arc::clone(&self.storage_full),
                 credentials: Arc::clone(&self.credentials),
                 credentials_changed: false,
+                pending: Vec::new(),
             }),
         }
     }
@@ -520,6 +522,9 @@ pub struct Tx {
     credentials: Arc<AtomicU64>,
     /// Sign-in data was written: [`Db::credentials_generation`] moves on after the commit.
     credentials_changed: bool,
+    /// Statements [`Tx::defer`]red: they run first in the next hand-off (a statement, or
+    /// the commit).
+    pending: Vec<Query>,
 }
 
 enum TxInner {
@@ -536,21 +541,28 @@ struct SqliteTx {
 }
 
 impl SqliteTx {
+    /// `query` after the deferred `pending`, in one hand-off: its rows and changed count.
     async fn query(
         &mut self,
+        pending: Vec<Query>,
         query: Query,
     ) -> Result<(Vec<crate::sqlite::SqliteRow>, u64), StoreError> {
-        let mut results = self.queries(vec![query]).await?;
+        let mut results = self.queries(pending, vec![query]).await?;
         Ok(results.pop().unwrap_or_default())
     }
 
+    /// `queries` after the deferred `pending`, in one hand-off: the results of `queries`.
     async fn queries(
         &mut self,
+        pending: Vec<Query>,
         queries: Vec<Query>,
     ) -> Result<Vec<(Vec<crate::sqlite::SqliteRow>, u64)>, StoreError> {
-        let (opened, result) = self.conn.queries_opening(!self.begun, queries).await;
+        let deferred = pending.len();
+        let mut all = pending;
+        all.extend(queries);
+        let (opened, result) = self.conn.queries_opening(!self.begun, all).await;
         self.begun |= opened;
-        result
+        result.map(|mut results| results.split_off(deferred))
     }
 }
 
@@ -605,17 +617,24 @@ impl Tx {
     /// Commits (`true`) or rolls back the open transaction; afterwards `Drop` has nothing
     /// left to do.
     async fn end(&mut self, commit: bool) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.pending);
         match &mut self.inner {
             TxInner::Sqlite(conn) => match conn.take() {
-                Some(tx) if tx.begun => {
+                Some(tx) if tx.begun || (commit && !pending.is_empty()) => {
                     let statement = if commit { "COMMIT" } else { "ROLLBACK" };
-                    end_sqlite(tx.conn, statement, self.writer.take()).await
+                    let pending = if commit { pending } else { Vec::new() };
+                    end_sqlite(tx, pending, statement, self.writer.take()).await
                 }
                 // Nothing ran: nothing to end, and the connection goes back as it is.
                 _ => Ok(()),
             },
             TxInner::Postgres(tx) => match tx.take() {
-                Some(tx) if commit => tx.commit().await.map_err(Into::into),
+                Some(mut tx) if commit => {
+                    for query in pending {
+                        bind_postgres(&query).execute(&mut *tx).await?;
+                    }
+                    tx.commit().await.map_err(Into::into)
+                }
                 Some(tx) => tx.rollback().await.map_err(Into::into),
                 None => Ok(()),
             },
@@ -635,50 +654,95 @@ impl Tx {
             .unwrap_or_else(|| unreachable!("a transaction is used only while open"))
     }
 
+    /// Queues `queries` to run at the start of this transaction's next hand-off to the
+    /// database: its next statement, or its commit (on SQLite, in the same trip to the
+    /// connection's thread). For writes whose outcome the caller knows without their rows:
+    /// a failure of one of them is the error of the statement or commit that ran it.
+    pub fn defer(&mut self, queries: Vec<Query>) -> Result<(), StoreError> {
+        for query in &queries {
+            query.refuse_nul()?;
+        }
+        self.pending.extend(queries);
+        Ok(())
+    }
+
+    /// Runs the deferred statements on PostgreSQL (where each statement is its own round
+    /// trip anyway); SQLite sends them with the next statement.
+    async fn flush_postgres(
+        conn: &mut sqlx::PgConnection,
+        pending: Vec<Query>,
+    ) -> Result<(), StoreError> {
+        for query in pending {
+            bind_postgres(&query).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     pub async fn execute(&mut self, query: Query) -> Result<u64, StoreError> {
         query.refuse_nul()?;
+        let pending = std::mem::take(&mut self.pending);
         let affected = match &mut self.inner {
             TxInner::Sqlite(conn) => Tx::sqlite(conn)
-                .query(query)
+                .query(pending, query)
                 .await
                 .map(|(_, changed)| changed),
-            TxInner::Postgres(tx) => bind_postgres(&query)
-                .execute(Tx::postgres(tx))
-                .await
-                .map(|done| done.rows_affected())
-                .map_err(Into::into),
+            TxInner::Postgres(tx) => {
+                let conn = Tx::postgres(tx);
+                match Tx::flush_postgres(conn, pending).await {
+                    Ok(()) => bind_postgres(&query)
+                        .execute(conn)
+                        .await
+                        .map(|done| done.rows_affected())
+                        .map_err(Into::into),
+                    Err(error) => Err(error),
+                }
+            }
         };
         note(&self.storage_full, affected)
     }
 
     pub async fn fetch_all(&mut self, query: Query) -> Result<Vec<Row>, StoreError> {
         query.refuse_nul()?;
+        let pending = std::mem::take(&mut self.pending);
         let rows = match &mut self.inner {
             TxInner::Sqlite(conn) => Tx::sqlite(conn)
-                .query(query)
+                .query(pending, query)
                 .await
                 .map(|(rows, _)| rows.into_iter().map(Row::sqlite).collect()),
-            TxInner::Postgres(tx) => bind_postgres(&query)
-                .fetch_all(Tx::postgres(tx))
-                .await
-                .map(|rows| rows.into_iter().map(Row::postgres).collect())
-                .map_err(Into::into),
+            TxInner::Postgres(tx) => {
+                let conn = Tx::postgres(tx);
+                match Tx::flush_postgres(conn, pending).await {
+                    Ok(()) => bind_postgres(&query)
+                        .fetch_all(conn)
+                        .await
+                        .map(|rows| rows.into_iter().map(Row::postgres).collect())
+                        .map_err(Into::into),
+                    Err(error) => Err(error),
+                }
+            }
         };
         note(&self.storage_full, rows)
     }
 
     pub async fn fetch_optional(&mut self, query: Query) -> Result<Option<Row>, StoreError> {
         query.refuse_nul()?;
+        let pending = std::mem::take(&mut self.pending);
         let row = match &mut self.inner {
             TxInner::Sqlite(conn) => Tx::sqlite(conn)
-                .query(query)
+                .query(pending, query)
                 .await
                 .map(|(rows, _)| rows.into_iter().next().map(Row::sqlite)),
-            TxInner::Postgres(tx) => bind_postgres(&query)
-                .fetch_optional(Tx::postgres(tx))
-                .await
-                .map(|row| row.map(Row::postgres))
-                .map_err(Into::into),
+            TxInner::Postgres(tx) => {
+                let conn = Tx::postgres(tx);
+                match Tx::flush_postgres(conn, pending).await {
+                    Ok(()) => bind_postgres(&query)
+                        .fetch_optional(conn)
+                        .await
+                        .map(|row| row.map(Row::postgres))
+                        .map_err(Into::into),
+                    Err(error) => Err(error),
+                }
+            }
         };
         note(&self.storage_full, row)
     }
@@ -699,19 +763,33 @@ impl Tx {
         for query in &queries {
             query.refuse_nul()?;
         }
+        let pending = std::mem::take(&mut self.pending);
         let rows = match &mut self.inner {
-            TxInner::Sqlite(conn) => Tx::sqlite(conn).queries(queries).await.map(|results| {
-                results
-                    .into_iter()
-                    .map(|(rows, _)| rows.into_iter().map(Row::sqlite).collect())
-                    .collect()
-            }),
-            TxInner::Postgres(_) => {
+            TxInner::Sqlite(conn) => {
+                Tx::sqlite(conn)
+                    .queries(pending, queries)
+                    .await
+                    .map(|results| {
+                        results
+                            .into_iter()
+                            .map(|(rows, _)| rows.into_iter().map(Row::sqlite).collect())
+                            .collect()
+                    })
+            }
+            TxInner::Postgres(tx) => {
+                let conn = Tx::postgres(tx);
                 let mut all = Vec::with_capacity(queries.len());
+                let mut result = Tx::flush_postgres(conn, pending).await;
                 for query in queries {
-                    all.push(self.fetch_all(query).await?);
+                    if result.is_err() {
+                        break;
+                    }
+                    match bind_postgres(&query).fetch_all(&mut *conn).await {
+                        Ok(rows) => all.push(rows.into_iter().map(Row::postgres).collect()),
+                        Err(error) => result = Err(error.into()),
+                    }
                 }
-                Ok(all)
+                result.map(|()| all)
             }
         };
         note(&self.storage_full, rows)
@@ -719,6 +797,9 @@ impl Tx {
 
     /// Runs a script of several statements with no parameters inside this transaction.
     pub(crate) async fn execute_script(&mut self, sql: &'static str) -> Result<(), StoreError> {
+        if !self.pending.is_empty() {
+            self.fetch_all_each(Vec::new()).await?;
+        }
         match &mut self.inner {
             TxInner::Sqlite(conn) => {
                 let tx = Tx::sqlite(conn);
@@ -740,30 +821,22 @@ impl Tx {
     }
 }
 
-/// Ends a SQLite transaction with `statement` (`COMMIT` or `ROLLBACK`) and hands the write
-/// turn on from the connection's thread as soon as it has ended: the next writer does not
-/// wait for this task to be scheduled again. If the statement fails, the connection is
-/// rolled back as far as it still can be (in the same hand-off, before the turn is handed
-/// on) and closed rather than returned to the pool: after a failed `COMMIT` (a full disk)
-/// SQLite may or may not still be inside the transaction, and a pooled connection must
-/// never start in one.
+/// Ends a SQLite transaction: runs what was deferred (`pending`, for a commit) and
+/// `statement` (`COMMIT` or `ROLLBACK`) in one hand-off, and hands the write turn on from
+/// the connection's thread as soon as the transaction has ended: the next writer does not
+/// wait for this task to be scheduled again. If any of it fails, the connection is rolled
+/// back as far as it still can be (before the turn is handed on) and closed rather than
+/// returned to the pool: after a failed `COMMIT` (a full disk) SQLite may or may not still
+/// be inside the transaction, and a pooled connection must never start in one.
 async fn end_sqlite(
-    mut conn: Lent,
+    mut tx: SqliteTx,
+    pending: Vec<Query>,
     statement: &'static str,
     writer: Option<OwnedSemaphorePermit>,
 ) -> Result<(), StoreError> {
-    let result = conn
-        .run(move |connection| {
-            let result = connection.execute_batch(statement);
-            if result.is_err() && !connection.is_autocommit() {
-                let _ = connection.execute_batch("ROLLBACK");
-            }
-            drop(writer);
-            result
-        })
-        .await;
+    let result = tx.conn.finish(!tx.begun, pending, statement, writer).await;
     if result.is_err() {
-        conn.discard();
+        tx.conn.discard();
     }
     result
 }
@@ -799,6 +872,14 @@ pub trait Conn: Send {
                 .await?
                 .ok_or(StoreError::NotFound)
         }
+    }
+    /// Writes whose rows the caller does not need: a transaction queues them for its next
+    /// hand-off ([`Tx::defer`]); elsewhere they run now.
+    fn defer(
+        &mut self,
+        queries: Vec<Query>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async move { self.fetch_all_each(queries).await.map(|_| ()) }
     }
     /// Runs `queries` one after the other (stopping at the first error) and returns each
     /// one's rows. A transaction on SQLite sends them to its connection in one hand-off.
@@ -872,6 +953,12 @@ impl Conn for &mut Tx {
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         Tx::execute(self, query)
     }
+    fn defer(
+        &mut self,
+        queries: Vec<Query>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        std::future::ready(Tx::defer(self, queries))
+    }
     fn fetch_all_each(
         &mut self,
         queries: Vec<Query>,
@@ -899,6 +986,12 @@ impl<C: Conn> Conn for &mut C {
     }
     fn execute(&mut self, query: Query) -> impl Future<Output = Result<u64, StoreError>> + Send {
         (**self).execute(query)
+    }
+    fn defer(
+        &mut self,
+        queries: Vec<Query>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).defer(queries)
     }
     fn fetch_all_each(
         &mut self,

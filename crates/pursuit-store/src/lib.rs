@@ -104,4 +104,4 @@ pub(crate) async fn delete_at_version(
     Ok(deleted == 1)
 }
 pub use error::StoreError;
-pub use sql::{Decode, Query, Row, Value, query};
+pub use sql::{Decode, Query, Row, Value, as_stored, query};

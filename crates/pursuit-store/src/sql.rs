@@ -193,9 +193,12 @@ pub fn json_has_nul(value: &serde_json::Value) -> bool {
 /// Formats an instant the way SQLite stores it: UTC, microseconds, fixed width, so that
 /// comparing the text compares the times.
 pub(crate) fn sqlite_timestamp(ts: Timestamp) -> String {
-    let micros = ts.as_microsecond();
-    let truncated = Timestamp::from_microsecond(micros).unwrap_or(ts);
-    truncated.strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()
+    as_stored(ts).strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()
+}
+
+/// An instant as both backends keep it: to the microsecond.
+pub fn as_stored(ts: Timestamp) -> Timestamp {
+    Timestamp::from_microsecond(ts.as_microsecond()).unwrap_or(ts)
 }
 
 /// Reads a timestamp as SQLite stores it. The form [`sqlite_timestamp`] writes

@@ -251,6 +251,37 @@ impl Lent {
         (opened.load(Ordering::Acquire), result)
     }
 
+    /// Ends a transaction in one hand-off: `BEGIN IMMEDIATE` first when `begin` (a
+    /// transaction whose statements were all deferred), then `pending`, then `statement`
+    /// (`COMMIT` or `ROLLBACK`). If any of them fails, whatever is open is rolled back in
+    /// the same hand-off. `writer` (the write turn) is handed on from the connection's
+    /// thread as soon as the transaction has ended, not when the caller runs again.
+    pub async fn finish(
+        &mut self,
+        begin: bool,
+        pending: Vec<Query>,
+        statement: &'static str,
+        writer: Option<OwnedSemaphorePermit>,
+    ) -> Result<(), StoreError> {
+        self.run(move |conn| {
+            let ended = (|| {
+                if begin {
+                    conn.execute_batch("BEGIN IMMEDIATE")?;
+                }
+                for query in &pending {
+                    run_statement(conn, query)?;
+                }
+                conn.execute_batch(statement)
+            })();
+            if ended.is_err() && !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            drop(writer);
+            ended
+        })
+        .await
+    }
+
     /// Runs a script of statements without parameters (migrations, maintenance pragmas).
     pub async fn batch(&mut self, sql: String) -> Result<(), StoreError> {
         self.run(move |conn| conn.execute_batch(&sql)).await

@@ -203,6 +203,7 @@ async fn create_application(
         &Value::Object(body.clone()),
     )?;
     let mut fields = Fields::default();
+    let chosen_id = !matches!(body.get("id"), None | Some(Value::Null));
     let id = match body.get("id") {
         None | Some(Value::Null) => ApplicationId::new(),
         Some(value) => match value.as_str().and_then(|s| s.parse::<uuid::Uuid>().ok()) {
@@ -233,6 +234,9 @@ async fn create_application(
         && let Some(replayed) = key.replay(&mut tx, current.id()).await?
     {
         return Ok(replayed);
+    }
+    if chosen_id {
+        pursuit_app::applications::check_chosen_id(&mut tx, id).await?;
     }
     let created = pursuit_app::applications::create_in(
         &mut tx,

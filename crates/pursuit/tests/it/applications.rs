@@ -97,6 +97,14 @@ both_backends! {
         assert_eq!(created["contacts_inline"][0]["name"], "Jane Recruiter");
         assert_eq!(created["next_action_due"], "2025-10-15T09:00:00Z");
         assert_eq!(again.status(), StatusCode::CONFLICT);
+        let problem: Value = again.json().await.unwrap();
+        assert_eq!(problem["detail"], "an application with this id already exists");
+        // Another user's id is in use the same way, and nothing of the attempt is kept.
+        let other = client(&app, "other@example.org").await;
+        let taken = other.create(json!({"id": id, "company": "Else", "role_title": "X"})).await;
+        assert_eq!(taken.status(), StatusCode::CONFLICT);
+        let mine: Value = other.get("/api/v1/applications").await.json().await.unwrap();
+        assert_eq!(mine["items"], json!([]));
     }
 
     async fn every_invalid_field_is_named_and_nothing_is_written(backend: Backend) {

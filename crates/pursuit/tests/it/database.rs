@@ -289,6 +289,58 @@ both_backends! {
         assert_eq!(labels, ["kept"]);
     }
 
+    async fn deferred_writes_run_with_the_next_statement_or_the_commit_or_not_at_all(backend: Backend) {
+        let database = TestDatabase::new(backend).await;
+        let db = database.open().await;
+        create_scratch_table(&db).await;
+        let insert = |label: &str| query("INSERT INTO scratch (id, label) VALUES ($1, $2)").bind(Uuid::new_v4()).bind(label.to_owned());
+        let labels = || async {
+            let rows = db.fetch_all(query("SELECT label FROM scratch ORDER BY label")).await.unwrap();
+            rows.iter().map(|r| r.get("label").unwrap()).collect::<Vec<String>>()
+        };
+
+        // Only deferred writes, then a commit: they run with it.
+        let mut tx = db.begin().await.unwrap();
+        tx.defer(vec![insert("a"), insert("b")]).unwrap();
+        assert!(labels().await.is_empty(), "nothing runs before the commit");
+        tx.commit().await.unwrap();
+        assert_eq!(labels().await, ["a", "b"]);
+
+        // A statement after a deferred write sees it (it ran first).
+        let mut tx = db.begin().await.unwrap();
+        tx.defer(vec![insert("c")]).unwrap();
+        let seen = tx.fetch_all(query("SELECT label FROM scratch WHERE label = 'c'")).await.unwrap();
+        assert_eq!(seen.len(), 1);
+        tx.commit().await.unwrap();
+
+        // Dropped or rolled back: deferred writes never run.
+        {
+            let mut tx = db.begin().await.unwrap();
+            tx.defer(vec![insert("dropped")]).unwrap();
+        }
+        let mut tx = db.begin().await.unwrap();
+        tx.defer(vec![insert("rolled back")]).unwrap();
+        tx.rollback().await.unwrap();
+
+        // A deferred write that fails fails the commit, and nothing of it stays; the
+        // database goes on working.
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(insert("d")).await.unwrap();
+        tx.defer(vec![insert("e"), insert("a")]).unwrap();
+        let error = tx.commit().await.unwrap_err();
+        assert!(matches!(error, StoreError::UniqueViolation { .. }), "{error:?}");
+        assert_eq!(labels().await, ["a", "b", "c"]);
+        let mut tx = db.begin().await.unwrap();
+        tx.defer(vec![insert("f")]).unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(labels().await, ["a", "b", "c", "f"]);
+
+        // A text with NUL is refused when deferred, before anything is queued.
+        let mut tx = db.begin().await.unwrap();
+        let error = tx.defer(vec![insert("g\0")]).unwrap_err();
+        assert!(matches!(error, StoreError::NulInText), "{error:?}");
+    }
+
     async fn a_duplicate_is_a_unique_violation_not_a_generic_error(backend: Backend) {
         let database = TestDatabase::new(backend).await;
         let db = database.open().await;
