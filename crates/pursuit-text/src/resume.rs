@@ -805,17 +805,34 @@ fn outside_references<'a>(lines: &[&'a str]) -> Vec<&'a str> {
 
 fn basics(header: &[&str], all: &[&str]) -> Basics {
     let mut basics = Basics::default();
-    // Contact details are looked for in the header first, then anywhere.
-    for line in header.iter().chain(all.iter()) {
+    // Contact details are looked for in the header first, then anywhere else (references
+    // left out) — there only where they are the person's own: not next to a supervisor or
+    // a reference, a bare number only among other contacts, and a website only when the
+    // line says it is one or reaches the person too ("Salesforce.com" in a role is not).
+    let elsewhere = all.iter().enumerate().map(|(i, line)| {
+        let before = i.checked_sub(1).map(|b| all[b]);
+        let after = all.get(i + 1).copied();
+        (*line, Some((before, after)))
+    });
+    for (line, around) in header.iter().map(|l| (*l, None)).chain(elsewhere) {
+        let own = around.is_none_or(|(before, _)| !about_someone_else(line, before));
         for word in line.split([' ', '|', ',', ';', '(', ')', '<', '>', '•']) {
             let word = word.trim_matches(['.', ':', '"', '\'']);
             let word = word.strip_prefix("mailto:").unwrap_or(word);
-            if basics.email.is_none() && is_email(word) {
-                basics.email = Some(word.to_owned());
+            // "E-Mail:jane@example.org" (a label run into the address).
+            let address = word.rsplit(':').next().unwrap_or(word);
+            if own && basics.email.is_none() && is_email(address) {
+                basics.email = Some(address.to_owned());
             }
             if let Some(profile) = link(word) {
                 match profile.network.as_str() {
-                    "Website" if basics.url.is_none() => basics.url = Some(profile.url),
+                    "Website"
+                        if basics.url.is_none()
+                            && own
+                            && (around.is_none() || says_website(line)) =>
+                    {
+                        basics.url = Some(profile.url);
+                    }
                     "Website" => {}
                     _ if !basics.profiles.iter().any(|p| p.network == profile.network) => {
                         basics.profiles.push(profile);
@@ -824,8 +841,18 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
                 }
             }
         }
-        if basics.phone.is_none() {
-            basics.phone = phone(line);
+        if basics.phone.is_none() && own {
+            basics.phone = phone(line).filter(|_| match around {
+                None => true,
+                Some((before, after)) => {
+                    labelled_phone(line)
+                        || line.contains('@')
+                        || [before, after]
+                            .into_iter()
+                            .flatten()
+                            .any(|l| reaches_the_person(l) || is_contact_heading(l))
+                }
+            });
         }
     }
     let mut used = Vec::new();
@@ -891,6 +918,100 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
     basics
 }
 
+/// Whether a line (or the line before it) speaks of another person's contact: a
+/// supervisor, a reference, "may contact" ("Supervisor: Kory Longhurst (801-725-7348)").
+fn about_someone_else(line: &str, before: Option<&str>) -> bool {
+    const MARKS: [&str; 9] = [
+        "supervisor",
+        "reference",
+        "referee",
+        "manager:",
+        "contact this",
+        "may contact",
+        "reports to",
+        "reported to",
+        "contact person",
+    ];
+    let lower = line.to_lowercase();
+    MARKS.iter().any(|m| lower.contains(m))
+        || before.is_some_and(|b| {
+            let b = b.to_lowercase();
+            // "Supervisor: Felton Moore" above "(910-391-4768)".
+            MARKS.iter().any(|m| {
+                b.find(m).is_some_and(|at| {
+                    b[at + m.len()..].trim_start().starts_with(':') || m.ends_with(':')
+                })
+            })
+        })
+}
+
+/// Whether a line says its link is the person's own site: it starts with the label
+/// ("Portfolio: …", "Personal website …"; not "Company Website: …" or "… for Teflon.com
+/// website"), or it also holds the person's email, phone or address.
+fn says_website(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let lower = ["personal ", "my ", "own "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    [
+        "website",
+        "web site",
+        "portfolio",
+        "homepage",
+        "home page",
+        "blog",
+        "web",
+        "site",
+        "url",
+    ]
+    .iter()
+    .any(|w| {
+        lower
+            .strip_prefix(w)
+            .is_some_and(|rest| rest.trim_start().starts_with([':', '-', '–', '|']))
+    }) || reaches_the_person(line)
+}
+
+/// Whether a line names its number as a phone ("Phone: …", "Cell …", "Tel.").
+fn labelled_phone(line: &str) -> bool {
+    line.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| {
+            [
+                "phone",
+                "tel",
+                "telephone",
+                "mobile",
+                "cell",
+                "mob",
+                "whatsapp",
+            ]
+            .contains(&w)
+        })
+}
+
+/// A heading over contact details ("Contact", "Contact information", "Personal details").
+fn is_contact_heading(line: &str) -> bool {
+    let name = line
+        .trim()
+        .trim_end_matches([':', '：'])
+        .trim()
+        .to_lowercase();
+    matches!(
+        name.as_str(),
+        "contact"
+            | "contacts"
+            | "contact information"
+            | "contact info"
+            | "contact details"
+            | "personal details"
+            | "personal information"
+            | "personal info"
+            | "details"
+    )
+}
+
 fn is_email(word: &str) -> bool {
     let Some((local, domain)) = word.split_once('@') else {
         return false;
@@ -929,7 +1050,17 @@ fn link(word: &str) -> Option<Profile> {
     } else if lower.starts_with("http") || lower.starts_with("www.") {
         "Website"
     } else {
-        // "example.com" alone is only a site when it has a known top-level domain.
+        // "example.com" alone is only a site when it has a known top-level domain, and not
+        // when written in capitals like a technology's name ("ASP.NET", "VB.NET").
+        let host = word.split('/').next()?;
+        let name = host.split('.').next()?.to_lowercase();
+        // "B.Com" is a degree; "Asp.Net", "VB.NET" are technologies.
+        if !host.chars().any(|c| c.is_lowercase())
+            || name.chars().count() < 2
+            || ["asp", "vb", "ado", "c#", "f#"].contains(&name.as_str())
+        {
+            return None;
+        }
         let tld = bare.split('/').next()?.rsplit('.').next()?;
         if ![
             "com", "io", "dev", "me", "net", "org", "app", "co", "page", "site",
@@ -956,12 +1087,9 @@ fn phone(line: &str) -> Option<String> {
         let (start, c) = chars[i];
         if c == '+' || c == '(' || c.is_ascii_digit() {
             let mut j = i;
-            let mut digits = 0;
             while j < chars.len() {
                 let c = chars[j].1;
-                if c.is_ascii_digit() {
-                    digits += 1;
-                } else if !" -.()+/".contains(c) {
+                if !c.is_ascii_digit() && !" -.()+/".contains(c) {
                     break;
                 }
                 j += 1;
@@ -971,11 +1099,25 @@ fn phone(line: &str) -> Option<String> {
                 .trim()
                 .trim_end_matches(['-', '.', '(', '/']);
             let before_ok = i == 0 || !chars[i - 1].1.is_alphanumeric();
+            // A postal code run into the number ("91510 8183362640") is not part of it.
+            let candidate = match candidate.split_once(' ') {
+                Some((zip, rest))
+                    if zip.len() == 5
+                        && zip.bytes().all(|b| b.is_ascii_digit())
+                        && rest.bytes().filter(u8::is_ascii_digit).count() >= 10 =>
+                {
+                    rest.trim()
+                }
+                _ => candidate,
+            };
+            let digits = candidate.chars().filter(char::is_ascii_digit).count();
             if (9..=15).contains(&digits)
                 && before_ok
                 && dates::range(candidate).is_none()
                 && !candidate.contains('/')
                 && !is_zip_plus_four(candidate)
+                && !is_year_pair(candidate)
+                && north_american_whole(candidate, digits)
                 && !labelled_other_than_phone(&line[..start])
             {
                 return Some(candidate.trim().to_owned());
@@ -986,6 +1128,30 @@ fn phone(line: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// "(20012 - 2015)", "2016 - 2017. 3": it starts with two year-like groups (one may be
+/// mistyped), not a phone number.
+fn is_year_pair(candidate: &str) -> bool {
+    let groups: Vec<&str> = candidate
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    groups.len() >= 2
+        && groups[..2]
+            .iter()
+            .all(|g| (4..=5).contains(&g.len()) && (g.starts_with("19") || g.starts_with("20")))
+}
+
+/// A number written as North American ("(305) 436-400") has all ten digits (eleven with
+/// the country code); other forms are not judged here.
+fn north_american_whole(candidate: &str, digits: usize) -> bool {
+    let bytes = candidate.trim().as_bytes();
+    let area_code = bytes.len() > 5
+        && bytes[0] == b'('
+        && bytes[1..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b')';
+    !area_code || digits == 10
 }
 
 /// "94105-1234": a US postal code, not a phone number.
@@ -2401,6 +2567,61 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             TODAY,
         );
         assert_eq!(r.basics.email.as_deref(), Some("sam@example.org"));
+    }
+
+    #[test]
+    fn a_supervisors_number_and_a_site_named_in_a_role_are_not_the_candidates() {
+        for text in [
+            "Sam Lee\n\nExperience\nCook | Harbor Grill | 2019 - Present\nSupervisor: Kim Obi (801-555-0148) Okay to contact: Yes.\n",
+            "Sam Lee\n\nExperience\nCook | Harbor Grill | 2019 - Present\nSupervisor: Kim Obi\n(910-555-0177)\n",
+            "Sam Lee\n\nExperience\nCook | Harbor Grill | 2019 - Present\nKim Obi, Supervisor (618) 555-0150.\n",
+            "Sam Lee\n\nExperience\nCook | Harbor Grill | 2019 - Present\nWe built a great relationship over the years together.\n816-555-0186.\n",
+        ] {
+            let r = parse(text, TODAY);
+            assert_eq!(r.basics.phone, None, "{text}");
+        }
+        let r = parse(
+            "Sam Lee\nASP.NET Developer\n\nExperience\nAnalyst | Harbor Grill | 2019 - Present\nMoved the team's pipeline to Salesforce.com and ASP.NET\nFeatured on http://www.citymag.example.com\nCompany Website: https://harborgrill.example.com\nLed content for the Acme.com website\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.url, None);
+        let r = parse(
+            "Sam Lee\nB.Com, Asp.Net\nE-Mail:sam.lee@example.org\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.url, None);
+        assert_eq!(r.basics.email.as_deref(), Some("sam.lee@example.org"));
+        // The person's own: in the header, labelled, or among other contacts.
+        let r = parse(
+            "Sam Lee\nsamlee.dev\n\nExperience\nAnalyst | Harbor Grill | 2019 - Present\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.url.as_deref(), Some("https://samlee.dev"));
+        let r = parse(
+            "Sam Lee\n\nExperience\nAnalyst | Harbor Grill | 2019 - Present\n\nContact\n555-201-3344\nPortfolio: https://samlee.design\n",
+            TODAY,
+        );
+        assert_eq!(r.basics.phone.as_deref(), Some("555-201-3344"));
+        assert_eq!(r.basics.url.as_deref(), Some("https://samlee.design"));
+    }
+
+    #[test]
+    fn numbers_that_only_look_like_phones_are_not_taken() {
+        assert_eq!(phone("Mission Trips (20012 - 2015)"), None);
+        assert_eq!(phone("events from 2016 - 2017. 3. Project"), None);
+        assert_eq!(phone("Galley Steward (305) 436-400"), None);
+        assert_eq!(
+            phone("Call (305) 436-4000").as_deref(),
+            Some("(305) 436-4000")
+        );
+        assert_eq!(
+            phone("2140 N Main St #10, Burbank, California, 91510 8185550100").as_deref(),
+            Some("8185550100")
+        );
+        assert_eq!(
+            phone("+44 20 7946 0958").as_deref(),
+            Some("+44 20 7946 0958")
+        );
     }
 
     #[test]
