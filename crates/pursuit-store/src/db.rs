@@ -666,16 +666,17 @@ impl Tx {
         Ok(())
     }
 
-    /// Runs the deferred statements on PostgreSQL (where each statement is its own round
-    /// trip anyway); SQLite sends them with the next statement.
-    async fn flush_postgres(
-        conn: &mut sqlx::PgConnection,
+    /// The open PostgreSQL connection once the deferred statements have run on it (each
+    /// statement is its own round trip there anyway; SQLite sends them with the next one).
+    async fn flushed<'a>(
+        tx: &'a mut Option<sqlx::Transaction<'static, Postgres>>,
         pending: Vec<Query>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<&'a mut sqlx::PgConnection, StoreError> {
+        let conn = Tx::postgres(tx);
         for query in pending {
             bind_postgres(&query).execute(&mut *conn).await?;
         }
-        Ok(())
+        Ok(conn)
     }
 
     pub async fn execute(&mut self, query: Query) -> Result<u64, StoreError> {
@@ -687,15 +688,11 @@ impl Tx {
                 .await
                 .map(|(_, changed)| changed),
             TxInner::Postgres(tx) => {
-                let conn = Tx::postgres(tx);
-                match Tx::flush_postgres(conn, pending).await {
-                    Ok(()) => bind_postgres(&query)
-                        .execute(conn)
-                        .await
-                        .map(|done| done.rows_affected())
-                        .map_err(Into::into),
-                    Err(error) => Err(error),
+                async {
+                    let conn = Tx::flushed(tx, pending).await?;
+                    Ok(bind_postgres(&query).execute(conn).await?.rows_affected())
                 }
+                .await
             }
         };
         note(&self.storage_full, affected)
@@ -710,15 +707,12 @@ impl Tx {
                 .await
                 .map(|(rows, _)| rows.into_iter().map(Row::sqlite).collect()),
             TxInner::Postgres(tx) => {
-                let conn = Tx::postgres(tx);
-                match Tx::flush_postgres(conn, pending).await {
-                    Ok(()) => bind_postgres(&query)
-                        .fetch_all(conn)
-                        .await
-                        .map(|rows| rows.into_iter().map(Row::postgres).collect())
-                        .map_err(Into::into),
-                    Err(error) => Err(error),
+                async {
+                    let conn = Tx::flushed(tx, pending).await?;
+                    let rows = bind_postgres(&query).fetch_all(conn).await?;
+                    Ok(rows.into_iter().map(Row::postgres).collect())
                 }
+                .await
             }
         };
         note(&self.storage_full, rows)
@@ -733,15 +727,12 @@ impl Tx {
                 .await
                 .map(|(rows, _)| rows.into_iter().next().map(Row::sqlite)),
             TxInner::Postgres(tx) => {
-                let conn = Tx::postgres(tx);
-                match Tx::flush_postgres(conn, pending).await {
-                    Ok(()) => bind_postgres(&query)
-                        .fetch_optional(conn)
-                        .await
-                        .map(|row| row.map(Row::postgres))
-                        .map_err(Into::into),
-                    Err(error) => Err(error),
+                async {
+                    let conn = Tx::flushed(tx, pending).await?;
+                    let row = bind_postgres(&query).fetch_optional(conn).await?;
+                    Ok(row.map(Row::postgres))
                 }
+                .await
             }
         };
         note(&self.storage_full, row)
@@ -777,19 +768,16 @@ impl Tx {
                     })
             }
             TxInner::Postgres(tx) => {
-                let conn = Tx::postgres(tx);
-                let mut all = Vec::with_capacity(queries.len());
-                let mut result = Tx::flush_postgres(conn, pending).await;
-                for query in queries {
-                    if result.is_err() {
-                        break;
+                async {
+                    let conn = Tx::flushed(tx, pending).await?;
+                    let mut all = Vec::with_capacity(queries.len());
+                    for query in queries {
+                        let rows = bind_postgres(&query).fetch_all(&mut *conn).await?;
+                        all.push(rows.into_iter().map(Row::postgres).collect());
                     }
-                    match bind_postgres(&query).fetch_all(&mut *conn).await {
-                        Ok(rows) => all.push(rows.into_iter().map(Row::postgres).collect()),
-                        Err(error) => result = Err(error.into()),
-                    }
+                    Ok(all)
                 }
-                result.map(|()| all)
+                .await
             }
         };
         note(&self.storage_full, rows)

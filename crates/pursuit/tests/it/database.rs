@@ -120,8 +120,7 @@ both_backends! {
             tx.commit().await.unwrap();
         }
 
-        let companies_tagged = |tag: &str| {
-            let filter = ApplicationFilter { tag: Some(tag.to_owned()), ..ApplicationFilter::default() };
+        let companies_where = |filter: ApplicationFilter| {
             let db = &db;
             async move {
                 let mut found: Vec<String> = applications::list_applications(db, user.id, &filter, None, 50)
@@ -134,6 +133,8 @@ both_backends! {
                 found
             }
         };
+        let companies_tagged =
+            |tag: &str| companies_where(ApplicationFilter { tag: Some(tag.to_owned()), ..ApplicationFilter::default() });
         assert_eq!(companies_tagged("go").await, ["D"]);
         assert_eq!(companies_tagged("golang").await, ["B"]);
         assert_eq!(companies_tagged("Rust").await, ["A"]);
@@ -160,20 +161,7 @@ both_backends! {
             ]
         );
         // The text search finds a part of a tag, within one tag only.
-        let searched = |q: &str| {
-            let filter = ApplicationFilter { q: Some(q.to_owned()), ..ApplicationFilter::default() };
-            let db = &db;
-            async move {
-                let mut found: Vec<String> = applications::list_applications(db, user.id, &filter, None, 50)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|(a, _)| a.data.company)
-                    .collect();
-                found.sort();
-                found
-            }
-        };
+        let searched = |q: &str| companies_where(ApplicationFilter { q: Some(q.to_owned()), ..ApplicationFilter::default() });
         assert_eq!(searched("lang").await, ["B"]);
         assert_eq!(searched("%_o").await, ["C"]);
         assert!(searched("off\u{1f}rust").await.is_empty());
