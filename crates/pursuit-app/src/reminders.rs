@@ -222,7 +222,7 @@ pub async fn plan_for_status(
 
 /// The reminders the rules plan for a new application in `status` (its first entry into
 /// it; none for a status without rules), for the caller to store with the application
-/// ([`insert_queries`]). `rules` as for [`plan_for_status`]: `None` reads them on `conn`.
+/// ([`for_new_rows`], or [`insert_queries`] in the CSV import). `rules` as for [`plan_for_status`]: `None` reads them on `conn`.
 pub async fn for_new_application(
     conn: impl Conn,
     user_id: UserId,
