@@ -37,9 +37,11 @@ pub async fn create_in(
     rules: Option<&RuleInputs>,
     now: Timestamp,
 ) -> Result<Application, AppError> {
-    // The status rules' first reminders are stored with the application, in one hand-off
-    // to the database (on SQLite the write turn is held for one trip, not two).
-    let reminders = crate::reminders::for_new_application(
+    // The row, its history and its first reminders go with the transaction's next
+    // statement or its commit (on SQLite the write turn is held for one trip).
+    let created =
+        applications::insert_application_deferred(&mut conn, user, id, data, by, now).await?;
+    crate::reminders::plan_for_new_application(
         &mut conn,
         user,
         id,
@@ -49,14 +51,6 @@ pub async fn create_in(
         now,
     )
     .await?;
-    let (also, due) = crate::reminders::for_new_rows(user, &reminders, now);
-    // The row, its history and its reminders go with the transaction's next statement or
-    // its commit (on SQLite the write turn is held for one trip).
-    let created =
-        applications::insert_application_deferred(&mut conn, user, id, data, by, now, also).await?;
-    if !due.is_empty() {
-        crate::reminders::hand_over(&mut conn, &due, now).await?;
-    }
     promote_contacts(&mut conn, user, &created, now).await?;
     Ok(created)
 }
@@ -116,7 +110,7 @@ pub async fn create_many_in(
         // Read once for the whole batch, not once per row.
         let rules = RuleInputs::read(&mut conn, user).await?;
         for (id, data) in rows.iter().filter(|(_, d)| d.archived_at.is_none()) {
-            let new = crate::reminders::for_new_application(
+            planned += crate::reminders::plan_for_new_application(
                 &mut conn,
                 user,
                 *id,
@@ -126,12 +120,6 @@ pub async fn create_many_in(
                 now,
             )
             .await?;
-            let rows = conn
-                .fetch_all_each(crate::reminders::insert_queries(user, &new, now))
-                .await?;
-            let written = crate::reminders::stored(&rows)?;
-            crate::reminders::deliver_soon(&mut conn, user, &written, now).await?;
-            planned += written.len();
         }
     }
     Ok(planned)

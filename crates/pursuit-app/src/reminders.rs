@@ -181,7 +181,7 @@ impl RuleInputs {
 /// Runs the default rules for an application whose status just changed to `status`:
 /// cancels the pending rule reminders of its previous status and plans those of the new
 /// one, in the user's zone and around their quiet hours (a new application's are planned by
-/// [`for_new_application`] and stored with it). Idempotent: each entry into a status has its
+/// [`plan_for_new_application`]). Idempotent: each entry into a status has its
 /// own dedupe key (the number of times the application entered it), so a replayed call
 /// plans nothing twice. A status without rules reads nothing; `rules` are the inputs the
 /// caller read before its transaction, or `None` to read them on `conn`.
@@ -220,58 +220,30 @@ pub async fn plan_for_status(
     Ok(planned)
 }
 
-/// The reminders the rules plan for a new application in `status` (its first entry into
-/// it; none for a status without rules), for the caller to store with the application
-/// ([`for_new_rows`], or [`insert_queries`] in the CSV import). `rules` as for [`plan_for_status`]: `None` reads them on `conn`.
-pub async fn for_new_application(
-    conn: impl Conn,
+/// Plans the rules' reminders of a new application in `status` (its first entry into it;
+/// none for a status without rules) and defers storing them to the transaction's next
+/// hand-off ([`Conn::defer`]), after the application's own deferred row; those due within
+/// [`LOOKAHEAD`] are handed to delivery. Their dedupe keys name the new application, so each
+/// is stored and none needs reading back. Returns how many were planned. `rules` as for
+/// [`plan_for_status`]: `None` reads them on `conn`.
+pub async fn plan_for_new_application(
+    mut conn: impl Conn,
     user_id: UserId,
     application_id: ApplicationId,
     company: &str,
     status: ApplicationStatus,
     rules: Option<&RuleInputs>,
     now: Timestamp,
-) -> Result<Vec<NewReminder>, StoreError> {
+) -> Result<usize, StoreError> {
     if !reminder_rules::has_rules(status) {
-        return Ok(Vec::new());
+        return Ok(0);
     }
-    let rules = RuleInputs::given_or_read(rules, conn, user_id).await?;
+    let rules = RuleInputs::given_or_read(rules, &mut conn, user_id).await?;
     let RuleInputs { zone, settings } = rules.as_ref();
-    Ok(status_reminders(
-        application_id,
-        company,
-        status,
-        1,
-        zone,
-        settings,
-        now,
-    ))
-}
-
-/// The statements that store `new` (each skipped when its dedupe key exists), to send in
-/// one hand-off ([`Conn::fetch_all_each`]); [`stored`] reads their rows back.
-pub fn insert_queries(
-    user_id: UserId,
-    new: &[NewReminder],
-    now: Timestamp,
-) -> Vec<pursuit_store::Query> {
-    new.iter()
-        .map(|one| reminders::insert_reminder_query(user_id, ReminderId::new(), one, now))
-        .collect()
-}
-
-/// The statements that store a new application's first reminders (as [`insert_queries`]),
-/// and those of them to hand to delivery now ([`deliver_soon`]'s rule). Their dedupe keys
-/// name the new application, so each is stored: they need not be read back, and the
-/// statements can be deferred with the application's ([`Conn::defer`]).
-pub fn for_new_rows(
-    user_id: UserId,
-    new: &[NewReminder],
-    now: Timestamp,
-) -> (Vec<pursuit_store::Query>, Vec<delivery::Due>) {
+    let new = status_reminders(application_id, company, status, 1, zone, settings, now);
     let mut queries = Vec::with_capacity(new.len());
     let mut due = Vec::new();
-    for one in new {
+    for one in &new {
         let id = ReminderId::new();
         queries.push(reminders::insert_reminder_query(user_id, id, one, now));
         let due_at = pursuit_store::as_stored(one.due_at);
@@ -283,16 +255,9 @@ pub fn for_new_rows(
             });
         }
     }
-    (queries, due)
-}
-
-/// The reminders the rows of [`insert_queries`] hold: those that were stored.
-pub fn stored(rows: &[Vec<pursuit_store::Row>]) -> Result<Vec<Reminder>, StoreError> {
-    let mut stored = Vec::with_capacity(rows.len());
-    for rows in rows {
-        stored.extend(reminders::reminder_of(rows)?);
-    }
-    Ok(stored)
+    conn.defer(queries).await?;
+    hand_over(&mut conn, &due, now).await?;
+    Ok(new.len())
 }
 
 /// The status rules' reminders for the `entries`-th entry of an application into `status`

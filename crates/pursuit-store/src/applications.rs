@@ -255,26 +255,10 @@ async fn append_history(
     Ok(())
 }
 
-/// Creates an application (version 1) with its first history entry and returns it. A taken
-/// id is a [`StoreError::UniqueViolation`]. Run it in a transaction.
-pub async fn insert_application(
-    conn: impl Conn,
-    user_id: UserId,
-    id: ApplicationId,
-    data: &ApplicationData,
-    by: ChangedBy,
-    now: Timestamp,
-) -> Result<Application, StoreError> {
-    let rows = insert_chunk(conn, user_id, &[(id, data)], by, now, true).await?;
-    let row = rows.into_iter().next().ok_or(StoreError::NotFound)?;
-    decode(row, sorted(data.tags.clone()))
-}
-
 /// Queues a new application (version 1, its tags in the row) with its first history entry,
-/// and then `also` (statements about it: its first reminders), to run with the
-/// transaction's next statement or its commit ([`Conn::defer`]: on SQLite the write turn is
-/// held for one trip, not two); returns the application as it will be read back. A failure
-/// (an id already in use) is the error of that next statement or commit.
+/// to run with the transaction's next statement or its commit ([`Conn::defer`]: on SQLite
+/// the write turn is held for one trip, not two); returns the application as it will be read
+/// back. A failure (an id already in use) is the error of that next statement or commit.
 pub async fn insert_application_deferred(
     mut conn: impl Conn,
     user_id: UserId,
@@ -282,12 +266,10 @@ pub async fn insert_application_deferred(
     data: &ApplicationData,
     by: ChangedBy,
     now: Timestamp,
-    also: Vec<Query>,
 ) -> Result<Application, StoreError> {
     let now = crate::sql::as_stored(now);
-    let mut queries = chunk_queries(user_id, &[(id, data)], by, now, false);
-    queries.extend(also);
-    conn.defer(queries).await?;
+    conn.defer(chunk_queries(user_id, &[(id, data)], by, now))
+        .await?;
     Ok(Application {
         id,
         user_id,
@@ -313,8 +295,9 @@ pub async fn id_in_use(mut conn: impl Conn, id: ApplicationId) -> Result<bool, S
 }
 
 /// Creates applications (version 1) with their tags and first history entries, in a few
-/// multi-row statements per 100 applications: the one write path of a new application,
-/// single (create) or bulk (import). Run it in a transaction.
+/// multi-row statements per 100 applications, sent at once (the import; a single new one
+/// is [`insert_application_deferred`], written by the same statements). Run it in a
+/// transaction.
 pub async fn insert_applications(
     mut conn: impl Conn,
     user_id: UserId,
@@ -323,34 +306,19 @@ pub async fn insert_applications(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     for chunk in new.chunks(100) {
-        insert_chunk(&mut conn, user_id, chunk, by, now, false).await?;
+        conn.fetch_all_each(chunk_queries(user_id, chunk, by, now))
+            .await?;
     }
     Ok(())
 }
 
-/// Inserts up to 100 applications with their history entries, in one hand-off; with
-/// `returning`, the rows as stored (of [`COLUMNS`]).
-async fn insert_chunk(
-    mut conn: impl Conn,
-    user_id: UserId,
-    chunk: &[(ApplicationId, &ApplicationData)],
-    by: ChangedBy,
-    now: Timestamp,
-    returning: bool,
-) -> Result<Vec<Row>, StoreError> {
-    let queries = chunk_queries(user_id, chunk, by, now, returning);
-    let results = conn.fetch_all_each(queries).await?;
-    Ok(results.into_iter().next().unwrap_or_default())
-}
-
 /// The statements that store up to 100 new applications (their tags in the row) and their
-/// first history entries; with `returning`, the first returns the rows as stored.
+/// first history entries.
 fn chunk_queries(
     user_id: UserId,
     chunk: &[(ApplicationId, &ApplicationData)],
     by: ChangedBy,
     now: Timestamp,
-    returning: bool,
 ) -> Vec<Query> {
     let mut tuples = Vec::with_capacity(chunk.len());
     let mut values: Vec<Value> = Vec::new();
@@ -371,13 +339,8 @@ fn chunk_queries(
         values.extend(one.into_args());
     }
     let mut q = Query::dynamic(format!(
-        "INSERT INTO applications ({COLUMNS}, board_position, tag_list) VALUES {}{}",
-        tuples.join(", "),
-        if returning {
-            format!(" RETURNING {COLUMNS}")
-        } else {
-            String::new()
-        }
+        "INSERT INTO applications ({COLUMNS}, board_position, tag_list) VALUES {}",
+        tuples.join(", ")
     ));
     for value in values {
         q = q.bind(value);

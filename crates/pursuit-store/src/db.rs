@@ -630,9 +630,7 @@ impl Tx {
             },
             TxInner::Postgres(tx) => match tx.take() {
                 Some(mut tx) if commit => {
-                    for query in pending {
-                        bind_postgres(&query).execute(&mut *tx).await?;
-                    }
+                    run_postgres(&mut tx, pending).await?;
                     tx.commit().await.map_err(Into::into)
                 }
                 Some(tx) => tx.rollback().await.map_err(Into::into),
@@ -673,9 +671,7 @@ impl Tx {
         pending: Vec<Query>,
     ) -> Result<&'a mut sqlx::PgConnection, StoreError> {
         let conn = Tx::postgres(tx);
-        for query in pending {
-            bind_postgres(&query).execute(&mut *conn).await?;
-        }
+        run_postgres(conn, pending).await?;
         Ok(conn)
     }
 
@@ -807,6 +803,17 @@ impl Tx {
                 .map_err(Into::into),
         }
     }
+}
+
+/// Runs deferred statements on a PostgreSQL connection, in order.
+async fn run_postgres(
+    conn: &mut sqlx::PgConnection,
+    queries: Vec<Query>,
+) -> Result<(), StoreError> {
+    for query in queries {
+        bind_postgres(&query).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Ends a SQLite transaction: runs what was deferred (`pending`, for a commit) and

@@ -109,9 +109,8 @@ pub async fn insert_reminder(
         .transpose()
 }
 
-/// The statement of [`insert_reminder`], to send with others
-/// ([`Conn::fetch_all_each`](crate::Conn::fetch_all_each)); its rows are read by
-/// [`reminder_of`]: one reminder, or none when one of the same dedupe key exists.
+/// The statement of [`insert_reminder`], to send with others (a new application's
+/// reminders are deferred with its row: [`Conn::defer`](crate::Conn::defer)).
 pub fn insert_reminder_query(
     user_id: UserId,
     id: ReminderId,
@@ -137,11 +136,6 @@ pub fn insert_reminder_query(
         .bind(new.rule)
         .bind(new.meta.clone())
         .bind(now)
-}
-
-/// The reminder the rows of an [`insert_reminder_query`] hold, if it was inserted.
-pub fn reminder_of(rows: &[Row]) -> Result<Option<Reminder>, StoreError> {
-    rows.first().map(from_row).transpose()
 }
 
 pub async fn get_reminder(

@@ -102,7 +102,7 @@ both_backends! {
         applications::insert_applications(&mut tx, user.id, &pairs[..3], ChangedBy::Import, now)
             .await
             .unwrap();
-        applications::insert_application(&mut tx, user.id, ids[3], &rows[3], ChangedBy::User, now)
+        applications::insert_application_deferred(&mut tx, user.id, ids[3], &rows[3], ChangedBy::User, now)
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -503,7 +503,7 @@ both_backends! {
         };
         // A: Applied for 2 days, then Screening; B: Applied for 1 day, then Rejected.
         for (moved_to, after_days) in [(ApplicationStatus::Screening, 2), (ApplicationStatus::Rejected, 1)] {
-            let created = applications::insert_application(&mut tx, user.id, ApplicationId::new(), &data, ChangedBy::User, t0).await.unwrap();
+            let created = applications::insert_application_deferred(&mut tx, user.id, ApplicationId::new(), &data, ChangedBy::User, t0).await.unwrap();
             let moved = ApplicationData { status: moved_to, ..data.clone() };
             let done = applications::update_application(&mut tx, user.id, &created, &moved, ChangedBy::User, day(after_days)).await.unwrap();
             assert!(matches!(done, Versioned::Done(_)));
