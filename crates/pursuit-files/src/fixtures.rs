@@ -30,7 +30,7 @@ pub fn pdf_pages(contents: Vec<Vec<u8>>) -> Vec<u8> {
 }
 
 /// A PDF with one page per content stream as given (filters and all), in Helvetica.
-fn pdf_of_streams(streams: Vec<Stream>) -> Vec<u8> {
+pub fn pdf_of_streams(streams: Vec<Stream>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {
