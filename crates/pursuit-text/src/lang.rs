@@ -5,6 +5,9 @@ use whatlang::Lang;
 /// The language of `text`, when there is enough text to tell; `None` for a few words or
 /// when the detector is unsure.
 pub fn detect(text: &str) -> Option<&'static str> {
+    // The first few thousand characters say what a long text is written in as well as the
+    // whole does, at a fraction of the cost.
+    let text = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
     // Letters only: numbers, URLs and bullets say nothing about the language.
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 20 {
@@ -19,6 +22,9 @@ pub fn detect(text: &str) -> Option<&'static str> {
     }
     Some(iso639_1(info.lang()))
 }
+
+/// How much of a text is looked at.
+const SAMPLE_BYTES: usize = 6_000;
 
 /// The languages we tell apart. Whatlang's trigrams confuse English prose with Norwegian
 /// and Danish in short texts; for postings and resumes a short list is the better bet.

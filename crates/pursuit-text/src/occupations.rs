@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::matching::stemmed_words;
+use crate::matching::{FnvMap, stemmed_words};
 
 const TABLE: &str = include_str!("../data/occupations.tsv");
 const IDF: &str = include_str!("../data/idf.tsv");
@@ -44,13 +44,15 @@ struct Table {
     titles: Vec<(usize, Vec<u32>)>,
     /// Stem id → titles that have it.
     by_stem: Vec<Vec<u32>>,
+    /// Stem id → titles that have it, once for each time they do.
+    by_occurrence: Vec<Vec<u32>>,
     /// Stem id → how rare it is among titles.
     title_idf: Vec<f64>,
     max_title_idf: f64,
     /// Stem → (occupation, weight) of the profiles that have it.
-    profiles: HashMap<&'static str, Vec<(usize, f64)>>,
+    profiles: FnvMap<&'static str, Vec<(usize, f64)>>,
 
-    idf: HashMap<&'static str, f64>,
+    idf: FnvMap<&'static str, f64>,
     max_idf: f64,
 }
 
@@ -97,10 +99,11 @@ impl Table {
             stem_ids: HashMap::new(),
             titles: Vec::new(),
             by_stem: Vec::new(),
+            by_occurrence: Vec::new(),
             title_idf: Vec::new(),
             max_title_idf: 0.0,
-            profiles: HashMap::new(),
-            idf: HashMap::new(),
+            profiles: FnvMap::default(),
+            idf: FnvMap::default(),
             max_idf: 0.0,
         };
         for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
@@ -143,8 +146,10 @@ impl Table {
             }
         }
         table.by_stem = vec![Vec::new(); table.stem_ids.len()];
+        table.by_occurrence = vec![Vec::new(); table.stem_ids.len()];
         for (i, (_, stems)) in table.titles.iter().enumerate() {
             for &stem in stems {
+                table.by_occurrence[stem as usize].push(i as u32);
                 let list = &mut table.by_stem[stem as usize];
                 if list.last() != Some(&(i as u32)) {
                     list.push(i as u32);
@@ -273,15 +278,8 @@ fn lookup(title: &str) -> Mix {
     let wanted_weight: f64 = wanted.iter().map(|(_, w)| w).sum();
     // The last word names the job ("manager", "accountant"); a title without it is far off.
     let head = wanted.last().and_then(|(id, _)| *id);
-    let mut candidates: Vec<u32> = wanted
-        .iter()
-        .filter_map(|(id, _)| *id)
-        .flat_map(|id| table.by_stem[id as usize].iter().copied())
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
     let mut best: HashMap<usize, f64> = HashMap::new();
-    for t in candidates {
+    for t in candidates(table, &wanted, wanted_weight, head) {
         let (occupation, stems) = &table.titles[t as usize];
         let (mut shared, mut theirs) = (0.0, 0.0);
         for &stem in stems {
@@ -305,14 +303,62 @@ fn lookup(title: &str) -> Mix {
     normalised_mix(ranked)
 }
 
+thread_local! {
+    /// [`candidates`]' tally: each title's weight of wanted words, and the titles touched.
+    static TALLY: std::cell::RefCell<(Vec<f64>, Vec<u32>)> = const {
+        std::cell::RefCell::new((Vec::new(), Vec::new()))
+    };
+}
+
+/// The titles that share words with `wanted` enough to reach the 0.45 a match needs: a
+/// title's score is at most its share of the wanted words' weight (0.6 of it without the
+/// head word), so the others are left out before they are scored (they would score below
+/// it anyway).
+fn candidates(
+    table: &Table,
+    wanted: &[(Option<u32>, f64)],
+    wanted_weight: f64,
+    head: Option<u32>,
+) -> Vec<u32> {
+    let mut ids: Vec<u32> = wanted.iter().filter_map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    TALLY.with(|tally| {
+        let (shared, touched) = &mut *tally.borrow_mut();
+        if shared.len() < table.titles.len() {
+            shared.resize(table.titles.len(), 0.0);
+        }
+        for id in ids {
+            let weight = table.title_idf[id as usize];
+            for &t in &table.by_occurrence[id as usize] {
+                if shared[t as usize] == 0.0 {
+                    touched.push(t);
+                }
+                shared[t as usize] += weight;
+            }
+        }
+        // A title without the head word scores 0.6 of its share.
+        let floor = |t: u32| {
+            let headed = head.is_some() && table.titles[t as usize].1.last() == head.as_ref();
+            (if headed { 0.45 } else { 0.75 }) * wanted_weight - 1e-9
+        };
+        let mut out: Vec<u32> = touched
+            .drain(..)
+            .filter(|t| std::mem::take(&mut shared[*t as usize]) >= floor(*t))
+            .collect();
+        out.sort_unstable();
+        out
+    })
+}
+
 /// The occupations a text's wording is closest to (by their profiles), most likely first.
 pub fn of_text(stems: &[String]) -> Mix {
     let table = &*TABLE_PARSED;
-    let mut tf: HashMap<&str, f64> = HashMap::new();
+    let mut tf: FnvMap<&str, f64> = FnvMap::default();
     for s in stems {
         *tf.entry(s.as_str()).or_default() += 1.0;
     }
-    let mut scores: HashMap<usize, f64> = HashMap::new();
+    let mut scores: FnvMap<usize, f64> = FnvMap::default();
     for (stem, count) in tf {
         let Some(list) = table.profiles.get(stem) else {
             continue;

@@ -1850,14 +1850,22 @@ const ORG_WORDS: &[&str] = &[
 
 fn is_job_title(part: &str) -> bool {
     let lower = part.to_lowercase();
-    JOB_WORDS
-        .iter()
-        .any(|w| contains_word(&lower, w) || lower.ends_with(&format!("{w}s")))
+    has_word(&lower, JOB_WORDS)
+        || lower
+            .strip_suffix('s')
+            .is_some_and(|stem| JOB_WORDS.iter().any(|w| stem.ends_with(w)))
 }
 
 fn is_organisation(part: &str) -> bool {
-    let lower = part.to_lowercase();
-    ORG_WORDS.iter().any(|w| contains_word(&lower, w))
+    has_word(&part.to_lowercase(), ORG_WORDS)
+}
+
+/// Whether one of `words` (each letters and digits only) stands whole in `lower`: one
+/// pass over its words instead of a search for each.
+fn has_word(lower: &str, words: &[&str]) -> bool {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|run| !run.is_empty() && words.contains(&run))
 }
 
 /// "Teacher , Company Name – City , State" → ["Teacher", "Company Name", "City, State"].
@@ -2271,6 +2279,18 @@ fn is_injection(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_and_organisation_words_are_single_words() {
+        for word in JOB_WORDS.iter().chain(ORG_WORDS) {
+            assert!(word.chars().all(char::is_alphanumeric), "{word:?}");
+        }
+        assert!(is_job_title("Senior Software Engineer"));
+        assert!(is_job_title("Store Managers"));
+        assert!(!is_job_title("Engineering")); // "engineer" is not a word of it
+        assert!(is_organisation("Acme Labs, Inc."));
+        assert!(!is_organisation("Banking"));
+    }
 
     const TODAY: YearMonth = YearMonth {
         year: 2026,

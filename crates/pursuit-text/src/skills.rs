@@ -52,6 +52,9 @@ pub struct Taxonomy {
     skills: Vec<Skill>,
     by_id: HashMap<&'static str, usize>,
     forms: HashMap<String, Vec<Form>>,
+    /// The first word of every form → the most words a form starting with it has (most
+    /// words of a text start none, and are passed over with one look-up).
+    longest: HashMap<String, usize>,
 }
 
 static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| Taxonomy::parse(TABLE));
@@ -67,6 +70,7 @@ impl Taxonomy {
             skills: Vec::new(),
             by_id: HashMap::new(),
             forms: HashMap::new(),
+            longest: HashMap::new(),
         };
         for line in table
             .lines()
@@ -118,9 +122,13 @@ impl Taxonomy {
 
     fn add(&mut self, text: &str, form: Form) {
         let key = key_of(text);
-        if key.is_empty() || key.split(' ').count() > MAX_WORDS {
+        let count = key.split(' ').count();
+        if key.is_empty() || count > MAX_WORDS {
             return;
         }
+        let first = key.split(' ').next().unwrap_or_default().to_owned();
+        let most = self.longest.entry(first).or_default();
+        *most = (*most).max(count);
         self.forms.entry(key).or_default().push(form);
     }
 
@@ -154,16 +162,27 @@ impl Taxonomy {
         let words = words(text);
         let mut found = Vec::new();
         let mut i = 0;
+        // The words from `i` joined by spaces, and where each run of 1, 2, … words ends.
+        let mut key = String::new();
+        let mut ends = Vec::with_capacity(MAX_WORDS);
         while i < words.len() {
+            let Some(&most) = self.longest.get(words[i].lower.as_str()) else {
+                i += 1;
+                continue;
+            };
+            key.clear();
+            ends.clear();
+            for word in &words[i..i + most.min(words.len() - i)] {
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.push_str(&word.lower);
+                ends.push(key.len());
+            }
             let mut matched = None;
-            for n in (1..=MAX_WORDS.min(words.len() - i)).rev() {
+            for n in (1..=ends.len()).rev() {
                 let span = &words[i..i + n];
-                let key = span
-                    .iter()
-                    .map(|w| w.lower.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let Some(forms) = self.forms.get(&key) else {
+                let Some(forms) = self.forms.get(&key[..ends[n - 1]]) else {
                     continue;
                 };
                 let start = span[0].start;
