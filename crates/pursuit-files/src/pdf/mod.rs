@@ -39,6 +39,7 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
         device: Device::new(budget),
         backdrop: false,
         operators: 0,
+        no_font: &Dictionary::new(),
     };
     // Page by page, each under its own `catch_unwind`: one bad page should not lose the
     // others.
@@ -182,12 +183,15 @@ struct Reader<'d> {
     /// Something dark was filled on the page before: white text after it is on a band.
     backdrop: bool,
     operators: usize,
+    /// The empty dictionary a missing font is read from.
+    no_font: &'d Dictionary,
 }
 
 #[derive(Clone, Copy, Hash, PartialEq, Eq)]
 enum FontKey {
     Object(ObjectId),
     Inline(usize),
+    Missing,
 }
 
 impl<'d> Reader<'d> {
@@ -270,9 +274,7 @@ impl<'d> Reader<'d> {
                     text.line = Matrix::IDENTITY;
                 }
                 b"Tf" => {
-                    state.font = tokens
-                        .first_name()
-                        .and_then(|name| self.font(resources, name));
+                    state.font = tokens.first_name().map(|name| self.font(resources, name));
                     if let Some([size]) = tokens.last_numbers::<1>() {
                         state.size = size;
                     }
@@ -298,29 +300,20 @@ impl<'d> Reader<'d> {
                         text.matrix = text.line;
                     }
                 }
-                b"T*" | b"'" | b"\"" => {
+                b"T*" | b"'" | b"\"" | b"Tj" | b"TJ" => {
                     if operator == b"\"" {
                         state.word_spacing = first.unwrap_or(state.word_spacing);
                         state.char_spacing = tokens.number(1).unwrap_or(state.char_spacing);
                     }
-                    text.line = Matrix::translate(0.0, -state.leading).then(&text.line);
-                    text.matrix = text.line;
-                    if operator != b"T*" {
-                        hidden.clear();
-                        for operand in &tokens.operands {
-                            if let Operand::Str(start, end) = *operand {
-                                self.show(
-                                    tokens.string(start, end),
-                                    &state,
-                                    &mut text,
-                                    &mut hidden,
-                                )?;
-                            }
-                        }
-                        self.end_show(&state, &hidden);
+                    if !matches!(operator, b"Tj" | b"TJ") {
+                        text.line = Matrix::translate(0.0, -state.leading).then(&text.line);
+                        text.matrix = text.line;
                     }
-                }
-                b"Tj" | b"TJ" => {
+                    if operator == b"T*" {
+                        continue;
+                    }
+                    // The strings shown (for `"`, after its two numbers); in `TJ`, the
+                    // numbers between them move the next one back.
                     hidden.clear();
                     for operand in &tokens.operands {
                         match *operand {
@@ -434,21 +427,24 @@ impl<'d> Reader<'d> {
         }
     }
 
-    fn font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Option<Rc<Font>> {
+    /// The font `name` of `resources`; a font the page names but does not have is read as
+    /// a plain one (Windows-1252, widths estimated), as viewers substitute one.
+    fn font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Rc<Font> {
         let doc = self.doc;
-        let fonts = get_dict(doc, resources?, b"Font")?;
-        let entry = fonts.get(name).ok()?;
-        let (key, dict) = match entry {
-            Object::Reference(id) => (FontKey::Object(*id), get_dict(doc, fonts, name)?),
-            Object::Dictionary(dict) => (FontKey::Inline(std::ptr::from_ref(dict) as usize), dict),
-            _ => return None,
-        };
-        Some(
-            self.fonts
-                .entry(key)
-                .or_insert_with(|| Rc::new(Font::load(doc, dict)))
-                .clone(),
-        )
+        let found = resources
+            .and_then(|r| get_dict(doc, r, b"Font"))
+            .and_then(|fonts| match fonts.get(name).ok()? {
+                Object::Reference(id) => Some((FontKey::Object(*id), get_dict(doc, fonts, name)?)),
+                Object::Dictionary(dict) => {
+                    Some((FontKey::Inline(std::ptr::from_ref(dict) as usize), dict))
+                }
+                _ => None,
+            });
+        let (key, dict) = found.unwrap_or((FontKey::Missing, self.no_font));
+        self.fonts
+            .entry(key)
+            .or_insert_with(|| Rc::new(Font::load(doc, dict)))
+            .clone()
     }
 
     /// The number of components of a named colour space, when its numbers say how light a
@@ -857,6 +853,81 @@ pub(crate) mod tests {
         content.extend(b" TJ ET");
         let extracted = read_pdf(&crate::fixtures::pdf_with_content(content)).unwrap();
         assert_eq!(extracted.text, "Hello");
+    }
+
+    #[test]
+    fn next_line_operators_and_kerning_read_right() {
+        let content = b"BT /F1 12 Tf 14 TL 72 720 Td (Line one) Tj (Line two) ' \
+            1 0.5 (Line three) \" T* [(Spa) -300 (ced) 20 (!)] TJ ET"
+            .to_vec();
+        let extracted = read_pdf(&crate::fixtures::pdf_with_content(content)).unwrap();
+        assert_eq!(extracted.text, "Line one\nLine two\nLine three\nSpa ced!");
+    }
+
+    #[test]
+    fn text_in_a_font_the_page_lacks_is_still_read() {
+        let content = b"BT /F9 12 Tf 72 720 Td (Missing font) Tj ET".to_vec();
+        let extracted = read_pdf(&crate::fixtures::pdf_with_content(content)).unwrap();
+        assert_eq!(extracted.text, "Missing font");
+    }
+
+    #[test]
+    fn white_is_judged_in_the_fill_colour_space() {
+        let content = b"BT /F1 12 Tf 72 720 Td /DeviceCMYK cs 1 1 1 1 sc (Rich black) Tj ET \
+            BT 72 700 Td 0 0 0 0 k (Paper white) Tj ET \
+            BT 72 690 Td /Cs1 cs 0 sc (A separation's tint) Tj ET \
+            BT 72 680 Td /DeviceRGB cs 1 1 1 sc (RGB white) Tj ET \
+            BT 72 660 Td 0 g (Shown) Tj ET"
+            .to_vec();
+        let extracted = read_pdf(&crate::fixtures::pdf_with_content(content)).unwrap();
+        assert_eq!(extracted.text, "Rich black\n\nA separation's tint\n\nShown");
+        let hidden: Vec<&str> = extracted.hidden.iter().map(|h| h.sample.as_str()).collect();
+        assert_eq!(hidden, ["Paper white", "RGB white"]);
+    }
+
+    /// Headers and footers of word processors are often forms: read where they are drawn,
+    /// moved by their matrix, with their own fonts.
+    #[test]
+    fn text_in_a_form_is_read_where_it_is_drawn() {
+        use lopdf::{Stream, dictionary};
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let form = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-100).into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F2" => font } },
+            },
+            b"BT /F2 12 Tf 72 720 Td (Footer in a form) Tj ET".to_vec(),
+        ));
+        let content = doc.add_object(Stream::new(
+            dictionary! {},
+            b"BT /F1 12 Tf 72 720 Td (Body) Tj ET /X1 Do".to_vec(),
+        ));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+            "Resources" => dictionary! {
+                "Font" => dictionary! { "F1" => font },
+                "XObject" => dictionary! { "X1" => form },
+            },
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        assert_eq!(read_pdf(&bytes).unwrap().text, "Body\n\nFooter in a form");
     }
 
     #[test]
