@@ -24,7 +24,7 @@ pub fn detect(text: &str) -> Option<&'static str> {
 }
 
 /// How much of a text is looked at.
-const SAMPLE_BYTES: usize = 6_000;
+const SAMPLE_BYTES: usize = 2_500;
 
 /// The languages we tell apart. Whatlang's trigrams confuse English prose with Norwegian
 /// and Danish in short texts; for postings and resumes a short list is the better bet.

@@ -112,7 +112,7 @@ pub struct Prepared<'a> {
     lower_text: String,
     /// Runs of one to four words of the text, lower-cased (for "shown but not named").
     /// (As FNV-1a hashes of the words joined by single spaces.)
-    phrases: HashSet<u64>,
+    phrases: HashSet<u64, std::hash::BuildHasherDefault<Prehashed>>,
     /// The headline and each role's title, with their terms and occupations.
     titles: Vec<(&'a String, BTreeSet<String>, Mix)>,
     /// The occupations the resume reads as: its titles' and its wording's.
@@ -131,11 +131,12 @@ pub struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     /// `text` is the text the resume was read from.
     pub fn new(resume: &'a Resume, text: &'a str) -> Prepared<'a> {
+        let lower_text = text.to_lowercase();
         let mut prepared = Prepared {
             resume,
             text,
-            lower_text: text.to_lowercase(),
-            phrases: phrases(text),
+            phrases: phrases(&lower_text),
+            lower_text,
             titles: resume
                 .basics
                 .label
@@ -739,20 +740,28 @@ fn shown_unnamed(lower_text: &str, text: &str, skill: &str) -> Option<String> {
 
 /// The lower-cased words of `text` (letters, digits, `+`, `#`, `.` inside a word).
 fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric() && !"+#.".contains(c))
-        .map(|w| w.trim_matches('.'))
-        .filter(|w| !w.is_empty())
+    lower_words(&text.to_lowercase())
         .map(str::to_owned)
         .collect()
 }
 
-/// Every run of one to four words of `text`, joined by single spaces, as [`fnv1a`] hashes
-/// (built without joining: the hash of "a b" continues the hash of "a").
-fn phrases(text: &str) -> HashSet<u64> {
-    let mut out = HashSet::new();
-    for line in text.lines() {
-        let words = words(line);
+/// The words of lower-cased text (letters, digits and `+#.`, no dot at either end).
+fn lower_words(lower: &str) -> impl Iterator<Item = &str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric() && !"+#.".contains(c))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty())
+}
+
+/// Every run of one to four words of each line of `lower` (lower-cased text), joined by
+/// single spaces, as [`fnv1a`] hashes (built without joining: the hash of "a b" continues
+/// the hash of "a").
+fn phrases(lower: &str) -> HashSet<u64, std::hash::BuildHasherDefault<Prehashed>> {
+    let mut out = HashSet::default();
+    let mut words = Vec::new();
+    for line in lower.lines() {
+        words.clear();
+        words.extend(lower_words(line));
         for start in 0..words.len() {
             let mut hash = FNV_OFFSET;
             for (i, word) in words[start..(start + 4).min(words.len())]
@@ -827,6 +836,24 @@ fn fnv1a(text: &str) -> u64 {
 
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// A hasher for keys that are hashes already ([`fnv1a`] values): their bits mixed once.
+#[derive(Default)]
+pub(crate) struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv1a_more(self.0, bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// A `HashMap` hashed with FNV-1a, for the hot maps of short keys (word stems, ids) that
 /// no outsider chooses: a few times quicker than SipHash on them.
 pub(crate) type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
@@ -898,8 +925,8 @@ pub fn stemmed_words(text: &str) -> Vec<String> {
     });
     thread_local! {
         // Stems of words seen before: ranking many postings meets the same words again.
-        static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static STEMS: std::cell::RefCell<FnvMap<String, String>> =
+            std::cell::RefCell::new(FnvMap::default());
     }
     STEMS.with(|stems| {
         let mut stems = stems.borrow_mut();

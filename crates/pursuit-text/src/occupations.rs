@@ -178,9 +178,16 @@ impl Table {
 /// Lower case, the level words and everything after a comma, dash, bracket or "at" gone.
 fn normalise(title: &str) -> String {
     let lower = title.to_lowercase();
-    let cut = [",", " - ", " – ", " — ", "(", "[", "|", " @ ", " at ", ":"]
+    // Where the first separator cuts (one that first stands at the start cuts nowhere);
+    // one-character separators are looked for as characters, which is quicker.
+    let cut = [',', '(', '[', '|', ':']
         .iter()
-        .filter_map(|sep| lower.find(sep))
+        .filter_map(|sep| lower.find(*sep))
+        .chain(
+            [" - ", " – ", " — ", " @ ", " at "]
+                .iter()
+                .filter_map(|sep| lower.find(sep)),
+        )
         .filter(|at| *at > 0)
         .min()
         .unwrap_or(lower.len());
@@ -358,17 +365,21 @@ pub fn of_text(stems: &[String]) -> Mix {
     for s in stems {
         *tf.entry(s.as_str()).or_default() += 1.0;
     }
-    let mut scores: FnvMap<usize, f64> = FnvMap::default();
+    let mut scores: Vec<Option<f64>> = vec![None; table.occupations.len()];
     for (stem, count) in tf {
         let Some(list) = table.profiles.get(stem) else {
             continue;
         };
         let w = (1.0 + count.ln()) * idf(stem);
         for (occupation, weight) in list {
-            *scores.entry(*occupation).or_default() += w * weight;
+            *scores[*occupation].get_or_insert(0.0) += w * weight;
         }
     }
-    let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
+    let mut ranked: Vec<(usize, f64)> = scores
+        .into_iter()
+        .enumerate()
+        .filter_map(|(occupation, score)| Some((occupation, score?)))
+        .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(5);
     normalised_mix(ranked)

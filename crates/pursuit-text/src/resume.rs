@@ -388,20 +388,26 @@ impl Resume {
 /// bullets of every shape, words hyphenated across lines, Arabic-Indic digits, no-break
 /// spaces, and the most common UTF-8-read-as-Latin-1 sequences.
 pub fn tidy(text: &str) -> String {
-    let text = text
-        .replace("\r\n", "\n")
-        .replace("â€“", "–")
-        .replace("â€”", "—")
-        .replace("â€™", "’")
-        .replace("â€œ", "“")
-        .replace("â€\u{9d}", "”")
-        .replace("â€¢", "•")
-        // U+FF0D (fullwidth hyphen) read as Latin-1, with what follows it.
-        .replace("ï¼\u{8d}", " – ")
-        .replace("ï¼\u{200b}", " – ")
-        .replace("ï¼", " – ")
-        .replace('－', " – ")
-        .replace("Â ", " ");
+    // Each sequence below starts with one of these: most texts have none, and are spared
+    // a pass per sequence.
+    let mangled = text.contains(['\r', 'â', 'ï', '－', 'Â']);
+    let text = if !mangled {
+        text.to_owned()
+    } else {
+        text.replace("\r\n", "\n")
+            .replace("â€“", "–")
+            .replace("â€”", "—")
+            .replace("â€™", "’")
+            .replace("â€œ", "“")
+            .replace("â€\u{9d}", "”")
+            .replace("â€¢", "•")
+            // U+FF0D (fullwidth hyphen) read as Latin-1, with what follows it.
+            .replace("ï¼\u{8d}", " – ")
+            .replace("ï¼\u{200b}", " – ")
+            .replace("ï¼", " – ")
+            .replace('－', " – ")
+            .replace("Â ", " ")
+    };
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -1027,6 +1033,10 @@ fn is_email(word: &str) -> bool {
 }
 
 fn link(word: &str) -> Option<Profile> {
+    // Most words have no dot: they are no link, whatever the checks below would say.
+    if !word.contains('.') || word.contains('@') {
+        return None;
+    }
     let lower = word.to_lowercase();
     let bare = lower
         .trim_start_matches("https://")

@@ -164,17 +164,24 @@ pub async fn rank_resumes(
     top: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let posting = read_job(job).await?;
     let mut files = Vec::new();
     collect_files(dir, &mut files)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     files.sort();
+    // The posting is read while the first resumes are (its first reading loads the
+    // vocabularies); a posting that cannot be read stops the ranking as soon as that shows.
+    let source = job.to_owned();
+    let mut job_read = Some(tokio::spawn(async move { read_job(&source).await }));
+    let mut posting = None;
     // Reading resumes is most of the work: a few at a time on every core, then each
     // scored against the posting prepared once, in the folder's order.
     let at_once = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
     let mut reads = tokio::task::JoinSet::new();
     let mut done = Vec::new();
     for (i, file) in files.into_iter().enumerate() {
+        if let Some(task) = job_read.take_if(|task| task.is_finished()) {
+            posting = Some(task.await??);
+        }
         if reads.len() >= at_once
             && let Some(finished) = reads.join_next().await
         {
@@ -197,6 +204,11 @@ pub async fn rank_resumes(
             Err(e) => eprintln!("skipped: {e:#}"),
         }
     }
+    let posting = match (posting, job_read) {
+        (Some(posting), _) => posting,
+        (None, Some(task)) => task.await??,
+        (None, None) => anyhow::bail!("the posting {job} was not read"),
+    };
     let side = pursuit_text::matching::PreparedPosting::new(&posting);
     let ranked = pursuit_text::matching::par_map(&read, |(file, resume)| {
         let prepared = pursuit_text::matching::Prepared::new(&resume.resume, &resume.text);
