@@ -39,6 +39,10 @@ impl Hasher for CodeHasher {
 
 /// The most codes one `bfrange`/`cidrange` line is spelt out for.
 const MAX_RANGE: u32 = 65_536;
+/// The most codes one CMap maps to text, and the most CID ranges it gives: a font needs
+/// no more, and a hostile CMap of many huge ranges stays small.
+const MAX_CODES: usize = 131_072;
+const MAX_CID_RANGES: usize = 4_096;
 
 pub(super) struct Font {
     /// Two-byte codes (a composite font); one byte otherwise.
@@ -494,6 +498,7 @@ fn read_cmap(bytes: &[u8]) -> (Codes<String>, Vec<(u32, u32, u32)>, bool) {
                             while j < ops.len() && ops[j] != Operand::Close {
                                 if let Some(to) = string(&ops[j])
                                     && offset <= count
+                                    && map.len() < MAX_CODES
                                 {
                                     map.insert(low + offset, utf16(to));
                                     offset += 1;
@@ -511,6 +516,9 @@ fn read_cmap(bytes: &[u8]) -> (Codes<String>, Vec<(u32, u32, u32)>, bool) {
                                     })
                                     .collect();
                                 for offset in 0..=count {
+                                    if map.len() >= MAX_CODES {
+                                        break;
+                                    }
                                     map.insert(low + offset, String::from_utf16_lossy(&units));
                                     if let Some(last) = units.last_mut() {
                                         *last = last.wrapping_add(1);
@@ -528,7 +536,7 @@ fn read_cmap(bytes: &[u8]) -> (Codes<String>, Vec<(u32, u32, u32)>, bool) {
                         && let (Some(low), Some(high)) = (string(low), string(high))
                     {
                         let (low, high) = (code(low), code(high));
-                        if high >= low && high - low <= MAX_RANGE {
+                        if high >= low && high - low <= MAX_RANGE && cids.len() < MAX_CID_RANGES {
                             cids.push((low, high, *cid as u32));
                         }
                     }
@@ -540,7 +548,9 @@ fn read_cmap(bytes: &[u8]) -> (Codes<String>, Vec<(u32, u32, u32)>, bool) {
                         && let Some(from) = string(from)
                     {
                         let from = code(from);
-                        cids.push((from, from, *cid as u32));
+                        if cids.len() < MAX_CID_RANGES {
+                            cids.push((from, from, *cid as u32));
+                        }
                     }
                 }
             }
@@ -637,6 +647,37 @@ mod tests {
         assert_eq!(map[&0x30], "x");
         assert_eq!(map[&0x31], "😀");
         assert_eq!(map.len(), 7);
+    }
+
+    #[test]
+    fn a_cmap_of_many_huge_ranges_stays_small() {
+        let mut cmap = b"1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n".to_vec();
+        for i in 0..64u32 {
+            let low = i * 0x0100_0000;
+            cmap.extend(
+                format!(
+                    "1 beginbfrange <{low:08X}> <{:08X}> <0041> endbfrange\n",
+                    low + 0xFF_FFFF
+                )
+                .as_bytes(),
+            );
+            cmap.extend(
+                format!(
+                    "1 begincidrange <{low:08X}> <{:08X}> 0 endcidrange\n",
+                    low + 0xFFFF
+                )
+                .as_bytes(),
+            );
+        }
+        let (map, cids, _) = read_cmap(&cmap);
+        // Capped (codes whose text runs into surrogates are dropped after).
+        assert!(
+            (MAX_CODES / 2..=MAX_CODES).contains(&map.len()),
+            "{}",
+            map.len()
+        );
+        assert_eq!(cids.len(), 64);
+        assert_eq!(map[&0], "A");
     }
 
     #[test]
