@@ -349,22 +349,80 @@ where
     F: FnOnce() -> Result<Extracted, ExtractError> + Send + 'static,
 {
     let (send, receive) = tokio::sync::oneshot::channel();
-    let spawned = std::thread::Builder::new()
-        .name("pursuit-extract".into())
-        .spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
-            let _ = send.send(result.unwrap_or_else(|_| {
-                tracing::warn!("a file reader panicked");
-                Err(ExtractError::Crashed)
-            }));
-        });
-    if spawned.is_err() {
+    let started = readers::run(Box::new(move || {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+        let _ = send.send(result.unwrap_or_else(|_| {
+            tracing::warn!("a file reader panicked");
+            Err(ExtractError::Crashed)
+        }));
+    }));
+    if !started {
         return Err(ExtractError::Crashed);
     }
     match tokio::time::timeout(max_time + Duration::from_secs(1), receive).await {
         Ok(Ok(result)) => result,
         Ok(Err(_)) => Err(ExtractError::Crashed),
         Err(_) => Err(ExtractError::TimedOut(max_time.as_secs().max(1))),
+    }
+}
+
+/// The threads files are read on. Each reading has a thread to itself, as if one were
+/// started for it, but a thread whose reading ended waits for the next one instead of
+/// exiting (starting a thread per file was a tenth of ranking 2,000 resume PDFs). A
+/// reading that never ends keeps its thread, which is never handed another file.
+mod readers {
+    use std::sync::mpsc::{Sender, channel};
+    use std::sync::{Mutex, PoisonError};
+
+    type Job = Box<dyn FnOnce() + Send>;
+
+    /// Idle threads kept at most; more exit when their reading ends.
+    const KEEP: usize = 16;
+
+    static IDLE: Mutex<Vec<Sender<Job>>> = Mutex::new(Vec::new());
+
+    /// Hands `job` to an idle reader thread or a new one; false if no thread could be
+    /// started. `job` must not panic (the caller catches its reader's panics).
+    pub(super) fn run(mut job: Job) -> bool {
+        loop {
+            let idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner).pop();
+            let Some(thread) = idle else { break };
+            match thread.send(job) {
+                Ok(()) => return true,
+                // That thread is gone: try the next one.
+                Err(returned) => job = returned.0,
+            }
+        }
+        let (send, receive) = channel::<Job>();
+        // Queued before the thread starts: its first reading.
+        if send.send(job).is_err() {
+            return false;
+        }
+        std::thread::Builder::new()
+            .name("pursuit-extract".into())
+            .spawn(move || {
+                while let Ok(job) = receive.recv() {
+                    job();
+                    let mut idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
+                    if idle.len() >= KEEP {
+                        break;
+                    }
+                    idle.push(send.clone());
+                }
+            })
+            .is_ok()
+    }
+
+    /// Waits (up to a few seconds) until `count` threads are idle.
+    #[cfg(test)]
+    pub(super) async fn wait_for_idle(count: usize) {
+        for _ in 0..500 {
+            if IDLE.lock().unwrap_or_else(PoisonError::into_inner).len() == count {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the reader threads never became idle");
     }
 }
 
@@ -412,6 +470,42 @@ mod tests {
         })
         .await;
         assert!(matches!(stuck, Err(ExtractError::TimedOut(_))));
+    }
+
+    #[tokio::test]
+    async fn reader_threads_are_reused_but_never_while_stuck() {
+        let thread_of = || async {
+            let (send, receive) = std::sync::mpsc::channel();
+            isolated(Duration::from_secs(5), move || {
+                let _ = send.send(std::thread::current().id());
+                Ok(Extracted::default())
+            })
+            .await
+            .unwrap();
+            receive.recv().unwrap()
+        };
+        let first = thread_of().await;
+        // (A thread puts itself back just after answering.)
+        readers::wait_for_idle(1).await;
+        // A panic is caught on the thread: it reads the next file too.
+        let panicked = isolated(Duration::from_secs(5), || panic!("reader bug")).await;
+        assert_eq!(panicked.unwrap_err(), ExtractError::Crashed);
+        readers::wait_for_idle(1).await;
+        assert_eq!(thread_of().await, first);
+        // A reading that is stuck keeps its thread; the next file gets another.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (stuck_on, stuck_thread) = std::sync::mpsc::channel();
+        let stuck = isolated(Duration::from_millis(10), move || {
+            let _ = stuck_on.send(std::thread::current().id());
+            let _ = held.recv();
+            Ok(Extracted::default())
+        })
+        .await;
+        assert!(matches!(stuck, Err(ExtractError::TimedOut(_))));
+        let stuck_thread = stuck_thread.recv().unwrap();
+        let next = thread_of().await;
+        assert_ne!(next, stuck_thread);
+        release.send(()).unwrap();
     }
 
     #[test]
