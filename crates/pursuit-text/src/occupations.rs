@@ -37,9 +37,9 @@ pub type Mix = Vec<(usize, f64)>;
 struct Table {
     occupations: Vec<Occupation>,
     /// Normalised title → occupations.
-    exact: HashMap<String, Vec<usize>>,
+    exact: FnvMap<String, Vec<usize>>,
     /// Title words: stem → id.
-    stem_ids: HashMap<String, u32>,
+    stem_ids: FnvMap<String, u32>,
     /// Every title: its occupation and its stems' ids.
     titles: Vec<(usize, Vec<u32>)>,
     /// Stem id → titles that have it.
@@ -95,8 +95,8 @@ impl Table {
     fn parse() -> Table {
         let mut table = Table {
             occupations: Vec::new(),
-            exact: HashMap::new(),
-            stem_ids: HashMap::new(),
+            exact: FnvMap::default(),
+            stem_ids: FnvMap::default(),
             titles: Vec::new(),
             by_stem: Vec::new(),
             by_occurrence: Vec::new(),
@@ -177,25 +177,58 @@ impl Table {
 
 /// Lower case, the level words and everything after a comma, dash, bracket or "at" gone.
 fn normalise(title: &str) -> String {
-    let lower = title.to_lowercase();
-    // Where the first separator cuts (one that first stands at the start cuts nowhere);
-    // one-character separators are looked for as characters, which is quicker.
-    let cut = [',', '(', '[', '|', ':']
-        .iter()
-        .filter_map(|sep| lower.find(*sep))
-        .chain(
-            [" - ", " – ", " — ", " @ ", " at "]
-                .iter()
-                .filter_map(|sep| lower.find(sep)),
-        )
-        .filter(|at| *at > 0)
-        .min()
-        .unwrap_or(lower.len());
-    lower[..cut]
+    let lower = if title.is_ascii() {
+        title.to_ascii_lowercase()
+    } else {
+        title.to_lowercase()
+    };
+    let lower = &lower[..cut(&lower)];
+    let mut out = String::with_capacity(lower.len());
+    for word in lower
         .split(|c: char| !c.is_alphanumeric() && !"+#&/".contains(c))
-        .filter(|w| !w.is_empty() && !LEVEL.contains(w))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .filter(|w| !w.is_empty() && !is_level(w))
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Where a title's first separator cuts it (`,` `(` `[` `|` `:` or ` - ` ` – ` ` — ` ` @ `
+/// ` at `), in one pass over it (this runs on all 57,000 titles when the table loads). Only
+/// the first place of each separator counts, and one that first stands at the start cuts
+/// nowhere.
+fn cut(lower: &str) -> usize {
+    const SPACED: [&str; 5] = [" - ", " – ", " — ", " @ ", " at "];
+    const SINGLE: &[u8] = b",([|:";
+    let bytes = lower.as_bytes();
+    // Separators already met (the single ones, then the spaced ones).
+    let mut met = 0u16;
+    for (at, &b) in bytes.iter().enumerate() {
+        if let Some(i) = SINGLE.iter().position(|&s| s == b) {
+            if at > 0 && met & (1 << i) == 0 {
+                return at;
+            }
+            met |= 1 << i;
+        } else if b == b' ' {
+            for (i, sep) in SPACED.iter().enumerate() {
+                if bytes[at..].starts_with(sep.as_bytes()) {
+                    if at > 0 && met & (1 << (SINGLE.len() + i)) == 0 {
+                        return at;
+                    }
+                    met |= 1 << (SINGLE.len() + i);
+                }
+            }
+        }
+    }
+    lower.len()
+}
+
+/// A level or contract word ("senior", "intern", "ii"), not the work.
+pub(crate) fn is_level(word: &str) -> bool {
+    LEVEL.contains(&word)
 }
 
 fn title_stems(normalised: &str) -> Vec<String> {
@@ -446,6 +479,48 @@ pub fn closest(a: &Mix, b: &Mix) -> Option<(f64, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `normalise` as plainly as it can be said: each separator's first place, the
+    /// earliest that is not at the start.
+    fn normalise_plainly(title: &str) -> String {
+        let lower = title.to_lowercase();
+        let cut = [",", "(", "[", "|", ":", " - ", " – ", " — ", " @ ", " at "]
+            .iter()
+            .filter_map(|sep| lower.find(sep))
+            .filter(|at| *at > 0)
+            .min()
+            .unwrap_or(lower.len());
+        lower[..cut]
+            .split(|c: char| !c.is_alphanumeric() && !"+#&/".contains(c))
+            .filter(|w| !w.is_empty() && !LEVEL.contains(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn titles_are_normalised_as_plainly_said() {
+        let names = TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(|l| l.split('\t').skip(1).take(2))
+            .flat_map(|cell| cell.split('|'));
+        let odd = [
+            ", Senior Engineer, Payments",
+            "(Contract) Nurse (ICU)",
+            "Data Analyst - Sales – EMEA",
+            " - Chef at Noma",
+            "Engineer: Platform | Infra",
+            "ÉLECTRICIEN — Chantier",
+            "Teacher @ School, at home",
+            "",
+        ];
+        let mut count = 0;
+        for name in names.chain(odd) {
+            assert_eq!(normalise(name), normalise_plainly(name), "{name:?}");
+            count += 1;
+        }
+        assert!(count > 50_000, "{count}");
+    }
 
     fn first(title: &str) -> Option<&'static str> {
         of_title(title).first().map(|(i, _)| occupation(*i).title)

@@ -409,17 +409,16 @@ pub fn tidy(text: &str) -> String {
             .replace("Â ", " ")
     };
     let mut out = String::with_capacity(text.len());
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, c) in text.char_indices() {
         match c {
             // A soft hyphen inside a word is a line-break hint: dropped. Anywhere else it is
             // the dash some templates typeset ("2016 \u{ad} Present" in Awesome-CV's PDFs).
             '\u{ad}' => {
-                let letter = |j: Option<usize>| {
-                    j.and_then(|j| chars.get(j))
-                        .is_some_and(|c: &char| c.is_alphabetic())
-                };
-                if !(letter(i.checked_sub(1)) && letter(Some(i + 1))) {
+                let before = text[..i].chars().next_back();
+                let after = text[i + c.len_utf8()..].chars().next();
+                if !(before.is_some_and(char::is_alphabetic)
+                    && after.is_some_and(char::is_alphabetic))
+                {
                     out.push_str(" – ");
                 }
             }
@@ -1244,10 +1243,10 @@ fn looks_like_name(part: &str) -> bool {
         let first = w.chars().next().unwrap_or(' ');
         let letters = w.chars().all(|c| c.is_alphabetic() || "-.'’".contains(c));
         letters && (arabic || first.is_uppercase())
-    }) && !NOT_NAMES
-        .iter()
-        .any(|n| contains_word(&part.to_lowercase(), n))
-        && !crate::occupations::is_known_title(part)
+    }) && {
+        let lower = part.to_lowercase();
+        !NOT_NAMES.iter().any(|n| contains_word(&lower, n))
+    } && !crate::occupations::is_known_title(part)
 }
 
 /// Words that make a capitalised header line a title, not a name.
@@ -2282,8 +2281,12 @@ pub fn injection_lines(text: &str) -> Vec<String> {
 }
 
 fn is_injection(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    INJECTIONS.iter().any(|p| lower.contains(p))
+    // Every phrase at once: this runs on every line of every resume.
+    static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new(INJECTIONS).expect("the phrases make an automaton")
+        });
+    PHRASES.is_match(&line.to_lowercase())
 }
 
 #[cfg(test)]

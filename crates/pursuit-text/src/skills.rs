@@ -159,14 +159,15 @@ impl Taxonomy {
 
     /// Every mention of a skill in `text`, in order, longest match first, without overlaps.
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let words = words(text);
+        let all = words(text);
+        let words = &all.list;
         let mut found = Vec::new();
         let mut i = 0;
         // The words from `i` joined by spaces, and where each run of 1, 2, … words ends.
         let mut key = String::new();
         let mut ends = Vec::with_capacity(MAX_WORDS);
         while i < words.len() {
-            let Some(&most) = self.longest.get(words[i].lower.as_str()) else {
+            let Some(&most) = self.longest.get(all.lower(&words[i])) else {
                 i += 1;
                 continue;
             };
@@ -176,7 +177,7 @@ impl Taxonomy {
                 if !key.is_empty() {
                     key.push(' ');
                 }
-                key.push_str(&word.lower);
+                key.push_str(all.lower(word));
                 ends.push(key.len());
             }
             let mut matched = None;
@@ -313,60 +314,91 @@ const EVERYDAY: &[&str] = &[
 /// A word of text: letters and digits, with the `+ # . - / '` that names like "C++",
 /// ".NET", "Node.js", "CI/CD" and "scikit-learn" carry inside them.
 #[derive(Debug)]
+/// A word of a text: where it is in the text and, lower-cased, in [`Words::lower`].
 struct Word {
-    lower: String,
     start: usize,
     end: usize,
+    lower: std::ops::Range<usize>,
+}
+
+/// The words of a text, lower-cased into one buffer (this runs over every resume).
+struct Words {
+    lower: String,
+    list: Vec<Word>,
+}
+
+impl Words {
+    fn lower(&self, word: &Word) -> &str {
+        &self.lower[word.lower.clone()]
+    }
 }
 
 fn is_core(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-fn words(text: &str) -> Vec<Word> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        let leading_dot = c == '.'
-            && chars.get(i + 1).is_some_and(|&(_, n)| is_core(n))
-            && (i == 0 || !is_core(chars[i - 1].1));
+/// The words of `text`: runs of letters and digits, joined by `.-/'’_` inside
+/// ("node.js", "e-mail"), with a leading dot (".NET") and trailing `+` and `#` ("C++",
+/// "C#").
+fn words(text: &str) -> Words {
+    let char_at = |at: usize| text[at..].chars().next();
+    let mut out = Words {
+        lower: String::with_capacity(text.len()),
+        list: Vec::new(),
+    };
+    let mut previous_core = false;
+    let mut at = 0;
+    while let Some(c) = char_at(at) {
+        let next = at + c.len_utf8();
+        let leading_dot = c == '.' && !previous_core && char_at(next).is_some_and(is_core);
         if !is_core(c) && !leading_dot {
-            i += 1;
+            previous_core = false;
+            at = next;
             continue;
         }
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
-            let next_core = chars.get(j + 1).is_some_and(|&(_, n)| is_core(n));
-            if is_core(c) || (matches!(c, '.' | '-' | '/' | '\'' | '’' | '_') && next_core) {
-                j += 1;
-            } else if matches!(c, '+' | '#') {
-                // "C++", "C#", "F#": trailing symbols belong to the name.
-                j += 1;
+        let start = at;
+        let mut last = c;
+        at = next;
+        while let Some(c) = char_at(at) {
+            let next = at + c.len_utf8();
+            let joins = matches!(c, '.' | '-' | '/' | '\'' | '’' | '_')
+                && char_at(next).is_some_and(is_core);
+            if is_core(c) || joins || matches!(c, '+' | '#') {
+                last = c;
+                at = next;
             } else {
                 break;
             }
         }
-        let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
-        out.push(Word {
-            lower: text[start..end].to_lowercase(),
+        previous_core = is_core(last);
+        let word = &text[start..at];
+        let from = out.lower.len();
+        if word.is_ascii() {
+            out.lower
+                .extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.lower.push_str(&word.to_lowercase());
+        }
+        out.list.push(Word {
             start,
-            end,
+            end: at,
+            lower: from..out.lower.len(),
         });
-        i = j;
     }
     out
 }
 
 /// The lookup key of a name: its words, lower-cased, one space apart.
 fn key_of(name: &str) -> String {
-    words(name)
-        .into_iter()
-        .map(|w| w.lower)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let words = words(name);
+    let mut key = String::with_capacity(words.lower.len() + words.list.len());
+    for word in &words.list {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(words.lower(word));
+    }
+    key
 }
 
 #[cfg(test)]
