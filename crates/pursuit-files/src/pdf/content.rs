@@ -102,6 +102,19 @@ impl<'a> Tokens<'a> {
         let start = self.strings.len();
         let mut depth = 0usize;
         while self.at < self.bytes.len() {
+            // A run of plain bytes is taken whole.
+            let plain = self.bytes[self.at..]
+                .iter()
+                .position(|b| matches!(b, b'(' | b')' | b'\\'))
+                .unwrap_or(self.bytes.len() - self.at);
+            if plain > 0 {
+                if keep {
+                    self.strings
+                        .extend_from_slice(&self.bytes[self.at..self.at + plain]);
+                }
+                self.at += plain;
+                continue;
+            }
             let b = self.bytes[self.at];
             self.at += 1;
             let out = match b {
@@ -200,23 +213,22 @@ impl<'a> Tokens<'a> {
     pub(super) fn next_operator(&mut self) -> Option<&'a [u8]> {
         self.operands.clear();
         self.strings.clear();
+        // A copy of the slice, so the loop does not read it back through `self`.
+        let bytes = self.bytes;
         let mut dictionaries = 0usize;
-        while self.at < self.bytes.len() {
-            let b = self.bytes[self.at];
+        while let Some(&b) = bytes.get(self.at) {
             let keep = dictionaries == 0;
             match b {
-                _ if b.is_ascii_whitespace() => self.at += 1,
-                b'%' => {
-                    while self.at < self.bytes.len() && !b"\r\n".contains(&self.bytes[self.at]) {
-                        self.at += 1;
-                    }
+                _ if b.is_ascii_whitespace() => {
+                    self.at = skip_while(bytes, self.at + 1, |b| b.is_ascii_whitespace());
                 }
+                b'%' => self.at = skip_while(bytes, self.at, |b| b != b'\r' && b != b'\n'),
                 b'(' => self.literal(keep),
-                b'<' if self.bytes.get(self.at + 1) == Some(&b'<') => {
+                b'<' if bytes.get(self.at + 1) == Some(&b'<') => {
                     dictionaries += 1;
                     self.at += 2;
                 }
-                b'>' if self.bytes.get(self.at + 1) == Some(&b'>') => {
+                b'>' if bytes.get(self.at + 1) == Some(&b'>') => {
                     dictionaries = dictionaries.saturating_sub(1);
                     self.at += 2;
                 }
@@ -232,25 +244,20 @@ impl<'a> Tokens<'a> {
                     }
                 }
                 b'/' => {
-                    self.at += 1;
-                    let start = self.at;
-                    while self.at < self.bytes.len() && !Self::is_delimiter(self.bytes[self.at]) {
-                        self.at += 1;
-                    }
+                    let start = self.at + 1;
+                    self.at = skip_while(bytes, start, |b| !Self::is_delimiter(b));
                     if keep {
                         self.push(Operand::Name(start, self.at));
                     }
                 }
                 _ => {
                     let start = self.at;
-                    while self.at < self.bytes.len() && !Self::is_delimiter(self.bytes[self.at]) {
-                        self.at += 1;
-                    }
+                    self.at = skip_while(bytes, start, |b| !Self::is_delimiter(b));
                     if self.at == start {
                         self.at += 1; // a stray delimiter
                         continue;
                     }
-                    let token = &self.bytes[start..self.at];
+                    let token = &bytes[start..self.at];
                     if let Some(value) = number(token) {
                         if keep {
                             self.push(Operand::Number(value));
@@ -262,17 +269,16 @@ impl<'a> Tokens<'a> {
                     }
                     if token == b"ID" {
                         // Inline image data runs to a whitespace-delimited `EI`.
-                        while self.at + 2 < self.bytes.len()
-                            && !(self.bytes[self.at].is_ascii_whitespace()
-                                && &self.bytes[self.at + 1..self.at + 3] == b"EI"
-                                && self
-                                    .bytes
+                        while self.at + 2 < bytes.len()
+                            && !(bytes[self.at].is_ascii_whitespace()
+                                && &bytes[self.at + 1..self.at + 3] == b"EI"
+                                && bytes
                                     .get(self.at + 3)
                                     .is_none_or(|b| Self::is_delimiter(*b)))
                         {
                             self.at += 1;
                         }
-                        self.at = (self.at + 3).min(self.bytes.len());
+                        self.at = (self.at + 3).min(bytes.len());
                         self.operands.clear();
                         self.strings.clear();
                         continue;
@@ -283,6 +289,14 @@ impl<'a> Tokens<'a> {
         }
         None
     }
+}
+
+/// Where the run of bytes from `from` that `keep` holds for ends.
+fn skip_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| !keep(b)))
+        .map_or(bytes.len(), |n| from + n)
 }
 
 /// A PDF number (`-12`, `.5`, `+3.25`); `None` for anything else.
