@@ -312,9 +312,9 @@ const EVERYDAY: &[&str] = &[
 ];
 
 /// A word of text: letters and digits, with the `+ # . - / '` that names like "C++",
-/// ".NET", "Node.js", "CI/CD" and "scikit-learn" carry inside them.
+/// ".NET", "Node.js", "CI/CD" and "scikit-learn" carry inside them; where it is in the
+/// text and, lower-cased, in [`Words::lower`].
 #[derive(Debug)]
-/// A word of a text: where it is in the text and, lower-cased, in [`Words::lower`].
 struct Word {
     start: usize,
     end: usize,
@@ -337,9 +337,7 @@ fn is_core(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-/// The words of `text`: runs of letters and digits, joined by `.-/'’_` inside
-/// ("node.js", "e-mail"), with a leading dot (".NET") and trailing `+` and `#` ("C++",
-/// "C#").
+/// The words of `text` (see [`Word`]).
 fn words(text: &str) -> Words {
     let char_at = |at: usize| text[at..].chars().next();
     let mut out = Words {
