@@ -186,7 +186,7 @@ fn normalise(title: &str) -> String {
     let mut out = String::with_capacity(lower.len());
     for word in lower
         .split(|c: char| !c.is_alphanumeric() && !"+#&/".contains(c))
-        .filter(|w| !w.is_empty() && !is_level(w))
+        .filter(|w| !w.is_empty() && !LEVEL.contains(w))
     {
         if !out.is_empty() {
             out.push(' ');
@@ -224,11 +224,6 @@ fn cut(lower: &str) -> usize {
         }
     }
     lower.len()
-}
-
-/// A level or contract word ("senior", "intern", "ii"), not the work.
-pub(crate) fn is_level(word: &str) -> bool {
-    LEVEL.contains(&word)
 }
 
 fn title_stems(normalised: &str) -> Vec<String> {

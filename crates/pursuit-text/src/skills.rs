@@ -167,7 +167,7 @@ impl Taxonomy {
         let mut key = String::new();
         let mut ends = Vec::with_capacity(MAX_WORDS);
         while i < words.len() {
-            let Some(&most) = self.longest.get(all.lower(&words[i])) else {
+            let Some(&most) = self.longest.get(all.lower_of(&words[i])) else {
                 i += 1;
                 continue;
             };
@@ -177,7 +177,7 @@ impl Taxonomy {
                 if !key.is_empty() {
                     key.push(' ');
                 }
-                key.push_str(all.lower(word));
+                key.push_str(all.lower_of(word));
                 ends.push(key.len());
             }
             let mut matched = None;
@@ -328,7 +328,7 @@ struct Words {
 }
 
 impl Words {
-    fn lower(&self, word: &Word) -> &str {
+    fn lower_of(&self, word: &Word) -> &str {
         &self.lower[word.lower.clone()]
     }
 }
@@ -394,7 +394,7 @@ fn key_of(name: &str) -> String {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.push_str(words.lower(word));
+        key.push_str(words.lower_of(word));
     }
     key
 }
