@@ -181,6 +181,10 @@ pub fn find(text: &str) -> Option<Salary> {
 }
 
 fn in_line(line: &str) -> Option<Salary> {
+    // A salary has a number, and most lines have no digit at all.
+    if !line.contains(|c: char| c.is_ascii_digit() || ('٠'..='٩').contains(&c)) {
+        return None;
+    }
     let lower = line.to_lowercase();
     let pay_words = [
         "salary",
