@@ -930,47 +930,119 @@ pub(crate) fn contains_word(lower: &str, word: &str) -> bool {
     })
 }
 
+/// Groups of phrases looked for in a lower-cased text in one pass (instead of one scan of
+/// the text per phrase).
+struct PhraseGroups {
+    automaton: aho_corasick::AhoCorasick,
+    /// The group of each phrase, by the automaton's pattern id.
+    group_of: Vec<usize>,
+}
+
+/// Which groups a text holds: anywhere, or as whole words ([`contains_word`]'s test).
+#[derive(Clone, Copy)]
+struct Held {
+    anywhere: u32,
+    as_words: u32,
+}
+
+impl Held {
+    fn anywhere(self, group: usize) -> bool {
+        self.anywhere & (1 << group) != 0
+    }
+
+    fn as_words(self, group: usize) -> bool {
+        self.as_words & (1 << group) != 0
+    }
+}
+
+impl PhraseGroups {
+    fn new(groups: &[&[&str]]) -> PhraseGroups {
+        let (phrases, group_of): (Vec<&str>, Vec<usize>) = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(group, phrases)| phrases.iter().map(move |p| (*p, group)))
+            .unzip();
+        PhraseGroups {
+            automaton: aho_corasick::AhoCorasick::new(phrases)
+                .expect("the phrases make an automaton"),
+            group_of,
+        }
+    }
+
+    fn find(&self, lower: &str) -> Held {
+        let mut held = Held {
+            anywhere: 0,
+            as_words: 0,
+        };
+        // Every occurrence of every phrase, overlaps included, so that no place where a
+        // phrase stands as a word is hidden by another match.
+        for found in self.automaton.find_overlapping_iter(lower) {
+            let bit = 1 << self.group_of[found.pattern().as_usize()];
+            held.anywhere |= bit;
+            let before = lower[..found.start()].chars().next_back();
+            let after = lower[found.end()..].chars().next();
+            if !before.is_some_and(char::is_alphanumeric)
+                && !after.is_some_and(char::is_alphanumeric)
+            {
+                held.as_words |= bit;
+            }
+        }
+        held
+    }
+}
+
 pub(crate) fn remote_type(lower: &str) -> Option<&'static str> {
-    if contains_word(lower, "hybrid") || lower.contains("hybride") || lower.contains("هجين") {
+    const HYBRID_WORD: usize = 0;
+    const HYBRID: usize = 1;
+    const NEGATED: usize = 2;
+    const REMOTE: usize = 3;
+    const ONSITE: usize = 4;
+    const FULLY_REMOTE: usize = 5;
+    static GROUPS: std::sync::LazyLock<PhraseGroups> = std::sync::LazyLock::new(|| {
+        PhraseGroups::new(&[
+            &["hybrid"],
+            &["hybride", "هجين"],
+            &[
+                "not remote",
+                "no remote",
+                "non-remote",
+                "not a remote",
+                "remote work is not",
+                "not open to remote",
+            ],
+            &[
+                "remote",
+                "work from home",
+                "wfh",
+                "telecommute",
+                "work from anywhere",
+                "fully distributed",
+                "عن بعد",
+                "homeoffice",
+                "home office",
+            ],
+            &[
+                "on-site",
+                "onsite",
+                "on site",
+                "in-office",
+                "in office",
+                "office-based",
+                "vor ort",
+                "من المكتب",
+            ],
+            &["fully remote"],
+        ])
+    });
+    let held = GROUPS.find(lower);
+    if held.as_words(HYBRID_WORD) || held.anywhere(HYBRID) {
         return Some("hybrid");
     }
-    let negated = [
-        "not remote",
-        "no remote",
-        "non-remote",
-        "not a remote",
-        "remote work is not",
-        "not open to remote",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
-    let remote = [
-        "remote",
-        "work from home",
-        "wfh",
-        "telecommute",
-        "work from anywhere",
-        "fully distributed",
-        "عن بعد",
-        "homeoffice",
-        "home office",
-    ]
-    .iter()
-    .any(|w| contains_word(lower, w));
-    let onsite = [
-        "on-site",
-        "onsite",
-        "on site",
-        "in-office",
-        "in office",
-        "office-based",
-        "vor ort",
-        "من المكتب",
-    ]
-    .iter()
-    .any(|w| contains_word(lower, w));
+    let negated = held.anywhere(NEGATED);
+    let remote = held.as_words(REMOTE);
+    let onsite = held.as_words(ONSITE);
     if remote && !negated {
-        Some(if onsite && !lower.contains("fully remote") {
+        Some(if onsite && !held.anywhere(FULLY_REMOTE) {
             "hybrid"
         } else {
             "remote"
@@ -983,14 +1055,16 @@ pub(crate) fn remote_type(lower: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn employment_type(text: &str) -> Option<&'static str> {
-    let lower = text.to_lowercase().replace('_', "-");
-    let kinds: &[(&str, &[&str])] = &[
-        (
-            "internship",
+    const KINDS: [&str; 5] = [
+        "internship",
+        "part_time",
+        "contract",
+        "temporary",
+        "full_time",
+    ];
+    static GROUPS: std::sync::LazyLock<PhraseGroups> = std::sync::LazyLock::new(|| {
+        PhraseGroups::new(&[
             &["internship", "intern", "praktikum", "werkstudent", "تدريب"],
-        ),
-        (
-            "part_time",
             &[
                 "part-time",
                 "part time",
@@ -998,9 +1072,6 @@ pub(crate) fn employment_type(text: &str) -> Option<&'static str> {
                 "teilzeit",
                 "دوام جزئي",
             ],
-        ),
-        (
-            "contract",
             &[
                 "contract",
                 "contractor",
@@ -1008,9 +1079,6 @@ pub(crate) fn employment_type(text: &str) -> Option<&'static str> {
                 "b2b",
                 "freiberuflich",
             ],
-        ),
-        (
-            "temporary",
             &[
                 "temporary",
                 "fixed-term",
@@ -1018,9 +1086,6 @@ pub(crate) fn employment_type(text: &str) -> Option<&'static str> {
                 "befristet",
                 "seasonal",
             ],
-        ),
-        (
-            "full_time",
             &[
                 "full-time",
                 "full time",
@@ -1029,12 +1094,14 @@ pub(crate) fn employment_type(text: &str) -> Option<&'static str> {
                 "vollzeit",
                 "دوام كامل",
             ],
-        ),
-    ];
-    kinds
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| contains_word(&lower, w)))
-        .map(|(k, _)| *k)
+        ])
+    });
+    let lower = text.to_lowercase().replace('_', "-");
+    let held = GROUPS.find(&lower);
+    // The kinds in this order: an internship that is also full-time is an internship.
+    (0..KINDS.len())
+        .find(|kind| held.as_words(*kind))
+        .map(|kind| KINDS[kind])
 }
 
 fn seniority_of_title(title: &str) -> Option<&'static str> {
@@ -1220,6 +1287,24 @@ fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_arrangement_and_kind_are_read_from_whole_words() {
+        assert_eq!(remote_type("remote (work from home)"), Some("remote"));
+        assert_eq!(remote_type("this role is not remote."), Some("onsite"));
+        assert_eq!(remote_type("remote or on-site in berlin"), Some("hybrid"));
+        assert_eq!(
+            remote_type("fully remote; on-site visits twice a year"),
+            Some("remote")
+        );
+        assert_eq!(remote_type("travail hybride"), Some("hybrid"));
+        assert_eq!(remote_type("remoteness, onsiteish"), None);
+        assert_eq!(employment_type("Internship, full-time"), Some("internship"));
+        assert_eq!(employment_type("We work internationally."), None);
+        assert_eq!(employment_type("Part_time role"), Some("part_time"));
+        assert_eq!(employment_type("B2B contractor"), Some("contract"));
+        assert_eq!(employment_type("b2b2b platform"), None);
+    }
 
     const TEXT: &str = "Senior Backend Engineer at Nimbus Labs
 Location: Berlin, Germany (Hybrid)
