@@ -1056,42 +1056,38 @@ fn experience_part(resume: &Resume, posting: &Posting) -> Found {
 
 /// 1 high school … 5 doctorate, from the words of a degree.
 fn degree_level(text: &str) -> Option<u8> {
-    let lower = text.to_lowercase();
-    let has = |words: &[&str]| {
-        words
-            .iter()
-            .any(|w| crate::posting::contains_word(&lower, w))
-    };
-    if has(&["phd", "ph.d", "doctorate", "doctoral", "dphil", "doctor"]) {
-        Some(5)
-    } else if has(&[
-        "master", "master's", "masters", "msc", "m.sc", "ms", "m.s", "mba", "ma", "m.a", "meng",
-        "m.eng", "m. ed", "m.ed",
-    ]) {
-        Some(4)
-    } else if has(&[
-        "bachelor",
-        "bachelor's",
-        "bachelors",
-        "bsc",
-        "b.sc",
-        "bs",
-        "b.s",
-        "ba",
-        "b.a",
-        "beng",
-        "b.eng",
-        "undergraduate",
-        "degree",
-    ]) {
-        Some(3)
-    } else if has(&["associate's", "associate degree"]) {
-        Some(2)
-    } else if has(&["high school", "ged", "diploma"]) {
-        Some(1)
-    } else {
-        None
-    }
+    // From the highest level down: the first group the text names, as whole words.
+    static LEVELS: std::sync::LazyLock<crate::posting::PhraseGroups> =
+        std::sync::LazyLock::new(|| {
+            crate::posting::PhraseGroups::new(&[
+                &["phd", "ph.d", "doctorate", "doctoral", "dphil", "doctor"],
+                &[
+                    "master", "master's", "masters", "msc", "m.sc", "ms", "m.s", "mba", "ma",
+                    "m.a", "meng", "m.eng", "m. ed", "m.ed",
+                ],
+                &[
+                    "bachelor",
+                    "bachelor's",
+                    "bachelors",
+                    "bsc",
+                    "b.sc",
+                    "bs",
+                    "b.s",
+                    "ba",
+                    "b.a",
+                    "beng",
+                    "b.eng",
+                    "undergraduate",
+                    "degree",
+                ],
+                &["associate's", "associate degree"],
+                &["high school", "ged", "diploma"],
+            ])
+        });
+    let held = LEVELS.find(&text.to_lowercase());
+    (0..5u8)
+        .find(|group| held.as_words(usize::from(*group)))
+        .map(|group| 5 - group)
 }
 
 fn education_part(resume: &Resume, posting: &Posting) -> Found {
@@ -1237,6 +1233,16 @@ fn responsibilities_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn degree_levels_come_from_whole_words_highest_first() {
+        assert_eq!(degree_level("PhD or MSc in physics"), Some(5));
+        assert_eq!(degree_level("BS/MS in Computer Science"), Some(4));
+        assert_eq!(degree_level("Bachelor's degree or equivalent"), Some(3));
+        assert_eq!(degree_level("High school diploma"), Some(1));
+        assert_eq!(degree_level("Experience with distributed systems"), None);
+        assert_eq!(degree_level("M. Ed preferred"), Some(4));
+    }
     use crate::dates::YearMonth;
     use crate::posting::{self, Input};
     use crate::resume;

@@ -932,7 +932,7 @@ pub(crate) fn contains_word(lower: &str, word: &str) -> bool {
 
 /// Groups of phrases looked for in a lower-cased text in one pass (instead of one scan of
 /// the text per phrase).
-struct PhraseGroups {
+pub(crate) struct PhraseGroups {
     automaton: aho_corasick::AhoCorasick,
     /// The group of each phrase, by the automaton's pattern id.
     group_of: Vec<usize>,
@@ -940,23 +940,23 @@ struct PhraseGroups {
 
 /// Which groups a text holds: anywhere, or as whole words ([`contains_word`]'s test).
 #[derive(Clone, Copy)]
-struct Held {
+pub(crate) struct Held {
     anywhere: u32,
     as_words: u32,
 }
 
 impl Held {
-    fn anywhere(self, group: usize) -> bool {
+    pub(crate) fn anywhere(self, group: usize) -> bool {
         self.anywhere & (1 << group) != 0
     }
 
-    fn as_words(self, group: usize) -> bool {
+    pub(crate) fn as_words(self, group: usize) -> bool {
         self.as_words & (1 << group) != 0
     }
 }
 
 impl PhraseGroups {
-    fn new(groups: &[&[&str]]) -> PhraseGroups {
+    pub(crate) fn new(groups: &[&[&str]]) -> PhraseGroups {
         let (phrases, group_of): (Vec<&str>, Vec<usize>) = groups
             .iter()
             .enumerate()
@@ -969,7 +969,7 @@ impl PhraseGroups {
         }
     }
 
-    fn find(&self, lower: &str) -> Held {
+    pub(crate) fn find(&self, lower: &str) -> Held {
         let mut held = Held {
             anywhere: 0,
             as_words: 0,
