@@ -923,11 +923,16 @@ fn company_from_text(lines: &[&str]) -> Option<String> {
 }
 
 pub(crate) fn contains_word(lower: &str, word: &str) -> bool {
-    lower.match_indices(word).any(|(at, _)| {
-        let before = lower[..at].chars().next_back();
-        let after = lower[at + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
+    lower
+        .match_indices(word)
+        .any(|(at, _)| stands_alone(lower, at, at + word.len()))
+}
+
+/// Whether `text[start..end]` is whole words: no letter or digit right before or after.
+fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
 /// Groups of phrases looked for in a lower-cased text in one pass (instead of one scan of
@@ -956,7 +961,9 @@ impl Held {
 }
 
 impl PhraseGroups {
+    /// At most 32 groups (a [`Held`] keeps one bit for each).
     pub(crate) fn new(groups: &[&[&str]]) -> PhraseGroups {
+        debug_assert!(groups.len() <= 32);
         let (phrases, group_of): (Vec<&str>, Vec<usize>) = groups
             .iter()
             .enumerate()
@@ -979,11 +986,7 @@ impl PhraseGroups {
         for found in self.automaton.find_overlapping_iter(lower) {
             let bit = 1 << self.group_of[found.pattern().as_usize()];
             held.anywhere |= bit;
-            let before = lower[..found.start()].chars().next_back();
-            let after = lower[found.end()..].chars().next();
-            if !before.is_some_and(char::is_alphanumeric)
-                && !after.is_some_and(char::is_alphanumeric)
-            {
+            if stands_alone(lower, found.start(), found.end()) {
                 held.as_words |= bit;
             }
         }
