@@ -5,19 +5,27 @@ use whatlang::Lang;
 /// The language of `text`, when there is enough text to tell; `None` for a few words or
 /// when the detector is unsure.
 pub fn detect(text: &str) -> Option<&'static str> {
-    // The first few thousand characters say what a long text is written in as well as the
-    // whole does, at a fraction of the cost.
-    let text = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
-    // Letters only: numbers, URLs and bullets say nothing about the language.
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let (text, letters) = sample(text);
     if letters < 20 {
         return None;
     }
-    if letters >= 300 && plainly_english(text) {
+    if letters >= SHORT && plainly_english(text) {
         return Some("en");
     }
     trigrams(text, letters)
 }
+
+/// The part of a text looked at, and how many letters it holds. The first few thousand
+/// characters say what a long text is written in as well as the whole does, at a fraction
+/// of the cost; letters only are counted, as numbers, URLs and bullets say nothing about the
+/// language.
+fn sample(text: &str) -> (&str, usize) {
+    let text = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
+    (text, text.chars().filter(|c| c.is_alphabetic()).count())
+}
+
+/// Fewer letters than this make a short text: a Latin-script call on it must be reliable.
+const SHORT: usize = 300;
 
 /// The trigram detector's call (whatlang's, among [`DETECTOR`]'s languages).
 fn trigrams(text: &str, letters: usize) -> Option<&'static str> {
@@ -25,7 +33,7 @@ fn trigrams(text: &str, letters: usize) -> Option<&'static str> {
     // A few dozen words of job jargon ("Microsoft Excel", "reconciliations") can look like
     // any Latin-script language: a short one must be a clear call. Other scripts (Arabic,
     // Cyrillic, …) narrow it down by themselves.
-    if letters < 300 && !info.is_reliable() && info.script() == whatlang::Script::Latin {
+    if letters < SHORT && !info.is_reliable() && info.script() == whatlang::Script::Latin {
         return None;
     }
     Some(iso639_1(info.lang()))
@@ -165,10 +173,9 @@ mod tests {
         for line in std::fs::read_to_string(path).unwrap().lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let text = v["text"].as_str().unwrap();
-            let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
-            let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+            let (sample, letters) = sample(text);
             all += 1;
-            if letters < 300 || !plainly_english(sample) {
+            if letters < SHORT || !plainly_english(sample) {
                 continue;
             }
             fast += 1;
