@@ -87,154 +87,72 @@ impl<'a> Tokens<'a> {
         })
     }
 
-    fn is_delimiter(b: u8) -> bool {
-        DELIMITERS[b as usize]
-    }
-
     fn push(&mut self, operand: Operand) {
         if self.operands.len() < MAX_OPERANDS {
             self.operands.push(operand);
         }
     }
 
-    /// A literal string `( … )` starting at `self.at`, with nesting and escapes.
-    fn literal(&mut self, keep: bool) {
-        let start = self.strings.len();
-        let mut depth = 0usize;
-        while self.at < self.bytes.len() {
-            // A run of plain bytes is taken whole.
-            let plain = self.bytes[self.at..]
-                .iter()
-                .position(|b| matches!(b, b'(' | b')' | b'\\'))
-                .unwrap_or(self.bytes.len() - self.at);
-            if plain > 0 {
-                if keep {
-                    self.strings
-                        .extend_from_slice(&self.bytes[self.at..self.at + plain]);
-                }
-                self.at += plain;
-                continue;
-            }
-            let b = self.bytes[self.at];
-            self.at += 1;
-            let out = match b {
-                b'(' => {
-                    depth += 1;
-                    if depth == 1 {
-                        continue;
-                    }
-                    b
-                }
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                    b
-                }
-                b'\\' => {
-                    let Some(&next) = self.bytes.get(self.at) else {
-                        break;
-                    };
-                    self.at += 1;
-                    match next {
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'b' => 8,
-                        b'f' => 12,
-                        b'0'..=b'7' => {
-                            let mut value = u32::from(next - b'0');
-                            for _ in 0..2 {
-                                match self.bytes.get(self.at) {
-                                    Some(&d @ b'0'..=b'7') => {
-                                        value = value * 8 + u32::from(d - b'0');
-                                        self.at += 1;
-                                    }
-                                    _ => break,
-                                }
-                            }
-                            (value & 0xFF) as u8
-                        }
-                        b'\r' => {
-                            // A line continuation: the backslash and the line end vanish.
-                            if self.bytes.get(self.at) == Some(&b'\n') {
-                                self.at += 1;
-                            }
-                            continue;
-                        }
-                        b'\n' => continue,
-                        other => other,
-                    }
-                }
-                _ => b,
-            };
-            if keep {
-                self.strings.push(out);
-            }
-        }
-        if keep {
-            let end = self.strings.len();
-            self.push(Operand::Str(start, end));
-        }
-    }
-
-    /// A hex string `< … >` starting at `self.at`.
-    fn hex(&mut self, keep: bool) {
-        self.at += 1;
-        let start = self.strings.len();
-        let mut high = None;
-        while self.at < self.bytes.len() && self.bytes[self.at] != b'>' {
-            if let Some(d) = (self.bytes[self.at] as char).to_digit(16) {
-                match high.take() {
-                    None => high = Some(d as u8),
-                    Some(h) => {
-                        if keep {
-                            self.strings.push(h * 16 + d as u8);
-                        }
-                    }
-                }
-            }
-            self.at += 1;
-        }
-        self.at += 1;
-        if let Some(h) = high
-            && keep
-        {
-            self.strings.push(h * 16);
-        }
-        if keep {
-            let end = self.strings.len();
-            self.push(Operand::Str(start, end));
-        }
-    }
-
     /// Reads up to the next operator and returns it, its operands in `self.operands`.
+    ///
+    /// The position lives in a local while the loop runs, and each kind of token is read
+    /// in one pass (a number is valued as its digits are read): most of a page's content
+    /// is operands, so this loop is where reading a PDF spends its time.
     pub(super) fn next_operator(&mut self) -> Option<&'a [u8]> {
         self.operands.clear();
         self.strings.clear();
         // A copy of the slice, so the loop does not read it back through `self`.
         let bytes = self.bytes;
+        let mut at = self.at;
         let mut dictionaries = 0usize;
-        while let Some(&b) = bytes.get(self.at) {
+        let found = loop {
+            let Some(&b) = bytes.get(at) else {
+                break None;
+            };
             let keep = dictionaries == 0;
             match b {
-                _ if b.is_ascii_whitespace() => {
-                    self.at = skip_while(bytes, self.at + 1, |b| b.is_ascii_whitespace());
+                b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0' => at += 1,
+                b'0'..=b'9' | b'-' | b'+' | b'.' => {
+                    if let Some((value, end)) = scan_number(bytes, at) {
+                        at = end;
+                        if keep {
+                            self.push(Operand::Number(value));
+                        }
+                        continue;
+                    }
+                    let start = at;
+                    at = token_end(bytes, at);
+                    if let Some(op) = self.keyword(bytes, start, &mut at, keep) {
+                        break Some(op);
+                    }
                 }
-                b'%' => self.at = skip_while(bytes, self.at, |b| b != b'\r' && b != b'\n'),
-                b'(' => self.literal(keep),
-                b'<' if bytes.get(self.at + 1) == Some(&b'<') => {
+                b'%' => at = skip_while(bytes, at, |b| b != b'\r' && b != b'\n'),
+                b'(' => {
+                    let start = self.strings.len();
+                    at = literal(bytes, at, keep.then_some(&mut self.strings));
+                    if keep {
+                        let end = self.strings.len();
+                        self.push(Operand::Str(start, end));
+                    }
+                }
+                b'<' if bytes.get(at + 1) == Some(&b'<') => {
                     dictionaries += 1;
-                    self.at += 2;
+                    at += 2;
                 }
-                b'>' if bytes.get(self.at + 1) == Some(&b'>') => {
+                b'>' if bytes.get(at + 1) == Some(&b'>') => {
                     dictionaries = dictionaries.saturating_sub(1);
-                    self.at += 2;
+                    at += 2;
                 }
-                b'<' => self.hex(keep),
+                b'<' => {
+                    let start = self.strings.len();
+                    at = hex(bytes, at + 1, keep.then_some(&mut self.strings));
+                    if keep {
+                        let end = self.strings.len();
+                        self.push(Operand::Str(start, end));
+                    }
+                }
                 b'[' | b']' => {
-                    self.at += 1;
+                    at += 1;
                     if keep {
                         self.push(if b == b'[' {
                             Operand::Open
@@ -244,51 +162,241 @@ impl<'a> Tokens<'a> {
                     }
                 }
                 b'/' => {
-                    let start = self.at + 1;
-                    self.at = skip_while(bytes, start, |b| !Self::is_delimiter(b));
+                    let start = at + 1;
+                    at = token_end(bytes, start);
                     if keep {
-                        self.push(Operand::Name(start, self.at));
+                        self.push(Operand::Name(start, at));
                     }
                 }
+                // A stray delimiter.
+                b')' | b'>' | b'{' | b'}' => at += 1,
                 _ => {
-                    let start = self.at;
-                    self.at = skip_while(bytes, start, |b| !Self::is_delimiter(b));
-                    if self.at == start {
-                        self.at += 1; // a stray delimiter
-                        continue;
+                    let start = at;
+                    at = token_end(bytes, at);
+                    if let Some(op) = self.keyword(bytes, start, &mut at, keep) {
+                        break Some(op);
                     }
-                    let token = &bytes[start..self.at];
-                    if let Some(value) = number(token) {
-                        if keep {
-                            self.push(Operand::Number(value));
+                }
+            }
+        };
+        self.at = at;
+        found
+    }
+
+    /// The regular token `bytes[start..*at]` that is not a number: the operator to return,
+    /// or `None` for a keyword operand (`true`, `null`…), a token inside a dictionary, or
+    /// inline image data (jumped over, with the operands before it).
+    fn keyword(
+        &mut self,
+        bytes: &'a [u8],
+        start: usize,
+        at: &mut usize,
+        keep: bool,
+    ) -> Option<&'a [u8]> {
+        let token = &bytes[start..*at];
+        if !keep || token == b"true" || token == b"false" || token == b"null" {
+            return None;
+        }
+        if token == b"ID" {
+            // Inline image data runs to a whitespace-delimited `EI`.
+            let mut i = *at;
+            while i + 2 < bytes.len()
+                && !(bytes[i].is_ascii_whitespace()
+                    && &bytes[i + 1..i + 3] == b"EI"
+                    && bytes.get(i + 3).is_none_or(|b| is_delimiter(*b)))
+            {
+                i += 1;
+            }
+            *at = (i + 3).min(bytes.len());
+            self.operands.clear();
+            self.strings.clear();
+            return None;
+        }
+        Some(token)
+    }
+}
+
+fn is_delimiter(b: u8) -> bool {
+    DELIMITERS[b as usize]
+}
+
+/// Where the regular token starting at `from` ends.
+fn token_end(bytes: &[u8], from: usize) -> usize {
+    skip_while(bytes, from, |b| !is_delimiter(b))
+}
+
+/// A number token at `start` (`-12`, `.5`, `+3.25`) and where it ends; `None` when the
+/// token there is not one. Up to 18 digits are valued exactly and divided once by a power
+/// of ten; a longer one is valued digit by digit.
+fn scan_number(bytes: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let negative = match bytes[i] {
+        b'-' => {
+            i += 1;
+            true
+        }
+        b'+' => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let mut mantissa = 0u64;
+    let mut digits = 0usize;
+    let mut point: Option<usize> = None;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                digits += 1;
+            }
+            b'.' if point.is_none() => point = Some(digits),
+            _ if is_delimiter(c) => break,
+            _ => return None,
+        }
+        i += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if digits > 18 {
+        return number(&bytes[start..i]).map(|value| (value, i));
+    }
+    let fraction = point.map_or(0, |p| digits - p);
+    let value = mantissa as f64 / POWERS_OF_TEN[fraction];
+    Some((if negative { -value } else { value }, i))
+}
+
+/// 10⁰ … 10¹⁸, each exact in an `f64`.
+static POWERS_OF_TEN: [f64; 19] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18,
+];
+
+/// The value of each hex digit; 255 for any other byte.
+static HEX_DIGITS: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// A literal string `( … )` at `at`, with nesting and escapes, its bytes added to `out`
+/// when there is one; returns where the string ends.
+fn literal(bytes: &[u8], mut at: usize, mut out: Option<&mut Vec<u8>>) -> usize {
+    let mut depth = 0usize;
+    while at < bytes.len() {
+        // A run of plain bytes is taken whole.
+        let plain = bytes[at..]
+            .iter()
+            .position(|b| matches!(b, b'(' | b')' | b'\\'))
+            .unwrap_or(bytes.len() - at);
+        if plain > 0 {
+            if let Some(out) = out.as_deref_mut() {
+                out.extend_from_slice(&bytes[at..at + plain]);
+            }
+            at += plain;
+            continue;
+        }
+        let b = bytes[at];
+        at += 1;
+        let byte = match b {
+            b'(' => {
+                depth += 1;
+                if depth == 1 {
+                    continue;
+                }
+                b
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+                b
+            }
+            b'\\' => {
+                let Some(&next) = bytes.get(at) else {
+                    break;
+                };
+                at += 1;
+                match next {
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    b'b' => 8,
+                    b'f' => 12,
+                    b'0'..=b'7' => {
+                        let mut value = u32::from(next - b'0');
+                        for _ in 0..2 {
+                            match bytes.get(at) {
+                                Some(&d @ b'0'..=b'7') => {
+                                    value = value * 8 + u32::from(d - b'0');
+                                    at += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        (value & 0xFF) as u8
+                    }
+                    b'\r' => {
+                        // A line continuation: the backslash and the line end vanish.
+                        if bytes.get(at) == Some(&b'\n') {
+                            at += 1;
                         }
                         continue;
                     }
-                    if !keep || token == b"true" || token == b"false" || token == b"null" {
-                        continue;
-                    }
-                    if token == b"ID" {
-                        // Inline image data runs to a whitespace-delimited `EI`.
-                        while self.at + 2 < bytes.len()
-                            && !(bytes[self.at].is_ascii_whitespace()
-                                && &bytes[self.at + 1..self.at + 3] == b"EI"
-                                && bytes
-                                    .get(self.at + 3)
-                                    .is_none_or(|b| Self::is_delimiter(*b)))
-                        {
-                            self.at += 1;
-                        }
-                        self.at = (self.at + 3).min(bytes.len());
-                        self.operands.clear();
-                        self.strings.clear();
-                        continue;
-                    }
-                    return Some(token);
+                    b'\n' => continue,
+                    other => other,
+                }
+            }
+            _ => b,
+        };
+        if let Some(out) = out.as_deref_mut() {
+            out.push(byte);
+        }
+    }
+    at
+}
+
+/// The digits of a hex string from `at` (just past its `<`) to its `>`, added to `out`
+/// when there is one (an odd last digit counts as followed by 0); returns where the
+/// string ends.
+fn hex(bytes: &[u8], mut at: usize, mut out: Option<&mut Vec<u8>>) -> usize {
+    let mut high = None;
+    while let Some(&c) = bytes.get(at) {
+        at += 1;
+        if c == b'>' {
+            break;
+        }
+        let d = HEX_DIGITS[c as usize];
+        if d == 255 {
+            continue;
+        }
+        match high.take() {
+            None => high = Some(d),
+            Some(h) => {
+                if let Some(out) = out.as_deref_mut() {
+                    out.push(h * 16 + d);
                 }
             }
         }
-        None
     }
+    if let Some(h) = high
+        && let Some(out) = out
+    {
+        out.push(h * 16);
+    }
+    at
 }
 
 /// Where the run of bytes from `from` that `keep` holds for ends.

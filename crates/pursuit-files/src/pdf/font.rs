@@ -60,7 +60,16 @@ pub(super) struct Font {
     width_scale: f64,
     /// A standard font without widths: estimated from each character.
     estimated: Option<Estimate>,
+    /// The text and width of each code below `table.len()`, worked out once when the font
+    /// is loaded (a page shows the same few codes thousands of times): the text's range in
+    /// `table_text`, and the width as [`Font::width`] gives it.
+    table: Vec<(u32, u32, f64)>,
+    table_text: String,
 }
+
+/// The most codes of a font kept in its table; a composite font's codes above are looked
+/// up each time they are shown.
+const TABLE_CODES: u32 = 1024;
 
 #[derive(Clone, Copy)]
 enum Estimate {
@@ -115,6 +124,41 @@ pub(super) fn stream_bytes(doc: &Document, object: &Object) -> Option<Vec<u8>> {
 
 impl Font {
     pub(super) fn load(doc: &Document, dict: &Dictionary) -> Font {
+        let mut font = Font::read(doc, dict);
+        let codes = if font.two_byte {
+            font.to_unicode
+                .keys()
+                .max()
+                .map_or(0, |code| code.saturating_add(1).min(TABLE_CODES))
+        } else {
+            256
+        };
+        let mut table = Vec::with_capacity(codes as usize);
+        let mut text = String::new();
+        for code in 0..codes {
+            let start = text.len();
+            font.decode(code, &mut text);
+            let width = font.width(code, &text[start..]);
+            table.push((start as u32, text.len() as u32, width));
+        }
+        font.table = table;
+        font.table_text = text;
+        font
+    }
+
+    /// The text `code` stands for and its width (in thousandths of text space); `scratch`
+    /// holds the text of a code the table does not have.
+    pub(super) fn glyph<'s>(&'s self, code: u32, scratch: &'s mut String) -> (&'s str, f64) {
+        if let Some(&(start, end, width)) = self.table.get(code as usize) {
+            return (&self.table_text[start as usize..end as usize], width);
+        }
+        scratch.clear();
+        self.decode(code, scratch);
+        let width = self.width(code, scratch);
+        (scratch.as_str(), width)
+    }
+
+    fn read(doc: &Document, dict: &Dictionary) -> Font {
         let subtype = get_name(doc, dict, b"Subtype").unwrap_or_default();
         let base = get_name(doc, dict, b"BaseFont").unwrap_or_default();
         let to_unicode = get(doc, dict, b"ToUnicode")
@@ -172,6 +216,8 @@ impl Font {
                 .unwrap_or(0.0),
             width_scale,
             estimated,
+            table: Vec::new(),
+            table_text: String::new(),
         }
     }
 
@@ -206,6 +252,8 @@ impl Font {
             default_width,
             width_scale: 1.0,
             estimated: None,
+            table: Vec::new(),
+            table_text: String::new(),
         }
     }
 
@@ -219,7 +267,7 @@ impl Font {
     }
 
     /// The text `code` stands for, appended to `out`.
-    pub(super) fn decode(&self, code: u32, out: &mut String) {
+    fn decode(&self, code: u32, out: &mut String) {
         if let Some(text) = self.to_unicode.get(&code) {
             out.push_str(text);
             return;
@@ -237,7 +285,7 @@ impl Font {
     }
 
     /// The glyph's width in thousandths of text space.
-    pub(super) fn width(&self, code: u32, text: &str) -> f64 {
+    fn width(&self, code: u32, text: &str) -> f64 {
         let key = if self.two_byte { self.cid(code) } else { code };
         if let Some(width) = self.widths.get(&key) {
             return width * self.width_scale;

@@ -40,6 +40,7 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
         backdrop: false,
         operators: 0,
         no_font: &Dictionary::new(),
+        scratch: String::new(),
     };
     // Page by page, each under its own `catch_unwind`: one bad page should not lose the
     // others.
@@ -185,6 +186,8 @@ struct Reader<'d> {
     operators: usize,
     /// The empty dictionary a missing font is read from.
     no_font: &'d Dictionary,
+    /// The text of a glyph a font's table does not hold.
+    scratch: String,
 }
 
 #[derive(Clone, Copy, Hash, PartialEq, Eq)]
@@ -382,22 +385,20 @@ impl<'d> Reader<'d> {
         text: &mut Text,
         hidden: &mut String,
     ) -> Result<(), Stop> {
-        let Some(font) = state.font.clone() else {
+        let Some(font) = state.font.as_deref() else {
             return Ok(());
         };
         let concealed = self.concealed(state);
         self.device.begin_word();
-        let mut glyph = String::new();
         let text_space = Matrix([state.scale, 0.0, 0.0, 1.0, 0.0, state.rise]);
         for (code, length) in font.codes(bytes) {
-            glyph.clear();
-            font.decode(code, &mut glyph);
-            let width = font.width(code, &glyph) / 1000.0;
+            let (glyph, width) = font.glyph(code, &mut self.scratch);
+            let width = width / 1000.0;
             if concealed.is_some() {
-                hidden.push_str(&glyph);
+                hidden.push_str(glyph);
             } else {
                 let trm = text_space.then(&text.matrix).then(&state.ctm);
-                self.device.glyph(&trm, width, state.size, &glyph)?;
+                self.device.glyph(&trm, width, state.size, glyph)?;
             }
             let mut spacing = state.char_spacing;
             if code == 32 && length == 1 {
