@@ -5,6 +5,7 @@
 //! "today" (for "Present") comes in as an argument.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use crate::dates::{self, YearMonth};
 use crate::posting::{SkillRef, contains_word, item};
@@ -465,30 +466,38 @@ pub fn tidy(text: &str) -> String {
         }
         joined.push('\n');
     }
-    joined
-        .lines()
-        .map(|l| {
-            // "¥" at a line's start is a Symbol-font bullet read with the wrong encoding.
-            let l = match l.trim_start().strip_prefix('¥') {
-                Some(rest) if rest.starts_with([' ', '\u{a0}']) => format!("•{rest}"),
-                _ => l.to_owned(),
-            };
-            // Three or more spaces separate columns, like a tab.
-            let l = l.replace("   ", " | ");
-            let mut line = String::new();
-            for word in l.split(' ').filter(|w| !w.is_empty() && !is_icon_name(w)) {
-                if word == "|" && (line.is_empty() || line.ends_with('|')) {
-                    continue;
-                }
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(word);
+    // Each line's words, one space apart, into one string.
+    let mut tidied = String::with_capacity(joined.len());
+    for (n, l) in joined.lines().enumerate() {
+        if n > 0 {
+            tidied.push('\n');
+        }
+        // "¥" at a line's start is a Symbol-font bullet read with the wrong encoding.
+        let l: Cow<'_, str> = match l.trim_start().strip_prefix('¥') {
+            Some(rest) if rest.starts_with([' ', '\u{a0}']) => Cow::Owned(format!("•{rest}")),
+            _ => Cow::Borrowed(l),
+        };
+        // Three or more spaces separate columns, like a tab.
+        let l = if l.contains("   ") {
+            Cow::Owned(l.replace("   ", " | "))
+        } else {
+            l
+        };
+        let start = tidied.len();
+        for word in l.split(' ').filter(|w| !w.is_empty() && !is_icon_name(w)) {
+            let line = &tidied[start..];
+            if word == "|" && (line.is_empty() || line.ends_with('|')) {
+                continue;
             }
-            line.trim_end_matches([' ', '|']).to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            if !line.is_empty() {
+                tidied.push(' ');
+            }
+            tidied.push_str(word);
+        }
+        let kept = tidied[start..].trim_end_matches([' ', '|']).len();
+        tidied.truncate(start + kept);
+    }
+    tidied
 }
 
 /// An icon font's glyph name that a PDF's text layer carries in place of the icon
@@ -542,9 +551,11 @@ fn is_icon_name(word: &str) -> bool {
         "WHATSAPP",
         "X",
     ];
+    if !word.contains('-') {
+        return false;
+    }
     let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-    let parts: Vec<&str> = word.split('-').collect();
-    parts.len() >= 2 && parts.iter().all(|p| PARTS.contains(p))
+    word.contains('-') && word.split('-').all(|p| PARTS.contains(&p))
 }
 
 fn heading(line: &str) -> Option<Section> {
