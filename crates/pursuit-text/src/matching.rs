@@ -787,14 +787,24 @@ struct Weighted {
 }
 
 fn weighted(line: &str) -> Weighted {
-    weighted_stems(&stemmed_words(line))
+    // The weights come from the occupation table, whose loading stems words: loaded first,
+    // as the stems are walked with the stem cache borrowed.
+    occupations::idf("");
+    let mut terms = Vec::new();
+    for_each_stem(line, |t| terms.push((fnv1a(t), occupations::idf(t))));
+    weighted_terms(terms)
 }
 
 fn weighted_stems(stems: &[String]) -> Weighted {
-    let mut terms: Vec<(u64, f64)> = stems
-        .iter()
-        .map(|t| (fnv1a(t), occupations::idf(t)))
-        .collect();
+    weighted_terms(
+        stems
+            .iter()
+            .map(|t| (fnv1a(t), occupations::idf(t)))
+            .collect(),
+    )
+}
+
+fn weighted_terms(mut terms: Vec<(u64, f64)>) -> Weighted {
     terms.sort_unstable_by_key(|(h, _)| *h);
     terms.dedup_by_key(|(h, _)| *h);
     let total = terms.iter().map(|(_, w)| w).sum();
@@ -920,6 +930,15 @@ pub fn unused_words(resume: &str, posting: &str, n: usize) -> Vec<String> {
 /// The content words of `text` in order, lower-cased and stemmed (English Snowball), without
 /// stop words: the words every comparison of wording works on.
 pub fn stemmed_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_stem(text, |stem| out.push(stem.to_owned()));
+    out
+}
+
+/// Calls `each` with the stem of each content word of `text`, in order (the words of
+/// [`stemmed_words`], without a string made for each). `each` runs while the stem cache is
+/// borrowed: it must not stem words itself.
+fn for_each_stem(text: &str, mut each: impl FnMut(&str)) {
     static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
     });
@@ -933,19 +952,26 @@ pub fn stemmed_words(text: &str) -> Vec<String> {
         if stems.len() > 100_000 {
             stems.clear();
         }
-        text.to_lowercase()
+        for w in text
+            .to_lowercase()
             .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
-            .filter(|w| w.len() > 1 && !STOP.contains(w))
-            .map(|w| {
-                if let Some(stem) = stems.get(w) {
-                    return stem.clone();
-                }
-                let stem = STEMMER.stem(w).into_owned();
-                stems.insert(w.to_owned(), stem.clone());
-                stem
-            })
-            .collect()
-    })
+            .filter(|w| w.len() > 1 && !is_stop_word(w))
+        {
+            if let Some(stem) = stems.get(w) {
+                each(stem);
+                continue;
+            }
+            let stem = STEMMER.stem(w).into_owned();
+            each(&stem);
+            stems.insert(w.to_owned(), stem);
+        }
+    });
+}
+
+/// Whether `word` (lower case) is one of [`STOP`].
+fn is_stop_word(word: &str) -> bool {
+    // Most words are longer than any stop word.
+    word.len() <= 6 && STOP.contains(&word)
 }
 
 const STOP: &[&str] = &[
@@ -1233,6 +1259,12 @@ fn responsibilities_part(prepared: &Prepared<'_>, side: &PreparedPosting<'_>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stop_word_test_sees_every_stop_word() {
+        assert!(STOP.iter().all(|w| is_stop_word(w)));
+        assert!(!is_stop_word("develop") && !is_stop_word("acrossing"));
+    }
 
     #[test]
     fn degree_levels_come_from_whole_words_highest_first() {
