@@ -7,7 +7,7 @@
 //! "Word", "ML") is matched only as written, and not as the first word of a sentence unless
 //! a list goes on after it ("Go, Rust" but not "Go to market").
 
-use std::collections::HashMap;
+use crate::matching::FnvMap;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -50,11 +50,11 @@ struct Form {
 /// The vocabulary with its lookup table.
 pub struct Taxonomy {
     skills: Vec<Skill>,
-    by_id: HashMap<&'static str, usize>,
-    forms: HashMap<String, Vec<Form>>,
+    by_id: FnvMap<&'static str, usize>,
+    forms: FnvMap<String, Vec<Form>>,
     /// The first word of every form → the most words a form starting with it has (most
     /// words of a text start none, and are passed over with one look-up).
-    longest: HashMap<String, usize>,
+    longest: FnvMap<String, usize>,
 }
 
 static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| Taxonomy::parse(TABLE));
@@ -68,9 +68,9 @@ impl Taxonomy {
     fn parse(table: &'static str) -> Self {
         let mut taxonomy = Self {
             skills: Vec::new(),
-            by_id: HashMap::new(),
-            forms: HashMap::new(),
-            longest: HashMap::new(),
+            by_id: FnvMap::default(),
+            forms: FnvMap::default(),
+            longest: FnvMap::default(),
         };
         for line in table
             .lines()
