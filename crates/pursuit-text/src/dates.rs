@@ -215,6 +215,12 @@ fn tokens(line: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// Every date has a year written in ASCII digits ([`year`]): a line without one has no
+/// date, and is not cut into tokens to find that out.
+fn has_digit(line: &str) -> bool {
+    line.bytes().any(|b| b.is_ascii_digit())
+}
+
 fn year(text: &str) -> Option<i32> {
     let text = text.trim_end_matches('.');
     if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
@@ -320,6 +326,9 @@ fn date_at(tokens: &[Token], i: usize) -> Option<(YearMonth, usize)> {
 
 /// The first date range in `line`.
 pub fn range(line: &str) -> Option<Range> {
+    if !has_digit(line) {
+        return None;
+    }
     let tokens = tokens(line);
     let mut i = 0;
     while i < tokens.len() {
@@ -364,6 +373,9 @@ pub fn range(line: &str) -> Option<Range> {
 
 /// Every single date in `line` (for education and certificates).
 pub fn dates(line: &str) -> Vec<YearMonth> {
+    if !has_digit(line) {
+        return Vec::new();
+    }
     let tokens = tokens(line);
     let mut out = Vec::new();
     let mut i = 0;
