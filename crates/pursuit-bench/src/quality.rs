@@ -419,15 +419,22 @@ struct Figures {
     mrr: f64,
 }
 
-/// The figures of one ranking by `scores` (higher first; ties by position, the same for
-/// every method); `None` when nothing is relevant.
+/// The figures of one ranking by `scores` (higher first; ties in a fixed shuffled order,
+/// the same for every method); `None` when nothing is relevant.
+///
+/// Ties are not broken by position: the data sets list their items grouped by category
+/// more often than not, so a method that ties a lot would be ranked by that order.
 fn figures(scores: &[f64], relevant: impl Fn(usize) -> bool) -> Option<Figures> {
     let all_relevant = (0..scores.len()).filter(|i| relevant(*i)).count();
     if all_relevant == 0 {
         return None;
     }
     let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b)));
+    order.sort_by(|a, b| {
+        scores[*b]
+            .total_cmp(&scores[*a])
+            .then(shuffled(*a).cmp(&shuffled(*b)))
+    });
     let gain = |rank: usize| 1.0 / ((rank + 2) as f64).log2();
     let top = &order[..order.len().min(10)];
     let hits = top.iter().filter(|i| relevant(**i)).count();
@@ -444,6 +451,14 @@ fn figures(scores: &[f64], relevant: impl Fn(usize) -> bool) -> Option<Figures> 
         ndcg10: dcg / ideal,
         mrr: first.map_or(0.0, |r| 1.0 / (r + 1) as f64),
     })
+}
+
+/// Where item `i` stands in a fixed pseudo-random order (SplitMix64's finaliser).
+fn shuffled(i: usize) -> u64 {
+    let mut z = (i as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// A small deterministic generator (xorshift64*) for the bootstrap.
