@@ -938,7 +938,7 @@ pub fn stemmed_words(text: &str) -> Vec<String> {
 /// Calls `each` with the stem of each content word of `text`, in order (the words of
 /// [`stemmed_words`], without a string made for each). `each` runs while the stem cache is
 /// borrowed: it must not stem words itself.
-fn for_each_stem(text: &str, mut each: impl FnMut(&str)) {
+pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&str)) {
     static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
     });

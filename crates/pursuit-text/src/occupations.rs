@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::matching::{FnvMap, stemmed_words};
+use crate::matching::{FnvMap, for_each_stem, stemmed_words};
 
 const TABLE: &str = include_str!("../data/occupations.tsv");
 const IDF: &str = include_str!("../data/idf.tsv");
@@ -120,18 +120,31 @@ impl Table {
                 if key.is_empty() {
                     continue;
                 }
-                let entry = table.exact.entry(key.clone()).or_default();
-                if !entry.contains(&index) {
-                    entry.push(index);
-                }
-                let ids = title_stems(&key)
-                    .into_iter()
-                    .map(|stem| {
-                        let next = table.stem_ids.len() as u32;
-                        *table.stem_ids.entry(stem).or_insert(next)
-                    })
-                    .collect();
+                // A stem's id, the next one for a stem not seen before; each run of one
+                // stem counts once (as `title_stems` gives them).
+                let mut ids: Vec<u32> = Vec::new();
+                let stem_ids = &mut table.stem_ids;
+                for_each_stem(&key, |stem| {
+                    let id = match stem_ids.get(stem) {
+                        Some(&id) => id,
+                        None => {
+                            let next = stem_ids.len() as u32;
+                            stem_ids.insert(stem.to_owned(), next);
+                            next
+                        }
+                    };
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                });
                 table.titles.push((index, ids));
+                match table.exact.get_mut(&key) {
+                    Some(entry) if !entry.contains(&index) => entry.push(index),
+                    Some(_) => {}
+                    None => {
+                        table.exact.insert(key, vec![index]);
+                    }
+                }
             }
             for pair in profile.split(' ') {
                 if let Some((stem, weight)) = pair.split_once(':')
