@@ -489,6 +489,25 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_valued_as_they_are_read() {
+        let at = |token: &[u8]| scan_number(token, 0);
+        assert_eq!(at(b"0.750000000 0"), Some((0.75, 11)));
+        assert_eq!(at(b"-.5]"), Some((-0.5, 3)));
+        assert_eq!(at(b"+12.25"), Some((12.25, 6)));
+        assert_eq!(at(b"5."), Some((5.0, 2)));
+        // Digit by digit, 3 × 0.1 is 0.30000000000000004; read whole, 0.3.
+        assert_eq!(at(b"0.3"), Some((0.3, 3)));
+        // More digits than an exact integer holds: valued digit by digit.
+        assert_eq!(
+            at(b"1234567890123456789012"),
+            number(b"1234567890123456789012").map(|v| (v, 22))
+        );
+        assert_eq!(at(b"1.2.3"), None);
+        assert_eq!(at(b"-"), None);
+        assert_eq!(at(b"12Tf"), None);
+    }
+
+    #[test]
     fn numbers() {
         assert_eq!(number(b"-.5"), Some(-0.5));
         assert_eq!(number(b"+12.25"), Some(12.25));

@@ -679,6 +679,43 @@ mod tests {
     }
 
     #[test]
+    fn a_font_reads_the_same_from_its_table_and_past_it() {
+        let mut doc = Document::with_version("1.5");
+        let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange \
+            2 beginbfchar <0041> <0042> <0500> <0043> endbfchar";
+        let to_unicode = doc.add_object(lopdf::Stream::new(Dictionary::new(), cmap.to_vec()));
+        let mut descendant = Dictionary::new();
+        descendant.set("Subtype", Object::Name(b"CIDFontType2".to_vec()));
+        descendant.set("DW", Object::Integer(500));
+        descendant.set(
+            "W",
+            Object::Array(vec![
+                Object::Integer(0x41),
+                Object::Array(vec![Object::Integer(600)]),
+                Object::Integer(0x500),
+                Object::Array(vec![Object::Integer(700)]),
+            ]),
+        );
+        let descendant = doc.add_object(descendant);
+        let mut dict = Dictionary::new();
+        dict.set("Subtype", Object::Name(b"Type0".to_vec()));
+        dict.set("Encoding", Object::Name(b"Identity-H".to_vec()));
+        dict.set(
+            "DescendantFonts",
+            Object::Array(vec![Object::Reference(descendant)]),
+        );
+        dict.set("ToUnicode", Object::Reference(to_unicode));
+        let font = Font::load(&doc, &dict);
+        // Codes past TABLE_CODES are looked up as they are shown, to the same effect.
+        assert_eq!(font.table.len(), TABLE_CODES as usize);
+        let mut scratch = String::new();
+        assert_eq!(font.glyph(0x41, &mut scratch), ("B", 600.0));
+        assert_eq!(font.glyph(0x42, &mut scratch), ("", 500.0));
+        assert_eq!(font.glyph(0x500, &mut scratch), ("C", 700.0));
+        assert_eq!(font.glyph(0x501, &mut scratch), ("", 500.0));
+    }
+
+    #[test]
     fn cmaps_map_codes_to_text() {
         let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap \
             /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def \
