@@ -831,20 +831,25 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
         (*line, Some((before, after)))
     });
     for (line, around) in header.iter().map(|l| (*l, None)).chain(elsewhere) {
-        let own = around.is_none_or(|(before, _)| !about_someone_else(line, before));
+        // Asked only of a line with something to take: most lines have none.
+        let own_cell = std::cell::OnceCell::new();
+        let own = || {
+            *own_cell
+                .get_or_init(|| around.is_none_or(|(before, _)| !about_someone_else(line, before)))
+        };
         for word in line.split([' ', '|', ',', ';', '(', ')', '<', '>', '•']) {
             let word = word.trim_matches(['.', ':', '"', '\'']);
             let word = word.strip_prefix("mailto:").unwrap_or(word);
             // "E-Mail:jane@example.org" (a label run into the address).
             let address = word.rsplit(':').next().unwrap_or(word);
-            if own && basics.email.is_none() && is_email(address) {
+            if basics.email.is_none() && is_email(address) && own() {
                 basics.email = Some(address.to_owned());
             }
             if let Some(profile) = link(word) {
                 match profile.network.as_str() {
                     "Website"
                         if basics.url.is_none()
-                            && own
+                            && own()
                             && (around.is_none() || says_website(line)) =>
                     {
                         basics.url = Some(profile.url);
@@ -857,8 +862,8 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
                 }
             }
         }
-        if basics.phone.is_none() && own {
-            basics.phone = phone(line).filter(|_| match around {
+        if basics.phone.is_none() {
+            basics.phone = phone(line).filter(|_| own()).filter(|_| match around {
                 None => true,
                 Some((before, after)) => {
                     labelled_phone(line)
