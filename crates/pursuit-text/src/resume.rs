@@ -863,16 +863,19 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
             }
         }
         if basics.phone.is_none() {
-            basics.phone = phone(line).filter(|_| own()).filter(|_| match around {
-                None => true,
-                Some((before, after)) => {
-                    labelled_phone(line)
-                        || line.contains('@')
-                        || [before, after]
-                            .into_iter()
-                            .flatten()
-                            .any(|l| reaches_the_person(l) || is_contact_heading(l))
-                }
+            basics.phone = phone(line).filter(|_| {
+                own()
+                    && match around {
+                        None => true,
+                        Some((before, after)) => {
+                            labelled_phone(line)
+                                || line.contains('@')
+                                || [before, after]
+                                    .into_iter()
+                                    .flatten()
+                                    .any(|l| reaches_the_person(l) || is_contact_heading(l))
+                        }
+                    }
             });
         }
     }

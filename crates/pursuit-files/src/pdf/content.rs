@@ -93,6 +93,14 @@ impl<'a> Tokens<'a> {
         }
     }
 
+    /// The string read into `self.strings` from `start` as an operand, when kept.
+    fn push_string(&mut self, start: usize, keep: bool) {
+        if keep {
+            let end = self.strings.len();
+            self.push(Operand::Str(start, end));
+        }
+    }
+
     /// Reads up to the next operator and returns it, its operands in `self.operands`.
     ///
     /// The position lives in a local while the loop runs, and each kind of token is read
@@ -112,28 +120,11 @@ impl<'a> Tokens<'a> {
             let keep = dictionaries == 0;
             match b {
                 b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0' => at += 1,
-                b'0'..=b'9' | b'-' | b'+' | b'.' => {
-                    if let Some((value, end)) = scan_number(bytes, at) {
-                        at = end;
-                        if keep {
-                            self.push(Operand::Number(value));
-                        }
-                        continue;
-                    }
-                    let start = at;
-                    at = token_end(bytes, at);
-                    if let Some(op) = self.keyword(bytes, start, &mut at, keep) {
-                        break Some(op);
-                    }
-                }
                 b'%' => at = skip_while(bytes, at, |b| b != b'\r' && b != b'\n'),
                 b'(' => {
                     let start = self.strings.len();
                     at = literal(bytes, at, keep.then_some(&mut self.strings));
-                    if keep {
-                        let end = self.strings.len();
-                        self.push(Operand::Str(start, end));
-                    }
+                    self.push_string(start, keep);
                 }
                 b'<' if bytes.get(at + 1) == Some(&b'<') => {
                     dictionaries += 1;
@@ -146,10 +137,7 @@ impl<'a> Tokens<'a> {
                 b'<' => {
                     let start = self.strings.len();
                     at = hex(bytes, at + 1, keep.then_some(&mut self.strings));
-                    if keep {
-                        let end = self.strings.len();
-                        self.push(Operand::Str(start, end));
-                    }
+                    self.push_string(start, keep);
                 }
                 b'[' | b']' => {
                     at += 1;
@@ -171,6 +159,15 @@ impl<'a> Tokens<'a> {
                 // A stray delimiter.
                 b')' | b'>' | b'{' | b'}' => at += 1,
                 _ => {
+                    if matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.')
+                        && let Some((value, end)) = scan_number(bytes, at)
+                    {
+                        at = end;
+                        if keep {
+                            self.push(Operand::Number(value));
+                        }
+                        continue;
+                    }
                     let start = at;
                     at = token_end(bytes, at);
                     if let Some(op) = self.keyword(bytes, start, &mut at, keep) {
@@ -408,7 +405,7 @@ fn skip_while(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
 }
 
 /// A PDF number (`-12`, `.5`, `+3.25`); `None` for anything else.
-pub(super) fn number(token: &[u8]) -> Option<f64> {
+fn number(token: &[u8]) -> Option<f64> {
     let (negative, digits) = match token.first()? {
         b'-' => (true, &token[1..]),
         b'+' => (false, &token[1..]),
