@@ -259,8 +259,13 @@ fn scan_number(bytes: &[u8], start: usize) -> Option<(f64, usize)> {
     if digits > 18 {
         return number(&bytes[start..i]).map(|value| (value, i));
     }
-    let fraction = point.map_or(0, |p| digits - p);
-    let value = mantissa as f64 / POWERS_OF_TEN[fraction];
+    // Under 10^18, so the signed conversion (one instruction) is exact; most numbers in
+    // a content stream are whole, and skip the division.
+    let whole = mantissa as i64 as f64;
+    let value = match point.map_or(0, |p| digits - p) {
+        0 => whole,
+        fraction => whole / POWERS_OF_TEN[fraction],
+    };
     Some((if negative { -value } else { value }, i))
 }
 
