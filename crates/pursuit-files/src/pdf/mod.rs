@@ -105,8 +105,11 @@ struct Matrix([f64; 6]);
 impl Matrix {
     const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
 
-    fn translate(x: f64, y: f64) -> Matrix {
-        Matrix([1.0, 0.0, 0.0, 1.0, x, y])
+    /// A move by (x, y) first, then `self` (a translation's product without its products
+    /// by 0 and 1): text moves this way after every glyph.
+    fn moved(&self, x: f64, y: f64) -> Matrix {
+        let [a, b, c, d, e, f] = self.0;
+        Matrix([a, b, c, d, x * a + y * c + e, x * b + y * d + f])
     }
 
     /// `self` first, then `next`.
@@ -293,7 +296,7 @@ impl<'d> Reader<'d> {
                         if operator == b"TD" {
                             state.leading = -y;
                         }
-                        text.line = Matrix::translate(x, y).then(&text.line);
+                        text.line = text.line.moved(x, y);
                         text.matrix = text.line;
                     }
                 }
@@ -309,7 +312,7 @@ impl<'d> Reader<'d> {
                         state.char_spacing = tokens.number(1).unwrap_or(state.char_spacing);
                     }
                     if !matches!(operator, b"Tj" | b"TJ") {
-                        text.line = Matrix::translate(0.0, -state.leading).then(&text.line);
+                        text.line = text.line.moved(0.0, -state.leading);
                         text.matrix = text.line;
                     }
                     if operator == b"T*" {
@@ -330,7 +333,7 @@ impl<'d> Reader<'d> {
                             }
                             Operand::Number(n) if operator == b"TJ" => {
                                 let tx = -n / 1000.0 * state.size * state.scale;
-                                text.matrix = Matrix::translate(tx, 0.0).then(&text.matrix);
+                                text.matrix = text.matrix.moved(tx, 0.0);
                                 if n < -200.0 {
                                     hidden.push(' ');
                                 }
@@ -405,7 +408,7 @@ impl<'d> Reader<'d> {
                 spacing += state.word_spacing;
             }
             let advance = state.scale * (width * state.size + spacing);
-            text.matrix = Matrix::translate(advance, 0.0).then(&text.matrix);
+            text.matrix = text.matrix.moved(advance, 0.0);
         }
         Ok(())
     }
@@ -571,6 +574,8 @@ struct Device {
     line: Vec<(f64, f64, f64, std::ops::Range<usize>)>,
     line_rtl: bool,
     stopped: Option<ExtractError>,
+    /// The last glyph's text-to-page scale and font size, and the size in points they give.
+    shape: ([f64; 5], f64),
 }
 
 impl Device {
@@ -589,6 +594,7 @@ impl Device {
             line: Vec::new(),
             line_rtl: false,
             stopped: None,
+            shape: ([f64::NAN; 5], 0.0),
         }
     }
 
@@ -671,8 +677,14 @@ impl Device {
             }));
         }
         let [a, b, c, d, _, _] = trm.0;
-        let scaled = (font_size * (a + c), font_size * (b + d));
-        let size = (scaled.0 * scaled.1).abs().sqrt();
+        // Glyphs in a row share their shape: the size (a square root) is worked out anew
+        // only when it changes.
+        let shape = [a, b, c, d, font_size];
+        if shape != self.shape.0 {
+            let scaled = (font_size * (a + c), font_size * (b + d));
+            self.shape = (shape, (scaled.0 * scaled.1).abs().sqrt());
+        }
+        let size = self.shape.1;
         if size < TINY_POINTS {
             self.hidden.push(HiddenKind::TinyText, text);
             return Ok(());
