@@ -2,7 +2,8 @@
 //! for all files and on this thread: extract the text, parse it as a resume, prepare it
 //! for matching. Prints each step's time, and digests of the extracted text and of the
 //! parsed resumes (to check that a change leaves the output alone). `--each` prints each
-//! file's digests, `--print` each file's text. For profiling one step:
+//! file's digests, `--print` each file's text; `--job FILE` scores each prepared resume
+//! against that posting and prints a digest of the scores. For profiling one step:
 //! `cargo build --release -p pursuit-files --example read_folder`, then run
 //! `target/release/examples/read_folder DIR` under `valgrind --tool=cachegrind`.
 
@@ -14,12 +15,23 @@ use pursuit_text::dates::YearMonth;
 
 fn main() {
     let Some(dir) = std::env::args().nth(1) else {
-        eprintln!("usage: read_folder DIR [--each | --print]");
+        eprintln!("usage: read_folder DIR [--each] [--print] [--job FILE]");
         std::process::exit(2);
     };
-    let option = std::env::args().nth(2);
-    let each = option.as_deref() == Some("--each");
-    let print = option.as_deref() == Some("--print");
+    let options: Vec<String> = std::env::args().skip(2).collect();
+    let each = options.iter().any(|o| o == "--each");
+    let print = options.iter().any(|o| o == "--print");
+    let job = options
+        .iter()
+        .position(|o| o == "--job")
+        .map(|at| match options.get(at + 1).map(std::fs::read_to_string) {
+            Some(Ok(text)) => pursuit_text::posting::parse(pursuit_text::posting::Input::Text(&text)),
+            _ => {
+                eprintln!("--job needs a readable posting file");
+                std::process::exit(2);
+            }
+        });
+    let side = job.as_ref().map(pursuit_text::matching::PreparedPosting::new);
     let mut paths: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(error) => {
@@ -76,14 +88,23 @@ fn main() {
 
     let started = Instant::now();
     let mut prepared = 0usize;
+    let mut ready = Vec::new();
     for (text, resume) in texts.iter().zip(&resumes) {
         if let (Ok(text), Some(resume)) = (text, resume) {
-            let ready = pursuit_text::matching::Prepared::new(resume, text);
-            std::hint::black_box(&ready);
+            ready.push(pursuit_text::matching::Prepared::new(resume, text));
             prepared += 1;
         }
     }
     let preparing = started.elapsed();
+    // Scored after the timing: the digest says whether preparing still gives the same scores.
+    let scores = side.as_ref().map(|side| {
+        let mut digest = Fnv::new();
+        for one in &ready {
+            let scored = pursuit_text::matching::score_pair(one, side);
+            digest.write(serde_json::to_string(&scored).unwrap_or_default().as_bytes());
+        }
+        digest.finish()
+    });
 
     let (mut chars, mut failed) = (0usize, 0usize);
     let (mut text_digest, mut parse_digest) = (Fnv::new(), Fnv::new());
@@ -127,6 +148,9 @@ fn main() {
         ms(parsing),
         ms(preparing),
     );
+    if let Some(scores) = scores {
+        println!("score digest {scores:016x}");
+    }
 }
 
 /// FNV-1a: stable across builds, unlike std's hasher.
