@@ -110,9 +110,9 @@ pub struct Prepared<'a> {
     resume: &'a Resume,
     text: &'a str,
     lower_text: String,
-    /// Runs of one to four words of the text, lower-cased (for "shown but not named").
-    /// (As FNV-1a hashes of the words joined by single spaces.)
-    phrases: HashSet<u64, std::hash::BuildHasherDefault<Prehashed>>,
+    /// Runs of one to four words of the text, lower-cased (for "shown but not named"), as
+    /// sorted [`phrase_key`]s.
+    phrases: Vec<u64>,
     /// The headline and each role's title, with their terms and occupations.
     titles: Vec<(&'a String, BTreeSet<String>, Mix)>,
     /// The occupations the resume reads as: its titles' and its wording's.
@@ -435,7 +435,7 @@ impl<'a> PreparedPosting<'a> {
                 .required
                 .iter()
                 .chain(&posting.skills.preferred)
-                .map(|s| (s.id.as_str(), fnv1a(&words(&s.name).join(" "))))
+                .map(|s| (s.id.as_str(), phrase_key(lower_words(&s.name.to_lowercase()))))
                 .collect(),
             title,
             duties: posting
@@ -654,7 +654,8 @@ fn skills_part(
             )
         } else if let Some(line) = prepared
             .phrases
-            .contains(&side.skill_keys[skill.id.as_str()])
+            .binary_search(&side.skill_keys[skill.id.as_str()])
+            .is_ok()
             .then(|| shown_unnamed(&prepared.lower_text, prepared.text, &skill.name))
             .flatten()
         {
@@ -738,13 +739,6 @@ fn shown_unnamed(lower_text: &str, text: &str, skill: &str) -> Option<String> {
         .map(|l| crate::posting::item(l).to_owned())
 }
 
-/// The lower-cased words of `text` (letters, digits, `+`, `#`, `.` inside a word).
-fn words(text: &str) -> Vec<String> {
-    lower_words(&text.to_lowercase())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The words of lower-cased text (letters, digits and `+#.`, no dot at either end).
 fn lower_words(lower: &str) -> impl Iterator<Item = &str> {
     lower
@@ -753,30 +747,38 @@ fn lower_words(lower: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// Every run of one to four words of each line of `lower` (lower-cased text), joined by
-/// single spaces, as [`fnv1a`] hashes (built without joining: the hash of "a b" continues
-/// the hash of "a").
-fn phrases(lower: &str) -> HashSet<u64, std::hash::BuildHasherDefault<Prehashed>> {
-    let mut out = HashSet::default();
-    let mut words = Vec::new();
+/// Every run of one to four words of each line of `lower` (lower-cased text) as a
+/// [`phrase_key`], sorted, each once: each word is hashed once, and each run's key goes on
+/// from the key of the run one word shorter.
+fn phrases(lower: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(lower.len() / 2);
+    let mut hashes = Vec::new();
     for line in lower.lines() {
-        words.clear();
-        words.extend(lower_words(line));
-        for start in 0..words.len() {
-            let mut hash = FNV_OFFSET;
-            for (i, word) in words[start..(start + 4).min(words.len())]
-                .iter()
-                .enumerate()
-            {
-                if i > 0 {
-                    hash = fnv1a_more(hash, " ");
-                }
-                hash = fnv1a_more(hash, word);
-                out.insert(hash);
+        hashes.clear();
+        hashes.extend(lower_words(line).map(fnv1a));
+        for start in 0..hashes.len() {
+            let mut key = FNV_OFFSET;
+            for &word in &hashes[start..(start + 4).min(hashes.len())] {
+                key = next_phrase_key(key, word);
+                out.push(key);
             }
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
+}
+
+/// The key of a run of lower-cased words in [`phrases`]: each word's [`fnv1a`] hash mixed
+/// in, in order.
+fn phrase_key<'w>(words: impl IntoIterator<Item = &'w str>) -> u64 {
+    words
+        .into_iter()
+        .fold(FNV_OFFSET, |key, word| next_phrase_key(key, fnv1a(word)))
+}
+
+fn next_phrase_key(key: u64, word: u64) -> u64 {
+    (key.rotate_left(5) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// A line's distinct terms as sorted hashes with their [`occupations::idf`] weights:
@@ -845,24 +847,6 @@ fn fnv1a(text: &str) -> u64 {
 }
 
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// A hasher for keys that are hashes already ([`fnv1a`] values): their bits mixed once.
-#[derive(Default)]
-pub(crate) struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = fnv1a_more(self.0, bytes);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ (n >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 /// A `HashMap` hashed with FNV-1a, for the hot maps of short keys (word stems, ids) that
 /// no outsider chooses: a few times quicker than SipHash on them.
