@@ -160,7 +160,7 @@ impl<'a> Prepared<'a> {
                 total: 0.0,
             },
         };
-        let stems = stemmed_words(text);
+        let stems = stem_counts(text);
         prepared.wording = weighted_stems(&stems);
         // A resume written in a language shows that language.
         if let Some(written) = resume.lang.as_deref().and_then(written_in) {
@@ -389,13 +389,15 @@ impl<'a> PreparedPosting<'a> {
             let terms = terms(&words.join(" "));
             (t, terms, occupations::of_title(t))
         });
-        let body: Vec<String> = posting
+        let mut body = StemCounts::default();
+        for line in posting
             .responsibilities
             .iter()
             .chain(&posting.requirements.required)
             .chain(&posting.requirements.preferred)
-            .flat_map(|l| stemmed_words(l))
-            .collect();
+        {
+            count_stems(line, &mut body);
+        }
         let title_mix = title
             .as_ref()
             .map(|(_, _, m)| m.clone())
@@ -405,11 +407,11 @@ impl<'a> PreparedPosting<'a> {
             Some(title) => format!("{title}\n{}", posting.description),
             None => posting.description.clone(),
         };
-        let stems = stemmed_words(&whole);
-        let mut counts = HashMap::new();
-        for stem in &stems {
-            *counts.entry(fnv1a(stem)).or_default() += 1;
-        }
+        let stems = stem_counts(&whole);
+        let counts: HashMap<u64, u32> = stems
+            .iter()
+            .map(|(stem, &n)| (fnv1a(stem), n as u32))
+            .collect();
         // (languages, the rest) of a list of skills.
         let split = |skills: &[SkillRef]| -> (Vec<SkillRef>, Vec<SkillRef>) {
             skills.iter().cloned().partition(|s| {
@@ -425,8 +427,8 @@ impl<'a> PreparedPosting<'a> {
             preferred,
             languages: languages.into_iter().chain(more).collect(),
             wording: weighted_stems(&stems),
+            length: counts.values().map(|&n| n as usize).sum(),
             counts,
-            length: stems.len(),
             posting,
             field_ideal: occupations::mix_similarity(&field, &field),
             field,
@@ -797,10 +799,10 @@ fn weighted(line: &str) -> Weighted {
     weighted_terms(terms)
 }
 
-fn weighted_stems(stems: &[String]) -> Weighted {
+fn weighted_stems(stems: &StemCounts) -> Weighted {
     weighted_terms(
         stems
-            .iter()
+            .keys()
             .map(|t| (fnv1a(t), occupations::idf(t)))
             .collect(),
     )
@@ -917,6 +919,26 @@ pub fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_stem(text, |stem| out.push(stem.to_owned()));
     out
+}
+
+/// A text's distinct stems (of the words [`stemmed_words`] gives) and how often each
+/// occurs: one string per distinct stem, not one per word.
+pub(crate) type StemCounts = FnvMap<String, f64>;
+
+pub(crate) fn stem_counts(text: &str) -> StemCounts {
+    let mut counts = StemCounts::default();
+    count_stems(text, &mut counts);
+    counts
+}
+
+/// Adds the stems of `text` to `counts`.
+fn count_stems(text: &str, counts: &mut StemCounts) {
+    for_each_stem(text, |stem| match counts.get_mut(stem) {
+        Some(count) => *count += 1.0,
+        None => {
+            counts.insert(stem.to_owned(), 1.0);
+        }
+    });
 }
 
 /// Calls `each` with the stem of each content word of `text`, in order (the words of

@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::matching::{FnvMap, for_each_stem, stemmed_words};
+use crate::matching::{FnvMap, StemCounts, for_each_stem, stemmed_words};
 
 const TABLE: &str = include_str!("../data/occupations.tsv");
 const IDF: &str = include_str!("../data/idf.tsv");
@@ -404,15 +404,11 @@ fn candidates(
 }
 
 /// The occupations a text's wording is closest to (by their profiles), most likely first.
-pub fn of_text(stems: &[String]) -> Mix {
+pub(crate) fn of_text(stems: &StemCounts) -> Mix {
     let table = &*TABLE_PARSED;
-    let mut tf: FnvMap<&str, f64> = FnvMap::default();
-    for s in stems {
-        *tf.entry(s.as_str()).or_default() += 1.0;
-    }
     let mut scores: Vec<Option<f64>> = vec![None; table.occupations.len()];
-    for (stem, count) in tf {
-        let Some(list) = table.profiles.get(stem) else {
+    for (stem, &count) in stems {
+        let Some(list) = table.profiles.get(stem.as_str()) else {
             continue;
         };
         let w = (1.0 + count.ln()) * idf(stem);
@@ -496,6 +492,7 @@ pub fn closest(a: &Mix, b: &Mix) -> Option<(f64, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matching::stem_counts;
 
     /// `normalise` as plainly as it can be said: each separator's first place, the
     /// earliest that is not at the start.
@@ -585,7 +582,7 @@ mod tests {
 
     #[test]
     fn texts_find_their_occupation() {
-        let duties = stemmed_words(
+        let duties = stem_counts(
             "Prepared monthly journal entries and account reconciliations; audited ledgers; \
              prepared tax returns and financial statements for the general ledger close.",
         );
