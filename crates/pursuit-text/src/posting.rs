@@ -929,7 +929,7 @@ pub(crate) fn contains_word(lower: &str, word: &str) -> bool {
 }
 
 /// Whether `text[start..end]` is whole words: no letter or digit right before or after.
-fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+pub(crate) fn stands_alone(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)

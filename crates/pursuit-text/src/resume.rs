@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use crate::dates::{self, YearMonth};
-use crate::posting::{SkillRef, contains_word, item};
+use crate::posting::{SkillRef, item, stands_alone};
 use crate::{lang, skills};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -410,13 +410,27 @@ pub fn tidy(text: &str) -> String {
             .replace("Â ", " ")
     };
     let mut out = String::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        // Runs of ASCII other than tabs stay as they are, and are copied whole.
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii() || b == b'\t')
+            .unwrap_or(bytes.len() - i);
+        out.push_str(&text[i..i + run]);
+        i += run;
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let at = i;
+        i += c.len_utf8();
         match c {
             // A soft hyphen inside a word is a line-break hint: dropped. Anywhere else it is
             // the dash some templates typeset ("2016 \u{ad} Present" in Awesome-CV's PDFs).
             '\u{ad}' => {
-                let before = text[..i].chars().next_back();
-                let after = text[i + c.len_utf8()..].chars().next();
+                let before = text[..at].chars().next_back();
+                let after = text[i..].chars().next();
                 if !(before.is_some_and(char::is_alphabetic)
                     && after.is_some_and(char::is_alphabetic))
                 {
@@ -1263,12 +1277,17 @@ fn looks_like_name(part: &str) -> bool {
         let letters = w.chars().all(|c| c.is_alphabetic() || "-.'’".contains(c));
         letters && (arabic || first.is_uppercase())
     }) && {
+        // Each is one word of letters: a whole-word match is a word of the line equal to
+        // it (one pass over the line, not a search of it per word of the list).
         let lower = part.to_lowercase();
-        !NOT_NAMES.iter().any(|n| contains_word(&lower, n))
+        !lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| NOT_NAMES.contains(&word))
     } && !crate::occupations::is_known_title(part)
 }
 
-/// Words that make a capitalised header line a title, not a name.
+/// Words that make a capitalised header line a title, not a name (each one word of
+/// lower-case letters).
 const NOT_NAMES: &[&str] = &[
     "resume",
     "unit",
@@ -2083,12 +2102,27 @@ const SCHOOLS: &[&str] = &[
     "معهد",
 ];
 
+/// The first of [`DEGREES`] that `lower` holds as a word (a line is read once, not once
+/// per degree).
+fn degree_in(lower: &str) -> Option<&'static &'static str> {
+    static DEGREE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new(DEGREES).expect("the degrees make an automaton")
+        });
+    DEGREE_WORDS
+        .find_overlapping_iter(lower)
+        .filter(|found| stands_alone(lower, found.start(), found.end()))
+        .map(|found| found.pattern().as_usize())
+        .min()
+        .map(|i| &DEGREES[i])
+}
+
 fn education(lines: &[&str]) -> Vec<Education> {
     let mut out: Vec<Education> = Vec::new();
     for line in lines.iter().filter(|l| !l.is_empty()) {
         let lower = line.to_lowercase();
         let text = item(line);
-        let degree = DEGREES.iter().find(|d| contains_word(&lower, d));
+        let degree = degree_in(&lower);
         let school = SCHOOLS.iter().any(|s| lower.contains(s));
         let date = dates::dates(line).into_iter().max().map(YearMonth::iso);
         if let Some(degree) = degree {
