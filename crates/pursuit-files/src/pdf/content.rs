@@ -19,6 +19,18 @@ static DELIMITERS: [bool; 256] = {
     table
 };
 
+/// PDF's white space: space, tab, line feed, form feed, carriage return and NUL.
+static WHITE_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    let set = b"\0\t\n\x0c\r ";
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// One operand. Strings are ranges into [`Tokens::strings`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) enum Operand {
@@ -114,12 +126,15 @@ impl<'a> Tokens<'a> {
         let mut at = self.at;
         let mut dictionaries = 0usize;
         let found = loop {
+            // White space, the commonest byte, is passed over without the dispatch below.
+            while bytes.get(at).is_some_and(|&b| WHITE_SPACE[b as usize]) {
+                at += 1;
+            }
             let Some(&b) = bytes.get(at) else {
                 break None;
             };
             let keep = dictionaries == 0;
             match b {
-                b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0' => at += 1,
                 b'%' => at = skip_while(bytes, at, |b| b != b'\r' && b != b'\n'),
                 b'(' => {
                     let start = self.strings.len();
