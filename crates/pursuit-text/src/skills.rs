@@ -159,13 +159,33 @@ impl Taxonomy {
 
     /// Every mention of a skill in `text`, in order, longest match first, without overlaps.
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let all = words(text);
+        thread_local! {
+            // The buffers of `find`, kept from one call to the next: it runs on every line
+            // of every resume, mostly short ones.
+            static SCRATCH: std::cell::RefCell<(Words, String, Vec<usize>)> =
+                std::cell::RefCell::new((Words::default(), String::new(), Vec::new()));
+        }
+        let found = SCRATCH.with(|scratch| {
+            let (all, key, ends) = &mut *scratch.borrow_mut();
+            self.mentions(text, all, key, ends)
+        });
+        self.in_context(text, found)
+    }
+
+    /// The mentions in `text` before [`Taxonomy::in_context`] judges them; `all`, `key` and
+    /// `ends` are buffers (their contents on entry do not matter).
+    fn mentions(
+        &self,
+        text: &str,
+        all: &mut Words,
+        key: &mut String,
+        ends: &mut Vec<usize>,
+    ) -> Vec<Mention> {
+        words_into(text, all);
         let words = &all.list;
         let mut found = Vec::new();
         let mut i = 0;
         // The words from `i` joined by spaces, and where each run of 1, 2, … words ends.
-        let mut key = String::new();
-        let mut ends = Vec::with_capacity(MAX_WORDS);
         while i < words.len() {
             let Some(&most) = self.longest.get(all.lower_of(&words[i])) else {
                 i += 1;
@@ -213,7 +233,7 @@ impl Taxonomy {
                 None => i += 1,
             }
         }
-        self.in_context(text, found)
+        found
     }
 
     /// Drops mentions that are likely ordinary words unless their line is a list of
@@ -322,6 +342,7 @@ struct Word {
 }
 
 /// The words of a text, lower-cased into one buffer (this runs over every resume).
+#[derive(Default)]
 struct Words {
     lower: String,
     list: Vec<Word>,
@@ -339,11 +360,16 @@ fn is_core(c: char) -> bool {
 
 /// The words of `text` (see [`Word`]).
 fn words(text: &str) -> Words {
+    let mut out = Words::default();
+    words_into(text, &mut out);
+    out
+}
+
+/// [`words`] into `out`'s buffers, replacing what they held.
+fn words_into(text: &str, out: &mut Words) {
     let char_at = |at: usize| text[at..].chars().next();
-    let mut out = Words {
-        lower: String::with_capacity(text.len()),
-        list: Vec::new(),
-    };
+    out.lower.clear();
+    out.list.clear();
     let mut previous_core = false;
     let mut at = 0;
     while let Some(c) = char_at(at) {
@@ -372,8 +398,8 @@ fn words(text: &str) -> Words {
         let word = &text[start..at];
         let from = out.lower.len();
         if word.is_ascii() {
-            out.lower
-                .extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            out.lower.push_str(word);
+            out.lower[from..].make_ascii_lowercase();
         } else {
             out.lower.push_str(&word.to_lowercase());
         }
@@ -383,7 +409,6 @@ fn words(text: &str) -> Words {
             lower: from..out.lower.len(),
         });
     }
-    out
 }
 
 /// The lookup key of a name: its words, lower-cased, one space apart.
