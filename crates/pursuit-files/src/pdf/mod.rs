@@ -681,8 +681,7 @@ impl Device {
         // only when it changes.
         let shape = [a, b, c, d, font_size];
         if shape != self.shape.0 {
-            let scaled = (font_size * (a + c), font_size * (b + d));
-            self.shape = (shape, (scaled.0 * scaled.1).abs().sqrt());
+            self.shape = (shape, size_in_points(shape));
         }
         let size = self.shape.1;
         if size < TINY_POINTS {
@@ -721,6 +720,15 @@ impl Device {
         self.last_end = x + width * size;
         Ok(())
     }
+}
+
+/// The size in points of a glyph drawn by a text-to-page matrix starting `a b c d` in a
+/// font of `font_size`. Not inlined: the compiler would move the square root out of the
+/// `if` that caches it and work it out for every string shown.
+#[inline(never)]
+fn size_in_points([a, b, c, d, font_size]: [f64; 5]) -> f64 {
+    let scaled = (font_size * (a + c), font_size * (b + d));
+    (scaled.0 * scaled.1).abs().sqrt()
 }
 
 /// Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
