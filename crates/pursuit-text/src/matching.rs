@@ -409,8 +409,8 @@ impl<'a> PreparedPosting<'a> {
         };
         let stems = stem_counts(&whole);
         let counts: HashMap<u64, u32> = stems
-            .iter()
-            .map(|(stem, &n)| (fnv1a(stem), n as u32))
+            .values()
+            .map(|c| (c.hash, c.count as u32))
             .collect();
         // (languages, the rest) of a list of skills.
         let split = |skills: &[SkillRef]| -> (Vec<SkillRef>, Vec<SkillRef>) {
@@ -795,17 +795,12 @@ fn weighted(line: &str) -> Weighted {
     // as the stems are walked with the stem cache borrowed.
     occupations::idf("");
     let mut terms = Vec::new();
-    for_each_stem(line, |t| terms.push((fnv1a(t), occupations::idf(t))));
+    for_each_stem(line, |t| terms.push((t.hash, t.idf())));
     weighted_terms(terms)
 }
 
 fn weighted_stems(stems: &StemCounts) -> Weighted {
-    weighted_terms(
-        stems
-            .keys()
-            .map(|t| (fnv1a(t), occupations::idf(t)))
-            .collect(),
-    )
+    weighted_terms(stems.values().map(|c| (c.hash, c.idf)).collect())
 }
 
 fn weighted_terms(mut terms: Vec<(u64, f64)>) -> Weighted {
@@ -917,13 +912,19 @@ pub fn unused_words(resume: &str, posting: &str, n: usize) -> Vec<String> {
 /// stop words: the words every comparison of wording works on.
 pub fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_stem(text, |stem| out.push(stem.to_owned()));
+    for_each_stem(text, |stem| out.push(stem.text.clone()));
     out
 }
 
-/// A text's distinct stems (of the words [`stemmed_words`] gives) and how often each
-/// occurs: one string per distinct stem, not one per word.
-pub(crate) type StemCounts = FnvMap<String, f64>;
+/// A text's distinct stems (of the words [`stemmed_words`] gives), how often each occurs
+/// and its hash and weight: one string per distinct stem, not one per word.
+pub(crate) type StemCounts = FnvMap<String, Counted>;
+
+pub(crate) struct Counted {
+    pub(crate) count: f64,
+    hash: u64,
+    pub(crate) idf: f64,
+}
 
 pub(crate) fn stem_counts(text: &str) -> StemCounts {
     let mut counts = StemCounts::default();
@@ -933,10 +934,17 @@ pub(crate) fn stem_counts(text: &str) -> StemCounts {
 
 /// Adds the stems of `text` to `counts`.
 fn count_stems(text: &str, counts: &mut StemCounts) {
-    for_each_stem(text, |stem| match counts.get_mut(stem) {
-        Some(count) => *count += 1.0,
+    // The weights come from the occupation table: loaded before the stem cache is borrowed.
+    occupations::idf("");
+    for_each_stem(text, |stem| match counts.get_mut(&stem.text) {
+        Some(counted) => counted.count += 1.0,
         None => {
-            counts.insert(stem.to_owned(), 1.0);
+            let counted = Counted {
+                count: 1.0,
+                hash: stem.hash,
+                idf: stem.idf(),
+            };
+            counts.insert(stem.text.clone(), counted);
         }
     });
 }
@@ -944,13 +952,13 @@ fn count_stems(text: &str, counts: &mut StemCounts) {
 /// Calls `each` with the stem of each content word of `text`, in order (the words of
 /// [`stemmed_words`], without a string made for each). `each` runs while the stem cache is
 /// borrowed: it must not stem words itself.
-pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&str)) {
+pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&Stem)) {
     static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
     });
     thread_local! {
         // Stems of words seen before: ranking many postings meets the same words again.
-        static STEMS: std::cell::RefCell<FnvMap<String, String>> =
+        static STEMS: std::cell::RefCell<FnvMap<String, Stem>> =
             std::cell::RefCell::new(FnvMap::default());
     }
     STEMS.with(|stems| {
@@ -967,11 +975,42 @@ pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&str)) {
                 each(stem);
                 continue;
             }
-            let stem = STEMMER.stem(w).into_owned();
+            let stem = Stem::new(STEMMER.stem(w).into_owned());
             each(&stem);
             stems.insert(w.to_owned(), stem);
         }
     });
+}
+
+/// A word's stem, with its [`fnv1a`] hash and, once asked, its [`occupations::idf`]
+/// weight: kept in the stem cache, so a word met again costs no hashing or look-up.
+pub(crate) struct Stem {
+    pub(crate) text: String,
+    pub(crate) hash: u64,
+    /// NaN until asked.
+    idf: std::cell::Cell<f64>,
+}
+
+impl Stem {
+    fn new(text: String) -> Stem {
+        Stem {
+            hash: fnv1a(&text),
+            text,
+            idf: std::cell::Cell::new(f64::NAN),
+        }
+    }
+
+    /// The stem's weight. Not while the occupation table loads (it stems words: ask
+    /// [`occupations::idf`] once first to load it).
+    fn idf(&self) -> f64 {
+        let known = self.idf.get();
+        if !known.is_nan() {
+            return known;
+        }
+        let idf = occupations::idf(&self.text);
+        self.idf.set(idf);
+        idf
+    }
 }
 
 /// Whether `word` (lower case) is a stop word: too common in postings and resumes to

@@ -125,11 +125,11 @@ impl Table {
                 let mut ids: Vec<u32> = Vec::new();
                 let stem_ids = &mut table.stem_ids;
                 for_each_stem(&key, |stem| {
-                    let id = match stem_ids.get(stem) {
+                    let id = match stem_ids.get(&stem.text) {
                         Some(&id) => id,
                         None => {
                             let next = stem_ids.len() as u32;
-                            stem_ids.insert(stem.to_owned(), next);
+                            stem_ids.insert(stem.text.clone(), next);
                             next
                         }
                     };
@@ -407,11 +407,11 @@ fn candidates(
 pub(crate) fn of_text(stems: &StemCounts) -> Mix {
     let table = &*TABLE_PARSED;
     let mut scores: Vec<Option<f64>> = vec![None; table.occupations.len()];
-    for (stem, &count) in stems {
+    for (stem, counted) in stems {
         let Some(list) = table.profiles.get(stem.as_str()) else {
             continue;
         };
-        let w = (1.0 + count.ln()) * idf(stem);
+        let w = (1.0 + counted.count.ln()) * counted.idf;
         for (occupation, weight) in list {
             *scores[*occupation].get_or_insert(0.0) += w * weight;
         }
