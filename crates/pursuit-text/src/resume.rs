@@ -1136,6 +1136,10 @@ fn link(word: &str) -> Option<Profile> {
 /// ZIP+4 code, and not a number its line labels as something else (an ID, a patent, a
 /// licence…).
 fn phone(line: &str) -> Option<String> {
+    // A phone number has nine digits or more (see below): most lines have fewer.
+    if line.bytes().filter(u8::is_ascii_digit).count() < 9 {
+        return None;
+    }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -2286,10 +2290,19 @@ fn skills_in(sections: &[(Section, Vec<&str>)]) -> Vec<SkillRef> {
 /// A bullet with a result in numbers: a percentage, money, a multiplier, or a count that is
 /// not a year.
 pub fn has_metric(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    if line.contains('%') || lower.contains("percent") {
+    if line.contains('%')
+        || line
+            .as_bytes()
+            .windows(7)
+            .any(|w| w.eq_ignore_ascii_case(b"percent"))
+    {
         return true;
     }
+    // Everything below needs a digit, as most lines have none.
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let lower = line.to_lowercase();
     if line.chars().any(|c| "$€£¥₹".contains(c)) && line.chars().any(|c| c.is_ascii_digit()) {
         return true;
     }
