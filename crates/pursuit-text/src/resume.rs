@@ -417,9 +417,12 @@ pub fn tidy(text: &str) -> String {
                     .build(MANGLED.iter().map(|(from, _)| from))
                     .expect("the sequences make an automaton")
             });
-        MENDER
-            .replace_all(text, &MANGLED.map(|(_, to)| to))
-            .replace("Â ", " ")
+        let mended = MENDER.replace_all(text, &MANGLED.map(|(_, to)| to));
+        if mended.contains('Â') {
+            mended.replace("Â ", " ")
+        } else {
+            mended
+        }
     };
     let mut out = String::with_capacity(text.len());
     let bytes = text.as_bytes();
@@ -504,7 +507,8 @@ pub fn tidy(text: &str) -> String {
             _ => Cow::Borrowed(l),
         };
         // Three or more spaces separate columns, like a tab.
-        let l = if l.contains("   ") {
+        // (A search for the run by its first space: most lines have single spaces only.)
+        let l = if l.match_indices(' ').any(|(at, _)| l[at..].starts_with("   ")) {
             Cow::Owned(l.replace("   ", " | "))
         } else {
             l
