@@ -394,9 +394,14 @@ fn candidates(
             let headed = head.is_some() && table.titles[t as usize].1.last() == head.as_ref();
             (if headed { 0.45 } else { 0.75 }) * wanted_weight - 1e-9
         };
+        let lowest = 0.45 * wanted_weight - 1e-9;
         let mut out: Vec<u32> = touched
             .drain(..)
-            .filter(|t| std::mem::take(&mut shared[*t as usize]) >= floor(*t))
+            .filter(|t| {
+                // Most titles fall below the lower floor, and their words are not looked at.
+                let share = std::mem::take(&mut shared[*t as usize]);
+                share >= lowest && share >= floor(*t)
+            })
             .collect();
         out.sort_unstable();
         out
