@@ -594,20 +594,18 @@ fn heading(line: &str) -> Option<Section> {
     {
         return None;
     }
-    let lower: String = trimmed
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == ' ' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    // Its runs of letters and digits, lower-cased, one space apart.
+    let lowered = trimmed.to_lowercase();
+    let mut lower = String::with_capacity(lowered.len());
+    for word in lowered
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !lower.is_empty() {
+            lower.push(' ');
+        }
+        lower.push_str(word);
+    }
     // "Education Details", "Skill Details", "Project Details": the section's own name.
     let lower = match lower
         .strip_suffix(" details")
