@@ -709,9 +709,15 @@ impl Device {
                 self.text.push(' ');
             }
         }
-        self.line_rtl |= text.chars().any(is_rtl);
         let at = self.text.len();
-        self.text.push_str(text);
+        match text.as_bytes() {
+            // Most glyphs are one ASCII letter: pushed as such, not copied by `memcpy`.
+            &[ascii] => self.text.push(char::from(ascii)),
+            _ => {
+                self.line_rtl |= text.chars().any(is_rtl);
+                self.text.push_str(text);
+            }
+        }
         self.line
             .push((x, x + width * size, size, at..self.text.len()));
         self.word_start = false;
