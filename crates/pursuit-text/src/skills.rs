@@ -369,6 +369,7 @@ fn words(text: &str) -> Words {
 fn words_into(text: &str, out: &mut Words) {
     let char_at = |at: usize| text[at..].chars().next();
     out.lower.clear();
+    out.lower.reserve(text.len());
     out.list.clear();
     let mut previous_core = false;
     let mut at = 0;
