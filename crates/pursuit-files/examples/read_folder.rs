@@ -21,17 +21,20 @@ fn main() {
     let options: Vec<String> = std::env::args().skip(2).collect();
     let each = options.iter().any(|o| o == "--each");
     let print = options.iter().any(|o| o == "--print");
-    let job = options
-        .iter()
-        .position(|o| o == "--job")
-        .map(|at| match options.get(at + 1).map(std::fs::read_to_string) {
-            Some(Ok(text)) => pursuit_text::posting::parse(pursuit_text::posting::Input::Text(&text)),
+    let job = options.iter().position(|o| o == "--job").map(|at| {
+        match options.get(at + 1).map(std::fs::read_to_string) {
+            Some(Ok(text)) => {
+                pursuit_text::posting::parse(pursuit_text::posting::Input::Text(&text))
+            }
             _ => {
                 eprintln!("--job needs a readable posting file");
                 std::process::exit(2);
             }
-        });
-    let side = job.as_ref().map(pursuit_text::matching::PreparedPosting::new);
+        }
+    });
+    let side = job
+        .as_ref()
+        .map(pursuit_text::matching::PreparedPosting::new);
     let mut paths: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(error) => {
@@ -101,7 +104,11 @@ fn main() {
         let mut digest = Fnv::new();
         for one in &ready {
             let scored = pursuit_text::matching::score_pair(one, side);
-            digest.write(serde_json::to_string(&scored).unwrap_or_default().as_bytes());
+            digest.write(
+                serde_json::to_string(&scored)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
         }
         digest.finish()
     });

@@ -408,10 +408,7 @@ impl<'a> PreparedPosting<'a> {
             None => posting.description.clone(),
         };
         let stems = stem_counts(&whole);
-        let counts: HashMap<u64, u32> = stems
-            .values()
-            .map(|c| (c.hash, c.count as u32))
-            .collect();
+        let counts: HashMap<u64, u32> = stems.values().map(|c| (c.hash, c.count as u32)).collect();
         // (languages, the rest) of a list of skills.
         let split = |skills: &[SkillRef]| -> (Vec<SkillRef>, Vec<SkillRef>) {
             skills.iter().cloned().partition(|s| {
@@ -437,7 +434,12 @@ impl<'a> PreparedPosting<'a> {
                 .required
                 .iter()
                 .chain(&posting.skills.preferred)
-                .map(|s| (s.id.as_str(), phrase_key(lower_words(&s.name.to_lowercase()))))
+                .map(|s| {
+                    (
+                        s.id.as_str(),
+                        phrase_key(lower_words(&s.name.to_lowercase())),
+                    )
+                })
                 .collect(),
             title,
             duties: posting

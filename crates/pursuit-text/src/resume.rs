@@ -508,7 +508,10 @@ pub fn tidy(text: &str) -> String {
         };
         // Three or more spaces separate columns, like a tab.
         // (A search for the run by its first space: most lines have single spaces only.)
-        let l = if l.match_indices(' ').any(|(at, _)| l[at..].starts_with("   ")) {
+        let l = if l
+            .match_indices(' ')
+            .any(|(at, _)| l[at..].starts_with("   "))
+        {
             Cow::Owned(l.replace("   ", " | "))
         } else {
             l
