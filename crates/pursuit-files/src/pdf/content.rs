@@ -8,28 +8,21 @@
 const MAX_OPERANDS: usize = 65_536;
 
 /// Bytes that end a token: white space (PDF's, with NUL) and the delimiters.
-static DELIMITERS: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    let set = b"\0\t\n\x0c\r ()<>[]{}/%";
-    while i < set.len() {
-        table[set[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
+static DELIMITERS: [bool; 256] = byte_set(b"\0\t\n\x0c\r ()<>[]{}/%");
 
 /// PDF's white space: space, tab, line feed, form feed, carriage return and NUL.
-static WHITE_SPACE: [bool; 256] = {
+static WHITE_SPACE: [bool; 256] = byte_set(b"\0\t\n\x0c\r ");
+
+/// A table of the bytes in `set`.
+const fn byte_set(set: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
     let mut i = 0;
-    let set = b"\0\t\n\x0c\r ";
     while i < set.len() {
         table[set[i] as usize] = true;
         i += 1;
     }
     table
-};
+}
 
 /// One operand. Strings are ranges into [`Tokens::strings`].
 #[derive(Clone, Copy, Debug, PartialEq)]
