@@ -2308,7 +2308,7 @@ pub fn has_metric(line: &str) -> bool {
         return false;
     }
     let lower = line.to_lowercase();
-    if line.chars().any(|c| "$€£¥₹".contains(c)) && line.chars().any(|c| c.is_ascii_digit()) {
+    if line.chars().any(|c| "$€£¥₹".contains(c)) {
         return true;
     }
     for word in lower.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')') {
@@ -2377,10 +2377,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn mangled_sequences_are_mended_in_one_pass() {
+        // The longest sequence wins where several start at one place ("ï¼" alone is a
+        // dash too); "Â " is mended after the others.
+        assert_eq!(
+            tidy("Sales â€“ Acme\r\nIt\u{e2}\u{20ac}\u{2122}s 2019ï¼\u{8d}2020 | AÂ B\r\nx－y"),
+            "Sales – Acme\nIt’s 2019 – 2020 | A B\nx – y"
+        );
+        assert_eq!(
+            tidy("plain text, nothing mangled"),
+            "plain text, nothing mangled"
+        );
+    }
+
+    #[test]
+    fn a_line_names_the_first_listed_degree_it_holds_as_a_word() {
+        assert_eq!(degree_in("mba, finance"), Some(&"mba"));
+        // "master" is listed before "mba"; "ba" inside "mba" is not a word.
+        assert_eq!(
+            degree_in("master of business administration (mba)"),
+            Some(&"master")
+        );
+        assert_eq!(degree_in("embassy staff"), None);
+        assert_eq!(degree_in("b.sc. in physics"), Some(&"b.sc"));
+    }
+
+    #[test]
     fn title_and_organisation_words_are_single_words() {
         for word in JOB_WORDS.iter().chain(ORG_WORDS) {
             assert!(word.chars().all(char::is_alphanumeric), "{word:?}");
         }
+        // `looks_like_name` compares a line's words with these, which only works for
+        // single lower-case words.
+        for word in NOT_NAMES {
+            assert!(word.chars().all(char::is_lowercase), "{word:?}");
+        }
+        assert!(!looks_like_name("Jane Store Manager"));
+        assert!(!looks_like_name("Sales-Lead Jones"));
+        assert!(looks_like_name("Jane Storey"));
         assert!(is_job_title("Senior Software Engineer"));
         assert!(is_job_title("Store Managers"));
         assert!(!is_job_title("Engineering")); // "engineer" is not a word of it
@@ -2819,6 +2853,8 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
     #[test]
     fn metrics_are_numbers_that_are_not_years() {
         assert!(has_metric("Grew revenue by $2M"));
+        assert!(has_metric("Cut costs by ten PERCENT"));
+        assert!(!has_metric("Managed the $ budget"));
         assert!(has_metric("Served 300 customers a week"));
         assert!(has_metric("Cut build time 3x"));
         assert!(!has_metric("Joined the team in 2019"));

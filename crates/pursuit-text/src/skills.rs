@@ -167,7 +167,12 @@ impl Taxonomy {
         }
         let found = SCRATCH.with(|scratch| {
             let (all, key, ends) = &mut *scratch.borrow_mut();
-            self.mentions(text, all, key, ends)
+            let found = self.mentions(text, all, key, ends);
+            // A long text (a whole posting) leaves big buffers: not kept for good.
+            if all.lower.capacity() > 1 << 16 {
+                *all = Words::default();
+            }
+            found
         });
         self.in_context(text, found)
     }
