@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::matching::{FnvMap, StemCounts, for_each_stem, stemmed_words};
+use crate::matching::{FNV_OFFSET, FnvMap, StemCounts, fnv1a_more, for_each_stem, stemmed_words};
 
 const TABLE: &str = include_str!("../data/occupations.tsv");
 const IDF: &str = include_str!("../data/idf.tsv");
@@ -46,6 +46,10 @@ struct Table {
     by_stem: Vec<Vec<u32>>,
     /// Stem id → titles that have it, once for each time they do.
     by_occurrence: Vec<Vec<u32>>,
+    /// A word's FNV-1a hash → how many titles end with it ("accountant", "teacher": the
+    /// word that names the job). Words, not stems: "engineer" ends titles, "engineering"
+    /// does not, and both stem alike.
+    heads: FnvMap<u64, u32>,
     /// Stem id → how rare it is among titles.
     title_idf: Vec<f64>,
     max_title_idf: f64,
@@ -100,6 +104,7 @@ impl Table {
             titles: Vec::new(),
             by_stem: Vec::new(),
             by_occurrence: Vec::new(),
+            heads: FnvMap::default(),
             title_idf: Vec::new(),
             max_title_idf: 0.0,
             profiles: FnvMap::default(),
@@ -137,6 +142,9 @@ impl Table {
                         ids.push(id);
                     }
                 });
+                if let Some(head) = head_word(key.split(' ')) {
+                    *table.heads.entry(fnv1a_more(FNV_OFFSET, head)).or_default() += 1;
+                }
                 table.titles.push((index, ids));
                 match table.exact.get_mut(&key) {
                     Some(entry) if !entry.contains(&index) => entry.push(index),
@@ -277,6 +285,46 @@ pub fn of_title(title: &str) -> Mix {
 pub fn is_known_title(title: &str) -> bool {
     let key = normalise(title);
     !key.is_empty() && TABLE_PARSED.exact.contains_key(&key)
+}
+
+/// Whether `title` names a job: the table finds its occupation, or its last word is a
+/// word that ends job titles ("Payroll Accountant", "Guest Teacher"). Not a degree, a town,
+/// an employer or a heading run into its content ("BE Mumbai", "Company Details").
+pub fn names_a_job(title: &str) -> bool {
+    /// Level words that are also roles: "Intern", "Associate, Investment Banking".
+    const ROLES: [&str; 5] = ["intern", "internship", "associate", "apprentice", "trainee"];
+    let table = &*TABLE_PARSED;
+    // One title ending with a word is not enough: "vice president of engineering" does not
+    // make "Bachelor of Engineering" a job.
+    let is_head = |word: &str| {
+        table
+            .heads
+            .get(&fnv1a_more(FNV_OFFSET, word))
+            .is_some_and(|&n| n >= 2)
+    };
+    let lower = title.to_lowercase();
+    // "Line Chef/Expediter": either job will do.
+    lower[..cut(&lower)].split('/').any(|one| {
+        let words: Vec<&str> = one
+            .split(|c: char| !c.is_alphanumeric() && !"+#&".contains(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.last().is_some_and(|w| ROLES.contains(w))
+            || head_word(words.iter().copied().filter(|w| !LEVEL.contains(w))).is_some_and(is_head)
+    }) || !of_title(title).is_empty()
+}
+
+/// The word of a title that names the job: the last ("Payroll Accountant"), or the one
+/// before what the job is of or for ("Director of Engineering", "Advocate for Children").
+fn head_word<'a>(words: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut last = None;
+    for word in words {
+        if matches!(word, "of" | "for") && last.is_some() {
+            return last;
+        }
+        last = Some(word);
+    }
+    last
 }
 
 /// Newer English names for old jobs, which O*NET's titles do not have yet: "People
@@ -636,5 +684,33 @@ mod tests {
         assert!(agreement(&nurse, &of_title("Staff Nurse")) > 0.8);
         assert!(agreement(&nurse, &of_title("Senior Accountant")) < 0.1);
         assert_eq!(agreement(&nurse, &Mix::new()), 0.0);
+    }
+
+    #[test]
+    fn a_headline_names_a_job_and_a_degree_or_town_does_not() {
+        for job in [
+            "Payroll Accountant",
+            "GUEST TEACHER",
+            "Director of Digital Innovation and Strategy",
+            "Court Appointed Special Advocate for Abused and Neglected Children",
+            "Associate, Investment Banking Operations",
+            "Intern",
+            "Senior Network Security Analyst",
+            "LINE CHEF/EXPEDITER",
+            "Test Analyst-Intern/Contractor",
+        ] {
+            assert!(names_a_job(job), "{job}");
+        }
+        for other in [
+            "BE Mumbai",
+            "Bachelor of Engineering",
+            "Mumbai",
+            "company",
+            "2014",
+            "TECHNICAL QUALIFICATIONS: Windows, Ms. Office",
+            "",
+        ] {
+            assert!(!names_a_job(other), "{other}");
+        }
     }
 }

@@ -963,8 +963,12 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
             continue;
         }
         let words = line.split_whitespace().count();
-        if (1..=10).contains(&words) && basics.label.is_none() {
-            basics.label = Some(item(line).to_owned());
+        if (1..=10).contains(&words) {
+            // A headline names a job: not a degree, a town or a heading run into its
+            // content, as resumes without a headline have in its place.
+            if basics.label.is_none() && crate::occupations::names_a_job(item(line)) {
+                basics.label = Some(item(line).to_owned());
+            }
         } else if words > 10 && basics.summary.is_none() {
             basics.summary = Some(paragraph(&header[index..]));
             break;
@@ -2521,6 +2525,16 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         assert_eq!(r.accomplishments.len(), 3, "{:?}", r.accomplishments);
         assert_eq!(r.lang.as_deref(), Some("en"));
         assert!(r.injections.is_empty());
+    }
+
+    #[test]
+    fn a_heading_run_into_its_content_is_not_the_headline() {
+        let text = "TECHNICAL QUALIFICATIONS: Windows, Ms. Office\nLL.B Guwahati University\nAdvocate\n\nExperience\nAdvocate, 01/2012 to Current\nGauhati High Court\nHandled civil and criminal matters.\n";
+        let r = parse(text, TODAY);
+        assert_eq!(r.basics.label.as_deref(), Some("Advocate"));
+        // Nothing that names a job: no headline from the header.
+        let r = parse("BE Mumbai\nSkills\nJava, SQL\n", TODAY);
+        assert_eq!(r.basics.label, None);
     }
 
     #[test]
