@@ -453,6 +453,32 @@ fn figures(scores: &[f64], relevant: impl Fn(usize) -> bool) -> Option<Figures> 
     })
 }
 
+/// The figures a random order would get on average, for a query with `relevant` of `n`
+/// documents relevant: where most documents are relevant (most Kaggle resumes are IT, most
+/// rekrute postings too), chance alone scores high and leaves little room above it.
+fn chance(n: usize, relevant: usize) -> Option<Figures> {
+    if relevant == 0 || n == 0 {
+        return None;
+    }
+    let gain = |rank: usize| 1.0 / ((rank + 2) as f64).log2();
+    let share = relevant as f64 / n as f64;
+    let shown = n.min(10);
+    let dcg: f64 = (0..shown).map(|rank| share * gain(rank)).sum();
+    let ideal: f64 = (0..relevant.min(10)).map(gain).sum();
+    // The first relevant document at rank k: the k − 1 before it all irrelevant.
+    let (mut none_yet, mut mrr) = (1.0, 0.0);
+    for k in 0..=(n - relevant) {
+        let first_here = relevant as f64 / (n - k) as f64;
+        mrr += none_yet * first_here / (k + 1) as f64;
+        none_yet *= 1.0 - first_here;
+    }
+    Some(Figures {
+        p10: share * shown as f64 / 10.0,
+        ndcg10: dcg / ideal,
+        mrr,
+    })
+}
+
 /// Where item `i` stands in a fixed pseudo-random order (SplitMix64's finaliser).
 fn shuffled(i: usize) -> u64 {
     let mut z = (i as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -547,7 +573,14 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
                 .collect()
         })
     };
-    let mut methods = vec!["word-share", "jobsync", "bm25", "sparse-chunks", "pursuit"];
+    let mut methods = vec![
+        "chance",
+        "word-share",
+        "jobsync",
+        "bm25",
+        "sparse-chunks",
+        "pursuit",
+    ];
     if show {
         methods.extend(matching::WEIGHTS.iter().map(|(name, _)| *name));
     }
@@ -600,6 +633,7 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
                                     .average,
                                 ),
                                 "pursuit" => m.exact,
+                                "chance" => 0.0,
                                 "reweighted" => reweighted[qi][di],
                                 part => m
                                     .parts
@@ -641,6 +675,10 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
                 if to_resumes {
                     (0..queries.len())
                         .filter_map(|qi| {
+                            if *method == "chance" {
+                                let hits = (0..docs.len()).filter(|di| relevant(qi, *di)).count();
+                                return chance(docs.len(), hits);
+                            }
                             let row = if *method == "bm25" {
                                 &bm25_to_resumes[qi]
                             } else {
@@ -652,6 +690,11 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
                 } else {
                     (0..docs.len())
                         .filter_map(|di| {
+                            if *method == "chance" {
+                                let hits =
+                                    (0..queries.len()).filter(|qi| relevant(*qi, di)).count();
+                                return chance(queries.len(), hits);
+                            }
                             let column: Vec<f64> = if *method == "bm25" {
                                 bm25_to_postings[di].clone()
                             } else {
@@ -685,15 +728,25 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
                 mean(m, |f| f.mrr, &all),
             );
         }
-        let (bm, pu) = (
-            methods.iter().position(|m| *m == "bm25").unwrap_or(0),
-            methods.iter().position(|m| *m == "pursuit").unwrap_or(0),
-        );
+        let position = |name: &str| methods.iter().position(|m| *m == name).unwrap_or(0);
+        let (ch, bm, pu) = (position("chance"), position("bm25"), position("pursuit"));
         let gain = |s: &[usize]| mean(pu, |f| f.ndcg10, s) / mean(bm, |f| f.ndcg10, s) - 1.0;
         let (lo, hi) = interval(count, options.resamples, gain);
         println!(
             "pursuit over bm25, nDCG@10: {:+.1}% [{:+.1}%, {:+.1}%]",
             gain(&all) * 100.0,
+            lo * 100.0,
+            hi * 100.0
+        );
+        // The same gain counted from chance up: what each ranker adds to a random order.
+        let lift = |s: &[usize]| {
+            let floor = mean(ch, |f| f.ndcg10, s);
+            (mean(pu, |f| f.ndcg10, s) - floor) / (mean(bm, |f| f.ndcg10, s) - floor) - 1.0
+        };
+        let (lo, hi) = interval(count, options.resamples, lift);
+        println!(
+            "pursuit over bm25 above chance, nDCG@10: {:+.1}% [{:+.1}%, {:+.1}%]",
+            lift(&all) * 100.0,
             lo * 100.0,
             hi * 100.0
         );
