@@ -234,14 +234,23 @@ fn written_in(code: &str) -> Option<&'static SkillRef> {
     SKILLS.iter().find(|(c, _)| *c == code).map(|(_, s)| s)
 }
 
-/// Half the titles' occupations (each title an equal share), half the wording's; all the
-/// wording's when no title is known.
+/// How much of a document's occupations its titles decide when its wording has some too.
+/// A title is one short line, often a team's or an employer's name for the job ("Associate
+/// Account Strategist", "Communications Analyst, Physical Security"), and its look-up can
+/// land on the wrong job; the wording is the whole text. Chosen on the tune part of the
+/// quality bench: the mean gain over BM25 of its sixteen set-ups is +36.2% at 0.5 (before),
+/// +40.0–41.0% anywhere from 0.25 to 0.35, +37.2% at 0.15.
+const TITLE_SHARE: f64 = 0.3;
+
+/// [`TITLE_SHARE`] of the titles' occupations (each title an equal share), the rest the
+/// wording's; all the titles' when the wording finds none, all the wording's when no title
+/// is known.
 fn blend(titles: &[&Mix], wording: &Mix) -> Mix {
     let known: Vec<&&Mix> = titles.iter().filter(|m| !m.is_empty()).collect();
     let title_share = if known.is_empty() || wording.is_empty() {
         if known.is_empty() { 0.0 } else { 1.0 }
     } else {
-        0.5
+        TITLE_SHARE
     };
     let mut weights: std::collections::BTreeMap<usize, f64> = std::collections::BTreeMap::new();
     for mix in &known {
