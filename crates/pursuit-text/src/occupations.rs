@@ -46,9 +46,9 @@ struct Table {
     by_stem: Vec<Vec<u32>>,
     /// Stem id → titles that have it, once for each time they do.
     by_occurrence: Vec<Vec<u32>>,
-    /// A word's FNV-1a hash → how many titles end with it ("accountant", "teacher": the
-    /// word that names the job). Words, not stems: "engineer" ends titles, "engineering"
-    /// does not, and both stem alike.
+    /// A word's FNV-1a hash → how many titles it heads ([`head_word`]: "accountant",
+    /// "teacher", the "director" of "director of engineering"). Words, not stems:
+    /// "engineer" heads titles, "engineering" does not, and both stem alike.
     heads: FnvMap<u64, u32>,
     /// Stem id → how rare it is among titles.
     title_idf: Vec<f64>,
@@ -287,8 +287,9 @@ pub fn is_known_title(title: &str) -> bool {
     !key.is_empty() && TABLE_PARSED.exact.contains_key(&key)
 }
 
-/// Whether `title` names a job: the table finds its occupation, or its last word is a
-/// word that ends job titles ("Payroll Accountant", "Guest Teacher"). Not a degree, a town,
+/// Whether `title` names a job: its head word ([`head_word`]) is one that at least two of
+/// the table's titles are headed by ("Payroll Accountant", "Guest Teacher"), it ends in a
+/// role word ("Intern"), or the title look-up finds its occupation. Not a degree, a town,
 /// an employer or a heading run into its content ("BE Mumbai", "Company Details").
 pub fn names_a_job(title: &str) -> bool {
     /// Level words that are also roles: "Intern", "Associate, Investment Banking".
