@@ -499,6 +499,9 @@ impl Rng {
     }
 }
 
+/// A figure over a sample of the queries (their indices).
+type Statistic<'a> = dyn Fn(&[usize]) -> f64 + 'a;
+
 /// The 2.5th and 97.5th percentiles of `statistic` over `resamples` resamples of `n`
 /// queries (with replacement).
 fn interval(n: usize, resamples: usize, statistic: impl Fn(&[usize]) -> f64) -> (f64, f64) {
@@ -756,24 +759,20 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
         let position = |name: &str| methods.iter().position(|m| *m == name).unwrap_or(0);
         let (ch, bm, pu) = (position("chance"), position("bm25"), position("pursuit"));
         let gain = |s: &[usize]| mean(pu, |f| f.ndcg10, s) / mean(bm, |f| f.ndcg10, s) - 1.0;
-        let (lo, hi) = interval(count, options.resamples, gain);
-        println!(
-            "pursuit over bm25, nDCG@10: {:+.1}% [{:+.1}%, {:+.1}%]",
-            gain(&all) * 100.0,
-            lo * 100.0,
-            hi * 100.0
-        );
         // The same gain counted from chance up: what each ranker adds to a random order.
         let lift = |s: &[usize]| {
             let floor = mean(ch, |f| f.ndcg10, s);
             (mean(pu, |f| f.ndcg10, s) - floor) / (mean(bm, |f| f.ndcg10, s) - floor) - 1.0
         };
-        let (lo, hi) = interval(count, options.resamples, lift);
-        println!(
-            "pursuit over bm25 above chance, nDCG@10: {:+.1}% [{:+.1}%, {:+.1}%]",
-            lift(&all) * 100.0,
-            lo * 100.0,
-            hi * 100.0
-        );
+        let gains: [(&str, &Statistic); 2] = [("", &gain), (" above chance", &lift)];
+        for (what, statistic) in gains {
+            let (lo, hi) = interval(count, options.resamples, statistic);
+            println!(
+                "pursuit over bm25{what}, nDCG@10: {:+.1}% [{:+.1}%, {:+.1}%]",
+                statistic(&all) * 100.0,
+                lo * 100.0,
+                hi * 100.0
+            );
+        }
     }
 }
