@@ -36,6 +36,7 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
     let mut reader = Reader {
         doc: &doc,
         fonts: HashMap::new(),
+        named: Vec::new(),
         device: Device::new(budget),
         backdrop: false,
         operators: 0,
@@ -183,6 +184,10 @@ struct Reader<'d> {
     doc: &'d Document,
     /// Fonts loaded so far, by the font dictionary's object (shared between pages).
     fonts: HashMap<FontKey, Rc<Font>>,
+    /// The fonts `Tf` named last, by the resources (their address) and the name: a page
+    /// switches among a few fonts hundreds of times, and finding one by name goes through
+    /// three dictionaries and the document's object table.
+    named: Vec<(usize, Box<[u8]>, Rc<Font>)>,
     device: Device,
     /// Something dark was filled on the page before: white text after it is on a band.
     backdrop: bool,
@@ -434,6 +439,24 @@ impl<'d> Reader<'d> {
     /// The font `name` of `resources`; a font the page names but does not have is read as
     /// a plain one (Windows-1252, widths estimated), as viewers substitute one.
     fn font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Rc<Font> {
+        /// Names remembered at most; a page with more fonts looks the rest up each time.
+        const NAMED: usize = 16;
+        let at = resources.map_or(0, |r| std::ptr::from_ref(r) as usize);
+        if let Some((_, _, font)) = self
+            .named
+            .iter()
+            .find(|(place, named, _)| *place == at && **named == *name)
+        {
+            return Rc::clone(font);
+        }
+        let font = self.look_up_font(resources, name);
+        if self.named.len() < NAMED {
+            self.named.push((at, name.into(), Rc::clone(&font)));
+        }
+        font
+    }
+
+    fn look_up_font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Rc<Font> {
         let doc = self.doc;
         let found = resources
             .and_then(|r| get_dict(doc, r, b"Font"))
@@ -955,6 +978,51 @@ pub(crate) mod tests {
         let mut bytes = Vec::new();
         doc.save_to(&mut bytes).unwrap();
         assert_eq!(read_pdf(&bytes).unwrap().text, "Body\n\nFooter in a form");
+    }
+
+    #[test]
+    fn the_same_font_name_on_two_pages_is_each_page_s_own_font() {
+        use lopdf::{Stream, dictionary};
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let plain = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        // Code 97 ("a") drawn as the glyph "b".
+        let remapped = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => dictionary! {
+                "Type" => "Encoding", "BaseEncoding" => "WinAnsiEncoding",
+                "Differences" => vec![97.into(), Object::Name(b"b".to_vec())],
+            },
+        });
+        let mut kids = Vec::new();
+        for font in [plain, remapped, plain] {
+            let content = doc.add_object(Stream::new(
+                dictionary! {},
+                b"BT /F1 12 Tf 72 720 Td (abc) Tj ET".to_vec(),
+            ));
+            let page = doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+            });
+            kids.push(page.into());
+        }
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => kids, "Count" => 3,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let text = read_pdf(&bytes).unwrap().text;
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines, ["abc", "bbc", "abc"], "{text:?}");
     }
 
     #[test]
