@@ -6,7 +6,7 @@
 use std::io::{Cursor, Write};
 
 use lopdf::content::{Content, Operation};
-use lopdf::{Document, Object, Stream, dictionary};
+use lopdf::{Document, Object, ObjectId, Stream, dictionary};
 
 /// A one-page PDF in Helvetica drawing `ops` (built with lopdf: our own fixture).
 pub fn pdf(ops: Vec<Operation>) -> Vec<u8> {
@@ -33,10 +33,7 @@ pub fn pdf_pages(contents: Vec<Vec<u8>>) -> Vec<u8> {
 pub fn pdf_of_streams(streams: Vec<Stream>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
+    let font_id = helvetica(&mut doc);
     let resources_id = doc.add_object(dictionary! {
         "Font" => dictionary! { "F1" => font_id },
     });
@@ -50,15 +47,34 @@ pub fn pdf_of_streams(streams: Vec<Stream>) -> Vec<u8> {
             .into()
         })
         .collect();
+    pdf_of_pages(doc, pages_id, kids, Some(resources_id))
+}
+
+/// A Helvetica font object (WinAnsi) added to `doc`.
+pub fn helvetica(doc: &mut Document) -> ObjectId {
+    doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    })
+}
+
+/// `doc` saved with its page tree closed: the pages node `pages_id` (A4, with `resources`
+/// for pages that have none of their own) over `kids`, and the catalog.
+pub fn pdf_of_pages(
+    mut doc: Document,
+    pages_id: ObjectId,
+    kids: Vec<Object>,
+    resources: Option<ObjectId>,
+) -> Vec<u8> {
     let count = i64::try_from(kids.len()).unwrap();
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => kids, "Count" => count,
-            "Resources" => resources_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
+    let mut pages = dictionary! {
+        "Type" => "Pages", "Kids" => kids, "Count" => count,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    };
+    if let Some(resources) = resources {
+        pages.set("Resources", resources);
+    }
+    doc.objects.insert(pages_id, Object::Dictionary(pages));
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
     let mut out = Vec::new();

@@ -942,10 +942,7 @@ pub(crate) mod tests {
         use lopdf::{Stream, dictionary};
         let mut doc = Document::with_version("1.5");
         let pages_id = doc.new_object_id();
-        let font = doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-            "Encoding" => "WinAnsiEncoding",
-        });
+        let font = crate::fixtures::helvetica(&mut doc);
         let form = doc.add_object(Stream::new(
             dictionary! {
                 "Type" => "XObject", "Subtype" => "Form",
@@ -966,17 +963,7 @@ pub(crate) mod tests {
                 "XObject" => dictionary! { "X1" => form },
             },
         });
-        doc.objects.insert(
-            pages_id,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
-                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            }),
-        );
-        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-        doc.trailer.set("Root", catalog);
-        let mut bytes = Vec::new();
-        doc.save_to(&mut bytes).unwrap();
+        let bytes = crate::fixtures::pdf_of_pages(doc, pages_id, vec![page.into()], None);
         assert_eq!(read_pdf(&bytes).unwrap().text, "Body\n\nFooter in a form");
     }
 
@@ -985,10 +972,7 @@ pub(crate) mod tests {
         use lopdf::{Stream, dictionary};
         let mut doc = Document::with_version("1.5");
         let pages_id = doc.new_object_id();
-        let plain = doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-            "Encoding" => "WinAnsiEncoding",
-        });
+        let plain = crate::fixtures::helvetica(&mut doc);
         // Code 97 ("a") drawn as the glyph "b".
         let remapped = doc.add_object(dictionary! {
             "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
@@ -1009,17 +993,7 @@ pub(crate) mod tests {
             });
             kids.push(page.into());
         }
-        doc.objects.insert(
-            pages_id,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages", "Kids" => kids, "Count" => 3,
-                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            }),
-        );
-        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-        doc.trailer.set("Root", catalog);
-        let mut bytes = Vec::new();
-        doc.save_to(&mut bytes).unwrap();
+        let bytes = crate::fixtures::pdf_of_pages(doc, pages_id, kids, None);
         let text = read_pdf(&bytes).unwrap().text;
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(lines, ["abc", "bbc", "abc"], "{text:?}");
