@@ -393,7 +393,7 @@ impl<'a> PreparedPosting<'a> {
             // Level words go before stemming ("Associate" stems to "associ").
             let words: Vec<&str> = t
                 .split(|c: char| !c.is_alphanumeric() && !"+#".contains(c))
-                .filter(|w| !occupations::LEVEL.contains(&w.to_lowercase().as_str()))
+                .filter(|w| !occupations::is_level(&w.to_lowercase()))
                 .collect();
             let terms = terms(&words.join(" "));
             (t, terms, occupations::of_title(t))
@@ -476,28 +476,45 @@ pub fn score(resume: &Resume, resume_text: &str, posting: &Posting) -> Match {
     )
 }
 
-/// `f` over `items` on every core (scoped threads, one slice each), results in order.
-/// Ranking is many independent comparisons: with two cores it takes half the time.
+/// `f` over `items` on every core (scoped threads), results in order. Ranking is many
+/// independent comparisons: with two cores it takes half the time. The threads take the
+/// items a few at a time as they get to them, not a fixed half each: the resumes of one
+/// half of a folder may be longer than the other's, and a thread the system pauses would
+/// leave the rest to wait for it.
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    /// Items a thread takes at a time: enough that counting them off is no cost.
+    const CHUNK: usize = 8;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Small lists are not worth a thread.
     if threads < 2 || items.len() < 256 {
         return items.iter().map(&f).collect();
     }
-    let per = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(per)
-            .map(|slice| {
-                let f = &f;
-                scope.spawn(move || slice.iter().map(f).collect::<Vec<R>>())
-            })
-            .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<R>)> = Vec::new();
+        loop {
+            let start = next.fetch_add(CHUNK, std::sync::atomic::Ordering::Relaxed);
+            let Some(chunk) = items.get(start..(start + CHUNK).min(items.len())) else {
+                break done;
+            };
+            if chunk.is_empty() {
+                break done;
+            }
+            done.push((start, chunk.iter().map(&f).collect()));
+        }
+    };
+    let mut chunks: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
-    })
+    });
+    chunks.sort_unstable_by_key(|(start, _)| *start);
+    chunks
+        .into_iter()
+        .flat_map(|(_, results)| results)
+        .collect()
 }
 
 /// Scores a prepared resume against a prepared posting.

@@ -62,46 +62,52 @@ struct Table {
 
 static TABLE_PARSED: LazyLock<Table> = LazyLock::new(Table::parse);
 
-/// Words of a title that say level or contract, not the work.
-pub(crate) const LEVEL: &[&str] = &[
-    "senior",
-    "sr",
-    "junior",
-    "jr",
-    "lead",
-    "principal",
-    "staff",
-    "ii",
-    "iii",
-    "iv",
-    "i",
-    "1",
-    "2",
-    "3",
-    "head",
-    "associate",
-    "intern",
-    "internship",
-    "entry",
-    "level",
-    "mid",
-    "trainee",
-    "apprentice",
-    "temporary",
-    "contract",
-    "part",
-    "time",
-    "full",
-    "remote",
-];
+/// Whether `word` (lower case) says a title's level or contract, not the work: "senior",
+/// "ii", "intern", "part", "time"… (a `match`: this runs on every word of the table's
+/// 57,000 titles when it loads).
+pub(crate) fn is_level(word: &str) -> bool {
+    matches!(
+        word,
+        "senior"
+            | "sr"
+            | "junior"
+            | "jr"
+            | "lead"
+            | "principal"
+            | "staff"
+            | "ii"
+            | "iii"
+            | "iv"
+            | "i"
+            | "1"
+            | "2"
+            | "3"
+            | "head"
+            | "associate"
+            | "intern"
+            | "internship"
+            | "entry"
+            | "level"
+            | "mid"
+            | "trainee"
+            | "apprentice"
+            | "temporary"
+            | "contract"
+            | "part"
+            | "time"
+            | "full"
+            | "remote"
+    )
+}
 
 impl Table {
     fn parse() -> Table {
         let mut table = Table {
             occupations: Vec::new(),
-            exact: FnvMap::default(),
+            // Sized for O*NET 29.2's 57,000 titles: growing them is a good part of the work.
+            exact: FnvMap::with_capacity_and_hasher(60_000, Default::default()),
             stem_ids: FnvMap::default(),
-            titles: Vec::new(),
+            titles: Vec::with_capacity(60_000),
             by_stem: Vec::new(),
             by_occurrence: Vec::new(),
             heads: FnvMap::default(),
@@ -111,6 +117,8 @@ impl Table {
             idf: FnvMap::default(),
             max_idf: 0.0,
         };
+        let mut word_ids: FnvMap<String, Vec<u32>> =
+            FnvMap::with_capacity_and_hasher(16_384, Default::default());
         for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
             let mut cells = line.split('\t');
             let (Some(code), Some(title), Some(others), Some(profile)) =
@@ -125,23 +133,29 @@ impl Table {
                 if key.is_empty() {
                     continue;
                 }
-                // A stem's id, the next one for a stem not seen before; each run of one
-                // stem counts once (as `title_stems` gives them).
+                // Its stems' ids (a stem not seen before gets the next one), word by word:
+                // the titles use some 15,000 words, most of them again and again. Each run
+                // of one stem counts once (as `title_stems` gives them).
                 let mut ids: Vec<u32> = Vec::new();
-                let stem_ids = &mut table.stem_ids;
-                for_each_stem(&key, |stem| {
-                    let id = match stem_ids.get(&stem.text) {
-                        Some(&id) => id,
+                for word in key.split(' ') {
+                    let of_word = match word_ids.get(word) {
+                        Some(of_word) => of_word,
                         None => {
-                            let next = stem_ids.len() as u32;
-                            stem_ids.insert(stem.text.clone(), next);
-                            next
+                            let mut of_word = Vec::new();
+                            let stem_ids = &mut table.stem_ids;
+                            for_each_stem(word, |stem| {
+                                let next = stem_ids.len() as u32;
+                                of_word.push(*stem_ids.entry(stem.text.clone()).or_insert(next));
+                            });
+                            word_ids.entry(word.to_owned()).or_insert(of_word)
                         }
                     };
-                    if ids.last() != Some(&id) {
-                        ids.push(id);
+                    for &id in of_word {
+                        if ids.last() != Some(&id) {
+                            ids.push(id);
+                        }
                     }
-                });
+                }
                 if let Some(head) = head_word(key.split(' ')) {
                     *table.heads.entry(fnv1a_more(FNV_OFFSET, head)).or_default() += 1;
                 }
@@ -207,7 +221,7 @@ fn normalise(title: &str) -> String {
     let mut out = String::with_capacity(lower.len());
     for word in lower
         .split(|c: char| !c.is_alphanumeric() && !"+#&/".contains(c))
-        .filter(|w| !w.is_empty() && !LEVEL.contains(w))
+        .filter(|w| !w.is_empty() && !is_level(w))
     {
         if !out.is_empty() {
             out.push(' ');
@@ -311,7 +325,7 @@ pub fn names_a_job(title: &str) -> bool {
             .filter(|w| !w.is_empty())
             .collect();
         words.last().is_some_and(|w| ROLES.contains(w))
-            || head_word(words.iter().copied().filter(|w| !LEVEL.contains(w))).is_some_and(is_head)
+            || head_word(words.iter().copied().filter(|w| !is_level(w))).is_some_and(is_head)
     }) || !of_title(title).is_empty()
 }
 
@@ -560,7 +574,7 @@ mod tests {
             .unwrap_or(lower.len());
         lower[..cut]
             .split(|c: char| !c.is_alphanumeric() && !"+#&/".contains(c))
-            .filter(|w| !w.is_empty() && !LEVEL.contains(w))
+            .filter(|w| !w.is_empty() && !is_level(w))
             .collect::<Vec<_>>()
             .join(" ")
     }

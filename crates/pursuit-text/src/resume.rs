@@ -1747,9 +1747,9 @@ fn split_title_from_employer(mut parts: Vec<String>) -> Vec<String> {
             && crate::occupations::is_known_title(&title.join(" "))
             && rest[0].chars().next().is_some_and(char::is_uppercase)
             && !is_job_title(&rest.join(" "))
-            && !rest.iter().any(|w| {
-                crate::occupations::LEVEL.contains(&w.to_lowercase().trim_end_matches('.'))
-            })
+            && !rest
+                .iter()
+                .any(|w| crate::occupations::is_level(w.to_lowercase().trim_end_matches('.')))
     }) else {
         return parts;
     };
