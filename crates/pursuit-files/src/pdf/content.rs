@@ -188,6 +188,31 @@ impl<'a> Tokens<'a> {
         found
     }
 
+    /// The commonest pair of operators in the resumes we read, `x y Td <0041> Tj` (or
+    /// `(A) Tj`): LiveCareer's PDFs draw every glyph that way, thousands to a page. When
+    /// they come next, both are read at once: the move is returned and the string's bytes
+    /// left in [`Tokens::strings`]. Anything else (another operator, a comment, a stray
+    /// operand) returns `None` with the position where it was; [`Tokens::next_operator`]
+    /// then reads the same bytes as it always does, so the two ways never differ in what
+    /// they give.
+    pub(super) fn moved_and_shown(&mut self) -> Option<(f64, f64)> {
+        let bytes = self.bytes;
+        let at = skip_white(bytes, self.at);
+        let (x, at) = number_at(bytes, at)?;
+        let (y, at) = number_at(bytes, skip_white(bytes, at))?;
+        let at = operator_at(bytes, skip_white(bytes, at), b"Td")?;
+        let at = skip_white(bytes, at);
+        self.operands.clear();
+        self.strings.clear();
+        let at = match bytes.get(at..at + 2)? {
+            [b'<', second] if *second != b'<' => hex(bytes, at + 1, Some(&mut self.strings)),
+            [b'(', _] => literal(bytes, at, Some(&mut self.strings)),
+            _ => return None,
+        };
+        self.at = operator_at(bytes, skip_white(bytes, at), b"Tj")?;
+        Some((x, y))
+    }
+
     /// The regular token `bytes[start..*at]` that is not a number: the operator to return,
     /// or `None` for a keyword operand (`true`, `null`…), a token inside a dictionary, or
     /// inline image data (jumped over, with the operands before it).
@@ -225,6 +250,28 @@ fn is_delimiter(b: u8) -> bool {
     DELIMITERS[b as usize]
 }
 
+/// Where the white space from `at` ends.
+fn skip_white(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(|&b| WHITE_SPACE[b as usize]) {
+        at += 1;
+    }
+    at
+}
+
+/// The number token at `at`, if one is there, and where it ends.
+fn number_at(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
+    match bytes.get(at)? {
+        b'0'..=b'9' | b'-' | b'+' | b'.' => scan_number(bytes, at),
+        _ => None,
+    }
+}
+
+/// Where the operator `name` at `at` ends, if that is the token there.
+fn operator_at(bytes: &[u8], at: usize, name: &[u8]) -> Option<usize> {
+    let end = token_end(bytes, at);
+    (&bytes[at..end] == name).then_some(end)
+}
+
 /// Where the regular token starting at `from` ends.
 fn token_end(bytes: &[u8], from: usize) -> usize {
     skip_while(bytes, from, |b| !is_delimiter(b))
@@ -233,6 +280,7 @@ fn token_end(bytes: &[u8], from: usize) -> usize {
 /// A number token at `start` (`-12`, `.5`, `+3.25`) and where it ends; `None` when the
 /// token there is not one. Up to 18 digits are valued exactly and divided once by a power
 /// of ten; a longer one is valued digit by digit.
+#[inline]
 fn scan_number(bytes: &[u8], start: usize) -> Option<(f64, usize)> {
     let mut i = start;
     let negative = match bytes[i] {
@@ -382,6 +430,18 @@ fn literal(bytes: &[u8], mut at: usize, mut out: Option<&mut Vec<u8>>) -> usize 
 /// when there is one (an odd last digit counts as followed by 0); returns where the
 /// string ends.
 fn hex(bytes: &[u8], mut at: usize, mut out: Option<&mut Vec<u8>>) -> usize {
+    // Pairs of digits with nothing between them, as nearly every string has them, two at
+    // a time; the loop below reads the rest (and any string that has spaces).
+    if let Some(out) = out.as_deref_mut() {
+        while let Some(&[high, low]) = bytes.get(at..at + 2) {
+            let (high, low) = (HEX_DIGITS[high as usize], HEX_DIGITS[low as usize]);
+            if high == 255 || low == 255 {
+                break;
+            }
+            out.push(high * 16 + low);
+            at += 2;
+        }
+    }
     let mut high = None;
     while let Some(&c) = bytes.get(at) {
         at += 1;
@@ -496,6 +556,45 @@ mod tests {
         // The dictionary's string is not an operand.
         assert_eq!(ops[7].1.len(), 1);
         assert_eq!(ops[8].2, [0x41, 0x10]);
+    }
+
+    #[test]
+    fn a_glyph_moved_to_and_shown_is_read_at_once_or_not_at_all() {
+        let read = |content: &[u8]| {
+            let mut tokens = Tokens::new(content);
+            let found = tokens.moved_and_shown();
+            (found, tokens.strings.clone(), tokens.at)
+        };
+        assert_eq!(
+            read(b" 9 -1.5 Td <00 4 1>Tj 7 0 Td"),
+            (Some((9.0, -1.5)), vec![0x00, 0x41], 21)
+        );
+        assert_eq!(
+            read(b"3 0 Td\n(A\\)) Tj"),
+            (Some((3.0, 0.0)), b"A)".to_vec(), 15)
+        );
+        // Anything else is left to the operator-by-operator reading, from where it was.
+        for other in [
+            &b"3 0 Td % a comment\n<41> Tj"[..],
+            b"1 3 0 Td <41> Tj",
+            b"3 0 TD <41> Tj",
+            b"3 0 Td <<41>> Tj",
+            b"3 0 Td [<41>] TJ",
+            b"3 0 Td <41> Tjx",
+            b"3 0Td <41> Tj",
+            b"3 0 Td <4142 Tj",
+            b"3 0 Td",
+            b"",
+        ] {
+            let mut tokens = Tokens::new(other);
+            assert_eq!(
+                tokens.moved_and_shown(),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(other)
+            );
+            assert_eq!(tokens.at, 0);
+        }
     }
 
     #[test]
