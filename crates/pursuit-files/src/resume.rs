@@ -43,22 +43,51 @@ pub async fn read_with(
     isolation: &Isolation,
     today: YearMonth,
 ) -> Result<ReadResume, ExtractError> {
+    extract_with(bytes, file_name, limits, isolation)
+        .await?
+        .parse(today)
+}
+
+/// A resume file's text, read but not yet parsed: the first half of [`read_with`], for a
+/// caller that reads many files while what parsing needs is still loading
+/// ([`pursuit_text::warm_up`]).
+#[derive(Debug)]
+pub struct Unparsed {
+    format: Format,
+    extracted: extract::Extracted,
+}
+
+/// Sniffs `bytes` and extracts their text the way `isolation` says.
+pub async fn extract_with(
+    bytes: bytes::Bytes,
+    file_name: Option<&str>,
+    limits: Limits,
+    isolation: &Isolation,
+) -> Result<Unparsed, ExtractError> {
     let format = Format::sniff(&bytes, file_name)?;
     let extracted = extract::read_untrusted(bytes, format, limits, isolation).await?;
-    let resume = if format == Format::JsonResume {
-        let value: serde_json::Value = serde_json::from_str(&extracted.text)
-            .map_err(|e| ExtractError::Unsupported(format!("the JSON is not valid ({e})")))?;
-        resume::from_json_resume(&value, today).map_err(ExtractError::Unsupported)?
-    } else {
-        resume::parse(&extracted.text, today)
-    };
-    Ok(ReadResume {
-        format,
-        resume,
-        text: extracted.text,
-        pages: extracted.pages,
-        hidden: extracted.hidden,
-        truncated: extracted.truncated,
-        unreadable_pages: extracted.unreadable_pages,
-    })
+    Ok(Unparsed { format, extracted })
+}
+
+impl Unparsed {
+    /// The resume in the text, as of `today`: the second half of [`read_with`].
+    pub fn parse(self, today: YearMonth) -> Result<ReadResume, ExtractError> {
+        let Unparsed { format, extracted } = self;
+        let resume = if format == Format::JsonResume {
+            let value: serde_json::Value = serde_json::from_str(&extracted.text)
+                .map_err(|e| ExtractError::Unsupported(format!("the JSON is not valid ({e})")))?;
+            resume::from_json_resume(&value, today).map_err(ExtractError::Unsupported)?
+        } else {
+            resume::parse(&extracted.text, today)
+        };
+        Ok(ReadResume {
+            format,
+            resume,
+            text: extracted.text,
+            pages: extracted.pages,
+            hidden: extracted.hidden,
+            truncated: extracted.truncated,
+            unreadable_pages: extracted.unreadable_pages,
+        })
+    }
 }

@@ -23,3 +23,59 @@ pub mod salary;
 pub mod skills;
 pub mod tailor;
 pub mod title_words;
+
+/// What [`warm_up`] reads: a role under a French title (title words), dates, skills,
+/// languages, a degree.
+const WARM_RESUME: &str = "Jane Doe\njane@example.com\nStaff Accountant\n\nExperience\n\
+    Comptable, Cabinet Martin, Lyon, 2015 - 2018\n\
+    - Prepared monthly journal entries and reconciliations in Excel\n\
+    Education\nBachelor of Science in Accounting, 2015\n";
+const WARM_POSTING: &str = "Senior Accountant\n\nResponsibilities\n\
+    - Prepare financial statements\n\nRequirements\n\
+    - 3+ years of accounting experience\n- Advanced Excel; English and French\n";
+
+/// Loads what reading and matching look things up in (the skills vocabulary, O*NET's
+/// occupations, title words, language profiles…) by reading and matching a small resume
+/// and posting. All of it loads on first use anyway, on whichever thread gets there first
+/// while the others wait; a caller that knows work is coming loads it early, on a thread
+/// of its choosing (`pursuit rank` while its first files are read).
+pub fn warm_up() {
+    let today = dates::YearMonth {
+        year: 2026,
+        month: Some(1),
+    };
+    let resume = resume::parse(WARM_RESUME, today);
+    let posting = posting::parse(posting::Input::Text(WARM_POSTING));
+    let _ = matching::score(&resume, WARM_RESUME, &posting);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The warm-up's sample goes through what loads: a role found under its French title,
+    /// a skill in both, a title on each side to look up.
+    #[test]
+    fn the_warm_up_sample_uses_what_reading_and_matching_load() {
+        let today = dates::YearMonth {
+            year: 2026,
+            month: Some(1),
+        };
+        let resume = resume::parse(WARM_RESUME, today);
+        assert_eq!(resume.work.len(), 1, "{resume:#?}");
+        assert_eq!(resume.work[0].position.as_deref(), Some("Comptable"));
+        assert!(!occupations::of_title("Comptable").is_empty());
+        let posting = posting::parse(posting::Input::Text(WARM_POSTING));
+        assert_eq!(posting.title.as_deref(), Some("Senior Accountant"));
+        let result = matching::score(&resume, WARM_RESUME, &posting);
+        assert!(
+            result
+                .skills
+                .matched
+                .iter()
+                .any(|s| s.skill == "Microsoft Excel"),
+            "{result:#?}"
+        );
+        warm_up();
+    }
+}

@@ -168,32 +168,72 @@ pub async fn rank_resumes(
     collect_files(dir, &mut files)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     files.sort();
-    // The posting is read while the first resumes are (its first reading loads the
-    // vocabularies); a posting that cannot be read stops the ranking as soon as that shows.
+    // What parsing looks things up in loads on a thread of its own while the first files'
+    // text is extracted (which needs none of it): a file extracted before it has loaded
+    // waits, unparsed, and is parsed once it has. Loaded on first use instead, every core
+    // would wait for the one loading it.
+    let (loaded, warm) = tokio::sync::watch::channel(false);
+    std::thread::spawn(move || {
+        pursuit_text::warm_up();
+        let _ = loaded.send(true);
+    });
+    // Loaded, or the loading thread is gone (parsing then loads what it needs itself).
+    let is_loaded =
+        |warm: &tokio::sync::watch::Receiver<bool>| *warm.borrow() || warm.has_changed().is_err();
+    // The posting is read while the first resumes are; a posting that cannot be read stops
+    // the ranking as soon as that shows.
     let source = job.to_owned();
-    let mut job_read = Some(tokio::spawn(async move { read_job(&source).await }));
+    let mut job_warm = warm.clone();
+    let mut job_read = Some(tokio::spawn(async move {
+        let _ = job_warm.wait_for(|loaded| *loaded).await;
+        read_job(&source).await
+    }));
     let mut posting = None;
     // Reading resumes is most of the work: a few at a time on every core, then each
     // scored against the posting prepared once, in the folder's order.
     let at_once = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
     let mut reads = tokio::task::JoinSet::new();
+    let mut files = files.into_iter().enumerate();
+    let mut more = true;
+    let mut waiting: Vec<(usize, std::path::PathBuf, pursuit_files::resume::Unparsed)> = Vec::new();
     let mut done = Vec::new();
-    for (i, file) in files.into_iter().enumerate() {
+    loop {
         if let Some(task) = job_read.take_if(|task| task.is_finished()) {
             posting = Some(task.await??);
         }
-        if reads.len() >= at_once
-            && let Some(finished) = reads.join_next().await
-        {
-            done.push(finished?);
+        if is_loaded(&warm) {
+            for (i, file, unparsed) in waiting.drain(..) {
+                reads.spawn(async move {
+                    let read = parse_resume(unparsed, &file);
+                    (i, file, Ok(read))
+                });
+            }
         }
-        reads.spawn(async move {
-            let read = read_resume(&file).await;
-            (i, file, read)
-        });
-    }
-    while let Some(finished) = reads.join_next().await {
-        done.push(finished?);
+        if more && reads.len() < at_once {
+            if let Some((i, file)) = files.next() {
+                let warm = warm.clone();
+                reads.spawn(async move {
+                    let step = match extract_resume(&file).await {
+                        Ok(unparsed) if is_loaded(&warm) => Ok(parse_resume(unparsed, &file)),
+                        Ok(unparsed) => Err(unparsed),
+                        Err(e) => Ok(Err(e)),
+                    };
+                    (i, file, step)
+                });
+                continue;
+            }
+            more = false;
+        }
+        match reads.join_next().await {
+            Some(finished) => match finished? {
+                (i, file, Ok(read)) => done.push((i, file, read)),
+                (i, file, Err(unparsed)) => waiting.push((i, file, unparsed)),
+            },
+            None if waiting.is_empty() => break,
+            None => {
+                let _ = warm.clone().wait_for(|loaded| *loaded).await;
+            }
+        }
     }
     done.sort_by_key(|(i, _, _)| *i);
     let mut read = Vec::new();
@@ -350,16 +390,40 @@ pub(crate) async fn read_job(source: &str) -> anyhow::Result<posting::Posting> {
 
 /// A resume file read as an upload is (isolated reader, parser), as of today.
 pub(crate) async fn read_resume(file: &Path) -> anyhow::Result<pursuit_files::resume::ReadResume> {
+    parse_resume(extract_resume(file).await?, file)
+}
+
+/// The resume in `file`'s text ([`read_resume`]'s second half).
+fn parse_resume(
+    unparsed: pursuit_files::resume::Unparsed,
+    file: &Path,
+) -> anyhow::Result<pursuit_files::resume::ReadResume> {
+    unparsed
+        .parse(today())
+        .with_context(|| format!("cannot read a resume from {}", file.display()))
+}
+
+/// A resume file's text, not yet parsed ([`read_resume`]'s first half).
+async fn extract_resume(file: &Path) -> anyhow::Result<pursuit_files::resume::Unparsed> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str());
+    pursuit_files::resume::extract_with(
+        bytes.into(),
+        name,
+        pursuit_files::Limits::default(),
+        &pursuit_files::child::Isolation::Thread,
+    )
+    .await
+    .with_context(|| format!("cannot read a resume from {}", file.display()))
+}
+
+/// This month, which dates "to present" run to.
+fn today() -> pursuit_text::dates::YearMonth {
     let now = jiff::Zoned::now();
-    let today = pursuit_text::dates::YearMonth {
+    pursuit_text::dates::YearMonth {
         year: i32::from(now.year()),
         month: u32::try_from(now.month()).ok(),
-    };
-    let name = file.file_name().and_then(|n| n.to_str());
-    pursuit_files::resume::read(bytes.into(), name, pursuit_files::Limits::default(), today)
-        .await
-        .with_context(|| format!("cannot read a resume from {}", file.display()))
+    }
 }
 
 async fn resume(file: &Path, json: bool) -> anyhow::Result<()> {
