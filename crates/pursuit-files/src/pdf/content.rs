@@ -258,8 +258,28 @@ fn skip_white(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The number token at `at`, if one is there, and where it ends.
+/// The number token at `at`, if one is there, and where it ends. A whole number of up to
+/// nine digits followed by white space (most of a LiveCareer page's) is read here.
 fn number_at(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
+    let negative = bytes.get(at) == Some(&b'-');
+    let first = at + usize::from(negative);
+    let mut value = 0u32;
+    let mut i = first;
+    while let Some(digit) = bytes
+        .get(i)
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|d| *d < 10)
+    {
+        value = value * 10 + u32::from(digit);
+        i += 1;
+        if i - first == 9 {
+            break;
+        }
+    }
+    if i > first && bytes.get(i).is_some_and(|&b| WHITE_SPACE[b as usize]) {
+        let value = f64::from(value);
+        return Some((if negative { -value } else { value }, i));
+    }
     match bytes.get(at)? {
         b'0'..=b'9' | b'-' | b'+' | b'.' => scan_number(bytes, at),
         _ => None,
@@ -594,6 +614,39 @@ mod tests {
                 String::from_utf8_lossy(other)
             );
             assert_eq!(tokens.at, 0);
+        }
+    }
+
+    #[test]
+    fn whole_numbers_read_the_short_way_as_the_long_way() {
+        for token in [
+            "0",
+            "7",
+            "-15",
+            "-0",
+            "007",
+            "123456789",
+            "1234567890",
+            "98765432101",
+            "-",
+            "+3",
+            "3.5",
+            ".5",
+            "-.25",
+            "12a",
+            "9",
+            "4294967295",
+        ] {
+            for after in [" ", "\n", "/", ""] {
+                let bytes = format!("{token}{after}");
+                let bytes = bytes.as_bytes();
+                assert_eq!(
+                    number_at(bytes, 0),
+                    scan_number(bytes, 0),
+                    "{:?}",
+                    String::from_utf8_lossy(bytes)
+                );
+            }
         }
     }
 
