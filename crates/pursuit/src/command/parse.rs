@@ -126,9 +126,15 @@ pub async fn rank_jobs(
     top: Option<usize>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let read = read_resume(resume).await?;
+    // What parsing looks things up in loads on another core while the resume's text is
+    // extracted and the postings' file read.
+    let warm = tokio::task::spawn_blocking(pursuit_text::warm_up);
+    let unparsed = extract_resume(resume).await?;
     let text =
         std::fs::read_to_string(jobs).with_context(|| format!("cannot read {}", jobs.display()))?;
+    // A failed warm-up only means parsing loads what it needs itself.
+    let _ = warm.await;
+    let read = parse_resume(unparsed, resume)?;
     // Reading postings is most of the work: on every core, in the file's order.
     let lines: Vec<(usize, &str)> = text
         .lines()
