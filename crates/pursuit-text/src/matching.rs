@@ -494,12 +494,10 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();
         loop {
             let start = next.fetch_add(CHUNK, std::sync::atomic::Ordering::Relaxed);
-            let Some(chunk) = items.get(start..(start + CHUNK).min(items.len())) else {
-                break done;
-            };
-            if chunk.is_empty() {
+            if start >= items.len() {
                 break done;
             }
+            let chunk = &items[start..(start + CHUNK).min(items.len())];
             done.push((start, chunk.iter().map(&f).collect()));
         }
     };

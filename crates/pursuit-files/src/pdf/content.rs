@@ -119,7 +119,9 @@ impl<'a> Tokens<'a> {
         let mut at = self.at;
         let mut dictionaries = 0usize;
         let found = loop {
-            // White space, the commonest byte, is passed over without the dispatch below.
+            // White space, the commonest byte, is passed over without the dispatch below
+            // (written out: as a call to `skip_white` this loop ran 9M instructions more
+            // over 65 LiveCareer PDFs).
             while bytes.get(at).is_some_and(|&b| WHITE_SPACE[b as usize]) {
                 at += 1;
             }
@@ -167,7 +169,7 @@ impl<'a> Tokens<'a> {
                 // A stray delimiter.
                 b')' | b'>' | b'{' | b'}' => at += 1,
                 _ => {
-                    if matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.')
+                    if starts_number(b)
                         && let Some((value, end)) = scan_number(bytes, at)
                     {
                         at = end;
@@ -280,10 +282,16 @@ fn number_at(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
         let value = f64::from(value);
         return Some((if negative { -value } else { value }, i));
     }
-    match bytes.get(at)? {
-        b'0'..=b'9' | b'-' | b'+' | b'.' => scan_number(bytes, at),
-        _ => None,
+    if starts_number(*bytes.get(at)?) {
+        scan_number(bytes, at)
+    } else {
+        None
     }
+}
+
+/// Whether a number token may start with `b`.
+fn starts_number(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.')
 }
 
 /// Where the operator `name` at `at` ends, if that is the token there.

@@ -180,6 +180,14 @@ struct Text {
     line: Matrix,
 }
 
+impl Text {
+    /// To the start of the next line, `x y` from this one's (`Td`, `T*`…).
+    fn next_line(&mut self, x: f64, y: f64) {
+        self.line = self.line.moved(x, y);
+        self.matrix = self.line;
+    }
+}
+
 struct Reader<'d> {
     doc: &'d Document,
     /// Fonts loaded so far, by the font dictionary's object (shared between pages).
@@ -268,8 +276,7 @@ impl<'d> Reader<'d> {
             if let Some((x, y)) = tokens.moved_and_shown() {
                 self.count_operator()?;
                 self.count_operator()?;
-                text.line = text.line.moved(x, y);
-                text.matrix = text.line;
+                text.next_line(x, y);
                 hidden.clear();
                 self.show(&tokens.strings, &state, &mut text, &mut hidden)?;
                 self.end_show(&state, &hidden);
@@ -313,8 +320,7 @@ impl<'d> Reader<'d> {
                         if operator == b"TD" {
                             state.leading = -y;
                         }
-                        text.line = text.line.moved(x, y);
-                        text.matrix = text.line;
+                        text.next_line(x, y);
                     }
                 }
                 b"Tm" => {
@@ -329,8 +335,7 @@ impl<'d> Reader<'d> {
                         state.char_spacing = tokens.number(1).unwrap_or(state.char_spacing);
                     }
                     if !matches!(operator, b"Tj" | b"TJ") {
-                        text.line = text.line.moved(0.0, -state.leading);
-                        text.matrix = text.line;
+                        text.next_line(0.0, -state.leading);
                     }
                     if operator == b"T*" {
                         continue;
