@@ -662,6 +662,27 @@ mod tests {
     }
 
     #[test]
+    fn what_a_posting_asks_for_is_not_its_field() {
+        // Requirement boilerplate every kind of posting has: languages and "equivalent
+        // practical experience" once read as adult-education (English as a second
+        // language) instructors, whatever the work.
+        let text = stem_counts(
+            "Grow revenue with enterprise customers and manage their accounts. \
+             BA/BS degree or equivalent practical experience. Fluent in English and Korean, \
+             written and spoken. Equivalent experience in French or German is a plus.",
+        );
+        let mix = of_text(&text);
+        let languages: Vec<&str> = mix
+            .iter()
+            .map(|(o, _)| occupation(*o).title)
+            .filter(|title| title.contains("Language"))
+            .collect();
+        assert!(languages.is_empty(), "{languages:?} in {mix:?}");
+        let sales = of_title("Account Manager");
+        assert!(mix_similarity(&mix, &sales) > 0.0, "{mix:?}");
+    }
+
+    #[test]
     fn the_hierarchy_orders_closeness() {
         let accountant = of_title("Accountant")[0].0;
         let auditor = of_title("Financial Analyst")[0].0;
