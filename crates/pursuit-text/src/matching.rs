@@ -16,7 +16,7 @@
 //! | education | 5 | the highest degree on the resume against the lowest the posting asks |
 //! | responsibilities | 10 | how much of each responsibility the resume's highlights cover, rare words counting more |
 //! | wording | 60 | how much the two texts share their wording, both ways: BM25's saturating term weight, each word weighted by how telling it is across O*NET's occupations (a reference corpus in the binary, so a pair's score does not depend on what else is ranked), square-rooted |
-//! | languages | 5 | the human languages the posting asks, against those the resume names or is written in |
+//! | languages | 5 | the human languages the posting asks, against those the resume names or is written in (a resume written in the posting's own language: the others asked only) |
 //!
 //! A skills part's weight grows with the number of skills it rests on (`n / (n + 2)` of
 //! its full weight): one recognised skill, often a generic one, cannot decide a score.
@@ -380,6 +380,12 @@ pub struct PreparedPosting<'a> {
     required: Vec<SkillRef>,
     preferred: Vec<SkillRef>,
     languages: Vec<SkillRef>,
+    /// The same but for the language the posting is written in: what a resume written in
+    /// that language is matched against. Such a resume shows it (see [`written_in`]), so
+    /// every one of them would get the same credit for it, and the postings that name
+    /// their own language ("Fluent English") would rank above the ones that do not for
+    /// nothing about the person.
+    other_languages: Vec<SkillRef>,
     /// The distinct content words of the title and the whole text, with their weights;
     /// how often each occurs, and how many there are.
     wording: Weighted,
@@ -428,10 +434,17 @@ impl<'a> PreparedPosting<'a> {
         };
         let (languages, required) = split(&posting.skills.required);
         let (more, preferred) = split(&posting.skills.preferred);
+        let languages: Vec<SkillRef> = languages.into_iter().chain(more).collect();
+        let own = posting.jd_lang.as_deref().and_then(written_in);
         PreparedPosting {
             required,
             preferred,
-            languages: languages.into_iter().chain(more).collect(),
+            other_languages: languages
+                .iter()
+                .filter(|s| own.is_none_or(|own| own.id != s.id))
+                .cloned()
+                .collect(),
+            languages,
             wording: weighted_stems(&stems),
             length: counts.values().map(|&n| n as usize).sum(),
             counts,
@@ -566,13 +579,7 @@ pub fn score_weighted(
         ),
         (
             "languages",
-            skills_part(
-                prepared,
-                side,
-                &side.languages,
-                (true, "languages asked"),
-                &mut groups,
-            ),
+            languages_part(prepared, side, &mut groups),
             1.0,
         ),
         ("title", title_part(prepared, side), 1.0),
@@ -639,6 +646,39 @@ fn provisional(resume: &Resume, posting: &Posting, total_weight: f64) -> Option<
             "the resume ({a}) and the posting ({b}) are in different languages: skills are compared, wording is not"
         )),
         _ => None,
+    }
+}
+
+/// The human languages asked. A resume written in the language the posting is written
+/// in is matched on the others only ([`PreparedPosting::other_languages`]); its notes
+/// still list that one as shown.
+fn languages_part(
+    prepared: &Prepared<'_>,
+    side: &PreparedPosting<'_>,
+    groups: &mut SkillGroups,
+) -> Found {
+    let all = skills_part(
+        prepared,
+        side,
+        &side.languages,
+        (true, "languages asked"),
+        groups,
+    );
+    let resume = prepared.resume;
+    let same = resume.lang.is_some() && resume.lang == side.posting.jd_lang;
+    match side
+        .languages
+        .iter()
+        .find(|s| !side.other_languages.contains(s))
+    {
+        Some(own) if same => skills_part(
+            prepared,
+            side,
+            &side.other_languages,
+            (true, &format!("languages asked besides {}", own.name)),
+            &mut SkillGroups::default(),
+        ),
+        _ => all,
     }
 }
 
@@ -1640,14 +1680,42 @@ Python, SQL, Apache Spark
 
     #[test]
     fn a_resume_shows_the_language_it_is_written_in() {
-        let posting = posting::parse(Input::Text(
-            "Data Engineer\n\nRequirements\n- Fluent English and German\n- Python\n",
-        ));
+        // Long enough for the posting's own language to be told.
+        let about = "About the role\nYou will build and maintain the data pipelines that our \
+                     finance and marketing teams rely on every day, and you will work with \
+                     analysts to make the numbers they report trustworthy and timely.\n";
+        let posting = posting::parse(Input::Text(&format!(
+            "Data Engineer\n\n{about}\nRequirements\n- Fluent English and German\n- Python\n"
+        )));
+        assert_eq!(posting.jd_lang.as_deref(), Some("en"));
         let m2 = score(&resume::parse(RESUME, TODAY), RESUME, &posting);
         let matched: Vec<&str> = m2.skills.matched.iter().map(|s| s.skill.as_str()).collect();
         let missing: Vec<&str> = m2.skills.missing.iter().map(|s| s.skill.as_str()).collect();
         assert!(matched.contains(&"English"), "{matched:?}");
         assert!(missing.contains(&"German"), "{missing:?}");
+        // The part rests on German alone: every resume written in English shows English,
+        // so it would add the same to each of them.
+        let part = |m: &Match| m.parts.iter().find(|p| p.name == "languages").cloned();
+        let languages = part(&m2).unwrap();
+        assert_eq!(languages.fit, 0.0, "{languages:#?}");
+        assert_eq!(
+            languages.detail,
+            "0 of 1 languages asked besides English shown"
+        );
+        // Asking only for its own language gives no basis among resumes written in it…
+        let english = posting::parse(Input::Text(&format!(
+            "Data Engineer\n\n{about}\nRequirements\n- Fluent English\n- Python\n"
+        )));
+        let m = score(&resume::parse(RESUME, TODAY), RESUME, &english);
+        assert!(part(&m).is_none(), "{:#?}", m.parts);
+        assert!(m.skills.matched.iter().any(|s| s.skill == "English"));
+        // …but counts for one written in another language that does not name it.
+        let french = "Ingénieure des données\n\nExpérience\nIngénieure des données, Acme, \
+                      2019 - 2024\n- J'ai construit des pipelines de données en Python pour \
+                      les équipes de la finance et du marketing, et je les ai maintenus.\n";
+        let m = score(&resume::parse(french, TODAY), french, &english);
+        let languages = part(&m).unwrap();
+        assert_eq!(languages.detail, "0 of 1 languages asked shown", "{m:#?}");
     }
 
     #[test]
