@@ -426,6 +426,88 @@ pub(crate) fn item(line: &str) -> &str {
     t
 }
 
+/// Verbs a sentence that says what the job does starts with ("Manage the ledger").
+const DUTY_VERBS: &[&str] = &[
+    "administer",
+    "advise",
+    "analyse",
+    "analyze",
+    "assess",
+    "assist",
+    "audit",
+    "build",
+    "coach",
+    "collaborate",
+    "communicate",
+    "conduct",
+    "coordinate",
+    "create",
+    "define",
+    "deliver",
+    "deploy",
+    "design",
+    "develop",
+    "diagnose",
+    "drive",
+    "ensure",
+    "establish",
+    "evaluate",
+    "execute",
+    "facilitate",
+    "generate",
+    "grow",
+    "handle",
+    "help",
+    "identify",
+    "implement",
+    "improve",
+    "inspect",
+    "install",
+    "lead",
+    "maintain",
+    "manage",
+    "mentor",
+    "monitor",
+    "negotiate",
+    "operate",
+    "optimize",
+    "optimise",
+    "organize",
+    "organise",
+    "own",
+    "oversee",
+    "partner",
+    "perform",
+    "plan",
+    "prepare",
+    "present",
+    "process",
+    "produce",
+    "promote",
+    "provide",
+    "recruit",
+    "repair",
+    "report",
+    "represent",
+    "research",
+    "resolve",
+    "review",
+    "run",
+    "schedule",
+    "sell",
+    "serve",
+    "set",
+    "shape",
+    "support",
+    "teach",
+    "test",
+    "track",
+    "train",
+    "translate",
+    "work",
+    "write",
+];
+
 /// Whether a sentence says what the job does: it starts with what someone in it does
 /// ("Manage the ledger", "You will own…", "Responsible for…").
 fn is_duty(lower: &str) -> bool {
@@ -439,86 +521,6 @@ fn is_duty(lower: &str) -> bool {
         "the role ",
         "your day",
     ];
-    const VERBS: &[&str] = &[
-        "administer",
-        "advise",
-        "analyse",
-        "analyze",
-        "assess",
-        "assist",
-        "audit",
-        "build",
-        "coach",
-        "collaborate",
-        "communicate",
-        "conduct",
-        "coordinate",
-        "create",
-        "define",
-        "deliver",
-        "deploy",
-        "design",
-        "develop",
-        "diagnose",
-        "drive",
-        "ensure",
-        "establish",
-        "evaluate",
-        "execute",
-        "facilitate",
-        "generate",
-        "grow",
-        "handle",
-        "help",
-        "identify",
-        "implement",
-        "improve",
-        "inspect",
-        "install",
-        "lead",
-        "maintain",
-        "manage",
-        "mentor",
-        "monitor",
-        "negotiate",
-        "operate",
-        "optimize",
-        "optimise",
-        "organize",
-        "organise",
-        "own",
-        "oversee",
-        "partner",
-        "perform",
-        "plan",
-        "prepare",
-        "present",
-        "process",
-        "produce",
-        "promote",
-        "provide",
-        "recruit",
-        "repair",
-        "report",
-        "represent",
-        "research",
-        "resolve",
-        "review",
-        "run",
-        "schedule",
-        "sell",
-        "serve",
-        "set",
-        "shape",
-        "support",
-        "teach",
-        "test",
-        "track",
-        "train",
-        "translate",
-        "work",
-        "write",
-    ];
     if OPENERS.iter().any(|o| lower.starts_with(o)) {
         return true;
     }
@@ -526,15 +528,70 @@ fn is_duty(lower: &str) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or_default();
-    // "Manage", "Manages", "Oversees".
-    [
-        Some(first),
-        first.strip_suffix('s'),
-        first.strip_suffix("es"),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|verb| VERBS.contains(&verb))
+    is_duty_verb(first)
+}
+
+/// "manage", "manages", "oversees" (lower case).
+fn is_duty_verb(word: &str) -> bool {
+    [Some(word), word.strip_suffix('s'), word.strip_suffix("es")]
+        .into_iter()
+        .flatten()
+        .any(|verb| DUTY_VERBS.contains(&verb))
+}
+
+/// Words a requirement starts with ("Ability to travel", "Bachelor's degree…", "BA/BS in…",
+/// "Strong SQL").
+const REQUIREMENT_OPENERS: &[&str] = &[
+    "ability",
+    "ba",
+    "bachelor",
+    "bs",
+    "demonstrated",
+    "excellent",
+    "experience",
+    "familiarity",
+    "fluency",
+    "fluent",
+    "knowledge",
+    "master",
+    "phd",
+    "proficiency",
+    "proficient",
+    "proven",
+    "strong",
+];
+
+/// Whether a flattened list item starts at the capital after `before` (the text of the
+/// sentence so far): list items joined without their stops ("… manual investigations
+/// Identify new patterns … actionable insights Bachelor's degree …", as job boards give
+/// a bulleted description without its line breaks). The word there must open a duty or a
+/// requirement, the word before it be a plain lower-case word that does not ask for a
+/// name after it ("with Experience Cloud", "an MBA"), and the sentence so far hold three
+/// words or more.
+fn item_starts(before: &str, next: &str) -> bool {
+    const LEADS_INTO_A_NAME: &[&str] = &[
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "our",
+        "the", "to", "with", "your",
+    ];
+    if !next.starts_with(char::is_uppercase) {
+        return false;
+    }
+    let mut words = before.split_whitespace().rev();
+    let Some(last) = words.next() else {
+        return false;
+    };
+    if words.nth(1).is_none()
+        || !last.chars().all(|c| c.is_lowercase())
+        || LEADS_INTO_A_NAME.contains(&last)
+    {
+        return false;
+    }
+    let word: String = next
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    is_duty_verb(&word) || REQUIREMENT_OPENERS.contains(&word.as_str())
 }
 
 /// A posting given as one block of text (a job board's description field) into lines: a
@@ -563,7 +620,8 @@ fn unflatten(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A line's sentences: cut after `.`, `!`, `?` or `;` followed by a space and a capital
-/// letter or digit, and before a bullet sign.
+/// letter or digit, before a bullet sign, and where a list item run into the one before
+/// starts ([`item_starts`]).
 fn sentences(line: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -589,6 +647,9 @@ fn sentences(line: &str) -> Vec<&str> {
         };
         if ends && (c != '.' || !abbreviation()) {
             out.push(&line[start..=at]);
+            start = at + 1;
+        } else if c == ' ' && item_starts(&line[start..at], &line[at + 1..]) {
+            out.push(&line[start..at]);
             start = at + 1;
         }
     }
@@ -1562,6 +1623,49 @@ Benefits
             Some("Customer Experience Manager"),
             "{p:#?}"
         );
+    }
+
+    #[test]
+    fn list_items_run_together_without_their_stops_are_cut_apart() {
+        // A bulleted description as job boards flatten it: no stops, no line breaks.
+        let flat = "Review flagged accounts and handle manual investigations Identify new \
+                    abuse patterns and build processes to handle them Work with engineers to \
+                    automate reviews Bachelor's degree in Engineering or equivalent practical \
+                    experience. 2 years of experience in data analysis Ability to read Hindi";
+        assert_eq!(
+            sentences(flat),
+            [
+                "Review flagged accounts and handle manual investigations",
+                "Identify new abuse patterns and build processes to handle them",
+                "Work with engineers to automate reviews",
+                "Bachelor's degree in Engineering or equivalent practical experience.",
+                " 2 years of experience in data analysis",
+                "Ability to read Hindi",
+            ]
+        );
+        let p = parse_titled(Input::Text(flat), Some("Data Analyst, Trust and Safety"));
+        assert!(
+            p.responsibilities
+                .iter()
+                .any(|l| l.starts_with("Identify new abuse patterns")),
+            "{p:#?}"
+        );
+        assert!(
+            p.requirements
+                .required
+                .iter()
+                .any(|l| l.starts_with("Bachelor's degree")),
+            "{p:#?}"
+        );
+        // A capital after a word that leads into a name, or too early, starts nothing.
+        for whole in [
+            "Candidates with an MBA and five years in retail banking are welcome",
+            "You will shape the Future of Work Experience for our customers",
+            "Sales team Builds relationships",
+            "Hands-on work with Experience Cloud and Adobe Target in production",
+        ] {
+            assert_eq!(sentences(whole), [whole]);
+        }
     }
 
     #[test]
