@@ -386,6 +386,8 @@ pub struct PreparedPosting<'a> {
     /// their own language ("Fluent English") would rank above the ones that do not for
     /// nothing about the person.
     other_languages: Vec<SkillRef>,
+    /// That language, when the posting asks for it.
+    own_language: Option<&'static SkillRef>,
     /// The distinct content words of the title and the whole text, with their weights;
     /// how often each occurs, and how many there are.
     wording: Weighted,
@@ -444,6 +446,7 @@ impl<'a> PreparedPosting<'a> {
                 .filter(|s| own.is_none_or(|own| own.id != s.id))
                 .cloned()
                 .collect(),
+            own_language: own.filter(|own| languages.iter().any(|s| s.id == own.id)),
             languages,
             wording: weighted_stems(&stems),
             length: counts.values().map(|&n| n as usize).sum(),
@@ -665,13 +668,8 @@ fn languages_part(
         groups,
     );
     let resume = prepared.resume;
-    let same = resume.lang.is_some() && resume.lang == side.posting.jd_lang;
-    match side
-        .languages
-        .iter()
-        .find(|s| !side.other_languages.contains(s))
-    {
-        Some(own) if same => skills_part(
+    match side.own_language {
+        Some(own) if resume.lang.is_some() && resume.lang == side.posting.jd_lang => skills_part(
             prepared,
             side,
             &side.other_languages,
