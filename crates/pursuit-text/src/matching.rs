@@ -973,7 +973,7 @@ pub fn unused_words(resume: &str, posting: &str, n: usize) -> Vec<String> {
 }
 
 /// The content words of `text` in order, lower-cased and stemmed (English Snowball), without
-/// stop words: the words every comparison of wording works on.
+/// stop words nor email addresses and links: the words every comparison of wording works on.
 pub fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_stem(text, |stem| out.push(stem.text.clone()));
@@ -1030,8 +1030,8 @@ pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&Stem)) {
         if stems.len() > 100_000 {
             stems.clear();
         }
-        for w in text
-            .to_lowercase()
+        let lower = without_addresses(text.to_lowercase());
+        for w in lower
             .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
             .filter(|w| w.len() > 1 && !is_stop_word(w))
         {
@@ -1044,6 +1044,30 @@ pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&Stem)) {
             stems.insert(w.to_owned(), stem);
         }
     });
+}
+
+/// `lower` without its email addresses and links: their words ("gmail", "com", "linkedin",
+/// "example") are not wording, and every text that gives one would share them. Most texts
+/// have none and pass unchanged.
+fn without_addresses(lower: String) -> String {
+    let is_address =
+        |chunk: &str| chunk.contains('@') || chunk.contains("://") || chunk.starts_with("www.");
+    // One pass over the text (most texts have no address), not one per mark.
+    static MARKS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(["@", "://", "www."]).expect("three plain patterns")
+    });
+    if !MARKS.is_match(&lower) {
+        return lower;
+    }
+    let mut out = String::with_capacity(lower.len());
+    for piece in lower.split_inclusive(char::is_whitespace) {
+        if is_address(piece.trim_end()) {
+            out.push(' ');
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
 }
 
 /// A word's stem, with its [`fnv1a`] hash and, once asked, its [`occupations::idf`]
@@ -1405,6 +1429,17 @@ mod tests {
         assert!(is_stop_word("the") && is_stop_word("within") && is_stop_word("a"));
         assert!(!is_stop_word("develop") && !is_stop_word("acrossing") && !is_stop_word(""));
         assert_eq!(stemmed_words("The work within our team"), ["work", "team"]);
+    }
+
+    #[test]
+    fn addresses_are_not_wording() {
+        assert_eq!(
+            stemmed_words(
+                "Email (ana@example.org) or apply at https://jobs.acme.com/42 and \
+                 www.acme.com: Python, C# and B.Com"
+            ),
+            ["email", "appli", "python", "c#", "com"]
+        );
     }
 
     #[test]
