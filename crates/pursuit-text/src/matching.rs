@@ -1103,7 +1103,7 @@ impl Stem {
 
 /// Whether `word` (lower case) is a stop word: too common in postings and resumes to
 /// say anything about the work. A `match`, not a list searched: it runs on every word.
-fn is_stop_word(word: &str) -> bool {
+pub(crate) fn is_stop_word(word: &str) -> bool {
     matches!(
         word,
         "a" | "an"

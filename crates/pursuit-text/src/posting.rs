@@ -565,14 +565,10 @@ const REQUIREMENT_OPENERS: &[&str] = &[
 /// sentence so far): list items joined without their stops ("… manual investigations
 /// Identify new patterns … actionable insights Bachelor's degree …", as job boards give
 /// a bulleted description without its line breaks). The word there must open a duty or a
-/// requirement, the word before it be a plain lower-case word that does not ask for a
-/// name after it ("with Experience Cloud", "an MBA"), and the sentence so far hold three
-/// words or more.
+/// requirement, the word before it be a plain lower-case word and not a stop word (one
+/// leads into a name: "with Experience Cloud", "an MBA", "you will Build"), and the
+/// sentence so far hold three words or more.
 fn item_starts(before: &str, next: &str) -> bool {
-    const LEADS_INTO_A_NAME: &[&str] = &[
-        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "our",
-        "the", "to", "with", "your",
-    ];
     if !next.starts_with(char::is_uppercase) {
         return false;
     }
@@ -582,7 +578,7 @@ fn item_starts(before: &str, next: &str) -> bool {
     };
     if words.nth(1).is_none()
         || !last.chars().all(|c| c.is_lowercase())
-        || LEADS_INTO_A_NAME.contains(&last)
+        || crate::matching::is_stop_word(last)
     {
         return false;
     }
