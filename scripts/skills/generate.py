@@ -61,7 +61,7 @@ EXTRA_ALIASES = {
     "Python": ["Python3", "Python 3"],
     "Ruby on Rails": ["Rails", "RoR"],
     "Spring Framework": ["Spring Boot", "Spring"],
-    "Git": ["git"],
+    "Git": ["git", "GIT"],
     "Amazon EC2": ["EC2"],
     "Amazon S3": ["S3"],
     ".NET": ["dotnet", ".NET Core"],
@@ -71,8 +71,40 @@ EXTRA_ALIASES = {
     "Snowflake": ["Snowflake Data Cloud"],
 }
 
-# Skills that are practices or fields rather than products; written by us.
+# Short names in capitals that people also write in lower case ("sql", "php") and that are
+# no word in lower case: the lower-case spelling is a form too, like the capitals matched
+# only as written.
+LOWER_CASE_TOO = {
+    "SQL", "PHP", "AWS", "CSS", "GCP", "NLP", "ETL", "XML", "SSH", "DNS", "VPN", "SEO", "CRM",
+    "ERP", "UML", "VBA", "GIS", "CMS", "SVN", "JSP", "GIT", "TDD",
+}
+
+# Fields of study, written by us: knowledge a person names ("B.Sc. in Computer Science"),
+# kept apart ("Field of study") because a posting names them as degree subjects, often
+# as alternatives ("Computer Science, Business or a related field"), not as skills.
+FIELDS = [
+    "Computer science", "Information technology", "Mechanical engineering",
+    "Electrical engineering", "Civil engineering", "Chemical engineering",
+]
+
+# Skills that are practices rather than products; written by us.
 PRACTICES = {
+    "Data science": [],
+    "Bioinformatics": [],
+    "Embedded systems": [],
+    "Software architecture": [],
+    "Design patterns": [],
+    "Code review": ["code reviews"],
+    "Pair programming": [],
+    "Test-driven development": ["TDD", "test driven development"],
+    "Serverless computing": ["serverless"],
+    "Multithreading": ["multi-threading"],
+    "Shell scripting": [],
+    "Relational databases": ["relational database"],
+    "Web services": [],
+    "Internet of things": ["IoT"],
+    "Software as a service": ["SaaS"],
+    "Project Management Professional": ["PMP", "PMP certification"],
     "Machine learning": ["ML"],
     "Deep learning": [],
     "Natural language processing": ["NLP"],
@@ -357,6 +389,8 @@ def main():
             skills[name]["aliases"].update(aliases)
         else:
             add(name, "Practice", "pursuit", aliases)
+    for name in FIELDS:
+        add(name, "Field of study", "pursuit", [])
     lowered = {n.lower(): n for n in skills}
     for name, aliases in EXTRA_ALIASES.items():
         target = lowered.get(name.lower())
@@ -405,6 +439,8 @@ def main():
             proper = entry["source"] in ("onet", "linguist") or alias.isupper() or entry["category"] == "Language"
             if common and alias != key and proper:
                 cased.append(alias)  # "Go", "Word", "ML": only as written
+                if alias in LOWER_CASE_TOO:
+                    cased.append(key)
             elif common and proper:
                 continue  # "excel" in lower case is a verb, not the spreadsheet
             elif alias != name and key not in {p.lower() for p in plain}:

@@ -2,9 +2,11 @@
 //!
 //! - SkillSpan (`--skillspan dev.json`, one JSON object per line: `tokens`, `tags_skill`,
 //!   `tags_knowledge` in BIO): the sentence is the tokens joined by spaces; a found mention
-//!   is right when it overlaps a gold span; recall counts gold spans some mention overlaps.
-//!   Figures for knowledge spans (tools, languages, fields — what the vocabulary holds),
-//!   skill spans (abilities, often whole phrases), and both.
+//!   is right when it overlaps a gold span (or, for the exact figure, covers the same
+//!   tokens); recall counts gold spans some mention overlaps. Figures for knowledge spans
+//!   (tools, languages, fields — what the vocabulary holds), skill spans (abilities, often
+//!   whole phrases), and both; for the extractor and for a plain dictionary of the
+//!   vocabulary's skill names in the same harness.
 //! - ESCO-linked spans (`--esco file.csv`, columns sentence, span, sub_span, label): for
 //!   each span with an ESCO label, whether a mention overlapping it names the same skill
 //!   (names compared without case and without a parenthesised qualifier).
@@ -90,8 +92,8 @@ fn spans(tags: &[String]) -> Vec<(usize, usize)> {
 fn skillspan_figures(path: &Path, show: bool) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
     let taxonomy = skills::taxonomy();
-    let (mut knowledge, mut skill, mut both) =
-        (Counts::default(), Counts::default(), Counts::default());
+    let dictionary = Dictionary::new(taxonomy);
+    let (mut ours, mut baseline) = (Figures::default(), Figures::default());
     let mut sentences = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let row: serde_json::Value = serde_json::from_str(line)?;
@@ -123,7 +125,6 @@ fn skillspan_figures(path: &Path, show: bool) -> anyhow::Result<()> {
             .collect();
         let gold_k = spans(&tags_k);
         let gold_s = spans(&tags_s);
-        let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
         if show {
             let all = [gold_k.clone(), gold_s.clone()].concat();
             for (m, f) in mentions.iter().zip(&found) {
@@ -132,15 +133,61 @@ fn skillspan_figures(path: &Path, show: bool) -> anyhow::Result<()> {
                 }
             }
             for g in &gold_k {
-                if !found.iter().any(|f| overlaps(*f, *g)) {
-                    eprintln!("FN\t{}", tokens[g.0..g.1].join(" "));
+                match found.iter().find(|f| overlaps(**f, *g)) {
+                    None => eprintln!("FN\t{}", tokens[g.0..g.1].join(" ")),
+                    Some(f) if f != g => eprintln!(
+                        "EDGE\t{}\t{}",
+                        tokens[f.0..f.1].join(" "),
+                        tokens[g.0..g.1].join(" ")
+                    ),
+                    Some(_) => {}
                 }
             }
         }
+        ours.add(&found, &gold_k, &gold_s);
+        baseline.add(&dictionary.find(&tokens), &gold_k, &gold_s);
+    }
+    println!(
+        "SkillSpan {} ({sentences} sentences); a found span is right when it overlaps a gold \
+         span, or (exact) when it has the same first and last token",
+        path.display()
+    );
+    for (name, figures) in [("pursuit", &ours), ("dictionary", &baseline)] {
+        println!("{name}");
+        figures.knowledge.print("  knowledge spans         ");
+        figures.knowledge_exact.print("  knowledge spans, exact  ");
+        figures.skill.print("  skill spans             ");
+        figures.both.print("  all spans               ");
+    }
+    Ok(())
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// One system's counts over a SkillSpan file.
+#[derive(Default)]
+struct Figures {
+    knowledge: Counts,
+    knowledge_exact: Counts,
+    skill: Counts,
+    both: Counts,
+}
+
+impl Figures {
+    /// Counts one sentence: `found` and the gold spans as token ranges `[start, end)`.
+    fn add(
+        &mut self,
+        found: &[(usize, usize)],
+        gold_k: &[(usize, usize)],
+        gold_s: &[(usize, usize)],
+    ) {
+        let all = [gold_k, gold_s].concat();
         for (counts, gold) in [
-            (&mut knowledge, gold_k.clone()),
-            (&mut skill, gold_s.clone()),
-            (&mut both, [gold_k.clone(), gold_s.clone()].concat()),
+            (&mut self.knowledge, gold_k),
+            (&mut self.skill, gold_s),
+            (&mut self.both, &all[..]),
         ] {
             counts.predicted += found.len();
             counts.predicted_right += found
@@ -153,12 +200,62 @@ fn skillspan_figures(path: &Path, show: bool) -> anyhow::Result<()> {
                 .filter(|g| found.iter().any(|f| overlaps(*f, **g)))
                 .count();
         }
+        let exact = &mut self.knowledge_exact;
+        exact.predicted += found.len();
+        exact.predicted_right += found.iter().filter(|f| gold_k.contains(f)).count();
+        exact.gold += gold_k.len();
+        exact.gold_found += gold_k.iter().filter(|g| found.contains(g)).count();
     }
-    println!("SkillSpan {} ({sentences} sentences)", path.display());
-    knowledge.print("  knowledge spans");
-    skill.print("  skill spans    ");
-    both.print("  all spans      ");
-    Ok(())
+}
+
+/// The baseline: every skill's name in the vocabulary, looked up in any case as a run of
+/// whole tokens, longest first, with none of the extractor's rules (aliases, case for
+/// everyday words, context).
+struct Dictionary {
+    names: std::collections::HashSet<String>,
+    longest: usize,
+}
+
+impl Dictionary {
+    fn new(taxonomy: &skills::Taxonomy) -> Self {
+        let names: std::collections::HashSet<String> = taxonomy
+            .skills()
+            .iter()
+            .map(|s| {
+                s.name
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            })
+            .collect();
+        let longest = names
+            .iter()
+            .map(|n| n.split(' ').count())
+            .max()
+            .unwrap_or(1);
+        Self { names, longest }
+    }
+
+    fn find(&self, tokens: &[String]) -> Vec<(usize, usize)> {
+        let lower: Vec<String> = tokens.iter().map(|t| t.to_lowercase()).collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < lower.len() {
+            let most = self.longest.min(lower.len() - i);
+            match (1..=most)
+                .rev()
+                .find(|n| self.names.contains(&lower[i..i + n].join(" ")))
+            {
+                Some(n) => {
+                    found.push((i, i + n));
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
 }
 
 /// The fields of one CSV line (quotes, doubled quotes and commas inside quotes).

@@ -426,13 +426,21 @@ impl<'a> PreparedPosting<'a> {
         };
         let stems = stem_counts(&whole);
         let counts: HashMap<u64, u32> = stems.values().map(|c| (c.hash, c.count as u32)).collect();
-        // (languages, the rest) of a list of skills.
+        // (languages, the rest) of a list of skills. Fields of study are left out: a
+        // posting names them as degree subjects, often as alternatives ("Computer Science,
+        // Business or a related field"), and the education part weighs the degree.
         let split = |skills: &[SkillRef]| -> (Vec<SkillRef>, Vec<SkillRef>) {
-            skills.iter().cloned().partition(|s| {
+            let category = |s: &SkillRef| {
                 crate::skills::taxonomy()
                     .get(&s.id)
-                    .is_some_and(|k| k.category == "Language")
-            })
+                    .map(|k| k.category)
+                    .unwrap_or_default()
+            };
+            skills
+                .iter()
+                .filter(|s| category(s) != crate::skills::FIELD_OF_STUDY)
+                .cloned()
+                .partition(|s| category(s) == "Language")
         };
         let (languages, required) = split(&posting.skills.required);
         let (more, preferred) = split(&posting.skills.preferred);
@@ -1749,6 +1757,27 @@ Python, SQL, Apache Spark
         let m = score(&resume::parse(french, TODAY), french, &english);
         let languages = part(&m).unwrap();
         assert_eq!(languages.detail, "0 of 1 languages asked shown", "{m:#?}");
+    }
+
+    #[test]
+    fn a_degree_subject_is_not_a_skill_to_show() {
+        let posting = posting::parse(Input::Text(
+            "Account Manager\n\nRequirements\n- BA/BS degree in Computer Science, Business \
+             or a related field\n- SQL and Tableau\n",
+        ));
+        let asked: Vec<&str> = posting
+            .skills
+            .required
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert!(asked.contains(&"Computer science"), "{:#?}", posting.skills);
+        let m = score(&resume::parse(RESUME, TODAY), RESUME, &posting);
+        let named: Vec<&str> = (m.skills.matched.iter().chain(&m.skills.missing))
+            .map(|s| s.skill.as_str())
+            .collect();
+        assert!(named.contains(&"SQL"), "{named:?}");
+        assert!(!named.contains(&"Computer science"), "{named:?}");
     }
 
     #[test]

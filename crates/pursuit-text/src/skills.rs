@@ -13,6 +13,9 @@ use std::sync::LazyLock;
 use serde::Serialize;
 
 const TABLE: &str = include_str!("../data/skills.tsv");
+/// The category of a field of study ("Computer science"): knowledge a resume names, but in
+/// a posting a degree's subject rather than a skill of the work.
+pub const FIELD_OF_STUDY: &str = "Field of study";
 /// The longest alias, in words, that the matcher looks for.
 const MAX_WORDS: usize = 6;
 
@@ -23,7 +26,8 @@ pub struct Skill {
     pub id: &'static str,
     /// Canonical name ("JavaScript").
     pub name: &'static str,
-    /// O*NET commodity title, "Programming language", "Practice" or "Transversal skill".
+    /// O*NET commodity title, "Programming language", "Practice", "Transversal skill",
+    /// "Language" or [`FIELD_OF_STUDY`].
     pub category: &'static str,
 }
 
@@ -117,11 +121,49 @@ impl Taxonomy {
                 );
             }
         }
+        taxonomy.add_hyphen_variants();
         taxonomy
     }
 
     fn add(&mut self, text: &str, form: Form) {
-        let key = key_of(text);
+        self.add_key(key_of(text), form);
+    }
+
+    /// Adds each form's other spelling where no form has it: "Amazon Web Services" is also
+    /// written "amazon-web-services" (a tag), and "Front-end development" "front end
+    /// development". Forms matched only as written have none.
+    fn add_hyphen_variants(&mut self) {
+        let mut variants: Vec<(String, Form)> = Vec::new();
+        for (key, forms) in &self.forms {
+            let variant =
+                if key.contains(' ') && key.chars().all(|c| c.is_alphanumeric() || c == ' ') {
+                    key.replace(' ', "-")
+                } else if key.split(' ').any(|w| {
+                    w.contains('-')
+                        && w.split('-')
+                            .all(|p| !p.is_empty() && p.chars().all(char::is_alphanumeric))
+                }) {
+                    key.replace('-', " ")
+                } else {
+                    continue;
+                };
+            if self.forms.contains_key(&variant) {
+                continue;
+            }
+            variants.extend(
+                forms
+                    .iter()
+                    .filter(|f| f.cased.is_none())
+                    .map(|f| (variant.clone(), *f)),
+            );
+        }
+        variants.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, form) in variants {
+            self.add_key(key, form);
+        }
+    }
+
+    fn add_key(&mut self, key: String, form: Form) {
         let count = key.split(' ').count();
         if key.is_empty() || count > MAX_WORDS {
             return;
@@ -139,6 +181,11 @@ impl Taxonomy {
 
     pub fn is_empty(&self) -> bool {
         self.skills.is_empty()
+    }
+
+    /// Every skill of the vocabulary.
+    pub fn skills(&self) -> &[Skill] {
+        &self.skills
     }
 
     /// The skill with this id.
@@ -247,8 +294,12 @@ impl Taxonomy {
     /// language or tool named by an everyday word ("Pension Scheme"). "Java, C, C++" and
     /// "Chef, Puppet" keep theirs: another, unambiguous technical skill shares the line.
     fn in_context(&self, text: &str, found: Vec<Mention>) -> Vec<Mention> {
-        let technical =
-            |m: &Mention| !matches!(m.category, "Transversal skill" | "Practice" | "Language");
+        let technical = |m: &Mention| {
+            !matches!(
+                m.category,
+                "Transversal skill" | "Practice" | "Language" | FIELD_OF_STUDY
+            )
+        };
         let ambiguous = |m: &Mention| {
             technical(m)
                 && (m.matched.chars().filter(|c| c.is_alphanumeric()).count() == 1
@@ -312,7 +363,11 @@ impl Taxonomy {
         let before = text[..start].trim_end_matches([' ', '\t']);
         let sentence_start = before.is_empty()
             || before.ends_with(['.', '!', '?', '\n', ':', '•', '*', '-', '–', '(']);
-        if !sentence_start {
+        // Nor does it for a name in capitals ("SQL and Tableau").
+        let capitals = exact.len() > 1
+            && exact.chars().any(|c| c.is_ascii_uppercase())
+            && !exact.chars().any(char::is_lowercase);
+        if !sentence_start || capitals {
             return true;
         }
         let after = text[end..].trim_start_matches([' ', '\t']);
@@ -541,5 +596,48 @@ mod tests {
             ]
         );
         assert_eq!(names("Polish the brass fittings"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn names_are_found_with_hyphens_or_without() {
+        // A tag's hyphens for a name's spaces, and spaces for a name's hyphen.
+        assert_eq!(
+            names("Tags: amazon-web-services, machine-learning, web-services"),
+            ["AWS", "Machine learning", "Web services"]
+        );
+        assert_eq!(
+            names("Front end development and test driven development"),
+            ["Frontend development", "Test-driven development"]
+        );
+        // A form matched only as written keeps its one spelling ("Front Desk" is an
+        // O*NET product; "front-desk staff" is not).
+        assert_eq!(names("Led the front-desk team"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn short_names_in_capitals_are_read_in_lower_case_too() {
+        assert_eq!(
+            names("Skills: sql, php, GIT, tdd"),
+            ["SQL", "PHP", "Git", "Test-driven development"]
+        );
+        // Not those that are words in lower case.
+        assert_eq!(names("Set the aim and the pace"), Vec::<&str>::new());
+        // Capitals at a sentence's start are still the name.
+        assert_eq!(names("SQL and Tableau dashboards"), ["SQL", "Tableau"]);
+    }
+
+    #[test]
+    fn fields_of_study_are_their_own_kind() {
+        let found = taxonomy().find("B.Sc. in Computer Science; Information Technology");
+        let kinds: Vec<(&str, &str)> = found.iter().map(|m| (m.id, m.category)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("computer-science", FIELD_OF_STUDY),
+                ("information-technology", FIELD_OF_STUDY)
+            ]
+        );
+        // Not a technical line that would let an everyday word count.
+        assert_eq!(names("Computer Science, Scheme"), ["Computer science"]);
     }
 }
