@@ -1307,6 +1307,19 @@ fn years(lower: &str) -> Option<Years> {
     None
 }
 
+/// Whether a requirement line offers experience in place of what it names ("… or
+/// equivalent practical experience", "CISA/CISSP/PMP or related experience").
+fn names_an_alternative(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    [
+        "or equivalent",
+        "or related experience",
+        "or comparable experience",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
     let taxonomy = skills::taxonomy();
     let mut seen = std::collections::HashSet::new();
@@ -1325,8 +1338,15 @@ fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
         }
         out
     };
-    let required = collect(&mut posting.requirements.required.iter());
-    let preferred = collect(&mut posting.requirements.preferred.iter());
+    // "PMP certification or equivalent practical experience": what the line names is one
+    // way to meet it, so its skills are preferred rather than required.
+    let (alternatives, required): (Vec<&String>, Vec<&String>) = posting
+        .requirements
+        .required
+        .iter()
+        .partition(|line| names_an_alternative(line));
+    let required = collect(&mut required.into_iter());
+    let preferred = collect(&mut posting.requirements.preferred.iter().chain(alternatives));
     let mut rest = posting.responsibilities.iter().chain(intro.iter());
     let mentioned = collect(&mut rest);
     if required.is_empty() && preferred.is_empty() {
@@ -1408,6 +1428,24 @@ Benefits
         assert_eq!(heading("Your Experience:"), Some(Section::Required));
         assert_eq!(heading("## skills"), Some(Section::Required));
         assert_eq!(heading("Responsibilities"), Some(Section::Responsibilities));
+    }
+
+    #[test]
+    fn what_a_line_offers_experience_for_is_preferred() {
+        let posting = parse(Input::Text(
+            "Project Manager\n\nMinimum qualifications:\nPMP certification or equivalent \
+             practical experience.\nCISA/CISSP or related experience.\nExperience with \
+             Jira and Tableau.\n",
+        ));
+        let names = |s: &[SkillRef]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&posting.skills.required), ["Jira", "Tableau"]);
+        let preferred = names(&posting.skills.preferred);
+        assert!(
+            preferred.contains(&"Project Management Professional".to_owned()),
+            "{preferred:?}"
+        );
+        // The lines stay the posting's requirements as written.
+        assert_eq!(posting.requirements.required.len(), 3);
     }
 
     #[test]
