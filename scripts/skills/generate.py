@@ -69,6 +69,10 @@ EXTRA_ALIASES = {
     "CSS": ["CSS3"],
     "HTML": ["HTML5"],
     "Snowflake": ["Snowflake Data Cloud"],
+    "Apache Spark": ["Spark"],
+    "Apache Maven": ["Maven"],
+    "Elasticsearch": ["Elastic Search"],
+    "AWS Lambda": [],
 }
 
 # Short names in capitals that people also write in lower case ("sql", "php") and that are

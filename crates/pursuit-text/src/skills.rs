@@ -548,6 +548,12 @@ mod tests {
             names("Advanced Excel and Word."),
             ["Microsoft Excel", "Microsoft Word"]
         );
+        // Products named by everyday words, without their vendor.
+        assert_eq!(
+            names("Tools: Spark, Maven, Elastic Search"),
+            ["Apache Spark", "Apache Maven", "Elasticsearch"]
+        );
+        assert_eq!(names("A spark of maven energy"), Vec::<&str>::new());
     }
 
     #[test]
