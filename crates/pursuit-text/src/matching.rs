@@ -175,7 +175,11 @@ impl<'a> Prepared<'a> {
             }
         }
         let by_titles: Vec<&Mix> = prepared.titles.iter().map(|(_, _, mix)| mix).collect();
-        prepared.field = blend(&by_titles, &occupations::of_text(&stems));
+        prepared.field = blend(
+            &by_titles,
+            &occupations::of_text(&stems),
+            occupations::evidence(&stems),
+        );
         prepared
     }
 }
@@ -242,15 +246,24 @@ fn written_in(code: &str) -> Option<&'static SkillRef> {
 /// +40.0–41.0% anywhere from 0.25 to 0.35, +37.2% at 0.15.
 const TITLE_SHARE: f64 = 0.3;
 
-/// [`TITLE_SHARE`] of the titles' occupations (each title an equal share), the rest the
-/// wording's; all the titles' when the wording finds none, all the wording's when no title
-/// is known.
-fn blend(titles: &[&Mix], wording: &Mix) -> Mix {
+/// How many words the occupation profiles know that make a text's wording as telling as
+/// its titles: a text with `n` such words gives its titles at least `k / (k + n)` of the
+/// field, so a resume of three lines (ten known words: 0.6) is read by its title rather
+/// than by one odd word, and a full one (35 or more) by [`TITLE_SHARE`]. Chosen on the tune
+/// part (mean gain over BM25 +41.4% without; k = 5: +41.8%, 10: +41.9%, 15: +42.5%, 20:
+/// +42.5%, 25: +42.1%, 30: +41.4%, 60: +38.1%); it counts most for short postings.
+const THIN_WORDING: f64 = 15.0;
+
+/// [`TITLE_SHARE`] of the titles' occupations (more when the wording is thin: see
+/// [`THIN_WORDING`]; each title an equal share), the rest the wording's; all the titles'
+/// when the wording finds none, all the wording's when no title is known. `evidence`: how
+/// many of the text's words the occupation profiles know.
+fn blend(titles: &[&Mix], wording: &Mix, evidence: usize) -> Mix {
     let known: Vec<&&Mix> = titles.iter().filter(|m| !m.is_empty()).collect();
     let title_share = if known.is_empty() || wording.is_empty() {
         if known.is_empty() { 0.0 } else { 1.0 }
     } else {
-        TITLE_SHARE
+        TITLE_SHARE.max(THIN_WORDING / (THIN_WORDING + evidence as f64))
     };
     let mut weights: std::collections::BTreeMap<usize, f64> = std::collections::BTreeMap::new();
     for mix in &known {
@@ -419,7 +432,11 @@ impl<'a> PreparedPosting<'a> {
             .as_ref()
             .map(|(_, _, m)| m.clone())
             .unwrap_or_default();
-        let field = blend(&[&title_mix], &occupations::of_text(&body));
+        let field = blend(
+            &[&title_mix],
+            &occupations::of_text(&body),
+            occupations::evidence(&body),
+        );
         let whole = match &posting.title {
             Some(title) => format!("{title}\n{}", posting.description),
             None => posting.description.clone(),
@@ -1757,6 +1774,27 @@ Python, SQL, Apache Spark
         let m = score(&resume::parse(french, TODAY), french, &english);
         let languages = part(&m).unwrap();
         assert_eq!(languages.detail, "0 of 1 languages asked shown", "{m:#?}");
+    }
+
+    #[test]
+    fn thin_wording_leaves_the_field_to_the_titles() {
+        let title: Mix = vec![(1, 1.0)];
+        let wording: Mix = vec![(2, 1.0)];
+        let share = |evidence: usize| {
+            let mix = blend(&[&title], &wording, evidence);
+            mix.iter()
+                .find(|(o, _)| *o == 1)
+                .map(|(_, w)| *w)
+                .unwrap_or_default()
+        };
+        // Three lines of text: ten words the profiles know.
+        assert!((share(10) - 0.6).abs() < 1e-9, "{}", share(10));
+        // A full resume: the titles' usual share.
+        assert!((share(200) - TITLE_SHARE).abs() < 1e-9, "{}", share(200));
+        assert!(share(10) > share(20) && share(20) > share(40));
+        // No wording: all the titles'; no title: all the wording's.
+        assert_eq!(blend(&[&title], &Vec::new(), 0), title);
+        assert_eq!(blend(&[], &wording, 10), wording);
     }
 
     #[test]

@@ -471,6 +471,15 @@ fn candidates(
     })
 }
 
+/// How many of a text's distinct stems the occupation profiles know.
+pub(crate) fn evidence(stems: &StemCounts) -> usize {
+    let table = &*TABLE_PARSED;
+    stems
+        .keys()
+        .filter(|stem| table.profiles.contains_key(stem.as_str()))
+        .count()
+}
+
 /// The occupations a text's wording is closest to (by their profiles), most likely first.
 pub(crate) fn of_text(stems: &StemCounts) -> Mix {
     let table = &*TABLE_PARSED;
