@@ -175,11 +175,8 @@ impl<'a> Prepared<'a> {
             }
         }
         let by_titles: Vec<&Mix> = prepared.titles.iter().map(|(_, _, mix)| mix).collect();
-        prepared.field = blend(
-            &by_titles,
-            &occupations::of_text(&stems),
-            occupations::evidence(&stems),
-        );
+        let (wording, known) = occupations::of_text_counted(&stems);
+        prepared.field = blend(&by_titles, &wording, known);
         prepared
     }
 }
@@ -432,11 +429,8 @@ impl<'a> PreparedPosting<'a> {
             .as_ref()
             .map(|(_, _, m)| m.clone())
             .unwrap_or_default();
-        let field = blend(
-            &[&title_mix],
-            &occupations::of_text(&body),
-            occupations::evidence(&body),
-        );
+        let (wording, known) = occupations::of_text_counted(&body);
+        let field = blend(&[&title_mix], &wording, known);
         let whole = match &posting.title {
             Some(title) => format!("{title}\n{}", posting.description),
             None => posting.description.clone(),

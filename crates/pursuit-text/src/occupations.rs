@@ -471,23 +471,17 @@ fn candidates(
     })
 }
 
-/// How many of a text's distinct stems the occupation profiles know.
-pub(crate) fn evidence(stems: &StemCounts) -> usize {
-    let table = &*TABLE_PARSED;
-    stems
-        .keys()
-        .filter(|stem| table.profiles.contains_key(stem.as_str()))
-        .count()
-}
-
-/// The occupations a text's wording is closest to (by their profiles), most likely first.
-pub(crate) fn of_text(stems: &StemCounts) -> Mix {
+/// The occupations a text's wording is closest to (by their profiles), most likely first,
+/// and how many of the text's distinct stems the profiles know.
+pub(crate) fn of_text_counted(stems: &StemCounts) -> (Mix, usize) {
     let table = &*TABLE_PARSED;
     let mut scores: Vec<Option<f64>> = vec![None; table.occupations.len()];
+    let mut known = 0;
     for (stem, counted) in stems {
         let Some(list) = table.profiles.get(stem.as_str()) else {
             continue;
         };
+        known += 1;
         let w = (1.0 + counted.count.ln()) * counted.idf;
         for (occupation, weight) in list {
             *scores[*occupation].get_or_insert(0.0) += w * weight;
@@ -505,7 +499,7 @@ pub(crate) fn of_text(stems: &StemCounts) -> Mix {
         ranked.truncate(5);
     }
     ranked.sort_by(order);
-    normalised_mix(ranked)
+    (normalised_mix(ranked), known)
 }
 
 fn normalised_mix(mut ranked: Vec<(usize, f64)>) -> Mix {
@@ -663,7 +657,7 @@ mod tests {
             "Prepared monthly journal entries and account reconciliations; audited ledgers; \
              prepared tax returns and financial statements for the general ledger close.",
         );
-        let mix = of_text(&duties);
+        let (mix, _) = of_text_counted(&duties);
         let accountant = of_title("Accountant");
         assert!(mix_similarity(&mix, &accountant) > 0.3, "{mix:?}");
         let cook = of_title("Line Cook");
@@ -680,7 +674,7 @@ mod tests {
              BA/BS degree or equivalent practical experience. Fluent in English and Korean, \
              written and spoken. Equivalent experience in French or German is a plus.",
         );
-        let mix = of_text(&text);
+        let (mix, _) = of_text_counted(&text);
         let languages: Vec<&str> = mix
             .iter()
             .map(|(o, _)| occupation(*o).title)

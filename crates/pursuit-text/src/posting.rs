@@ -1310,14 +1310,18 @@ fn years(lower: &str) -> Option<Years> {
 /// Whether a requirement line offers experience in place of what it names ("… or
 /// equivalent practical experience", "CISA/CISSP/PMP or related experience").
 fn names_an_alternative(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    [
-        "or equivalent",
-        "or related experience",
-        "or comparable experience",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([
+                    "or equivalent",
+                    "or related experience",
+                    "or comparable experience",
+                ])
+                .expect("three plain patterns")
+        });
+    PHRASES.is_match(line)
 }
 
 fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
