@@ -109,6 +109,7 @@ PRACTICES = {
     "Internet of things": ["IoT"],
     "Software as a service": ["SaaS"],
     "Project Management Professional": ["PMP", "PMP certification"],
+    "Applicant tracking systems": ["ATS", "applicant tracking system", "applicant tracking software"],
     "Machine learning": ["ML"],
     "Deep learning": [],
     "Natural language processing": ["NLP"],
@@ -228,6 +229,11 @@ DROP_ALIASES = {"cakescript", "node", "sh", "shell-script", "bash", "zsh", "cake
 
 # O*NET names people never write; the name they do write becomes the skill's name and
 # O*NET's stays an alias.
+# Acronyms an O*NET example ends in that people mostly write for something else: the
+# example keeps its long name ("Fixed income alternative trading systems ATS"), and the
+# acronym goes to the skill named by hand ("ATS": applicant tracking systems).
+SHARED_ACRONYMS = {"ATS"}
+
 RENAME = {
     "Oracle Java": "Java",
     "Amazon Web Services AWS": "AWS",
@@ -349,7 +355,8 @@ def main():
                 continue
             base, aliases = onet_aliases(example, english)
             tokens = base.split(" ")
-            if len(tokens) >= 3 and is_acronym(tokens[-1]) and all(t.islower() for t in tokens[1:-1]):
+            if len(tokens) >= 3 and is_acronym(tokens[-1]) and all(t.islower() for t in tokens[1:-1]) \
+                    and tokens[-1] not in SHARED_ACRONYMS:
                 # "Hypertext markup language HTML" is written "HTML".
                 aliases.add(base)
                 base = tokens[-1]

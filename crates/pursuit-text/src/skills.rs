@@ -510,6 +510,9 @@ mod tests {
             ("Postgres", "PostgreSQL"),
             ("node.js", "Node.js"),
             ("sklearn", "Scikit-learn"),
+            // Acronyms as people use them, not as an O*NET product ends.
+            ("ATS", "Applicant tracking systems"),
+            ("PMP", "Project Management Professional"),
         ] {
             assert_eq!(t.lookup(alias).map(|s| s.name), Some(name), "{alias}");
         }
