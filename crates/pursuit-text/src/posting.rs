@@ -1353,14 +1353,25 @@ fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
     let preferred = collect(&mut posting.requirements.preferred.iter().chain(alternatives));
     let mut rest = posting.responsibilities.iter().chain(intro.iter());
     let mentioned = collect(&mut rest);
-    if required.is_empty() && preferred.is_empty() {
+    let (required, preferred, mut mentioned) = if required.is_empty() && preferred.is_empty() {
         // A posting without requirement lines asks for what it names.
-        return Skills {
-            required: mentioned,
-            preferred,
-            mentioned: Vec::new(),
-        };
-    }
+        (mentioned, preferred, Vec::new())
+    } else {
+        (required, preferred, mentioned)
+    };
+    // A field of study ("BA/BS in Computer Science, Business or a related field") is a
+    // degree's subject, often one of several: named, not asked as a skill of the work (the
+    // match's education part weighs the degree).
+    let is_field = |s: &SkillRef| {
+        taxonomy
+            .get(&s.id)
+            .is_some_and(|k| k.category == skills::FIELD_OF_STUDY)
+    };
+    let (fields, required): (Vec<SkillRef>, Vec<SkillRef>) =
+        required.into_iter().partition(is_field);
+    let (more, preferred): (Vec<SkillRef>, Vec<SkillRef>) =
+        preferred.into_iter().partition(is_field);
+    mentioned.splice(0..0, fields.into_iter().chain(more));
     Skills {
         required,
         preferred,
