@@ -303,8 +303,12 @@ def onet_aliases(name, english):
     for vendor in VENDORS:
         if base.startswith(vendor + " ") and len(base) > len(vendor) + 2:
             rest = base[len(vendor) + 1:]
-            if " " in rest or rest.lower() not in english:
-                out.add(rest)  # "Autodesk Mechanical" is not what "Mechanical" means
+            # "Autodesk Mechanical" is not what "Mechanical" means, and "Microsoft operating
+            # system" not what "operating system" does: a name without its vendor is an alias
+            # when it is more than ordinary words.
+            ordinary = all(w.islower() and w in english for w in rest.split(" "))
+            if (" " in rest or rest.lower() not in english) and not ordinary:
+                out.add(rest)
             rtokens = rest.split(" ")
             if len(rtokens) >= 2 and is_acronym(rtokens[-1]):
                 out.add(vendor + " " + rtokens[-1])

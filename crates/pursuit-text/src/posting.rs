@@ -1327,11 +1327,13 @@ fn names_an_alternative(line: &str) -> bool {
 fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
     let taxonomy = skills::taxonomy();
     let mut seen = std::collections::HashSet::new();
+    // An acronym spelled out as something else anywhere is not the skill anywhere.
+    let misread = taxonomy.misread_acronyms(&posting.description);
     let mut collect = |lines: &mut dyn Iterator<Item = &String>| -> Vec<SkillRef> {
         let mut out = Vec::new();
         for line in lines {
             for m in taxonomy.find(line) {
-                if seen.insert(m.id) {
+                if !skills::is_misread(&misread, &m) && seen.insert(m.id) {
                     out.push(SkillRef {
                         id: m.id.to_owned(),
                         name: m.name.to_owned(),

@@ -339,9 +339,13 @@ pub fn from_json_resume(value: &serde_json::Value, today: YearMonth) -> Result<R
         .flat_map(|r| r.highlights.iter().cloned())
         .chain(resume.basics.summary.clone())
         .collect();
+    let misread: Vec<_> = lines
+        .iter()
+        .flat_map(|l| taxonomy.misread_acronyms(l))
+        .collect();
     for line in &lines {
         for m in taxonomy.find(line) {
-            if seen.insert(m.id) {
+            if !skills::is_misread(&misread, &m) && seen.insert(m.id) {
                 resume.skills.push(SkillRef {
                     id: m.id.to_owned(),
                     name: m.name.to_owned(),
@@ -2280,10 +2284,15 @@ fn skills_in(sections: &[(Section, Vec<&str>)]) -> Vec<SkillRef> {
         .iter()
         .filter(|(s, _)| *s == Section::Skills)
         .chain(sections.iter().filter(|(s, _)| *s != Section::Skills));
+    // An acronym spelled out as something else on one line is not the skill on the others.
+    let misread: Vec<_> = sections
+        .iter()
+        .flat_map(|(_, lines)| lines.iter().flat_map(|l| taxonomy.misread_acronyms(l)))
+        .collect();
     for (_, lines) in ordered {
         for line in lines {
             for m in taxonomy.find(line) {
-                if seen.insert(m.id) {
+                if !skills::is_misread(&misread, &m) && seen.insert(m.id) {
                     out.push(SkillRef {
                         id: m.id.to_owned(),
                         name: m.name.to_owned(),

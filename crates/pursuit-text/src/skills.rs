@@ -59,6 +59,9 @@ pub struct Taxonomy {
     /// The first word of every form → the most words a form starting with it has (most
     /// words of a text start none, and are passed over with one look-up).
     longest: FnvMap<String, usize>,
+    /// Each skill's aliases as the table gives them (`|`-separated), for the long names
+    /// [`Taxonomy::misread_acronyms`] compares.
+    aliases: Vec<[&'static str; 2]>,
 }
 
 static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| Taxonomy::parse(TABLE));
@@ -75,6 +78,7 @@ impl Taxonomy {
             by_id: FnvMap::default(),
             forms: FnvMap::default(),
             longest: FnvMap::default(),
+            aliases: Vec::new(),
         };
         for line in table
             .lines()
@@ -90,6 +94,7 @@ impl Taxonomy {
             let cased = cells.next().unwrap_or("");
             let index = taxonomy.skills.len();
             taxonomy.skills.push(Skill { id, name, category });
+            taxonomy.aliases.push([plain, cased]);
             taxonomy.by_id.insert(id, index);
             let cased_forms: Vec<&'static str> =
                 cased.split('|').filter(|a| !a.is_empty()).collect();
@@ -221,7 +226,49 @@ impl Taxonomy {
             }
             found
         });
-        self.in_context(text, found)
+        let mut found = self.in_context(text, found);
+        let misread = self.misread_acronyms(text);
+        found.retain(|m| !is_misread(&misread, m));
+        found
+    }
+
+    /// The acronyms `text` spells out as something other than the skill the vocabulary
+    /// knows by them, each with that skill's id: "Veterans Benefits Administration (VBA)"
+    /// is no Visual Basic for Applications, and "Certified Personal Trainer (CPT)" no
+    /// Current Procedural Terminology. A long form is something else when it shares no
+    /// word with any long name of the skill; a skill known only by its acronym is never
+    /// misread. Callers that look for skills line by line ask this of the whole text.
+    pub fn misread_acronyms(&self, text: &str) -> Vec<(String, &'static str)> {
+        let mut misread = Vec::new();
+        for (acronym, long_form) in spelled_out(text) {
+            let Some(forms) = self.forms.get(&acronym.to_lowercase()) else {
+                continue;
+            };
+            let acronym_word = acronym.to_lowercase();
+            for form in forms
+                .iter()
+                .filter(|f| f.cased.is_none_or(|c| c == acronym))
+            {
+                let id = self.skills[form.skill].id;
+                if misread.iter().any(|(a, i)| *a == acronym && *i == id) {
+                    continue;
+                }
+                let [plain, cased] = self.aliases[form.skill];
+                let named: Vec<String> = std::iter::once(self.skills[form.skill].name)
+                    .chain(plain.split('|'))
+                    .chain(cased.split('|'))
+                    .filter(|name| name.contains(' '))
+                    .flat_map(|name| name.split(|c: char| !c.is_alphanumeric()))
+                    .filter_map(long_form_word)
+                    .filter(|w| *w != acronym_word)
+                    .collect();
+                let shared = |w: &String| named.iter().any(|n| same_word(n, w));
+                if !named.is_empty() && !long_form.iter().any(shared) {
+                    misread.push((acronym.clone(), id));
+                }
+            }
+        }
+        misread
     }
 
     /// The mentions in `text` before [`Taxonomy::in_context`] judges them; `all`, `key` and
@@ -389,6 +436,8 @@ const EVERYDAY: &[&str] = &[
     "pascal",
     "dart",
     "flask",
+    // "Jersey" is a Java framework beside "Java, Spring", a state after "New".
+    "eclipse-jersey",
 ];
 
 /// A word of text: letters and digits, with the `+ # . - / '` that names like "C++",
@@ -470,6 +519,113 @@ fn words_into(text: &str, out: &mut Words) {
             lower: from..out.lower.len(),
         });
     }
+}
+
+/// Whether `m` names one of the `misread` acronyms ([`Taxonomy::misread_acronyms`]).
+pub fn is_misread(misread: &[(String, &'static str)], m: &Mention) -> bool {
+    misread
+        .iter()
+        .any(|(acronym, id)| *id == m.id && *acronym == m.matched)
+}
+
+/// The acronyms `text` spells out ("Search Engine Optimization (SEO)", "SEO (search
+/// engine optimization)"), each with the words of its long form that count
+/// ([`long_form_word`]): an acronym is two to six capitals or digits, at least two of
+/// them letters, and the long form's words start with its letters in turn.
+fn spelled_out(text: &str) -> Vec<(String, Vec<String>)> {
+    // Words with their apostrophes ("Partner's"); connectors apart, as an acronym may
+    // leave them out ("VBA") or not ("PIQ", Partners in Quality).
+    fn words(part: &str) -> Vec<&str> {
+        part.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .map(|w| w.trim_matches(['\'', '’']))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+    fn without_connectors(words: Vec<&str>) -> Vec<&str> {
+        words
+            .into_iter()
+            .filter(|w| !CONNECTORS.contains(&w.to_lowercase().as_str()))
+            .collect()
+    }
+    let is_acronym = |word: &str| {
+        (2..=6).contains(&word.len())
+            && word.chars().filter(char::is_ascii_uppercase).count() >= 2
+            && word
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    };
+    /// How far from a bracket a long form or an acronym is looked for, in bytes: a text of
+    /// many brackets costs in proportion to its length.
+    const NEAR: usize = 120;
+    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    for (open, _) in text.match_indices('(') {
+        let before = &text[text.floor_char_boundary(open.saturating_sub(NEAR))..open];
+        let inside = &text[open + 1..text.floor_char_boundary(open + 1 + NEAR)];
+        let inside = &inside[..inside.find(')').unwrap_or(inside.len())];
+        // "Long Form (LF)": the last words before the bracket; "LF (Long Form)": the first
+        // words inside it.
+        let (acronym, from_end, all) = if is_acronym(inside.trim()) {
+            (inside.trim(), true, words(before))
+        } else {
+            let last = before
+                .trim_end()
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default();
+            if !is_acronym(last) {
+                continue;
+            }
+            (last, false, words(inside))
+        };
+        let n = acronym.len();
+        let take = |words: &[&str]| -> Vec<String> {
+            let words = if from_end {
+                &words[words.len().saturating_sub(n)..]
+            } else {
+                &words[..n.min(words.len())]
+            };
+            let initials = words.len() == n
+                && words
+                    .iter()
+                    .zip(acronym.chars())
+                    .all(|(w, a)| w.chars().next().is_some_and(|c| c.eq_ignore_ascii_case(&a)));
+            if initials {
+                words.iter().filter_map(|w| long_form_word(w)).collect()
+            } else {
+                Vec::new()
+            }
+        };
+        let mut long_form = take(&without_connectors(all.clone()));
+        if long_form.is_empty() {
+            long_form = take(&all);
+        }
+        if !long_form.is_empty() && !found.iter().any(|(a, l)| a == acronym && *l == long_form) {
+            found.push((acronym.to_owned(), long_form));
+            // A text that defines more acronyms than any resume is not read for more.
+            if found.len() == 64 {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// Short words a long form's initials pass over ("Visual Basic for Applications").
+const CONNECTORS: &[&str] = &["and", "of", "for", "the", "in", "on", "to", "a", "an"];
+
+/// A long form's word as compared, in lower case; connectors count for nothing.
+fn long_form_word(word: &str) -> Option<String> {
+    let lower = word.to_lowercase();
+    (!lower.is_empty() && !CONNECTORS.contains(&lower.as_str())).then_some(lower)
+}
+
+/// Whether two words of long forms are one word written two ways: "system" and "systems",
+/// "extract" and "extracted", "computerised" and "computerized" (the first five letters).
+fn same_word(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short == long
+        || (short.len() >= 4 && long.starts_with(short))
+        || (short.len() >= 5 && short.as_bytes()[..5] == long.as_bytes()[..5])
 }
 
 /// The lookup key of a name: its words, lower-cased, one space apart.
@@ -636,6 +792,14 @@ mod tests {
     }
 
     #[test]
+    fn jersey_is_a_framework_only_among_technical_skills() {
+        assert!(names("Offices in New York and New Jersey").is_empty());
+        assert_eq!(names("Java, Jersey"), ["Java", "Eclipse Jersey"]);
+        // A name without its vendor is no alias when it is only ordinary words.
+        assert!(names("Installed the operating system").is_empty());
+    }
+
+    #[test]
     fn fields_of_study_are_their_own_kind() {
         let found = taxonomy().find("B.Sc. in Computer Science; Information Technology");
         let kinds: Vec<(&str, &str)> = found.iter().map(|m| (m.id, m.category)).collect();
@@ -648,5 +812,53 @@ mod tests {
         );
         // Not a technical line that would let an everyday word count.
         assert_eq!(names("Computer Science, Scheme"), ["Computer science"]);
+    }
+
+    #[test]
+    fn an_acronym_the_text_spells_out_as_something_else_is_not_that_skill() {
+        // The text's own long form, before the acronym or after it, names another thing.
+        assert!(names("Filed claims with the Veterans Benefits Administration (VBA)").is_empty());
+        assert!(names("Trained clients as a CPT (Certified Personal Trainer)").is_empty());
+        assert!(names("Budgets in the Financial Management System (FMS)").is_empty());
+        assert!(names("Saved 20 hours a week of FTP (full time personnel)").is_empty());
+        assert!(names("Its \"Partner's in Quality\" (PIQ) award").is_empty());
+        // Spelled out as the skill, in other words or another number, it stays.
+        assert_eq!(names("Search Engine Optimization (SEO)"), ["SEO"]);
+        assert_eq!(
+            names("Management Information System (MIS) reports"),
+            ["MIS"]
+        );
+        assert_eq!(names("computerized provider order entry (CPOE)"), ["CPOE"]);
+        assert_eq!(
+            names("Extracted, transformed and loaded (ETL) the data"),
+            ["ETL"]
+        );
+        // Unexplained, or explained by words that are not its initials, it stays too.
+        assert_eq!(names("Macros in VBA and Excel"), ["VBA", "Microsoft Excel"]);
+        assert_eq!(names("Reports (VBA) for finance"), ["VBA"]);
+        // An acronym the vocabulary knows no long name for is left alone.
+        assert!(names("Statistical Analysis System (SAS)").contains(&"SAS"));
+    }
+
+    #[test]
+    fn brackets_anywhere_are_read_without_fail() {
+        // Brackets at the ends, unclosed, beside letters of several bytes, and thousands
+        // of them: looked at near each bracket only.
+        for text in [
+            "(",
+            ")",
+            "VBA (",
+            "(VBA",
+            "é(VBA)ü",
+            "中文（VBA）",
+            "ééé (VBA) (Ünïcödé)",
+        ] {
+            let _ = names(text);
+        }
+        let many = format!(
+            "{}Veterans Benefits Administration (VBA)",
+            "(é) ".repeat(50_000)
+        );
+        assert!(names(&many).is_empty());
     }
 }
