@@ -1768,10 +1768,26 @@ const PLACEHOLDER_EMPLOYER: &str = "Company Name";
 
 /// The employer placeholder glued to a position ("Company Name   Accountant",
 /// "Psychotherapist Company Name") becomes a part of its own, the position another; a bare
-/// "City" or "State" left over is the place placeholder and goes.
+/// "City" or "State" left over is the place placeholder and goes. The place placeholder
+/// cut at its comma leaves "State" at the start of the next part ("Company Name City ,
+/// State Administrative Assistant", "City , State Roofer"): it goes too.
 fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(parts.len() + 1);
+    let mut after_city = false;
     for part in parts {
+        let part = match part.strip_prefix("State ") {
+            Some(rest) if after_city => {
+                // "City", "State Roofer": the place is "City, State", the rest a part.
+                if let Some(city) = out.last_mut().filter(|p: &&mut String| *p == "City") {
+                    *city = "City, State".to_owned();
+                }
+                rest.trim_start().to_owned()
+            }
+            _ => part,
+        };
+        // The placeholder, not a real town ("Carson City, State Farm Agent").
+        after_city =
+            part == "City" || (part.contains(PLACEHOLDER_EMPLOYER) && part.ends_with(" City"));
         if !part.contains(PLACEHOLDER_EMPLOYER) || part.trim() == PLACEHOLDER_EMPLOYER {
             out.push(part);
             continue;
@@ -2793,6 +2809,12 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
                 vec!["Company Name City", "Cost Accountant"],
                 "Cost Accountant",
             ),
+            // "Company Name City , State Administrative Assistant", cut at its comma.
+            (
+                vec!["Company Name City", "State Administrative Assistant"],
+                "Administrative Assistant",
+            ),
+            (vec!["Company Name", "City", "State Roofer"], "Roofer"),
         ] {
             let mut role = Role::default();
             assign_parts(&mut role, parts.iter().map(|p| (*p).to_owned()).collect());
@@ -2814,6 +2836,13 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         let mut role = Role::default();
         assign_parts(&mut role, vec!["Accountant".into(), "Acme Name Co".into()]);
         assert_eq!(role.name.as_deref(), Some("Acme Name Co"));
+        // After a real town, "State" is a word of the name.
+        let mut role = Role::default();
+        assign_parts(
+            &mut role,
+            vec!["Carson City".into(), "State Farm Agent".into()],
+        );
+        assert_ne!(role.position.as_deref(), Some("Farm Agent"));
     }
 
     #[test]
