@@ -1326,23 +1326,15 @@ fn names_an_alternative(line: &str) -> bool {
 
 fn skills_of(posting: &Posting, intro: &[String]) -> Skills {
     let taxonomy = skills::taxonomy();
-    let mut seen = std::collections::HashSet::new();
-    // An acronym spelled out as something else anywhere is not the skill anywhere.
-    let misread = taxonomy.misread_acronyms(&posting.description);
+    let r = &posting.requirements;
+    let mut found = skills::Collected::new(
+        std::iter::once(&posting.description)
+            .chain(r.required.iter().chain(&r.preferred))
+            .chain(posting.responsibilities.iter().chain(intro))
+            .map(String::as_str),
+    );
     let mut collect = |lines: &mut dyn Iterator<Item = &String>| -> Vec<SkillRef> {
-        let mut out = Vec::new();
-        for line in lines {
-            for m in taxonomy.find(line) {
-                if !skills::is_misread(&misread, &m) && seen.insert(m.id) {
-                    out.push(SkillRef {
-                        id: m.id.to_owned(),
-                        name: m.name.to_owned(),
-                        evidence: line.clone(),
-                    });
-                }
-            }
-        }
-        out
+        lines.flat_map(|line| found.line(line, line)).collect()
     };
     // "PMP certification or equivalent practical experience": what the line names is one
     // way to meet it, so its skills are preferred rather than required.

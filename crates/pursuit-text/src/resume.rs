@@ -310,7 +310,14 @@ pub fn from_json_resume(value: &serde_json::Value, today: YearMonth) -> Result<R
         })
         .collect();
     let taxonomy = skills::taxonomy();
-    let mut seen = std::collections::HashSet::new();
+    // Skills named outright first, then those the highlights and summary show.
+    let lines: Vec<String> = resume
+        .work
+        .iter()
+        .flat_map(|r| r.highlights.iter().cloned())
+        .chain(resume.basics.summary.clone())
+        .collect();
+    let mut found = skills::Collected::new(lines.iter().map(String::as_str));
     for skill in list("skills") {
         let names = text(&skill, "name").into_iter().chain(
             skill
@@ -323,7 +330,7 @@ pub fn from_json_resume(value: &serde_json::Value, today: YearMonth) -> Result<R
         );
         for name in names {
             if let Some(known) = taxonomy.lookup(&name)
-                && seen.insert(known.id)
+                && found.first(known.id)
             {
                 resume.skills.push(SkillRef {
                     id: known.id.to_owned(),
@@ -333,26 +340,8 @@ pub fn from_json_resume(value: &serde_json::Value, today: YearMonth) -> Result<R
             }
         }
     }
-    let lines: Vec<String> = resume
-        .work
-        .iter()
-        .flat_map(|r| r.highlights.iter().cloned())
-        .chain(resume.basics.summary.clone())
-        .collect();
-    let misread: Vec<_> = lines
-        .iter()
-        .flat_map(|l| taxonomy.misread_acronyms(l))
-        .collect();
     for line in &lines {
-        for m in taxonomy.find(line) {
-            if !skills::is_misread(&misread, &m) && seen.insert(m.id) {
-                resume.skills.push(SkillRef {
-                    id: m.id.to_owned(),
-                    name: m.name.to_owned(),
-                    evidence: line.clone(),
-                });
-            }
-        }
+        resume.skills.extend(found.line(line, line));
     }
     resume.injections = lines.iter().filter(|l| is_injection(l)).cloned().collect();
     resume.lang = lang::detect(&lines.join("\n")).map(str::to_owned);
@@ -2293,32 +2282,16 @@ fn languages(lines: &[&str]) -> Vec<Language> {
 /// Skills from the taxonomy, each once, with the first line that shows it; the skills
 /// section is read first so its lines are the evidence when a skill is also elsewhere.
 fn skills_in(sections: &[(Section, Vec<&str>)]) -> Vec<SkillRef> {
-    let taxonomy = skills::taxonomy();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
+    let mut found =
+        skills::Collected::new(sections.iter().flat_map(|(_, lines)| lines.iter().copied()));
     let ordered = sections
         .iter()
         .filter(|(s, _)| *s == Section::Skills)
         .chain(sections.iter().filter(|(s, _)| *s != Section::Skills));
-    // An acronym spelled out as something else on one line is not the skill on the others.
-    let misread: Vec<_> = sections
-        .iter()
-        .flat_map(|(_, lines)| lines.iter().flat_map(|l| taxonomy.misread_acronyms(l)))
-        .collect();
-    for (_, lines) in ordered {
-        for line in lines {
-            for m in taxonomy.find(line) {
-                if !skills::is_misread(&misread, &m) && seen.insert(m.id) {
-                    out.push(SkillRef {
-                        id: m.id.to_owned(),
-                        name: m.name.to_owned(),
-                        evidence: item(line).to_owned(),
-                    });
-                }
-            }
-        }
-    }
-    out
+    ordered
+        .flat_map(|(_, lines)| lines.iter())
+        .flat_map(|line| found.line(line, item(line)))
+        .collect()
 }
 
 /// A bullet with a result in numbers: a percentage, money, a multiplier, or a count that is

@@ -8,6 +8,7 @@
 //! a list goes on after it ("Go, Rust" but not "Go to market").
 
 use crate::matching::FnvMap;
+use crate::posting::SkillRef;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -211,6 +212,14 @@ impl Taxonomy {
 
     /// Every mention of a skill in `text`, in order, longest match first, without overlaps.
     pub fn find(&self, text: &str) -> Vec<Mention> {
+        let mut found = self.judged(text);
+        let misread = self.misread_acronyms(text);
+        found.retain(|m| !is_misread(&misread, m));
+        found
+    }
+
+    /// The mentions of `text` judged in context, before the acronyms it spells out.
+    fn judged(&self, text: &str) -> Vec<Mention> {
         thread_local! {
             // The buffers of `find`, kept from one call to the next: it runs on every line
             // of every resume, mostly short ones.
@@ -226,10 +235,7 @@ impl Taxonomy {
             }
             found
         });
-        let mut found = self.in_context(text, found);
-        let misread = self.misread_acronyms(text);
-        found.retain(|m| !is_misread(&misread, m));
-        found
+        self.in_context(text, found)
     }
 
     /// The acronyms `text` spells out as something other than the skill the vocabulary
@@ -522,10 +528,52 @@ fn words_into(text: &str, out: &mut Words) {
 }
 
 /// Whether `m` names one of the `misread` acronyms ([`Taxonomy::misread_acronyms`]).
-pub fn is_misread(misread: &[(String, &'static str)], m: &Mention) -> bool {
+fn is_misread(misread: &[(String, &'static str)], m: &Mention) -> bool {
     misread
         .iter()
         .any(|(acronym, id)| *id == m.id && *acronym == m.matched)
+}
+
+/// The skills of one resume or posting, read line by line: each skill once, with the
+/// first line that shows it; an acronym the text spells out as something else on one line
+/// ([`Taxonomy::misread_acronyms`]) is not its skill on the others.
+pub struct Collected {
+    misread: Vec<(String, &'static str)>,
+    seen: std::collections::HashSet<&'static str>,
+}
+
+impl Collected {
+    /// For the text made of `lines` (all of them, read or not).
+    pub fn new<'l>(lines: impl IntoIterator<Item = &'l str>) -> Self {
+        let taxonomy = taxonomy();
+        Self {
+            misread: lines
+                .into_iter()
+                .flat_map(|l| taxonomy.misread_acronyms(l))
+                .collect(),
+            seen: Default::default(),
+        }
+    }
+
+    /// Whether `id` is new to this text (and now seen), for skills named outright.
+    pub fn first(&mut self, id: &'static str) -> bool {
+        self.seen.insert(id)
+    }
+
+    /// The skills of `line` not seen before, with `evidence` (the line, or its item).
+    pub fn line(&mut self, line: &str, evidence: &str) -> Vec<SkillRef> {
+        // The line's own acronyms are among the text's: judged once, in `new`.
+        taxonomy()
+            .judged(line)
+            .into_iter()
+            .filter(|m| !is_misread(&self.misread, m) && self.seen.insert(m.id))
+            .map(|m| SkillRef {
+                id: m.id.to_owned(),
+                name: m.name.to_owned(),
+                evidence: evidence.to_owned(),
+            })
+            .collect()
+    }
 }
 
 /// The acronyms `text` spells out ("Search Engine Optimization (SEO)", "SEO (search
@@ -838,6 +886,23 @@ mod tests {
         assert_eq!(names("Reports (VBA) for finance"), ["VBA"]);
         // An acronym the vocabulary knows no long name for is left alone.
         assert!(names("Statistical Analysis System (SAS)").contains(&"SAS"));
+    }
+
+    #[test]
+    fn an_acronym_spelled_out_on_one_line_is_misread_on_the_others() {
+        let lines = [
+            "Claims for the Veterans Benefits Administration (VBA)",
+            "Monthly VBA audits, Excel",
+        ];
+        let mut found = Collected::new(lines);
+        let names: Vec<String> = lines
+            .iter()
+            .flat_map(|l| found.line(l, l))
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["Microsoft Excel"]);
+        // Each skill once, with the first line that shows it.
+        assert!(found.line("Excel again", "Excel again").is_empty());
     }
 
     #[test]
