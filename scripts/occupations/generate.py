@@ -2,7 +2,9 @@
 """Generate Pursuit's shipped occupations tables from O*NET 29.2 (CC BY 4.0; see NOTICE):
 
   crates/pursuit-text/data/occupations.tsv  code, title, other titles ("|"-separated,
-      lower case: O*NET's alternate and reported titles), and the occupation's profile:
+      lower case: O*NET's alternate and reported titles and the occupation's own title in
+      the singular, each with "~N" after it when its weight N is more than 1, see
+      title_weights), and the occupation's profile:
       its most telling word stems ("stem:weight", TF-IDF over the occupations' task
       statements and description, unit length; not the words postings ask in, see
       REQUIREMENT_WORDS)
@@ -66,6 +68,85 @@ def requirement_stems(skills_table):
     return set(stems(" ".join(words)))
 
 
+def singular(word):
+    """A plural English job noun in the singular: "secretaries", "coaches", "hostesses",
+    "nurses"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def own_titles(title):
+    """An occupation's own title as someone holding the job would write it: the part before
+    its first comma, in the singular, and each half of "A and B" when A is plural too
+    ("Chefs and Head Cooks": "chef", "head cook"; "Marriage and Family Therapists": one).
+    The plural noun is the last word, or the one before "of" ("First-Line Supervisors of
+    Retail Sales Workers")."""
+    head = title.split(",")[0].lower().strip()
+    if head.startswith("helpers--") or not head:
+        return []
+    halves = head.split(" and ")
+    if len(halves) == 2 and halves[0].endswith("s") and " " not in halves[0]:
+        parts = halves
+    else:
+        parts = [head]
+    out = []
+    for part in parts:
+        before, of, after = part.partition(" of ")
+        words = before.split()
+        if not words:
+            continue
+        words[-1] = singular(words[-1])
+        out.append(" ".join(words) + (of + after if of else ""))
+    return out
+
+
+def both_forms(title):
+    """A title in lower case, as two titles when it ends with its other form in brackets:
+    "human resources manager (hr manager)", "cto (chief technology officer)", "laser
+    technician (laser tech)" — people write either."""
+    title = " ".join(title.lower().replace("\t", " ").split())
+    if not title or "|" in title or "~" in title:
+        return []
+    m = re.fullmatch(r"([^()]*\S)\s*\(([^()]+)\)", title)
+    if m:
+        return [m.group(1), m.group(2).strip()]
+    return [title]
+
+
+def title_weights(onet, titles):
+    """How strongly each of an occupation's other titles names it, for telling apart the
+    occupations one title belongs to ("Hostess" is a restaurant's, a radio show's and a
+    ship's): one for each O*NET source that lists it as an alternate title, three more when
+    it is among the titles incumbents report and My Next Move shows, one more when it is
+    reported but not shown. The occupation's own title in the singular weighs six; three
+    when a qualifier narrows it ("Buyers and Purchasing Agents, Farm Products" is not what
+    most purchasing agents do; "…, Except Farm Products" is), two for the "All Other"
+    occupations, which are what is left of a group."""
+    weights = defaultdict(Counter)
+    for r in rows(onet / "Alternate Titles.txt"):
+        for title in both_forms(r["Alternate Title"]):
+            weights[r["O*NET-SOC Code"]][title] += len(r["Source(s)"].split(","))
+    for r in rows(onet / "Sample of Reported Titles.txt"):
+        for title in both_forms(r["Reported Job Title"]):
+            weights[r["O*NET-SOC Code"]][title] += 3 if r["Shown in My Next Move"] == "Y" else 1
+    for code, title in titles.items():
+        for own in own_titles(title):
+            qualifier = title.partition(",")[2].strip()
+            if "All Other" in qualifier:
+                weight = 2
+            elif qualifier and not qualifier.startswith("Except"):
+                weight = 3
+            else:
+                weight = 6
+            weights[code][own] = max(weights[code][own], weight)
+    return weights
+
+
 def rows(path):
     with open(path, encoding="utf-8", newline="") as f:
         yield from csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -84,13 +165,7 @@ def main():
         titles[r["O*NET-SOC Code"]] = r["Title"]
         description[r["O*NET-SOC Code"]] = r["Description"]
 
-    others = defaultdict(set)
-    for name, column in [("Alternate Titles.txt", "Alternate Title"),
-                         ("Sample of Reported Titles.txt", "Reported Job Title")]:
-        for r in rows(onet / name):
-            title = " ".join(r[column].lower().replace("\t", " ").split())
-            if title and "|" not in title:
-                others[r["O*NET-SOC Code"]].add(title)
+    others = title_weights(onet, titles)
 
     counts = defaultdict(Counter)
     for r in rows(onet / "Task Statements.txt"):
@@ -122,8 +197,10 @@ def main():
             norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
             profile = " ".join(f"{s}:{w / norm:.3f}" for s, w in top)
             own = titles[code].lower()
-            alt = sorted(t for t in others[code] if t != own)
-            out.write(f"{code}\t{titles[code]}\t{'|'.join(alt)}\t{profile}\n")
+            alt = "|".join(
+                t if w <= 1 else f"{t}~{w}" for t, w in sorted(others[code].items()) if t != own
+            )
+            out.write(f"{code}\t{titles[code]}\t{alt}\t{profile}\n")
 
     with open(args.out / "idf.tsv", "w", encoding="utf-8") as out:
         out.write("# Generated by scripts/occupations/generate.py from O*NET 29.2; see NOTICE.\n")

@@ -41,6 +41,7 @@ mod sending;
 mod setup;
 mod skills;
 mod tailoring;
+mod titles;
 mod tracker;
 mod truthful;
 
@@ -343,6 +344,19 @@ enum Bench {
         #[arg(long)]
         esco: Vec<PathBuf>,
         /// Print wrong mentions and missed spans to stderr.
+        #[arg(long)]
+        show: bool,
+    },
+    /// The occupation look-up against hand-labelled job titles: how often it names a right
+    /// O*NET occupation first.
+    Titles {
+        /// Title, tab, accepted O*NET-SOC code prefixes (comma-separated).
+        #[arg(long, default_value = "crates/pursuit-bench/fixtures/titles.tsv")]
+        labels: PathBuf,
+        /// Which half of the labels to measure: tune on one, report on the other.
+        #[arg(long, value_enum, default_value = "tune")]
+        part: quality::Split,
+        /// Print each title the look-up gets wrong to stderr.
         #[arg(long)]
         show: bool,
     },
@@ -655,6 +669,7 @@ async fn main() -> anyhow::Result<()> {
             esco,
             show,
         } => skills::run(skillspan, esco, show),
+        Bench::Titles { labels, part, show } => titles::run(&labels, part, show),
         Bench::QueueChaos {
             binary,
             kills,

@@ -114,7 +114,7 @@ pub enum Split {
 
 impl Split {
     /// Whether the item named `key` belongs to this part: FNV-1a of the key, even → tune.
-    fn holds(self, key: &str) -> bool {
+    pub(crate) fn holds(self, key: &str) -> bool {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for b in key.bytes() {
             hash ^= u64::from(b);

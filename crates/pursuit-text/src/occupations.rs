@@ -36,12 +36,17 @@ pub type Mix = Vec<(usize, f64)>;
 
 struct Table {
     occupations: Vec<Occupation>,
-    /// Normalised title → occupations.
-    exact: FnvMap<String, Vec<usize>>,
+    /// Normalised title → occupations, each with how strongly the title names it.
+    exact: FnvMap<String, Vec<(usize, f64)>>,
     /// Title words: stem → id.
     stem_ids: FnvMap<String, u32>,
     /// Every title: its occupation and its stems' ids.
     titles: Vec<(usize, Vec<u32>)>,
+    /// Every title's weight (as `titles`): how strongly it names its occupation.
+    title_weights: Vec<f64>,
+    /// Every title's head word's stem id (as `titles`; `u32::MAX` for none): the
+    /// "director" of "director of engineering".
+    title_heads: Vec<u32>,
     /// Stem id → titles that have it.
     by_stem: Vec<Vec<u32>>,
     /// Stem id → titles that have it, once for each time they do.
@@ -61,6 +66,13 @@ struct Table {
 }
 
 static TABLE_PARSED: LazyLock<Table> = LazyLock::new(Table::parse);
+
+/// How many titles a word must head to be a job noun wherever it stands ("manager",
+/// "cook", "guard"; not "operations", "english").
+const JOB_NOUN: u32 = 40;
+
+/// The weight of an occupation's own title (as the generator gives its singular form).
+const OWN_TITLE: f64 = 6.0;
 
 /// Whether `word` (lower case) says a title's level or contract, not the work: "senior",
 /// "ii", "intern", "part", "time"… (a `match`: this runs on every word of the table's
@@ -108,6 +120,8 @@ impl Table {
             exact: FnvMap::with_capacity_and_hasher(60_000, Default::default()),
             stem_ids: FnvMap::default(),
             titles: Vec::with_capacity(60_000),
+            title_weights: Vec::with_capacity(60_000),
+            title_heads: Vec::with_capacity(60_000),
             by_stem: Vec::new(),
             by_occurrence: Vec::new(),
             heads: FnvMap::default(),
@@ -119,6 +133,9 @@ impl Table {
         };
         let mut word_ids: FnvMap<String, Vec<u32>> =
             FnvMap::with_capacity_and_hasher(16_384, Default::default());
+        // Titles headed before their last word ("director of engineering"): their index,
+        // their last word's hash and its stem id.
+        let mut ended: Vec<(usize, u64, u32)> = Vec::new();
         for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
             let mut cells = line.split('\t');
             let (Some(code), Some(title), Some(others), Some(profile)) =
@@ -128,7 +145,15 @@ impl Table {
             };
             let index = table.occupations.len();
             table.occupations.push(Occupation { code, title });
-            for name in std::iter::once(title).chain(others.split('|').filter(|t| !t.is_empty())) {
+            // The occupation's own title weighs as much as its own title in the singular;
+            // the others say their weight after a "~" when it is more than one.
+            let weighted = others.split('|').filter(|t| !t.is_empty()).map(|t| {
+                match t.rsplit_once('~').map(|(t, w)| (t, w.parse::<u8>())) {
+                    Some((t, Ok(w))) => (t, f64::from(w)),
+                    _ => (t, 1.0),
+                }
+            });
+            for (name, weight) in std::iter::once((title, OWN_TITLE)).chain(weighted) {
                 let key = normalise(name);
                 if key.is_empty() {
                     continue;
@@ -156,15 +181,33 @@ impl Table {
                         }
                     }
                 }
-                if let Some(head) = head_word(key.split(' ')) {
+                let head = head_word(key.split(' '));
+                if let Some(head) = head {
                     *table.heads.entry(fnv1a_more(FNV_OFFSET, head)).or_default() += 1;
                 }
+                // Mostly the last word, whose stem is the last one.
+                let head = match head {
+                    Some(word) if key.ends_with(word) => ids.last().copied(),
+                    Some(word) => {
+                        // Unless it is itself a job ("point of sale manager"), known only
+                        // once every title is counted.
+                        if let (Some(last), Some(&id)) = (key.rsplit(' ').next(), ids.last()) {
+                            ended.push((table.titles.len(), fnv1a_more(FNV_OFFSET, last), id));
+                        }
+                        word_ids.get(word).and_then(|ids| ids.last().copied())
+                    }
+                    None => None,
+                };
+                table.title_heads.push(head.unwrap_or(u32::MAX));
                 table.titles.push((index, ids));
+                table.title_weights.push(weight);
                 match table.exact.get_mut(&key) {
-                    Some(entry) if !entry.contains(&index) => entry.push(index),
-                    Some(_) => {}
+                    Some(entry) => match entry.iter_mut().find(|(i, _)| *i == index) {
+                        Some((_, w)) => *w = w.max(weight),
+                        None => entry.push((index, weight)),
+                    },
                     None => {
-                        table.exact.insert(key, vec![index]);
+                        table.exact.insert(key, vec![(index, weight)]);
                     }
                 }
             }
@@ -178,6 +221,11 @@ impl Table {
                         .or_default()
                         .push((index, weight));
                 }
+            }
+        }
+        for (title, last, id) in ended {
+            if table.heads.get(&last).is_some_and(|&n| n >= JOB_NOUN) {
+                table.title_heads[title] = id;
             }
         }
         table.by_stem = vec![Vec::new(); table.stem_ids.len()];
@@ -295,8 +343,16 @@ pub fn of_title(title: &str) -> Mix {
 }
 
 /// Whether `title` is, word for word, a job title the table knows ("Executive Chef",
-/// "Registered Nurse"): what a resume's header line is when it is not a name.
+/// "Registered Nurse"): what a resume's header line is when it is not a name. Not an
+/// acronym alone.
 pub fn is_known_title(title: &str) -> bool {
+    // An acronym alone ("CPT", "SEO", "CMS") is a title's short form in O*NET's brackets
+    // ("certified pharmacy technician (cpt)") but in a resume or posting far more often a
+    // code, a skill or a product.
+    let trimmed = title.trim();
+    if (2..=5).contains(&trimmed.len()) && trimmed.bytes().all(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
     let key = normalise(title);
     !key.is_empty() && TABLE_PARSED.exact.contains_key(&key)
 }
@@ -330,11 +386,12 @@ pub fn names_a_job(title: &str) -> bool {
 }
 
 /// The word of a title that names the job: the last ("Payroll Accountant"), or the one
-/// before what the job is of or for ("Director of Engineering", "Advocate for Children").
+/// before what the job is of, for or to ("Director of Engineering", "Advocate for
+/// Children", "Assistant to the Director").
 fn head_word<'a>(words: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut last = None;
     for word in words {
-        if matches!(word, "of" | "for") && last.is_some() {
+        if matches!(word, "of" | "for" | "to") && last.is_some() {
             return last;
         }
         last = Some(word);
@@ -342,13 +399,26 @@ fn head_word<'a>(words: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     last
 }
 
-/// Newer English names for old jobs, which O*NET's titles do not have yet: "People
-/// Partner" is human resources, "User Experience Researcher" UX.
+/// Newer English names for old jobs, which O*NET's titles do not have yet ("People
+/// Partner" is human resources, "User Experience Researcher" UX), and the short forms
+/// titles are written with ("Ops Mgr").
 const RENAMED: &[(&str, &str)] = &[
     ("people", "hr"),
     ("user experience", "ux"),
     ("talent acquisition", "recruiting"),
     ("talent partner", "recruiter"),
+    ("mgr", "manager"),
+    ("asst", "assistant"),
+    ("acct", "account"),
+    ("engr", "engineer"),
+    ("coord", "coordinator"),
+    ("ops", "operations"),
+    ("dir", "director"),
+    ("exec", "executive"),
+    ("mktg", "marketing"),
+    ("svp", "vice president"),
+    ("evp", "vice president"),
+    ("avp", "vice president"),
 ];
 
 /// `normalised` with the words of [`RENAMED`] put in O*NET's terms ("people manager"
@@ -368,15 +438,27 @@ fn renamed(normalised: &str) -> String {
     out.trim().to_owned()
 }
 
+/// An "assistant to" someone ("Assistant to the CEO", "Assistant to the Director of
+/// Sales") is their executive assistant, whoever they are.
+fn assistant_to(key: String) -> String {
+    if key.starts_with("assistant to ") {
+        return "executive assistant".to_owned();
+    }
+    key
+}
+
 fn lookup(title: &str) -> Mix {
     let table = &*TABLE_PARSED;
-    let key = renamed(&normalise(title));
+    let key = assistant_to(renamed(&normalise(title)));
     if key.is_empty() {
         return Vec::new();
     }
     if let Some(found) = table.exact.get(&key) {
-        let share = 1.0 / found.len() as f64;
-        return found.iter().map(|i| (*i, share)).collect();
+        // The occupations the title names, each as strongly as the title names it: most
+        // of a "Hostess" is a restaurant's, a little a radio show's.
+        let mut ranked = found.clone();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        return normalised_mix(ranked);
     }
     // Each word as (id, weight); a word no title has (another language, a team name)
     // weighs as much as the rarest.
@@ -391,8 +473,23 @@ fn lookup(title: &str) -> Mix {
         return Vec::new();
     }
     let wanted_weight: f64 = wanted.iter().map(|(_, w)| w).sum();
-    // The last word names the job ("manager", "accountant"); a title without it is far off.
-    let head = wanted.last().and_then(|(id, _)| *id);
+    // The head word names the job ("manager", "accountant", the "professor" of "professor
+    // of english"); a title without it is far off.
+    let last_is_job = || {
+        key.rsplit(' ').next().is_some_and(|last| {
+            table
+                .heads
+                .get(&fnv1a_more(FNV_OFFSET, last))
+                .is_some_and(|&n| n >= JOB_NOUN)
+        })
+    };
+    let head = match head_word(key.split(' ')) {
+        Some(word) if key.ends_with(word) || last_is_job() => wanted.last().and_then(|(id, _)| *id),
+        Some(word) => stemmed_words(word)
+            .pop()
+            .and_then(|stem| table.stem_ids.get(&stem).copied()),
+        None => None,
+    };
     let mut best: HashMap<usize, f64> = HashMap::new();
     for t in candidates(table, &wanted, wanted_weight, head) {
         let (occupation, stems) = &table.titles[t as usize];
@@ -406,7 +503,7 @@ fn lookup(title: &str) -> Mix {
             }
         }
         let mut score = shared / (wanted_weight + theirs);
-        if head.is_none() || stems.last() != head.as_ref() {
+        if head.is_none() || Some(table.title_heads[t as usize]) != head {
             score *= 0.6;
         }
         let slot = best.entry(*occupation).or_default();
@@ -454,7 +551,7 @@ fn candidates(
         }
         // A title without the head word scores 0.6 of its share.
         let floor = |t: u32| {
-            let headed = head.is_some() && table.titles[t as usize].1.last() == head.as_ref();
+            let headed = head.is_some() && Some(table.title_heads[t as usize]) == head;
             (if headed { 0.45 } else { 0.75 }) * wanted_weight - 1e-9
         };
         let lowest = 0.45 * wanted_weight - 1e-9;
@@ -711,6 +808,77 @@ mod tests {
             first("Talent Acquisition Specialist"),
             Some("Human Resources Specialists")
         );
+    }
+
+    #[test]
+    fn a_title_of_several_occupations_is_most_the_one_it_names_most_often() {
+        // O*NET lists "Hostess" for restaurants, radio shows and ships; incumbents and
+        // all its sources say restaurants.
+        assert_eq!(
+            first("Hostess"),
+            Some("Hosts and Hostesses, Restaurant, Lounge, and Coffee Shop")
+        );
+        let hostess = of_title("Hostess");
+        assert!(
+            hostess.len() > 1 && hostess[0].1 > 2.0 * hostess[1].1,
+            "{hostess:?}"
+        );
+        assert_eq!(
+            first("Truck Driver"),
+            Some("Heavy and Tractor-Trailer Truck Drivers")
+        );
+        assert_eq!(
+            first("Office Manager"),
+            Some("First-Line Supervisors of Office and Administrative Support Workers")
+        );
+        // The occupation's own title, in the singular, though no alternate title says it.
+        assert_eq!(
+            first("Dispatcher"),
+            Some("Dispatchers, Except Police, Fire, and Ambulance")
+        );
+        // A qualifier narrows an own title: most purchasing agents buy no farm products.
+        assert_eq!(
+            first("Purchasing Agent"),
+            Some("Purchasing Agents, Except Wholesale, Retail, and Farm Products")
+        );
+    }
+
+    #[test]
+    fn a_title_is_found_in_either_of_its_forms() {
+        // O*NET writes "human resources manager (hr manager)", "customer service
+        // representative (csr)", "laser technician (laser tech)".
+        assert_eq!(first("HR Manager"), Some("Human Resources Managers"));
+        assert_eq!(first("CSR"), Some("Customer Service Representatives"));
+        assert_eq!(first("Pharmacy Tech"), Some("Pharmacy Technicians"));
+        // And titles' own short forms.
+        assert_eq!(first("Ops Mgr"), Some("General and Operations Managers"));
+        assert_eq!(first("Sr. Acct Mgr"), first("Senior Account Manager"));
+    }
+
+    #[test]
+    fn an_acronym_alone_is_no_known_title() {
+        // "CPT" is O*NET's short form of "certified pharmacy technician", and a billing
+        // code in a resume's skills.
+        assert!(!is_known_title("CPT") && !is_known_title("SEO"));
+        assert!(is_known_title("Pharmacy Technician") && is_known_title("Executive Chef"));
+        assert!(!of_title("CPT").is_empty(), "the look-up still reads it");
+    }
+
+    #[test]
+    fn the_job_is_the_word_before_what_it_is_of_or_to() {
+        assert_eq!(
+            first("Adjunct Professor of English"),
+            Some("English Language and Literature Teachers, Postsecondary")
+        );
+        // Unless the last word is a job itself.
+        assert_eq!(first("Point of Sale Manager"), Some("Sales Managers"));
+        for title in ["Assistant to the CEO", "Assistant to the Director of Sales"] {
+            assert_eq!(
+                first(title),
+                Some("Executive Secretaries and Executive Administrative Assistants"),
+                "{title}"
+            );
+        }
     }
 
     #[test]
