@@ -201,6 +201,101 @@ PRACTICES = {
     "Enterprise resource planning": ["ERP"],
 }
 
+# Practices of other lines of work than software, which O*NET's technology list has no
+# entries for and ESCO words as actions ("recruit personnel") people rarely write:
+# "HR management" and "employee relations" in a human resources resume, "general ledger"
+# in an accountant's, "lesson planning" in a teacher's; written by us.
+DOMAIN_PRACTICES = {
+    # Human resources
+    "Human resources management": ["HR management", "human resource management"],
+    "Employee relations": [],
+    "Performance management": ["performance appraisals"],
+    "Benefits administration": ["benefits management"],
+    "Compensation and benefits": ["compensation & benefits"],
+    "HRIS": ["human resources information systems", "human resource information systems", "human resources information system", "human resource information system"],
+    "Workforce planning": [],
+    "Succession planning": [],
+    "Labor relations": ["labour relations"],
+    "Employment law": ["labor law", "labour law"],
+    "Training and development": ["learning and development"],
+    "Employee engagement": [],
+    "Conflict resolution": [],
+    "Diversity and inclusion": ["diversity, equity and inclusion", "diversity, equity, and inclusion"],
+    "FMLA": ["Family and Medical Leave Act"],
+    # Finance and accounting
+    "Accounts payable": [],
+    "Accounts receivable": [],
+    "General ledger": [],
+    "Account reconciliation": ["account reconciliations", "bank reconciliation", "bank reconciliations"],
+    "Financial modeling": ["financial modelling"],
+    "Forecasting": ["financial forecasting"],
+    "GAAP": ["generally accepted accounting principles", "US GAAP"],
+    "IFRS": ["International Financial Reporting Standards"],
+    "Tax preparation": [],
+    "Cost accounting": [],
+    "Variance analysis": [],
+    "Month-end close": ["month end close", "month-end closing", "month end closing"],
+    "Financial statements": ["financial statement preparation"],
+    # Sales and marketing
+    "Lead generation": [],
+    "Cold calling": [],
+    "Business development": [],
+    "Market research": [],
+    "Brand management": [],
+    "Email marketing": [],
+    "Marketing strategy": [],
+    "Public relations": [],
+    "Merchandising": ["visual merchandising"],
+    "Territory management": [],
+    # Operations and supply chain
+    "Procurement": [],
+    "Logistics": [],
+    "Vendor management": ["supplier management"],
+    "Lean manufacturing": [],
+    "Six Sigma": ["Lean Six Sigma"],
+    "Process improvement": ["continuous improvement"],
+    "Quality control": [],
+    # Healthcare
+    "Phlebotomy": [],
+    "CPR": ["cardiopulmonary resuscitation"],
+    "Basic life support": ["BLS"],
+    "Advanced cardiac life support": ["ACLS"],
+    "Medication administration": [],
+    "Triage": [],
+    "Vital signs": [],
+    "Patient assessment": [],
+    "Wound care": [],
+    "Medical terminology": [],
+    "Medical billing": [],
+    "Medical coding": [],
+    "HIPAA": ["HIPAA compliance"],
+    "Case management": [],
+    # Education
+    "Classroom management": [],
+    "Lesson planning": ["lesson plans"],
+    "Differentiated instruction": [],
+    "Individualized education programs": ["IEP", "IEPs", "individualized education program"],
+    "Special education": [],
+    # Law
+    "Legal research": [],
+    "Litigation": [],
+    "Contract negotiation": [],
+    "Contract management": [],
+    "Legal writing": [],
+    "Due diligence": [],
+    "Regulatory compliance": [],
+    "Intellectual property": [],
+    "E-discovery": ["ediscovery", "electronic discovery"],
+    # Hospitality, trades
+    "Food safety": [],
+    "Cash handling": [],
+    "Menu planning": [],
+    "Blueprint reading": ["reading blueprints"],
+    "OSHA": ["OSHA compliance", "OSHA regulations"],
+    "Preventive maintenance": ["preventative maintenance"],
+}
+PRACTICES.update(DOMAIN_PRACTICES)
+
 # Human languages, as languages: ESCO lists some ("Danish") but not others ("English").
 HUMAN_LANGUAGES = {
     "English": [], "French": [], "Spanish": ["Castilian"], "German": [], "Arabic": [],

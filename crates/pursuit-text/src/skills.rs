@@ -52,6 +52,43 @@ struct Form {
     cased: Option<&'static str>,
 }
 
+/// Whether a practice named in capitals is part of a longer name the text spells out:
+/// "Veterans Benefits Administration (VBA)" — the acronym after it takes the initials of
+/// capitalised words before it too. (A capitalised word before and after is no sign: PDF
+/// text and postings run lists together, "Agile Software Development Banking".)
+fn in_a_name(text: &str, m: &Mention) -> bool {
+    if m.category != "Practice" || !m.matched.contains(' ') {
+        return false;
+    }
+    let after = text[m.end..].trim_start_matches(' ');
+    let Some(acronym) = after
+        .strip_prefix('(')
+        .and_then(|rest| rest.split_once(')'))
+        .map(|(inside, _)| inside)
+        .filter(|a| (2..=8).contains(&a.len()) && a.bytes().all(|b| b.is_ascii_uppercase()))
+    else {
+        return false;
+    };
+    let line_start = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    // The initials of the capitalised words up to the mention's end, connectors left out.
+    let words: Vec<&str> = text[line_start..m.end]
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "of" | "and" | "for" | "in" | "the" | "on"))
+        .collect();
+    let initials: String = words
+        .iter()
+        .rev()
+        .take_while(|w| capitalised(w))
+        .filter_map(|w| w.chars().next())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let own = m.matched.split(' ').count();
+    acronym.len() > own && initials.ends_with(acronym)
+}
+
 /// The vocabulary with its lookup table.
 pub struct Taxonomy {
     skills: Vec<Skill>,
@@ -394,6 +431,7 @@ impl Taxonomy {
                 !doubtful || anchors.contains(line) || named_as_language(m)
             })
             .map(|(m, _, _)| m)
+            .filter(|m| !in_a_name(text, m))
             .collect()
     }
 
@@ -777,7 +815,6 @@ mod tests {
         // Single letters, products named like jobs, tools named by everyday words.
         for text in [
             "Schedule - A,C,M",
-            "Certified trainer on income tax preparation through H&R Block.",
             "Assistant Site Manager, 06/2009 to 01/2010",
             "Senior Graphic Designer",
             "Executive Chef with 20 years of experience",
@@ -786,6 +823,11 @@ mod tests {
         ] {
             assert_eq!(names(text), Vec::<&str>::new(), "{text}");
         }
+        // The practice, not the tax software named like its firm.
+        assert_eq!(
+            names("Certified trainer on income tax preparation through H&R Block."),
+            ["Tax preparation"]
+        );
         // The same names on a line of technical skills, or said to be a language.
         assert_eq!(names("Java, C, C++"), ["Java", "C", "C++"]);
         assert_eq!(
@@ -809,6 +851,47 @@ mod tests {
             ]
         );
         assert_eq!(names("Polish the brass fittings"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn other_lines_of_work_have_their_practices() {
+        assert_eq!(
+            names("Employee relations, HRIS, benefits administration and FMLA leave"),
+            [
+                "Employee relations",
+                "HRIS",
+                "Benefits administration",
+                "FMLA"
+            ]
+        );
+        assert_eq!(
+            names("Posted to the general ledger; monthly bank reconciliations under US GAAP"),
+            ["General ledger", "Account reconciliation", "GAAP"]
+        );
+        // Part of a longer name, it is not the practice.
+        assert!(names("Claims for the Veterans Benefits Administration (VBA)").is_empty());
+        assert_eq!(
+            names("Benefits Administration (BA) and Employee Relations (ER)"),
+            ["Benefits administration", "Employee relations"]
+        );
+        // Capitals all around are no sign: lists run together.
+        assert_eq!(
+            names("Agile Software Development Benefits Administration Payroll"),
+            [
+                "Agile",
+                "Software development",
+                "Benefits administration",
+                "Payroll"
+            ]
+        );
+        assert_eq!(
+            names("Lesson planning and classroom management for students with IEPs"),
+            [
+                "Lesson planning",
+                "Classroom management",
+                "Individualized education programs"
+            ]
+        );
     }
 
     #[test]
