@@ -4,9 +4,11 @@
 //!
 //! Two ways in:
 //! - a **title** ("Sr. Staff Accountant, EMEA") is looked up among O*NET's ~60,000 titles:
-//!   exactly after trimming the level and the part after a comma or dash, else the closest
-//!   title by shared words, weighted by how rare each word is among titles; a French or
-//!   Arabic title that finds nothing is tried again in English words;
+//!   exactly after trimming the level and the part after a comma or dash (a title several
+//!   occupations share goes to each as strongly as O*NET's sources and incumbents name
+//!   it), else the closest title by shared words, weighted by how rare each word is among
+//!   titles, the head word required for full credit; a French or Arabic title that finds
+//!   nothing is tried again in English words;
 //! - a **text** (duties, accomplishments) is compared with every occupation's profile, the
 //!   words its task statements use more than other occupations' do.
 //!
@@ -42,8 +44,6 @@ struct Table {
     stem_ids: FnvMap<String, u32>,
     /// Every title: its occupation and its stems' ids.
     titles: Vec<(usize, Vec<u32>)>,
-    /// Every title's weight (as `titles`): how strongly it names its occupation.
-    title_weights: Vec<f64>,
     /// Every title's head word's stem id (as `titles`; `u32::MAX` for none): the
     /// "director" of "director of engineering".
     title_heads: Vec<u32>,
@@ -120,7 +120,6 @@ impl Table {
             exact: FnvMap::with_capacity_and_hasher(60_000, Default::default()),
             stem_ids: FnvMap::default(),
             titles: Vec::with_capacity(60_000),
-            title_weights: Vec::with_capacity(60_000),
             title_heads: Vec::with_capacity(60_000),
             by_stem: Vec::new(),
             by_occurrence: Vec::new(),
@@ -200,7 +199,6 @@ impl Table {
                 };
                 table.title_heads.push(head.unwrap_or(u32::MAX));
                 table.titles.push((index, ids));
-                table.title_weights.push(weight);
                 match table.exact.get_mut(&key) {
                     Some(entry) => match entry.iter_mut().find(|(i, _)| *i == index) {
                         Some((_, w)) => *w = w.max(weight),
@@ -424,14 +422,19 @@ const RENAMED: &[(&str, &str)] = &[
 /// `normalised` with the words of [`RENAMED`] put in O*NET's terms ("people manager"
 /// stays: a manager of people is any manager).
 fn renamed(normalised: &str) -> String {
-    // Most titles hold none of the phrases: no copies made for them.
-    if !RENAMED.iter().any(|(new, _)| normalised.contains(new)) {
+    // Whole words only ("dir" is no part of "director"); most titles hold none, and are
+    // not copied twice.
+    let bytes = normalised.as_bytes();
+    let holds = |new: &str| {
+        normalised.match_indices(new).any(|(at, _)| {
+            let end = at + new.len();
+            (at == 0 || bytes[at - 1] == b' ') && (end == bytes.len() || bytes[end] == b' ')
+        })
+    };
+    if !RENAMED.iter().any(|(new, _)| holds(new)) || holds("people manager") {
         return normalised.to_owned();
     }
     let mut out = format!(" {normalised} ");
-    if out.contains(" people manager ") {
-        return normalised.to_owned();
-    }
     for (new, old) in RENAMED {
         out = out.replace(&format!(" {new} "), &format!(" {old} "));
     }
