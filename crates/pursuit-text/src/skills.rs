@@ -69,10 +69,18 @@ fn in_a_name(text: &str, m: &Mention) -> bool {
     else {
         return false;
     };
-    let line_start = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
+    // Within its line, and within 120 bytes before it: a name is not longer, and a line
+    // of thousands of such mentions costs in proportion to its length.
+    let mut from = m.start.saturating_sub(120);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let from = text[from..m.start]
+        .rfind('\n')
+        .map_or(from, |i| from + i + 1);
     let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     // The initials of the capitalised words up to the mention's end, connectors left out.
-    let words: Vec<&str> = text[line_start..m.end]
+    let words: Vec<&str> = text[from..m.end]
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !matches!(*w, "of" | "and" | "for" | "in" | "the" | "on"))
         .collect();
@@ -870,6 +878,10 @@ mod tests {
         );
         // Part of a longer name, it is not the practice.
         assert!(names("Claims for the Veterans Benefits Administration (VBA)").is_empty());
+        assert!(names("Claims\nVeterans Benefits Administration (VBA)").is_empty());
+        // A line of many, and letters of several bytes before one: read in a window.
+        let many = "Éé Employee Relations (ER) ".repeat(20_000);
+        assert_eq!(names(&many), ["Employee relations"]);
         assert_eq!(
             names("Benefits Administration (BA) and Employee Relations (ER)"),
             ["Benefits administration", "Employee relations"]
