@@ -71,9 +71,6 @@ static TABLE_PARSED: LazyLock<Table> = LazyLock::new(Table::parse);
 /// "cook", "guard"; not "operations", "english").
 const JOB_NOUN: u32 = 40;
 
-/// The weight of an occupation's own title (as the generator gives its singular form).
-const OWN_TITLE: f64 = 6.0;
-
 /// Whether `word` (lower case) says a title's level or contract, not the work: "senior",
 /// "ii", "intern", "part", "time"… (a `match`: this runs on every word of the table's
 /// 57,000 titles when it loads).
@@ -113,6 +110,12 @@ pub(crate) fn is_level(word: &str) -> bool {
 }
 
 impl Table {
+    /// Whether the word with this FNV-1a hash heads enough titles to be a job noun
+    /// wherever it stands in a title ([`JOB_NOUN`]).
+    fn is_job_noun(&self, word_hash: u64) -> bool {
+        self.heads.get(&word_hash).is_some_and(|&n| n >= JOB_NOUN)
+    }
+
     fn parse() -> Table {
         let mut table = Table {
             occupations: Vec::new(),
@@ -144,15 +147,16 @@ impl Table {
             };
             let index = table.occupations.len();
             table.occupations.push(Occupation { code, title });
-            // The occupation's own title weighs as much as its own title in the singular;
-            // the others say their weight after a "~" when it is more than one.
+            // The others say their weight after a "~" when it is more than one. The
+            // occupation's own title as O*NET writes it ("Cooks, Restaurant") weighs one:
+            // its singular form among the others carries the weight the generator gives it.
             let weighted = others.split('|').filter(|t| !t.is_empty()).map(|t| {
                 match t.rsplit_once('~').map(|(t, w)| (t, w.parse::<u8>())) {
                     Some((t, Ok(w))) => (t, f64::from(w)),
                     _ => (t, 1.0),
                 }
             });
-            for (name, weight) in std::iter::once((title, OWN_TITLE)).chain(weighted) {
+            for (name, weight) in std::iter::once((title, 1.0)).chain(weighted) {
                 let key = normalise(name);
                 if key.is_empty() {
                     continue;
@@ -222,7 +226,7 @@ impl Table {
             }
         }
         for (title, last, id) in ended {
-            if table.heads.get(&last).is_some_and(|&n| n >= JOB_NOUN) {
+            if table.is_job_noun(last) {
                 table.title_heads[title] = id;
             }
         }
@@ -479,12 +483,9 @@ fn lookup(title: &str) -> Mix {
     // The head word names the job ("manager", "accountant", the "professor" of "professor
     // of english"); a title without it is far off.
     let last_is_job = || {
-        key.rsplit(' ').next().is_some_and(|last| {
-            table
-                .heads
-                .get(&fnv1a_more(FNV_OFFSET, last))
-                .is_some_and(|&n| n >= JOB_NOUN)
-        })
+        key.rsplit(' ')
+            .next()
+            .is_some_and(|last| table.is_job_noun(fnv1a_more(FNV_OFFSET, last)))
     };
     let head = match head_word(key.split(' ')) {
         Some(word) if key.ends_with(word) || last_is_job() => wanted.last().and_then(|(id, _)| *id),
