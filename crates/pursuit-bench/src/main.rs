@@ -329,7 +329,7 @@ enum Bench {
         /// alone as a ranker.
         #[arg(long)]
         show: bool,
-        /// Also measure the match with other part weights, e.g. `field=30,title=15`
+        /// Also measure the match with other part weights, e.g. `field=40,title=15`
         /// (parts not named weigh nothing).
         #[arg(long, value_delimiter = ',')]
         weights: Vec<String>,

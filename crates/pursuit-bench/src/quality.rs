@@ -663,6 +663,39 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
                 .collect();
             eprintln!("{} [{}] → {}", q.title, q.relevant.join(","), top.join(" "));
         }
+        // The other direction: each resume's five best postings, "+" where relevant, with
+        // what the resume was read as (headline and first roles).
+        for (di, d) in docs.iter().enumerate() {
+            let mut order: Vec<usize> = (0..queries.len()).collect();
+            order.sort_by(|a, b| scores[pursuit][*b][di].total_cmp(&scores[pursuit][*a][di]));
+            let top: Vec<String> = order
+                .iter()
+                .take(5)
+                .map(|qi| {
+                    let q = &queries[*qi];
+                    let mark = if q.relevant.contains(&d.category.as_str()) {
+                        '+'
+                    } else {
+                        '-'
+                    };
+                    format!("{mark}{}:{:.0}", q.title, scores[pursuit][*qi][di])
+                })
+                .collect();
+            let resume = &d.read.resume;
+            let roles: Vec<&str> = resume
+                .work
+                .iter()
+                .filter_map(|r| r.position.as_deref())
+                .take(3)
+                .collect();
+            eprintln!(
+                "{} | {} | {} → {}",
+                d.category,
+                resume.basics.label.as_deref().unwrap_or_default(),
+                roles.join(" / "),
+                top.join(" | ")
+            );
+        }
     }
 
     let relevant =

@@ -11,7 +11,7 @@
 //! | required skills | 25 | the posting's must-have skills the resume names (half for one it shows but does not name) |
 //! | preferred skills | 5 | the same for nice-to-haves |
 //! | title | 15 | the posting's title against the resume's headline and role titles: shared words, or the same occupation (O*NET) |
-//! | field | 30 | the kind of work: the occupations the posting and the resume read as, by titles and wording |
+//! | field | 40 | the kind of work: the occupations the posting and the resume read as, by titles and wording |
 //! | experience | 5 | the resume's years (overlaps merged) against the years asked |
 //! | education | 5 | the highest degree on the resume against the lowest the posting asks |
 //! | responsibilities | 10 | how much of each responsibility the resume's highlights cover, rare words counting more |
@@ -89,7 +89,7 @@ pub const WEIGHTS: [(&str, f64); 9] = [
     ("required_skills", 25.0),
     ("preferred_skills", 5.0),
     ("title", 15.0),
-    ("field", 30.0),
+    ("field", 40.0),
     ("experience", 5.0),
     ("education", 5.0),
     ("responsibilities", 10.0),
