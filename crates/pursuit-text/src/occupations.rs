@@ -848,6 +848,25 @@ mod tests {
     }
 
     #[test]
+    fn a_common_title_means_what_it_means_on_most_resumes() {
+        // O*NET lists "Owner" only for urologists; our table gives it to the people who run
+        // a business.
+        let owner = of_title("Owner");
+        let names: Vec<&str> = owner.iter().map(|(o, _)| occupation(*o).title).collect();
+        assert!(
+            names.contains(&"Chief Executives")
+                && names.contains(&"General and Operations Managers")
+                && !names.contains(&"Urologists"),
+            "{names:?}"
+        );
+        assert_eq!(first("Business Owner"), first("Owner"));
+        assert_eq!(first("Compliance Analyst"), Some("Compliance Officers"));
+        assert_eq!(first("Chief of Staff"), Some("Chief Executives"));
+        // A title written out in full is not overridden by its shorter part.
+        assert_eq!(first("Urologist"), Some("Urologists"));
+    }
+
+    #[test]
     fn a_title_is_found_in_either_of_its_forms() {
         // O*NET writes "human resources manager (hr manager)", "customer service
         // representative (csr)", "laser technician (laser tech)".
