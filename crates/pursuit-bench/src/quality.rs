@@ -664,7 +664,7 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
             eprintln!("{} [{}] → {}", q.title, q.relevant.join(","), top.join(" "));
         }
         // The other direction: each resume's five best postings, "+" where relevant, with
-        // what the resume was read as (headline and first roles).
+        // what the resume was read as (headline, first roles as position @ employer).
         for (di, d) in docs.iter().enumerate() {
             let mut order: Vec<usize> = (0..queries.len()).collect();
             order.sort_by(|a, b| scores[pursuit][*b][di].total_cmp(&scores[pursuit][*a][di]));
@@ -682,11 +682,17 @@ fn evaluate(name: &str, queries: &[Query], docs: &[Doc], options: &Options) {
                 })
                 .collect();
             let resume = &d.read.resume;
-            let roles: Vec<&str> = resume
+            let roles: Vec<String> = resume
                 .work
                 .iter()
-                .filter_map(|r| r.position.as_deref())
                 .take(3)
+                .map(|r| {
+                    format!(
+                        "{} @ {}",
+                        r.position.as_deref().unwrap_or("?"),
+                        r.name.as_deref().unwrap_or("?")
+                    )
+                })
                 .collect();
             eprintln!(
                 "{} | {} | {} → {}",

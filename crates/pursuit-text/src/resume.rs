@@ -127,7 +127,11 @@ pub fn parse(text: &str, today: YearMonth) -> Resume {
                 }
             }
             Section::Experience => {
-                for role in roles(body) {
+                let mut found = roles(body);
+                if found.is_empty() {
+                    found = labelled_roles(body);
+                }
+                for role in found {
                     // Some PDFs carry their text twice (a print layer): a role once.
                     if !resume.work.contains(&role) {
                         resume.work.push(role);
@@ -760,6 +764,14 @@ fn heading(line: &str) -> Option<Section> {
 fn split_sections<'a>(lines: &[&'a str]) -> Vec<(Section, Vec<&'a str>)> {
     let mut out = vec![(Section::Header, Vec::new())];
     for line in lines {
+        // "…Exprience - 24 monthsCompany Details": a heading run into the line before it.
+        if let Some((before, section)) = glued_heading(line) {
+            if let Some((_, body)) = out.last_mut() {
+                body.push(before);
+            }
+            out.push((section, Vec::new()));
+            continue;
+        }
         match heading(line) {
             Some(section) => out.push((section, Vec::new())),
             None if inline_heading(line).is_some() => {
@@ -775,6 +787,35 @@ fn split_sections<'a>(lines: &[&'a str]) -> Vec<(Section, Vec<&'a str>)> {
         }
     }
     out
+}
+
+/// A "… Details" heading run into the end of the line before it without a space, as some
+/// job portals' exports do ("Tableau- Exprience - 24 monthsCompany Details"): that line's
+/// text and the heading's section. The heading starts where a lower-case letter or digit is
+/// followed by a capital, or, as its two words alone, after a space ("…skillful work
+/// Education Details").
+fn glued_heading(line: &str) -> Option<(&str, Section)> {
+    let trimmed = line.trim_end();
+    if !trimmed.ends_with(" Details") && !trimmed.ends_with(" Detail") {
+        return None;
+    }
+    let mut previous: Option<char> = None;
+    for (at, c) in trimmed.char_indices() {
+        let junction = c.is_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p == ' ' && trimmed[at..].split(' ').count() == 2)
+            });
+        previous = Some(c);
+        if junction
+            && trimmed.len() - at <= 30
+            && let Some(section) = heading(&trimmed[at..])
+        {
+            return Some((trimmed[..at].trim_end(), section));
+        }
+    }
+    None
 }
 
 /// "SKILLS Python, R, SQL": a heading in capitals with its first line after it.
@@ -1629,6 +1670,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             && !is_bullet(next)
             && next.chars().count() < 90
             && body_start < next_anchor
+            && field_label(next).is_none_or(|(label, _)| label != "description")
         {
             parts.extend(split_role_line(next));
             body_start += 1;
@@ -1640,6 +1682,19 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             ..Role::default()
         };
         assign_parts(&mut role, parts);
+        // A line labelled as the employer ("company - Acme") names it, whatever it looks like.
+        let employer = lines[first..body_start]
+            .iter()
+            .filter_map(|l| field_label(l))
+            .filter(|(label, _)| is_employer_label(label))
+            .map(|(_, value)| value.trim())
+            .rfind(|value| !value.is_empty());
+        if let Some(employer) = employer {
+            if role.position.as_deref() == Some(employer) {
+                role.position = None;
+            }
+            role.name = Some(employer.to_owned());
+        }
         // The next role's header lines are not this role's highlights.
         let mut body_end = next_anchor;
         if k + 1 < anchors.len() {
@@ -1650,6 +1705,86 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         out.push(role);
     }
     out
+}
+
+/// Roles written as labelled fields, as job portals export them when the section has no
+/// dated role lines: each employer line ("company - Acme Ltd", "Employer: Acme") starts a
+/// role; a position line ("Designation: Engineer", "Role - Developer") names its position
+/// when it has none yet; the other lines, a description's label taken off, are its
+/// highlights. Lines before the first employer line are no role's.
+fn labelled_roles(lines: &[&str]) -> Vec<Role> {
+    let mut out: Vec<Role> = Vec::new();
+    let mut body: Vec<Vec<&str>> = Vec::new();
+    for line in lines {
+        let (label, value) = field_label(line).unwrap_or(("", line));
+        let value = value.trim();
+        match label {
+            label if is_employer_label(label) => {
+                out.push(Role {
+                    name: (!value.is_empty()).then(|| value.to_owned()),
+                    ..Role::default()
+                });
+                body.push(Vec::new());
+            }
+            "designation" | "position" | "job title" | "role" | "title"
+                if out.last().is_some_and(|r| r.position.is_none()) && !value.is_empty() =>
+            {
+                if let Some(role) = out.last_mut() {
+                    role.position = Some(value.to_owned());
+                }
+            }
+            _ => {
+                if let Some(lines) = body.last_mut() {
+                    lines.push(if label.is_empty() { line } else { value });
+                }
+            }
+        }
+    }
+    for (role, lines) in out.iter_mut().zip(&body) {
+        role.highlights = highlights(lines);
+    }
+    out
+}
+
+fn is_employer_label(label: &str) -> bool {
+    matches!(
+        label,
+        "company" | "employer" | "organization" | "organisation"
+    )
+}
+
+/// A line's field label in lower case and its value: "company - Acme" →
+/// ("company", "Acme"), "Designation: Engineer" → ("designation", "Engineer"). The label is
+/// one to three words at the start of the line.
+fn field_label(line: &str) -> Option<(&str, &str)> {
+    let at = [" - ", ":"]
+        .iter()
+        .filter_map(|mark| line.find(mark).map(|at| (at, mark.len())))
+        .min()?;
+    let label = line[..at.0].trim();
+    if label.is_empty()
+        || label.split_whitespace().count() > 3
+        || !label.chars().all(|c| c.is_alphabetic() || c == ' ')
+    {
+        return None;
+    }
+    // Not "company name": templates print it as the employer's placeholder ("Company Name
+    // - City, State").
+    const LABELS: &[&str] = &[
+        "company",
+        "employer",
+        "organization",
+        "organisation",
+        "designation",
+        "position",
+        "job title",
+        "role",
+        "title",
+        "description",
+    ];
+    let lower = label.to_lowercase();
+    let known = LABELS.iter().find(|l| **l == lower)?;
+    Some((known, &line[at.0 + at.1..]))
 }
 
 /// How many lines before the dated line `anchor` are its role's header (position,
@@ -1950,7 +2085,9 @@ fn has_word(lower: &str, words: &[&str]) -> bool {
 }
 
 /// "Teacher , Company Name – City , State" → ["Teacher", "Company Name", "City, State"].
+/// A field's label is not a part ("company - Acme" → ["Acme"]).
 fn split_role_line(line: &str) -> Vec<String> {
+    let line = field_label(line).map_or(line, |(_, value)| value);
     let line = line.trim().trim_matches(['(', ')', ',', '|', '-', '–']);
     let mut parts: Vec<String> = Vec::new();
     // A hyphen with spaces around it separates ("Acme - Austin, TX"); "Hewlett-Packard" stays.
@@ -2559,6 +2696,87 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
                 .unwrap()
                 .starts_with("University of California")
         );
+    }
+
+    #[test]
+    fn a_job_portal_export_reads_its_labelled_roles() {
+        // The layout of some job portals' text exports: "X Details" headings, the next
+        // one run into the line before it, and each role as labelled fields without dates.
+        let text = "Skills: Python, SQL, Airflow\n\
+Education Details \n\
+June 2015 B.Tech Computer Science Pune University\n\
+Data Engineer \n\
+Skill Details \n\
+Python- Exprience - 36 monthsCompany Details \n\
+company - Northwind Analytics\n\
+description - Built nightly pipelines that load sales data into the warehouse.\n\
+Cut the reporting delay from two days to four hours.\n\
+company - Contoso Retail Pvt Ltd\n\
+description - Type: Reporting\n\
+Designation: Junior Analyst\n\
+Wrote the weekly stock reports in SQL.\n";
+        let r = parse(text, TODAY);
+        assert_eq!(r.work.len(), 2, "{:#?}", r.work);
+        assert_eq!(r.work[0].name.as_deref(), Some("Northwind Analytics"));
+        assert_eq!(
+            r.work[0].highlights,
+            [
+                "Built nightly pipelines that load sales data into the warehouse.",
+                "Cut the reporting delay from two days to four hours."
+            ]
+        );
+        assert_eq!(r.work[1].name.as_deref(), Some("Contoso Retail Pvt Ltd"));
+        assert_eq!(r.work[1].position.as_deref(), Some("Junior Analyst"));
+        assert!(
+            r.work[1]
+                .highlights
+                .iter()
+                .any(|h| h.contains("stock reports"))
+        );
+        // With dates, the roles are read from them, and a label is still no part.
+        let dated = parse(
+            "Company Details \ncompany - Northwind Analytics\nJan 2019 to Mar 2022\ndescription - Built pipelines.\n",
+            TODAY,
+        );
+        assert_eq!(dated.work.len(), 1, "{:#?}", dated.work);
+        assert_eq!(dated.work[0].name.as_deref(), Some("Northwind Analytics"));
+        assert_ne!(dated.work[0].position.as_deref(), Some("company"));
+        // The skill line before the run-in heading stays in the skills; no degree is a role.
+        assert!(
+            r.skills.iter().any(|s| s.name == "Python"),
+            "{:?}",
+            r.skills
+        );
+        assert!(
+            r.work
+                .iter()
+                .all(|w| w.position.as_deref() != Some("B.Tech Computer Science Pune University"))
+        );
+        assert_eq!(r.education.len(), 1, "{:#?}", r.education);
+    }
+
+    #[test]
+    fn a_heading_is_read_off_the_end_of_a_line_only_as_the_export_runs_it_in() {
+        assert!(matches!(
+            glued_heading("Tableau- Exprience - 24 monthsCompany Details"),
+            Some(("Tableau- Exprience - 24 months", Section::Experience))
+        ));
+        assert!(matches!(
+            glued_heading("Good with people and skillful work Education Details"),
+            Some(("Good with people and skillful work", Section::Education))
+        ));
+        // A heading alone is a heading, and words before "Details" that are no section's are
+        // the line's own.
+        assert!(glued_heading("Company Details").is_none());
+        assert!(glued_heading("Please send me the shipping Details").is_none());
+        assert!(glued_heading("Reviewed vendor invoiceDetails").is_none());
+        // A labelled line is a field only for the labels of a role.
+        assert_eq!(field_label("company - Acme"), Some(("company", "Acme")));
+        assert_eq!(
+            field_label("Designation: Analyst"),
+            Some(("designation", " Analyst"))
+        );
+        assert_eq!(field_label("Led the team: five people"), None);
     }
 
     #[test]
