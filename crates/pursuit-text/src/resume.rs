@@ -799,8 +799,15 @@ fn glued_heading(line: &str) -> Option<(&str, Section)> {
     if !trimmed.ends_with(" Details") && !trimmed.ends_with(" Detail") {
         return None;
     }
-    let mut previous: Option<char> = None;
-    for (at, c) in trimmed.char_indices() {
+    // Only the last 30 bytes can hold it: a long line is not walked (nor split) from its
+    // start for each capital.
+    let mut from = trimmed.len().saturating_sub(31);
+    while !trimmed.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut previous = trimmed[..from].chars().next_back();
+    for (offset, c) in trimmed[from..].char_indices() {
+        let at = from + offset;
         let junction = c.is_uppercase()
             && previous.is_some_and(|p| {
                 p.is_lowercase()
@@ -2770,6 +2777,12 @@ Wrote the weekly stock reports in SQL.\n";
         assert!(glued_heading("Company Details").is_none());
         assert!(glued_heading("Please send me the shipping Details").is_none());
         assert!(glued_heading("Reviewed vendor invoiceDetails").is_none());
+        // A long line of capitals is looked at only at its end.
+        let long = format!("{}Ünïcode workCompany Details", "Word ".repeat(20_000));
+        assert!(matches!(
+            glued_heading(&long),
+            Some((before, Section::Experience)) if before.ends_with("Ünïcode work")
+        ));
         // A labelled line is a field only for the labels of a role.
         assert_eq!(field_label("company - Acme"), Some(("company", "Acme")));
         assert_eq!(
