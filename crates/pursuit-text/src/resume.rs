@@ -1677,7 +1677,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             && !is_bullet(next)
             && next.chars().count() < 90
             && body_start < next_anchor
-            && field_label(next).is_none_or(|(label, _)| label != "description")
+            && field_label(next).is_none_or(|(field, _)| field != Field::Description)
         {
             parts.extend(split_role_line(next));
             body_start += 1;
@@ -1693,7 +1693,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         let employer = lines[first..body_start]
             .iter()
             .filter_map(|l| field_label(l))
-            .filter(|(label, _)| is_employer_label(label))
+            .filter(|(field, _)| *field == Field::Employer)
             .map(|(_, value)| value.trim())
             .rfind(|value| !value.is_empty());
         if let Some(employer) = employer {
@@ -1723,17 +1723,19 @@ fn labelled_roles(lines: &[&str]) -> Vec<Role> {
     let mut out: Vec<Role> = Vec::new();
     let mut body: Vec<Vec<&str>> = Vec::new();
     for line in lines {
-        let (label, value) = field_label(line).unwrap_or(("", line));
-        let value = value.trim();
-        match label {
-            label if is_employer_label(label) => {
+        let (field, value) = match field_label(line) {
+            Some((field, value)) => (Some(field), value.trim()),
+            None => (None, *line),
+        };
+        match field {
+            Some(Field::Employer) => {
                 out.push(Role {
                     name: (!value.is_empty()).then(|| value.to_owned()),
                     ..Role::default()
                 });
                 body.push(Vec::new());
             }
-            "designation" | "position" | "job title" | "role" | "title"
+            Some(Field::Position)
                 if out.last().is_some_and(|r| r.position.is_none()) && !value.is_empty() =>
             {
                 if let Some(role) = out.last_mut() {
@@ -1742,7 +1744,7 @@ fn labelled_roles(lines: &[&str]) -> Vec<Role> {
             }
             _ => {
                 if let Some(lines) = body.last_mut() {
-                    lines.push(if label.is_empty() { line } else { value });
+                    lines.push(value);
                 }
             }
         }
@@ -1753,17 +1755,32 @@ fn labelled_roles(lines: &[&str]) -> Vec<Role> {
     out
 }
 
-fn is_employer_label(label: &str) -> bool {
-    matches!(
-        label,
-        "company" | "employer" | "organization" | "organisation"
-    )
+/// What a labelled line of a role gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Employer,
+    Position,
+    Description,
 }
 
-/// A line's field label in lower case and its value: "company - Acme" →
-/// ("company", "Acme"), "Designation: Engineer" → ("designation", "Engineer"). The label is
-/// one to three words at the start of the line.
-fn field_label(line: &str) -> Option<(&str, &str)> {
+/// A line's field and its value: "company - Acme" → (employer, "Acme"), "Designation:
+/// Engineer" → (position, " Engineer"). The label is one to three words at the start of
+/// the line.
+fn field_label(line: &str) -> Option<(Field, &str)> {
+    // Not "company name": templates print it as the employer's placeholder ("Company Name
+    // - City, State").
+    const LABELS: &[(&str, Field)] = &[
+        ("company", Field::Employer),
+        ("employer", Field::Employer),
+        ("organization", Field::Employer),
+        ("organisation", Field::Employer),
+        ("designation", Field::Position),
+        ("position", Field::Position),
+        ("job title", Field::Position),
+        ("role", Field::Position),
+        ("title", Field::Position),
+        ("description", Field::Description),
+    ];
     let at = [" - ", ":"]
         .iter()
         .filter_map(|mark| line.find(mark).map(|at| (at, mark.len())))
@@ -1775,23 +1792,9 @@ fn field_label(line: &str) -> Option<(&str, &str)> {
     {
         return None;
     }
-    // Not "company name": templates print it as the employer's placeholder ("Company Name
-    // - City, State").
-    const LABELS: &[&str] = &[
-        "company",
-        "employer",
-        "organization",
-        "organisation",
-        "designation",
-        "position",
-        "job title",
-        "role",
-        "title",
-        "description",
-    ];
     let lower = label.to_lowercase();
-    let known = LABELS.iter().find(|l| **l == lower)?;
-    Some((known, &line[at.0 + at.1..]))
+    let (_, field) = LABELS.iter().find(|(l, _)| *l == lower)?;
+    Some((*field, &line[at.0 + at.1..]))
 }
 
 /// How many lines before the dated line `anchor` are its role's header (position,
@@ -2784,10 +2787,13 @@ Wrote the weekly stock reports in SQL.\n";
             Some((before, Section::Experience)) if before.ends_with("Ünïcode work")
         ));
         // A labelled line is a field only for the labels of a role.
-        assert_eq!(field_label("company - Acme"), Some(("company", "Acme")));
+        assert_eq!(
+            field_label("company - Acme"),
+            Some((Field::Employer, "Acme"))
+        );
         assert_eq!(
             field_label("Designation: Analyst"),
-            Some(("designation", " Analyst"))
+            Some((Field::Position, " Analyst"))
         );
         assert_eq!(field_label("Led the team: five people"), None);
     }
