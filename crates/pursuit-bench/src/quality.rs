@@ -32,6 +32,7 @@ use pursuit_files::Limits;
 use pursuit_text::dates::YearMonth;
 use pursuit_text::embed;
 use pursuit_text::matching::{self, stemmed_words as words};
+use pursuit_text::occupations;
 use pursuit_text::posting::{self, Input, Posting};
 
 /// Google careers categories → resume folders.
@@ -175,12 +176,43 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     if let Some(path) = &options.google {
         let queries = google_queries(path, &options)?;
         evaluate("Google postings", &queries, &docs, &options);
+        titles_found(&queries, &options);
     }
     if let Some(path) = &options.rekrut {
         let queries = rekrut_queries(path, &options)?;
         evaluate("rekrute.com postings", &queries, &docs, &options);
+        titles_found(&queries, &options);
     }
     Ok(())
+}
+
+/// With `--untitled`: how many postings' titles the reading found in their text, and how
+/// many of those it read as the same occupation as the real title.
+fn titles_found(queries: &[Query], options: &Options) {
+    if !options.untitled {
+        return;
+    }
+    let (mut found, mut same, mut exact) = (0, 0, 0);
+    for query in queries {
+        let Some(title) = &query.posting.title else {
+            if options.show {
+                let opening: String = query.text.chars().take(60).collect();
+                println!("  title {:?} not found before {opening:?}", query.title);
+            }
+            continue;
+        };
+        found += 1;
+        exact += usize::from(*title == query.title);
+        let first = |t: &str| occupations::of_title(t).first().map(|(o, _)| *o);
+        same += usize::from(first(title).is_some() && first(title) == first(&query.title));
+        if options.show && first(title) != first(&query.title) {
+            println!("  title {:?} read as {title:?}", query.title);
+        }
+    }
+    println!(
+        "titles read from the text: {found} of {} ({exact} exactly, {same} as the same occupation)\n",
+        queries.len()
+    );
 }
 
 async fn read_resumes(dir: &Path, split: Split) -> anyhow::Result<Vec<Doc>> {

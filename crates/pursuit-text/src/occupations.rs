@@ -359,13 +359,14 @@ pub fn is_known_title(title: &str) -> bool {
     !key.is_empty() && TABLE_PARSED.exact.contains_key(&key)
 }
 
+/// Level words that are also roles: "Intern", "Associate, Investment Banking".
+const ROLES: [&str; 5] = ["intern", "internship", "associate", "apprentice", "trainee"];
+
 /// Whether `title` names a job: its head word ([`head_word`]) is one that at least two of
 /// the table's titles are headed by ("Payroll Accountant", "Guest Teacher"), it ends in a
 /// role word ("Intern"), or the title look-up finds its occupation. Not a degree, a town,
 /// an employer or a heading run into its content ("BE Mumbai", "Company Details").
 pub fn names_a_job(title: &str) -> bool {
-    /// Level words that are also roles: "Intern", "Associate, Investment Banking".
-    const ROLES: [&str; 5] = ["intern", "internship", "associate", "apprentice", "trainee"];
     let table = &*TABLE_PARSED;
     // One title ending with a word is not enough: "vice president of engineering" does not
     // make "Bachelor of Engineering" a job.
@@ -385,6 +386,18 @@ pub fn names_a_job(title: &str) -> bool {
         words.last().is_some_and(|w| ROLES.contains(w))
             || head_word(words.iter().copied().filter(|w| !is_level(w))).is_some_and(is_head)
     }) || !of_title(title).is_empty()
+}
+
+/// Whether `word` names a job wherever it stands in a title: it heads at least `titles`
+/// of the table's titles ("analyst", "recruiter", "manager"; not "cloud", "operations"), or
+/// it is a role word that is also a level ("intern", "associate").
+pub fn is_job_word(word: &str, titles: u32) -> bool {
+    let lower = word.to_lowercase();
+    ROLES.contains(&lower.as_str())
+        || TABLE_PARSED
+            .heads
+            .get(&fnv1a_more(FNV_OFFSET, &lower))
+            .is_some_and(|&n| n >= titles)
 }
 
 /// The word of a title that names the job: the last ("Payroll Accountant"), or the one

@@ -736,6 +736,7 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
+    let raw_lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let text = unflatten(text);
     let lines: Vec<&str> = text
         .lines()
@@ -854,9 +855,14 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
         posting.title = Some(title.to_owned());
     }
     if posting.title.is_none() {
-        posting.title = page
-            .and_then(|p| p.title.clone())
-            .or_else(|| title_line(&lines));
+        posting.title = page.and_then(|p| p.title.clone()).or_else(|| {
+            // A text that opens with a block (cut into its sentences above) has no
+            // title line; its title, like that of a text whose first line is no title,
+            // may have been put before the text with no line between.
+            let opens_with_block = raw_lines.first().is_some_and(|l| l.chars().count() > 200);
+            let line = (!opens_with_block).then(|| title_line(&lines)).flatten();
+            line.or_else(|| lines.first().and_then(|l| run_in_title(l)))
+        });
     }
     if let Some(title) = posting.title.clone().filter(|_| given.is_none())
         && let Some((role, company)) = split_at_company(&title)
@@ -912,6 +918,94 @@ fn title_line(lines: &[&str]) -> Option<String> {
                 && !l.contains(':')
         })
         .map(str::to_owned)
+}
+
+/// How many titles a word must head to end a title run into a block: "recruiter" (20),
+/// "analyst", "representative"; not "services" (12), "school" (9), "team" (2).
+const RUN_IN_HEAD: u32 = 15;
+
+/// The title a block of text opens with when the title was put before it with no line
+/// between ("Compensation Analyst Work with the team to…", a job board's description
+/// field with its title glued on), if those words name a job. The block's first sentence
+/// starts at a capitalised word: in an English title, the last capitalised word before
+/// the first lower-case one ("Compensation Analyst | Work with"); a French title holds
+/// lower-case words ("Chef de projet infrastructures"), and there it is the first
+/// capitalised word a lower-case one follows. A label ("Requirements:") starts it too. An
+/// English title then ends at its last job word unless a qualifier follows it after a
+/// comma or bracket ("Field Sales Representative, Google Cloud"). `None` for a block that
+/// opens with a sentence ("We are looking for…", "About the role").
+fn run_in_title(sentence: &str) -> Option<String> {
+    /// Small words a title holds between its capitalised ones.
+    const JOINERS: [&str; 18] = [
+        "of", "and", "&", "for", "the", "de", "des", "du", "d'", "d’", "et", "en", "la", "le",
+        "l'", "l’", "à", "au",
+    ];
+    let words: Vec<&str> = sentence.split_whitespace().take(16).collect();
+    let first_letter = |w: &str| w.chars().find(|c| c.is_alphanumeric());
+    let capitalised = |w: &str| first_letter(w).is_some_and(char::is_uppercase);
+    let joiner = |w: &str| JOINERS.contains(&w.to_lowercase().as_str());
+    let lower_case = |w: &str| first_letter(w).is_some_and(char::is_lowercase) && !joiner(w);
+    let foreign = crate::title_words::opens_with_job(sentence);
+    // Where the first sentence starts; a line with no sentence start (the block's first
+    // part cut off at a heading run into it) may be the title whole.
+    let mut start = (words.len() <= 12).then_some(words.len());
+    for (i, word) in words.iter().enumerate() {
+        let starts_here = if foreign {
+            i > 0
+                && capitalised(word)
+                && (word.ends_with(':') || words.get(i + 1).is_some_and(|n| lower_case(n)))
+        } else if lower_case(word) {
+            // The capital just before it, past numbers and small words ("Experience of
+            // 5 years"); none there (a dash, a lower-case title word): no title.
+            start = words[..i]
+                .iter()
+                .rposition(|w| !joiner(w) && !first_letter(w).is_some_and(|c| c.is_ascii_digit()))
+                .filter(|&k| capitalised(words[k]));
+            break;
+        } else {
+            word.ends_with(':')
+        };
+        if starts_here {
+            start = Some(i);
+            break;
+        }
+        if word.ends_with(['.', '!', '?', ';']) {
+            return None;
+        }
+    }
+    let title = &words[..start?];
+    if title.is_empty() || title.len() > 12 {
+        return None;
+    }
+    // An English title's last job word ends it, unless a qualifier follows.
+    let is_job = |w: &str| {
+        w.split('/').any(|part| {
+            let bare = part.trim_matches(|c: char| !c.is_alphanumeric());
+            crate::occupations::is_job_word(bare, RUN_IN_HEAD)
+        })
+    };
+    let qualified = |last: usize| {
+        title[last].ends_with([',', ')'])
+            || title
+                .get(last + 1)
+                .is_some_and(|n| n.starts_with(['(', '-', '–', '|']))
+    };
+    let end = match title.iter().rposition(|w| is_job(w)) {
+        Some(last) if !foreign && last > 0 && !qualified(last) => last + 1,
+        _ => title.len(),
+    };
+    let mut end = end;
+    while end > 1 && joiner(title[end - 1]) {
+        end -= 1;
+    }
+    let title = title[..end]
+        .join(" ")
+        .trim_end_matches([',', '-', '–', '—', '|', '/', ':'])
+        .trim()
+        .to_owned();
+    let named = crate::occupations::names_a_job(&title)
+        && (heading(&title).is_none() || crate::occupations::is_known_title(&title));
+    (title.chars().count() <= 90 && named).then_some(title)
 }
 
 /// "Senior Engineer at Acme" / "Senior Engineer - Acme" → ("Senior Engineer", "Acme").
@@ -1641,6 +1735,67 @@ Benefits
         // Without a given title, a paragraph is not a title.
         let untitled = parse(Input::Text(FLAT));
         assert_eq!(untitled.title, None, "{untitled:#?}");
+    }
+
+    #[test]
+    fn a_title_run_into_the_text_is_read_off_its_start() {
+        let cases = [
+            // English: the sentence starts at the last capital before a lower-case word.
+            (
+                "Compensation Analyst Work with the payroll team to design pay bands. 3 years of experience in compensation.",
+                Some("Compensation Analyst"),
+            ),
+            (
+                "Field Sales Representative, Cloud (DACH) As a field sales representative you will grow accounts. Fluent German.",
+                Some("Field Sales Representative, Cloud (DACH)"),
+            ),
+            (
+                "Bilingual Payroll Specialist Fluency in English in formal speaking and writing. Attention to detail.",
+                Some("Bilingual Payroll Specialist"),
+            ),
+            // A label starts the text.
+            (
+                "Technical Lead Experience: Minimum 5 years in a similar position with significant delivery.",
+                Some("Technical Lead"),
+            ),
+            // French: the job first, lower-case words inside the title.
+            (
+                "Chef de projet infrastructures Minimum experience: 5 years. Level of study: Bac+5.",
+                Some("Chef de projet infrastructures"),
+            ),
+            (
+                "Infirmier(e) You have a nursing degree and a previous experience in a clinic.",
+                Some("Infirmier(e)"),
+            ),
+            // No title: a sentence, a heading, a name.
+            (
+                "We are looking for a payroll specialist to join our growing team in Porto.",
+                None,
+            ),
+            (
+                "About the role You will run the ledger services in Go and PostgreSQL.",
+                None,
+            ),
+            (
+                "Acme Payments is hiring engineers who love invoices and clean ledgers.",
+                None,
+            ),
+            (
+                "Data Analyst - analyse the flows of a payments ledger.",
+                None,
+            ),
+            ("Responsibilities", None),
+        ];
+        for (text, title) in cases {
+            let long = format!(
+                "{text} {}",
+                "We offer a yearly learning budget and a quiet office. ".repeat(3)
+            );
+            for text in [text.to_owned(), long] {
+                let p = parse(Input::Text(&text));
+                assert_eq!(p.title.as_deref(), title, "{text}");
+            }
+        }
     }
 
     #[test]

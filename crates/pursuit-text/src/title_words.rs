@@ -110,6 +110,20 @@ fn fold(c: char) -> char {
     }
 }
 
+/// Whether `title` opens with a word the vocabulary has as naming a job, as a French or
+/// Arabic title does ("Chef de projet infrastructures", "Ingénieur étude et
+/// développement"): the job first, what it is about after, in words of any case.
+pub fn opens_with_job(title: &str) -> bool {
+    let vocabulary = &*VOCABULARY;
+    let words = keys(title, crate::lang::has_arabic(title));
+    (1..=vocabulary.longest.min(words.len())).any(|n| {
+        vocabulary
+            .phrases
+            .get(&words[..n].join(" "))
+            .is_some_and(|e| e.job.is_some())
+    })
+}
+
 /// English renderings of `title` to look up, the fuller first: the job with what it is
 /// about ("sales director"), then the job alone ("director"). Empty when the vocabulary
 /// finds no word naming a job.
