@@ -635,6 +635,19 @@ both_backends! {
         browser.wait_for_text("best match first").await;
         browser.screenshot(&format!("jobs-{name}")).await;
 
+        // A posting pasted as one block with its title run into the text keeps that title.
+        c.find(Locator::Css("details.add summary")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("posting-text")).await.unwrap()
+            .send_keys("Payroll Specialist Run the monthly payroll for 300 employees in ADP and answer their questions. 3+ years of payroll experience. Advanced Excel.")
+            .await.unwrap();
+        c.find(Locator::Css(".add-posting button[type=submit]")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("How the score is made").await;
+        let heading = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+        assert_eq!(heading, "Payroll Specialist");
+        browser.screenshot(&format!("job-run-in-title-{name}")).await;
+        c.find(Locator::LinkText("← Jobs")).await.unwrap().click().await.unwrap();
+        browser.wait_for_text("best match first").await;
+
         // A phone: nothing scrolls sideways, the evidence stacks.
         c.set_window_size(390, 844).await.unwrap();
         let job = c.find(Locator::Css(".posting-link")).await.unwrap().attr("href").await.unwrap().unwrap();
