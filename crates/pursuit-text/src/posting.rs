@@ -874,6 +874,21 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
     if posting.company.is_none() {
         posting.company = company_from_text(&lines);
     }
+    if posting.company.is_none()
+        && given.is_none()
+        && let Some(title) = &posting.title
+        && let Some(at) = lines
+            .iter()
+            .take(3)
+            .position(|l| item(l).trim_matches('*').trim() == title)
+        && let Some((company, location)) = at
+            .checked_sub(1)
+            .and_then(|before| company_line(lines[before]))
+            .or_else(|| lines.get(at + 1).and_then(|next| company_line(next)))
+    {
+        posting.company = Some(company);
+        posting.location = posting.location.take().or(location);
+    }
     let lower = posting.description.to_lowercase();
     posting.remote_type = remote_type(&lower).map(str::to_owned);
     posting.employment_type = employment_type(&lower).map(str::to_owned);
@@ -899,12 +914,15 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
     posting
 }
 
+/// Among the first three lines, the first that is short and no sentence, heading or label;
+/// one that reads as a job title ([`reads_as_title`]) before one that does not ("Acme
+/// Retail" above "Senior Data Analyst", as a job page copied whole puts them).
 fn title_line(lines: &[&str]) -> Option<String> {
-    lines
+    let candidates: Vec<&str> = lines
         .iter()
         .take(3)
         .map(|l| item(l).trim_matches('*').trim())
-        .find(|l| {
+        .filter(|l| {
             // Short and not a sentence: "Engineer at Acme, Inc." may end in a dot, "We are
             // a payments company in Lisbon." is the first sentence of a paragraph.
             let sentence = (l.ends_with('.')
@@ -914,10 +932,53 @@ fn title_line(lines: &[&str]) -> Option<String> {
             !l.is_empty()
                 && l.chars().count() <= 90
                 && !sentence
-                && (heading(l).is_none() || crate::occupations::is_known_title(l))
+                // "Agent de qualification" holds a heading's word but is a job.
+                && (heading(l).is_none()
+                    || crate::occupations::is_known_title(l)
+                    || crate::title_words::opens_with_job(l))
                 && !l.contains(':')
         })
-        .map(str::to_owned)
+        .collect();
+    let first = *candidates.first()?;
+    // A later line wins only if it is written as a title and the first is no title in
+    // any language: a requirement line ("Experience as a Software Engineer") never does.
+    let later = candidates[1..].iter().find(|l| {
+        reads_as_title(l) && written_as_title(l) && !crate::title_words::opens_with_job(first)
+    });
+    match later {
+        Some(later) if !reads_as_title(first) => Some((*later).to_owned()),
+        _ => Some(first.to_owned()),
+    }
+}
+
+/// Whether every word of a short line is capitalised (or a small joining word), as titles
+/// and names are written and sentences are not.
+fn written_as_title(line: &str) -> bool {
+    const SMALL: [&str; 10] = [
+        "of", "and", "&", "for", "the", "at", "de", "des", "du", "et",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (1..=8).contains(&words.len())
+        && words.iter().all(|w| {
+            SMALL.contains(w)
+                || !w.chars().any(char::is_alphanumeric)
+                || w.chars()
+                    .find(|c| c.is_alphanumeric())
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
+}
+
+/// Whether a line is plainly a job title: one O*NET has, or one whose job part (before a
+/// company, comma or bracket) ends in a job word ("Senior Backend Engineer at Nimbus").
+fn reads_as_title(line: &str) -> bool {
+    let role = split_at_company(line).map_or(line.to_owned(), |(role, _)| role);
+    let role = role.split([',', '(']).next().unwrap_or_default();
+    let role = role.split(" - ").next().unwrap_or_default().trim();
+    crate::occupations::is_known_title(role)
+        || role.split_whitespace().last().is_some_and(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            crate::occupations::is_job_word(bare, RUN_IN_HEAD)
+        })
 }
 
 /// How many titles a word must head to end a title run into a block: "recruiter" (20),
@@ -1022,6 +1083,71 @@ fn split_at_company(title: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// The line under a posting's title when it names the company, as pasted postings put it
+/// ("Senior Data Analyst" / "Acme Retail", or "Acme Retail · Berlin, Germany"): a short run
+/// of capitalised words, before a place after a separator. Not a place, a heading, a
+/// sentence, a work arrangement, pay or another job title (one O*NET has, or ending in a
+/// job word).
+fn company_line(line: &str) -> Option<(String, Option<String>)> {
+    const ARRANGEMENTS: [&str; 9] = [
+        "remote",
+        "hybrid",
+        "on-site",
+        "onsite",
+        "full-time",
+        "full time",
+        "part-time",
+        "contract",
+        "permanent",
+    ];
+    let bare = item(line).trim_matches('*').trim().replace('\u{a0}', " ");
+    let mut parts: Vec<String> = bare
+        .split(['·', '|', '•', '–', '—'])
+        .map(|p| p.trim().to_owned())
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let name = parts.remove(0);
+    let name = name
+        .split(" - ")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let capitalised = written_as_title(&name);
+    let sentence = name.contains(". ")
+        || name.ends_with(['!', '?', ':'])
+        || (name.ends_with('.')
+            && !["Inc.", "Ltd.", "Co.", "Corp.", "S.A.", "B.V.", "L.P."]
+                .iter()
+                .any(|suffix| name.ends_with(suffix)));
+    let lower = name.to_lowercase();
+    let named = (1..=6).contains(&words.len())
+        && name.chars().count() <= 60
+        && capitalised
+        && !sentence
+        && !name.contains(':')
+        && !name.chars().any(|c| "$€£¥%@".contains(c))
+        && !ARRANGEMENTS.contains(&lower.as_str())
+        && heading(&name).is_none()
+        && crate::resume::location(&name).is_none()
+        && !crate::resume::is_region(&name)
+        && salary::find(&name).is_none()
+        && !crate::occupations::is_known_title(&name)
+        && !words
+            .last()
+            .is_some_and(|w| crate::occupations::is_job_word(w, RUN_IN_HEAD));
+    if !named {
+        return None;
+    }
+    let location = parts.iter().find_map(|p| {
+        crate::resume::location(p.split(" (").next().unwrap_or(p)).map(|_| p.clone())
+    });
+    Some((name, location))
 }
 
 fn company_from_text(lines: &[&str]) -> Option<String> {
@@ -1796,6 +1922,68 @@ Benefits
                 assert_eq!(p.title.as_deref(), title, "{text}");
             }
         }
+    }
+
+    #[test]
+    fn the_line_under_the_title_names_the_company() {
+        let body = "\n\nRequirements\n- 3+ years of SQL\n- Experience with Tableau\n";
+        let cases = [
+            (
+                "Senior Data Analyst\nAcme Retail",
+                Some("Acme Retail"),
+                None,
+            ),
+            (
+                "Senior Data Analyst\nAcme Retail · Berlin, Germany (Hybrid)",
+                Some("Acme Retail"),
+                Some("Berlin, Germany (Hybrid)"),
+            ),
+            (
+                "Payroll Specialist\nBank of America",
+                Some("Bank of America"),
+                None,
+            ),
+            // A job page copied whole: the company above the title.
+            (
+                "Acme Retail\nSenior Data Analyst\nBerlin, Germany",
+                Some("Acme Retail"),
+                None,
+            ),
+            // A place, an arrangement, a sentence, a heading or another title is none.
+            ("Senior Data Analyst\nBerlin, Germany", None, None),
+            ("Senior Data Analyst\nRemote", None, None),
+            ("Senior Data Analyst\nGermany", None, None),
+            ("Senior Data Analyst\nWe sell shoes online.", None, None),
+            ("Senior Data Analyst\nAbout the role", None, None),
+            (
+                "Senior Data Analyst\nBusiness Intelligence Analyst",
+                None,
+                None,
+            ),
+            ("Senior Data Analyst\n$90,000 - $110,000", None, None),
+        ];
+        for (head, company, location) in cases {
+            let p = parse(Input::Text(&format!("{head}{body}")));
+            assert_eq!(p.company.as_deref(), company, "{head}");
+            assert_eq!(p.location.as_deref(), location, "{head}");
+            let title = head
+                .lines()
+                .find(|l| l.ends_with("Analyst") || l.ends_with("Specialist"));
+            assert_eq!(p.title.as_deref(), title, "{head}");
+        }
+        // A requirement line ending in a job word is no title over the first line.
+        let p = parse(Input::Text(
+            "Ingénieur DevOps\n- Experience as a Software Engineer\n- Docker and Kubernetes\n",
+        ));
+        assert_eq!(p.title.as_deref(), Some("Ingénieur DevOps"));
+        // A French title that holds a heading's word is still the title.
+        let p = parse(Input::Text(
+            "Agent de qualification\nRequirements\n- Experience in call centres.\n",
+        ));
+        assert_eq!(p.title.as_deref(), Some("Agent de qualification"));
+        // A title the caller gave says nothing about the text's first lines.
+        let p = parse_titled(Input::Text("Acme Retail\nBerlin"), Some("Data Analyst"));
+        assert_eq!(p.company, None);
     }
 
     #[test]

@@ -1432,7 +1432,7 @@ const NOT_NAMES: &[&str] = &[
 /// "San Francisco, CA", "Columbus, Ohio 44444", "Berlin, Germany": a capitalised city and a
 /// region the list below knows (a US state or Canadian province, by code or name, a
 /// country, or the placeholder "State").
-fn location(part: &str) -> Option<String> {
+pub(crate) fn location(part: &str) -> Option<String> {
     let pieces: Vec<&str> = part.split(',').map(str::trim).collect();
     if pieces.len() < 2 {
         return None;
@@ -1457,7 +1457,7 @@ fn location(part: &str) -> Option<String> {
     Some(format!("{city}, {region_name}"))
 }
 
-fn is_region(name: &str) -> bool {
+pub(crate) fn is_region(name: &str) -> bool {
     let upper = name.to_uppercase();
     if name.len() == 2 && name.chars().all(|c| c.is_ascii_uppercase()) {
         return US_STATES.iter().any(|(code, _)| *code == name)

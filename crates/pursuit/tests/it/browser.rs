@@ -630,6 +630,8 @@ both_backends! {
         assert!(c.current_url().await.unwrap().path().starts_with("/jobs/"));
         let score = c.find(Locator::Css(".score.big")).await.unwrap().text().await.unwrap();
         assert!(score.parse::<u32>().is_ok_and(|s| s <= 100), "{score}");
+        // The line under the title names the company.
+        browser.wait_for_text("Acme Retail").await;
         browser.screenshot(&format!("job-{name}")).await;
         c.find(Locator::LinkText("← Jobs")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("best match first").await;
