@@ -951,16 +951,20 @@ fn title_line(lines: &[&str]) -> Option<String> {
     }
 }
 
+/// Small words a title or a name holds between its capitalised ones ("Director of Sales",
+/// "Chef de projet", "Bank of America").
+const TITLE_JOINERS: [&str; 18] = [
+    "of", "and", "&", "for", "the", "de", "des", "du", "d'", "d’", "et", "en", "la", "le", "l'",
+    "l’", "à", "au",
+];
+
 /// Whether every word of a short line is capitalised (or a small joining word), as titles
 /// and names are written and sentences are not.
 fn written_as_title(line: &str) -> bool {
-    const SMALL: [&str; 10] = [
-        "of", "and", "&", "for", "the", "at", "de", "des", "du", "et",
-    ];
     let words: Vec<&str> = line.split_whitespace().collect();
     (1..=8).contains(&words.len())
         && words.iter().all(|w| {
-            SMALL.contains(w)
+            TITLE_JOINERS.contains(w)
                 || !w.chars().any(char::is_alphanumeric)
                 || w.chars()
                     .find(|c| c.is_alphanumeric())
@@ -996,15 +1000,10 @@ const RUN_IN_HEAD: u32 = 15;
 /// comma or bracket ("Field Sales Representative, Google Cloud"). `None` for a block that
 /// opens with a sentence ("We are looking for…", "About the role").
 fn run_in_title(sentence: &str) -> Option<String> {
-    /// Small words a title holds between its capitalised ones.
-    const JOINERS: [&str; 18] = [
-        "of", "and", "&", "for", "the", "de", "des", "du", "d'", "d’", "et", "en", "la", "le",
-        "l'", "l’", "à", "au",
-    ];
     let words: Vec<&str> = sentence.split_whitespace().take(16).collect();
     let first_letter = |w: &str| w.chars().find(|c| c.is_alphanumeric());
     let capitalised = |w: &str| first_letter(w).is_some_and(char::is_uppercase);
-    let joiner = |w: &str| JOINERS.contains(&w.to_lowercase().as_str());
+    let joiner = |w: &str| TITLE_JOINERS.contains(&w.to_lowercase().as_str());
     let lower_case = |w: &str| first_letter(w).is_some_and(char::is_lowercase) && !joiner(w);
     let foreign = crate::title_words::opens_with_job(sentence);
     // Where the first sentence starts; a line with no sentence start (the block's first
