@@ -204,8 +204,9 @@ fn titles_found(queries: &[Query], options: &Options) {
         found += 1;
         exact += usize::from(*title == query.title);
         let first = |t: &str| occupations::of_title(t).first().map(|(o, _)| *o);
-        same += usize::from(first(title).is_some() && first(title) == first(&query.title));
-        if options.show && first(title) != first(&query.title) {
+        let (read, real) = (first(title), first(&query.title));
+        same += usize::from(read.is_some() && read == real);
+        if options.show && read != real {
             println!("  title {:?} read as {title:?}", query.title);
         }
     }

@@ -113,7 +113,12 @@ impl Table {
     /// Whether the word with this FNV-1a hash heads enough titles to be a job noun
     /// wherever it stands in a title ([`JOB_NOUN`]).
     fn is_job_noun(&self, word_hash: u64) -> bool {
-        self.heads.get(&word_hash).is_some_and(|&n| n >= JOB_NOUN)
+        self.headed(word_hash) >= JOB_NOUN
+    }
+
+    /// How many titles the word with this FNV-1a hash heads.
+    fn headed(&self, word_hash: u64) -> u32 {
+        self.heads.get(&word_hash).copied().unwrap_or(0)
     }
 
     fn parse() -> Table {
@@ -370,12 +375,7 @@ pub fn names_a_job(title: &str) -> bool {
     let table = &*TABLE_PARSED;
     // One title ending with a word is not enough: "vice president of engineering" does not
     // make "Bachelor of Engineering" a job.
-    let is_head = |word: &str| {
-        table
-            .heads
-            .get(&fnv1a_more(FNV_OFFSET, word))
-            .is_some_and(|&n| n >= 2)
-    };
+    let is_head = |word: &str| table.headed(fnv1a_more(FNV_OFFSET, word)) >= 2;
     let lower = title.to_lowercase();
     // "Line Chef/Expediter": either job will do.
     lower[..cut(&lower)].split('/').any(|one| {
@@ -393,11 +393,7 @@ pub fn names_a_job(title: &str) -> bool {
 /// it is a role word that is also a level ("intern", "associate").
 pub fn is_job_word(word: &str, titles: u32) -> bool {
     let lower = word.to_lowercase();
-    ROLES.contains(&lower.as_str())
-        || TABLE_PARSED
-            .heads
-            .get(&fnv1a_more(FNV_OFFSET, &lower))
-            .is_some_and(|&n| n >= titles)
+    ROLES.contains(&lower.as_str()) || TABLE_PARSED.headed(fnv1a_more(FNV_OFFSET, &lower)) >= titles
 }
 
 /// The word of a title that names the job: the last ("Payroll Accountant"), or the one

@@ -942,13 +942,11 @@ fn title_line(lines: &[&str]) -> Option<String> {
     let first = *candidates.first()?;
     // A later line wins only if it is written as a title and the first is no title in
     // any language: a requirement line ("Experience as a Software Engineer") never does.
-    let later = candidates[1..].iter().find(|l| {
-        reads_as_title(l) && written_as_title(l) && !crate::title_words::opens_with_job(first)
-    });
-    match later {
-        Some(later) if !reads_as_title(first) => Some((*later).to_owned()),
-        _ => Some(first.to_owned()),
-    }
+    let first_is_title = reads_as_title(first) || crate::title_words::opens_with_job(first);
+    let later = candidates[1..]
+        .iter()
+        .find(|l| !first_is_title && reads_as_title(l) && written_as_title(l));
+    Some(later.copied().unwrap_or(first).to_owned())
 }
 
 /// Small words a title or a name holds between its capitalised ones ("Director of Sales",
