@@ -62,7 +62,8 @@ pub(super) struct Font {
     estimated: Option<Estimate>,
     /// The text and width of each code below `table.len()`, worked out once when the font
     /// is loaded (a page shows the same few codes thousands of times): the text's range in
-    /// `table_text`, and the width as [`Font::width`] gives it.
+    /// `table_text`, and the width in text space (ems: [`Font::width`]'s thousandths
+    /// divided once here, not for every glyph shown).
     table: Vec<(u32, u32, f64)>,
     table_text: String,
 }
@@ -138,7 +139,7 @@ impl Font {
         for code in 0..codes {
             let start = text.len();
             font.decode(code, &mut text);
-            let width = font.width(code, &text[start..]);
+            let width = font.width(code, &text[start..]) / 1000.0;
             table.push((start as u32, text.len() as u32, width));
         }
         font.table = table;
@@ -146,15 +147,15 @@ impl Font {
         font
     }
 
-    /// The text `code` stands for and its width (in thousandths of text space); `scratch`
-    /// holds the text of a code the table does not have.
+    /// The text `code` stands for and its width in text space (ems); `scratch` holds the
+    /// text of a code the table does not have.
     pub(super) fn glyph<'s>(&'s self, code: u32, scratch: &'s mut String) -> (&'s str, f64) {
         if let Some(&(start, end, width)) = self.table.get(code as usize) {
             return (&self.table_text[start as usize..end as usize], width);
         }
         scratch.clear();
         self.decode(code, scratch);
-        let width = self.width(code, scratch);
+        let width = self.width(code, scratch) / 1000.0;
         (scratch.as_str(), width)
     }
 
@@ -709,10 +710,10 @@ mod tests {
         // Codes past TABLE_CODES are looked up as they are shown, to the same effect.
         assert_eq!(font.table.len(), TABLE_CODES as usize);
         let mut scratch = String::new();
-        assert_eq!(font.glyph(0x41, &mut scratch), ("B", 600.0));
-        assert_eq!(font.glyph(0x42, &mut scratch), ("", 500.0));
-        assert_eq!(font.glyph(0x500, &mut scratch), ("C", 700.0));
-        assert_eq!(font.glyph(0x501, &mut scratch), ("", 500.0));
+        assert_eq!(font.glyph(0x41, &mut scratch), ("B", 0.6));
+        assert_eq!(font.glyph(0x42, &mut scratch), ("", 0.5));
+        assert_eq!(font.glyph(0x500, &mut scratch), ("C", 0.7));
+        assert_eq!(font.glyph(0x501, &mut scratch), ("", 0.5));
     }
 
     #[test]

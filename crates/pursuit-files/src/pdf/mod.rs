@@ -427,7 +427,6 @@ impl<'d> Reader<'d> {
         let text_space = Matrix([state.scale, 0.0, 0.0, 1.0, 0.0, state.rise]);
         for (code, length) in font.codes(bytes) {
             let (glyph, width) = font.glyph(code, &mut self.scratch);
-            let width = width / 1000.0;
             if concealed.is_some() {
                 hidden.push_str(glyph);
             } else {
