@@ -874,13 +874,19 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
     if posting.company.is_none() {
         posting.company = company_from_text(&lines);
     }
+    // Where the title stands among the first lines of a text given without one.
+    let title_at = posting
+        .title
+        .as_ref()
+        .filter(|_| given.is_none())
+        .and_then(|title| {
+            lines
+                .iter()
+                .take(3)
+                .position(|l| item(l).trim_matches('*').trim() == title)
+        });
     if posting.company.is_none()
-        && given.is_none()
-        && let Some(title) = &posting.title
-        && let Some(at) = lines
-            .iter()
-            .take(3)
-            .position(|l| item(l).trim_matches('*').trim() == title)
+        && let Some(at) = title_at
         && let Some((company, location)) = at
             .checked_sub(1)
             .and_then(|before| company_line(lines[before]))
@@ -888,6 +894,14 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
     {
         posting.company = Some(company);
         posting.location = posting.location.take().or(location);
+    }
+    // A city alone on the line above the title or on one of the two under it.
+    if posting.location.is_none()
+        && let Some(at) = title_at
+    {
+        posting.location = (at.saturating_sub(1)..(at + 3).min(lines.len()))
+            .filter(|&i| i != at)
+            .find_map(|i| city_line(lines[i]));
     }
     let lower = posting.description.to_lowercase();
     posting.remote_type = remote_type(&lower).map(str::to_owned);
@@ -1133,6 +1147,7 @@ fn company_line(line: &str) -> Option<(String, Option<String>)> {
         && heading(&name).is_none()
         && crate::resume::location(&name).is_none()
         && !crate::resume::is_region(&name)
+        && city_line(&name).is_none()
         && salary::find(&name).is_none()
         && !crate::occupations::is_known_title(&name)
         && !words
@@ -1142,9 +1157,22 @@ fn company_line(line: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     let location = parts.iter().find_map(|p| {
-        crate::resume::location(p.split(" (").next().unwrap_or(p)).map(|_| p.clone())
+        let place = p.split(" (").next().unwrap_or(p);
+        (crate::resume::location(place).is_some() || crate::resume::is_city(place))
+            .then(|| p.clone())
     });
     Some((name, location))
+}
+
+/// A line that names only a place, perhaps with a work arrangement in brackets: a city
+/// ([`crate::resume::is_city`]: "New York", "Lyon (Hybrid)") or a city and its region
+/// ("Berlin, Germany"). Pasted postings put it above or under the title, where a city
+/// alone would otherwise pass for the company.
+fn city_line(line: &str) -> Option<String> {
+    let bare = item(line).trim_matches('*').trim();
+    let place = bare.split(" (").next().unwrap_or(bare).trim();
+    (crate::resume::is_city(place) || crate::resume::location(place).is_some_and(|l| l == place))
+        .then(|| bare.to_owned())
 }
 
 fn company_from_text(lines: &[&str]) -> Option<String> {
@@ -1944,10 +1972,36 @@ Benefits
             (
                 "Acme Retail\nSenior Data Analyst\nBerlin, Germany",
                 Some("Acme Retail"),
-                None,
+                Some("Berlin, Germany"),
             ),
-            // A place, an arrangement, a sentence, a heading or another title is none.
-            ("Senior Data Analyst\nBerlin, Germany", None, None),
+            (
+                "Senior Data Analyst\nAcme Retail · Lyon (Hybrid)",
+                Some("Acme Retail"),
+                Some("Lyon (Hybrid)"),
+            ),
+            (
+                "Senior Data Analyst\nAcme Retail\nSão Paulo",
+                Some("Acme Retail"),
+                Some("São Paulo"),
+            ),
+            // A place, an arrangement, a sentence, a heading or another title is none;
+            // a place alone is where the job is.
+            (
+                "Senior Data Analyst\nBerlin, Germany",
+                None,
+                Some("Berlin, Germany"),
+            ),
+            ("Senior Data Analyst\nNew York", None, Some("New York")),
+            (
+                "Senior Data Analyst\nNEW YORK CITY",
+                None,
+                Some("NEW YORK CITY"),
+            ),
+            (
+                "Senior Data Analyst\nMunich (Remote)",
+                None,
+                Some("Munich (Remote)"),
+            ),
             ("Senior Data Analyst\nRemote", None, None),
             ("Senior Data Analyst\nGermany", None, None),
             ("Senior Data Analyst\nWe sell shoes online.", None, None),

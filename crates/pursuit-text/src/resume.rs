@@ -1476,6 +1476,21 @@ pub(crate) fn is_region(name: &str) -> bool {
         || name == "State"
 }
 
+/// Whether `name` is a city of 100,000 people or more ("New York", "São Paulo", "Lyon"),
+/// as GeoNames names it (`data/cities.tsv`, made by `scripts/places/generate.py`); case
+/// and marks do not matter. One-word names that are also English words ("Mobile",
+/// "Reading") are not in the list.
+pub(crate) fn is_city(name: &str) -> bool {
+    static CITIES: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| include_str!("../data/cities.tsv").lines().collect());
+    let key = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    !key.is_empty() && CITIES.contains(key.as_str())
+}
+
 const US_STATES: &[(&str, &str)] = &[
     ("AL", "Alabama"),
     ("AK", "Alaska"),
@@ -2524,6 +2539,24 @@ fn is_injection(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cities_are_known_by_name_whatever_the_case_or_marks() {
+        for city in [
+            "New York",
+            "new  york city",
+            "São Paulo",
+            "SAO PAULO",
+            "Lyon",
+            "Ho Chi Minh City",
+        ] {
+            assert!(is_city(city), "{city}");
+        }
+        // English words that name a city too, parts of names, and no city at all.
+        for not in ["Mobile", "Reading", "Enterprise", "York City", "Acme Retail", ""] {
+            assert!(!is_city(not), "{not}");
+        }
+    }
 
     #[test]
     fn mangled_sequences_are_mended_in_one_pass() {

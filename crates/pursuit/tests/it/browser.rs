@@ -623,15 +623,16 @@ both_backends! {
         c.find(Locator::LinkText("Jobs")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("Add a posting").await;
         c.find(Locator::Id("posting-text")).await.unwrap()
-            .send_keys("Senior Data Analyst\nAcme Retail\n\nRequirements\n- 3+ years of SQL\n- Experience with Tableau\n- Python is a plus\n\nResponsibilities\n- Build dashboards for store managers")
+            .send_keys("Senior Data Analyst\nAcme Retail\nNew York (Hybrid)\n\nRequirements\n- 3+ years of SQL\n- Experience with Tableau\n- Python is a plus\n\nResponsibilities\n- Build dashboards for store managers")
             .await.unwrap();
         c.find(Locator::Css(".add-posting button[type=submit]")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("How the score is made").await;
         assert!(c.current_url().await.unwrap().path().starts_with("/jobs/"));
         let score = c.find(Locator::Css(".score.big")).await.unwrap().text().await.unwrap();
         assert!(score.parse::<u32>().is_ok_and(|s| s <= 100), "{score}");
-        // The line under the title names the company.
+        // The line under the title names the company, the one under it the city.
         browser.wait_for_text("Acme Retail").await;
+        browser.wait_for_text("New York (Hybrid)").await;
         browser.screenshot(&format!("job-{name}")).await;
         c.find(Locator::LinkText("← Jobs")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("best match first").await;

@@ -943,6 +943,7 @@ both_backends! {
         assert!(html.contains("out of 100") && html.contains("How the score is made"), "{html}");
         assert!(html.contains(r#"<span class="hint">Your resume</span> SQL, Tableau, Excel"#), "a resume line stands beside the posting line it answers: {html}");
         assert!(html.contains("3+ years of SQL"), "what was read is shown: {html}");
+        assert!(html.contains("<span>Berlin, Germany</span>"), "the place under the company: {html}");
 
         let list = page(&app, "/jobs", Some(cookie)).await.text().await.unwrap();
         assert!(list.contains("best match first") && list.contains(&format!(r#"href="{at}""#)), "{list}");
