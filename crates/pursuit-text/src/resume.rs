@@ -2553,7 +2553,14 @@ mod tests {
             assert!(is_city(city), "{city}");
         }
         // English words that name a city too, parts of names, and no city at all.
-        for not in ["Mobile", "Reading", "Enterprise", "York City", "Acme Retail", ""] {
+        for not in [
+            "Mobile",
+            "Reading",
+            "Enterprise",
+            "York City",
+            "Acme Retail",
+            "",
+        ] {
             assert!(!is_city(not), "{not}");
         }
     }
