@@ -1156,15 +1156,12 @@ fn company_line(line: &str) -> Option<(String, Option<String>)> {
     if !named {
         return None;
     }
-    let location = parts.iter().find_map(|p| {
-        let place = p.split(" (").next().unwrap_or(p);
-        (crate::resume::location(place).is_some() || crate::resume::is_city(place))
-            .then(|| p.clone())
-    });
+    let location = parts.iter().find_map(|p| city_line(p));
     Some((name, location))
 }
 
-/// A line that names only a place, perhaps with a work arrangement in brackets: a city
+/// The place a line names when it names only one, perhaps with a work arrangement in
+/// brackets (left out: the arrangement is read from the text on its own): a city
 /// ([`crate::resume::is_city`]: "New York", "Lyon (Hybrid)") or a city and its region
 /// ("Berlin, Germany"). Pasted postings put it above or under the title, where a city
 /// alone would otherwise pass for the company.
@@ -1172,7 +1169,7 @@ fn city_line(line: &str) -> Option<String> {
     let bare = item(line).trim_matches('*').trim();
     let place = bare.split(" (").next().unwrap_or(bare).trim();
     (crate::resume::is_city(place) || crate::resume::location(place).is_some_and(|l| l == place))
-        .then(|| bare.to_owned())
+        .then(|| place.to_owned())
 }
 
 fn company_from_text(lines: &[&str]) -> Option<String> {
@@ -1961,7 +1958,7 @@ Benefits
             (
                 "Senior Data Analyst\nAcme Retail · Berlin, Germany (Hybrid)",
                 Some("Acme Retail"),
-                Some("Berlin, Germany (Hybrid)"),
+                Some("Berlin, Germany"),
             ),
             (
                 "Payroll Specialist\nBank of America",
@@ -1977,7 +1974,7 @@ Benefits
             (
                 "Senior Data Analyst\nAcme Retail · Lyon (Hybrid)",
                 Some("Acme Retail"),
-                Some("Lyon (Hybrid)"),
+                Some("Lyon"),
             ),
             (
                 "Senior Data Analyst\nAcme Retail\nSão Paulo",
@@ -1997,11 +1994,7 @@ Benefits
                 None,
                 Some("NEW YORK CITY"),
             ),
-            (
-                "Senior Data Analyst\nMunich (Remote)",
-                None,
-                Some("Munich (Remote)"),
-            ),
+            ("Senior Data Analyst\nMunich (Remote)", None, Some("Munich")),
             ("Senior Data Analyst\nRemote", None, None),
             ("Senior Data Analyst\nGermany", None, None),
             ("Senior Data Analyst\nWe sell shoes online.", None, None),

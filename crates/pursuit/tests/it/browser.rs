@@ -632,7 +632,8 @@ both_backends! {
         assert!(score.parse::<u32>().is_ok_and(|s| s <= 100), "{score}");
         // The line under the title names the company, the one under it the city.
         browser.wait_for_text("Acme Retail").await;
-        browser.wait_for_text("New York (Hybrid)").await;
+        let facts = c.find(Locator::Css(".posting-facts")).await.unwrap().text().await.unwrap();
+        assert!(facts.starts_with("Acme Retail New York Hybrid"), "{facts}");
         browser.screenshot(&format!("job-{name}")).await;
         c.find(Locator::LinkText("← Jobs")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("best match first").await;
