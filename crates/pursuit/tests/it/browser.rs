@@ -633,6 +633,7 @@ both_backends! {
         // The line under the title names the company, the one under it the city.
         browser.wait_for_text("Acme Retail").await;
         let facts = c.find(Locator::Css(".posting-facts")).await.unwrap().text().await.unwrap();
+        let facts = facts.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(facts.starts_with("Acme Retail New York Hybrid"), "{facts}");
         browser.screenshot(&format!("job-{name}")).await;
         c.find(Locator::LinkText("← Jobs")).await.unwrap().click().await.unwrap();
