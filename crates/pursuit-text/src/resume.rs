@@ -1477,9 +1477,10 @@ pub(crate) fn is_region(name: &str) -> bool {
 }
 
 /// Whether `name` is a city of 100,000 people or more ("New York", "São Paulo", "Lyon"),
-/// as GeoNames names it (`data/cities.tsv`, made by `scripts/places/generate.py`); case
-/// and marks do not matter. One-word names that are also English words ("Mobile",
-/// "Reading") are not in the list.
+/// as GeoNames names it (`data/cities.tsv`, made by `scripts/places/generate.py`), in any
+/// case and spacing; the list holds each name with and without its marks ("São Paulo",
+/// "Sao Paulo"). One-word names that are also English words ("Mobile", "Reading") are
+/// not in the list.
 pub(crate) fn is_city(name: &str) -> bool {
     static CITIES: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
         std::sync::LazyLock::new(|| include_str!("../data/cities.tsv").lines().collect());

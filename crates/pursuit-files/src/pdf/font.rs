@@ -62,8 +62,7 @@ pub(super) struct Font {
     estimated: Option<Estimate>,
     /// The text and width of each code below `table.len()`, worked out once when the font
     /// is loaded (a page shows the same few codes thousands of times): the text's range in
-    /// `table_text`, and the width in text space (ems: [`Font::width`]'s thousandths
-    /// divided once here, not for every glyph shown).
+    /// `table_text`, and the width as [`Font::width`] gives it.
     table: Vec<(u32, u32, f64)>,
     table_text: String,
 }
@@ -139,7 +138,7 @@ impl Font {
         for code in 0..codes {
             let start = text.len();
             font.decode(code, &mut text);
-            let width = font.width(code, &text[start..]) / 1000.0;
+            let width = font.width(code, &text[start..]);
             table.push((start as u32, text.len() as u32, width));
         }
         font.table = table;
@@ -155,7 +154,7 @@ impl Font {
         }
         scratch.clear();
         self.decode(code, scratch);
-        let width = self.width(code, scratch) / 1000.0;
+        let width = self.width(code, scratch);
         (scratch.as_str(), width)
     }
 
@@ -285,17 +284,20 @@ impl Font {
         }
     }
 
-    /// The glyph's width in thousandths of text space.
+    /// The glyph's width in text space (ems). Fonts give it in thousandths; divided here,
+    /// once per code in the font's table, not for every glyph shown.
     fn width(&self, code: u32, text: &str) -> f64 {
         let key = if self.two_byte { self.cid(code) } else { code };
-        if let Some(width) = self.widths.get(&key) {
-            return width * self.width_scale;
-        }
-        match self.estimated {
-            Some(Estimate::Fixed) => 600.0,
-            Some(Estimate::Proportional) => text.chars().next().map_or(500.0, estimate),
-            None => self.default_width * self.width_scale,
-        }
+        let thousandths = if let Some(width) = self.widths.get(&key) {
+            width * self.width_scale
+        } else {
+            match self.estimated {
+                Some(Estimate::Fixed) => 600.0,
+                Some(Estimate::Proportional) => text.chars().next().map_or(500.0, estimate),
+                None => self.default_width * self.width_scale,
+            }
+        };
+        thousandths / 1000.0
     }
 
     fn cid(&self, code: u32) -> u32 {
