@@ -111,8 +111,11 @@ pub struct Prepared<'a> {
     text: &'a str,
     lower_text: String,
     /// Runs of one to four words of the text, lower-cased (for "shown but not named"), as
-    /// sorted [`phrase_key`]s.
-    phrases: Vec<u64>,
+    /// sorted [`phrase_key`]s: made once the resume has been asked about enough skills
+    /// ([`Prepared::names_in_words`]).
+    phrases: std::sync::OnceLock<Vec<u64>>,
+    /// How many skills the resume has been asked about.
+    asked: std::sync::atomic::AtomicUsize,
     /// The headline and each role's title, with their terms and occupations.
     titles: Vec<(&'a String, BTreeSet<String>, Mix)>,
     /// The occupations the resume reads as: its titles' and its wording's.
@@ -135,7 +138,8 @@ impl<'a> Prepared<'a> {
         let mut prepared = Prepared {
             resume,
             text,
-            phrases: phrases(&lower_text),
+            phrases: std::sync::OnceLock::new(),
+            asked: std::sync::atomic::AtomicUsize::new(0),
             lower_text,
             titles: resume
                 .basics
@@ -160,7 +164,8 @@ impl<'a> Prepared<'a> {
                 total: 0.0,
             },
         };
-        let stems = stem_counts(text);
+        let mut stems = StemCounts::default();
+        count_lower_stems(&prepared.lower_text, &mut stems);
         prepared.wording = weighted_stems(&stems);
         // A resume written in a language shows that language.
         if let Some(written) = resume.lang.as_deref().and_then(written_in) {
@@ -178,6 +183,40 @@ impl<'a> Prepared<'a> {
         let (wording, known) = occupations::of_text_counted(&stems);
         prepared.field = blend(&by_titles, &wording, known);
         prepared
+    }
+}
+
+impl Prepared<'_> {
+    /// The resume line that names a skill (`name`, whose [`phrase_key`] is `key`) in words
+    /// of its own, not as the vocabulary's skill: the name is one of the text's runs of
+    /// words ([`phrases`]) and [`shown_unnamed`] finds its line. Either check can go
+    /// first. A resume matched against one posting is asked about a few skills, and a
+    /// search of its text for each is quicker than making its runs of words; one ranked
+    /// against many postings is asked about hundreds, and makes them after the first few.
+    fn names_in_words(&self, key: u64, name: &str) -> Option<String> {
+        const SEARCHES: usize = 32;
+        let asked = self
+            .asked
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let runs = match self.phrases.get() {
+            Some(runs) => Some(runs),
+            None if asked >= SEARCHES => {
+                Some(self.phrases.get_or_init(|| phrases(&self.lower_text)))
+            }
+            None => None,
+        };
+        match runs {
+            Some(runs) => runs
+                .binary_search(&key)
+                .is_ok()
+                .then(|| shown_unnamed(&self.lower_text, self.text, name))
+                .flatten(),
+            None => shown_unnamed(&self.lower_text, self.text, name).filter(|_| {
+                let mut found = false;
+                runs_of_words(&self.lower_text, |run| found |= run == key);
+                found
+            }),
+        }
     }
 }
 
@@ -729,12 +768,8 @@ fn skills_part(
                 &mut groups.unphrased,
                 advice,
             )
-        } else if let Some(line) = prepared
-            .phrases
-            .binary_search(&side.skill_keys[skill.id.as_str()])
-            .is_ok()
-            .then(|| shown_unnamed(&prepared.lower_text, prepared.text, &skill.name))
-            .flatten()
+        } else if let Some(line) =
+            prepared.names_in_words(side.skill_keys[skill.id.as_str()], &skill.name)
         {
             let advice = format!(
                 "Your resume mentions it, but not as a skill screeners recognise: write “{}” where you used it.",
@@ -829,6 +864,15 @@ fn lower_words(lower: &str) -> impl Iterator<Item = &str> {
 /// from the key of the run one word shorter.
 fn phrases(lower: &str) -> Vec<u64> {
     let mut out = Vec::with_capacity(lower.len() / 2);
+    runs_of_words(lower, |key| out.push(key));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Calls `each` with the [`phrase_key`] of every run of one to four words of each line of
+/// `lower`.
+fn runs_of_words(lower: &str, mut each: impl FnMut(u64)) {
     let mut hashes = Vec::new();
     for line in lower.lines() {
         hashes.clear();
@@ -837,13 +881,10 @@ fn phrases(lower: &str) -> Vec<u64> {
             let mut key = FNV_OFFSET;
             for &word in &hashes[start..(start + 4).min(hashes.len())] {
                 key = next_phrase_key(key, word);
-                out.push(key);
+                each(key);
             }
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// The key of a run of lower-cased words in [`phrases`]: each word's [`fnv1a`] hash mixed
@@ -926,6 +967,30 @@ pub(crate) type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>
 
 pub(crate) struct Fnv(u64);
 
+/// A `HashMap` keyed by a hash already made ([`fnv1a`] of a word or stem): the key is only
+/// mixed, not hashed again. Two words with one 64-bit hash are taken as one, as
+/// [`Weighted`] and [`phrases`] take them.
+pub(crate) type HashedMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<Mixed>>;
+
+#[derive(Default)]
+pub(crate) struct Mixed(u64);
+
+impl std::hash::Hasher for Mixed {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv1a_more(self.0, bytes);
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        // FNV-1a's low bits mix little of the high ones: folded, so the table's buckets
+        // (its low bits) and tags (its high ones) both see the whole hash.
+        self.0 = (hash ^ (hash >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 impl Default for Fnv {
     fn default() -> Fnv {
         Fnv(FNV_OFFSET)
@@ -991,14 +1056,16 @@ pub fn stemmed_words(text: &str) -> Vec<String> {
     out
 }
 
-/// A text's distinct stems (of the words [`stemmed_words`] gives), how often each occurs
-/// and its hash and weight: one string per distinct stem, not one per word.
-pub(crate) type StemCounts = FnvMap<String, Counted>;
+/// A text's distinct stems (of the words [`stemmed_words`] gives) by their [`fnv1a`]
+/// hash: how often each occurs, its weight and its occupation profiles.
+pub(crate) type StemCounts = HashedMap<Counted>;
 
 pub(crate) struct Counted {
     pub(crate) count: f64,
     hash: u64,
     pub(crate) idf: f64,
+    /// [`occupations::profile`] of the stem.
+    pub(crate) profile: &'static [(usize, f64)],
 }
 
 pub(crate) fn stem_counts(text: &str) -> StemCounts {
@@ -1009,50 +1076,61 @@ pub(crate) fn stem_counts(text: &str) -> StemCounts {
 
 /// Adds the stems of `text` to `counts`.
 fn count_stems(text: &str, counts: &mut StemCounts) {
+    count_lower_stems(&text.to_lowercase(), counts);
+}
+
+/// [`count_stems`] of a text already lower-cased.
+fn count_lower_stems(lower: &str, counts: &mut StemCounts) {
     // The weights come from the occupation table: loaded before the stem cache is borrowed.
     occupations::idf("");
-    for_each_stem(text, |stem| match counts.get_mut(&stem.text) {
-        Some(counted) => counted.count += 1.0,
-        None => {
-            let counted = Counted {
-                count: 1.0,
-                hash: stem.hash,
-                idf: stem.idf(),
-            };
-            counts.insert(stem.text.clone(), counted);
-        }
+    for_each_lower_stem(lower, |stem| {
+        counts
+            .entry(stem.hash)
+            .and_modify(|counted| counted.count += 1.0)
+            .or_insert_with(|| {
+                let (idf, profile) = stem.known();
+                Counted {
+                    count: 1.0,
+                    hash: stem.hash,
+                    idf,
+                    profile,
+                }
+            });
     });
 }
 
 /// Calls `each` with the stem of each content word of `text`, in order (the words of
 /// [`stemmed_words`], without a string made for each). `each` runs while the stem cache is
 /// borrowed: it must not stem words itself.
-pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&Stem)) {
+pub(crate) fn for_each_stem(text: &str, each: impl FnMut(&Stem)) {
+    for_each_lower_stem(&text.to_lowercase(), each);
+}
+
+/// [`for_each_stem`] of a text already lower-cased.
+fn for_each_lower_stem(lower: &str, mut each: impl FnMut(&Stem)) {
     static STEMMER: std::sync::LazyLock<rust_stemmers::Stemmer> = std::sync::LazyLock::new(|| {
         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
     });
     thread_local! {
-        // Stems of words seen before: ranking many postings meets the same words again.
-        static STEMS: std::cell::RefCell<FnvMap<String, Stem>> =
-            std::cell::RefCell::new(FnvMap::default());
+        // Stems of words seen before (by the word's [`fnv1a`] hash): ranking many postings
+        // meets the same words again.
+        static STEMS: std::cell::RefCell<HashedMap<Stem>> =
+            std::cell::RefCell::new(HashedMap::default());
     }
     STEMS.with(|stems| {
         let mut stems = stems.borrow_mut();
         if stems.len() > 100_000 {
             stems.clear();
         }
-        let lower = without_addresses(text.to_lowercase());
+        let lower = without_addresses(lower);
         for w in lower
             .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
             .filter(|w| w.len() > 1 && !is_stop_word(w))
         {
-            if let Some(stem) = stems.get(w) {
-                each(stem);
-                continue;
-            }
-            let stem = Stem::new(STEMMER.stem(w).into_owned());
-            each(&stem);
-            stems.insert(w.to_owned(), stem);
+            let stem = stems
+                .entry(fnv1a(w))
+                .or_insert_with(|| Stem::new(STEMMER.stem(w).into_owned()));
+            each(stem);
         }
     });
 }
@@ -1060,15 +1138,15 @@ pub(crate) fn for_each_stem(text: &str, mut each: impl FnMut(&Stem)) {
 /// `lower` without its email addresses and links: their words ("gmail", "com", "linkedin",
 /// "example") are not wording, and every text that gives one would share them. Most texts
 /// have none and pass unchanged.
-fn without_addresses(lower: String) -> String {
+fn without_addresses(lower: &str) -> std::borrow::Cow<'_, str> {
     let is_address =
         |chunk: &str| chunk.contains('@') || chunk.contains("://") || chunk.starts_with("www.");
     // One pass over the text (most texts have no address), not one per mark.
     static MARKS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::new(["@", "://", "www."]).expect("three plain patterns")
     });
-    if !MARKS.is_match(&lower) {
-        return lower;
+    if !MARKS.is_match(lower) {
+        return lower.into();
     }
     let mut out = String::with_capacity(lower.len());
     for piece in lower.split_inclusive(char::is_whitespace) {
@@ -1078,16 +1156,16 @@ fn without_addresses(lower: String) -> String {
             out.push_str(piece);
         }
     }
-    out
+    out.into()
 }
 
 /// A word's stem, with its [`fnv1a`] hash and, once asked, its [`occupations::idf`]
-/// weight: kept in the stem cache, so a word met again costs no hashing or look-up.
+/// weight and [`occupations::profile`]: kept in the stem cache, so a word met again costs
+/// no stemming or look-up.
 pub(crate) struct Stem {
     pub(crate) text: String,
     pub(crate) hash: u64,
-    /// NaN until asked.
-    idf: std::cell::Cell<f64>,
+    known: std::cell::OnceCell<(f64, &'static [(usize, f64)])>,
 }
 
 impl Stem {
@@ -1095,20 +1173,23 @@ impl Stem {
         Stem {
             hash: fnv1a(&text),
             text,
-            idf: std::cell::Cell::new(f64::NAN),
+            known: std::cell::OnceCell::new(),
         }
     }
 
-    /// The stem's weight. Not while the occupation table loads (it stems words: ask
-    /// [`occupations::idf`] once first to load it).
+    /// The stem's weight and profiles. Not while the occupation table loads (it stems
+    /// words: ask [`occupations::idf`] once first to load it).
+    fn known(&self) -> (f64, &'static [(usize, f64)]) {
+        *self.known.get_or_init(|| {
+            (
+                occupations::idf(&self.text),
+                occupations::profile(&self.text),
+            )
+        })
+    }
+
     fn idf(&self) -> f64 {
-        let known = self.idf.get();
-        if !known.is_nan() {
-            return known;
-        }
-        let idf = occupations::idf(&self.text);
-        self.idf.set(idf);
-        idf
+        self.known().0
     }
 }
 
@@ -1577,6 +1658,29 @@ Python, SQL, Apache Spark
         assert!(sql.advice.contains("PostgreSQL"), "{sql:?}");
         assert!(m.score < pair(RESUME).score);
         assert!(m.skills.missing.iter().all(|s| s.skill != "SQL"));
+    }
+
+    #[test]
+    fn a_skill_named_in_words_is_found_the_same_before_and_after_the_runs_are_made() {
+        let text = "Jo Doe\nBuilt dashboards in Tableau for sales.\nWrote ASP.NET services.";
+        let resume = resume::parse(text, TODAY);
+        let prepared = Prepared::new(&resume, text);
+        let ask = |name: &str| {
+            let key = phrase_key(lower_words(&name.to_lowercase()));
+            prepared.names_in_words(key, name)
+        };
+        let expected = [
+            Some("Built dashboards in Tableau for sales.".to_owned()),
+            None,
+            // Found by a search of the text, but "asp.net" is one word, not "net".
+            None,
+        ];
+        // The first questions search the text; after 32, the runs of words are made.
+        for round in 0..20 {
+            let answers = [ask("Tableau"), ask("Kubernetes"), ask("NET")];
+            assert_eq!(answers, expected, "round {round}");
+        }
+        assert!(prepared.phrases.get().is_some());
     }
 
     #[test]

@@ -334,10 +334,39 @@ pub fn idf(stem: &str) -> f64 {
     table.idf.get(stem).copied().unwrap_or(table.max_idf / 2.0)
 }
 
+/// The occupation profiles that use a stem, with its weight in each (none for most stems).
+pub(crate) fn profile(stem: &str) -> &'static [(usize, f64)] {
+    TABLE_PARSED.profiles.get(stem).map_or(&[], Vec::as_slice)
+}
+
 /// The occupations a job title names, most likely first; empty when nothing is close. A
 /// title in French or Arabic that finds nothing itself is looked up in English words
 /// ([`crate::title_words`]).
 pub fn of_title(title: &str) -> Mix {
+    /// Titles remembered at most (per thread) before the memory is emptied.
+    const REMEMBERED: usize = 8192;
+    thread_local! {
+        // Titles met before: resumes and postings repeat a few thousand common ones, and
+        // reading a resume asks about its headline again when it is matched.
+        static SEEN: std::cell::RefCell<FnvMap<String, Mix>> =
+            std::cell::RefCell::new(FnvMap::default());
+    }
+    if let Some(mix) = SEEN.with(|seen| seen.borrow().get(title).cloned()) {
+        return mix;
+    }
+    let mix = of_title_afresh(title);
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= REMEMBERED {
+            seen.clear();
+        }
+        seen.insert(title.to_owned(), mix.clone());
+    });
+    mix
+}
+
+/// [`of_title`], worked out.
+fn of_title_afresh(title: &str) -> Mix {
     let found = lookup(title);
     if !found.is_empty() {
         return found;
@@ -587,10 +616,11 @@ pub(crate) fn of_text_counted(stems: &StemCounts) -> (Mix, usize) {
     let table = &*TABLE_PARSED;
     let mut scores: Vec<Option<f64>> = vec![None; table.occupations.len()];
     let mut known = 0;
-    for (stem, counted) in stems {
-        let Some(list) = table.profiles.get(stem.as_str()) else {
+    for counted in stems.values() {
+        let list = counted.profile;
+        if list.is_empty() {
             continue;
-        };
+        }
         known += 1;
         let w = (1.0 + counted.count.ln()) * counted.idf;
         for (occupation, weight) in list {

@@ -619,147 +619,192 @@ fn heading(line: &str) -> Option<Section> {
         _ => lower,
     };
     // Arabic headings are compared by their stems ("الخبرات" = "الخبرة").
-    let arabic = lang::has_arabic(&lower).then(|| lang::arabic_key(&lower));
-    let is = |names: &[&str]| match &arabic {
-        Some(key) => names
-            .iter()
-            .any(|n| lang::has_arabic(n) && lang::arabic_key(n) == *key),
-        None => names.contains(&lower.as_str()),
+    let listed = if lang::has_arabic(&lower) {
+        HEADINGS
+            .arabic
+            .get(lang::arabic_key(&lower).as_str())
+            .copied()
+    } else {
+        HEADINGS.plain.get(lower.as_str()).copied()
     };
-    if is(&[
-        "summary",
-        "professional summary",
-        "profile",
-        "professional profile",
-        "about me",
-        "about",
-        "objective",
-        "career objective",
-        "career summary",
-        "executive summary",
-        "personal statement",
-        "overview",
-        "executive profile",
-        "summary of qualifications",
-        "qualifications summary",
-        "الملخص",
-        "نبذة",
-        "الملف الشخصي",
-        "الهدف الوظيفي",
-        "نبذة عني",
-    ]) {
-        return Some(Section::Summary);
+    match listed {
+        Some(Section::Summary) => Some(Section::Summary),
+        _ if listed == Some(Section::Experience)
+            || (lower.ends_with(" experience") && lower.split(' ').count() <= 3) =>
+        {
+            Some(Section::Experience)
+        }
+        _ => listed,
     }
-    if is(&[
-        "experience",
-        "work experience",
-        "professional experience",
-        "work history",
-        "employment history",
-        "employment",
-        "career history",
-        "relevant experience",
-        "experience and accomplishments",
-        "professional history",
-        "work",
-        "positions held",
-        "الخبرة",
-        "الخبرات",
-        "الخبرة المهنية",
-        "الخبرات العملية",
-        "الخبرة العملية",
-        "التاريخ الوظيفي",
-    ]) || (lower.ends_with(" experience") && lower.split(' ').count() <= 3)
-    {
-        return Some(Section::Experience);
-    }
-    if is(&[
-        "education",
-        "education and training",
-        "academic background",
-        "academic history",
-        "qualifications",
-        "education and certifications",
-        "التعليم",
-        "المؤهلات العلمية",
-        "المؤهل العلمي",
-        "التحصيل العلمي",
-    ]) {
-        return Some(Section::Education);
-    }
-    if is(&[
-        "skills",
-        "technical skills",
-        "core skills",
-        "key skills",
-        "skill highlights",
-        "core competencies",
-        "competencies",
-        "areas of expertise",
-        "expertise",
-        "technologies",
-        "tools",
-        "skills and abilities",
-        "highlights",
-        "المهارات",
-        "المهارات التقنية",
-    ]) {
-        return Some(Section::Skills);
-    }
-    if is(&[
-        "certifications",
-        "certificates",
-        "certification",
-        "licenses",
-        "licenses and certifications",
-        "certifications and licenses",
-        "الشهادات",
-        "الشهادات المهنية",
-    ]) {
-        return Some(Section::Certificates);
-    }
-    if is(&["languages", "language skills", "اللغات"]) {
-        return Some(Section::Languages);
-    }
-    if is(&[
-        "projects",
-        "accomplishments",
-        "achievements",
-        "awards",
-        "honors",
-        "interests",
-        "hobbies",
-        "references",
-        "reference",
-        "referees",
-        "referee",
-        "volunteer",
-        "volunteering",
-        "volunteer experience",
-        "activities",
-        "publications",
-        "affiliations",
-        "additional information",
-        "professional affiliations",
-        "training",
-        "courses",
-        "campus involvement",
-        "involvement",
-        "leadership",
-        "extracurricular activities",
-        "coursework",
-        "relevant coursework",
-        "significant coursework",
-        "selected projects",
-        "course projects",
-        "الأنشطة",
-        "المشاريع",
-        "الهوايات",
-    ]) {
-        return Some(Section::Other);
-    }
-    None
 }
+
+/// Each section's headings, as [`heading`] compares them (lower case, words one space apart).
+const HEADING_NAMES: [(Section, &[&str]); 7] = [
+    (
+        Section::Summary,
+        &[
+            "summary",
+            "professional summary",
+            "profile",
+            "professional profile",
+            "about me",
+            "about",
+            "objective",
+            "career objective",
+            "career summary",
+            "executive summary",
+            "personal statement",
+            "overview",
+            "executive profile",
+            "summary of qualifications",
+            "qualifications summary",
+            "الملخص",
+            "نبذة",
+            "الملف الشخصي",
+            "الهدف الوظيفي",
+            "نبذة عني",
+        ],
+    ),
+    (
+        Section::Experience,
+        &[
+            "experience",
+            "work experience",
+            "professional experience",
+            "work history",
+            "employment history",
+            "employment",
+            "career history",
+            "relevant experience",
+            "experience and accomplishments",
+            "professional history",
+            "work",
+            "positions held",
+            "الخبرة",
+            "الخبرات",
+            "الخبرة المهنية",
+            "الخبرات العملية",
+            "الخبرة العملية",
+            "التاريخ الوظيفي",
+        ],
+    ),
+    (
+        Section::Education,
+        &[
+            "education",
+            "education and training",
+            "academic background",
+            "academic history",
+            "qualifications",
+            "education and certifications",
+            "التعليم",
+            "المؤهلات العلمية",
+            "المؤهل العلمي",
+            "التحصيل العلمي",
+        ],
+    ),
+    (
+        Section::Skills,
+        &[
+            "skills",
+            "technical skills",
+            "core skills",
+            "key skills",
+            "skill highlights",
+            "core competencies",
+            "competencies",
+            "areas of expertise",
+            "expertise",
+            "technologies",
+            "tools",
+            "skills and abilities",
+            "highlights",
+            "المهارات",
+            "المهارات التقنية",
+        ],
+    ),
+    (
+        Section::Certificates,
+        &[
+            "certifications",
+            "certificates",
+            "certification",
+            "licenses",
+            "licenses and certifications",
+            "certifications and licenses",
+            "الشهادات",
+            "الشهادات المهنية",
+        ],
+    ),
+    (
+        Section::Languages,
+        &["languages", "language skills", "اللغات"],
+    ),
+    (
+        Section::Other,
+        &[
+            "projects",
+            "accomplishments",
+            "achievements",
+            "awards",
+            "honors",
+            "interests",
+            "hobbies",
+            "references",
+            "reference",
+            "referees",
+            "referee",
+            "volunteer",
+            "volunteering",
+            "volunteer experience",
+            "activities",
+            "publications",
+            "affiliations",
+            "additional information",
+            "professional affiliations",
+            "training",
+            "courses",
+            "campus involvement",
+            "involvement",
+            "leadership",
+            "extracurricular activities",
+            "coursework",
+            "relevant coursework",
+            "significant coursework",
+            "selected projects",
+            "course projects",
+            "الأنشطة",
+            "المشاريع",
+            "الهوايات",
+        ],
+    ),
+];
+
+/// [`HEADING_NAMES`] looked up: each name's section (the first that lists it), and each
+/// Arabic name's by its [`lang::arabic_key`].
+struct Headings {
+    plain: crate::matching::FnvMap<&'static str, Section>,
+    arabic: crate::matching::FnvMap<String, Section>,
+}
+
+static HEADINGS: std::sync::LazyLock<Headings> = std::sync::LazyLock::new(|| {
+    let mut headings = Headings {
+        plain: crate::matching::FnvMap::default(),
+        arabic: crate::matching::FnvMap::default(),
+    };
+    for (section, names) in HEADING_NAMES {
+        for name in names {
+            headings.plain.entry(*name).or_insert(section);
+            if lang::has_arabic(name) {
+                headings
+                    .arabic
+                    .entry(lang::arabic_key(name))
+                    .or_insert(section);
+            }
+        }
+    }
+    headings
+});
 
 fn split_sections<'a>(lines: &[&'a str]) -> Vec<(Section, Vec<&'a str>)> {
     let mut out = vec![(Section::Header, Vec::new())];
@@ -1334,22 +1379,25 @@ fn looks_like_name(part: &str) -> bool {
     {
         return false;
     }
-    if !(2..=5).contains(&words.len()) || part.chars().count() > 50 || heading(part).is_some() {
+    if !(2..=5).contains(&words.len()) || part.chars().count() > 50 {
         return false;
     }
     let arabic = part.chars().any(|c| ('\u{0600}'..='\u{06ff}').contains(&c));
+    // The cheap checks first: most lines of a resume fail the first.
     words.iter().all(|w| {
         let first = w.chars().next().unwrap_or(' ');
         let letters = w.chars().all(|c| c.is_alphabetic() || "-.'’".contains(c));
         letters && (arabic || first.is_uppercase())
-    }) && {
-        // Each is one word of letters: a whole-word match is a word of the line equal to
-        // it (one pass over the line, not a search of it per word of the list).
-        let lower = part.to_lowercase();
-        !lower
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|word| NOT_NAMES.contains(&word))
-    } && !crate::occupations::is_known_title(part)
+    }) && heading(part).is_none()
+        && {
+            // Each is one word of letters: a whole-word match is a word of the line equal to
+            // it (one pass over the line, not a search of it per word of the list).
+            let lower = part.to_lowercase();
+            !lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| NOT_NAMES.contains(&word))
+        }
+        && !crate::occupations::is_known_title(part)
 }
 
 /// Words that make a capitalised header line a title, not a name (each one word of
@@ -2980,6 +3028,29 @@ Wrote the weekly stock reports in SQL.\n";
         assert_eq!(heading("Company Details"), Some(Section::Experience));
         assert_eq!(heading("Personal Details"), Some(Section::Other));
         assert_eq!(heading("Details"), None);
+    }
+
+    #[test]
+    fn headings_are_read_from_the_table_as_written() {
+        for (section, names) in HEADING_NAMES {
+            for name in names {
+                // "Volunteer Experience" is listed with the others but, like every short
+                // "… Experience", read as experience.
+                let expected = if name.ends_with(" experience") {
+                    Section::Experience
+                } else {
+                    section
+                };
+                assert_eq!(heading(name), Some(expected), "{name}");
+            }
+        }
+        assert_eq!(heading("WORK HISTORY:"), Some(Section::Experience));
+        assert_eq!(heading("Skills and Abilities"), Some(Section::Skills));
+        assert_eq!(heading("Research Experience"), Some(Section::Experience));
+        // Arabic headings by their stems: a plural is its singular's heading.
+        assert_eq!(heading("الخبرات"), Some(Section::Experience));
+        assert_eq!(heading("المهارات"), Some(Section::Skills));
+        assert_eq!(heading("Sales Associate"), None);
     }
 
     #[test]
