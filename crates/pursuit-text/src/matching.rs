@@ -134,7 +134,7 @@ pub struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     /// `text` is the text the resume was read from.
     pub fn new(resume: &'a Resume, text: &'a str) -> Prepared<'a> {
-        let lower_text = text.to_lowercase();
+        let lower_text = crate::lower_case(text);
         let mut prepared = Prepared {
             resume,
             text,
@@ -1076,7 +1076,7 @@ pub(crate) fn stem_counts(text: &str) -> StemCounts {
 
 /// Adds the stems of `text` to `counts`.
 fn count_stems(text: &str, counts: &mut StemCounts) {
-    count_lower_stems(&text.to_lowercase(), counts);
+    count_lower_stems(&crate::lower_case(text), counts);
 }
 
 /// [`count_stems`] of a text already lower-cased.
@@ -1103,7 +1103,7 @@ fn count_lower_stems(lower: &str, counts: &mut StemCounts) {
 /// [`stemmed_words`], without a string made for each). `each` runs while the stem cache is
 /// borrowed: it must not stem words itself.
 pub(crate) fn for_each_stem(text: &str, each: impl FnMut(&Stem)) {
-    for_each_lower_stem(&text.to_lowercase(), each);
+    for_each_lower_stem(&crate::lower_case(text), each);
 }
 
 /// [`for_each_stem`] of a text already lower-cased.

@@ -903,7 +903,7 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
             .filter(|&i| i != at)
             .find_map(|i| city_line(lines[i]));
     }
-    let lower = posting.description.to_lowercase();
+    let lower = crate::lower_case(&posting.description);
     posting.remote_type = remote_type(&lower).map(str::to_owned);
     posting.employment_type = employment_type(&lower).map(str::to_owned);
     posting.salary = salary::find(&posting.description);

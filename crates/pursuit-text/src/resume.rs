@@ -163,11 +163,13 @@ pub fn parse(text: &str, today: YearMonth) -> Resume {
         resume.basics.label = resume.work.first().and_then(|r| r.position.clone());
     }
     resume.skills = skills_in(&sections);
-    resume.injections = lines
-        .iter()
-        .filter(|l| is_injection(l))
-        .map(|l| (*l).to_owned())
-        .collect();
+    if is_injection(&text) {
+        resume.injections = lines
+            .iter()
+            .filter(|l| is_injection(l))
+            .map(|l| (*l).to_owned())
+            .collect();
+    }
     finish(&mut resume, today);
     resume
 }
@@ -2569,6 +2571,9 @@ const INJECTIONS: &[&str] = &[
 /// The lines of a text that address an AI screener instead of a human ("ignore previous
 /// instructions"): data that a model must be warned about, never obey.
 pub fn injection_lines(text: &str) -> Vec<String> {
+    if !is_injection(text) {
+        return Vec::new();
+    }
     text.lines()
         .map(str::trim)
         .filter(|l| is_injection(l))
@@ -2576,13 +2581,15 @@ pub fn injection_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn is_injection(line: &str) -> bool {
-    // Every phrase at once: this runs on every line of every resume.
+/// Whether `text` (a line, or a whole text: a phrase never spans lines, so a text without
+/// one has no line with one, and most texts are cleared in one pass) addresses an AI.
+fn is_injection(text: &str) -> bool {
+    // Every phrase at once.
     static PHRASES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| {
             aho_corasick::AhoCorasick::new(INJECTIONS).expect("the phrases make an automaton")
         });
-    PHRASES.is_match(&line.to_lowercase())
+    PHRASES.is_match(&crate::lower_case(text))
 }
 
 #[cfg(test)]
