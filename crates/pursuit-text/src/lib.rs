@@ -56,10 +56,24 @@ pub fn warm_up() {
 /// has it, which is what `str::to_lowercase` does for every letter but the capital sigma
 /// (its small form depends on the letters around it: a text with one is left to `std`).
 pub(crate) fn lower_case(text: &str) -> String {
-    if text.contains('Σ') {
-        return text.to_lowercase();
-    }
     let mut out = String::with_capacity(text.len());
+    push_lower_case(text, &mut out);
+    out
+}
+
+/// [`lower_case`] of `text`, added to `out`.
+pub(crate) fn push_lower_case(text: &str, out: &mut String) {
+    // Most words and lines are ASCII: one check, one copy.
+    if text.is_ascii() {
+        let from = out.len();
+        out.push_str(text);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
+    if text.contains('Σ') {
+        out.push_str(&text.to_lowercase());
+        return;
+    }
     let mut rest = text;
     while !rest.is_empty() {
         let run = rest
@@ -76,7 +90,6 @@ pub(crate) fn lower_case(text: &str) -> String {
             rest = letters.as_str();
         }
     }
-    out
 }
 
 #[cfg(test)]

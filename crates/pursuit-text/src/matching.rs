@@ -198,12 +198,10 @@ impl Prepared<'_> {
         let asked = self
             .asked
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let runs = match self.phrases.get() {
-            Some(runs) => Some(runs),
-            None if asked >= SEARCHES => {
-                Some(self.phrases.get_or_init(|| phrases(&self.lower_text)))
-            }
-            None => None,
+        let runs = if asked >= SEARCHES {
+            Some(self.phrases.get_or_init(|| phrases(&self.lower_text)))
+        } else {
+            self.phrases.get()
         };
         match runs {
             Some(runs) => runs

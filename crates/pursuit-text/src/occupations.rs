@@ -267,11 +267,7 @@ impl Table {
 
 /// Lower case, the level words and everything after a comma, dash, bracket or "at" gone.
 fn normalise(title: &str) -> String {
-    let lower = if title.is_ascii() {
-        title.to_ascii_lowercase()
-    } else {
-        title.to_lowercase()
-    };
+    let lower = crate::lower_case(title);
     let lower = &lower[..cut(&lower)];
     let mut out = String::with_capacity(lower.len());
     for word in lower

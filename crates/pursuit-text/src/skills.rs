@@ -559,12 +559,7 @@ fn words_into(text: &str, out: &mut Words) {
         previous_core = is_core(last);
         let word = &text[start..at];
         let from = out.lower.len();
-        if word.is_ascii() {
-            out.lower.push_str(word);
-            out.lower[from..].make_ascii_lowercase();
-        } else {
-            out.lower.push_str(&word.to_lowercase());
-        }
+        crate::push_lower_case(word, &mut out.lower);
         out.list.push(Word {
             start,
             end: at,
