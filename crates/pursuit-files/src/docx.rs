@@ -198,7 +198,7 @@ impl Paragraphs {
 
     fn push_text(&mut self, text: &str) {
         match &self.run_hidden {
-            Some(kind) => self.hidden.push(kind.clone(), text),
+            Some(kind) => self.hidden.push(*kind, text),
             None => {
                 self.hidden.gap();
                 self.line.push_str(text);
@@ -263,7 +263,7 @@ mod tests {
         ));
         let extracted = read_docx(&bytes).unwrap();
         assert_eq!(extracted.text, "Engineer");
-        let kinds: Vec<_> = extracted.hidden.iter().map(|h| h.kind.clone()).collect();
+        let kinds: Vec<_> = extracted.hidden.iter().map(|h| h.kind).collect();
         assert_eq!(
             kinds,
             [

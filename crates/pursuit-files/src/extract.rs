@@ -164,7 +164,7 @@ pub enum ExtractError {
 }
 
 /// Text a human reader would not see.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HiddenKind {
     /// White (or near-white) fill on text.
@@ -222,7 +222,7 @@ impl HiddenCollector {
             }
             _ => {
                 self.found.push(Hidden {
-                    kind: kind.clone(),
+                    kind,
                     sample: text.chars().take(200).collect(),
                     chars: text.chars().count(),
                 });

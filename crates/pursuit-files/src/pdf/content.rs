@@ -294,10 +294,15 @@ fn starts_number(b: u8) -> bool {
     matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.')
 }
 
-/// Where the operator `name` at `at` ends, if that is the token there.
-fn operator_at(bytes: &[u8], at: usize, name: &[u8]) -> Option<usize> {
-    let end = token_end(bytes, at);
-    (&bytes[at..end] == name).then_some(end)
+/// Where the two-letter operator `name` at `at` ends, if that is the token there: its
+/// letters, then a delimiter or the end. Compared byte by byte: as a slice of the token,
+/// the comparison was a call to `memcmp`, twice for every glyph.
+fn operator_at(bytes: &[u8], at: usize, name: &[u8; 2]) -> Option<usize> {
+    let end = at + 2;
+    (bytes.get(at) == Some(&name[0])
+        && bytes.get(at + 1) == Some(&name[1])
+        && bytes.get(end).is_none_or(|&b| is_delimiter(b)))
+    .then_some(end)
 }
 
 /// Where the regular token starting at `from` ends.

@@ -67,6 +67,29 @@ pub(super) struct Font {
     table_text: String,
 }
 
+/// The codes in a shown string, each with its length in bytes (a composite font's
+/// string of odd length ends in a one-byte code).
+pub(super) struct CodesIn<'b> {
+    bytes: &'b [u8],
+    two_byte: bool,
+}
+
+impl Iterator for CodesIn<'_> {
+    type Item = (u32, usize);
+
+    fn next(&mut self) -> Option<(u32, usize)> {
+        let (&first, rest) = self.bytes.split_first()?;
+        if self.two_byte
+            && let Some((&second, rest)) = rest.split_first()
+        {
+            self.bytes = rest;
+            return Some((u32::from(first) << 8 | u32::from(second), 2));
+        }
+        self.bytes = rest;
+        Some((u32::from(first), 1))
+    }
+}
+
 /// The most codes of a font kept in its table; a composite font's codes above are looked
 /// up each time they are shown.
 const TABLE_CODES: u32 = 1024;
@@ -258,12 +281,11 @@ impl Font {
     }
 
     /// Splits `bytes` into character codes and the number of bytes of each.
-    pub(super) fn codes<'b>(&'b self, bytes: &'b [u8]) -> impl Iterator<Item = (u32, usize)> + 'b {
-        let step = if self.two_byte { 2 } else { 1 };
-        bytes.chunks(step).map(move |chunk| {
-            let code = chunk.iter().fold(0u32, |code, b| code << 8 | u32::from(*b));
-            (code, chunk.len())
-        })
+    pub(super) fn codes<'b>(&self, bytes: &'b [u8]) -> CodesIn<'b> {
+        CodesIn {
+            bytes,
+            two_byte: self.two_byte,
+        }
     }
 
     /// The text `code` stands for, appended to `out`.
@@ -665,6 +687,17 @@ fn read_cid_widths(doc: &Document, w: &[Object], widths: &mut Codes<f64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_strings_split_into_codes_by_the_font_s_code_length() {
+        let codes =
+            |two_byte, bytes: &[u8]| -> Vec<(u32, usize)> { CodesIn { bytes, two_byte }.collect() };
+        assert_eq!(codes(false, b"Ab"), [(0x41, 1), (0x62, 1)]);
+        assert_eq!(codes(true, &[0, 0x41, 1, 2]), [(0x41, 2), (0x102, 2)]);
+        // An odd last byte is a code of its own.
+        assert_eq!(codes(true, &[1, 2, 3]), [(0x102, 2), (3, 1)]);
+        assert!(codes(true, b"").is_empty());
+    }
 
     #[test]
     fn glyph_names_read_as_characters() {
