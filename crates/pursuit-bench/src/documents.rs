@@ -70,7 +70,7 @@ pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
                     }
                 }
                 for hidden in &r.hidden {
-                    let kind = serde_json::to_value(&hidden.kind)?;
+                    let kind = serde_json::to_value(hidden.kind)?;
                     *flagged
                         .entry(kind.as_str().unwrap_or("?").to_owned())
                         .or_default() += 1;
