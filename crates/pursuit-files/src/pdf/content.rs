@@ -295,8 +295,8 @@ fn starts_number(b: u8) -> bool {
 }
 
 /// Where the two-letter operator `name` at `at` ends, if that is the token there: its
-/// letters, then a delimiter or the end. Compared byte by byte: as a slice of the token,
-/// the comparison was a call to `memcmp`, twice for every glyph.
+/// letters, then a delimiter or the end. Compared byte by byte, without first scanning
+/// for where the token ends (twice for every glyph).
 fn operator_at(bytes: &[u8], at: usize, name: &[u8; 2]) -> Option<usize> {
     let end = at + 2;
     (bytes.get(at) == Some(&name[0])
