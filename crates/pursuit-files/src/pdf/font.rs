@@ -138,11 +138,9 @@ fn get_number(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<f64> {
 
 /// A stream's decoded bytes (`None` when it cannot be decoded).
 pub(super) fn stream_bytes(doc: &Document, object: &Object) -> Option<Vec<u8>> {
-    resolve(doc, object)?
-        .as_stream()
-        .ok()?
-        .decompressed_content()
-        .ok()
+    let stream = resolve(doc, object)?.as_stream().ok()?;
+    let mut bytes = Vec::new();
+    super::decoded_onto(stream, &mut bytes).then_some(bytes)
 }
 
 impl Font {

@@ -249,20 +249,7 @@ impl<'d> Reader<'d> {
                 whole = false;
                 continue;
             };
-            let start = content.len();
-            if is_plain_flate(&stream.dict) {
-                inflate_onto(&stream.content, &mut content);
-            } else {
-                match stream.decompressed_content() {
-                    Ok(bytes) => content.extend_from_slice(&bytes),
-                    Err(_) => whole = false,
-                }
-            }
-            // What inflated before an error is kept: nothing at all from bytes that were
-            // there is a stream that cannot be decoded.
-            if content.len() == start && !stream.content.is_empty() {
-                whole = false;
-            }
+            whole &= decoded_onto(stream, &mut content);
             content.push(b'\n');
         }
         self.run(&content, resources, State::new(Matrix::IDENTITY), 0)?;
@@ -579,9 +566,10 @@ impl<'d> Reader<'d> {
         if depth >= MAX_FORM_DEPTH {
             return Ok(());
         }
-        let Ok(content) = stream.decompressed_content() else {
+        let mut content = Vec::new();
+        if !decoded_onto(stream, &mut content) {
             return Ok(());
-        };
+        }
         let matrix = match get(doc, &stream.dict, b"Matrix") {
             Some(Object::Array(m)) if m.len() == 6 => {
                 let n: Vec<f64> = m.iter().filter_map(|v| as_number(doc, v)).collect();
@@ -597,6 +585,22 @@ impl<'d> Reader<'d> {
         inner.ctm = matrix.then(&state.ctm);
         self.run(&content, own, inner, depth + 1)
     }
+}
+
+/// A stream's decoded bytes added to `out` (pages, forms, CMaps and font programs all
+/// read their streams this way); `false` when nothing could be decoded from bytes that
+/// were there. What came out before an error is kept.
+fn decoded_onto(stream: &lopdf::Stream, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    if is_plain_flate(&stream.dict) {
+        inflate_onto(&stream.content, out);
+    } else {
+        match stream.decompressed_content() {
+            Ok(bytes) => out.extend_from_slice(&bytes),
+            Err(_) => return false,
+        }
+    }
+    out.len() > start || stream.content.is_empty()
 }
 
 /// Whether a stream is compressed by `FlateDecode` alone, with no predictor: how nearly
@@ -640,7 +644,9 @@ fn inflate_with(
     out.reserve(input.len().saturating_mul(4).max(4096));
     loop {
         let (read, written) = (inflater.total_in(), inflater.total_out());
-        let rest = usize::try_from(read).map_or(&[][..], |read| &input[read.min(input.len())..]);
+        let rest = input
+            .get(usize::try_from(read).unwrap_or(usize::MAX)..)
+            .unwrap_or_default();
         let status = inflater.decompress_vec(rest, out, flate2::FlushDecompress::None)?;
         if status == flate2::Status::StreamEnd {
             return Ok(());
