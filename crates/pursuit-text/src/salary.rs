@@ -20,12 +20,13 @@ pub struct Salary {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Tok {
     Currency(&'static str),
     Number(f64),
     Dash,
-    Word(String),
+    /// Any other word: it only keeps numbers on either side of it apart.
+    Word,
 }
 
 const CODES: &[&str] = &[
@@ -35,8 +36,9 @@ const CODES: &[&str] = &[
 ];
 
 fn code(word: &str) -> Option<&'static str> {
-    let upper = word.to_uppercase();
-    if let Some(c) = CODES.iter().find(|c| **c == upper) {
+    // Compared in place: a digit line of a posting is mostly words, and upper-casing
+    // each one was most of the time spent reading pay.
+    if let Some(c) = CODES.iter().find(|c| c.eq_ignore_ascii_case(word)) {
         return Some(c);
     }
     Some(match word {
@@ -63,7 +65,8 @@ fn symbol(c: char) -> Option<&'static str> {
 }
 
 /// Reads a number as postings write it: "120,000", "60.000" (a separator before exactly
-/// three digits groups thousands), "1.5", Arabic-Indic digits.
+/// three digits groups thousands), "12,00,000" (Indian grouping), "1.5", Arabic-Indic
+/// digits.
 fn number(raw: &str) -> Option<f64> {
     let digits: String = raw
         .chars()
@@ -85,6 +88,10 @@ fn number(raw: &str) -> Option<f64> {
             let rest_after = chars.get(i + 1 + group);
             if group == 3 && !rest_after.is_some_and(|c| c.is_ascii_digit()) {
                 continue; // thousands separator
+            }
+            // Lakhs and crores group by two before the last three: "12,00,000".
+            if group == 2 && rest_after == Some(&c) {
+                continue;
             }
             if c == ' ' || c == '\'' {
                 return None;
@@ -157,14 +164,13 @@ fn tokens(line: &str) -> Vec<(Tok, usize, usize)> {
             let word = line[start..end].trim_end_matches('.');
             match code(word) {
                 Some(cur) => out.push((Tok::Currency(cur), start, end)),
-                None if matches!(
-                    word.to_lowercase().as_str(),
-                    "to" | "bis" | "and" | "und" | "إلى" | "الى"
-                ) =>
+                None if ["to", "bis", "and", "und", "إلى", "الى"]
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(word)) =>
                 {
                     out.push((Tok::Dash, start, end))
                 }
-                None => out.push((Tok::Word(word.to_lowercase()), start, end)),
+                None => out.push((Tok::Word, start, end)),
             }
             i = j;
         } else {
@@ -185,7 +191,7 @@ fn in_line(line: &str) -> Option<Salary> {
     if !line.contains(|c: char| c.is_ascii_digit() || ('٠'..='٩').contains(&c)) {
         return None;
     }
-    let lower = line.to_lowercase();
+    let lower = crate::lower_case(line);
     let pay_words = [
         "salary",
         "compensation",
@@ -208,12 +214,12 @@ fn in_line(line: &str) -> Option<Salary> {
             currency = Some(c);
             i += 1;
         }
-        let Some((Tok::Number(low), _, mut end)) = toks.get(i).cloned() else {
+        let Some((Tok::Number(low), _, mut end)) = toks.get(i).copied() else {
             i = begin + 1;
             continue;
         };
         i += 1;
-        if let Some((Tok::Currency(c), _, e)) = toks.get(i).cloned() {
+        if let Some((Tok::Currency(c), _, e)) = toks.get(i).copied() {
             currency = currency.or(Some(c));
             end = e;
             i += 1;
@@ -221,14 +227,14 @@ fn in_line(line: &str) -> Option<Salary> {
         let mut high = None;
         if matches!(toks.get(i).map(|t| &t.0), Some(Tok::Dash)) {
             let mut k = i + 1;
-            if let Some((Tok::Currency(c), _, _)) = toks.get(k).cloned() {
+            if let Some((Tok::Currency(c), _, _)) = toks.get(k).copied() {
                 currency = currency.or(Some(c));
                 k += 1;
             }
-            if let Some((Tok::Number(h), _, e)) = toks.get(k).cloned() {
+            if let Some((Tok::Number(h), _, e)) = toks.get(k).copied() {
                 high = Some(h);
                 end = e;
-                if let Some((Tok::Currency(c), _, e)) = toks.get(k + 1).cloned() {
+                if let Some((Tok::Currency(c), _, e)) = toks.get(k + 1).copied() {
                     currency = currency.or(Some(c));
                     end = e;
                 }
@@ -411,6 +417,34 @@ mod tests {
         assert_eq!(
             s("الراتب ٢٠٬٠٠٠ درهم شهريا"),
             (Some(20_000), None, own("AED"), own("month"), false)
+        );
+    }
+
+    #[test]
+    fn codes_and_range_words_are_read_in_any_case() {
+        let own = |v: &str| Some(v.to_owned());
+        assert_eq!(
+            s("Pay: 50,000 usd TO 60,000 Usd a year"),
+            (Some(50_000), Some(60_000), own("USD"), own("year"), false)
+        );
+        assert_eq!(
+            s("Gehalt 4.000 BIS 5.000 eur monatlich"),
+            (Some(4_000), Some(5_000), own("EUR"), own("month"), false)
+        );
+        assert_eq!(
+            s("₹ 12,00,000 - 15,50,000 per annum"),
+            (
+                Some(1_200_000),
+                Some(1_550_000),
+                own("INR"),
+                own("year"),
+                false
+            )
+        );
+        // A word between two numbers keeps them apart.
+        assert_eq!(
+            s("CHF 90,000 plus 10 days"),
+            (Some(90_000), None, own("CHF"), own("year"), false)
         );
     }
 
