@@ -268,14 +268,15 @@ fn heading(line: &str) -> Option<Section> {
         .trim()
         .trim_end_matches(':')
         .trim();
+    // Long lines first, before anything is copied: a posting given as one block of text
+    // is one long line.
+    if bare.is_empty() || bare.chars().nth(70).is_some() || bare.starts_with(['•', '-', '*', '·'])
+    {
+        return None;
+    }
     let lower = bare.to_lowercase();
     let marked = line.trim_end().ends_with(':') || line.starts_with('#') || line.starts_with("**");
-    let shaped = marked || lower.split_whitespace().count() <= 6;
-    if bare.is_empty()
-        || bare.chars().count() > 70
-        || !shaped
-        || bare.starts_with(['•', '-', '*', '·'])
-    {
+    if !marked && lower.split_whitespace().count() > 6 {
         return None;
     }
     // A full sentence is not a heading, whatever words it holds; nor is an item of a list
