@@ -67,6 +67,12 @@ struct Table {
 
 static TABLE_PARSED: LazyLock<Table> = LazyLock::new(Table::parse);
 
+/// Loads the table now (it loads on first use otherwise): [`crate::warm_up`] loads it on
+/// a thread of its own, as it is most of what warming up loads.
+pub(crate) fn load() {
+    LazyLock::force(&TABLE_PARSED);
+}
+
 /// How many titles a word must head to be a job noun wherever it stands ("manager",
 /// "cook", "guard"; not "operations", "english").
 const JOB_NOUN: u32 = 40;
