@@ -468,11 +468,16 @@ fn hex(bytes: &[u8], mut at: usize, mut out: Option<&mut Vec<u8>>) -> usize {
     if let Some(out) = out.as_deref_mut() {
         while let Some(&[high, low]) = bytes.get(at..at + 2) {
             let (high, low) = (HEX_DIGITS[high as usize], HEX_DIGITS[low as usize]);
-            if high == 255 || low == 255 {
+            // One test for both: a digit's value has no bit above the fourth.
+            if (high | low) > 15 {
                 break;
             }
             out.push(high * 16 + low);
             at += 2;
+        }
+        // Closed straight after its pairs: done.
+        if bytes.get(at) == Some(&b'>') {
+            return at + 1;
         }
     }
     let mut high = None;
@@ -627,6 +632,44 @@ mod tests {
                 String::from_utf8_lossy(other)
             );
             assert_eq!(tokens.at, 0);
+        }
+    }
+
+    #[test]
+    fn hex_strings_read_the_short_way_as_the_long_way() {
+        // The long way: every hex digit up to `>` (or the end), paired, an odd last one
+        // followed by 0; anything else between them skipped.
+        let long_way = |content: &[u8]| {
+            let end = content.iter().position(|&b| b == b'>');
+            let digits: Vec<u8> = content[..end.unwrap_or(content.len())]
+                .iter()
+                .filter_map(|&b| (b as char).to_digit(16).map(|d| d as u8))
+                .collect();
+            let bytes = digits
+                .chunks(2)
+                .map(|pair| pair[0] * 16 + pair.get(1).copied().unwrap_or(0))
+                .collect::<Vec<u8>>();
+            (bytes, end.map_or(content.len(), |e| e + 1))
+        };
+        for content in [
+            &b">"[..],
+            b"4>",
+            b"41>",
+            b"0041> Tj",
+            b"414>",
+            b"4 1>",
+            b"00 41 >",
+            b"4G1>",
+            b"aBcD>",
+            b"4142",
+            b"41",
+            b"",
+            b"0041>>",
+        ] {
+            let mut out = Vec::new();
+            let end = hex(content, 0, Some(&mut out));
+            assert_eq!((out, end), long_way(content), "{content:?}");
+            assert_eq!(hex(content, 0, None), long_way(content).1, "{content:?}");
         }
     }
 
