@@ -77,6 +77,9 @@ fn number(raw: &str) -> Option<f64> {
             c => c,
         })
         .collect();
+    if in_lakhs(&digits) {
+        return digits.replace(',', "").parse().ok();
+    }
     let chars: Vec<char> = digits.chars().collect();
     let mut plain = String::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -89,10 +92,6 @@ fn number(raw: &str) -> Option<f64> {
             if group == 3 && !rest_after.is_some_and(|c| c.is_ascii_digit()) {
                 continue; // thousands separator
             }
-            // Lakhs and crores group by two before the last three: "12,00,000".
-            if group == 2 && rest_after == Some(&c) {
-                continue;
-            }
             if c == ' ' || c == '\'' {
                 return None;
             }
@@ -102,6 +101,18 @@ fn number(raw: &str) -> Option<f64> {
         }
     }
     plain.parse().ok()
+}
+
+/// Whether `digits` are grouped the Indian way: lakhs and crores by two before the last
+/// three ("12,00,000", "1,20,00,000"), and nothing else.
+fn in_lakhs(digits: &str) -> bool {
+    let groups: Vec<&str> = digits.split(',').collect();
+    let all_digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    groups.len() >= 3
+        && (1..=2).contains(&groups[0].len())
+        && groups[1..groups.len() - 1].iter().all(|g| g.len() == 2)
+        && groups[groups.len() - 1].len() == 3
+        && groups.iter().all(|g| all_digits(g))
 }
 
 fn tokens(line: &str) -> Vec<(Tok, usize, usize)> {
@@ -441,6 +452,10 @@ mod tests {
                 false
             )
         );
+        assert_eq!(number("1,20,00,000"), Some(12_000_000.0));
+        // Not grouped the Indian way: read as before.
+        assert_eq!(number("10,11,12"), None);
+        assert_eq!(number("1,50"), Some(1.5));
         // A word between two numbers keeps them apart.
         assert_eq!(
             s("CHF 90,000 plus 10 days"),
