@@ -275,17 +275,58 @@ impl Table {
 fn normalise(title: &str) -> String {
     let lower = crate::lower_case(title);
     let lower = &lower[..cut(&lower)];
-    let mut out = String::with_capacity(lower.len());
-    for word in lower
+    let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && !"+#&/".contains(c))
-        .filter(|w| !w.is_empty() && !is_level(w))
-    {
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = String::with_capacity(lower.len());
+    for word in work_words(&words) {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
     }
     out
+}
+
+/// The words of a title (lower case) that say the work: the level words ([`is_level`])
+/// go, as read in their place. "Full" and "part" say the hours only before "time" ("Full
+/// Stack Developer" keeps its "full"), and "time" only after them ("Time Keeper" is no
+/// keeper); "entry" is a level only before "level" ("Data Entry Clerk"), and "level" only
+/// after "entry", "mid", "senior" or "junior" or before a grade ("Level Designer"
+/// designs a game's levels). "Head of" a department is its director ("Head of Sales"),
+/// any other "head" a level ("Head Chef").
+pub(crate) fn work_words<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let mut kept = Vec::with_capacity(words.len());
+    for (i, &word) in words.iter().enumerate() {
+        if !is_level(word) {
+            kept.push(word);
+            continue;
+        }
+        let before = i.checked_sub(1).map(|i| words[i]);
+        let after = words.get(i + 1).copied();
+        let keep = match word {
+            "full" | "part" => !matches!(after, Some("time" | "timer")),
+            "time" => !matches!(before, Some("full" | "part")),
+            "entry" => after != Some("level"),
+            "level" => {
+                !matches!(before, Some("entry" | "mid" | "senior" | "junior"))
+                    && !matches!(
+                        after,
+                        Some("i" | "ii" | "iii" | "iv" | "1" | "2" | "3" | "4")
+                    )
+            }
+            "head" if after == Some("of") => {
+                kept.push("director");
+                continue;
+            }
+            _ => false,
+        };
+        if keep {
+            kept.push(word);
+        }
+    }
+    kept
 }
 
 /// Where a title's first separator cuts it (`,` `(` `[` `|` `:` or ` - ` ` – ` ` — ` ` @ `
@@ -447,6 +488,8 @@ fn head_word<'a>(words: impl Iterator<Item = &'a str>) -> Option<&'a str> {
 const RENAMED: &[(&str, &str)] = &[
     ("people", "hr"),
     ("user experience", "ux"),
+    ("full stack", "software"),
+    ("product owner", "product manager"),
     ("talent acquisition", "recruiting"),
     ("talent partner", "recruiter"),
     ("mgr", "manager"),
@@ -717,11 +760,11 @@ mod tests {
             .filter(|at| *at > 0)
             .min()
             .unwrap_or(lower.len());
-        lower[..cut]
+        let words: Vec<&str> = lower[..cut]
             .split(|c: char| !c.is_alphanumeric() && !"+#&/".contains(c))
-            .filter(|w| !w.is_empty() && !is_level(w))
-            .collect::<Vec<_>>()
-            .join(" ")
+            .filter(|w| !w.is_empty())
+            .collect();
+        work_words(&words).join(" ")
     }
 
     #[test]
@@ -751,6 +794,22 @@ mod tests {
 
     fn first(title: &str) -> Option<&'static str> {
         of_title(title).first().map(|(i, _)| occupation(*i).title)
+    }
+
+    #[test]
+    fn level_words_are_read_in_their_place() {
+        assert_eq!(normalise("Full-Time Data Entry Clerk"), "data entry clerk");
+        assert_eq!(normalise("Entry Level Accountant"), "accountant");
+        assert_eq!(normalise("Part time Cashier"), "cashier");
+        assert_eq!(normalise("Full Stack Developer"), "full stack developer");
+        assert_eq!(normalise("Level Designer"), "level designer");
+        assert_eq!(normalise("Support Engineer Level 2"), "support engineer");
+        assert_eq!(normalise("Head Chef"), "chef");
+        assert_eq!(normalise("Head of Sales"), "director of sales");
+        assert_eq!(first("Head of Sales"), Some("Sales Managers"));
+        assert_eq!(first("Level Designer"), Some("Video Game Designers"));
+        assert_eq!(first("Full Stack Developer"), Some("Software Developers"));
+        assert_eq!(first("Part-Time Cashier"), first("Cashier"));
     }
 
     #[test]
