@@ -445,12 +445,15 @@ pub struct PreparedPosting<'a> {
 impl<'a> PreparedPosting<'a> {
     pub fn new(posting: &'a Posting) -> PreparedPosting<'a> {
         let title = posting.title.as_deref().map(|t| {
-            // Level words go before stemming ("Associate" stems to "associ").
-            let words: Vec<&str> = t
+            // Level words go before stemming ("Associate" stems to "associ"), read in
+            // their place as the occupation look-up reads them ("Full Stack Developer"
+            // keeps its "full").
+            let lower = crate::lower_case(t);
+            let words: Vec<&str> = lower
                 .split(|c: char| !c.is_alphanumeric() && !"+#".contains(c))
-                .filter(|w| !occupations::is_level(&w.to_lowercase()))
+                .filter(|w| !w.is_empty())
                 .collect();
-            let terms = terms(&words.join(" "));
+            let terms = terms(&occupations::work_words(&words).join(" "));
             (t, terms, occupations::of_title(t))
         });
         let mut body = StemCounts::default();

@@ -456,7 +456,7 @@ pub fn names_a_job(title: &str) -> bool {
             .filter(|w| !w.is_empty())
             .collect();
         words.last().is_some_and(|w| ROLES.contains(w))
-            || head_word(words.iter().copied().filter(|w| !is_level(w))).is_some_and(is_head)
+            || head_word(work_words(&words).into_iter()).is_some_and(is_head)
     }) || !of_title(title).is_empty()
 }
 
