@@ -33,16 +33,8 @@ pub(crate) fn read(bytes: &[u8], budget: Budget) -> Result<Extracted, ExtractErr
     if pages.is_empty() {
         return Err(ExtractError::Corrupt("the PDF has no pages".into()));
     }
-    let mut reader = Reader {
-        doc: &doc,
-        fonts: HashMap::new(),
-        named: Vec::new(),
-        device: Device::new(budget),
-        backdrop: false,
-        operators: 0,
-        no_font: &Dictionary::new(),
-        scratch: String::new(),
-    };
+    let no_font = Dictionary::new();
+    let mut reader = Reader::new(&doc, budget, &no_font);
     // Page by page, each under its own `catch_unwind`: one bad page should not lose the
     // others.
     let mut unreadable = Vec::new();
@@ -222,6 +214,19 @@ enum FontKey {
 }
 
 impl<'d> Reader<'d> {
+    fn new(doc: &'d Document, budget: Budget, no_font: &'d Dictionary) -> Reader<'d> {
+        Reader {
+            doc,
+            fonts: HashMap::new(),
+            named: Vec::new(),
+            device: Device::new(budget),
+            backdrop: false,
+            operators: 0,
+            no_font,
+            scratch: String::new(),
+        }
+    }
+
     /// Reads one page; `false` when its content cannot be decoded.
     fn page(&mut self, page: ObjectId) -> Result<bool, Stop> {
         let doc = self.doc;
@@ -275,14 +280,8 @@ impl<'d> Reader<'d> {
         loop {
             // A glyph moved to and shown (`x y Td <0041> Tj`), read at once; what the two
             // operators do, as below.
-            if let Some((x, y)) = tokens.moved_and_shown() {
-                self.count_operator()?;
-                self.count_operator()?;
-                text.next_line(x, y);
-                hidden.clear();
-                let concealed = self.concealed(&state);
-                self.show(&tokens.strings, &state, concealed, &mut text, &mut hidden)?;
-                self.end_show(concealed, &hidden);
+            if let Some(first) = tokens.moved_and_shown() {
+                self.glyph_run(&mut tokens, &state, &mut text, &mut hidden, first)?;
                 continue;
             }
             let Some(operator) = tokens.next_operator() else {
@@ -444,6 +443,73 @@ impl<'d> Reader<'d> {
             }
             let advance = state.scale * (width * state.size + spacing);
             text.matrix = text.matrix.moved(advance, 0.0);
+        }
+        Ok(())
+    }
+
+    /// Glyphs each moved to and shown (`x y Td <0041> Tj`), from the move `first` for as
+    /// long as they come: what [`Reader::run`] does for the two operators, with what stays
+    /// the same from one glyph to the next worked out once. Nothing between them changes
+    /// the graphics state or the backdrop, and `Td` and a glyph's advance change only the
+    /// text matrix's translation: the font, whether the text is hidden, and the part
+    /// `[a b c d]` of the text-to-page transform (so the size in points) hold for the whole
+    /// run. Each glyph's position is worked out by the same products, in the same order, as
+    /// [`Text::in_text_space`] then [`Matrix::then`] give it.
+    fn glyph_run(
+        &mut self,
+        tokens: &mut Tokens<'_>,
+        state: &State,
+        text: &mut Text,
+        hidden: &mut String,
+        first: (f64, f64),
+    ) -> Result<(), Stop> {
+        let concealed = self.concealed(state);
+        let mut next = Some(first);
+        let Some(font) = state.font.as_deref().filter(|_| concealed.is_none()) else {
+            // No font, or hidden text: glyph by glyph, the plain way.
+            while let Some((x, y)) = next {
+                self.count_operators(2)?;
+                text.next_line(x, y);
+                hidden.clear();
+                self.show(&tokens.strings, state, concealed, text, hidden)?;
+                self.end_show(concealed, hidden);
+                next = tokens.moved_and_shown();
+            }
+            return Ok(());
+        };
+        let (scale, rise, ctm) = (state.scale, state.rise, state.ctm.0);
+        let [ca, cb, cc, cd, ce, cf] = ctm;
+        let [a, b, c, d, _, _] = text.in_text_space(scale, rise).then(&state.ctm).0;
+        let size = self.device.size([a, b, c, d, state.size]);
+        while let Some((x, y)) = next {
+            self.count_operators(2)?;
+            text.next_line(x, y);
+            self.device.begin_word();
+            for (code, length) in font.codes(&tokens.strings) {
+                let (glyph, width) = font.glyph(code, &mut self.scratch);
+                let [_, _, tc, td, te, tf] = text.matrix.0;
+                let (e, f) = (rise * tc + te, rise * td + tf);
+                let (page_e, page_f) = (e * ca + f * cc + ce, e * cb + f * cd + cf);
+                self.device.place(page_e, page_f, size, width, glyph)?;
+                let mut spacing = state.char_spacing;
+                if code == 32 && length == 1 {
+                    spacing += state.word_spacing;
+                }
+                let advance = scale * (width * state.size + spacing);
+                text.matrix = text.matrix.moved(advance, 0.0);
+            }
+            next = tokens.moved_and_shown();
+        }
+        Ok(())
+    }
+
+    /// Counts `n` operators run; the time and work budget is checked each time the count
+    /// passes a multiple of 4,096.
+    fn count_operators(&mut self, n: usize) -> Result<(), Stop> {
+        let before = self.operators;
+        self.operators += n;
+        if before / 4096 != self.operators / 4096 {
+            self.device.check()?;
         }
         Ok(())
     }
@@ -704,6 +770,9 @@ struct Device {
     stopped: Option<ExtractError>,
     /// The last glyph's text-to-page scale and font size, and the size in points they give.
     shape: ([f64; 5], f64),
+    /// Where each glyph was placed, its size and width, for tests to compare.
+    #[cfg(test)]
+    placed: Vec<[f64; 4]>,
 }
 
 impl Device {
@@ -723,6 +792,8 @@ impl Device {
             line_rtl: false,
             stopped: None,
             shape: ([f64::NAN; 5], 0.0),
+            #[cfg(test)]
+            placed: Vec::new(),
         }
     }
 
@@ -793,6 +864,26 @@ impl Device {
     /// One glyph standing for `text`, drawn by `trm` (text space to the page), `width`
     /// ems wide, set in `font_size`.
     fn glyph(&mut self, trm: &Matrix, width: f64, font_size: f64, text: &str) -> Result<(), Stop> {
+        let [a, b, c, d, e, f] = trm.0;
+        let size = self.size([a, b, c, d, font_size]);
+        self.place(e, f, size, width, text)
+    }
+
+    /// The size in points of glyphs drawn by a text-to-page transform starting `a b c d`
+    /// in a font of `font_size` (`shape`). Glyphs in a row share their shape: the size (a
+    /// square root) is worked out anew only when it changes.
+    fn size(&mut self, shape: [f64; 5]) -> f64 {
+        if shape != self.shape.0 {
+            self.shape = (shape, size_in_points(shape));
+        }
+        self.shape.1
+    }
+
+    /// One glyph standing for `text`, `size` points and `width` ems wide, drawn at `(e, f)`
+    /// on the page (PDF's coordinates, y upwards).
+    fn place(&mut self, e: f64, f: f64, size: f64, width: f64, text: &str) -> Result<(), Stop> {
+        #[cfg(test)]
+        self.placed.push([e, f, size, width]);
         self.chars += 1;
         if self.chars.is_multiple_of(512) {
             self.check()?;
@@ -804,14 +895,6 @@ impl Device {
                 limit: self.budget.max_chars,
             }));
         }
-        let [a, b, c, d, _, _] = trm.0;
-        // Glyphs in a row share their shape: the size (a square root) is worked out anew
-        // only when it changes.
-        let shape = [a, b, c, d, font_size];
-        if shape != self.shape.0 {
-            self.shape = (shape, size_in_points(shape));
-        }
-        let size = self.shape.1;
         if size < TINY_POINTS {
             self.hidden.push(HiddenKind::TinyText, text);
             return Ok(());
@@ -819,7 +902,7 @@ impl Device {
         self.hidden.gap();
         // Where the glyph stands, y measured down from the page's top: the product with
         // the flip [1 0 0 -1 0 height], without its products by 0 and 1.
-        let (x, y) = (trm.0[4], self.height - trm.0[5]);
+        let (x, y) = (e, self.height - f);
         if self.word_start && !self.page_start {
             let moved = (y - self.last_y).abs();
             if moved > size * 1.5 {
@@ -1097,31 +1180,56 @@ pub(crate) mod tests {
     /// comment after each `Td` turns the shortcut away) give the same text.
     #[test]
     fn glyphs_moved_to_one_by_one_read_as_the_same_text() {
-        let mut content = b"BT /F1 12 Tf 72 720 Td ".to_vec();
-        let mut x = 0;
-        for (i, letter) in "Hello world, again".bytes().enumerate() {
-            let step = if letter == b' ' { 4 } else { 7 };
-            let shown = if i % 2 == 0 {
-                format!("<{letter:02X}>")
-            } else {
-                format!("({})", letter as char)
-            };
-            content.extend(format!("{x} 0 Td {shown} Tj\n").bytes());
-            x = step;
-        }
-        content.extend(b"0 -30 Td <4E657874206C696E65> Tj ET");
-        let text = |content: Vec<u8>| {
-            read_pdf(&crate::fixtures::pdf_with_content(content))
-                .unwrap()
-                .text
+        // Glyphs moved to and shown, under transforms, text state and hiding of every kind:
+        // read at once ([`Reader::glyph_run`]), and operator by operator (a comment after
+        // each `Td` keeps the two apart).
+        let glyphs = |prefix: &str| {
+            let mut content = format!("{prefix} BT /F1 12 Tf 72 720 Td ").into_bytes();
+            let mut x = 0;
+            for (i, letter) in "Hello world, again".bytes().enumerate() {
+                let step = if letter == b' ' { 4 } else { 7 };
+                let shown = match i % 3 {
+                    0 => format!("<{letter:02X}>"),
+                    1 => format!("<00{letter:02X}>"),
+                    _ => format!("({})", letter as char),
+                };
+                content.extend(format!("{x} 0 Td {shown} Tj\n").bytes());
+                x = step;
+            }
+            content.extend(b"0 -30 Td <4E657874206C696E65> Tj ET");
+            content
         };
-        let at_once = text(content.clone());
-        let one_by_one = String::from_utf8(content)
-            .unwrap()
-            .replace(" Td ", " Td % one by one\n");
-        // (The steps are not the letters' widths: the layout reads some gaps as spaces.)
-        assert_eq!(at_once.replace(' ', ""), "Helloworld,again\n\nNextline");
-        assert_eq!(text(one_by_one.into_bytes()), at_once);
+        let read = |content: Vec<u8>| {
+            let pdf = crate::fixtures::pdf_with_content(content);
+            let read = read_pdf(&pdf).unwrap();
+            let doc = Document::load_mem(&pdf).unwrap();
+            let no_font = Dictionary::new();
+            let mut reader = Reader::new(&doc, Budget::new(&Limits::default()), &no_font);
+            let page = doc.get_pages().into_values().next().unwrap();
+            assert!(reader.page(page).is_ok_and(|whole| whole));
+            (read.text, read.hidden, reader.device.placed)
+        };
+        for prefix in [
+            "",
+            "0.5 0 0 0.5 10 20 cm",
+            "0 1 -1 0 600 0 cm",
+            "1.5 0 0 -1.5 0 792 cm 150 Tz 2 Ts 0.5 Tc 3 Tw",
+            "1 g",
+            "3 Tr",
+            "0.1 0 0 0.1 0 0 cm",
+        ] {
+            let content = glyphs(prefix);
+            let at_once = read(content.clone());
+            let one_by_one = String::from_utf8(content)
+                .unwrap()
+                .replace(" Td ", " Td % one by one\n");
+            assert_eq!(read(one_by_one.into_bytes()), at_once, "{prefix}");
+            if prefix.is_empty() {
+                // (The steps are not the letters' widths: the layout reads some gaps as
+                // spaces.)
+                assert_eq!(at_once.0.replace(' ', ""), "Helloworld,again\n\nNextline");
+            }
+        }
     }
 
     #[test]
