@@ -207,7 +207,24 @@ impl<'a> Tokens<'a> {
         self.operands.clear();
         self.strings.clear();
         let at = match bytes.get(at..at + 2)? {
-            [b'<', second] if *second != b'<' => hex(bytes, at + 1, Some(&mut self.strings)),
+            [b'<', second] if *second != b'<' => match bytes.get(at + 1..at + 6) {
+                // One two-byte code, the commonest string of all, read here.
+                Some(&[h1, l1, h2, l2, b'>'])
+                    if (HEX_DIGITS[h1 as usize]
+                        | HEX_DIGITS[l1 as usize]
+                        | HEX_DIGITS[h2 as usize]
+                        | HEX_DIGITS[l2 as usize])
+                        <= 15 =>
+                {
+                    let byte = |high: u8, low: u8| {
+                        HEX_DIGITS[high as usize] * 16 + HEX_DIGITS[low as usize]
+                    };
+                    self.strings
+                        .extend_from_slice(&[byte(h1, l1), byte(h2, l2)]);
+                    at + 6
+                }
+                _ => hex(bytes, at + 1, Some(&mut self.strings)),
+            },
             [b'(', _] => literal(bytes, at, Some(&mut self.strings)),
             _ => return None,
         };
@@ -262,6 +279,7 @@ fn skip_white(bytes: &[u8], mut at: usize) -> usize {
 
 /// The number token at `at`, if one is there, and where it ends. A whole number of up to
 /// nine digits followed by white space (most of a LiveCareer page's) is read here.
+#[inline(always)]
 fn number_at(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
     let negative = bytes.get(at) == Some(&b'-');
     let first = at + usize::from(negative);
@@ -606,6 +624,19 @@ mod tests {
         assert_eq!(
             read(b" 9 -1.5 Td <00 4 1>Tj 7 0 Td"),
             (Some((9.0, -1.5)), vec![0x00, 0x41], 21)
+        );
+        // One two-byte code read the short way, and strings like it read the long way.
+        assert_eq!(
+            read(b"9 0 Td <00aF> Tj"),
+            (Some((9.0, 0.0)), vec![0x00, 0xAF], 16)
+        );
+        assert_eq!(
+            read(b"9 0 Td <004g> Tj"),
+            (Some((9.0, 0.0)), vec![0x00, 0x40], 16)
+        );
+        assert_eq!(
+            read(b"9 0 Td <00410> Tj"),
+            (Some((9.0, 0.0)), vec![0x00, 0x41, 0x00], 17)
         );
         assert_eq!(
             read(b"3 0 Td\n(A\\)) Tj"),
