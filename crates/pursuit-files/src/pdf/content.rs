@@ -200,6 +200,19 @@ impl<'a> Tokens<'a> {
     pub(super) fn moved_and_shown(&mut self) -> Option<(f64, f64)> {
         let bytes = self.bytes;
         let at = skip_white(bytes, self.at);
+        if let Some((x, y, code, end)) = plain_glyph(bytes, at) {
+            self.operands.clear();
+            self.strings.clear();
+            self.strings.extend_from_slice(&code);
+            self.at = end;
+            return Some((x, y));
+        }
+        self.moved_and_shown_from(at)
+    }
+
+    /// [`Tokens::moved_and_shown`] read token by token, from `at`.
+    fn moved_and_shown_from(&mut self, at: usize) -> Option<(f64, f64)> {
+        let bytes = self.bytes;
         let (x, at) = number_at(bytes, at)?;
         let (y, at) = number_at(bytes, skip_white(bytes, at))?;
         let at = operator_at(bytes, skip_white(bytes, at), b"Td")?;
@@ -207,24 +220,7 @@ impl<'a> Tokens<'a> {
         self.operands.clear();
         self.strings.clear();
         let at = match bytes.get(at..at + 2)? {
-            [b'<', second] if *second != b'<' => match bytes.get(at + 1..at + 6) {
-                // One two-byte code, the commonest string of all, read here.
-                Some(&[h1, l1, h2, l2, b'>'])
-                    if (HEX_DIGITS[h1 as usize]
-                        | HEX_DIGITS[l1 as usize]
-                        | HEX_DIGITS[h2 as usize]
-                        | HEX_DIGITS[l2 as usize])
-                        <= 15 =>
-                {
-                    let byte = |high: u8, low: u8| {
-                        HEX_DIGITS[high as usize] * 16 + HEX_DIGITS[low as usize]
-                    };
-                    self.strings
-                        .extend_from_slice(&[byte(h1, l1), byte(h2, l2)]);
-                    at + 6
-                }
-                _ => hex(bytes, at + 1, Some(&mut self.strings)),
-            },
+            [b'<', second] if *second != b'<' => hex(bytes, at + 1, Some(&mut self.strings)),
             [b'(', _] => literal(bytes, at, Some(&mut self.strings)),
             _ => return None,
         };
@@ -305,6 +301,64 @@ fn number_at(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
     } else {
         None
     }
+}
+
+/// The glyph [`Tokens::moved_and_shown`] reads in the one way nearly every LiveCareer
+/// glyph is written, `9 -15 Td <0041> Tj` (whole numbers of up to six digits, one space
+/// between tokens, a two-byte code), read in one pass: the move, the code's bytes, and
+/// where `Tj` ends. `None` for anything else, which the general reading then reads; what
+/// this reads, that reading reads the same.
+#[inline(always)]
+fn plain_glyph(bytes: &[u8], at: usize) -> Option<(f64, f64, [u8; 2], usize)> {
+    let (x, at) = whole_then_space(bytes, at)?;
+    let (y, at) = whole_then_space(bytes, at)?;
+    let [
+        b'T',
+        b'd',
+        b' ',
+        b'<',
+        h1,
+        l1,
+        h2,
+        l2,
+        b'>',
+        b' ',
+        b'T',
+        b'j',
+    ] = *bytes.get(at..at + 12)?
+    else {
+        return None;
+    };
+    let end = at + 12;
+    let digits = [h1, l1, h2, l2].map(|d| HEX_DIGITS[d as usize]);
+    if digits.iter().any(|d| *d > 15) || bytes.get(end).is_some_and(|&b| !is_delimiter(b)) {
+        return None;
+    }
+    let code = [digits[0] * 16 + digits[1], digits[2] * 16 + digits[3]];
+    Some((x, y, code, end))
+}
+
+/// A whole number of one to six digits (`-` before it for a negative one) and the one
+/// space after it: its value, and where the space ends.
+#[inline(always)]
+fn whole_then_space(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
+    let negative = bytes.get(at) == Some(&b'-');
+    let first = at + usize::from(negative);
+    let mut value = 0u32;
+    let mut i = first;
+    while i - first < 7 {
+        let digit = bytes.get(i)?.wrapping_sub(b'0');
+        if digit >= 10 {
+            break;
+        }
+        value = value * 10 + u32::from(digit);
+        i += 1;
+    }
+    if i == first || i - first > 6 || bytes.get(i) != Some(&b' ') {
+        return None;
+    }
+    let value = f64::from(value);
+    Some((if negative { -value } else { value }, i + 1))
 }
 
 /// Whether a number token may start with `b`.
@@ -642,6 +696,33 @@ mod tests {
             read(b"3 0 Td\n(A\\)) Tj"),
             (Some((3.0, 0.0)), b"A)".to_vec(), 15)
         );
+        // The one-pass reading of the commonest way gives what the token-by-token one does.
+        for content in [
+            &b"9 -15 Td <0041> Tj\n"[..],
+            b"  -0 0 Td <00aF> Tj",
+            b"123456 7 Td <0041> Tj/F1",
+            b"1234567 7 Td <0041> Tj",
+            b"12.5 0 Td <0041> Tj",
+            b"9 0 Td <0041> Tjx",
+            b"9 0 Td <00G1> Tj",
+            b"9 0 Td <0041>Tj",
+            b"9  0 Td <0041> Tj",
+            b"9 0 Td <004> Tj",
+            b"9 0 Td <0041> T",
+            b"- 0 Td <0041> Tj",
+            b"--1 0 Td <0041> Tj",
+            b"9 0 Td <0041> Tj(",
+        ] {
+            let mut plain = Tokens::new(content);
+            let mut general = Tokens::new(content);
+            let found = general.moved_and_shown_from(skip_white(content, 0));
+            assert_eq!(
+                (plain.moved_and_shown(), plain.strings, plain.at),
+                (found, general.strings, general.at),
+                "{:?}",
+                String::from_utf8_lossy(content)
+            );
+        }
         // Anything else is left to the operator-by-operator reading, from where it was.
         for other in [
             &b"3 0 Td % a comment\n<41> Tj"[..],
