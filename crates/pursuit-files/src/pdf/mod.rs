@@ -477,29 +477,38 @@ impl<'d> Reader<'d> {
             }
             return Ok(());
         };
-        let (scale, rise, ctm) = (state.scale, state.rise, state.ctm.0);
-        let [ca, cb, cc, cd, ce, cf] = ctm;
-        let [a, b, c, d, _, _] = text.in_text_space(scale, rise).then(&state.ctm).0;
-        let size = self.device.size([a, b, c, d, state.size]);
+        let (scale, rise) = (state.scale, state.rise);
+        let [ca, cb, cc, cd, ce, cf] = state.ctm.0;
+        // The line matrix's `[a b c d]`, which the text matrix takes at the first `Td` and
+        // keeps; only the two translations move, kept here and written back at the end.
+        let [a, b, c, d, mut line_e, mut line_f] = text.line.0;
+        let in_text_space = Matrix([scale * a, scale * b, c, d, 0.0, 0.0]);
+        let [pa, pb, pc, pd, _, _] = in_text_space.then(&state.ctm).0;
+        let size = self.device.size([pa, pb, pc, pd, state.size]);
+        let (mut e, mut f) = (text.matrix.0[4], text.matrix.0[5]);
         while let Some((x, y)) = next {
             self.count_operators(2)?;
-            text.next_line(x, y);
+            // `Text::next_line` and `Matrix::moved`, on the translations.
+            (line_e, line_f) = (x * a + y * c + line_e, x * b + y * d + line_f);
+            (e, f) = (line_e, line_f);
             self.device.begin_word();
             for (code, length) in font.codes(&tokens.strings) {
                 let (glyph, width) = font.glyph(code, &mut self.scratch);
-                let [_, _, tc, td, te, tf] = text.matrix.0;
-                let (e, f) = (rise * tc + te, rise * td + tf);
-                let (page_e, page_f) = (e * ca + f * cc + ce, e * cb + f * cd + cf);
+                // `Text::in_text_space`, then `Matrix::then`, on the translations.
+                let (te, tf) = (rise * c + e, rise * d + f);
+                let (page_e, page_f) = (te * ca + tf * cc + ce, te * cb + tf * cd + cf);
                 self.device.place(page_e, page_f, size, width, glyph)?;
                 let mut spacing = state.char_spacing;
                 if code == 32 && length == 1 {
                     spacing += state.word_spacing;
                 }
                 let advance = scale * (width * state.size + spacing);
-                text.matrix = text.matrix.moved(advance, 0.0);
+                (e, f) = (advance * a + 0.0 * c + e, advance * b + 0.0 * d + f);
             }
             next = tokens.moved_and_shown();
         }
+        text.line = Matrix([a, b, c, d, line_e, line_f]);
+        text.matrix = Matrix([a, b, c, d, e, f]);
         Ok(())
     }
 
@@ -1196,7 +1205,8 @@ pub(crate) mod tests {
                 content.extend(format!("{x} 0 Td {shown} Tj\n").bytes());
                 x = step;
             }
-            content.extend(b"0 -30 Td <4E657874206C696E65> Tj ET");
+            // After the run, text shown where it left the text and line matrices.
+            content.extend(b"0 -30 Td <4E657874206C696E65> Tj (!) Tj 14 TL T* (?) Tj ET");
             content
         };
         let read = |content: Vec<u8>| {
@@ -1227,7 +1237,10 @@ pub(crate) mod tests {
             if prefix.is_empty() {
                 // (The steps are not the letters' widths: the layout reads some gaps as
                 // spaces.)
-                assert_eq!(at_once.0.replace(' ', ""), "Helloworld,again\n\nNextline");
+                assert_eq!(
+                    at_once.0.replace(' ', ""),
+                    "Helloworld,again\n\nNextline!\n?"
+                );
             }
         }
     }
