@@ -105,7 +105,15 @@ fn resolve<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
 }
 
 pub(super) fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-    resolve(doc, dict.get(key).ok()?)
+    resolve(doc, entry(dict, key)?)
+}
+
+/// The value of `key` in `dict`. Not `Dictionary::get`: it makes the error it would return
+/// (a `String` of the key) on every call, found or not, and pages look up their fonts and
+/// colour spaces hundreds of times. A resource dictionary has a few keys: a scan is quick.
+pub(super) fn entry<'a>(dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    dict.iter()
+        .find_map(|(name, value)| (name.as_slice() == key).then_some(value))
 }
 
 pub(super) fn get_dict<'a>(
@@ -133,7 +141,7 @@ pub(super) fn as_number(doc: &Document, object: &Object) -> Option<f64> {
 }
 
 fn get_number(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<f64> {
-    as_number(doc, dict.get(key).ok()?)
+    as_number(doc, entry(dict, key)?)
 }
 
 /// A stream's decoded bytes (`None` when it cannot be decoded).

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use self::content::{Operand, Tokens};
-use self::font::{Font, as_number, get, get_dict};
+use self::font::{Font, as_number, entry, get, get_dict};
 use crate::extract::{Budget, ExtractError, Extracted, HiddenCollector, HiddenKind};
 
 /// Text smaller than this (in points, after every transform) is not meant to be read.
@@ -563,15 +563,18 @@ impl<'d> Reader<'d> {
 
     fn look_up_font(&mut self, resources: Option<&'d Dictionary>, name: &[u8]) -> Rc<Font> {
         let doc = self.doc;
-        let found = resources
-            .and_then(|r| get_dict(doc, r, b"Font"))
-            .and_then(|fonts| match fonts.get(name).ok()? {
-                Object::Reference(id) => Some((FontKey::Object(*id), get_dict(doc, fonts, name)?)),
-                Object::Dictionary(dict) => {
-                    Some((FontKey::Inline(std::ptr::from_ref(dict) as usize), dict))
-                }
-                _ => None,
-            });
+        let found =
+            resources
+                .and_then(|r| get_dict(doc, r, b"Font"))
+                .and_then(|fonts| match entry(fonts, name)? {
+                    Object::Reference(id) => {
+                        Some((FontKey::Object(*id), get_dict(doc, fonts, name)?))
+                    }
+                    Object::Dictionary(dict) => {
+                        Some((FontKey::Inline(std::ptr::from_ref(dict) as usize), dict))
+                    }
+                    _ => None,
+                });
         let (key, dict) = found.unwrap_or((FontKey::Missing, self.no_font));
         self.fonts
             .entry(key)
@@ -597,7 +600,7 @@ impl<'d> Reader<'d> {
                         else {
                             return None;
                         };
-                        let n = as_number(doc, profile.dict.get(b"N").ok()?)?;
+                        let n = as_number(doc, entry(&profile.dict, b"N")?)?;
                         Some(n as usize)
                     }
                     b"CalRGB" => Some(3),
@@ -631,7 +634,7 @@ impl<'d> Reader<'d> {
         let Some(Object::Stream(stream)) = get(doc, objects, name) else {
             return Ok(());
         };
-        let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).ok();
+        let subtype = entry(&stream.dict, b"Subtype").and_then(|s| s.as_name().ok());
         if subtype != Some(b"Form".as_slice()) {
             if !state.white {
                 self.backdrop = true;
@@ -681,14 +684,14 @@ fn decoded_onto(stream: &lopdf::Stream, out: &mut Vec<u8>) -> bool {
 /// Whether a stream is compressed by `FlateDecode` alone, with no predictor: how nearly
 /// every page's content comes, and inflated by [`inflate_onto`].
 fn is_plain_flate(dict: &Dictionary) -> bool {
-    let flate = match dict.get(b"Filter") {
-        Ok(Object::Name(name)) => name == b"FlateDecode",
-        Ok(Object::Array(filters)) => {
+    let flate = match entry(dict, b"Filter") {
+        Some(Object::Name(name)) => name == b"FlateDecode",
+        Some(Object::Array(filters)) => {
             matches!(filters.as_slice(), [Object::Name(name)] if name == b"FlateDecode")
         }
         _ => false,
     };
-    flate && dict.get(b"DecodeParms").is_err()
+    flate && !dict.has(b"DecodeParms")
 }
 
 /// A zlib stream inflated onto the end of `out`, as lopdf inflates one (what came out
