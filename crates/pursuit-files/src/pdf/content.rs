@@ -197,6 +197,11 @@ impl<'a> Tokens<'a> {
     /// operand) returns `None` with the position where it was; [`Tokens::next_operator`]
     /// then reads the same bytes as it always does, so the two ways never differ in what
     /// they give.
+    ///
+    /// Inlined where it is called: the move it returns then stays in registers. Returned
+    /// through memory (two 8-byte stores read back as one 16-byte load), it stalled the
+    /// glyph loop; the token-by-token part, rarely reached, is not inlined.
+    #[inline(always)]
     pub(super) fn moved_and_shown(&mut self) -> Option<(f64, f64)> {
         let bytes = self.bytes;
         let at = skip_white(bytes, self.at);
@@ -211,6 +216,7 @@ impl<'a> Tokens<'a> {
     }
 
     /// [`Tokens::moved_and_shown`] read token by token, from `at`.
+    #[inline(never)]
     fn moved_and_shown_from(&mut self, at: usize) -> Option<(f64, f64)> {
         let bytes = self.bytes;
         let (x, at) = number_at(bytes, at)?;
