@@ -177,10 +177,18 @@ impl Font {
 
     /// The text `code` stands for and its width in text space (ems); `scratch` holds the
     /// text of a code the table does not have.
+    /// Inlined where it is called (the table's answer then stays in registers); a code
+    /// outside the table is worked out by [`Font::glyph_outside_table`].
+    #[inline(always)]
     pub(super) fn glyph<'s>(&'s self, code: u32, scratch: &'s mut String) -> (&'s str, f64) {
         if let Some(&(start, end, width)) = self.table.get(code as usize) {
             return (&self.table_text[start as usize..end as usize], width);
         }
+        self.glyph_outside_table(code, scratch)
+    }
+
+    #[inline(never)]
+    fn glyph_outside_table<'s>(&'s self, code: u32, scratch: &'s mut String) -> (&'s str, f64) {
         scratch.clear();
         self.decode(code, scratch);
         let width = self.width(code, scratch);

@@ -893,6 +893,7 @@ impl Device {
 
     /// One glyph standing for `text`, `size` points and `width` ems wide, drawn at `(e, f)`
     /// on the page (PDF's coordinates, y upwards).
+    #[inline(always)]
     fn place(&mut self, e: f64, f: f64, size: f64, width: f64, text: &str) -> Result<(), Stop> {
         #[cfg(test)]
         self.placed.push([e, f, size, width]);
