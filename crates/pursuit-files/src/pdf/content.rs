@@ -169,8 +169,10 @@ impl<'a> Tokens<'a> {
                 // A stray delimiter.
                 b')' | b'>' | b'{' | b'}' => at += 1,
                 _ => {
+                    // Whole numbers followed by white space (most operands) the short
+                    // way, as `moved_and_shown` reads them.
                     if starts_number(b)
-                        && let Some((value, end)) = scan_number(bytes, at)
+                        && let Some((value, end)) = number_at(bytes, at)
                     {
                         at = end;
                         if keep {
