@@ -958,6 +958,10 @@ fn basics(header: &[&str], all: &[&str]) -> Basics {
         };
         for word in line.split([' ', '|', ',', ';', '(', ')', '<', '>', '•']) {
             let word = word.trim_matches(['.', ':', '"', '\'']);
+            // An address and a link both have a dot; most words have none.
+            if !word.contains('.') {
+                continue;
+            }
             let word = word.strip_prefix("mailto:").unwrap_or(word);
             // "E-Mail:jane@example.org" (a label run into the address).
             let address = word.rsplit(':').next().unwrap_or(word);
