@@ -285,36 +285,30 @@ fn skip_white(bytes: &[u8], mut at: usize) -> usize {
 /// nine digits followed by white space (most of a LiveCareer page's) is read here.
 #[inline(always)]
 fn number_at(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
-    let (value, first, end) = whole_digits(bytes, at, 9);
-    if end > first && bytes.get(end).is_some_and(|&b| WHITE_SPACE[b as usize]) {
-        return Some((value, end));
+    let negative = bytes.get(at) == Some(&b'-');
+    let first = at + usize::from(negative);
+    let mut value = 0u32;
+    let mut i = first;
+    while let Some(digit) = bytes
+        .get(i)
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|d| *d < 10)
+    {
+        value = value * 10 + u32::from(digit);
+        i += 1;
+        if i - first == 9 {
+            break;
+        }
+    }
+    if i > first && bytes.get(i).is_some_and(|&b| WHITE_SPACE[b as usize]) {
+        let value = f64::from(value);
+        return Some((if negative { -value } else { value }, i));
     }
     if starts_number(*bytes.get(at)?) {
         scan_number(bytes, at)
     } else {
         None
     }
-}
-
-/// The `-` (if there is one) and then at most `most` digits from `at`: their value as a
-/// number (`-0` is negative zero), where the digits start, and where they end.
-#[inline(always)]
-fn whole_digits(bytes: &[u8], at: usize, most: usize) -> (f64, usize, usize) {
-    let negative = bytes.get(at) == Some(&b'-');
-    let first = at + usize::from(negative);
-    let mut value = 0u32;
-    let mut i = first;
-    while i - first < most
-        && let Some(digit) = bytes
-            .get(i)
-            .map(|b| b.wrapping_sub(b'0'))
-            .filter(|d| *d < 10)
-    {
-        value = value * 10 + u32::from(digit);
-        i += 1;
-    }
-    let value = f64::from(value);
-    (if negative { -value } else { value }, first, i)
 }
 
 /// The glyph [`Tokens::moved_and_shown`] reads in the one way nearly every LiveCareer
@@ -356,11 +350,23 @@ fn plain_glyph(bytes: &[u8], at: usize) -> Option<(f64, f64, [u8; 2], usize)> {
 /// space after it: its value, and where the space ends.
 #[inline(always)]
 fn whole_then_space(bytes: &[u8], at: usize) -> Option<(f64, usize)> {
-    let (value, first, end) = whole_digits(bytes, at, 7);
-    if end == first || end - first > 6 || bytes.get(end) != Some(&b' ') {
+    let negative = bytes.get(at) == Some(&b'-');
+    let first = at + usize::from(negative);
+    let mut value = 0u32;
+    let mut i = first;
+    while i - first < 7 {
+        let digit = bytes.get(i)?.wrapping_sub(b'0');
+        if digit >= 10 {
+            break;
+        }
+        value = value * 10 + u32::from(digit);
+        i += 1;
+    }
+    if i == first || i - first > 6 || bytes.get(i) != Some(&b' ') {
         return None;
     }
-    Some((value, end + 1))
+    let value = f64::from(value);
+    Some((if negative { -value } else { value }, i + 1))
 }
 
 /// Whether a number token may start with `b`.
