@@ -287,7 +287,7 @@ impl<'d> Reader<'d> {
             let Some(operator) = tokens.next_operator() else {
                 break;
             };
-            self.count_operator()?;
+            self.count_operators(1)?;
             let first = tokens.number(0);
             match operator {
                 b"q" if saved.len() < MAX_SAVED_STATES => saved.push(state.clone()),
@@ -402,15 +402,6 @@ impl<'d> Reader<'d> {
                 }
                 _ => {}
             }
-        }
-        Ok(())
-    }
-
-    /// Counts an operator run; every 4,096 the time and work budget is checked.
-    fn count_operator(&mut self) -> Result<(), Stop> {
-        self.operators += 1;
-        if self.operators.is_multiple_of(4096) {
-            self.device.check()?;
         }
         Ok(())
     }
