@@ -377,6 +377,12 @@ pub fn idf(stem: &str) -> f64 {
     table.idf.get(stem).copied().unwrap_or(table.max_idf / 2.0)
 }
 
+/// Whether O*NET's task statements use a word stem: a word of the work ("board",
+/// "security", "structur"), where a person's name is almost never one.
+pub fn is_work_stem(stem: &str) -> bool {
+    TABLE_PARSED.idf.contains_key(stem)
+}
+
 /// The occupation profiles that use a stem, with its weight in each (none for most stems).
 pub(crate) fn profile(stem: &str) -> &'static [(usize, f64)] {
     TABLE_PARSED.profiles.get(stem).map_or(&[], Vec::as_slice)

@@ -1404,7 +1404,50 @@ fn looks_like_name(part: &str) -> bool {
                 .any(|word| NOT_NAMES.contains(&word))
         }
         && !crate::occupations::is_known_title(part)
+        && !mostly_work_words(&words)
 }
+
+/// Whether most of a line's words (initials aside) are words of the work O*NET's task
+/// statements use: "Higher Secondary Certificate", "Liability Structuring", "Network
+/// Security Engineer" are a resume's headings, titles and schooling, not a person. A name
+/// has at most one such word ("Marilyn Hunter"), or starts with a given name that is also
+/// a word ("Mark Price", "Will Cook").
+fn mostly_work_words(words: &[&str]) -> bool {
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| crate::lower_case(w.trim_matches(|c: char| !c.is_alphabetic())))
+        .filter(|w| w.chars().count() > 1)
+        .collect();
+    if words
+        .first()
+        .is_none_or(|first| GIVEN_NAMES_THAT_ARE_WORDS.contains(&first.as_str()))
+    {
+        return false;
+    }
+    let work = words
+        .iter()
+        .filter(|w| {
+            !crate::matching::is_stop_word(w)
+                && crate::matching::stemmed_words(w)
+                    .first()
+                    .is_some_and(|stem| crate::occupations::is_work_stem(stem))
+        })
+        .count();
+    work * 2 > words.len()
+}
+
+/// Given names that are also words of the work (their stems are in O*NET's task
+/// statements), lower-cased: a line starting with one may be a name even when its other
+/// words are work words too.
+const GIVEN_NAMES_THAT_ARE_WORDS: &[&str] = &[
+    "art", "ash", "bill", "bob", "buck", "bud", "candy", "cash", "chance", "charity", "cherry",
+    "chip", "clay", "cooper", "crystal", "dolly", "dot", "ember", "faith", "flora", "gene",
+    "grant", "gray", "guy", "harmony", "honor", "hunter", "jack", "jewel", "judge", "justice",
+    "kit", "lance", "legend", "major", "mark", "marshal", "marshall", "mason", "may", "melody",
+    "miller", "moss", "nick", "norm", "page", "pat", "pepper", "pierce", "porter", "precious",
+    "rain", "ram", "ray", "reed", "river", "rocky", "rod", "rush", "rusty", "scout", "shade",
+    "stone", "storm", "temple", "van", "velvet", "ward", "wayne", "will", "win", "winter", "wood",
+];
 
 /// Words that make a capitalised header line a title, not a name (each one word of
 /// lower-case letters).
@@ -2992,6 +3035,42 @@ Wrote the weekly stock reports in SQL.\n";
                 &format!(
                     "{name}\nname@example.org\n\nExperience\nCook | Bistro 9 | 2015 - Present\n"
                 ),
+                TODAY,
+            );
+            assert_eq!(r.basics.name.as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn schooling_headings_and_skills_at_the_top_are_not_the_name() {
+        // Resumes without a name start with what comes first in them: a school board, a
+        // certificate, a skill area, a misspelt job title.
+        for header in [
+            "Senior Secondary Certificate",
+            "Gujarat State Board Examination",
+            "Diploma Aggregate Kerala State",
+            "Liability Management",
+            "Network Security Enginer",
+            "Quality Assurance Testing",
+        ] {
+            let r = parse(
+                &format!("{header}\n\nExperience\nTester | Acme | 2015 - Present\n"),
+                TODAY,
+            );
+            assert_eq!(r.basics.name, None, "{header}");
+        }
+        // One work word, or a given name that is a word too, still makes a name.
+        for name in [
+            "Marilyn Hunter",
+            "Mark Price",
+            "Will Cook",
+            "Grant Stone",
+            "Priya Sharma",
+            "Farrah M. Bauman",
+            "Nia Green",
+        ] {
+            let r = parse(
+                &format!("{name}\n\nExperience\nTester | Acme | 2015 - Present\n"),
                 TODAY,
             );
             assert_eq!(r.basics.name.as_deref(), Some(name));
