@@ -159,6 +159,7 @@ pub fn parse(text: &str, today: YearMonth) -> Resume {
             .collect();
         resume.work = roles(&rest);
     }
+    positions_named_elsewhere(&lines, &mut resume.work);
     if resume.basics.label.is_none() {
         resume.basics.label = resume.work.first().and_then(|r| r.position.clone());
     }
@@ -1868,6 +1869,41 @@ fn labelled_roles(lines: &[&str]) -> Vec<Role> {
     out
 }
 
+/// A role read with its employer but no position takes the job a line elsewhere names at
+/// that employer: "Data Analyst - Acme Corp", "Data Analyst at Acme Corp", "Data Analyst,
+/// Acme Corp" or "Data Analyst | Acme Corp". Job portals' exports list a person's roles so
+/// in a summary and give the details under "company - Acme Corp" without the position.
+fn positions_named_elsewhere(lines: &[&str], work: &mut [Role]) {
+    for role in work.iter_mut().filter(|r| r.position.is_none()) {
+        let Some(employer) = role.name.as_deref().map(|e| e.trim().trim_end_matches('.')) else {
+            continue;
+        };
+        if employer.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+            continue;
+        }
+        role.position = lines.iter().find_map(|line| {
+            let line = line.trim().trim_end_matches('.');
+            let before = line
+                .strip_suffix(employer)
+                .or_else(|| {
+                    // Case aside: "Acme corp" in the summary, "Acme Corp" below.
+                    let at = line.len().checked_sub(employer.len())?;
+                    (line.is_char_boundary(at) && line[at..].eq_ignore_ascii_case(employer))
+                        .then(|| &line[..at])
+                })?
+                .trim_end();
+            let position = [" -", " –", " at", ",", " |"]
+                .iter()
+                .find_map(|mark| before.strip_suffix(mark))?
+                .trim();
+            (field_label(line).is_none()
+                && (1..=8).contains(&position.split_whitespace().count())
+                && crate::occupations::names_a_job(position))
+            .then(|| position.to_owned())
+        });
+    }
+}
+
 /// What a labelled line of a role gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Field {
@@ -2906,6 +2942,36 @@ Wrote the weekly stock reports in SQL.\n";
                 .all(|w| w.position.as_deref() != Some("B.Tech Computer Science Pune University"))
         );
         assert_eq!(r.education.len(), 1, "{:#?}", r.education);
+    }
+
+    #[test]
+    fn a_role_without_a_position_takes_the_job_named_at_its_employer_elsewhere() {
+        // The portal's summary names each job at its employer; the details give only the
+        // employer. A line that names no job, or another employer, gives nothing.
+        let text = "Education Details \n\
+B.Sc Statistics Nagpur University\n\
+Data Engineer - Northwind Analytics\n\
+Sales Team Leader at Contoso retail\n\
+Weekend volunteering - Fabrikam Trust\n\
+Skill Details \n\
+SQL- Exprience - 36 monthsCompany Details \n\
+company - Northwind Analytics\n\
+description - Built nightly pipelines.\n\
+company - Contoso Retail.\n\
+description - Led a team of six.\n\
+company - Fabrikam Trust\n\
+description - Taught maths on Saturdays.\n\
+company - Tailspin Toys\n\
+description - Packed orders.\n";
+        let r = parse(text, TODAY);
+        let positions: Vec<Option<&str>> = r.work.iter().map(|w| w.position.as_deref()).collect();
+        assert_eq!(
+            positions,
+            [Some("Data Engineer"), Some("Sales Team Leader"), None, None],
+            "{:#?}",
+            r.work
+        );
+        assert_eq!(r.basics.label.as_deref(), Some("Data Engineer"));
     }
 
     #[test]
