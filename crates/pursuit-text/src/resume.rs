@@ -161,7 +161,11 @@ pub fn parse(text: &str, today: YearMonth) -> Resume {
     }
     positions_named_elsewhere(&lines, &mut resume.work);
     if resume.basics.label.is_none() {
-        resume.basics.label = resume.work.first().and_then(|r| r.position.clone());
+        resume.basics.label = resume
+            .work
+            .first()
+            .and_then(|r| r.position.clone())
+            .or_else(|| headline_before_experience(&sections));
     }
     resume.skills = skills_in(&sections);
     if is_injection(&text) {
@@ -1869,6 +1873,41 @@ fn labelled_roles(lines: &[&str]) -> Vec<Role> {
     out
 }
 
+/// A line that is a job title and nothing else, above the experience section: the
+/// headline of a resume that has none under its name and names no position in its roles.
+/// Job portals' exports put the person's current title among the education lines
+/// ("…Pune University" / "Advocate").
+fn headline_before_experience(sections: &[(Section, Vec<&str>)]) -> Option<String> {
+    sections
+        .iter()
+        .take_while(|(s, _)| *s != Section::Experience)
+        .filter(|(s, _)| matches!(s, Section::Header | Section::Education | Section::Summary))
+        .flat_map(|(_, body)| body.iter())
+        .map(|line| crate::posting::item(line))
+        .find(|line| {
+            (1..=6).contains(&line.split_whitespace().count())
+                && !line
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || ",;:()".contains(c))
+                && heading(line).is_none()
+                && field_label(line).is_none()
+                && ends_in_a_job_word(line)
+        })
+        .map(str::to_owned)
+}
+
+/// Whether a title's last word (of either job in "Developer/Analyst") heads 15 or more of
+/// the occupation table's titles, as job words do ("developer" 182, "advocate" 33): "Java
+/// developer", "Asst.Professor"; not "Data Science", "… High School" (9), "Electrical
+/// Engineering" (11), "Bachelor of Business Administration" (3).
+fn ends_in_a_job_word(title: &str) -> bool {
+    title.split('/').any(|one| {
+        one.split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty())
+            .is_some_and(|w| crate::occupations::is_job_word(w, 15))
+    })
+}
+
 /// A role read with its employer but no position takes the job a line elsewhere names at
 /// that employer: "Data Analyst - Acme Corp", "Data Analyst at Acme Corp", "Data Analyst,
 /// Acme Corp" or "Data Analyst | Acme Corp". Job portals' exports list a person's roles so
@@ -2942,6 +2981,31 @@ Wrote the weekly stock reports in SQL.\n";
                 .all(|w| w.position.as_deref() != Some("B.Tech Computer Science Pune University"))
         );
         assert_eq!(r.education.len(), 1, "{:#?}", r.education);
+    }
+
+    #[test]
+    fn a_job_title_alone_above_the_experience_is_the_headline_when_there_is_none() {
+        let with = |education: &str| {
+            parse(
+                &format!(
+                    "Education Details \nJune 2016 LLB Law Pune University\n{education}\nSkill Details \nDrafting- Exprience - 24 monthsCompany Details \ncompany - Sharma & Co\ndescription - Drafted petitions.\n"
+                ),
+                TODAY,
+            )
+            .basics
+            .label
+        };
+        assert_eq!(with("Advocate").as_deref(), Some("Advocate"));
+        assert_eq!(with("Asst.Professor").as_deref(), Some("Asst.Professor"));
+        // A school, a field of study or a degree is no job.
+        for not in [
+            "Kendriya Vidyalaya High School",
+            "Electrical Engineering",
+            "Bachelor of Business Administration",
+            "Data Science",
+        ] {
+            assert_eq!(with(not), None, "{not}");
+        }
     }
 
     #[test]
