@@ -843,9 +843,9 @@ fn split_sections<'a>(lines: &[&'a str]) -> Vec<(Section, Vec<&'a str>)> {
 
 /// A "… Details" heading run into the end of the line before it without a space, as some
 /// job portals' exports do ("Tableau- Exprience - 24 monthsCompany Details"): that line's
-/// text and the heading's section. The heading starts where a lower-case letter or digit is
-/// followed by a capital, or, as its two words alone, after a space ("…skillful work
-/// Education Details").
+/// text and the heading's section. The heading starts where a lower-case letter, a digit or
+/// the end of a sentence is followed by a capital ("…Deep learning.Education Details"), or,
+/// as its two words alone, after a space ("…skillful work Education Details").
 fn glued_heading(line: &str) -> Option<(&str, Section)> {
     let trimmed = line.trim_end();
     if !trimmed.ends_with(" Details") && !trimmed.ends_with(" Detail") {
@@ -864,6 +864,7 @@ fn glued_heading(line: &str) -> Option<(&str, Section)> {
             && previous.is_some_and(|p| {
                 p.is_lowercase()
                     || p.is_ascii_digit()
+                    || ".,;)".contains(p)
                     || (p == ' ' && trimmed[at..].split(' ').count() == 2)
             });
         previous = Some(c);
@@ -2481,6 +2482,17 @@ fn degree_in(lower: &str) -> Option<&'static &'static str> {
     DEGREE_WORDS
         .find_overlapping_iter(lower)
         .filter(|found| stands_alone(lower, found.start(), found.end()))
+        // A job, not a degree, as a title's last word or before its employer ("Data
+        // Science Associate", "Associate - Acme Bank"); a degree with its field ("Associate
+        // of Arts", "Associate : Nursing", "Associate degree").
+        .filter(|found| {
+            let rest = lower[found.end()..].trim_end();
+            DEGREES[found.pattern().as_usize()] != "associate"
+                || !(rest.is_empty()
+                    || [" - ", " – ", " at ", " | "]
+                        .iter()
+                        .any(|next| rest.starts_with(next)))
+        })
         .map(|found| found.pattern().as_usize())
         .min()
         .map(|i| &DEGREES[i])
@@ -2537,10 +2549,18 @@ fn strip_dates(text: &str) -> String {
     if let Some(range) = dates::range(&text) {
         text.replace_range(range.span.0..range.span.1, "");
     }
-    let kept: Vec<&str> = text
-        .split(' ')
-        .filter(|w| !w.is_empty() && dates::dates(w.trim_matches([',', '(', ')'])).is_empty())
-        .collect();
+    let mut kept: Vec<&str> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if dates::dates(word.trim_matches([',', '(', ')'])).is_empty() {
+            kept.push(word);
+        } else if kept
+            .last()
+            .is_some_and(|last| dates::month_number(last.trim_end_matches('.')).is_some())
+        {
+            // "June 2016 B.Sc …": the month goes with its year.
+            kept.pop();
+        }
+    }
     let mut out = kept.join(" ").replace(" ,", ",").replace(" :", ":");
     while out.contains(",,") {
         out = out.replace(",,", ",");
@@ -3248,6 +3268,59 @@ description - Packed orders.\n";
         assert_eq!(heading("Company Details"), Some(Section::Experience));
         assert_eq!(heading("Personal Details"), Some(Section::Other));
         assert_eq!(heading("Details"), None);
+        // Run into the end of a sentence.
+        assert_eq!(
+            glued_heading("Others: Git, Docker and some Deep learning.Education Details"),
+            Some((
+                "Others: Git, Docker and some Deep learning.",
+                Section::Education
+            ))
+        );
+    }
+
+    #[test]
+    fn a_degree_dated_by_month_and_year_loses_both() {
+        let r = parse(
+            "Education\nJune 2016 Bachelor of Science, Computer Science, Pune University\nMaster of Arts, History, Leeds University, Sept. 2019\n",
+            TODAY,
+        );
+        let degrees: Vec<Option<&str>> = r
+            .education
+            .iter()
+            .map(|e| e.study_type.as_deref())
+            .collect();
+        assert_eq!(
+            degrees,
+            [Some("Bachelor of Science"), Some("Master of Arts")],
+            "{:#?}",
+            r.education
+        );
+        assert!(
+            r.education
+                .iter()
+                .all(|e| !format!("{e:?}").contains("June") && !format!("{e:?}").contains("Sept")),
+            "{:#?}",
+            r.education
+        );
+    }
+
+    #[test]
+    fn associate_is_a_degree_only_as_a_degree_is_written() {
+        let r = parse(
+            "Education\nAssociate of Applied Science, Nursing, Lakeside College, 2014\nAssociate : Accounting , 2012\nRisk Analytics Associate\nAssociate - Northwind Bank\n",
+            TODAY,
+        );
+        let degrees: Vec<Option<&str>> = r
+            .education
+            .iter()
+            .map(|e| e.study_type.as_deref())
+            .collect();
+        assert_eq!(
+            degrees,
+            [Some("Associate of Applied Science"), Some("Associate")],
+            "{:#?}",
+            r.education
+        );
     }
 
     #[test]
