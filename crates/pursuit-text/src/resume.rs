@@ -1914,6 +1914,40 @@ fn ends_in_a_job_word(title: &str) -> bool {
 /// Acme Corp" or "Data Analyst | Acme Corp". Job portals' exports list a person's roles so
 /// in a summary and give the details under "company - Acme Corp" without the position.
 fn positions_named_elsewhere(lines: &[&str], work: &mut [Role]) {
+    if work
+        .iter()
+        .all(|r| r.position.is_some() || r.name.is_none())
+    {
+        return;
+    }
+    // Each line's (job, employer) splits, by the employer in lower case: one pass over
+    // the lines, however many roles there are. The job is at most eight words, so only
+    // the first few marks of a line are tried.
+    let mut named: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
+    for line in lines {
+        let line = line.trim().trim_end_matches('.');
+        if field_label(line).is_some() {
+            continue;
+        }
+        let mut marks: Vec<(usize, usize)> = [" - ", " – ", " at ", ", ", " | "]
+            .iter()
+            .flat_map(|mark| line.match_indices(mark).map(|(at, m)| (at, m.len())))
+            .collect();
+        marks.sort_unstable();
+        for (at, len) in marks {
+            let position = line[..at].trim();
+            if position.split_whitespace().count() > 8 {
+                break;
+            }
+            let employer = line[at + len..].trim();
+            if !position.is_empty() && !employer.is_empty() {
+                named
+                    .entry(crate::lower_case(employer))
+                    .or_default()
+                    .push(position);
+            }
+        }
+    }
     for role in work.iter_mut().filter(|r| r.position.is_none()) {
         let Some(employer) = role.name.as_deref().map(|e| e.trim().trim_end_matches('.')) else {
             continue;
@@ -1921,26 +1955,10 @@ fn positions_named_elsewhere(lines: &[&str], work: &mut [Role]) {
         if employer.chars().filter(|c| c.is_alphabetic()).count() < 2 {
             continue;
         }
-        role.position = lines.iter().find_map(|line| {
-            let line = line.trim().trim_end_matches('.');
-            let before = line
-                .strip_suffix(employer)
-                .or_else(|| {
-                    // Case aside: "Acme corp" in the summary, "Acme Corp" below.
-                    let at = line.len().checked_sub(employer.len())?;
-                    (line.is_char_boundary(at) && line[at..].eq_ignore_ascii_case(employer))
-                        .then(|| &line[..at])
-                })?
-                .trim_end();
-            let position = [" -", " –", " at", ",", " |"]
-                .iter()
-                .find_map(|mark| before.strip_suffix(mark))?
-                .trim();
-            (field_label(line).is_none()
-                && (1..=8).contains(&position.split_whitespace().count())
-                && crate::occupations::names_a_job(position))
-            .then(|| position.to_owned())
-        });
+        role.position = named
+            .get(&crate::lower_case(employer))
+            .and_then(|jobs| jobs.iter().find(|job| crate::occupations::names_a_job(job)))
+            .map(|job| (*job).to_owned());
     }
 }
 
