@@ -3296,20 +3296,24 @@ description - Packed orders.\n";
         );
     }
 
+    /// The degrees read from `text`, and the resume.
+    fn degrees(text: &str) -> (Vec<Option<String>>, Resume) {
+        let r = parse(text, TODAY);
+        let degrees = r.education.iter().map(|e| e.study_type.clone()).collect();
+        (degrees, r)
+    }
+
     #[test]
     fn a_degree_dated_by_month_and_year_loses_both() {
-        let r = parse(
+        let (found, r) = degrees(
             "Education\nJune 2016 Bachelor of Science, Computer Science, Pune University\nMaster of Arts, History, Leeds University, Sept. 2019\n",
-            TODAY,
         );
-        let degrees: Vec<Option<&str>> = r
-            .education
-            .iter()
-            .map(|e| e.study_type.as_deref())
-            .collect();
         assert_eq!(
-            degrees,
-            [Some("Bachelor of Science"), Some("Master of Arts")],
+            found,
+            [
+                Some("Bachelor of Science".into()),
+                Some("Master of Arts".into())
+            ],
             "{:#?}",
             r.education
         );
@@ -3324,18 +3328,15 @@ description - Packed orders.\n";
 
     #[test]
     fn associate_is_a_degree_only_as_a_degree_is_written() {
-        let r = parse(
+        let (found, r) = degrees(
             "Education\nAssociate of Applied Science, Nursing, Lakeside College, 2014\nAssociate : Accounting , 2012\nRisk Analytics Associate\nAssociate - Northwind Bank\n",
-            TODAY,
         );
-        let degrees: Vec<Option<&str>> = r
-            .education
-            .iter()
-            .map(|e| e.study_type.as_deref())
-            .collect();
         assert_eq!(
-            degrees,
-            [Some("Associate of Applied Science"), Some("Associate")],
+            found,
+            [
+                Some("Associate of Applied Science".into()),
+                Some("Associate".into())
+            ],
             "{:#?}",
             r.education
         );
