@@ -1433,10 +1433,10 @@ fn mostly_work_words(words: &[&str]) -> bool {
     let work = words
         .iter()
         .filter(|w| {
-            !crate::matching::is_stop_word(w)
-                && crate::matching::stemmed_words(w)
-                    .first()
-                    .is_some_and(|stem| crate::occupations::is_work_stem(stem))
+            // A stop word ("may", "will") has no stem: never a work word.
+            crate::matching::stemmed_words(w)
+                .first()
+                .is_some_and(|stem| crate::occupations::is_work_stem(stem))
         })
         .count();
     work * 2 > words.len()
@@ -1892,22 +1892,17 @@ fn headline_before_experience(sections: &[(Section, Vec<&str>)]) -> Option<Strin
                     .any(|c| c.is_ascii_digit() || ",;:()".contains(c))
                 && heading(line).is_none()
                 && field_label(line).is_none()
-                && ends_in_a_job_word(line)
+                // Its head word heads 15 or more O*NET titles, as job words do: not "…
+                // High School" (9), "Electrical Engineering" (11), "Bachelor of Business
+                // Administration" (3).
+                && crate::occupations::headed_by_a_job_word(line, 15)
         })
         .map(str::to_owned)
 }
 
-/// Whether a title's last word (of either job in "Developer/Analyst") heads 15 or more of
-/// the occupation table's titles, as job words do ("developer" 182, "advocate" 33): "Java
-/// developer", "Asst.Professor"; not "Data Science", "… High School" (9), "Electrical
-/// Engineering" (11), "Bachelor of Business Administration" (3).
-fn ends_in_a_job_word(title: &str) -> bool {
-    title.split('/').any(|one| {
-        one.split(|c: char| !c.is_alphanumeric())
-            .rfind(|w| !w.is_empty())
-            .is_some_and(|w| crate::occupations::is_job_word(w, 15))
-    })
-}
+/// What stands between a job and its employer on one line: "Data Analyst - Acme Corp",
+/// "Data Analyst at Acme Corp".
+const JOB_BEFORE_EMPLOYER: [&str; 4] = [" - ", " – ", " at ", " | "];
 
 /// A role read with its employer but no position takes the job a line elsewhere names at
 /// that employer: "Data Analyst - Acme Corp", "Data Analyst at Acme Corp", "Data Analyst,
@@ -1929,8 +1924,9 @@ fn positions_named_elsewhere(lines: &[&str], work: &mut [Role]) {
         if field_label(line).is_some() {
             continue;
         }
-        let mut marks: Vec<(usize, usize)> = [" - ", " – ", " at ", ", ", " | "]
+        let mut marks: Vec<(usize, usize)> = JOB_BEFORE_EMPLOYER
             .iter()
+            .chain(&[", "])
             .flat_map(|mark| line.match_indices(mark).map(|(at, m)| (at, m.len())))
             .collect();
         marks.sort_unstable();
@@ -2507,7 +2503,7 @@ fn degree_in(lower: &str) -> Option<&'static &'static str> {
             let rest = lower[found.end()..].trim_end();
             DEGREES[found.pattern().as_usize()] != "associate"
                 || !(rest.is_empty()
-                    || [" - ", " – ", " at ", " | "]
+                    || JOB_BEFORE_EMPLOYER
                         .iter()
                         .any(|next| rest.starts_with(next)))
         })
