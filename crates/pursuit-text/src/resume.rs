@@ -3031,6 +3031,11 @@ Wrote the weekly stock reports in SQL.\n";
         };
         assert_eq!(with("Advocate").as_deref(), Some("Advocate"));
         assert_eq!(with("Asst.Professor").as_deref(), Some("Asst.Professor"));
+        // The job is the word before what it is of.
+        assert_eq!(
+            with("Director of Engineering").as_deref(),
+            Some("Director of Engineering")
+        );
         // A school, a field of study or a degree is no job.
         for not in [
             "Kendriya Vidyalaya High School",
