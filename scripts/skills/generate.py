@@ -75,6 +75,137 @@ EXTRA_ALIASES = {
     "AWS Lambda": [],
 }
 
+# Products O*NET names by an edition or with its maker twice ("Splunk Enterprise",
+# "Grafana Labs Grafana Cloud"), which people write by the product's name alone. Written by
+# us. A name that is also an English word ("Hive", "Hibernate") is matched only as written.
+BRAND_ALIASES = {
+    "Splunk Enterprise": ["Splunk"],
+    "Hibernate ORM": ["Hibernate"],
+    "React Redux": ["Redux"],
+    "Grafana Labs Grafana Cloud": ["Grafana"],
+    "Apache Hive": ["Hive"],
+    "Apache Airflow": ["Airflow"],
+    "Red Hat OpenShift": ["OpenShift"],
+    "Google Looker Analytics": ["Looker"],
+}
+
+# Software people name in resumes and postings that none of the sources lists (O*NET's
+# examples stop at what its surveys met), with the O*NET category it belongs in. Written by
+# us from general knowledge of the field. Name -> (category, aliases); like O*NET's products,
+# a name that is also an English word ("Jest", "Cucumber") is matched only as written.
+PRODUCTS = {
+    # Web frameworks and front-end tools
+    "Laravel": ("Web platform development software", []),
+    "Symfony": ("Web platform development software", []),
+    "CodeIgniter": ("Web platform development software", []),
+    "Next.js": ("Web platform development software", ["NextJS"]),
+    "Nuxt": ("Web platform development software", ["Nuxt.js", "NuxtJS"]),
+    "Svelte": ("Web platform development software", ["SvelteKit"]),
+    "FastAPI": ("Web platform development software", []),
+    "NestJS": ("Web platform development software", []),
+    "Express.js": ("Web platform development software", ["ExpressJS"]),
+    "Tailwind CSS": ("Web platform development software", ["TailwindCSS", "Tailwind"]),
+    "SCSS": ("Web platform development software", []),
+    "RxJS": ("Web platform development software", []),
+    "Three.js": ("Graphics or photo imaging software", ["ThreeJS"]),
+    "D3.js": ("Graphics or photo imaging software", ["D3js"]),
+    "Storybook": ("Web platform development software", []),
+    "Babel": ("Development environment software", []),
+    "ESLint": ("Development environment software", []),
+    "Vite": ("Development environment software", []),
+    "Gulp": ("Development environment software", []),
+    "Grunt": ("Development environment software", []),
+    "Yarn": ("Development environment software", []),
+    "npm": ("Development environment software", []),
+    "Flutter": ("Development environment software", []),
+    "Xamarin": ("Development environment software", []),
+    "Ionic": ("Development environment software", []),
+    "Apache Cordova": ("Development environment software", ["Cordova", "PhoneGap"]),
+    "Unreal Engine": ("Development environment software", ["UE4", "UE5"]),
+    "Godot": ("Development environment software", []),
+    "Firebase": ("Development environment software", []),
+    "Heroku": ("Application server software", []),
+    "Netlify": ("Application server software", []),
+    "Vercel": ("Application server software", []),
+    "Cloudflare": ("Network security or virtual private network VPN management software", []),
+    "Twilio": ("Enterprise application integration software", []),
+    "MuleSoft": ("Enterprise application integration software", ["Mule ESB", "MuleSoft Anypoint"]),
+    "Apigee": ("Enterprise application integration software", []),
+    "gRPC": ("Enterprise application integration software", []),
+    "Swagger": ("Development environment software", ["OpenAPI"]),
+    "Struts": ("Web platform development software", ["Apache Struts"]),
+    "JavaServer Faces": ("Web platform development software", ["JSF"]),
+    "Java Servlets": ("Web platform development software", ["Servlets", "Servlet"]),
+    "Enterprise JavaBeans": ("Object or component oriented development software", ["EJB"]),
+    "Java Persistence API": ("Object or component oriented development software", ["JPA"]),
+    "MyBatis": ("Object or component oriented development software", ["iBatis"]),
+    "Quarkus": ("Application server software", []),
+    "Micronaut": ("Application server software", []),
+    "Akka": ("Application server software", []),
+    "Celery": ("Development environment software", []),
+    "Liquibase": ("Data base management system software", []),
+    "Flyway": ("Data base management system software", []),
+    # Testing
+    "Jest": ("Program testing software", []),
+    "Mocha": ("Program testing software", []),
+    "pytest": ("Program testing software", ["PyTest"]),
+    "Cypress": ("Program testing software", ["Cypress.io"]),
+    "Playwright": ("Program testing software", []),
+    "Puppeteer": ("Program testing software", []),
+    "TestCafe": ("Program testing software", []),
+    "Appium": ("Program testing software", []),
+    "Cucumber": ("Program testing software", []),
+    "Katalon Studio": ("Program testing software", ["Katalon"]),
+    "SoapUI": ("Program testing software", []),
+    "Robot Framework": ("Program testing software", []),
+    "LoadRunner": ("Program testing software", ["Micro Focus LoadRunner"]),
+    # Build, deployment and operations
+    "CircleCI": ("Configuration management software", []),
+    "Travis CI": ("Configuration management software", []),
+    "GitHub Actions": ("Configuration management software", []),
+    "GitLab CI": ("Configuration management software", ["GitLab CI/CD"]),
+    "TeamCity": ("Configuration management software", []),
+    "Argo CD": ("Configuration management software", ["ArgoCD"]),
+    "Helm": ("Configuration management software", []),
+    "Istio": ("Network monitoring software", []),
+    "Nginx": ("Application server software", ["NGINX"]),
+    "HAProxy": ("Application server software", []),
+    "Pulumi": ("Configuration management software", []),
+    "AWS CloudFormation": ("Configuration management software", ["CloudFormation"]),
+    "Amazon EKS": ("Application server software", ["EKS"]),
+    "Rancher": ("Application server software", []),
+    "Datadog": ("Network monitoring software", []),
+    "New Relic": ("Network monitoring software", []),
+    "Kibana": ("Network monitoring software", []),
+    "Logstash": ("Network monitoring software", []),
+    "ELK Stack": ("Network monitoring software", []),
+    "Mercurial": ("Configuration management software", []),
+    # Data
+    "Databricks": ("Data base management system software", []),
+    "dbt": ("Data base management system software", ["data build tool"]),
+    "Apache Flink": ("Data base management system software", ["Flink"]),
+    "Apache ZooKeeper": ("Data base management system software", ["ZooKeeper"]),
+    "Apache Impala": ("Data base management system software", ["Impala"]),
+    "Memcached": ("Data base management system software", []),
+    "CouchDB": ("Data base management system software", ["Apache CouchDB"]),
+    "QlikView": ("Business intelligence and data analysis software", ["Qlik Sense", "Qlik"]),
+    "Talend": ("Data base management system software", []),
+    "IBM InfoSphere DataStage": ("Data base management system software", ["DataStage"]),
+    "Matplotlib": ("Analytical or scientific software", []),
+    "OpenCV": ("Analytical or scientific software", []),
+    "NLTK": ("Analytical or scientific software", []),
+    "spaCy": ("Analytical or scientific software", []),
+    "Hugging Face": ("Analytical or scientific software", ["Hugging Face Transformers"]),
+    # Business software
+    "UiPath": ("Expert system software", []),
+    "Blue Prism": ("Expert system software", []),
+    "Automation Anywhere": ("Expert system software", []),
+    "Pega": ("Customer relationship management CRM software", ["Pegasystems"]),
+    "Magento": ("Web page creation and editing software", ["Adobe Commerce"]),
+    "Shopify": ("Web page creation and editing software", []),
+    "Stripe": ("Financial analysis software", []),
+}
+
 # Short names in capitals that people also write in lower case ("sql", "php") and that are
 # no word in lower case: the lower-case spelling is a form too, like the capitals matched
 # only as written.
@@ -412,10 +543,12 @@ def onet_aliases(name, english):
     return base, out
 
 
-def generic(name):
-    """O*NET's category-like examples ("Budgeting software"): no product name."""
+def generic(name, hot):
+    """O*NET's category-like examples ("Budgeting software"): no product name. One that O*NET
+    marks a hot technology is a product ("Salesforce software", "Workday software")."""
     words = name.split(" ")
-    return name.endswith(" software") and all(w.islower() or w in {"and", "or"} for w in words[1:]) and not any(is_acronym(w) for w in words)
+    return name.endswith(" software") and all(w.islower() or w in {"and", "or"} for w in words[1:]) \
+        and not any(is_acronym(w) for w in words) and not hot
 
 
 def main():
@@ -438,7 +571,10 @@ def main():
                     "monitoring", "scheme", "polish", "collaboration", "coaching", "sales", "ts", "bi", "qa", "ml",
                     "excel", "word", "access", "outlook", "project", "publisher", "bootstrap",
                     "express", "flask", "jest", "mocha", "ember", "backbone", "meteor", "nest",
-                    "unity", "maven", "gradle", "ant", "make", "sketch"})
+                    "unity", "maven", "gradle", "ant", "make", "sketch", "helm", "celery", "ionic",
+                    "grunt", "gulp", "babel", "rancher", "stripe", "cypress", "flutter", "storybook",
+                    "workday", "mercurial", "swagger", "playwright", "puppeteer", "impala",
+                    "lambda", "svelte", "yarn", "akka"})
 
     skills = {}  # name -> dict
 
@@ -448,21 +584,28 @@ def main():
         entry["aliases"].update(clean(a) for a in aliases if clean(a))
 
     with open(root / "taxonomy-onet-29.2/Technology Skills.txt", encoding="utf-8") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            example = clean(row["Example"])
-            if generic(example):
-                continue
-            base, aliases = onet_aliases(example, english)
-            tokens = base.split(" ")
-            if len(tokens) >= 3 and is_acronym(tokens[-1]) and all(t.islower() for t in tokens[1:-1]) \
-                    and tokens[-1] not in SHARED_ACRONYMS:
-                # "Hypertext markup language HTML" is written "HTML".
-                aliases.add(base)
-                base = tokens[-1]
-            if base in RENAME:
-                aliases.add(base)
-                base = RENAME[base]
-            add(base, row["Commodity Title"], "onet", aliases)
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    hot = {clean(row["Example"]) for row in rows if row["Hot Technology"] == "Y"}
+    # Every example's name as people write it: an acronym that is another product's name
+    # written otherwise ("REACT", a real-estate system, and React) does not replace its own.
+    named = {onet_aliases(clean(row["Example"]), english)[0] for row in rows}
+    named_lower = {n.lower() for n in named}
+    for row in rows:
+        example = clean(row["Example"])
+        if generic(example, example in hot):
+            continue
+        base, aliases = onet_aliases(example, english)
+        tokens = base.split(" ")
+        if len(tokens) >= 3 and is_acronym(tokens[-1]) and all(t.islower() for t in tokens[1:-1]) \
+                and tokens[-1] not in SHARED_ACRONYMS \
+                and (tokens[-1] in named or tokens[-1].lower() not in named_lower):
+            # "Hypertext markup language HTML" is written "HTML".
+            aliases.add(base)
+            base = tokens[-1]
+        if base in RENAME:
+            aliases.add(base)
+            base = RENAME[base]
+        add(base, row["Commodity Title"], "onet", aliases)
 
     languages = yaml.safe_load(open(root / "taxonomy-github-linguist/languages.yml", encoding="utf-8"))
     lowered = {n.lower(): n for n in skills}
@@ -501,8 +644,10 @@ def main():
             add(name, "Practice", "pursuit", aliases)
     for name in FIELDS:
         add(name, "Field of study", "pursuit", [])
+    for name, (category, aliases) in PRODUCTS.items():
+        add(name, category, "pursuit", aliases)
     lowered = {n.lower(): n for n in skills}
-    for name, aliases in EXTRA_ALIASES.items():
+    for name, aliases in list(EXTRA_ALIASES.items()) + list(BRAND_ALIASES.items()):
         target = lowered.get(name.lower())
         if target is None:
             add(name, "Software", "pursuit", aliases)
@@ -521,7 +666,8 @@ def main():
             if key in owner or key in STOP_ALIASES or len(key) < 1:
                 continue
             claims.setdefault(key, set()).add(name)
-    hand = {a.lower(): n for n, al in list(EXTRA_ALIASES.items()) + list(PRACTICES.items()) for a in al}
+    hand = {a.lower(): n for n, al in list(EXTRA_ALIASES.items()) + list(PRACTICES.items())
+            + list(BRAND_ALIASES.items()) + [(n, al) for n, (_, al) in PRODUCTS.items()] for a in al}
     for key, names in claims.items():
         if key in hand and lowered.get(hand[key].lower(), hand[key]) in names:
             owner[key] = lowered.get(hand[key].lower(), hand[key])
@@ -546,7 +692,8 @@ def main():
             title_like = all(w[:1].isupper() or w in small for w in alias.split())
             common = (one_word and (words[0] in english or (len(words[0]) <= 3 and words[0].isalpha()))) \
                 or (len(words) > 1 and title_like and all(w in english for w in words) and entry["source"] == "onet")
-            proper = entry["source"] in ("onet", "linguist") or alias.isupper() or entry["category"] == "Language"
+            proper = entry["source"] in ("onet", "linguist") or alias.isupper() or entry["category"] == "Language" \
+                or name in PRODUCTS
             if common and alias != key and proper:
                 cased.append(alias)  # "Go", "Word", "ML": only as written
                 if alias in LOWER_CASE_TOO:

@@ -490,6 +490,28 @@ const EVERYDAY: &[&str] = &[
     "flask",
     // "Jersey" is a Java framework beside "Java, Spring", a state after "New".
     "eclipse-jersey",
+    // Tools named by a word of another trade, a place or a school ("Cypress College", a
+    // mocha at a coffee bar, yarn in a textile mill, celery in a kitchen).
+    "cypress",
+    "mocha",
+    "jest",
+    "yarn",
+    "celery",
+    "cucumber",
+    "helm",
+    "ionic",
+    "grunt",
+    "gulp",
+    "babel",
+    "rancher",
+    "stripe",
+    "flutter",
+    "storybook",
+    "mercurial",
+    "swagger",
+    "playwright",
+    "puppeteer",
+    "apache-impala",
 ];
 
 /// A word of text: letters and digits, with the `+ # . - / '` that names like "C++",
@@ -935,6 +957,36 @@ mod tests {
         assert_eq!(names("Java, Jersey"), ["Java", "Eclipse Jersey"]);
         // A name without its vendor is no alias when it is only ordinary words.
         assert!(names("Installed the operating system").is_empty());
+    }
+
+    #[test]
+    fn products_are_named_as_people_write_them() {
+        // React the library, not the real-estate system O*NET also abbreviates "REACT".
+        assert_eq!(names("Built apps in ReactJS and React"), ["React"]);
+        assert_eq!(
+            taxonomy().lookup("React").map(|s| s.category),
+            Some("Web platform development software")
+        );
+        // A product O*NET lists as "<name> software", one it names by its edition, and
+        // ones it does not list.
+        assert_eq!(
+            names("Salesforce, Splunk, Hibernate, Laravel, Kibana and CircleCI"),
+            [
+                "Salesforce",
+                "Splunk Enterprise",
+                "Hibernate ORM",
+                "Laravel",
+                "Kibana",
+                "CircleCI"
+            ]
+        );
+        // Names that are words: as written, and a tool named like a place or a food only
+        // beside another technical skill.
+        assert!(names("A typical workday at the helm of a kitchen").is_empty());
+        assert!(names("Cypress College - City, State").is_empty());
+        assert!(names("Prepared celery, yarn and a mocha").is_empty());
+        assert_eq!(names("Selenium, Cypress"), ["Selenium", "Cypress"]);
+        assert_eq!(names("HRIS: Workday"), ["HRIS", "Workday"]);
     }
 
     #[test]
