@@ -574,7 +574,7 @@ def main():
                     "unity", "maven", "gradle", "ant", "make", "sketch", "helm", "celery", "ionic",
                     "grunt", "gulp", "babel", "rancher", "stripe", "cypress", "flutter", "storybook",
                     "workday", "mercurial", "swagger", "playwright", "puppeteer", "impala",
-                    "lambda", "svelte", "yarn", "akka"})
+                    "svelte", "yarn"})
 
     skills = {}  # name -> dict
 

@@ -1675,6 +1675,24 @@ Python, SQL, Apache Spark
     }
 
     #[test]
+    fn a_library_shows_its_language() {
+        // ReactJS is React the library (not O*NET's real-estate "REACT"), which shows
+        // JavaScript.
+        let posting = posting::parse(Input::Text(
+            "Frontend Engineer\n\nRequirements\n- 3+ years of JavaScript\n- Git\n",
+        ));
+        let text = "Jo Doe\n\nSkills\nReactJS, Git, HTML\n";
+        let m = score(&resume::parse(text, TODAY), text, &posting);
+        let js = m
+            .skills
+            .unphrased
+            .iter()
+            .find(|s| s.skill == "JavaScript")
+            .unwrap();
+        assert!(js.advice.contains("React"), "{js:?}");
+    }
+
+    #[test]
     fn a_skill_named_in_words_is_found_the_same_before_and_after_the_runs_are_made() {
         let text = "Jo Doe\nBuilt dashboards in Tableau for sales.\nWrote ASP.NET services.";
         let resume = resume::parse(text, TODAY);
