@@ -564,6 +564,9 @@ def main():
     with open(root / "taxonomy-onet-29.2/Task Statements.txt", encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             english.update(w for w in re.findall(r"[a-z]+", row["Task"]))
+    # The statements' plurals say their singulars are words too ("deadlines": "After the
+    # Deadline" is a product only as written).
+    english.update([w[:-1] for w in english if w.endswith("s") and len(w) > 3])
     english.update({"apps", "go", "swift", "rust", "ruby", "spark", "hive", "pig", "chef", "puppet", "salt",
                     "teams", "slack", "zoom", "box", "notion", "shell", "dart", "elm", "crystal",
                     "julia", "r", "c", "d", "j", "k", "q", "s", "e", "io", "red", "ring", "pure",

@@ -987,6 +987,11 @@ mod tests {
         assert!(names("Prepared celery, yarn and a mocha").is_empty());
         assert_eq!(names("Selenium, Cypress"), ["Selenium", "Cypress"]);
         assert_eq!(names("HRIS: Workday"), ["HRIS", "Workday"]);
+        // Products named in words a task statement uses, if only in the plural
+        // ("deadlines", "designers"): only as their makers write them, and without the
+        // vendor no name at all.
+        assert!(names("Sent in after the deadline").is_empty());
+        assert_eq!(names("Logix Designer, Java"), ["Java"]);
     }
 
     #[test]
