@@ -2523,7 +2523,16 @@ fn education(lines: &[&str]) -> Vec<Education> {
         if let Some(degree) = degree {
             // "M. Ed : Teaching , 2016" | "Bachelor of Science in Computer Science"
             let without_dates = strip_dates(text);
-            let (study, area) = degree_and_area(&without_dates, degree);
+            let (study, mut area) = degree_and_area(&without_dates, degree);
+            // "Bachelor of Science : Geography Utah State University – City , State
+            // Geography": the field runs into the school.
+            let mut run_in_school = None;
+            if area.is_none()
+                && let Some((field, school)) = field_then_school(&without_dates)
+            {
+                area = field;
+                run_in_school = Some(school);
+            }
             let starts_new = out.last().is_none_or(|e| e.study_type.is_some());
             if starts_new {
                 out.push(Education::default());
@@ -2535,7 +2544,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
                     e.end_date = date;
                 }
                 if school && e.institution.is_none() {
-                    e.institution = school_part(&without_dates);
+                    e.institution = run_in_school.or_else(|| school_part(&without_dates));
                 }
             }
         } else if school {
@@ -2603,6 +2612,118 @@ fn degree_and_area(text: &str, degree: &str) -> (String, Option<String>) {
         }
     }
     (cut(text).unwrap_or_else(|| text.to_owned()), None)
+}
+
+/// Words that join a school's name to its keyword ("Utah State University", "ITT
+/// Technical Institute"): the name goes on one word further back.
+const SCHOOL_NAME_JOINERS: &[&str] = &[
+    "State",
+    "Tech",
+    "Technical",
+    "Community",
+    "A&M",
+    "High",
+    "Graduate",
+];
+
+/// Words a school's name may start with ("Southern University", "Southern Nazarene
+/// University"), which no field of study ends in.
+const SCHOOL_NAME_STARTS: &[&str] = &[
+    "Southern", "Northern", "Eastern", "Western", "Central", "National", "American",
+];
+
+/// A degree's field run into the school's name, as one template writes its education
+/// ("Bachelor of Science : Geography Utah State University – City , State Geography"):
+/// the field (none when the school follows the colon) and the school. The field is what
+/// the line says again at its end; failing that, the school's name goes back from its
+/// keyword over the words no work is described with ("Management Olivet Nazarene
+/// University", "Sociology University of California"). None when the part after the
+/// degree's colon has no school keyword.
+fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
+    let (_, rest) = text.split_once(':')?;
+    let end = rest
+        .find([',', '|', '–', '—'])
+        .into_iter()
+        .chain(rest.find(" - "))
+        .min()
+        .unwrap_or(rest.len());
+    let (chunk, tail) = rest.split_at(end);
+    let words: Vec<&str> = chunk.split_whitespace().collect();
+    let is_school = |w: &str| SCHOOLS.contains(&w.to_lowercase().as_str());
+    let keyword = words.iter().position(|w| is_school(w))?;
+    // "University of …", "University at …": the name goes on after its keyword.
+    let goes_on = |at: usize| {
+        words
+            .get(at)
+            .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("at"))
+    };
+    let after_keyword = words[keyword + 1..]
+        .iter()
+        .copied()
+        .chain(tail.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let start = if let Some(k) = (1..keyword).rev().find(|k| {
+        // The field again at the line's end: "… State University – City , State Geography".
+        after_keyword.ends_with(&words[..*k].join(" ").to_lowercase())
+    }) {
+        k
+    } else {
+        // The name before the keyword: its joining words ("State", "High"), one name word
+        // whatever it is ("Park University"), then words no work is described with
+        // (O*NET's task statements: "Olivet Nazarene", not "Human Resources"), places
+        // ("San Diego") and "The".
+        let mut start = keyword;
+        let joins = |w: &str| SCHOOL_NAME_JOINERS.contains(&w);
+        let starts = |w: &str| SCHOOL_NAME_STARTS.contains(&w);
+        while start > 0 && (joins(words[start - 1]) || starts(words[start - 1])) {
+            start -= 1;
+        }
+        if !goes_on(keyword + 1) && start > 0 && !(start < keyword && starts(words[start])) {
+            start -= 1;
+        }
+        while start > 0 && keyword - start < 5 {
+            let word = words[start - 1];
+            let named = joins(word)
+                || starts(word)
+                || word == "The"
+                || is_region(word)
+                || is_city(&format!("{word} {}", words[start]))
+                || !crate::matching::stemmed_words(word)
+                    .iter()
+                    .any(|stem| crate::occupations::is_work_stem(stem));
+            if !named {
+                break;
+            }
+            start -= 1;
+        }
+        start
+    };
+    // The name ends at its keyword ("… State University City , State") unless it goes on
+    // "of" or "at" something, and never takes in the field said again.
+    let mut end = if goes_on(keyword + 1) {
+        words.len()
+    } else {
+        keyword + 1
+    };
+    let field_again = |end: usize| {
+        end >= 2 * start
+            && words[end - start..end]
+                .iter()
+                .zip(&words[..start])
+                .all(|(a, b)| a.eq_ignore_ascii_case(b))
+    };
+    if end > keyword + 1 && field_again(end) {
+        end -= start;
+    }
+    // A template's "City , State" after the name.
+    if end > keyword + 1 && words[end - 1] == "City" && tail.trim_start().starts_with(", State") {
+        end -= 1;
+    }
+    let field = (start > 0).then(|| words[..start].join(" "));
+    let school = words[start..end].join(" ");
+    Some((field, school))
 }
 
 fn school_part(text: &str) -> Option<String> {
@@ -3302,6 +3423,43 @@ description - Packed orders.\n";
         let r = parse(text, TODAY);
         let degrees = r.education.iter().map(|e| e.study_type.clone()).collect();
         (degrees, r)
+    }
+
+    #[test]
+    fn a_field_run_into_its_school_is_read_apart() {
+        // One template's education: "Degree : Field School – City , State Field", the
+        // field said again at the end or not at all.
+        let r = parse(
+            "Education\n\
+             Bachelor of Science : Geography Utah State University \u{ef}\u{bc}\u{200b} City , State Geography\n\
+             Master's : Business Management Colorado Tech University Business Management\n\
+             Master of Science : Management Southern Nazarene University - City\n\
+             Bachelors of Arts : Sociology University of California, Santa Cruz - City , State\n\
+             Bachelor of Arts : Psychology Olivet Nazarene University City , State\n\
+             High School Diploma : Denver High School - City\n",
+            TODAY,
+        );
+        let read: Vec<(Option<&str>, Option<&str>)> = r
+            .education
+            .iter()
+            .map(|e| (e.area.as_deref(), e.institution.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some("Geography"), Some("Utah State University")),
+                (
+                    Some("Business Management"),
+                    Some("Colorado Tech University")
+                ),
+                (Some("Management"), Some("Southern Nazarene University")),
+                (Some("Sociology"), Some("University of California")),
+                (Some("Psychology"), Some("Olivet Nazarene University")),
+                (None, Some("Denver High School")),
+            ],
+            "{:#?}",
+            r.education
+        );
     }
 
     #[test]
