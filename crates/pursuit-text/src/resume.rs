@@ -2523,7 +2523,11 @@ fn education(lines: &[&str]) -> Vec<Education> {
         if let Some(degree) = degree {
             // "M. Ed : Teaching , 2016" | "Bachelor of Science in Computer Science"
             let without_dates = strip_dates(text);
+            // "University of North Carolina 1982 Bachelors of Arts : Sociology": the school
+            // before the degree.
+            let (before, without_dates) = school_before_degree(&without_dates, degree);
             let (study, mut area) = degree_and_area(&without_dates, degree);
+            area = area.map(|a| said_once(&a));
             // "Bachelor of Science : Geography Utah State University – City , State
             // Geography": the field runs into the school.
             let mut run_in_school = None;
@@ -2544,7 +2548,9 @@ fn education(lines: &[&str]) -> Vec<Education> {
                     e.end_date = date;
                 }
                 if school && e.institution.is_none() {
-                    e.institution = run_in_school.or_else(|| school_part(&without_dates));
+                    e.institution = before
+                        .or(run_in_school)
+                        .or_else(|| school_part(&without_dates));
                 }
             }
         } else if school {
@@ -2612,6 +2618,51 @@ fn degree_and_area(text: &str, degree: &str) -> (String, Option<String>) {
         }
     }
     (cut(text).unwrap_or_else(|| text.to_owned()), None)
+}
+
+/// A school named before the degree on its line ("University of North Carolina Bachelors of
+/// Arts : Sociology"), and the line from the degree on; the line as it is otherwise.
+fn school_before_degree(text: &str, degree: &str) -> (Option<String>, String) {
+    let lower = text.to_lowercase();
+    // Positions in the lower case are the text's only where no letter changed length.
+    if lower.len() != text.len() {
+        return (None, text.to_owned());
+    }
+    let Some(at) = lower
+        .match_indices(degree)
+        .find(|(at, _)| crate::posting::stands_alone(&lower, *at, at + degree.len()))
+        .map(|(at, _)| at)
+    else {
+        return (None, text.to_owned());
+    };
+    let (head, rest) = (text[..at].trim(), &text[at..]);
+    // Not the "High School" of "High School Diploma", nor a line of several degrees.
+    if head.contains(':') || degree_in(&head.to_lowercase()).is_some() {
+        return (None, text.to_owned());
+    }
+    let Some(school) = school_part(head) else {
+        return (None, text.to_owned());
+    };
+    // A template's "City , State" after the name.
+    let school = match school.strip_suffix(" City") {
+        Some(name) if head.len() > school.len() => name.to_owned(),
+        _ => school,
+    };
+    (Some(school), rest.to_owned())
+}
+
+/// A field the template says twice ("Sociology City Sociology", "Bank Management Bank
+/// Management"), once, without the "City" placeholder between.
+fn said_once(area: &str) -> String {
+    let words: Vec<&str> = area.split_whitespace().collect();
+    for n in (1..=words.len() / 2).rev() {
+        let (first, last) = (&words[..n], &words[words.len() - n..]);
+        let between = &words[n..words.len() - n];
+        if first == last && between.iter().all(|w| *w == "City" || *w == "State") {
+            return first.join(" ");
+        }
+    }
+    area.to_owned()
 }
 
 /// Words that join a school's name to its keyword ("Utah State University", "ITT
@@ -2727,7 +2778,9 @@ fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
 }
 
 fn school_part(text: &str) -> Option<String> {
+    // " - " too: "The University of New Mexico - City".
     text.split(['|', '–', '—', ','])
+        .flat_map(|part| part.split(" - "))
         .map(str::trim)
         .find(|p| SCHOOLS.iter().any(|s| p.to_lowercase().contains(s)))
         .map(|p| p.trim_matches(['-', ' ']).to_owned())
@@ -3457,6 +3510,54 @@ description - Packed orders.\n";
                 (Some("Psychology"), Some("Olivet Nazarene University")),
                 (None, Some("Denver High School")),
             ],
+            "{:#?}",
+            r.education
+        );
+    }
+
+    #[test]
+    fn a_school_before_its_degree_and_a_field_said_twice_are_read_once() {
+        let r = parse(
+            "Education\n\
+             University of North Carolina 1982 Bachelors of Arts : Sociology City Sociology\n\
+             Bachelor of Arts : Psychology , 2003\n\
+             The University of New Mexico - City\n\
+             High School Diploma Derby High School\n",
+            TODAY,
+        );
+        let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r.education[..2]
+            .iter()
+            .map(|e| {
+                (
+                    e.study_type.as_deref(),
+                    e.area.as_deref(),
+                    e.institution.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (
+                    Some("Bachelors of Arts"),
+                    Some("Sociology"),
+                    Some("University of North Carolina")
+                ),
+                (
+                    Some("Bachelor of Arts"),
+                    Some("Psychology"),
+                    Some("The University of New Mexico")
+                ),
+            ],
+            "{:#?}",
+            r.education
+        );
+        // "High School" is the degree's, not a school before it.
+        assert!(
+            r.education[2]
+                .study_type
+                .as_deref()
+                .is_some_and(|d| d.starts_with("High School Diploma")),
             "{:#?}",
             r.education
         );
