@@ -2635,6 +2635,9 @@ fn school_before_degree(text: &str, degree: &str) -> (Option<String>, String) {
     else {
         return (None, text.to_owned());
     };
+    if !text.is_char_boundary(at) {
+        return (None, text.to_owned());
+    }
     let (head, rest) = (text[..at].trim(), &text[at..]);
     // Not the "High School" of "High School Diploma", nor a line of several degrees.
     if head.contains(':') || degree_in(&head.to_lowercase()).is_some() {
@@ -2655,6 +2658,10 @@ fn school_before_degree(text: &str, degree: &str) -> (Option<String>, String) {
 /// Management"), once, without the "City" placeholder between.
 fn said_once(area: &str) -> String {
     let words: Vec<&str> = area.split_whitespace().collect();
+    // A field is a few words; a long run is left as it is (and not compared at length).
+    if words.len() > 24 {
+        return area.to_owned();
+    }
     for n in (1..=words.len() / 2).rev() {
         let (first, last) = (&words[..n], &words[words.len() - n..]);
         let between = &words[n..words.len() - n];
@@ -2715,7 +2722,8 @@ fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
-    let start = if let Some(k) = (1..keyword).rev().find(|k| {
+    // A field is a few words: eight at most are looked for again.
+    let start = if let Some(k) = (1..keyword.min(9)).rev().find(|k| {
         // The field again at the line's end: "… State University – City , State Geography".
         after_keyword.ends_with(&words[..*k].join(" ").to_lowercase())
     }) {
