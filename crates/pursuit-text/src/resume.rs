@@ -1430,16 +1430,16 @@ fn mostly_work_words(words: &[&str]) -> bool {
     {
         return false;
     }
-    let work = words
-        .iter()
-        .filter(|w| {
-            // A stop word ("may", "will") has no stem: never a work word.
-            crate::matching::stemmed_words(w)
-                .first()
-                .is_some_and(|stem| crate::occupations::is_work_stem(stem))
-        })
-        .count();
+    let work = words.iter().filter(|w| is_work_word(w)).count();
     work * 2 > words.len()
+}
+
+/// Whether O*NET's task statements describe work with `word` ("management", "board";
+/// not "Nazarene", "Olivet"). A stop word ("may", "will") has no stem: never a work word.
+fn is_work_word(word: &str) -> bool {
+    crate::matching::stemmed_words(word)
+        .iter()
+        .any(|stem| crate::occupations::is_work_stem(stem))
 }
 
 /// Given names that are also words of the work (their stems are in O*NET's task
@@ -2643,15 +2643,10 @@ fn school_before_degree(text: &str, degree: &str) -> (Option<String>, String) {
     if head.contains(':') || degree_in(&head.to_lowercase()).is_some() {
         return (None, text.to_owned());
     }
-    let Some(school) = school_part(head) else {
-        return (None, text.to_owned());
-    };
-    // A template's "City , State" after the name.
-    let school = match school.strip_suffix(" City") {
-        Some(name) if head.len() > school.len() => name.to_owned(),
-        _ => school,
-    };
-    (Some(school), rest.to_owned())
+    match school_part(head) {
+        Some(school) => (Some(school), rest.to_owned()),
+        None => (None, text.to_owned()),
+    }
 }
 
 /// A field the template says twice ("Sociology City Sociology", "Bank Management Bank
@@ -2700,7 +2695,7 @@ const SCHOOL_NAME_STARTS: &[&str] = &[
 fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
     let (_, rest) = text.split_once(':')?;
     let end = rest
-        .find([',', '|', '–', '—'])
+        .find(SCHOOL_NAME_ENDS)
         .into_iter()
         .chain(rest.find(" - "))
         .min()
@@ -2749,9 +2744,7 @@ fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
                 || word == "The"
                 || is_region(word)
                 || is_city(&format!("{word} {}", words[start]))
-                || !crate::matching::stemmed_words(word)
-                    .iter()
-                    .any(|stem| crate::occupations::is_work_stem(stem));
+                || !is_work_word(word);
             if !named {
                 break;
             }
@@ -2776,22 +2769,39 @@ fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
     if end > keyword + 1 && field_again(end) {
         end -= start;
     }
-    // A template's "City , State" after the name.
-    if end > keyword + 1 && words[end - 1] == "City" && tail.trim_start().starts_with(", State") {
-        end -= 1;
-    }
     let field = (start > 0).then(|| words[..start].join(" "));
     let school = words[start..end].join(" ");
+    let school = without_place_placeholder(&school, tail).to_owned();
     Some((field, school))
 }
 
+/// What ends a school's name on an education line (" - " too: "The University of New
+/// Mexico - City").
+const SCHOOL_NAME_ENDS: [char; 4] = ['|', '–', '—', ','];
+
+/// The part of an education line that names a school, without a template's "City" after
+/// it.
 fn school_part(text: &str) -> Option<String> {
-    // " - " too: "The University of New Mexico - City".
-    text.split(['|', '–', '—', ','])
+    let part = text
+        .split(SCHOOL_NAME_ENDS)
         .flat_map(|part| part.split(" - "))
-        .map(str::trim)
-        .find(|p| SCHOOLS.iter().any(|s| p.to_lowercase().contains(s)))
-        .map(|p| p.trim_matches(['-', ' ']).to_owned())
+        .find(|p| SCHOOLS.iter().any(|s| p.to_lowercase().contains(s)))?;
+    // `part` is a slice of `text`: what follows it is the rest of the line.
+    let after = &text[part.as_ptr() as usize - text.as_ptr() as usize + part.len()..];
+    Some(
+        without_place_placeholder(part.trim(), after)
+            .trim_matches(['-', ' '])
+            .to_owned(),
+    )
+}
+
+/// `name` without the "City" of a template's "City , State" when `after` goes on with the
+/// "State" ("Colorado State University City , State"); a real "… City" stays.
+fn without_place_placeholder<'a>(name: &'a str, after: &str) -> &'a str {
+    match name.strip_suffix(" City") {
+        Some(shorter) if after.trim_start_matches([' ', ',']).starts_with("State") => shorter,
+        _ => name,
+    }
 }
 
 fn certificates(lines: &[&str]) -> Vec<Certificate> {
