@@ -2513,13 +2513,46 @@ fn degree_in(lower: &str) -> Option<&'static &'static str> {
 }
 
 fn education(lines: &[&str]) -> Vec<Education> {
+    let lines: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
+    // A date alone on its line goes with the entry on the line after it ("2010" over
+    // "Bachelors of Arts : Sociology …", as a common template writes every entry), unless
+    // one follows the section's last entry: then dates follow their entries ("B.Sc.
+    // Physics" over "May 2014"), and each goes with the entry before it.
+    let entry_like = |line: &str| {
+        let lower = line.to_lowercase();
+        degree_in(&lower).is_some()
+            || SCHOOLS.iter().any(|s| lower.contains(s))
+            || lower.contains("certif")
+    };
+    let dates_follow = lines
+        .iter()
+        .rposition(|line| date_alone(line).is_none() && entry_like(line))
+        .is_some_and(|last| lines[last + 1..].iter().any(|l| date_alone(l).is_some()));
+    let mut waiting: Option<String> = None;
     let mut out: Vec<Education> = Vec::new();
-    for line in lines.iter().filter(|l| !l.is_empty()) {
+    for line in lines {
+        // A date waits for the very next line only.
+        let waited = waiting.take();
+        if let Some(alone) = date_alone(line) {
+            if !dates_follow {
+                waiting = Some(alone);
+            } else if let Some(e) = out.last_mut()
+                && e.end_date.is_none()
+            {
+                e.end_date = Some(alone);
+            }
+            continue;
+        }
         let lower = line.to_lowercase();
         let text = item(line);
         let degree = degree_in(&lower);
         let school = SCHOOLS.iter().any(|s| lower.contains(s));
         let date = dates::dates(line).into_iter().max().map(YearMonth::iso);
+        // A date alone over this line starts a new entry here, unless the entry before
+        // has none yet ("Associate of Arts : Business" over "2007" over "Trumbull
+        // Business College": the date between an entry's lines).
+        let opens = waited.is_some() && out.last().is_some_and(|e| e.end_date.is_some());
+        let date = date.or(waited);
         if let Some(degree) = degree {
             // "M. Ed : Teaching , 2016" | "Bachelor of Science in Computer Science"
             let without_dates = strip_dates(text);
@@ -2537,7 +2570,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
                 area = field;
                 run_in_school = Some(school);
             }
-            let starts_new = out.last().is_none_or(|e| e.study_type.is_some());
+            let starts_new = opens || out.last().is_none_or(|e| e.study_type.is_some());
             if starts_new {
                 out.push(Education::default());
             }
@@ -2556,7 +2589,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
         } else if school {
             let institution = school_part(&strip_dates(text));
             match out.last_mut() {
-                Some(e) if e.institution.is_none() => {
+                Some(e) if e.institution.is_none() && !opens => {
                     e.institution = institution;
                     if e.end_date.is_none() {
                         e.end_date = date;
@@ -2571,6 +2604,30 @@ fn education(lines: &[&str]) -> Vec<Education> {
         }
     }
     out
+}
+
+/// The date of a line that says nothing but a date ("2010", "May 2014", "2008 - 2012",
+/// "Expected 2025"): the latest.
+fn date_alone(line: &str) -> Option<String> {
+    let latest = dates::dates(line).into_iter().max()?;
+    let rest = strip_dates(item(line));
+    let said = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            dates::month_number(w).is_some()
+                || matches!(
+                    w.to_lowercase().as_str(),
+                    "expected"
+                        | "graduated"
+                        | "graduation"
+                        | "anticipated"
+                        | "completed"
+                        | "class"
+                        | "of"
+                )
+        });
+    said.then(|| latest.iso())
 }
 
 fn strip_dates(text: &str) -> String {
@@ -3578,6 +3635,75 @@ description - Packed orders.\n";
                 .is_some_and(|d| d.starts_with("High School Diploma")),
             "{:#?}",
             r.education
+        );
+    }
+
+    #[test]
+    fn a_date_alone_on_its_line_goes_with_its_entry() {
+        let dated = |text: &str| -> Vec<(Option<String>, Option<String>, Option<String>)> {
+            parse(text, TODAY)
+                .education
+                .into_iter()
+                .map(|e| (e.study_type, e.institution, e.end_date))
+                .collect()
+        };
+        let entry = |degree: Option<&str>, school: &str, year: Option<&str>| {
+            (
+                degree.map(str::to_owned),
+                Some(school.to_owned()),
+                year.map(str::to_owned),
+            )
+        };
+        // The date over each entry, as a common template writes them; the first entry has
+        // none, and a school-only entry is not joined by the degree after the next date.
+        assert_eq!(
+            dated(
+                "Education\n\
+                 Master's : Business Colorado Tech University\n\
+                 May 2002\n\
+                 Bachelor of Science : Geography Utah State University\n\
+                 1997\n\
+                 Endorsement North Park University\n\
+                 1993\n\
+                 Associate of Science : Drafting ITT Technical Institute\n"
+            ),
+            [
+                entry(Some("Master's"), "Colorado Tech University", None),
+                entry(
+                    Some("Bachelor of Science"),
+                    "Utah State University",
+                    Some("2002-05")
+                ),
+                entry(None, "Endorsement North Park University", Some("1997")),
+                entry(
+                    Some("Associate of Science"),
+                    "ITT Technical Institute",
+                    Some("1993")
+                ),
+            ]
+        );
+        // A date after the last entry: dates follow their entries.
+        assert_eq!(
+            dated(
+                "Education\n\
+                 B.Sc. Physics, Pune University\n\
+                 2014\n\
+                 M.Sc. Chemistry, Leeds University\n\
+                 Expected 2016\n"
+            ),
+            [
+                entry(Some("B.Sc. Physics"), "Pune University", Some("2014")),
+                entry(Some("M.Sc. Chemistry"), "Leeds University", Some("2016")),
+            ]
+        );
+        // A date between an entry's degree and its school is the entry's.
+        assert_eq!(
+            dated("Education\nAssociate of Arts : Business\n2007\nTrumbull Business College\n"),
+            [entry(
+                Some("Associate of Arts"),
+                "Trumbull Business College",
+                Some("2007")
+            )]
         );
     }
 
