@@ -1350,39 +1350,38 @@ fn experience_part(resume: &Resume, posting: &Posting) -> Found {
     ))
 }
 
-/// 1 high school … 5 doctorate, from the words of a degree.
-fn degree_level(text: &str) -> Option<u8> {
-    // From the highest level down: the first group the text names, as whole words.
+/// The highest degree level ([`crate::resume::DEGREES`]) `text` names as whole words: a
+/// posting's requirement line, or a resume's degree (`on_resume`, where "Associate" is
+/// the degree, not the job).
+fn degree_level(text: &str, on_resume: bool) -> Option<u8> {
+    /// How postings also ask for degrees.
+    const ASKED: &[(&str, u8)] = &[
+        ("doctoral", 5),
+        ("undergraduate", 3),
+        ("degree", 3),
+        ("associate degree", 2),
+    ];
+    /// Levels 5 down to 1 are groups 0 to 4; "associate" alone is group 5.
+    const ASSOCIATE: usize = 5;
     static LEVELS: std::sync::LazyLock<crate::posting::PhraseGroups> =
         std::sync::LazyLock::new(|| {
-            crate::posting::PhraseGroups::new(&[
-                &["phd", "ph.d", "doctorate", "doctoral", "dphil", "doctor"],
-                &[
-                    "master", "master's", "masters", "msc", "m.sc", "ms", "m.s", "mba", "ma",
-                    "m.a", "meng", "m.eng", "m. ed", "m.ed",
-                ],
-                &[
-                    "bachelor",
-                    "bachelor's",
-                    "bachelors",
-                    "bsc",
-                    "b.sc",
-                    "bs",
-                    "b.s",
-                    "ba",
-                    "b.a",
-                    "beng",
-                    "b.eng",
-                    "undergraduate",
-                    "degree",
-                ],
-                &["associate's", "associate degree"],
-                &["high school", "ged", "diploma"],
-            ])
+            let mut groups: Vec<Vec<&str>> = vec![Vec::new(); ASSOCIATE + 1];
+            for &(word, level) in crate::resume::DEGREES.iter().chain(ASKED) {
+                match level {
+                    _ if word == "associate" => groups[ASSOCIATE].push(word),
+                    1..=5 => groups[usize::from(5 - level)].push(word),
+                    _ => {}
+                }
+            }
+            let groups: Vec<&[&str]> = groups.iter().map(Vec::as_slice).collect();
+            crate::posting::PhraseGroups::new(&groups)
         });
     let held = LEVELS.find(&text.to_lowercase());
     (0..5u8)
-        .find(|group| held.as_words(usize::from(*group)))
+        .find(|group| {
+            held.as_words(usize::from(*group))
+                || (on_resume && *group == 3 && held.as_words(ASSOCIATE))
+        })
         .map(|group| 5 - group)
 }
 
@@ -1391,7 +1390,7 @@ fn education_part(resume: &Resume, posting: &Posting) -> Found {
         .requirements
         .required
         .iter()
-        .filter_map(|l| degree_level(l).map(|level| (l, level)))
+        .filter_map(|l| degree_level(l, false).map(|level| (l, level)))
         .min_by_key(|(_, level)| *level)?;
     let have = resume
         .education
@@ -1402,7 +1401,7 @@ fn education_part(resume: &Resume, posting: &Posting) -> Found {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" ");
-            degree_level(&text).map(|level| (level, text))
+            degree_level(&text, true).map(|level| (level, text))
         })
         .max_by_key(|(level, _)| *level);
     let equivalent = line.to_lowercase().contains("equivalent");
@@ -1550,12 +1549,26 @@ mod tests {
 
     #[test]
     fn degree_levels_come_from_whole_words_highest_first() {
-        assert_eq!(degree_level("PhD or MSc in physics"), Some(5));
-        assert_eq!(degree_level("BS/MS in Computer Science"), Some(4));
-        assert_eq!(degree_level("Bachelor's degree or equivalent"), Some(3));
-        assert_eq!(degree_level("High school diploma"), Some(1));
-        assert_eq!(degree_level("Experience with distributed systems"), None);
-        assert_eq!(degree_level("M. Ed preferred"), Some(4));
+        assert_eq!(degree_level("PhD or MSc in physics", false), Some(5));
+        assert_eq!(degree_level("BS/MS in Computer Science", false), Some(4));
+        assert_eq!(
+            degree_level("Bachelor's degree or equivalent", false),
+            Some(3)
+        );
+        assert_eq!(degree_level("High school diploma", false), Some(1));
+        assert_eq!(
+            degree_level("Experience with distributed systems", false),
+            None
+        );
+        assert_eq!(degree_level("M. Ed preferred", false), Some(4));
+        assert_eq!(
+            degree_level("B.Tech / B.E. in Computer Science", false),
+            Some(3)
+        );
+        assert_eq!(degree_level("MCA or J.D.", false), Some(5));
+        // "Associate" is a degree in a resume's education, a job in a posting.
+        assert_eq!(degree_level("Associate of Arts", true), Some(2));
+        assert_eq!(degree_level("Associate, Investment Banking", false), None);
     }
     use crate::dates::YearMonth;
     use crate::posting::{self, Input};

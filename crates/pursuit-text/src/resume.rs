@@ -2426,49 +2426,107 @@ fn highlights(lines: &[&str]) -> Vec<String> {
     out
 }
 
-const DEGREES: &[&str] = &[
-    "bachelor",
-    "master",
-    "associate",
-    "doctor",
-    "phd",
-    "ph.d",
-    "mba",
-    "msc",
-    "m.sc",
-    "bsc",
-    "b.sc",
-    "b.s",
-    "m.s",
-    "b.a",
-    "m.a",
-    "ba",
-    "bs",
-    "ms",
-    "ma",
-    "b.eng",
-    "m.eng",
-    "beng",
-    "meng",
-    "m. ed",
-    "m.ed",
-    "b.ed",
-    "diploma",
-    "high school",
-    "ged",
-    "certificate",
-    "bachelors",
-    "masters",
-    "doctorate",
-    "licence",
-    "license",
-    "bachelor's",
-    "master's",
-    "associate's",
-    "بكالوريوس",
-    "ماجستير",
-    "دكتوراه",
-    "دبلوم",
+/// Degrees as resumes write them, each with its level: 5 a doctorate, 4 a master's, 3 a
+/// bachelor's, 2 an associate's, 1 high school; 0 none (a certificate, a licence). Where a
+/// line holds several, the one listed first is read. [`crate::matching`] reads postings'
+/// degree requirements on the same levels.
+pub(crate) const DEGREES: &[(&str, u8)] = &[
+    ("bachelor", 3),
+    ("master", 4),
+    ("associate", 2),
+    ("doctor", 5),
+    ("phd", 5),
+    ("ph.d", 5),
+    ("mba", 4),
+    ("msc", 4),
+    ("m.sc", 4),
+    ("bsc", 3),
+    ("b.sc", 3),
+    ("b.s", 3),
+    ("m.s", 4),
+    ("b.a", 3),
+    ("m.a", 4),
+    ("ba", 3),
+    ("bs", 3),
+    ("ms", 4),
+    ("ma", 4),
+    ("b.eng", 3),
+    ("m.eng", 4),
+    ("beng", 3),
+    ("meng", 4),
+    ("m. ed", 4),
+    ("m.ed", 4),
+    ("b.ed", 3),
+    ("diploma", 1),
+    ("high school", 1),
+    ("ged", 1),
+    ("certificate", 0),
+    ("bachelors", 3),
+    ("masters", 4),
+    ("doctorate", 5),
+    ("licence", 0),
+    ("license", 0),
+    ("bachelor's", 3),
+    ("master's", 4),
+    ("associate's", 2),
+    ("بكالوريوس", 3),
+    ("ماجستير", 4),
+    ("دكتوراه", 5),
+    ("دبلوم", 1),
+    // Short forms common in India, the law, the arts and nursing ("B.E. Computer
+    // Engineering", "MCA", "B.Com", "HSC", "J.D."), and the dotted forms of the above.
+    ("m.b.a", 4),
+    ("mca", 4),
+    ("m.c.a", 4),
+    ("m.tech", 4),
+    ("mtech", 4),
+    ("m.com", 4),
+    ("mcom", 4),
+    ("mfa", 4),
+    ("m.f.a", 4),
+    ("msn", 4),
+    ("msw", 4),
+    ("m.s.w", 4),
+    ("m.phil", 4),
+    ("mphil", 4),
+    ("llm", 4),
+    ("ll.m", 4),
+    ("m.arch", 4),
+    ("m.p.h", 4),
+    ("pgdm", 4),
+    ("dphil", 5),
+    ("d.phil", 5),
+    ("j.d", 5),
+    ("juris doctor", 5),
+    ("m.d", 5),
+    ("pharm.d", 5),
+    ("pharmd", 5),
+    ("b.e", 3),
+    ("b.tech", 3),
+    ("btech", 3),
+    ("b.com", 3),
+    ("bcom", 3),
+    ("bba", 3),
+    ("b.b.a", 3),
+    ("bca", 3),
+    ("b.c.a", 3),
+    ("bfa", 3),
+    ("b.f.a", 3),
+    ("bsn", 3),
+    ("b.s.n", 3),
+    ("bsw", 3),
+    ("llb", 3),
+    ("ll.b", 3),
+    ("b.arch", 3),
+    ("b.pharm", 3),
+    ("aas", 2),
+    ("a.a.s", 2),
+    ("a.a", 2),
+    ("a.s", 2),
+    ("hsc", 1),
+    ("h.s.c", 1),
+    ("ssc", 1),
+    ("s.s.c", 1),
 ];
 
 const SCHOOLS: &[&str] = &[
@@ -2491,7 +2549,8 @@ const SCHOOLS: &[&str] = &[
 fn degree_in(lower: &str) -> Option<&'static &'static str> {
     static DEGREE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new(DEGREES).expect("the degrees make an automaton")
+            aho_corasick::AhoCorasick::new(DEGREES.iter().map(|(word, _)| word))
+                .expect("the degrees make an automaton")
         });
     DEGREE_WORDS
         .find_overlapping_iter(lower)
@@ -2501,7 +2560,7 @@ fn degree_in(lower: &str) -> Option<&'static &'static str> {
         // of Arts", "Associate : Nursing", "Associate degree").
         .filter(|found| {
             let rest = lower[found.end()..].trim_end();
-            DEGREES[found.pattern().as_usize()] != "associate"
+            DEGREES[found.pattern().as_usize()].0 != "associate"
                 || !(rest.is_empty()
                     || JOB_BEFORE_EMPLOYER
                         .iter()
@@ -2509,7 +2568,7 @@ fn degree_in(lower: &str) -> Option<&'static &'static str> {
         })
         .map(|found| found.pattern().as_usize())
         .min()
-        .map(|i| &DEGREES[i])
+        .map(|i| &DEGREES[i].0)
 }
 
 fn education(lines: &[&str]) -> Vec<Education> {
@@ -2570,7 +2629,13 @@ fn education(lines: &[&str]) -> Vec<Education> {
                 area = field;
                 run_in_school = Some(school);
             }
-            let starts_new = opens || out.last().is_none_or(|e| e.study_type.is_some());
+            // One entry has one degree and one school: a line that names both after an
+            // entry with its school ("January 1999 S.S.C Pusad K.D. High-School" after
+            // "January 2001 Pusad P. N. Junior College") is an entry of its own.
+            let starts_new = opens
+                || out
+                    .last()
+                    .is_none_or(|e| e.study_type.is_some() || (school && e.institution.is_some()));
             if starts_new {
                 out.push(Education::default());
             }
@@ -3635,6 +3700,47 @@ description - Packed orders.\n";
                 .is_some_and(|d| d.starts_with("High School Diploma")),
             "{:#?}",
             r.education
+        );
+    }
+
+    #[test]
+    fn short_degree_forms_are_degrees_and_each_school_its_own_entry() {
+        let r = parse(
+            "Education Details\n\
+             May 2019 M.Tech Data Science Nashik Sandip Institute of Technology\n\
+             June 2016 B.E. Mechanical Engineering Nashik Sandip Institute of Technology\n\
+             March 2012 Nashik Vidya Prabodhini Junior College\n\
+             March 2010 S.S.C Nashik Adarsh High School\n\
+             2008 - 2011 LL.B Konkan Law College\n",
+            TODAY,
+        );
+        let read: Vec<(Option<&str>, Option<&str>)> = r
+            .education
+            .iter()
+            .map(|e| (e.study_type.as_deref(), e.institution.as_deref()))
+            .collect();
+        assert_eq!(read.len(), 5, "{read:#?}");
+        assert!(
+            read[0].0.is_some_and(|d| d.starts_with("M.Tech")),
+            "{read:#?}"
+        );
+        assert!(
+            read[1].0.is_some_and(|d| d.starts_with("B.E.")),
+            "{read:#?}"
+        );
+        // The junior college keeps no degree; the school after it is an entry of its own.
+        assert_eq!(read[2].0, None, "{read:#?}");
+        assert!(
+            read[3].0.is_some_and(|d| d.starts_with("S.S.C")),
+            "{read:#?}"
+        );
+        assert!(
+            read[3].1.is_some_and(|s| s.contains("Adarsh High School")),
+            "{read:#?}"
+        );
+        assert!(
+            read[4].0.is_some_and(|d| d.starts_with("LL.B")),
+            "{read:#?}"
         );
     }
 
