@@ -2104,14 +2104,24 @@ fn split_title_from_employer(mut parts: Vec<String>) -> Vec<String> {
 const PLACEHOLDER_EMPLOYER: &str = "Company Name";
 
 /// The employer placeholder glued to a position ("Company Name   Accountant",
-/// "Psychotherapist Company Name") becomes a part of its own, the position another; a bare
-/// "City" or "State" left over is the place placeholder and goes. The place placeholder
-/// cut at its comma leaves "State" at the start of the next part ("Company Name City ,
-/// State Administrative Assistant", "City , State Roofer"): it goes too.
+/// "Psychotherapist Company Name") becomes a part of its own, the position another; the
+/// place placeholder after it ("Company Name City , State") is the place, "City, State",
+/// and a bare "City" or "State" left over goes. The place placeholder cut at its comma
+/// leaves "State" alone or at the start of the next part ("Company Name City", "State";
+/// "City , State Roofer"): with the "City" before it, that is the place too.
 fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(parts.len() + 1);
     let mut after_city = false;
     for part in parts {
+        // "Company Name City", "State": the place is "City, State".
+        if after_city && part == "State" {
+            match out.last_mut().filter(|p: &&mut String| *p == "City") {
+                Some(city) => *city = "City, State".to_owned(),
+                None => out.push("City, State".to_owned()),
+            }
+            after_city = false;
+            continue;
+        }
         let part = match part.strip_prefix("State ") {
             Some(rest) if after_city => {
                 // "City", "State Roofer": the place is "City, State", the rest a part.
@@ -2129,8 +2139,13 @@ fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
             out.push(part);
             continue;
         }
-        let rest = part
-            .replace(PLACEHOLDER_EMPLOYER, " ")
+        // The whole place placeholder after the employer's is the place.
+        let rest = part.replace(PLACEHOLDER_EMPLOYER, " ").replace(" ,", ",");
+        let (rest, place) = match rest.split_once("City, State") {
+            Some((before, after)) => (format!("{before} {after}"), true),
+            None => (rest, false),
+        };
+        let rest = rest
             .split_whitespace()
             .filter(|w| !matches!(*w, "City" | "State" | "," | "–" | "-" | "|"))
             .collect::<Vec<_>>()
@@ -2140,6 +2155,9 @@ fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
             out.push(rest);
         }
         out.push(PLACEHOLDER_EMPLOYER.to_owned());
+        if place {
+            out.push("City, State".to_owned());
+        }
     }
     out
 }
@@ -3941,6 +3959,31 @@ description - Packed orders.\n";
             ("+44 20 7946 0958", Some("+44 20 7946 0958")),
         ] {
             assert_eq!(phone(line).as_deref(), expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_place_placeholder_after_the_employer_is_the_place() {
+        for parts in [
+            vec!["Office Assistant", "Company Name City, State"],
+            vec!["Office Assistant   Company Name City", "State"],
+            vec!["Office Assistant Company Name City , State"],
+        ] {
+            let mut role = Role::default();
+            assign_parts(&mut role, parts.iter().map(|p| (*p).to_owned()).collect());
+            assert_eq!(
+                (
+                    role.position.as_deref(),
+                    role.name.as_deref(),
+                    role.location.as_deref()
+                ),
+                (
+                    Some("Office Assistant"),
+                    Some("Company Name"),
+                    Some("City, State")
+                ),
+                "{parts:?}"
+            );
         }
     }
 
