@@ -2113,24 +2113,25 @@ fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(parts.len() + 1);
     let mut after_city = false;
     for part in parts {
-        // "Company Name City", "State": the place is "City, State".
-        if after_city && part == "State" {
-            match out.last_mut().filter(|p: &&mut String| *p == "City") {
-                Some(city) => *city = "City, State".to_owned(),
-                None => out.push("City, State".to_owned()),
-            }
-            after_city = false;
-            continue;
-        }
-        let part = match part.strip_prefix("State ") {
-            Some(rest) if after_city => {
-                // "City", "State Roofer": the place is "City, State", the rest a part.
-                if let Some(city) = out.last_mut().filter(|p: &&mut String| *p == "City") {
-                    *city = "City, State".to_owned();
+        // "City" or "Company Name City", then "State" or "State Roofer": the place is
+        // "City, State", the rest a part.
+        let after_state = match part.strip_prefix("State") {
+            Some(rest) if after_city && (rest.is_empty() || rest.starts_with(' ')) => {
+                match out.last_mut().filter(|p: &&mut String| *p == "City") {
+                    Some(city) => *city = "City, State".to_owned(),
+                    None => out.push("City, State".to_owned()),
                 }
-                rest.trim_start().to_owned()
+                Some(rest.trim_start().to_owned())
             }
-            _ => part,
+            _ => None,
+        };
+        let part = match after_state {
+            Some(rest) if rest.is_empty() => {
+                after_city = false;
+                continue;
+            }
+            Some(rest) => rest,
+            None => part,
         };
         // The placeholder, not a real town ("Carson City, State Farm Agent").
         after_city =
@@ -3968,6 +3969,8 @@ description - Packed orders.\n";
             vec!["Office Assistant", "Company Name City, State"],
             vec!["Office Assistant   Company Name City", "State"],
             vec!["Office Assistant Company Name City , State"],
+            // The employer, the place and the position, as another template orders them.
+            vec!["Company Name City", "State Office Assistant"],
         ] {
             let mut role = Role::default();
             assign_parts(&mut role, parts.iter().map(|p| (*p).to_owned()).collect());
