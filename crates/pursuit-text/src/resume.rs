@@ -2542,6 +2542,7 @@ pub(crate) const DEGREES: &[(&str, u8)] = &[
     ("a.a.s", 2),
     ("a.a", 2),
     ("a.s", 2),
+    ("h.s", 1),
     ("hsc", 1),
     ("h.s.c", 1),
     ("ssc", 1),
