@@ -2643,10 +2643,18 @@ fn education(lines: &[&str]) -> Vec<Education> {
             // "Bachelor of Science : Geography Utah State University – City , State
             // Geography": the field runs into the school.
             let mut run_in_school = None;
+            let mut study = study;
             if area.is_none()
                 && let Some((field, school)) = field_then_school(&without_dates)
             {
                 area = field;
+                run_in_school = Some(school);
+            } else if area.is_none()
+                && before.is_none()
+                && let Some((degree_and_field, school)) = degree_then_school(&without_dates, degree)
+            {
+                // "MBA Carnegie Mellon University": the degree and the school apart.
+                study = degree_and_field;
                 run_in_school = Some(school);
             }
             // One entry has one degree and one school: a line that names both after an
@@ -2836,6 +2844,57 @@ const SCHOOL_NAME_STARTS: &[&str] = &[
 /// degree's colon has no school keyword.
 fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
     let (_, rest) = text.split_once(':')?;
+    field_and_school(rest, true)
+}
+
+/// A degree written before its school without a colon ("MBA Carnegie Mellon University",
+/// "B.E. Electrical Shivaji University", "High School Diploma Derby High School"): the
+/// degree with the words of its field, and the school, read as [`field_then_school`]
+/// reads them after the colon. None unless the line starts with the degree.
+fn degree_then_school(text: &str, degree: &str) -> Option<(String, String)> {
+    if text.contains(':') {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    // Positions in the lower case are the text's only where no letter changed length.
+    if lower.len() != text.len() {
+        return None;
+    }
+    let at = lower
+        .match_indices(degree)
+        .find(|(at, _)| crate::posting::stands_alone(&lower, *at, at + degree.len()))
+        .map(|(at, _)| at)?;
+    // The degree starts the line, its own words before it ("High School Diploma").
+    if text[..at].split_whitespace().count() > 2 || !text.is_char_boundary(at + degree.len()) {
+        return None;
+    }
+    let (head, rest) = text.split_at(at + degree.len());
+    // No field said again here: "Diploma Hotel Management International Institute of
+    // Hotel Management" names its school in full.
+    let (field, school) = field_and_school(rest, false)?;
+    let study = match field {
+        // The rest of a word the degree began ("B.E" + ". Electrical", "Bachelor" + "'s").
+        Some(field) if field.starts_with(['.', '\'', '’']) => format!("{head}{field}"),
+        Some(field) => format!("{head} {field}"),
+        None => head.to_owned(),
+    };
+    // Without the word that led to the school ("… from", "… at").
+    let mut study = study.trim_end_matches(['.', ' ', ',']).trim();
+    while let Some((before, last)) = study.rsplit_once(' ')
+        && matches!(
+            last.to_lowercase().as_str(),
+            "from" | "at" | "in" | "of" | "and" | "&"
+        )
+    {
+        study = before.trim_end_matches([',', ' ']);
+    }
+    (!study.is_empty() && !school.is_empty()).then(|| (study.to_owned(), school))
+}
+
+/// The field and the school of `rest`, the part of an education line after its degree:
+/// the school's name read from its keyword ([`field_then_school`]); `said_again`, whether
+/// the field may be said again at the line's end, as one template does.
+fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, String)> {
     let end = rest
         .find(SCHOOL_NAME_ENDS)
         .into_iter()
@@ -2860,7 +2919,7 @@ fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
         .join(" ")
         .to_lowercase();
     // A field is a few words: eight at most are looked for again.
-    let start = if let Some(k) = (1..keyword.min(9)).rev().find(|k| {
+    let start = if let Some(k) = (1..keyword.min(9)).rev().filter(|_| said_again).find(|k| {
         // The field again at the line's end: "… State University – City , State Geography".
         after_keyword.ends_with(&words[..*k].join(" ").to_lowercase())
     }) {
@@ -2886,7 +2945,10 @@ fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
                 || word == "The"
                 || is_region(word)
                 || is_city(&format!("{word} {}", words[start]))
-                || !is_work_word(word);
+                || !(is_work_word(word)
+                    || degree_in(&word.to_lowercase()).is_some()
+                    || (word.starts_with(char::is_lowercase)
+                        && !matches!(word, "and" | "of" | "&")));
             if !named {
                 break;
             }
@@ -2908,8 +2970,13 @@ fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
                 .zip(&words[..start])
                 .all(|(a, b)| a.eq_ignore_ascii_case(b))
     };
-    if end > keyword + 1 && field_again(end) {
+    if said_again && end > keyword + 1 && field_again(end) {
         end -= start;
+    }
+    // A name starts with no joining word ("and Science Institute").
+    let mut start = start;
+    while start < keyword && matches!(words[start], "and" | "of" | "&") {
+        start += 1;
     }
     let field = (start > 0).then(|| words[..start].join(" "));
     let school = words[start..end].join(" ");
@@ -3720,6 +3787,40 @@ description - Packed orders.\n";
                 .is_some_and(|d| d.starts_with("High School Diploma")),
             "{:#?}",
             r.education
+        );
+    }
+
+    #[test]
+    fn a_degree_before_its_school_is_read_apart() {
+        let r = parse(
+            "Education\n\
+             MBA Lakeview State University\n\
+             B.E. Electrical Rivergate University\n\
+             High School Diploma Maple Grove High School\n\
+             Bachelor of science St. Clair County College\n\
+             B.Tech (Computer Science) from Harlow and Finch Institute of Technology\n",
+            TODAY,
+        );
+        let read: Vec<(Option<&str>, Option<&str>)> = r
+            .education
+            .iter()
+            .map(|e| (e.study_type.as_deref(), e.institution.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some("MBA"), Some("Lakeview State University")),
+                (Some("B.E. Electrical"), Some("Rivergate University")),
+                (Some("High School Diploma"), Some("Maple Grove High School")),
+                (
+                    Some("Bachelor of science"),
+                    Some("St. Clair County College")
+                ),
+                (
+                    Some("B.Tech (Computer Science)"),
+                    Some("Harlow and Finch Institute of Technology")
+                ),
+            ]
         );
     }
 
