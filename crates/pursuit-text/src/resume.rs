@@ -2603,16 +2603,17 @@ fn education(lines: &[&str]) -> Vec<Education> {
             || SCHOOLS.iter().any(|s| lower.contains(s))
             || lower.contains("certif")
     };
-    let dates_follow = lines
-        .iter()
-        .rposition(|line| date_alone(line).is_none() && entry_like(line))
-        .is_some_and(|last| lines[last + 1..].iter().any(|l| date_alone(l).is_some()));
+    // Each line's date when it says nothing else, worked out once.
+    let alone: Vec<Option<String>> = lines.iter().map(|line| date_alone(line)).collect();
+    let dates_follow = (0..lines.len())
+        .rposition(|i| alone[i].is_none() && entry_like(lines[i]))
+        .is_some_and(|last| alone[last + 1..].iter().any(Option::is_some));
     let mut waiting: Option<String> = None;
     let mut out: Vec<Education> = Vec::new();
-    for line in lines {
+    for (line, alone) in lines.into_iter().zip(alone) {
         // A date waits for the very next line only.
         let waited = waiting.take();
-        if let Some(alone) = date_alone(line) {
+        if let Some(alone) = alone {
             if !dates_follow {
                 waiting = Some(alone);
             } else if let Some(e) = out.last_mut()
