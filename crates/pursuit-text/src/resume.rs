@@ -2771,24 +2771,27 @@ fn degree_and_area(text: &str, degree: &str) -> (String, Option<String>) {
     (cut(text).unwrap_or_else(|| text.to_owned()), None)
 }
 
+/// Where `degree` (lower case, as [`degree_in`] gives it) first stands as a word in `text`:
+/// its start and end, both on `text`'s char boundaries. None where lower-casing changed
+/// the text's length: positions in the lower case would not be the text's.
+fn degree_span(text: &str, degree: &str) -> Option<(usize, usize)> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return None;
+    }
+    let (at, _) = lower
+        .match_indices(degree)
+        .find(|(at, _)| crate::posting::stands_alone(&lower, *at, at + degree.len()))?;
+    let end = at + degree.len();
+    (text.is_char_boundary(at) && text.is_char_boundary(end)).then_some((at, end))
+}
+
 /// A school named before the degree on its line ("University of North Carolina Bachelors of
 /// Arts : Sociology"), and the line from the degree on; the line as it is otherwise.
 fn school_before_degree(text: &str, degree: &str) -> (Option<String>, String) {
-    let lower = text.to_lowercase();
-    // Positions in the lower case are the text's only where no letter changed length.
-    if lower.len() != text.len() {
-        return (None, text.to_owned());
-    }
-    let Some(at) = lower
-        .match_indices(degree)
-        .find(|(at, _)| crate::posting::stands_alone(&lower, *at, at + degree.len()))
-        .map(|(at, _)| at)
-    else {
+    let Some((at, _)) = degree_span(text, degree) else {
         return (None, text.to_owned());
     };
-    if !text.is_char_boundary(at) {
-        return (None, text.to_owned());
-    }
     let (head, rest) = (text[..at].trim(), &text[at..]);
     // Not the "High School" of "High School Diploma", nor a line of several degrees.
     if head.contains(':') || degree_in(&head.to_lowercase()).is_some() {
@@ -2856,20 +2859,12 @@ fn degree_then_school(text: &str, degree: &str) -> Option<(String, String)> {
     if text.contains(':') {
         return None;
     }
-    let lower = text.to_lowercase();
-    // Positions in the lower case are the text's only where no letter changed length.
-    if lower.len() != text.len() {
-        return None;
-    }
-    let at = lower
-        .match_indices(degree)
-        .find(|(at, _)| crate::posting::stands_alone(&lower, *at, at + degree.len()))
-        .map(|(at, _)| at)?;
+    let (at, end) = degree_span(text, degree)?;
     // The degree starts the line, its own words before it ("High School Diploma").
-    if text[..at].split_whitespace().count() > 2 || !text.is_char_boundary(at + degree.len()) {
+    if text[..at].split_whitespace().count() > 2 {
         return None;
     }
-    let (head, rest) = text.split_at(at + degree.len());
+    let (head, rest) = text.split_at(end);
     // No field said again here: "Diploma Hotel Management International Institute of
     // Hotel Management" names its school in full.
     let (field, school) = field_and_school(rest, false)?;
