@@ -182,9 +182,18 @@ pub(crate) async fn first_step_sent(
         .map(|e| at(&e["planned_at"]))
         .max()
         .unwrap();
+    // Ten minutes apart, each inside the default send window (the recipients are in UTC):
+    // launched just before it closes, the first step is planned for then, and a clock ten
+    // minutes on would find the window shut.
+    let window = pursuit_domain::schedule::SendWindow::working_hours();
     let mut now = latest;
     for _ in 0..people.len() {
-        now += SignedDuration::from_mins(10);
+        now = window
+            .next_open(
+                now + SignedDuration::from_mins(10),
+                &jiff::tz::TimeZone::UTC,
+            )
+            .unwrap();
         sender.dispatch(now, &mut |_| 0).await.unwrap();
     }
     let sent = emails(app, token, &id).await;
