@@ -147,35 +147,6 @@ def title_weights(onet, titles):
     return weights
 
 
-# Titles whose O*NET listing is a rare sense of a common word, written by hand: what the
-# title means on most resumes and postings, with the weight it gets there. Each replaces
-# O*NET's occupations for that title ("owner" is listed only for urologists, "compliance
-# analyst" most strongly for financial examiners; "chief of staff" is not listed, and its
-# words alone lead to fire chiefs). "Consultant" → management analysts was tried and left
-# out: right more often than O*NET's word-by-word answer, it ranked worse on the quality
-# bench's tune part (a consultant's field is in the rest of the resume).
-OURS = {
-    "owner": [("11-1011.00", 3), ("11-1021.00", 3)],
-    "business owner": [("11-1011.00", 3), ("11-1021.00", 3)],
-    "co-owner": [("11-1011.00", 3), ("11-1021.00", 3)],
-    "founder": [("11-1011.00", 3), ("11-1021.00", 3)],
-    "co-founder": [("11-1011.00", 3), ("11-1021.00", 3)],
-    "proprietor": [("11-1011.00", 3), ("11-1021.00", 3)],
-    "chief of staff": [("11-1011.00", 3), ("11-1021.00", 3)],
-    "compliance analyst": [("13-1041.00", 3)],
-}
-
-
-def with_ours(weights):
-    """`weights` with the titles of [`OURS`] taken from every occupation and given to ours."""
-    for title, ours in OURS.items():
-        for code in weights:
-            weights[code].pop(title, None)
-        for code, weight in ours:
-            weights[code][title] = weight
-    return weights
-
-
 def rows(path):
     with open(path, encoding="utf-8", newline="") as f:
         yield from csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -194,7 +165,7 @@ def main():
         titles[r["O*NET-SOC Code"]] = r["Title"]
         description[r["O*NET-SOC Code"]] = r["Description"]
 
-    others = with_ours(title_weights(onet, titles))
+    others = title_weights(onet, titles)
 
     counts = defaultdict(Counter)
     for r in rows(onet / "Task Statements.txt"):
