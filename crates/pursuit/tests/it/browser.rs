@@ -635,6 +635,9 @@ both_backends! {
         let facts = c.find(Locator::Css(".posting-facts")).await.unwrap().text().await.unwrap();
         let facts = facts.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(facts.starts_with("Acme Retail New York Hybrid"), "{facts}");
+        // The field part names the work as job boards mean the title (O*NET files "Data
+        // Analyst" under survey researchers).
+        browser.wait_for_text("the posting reads as Data Scientists").await;
         browser.screenshot(&format!("job-{name}")).await;
         c.find(Locator::LinkText("← Jobs")).await.unwrap().click().await.unwrap();
         browser.wait_for_text("best match first").await;
