@@ -257,6 +257,10 @@ impl Table {
             }
         }
         for (key, codes) in &ours {
+            if codes.is_empty() {
+                // A word on its own that names no one occupation ("Engineer").
+                table.exact.insert(key.clone(), Vec::new());
+            }
             for &(code, weight) in codes {
                 if let Some(index) = table.occupations.iter().position(|o| o.code == code) {
                     table.add_title(key.clone(), index, weight, &mut word_ids, &mut ended);
@@ -307,6 +311,7 @@ fn our_titles() -> Vec<(String, Vec<(&'static str, f64)>)> {
             let (title, codes) = line.split_once('\t')?;
             let codes = codes
                 .split(',')
+                .filter(|code| !matches!(code.trim(), "" | "-"))
                 .map(|code| match code.trim().split_once('~') {
                     Some((code, weight)) => (code, weight.parse().unwrap_or(1.0)),
                     None => (code.trim(), 1.0),
@@ -1033,7 +1038,7 @@ mod tests {
         for line in OURS.lines().filter(|l| !l.starts_with('#')) {
             let (title, codes) = line.split_once('\t').expect("title, tab, codes");
             assert!(!normalise(title).is_empty(), "{title:?}");
-            for code in codes.split(',') {
+            for code in codes.split(',').filter(|c| *c != "-") {
                 let (code, weight) = code.split_once('~').unwrap_or((code, "1"));
                 assert!(
                     TABLE_PARSED.occupations.iter().any(|o| o.code == code),
@@ -1075,6 +1080,12 @@ mod tests {
             first("Sr. Account Executive - SMB"),
             first("Account Executive")
         );
+        // A job noun alone names what it mostly names, or nothing when it names hundreds
+        // of occupations (O*NET: a developer of photographs, a specialist in purchasing).
+        assert_eq!(first("Developer"), Some("Software Developers"));
+        assert_eq!(first("Manager"), Some("General and Operations Managers"));
+        assert_eq!(first("Senior Specialist"), None);
+        assert_eq!(first("Technician II"), None);
         // Titles of more words still find their own occupation.
         assert_eq!(
             first("Construction Project Manager"),
