@@ -900,6 +900,12 @@ mod tests {
             ("Développeur Java J2EE", "Software Developer"),
             ("Comptable confirmé", "Accountant"),
             (
+                "Ingénieur Etudes et Développement PHP (H/F)",
+                "Software Developer",
+            ),
+            ("Ingénieur DevOps Confirmé", "DevOps Engineer"),
+            ("Technicien Helpdesk (H/F)", "Help Desk Technician"),
+            (
                 "Conseiller clientèle en réception d'appels",
                 "Customer Service Representative",
             ),

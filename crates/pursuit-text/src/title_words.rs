@@ -159,6 +159,8 @@ pub fn english_titles(title: &str) -> Vec<String> {
         return Vec::new();
     };
     about.dedup();
+    // "Développeur Java" is a software developer, not a software software developer.
+    about.retain(|subject| !job.split(' ').any(|word| word == *subject));
     let mut out = Vec::new();
     if !about.is_empty() {
         out.push(format!("{} {job}", about.join(" ")));
@@ -197,11 +199,20 @@ mod tests {
         );
         assert_eq!(
             english_titles("Développeur Web Full Stack"),
-            ["web developer"]
+            ["full stack web developer", "web developer"]
         );
         assert_eq!(
             english_titles("Développeur Java (H/F)"),
             ["software developer"]
+        );
+        assert_eq!(
+            english_titles("Ingénieur DevOps / Cloud (H/F)"),
+            ["devops cloud engineer", "engineer"],
+            "words of the work written in English in a French title"
+        );
+        assert_eq!(
+            english_titles("Technicien Service Desk"),
+            ["help desk technician", "technician"]
         );
         assert_eq!(
             english_titles("Développeuse commerciale"),
