@@ -258,7 +258,7 @@ impl Table {
         }
         for (key, codes) in &ours {
             if codes.is_empty() {
-                // A word on its own that names no one occupation ("Engineer").
+                // A word on its own that names no one occupation ("Specialist").
                 table.exact.insert(key.clone(), Vec::new());
             }
             for &(code, weight) in codes {
