@@ -18,7 +18,9 @@ sources are:
     pip install snowballstemmer
     python3 scripts/occupations/generate.py --eval ../shared/eval
 
-The output is sorted and stable, so a re-run shows as a clean diff.
+The output is sorted and stable, so a re-run shows as a clean diff. It is O*NET's titles
+as O*NET gives them; the titles we read otherwise ("program manager", "owner") are our own
+data, crates/pursuit-text/data/our-titles.tsv, applied when the table loads.
 """
 
 import argparse

@@ -160,7 +160,8 @@ pub fn english_titles(title: &str) -> Vec<String> {
     };
     about.dedup();
     // "Développeur Java" is a software developer, not a software software developer.
-    about.retain(|subject| !job.split(' ').any(|word| word == *subject));
+    let named = format!(" {job} ");
+    about.retain(|subject| !named.contains(&format!(" {subject} ")));
     let mut out = Vec::new();
     if !about.is_empty() {
         out.push(format!("{} {job}", about.join(" ")));
