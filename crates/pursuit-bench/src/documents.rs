@@ -5,7 +5,9 @@
 //! With `--truth FILE.csv` (header `file,name,email,phone`; `file` is the file name; an empty
 //! cell means the resume has none), it also scores the contact fields: names and emails
 //! compared without case, phones by their last ten digits; a field right when both agree,
-//! including both empty.
+//! including both empty. With `--truth FILE.jsonl`, every field of the resume it gives
+//! (contacts, roles, education) is scored instead ([`crate::fields`]). `--dump FILE`
+//! writes every resume as read, one JSON line each, to compare two builds' reading.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,11 +17,26 @@ use anyhow::Context;
 use pursuit_files::{Format, Limits};
 use pursuit_text::dates::YearMonth;
 
-pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
-    let truth = match truth {
-        Some(path) => read_truth(path)?,
-        None => BTreeMap::new(),
+pub async fn resumes(
+    dir: &Path,
+    truth: Option<&Path>,
+    show: bool,
+    dump: Option<&Path>,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut dump = match dump {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| path.display().to_string())?,
+        )),
+        None => None,
     };
+    let by_field = truth.is_some_and(|p| p.extension().is_some_and(|e| e == "jsonl"));
+    let (truth, fields) = match truth {
+        Some(path) if by_field => (BTreeMap::new(), crate::fields::read(path)?),
+        Some(path) => (read_truth(path)?, BTreeMap::new()),
+        None => (BTreeMap::new(), BTreeMap::new()),
+    };
+    let mut tally = crate::fields::Tally::default();
     let mut scored = 0;
     let mut right = [0usize; 3];
     let mut wrong: Vec<String> = Vec::new();
@@ -48,6 +65,14 @@ pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
         times.entry(format).or_default().push(ms);
         match result {
             Ok(r) => {
+                let under = file.strip_prefix(dir).unwrap_or(file).to_string_lossy();
+                if let Some(out) = dump.as_mut() {
+                    let line = serde_json::json!({ "file": under, "resume": r.resume });
+                    writeln!(out, "{line}")?;
+                }
+                if let Some(expected) = fields.get(under.as_ref()) {
+                    tally.add(&under, expected, &r.resume);
+                }
                 if let Some(expected) = name.and_then(|n| truth.get(n)) {
                     scored += 1;
                     let b = &r.resume.basics;
@@ -109,6 +134,9 @@ pub async fn resumes(dir: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
         for line in &wrong {
             println!("  wrong: {line}");
         }
+    }
+    if by_field {
+        tally.print(show);
     }
     for (format, mut ms) in times {
         ms.sort_by(f64::total_cmp);

@@ -29,6 +29,7 @@ mod dedup;
 mod discovery;
 mod documents;
 mod events;
+mod fields;
 mod floor;
 mod matching;
 mod outreach;
@@ -126,9 +127,16 @@ enum Bench {
     Resumes {
         /// A folder of resume files (searched recursively).
         dir: PathBuf,
-        /// Contact-field truth: a CSV `file,name,email,phone`.
+        /// Contact-field truth: a CSV `file,name,email,phone`; or, as `.jsonl`, every
+        /// field (contacts, roles, education) of the files it names.
         #[arg(long)]
         truth: Option<PathBuf>,
+        /// List every field read wrong (with a `.jsonl` truth).
+        #[arg(long)]
+        show: bool,
+        /// Write every resume as read to this file, one JSON line each (`file`, `resume`).
+        #[arg(long)]
+        dump: Option<PathBuf>,
     },
     /// Tailored CVs from the built-in engine: unsupported claims the guard finds, required
     /// skills kept and named, time per document.
@@ -585,7 +593,12 @@ async fn main() -> anyhow::Result<()> {
             timeout_secs,
             max_tokens,
         } => ai::model(&url, &model, timeout_secs, max_tokens).await,
-        Bench::Resumes { dir, truth } => documents::resumes(&dir, truth.as_deref()).await,
+        Bench::Resumes {
+            dir,
+            truth,
+            show,
+            dump,
+        } => documents::resumes(&dir, truth.as_deref(), show, dump.as_deref()).await,
         Bench::Tailor {
             resumes,
             google,
