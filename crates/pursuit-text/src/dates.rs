@@ -287,9 +287,12 @@ fn date_at(tokens: &[Token], i: usize) -> Option<(YearMonth, usize)> {
             ));
         }
     }
-    // 08/2014, 8/2014, 08.2014, 06/15
+    // 08/2014, 8/2014, 08.2014, 06/15; never 3.47 (a grade, an amount, a version): a
+    // two-digit year only after a slash.
     for sep in ['/', '.'] {
-        if let Some((m, y)) = text.split_once(sep) {
+        if let Some((m, y)) = text.split_once(sep)
+            && (sep == '/' || y.len() == 4)
+        {
             let month: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
             let year = if y.len() == 2 {
                 year(&format!("'{y}"))
@@ -479,6 +482,17 @@ mod tests {
         assert_eq!(range("614-555-5555"), None);
         assert_eq!(range("Graduated 2016"), None);
         assert_eq!(range("Managed 1200 - 1500 accounts"), None);
+    }
+
+    #[test]
+    fn a_grade_or_an_amount_is_no_month_and_year() {
+        assert_eq!(
+            dates("BA : 1987 University of Wisconsin GPA: 3.47"),
+            vec![ym(1987, None)]
+        );
+        assert_eq!(dates("Raised 4.50 million in 2 years"), Vec::new());
+        assert_eq!(dates("08.2014"), vec![ym(2014, Some(8))]);
+        assert_eq!(dates("06/15"), vec![ym(2015, Some(6))]);
     }
 
     #[test]

@@ -1755,29 +1755,27 @@ fn reaches_the_person(line: &str) -> bool {
 /// Roles: each date range anchors one; the words around it name the position and the
 /// employer, and the lines up to the next role are its highlights.
 fn roles(lines: &[&str]) -> Vec<Role> {
-    // A role's dated line is a heading, not a sentence: short, not a bullet, not ending in
-    // a full stop ("Plant Controller from 1996-1998 for two acquisitions." is a highlight).
-    let anchors: Vec<usize> = lines
+    // Each dated line that heads a role: what it says besides its dates, and the first
+    // sentence of the role when the line runs on into it.
+    let dated: Vec<Option<(String, Option<&str>)>> =
+        lines.iter().map(|l| dated_header(l)).collect();
+    let anchors: Vec<usize> = (0..lines.len()).filter(|i| dated[*i].is_some()).collect();
+    // How many lines above each dated line are its role's header.
+    let headers: Vec<usize> = anchors
         .iter()
-        .enumerate()
-        .filter(|(_, l)| !is_bullet(l) && l.chars().count() < 160 && !l.ends_with('.'))
-        .filter_map(|(i, l)| {
-            let range = dates::range(l)?;
-            let rest = format!("{} {}", &l[..range.span.0], &l[range.span.1..]);
-            (rest.split_whitespace().count() <= 14).then_some(i)
+        .map(|a| {
+            let rest = dated[*a].as_ref().map_or("", |(rest, _)| rest.as_str());
+            header_before(lines, *a, rest)
         })
         .collect();
-    // How many lines above each dated line are its role's header.
-    let headers: Vec<usize> = anchors.iter().map(|a| header_before(lines, *a)).collect();
     let mut out = Vec::new();
     let mut consumed_until = 0;
     for (k, &anchor) in anchors.iter().enumerate() {
         let line = lines[anchor];
-        let Some(range) = dates::range(line) else {
+        let (Some(range), Some((rest, run_on))) = (dates::range(line), &dated[anchor]) else {
             continue;
         };
-        let rest = format!("{} {}", &line[..range.span.0], &line[range.span.1..]);
-        let mut parts = split_role_line(&rest);
+        let mut parts = split_role_line(rest);
         // Header lines before the dates (not yet used) belong to this role.
         let first = (anchor - headers[k]).max(consumed_until.min(anchor));
         let before: Vec<String> = lines[first..anchor]
@@ -1826,11 +1824,76 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         if k + 1 < anchors.len() {
             body_end = (next_anchor - headers[k + 1]).max(body_start);
         }
-        role.highlights = highlights(&lines[body_start..body_end.max(body_start)]);
+        let body = &lines[body_start..body_end.max(body_start)];
+        role.highlights = match run_on {
+            Some(sentence) => highlights(&[&[*sentence][..], body].concat()),
+            None => highlights(body),
+        };
         consumed_until = body_end.max(anchor + 1);
         out.push(role);
     }
     out
+}
+
+/// What a line that heads a role says besides its dates; None for a line that is not one.
+/// Such a line is a heading, not a sentence: short, not a bullet, not ending in a full stop
+/// ("Plant Controller from 1996-1998 for two acquisitions." is a highlight). One template
+/// runs the role's first sentence on after the header ("Flight Attendant 10/2013 to
+/// Current Company Name City , State Took this job to …"): the header then ends at the
+/// place after the dates (or at the dates), names a job, an organisation or a place, and
+/// the sentence after it (the second value) is the role's first highlight.
+fn dated_header(line: &str) -> Option<(String, Option<&str>)> {
+    /// Words a run-on sentence has at least.
+    const SENTENCE_WORDS: usize = 6;
+    if is_bullet(line) {
+        return None;
+    }
+    let range = dates::range(line)?;
+    let (before, after) = (&line[..range.span.0], &line[range.span.1..]);
+    let rest = format!("{before} {after}");
+    if line.chars().count() < 160 && !line.ends_with('.') && rest.split_whitespace().count() <= 14 {
+        return Some((rest, None));
+    }
+    // A header's words before its dates are no sentence, nor one cut off ("Plant
+    // Controller from 1996-1998 for two acquisitions, …").
+    let last_before = before
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .to_lowercase();
+    if before.contains(". ")
+        || matches!(
+            last_before.as_str(),
+            "from" | "for" | "in" | "at" | "since" | "between" | "during" | "of" | "and" | "to"
+        )
+    {
+        return None;
+    }
+    // The place after the dates ("City , State", "Austin, TX") ends the header.
+    let place_end = after
+        .match_indices(',')
+        .find_map(|(at, _)| {
+            let next = after[at + 1..].split_whitespace().next()?;
+            let word = next.trim_end_matches([',', '.', ')']);
+            let end = at + 1 + after[at + 1..].find(next)? + word.len();
+            is_region(word).then_some(end)
+        })
+        .unwrap_or(0);
+    let (header_tail, sentence) = after.split_at(place_end);
+    // The place follows the dates closely (an employer and a place at most).
+    if header_tail.split_whitespace().count() > 8 {
+        return None;
+    }
+    let header = format!("{before} {header_tail}");
+    let sentence = sentence.trim_start_matches([' ', ',', '.', ';']).trim();
+    let pieces = split_role_line(&header);
+    let names_something = pieces
+        .iter()
+        .any(|p| is_job_title(p) || is_organisation(p) || location(p).is_some());
+    (header.split_whitespace().count() <= 14
+        && sentence.split_whitespace().count() >= SENTENCE_WORDS
+        && names_something)
+        .then_some((header, Some(sentence)))
 }
 
 /// Roles written as labelled fields, as job portals export them when the section has no
@@ -2002,17 +2065,14 @@ fn field_label(line: &str) -> Option<(Field, &str)> {
 
 /// How many lines before the dated line `anchor` are its role's header (position,
 /// employer): up to two short lines that are not bullets and not sentences — none when
-/// the dated line names both itself, a job among them ("Developer | Acme | 2016 - 2019"). Word's bullets are
-/// list formatting, not characters: a highlight ending in a full stop is still no header.
-fn header_before(lines: &[&str], anchor: usize) -> usize {
-    let line = lines[anchor];
-    if let Some(range) = dates::range(line) {
-        let rest = format!("{} {}", &line[..range.span.0], &line[range.span.1..]);
-        let parts = split_role_line(&rest);
-        let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
-        if named.len() >= 2 && named.iter().any(|p| is_job_title(p)) {
-            return 0;
-        }
+/// the dated line names both itself, a job among them ("Developer | Acme | 2016 - 2019";
+/// `rest`: what it says besides its dates, [`dated_header`]). Word's bullets are list
+/// formatting, not characters: a highlight ending in a full stop is still no header.
+fn header_before(lines: &[&str], anchor: usize, rest: &str) -> usize {
+    let parts = split_role_line(rest);
+    let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
+    if named.len() >= 2 && named.iter().any(|p| is_job_title(p)) {
+        return 0;
     }
     let mut back = 0;
     while back < 2 && back < anchor {
@@ -2626,7 +2686,10 @@ fn education(lines: &[&str]) -> Vec<Education> {
         let lower = line.to_lowercase();
         let text = item(line);
         let degree = degree_in(&lower);
-        let school = SCHOOLS.iter().any(|s| lower.contains(s));
+        // The "school" of "High School Diploma" names no school.
+        let school = SCHOOLS
+            .iter()
+            .any(|s| lower.replacen("high school diploma", "", 1).contains(s));
         let date = dates::dates(line).into_iter().max().map(YearMonth::iso);
         // A date alone over this line starts a new entry here, unless the entry before
         // has none yet ("Associate of Arts : Business" over "2007" over "Trumbull
@@ -2646,7 +2709,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
             let mut run_in_school = None;
             let mut study = study;
             if area.is_none()
-                && let Some((field, school)) = field_then_school(&without_dates)
+                && let Some((field, school)) = field_then_school(&without_dates, degree)
             {
                 area = field;
                 run_in_school = Some(school);
@@ -2846,8 +2909,16 @@ const SCHOOL_NAME_STARTS: &[&str] = &[
 /// keyword over the words no work is described with ("Management Olivet Nazarene
 /// University", "Sociology University of California"). None when the part after the
 /// degree's colon has no school keyword.
-fn field_then_school(text: &str) -> Option<(Option<String>, String)> {
-    let (_, rest) = text.split_once(':')?;
+fn field_then_school(text: &str, degree: &str) -> Option<(Option<String>, String)> {
+    // "BA , Psychology 2018 Kaplan University Psychology": a comma right after the degree
+    // does what the colon does.
+    let after_degree = degree_span(text, degree)
+        .map(|(_, end)| text[end..].trim_start())
+        .and_then(|after| after.strip_prefix(','));
+    let rest = match after_degree {
+        Some(rest) if !text.contains(':') => rest,
+        _ => text.split_once(':')?.1,
+    };
     field_and_school(rest, true)
 }
 
@@ -2900,13 +2971,18 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
     let (chunk, tail) = rest.split_at(end);
     let words: Vec<&str> = chunk.split_whitespace().collect();
     let is_school = |w: &str| SCHOOLS.contains(&w.to_lowercase().as_str());
-    let keyword = words.iter().position(|w| is_school(w))?;
     // "University of …", "University at …": the name goes on after its keyword.
     let goes_on = |at: usize| {
         words
             .get(at)
             .is_some_and(|w| w.eq_ignore_ascii_case("of") || w.eq_ignore_ascii_case("at"))
     };
+    // The first keyword written as a name's is ("High school 2005 Charles F Brush High
+    // School": the field's "school" is not).
+    let keyword = words
+        .iter()
+        .position(|w| is_school(w) && w.starts_with(char::is_uppercase))
+        .or_else(|| words.iter().position(|w| is_school(w)))?;
     let after_keyword = words[keyword + 1..]
         .iter()
         .copied()
@@ -2936,11 +3012,18 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
         }
         while start > 0 && keyword - start < 5 {
             let word = words[start - 1];
-            let named = joins(word)
+            // Two words that make a place ("New Jersey Institute of Technology").
+            if start >= 2 && is_region(&format!("{} {word}", words[start - 2])) {
+                start -= 2;
+                continue;
+            }
+            let place = joins(word)
                 || starts(word)
                 || word == "The"
                 || is_region(word)
-                || is_city(&format!("{word} {}", words[start]))
+                || is_city(word)
+                || is_city(&format!("{word} {}", words[start]));
+            let named = place
                 || !(is_work_word(word)
                     || degree_in(&word.to_lowercase()).is_some()
                     || (word.starts_with(char::is_lowercase)
@@ -2950,12 +3033,36 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
             }
             start -= 1;
         }
+        // A name in capitals on a line that is not ("Bachelor of Business Administration
+        // MOUNT VERNON NAZARENE UNIVERSITY") is all its capital words.
+        let capitals = |w: &str| {
+            w.chars().any(char::is_alphabetic)
+                && !w.chars().any(char::is_lowercase)
+                && degree_in(&w.to_lowercase()).is_none()
+        };
+        if capitals(words[keyword])
+            && words[..start]
+                .iter()
+                .any(|w| w.chars().any(char::is_lowercase))
+        {
+            while start > 0 && capitals(words[start - 1]) {
+                start -= 1;
+            }
+        }
         start
     };
     // The name ends at its keyword ("… State University City , State") unless it goes on
     // "of" or "at" something, and never takes in the field said again.
+    // A name has no grade, label or number in it ("University of Lakeshore GPA: 3.47").
     let mut end = if goes_on(keyword + 1) {
-        words.len()
+        (keyword + 2..words.len())
+            .find(|&i| {
+                let w = words[i];
+                w.contains(':')
+                    || w.contains(|c: char| c.is_ascii_digit())
+                    || matches!(w.to_lowercase().as_str(), "gpa" | "cgpa")
+            })
+            .unwrap_or(words.len())
     } else {
         keyword + 1
     };
@@ -2974,7 +3081,10 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
     while start < keyword && matches!(words[start], "and" | "of" | "&") {
         start += 1;
     }
-    let field = (start > 0).then(|| words[..start].join(" "));
+    // Nor is a word that led to the school a field ("Certified Associate, at Caledonian
+    // University").
+    let leads = |w: &&str| matches!(w.to_lowercase().as_str(), "at" | "from");
+    let field = (start > 0 && !words[..start].iter().all(leads)).then(|| words[..start].join(" "));
     let school = words[start..end].join(" ");
     let school = without_place_placeholder(&school, tail).to_owned();
     Some((field, school))
@@ -3354,6 +3464,51 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
                 .as_deref()
                 .unwrap()
                 .starts_with("University of California")
+        );
+    }
+
+    #[test]
+    fn a_dated_line_that_runs_on_into_its_first_sentence_heads_a_role() {
+        let text = "Experience\n\
+            Deckhand 10/2013 to Current Company Name City , State Took this job to save for a boat of my own and learn the coast.\n\
+            Line Cook 09/2011 to 10/2013 Company Name City , State\n\
+            Prepped vegetables for a 90-seat dining room.\n\
+            Night Auditor\n\
+            January 2010 to June 2011 Company Name City , State Balanced the daily ledger and closed out every register before\n\
+            six in the morning.\n\
+              Bookkeeper from 2008-2009 for two family farms, reconciling accounts, payroll and the yearly inventory counts of feed.\n";
+        let r = parse(text, TODAY);
+        let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r
+            .work
+            .iter()
+            .map(|w| {
+                (
+                    w.position.as_deref(),
+                    w.name.as_deref(),
+                    w.start_date.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some("Deckhand"), Some("Company Name"), Some("2013-10")),
+                (Some("Line Cook"), Some("Company Name"), Some("2011-09")),
+                (Some("Night Auditor"), Some("Company Name"), Some("2010-01")),
+            ],
+            "{:#?}",
+            r.work
+        );
+        assert_eq!(r.work[0].location.as_deref(), Some("City, State"));
+        assert!(
+            r.work[0].highlights[0].starts_with("Took this job"),
+            "{:?}",
+            r.work[0].highlights
+        );
+        assert!(
+            r.work[2].highlights[0].starts_with("Balanced the daily ledger"),
+            "{:?}",
+            r.work[2].highlights
         );
     }
 
@@ -3817,6 +3972,63 @@ description - Packed orders.\n";
                     Some("Harlow and Finch Institute of Technology")
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_field_after_a_comma_a_field_naming_a_school_and_a_name_in_capitals() {
+        let r = parse(
+            "Education\n\
+             BA , Psychology ABA 2018 Harrow Ridge University Psychology ABA\n\
+             High School Diploma : 10 2007\n\
+             High School Diploma : High school 2005 Marian J Pell High School City , State\n\
+             Bachelor of Business Administration MOUNT CALDER BAPTIST UNIVERSITY City , State\n\
+             BA : 1987 University of Lakeshore GPA: 3.47\n",
+            TODAY,
+        );
+        let read: Vec<[Option<&str>; 4]> = r
+            .education
+            .iter()
+            .map(|e| {
+                [
+                    e.study_type.as_deref(),
+                    e.area.as_deref(),
+                    e.institution.as_deref(),
+                    e.end_date.as_deref(),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                [
+                    Some("BA"),
+                    Some("Psychology ABA"),
+                    Some("Harrow Ridge University"),
+                    Some("2018")
+                ],
+                [Some("High School Diploma"), Some("10"), None, Some("2007")],
+                [
+                    Some("High School Diploma"),
+                    Some("High school"),
+                    Some("Marian J Pell High School"),
+                    Some("2005")
+                ],
+                [
+                    Some("Bachelor of Business Administration"),
+                    None,
+                    Some("MOUNT CALDER BAPTIST UNIVERSITY"),
+                    None
+                ],
+                [
+                    Some("BA"),
+                    None,
+                    Some("University of Lakeshore"),
+                    Some("1987")
+                ],
+            ],
+            "{:#?}",
+            r.education
         );
     }
 
