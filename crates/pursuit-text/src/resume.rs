@@ -601,6 +601,11 @@ fn heading(line: &str) -> Option<Section> {
     {
         return None;
     }
+    // The end of a sentence wrapped onto its own line ("… prairie restoration" over
+    // "projects.") is no heading.
+    if trimmed.starts_with(char::is_lowercase) && trimmed.ends_with('.') {
+        return None;
+    }
     // Its runs of letters and digits, lower-cased, one space apart.
     let lowered = trimmed.to_lowercase();
     let mut lower = String::with_capacity(lowered.len());
@@ -814,8 +819,36 @@ static HEADINGS: std::sync::LazyLock<Headings> = std::sync::LazyLock::new(|| {
 });
 
 fn split_sections<'a>(lines: &[&'a str]) -> Vec<(Section, Vec<&'a str>)> {
+    // A line the layout wrapped (as long as the page's long lines, not ending a sentence)
+    // goes on in the next: a heading word there ends its sentence ("… List of Retail
+    // Domain" over "Projects:"). The page's width: its lines' 90th percentile, so that
+    // one overlong line does not set it.
+    let mut lengths: Vec<usize> = lines
+        .iter()
+        .map(|l| l.chars().count())
+        .filter(|n| *n > 0)
+        .collect();
+    lengths.sort_unstable();
+    let width = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
+    let wrapped = |line: &str| {
+        let length = line.chars().count();
+        width >= 60
+            && length * 100 >= width * 85
+            && !line.trim_end().ends_with(['.', ':', ';', '!', '?'])
+    };
     let mut out = vec![(Section::Header, Vec::new())];
+    let mut previous = "";
     for line in lines {
+        let goes_on = wrapped(previous);
+        previous = line;
+        // Only a heading word written as a sentence's end (a colon or a full stop) is
+        // taken for one: a real heading after a long line stays one.
+        if goes_on && line.trim_end().ends_with([':', '.']) && heading(line).is_some() {
+            if let Some((_, body)) = out.last_mut() {
+                body.push(*line);
+            }
+            continue;
+        }
         // "…Exprience - 24 monthsCompany Details": a heading run into the line before it.
         if let Some((before, section)) = glued_heading(line) {
             if let Some((_, body)) = out.last_mut() {
@@ -1806,6 +1839,17 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             ..Role::default()
         };
         assign_parts(&mut role, parts);
+        // Beside the employer placeholder, the position is all the text before it, as
+        // written ("Sales Supervisor - Sales Effectiveness", "Lead Cook (Cook III)"): its
+        // parts were cut at the separators.
+        if role.name.as_deref() == Some(PLACEHOLDER_EMPLOYER)
+            && let Some(written) = position_before_placeholder(&lines[first..anchor], rest)
+            && let Some(position) = &role.position
+            && written.len() > position.len()
+            && written.starts_with(position.as_str())
+        {
+            role.position = Some(written);
+        }
         // A line labelled as the employer ("company - Acme") names it, whatever it looks like.
         let employer = lines[first..body_start]
             .iter()
@@ -1894,6 +1938,24 @@ fn dated_header(line: &str) -> Option<(String, Option<&str>)> {
         && sentence.split_whitespace().count() >= SENTENCE_WORDS
         && names_something)
         .then_some((header, Some(sentence)))
+}
+
+/// The position as written before a template's employer placeholder: the text before it
+/// on the dated line (`rest`), or else the one header line above (`header`). None when
+/// that is no job title or reads like more than a title.
+fn position_before_placeholder(header: &[&str], rest: &str) -> Option<String> {
+    let at = rest.find(PLACEHOLDER_EMPLOYER)?;
+    let separators: &[char] = &[' ', ',', '-', '–', '|', '\u{ff5c}'];
+    let before = rest[..at].trim_matches(separators);
+    let written = match header {
+        _ if !before.is_empty() => before,
+        [line] if !line.contains(PLACEHOLDER_EMPLOYER) => line.trim_matches(separators),
+        _ => return None,
+    };
+    (written.split_whitespace().count() <= 12
+        && is_job_title(written)
+        && location(written).is_none())
+    .then(|| written.to_owned())
 }
 
 /// Roles written as labelled fields, as job portals export them when the section has no
@@ -3509,6 +3571,35 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             r.work[2].highlights[0].starts_with("Balanced the daily ledger"),
             "{:?}",
             r.work[2].highlights
+        );
+    }
+
+    #[test]
+    fn the_end_of_a_sentence_on_its_own_line_is_no_heading() {
+        let text = "Work History\n\
+            Park Keeper , 06/2020 to 12/2020\n\
+            Company Name – City , State\n\
+            Planted trees and restored meadows across the county's parks, trails and river\n\
+            projects.\n\
+            \n\
+            Farm Hand , 10/2018 to 03/2020\n\
+            Company Name – City , State\n\
+            Fed livestock and kept the records of the whole herd for the farm's owners, and\n\
+            tested the releases of the farm's new feed ordering tool with its three vendors\n\
+            Projects:\n\
+            \n\
+            Stable Hand , 10/2016 to 09/2018\n\
+            Company Name – City , State\n\
+            Mucked out.\n\
+            Skills\n\
+            Fencing\n";
+        let r = parse(text, TODAY);
+        let positions: Vec<Option<&str>> = r.work.iter().map(|w| w.position.as_deref()).collect();
+        assert_eq!(
+            positions,
+            [Some("Park Keeper"), Some("Farm Hand"), Some("Stable Hand")],
+            "{:#?}",
+            r.work
         );
     }
 
