@@ -1820,17 +1820,24 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         let mut body_start = anchor + 1;
         // One short line after the dates names the employer, the position or the place when
         // the dated line leaves one out.
+        // Such a line may run on into the role's first sentence.
         let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
+        let mut run_on_next = None;
         if (named.len() < 2 || !named.iter().any(|p| is_job_title(p)))
             && let Some(next) = lines.get(body_start)
             && !next.is_empty()
             && !is_bullet(next)
-            && next.chars().count() < 90
             && body_start < next_anchor
             && field_label(next).is_none_or(|(field, _)| field != Field::Description)
         {
-            parts.extend(split_role_line(next));
-            body_start += 1;
+            if next.chars().count() < 90 {
+                parts.extend(split_role_line(next));
+                body_start += 1;
+            } else if let Some((header, sentence)) = header_then_sentence(next) {
+                parts.extend(split_role_line(header));
+                run_on_next = Some(sentence);
+                body_start += 1;
+            }
         }
         let mut role = Role {
             start_date: Some(range.start.iso()),
@@ -1869,10 +1876,8 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             body_end = (next_anchor - headers[k + 1]).max(body_start);
         }
         let body = &lines[body_start..body_end.max(body_start)];
-        role.highlights = match run_on {
-            Some(sentence) => highlights(&[&[*sentence][..], body].concat()),
-            None => highlights(body),
-        };
+        let run_on: Vec<&str> = run_on.iter().copied().chain(run_on_next).collect();
+        role.highlights = highlights(&[&run_on[..], body].concat());
         consumed_until = body_end.max(anchor + 1);
         out.push(role);
     }
@@ -1887,8 +1892,6 @@ fn roles(lines: &[&str]) -> Vec<Role> {
 /// place after the dates (or at the dates), names a job, an organisation or a place, and
 /// the sentence after it (the second value) is the role's first highlight.
 fn dated_header(line: &str) -> Option<(String, Option<&str>)> {
-    /// Words a run-on sentence has at least.
-    const SENTENCE_WORDS: usize = 6;
     if is_bullet(line) {
         return None;
     }
@@ -1914,30 +1917,46 @@ fn dated_header(line: &str) -> Option<(String, Option<&str>)> {
         return None;
     }
     // The place after the dates ("City , State", "Austin, TX") ends the header.
-    let place_end = after
-        .match_indices(',')
-        .find_map(|(at, _)| {
-            let next = after[at + 1..].split_whitespace().next()?;
-            let word = next.trim_end_matches([',', '.', ')']);
-            let end = at + 1 + after[at + 1..].find(next)? + word.len();
-            is_region(word).then_some(end)
-        })
-        .unwrap_or(0);
-    let (header_tail, sentence) = after.split_at(place_end);
+    let (header_tail, sentence) = after.split_at(place_end(after).unwrap_or(0));
     // The place follows the dates closely (an employer and a place at most).
     if header_tail.split_whitespace().count() > 8 {
         return None;
     }
     let header = format!("{before} {header_tail}");
     let sentence = sentence.trim_start_matches([' ', ',', '.', ';']).trim();
-    let pieces = split_role_line(&header);
-    let names_something = pieces
+    heads_a_sentence(&header, sentence).then_some((header, Some(sentence)))
+}
+
+/// Where the first place on a line ends ("… City , State", "… Austin, TX").
+fn place_end(text: &str) -> Option<usize> {
+    text.match_indices(',').find_map(|(at, _)| {
+        let next = text[at + 1..].split_whitespace().next()?;
+        let word = next.trim_end_matches([',', '.', ')']);
+        let end = at + 1 + text[at + 1..].find(next)? + word.len();
+        is_region(word).then_some(end)
+    })
+}
+
+/// Whether `header` heads a role and `sentence`, run on after it, is the role's first
+/// sentence: a short header naming a job, an organisation or a place, and a sentence.
+fn heads_a_sentence(header: &str, sentence: &str) -> bool {
+    /// Words a run-on sentence has at least.
+    const SENTENCE_WORDS: usize = 6;
+    let names_something = split_role_line(header)
         .iter()
         .any(|p| is_job_title(p) || is_organisation(p) || location(p).is_some());
-    (header.split_whitespace().count() <= 14
+    header.split_whitespace().count() <= 14
         && sentence.split_whitespace().count() >= SENTENCE_WORDS
-        && names_something)
-        .then_some((header, Some(sentence)))
+        && names_something
+}
+
+/// A line after a role's dates that names its position, employer and place and runs on
+/// into the role's first sentence ("Air Freight Agent Company Name - City , State
+/// Accepting, booking …"): the header and the sentence.
+fn header_then_sentence(line: &str) -> Option<(&str, &str)> {
+    let (header, sentence) = line.split_at(place_end(line)?);
+    let sentence = sentence.trim_start_matches([' ', ',', '.', ';']).trim();
+    heads_a_sentence(header, sentence).then_some((header, sentence))
 }
 
 /// The position as written before a template's employer placeholder: the text before it
@@ -2806,7 +2825,13 @@ fn education(lines: &[&str]) -> Vec<Education> {
                 }
             }
         } else if school {
-            let institution = school_part(&strip_dates(text));
+            // "General Studies 2012 Cedar Valley College General Studies": a field said
+            // again at the line's end is no part of the school's name.
+            let without_dates = strip_dates(text);
+            let institution = match field_and_school(&without_dates, true) {
+                Some((Some(_), school)) if said_again_at_end(&without_dates) => Some(school),
+                _ => school_part(&without_dates),
+            };
             match out.last_mut() {
                 Some(e) if e.institution.is_none() && !opens => {
                     e.institution = institution;
@@ -2974,9 +2999,20 @@ const SCHOOL_NAME_STARTS: &[&str] = &[
 fn field_then_school(text: &str, degree: &str) -> Option<(Option<String>, String)> {
     // "BA , Psychology 2018 Kaplan University Psychology": a comma right after the degree
     // does what the colon does.
+    // The degree's own words may come first ("Bachelor of Science , Biology …").
     let after_degree = degree_span(text, degree)
-        .map(|(_, end)| text[end..].trim_start())
-        .and_then(|after| after.strip_prefix(','));
+        .map(|(_, end)| &text[end..])
+        .and_then(|after| {
+            let (own, rest) = after.split_once(',')?;
+            let own: Vec<&str> = own.split_whitespace().collect();
+            let of_degree = own.is_empty()
+                || (own.len() <= 3
+                    && matches!(
+                        own[0].to_lowercase().as_str(),
+                        "of" | "in" | "'s" | "degree"
+                    ));
+            of_degree.then_some(rest)
+        });
     let rest = match after_degree {
         Some(rest) if !text.contains(':') => rest,
         _ => text.split_once(':')?.1,
@@ -3152,6 +3188,18 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
     Some((field, school))
 }
 
+/// Whether a line ends with the words it starts with (a template's field, said again
+/// after the school and its place).
+fn said_again_at_end(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..=words.len() / 3).any(|n| {
+        words[..n]
+            .iter()
+            .zip(&words[words.len() - n..])
+            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+    })
+}
+
 /// What ends a school's name on an education line (" - " too: "The University of New
 /// Mexico - City").
 const SCHOOL_NAME_ENDS: [char; 4] = ['|', '–', '—', ','];
@@ -3162,7 +3210,12 @@ fn school_part(text: &str) -> Option<String> {
     let part = text
         .split(SCHOOL_NAME_ENDS)
         .flat_map(|part| part.split(" - "))
-        .find(|p| SCHOOLS.iter().any(|s| p.to_lowercase().contains(s)))?;
+        // Not the degree's own part ("High School Diploma: General Studies").
+        .find(|p| {
+            let lower = p.to_lowercase();
+            SCHOOLS.iter().any(|s| lower.contains(s))
+                && !(p.contains(':') && lower.contains("high school diploma"))
+        })?;
     // `part` is a slice of `text`: what follows it is the rest of the line.
     let after = &text[part.as_ptr() as usize - text.as_ptr() as usize + part.len()..];
     Some(
@@ -3538,7 +3591,9 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             Night Auditor\n\
             January 2010 to June 2011 Company Name City , State Balanced the daily ledger and closed out every register before\n\
             six in the morning.\n\
-              Bookkeeper from 2008-2009 for two family farms, reconciling accounts, payroll and the yearly inventory counts of feed.\n";
+              Bookkeeper from 2008-2009 for two family farms, reconciling accounts, payroll and the yearly inventory counts of feed.\n\
+            08/2005 to 03/2008\n\
+            Freight Agent Company Name - City , State Booked, inspected and tracked inbound cargo for three airlines every night.\n";
         let r = parse(text, TODAY);
         let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r
             .work
@@ -3557,6 +3612,7 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
                 (Some("Deckhand"), Some("Company Name"), Some("2013-10")),
                 (Some("Line Cook"), Some("Company Name"), Some("2011-09")),
                 (Some("Night Auditor"), Some("Company Name"), Some("2010-01")),
+                (Some("Freight Agent"), Some("Company Name"), Some("2005-08")),
             ],
             "{:#?}",
             r.work
@@ -3571,6 +3627,11 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             r.work[2].highlights[0].starts_with("Balanced the daily ledger"),
             "{:?}",
             r.work[2].highlights
+        );
+        assert!(
+            r.work[3].highlights[0].starts_with("Booked, inspected"),
+            "{:?}",
+            r.work[3].highlights
         );
     }
 
@@ -4074,7 +4135,10 @@ description - Packed orders.\n";
              High School Diploma : 10 2007\n\
              High School Diploma : High school 2005 Marian J Pell High School City , State\n\
              Bachelor of Business Administration MOUNT CALDER BAPTIST UNIVERSITY City , State\n\
-             BA : 1987 University of Lakeshore GPA: 3.47\n",
+             BA : 1987 University of Lakeshore GPA: 3.47\n\
+             High School Diploma : General Studies , 2000 Harlan Ridge Regional High School\n\
+             Bachelor of Science , Plant Sciences 5/96 University of Westmark Plant Sciences\n\
+             General Studies November 2012 Birch Valley Community College General Studies\n",
             TODAY,
         );
         let read: Vec<[Option<&str>; 4]> = r
@@ -4116,6 +4180,24 @@ description - Packed orders.\n";
                     None,
                     Some("University of Lakeshore"),
                     Some("1987")
+                ],
+                [
+                    Some("High School Diploma"),
+                    Some("General Studies"),
+                    Some("Harlan Ridge Regional High School"),
+                    Some("2000")
+                ],
+                [
+                    Some("Bachelor of Science"),
+                    Some("Plant Sciences"),
+                    Some("University of Westmark"),
+                    Some("1996-05")
+                ],
+                [
+                    None,
+                    None,
+                    Some("Birch Valley Community College"),
+                    Some("2012-11")
                 ],
             ],
             "{:#?}",
