@@ -29,8 +29,30 @@ pub struct Truth {
 }
 
 const CONTACTS: [&str; 3] = ["name", "email", "phone"];
-const ROLE: [&str; 5] = ["position", "employer", "location", "start", "end"];
-const EDUCATION: [&str; 3] = ["degree", "school", "year"];
+
+/// A list of entries in the truth: its key, its fields (the figures' names beside them),
+/// and where its dates start (the first date pairs entries, with the first two fields'
+/// words).
+struct Entries<const N: usize> {
+    key: &'static str,
+    fields: [&'static str; N],
+    names: [&'static str; N],
+    first_date: usize,
+}
+
+const ROLES: Entries<5> = Entries {
+    key: "roles",
+    fields: ["position", "employer", "location", "start", "end"],
+    names: ["position", "employer", "location", "start", "end"],
+    first_date: 3,
+};
+
+const EDUCATION: Entries<3> = Entries {
+    key: "education",
+    fields: ["degree", "school", "year"],
+    names: ["degree", "school", "education year"],
+    first_date: 2,
+};
 
 /// Reads a truth file: file path under the folder → its truth.
 pub fn read(path: &Path) -> anyhow::Result<BTreeMap<String, Truth>> {
@@ -53,51 +75,47 @@ pub fn read(path: &Path) -> anyhow::Result<BTreeMap<String, Truth>> {
                 other => anyhow::bail!("{}: \"{key}\" is {other}, not text or null", at()),
             }
         };
-        let list = |key: &str| -> anyhow::Result<Vec<Value>> {
-            match &value[key] {
-                Value::Null => Ok(Vec::new()),
-                Value::Array(items) => Ok(items.clone()),
-                other => anyhow::bail!("{}: \"{key}\" is {other}, not a list", at()),
-            }
-        };
         let contacts = [
             text_of(&value, "name")?,
             text_of(&value, "email")?,
             text_of(&value, "phone")?,
         ];
-        let mut roles = Vec::new();
-        for role in list("roles")? {
-            roles.push([
-                text_of(&role, "position")?,
-                text_of(&role, "employer")?,
-                text_of(&role, "location")?,
-                text_of(&role, "start")?,
-                text_of(&role, "end")?,
-            ]);
-        }
-        let mut education = Vec::new();
-        for entry in list("education")? {
-            education.push([
-                text_of(&entry, "degree")?,
-                text_of(&entry, "school")?,
-                text_of(&entry, "year")?,
-            ]);
-        }
+        let truth = Truth {
+            contacts,
+            roles: entries(&value, &ROLES, &text_of, &at)?,
+            education: entries(&value, &EDUCATION, &text_of, &at)?,
+        };
         anyhow::ensure!(
-            out.insert(
-                file.clone(),
-                Truth {
-                    contacts,
-                    roles,
-                    education
-                }
-            )
-            .is_none(),
+            out.insert(file.clone(), truth).is_none(),
             "{}: {file} is given twice",
             at()
         );
     }
     Ok(out)
+}
+
+/// The entries of one kind on a truth line (none when the key is null or left out).
+fn entries<const N: usize>(
+    value: &Value,
+    kind: &Entries<N>,
+    text_of: &dyn Fn(&Value, &str) -> anyhow::Result<Option<String>>,
+    at: &dyn Fn() -> String,
+) -> anyhow::Result<Vec<[Option<String>; N]>> {
+    let items = match &value[kind.key] {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(items) => items,
+        other => anyhow::bail!("{}: \"{}\" is {other}, not a list", at(), kind.key),
+    };
+    items
+        .iter()
+        .map(|item| {
+            let mut fields: [Option<String>; N] = std::array::from_fn(|_| None);
+            for (field, key) in fields.iter_mut().zip(kind.fields) {
+                *field = text_of(item, key)?;
+            }
+            Ok(fields)
+        })
+        .collect()
 }
 
 /// Counts over every file scored.
@@ -108,10 +126,9 @@ pub struct Tally {
     right: BTreeMap<&'static str, (usize, usize)>,
     /// Fields filled where the truth has none.
     filled_where_none: BTreeMap<&'static str, usize>,
-    roles: (usize, usize),
-    extra_roles: usize,
-    entries: (usize, usize),
-    extra_entries: usize,
+    /// Kind of entry → (paired, in the truth), and read entries paired with none.
+    found: BTreeMap<&'static str, (usize, usize)>,
+    extra: BTreeMap<&'static str, usize>,
     wrong: Vec<String>,
 }
 
@@ -128,8 +145,7 @@ impl Tally {
             };
             self.count(file, field, right, got[i].as_deref(), &truth.contacts[i]);
         }
-
-        let read: Vec<[Option<String>; 5]> = resume
+        let roles: Vec<[Option<String>; 5]> = resume
             .work
             .iter()
             .map(|r| {
@@ -146,23 +162,8 @@ impl Tally {
                 ]
             })
             .collect();
-        let (paired, extra) = pair(&truth.roles, &read, 3, &[0, 1]);
-        self.roles.1 += truth.roles.len();
-        self.roles.0 += paired.iter().filter(|p| p.is_some()).count();
-        self.extra_roles += extra;
-        for (want, got) in truth.roles.iter().zip(&paired) {
-            for (i, field) in ROLE.iter().enumerate() {
-                let got = got.and_then(|g| read[g][i].as_deref());
-                let right = if i >= 3 {
-                    same_date(got, want[i].as_deref())
-                } else {
-                    same_text(got, want[i].as_deref())
-                };
-                self.count(file, field, right, got, &want[i]);
-            }
-        }
-
-        let read: Vec<[Option<String>; 3]> = resume
+        self.add_entries(file, &ROLES, &truth.roles, &roles);
+        let education: Vec<[Option<String>; 3]> = resume
             .education
             .iter()
             .map(|e| {
@@ -173,23 +174,30 @@ impl Tally {
                 ]
             })
             .collect();
-        let (paired, extra) = pair(&truth.education, &read, 2, &[0, 1]);
-        self.entries.1 += truth.education.len();
-        self.entries.0 += paired.iter().filter(|p| p.is_some()).count();
-        self.extra_entries += extra;
-        for (want, got) in truth.education.iter().zip(&paired) {
-            for (i, field) in EDUCATION.iter().enumerate() {
+        self.add_entries(file, &EDUCATION, &truth.education, &education);
+    }
+
+    fn add_entries<const N: usize>(
+        &mut self,
+        file: &str,
+        kind: &Entries<N>,
+        wanted: &[[Option<String>; N]],
+        read: &[[Option<String>; N]],
+    ) {
+        let (paired, extra) = pair(wanted, read, kind.first_date, &[0, 1]);
+        let found = self.found.entry(kind.key).or_default();
+        found.0 += paired.iter().filter(|p| p.is_some()).count();
+        found.1 += wanted.len();
+        *self.extra.entry(kind.key).or_default() += extra;
+        for (want, got) in wanted.iter().zip(&paired) {
+            for (i, name) in kind.names.iter().enumerate() {
                 let got = got.and_then(|g| read[g][i].as_deref());
-                let right = if i == 2 {
+                let right = if i >= kind.first_date {
                     same_date(got, want[i].as_deref())
                 } else {
                     same_text(got, want[i].as_deref())
                 };
-                let field = match *field {
-                    "year" => "education year",
-                    other => other,
-                };
-                self.count(file, field, right, got, &want[i]);
+                self.count(file, name, right, got, &want[i]);
             }
         }
     }
@@ -225,11 +233,7 @@ impl Tally {
         }
         println!("fields on {} files with truth:", self.files);
         let (mut right, mut total) = (0, 0);
-        for field in CONTACTS
-            .iter()
-            .chain(&ROLE)
-            .chain(&["degree", "school", "education year"])
-        {
+        for field in CONTACTS.iter().chain(&ROLES.names).chain(&EDUCATION.names) {
             let Some((r, t)) = self.right.get(field) else {
                 continue;
             };
@@ -241,15 +245,10 @@ impl Tally {
                 self.filled_where_none.get(field).copied().unwrap_or(0)
             );
         }
-        println!(
-            "  roles found {}/{}, extra {}; education entries found {}/{}, extra {}",
-            self.roles.0,
-            self.roles.1,
-            self.extra_roles,
-            self.entries.0,
-            self.entries.1,
-            self.extra_entries
-        );
+        for (kind, (paired, all)) in &self.found {
+            let extra = self.extra.get(kind).copied().unwrap_or(0);
+            println!("  {kind} found {paired}/{all}, extra {extra}");
+        }
         println!(
             "  all fields {right}/{total} ({:.1}%)",
             100.0 * right as f64 / total.max(1) as f64

@@ -1790,24 +1790,21 @@ fn reaches_the_person(line: &str) -> bool {
 fn roles(lines: &[&str]) -> Vec<Role> {
     // Each dated line that heads a role: what it says besides its dates, and the first
     // sentence of the role when the line runs on into it.
-    let dated: Vec<Option<(String, Option<&str>)>> =
-        lines.iter().map(|l| dated_header(l)).collect();
-    let anchors: Vec<usize> = (0..lines.len()).filter(|i| dated[*i].is_some()).collect();
-    // How many lines above each dated line are its role's header.
-    let headers: Vec<usize> = anchors
+    let dated: Vec<(usize, DatedHeader<'_>)> = lines
         .iter()
-        .map(|a| {
-            let rest = dated[*a].as_ref().map_or("", |(rest, _)| rest.as_str());
-            header_before(lines, *a, rest)
-        })
+        .enumerate()
+        .filter_map(|(i, l)| Some((i, dated_header(l)?)))
+        .collect();
+    let anchors: Vec<usize> = dated.iter().map(|(i, _)| *i).collect();
+    // How many lines above each dated line are its role's header.
+    let headers: Vec<usize> = dated
+        .iter()
+        .map(|(i, d)| header_before(lines, *i, &d.rest))
         .collect();
     let mut out = Vec::new();
     let mut consumed_until = 0;
-    for (k, &anchor) in anchors.iter().enumerate() {
-        let line = lines[anchor];
-        let (Some(range), Some((rest, run_on))) = (dates::range(line), &dated[anchor]) else {
-            continue;
-        };
+    for (k, (anchor, header)) in dated.iter().enumerate() {
+        let (anchor, range, rest) = (*anchor, &header.range, header.rest.as_str());
         let mut parts = split_role_line(rest);
         // Header lines before the dates (not yet used) belong to this role.
         let first = (anchor - headers[k]).max(consumed_until.min(anchor));
@@ -1819,8 +1816,8 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         let next_anchor = anchors.get(k + 1).copied().unwrap_or(lines.len());
         let mut body_start = anchor + 1;
         // One short line after the dates names the employer, the position or the place when
-        // the dated line leaves one out.
-        // Such a line may run on into the role's first sentence.
+        // the dated line leaves one out; such a line may run on into the role's first
+        // sentence.
         let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
         let mut run_on_next = None;
         if (named.len() < 2 || !named.iter().any(|p| is_job_title(p)))
@@ -1876,12 +1873,20 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             body_end = (next_anchor - headers[k + 1]).max(body_start);
         }
         let body = &lines[body_start..body_end.max(body_start)];
-        let run_on: Vec<&str> = run_on.iter().copied().chain(run_on_next).collect();
+        let run_on: Vec<&str> = header.run_on.into_iter().chain(run_on_next).collect();
         role.highlights = highlights(&[&run_on[..], body].concat());
         consumed_until = body_end.max(anchor + 1);
         out.push(role);
     }
     out
+}
+
+/// A line that heads a role: its dates, what it says besides them, and the sentence it
+/// runs on into.
+struct DatedHeader<'a> {
+    range: dates::Range,
+    rest: String,
+    run_on: Option<&'a str>,
 }
 
 /// What a line that heads a role says besides its dates; None for a line that is not one.
@@ -1891,7 +1896,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
 /// Current Company Name City , State Took this job to …"): the header then ends at the
 /// place after the dates (or at the dates), names a job, an organisation or a place, and
 /// the sentence after it (the second value) is the role's first highlight.
-fn dated_header(line: &str) -> Option<(String, Option<&str>)> {
+fn dated_header(line: &str) -> Option<DatedHeader<'_>> {
     if is_bullet(line) {
         return None;
     }
@@ -1899,7 +1904,11 @@ fn dated_header(line: &str) -> Option<(String, Option<&str>)> {
     let (before, after) = (&line[..range.span.0], &line[range.span.1..]);
     let rest = format!("{before} {after}");
     if line.chars().count() < 160 && !line.ends_with('.') && rest.split_whitespace().count() <= 14 {
-        return Some((rest, None));
+        return Some(DatedHeader {
+            range,
+            rest,
+            run_on: None,
+        });
     }
     // A header's words before its dates are no sentence, nor one cut off ("Plant
     // Controller from 1996-1998 for two acquisitions, …").
@@ -1924,7 +1933,11 @@ fn dated_header(line: &str) -> Option<(String, Option<&str>)> {
     }
     let header = format!("{before} {header_tail}");
     let sentence = sentence.trim_start_matches([' ', ',', '.', ';']).trim();
-    heads_a_sentence(&header, sentence).then_some((header, Some(sentence)))
+    heads_a_sentence(&header, sentence).then_some(DatedHeader {
+        range,
+        rest: header,
+        run_on: Some(sentence),
+    })
 }
 
 /// Where the first place on a line ends ("… City , State", "… Austin, TX").
@@ -2768,9 +2781,8 @@ fn education(lines: &[&str]) -> Vec<Education> {
         let text = item(line);
         let degree = degree_in(&lower);
         // The "school" of "High School Diploma" names no school.
-        let school = SCHOOLS
-            .iter()
-            .any(|s| lower.replacen("high school diploma", "", 1).contains(s));
+        let without_diploma = lower.replacen(HIGH_SCHOOL_DIPLOMA, "", 1);
+        let school = SCHOOLS.iter().any(|s| without_diploma.contains(s));
         let date = dates::dates(line).into_iter().max().map(YearMonth::iso);
         // A date alone over this line starts a new entry here, unless the entry before
         // has none yet ("Associate of Arts : Business" over "2007" over "Trumbull
@@ -2997,9 +3009,9 @@ const SCHOOL_NAME_STARTS: &[&str] = &[
 /// University", "Sociology University of California"). None when the part after the
 /// degree's colon has no school keyword.
 fn field_then_school(text: &str, degree: &str) -> Option<(Option<String>, String)> {
-    // "BA , Psychology 2018 Kaplan University Psychology": a comma right after the degree
-    // does what the colon does.
-    // The degree's own words may come first ("Bachelor of Science , Biology …").
+    // A comma after the degree does what the colon does ("BA , Psychology 2018 Kaplan
+    // University Psychology"), the degree's own words perhaps before it ("Bachelor of
+    // Science , Biology …").
     let after_degree = degree_span(text, degree)
         .map(|(_, end)| &text[end..])
         .and_then(|after| {
@@ -3115,13 +3127,12 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
                 start -= 2;
                 continue;
             }
-            let place = joins(word)
+            let named = joins(word)
                 || starts(word)
                 || word == "The"
                 || is_region(word)
                 || is_city(word)
-                || is_city(&format!("{word} {}", words[start]));
-            let named = place
+                || is_city(&format!("{word} {}", words[start]))
                 || !(is_work_word(word)
                     || degree_in(&word.to_lowercase()).is_some()
                     || (word.starts_with(char::is_lowercase)
@@ -3200,6 +3211,9 @@ fn said_again_at_end(text: &str) -> bool {
     })
 }
 
+/// The degree whose words name a school without naming one.
+const HIGH_SCHOOL_DIPLOMA: &str = "high school diploma";
+
 /// What ends a school's name on an education line (" - " too: "The University of New
 /// Mexico - City").
 const SCHOOL_NAME_ENDS: [char; 4] = ['|', '–', '—', ','];
@@ -3214,7 +3228,7 @@ fn school_part(text: &str) -> Option<String> {
         .find(|p| {
             let lower = p.to_lowercase();
             SCHOOLS.iter().any(|s| lower.contains(s))
-                && !(p.contains(':') && lower.contains("high school diploma"))
+                && !(p.contains(':') && lower.contains(HIGH_SCHOOL_DIPLOMA))
         })?;
     // `part` is a slice of `text`: what follows it is the rest of the line.
     let after = &text[part.as_ptr() as usize - text.as_ptr() as usize + part.len()..];
