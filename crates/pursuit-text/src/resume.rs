@@ -709,6 +709,11 @@ const HEADING_NAMES: [(Section, &[&str]); 7] = [
             "academic history",
             "qualifications",
             "education and certifications",
+            "education and coursework",
+            "education and qualifications",
+            "educational background",
+            "academic qualifications",
+            "educational qualifications",
             "التعليم",
             "المؤهلات العلمية",
             "المؤهل العلمي",
@@ -2693,6 +2698,7 @@ pub(crate) const DEGREES: &[(&str, u8)] = &[
     ("b.arch", 3),
     ("b.pharm", 3),
     ("aas", 2),
+    ("aa", 2),
     ("a.a.s", 2),
     ("a.a", 2),
     ("a.s", 2),
@@ -2777,9 +2783,14 @@ fn education(lines: &[&str]) -> Vec<Education> {
             }
             continue;
         }
-        let lower = line.to_lowercase();
-        let text = item(line);
-        let degree = degree_in(&lower);
+        // What follows a grade is the grade's ("GPA: 3.3", "GPA: Top 10% of class").
+        let text = before_grade(item(line));
+        // A sentence about school is no entry ("While attending college I worked …").
+        if is_prose(text) {
+            continue;
+        }
+        let lower = text.to_lowercase();
+        let degree = degree_named(text);
         // The "school" of "High School Diploma" names no school.
         let without_diploma = lower.replacen(HIGH_SCHOOL_DIPLOMA, "", 1);
         let school = SCHOOLS.iter().any(|s| without_diploma.contains(s));
@@ -2831,9 +2842,9 @@ fn education(lines: &[&str]) -> Vec<Education> {
                     e.end_date = date;
                 }
                 if school && e.institution.is_none() {
-                    e.institution = before
-                        .or(run_in_school)
-                        .or_else(|| school_part(&without_dates));
+                    e.institution = before.or(run_in_school).or_else(|| {
+                        school_part(&without_dates).map(|p| without_field(&p).to_owned())
+                    });
                 }
             }
         } else if school {
@@ -2842,7 +2853,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
             let without_dates = strip_dates(text);
             let institution = match field_and_school(&without_dates, true) {
                 Some((Some(_), school)) if said_again_at_end(&without_dates) => Some(school),
-                _ => school_part(&without_dates),
+                _ => school_part(&without_dates).map(|part| without_field(&part).to_owned()),
             };
             match out.last_mut() {
                 Some(e) if e.institution.is_none() && !opens => {
@@ -2930,7 +2941,16 @@ fn degree_and_area(text: &str, degree: &str) -> (String, Option<String>) {
             }
         }
     }
-    (cut(text).unwrap_or_else(|| text.to_owned()), None)
+    // Not a place before the degree ("City , State , USA Culinary Arts AA degree"): the
+    // part that names it.
+    let mut parts = text.split([',', '|', '–', '—']);
+    let first = parts.next().unwrap_or(text).trim();
+    let place = matches!(first, "City" | "State") || is_city(first) || is_region(first);
+    let part = match parts.find(|part| degree_span(part, degree).is_some()) {
+        Some(part) if place => part,
+        _ => text,
+    };
+    (cut(part).unwrap_or_else(|| text.to_owned()), None)
 }
 
 /// Where `degree` (lower case, as [`degree_in`] gives it) first stands as a word in `text`:
@@ -2951,12 +2971,17 @@ fn degree_span(text: &str, degree: &str) -> Option<(usize, usize)> {
 /// A school named before the degree on its line ("University of North Carolina Bachelors of
 /// Arts : Sociology"), and the line from the degree on; the line as it is otherwise.
 fn school_before_degree(text: &str, degree: &str) -> (Option<String>, String) {
-    let Some((at, _)) = degree_span(text, degree) else {
+    // "Conroe High School | City , State High School Diploma": the diploma's own words.
+    let span = match degree {
+        "diploma" => degree_span(text, HIGH_SCHOOL_DIPLOMA).or_else(|| degree_span(text, degree)),
+        _ => degree_span(text, degree),
+    };
+    let Some((at, _)) = span else {
         return (None, text.to_owned());
     };
     let (head, rest) = (text[..at].trim(), &text[at..]);
     // Not the "High School" of "High School Diploma", nor a line of several degrees.
-    if head.contains(':') || degree_in(&head.to_lowercase()).is_some() {
+    if head.contains(':') || degree_named(head).is_some() {
         return (None, text.to_owned());
     }
     match school_part(head) {
@@ -3142,6 +3167,20 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
             }
             start -= 1;
         }
+        // A name word the scan stopped short of, right after a field of known words
+        // ("Business Management Henry Ford Community College": "Henry" is a word of some
+        // task statement, but it follows the field).
+        let field = field_prefix(&words[..keyword]);
+        let word = words[field.min(words.len() - 1)];
+        if field > 0
+            && start == field + 1
+            && word.starts_with(char::is_uppercase)
+            && !field_word(word)
+            && !is_job_title(word)
+            && !matches!(word.to_lowercase().as_str(), "present" | "current")
+        {
+            start = field;
+        }
         // A name in capitals on a line that is not ("Bachelor of Business Administration
         // MOUNT VERNON NAZARENE UNIVERSITY") is all its capital words.
         let capitals = |w: &str| {
@@ -3208,6 +3247,398 @@ fn said_again_at_end(text: &str) -> bool {
             .iter()
             .zip(&words[words.len() - n..])
             .all(|(a, b)| a.eq_ignore_ascii_case(b))
+    })
+}
+
+/// Words a field of study is made of ("General Studies", "Business/Accounting", "Library
+/// and Information Science"), and the words that say what was studied ("Minor in",
+/// "Certification:"): what an education line without a degree may start with before its
+/// school. Lower case; "pre-" is taken off a word first ("Pre-Engineering").
+const FIELD_WORDS: &[&str] = &[
+    "accounting",
+    "accountancy",
+    "administration",
+    "administrative",
+    "advertising",
+    "automation",
+    "agriculture",
+    "anatomy",
+    "animation",
+    "anthropology",
+    "applied",
+    "architecture",
+    "art",
+    "arts",
+    "aviation",
+    "banking",
+    "biochemistry",
+    "biology",
+    "biomedical",
+    "biotechnology",
+    "business",
+    "chemistry",
+    "childhood",
+    "civil",
+    "commerce",
+    "communication",
+    "communications",
+    "computer",
+    "computing",
+    "construction",
+    "consulting",
+    "counseling",
+    "counselling",
+    "criminal",
+    "criminology",
+    "culinary",
+    "dance",
+    "data",
+    "dental",
+    "design",
+    "development",
+    "drafting",
+    "drama",
+    "early",
+    "economics",
+    "education",
+    "educational",
+    "electrical",
+    "electronics",
+    "elementary",
+    "engineering",
+    "english",
+    "entrepreneurship",
+    "environmental",
+    "exercise",
+    "fashion",
+    "film",
+    "finance",
+    "financial",
+    "fine",
+    "fitness",
+    "forensic",
+    "general",
+    "geography",
+    "geology",
+    "graphic",
+    "health",
+    "healthcare",
+    "history",
+    "hospitality",
+    "hotel",
+    "human",
+    "humanities",
+    "information",
+    "journalism",
+    "justice",
+    "kinesiology",
+    "languages",
+    "law",
+    "legal",
+    "liberal",
+    "library",
+    "linguistics",
+    "literature",
+    "logistics",
+    "management",
+    "marketing",
+    "mass",
+    "mathematics",
+    "math",
+    "mechanical",
+    "media",
+    "medical",
+    "medicine",
+    "microbiology",
+    "music",
+    "networking",
+    "nursing",
+    "nutrition",
+    "paralegal",
+    "pharmacy",
+    "philosophy",
+    "painting",
+    "photography",
+    "physical",
+    "physics",
+    "physiology",
+    "political",
+    "programming",
+    "psychology",
+    "public",
+    "recreation",
+    "relations",
+    "religion",
+    "religious",
+    "resources",
+    "retail",
+    "science",
+    "sciences",
+    "secondary",
+    "service",
+    "social",
+    "sociology",
+    "software",
+    "special",
+    "sports",
+    "statistics",
+    "studies",
+    "studio",
+    "systems",
+    "teaching",
+    "technology",
+    "theater",
+    "theatre",
+    "theology",
+    "therapy",
+    "tourism",
+    "visual",
+    "web",
+    "welding",
+    "work",
+    "zoology",
+    "minor",
+    "major",
+    "concentration",
+    "emphasis",
+    "degree",
+    "diploma",
+    "certificate",
+    "certification",
+    "endorsement",
+    "coursework",
+    "courses",
+    "and",
+    "&",
+    "in",
+    "of",
+];
+
+/// A school's name without the field of study run in before it, as a template writes an
+/// entry with no degree ("General Studies Front Range Community College", "Graphic Design
+/// Anthem Institute", "AS: Liberal Arts & Business College of Micronesia"): the words from
+/// the line's start that are all [`FIELD_WORDS`] (or one of them misspelt) go. Only the
+/// words at the start are looked at, so a field word inside a name stays ("Front Range",
+/// "Little Flower Public School"), and so does one that a joining word ties to the name
+/// ("Management and Strategy Institute"). The name keeps a word before its keyword unless
+/// the keyword goes on "of" something after a field of more than one word ("Library and
+/// Information Science University of Pittsburgh"): one word there may be the name's
+/// ("Culinary Institute of America", "Medical University of South Carolina").
+fn without_field(part: &str) -> &str {
+    let keyword_at = |text: &str| {
+        let lower = text.to_lowercase();
+        SCHOOLS.iter().filter_map(|s| lower.find(s)).min()
+    };
+    let Some(at) = keyword_at(part) else {
+        return part;
+    };
+    // After a label ("Certification: …", "AS: …"): what follows it.
+    let text = match part[..at].rfind(':') {
+        Some(colon) if keyword_at(&part[..colon]).is_none() => part[colon + 1..].trim_start(),
+        _ => part,
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is_keyword = |w: &str| SCHOOLS.contains(&w.to_lowercase().as_str());
+    let Some(keyword) = words.iter().position(|w| is_keyword(w)) else {
+        return text;
+    };
+    let mut cut = field_prefix(&words[..keyword]);
+    let goes_on = words
+        .get(keyword + 1)
+        .is_some_and(|w| w.eq_ignore_ascii_case("of"));
+    if cut > 0 && cut == keyword && !(goes_on && cut > 1) {
+        cut = keyword - 1;
+    }
+    // The field said again after the name ("DePaul University Public Service Management",
+    // "University of Phoenix General Studies"): two field words in a row end it, once a
+    // name has followed an "of" ("University of Science and Technology" is all name).
+    let mut end = words.len();
+    let mut named = !goes_on
+        && !words
+            .get(keyword + 1)
+            .is_some_and(|w| w.eq_ignore_ascii_case("at"));
+    for i in keyword + 1..words.len() {
+        let word = words[i];
+        let pair = words.get(i + 1).is_some_and(|next| field_word(next));
+        // Not what a name goes on with ("School of Public Health").
+        let joined = joins(words[i - 1]) || words[i - 1].eq_ignore_ascii_case("at");
+        if named && !joined && !joins(word) && field_word(word) && pair && i - cut >= 2 {
+            end = i;
+            break;
+        }
+        if !field_word(word) && i > keyword + 1 {
+            named = true;
+        }
+    }
+    // The text from the first kept word to the last, as written.
+    let mut from = 0;
+    for word in &words[..cut] {
+        from += text[from..].find(word).map_or(0, |at| at + word.len());
+    }
+    let mut to = from;
+    for word in &words[cut..end] {
+        to += text[to..].find(word).map_or(0, |at| at + word.len());
+    }
+    text[from..to].trim()
+}
+
+/// Whether `word` is one of [`FIELD_WORDS`] (or several joined by '/', or one misspelt).
+fn field_word(word: &str) -> bool {
+    let lower = word.trim_end_matches([',', ':']).to_lowercase();
+    lower.split('/').filter(|p| !p.is_empty()).all(|p| {
+        let p = p.strip_prefix("pre-").unwrap_or(p);
+        FIELD_WORDS.contains(&p) || misspelt_field_word(p)
+    })
+}
+
+/// A word that joins two others into one name or field ("and", "of").
+fn joins(word: &str) -> bool {
+    matches!(word.to_lowercase().as_str(), "and" | "&" | "in" | "of")
+}
+
+/// How many of `words`' first words are a field of study ([`field_word`]); none when a
+/// joining word ties the last of them to the word after ("Management and Strategy
+/// Institute" is one name).
+fn field_prefix(words: &[&str]) -> usize {
+    let cut = words.iter().take_while(|w| field_word(w)).count();
+    if cut > 0 && joins(words[cut - 1]) {
+        0
+    } else {
+        cut
+    }
+}
+
+/// Whether `word` (lower case) is a long field word with a letter or two wrong
+/// ("adminstration", "administartion"): long words only, where two edits cannot make
+/// another word.
+fn misspelt_field_word(word: &str) -> bool {
+    const LONG: usize = 9;
+    let word: Vec<char> = word.chars().collect();
+    word.len() >= LONG
+        && FIELD_WORDS.iter().any(|field| {
+            let field: Vec<char> = field.chars().collect();
+            field.len() >= LONG
+                && word.len().abs_diff(field.len()) <= 2
+                && edits(&word, &field) <= 2
+        })
+}
+
+/// The edit distance of two words (insertions, deletions, substitutions, and swaps of two
+/// letters side by side).
+fn edits(a: &[char], b: &[char]) -> usize {
+    let mut rows = vec![(0..=b.len()).collect::<Vec<usize>>(); a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// Whether an education line is a sentence, not an entry: it speaks of the person ("I",
+/// "my"), or it is long, most of its words are lower case and it names neither a degree
+/// nor a school as a name is written ("Worked 40+ hours a week during college as …"; not
+/// "BE in computer science … Adichunchanagiri institute of technology").
+fn is_prose(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || ",;:()".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let personal = words
+        .iter()
+        .any(|w| matches!(*w, "I" | "my" | "My" | "me" | "I'm" | "I've"));
+    let lower = words
+        .iter()
+        .filter(|w| w.starts_with(char::is_lowercase))
+        .count();
+    let named = || {
+        degree_in(&text.to_lowercase()).is_some()
+            || words.iter().enumerate().any(|(i, w)| {
+                SCHOOLS.contains(&w.to_lowercase().as_str())
+                    && (w.starts_with(char::is_uppercase) || words.get(i + 1) == Some(&"of"))
+            })
+    };
+    personal || (words.len() >= 8 && lower * 2 >= words.len() && !named())
+}
+
+/// An education line up to its grade: "GPA", "CGPA" and what follows them go ("… William
+/// Paterson University – City , State GPA: 3.3"), unless nothing of the entry is before it.
+fn before_grade(text: &str) -> &str {
+    let lower = text.to_lowercase();
+    let at = ["gpa", "cgpa"]
+        .iter()
+        .flat_map(|label| lower.match_indices(label).map(|(at, l)| (at, at + l.len())))
+        .filter(|(at, end)| crate::posting::stands_alone(&lower, *at, *end))
+        .map(|(at, _)| at)
+        .min();
+    match at {
+        // Lower-casing kept the length: the position is the text's.
+        Some(at) if lower.len() == text.len() && text.is_char_boundary(at) => {
+            let before = text[..at].trim_end_matches([' ', ',', '|', '-', '–', '(']);
+            if before.split_whitespace().count() >= 2 {
+                before
+            } else {
+                text
+            }
+        }
+        _ => text,
+    }
+}
+
+/// The degree an education line names ([`degree_in`]), not counting the "High School" of
+/// a school's name ("Salmen High School").
+fn degree_named(text: &str) -> Option<&'static &'static str> {
+    let lower = text.to_lowercase();
+    if names_a_high_school(text) {
+        degree_in(&lower.replace("high school", "high ______"))
+    } else {
+        degree_in(&lower)
+    }
+}
+
+/// Whether the "High School" of a line is a school's name, not the diploma: a name word
+/// before it ("Salmen High School", "Star Ridge High School"), not a word that says what
+/// was done ("Graduated High School", "Some High School").
+fn names_a_high_school(text: &str) -> bool {
+    const NOT_NAMES: &[&str] = &[
+        "graduated",
+        "graduate",
+        "attended",
+        "completed",
+        "finished",
+        "some",
+        "the",
+        "a",
+        "from",
+        "at",
+        "in",
+        "of",
+        "and",
+        "diploma",
+        "certificate",
+    ];
+    let lower = text.to_lowercase();
+    lower.match_indices("high school").any(|(at, _)| {
+        text.is_char_boundary(at)
+            && text[..at]
+                .split_whitespace()
+                .next_back()
+                .is_some_and(|word| {
+                    word.starts_with(char::is_uppercase)
+                        && word.chars().all(char::is_alphabetic)
+                        && !NOT_NAMES.contains(&word.to_lowercase().as_str())
+                        && degree_in(&word.to_lowercase()).is_none()
+                })
     })
 }
 
@@ -4142,6 +4573,69 @@ description - Packed orders.\n";
     }
 
     #[test]
+    fn a_field_before_a_school_without_a_degree_and_the_guards_on_it() {
+        let r = parse(
+            "Education\n\
+             General Studies Front Hollow Community College City , State\n\
+             Business Adminstration 2018 Upper Marsh Community College City , State\n\
+             Library and Information Science University of Westmark\n\
+             Culinary Institute of Northland\n\
+             Management and Strategy Institute\n\
+             Retail Management 2011 University of Harrowgate Retail Management focus\n\
+             Bachelor of Science , Accounting May 2014 Quill Ridge University City , State GPA: 3.3\n\
+             Tolland Ridge High School | City , State High School Diploma 05/1999\n\
+             2004 Pennock High School City , State\n\
+             Worked 30 hours a week during college as a mechanic for a trucking firm.\n\
+             I also attended Brook Hollow College for a year\n",
+            TODAY,
+        );
+        let read: Vec<[Option<&str>; 3]> = r
+            .education
+            .iter()
+            .map(|e| {
+                [
+                    e.study_type.as_deref(),
+                    e.institution.as_deref(),
+                    e.end_date.as_deref(),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                // The field's words at the line's start go; "Front" is the name's.
+                [None, Some("Front Hollow Community College"), None],
+                // A field word misspelt goes too.
+                [None, Some("Upper Marsh Community College"), Some("2018")],
+                // Several field words before "University of …" go.
+                [None, Some("University of Westmark"), None],
+                // One may be the name's.
+                [None, Some("Culinary Institute of Northland"), None],
+                // Joined to the name, it is the name's.
+                [None, Some("Management and Strategy Institute"), None],
+                // The field said again after the name ends it.
+                [None, Some("University of Harrowgate"), Some("2011")],
+                // A grade's colon is no field's.
+                [
+                    Some("Bachelor of Science"),
+                    Some("Quill Ridge University"),
+                    Some("2014-05")
+                ],
+                // The diploma's own words, after the school's.
+                [
+                    Some("High School Diploma"),
+                    Some("Tolland Ridge High School"),
+                    Some("1999-05")
+                ],
+                // A named high school is a school, not the diploma.
+                [None, Some("Pennock High School"), Some("2004")],
+                // Sentences about school are no entries.
+            ]
+        );
+        assert_eq!(r.education[6].area.as_deref(), Some("Accounting"));
+    }
+
+    #[test]
     fn a_field_after_a_comma_a_field_naming_a_school_and_a_name_in_capitals() {
         let r = parse(
             "Education\n\
@@ -4296,7 +4790,7 @@ description - Packed orders.\n";
                     "Utah State University",
                     Some("2002-05")
                 ),
-                entry(None, "Endorsement North Park University", Some("1997")),
+                entry(None, "North Park University", Some("1997")),
                 entry(
                     Some("Associate of Science"),
                     "ITT Technical Institute",
