@@ -1830,6 +1830,9 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             && !next.is_empty()
             && !is_bullet(next)
             && body_start < next_anchor
+            // Not the next role's header ("Animal Caretaker" / its dates / "Family
+            // Babysitter" / its dates).
+            && (k + 1 >= anchors.len() || body_start < next_anchor - headers[k + 1])
             && field_label(next).is_none_or(|(field, _)| field != Field::Description)
         {
             if next.chars().count() < 90 {
@@ -1852,12 +1855,43 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         // written ("Sales Supervisor - Sales Effectiveness", "Lead Cook (Cook III)"): its
         // parts were cut at the separators.
         if role.name.as_deref() == Some(PLACEHOLDER_EMPLOYER)
-            && let Some(written) = position_before_placeholder(&lines[first..anchor], rest)
+            && let Some(written) = position_before_placeholder(
+                &lines[first..anchor],
+                rest,
+                lines[anchor + 1..body_start].first().copied(),
+            )
             && let Some(position) = &role.position
             && written.len() > position.len()
             && written.starts_with(position.as_str())
         {
             role.position = Some(written);
+        }
+        // The employer placeholder alone on the line after a dated line: the position is
+        // that line's text as written ("Manager, Digital Marketing and Communications Aug
+        // 2014 to Current" over "Company Name"), not cut at its comma into an employer.
+        let next = lines.get(anchor + 1).filter(|next| {
+            next.trim_start().starts_with(PLACEHOLDER_EMPLOYER) && anchor + 1 < next_anchor
+        });
+        let written = rest.trim_matches([' ', ',', '-', '–', '|']);
+        if let Some(next) = next
+            && role.name.as_deref() != Some(PLACEHOLDER_EMPLOYER)
+            && !written.is_empty()
+            && !written.contains(PLACEHOLDER_EMPLOYER)
+            && written.split_whitespace().count() <= 12
+            && is_job_title(written)
+            && location(written).is_none()
+        {
+            role.position = Some(written.to_owned());
+            role.name = Some(PLACEHOLDER_EMPLOYER.to_owned());
+            if body_start == anchor + 1 {
+                // The line was not read as the header's: its place is the role's.
+                role.location = role.location.take().or_else(|| {
+                    unglue_placeholders(split_role_line(next))
+                        .iter()
+                        .find_map(|part| location(part))
+                });
+                body_start += 1;
+            }
         }
         // A line labelled as the employer ("company - Acme") names it, whatever it looks like.
         let employer = lines[first..body_start]
@@ -1978,17 +2012,25 @@ fn header_then_sentence(line: &str) -> Option<(&str, &str)> {
 }
 
 /// The position as written before a template's employer placeholder: the text before it
-/// on the dated line (`rest`), or else the one header line above (`header`). None when
-/// that is no job title or reads like more than a title.
-fn position_before_placeholder(header: &[&str], rest: &str) -> Option<String> {
-    let at = rest.find(PLACEHOLDER_EMPLOYER)?;
+/// on the dated line (`rest`), or on the line after a line of dates alone (`after`:
+/// "06/2001 to 07/2008" over "Technology Specialist III Company Name – City , State"), or
+/// else the one header line above (`header`). None when that is no job title or reads like
+/// more than a title.
+fn position_before_placeholder(header: &[&str], rest: &str, after: Option<&str>) -> Option<String> {
     let separators: &[char] = &[' ', ',', '-', '–', '|', '\u{ff5c}'];
-    let before = rest[..at].trim_matches(separators);
-    let written = match header {
-        _ if !before.is_empty() => before,
-        [line] if !line.contains(PLACEHOLDER_EMPLOYER) => line.trim_matches(separators),
+    let before = |text: &str| {
+        text.find(PLACEHOLDER_EMPLOYER)
+            .map(|at| text[..at].trim_matches(separators).to_owned())
+    };
+    let written = match (before(rest), header) {
+        (Some(on_line), _) if !on_line.is_empty() => on_line,
+        (Some(_), [line]) if !line.contains(PLACEHOLDER_EMPLOYER) => {
+            line.trim_matches(separators).to_owned()
+        }
+        (None, _) if rest.trim().is_empty() => before(after?).filter(|b| !b.is_empty())?,
         _ => return None,
     };
+    let written = written.as_str();
     (written.split_whitespace().count() <= 12
         && is_job_title(written)
         && location(written).is_none())
@@ -4024,6 +4066,59 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
                 .as_deref()
                 .unwrap()
                 .starts_with("University of California")
+        );
+    }
+
+    #[test]
+    fn a_position_is_read_whole_beside_the_placeholder_and_never_from_the_next_role() {
+        let text = "Experience\n\
+            Planner, Harbour Events and Outreach Aug 2014 to Current\n\
+            Company Name\n\
+            Ran the spring regatta for 300 guests.\n\
+            06/2010 to 07/2014\n\
+            Records Clerk III Company Name - City , State\n\
+            Filed and indexed 40 years of harbour permits.\n\
+            Kennel Attendant\n\
+            June 2008 to May 2010 City , State\n\
+            Lamp Lighter\n\
+            May 2006 to May 2008 City , State\n";
+        let r = parse(text, TODAY);
+        let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r
+            .work
+            .iter()
+            .map(|w| {
+                (
+                    w.position.as_deref(),
+                    w.name.as_deref(),
+                    w.start_date.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                // The placeholder alone on the next line: the dated line is the position.
+                (
+                    Some("Planner, Harbour Events and Outreach"),
+                    Some("Company Name"),
+                    Some("2014-08")
+                ),
+                // After a line of dates alone, the grade stays the position's.
+                (
+                    Some("Records Clerk III"),
+                    Some("Company Name"),
+                    Some("2010-06")
+                ),
+                // A line over the next role's dates is its header, not this one's employer.
+                (Some("Kennel Attendant"), None, Some("2008-06")),
+                (Some("Lamp Lighter"), None, Some("2006-05")),
+            ],
+            "{:#?}",
+            r.work
+        );
+        assert_eq!(
+            r.work[0].highlights,
+            ["Ran the spring regatta for 300 guests."]
         );
     }
 
