@@ -1912,12 +1912,65 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             body_end = (next_anchor - headers[k + 1]).max(body_start);
         }
         let body = &lines[body_start..body_end.max(body_start)];
+        // Roles without dates under this one, headed as this one is ("QA Tester Company
+        // Name – City , State" under a dated "Network Systems QA Tester Company Name –
+        // City , State"): a place beside it says it is a header of the same template.
+        let undated: Vec<usize> = if role.location.is_some() {
+            (0..body.len())
+                .filter(|i| heads_an_undated_role(body[*i]))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let own = undated.first().copied().unwrap_or(body.len());
         let run_on: Vec<&str> = header.run_on.into_iter().chain(run_on_next).collect();
-        role.highlights = highlights(&[&run_on[..], body].concat());
+        role.highlights = highlights(&[&run_on[..], &body[..own]].concat());
         consumed_until = body_end.max(anchor + 1);
         out.push(role);
+        for (n, &at) in undated.iter().enumerate() {
+            let end = undated.get(n + 1).copied().unwrap_or(body.len());
+            let mut role = Role::default();
+            assign_parts(&mut role, split_role_line(body[at]));
+            role.highlights = highlights(&body[at + 1..end]);
+            out.push(role);
+        }
     }
     out
+}
+
+/// Whether a line in a role's body heads a role of its own without dates: a short line, not
+/// a bullet or a sentence, that names a job and a place and holds no dates.
+fn heads_an_undated_role(line: &str) -> bool {
+    if line.is_empty()
+        || is_bullet(line)
+        || line.chars().count() >= 90
+        || line.trim_end().ends_with(['.', ';', ':'])
+        || !dates::dates(line).is_empty()
+    {
+        return false;
+    }
+    let parts = unglue_placeholders(split_role_line(line));
+    let (places, named): (Vec<&String>, Vec<&String>) =
+        parts.iter().partition(|p| location(p).is_some());
+    // A header's words are capitalised; a sentence's are not ("Supervised 4 technicians at
+    // the Dallas, TX plant").
+    let capitalised = |part: &&String| {
+        part.split_whitespace().all(|w| {
+            !w.starts_with(char::is_lowercase) && !w.contains(|c: char| c.is_ascii_digit())
+                || matches!(
+                    w,
+                    "of" | "and" | "&" | "for" | "the" | "in" | "at" | "to" | "a"
+                )
+        })
+    };
+    !places.is_empty()
+        && !named.is_empty()
+        && named
+            .iter()
+            .all(|p| p.split_whitespace().count() <= 8 && capitalised(p))
+        && named
+            .iter()
+            .any(|p| (is_job_title(p) || crate::occupations::names_a_job(p)) && !is_organisation(p))
 }
 
 /// A line that heads a role: its dates, what it says besides them, and the sentence it
@@ -4066,6 +4119,64 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
                 .as_deref()
                 .unwrap()
                 .starts_with("University of California")
+        );
+    }
+
+    #[test]
+    fn a_role_without_dates_under_a_dated_one_is_a_role_of_its_own() {
+        let text = "Experience\n\
+            01/2015 to 02/2019\n\
+            Network Systems Tester Company Name - City , State\n\
+            Wrote test plans for the ferry ticketing servers.\n\
+            Supervised 4 technicians at the Dover, DE depot\n\
+            Quality Assurance Technician Company Name - City , State\n\
+            Calibrated the oscilloscopes every quarter.\n\
+            Harbour Clerk - Dover, DE\n\
+            Kept the lamp lit through two winters.\n";
+        let r = parse(text, TODAY);
+        let read: Vec<[Option<&str>; 4]> = r
+            .work
+            .iter()
+            .map(|w| {
+                [
+                    w.position.as_deref(),
+                    w.name.as_deref(),
+                    w.location.as_deref(),
+                    w.start_date.as_deref(),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                [
+                    Some("Network Systems Tester"),
+                    Some("Company Name"),
+                    Some("City, State"),
+                    Some("2015-01")
+                ],
+                [
+                    Some("Quality Assurance Technician"),
+                    Some("Company Name"),
+                    Some("City, State"),
+                    None
+                ],
+                [Some("Harbour Clerk"), None, Some("Dover, DE"), None],
+            ],
+            "{:#?}",
+            r.work
+        );
+        // A sentence with a place stays a highlight.
+        assert_eq!(
+            r.work[0].highlights,
+            [
+                "Wrote test plans for the ferry ticketing servers.",
+                "Supervised 4 technicians at the Dover, DE depot"
+            ]
+        );
+        assert_eq!(
+            r.work[1].highlights,
+            ["Calibrated the oscilloscopes every quarter."]
         );
     }
 
