@@ -3990,6 +3990,20 @@ mod tests {
         month: Some(12),
     };
 
+    /// Each role's position, employer and start, as the tests compare them.
+    fn roles_read(r: &Resume) -> Vec<(Option<&str>, Option<&str>, Option<&str>)> {
+        r.work
+            .iter()
+            .map(|w| {
+                (
+                    w.position.as_deref(),
+                    w.name.as_deref(),
+                    w.start_date.as_deref(),
+                )
+            })
+            .collect()
+    }
+
     const SAMPLE: &str = "Jane Q. Doe
 Senior Backend Engineer
 Berlin, Germany | jane.doe@example.com | +49 30 1234 5678 | linkedin.com/in/janedoe | github.com/jdoe
@@ -4194,17 +4208,7 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             Lamp Lighter\n\
             May 2006 to May 2008 City , State\n";
         let r = parse(text, TODAY);
-        let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r
-            .work
-            .iter()
-            .map(|w| {
-                (
-                    w.position.as_deref(),
-                    w.name.as_deref(),
-                    w.start_date.as_deref(),
-                )
-            })
-            .collect();
+        let read = roles_read(&r);
         assert_eq!(
             read,
             [
@@ -4246,17 +4250,7 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             08/2005 to 03/2008\n\
             Freight Agent Company Name - City , State Booked, inspected and tracked inbound cargo for three airlines every night.\n";
         let r = parse(text, TODAY);
-        let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r
-            .work
-            .iter()
-            .map(|w| {
-                (
-                    w.position.as_deref(),
-                    w.name.as_deref(),
-                    w.start_date.as_deref(),
-                )
-            })
-            .collect();
+        let read = roles_read(&r);
         assert_eq!(
             read,
             [
