@@ -1810,7 +1810,20 @@ fn roles(lines: &[&str]) -> Vec<Role> {
     let mut consumed_until = 0;
     for (k, (anchor, header)) in dated.iter().enumerate() {
         let (anchor, range, rest) = (*anchor, &header.range, header.rest.as_str());
-        let mut parts = split_role_line(rest);
+        let next_anchor = anchors.get(k + 1).copied().unwrap_or(lines.len());
+        // Over a line that starts with the employer placeholder, the dated line's text is
+        // the position as written ("Manager, Digital Marketing and Communications Aug 2014
+        // to Current" over "Company Name"), not cut at its comma into an employer.
+        let placeholder_next = anchor + 1 < next_anchor
+            && lines[anchor + 1]
+                .trim_start()
+                .starts_with(PLACEHOLDER_EMPLOYER);
+        let written = rest.trim_matches(TITLE_SEPARATORS);
+        let mut parts = if placeholder_next && reads_as_one_title(written) {
+            vec![written.to_owned()]
+        } else {
+            split_role_line(rest)
+        };
         // Header lines before the dates (not yet used) belong to this role.
         let first = (anchor - headers[k]).max(consumed_until.min(anchor));
         let before: Vec<String> = lines[first..anchor]
@@ -1818,21 +1831,26 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             .flat_map(|l| split_role_line(l))
             .collect();
         parts.splice(0..0, before);
-        let next_anchor = anchors.get(k + 1).copied().unwrap_or(lines.len());
+        // Where the next role's header starts: the lines over its dates are its own when
+        // its dated line names no job ("Animal Caretaker" / its dates / "Family Babysitter"
+        // / its dates), not this role's employer.
+        let next_header = match dated.get(k + 1) {
+            Some((at, next)) if !split_role_line(&next.rest).iter().any(|p| is_job_title(p)) => {
+                at - headers[k + 1]
+            }
+            _ => next_anchor,
+        };
         let mut body_start = anchor + 1;
         // One short line after the dates names the employer, the position or the place when
-        // the dated line leaves one out; such a line may run on into the role's first
-        // sentence.
+        // the dated line leaves one out (a line that starts with the employer placeholder
+        // always does); such a line may run on into the role's first sentence.
         let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
         let mut run_on_next = None;
-        if (named.len() < 2 || !named.iter().any(|p| is_job_title(p)))
+        if (placeholder_next || named.len() < 2 || !named.iter().any(|p| is_job_title(p)))
             && let Some(next) = lines.get(body_start)
             && !next.is_empty()
             && !is_bullet(next)
-            && body_start < next_anchor
-            // Not the next role's header ("Animal Caretaker" / its dates / "Family
-            // Babysitter" / its dates).
-            && (k + 1 >= anchors.len() || body_start < next_anchor - headers[k + 1])
+            && (placeholder_next || body_start < next_header)
             && field_label(next).is_none_or(|(field, _)| field != Field::Description)
         {
             if next.chars().count() < 90 {
@@ -1865,33 +1883,6 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             && written.starts_with(position.as_str())
         {
             role.position = Some(written);
-        }
-        // The employer placeholder alone on the line after a dated line: the position is
-        // that line's text as written ("Manager, Digital Marketing and Communications Aug
-        // 2014 to Current" over "Company Name"), not cut at its comma into an employer.
-        let next = lines.get(anchor + 1).filter(|next| {
-            next.trim_start().starts_with(PLACEHOLDER_EMPLOYER) && anchor + 1 < next_anchor
-        });
-        let written = rest.trim_matches([' ', ',', '-', '–', '|']);
-        if let Some(next) = next
-            && role.name.as_deref() != Some(PLACEHOLDER_EMPLOYER)
-            && !written.is_empty()
-            && !written.contains(PLACEHOLDER_EMPLOYER)
-            && written.split_whitespace().count() <= 12
-            && is_job_title(written)
-            && location(written).is_none()
-        {
-            role.position = Some(written.to_owned());
-            role.name = Some(PLACEHOLDER_EMPLOYER.to_owned());
-            if body_start == anchor + 1 {
-                // The line was not read as the header's: its place is the role's.
-                role.location = role.location.take().or_else(|| {
-                    unglue_placeholders(split_role_line(next))
-                        .iter()
-                        .find_map(|part| location(part))
-                });
-                body_start += 1;
-            }
         }
         // A line labelled as the employer ("company - Acme") names it, whatever it looks like.
         let employer = lines[first..body_start]
@@ -2070,24 +2061,32 @@ fn header_then_sentence(line: &str) -> Option<(&str, &str)> {
 /// else the one header line above (`header`). None when that is no job title or reads like
 /// more than a title.
 fn position_before_placeholder(header: &[&str], rest: &str, after: Option<&str>) -> Option<String> {
-    let separators: &[char] = &[' ', ',', '-', '–', '|', '\u{ff5c}'];
     let before = |text: &str| {
         text.find(PLACEHOLDER_EMPLOYER)
-            .map(|at| text[..at].trim_matches(separators).to_owned())
+            .map(|at| text[..at].trim_matches(TITLE_SEPARATORS).to_owned())
     };
     let written = match (before(rest), header) {
         (Some(on_line), _) if !on_line.is_empty() => on_line,
         (Some(_), [line]) if !line.contains(PLACEHOLDER_EMPLOYER) => {
-            line.trim_matches(separators).to_owned()
+            line.trim_matches(TITLE_SEPARATORS).to_owned()
         }
         (None, _) if rest.trim().is_empty() => before(after?).filter(|b| !b.is_empty())?,
         _ => return None,
     };
-    let written = written.as_str();
-    (written.split_whitespace().count() <= 12
+    reads_as_one_title(&written).then_some(written)
+}
+
+/// What separates a role header's parts around a position written whole.
+const TITLE_SEPARATORS: &[char] = &[' ', ',', '-', '–', '|', '\u{ff5c}'];
+
+/// Whether text written beside the employer placeholder is one job title as written: it
+/// names a job, is no place and no longer than a title.
+fn reads_as_one_title(written: &str) -> bool {
+    !written.is_empty()
+        && !written.contains(PLACEHOLDER_EMPLOYER)
+        && written.split_whitespace().count() <= 12
         && is_job_title(written)
-        && location(written).is_none())
-    .then(|| written.to_owned())
+        && location(written).is_none()
 }
 
 /// Roles written as labelled fields, as job portals export them when the section has no
@@ -3266,9 +3265,9 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
         // ("Business Management Henry Ford Community College": "Henry" is a word of some
         // task statement, but it follows the field).
         let field = field_prefix(&words[..keyword]);
-        let word = words[field.min(words.len() - 1)];
         if field > 0
             && start == field + 1
+            && let Some(word) = words.get(field)
             && word.starts_with(char::is_uppercase)
             && !field_word(word)
             && !is_job_title(word)
@@ -3520,20 +3519,22 @@ const FIELD_WORDS: &[&str] = &[
 /// Information Science University of Pittsburgh"): one word there may be the name's
 /// ("Culinary Institute of America", "Medical University of South Carolina").
 fn without_field(part: &str) -> &str {
-    let keyword_at = |text: &str| {
-        let lower = text.to_lowercase();
-        SCHOOLS.iter().filter_map(|s| lower.find(s)).min()
-    };
-    let Some(at) = keyword_at(part) else {
+    let is_keyword = |w: &str| SCHOOLS.contains(&w.to_lowercase().as_str());
+    // Where a word (a slice of `part`) starts in it.
+    let offset = |word: &str| word.as_ptr() as usize - part.as_ptr() as usize;
+    let Some(first) = part.split_whitespace().find(|w| is_keyword(w)) else {
         return part;
     };
-    // After a label ("Certification: …", "AS: …"): what follows it.
-    let text = match part[..at].rfind(':') {
-        Some(colon) if keyword_at(&part[..colon]).is_none() => part[colon + 1..].trim_start(),
-        _ => part,
+    // After a label before the school ("Certification: …", "AS: …"): what follows it.
+    let head = &part[..offset(first)];
+    let text = match head.rfind(':') {
+        Some(colon) if !head[..colon].split_whitespace().any(is_keyword) => {
+            head[colon + 1..].trim_start()
+        }
+        _ => head,
     };
+    let text = &part[offset(text)..];
     let words: Vec<&str> = text.split_whitespace().collect();
-    let is_keyword = |w: &str| SCHOOLS.contains(&w.to_lowercase().as_str());
     let Some(keyword) = words.iter().position(|w| is_keyword(w)) else {
         return text;
     };
@@ -3565,16 +3566,9 @@ fn without_field(part: &str) -> &str {
             named = true;
         }
     }
-    // The text from the first kept word to the last, as written.
-    let mut from = 0;
-    for word in &words[..cut] {
-        from += text[from..].find(word).map_or(0, |at| at + word.len());
-    }
-    let mut to = from;
-    for word in &words[cut..end] {
-        to += text[to..].find(word).map_or(0, |at| at + word.len());
-    }
-    text[from..to].trim()
+    // The text from the first kept word to the last, as written (`cut` ≤ `keyword` < `end`).
+    let last = words[end - 1];
+    &part[offset(words[cut])..offset(last) + last.len()]
 }
 
 /// Whether `word` is one of [`FIELD_WORDS`] (or several joined by '/', or one misspelt).
@@ -3723,18 +3717,20 @@ fn names_a_high_school(text: &str) -> bool {
         "certificate",
     ];
     let lower = text.to_lowercase();
-    lower.match_indices("high school").any(|(at, _)| {
-        text.is_char_boundary(at)
-            && text[..at]
-                .split_whitespace()
-                .next_back()
-                .is_some_and(|word| {
-                    word.starts_with(char::is_uppercase)
-                        && word.chars().all(char::is_alphabetic)
-                        && !NOT_NAMES.contains(&word.to_lowercase().as_str())
-                        && degree_in(&word.to_lowercase()).is_none()
-                })
-    })
+    // Positions in the lower case are the text's only when lower-casing kept its length.
+    lower.len() == text.len()
+        && lower.match_indices("high school").any(|(at, _)| {
+            text.is_char_boundary(at)
+                && text[..at]
+                    .split_whitespace()
+                    .next_back()
+                    .is_some_and(|word| {
+                        word.starts_with(char::is_uppercase)
+                            && word.chars().all(char::is_alphabetic)
+                            && !NOT_NAMES.contains(&word.to_lowercase().as_str())
+                            && degree_in(&word.to_lowercase()).is_none()
+                    })
+        })
 }
 
 /// The degree whose words name a school without naming one.
@@ -4769,6 +4765,27 @@ description - Packed orders.\n";
                     Some("Harlow and Finch Institute of Technology")
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn letters_that_lower_case_longer_do_not_break_a_school_line() {
+        // "İ" lower-cases to three bytes from two: positions found in the lower case are
+        // not the line's (this line once panicked reading its school).
+        let r = parse(
+            "Education\nİİİİİİİİ Collegeé é\nGeneral Studies İzmir Ürün College\n",
+            TODAY,
+        );
+        let schools: Vec<Option<&str>> = r
+            .education
+            .iter()
+            .map(|e| e.institution.as_deref())
+            .collect();
+        assert_eq!(
+            schools,
+            [Some("İİİİİİİİ Collegeé é"), Some("İzmir Ürün College")],
+            "{:#?}",
+            r.education
         );
     }
 
