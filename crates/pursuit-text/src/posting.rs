@@ -287,6 +287,34 @@ fn heading(line: &str) -> Option<Section> {
     {
         return None;
     }
+    // A heading names a part of the posting; a line that ends leading into more words
+    // is the start of an item ("Experience with networking concepts including: routing,
+    // VPNs…", "Knowledge of:").
+    let last = lower
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or_default();
+    // ("What we're looking for" ends in a word that leads on too, but as a question.)
+    if matches!(
+        last,
+        "including"
+            | "like"
+            | "such"
+            | "as"
+            | "following"
+            | "incl"
+            | "with"
+            | "of"
+            | "in"
+            | "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "to"
+    ) {
+        return None;
+    }
     const PREFERRED: &[&str] = &[
         "nice to have",
         "nice-to-have",
@@ -532,6 +560,32 @@ fn is_duty(lower: &str) -> bool {
     is_duty_verb(first)
 }
 
+/// Whether a sentence opens with a verb O*NET's task statements open with ("Conceive new
+/// features…", "Customize and maintain tools…"): a wider net than [`is_duty`], which
+/// some of those words would tear ("Program management experience", "Order of
+/// magnitude"), so it is asked only of a line that reads as no requirement.
+fn opens_with_task_verb(lower: &str) -> bool {
+    static VERBS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../data/task_verbs.txt")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .collect()
+        });
+    let first = lower
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default();
+    [
+        Some(first),
+        first.strip_suffix('s'),
+        first.strip_suffix("es"),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|verb| VERBS.contains(verb))
+}
+
 /// "manage", "manages", "oversees" (lower case).
 fn is_duty_verb(word: &str) -> bool {
     [Some(word), word.strip_suffix('s'), word.strip_suffix("es")]
@@ -561,6 +615,35 @@ const REQUIREMENT_OPENERS: &[&str] = &[
     "proven",
     "strong",
 ];
+
+/// Whether a line (lower case) asks something of the candidate: "Experience with…",
+/// "Knowledge of…", "MS or PhD in…", "Must be…". A line that only praises a quality
+/// ("Excellent communication skills") is not asked here: in a text without headings it
+/// is left to the description, as reading it into the requirements makes every posting
+/// ask for the same few qualities (measured: the quality bench's flat rows).
+fn asks_for(lower: &str) -> bool {
+    const ASKS: &[&str] = &[
+        "experience",
+        "knowledge of",
+        "proficien",
+        "familiar",
+        "degree",
+        "must ",
+        "required",
+        "ability to",
+        "skills in",
+        "understanding of",
+        "expertise",
+    ];
+    let first = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    ASKS.iter().any(|w| lower.contains(w))
+        || crate::resume::DEGREES
+            .iter()
+            .any(|(degree, _)| *degree == first && first != "associate")
+}
 
 /// Whether a flattened list item starts at the capital after `before` (the text of the
 /// sentence so far): list items joined without their stops ("… manual investigations
@@ -738,6 +821,8 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
         .collect::<Vec<_>>()
         .join("\n");
     let raw_lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // The lines as written, apart from those `unflatten` cuts out of a block.
+    let written: std::collections::HashSet<&str> = raw_lines.iter().map(|l| l.trim()).collect();
     let text = unflatten(text);
     let lines: Vec<&str> = text
         .lines()
@@ -764,7 +849,7 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
         }
         _ => {}
     };
-    for line in &lines {
+    for (at, line) in lines.iter().enumerate() {
         if let Some((label, value)) = line.split_once(':') {
             let label = label.trim().trim_matches('*').trim().to_lowercase();
             let value = value.trim().trim_matches('*').trim();
@@ -781,7 +866,14 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
                 }
             }
         }
-        if let Some(next) = heading(line) {
+        // A heading heads something: not the last line, nor one over another heading. A
+        // sentence cut out of a block is one only with its colon ("Minimum
+        // qualifications:"): "Experience in partnerships" is a requirement whose stop the
+        // block lost.
+        if let Some(next) = heading(line)
+            && lines.get(at + 1).is_some_and(|l| heading(l).is_none())
+            && (line.ends_with(':') || written.contains(line))
+        {
             section = next;
             sectioned = sectioned
                 || matches!(
@@ -809,46 +901,6 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
             Section::Other => {}
         }
     }
-    if sectioned && posting.responsibilities.is_empty() {
-        // Headings for requirements but none for the work: the work is what the other
-        // lines say the job does.
-        let (duties, rest): (Vec<String>, Vec<String>) = intro
-            .into_iter()
-            .partition(|l| Some(l.as_str()) != given && is_duty(&l.to_lowercase()));
-        posting.responsibilities = duties;
-        intro = rest;
-    }
-    if !sectioned {
-        // No headings: duty-shaped and requirement-shaped lines anywhere (the title line
-        // is neither).
-        for line in lines.iter().filter(|l| Some(**l) != given) {
-            let text = item(line);
-            let lower = text.to_lowercase();
-            let asks = [
-                "experience",
-                "knowledge of",
-                "proficien",
-                "familiar",
-                "degree",
-                "must ",
-                "required",
-                "ability to",
-                "skills in",
-                "understanding of",
-                "expertise",
-            ]
-            .iter()
-            .any(|w| lower.contains(w));
-            if says_preferred(&lower) {
-                posting.requirements.preferred.push(text.to_owned());
-            } else if is_duty(&lower) {
-                posting.responsibilities.push(text.to_owned());
-            } else if asks {
-                posting.requirements.required.push(text.to_owned());
-            }
-        }
-    }
-
     if posting.company.is_none() {
         posting.company = page.and_then(|p| p.site_name.clone());
     }
@@ -875,6 +927,41 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
     if posting.company.is_none() {
         posting.company = company_from_text(&lines);
     }
+    // The title's line is neither a duty nor a requirement ("Support Lead").
+    let title = posting.title.clone();
+    let title = title.as_deref();
+    if sectioned && posting.responsibilities.is_empty() {
+        // Headings for requirements but none for the work: the work is what the other
+        // lines say the job does.
+        let (duties, rest): (Vec<String>, Vec<String>) = intro.into_iter().partition(|l| {
+            let lower = l.to_lowercase();
+            Some(l.as_str()) != title
+                && (is_duty(&lower) || (!asks_for(&lower) && opens_with_task_verb(&lower)))
+        });
+        posting.responsibilities = duties;
+        intro = rest;
+    }
+    if !sectioned {
+        // No headings: duty-shaped and requirement-shaped lines anywhere (the title's line
+        // is neither).
+        for line in lines
+            .iter()
+            .filter(|l| Some(item(l).trim_matches('*').trim()) != title)
+        {
+            let text = item(line);
+            let lower = text.to_lowercase();
+            if says_preferred(&lower) {
+                posting.requirements.preferred.push(text.to_owned());
+            } else if is_duty(&lower) {
+                posting.responsibilities.push(text.to_owned());
+            } else if asks_for(&lower) {
+                posting.requirements.required.push(text.to_owned());
+            } else if opens_with_task_verb(&lower) {
+                posting.responsibilities.push(text.to_owned());
+            }
+        }
+    }
+
     // Where the title stands among the first lines of a text given without one.
     let title_at = posting
         .title
@@ -1884,6 +1971,69 @@ Benefits
         // Without a given title, a paragraph is not a title.
         let untitled = parse(Input::Text(FLAT));
         assert_eq!(untitled.title, None, "{untitled:#?}");
+    }
+
+    #[test]
+    fn a_block_without_headings_keeps_every_duty_and_requirement_it_has() {
+        // A job board's one block: duties opening with verbs beyond the usual few, a
+        // requirement whose stop the block lost, one ending in a colon that leads into a
+        // list, and a last sentence as short as a heading. None of them is a heading, so
+        // none hides the lines before it.
+        let block = "Devise new tools that help riders plan their trips across the city. \
+            Customize and maintain the dashboards the fleet team uses every morning. \
+            Represent riders in planning reviews with the operations team. \
+            BA/BS degree in Geography or equivalent practical experience. \
+            MS or PhD in Transportation Planning. \
+            Experience in partnerships with city agencies \
+            Knowledge of routing concepts including: shortest paths, isochrones and transit feeds. \
+            Program management experience with public budgets. \
+            Excellent written communication skills";
+        let p = parse_titled(Input::Text(block), Some("Mobility Analyst"));
+        let duties = &p.responsibilities;
+        for start in [
+            "Devise new tools",
+            "Customize and maintain",
+            "Represent riders",
+        ] {
+            assert!(
+                duties.iter().any(|l| l.starts_with(start)),
+                "{start}: {p:#?}"
+            );
+        }
+        let required = &p.requirements.required;
+        for start in [
+            "BA/BS degree",
+            "MS or PhD",
+            "Experience in partnerships",
+            "Knowledge of routing concepts including:",
+            "Program management experience",
+        ] {
+            assert!(
+                required.iter().any(|l| l.starts_with(start)),
+                "{start}: {p:#?}"
+            );
+        }
+        assert!(!duties.iter().any(|l| l.starts_with("Program")), "{p:#?}");
+        // A line that leads into more words is no heading, even alone on its line; a
+        // question-shaped heading still is one.
+        assert_eq!(heading("Knowledge of:"), None);
+        assert_eq!(heading("Skills such as:"), None);
+        assert_eq!(heading("What we're looking for"), Some(Section::Required));
+        // A heading-like last line heads nothing: the lines above keep their reading.
+        let p = parse(Input::Text(
+            "Support Lead\nCoordinate the support rota.\nExperience with ticketing tools.\nCommunication skills",
+        ));
+        assert_eq!(p.title.as_deref(), Some("Support Lead"));
+        // The title's own line is no duty, though "Support" opens duties.
+        assert_eq!(
+            p.responsibilities,
+            ["Coordinate the support rota."],
+            "{p:#?}"
+        );
+        assert_eq!(
+            p.requirements.required,
+            ["Experience with ticketing tools."]
+        );
     }
 
     #[test]
