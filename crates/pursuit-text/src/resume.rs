@@ -1853,7 +1853,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
             && (placeholder_next || body_start < next_header)
             && field_label(next).is_none_or(|(field, _)| field != Field::Description)
         {
-            if next.chars().count() < 90 {
+            if next.chars().count() < 90 && !reads_as_sentence(next) {
                 parts.extend(split_role_line(next));
                 body_start += 1;
             } else if let Some((header, sentence)) = header_then_sentence(next) {
@@ -1984,7 +1984,15 @@ fn dated_header(line: &str) -> Option<DatedHeader<'_>> {
         return None;
     }
     let range = dates::range(line)?;
-    let (before, after) = (&line[..range.span.0], &line[range.span.1..]);
+    let (mut before, mut after) = (&line[..range.span.0], &line[range.span.1..]);
+    // Dates in brackets go with their brackets ("[May 2011 - Present] Lake Norman Branch").
+    for (open, close) in [('[', ']'), ('(', ')')] {
+        if let Some(b) = before.trim_end().strip_suffix(open)
+            && let Some(a) = after.trim_start().strip_prefix(close)
+        {
+            (before, after) = (b, a);
+        }
+    }
     let rest = format!("{before} {after}");
     if line.chars().count() < 160 && !line.ends_with('.') && rest.split_whitespace().count() <= 14 {
         return Some(DatedHeader {
@@ -2074,6 +2082,19 @@ fn position_before_placeholder(header: &[&str], rest: &str, after: Option<&str>)
         _ => return None,
     };
     reads_as_one_title(&written).then_some(written)
+}
+
+/// Whether a short line is a sentence, not a header's part: four words or more ending in
+/// a full stop that ends no abbreviation ("Taught swimming to children and adults.", not
+/// "Harbor Supply Co." or "Acme Holdings Inc.").
+fn reads_as_sentence(line: &str) -> bool {
+    let line = line.trim_end();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.len() >= 4
+        && line.ends_with('.')
+        && words.last().is_some_and(|w| {
+            w.trim_end_matches('.').chars().count() > 3 && !w[..w.len() - 1].contains('.')
+        })
 }
 
 /// What separates a role header's parts around a position written whole.
@@ -2278,6 +2299,23 @@ fn header_before(lines: &[&str], anchor: usize, rest: &str) -> usize {
             break;
         }
         back += 1;
+    }
+    // A job title a blank line above dates that name no job ("L.P.N. Staff Nurse" / "" /
+    // "June 1978 to May 1981 Company Name City , State") is the role's position.
+    if back == 0
+        && anchor >= 2
+        && lines[anchor - 1].is_empty()
+        && !parts.iter().any(|p| is_job_title(p))
+    {
+        let above = lines[anchor - 2];
+        if !is_bullet(above)
+            && above.split_whitespace().count() <= 8
+            && !above.trim_end().ends_with('.')
+            && is_job_title(above)
+            && location(above).is_none()
+        {
+            return 2;
+        }
     }
     back
 }
@@ -2733,6 +2771,8 @@ pub(crate) const DEGREES: &[(&str, u8)] = &[
     ("high school", 1),
     ("ged", 1),
     ("certificate", 0),
+    // A Spanish continuing-education diploma, after a degree: no level of its own.
+    ("diplomado", 0),
     ("bachelors", 3),
     ("masters", 4),
     ("doctorate", 5),
@@ -3168,6 +3208,18 @@ fn degree_then_school(text: &str, degree: &str) -> Option<(String, String)> {
     // No field said again here: "Diploma Hotel Management International Institute of
     // Hotel Management" names its school in full.
     let (field, school) = field_and_school(rest, false)?;
+    // A high school diploma names no field: words between it and the school's keyword are
+    // the school's name ("High School Diploma 2009 Charles Churn Christian Academy"), but
+    // for a field of study run in before it.
+    if (matches!(degree, "high school" | "ged" | "h.s")
+        || head.to_lowercase().contains(HIGH_SCHOOL_DIPLOMA))
+        && let Some(field) = field
+            .as_deref()
+            .filter(|f| f.starts_with(char::is_uppercase))
+    {
+        let school = without_field(&format!("{field} {school}")).to_owned();
+        return Some((head.trim().to_owned(), school));
+    }
     let study = match field {
         // The rest of a word the degree began ("B.E" + ". Electrical", "Bachelor" + "'s").
         Some(field) if field.starts_with(['.', '\'', '’']) => format!("{head}{field}"),
@@ -4133,6 +4185,58 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
     }
 
     #[test]
+    fn a_title_a_blank_line_above_its_dates_and_dates_in_brackets_are_read() {
+        let r = parse(
+            "Experience\n\
+             Front Desk Clerk\n\
+             June 1990 to May 1993 Company Name City , State\n\
+             Greeted guests and kept the ledger.\n\
+             \n\
+             R.N. Night Shift Charge Nurse\n\
+             \n\
+             June 1993 to May 1999 Company Name City , State\n\
+             \n\
+             Led the night shift of a 30-bed ward.\n\
+             \n\
+             [Feb 2001 - Oct 2003] Harbor Swim Club - Portland, OR\n\
+             Taught swimming to children and adults.\n",
+            TODAY,
+        );
+        assert_eq!(
+            roles_read(&r),
+            [
+                (
+                    Some("Front Desk Clerk"),
+                    Some("Company Name"),
+                    Some("1990-06")
+                ),
+                // The title over a blank line is the position when the dates name no job.
+                (
+                    Some("R.N. Night Shift Charge Nurse"),
+                    Some("Company Name"),
+                    Some("1993-06")
+                ),
+                // Dates in brackets leave no brackets behind.
+                (Some("Harbor Swim Club"), None, Some("2001-02")),
+            ],
+            "{:#?}",
+            r.work
+        );
+        // A highlight a blank line above dates that name their job stays a highlight.
+        let r = parse(
+            "Experience\n\
+             Barista\n\
+             June 2015 to May 2016 Company Name City , State\n\
+             Store Manager\n\
+             \n\
+             Shift Supervisor June 2016 to May 2018 Company Name City , State\n",
+            TODAY,
+        );
+        let read = roles_read(&r);
+        assert_eq!(read[1].0, Some("Shift Supervisor"), "{read:?}");
+    }
+
+    #[test]
     fn a_role_without_dates_under_a_dated_one_is_a_role_of_its_own() {
         let text = "Experience\n\
             01/2015 to 02/2019\n\
@@ -4803,7 +4907,9 @@ description - Packed orders.\n";
              Tolland Ridge High School | City , State High School Diploma 05/1999\n\
              2004 Pennock High School City , State\n\
              Worked 30 hours a week during college as a mechanic for a trucking firm.\n\
-             I also attended Brook Hollow College for a year\n",
+             I also attended Brook Hollow College for a year\n\
+             High School Diploma June 2003 Marten Draw Christian Academy\n\
+             Diplomado : Cost Accounting 2010 University of Northvale\n",
             TODAY,
         );
         let read: Vec<[Option<&str>; 3]> = r
@@ -4847,6 +4953,19 @@ description - Packed orders.\n";
                 // A named high school is a school, not the diploma.
                 [None, Some("Pennock High School"), Some("2004")],
                 // Sentences about school are no entries.
+                // A high school diploma names no field: the words after it are the
+                // school's, a word of the work among them ("Draw").
+                [
+                    Some("High School Diploma"),
+                    Some("Marten Draw Christian Academy"),
+                    Some("2003-06")
+                ],
+                // A Spanish diploma is a degree.
+                [
+                    Some("Diplomado"),
+                    Some("University of Northvale"),
+                    Some("2010")
+                ],
             ]
         );
         assert_eq!(r.education[6].area.as_deref(), Some("Accounting"));
