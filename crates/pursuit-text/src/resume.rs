@@ -1846,6 +1846,20 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         // always does); such a line may run on into the role's first sentence.
         let named: Vec<&String> = parts.iter().filter(|p| location(p).is_none()).collect();
         let mut run_on_next = None;
+        // So may the line after a blank one, when it names the employer placeholder or a
+        // place ("Construction Manager 03/2009 to 09/2010" / "" / "Company Name City ,
+        // State").
+        if named.len() < 2
+            && lines.get(body_start).is_some_and(|l| l.is_empty())
+            && body_start + 1 < next_header.min(next_anchor)
+            && let Some(after) = lines.get(body_start + 1)
+            && after.chars().count() < 90
+            && !is_bullet(after)
+            && !reads_as_sentence(after)
+            && (after.trim_start().starts_with(PLACEHOLDER_EMPLOYER) || location(after).is_some())
+        {
+            body_start += 1;
+        }
         if (placeholder_next || named.len() < 2 || !named.iter().any(|p| is_job_title(p)))
             && let Some(next) = lines.get(body_start)
             && !next.is_empty()
@@ -4185,7 +4199,7 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
     }
 
     #[test]
-    fn a_title_a_blank_line_above_its_dates_and_dates_in_brackets_are_read() {
+    fn a_header_split_by_blank_lines_and_dates_in_brackets_are_read() {
         let r = parse(
             "Experience\n\
              Front Desk Clerk\n\
@@ -4199,7 +4213,12 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
              Led the night shift of a 30-bed ward.\n\
              \n\
              [Feb 2001 - Oct 2003] Harbor Swim Club - Portland, OR\n\
-             Taught swimming to children and adults.\n",
+             Taught swimming to children and adults.\n\
+             Site Foreman 03/2004 to 09/2006\n\
+             \n\
+             Company Name City , State\n\
+             \n\
+             Poured the foundations of twelve houses.\n",
             TODAY,
         );
         assert_eq!(
@@ -4218,6 +4237,8 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
                 ),
                 // Dates in brackets leave no brackets behind.
                 (Some("Harbor Swim Club"), None, Some("2001-02")),
+                // The employer a blank line under the dates.
+                (Some("Site Foreman"), Some("Company Name"), Some("2004-03")),
             ],
             "{:#?}",
             r.work
