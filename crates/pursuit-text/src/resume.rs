@@ -2990,9 +2990,12 @@ fn education(lines: &[&str]) -> Vec<Education> {
                     e.end_date = date;
                 }
                 if school && e.institution.is_none() {
-                    e.institution = before.or(run_in_school).or_else(|| {
-                        school_part(&without_dates).map(|p| without_field(&p).to_owned())
-                    });
+                    e.institution = before
+                        .or(run_in_school)
+                        .or_else(|| {
+                            school_part(&without_dates).map(|p| without_field(&p).to_owned())
+                        })
+                        .map(|name| school_in_full(&name, text));
                 }
             }
         } else if school {
@@ -3002,7 +3005,8 @@ fn education(lines: &[&str]) -> Vec<Education> {
             let institution = match field_and_school(&without_dates, true) {
                 Some((Some(_), school)) if said_again_at_end(&without_dates) => Some(school),
                 _ => school_part(&without_dates).map(|part| without_field(&part).to_owned()),
-            };
+            }
+            .map(|name| school_in_full(&name, text));
             match out.last_mut() {
                 Some(e) if e.institution.is_none() && !opens => {
                     e.institution = institution;
@@ -3514,6 +3518,7 @@ const FIELD_WORDS: &[&str] = &[
     "networking",
     "nursing",
     "nutrition",
+    "operations",
     "paralegal",
     "pharmacy",
     "philosophy",
@@ -3825,6 +3830,52 @@ fn school_part(text: &str) -> Option<String> {
             .trim_matches(['-', ' '])
             .to_owned(),
     )
+}
+
+/// A school's name as the line writes it in full: said once ("University of Pittsburgh
+/// University of Pittsburgh"), and with the campus or the school within it that follows a
+/// separator up to the template's place placeholder ("University of California, Santa
+/// Cruz - City , State", "Arizona State University, W.P. Carey School of Business ï¼
+/// City , State"): the place is the placeholder, so the words before it are the name's.
+fn school_in_full(name: &str, line: &str) -> String {
+    let name = said_once(name);
+    let Some(at) = line.find(name.as_str()) else {
+        return name;
+    };
+    let after = &line[at + name.len()..];
+    let Some(place) = after
+        .find("City , State")
+        .or_else(|| after.find("City, State"))
+    else {
+        return name;
+    };
+    const SEPARATORS: &[char] = &[
+        ' ', ',', '-', '–', '—', '|', 'ï', '¼', '\u{200b}', '\u{ff5c}',
+    ];
+    let between = &after[..place];
+    let campus = between.trim_matches(SEPARATORS);
+    let words: Vec<&str> = campus.split_whitespace().collect();
+    let joins = |w: &str| matches!(w, "of" | "at" | "and" | "&" | "de" | "in");
+    let reads_as_name = !campus.is_empty()
+        // It follows a separator: "University of California, Santa Cruz", not "… Cruz".
+        && between.trim_start().starts_with([',', '-', '–', '—', '|'])
+        && words.len() <= 6
+        && words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) || joins(w))
+        && !campus.chars().any(|c| c.is_ascii_digit() || c == ':')
+        && degree_in(&campus.to_lowercase()).is_none()
+        && !campus.contains("GPA")
+        // A field of study is no campus ("University of Delaware - Operations
+        // Management"), unless the name lists fields itself ("Rizvi College of Arts,
+        // Science & Commerce").
+        && (!words.iter().all(|w| field_word(w) || joins(w))
+            || name.split_whitespace().last().is_some_and(field_word));
+    if !reads_as_name {
+        return name;
+    }
+    let end = at + name.len() + (campus.as_ptr() as usize - after.as_ptr() as usize) + campus.len();
+    line[at..end].to_owned()
 }
 
 /// `name` without the "City" of a template's "City , State" when `after` goes on with the
@@ -4802,7 +4853,11 @@ description - Packed orders.\n";
                     Some("Colorado Tech University")
                 ),
                 (Some("Management"), Some("Southern Nazarene University")),
-                (Some("Sociology"), Some("University of California")),
+                // The campus is the name's: the place is the placeholder.
+                (
+                    Some("Sociology"),
+                    Some("University of California, Santa Cruz")
+                ),
                 (Some("Psychology"), Some("Olivet Nazarene University")),
                 (None, Some("Denver High School")),
             ],
@@ -4930,7 +4985,11 @@ description - Packed orders.\n";
              Worked 30 hours a week during college as a mechanic for a trucking firm.\n\
              I also attended Brook Hollow College for a year\n\
              High School Diploma June 2003 Marten Draw Christian Academy\n\
-             Diplomado : Cost Accounting 2010 University of Northvale\n",
+             Diplomado : Cost Accounting 2010 University of Northvale\n\
+             Bachelor of Arts : History 2005 University of Eastmarch, Tolland Campus - City , State\n\
+             University of Eastmarch - Port Hollow - City , State\n\
+             University of Eastmarch - Operations Management - City , State\n\
+             Master of Science : Biology , 2001 University of Westmark University of Westmark, Master of Science in Biology\n",
             TODAY,
         );
         let read: Vec<[Option<&str>; 3]> = r
@@ -4986,6 +5045,21 @@ description - Packed orders.\n";
                     Some("Diplomado"),
                     Some("University of Northvale"),
                     Some("2010")
+                ],
+                // The campus before the template's place is the name's, as written.
+                [
+                    Some("Bachelor of Arts"),
+                    Some("University of Eastmarch, Tolland Campus"),
+                    Some("2005")
+                ],
+                [None, Some("University of Eastmarch - Port Hollow"), None],
+                // A field there is none.
+                [None, Some("University of Eastmarch"), None],
+                // A name said twice is said once.
+                [
+                    Some("Master of Science"),
+                    Some("University of Westmark"),
+                    Some("2001")
                 ],
             ]
         );
