@@ -553,17 +553,13 @@ fn is_duty(lower: &str) -> bool {
     if OPENERS.iter().any(|o| lower.starts_with(o)) {
         return true;
     }
-    let first = lower
-        .split(|c: char| !c.is_alphabetic())
-        .next()
-        .unwrap_or_default();
-    is_duty_verb(first)
+    is_duty_verb(first_word(lower))
 }
 
-/// Whether a sentence opens with a verb O*NET's task statements open with ("Conceive new
-/// features…", "Customize and maintain tools…"): a wider net than [`is_duty`], which
-/// some of those words would tear ("Program management experience", "Order of
-/// magnitude"), so it is asked only of a line that reads as no requirement.
+/// Whether a sentence opens with a verb O*NET's task statements open with ("Customize and
+/// maintain tools…", "Represent the customer…"): a wider net than [`is_duty`], and one
+/// that also holds words that open requirements as nouns ("Program management
+/// experience", "Order of magnitude"), so it is asked only of a line that asks nothing.
 fn opens_with_task_verb(lower: &str) -> bool {
     static VERBS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
         std::sync::LazyLock::new(|| {
@@ -572,26 +568,27 @@ fn opens_with_task_verb(lower: &str) -> bool {
                 .filter(|l| !l.starts_with('#'))
                 .collect()
         });
-    let first = lower
-        .split(|c: char| !c.is_alphabetic())
-        .next()
-        .unwrap_or_default();
-    [
-        Some(first),
-        first.strip_suffix('s'),
-        first.strip_suffix("es"),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|verb| VERBS.contains(verb))
+    verb_forms(first_word(lower)).any(|verb| VERBS.contains(verb))
 }
 
 /// "manage", "manages", "oversees" (lower case).
 fn is_duty_verb(word: &str) -> bool {
+    verb_forms(word).any(|verb| DUTY_VERBS.contains(&verb))
+}
+
+/// The verb a word (lower case) may be: itself, or without a third person's "s"/"es".
+fn verb_forms(word: &str) -> impl Iterator<Item = &str> {
     [Some(word), word.strip_suffix('s'), word.strip_suffix("es")]
         .into_iter()
         .flatten()
-        .any(|verb| DUTY_VERBS.contains(&verb))
+}
+
+/// A line's first word: its letters up to the first other character.
+fn first_word(lower: &str) -> &str {
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default()
 }
 
 /// Words a requirement starts with ("Ability to travel", "Bachelor's degree…", "BA/BS in…",
@@ -635,10 +632,7 @@ fn asks_for(lower: &str) -> bool {
         "understanding of",
         "expertise",
     ];
-    let first = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default();
+    let first = first_word(lower);
     ASKS.iter().any(|w| lower.contains(w))
         || crate::resume::DEGREES
             .iter()
