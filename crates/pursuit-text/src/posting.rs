@@ -843,6 +843,8 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
         }
         _ => {}
     };
+    // Each line's heading, read once: whether a line heads something depends on the next.
+    let headings: Vec<Option<Section>> = lines.iter().map(|l| heading(l)).collect();
     for (at, line) in lines.iter().enumerate() {
         if let Some((label, value)) = line.split_once(':') {
             let label = label.trim().trim_matches('*').trim().to_lowercase();
@@ -864,8 +866,8 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
         // sentence cut out of a block is one only with its colon ("Minimum
         // qualifications:"): "Experience in partnerships" is a requirement whose stop the
         // block lost.
-        if let Some(next) = heading(line)
-            && lines.get(at + 1).is_some_and(|l| heading(l).is_none())
+        if let Some(next) = headings[at]
+            && headings.get(at + 1).is_some_and(Option::is_none)
             && (line.ends_with(':') || written.contains(line))
         {
             section = next;
@@ -923,14 +925,13 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
     }
     // The title's line is neither a duty nor a requirement ("Support Lead").
     let title = posting.title.clone();
-    let title = title.as_deref();
+    let is_title = |line: &str| Some(item(line).trim_matches('*').trim()) == title.as_deref();
     if sectioned && posting.responsibilities.is_empty() {
         // Headings for requirements but none for the work: the work is what the other
         // lines say the job does.
         let (duties, rest): (Vec<String>, Vec<String>) = intro.into_iter().partition(|l| {
             let lower = l.to_lowercase();
-            Some(l.as_str()) != title
-                && (is_duty(&lower) || (!asks_for(&lower) && opens_with_task_verb(&lower)))
+            !is_title(l) && (is_duty(&lower) || (!asks_for(&lower) && opens_with_task_verb(&lower)))
         });
         posting.responsibilities = duties;
         intro = rest;
@@ -938,10 +939,7 @@ fn from_text(text: &str, page: Option<&html::Page>, given: Option<&str>) -> Post
     if !sectioned {
         // No headings: duty-shaped and requirement-shaped lines anywhere (the title's line
         // is neither).
-        for line in lines
-            .iter()
-            .filter(|l| Some(item(l).trim_matches('*').trim()) != title)
-        {
+        for line in lines.iter().filter(|l| !is_title(l)) {
             let text = item(line);
             let lower = text.to_lowercase();
             if says_preferred(&lower) {

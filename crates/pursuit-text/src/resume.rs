@@ -1851,7 +1851,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
         // State").
         if named.len() < 2
             && lines.get(body_start).is_some_and(|l| l.is_empty())
-            && body_start + 1 < next_header.min(next_anchor)
+            && body_start + 1 < next_header
             && let Some(after) = lines.get(body_start + 1)
             && after.chars().count() < 90
             && !is_bullet(after)
@@ -3835,7 +3835,7 @@ fn school_part(text: &str) -> Option<String> {
 /// A school's name as the line writes it in full: said once ("University of Pittsburgh
 /// University of Pittsburgh"), and with the campus or the school within it that follows a
 /// separator up to the template's place placeholder ("University of California, Santa
-/// Cruz - City , State", "Arizona State University, W.P. Carey School of Business ï¼
+/// Cruz - City , State", "Arizona State University, W.P. Carey School of Business –
 /// City , State"): the place is the placeholder, so the words before it are the name's.
 fn school_in_full(name: &str, line: &str) -> String {
     let name = said_once(name);
@@ -3849,27 +3849,25 @@ fn school_in_full(name: &str, line: &str) -> String {
     else {
         return name;
     };
-    const SEPARATORS: &[char] = &[
-        ' ', ',', '-', '–', '—', '|', 'ï', '¼', '\u{200b}', '\u{ff5c}',
-    ];
     let between = &after[..place];
-    let campus = between.trim_matches(SEPARATORS);
+    let campus = between.trim_matches(TITLE_SEPARATORS);
     let words: Vec<&str> = campus.split_whitespace().collect();
-    let joins = |w: &str| matches!(w, "of" | "at" | "and" | "&" | "de" | "in");
+    // "Indiana University at …" joins too.
+    let links = |w: &str| joins(w) || w == "at";
     let reads_as_name = !campus.is_empty()
         // It follows a separator: "University of California, Santa Cruz", not "… Cruz".
-        && between.trim_start().starts_with([',', '-', '–', '—', '|'])
+        && between.trim_start().starts_with(|c: char| c != ' ' && TITLE_SEPARATORS.contains(&c))
         && words.len() <= 6
         && words
             .iter()
-            .all(|w| w.starts_with(char::is_uppercase) || joins(w))
+            .all(|w| w.starts_with(char::is_uppercase) || links(w))
         && !campus.chars().any(|c| c.is_ascii_digit() || c == ':')
         && degree_in(&campus.to_lowercase()).is_none()
         && !campus.contains("GPA")
         // A field of study is no campus ("University of Delaware - Operations
         // Management"), unless the name lists fields itself ("Rizvi College of Arts,
         // Science & Commerce").
-        && (!words.iter().all(|w| field_word(w) || joins(w))
+        && (!words.iter().all(|w| field_word(w) || links(w))
             || name.split_whitespace().last().is_some_and(field_word));
     if !reads_as_name {
         return name;
