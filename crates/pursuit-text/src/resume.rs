@@ -389,6 +389,65 @@ impl Resume {
     }
 }
 
+/// A letter of Latin-1's upper half whose UTF-8 was read as Latin-1 or Windows-1252 ("CafÃ©",
+/// "Ã‰cole", "RÃ\u{200b}o Piedras"), as the letter: its two bytes were 0xC3 and a continuation
+/// byte, whichever of the two code pages the second was shown in. "Ã" before anything
+/// else ("SÃO PAULO") stays.
+fn latin1_letters_mended(text: &str) -> String {
+    // Windows-1252's characters for the bytes 0x80–0x9F.
+    const CP1252: [(char, u8); 27] = [
+        ('€', 0x80),
+        ('‚', 0x82),
+        ('ƒ', 0x83),
+        ('„', 0x84),
+        ('…', 0x85),
+        ('†', 0x86),
+        ('‡', 0x87),
+        ('ˆ', 0x88),
+        ('‰', 0x89),
+        ('Š', 0x8a),
+        ('‹', 0x8b),
+        ('Œ', 0x8c),
+        ('Ž', 0x8e),
+        ('‘', 0x91),
+        ('’', 0x92),
+        ('“', 0x93),
+        ('”', 0x94),
+        ('•', 0x95),
+        ('–', 0x96),
+        ('—', 0x97),
+        ('˜', 0x98),
+        ('™', 0x99),
+        ('š', 0x9a),
+        ('›', 0x9b),
+        ('œ', 0x9c),
+        ('ž', 0x9e),
+        ('Ÿ', 0x9f),
+    ];
+    let byte = |c: char| match u32::from(c) {
+        n @ 0x80..=0xbf => u8::try_from(n).ok(),
+        // The soft hyphen of "í" (0xC3 0xAD), which PDF extraction gives as nothing.
+        0x200b => Some(0xad),
+        _ => CP1252.iter().find(|(k, _)| *k == c).map(|(_, b)| *b),
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let letter = (c == 'Ã')
+            .then(|| chars.peek().copied().and_then(byte))
+            .flatten()
+            .and_then(|b| char::from_u32(0xc0 | u32::from(b & 0x3f)));
+        match letter {
+            Some(letter) => {
+                out.push(letter);
+                chars.next();
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Undoes what extraction leaves behind: ligatures, icon-font glyphs (private use area),
 /// bullets of every shape, words hyphenated across lines, Arabic-Indic digits, no-break
 /// spaces, and the most common UTF-8-read-as-Latin-1 sequences.
@@ -396,6 +455,12 @@ pub fn tidy(text: &str) -> String {
     // Each sequence below starts with one of these: most texts have none, and are spared
     // a pass per sequence.
     let mangled = text.contains(['\r', 'â', 'ï', '－', 'Â']);
+    let text = if text.contains('Ã') {
+        std::borrow::Cow::Owned(latin1_letters_mended(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let text = text.as_ref();
     let text = if !mangled {
         text.to_owned()
     } else {
@@ -2998,6 +3063,40 @@ fn education(lines: &[&str]) -> Vec<Education> {
                         .map(|name| school_in_full(&name, text));
                 }
             }
+        } else if school && let Some((study, rest)) = unnamed_degree(&strip_dates(text)) {
+            // "M.B.M : Bank Management Alagappa University – City , State Bank Management":
+            // a degree the vocabulary does not know, written where the template writes
+            // every degree.
+            let (area, school) = match field_and_school(&rest, true) {
+                Some((area, school)) => (area, Some(school)),
+                // "General , San Jacinto College (North)": the field apart.
+                None => {
+                    let first = rest.split(SCHOOL_NAME_ENDS).next().unwrap_or("").trim();
+                    let lower = first.to_lowercase();
+                    let field = (!first.is_empty() && !SCHOOLS.iter().any(|s| lower.contains(s)))
+                        .then(|| first.to_owned());
+                    (
+                        field,
+                        school_part(&rest).map(|p| without_field(&p).to_owned()),
+                    )
+                }
+            };
+            let institution = school.map(|name| school_in_full(&name, text));
+            let starts_new = opens
+                || out
+                    .last()
+                    .is_none_or(|e| e.study_type.is_some() || e.institution.is_some());
+            if starts_new {
+                out.push(Education::default());
+            }
+            if let Some(e) = out.last_mut() {
+                e.study_type = Some(study);
+                e.area = area.map(|a| said_once(&a));
+                e.institution = institution;
+                if e.end_date.is_none() {
+                    e.end_date = date;
+                }
+            }
         } else if school {
             // "General Studies 2012 Cedar Valley College General Studies": a field said
             // again at the line's end is no part of the school's name.
@@ -3832,13 +3931,111 @@ fn school_part(text: &str) -> Option<String> {
     )
 }
 
+/// The words before an education line's colon as its degree, where the vocabulary knows
+/// none there ("M.B.M : Bank Management Alagappa University", "AS : Liberal Arts College
+/// of Micronesia", "Certification : Cell Phone Investigations …"), and what follows the
+/// colon: a template writes every degree there. Only letters of a short form or words
+/// degrees are named with; not a label ("GPA :"), a school, a date, or the template's
+/// unfilled "Select One".
+fn unnamed_degree(text: &str) -> Option<(String, String)> {
+    const LABELS: &[&str] = &[
+        "select one",
+        "transfer",
+        "none",
+        "n/a",
+        "gpa",
+        "cgpa",
+        "note",
+    ];
+    let (head, rest) = text.split_once(':')?;
+    let head = head.trim();
+    let lower = head.to_lowercase();
+    let words = head.split_whitespace().count();
+    // Letters of a short form ("M.B.M", "AS", "JST") or a word degrees are named with:
+    // not a wrapped line's last words ("… training from Nest" / "Cybercampus : …").
+    let reads_as_degree = !head.chars().any(char::is_lowercase)
+        || [
+            "certif",
+            "diploma",
+            "degree",
+            "associate",
+            "bachelor",
+            "master",
+            "licen",
+            "doctor",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    let fits = (1..=3).contains(&words)
+        && reads_as_degree
+        && head.len() <= 24
+        && head.starts_with(char::is_uppercase)
+        && head
+            .chars()
+            .all(|c| c.is_alphabetic() || " .'’&()-".contains(c))
+        && !LABELS.contains(&lower.as_str())
+        && !SCHOOLS.iter().any(|s| lower.contains(s))
+        && dates::month_number(head.trim_end_matches('.')).is_none()
+        && !is_region(head)
+        && !is_city(head);
+    fits.then(|| (head.to_owned(), rest.trim().to_owned()))
+}
+
+/// `name` from the first word after a year the line writes inside it ("Mechanical
+/// Engineering 2014 Vincennes University": a field, the year, the school): a school's name
+/// holds no year, so what the line says before the year is no part of it. `name` was
+/// read from the line with its dates taken out; it is kept whole unless the part after
+/// the year still names a school.
+fn after_year(name: &str, line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let is_year = |w: &str| {
+        let w = w.trim_matches([',', '(', ')', '.']);
+        w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1900..=2099).contains(&y))
+    };
+    for (i, word) in words.iter().enumerate() {
+        let Some(first) = words.get(i + 1) else {
+            break;
+        };
+        if !is_year(word) || i == 0 {
+            continue;
+        }
+        // The month goes with its year ("Technique May 2011 LSAT Institute").
+        let before_end = match words[i - 1].trim_end_matches('.') {
+            w if dates::month_number(w).is_some() => i - 1,
+            _ => i,
+        };
+        let Some(at) = name
+            .match_indices(&format!(" {first}"))
+            .map(|(at, _)| at)
+            .next()
+        else {
+            continue;
+        };
+        let (head, mut tail) = (&name[..at], &name[at + 1..]);
+        let tail_lower = tail.to_lowercase();
+        if words[..before_end].join(" ").ends_with(head)
+            && words[i + 1..].join(" ").starts_with(tail)
+            && SCHOOLS.iter().any(|s| tail_lower.contains(s))
+        {
+            // Not the word that leads to the name ("2012 from Valley Public School").
+            while let Some((word, rest)) = tail.split_once(' ')
+                && word.starts_with(char::is_lowercase)
+            {
+                tail = rest;
+            }
+            return tail.to_owned();
+        }
+    }
+    name.to_owned()
+}
+
 /// A school's name as the line writes it in full: said once ("University of Pittsburgh
 /// University of Pittsburgh"), and with the campus or the school within it that follows a
 /// separator up to the template's place placeholder ("University of California, Santa
 /// Cruz - City , State", "Arizona State University, W.P. Carey School of Business –
 /// City , State"): the place is the placeholder, so the words before it are the name's.
 fn school_in_full(name: &str, line: &str) -> String {
-    let name = said_once(name);
+    let name = after_year(&said_once(name), line);
     let Some(at) = line.find(name.as_str()) else {
         return name;
     };
@@ -4061,6 +4258,12 @@ mod tests {
         assert_eq!(
             tidy("plain text, nothing mangled"),
             "plain text, nothing mangled"
+        );
+        // Accented letters read as two: in Latin-1, in Windows-1252, and with the soft
+        // hyphen of "í" lost to a zero-width space; "Ã" of a word in capitals stays.
+        assert_eq!(
+            tidy("CafÃ© dÃ©cor, Ã‰cole, RÃ\u{200b}o, SÃO PAULO, NiÃ±a"),
+            "Café décor, École, Río, SÃO PAULO, Niña"
         );
     }
 
@@ -5139,6 +5342,65 @@ description - Packed orders.\n";
             ],
             "{:#?}",
             r.education
+        );
+    }
+
+    #[test]
+    fn a_degree_the_vocabulary_lacks_and_a_year_before_the_school_are_read() {
+        let r = parse(
+            "Education\n\
+             M.H.A : Harbour Logistics Wexmoor University – City , State Harbour Logistics\n\
+             Certification : Tide Table Reading 2019 Saltmarsh Maritime Institute City , State\n\
+             Transfer : General , 2012 Brindle Valley College – City , State\n\
+             Cartography Studies 2010 Pellham Polytechnic University\n\
+             XII in 2008 from Oakridge Senior Secondary School (Passed with 81%)\n\
+             Experience\n\
+             Deckhand 2012 to 2016\n\
+             Wrote ship logs; training from Nest\n\
+             Education\n\
+             Labcampus : Fernhill University - City , State\n",
+            TODAY,
+        );
+        let read: Vec<(Option<&str>, Option<&str>, Option<&str>)> = r
+            .education
+            .iter()
+            .map(|e| {
+                (
+                    e.study_type.as_deref(),
+                    e.area.as_deref(),
+                    e.institution.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            read[..5],
+            [
+                (
+                    Some("M.H.A"),
+                    Some("Harbour Logistics"),
+                    Some("Wexmoor University")
+                ),
+                (
+                    Some("Certification"),
+                    Some("Tide Table Reading"),
+                    Some("Saltmarsh Maritime Institute")
+                ),
+                // "Transfer" is the template's choice for no degree.
+                (None, None, Some("Brindle Valley College")),
+                (None, None, Some("Pellham Polytechnic University")),
+                (
+                    None,
+                    None,
+                    Some("Oakridge Senior Secondary School (Passed with 81%)")
+                ),
+            ],
+            "{read:#?}"
+        );
+        // A wrapped line's last word before a colon is no degree.
+        assert!(
+            read.iter()
+                .all(|(degree, _, _)| *degree != Some("Labcampus")),
+            "{read:#?}"
         );
     }
 
