@@ -374,6 +374,34 @@ pub fn range(line: &str) -> Option<Range> {
     None
 }
 
+/// The one date of `line` when it has exactly one, with a month ("July 2009", "02/2012"),
+/// and no range: as a range that starts and ends in that month.
+pub fn month_alone(line: &str) -> Option<Range> {
+    if !has_digit(line) {
+        return None;
+    }
+    let tokens = tokens(line);
+    let mut found = None;
+    let mut i = 0;
+    while i < tokens.len() {
+        match date_at(&tokens, i) {
+            Some((date, next)) => {
+                if found.is_some() || date.month.is_none() {
+                    return None;
+                }
+                found = Some(Range {
+                    start: date,
+                    end: Some(date),
+                    span: (tokens[i].start, tokens[next - 1].end),
+                });
+                i = next;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
 /// Every single date in `line` (for education and certificates).
 pub fn dates(line: &str) -> Vec<YearMonth> {
     if !has_digit(line) {

@@ -1863,7 +1863,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
     let dated: Vec<(usize, DatedHeader<'_>)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| Some((i, dated_header(l)?)))
+        .filter_map(|(i, l)| Some((i, dated_header(l).or_else(|| one_month_header(l))?)))
         .collect();
     let anchors: Vec<usize> = dated.iter().map(|(i, _)| *i).collect();
     // How many lines above each dated line are its role's header.
@@ -2107,6 +2107,31 @@ fn dated_header(line: &str) -> Option<DatedHeader<'_>> {
         range,
         rest: header,
         run_on: Some(sentence),
+    })
+}
+
+/// A line that heads a role dated by one month ("Company Name July 2009 Sales & Trading
+/// Intern", "Event Coordinator: Charity Gala 02/2012 Company Name City , State"): short,
+/// not a bullet or a sentence, one month and year and no range, and beside them a job
+/// and its employer, the template's placeholder or an organisation. The role began and
+/// ended in that month.
+fn one_month_header(line: &str) -> Option<DatedHeader<'_>> {
+    if is_bullet(line) || line.ends_with('.') || line.chars().count() >= 160 {
+        return None;
+    }
+    let range = dates::month_alone(line)?;
+    let rest = format!("{} {}", &line[..range.span.0], &line[range.span.1..]);
+    let parts = unglue_placeholders(split_role_line(&rest));
+    let names_job = parts
+        .iter()
+        .any(|p| (is_job_title(p) || crate::occupations::names_a_job(p)) && !is_organisation(p));
+    let names_employer = parts
+        .iter()
+        .any(|p| p == PLACEHOLDER_EMPLOYER || is_organisation(p));
+    (rest.split_whitespace().count() <= 14 && names_job && names_employer).then_some(DatedHeader {
+        range,
+        rest,
+        run_on: None,
     })
 }
 
@@ -2476,7 +2501,8 @@ const PLACEHOLDER_EMPLOYER: &str = "Company Name";
 /// The employer placeholder glued to a position ("Company Name   Accountant",
 /// "Psychotherapist Company Name") becomes a part of its own, the position another; the
 /// place placeholder after it ("Company Name City , State") is the place, "City, State",
-/// and a bare "City" or "State" left over goes. The place placeholder cut at its comma
+/// as is one placeholder word right after it ("Company Name State Clerk": "State"); a
+/// bare "City" or "State" left over elsewhere goes. The place placeholder cut at its comma
 /// leaves "State" alone or at the start of the next part ("Company Name City", "State";
 /// "City , State Roofer"): with the "City" before it, that is the place too.
 fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
@@ -2513,8 +2539,15 @@ fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
         // The whole place placeholder after the employer's is the place.
         let rest = part.replace(PLACEHOLDER_EMPLOYER, " ").replace(" ,", ",");
         let (rest, place) = match rest.split_once("City, State") {
-            Some((before, after)) => (format!("{before} {after}"), true),
-            None => (rest, false),
+            Some((before, after)) => (format!("{before} {after}"), Some("City, State")),
+            // "Company Name State Administrative Assistant": the place is the one
+            // placeholder word right after the employer's.
+            None => {
+                let after = rest.trim_start_matches([' ', ',', '–', '-', '|']);
+                let word = after.split_whitespace().next().unwrap_or("");
+                let place = matches!(word, "City" | "State").then_some(word);
+                (rest.clone(), place)
+            }
         };
         let rest = rest
             .split_whitespace()
@@ -2526,8 +2559,8 @@ fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
             out.push(rest);
         }
         out.push(PLACEHOLDER_EMPLOYER.to_owned());
-        if place {
-            out.push("City, State".to_owned());
+        if let Some(place) = place {
+            out.push(place.to_owned());
         }
     }
     out
@@ -2924,6 +2957,12 @@ pub(crate) const DEGREES: &[(&str, u8)] = &[
 
 const SCHOOLS: &[&str] = &[
     "university",
+    // The word's commonest misspellings, as resumes carry them ("Walden Universtiy").
+    "universtiy",
+    "univeristy",
+    "unversity",
+    "univesity",
+    "universty",
     "college",
     "institute",
     "school",
@@ -4507,6 +4546,69 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         );
         let read = roles_read(&r);
         assert_eq!(read[1].0, Some("Shift Supervisor"), "{read:?}");
+    }
+
+    #[test]
+    fn a_role_of_one_month_and_a_lone_place_placeholder_are_read() {
+        let r = parse(
+            "Experience\n\
+             Company Name July 2019 Harbour Pilot Intern\n\
+             City , State\n\
+             Charted the river approaches.\n\
+             Deck Officer 03/2017 to 06/2019 Company Name State\n\
+             Kept the night watch.\n\
+             Company Name July 2016 City , State\n\
+             Promoted to Deck Officer 02/2017 after the winter season\n",
+            TODAY,
+        );
+        let read: Vec<_> = r
+            .work
+            .iter()
+            .map(|w| {
+                (
+                    w.position.as_deref(),
+                    w.location.as_deref(),
+                    w.start_date.as_deref(),
+                    w.end_date.as_deref(),
+                    w.current,
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                // One month: the role began and ended in it, and is not current.
+                (
+                    Some("Harbour Pilot Intern"),
+                    Some("City, State"),
+                    Some("2019-07"),
+                    Some("2019-07"),
+                    false
+                ),
+                // The place is the template's one word after the employer's placeholder.
+                (
+                    Some("Deck Officer"),
+                    Some("State"),
+                    Some("2017-03"),
+                    Some("2019-06"),
+                    false
+                ),
+            ],
+            "{:#?}",
+            r.work
+        );
+        // A misspelt "University" still names a school.
+        let r = parse(
+            "Education\n\
+             Master of Arts : Maritime History Wexmoor Universtiy City , State\n",
+            TODAY,
+        );
+        assert_eq!(
+            r.education[0].institution.as_deref(),
+            Some("Wexmoor Universtiy"),
+            "{:#?}",
+            r.education
+        );
     }
 
     #[test]
