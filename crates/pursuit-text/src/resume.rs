@@ -3045,7 +3045,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
         let degree = degree_named(text);
         // The "school" of "High School Diploma" names no school.
         let without_diploma = lower.replacen(HIGH_SCHOOL_DIPLOMA, "", 1);
-        let school = SCHOOLS.iter().any(|s| without_diploma.contains(s));
+        let school = SCHOOLS.iter().any(|s| without_diploma.contains(s)) || names_a_high(text);
         let date = dates::dates(line).into_iter().max().map(YearMonth::iso);
         // A date alone over this line starts a new entry here, unless the entry before
         // has none yet ("Associate of Arts : Business" over "2007" over "Trumbull
@@ -3226,7 +3226,9 @@ fn degree_and_area(text: &str, degree: &str) -> (String, Option<String>) {
             if study.to_lowercase().contains(degree) || sep.starts_with(" of") {
                 return (
                     cut(study).unwrap_or_else(|| study.to_owned()),
-                    cut(area).filter(|a| !SCHOOLS.iter().any(|s| a.to_lowercase().contains(s))),
+                    cut(area).filter(|a| {
+                        !SCHOOLS.iter().any(|s| a.to_lowercase().contains(s)) && !names_a_high(a)
+                    }),
                 );
             }
         }
@@ -3419,7 +3421,8 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
     let keyword = words
         .iter()
         .position(|w| is_school(w) && w.starts_with(char::is_uppercase))
-        .or_else(|| words.iter().position(|w| is_school(w)))?;
+        .or_else(|| words.iter().position(|w| is_school(w)))
+        .or_else(|| (0..words.len()).find(|i| high_at(&words, *i)))?;
     let after_keyword = words[keyword + 1..]
         .iter()
         .copied()
@@ -3526,15 +3529,24 @@ fn field_and_school(rest: &str, said_again: bool) -> Option<(Option<String>, Str
     if said_again && end > keyword + 1 && field_again(end) {
         end -= start;
     }
-    // A name starts with no joining word ("and Science Institute").
+    // A name starts with no joining word ("and Science Institute") and no number ("12
+    // Jones High": a grade).
+    let number = |w: &str| w.chars().all(|c| c.is_ascii_digit());
     let mut start = start;
-    while start < keyword && matches!(words[start], "and" | "of" | "&") {
+    while start < keyword && (matches!(words[start], "and" | "of" | "&") || number(words[start])) {
         start += 1;
     }
     // Nor is a word that led to the school a field ("Certified Associate, at Caledonian
-    // University").
-    let leads = |w: &&str| matches!(w.to_lowercase().as_str(), "at" | "from");
-    let field = (start > 0 && !words[..start].iter().all(leads)).then(|| words[..start].join(" "));
+    // University"), or a number.
+    let leads = |w: &&str| matches!(w.to_lowercase().as_str(), "at" | "from") || number(w);
+    let field = (start > 0 && !words[..start].iter().all(leads)).then(|| {
+        let kept: Vec<&str> = words[..start]
+            .iter()
+            .copied()
+            .filter(|w| !number(w))
+            .collect();
+        kept.join(" ")
+    });
     let school = words[start..end].join(" ");
     let school = without_place_placeholder(&school, tail).to_owned();
     Some((field, school))
@@ -3942,6 +3954,42 @@ fn names_a_high_school(text: &str) -> bool {
         })
 }
 
+/// Whether `words[i]` is the "High" that ends a high school's name written without its
+/// "School" ("Jones High", "West Deptford High"): a name word before it, and nothing of a
+/// name after.
+fn high_at(words: &[&str], i: usize) -> bool {
+    const NOT_NAMES: &[&str] = &[
+        "some",
+        "the",
+        "a",
+        "from",
+        "at",
+        "in",
+        "of",
+        "and",
+        "graduated",
+    ];
+    words[i] == "High"
+        && i > 0
+        && words[i - 1].starts_with(char::is_uppercase)
+        && words[i - 1].chars().all(char::is_alphabetic)
+        && !NOT_NAMES.contains(&words[i - 1].to_lowercase().as_str())
+        // Its name ends there: the line ends, or a year, a separator or the template's
+        // place follows ("Gauhati High Court" is no school).
+        && words
+            .get(i + 1)
+            .is_none_or(|next| !next.starts_with(char::is_uppercase) || *next == "City")
+}
+
+/// Whether `text` names a high school by "High" alone ([`high_at`]).
+fn names_a_high(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || SCHOOL_NAME_ENDS.contains(&c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    (0..words.len()).any(|i| high_at(&words, i))
+}
+
 /// The degree whose words name a school without naming one.
 const HIGH_SCHOOL_DIPLOMA: &str = "high school diploma";
 
@@ -3958,7 +4006,7 @@ fn school_part(text: &str) -> Option<String> {
         // Not the degree's own part ("High School Diploma: General Studies").
         .find(|p| {
             let lower = p.to_lowercase();
-            SCHOOLS.iter().any(|s| lower.contains(s))
+            (SCHOOLS.iter().any(|s| lower.contains(s)) || names_a_high(p))
                 && !(p.contains(':') && lower.contains(HIGH_SCHOOL_DIPLOMA))
         })?;
     // `part` is a slice of `text`: what follows it is the rest of the line.
@@ -4546,6 +4594,42 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         );
         let read = roles_read(&r);
         assert_eq!(read[1].0, Some("Shift Supervisor"), "{read:?}");
+    }
+
+    #[test]
+    fn a_high_school_named_without_its_school_is_read() {
+        let r = parse(
+            "Education\n\
+             H.S 2004 Brookhaven High , City , State\n\
+             High School Diploma : 12 Marlow High - City , State , usa\n\
+             Pinecrest High 1985 High School Diploma : Business City , State\n\
+             Law Clerk Training 2015 Elmstead High Court\n",
+            TODAY,
+        );
+        let schools: Vec<Option<&str>> = r
+            .education
+            .iter()
+            .map(|e| e.institution.as_deref())
+            .collect();
+        assert_eq!(
+            schools[..3],
+            [
+                Some("Brookhaven High"),
+                Some("Marlow High"),
+                Some("Pinecrest High")
+            ],
+            "{:#?}",
+            r.education
+        );
+        // A court is no school.
+        assert!(
+            r.education.iter().all(|e| e
+                .institution
+                .as_deref()
+                .is_none_or(|s| !s.contains("Elmstead"))),
+            "{:#?}",
+            r.education
+        );
     }
 
     #[test]
