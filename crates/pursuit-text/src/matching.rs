@@ -1361,14 +1361,15 @@ fn degree_level(text: &str, on_resume: bool) -> Option<u8> {
         ("degree", 3),
         ("associate degree", 2),
     ];
-    /// Levels 5 down to 1 are groups 0 to 4; "associate" alone is group 5.
+    /// Levels 5 down to 1 are groups 0 to 4; "associate(s)" alone is group 5: a degree on
+    /// a resume, colleagues in a posting ("work with our associates").
     const ASSOCIATE: usize = 5;
     static LEVELS: std::sync::LazyLock<crate::posting::PhraseGroups> =
         std::sync::LazyLock::new(|| {
             let mut groups: Vec<Vec<&str>> = vec![Vec::new(); ASSOCIATE + 1];
             for &(word, level) in crate::resume::DEGREES.iter().chain(ASKED) {
                 match level {
-                    _ if word == "associate" => groups[ASSOCIATE].push(word),
+                    _ if matches!(word, "associate" | "associates") => groups[ASSOCIATE].push(word),
                     1..=5 => groups[usize::from(5 - level)].push(word),
                     _ => {}
                 }

@@ -2459,6 +2459,20 @@ fn assign_parts(role: &mut Role, parts: Vec<String>) {
     }
 }
 
+/// A professional credential written after a job title ("RPSGT", "RN", "CPA", "RN-BC"):
+/// a short run of capitals, not a place's code ("CA", "USA") or a level ("III").
+fn is_credential(part: &str) -> bool {
+    let letters = part.chars().filter(char::is_ascii_alphabetic).count();
+    (2..=8).contains(&letters)
+        && part
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '-' || c == '/')
+        && !is_region(part)
+        && !matches!(part, "USA" | "US" | "UK" | "UAE")
+        // A level ("Specialist, III").
+        && !part.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+}
+
 /// A lone part that starts with a job title the occupation table knows and goes on
 /// ("LOGISTICS COORDINATOR NORDIC PARTS AB", as Europass prints the two side by side) is
 /// the position followed by the employer; the longest such title wins.
@@ -2555,8 +2569,14 @@ fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(" ");
         let rest = rest.trim_matches([',', '–', '-', '|', ' ']).to_owned();
-        if !rest.is_empty() {
-            out.push(rest);
+        match out.last_mut() {
+            // The credential of the title before ("Sleep Technologist, RPSGT Company Name").
+            Some(title) if is_credential(&rest) => {
+                title.push_str(", ");
+                title.push_str(&rest);
+            }
+            _ if !rest.is_empty() => out.push(rest),
+            _ => {}
         }
         out.push(PLACEHOLDER_EMPLOYER.to_owned());
         if let Some(place) = place {
@@ -2752,11 +2772,24 @@ fn split_role_line(line: &str) -> Vec<String> {
             parts.push(piece.replace(" ,", ","));
             continue;
         }
+        let mut first = true;
         for sub in piece.split(", ").flat_map(|s| s.split(" ,")) {
             let sub = sub.trim();
-            if !sub.is_empty() {
-                parts.push(sub.to_owned());
+            if sub.is_empty() {
+                continue;
             }
+            // Where the employer is the template's placeholder, capitals after a comma are
+            // the title's credential ("Sleep Technologist, RPSGT"), not the employer.
+            match parts.last_mut() {
+                Some(last)
+                    if !first && is_credential(sub) && line.contains(PLACEHOLDER_EMPLOYER) =>
+                {
+                    last.push_str(", ");
+                    last.push_str(sub);
+                }
+                _ => parts.push(sub.to_owned()),
+            }
+            first = false;
         }
     }
     // "Engineer, Globex, Munich, Germany": two neighbours that make a place are one part.
@@ -2893,6 +2926,7 @@ pub(crate) const DEGREES: &[(&str, u8)] = &[
     ("bachelor's", 3),
     ("master's", 4),
     ("associate's", 2),
+    ("associates", 2),
     ("بكالوريوس", 3),
     ("ماجستير", 4),
     ("دكتوراه", 5),
@@ -2976,6 +3010,30 @@ const SCHOOLS: &[&str] = &[
     "معهد",
 ];
 
+/// What "MS" names before it when it is Microsoft, not a degree.
+const MICROSOFT_PRODUCTS: &[&str] = &[
+    "office",
+    "word",
+    "excel",
+    "access",
+    "project",
+    "outlook",
+    "powerpoint",
+    "power point",
+    "sql",
+    "dynamics",
+    "visio",
+    "teams",
+    "windows",
+    "dos",
+    "exchange",
+    "publisher",
+    "sharepoint",
+    "server",
+    "azure",
+    "paint",
+];
+
 /// The first of [`DEGREES`] that `lower` holds as a word (a line is read once, not once
 /// per degree).
 fn degree_in(lower: &str) -> Option<&'static &'static str> {
@@ -2987,16 +3045,29 @@ fn degree_in(lower: &str) -> Option<&'static &'static str> {
     DEGREE_WORDS
         .find_overlapping_iter(lower)
         .filter(|found| stands_alone(lower, found.start(), found.end()))
-        // A job, not a degree, as a title's last word or before its employer ("Data
-        // Science Associate", "Associate - Acme Bank"); a degree with its field ("Associate
-        // of Arts", "Associate : Nursing", "Associate degree").
         .filter(|found| {
             let rest = lower[found.end()..].trim_end();
-            DEGREES[found.pattern().as_usize()].0 != "associate"
-                || !(rest.is_empty()
-                    || JOB_BEFORE_EMPLOYER
-                        .iter()
-                        .any(|next| rest.starts_with(next)))
+            let before = lower[..found.start()].trim_end();
+            match DEGREES[found.pattern().as_usize()].0 {
+                // A job, not a degree, as a title's last word or before its employer
+                // ("Data Science Associate", "Associate - Acme Bank"), nor a firm's name
+                // ("Reid & Associates"); a degree with its field ("Associate of Arts",
+                // "Associate : Nursing", "Associate degree").
+                "associate" | "associates" => {
+                    !(rest.is_empty()
+                        || JOB_BEFORE_EMPLOYER
+                            .iter()
+                            .any(|next| rest.starts_with(next))
+                        || before.ends_with('&')
+                        || before.ends_with(" and"))
+                }
+                // Microsoft's products, not a Master of Science ("MS Access, VBA").
+                "ms" => !MICROSOFT_PRODUCTS.iter().any(|product| {
+                    rest.strip_prefix([' ', '-'])
+                        .is_some_and(|r| r.starts_with(product))
+                }),
+                _ => true,
+            }
         })
         .map(|found| found.pattern().as_usize())
         .min()
@@ -3100,6 +3171,18 @@ fn education(lines: &[&str]) -> Vec<Education> {
                             school_part(&without_dates).map(|p| without_field(&p).to_owned())
                         })
                         .map(|name| school_in_full(&name, text));
+                } else if !school && e.institution.is_none() {
+                    e.institution = school_in_slot(text);
+                    // The field ran on into the school: it ends where the school starts.
+                    if let (Some(area), Some(name)) = (e.area.as_mut(), e.institution.as_deref())
+                        && let Some(at) = area.find(name)
+                    {
+                        area.truncate(at);
+                        *area = area.trim_end().to_owned();
+                    }
+                    if e.area.as_deref().is_some_and(str::is_empty) {
+                        e.area = None;
+                    }
                 }
             }
         } else if school && let Some((study, rest)) = unnamed_degree(&strip_dates(text)) {
@@ -4068,6 +4151,35 @@ fn unnamed_degree(text: &str) -> Option<(String, String)> {
     fits.then(|| (head.to_owned(), rest.trim().to_owned()))
 }
 
+/// The school of a line in the template that writes "Degree : Field Year School , City ,
+/// State" where the school has no keyword ("Certificate : Lean Six Sigma 2012 Department
+/// of the Navy , City , State"): what stands between the year and the place
+/// placeholder, when it reads as a name (one to eight words, the first capitalised, no
+/// digits or colon).
+fn school_in_slot(line: &str) -> Option<String> {
+    if !line.contains(':') {
+        return None;
+    }
+    let place = line
+        .find("City , State")
+        .or_else(|| line.find("City, State"))?;
+    let before = &line[..place];
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let year = words.iter().rposition(|w| {
+        let w = w.trim_matches([',', '.']);
+        w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1900..=2099).contains(&y))
+    })?;
+    let name = words[year + 1..]
+        .join(" ")
+        .trim_matches(|c: char| c == ',' || c == ' ' || TITLE_SEPARATORS.contains(&c))
+        .to_owned();
+    let count = name.split_whitespace().count();
+    ((1..=8).contains(&count)
+        && name.starts_with(char::is_uppercase)
+        && !name.contains(|c: char| c.is_ascii_digit() || c == ':'))
+    .then_some(name)
+}
+
 /// `name` from the first word after a year the line writes inside it ("Mechanical
 /// Engineering 2014 Vincennes University": a field, the year, the school): a school's name
 /// holds no year, so what the line says before the year is no part of it. `name` was
@@ -4086,11 +4198,15 @@ fn after_year(name: &str, line: &str) -> String {
         if !is_year(word) || i == 0 {
             continue;
         }
-        // The month goes with its year ("Technique May 2011 LSAT Institute").
-        let before_end = match words[i - 1].trim_end_matches('.') {
-            w if dates::month_number(w).is_some() => i - 1,
-            _ => i,
-        };
+        // The month goes with its year ("Technique May 2011 LSAT Institute"), as does a
+        // year before it ("Technology 1999 2017 University of Wisconsin").
+        let mut before_end = i;
+        while before_end > 0
+            && (is_year(words[before_end - 1])
+                || dates::month_number(words[before_end - 1].trim_end_matches('.')).is_some())
+        {
+            before_end -= 1;
+        }
         let Some(at) = name
             .match_indices(&format!(" {first}"))
             .map(|(at, _)| at)
@@ -4594,6 +4710,50 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
         );
         let read = roles_read(&r);
         assert_eq!(read[1].0, Some("Shift Supervisor"), "{read:?}");
+    }
+
+    #[test]
+    fn an_associates_degree_a_school_without_a_keyword_and_a_credential_are_read() {
+        let r = parse(
+            "Experience\n\
+             Sleep Technologist, RPSGT 03/2015 to Current Company Name City , State\n\
+             Sleep Technologist, III 01/2012 to 02/2015 Company Name City , State\n\
+             Qualifications\n\
+             Harbourmaster DCM and Harbourmaster D2, MS Access, VBA\n\
+             Education\n\
+             Associates , Science Pre-Nursing Greyfield Community College - City , State Science Pre-Nursing\n\
+             Certificate : Tide Tables 2012 Department of the Coast , City , State\n\
+             Bachelor of Science : Harbour Management 1999 2017 University of Wexmoor City , State\n",
+            TODAY,
+        );
+        let positions: Vec<Option<&str>> = r.work.iter().map(|w| w.position.as_deref()).collect();
+        // A credential stays with its title; a level is no credential.
+        assert_eq!(
+            positions,
+            [
+                Some("Sleep Technologist, RPSGT"),
+                Some("Sleep Technologist")
+            ],
+            "{:#?}",
+            r.work
+        );
+        let read: Vec<(Option<&str>, Option<&str>)> = r
+            .education
+            .iter()
+            .map(|e| (e.study_type.as_deref(), e.institution.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                // "MS Access" is Microsoft's, no Master of Science.
+                (Some("Associates"), Some("Greyfield Community College")),
+                (Some("Certificate"), Some("Department of the Coast")),
+                (Some("Bachelor of Science"), Some("University of Wexmoor")),
+            ],
+            "{:#?}",
+            r.education
+        );
+        assert_eq!(r.education[1].area.as_deref(), Some("Tide Tables"));
     }
 
     #[test]
