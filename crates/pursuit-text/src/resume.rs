@@ -4508,6 +4508,14 @@ mod tests {
     };
 
     /// Each role's position, employer and start, as the tests compare them.
+    /// Each education entry's degree and school.
+    fn degrees_and_schools(r: &Resume) -> Vec<(Option<&str>, Option<&str>)> {
+        r.education
+            .iter()
+            .map(|e| (e.study_type.as_deref(), e.institution.as_deref()))
+            .collect()
+    }
+
     fn roles_read(r: &Resume) -> Vec<(Option<&str>, Option<&str>, Option<&str>)> {
         r.work
             .iter()
@@ -4737,11 +4745,7 @@ Rust, Go, PostgreSQL, Kubernetes, k8s, Kafka
             "{:#?}",
             r.work
         );
-        let read: Vec<(Option<&str>, Option<&str>)> = r
-            .education
-            .iter()
-            .map(|e| (e.study_type.as_deref(), e.institution.as_deref()))
-            .collect();
+        let read = degrees_and_schools(&r);
         assert_eq!(
             read,
             [
@@ -5472,11 +5476,7 @@ description - Packed orders.\n";
              B.Tech (Computer Science) from Harlow and Finch Institute of Technology\n",
             TODAY,
         );
-        let read: Vec<(Option<&str>, Option<&str>)> = r
-            .education
-            .iter()
-            .map(|e| (e.study_type.as_deref(), e.institution.as_deref()))
-            .collect();
+        let read = degrees_and_schools(&r);
         assert_eq!(
             read,
             [
@@ -5761,11 +5761,7 @@ description - Packed orders.\n";
              2008 - 2011 LL.B Konkan Law College\n",
             TODAY,
         );
-        let read: Vec<(Option<&str>, Option<&str>)> = r
-            .education
-            .iter()
-            .map(|e| (e.study_type.as_deref(), e.institution.as_deref()))
-            .collect();
+        let read = degrees_and_schools(&r);
         assert_eq!(read.len(), 5, "{read:#?}");
         assert!(
             read[0].0.is_some_and(|d| d.starts_with("M.Tech")),
