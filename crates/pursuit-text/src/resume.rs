@@ -3999,27 +3999,30 @@ fn degree_named(text: &str) -> Option<&'static &'static str> {
     }
 }
 
+/// Words before "High School" or "High" that say what was done or join, not a school's
+/// name ("Graduated High School", "Some High School", "from High").
+const NOT_HIGH_SCHOOL_NAMES: &[&str] = &[
+    "graduated",
+    "graduate",
+    "attended",
+    "completed",
+    "finished",
+    "some",
+    "the",
+    "a",
+    "from",
+    "at",
+    "in",
+    "of",
+    "and",
+    "diploma",
+    "certificate",
+];
+
 /// Whether the "High School" of a line is a school's name, not the diploma: a name word
 /// before it ("Salmen High School", "Star Ridge High School"), not a word that says what
 /// was done ("Graduated High School", "Some High School").
 fn names_a_high_school(text: &str) -> bool {
-    const NOT_NAMES: &[&str] = &[
-        "graduated",
-        "graduate",
-        "attended",
-        "completed",
-        "finished",
-        "some",
-        "the",
-        "a",
-        "from",
-        "at",
-        "in",
-        "of",
-        "and",
-        "diploma",
-        "certificate",
-    ];
     let lower = text.to_lowercase();
     // Positions in the lower case are the text's only when lower-casing kept its length.
     lower.len() == text.len()
@@ -4031,7 +4034,7 @@ fn names_a_high_school(text: &str) -> bool {
                     .is_some_and(|word| {
                         word.starts_with(char::is_uppercase)
                             && word.chars().all(char::is_alphabetic)
-                            && !NOT_NAMES.contains(&word.to_lowercase().as_str())
+                            && !NOT_HIGH_SCHOOL_NAMES.contains(&word.to_lowercase().as_str())
                             && degree_in(&word.to_lowercase()).is_none()
                     })
         })
@@ -4041,22 +4044,11 @@ fn names_a_high_school(text: &str) -> bool {
 /// "School" ("Jones High", "West Deptford High"): a name word before it, and nothing of a
 /// name after.
 fn high_at(words: &[&str], i: usize) -> bool {
-    const NOT_NAMES: &[&str] = &[
-        "some",
-        "the",
-        "a",
-        "from",
-        "at",
-        "in",
-        "of",
-        "and",
-        "graduated",
-    ];
     words[i] == "High"
         && i > 0
         && words[i - 1].starts_with(char::is_uppercase)
         && words[i - 1].chars().all(char::is_alphabetic)
-        && !NOT_NAMES.contains(&words[i - 1].to_lowercase().as_str())
+        && !NOT_HIGH_SCHOOL_NAMES.contains(&words[i - 1].to_lowercase().as_str())
         // Its name ends there: the line ends, or a year, a separator or the template's
         // place follows ("Gauhati High Court" is no school).
         && words
@@ -4151,6 +4143,15 @@ fn unnamed_degree(text: &str) -> Option<(String, String)> {
     fits.then(|| (head.to_owned(), rest.trim().to_owned()))
 }
 
+/// Whether a word is a year ("2014", "2014,", "(1999)").
+fn is_year(word: &str) -> bool {
+    let word = word.trim_matches([',', '(', ')', '.']);
+    word.len() == 4
+        && word
+            .parse::<u16>()
+            .is_ok_and(|y| (1900..=2099).contains(&y))
+}
+
 /// The school of a line in the template that writes "Degree : Field Year School , City ,
 /// State" where the school has no keyword ("Certificate : Lean Six Sigma 2012 Department
 /// of the Navy , City , State"): what stands between the year and the place
@@ -4165,10 +4166,7 @@ fn school_in_slot(line: &str) -> Option<String> {
         .or_else(|| line.find("City, State"))?;
     let before = &line[..place];
     let words: Vec<&str> = before.split_whitespace().collect();
-    let year = words.iter().rposition(|w| {
-        let w = w.trim_matches([',', '.']);
-        w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1900..=2099).contains(&y))
-    })?;
+    let year = words.iter().rposition(|w| is_year(w))?;
     let name = words[year + 1..]
         .join(" ")
         .trim_matches(|c: char| c == ',' || c == ' ' || TITLE_SEPARATORS.contains(&c))
@@ -4187,10 +4185,6 @@ fn school_in_slot(line: &str) -> Option<String> {
 /// the year still names a school.
 fn after_year(name: &str, line: &str) -> String {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let is_year = |w: &str| {
-        let w = w.trim_matches([',', '(', ')', '.']);
-        w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1900..=2099).contains(&y))
-    };
     for (i, word) in words.iter().enumerate() {
         let Some(first) = words.get(i + 1) else {
             break;
