@@ -2772,24 +2772,11 @@ fn split_role_line(line: &str) -> Vec<String> {
             parts.push(piece.replace(" ,", ","));
             continue;
         }
-        let mut first = true;
         for sub in piece.split(", ").flat_map(|s| s.split(" ,")) {
             let sub = sub.trim();
-            if sub.is_empty() {
-                continue;
+            if !sub.is_empty() {
+                parts.push(sub.to_owned());
             }
-            // Where the employer is the template's placeholder, capitals after a comma are
-            // the title's credential ("Sleep Technologist, RPSGT"), not the employer.
-            match parts.last_mut() {
-                Some(last)
-                    if !first && is_credential(sub) && line.contains(PLACEHOLDER_EMPLOYER) =>
-                {
-                    last.push_str(", ");
-                    last.push_str(sub);
-                }
-                _ => parts.push(sub.to_owned()),
-            }
-            first = false;
         }
     }
     // "Engineer, Globex, Munich, Germany": two neighbours that make a place are one part.
