@@ -100,6 +100,20 @@ pub(crate) fn push_lower_case(text: &str, out: &mut String) {
     }
 }
 
+/// The character a byte stands for in Windows-1252, the code page Excel writes on Windows
+/// and text read wrongly as Latin-1 often was: Latin-1, but for 0x80–0x9F.
+pub fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

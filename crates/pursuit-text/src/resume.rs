@@ -394,41 +394,13 @@ impl Resume {
 /// byte, whichever of the two code pages the second was shown in. "Ã" before anything
 /// else ("SÃO PAULO") stays.
 fn latin1_letters_mended(text: &str) -> String {
-    // Windows-1252's characters for the bytes 0x80–0x9F.
-    const CP1252: [(char, u8); 27] = [
-        ('€', 0x80),
-        ('‚', 0x82),
-        ('ƒ', 0x83),
-        ('„', 0x84),
-        ('…', 0x85),
-        ('†', 0x86),
-        ('‡', 0x87),
-        ('ˆ', 0x88),
-        ('‰', 0x89),
-        ('Š', 0x8a),
-        ('‹', 0x8b),
-        ('Œ', 0x8c),
-        ('Ž', 0x8e),
-        ('‘', 0x91),
-        ('’', 0x92),
-        ('“', 0x93),
-        ('”', 0x94),
-        ('•', 0x95),
-        ('–', 0x96),
-        ('—', 0x97),
-        ('˜', 0x98),
-        ('™', 0x99),
-        ('š', 0x9a),
-        ('›', 0x9b),
-        ('œ', 0x9c),
-        ('ž', 0x9e),
-        ('Ÿ', 0x9f),
-    ];
+    // The byte the second character was shown for: in Latin-1 its own number, in
+    // Windows-1252 the one `windows_1252` gives it.
     let byte = |c: char| match u32::from(c) {
         n @ 0x80..=0xbf => u8::try_from(n).ok(),
         // The soft hyphen of "í" (0xC3 0xAD), which PDF extraction gives as nothing.
         0x200b => Some(0xad),
-        _ => CP1252.iter().find(|(k, _)| *k == c).map(|(_, b)| *b),
+        _ => (0x80..=0x9f).find(|b| crate::windows_1252(*b) == c),
     };
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -3069,9 +3041,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
     // Physics" over "May 2014"), and each goes with the entry before it.
     let entry_like = |line: &str| {
         let lower = line.to_lowercase();
-        degree_in(&lower).is_some()
-            || SCHOOLS.iter().any(|s| lower.contains(s))
-            || lower.contains("certif")
+        degree_in(&lower).is_some() || names_school(line) || lower.contains("certif")
     };
     // Each line's date when it says nothing else, worked out once.
     let alone: Vec<Option<String>> = lines.iter().map(|line| date_alone(line)).collect();
@@ -3135,17 +3105,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
                 study = degree_and_field;
                 run_in_school = Some(school);
             }
-            // One entry has one degree and one school: a line that names both after an
-            // entry with its school ("January 1999 S.S.C Pusad K.D. High-School" after
-            // "January 2001 Pusad P. N. Junior College") is an entry of its own.
-            let starts_new = opens
-                || out
-                    .last()
-                    .is_none_or(|e| e.study_type.is_some() || (school && e.institution.is_some()));
-            if starts_new {
-                out.push(Education::default());
-            }
-            if let Some(e) = out.last_mut() {
+            if let Some(e) = entry_for_degree(&mut out, opens, school) {
                 e.study_type = Some(study);
                 e.area = area;
                 if e.end_date.is_none() {
@@ -3181,9 +3141,8 @@ fn education(lines: &[&str]) -> Vec<Education> {
                 // "General , San Jacinto College (North)": the field apart.
                 None => {
                     let first = rest.split(SCHOOL_NAME_ENDS).next().unwrap_or("").trim();
-                    let lower = first.to_lowercase();
-                    let field = (!first.is_empty() && !SCHOOLS.iter().any(|s| lower.contains(s)))
-                        .then(|| first.to_owned());
+                    let field =
+                        (!first.is_empty() && !names_school(first)).then(|| first.to_owned());
                     (
                         field,
                         school_part(&rest).map(|p| without_field(&p).to_owned()),
@@ -3191,14 +3150,7 @@ fn education(lines: &[&str]) -> Vec<Education> {
                 }
             };
             let institution = school.map(|name| school_in_full(&name, text));
-            let starts_new = opens
-                || out
-                    .last()
-                    .is_none_or(|e| e.study_type.is_some() || e.institution.is_some());
-            if starts_new {
-                out.push(Education::default());
-            }
-            if let Some(e) = out.last_mut() {
+            if let Some(e) = entry_for_degree(&mut out, opens, true) {
                 e.study_type = Some(study);
                 e.area = area.map(|a| said_once(&a));
                 e.institution = institution;
@@ -3231,6 +3183,22 @@ fn education(lines: &[&str]) -> Vec<Education> {
         }
     }
     out
+}
+
+/// The entry a line naming a degree fills: the last one while it has no degree and, when
+/// the line names a school, no school; else a new one, as when a date alone over the line
+/// `opens` one. One entry has one degree and one school: a line that names both after an
+/// entry with its school ("January 1999 S.S.C Pusad K.D. High-School" after "January 2001
+/// Pusad P. N. Junior College") is an entry of its own.
+fn entry_for_degree(out: &mut Vec<Education>, opens: bool, school: bool) -> Option<&mut Education> {
+    let starts_new = opens
+        || out
+            .last()
+            .is_none_or(|e| e.study_type.is_some() || (school && e.institution.is_some()));
+    if starts_new {
+        out.push(Education::default());
+    }
+    out.last_mut()
 }
 
 /// The date of a line that says nothing but a date ("2010", "May 2014", "2008 - 2012",
@@ -3296,9 +3264,7 @@ fn degree_and_area(text: &str, degree: &str) -> (String, Option<String>) {
             if study.to_lowercase().contains(degree) || sep.starts_with(" of") {
                 return (
                     cut(study).unwrap_or_else(|| study.to_owned()),
-                    cut(area).filter(|a| {
-                        !SCHOOLS.iter().any(|s| a.to_lowercase().contains(s)) && !names_a_high(a)
-                    }),
+                    cut(area).filter(|a| !names_school(a)),
                 );
             }
         }
@@ -4043,6 +4009,13 @@ fn high_at(words: &[&str], i: usize) -> bool {
             .is_none_or(|next| !next.starts_with(char::is_uppercase) || *next == "City")
 }
 
+/// Whether `text` names a school: one of the [`SCHOOLS`] keywords, or a high school
+/// named by "High" alone.
+fn names_school(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    SCHOOLS.iter().any(|s| lower.contains(s)) || names_a_high(text)
+}
+
 /// Whether `text` names a high school by "High" alone ([`high_at`]).
 fn names_a_high(text: &str) -> bool {
     let words: Vec<&str> = text
@@ -4067,9 +4040,7 @@ fn school_part(text: &str) -> Option<String> {
         .flat_map(|part| part.split(" - "))
         // Not the degree's own part ("High School Diploma: General Studies").
         .find(|p| {
-            let lower = p.to_lowercase();
-            (SCHOOLS.iter().any(|s| lower.contains(s)) || names_a_high(p))
-                && !(p.contains(':') && lower.contains(HIGH_SCHOOL_DIPLOMA))
+            names_school(p) && !(p.contains(':') && p.to_lowercase().contains(HIGH_SCHOOL_DIPLOMA))
         })?;
     // `part` is a slice of `text`: what follows it is the rest of the line.
     let after = &text[part.as_ptr() as usize - text.as_ptr() as usize + part.len()..];
@@ -4123,7 +4094,7 @@ fn unnamed_degree(text: &str) -> Option<(String, String)> {
             .chars()
             .all(|c| c.is_alphabetic() || " .'’&()-".contains(c))
         && !LABELS.contains(&lower.as_str())
-        && !SCHOOLS.iter().any(|s| lower.contains(s))
+        && !names_school(head)
         && dates::month_number(head.trim_end_matches('.')).is_none()
         && !is_region(head)
         && !is_city(head);
@@ -4196,10 +4167,9 @@ fn after_year(name: &str, line: &str) -> String {
             continue;
         };
         let (head, mut tail) = (&name[..at], &name[at + 1..]);
-        let tail_lower = tail.to_lowercase();
         if words[..before_end].join(" ").ends_with(head)
             && words[i + 1..].join(" ").starts_with(tail)
-            && SCHOOLS.iter().any(|s| tail_lower.contains(s))
+            && names_school(tail)
         {
             // Not the word that leads to the name ("2012 from Valley Public School").
             while let Some((word, rest)) = tail.split_once(' ')

@@ -40,21 +40,12 @@ pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), None),
         Err(_) => (
-            bytes.iter().map(|&b| windows_1252(b)).collect(),
+            bytes
+                .iter()
+                .map(|&b| pursuit_text::windows_1252(b))
+                .collect(),
             Some("the file is not UTF-8; it was read as Windows-1252 (Excel's default)".to_owned()),
         ),
-    }
-}
-
-fn windows_1252(byte: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
-    ];
-    match byte {
-        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
-        _ => char::from(byte),
     }
 }
 
