@@ -1835,7 +1835,7 @@ fn roles(lines: &[&str]) -> Vec<Role> {
     let dated: Vec<(usize, DatedHeader<'_>)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| Some((i, dated_header(l).or_else(|| one_month_header(l))?)))
+        .filter_map(|(i, l)| Some((i, dated_header(l)?)))
         .collect();
     let anchors: Vec<usize> = dated.iter().map(|(i, _)| *i).collect();
     // How many lines above each dated line are its role's header.
@@ -2029,12 +2029,19 @@ struct DatedHeader<'a> {
 /// runs the role's first sentence on after the header ("Flight Attendant 10/2013 to
 /// Current Company Name City , State Took this job to …"): the header then ends at the
 /// place after the dates (or at the dates), names a job, an organisation or a place, and
-/// the sentence after it (the second value) is the role's first highlight.
+/// the sentence after it (the second value) is the role's first highlight. A line dated by
+/// one month and year, not a range, heads a role only when short and naming a job and an
+/// employer ([`names_job_and_employer`]).
 fn dated_header(line: &str) -> Option<DatedHeader<'_>> {
     if is_bullet(line) {
         return None;
     }
-    let range = dates::range(line)?;
+    // A role dated by one month ("Company Name July 2009 Sales & Trading Intern") began
+    // and ended in it; its line has to name a job and an employer besides.
+    let (range, one_month) = match dates::range(line) {
+        Some(range) => (range, false),
+        None => (dates::month_alone(line)?, true),
+    };
     let (mut before, mut after) = (&line[..range.span.0], &line[range.span.1..]);
     // Dates in brackets go with their brackets ("[May 2011 - Present] Lake Norman Branch").
     for (open, close) in [('[', ']'), ('(', ')')] {
@@ -2045,7 +2052,16 @@ fn dated_header(line: &str) -> Option<DatedHeader<'_>> {
         }
     }
     let rest = format!("{before} {after}");
-    if line.chars().count() < 160 && !line.ends_with('.') && rest.split_whitespace().count() <= 14 {
+    let short = line.chars().count() < 160 && !line.ends_with('.');
+    if one_month {
+        return (short && rest.split_whitespace().count() <= 14 && names_job_and_employer(&rest))
+            .then_some(DatedHeader {
+                range,
+                rest,
+                run_on: None,
+            });
+    }
+    if short && rest.split_whitespace().count() <= 14 {
         return Some(DatedHeader {
             range,
             rest,
@@ -2082,29 +2098,18 @@ fn dated_header(line: &str) -> Option<DatedHeader<'_>> {
     })
 }
 
-/// A line that heads a role dated by one month ("Company Name July 2009 Sales & Trading
-/// Intern", "Event Coordinator: Charity Gala 02/2012 Company Name City , State"): short,
-/// not a bullet or a sentence, one month and year and no range, and beside them a job
-/// and its employer, the template's placeholder or an organisation. The role began and
-/// ended in that month.
-fn one_month_header(line: &str) -> Option<DatedHeader<'_>> {
-    if is_bullet(line) || line.ends_with('.') || line.chars().count() >= 160 {
-        return None;
-    }
-    let range = dates::month_alone(line)?;
-    let rest = format!("{} {}", &line[..range.span.0], &line[range.span.1..]);
-    let parts = unglue_placeholders(split_role_line(&rest));
+/// Whether a role header's words, its dates aside, name a job and its employer (the
+/// template's placeholder or an organisation): what a line dated by one month needs to
+/// head a role.
+fn names_job_and_employer(rest: &str) -> bool {
+    let parts = unglue_placeholders(split_role_line(rest));
     let names_job = parts
         .iter()
         .any(|p| (is_job_title(p) || crate::occupations::names_a_job(p)) && !is_organisation(p));
-    let names_employer = parts
-        .iter()
-        .any(|p| p == PLACEHOLDER_EMPLOYER || is_organisation(p));
-    (rest.split_whitespace().count() <= 14 && names_job && names_employer).then_some(DatedHeader {
-        range,
-        rest,
-        run_on: None,
-    })
+    names_job
+        && parts
+            .iter()
+            .any(|p| p == PLACEHOLDER_EMPLOYER || is_organisation(p))
 }
 
 /// Where the first place on a line ends ("… City , State", "… Austin, TX").
@@ -2530,9 +2535,10 @@ fn unglue_placeholders(parts: Vec<String>) -> Vec<String> {
             // placeholder word right after the employer's.
             None => {
                 let after = rest.trim_start_matches([' ', ',', '–', '-', '|']);
-                let word = after.split_whitespace().next().unwrap_or("");
-                let place = matches!(word, "City" | "State").then_some(word);
-                (rest.clone(), place)
+                let place = ["City", "State"]
+                    .into_iter()
+                    .find(|p| after.split_whitespace().next() == Some(*p));
+                (rest, place)
             }
         };
         let rest = rest
